@@ -1,0 +1,3 @@
+from vaxel.cli import main
+
+raise SystemExit(main())

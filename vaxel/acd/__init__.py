@@ -1,0 +1,1 @@
+"""Automatic contact distribution: queues, agents, contacts, routing, callbacks (pure core)."""

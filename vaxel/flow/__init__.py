@@ -1,0 +1,1 @@
+"""IVR call flows as data, and their pure interpreter."""

@@ -1,0 +1,1 @@
+"""Opening hours, exceptions, Swedish holidays and eves, temporary closures (pure core)."""

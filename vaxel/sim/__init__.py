@@ -1,0 +1,1 @@
+"""Traffic simulator driving the core in virtual time (demo, tests, benchmarks)."""

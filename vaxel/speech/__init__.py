@@ -1,0 +1,1 @@
+"""Swedish phrases (numbers, ordinals, durations) as prompt-file sequences."""

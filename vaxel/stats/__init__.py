@@ -1,0 +1,1 @@
+"""Metrics and staffing mathematics (Erlang C and Erlang A)."""

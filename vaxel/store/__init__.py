@@ -1,0 +1,1 @@
+"""Persistence adapter: SQLAlchemy models, repositories, Alembic migrations, event journal."""
