@@ -1,0 +1,231 @@
+"""The prompt catalogue: every prompt id the speech builders can return, with its text.
+
+Announcements are played as sequences of pre-recorded prompt files (Q5, Q8, Q9, CB1-CB3).
+The files are generated from these texts (espeak-ng) and an admin may replace any of them
+with a recording, so the ids are a stable contract: never rename one, only add.
+
+Id scheme (filesystem-safe: lower-case ASCII letters, digits, ``-`` and ``/``)::
+
+    <language>/<kind>/<name>
+
+- ``sv/num/<n>`` a cardinal number word. 0-99 exist as whole words (so compounds sound
+  natural: "tjugotre"), the hundreds as ``sv/num/100`` ... ``sv/num/900`` and ``sv/num/1000``.
+  Swedish numbers ending in one have two genders (Q11), so there is no ``sv/num/1`` but
+  ``sv/num/1-en`` ("en", common: "en minut") and ``sv/num/1-ett`` ("ett", neuter: "ett samtal",
+  "nummer ett"); likewise ``sv/num/21-en`` "tjugoen" / ``sv/num/21-ett`` "tjugoett".
+- ``sv/ord/<n>`` an ordinal: 1-99 whole ("tjugoförsta"), and 100 ... 900 ("hundrade").
+- ``sv/phrase/<slug>`` a fixed queue phrase ("Du är nummer", "i kön", "minuter" ...).
+- ``sv/callback/<slug>`` a callback-dialogue phrase (CB1-CB3).
+- ``sv/pause/group`` a short silence (its text is empty) between digit groups in a read-back.
+
+English (``en/...``) has the same kinds; English numbers have no gender, so ``en/num/21``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+__all__ = [
+    "PAUSE",
+    "Language",
+    "catalogue",
+    "missing_prompts",
+    "prompt_id",
+]
+
+
+class Language(StrEnum):
+    """A prompt set. Swedish is the default everywhere; English is the second set."""
+
+    SV = "sv"
+    EN = "en"
+
+
+PAUSE = "pause/group"
+"""Kind/name of the silence prompt placed between digit groups (CB3); text is empty."""
+
+_SV_ONES = (
+    "noll", "", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+    "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton",
+)  # fmt: skip
+_SV_TENS = ("", "", "tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
+_SV_ORD_ONES = (
+    "", "första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde",
+    "tionde", "elfte", "tolfte", "trettonde", "fjortonde", "femtonde", "sextonde", "sjuttonde",
+    "artonde", "nittonde",
+)  # fmt: skip
+_SV_ORD_TENS = (
+    "", "", "tjugonde", "trettionde", "fyrtionde", "femtionde", "sextionde", "sjuttionde",
+    "åttionde", "nittionde",
+)  # fmt: skip
+
+_EN_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_ORD_ONES = (
+    "", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth",
+)  # fmt: skip
+_EN_ORD_TENS = (
+    "", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
+    "eightieth", "ninetieth",
+)  # fmt: skip
+
+# Fixed phrases, by slug. Both languages share most slugs; a builder only ever asks for the
+# slugs of its own language, and the coverage test proves each exists.
+_SV_PHRASES = {
+    "you-are-number": "Du är nummer",
+    "in-queue": "i kön",
+    "now-you-are-number": "Nu är du nummer",
+    "estimated-wait-is": "Beräknad väntetid är",
+    "minute": "minut",
+    "minutes": "minuter",
+    "less-than-one-minute": "mindre än en minut",
+    "more-than": "mer än",
+    "there-is": "Det är",
+    "calls-ahead-of-you": "samtal före dig",
+    "no-plural": "inga",
+    "there-are": "Det finns",
+    "available-agent": "ledig handläggare",
+    "available-agents": "lediga handläggare",
+    "oclock": "klockan",
+    "between": "mellan",
+    "and": "och",
+}
+_EN_PHRASES = {
+    "you-are-number": "You are number",
+    "in-queue": "in the queue",
+    "now-you-are-number": "You are now number",
+    "estimated-wait-is": "The estimated waiting time is",
+    "minute": "minute",
+    "minutes": "minutes",
+    "less-than-one-minute": "less than one minute",
+    "more-than": "more than",
+    "there-is": "There is",
+    "there-are": "There are",
+    "no-plural": "no",
+    "call-ahead-of-you": "call ahead of you",
+    "calls-ahead-of-you": "calls ahead of you",
+    "available-agent": "agent available",
+    "available-agents": "agents available",
+    "oclock": "o'clock",
+    "oh": "oh",
+    "between": "between",
+    "and": "and",
+}
+_SV_CALLBACK = {
+    "offer": "Vill du bli uppringd i stället? Tryck 1 för att bli uppringd. "
+    "Du behåller din plats i kön.",
+    "choose-interval": "Välj när du vill bli uppringd.",
+    "we-will-call-number": "Vi ringer dig på nummer",
+    "confirm-number": "Tryck 1 om det stämmer, 2 för att ange ett annat nummer.",
+    "enter-number": "Slå det nummer vi ska ringa, och avsluta med fyrkant.",
+    "invalid-number": "Numret kunde inte användas. Försök igen.",
+    "booked": "Tack. Vi ringer upp dig",
+    "goodbye": "Hej då.",
+}
+_EN_CALLBACK = {
+    "offer": "Would you like to be called back instead? Press 1 to be called back. "
+    "You keep your place in the queue.",
+    "choose-interval": "Choose when you would like to be called back.",
+    "we-will-call-number": "We will call you on number",
+    "confirm-number": "Press 1 if this is correct, 2 to enter another number.",
+    "enter-number": "Enter the number we should call, followed by the hash key.",
+    "invalid-number": "That number could not be used. Please try again.",
+    "booked": "Thank you. We will call you back",
+    "goodbye": "Goodbye.",
+}
+
+
+def prompt_id(language: Language | str, kind: str, name: str | int) -> str:
+    """The id of one prompt, e.g. ``prompt_id("sv", "num", "21-en") == "sv/num/21-en"``."""
+    return f"{Language(language).value}/{kind}/{name}"
+
+
+def _sv_texts() -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for n in range(100):
+        tens, ones = divmod(n, 10)
+        if n < 20:
+            base = _SV_ONES[n]
+        else:
+            base = _SV_TENS[tens] + (_SV_ONES[ones] if ones not in (0, 1) else "")
+        if n % 10 == 1 and n != 11:
+            prefix = _SV_TENS[tens]
+            texts[f"num/{n}-en"] = prefix + "en"
+            texts[f"num/{n}-ett"] = prefix + "ett"
+        else:
+            texts[f"num/{n}"] = base
+        if n >= 1:
+            ord_text = (
+                _SV_ORD_ONES[n]
+                if n < 20
+                else (_SV_TENS[tens] + _SV_ORD_ONES[ones] if ones else _SV_ORD_TENS[tens])
+            )
+            texts[f"ord/{n}"] = ord_text
+    for h in range(1, 10):
+        prefix = "" if h == 1 else _SV_ONES[h]
+        texts[f"num/{h * 100}"] = prefix + "hundra"
+        texts[f"ord/{h * 100}"] = prefix + "hundrade"
+    texts["num/1000"] = "tusen"
+    texts.update({f"phrase/{slug}": text for slug, text in _SV_PHRASES.items()})
+    texts.update({f"callback/{slug}": text for slug, text in _SV_CALLBACK.items()})
+    texts[PAUSE] = ""
+    return texts
+
+
+def _en_texts() -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for n in range(100):
+        tens, ones = divmod(n, 10)
+        if n < 20:
+            texts[f"num/{n}"] = _EN_ONES[n]
+        else:
+            texts[f"num/{n}"] = _EN_TENS[tens] + (f"-{_EN_ONES[ones]}" if ones else "")
+        if n >= 1:
+            if n < 20:
+                texts[f"ord/{n}"] = _EN_ORD_ONES[n]
+            elif ones:
+                texts[f"ord/{n}"] = f"{_EN_TENS[tens]}-{_EN_ORD_ONES[ones]}"
+            else:
+                texts[f"ord/{n}"] = _EN_ORD_TENS[tens]
+    for h in range(1, 10):
+        texts[f"num/{h * 100}"] = f"{_EN_ONES[h]} hundred"
+        texts[f"ord/{h * 100}"] = f"{_EN_ONES[h]} hundredth"
+    texts["num/1000"] = "thousand"
+    texts.update({f"phrase/{slug}": text for slug, text in _EN_PHRASES.items()})
+    texts.update({f"callback/{slug}": text for slug, text in _EN_CALLBACK.items()})
+    texts[PAUSE] = ""
+    return texts
+
+
+def catalogue(language: Language | str = Language.SV) -> Mapping[str, str]:
+    """Every prompt id of ``language`` mapped to the text its file speaks.
+
+    Built afresh on each call (a few hundred entries; no module-level state). An empty text
+    means a short silence. Raises ``ValueError`` for an unknown language.
+    """
+    lang = Language(language)
+    texts = _sv_texts() if lang is Language.SV else _en_texts()
+    return MappingProxyType({f"{lang.value}/{key}": text for key, text in texts.items()})
+
+
+def missing_prompts(
+    sequence: Iterable[str], language: Language | str = Language.SV
+) -> tuple[str, ...]:
+    """The ids in ``sequence`` that the catalogue of ``language`` lacks, in order, once each.
+
+    Used before playing a sequence or saving a flow: an empty result means every file exists.
+    """
+    known = catalogue(language)
+    seen: dict[str, None] = {}
+    for pid in sequence:
+        if pid not in known:
+            seen.setdefault(pid, None)
+    return tuple(seen)
