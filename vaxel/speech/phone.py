@@ -52,13 +52,16 @@ def normalise_digits(number: str) -> str:
     """The digits of ``number`` with ``+46``/``0046`` turned into ``0`` and separators dropped.
 
     Accepts spaces, ``-``, ``(``, ``)`` and ``.`` as separators; raises ``ValueError`` on any
-    other character or on more than ``MAX_DIGITS`` digits (a keyed-in number is untrusted).
+    other character, on no digits, or on more than ``MAX_DIGITS`` digits (a keyed-in number
+    is untrusted).
     """
     stripped = number.strip()
     international = stripped.startswith("+")
     if international:
         stripped = stripped[1:]
     digits = "".join(ch for ch in stripped if ch not in " -().")
+    if not digits:
+        raise ValueError("phone number is empty; ask the caller to key it in again")
     if not digits.isascii() or not digits.isdigit():
         raise ValueError(f"phone number {number!r} must contain only digits and separators")
     if len(digits) > MAX_DIGITS:
@@ -84,8 +87,6 @@ def _subscriber_groups(digits: str) -> list[str]:
 def group_digits(number: str) -> tuple[str, ...]:
     """The spoken groups of ``number``: ``"070-1234567"`` → ``("070", "123", "45", "67")``."""
     digits = normalise_digits(number)
-    if not digits:
-        return ()
     if digits.startswith("00") or not digits.startswith("0"):
         return tuple(_subscriber_groups(digits))
     if digits.startswith("08"):
