@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.speech._render import say
 from vaxel.core.errors import ConfigError
 from vaxel.speech import (
     WaitRounding,
     agents_available,
+    callback_booked,
     callback_confirm,
+    callback_offer,
     calls_ahead,
     estimated_wait,
     position,
@@ -55,6 +59,7 @@ def test_position_below_one_is_refused() -> None:
         (30 * 60, 30),
         (30 * 60 + 1, None),  # above the cap: "mer än trettio minuter"
         (10 * 3600, None),
+        (float("inf"), None),  # no agents logged in: the baseline estimator says inf
     ],
 )
 def test_wait_rounding_Q8(seconds: float, minutes: int | None) -> None:
@@ -172,3 +177,29 @@ def test_callback_confirmation_reads_number_back_CB3() -> None:
         "Vi ringer dig på nummer noll sju noll | ett två tre | fyra fem | sex sju "
         "Tryck 1 om det stämmer, 2 för att ange ett annat nummer."
     )
+
+
+def test_callback_offer_CB1() -> None:
+    assert "Tryck 1 för att bli uppringd" in say(callback_offer())
+    assert "Press 1 to be called back" in say(callback_offer("en"), "en")
+
+
+def test_callback_booked_names_the_interval_CB2() -> None:
+    assert say(callback_booked((10, 0), (12, 0))) == (
+        "Tack. Vi ringer upp dig mellan klockan tio och tolv Hej då."
+    )
+    assert say(callback_booked((8, 30), (9, 0), "en"), "en") == (
+        "Thank you. We will call you back between eight thirty and nine o'clock Goodbye."
+    )
+
+
+@given(st.floats(0, 5000, allow_nan=False), st.floats(0, 5000, allow_nan=False))
+def test_wait_rounding_never_promises_less_and_never_goes_down_Q8(a: float, b: float) -> None:
+    def order(minutes: int | None) -> float:
+        return float("inf") if minutes is None else minutes
+
+    low, high = sorted((a, b))
+    m = rounded_wait_minutes(low)
+    if m:  # 0 is "under a minute", which low < 60 s honestly is
+        assert m * 60 >= low
+    assert order(rounded_wait_minutes(low)) <= order(rounded_wait_minutes(high))

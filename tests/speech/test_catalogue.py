@@ -14,7 +14,9 @@ from vaxel.speech import (
     Gender,
     WaitRounding,
     agents_available,
+    callback_booked,
     callback_confirm,
+    callback_offer,
     calls_ahead,
     cardinal,
     catalogue,
@@ -106,7 +108,7 @@ def test_every_position_is_covered(n: int, repeated: bool, language: str) -> Non
 
 
 @given(
-    st.floats(0, 1e7, allow_nan=False),
+    st.floats(0, allow_nan=False),
     st.integers(1, 60),
     st.integers(1, 30),
     st.integers(0, 300),
@@ -130,6 +132,8 @@ def test_every_count_is_covered(n: int, minimum: int, language: str) -> None:
 def test_every_time_is_covered(h1: int, m1: int, h2: int, m2: int, language: str) -> None:
     assert_covered(time_of_day(h1, m1, language), language)
     assert_covered(time_interval((h1, m1), (h2, m2), language), language)
+    assert_covered(callback_booked((h1, m1), (h2, m2), language), language)
+    assert_covered(callback_offer(language), language)
 
 
 @given(

@@ -14,6 +14,8 @@ order; ``language`` is ``"sv"`` (default) or ``"en"``. Wordings:
   "inga lediga handläggare"; returns ``()`` when ``n < minimum`` (the queue's suppression).
 - ``time_of_day(10, 30)``: "klockan tio trettio"; ``time_interval``: "mellan klockan tio och
   tolv" (CB2 intervals).
+- ``callback_offer()`` (CB1): "… Tryck 1 för att bli uppringd. Du behåller din plats i kön."
+- ``callback_booked(start, end)`` (CB2): "Tack. Vi ringer upp dig mellan klockan tio och tolv".
 - ``callback_confirm(number)`` (CB3): "Vi ringer dig på nummer noll sju noll … Tryck 1 om det
   stämmer, 2 för att ange ett annat nummer."
 """
@@ -30,7 +32,9 @@ from vaxel.speech.phone import phone_number
 __all__ = [
     "WaitRounding",
     "agents_available",
+    "callback_booked",
     "callback_confirm",
+    "callback_offer",
     "calls_ahead",
     "estimated_wait",
     "position",
@@ -38,6 +42,9 @@ __all__ = [
     "time_interval",
     "time_of_day",
 ]
+
+
+_MAX_CAP_MIN = 999
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,7 @@ class WaitRounding:
             raise ConfigError("step_min", "must be at least 1 minute")
         if self.cap_min < self.fine_up_to_min:
             raise ConfigError("cap_min", "must be at least fine_up_to_min; raise it")
-        if self.cap_min > 999:
+        if self.cap_min > _MAX_CAP_MIN:
             raise ConfigError("cap_min", "must be at most 999 minutes")
 
 
@@ -83,12 +90,15 @@ def position(
 def rounded_wait_minutes(seconds: float, rounding: WaitRounding = WaitRounding()) -> int | None:
     """The minutes to announce for ``seconds`` of estimated wait (Q8).
 
-    0 means "less than one minute"; ``None`` means "more than ``cap_min`` minutes".
+    0 means "less than one minute"; ``None`` means "more than ``cap_min`` minutes", which is
+    also what an infinite estimate (no agents logged in, see ``QueueLengthEstimator``) gives.
     """
     if seconds != seconds or seconds < 0:
         raise ValueError(f"estimated wait {seconds} s must be a non-negative number")
     if seconds < 60:
         return 0
+    if seconds > _MAX_CAP_MIN * 60:  # beyond any cap; also keeps inf out of the arithmetic
+        return None
     whole = -(-int(seconds * 1000) // 60_000)  # ceil, robust to float noise below 1 ms
     if whole <= rounding.fine_up_to_min:
         return whole
@@ -202,4 +212,21 @@ def callback_confirm(number: str, language: Language | str = Language.SV) -> tup
         prompt_id(lang, "callback", "we-will-call-number"),
         *phone_number(number, lang),
         prompt_id(lang, "callback", "confirm-number"),
+    )
+
+
+def callback_offer(language: Language | str = Language.SV) -> tuple[str, ...]:
+    """The offer to hang up and be called back, keeping one's place (CB1, CB12)."""
+    return (prompt_id(Language(language), "callback", "offer"),)
+
+
+def callback_booked(
+    start: tuple[int, int], end: tuple[int, int], language: Language | str = Language.SV
+) -> tuple[str, ...]:
+    """ "Tack. Vi ringer upp dig mellan klockan tio och tolv. Hej då." (CB2)."""
+    lang = Language(language)
+    return (
+        prompt_id(lang, "callback", "booked"),
+        *time_interval(start, end, lang),
+        prompt_id(lang, "callback", "goodbye"),
     )
