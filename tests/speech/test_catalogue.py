@@ -82,6 +82,11 @@ def test_missing_prompts_reports_unknown_ids_once_in_order() -> None:
     assert missing_prompts(seq) == ("sv/num/1", "sv/nope", "en/num/1")
 
 
+def test_missing_prompts_against_the_files_actually_present() -> None:
+    present = {"sv/phrase/you-are-number", "sv/num/2"}
+    assert missing_prompts(position(2), available=present) == ("sv/phrase/in-queue",)
+
+
 def test_catalogue_is_read_only() -> None:
     texts = catalogue()
     with pytest.raises(TypeError):

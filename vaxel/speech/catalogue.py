@@ -23,7 +23,7 @@ English (``en/...``) has the same kinds; English numbers have no gender, so ``en
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -217,13 +217,17 @@ def catalogue(language: Language | str = Language.SV) -> Mapping[str, str]:
 
 
 def missing_prompts(
-    sequence: Iterable[str], language: Language | str = Language.SV
+    sequence: Iterable[str],
+    language: Language | str = Language.SV,
+    available: Collection[str] | None = None,
 ) -> tuple[str, ...]:
-    """The ids in ``sequence`` that the catalogue of ``language`` lacks, in order, once each.
+    """The ids in ``sequence`` that are not available, in order, once each.
 
-    Used before playing a sequence or saving a flow: an empty result means every file exists.
+    By default "available" means "in the catalogue of ``language``"; pass ``available`` (e.g.
+    the prompt files actually present for a tenant) to check against that instead. Used before
+    playing a sequence or saving a flow: an empty result means every file exists.
     """
-    known = catalogue(language)
+    known: Collection[str] = catalogue(language) if available is None else available
     seen: dict[str, None] = {}
     for pid in sequence:
         if pid not in known:

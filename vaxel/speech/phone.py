@@ -68,7 +68,9 @@ def normalise_digits(number: str) -> str:
         raise ValueError(f"phone number has {len(digits)} digits; at most {MAX_DIGITS}")
     if international:
         digits = "00" + digits
-    if digits.startswith("0046"):
+    if digits.startswith("00460"):  # "+46 (0)8-…": the bracketed trunk zero written out
+        digits = digits[4:]
+    elif digits.startswith("0046"):
         digits = "0" + digits[4:]
     return digits
 
