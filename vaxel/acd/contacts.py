@@ -1,0 +1,400 @@
+"""Event handlers for queues, contacts and callbacks (CH1, Q2-Q3, Q13, Q18-Q20, Q26, CB*).
+
+Each handler validates everything first (raising the typed error) and only then changes
+state, so a rejected event leaves the engine untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from vaxel.acd import dispatch
+from vaxel.acd.callbacks import interval_start
+from vaxel.acd.commands import Command, MarkCallbackFailed, NotifyCallbackCreated, NotifyQueueState
+from vaxel.acd.events import (
+    CallbackAttemptEnded,
+    CallbackClosed,
+    CallbackRequested,
+    CallerDataEntered,
+    ContactAbandoned,
+    ContactArrived,
+    ContactClassified,
+    ContactEnded,
+    QueueClosed,
+    QueueConfigured,
+    QueueOpened,
+    QueueRemoved,
+)
+from vaxel.acd.model import CallbackStatus, Channel, ContactState
+from vaxel.acd.state import ContactRec, QueueRec, TenantRec
+from vaxel.core.errors import DomainError, IllegalTransition
+
+if TYPE_CHECKING:
+    from vaxel.acd.engine import Engine
+
+__all__ = [
+    "callback_attempt_ended",
+    "callback_closed",
+    "callback_requested",
+    "caller_data_entered",
+    "contact_abandoned",
+    "contact_arrived",
+    "contact_classified",
+    "contact_ended",
+    "queue_closed",
+    "queue_configured",
+    "queue_opened",
+    "queue_removed",
+]
+
+_QUEUED = (ContactState.WAITING, ContactState.OFFERED)
+
+
+def queue_configured(
+    engine: Engine, tenant: TenantRec, event: QueueConfigured, now: float, out: list[Command]
+) -> None:
+    """Create or change a queue while running (Q20): waiting contacts keep their place and
+    come under the new max-wait rules."""
+    config = event.config
+    queue = tenant.queues.get(config.queue_id)
+    if queue is None:
+        tenant.queues[config.queue_id] = QueueRec(config)
+        return
+    queue.config = config
+    for contact_id in queue.entries:
+        dispatch.schedule_max_wait(engine, tenant, queue, tenant.contacts[contact_id])
+    dispatch.check_queue(engine, tenant, queue, now, out)
+
+
+def queue_removed(
+    engine: Engine, tenant: TenantRec, event: QueueRemoved, now: float, out: list[Command]
+) -> None:
+    queue = engine.queue(tenant, event.queue_id)
+    pending = any(
+        c.queue_id == event.queue_id and c.state is ContactState.PENDING
+        for c in tenant.callbacks.values()
+    )
+    if queue.entries or queue.members or pending:
+        raise DomainError(
+            f"queue {event.queue_id!r} still has waiting contacts, callbacks or logged-in agents; "
+            "empty it and log the agents out first"
+        )
+    del tenant.queues[event.queue_id]
+
+
+def queue_opened(
+    engine: Engine, tenant: TenantRec, event: QueueOpened, now: float, out: list[Command]
+) -> None:
+    queue = engine.queue(tenant, event.queue_id)
+    if not queue.schedule_open:
+        queue.schedule_open = True
+        queue.closed_reason = ""
+        queue.message_prompt = ""
+        out.append(NotifyQueueState(tenant.tenant_id, event.queue_id, queue.is_open, "opened"))
+
+
+def queue_closed(
+    engine: Engine, tenant: TenantRec, event: QueueClosed, now: float, out: list[Command]
+) -> None:
+    """Q2/Q3: new arrivals are diverted; contacts already waiting are still served."""
+    queue = engine.queue(tenant, event.queue_id)
+    queue.schedule_open = False
+    queue.closed_reason = event.reason
+    queue.message_prompt = event.message_prompt
+    out.append(NotifyQueueState(tenant.tenant_id, event.queue_id, False, event.reason))
+
+
+def contact_arrived(
+    engine: Engine, tenant: TenantRec, event: ContactArrived, now: float, out: list[Command]
+) -> None:
+    queue = engine.queue(tenant, event.queue_id)
+    if event.contact_id in tenant.contacts:
+        raise DomainError(
+            f"contact {event.contact_id!r} already exists in tenant {tenant.tenant_id!r}"
+        )
+    if event.target_agent_id:
+        engine.agent(tenant, event.target_agent_id)
+    contact = ContactRec(
+        contact_id=event.contact_id,
+        tenant_id=tenant.tenant_id,
+        queue_id=event.queue_id,
+        channel=event.channel,
+        priority=event.priority,
+        skills=dict(event.skills),
+        language=event.language,
+        caller_number=event.caller_number,
+        caller_data=dict(event.caller_data),
+        target_agent_id=event.target_agent_id,
+        arrived_at=now,
+        order_at=now,
+        seq=engine.next_contact_seq(),
+    )
+    contact.history.append(f"{now:.3f} arrived in {event.queue_id} ({event.channel.value})")
+    tenant.contacts[contact.contact_id] = contact
+    if engine.estimator is not None:
+        engine.estimator.record_arrival(event.queue_id, now)
+    dispatch.enqueue(engine, tenant, queue, contact, now, out)
+
+
+def caller_data_entered(
+    engine: Engine, tenant: TenantRec, event: CallerDataEntered, now: float, out: list[Command]
+) -> None:
+    """Q13: data keyed in while queued is shown to the agent."""
+    contact = engine.contact(tenant, event.contact_id)
+    if contact.state not in (*_QUEUED, ContactState.PENDING, ContactState.CONNECTED):
+        raise IllegalTransition("contact", contact.state.value, "CallerDataEntered")
+    contact.caller_data.update(event.data)
+
+
+def contact_abandoned(
+    engine: Engine, tenant: TenantRec, event: ContactAbandoned, now: float, out: list[Command]
+) -> None:
+    contact = engine.contact(tenant, event.contact_id)
+    if contact.state not in (*_QUEUED, ContactState.PENDING):
+        raise IllegalTransition("contact", contact.state.value, "ContactAbandoned")
+    queue = tenant.queues[contact.queue_id]
+    _leave_queue(engine, tenant, contact, "abandoned", now, out)
+    contact.state = ContactState.ABANDONED
+    if contact.channel is Channel.CALLBACK:
+        contact.callback_status = CallbackStatus.FAILED
+    elif engine.estimator is not None:
+        engine.estimator.record_abandon(queue.config.queue_id, now - contact.entered_at, now)
+    settings = queue.config.callback
+    if (
+        settings.enabled
+        and settings.create_on_abandon
+        and contact.caller_number
+        and contact.channel is Channel.CALL
+    ):
+        _create_callback(
+            engine,
+            tenant,
+            queue,
+            contact.caller_number,
+            "",
+            contact.caller_data,
+            now,
+            now,
+            out,
+            now,
+        )
+    dispatch.check_queue(engine, tenant, queue, now, out)
+
+
+def _leave_queue(
+    engine: Engine,
+    tenant: TenantRec,
+    contact: ContactRec,
+    reason: str,
+    now: float,
+    out: list[Command],
+) -> None:
+    """Take a queued contact out: stop ringing agents (they go back to ready) and unlist it."""
+    agents = [tenant.agents[a] for a in contact.offered_to]
+    dispatch.retract(engine, tenant, contact, agents, now, out, reason, missed=False)
+    engine.remove_waiting(tenant.queues[contact.queue_id], contact)
+    contact.entry_seq += 1
+    contact.history.append(f"{now:.3f} {reason}")
+    for agent in agents:
+        dispatch.dispatch_agent(engine, tenant, agent, now, out)
+
+
+def contact_ended(
+    engine: Engine, tenant: TenantRec, event: ContactEnded, now: float, out: list[Command]
+) -> None:
+    contact = engine.contact(tenant, event.contact_id)
+    if contact.state is not ContactState.CONNECTED:
+        raise IllegalTransition("contact", contact.state.value, "ContactEnded")
+    if contact.channel is Channel.CALLBACK:
+        raise IllegalTransition(
+            "contact", "callback in progress", "ContactEnded (close it with CallbackClosed, CB10)"
+        )
+    queue = tenant.queues[contact.queue_id]
+    agent = tenant.agents[contact.agent_id]
+    contact.state = ContactState.ENDED
+    contact.history.append(f"{now:.3f} ended")
+    if engine.estimator is not None:
+        engine.estimator.record_handled(queue.config.queue_id, now - contact.answered_at, now)
+    if contact.caller_number:
+        tenant.last_handler[contact.caller_number] = (agent.agent_id, now)
+    dispatch.finish_work(engine, tenant, agent, queue, now, out)
+
+
+def contact_classified(
+    engine: Engine, tenant: TenantRec, event: ContactClassified, now: float, out: list[Command]
+) -> None:
+    """Q26: only the agent who answered may classify, and only an answered contact."""
+    contact = engine.contact(tenant, event.contact_id)
+    engine.agent(tenant, event.agent_id)
+    if contact.agent_id != event.agent_id or contact.state not in (
+        ContactState.CONNECTED,
+        ContactState.ENDED,
+    ):
+        raise DomainError(
+            f"contact {event.contact_id!r} was not answered by agent {event.agent_id!r}; "
+            "only the answering agent classifies it (Q26)"
+        )
+    if not event.code:
+        raise DomainError("a classification needs a code (Q26)")
+    contact.classification = event.code
+    contact.note = event.note
+
+
+def callback_requested(
+    engine: Engine, tenant: TenantRec, event: CallbackRequested, now: float, out: list[Command]
+) -> None:
+    """CB1/CB7: a callback contact waits in the queue from its interval start (CB2). A live
+    contact converting to a callback keeps its place in line (CB12)."""
+    queue = engine.queue(tenant, event.queue_id)
+    settings = queue.config.callback
+    if not settings.enabled:
+        raise DomainError(
+            f"queue {event.queue_id!r} does not take callbacks (enable callback.enabled)"
+        )
+    eligible_at = interval_start(settings, event.interval_id, now)
+    source = None
+    if event.from_contact_id:
+        source = engine.contact(tenant, event.from_contact_id)
+        if source.state not in _QUEUED:
+            raise IllegalTransition("contact", source.state.value, "CallbackRequested")
+    order_at = eligible_at
+    data = dict(event.caller_data)
+    if source is not None:
+        source_queue = tenant.queues[source.queue_id]
+        _leave_queue(engine, tenant, source, "converted to callback", now, out)
+        source.state = ContactState.ENDED
+        if not event.interval_id:
+            order_at = source.order_at
+        data = {**source.caller_data, **data}
+        dispatch.check_queue(engine, tenant, source_queue, now, out)
+    _create_callback(
+        engine,
+        tenant,
+        queue,
+        event.number,
+        event.interval_id,
+        data,
+        eligible_at,
+        order_at,
+        out=out,
+        now=now,
+    )
+
+
+def _create_callback(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    number: str,
+    interval_id: str,
+    caller_data: Mapping[str, str],
+    eligible_at: float,
+    order_at: float,
+    out: list[Command],
+    now: float,
+) -> None:
+    settings = queue.config.callback
+    contact = ContactRec(
+        contact_id=engine.ids.new_id("callback"),
+        tenant_id=tenant.tenant_id,
+        queue_id=queue.config.queue_id,
+        channel=Channel.CALLBACK,
+        priority=settings.priority,
+        skills={},
+        language="",
+        caller_number=number,
+        caller_data=dict(caller_data),
+        target_agent_id="",
+        arrived_at=now,
+        order_at=order_at,
+        seq=engine.next_contact_seq(),
+        interval_id=interval_id,
+        eligible_at=eligible_at,
+    )
+    contact.history.append(f"{now:.3f} callback requested")
+    tenant.contacts[contact.contact_id] = contact
+    tenant.callbacks[contact.contact_id] = contact
+    out.append(
+        NotifyCallbackCreated(
+            tenant.tenant_id, contact.contact_id, queue.config.queue_id, number, eligible_at
+        )
+    )
+    _wait_until(engine, tenant, queue, contact, eligible_at, now, out)
+
+
+def _wait_until(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    contact: ContactRec,
+    eligible_at: float,
+    now: float,
+    out: list[Command],
+) -> None:
+    contact.eligible_at = eligible_at
+    if eligible_at <= now:
+        dispatch.make_waiting(engine, tenant, queue, contact, now, out)
+        return
+    contact.state = ContactState.PENDING
+    contact.entry_seq += 1
+    engine.schedule(
+        eligible_at, "callback_due", tenant.tenant_id, contact.contact_id, contact.entry_seq
+    )
+
+
+def _callback_in_progress(
+    engine: Engine, tenant: TenantRec, contact_id: str, step: str
+) -> ContactRec:
+    contact = engine.contact(tenant, contact_id)
+    if contact.channel is not Channel.CALLBACK or contact.state is not ContactState.CONNECTED:
+        raise IllegalTransition("callback", contact.state.value, step)
+    return contact
+
+
+def callback_attempt_ended(
+    engine: Engine, tenant: TenantRec, event: CallbackAttemptEnded, now: float, out: list[Command]
+) -> None:
+    contact = _callback_in_progress(engine, tenant, event.contact_id, "CallbackAttemptEnded")
+    contact.history.append(f"{now:.3f} attempt {contact.attempts}: {event.outcome}")
+
+
+def callback_closed(
+    engine: Engine, tenant: TenantRec, event: CallbackClosed, now: float, out: list[Command]
+) -> None:
+    """CB10: a note is mandatory; ``unanswered`` requeues after the retry delay until max
+    attempts, then the callback fails (CB11)."""
+    contact = _callback_in_progress(engine, tenant, event.contact_id, "CallbackClosed")
+    if contact.agent_id != event.agent_id:
+        raise DomainError(
+            f"callback {event.contact_id!r} is worked by {contact.agent_id!r}, "
+            f"not {event.agent_id!r}"
+        )
+    if not event.note.strip():
+        raise DomainError("closing a callback needs a short note of what happened (CB10)")
+    queue = tenant.queues[contact.queue_id]
+    agent = tenant.agents[contact.agent_id]
+    settings = queue.config.callback
+    contact.last_note = event.note
+    contact.note = event.note
+    contact.history.append(f"{now:.3f} closed {event.outcome} by {event.agent_id}: {event.note}")
+    if engine.estimator is not None:
+        engine.estimator.record_handled(queue.config.queue_id, now - contact.answered_at, now)
+    contact.agent_id = ""
+    if event.outcome == "done":
+        contact.state = ContactState.ENDED
+        contact.callback_status = CallbackStatus.DONE
+    elif contact.attempts >= settings.max_attempts:
+        contact.state = ContactState.FAILED
+        contact.callback_status = CallbackStatus.FAILED
+        out.append(
+            MarkCallbackFailed(
+                tenant.tenant_id, contact.contact_id, queue.config.queue_id, contact.attempts
+            )
+        )
+    else:
+        contact.callback_status = CallbackStatus.REQUEUED
+        retry_at = now + settings.retry_delay_s
+        contact.order_at = retry_at
+        _wait_until(engine, tenant, queue, contact, retry_at, now, out)
+    dispatch.finish_work(engine, tenant, agent, queue, now, out)

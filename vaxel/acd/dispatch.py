@@ -1,0 +1,589 @@
+"""Shared transitions of the engine: offering, answering, queue entry with overflow, agent
+state changes, thresholds (Q14-Q25, CH5). Called only after an event was validated.
+
+Agent state machine (Q21-Q25)::
+
+    LOGGED_OUT -login-> READY -offer-> OFFERED -answer-> BUSY -end-> WRAP_UP -timer/cancel-> READY
+    OFFERED -timeout/decline-> READY (or PAUSED / LOGGED_OUT after X misses, Q23)
+    READY/WRAP_UP -pause-> PAUSED -ready-> READY
+
+Contact: WAITING -offer-> OFFERED -answer-> CONNECTED -end-> ENDED; WAITING/OFFERED may be
+ABANDONED or OVERFLOWED; a callback waits as PENDING until its interval starts (CB2).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vaxel.acd.commands import (
+    CancelOffer,
+    Command,
+    ConnectContact,
+    DialCallback,
+    NotifyAgentState,
+    NotifyQueueState,
+    NotifyStandby,
+    OfferContact,
+    OverflowToNumber,
+    OverflowToQueue,
+    RejectBusy,
+)
+from vaxel.acd.model import (
+    AgentState,
+    CallbackStatus,
+    Channel,
+    ContactState,
+    OverflowAction,
+    OverflowTarget,
+    OverflowTrigger,
+    Strategy,
+    UnansweredAction,
+)
+from vaxel.acd.routing import choose_agents, eligible
+from vaxel.acd.state import AgentRec, ContactRec, QueueRec, TenantRec
+
+if TYPE_CHECKING:
+    from vaxel.acd.engine import Engine
+
+__all__ = [
+    "MAX_OVERFLOW_HOPS",
+    "answer",
+    "check_queue",
+    "contact_timer",
+    "dispatch_agent",
+    "dispatch_contact",
+    "enqueue",
+    "finish_work",
+    "logout",
+    "make_waiting",
+    "offer",
+    "offer_timed_out",
+    "retract",
+    "schedule_max_wait",
+    "set_state",
+    "wrap_up_ended",
+]
+
+MAX_OVERFLOW_HOPS = 8
+"""A contact bounced between queues more often than this gets busy (overflow loops)."""
+
+
+# -- agents -------------------------------------------------------------------------------
+
+
+def refresh_ready(tenant: TenantRec, agent: AgentRec) -> None:
+    """Keep the per-queue ready maps in step with the agent (stand-by agents count only
+    while their queue's stand-by is active, Q25)."""
+    agent_id = agent.agent_id
+    ready = agent.state is AgentState.READY
+    for queue_id in agent.queue_ids:
+        queue = tenant.queues[queue_id]
+        if ready and (not agent.standby or queue.standby_active):
+            queue.ready[agent_id] = None
+        else:
+            queue.ready.pop(agent_id, None)
+
+
+def set_state(
+    tenant: TenantRec, agent: AgentRec, state: AgentState, out: list[Command], reason: str = ""
+) -> None:
+    agent.state = state
+    agent.state_seq += 1
+    refresh_ready(tenant, agent)
+    out.append(NotifyAgentState(tenant.tenant_id, agent.agent_id, state, reason))
+
+
+def make_ready(
+    engine: Engine, tenant: TenantRec, agent: AgentRec, now: float, out: list[Command]
+) -> None:
+    agent.contact_id = ""
+    agent.pause_reason = ""
+    agent.idle_since = now
+    set_state(tenant, agent, AgentState.READY, out)
+    dispatch_agent(engine, tenant, agent, now, out)
+
+
+def finish_work(
+    engine: Engine,
+    tenant: TenantRec,
+    agent: AgentRec,
+    queue: QueueRec,
+    now: float,
+    out: list[Command],
+) -> None:
+    """After a contact: wrap-up for the queue's seconds, or straight back to ready (Q22)."""
+    if queue.config.wrap_up_s > 0:
+        set_state(tenant, agent, AgentState.WRAP_UP, out)
+        engine.schedule(
+            now + queue.config.wrap_up_s, "wrap", tenant.tenant_id, agent.agent_id, agent.state_seq
+        )
+    else:
+        make_ready(engine, tenant, agent, now, out)
+
+
+def wrap_up_ended(
+    engine: Engine, tenant: TenantRec, agent: AgentRec, now: float, out: list[Command]
+) -> None:
+    make_ready(engine, tenant, agent, now, out)
+
+
+def logout(
+    engine: Engine,
+    tenant: TenantRec,
+    agent: AgentRec,
+    queue_ids: tuple[str, ...],
+    now: float,
+    out: list[Command],
+    reason: str = "",
+) -> None:
+    """Leave some or all queues (Q21); an offer from a left queue goes back to its queue."""
+    leaving = [q for q in agent.queue_ids if not queue_ids or q in queue_ids]
+    if agent.state is AgentState.OFFERED and agent.contact_id:
+        contact = tenant.contacts[agent.contact_id]
+        if contact.queue_id in leaving or len(leaving) == len(agent.queue_ids):
+            retract(engine, tenant, contact, [agent], now, out, "agent_logged_out", missed=False)
+            dispatch_contact(engine, tenant, contact, now, out)
+    for queue_id in leaving:
+        queue = tenant.queues[queue_id]
+        queue.members.pop(agent.agent_id, None)
+        queue.ready.pop(agent.agent_id, None)
+    agent.queue_ids = [q for q in agent.queue_ids if q not in leaving]
+    if not agent.queue_ids:
+        agent.standby = False
+        agent.contact_id = ""
+        agent.pause_reason = ""
+        set_state(tenant, agent, AgentState.LOGGED_OUT, out, reason)
+    for queue_id in leaving:
+        check_queue(engine, tenant, tenant.queues[queue_id], now, out)
+
+
+# -- offering and answering --------------------------------------------------------------
+
+
+def offer(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    contact: ContactRec,
+    agents: list[AgentRec],
+    now: float,
+    out: list[Command],
+) -> None:
+    contact.state = ContactState.OFFERED
+    contact.offered_to = [a.agent_id for a in agents]
+    contact.offer_seq += 1
+    expires = now + queue.config.offer_timeout_s
+    if queue.config.strategy is Strategy.ROUND_ROBIN:
+        queue.rr_last = agents[0].agent_id
+    for agent in agents:
+        agent.contact_id = contact.contact_id
+        set_state(tenant, agent, AgentState.OFFERED, out)
+        out.append(
+            OfferContact(
+                tenant.tenant_id, contact.contact_id, agent.agent_id, queue.config.queue_id, expires
+            )
+        )
+    engine.schedule(expires, "offer", tenant.tenant_id, contact.contact_id, contact.offer_seq)
+
+
+def retract(
+    engine: Engine,
+    tenant: TenantRec,
+    contact: ContactRec,
+    agents: list[AgentRec],
+    now: float,
+    out: list[Command],
+    reason: str,
+    *,
+    missed: bool,
+) -> None:
+    """Stop ringing these agents. A miss counts toward auto-pause/logout (Q23) and moves the
+    agent to the back of the idle order so the next offer tries someone else."""
+    for agent in agents:
+        out.append(CancelOffer(tenant.tenant_id, contact.contact_id, agent.agent_id, reason))
+        contact.offered_to.remove(agent.agent_id)
+        agent.contact_id = ""
+        if not missed:
+            set_state(tenant, agent, AgentState.READY, out)
+            continue
+        agent.unanswered += 1
+        agent.idle_since = now
+        limit = agent.profile.max_unanswered
+        if limit and agent.unanswered >= limit:
+            agent.unanswered = 0
+            if agent.profile.unanswered_action is UnansweredAction.LOGOUT:
+                logout(engine, tenant, agent, (), now, out, "unanswered_offers")
+            else:
+                agent.pause_reason = "unanswered_offers"
+                set_state(tenant, agent, AgentState.PAUSED, out, "unanswered_offers")
+        else:
+            set_state(tenant, agent, AgentState.READY, out)
+    if not contact.offered_to and contact.state is ContactState.OFFERED:
+        contact.state = ContactState.WAITING
+
+
+def answer(
+    engine: Engine,
+    tenant: TenantRec,
+    contact: ContactRec,
+    agent: AgentRec,
+    now: float,
+    out: list[Command],
+) -> None:
+    """First to answer wins; the others stop ringing (Q14 ring-all)."""
+    queue = tenant.queues[contact.queue_id]
+    others = [tenant.agents[a] for a in contact.offered_to if a != agent.agent_id]
+    for other in others:
+        out.append(
+            CancelOffer(tenant.tenant_id, contact.contact_id, other.agent_id, "answered_elsewhere")
+        )
+        other.contact_id = ""
+        set_state(tenant, other, AgentState.READY, out)
+    contact.offered_to = []
+    contact.state = ContactState.CONNECTED
+    contact.agent_id = agent.agent_id
+    contact.answered_at = now
+    engine.remove_waiting(queue, contact)
+    waited = now - contact.entered_at
+    queue.answered_wait_sum += waited
+    queue.answered_count += 1
+    if engine.estimator is not None:
+        engine.estimator.record_answer(queue.config.queue_id, waited, now)
+    today = engine.today_of(now)
+    if agent.answered_day != today:
+        agent.answered_day = today
+        agent.answered_today = 0
+    agent.answered_today += 1
+    agent.unanswered = 0
+    agent.busy_since = now
+    agent.contact_id = contact.contact_id
+    set_state(tenant, agent, AgentState.BUSY, out)
+    contact.history.append(f"{now:.3f} answered by {agent.agent_id}")
+    if contact.channel is Channel.CALLBACK:
+        contact.attempts += 1
+        if agent.agent_id not in contact.agents_tried:
+            contact.agents_tried.append(agent.agent_id)
+        contact.callback_status = CallbackStatus.IN_PROGRESS
+        out.append(
+            DialCallback(
+                tenant.tenant_id,
+                contact.contact_id,
+                agent.agent_id,
+                agent.profile.phone,
+                contact.caller_number,
+                contact.attempts,
+            )
+        )
+    else:
+        out.append(
+            ConnectContact(
+                tenant.tenant_id, contact.contact_id, agent.agent_id, queue.config.queue_id
+            )
+        )
+    for other in others:
+        dispatch_agent(engine, tenant, other, now, out)
+    check_queue(engine, tenant, queue, now, out)
+
+
+def offer_timed_out(
+    engine: Engine, tenant: TenantRec, contact: ContactRec, now: float, out: list[Command]
+) -> None:
+    agents = [tenant.agents[a] for a in contact.offered_to]
+    retract(engine, tenant, contact, agents, now, out, "timeout", missed=True)
+    after_return(engine, tenant, contact, now, out)
+    for agent in agents:
+        dispatch_agent(engine, tenant, agent, now, out)
+
+
+def after_return(
+    engine: Engine, tenant: TenantRec, contact: ContactRec, now: float, out: list[Command]
+) -> None:
+    """A contact back in WAITING: overflow if overdue (Q18), else offer it again."""
+    if contact.state is ContactState.WAITING and not overflow_if_overdue(
+        engine, tenant, contact, now, out
+    ):
+        dispatch_contact(engine, tenant, contact, now, out)
+
+
+def dispatch_contact(
+    engine: Engine, tenant: TenantRec, contact: ContactRec, now: float, out: list[Command]
+) -> bool:
+    """Offer a waiting contact to the agents its queue's strategy picks, if any are ready."""
+    if contact.state is not ContactState.WAITING:
+        return False
+    queue = tenant.queues[contact.queue_id]
+    if not queue.ready:
+        return False
+    agents = tenant.agents
+    candidates = [agents[a] for a in queue.ready if eligible(agents[a], contact, queue, now)]
+    if not candidates:
+        return False
+    config = queue.config
+    chosen: list[AgentRec] = []
+    if config.sticky_window_s and contact.caller_number:
+        last = tenant.last_handler.get(contact.caller_number)
+        if last is not None and now - last[1] <= config.sticky_window_s:
+            chosen = [a for a in candidates if a.agent_id == last[0]]
+    if not chosen:
+        today = engine.today_of(now) if config.strategy is Strategy.FEWEST_CALLS else -1
+        chosen = choose_agents(queue, contact, candidates, engine.rng, today)
+    offer(engine, tenant, queue, contact, chosen, now, out)
+    return True
+
+
+def dispatch_agent(
+    engine: Engine, tenant: TenantRec, agent: AgentRec, now: float, out: list[Command]
+) -> bool:
+    """Give a ready agent the first contact in service order across their queues: queue
+    priority (Q17), then contact priority, then arrival."""
+    if agent.state is not AgentState.READY:
+        return False
+    best: tuple[int, tuple[int, float, int, str]] | None = None
+    best_queue: QueueRec | None = None
+    agent_id = agent.agent_id
+    contacts = tenant.contacts
+    for queue_id in agent.queue_ids:
+        queue = tenant.queues[queue_id]
+        if agent_id not in queue.ready or not queue.waiting:
+            continue
+        rank = -queue.config.priority
+        if best is not None and rank > best[0]:
+            continue
+        for item in queue.waiting:
+            if best is not None and (rank, item) >= best:
+                break
+            contact = contacts[item[3]]
+            if contact.state is ContactState.WAITING and eligible(agent, contact, queue, now):
+                best = (rank, item)
+                best_queue = queue
+                break
+    if best is None or best_queue is None:
+        return False
+    offer(engine, tenant, best_queue, contacts[best[1][3]], [agent], now, out)
+    return True
+
+
+# -- queue entry, overflow and thresholds --------------------------------------------------
+
+
+def make_waiting(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    contact: ContactRec,
+    now: float,
+    out: list[Command],
+) -> None:
+    contact.queue_id = queue.config.queue_id
+    contact.state = ContactState.WAITING
+    engine.insert_waiting(queue, contact, now)
+    if contact.target_agent_id:
+        engine.schedule(
+            now + queue.config.private_max_wait_s,
+            "private",
+            tenant.tenant_id,
+            contact.contact_id,
+            contact.entry_seq,
+        )
+    schedule_max_wait(engine, tenant, queue, contact)
+    dispatch_contact(engine, tenant, contact, now, out)
+    check_queue(engine, tenant, queue, now, out)
+
+
+def schedule_max_wait(
+    engine: Engine, tenant: TenantRec, queue: QueueRec, contact: ContactRec
+) -> None:
+    """Q18: max wait applies per contact, also to those already waiting when config changes."""
+    if contact.channel is Channel.CALLBACK:
+        return
+    limits = [r.max_wait_s for r in queue.config.overflow if r.trigger is OverflowTrigger.MAX_WAIT]
+    if limits:
+        engine.schedule(
+            contact.entered_at + min(limits),
+            "max_wait",
+            tenant.tenant_id,
+            contact.contact_id,
+            contact.entry_seq,
+        )
+
+
+def _rule_target(queue: QueueRec, trigger: OverflowTrigger) -> OverflowTarget | None:
+    for rule in queue.config.overflow:
+        if rule.trigger is trigger:
+            return rule.target
+    return None
+
+
+def enqueue(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    contact: ContactRec,
+    now: float,
+    out: list[Command],
+) -> None:
+    """A contact arrives at a queue: closed / no agents / full → overflow target (Q18, Q19)."""
+    config = queue.config
+    if not queue.is_open:
+        target = _rule_target(queue, OverflowTrigger.CLOSED)
+        if target is None and queue.auto_closed and config.auto_close is not None:
+            target = config.auto_close.target
+        apply_target(engine, tenant, queue, contact, target, "closed", now, out)
+        return
+    if not queue.members:
+        target = _rule_target(queue, OverflowTrigger.NO_AGENTS)
+        if target is not None:
+            apply_target(engine, tenant, queue, contact, target, "no_agents", now, out)
+            return
+    for rule in config.overflow:
+        if rule.trigger is OverflowTrigger.MAX_LENGTH and len(queue.entries) >= rule.max_length:
+            apply_target(engine, tenant, queue, contact, rule.target, "max_length", now, out)
+            return
+    make_waiting(engine, tenant, queue, contact, now, out)
+
+
+def apply_target(
+    engine: Engine,
+    tenant: TenantRec,
+    queue: QueueRec,
+    contact: ContactRec,
+    target: OverflowTarget | None,
+    reason: str,
+    now: float,
+    out: list[Command],
+) -> None:
+    was_waiting = contact.contact_id in queue.entries
+    engine.remove_waiting(queue, contact)
+    contact.history.append(f"{now:.3f} overflow from {queue.config.queue_id}: {reason}")
+    destination = None
+    if target is not None and target.action is OverflowAction.QUEUE:
+        destination = tenant.queues.get(target.queue_id)
+    if target is not None and target.action is OverflowAction.NUMBER:
+        contact.state = ContactState.OVERFLOWED
+        out.append(
+            OverflowToNumber(
+                tenant.tenant_id, contact.contact_id, queue.config.queue_id, target.number, reason
+            )
+        )
+    elif destination is not None and contact.hops < MAX_OVERFLOW_HOPS:
+        contact.hops += 1
+        out.append(
+            OverflowToQueue(
+                tenant.tenant_id,
+                contact.contact_id,
+                queue.config.queue_id,
+                target.queue_id if target else "",
+                reason,
+            )
+        )
+        enqueue(engine, tenant, destination, contact, now, out)
+    else:
+        contact.state = ContactState.OVERFLOWED
+        prompt = queue.message_prompt if not queue.schedule_open else ""
+        out.append(
+            RejectBusy(tenant.tenant_id, contact.contact_id, queue.config.queue_id, reason, prompt)
+        )
+    if was_waiting:
+        check_queue(engine, tenant, queue, now, out)
+
+
+def overflow_if_overdue(
+    engine: Engine, tenant: TenantRec, contact: ContactRec, now: float, out: list[Command]
+) -> bool:
+    if contact.state is not ContactState.WAITING or contact.channel is Channel.CALLBACK:
+        return False
+    queue = tenant.queues[contact.queue_id]
+    waited = now - contact.entered_at
+    for rule in queue.config.overflow:
+        if rule.trigger is OverflowTrigger.MAX_WAIT and waited >= rule.max_wait_s:
+            apply_target(engine, tenant, queue, contact, rule.target, "max_wait", now, out)
+            return True
+    return False
+
+
+def contact_timer(
+    engine: Engine,
+    tenant: TenantRec,
+    contact: ContactRec,
+    kind: str,
+    now: float,
+    out: list[Command],
+) -> None:
+    if kind == "max_wait":
+        overflow_if_overdue(engine, tenant, contact, now, out)
+    elif kind == "private":
+        dispatch_contact(engine, tenant, contact, now, out)
+    elif kind == "callback_due" and contact.state is ContactState.PENDING:
+        make_waiting(engine, tenant, tenant.queues[contact.queue_id], contact, now, out)
+
+
+def check_queue(
+    engine: Engine, tenant: TenantRec, queue: QueueRec, now: float, out: list[Command]
+) -> None:
+    """Auto-close/reopen (Q19) and stand-by activate/release (Q25), both with hysteresis."""
+    config = queue.config
+    auto, standby = config.auto_close, config.standby
+    if auto is None and standby is None:
+        if queue.standby_active:
+            _set_standby(engine, tenant, queue, False, now, out)
+        return
+    count = len(queue.entries)
+    first = next(iter(queue.entries.values())) if count else now
+    longest = now - first
+    wake: list[float] = []
+    if auto is not None:
+        if not queue.auto_closed:
+            if (auto.close_at_length and count >= auto.close_at_length) or (
+                auto.close_at_wait_s and count and longest >= auto.close_at_wait_s
+            ):
+                queue.auto_closed = True
+                out.append(NotifyQueueState(tenant.tenant_id, config.queue_id, False, "auto_close"))
+            elif auto.close_at_wait_s and count:
+                wake.append(first + auto.close_at_wait_s)
+        elif (not auto.close_at_length or count <= auto.reopen_below_length) and (
+            not auto.close_at_wait_s or longest <= auto.reopen_below_wait_s
+        ):
+            queue.auto_closed = False
+            out.append(NotifyQueueState(tenant.tenant_id, config.queue_id, True, "auto_reopen"))
+    if standby is None:
+        if queue.standby_active:
+            _set_standby(engine, tenant, queue, False, now, out)
+    elif not queue.standby_active:
+        if (standby.activate_waiting and count >= standby.activate_waiting) or (
+            standby.activate_wait_s and count and longest >= standby.activate_wait_s
+        ):
+            _set_standby(engine, tenant, queue, True, now, out)
+        elif standby.activate_wait_s and count:
+            wake.append(first + standby.activate_wait_s)
+    elif (not standby.activate_waiting or count <= standby.release_waiting) and (
+        not standby.activate_wait_s or longest <= standby.release_wait_s
+    ):
+        _set_standby(engine, tenant, queue, False, now, out)
+    if wake:
+        when = min(wake)
+        if when != queue.threshold_timer_at:
+            queue.threshold_timer_at = when
+            engine.schedule(when, "threshold", tenant.tenant_id, config.queue_id, 0)
+
+
+def _set_standby(
+    engine: Engine, tenant: TenantRec, queue: QueueRec, active: bool, now: float, out: list[Command]
+) -> None:
+    queue.standby_active = active
+    standby_agents = sorted(
+        (tenant.agents[a] for a in queue.members if tenant.agents[a].standby),
+        key=lambda a: a.agent_id,
+    )
+    for agent in standby_agents:
+        refresh_ready(tenant, agent)
+    out.append(
+        NotifyStandby(
+            tenant.tenant_id,
+            queue.config.queue_id,
+            active,
+            tuple(a.agent_id for a in standby_agents),
+        )
+    )
+    if active:
+        for agent in standby_agents:
+            dispatch_agent(engine, tenant, agent, now, out)

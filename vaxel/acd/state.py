@@ -1,0 +1,114 @@
+"""The engine's mutable records (internal). Only :mod:`vaxel.acd.engine` mutates them.
+
+Indexes kept for the hot path: per queue a sorted waiting list keyed
+``(-priority, order_at, seq)``, an insertion-ordered map of queue entries (oldest first, for
+longest-wait thresholds), the logged-in members and the agents ready to be offered work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vaxel.acd.model import (
+    AgentProfile,
+    AgentState,
+    CallbackStatus,
+    Channel,
+    ContactState,
+    QueueConfig,
+)
+
+__all__ = ["AgentRec", "ContactRec", "QueueRec", "TenantRec"]
+
+
+@dataclass(slots=True, eq=False)
+class ContactRec:
+    contact_id: str
+    tenant_id: str
+    queue_id: str
+    channel: Channel
+    priority: int
+    skills: dict[str, int]
+    language: str
+    caller_number: str
+    caller_data: dict[str, str]
+    target_agent_id: str
+    arrived_at: float
+    order_at: float
+    """The time that places the contact in service order (CB12: a callback's interval start)."""
+    seq: int
+    state: ContactState = ContactState.WAITING
+    entered_at: float = 0.0
+    entry_seq: int = 0
+    offer_seq: int = 0
+    offered_to: list[str] = field(default_factory=list)
+    agent_id: str = ""
+    answered_at: float = 0.0
+    classification: str = ""
+    note: str = ""
+    hops: int = 0
+    history: list[str] = field(default_factory=list)
+    # callbacks (CB*)
+    interval_id: str = ""
+    eligible_at: float = 0.0
+    attempts: int = 0
+    agents_tried: list[str] = field(default_factory=list)
+    callback_status: CallbackStatus = CallbackStatus.UNHANDLED
+    last_note: str = ""
+
+    @property
+    def key(self) -> tuple[int, float, int]:
+        return (-self.priority, self.order_at, self.seq)
+
+
+@dataclass(slots=True, eq=False)
+class AgentRec:
+    profile: AgentProfile
+    state: AgentState = AgentState.LOGGED_OUT
+    queue_ids: list[str] = field(default_factory=list)
+    standby: bool = False
+    pause_reason: str = ""
+    contact_id: str = ""
+    idle_since: float = 0.0
+    busy_since: float = 0.0
+    unanswered: int = 0
+    answered_today: int = 0
+    answered_day: int = -1
+    state_seq: int = 0
+
+    @property
+    def agent_id(self) -> str:
+        return self.profile.agent_id
+
+
+@dataclass(slots=True, eq=False)
+class QueueRec:
+    config: QueueConfig
+    members: dict[str, None] = field(default_factory=dict)
+    ready: dict[str, None] = field(default_factory=dict)
+    waiting: list[tuple[int, float, int, str]] = field(default_factory=list)
+    entries: dict[str, float] = field(default_factory=dict)
+    schedule_open: bool = True
+    closed_reason: str = ""
+    message_prompt: str = ""
+    auto_closed: bool = False
+    standby_active: bool = False
+    rr_last: str = ""
+    answered_wait_sum: float = 0.0
+    answered_count: int = 0
+    threshold_timer_at: float = -1.0
+
+    @property
+    def is_open(self) -> bool:
+        return self.schedule_open and not self.auto_closed
+
+
+@dataclass(slots=True, eq=False)
+class TenantRec:
+    tenant_id: str
+    queues: dict[str, QueueRec] = field(default_factory=dict)
+    agents: dict[str, AgentRec] = field(default_factory=dict)
+    contacts: dict[str, ContactRec] = field(default_factory=dict)
+    callbacks: dict[str, ContactRec] = field(default_factory=dict)
+    last_handler: dict[str, tuple[str, float]] = field(default_factory=dict)
+    """Q16: caller number -> (agent who last handled it, when)."""
