@@ -185,7 +185,7 @@ def contact_picked(
     or in progress, so no two agents work the same callback."""
     agent = engine.agent(tenant, event.agent_id)
     contact = engine.contact(tenant, event.contact_id)
-    if agent.state is not AgentState.READY:
+    if agent.state not in (AgentState.READY, AgentState.PAUSED, AgentState.WRAP_UP):
         raise IllegalTransition("agent", agent.state.value, "ContactPicked")
     if contact.state is not ContactState.WAITING:
         raise IllegalTransition("contact", contact.state.value, "ContactPicked")
