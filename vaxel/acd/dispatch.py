@@ -138,16 +138,17 @@ def logout(
 ) -> None:
     """Leave some or all queues (Q21); an offer from a left queue goes back to its queue."""
     leaving = [q for q in agent.queue_ids if not queue_ids or q in queue_ids]
-    if agent.state is AgentState.OFFERED and agent.contact_id:
-        contact = tenant.contacts[agent.contact_id]
-        if contact.queue_id in leaving or len(leaving) == len(agent.queue_ids):
-            retract(engine, tenant, contact, [agent], now, out, "agent_logged_out", missed=False)
-            dispatch_contact(engine, tenant, contact, now, out)
     for queue_id in leaving:
         queue = tenant.queues[queue_id]
         queue.members.pop(agent.agent_id, None)
         queue.ready.pop(agent.agent_id, None)
     agent.queue_ids = [q for q in agent.queue_ids if q not in leaving]
+    if agent.state is AgentState.OFFERED and agent.contact_id:
+        contact = tenant.contacts[agent.contact_id]
+        if contact.queue_id in leaving or not agent.queue_ids:
+            # Out of the queues first, so the contact is not offered straight back.
+            retract(engine, tenant, contact, [agent], now, out, "agent_logged_out", missed=False)
+            after_return(engine, tenant, contact, now, out)
     if not agent.queue_ids:
         agent.standby = False
         agent.contact_id = ""
