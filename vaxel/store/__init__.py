@@ -1,1 +1,33 @@
-"""Persistence adapter: SQLAlchemy models, repositories, Alembic migrations, event journal."""
+"""Persistence adapter: SQLAlchemy tables, repositories, Alembic migrations, event journal."""
+
+from vaxel.store.codec import Codec, CodecError, acd_codec
+from vaxel.store.database import DEFAULT_URL, open_database
+from vaxel.store.journal import Journal, JournalEntry
+from vaxel.store.migrate import upgrade
+from vaxel.store.repositories import (
+    CallbackRecord,
+    ContactRecord,
+    Documents,
+    ReadModels,
+    Tenant,
+    Tenants,
+    upsert,
+)
+
+__all__ = [
+    "DEFAULT_URL",
+    "CallbackRecord",
+    "Codec",
+    "CodecError",
+    "ContactRecord",
+    "Documents",
+    "Journal",
+    "JournalEntry",
+    "ReadModels",
+    "Tenant",
+    "Tenants",
+    "acd_codec",
+    "open_database",
+    "upgrade",
+    "upsert",
+]

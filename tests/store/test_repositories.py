@@ -1,0 +1,67 @@
+"""Migrations, tenant-scoped repositories, and the journal's durability contract."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from vaxel.acd.events import AgentReady, TimerTick
+from vaxel.core.errors import NotFound, UnknownTenant
+from vaxel.store import Documents, Journal, Tenant, Tenants, acd_codec, open_database, upgrade
+
+
+def test_migrations_create_the_schema_and_are_idempotent(database_url: str) -> None:
+    engine = open_database(database_url)
+    upgrade(engine)
+    upgrade(engine)  # a second run changes nothing
+    names = set(sa.inspect(engine).get_table_names())
+    assert {"tenants", "users", "queues", "agents", "schedules", "flows", "journal",
+            "contacts", "callbacks"} <= names
+
+
+def test_documents_never_cross_tenants(database_url: str) -> None:
+    engine = open_database(database_url)
+    upgrade(engine)
+    tenants = Tenants(engine)
+    tenants.add(Tenant("kommun-a", "Kommun A"))
+    tenants.add(Tenant("kommun-b", "Kommun B"))
+    queues = Documents(engine, "queue")
+    queues.put("kommun-a", "vaxel", "Växel", {"strategy": "longest_idle"})
+    queues.put("kommun-b", "vaxel", "Växel B", {"strategy": "random"})
+    assert queues.get("kommun-a", "vaxel") == {"strategy": "longest_idle"}
+    assert queues.get("kommun-b", "vaxel") == {"strategy": "random"}
+    queues.put("kommun-a", "bygglov", "Bygglov", {})
+    with pytest.raises(NotFound, match="unknown queue 'bygglov' in tenant 'kommun-b'"):
+        queues.get("kommun-b", "bygglov")
+    assert set(queues.all("kommun-b")) == {"vaxel"}
+    queues.remove("kommun-b", "vaxel")
+    assert queues.get("kommun-a", "vaxel") == {"strategy": "longest_idle"}
+    with pytest.raises(UnknownTenant):
+        tenants.get("kommun-c")
+
+
+def test_journal_replays_in_order_what_was_appended(database_url: str) -> None:
+    engine = open_database(database_url)
+    upgrade(engine)
+    journal = Journal(engine, acd_codec())
+    appended = [(AgentReady("kommun-a", f"agent-{i}"), float(i)) for i in range(7)]
+    seqs = [journal.append(event.tenant_id, event, now) for event, now in appended]
+    journal.append("", TimerTick(), 99.0)
+    assert seqs == sorted(seqs)
+    replayed = list(journal.replay(batch=3))
+    assert [(e.event, e.applied_at) for e in replayed[:7]] == appended
+    assert replayed[-1].event == TimerTick()
+    assert [e.seq for e in journal.replay(after=seqs[4])][:2] == seqs[5:7]
+
+
+def test_a_failed_transaction_leaves_no_journal_row(database_url: str) -> None:
+    engine = open_database(database_url)
+    upgrade(engine)
+    journal = Journal(engine, acd_codec())
+
+    def explode(_connection: sa.Connection) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        journal.append("kommun-a", AgentReady("kommun-a", "x"), 1.0, also=explode)
+    assert list(journal.replay()) == []

@@ -1,0 +1,182 @@
+"""Tenant-scoped repositories: every read and write names its tenant, and no query can
+return another tenant's rows (DESIGN "Tenancy"). They map rows to domain objects and
+plain documents; tables never leave this package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+
+from vaxel.core.errors import NotFound, UnknownTenant
+from vaxel.store import tables
+
+__all__ = [
+    "CallbackRecord",
+    "ContactRecord",
+    "Documents",
+    "ReadModels",
+    "Tenant",
+    "Tenants",
+    "UnknownDocument",
+    "upsert",
+]
+
+
+class UnknownDocument(NotFound):
+    """No queue/agent/schedule/flow document with that id in this tenant."""
+
+    def __init__(self, kind: str, object_id: str, tenant_id: str) -> None:
+        self.kind = kind
+        super().__init__(object_id, tenant_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    tenant_id: str
+    name: str
+    main_number: str = ""
+
+
+class Tenants:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, tenant: Tenant) -> None:
+        with self._engine.begin() as connection:
+            upsert(connection, tables.tenants, {"tenant_id": tenant.tenant_id},
+                   {"name": tenant.name, "main_number": tenant.main_number})
+
+    def get(self, tenant_id: str) -> Tenant:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(tables.tenants).where(tables.tenants.c.tenant_id == tenant_id)
+            ).first()
+        if row is None:
+            raise UnknownTenant(tenant_id)
+        return Tenant(row.tenant_id, row.name, row.main_number)
+
+    def all(self) -> list[Tenant]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(tables.tenants).order_by("tenant_id")).all()
+        return [Tenant(r.tenant_id, r.name, r.main_number) for r in rows]
+
+
+class Documents:
+    """Named JSON documents of one kind (queues, agents, schedules, flows) per tenant."""
+
+    _TABLES: ClassVar[Mapping[str, tuple[Table, str]]] = {
+        "queue": (tables.queues, "queue_id"),
+        "agent": (tables.agents, "agent_id"),
+        "schedule": (tables.schedules, "schedule_id"),
+        "flow": (tables.flows, "flow_id"),
+    }
+
+    def __init__(self, engine: Engine, kind: str) -> None:
+        self._engine = engine
+        self._kind = kind
+        self._table, key = self._TABLES[kind]
+        self._key = self._table.c[key]
+
+    def put(self, tenant_id: str, object_id: str, name: str, document: Mapping[str, Any]) -> None:
+        with self._engine.begin() as connection:
+            upsert(connection, self._table,
+                   {"tenant_id": tenant_id, self._key.name: object_id},
+                   {"name": name, "document": dict(document)})
+
+    def get(self, tenant_id: str, object_id: str) -> dict[str, Any]:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(self._table.c.document)
+                .where(self._table.c.tenant_id == tenant_id, self._key == object_id)
+            ).first()
+        if row is None:
+            raise UnknownDocument(self._kind, object_id, tenant_id)
+        return dict(row.document)
+
+    def all(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(self._key, self._table.c.document)
+                .where(self._table.c.tenant_id == tenant_id).order_by(self._key)
+            ).all()
+        return {row[0]: dict(row[1]) for row in rows}
+
+    def remove(self, tenant_id: str, object_id: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(self._table).where(
+                self._table.c.tenant_id == tenant_id, self._key == object_id))
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    contact_id: str
+    queue_id: str
+    channel: str
+    caller_number: str
+    caller_data: Mapping[str, str]
+    status: str
+    arrived_at: float
+    answered_at: float | None
+    ended_at: float | None
+    agent_id: str | None
+    classification: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRecord:
+    """A row of the callback list with the CB8 columns."""
+
+    contact_id: str
+    queue_id: str
+    number: str
+    interval_id: str
+    caller_data: Mapping[str, str]
+    status: str
+    requested_at: float
+    eligible_at: float
+    attempts: int
+    agents_tried: tuple[str, ...]
+    last_note: str
+
+
+class ReadModels:
+    """The contact log and the callback list as stored (for the web and reports)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def contacts(self, tenant_id: str, limit: int = 1000) -> list[ContactRecord]:
+        c = tables.contacts.c
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(tables.contacts).where(c.tenant_id == tenant_id)
+                .order_by(c.arrived_at, c.contact_id).limit(limit)
+            ).all()
+        return [ContactRecord(r.contact_id, r.queue_id, r.channel, r.caller_number,
+                              dict(r.caller_data), r.status, r.arrived_at, r.answered_at,
+                              r.ended_at, r.agent_id, r.classification, r.note) for r in rows]
+
+    def callbacks(self, tenant_id: str) -> list[CallbackRecord]:
+        c = tables.callbacks.c
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(tables.callbacks).where(c.tenant_id == tenant_id)
+                .order_by(c.requested_at, c.contact_id)
+            ).all()
+        return [CallbackRecord(r.contact_id, r.queue_id, r.number, r.interval_id,
+                               dict(r.caller_data), r.status, r.requested_at, r.eligible_at,
+                               r.attempts, tuple(r.agents_tried), r.last_note) for r in rows]
+
+
+def upsert(connection: Connection, table: Table, keys: Mapping[str, Any],
+           values: Mapping[str, Any]) -> None:
+    """Update the row with ``keys`` or insert it: portable across SQLite and PostgreSQL."""
+    where = [table.c[name] == value for name, value in keys.items()]
+    result = connection.execute(update(table).where(*where).values(**values))
+    if result.rowcount == 0:
+        connection.execute(insert(table).values(**keys, **values))

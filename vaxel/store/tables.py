@@ -1,0 +1,146 @@
+"""The tables (STYLE rule 9: tables, domain objects and API schemas stay separate).
+
+Every row belongs to a tenant. Configuration objects (queues, agents, schedules, flows) are
+stored as JSON documents beside their searchable columns; the journal holds every input
+event; ``contacts`` and ``callbacks`` are read models kept in step with the journal.
+The schema changes only through Alembic migrations (``vaxel/store/migrations``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "agents",
+    "callbacks",
+    "contacts",
+    "flows",
+    "journal",
+    "metadata",
+    "queues",
+    "schedules",
+    "skills",
+    "tenants",
+    "users",
+]
+
+metadata = MetaData()
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("main_number", String(32), nullable=False, server_default=""),
+)
+
+
+def _tenant_fk() -> Column[str]:
+    return Column(
+        "tenant_id", String(64), ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _tenant_fk(),
+    Column("username", String(100), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("password_hash", String(255), nullable=True),
+    UniqueConstraint("tenant_id", "username"),
+)
+
+skills = Table(
+    "skills",
+    metadata,
+    _tenant_fk(),
+    Column("skill_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    UniqueConstraint("tenant_id", "skill_id"),
+)
+
+
+def _document(name: str, key: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        _tenant_fk(),
+        Column(key, String(64), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("document", JSON, nullable=False),
+        UniqueConstraint("tenant_id", key),
+    )
+
+
+queues = _document("queues", "queue_id")
+agents = _document("agents", "agent_id")
+schedules = _document("schedules", "schedule_id")
+flows = _document("flows", "flow_id")
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("applied_at", Float, nullable=False),
+    Index("ix_journal_tenant", "tenant_id", "seq"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    _tenant_fk(),
+    Column("contact_id", String(64), nullable=False),
+    Column("queue_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("caller_number", String(32), nullable=False, server_default=""),
+    Column("caller_data", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("arrived_at", Float, nullable=False),
+    Column("answered_at", Float, nullable=True),
+    Column("ended_at", Float, nullable=True),
+    Column("agent_id", String(64), nullable=True),
+    Column("classification", String(64), nullable=True),
+    Column("note", Text, nullable=True),
+    UniqueConstraint("tenant_id", "contact_id"),
+    Index("ix_contacts_arrived", "tenant_id", "arrived_at"),
+)
+
+callbacks = Table(
+    "callbacks",
+    metadata,
+    _tenant_fk(),
+    Column("contact_id", String(64), nullable=False),
+    Column("queue_id", String(64), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("interval_id", String(64), nullable=False, server_default=""),
+    Column("caller_data", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requested_at", Float, nullable=False),
+    Column("eligible_at", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("agents_tried", JSON, nullable=False),
+    Column("last_note", Text, nullable=False, server_default=""),
+    UniqueConstraint("tenant_id", "contact_id"),
+)
