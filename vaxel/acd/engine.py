@@ -149,14 +149,16 @@ class Engine:
     # -- queries (pure) -----------------------------------------------------------------
 
     def queue_status(self, tenant_id: str, queue_id: str, now: float) -> QueueStatus:
-        return queries.queue_status(self.queue(self.tenant(tenant_id), queue_id), now)
+        tenant = self.tenant(tenant_id)
+        return queries.queue_status(tenant, self.queue(tenant, queue_id), now)
 
     def waiting_view(self, tenant_id: str, contact_id: str, now: float) -> WaitingView:
         tenant = self.tenant(tenant_id)
         return queries.waiting_view(tenant, self.contact(tenant, contact_id), now, self.estimator)
 
-    def agent_view(self, tenant_id: str, agent_id: str) -> AgentView:
-        return queries.agent_view(self.agent(self.tenant(tenant_id), agent_id), self.today_of)
+    def agent_view(self, tenant_id: str, agent_id: str, now: float | None = None) -> AgentView:
+        agent = self.agent(self.tenant(tenant_id), agent_id)
+        return queries.agent_view(agent, self.today_of, now)
 
     def contact_view(self, tenant_id: str, contact_id: str) -> ContactView:
         tenant = self.tenant(tenant_id)

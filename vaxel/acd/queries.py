@@ -38,8 +38,14 @@ __all__ = [
 ]
 
 
-def queue_status(queue: QueueRec, now: float) -> QueueStatus:
+def queue_status(tenant: TenantRec, queue: QueueRec, now: float) -> QueueStatus:
     count = len(queue.entries)
+    queue_id = queue.config.queue_id
+    pending = sum(
+        1
+        for c in tenant.callbacks.values()
+        if c.queue_id == queue_id and c.state is ContactState.PENDING
+    )
     first = next(iter(queue.entries.values())) if count else now
     return QueueStatus(
         queue_id=queue.config.queue_id,
@@ -53,7 +59,7 @@ def queue_status(queue: QueueRec, now: float) -> QueueStatus:
         agents_logged_in=len(queue.members),
         agents_ready=len(queue.ready),
         standby_active=queue.standby_active,
-        pending_callbacks=0,
+        pending_callbacks=pending,
     )
 
 
@@ -136,7 +142,13 @@ def waiting_view(
     )
 
 
-def agent_view(agent: AgentRec, today_of: Callable[[float], int]) -> AgentView:
+def agent_view(
+    agent: AgentRec, today_of: Callable[[float], int], now: float | None = None
+) -> AgentView:
+    """``answered_today`` counts the Stockholm day of ``now`` (of the last answer if None)."""
+    answered = agent.answered_today
+    if now is not None and agent.answered_day != today_of(now):
+        answered = 0
     return AgentView(
         agent_id=agent.agent_id,
         state=agent.state,
@@ -145,7 +157,7 @@ def agent_view(agent: AgentRec, today_of: Callable[[float], int]) -> AgentView:
         pause_reason=agent.pause_reason,
         contact_id=agent.contact_id,
         unanswered_in_row=agent.unanswered,
-        answered_today=agent.answered_today,
+        answered_today=answered,
     )
 
 
