@@ -11,6 +11,7 @@ from vaxel.store.repositories import (
     ReadModels,
     Tenant,
     Tenants,
+    ensure_tenant,
     upsert,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "Tenant",
     "Tenants",
     "acd_codec",
+    "ensure_tenant",
     "open_database",
     "upgrade",
     "upsert",

@@ -22,6 +22,7 @@ __all__ = [
     "Tenant",
     "Tenants",
     "UnknownDocument",
+    "ensure_tenant",
     "upsert",
 ]
 
@@ -171,6 +172,16 @@ class ReadModels:
         return [CallbackRecord(r.contact_id, r.queue_id, r.number, r.interval_id,
                                dict(r.caller_data), r.status, r.requested_at, r.eligible_at,
                                r.attempts, tuple(r.agents_tried), r.last_note) for r in rows]
+
+
+def ensure_tenant(connection: Connection, tenant_id: str) -> None:
+    """Create the tenant row (named by its id) unless it exists, e.g. for the first queue
+    configured through the engine before an admin named the tenant."""
+    found = connection.execute(
+        select(tables.tenants.c.tenant_id).where(tables.tenants.c.tenant_id == tenant_id)
+    ).first()
+    if found is None:
+        connection.execute(insert(tables.tenants).values(tenant_id=tenant_id, name=tenant_id))
 
 
 def upsert(connection: Connection, table: Table, keys: Mapping[str, Any],
