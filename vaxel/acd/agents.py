@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vaxel.acd import dispatch
+from vaxel.acd import dispatch, overflow
 from vaxel.acd.commands import Command
 from vaxel.acd.events import (
     AgentAnswered,
@@ -91,7 +91,7 @@ def agent_logged_in(
         dispatch.refresh_ready(tenant, agent)
         dispatch.dispatch_agent(engine, tenant, agent, now, out)
     for queue_id in new:
-        dispatch.check_queue(engine, tenant, tenant.queues[queue_id], now, out)
+        overflow.check_queue(engine, tenant, tenant.queues[queue_id], now, out)
 
 
 def agent_logged_out(

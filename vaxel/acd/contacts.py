@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from vaxel.acd import dispatch
+from vaxel.acd import dispatch, overflow
 from vaxel.acd.callbacks import interval_start
 from vaxel.acd.commands import Command, MarkCallbackFailed, NotifyCallbackCreated, NotifyQueueState
 from vaxel.acd.events import (
@@ -63,8 +63,8 @@ def queue_configured(
         return
     queue.config = config
     for contact_id in queue.entries:
-        dispatch.schedule_max_wait(engine, tenant, queue, tenant.contacts[contact_id])
-    dispatch.check_queue(engine, tenant, queue, now, out)
+        overflow.schedule_max_wait(engine, tenant, queue, tenant.contacts[contact_id])
+    overflow.check_queue(engine, tenant, queue, now, out)
 
 
 def queue_removed(
@@ -134,7 +134,7 @@ def contact_arrived(
     tenant.contacts[contact.contact_id] = contact
     if engine.estimator is not None:
         engine.estimator.record_arrival(event.queue_id, now)
-    dispatch.enqueue(engine, tenant, queue, contact, now, out)
+    overflow.enqueue(engine, tenant, queue, contact, now, out)
 
 
 def caller_data_entered(
@@ -179,7 +179,7 @@ def contact_abandoned(
             out,
             now,
         )
-    dispatch.check_queue(engine, tenant, queue, now, out)
+    overflow.check_queue(engine, tenant, queue, now, out)
 
 
 def _leave_queue(
@@ -267,7 +267,7 @@ def callback_requested(
         if not event.interval_id:
             order_at = source.order_at
         data = {**source.caller_data, **data}
-        dispatch.check_queue(engine, tenant, source_queue, now, out)
+        overflow.check_queue(engine, tenant, source_queue, now, out)
     _create_callback(
         engine,
         tenant,
@@ -334,7 +334,7 @@ def _wait_until(
 ) -> None:
     contact.eligible_at = eligible_at
     if eligible_at <= now:
-        dispatch.make_waiting(engine, tenant, queue, contact, now, out)
+        overflow.make_waiting(engine, tenant, queue, contact, now, out)
         return
     contact.state = ContactState.PENDING
     contact.entry_seq += 1

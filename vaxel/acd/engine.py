@@ -21,7 +21,7 @@ from typing import Any
 
 from vaxel.acd import agents as agent_steps
 from vaxel.acd import contacts as contact_steps
-from vaxel.acd import dispatch, queries
+from vaxel.acd import dispatch, overflow, queries
 from vaxel.acd.commands import Command
 from vaxel.acd.estimation import WaitEstimator
 from vaxel.acd.events import (
@@ -275,8 +275,8 @@ class Engine:
             elif kind == Timer.THRESHOLD:
                 queue = tenant.queues[ref]
                 queue.threshold_timer_at = -1.0
-                dispatch.check_queue(self, tenant, queue, now, out)
+                overflow.check_queue(self, tenant, queue, now, out)
             elif kind == Timer.OFFER:
                 dispatch.offer_timed_out(self, tenant, tenant.contacts[ref], now, out)
             else:
-                dispatch.contact_timer(self, tenant, tenant.contacts[ref], kind, now, out)
+                overflow.contact_timer(self, tenant, tenant.contacts[ref], kind, now, out)
