@@ -15,6 +15,8 @@ from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
     AgentLoggedIn,
+    AgentLoggedOut,
+    AgentPaused,
     ContactAbandoned,
     ContactArrived,
     QueueClosed,
@@ -25,6 +27,7 @@ from vaxel.acd.events import (
 from vaxel.acd.model import (
     AgentProfile,
     AutoClose,
+    Channel,
     ContactState,
     OverflowAction,
     OverflowRule,
@@ -159,3 +162,26 @@ def test_config_errors_name_the_field() -> None:
     with pytest.raises(ConfigError) as error:
         QueueConfig(T, "a", offer_timeout_s=0)
     assert error.value.field == "queue.offer_timeout_s"
+
+
+def test_rule_limited_to_a_channel_leaves_other_channels_alone(engine: Engine) -> None:
+    rule = OverflowRule(OverflowTrigger.MAX_LENGTH, TO_B, max_length=1, channels=(Channel.EMAIL,))
+    setup(engine, [QueueConfig(T, "a", overflow=(rule,)), QueueConfig(T, "b")], [])
+    engine.handle(ContactArrived(T, "c1", "a"), 1.0)
+    assert engine.handle(ContactArrived(T, "call", "a"), 2.0) == []
+    out = engine.handle(ContactArrived(T, "mail", "a", channel=Channel.EMAIL), 3.0)
+    assert out == [OverflowToQueue(T, "mail", "a", "b", "max_length")]
+
+
+def test_last_agent_logging_out_moves_waiting_contacts(engine: Engine) -> None:
+    rule = OverflowRule(OverflowTrigger.NO_AGENTS, TO_NUMBER)
+    setup(
+        engine,
+        [QueueConfig(T, "a", overflow=(rule,))],
+        [AgentProfile(T, "x", permitted_queues=("a",))],
+        {"x": ("a",)},
+    )
+    engine.handle(AgentPaused(T, "x", "lunch"), 0.5)
+    engine.handle(ContactArrived(T, "c1", "a"), 1.0)
+    out = engine.handle(AgentLoggedOut(T, "x"), 2.0)
+    assert OverflowToNumber(T, "c1", "a", "+4687654321", "no_agents") in out

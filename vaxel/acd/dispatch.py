@@ -138,6 +138,7 @@ def logout(
         agent.pause_reason = ""
         set_state(tenant, agent, AgentState.LOGGED_OUT, out, reason)
     for queue_id in leaving:
+        overflow.evacuate_if_no_agents(engine, tenant, tenant.queues[queue_id], now, out)
         overflow.check_queue(engine, tenant, tenant.queues[queue_id], now, out)
 
 

@@ -153,12 +153,17 @@ class OverflowTarget:
 
 @dataclass(frozen=True, slots=True)
 class OverflowRule:
-    """One overflow rule (Q18). ``max_length``/``max_wait_s`` parametrise their triggers."""
+    """One overflow rule (Q18). ``max_length``/``max_wait_s`` parametrise their triggers;
+    ``channels`` limits the rule to some channels (Q18 "per channel"), empty means all."""
 
     trigger: OverflowTrigger
     target: OverflowTarget
     max_length: int = 0
     max_wait_s: float = 0.0
+    channels: tuple[Channel, ...] = ()
+
+    def applies_to(self, channel: Channel) -> bool:
+        return not self.channels or channel in self.channels
 
     def __post_init__(self) -> None:
         if self.trigger is OverflowTrigger.MAX_LENGTH:

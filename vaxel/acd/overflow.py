@@ -34,6 +34,7 @@ __all__ = [
     "check_queue",
     "contact_timer",
     "enqueue",
+    "evacuate_if_no_agents",
     "make_waiting",
     "overflow_if_overdue",
     "schedule_max_wait",
@@ -73,7 +74,11 @@ def schedule_max_wait(
     """Q18: max wait applies per contact, also to those already waiting when config changes."""
     if contact.channel is Channel.CALLBACK:
         return
-    limits = [r.max_wait_s for r in queue.config.overflow if r.trigger is OverflowTrigger.MAX_WAIT]
+    limits = [
+        r.max_wait_s
+        for r in queue.config.overflow
+        if r.trigger is OverflowTrigger.MAX_WAIT and r.applies_to(contact.channel)
+    ]
     if limits:
         engine.schedule(
             contact.entered_at + min(limits),
@@ -84,9 +89,11 @@ def schedule_max_wait(
         )
 
 
-def _rule_target(queue: QueueRec, trigger: OverflowTrigger) -> OverflowTarget | None:
+def _rule_target(
+    queue: QueueRec, trigger: OverflowTrigger, channel: Channel
+) -> OverflowTarget | None:
     for rule in queue.config.overflow:
-        if rule.trigger is trigger:
+        if rule.trigger is trigger and rule.applies_to(channel):
             return rule.target
     return None
 
@@ -102,18 +109,22 @@ def enqueue(
     """A contact arrives at a queue: closed / no agents / full → overflow target (Q18, Q19)."""
     config = queue.config
     if not queue.is_open:
-        target = _rule_target(queue, OverflowTrigger.CLOSED)
+        target = _rule_target(queue, OverflowTrigger.CLOSED, contact.channel)
         if target is None and queue.auto_closed and config.auto_close is not None:
             target = config.auto_close.target
         apply_target(engine, tenant, queue, contact, target, "closed", now, out)
         return
     if not queue.members:
-        target = _rule_target(queue, OverflowTrigger.NO_AGENTS)
+        target = _rule_target(queue, OverflowTrigger.NO_AGENTS, contact.channel)
         if target is not None:
             apply_target(engine, tenant, queue, contact, target, "no_agents", now, out)
             return
     for rule in config.overflow:
-        if rule.trigger is OverflowTrigger.MAX_LENGTH and len(queue.entries) >= rule.max_length:
+        if (
+            rule.trigger is OverflowTrigger.MAX_LENGTH
+            and rule.applies_to(contact.channel)
+            and len(queue.entries) >= rule.max_length
+        ):
             apply_target(engine, tenant, queue, contact, rule.target, "max_length", now, out)
             return
     make_waiting(engine, tenant, queue, contact, now, out)
@@ -164,6 +175,22 @@ def apply_target(
         check_queue(engine, tenant, queue, now, out)
 
 
+def evacuate_if_no_agents(
+    engine: Engine, tenant: TenantRec, queue: QueueRec, now: float, out: list[Command]
+) -> None:
+    """Q18 "no agent logged in" also moves contacts already waiting when the last agent
+    leaves (callbacks stay: they wait for tomorrow's agents)."""
+    if queue.members:
+        return
+    for contact_id in list(queue.entries):
+        contact = tenant.contacts[contact_id]
+        if contact.channel is Channel.CALLBACK or contact.state is not ContactState.WAITING:
+            continue
+        target = _rule_target(queue, OverflowTrigger.NO_AGENTS, contact.channel)
+        if target is not None:
+            apply_target(engine, tenant, queue, contact, target, "no_agents", now, out)
+
+
 def overflow_if_overdue(
     engine: Engine, tenant: TenantRec, contact: ContactRec, now: float, out: list[Command]
 ) -> bool:
@@ -172,7 +199,11 @@ def overflow_if_overdue(
     queue = tenant.queues[contact.queue_id]
     waited = now - contact.entered_at
     for rule in queue.config.overflow:
-        if rule.trigger is OverflowTrigger.MAX_WAIT and waited >= rule.max_wait_s:
+        if (
+            rule.trigger is OverflowTrigger.MAX_WAIT
+            and rule.applies_to(contact.channel)
+            and waited >= rule.max_wait_s
+        ):
             apply_target(engine, tenant, queue, contact, rule.target, "max_wait", now, out)
             return True
     return False
