@@ -10,6 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vaxel.acd import dispatch
 from vaxel.acd.commands import Command, ConnectContact, OfferContact
 from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
@@ -81,7 +82,7 @@ def _event(engine: Engine, step: tuple[int, int, int, int, int], counter: int) -
             QUEUES[a % 3],
             priority=c % 3 if b % 2 else 0,
             skills={"s": c % 3} if b % 3 == 0 else {},
-            language=("", "sv", "en")[c % 3],
+            language=("", "", "sv", "en")[c % 4] if b % 2 else "",
         )
     if kind == 1:
         return AgentLoggedIn(tenant, agent, tuple(QUEUES[: 1 + b % 3]))
@@ -225,3 +226,38 @@ def test_same_events_give_same_commands_and_ids(
     steps: list[tuple[int, int, int, int, int]], seed: int
 ) -> None:
     assert _run(steps, seed) == _run(steps, seed)
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=steps_strategy)
+def test_longest_idle_fast_path_picks_what_the_full_scan_picks(
+    steps: list[tuple[int, int, int, int, int]],
+) -> None:
+    """The idle-heap shortcut (hot path) must choose exactly as the scan of ready agents."""
+    fast = _run_with(steps, [Strategy.LONGEST_IDLE, Strategy.SKILLS, Strategy.LONGEST_IDLE])
+    original = dispatch._longest_idle
+    dispatch._longest_idle = lambda tenant, queue: None  # type: ignore[assignment]
+    try:
+        slow = _run_with(steps, [Strategy.LONGEST_IDLE, Strategy.SKILLS, Strategy.LONGEST_IDLE])
+    finally:
+        dispatch._longest_idle = original
+    assert fast == slow
+
+
+def _run_with(
+    steps: list[tuple[int, int, int, int, int]], strategies: list[Strategy]
+) -> list[object]:
+    engine = make_engine()
+    _world(engine, strategies)
+    for tenant in TENANTS:
+        for agent in AGENTS:
+            engine.handle(AgentLoggedIn(tenant, agent, QUEUES), 0.0)
+    log: list[object] = []
+    now = 0.0
+    for counter, step in enumerate(steps):
+        now += step[4] % 7
+        try:
+            log.extend(engine.handle(_event(engine, step, counter), now))
+        except VaxelError as error:
+            log.append(type(error).__name__)
+    return log

@@ -13,6 +13,7 @@ ABANDONED or OVERFLOWED; a callback waits as PENDING until its interval starts (
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
 
 from vaxel.acd import overflow
@@ -63,6 +64,7 @@ def refresh_ready(tenant: TenantRec, agent: AgentRec) -> None:
         queue = tenant.queues[queue_id]
         if ready and (not agent.standby or queue.standby_active):
             queue.ready[agent_id] = None
+            heapq.heappush(queue.idle_heap, (agent.idle_since, agent_id, agent.state_seq))
         else:
             queue.ready.pop(agent_id, None)
 
@@ -300,20 +302,52 @@ def dispatch_contact(
     if not queue.ready:
         return False
     agents = tenant.agents
+    config = queue.config
+    if config.sticky_window_s and contact.caller_number:
+        last = tenant.last_handler.get(contact.caller_number)
+        if (
+            last is not None
+            and now - last[1] <= config.sticky_window_s
+            and last[0] in queue.ready
+            and eligible(agents[last[0]], contact, queue, now)
+        ):
+            offer(engine, tenant, queue, contact, [agents[last[0]]], now, out)
+            return True
+    if (
+        config.strategy in (Strategy.LONGEST_IDLE, Strategy.SKILLS)
+        and not contact.skills
+        and not contact.language
+        and not contact.target_agent_id
+    ):
+        # Fast path: any ready agent is eligible, so the longest idle one is the top of the
+        # queue's idle heap - no scan of the ready agents.
+        agent = _longest_idle(tenant, queue)
+        if agent is not None:
+            offer(engine, tenant, queue, contact, [agent], now, out)
+            return True
     candidates = [agents[a] for a in queue.ready if eligible(agents[a], contact, queue, now)]
     if not candidates:
         return False
-    config = queue.config
-    chosen: list[AgentRec] = []
-    if config.sticky_window_s and contact.caller_number:
-        last = tenant.last_handler.get(contact.caller_number)
-        if last is not None and now - last[1] <= config.sticky_window_s:
-            chosen = [a for a in candidates if a.agent_id == last[0]]
-    if not chosen:
-        today = engine.today_of(now) if config.strategy is Strategy.FEWEST_CALLS else -1
-        chosen = choose_agents(queue, contact, candidates, engine.rng, today)
+    today = engine.today_of(now) if config.strategy is Strategy.FEWEST_CALLS else -1
+    chosen = choose_agents(queue, contact, candidates, engine.rng, today)
     offer(engine, tenant, queue, contact, chosen, now, out)
     return True
+
+
+def _longest_idle(tenant: TenantRec, queue: QueueRec) -> AgentRec | None:
+    heap = queue.idle_heap
+    while heap:
+        idle_since, agent_id, state_seq = heap[0]
+        agent = tenant.agents.get(agent_id)
+        if (
+            agent is not None
+            and agent_id in queue.ready
+            and agent.state_seq == state_seq
+            and agent.idle_since == idle_since
+        ):
+            return agent
+        heapq.heappop(heap)
+    return None
 
 
 def dispatch_agent(

@@ -86,6 +86,8 @@ class QueueRec:
     config: QueueConfig
     members: dict[str, None] = field(default_factory=dict)
     ready: dict[str, None] = field(default_factory=dict)
+    idle_heap: list[tuple[float, str, int]] = field(default_factory=list)
+    """(idle_since, agent_id, state_seq) of ready agents; stale entries dropped lazily."""
     waiting: list[tuple[int, float, int, str]] = field(default_factory=list)
     entries: dict[str, float] = field(default_factory=dict)
     schedule_open: bool = True
