@@ -1,0 +1,302 @@
+"""A discrete-event simulator that drives the real ACD engine in virtual time.
+
+Callers arrive (Poisson within each interval of the day), wait, may abandon after an
+exponential patience, may take a callback when the queue offers one (CB1, CB5); simulated
+agents answer offers after a ring delay (or not, Q23), talk for a handle time drawn from the
+scenario, and go through wrap-up. The engine decides everything about routing; the simulator
+only plays the people. Time is a float that jumps from event to event, merged with the
+engine's own ``next_deadline()``, so a day runs in seconds.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from dataclasses import dataclass
+
+from vaxel.acd.commands import (
+    CancelOffer,
+    Command,
+    ConnectContact,
+    DialCallback,
+    NotifyCallbackCreated,
+    OfferContact,
+    OverflowToNumber,
+    OverflowToQueue,
+    RejectBusy,
+)
+from vaxel.acd.engine import Engine
+from vaxel.acd.estimation import QueueLengthEstimator, WaitEstimator
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentConfigured,
+    AgentLoggedIn,
+    CallbackAttemptEnded,
+    CallbackClosed,
+    CallbackRequested,
+    ContactAbandoned,
+    ContactArrived,
+    ContactEnded,
+    Event,
+    QueueConfigured,
+    TimerTick,
+)
+from vaxel.core.errors import VaxelError
+from vaxel.core.ids import SequentialIds
+from vaxel.sim.kpi import DayReport, Tally
+from vaxel.sim.scenario import HandleTime, QueueTraffic, Scenario
+
+__all__ = ["Simulator", "simulate"]
+
+# sim event kinds
+_ARRIVAL, _ANSWER, _END, _ABANDON, _TAKE_CALLBACK, _DIAL_DONE = range(6)
+
+
+@dataclass(slots=True)
+class _Contact:
+    contact_id: str
+    queue_id: str
+    arrived: float
+    patience_at: float | None
+    answered: float | None = None
+    agent_id: str = ""
+    done: bool = False
+    callback: bool = False
+
+
+class Simulator:
+    """Runs one scenario once. ``estimator`` is handed to the engine (Q8)."""
+
+    def __init__(self, scenario: Scenario, seed: int = 1,
+                 estimator: WaitEstimator | None = None) -> None:
+        self.scenario = scenario
+        self.rng = random.Random(seed)
+        self.engine = Engine(ids=SequentialIds(), rng=random.Random(seed + 1),
+                             estimator=estimator or QueueLengthEstimator())
+        self.now = scenario.start
+        self._heap: list[tuple[float, int, int, object]] = []
+        self._seq = 0
+        self._contacts: dict[str, _Contact] = {}
+        self._pending_answers: set[tuple[str, str]] = set()
+        self._plans = {plan.profile.agent_id: plan for plan in scenario.agents}
+        self._traffic = {t.queue_id: t for t in scenario.traffic}
+        self._wrap = {q.queue_id: q.wrap_up_s for q in scenario.queues}
+        self.tally = Tally(scenario.service_target_s)
+        self.steps = 0
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _push(self, when: float, kind: int, data: object) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (when, self._seq, kind, data))
+
+    def _step(self, event: Event) -> None:
+        self.steps += 1
+        commands = self.engine.handle(event, self.now)
+        if commands:
+            self._carry_out(commands)
+
+    def _try(self, event: Event) -> bool:
+        """Events raced by the engine's own decisions (a caller hanging up just as an agent
+        answers) may be refused; the engine stays unchanged then, and so does the tally."""
+        try:
+            self._step(event)
+        except VaxelError:
+            return False
+        return True
+
+    def run(self) -> DayReport:
+        scenario = self.scenario
+        tenant = scenario.tenant_id
+        for queue in scenario.queues:
+            self._step(QueueConfigured(queue))
+        for plan in scenario.agents:
+            self._step(AgentConfigured(plan.profile))
+        for plan in scenario.agents:
+            self._step(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
+        for traffic in scenario.traffic:
+            self._schedule_arrival(traffic, scenario.start)
+        heap = self._heap
+        engine = self.engine
+        drain_limit = scenario.end + 6 * 3600
+        while True:
+            deadline = engine.next_deadline()
+            if heap and (deadline is None or heap[0][0] < deadline):
+                when, _, kind, data = heapq.heappop(heap)
+                if when > drain_limit:
+                    break
+                self.now = when
+                self._dispatch(kind, data)
+            elif deadline is not None and deadline <= drain_limit:
+                self.now = deadline
+                self._step(TimerTick(tenant))
+            else:
+                break
+        return self.tally.report(scenario, self.now)
+
+    # -- the people ------------------------------------------------------------------------
+
+    def _schedule_arrival(self, traffic: QueueTraffic, after: float) -> None:
+        scenario = self.scenario
+        t = after
+        while t < scenario.end:
+            index = int((t - scenario.start) // scenario.interval_s)
+            rate = traffic.per_hour[index] / 3600.0 if index < len(traffic.per_hour) else 0.0
+            boundary = scenario.start + (index + 1) * scenario.interval_s
+            if rate > 0:
+                candidate = t + self.rng.expovariate(rate)
+                if candidate < boundary:
+                    self._push(candidate, _ARRIVAL, traffic)
+                    return
+            t = boundary  # memoryless: start afresh in the next interval
+
+    def _dispatch(self, kind: int, data: object) -> None:
+        if kind == _ARRIVAL:
+            assert isinstance(data, QueueTraffic)
+            self._arrive(data)
+        elif kind == _ANSWER:
+            key = data
+            assert isinstance(key, tuple)
+            if key in self._pending_answers:
+                self._pending_answers.discard(key)
+                self._try(AgentAnswered(self.scenario.tenant_id, key[0], key[1]))
+        elif kind == _END:
+            assert isinstance(data, _Contact)
+            self._end(data)
+        elif kind == _ABANDON:
+            assert isinstance(data, _Contact)
+            if data.answered is None and not data.done and self._try(
+                ContactAbandoned(self.scenario.tenant_id, data.contact_id)
+            ):
+                data.done = True
+                self.tally.abandoned(data.queue_id, self.now - data.arrived)
+        elif kind == _TAKE_CALLBACK:
+            assert isinstance(data, _Contact)
+            self._maybe_take_callback(data)
+        elif kind == _DIAL_DONE:
+            assert isinstance(data, tuple)
+            self._dial_done(*data)
+
+    def _arrive(self, traffic: QueueTraffic) -> None:
+        self._schedule_arrival(traffic, self.now)
+        self._seq += 1
+        contact_id = f"c{self._seq}"
+        patience = None
+        if traffic.patience_mean_s is not None:
+            patience = self.now + self.rng.expovariate(1.0 / traffic.patience_mean_s)
+        contact = _Contact(contact_id, traffic.queue_id, self.now, patience)
+        self._contacts[contact_id] = contact
+        number = ""
+        if traffic.caller_pool:
+            number = f"07{self.rng.randrange(traffic.caller_pool):08d}"
+        self.tally.offered(traffic.queue_id)
+        self._step(ContactArrived(self.scenario.tenant_id, contact_id, traffic.queue_id,
+                                  traffic.channel, caller_number=number))
+        if contact.done or contact.answered is not None:
+            return
+        if patience is not None:
+            self._push(patience, _ABANDON, contact)
+        if traffic.callback_share > 0:
+            self._push(self.now + 20.0, _TAKE_CALLBACK, contact)
+
+    def _maybe_take_callback(self, contact: _Contact) -> None:
+        if contact.done or contact.answered is not None:
+            return
+        tenant = self.scenario.tenant_id
+        traffic = self._traffic[contact.queue_id]
+        try:
+            view = self.engine.waiting_view(tenant, contact.contact_id, self.now)
+        except VaxelError:
+            return
+        if not view.callback_offer_allowed or self.rng.random() >= traffic.callback_share:
+            return
+        number = f"07{self.rng.randrange(10**8):08d}"
+        if self._try(CallbackRequested(tenant, contact.queue_id, number,
+                                       from_contact_id=contact.contact_id)):
+            contact.done = True
+            self.tally.took_callback(contact.queue_id)
+
+    def _handle_time(self, handle: HandleTime) -> float:
+        if handle.kind == "fixed":
+            return handle.mean_s
+        if handle.kind == "lognormal":
+            mu, sigma = handle.lognormal_params()
+            return self.rng.lognormvariate(mu, sigma)
+        return self.rng.expovariate(1.0 / handle.mean_s)
+
+    def _end(self, contact: _Contact) -> None:
+        tenant = self.scenario.tenant_id
+        if contact.callback:
+            self._try(CallbackClosed(tenant, contact.contact_id, contact.agent_id, "done",
+                                     "Kunden uppringd och hjälpt"))
+            self.tally.callback_done(contact.queue_id)
+        else:
+            self._try(ContactEnded(tenant, contact.contact_id))
+        contact.done = True
+        self.tally.handled(contact.agent_id, self.now - (contact.answered or self.now)
+                           + self._wrap.get(contact.queue_id, 0.0))
+
+    def _dial_done(self, contact: _Contact, answered: bool) -> None:
+        tenant = self.scenario.tenant_id
+        outcome = "answered" if answered else "no_answer"
+        if not self._try(CallbackAttemptEnded(tenant, contact.contact_id, outcome)):
+            return
+        if answered:
+            handle = self._traffic[contact.queue_id].handle
+            self._push(self.now + self._handle_time(handle), _END, contact)
+        else:
+            self._try(CallbackClosed(tenant, contact.contact_id, contact.agent_id, "unanswered",
+                                     "Inget svar"))
+            self.tally.handled(contact.agent_id, 15.0 + self._wrap.get(contact.queue_id, 0.0))
+
+    def _carry_out(self, commands: list[Command]) -> None:
+        for command in commands:
+            if isinstance(command, OfferContact):
+                plan = self._plans.get(command.agent_id)
+                if plan is None or (plan.no_answer_share and
+                                    self.rng.random() < plan.no_answer_share):
+                    continue  # the phone rings unanswered; the engine's offer timer runs out
+                key = (command.agent_id, command.contact_id)
+                self._pending_answers.add(key)
+                self._push(self.now + plan.ring_delay_s, _ANSWER, key)
+            elif isinstance(command, CancelOffer):
+                self._pending_answers.discard((command.agent_id, command.contact_id))
+            elif isinstance(command, ConnectContact):
+                self._connected(command)
+            elif isinstance(command, DialCallback):
+                contact = self._contacts[command.contact_id]
+                contact.agent_id = command.agent_id
+                contact.answered = self.now
+                answered = self.rng.random() < self.scenario.callback_answer_share
+                self._push(self.now + 15.0, _DIAL_DONE, (contact, answered))
+            elif isinstance(command, NotifyCallbackCreated):
+                self._contacts[command.contact_id] = _Contact(
+                    command.contact_id, command.queue_id, self.now, None, callback=True)
+                self.tally.callback_created(command.queue_id)
+            elif isinstance(command, (OverflowToNumber, RejectBusy)):
+                gone = self._contacts.get(command.contact_id)
+                if gone is not None and not gone.done:
+                    gone.done = True
+                    self.tally.overflowed(gone.queue_id)
+            elif isinstance(command, OverflowToQueue):
+                moved = self._contacts.get(command.contact_id)
+                if moved is not None:
+                    self.tally.moved(moved.queue_id, command.to_queue_id)
+                    moved.queue_id = command.to_queue_id
+
+    def _connected(self, command: ConnectContact) -> None:
+        contact = self._contacts[command.contact_id]
+        contact.agent_id = command.agent_id
+        if contact.callback:
+            contact.answered = self.now
+            return  # talk starts when the customer answers the dial-out (CB9)
+        contact.answered = self.now
+        self.tally.answered(contact.queue_id, self.now - contact.arrived)
+        handle = self._traffic[contact.queue_id].handle if contact.queue_id in self._traffic \
+            else self._traffic[next(iter(self._traffic))].handle
+        self._push(self.now + self._handle_time(handle), _END, contact)
+
+
+def simulate(scenario: Scenario, seed: int = 1) -> DayReport:
+    """Run ``scenario`` once with ``seed`` and return its KPIs."""
+    return Simulator(scenario, seed).run()
