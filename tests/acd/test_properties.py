@@ -138,6 +138,9 @@ def _check_state(engine: Engine) -> None:
         for queue in tenant.queues.values():
             for agent_id in queue.ready:
                 assert tenant.agents[agent_id].state is AgentState.READY
+            for skill, having in queue.ready_by_skill.items():
+                expected = [a for a in queue.ready if skill in tenant.agents[a].profile.skills]
+                assert sorted(having) == sorted(expected)
             assert len(queue.waiting) == len(queue.entries)
 
 

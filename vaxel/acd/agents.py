@@ -49,6 +49,7 @@ def agent_configured(
     if agent is None:
         tenant.agents[profile.agent_id] = AgentRec(profile)
         return
+    dispatch.unindex(tenant, agent)
     agent.profile = profile
     dispatch.refresh_ready(tenant, agent)
     dispatch.dispatch_agent(engine, tenant, agent, now, out)

@@ -49,6 +49,7 @@ __all__ = [
     "offer_timed_out",
     "retract",
     "set_state",
+    "unindex",
     "wrap_up_ended",
 ]
 
@@ -60,13 +61,30 @@ def refresh_ready(tenant: TenantRec, agent: AgentRec) -> None:
     while their queue's stand-by is active, Q25)."""
     agent_id = agent.agent_id
     ready = agent.state is AgentState.READY
+    skills = agent.profile.skills
     for queue_id in agent.queue_ids:
         queue = tenant.queues[queue_id]
         if ready and (not agent.standby or queue.standby_active):
             queue.ready[agent_id] = None
             heapq.heappush(queue.idle_heap, (agent.idle_since, agent_id, agent.state_seq))
-        else:
-            queue.ready.pop(agent_id, None)
+            for skill in skills:
+                queue.ready_by_skill.setdefault(skill, {})[agent_id] = None
+        elif queue.ready.pop(agent_id, 0) is None:
+            for skill in skills:
+                queue.ready_by_skill[skill].pop(agent_id, None)
+
+
+def unindex(tenant: TenantRec, agent: AgentRec, queue_ids: list[str] | None = None) -> None:
+    """Take the agent out of the ready indexes of these queues (all of theirs if None), e.g.
+    before their skills change or they leave a queue."""
+    agent_id = agent.agent_id
+    for queue_id in agent.queue_ids if queue_ids is None else queue_ids:
+        queue = tenant.queues[queue_id]
+        queue.ready.pop(agent_id, None)
+        for skill in agent.profile.skills:
+            by_skill = queue.ready_by_skill.get(skill)
+            if by_skill is not None:
+                by_skill.pop(agent_id, None)
 
 
 def set_state(
@@ -123,10 +141,9 @@ def logout(
 ) -> None:
     """Leave some or all queues (Q21); an offer from a left queue goes back to its queue."""
     leaving = [q for q in agent.queue_ids if not queue_ids or q in queue_ids]
+    unindex(tenant, agent, leaving)
     for queue_id in leaving:
-        queue = tenant.queues[queue_id]
-        queue.members.pop(agent.agent_id, None)
-        queue.ready.pop(agent.agent_id, None)
+        tenant.queues[queue_id].members.pop(agent.agent_id, None)
     agent.queue_ids = [q for q in agent.queue_ids if q not in leaving]
     if agent.state is AgentState.OFFERED and agent.contact_id:
         contact = tenant.contacts[agent.contact_id]
@@ -325,7 +342,14 @@ def dispatch_contact(
         if agent is not None:
             offer(engine, tenant, queue, contact, [agent], now, out)
             return True
-    candidates = [agents[a] for a in queue.ready if eligible(agents[a], contact, queue, now)]
+    pool: dict[str, None] = queue.ready
+    for skill in contact.skills:
+        having = queue.ready_by_skill.get(skill)
+        if not having:
+            return False
+        if len(having) < len(pool):
+            pool = having
+    candidates = [agents[a] for a in pool if eligible(agents[a], contact, queue, now)]
     if not candidates:
         return False
     today = engine.today_of(now) if config.strategy is Strategy.FEWEST_CALLS else -1
