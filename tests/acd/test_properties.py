@@ -21,6 +21,8 @@ from vaxel.acd.events import (
     AgentLoggedOut,
     AgentPaused,
     AgentReady,
+    CallbackClosed,
+    CallbackRequested,
     ContactAbandoned,
     ContactArrived,
     ContactEnded,
@@ -29,7 +31,14 @@ from vaxel.acd.events import (
     TimerTick,
     WrapUpCancelled,
 )
-from vaxel.acd.model import AgentProfile, AgentState, ContactState, QueueConfig, Strategy
+from vaxel.acd.model import (
+    AgentProfile,
+    AgentState,
+    CallbackSettings,
+    ContactState,
+    QueueConfig,
+    Strategy,
+)
 from vaxel.acd.queries import pool_queues, position
 from vaxel.acd.routing import eligible
 from vaxel.core.errors import VaxelError
@@ -51,6 +60,12 @@ def _world(engine: Engine, strategies: list[Strategy]) -> None:
                 strategy=strategies[i],
                 offer_timeout_s=15,
                 wrap_up_s=5 * i,
+                callback=CallbackSettings(
+                    enabled=queue_id == "q2",
+                    create_on_abandon=True,
+                    retry_delay_s=30,
+                    max_attempts=2,
+                ),
                 priority=1 if queue_id == "q3" else 0,
                 ring_count=2,
             )
@@ -102,6 +117,10 @@ def _event(engine: Engine, step: tuple[int, int, int, int, int], counter: int) -
         return AgentReady(tenant, agent)
     if kind == 9:
         return WrapUpCancelled(tenant, agent)
+    if kind == 10:
+        return CallbackRequested(tenant, "q2", f"+4670{b % 5}")
+    if kind == 13:
+        return CallbackClosed(tenant, contact, agent, ("done", "unanswered")[c % 2], "note")
     return TimerTick()
 
 
