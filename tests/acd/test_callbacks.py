@@ -173,3 +173,19 @@ def test_offer_rules() -> None:
         average_wait_s=None,
         now=AT_8,
     )
+
+
+def test_callback_priority_puts_callbacks_before_live_callers(engine: Engine) -> None:
+    """Q17: callbacks may be configured to go first; with priority 0 they keep arrival order."""
+    _setup(engine, CallbackSettings(enabled=True, priority=2))
+    engine.handle(ContactArrived(T, "live", "q"), AT_8)
+    engine.handle(CallbackRequested(T, "q", "+46701"), AT_8 + 10)
+    out = engine.handle(AgentLoggedIn(T, "a1", ("q",)), AT_8 + 20)
+    assert [c.contact_id for c in of_type(out, OfferContact)] == ["callback-1"]  # type: ignore[attr-defined]
+
+
+def test_forced_callback_is_always_offered_and_waiting_view_says_so(engine: Engine) -> None:
+    """CB6: a forced-callback queue always offers the callback (the flow skips live queueing)."""
+    _setup(engine, CallbackSettings(enabled=True, forced=True))
+    engine.handle(ContactArrived(T, "c1", "q"), AT_8)
+    assert engine.waiting_view(T, "c1", AT_8 + 1).callback_offer_allowed
