@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vaxel.acd.commands import (
@@ -68,11 +69,17 @@ class Simulator:
     """Runs one scenario once. ``estimator`` is handed to the engine (Q8)."""
 
     def __init__(self, scenario: Scenario, seed: int = 1,
-                 estimator: WaitEstimator | None = None) -> None:
+                 estimator: WaitEstimator | None = None, *, engine: Engine | None = None,
+                 submit: Callable[[Event, float], list[Command]] | None = None,
+                 id_prefix: str = "c") -> None:
+        """``engine``/``submit`` let the demo drive a durable runtime instead of a bare
+        engine: ``submit`` applies an event, ``engine`` answers queries."""
         self.scenario = scenario
         self.rng = random.Random(seed)
-        self.engine = Engine(ids=SequentialIds(), rng=random.Random(seed + 1),
-                             estimator=estimator or QueueLengthEstimator())
+        self.engine = engine or Engine(ids=SequentialIds(), rng=random.Random(seed + 1),
+                                       estimator=estimator or QueueLengthEstimator())
+        self._submit = submit or self.engine.handle
+        self._id_prefix = id_prefix
         self.now = scenario.start
         self._heap: list[tuple[float, int, int, object]] = []
         self._seq = 0
@@ -92,7 +99,7 @@ class Simulator:
 
     def _step(self, event: Event) -> None:
         self.steps += 1
-        commands = self.engine.handle(event, self.now)
+        commands = self._submit(event, self.now)
         if commands:
             self._carry_out(commands)
 
@@ -105,34 +112,48 @@ class Simulator:
             return False
         return True
 
-    def run(self) -> DayReport:
+    def start(self, configure: bool = True) -> None:
+        """Configure queues and agents (unless the engine has them), log agents in and
+        schedule the first arrivals."""
         scenario = self.scenario
         tenant = scenario.tenant_id
-        for queue in scenario.queues:
-            self._step(QueueConfigured(queue))
+        if configure:
+            for queue in scenario.queues:
+                self._step(QueueConfigured(queue))
+            for plan in scenario.agents:
+                self._step(AgentConfigured(plan.profile))
         for plan in scenario.agents:
-            self._step(AgentConfigured(plan.profile))
-        for plan in scenario.agents:
-            self._step(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
+            self._try(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
         for traffic in scenario.traffic:
             self._schedule_arrival(traffic, scenario.start)
+
+    def advance_to(self, until: float) -> None:
+        """Play every simulated happening and engine timer up to ``until``."""
         heap = self._heap
         engine = self.engine
-        drain_limit = scenario.end + 6 * 3600
+        tenant = self.scenario.tenant_id
         while True:
             deadline = engine.next_deadline()
             if heap and (deadline is None or heap[0][0] < deadline):
-                when, _, kind, data = heapq.heappop(heap)
-                if when > drain_limit:
+                if heap[0][0] > until:
                     break
+                when, _, kind, data = heapq.heappop(heap)
                 self.now = when
                 self._dispatch(kind, data)
-            elif deadline is not None and deadline <= drain_limit:
+            elif deadline is not None and deadline <= until:
                 self.now = deadline
                 self._step(TimerTick(tenant))
             else:
                 break
-        return self.tally.report(scenario, self.now)
+
+    def run(self) -> DayReport:
+        """The whole day, then hours of draining what is still waiting or in progress."""
+        self.start()
+        self.advance_to(self.scenario.end + 6 * 3600)
+        return self.report()
+
+    def report(self) -> DayReport:
+        return self.tally.report(self.scenario, self.now)
 
     # -- the people ------------------------------------------------------------------------
 
@@ -180,7 +201,7 @@ class Simulator:
     def _arrive(self, traffic: QueueTraffic) -> None:
         self._schedule_arrival(traffic, self.now)
         self._seq += 1
-        contact_id = f"c{self._seq}"
+        contact_id = f"{self._id_prefix}{self._seq}"
         patience = None
         if traffic.patience_mean_s is not None:
             patience = self.now + self.rng.expovariate(1.0 / traffic.patience_mean_s)
