@@ -19,7 +19,14 @@ from vaxel.acd.model import (
     Strategy,
 )
 
-__all__ = ["DEMO_TENANT", "MAIN_NUMBER", "demo_agents", "demo_queues", "demo_schedule"]
+__all__ = [
+    "DEMO_TENANT",
+    "MAIN_NUMBER",
+    "TENANT_NAME",
+    "demo_agents",
+    "demo_queues",
+    "demo_schedule",
+]
 
 DEMO_TENANT = "exempelby"
 TENANT_NAME = "Exempelby kommun"

@@ -1,0 +1,144 @@
+"""The composition root: builds the platform from settings and runs it (DESIGN.md).
+
+Only this module (and the CLI that calls it) constructs adapters. Today it wires the
+durable ACD runtime, the store, schedules and the traffic simulator for ``vaxel demo``;
+the web and SIP adapters plug in here later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vaxel.acd.events import QueueClosed, QueueOpened
+from vaxel.runtime import ContactCenter
+from vaxel.schedule import Calendar, schedule_from_dict
+from vaxel.sim.demo_tenant import (
+    DEMO_TENANT,
+    MAIN_NUMBER,
+    TENANT_NAME,
+    demo_agents,
+    demo_queues,
+    demo_schedule,
+)
+from vaxel.sim.scenario import QueueTraffic, Scenario
+from vaxel.sim.scenarios import kommun
+from vaxel.sim.simulator import Simulator
+from vaxel.sim.summary import live_summary
+from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
+
+__all__ = ["DEMO_DATABASE_URL", "DemoSettings", "run_demo", "seed_demo_tenant"]
+
+DEMO_DATABASE_URL = "sqlite:///var/demo.db"
+
+FLOW_FILE = Path(__file__).parent / "flow" / "demo_flow.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettings:
+    database_url: str = DEMO_DATABASE_URL
+    fresh: bool = True
+    """Start from an empty demo database (the demo's simulated callers do not survive a
+    restart, so their half-finished calls would only clutter the queues)."""
+    speed: float = 1.0
+    duration_s: float | None = None
+    summary_every_s: float = 5.0
+    seed: int = 1
+
+
+def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> None:
+    """Store the demo tenant (queues, agents, schedule, flow) and configure the engine."""
+    database = open_database(database_url)
+    Tenants(database).add(Tenant(DEMO_TENANT, TENANT_NAME, MAIN_NUMBER))
+    codec = acd_codec()
+    queues = Documents(database, "queue")
+    for queue in demo_queues():
+        queues.put(DEMO_TENANT, queue.queue_id, queue.display_name, codec.encode(queue))
+    agents = Documents(database, "agent")
+    for profile, _ in demo_agents():
+        agents.put(DEMO_TENANT, profile.agent_id, profile.name, codec.encode(profile))
+    schedule = demo_schedule()
+    Documents(database, "schedule").put(DEMO_TENANT, str(schedule["id"]), str(schedule["name"]),
+                                        schedule)
+    if FLOW_FILE.exists():
+        import yaml
+
+        flow = yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8"))
+        Documents(database, "flow").put(DEMO_TENANT, "huvudflode", "Huvudflöde", flow)
+    from vaxel.acd.events import AgentConfigured, QueueConfigured
+
+    for queue in demo_queues():
+        center.submit(QueueConfigured(queue), now)
+    for profile, _ in demo_agents():
+        center.submit(AgentConfigured(profile), now)
+
+
+def _demo_traffic(start: float) -> Scenario:
+    """The municipality's traffic at its average daytime rate, from ``start`` for a day."""
+    day = kommun()
+    flat = [
+        QueueTraffic(t.queue_id, [sum(t.per_hour) / len(t.per_hour)] * 96, t.handle,
+                     t.patience_mean_s, t.channel, t.callback_share, t.caller_pool)
+        for t in day.traffic
+    ]
+    return replace(day, traffic=flat, start=start)
+
+
+async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> Simulator:
+    """Seed and run the demo until ``duration_s`` of wall time has passed (or forever)."""
+    if settings.fresh and settings.database_url.startswith("sqlite:///"):
+        path = Path(settings.database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    database = open_database(settings.database_url)
+    upgrade(database)
+    center = ContactCenter(database, seed=settings.seed)
+    center.recover()
+
+    calendar = Calendar([schedule_from_dict(demo_schedule())])
+    wall_start = time.time()
+    virtual_start = wall_start
+    queue_ids = [q.queue_id for q in demo_queues()]
+    if not calendar.queue_state(queue_ids[0], "kontorstid", wall_start).open:
+        opening = calendar.next_change(queue_ids[0], "kontorstid", wall_start)
+        if opening is not None:
+            virtual_start = opening
+    seed_demo_tenant(center, settings.database_url, virtual_start)
+
+    echo(f"Växel demo — {TENANT_NAME}, huvudnummer {MAIN_NUMBER}")
+    echo(f"Databas: {settings.database_url}   hastighet: {settings.speed:g}× realtid")
+    if virtual_start > wall_start:
+        echo("Kontoret är stängt nu; den simulerade dagen börjar vid nästa öppning.")
+    echo("Köer: " + ", ".join(q.display_name for q in demo_queues()))
+    echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
+
+    simulator = Simulator(_demo_traffic(virtual_start), seed=settings.seed, engine=center.acd,
+                          submit=center.submit, id_prefix=f"demo{int(wall_start)}-")
+    simulator.start(configure=False)
+    agent_ids = [p.agent_id for p, _ in demo_agents()]
+    open_now = {q: True for q in queue_ids}
+    last_summary = wall_start
+    while True:
+        wall = time.time()
+        virtual_now = virtual_start + (wall - wall_start) * settings.speed
+        for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
+            state = calendar.queue_state(queue_id, "kontorstid", virtual_now)
+            if state.open != open_now[queue_id]:
+                open_now[queue_id] = state.open
+                event = (QueueOpened(DEMO_TENANT, queue_id) if state.open else
+                         QueueClosed(DEMO_TENANT, queue_id, state.reason, state.message or ""))
+                simulator.now = max(simulator.now, virtual_now)
+                center.submit(event, simulator.now)
+        simulator.advance_to(virtual_now)
+        if wall - last_summary >= settings.summary_every_s:
+            last_summary = wall
+            echo(live_summary(center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids,
+                              virtual_now))
+        if settings.duration_s is not None and wall - wall_start >= settings.duration_s:
+            echo(live_summary(center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids,
+                              virtual_now))
+            return simulator
+        await asyncio.sleep(0.1)
