@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaxel.acd import dispatch
+from vaxel.acd import index
 from vaxel.acd.commands import Command, ConnectContact, OfferContact
 from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
@@ -255,14 +255,14 @@ def test_same_events_give_same_commands_and_ids(
 def test_longest_idle_fast_path_picks_what_the_full_scan_picks(
     steps: list[tuple[int, int, int, int, int]],
 ) -> None:
-    """The idle-heap shortcut (hot path) must choose exactly as the scan of ready agents."""
+    """The ready-agent indexes (hot path) must choose exactly as the scan of ready agents."""
     fast = _run_with(steps, [Strategy.LONGEST_IDLE, Strategy.SKILLS, Strategy.LONGEST_IDLE])
-    original = dispatch._longest_idle
-    dispatch._longest_idle = lambda tenant, queue: None  # type: ignore[assignment]
+    original = index.indexed_choice
+    index.indexed_choice = lambda tenant, queue, contact: (False, None)  # type: ignore[assignment]
     try:
         slow = _run_with(steps, [Strategy.LONGEST_IDLE, Strategy.SKILLS, Strategy.LONGEST_IDLE])
     finally:
-        dispatch._longest_idle = original
+        index.indexed_choice = original
     assert fast == slow
 
 

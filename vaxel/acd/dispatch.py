@@ -13,10 +13,9 @@ ABANDONED or OVERFLOWED; a callback waits as PENDING until its interval starts (
 
 from __future__ import annotations
 
-import heapq
 from typing import TYPE_CHECKING
 
-from vaxel.acd import overflow
+from vaxel.acd import index, overflow
 from vaxel.acd.commands import (
     CancelOffer,
     Command,
@@ -66,7 +65,7 @@ def refresh_ready(tenant: TenantRec, agent: AgentRec) -> None:
         queue = tenant.queues[queue_id]
         if ready and (not agent.standby or queue.standby_active):
             queue.ready[agent_id] = None
-            heapq.heappush(queue.idle_heap, (agent.idle_since, agent_id, agent.state_seq))
+            index.index_ready(tenant, queue, agent)
             for skill in skills:
                 queue.ready_by_skill.setdefault(skill, {})[agent_id] = None
         elif queue.ready.pop(agent_id, 0) is None:
@@ -330,18 +329,13 @@ def dispatch_contact(
         ):
             offer(engine, tenant, queue, contact, [agents[last[0]]], now, out)
             return True
-    if (
-        config.strategy in (Strategy.LONGEST_IDLE, Strategy.SKILLS)
-        and not contact.skills
-        and not contact.language
-        and not contact.target_agent_id
-    ):
-        # Fast path: any ready agent is eligible, so the longest idle one is the top of the
-        # queue's idle heap - no scan of the ready agents.
-        agent = _longest_idle(tenant, queue)
-        if agent is not None:
-            offer(engine, tenant, queue, contact, [agent], now, out)
-            return True
+    answered, agent = index.indexed_choice(tenant, queue, contact)
+    if answered:
+        # The common case needs no scan of the ready agents (see vaxel.acd.index).
+        if agent is None:
+            return False
+        offer(engine, tenant, queue, contact, [agent], now, out)
+        return True
     pool: dict[str, None] = queue.ready
     for skill in contact.skills:
         having = queue.ready_by_skill.get(skill)
@@ -356,22 +350,6 @@ def dispatch_contact(
     chosen = choose_agents(queue, contact, candidates, engine.rng, today)
     offer(engine, tenant, queue, contact, chosen, now, out)
     return True
-
-
-def _longest_idle(tenant: TenantRec, queue: QueueRec) -> AgentRec | None:
-    heap = queue.idle_heap
-    while heap:
-        idle_since, agent_id, state_seq = heap[0]
-        agent = tenant.agents.get(agent_id)
-        if (
-            agent is not None
-            and agent_id in queue.ready
-            and agent.state_seq == state_seq
-            and agent.idle_since == idle_since
-        ):
-            return agent
-        heapq.heappop(heap)
-    return None
 
 
 def dispatch_agent(

@@ -87,6 +87,8 @@ class QueueRec:
     members: dict[str, None] = field(default_factory=dict)
     ready: dict[str, None] = field(default_factory=dict)
     idle_heap: list[tuple[float, str, int]] = field(default_factory=list)
+    skill_heaps: dict[str, dict[int, list[tuple[float, str, int]]]] = field(default_factory=dict)
+    """Per skill and level, ready agents by (idle_since, agent_id, state_seq) (lazy)."""
     ready_by_skill: dict[str, dict[str, None]] = field(default_factory=dict)
     """Ready agents per skill they have: a skilled contact scans only the smallest set."""
     """(idle_since, agent_id, state_seq) of ready agents; stale entries dropped lazily."""
