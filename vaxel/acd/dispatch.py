@@ -60,17 +60,13 @@ def refresh_ready(tenant: TenantRec, agent: AgentRec) -> None:
     while their queue's stand-by is active, Q25)."""
     agent_id = agent.agent_id
     ready = agent.state is AgentState.READY
-    skills = agent.profile.skills
     for queue_id in agent.queue_ids:
         queue = tenant.queues[queue_id]
         if ready and (not agent.standby or queue.standby_active):
             queue.ready[agent_id] = None
             index.index_ready(tenant, queue, agent)
-            for skill in skills:
-                queue.ready_by_skill.setdefault(skill, {})[agent_id] = None
         elif queue.ready.pop(agent_id, 0) is None:
-            for skill in skills:
-                queue.ready_by_skill[skill].pop(agent_id, None)
+            index.unindex_ready(queue, agent)
 
 
 def unindex(tenant: TenantRec, agent: AgentRec, queue_ids: list[str] | None = None) -> None:
@@ -80,10 +76,7 @@ def unindex(tenant: TenantRec, agent: AgentRec, queue_ids: list[str] | None = No
     for queue_id in agent.queue_ids if queue_ids is None else queue_ids:
         queue = tenant.queues[queue_id]
         queue.ready.pop(agent_id, None)
-        for skill in agent.profile.skills:
-            by_skill = queue.ready_by_skill.get(skill)
-            if by_skill is not None:
-                by_skill.pop(agent_id, None)
+        index.unindex_ready(queue, agent)
 
 
 def set_state(
@@ -338,7 +331,7 @@ def dispatch_contact(
         return True
     pool: dict[str, None] = queue.ready
     for skill in contact.skills:
-        having = queue.ready_by_skill.get(skill)
+        having = index.ready_with_skill(tenant, queue, skill)
         if not having:
             return False
         if len(having) < len(pool):

@@ -1,9 +1,13 @@
 """Ready-agent indexes of a queue, so the common offers need no scan (performance).
 
-Per queue: one heap of ready agents by (idle_since, agent_id), and per skill and level one
-more such heap. Entries are never removed on state changes; an entry is *valid* while the
-agent is still ready in the queue with the same ``state_seq``, ``idle_since`` and (for skill
-heaps) level. Invalid entries are dropped when they reach the top, and a heap that grows
+Per queue: one heap of ready agents by (idle_since, agent_id); per skill and level one more
+such heap; per skill the set of ready agents having it. The per-skill indexes exist only for
+skills the queue's contacts have asked for (built on first use), so an agent with many
+skills in many queues does not pay for skills nobody routes on.
+
+Heap entries are never removed on state changes; an entry is *valid* while the agent is
+still ready in the queue with the same ``state_seq``, ``idle_since`` and (for skill heaps)
+level. Invalid entries are dropped when they reach the top, and a heap that grows
 past a few times the ready agents is rebuilt, so memory stays bounded.
 
 ``indexed_choice`` answers for LONGEST_IDLE and SKILLS when the contact wants at most one
@@ -19,7 +23,7 @@ import heapq
 from vaxel.acd.model import Strategy
 from vaxel.acd.state import AgentRec, ContactRec, QueueRec, TenantRec
 
-__all__ = ["index_ready", "indexed_choice"]
+__all__ = ["index_ready", "indexed_choice", "ready_with_skill", "unindex_ready"]
 
 Entry = tuple[float, str, int]
 
@@ -51,12 +55,52 @@ def _push(
 
 
 def index_ready(tenant: TenantRec, queue: QueueRec, agent: AgentRec) -> None:
-    """Record that ``agent`` is ready in ``queue`` as of now."""
-    entry = (agent.idle_since, agent.agent_id, agent.state_seq)
+    """Record that ``agent`` is (still) ready in ``queue`` as of now."""
+    agent_id = agent.agent_id
+    entry = (agent.idle_since, agent_id, agent.state_seq)
     _push(tenant, queue, queue.idle_heap, entry, "", 0)
-    for skill, level in agent.profile.skills.items():
-        levels = queue.skill_heaps.setdefault(skill, {})
-        _push(tenant, queue, levels.setdefault(level, []), entry, skill, level)
+    skills = agent.profile.skills
+    for skill, levels in queue.skill_heaps.items():
+        level = skills.get(skill)
+        if level is not None:
+            _push(tenant, queue, levels.setdefault(level, []), entry, skill, level)
+    for skill, having in queue.ready_by_skill.items():
+        if skill in skills:
+            having[agent_id] = None
+
+
+def unindex_ready(queue: QueueRec, agent: AgentRec) -> None:
+    """The agent is no longer ready in ``queue`` (heap entries go stale by themselves)."""
+    for skill in agent.profile.skills:
+        having = queue.ready_by_skill.get(skill)
+        if having is not None:
+            having.pop(agent.agent_id, None)
+
+
+def ready_with_skill(tenant: TenantRec, queue: QueueRec, skill: str) -> dict[str, None]:
+    """The ready agents of ``queue`` that have ``skill`` at any level (built on first use)."""
+    having = queue.ready_by_skill.get(skill)
+    if having is None:
+        agents = tenant.agents
+        having = {a: None for a in queue.ready if skill in agents[a].profile.skills}
+        queue.ready_by_skill[skill] = having
+    return having
+
+
+def _skill_levels(tenant: TenantRec, queue: QueueRec, skill: str) -> dict[int, list[Entry]]:
+    levels = queue.skill_heaps.get(skill)
+    if levels is None:
+        levels = {}
+        for agent_id in queue.ready:
+            agent = tenant.agents[agent_id]
+            level = agent.profile.skills.get(skill)
+            if level is not None:
+                entry = (agent.idle_since, agent_id, agent.state_seq)
+                levels.setdefault(level, []).append(entry)
+        for heap in levels.values():
+            heapq.heapify(heap)
+        queue.skill_heaps[skill] = levels
+    return levels
 
 
 def _top(
@@ -86,7 +130,7 @@ def indexed_choice(
     if not contact.skills:
         return True, _top(tenant, queue, queue.idle_heap, "", 0)
     ((skill, minimum),) = contact.skills.items()
-    levels = queue.skill_heaps.get(skill)
+    levels = _skill_levels(tenant, queue, skill)
     if not levels:
         return True, None
     best: AgentRec | None = None
