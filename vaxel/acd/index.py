@@ -1,19 +1,19 @@
 """Ready-agent indexes of a queue, so the common offers need no scan (performance).
 
-Per queue: one heap of ready agents by (idle_since, agent_id); per skill and level one more
-such heap; per skill the set of ready agents having it. The per-skill indexes exist only for
-skills the queue's contacts have asked for (built on first use), so an agent with many
-skills in many queues does not pay for skills nobody routes on.
+Per queue: one heap of ready agents by (idle_since, agent_id), built on first use; per skill
+and level one more such heap; per skill the set of ready agents having it. The per-skill
+indexes exist only for skills the queue's contacts have asked for (built on first use), so
+an agent with many skills in many queues does not pay for skills nobody routes on.
 
 Heap entries are never removed on state changes; an entry is *valid* while the agent is
 still ready in the queue with the same ``state_seq``, ``idle_since`` and (for skill heaps)
-level. Invalid entries are dropped when they reach the top, and a heap that grows
-past a few times the ready agents is rebuilt, so memory stays bounded.
+level. Invalid entries are dropped when they reach the top, and a heap that grows past a few
+times the ready agents is rebuilt, so memory stays bounded.
 
 ``indexed_choice`` answers for LONGEST_IDLE and SKILLS when the contact wants at most one
 skill and no particular language or agent - the usual case. It picks exactly what the full
-scan in :mod:`vaxel.acd.routing` would (same keys: level, then idle time, then agent id);
-a differential property test holds it to that.
+scan in :mod:`vaxel.acd.routing` would (same keys: level, then idle time, then agent id); a
+differential property test holds it to that.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def index_ready(tenant: TenantRec, queue: QueueRec, agent: AgentRec) -> None:
     """Record that ``agent`` is (still) ready in ``queue`` as of now."""
     agent_id = agent.agent_id
     entry = (agent.idle_since, agent_id, agent.state_seq)
-    _push(tenant, queue, queue.idle_heap, entry, "", 0)
+    if queue.idle_heap is not None:
+        _push(tenant, queue, queue.idle_heap, entry, "", 0)
     skills = agent.profile.skills
     for skill, levels in queue.skill_heaps.items():
         level = skills.get(skill)
@@ -85,6 +86,16 @@ def ready_with_skill(tenant: TenantRec, queue: QueueRec, skill: str) -> dict[str
         having = {a: None for a in queue.ready if skill in agents[a].profile.skills}
         queue.ready_by_skill[skill] = having
     return having
+
+
+def _idle_heap(tenant: TenantRec, queue: QueueRec) -> list[Entry]:
+    heap = queue.idle_heap
+    if heap is None:
+        agents = tenant.agents
+        heap = [(agents[a].idle_since, a, agents[a].state_seq) for a in queue.ready]
+        heapq.heapify(heap)
+        queue.idle_heap = heap
+    return heap
 
 
 def _skill_levels(tenant: TenantRec, queue: QueueRec, skill: str) -> dict[int, list[Entry]]:
@@ -128,7 +139,7 @@ def indexed_choice(
     ):
         return False, None
     if not contact.skills:
-        return True, _top(tenant, queue, queue.idle_heap, "", 0)
+        return True, _top(tenant, queue, _idle_heap(tenant, queue), "", 0)
     ((skill, minimum),) = contact.skills.items()
     levels = _skill_levels(tenant, queue, skill)
     if not levels:

@@ -86,7 +86,8 @@ class QueueRec:
     config: QueueConfig
     members: dict[str, None] = field(default_factory=dict)
     ready: dict[str, None] = field(default_factory=dict)
-    idle_heap: list[tuple[float, str, int]] = field(default_factory=list)
+    idle_heap: list[tuple[float, str, int]] | None = None
+    """Ready agents by (idle_since, agent_id, state_seq), lazy; None until first needed."""
     skill_heaps: dict[str, dict[int, list[tuple[float, str, int]]]] = field(default_factory=dict)
     """Per skill and level, ready agents by (idle_since, agent_id, state_seq) (lazy)."""
     ready_by_skill: dict[str, dict[str, None]] = field(default_factory=dict)
