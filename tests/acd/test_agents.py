@@ -48,6 +48,7 @@ def test_login_only_to_permitted_queues_and_many_at_once(engine: Engine) -> None
         engine.handle(AgentLoggedIn(T, "a1", ("q1", "secret")), 1.0)
     engine.handle(AgentLoggedIn(T, "a1", ("q1", "q2")), 1.0)
     assert engine.agent_view(T, "a1").queue_ids == ("q1", "q2")
+    assert engine.queue_status(T, "q2", 1.0).logged_in_agents == ("a1",)
     engine.handle(AgentLoggedOut(T, "a1", ("q1",)), 2.0)
     assert engine.agent_view(T, "a1").queue_ids == ("q2",)
     assert engine.queue_status(T, "q1", 2.0).agents_logged_in == 0

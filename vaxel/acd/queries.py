@@ -60,6 +60,7 @@ def queue_status(tenant: TenantRec, queue: QueueRec, now: float) -> QueueStatus:
         agents_ready=len(queue.ready),
         standby_active=queue.standby_active,
         pending_callbacks=pending,
+        logged_in_agents=tuple(queue.members),
     )
 
 

@@ -24,6 +24,8 @@ class QueueStatus:
     agents_ready: int
     standby_active: bool
     pending_callbacks: int
+    logged_in_agents: tuple[str, ...] = ()
+    """Q21: who else is logged in to the queue, in login order."""
 
 
 @dataclass(frozen=True, slots=True)
