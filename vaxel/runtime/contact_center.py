@@ -27,7 +27,8 @@ from vaxel.acd.commands import (
     RejectBusy,
 )
 from vaxel.acd.engine import Engine as AcdEngine
-from vaxel.acd.estimation import QueueLengthEstimator, WaitEstimator
+from vaxel.acd.estimation import WaitEstimator
+from vaxel.acd.estimators import VaxelEstimator
 from vaxel.acd.events import (
     AgentConfigured,
     CallbackClosed,
@@ -61,7 +62,7 @@ class ContactCenter:
     """
 
     def __init__(self, database: Engine, *, seed: int = 0,
-                 estimator_factory: Callable[[], WaitEstimator] = QueueLengthEstimator) -> None:
+                 estimator_factory: Callable[[], WaitEstimator] = VaxelEstimator) -> None:
         self._database = database
         self._seed = seed
         self._estimator_factory = estimator_factory

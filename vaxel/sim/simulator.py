@@ -27,7 +27,8 @@ from vaxel.acd.commands import (
     RejectBusy,
 )
 from vaxel.acd.engine import Engine
-from vaxel.acd.estimation import QueueLengthEstimator, WaitEstimator
+from vaxel.acd.estimation import WaitEstimator
+from vaxel.acd.estimators import VaxelEstimator
 from vaxel.acd.events import (
     AgentAnswered,
     AgentConfigured,
@@ -77,7 +78,7 @@ class Simulator:
         self.scenario = scenario
         self.rng = random.Random(seed)
         self.engine = engine or Engine(ids=SequentialIds(), rng=random.Random(seed + 1),
-                                       estimator=estimator or QueueLengthEstimator())
+                                       estimator=estimator or VaxelEstimator())
         self._submit = submit or self.engine.handle
         self._id_prefix = id_prefix
         self.now = scenario.start
