@@ -160,7 +160,8 @@ def _check_state(engine: Engine) -> None:
             for skill, having in queue.ready_by_skill.items():
                 expected = [a for a in queue.ready if skill in tenant.agents[a].profile.skills]
                 assert sorted(having) == sorted(expected)
-            assert len(queue.waiting) == len(queue.entries)
+            assert sum(len(b) for b in queue.buckets.values()) == len(queue.entries)
+            assert all(queue.buckets.values())
 
 
 def _positions(engine: Engine) -> dict[tuple[str, str], int]:

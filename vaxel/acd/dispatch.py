@@ -356,21 +356,29 @@ def dispatch_agent(
     best_queue: QueueRec | None = None
     agent_id = agent.agent_id
     contacts = tenant.contacts
+    profile = agent.profile
     for queue_id in agent.queue_ids:
         queue = tenant.queues[queue_id]
-        if agent_id not in queue.ready or not queue.waiting:
+        if agent_id not in queue.ready or not queue.buckets:
             continue
         rank = -queue.config.priority
         if best is not None and rank > best[0]:
             continue
-        for item in queue.waiting:
-            if best is not None and (rank, item) >= best:
-                break
-            contact = contacts[item[3]]
-            if contact.state is ContactState.WAITING and eligible(agent, contact, queue, now):
-                best = (rank, item)
-                best_queue = queue
-                break
+        for (skills, language, target), bucket in queue.buckets.items():
+            if language and not profile.speaks(language):
+                continue
+            if any(profile.skills.get(skill, -1) < level for skill, level in skills):
+                continue
+            for item in bucket:
+                if best is not None and (rank, item) >= best:
+                    break
+                contact = contacts[item[3]]
+                if contact.state is ContactState.WAITING and (
+                    not target or eligible(agent, contact, queue, now)
+                ):
+                    best = (rank, item)
+                    best_queue = queue
+                    break
     if best is None or best_queue is None:
         return False
     offer(engine, tenant, best_queue, contacts[best[1][3]], [agent], now, out)

@@ -230,17 +230,22 @@ class Engine:
     def insert_waiting(queue: QueueRec, contact: ContactRec, now: float) -> None:
         contact.entered_at = now
         contact.entry_seq += 1
-        insort(queue.waiting, (*contact.key, contact.contact_id))
+        bucket = queue.buckets.setdefault(contact.requirement, [])
+        insort(bucket, (*contact.key, contact.contact_id))
         queue.entries[contact.contact_id] = now
 
     @staticmethod
     def remove_waiting(queue: QueueRec, contact: ContactRec) -> None:
         if queue.entries.pop(contact.contact_id, None) is None:
             return
+        requirement = contact.requirement
+        bucket = queue.buckets[requirement]
         item = (*contact.key, contact.contact_id)
-        index = bisect_left(queue.waiting, item)
-        if index < len(queue.waiting) and queue.waiting[index] == item:
-            del queue.waiting[index]
+        index = bisect_left(bucket, item)
+        if index < len(bucket) and bucket[index] == item:
+            del bucket[index]
+        if not bucket:
+            del queue.buckets[requirement]
 
     # -- timers --------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
-"""The engine's mutable records (internal). Only :mod:`vaxel.acd.engine` mutates them.
+"""The engine's mutable records (internal). Only the engine's step modules mutate them.
 
-Indexes kept for the hot path: per queue a sorted waiting list keyed
-``(-priority, order_at, seq)``, an insertion-ordered map of queue entries (oldest first, for
-longest-wait thresholds), the logged-in members and the agents ready to be offered work.
+Indexes kept for the hot path: per queue the waiting contacts grouped by requirement, each
+group a sorted list keyed ``(-priority, order_at, seq)``; an insertion-ordered map of queue
+entries (oldest first, for longest-wait thresholds); the logged-in members; the agents ready
+to be offered work (see also :mod:`vaxel.acd.index`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from vaxel.acd.model import (
     QueueConfig,
 )
 
-__all__ = ["AgentRec", "ContactRec", "QueueRec", "TenantRec"]
+__all__ = ["AgentRec", "ContactRec", "QueueRec", "Requirement", "TenantRec"]
+
+Requirement = tuple[tuple[tuple[str, int], ...], str, str]
+"""(sorted wanted skills with levels, language, target agent) of a waiting contact."""
 
 
 @dataclass(slots=True, eq=False)
@@ -60,6 +64,10 @@ class ContactRec:
     def key(self) -> tuple[int, float, int]:
         return (-self.priority, self.order_at, self.seq)
 
+    @property
+    def requirement(self) -> Requirement:
+        return (tuple(sorted(self.skills.items())), self.language, self.target_agent_id)
+
 
 @dataclass(slots=True, eq=False)
 class AgentRec:
@@ -93,7 +101,10 @@ class QueueRec:
     ready_by_skill: dict[str, dict[str, None]] = field(default_factory=dict)
     """Ready agents per skill they have: a skilled contact scans only the smallest set."""
     """(idle_since, agent_id, state_seq) of ready agents; stale entries dropped lazily."""
-    waiting: list[tuple[int, float, int, str]] = field(default_factory=list)
+    buckets: dict[Requirement, list[tuple[int, float, int, str]]] = field(default_factory=dict)
+    """Waiting contacts grouped by what they require of an agent, each group a list sorted
+    by ``(-priority, order_at, seq, contact_id)``: a ready agent checks each group's
+    requirement once instead of scanning contacts it cannot take."""
     entries: dict[str, float] = field(default_factory=dict)
     schedule_open: bool = True
     closed_reason: str = ""
