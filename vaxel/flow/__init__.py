@@ -1,1 +1,57 @@
-"""IVR call flows as data, and their pure interpreter."""
+"""IVR call flows as data, and their pure interpreter (IVR1–IVR4, Q3–Q13, CB1–CB6)."""
+
+from vaxel.flow.io import (
+    AgentConnected,
+    CallbackChoice,
+    CallerHungUp,
+    CallInfo,
+    ConnectAgent,
+    DigitPressed,
+    EnterQueue,
+    FlowCommand,
+    FlowInput,
+    Hangup,
+    OpeningHours,
+    PlayPrompts,
+    PromptFinished,
+    QueueSituation,
+    QueueSituationChanged,
+    RequestCallback,
+    SendToVoicemail,
+    StartMusic,
+    StopMedia,
+    TimerTick,
+    TransferCall,
+    UpdateCallerData,
+)
+from vaxel.flow.model import Flow, flow_from_dict
+from vaxel.flow.session import Audible, FlowSession
+
+__all__ = [
+    "AgentConnected",
+    "Audible",
+    "CallInfo",
+    "CallbackChoice",
+    "CallerHungUp",
+    "ConnectAgent",
+    "DigitPressed",
+    "EnterQueue",
+    "Flow",
+    "FlowCommand",
+    "FlowInput",
+    "FlowSession",
+    "Hangup",
+    "OpeningHours",
+    "PlayPrompts",
+    "PromptFinished",
+    "QueueSituation",
+    "QueueSituationChanged",
+    "RequestCallback",
+    "SendToVoicemail",
+    "StartMusic",
+    "StopMedia",
+    "TimerTick",
+    "TransferCall",
+    "UpdateCallerData",
+    "flow_from_dict",
+]

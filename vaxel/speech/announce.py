@@ -33,6 +33,7 @@ __all__ = [
     "WaitRounding",
     "agents_available",
     "callback_booked",
+    "callback_choice",
     "callback_confirm",
     "callback_offer",
     "calls_ahead",
@@ -218,6 +219,19 @@ def callback_confirm(number: str, language: Language | str = Language.SV) -> tup
 def callback_offer(language: Language | str = Language.SV) -> tuple[str, ...]:
     """The offer to hang up and be called back, keeping one's place (CB1, CB12)."""
     return (prompt_id(Language(language), "callback", "offer"),)
+
+
+def callback_choice(
+    key: int, start: tuple[int, int], end: tuple[int, int],
+    language: Language | str = Language.SV,
+) -> tuple[str, ...]:
+    """ "Mellan klockan tio och tolv, tryck ett." — one interval of the choice (CB2)."""
+    lang = Language(language)
+    return (
+        *time_interval(start, end, lang),
+        prompt_id(lang, "callback", "press"),
+        *cardinal(key, Gender.NEUTER, lang),
+    )
 
 
 def callback_booked(

@@ -129,6 +129,7 @@ _SV_CALLBACK = {
     "invalid-number": "Numret kunde inte användas. Försök igen.",
     "booked": "Tack. Vi ringer upp dig",
     "goodbye": "Hej då.",
+    "press": "tryck",
 }
 _EN_CALLBACK = {
     "offer": "Would you like to be called back instead? Press 1 to be called back. "
@@ -140,6 +141,7 @@ _EN_CALLBACK = {
     "invalid-number": "That number could not be used. Please try again.",
     "booked": "Thank you. We will call you back",
     "goodbye": "Goodbye.",
+    "press": "press",
 }
 
 
