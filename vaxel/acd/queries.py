@@ -94,6 +94,19 @@ def position(tenant: TenantRec, contact: ContactRec) -> int:
     return ahead + 1
 
 
+def _overtaking(tenant: TenantRec, queue: QueueRec, able: list[AgentRec]) -> tuple[str, ...]:
+    """Queues of higher priority served by these agents: their new contacts go first (Q17),
+    which the wait estimate must allow for (Q8)."""
+    mine = queue.config.priority
+    found = {
+        queue_id
+        for agent in able
+        for queue_id in agent.queue_ids
+        if tenant.queues[queue_id].config.priority > mine
+    }
+    return tuple(sorted(found))
+
+
 def waiting_view(
     tenant: TenantRec, contact: ContactRec, now: float, estimator: WaitEstimator | None
 ) -> WaitingView:
@@ -122,6 +135,7 @@ def waiting_view(
                     now - a.busy_since for a in able if a.state is AgentState.BUSY
                 ),
                 waited_s=max(0.0, now - contact.entered_at),
+                overtaking_queues=_overtaking(tenant, queue, able),
             )
         )
     average = queue.answered_wait_sum / queue.answered_count if queue.answered_count else None
