@@ -10,8 +10,14 @@ from vaxel.acd.estimation import QueueLengthEstimator, WaitSituation
 from vaxel.acd.estimators import AsteriskEstimator, VaxelEstimator
 
 
-def situation(ahead: int, agents: int = 2, queue: str = "q", busy: int = 2,
-              overtaking: tuple[str, ...] = (), now: float = 1000.0) -> WaitSituation:
+def situation(
+    ahead: int,
+    agents: int = 2,
+    queue: str = "q",
+    busy: int = 2,
+    overtaking: tuple[str, ...] = (),
+    now: float = 1000.0,
+) -> WaitSituation:
     return WaitSituation(queue, now, ahead, agents, (30.0,) * busy, 0.0, overtaking)
 
 
@@ -40,7 +46,8 @@ def test_ours_equals_queue_length_without_abandonment_or_overtaking() -> None:
             estimator.record_handled("q", handle, 999.0)
     for ahead in (0, 1, 7):
         assert ours.estimate(situation(ahead)) == pytest.approx(
-            baseline.estimate(situation(ahead)), rel=1e-3)
+            baseline.estimate(situation(ahead)), rel=1e-3
+        )
 
 
 def test_free_agents_mean_no_wait() -> None:
