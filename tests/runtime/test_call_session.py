@@ -43,8 +43,7 @@ class OfficeHours:
         return self.calendar.queue_state("", schedule_id, now).open
 
 
-def started(tmp_path: Path) -> tuple[ContactCenter, str]:
-    url = f"sqlite:///{tmp_path / 'calls.db'}"
+def started(url: str) -> tuple[ContactCenter, str]:
     database = open_database(url)
     upgrade(database)
     center = ContactCenter(database)
@@ -68,8 +67,8 @@ def press(session: CallSession, keys: str, now: float) -> list[FlowCommand]:
     return out
 
 
-def test_caller_reaches_kundtjanst_and_an_agent(tmp_path: Path) -> None:
-    center, _ = started(tmp_path)
+def test_caller_reaches_kundtjanst_and_an_agent(database_url: str) -> None:
+    center, _ = started(database_url)
     center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("kundtjanst",)), MONDAY_10 - 60)
     center.submit(AgentLoggedIn(DEMO_TENANT, "erik", ("kundtjanst",)), MONDAY_10 - 60)
     center.submit(AgentLoggedIn(DEMO_TENANT, "anna", ("kundtjanst",)), MONDAY_10 - 60)
@@ -104,8 +103,8 @@ def test_caller_reaches_kundtjanst_and_an_agent(tmp_path: Path) -> None:
     assert out[-1] == ConnectAgent(("sv/exempelby/whisper-kundtjanst",))  # Q12
 
 
-def test_caller_leaves_a_callback_request_that_is_durable(tmp_path: Path) -> None:
-    center, url = started(tmp_path)  # nobody logged in: the estimated wait is long (CB5)
+def test_caller_leaves_a_callback_request_that_is_durable(database_url: str) -> None:
+    center, url = started(database_url)  # nobody logged in: the estimated wait is long (CB5)
     session = call(center, "samtal-2")
     session.start(MONDAY_10)
     session.handle(PromptFinished(), MONDAY_10 + 4)
