@@ -52,6 +52,14 @@ def agent_configured(
     dispatch.unindex(tenant, agent)
     agent.profile = profile
     dispatch.refresh_ready(tenant, agent)
+    # ADM2: a queue no longer permitted is left at once — except the one whose contact the
+    # agent is talking to right now; that call is finished first.
+    talking_in = _busy_queue(tenant, agent) if agent.state is AgentState.BUSY else ""
+    revoked = tuple(
+        q for q in agent.queue_ids if q not in profile.permitted_queues and q != talking_in
+    )
+    if revoked:
+        dispatch.logout(engine, tenant, agent, revoked, now, out, "permission_removed")
     dispatch.dispatch_agent(engine, tenant, agent, now, out)
 
 
