@@ -19,6 +19,7 @@ __all__ = [
     "Request",
     "Response",
     "canonical_name",
+    "response_to",
     "split_list",
     "via_param",
 ]
@@ -289,3 +290,25 @@ def via_param(via: str, name: str) -> str | None:
         if key.strip().lower() == wanted:
             return value.strip().strip('"') if sep else ""
     return None
+
+
+def response_to(
+    request: Request, status: int, reason: str, *, to_tag: str | None = None
+) -> Response:
+    """A response to ``request`` with the headers §8.2.6.2 copies: Via, From, To, Call-ID, CSeq.
+
+    ``to_tag`` is added to To when given and the To has no tag yet (a UAS adds one to every
+    response but 100, §8.2.6.2). Record-Route is copied for dialog-creating responses (§12.1.1).
+    """
+    headers = Headers()
+    for name in ("Via", "From", "To", "Call-ID", "CSeq"):
+        for value in request.headers.get_all(name):
+            headers.add(name, value)
+    if to_tag is not None and status != 100:
+        to = headers.get("To") or ""
+        if via_param(to.rsplit(">", 1)[-1], "tag") is None:
+            headers.set("To", f"{to};tag={to_tag}")
+    if request.method in ("INVITE", "SUBSCRIBE") and 100 < status < 300:
+        for value in request.headers.get_all("Record-Route"):
+            headers.add("Record-Route", value)
+    return Response(headers=headers, status=status, reason=reason)
