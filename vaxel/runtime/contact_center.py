@@ -70,6 +70,9 @@ class ContactCenter:
         self.acd = self._fresh_engine()
         self.last_seq = 0
         self._broken = False
+        self.listeners: list[Callable[[Event, list[Command], float], None]] = []
+        """Told of every event once it is durable, with the commands it produced — the
+        telephony and web adapters carry the commands out and push live updates from here."""
 
     def _fresh_engine(self) -> AcdEngine:
         return AcdEngine(ids=SequentialIds(), rng=random.Random(self._seed),
@@ -99,6 +102,8 @@ class ContactCenter:
         except Exception as error:
             self._broken = True
             raise RuntimeBroken(f"could not journal {type(event).__name__}: {error}") from error
+        for listener in self.listeners:
+            listener(event, commands, now)
         return commands
 
     def tick(self, now: float) -> list[Command]:
