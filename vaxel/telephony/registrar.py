@@ -95,12 +95,12 @@ class Registrar:
                 changes[uri] = None
             else:
                 changes[uri] = Binding(aor, uri, source, transport, now + expires, call_id, cseq)
-        for uri, binding in changes.items():
-            if binding is None:
+        for uri, change in changes.items():
+            if change is None:
                 current.pop(uri, None)
             else:
-                current[uri] = binding
-                heapq.heappush(self._expiry, (binding.expires_at, aor, uri))
+                current[uri] = change
+                heapq.heappush(self._expiry, (change.expires_at, aor, uri))
         if current:
             self._bindings[aor] = current
         else:
