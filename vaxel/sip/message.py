@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
     "COMPACT_FORMS",
@@ -75,6 +76,7 @@ _UNSPLITTABLE = frozenset(
 )
 
 
+@lru_cache(maxsize=2048)
 def canonical_name(name: str) -> str:
     """The canonical spelling of a header name, compact forms expanded (§7.3.3)."""
     lowered = name.strip().lower()

@@ -1,0 +1,212 @@
+"""SIP message parsing: bytes → Request/Response (RFC 3261 §7, §18.3, §20; RFC 4475).
+
+Rules kept here:
+- A datagram holds one message; leading CRLFs (keep-alives) are skipped (§7.5).
+- Header lines may be folded (a line starting with SP/HTAB continues the previous, §7.3.1);
+  names are case-insensitive and compact forms are expanded (message.Headers does that).
+- The body is what follows the empty line. Over UDP Content-Length may be missing (the rest
+  of the datagram) or shorter (the rest is ignored, §18.3); longer is an error. Over a stream
+  it is mandatory and frames the message.
+- Every request needs Via, From, To, Call-ID, CSeq (and a numeric Max-Forwards if present),
+  with the CSeq method equal to the request method (§8.1.1, §8.2). A request that breaks a
+  rule but can still be addressed raises :class:`BadRequest` carrying it, so the transport can
+  answer 400 with the reason; anything else raises ParseError and is dropped.
+- Limits bound every part so a hostile peer cannot make us buffer without end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vaxel.sip.errors import MessageTooLarge, ParseError
+from vaxel.sip.message import Headers, Request, Response
+
+__all__ = ["DEFAULT_LIMITS", "BadRequest", "Limits", "StreamParser", "parse_message"]
+
+_TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
+_REQUEST_URI = re.compile(r"^(sips?|tel):\S+$", re.IGNORECASE)
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
+_MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_message_bytes: int = 65535
+    max_header_lines: int = 200
+    max_line_bytes: int = 8192
+    max_body_bytes: int = 32768
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class BadRequest(ParseError):
+    """A malformed request that can still be answered: ``request`` holds what was read."""
+
+    def __init__(self, reason: str, request: Request, status: int | None = None) -> None:
+        super().__init__(reason, status)
+        self.request = request
+
+
+def parse_message(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, *, stream: bool = False
+) -> Request | Response:
+    """Parse one complete message (a datagram, or a frame cut by :class:`StreamParser`)."""
+    if len(data) > limits.max_message_bytes:
+        raise MessageTooLarge(f"Message too large ({len(data)} bytes)")
+    data = data.lstrip(b"\r\n")
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        end = data.find(b"\n\n")  # bare-LF peers (tolerated, RFC 4475 §3.1.1.13 spirit)
+        if end < 0:
+            raise ParseError("Incomplete message: no empty line after the headers")
+        head, body = data[:end], data[end + 2 :]
+    else:
+        head, body = data[:end], data[end + 4 :]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParseError("Headers are not valid UTF-8") from None
+    lines = text.replace("\r\n", "\n").split("\n")
+    start_line, header_lines = lines[0], lines[1:]
+    if len(start_line) > limits.max_line_bytes:
+        raise MessageTooLarge("Start line too long")
+    message = _start(start_line)
+    message.headers = _headers(header_lines, limits)
+    body = _body(message, body, limits, stream)
+    message.body = body
+    if isinstance(message, Request):
+        _check_request(message)
+    else:
+        _check_response(message)
+    return message
+
+
+def _start(line: str) -> Request | Response:
+    if line.startswith("SIP/"):
+        version, _, rest = line.partition(" ")
+        if version.upper() != "SIP/2.0":
+            raise ParseError(f"Unsupported SIP version {version[:16]}")
+        code, _, reason = rest.partition(" ")
+        if len(code) != 3 or not code.isdigit() or not 100 <= int(code) <= 699:
+            raise ParseError("Malformed status line: bad status code")
+        return Response(status=int(code), reason=reason.strip())
+    parts = line.split(" ")
+    if len(parts) != 3:
+        raise ParseError("Malformed request line")
+    method, uri, version = parts
+    if not _TOKEN.match(method):
+        raise ParseError("Malformed request line: bad method")
+    request = Request(method=method, uri=uri)
+    if version.upper() != "SIP/2.0":
+        raise ParseError(f"Unsupported SIP version {version[:16]}", 505)
+    return request
+
+
+def _headers(lines: list[str], limits: Limits) -> Headers:
+    if len(lines) > limits.max_header_lines:
+        raise MessageTooLarge(f"Too many header lines ({len(lines)})")
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        if len(line) > limits.max_line_bytes:
+            raise MessageTooLarge("Header line too long")
+        if line[:1] in (" ", "\t"):
+            if not pairs:
+                raise ParseError("Continuation line before any header")
+            name, value = pairs[-1]
+            pairs[-1] = (name, f"{value} {line.strip()}".strip())
+            continue
+        name, colon, value = line.partition(":")
+        name = name.rstrip(" \t")
+        if not colon or not _HEADER_NAME.match(name):
+            raise ParseError(f"Malformed header line: {line[:40]!r}")
+        pairs.append((name, value.strip()))
+    return Headers(pairs)
+
+
+def _body(message: Request | Response, body: bytes, limits: Limits, stream: bool) -> bytes:
+    raw = message.headers.get("Content-Length")
+    if raw is None:
+        if stream:
+            raise ParseError("Missing Content-Length on a stream transport")
+        length = len(body)
+    else:
+        if not raw.strip().isdigit():
+            raise _bad(message, "Bad Content-Length")
+        length = int(raw.strip())
+        if length > len(body):
+            raise _bad(message, "Content-Length larger than the message body")
+    if length > limits.max_body_bytes:
+        raise MessageTooLarge(f"Body too large ({length} bytes)")
+    return body[:length]
+
+
+def _bad(message: Request | Response, reason: str) -> ParseError:
+    if isinstance(message, Request) and all(message.headers.get(h) for h in _MANDATORY):
+        return BadRequest(reason, message)
+    return ParseError(reason)
+
+
+def _check_request(request: Request) -> None:
+    for name in _MANDATORY:
+        if not request.headers.get(name):
+            raise ParseError(f"Missing {name} header")
+    if not _REQUEST_URI.match(request.uri):
+        raise BadRequest("Malformed Request-URI", request)
+    number, _, method = (request.headers.get("CSeq") or "").strip().partition(" ")
+    if not number.isdigit() or int(number) >= 2**31:
+        raise BadRequest("Bad CSeq: sequence number", request)
+    if method.strip() != request.method:
+        raise BadRequest("Bad CSeq: method does not match request", request)
+    max_forwards = request.headers.get("Max-Forwards")
+    if max_forwards is not None and not max_forwards.strip().isdigit():
+        raise BadRequest("Bad Max-Forwards", request)
+    if not request.top_via.upper().startswith("SIP/2.0/"):
+        raise BadRequest("Malformed Via header", request)
+
+
+def _check_response(response: Response) -> None:
+    for name in _MANDATORY:
+        if not response.headers.get(name):
+            raise ParseError(f"Missing {name} header in response")
+    number, _, method = (response.headers.get("CSeq") or "").strip().partition(" ")
+    if not number.isdigit() or not method.strip():
+        raise ParseError("Bad CSeq in response")
+
+
+class StreamParser:
+    """Frames messages out of a TCP byte stream by Content-Length (§18.3)."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[Request | Response]:
+        """Add received bytes; returns every message now complete. Raises on garbage."""
+        self._buffer += data
+        messages: list[Request | Response] = []
+        while True:
+            while self._buffer[:2] == b"\r\n":
+                del self._buffer[:2]
+            end = self._buffer.find(b"\r\n\r\n")
+            if end < 0:
+                if len(self._buffer) > self.limits.max_message_bytes:
+                    raise MessageTooLarge("Headers too large on stream")
+                return messages
+            match = re.search(
+                rb"\r\n(?:content-length|l)[ \t]*:[ \t]*(\d+)",
+                bytes(self._buffer[: end + 2]),
+                re.IGNORECASE,
+            )
+            if match is None:
+                raise ParseError("Missing Content-Length on a stream transport")
+            length = int(match.group(1))
+            if length > self.limits.max_body_bytes:
+                raise MessageTooLarge(f"Body too large ({length} bytes)")
+            total = end + 4 + length
+            if len(self._buffer) < total:
+                return messages
+            frame = bytes(self._buffer[:total])
+            del self._buffer[:total]
+            messages.append(parse_message(frame, self.limits, stream=True))

@@ -1,0 +1,435 @@
+"""SIP transactions (RFC 3261 §17, with RFC 6026's Accepted states), sans-I/O.
+
+Rules kept here:
+- Four machines: client/server × INVITE/non-INVITE. States are Enums; each transaction is a
+  small object and the layer owns one heap of deadlines (lazy deletion by generation).
+- Over unreliable transports requests and final responses are retransmitted: timer A/E from
+  T1 doubling (E capped at T2, and at T2 at once after a provisional), G from T1 capped at T2.
+  Over TCP nothing is retransmitted and the wait timers D, I, J, K are zero (§17.1.1.2…).
+- Timeouts: B/F = 64·T1 → the TU is told (it answers itself with 408); H = 64·T1 without ACK.
+- The client INVITE transaction ACKs non-2xx finals itself (§17.1.1.3); ACK for 2xx is the
+  TU's, and 2xx retransmissions reach it while the transaction is Accepted (RFC 6026 §7.2).
+- The server INVITE transaction sends 100 Trying as soon as the INVITE arrives (§17.2.1
+  allows sending it at once; doing so stops the client's timer A early). After a 2xx it is
+  Accepted for 64·T1: retransmitted INVITEs are absorbed, ACKs go to the TU.
+- CANCEL is answered here (§9.2): 200 when it matches an INVITE server transaction that has
+  not sent a final response, else 481; the TU is told so it can answer the INVITE with 487.
+- Requests are matched by (branch, sent-by, method) with ACK matched to its INVITE
+  (§17.2.3); responses by (branch, CSeq method) (§17.1.3). Each received request's top Via is
+  stamped with ``received``/``rport`` (§18.2.1, RFC 3581) and responses go back there (§18.2.2).
+Each message is serialized once; retransmissions reuse the bytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from enum import Enum
+
+from vaxel.core.errors import IllegalTransition
+from vaxel.sip.message import Headers, Request, Response, response_to, via_param
+
+__all__ = [
+    "AckReceived",
+    "CancelReceived",
+    "RequestReceived",
+    "ResponseReceived",
+    "TransactionLayer",
+    "TransactionTimeout",
+    "Transmit",
+    "reply_destination",
+]
+
+Address = tuple[str, int]
+ServerKey = tuple[str, str, str]
+ClientKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Transmit:
+    data: bytes
+    destination: Address
+    transport: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestReceived:
+    request: Request
+    server_key: ServerKey
+    source: Address
+    transport: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseReceived:
+    response: Response
+    client_key: ClientKey
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionTimeout:
+    """Timer B or F fired: no final response came (the TU acts as if 408 arrived)."""
+
+    client_key: ClientKey
+    request: Request
+
+
+@dataclass(frozen=True, slots=True)
+class AckReceived:
+    """An ACK no transaction absorbed: the ACK to a 2xx, for the dialog layer (§13.3.1.4)."""
+
+    request: Request
+    source: Address
+    transport: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReceived:
+    """A CANCEL arrived; ``invite_key`` is the INVITE it cancels (None: nothing matched)."""
+
+    request: Request
+    invite_key: ServerKey | None
+    source: Address
+
+
+Event = (
+    Transmit
+    | RequestReceived
+    | ResponseReceived
+    | TransactionTimeout
+    | AckReceived
+    | CancelReceived
+)
+
+
+class State(Enum):
+    CALLING = "calling"
+    TRYING = "trying"
+    PROCEEDING = "proceeding"
+    COMPLETED = "completed"
+    CONFIRMED = "confirmed"
+    ACCEPTED = "accepted"
+    TERMINATED = "terminated"
+
+
+@dataclass(slots=True)
+class _Server:
+    key: ServerKey
+    request: Request
+    source: Address
+    transport: str
+    destination: Address
+    state: State
+    last_response: bytes = b""
+    interval: float = 0.0
+    generation: int = 0
+    deadlines: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Client:
+    key: ClientKey
+    request: Request
+    data: bytes
+    destination: Address
+    transport: str
+    state: State
+    interval: float = 0.0
+    ack: bytes = b""
+    generation: int = 0
+    deadlines: dict[str, float] = field(default_factory=dict)
+
+
+def reply_destination(via: str, source: Address, transport: str) -> Address:
+    """Where responses to a request with top ``via`` go (§18.2.2, RFC 3581 §4)."""
+    if transport != "udp":
+        return source
+    sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
+    host, port = _host_port(sent_by)
+    received = via_param(via, "received") or host
+    rport = via_param(via, "rport")
+    if rport:
+        return (received, int(rport)) if rport.isdigit() else source
+    return (received, port)
+
+
+def _host_port(sent_by: str) -> Address:
+    if sent_by.startswith("["):
+        host, _, rest = sent_by[1:].partition("]")
+        port = rest.lstrip(":")
+    else:
+        host, _, port = sent_by.partition(":")
+    return host, int(port) if port.isdigit() else 5060
+
+
+class TransactionLayer:
+    """All transactions of one user agent: messages and time in, events out."""
+
+    def __init__(self, *, t1: float = 0.5, t2: float = 4.0, t4: float = 5.0) -> None:
+        self.t1, self.t2, self.t4 = t1, t2, t4
+        self._servers: dict[ServerKey, _Server] = {}
+        self._clients: dict[ClientKey, _Client] = {}
+        self._heap: list[tuple[float, int, str, str, tuple[str, ...], int]] = []
+        self._sequence = 0
+
+    # -- incoming ---------------------------------------------------------------------------
+
+    def receive(
+        self, message: Request | Response, source: Address, transport: str, now: float
+    ) -> list[Event]:
+        if isinstance(message, Response):
+            return self._receive_response(message, now)
+        _stamp_via(message, source)
+        via = message.top_via
+        sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
+        branch = message.branch
+        method = message.method
+        if method == "ACK":
+            server = self._servers.get((branch, sent_by, "INVITE"))
+            if server is not None and server.state is State.COMPLETED:
+                server.state = State.CONFIRMED
+                server.deadlines = {"I": now + (self.t4 if transport == "udp" else 0.0)}
+                self._rearm(server)
+                return []
+            if server is not None and server.state is State.CONFIRMED:
+                return []
+            return [AckReceived(message, source, transport)]
+        key = (branch, sent_by, method)
+        existing = self._servers.get(key)
+        if existing is not None:
+            if existing.last_response and existing.state is not State.ACCEPTED:
+                return [Transmit(existing.last_response, existing.destination, transport)]
+            return []  # a retransmission while the TU is still thinking (or Accepted)
+        destination = reply_destination(message.top_via, source, transport)
+        server = _Server(key, message, source, transport, destination, State.TRYING)
+        self._servers[key] = server
+        if method == "INVITE":
+            server.state = State.PROCEEDING
+            trying = response_to(message, 100, "Trying")
+            server.last_response = trying.to_bytes()
+            return [
+                Transmit(server.last_response, destination, transport),
+                RequestReceived(message, key, source, transport),
+            ]
+        if method == "CANCEL":
+            invite = self._servers.get((branch, sent_by, "INVITE"))
+            matched = invite is not None and invite.state is State.PROCEEDING
+            status, reason = (200, "OK") if matched else (481, "Call/Transaction Does Not Exist")
+            effects: list[Event] = list(
+                self.send_response(key, response_to(message, status, reason), now)
+            )
+            effects.append(
+                CancelReceived(message, invite.key if matched and invite else None, source)
+            )
+            return effects
+        return [RequestReceived(message, key, source, transport)]
+
+    def _receive_response(self, response: Response, now: float) -> list[Event]:
+        key = (response.branch, response.cseq[1])
+        client = self._clients.get(key)
+        if client is None:
+            return []  # a stray response: no transaction, nothing to tell (§18.1.2)
+        status = response.status
+        if client.state is State.ACCEPTED:
+            return [ResponseReceived(response, key)] if 200 <= status < 300 else []
+        if client.state in (State.COMPLETED, State.TERMINATED):
+            if client.ack and status >= 300:
+                return [Transmit(client.ack, client.destination, client.transport)]
+            return []
+        invite = key[1] == "INVITE"
+        if status < 200:
+            if client.state in (State.CALLING, State.TRYING):
+                client.state = State.PROCEEDING
+                client.deadlines.pop("A", None)
+                if "E" in client.deadlines:
+                    client.interval = self.t2
+                    client.deadlines["E"] = now + self.t2
+                self._rearm(client)
+            return [ResponseReceived(response, key)]
+        if invite and status < 300:
+            client.state = State.ACCEPTED
+            client.deadlines = {"M": now + 64 * self.t1}
+            self._rearm(client)
+            return [ResponseReceived(response, key)]
+        client.state = State.COMPLETED
+        events: list[Event] = [ResponseReceived(response, key)]
+        if invite:
+            client.ack = _ack_for(client.request, response).to_bytes()
+            events.insert(0, Transmit(client.ack, client.destination, client.transport))
+            wait = 32.0 if client.transport == "udp" else 0.0
+        else:
+            wait = self.t4 if client.transport == "udp" else 0.0
+        client.deadlines = {"D" if invite else "K": now + wait}
+        self._rearm(client)
+        return events
+
+    # -- outgoing ---------------------------------------------------------------------------
+
+    def send_request(
+        self, request: Request, destination: Address, transport: str, now: float
+    ) -> tuple[ClientKey, list[Event]]:
+        branch = request.branch
+        if not branch.startswith("z9hG4bK"):
+            raise ValueError("the top Via needs a branch starting with z9hG4bK (RFC 3261 §8.1.1.7)")
+        key = (branch, request.method)
+        if request.method == "ACK":
+            raise ValueError("ACK for a 2xx is sent by the TU directly, not in a transaction")
+        data = request.to_bytes()
+        invite = request.method == "INVITE"
+        client = _Client(
+            key, request, data, destination, transport, State.CALLING if invite else State.TRYING
+        )
+        self._clients[key] = client
+        if transport == "udp":
+            client.interval = self.t1
+            client.deadlines["A" if invite else "E"] = now + self.t1
+        client.deadlines["B" if invite else "F"] = now + 64 * self.t1
+        self._rearm(client)
+        return key, [Transmit(data, destination, transport)]
+
+    def send_response(self, server_key: ServerKey, response: Response, now: float) -> list[Event]:
+        server = self._servers.get(server_key)
+        if server is None:
+            raise IllegalTransition("server transaction", "gone", f"send {response.status}")
+        if server.state in (State.COMPLETED, State.CONFIRMED, State.ACCEPTED, State.TERMINATED):
+            raise IllegalTransition(
+                "server transaction", server.state.value, f"send {response.status}"
+            )
+        data = response.to_bytes()
+        server.last_response = data
+        unreliable = server.transport == "udp"
+        if response.status < 200:
+            server.state = State.PROCEEDING
+        elif server_key[2] == "INVITE" and response.status < 300:
+            server.state = State.ACCEPTED
+            server.deadlines = {"L": now + 64 * self.t1}
+        elif server_key[2] == "INVITE":
+            server.state = State.COMPLETED
+            server.deadlines = {"H": now + 64 * self.t1}
+            if unreliable:
+                server.interval = self.t1
+                server.deadlines["G"] = now + self.t1
+        else:
+            server.state = State.COMPLETED
+            server.deadlines = {"J": now + (64 * self.t1 if unreliable else 0.0)}
+        self._rearm(server)
+        return [Transmit(data, server.destination, server.transport)]
+
+    def send_ack(self, ack: Request, destination: Address, transport: str) -> list[Event]:
+        """ACK to a 2xx: no transaction, just bytes (§13.2.2.4)."""
+        return [Transmit(ack.to_bytes(), destination, transport)]
+
+    # -- time -------------------------------------------------------------------------------
+
+    def next_deadline(self) -> float | None:
+        while self._heap:
+            at, _, role, _, key, generation = self._heap[0]
+            owner = self._owner(role, key)
+            if owner is not None and owner.generation == generation:
+                return at
+            heapq.heappop(self._heap)
+        return None
+
+    def on_timer(self, now: float) -> list[Event]:
+        events: list[Event] = []
+        while self._heap and self._heap[0][0] <= now:
+            _, _, role, name, key, generation = heapq.heappop(self._heap)
+            owner = self._owner(role, key)
+            if owner is None or owner.generation != generation:
+                continue
+            if isinstance(owner, _Server):
+                events += self._server_timer(owner, name, now)
+            else:
+                events += self._client_timer(owner, name, now)
+        return events
+
+    def _owner(self, role: str, key: tuple[str, ...]) -> _Server | _Client | None:
+        if role == "s":
+            return self._servers.get(key)  # type: ignore[arg-type]
+        return self._clients.get(key)  # type: ignore[arg-type]
+
+    def _server_timer(self, server: _Server, name: str, now: float) -> list[Event]:
+        if name == "G" and server.state is State.COMPLETED:
+            server.interval = min(2 * server.interval, self.t2)
+            server.deadlines["G"] = now + server.interval
+            self._rearm(server)
+            return [Transmit(server.last_response, server.destination, server.transport)]
+        if name in ("H", "I", "J", "L"):
+            del self._servers[server.key]
+        return []
+
+    def _client_timer(self, client: _Client, name: str, now: float) -> list[Event]:
+        if name in ("A", "E") and client.state in (State.CALLING, State.TRYING, State.PROCEEDING):
+            if name == "A" and client.state is State.PROCEEDING:
+                return []
+            client.interval = (
+                2 * client.interval if name == "A" else min(2 * client.interval, self.t2)
+            )
+            if name == "E" and client.state is State.PROCEEDING:
+                client.interval = self.t2
+            client.deadlines[name] = now + client.interval
+            self._rearm(client)
+            return [Transmit(client.data, client.destination, client.transport)]
+        if name in ("B", "F") and client.state in (State.CALLING, State.TRYING, State.PROCEEDING):
+            del self._clients[client.key]
+            return [TransactionTimeout(client.key, client.request)]
+        if name in ("D", "K", "M"):
+            del self._clients[client.key]
+        return []
+
+    def _rearm(self, owner: _Server | _Client) -> None:
+        """Invalidate the owner's heap entries and push its current deadlines."""
+        owner.generation += 1
+        role = "s" if isinstance(owner, _Server) else "c"
+        for name, at in owner.deadlines.items():
+            self._sequence += 1
+            heapq.heappush(
+                self._heap, (at, self._sequence, role, name, owner.key, owner.generation)
+            )
+
+
+def _stamp_via(request: Request, source: Address) -> None:
+    """Add ``received`` (and fill ``rport``) on the top Via (§18.2.1, RFC 3581 §4)."""
+    via = request.top_via
+    if not via:
+        return
+    sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
+    host, _ = _host_port(sent_by)
+    rport = via_param(via, "rport")
+    stamped = via
+    if rport == "":
+        stamped = _set_param(stamped, "rport", str(source[1]))
+    if host != source[0] or rport == "":
+        stamped = _set_param(stamped, "received", source[0])
+    if stamped != via:
+        values = request.headers.get_all("Via")
+        first = values[0]
+        rest = first[len(via) :] if first.startswith(via) else ""
+        request.headers.set("Via", stamped + rest)
+        for value in values[1:]:
+            request.headers.add("Via", value)
+
+
+def _set_param(via: str, name: str, value: str) -> str:
+    parts = via.split(";")
+    for index, part in enumerate(parts[1:], start=1):
+        if part.split("=", 1)[0].strip().lower() == name:
+            parts[index] = f"{name}={value}"
+            return ";".join(parts)
+    return f"{via};{name}={value}"
+
+
+def _ack_for(invite: Request, response: Response) -> Request:
+    """The ACK a client INVITE transaction sends for a non-2xx final (§17.1.1.3)."""
+    headers = Headers()
+    headers.add("Via", invite.top_via)
+    for name in ("Max-Forwards", "From"):
+        value = invite.headers.get(name)
+        if value is not None:
+            headers.add(name, value)
+    headers.add("To", response.headers.get("To") or "")
+    headers.add("Call-ID", invite.call_id)
+    headers.add("CSeq", f"{invite.cseq[0]} ACK")
+    for route in invite.headers.get_all("Route"):
+        headers.add("Route", route)
+    return Request(headers=headers, method="ACK", uri=invite.uri)

@@ -1,0 +1,62 @@
+"""Who is reachable how: the numbers, extensions and trusted trunks telephony serves.
+
+Built by the composition root from the tenants' settings. A dialled number picks the tenant
+and its IVR flow; an extension belongs to one agent (or none, for a plain phone) and
+authenticates with digest credentials; a trunk is a peer address trusted without
+authentication (a carrier's SBC, or 127.0.0.1 in the demo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from vaxel.flow import Flow, OpeningHours
+from vaxel.telephony.numbers import DialPolicy
+
+__all__ = ["Extension", "ServiceNumber", "TelephonyDirectory"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceNumber:
+    """A number callers dial: the tenant's flow answers it."""
+
+    number: str
+    tenant_id: str
+    flow: Flow
+    hours: OpeningHours
+    switches: frozenset[str] = frozenset()
+    contact_skills: Mapping[str, int] = field(default_factory=dict)
+    """Skills every call to this number requires of the agent (Q15)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A phone extension; ``agent_id`` names the agent whose offers ring it."""
+
+    tenant_id: str
+    extension: str
+    password: str
+    agent_id: str = ""
+    display_name: str = ""
+    auto_login_queues: tuple[str, ...] = ()
+    """Queues the agent is logged in to when a phone registers (demo convenience)."""
+
+
+@dataclass(slots=True)
+class TelephonyDirectory:
+    numbers: dict[str, ServiceNumber] = field(default_factory=dict)
+    extensions: dict[str, Extension] = field(default_factory=dict)
+    """By extension number; extensions are unique per SIP domain (one domain per node)."""
+    trusted_sources: frozenset[str] = frozenset()
+    realm: str = "vaxel"
+    dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
+
+    def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
+        for extension in self.extensions.values():
+            if extension.tenant_id == tenant_id and extension.agent_id == agent_id:
+                return extension
+        return None
+
+    def dial_policy(self, tenant_id: str) -> DialPolicy:
+        return self.dial_policies.get(tenant_id, DialPolicy())
