@@ -1,0 +1,282 @@
+"""SDP for G.711 calls (RFC 4566 SDP, RFC 3264 offer/answer, RFC 4733 telephone-event).
+
+Rules kept here:
+- We speak PCMU (payload type 0) and PCMA (8), plus telephone-event (dynamic) for DTMF.
+- The answerer picks the first codec in the offer's order that it supports and keeps the
+  offerer's telephone-event payload type; other m= lines (video…) are answered with port 0.
+- Direction is mirrored (sendonly ↔ recvonly, inactive stays inactive). A peer is on hold
+  when it is sendonly/inactive or announces c=0.0.0.0 (RFC 3264 §8.4; the RFC 2543 form).
+- No common codec → 488 Not Acceptable Here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from vaxel.sip.errors import ParseError, SipError
+
+__all__ = [
+    "MediaDescription",
+    "NegotiatedMedia",
+    "SessionDescription",
+    "answer_offer",
+    "make_offer",
+    "parse_sdp",
+    "read_answer",
+    "serialize_sdp",
+]
+
+STATIC = {0: "PCMU", 8: "PCMA"}
+PAYLOAD_OF = {"PCMU": 0, "PCMA": 8}
+DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
+MIRROR = {
+    "sendrecv": "sendrecv",
+    "sendonly": "recvonly",
+    "recvonly": "sendonly",
+    "inactive": "inactive",
+}
+MAX_SDP_BYTES = 16384
+
+
+@dataclass(frozen=True, slots=True)
+class MediaDescription:
+    media: str
+    port: int
+    proto: str
+    formats: tuple[int, ...]
+    rtpmap: tuple[tuple[int, str], ...] = ()
+    fmtp: tuple[tuple[int, str], ...] = ()
+    direction: str = "sendrecv"
+    connection: str | None = None
+    ptime: int | None = None
+
+    def codec_of(self, payload_type: int) -> str | None:
+        for number, encoding in self.rtpmap:
+            if number == payload_type:
+                return encoding.split("/")[0].upper()
+        return STATIC.get(payload_type)
+
+    def telephone_event(self) -> int | None:
+        return next((pt for pt in self.formats if self.codec_of(pt) == "TELEPHONE-EVENT"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDescription:
+    session_id: int
+    version: int
+    address: str
+    media: tuple[MediaDescription, ...]
+    session_name: str = "Vaxel"
+    username: str = "vaxel"
+    direction: str = "sendrecv"
+    extra: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class NegotiatedMedia:
+    remote_address: str
+    remote_port: int
+    payload_type: int
+    codec: str
+    telephone_event_pt: int | None
+    direction: str
+
+    @property
+    def on_hold(self) -> bool:
+        return self.direction in ("sendonly", "inactive") or self.remote_address == "0.0.0.0"
+
+
+@dataclass(slots=True)
+class _Media:
+    media: str
+    port: int
+    proto: str
+    formats: tuple[int, ...]
+    rtpmap: list[tuple[int, str]] = field(default_factory=list)
+    fmtp: list[tuple[int, str]] = field(default_factory=list)
+    direction: str | None = None
+    connection: str | None = None
+    ptime: int | None = None
+
+
+def parse_sdp(body: bytes) -> SessionDescription:
+    if len(body) > MAX_SDP_BYTES:
+        raise ParseError("SDP too large")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParseError("SDP is not UTF-8") from None
+    session: dict[str, str] = {}
+    session_direction = "sendrecv"
+    media: list[_Media] = []
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
+        if not line.strip():
+            continue
+        if len(line) < 2 or line[1] != "=":
+            raise ParseError(f"Malformed SDP line {number}")
+        kind, value = line[0], line[2:].strip()
+        current = media[-1] if media else None
+        if kind == "m":
+            parts = value.split()
+            if len(parts) < 4 or not parts[1].split("/")[0].isdigit():
+                raise ParseError(f"Malformed SDP m= line {number}")
+            formats = tuple(int(p) for p in parts[3:] if p.isdigit())
+            media.append(_Media(parts[0], int(parts[1].split("/")[0]), parts[2], formats))
+        elif kind == "c":
+            parts = value.split()
+            if len(parts) != 3 or parts[0] != "IN":
+                raise ParseError(f"Malformed SDP c= line {number}")
+            address = parts[2].split("/")[0]
+            if current is None:
+                session["c"] = address
+            else:
+                current.connection = address
+        elif kind == "o":
+            parts = value.split()
+            if len(parts) != 6 or not parts[1].isdigit() or not parts[2].isdigit():
+                raise ParseError(f"Malformed SDP o= line {number}")
+            session.update(o_user=parts[0], o_id=parts[1], o_version=parts[2], o_address=parts[5])
+        elif kind == "a":
+            name, _, arg = value.partition(":")
+            if name in DIRECTIONS:
+                if current is None:
+                    session_direction = name
+                else:
+                    current.direction = name
+            elif current is not None and name in ("rtpmap", "fmtp"):
+                pt, _, rest = arg.partition(" ")
+                if pt.isdigit():
+                    target = current.rtpmap if name == "rtpmap" else current.fmtp
+                    target.append((int(pt), rest.strip()))
+            elif current is not None and name == "ptime" and arg.strip().isdigit():
+                current.ptime = int(arg.strip())
+        elif kind == "s":
+            session["s"] = value
+    if "o_id" not in session:
+        raise ParseError("SDP without o= line")
+    descriptions = tuple(
+        MediaDescription(
+            m.media,
+            m.port,
+            m.proto,
+            m.formats,
+            tuple(m.rtpmap),
+            tuple(m.fmtp),
+            m.direction or session_direction,
+            m.connection or session.get("c"),
+            m.ptime,
+        )
+        for m in media
+    )
+    return SessionDescription(
+        int(session["o_id"]),
+        int(session["o_version"]),
+        session.get("c", session.get("o_address", "")),
+        descriptions,
+        session.get("s", "-"),
+        session.get("o_user", "-"),
+        session_direction,
+    )
+
+
+def serialize_sdp(sd: SessionDescription) -> bytes:
+    lines = [
+        "v=0",
+        f"o={sd.username} {sd.session_id} {sd.version} IN IP4 {sd.address}",
+        f"s={sd.session_name}",
+        f"c=IN IP4 {sd.address}",
+        "t=0 0",
+    ]
+    for m in sd.media:
+        lines.append(f"m={m.media} {m.port} {m.proto} {' '.join(str(f) for f in m.formats)}")
+        if m.connection and m.connection != sd.address:
+            lines.append(f"c=IN IP4 {m.connection}")
+        lines += [f"a=rtpmap:{pt} {enc}" for pt, enc in m.rtpmap]
+        lines += [f"a=fmtp:{pt} {arg}" for pt, arg in m.fmtp]
+        if m.ptime:
+            lines.append(f"a=ptime:{m.ptime}")
+        lines.append(f"a={m.direction}")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _audio(
+    address: str, port: int, codecs: tuple[str, ...], te: int | None, direction: str
+) -> MediaDescription:
+    formats = tuple(PAYLOAD_OF[c] for c in codecs) + ((te,) if te is not None else ())
+    rtpmap = tuple((PAYLOAD_OF[c], f"{c}/8000") for c in codecs)
+    fmtp: tuple[tuple[int, str], ...] = ()
+    if te is not None:
+        rtpmap += ((te, "telephone-event/8000"),)
+        fmtp = ((te, "0-16"),)
+    return MediaDescription("audio", port, "RTP/AVP", formats, rtpmap, fmtp, direction, None, 20)
+
+
+def make_offer(
+    address: str,
+    port: int,
+    *,
+    session_id: int,
+    version: int,
+    codecs: tuple[str, ...] = ("PCMU", "PCMA"),
+    telephone_event_pt: int | None = 101,
+    direction: str = "sendrecv",
+) -> SessionDescription:
+    return SessionDescription(
+        session_id,
+        version,
+        address,
+        (_audio(address, port, codecs, telephone_event_pt, direction),),
+    )
+
+
+def answer_offer(
+    offer: SessionDescription,
+    address: str,
+    port: int,
+    *,
+    session_id: int,
+    version: int,
+    preferred: tuple[str, ...] = ("PCMU", "PCMA"),
+    direction: str | None = None,
+) -> tuple[SessionDescription, NegotiatedMedia]:
+    answers: list[MediaDescription] = []
+    chosen: NegotiatedMedia | None = None
+    for m in offer.media:
+        if chosen is None and m.media == "audio" and m.port != 0 and m.proto.startswith("RTP/AVP"):
+            codec_pt = next((pt for pt in m.formats if m.codec_of(pt) in preferred), None)
+            if codec_pt is not None:
+                codec = m.codec_of(codec_pt) or ""
+                te = m.telephone_event()
+                mine = direction or MIRROR.get(m.direction, "sendrecv")
+                answer = _audio(address, port, (codec,), te, mine)
+                answers.append(
+                    replace(answer, formats=(codec_pt,) + ((te,) if te is not None else ()))
+                )
+                chosen = NegotiatedMedia(
+                    m.connection or offer.address, m.port, codec_pt, codec, te, m.direction
+                )
+                continue
+        answers.append(MediaDescription(m.media, 0, m.proto, m.formats[:1] or (0,)))
+    if chosen is None:
+        raise SipError("Not Acceptable Here: no common codec", 488)
+    return SessionDescription(session_id, version, address, tuple(answers)), chosen
+
+
+def read_answer(offer: SessionDescription, answer: SessionDescription) -> NegotiatedMedia:
+    offered = {pt for m in offer.media for pt in m.formats}
+    for m in answer.media:
+        if m.media == "audio" and m.port != 0:
+            codec_pt = next(
+                (pt for pt in m.formats if pt in offered and m.codec_of(pt) in PAYLOAD_OF), None
+            )
+            if codec_pt is None:
+                raise SipError("Answer chose a codec that was not offered", 488)
+            return NegotiatedMedia(
+                m.connection or answer.address,
+                m.port,
+                codec_pt,
+                m.codec_of(codec_pt) or "",
+                m.telephone_event(),
+                m.direction,
+            )
+    raise SipError("Answer without an audio stream", 488)

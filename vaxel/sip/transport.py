@@ -1,0 +1,190 @@
+"""The asyncio side of SIP: UDP and TCP sockets, and one timer per sans-I/O machine.
+
+The only module of ``vaxel.sip`` that does I/O. Datagrams and stream frames are parsed here
+and handed to ``on_message``; a request that is malformed but addressable is answered 400
+with the parser's reason (RFC 3261 §8.2.1 spirit), anything unparseable is counted and
+dropped — one bad packet never disturbs anything else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from vaxel.sip.errors import ParseError
+from vaxel.sip.message import Request, Response, response_to
+from vaxel.sip.parser import BadRequest, Limits, StreamParser, parse_message
+
+__all__ = ["SipTransport", "Timed", "TimerDriver"]
+
+log = logging.getLogger(__name__)
+Address = tuple[str, int]
+OnMessage = Callable[[Request | Response, Address, str], None]
+
+
+class SipTransport:
+    """UDP and TCP listeners on one address; ``send`` picks the socket by transport name."""
+
+    def __init__(self, on_message: OnMessage, limits: Limits | None = None) -> None:
+        self.on_message = on_message
+        self.limits = limits or Limits()
+        self.stats = {"received": 0, "sent": 0, "parse_errors": 0, "dropped": 0}
+        self.address: Address = ("127.0.0.1", 0)
+        self._udp: asyncio.DatagramTransport | None = None
+        self._tcp_server: asyncio.base_events.Server | None = None
+        self._streams: dict[Address, asyncio.Transport] = {}
+
+    async def start(self, host: str = "127.0.0.1", port: int = 5060, *, tcp: bool = True) -> None:
+        loop = asyncio.get_running_loop()
+        udp, _ = await loop.create_datagram_endpoint(
+            lambda: _Datagrams(self), local_addr=(host, port)
+        )
+        self._udp = udp
+        self.address = udp.get_extra_info("sockname")[:2]
+        if tcp:
+            self._tcp_server = await loop.create_server(
+                lambda: _Stream(self), host, self.address[1]
+            )
+
+    def send(self, data: bytes, destination: Address, transport: str = "udp") -> None:
+        if transport == "udp":
+            if self._udp is not None:
+                self._udp.sendto(data, destination)
+                self.stats["sent"] += 1
+            return
+        stream = self._streams.get(destination)
+        if stream is None or stream.is_closing():
+            asyncio.get_running_loop().create_task(self._connect_and_send(data, destination))
+            return
+        stream.write(data)
+        self.stats["sent"] += 1
+
+    async def _connect_and_send(self, data: bytes, destination: Address) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            transport, _ = await loop.create_connection(lambda: _Stream(self), *destination)
+        except OSError as error:
+            log.warning("SIP TCP connect to %s failed: %s", destination, error)
+            return
+        transport.write(data)
+        self.stats["sent"] += 1
+
+    async def close(self) -> None:
+        if self._udp is not None:
+            self._udp.close()
+        for stream in list(self._streams.values()):
+            stream.close()
+        if self._tcp_server is not None:
+            self._tcp_server.close()
+            await self._tcp_server.wait_closed()
+
+    def _deliver(self, data: bytes, source: Address, transport: str) -> None:
+        self.stats["received"] += 1
+        try:
+            message = parse_message(data, self.limits)
+        except ParseError as error:
+            self._reject(error, source, transport)
+            return
+        self._dispatch(message, source, transport)
+
+    def _dispatch(self, message: Request | Response, source: Address, transport: str) -> None:
+        try:
+            self.on_message(message, source, transport)
+        except Exception:  # one bad message must not stop the listener
+            log.exception("SIP message from %s could not be handled", source)
+
+    def _reject(self, error: ParseError, source: Address, transport: str) -> None:
+        self.stats["parse_errors"] += 1
+        if isinstance(error, BadRequest) and error.request.method != "ACK":
+            reply = response_to(error.request, error.status, error.reason)
+            self.send(reply.to_bytes(), source, transport)
+        else:
+            self.stats["dropped"] += 1
+
+
+class _Datagrams(asyncio.DatagramProtocol):
+    def __init__(self, owner: SipTransport) -> None:
+        self.owner = owner
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if data.strip(b"\r\n") == b"":
+            return  # CRLF keep-alive (RFC 5626 §3.5.1)
+        self.owner._deliver(data, (addr[0], addr[1]), "udp")
+
+
+class _Stream(asyncio.Protocol):
+    def __init__(self, owner: SipTransport) -> None:
+        self.owner = owner
+        self.parser = StreamParser(owner.limits)
+        self.peer: Address = ("", 0)
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = (peer[0], peer[1])
+        self.owner._streams[self.peer] = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.owner.stats["received"] += 1
+        try:
+            messages = self.parser.feed(data)
+        except ParseError as error:
+            self.owner._reject(error, self.peer, "tcp")
+            if self.transport is not None:
+                self.transport.close()  # framing is lost: nothing after this can be trusted
+            return
+        for message in messages:
+            self.owner._dispatch(message, self.peer, "tcp")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.owner._streams.get(self.peer) is self.transport:
+            del self.owner._streams[self.peer]
+
+
+class Timed(Protocol):
+    """A sans-I/O machine with deadlines (aioquic's ``get_timer``/``handle_timer`` shape)."""
+
+    def next_deadline(self) -> float | None: ...
+
+
+class TimerDriver:
+    """Keeps one ``loop.call_at`` armed for a machine's next deadline.
+
+    ``fire(now)`` runs the machine's timers; call :meth:`rearm` after every interaction.
+    Time is the loop's monotonic clock.
+    """
+
+    def __init__(self, machine: Timed, fire: Callable[[float], None]) -> None:
+        self.machine = machine
+        self.fire = fire
+        self._handle: asyncio.TimerHandle | None = None
+        self._armed_for: float | None = None
+
+    def rearm(self) -> None:
+        deadline = self.machine.next_deadline()
+        if deadline == self._armed_for:
+            return
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._armed_for = deadline
+        if deadline is not None:
+            self._handle = asyncio.get_running_loop().call_at(deadline, self._run)
+
+    def _run(self) -> None:
+        self._handle = None
+        self._armed_for = None
+        try:
+            self.fire(asyncio.get_running_loop().time())
+        finally:
+            self.rearm()
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = None
+        self._armed_for = None
