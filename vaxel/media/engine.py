@@ -1,0 +1,372 @@
+"""The built-in media engine: RTP over asyncio UDP sockets, one shared 20 ms clock.
+
+One UDP socket per endpoint (even ports from a range), read with ``loop.add_reader``.
+Every endpoint that is not bridged sends one 20 ms frame per tick of ONE ticker task, on an
+absolute schedule (tick k at start + k·20 ms, so errors never accumulate); hundreds of
+calls cost one timer. Bridged endpoints relay what they receive at once, rewritten onto
+the other leg's own stream (SSRC, sequence, timestamp — RFC 3550 §5.1), transcoding
+PCMU↔PCMA when the legs differ. Symmetric RTP: the peer address is learned from the first
+packet (phones behind NAT). Recordings are stereo WAV: left what the phone sent, right what
+it heard (REC1).
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import wave
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vaxel.media.backend import DtmfReceived, Endpoint, MediaEvent, PlaybackFinished, RemoteMedia
+from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
+from vaxel.media.g711 import alaw_to_ulaw, ulaw_decode, ulaw_to_alaw
+from vaxel.media.player import FRAME_BYTES, Comfort, Player
+from vaxel.media.rtp import RtpError, RtpStream, parse_rtp
+from vaxel.media.tones import ringback_ulaw
+
+__all__ = ["BuiltinMediaBackend", "MediaError"]
+
+log = logging.getLogger(__name__)
+TICK_S = 0.020
+
+
+class MediaError(RuntimeError):
+    """The engine cannot do what was asked (no free port, unknown endpoint)."""
+
+
+@dataclass(slots=True)
+class _Leg:
+    endpoint: Endpoint
+    sock: socket.socket
+    stream: RtpStream
+    player: Player = field(default_factory=Player)
+    remote: RemoteMedia | None = None
+    peer: tuple[str, int] | None = None
+    learned: bool = False
+    bridged_to: str = ""
+    forward_source: int | None = None
+    forward_offset: int = 0
+    dtmf_in: DtmfReceiver = field(default_factory=DtmfReceiver)
+    dtmf_out: deque[tuple[bytes, bool]] = field(default_factory=deque)
+    dtmf_timestamp: int = 0
+    playback_ids: dict[str, None] = field(default_factory=dict)
+    recording: str = ""
+    heard: bytearray = field(default_factory=bytearray)
+    said: bytearray = field(default_factory=bytearray)
+    received: int = 0
+    sent: int = 0
+
+
+class BuiltinMediaBackend:
+    """``MediaBackend`` on asyncio sockets. ``prompts`` loads a prompt id as µ-law bytes."""
+
+    def __init__(
+        self,
+        prompts: Callable[[str], bytes],
+        on_event: Callable[[MediaEvent], None],
+        *,
+        host: str = "127.0.0.1",
+        ports: tuple[int, int] = (20000, 29998),
+    ) -> None:
+        self.prompts = prompts
+        self.on_event = on_event
+        self.host = host
+        self.ports = ports
+        self._legs: dict[str, _Leg] = {}
+        self._next_port = ports[0]
+        self._ticker: asyncio.Task[None] | None = None
+        self._sequence = 0
+        self.timing_errors: deque[float] = deque(maxlen=200_000)
+        self.stats = {"sent": 0, "received": 0, "bad_packets": 0, "late_ticks": 0}
+
+    # -- endpoints -------------------------------------------------------------------------
+
+    def allocate(self, session_id: str) -> Endpoint:
+        sock = self._bind()
+        port = sock.getsockname()[1]
+        self._sequence += 1
+        endpoint = Endpoint(f"{session_id}/{self._sequence}", self.host, port)
+        ssrc = int.from_bytes(os.urandom(4), "big")
+        leg = _Leg(
+            endpoint,
+            sock,
+            RtpStream(
+                ssrc, int.from_bytes(os.urandom(2), "big"), int.from_bytes(os.urandom(4), "big")
+            ),
+        )
+        self._legs[endpoint.endpoint_id] = leg
+        loop = asyncio.get_running_loop()
+        loop.add_reader(sock.fileno(), self._readable, leg)
+        if self._ticker is None or self._ticker.done():
+            self._ticker = loop.create_task(self._tick_forever())
+        return endpoint
+
+    def _bind(self) -> socket.socket:
+        low, high = self.ports
+        span = (high - low) // 2 + 1
+        for _ in range(span):
+            port = self._next_port
+            self._next_port = low if port + 2 > high else port + 2
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                sock.bind((self.host, port))
+            except OSError:
+                sock.close()
+                continue
+            sock.setblocking(False)
+            return sock
+        raise MediaError(f"no free RTP port in {low}–{high}")
+
+    def _leg(self, endpoint_id: str) -> _Leg:
+        leg = self._legs.get(endpoint_id)
+        if leg is None:
+            raise MediaError(f"unknown media endpoint {endpoint_id}")
+        return leg
+
+    def set_remote(self, endpoint_id: str, remote: RemoteMedia) -> None:
+        leg = self._leg(endpoint_id)
+        leg.remote = remote
+        if not leg.learned:
+            leg.peer = (remote.address, remote.port)
+
+    def release(self, endpoint_id: str) -> None:
+        leg = self._legs.pop(endpoint_id, None)
+        if leg is None:
+            return
+        if leg.recording:
+            self._write_recording(leg)
+        other = self._legs.get(leg.bridged_to)
+        if other is not None and other.bridged_to == endpoint_id:
+            other.bridged_to = ""
+        with contextlib.suppress(RuntimeError):  # the loop is already closed at shutdown
+            asyncio.get_running_loop().remove_reader(leg.sock.fileno())
+        leg.sock.close()
+
+    # -- what the leg hears -----------------------------------------------------------------
+
+    def play(self, endpoint_id: str, prompt_ids: Sequence[str]) -> str:
+        leg = self._leg(endpoint_id)
+        self._sequence += 1
+        playback_id = f"p{self._sequence}"
+        leg.player.play(playback_id, [self.prompts(p) for p in prompt_ids])
+        leg.playback_ids[playback_id] = None
+        return playback_id
+
+    def stop_playback(self, endpoint_id: str) -> None:
+        leg = self._leg(endpoint_id)
+        leg.player.stop()
+        leg.playback_ids.clear()
+
+    def set_comfort(self, endpoint_id: str, comfort: Comfort, music_id: str = "") -> None:
+        leg = self._leg(endpoint_id)
+        if comfort is Comfort.RINGBACK:
+            leg.player.set_comfort(ringback_ulaw())
+        elif comfort is Comfort.MUSIC:
+            leg.player.set_comfort(self.prompts(music_id or "music_on_hold"))
+        else:
+            leg.player.set_comfort(b"")
+
+    def bridge(self, a: str, b: str) -> None:
+        first, second = self._leg(a), self._leg(b)
+        first.bridged_to, second.bridged_to = b, a
+        first.forward_source = second.forward_source = None
+
+    def unbridge(self, endpoint_id: str) -> None:
+        leg = self._leg(endpoint_id)
+        other = self._legs.get(leg.bridged_to)
+        leg.bridged_to = ""
+        if other is not None:
+            other.bridged_to = ""
+
+    def send_dtmf(self, endpoint_id: str, digit: str) -> None:
+        leg = self._leg(endpoint_id)
+        leg.dtmf_out.extend(dtmf_payloads(digit))
+
+    def start_recording(self, endpoint_id: str, path: str) -> None:
+        leg = self._leg(endpoint_id)
+        leg.recording = path
+        leg.heard.clear()
+        leg.said.clear()
+
+    def stop_recording(self, endpoint_id: str) -> None:
+        leg = self._leg(endpoint_id)
+        if leg.recording:
+            self._write_recording(leg)
+
+    def _write_recording(self, leg: _Leg) -> None:
+        path, leg.recording = Path(leg.recording), ""
+        left, right = ulaw_decode(bytes(leg.said)), ulaw_decode(bytes(leg.heard))
+        length = max(len(left), len(right)) // 2
+        samples = array.array("h", bytes(4 * length))
+        samples[0 : 2 * len(left) // 2 : 2] = array.array("h", left)
+        samples[1 : 2 * len(right) // 2 : 2] = array.array("h", right)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(2)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(samples.tobytes())
+
+    # -- the wire ---------------------------------------------------------------------------
+
+    def _readable(self, leg: _Leg) -> None:
+        while True:
+            try:
+                data, source = leg.sock.recvfrom(2048)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            self._received(leg, data, (source[0], source[1]))
+
+    def _received(self, leg: _Leg, data: bytes, source: tuple[str, int]) -> None:
+        try:
+            packet = parse_rtp(data)
+        except RtpError:
+            self.stats["bad_packets"] += 1
+            return
+        self.stats["received"] += 1
+        leg.received += 1
+        if not leg.learned and leg.remote is not None:
+            leg.peer, leg.learned = source, True  # symmetric RTP
+        remote = leg.remote
+        if remote is None:
+            return
+        is_event = packet.payload_type == remote.telephone_event_pt
+        other = self._legs.get(leg.bridged_to) if leg.bridged_to else None
+        if not is_event and packet.payload_type != remote.payload_type:
+            return  # comfort noise or a codec we did not agree on
+        if not is_event:
+            payload = packet.payload if remote.codec == "PCMU" else alaw_to_ulaw(packet.payload)
+            if leg.recording:
+                leg.said += payload
+        if other is None or other.remote is None or other.peer is None:
+            if is_event:
+                digit = leg.dtmf_in.handle(packet.payload, packet.timestamp)
+                if digit is not None:
+                    self.on_event(DtmfReceived(leg.endpoint.endpoint_id, digit))
+            return
+        self._forward(
+            packet.ssrc,
+            packet.timestamp,
+            packet.payload,
+            is_event,
+            packet.marker,
+            remote.codec,
+            other,
+        )
+
+    def _forward(
+        self,
+        ssrc: int,
+        timestamp: int,
+        payload: bytes,
+        is_event: bool,
+        marker: bool,
+        codec: str,
+        other: _Leg,
+    ) -> None:
+        target = other.remote
+        assert target is not None and other.peer is not None
+        if is_event:
+            if target.telephone_event_pt is None:
+                return
+            payload_type = target.telephone_event_pt
+        else:
+            payload_type = target.payload_type
+            if codec != target.codec:
+                payload = ulaw_to_alaw(payload) if codec == "PCMU" else alaw_to_ulaw(payload)
+        if other.forward_source != ssrc:
+            other.forward_source = ssrc
+            other.forward_offset = (other.stream.timestamp + FRAME_BYTES - timestamp) & 0xFFFFFFFF
+            marker = True
+        out_ts = (timestamp + other.forward_offset) & 0xFFFFFFFF
+        packet = other.stream.packet(payload_type, payload, 0, marker=marker, timestamp=out_ts)
+        other.stream.timestamp = out_ts
+        self._send(other, packet.to_bytes(), None if is_event else payload, target.codec)
+
+    def _send(self, leg: _Leg, data: bytes, audio: bytes | None, codec: str) -> None:
+        if leg.peer is None:
+            return
+        try:
+            leg.sock.sendto(data, leg.peer)
+        except OSError:
+            return
+        leg.sent += 1
+        self.stats["sent"] += 1
+        if leg.recording and audio is not None:
+            leg.heard += audio if codec == "PCMU" else alaw_to_ulaw(audio)
+
+    async def _tick_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = loop.time()
+        while self._legs:
+            due += TICK_S
+            delay = due - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                self.stats["late_ticks"] += 1
+                if delay < -0.2:
+                    due = loop.time()  # fell far behind (machine stalled): resynchronise
+                await asyncio.sleep(0)
+            try:
+                self._tick(due)
+            except Exception:
+                log.exception("media tick failed")
+
+    def _tick(self, due: float) -> None:
+        events: list[MediaEvent] = []
+        errors = self.timing_errors
+        for leg in list(self._legs.values()):
+            remote = leg.remote
+            if remote is None or leg.peer is None:
+                continue
+            if leg.dtmf_out:
+                self._send_dtmf_packet(leg, remote)
+            elif not leg.bridged_to:
+                frame = leg.player.frame()
+                payload = frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
+                packet = leg.stream.packet(remote.payload_type, payload, FRAME_BYTES)
+                self._send(leg, packet.to_bytes(), payload, remote.codec)
+                errors.append(time.monotonic() - due)
+            if leg.player.finished:
+                for playback_id in leg.player.finished:
+                    if playback_id in leg.playback_ids:
+                        del leg.playback_ids[playback_id]
+                        events.append(PlaybackFinished(leg.endpoint.endpoint_id, playback_id))
+                leg.player.finished.clear()
+        for event in events:
+            try:
+                self.on_event(event)
+            except Exception:
+                log.exception("media event handler failed")
+
+    def _send_dtmf_packet(self, leg: _Leg, remote: RemoteMedia) -> None:
+        payload, marker = leg.dtmf_out.popleft()
+        if remote.telephone_event_pt is None:
+            leg.dtmf_out.clear()
+            return
+        if marker:
+            leg.dtmf_timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+        packet = leg.stream.packet(
+            remote.telephone_event_pt, payload, 0, marker=marker, timestamp=leg.dtmf_timestamp
+        )
+        self._send(leg, packet.to_bytes(), None, remote.codec)
+        if not leg.dtmf_out or leg.dtmf_out[0][1]:
+            duration = int.from_bytes(payload[2:4], "big")
+            leg.stream.timestamp = (leg.dtmf_timestamp + duration) & 0xFFFFFFFF
+
+    async def close(self) -> None:
+        for endpoint_id in list(self._legs):
+            self.release(endpoint_id)
+        if self._ticker is not None:
+            self._ticker.cancel()
