@@ -1,0 +1,57 @@
+"""Loading prompt audio by id, tenant uploads first, the built-in set second."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["BUILTIN_ROOT", "PromptLibrary", "UnknownPrompt"]
+
+BUILTIN_ROOT = Path(__file__).parent
+
+
+class UnknownPrompt(KeyError):
+    """No audio file for a prompt id; the message names it and where we looked."""
+
+    def __init__(self, prompt_id: str, roots: Iterable[Path]) -> None:
+        self.prompt_id = prompt_id
+        where = ", ".join(str(r) for r in roots)
+        super().__init__(f"no prompt file for {prompt_id!r} (looked in {where})")
+
+
+class PromptLibrary:
+    """µ-law prompt bytes by id; ``roots`` are searched in order, the built-in set last."""
+
+    def __init__(self, roots: Iterable[Path] = ()) -> None:
+        self.roots = [*roots, BUILTIN_ROOT]
+        self._cache: dict[str, bytes] = {}
+
+    def path(self, prompt_id: str) -> Path:
+        if not prompt_id or ".." in prompt_id or prompt_id.startswith("/"):
+            raise UnknownPrompt(prompt_id, self.roots)
+        for root in self.roots:
+            candidate = root / f"{prompt_id}.ulaw"
+            if candidate.is_file():
+                return candidate
+        raise UnknownPrompt(prompt_id, self.roots)
+
+    def load(self, prompt_id: str) -> bytes:
+        audio = self._cache.get(prompt_id)
+        if audio is None:
+            audio = self.path(prompt_id).read_bytes()
+            self._cache[prompt_id] = audio
+        return audio
+
+    def duration_ms(self, prompt_id: str) -> int:
+        return len(self.load(prompt_id)) // 8
+
+    def exists(self, prompt_id: str) -> bool:
+        try:
+            self.path(prompt_id)
+        except UnknownPrompt:
+            return False
+        return True
+
+    def forget(self, prompt_id: str) -> None:
+        """Drop a cached prompt (after an admin replaced its file)."""
+        self._cache.pop(prompt_id, None)
