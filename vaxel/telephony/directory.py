@@ -51,6 +51,8 @@ class TelephonyDirectory:
     trusted_sources: frozenset[str] = frozenset()
     realm: str = "vaxel"
     dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
+    outbound_trunk: tuple[str, int] | None = None
+    """Where calls to external numbers go (a carrier's SBC); None: nowhere."""
 
     def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
         for extension in self.extensions.values():

@@ -1,0 +1,129 @@
+"""REGISTER handling and digest checks for phones (RFC 3261 §10, §22; security by default).
+
+Every REGISTER must authenticate (401 challenge), whatever its source; INVITEs from outside
+a trusted trunk must too (407). A source that fails too often is throttled (403 for a
+while). Only an extension may register its own number: the digest username must equal the
+To user (no registering someone else's phone).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from vaxel.acd.events import AgentLoggedIn
+from vaxel.core.errors import VaxelError
+from vaxel.runtime.contact_center import ContactCenter
+from vaxel.sip.auth import DigestAuthenticator
+from vaxel.sip.dialog import angle_uri
+from vaxel.sip.errors import SipError
+from vaxel.sip.throttle import FailureThrottle
+from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.directory import Extension, TelephonyDirectory
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.registrar import Binding, Registrar
+
+__all__ = ["Registration"]
+
+log = logging.getLogger(__name__)
+
+
+class Registration:
+    def __init__(
+        self,
+        sip: SipEndpoint,
+        directory: TelephonyDirectory,
+        secret: bytes,
+        clock: Callable[[], float],
+        center: ContactCenter | None = None,
+    ) -> None:
+        self.sip = sip
+        self.directory = directory
+        self.clock = clock
+        self.center = center
+        self.registrar = Registrar()
+        self.auth = DigestAuthenticator(directory.realm, secret)
+        self.throttle = FailureThrottle()
+
+    def aor(self, extension: Extension) -> str:
+        return f"{extension.tenant_id}/{extension.extension}"
+
+    def bindings(self, extension: Extension) -> list[Binding]:
+        return self.registrar.lookup(self.aor(extension), self.clock())
+
+    def _password(self, username: str) -> str | None:
+        extension = self.directory.extensions.get(username)
+        return extension.password if extension is not None else None
+
+    def authenticate(self, event: RequestReceived, *, proxy: bool) -> str | None:
+        """The authenticated extension number, or None after answering 401/407/403."""
+        request, source = event.request, event.source
+        now = self.clock()
+        if self.throttle.is_blocked(source[0], now):
+            self.sip.respond(event.server_key, request, 403, "Forbidden: too many failed attempts")
+            return None
+        header = request.headers.get("Proxy-Authorization" if proxy else "Authorization")
+        if header is None:
+            self._challenge(event, proxy, stale=False)
+            return None
+        verdict = self.auth.verify(header, method=request.method, now=now, lookup=self._password)
+        if verdict.ok:
+            self.throttle.record_success(source[0])
+            return verdict.username
+        if verdict.stale:
+            self._challenge(event, proxy, stale=True)
+            return None
+        self.throttle.record_failure(source[0], now)
+        log.info("auth failed from %s for %r: %s", source[0], verdict.username, verdict.reason)
+        if self.throttle.is_blocked(source[0], now):
+            self.sip.respond(event.server_key, request, 403, "Forbidden: too many failed attempts")
+        else:
+            self._challenge(event, proxy, stale=False)
+        return None
+
+    def _challenge(self, event: RequestReceived, proxy: bool, *, stale: bool) -> None:
+        status, reason, name = (
+            (407, "Proxy Authentication Required", "Proxy-Authenticate")
+            if proxy
+            else (401, "Unauthorized", "WWW-Authenticate")
+        )
+        extra = tuple((name, value) for value in self.auth.challenges(self.clock(), stale=stale))
+        self.sip.respond(event.server_key, event.request, status, reason, extra=extra)
+
+    def handle(self, event: RequestReceived) -> None:
+        request = event.request
+        username = self.authenticate(event, proxy=False)
+        if username is None:
+            return
+        to_user = _user_of(angle_uri(request.headers.get("To") or ""))
+        extension = self.directory.extensions.get(to_user)
+        if extension is None or to_user != username:
+            raise SipError("Forbidden: you may only register your own extension", 403)
+        aor = self.aor(extension)
+        now = self.clock()
+        before = self.registrar.lookup(aor, now)
+        bindings = self.registrar.update(aor, request, event.source, event.transport, now)
+        contacts = tuple(("Contact", f"<{b.contact}>;expires={b.remaining(now)}") for b in bindings)
+        self.sip.respond(event.server_key, request, 200, "OK", extra=contacts)
+        if bindings and not before:
+            self._auto_login(extension)
+
+    def _auto_login(self, extension: Extension) -> None:
+        """Demo convenience: a registering agent's phone logs the agent in to its queues."""
+        if self.center is None or not extension.agent_id or not extension.auto_login_queues:
+            return
+        try:
+            self.center.submit(
+                AgentLoggedIn(extension.tenant_id, extension.agent_id, extension.auto_login_queues),
+                self.clock(),
+            )
+        except VaxelError as error:
+            log.info("auto login of %s skipped: %s", extension.agent_id, error)
+
+    def expire(self) -> None:
+        self.registrar.expire(self.clock())
+
+
+def _user_of(uri: str) -> str:
+    rest = uri.split(":", 1)[1] if ":" in uri else uri
+    return rest.split("@", 1)[0].split(";", 1)[0] if "@" in rest else ""

@@ -1,0 +1,133 @@
+"""Telephony as one service: SIP endpoint, registrar, media engine and switch, wired.
+
+Built by the composition root (``vaxel.app``) from a :class:`TelephonyDirectory`. Keeps one
+timer for the ACD's next deadline (offer timeouts, overflow, callbacks becoming due) so
+contacts move even when no SIP message arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable
+
+from vaxel.media.backend import MediaEvent
+from vaxel.media.engine import BuiltinMediaBackend
+from vaxel.prompts import PromptLibrary
+from vaxel.runtime.contact_center import ContactCenter
+from vaxel.sip.transaction import Event as SipEvent
+from vaxel.telephony.calls import Call
+from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.registration import Registration
+from vaxel.telephony.switch import Switch
+from vaxel.telephony.timers import CallTimers
+
+__all__ = ["TelephonyService"]
+
+log = logging.getLogger(__name__)
+
+
+class TelephonyService:
+    def __init__(
+        self,
+        center: ContactCenter,
+        directory: TelephonyDirectory,
+        *,
+        host: str = "127.0.0.1",
+        sip_port: int = 5060,
+        rtp_ports: tuple[int, int] = (20000, 29998),
+        prompts: PromptLibrary | None = None,
+        secret: bytes | None = None,
+        clock: Callable[[], float] = time.time,
+        voicemail_dir: str = "var/voicemail",
+        drive_acd_timers: bool = True,
+    ) -> None:
+        self.center = center
+        self.directory = directory
+        self.clock = clock
+        self.prompts = prompts or PromptLibrary()
+        self.sip = SipEndpoint(self._on_sip, host=host, port=sip_port)
+        self.media = BuiltinMediaBackend(
+            self.prompts.load, self._on_media, host=host, ports=rtp_ports
+        )
+        self.registration = Registration(
+            self.sip, directory, secret or secrets.token_bytes(32), clock, center
+        )
+        self.timers = CallTimers(clock, self._flow_deadline)
+        self.switch = Switch(
+            self.sip,
+            self.media,
+            center,
+            directory,
+            self.registration,
+            clock,
+            self.timers,
+            prompt_exists=self.prompts.exists,
+            voicemail_dir=voicemail_dir,
+        )
+        self.drive_acd_timers = drive_acd_timers
+        self._acd_timer: asyncio.TimerHandle | None = None
+        self._housekeeping: asyncio.Task[None] | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return (self.sip.host, self.sip.port)
+
+    async def start(self) -> None:
+        await self.sip.start()
+        self._housekeeping = asyncio.get_running_loop().create_task(self._expire_forever())
+        self._arm_acd()
+
+    async def close(self) -> None:
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+        if self._acd_timer is not None:
+            self._acd_timer.cancel()
+        await self.media.close()
+        await self.sip.close()
+
+    def _on_sip(self, event: SipEvent) -> None:
+        self.switch.on_sip(event)
+        self._arm_acd()
+
+    def _on_media(self, event: MediaEvent) -> None:
+        self.switch.on_media(event)
+        self._arm_acd()
+
+    def _flow_deadline(self, call: Call) -> None:
+        self.switch.flow_timer(call)
+        self._arm_acd()
+
+    def after_external_submit(self) -> None:
+        """Carry out ACD commands produced outside telephony (simulator, web)."""
+        self.switch.drain()
+        self._arm_acd()
+
+    def _arm_acd(self) -> None:
+        if not self.drive_acd_timers:
+            return
+        if self._acd_timer is not None:
+            self._acd_timer.cancel()
+            self._acd_timer = None
+        deadline = self.center.next_deadline()
+        if deadline is None:
+            return
+        delay = max(0.0, deadline - self.clock())
+        self._acd_timer = asyncio.get_running_loop().call_later(delay + 0.001, self._acd_due)
+
+    def _acd_due(self) -> None:
+        self._acd_timer = None
+        try:
+            self.center.tick(self.clock())
+        except Exception:
+            log.exception("ACD timer failed")
+        self.switch.drain()
+        self._arm_acd()
+
+    async def _expire_forever(self) -> None:
+        while True:
+            await asyncio.sleep(15)
+            self.registration.expire()
