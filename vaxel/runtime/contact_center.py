@@ -78,6 +78,11 @@ class ContactCenter:
         return AcdEngine(ids=SequentialIds(), rng=random.Random(self._seed),
                          estimator=self._estimator_factory())
 
+    @property
+    def database(self) -> Engine:
+        """The database the journal and read models live in (for readers of the log)."""
+        return self._database
+
     def recover(self) -> int:
         """Rebuild the engine from the whole journal; returns how many events were replayed."""
         self.acd = self._fresh_engine()

@@ -1,0 +1,113 @@
+"""A running telephony service on 127.0.0.1 with the demo tenant, and real SIP peers."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vaxel.app import seed_demo_tenant
+from vaxel.flow import flow_from_dict
+from vaxel.runtime import ContactCenter
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents, demo_queues
+from vaxel.store import open_database, upgrade
+from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
+from vaxel.telephony.service import TelephonyService
+
+FLOW_FILE = Path(__file__).parents[2] / "vaxel" / "flow" / "demo_flow.yaml"
+SIPP_DIR = Path(__file__).parent / "sipp"
+AGENT_ID = demo_agents()[0][0].agent_id
+AGENT_EXTENSION = "1001"
+AGENT_PASSWORD = "robot-1001-secret"
+
+
+class AlwaysOpen:
+    """Opening hours for tests that must not depend on the time of day they run at."""
+
+    def is_open(self, schedule_id: str, now: float) -> bool:
+        return True
+
+
+def free_port(kind: int = socket.SOCK_DGRAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def directory(trusted: bool = True) -> TelephonyDirectory:
+    flow = flow_from_dict(yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8")))
+    service = ServiceNumber(MAIN_NUMBER, DEMO_TENANT, flow, AlwaysOpen())
+    queues = tuple(q.queue_id for q in demo_queues())
+    return TelephonyDirectory(
+        numbers={MAIN_NUMBER: service, "0812345000": service},
+        extensions={AGENT_EXTENSION: Extension(DEMO_TENANT, AGENT_EXTENSION, AGENT_PASSWORD,
+                                               AGENT_ID, auto_login_queues=queues)},
+        trusted_sources=frozenset({"127.0.0.1"}) if trusted else frozenset(),
+    )
+
+
+@dataclass
+class Running:
+    service: TelephonyService
+    center: ContactCenter
+
+    @property
+    def port(self) -> int:
+        return self.service.address[1]
+
+
+async def start(tmp_path: Path, *, trusted: bool = True) -> Running:
+    url = f"sqlite:///{tmp_path}/telephony.db"
+    database = open_database(url)
+    upgrade(database)
+    center = ContactCenter(database)
+    seed_demo_tenant(center, url, time.time())
+    service = TelephonyService(center, directory(trusted), sip_port=0,
+                               rtp_ports=(32000, 32998), voicemail_dir=str(tmp_path / "vm"))
+    await service.start()
+    return Running(service, center)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    server = await start(tmp_path)
+    yield server
+    await server.service.close()
+
+
+@pytest.fixture
+async def untrusted(tmp_path: Path) -> AsyncIterator[Running]:
+    server = await start(tmp_path, trusted=False)
+    yield server
+    await server.service.close()
+
+
+def need(program: str) -> str:
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(f"{program} is not installed: run scripts/system-packages.sh")
+    return path
+
+
+async def sipp(scenario: str, port: int, *extra: str, service: str = MAIN_NUMBER,
+               calls: int = 1, timeout_s: float = 30.0, cwd: Path | None = None) -> tuple[int, str]:
+    """Run a SIPp scenario from tests/telephony/sipp against 127.0.0.1:``port``."""
+    arguments = [
+        need("sipp"), f"127.0.0.1:{port}", "-sf", str(SIPP_DIR / scenario), "-s", service,
+        "-i", "127.0.0.1", "-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(free_port()),
+        "-m", str(calls), "-timeout", f"{int(timeout_s)}s", "-timeout_error", "-nostdin",
+        "-trace_err", "-trace_msg", *extra,
+    ]
+    process = await asyncio.create_subprocess_exec(
+        *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        cwd=str(cwd or SIPP_DIR.parent),
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout_s + 10)
+    return process.returncode or 0, output.decode("utf-8", "replace")
