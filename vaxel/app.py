@@ -61,8 +61,9 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
     for profile, _ in demo_agents():
         agents.put(DEMO_TENANT, profile.agent_id, profile.name, codec.encode(profile))
     schedule = demo_schedule()
-    Documents(database, "schedule").put(DEMO_TENANT, str(schedule["id"]), str(schedule["name"]),
-                                        schedule)
+    Documents(database, "schedule").put(
+        DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule
+    )
     if FLOW_FILE.exists():
         import yaml
 
@@ -80,8 +81,15 @@ def _demo_traffic(start: float) -> Scenario:
     """The municipality's traffic at its average daytime rate, from ``start`` for a day."""
     day = kommun()
     flat = [
-        QueueTraffic(t.queue_id, [sum(t.per_hour) / len(t.per_hour)] * 96, t.handle,
-                     t.patience_mean_s, t.channel, t.callback_share, t.caller_pool)
+        QueueTraffic(
+            t.queue_id,
+            [sum(t.per_hour) / len(t.per_hour)] * 96,
+            t.handle,
+            t.patience_mean_s,
+            t.channel,
+            t.callback_share,
+            t.caller_pool,
+        )
         for t in day.traffic
     ]
     return replace(day, traffic=flat, start=start)
@@ -115,8 +123,13 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     echo("Köer: " + ", ".join(q.display_name for q in demo_queues()))
     echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
 
-    simulator = Simulator(_demo_traffic(virtual_start), seed=settings.seed, engine=center.acd,
-                          submit=center.submit, id_prefix=f"demo{int(wall_start)}-")
+    simulator = Simulator(
+        _demo_traffic(virtual_start),
+        seed=settings.seed,
+        engine=center.acd,
+        submit=center.submit,
+        id_prefix=f"demo{int(wall_start)}-",
+    )
     simulator.start(configure=False)
     agent_ids = [p.agent_id for p, _ in demo_agents()]
     open_now = {q: True for q in queue_ids}
@@ -128,17 +141,26 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             state = calendar.queue_state(queue_id, "kontorstid", virtual_now)
             if state.open != open_now[queue_id]:
                 open_now[queue_id] = state.open
-                event = (QueueOpened(DEMO_TENANT, queue_id) if state.open else
-                         QueueClosed(DEMO_TENANT, queue_id, state.reason, state.message or ""))
+                event = (
+                    QueueOpened(DEMO_TENANT, queue_id)
+                    if state.open
+                    else QueueClosed(DEMO_TENANT, queue_id, state.reason, state.message or "")
+                )
                 simulator.now = max(simulator.now, virtual_now)
                 center.submit(event, simulator.now)
         simulator.advance_to(virtual_now)
         if wall - last_summary >= settings.summary_every_s:
             last_summary = wall
-            echo(live_summary(center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids,
-                              virtual_now))
+            echo(
+                live_summary(
+                    center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now
+                )
+            )
         if settings.duration_s is not None and wall - wall_start >= settings.duration_s:
-            echo(live_summary(center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids,
-                              virtual_now))
+            echo(
+                live_summary(
+                    center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now
+                )
+            )
             return simulator
         await asyncio.sleep(0.1)

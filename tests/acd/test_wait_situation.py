@@ -38,4 +38,3 @@ def test_higher_priority_queues_sharing_agents_are_named_as_overtaking() -> None
     # "annan" has higher priority but no shared agent: it overtakes nobody here
     assert estimator.asked[-1].overtaking_queues == ("akut",)
     assert estimator.asked[-1].ahead == 1
-

@@ -46,24 +46,48 @@ def broken(path: list[str | int], value: object) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("data", "field", "reason"),
     [
-        (broken(["nodes", "huvudmeny", "options", "3"], "saknas"), "nodes.huvudmeny.options.3",
-         "unknown node 'saknas'"),
+        (
+            broken(["nodes", "huvudmeny", "options", "3"], "saknas"),
+            "nodes.huvudmeny.options.3",
+            "unknown node 'saknas'",
+        ),
         (broken(["start"], "ingenstans"), "start", "unknown node"),
-        (broken(["nodes", "valkommen", "type"], "sjung"), "nodes.valkommen.type",
-         "unknown node type"),
-        (broken(["nodes", "huvudmeny", "options", "0"], "bygglov_ko"),
-         "nodes.huvudmeny.options.0", "operator key"),
-        (broken(["nodes", "huvudmeny", "options", "12"], "bygglov_ko"),
-         "nodes.huvudmeny.options.12", "one key"),
+        (
+            broken(["nodes", "valkommen", "type"], "sjung"),
+            "nodes.valkommen.type",
+            "unknown node type",
+        ),
+        (
+            broken(["nodes", "huvudmeny", "options", "0"], "bygglov_ko"),
+            "nodes.huvudmeny.options.0",
+            "operator key",
+        ),
+        (
+            broken(["nodes", "huvudmeny", "options", "12"], "bygglov_ko"),
+            "nodes.huvudmeny.options.12",
+            "one key",
+        ),
         (broken(["nodes", "huvudmeny", "timeout_s"], -1), "nodes.huvudmeny.timeout_s", "≥ 1"),
-        (broken(["nodes", "barnomsorg_pnr", "validate"], "iban"),
-         "nodes.barnomsorg_pnr.validate", "personnummer"),
-        (broken(["nodes", "lavinbesked", "switch"], "okand"), "nodes.lavinbesked.switch",
-         "declare it"),
-        (broken(["nodes", "kundtjanst_ko", "data_entry", "key"], "1"),
-         "nodes.kundtjanst_ko.data_entry.key", "same key"),
-        (broken(["nodes", "kundtjanst_ko", "queue"], KeyError), "nodes.kundtjanst_ko.queue",
-         "required"),
+        (
+            broken(["nodes", "barnomsorg_pnr", "validate"], "iban"),
+            "nodes.barnomsorg_pnr.validate",
+            "personnummer",
+        ),
+        (
+            broken(["nodes", "lavinbesked", "switch"], "okand"),
+            "nodes.lavinbesked.switch",
+            "declare it",
+        ),
+        (
+            broken(["nodes", "kundtjanst_ko", "data_entry", "key"], "1"),
+            "nodes.kundtjanst_ko.data_entry.key",
+            "same key",
+        ),
+        (
+            broken(["nodes", "kundtjanst_ko", "queue"], KeyError),
+            "nodes.kundtjanst_ko.queue",
+            "required",
+        ),
         (broken(["nodes", "stangt", "volume"], 11), "nodes.stangt.volume", "unknown setting"),
         (broken(["nodes", "valkommen", "prompts"], []), "nodes.valkommen.prompts", "list"),
     ],
@@ -75,12 +99,15 @@ def test_bad_flows_name_the_field(data: dict[str, Any], field: str, reason: str)
     assert reason in error.value.reason
 
 
-@pytest.mark.parametrize(("digits", "valid"), [
-    ("811218-9876".replace("-", ""), True),
-    ("198112189876", True),
-    ("8112189875", False),
-    ("811318987", False),
-    ("abcdefghij", False),
-])
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [
+        ("811218-9876".replace("-", ""), True),
+        ("198112189876", True),
+        ("8112189875", False),
+        ("811318987", False),
+        ("abcdefghij", False),
+    ],
+)
 def test_personnummer_check_digit(digits: str, valid: bool) -> None:
     assert valid_personnummer(digits) is valid

@@ -48,10 +48,15 @@ class Hours:
         return self.open
 
 
-def session(open_: bool = True, switches: frozenset[str] = frozenset(),
-            number: str = "0701234567", data: dict[str, Any] | None = None) -> FlowSession:
-    return FlowSession(flow_from_dict(data or DEMO), CallInfo(number, "+46812345000"),
-                       Hours(open_), switches)
+def session(
+    open_: bool = True,
+    switches: frozenset[str] = frozenset(),
+    number: str = "0701234567",
+    data: dict[str, Any] | None = None,
+) -> FlowSession:
+    return FlowSession(
+        flow_from_dict(data or DEMO), CallInfo(number, "+46812345000"), Hours(open_), switches
+    )
 
 
 def plays(commands: list[FlowCommand]) -> list[tuple[str, ...]]:
@@ -157,8 +162,11 @@ def test_queue_announcements_timeline() -> None:
     # welcome was started on entering; then the first message with position, wait, agents
     first = plays(finish(s, 8.0))[0]
     assert first[0] == "sv/exempelby/samtalet-placerat-i-ko"
-    assert first[1:] == (*speech.position(3), *speech.estimated_wait(170),  # Q5, Q8
-                         *speech.agents_available(2, 2))  # Q9: 2 ≥ the minimum 2
+    assert first[1:] == (
+        *speech.position(3),
+        *speech.estimated_wait(170),  # Q5, Q8
+        *speech.agents_available(2, 2),
+    )  # Q9: 2 ≥ the minimum 2
     out = finish(s, 20.0)
     assert out == [StartMusic("music/exempelby", False)]  # Q10: music, never silence
     assert s.next_deadline() == pytest.approx(65.0)
@@ -201,8 +209,11 @@ CHOICES = (CallbackChoice("fm", (8, 0), (12, 0)), CallbackChoice("em", (13, 0), 
 
 
 def test_callback_offer_interval_and_presented_number() -> None:
-    s = in_queue(QueueSituation(position=6, estimated_wait_s=600, callback_offer_allowed=True,
-                                callback_choices=CHOICES))
+    s = in_queue(
+        QueueSituation(
+            position=6, estimated_wait_s=600, callback_offer_allowed=True, callback_choices=CHOICES
+        )
+    )
     first = plays(finish(s, 8.0))[0]
     assert first[-1] == "sv/callback/offer"  # CB1, after the wait was told (CB4)
     finish(s, 25.0)
@@ -267,8 +278,11 @@ inputs = st.lists(
         st.sampled_from("0123456789*#").map(DigitPressed),
         st.just(PromptFinished()),
         st.just(TimerTick()),
-        st.builds(lambda p, cb: QueueSituationChanged(QueueSituation(p, 120.0, 1, cb, CHOICES)),
-                  st.integers(1, 9), st.booleans()),
+        st.builds(
+            lambda p, cb: QueueSituationChanged(QueueSituation(p, 120.0, 1, cb, CHOICES)),
+            st.integers(1, 9),
+            st.booleans(),
+        ),
     ),
     max_size=60,
 )
@@ -293,6 +307,8 @@ def test_never_silent_in_the_flow(events: list[FlowInput], open_: bool) -> None:
             continue  # media only reports the end of something that played
         s.handle(event, now)
         assert s.audible in (Audible.PROMPT, Audible.MUSIC, Audible.ASKING, Audible.ENDED), (
-            s.node_name, s.audible)
+            s.node_name,
+            s.audible,
+        )
         if s.audible is Audible.ASKING:
             assert s.next_deadline() is not None

@@ -32,12 +32,19 @@ def main(url: str) -> int:
     replayed = center.recover()
     now = time.time()
     if replayed == 0:
-        queue = QueueConfig(TENANT, "kundtjanst", "Kundtjänst",
-                            callback=CallbackSettings(enabled=True))
+        queue = QueueConfig(
+            TENANT, "kundtjanst", "Kundtjänst", callback=CallbackSettings(enabled=True)
+        )
         center.submit(QueueConfigured(queue), now)
         for n in range(4):
-            center.submit(AgentConfigured(AgentProfile(
-                TENANT, f"agent-{n}", f"Handläggare {n}", permitted_queues=("kundtjanst",))), now)
+            center.submit(
+                AgentConfigured(
+                    AgentProfile(
+                        TENANT, f"agent-{n}", f"Handläggare {n}", permitted_queues=("kundtjanst",)
+                    )
+                ),
+                now,
+            )
     print("ready", flush=True)
     for i in range(100_000):
         now = time.time()
@@ -52,8 +59,11 @@ def main(url: str) -> int:
                 print(f"accepted login {agent}", flush=True)
             continue
         commands = center.submit(
-            CallbackRequested(TENANT, "kundtjanst", f"070{i:07d}",
-                              caller_data={"kundnummer": str(i)}), now)
+            CallbackRequested(
+                TENANT, "kundtjanst", f"070{i:07d}", caller_data={"kundnummer": str(i)}
+            ),
+            now,
+        )
         created = [c for c in commands if isinstance(c, NotifyCallbackCreated)]
         print(f"accepted callback {created[0].contact_id} 070{i:07d}", flush=True)
     return 0

@@ -30,8 +30,11 @@ from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.sim.demo_tenant import DEMO_TENANT, demo_schedule
 from vaxel.store import ReadModels, open_database, upgrade
 
-FLOW = flow_from_dict(yaml.safe_load(
-    (Path(__file__).parents[2] / "vaxel/flow/demo_flow.yaml").read_text(encoding="utf-8")))
+FLOW = flow_from_dict(
+    yaml.safe_load(
+        (Path(__file__).parents[2] / "vaxel/flow/demo_flow.yaml").read_text(encoding="utf-8")
+    )
+)
 MONDAY_10 = from_local(datetime(2026, 11, 23, 10, 0))
 
 
@@ -52,8 +55,7 @@ def started(url: str) -> tuple[ContactCenter, str]:
 
 
 def call(center: ContactCenter, contact_id: str) -> CallSession:
-    return CallSession(center, DEMO_TENANT, contact_id, FLOW, CallInfo("0701234567"),
-                       OfficeHours())
+    return CallSession(center, DEMO_TENANT, contact_id, FLOW, CallInfo("0701234567"), OfficeHours())
 
 
 def prompts(commands: list[FlowCommand]) -> list[tuple[str, ...]]:
@@ -79,8 +81,7 @@ def test_caller_reaches_kundtjanst_and_an_agent(database_url: str) -> None:
         earlier.handle(PromptFinished(), MONDAY_10 - 45)
         press(earlier, "12", MONDAY_10 - 40)
         offer = next(c for c in earlier.acd_commands if isinstance(c, OfferContact))
-        center.submit(AgentAnswered(DEMO_TENANT, offer.agent_id, offer.contact_id),
-                      MONDAY_10 - 35)
+        center.submit(AgentAnswered(DEMO_TENANT, offer.agent_id, offer.contact_id), MONDAY_10 - 35)
     session = call(center, "samtal-1")
     session.start(MONDAY_10)
     session.handle(PromptFinished(), MONDAY_10 + 4)
@@ -90,14 +91,14 @@ def test_caller_reaches_kundtjanst_and_an_agent(database_url: str) -> None:
     first = prompts(session.handle(PromptFinished(), MONDAY_10 + 9))[0]
     assert first[1:4] == speech.position(1)  # Q5: the three before are with agents
     assert session.handle(PromptFinished(), MONDAY_10 + 20) == [
-        StartMusic("music/exempelby", False)]  # Q10
+        StartMusic("music/exempelby", False)
+    ]  # Q10
     # the first agent finishes and, after wrap-up (30 s), takes our caller
     center.submit(ContactEnded(DEMO_TENANT, "tidigare-0"), MONDAY_10 + 30)
     commands = center.submit(AcdTick(), MONDAY_10 + 60)
     offer = next(c for c in commands if isinstance(c, OfferContact))
     assert offer.contact_id == "samtal-1"
-    answered = center.submit(AgentAnswered(DEMO_TENANT, offer.agent_id, "samtal-1"),
-                             MONDAY_10 + 63)
+    answered = center.submit(AgentAnswered(DEMO_TENANT, offer.agent_id, "samtal-1"), MONDAY_10 + 63)
     out = session.agent_commands(answered, MONDAY_10 + 63)
     assert any(isinstance(c, ConnectContact) for c in answered)
     assert out[-1] == ConnectAgent(("sv/exempelby/whisper-kundtjanst",))  # Q12
@@ -129,9 +130,11 @@ def test_caller_leaves_a_callback_request_that_is_durable(database_url: str) -> 
     assert not session.waiting  # the live call left the queue
     [row] = ReadModels(open_database(url)).callbacks(DEMO_TENANT)
     assert (row.contact_id, row.number, row.interval_id) == (
-        session.callback_id, "0701234567", "em")
+        session.callback_id,
+        "0701234567",
+        "em",
+    )
     assert row.caller_data == {"kundnummer": "4711"}
     restarted = ContactCenter(open_database(url))
     restarted.recover()
-    assert [c.contact_id for c in restarted.acd.callback_list(DEMO_TENANT)] == [
-        session.callback_id]
+    assert [c.contact_id for c in restarted.acd.callback_list(DEMO_TENANT)] == [session.callback_id]

@@ -39,24 +39,39 @@ def started(url: str) -> ContactCenter:
 
 
 def configure(center: ContactCenter) -> None:
-    center.submit(QueueConfigured(QueueConfig(T, "bygglov", "Bygglov", wrap_up_s=30.0,
-                                              callback=CallbackSettings(enabled=True))), 0.0)
-    center.submit(AgentConfigured(AgentProfile(T, "karin", "Karin Carlsson",
-                                               permitted_queues=("bygglov",))), 0.0)
+    center.submit(
+        QueueConfigured(
+            QueueConfig(
+                T, "bygglov", "Bygglov", wrap_up_s=30.0, callback=CallbackSettings(enabled=True)
+            )
+        ),
+        0.0,
+    )
+    center.submit(
+        AgentConfigured(AgentProfile(T, "karin", "Karin Carlsson", permitted_queues=("bygglov",))),
+        0.0,
+    )
 
 
 def test_restart_rebuilds_callbacks_agent_sessions_and_open_contacts(database_url: str) -> None:
     center = started(database_url)
     configure(center)
     center.submit(AgentLoggedIn(T, "karin", ("bygglov",)), 10.0)
-    offered = center.submit(ContactArrived(T, "call-1", "bygglov", caller_number="0701112233",
-                                           caller_data={"ärende": "B-2026-17"}), 20.0)
+    offered = center.submit(
+        ContactArrived(
+            T, "call-1", "bygglov", caller_number="0701112233", caller_data={"ärende": "B-2026-17"}
+        ),
+        20.0,
+    )
     assert any(isinstance(c, OfferContact) for c in offered)
     center.submit(ContactArrived(T, "call-2", "bygglov"), 21.0)
-    center.submit(CallbackRequested(T, "bygglov", "0709998877", caller_data={"kundnummer": "5"}),
-                  22.0)
-    assert any(isinstance(c, ConnectContact)
-               for c in center.submit(AgentAnswered(T, "karin", "call-1"), 25.0))
+    center.submit(
+        CallbackRequested(T, "bygglov", "0709998877", caller_data={"kundnummer": "5"}), 22.0
+    )
+    assert any(
+        isinstance(c, ConnectContact)
+        for c in center.submit(AgentAnswered(T, "karin", "call-1"), 25.0)
+    )
 
     again = started(database_url)  # a new process on the same database
     assert again.acd.agent_view(T, "karin") == center.acd.agent_view(T, "karin")
@@ -85,11 +100,18 @@ def test_read_models_follow_the_journal(database_url: str) -> None:
     reads = ReadModels(open_database(database_url))
     call = next(r for r in reads.contacts(T) if r.contact_id == "call-1")
     assert (call.status, call.agent_id, call.answered_at, call.ended_at) == (
-        "ended", "karin", 24.0, 84.0)
+        "ended",
+        "karin",
+        24.0,
+        84.0,
+    )
     assert (call.classification, call.note) == ("fraga", "Svarat om bygglov")
     [callback] = reads.callbacks(T)
     assert (callback.contact_id, callback.number, callback.status) == (
-        callback_id, "0709998877", "unhandled")
+        callback_id,
+        "0709998877",
+        "unhandled",
+    )
     assert reads.contacts("annan-kommun") == [] and reads.callbacks("annan-kommun") == []
 
 
@@ -108,8 +130,11 @@ def test_sigkill_mid_load_loses_nothing_accepted(tmp_path: Path) -> None:
     """The issue's acceptance: kill -9 while accepting; everything acknowledged survives."""
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.runtime.crash_child", url], cwd=ROOT,
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "tests.runtime.crash_child", url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert child.stdout is not None
     accepted: list[list[str]] = []
@@ -126,8 +151,9 @@ def test_sigkill_mid_load_loses_nothing_accepted(tmp_path: Path) -> None:
 
     center = started(url)
     callbacks = {row.contact_id: row for row in center.acd.callback_list("kommun")}
-    promised = [(cid, number) for _, kind, cid, *rest in accepted if kind == "callback"
-                for number in rest]
+    promised = [
+        (cid, number) for _, kind, cid, *rest in accepted if kind == "callback" for number in rest
+    ]
     assert promised
     for contact_id, number in promised:
         assert callbacks[contact_id].number == number

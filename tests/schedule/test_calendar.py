@@ -22,11 +22,18 @@ def calendar() -> Calendar:
 
 def test_one_closure_closes_three_queues_and_not_a_fourth() -> None:
     cal = calendar()
-    cal.close(closure_from_dict({
-        "id": "storm", "queues": ["vaxel", "bygglov", "barnomsorg"],
-        "start": at("2026-11-23 10:00"), "end": at("2026-11-23 12:00"),
-        "message": "sv/driftstorning", "reason": "Driftstörning",
-    }))
+    cal.close(
+        closure_from_dict(
+            {
+                "id": "storm",
+                "queues": ["vaxel", "bygglov", "barnomsorg"],
+                "start": at("2026-11-23 10:00"),
+                "end": at("2026-11-23 12:00"),
+                "message": "sv/driftstorning",
+                "reason": "Driftstörning",
+            }
+        )
+    )
     during = at("2026-11-23 11:00")
     for queue in ("vaxel", "bygglov", "barnomsorg"):
         state = cal.queue_state(queue, "kontor", during)
@@ -48,8 +55,16 @@ def test_open_ended_closure_lasts_until_lifted() -> None:
 
 def test_closure_boundary_inside_closed_hours_is_not_a_change() -> None:
     cal = calendar()
-    cal.close(closure_from_dict({"id": "kväll", "queues": ["vaxel"],
-                                 "start": at("2026-11-23 15:00"), "end": at("2026-11-23 20:00")}))
+    cal.close(
+        closure_from_dict(
+            {
+                "id": "kväll",
+                "queues": ["vaxel"],
+                "start": at("2026-11-23 15:00"),
+                "end": at("2026-11-23 20:00"),
+            }
+        )
+    )
     # closed from 15:00 by the closure, the schedule keeps it closed after 20:00 → next open is
     # Tuesday 08:00
     assert cal.next_change("vaxel", "kontor", at("2026-11-23 15:30")) == at("2026-11-24 08:00")

@@ -76,8 +76,11 @@ def test_half_days_close_at_fourteen_when_enabled() -> None:
 
 def test_holiday_policy_can_keep_a_queue_open() -> None:
     support = schedule_from_dict(
-        {"id": "jour", "weekly": {"mon-sun": ["00:00-24:00"]},
-         "holidays": {"closed_on_public": False, "eves": "normal"}}
+        {
+            "id": "jour",
+            "weekly": {"mon-sun": ["00:00-24:00"]},
+            "holidays": {"closed_on_public": False, "eves": "normal"},
+        }
     )
     assert state_at(support, at("2026-12-24 12:00")).open
     assert state_at(support, at("2026-12-25 03:00")).open
@@ -126,8 +129,13 @@ def test_next_change_skips_a_holiday_weekend() -> None:
 
 
 def test_always_open_has_no_next_change() -> None:
-    always = schedule_from_dict({"id": "a", "weekly": {"mon-sun": ["00:00-24:00"]},
-                                 "holidays": {"closed_on_public": False, "eves": "normal"}})
+    always = schedule_from_dict(
+        {
+            "id": "a",
+            "weekly": {"mon-sun": ["00:00-24:00"]},
+            "holidays": {"closed_on_public": False, "eves": "normal"},
+        }
+    )
     assert next_change(always, at("2026-11-23 10:00")) is None
 
 

@@ -25,7 +25,11 @@ def test_demo_runs_the_municipality_with_live_summaries(tmp_path: Path) -> None:
     database = open_database(url)
     assert Tenants(database).get(DEMO_TENANT).name == "Exempelby kommun"
     assert set(Documents(database, "queue").all(DEMO_TENANT)) == {
-        "vaxel", "kundtjanst", "bygglov", "barnomsorg"}
+        "vaxel",
+        "kundtjanst",
+        "bygglov",
+        "barnomsorg",
+    }
     assert "kontorstid" in Documents(database, "schedule").all(DEMO_TENANT)
     # what the demo did is in the journal: a restarted process sees the same contacts
     logged = ReadModels(database).contacts(DEMO_TENANT, limit=100_000)
@@ -33,4 +37,5 @@ def test_demo_runs_the_municipality_with_live_summaries(tmp_path: Path) -> None:
     again = ContactCenter(database, seed=1)
     assert again.recover() > 0
     assert again.acd.agent_view(DEMO_TENANT, "anna") == simulator.engine.agent_view(
-        DEMO_TENANT, "anna")
+        DEMO_TENANT, "anna"
+    )

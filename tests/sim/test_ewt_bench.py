@@ -28,7 +28,12 @@ def test_json_output_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "ewt", "--json", "--contacts", "1500"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [s["name"] for s in data["scenarios"]] == [
-        "mms", "lognormal", "abandonment", "shared_agents", "peak"]
+        "mms",
+        "lognormal",
+        "abandonment",
+        "shared_agents",
+        "peak",
+    ]
     for scenario in data["scenarios"]:
         assert set(scenario["rmse_s"]) == {"asterisk", "queue_length", "vaxel"}
         assert all(value >= 0 for value in scenario["rmse_s"].values())

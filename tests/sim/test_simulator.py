@@ -13,8 +13,9 @@ from vaxel.sim.scenarios import erlang_c, kommun
 from vaxel.sim.simulator import Simulator
 
 
-def erlang_c_figures(rate_per_s: float, aht_s: float, agents: int,
-                     target_s: float) -> tuple[float, float, float]:
+def erlang_c_figures(
+    rate_per_s: float, aht_s: float, agents: int, target_s: float
+) -> tuple[float, float, float]:
     """P(wait), ASA and service level of M/M/n, from the Erlang B recursion (textbook)."""
     load = rate_per_s * aht_s
     blocking = 1.0

@@ -95,19 +95,50 @@ def test_bad_input_names_the_parameter() -> None:
 
 
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["erlang", "--calls-per-hour", "200", "--aht", "180", "--target", "20",
-                 "--agents", "14", "--json"]) == 0
+    assert (
+        main(
+            [
+                "erlang",
+                "--calls-per-hour",
+                "200",
+                "--aht",
+                "180",
+                "--target",
+                "20",
+                "--agents",
+                "14",
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     expected = erlang_c(200, 180, 14, 20)
-    assert data["probability_of_waiting"] == pytest.approx(expected.probability_of_waiting,
-                                                           abs=1e-6)
+    assert data["probability_of_waiting"] == pytest.approx(
+        expected.probability_of_waiting, abs=1e-6
+    )
     assert data["service_level"] == pytest.approx(expected.service_level, abs=1e-6)
     assert data["asa_s"] == pytest.approx(expected.asa_s, abs=1e-3)
     assert data["occupancy"] == pytest.approx(expected.occupancy, abs=1e-6)
     assert data["agents_needed"] == agents_needed(200, 180, 20, 0.8)
     assert "probability_of_abandoning" not in data
-    assert main(["erlang", "--calls-per-hour", "200", "--aht", "180", "--service-level",
-                 "0.9", "--patience", "300", "--json"]) == 0
+    assert (
+        main(
+            [
+                "erlang",
+                "--calls-per-hour",
+                "200",
+                "--aht",
+                "180",
+                "--service-level",
+                "0.9",
+                "--patience",
+                "300",
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["agents"] == data["agents_needed"] and data["service_level"] >= 0.9
     assert 0 < data["probability_of_abandoning"] < 0.1

@@ -44,9 +44,13 @@ QUEUE = QueueConfig(
     name="Kundtjänst",
     strategy=Strategy.SKILLS,
     wrap_up_s=30.0,
-    overflow=(OverflowRule(OverflowTrigger.MAX_WAIT,
-                           OverflowTarget(OverflowAction.NUMBER, number="0812345678"),
-                           max_wait_s=600.0),),
+    overflow=(
+        OverflowRule(
+            OverflowTrigger.MAX_WAIT,
+            OverflowTarget(OverflowAction.NUMBER, number="0812345678"),
+            max_wait_s=600.0,
+        ),
+    ),
     auto_close=AutoClose(close_at_length=20, reopen_below_length=10),
     callback=CallbackSettings(
         enabled=True,
@@ -57,11 +61,19 @@ QUEUE = QueueConfig(
 
 SAMPLES: list[object] = [
     events.QueueConfigured(QUEUE),
-    events.AgentConfigured(AgentProfile("kommun", "anna", "Anna Lindqvist",
-                                        skills={"bygglov": 3}, permitted_queues=("kundtjanst",))),
+    events.AgentConfigured(
+        AgentProfile(
+            "kommun",
+            "anna",
+            "Anna Lindqvist",
+            skills={"bygglov": 3},
+            permitted_queues=("kundtjanst",),
+        )
+    ),
     events.AgentLoggedIn("kommun", "anna", ("kundtjanst",), standby=True),
-    events.CallbackRequested("kommun", "kundtjanst", "0701234567", "fm",
-                             {"personnummer": "191212121212"}),
+    events.CallbackRequested(
+        "kommun", "kundtjanst", "0701234567", "fm", {"personnummer": "191212121212"}
+    ),
     events.TimerTick(),
     commands.NotifyAgentState("kommun", "anna", AgentState.READY, "ready"),
 ]
@@ -73,17 +85,26 @@ def test_round_trip_of_config_events_and_commands(sample: object) -> None:
 
 
 @given(
-    contact_id=text, queue_id=text, priority=st.integers(-10, 10),
+    contact_id=text,
+    queue_id=text,
+    priority=st.integers(-10, 10),
     channel=st.sampled_from(list(Channel)),
     skills=st.dictionaries(text, st.integers(1, 5), max_size=3),
     caller_data=st.dictionaries(text, st.text(max_size=20), max_size=3),
     number=st.text(max_size=15),
 )
-def test_round_trip_of_arrivals(contact_id: str, queue_id: str, priority: int, channel: Channel,
-                                skills: dict[str, int], caller_data: dict[str, str],
-                                number: str) -> None:
-    event = events.ContactArrived("kommun", contact_id, queue_id, channel, priority, skills,
-                                  "sv", number, caller_data)
+def test_round_trip_of_arrivals(
+    contact_id: str,
+    queue_id: str,
+    priority: int,
+    channel: Channel,
+    skills: dict[str, int],
+    caller_data: dict[str, str],
+    number: str,
+) -> None:
+    event = events.ContactArrived(
+        "kommun", contact_id, queue_id, channel, priority, skills, "sv", number, caller_data
+    )
     assert codec.loads(codec.dumps(event)) == event
 
 

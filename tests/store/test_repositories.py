@@ -15,8 +15,17 @@ def test_migrations_create_the_schema_and_are_idempotent(database_url: str) -> N
     upgrade(engine)
     upgrade(engine)  # a second run changes nothing
     names = set(sa.inspect(engine).get_table_names())
-    assert {"tenants", "users", "queues", "agents", "schedules", "flows", "journal",
-            "contacts", "callbacks"} <= names
+    assert {
+        "tenants",
+        "users",
+        "queues",
+        "agents",
+        "schedules",
+        "flows",
+        "journal",
+        "contacts",
+        "callbacks",
+    } <= names
 
 
 def test_documents_never_cross_tenants(database_url: str) -> None:

@@ -16,16 +16,17 @@ import yaml
 from vaxel.app import seed_demo_tenant
 from vaxel.flow import flow_from_dict
 from vaxel.runtime import ContactCenter
-from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents, demo_queues
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents
 from vaxel.store import open_database, upgrade
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
 
 FLOW_FILE = Path(__file__).parents[2] / "vaxel" / "flow" / "demo_flow.yaml"
 SIPP_DIR = Path(__file__).parent / "sipp"
-AGENT_ID = demo_agents()[0][0].agent_id
-AGENT_EXTENSION = "1001"
-AGENT_PASSWORD = "robot-1001-secret"
+AGENT_ID = "karin"  # bygglov: key 2 in the demo's main menu
+AGENT_QUEUES = next(queues for profile, queues in demo_agents() if profile.agent_id == AGENT_ID)
+AGENT_EXTENSION = "1005"
+AGENT_PASSWORD = "robot-1005-secret"
 
 
 class AlwaysOpen:
@@ -44,11 +45,17 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
 def directory(trusted: bool = True) -> TelephonyDirectory:
     flow = flow_from_dict(yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8")))
     service = ServiceNumber(MAIN_NUMBER, DEMO_TENANT, flow, AlwaysOpen())
-    queues = tuple(q.queue_id for q in demo_queues())
     return TelephonyDirectory(
         numbers={MAIN_NUMBER: service, "0812345000": service},
-        extensions={AGENT_EXTENSION: Extension(DEMO_TENANT, AGENT_EXTENSION, AGENT_PASSWORD,
-                                               AGENT_ID, auto_login_queues=queues)},
+        extensions={
+            AGENT_EXTENSION: Extension(
+                DEMO_TENANT,
+                AGENT_EXTENSION,
+                AGENT_PASSWORD,
+                AGENT_ID,
+                auto_login_queues=AGENT_QUEUES,
+            )
+        },
         trusted_sources=frozenset({"127.0.0.1"}) if trusted else frozenset(),
     )
 
@@ -69,8 +76,13 @@ async def start(tmp_path: Path, *, trusted: bool = True) -> Running:
     upgrade(database)
     center = ContactCenter(database)
     seed_demo_tenant(center, url, time.time())
-    service = TelephonyService(center, directory(trusted), sip_port=0,
-                               rtp_ports=(32000, 32998), voicemail_dir=str(tmp_path / "vm"))
+    service = TelephonyService(
+        center,
+        directory(trusted),
+        sip_port=0,
+        rtp_ports=(32000, 32998),
+        voicemail_dir=str(tmp_path / "vm"),
+    )
     await service.start()
     return Running(service, center)
 
@@ -96,17 +108,51 @@ def need(program: str) -> str:
     return path
 
 
-async def sipp(scenario: str, port: int, *extra: str, service: str = MAIN_NUMBER,
-               calls: int = 1, timeout_s: float = 30.0, cwd: Path | None = None) -> tuple[int, str]:
+def keys(**values: str) -> list[str]:
+    """SIPp ``-key`` options for the scenarios' [$name] variables."""
+    return [item for name, value in values.items() for item in ("-key", name, value)]
+
+
+async def sipp(
+    scenario: str,
+    port: int,
+    *extra: str,
+    service: str = MAIN_NUMBER,
+    calls: int = 1,
+    timeout_s: float = 30.0,
+    cwd: Path | None = None,
+    local_port: int | None = None,
+) -> tuple[int, str]:
     """Run a SIPp scenario from tests/telephony/sipp against 127.0.0.1:``port``."""
     arguments = [
-        need("sipp"), f"127.0.0.1:{port}", "-sf", str(SIPP_DIR / scenario), "-s", service,
-        "-i", "127.0.0.1", "-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(free_port()),
-        "-m", str(calls), "-timeout", f"{int(timeout_s)}s", "-timeout_error", "-nostdin",
-        "-trace_err", "-trace_msg", *extra,
+        need("sipp"),
+        f"127.0.0.1:{port}",
+        "-sf",
+        str(SIPP_DIR / scenario),
+        "-s",
+        service,
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(local_port or free_port()),
+        "-mi",
+        "127.0.0.1",
+        "-mp",
+        str(free_port()),
+        "-m",
+        str(calls),
+        "-timeout",
+        f"{int(timeout_s)}s",
+        "-timeout_error",
+        "-nostdin",
+        "-trace_err",
+        "-trace_msg",
+        *extra,
     ]
     process = await asyncio.create_subprocess_exec(
-        *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        *arguments,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
         cwd=str(cwd or SIPP_DIR.parent),
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout_s + 10)

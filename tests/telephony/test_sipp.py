@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from tests.telephony.conftest import Running, sipp
+from tests.telephony.conftest import (
+    AGENT_EXTENSION,
+    AGENT_ID,
+    AGENT_PASSWORD,
+    Running,
+    free_port,
+    keys,
+    sipp,
+)
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import ReadModels
 
@@ -23,3 +32,36 @@ async def test_ivr_answers_and_a_menu_key_puts_the_caller_in_the_queue(
     assert record.caller_number == "0701234567" and record.channel == "call"
     assert record.status == "abandoned" and record.ended_at is not None
     assert running.service.switch.calls == {}  # nothing left behind
+
+
+async def test_a_registered_agent_phone_rings_answers_and_talks_then_hangs_up(
+    running: Running, tmp_path: Path
+) -> None:
+    phone_port = free_port()
+    phone_keys = [*keys(ext=AGENT_EXTENSION), "-au", AGENT_EXTENSION, "-ap", AGENT_PASSWORD]
+    code, output = await sipp(
+        "register.xml", running.port, *phone_keys, cwd=tmp_path, local_port=phone_port
+    )
+    assert code == 0, output
+    agent = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+    assert agent.state.value == "ready"  # the phone's registration logged the agent in
+
+    phone = asyncio.create_task(
+        sipp(
+            "agent_answers.xml",
+            running.port,
+            "-rsa",
+            f"127.0.0.1:{running.port}",
+            cwd=tmp_path,
+            local_port=phone_port,
+        )
+    )
+    await asyncio.sleep(0.5)
+    code, output = await sipp("caller_waits.xml", running.port, cwd=tmp_path)
+    assert code == 0, output
+    code, phone_output = await phone
+    assert code == 0, phone_output
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.queue_id == "bygglov" and record.agent_id == AGENT_ID
+    assert record.answered_at is not None and record.ended_at is not None
+    assert running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "wrap_up"

@@ -97,8 +97,9 @@ class VaxelEstimator:
         history = self._queues.get(queue_id)
         if history is None:
             h = self._half_life_s
-            history = _QueueHistory(_Decaying(h), _Decaying(h), _Decaying(h), _Decaying(h),
-                                    _Decaying(h), now)
+            history = _QueueHistory(
+                _Decaying(h), _Decaying(h), _Decaying(h), _Decaying(h), _Decaying(h), now
+            )
             self._queues[queue_id] = history
         return history
 
@@ -138,8 +139,11 @@ class VaxelEstimator:
         history = self._queues.get(queue_id)
         if history is None:
             return 0.0
-        span = self._half_life_s / math.log(2) * (
-            1 - math.exp(-math.log(2) * (now - history.first_seen) / self._half_life_s))
+        span = (
+            self._half_life_s
+            / math.log(2)
+            * (1 - math.exp(-math.log(2) * (now - history.first_seen) / self._half_life_s))
+        )
         return history.arrivals.read(now) / span if span > 0 else 0.0
 
     def estimate(self, situation: WaitSituation) -> float:

@@ -16,8 +16,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ewt = benches.add_parser("ewt", help="estimated-wait error (RMSE) of three estimators")
     ewt.add_argument("--json", action="store_true", help="print JSON")
     ewt.add_argument("--seed", type=int, default=1)
-    ewt.add_argument("--contacts", type=int, default=None,
-                     help="contacts per scenario (default: each scenario's own)")
+    ewt.add_argument(
+        "--contacts",
+        type=int,
+        default=None,
+        help="contacts per scenario (default: each scenario's own)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         assert isinstance(rmse, dict)
         best = min(rmse["asterisk"], rmse["queue_length"])
         change = (rmse["vaxel"] - best) / best * 100 if best else 0.0
-        print(f"{scenario['name']!s:<15}{rmse['asterisk']:>10.1f}{rmse['queue_length']:>14.1f}"
-              f"{rmse['vaxel']:>10.1f}{change:>+9.1f}%")
+        print(
+            f"{scenario['name']!s:<15}{rmse['asterisk']:>10.1f}{rmse['queue_length']:>14.1f}"
+            f"{rmse['vaxel']:>10.1f}{change:>+9.1f}%"
+        )
     return 0

@@ -12,9 +12,11 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["upgrade"], help="upgrade: apply Alembic migrations")
-    parser.add_argument("--database-url", default=os.environ.get("VAXEL_DATABASE_URL",
-                                                                 DEFAULT_URL),
-                        help=f"SQLAlchemy URL (default: $VAXEL_DATABASE_URL or {DEFAULT_URL})")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("VAXEL_DATABASE_URL", DEFAULT_URL),
+        help=f"SQLAlchemy URL (default: $VAXEL_DATABASE_URL or {DEFAULT_URL})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,15 +12,24 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--speed", type=float, default=1.0,
-                        help="simulated seconds per real second (default 1)")
-    parser.add_argument("--duration", type=float, default=None,
-                        help="stop after this many real seconds (default: run until Ctrl-C)")
-    parser.add_argument("--summary-every", type=float, default=5.0,
-                        help="seconds between summaries (default 5)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)"
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="stop after this many real seconds (default: run until Ctrl-C)",
+    )
+    parser.add_argument(
+        "--summary-every", type=float, default=5.0, help="seconds between summaries (default 5)"
+    )
     parser.add_argument("--database-url", default=DEMO_DATABASE_URL)
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the demo database from the last run instead of starting afresh")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the demo database from the last run instead of starting afresh",
+    )
     parser.add_argument("--seed", type=int, default=1)
 
 
@@ -28,9 +37,14 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("vaxel demo: --speed must be > 0", file=sys.stderr)
         return 2
-    settings = DemoSettings(database_url=args.database_url, fresh=not args.keep,
-                            speed=args.speed, duration_s=args.duration,
-                            summary_every_s=args.summary_every, seed=args.seed)
+    settings = DemoSettings(
+        database_url=args.database_url,
+        fresh=not args.keep,
+        speed=args.speed,
+        duration_s=args.duration,
+        summary_every_s=args.summary_every,
+        seed=args.seed,
+    )
     try:
         asyncio.run(run_demo(settings))
     except KeyboardInterrupt:

@@ -1,7 +1,7 @@
 """``vaxel erlang``: the staffing calculator (Erlang C, and Erlang A with --patience).
 
-    vaxel erlang --calls-per-hour 200 --aht 180 --target 20 (--agents 14 | --service-level 0.8)
-                 [--patience 300] [--json]
+vaxel erlang --calls-per-hour 200 --aht 180 --target 20 (--agents 14 | --service-level 0.8)
+             [--patience 300] [--json]
 """
 
 from __future__ import annotations
@@ -18,16 +18,25 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--calls-per-hour", type=float, required=True,
-                        help="contacts offered per hour")
+    parser.add_argument(
+        "--calls-per-hour", type=float, required=True, help="contacts offered per hour"
+    )
     parser.add_argument("--aht", type=float, required=True, help="average handle time, seconds")
-    parser.add_argument("--target", type=float, default=20.0,
-                        help="answer-time target in seconds for the service level (default 20)")
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=20.0,
+        help="answer-time target in seconds for the service level (default 20)",
+    )
     parser.add_argument("--agents", type=int, help="agents on duty")
-    parser.add_argument("--service-level", type=float,
-                        help="service-level goal 0–1 for agents_needed (default 0.8)")
-    parser.add_argument("--patience", type=float,
-                        help="mean caller patience in seconds: Erlang A instead of Erlang C")
+    parser.add_argument(
+        "--service-level", type=float, help="service-level goal 0–1 for agents_needed (default 0.8)"
+    )
+    parser.add_argument(
+        "--patience",
+        type=float,
+        help="mean caller patience in seconds: Erlang A instead of Erlang C",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -39,15 +48,21 @@ def _figures(args: argparse.Namespace, agents: int) -> StaffingFigures:
 
 def run(args: argparse.Namespace) -> int:
     goal = 0.8 if args.service_level is None else args.service_level
-    option = {"calls_per_hour": "--calls-per-hour", "aht_s": "--aht", "agents": "--agents",
-              "target_s": "--target", "patience_s": "--patience",
-              "service_level": "--service-level"}
+    option = {
+        "calls_per_hour": "--calls-per-hour",
+        "aht_s": "--aht",
+        "agents": "--agents",
+        "target_s": "--target",
+        "patience_s": "--patience",
+        "service_level": "--service-level",
+    }
     try:
         needed = agents_needed(args.calls_per_hour, args.aht, args.target, goal, args.patience)
         figures = _figures(args, args.agents if args.agents is not None else needed)
     except ConfigError as error:
-        print(f"vaxel erlang: {option.get(error.field, error.field)}: {error.reason}",
-              file=sys.stderr)
+        print(
+            f"vaxel erlang: {option.get(error.field, error.field)}: {error.reason}", file=sys.stderr
+        )
         return 2
     result: dict[str, object] = {
         "model": "erlang_a" if args.patience is not None else "erlang_c",
@@ -78,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
         f"  Beläggning / occupancy:              {figures.occupancy * 100:6.1f} %",
     ]
     if args.patience is not None:
-        lines.append("  Andel som lägger på / abandoning:    "
-                     f"{(figures.probability_of_abandoning or 0.0) * 100:6.1f} %")
+        lines.append(
+            "  Andel som lägger på / abandoning:    "
+            f"{(figures.probability_of_abandoning or 0.0) * 100:6.1f} %"
+        )
     lines.append(f"  Behövs för {goal * 100:g} % servicenivå / agents needed: {needed}")
     print("\n".join(lines))
     return 0

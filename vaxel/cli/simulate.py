@@ -35,9 +35,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _row(name: str, f: QueueFigures) -> str:
-    return (f"{name:<14}{f.offered:>8}{f.answered:>9}{f.abandoned:>9}{f.overflowed:>8}"
-            f"{f.service_level * 100:>8.1f}%{f.asa_s:>8.1f}{f.abandon_rate * 100:>8.1f}%"
-            f"{f.longest_wait_s:>9.0f}")
+    return (
+        f"{name:<14}{f.offered:>8}{f.answered:>9}{f.abandoned:>9}{f.overflowed:>8}"
+        f"{f.service_level * 100:>8.1f}%{f.asa_s:>8.1f}{f.abandon_rate * 100:>8.1f}%"
+        f"{f.longest_wait_s:>9.0f}"
+    )
 
 
 def format_report(report: DayReport, description: str, target_s: float) -> str:

@@ -53,8 +53,13 @@ class QueueVisit:
         self.session.play(self.node.welcome, self._first, now, out)
 
     def _first(self, now: float, out: Out) -> None:
-        prompts: list[Prompt | str] = [*self.node.first_message, *self._position(repeated=False),
-                   *self._wait(), *self._agents(), *self._offer()]
+        prompts: list[Prompt | str] = [
+            *self.node.first_message,
+            *self._position(repeated=False),
+            *self._wait(),
+            *self._agents(),
+            *self._offer(),
+        ]
         self.session.play(prompts, self.resume, now, out)
 
     def resume(self, now: float, out: Out) -> None:
@@ -105,15 +110,17 @@ class QueueVisit:
         if not self.node.announce_wait or situation is None or situation.estimated_wait_s is None:
             return ()
         seconds = situation.estimated_wait_s
-        return speech.estimated_wait(seconds if math.isfinite(seconds) else math.inf,
-                                     language=self.language)
+        return speech.estimated_wait(
+            seconds if math.isfinite(seconds) else math.inf, language=self.language
+        )
 
     def _agents(self) -> tuple[str, ...]:
         situation = self.situation
         if self.node.agents_minimum is None or situation is None:
             return ()
-        return speech.agents_available(situation.agents_available, self.node.agents_minimum,
-                                       language=self.language)
+        return speech.agents_available(
+            situation.agents_available, self.node.agents_minimum, language=self.language
+        )
 
     def _offer(self) -> tuple[str, ...]:
         if self._callback_allowed():
@@ -121,8 +128,11 @@ class QueueVisit:
         return ()
 
     def _callback_allowed(self) -> bool:
-        return (self.node.callback is not None and self.situation is not None
-                and self.situation.callback_offer_allowed)
+        return (
+            self.node.callback is not None
+            and self.situation is not None
+            and self.situation.callback_offer_allowed
+        )
 
     # -- keys while queued (Q13, CB1) ----------------------------------------------------
 
@@ -146,9 +156,19 @@ class QueueVisit:
                 else:
                     self.resume(at, o)
 
-            self.session.ask(self.session.new_ask(entry.length, entry.length or entry.max_length,
-                                                  NUMBER_TIMEOUT_S, NUMBER_INTER_DIGIT_S,
-                                                  entered, self.resume), entry.prompts, now, out)
+            self.session.ask(
+                self.session.new_ask(
+                    entry.length,
+                    entry.length or entry.max_length,
+                    NUMBER_TIMEOUT_S,
+                    NUMBER_INTER_DIGIT_S,
+                    entered,
+                    self.resume,
+                ),
+                entry.prompts,
+                now,
+                out,
+            )
 
     # -- the callback dialogue (CB2, CB3) ------------------------------------------------
 
@@ -159,22 +179,27 @@ class QueueVisit:
             return
         prompts = [speech.prompt_id(self.language, "callback", "choose-interval")]
         for index, choice in enumerate(choices[:9]):
-            prompts += speech.callback_choice(index + 1, choice.start, choice.end,
-                                              self.language)
+            prompts += speech.callback_choice(index + 1, choice.start, choice.end, self.language)
 
         def picked(digits: str, at: float, o: Out) -> None:
             index = int(digits) - 1 if digits.isdigit() else -1
             if 0 <= index < len(choices):
-                self._confirm_number(choices[index].interval_id, self.session.call.caller_number,
-                                     0, at, o)
+                self._confirm_number(
+                    choices[index].interval_id, self.session.call.caller_number, 0, at, o
+                )
             else:
                 self._give_up(at, o)
 
-        self.session.ask(self.session.new_ask(1, 1, NUMBER_TIMEOUT_S, NUMBER_TIMEOUT_S, picked,
-                                              self._give_up), tuple(prompts), now, out)
+        self.session.ask(
+            self.session.new_ask(1, 1, NUMBER_TIMEOUT_S, NUMBER_TIMEOUT_S, picked, self._give_up),
+            tuple(prompts),
+            now,
+            out,
+        )
 
-    def _confirm_number(self, interval_id: str, number: str, attempt: int, now: float,
-                        out: Out) -> None:
+    def _confirm_number(
+        self, interval_id: str, number: str, attempt: int, now: float, out: Out
+    ) -> None:
         if not number or attempt > 2:
             if attempt > 2:
                 self._give_up(now, out)
@@ -190,9 +215,12 @@ class QueueVisit:
             else:
                 self._confirm_number(interval_id, number, attempt + 1, at, o)
 
-        self.session.ask(self.session.new_ask(1, 1, NUMBER_TIMEOUT_S, NUMBER_TIMEOUT_S, answered,
-                                              self._give_up),
-                         speech.callback_confirm(number, self.language), now, out)
+        self.session.ask(
+            self.session.new_ask(1, 1, NUMBER_TIMEOUT_S, NUMBER_TIMEOUT_S, answered, self._give_up),
+            speech.callback_confirm(number, self.language),
+            now,
+            out,
+        )
 
     def _key_number(self, interval_id: str, attempt: int, now: float, out: Out) -> None:
         def keyed(digits: str, at: float, o: Out) -> None:
@@ -200,16 +228,33 @@ class QueueVisit:
                 self._confirm_number(interval_id, digits, attempt + 1, at, o)
             else:
                 invalid = (speech.prompt_id(self.language, "callback", "invalid-number"),)
-                self.session.play(invalid, lambda t, oo: self._confirm_number(
-                    interval_id, "", attempt + 1, t, oo), at, o)
+                self.session.play(
+                    invalid,
+                    lambda t, oo: self._confirm_number(interval_id, "", attempt + 1, t, oo),
+                    at,
+                    o,
+                )
 
         prompt = (speech.prompt_id(self.language, "callback", "enter-number"),)
-        self.session.ask(self.session.new_ask(0, 15, NUMBER_TIMEOUT_S, NUMBER_INTER_DIGIT_S,
-                                              keyed, self._give_up), prompt, now, out)
+        self.session.ask(
+            self.session.new_ask(
+                0, 15, NUMBER_TIMEOUT_S, NUMBER_INTER_DIGIT_S, keyed, self._give_up
+            ),
+            prompt,
+            now,
+            out,
+        )
 
     def _book(self, interval_id: str, number: str, now: float, out: Out) -> None:
-        out.append(RequestCallback(self.node.queue, number, interval_id,
-                                   dict(self.session.caller_data), from_queue=self.entered))
+        out.append(
+            RequestCallback(
+                self.node.queue,
+                number,
+                interval_id,
+                dict(self.session.caller_data),
+                from_queue=self.entered,
+            )
+        )
         self.left = self.entered
         self.next_at = None
         choices = self.situation.callback_choices if self.situation is not None else ()
@@ -218,8 +263,10 @@ class QueueVisit:
         if chosen is not None:
             goodbye = speech.callback_booked(chosen.start, chosen.end, self.language)
         else:
-            goodbye = (speech.prompt_id(self.language, "callback", "booked"),
-                       speech.prompt_id(self.language, "callback", "goodbye"))
+            goodbye = (
+                speech.prompt_id(self.language, "callback", "booked"),
+                speech.prompt_id(self.language, "callback", "goodbye"),
+            )
         self.session.play(goodbye, lambda t, o: self.session.end(o, Hangup()), now, out)
 
     def _give_up(self, now: float, out: Out) -> None:

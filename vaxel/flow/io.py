@@ -101,8 +101,14 @@ class CallerHungUp:
     pass
 
 
-FlowInput = (DigitPressed | PromptFinished | TimerTick | QueueSituationChanged | AgentConnected
-             | CallerHungUp)
+FlowInput = (
+    DigitPressed
+    | PromptFinished
+    | TimerTick
+    | QueueSituationChanged
+    | AgentConnected
+    | CallerHungUp
+)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -178,5 +184,15 @@ class Hangup:
     pass
 
 
-FlowCommand = (PlayPrompts | StartMusic | StopMedia | EnterQueue | UpdateCallerData
-               | RequestCallback | ConnectAgent | TransferCall | SendToVoicemail | Hangup)
+FlowCommand = (
+    PlayPrompts
+    | StartMusic
+    | StopMedia
+    | EnterQueue
+    | UpdateCallerData
+    | RequestCallback
+    | ConnectAgent
+    | TransferCall
+    | SendToVoicemail
+    | Hangup
+)

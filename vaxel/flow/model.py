@@ -156,8 +156,17 @@ class Hangup:
     prompts: tuple[Prompt, ...] = ()
 
 
-Node = (Play | Announcement | Menu | Collect | ScheduleBranch | QueueNode | Transfer | Voicemail
-        | Hangup)
+Node = (
+    Play
+    | Announcement
+    | Menu
+    | Collect
+    | ScheduleBranch
+    | QueueNode
+    | Transfer
+    | Voicemail
+    | Hangup
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,15 +216,18 @@ def _mapping(data: Any, path: str) -> Mapping[str, Any]:
 def _keys(data: Mapping[str, Any], allowed: set[str], path: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ConfigError(f"{path}.{unknown[0]}",
-                          f"unknown setting; allowed here: {', '.join(sorted(allowed))}")
+        raise ConfigError(
+            f"{path}.{unknown[0]}", f"unknown setting; allowed here: {', '.join(sorted(allowed))}"
+        )
 
 
 def _text(data: Mapping[str, Any], key: str, path: str, default: str | None = None) -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or (default is None and not value):
-        raise ConfigError(f"{path}.{key}", "is required (text)" if value is None else
-                          f"must be text, got {value!r}")
+        raise ConfigError(
+            f"{path}.{key}",
+            "is required (text)" if value is None else f"must be text, got {value!r}",
+        )
     return value
 
 
@@ -277,16 +289,22 @@ def _node(name: str, data: Any, path: str) -> Node:
     common = {"type"}
     if kind == "play":
         _keys(data, common | {"prompts", "next"}, path)
-        return Play(_prompts(data.get("prompts"), f"{path}.prompts", True),
-                    _text(data, "next", path))
+        return Play(
+            _prompts(data.get("prompts"), f"{path}.prompts", True), _text(data, "next", path)
+        )
     if kind == "announcement":
         _keys(data, common | {"switch", "prompts", "next"}, path)
-        return Announcement(_text(data, "switch", path),
-                            _prompts(data.get("prompts"), f"{path}.prompts", True),
-                            _text(data, "next", path))
+        return Announcement(
+            _text(data, "switch", path),
+            _prompts(data.get("prompts"), f"{path}.prompts", True),
+            _text(data, "next", path),
+        )
     if kind == "menu":
-        _keys(data, common | {"prompts", "options", "repeat", "timeout_s", "invalid",
-                              "no_input"}, path)
+        _keys(
+            data,
+            common | {"prompts", "options", "repeat", "timeout_s", "invalid", "no_input"},
+            path,
+        )
         options_data = _mapping(data.get("options"), f"{path}.options")
         if not options_data:
             raise ConfigError(f"{path}.options", "a menu needs at least one option")
@@ -296,26 +314,52 @@ def _node(name: str, data: Any, path: str) -> Node:
             if not isinstance(target, str):
                 raise ConfigError(f"{path}.options.{key}", "must name a node")
             options[digit] = target
-        return Menu(_prompts(data.get("prompts"), f"{path}.prompts", True), options,
-                    _int(data, "repeat", path, 2, 0), _number(data, "timeout_s", path, 6.0, 1.0),
-                    _prompts(data.get("invalid"), f"{path}.invalid"),
-                    _text(data, "no_input", path, ""))
+        return Menu(
+            _prompts(data.get("prompts"), f"{path}.prompts", True),
+            options,
+            _int(data, "repeat", path, 2, 0),
+            _number(data, "timeout_s", path, 6.0, 1.0),
+            _prompts(data.get("invalid"), f"{path}.invalid"),
+            _text(data, "no_input", path, ""),
+        )
     if kind == "collect":
-        _keys(data, common | {"prompts", "into", "next", "length", "max_length",
-                              "first_digit_timeout_s", "inter_digit_timeout_s", "validate",
-                              "invalid", "retries", "fail"}, path)
+        _keys(
+            data,
+            common
+            | {
+                "prompts",
+                "into",
+                "next",
+                "length",
+                "max_length",
+                "first_digit_timeout_s",
+                "inter_digit_timeout_s",
+                "validate",
+                "invalid",
+                "retries",
+                "fail",
+            },
+            path,
+        )
         length = _int(data, "length", path, 0, 0)
-        return Collect(_prompts(data.get("prompts"), f"{path}.prompts", True),
-                       _text(data, "into", path), _text(data, "next", path), length,
-                       _int(data, "max_length", path, 20, 1),
-                       _number(data, "first_digit_timeout_s", path, 8.0, 1.0),
-                       _number(data, "inter_digit_timeout_s", path, 3.0, 0.5),
-                       _validation(data, path), _prompts(data.get("invalid"), f"{path}.invalid"),
-                       _int(data, "retries", path, 2, 0), _text(data, "fail", path, ""))
+        return Collect(
+            _prompts(data.get("prompts"), f"{path}.prompts", True),
+            _text(data, "into", path),
+            _text(data, "next", path),
+            length,
+            _int(data, "max_length", path, 20, 1),
+            _number(data, "first_digit_timeout_s", path, 8.0, 1.0),
+            _number(data, "inter_digit_timeout_s", path, 3.0, 0.5),
+            _validation(data, path),
+            _prompts(data.get("invalid"), f"{path}.invalid"),
+            _int(data, "retries", path, 2, 0),
+            _text(data, "fail", path, ""),
+        )
     if kind == "schedule":
         _keys(data, common | {"schedule", "open", "closed"}, path)
-        return ScheduleBranch(_text(data, "schedule", path), _text(data, "open", path),
-                              _text(data, "closed", path))
+        return ScheduleBranch(
+            _text(data, "schedule", path), _text(data, "open", path), _text(data, "closed", path)
+        )
     if kind == "queue":
         return _queue_node(data, path)
     if kind == "transfer":
@@ -327,22 +371,48 @@ def _node(name: str, data: Any, path: str) -> Node:
     if kind == "hangup":
         _keys(data, common | {"prompts"}, path)
         return Hangup(_prompts(data.get("prompts"), f"{path}.prompts"))
-    raise ConfigError(f"{path}.type", f"unknown node type {kind!r}; use play, announcement, "
-                      "menu, collect, schedule, queue, transfer, voicemail or hangup")
+    raise ConfigError(
+        f"{path}.type",
+        f"unknown node type {kind!r}; use play, announcement, "
+        "menu, collect, schedule, queue, transfer, voicemail or hangup",
+    )
 
 
 def _queue_node(data: Mapping[str, Any], path: str) -> QueueNode:
-    _keys(data, {"type", "queue", "welcome", "first_message", "repeated_messages",
-                 "repeat_every_s", "announce_position", "announce_wait", "agents_minimum",
-                 "music", "ringback", "whisper", "data_entry", "callback", "priority"}, path)
+    _keys(
+        data,
+        {
+            "type",
+            "queue",
+            "welcome",
+            "first_message",
+            "repeated_messages",
+            "repeat_every_s",
+            "announce_position",
+            "announce_wait",
+            "agents_minimum",
+            "music",
+            "ringback",
+            "whisper",
+            "data_entry",
+            "callback",
+            "priority",
+        },
+        path,
+    )
     repeated_data = data.get("repeated_messages", [])
     if not isinstance(repeated_data, list):
         raise ConfigError(f"{path}.repeated_messages", "must be a list of prompt lists")
-    repeated = tuple(_prompts(item, f"{path}.repeated_messages[{i}]", True)
-                     for i, item in enumerate(repeated_data))
+    repeated = tuple(
+        _prompts(item, f"{path}.repeated_messages[{i}]", True)
+        for i, item in enumerate(repeated_data)
+    )
     flags = {}
-    for flag, default in (("announce_position", True), ("announce_wait", True),
-                          ("ringback", False)):
+    for flag, default in (
+        ("announce_position", True),
+        ("announce_wait", True),
+        ("ringback", False),
+    ):
         value = data.get(flag, default)
         if not isinstance(value, bool):
             raise ConfigError(f"{path}.{flag}", "must be true or false")
@@ -354,15 +424,20 @@ def _queue_node(data: Mapping[str, Any], path: str) -> QueueNode:
     if data.get("data_entry") is not None:
         entry_path = f"{path}.data_entry"
         raw = _mapping(data["data_entry"], entry_path)
-        _keys(raw, {"key", "into", "prompts", "length", "max_length", "validate", "thanks"},
-              entry_path)
-        entry = QueueDataEntry(_key(raw.get("key"), f"{entry_path}.key"),
-                               _text(raw, "into", entry_path),
-                               _prompts(raw.get("prompts"), f"{entry_path}.prompts", True),
-                               _int(raw, "length", entry_path, 0, 0),
-                               _int(raw, "max_length", entry_path, 12, 1),
-                               _validation(raw, entry_path),
-                               _prompts(raw.get("thanks"), f"{entry_path}.thanks"))
+        _keys(
+            raw,
+            {"key", "into", "prompts", "length", "max_length", "validate", "thanks"},
+            entry_path,
+        )
+        entry = QueueDataEntry(
+            _key(raw.get("key"), f"{entry_path}.key"),
+            _text(raw, "into", entry_path),
+            _prompts(raw.get("prompts"), f"{entry_path}.prompts", True),
+            _int(raw, "length", entry_path, 0, 0),
+            _int(raw, "max_length", entry_path, 12, 1),
+            _validation(raw, entry_path),
+            _prompts(raw.get("thanks"), f"{entry_path}.thanks"),
+        )
     callback = None
     if data.get("callback") is not None:
         raw = _mapping(data["callback"], f"{path}.callback")
@@ -414,8 +489,9 @@ def flow_from_dict(data: Any) -> Flow:
     nodes_data = _mapping(data.get("nodes"), "nodes")
     if not nodes_data:
         raise ConfigError("nodes", "a flow needs at least one node")
-    nodes = {str(name): _node(str(name), node, f"nodes.{name}")
-             for name, node in nodes_data.items()}
+    nodes = {
+        str(name): _node(str(name), node, f"nodes.{name}") for name, node in nodes_data.items()
+    }
     start = _text(data, "start", "flow")
     if start not in nodes:
         raise ConfigError("start", f"unknown node {start!r}")
@@ -429,15 +505,18 @@ def flow_from_dict(data: Any) -> Flow:
     operator_key = _key(data.get("operator_key", "0"), "operator_key")
     for name, node in nodes.items():
         if isinstance(node, Menu) and operator and operator_key in node.options:
-            raise ConfigError(f"nodes.{name}.options.{operator_key}",
-                              "is the operator key; choose another key")
+            raise ConfigError(
+                f"nodes.{name}.options.{operator_key}", "is the operator key; choose another key"
+            )
     switches = data.get("switches", [])
     if not isinstance(switches, list) or not all(isinstance(s, str) for s in switches):
         raise ConfigError("switches", "must be a list of switch names")
     for name, node in nodes.items():
         if isinstance(node, Announcement) and node.switch not in switches:
-            raise ConfigError(f"nodes.{name}.switch",
-                              f"unknown switch {node.switch!r}; declare it under 'switches'")
+            raise ConfigError(
+                f"nodes.{name}.switch",
+                f"unknown switch {node.switch!r}; declare it under 'switches'",
+            )
     language = _text(data, "language", "flow", "sv")
     if language not in ("sv", "en"):
         raise ConfigError("language", "must be sv or en")

@@ -88,8 +88,13 @@ class FlowSession:
     """Interprets ``flow`` for one call. ``hours`` answers schedule branches; ``switches``
     are the lavinbesked switches that are on (IVR4)."""
 
-    def __init__(self, flow: Flow, call: CallInfo, hours: OpeningHours,
-                 switches: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        call: CallInfo,
+        hours: OpeningHours,
+        switches: frozenset[str] = frozenset(),
+    ) -> None:
         self.flow = flow
         self.call = call
         self.hours = hours
@@ -143,8 +148,12 @@ class FlowSession:
 
     def next_deadline(self) -> float | None:
         deadlines = []
-        if self._ask is not None and self._ask.deadline is not None and not self._groups \
-                and self._after_play is None:
+        if (
+            self._ask is not None
+            and self._ask.deadline is not None
+            and not self._groups
+            and self._after_play is None
+        ):
             deadlines.append(self._ask.deadline)
         if self.queue is not None and self.queue.next_at is not None and not self.ended:
             deadlines.append(self.queue.next_at)
@@ -152,13 +161,22 @@ class FlowSession:
 
     # -- building blocks used by nodes and the queue visit ---------------------------------
 
-    def play(self, prompts: Sequence[Prompt | str], then: Then, now: float,
-             out: Out, interruptible: bool | None = None) -> None:
+    def play(
+        self,
+        prompts: Sequence[Prompt | str],
+        then: Then,
+        now: float,
+        out: Out,
+        interruptible: bool | None = None,
+    ) -> None:
         """Play prompts (grouped by interruptibility), then continue with ``then``."""
         groups: list[tuple[tuple[str, ...], bool]] = []
         for prompt in prompts:
-            prompt_id, flag = ((prompt.prompt_id, prompt.interruptible)
-                               if isinstance(prompt, Prompt) else (prompt, True))
+            prompt_id, flag = (
+                (prompt.prompt_id, prompt.interruptible)
+                if isinstance(prompt, Prompt)
+                else (prompt, True)
+            )
             if interruptible is not None:
                 flag = interruptible
             if groups and groups[-1][1] == flag:
@@ -172,8 +190,7 @@ class FlowSession:
         self._after_play = then
         self._next_group(out)
 
-    def ask(self, ask: _Ask, prompts: Sequence[Prompt | str], now: float,
-            out: Out) -> None:
+    def ask(self, ask: _Ask, prompts: Sequence[Prompt | str], now: float, out: Out) -> None:
         """Play ``prompts`` and collect digits (keys during the prompts count)."""
         self._ask = ask
         self.play(prompts, self._start_waiting, now, out)
@@ -242,25 +259,34 @@ class FlowSession:
                 return
             self.play(prompts, lambda t, oo: self._menu(menu, attempt + 1, t, oo), at, o)
 
-        self.ask(_Ask(1, 1, menu.timeout_s, menu.timeout_s, chosen, retry), menu.prompts, now,
-                 out)
+        self.ask(_Ask(1, 1, menu.timeout_s, menu.timeout_s, chosen, retry), menu.prompts, now, out)
 
     def _collect(self, node: Collect, attempt: int, now: float, out: Out) -> None:
         def done(digits: str, at: float, o: Out) -> None:
-            good = bool(digits) and (node.validate != "personnummer"
-                                     or valid_personnummer(digits))
+            good = bool(digits) and (node.validate != "personnummer" or valid_personnummer(digits))
             if good:
                 self.caller_data[node.into] = digits
                 self.goto(node.next, at, o)
             elif attempt >= node.retries:
                 self.goto(node.fail, at, o) if node.fail else self.end(o, Hangup())
             else:
-                self.play(node.invalid, lambda t, oo: self._collect(node, attempt + 1, t, oo),
-                          at, o)
+                self.play(
+                    node.invalid, lambda t, oo: self._collect(node, attempt + 1, t, oo), at, o
+                )
 
-        self.ask(_Ask(node.length, node.length or node.max_length, node.first_digit_timeout_s,
-                      node.inter_digit_timeout_s, done, lambda t, o: done("", t, o)),
-                 node.prompts, now, out)
+        self.ask(
+            _Ask(
+                node.length,
+                node.length or node.max_length,
+                node.first_digit_timeout_s,
+                node.inter_digit_timeout_s,
+                done,
+                lambda t, o: done("", t, o),
+            ),
+            node.prompts,
+            now,
+            out,
+        )
 
     # -- media and input plumbing --------------------------------------------------------
 
@@ -337,8 +363,12 @@ class FlowSession:
 
     def _timers(self, now: float, out: Out) -> None:
         ask = self._ask
-        if (ask is not None and ask.deadline is not None and now >= ask.deadline
-                and self._after_play is None):
+        if (
+            ask is not None
+            and ask.deadline is not None
+            and now >= ask.deadline
+            and self._after_play is None
+        ):
             self._ask = None
             if ask.buffer:
                 ask.on_digits(ask.buffer, now, out)
@@ -349,9 +379,15 @@ class FlowSession:
         if visit is not None and visit.next_at is not None and now >= visit.next_at:
             visit.due(now, out)
 
-    def new_ask(self, length: int, max_length: int, first_timeout_s: float,
-                inter_timeout_s: float, on_digits: Callable[[str, float, Out], None],
-                on_timeout: Then) -> _Ask:
+    def new_ask(
+        self,
+        length: int,
+        max_length: int,
+        first_timeout_s: float,
+        inter_timeout_s: float,
+        on_digits: Callable[[str, float, Out], None],
+        on_timeout: Then,
+    ) -> _Ask:
         return _Ask(length, max_length, first_timeout_s, inter_timeout_s, on_digits, on_timeout)
 
     @property

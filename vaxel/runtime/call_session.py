@@ -43,9 +43,16 @@ __all__ = ["CallSession"]
 
 
 class CallSession:
-    def __init__(self, center: ContactCenter, tenant_id: str, contact_id: str, flow: Flow,
-                 call: CallInfo, hours: OpeningHours,
-                 switches: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        center: ContactCenter,
+        tenant_id: str,
+        contact_id: str,
+        flow: Flow,
+        call: CallInfo,
+        hours: OpeningHours,
+        switches: frozenset[str] = frozenset(),
+    ) -> None:
         self.center = center
         self.tenant_id = tenant_id
         self.contact_id = contact_id
@@ -80,12 +87,20 @@ class CallSession:
         acd = self.center.acd
         settings = acd.queue(acd.tenant(self.tenant_id), self.queue_id).config.callback
         choices = tuple(
-            CallbackChoice(i.interval_id, divmod(parse_clock(i.start, "start"), 60),
-                           divmod(parse_clock(i.end, "end"), 60))
+            CallbackChoice(
+                i.interval_id,
+                divmod(parse_clock(i.start, "start"), 60),
+                divmod(parse_clock(i.end, "end"), 60),
+            )
             for i in settings.intervals
         )
-        return QueueSituation(view.position, view.estimated_wait_s, view.agents_available,
-                              view.callback_offer_allowed, choices)
+        return QueueSituation(
+            view.position,
+            view.estimated_wait_s,
+            view.agents_available,
+            view.callback_offer_allowed,
+            choices,
+        )
 
     def agent_commands(self, commands: list[Command], now: float) -> list[FlowCommand]:
         """Feed ACD commands about this contact to the flow (an agent answered)."""
@@ -105,16 +120,25 @@ class CallSession:
         for command in commands:
             if isinstance(command, EnterQueue):
                 self.queue_id = command.queue_id
-                acd = self._submit(ContactArrived(
-                    self.tenant_id, self.contact_id, command.queue_id, Channel.CALL,
-                    command.priority, caller_number=self.call.caller_number,
-                    caller_data=dict(command.caller_data)), now)
+                acd = self._submit(
+                    ContactArrived(
+                        self.tenant_id,
+                        self.contact_id,
+                        command.queue_id,
+                        Channel.CALL,
+                        command.priority,
+                        caller_number=self.call.caller_number,
+                        caller_data=dict(command.caller_data),
+                    ),
+                    now,
+                )
                 self.refresh(now)
                 media += self.agent_commands(acd, now)
             elif isinstance(command, UpdateCallerData):
                 if self.waiting:
-                    self._submit(CallerDataEntered(self.tenant_id, self.contact_id,
-                                                   dict(command.data)), now)
+                    self._submit(
+                        CallerDataEntered(self.tenant_id, self.contact_id, dict(command.data)), now
+                    )
             elif isinstance(command, RequestCallback):
                 media += self._request_callback(command, now)
             else:
@@ -124,11 +148,20 @@ class CallSession:
     def _request_callback(self, command: RequestCallback, now: float) -> list[FlowCommand]:
         source = self.contact_id if command.from_queue and self.waiting else ""
         try:
-            created = self._submit(CallbackRequested(
-                self.tenant_id, command.queue_id, command.number, command.interval_id,
-                dict(command.caller_data), from_contact_id=source), now)
+            created = self._submit(
+                CallbackRequested(
+                    self.tenant_id,
+                    command.queue_id,
+                    command.number,
+                    command.interval_id,
+                    dict(command.caller_data),
+                    from_contact_id=source,
+                ),
+                now,
+            )
         except VaxelError:
             return []  # e.g. answered just now: the caller keeps the live call
-        self.callback_id = next((c.contact_id for c in created
-                                 if isinstance(c, NotifyCallbackCreated)), "")
+        self.callback_id = next(
+            (c.contact_id for c in created if isinstance(c, NotifyCallbackCreated)), ""
+        )
         return []

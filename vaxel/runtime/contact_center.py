@@ -61,8 +61,13 @@ class ContactCenter:
     recovery so the estimator relearns the same history.
     """
 
-    def __init__(self, database: Engine, *, seed: int = 0,
-                 estimator_factory: Callable[[], WaitEstimator] = VaxelEstimator) -> None:
+    def __init__(
+        self,
+        database: Engine,
+        *,
+        seed: int = 0,
+        estimator_factory: Callable[[], WaitEstimator] = VaxelEstimator,
+    ) -> None:
         self._database = database
         self._seed = seed
         self._estimator_factory = estimator_factory
@@ -75,8 +80,9 @@ class ContactCenter:
         telephony and web adapters carry the commands out and push live updates from here."""
 
     def _fresh_engine(self) -> AcdEngine:
-        return AcdEngine(ids=SequentialIds(), rng=random.Random(self._seed),
-                         estimator=self._estimator_factory())
+        return AcdEngine(
+            ids=SequentialIds(), rng=random.Random(self._seed), estimator=self._estimator_factory()
+        )
 
     @property
     def database(self) -> Engine:
@@ -101,7 +107,9 @@ class ContactCenter:
         commands = self.acd.handle(event, now)
         try:
             self.last_seq = self.journal.append(
-                event.tenant_id, event, now,
+                event.tenant_id,
+                event,
+                now,
                 also=lambda connection: self._project(connection, event, commands, now),
             )
         except Exception as error:
@@ -123,8 +131,9 @@ class ContactCenter:
 
     # -- read models, written in the journal's transaction ---------------------------------
 
-    def _project(self, connection: Connection, event: Event, commands: list[Command],
-                 now: float) -> None:
+    def _project(
+        self, connection: Connection, event: Event, commands: list[Command], now: float
+    ) -> None:
         if isinstance(event, (QueueConfigured, AgentConfigured)):
             ensure_tenant(connection, event.tenant_id)
         touched: dict[tuple[str, str], None] = {}
@@ -137,8 +146,15 @@ class ContactCenter:
             if cid:
                 self._project_contact(connection, tenant_id, cid, commands, event, now)
 
-    def _project_contact(self, connection: Connection, tenant_id: str, contact_id: str,
-                         commands: list[Command], event: Event, now: float) -> None:
+    def _project_contact(
+        self,
+        connection: Connection,
+        tenant_id: str,
+        contact_id: str,
+        commands: list[Command],
+        event: Event,
+        now: float,
+    ) -> None:
         try:
             view = self.acd.contact_view(tenant_id, contact_id)
         except VaxelError:
@@ -165,11 +181,13 @@ class ContactCenter:
             event.contact_id == contact_id
         ):
             values["ended_at"] = now
-        upsert(connection, tables.contacts, {"tenant_id": tenant_id, "contact_id": contact_id},
-               values)
+        upsert(
+            connection, tables.contacts, {"tenant_id": tenant_id, "contact_id": contact_id}, values
+        )
         if view.channel is Channel.CALLBACK or any(
             isinstance(c, (NotifyCallbackCreated, DialCallback, MarkCallbackFailed))
-            and c.contact_id == contact_id for c in commands
+            and c.contact_id == contact_id
+            for c in commands
         ):
             self._project_callback(connection, tenant_id, contact_id)
 
@@ -177,18 +195,23 @@ class ContactCenter:
         row = _callback_row(self.acd.callback_list(tenant_id), contact_id)
         if row is None:
             return
-        upsert(connection, tables.callbacks, {"tenant_id": tenant_id, "contact_id": contact_id}, {
-            "queue_id": row.queue_id,
-            "number": row.number,
-            "interval_id": row.interval_id,
-            "caller_data": dict(row.caller_data),
-            "status": row.status.value,
-            "requested_at": row.arrived_at,
-            "eligible_at": row.eligible_at,
-            "attempts": row.attempts,
-            "agents_tried": list(row.agents_tried),
-            "last_note": row.last_note,
-        })
+        upsert(
+            connection,
+            tables.callbacks,
+            {"tenant_id": tenant_id, "contact_id": contact_id},
+            {
+                "queue_id": row.queue_id,
+                "number": row.number,
+                "interval_id": row.interval_id,
+                "caller_data": dict(row.caller_data),
+                "status": row.status.value,
+                "requested_at": row.arrived_at,
+                "eligible_at": row.eligible_at,
+                "attempts": row.attempts,
+                "agents_tried": list(row.agents_tried),
+                "last_note": row.last_note,
+            },
+        )
 
 
 def _callback_row(rows: list[CallbackView], contact_id: str) -> CallbackView | None:

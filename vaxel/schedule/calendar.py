@@ -59,15 +59,22 @@ def closure_from_dict(data: Mapping[str, Any]) -> TemporaryClosure:
         end = None if data.get("end") is None else float(data["end"])
     except (TypeError, ValueError):
         raise ConfigError("start", "start and end must be epoch seconds") from None
-    return TemporaryClosure(str(data["id"]), frozenset(str(q) for q in queues), start, end,
-                            data.get("message"), str(data.get("reason", "")))
+    return TemporaryClosure(
+        str(data["id"]),
+        frozenset(str(q) for q in queues),
+        start,
+        end,
+        data.get("message"),
+        str(data.get("reason", "")),
+    )
 
 
 class Calendar:
     """A tenant's schedules and temporary closures; answers per queue."""
 
-    def __init__(self, schedules: Iterable[Schedule] = (),
-                 closures: Iterable[TemporaryClosure] = ()) -> None:
+    def __init__(
+        self, schedules: Iterable[Schedule] = (), closures: Iterable[TemporaryClosure] = ()
+    ) -> None:
         self._schedules = {s.schedule_id: s for s in schedules}
         self._closures = {c.closure_id: c for c in closures}
 
@@ -93,8 +100,10 @@ class Calendar:
 
     def closures(self, now: float) -> list[TemporaryClosure]:
         """Closures active now or later, soonest first."""
-        return sorted((c for c in self._closures.values() if c.end is None or c.end > now),
-                      key=lambda c: (c.start, c.closure_id))
+        return sorted(
+            (c for c in self._closures.values() if c.end is None or c.end > now),
+            key=lambda c: (c.start, c.closure_id),
+        )
 
     def queue_state(self, queue_id: str, schedule_id: str | None, now: float) -> ScheduleState:
         """Open/closed for a queue using ``schedule_id`` (None: always open unless closed)."""

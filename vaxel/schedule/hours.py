@@ -49,8 +49,12 @@ def day_hours(schedule: Schedule, day: date) -> DayHours:
             holiday.kind is HolidayKind.EVE and policy.eves is EvePolicy.HALF_DAY
         )
         if half_day:
-            return DayHours(_cut(_base_hours(schedule, day).intervals, policy.half_day_close),
-                            "half_day", holiday.name, message)
+            return DayHours(
+                _cut(_base_hours(schedule, day).intervals, policy.half_day_close),
+                "half_day",
+                holiday.name,
+                message,
+            )
     return _base_hours(schedule, day)
 
 
@@ -122,5 +126,7 @@ def next_change(schedule: Schedule, now: float) -> float | None:
 
 def week_hours(schedule: Schedule, monday: date) -> list[tuple[date, DayHours]]:
     """The seven days from ``monday`` with their hours (for the admin view)."""
-    return [(monday + timedelta(days=i), day_hours(schedule, monday + timedelta(days=i)))
-            for i in range(7)]
+    return [
+        (monday + timedelta(days=i), day_hours(schedule, monday + timedelta(days=i)))
+        for i in range(7)
+    ]

@@ -215,16 +215,21 @@ def _int(value: Any, field_name: str, low: int, high: int) -> int:
 def _known_keys(data: Mapping[str, Any], allowed: set[str], field_name: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ConfigError(f"{field_name}.{unknown[0]}" if field_name else unknown[0],
-                          f"unknown setting; allowed: {', '.join(sorted(allowed))}")
+        raise ConfigError(
+            f"{field_name}.{unknown[0]}" if field_name else unknown[0],
+            f"unknown setting; allowed: {', '.join(sorted(allowed))}",
+        )
 
 
 def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
     """Build a :class:`Schedule` from plain data; raises ConfigError naming the field."""
     if not isinstance(data, Mapping):
         raise ConfigError("schedule", "must be a mapping")
-    _known_keys(data, {"id", "name", "weekly", "monthly", "yearly", "exceptions",
-                       "holidays", "closed_message"}, "")
+    _known_keys(
+        data,
+        {"id", "name", "weekly", "monthly", "yearly", "exceptions", "holidays", "closed_message"},
+        "",
+    )
     schedule_id = data.get("id")
     if not isinstance(schedule_id, str) or not schedule_id:
         raise ConfigError("id", "every schedule needs a non-empty id")
@@ -238,10 +243,14 @@ def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
             days = _weekday_range(day_range, f"weekly.{key}")
             for day in days:
                 weekly[day] = _intervals(value, f"weekly.{key}")
-    monthly = tuple(_monthly(item, f"monthly[{i}]") for i, item in
-                    enumerate(_list(data.get("monthly", []), "monthly")))
-    yearly = tuple(_yearly(item, f"yearly[{i}]") for i, item in
-                   enumerate(_list(data.get("yearly", []), "yearly")))
+    monthly = tuple(
+        _monthly(item, f"monthly[{i}]")
+        for i, item in enumerate(_list(data.get("monthly", []), "monthly"))
+    )
+    yearly = tuple(
+        _yearly(item, f"yearly[{i}]")
+        for i, item in enumerate(_list(data.get("yearly", []), "yearly"))
+    )
     exceptions: dict[date, DateException] = {}
     for i, item in enumerate(_list(data.get("exceptions", []), "exceptions")):
         exception = _exception(item, f"exceptions[{i}]")
@@ -305,8 +314,12 @@ def _yearly(item: Any, where: str) -> YearlyRule:
         probe = date(2024, int(month_text), int(day_text))  # a leap year admits 02-29
     except ValueError:
         raise ConfigError(f"{where}.date", f"must be MM-DD, got {text!r}") from None
-    return YearlyRule(probe.month, probe.day, _intervals(item.get("hours", "closed"),
-                      f"{where}.hours"), name=str(item.get("name", "")))
+    return YearlyRule(
+        probe.month,
+        probe.day,
+        _intervals(item.get("hours", "closed"), f"{where}.hours"),
+        name=str(item.get("name", "")),
+    )
 
 
 def _exception(item: Any, where: str) -> DateException:
@@ -335,5 +348,6 @@ def _holiday_policy(item: Any, where: str) -> HolidayPolicy:
     except ValueError:
         raise ConfigError(f"{where}.eves", "must be closed, half_day or normal") from None
     close = parse_time(item.get("half_day_close", "14:00"), f"{where}.half_day_close")
-    return HolidayPolicy(closed, eves, half, close,
-                         _optional_str(item.get("message"), f"{where}.message"))
+    return HolidayPolicy(
+        closed, eves, half, close, _optional_str(item.get("message"), f"{where}.message")
+    )

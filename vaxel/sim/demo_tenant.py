@@ -36,26 +36,40 @@ MAIN_NUMBER = "+46812345000"
 def demo_queues() -> list[QueueConfig]:
     t = DEMO_TENANT
     return [
-        QueueConfig(t, "vaxel", "Växel", strategy=Strategy.ROUND_ROBIN, wrap_up_s=5.0,
-                    offer_timeout_s=15.0),
         QueueConfig(
-            t, "kundtjanst", "Kundtjänst", strategy=Strategy.LONGEST_IDLE, wrap_up_s=30.0,
+            t, "vaxel", "Växel", strategy=Strategy.ROUND_ROBIN, wrap_up_s=5.0, offer_timeout_s=15.0
+        ),
+        QueueConfig(
+            t,
+            "kundtjanst",
+            "Kundtjänst",
+            strategy=Strategy.LONGEST_IDLE,
+            wrap_up_s=30.0,
             sticky_window_s=3 * 24 * 3600,
-            overflow=(OverflowRule(OverflowTrigger.MAX_WAIT,
-                                   OverflowTarget(OverflowAction.QUEUE, queue_id="vaxel"),
-                                   max_wait_s=900.0),),
+            overflow=(
+                OverflowRule(
+                    OverflowTrigger.MAX_WAIT,
+                    OverflowTarget(OverflowAction.QUEUE, queue_id="vaxel"),
+                    max_wait_s=900.0,
+                ),
+            ),
             callback=CallbackSettings(
-                enabled=True, create_on_abandon=True,
-                offer_rules=CallbackOfferRules(more_waiting_than=3,
-                                               estimated_wait_over_s=180.0,
-                                               between=("08:00", "16:00")),
-                intervals=(CallbackInterval("fm", "08:00", "12:00", "sv/callback/fm"),
-                           CallbackInterval("em", "13:00", "16:00", "sv/callback/em")),
-                retry_delay_s=600.0, max_attempts=3, priority=1),
+                enabled=True,
+                create_on_abandon=True,
+                offer_rules=CallbackOfferRules(
+                    more_waiting_than=3, estimated_wait_over_s=180.0, between=("08:00", "16:00")
+                ),
+                intervals=(
+                    CallbackInterval("fm", "08:00", "12:00", "sv/callback/fm"),
+                    CallbackInterval("em", "13:00", "16:00", "sv/callback/em"),
+                ),
+                retry_delay_s=600.0,
+                max_attempts=3,
+                priority=1,
+            ),
         ),
         QueueConfig(t, "bygglov", "Bygglov", strategy=Strategy.SKILLS, wrap_up_s=60.0),
-        QueueConfig(t, "barnomsorg", "Barnomsorg", strategy=Strategy.FEWEST_CALLS,
-                    wrap_up_s=45.0),
+        QueueConfig(t, "barnomsorg", "Barnomsorg", strategy=Strategy.FEWEST_CALLS, wrap_up_s=45.0),
     ]
 
 
@@ -79,11 +93,19 @@ _PEOPLE = [
 def demo_agents() -> list[tuple[AgentProfile, tuple[str, ...]]]:
     """Each agent's profile and the queues they log in to at the start of the day."""
     return [
-        (AgentProfile(DEMO_TENANT, agent_id, name, skills=skills,
-                      languages=("sv", "en") if agent_id in ("ali", "emma") else ("sv",),
-                      permitted_queues=queues, phone=f"10{n + 1:02d}",
-                      max_unanswered=3),
-         queues)
+        (
+            AgentProfile(
+                DEMO_TENANT,
+                agent_id,
+                name,
+                skills=skills,
+                languages=("sv", "en") if agent_id in ("ali", "emma") else ("sv",),
+                permitted_queues=queues,
+                phone=f"10{n + 1:02d}",
+                max_unanswered=3,
+            ),
+            queues,
+        )
         for n, (agent_id, name, skills, queues) in enumerate(_PEOPLE)
     ]
 

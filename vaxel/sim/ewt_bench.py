@@ -61,10 +61,16 @@ SCENARIOS: dict[str, BenchScenario] = {
         BenchScenario("mms", 10, 180.0, (("q", 0, 1.0),), 0.92),
         BenchScenario("lognormal", 10, 180.0, (("q", 0, 1.0),), 0.92, cv=1.3, lognormal=True),
         BenchScenario("abandonment", 10, 180.0, (("q", 0, 1.0),), 1.05, patience_mean_s=120.0),
-        BenchScenario("shared_agents", 12, 180.0,
-                      (("akut", 2, 0.25), ("kund", 1, 0.35), ("info", 0, 0.40)), 0.93),
-        BenchScenario("peak", 15, 180.0, (("q", 0, 1.0),), 0.9, patience_mean_s=120.0,
-                      peak=(0.6, 1.25)),
+        BenchScenario(
+            "shared_agents",
+            12,
+            180.0,
+            (("akut", 2, 0.25), ("kund", 1, 0.35), ("info", 0, 0.40)),
+            0.93,
+        ),
+        BenchScenario(
+            "peak", 15, 180.0, (("q", 0, 1.0),), 0.9, patience_mean_s=120.0, peak=(0.6, 1.25)
+        ),
     )
 }
 
@@ -80,8 +86,9 @@ class _Waiter:
     gone: bool = False
 
 
-def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = None,
-                 warmup: int = 500) -> dict[str, object]:
+def run_scenario(
+    scenario: BenchScenario, seed: int = 1, contacts: int | None = None, warmup: int = 500
+) -> dict[str, object]:
     """Simulate ``scenario`` and score every estimator; returns RMSE per estimator."""
     rng = random.Random(seed)
     total = contacts or scenario.contacts
@@ -91,8 +98,9 @@ def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = 
     priorities = sorted({p for _, p, _ in scenario.queues}, reverse=True)
     lines: dict[int, deque[_Waiter]] = {p: deque() for p in priorities}
     live: dict[int, int] = dict.fromkeys(priorities, 0)
-    overtakers = {q: tuple(o for o, p2, _ in scenario.queues if p2 > p)
-                  for q, p, _ in scenario.queues}
+    overtakers = {
+        q: tuple(o for o, p2, _ in scenario.queues if p2 > p) for q, p, _ in scenario.queues
+    }
     busy: dict[int, float] = {}
     free = list(range(scenario.agents))
     heap: list[tuple[float, int, int, object]] = []
@@ -100,7 +108,7 @@ def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = 
     squared = [0.0] * len(names)
     scored = 0
     answered_count = 0
-    sigma = math.sqrt(math.log(1 + scenario.cv ** 2))
+    sigma = math.sqrt(math.log(1 + scenario.cv**2))
     mu_log = math.log(scenario.aht_s) - sigma * sigma / 2
 
     def push(when: float, kind: int, data: object) -> None:
@@ -116,8 +124,11 @@ def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = 
         load = low + (high - low) * math.sin(math.pi * phase)
         return load * scenario.agents / scenario.aht_s
 
-    max_rate = mean_rate if scenario.peak is None else (
-        scenario.peak[1] * scenario.agents / scenario.aht_s)
+    max_rate = (
+        mean_rate
+        if scenario.peak is None
+        else (scenario.peak[1] * scenario.agents / scenario.aht_s)
+    )
 
     def next_arrival(t: float) -> float:
         while True:  # thinning for a time-varying Poisson process
@@ -171,8 +182,14 @@ def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = 
                     break
             ahead = sum(live[p] for p in priorities if p >= priority)
             situation = WaitSituation(
-                queue_id, now, ahead, scenario.agents,
-                tuple(now - started for started in busy.values()), 0.0, overtakers[queue_id])
+                queue_id,
+                now,
+                ahead,
+                scenario.agents,
+                tuple(now - started for started in busy.values()),
+                0.0,
+                overtakers[queue_id],
+            )
             predictions = tuple(min(e.estimate(situation), 1e6) for e in estimators)
             for estimator in estimators:
                 estimator.record_arrival(queue_id, now)
@@ -201,10 +218,8 @@ def run_scenario(scenario: BenchScenario, seed: int = 1, contacts: int | None = 
                 live[data.priority] -= 1
                 for estimator in estimators:
                     estimator.record_abandon(data.queue_id, now - data.arrived, now)
-    rmse = {name: math.sqrt(squared[i] / scored) if scored else 0.0
-            for i, name in enumerate(names)}
-    return {"name": scenario.name, "rmse_s": rmse, "answered_scored": scored,
-            "contacts": arrivals}
+    rmse = {name: math.sqrt(squared[i] / scored) if scored else 0.0 for i, name in enumerate(names)}
+    return {"name": scenario.name, "rmse_s": rmse, "answered_scored": scored, "contacts": arrivals}
 
 
 def run_bench(seed: int = 1, contacts: int | None = None) -> dict[str, list[dict[str, object]]]:

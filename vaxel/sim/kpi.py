@@ -54,18 +54,31 @@ class QueueFigures:
         return self.waited / self.answered if self.answered else 0.0
 
     def add(self, other: QueueFigures) -> None:
-        for name in ("offered", "answered", "answered_in_target", "waited", "abandoned",
-                     "overflowed", "took_callback", "callbacks_created", "callbacks_done",
-                     "wait_sum_s"):
+        for name in (
+            "offered",
+            "answered",
+            "answered_in_target",
+            "waited",
+            "abandoned",
+            "overflowed",
+            "took_callback",
+            "callbacks_created",
+            "callbacks_done",
+            "wait_sum_s",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.longest_wait_s = max(self.longest_wait_s, other.longest_wait_s)
 
     def as_dict(self) -> dict[str, float]:
         return {
-            "offered": self.offered, "answered": self.answered, "abandoned": self.abandoned,
-            "overflowed": self.overflowed, "callbacks_created": self.callbacks_created,
+            "offered": self.offered,
+            "answered": self.answered,
+            "abandoned": self.abandoned,
+            "overflowed": self.overflowed,
+            "callbacks_created": self.callbacks_created,
             "callbacks_done": self.callbacks_done,
-            "service_level": round(self.service_level, 4), "asa_s": round(self.asa_s, 2),
+            "service_level": round(self.service_level, 4),
+            "asa_s": round(self.asa_s, 2),
             "abandon_rate": round(self.abandon_rate, 4),
             "probability_of_waiting": round(self.probability_of_waiting, 4),
             "longest_wait_s": round(self.longest_wait_s, 1),
@@ -146,5 +159,6 @@ class Tally:
         day = scenario.end - scenario.start
         agents = len(scenario.agents)
         occupancy = self.busy_s / (agents * day) if agents and day else 0.0
-        return DayReport(scenario.name, dict(self.queues), total, occupancy, agents,
-                         now - scenario.start)
+        return DayReport(
+            scenario.name, dict(self.queues), total, occupancy, agents, now - scenario.start
+        )

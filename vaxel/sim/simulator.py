@@ -69,16 +69,25 @@ class _Contact:
 class Simulator:
     """Runs one scenario once. ``estimator`` is handed to the engine (Q8)."""
 
-    def __init__(self, scenario: Scenario, seed: int = 1,
-                 estimator: WaitEstimator | None = None, *, engine: Engine | None = None,
-                 submit: Callable[[Event, float], list[Command]] | None = None,
-                 id_prefix: str = "c") -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 1,
+        estimator: WaitEstimator | None = None,
+        *,
+        engine: Engine | None = None,
+        submit: Callable[[Event, float], list[Command]] | None = None,
+        id_prefix: str = "c",
+    ) -> None:
         """``engine``/``submit`` let the demo drive a durable runtime instead of a bare
         engine: ``submit`` applies an event, ``engine`` answers queries."""
         self.scenario = scenario
         self.rng = random.Random(seed)
-        self.engine = engine or Engine(ids=SequentialIds(), rng=random.Random(seed + 1),
-                                       estimator=estimator or VaxelEstimator())
+        self.engine = engine or Engine(
+            ids=SequentialIds(),
+            rng=random.Random(seed + 1),
+            estimator=estimator or VaxelEstimator(),
+        )
         self._submit = submit or self.engine.handle
         self._id_prefix = id_prefix
         self.now = scenario.start
@@ -187,8 +196,10 @@ class Simulator:
             self._end(data)
         elif kind == _ABANDON:
             assert isinstance(data, _Contact)
-            if data.answered is None and not data.done and self._try(
-                ContactAbandoned(self.scenario.tenant_id, data.contact_id)
+            if (
+                data.answered is None
+                and not data.done
+                and self._try(ContactAbandoned(self.scenario.tenant_id, data.contact_id))
             ):
                 data.done = True
                 self.tally.abandoned(data.queue_id, self.now - data.arrived)
@@ -212,8 +223,15 @@ class Simulator:
         if traffic.caller_pool:
             number = f"07{self.rng.randrange(traffic.caller_pool):08d}"
         self.tally.offered(traffic.queue_id)
-        self._step(ContactArrived(self.scenario.tenant_id, contact_id, traffic.queue_id,
-                                  traffic.channel, caller_number=number))
+        self._step(
+            ContactArrived(
+                self.scenario.tenant_id,
+                contact_id,
+                traffic.queue_id,
+                traffic.channel,
+                caller_number=number,
+            )
+        )
         if contact.done or contact.answered is not None:
             return
         if patience is not None:
@@ -233,8 +251,9 @@ class Simulator:
         if not view.callback_offer_allowed or self.rng.random() >= traffic.callback_share:
             return
         number = f"07{self.rng.randrange(10**8):08d}"
-        if self._try(CallbackRequested(tenant, contact.queue_id, number,
-                                       from_contact_id=contact.contact_id)):
+        if self._try(
+            CallbackRequested(tenant, contact.queue_id, number, from_contact_id=contact.contact_id)
+        ):
             contact.done = True
             self.tally.took_callback(contact.queue_id)
 
@@ -249,14 +268,23 @@ class Simulator:
     def _end(self, contact: _Contact) -> None:
         tenant = self.scenario.tenant_id
         if contact.callback:
-            self._try(CallbackClosed(tenant, contact.contact_id, contact.agent_id, "done",
-                                     "Kunden uppringd och hjälpt"))
+            self._try(
+                CallbackClosed(
+                    tenant,
+                    contact.contact_id,
+                    contact.agent_id,
+                    "done",
+                    "Kunden uppringd och hjälpt",
+                )
+            )
             self.tally.callback_done(contact.queue_id)
         else:
             self._try(ContactEnded(tenant, contact.contact_id))
         contact.done = True
-        self.tally.handled(contact.agent_id, self.now - (contact.answered or self.now)
-                           + self._wrap.get(contact.queue_id, 0.0))
+        self.tally.handled(
+            contact.agent_id,
+            self.now - (contact.answered or self.now) + self._wrap.get(contact.queue_id, 0.0),
+        )
 
     def _dial_done(self, contact: _Contact, answered: bool) -> None:
         tenant = self.scenario.tenant_id
@@ -267,16 +295,20 @@ class Simulator:
             handle = self._traffic[contact.queue_id].handle
             self._push(self.now + self._handle_time(handle), _END, contact)
         else:
-            self._try(CallbackClosed(tenant, contact.contact_id, contact.agent_id, "unanswered",
-                                     "Inget svar"))
+            self._try(
+                CallbackClosed(
+                    tenant, contact.contact_id, contact.agent_id, "unanswered", "Inget svar"
+                )
+            )
             self.tally.handled(contact.agent_id, 15.0 + self._wrap.get(contact.queue_id, 0.0))
 
     def _carry_out(self, commands: list[Command]) -> None:
         for command in commands:
             if isinstance(command, OfferContact):
                 plan = self._plans.get(command.agent_id)
-                if plan is None or (plan.no_answer_share and
-                                    self.rng.random() < plan.no_answer_share):
+                if plan is None or (
+                    plan.no_answer_share and self.rng.random() < plan.no_answer_share
+                ):
                     continue  # the phone rings unanswered; the engine's offer timer runs out
                 key = (command.agent_id, command.contact_id)
                 self._pending_answers.add(key)
@@ -293,7 +325,8 @@ class Simulator:
                 self._push(self.now + 15.0, _DIAL_DONE, (contact, answered))
             elif isinstance(command, NotifyCallbackCreated):
                 self._contacts[command.contact_id] = _Contact(
-                    command.contact_id, command.queue_id, self.now, None, callback=True)
+                    command.contact_id, command.queue_id, self.now, None, callback=True
+                )
                 self.tally.callback_created(command.queue_id)
             elif isinstance(command, (OverflowToNumber, RejectBusy)):
                 gone = self._contacts.get(command.contact_id)
@@ -314,8 +347,11 @@ class Simulator:
             return  # talk starts when the customer answers the dial-out (CB9)
         contact.answered = self.now
         self.tally.answered(contact.queue_id, self.now - contact.arrived)
-        handle = self._traffic[contact.queue_id].handle if contact.queue_id in self._traffic \
+        handle = (
+            self._traffic[contact.queue_id].handle
+            if contact.queue_id in self._traffic
             else self._traffic[next(iter(self._traffic))].handle
+        )
         self._push(self.now + self._handle_time(handle), _END, contact)
 
 

@@ -10,17 +10,31 @@ from vaxel.sim.kpi import Tally
 
 __all__ = ["live_summary"]
 
-_STATE_NAMES = {"ready": "lediga", "offered": "ringer", "busy": "i samtal",
-                "wrap_up": "efterarbete", "paused": "paus", "logged_out": "utloggade"}
+_STATE_NAMES = {
+    "ready": "lediga",
+    "offered": "ringer",
+    "busy": "i samtal",
+    "wrap_up": "efterarbete",
+    "paused": "paus",
+    "logged_out": "utloggade",
+}
 
 
-def live_summary(engine: Engine, tally: Tally, tenant_id: str, queue_ids: list[str],
-                 agent_ids: list[str], now: float) -> str:
+def live_summary(
+    engine: Engine,
+    tally: Tally,
+    tenant_id: str,
+    queue_ids: list[str],
+    agent_ids: list[str],
+    now: float,
+) -> str:
     """A few lines for a terminal: queues (waiting, longest wait, answered, abandoned,
     service level) and agents by state."""
-    lines = [f"— {to_local(now):%Y-%m-%d %H:%M:%S} (simulerad tid) —",
-             f"{'Kö':<12}{'väntar':>7}{'längst':>8}{'inloggade':>10}{'besvarade':>10}"
-             f"{'avbrutna':>9}{'servicenivå':>12}"]
+    lines = [
+        f"— {to_local(now):%Y-%m-%d %H:%M:%S} (simulerad tid) —",
+        f"{'Kö':<12}{'väntar':>7}{'längst':>8}{'inloggade':>10}{'besvarade':>10}"
+        f"{'avbrutna':>9}{'servicenivå':>12}",
+    ]
     for queue_id in queue_ids:
         status = engine.queue_status(tenant_id, queue_id, now)
         figures = tally.queues[queue_id]
@@ -31,6 +45,10 @@ def live_summary(engine: Engine, tally: Tally, tenant_id: str, queue_ids: list[s
             f"{figures.service_level * 100:>11.0f}%{state}"
         )
     states = Counter(engine.agent_view(tenant_id, a).state.value for a in agent_ids)
-    lines.append("Handläggare: " + ", ".join(
-        f"{count} {_STATE_NAMES.get(state, state)}" for state, count in sorted(states.items())))
+    lines.append(
+        "Handläggare: "
+        + ", ".join(
+            f"{count} {_STATE_NAMES.get(state, state)}" for state, count in sorted(states.items())
+        )
+    )
     return "\n".join(lines)

@@ -125,8 +125,16 @@ Lookup = Callable[[str], str | None]
 class DigestAuthenticator:
     """Challenges and checks digest credentials for one realm."""
 
-    def __init__(self, realm: str, secret: bytes, *, nonce_ttl_s: float = 300.0) -> None:
+    def __init__(
+        self,
+        realm: str,
+        secret: bytes,
+        *,
+        nonce_ttl_s: float = 300.0,
+        algorithms: tuple[str, ...] = ("SHA-256", "MD5"),
+    ) -> None:
         self.realm = realm
+        self.algorithms = algorithms
         self._secret = secret
         self.nonce_ttl_s = nonce_ttl_s
 
@@ -140,7 +148,7 @@ class DigestAuthenticator:
         extra = ", stale=true" if stale else ""
         return [
             f'Digest realm="{self.realm}", nonce="{nonce}", algorithm={name}, qop="auth"{extra}'
-            for name in ("SHA-256", "MD5")
+            for name in self.algorithms
         ]
 
     def verify(

@@ -222,7 +222,9 @@ def callback_offer(language: Language | str = Language.SV) -> tuple[str, ...]:
 
 
 def callback_choice(
-    key: int, start: tuple[int, int], end: tuple[int, int],
+    key: int,
+    start: tuple[int, int],
+    end: tuple[int, int],
     language: Language | str = Language.SV,
 ) -> tuple[str, ...]:
     """ "Mellan klockan tio och tolv, tryck ett." — one interval of the choice (CB2)."""

@@ -40,8 +40,13 @@ class StaffingFigures:
     probability_of_abandoning: float | None = None
 
 
-def _check(calls_per_hour: float, aht_s: float, agents: int | None = None,
-           target_s: float = 0.0, patience_s: float | None = None) -> None:
+def _check(
+    calls_per_hour: float,
+    aht_s: float,
+    agents: int | None = None,
+    target_s: float = 0.0,
+    patience_s: float | None = None,
+) -> None:
     if not calls_per_hour >= 0 or math.isinf(calls_per_hour):
         raise ConfigError("calls_per_hour", "must be a number ≥ 0")
     if not aht_s > 0 or math.isinf(aht_s):
@@ -62,8 +67,9 @@ def erlang_b(load: float, agents: int) -> float:
     return blocking
 
 
-def erlang_c(calls_per_hour: float, aht_s: float, agents: int,
-             target_s: float = 20.0) -> StaffingFigures:
+def erlang_c(
+    calls_per_hour: float, aht_s: float, agents: int, target_s: float = 20.0
+) -> StaffingFigures:
     """Erlang C figures for ``agents`` agents."""
     _check(calls_per_hour, aht_s, agents, target_s)
     load = calls_per_hour * aht_s / 3600.0
@@ -94,8 +100,9 @@ def _states(load: float, agents: int, mu: float, theta: float) -> list[float]:
     return [w / total for w in weights]
 
 
-def erlang_a(calls_per_hour: float, aht_s: float, agents: int, patience_s: float,
-             target_s: float = 20.0) -> StaffingFigures:
+def erlang_a(
+    calls_per_hour: float, aht_s: float, agents: int, patience_s: float, target_s: float = 20.0
+) -> StaffingFigures:
     """Erlang A figures: Erlang C's system where callers abandon after Exp(patience)."""
     _check(calls_per_hour, aht_s, agents, target_s, patience_s)
     mu, theta = 1.0 / aht_s, 1.0 / patience_s
@@ -119,8 +126,9 @@ def erlang_a(calls_per_hour: float, aht_s: float, agents: int, patience_s: float
     served = served_at_once + sum(p * sj for p, sj in zip(queue, s, strict=True))
     asa = sum(p * gj for p, gj in zip(queue, g, strict=True)) / served if served else math.inf
     in_time = served_at_once + sum(
-        p * q for p, q in zip(queue, _served_within(len(queue), drain, theta, target_s),
-                              strict=True))
+        p * q
+        for p, q in zip(queue, _served_within(len(queue), drain, theta, target_s), strict=True)
+    )
     return StaffingFigures(
         agents=agents,
         probability_of_waiting=sum(queue),
@@ -157,8 +165,13 @@ def _served_within(states: int, drain: float, theta: float, target_s: float) -> 
     return result
 
 
-def agents_needed(calls_per_hour: float, aht_s: float, target_s: float,
-                  service_level: float, patience_s: float | None = None) -> int:
+def agents_needed(
+    calls_per_hour: float,
+    aht_s: float,
+    target_s: float,
+    service_level: float,
+    patience_s: float | None = None,
+) -> int:
     """The fewest agents that reach ``service_level`` within ``target_s``."""
     _check(calls_per_hour, aht_s, None, target_s, patience_s)
     if not 0 < service_level < 1:
@@ -167,8 +180,11 @@ def agents_needed(calls_per_hour: float, aht_s: float, target_s: float,
     # Erlang C needs more agents than Erlangs of load; with abandonment fewer can do.
     start = int(load) + 1 if patience_s is None else max(1, int(load / 2))
     for n in range(start, MAX_AGENTS + 1):
-        figures = (erlang_c(calls_per_hour, aht_s, n, target_s) if patience_s is None
-                   else erlang_a(calls_per_hour, aht_s, n, patience_s, target_s))
+        figures = (
+            erlang_c(calls_per_hour, aht_s, n, target_s)
+            if patience_s is None
+            else erlang_a(calls_per_hour, aht_s, n, patience_s, target_s)
+        )
         if figures.service_level >= service_level:
             return n
     raise ConfigError("service_level", f"not reachable with {MAX_AGENTS} agents")

@@ -86,8 +86,10 @@ class Codec:
     def _lookup(self, name: object) -> type:
         cls = self._types.get(str(name))
         if cls is None:
-            raise CodecError(f"unknown stored type {name!r}; was the journal written by a "
-                             "newer Växel? Upgrade before reading it")
+            raise CodecError(
+                f"unknown stored type {name!r}; was the journal written by a "
+                "newer Växel? Upgrade before reading it"
+            )
         return cls
 
 

@@ -31,8 +31,13 @@ class Journal:
         self._engine = engine
         self._codec = codec
 
-    def append(self, tenant_id: str, event: object, now: float,
-               also: Callable[[Connection], None] | None = None) -> int:
+    def append(
+        self,
+        tenant_id: str,
+        event: object,
+        now: float,
+        also: Callable[[Connection], None] | None = None,
+    ) -> int:
         """Append one event durably; ``also`` writes read-model rows in the same
         transaction, so projections never disagree with the journal."""
         row = {
@@ -54,9 +59,12 @@ class Journal:
         while True:
             with self._engine.connect() as connection:
                 rows = connection.execute(
-                    select(journal.c.seq, journal.c.tenant_id, journal.c.payload,
-                           journal.c.applied_at)
-                    .where(journal.c.seq > last).order_by(journal.c.seq).limit(batch)
+                    select(
+                        journal.c.seq, journal.c.tenant_id, journal.c.payload, journal.c.applied_at
+                    )
+                    .where(journal.c.seq > last)
+                    .order_by(journal.c.seq)
+                    .limit(batch)
                 ).all()
             if not rows:
                 return

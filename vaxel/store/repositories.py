@@ -48,8 +48,12 @@ class Tenants:
 
     def add(self, tenant: Tenant) -> None:
         with self._engine.begin() as connection:
-            upsert(connection, tables.tenants, {"tenant_id": tenant.tenant_id},
-                   {"name": tenant.name, "main_number": tenant.main_number})
+            upsert(
+                connection,
+                tables.tenants,
+                {"tenant_id": tenant.tenant_id},
+                {"name": tenant.name, "main_number": tenant.main_number},
+            )
 
     def get(self, tenant_id: str) -> Tenant:
         with self._engine.connect() as connection:
@@ -84,15 +88,19 @@ class Documents:
 
     def put(self, tenant_id: str, object_id: str, name: str, document: Mapping[str, Any]) -> None:
         with self._engine.begin() as connection:
-            upsert(connection, self._table,
-                   {"tenant_id": tenant_id, self._key.name: object_id},
-                   {"name": name, "document": dict(document)})
+            upsert(
+                connection,
+                self._table,
+                {"tenant_id": tenant_id, self._key.name: object_id},
+                {"name": name, "document": dict(document)},
+            )
 
     def get(self, tenant_id: str, object_id: str) -> dict[str, Any]:
         with self._engine.connect() as connection:
             row = connection.execute(
-                select(self._table.c.document)
-                .where(self._table.c.tenant_id == tenant_id, self._key == object_id)
+                select(self._table.c.document).where(
+                    self._table.c.tenant_id == tenant_id, self._key == object_id
+                )
             ).first()
         if row is None:
             raise UnknownDocument(self._kind, object_id, tenant_id)
@@ -102,14 +110,18 @@ class Documents:
         with self._engine.connect() as connection:
             rows = connection.execute(
                 select(self._key, self._table.c.document)
-                .where(self._table.c.tenant_id == tenant_id).order_by(self._key)
+                .where(self._table.c.tenant_id == tenant_id)
+                .order_by(self._key)
             ).all()
         return {row[0]: dict(row[1]) for row in rows}
 
     def remove(self, tenant_id: str, object_id: str) -> None:
         with self._engine.begin() as connection:
-            connection.execute(delete(self._table).where(
-                self._table.c.tenant_id == tenant_id, self._key == object_id))
+            connection.execute(
+                delete(self._table).where(
+                    self._table.c.tenant_id == tenant_id, self._key == object_id
+                )
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,23 +167,53 @@ class ReadModels:
         c = tables.contacts.c
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(tables.contacts).where(c.tenant_id == tenant_id)
-                .order_by(c.arrived_at, c.contact_id).limit(limit)
+                select(tables.contacts)
+                .where(c.tenant_id == tenant_id)
+                .order_by(c.arrived_at, c.contact_id)
+                .limit(limit)
             ).all()
-        return [ContactRecord(r.contact_id, r.queue_id, r.channel, r.caller_number,
-                              dict(r.caller_data), r.status, r.arrived_at, r.answered_at,
-                              r.ended_at, r.agent_id, r.classification, r.note) for r in rows]
+        return [
+            ContactRecord(
+                r.contact_id,
+                r.queue_id,
+                r.channel,
+                r.caller_number,
+                dict(r.caller_data),
+                r.status,
+                r.arrived_at,
+                r.answered_at,
+                r.ended_at,
+                r.agent_id,
+                r.classification,
+                r.note,
+            )
+            for r in rows
+        ]
 
     def callbacks(self, tenant_id: str) -> list[CallbackRecord]:
         c = tables.callbacks.c
         with self._engine.connect() as connection:
             rows = connection.execute(
-                select(tables.callbacks).where(c.tenant_id == tenant_id)
+                select(tables.callbacks)
+                .where(c.tenant_id == tenant_id)
                 .order_by(c.requested_at, c.contact_id)
             ).all()
-        return [CallbackRecord(r.contact_id, r.queue_id, r.number, r.interval_id,
-                               dict(r.caller_data), r.status, r.requested_at, r.eligible_at,
-                               r.attempts, tuple(r.agents_tried), r.last_note) for r in rows]
+        return [
+            CallbackRecord(
+                r.contact_id,
+                r.queue_id,
+                r.number,
+                r.interval_id,
+                dict(r.caller_data),
+                r.status,
+                r.requested_at,
+                r.eligible_at,
+                r.attempts,
+                tuple(r.agents_tried),
+                r.last_note,
+            )
+            for r in rows
+        ]
 
 
 def ensure_tenant(connection: Connection, tenant_id: str) -> None:
@@ -184,8 +226,9 @@ def ensure_tenant(connection: Connection, tenant_id: str) -> None:
         connection.execute(insert(tables.tenants).values(tenant_id=tenant_id, name=tenant_id))
 
 
-def upsert(connection: Connection, table: Table, keys: Mapping[str, Any],
-           values: Mapping[str, Any]) -> None:
+def upsert(
+    connection: Connection, table: Table, keys: Mapping[str, Any], values: Mapping[str, Any]
+) -> None:
     """Update the row with ``keys`` or insert it: portable across SQLite and PostgreSQL."""
     where = [table.c[name] == value for name, value in keys.items()]
     result = connection.execute(update(table).where(*where).values(**values))

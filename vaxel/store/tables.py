@@ -50,7 +50,9 @@ tenants = Table(
 
 def _tenant_fk() -> Column[str]:
     return Column(
-        "tenant_id", String(64), ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
+        "tenant_id",
+        String(64),
+        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
         nullable=False,
     )
 
@@ -98,8 +100,9 @@ flows = _document("flows", "flow_id")
 journal = Table(
     "journal",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("tenant_id", String(64), nullable=False),
     Column("event_type", String(64), nullable=False),
     Column("payload", Text, nullable=False),

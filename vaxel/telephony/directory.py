@@ -51,6 +51,9 @@ class TelephonyDirectory:
     trusted_sources: frozenset[str] = frozenset()
     realm: str = "vaxel"
     dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
+    digest_algorithms: tuple[str, ...] = ("MD5", "SHA-256")
+    """Challenge order. MD5 first because many phones (and SIPp) answer only the first
+    challenge and know only MD5; put "SHA-256" first where every phone supports RFC 8760."""
     outbound_trunk: tuple[str, int] | None = None
     """Where calls to external numbers go (a carrier's SBC); None: nowhere."""
 

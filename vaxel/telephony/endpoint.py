@@ -110,6 +110,8 @@ class SipEndpoint:
         body: bytes = b"",
         extra: tuple[tuple[str, str], ...] = (),
     ) -> Response:
+        if to_tag is None and status > 100:
+            to_tag = self.token()  # every final/provisional but 100 carries a To tag (§8.2.6.2)
         response = response_to(request, status, reason, to_tag=to_tag)
         if 100 < status < 300 and request.method in ("INVITE", "SUBSCRIBE", "REFER"):
             response.headers.add("Contact", f"<{self.contact}>")

@@ -42,7 +42,9 @@ class Registration:
         self.clock = clock
         self.center = center
         self.registrar = Registrar()
-        self.auth = DigestAuthenticator(directory.realm, secret)
+        self.auth = DigestAuthenticator(
+            directory.realm, secret, algorithms=directory.digest_algorithms
+        )
         self.throttle = FailureThrottle()
 
     def aor(self, extension: Extension) -> str:

@@ -14,8 +14,12 @@ depends_on = None
 
 
 def _tenant() -> sa.Column[str]:
-    return sa.Column("tenant_id", sa.String(64),
-                     sa.ForeignKey("tenants.tenant_id", ondelete="CASCADE"), nullable=False)
+    return sa.Column(
+        "tenant_id",
+        sa.String(64),
+        sa.ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
+        nullable=False,
+    )
 
 
 def upgrade() -> None:
@@ -43,8 +47,12 @@ def upgrade() -> None:
         sa.Column("name", sa.String(200), nullable=False),
         sa.UniqueConstraint("tenant_id", "skill_id"),
     )
-    for name, key in (("queues", "queue_id"), ("agents", "agent_id"),
-                      ("schedules", "schedule_id"), ("flows", "flow_id")):
+    for name, key in (
+        ("queues", "queue_id"),
+        ("agents", "agent_id"),
+        ("schedules", "schedule_id"),
+        ("flows", "flow_id"),
+    ):
         op.create_table(
             name,
             _tenant(),
@@ -55,8 +63,12 @@ def upgrade() -> None:
         )
     op.create_table(
         "journal",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
-                  autoincrement=True),
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            primary_key=True,
+            autoincrement=True,
+        ),
         sa.Column("tenant_id", sa.String(64), nullable=False),
         sa.Column("event_type", sa.String(64), nullable=False),
         sa.Column("payload", sa.Text, nullable=False),
@@ -100,6 +112,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("callbacks", "contacts", "journal", "flows", "schedules", "agents", "queues",
-                 "skills", "users", "tenants"):
+    for name in (
+        "callbacks",
+        "contacts",
+        "journal",
+        "flows",
+        "schedules",
+        "agents",
+        "queues",
+        "skills",
+        "users",
+        "tenants",
+    ):
         op.drop_table(name)
