@@ -7,6 +7,7 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "Växel needs Python 3.11 or newer (found $("$PYTHON" --version))" >&2
   exit 1
 fi
+bash scripts/system-packages.sh
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "${1:-}" = "--test" ]; then
