@@ -65,3 +65,40 @@ async def test_a_registered_agent_phone_rings_answers_and_talks_then_hangs_up(
     assert record.queue_id == "bygglov" and record.agent_id == AGENT_ID
     assert record.answered_at is not None and record.ended_at is not None
     assert running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "wrap_up"
+
+
+async def test_malformed_requests_get_400_with_a_reason_and_the_server_carries_on(
+    running: Running, tmp_path: Path
+) -> None:
+    code, output = await sipp("malformed.xml", running.port, cwd=tmp_path)
+    assert code == 0, output
+
+
+async def test_a_ringing_agent_phone_is_cancelled_when_the_caller_hangs_up(
+    running: Running, tmp_path: Path
+) -> None:
+    phone_port = free_port()
+    phone_keys = [*keys(ext=AGENT_EXTENSION), "-au", AGENT_EXTENSION, "-ap", AGENT_PASSWORD]
+    code, output = await sipp(
+        "register.xml", running.port, *phone_keys, cwd=tmp_path, local_port=phone_port
+    )
+    assert code == 0, output
+    phone = asyncio.create_task(
+        sipp("agent_rings_cancelled.xml", running.port, cwd=tmp_path, local_port=phone_port)
+    )
+    await asyncio.sleep(0.5)
+    code, output = await sipp("caller_gives_up.xml", running.port, cwd=tmp_path)
+    assert code == 0, output
+    code, phone_output = await phone
+    assert code == 0, phone_output  # CANCEL arrived, 487 was ACKed
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.status == "abandoned" and record.agent_id is None
+    assert running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "ready"
+
+
+async def test_a_hold_reinvite_is_answered_with_the_mirrored_direction(
+    running: Running, tmp_path: Path
+) -> None:
+    code, output = await sipp("reinvite_hold.xml", running.port, cwd=tmp_path)
+    assert code == 0, output
+    assert running.service.switch.calls == {}
