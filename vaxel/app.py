@@ -29,6 +29,8 @@ from vaxel.sim.scenarios import kommun
 from vaxel.sim.simulator import Simulator
 from vaxel.sim.summary import live_summary
 from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
+from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
+from vaxel.telephony.service import TelephonyService
 
 __all__ = ["DEMO_DATABASE_URL", "DemoSettings", "run_demo", "seed_demo_tenant"]
 
@@ -47,6 +49,13 @@ class DemoSettings:
     duration_s: float | None = None
     summary_every_s: float = 5.0
     seed: int = 1
+    host: str = "127.0.0.1"
+    sip_port: int | None = 5060
+    """None: no telephony (simulated traffic only)."""
+    http_port: int = 8080
+    """Reserved for the web app (issue 4)."""
+    traffic: bool = True
+    """Simulated callers and agents; off for a quiet phone-only demo."""
 
 
 def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> None:
@@ -75,6 +84,50 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
         center.submit(QueueConfigured(queue), now)
     for profile, _ in demo_agents():
         center.submit(AgentConfigured(profile), now)
+
+
+class DemoHours:
+    """The demo's opening hours: the real schedule, or always open when ``always`` is set
+    (the demo started outside office hours, so a visitor can still reach an agent)."""
+
+    def __init__(self, calendar: Calendar, always: bool) -> None:
+        self.calendar = calendar
+        self.always = always
+
+    def is_open(self, schedule_id: str, now: float) -> bool:
+        return self.always or self.calendar.queue_state("", schedule_id, now).open
+
+
+def demo_password(extension: str) -> str:
+    """The demo extensions' SIP password (the demo listens on 127.0.0.1 only)."""
+    return f"demo{extension}"
+
+
+def demo_directory(hours: DemoHours, host: str) -> TelephonyDirectory:
+    """The demo's numbers (the main number, national and E.164) and agent extensions."""
+    import yaml
+
+    from vaxel.flow import flow_from_dict
+
+    flow = flow_from_dict(yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8")))
+    service = ServiceNumber(MAIN_NUMBER, DEMO_TENANT, flow, hours)
+    national = "0" + MAIN_NUMBER.removeprefix("+46")
+    extensions = {
+        profile.phone: Extension(
+            DEMO_TENANT,
+            profile.phone,
+            demo_password(profile.phone),
+            profile.agent_id,
+            profile.name,
+            auto_login_queues=queues,
+        )
+        for profile, queues in demo_agents()
+    }
+    return TelephonyDirectory(
+        numbers={MAIN_NUMBER: service, national: service},
+        extensions=extensions,
+        trusted_sources=frozenset({host}),
+    )
 
 
 def _demo_traffic(start: float) -> Scenario:
@@ -110,7 +163,10 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     wall_start = time.time()
     virtual_start = wall_start
     queue_ids = [q.queue_id for q in demo_queues()]
-    if not calendar.queue_state(queue_ids[0], "kontorstid", wall_start).open:
+    open_at_start = calendar.queue_state(queue_ids[0], "kontorstid", wall_start).open
+    telephony_on = settings.sip_port is not None and settings.speed == 1.0
+    always_open = telephony_on and not open_at_start
+    if not open_at_start and not telephony_on:
         opening = calendar.next_change(queue_ids[0], "kontorstid", wall_start)
         if opening is not None:
             virtual_start = opening
@@ -120,8 +176,32 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     echo(f"Databas: {settings.database_url}   hastighet: {settings.speed:g}× realtid")
     if virtual_start > wall_start:
         echo("Kontoret är stängt nu; den simulerade dagen börjar vid nästa öppning.")
+    if always_open:
+        echo("Kontoret är stängt enligt schemat, men demon håller öppet så att du kan ringa.")
     echo("Köer: " + ", ".join(q.display_name for q in demo_queues()))
     echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
+
+    telephony: TelephonyService | None = None
+    if settings.sip_port is not None and not telephony_on:
+        echo("SIP är avstängt: riktiga samtal kräver --speed 1.")
+    if telephony_on:
+        assert settings.sip_port is not None
+        directory = demo_directory(DemoHours(calendar, always_open), settings.host)
+        telephony = TelephonyService(
+            center, directory, host=settings.host, sip_port=settings.sip_port
+        )
+        await telephony.start()
+        national = "0" + MAIN_NUMBER.removeprefix("+46")
+        echo(
+            f"SIP: {settings.host}:{telephony.address[1]} (UDP och TCP). Ring {national} "
+            f"eller {MAIN_NUMBER} från en SIP-klient på {settings.host} (ingen inloggning)."
+        )
+        echo(
+            "Anknytningar för handläggarnas telefoner (användare / lösenord, domän "
+            f"{settings.host}):"
+        )
+        for profile, _ in demo_agents():
+            echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
 
     simulator = Simulator(
         _demo_traffic(virtual_start),
@@ -130,7 +210,13 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         submit=center.submit,
         id_prefix=f"demo{int(wall_start)}-",
     )
-    simulator.start(configure=False)
+    if settings.traffic:
+        simulator.start(configure=False)
+    else:
+        for profile, _ in demo_agents():
+            simulator.release_agent(profile.agent_id)
+    if telephony is not None:
+        telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
     agent_ids = [p.agent_id for p, _ in demo_agents()]
     open_now = {q: True for q in queue_ids}
     last_summary = wall_start
@@ -139,7 +225,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         virtual_now = virtual_start + (wall - wall_start) * settings.speed
         for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
             state = calendar.queue_state(queue_id, "kontorstid", virtual_now)
-            if state.open != open_now[queue_id]:
+            if state.open != open_now[queue_id] and not always_open:
                 open_now[queue_id] = state.open
                 event = (
                     QueueOpened(DEMO_TENANT, queue_id)
@@ -148,7 +234,10 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
                 )
                 simulator.now = max(simulator.now, virtual_now)
                 center.submit(event, simulator.now)
-        simulator.advance_to(virtual_now)
+        if settings.traffic:
+            simulator.advance_to(virtual_now)
+        if telephony is not None:
+            telephony.after_external_submit()
         if wall - last_summary >= settings.summary_every_s:
             last_summary = wall
             echo(
@@ -157,6 +246,8 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
                 )
             )
         if settings.duration_s is not None and wall - wall_start >= settings.duration_s:
+            if telephony is not None:
+                await telephony.close()
             echo(
                 live_summary(
                     center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now

@@ -31,6 +31,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep the demo database from the last run instead of starting afresh",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--sip-port", type=int, default=5060, help="SIP port on 127.0.0.1 (default 5060)"
+    )
+    parser.add_argument("--no-sip", action="store_true", help="run without telephony")
+    parser.add_argument("--http-port", type=int, default=8080, help="web app port (default 8080)")
+    parser.add_argument(
+        "--no-traffic",
+        action="store_true",
+        help="no simulated callers or agents: only real phones",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         duration_s=args.duration,
         summary_every_s=args.summary_every,
         seed=args.seed,
+        sip_port=None if args.no_sip else args.sip_port,
+        http_port=args.http_port,
+        traffic=not args.no_traffic,
     )
     try:
         asyncio.run(run_demo(settings))

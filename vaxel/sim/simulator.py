@@ -318,6 +318,8 @@ class Simulator:
             elif isinstance(command, ConnectContact):
                 self._connected(command)
             elif isinstance(command, DialCallback):
+                if command.agent_id not in self._plans:
+                    continue  # a real phone dials its own callbacks
                 contact = self._contacts[command.contact_id]
                 contact.agent_id = command.agent_id
                 contact.answered = self.now
@@ -339,8 +341,27 @@ class Simulator:
                     self.tally.moved(moved.queue_id, command.to_queue_id)
                     moved.queue_id = command.to_queue_id
 
+    def release_agent(self, agent_id: str) -> None:
+        """A person took over ``agent_id`` (their phone registered): stop deciding for them.
+
+        Their offers and conversations are then answered and ended by the real phone.
+        """
+        self._plans.pop(agent_id, None)
+        self._pending_answers = {k for k in self._pending_answers if k[0] != agent_id}
+
     def _connected(self, command: ConnectContact) -> None:
-        contact = self._contacts[command.contact_id]
+        human = command.agent_id not in self._plans
+        contact = self._contacts.get(command.contact_id)
+        if human:  # a person answered on a real phone: they end the conversation
+            if contact is not None and contact.answered is None:
+                contact.answered = self.now
+                contact.agent_id = command.agent_id
+                self.tally.answered(contact.queue_id, self.now - contact.arrived)
+            return
+        if contact is None:  # a real caller (over SIP) reached a simulated agent
+            queue_id = command.queue_id
+            contact = _Contact(command.contact_id, queue_id, self.now, None)
+            self._contacts[command.contact_id] = contact
         contact.agent_id = command.agent_id
         if contact.callback:
             contact.answered = self.now

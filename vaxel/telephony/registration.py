@@ -46,6 +46,8 @@ class Registration:
             directory.realm, secret, algorithms=directory.digest_algorithms
         )
         self.throttle = FailureThrottle()
+        self.on_registered: Callable[[Extension], None] | None = None
+        """Told when an extension gets its first binding (the demo hands the agent over)."""
 
     def aor(self, extension: Extension) -> str:
         return f"{extension.tenant_id}/{extension.extension}"
@@ -108,6 +110,8 @@ class Registration:
         contacts = tuple(("Contact", f"<{b.contact}>;expires={b.remaining(now)}") for b in bindings)
         self.sip.respond(event.server_key, request, 200, "OK", extra=contacts)
         if bindings and not before:
+            if self.on_registered is not None:
+                self.on_registered(extension)
             self._auto_login(extension)
 
     def _auto_login(self, extension: Extension) -> None:

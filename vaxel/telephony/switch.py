@@ -558,7 +558,7 @@ class Switch:
         return self.center.submit(event, self.clock())
 
     def _acd_committed(self, event: Event, commands: list[Command], now: float) -> None:
-        if commands:
+        if commands or isinstance(event, ContactEnded):
             self._pending.append((event, commands))
 
     def drain(self) -> None:
@@ -568,7 +568,9 @@ class Switch:
         self._dispatching = True
         try:
             while self._pending:
-                _, commands = self._pending.pop(0)
+                event, commands = self._pending.pop(0)
+                if isinstance(event, ContactEnded):
+                    self._ended_elsewhere(event.contact_id)
                 for command in commands:
                     try:
                         self._command(command)
@@ -576,6 +578,12 @@ class Switch:
                         log.exception("ACD command %s failed", type(command).__name__)
         finally:
             self._dispatching = False
+
+    def _ended_elsewhere(self, contact_id: str) -> None:
+        """A simulated agent finished with a real caller (demo): the caller is hung up."""
+        call = self.calls.get(contact_id)
+        if call is not None and not call.ended and call.agent is None and call.caller is not None:
+            self._hang_up(call)
 
     def _command(self, command: Command) -> None:
         if isinstance(command, OfferContact):
