@@ -51,9 +51,10 @@ class TelephonyDirectory:
     trusted_sources: frozenset[str] = frozenset()
     realm: str = "vaxel"
     dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
-    digest_algorithms: tuple[str, ...] = ("MD5", "SHA-256")
-    """Challenge order. MD5 first because many phones (and SIPp) answer only the first
-    challenge and know only MD5; put "SHA-256" first where every phone supports RFC 8760."""
+    digest_algorithms: tuple[str, ...] = ("MD5",)
+    """The challenges sent, in order. MD5 alone by default: SIPp answers only the first
+    challenge, and baresip 1.0 (libre) fails outright on an algorithm it does not know.
+    Add "SHA-256" (RFC 8760) where every phone supports it; the server verifies both."""
     outbound_trunk: tuple[str, int] | None = None
     """Where calls to external numbers go (a carrier's SBC); None: nowhere."""
 

@@ -1,0 +1,93 @@
+"""baresip robot phones call through Växel (issue 3): a caller hears the Swedish welcome,
+picks bygglov with a key, queues, the agent's robot phone answers, and each side hears
+the other's tone. Then the same for a callback (CB9)."""
+
+from __future__ import annotations
+
+import array
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_PASSWORD, Running
+from tests.telephony.robots import Robot, read_wav, rms, tone_share
+from vaxel.media.g711 import ulaw_decode
+from vaxel.prompts import PromptLibrary
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+from vaxel.store import ReadModels
+
+pytestmark = pytest.mark.interop
+CALLER_HZ, AGENT_HZ = 1000.0, 1500.0
+
+
+async def wait_for(condition, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def envelope(samples: list[int], rate: int) -> list[float]:
+    """RMS per 20 ms: the shape of speech, independent of codec details."""
+    step = rate // 50
+    return [rms(samples[i : i + step]) for i in range(0, len(samples) - step + 1, step)]
+
+
+def correlation(a: list[float], b: list[float]) -> float:
+    n = min(len(a), len(b))
+    a, b = a[:n], b[:n]
+    mean_a, mean_b = sum(a) / n, sum(b) / n
+    cov = sum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True))
+    var_a = sum((x - mean_a) ** 2 for x in a) ** 0.5
+    var_b = sum((y - mean_b) ** 2 for y in b) ** 0.5
+    return cov / (var_a * var_b) if var_a and var_b else 0.0
+
+
+def heard_prompt(heard: list[int], rate: int, prompt_id: str) -> float:
+    """How well the start of ``heard`` matches the prompt's loudness shape (best alignment
+    within the first second), over exactly the prompt's duration."""
+    prompt = envelope(list(array.array("h", ulaw_decode(PromptLibrary().load(prompt_id)))), 8000)
+    got = envelope(heard, rate)
+    return max(correlation(got[shift : shift + len(prompt)], prompt) for shift in range(50))
+
+
+async def test_robot_caller_reaches_robot_agent_and_both_hear_each_other(
+    running: Running, tmp_path: Path
+) -> None:
+    port = running.port
+    agent = await Robot.start(
+        tmp_path,
+        "agent",
+        f"<sip:{AGENT_EXTENSION}@127.0.0.1:{port}>;auth_pass={AGENT_PASSWORD};answermode=auto;"
+        "regint=300",
+        AGENT_HZ,
+    )
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    try:
+        await wait_for(
+            lambda: running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "ready"
+        )
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await caller.keys("2")  # bygglov
+        await wait_for(lambda: any(c.bridged for c in running.service.switch.calls.values()), 15)
+        await asyncio.sleep(3.0)  # talk
+        await caller.command("hangup")
+        await wait_for(lambda: not running.service.switch.calls, 5)
+    finally:
+        caller_log = await caller.stop()
+        agent_log = await agent.stop()
+    heard, rate = read_wav(caller.heard)
+    assert heard_prompt(heard, rate, "sv/exempelby/valkommen") > 0.95, caller_log[-2000:]
+    assert tone_share(heard, AGENT_HZ, rate) > 0.5, "the caller never heard the agent"
+    agent_heard, agent_rate = read_wav(agent.heard)
+    assert tone_share(agent_heard, CALLER_HZ, agent_rate) > 0.5, agent_log[-2000:]
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert (record.queue_id, record.agent_id, record.caller_number) == (
+        "bygglov",
+        AGENT_ID,
+        "0701234567",
+    )
+    assert record.answered_at is not None and record.ended_at is not None
