@@ -27,6 +27,9 @@ AGENT_ID = "karin"  # bygglov: key 2 in the demo's main menu
 AGENT_QUEUES = next(queues for profile, queues in demo_agents() if profile.agent_id == AGENT_ID)
 AGENT_EXTENSION = "1005"
 AGENT_PASSWORD = "robot-1005-secret"
+CALLBACK_AGENT_ID, CALLBACK_EXTENSION, CALLBACK_PASSWORD = "maria", "1003", "robot-1003-secret"
+CUSTOMER_EXTENSION = "2001"  # a plain phone, no agent: the customer of a callback
+CUSTOMER_PASSWORD = "robot-2001-secret"
 
 
 class AlwaysOpen:
@@ -48,13 +51,21 @@ def directory(trusted: bool = True) -> TelephonyDirectory:
     return TelephonyDirectory(
         numbers={MAIN_NUMBER: service, "0812345000": service},
         extensions={
+            CUSTOMER_EXTENSION: Extension(DEMO_TENANT, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD),
+            CALLBACK_EXTENSION: Extension(
+                DEMO_TENANT,
+                CALLBACK_EXTENSION,
+                CALLBACK_PASSWORD,
+                CALLBACK_AGENT_ID,
+                auto_login_queues=("kundtjanst",),
+            ),
             AGENT_EXTENSION: Extension(
                 DEMO_TENANT,
                 AGENT_EXTENSION,
                 AGENT_PASSWORD,
                 AGENT_ID,
                 auto_login_queues=AGENT_QUEUES,
-            )
+            ),
         },
         trusted_sources=frozenset({"127.0.0.1"}) if trusted else frozenset(),
     )

@@ -6,12 +6,24 @@ from __future__ import annotations
 
 import array
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_PASSWORD, Running
+from tests.telephony.conftest import (
+    AGENT_EXTENSION,
+    AGENT_ID,
+    AGENT_PASSWORD,
+    CALLBACK_AGENT_ID,
+    CALLBACK_EXTENSION,
+    CALLBACK_PASSWORD,
+    CUSTOMER_EXTENSION,
+    CUSTOMER_PASSWORD,
+    Running,
+)
 from tests.telephony.robots import Robot, read_wav, rms, tone_share
+from vaxel.acd.events import CallbackClosed, CallbackRequested
 from vaxel.media.g711 import ulaw_decode
 from vaxel.prompts import PromptLibrary
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
@@ -91,3 +103,64 @@ async def test_robot_caller_reaches_robot_agent_and_both_hear_each_other(
         "0701234567",
     )
     assert record.answered_at is not None and record.ended_at is not None
+
+
+async def test_a_callback_rings_the_agent_first_then_the_customer_and_they_talk(
+    running: Running, tmp_path: Path
+) -> None:
+    """CB9 with robot phones: agent's phone first, then the customer's; CB10 closes it."""
+    port = running.port
+    agent = await Robot.start(
+        tmp_path,
+        "agent",
+        f"<sip:{CALLBACK_EXTENSION}@127.0.0.1:{port}>;auth_pass={CALLBACK_PASSWORD};"
+        "answermode=auto;"
+        "regint=300",
+        AGENT_HZ,
+    )
+    customer = await Robot.start(
+        tmp_path,
+        "customer",
+        f"<sip:{CUSTOMER_EXTENSION}@127.0.0.1:{port}>;auth_pass={CUSTOMER_PASSWORD};"
+        "answermode=auto;regint=300",
+        CALLER_HZ,
+    )
+    try:
+        await wait_for(
+            lambda: (
+                running.center.acd.agent_view(DEMO_TENANT, CALLBACK_AGENT_ID).state.value == "ready"
+            )
+        )
+        await wait_for(
+            lambda: bool(
+                running.service.registration.bindings(
+                    running.service.directory.extensions[CUSTOMER_EXTENSION]
+                )
+            )
+        )
+        running.center.submit(
+            CallbackRequested(DEMO_TENANT, "kundtjanst", CUSTOMER_EXTENSION, caller_data={}),
+            time.time(),
+        )
+        running.service.after_external_submit()  # as the web app does after a CB7 request
+        await wait_for(lambda: any(c.bridged for c in running.service.switch.calls.values()), 15)
+        await asyncio.sleep(3.0)
+        await customer.command("hangup")
+        await wait_for(lambda: not running.service.switch.calls, 5)
+    finally:
+        customer_log = await customer.stop()
+        agent_log = await agent.stop()
+    customer_heard, rate = read_wav(customer.heard)
+    assert tone_share(customer_heard, AGENT_HZ, rate) > 0.5, customer_log[-2000:]
+    agent_heard, rate = read_wav(agent.heard)
+    assert tone_share(agent_heard, CALLER_HZ, rate) > 0.5, agent_log[-2000:]
+    [callback] = ReadModels(running.center.database).callbacks(DEMO_TENANT)
+    assert callback.attempts == 1 and callback.agents_tried == (CALLBACK_AGENT_ID,)
+    running.center.submit(
+        CallbackClosed(
+            DEMO_TENANT, callback.contact_id, CALLBACK_AGENT_ID, "done", "Kunden hjälpt"
+        ),
+        time.time(),
+    )
+    [closed] = ReadModels(running.center.database).callbacks(DEMO_TENANT)
+    assert closed.status == "done" and closed.last_note == "Kunden hjälpt"

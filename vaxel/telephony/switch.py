@@ -385,8 +385,6 @@ class Switch:
             return
         call.agent = leg
         call.agent_id = attempt.agent_id
-        if call.callback:
-            return  # DialCallback follows the AgentAnswered below
         self._submit(AgentAnswered(call.tenant_id, attempt.agent_id, call.call_id))
         if not call.bridged and call.agent is leg and not self._acd_connected(call):
             self._send_bye(leg)  # the offer had ended just before the answer
@@ -767,7 +765,9 @@ class Switch:
         call.ended = True
         if call.voicemail_path and call.caller is not None:
             self.media.stop_recording(call.caller.endpoint.endpoint_id)
-        if call.agent is not None and (call.bridged or call.callback or call.session is None):
+        if call.callback:
+            return  # the agent closes a callback with a note and outcome (CB10), not hang-up
+        if call.agent is not None and (call.bridged or call.session is None):
             try:
                 self._submit(ContactEnded(call.tenant_id, call.call_id))
             except VaxelError as error:
