@@ -59,7 +59,13 @@ def run(args: argparse.Namespace) -> int:
         traffic=not args.no_traffic,
     )
     try:
-        asyncio.run(run_demo(settings))
+        import uvloop  # the faster event loop when installed (DESIGN.md)
+    except ImportError:
+        runner = asyncio.run
+    else:
+        runner = uvloop.run
+    try:
+        runner(run_demo(settings))
     except KeyboardInterrupt:
         print("\nDemo stoppad.")
     return 0

@@ -86,6 +86,7 @@ class BuiltinMediaBackend:
         self._sequence = 0
         self.timing_errors: deque[float] = deque(maxlen=200_000)
         self.stats = {"sent": 0, "received": 0, "bad_packets": 0, "late_ticks": 0}
+        ringback_ulaw()  # build the G.711 tables now, not during the first call
 
     # -- endpoints -------------------------------------------------------------------------
 

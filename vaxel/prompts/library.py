@@ -46,9 +46,11 @@ class PromptLibrary:
         return len(self.load(prompt_id)) // 8
 
     def exists(self, prompt_id: str) -> bool:
+        if prompt_id in self._cache:
+            return True
         try:
-            self.path(prompt_id)
-        except UnknownPrompt:
+            self.load(prompt_id)  # cached from now on: calls check prompts on every play
+        except (UnknownPrompt, OSError):
             return False
         return True
 

@@ -90,6 +90,11 @@ def canonical_name(name: str) -> str:
 
 def split_list(value: str) -> list[str]:
     """Split a header value at top-level commas: not inside quotes or angle brackets."""
+    if "," not in value:  # the common case, on every Via lookup
+        stripped = value.strip()
+        return [stripped] if stripped else []
+    if '"' not in value and "<" not in value:
+        return [part.strip() for part in value.split(",") if part.strip()]
     parts: list[str] = []
     depth = 0
     quoted = False

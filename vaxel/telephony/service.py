@@ -70,6 +70,7 @@ class TelephonyService:
         )
         self.drive_acd_timers = drive_acd_timers
         self._acd_timer: asyncio.TimerHandle | None = None
+        self._acd_armed_for: float | None = None
         self._housekeeping: asyncio.Task[None] | None = None
 
     @property
@@ -109,10 +110,13 @@ class TelephonyService:
     def _arm_acd(self) -> None:
         if not self.drive_acd_timers:
             return
+        deadline = self.center.next_deadline()
+        if deadline == self._acd_armed_for and self._acd_timer is not None:
+            return  # already armed for it: most SIP events do not move the ACD's deadline
         if self._acd_timer is not None:
             self._acd_timer.cancel()
             self._acd_timer = None
-        deadline = self.center.next_deadline()
+        self._acd_armed_for = deadline
         if deadline is None:
             return
         delay = max(0.0, deadline - self.clock())
@@ -120,6 +124,7 @@ class TelephonyService:
 
     def _acd_due(self) -> None:
         self._acd_timer = None
+        self._acd_armed_for = None
         try:
             self.center.tick(self.clock())
         except Exception:
