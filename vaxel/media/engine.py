@@ -36,6 +36,7 @@ __all__ = ["BuiltinMediaBackend", "MediaError"]
 
 log = logging.getLogger(__name__)
 TICK_S = 0.020
+SLOTS = 10
 
 
 class MediaError(RuntimeError):
@@ -81,6 +82,7 @@ class BuiltinMediaBackend:
         self.host = host
         self.ports = ports
         self._legs: dict[str, _Leg] = {}
+        self._phases: list[list[_Leg]] = [[] for _ in range(SLOTS)]
         self._next_port = ports[0]
         self._ticker: asyncio.Task[None] | None = None
         self._sequence = 0
@@ -104,6 +106,7 @@ class BuiltinMediaBackend:
             ),
         )
         self._legs[endpoint.endpoint_id] = leg
+        min(self._phases, key=len).append(leg)  # keep the phases evenly loaded
         loop = asyncio.get_running_loop()
         loop.add_reader(sock.fileno(), self._readable, leg)
         if self._ticker is None or self._ticker.done():
@@ -142,6 +145,10 @@ class BuiltinMediaBackend:
         leg = self._legs.pop(endpoint_id, None)
         if leg is None:
             return
+        for phase in self._phases:
+            if leg in phase:
+                phase.remove(leg)
+                break
         if leg.recording:
             self._write_recording(leg)
         other = self._legs.get(leg.bridged_to)
@@ -307,27 +314,37 @@ class BuiltinMediaBackend:
             leg.heard += audio if codec == "PCMU" else alaw_to_ulaw(audio)
 
     async def _tick_forever(self) -> None:
-        loop = asyncio.get_running_loop()
-        due = loop.time()
+        """Send every playing endpoint's next frame on its own 20 ms slot.
+
+        Endpoints are spread over ``SLOTS`` phases of the 20 ms period (endpoint k sends at
+        start + n·20 ms + (k mod SLOTS)·20/SLOTS ms), so a thousand calls are a thousand small
+        sends spread evenly, not one burst that makes the last packets late. Time is
+        ``time.monotonic`` throughout, for the schedule and for the error we measure.
+        """
+        step = TICK_S / SLOTS
+        due = time.monotonic()
+        phase = 0
         while self._legs:
-            due += TICK_S
-            delay = due - loop.time()
+            due += step
+            phase = (phase + 1) % SLOTS
+            delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             else:
                 self.stats["late_ticks"] += 1
                 if delay < -0.2:
-                    due = loop.time()  # fell far behind (machine stalled): resynchronise
+                    due = time.monotonic()  # the machine stalled: resynchronise
                 await asyncio.sleep(0)
             try:
-                self._tick(due)
+                self._tick(due, phase)
             except Exception:
                 log.exception("media tick failed")
 
-    def _tick(self, due: float) -> None:
+    def _tick(self, due: float, phase: int) -> None:
         events: list[MediaEvent] = []
         errors = self.timing_errors
-        for leg in list(self._legs.values()):
+        monotonic = time.monotonic
+        for leg in self._phases[phase]:
             remote = leg.remote
             if remote is None or leg.peer is None:
                 continue
@@ -338,7 +355,7 @@ class BuiltinMediaBackend:
                 payload = frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
                 packet = leg.stream.packet(remote.payload_type, payload, FRAME_BYTES)
                 self._send(leg, packet.to_bytes(), payload, remote.codec)
-                errors.append(time.monotonic() - due)
+                errors.append(monotonic() - due)
             if leg.player.finished:
                 for playback_id in leg.player.finished:
                     if playback_id in leg.playback_ids:
