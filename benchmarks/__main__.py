@@ -30,8 +30,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     machine = {"cpu": _cpu(), "cores": os.cpu_count(), "python": platform.python_version()}
-    rows = [routing.measure(n, contacts=3000 if args.quick else 20000)
-            for n in (10, 100, 1000, 10000)]
+    rows = [
+        routing.measure(n, contacts=3000 if args.quick else 20000) for n in (10, 100, 1000, 10000)
+    ]
     whole_day = None if args.quick else day.measure()
     if args.json:
         print(json.dumps({"machine": machine, "routing": rows, "day": whole_day}, indent=2))
@@ -40,13 +41,17 @@ def main() -> int:
     print("\nRouting (100 queues, 20 skills, skills-based strategy)")
     print(f"{'agents':>8}{'routed/s':>12}{'mean µs':>10}{'p50 µs':>10}{'p99 µs':>10}")
     for row in rows:
-        print(f"{row['agents']:>8.0f}{row['routed_per_s']:>12.0f}{row['mean_us']:>10.1f}"
-              f"{row['p50_us']:>10.1f}{row['p99_us']:>10.1f}")
+        print(
+            f"{row['agents']:>8.0f}{row['routed_per_s']:>12.0f}{row['mean_us']:>10.1f}"
+            f"{row['p50_us']:>10.1f}{row['p99_us']:>10.1f}"
+        )
     if whole_day is not None:
-        print(f"\nSimulated day, 200 agents: {whole_day['contacts']:.0f} contacts, "
-              f"{whole_day['engine_steps']:.0f} engine steps in {whole_day['wall_s']:.2f} s wall "
-              f"({whole_day['contacts_per_s']:.0f} contacts/s), "
-              f"peak RSS {whole_day['peak_rss_mb']:.0f} MB")
+        print(
+            f"\nSimulated day, 200 agents: {whole_day['contacts']:.0f} contacts, "
+            f"{whole_day['engine_steps']:.0f} engine steps in {whole_day['wall_s']:.2f} s wall "
+            f"({whole_day['contacts_per_s']:.0f} contacts/s), "
+            f"peak RSS {whole_day['peak_rss_mb']:.0f} MB"
+        )
     return 0
 
 

@@ -39,21 +39,24 @@ def _build(agents: int, queues: int, skills: int, rng: random.Random) -> tuple[E
     engine = Engine(ids=SequentialIds(), rng=random.Random(1), estimator=QueueLengthEstimator())
     queue_skill = {f"q{n}": f"s{n % skills}" for n in range(queues)}
     for queue_id in queue_skill:
-        engine.handle(QueueConfigured(QueueConfig(T, queue_id, strategy=Strategy.SKILLS,
-                                                  wrap_up_s=30.0)), 0.0)
+        engine.handle(
+            QueueConfigured(QueueConfig(T, queue_id, strategy=Strategy.SKILLS, wrap_up_s=30.0)), 0.0
+        )
     staffed: set[str] = set()
     for n in range(agents):
         mine = {f"s{k}": rng.randint(1, 5) for k in rng.sample(range(skills), 3)}
         permitted = tuple(q for q, s in queue_skill.items() if s in mine)
         staffed.update(permitted)
-        engine.handle(AgentConfigured(AgentProfile(T, f"a{n}", skills=mine,
-                                                   permitted_queues=permitted)), 0.0)
+        engine.handle(
+            AgentConfigured(AgentProfile(T, f"a{n}", skills=mine, permitted_queues=permitted)), 0.0
+        )
         engine.handle(AgentLoggedIn(T, f"a{n}", permitted), 0.0)
     return engine, sorted(staffed, key=lambda q: int(q[1:]))
 
 
-def measure(agents: int, queues: int = 100, skills: int = 20, contacts: int = 20_000,
-            seed: int = 1) -> dict[str, float]:
+def measure(
+    agents: int, queues: int = 100, skills: int = 20, contacts: int = 20_000, seed: int = 1
+) -> dict[str, float]:
     """Route ``contacts`` contacts; return routed/s and step-cost percentiles (µs)."""
     rng = random.Random(seed)
     engine, staffed = _build(agents, queues, skills, rng)
@@ -74,8 +77,9 @@ def measure(agents: int, queues: int = 100, skills: int = 20, contacts: int = 20
     for n in range(contacts):
         now += 0.05
         queue_id = rng.choice(staffed)
-        for command in step(ContactArrived(T, f"c{n}", queue_id,
-                                           skills=queue_skill_level[queue_id])):
+        for command in step(
+            ContactArrived(T, f"c{n}", queue_id, skills=queue_skill_level[queue_id])
+        ):
             if isinstance(command, OfferContact):
                 for answer in step(AgentAnswered(T, command.agent_id, command.contact_id)):
                     del answer

@@ -30,8 +30,17 @@ def _free_port() -> int:
 
 def _server(port: int, workdir: Path, core: str) -> subprocess.Popen[bytes]:
     vaxel = Path(sys.executable).parent / "vaxel"
-    command = [str(vaxel), "demo", "--no-traffic", "--sip-port", str(port),
-               "--database-url", f"sqlite:///{workdir}/bench.db", "--summary-every", "100000"]
+    command = [
+        str(vaxel),
+        "demo",
+        "--no-traffic",
+        "--sip-port",
+        str(port),
+        "--database-url",
+        f"sqlite:///{workdir}/bench.db",
+        "--summary-every",
+        "100000",
+    ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", core, *command]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -48,16 +57,45 @@ def _server(port: int, workdir: Path, core: str) -> subprocess.Popen[bytes]:
 def _run_rate(port: int, rate: int, workdir: Path, core: str) -> dict[str, float]:
     stats = workdir / f"stats-{rate}.csv"
     calls = rate * SECONDS_PER_RATE
-    command = ["sipp", f"127.0.0.1:{port}", "-sn", "uac", "-s", "0812345000",
-               "-i", "127.0.0.1", "-p", str(_free_port()), "-mi", "127.0.0.1",
-               "-r", str(rate), "-m", str(calls), "-l", str(rate * 4), "-nostdin",
-               "-timeout", f"{SECONDS_PER_RATE * 4}s", "-trace_stat", "-stf", str(stats),
-               "-fd", "1"]
+    command = [
+        "sipp",
+        f"127.0.0.1:{port}",
+        "-sn",
+        "uac",
+        "-s",
+        "0812345000",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(_free_port()),
+        "-mi",
+        "127.0.0.1",
+        "-r",
+        str(rate),
+        "-m",
+        str(calls),
+        "-l",
+        str(rate * 4),
+        "-nostdin",
+        "-timeout",
+        f"{SECONDS_PER_RATE * 4}s",
+        "-trace_stat",
+        "-stf",
+        str(stats),
+        "-fd",
+        "1",
+    ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", core, *command]
     started = time.perf_counter()
-    subprocess.run(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=SECONDS_PER_RATE * 6, check=False)
+    subprocess.run(
+        command,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=SECONDS_PER_RATE * 6,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     with stats.open(newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
@@ -87,10 +125,12 @@ def measure(rates: tuple[int, ...] = RATES) -> dict[str, object]:
         finally:
             server.terminate()
             server.wait(10)
-    clean = [r["rate"] for r in results
-             if not r["failed"] and not r["retransmissions"] and r["successful"] == r["calls"]]
-    return {"rates": results, "highest_clean_rate": max(clean, default=0),
-            "cores": os.cpu_count()}
+    clean = [
+        r["rate"]
+        for r in results
+        if not r["failed"] and not r["retransmissions"] and r["successful"] == r["calls"]
+    ]
+    return {"rates": results, "highest_clean_rate": max(clean, default=0), "cores": os.cpu_count()}
 
 
 if __name__ == "__main__":
