@@ -98,10 +98,11 @@ def test_forged_nonces_and_garbage_are_refused() -> None:
         uri="sip:x",
         cnonce="c",
     )
-    assert (
-        server.verify(header, method="REGISTER", now=100.0, lookup=PASSWORDS.get).reason
-        == "bad nonce"
-    )
+    # the right password over a nonce that is not ours: retry with ours (RFC 2617 §3.2.1)
+    assert server.verify(header, method="REGISTER", now=100.0, lookup=PASSWORDS.get).stale
+    guess = header.replace('response="', 'response="0')
+    verdict = server.verify(guess, method="REGISTER", now=100.0, lookup=PASSWORDS.get)
+    assert verdict.reason == "bad nonce"
     for garbage in ("", "Basic abc", 'Digest username="1001"', "Digest ,,,=,"):
         assert not server.verify(garbage, method="REGISTER", now=1.0, lookup=PASSWORDS.get).ok
 
@@ -125,3 +126,30 @@ def test_throttle_memory_is_bounded() -> None:
     for n in range(1000):
         throttle.record_failure(f"10.0.{n // 256}.{n % 256}", float(n))
     assert len(throttle._failures) == 100
+
+
+def test_credentials_made_for_one_request_uri_cannot_be_replayed_to_another() -> None:
+    server = DigestAuthenticator("vaxel", b"secret")
+    header = authorization_for(
+        server.challenges(100.0)[0],
+        username="1001",
+        password="hemligt-1001",
+        method="INVITE",
+        uri="sip:0812345000@127.0.0.1",
+        cnonce="c",
+    )
+    ok = server.verify(
+        header,
+        method="INVITE",
+        now=101.0,
+        lookup=PASSWORDS.get,
+        request_uri="sip:0812345000@127.0.0.1",
+    )
+    replayed = server.verify(
+        header,
+        method="INVITE",
+        now=101.0,
+        lookup=PASSWORDS.get,
+        request_uri="sip:0046900123456@127.0.0.1",
+    )
+    assert ok.ok and not replayed.ok and replayed.reason == "credentials made for another URI"

@@ -317,7 +317,9 @@ def test_a_nonce_is_bound_to_its_realm() -> None:
     nonce = params(elsewhere.challenges(100.0)[0])["nonce"]
     header = answer(server, challenge=f'Digest realm="vaxel", nonce="{nonce}", qop="auth"')
     verdict = server.verify(header, method="INVITE", now=100.0, lookup=PASSWORDS.get)
-    assert (verdict.ok, verdict.reason) == (False, "bad nonce")
+    # Not ours, so not accepted; the digest is right, so the phone is told to retry with a
+    # fresh nonce (RFC 2617 §3.2.1) rather than counted as a failed guess.
+    assert (verdict.ok, verdict.reason, verdict.stale) == (False, "stale nonce", True)
 
 
 @pytest.mark.parametrize(
@@ -349,8 +351,8 @@ def test_any_ascii_credentials_give_a_verdict(text: str) -> None:
 @pytest.mark.parametrize(
     "nonce",
     [
-        pytest.param("9" * 400 + ":x", marks=pytest.mark.xfail(strict=True, raises=OverflowError)),
-        pytest.param("\u00b2:x", marks=pytest.mark.xfail(strict=True, raises=ValueError)),
+        "9" * 400 + ":x",
+        "\u00b2:x",
     ],
 )
 def test_odd_nonce_digits_give_a_verdict_not_a_crash(nonce: str) -> None:
@@ -405,7 +407,6 @@ def test_a_challenge_demanding_auth_int_is_not_answered_without_qop() -> None:
     assert "qop" in params(header)
 
 
-@pytest.mark.xfail(strict=True, reason="RFC 2617 §3.2.1: invalid nonce + valid digest → stale")
 def test_a_nonce_from_before_a_restart_with_the_right_password_is_stale() -> None:
     # After a restart with a new secret, every phone's next REGISTER carries an old nonce.
     # Counting those as failures blocks a whole office behind one NAT address.

@@ -151,9 +151,33 @@ class DigestAuthenticator:
             for name in self.algorithms
         ]
 
+    def _valid_nonce(self, nonce: str) -> float | None:
+        """The time a nonce of ours was issued, or None when it is not ours (or garbled)."""
+        stamp, _, _ = nonce.partition(":")
+        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+            return None
+        if not hmac.compare_digest(self._nonce(float(stamp)), nonce):
+            return None
+        return float(stamp)
+
     def verify(
-        self, header: str, *, method: str, now: float, lookup: Lookup, lookup_is_ha1: bool = False
+        self,
+        header: str,
+        *,
+        method: str,
+        now: float,
+        lookup: Lookup,
+        lookup_is_ha1: bool = False,
+        request_uri: str | None = None,
     ) -> Verdict:
+        """Check ``header`` for a request of ``method`` to ``request_uri``.
+
+        ``request_uri`` given, the credentials must have been made for it (RFC 3261 §22.4):
+        credentials captured from one INVITE cannot be replayed to another number.
+        A correct digest over a nonce that is not (or no longer) ours is *stale*: after a
+        restart with a new secret every phone retries at once instead of counting as a
+        failure and getting its whole office throttled (RFC 2617 §3.2.1).
+        """
         scheme, params = parse_auth_params(header)
         if scheme.lower() != "digest":
             return Verdict(False, reason="malformed credentials")
@@ -175,12 +199,12 @@ class DigestAuthenticator:
             return Verdict(False, creds.username, "unsupported algorithm")
         if creds.realm != self.realm:
             return Verdict(False, creds.username, "wrong realm")
-        stamp, _, _ = creds.nonce.partition(":")
-        if not stamp.isdigit() or not hmac.compare_digest(self._nonce(float(stamp)), creds.nonce):
-            return Verdict(False, creds.username, "bad nonce")
+        if request_uri is not None and creds.uri != request_uri:
+            return Verdict(False, creds.username, "credentials made for another URI")
+        issued = self._valid_nonce(creds.nonce)
         secret = lookup(creds.username)
         if secret is None:
-            return Verdict(False, creds.username, "unknown user")
+            return Verdict(False, creds.username, "bad nonce" if issued is None else "unknown user")
         ha1_value = (
             secret if lookup_is_ha1 else ha1(creds.algorithm, creds.username, self.realm, secret)
         )
@@ -194,8 +218,13 @@ class DigestAuthenticator:
             creds.nc,
             creds.cnonce,
         )
-        if not hmac.compare_digest(expected, creds.response):
+        correct = hmac.compare_digest(expected, creds.response)
+        if issued is None:
+            if correct:
+                return Verdict(False, creds.username, "stale nonce", stale=True)
+            return Verdict(False, creds.username, "bad nonce")
+        if not correct:
             return Verdict(False, creds.username, "wrong password")
-        if now - float(stamp) > self.nonce_ttl_s:
+        if now - issued > self.nonce_ttl_s:
             return Verdict(False, creds.username, "stale nonce", stale=True)
         return Verdict(True, creds.username)

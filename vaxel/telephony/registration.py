@@ -70,7 +70,9 @@ class Registration:
         if header is None:
             self._challenge(event, proxy, stale=False)
             return None
-        verdict = self.auth.verify(header, method=request.method, now=now, lookup=self._password)
+        verdict = self.auth.verify(
+            header, method=request.method, now=now, lookup=self._password, request_uri=request.uri
+        )
         if verdict.ok:
             self.throttle.record_success(source[0])
             return verdict.username
