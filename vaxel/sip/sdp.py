@@ -86,6 +86,11 @@ class NegotiatedMedia:
         return self.direction in ("sendonly", "inactive") or self.remote_address == "0.0.0.0"
 
 
+def _number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` then refuses."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
+
+
 @dataclass(slots=True)
 class _Media:
     media: str
@@ -118,9 +123,10 @@ def parse_sdp(body: bytes) -> SessionDescription:
         current = media[-1] if media else None
         if kind == "m":
             parts = value.split()
-            if len(parts) < 4 or not parts[1].split("/")[0].isdigit():
+            port = parts[1].split("/")[0] if len(parts) >= 2 else ""
+            if len(parts) < 4 or not _number(port) or int(port) > 65535:
                 raise ParseError(f"Malformed SDP m= line {number}")
-            formats = tuple(int(p) for p in parts[3:] if p.isdigit())
+            formats = tuple(int(p) for p in parts[3:] if _number(p) and int(p) < 128)
             media.append(_Media(parts[0], int(parts[1].split("/")[0]), parts[2], formats))
         elif kind == "c":
             parts = value.split()
@@ -133,7 +139,7 @@ def parse_sdp(body: bytes) -> SessionDescription:
                 current.connection = address
         elif kind == "o":
             parts = value.split()
-            if len(parts) != 6 or not parts[1].isdigit() or not parts[2].isdigit():
+            if len(parts) != 6 or not _number(parts[1]) or not _number(parts[2]):
                 raise ParseError(f"Malformed SDP o= line {number}")
             session.update(o_user=parts[0], o_id=parts[1], o_version=parts[2], o_address=parts[5])
         elif kind == "a":
@@ -145,10 +151,11 @@ def parse_sdp(body: bytes) -> SessionDescription:
                     current.direction = name
             elif current is not None and name in ("rtpmap", "fmtp"):
                 pt, _, rest = arg.partition(" ")
-                if pt.isdigit():
-                    target = current.rtpmap if name == "rtpmap" else current.fmtp
-                    target.append((int(pt), rest.strip()))
-            elif current is not None and name == "ptime" and arg.strip().isdigit():
+                if not (_number(pt) and int(pt) < 128):
+                    raise ParseError(f"Malformed SDP a={name} line {number}: bad payload type")
+                target = current.rtpmap if name == "rtpmap" else current.fmtp
+                target.append((int(pt), rest.strip()))
+            elif current is not None and name == "ptime" and _number(arg.strip()):
                 current.ptime = int(arg.strip())
         elif kind == "s":
             session["s"] = value
