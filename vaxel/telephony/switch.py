@@ -295,12 +295,14 @@ class Switch:
             offer = parse_sdp(event.request.body)
         except ParseError:
             raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
+        # the same o= session id, the version one up (RFC 3264 §8)
         version = (leg.local_sdp.version + 1) if leg.local_sdp else 2
+        session_id = leg.local_sdp.session_id if leg.local_sdp else _session_id()
         answer, negotiated = answer_offer(
             offer,
             leg.endpoint.address,
             leg.endpoint.port,
-            session_id=_session_id(),
+            session_id=session_id,
             version=version,
         )
         leg.local_sdp = answer
