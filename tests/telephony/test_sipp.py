@@ -11,6 +11,8 @@ from tests.telephony.conftest import (
     AGENT_EXTENSION,
     AGENT_ID,
     AGENT_PASSWORD,
+    CALLBACK_EXTENSION,
+    CALLBACK_PASSWORD,
     Running,
     free_port,
     keys,
@@ -101,4 +103,49 @@ async def test_a_hold_reinvite_is_answered_with_the_mirrored_direction(
 ) -> None:
     code, output = await sipp("reinvite_hold.xml", running.port, cwd=tmp_path)
     assert code == 0, output
+    assert running.service.switch.calls == {}
+
+
+async def test_the_agent_transfers_the_caller_blind_to_another_phone(
+    running: Running, tmp_path: Path
+) -> None:
+    """REFER (RFC 3515): the agent is released to wrap-up, the caller talks to the target."""
+    agent_port, target_port = free_port(), free_port()
+    for extension, password, port in (
+        (AGENT_EXTENSION, AGENT_PASSWORD, agent_port),
+        (CALLBACK_EXTENSION, CALLBACK_PASSWORD, target_port),
+    ):
+        code, output = await sipp(
+            "register.xml",
+            running.port,
+            *keys(ext=extension),
+            "-au",
+            extension,
+            "-ap",
+            password,
+            cwd=tmp_path,
+            local_port=port,
+        )
+        assert code == 0, output
+    target = asyncio.create_task(
+        sipp("agent_answers.xml", running.port, cwd=tmp_path, local_port=target_port)
+    )
+    agent = asyncio.create_task(
+        sipp(
+            "agent_transfers.xml",
+            running.port,
+            *keys(target=CALLBACK_EXTENSION),
+            cwd=tmp_path,
+            local_port=agent_port,
+        )
+    )
+    await asyncio.sleep(0.5)
+    code, output = await sipp("caller_waits.xml", running.port, cwd=tmp_path)
+    assert code == 0, output  # the target hung up and Växel said BYE to the caller
+    for task in (agent, target):
+        code, output = await task
+        assert code == 0, output
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.agent_id == AGENT_ID and record.ended_at is not None
+    assert running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "wrap_up"
     assert running.service.switch.calls == {}

@@ -93,4 +93,6 @@ class Call:
     bridged: bool = False
     ended: bool = False
     voicemail_path: str = ""
+    transferred: bool = False
+    """The agent handed the caller on (REFER): the contact ended for the agent already."""
     hangup_after_playback: bool = False

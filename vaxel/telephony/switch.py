@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 from collections.abc import Callable
 
 from vaxel.acd.commands import (
@@ -72,7 +71,6 @@ from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
     NegotiatedMedia,
     answer_offer,
-    make_offer,
     parse_sdp,
     read_answer,
     serialize_sdp,
@@ -86,6 +84,7 @@ from vaxel.sip.transaction import (
 )
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
+from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.registration import Registration
@@ -119,9 +118,9 @@ class Switch:
         self.prompt_exists = prompt_exists
         self.voicemail_dir = voicemail_dir
         self.calls: dict[str, Call] = {}
+        self.dialer = Dialer(sip, media, directory, registration)
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
         self._by_invite: dict[tuple[str, str, str], Call] = {}
-        self._by_fork: dict[tuple[str, str], tuple[Call, Attempt]] = {}
         self._by_endpoint: dict[str, tuple[Call, Leg | Attempt]] = {}
         self._pending: list[tuple[Event, list[Command]]] = []
         self._dispatching = False
@@ -184,7 +183,7 @@ class Switch:
         endpoint = self.media.allocate(call_id)
         try:
             answer, negotiated = answer_offer(
-                offer, endpoint.address, endpoint.port, session_id=_session_id(), version=1
+                offer, endpoint.address, endpoint.port, session_id=session_id(), version=1
             )
         except SipError:
             self.media.release(endpoint.endpoint_id)
@@ -281,6 +280,8 @@ class Switch:
             self._leg_gone(call, leg, send_bye=False)
         elif request.method == "INVITE":
             self._reinvite(call, leg, event)
+        elif request.method == "REFER":
+            self._refer(call, leg, event)
         elif request.method == "INFO":
             self.sip.respond(key, request, 200, "OK")
             digit = _info_digit(request)
@@ -288,6 +289,43 @@ class Switch:
                 self._digit(call, digit)
         else:
             self.sip.respond(key, request, 501, "Not Implemented")
+
+    def _refer(self, call: Call, leg: Leg, event: RequestReceived) -> None:
+        """Blind transfer: the agent hands the caller to a number (RFC 3515).
+
+        The contact ends for the agent at once (wrap-up); the caller hears ringback until
+        the target answers and is then bridged to it.
+        """
+        request = event.request
+        if leg is not call.agent or not call.bridged or call.caller is None:
+            raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
+        refer_to = request.headers.get("Refer-To")
+        if not refer_to:
+            raise SipError("Missing Refer-To header", 400)
+        number = _user_of(angle_uri(refer_to))
+        targets = self.dialer.route(call.tenant_id, number)  # 403 abroad, 484 garbage
+        if not targets:
+            raise SipError("Not Found: no route to the transfer target", 404)
+        assert leg.dialog is not None
+        self.sip.respond(event.server_key, request, 202, "Accepted", to_tag=leg.dialog.local_tag)
+        notify = leg.dialog.request(
+            "NOTIFY",
+            self.sip.via(leg.transport),
+            body=b"SIP/2.0 200 OK\r\n",
+            content_type="message/sipfrag;version=2.0",
+            extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
+        )
+        self.sip.request(notify, leg.destination, leg.transport)
+        self._submit(ContactEnded(call.tenant_id, call.call_id))  # the agent is done
+        call.transferred = True
+        self.media.unbridge(call.caller.endpoint.endpoint_id)
+        call.bridged = False
+        self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
+        self._send_bye(leg)
+        leg.state = LegState.ENDED
+        call.agent = None
+        caller_number = call.session.call.caller_number if call.session else "vaxel"
+        self.dialer.ring(call, "transfer", targets, caller_number or "vaxel", "transfer")
 
     def _reinvite(self, call: Call, leg: Leg, event: RequestReceived) -> None:
         """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""
@@ -297,12 +335,12 @@ class Switch:
             raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
         # the same o= session id, the version one up (RFC 3264 §8)
         version = (leg.local_sdp.version + 1) if leg.local_sdp else 2
-        session_id = leg.local_sdp.session_id if leg.local_sdp else _session_id()
+        same_id = leg.local_sdp.session_id if leg.local_sdp else session_id()
         answer, negotiated = answer_offer(
             offer,
             leg.endpoint.address,
             leg.endpoint.port,
-            session_id=session_id,
+            session_id=same_id,
             version=version,
         )
         leg.local_sdp = answer
@@ -333,7 +371,7 @@ class Switch:
     # -- responses to our INVITEs (agents' phones, customers) ------------------------------
 
     def _response(self, response: Response, client_key: tuple[str, str]) -> None:
-        found = self._by_fork.get(client_key)
+        found = self.dialer.by_fork.get(client_key)
         if found is None:
             if client_key[1] == "INVITE" and 200 <= response.status < 300:
                 self._stray_ok(response)
@@ -344,7 +382,7 @@ class Switch:
         if status < 200:
             fork.provisional = True
             if fork.cancel_pending:
-                self._send_cancel(fork)
+                self.dialer.send_cancel(fork)
             return
         fork.done = True
         if status >= 300:
@@ -381,9 +419,13 @@ class Switch:
         self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
         for other in attempt.forks.values():
             if other is not fork and not other.done:
-                self._cancel_fork(other)
+                self.dialer.cancel(other)
         if attempt.role == "customer":
             self._customer_answered(call, leg)
+            return
+        if attempt.role == "transfer":
+            call.agent = leg
+            self._bridge(call)
             return
         call.agent = leg
         call.agent_id = attempt.agent_id
@@ -399,7 +441,7 @@ class Switch:
         return view.agent_id == call.agent_id
 
     def _fork_failed(self, client_key: tuple[str, str], status: int) -> None:
-        found = self._by_fork.get(client_key)
+        found = self.dialer.by_fork.get(client_key)
         if found is None:
             return
         call, attempt = found
@@ -408,6 +450,9 @@ class Switch:
             return
         self._attempt_over(call, attempt)
         if attempt.cancelled:
+            return
+        if attempt.role == "transfer":
+            self._caller_hears(call, ["sv/system/numret-finns-inte"], then_hangup=True)
             return
         if attempt.role == "customer":
             self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
@@ -582,7 +627,13 @@ class Switch:
     def _ended_elsewhere(self, contact_id: str) -> None:
         """A simulated agent finished with a real caller (demo): the caller is hung up."""
         call = self.calls.get(contact_id)
-        if call is not None and not call.ended and call.agent is None and call.caller is not None:
+        if (
+            call is not None
+            and not call.ended
+            and not call.transferred
+            and call.agent is None
+            and call.caller is not None
+        ):
             self._hang_up(call)
 
     def _command(self, command: Command) -> None:
@@ -595,7 +646,7 @@ class Switch:
                 attempt.cancelled = True
                 for fork in attempt.forks.values():
                     if not fork.done:
-                        self._cancel_fork(fork)
+                        self.dialer.cancel(fork)
                 self._attempt_over(call, attempt)
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
@@ -629,53 +680,13 @@ class Switch:
             caller_number = self.center.acd.contact_view(
                 command.tenant_id, command.contact_id
             ).caller_number
-        self._ring(
+        self.dialer.ring(
             call,
             command.agent_id,
             [(b.contact, b.source, b.transport) for b in bindings],
             caller_number or "vaxel",
             "agent",
         )
-
-    def _ring(
-        self,
-        call: Call,
-        key: str,
-        targets: list[tuple[str, tuple[str, int], str]],
-        from_user: str,
-        role: str,
-    ) -> None:
-        endpoint = self.media.allocate(call.call_id)
-        offer = make_offer(endpoint.address, endpoint.port, session_id=_session_id(), version=1)
-        attempt = Attempt(call.call_id, key, endpoint, offer, role=role)
-        call.attempts[key] = attempt
-        body = serialize_sdp(offer)
-        call_id = f"{self.sip.token(20)}@{self.sip.host}"
-        for uri, destination, transport in targets:
-            invite = self.sip.new_request("INVITE", uri, from_user=from_user, body=body)
-            invite.headers.set("Call-ID", call_id)  # forks of one call share a Call-ID
-            client_key = self.sip.request(invite, destination, transport)
-            fork = Fork(client_key, invite, destination, transport)
-            attempt.forks[client_key] = fork
-            self._by_fork[client_key] = (call, attempt)
-
-    def _cancel_fork(self, fork: Fork) -> None:
-        if fork.done:
-            return
-        if not fork.provisional:
-            fork.cancel_pending = True  # CANCEL only after a provisional (§9.1)
-            return
-        self._send_cancel(fork)
-
-    def _send_cancel(self, fork: Fork) -> None:
-        fork.cancel_pending = False
-        invite = fork.invite
-        cancel = Request(method="CANCEL", uri=invite.uri)
-        for name in ("Via", "From", "To", "Call-ID"):
-            cancel.headers.add(name, invite.headers.get(name) or "")
-        cancel.headers.add("CSeq", f"{invite.cseq[0]} CANCEL")
-        cancel.headers.add("Max-Forwards", "70")
-        self.sip.request(cancel, fork.destination, fork.transport)
 
     def _attempt_over(self, call: Call, attempt: Attempt) -> None:
         """Nobody answered this attempt: free its media unless a leg uses it."""
@@ -694,30 +705,14 @@ class Switch:
         call = self.calls.get(command.contact_id)
         if call is None or call.agent is None:
             return
-        targets = self._route_number(command.tenant_id, command.number)
+        targets = self.dialer.route_or_nothing(command.tenant_id, command.number)
         if not targets:
             self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
             self._agent_hears(call, ["sv/system/numret-finns-inte"], then_hangup=True)
             return
         self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.RINGBACK)
-        self._ring(call, "customer", targets, "vaxel", "customer")
+        self.dialer.ring(call, "customer", targets, "vaxel", "customer")
         self.timers.customer_timeout(call, self._customer_no_answer)
-
-    def _route_number(self, tenant_id: str, number: str) -> list[tuple[str, tuple[str, int], str]]:
-        extension = self.directory.extensions.get(number)
-        if extension is not None and extension.tenant_id == tenant_id:
-            return [
-                (b.contact, b.source, b.transport) for b in self.registration.bindings(extension)
-            ]
-        try:
-            e164 = self.directory.dial_policy(tenant_id).check(number)
-        except SipError as error:
-            log.info("callback number %s not dialled: %s", number, error.reason)
-            return []
-        trunk = self.directory.outbound_trunk
-        if trunk is None:
-            return []
-        return [(f"sip:{e164}@{trunk[0]}:{trunk[1]}", trunk, "udp")]
 
     def _customer_no_answer(self, call: Call) -> None:
         attempt = call.attempts.get("customer")
@@ -725,7 +720,7 @@ class Switch:
             return
         attempt.cancelled = True
         for fork in attempt.forks.values():
-            self._cancel_fork(fork)
+            self.dialer.cancel(fork)
         self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
         self._agent_hears(call, ["sv/callback/no-answer"], then_hangup=True)
         self.drain()
@@ -753,7 +748,7 @@ class Switch:
                 if not attempt.answered:
                     attempt.cancelled = True
                     for fork in attempt.forks.values():
-                        self._cancel_fork(fork)
+                        self.dialer.cancel(fork)
         self._end_conversation(call)
         other = call.agent if leg is call.caller else call.caller
         if other is not None and other.state is not LegState.ENDED:
@@ -767,8 +762,8 @@ class Switch:
         call.ended = True
         if call.voicemail_path and call.caller is not None:
             self.media.stop_recording(call.caller.endpoint.endpoint_id)
-        if call.callback:
-            return  # the agent closes a callback with a note and outcome (CB10), not hang-up
+        if call.callback or call.transferred:
+            return  # a callback is closed with a note (CB10); a transfer ended it already
         if call.agent is not None and (call.bridged or call.session is None):
             try:
                 self._submit(ContactEnded(call.tenant_id, call.call_id))
@@ -802,7 +797,7 @@ class Switch:
         for attempt in call.attempts.values():
             self.media.release(attempt.endpoint.endpoint_id)
             for key in attempt.forks:
-                self._by_fork.pop(key, None)
+                self.dialer.by_fork.pop(key, None)
         self.calls.pop(call.call_id, None)
 
     # == helpers ==============================================================================
@@ -842,7 +837,3 @@ def _info_digit(request: Request) -> str:
     if request.content_type == "application/dtmf" and body.strip()[:1] in "0123456789*#":
         return body.strip()[:1]
     return ""
-
-
-def _session_id() -> int:
-    return secrets.randbelow(2**31)
