@@ -168,3 +168,21 @@ async def sipp(
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout_s + 10)
     return process.returncode or 0, output.decode("utf-8", "replace")
+
+
+async def register_phone(port: int, extension: str, password: str, workdir: Path) -> int:
+    """Register ``extension`` with SIPp (digest auth); returns the phone's SIP port."""
+    phone_port = free_port()
+    code, output = await sipp(
+        "register.xml",
+        port,
+        *keys(ext=extension),
+        "-au",
+        extension,
+        "-ap",
+        password,
+        cwd=workdir,
+        local_port=phone_port,
+    )
+    assert code == 0, output
+    return phone_port

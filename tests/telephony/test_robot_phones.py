@@ -65,17 +65,19 @@ def heard_prompt(heard: list[int], rate: int, prompt_id: str) -> float:
     return max(correlation(got[shift : shift + len(prompt)], prompt) for shift in range(50))
 
 
+async def phone_robot(
+    base: Path, name: str, port: int, extension: str, password: str, tone_hz: float
+) -> Robot:
+    """A registered robot phone that answers every call itself."""
+    account = f"<sip:{extension}@127.0.0.1:{port}>;auth_pass={password};answermode=auto;regint=300"
+    return await Robot.start(base, name, account, tone_hz)
+
+
 async def test_robot_caller_reaches_robot_agent_and_both_hear_each_other(
     running: Running, tmp_path: Path
 ) -> None:
     port = running.port
-    agent = await Robot.start(
-        tmp_path,
-        "agent",
-        f"<sip:{AGENT_EXTENSION}@127.0.0.1:{port}>;auth_pass={AGENT_PASSWORD};answermode=auto;"
-        "regint=300",
-        AGENT_HZ,
-    )
+    agent = await phone_robot(tmp_path, "agent", port, AGENT_EXTENSION, AGENT_PASSWORD, AGENT_HZ)
     caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
     try:
         await wait_for(
@@ -110,20 +112,11 @@ async def test_a_callback_rings_the_agent_first_then_the_customer_and_they_talk(
 ) -> None:
     """CB9 with robot phones: agent's phone first, then the customer's; CB10 closes it."""
     port = running.port
-    agent = await Robot.start(
-        tmp_path,
-        "agent",
-        f"<sip:{CALLBACK_EXTENSION}@127.0.0.1:{port}>;auth_pass={CALLBACK_PASSWORD};"
-        "answermode=auto;"
-        "regint=300",
-        AGENT_HZ,
+    agent = await phone_robot(
+        tmp_path, "agent", port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, AGENT_HZ
     )
-    customer = await Robot.start(
-        tmp_path,
-        "customer",
-        f"<sip:{CUSTOMER_EXTENSION}@127.0.0.1:{port}>;auth_pass={CUSTOMER_PASSWORD};"
-        "answermode=auto;regint=300",
-        CALLER_HZ,
+    customer = await phone_robot(
+        tmp_path, "customer", port, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD, CALLER_HZ
     )
     try:
         await wait_for(

@@ -14,8 +14,8 @@ from tests.telephony.conftest import (
     CALLBACK_EXTENSION,
     CALLBACK_PASSWORD,
     Running,
-    free_port,
     keys,
+    register_phone,
     sipp,
 )
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -39,12 +39,7 @@ async def test_ivr_answers_and_a_menu_key_puts_the_caller_in_the_queue(
 async def test_a_registered_agent_phone_rings_answers_and_talks_then_hangs_up(
     running: Running, tmp_path: Path
 ) -> None:
-    phone_port = free_port()
-    phone_keys = [*keys(ext=AGENT_EXTENSION), "-au", AGENT_EXTENSION, "-ap", AGENT_PASSWORD]
-    code, output = await sipp(
-        "register.xml", running.port, *phone_keys, cwd=tmp_path, local_port=phone_port
-    )
-    assert code == 0, output
+    phone_port = await register_phone(running.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)
     agent = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
     assert agent.state.value == "ready"  # the phone's registration logged the agent in
 
@@ -79,12 +74,7 @@ async def test_malformed_requests_get_400_with_a_reason_and_the_server_carries_o
 async def test_a_ringing_agent_phone_is_cancelled_when_the_caller_hangs_up(
     running: Running, tmp_path: Path
 ) -> None:
-    phone_port = free_port()
-    phone_keys = [*keys(ext=AGENT_EXTENSION), "-au", AGENT_EXTENSION, "-ap", AGENT_PASSWORD]
-    code, output = await sipp(
-        "register.xml", running.port, *phone_keys, cwd=tmp_path, local_port=phone_port
-    )
-    assert code == 0, output
+    phone_port = await register_phone(running.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)
     phone = asyncio.create_task(
         sipp("agent_rings_cancelled.xml", running.port, cwd=tmp_path, local_port=phone_port)
     )
@@ -110,23 +100,10 @@ async def test_the_agent_transfers_the_caller_blind_to_another_phone(
     running: Running, tmp_path: Path
 ) -> None:
     """REFER (RFC 3515): the agent is released to wrap-up, the caller talks to the target."""
-    agent_port, target_port = free_port(), free_port()
-    for extension, password, port in (
-        (AGENT_EXTENSION, AGENT_PASSWORD, agent_port),
-        (CALLBACK_EXTENSION, CALLBACK_PASSWORD, target_port),
-    ):
-        code, output = await sipp(
-            "register.xml",
-            running.port,
-            *keys(ext=extension),
-            "-au",
-            extension,
-            "-ap",
-            password,
-            cwd=tmp_path,
-            local_port=port,
-        )
-        assert code == 0, output
+    agent_port = await register_phone(running.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)
+    target_port = await register_phone(
+        running.port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, tmp_path
+    )
     target = asyncio.create_task(
         sipp("agent_answers.xml", running.port, cwd=tmp_path, local_port=target_port)
     )
