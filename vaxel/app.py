@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from vaxel.acd.events import QueueClosed, QueueOpened
 from vaxel.runtime import ContactCenter
@@ -53,8 +54,8 @@ class DemoSettings:
     host: str = "127.0.0.1"
     sip_port: int | None = 5060
     """None: no telephony (simulated traffic only)."""
-    http_port: int = 8080
-    """Reserved for the web app (issue 4)."""
+    http_port: int | None = 8080
+    """The web app (agent workspace, wallboard); None: no web."""
     traffic: bool = True
     """Simulated callers and agents; off for a quiet phone-only demo."""
 
@@ -131,6 +132,65 @@ def demo_directory(hours: DemoHours, host: str) -> TelephonyDirectory:
     )
 
 
+def demo_web_users() -> list[tuple[str, str, str]]:
+    """(username, password, role) of the demo's web accounts: each agent, a supervisor and
+    an admin. The demo listens on 127.0.0.1 only."""
+    users = [
+        (profile.agent_id, demo_password(profile.phone), "agent") for profile, _ in demo_agents()
+    ]
+    return [*users, ("chef", "demo-chef", "supervisor"), ("admin", "demo-admin", "tenant_admin")]
+
+
+def seed_demo_accounts(database_url: str) -> None:
+    from vaxel.store.accounts import Accounts
+    from vaxel.web.passwords import PasswordHashing
+
+    accounts = Accounts(open_database(database_url))
+    hashing = PasswordHashing()
+    names = {profile.agent_id: profile.name for profile, _ in demo_agents()}
+    for username, password, role in demo_web_users():
+        if accounts.find(DEMO_TENANT, username) is None:
+            accounts.add_user(
+                DEMO_TENANT,
+                username,
+                names.get(username, username.title()),
+                role,
+                hashing.hash(password),
+                username if role == "agent" else None,
+            )
+
+
+async def _serve_web(
+    center: ContactCenter,
+    database: object,
+    settings: DemoSettings,
+    telephony_after: Callable[[], None],
+) -> Any:
+    import uvicorn
+
+    from vaxel.web.app import WebSettings, create_app
+
+    seed_demo_accounts(settings.database_url)
+    app = create_app(
+        center,
+        database,
+        WebSettings(default_tenant=DEMO_TENANT),  # type: ignore[arg-type]
+        after_submit=telephony_after,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host=settings.host, port=settings.http_port, log_level="warning", lifespan="off"
+        )
+    )
+    server.task = asyncio.get_running_loop().create_task(server.serve())  # type: ignore[attr-defined]
+    while not server.started:
+        if server.task.done():  # type: ignore[attr-defined]
+            server.task.result()  # type: ignore[attr-defined]  # e.g. the port is taken
+            raise RuntimeError("the web server stopped while starting")
+        await asyncio.sleep(0.02)
+    return server
+
+
 def _demo_traffic(start: float) -> Scenario:
     """The municipality's traffic at its average daytime rate, from ``start`` for a day."""
     day = kommun()
@@ -204,6 +264,18 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         for profile, _ in demo_agents():
             echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
 
+    web_server = None
+    if settings.http_port is not None:
+        after = telephony.after_external_submit if telephony is not None else (lambda: None)
+        web_server = await _serve_web(center, database, settings, telephony_after=after)
+        port = web_server.servers[0].sockets[0].getsockname()[1]
+        echo(
+            f"Webb: http://{settings.host}:{port}/ — organisation {DEMO_TENANT}; "
+            "inloggningar (användare / lösenord):"
+        )
+        for username, password, role in demo_web_users():
+            echo(f"  {username} / {password}  {role}")
+
     simulator = Simulator(
         _demo_traffic(virtual_start),
         seed=settings.seed,
@@ -251,6 +323,9 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         if settings.duration_s is not None and wall - wall_start >= settings.duration_s:
             if telephony is not None:
                 await telephony.close()
+            if web_server is not None:
+                web_server.should_exit = True
+                await web_server.task
             echo(
                 live_summary(
                     center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now

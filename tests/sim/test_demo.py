@@ -14,7 +14,9 @@ from vaxel.store import Documents, ReadModels, Tenants, open_database
 def test_demo_runs_the_municipality_with_live_summaries(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     lines: list[str] = []
-    settings = DemoSettings(database_url=url, speed=900.0, duration_s=2.0, summary_every_s=0.5)
+    settings = DemoSettings(
+        database_url=url, speed=900.0, duration_s=2.0, summary_every_s=0.5, http_port=0
+    )
     simulator = asyncio.run(run_demo(settings, echo=lines.append))
     output = "\n".join(lines)
     for queue in ("Växel", "Kundtjänst", "Bygglov", "Barnomsorg"):

@@ -23,6 +23,7 @@ async def test_the_demo_prints_working_extensions_and_answers_its_main_number(
         duration_s=12.0,
         summary_every_s=5.0,
         sip_port=0,
+        http_port=0,
     )
     demo = asyncio.create_task(run_demo(settings, echo=lines.append))
     for _ in range(100):
@@ -43,4 +44,11 @@ async def test_the_demo_prints_working_extensions_and_answers_its_main_number(
     assert code == 0, output
     code, output = await sipp("ivr_menu.xml", port, service="0812345000", cwd=tmp_path)
     assert code == 0, output
+    web = next(ln for ln in lines if ln.startswith("Webb: "))
+    web_port = int(re.search(r"127\.0\.0\.1:(\d+)/", web).group(1))  # type: ignore[union-attr]
+    reader, writer = await asyncio.open_connection("127.0.0.1", web_port)
+    writer.write(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    page = (await reader.read()).decode()
+    writer.close()
+    assert " 200 " in page.splitlines()[0] and "Logga in i Växel" in page
     await demo

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         summary_every_s=args.summary_every,
         seed=args.seed,
         sip_port=None if args.no_sip else args.sip_port,
-        http_port=args.http_port,
+        http_port=None if args.no_web else args.http_port,
         traffic=not args.no_traffic,
     )
     try:

@@ -35,6 +35,7 @@ __all__ = [
     "skills",
     "tenants",
     "users",
+    "web_sessions",
 ]
 
 metadata = MetaData()
@@ -68,6 +69,18 @@ users = Table(
     Column("agent_id", String(64), nullable=True),
     Column("password_hash", String(255), nullable=True),
     UniqueConstraint("tenant_id", "username"),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    _tenant_fk(),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Index("ix_web_sessions_user", "user_id"),
 )
 
 skills = Table(

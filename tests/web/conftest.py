@@ -1,0 +1,77 @@
+"""A web app over a real ContactCenter with two tenants and their users."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from vaxel.acd.events import AgentConfigured, QueueConfigured
+from vaxel.acd.model import AgentProfile, QueueConfig
+from vaxel.app import seed_demo_tenant
+from vaxel.runtime import ContactCenter
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import Tenant, Tenants, open_database, upgrade
+from vaxel.store.accounts import Accounts
+from vaxel.web.app import WebSettings, create_app
+from vaxel.web.passwords import PasswordHashing
+
+OTHER = "annanstad"
+PASSWORD = "hemligt-losenord"
+
+
+@dataclass
+class Web:
+    center: ContactCenter
+    accounts: Accounts
+    app: object
+
+    def client(self) -> TestClient:
+        return TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[Web]:
+    url = f"sqlite:///{tmp_path}/web.db"
+    database = open_database(url)
+    upgrade(database)
+    center = ContactCenter(database)
+    now = time.time()
+    seed_demo_tenant(center, url, now)
+    Tenants(database).add(Tenant(OTHER, "Annanstad", "+46101111111"))
+    center.submit(QueueConfigured(QueueConfig(OTHER, "reception", "Reception")), now)
+    center.submit(
+        AgentConfigured(AgentProfile(OTHER, "olle", "Olle Ek", permitted_queues=("reception",))),
+        now,
+    )
+    accounts = Accounts(database)
+    hashed = PasswordHashing().hash(PASSWORD)
+    accounts.add_user(DEMO_TENANT, "maria", "Maria Johansson", "agent", hashed, "maria")
+    accounts.add_user(DEMO_TENANT, "chef", "Chefen", "supervisor", hashed)
+    accounts.add_user(OTHER, "olle", "Olle Ek", "agent", hashed, "olle")
+    yield Web(center, accounts, create_app(center, database, WebSettings()))
+
+
+def sign_in(client: TestClient, tenant: str, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the page's CSRF token."""
+    page = client.get("/login")
+    login_csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/login",
+        data={
+            "organisation": tenant,
+            "username": username,
+            "password": password,
+            "csrf": login_csrf,
+        },
+    )
+    assert response.status_code == 303
+    if response.headers["location"] != "/":
+        return ""
+    home = client.get("/")
+    return re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]

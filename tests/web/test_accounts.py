@@ -1,0 +1,104 @@
+"""Sign-in, sessions, CSRF, roles and tenant isolation (ADM2, issue 4 §1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.passwords import PasswordHashing
+
+
+def test_passwords_are_argon2_hashes_and_verify_in_constant_shape() -> None:
+    hashing = PasswordHashing()
+    hashed = hashing.hash("rätt lösenord")
+    assert hashed.startswith("$argon2id$") and "rätt" not in hashed
+    assert hashing.verify(hashed, "rätt lösenord")
+    assert not hashing.verify(hashed, "fel lösenord")
+    assert not hashing.verify(None, "rätt lösenord")  # unknown user: same work, no
+    with pytest.raises(ValueError):
+        hashing.hash("kort")
+
+
+def test_a_wrong_password_gives_no_session(web: Web) -> None:
+    client = web.client()
+    assert sign_in(client, DEMO_TENANT, "maria", "fel-losenord") == ""
+    assert client.get("/").status_code == 303  # still sent to the sign-in page
+
+
+def test_sign_in_sets_a_safe_cookie_and_shows_the_workspace(web: Web) -> None:
+    client = web.client()
+    page = client.get("/login")
+    assert "Logga in i Växel" in page.text
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    assert csrf
+    cookie = next(c for c in client.cookies.jar if c.name == "vaxel_session")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    home = client.get("/")
+    assert "Min status" in home.text and "Kundtjänst" in home.text
+
+
+def test_state_changes_need_the_csrf_token(web: Web) -> None:
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    refused = client.post("/agent/queues", data={"queue": "kundtjanst"})
+    assert refused.status_code == 403
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "logged_out"
+    accepted = client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    assert accepted.status_code == 303
+    view = web.center.acd.agent_view(DEMO_TENANT, "maria")
+    assert view.queue_ids == ("kundtjanst",) and view.state.value == "ready"
+    client.post("/agent/state", data={"action": "pause", "reason": "Lunch", "csrf": csrf})
+    view = web.center.acd.agent_view(DEMO_TENANT, "maria")
+    assert view.state.value == "paused" and view.pause_reason == "Lunch"
+    client.post("/agent/state", data={"action": "ready", "csrf": csrf})
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "ready"
+
+
+def test_logout_ends_the_session(web: Web) -> None:
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    token = client.cookies.get("vaxel_session")
+    assert client.post("/logout", data={"csrf": csrf}).status_code == 303
+    replay = web.client()
+    replay.cookies.set("vaxel_session", token or "")
+    assert replay.get("/").status_code == 303  # the old cookie no longer works
+
+
+def test_a_password_change_signs_out_everywhere(web: Web) -> None:
+    first, second = web.client(), web.client()
+    csrf = sign_in(first, DEMO_TENANT, "maria")
+    sign_in(second, DEMO_TENANT, "maria")
+    changed = first.post(
+        "/password",
+        data={"current_password": PASSWORD, "new_password": "ett-nytt-losenord", "csrf": csrf},
+    )
+    assert changed.status_code == 303
+    assert second.get("/").status_code == 303
+    assert sign_in(web.client(), DEMO_TENANT, "maria", "ett-nytt-losenord")
+
+
+def test_the_wallboard_is_for_supervisors(web: Web) -> None:
+    agent = web.client()
+    sign_in(agent, DEMO_TENANT, "maria")
+    assert agent.get("/wallboard").status_code == 403
+    boss = web.client()
+    sign_in(boss, DEMO_TENANT, "chef")
+    board = boss.get("/wallboard")
+    assert board.status_code == 200 and "Väggtavla" in board.text and "Anna Lindqvist" in board.text
+
+
+def test_a_user_of_one_tenant_sees_and_changes_nothing_of_another(web: Web) -> None:
+    client = web.client()
+    csrf = sign_in(client, OTHER, "olle")
+    snapshot = client.get("/api/v1/snapshot").json()
+    assert [q["id"] for q in snapshot["queues"]] == ["reception"]
+    assert [a["id"] for a in snapshot["agents"]] == ["olle"]
+    home = client.get("/").text
+    assert "Kundtjänst" not in home and "Anna" not in home
+    assert (
+        client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf}).status_code == 403
+    )
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "logged_out"
+    # the same username in another organisation is another account
+    assert sign_in(web.client(), OTHER, "maria") == ""

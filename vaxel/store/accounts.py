@@ -1,0 +1,143 @@
+"""Users and their web sessions (ADM2), tenant-scoped like everything else.
+
+A session is found by the SHA-256 of its cookie token, so a leaked database does not hand
+out live sessions. Passwords arrive here already hashed (argon2, ``vaxel.web.passwords``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, insert, select
+
+from vaxel.store import tables
+
+__all__ = ["Accounts", "Session", "User"]
+
+ROLES = ("agent", "operator", "supervisor", "tenant_admin", "platform_admin")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: int
+    tenant_id: str
+    username: str
+    display_name: str
+    role: str
+    agent_id: str | None
+    password_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    csrf_token: str
+    expires_at: float
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user(row: object) -> User:
+    m = row._mapping  # type: ignore[attr-defined]
+    return User(
+        m["id"],
+        m["tenant_id"],
+        m["username"],
+        m["display_name"],
+        m["role"],
+        m["agent_id"],
+        m["password_hash"],
+    )
+
+
+class Accounts:
+    def __init__(self, database: Engine) -> None:
+        self._db = database
+
+    def add_user(
+        self,
+        tenant_id: str,
+        username: str,
+        display_name: str,
+        role: str,
+        password_hash: str,
+        agent_id: str | None = None,
+    ) -> User:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        with self._db.begin() as connection:
+            result = connection.execute(
+                insert(tables.users).values(
+                    tenant_id=tenant_id,
+                    username=username,
+                    display_name=display_name,
+                    role=role,
+                    agent_id=agent_id,
+                    password_hash=password_hash,
+                )
+            )
+            user_id = result.inserted_primary_key[0]  # type: ignore[index]
+        return User(int(user_id), tenant_id, username, display_name, role, agent_id, password_hash)
+
+    def find(self, tenant_id: str, username: str) -> User | None:
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(tables.users).where(
+                    tables.users.c.tenant_id == tenant_id, tables.users.c.username == username
+                )
+            ).first()
+        return _user(row) if row is not None else None
+
+    def set_password_hash(self, user: User, password_hash: str) -> None:
+        with self._db.begin() as connection:
+            connection.execute(
+                tables.users.update()
+                .where(tables.users.c.id == user.user_id)
+                .values(password_hash=password_hash)
+            )
+
+    def open_session(
+        self, user: User, token: str, csrf_token: str, now: float, lifetime_s: float
+    ) -> None:
+        with self._db.begin() as connection:
+            connection.execute(
+                insert(tables.web_sessions).values(
+                    token_hash=_token_hash(token),
+                    tenant_id=user.tenant_id,
+                    user_id=user.user_id,
+                    csrf_token=csrf_token,
+                    created_at=now,
+                    expires_at=now + lifetime_s,
+                )
+            )
+
+    def session(self, token: str, now: float) -> Session | None:
+        """The live session of ``token`` (None when unknown or expired)."""
+        s, u = tables.web_sessions, tables.users
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(u, s.c.csrf_token, s.c.expires_at)
+                .join(s, s.c.user_id == u.c.id)
+                .where(s.c.token_hash == _token_hash(token), s.c.tenant_id == u.c.tenant_id)
+            ).first()
+        if row is None or row._mapping["expires_at"] <= now:
+            return None
+        return Session(_user(row), row._mapping["csrf_token"], row._mapping["expires_at"])
+
+    def close_session(self, token: str) -> None:
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(tables.web_sessions).where(
+                    tables.web_sessions.c.token_hash == _token_hash(token)
+                )
+            )
+
+    def close_all_sessions(self, user: User) -> None:
+        """Sign a user out everywhere (after a password change)."""
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(tables.web_sessions).where(tables.web_sessions.c.user_id == user.user_id)
+            )

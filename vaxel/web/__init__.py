@@ -1,0 +1,1 @@
+"""The web app (issue 4): agent workspace, wallboard, accounts — FastAPI, server-rendered."""

@@ -1,0 +1,285 @@
+"""The FastAPI application: sign-in, the agent workspace and the wallboard (issue 4).
+
+Thin handlers (STYLE rule 8): read the session, check CSRF, call the ContactCenter, render.
+Every query is scoped by the signed-in user's tenant, taken from the session row — never
+from the request — so one tenant cannot reach another's data through any route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentReady
+from vaxel.core.errors import VaxelError
+from vaxel.runtime.contact_center import ContactCenter
+from vaxel.store.accounts import Accounts, Session
+from vaxel.web.live import LiveHub
+from vaxel.web.passwords import PasswordHashing
+from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, check_csrf, new_token
+from vaxel.web.snapshot import agent_panel, tenant_snapshot
+
+__all__ = ["WebSettings", "create_app"]
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+PAUSE_REASONS = ("Lunch", "Möte", "Utbildning", "Administration", "Övrigt")
+SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
+
+
+def current_session(request: Request) -> Session:
+    """The signed-in session, or a redirect to the sign-in page."""
+    token = request.cookies.get(COOKIE)
+    session = (
+        request.app.state.accounts.session(token, request.app.state.clock()) if token else None
+    )
+    if session is None:
+        raise HTTPException(303, headers={"Location": "/login"})
+    return session  # type: ignore[no-any-return]
+
+
+SignedIn = Annotated[Session, Depends(current_session)]
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    session_lifetime_s: float = 12 * 3600
+    secure_cookies: bool = False
+    """True behind HTTPS (production); the demo serves plain HTTP on 127.0.0.1."""
+    default_tenant: str = ""
+
+
+def create_app(
+    center: ContactCenter,
+    database: Engine,
+    settings: WebSettings | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    after_submit: Callable[[], None] = lambda: None,
+) -> FastAPI:
+    """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
+    commands that a page's action produced (ringing a phone after "ready")."""
+    settings = settings or WebSettings()
+    accounts = Accounts(database)
+    passwords = PasswordHashing()
+    hub = LiveHub()
+    center.listeners.append(hub.committed)
+    app = FastAPI(title="Växel", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
+    app.state.hub = hub
+
+    app.state.accounts = accounts
+    app.state.clock = clock
+
+    def submit(event: Any) -> str:
+        try:
+            center.submit(event, clock())
+        except VaxelError as error:
+            return str(error)
+        after_submit()
+        return ""
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request, error: str = "") -> Response:
+        token = new_token()
+        response = TEMPLATES.TemplateResponse(
+            request,
+            "login.html",
+            {"csrf": token, "error": error, "tenant": settings.default_tenant},
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+        )
+        return response
+
+    @app.post("/login")
+    def login(
+        request: Request,
+        organisation: Annotated[str, Form()],
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        csrf: Annotated[str, Form()],
+    ) -> Response:
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        if not expected or not hmac.compare_digest(csrf, expected):
+            raise HTTPException(403, "CSRF-kontrollen misslyckades: ladda om sidan")
+        user = accounts.find(organisation.strip(), username.strip())
+        if not passwords.verify(user.password_hash if user else None, password) or user is None:
+            return RedirectResponse("/login?error=1", status_code=303)
+        token = new_token()
+        accounts.open_session(user, token, new_token(), clock(), settings.session_lifetime_s)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            max_age=int(settings.session_lifetime_s),
+        )
+        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request, session: SignedIn) -> Response:
+        await check_csrf(request, session)
+        accounts.close_session(request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.post("/password")
+    async def change_password(
+        request: Request,
+        session: SignedIn,
+        current_password: Annotated[str, Form()],
+        new_password: Annotated[str, Form()],
+    ) -> Response:
+        await check_csrf(request, session)
+        if not passwords.verify(session.user.password_hash, current_password):
+            raise HTTPException(400, "Nuvarande lösenord stämmer inte")
+        try:
+            hashed = passwords.hash(new_password)
+        except ValueError as error:
+            raise HTTPException(400, "Lösenordet måste ha minst 8 tecken") from error
+        accounts.set_password_hash(session.user, hashed)
+        accounts.close_all_sessions(session.user)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    def workspace(request: Request, session: SignedIn, error: str = "") -> Response:
+        user = session.user
+        now = clock()
+        panel = agent_panel(center.acd, user.tenant_id, user.agent_id or "", now)
+        return TEMPLATES.TemplateResponse(
+            request,
+            "workspace.html",
+            {
+                "user": user,
+                "csrf": session.csrf_token,
+                "panel": panel,
+                "error": error,
+                "snapshot": tenant_snapshot(center.acd, user.tenant_id, now),
+                "reasons": PAUSE_REASONS,
+                "supervisor": user.role in SUPERVISORS,
+            },
+        )
+
+    @app.post("/agent/state")
+    async def agent_state(
+        request: Request,
+        session: SignedIn,
+        action: Annotated[str, Form()],
+        reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        await check_csrf(request, session)
+        user = session.user
+        if not user.agent_id:
+            raise HTTPException(403, "Kontot hör inte till någon handläggare")
+        if action == "ready":
+            error = submit(AgentReady(user.tenant_id, user.agent_id, actor=user.username))
+        elif action == "pause":
+            error = submit(
+                AgentPaused(
+                    user.tenant_id,
+                    user.agent_id,
+                    reason if reason in PAUSE_REASONS else "Övrigt",
+                    actor=user.username,
+                )
+            )
+        else:
+            raise HTTPException(400, "Okänd åtgärd: välj Redo eller Paus")
+        return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
+
+    @app.post("/agent/queues")
+    async def agent_queues(request: Request, session: SignedIn) -> Response:
+        await check_csrf(request, session)
+        user = session.user
+        if not user.agent_id:
+            raise HTTPException(403, "Kontot hör inte till någon handläggare")
+        form = await request.form()
+        wanted = {str(q) for q in form.getlist("queue")}
+        panel = agent_panel(center.acd, user.tenant_id, user.agent_id, clock())
+        permitted = {q["id"] for q in panel.get("queues", [])}
+        if not wanted <= permitted:
+            raise HTTPException(403, "Du saknar behörighet till någon av köerna")
+        current_queues = {q["id"] for q in panel["queues"] if q["in"]}
+        error = ""
+        if wanted - current_queues:
+            error = submit(
+                AgentLoggedIn(
+                    user.tenant_id,
+                    user.agent_id,
+                    tuple(sorted(wanted - current_queues)),
+                    actor=user.username,
+                )
+            )
+        if not error and current_queues - wanted:
+            error = submit(
+                AgentLoggedOut(
+                    user.tenant_id,
+                    user.agent_id,
+                    tuple(sorted(current_queues - wanted)),
+                    actor=user.username,
+                )
+            )
+        return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
+
+    @app.get("/wallboard", response_class=HTMLResponse)
+    def wallboard(request: Request, session: SignedIn) -> Response:
+        if session.user.role not in SUPERVISORS:
+            raise HTTPException(403, "Väggtavlan är för arbetsledare")
+        return TEMPLATES.TemplateResponse(
+            request,
+            "wallboard.html",
+            {
+                "user": session.user,
+                "csrf": session.csrf_token,
+                "snapshot": tenant_snapshot(center.acd, session.user.tenant_id, clock()),
+            },
+        )
+
+    @app.get("/api/v1/snapshot")
+    def snapshot(session: SignedIn) -> dict[str, Any]:
+        """The signed-in tenant's queues and agents (the wallboard's data)."""
+        return tenant_snapshot(center.acd, session.user.tenant_id, clock())
+
+    @app.get("/events")
+    async def events(request: Request, session: SignedIn) -> StreamingResponse:
+        tenant_id = session.user.tenant_id
+
+        async def stream() -> AsyncIterator[str]:
+            wake = hub.subscribe(tenant_id)
+            try:
+                while not await request.is_disconnected():
+                    data = tenant_snapshot(center.acd, tenant_id, clock())
+                    yield f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+                    wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), 1.0)
+            finally:
+                hub.unsubscribe(tenant_id, wake)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
+
+    return app

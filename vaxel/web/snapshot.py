@@ -1,0 +1,85 @@
+"""What the workspace and the wallboard show, built from the engine for one tenant (ST1).
+
+Pure functions over the engine's queries: a tenant's pages can only ever see the tenant
+they were asked for, because the tenant id is the first thing every query takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vaxel.acd.engine import Engine
+from vaxel.core.errors import VaxelError
+
+__all__ = ["STATE_NAMES", "agent_panel", "tenant_snapshot"]
+
+STATE_NAMES = {
+    "logged_out": "Utloggad",
+    "ready": "Ledig",
+    "offered": "Ringer",
+    "busy": "I samtal",
+    "wrap_up": "Efterarbete",
+    "paused": "Paus",
+}
+
+
+def tenant_snapshot(engine: Engine, tenant_id: str, now: float) -> dict[str, Any]:
+    """Queues with waiting/longest wait/agents, and every agent with state and time in it."""
+    try:
+        tenant = engine.tenant(tenant_id)
+    except VaxelError:
+        return {"queues": [], "agents": []}
+    queues = []
+    for queue_id, record in tenant.queues.items():
+        status = engine.queue_status(tenant_id, queue_id, now)
+        queues.append(
+            {
+                "id": queue_id,
+                "name": record.config.display_name,
+                "open": status.open,
+                "waiting": status.waiting,
+                "longest_wait_s": round(status.longest_wait_s),
+                "logged_in": status.agents_logged_in,
+                "ready": status.agents_ready,
+                "callbacks": status.pending_callbacks,
+            }
+        )
+    agents = []
+    for agent_id, agent in tenant.agents.items():
+        since = agent.busy_since if agent.state.value in ("busy", "offered") else agent.idle_since
+        agents.append(
+            {
+                "id": agent_id,
+                "name": agent.profile.name,
+                "state": agent.state.value,
+                "state_name": STATE_NAMES.get(agent.state.value, agent.state.value),
+                "pause_reason": agent.pause_reason,
+                "queues": list(agent.queue_ids),
+                "in_state_s": max(0, round(now - since)) if since else 0,
+            }
+        )
+    return {"queues": queues, "agents": agents}
+
+
+def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> dict[str, Any]:
+    """The signed-in agent's own state and the queues they may log in to (Q21, ADM2)."""
+    try:
+        tenant = engine.tenant(tenant_id)
+        record = tenant.agents[agent_id]
+    except (VaxelError, KeyError):
+        return {"known": False}
+    view = engine.agent_view(tenant_id, agent_id, now)
+    permitted = [
+        {"id": q, "name": tenant.queues[q].config.display_name, "in": q in view.queue_ids}
+        for q in record.profile.permitted_queues
+        if q in tenant.queues
+    ]
+    return {
+        "known": True,
+        "state": view.state.value,
+        "state_name": STATE_NAMES.get(view.state.value, view.state.value),
+        "pause_reason": view.pause_reason,
+        "contact_id": view.contact_id,
+        "answered_today": view.answered_today,
+        "queues": permitted,
+    }

@@ -1,0 +1,24 @@
+// Live updates (ST1): the server pushes a snapshot of the tenant on every change.
+(function () {
+  const source = new EventSource("/events");
+  source.onmessage = function (message) {
+    const data = JSON.parse(message.data);
+    for (const q of data.queues) {
+      const row = document.querySelector(`tr[data-queue="${q.id}"]`);
+      if (!row) continue;
+      row.querySelector('[data-field="waiting"]').textContent = q.waiting;
+      row.querySelector('[data-field="longest_wait_s"]').textContent = q.longest_wait_s + " s";
+      row.querySelector('[data-field="logged_in"]').textContent = q.logged_in;
+      row.querySelector('[data-field="ready"]').textContent = q.ready;
+      row.querySelector('[data-field="callbacks"]').textContent = q.callbacks;
+    }
+    for (const a of data.agents) {
+      const row = document.querySelector(`tr[data-agent="${a.id}"]`);
+      if (!row) continue;
+      const state = row.querySelector('[data-field="state_name"]');
+      state.textContent = a.state_name;
+      state.className = "state " + a.state;
+      row.querySelector('[data-field="in_state_s"]').textContent = a.in_state_s + " s";
+    }
+  };
+})();
