@@ -33,7 +33,7 @@ def speak(prompt_id: str, text: str, work: Path) -> Path:
     target = OUT / f"{prompt_id}.ulaw"
     target.parent.mkdir(parents=True, exist_ok=True)
     if not text.strip():
-        subprocess.run(["sox", "-n", *TO_ULAW, str(target), "trim", "0", "0.3"], check=True)
+        subprocess.run(["sox", "-R", "-n", *TO_ULAW, str(target), "trim", "0", "0.3"], check=True)
         return target
     wav = work / "speech.wav"
     language = prompt_id.split("/", 1)[0]
@@ -41,6 +41,7 @@ def speak(prompt_id: str, text: str, work: Path) -> Path:
     subprocess.run(
         [
             "sox",
+            "-R",
             str(wav),
             *TO_ULAW,
             str(target),
@@ -94,6 +95,7 @@ def music(prompt_id: str) -> Path:
             subprocess.run(
                 [
                     "sox",
+                    "-R",
                     "-n",
                     "-r",
                     "8000",
@@ -117,7 +119,7 @@ def music(prompt_id: str) -> Path:
                 check=True,
             )
             parts.append(str(part))
-        subprocess.run(["sox", *parts, *TO_ULAW, str(target), "norm", "-6"], check=True)
+        subprocess.run(["sox", "-R", *parts, *TO_ULAW, str(target), "norm", "-6"], check=True)
     return target
 
 
@@ -132,7 +134,7 @@ def main() -> None:
             path = speak(prompt_id, text, Path(tmp))
             manifest[prompt_id] = {"text": text}
             manifest[prompt_id].update(describe(path))
-    for prompt_id in ("music_on_hold", "music/exempelby"):
+    for prompt_id in ("music_on_hold", "music/exempelby", "music/default"):
         manifest[prompt_id] = {"text": "", **describe(music(prompt_id))}
     (OUT / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
