@@ -8,6 +8,8 @@ should turn into a plain test when the module is fixed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from vaxel.core.errors import IllegalTransition
@@ -56,7 +58,7 @@ def sent_at(log: list[tuple[float, object]]) -> list[float]:
     return [at for at, event in log if isinstance(event, Transmit)]
 
 
-def server_key(events: list[object]) -> tuple[str, str, str]:
+def server_key(events: Sequence[object]) -> tuple[str, str, str]:
     return next(e.server_key for e in events if isinstance(e, RequestReceived))
 
 
@@ -108,9 +110,12 @@ def test_timer_d_absorbs_retransmitted_finals_for_32_seconds_over_udp() -> None:
     assert [type(e) for e in first] == [Transmit, ResponseReceived]  # ACK, then the TU
     assert layer.next_deadline() == 32.2  # D
     again = layer.receive(busy, PEER, "udp", 10.0)
-    assert [e.data for e in again if isinstance(e, Transmit)] == [first[0].data]  # same ACK
+    ack = first[0]
+    assert isinstance(ack, Transmit) and ack.data.startswith(b"ACK sip:100@127.0.0.1 SIP/2.0")
+    assert [e.data for e in again if isinstance(e, Transmit)] == [ack.data]  # the same ACK
     assert run(layer, 32.2) == [] and layer.next_deadline() is None
-    assert layer.receive(busy, PEER, "udp", 33.0) == []  # gone: nobody ACKs any more
+    late = layer.receive(busy, PEER, "udp", 33.0)
+    assert not [e for e in late if isinstance(e, Transmit)]  # gone: nobody ACKs any more
 
 
 def test_timer_m_passes_2xx_retransmissions_to_the_tu_for_64_t1() -> None:
@@ -120,7 +125,8 @@ def test_timer_m_passes_2xx_retransmissions_to_the_tu_for_64_t1() -> None:
     ok = reply(invite, 200, "OK")
     for at in (0.3, 1.3, 20.0):
         events = layer.receive(ok, PEER, "udp", at)
-        assert [(type(e), e.client_key) for e in events] == [(ResponseReceived, key)]
+        assert [e.client_key for e in events if isinstance(e, ResponseReceived)] == [key]
+        assert len(events) == 1
     assert layer.next_deadline() == 32.3  # M, from the first 2xx (RFC 6026 §7.2)
     run(layer, 32.3)
     assert layer.next_deadline() is None
