@@ -164,7 +164,7 @@ async def _serve_web(
     center: ContactCenter,
     database: object,
     settings: DemoSettings,
-    telephony_after: Callable[[], None],
+    telephony: TelephonyService | None,
 ) -> Any:
     import uvicorn
 
@@ -175,7 +175,8 @@ async def _serve_web(
         center,
         database,
         WebSettings(default_tenant=DEMO_TENANT),  # type: ignore[arg-type]
-        after_submit=telephony_after,
+        after_submit=telephony.after_external_submit if telephony else (lambda: None),
+        on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
     )
     server = uvicorn.Server(
         uvicorn.Config(
@@ -266,8 +267,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
 
     web_server = None
     if settings.http_port is not None:
-        after = telephony.after_external_submit if telephony is not None else (lambda: None)
-        web_server = await _serve_web(center, database, settings, telephony_after=after)
+        web_server = await _serve_web(center, database, settings, telephony)
         port = web_server.servers[0].sockets[0].getsockname()[1]
         echo(
             f"Webb: http://{settings.host}:{port}/ — organisation {DEMO_TENANT}; "

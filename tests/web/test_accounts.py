@@ -102,3 +102,46 @@ def test_a_user_of_one_tenant_sees_and_changes_nothing_of_another(web: Web) -> N
     assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "logged_out"
     # the same username in another organisation is another account
     assert sign_in(web.client(), OTHER, "maria") == ""
+
+
+def test_an_agent_answers_a_simulated_call_classifies_it_and_ends_wrap_up(web: Web) -> None:
+    """Q21–Q26 through the workspace: offer, answer, note, end, wrap-up cancelled."""
+    import time
+
+    from vaxel.acd.events import ContactArrived
+    from vaxel.acd.model import Channel
+
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    web.center.submit(
+        ContactArrived(
+            DEMO_TENANT,
+            "c-web-1",
+            "kundtjanst",
+            Channel.CALL,
+            0,
+            caller_number="0701234567",
+            caller_data={"kundnummer": "4711"},
+        ),
+        time.time(),
+    )
+    card = client.get("/").text
+    assert "0701234567" in card and "4711" in card and "Svara" in card
+    client.post("/agent/contact", data={"action": "answer", "csrf": csrf})
+    assert web.center.acd.contact_view(DEMO_TENANT, "c-web-1").state.value == "connected"
+    client.post(
+        "/agent/contact",
+        data={
+            "action": "classify",
+            "code": "Fråga besvarad",
+            "note": "Ny faktura skickad",
+            "csrf": csrf,
+        },
+    )
+    client.post("/agent/contact", data={"action": "end", "csrf": csrf})
+    contact = web.center.acd.contact_view(DEMO_TENANT, "c-web-1")
+    assert (contact.classification, contact.note) == ("Fråga besvarad", "Ny faktura skickad")
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "wrap_up"
+    client.post("/agent/contact", data={"action": "cancel_wrapup", "csrf": csrf})
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "ready"

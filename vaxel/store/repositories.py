@@ -172,23 +172,40 @@ class ReadModels:
                 .order_by(c.arrived_at, c.contact_id)
                 .limit(limit)
             ).all()
-        return [
-            ContactRecord(
-                r.contact_id,
-                r.queue_id,
-                r.channel,
-                r.caller_number,
-                dict(r.caller_data),
-                r.status,
-                r.arrived_at,
-                r.answered_at,
-                r.ended_at,
-                r.agent_id,
-                r.classification,
-                r.note,
-            )
-            for r in rows
-        ]
+        return [self._contact(r) for r in rows]
+
+    @staticmethod
+    def _contact(r: Any) -> ContactRecord:
+        return ContactRecord(
+            r.contact_id,
+            r.queue_id,
+            r.channel,
+            r.caller_number,
+            dict(r.caller_data),
+            r.status,
+            r.arrived_at,
+            r.answered_at,
+            r.ended_at,
+            r.agent_id,
+            r.classification,
+            r.note,
+        )
+
+    def contacts_of_caller(
+        self, tenant_id: str, caller_number: str, *, limit: int = 10
+    ) -> list[ContactRecord]:
+        """The caller's latest contacts, newest first (the agent's contact card, Q26)."""
+        if not caller_number:
+            return []
+        c = tables.contacts.c
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(tables.contacts)
+                .where(c.tenant_id == tenant_id, c.caller_number == caller_number)
+                .order_by(c.arrived_at.desc())
+                .limit(limit)
+            ).all()
+        return [self._contact(r) for r in rows]
 
     def callbacks(self, tenant_id: str) -> list[CallbackRecord]:
         c = tables.callbacks.c

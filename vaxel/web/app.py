@@ -23,9 +23,20 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentReady
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentDeclined,
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentPaused,
+    AgentReady,
+    ContactClassified,
+    ContactEnded,
+    WrapUpCancelled,
+)
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.contact_center import ContactCenter
+from vaxel.store import ReadModels
 from vaxel.store.accounts import Accounts, Session
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
@@ -36,6 +47,13 @@ __all__ = ["WebSettings", "create_app"]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 PAUSE_REASONS = ("Lunch", "Möte", "Utbildning", "Administration", "Övrigt")
+CLASSIFICATIONS = (
+    "Fråga besvarad",
+    "Ärende registrerat",
+    "Hänvisad vidare",
+    "Felkopplat",
+    "Övrigt",
+)
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
 
 
@@ -68,11 +86,13 @@ def create_app(
     *,
     clock: Callable[[], float] = time.time,
     after_submit: Callable[[], None] = lambda: None,
+    on_phone: Callable[[str], bool] = lambda contact_id: False,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready")."""
     settings = settings or WebSettings()
     accounts = Accounts(database)
+    read_models = ReadModels(database)
     passwords = PasswordHashing()
     hub = LiveHub()
     center.listeners.append(hub.committed)
@@ -169,6 +189,15 @@ def create_app(
         user = session.user
         now = clock()
         panel = agent_panel(center.acd, user.tenant_id, user.agent_id or "", now)
+        contact = panel.get("contact")
+        earlier = []
+        if contact:
+            contact["on_phone"] = on_phone(contact["id"])
+            earlier = [
+                c
+                for c in read_models.contacts_of_caller(user.tenant_id, contact["caller_number"])
+                if c.contact_id != contact["id"]
+            ]
         return TEMPLATES.TemplateResponse(
             request,
             "workspace.html",
@@ -176,12 +205,55 @@ def create_app(
                 "user": user,
                 "csrf": session.csrf_token,
                 "panel": panel,
+                "contact": contact,
+                "earlier": earlier,
                 "error": error,
                 "snapshot": tenant_snapshot(center.acd, user.tenant_id, now),
                 "reasons": PAUSE_REASONS,
+                "classifications": CLASSIFICATIONS,
                 "supervisor": user.role in SUPERVISORS,
             },
         )
+
+    @app.post("/agent/contact")
+    async def agent_contact(
+        request: Request,
+        session: SignedIn,
+        action: Annotated[str, Form()],
+        code: Annotated[str, Form()] = "",
+        note: Annotated[str, Form()] = "",
+    ) -> Response:
+        """Answer, decline, end, classify (Q26) or end wrap-up early (Q22)."""
+        await check_csrf(request, session)
+        user = session.user
+        if not user.agent_id:
+            raise HTTPException(403, "Kontot hör inte till någon handläggare")
+        view = center.acd.agent_view(user.tenant_id, user.agent_id, clock())
+        contact_id = view.contact_id
+        tenant, agent = user.tenant_id, user.agent_id
+        if action == "cancel_wrapup":
+            error = submit(WrapUpCancelled(tenant, agent, actor=user.username))
+        elif not contact_id:
+            error = "Du har inget pågående ärende"
+        elif action in ("answer", "decline", "end") and on_phone(contact_id):
+            error = "Samtalet hanteras i din telefon"
+        elif action == "answer":
+            error = submit(AgentAnswered(tenant, agent, contact_id, actor=user.username))
+        elif action == "decline":
+            error = submit(AgentDeclined(tenant, agent, contact_id, actor=user.username))
+        elif action == "end":
+            error = submit(ContactEnded(tenant, contact_id, actor=user.username))
+        elif action == "classify":
+            if code not in CLASSIFICATIONS:
+                raise HTTPException(400, "Välj en klassificering i listan")
+            error = submit(
+                ContactClassified(
+                    tenant, contact_id, agent, code, note.strip(), actor=user.username
+                )
+            )
+        else:
+            raise HTTPException(400, "Okänd åtgärd")
+        return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
 
     @app.post("/agent/state")
     async def agent_state(

@@ -6,6 +6,7 @@ they were asked for, because the tenant id is the first thing every query takes.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from vaxel.acd.engine import Engine
@@ -69,6 +70,22 @@ def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> di
     except (VaxelError, KeyError):
         return {"known": False}
     view = engine.agent_view(tenant_id, agent_id, now)
+    contact: dict[str, Any] | None = None
+    if view.contact_id:
+        with contextlib.suppress(VaxelError):
+            c = engine.contact_view(tenant_id, view.contact_id)
+            queue = tenant.queues.get(c.queue_id)
+            contact = {
+                "id": c.contact_id,
+                "queue": queue.config.display_name if queue else c.queue_id,
+                "channel": c.channel.value,
+                "state": c.state.value,
+                "caller_number": c.caller_number,
+                "caller_data": dict(c.caller_data),
+                "waited_s": max(0, round(now - c.arrived_at)),
+                "classification": c.classification,
+                "note": c.note,
+            }
     permitted = [
         {"id": q, "name": tenant.queues[q].config.display_name, "in": q in view.queue_ids}
         for q in record.profile.permitted_queues
@@ -82,4 +99,5 @@ def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> di
         "contact_id": view.contact_id,
         "answered_today": view.answered_today,
         "queues": permitted,
+        "contact": contact,
     }
