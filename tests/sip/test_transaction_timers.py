@@ -87,10 +87,6 @@ def test_a_provisional_stops_timer_a() -> None:
     assert sent_at(run(layer, 31.0)) == []  # no retransmission once Proceeding (§17.1.1.2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="RFC 3261 §17.1.1.2: Timer B only guards Calling; a ringing phone times out at 32 s",
-)
 def test_a_phone_may_ring_longer_than_64_t1() -> None:
     layer = TransactionLayer()
     invite = request()

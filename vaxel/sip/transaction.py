@@ -241,6 +241,9 @@ class TransactionLayer:
             if client.state in (State.CALLING, State.TRYING):
                 client.state = State.PROCEEDING
                 client.deadlines.pop("A", None)
+                # Timer B guards Calling only (§17.1.1.2): a phone may ring as long as it likes;
+                # the TU ends it with CANCEL (the ACD's offer timeout, the callback's limit).
+                client.deadlines.pop("B", None)
                 if "E" in client.deadlines:
                     client.interval = self.t2
                     client.deadlines["E"] = now + self.t2
