@@ -52,6 +52,7 @@ def web(tmp_path: Path) -> Iterator[Web]:
     accounts = Accounts(database)
     hashed = PasswordHashing().hash(PASSWORD)
     accounts.add_user(DEMO_TENANT, "maria", "Maria Johansson", "agent", hashed, "maria")
+    accounts.add_user(DEMO_TENANT, "johan", "Johan Nilsson", "agent", hashed, "johan")
     accounts.add_user(DEMO_TENANT, "chef", "Chefen", "supervisor", hashed)
     accounts.add_user(OTHER, "olle", "Olle Ek", "agent", hashed, "olle")
     yield Web(center, accounts, create_app(center, database, WebSettings()))

@@ -145,3 +145,44 @@ def test_an_agent_answers_a_simulated_call_classifies_it_and_ends_wrap_up(web: W
     assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "wrap_up"
     client.post("/agent/contact", data={"action": "cancel_wrapup", "csrf": csrf})
     assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "ready"
+
+
+def test_the_callback_list_is_worked_from_taking_to_done_with_a_note(web: Web) -> None:
+    """CB8–CB10: the list shows the request; a paused agent takes it, nobody else can, and
+    it is closed with a mandatory note."""
+    import time
+
+    from vaxel.acd.events import CallbackRequested
+
+    agents = []
+    for username in ("maria", "johan"):
+        client = web.client()
+        csrf = sign_in(client, DEMO_TENANT, username)
+        client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+        client.post("/agent/state", data={"action": "pause", "reason": "Möte", "csrf": csrf})
+        agents.append((client, csrf))
+    (client, csrf), (other, other_csrf) = agents
+    web.center.submit(
+        CallbackRequested(
+            DEMO_TENANT, "kundtjanst", "0701234567", caller_data={"kundnummer": "4711"}
+        ),
+        time.time(),
+    )
+    listing = client.get("/callbacks?queue=kundtjanst")
+    assert "0701234567" in listing.text and "Ring upp" in listing.text
+    [row] = web.center.acd.callback_list(DEMO_TENANT)
+    taken = client.post(f"/callbacks/{row.contact_id}/take", data={"csrf": csrf})
+    assert taken.headers["location"] == "/callbacks"
+    again = other.post(f"/callbacks/{row.contact_id}/take", data={"csrf": other_csrf})
+    assert "error=" in again.headers["location"]  # nobody works the same callback twice
+    no_note = client.post(
+        f"/callbacks/{row.contact_id}/close", data={"outcome": "done", "note": " ", "csrf": csrf}
+    )
+    assert "anteckning" in no_note.headers["location"]
+    closed = client.post(
+        f"/callbacks/{row.contact_id}/close",
+        data={"outcome": "done", "note": "Kunden hjälpt med fakturan", "csrf": csrf},
+    )
+    assert closed.headers["location"] == "/callbacks"
+    listing = client.get("/callbacks").text
+    assert "Kunden hjälpt med fakturan" in listing and "Klar" in listing

@@ -365,6 +365,9 @@ class TransactionLayer:
         if name in ("A", "E") and client.state in (State.CALLING, State.TRYING, State.PROCEEDING):
             if name == "A" and client.state is State.PROCEEDING:
                 return []
+            timeout = client.deadlines.get("F" if name == "E" else "B")
+            if timeout is not None and timeout <= now:
+                return []  # the transaction times out now: a last copy would outlive the server's
             client.interval = (
                 2 * client.interval if name == "A" else min(2 * client.interval, self.t2)
             )

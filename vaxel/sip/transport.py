@@ -37,16 +37,28 @@ class SipTransport:
         self._streams: dict[Address, asyncio.Transport] = {}
 
     async def start(self, host: str = "127.0.0.1", port: int = 5060, *, tcp: bool = True) -> None:
+        """Listen on UDP and TCP at the same port; port 0 picks a port free for both."""
         loop = asyncio.get_running_loop()
-        udp, _ = await loop.create_datagram_endpoint(
-            lambda: _Datagrams(self), local_addr=(host, port)
-        )
-        self._udp = udp
-        self.address = udp.get_extra_info("sockname")[:2]
-        if tcp:
-            self._tcp_server = await loop.create_server(
-                lambda: _Stream(self), host, self.address[1]
+        for _ in range(20 if port == 0 else 1):
+            udp, _ = await loop.create_datagram_endpoint(
+                lambda: _Datagrams(self), local_addr=(host, port)
             )
+            self.address = udp.get_extra_info("sockname")[:2]
+            if not tcp:
+                self._udp = udp
+                return
+            try:
+                self._tcp_server = await loop.create_server(
+                    lambda: _Stream(self), host, self.address[1]
+                )
+            except OSError:
+                udp.close()
+                if port != 0:
+                    raise
+                continue  # the UDP port's TCP twin is taken: try another pair
+            self._udp = udp
+            return
+        raise OSError(f"no port on {host} free for both UDP and TCP")
 
     def send(self, data: bytes, destination: Address, transport: str = "udp") -> None:
         if transport == "udp":

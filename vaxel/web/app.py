@@ -30,10 +30,13 @@ from vaxel.acd.events import (
     AgentLoggedOut,
     AgentPaused,
     AgentReady,
+    CallbackClosed,
     ContactClassified,
     ContactEnded,
+    ContactPicked,
     WrapUpCancelled,
 )
+from vaxel.core.clock import to_local
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels
@@ -55,6 +58,30 @@ CLASSIFICATIONS = (
     "Övrigt",
 )
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
+CALLBACK_COLUMNS = (
+    ("number", "Nummer"),
+    ("queue", "Kö"),
+    ("requested", "Begärd"),
+    ("eligible", "Ring från"),
+    ("attempts", "Försök"),
+    ("agents", "Handläggare"),
+    ("note", "Senaste anteckning"),
+    ("status", "Status"),
+)
+CALLBACK_STATUS = {
+    "waiting": "Väntar",
+    "in_progress": "Pågår",
+    "done": "Klar",
+    "failed": "Misslyckad",
+    "scheduled": "Schemalagd",
+}
+
+
+def local_time(epoch: float) -> str:
+    """Stockholm time for the lists ("23 nov 10:15")."""
+    moment = to_local(epoch)
+    months = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+    return f"{moment.day} {months[moment.month - 1]} {moment:%H:%M}"
 
 
 def current_session(request: Request) -> Session:
@@ -314,6 +341,112 @@ def create_app(
                 )
             )
         return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
+
+    @app.get("/callbacks", response_class=HTMLResponse)
+    def callbacks(
+        request: Request,
+        session: SignedIn,
+        queue: str = "",
+        sort: str = "eligible",
+        error: str = "",
+    ) -> Response:
+        """The callback list with the CB8 columns, per queue, sortable (CB8–CB11)."""
+        user = session.user
+        rows = [
+            r for r in read_models.callbacks(user.tenant_id) if not queue or r.queue_id == queue
+        ]
+        keys = {
+            "number": lambda r: r.number,
+            "queue": lambda r: r.queue_id,
+            "requested": lambda r: r.requested_at,
+            "eligible": lambda r: r.eligible_at,
+            "attempts": lambda r: r.attempts,
+            "status": lambda r: r.status,
+        }
+        rows.sort(key=keys.get(sort, keys["eligible"]))
+        try:
+            tenant = center.acd.tenant(user.tenant_id)
+            queues = {q: r.config.display_name for q, r in tenant.queues.items()}
+            in_progress = {
+                c: a.agent_id for a in tenant.agents.values() for c in (a.contact_id,) if c
+            }
+        except VaxelError:
+            queues, in_progress = {}, {}
+        return TEMPLATES.TemplateResponse(
+            request,
+            "callbacks.html",
+            {
+                "user": user,
+                "csrf": session.csrf_token,
+                "queue": queue,
+                "sort": sort,
+                "error": error,
+                "queues": queues,
+                "status_names": CALLBACK_STATUS,
+                "columns": CALLBACK_COLUMNS,
+                "supervisor": user.role in SUPERVISORS,
+                "rows": [
+                    {
+                        "contact_id": r.contact_id,
+                        "number": r.number,
+                        "queue_id": r.queue_id,
+                        "requested": local_time(r.requested_at),
+                        "eligible": local_time(r.eligible_at),
+                        "attempts": r.attempts,
+                        "agents_tried": r.agents_tried,
+                        "last_note": r.last_note,
+                        "status": r.status,
+                        "mine": in_progress.get(r.contact_id) == user.agent_id,
+                    }
+                    for r in rows
+                ],
+            },
+        )
+
+    @app.post("/callbacks/{contact_id}/take")
+    async def take_callback(request: Request, session: SignedIn, contact_id: str) -> Response:
+        """Pick a callback: nobody else can take it once it is in progress (CB8)."""
+        await check_csrf(request, session)
+        user = session.user
+        if not user.agent_id:
+            raise HTTPException(403, "Kontot hör inte till någon handläggare")
+        error = submit(
+            ContactPicked(user.tenant_id, user.agent_id, contact_id, actor=user.username)
+        )
+        return RedirectResponse(
+            f"/callbacks?error={error}" if error else "/callbacks", status_code=303
+        )
+
+    @app.post("/callbacks/{contact_id}/close")
+    async def close_callback(
+        request: Request,
+        session: SignedIn,
+        contact_id: str,
+        outcome: Annotated[str, Form()],
+        note: Annotated[str, Form()] = "",
+    ) -> Response:
+        """Done or unanswered, with the mandatory note (CB10); unanswered requeues (CB11)."""
+        await check_csrf(request, session)
+        user = session.user
+        if outcome not in ("done", "unanswered"):
+            raise HTTPException(400, "Välj Klar eller Inget svar")
+        if not note.strip():
+            return RedirectResponse(
+                "/callbacks?error=Skriv en kort anteckning om vad som hände", status_code=303
+            )
+        error = submit(
+            CallbackClosed(
+                user.tenant_id,
+                contact_id,
+                user.agent_id or "",
+                outcome,
+                note.strip(),
+                actor=user.username,
+            )
+        )
+        return RedirectResponse(
+            f"/callbacks?error={error}" if error else "/callbacks", status_code=303
+        )
 
     @app.get("/wallboard", response_class=HTMLResponse)
     def wallboard(request: Request, session: SignedIn) -> Response:
