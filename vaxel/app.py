@@ -132,6 +132,9 @@ def demo_directory(hours: DemoHours, host: str) -> TelephonyDirectory:
     )
 
 
+DEMO_API_KEY = "demo-api-nyckel-exempelby"
+
+
 def demo_web_users() -> list[tuple[str, str, str]]:
     """(username, password, role) of the demo's web accounts: each agent, a supervisor and
     an admin. The demo listens on 127.0.0.1 only."""
@@ -148,6 +151,8 @@ def seed_demo_accounts(database_url: str) -> None:
     accounts = Accounts(open_database(database_url))
     hashing = PasswordHashing()
     names = {profile.agent_id: profile.name for profile, _ in demo_agents()}
+    if accounts.tenant_of_key(DEMO_API_KEY) is None:
+        accounts.add_api_key(DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time())
     for username, password, role in demo_web_users():
         if accounts.find(DEMO_TENANT, username) is None:
             accounts.add_user(
@@ -275,6 +280,9 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         )
         for username, password, role in demo_web_users():
             echo(f"  {username} / {password}  {role}")
+        echo(
+            f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): {DEMO_API_KEY}"
+        )
 
     simulator = Simulator(
         _demo_traffic(virtual_start),

@@ -141,3 +141,22 @@ class Accounts:
             connection.execute(
                 delete(tables.web_sessions).where(tables.web_sessions.c.user_id == user.user_id)
             )
+
+    def add_api_key(self, tenant_id: str, name: str, key: str, now: float) -> None:
+        """Store a new key for ``tenant_id`` (the caller made ``key`` and shows it once)."""
+        with self._db.begin() as connection:
+            connection.execute(
+                insert(tables.api_keys).values(
+                    key_hash=_token_hash(key), tenant_id=tenant_id, name=name, created_at=now
+                )
+            )
+
+    def tenant_of_key(self, key: str) -> str | None:
+        """The tenant an API key belongs to, or None for an unknown key."""
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(tables.api_keys.c.tenant_id).where(
+                    tables.api_keys.c.key_hash == _token_hash(key)
+                )
+            ).first()
+        return str(row[0]) if row is not None else None

@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 __all__ = [
     "agents",
+    "api_keys",
     "callbacks",
     "contacts",
     "flows",
@@ -81,6 +82,15 @@ web_sessions = Table(
     Column("created_at", Float, nullable=False),
     Column("expires_at", Float, nullable=False),
     Index("ix_web_sessions_user", "user_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    _tenant_fk(),
+    Column("name", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
 )
 
 skills = Table(

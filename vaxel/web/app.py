@@ -41,6 +41,7 @@ from vaxel.core.errors import VaxelError
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels
 from vaxel.store.accounts import Accounts, Session
+from vaxel.web.api import api_router
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, check_csrf, new_token
@@ -129,6 +130,7 @@ def create_app(
 
     app.state.accounts = accounts
     app.state.clock = clock
+    app.include_router(api_router(center, accounts, read_models, clock, after_submit))
 
     def submit(event: Any) -> str:
         try:

@@ -1,0 +1,74 @@
+"""The REST API: per-tenant API keys, the website callback form (CB7), isolation."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.web.conftest import OTHER, Web
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+
+@pytest.fixture
+def keys(web: Web) -> dict[str, str]:
+    web.accounts.add_api_key(DEMO_TENANT, "webbplatsen", "nyckel-exempelby", time.time())
+    web.accounts.add_api_key(OTHER, "webbplatsen", "nyckel-annanstad", time.time())
+    return {DEMO_TENANT: "nyckel-exempelby", OTHER: "nyckel-annanstad"}
+
+
+def test_no_key_or_a_wrong_key_is_401(web: Web, keys: dict[str, str]) -> None:
+    client = web.client()
+    assert client.get("/api/v1/status").status_code == 401
+    assert client.get("/api/v1/status", headers={"X-API-Key": "gissad"}).status_code == 401
+
+
+def test_the_website_form_creates_a_durable_callback(web: Web, keys: dict[str, str]) -> None:
+    client = web.client()
+    created = client.post(
+        "/api/v1/callbacks",
+        headers={"X-API-Key": keys[DEMO_TENANT]},
+        json={"queue": "kundtjanst", "number": "070-123 45 67", "data": {"ärende": "Faktura"}},
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["number"] == "+46701234567" and body["queue"] == "kundtjanst"
+    listed = client.get("/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}).json()
+    assert [c["id"] for c in listed] == [body["id"]]
+    assert listed[0]["status"] == "unhandled"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"queue": "kundtjanst", "number": "12"}, "number"),
+        ({"queue": "kundtjanst", "number": "+4930123456789"}, "International"),
+        ({"queue": "finns-inte", "number": "0701234567"}, "finns-inte"),
+        ({"queue": "reception", "number": "0701234567"}, "reception"),  # the other tenant's
+        ({"queue": "kundtjanst"}, "number"),
+    ],
+)
+def test_bad_requests_are_422_with_the_reason_and_change_nothing(
+    web: Web, keys: dict[str, str], payload: dict[str, str], message: str
+) -> None:
+    client = web.client()
+    answer = client.post(
+        "/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}, json=payload
+    )
+    assert answer.status_code == 422 and message in answer.text
+    assert client.get("/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}).json() == []
+
+
+def test_a_key_sees_only_its_own_tenant(web: Web, keys: dict[str, str]) -> None:
+    client = web.client()
+    client.post(
+        "/api/v1/callbacks",
+        headers={"X-API-Key": keys[DEMO_TENANT]},
+        json={"queue": "kundtjanst", "number": "0701234567"},
+    )
+    other = {"X-API-Key": keys[OTHER]}
+    assert client.get("/api/v1/callbacks", headers=other).json() == []
+    assert [q["id"] for q in client.get("/api/v1/status", headers=other).json()["queues"]] == [
+        "reception"
+    ]
+    assert client.get("/api/v1/contacts", headers=other).json() == []
