@@ -54,6 +54,7 @@ def web(tmp_path: Path) -> Iterator[Web]:
     accounts.add_user(DEMO_TENANT, "maria", "Maria Johansson", "agent", hashed, "maria")
     accounts.add_user(DEMO_TENANT, "johan", "Johan Nilsson", "agent", hashed, "johan")
     accounts.add_user(DEMO_TENANT, "chef", "Chefen", "supervisor", hashed)
+    accounts.add_user(DEMO_TENANT, "admin", "Administratören", "tenant_admin", hashed)
     accounts.add_user(OTHER, "olle", "Olle Ek", "agent", hashed, "olle")
     yield Web(center, accounts, create_app(center, database, WebSettings()))
 

@@ -186,3 +186,28 @@ def test_the_callback_list_is_worked_from_taking_to_done_with_a_note(web: Web) -
     assert closed.headers["location"] == "/callbacks"
     listing = client.get("/callbacks").text
     assert "Kunden hjälpt med fakturan" in listing and "Klar" in listing
+
+
+def test_an_admin_closes_three_queues_at_once_and_opens_them_again(web: Web) -> None:
+    """Q2: a temporary closure over many queues; supervisors and agents may not."""
+    boss = web.client()
+    boss_csrf = sign_in(boss, DEMO_TENANT, "chef")
+    refused = boss.post(
+        "/admin/closures", data={"queue": "bygglov", "action": "close", "csrf": boss_csrf}
+    )
+    assert refused.status_code == 403
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    three = ["kundtjanst", "bygglov", "barnomsorg"]
+    closed = admin.post(
+        "/admin/closures",
+        data={"queue": three, "action": "close", "message": "sv/stangt", "csrf": csrf},
+    )
+    assert closed.headers["location"] == "/admin/closures"
+    import time
+
+    now = time.time()
+    assert [web.center.acd.queue_status(DEMO_TENANT, q, now).open for q in three] == [False] * 3
+    assert web.center.acd.queue_status(DEMO_TENANT, "vaxel", now).open
+    admin.post("/admin/closures", data={"queue": three, "action": "open", "csrf": csrf})
+    assert all(web.center.acd.queue_status(DEMO_TENANT, q, now).open for q in three)

@@ -34,6 +34,8 @@ from vaxel.acd.events import (
     ContactClassified,
     ContactEnded,
     ContactPicked,
+    QueueClosed,
+    QueueOpened,
     WrapUpCancelled,
 )
 from vaxel.core.clock import to_local
@@ -59,6 +61,7 @@ CLASSIFICATIONS = (
     "Övrigt",
 )
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
+ADMINS = ("tenant_admin", "platform_admin")
 CALLBACK_COLUMNS = (
     ("number", "Nummer"),
     ("queue", "Kö"),
@@ -449,6 +452,54 @@ def create_app(
         return RedirectResponse(
             f"/callbacks?error={error}" if error else "/callbacks", status_code=303
         )
+
+    @app.get("/admin/closures", response_class=HTMLResponse)
+    def closures_page(request: Request, session: SignedIn, error: str = "") -> Response:
+        if session.user.role not in ADMINS:
+            raise HTTPException(403, "Stängning av köer kräver administratörsbehörighet")
+        return TEMPLATES.TemplateResponse(
+            request,
+            "closures.html",
+            {
+                "user": session.user,
+                "csrf": session.csrf_token,
+                "error": error,
+                "supervisor": True,
+                "snapshot": tenant_snapshot(center.acd, session.user.tenant_id, clock()),
+            },
+        )
+
+    @app.post("/admin/closures")
+    async def closures(request: Request, session: SignedIn) -> Response:
+        """Q2: close (or reopen) many queues at once with a closing message."""
+        await check_csrf(request, session)
+        user = session.user
+        if user.role not in ADMINS:
+            raise HTTPException(403, "Stängning av köer kräver administratörsbehörighet")
+        form = await request.form()
+        queue_ids = [str(q) for q in form.getlist("queue")]
+        action, message = str(form.get("action", "")), str(form.get("message", "")).strip()
+        if not queue_ids:
+            return RedirectResponse("/admin/closures?error=Välj minst en kö", status_code=303)
+        known = set(center.acd.tenant(user.tenant_id).queues)
+        unknown = [q for q in queue_ids if q not in known]
+        if unknown:
+            raise HTTPException(400, f"Okända köer: {', '.join(unknown)}")
+        errors = []
+        for queue_id in queue_ids:
+            if action == "close":
+                event: Any = QueueClosed(
+                    user.tenant_id, queue_id, "temporary", message, actor=user.username
+                )
+            elif action == "open":
+                event = QueueOpened(user.tenant_id, queue_id, actor=user.username)
+            else:
+                raise HTTPException(400, "Välj Stäng eller Öppna")
+            error = submit(event)
+            if error:
+                errors.append(error)
+        target = "/admin/closures" + (f"?error={'; '.join(errors)}" if errors else "")
+        return RedirectResponse(target, status_code=303)
 
     @app.get("/wallboard", response_class=HTMLResponse)
     def wallboard(request: Request, session: SignedIn) -> Response:
