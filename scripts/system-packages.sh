@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Växel's telephony and its tests use, when missing:
 # sip-tester (SIPp), baresip (robot phone), espeak-ng + sox (prompt generation and upload
-# conversion). Idempotent; needs root or sudo. Without apt it warns and carries on, so the
-# Python-only parts still set up.
+# conversion), chromium (browser tests, driven by Playwright). Idempotent; needs root or
+# sudo. Without apt it warns and carries on, so the Python-only parts still set up.
 set -euo pipefail
-PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3)
+PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3 chromium)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

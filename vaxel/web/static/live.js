@@ -12,6 +12,11 @@
       row.querySelector('[data-field="ready"]').textContent = q.ready;
       row.querySelector('[data-field="callbacks"]').textContent = q.callbacks;
     }
+    const me = document.getElementById("my-state");
+    if (me) {  // the workspace: a new offer or a state change redraws the contact card
+      const mine = data.agents.find((a) => a.id === me.dataset.agent);
+      if (mine && mine.state !== me.dataset.state) { window.location.reload(); return; }
+    }
     for (const a of data.agents) {
       const row = document.querySelector(`tr[data-agent="${a.id}"]`);
       if (!row) continue;
