@@ -7,7 +7,7 @@ Rules kept here:
 - User, password, parameters and headers are stored percent-decoded (RFC 3986 §2.1, as UTF-8;
   bytes that are not UTF-8 survive as surrogate escapes) and escaped again on ``str()`` where
   §25.1 does not allow the character, so ``parse_uri(str(uri)) == uri`` always holds. An
-  escape that is not ``%`` + two hex digits is a ParseError (RFC 4475 §3.1.2.?-style cases).
+  escape that is not ``%`` + two hex digits is a ParseError (§25.1 escaped).
 - Hosts are kept as written; IPv6 references keep their brackets (``[2001:db8::1]``, RFC 5118)
   and must hold a valid IPv6 address. Ports are 0–65535.
 - ``tel:`` URIs (RFC 3966) have no host: the subscriber number is ``user``, host is ``""``.
