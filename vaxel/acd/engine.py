@@ -172,6 +172,11 @@ class Engine:
             self.queue(tenant, queue_id)
         return queries.callback_list(tenant, queue_ids)
 
+    def callback_row(self, tenant_id: str, contact_id: str) -> CallbackView | None:
+        """One callback's CB8 row, or None: O(1), for read models kept in step per event."""
+        contact = self.tenant(tenant_id).callbacks.get(contact_id)
+        return None if contact is None else queries.callback_view(self.tenant(tenant_id), contact)
+
     # -- lookups (raise the typed errors) ----------------------------------------------
 
     def tenant(self, tenant_id: str) -> TenantRec:

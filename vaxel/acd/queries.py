@@ -195,29 +195,32 @@ def contact_view(contact: ContactRec) -> ContactView:
 
 def callback_list(tenant: TenantRec, queue_ids: tuple[str, ...] | None) -> list[CallbackView]:
     """CB8: every callback of the given queues (all if None), oldest first."""
-    rows: list[CallbackView] = []
-    for contact in tenant.callbacks.values():
-        if queue_ids is not None and contact.queue_id not in queue_ids:
-            continue
-        queue = tenant.queues.get(contact.queue_id)
-        status = contact.callback_status
-        if contact.state is ContactState.CONNECTED:
-            status = CallbackStatus.IN_PROGRESS
-        rows.append(
-            CallbackView(
-                contact_id=contact.contact_id,
-                queue_id=contact.queue_id,
-                queue_name=queue.config.display_name if queue is not None else contact.queue_id,
-                number=contact.caller_number,
-                arrived_at=contact.arrived_at,
-                interval_id=contact.interval_id,
-                eligible_at=contact.eligible_at,
-                caller_data=dict(contact.caller_data),
-                agents_tried=tuple(contact.agents_tried),
-                status=status,
-                attempts=contact.attempts,
-                last_note=contact.last_note,
-            )
-        )
+    rows = [
+        callback_view(tenant, contact)
+        for contact in tenant.callbacks.values()
+        if queue_ids is None or contact.queue_id in queue_ids
+    ]
     rows.sort(key=lambda row: (row.arrived_at, row.contact_id))
     return rows
+
+
+def callback_view(tenant: TenantRec, contact: ContactRec) -> CallbackView:
+    """One row of the callback list (CB8 columns)."""
+    queue = tenant.queues.get(contact.queue_id)
+    status = contact.callback_status
+    if contact.state is ContactState.CONNECTED:
+        status = CallbackStatus.IN_PROGRESS
+    return CallbackView(
+        contact_id=contact.contact_id,
+        queue_id=contact.queue_id,
+        queue_name=queue.config.display_name if queue is not None else contact.queue_id,
+        number=contact.caller_number,
+        arrived_at=contact.arrived_at,
+        interval_id=contact.interval_id,
+        eligible_at=contact.eligible_at,
+        caller_data=dict(contact.caller_data),
+        agents_tried=tuple(contact.agents_tried),
+        status=status,
+        attempts=contact.attempts,
+        last_note=contact.last_note,
+    )

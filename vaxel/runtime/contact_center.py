@@ -39,7 +39,6 @@ from vaxel.acd.events import (
     TimerTick,
 )
 from vaxel.acd.model import Channel
-from vaxel.acd.views import CallbackView
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.store import tables
@@ -192,7 +191,7 @@ class ContactCenter:
             self._project_callback(connection, tenant_id, contact_id)
 
     def _project_callback(self, connection: Connection, tenant_id: str, contact_id: str) -> None:
-        row = _callback_row(self.acd.callback_list(tenant_id), contact_id)
+        row = self.acd.callback_row(tenant_id, contact_id)
         if row is None:
             return
         upsert(
@@ -212,7 +211,3 @@ class ContactCenter:
                 "last_note": row.last_note,
             },
         )
-
-
-def _callback_row(rows: list[CallbackView], contact_id: str) -> CallbackView | None:
-    return next((row for row in rows if row.contact_id == contact_id), None)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
 
 from vaxel.core.errors import NotFound, UnknownTenant
 from vaxel.store import tables
@@ -208,13 +208,40 @@ class ReadModels:
         return [self._contact(r) for r in rows]
 
     def callbacks(self, tenant_id: str) -> list[CallbackRecord]:
+        rows, _ = self.callback_page(tenant_id, sort="requested", limit=None)
+        return rows
+
+    CALLBACK_SORTS: ClassVar[dict[str, str]] = {
+        "number": "number",
+        "queue": "queue_id",
+        "requested": "requested_at",
+        "eligible": "eligible_at",
+        "attempts": "attempts",
+        "status": "status",
+    }
+
+    def callback_page(
+        self,
+        tenant_id: str,
+        *,
+        queue_id: str = "",
+        sort: str = "eligible",
+        offset: int = 0,
+        limit: int | None = 100,
+    ) -> tuple[list[CallbackRecord], int]:
+        """One page of the callback list, sorted and filtered in SQL, and the total count —
+        the list may hold tens of thousands (CB8)."""
         c = tables.callbacks.c
+        where = [c.tenant_id == tenant_id] + ([c.queue_id == queue_id] if queue_id else [])
+        column = getattr(c, self.CALLBACK_SORTS.get(sort, "eligible_at"))
+        query = select(tables.callbacks).where(*where).order_by(column, c.contact_id)
+        if limit is not None:
+            query = query.offset(max(0, offset)).limit(limit)
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(tables.callbacks)
-                .where(c.tenant_id == tenant_id)
-                .order_by(c.requested_at, c.contact_id)
-            ).all()
+            rows = connection.execute(query).all()
+            total = connection.execute(
+                select(func.count()).select_from(tables.callbacks).where(*where)
+            ).scalar_one()
         return [
             CallbackRecord(
                 r.contact_id,
@@ -230,7 +257,7 @@ class ReadModels:
                 r.last_note,
             )
             for r in rows
-        ]
+        ], int(total)
 
 
 def ensure_tenant(connection: Connection, tenant_id: str) -> None:

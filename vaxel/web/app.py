@@ -62,6 +62,8 @@ CLASSIFICATIONS = (
 )
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
 ADMINS = ("tenant_admin", "platform_admin")
+PAGE_SIZE = 100
+"""Callback list rows per page: the list may hold tens of thousands (issue 4 performance)."""
 CALLBACK_COLUMNS = (
     ("number", "Nummer"),
     ("queue", "Kö"),
@@ -354,21 +356,19 @@ def create_app(
         queue: str = "",
         sort: str = "eligible",
         error: str = "",
+        page: int = 1,
     ) -> Response:
-        """The callback list with the CB8 columns, per queue, sortable (CB8–CB11)."""
+        """The callback list with the CB8 columns, per queue, sortable, paged (CB8–CB11)."""
         user = session.user
-        rows = [
-            r for r in read_models.callbacks(user.tenant_id) if not queue or r.queue_id == queue
-        ]
-        keys = {
-            "number": lambda r: r.number,
-            "queue": lambda r: r.queue_id,
-            "requested": lambda r: r.requested_at,
-            "eligible": lambda r: r.eligible_at,
-            "attempts": lambda r: r.attempts,
-            "status": lambda r: r.status,
-        }
-        rows.sort(key=keys.get(sort, keys["eligible"]))
+        rows, total = read_models.callback_page(
+            user.tenant_id,
+            queue_id=queue,
+            sort=sort,
+            offset=(max(1, page) - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
         try:
             tenant = center.acd.tenant(user.tenant_id)
             queues = {q: r.config.display_name for q, r in tenant.queues.items()}
@@ -386,6 +386,9 @@ def create_app(
                 "queue": queue,
                 "sort": sort,
                 "error": error,
+                "page": page,
+                "pages": pages,
+                "total": total,
                 "queues": queues,
                 "status_names": CALLBACK_STATUS,
                 "columns": CALLBACK_COLUMNS,
