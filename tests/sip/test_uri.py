@@ -171,6 +171,10 @@ def test_helpers_default_ports_transport_and_params() -> None:
     assert uri.host_port == ("biloxi.example", 5061)
     assert parse_uri("sip:bob@[2001:db8::1]").host_port == ("[2001:db8::1]", 5060)
     assert uri.transport == "tls" and parse_uri("sip:b").transport == "udp"
+    assert (
+        parse_uri("sips:b").transport == "tls"
+        and parse_uri("sip:b;transport=TCP").transport == "tcp"
+    )
     assert uri.param("TRANSPORT") == "TLS" and uri.param("lr") == "" and uri.param("x") is None
     changed = uri.with_params(transport="tcp", maddr="10.0.0.1", ob=None)
     assert changed.params == (

@@ -56,6 +56,9 @@ _HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$")
 _PORT = re.compile(r"^[0-9]{1,5}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _HEX = frozenset("0123456789abcdefABCDEF")
+_WHITESPACE = re.compile(r"\s")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
 # gen-value = token / host / quoted-string (§25.1); anything without separators, leniently.
 _GEN_VALUE = re.compile(r'^(?:"(?:[^"\\\r\n]|\\[^\r\n])*"|[^\s;,"]+)$')
 
@@ -170,9 +173,12 @@ class SipUri:
 
     @property
     def transport(self) -> str:
-        """The lowercased ``transport`` parameter, or ``"udp"`` (§19.1.1; sips means TLS)."""
+        """The lowercased ``transport`` parameter, else ``"udp"`` — ``"tls"`` for sips, which
+        must be reached over TLS (§19.1.1, RFC 3263 §4.1)."""
         value = self.param("transport")
-        return value.lower() if value else "udp"
+        if value:
+            return value.lower()
+        return "tls" if self.scheme == "sips" else "udp"
 
 
 def parse_uri(text: str) -> SipUri:
@@ -184,7 +190,7 @@ def parse_uri(text: str) -> SipUri:
         raise ParseError(f"Unsupported URI scheme {scheme[:16]!r}")
     if not rest:
         raise ParseError("Malformed URI: nothing after the scheme")
-    if any(char.isspace() for char in rest):
+    if _WHITESPACE.search(rest):
         raise ParseError("Malformed URI: whitespace inside")
     if scheme == "tel":
         number, params, headers = _split_tail(rest)
@@ -348,21 +354,13 @@ def parse_name_addr(text: str) -> NameAddr:
 
 def _quoted(text: str) -> tuple[str, str]:
     """Split a leading quoted-string (§25.1: ``\\`` escapes one character) from the rest."""
-    chars: list[str] = []
-    index = 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\":
-            if index + 1 >= len(text):
-                break
-            chars.append(text[index + 1])
-            index += 2
-            continue
-        if char == '"':
-            return "".join(chars), text[index + 1 :]
-        chars.append(char)
-        index += 1
-    raise ParseError("Malformed name-addr: unterminated quoted string")
+    match = _QUOTED.match(text)
+    if match is None:
+        raise ParseError("Malformed name-addr: unterminated quoted string")
+    inner = match.group(1)
+    if "\\" in inner:
+        inner = _QUOTED_PAIR.sub(r"\1", inner)
+    return inner, text[match.end() :]
 
 
 def _header_params(text: str) -> tuple[Param, ...]:
@@ -372,6 +370,8 @@ def _header_params(text: str) -> tuple[Param, ...]:
         return ()
     if not text.startswith(";"):
         raise ParseError("Malformed name-addr: junk after the URI")
+    if '"' not in text:  # the common case: no quoted value can hide a ';'
+        return tuple(_header_param(part) for part in text[1:].split(";"))
     params: list[Param] = []
     index = 1
     while index <= len(text):
@@ -385,13 +385,17 @@ def _header_params(text: str) -> tuple[Param, ...]:
             end += 1
         if quoted:
             raise ParseError("Malformed name-addr: unterminated quoted parameter")
-        name, equals, value = text[index:end].partition("=")
-        name, value = name.strip(), value.strip()
-        if not _TOKEN.match(name) or (equals and not _GEN_VALUE.match(value)):
-            raise ParseError("Malformed name-addr: bad header parameter")
-        params.append((name, value if equals else None))
+        params.append(_header_param(text[index:end]))
         index = end + 1
     return tuple(params)
+
+
+def _header_param(part: str) -> Param:
+    name, equals, value = part.partition("=")
+    name, value = name.strip(), value.strip()
+    if not _TOKEN.match(name) or (equals and not _GEN_VALUE.match(value)):
+        raise ParseError("Malformed name-addr: bad header parameter")
+    return name, value if equals else None
 
 
 def is_contact_wildcard(value: str) -> bool:
