@@ -28,6 +28,12 @@ _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _REQUEST_URI = re.compile(r"^(sips?|tel):\S+$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes "²" and "٧", which ``int`` refuses."""
+    return _DIGITS.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,7 @@ def _start(line: str) -> Request | Response:
         if version.upper() != "SIP/2.0":
             raise ParseError(f"Unsupported SIP version {version[:16]}")
         code, _, reason = rest.partition(" ")
-        if len(code) != 3 or not code.isdigit() or not 100 <= int(code) <= 699:
+        if len(code) != 3 or not _number(code) or not 100 <= int(code) <= 699:
             raise ParseError("Malformed status line: bad status code")
         return Response(status=int(code), reason=reason.strip())
     parts = line.split(" ")
@@ -132,7 +138,7 @@ def _body(message: Request | Response, body: bytes, limits: Limits, stream: bool
             raise ParseError("Missing Content-Length on a stream transport")
         length = len(body)
     else:
-        if not raw.strip().isdigit():
+        if not _number(raw.strip()) or len(raw.strip()) > 9:
             raise _bad(message, "Bad Content-Length")
         length = int(raw.strip())
         if length > len(body):
@@ -155,12 +161,12 @@ def _check_request(request: Request) -> None:
     if not _REQUEST_URI.match(request.uri):
         raise BadRequest("Malformed Request-URI", request)
     number, _, method = (request.headers.get("CSeq") or "").strip().partition(" ")
-    if not number.isdigit() or int(number) >= 2**31:
+    if not _number(number) or len(number) > 10 or int(number) >= 2**31:
         raise BadRequest("Bad CSeq: sequence number", request)
     if method.strip() != request.method:
         raise BadRequest("Bad CSeq: method does not match request", request)
     max_forwards = request.headers.get("Max-Forwards")
-    if max_forwards is not None and not max_forwards.strip().isdigit():
+    if max_forwards is not None and not _number(max_forwards.strip()):
         raise BadRequest("Bad Max-Forwards", request)
     if not request.top_via.upper().startswith("SIP/2.0/"):
         raise BadRequest("Malformed Via header", request)
@@ -171,7 +177,7 @@ def _check_response(response: Response) -> None:
         if not response.headers.get(name):
             raise ParseError(f"Missing {name} header in response")
     number, _, method = (response.headers.get("CSeq") or "").strip().partition(" ")
-    if not number.isdigit() or not method.strip():
+    if not _number(number) or len(number) > 10 or not method.strip():
         raise ParseError("Bad CSeq in response")
 
 

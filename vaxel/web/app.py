@@ -531,8 +531,14 @@ def create_app(
             wake = hub.subscribe(tenant_id)
             try:
                 while not await request.is_disconnected():
-                    data = tenant_snapshot(center.acd, tenant_id, clock())
-                    yield f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+                    text = hub.payload(
+                        tenant_id,
+                        clock(),
+                        lambda: json.dumps(
+                            tenant_snapshot(center.acd, tenant_id, clock()), ensure_ascii=False
+                        ),
+                    )
+                    yield f"data: {text}\n\n"
                     wake.clear()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), 1.0)
