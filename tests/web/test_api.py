@@ -72,3 +72,31 @@ def test_a_key_sees_only_its_own_tenant(web: Web, keys: dict[str, str]) -> None:
         "reception"
     ]
     assert client.get("/api/v1/contacts", headers=other).json() == []
+
+
+def test_today_figures_count_answered_abandoned_and_the_service_level(
+    web: Web, keys: dict[str, str]
+) -> None:
+    """ST1: answered within 20 s / (answered + abandoned); nothing yet shows "–", not 100 %."""
+    from vaxel.acd.events import (
+        AgentAnswered,
+        AgentLoggedIn,
+        ContactAbandoned,
+        ContactArrived,
+    )
+    from vaxel.acd.model import Channel
+
+    client = web.client()
+    headers = {"X-API-Key": keys[DEMO_TENANT]}
+    before = client.get("/api/v1/status", headers=headers).json()
+    assert before["overall"]["service_level"] == "–"
+    now = time.time()
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "karin", ("bygglov",)), now)
+    web.center.submit(ContactArrived(DEMO_TENANT, "sl-1", "bygglov", Channel.CALL, 0), now)
+    web.center.submit(AgentAnswered(DEMO_TENANT, "karin", "sl-1"), now + 5)
+    web.center.submit(ContactArrived(DEMO_TENANT, "sl-2", "bygglov", Channel.CALL, 0), now + 6)
+    web.center.submit(ContactAbandoned(DEMO_TENANT, "sl-2"), now + 40)
+    status = client.get("/api/v1/status", headers=headers).json()
+    bygglov = next(q for q in status["queues"] if q["id"] == "bygglov")
+    assert (bygglov["answered"], bygglov["abandoned"], bygglov["service_level"]) == (1, 1, "50 %")
+    assert status["overall"]["service_level"] == "50 %"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, case, delete, func, insert, select, update
 
 from vaxel.core.errors import NotFound, UnknownTenant
 from vaxel.store import tables
@@ -206,6 +206,25 @@ class ReadModels:
                 .limit(limit)
             ).all()
         return [self._contact(r) for r in rows]
+
+    def day_by_queue(
+        self, tenant_id: str, since: float, target_s: float
+    ) -> dict[str, tuple[int, int, int]]:
+        """Per queue since ``since``: (answered, abandoned, answered within ``target_s``) —
+        the wallboard's "today" figures (ST1), counted in SQL over the contact log."""
+        c = tables.contacts.c
+        answered = case((c.answered_at.is_not(None), 1), else_=0)
+        abandoned = case((c.status == "abandoned", 1), else_=0)
+        in_target = case(
+            (c.answered_at.is_not(None) & (c.answered_at - c.arrived_at <= target_s), 1), else_=0
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(c.queue_id, func.sum(answered), func.sum(abandoned), func.sum(in_target))
+                .where(c.tenant_id == tenant_id, c.arrived_at >= since, c.channel != "callback")
+                .group_by(c.queue_id)
+            ).all()
+        return {r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3] or 0)) for r in rows}
 
     def callbacks(self, tenant_id: str) -> list[CallbackRecord]:
         rows, _ = self.callback_page(tenant_id, sort="requested", limit=None)

@@ -57,6 +57,7 @@ def api_router(
     read_models: ReadModels,
     clock: Callable[[], float] = time.time,
     after_submit: Callable[[], None] = lambda: None,
+    snapshot_of: Callable[[str, float], dict[str, Any]] | None = None,
 ) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -127,6 +128,8 @@ def api_router(
     @router.get("/status")
     def status(tenant: Tenant) -> dict[str, Any]:
         """Queue status and agent states now (the wallboard's data)."""
+        if snapshot_of is not None:
+            return snapshot_of(tenant, clock())
         return tenant_snapshot(center.acd, tenant, clock())
 
     return router

@@ -7,6 +7,7 @@ they were asked for, because the tenant id is the first thing every query takes.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 from vaxel.acd.engine import Engine
@@ -24,13 +25,20 @@ STATE_NAMES = {
 }
 
 
-def tenant_snapshot(engine: Engine, tenant_id: str, now: float) -> dict[str, Any]:
-    """Queues with waiting/longest wait/agents, and every agent with state and time in it."""
+def tenant_snapshot(
+    engine: Engine,
+    tenant_id: str,
+    now: float,
+    today: Mapping[str, tuple[int, int, int]] | None = None,
+) -> dict[str, Any]:
+    """Queues with waiting/longest wait/agents and, given ``today`` (answered, abandoned,
+    answered within target per queue), today's service level; every agent with state and
+    time in it."""
     try:
         tenant = engine.tenant(tenant_id)
     except VaxelError:
         return {"queues": [], "agents": []}
-    queues = []
+    queues: list[dict[str, Any]] = []
     for queue_id, record in tenant.queues.items():
         status = engine.queue_status(tenant_id, queue_id, now)
         queues.append(
@@ -43,6 +51,7 @@ def tenant_snapshot(engine: Engine, tenant_id: str, now: float) -> dict[str, Any
                 "logged_in": status.agents_logged_in,
                 "ready": status.agents_ready,
                 "callbacks": status.pending_callbacks,
+                **_today(today.get(queue_id, (0, 0, 0)) if today else (0, 0, 0)),
             }
         )
     agents = []
@@ -59,7 +68,23 @@ def tenant_snapshot(engine: Engine, tenant_id: str, now: float) -> dict[str, Any
                 "in_state_s": max(0, round(now - since)) if since else 0,
             }
         )
-    return {"queues": queues, "agents": agents}
+    totals = [sum(int(q[key]) for q in queues) for key in ("answered", "abandoned", "in_target")]
+    overall = _today((totals[0], totals[1], totals[2]))
+    return {"queues": queues, "agents": agents, "overall": overall}
+
+
+def _today(figures: tuple[int, int, int]) -> dict[str, Any]:
+    """Service level = answered within the target / (answered + abandoned), as a percent;
+    "–" before the first contact of the day (a wallboard must not claim 100 % on nothing)."""
+    answered, abandoned, in_target = figures
+    handled = answered + abandoned
+    level = f"{round(100 * in_target / handled)} %" if handled else "–"
+    return {
+        "answered": answered,
+        "abandoned": abandoned,
+        "in_target": in_target,
+        "service_level": level,
+    }
 
 
 def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> dict[str, Any]:

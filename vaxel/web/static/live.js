@@ -11,6 +11,15 @@
       row.querySelector('[data-field="logged_in"]').textContent = q.logged_in;
       row.querySelector('[data-field="ready"]').textContent = q.ready;
       row.querySelector('[data-field="callbacks"]').textContent = q.callbacks;
+      row.querySelector('[data-field="answered"]').textContent = q.answered;
+      row.querySelector('[data-field="abandoned"]').textContent = q.abandoned;
+      row.querySelector('[data-field="service_level"]').textContent = q.service_level;
+    }
+    const overall = document.getElementById("overall");
+    if (overall && data.overall) {
+      for (const key of ["answered", "abandoned", "service_level"]) {
+        overall.querySelector(`[data-field="${key}"]`).textContent = data.overall[key];
+      }
     }
     const me = document.getElementById("my-state");
     if (me) {  // the workspace: a new offer or a state change redraws the contact card
