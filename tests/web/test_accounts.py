@@ -211,3 +211,30 @@ def test_an_admin_closes_three_queues_at_once_and_opens_them_again(web: Web) -> 
     assert web.center.acd.queue_status(DEMO_TENANT, "vaxel", now).open
     admin.post("/admin/closures", data={"queue": three, "action": "open", "csrf": csrf})
     assert all(web.center.acd.queue_status(DEMO_TENANT, q, now).open for q in three)
+
+
+def test_a_paused_agent_picks_a_specific_waiting_contact(web: Web) -> None:
+    """Q28: the workspace lists who waits in my queues; taking one connects it to me."""
+    import time
+
+    from vaxel.acd.events import ContactArrived
+    from vaxel.acd.model import Channel
+
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    client.post("/agent/state", data={"action": "pause", "reason": "Möte", "csrf": csrf})
+    now = time.time()
+    for n, number in enumerate(("0701111111", "0702222222")):
+        web.center.submit(
+            ContactArrived(
+                DEMO_TENANT, f"pick-{n}", "kundtjanst", Channel.CALL, 0, caller_number=number
+            ),
+            now + n,
+        )
+    page = client.get("/").text
+    assert "Väntande i mina köer" in page and "0702222222" in page
+    client.post("/agent/pick", data={"contact": "pick-1", "csrf": csrf})
+    picked = web.center.acd.contact_view(DEMO_TENANT, "pick-1")
+    assert picked.state.value == "connected" and picked.agent_id == "maria"
+    assert web.center.acd.contact_view(DEMO_TENANT, "pick-0").state.value == "waiting"

@@ -331,6 +331,18 @@ def create_app(
             raise HTTPException(400, "Okänd åtgärd: välj Redo eller Paus")
         return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
 
+    @app.post("/agent/pick")
+    async def agent_pick(
+        request: Request, session: SignedIn, contact: Annotated[str, Form()]
+    ) -> Response:
+        """Q28: take a specific waiting contact (the engine refuses one already offered)."""
+        await check_csrf(request, session)
+        user = session.user
+        if not user.agent_id:
+            raise HTTPException(403, "Kontot hör inte till någon handläggare")
+        error = submit(ContactPicked(user.tenant_id, user.agent_id, contact, actor=user.username))
+        return RedirectResponse(f"/?error={error}" if error else "/", status_code=303)
+
     @app.post("/agent/queues")
     async def agent_queues(request: Request, session: SignedIn) -> Response:
         await check_csrf(request, session)

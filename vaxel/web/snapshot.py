@@ -116,8 +116,24 @@ def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> di
         for q in record.profile.permitted_queues
         if q in tenant.queues
     ]
+    waiting = sorted(
+        (
+            {
+                "id": c.contact_id,
+                "queue": tenant.queues[c.queue_id].config.display_name,
+                "caller_number": c.caller_number,
+                "waited_s": max(0, round(now - c.arrived_at)),
+            }
+            for c in tenant.contacts.values()
+            if c.state.value == "waiting"
+            and c.queue_id in view.queue_ids
+            and c.queue_id in tenant.queues
+        ),
+        key=lambda row: -int(str(row["waited_s"])),
+    )[:20]
     return {
         "known": True,
+        "waiting": waiting,
         "state": view.state.value,
         "state_name": STATE_NAMES.get(view.state.value, view.state.value),
         "pause_reason": view.pause_reason,
