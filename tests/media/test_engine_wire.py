@@ -271,11 +271,6 @@ async def test_the_engine_measures_each_send_against_its_ideal_time(engine: Engi
 # -- gaps, pinned ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="symmetric RTP latches on the first packet but then accepts any source: a stranger "
-    "who guesses the port can press keys in the caller's IVR (or talk into a bridge)",
-)
 async def test_once_the_peer_is_known_a_strangers_dtmf_is_ignored(engine: Engine) -> None:
     backend, events = engine
     phone, stranger = Phone(), Phone()

@@ -245,6 +245,9 @@ class BuiltinMediaBackend:
         leg.received += 1
         if not leg.learned and leg.remote is not None:
             leg.peer, leg.learned = source, True  # symmetric RTP
+        elif leg.learned and source != leg.peer:
+            self.stats["bad_packets"] += 1
+            return  # once latched, only the phone's own address may speak or press keys
         remote = leg.remote
         if remote is None:
             return
