@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Headers, Request, Response, split_list, via_param
 
-__all__ = ["Dialog", "angle_uri", "header_tag"]
+__all__ = ["Dialog", "angle_uri", "header_tag", "uri_user"]
 
 
 def angle_uri(value: str) -> str:
@@ -29,6 +29,12 @@ def angle_uri(value: str) -> str:
         end = value.find(">", start)
         return value[start + 1 : end if end > 0 else None].strip()
     return value.split(";", 1)[0].strip()
+
+
+def uri_user(uri: str) -> str:
+    """The user part of a SIP URI (``sip:0101234@host;x`` → ``0101234``); "" without one."""
+    rest = uri.split(":", 1)[1] if ":" in uri else uri
+    return rest.split("@", 1)[0].split(";", 1)[0] if "@" in rest else ""
 
 
 def header_tag(value: str) -> str:

@@ -15,7 +15,7 @@ from vaxel.acd.events import AgentLoggedIn
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.sip.auth import DigestAuthenticator
-from vaxel.sip.dialog import angle_uri
+from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.throttle import FailureThrottle
 from vaxel.sip.transaction import RequestReceived
@@ -101,7 +101,7 @@ class Registration:
         username = self.authenticate(event, proxy=False)
         if username is None:
             return
-        to_user = _user_of(angle_uri(request.headers.get("To") or ""))
+        to_user = uri_user(angle_uri(request.headers.get("To") or ""))
         extension = self.directory.extensions.get(to_user)
         if extension is None or to_user != username:
             raise SipError("Forbidden: you may only register your own extension", 403)
@@ -130,8 +130,3 @@ class Registration:
 
     def expire(self) -> None:
         self.registrar.expire(self.clock())
-
-
-def _user_of(uri: str) -> str:
-    rest = uri.split(":", 1)[1] if ":" in uri else uri
-    return rest.split("@", 1)[0].split(";", 1)[0] if "@" in rest else ""

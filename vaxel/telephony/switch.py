@@ -65,7 +65,7 @@ from vaxel.media.backend import (
 from vaxel.media.player import Comfort
 from vaxel.runtime.call_session import CallSession
 from vaxel.runtime.contact_center import ContactCenter
-from vaxel.sip.dialog import Dialog, angle_uri, header_tag
+from vaxel.sip.dialog import Dialog, angle_uri, header_tag, uri_user
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
@@ -167,7 +167,7 @@ class Switch:
     def _invite(self, event: RequestReceived) -> None:
         request, source = event.request, event.source
         now = self.clock()
-        number = _user_of(request.uri)
+        number = uri_user(request.uri)
         trusted = source[0] in self.directory.trusted_sources
         if not trusted and self.registration.authenticate(event, proxy=True) is None:
             return  # challenged or refused; the registration module answered
@@ -211,7 +211,7 @@ class Switch:
         )
         self._answered(leg, response)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
-        caller_number = _user_of(angle_uri(request.headers.get("From") or ""))
+        caller_number = uri_user(angle_uri(request.headers.get("From") or ""))
         session = CallSession(
             self.center,
             service.tenant_id,
@@ -302,7 +302,7 @@ class Switch:
         refer_to = request.headers.get("Refer-To")
         if not refer_to:
             raise SipError("Missing Refer-To header", 400)
-        number = _user_of(angle_uri(refer_to))
+        number = uri_user(angle_uri(refer_to))
         targets = self.dialer.route(call.tenant_id, number)  # 403 abroad, 484 garbage
         if not targets:
             raise SipError("Not Found: no route to the transfer target", 404)
@@ -818,13 +818,6 @@ class Switch:
                 negotiated.telephone_event_pt,
             ),
         )
-
-
-def _user_of(uri: str) -> str:
-    """The user part of a SIP URI (``sip:0101234@host`` → ``0101234``), unescaped."""
-    rest = uri.split(":", 1)[1] if ":" in uri else uri
-    user = rest.split("@", 1)[0] if "@" in rest else ""
-    return user.split(";", 1)[0]
 
 
 def _info_digit(request: Request) -> str:
