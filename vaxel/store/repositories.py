@@ -78,6 +78,8 @@ class Documents:
         "agent": (tables.agents, "agent_id"),
         "schedule": (tables.schedules, "schedule_id"),
         "flow": (tables.flows, "flow_id"),
+        "extension": (tables.extensions, "extension_id"),
+        "list": (tables.tenant_lists, "list_id"),
     }
 
     def __init__(self, engine: Engine, kind: str) -> None:

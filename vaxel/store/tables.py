@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -28,12 +29,15 @@ __all__ = [
     "api_keys",
     "callbacks",
     "contacts",
+    "extensions",
     "flows",
     "journal",
     "metadata",
+    "prompts",
     "queues",
     "schedules",
     "skills",
+    "tenant_lists",
     "tenants",
     "users",
     "web_sessions",
@@ -119,6 +123,21 @@ queues = _document("queues", "queue_id")
 agents = _document("agents", "agent_id")
 schedules = _document("schedules", "schedule_id")
 flows = _document("flows", "flow_id")
+extensions = _document("extensions", "extension_id")
+tenant_lists = _document("tenant_lists", "list_id")
+"""Short per-tenant lists the agents pick from: pause reasons, classification codes."""
+
+prompts = Table(
+    "prompts",
+    metadata,
+    _tenant_fk(),
+    Column("prompt_id", String(128), nullable=False),
+    Column("name", String(200), nullable=False),
+    # Uploaded prompts as 8 kHz µ-law, the format the media engine plays.
+    Column("audio", LargeBinary, nullable=False),
+    Column("uploaded_at", Float, nullable=False),
+    UniqueConstraint("tenant_id", "prompt_id"),
+)
 
 journal = Table(
     "journal",

@@ -7,8 +7,6 @@ Every route is scoped to the key's tenant; errors are JSON with a message saying
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -17,11 +15,8 @@ from pydantic import BaseModel, Field
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
 from vaxel.core.errors import VaxelError
-from vaxel.runtime.contact_center import ContactCenter
-from vaxel.store import ReadModels
-from vaxel.store.accounts import Accounts
 from vaxel.telephony.numbers import DialPolicy
-from vaxel.web.snapshot import tenant_snapshot
+from vaxel.web.context import WebContext
 
 __all__ = ["api_router"]
 
@@ -42,7 +37,8 @@ class CallbackCreated(BaseModel):
 
 def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> str:
     """The tenant of the request's API key; 401 without a valid one."""
-    tenant = request.app.state.accounts.tenant_of_key(x_api_key) if x_api_key else None
+    accounts = request.app.state.context.accounts
+    tenant = accounts.tenant_of_key(x_api_key) if x_api_key else None
     if tenant is None:
         raise HTTPException(401, "Ange en giltig API-nyckel i huvudet X-API-Key")
     return str(tenant)
@@ -51,15 +47,9 @@ def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> st
 Tenant = Annotated[str, Depends(api_tenant)]
 
 
-def api_router(
-    center: ContactCenter,
-    accounts: Accounts,
-    read_models: ReadModels,
-    clock: Callable[[], float] = time.time,
-    after_submit: Callable[[], None] = lambda: None,
-    snapshot_of: Callable[[str, float], dict[str, Any]] | None = None,
-) -> APIRouter:
+def api_router(ctx: WebContext) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["api"])
+    center, read_models, clock = ctx.center, ctx.read_models, ctx.clock
 
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
     def create_callback(body: CallbackRequest, tenant: Tenant) -> CallbackCreated:
@@ -79,7 +69,7 @@ def api_router(
             )
         except VaxelError as error:
             raise HTTPException(422, f"{error}") from None
-        after_submit()
+        ctx.after_submit()
         created = next(c for c in commands if isinstance(c, NotifyCallbackCreated))
         return CallbackCreated(
             id=created.contact_id,
@@ -128,8 +118,6 @@ def api_router(
     @router.get("/status")
     def status(tenant: Tenant) -> dict[str, Any]:
         """Queue status and agent states now (the wallboard's data)."""
-        if snapshot_of is not None:
-            return snapshot_of(tenant, clock())
-        return tenant_snapshot(center.acd, tenant, clock())
+        return ctx.snapshot_of(tenant, clock())
 
     return router

@@ -1,0 +1,54 @@
+"""Administration (ADM1, ADM3): one module per thing an admin edits, each a router.
+
+Every page here requires a tenant admin; changes go through
+:class:`vaxel.runtime.configuration.Configuration`, which validates, stores and applies
+them while contacts keep flowing (Q20). A module adds itself to :data:`SECTIONS` (the
+admin start page) and to the routers built in :func:`admin_router`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from vaxel.web.admin.closures import closures_router
+from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
+from vaxel.web.i18n import gettext
+
+__all__ = ["SECTIONS", "Section", "admin_router"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    path: str
+    title: str
+    """Swedish; translated when shown."""
+    help: str
+
+
+SECTIONS = [
+    Section(
+        "/admin/closures",
+        "Tillfällig stängning",
+        "Stäng flera köer på en gång, till exempel vid en störning eller personalmöte, "
+        "med ett meddelande till den som ringer.",
+    ),
+]
+
+
+def admin_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/admin")
+    def admin_index(request: Request, session: SignedIn) -> Response:
+        require_role(session, ADMINS, gettext("Administration kräver administratörsbehörighet"))
+        sections = [
+            {"path": s.path, "title": gettext(s.title), "help": gettext(s.help)} for s in SECTIONS
+        ]
+        return render(request, "admin/index.html", session, sections=sections)
+
+    for build in (closures_router,):
+        router.include_router(build(ctx))
+    return router

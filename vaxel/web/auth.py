@@ -1,0 +1,116 @@
+"""Sign-in, sign-out, password change and the language choice (ADM2, issue 4 §1)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from vaxel.web.context import SignedIn, WebContext, render
+from vaxel.web.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext
+from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, check_csrf, new_token
+
+__all__ = ["auth_router"]
+
+
+def auth_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+    settings, accounts, passwords = ctx.settings, ctx.accounts, ctx.passwords
+
+    @router.get("/login")
+    def login_page(request: Request, error: str = "") -> Response:
+        token = new_token()
+        response = render(
+            request,
+            "login.html",
+            None,
+            csrf=token,
+            error=error,
+            tenant=settings.default_tenant,
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+        )
+        return response
+
+    @router.post("/login")
+    def login(
+        request: Request,
+        organisation: Annotated[str, Form()],
+        username: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        csrf: Annotated[str, Form()],
+    ) -> Response:
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        if not expected or not hmac.compare_digest(csrf, expected):
+            raise HTTPException(403, gettext("CSRF-kontrollen misslyckades: ladda om sidan"))
+        user = accounts.find(organisation.strip(), username.strip())
+        if not passwords.verify(user.password_hash if user else None, password) or user is None:
+            return RedirectResponse("/login?error=1", status_code=303)
+        token = new_token()
+        accounts.open_session(user, token, new_token(), ctx.clock(), settings.session_lifetime_s)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=settings.secure_cookies,
+            max_age=int(settings.session_lifetime_s),
+        )
+        response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+
+    @router.post("/logout")
+    async def logout(request: Request, session: SignedIn) -> Response:
+        await check_csrf(request, session)
+        accounts.close_session(request.cookies.get(COOKIE, ""))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @router.post("/password")
+    async def change_password(
+        request: Request,
+        session: SignedIn,
+        current_password: Annotated[str, Form()],
+        new_password: Annotated[str, Form()],
+    ) -> Response:
+        await check_csrf(request, session)
+        if not passwords.verify(session.user.password_hash, current_password):
+            raise HTTPException(400, gettext("Nuvarande lösenord stämmer inte"))
+        try:
+            hashed = passwords.hash(new_password)
+        except ValueError as error:
+            raise HTTPException(400, gettext("Lösenordet måste ha minst 8 tecken")) from error
+        accounts.set_password_hash(session.user, hashed)
+        accounts.close_all_sessions(session.user)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+
+    @router.get("/language")
+    def choose_language(lang: str, next: str = "/") -> Response:
+        """Remember the browser's language (a preference, not a change of data: no CSRF)."""
+        if lang not in LANGUAGES:
+            raise HTTPException(400, gettext("Välj sv eller en"))
+        local = next.startswith("/") and not next.startswith(("//", "/\\"))
+        path = next if local and not urlsplit(next).netloc else "/"
+        response = RedirectResponse(path, status_code=303)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=365 * 86400,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
+        return response
+
+    return router

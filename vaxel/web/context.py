@@ -1,0 +1,163 @@
+"""What every page handler needs: the running platform, the signed-in session, rendering.
+
+Each area of the web app (workspace, callbacks, wallboard, admin …) is a router built from
+one :class:`WebContext`; handlers stay thin (STYLE rule 8): read the session, check CSRF,
+call the platform, render. Every query is scoped by the signed-in user's tenant, taken
+from the session row — never from the request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from vaxel.core.clock import from_local, to_local
+from vaxel.core.errors import VaxelError
+from vaxel.runtime.configuration import Configuration
+from vaxel.runtime.contact_center import ContactCenter
+from vaxel.store import ReadModels
+from vaxel.store.accounts import Accounts, Session
+from vaxel.web.i18n import LANGUAGES, gettext, language, ngettext
+from vaxel.web.live import LiveHub
+from vaxel.web.passwords import PasswordHashing
+from vaxel.web.security import COOKIE
+from vaxel.web.snapshot import tenant_snapshot
+
+__all__ = [
+    "ADMINS",
+    "SUPERVISORS",
+    "TEMPLATES",
+    "SignedIn",
+    "WebContext",
+    "WebSettings",
+    "agent_of",
+    "back",
+    "current_session",
+    "local_midnight",
+    "local_time",
+    "render",
+    "require_role",
+]
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+TEMPLATES.env.globals["languages"] = LANGUAGES
+
+SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
+ADMINS = ("tenant_admin", "platform_admin")
+SERVICE_LEVEL_TARGET_S = 20.0
+"""Answered within 20 s counts toward the service level unless the queue sets its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    session_lifetime_s: float = 12 * 3600
+    secure_cookies: bool = False
+    """True behind HTTPS (production); the demo serves plain HTTP on 127.0.0.1."""
+    default_tenant: str = ""
+
+
+@dataclass
+class WebContext:
+    center: ContactCenter
+    database: Engine
+    configuration: Configuration
+    settings: WebSettings = field(default_factory=WebSettings)
+    clock: Callable[[], float] = time.time
+    after_submit: Callable[[], None] = lambda: None
+    on_phone: Callable[[str], bool] = lambda contact_id: False
+    """True when the contact is a real call the agent handles in the phone."""
+    hub: LiveHub = field(default_factory=LiveHub)
+    accounts: Accounts = field(init=False)
+    read_models: ReadModels = field(init=False)
+    passwords: PasswordHashing = field(default_factory=PasswordHashing)
+
+    def __post_init__(self) -> None:
+        self.accounts = Accounts(self.database)
+        self.read_models = ReadModels(self.database)
+
+    def submit(self, event: Any) -> str:
+        """Submit an event; the engine's refusal comes back as a message for the page."""
+        try:
+            self.center.submit(event, self.clock())
+        except VaxelError as error:
+            return str(error)
+        self.after_submit()
+        return ""
+
+    def snapshot_of(self, tenant_id: str, now: float) -> dict[str, Any]:
+        """Queues and agents now, with today's answered/abandoned/service level (ST1)."""
+        today = self.read_models.day_by_queue(
+            tenant_id, local_midnight(now), SERVICE_LEVEL_TARGET_S
+        )
+        return tenant_snapshot(self.center.acd, tenant_id, now, today)
+
+
+def local_midnight(epoch: float) -> float:
+    """The start of the Stockholm day ``epoch`` falls in ("today" on the wallboard)."""
+    moment = to_local(epoch)
+    return from_local(moment.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None))
+
+
+def local_time(epoch: float) -> str:
+    """Stockholm time for the lists ("23 nov 10:15")."""
+    moment = to_local(epoch)
+    months = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+    return f"{moment.day} {gettext(months[moment.month - 1])} {moment:%H:%M}"
+
+
+def current_session(request: Request) -> Session:
+    """The signed-in session, or a redirect to the sign-in page."""
+    context: WebContext = request.app.state.context
+    token = request.cookies.get(COOKIE)
+    session = context.accounts.session(token, context.clock()) if token else None
+    if session is None:
+        raise HTTPException(303, headers={"Location": "/login"})
+    return session
+
+
+SignedIn = Annotated[Session, Depends(current_session)]
+
+
+def agent_of(session: Session) -> str:
+    """The signed-in user's agent id; 403 for accounts that are no agent (an admin)."""
+    if not session.user.agent_id:
+        raise HTTPException(403, gettext("Kontot hör inte till någon handläggare"))
+    return session.user.agent_id
+
+
+def require_role(session: Session, roles: Collection[str], message: str) -> None:
+    """403 with ``message`` (say what the page needs) unless the user has one of ``roles``."""
+    if session.user.role not in roles:
+        raise HTTPException(403, message)
+
+
+def back(path: str, error: str = "") -> Response:
+    """Redirect after a form post (303), carrying the engine's refusal to the page."""
+    if error:
+        path += ("&" if "?" in path else "?") + "error=" + quote(error)
+    return RedirectResponse(path, status_code=303)
+
+
+def render(request: Request, template: str, session: Session | None, **values: Any) -> Response:
+    """Render a page with what the header needs (user, CSRF token, role, language)."""
+    base: dict[str, Any] = {"lang": language()}
+    if session is not None:
+        user = session.user
+        base |= {
+            "user": user,
+            "csrf": session.csrf_token,
+            "supervisor": user.role in SUPERVISORS,
+            "admin": user.role in ADMINS,
+        }
+    return TEMPLATES.TemplateResponse(request, template, base | values)
