@@ -330,9 +330,19 @@ class QueueConfig:
     auto_close: AutoClose | None = None
     standby: StandbyThresholds | None = None
     callback: CallbackSettings = field(default_factory=CallbackSettings)
+    service_level_s: float = 20.0
+    """ST1: a contact answered within this many seconds counts toward the service level."""
+    service_level_goal: float = 0.8
+    """The share answered in time the wallboard measures against (80/20 by default)."""
 
     def __post_init__(self) -> None:
         _require(bool(self.tenant_id), "queue.tenant_id", "name the tenant")
+        _require(self.service_level_s > 0, "queue.service_level_s", "must be > 0 seconds")
+        _require(
+            0 < self.service_level_goal <= 1,
+            "queue.service_level_goal",
+            "must be a share above 0 and at most 1 (0.8 = 80 %)",
+        )
         _require(bool(self.queue_id), "queue.queue_id", "give the queue an id")
         _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "must be > 0")
         _require(self.ring_count >= 0, "queue.ring_count", "must be >= 0 (0 = all)")
