@@ -1,0 +1,288 @@
+"""Tenant isolation and roles over EVERY route of the web app (ADM2, issue 4 §1).
+
+The matrix is built from the app's own route table, so a route added later is attacked
+too: a user (agent and admin) and an API key of tenant B call each route with tenant A's
+identifiers filled into every path, query, form and JSON parameter. Nothing of A may be
+shown (A's callers' numbers, contact ids, people's names) and nothing of A may change (a
+fingerprint of every row carrying A's tenant id, the event journal included).
+
+A parameter name this file does not know fails the test with the name, so whoever adds a
+route decides what an attacker would put there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import UploadFile
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import Engine, select
+
+from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
+from vaxel.acd.commands import NotifyCallbackCreated
+from vaxel.acd.events import CallbackRequested, ContactArrived
+from vaxel.acd.model import Channel
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import tables
+from vaxel.web.passwords import PasswordHashing
+
+A, B = DEMO_TENANT, OTHER
+CALLER = "+46701112233"
+CALLBACK_NUMBER = "+46709998877"
+SECRETS = (CALLER, "0701112233", CALLBACK_NUMBER, "0709998877", "Maria Johansson", "a-hemlig")
+B_KEY = "annanstads-nyckel-for-test"
+STREAMS = {"/events", "/api/v1/events"}
+"""Endpoints that stream forever: read once, separately (see the last test)."""
+PUBLIC = {"/login", "/language", "/api/docs", "/api/openapi.json", "/api/docs/oauth2-redirect"}
+
+
+@dataclass
+class Victim:
+    contact_id: str
+    callback_id: str
+    maria_user_id: int
+
+
+@pytest.fixture
+def victim(web: Web) -> Iterator[Victim]:
+    now = time.time()
+    web.center.submit(
+        ContactArrived(
+            A,
+            "a-hemlig-kontakt",
+            "kundtjanst",
+            Channel.CALL,
+            caller_number=CALLER,
+            caller_data={"personnummer": "19121212-1212"},
+        ),
+        now,
+    )
+    commands = web.center.submit(CallbackRequested(A, "kundtjanst", CALLBACK_NUMBER), now)
+    callback = next(c for c in commands if isinstance(c, NotifyCallbackCreated))
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(B, "bosse", "Bosse Admin", "tenant_admin", hashed)
+    web.accounts.add_api_key(B, "test", B_KEY, now)
+    maria = web.accounts.find(A, "maria")
+    assert maria is not None
+    yield Victim("a-hemlig-kontakt", callback.contact_id, maria.user_id)
+
+
+def fingerprint(database: Engine, tenant_id: str) -> str:
+    """A hash of every row that belongs to ``tenant_id``, in every table that has one."""
+    digest = hashlib.sha256()
+    with database.connect() as connection:
+        for table in tables.metadata.sorted_tables:
+            if "tenant_id" not in table.c:
+                continue
+            rows = connection.execute(select(table).where(table.c.tenant_id == tenant_id)).all()
+            digest.update(table.name.encode())
+            for row in sorted(repr(tuple(r)) for r in rows):
+                digest.update(row.encode())
+    return digest.hexdigest()
+
+
+def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
+    """What an attacker puts in a parameter of each name: tenant A's identifiers."""
+    contacts = [victim.contact_id, victim.callback_id]
+    return {
+        "contact_id": contacts,
+        "contact": contacts,
+        "id": contacts,
+        "queue_id": ["kundtjanst"],
+        "queue": ["kundtjanst"],
+        "agent_id": ["maria"],
+        "agent": ["maria"],
+        "user_id": [victim.maria_user_id],
+        "username": ["maria"],
+        "schedule_id": ["kontorstid"],
+        "flow_id": ["huvudflode"],
+        "list_id": ["pause_reasons", "classifications"],
+        "prompt_id": ["sv/valkommen"],
+        "extension_id": ["1003"],
+        "number": ["1003", CALLBACK_NUMBER],
+        "skill_id": ["kundtjanst"],
+        "action": [
+            "answer",
+            "decline",
+            "end",
+            "classify",
+            "cancel_wrapup",
+            "ready",
+            "pause",
+            "close",
+            "open",
+            "requeue",
+            "call",
+            "remove",
+            "save",
+        ],
+        "outcome": ["done", "unanswered"],
+        "note": ["intrång"],
+        "code": ["Övrigt"],
+        "reason": ["Lunch"],
+        "message": ["intrång"],
+        "csrf": [csrf],
+        "sort": ["number"],
+        "page": [1],
+        "limit": [10],
+        "error": [""],
+        "lang": ["en"],
+        "data": [{"personnummer": "19121212-1212"}],
+        "interval": ["fm"],
+        "next": ["/"],
+    }
+
+
+def _calls(route: APIRoute, table: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
+    """One request per value of the parameter with the most choices (the others fixed)."""
+    dependant = route.dependant
+    params = [*dependant.path_params, *dependant.query_params, *dependant.body_params]
+    # The form's free-form fields (handlers that read request.form() themselves).
+    extra = {"queue", "action", "message", "csrf"} if route.methods & {"POST"} else set()
+    names = {p.name for p in params} | extra
+    model_fields: dict[str, list[str]] = {}
+    for p in dependant.body_params:
+        annotation = p.field_info.annotation
+        if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+            model_fields[p.name] = list(annotation.model_fields)
+            names.discard(p.name)
+            names |= set(annotation.model_fields)
+    files = {
+        p.name
+        for p in dependant.body_params
+        if p.field_info.annotation is UploadFile or "UploadFile" in str(p.field_info.annotation)
+    }
+    names -= files
+    unknown = sorted(n for n in names if n not in table and not n.startswith("x_"))
+    assert not unknown, f"{route.path}: add attacker values for {unknown} to values()"
+    widest = max(names, key=lambda n: len(table.get(n, [None])), default=None)
+    for choice in table.get(widest, [None]) if widest else [None]:
+        chosen = {n: (choice if n == widest else table[n][0]) for n in names if n in table}
+        path = route.path
+        for p in dependant.path_params:
+            path = path.replace("{" + p.name + "}", str(chosen.pop(p.name)))
+        query = {p.name: chosen.pop(p.name) for p in dependant.query_params if p.name in chosen}
+        request: dict[str, Any] = {"path": path, "params": query}
+        if model_fields:
+            request["json"] = {f: chosen.get(f, "x") for fs in model_fields.values() for f in fs}
+        elif files:
+            request["files"] = {f: ("intrang.wav", b"RIFF0000WAVE", "audio/wav") for f in files}
+            request["data"] = chosen
+        else:
+            request["data"] = chosen
+        yield request
+
+
+def all_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every API route, also inside included routers (FastAPI ≥ 0.16x keeps them nested)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            assert not getattr(route.include_context, "prefix", ""), "prefix not handled"
+            yield from all_routes(route.original_router.routes)
+
+
+def _page_routes(web: Web) -> list[APIRoute]:
+    app: Any = web.app
+    found = [r for r in all_routes(app.routes) if r.path not in STREAMS]
+    assert len(found) >= 15, "the route walk missed the app's routes"
+    return found
+
+
+def _attack(client: TestClient, route: APIRoute, table: dict[str, list[Any]], headers: Any) -> None:
+    for method in sorted(route.methods - {"HEAD"}):
+        for request in _calls(route, table):
+            response = client.request(
+                method,
+                request["path"],
+                params=request["params"],
+                data=request.get("data") if method != "GET" else None,
+                json=request.get("json") if method != "GET" else None,
+                files=request.get("files") if method != "GET" else None,
+                headers=headers,
+            )
+            assert response.status_code < 500, (method, request, response.text[:300])
+            leaked = [s for s in SECRETS if s in response.text]
+            assert not leaked, f"{method} {request['path']} shows tenant A's {leaked}"
+
+
+def test_no_route_shows_or_changes_another_tenants_data(web: Web, victim: Victim) -> None:
+    database = web.center.database
+    before = fingerprint(database, A)
+    for username in ("olle", "bosse"):  # B's agent and B's admin
+        client = web.client()
+        csrf = sign_in(client, B, username)
+        assert csrf, f"{username} could not sign in"
+        table = values(victim, csrf)
+        headers = {"X-CSRF-Token": csrf, "X-API-Key": B_KEY}
+        for route in _page_routes(web):
+            if route.path in ("/login", "/logout", "/password"):
+                continue  # they act on the own session only; covered in test_accounts
+            _attack(client, route, table, headers)
+            assert fingerprint(database, A) == before, f"{route.path} changed tenant A"
+    # and A's people still work as before: the contact waits, the callback is there
+    assert web.center.acd.contact_view(A, victim.contact_id).state.value == "waiting"
+
+
+def test_signed_out_visitors_reach_only_the_sign_in_page(web: Web, victim: Victim) -> None:
+    client = web.client()
+    before = fingerprint(web.center.database, A)
+    for route in _page_routes(web):
+        if route.path in PUBLIC:
+            continue
+        for method in sorted(route.methods - {"HEAD"}):
+            path = route.path
+            for p in route.dependant.path_params:
+                path = path.replace("{" + p.name + "}", "x")
+            response = client.request(method, path)
+            if route.path.startswith("/api/v1/") and route.path != "/api/v1/snapshot":
+                assert response.status_code in (401, 422), (method, path, response.status_code)
+            else:
+                assert response.status_code == 303, (method, path, response.status_code)
+                assert response.headers["location"] == "/login"
+    assert fingerprint(web.center.database, A) == before
+
+
+@pytest.mark.parametrize("username", ["maria", "chef"])
+def test_agents_and_supervisors_are_refused_every_admin_route(
+    web: Web, victim: Victim, username: str
+) -> None:
+    client = web.client()
+    csrf = sign_in(client, A, username)
+    before = fingerprint(web.center.database, A)
+    table = values(victim, csrf)
+    admin_routes = [r for r in _page_routes(web) if r.path.startswith("/admin")]
+    assert len(admin_routes) >= 2
+    for route in admin_routes:
+        for method in sorted(route.methods - {"HEAD"}):
+            for request in _calls(route, table):
+                response = client.request(
+                    method,
+                    request["path"],
+                    params=request["params"],
+                    data=request.get("data") if method != "GET" else None,
+                    files=request.get("files") if method != "GET" else None,
+                    headers={"X-CSRF-Token": csrf},
+                )
+                assert response.status_code == 403, (username, method, request["path"])
+    assert fingerprint(web.center.database, A) == before
+    if username == "maria":
+        assert client.get("/wallboard").status_code == 403
+
+
+def test_the_live_stream_carries_only_the_own_tenant(web: Web, victim: Victim) -> None:
+    client = web.client()
+    sign_in(client, B, "olle")
+    with client.stream("GET", "/events") as response:
+        first = next(line for line in response.iter_lines() if line.startswith("data:"))
+    assert "reception" in first
+    assert not [s for s in (*SECRETS, "kundtjanst") if s in first]
