@@ -137,6 +137,11 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "lang": ["en"],
         "data": [{"personnummer": "19121212-1212"}],
         "interval": ["fm"],
+        "tenant_id": [A],
+        "name": ["Intrång"],
+        "main_number": ["+46812345000"],
+        "admin_username": ["maria"],
+        "admin_password": [PASSWORD],
         "next": ["/"],
     }
 

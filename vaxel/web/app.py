@@ -23,7 +23,9 @@ from vaxel.web.api import api_router
 from vaxel.web.auth import auth_router
 from vaxel.web.callbacks import callbacks_router
 from vaxel.web.context import WebContext, WebSettings
+from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, use_language
+from vaxel.web.platform import platform_router
 from vaxel.web.wallboard import wallboard_router
 from vaxel.web.workspace import workspace_router
 
@@ -56,6 +58,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
     app.state.context = ctx
     app.state.hub = ctx.hub
+    app.add_middleware(SecurityHeaders, hsts=ctx.settings.secure_cookies)
 
     @app.middleware("http")
     async def language(
@@ -71,6 +74,7 @@ def create_app(
         callbacks_router,
         wallboard_router,
         admin_router,
+        platform_router,
     ):
         app.include_router(build(ctx))
     return app

@@ -1,0 +1,60 @@
+"""The platform admin's page: organisations and their first admin (ADM2)."""
+
+from __future__ import annotations
+
+from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import Tenants
+from vaxel.web.passwords import PasswordHashing
+
+NEW = {
+    "tenant_id": "nystad",
+    "name": "Nystads kommun",
+    "main_number": "010-123 45 00",
+    "admin_username": "admin",
+    "admin_password": "forsta-losenordet",
+}
+
+
+def _platform_admin(web: Web) -> None:
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(OTHER, "drift", "Driften", "platform_admin", hashed)
+
+
+def test_a_platform_admin_adds_an_organisation_whose_admin_can_sign_in(web: Web) -> None:
+    _platform_admin(web)
+    client = web.client()
+    csrf = sign_in(client, OTHER, "drift")
+    page = client.get("/platform")
+    assert page.status_code == 200 and "Exempelby kommun" in page.text
+    assert client.post("/platform", data=NEW | {"csrf": csrf}).status_code == 303
+    tenant = next(t for t in Tenants(web.center.database).all() if t.tenant_id == "nystad")
+    assert tenant.name == "Nystads kommun" and tenant.main_number == "+46101234500"
+    newcomer = web.client()
+    assert sign_in(newcomer, "nystad", "admin", "forsta-losenordet")
+    assert newcomer.get("/admin").status_code == 200
+
+
+def test_bad_organisations_are_refused_with_the_reason_and_nothing_stored(web: Web) -> None:
+    _platform_admin(web)
+    client = web.client()
+    csrf = sign_in(client, OTHER, "drift")
+    before = len(Tenants(web.center.database).all())
+    for change, reason in (
+        ({"tenant_id": "Ny Stad"}, "små bokstäver"),
+        ({"tenant_id": DEMO_TENANT}, "finns redan"),
+        ({"main_number": "+4420 7946 0000"}, "Huvudnumret"),
+        ({"admin_password": "kort"}, "minst 8 tecken"),
+    ):
+        response = client.post("/platform", data=NEW | change | {"csrf": csrf})
+        assert response.status_code == 303
+        assert reason in client.get(response.headers["location"]).text
+    assert len(Tenants(web.center.database).all()) == before
+
+
+def test_only_platform_admins_see_the_organisations(web: Web) -> None:
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "admin")  # a tenant admin
+    assert client.get("/platform").status_code == 403
+    assert client.post("/platform", data=NEW | {"csrf": csrf}).status_code == 403
+    assert all(t.tenant_id != "nystad" for t in Tenants(web.center.database).all())

@@ -1,0 +1,95 @@
+"""The hosting provider's page (ADM2 "platform admin"): organisations and their first admin.
+
+A platform admin signs in to the provider's own organisation like anyone else; this page
+is the only place that lists other organisations, and it shows no contact data of theirs —
+only that they exist, how many users they have and whether they are set up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import func, select
+
+from vaxel.core.errors import VaxelError
+from vaxel.store import Tenant, Tenants, tables
+from vaxel.telephony.numbers import DialPolicy
+from vaxel.web.context import SignedIn, WebContext, back, render, require_role
+from vaxel.web.i18n import gettext
+from vaxel.web.security import check_csrf
+
+__all__ = ["platform_router"]
+
+TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def platform_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+    tenants = Tenants(ctx.database)
+
+    def platform_only(session: SignedIn) -> None:
+        message = gettext("Sidan är för plattformens administratörer")
+        require_role(session, ("platform_admin",), message)
+
+    @router.get("/platform")
+    def organisations(request: Request, session: SignedIn, error: str = "") -> Response:
+        platform_only(session)
+        with ctx.database.connect() as connection:
+            users: dict[str, int] = dict(
+                connection.execute(
+                    select(tables.users.c.tenant_id, func.count()).group_by(
+                        tables.users.c.tenant_id
+                    )
+                ).all()
+            )
+        rows = [
+            {
+                "id": t.tenant_id,
+                "name": t.name,
+                "main_number": t.main_number,
+                "users": users.get(t.tenant_id, 0),
+            }
+            for t in tenants.all()
+        ]
+        return render(request, "platform.html", session, tenants=rows, error=error)
+
+    @router.post("/platform")
+    async def add_organisation(
+        request: Request,
+        session: SignedIn,
+        tenant_id: Annotated[str, Form()],
+        name: Annotated[str, Form()],
+        main_number: Annotated[str, Form()],
+        admin_username: Annotated[str, Form()],
+        admin_password: Annotated[str, Form()],
+    ) -> Response:
+        """A new organisation with its first tenant admin, who sets up the rest (ADM1)."""
+        await check_csrf(request, session)
+        platform_only(session)
+        tenant_id, name, username = tenant_id.strip(), name.strip(), admin_username.strip()
+        if not TENANT_ID.match(tenant_id):
+            message = gettext(
+                "Organisationens id: 2–63 tecken, små bokstäver a–z, siffror och bindestreck"
+            )
+            return back("/platform", message)
+        if not name or not username:
+            return back(
+                "/platform", gettext("Ange organisationens namn och administratörens användarnamn")
+            )
+        if any(t.tenant_id == tenant_id for t in tenants.all()):
+            return back("/platform", gettext("Det finns redan en organisation med det id:t"))
+        try:
+            number = DialPolicy().check(main_number) if main_number.strip() else ""
+            hashed = ctx.passwords.hash(admin_password)
+        except VaxelError as error:
+            return back("/platform", gettext("Huvudnumret: {}").format(error))
+        except ValueError:
+            return back("/platform", gettext("Lösenordet måste ha minst 8 tecken"))
+        tenants.add(Tenant(tenant_id, name, number))
+        ctx.accounts.add_user(tenant_id, username, username, "tenant_admin", hashed)
+        return back("/platform")
+
+    return router
