@@ -41,3 +41,42 @@ def test_demo_runs_the_municipality_with_live_summaries(tmp_path: Path) -> None:
     assert again.acd.agent_view(DEMO_TENANT, "anna") == simulator.engine.agent_view(
         DEMO_TENANT, "anna"
     )
+
+
+def test_the_readme_command_line_starts_the_demo_and_serves_the_web_app(tmp_path: Path) -> None:
+    """`vaxel demo` as a user types it (the README's first command), briefly."""
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    database = f"sqlite:///{tmp_path}/demo.db"
+    command = [sys.executable, "-m", "vaxel", "demo", "--no-sip", "--database-url", database]
+    process = subprocess.Popen(
+        [*command, "--duration", "6", "--http-port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    address = ""
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        found = re.search(r"Webb: (http://127\.0\.0\.1:\d+)/", line)
+        if found:
+            address = found.group(1)
+            break
+    assert address, "".join(output)
+    with urllib.request.urlopen(f"{address}/login", timeout=10) as page:
+        assert "Logga in" in page.read().decode()
+    rest, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, "".join(output) + rest
+    quiet = subprocess.run(
+        [*command, "--no-web", "--duration", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Webb:" not in quiet.stdout

@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-sip", action="store_true", help="run without telephony")
     parser.add_argument("--http-port", type=int, default=8080, help="web app port (default 8080)")
+    parser.add_argument("--no-web", action="store_true", help="run without the web app")
     parser.add_argument(
         "--no-traffic",
         action="store_true",
