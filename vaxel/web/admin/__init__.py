@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vaxel.web.admin.closures import closures_router
+from vaxel.web.admin.lists import lists_router
 from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
 from vaxel.web.i18n import gettext
 
@@ -35,6 +36,11 @@ SECTIONS = [
         "Stäng flera köer på en gång, till exempel vid en störning eller personalmöte, "
         "med ett meddelande till den som ringer.",
     ),
+    Section(
+        "/admin/lists",
+        "Pausorsaker och klassificeringar",
+        "Valen handläggarna har när de pausar och när de klassificerar ett samtal.",
+    ),
 ]
 
 
@@ -49,6 +55,6 @@ def admin_router(ctx: WebContext) -> APIRouter:
         ]
         return render(request, "admin/index.html", session, sections=sections)
 
-    for build in (closures_router,):
+    for build in (closures_router, lists_router):
         router.include_router(build(ctx))
     return router
