@@ -15,8 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from vaxel.acd.events import QueueClosed, QueueOpened
+from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
+from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.sim.demo_tenant import (
     DEMO_TENANT,
@@ -31,6 +36,7 @@ from vaxel.sim.scenarios import kommun
 from vaxel.sim.simulator import Simulator
 from vaxel.sim.summary import live_summary
 from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
+from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
 
@@ -69,8 +75,18 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
     for queue in demo_queues():
         queues.put(DEMO_TENANT, queue.queue_id, queue.display_name, codec.encode(queue))
     agents = Documents(database, "agent")
-    for profile, _ in demo_agents():
+    extensions = Documents(database, "extension")
+    for profile, login_queues in demo_agents():
         agents.put(DEMO_TENANT, profile.agent_id, profile.name, codec.encode(profile))
+        phone = PhoneExtension(
+            DEMO_TENANT,
+            profile.phone,
+            profile.name,
+            demo_password(profile.phone),
+            profile.agent_id,
+            login_queues,
+        )
+        extensions.put(DEMO_TENANT, phone.number, phone.display_name, phone.document())
     schedule = demo_schedule()
     Documents(database, "schedule").put(
         DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule
@@ -132,6 +148,38 @@ def demo_directory(hours: DemoHours, host: str) -> TelephonyDirectory:
     )
 
 
+def telephony_extension(stored: PhoneExtension) -> Extension:
+    return Extension(
+        stored.tenant_id,
+        stored.number,
+        stored.password,
+        stored.agent_id,
+        stored.display_name,
+        auto_login_queues=stored.auto_login_queues,
+    )
+
+
+def telephony_updater(
+    directory: TelephonyDirectory, prompts: PromptLibrary, extensions: PhoneExtensions
+) -> Callable[[ConfigChange], None]:
+    """A Configuration listener that swaps an admin's changes into running telephony (Q20):
+    a saved extension can register at once, a removed one no longer can (its current
+    registration runs out); a replaced or removed upload is played fresh on the next call."""
+
+    def apply(change: ConfigChange) -> None:
+        if change.kind == "prompt":
+            prompts.forget(change.object_id)
+        elif change.kind == "extension":
+            stored = extensions.get(change.tenant_id, change.object_id)
+            running = directory.extensions.get(change.object_id)
+            if stored is not None and stored.password:
+                directory.extensions[stored.number] = telephony_extension(stored)
+            elif running is not None and running.tenant_id == change.tenant_id:
+                del directory.extensions[change.object_id]
+
+    return apply
+
+
 DEMO_API_KEY = "demo-api-nyckel-exempelby"
 
 
@@ -167,9 +215,10 @@ def seed_demo_accounts(database_url: str) -> None:
 
 async def _serve_web(
     center: ContactCenter,
-    database: object,
+    database: Engine,
     settings: DemoSettings,
     telephony: TelephonyService | None,
+    configuration: Configuration,
 ) -> Any:
     import uvicorn
 
@@ -179,9 +228,10 @@ async def _serve_web(
     app = create_app(
         center,
         database,
-        WebSettings(default_tenant=DEMO_TENANT),  # type: ignore[arg-type]
+        WebSettings(default_tenant=DEMO_TENANT),
         after_submit=telephony.after_external_submit if telephony else (lambda: None),
         on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
+        configuration=configuration,
     )
     server = uvicorn.Server(
         uvicorn.Config(
@@ -225,6 +275,8 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     upgrade(database)
     center = ContactCenter(database, seed=settings.seed)
     center.recover()
+    configuration = Configuration(database, center)
+    """One for the web app and the running adapters: an admin's change reaches both (Q20)."""
 
     calendar = Calendar([schedule_from_dict(demo_schedule())])
     wall_start = time.time()
@@ -254,8 +306,12 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     if telephony_on:
         assert settings.sip_port is not None
         directory = demo_directory(DemoHours(calendar, always_open), settings.host)
+        prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
         telephony = TelephonyService(
-            center, directory, host=settings.host, sip_port=settings.sip_port
+            center, directory, host=settings.host, sip_port=settings.sip_port, prompts=prompts
+        )
+        configuration.listeners.append(
+            telephony_updater(directory, prompts, PhoneExtensions(configuration))
         )
         await telephony.start()
         national = "0" + MAIN_NUMBER.removeprefix("+46")
@@ -272,7 +328,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
 
     web_server = None
     if settings.http_port is not None:
-        web_server = await _serve_web(center, database, settings, telephony)
+        web_server = await _serve_web(center, database, settings, telephony, configuration)
         port = web_server.servers[0].sockets[0].getsockname()[1]
         echo(
             f"Webb: http://{settings.host}:{port}/ — organisation {DEMO_TENANT}; "

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-__all__ = ["BUILTIN_ROOT", "PromptLibrary", "UnknownPrompt"]
+__all__ = ["BUILTIN_ROOT", "UPLOAD_PREFIX", "PromptLibrary", "UnknownPrompt"]
 
 BUILTIN_ROOT = Path(__file__).parent
+UPLOAD_PREFIX = "tenant/"
+"""Uploaded prompts' ids start with this (``tenant/<tenant_id>/<name>``); none built in do."""
 
 
 class UnknownPrompt(KeyError):
     """No audio file for a prompt id; the message names it and where we looked."""
 
-    def __init__(self, prompt_id: str, roots: Iterable[Path]) -> None:
+    def __init__(self, prompt_id: str, roots: Iterable[Path | str]) -> None:
         self.prompt_id = prompt_id
         where = ", ".join(str(r) for r in roots)
         super().__init__(f"no prompt file for {prompt_id!r} (looked in {where})")
 
 
 class PromptLibrary:
-    """µ-law prompt bytes by id; ``roots`` are searched in order, the built-in set last."""
+    """µ-law prompt bytes by id; ``roots`` are searched in order, the built-in set last.
 
-    def __init__(self, roots: Iterable[Path] = ()) -> None:
+    ``uploads`` looks up a tenant's uploaded prompts (ids ``tenant/<tenant_id>/<name>``,
+    stored in the database, ADM1); it returns None for an id it does not know.
+    """
+
+    def __init__(
+        self, roots: Iterable[Path] = (), uploads: Callable[[str], bytes | None] | None = None
+    ) -> None:
         self.roots = [*roots, BUILTIN_ROOT]
+        self.uploads = uploads
         self._cache: dict[str, bytes] = {}
 
     def path(self, prompt_id: str) -> Path:
@@ -37,6 +46,11 @@ class PromptLibrary:
 
     def load(self, prompt_id: str) -> bytes:
         audio = self._cache.get(prompt_id)
+        if audio is None and self.uploads is not None and prompt_id.startswith(UPLOAD_PREFIX):
+            audio = self.uploads(prompt_id)
+            if audio is None:
+                raise UnknownPrompt(prompt_id, ["the tenant's uploaded prompts"])
+            self._cache[prompt_id] = audio
         if audio is None:
             audio = self.path(prompt_id).read_bytes()
             self._cache[prompt_id] = audio
@@ -55,5 +69,12 @@ class PromptLibrary:
         return True
 
     def forget(self, prompt_id: str) -> None:
-        """Drop a cached prompt (after an admin replaced its file)."""
+        """Drop a cached prompt (after an admin replaced or removed it)."""
         self._cache.pop(prompt_id, None)
+
+    def builtin_ids(self) -> list[str]:
+        """Every built-in prompt id ("sv/stangt", "en/num/5", "music/default" …), sorted."""
+        return sorted(
+            path.relative_to(BUILTIN_ROOT).with_suffix("").as_posix()
+            for path in BUILTIN_ROOT.rglob("*.ulaw")
+        )

@@ -14,7 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vaxel.web.admin.closures import closures_router
+from vaxel.web.admin.extensions import extensions_router
 from vaxel.web.admin.lists import lists_router
+from vaxel.web.admin.prompts import prompts_router
 from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
 from vaxel.web.i18n import gettext
 
@@ -41,6 +43,18 @@ SECTIONS = [
         "Pausorsaker och klassificeringar",
         "Valen handläggarna har när de pausar och när de klassificerar ett samtal.",
     ),
+    Section(
+        "/admin/prompts",
+        "Meddelanden",
+        "Ladda upp egna inspelningar (WAV eller MP3) och lyssna på dem och på de inbyggda "
+        "meddelandena i webbläsaren.",
+    ),
+    Section(
+        "/admin/extensions",
+        "Anknytningar",
+        "Telefonernas nummer, namn och SIP-lösenord, vilken handläggare de hör till och "
+        "vilka köer hen loggas in i.",
+    ),
 ]
 
 
@@ -55,6 +69,6 @@ def admin_router(ctx: WebContext) -> APIRouter:
         ]
         return render(request, "admin/index.html", session, sections=sections)
 
-    for build in (closures_router, lists_router):
+    for build in (closures_router, lists_router, prompts_router, extensions_router):
         router.include_router(build(ctx))
     return router
