@@ -16,6 +16,7 @@ from vaxel.acd.events import (
     CallbackAttemptEnded,
     CallbackClosed,
     CallbackRequested,
+    CallbackRequeued,
     CallerDataEntered,
     ContactAbandoned,
     ContactArrived,
@@ -384,7 +385,7 @@ def callback_closed(
     if event.outcome == "done":
         contact.state = ContactState.ENDED
         contact.callback_status = CallbackStatus.DONE
-    elif contact.attempts >= settings.max_attempts:
+    elif contact.attempts - contact.attempts_before_round >= settings.max_attempts:
         contact.state = ContactState.FAILED
         contact.callback_status = CallbackStatus.FAILED
         out.append(
@@ -398,3 +399,19 @@ def callback_closed(
         contact.order_at = retry_at
         _wait_until(engine, tenant, queue, contact, retry_at, now, out)
     dispatch.finish_work(engine, tenant, agent, queue, now, out)
+
+
+def callback_requeued(
+    engine: Engine, tenant: TenantRec, event: CallbackRequeued, now: float, out: list[Command]
+) -> None:
+    """CB11: a supervisor gives a failed callback a new round; it waits from now, behind
+    those already waiting (CB12), and max attempts count from this round."""
+    contact = engine.contact(tenant, event.contact_id)
+    if contact.channel is not Channel.CALLBACK or contact.state is not ContactState.FAILED:
+        raise IllegalTransition("callback", contact.state.value, "CallbackRequeued")
+    queue = engine.queue(tenant, contact.queue_id)
+    contact.attempts_before_round = contact.attempts
+    contact.callback_status = CallbackStatus.REQUEUED
+    contact.order_at = now
+    contact.history.append(f"{now:.3f} requeued by {event.actor}")
+    _wait_until(engine, tenant, queue, contact, now, now, out)

@@ -24,6 +24,7 @@ __all__ = [
     "CallbackAttemptEnded",
     "CallbackClosed",
     "CallbackRequested",
+    "CallbackRequeued",
     "CallerDataEntered",
     "ContactAbandoned",
     "ContactArrived",
@@ -305,6 +306,16 @@ class CallbackClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackRequeued:
+    """A supervisor put a failed callback back in the list for a new round of attempts
+    (CB11): it waits again from now, and max attempts count afresh from here."""
+
+    tenant_id: str
+    contact_id: str
+    actor: str = "supervisor"
+
+
+@dataclass(frozen=True, slots=True)
 class TimerTick:
     """Time passed: fire every timer due at ``now``. Journaled like any other event."""
 
@@ -335,5 +346,6 @@ Event = (
     | CallbackRequested
     | CallbackAttemptEnded
     | CallbackClosed
+    | CallbackRequeued
     | TimerTick
 )

@@ -56,6 +56,8 @@ class ContactRec:
     interval_id: str = ""
     eligible_at: float = 0.0
     attempts: int = 0
+    attempts_before_round: int = 0
+    """Attempts made before a supervisor requeued the failed callback (CB11 counts afresh)."""
     agents_tried: list[str] = field(default_factory=list)
     callback_status: CallbackStatus = CallbackStatus.UNHANDLED
     last_note: str = ""

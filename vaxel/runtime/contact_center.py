@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, update
 
 from vaxel.acd.commands import (
     Command,
@@ -31,14 +31,16 @@ from vaxel.acd.estimation import WaitEstimator
 from vaxel.acd.estimators import VaxelEstimator
 from vaxel.acd.events import (
     AgentConfigured,
+    CallbackAttemptEnded,
     CallbackClosed,
+    CallbackRequeued,
     ContactAbandoned,
     ContactEnded,
     Event,
     QueueConfigured,
     TimerTick,
 )
-from vaxel.acd.model import Channel
+from vaxel.acd.model import CallbackStatus, Channel
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.store import tables
@@ -144,6 +146,52 @@ class ContactCenter:
         for tenant_id, cid in touched:
             if cid:
                 self._project_contact(connection, tenant_id, cid, commands, event, now)
+        self._project_attempts(connection, event, commands, now)
+
+    def _project_attempts(
+        self, connection: Connection, event: Event, commands: list[Command], now: float
+    ) -> None:
+        """The callback attempt history (CB10, CB11): a row per dial, then how it went."""
+        attempts = tables.callback_attempts
+        for command in commands:
+            if isinstance(command, DialCallback):
+                upsert(
+                    connection,
+                    attempts,
+                    {
+                        "tenant_id": command.tenant_id,
+                        "contact_id": command.contact_id,
+                        "attempt": command.attempt,
+                    },
+                    {"agent_id": command.agent_id, "started_at": now},
+                )
+        if not isinstance(event, (CallbackAttemptEnded, CallbackClosed, CallbackRequeued)):
+            return
+        row = self.acd.callback_row(event.tenant_id, event.contact_id)
+        if row is None or row.attempts < 1:
+            return
+        values: dict[str, Any]
+        if isinstance(event, CallbackAttemptEnded):
+            values = {"call_result": event.outcome}
+        elif isinstance(event, CallbackClosed):
+            requeued = row.status is CallbackStatus.REQUEUED
+            values = {
+                "outcome": event.outcome,
+                "note": event.note,
+                "closed_at": now,
+                "next_at": row.eligible_at if requeued else None,
+            }
+        else:
+            values = {"requeued_by": event.actor, "requeued_at": now}
+        connection.execute(
+            update(attempts)
+            .where(
+                attempts.c.tenant_id == event.tenant_id,
+                attempts.c.contact_id == event.contact_id,
+                attempts.c.attempt == row.attempts,
+            )
+            .values(**values)
+        )
 
     def _project_contact(
         self,
@@ -180,6 +228,8 @@ class ContactCenter:
             event.contact_id == contact_id
         ):
             values["ended_at"] = now
+        if isinstance(event, CallbackRequeued) and event.contact_id == contact_id:
+            values["ended_at"] = None  # a failed callback back in the list is open again
         upsert(
             connection, tables.contacts, {"tenant_id": tenant_id, "contact_id": contact_id}, values
         )

@@ -27,6 +27,7 @@ from sqlalchemy import (
 __all__ = [
     "agents",
     "api_keys",
+    "callback_attempts",
     "callbacks",
     "contacts",
     "extensions",
@@ -189,3 +190,25 @@ callbacks = Table(
     Column("last_note", Text, nullable=False, server_default=""),
     UniqueConstraint("tenant_id", "contact_id"),
 )
+
+callback_attempts = Table(
+    "callback_attempts",
+    metadata,
+    _tenant_fk(),
+    Column("contact_id", String(64), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("agent_id", String(64), nullable=False),
+    Column("started_at", Float, nullable=False),
+    # how the dial-out went when telephony dialled it: answered / no_answer
+    Column("call_result", String(16), nullable=False, server_default=""),
+    # the agent's close: done / unanswered (CB10)
+    Column("outcome", String(16), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("closed_at", Float, nullable=True),
+    # when an unanswered callback may be tried again (CB11); None once done or failed
+    Column("next_at", Float, nullable=True),
+    Column("requeued_by", String(100), nullable=False, server_default=""),
+    Column("requeued_at", Float, nullable=True),
+    UniqueConstraint("tenant_id", "contact_id", "attempt"),
+)
+"""The read model of every callback attempt (CB10, CB11), kept in step with the journal."""
