@@ -20,7 +20,13 @@ KEY = "schema-nyckel"
 def test_no_generated_input_makes_the_server_fail(web: Web) -> None:
     web.accounts.add_api_key(DEMO_TENANT, "schemathesis", KEY, time.time())
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", web.app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        # The event stream never ends by design (SSE), and the ASGI test transport waits
+        # for a whole body; tests/web/test_api_more.py reads it over a real server.
+        if op.path != "/api/v1/events"
+    ]
     assert any(op.path == "/api/v1/callbacks" and op.method.upper() == "POST" for op in operations)
     failures: list[str] = []
     for operation in operations:

@@ -202,6 +202,40 @@ class ReadModels:
             r.note,
         )
 
+    def contact(self, tenant_id: str, contact_id: str) -> ContactRecord | None:
+        """One contact of the tenant's log; None when unknown *or another tenant's*."""
+        c = tables.contacts.c
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(tables.contacts).where(c.tenant_id == tenant_id, c.contact_id == contact_id)
+            ).first()
+        return self._contact(row) if row is not None else None
+
+    def callback(self, tenant_id: str, contact_id: str) -> CallbackRecord | None:
+        """One callback request of the tenant; None when unknown or another tenant's."""
+        c = tables.callbacks.c
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(tables.callbacks).where(c.tenant_id == tenant_id, c.contact_id == contact_id)
+            ).first()
+        return self._callback(row) if row is not None else None
+
+    @staticmethod
+    def _callback(r: Any) -> CallbackRecord:
+        return CallbackRecord(
+            r.contact_id,
+            r.queue_id,
+            r.number,
+            r.interval_id,
+            dict(r.caller_data),
+            r.status,
+            r.requested_at,
+            r.eligible_at,
+            r.attempts,
+            tuple(r.agents_tried),
+            r.last_note,
+        )
+
     def contacts_of_caller(
         self, tenant_id: str, caller_number: str, *, limit: int = 10
     ) -> list[ContactRecord]:
@@ -272,22 +306,7 @@ class ReadModels:
             total = connection.execute(
                 select(func.count()).select_from(tables.callbacks).where(*where)
             ).scalar_one()
-        return [
-            CallbackRecord(
-                r.contact_id,
-                r.queue_id,
-                r.number,
-                r.interval_id,
-                dict(r.caller_data),
-                r.status,
-                r.requested_at,
-                r.eligible_at,
-                r.attempts,
-                tuple(r.agents_tried),
-                r.last_note,
-            )
-            for r in rows
-        ], int(total)
+        return [self._callback(r) for r in rows], int(total)
 
 
 def ensure_tenant(connection: Connection, tenant_id: str) -> None:

@@ -7,16 +7,32 @@ Every route is scoped to the key's tenant; errors are JSON with a message saying
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
 from vaxel.core.errors import VaxelError
 from vaxel.telephony.numbers import DialPolicy
+from vaxel.web.api_models import (
+    AgentOut,
+    CallbackDetail,
+    CallbackOut,
+    ContactDetail,
+    ContactOut,
+    EventOut,
+    QueueOut,
+    callback_out,
+    contact_out,
+)
 from vaxel.web.context import WebContext
+from vaxel.web.integrations import OVERFLOW, EventFanout
 
 __all__ = ["api_router"]
 
@@ -45,11 +61,14 @@ def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> st
 
 
 Tenant = Annotated[str, Depends(api_tenant)]
+ObjectId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 def api_router(ctx: WebContext) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["api"])
     center, read_models, clock = ctx.center, ctx.read_models, ctx.clock
+    fanout = EventFanout(lambda: center.last_seq)
+    center.listeners.append(fanout.committed)
 
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
     def create_callback(body: CallbackRequest, tenant: Tenant) -> CallbackCreated:
@@ -79,41 +98,86 @@ def api_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/callbacks")
-    def list_callbacks(tenant: Tenant) -> list[dict[str, Any]]:
+    def list_callbacks(tenant: Tenant) -> list[CallbackOut]:
         """The callback list (CB8 columns)."""
-        return [
-            {
-                "id": r.contact_id,
-                "queue": r.queue_id,
-                "number": r.number,
-                "status": r.status,
-                "requested_at": r.requested_at,
-                "eligible_at": r.eligible_at,
-                "attempts": r.attempts,
-                "agents_tried": list(r.agents_tried),
-                "last_note": r.last_note,
-            }
-            for r in read_models.callbacks(tenant)
-        ]
+        return [callback_out(r) for r in read_models.callbacks(tenant)]
+
+    @router.get("/callbacks/{callback_id}", responses={404: {"description": "No such callback"}})
+    def get_callback(tenant: Tenant, callback_id: ObjectId) -> CallbackDetail:
+        """One callback request with its form data; 404 for an unknown id — and for another
+        tenant's id, which must not be told apart from an unknown one."""
+        record = read_models.callback(tenant, callback_id)
+        if record is None:
+            raise HTTPException(404, f"Ingen återuppringning {callback_id}")
+        return callback_out(record, detail=True)  # type: ignore[return-value]
 
     @router.get("/contacts")
-    def list_contacts(tenant: Tenant, limit: int = 100) -> list[dict[str, Any]]:
+    def list_contacts(tenant: Tenant, limit: int = 100) -> list[ContactOut]:
         """The contact log, oldest first."""
         return [
-            {
-                "id": c.contact_id,
-                "queue": c.queue_id,
-                "channel": c.channel,
-                "caller_number": c.caller_number,
-                "status": c.status,
-                "arrived_at": c.arrived_at,
-                "answered_at": c.answered_at,
-                "ended_at": c.ended_at,
-                "agent": c.agent_id,
-                "classification": c.classification,
-            }
-            for c in read_models.contacts(tenant, limit=max(1, min(limit, 1000)))
+            contact_out(c) for c in read_models.contacts(tenant, limit=max(1, min(limit, 1000)))
         ]
+
+    @router.get("/contacts/{contact_id}", responses={404: {"description": "No such contact"}})
+    def get_contact(tenant: Tenant, contact_id: ObjectId) -> ContactDetail:
+        """One contact with what the caller entered and the agent's note; 404 for an unknown
+        id and for another tenant's (the same answer)."""
+        record = read_models.contact(tenant, contact_id)
+        if record is None:
+            raise HTTPException(404, f"Ingen kontakt {contact_id}")
+        return contact_out(record, detail=True)  # type: ignore[return-value]
+
+    @router.get("/agents")
+    async def list_agents(tenant: Tenant) -> list[AgentOut]:
+        """Every agent's state now and the seconds spent in it."""
+        return [AgentOut(**a) for a in ctx.snapshot_of(tenant, clock())["agents"]]
+
+    @router.get("/queues")
+    async def list_queues(tenant: Tenant) -> list[QueueOut]:
+        """Each queue now (waiting, longest wait, agents) and today's figures (ST1)."""
+        return [QueueOut(**q) for q in ctx.snapshot_of(tenant, clock())["queues"]]
+
+    @router.get(
+        "/events",
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "description": "Server-sent events; each `data:` line is one JSON object as "
+                "below, its `id:` the journal sequence number",
+                "content": {"text/event-stream": {"schema": EventOut.model_json_schema()}},
+            }
+        },
+    )
+    async def events(request: Request, tenant: Tenant) -> StreamingResponse:
+        """The tenant's durable events as they happen (type, time, ids — no personal data),
+        for a CRM or a ticket system. A comment every 15 s keeps proxies from closing the
+        stream; a client that falls 1,000 events behind gets `event: overflow` and is cut
+        off, and should re-read what it needs through the other endpoints."""
+        subscription = fanout.subscribe(tenant)
+
+        async def stream() -> AsyncIterator[str]:
+            try:
+                yield ": Växel events\n\n"
+                while True:
+                    try:
+                        item = await asyncio.wait_for(subscription.queue.get(), 15.0)
+                    except TimeoutError:
+                        if await request.is_disconnected():
+                            return
+                        yield ": keep-alive\n\n"
+                        continue
+                    if item is OVERFLOW:
+                        yield "event: overflow\ndata: {}\n\n"
+                        return
+                    yield f"id: {item['seq']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+            finally:
+                fanout.unsubscribe(subscription)
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     @router.get("/status")
     def status(tenant: Tenant) -> dict[str, Any]:

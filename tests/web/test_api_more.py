@@ -1,0 +1,215 @@
+"""The REST API's read endpoints and the integrations' event stream (issue 4 §6).
+
+Agents, queues, one contact and one callback by id — another tenant's id answers exactly
+like an unknown one — and ``GET /api/v1/events``, served by a real uvicorn so the stream is
+read as a client reads it, with events submitted from another thread as sync handlers do.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.web.conftest import OTHER, Web
+from vaxel.acd.events import AgentLoggedIn, AgentPaused, QueueConfigured
+from vaxel.acd.model import QueueConfig
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+
+@pytest.fixture
+def keys(web: Web) -> dict[str, dict[str, str]]:
+    web.accounts.add_api_key(DEMO_TENANT, "crm", "nyckel-exempelby", time.time())
+    web.accounts.add_api_key(OTHER, "crm", "nyckel-annanstad", time.time())
+    return {
+        DEMO_TENANT: {"X-API-Key": "nyckel-exempelby"},
+        OTHER: {"X-API-Key": "nyckel-annanstad"},
+    }
+
+
+def test_agents_show_state_and_time_in_state_of_the_keys_tenant_only(
+    web: Web, keys: dict[str, dict[str, str]]
+) -> None:
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("kundtjanst",)), time.time() - 30)
+    client = web.client()
+    agents = {a["id"]: a for a in client.get("/api/v1/agents", headers=keys[DEMO_TENANT]).json()}
+    assert agents["maria"]["state"] == "ready"
+    assert agents["maria"]["queues"] == ["kundtjanst"]
+    assert 25 <= agents["maria"]["in_state_s"] <= 60
+    assert agents["karin"]["state"] == "logged_out"
+    other = client.get("/api/v1/agents", headers=keys[OTHER]).json()
+    assert [a["id"] for a in other] == ["olle"]
+    assert client.get("/api/v1/agents").status_code == 401
+
+
+def test_queues_show_status_and_todays_figures(web: Web, keys: dict[str, dict[str, str]]) -> None:
+    client = web.client()
+    queues = {q["id"]: q for q in client.get("/api/v1/queues", headers=keys[DEMO_TENANT]).json()}
+    assert set(queues) == {"vaxel", "kundtjanst", "bygglov", "barnomsorg"}
+    kundtjanst = queues["kundtjanst"]
+    assert kundtjanst["waiting"] == 0 and kundtjanst["service_level"] == "–"
+    assert {"open", "longest_wait_s", "logged_in", "ready", "callbacks", "answered"} <= set(
+        kundtjanst
+    )
+    other = client.get("/api/v1/queues", headers=keys[OTHER]).json()
+    assert [q["id"] for q in other] == ["reception"]
+
+
+def _callback(web: Web, key: dict[str, str]) -> str:
+    created = web.client().post(
+        "/api/v1/callbacks",
+        headers=key,
+        json={"queue": "kundtjanst", "number": "0701234567", "data": {"ärende": "Faktura"}},
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+def test_one_contact_and_one_callback_by_id(web: Web, keys: dict[str, dict[str, str]]) -> None:
+    contact_id = _callback(web, keys[DEMO_TENANT])
+    client = web.client()
+    contact = client.get(f"/api/v1/contacts/{contact_id}", headers=keys[DEMO_TENANT])
+    assert contact.status_code == 200, contact.text
+    assert contact.json()["channel"] == "callback"
+    assert contact.json()["caller_data"] == {"ärende": "Faktura"}
+    callback = client.get(f"/api/v1/callbacks/{contact_id}", headers=keys[DEMO_TENANT]).json()
+    assert callback["number"] == "+46701234567" and callback["status"] == "unhandled"
+    assert callback["data"] == {"ärende": "Faktura"} and callback["attempts"] == 0
+
+
+@pytest.mark.parametrize("kind", ["contacts", "callbacks"])
+def test_another_tenants_id_answers_exactly_like_an_unknown_id(
+    web: Web, keys: dict[str, dict[str, str]], kind: str
+) -> None:
+    """No oracle: the other tenant cannot tell that the id exists."""
+    contact_id = _callback(web, keys[DEMO_TENANT])
+    client = web.client()
+    foreign = client.get(f"/api/v1/{kind}/{contact_id}", headers=keys[OTHER])
+    web.accounts.add_api_key(OTHER, "andra", "nyckel-2", time.time())
+    assert foreign.status_code == 404
+    # The same id asked for by the owner after the record vanished would read the same;
+    # compare with an id nobody has, of the same shape.
+    unknown_id = contact_id + "x"
+    unknown = client.get(f"/api/v1/{kind}/{unknown_id}", headers=keys[OTHER])
+    assert unknown.status_code == 404
+    assert foreign.json()["detail"].replace(contact_id, "ID") == unknown.json()["detail"].replace(
+        unknown_id, "ID"
+    )
+    assert set(foreign.headers) - {"content-length"} == set(unknown.headers) - {"content-length"}
+
+
+def test_the_openapi_schema_documents_the_responses(web: Web) -> None:
+    schema = web.client().get("/api/openapi.json").json()
+    components = set(schema["components"]["schemas"])
+    assert {"AgentOut", "QueueOut", "ContactDetail", "CallbackDetail", "ContactOut"} <= components
+    paths = schema["paths"]
+    for path in ("/api/v1/agents", "/api/v1/queues", "/api/v1/events"):
+        assert "get" in paths[path]
+    assert "404" in paths["/api/v1/contacts/{contact_id}"]["get"]["responses"]
+    assert "text/event-stream" in paths["/api/v1/events"]["get"]["responses"]["200"]["content"]
+
+
+# -- the event stream, over a real server ---------------------------------------------------
+
+
+@pytest.fixture
+def server(web: Web) -> Iterator[str]:
+    config = uvicorn.Config(web.app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")  # type: ignore[arg-type]
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    port = running.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+class Stream:
+    """Reads ``data:`` lines of one SSE response."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.lines = response.iter_lines()
+        assert next(self.lines).startswith(":")  # the opening comment: subscribed
+
+    def events(self, until: str) -> list[dict[str, Any]]:
+        """Events up to and including the first of type ``until``."""
+        seen: list[dict[str, Any]] = []
+        for line in self.lines:
+            if line.startswith("data: "):
+                seen.append(json.loads(line.removeprefix("data: ")))
+                if seen[-1]["type"] == until:
+                    return seen
+        raise AssertionError(f"the stream ended before {until}: {seen}")
+
+
+def test_the_event_stream_carries_the_tenants_events_and_never_another_tenants(
+    web: Web, keys: dict[str, dict[str, str]], server: str
+) -> None:
+    with (
+        httpx.Client(base_url=server, timeout=10) as client,
+        client.stream("GET", "/api/v1/events", headers=keys[DEMO_TENANT]) as mine,
+        client.stream("GET", "/api/v1/events", headers=keys[OTHER]) as theirs,
+    ):
+        assert mine.status_code == 200
+        assert mine.headers["content-type"].startswith("text/event-stream")
+        assert "content-security-policy" in mine.headers
+        my_stream, their_stream = Stream(mine), Stream(theirs)
+        now = time.time()
+        # From this (non-loop) thread, as a synchronous handler would.
+        web.center.submit(QueueConfigured(QueueConfig(OTHER, "vaxel", "Växeln")), now)
+        web.center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("kundtjanst",)), now)
+        web.center.submit(AgentPaused(DEMO_TENANT, "maria", "Lunch"), now)
+        # Over HTTP, through the API.
+        contact_id = _callback(web, keys[DEMO_TENANT])
+        web.center.submit(AgentLoggedIn(OTHER, "olle", ("reception",)), now)
+
+        events = my_stream.events(until="CallbackRequested")
+        assert [e["type"] for e in events] == ["AgentLoggedIn", "AgentPaused", "CallbackRequested"]
+        logged_in = events[0]
+        assert logged_in["agent_id"] == "maria" and logged_in["queue_ids"] == ["kundtjanst"]
+        assert logged_in["time"] == pytest.approx(now) and logged_in["seq"] > 0
+        assert events[1]["seq"] > logged_in["seq"]
+        created = events[2]
+        assert created["queue_id"] == "kundtjanst" and created["actor"] == "api"
+        assert {
+            "type": "NotifyCallbackCreated",
+            "contact_id": contact_id,
+            "queue_id": "kundtjanst",
+        }.items() <= created["effects"][0].items()
+        assert "0701234567" not in json.dumps(events) and "+46701234567" not in json.dumps(events)
+
+        theirs_seen = their_stream.events(until="AgentLoggedIn")
+        assert [e["type"] for e in theirs_seen] == ["QueueConfigured", "AgentLoggedIn"]
+        assert theirs_seen[0]["queue_id"] == "vaxel"
+        assert all(e.get("agent_id") in (None, "olle") for e in theirs_seen)
+
+
+def test_the_event_stream_needs_a_key(server: str) -> None:
+    with httpx.Client(base_url=server, timeout=5) as client:
+        assert client.get("/api/v1/events").status_code == 401
+        assert client.get("/api/v1/events", headers={"X-API-Key": "gissad"}).status_code == 401
+
+
+def test_security_headers_on_pages_api_and_docs(web: Web) -> None:
+    client = web.client()
+    for path in ("/login", "/api/v1/agents", "/static/live.js", "/api/openapi.json"):
+        headers = client.get(path).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy, path
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+        assert "strict-transport-security" not in headers  # plain-HTTP test settings
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
