@@ -102,13 +102,13 @@ def api_router(ctx: WebContext) -> APIRouter:
         """The callback list (CB8 columns)."""
         return [callback_out(r) for r in read_models.callbacks(tenant)]
 
-    @router.get("/callbacks/{callback_id}", responses={404: {"description": "No such callback"}})
-    def get_callback(tenant: Tenant, callback_id: ObjectId) -> CallbackDetail:
+    @router.get("/callbacks/{contact_id}", responses={404: {"description": "No such callback"}})
+    def get_callback(tenant: Tenant, contact_id: ObjectId) -> CallbackDetail:
         """One callback request with its form data; 404 for an unknown id — and for another
         tenant's id, which must not be told apart from an unknown one."""
-        record = read_models.callback(tenant, callback_id)
+        record = read_models.callback(tenant, contact_id)
         if record is None:
-            raise HTTPException(404, f"Ingen återuppringning {callback_id}")
+            raise HTTPException(404, "Ingen återuppringning med det id:t")
         return callback_out(record, detail=True)  # type: ignore[return-value]
 
     @router.get("/contacts")
@@ -124,7 +124,7 @@ def api_router(ctx: WebContext) -> APIRouter:
         id and for another tenant's (the same answer)."""
         record = read_models.contact(tenant, contact_id)
         if record is None:
-            raise HTTPException(404, f"Ingen kontakt {contact_id}")
+            raise HTTPException(404, "Ingen kontakt med det id:t")
         return contact_out(record, detail=True)  # type: ignore[return-value]
 
     @router.get("/agents")
