@@ -1,0 +1,215 @@
+"""Settings of ``vaxel serve``: a TOML or YAML file and/or ``VAXEL_*`` environment variables.
+
+The environment wins over the file, so a container can override one value of a shared file.
+Every value is checked before anything starts, and a wrong one is refused with its name and
+what it should be ("VAXEL_HTTP_PORT must be a port number 1–65535, got 'abc'") — a
+production server must not come up half-configured or with unsafe defaults (STYLE: settings
+refuse unsafe defaults). Secure cookies are on unless switched off explicitly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from vaxel.store import DEFAULT_URL
+
+__all__ = ["ServeSettings", "SettingsError", "load_settings"]
+
+ENV_PREFIX = "VAXEL_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing, unknown or malformed; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    database_url: str = DEFAULT_URL
+    http_host: str = "127.0.0.1"
+    """Where the web app listens; production puts a TLS-terminating proxy in front."""
+    http_port: int = 8080
+    sip_host: str = "127.0.0.1"
+    sip_port: int | None = None
+    """None: no telephony (the web app and the REST API only)."""
+    sip_trusted: tuple[str, ...] = ()
+    """Peer addresses trusted without digest authentication (a carrier's SBC)."""
+    secure_cookies: bool = True
+    public_url: str = ""
+    """How users reach the site (https://vaxel.example.se), shown at start."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose X-Forwarded-For/-Proto headers are believed (uvicorn)."""
+    session_hours: float = 12.0
+
+
+FIELDS = tuple(ServeSettings.__dataclass_fields__)
+
+
+def load_settings(file: str | Path | None, environ: Mapping[str, str]) -> ServeSettings:
+    """Settings from ``file`` (``.toml``, ``.yaml`` or ``.yml``; optional), then the
+    environment. Raises :class:`SettingsError` naming the first bad value."""
+    raw: dict[str, tuple[str, Any]] = {}  # field -> (name to show in errors, value)
+    if file:
+        path = Path(file)
+        for key, value in _read_file(path).items():
+            if key not in FIELDS:
+                raise SettingsError(
+                    f"unknown setting {key!r} in {path}; known settings: {', '.join(FIELDS)}"
+                )
+            raw[key] = (f"{key} (in {path})", value)
+    for key in FIELDS:
+        name = ENV_PREFIX + key.upper()
+        if name in environ:
+            raw[key] = (name, environ[name])
+    values: dict[str, Any] = {}
+    for key, (name, value) in raw.items():
+        values[key] = _PARSERS[key](name, value)
+    settings = ServeSettings(**values)
+    _check_together(settings, raw)
+    return settings
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"cannot read the settings file {path}: {error.strerror}") from None
+    try:
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        elif path.suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            raise SettingsError(f"the settings file {path} must end in .toml, .yaml or .yml")
+    except (tomllib.TOMLDecodeError, ValueError) as error:
+        if isinstance(error, SettingsError):
+            raise
+        raise SettingsError(f"the settings file {path} is not valid: {error}") from None
+    except Exception as error:  # yaml.YAMLError without importing yaml for TOML users
+        raise SettingsError(f"the settings file {path} is not valid: {error}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"the settings file {path} must hold key = value settings")
+    return data
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"{name} must be text, got {value!r}")
+    return value.strip()
+
+
+def _port(name: str, value: Any) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise SettingsError(f"{name} must be a port number 1–65535, got {value!r}")
+    return int(text)
+
+
+def _port_or_off(name: str, value: Any) -> int | None:
+    if value is None or value is False or str(value).strip().lower() in ("", "off", "none"):
+        return None
+    try:
+        return _port(name, value)
+    except SettingsError:
+        raise SettingsError(
+            f"{name} must be a port number 1–65535 or 'off', got {value!r}"
+        ) from None
+
+
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {value!r}")
+
+
+def _host(name: str, value: Any) -> str:
+    text = _text(name, value)
+    if not text or any(c.isspace() or c in "/@?#" for c in text):
+        raise SettingsError(f"{name} must be an IP address or host name, got {value!r}")
+    return text
+
+
+def _address(name: str, value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise SettingsError(f"{name} must list IP addresses, got {value!r}") from None
+
+
+def _addresses(name: str, value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise SettingsError(f"{name} must be a list of IP addresses, got {value!r}")
+    return tuple(_address(name, str(item)) for item in items if str(item).strip())
+
+
+def _database_url(name: str, value: Any) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    text = _text(name, value)
+    try:
+        backend = make_url(text).get_backend_name()
+    except ArgumentError:
+        raise SettingsError(
+            f"{name} must be a database URL such as sqlite:///var/vaxel.db or "
+            f"postgresql+psycopg://vaxel@db/vaxel, got {value!r}"
+        ) from None
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingsError(f"{name} must name SQLite or PostgreSQL, got {backend!r}")
+    return text
+
+
+def _public_url(name: str, value: Any) -> str:
+    text = _text(name, value).rstrip("/")
+    parts = urlsplit(text)
+    if text and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise SettingsError(f"{name} must be an http(s) address, got {value!r}")
+    return text
+
+
+def _hours(name: str, value: Any) -> float:
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        hours = 0.0
+    if isinstance(value, bool) or not 0.05 <= hours <= 24 * 30:
+        raise SettingsError(f"{name} must be a number of hours (0.05–720), got {value!r}")
+    return hours
+
+
+_PARSERS: dict[str, Any] = {
+    "database_url": _database_url,
+    "http_host": _host,
+    "http_port": _port,
+    "sip_host": _host,
+    "sip_port": _port_or_off,
+    "sip_trusted": _addresses,
+    "secure_cookies": _flag,
+    "public_url": _public_url,
+    "forwarded_allow_ips": _text,
+    "session_hours": _hours,
+}
+
+
+def _check_together(settings: ServeSettings, raw: Mapping[str, tuple[str, Any]]) -> None:
+    """Rules between settings: Secure cookies never reach a plain-HTTP site."""
+    if settings.secure_cookies and settings.public_url.startswith("http://"):
+        url_name = raw["public_url"][0]
+        raise SettingsError(
+            f"{url_name} is plain http:// but secure cookies are on: browsers would drop the "
+            "session cookie. Serve over https:// (a TLS proxy) or set "
+            "VAXEL_SECURE_COOKIES=false for a closed test network."
+        )
