@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from vaxel.store import tables
 
-__all__ = ["Accounts", "Session", "User"]
+__all__ = ["ROLES", "Accounts", "Session", "User"]
 
 ROLES = ("agent", "operator", "supervisor", "tenant_admin", "platform_admin")
 
@@ -27,6 +27,11 @@ class User:
     role: str
     agent_id: str | None
     password_hash: str | None
+
+    @property
+    def active(self) -> bool:
+        """A deactivated account keeps its row (and history) but has no password."""
+        return bool(self.password_hash)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +96,64 @@ class Accounts:
             ).first()
         return _user(row) if row is not None else None
 
-    def set_password_hash(self, user: User, password_hash: str) -> None:
+    def users(self, tenant_id: str) -> list[User]:
+        """Every user of ``tenant_id``, by username."""
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(tables.users)
+                .where(tables.users.c.tenant_id == tenant_id)
+                .order_by(tables.users.c.username)
+            ).all()
+        return [_user(row) for row in rows]
+
+    def user(self, tenant_id: str, user_id: int) -> User | None:
+        """The user with this id in ``tenant_id``; None also for another tenant's user."""
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(tables.users).where(
+                    tables.users.c.tenant_id == tenant_id, tables.users.c.id == user_id
+                )
+            ).first()
+        return _user(row) if row is not None else None
+
+    def update_user(self, user: User, display_name: str, role: str, agent_id: str | None) -> User:
+        """Change name, role and agent link; the username stays (it is how people sign in)."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        with self._db.begin() as connection:
+            connection.execute(
+                tables.users.update()
+                .where(
+                    tables.users.c.id == user.user_id,
+                    tables.users.c.tenant_id == user.tenant_id,
+                )
+                .values(display_name=display_name, role=role, agent_id=agent_id)
+            )
+        return User(
+            user.user_id,
+            user.tenant_id,
+            user.username,
+            display_name,
+            role,
+            agent_id,
+            user.password_hash,
+        )
+
+    def remove_user(self, user: User) -> None:
+        """Delete the account; its sessions go with it."""
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(tables.web_sessions).where(tables.web_sessions.c.user_id == user.user_id)
+            )
+            connection.execute(
+                delete(tables.users).where(
+                    tables.users.c.id == user.user_id,
+                    tables.users.c.tenant_id == user.tenant_id,
+                )
+            )
+
+    def set_password_hash(self, user: User, password_hash: str | None) -> None:
+        """A new password; None deactivates the account (no password verifies)."""
         with self._db.begin() as connection:
             connection.execute(
                 tables.users.update()
