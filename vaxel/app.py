@@ -180,6 +180,37 @@ def telephony_updater(
     return apply
 
 
+def demo_config_updater(
+    configuration: Configuration,
+    calendar: Calendar,
+    hours: DemoHours,
+    directory: TelephonyDirectory | None,
+    tenant_id: str = DEMO_TENANT,
+) -> Callable[[ConfigChange], None]:
+    """A Configuration listener that swaps a saved schedule or IVR flow into the running
+    demo (Q20). A schedule goes into the calendar, which the demo loop asks on every tick,
+    so queues open or close at once; from then on the admin's hours rule, also when the demo
+    started out "always open". A flow replaces the one its service numbers answer with:
+    the next call gets it, a call in progress keeps the flow its session started with."""
+
+    def apply(change: ConfigChange) -> None:
+        if change.tenant_id != tenant_id:
+            return
+        if change.kind == "schedule":
+            document = configuration.documents("schedule").get(tenant_id, change.object_id)
+            calendar.put_schedule(schedule_from_dict(document))
+            hours.always = False
+        elif change.kind == "flow" and directory is not None:
+            from vaxel.flow import flow_from_dict
+
+            flow = flow_from_dict(configuration.documents("flow").get(tenant_id, change.object_id))
+            for number, service in list(directory.numbers.items()):
+                if service.tenant_id == tenant_id and service.flow.flow_id == flow.flow_id:
+                    directory.numbers[number] = replace(service, flow=flow)
+
+    return apply
+
+
 DEMO_API_KEY = "demo-api-nyckel-exempelby"
 
 
@@ -300,12 +331,14 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     echo("Köer: " + ", ".join(q.display_name for q in demo_queues()))
     echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
 
+    hours = DemoHours(calendar, always_open)
+    directory: TelephonyDirectory | None = None
     telephony: TelephonyService | None = None
     if settings.sip_port is not None and not telephony_on:
         echo("SIP är avstängt: riktiga samtal kräver --speed 1.")
     if telephony_on:
         assert settings.sip_port is not None
-        directory = demo_directory(DemoHours(calendar, always_open), settings.host)
+        directory = demo_directory(hours, settings.host)
         prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
         telephony = TelephonyService(
             center, directory, host=settings.host, sip_port=settings.sip_port, prompts=prompts
@@ -326,6 +359,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         for profile, _ in demo_agents():
             echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
 
+    configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
     web_server = None
     if settings.http_port is not None:
         web_server = await _serve_web(center, database, settings, telephony, configuration)
@@ -364,7 +398,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         virtual_now = virtual_start + (wall - wall_start) * settings.speed
         for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
             state = calendar.queue_state(queue_id, "kontorstid", virtual_now)
-            if state.open != open_now[queue_id] and not always_open:
+            if state.open != open_now[queue_id] and not hours.always:
                 open_now[queue_id] = state.open
                 event = (
                     QueueOpened(DEMO_TENANT, queue_id)

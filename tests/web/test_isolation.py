@@ -134,6 +134,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "page": [1],
         "limit": [10],
         "error": [""],
+        "saved": ["1"],
         "lang": ["en"],
         "data": [{"personnummer": "19121212-1212"}],
         "interval": ["fm"],

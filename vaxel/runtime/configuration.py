@@ -13,12 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from vaxel.acd.events import AgentConfigured, QueueConfigured
 from vaxel.acd.model import AgentProfile, OverflowAction, QueueConfig
 from vaxel.core.errors import ConfigError, VaxelError
+from vaxel.flow import Flow, flow_from_dict
+from vaxel.flow.model import QueueNode, ScheduleBranch
+from vaxel.prompts import PromptLibrary
 from vaxel.runtime.contact_center import ContactCenter
+from vaxel.schedule import Schedule, schedule_from_dict
+from vaxel.store import tables
 from vaxel.store.codec import acd_codec
 from vaxel.store.repositories import Documents
 
@@ -58,6 +63,8 @@ class Configuration:
         self.center = center
         self.listeners: list[Callable[[ConfigChange], None]] = []
         self._codec = acd_codec()
+        self.prompt_library = PromptLibrary()
+        """The built-in prompts; a tenant's uploads are looked up in the store."""
 
     def documents(self, kind: str) -> Documents:
         return Documents(self.database, kind)
@@ -144,3 +151,92 @@ class Configuration:
             raise ConfigError(list_id, "entries are at most 64 characters")
         self.documents("list").put(tenant_id, list_id, LIST_NAMES[list_id], {"items": cleaned})
         self.changed(tenant_id, "list", list_id)
+
+    # Schedules (Q1–Q3) and IVR flows (IVR1–IVR7): validated whole, stored, announced.
+
+    def schedules(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+        return self.documents("schedule").all(tenant_id)
+
+    def put_schedule(self, tenant_id: str, document: Mapping[str, Any]) -> Schedule:
+        """Create or change opening hours; the calendar in use switches at once (Q20)."""
+        schedule = schedule_from_dict(document)
+        messages = [("closed_message", schedule.closed_message)]
+        messages.append(("holidays.message", schedule.holidays.message))
+        for index, item in enumerate(document.get("exceptions", ())):
+            messages.append((f"exceptions[{index}].message", item.get("message")))
+        for field_name, prompt_id in messages:
+            if prompt_id and not self.prompt_exists(tenant_id, prompt_id):
+                raise ConfigError(field_name, f"no prompt {prompt_id!r}: upload it first")
+        self.documents("schedule").put(tenant_id, schedule.schedule_id, schedule.name, document)
+        self.changed(tenant_id, "schedule", schedule.schedule_id)
+        return schedule
+
+    def flows(self, tenant_id: str) -> dict[str, dict[str, Any]]:
+        return self.documents("flow").all(tenant_id)
+
+    def put_flow(self, tenant_id: str, document: Mapping[str, Any], name: str = "") -> Flow:
+        """Create or change an IVR flow: calls in progress keep the flow they started with,
+        the next call gets this one (Q20)."""
+        flow = flow_from_dict(document)
+        queues = set(self.queues(tenant_id))
+        running = self.center.acd.tenants.get(tenant_id)
+        if running is not None:
+            queues |= set(running.queues)
+        schedules = set(self.schedules(tenant_id))
+        for node_name, node in flow.nodes.items():
+            where = f"nodes.{node_name}"
+            if isinstance(node, QueueNode) and node.queue not in queues:
+                raise ConfigError(f"{where}.queue", f"no queue {node.queue!r}: create it first")
+            if isinstance(node, ScheduleBranch) and node.schedule not in schedules:
+                raise ConfigError(
+                    f"{where}.schedule", f"no schedule {node.schedule!r}: create it first"
+                )
+            for field_name, prompt_id in _node_prompts(node):
+                if not self.prompt_exists(tenant_id, prompt_id):
+                    raise ConfigError(
+                        f"{where}.{field_name}", f"no prompt {prompt_id!r}: upload it first"
+                    )
+        name = name or self.flow_names(tenant_id).get(flow.flow_id, flow.flow_id)
+        self.documents("flow").put(tenant_id, flow.flow_id, name, dict(document))
+        self.changed(tenant_id, "flow", flow.flow_id)
+        return flow
+
+    def flow_names(self, tenant_id: str) -> dict[str, str]:
+        """Flow id → the name shown in lists ("Huvudflöde")."""
+        with self.database.connect() as connection:
+            rows = connection.execute(
+                select(tables.flows.c.flow_id, tables.flows.c.name).where(
+                    tables.flows.c.tenant_id == tenant_id
+                )
+            ).all()
+        return {row[0]: row[1] for row in rows}
+
+    def prompt_exists(self, tenant_id: str, prompt_id: str) -> bool:
+        """A built-in prompt, or one the tenant uploaded (IVR5)."""
+        if self.prompt_library.exists(prompt_id):
+            return True
+        with self.database.connect() as connection:
+            row = connection.execute(
+                select(tables.prompts.c.prompt_id).where(
+                    tables.prompts.c.tenant_id == tenant_id,
+                    tables.prompts.c.prompt_id == prompt_id,
+                )
+            ).first()
+        return row is not None
+
+
+def _node_prompts(node: Any) -> list[tuple[str, str]]:
+    """(field, prompt id) for every prompt a flow node plays, music included."""
+    found: list[tuple[str, str]] = []
+    for field_name in ("prompts", "invalid", "welcome", "first_message", "whisper"):
+        for index, prompt in enumerate(getattr(node, field_name, ()) or ()):
+            found.append((f"{field_name}[{index}]", prompt.prompt_id))
+    if isinstance(node, QueueNode):
+        for index, message in enumerate(node.repeated_messages):
+            found += [(f"repeated_messages[{index}]", p.prompt_id) for p in message]
+        if node.music:
+            found.append(("music", node.music))
+        if node.data_entry is not None:
+            found += [("data_entry.prompts", p.prompt_id) for p in node.data_entry.prompts]
+            found += [("data_entry.thanks", p.prompt_id) for p in node.data_entry.thanks]
+    return found

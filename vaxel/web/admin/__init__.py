@@ -15,8 +15,10 @@ from fastapi.responses import Response
 
 from vaxel.web.admin.closures import closures_router
 from vaxel.web.admin.extensions import extensions_router
+from vaxel.web.admin.flows import flows_router
 from vaxel.web.admin.lists import lists_router
 from vaxel.web.admin.prompts import prompts_router
+from vaxel.web.admin.schedules import schedules_router
 from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
 from vaxel.web.i18n import gettext
 
@@ -37,6 +39,18 @@ SECTIONS = [
         "Tillfällig stängning",
         "Stäng flera köer på en gång, till exempel vid en störning eller personalmöte, "
         "med ett meddelande till den som ringer.",
+    ),
+    Section(
+        "/admin/schedules",
+        "Öppettider",
+        "Tider per veckodag, svenska helgdagar och aftnar, särskilda dagar och "
+        "stängt-meddelande; se de kommande två veckorna innan du sparar.",
+    ),
+    Section(
+        "/admin/flows",
+        "Röstmenyer",
+        "Välkomstmeddelanden, knappval, öppettider och köer i samtalsflödet; "
+        "nästa samtal får ändringen direkt.",
     ),
     Section(
         "/admin/lists",
@@ -69,6 +83,13 @@ def admin_router(ctx: WebContext) -> APIRouter:
         ]
         return render(request, "admin/index.html", session, sections=sections)
 
-    for build in (closures_router, lists_router, prompts_router, extensions_router):
+    for build in (
+        closures_router,
+        schedules_router,
+        flows_router,
+        lists_router,
+        prompts_router,
+        extensions_router,
+    ):
         router.include_router(build(ctx))
     return router

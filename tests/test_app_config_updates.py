@@ -1,0 +1,81 @@
+"""The composition root swaps a saved schedule or flow into the running demo (Q20), without
+SIP ports: the calendar the demo loop asks switches at once, the service numbers answer the
+next call with the new flow while a call in progress keeps its own."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vaxel.app import DemoHours, demo_config_updater, demo_directory, seed_demo_tenant
+from vaxel.flow.model import Menu
+from vaxel.runtime import ContactCenter
+from vaxel.runtime.configuration import Configuration
+from vaxel.schedule import Calendar, schedule_from_dict
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_schedule
+from vaxel.store import open_database, upgrade
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> dict[str, Any]:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    database = open_database(url)
+    upgrade(database)
+    center = ContactCenter(database)
+    seed_demo_tenant(center, url, time.time())
+    configuration = Configuration(database, center)
+    calendar = Calendar([schedule_from_dict(demo_schedule())])
+    hours = DemoHours(calendar, always=True)
+    directory = demo_directory(hours, "127.0.0.1")
+    configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
+    return {
+        "configuration": configuration,
+        "calendar": calendar,
+        "hours": hours,
+        "directory": directory,
+    }
+
+
+def test_a_saved_schedule_rules_the_calendar_at_once(running: dict[str, Any]) -> None:
+    configuration: Configuration = running["configuration"]
+    calendar: Calendar = running["calendar"]
+    hours: DemoHours = running["hours"]
+    now = time.time()
+    closed_all_week = {"id": "kontorstid", "name": "Kontorstid", "weekly": {}}
+    configuration.put_schedule(DEMO_TENANT, closed_all_week)
+    assert calendar.queue_state("kundtjanst", "kontorstid", now).open is False
+    assert hours.always is False, "the admin's hours rule from now on"
+    assert hours.is_open("kontorstid", now) is False
+    configuration.put_schedule(
+        DEMO_TENANT, {"id": "kontorstid", "weekly": {"mon-sun": ["00:00-24:00"]}}
+    )
+    assert calendar.queue_state("kundtjanst", "kontorstid", now).open is True
+
+
+def test_a_saved_flow_answers_the_next_call(running: dict[str, Any]) -> None:
+    configuration: Configuration = running["configuration"]
+    directory = running["directory"]
+    in_progress = directory.numbers[MAIN_NUMBER].flow
+    document = configuration.documents("flow").get(DEMO_TENANT, "huvudflode")
+    document["nodes"]["huvudmeny"]["options"]["4"] = "bygglov_ko"
+    configuration.put_flow(DEMO_TENANT, document)
+    national = "0" + MAIN_NUMBER.removeprefix("+46")
+    for number in (MAIN_NUMBER, national):
+        menu = directory.numbers[number].flow.nodes["huvudmeny"]
+        assert isinstance(menu, Menu) and menu.options["4"] == "bygglov_ko"
+    old_menu = in_progress.nodes["huvudmeny"]
+    assert isinstance(old_menu, Menu) and "4" not in old_menu.options
+
+
+def test_another_tenants_change_is_not_applied(running: dict[str, Any]) -> None:
+    configuration: Configuration = running["configuration"]
+    directory = running["directory"]
+    flow = directory.numbers[MAIN_NUMBER].flow
+    configuration.changed("annanstad", "schedule", "kontorstid")
+    configuration.changed("annanstad", "flow", "huvudflode")
+    assert running["hours"].always is True
+    assert running["calendar"].schedule("kontorstid").weekly, "the demo's hours are kept"
+    assert directory.numbers[MAIN_NUMBER].flow is flow

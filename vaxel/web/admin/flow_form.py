@@ -1,0 +1,334 @@
+"""The IVR flow editor's form (IVR1–IVR7, ADM1): each node a fieldset of typed fields.
+
+:data:`NODE_FIELDS` lists, per node type, the fields of the stored flow document that
+:func:`vaxel.flow.flow_from_dict` reads — the one table both the template and the two
+conversions follow. :class:`FlowForm` holds the values as the admin typed them, built from
+a stored document (to show) or from a posted form (to keep the input when it is refused),
+and turns back into a document; validation itself stays in the flow model and
+:class:`~vaxel.runtime.configuration.Configuration`.
+
+Prompt lists are written ``sv/a, sv/b``; a prompt that a key press must not cut short
+(IVR2) starts with ``!``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from vaxel.core.errors import ConfigError
+from vaxel.flow.model import DIGITS
+
+__all__ = ["NODE_FIELDS", "NODE_TYPES", "FieldSpec", "FlowForm", "NodeForm"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a node: ``kind`` is prompts, prompt_lists, node, text, number, int,
+    bool, queue, schedule, key, options or validate. ``label`` is Swedish."""
+
+    name: str
+    kind: str
+    label: str
+    required: bool = False
+    default: bool = False
+    """A checkbox's value for a node that has not been saved with this type."""
+
+
+def _prompts(name: str, label: str, required: bool = False) -> FieldSpec:
+    return FieldSpec(name, "prompts", label, required)
+
+
+NODE_TYPES = {
+    "play": "Spela upp",
+    "announcement": "Lavinbesked",
+    "menu": "Meny",
+    "collect": "Sifferinmatning",
+    "schedule": "Öppettider",
+    "queue": "Kö",
+    "transfer": "Koppla vidare",
+    "voicemail": "Röstbrevlåda",
+    "hangup": "Lägg på",
+}
+"""Node types and their Swedish names (translated when shown)."""
+
+NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
+    "play": (_prompts("prompts", "Prompter", True), FieldSpec("next", "node", "Sedan", True)),
+    "announcement": (
+        FieldSpec("switch", "text", "Brytare", True),
+        _prompts("prompts", "Prompter", True),
+        FieldSpec("next", "node", "Sedan", True),
+    ),
+    "menu": (
+        _prompts("prompts", "Prompter", True),
+        FieldSpec("options", "options", "Val"),
+        _prompts("invalid", "Vid ogiltigt val"),
+        FieldSpec("repeat", "int", "Upprepningar"),
+        FieldSpec("timeout_s", "number", "Väntetid på val (s)"),
+        FieldSpec("no_input", "node", "Om inget val görs"),
+    ),
+    "collect": (
+        _prompts("prompts", "Prompter", True),
+        FieldSpec("into", "text", "Spara som (uppgift)", True),
+        FieldSpec("length", "int", "Antal siffror (0: valfritt)"),
+        FieldSpec("max_length", "int", "Högst antal siffror"),
+        FieldSpec("first_digit_timeout_s", "number", "Väntetid på första siffran (s)"),
+        FieldSpec("inter_digit_timeout_s", "number", "Väntetid mellan siffror (s)"),
+        FieldSpec("validate", "validate", "Kontroll"),
+        _prompts("invalid", "Vid fel"),
+        FieldSpec("retries", "int", "Nya försök"),
+        FieldSpec("next", "node", "Sedan", True),
+        FieldSpec("fail", "node", "Vid upprepade fel"),
+    ),
+    "schedule": (
+        FieldSpec("schedule", "schedule", "Schema", True),
+        FieldSpec("open", "node", "När öppet", True),
+        FieldSpec("closed", "node", "När stängt", True),
+    ),
+    "queue": (
+        FieldSpec("queue", "queue", "Kö", True),
+        _prompts("welcome", "Välkomstmeddelande"),
+        _prompts("first_message", "Första meddelandet"),
+        FieldSpec("repeated_messages", "prompt_lists", "Återkommande meddelanden (ett per rad)"),
+        FieldSpec("repeat_every_s", "number", "Återkommande meddelande var (s)"),
+        FieldSpec("announce_position", "bool", "Läs upp köplats", default=True),
+        FieldSpec("announce_wait", "bool", "Läs upp beräknad väntetid", default=True),
+        FieldSpec("agents_minimum", "int", "Läs upp lediga handläggare från antal"),
+        FieldSpec("music", "text", "Väntemusik"),
+        FieldSpec("ringback", "bool", "Ringsignal i stället för musik"),
+        _prompts("whisper", "Viskning till handläggaren"),
+        FieldSpec("priority", "int", "Prioritet"),
+        FieldSpec("callback.key", "key", "Knapp för återuppringning"),
+        FieldSpec("callback.forced", "bool", "Alltid återuppringning"),
+        FieldSpec("data_entry.key", "key", "Knapp för att knappa in uppgift i kön"),
+        FieldSpec("data_entry.into", "text", "Uppgiftens namn"),
+        _prompts("data_entry.prompts", "Prompter för uppgiften"),
+        FieldSpec("data_entry.length", "int", "Antal siffror (0: valfritt)"),
+        FieldSpec("data_entry.max_length", "int", "Högst antal siffror"),
+        FieldSpec("data_entry.validate", "validate", "Kontroll"),
+        _prompts("data_entry.thanks", "Tack-prompt"),
+    ),
+    "transfer": (FieldSpec("target", "text", "Nummer eller anknytning", True),),
+    "voicemail": (FieldSpec("box", "text", "Röstbrevlåda", True),),
+    "hangup": (_prompts("prompts", "Prompter före avslut"),),
+}
+
+NESTED = ("callback", "data_entry")
+"""Sub-settings of a queue node; present only when their ``key`` is chosen."""
+
+
+def prompts_text(value: Any) -> str:
+    if value is None:
+        return ""
+    items = [value] if isinstance(value, str | Mapping) else list(value)
+    texts = []
+    for item in items:
+        if isinstance(item, Mapping):
+            prefix = "" if item.get("interruptible", True) else "!"
+            texts.append(prefix + str(item.get("id", "")))
+        else:
+            texts.append(str(item))
+    return ", ".join(texts)
+
+
+def prompts_value(text: str) -> list[Any]:
+    result: list[Any] = []
+    for part in text.replace("\n", ",").split(","):
+        part = part.strip()
+        if part.startswith("!"):
+            result.append({"id": part[1:].strip(), "interruptible": False})
+        elif part:
+            result.append(part)
+    return result
+
+
+def _lookup(data: Mapping[str, Any], name: str) -> Any:
+    head, _, rest = name.partition(".")
+    value = data.get(head)
+    if rest:
+        return value.get(rest) if isinstance(value, Mapping) else None
+    return value
+
+
+@dataclass
+class NodeForm:
+    """One node as text: ``values`` maps field names (``callback.key``) to text or bool;
+    ``options`` maps each menu key to a node name."""
+
+    name: str
+    type: str
+    values: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[FieldSpec, ...]:
+        return NODE_FIELDS.get(self.type, ())
+
+    @classmethod
+    def blank(cls, name: str, node_type: str) -> NodeForm:
+        node = cls(name, node_type)
+        for spec in node.fields:
+            if spec.kind == "bool":
+                node.values[spec.name] = spec.default
+        return node
+
+    @classmethod
+    def from_document(cls, name: str, data: Mapping[str, Any]) -> NodeForm:
+        node = cls(name, str(data.get("type", "")))
+        for spec in node.fields:
+            value = _lookup(data, spec.name)
+            if spec.kind == "bool":
+                node.values[spec.name] = spec.default if value is None else bool(value)
+            elif spec.kind == "prompts":
+                node.values[spec.name] = prompts_text(value)
+            elif spec.kind == "prompt_lists":
+                node.values[spec.name] = "\n".join(prompts_text(item) for item in value or ())
+            elif spec.kind == "options":
+                node.options = {str(k): str(v) for k, v in (value or {}).items()}
+            else:
+                node.values[spec.name] = "" if value is None else str(value)
+        return node
+
+    def document(self, path: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type}
+        nested: dict[str, dict[str, Any]] = {}
+        for spec in self.fields:
+            value = self.values.get(spec.name, spec.default if spec.kind == "bool" else "")
+            converted = _convert(spec, value, self.options, f"{path}.{spec.name}")
+            if converted is None:
+                continue
+            head, _, rest = spec.name.partition(".")
+            if rest:
+                nested.setdefault(head, {})[rest] = converted
+            else:
+                data[head] = converted
+        for head in NESTED:
+            if nested.get(head, {}).get("key"):
+                data[head] = nested[head]
+        return data
+
+
+def _convert(spec: FieldSpec, value: Any, options: Mapping[str, str], path: str) -> Any:
+    """A field's text → the document's value; None leaves it out (the model's default)."""
+    if spec.kind == "bool":
+        return bool(value)
+    if spec.kind == "options":
+        return {key: options[key] for key in DIGITS if options.get(key)}
+    text = str(value).strip()
+    if not text:
+        return None
+    if spec.kind == "prompts":
+        return prompts_value(text)
+    if spec.kind == "prompt_lists":
+        return [prompts_value(line) for line in text.splitlines() if line.strip()]
+    if spec.kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(path, f"must be a whole number, got {text!r}") from None
+    if spec.kind == "number":
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise ConfigError(path, f"must be a number, got {text!r}") from None
+        return int(number) if number.is_integer() else number
+    return text
+
+
+@dataclass
+class FlowForm:
+    """A whole flow as the editor shows it."""
+
+    flow_id: str
+    start: str = ""
+    operator: str = ""
+    operator_key: str = "0"
+    language: str = "sv"
+    switches: str = ""
+    nodes: list[NodeForm] = field(default_factory=list)
+
+    @property
+    def node_names(self) -> list[str]:
+        return [node.name for node in self.nodes]
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> FlowForm:
+        return cls(
+            flow_id=str(document.get("id", "")),
+            start=str(document.get("start", "")),
+            operator=str(document.get("operator", "")),
+            operator_key=str(document.get("operator_key", "0")),
+            language=str(document.get("language", "sv")),
+            switches=", ".join(str(s) for s in document.get("switches") or ()),
+            nodes=[
+                NodeForm.from_document(str(name), data if isinstance(data, Mapping) else {})
+                for name, data in (document.get("nodes") or {}).items()
+            ],
+        )
+
+    @classmethod
+    def from_form(cls, flow_id: str, form: FormData) -> FlowForm:
+        """The posted editor; fields shown for another type than the one now chosen are
+        dropped (the admin changed the node's type), so that type starts from defaults."""
+
+        def text(name: str, default: str = "") -> str:
+            value = form.get(name)
+            return str(value).strip() if value is not None else default
+
+        flow = cls(
+            flow_id=flow_id,
+            start=text("start"),
+            operator=text("operator"),
+            operator_key=text("operator_key", "0"),
+            language=text("language", "sv"),
+            switches=text("switches"),
+        )
+        try:
+            count = min(int(text("node_count", "0")), 500)
+        except ValueError:
+            count = 0
+        for index in range(count):
+            prefix = f"n{index}."
+            name, node_type = text(prefix + "name"), text(prefix + "type")
+            if not name and not node_type:
+                continue
+            node = NodeForm.blank(name, node_type)
+            if text(prefix + "shown_type") == node_type:
+                for spec in node.fields:
+                    key = prefix + spec.name
+                    if spec.kind == "bool":
+                        node.values[spec.name] = form.get(key) is not None
+                    elif spec.kind == "options":
+                        node.options = {
+                            digit: text(f"{key}.{digit}")
+                            for digit in DIGITS
+                            if text(f"{key}.{digit}")
+                        }
+                    else:
+                        node.values[spec.name] = str(form.get(key) or "")
+            flow.nodes.append(node)
+        return flow
+
+    def document(self) -> dict[str, Any]:
+        """The flow document :func:`vaxel.flow.flow_from_dict` reads (not yet validated)."""
+        nodes: dict[str, Any] = {}
+        for index, node in enumerate(self.nodes):
+            if not node.name:
+                raise ConfigError(f"nodes[{index + 1}].name", "every node needs a name")
+            if node.name in nodes:
+                raise ConfigError(f"nodes.{node.name}.name", "two nodes have this name")
+            nodes[node.name] = node.document(f"nodes.{node.name}")
+        document: dict[str, Any] = {
+            "id": self.flow_id,
+            "language": self.language,
+            "start": self.start,
+            "operator_key": self.operator_key or "0",
+            "switches": [s.strip() for s in self.switches.split(",") if s.strip()],
+            "nodes": nodes,
+        }
+        if self.operator:
+            document["operator"] = self.operator
+        return document

@@ -1,0 +1,213 @@
+"""IVR flows (IVR1–IVR7, ADM1): list, edit node by node, add and remove nodes, save live.
+
+The form (:mod:`vaxel.web.admin.flow_form`) is the main editor; the raw YAML of the stored
+document is offered as an advanced alternative. Saving goes through
+:meth:`Configuration.put_flow`, which validates the whole flow (the model's own checks plus
+unknown queues, schedules and prompts) before storing it and tells the running telephony:
+calls in progress keep their flow, the next call gets the new one (Q20). A refusal names
+the node and the field, and the page comes back with the admin's input kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from vaxel.core.errors import ConfigError
+from vaxel.flow.model import DIGITS
+from vaxel.store.repositories import UnknownDocument
+from vaxel.web.admin.flow_form import NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
+from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
+from vaxel.web.i18n import gettext
+from vaxel.web.security import check_csrf
+
+__all__ = ["flows_router", "located_error"]
+
+OBJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+FLOW_FIELDS = {
+    "start": "Första nod",
+    "operator": "Växelnod",
+    "operator_key": "Knapp till växeln",
+    "switches": "Brytare",
+    "language": "Språk",
+    "nodes": "Noder",
+    "id": "Id",
+}
+
+
+def located_error(error: ConfigError, form: FlowForm) -> dict[str, str]:
+    """Where a refusal points: ``node`` (a node's name, or "" for the flow's own settings),
+    ``field`` (its label in the form) and ``text`` for the page."""
+    path = error.field.removeprefix("flow.")
+    node = ""
+    label = gettext(FLOW_FIELDS.get(path.split(".")[0].split("[")[0], path))
+    match = re.match(r"^nodes\.([^.\[]+)(?:\.(.+))?$", path)
+    if match is not None and match.group(1) in form.node_names:
+        node, rest = match.group(1), match.group(2) or ""
+        node_type = next(n.type for n in form.nodes if n.name == node)
+        if rest.startswith("options."):
+            label = gettext("Knapp {}").format(rest.removeprefix("options."))
+        else:
+            base = re.sub(r"\[\d+\]", "", rest)
+            spec = next((s for s in NODE_FIELDS.get(node_type, ()) if s.name == base), None)
+            label = gettext(spec.label) if spec else (rest or gettext("Typ"))
+        text = gettext("Nod {node}, {field}: {reason}").format(
+            node=node, field=label, reason=error.reason
+        )
+    else:
+        text = gettext("{field}: {reason}").format(field=label, reason=error.reason)
+    return {"node": node, "field": label, "text": text, "path": error.field}
+
+
+def flows_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+
+    def admin_only(session: Any) -> None:
+        require_role(session, ADMINS, gettext("Röstmenyer kräver administratörsbehörighet"))
+
+    def stored(tenant_id: str, flow_id: str) -> dict[str, Any]:
+        try:
+            return ctx.configuration.documents("flow").get(tenant_id, flow_id)
+        except UnknownDocument:
+            raise HTTPException(404, gettext("Inget flöde med det id:t")) from None
+
+    def choices(tenant_id: str) -> dict[str, Any]:
+        running = ctx.center.acd.tenants.get(tenant_id)
+        queues = set(ctx.configuration.queues(tenant_id)) | set(running.queues if running else ())
+        return {
+            "queues": sorted(queues),
+            "schedules": sorted(ctx.configuration.schedules(tenant_id)),
+            "node_types": {k: gettext(v) for k, v in NODE_TYPES.items()},
+            "digits": DIGITS,
+        }
+
+    def edit_page(
+        request: Request,
+        session: Any,
+        form: FlowForm,
+        *,
+        raw: str | None = None,
+        error: dict[str, str] | None = None,
+        saved: bool = False,
+        status: int = 200,
+    ) -> Response:
+        if raw is None:
+            try:
+                raw = yaml.safe_dump(form.document(), allow_unicode=True, sort_keys=False)
+            except ConfigError:
+                raw = ""
+        response = render(
+            request,
+            "admin/flows_edit.html",
+            session,
+            form=form,
+            raw=raw,
+            error=error or {},
+            saved=saved,
+            name=ctx.configuration.flow_names(session.user.tenant_id).get(form.flow_id, ""),
+            **choices(session.user.tenant_id),
+        )
+        response.status_code = status
+        return response
+
+    @router.get("/admin/flows")
+    def flows_page(request: Request, session: SignedIn, error: str = "") -> Response:
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        names = ctx.configuration.flow_names(tenant_id)
+        rows = [
+            {
+                "id": flow_id,
+                "name": names.get(flow_id, flow_id),
+                "start": document.get("start", ""),
+                "nodes": len(document.get("nodes") or {}),
+            }
+            for flow_id, document in ctx.configuration.flows(tenant_id).items()
+        ]
+        return render(request, "admin/flows.html", session, flows=rows, error=error)
+
+    @router.post("/admin/flows")
+    async def create_flow(request: Request, session: SignedIn) -> Response:
+        """A new flow with one node (a closed message) to build on."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        form = await request.form()
+        flow_id = str(form.get("id", "")).strip()
+        name = str(form.get("name", "")).strip() or flow_id
+        if not OBJECT_ID.match(flow_id):
+            return back("/admin/flows", gettext("Id: små bokstäver, siffror, - och _"))
+        if flow_id in ctx.configuration.flows(tenant_id):
+            return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
+        document = {"id": flow_id, "start": "start", "nodes": {"start": {"type": "hangup"}}}
+        ctx.configuration.put_flow(tenant_id, document, name)
+        return back(f"/admin/flows/{flow_id}")
+
+    @router.get("/admin/flows/{flow_id}")
+    def flow_page(request: Request, session: SignedIn, flow_id: str, saved: str = "") -> Response:
+        admin_only(session)
+        document = stored(session.user.tenant_id, flow_id)
+        return edit_page(request, session, FlowForm.from_document(document), saved=bool(saved))
+
+    @router.post("/admin/flows/{flow_id}")
+    async def save_flow(request: Request, session: SignedIn, flow_id: str) -> Response:
+        """Save, or change the form without saving: add or remove a node, show the fields
+        of a node's new type (action ``refresh``)."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        stored(tenant_id, flow_id)  # 404 for another tenant's or an unknown flow
+        posted = await request.form()
+        form = FlowForm.from_form(flow_id, posted)
+        action = str(posted.get("action", "save"))
+        if action == "add":
+            name = str(posted.get("new_name", "")).strip()
+            node_type = str(posted.get("new_type", "play"))
+            if not name or name in form.node_names or node_type not in NODE_TYPES:
+                error = {"node": "", "text": gettext("Ge den nya noden ett eget namn och en typ")}
+                return edit_page(request, session, form, error=error, status=400)
+            form.nodes.append(NodeForm.blank(name, node_type))
+            return edit_page(request, session, form)
+        if action.startswith("remove:"):
+            name = action.removeprefix("remove:")
+            form.nodes = [node for node in form.nodes if node.name != name]
+            return edit_page(request, session, form)
+        if action != "save":
+            return edit_page(request, session, form)
+        try:
+            ctx.configuration.put_flow(tenant_id, form.document())
+        except ConfigError as problem:
+            located = located_error(problem, form)
+            return edit_page(request, session, form, error=located, status=400)
+        return back(f"/admin/flows/{flow_id}?saved=1")
+
+    @router.post("/admin/flows/{flow_id}/yaml")
+    async def save_flow_yaml(request: Request, session: SignedIn, flow_id: str) -> Response:
+        """The advanced editor: the whole flow as YAML, validated the same way."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        form = FlowForm.from_document(stored(tenant_id, flow_id))
+        raw = str((await request.form()).get("yaml", ""))
+        try:
+            document = yaml.safe_load(raw)
+        except yaml.YAMLError as problem:
+            error = {"node": "", "text": gettext("YAML går inte att läsa: {}").format(problem)}
+            return edit_page(request, session, form, raw=raw, error=error, status=400)
+        try:
+            if not isinstance(document, dict) or document.get("id") != flow_id:
+                raise ConfigError("id", f"must stay {flow_id!r}")
+            ctx.configuration.put_flow(tenant_id, document)
+        except ConfigError as problem:
+            if isinstance(document, dict) and isinstance(document.get("nodes"), dict):
+                form = FlowForm.from_document(document)  # the form shows what was sent
+                form.flow_id = flow_id
+            located = located_error(problem, form)
+            return edit_page(request, session, form, raw=raw, error=located, status=400)
+        return back(f"/admin/flows/{flow_id}?saved=1")
+
+    return router

@@ -1,0 +1,374 @@
+"""Opening hours (Q1–Q3, ADM1, ADM3): weekly hours per day group, Swedish holidays and eves,
+special dates, the closed message — with the next 14 days shown as the schedule evaluates
+them, before and after saving.
+
+The form is a flat view of the stored schedule document (what
+:func:`vaxel.schedule.schedule_from_dict` reads); :class:`ScheduleForm` converts both ways so
+a refused form comes back with the admin's input kept. Saving goes through
+:meth:`Configuration.put_schedule`, which validates whole, stores and tells the running
+calendar (Q20: queues open or close at once).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from vaxel.core.clock import to_local
+from vaxel.core.errors import ConfigError
+from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
+from vaxel.store.repositories import UnknownDocument
+from vaxel.web.context import (
+    ADMINS,
+    SignedIn,
+    WebContext,
+    back,
+    local_time,
+    render,
+    require_role,
+)
+from vaxel.web.i18n import gettext
+from vaxel.web.security import check_csrf
+
+__all__ = ["ScheduleForm", "preview_days", "schedules_router"]
+
+OBJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+WEEKDAY_NAMES = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+REASONS = {
+    "weekly": "",
+    "monthly": "Månadsregel",
+    "yearly": "Årlig dag",
+    "exception": "Särskild dag",
+    "holiday": "Helgdag",
+    "eve": "Afton",
+    "half_day": "Halvdag",
+}
+"""Why a day has its hours, as the preview names it (Swedish; translated when shown)."""
+BLANK_ROWS = 2
+PREVIEW_DAYS = 14
+
+
+def _hours_text(value: Any) -> str:
+    """``["08:00-12:00", "13:00-16:30"]`` → ``"08:00-12:00, 13:00-16:30"``; closed → "stängt"."""
+    if value in ("closed", "stängt", None) or value == []:
+        return "stängt"
+    if isinstance(value, str):
+        return value
+    return ", ".join(str(item) for item in value)
+
+
+def _hours_value(text: str) -> str | list[str]:
+    parts = [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
+    if not parts or parts[0].lower() in ("stängt", "closed"):
+        return "closed"
+    return parts
+
+
+@dataclass
+class ScheduleForm:
+    """The edit form's values as text, in the order the admin sees them."""
+
+    schedule_id: str
+    name: str = ""
+    closed_message: str = ""
+    weekly: list[tuple[str, str]] = field(default_factory=list)
+    """(day group, hours): ("mån-tor", "08:00-16:30")."""
+    exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(date, hours, name, message) of special dates."""
+    yearly: list[tuple[str, str, str]] = field(default_factory=list)
+    """(MM-DD, hours, name) of dates every year."""
+    closed_on_public: bool = True
+    eves: str = "closed"
+    half_days: bool = False
+    half_day_close: str = "14:00"
+    holiday_message: str = ""
+    monthly: str = "[]"
+    """Monthly rules are kept as they are (JSON); the form does not edit them."""
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> ScheduleForm:
+        holidays = document.get("holidays") or {}
+        return cls(
+            schedule_id=str(document.get("id", "")),
+            name=str(document.get("name", "")),
+            closed_message=str(document.get("closed_message") or ""),
+            weekly=[(str(k), _hours_text(v)) for k, v in (document.get("weekly") or {}).items()],
+            exceptions=[
+                (
+                    str(item.get("date", "")),
+                    _hours_text(item.get("hours", "closed")),
+                    str(item.get("name", "")),
+                    str(item.get("message") or ""),
+                )
+                for item in document.get("exceptions") or ()
+            ],
+            yearly=[
+                (
+                    str(item.get("date", "")),
+                    _hours_text(item.get("hours", "closed")),
+                    str(item.get("name", "")),
+                )
+                for item in document.get("yearly") or ()
+            ],
+            closed_on_public=bool(holidays.get("closed_on_public", True)),
+            eves=str(holidays.get("eves", "closed")),
+            half_days=bool(holidays.get("half_days", False)),
+            half_day_close=str(holidays.get("half_day_close", "14:00")),
+            holiday_message=str(holidays.get("message") or ""),
+            monthly=json.dumps(document.get("monthly") or [], ensure_ascii=False),
+        )
+
+    @classmethod
+    def from_form(cls, schedule_id: str, form: FormData) -> ScheduleForm:
+        def texts(name: str) -> list[str]:
+            return [str(value).strip() for value in form.getlist(name)]
+
+        def rows(*names: str) -> list[tuple[str, ...]]:
+            columns = [texts(name) for name in names]
+            length = max((len(column) for column in columns), default=0)
+            padded = [column + [""] * (length - len(column)) for column in columns]
+            return [row for row in zip(*padded, strict=True) if any(row)]
+
+        return cls(
+            schedule_id=schedule_id,
+            name=str(form.get("name", "")).strip(),
+            closed_message=str(form.get("closed_message", "")).strip(),
+            weekly=[(r[0], r[1]) for r in rows("weekly_days", "weekly_hours")],
+            exceptions=[
+                (r[0], r[1], r[2], r[3])
+                for r in rows(
+                    "exception_date", "exception_hours", "exception_name", "exception_message"
+                )
+            ],
+            yearly=[(r[0], r[1], r[2]) for r in rows("yearly_date", "yearly_hours", "yearly_name")],
+            closed_on_public=form.get("closed_on_public") is not None,
+            eves=str(form.get("eves", "closed")),
+            half_days=form.get("half_days") is not None,
+            half_day_close=str(form.get("half_day_close", "14:00")).strip() or "14:00",
+            holiday_message=str(form.get("holiday_message", "")).strip(),
+            monthly=str(form.get("monthly", "[]")) or "[]",
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The schedule document :func:`schedule_from_dict` reads (not yet validated)."""
+        try:
+            monthly = json.loads(self.monthly)
+        except ValueError:
+            raise ConfigError("monthly", "the kept monthly rules are not valid JSON") from None
+        holidays: dict[str, Any] = {
+            "closed_on_public": self.closed_on_public,
+            "eves": self.eves,
+            "half_days": self.half_days,
+            "half_day_close": self.half_day_close,
+        }
+        if self.holiday_message:
+            holidays["message"] = self.holiday_message
+        document: dict[str, Any] = {
+            "id": self.schedule_id,
+            "name": self.name or self.schedule_id,
+            "weekly": {days.lower(): _hours_value(hours) for days, hours in self.weekly},
+            "holidays": holidays,
+        }
+        if monthly:
+            document["monthly"] = monthly
+        yearly = [
+            {"date": day, "hours": _hours_value(hours)} | ({"name": name} if name else {})
+            for day, hours, name in self.yearly
+        ]
+        if yearly:
+            document["yearly"] = yearly
+        exceptions = []
+        for day, hours, name, message in self.exceptions:
+            item: dict[str, Any] = {"date": day, "hours": _hours_value(hours)}
+            if name:
+                item["name"] = name
+            if message:
+                item["message"] = message
+            exceptions.append(item)
+        if exceptions:
+            document["exceptions"] = exceptions
+        if self.closed_message:
+            document["closed_message"] = self.closed_message
+        return document
+
+
+def _hours_shown(hours: DayHours) -> str:
+    if not hours.intervals:
+        return gettext("Stängt")
+    return ", ".join(
+        f"{iv.start:%H:%M}–{'24:00' if iv.end is None else f'{iv.end:%H:%M}'}"
+        for iv in hours.intervals
+    )
+
+
+def preview_days(schedule: Schedule, first: date, days: int = PREVIEW_DAYS) -> list[dict[str, Any]]:
+    """The days from ``first`` as the schedule evaluates them, for the admin to check."""
+    shown = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        hours = day_hours(schedule, day)
+        reason = REASONS.get(hours.reason, "")
+        shown.append(
+            {
+                "date": day.isoformat(),
+                "day": f"{gettext(WEEKDAY_NAMES[day.weekday()])} {day.day} "
+                f"{gettext(MONTH_NAMES[day.month - 1])}",
+                "open": bool(hours.intervals),
+                "hours": _hours_shown(hours),
+                "reason": gettext(reason) if reason else "",
+                "name": hours.name,
+                "weekend": day.weekday() >= 5,
+            }
+        )
+    return shown
+
+
+def _field_label(field_name: str) -> str:
+    """Where in the form a schedule error is, in the admin's words."""
+    match = re.match(r"^(weekly|exceptions|yearly|holidays)(?:\.([^\[.]+)|\[(\d+)\])?", field_name)
+    if match is None:
+        labels = {"id": gettext("Id"), "closed_message": gettext("Stängt-meddelande")}
+        return labels.get(field_name.split(".")[0], field_name)
+    part, key, index = match.groups()
+    if part == "weekly":
+        return gettext("Veckotider, dagar {}").format(key or "")
+    if part == "exceptions":
+        return gettext("Särskilda dagar, rad {}").format(int(index or 0) + 1)
+    if part == "yearly":
+        return gettext("Årliga dagar, rad {}").format(int(index or 0) + 1)
+    return gettext("Helgdagar")
+
+
+def _error_text(error: ConfigError) -> str:
+    return gettext("{place}: {reason} ({field})").format(
+        place=_field_label(error.field), reason=error.reason, field=error.field
+    )
+
+
+def schedules_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+
+    def admin_only(session: Any) -> None:
+        require_role(session, ADMINS, gettext("Öppettider kräver administratörsbehörighet"))
+
+    def stored(tenant_id: str, schedule_id: str) -> dict[str, Any]:
+        try:
+            return ctx.configuration.documents("schedule").get(tenant_id, schedule_id)
+        except UnknownDocument:
+            raise HTTPException(404, gettext("Inget schema med det id:t")) from None
+
+    def edit_page(
+        request: Request,
+        session: Any,
+        form: ScheduleForm,
+        *,
+        error: str = "",
+        saved: bool = False,
+        status: int = 200,
+    ) -> Response:
+        now = ctx.clock()
+        today = to_local(now).date()
+        preview: list[dict[str, Any]] = []
+        state: dict[str, Any] = {}
+        try:
+            schedule = schedule_from_dict(form.document())
+        except ConfigError as problem:
+            error = error or _error_text(problem)
+        else:
+            preview = preview_days(schedule, today)
+            change = next_change(schedule, now)
+            state = {
+                "open": state_at(schedule, now).open,
+                "next": local_time(change) if change is not None else "",
+            }
+        response = render(
+            request,
+            "admin/schedules_edit.html",
+            session,
+            form=form,
+            blank=range(BLANK_ROWS),
+            preview=preview,
+            state=state,
+            error=error,
+            saved=saved,
+        )
+        response.status_code = status
+        return response
+
+    @router.get("/admin/schedules")
+    def schedules_page(request: Request, session: SignedIn, error: str = "") -> Response:
+        admin_only(session)
+        now = ctx.clock()
+        today = to_local(now).date()
+        rows = []
+        for schedule_id, document in ctx.configuration.schedules(session.user.tenant_id).items():
+            try:
+                schedule = schedule_from_dict(document)
+            except ConfigError:
+                rows.append({"id": schedule_id, "name": document.get("name", ""), "broken": True})
+                continue
+            rows.append(
+                {
+                    "id": schedule_id,
+                    "name": schedule.name,
+                    "open": state_at(schedule, now).open,
+                    "today": preview_days(schedule, today, 1)[0],
+                }
+            )
+        return render(request, "admin/schedules.html", session, schedules=rows, error=error)
+
+    @router.post("/admin/schedules")
+    async def create_schedule(request: Request, session: SignedIn) -> Response:
+        """A new schedule, open weekdays 08:00–17:00 and closed on holidays until edited."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        form = await request.form()
+        schedule_id = str(form.get("id", "")).strip()
+        name = str(form.get("name", "")).strip() or schedule_id
+        if not OBJECT_ID.match(schedule_id):
+            return back(
+                "/admin/schedules",
+                gettext("Id: små bokstäver, siffror, - och _ (högst 64 tecken)"),
+            )
+        if schedule_id in ctx.configuration.schedules(tenant_id):
+            return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
+        document = {"id": schedule_id, "name": name, "weekly": {"mon-fri": ["08:00-17:00"]}}
+        ctx.configuration.put_schedule(tenant_id, document)
+        return back(f"/admin/schedules/{schedule_id}")
+
+    @router.get("/admin/schedules/{schedule_id}")
+    def schedule_page(
+        request: Request, session: SignedIn, schedule_id: str, saved: str = ""
+    ) -> Response:
+        admin_only(session)
+        document = stored(session.user.tenant_id, schedule_id)
+        return edit_page(request, session, ScheduleForm.from_document(document), saved=bool(saved))
+
+    @router.post("/admin/schedules/{schedule_id}")
+    async def save_schedule(request: Request, session: SignedIn, schedule_id: str) -> Response:
+        """Preview (nothing stored) or save; a refused form comes back with the input kept."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        stored(tenant_id, schedule_id)  # 404 for another tenant's or an unknown schedule
+        form = ScheduleForm.from_form(schedule_id, await request.form())
+        action = str((await request.form()).get("action", "save"))
+        if action != "save":
+            return edit_page(request, session, form)
+        try:
+            ctx.configuration.put_schedule(tenant_id, form.document())
+        except ConfigError as error:
+            return edit_page(request, session, form, error=_error_text(error), status=400)
+        return back(f"/admin/schedules/{schedule_id}?saved=1")
+
+    return router
