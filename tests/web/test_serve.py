@@ -108,6 +108,8 @@ def test_serve_from_an_empty_database_to_a_signed_in_admin(
     config = tmp_path / "vaxel.toml"
     config.write_text(f'database_url = "{database_url}"\nhttp_port = {port}\n', encoding="utf-8")
     env = clean_env(VAXEL_CONFIG=str(config))
+    sip = database_url.startswith("sqlite")  # telephony on in one of the two runs
+    serve_env = env | ({"VAXEL_SIP_PORT": str(free_port())} if sip else {})
 
     added = vaxel(
         "tenant",
@@ -134,7 +136,7 @@ def test_serve_from_an_empty_database_to_a_signed_in_admin(
 
     process = subprocess.Popen(
         [sys.executable, "-m", "vaxel", "serve"],
-        env=env,
+        env=serve_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -200,6 +202,7 @@ def test_serve_from_an_empty_database_to_a_signed_in_admin(
             process.kill()
             output, _ = process.communicate()
     assert "händelser återlästa" in output and "Redo." in output, output
+    assert ("SIP: 127.0.0.1:" in output) == sip, output
     assert "Traceback" not in output, output
 
 
@@ -274,3 +277,44 @@ def test_bootstrap_commands_refuse_bad_input_with_the_reason(tmp_path: Path) -> 
     )  # fmt: skip
     assert short.returncode == 2 and "at least 8" in short.stderr
     assert vaxel("apikey", "add", "finns-inte", "--name", "x", env=env).returncode == 1
+
+
+def test_telephony_serves_each_tenants_number_with_its_flow_and_its_extensions(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    from vaxel.app import FLOW_FILE
+    from vaxel.runtime.extensions import PhoneExtension
+    from vaxel.serve import directory_from_database
+    from vaxel.sim.demo_tenant import demo_schedule
+    from vaxel.store import Documents, Tenant, Tenants, open_database, upgrade
+
+    database = open_database(f"sqlite:///{tmp_path / 'tel.db'}")
+    upgrade(database)
+    Tenants(database).add(Tenant("exempelby", "Exempelby", "+46101234500"))
+    Tenants(database).add(Tenant("trasig", "Trasig", "+46109999999"))
+    Tenants(database).add(Tenant("utan-nummer", "Utan nummer"))
+    flow = yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8"))
+    Documents(database, "flow").put("exempelby", "huvudflode", "Huvudflöde", flow)
+    schedule = demo_schedule()
+    Documents(database, "schedule").put("exempelby", str(schedule["id"]), "Kontorstid", schedule)
+    Documents(database, "flow").put("trasig", "fel", "Fel", {"id": "fel", "nodes": {}})
+    phone = PhoneExtension("exempelby", "1003", "Maria", "sip-losen", "maria", ("kundtjanst",))
+    Documents(database, "extension").put("exempelby", "1003", "Maria", phone.document())
+    no_password = PhoneExtension("exempelby", "1004", "Utan lösenord")
+    Documents(database, "extension").put("exempelby", "1004", "X", no_password.document())
+
+    directory = directory_from_database(database, ("192.0.2.10",))
+    assert set(directory.numbers) == {"+46101234500", "0101234500"}  # the broken flow is left out
+    service = directory.numbers["0101234500"]
+    assert service.tenant_id == "exempelby" and service.flow.flow_id == flow["id"]
+    assert isinstance(service.hours.is_open("kontorstid", time.time()), bool)
+    assert set(directory.extensions) == {"1003"}  # no password: cannot register
+    maria = directory.extensions["1003"]
+    assert (maria.tenant_id, maria.agent_id, maria.auto_login_queues) == (
+        "exempelby",
+        "maria",
+        ("kundtjanst",),
+    )
+    assert directory.trusted_sources == frozenset({"192.0.2.10"})
