@@ -71,8 +71,10 @@ def api_router(ctx: WebContext) -> APIRouter:
     center.listeners.append(fanout.committed)
 
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
-    def create_callback(body: CallbackRequest, tenant: Tenant) -> CallbackCreated:
+    async def create_callback(body: CallbackRequest, tenant: Tenant) -> CallbackCreated:
         """CB7: a callback request from the website; durable once this returns."""
+        # async: the engine is only ever driven from the event loop (telephony, timers and
+        # the pages run there), never from a worker thread at the same time.
         if len(body.data) > 20 or any(len(k) > 64 or len(v) > 500 for k, v in body.data.items()):
             raise HTTPException(422, "data: högst 20 fält, nycklar ≤ 64 och värden ≤ 500 tecken")
         try:
@@ -180,7 +182,7 @@ def api_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/status")
-    def status(tenant: Tenant) -> dict[str, Any]:
+    async def status(tenant: Tenant) -> dict[str, Any]:
         """Queue status and agent states now (the wallboard's data)."""
         return ctx.snapshot_of(tenant, clock())
 
