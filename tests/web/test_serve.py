@@ -195,12 +195,14 @@ def test_serve_from_an_empty_database_to_a_signed_in_admin(
             assert queues.status_code == 200 and queues.json() == []
             assert client.get("/api/v1/agents", headers={"X-API-Key": "fel"}).status_code == 401
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # as systemd and docker stop it
         try:
             output, _ = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
+    assert process.returncode == 0, output
+    assert "Växel stoppad." in output, output
     assert "händelser återlästa" in output and "Redo." in output, output
     assert ("SIP: 127.0.0.1:" in output) == sip, output
     assert "Traceback" not in output, output

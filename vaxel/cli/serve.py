@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 
 from vaxel.settings import ServeSettings, SettingsError, load_settings
@@ -59,8 +60,19 @@ def run(args: argparse.Namespace) -> int:
         runner = asyncio.run
     else:
         runner = uvloop.run
+    # SIGTERM (systemd, docker stop) ends the server like Ctrl-C: uvicorn finishes open
+    # requests, then re-raises the signal, and this handler lets telephony close too.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         runner(run_serve(settings, echo=lambda line: print(line, flush=True)))
-    except KeyboardInterrupt:
-        print("Växel stoppad.")
+    except (KeyboardInterrupt, Stopped):
+        print("Växel stoppad.", flush=True)
     return 0
+
+
+class Stopped(Exception):
+    """SIGTERM arrived."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
