@@ -152,7 +152,7 @@ def test_an_impossible_time_is_refused_with_the_input_kept(web: Web) -> None:
     refused = client.post("/admin/schedules/kontorstid", data=post_data(fields, "save"))
     assert refused.status_code == 400
     assert "Schemat sparades inte" in refused.text
-    assert "&#39;25:00&#39; is not a time of day" in refused.text
+    assert "&#39;25:00&#39; är ingen tid (00:00–24:00)" in refused.text
     assert "Veckotider, dagar fri" in refused.text
     assert 'value="08:00-25:00"' in refused.text, "the admin's input is kept"
     stored = configuration(web).documents("schedule").get(DEMO_TENANT, "kontorstid")
@@ -218,3 +218,15 @@ def test_csrf_is_required(web: Web) -> None:
     refused = client.post("/admin/schedules/kontorstid", data=post_data(fields, "save"))
     assert refused.status_code == 403
     assert client.post("/admin/schedules", data={"id": "x"}).status_code == 403
+
+
+def test_config_errors_read_in_swedish_and_unknown_reasons_pass_through() -> None:
+    from vaxel.web.admin.config_errors import REASONS, reason_text
+
+    assert reason_text("end 08:00 must be after start") == (
+        "sluttiden 08:00 måste vara efter starttiden"
+    )
+    assert reason_text("unknown weekday 'fri-mån'; use mon tue").startswith("okänd veckodag")
+    assert reason_text("something new") == "something new"
+    for _, wording in REASONS:
+        wording.format(v="x", n="y")  # every wording's placeholders are filled

@@ -36,6 +36,8 @@ class FieldSpec:
     required: bool = False
     default: bool = False
     """A checkbox's value for a node that has not been saved with this type."""
+    placeholder: str = ""
+    """The model's default, shown in an empty field."""
 
 
 def _prompts(name: str, label: str, required: bool = False) -> FieldSpec:
@@ -66,20 +68,24 @@ NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
         _prompts("prompts", "Prompter", True),
         FieldSpec("options", "options", "Val"),
         _prompts("invalid", "Vid ogiltigt val"),
-        FieldSpec("repeat", "int", "Upprepningar"),
-        FieldSpec("timeout_s", "number", "Väntetid på val (s)"),
+        FieldSpec("repeat", "int", "Upprepningar", placeholder="2"),
+        FieldSpec("timeout_s", "number", "Väntetid på val (s)", placeholder="6"),
         FieldSpec("no_input", "node", "Om inget val görs"),
     ),
     "collect": (
         _prompts("prompts", "Prompter", True),
         FieldSpec("into", "text", "Spara som (uppgift)", True),
-        FieldSpec("length", "int", "Antal siffror (0: valfritt)"),
-        FieldSpec("max_length", "int", "Högst antal siffror"),
-        FieldSpec("first_digit_timeout_s", "number", "Väntetid på första siffran (s)"),
-        FieldSpec("inter_digit_timeout_s", "number", "Väntetid mellan siffror (s)"),
+        FieldSpec("length", "int", "Antal siffror (0: valfritt)", placeholder="0"),
+        FieldSpec("max_length", "int", "Högst antal siffror", placeholder="20"),
+        FieldSpec(
+            "first_digit_timeout_s", "number", "Väntetid på första siffran (s)", placeholder="8"
+        ),
+        FieldSpec(
+            "inter_digit_timeout_s", "number", "Väntetid mellan siffror (s)", placeholder="3"
+        ),
         FieldSpec("validate", "validate", "Kontroll"),
         _prompts("invalid", "Vid fel"),
-        FieldSpec("retries", "int", "Nya försök"),
+        FieldSpec("retries", "int", "Nya försök", placeholder="2"),
         FieldSpec("next", "node", "Sedan", True),
         FieldSpec("fail", "node", "Vid upprepade fel"),
     ),
@@ -93,21 +99,21 @@ NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
         _prompts("welcome", "Välkomstmeddelande"),
         _prompts("first_message", "Första meddelandet"),
         FieldSpec("repeated_messages", "prompt_lists", "Återkommande meddelanden (ett per rad)"),
-        FieldSpec("repeat_every_s", "number", "Återkommande meddelande var (s)"),
+        FieldSpec("repeat_every_s", "number", "Återkommande meddelande var (s)", placeholder="45"),
         FieldSpec("announce_position", "bool", "Läs upp köplats", default=True),
         FieldSpec("announce_wait", "bool", "Läs upp beräknad väntetid", default=True),
         FieldSpec("agents_minimum", "int", "Läs upp lediga handläggare från antal"),
-        FieldSpec("music", "text", "Väntemusik"),
+        FieldSpec("music", "text", "Väntemusik", placeholder="music/default"),
         FieldSpec("ringback", "bool", "Ringsignal i stället för musik"),
         _prompts("whisper", "Viskning till handläggaren"),
-        FieldSpec("priority", "int", "Prioritet"),
+        FieldSpec("priority", "int", "Prioritet", placeholder="0"),
         FieldSpec("callback.key", "key", "Knapp för återuppringning"),
         FieldSpec("callback.forced", "bool", "Alltid återuppringning"),
         FieldSpec("data_entry.key", "key", "Knapp för att knappa in uppgift i kön"),
         FieldSpec("data_entry.into", "text", "Uppgiftens namn"),
         _prompts("data_entry.prompts", "Prompter för uppgiften"),
         FieldSpec("data_entry.length", "int", "Antal siffror (0: valfritt)"),
-        FieldSpec("data_entry.max_length", "int", "Högst antal siffror"),
+        FieldSpec("data_entry.max_length", "int", "Högst antal siffror", placeholder="12"),
         FieldSpec("data_entry.validate", "validate", "Kontroll"),
         _prompts("data_entry.thanks", "Tack-prompt"),
     ),

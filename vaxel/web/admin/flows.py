@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
+from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext
@@ -56,10 +57,10 @@ def located_error(error: ConfigError, form: FlowForm) -> dict[str, str]:
             spec = next((s for s in NODE_FIELDS.get(node_type, ()) if s.name == base), None)
             label = gettext(spec.label) if spec else (rest or gettext("Typ"))
         text = gettext("Nod {node}, {field}: {reason}").format(
-            node=node, field=label, reason=error.reason
+            node=node, field=label, reason=reason_text(error.reason)
         )
     else:
-        text = gettext("{field}: {reason}").format(field=label, reason=error.reason)
+        text = gettext("{field}: {reason}").format(field=label, reason=reason_text(error.reason))
     return {"node": node, "field": label, "text": text, "path": error.field}
 
 

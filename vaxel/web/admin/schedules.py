@@ -26,6 +26,7 @@ from vaxel.core.clock import to_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
 from vaxel.store.repositories import UnknownDocument
+from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.context import (
     ADMINS,
     SignedIn,
@@ -249,8 +250,8 @@ def _field_label(field_name: str) -> str:
 
 
 def _error_text(error: ConfigError) -> str:
-    return gettext("{place}: {reason} ({field})").format(
-        place=_field_label(error.field), reason=error.reason, field=error.field
+    return gettext("{place}: {reason}").format(
+        place=_field_label(error.field), reason=reason_text(error.reason)
     )
 
 
