@@ -1,16 +1,53 @@
-"""The callback list (CB8–CB11): sortable, per queue, paged in SQL; take and close items."""
+"""The callback list (CB8–CB11): sortable, per queue, paged in SQL; take, call and close
+items, each with its attempt history; a supervisor requeues a failed one.
+
+"Ring upp" takes the item (ContactPicked): nobody else can take it after that. If the agent
+has a registered SIP phone, telephony rings it and then dials the customer (CB9); otherwise
+the row shows the number as a ``tel:`` link for the agent to call by hand. Either way the
+agent closes it with a note as done or unanswered (CB10); unanswered returns it to the list
+after the queue's retry delay until max attempts (CB11).
+
+The list stays current without reloading: ``/callbacks/changes`` is a light event stream
+that says only "the callback list changed" (callback events only), and the page then
+fetches its visible rows again from ``/callbacks/rows``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
-from vaxel.acd.events import CallbackClosed, ContactPicked
+from vaxel.acd.commands import Command, DialCallback, MarkCallbackFailed, NotifyCallbackCreated
+from vaxel.acd.events import (
+    AgentAnswered,
+    CallbackAttemptEnded,
+    CallbackClosed,
+    CallbackRequested,
+    CallbackRequeued,
+    ContactPicked,
+    Event,
+)
+from vaxel.acd.model import AgentState, ContactState
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import SignedIn, WebContext, agent_of, back, local_time, render
-from vaxel.web.i18n import gettext
+from vaxel.store.callback_history import AttemptRecord, CallbackHistory
+from vaxel.store.repositories import CallbackRecord
+from vaxel.web.context import (
+    SUPERVISORS,
+    SignedIn,
+    WebContext,
+    agent_of,
+    back,
+    local_time,
+    render,
+    require_role,
+)
+from vaxel.web.i18n import N_, gettext
 from vaxel.web.security import check_csrf
 
 __all__ = ["callbacks_router"]
@@ -18,38 +55,62 @@ __all__ = ["callbacks_router"]
 PAGE_SIZE = 100
 """Callback list rows per page: the list may hold tens of thousands (issue 4 performance)."""
 CALLBACK_COLUMNS = (
-    ("number", "Nummer"),
-    ("queue", "Kö"),
-    ("requested", "Begärd"),
-    ("eligible", "Ring från"),
-    ("attempts", "Försök"),
-    ("agents", "Handläggare"),
-    ("note", "Senaste anteckning"),
-    ("status", "Status"),
+    ("number", N_("Nummer")),
+    ("queue", N_("Kö")),
+    ("requested", N_("Begärd")),
+    ("eligible", N_("Ring från")),
+    ("attempts", N_("Försök")),
+    ("agents", N_("Handläggare")),
+    ("note", N_("Senaste anteckning")),
+    ("status", N_("Status")),
 )
+"""Sort key and Swedish title of each column; the template translates the titles."""
 CALLBACK_STATUS = {
-    "waiting": "Väntar",
-    "in_progress": "Pågår",
-    "done": "Klar",
-    "failed": "Misslyckad",
-    "scheduled": "Schemalagd",
+    "unhandled": N_("Ny"),
+    "requeued": N_("Åter i kö"),
+    "in_progress": N_("Pågår"),
+    "done": N_("Klar"),
+    "failed": N_("Misslyckad"),
 }
+"""The CB8 status column (``CallbackStatus``) in Swedish; translated where shown."""
+CALL_RESULTS = {"answered": N_("kunden svarade"), "no_answer": N_("kunden svarade inte")}
+OUTCOMES = {"done": N_("Klar"), "unanswered": N_("Inget svar")}
+_CALLBACK_EVENTS = (
+    CallbackRequested,
+    CallbackAttemptEnded,
+    CallbackClosed,
+    CallbackRequeued,
+    ContactPicked,
+)
+STREAM_LIFETIME_S = 300
+"""The change stream ends after this long; the browser's EventSource reconnects."""
+_CALLBACK_COMMANDS = (NotifyCallbackCreated, DialCallback, MarkCallbackFailed)
+
+
+class CallbackChanges:
+    """Per tenant, how many times its callback list changed: a ContactCenter listener that
+    counts callback events only, so the list pages refetch on those and nothing else."""
+
+    def __init__(self) -> None:
+        self.versions: dict[str, int] = defaultdict(int)
+
+    def committed(self, event: Event, commands: list[Command], now: float) -> None:
+        tenants = {c.tenant_id for c in commands if isinstance(c, _CALLBACK_COMMANDS)}
+        if isinstance(event, _CALLBACK_EVENTS):
+            tenants.add(event.tenant_id)
+        for tenant_id in tenants:
+            self.versions[tenant_id] += 1
 
 
 def callbacks_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
-    center, read_models = ctx.center, ctx.read_models
+    center, read_models, hub = ctx.center, ctx.read_models, ctx.hub
+    history = CallbackHistory(ctx.database)
+    changes = CallbackChanges()
+    center.listeners.append(changes.committed)
 
-    @router.get("/callbacks")
-    def callbacks(
-        request: Request,
-        session: SignedIn,
-        queue: str = "",
-        sort: str = "eligible",
-        error: str = "",
-        page: int = 1,
-    ) -> Response:
-        """The callback list with the CB8 columns, per queue, sortable, paged (CB8–CB11)."""
+    def list_values(session: Any, queue: str, sort: str, page: int) -> dict[str, Any]:
+        """What the list and its live-refreshed rows show: one page, its attempts."""
         user = session.user
         rows, total = read_models.callback_page(
             user.tenant_id,
@@ -63,49 +124,113 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         try:
             tenant = center.acd.tenant(user.tenant_id)
             queues = {q: r.config.display_name for q, r in tenant.queues.items()}
+            max_attempts = {q: r.config.callback.max_attempts for q, r in tenant.queues.items()}
+            names = {a: r.profile.name or a for a, r in tenant.agents.items()}
             in_progress = {
                 c: a.agent_id for a in tenant.agents.values() for c in (a.contact_id,) if c
             }
         except VaxelError:
-            queues, in_progress = {}, {}
-        return render(
-            request,
-            "callbacks.html",
-            session,
-            queue=queue,
-            sort=sort,
-            error=error,
-            page=page,
-            pages=pages,
-            total=total,
-            queues=queues,
-            status_names=CALLBACK_STATUS,
-            columns=CALLBACK_COLUMNS,
-            rows=[
-                {
-                    "contact_id": r.contact_id,
-                    "number": r.number,
-                    "queue_id": r.queue_id,
-                    "requested": local_time(r.requested_at),
-                    "eligible": local_time(r.eligible_at),
-                    "attempts": r.attempts,
-                    "agents_tried": r.agents_tried,
-                    "last_note": r.last_note,
-                    "status": r.status,
-                    "mine": in_progress.get(r.contact_id) == user.agent_id,
-                }
+            queues, max_attempts, names, in_progress = {}, {}, {}, {}
+        attempts = history.attempts(user.tenant_id, [r.contact_id for r in rows])
+        now = ctx.clock()
+        return {
+            "queue": queue,
+            "sort": sort,
+            "page": page,
+            "pages": pages,
+            "total": total,
+            "queues": queues,
+            "status_names": CALLBACK_STATUS,
+            "columns": CALLBACK_COLUMNS,
+            "can_requeue": user.role in SUPERVISORS,
+            "version": changes.versions[user.tenant_id],
+            "rows": [
+                _row(
+                    r,
+                    attempts.get(r.contact_id, []),
+                    names,
+                    worker=in_progress.get(r.contact_id, ""),
+                    me=user.agent_id or "",
+                    max_attempts=max_attempts.get(r.queue_id, 0),
+                    on_phone=ctx.on_phone(r.contact_id),
+                    now=now,
+                )
                 for r in rows
             ],
+        }
+
+    @router.get("/callbacks")
+    def callbacks(
+        request: Request,
+        session: SignedIn,
+        queue: str = "",
+        sort: str = "eligible",
+        error: str = "",
+        page: int = 1,
+    ) -> Response:
+        """The callback list with the CB8 columns, per queue, sortable, paged (CB8–CB11)."""
+        values = list_values(session, queue, sort, page)
+        return render(request, "callbacks.html", session, error=error, **values)
+
+    @router.get("/callbacks/rows")
+    def callback_rows(
+        request: Request, session: SignedIn, queue: str = "", sort: str = "eligible", page: int = 1
+    ) -> Response:
+        """The visible page's rows alone: the list fetches them again when it changed."""
+        values = list_values(session, queue, sort, page)
+        return render(request, "_callback_rows.html", session, **values)
+
+    @router.get("/callbacks/changes")
+    async def callback_changes(request: Request, session: SignedIn) -> StreamingResponse:
+        """A light event stream: a message with the list's version each time the tenant's
+        callback list changes (another agent took, called or closed an item) — nothing
+        else. ``?since=`` is the version the page shows; the stream ends after a few
+        minutes and the browser reconnects. Without ``since`` it answers the version once."""
+        tenant_id = session.user.tenant_id
+        since = request.query_params.get("since")
+
+        async def stream() -> AsyncIterator[str]:
+            current = changes.versions[tenant_id]
+            if since is None:
+                yield f"data: {current}\n\n"
+                return
+            wake = hub.subscribe(tenant_id)
+            sent = since
+            try:
+                yield "retry: 2000\n\n"
+                for second in range(STREAM_LIFETIME_S):
+                    if str(changes.versions[tenant_id]) != sent:
+                        sent = str(changes.versions[tenant_id])
+                        yield f"data: {sent}\n\n"
+                    elif second % 15 == 14:
+                        yield ": still here\n\n"
+                    if await request.is_disconnected():
+                        return
+                    wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), 1.0)
+            finally:
+                hub.unsubscribe(tenant_id, wake)
+
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
 
     @router.post("/callbacks/{contact_id}/take")
     async def take_callback(request: Request, session: SignedIn, contact_id: str) -> Response:
-        """Pick a callback: nobody else can take it once it is in progress (CB8)."""
+        """Pick a callback: nobody else can take it once it is in progress (CB8). With a
+        registered phone telephony rings the agent, then the customer (CB9)."""
         await check_csrf(request, session)
         user = session.user
         agent = agent_of(session)
-        error = ctx.submit(ContactPicked(user.tenant_id, agent, contact_id, actor=user.username))
-        return back("/callbacks", error)
+        event: Event = ContactPicked(user.tenant_id, agent, contact_id, actor=user.username)
+        if _offered_to(ctx, user.tenant_id, agent, contact_id):
+            # the ACD is offering this very callback to the agent: taking it is answering
+            event = AgentAnswered(user.tenant_id, agent, contact_id, actor=user.username)
+        error = ctx.submit(event)
+        if error:
+            return back("/callbacks", _take_refused(ctx, user.tenant_id, contact_id, agent, error))
+        return back("/callbacks")
 
     @router.post("/callbacks/{contact_id}/close")
     async def close_callback(
@@ -132,6 +257,109 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
                 actor=user.username,
             )
         )
+        if error:
+            row = center.acd.callback_row(user.tenant_id, contact_id)
+            if row is not None and row.status.value != "in_progress":
+                error = gettext("Återuppringningen är redan avslutad")
+            elif row is not None:
+                error = gettext("Någon annan arbetar med den här återuppringningen")
+        return back("/callbacks", error)
+
+    @router.post("/callbacks/{contact_id}/requeue")
+    async def requeue_callback(request: Request, session: SignedIn, contact_id: str) -> Response:
+        """A supervisor puts a failed callback back in the list for a new round (CB11)."""
+        await check_csrf(request, session)
+        require_role(
+            session,
+            SUPERVISORS,
+            gettext("Bara arbetsledare kan lägga en återuppringning i kö igen"),
+        )
+        user = session.user
+        error = ctx.submit(CallbackRequeued(user.tenant_id, contact_id, actor=user.username))
+        if error:
+            error = gettext("Bara en misslyckad återuppringning kan läggas i kö igen")
         return back("/callbacks", error)
 
     return router
+
+
+def _offered_to(ctx: WebContext, tenant_id: str, agent_id: str, contact_id: str) -> bool:
+    try:
+        me = ctx.center.acd.tenant(tenant_id).agents.get(agent_id)
+    except VaxelError:
+        return False
+    return me is not None and me.state is AgentState.OFFERED and me.contact_id == contact_id
+
+
+def _take_refused(
+    ctx: WebContext, tenant_id: str, contact_id: str, agent_id: str, error: str
+) -> str:
+    """Say in the agent's words why "Ring upp" did not take the item (CB8)."""
+    try:
+        tenant = ctx.center.acd.tenant(tenant_id)
+        contact = ctx.center.acd.contact_view(tenant_id, contact_id)
+    except VaxelError:
+        return gettext("Återuppringningen finns inte")
+    me = tenant.agents.get(agent_id)
+    if contact.state is ContactState.OFFERED:
+        return gettext("Återuppringningen erbjuds just nu en annan handläggare")
+    if contact.state is ContactState.CONNECTED and contact.agent_id != agent_id:
+        other = tenant.agents.get(contact.agent_id)
+        name = (other.profile.name or other.agent_id) if other is not None else contact.agent_id
+        return gettext("%(name)s har redan tagit den här återuppringningen") % {"name": name}
+    if contact.state in (ContactState.ENDED, ContactState.FAILED):
+        return gettext("Återuppringningen är redan avslutad")
+    if contact.state is ContactState.PENDING:
+        return gettext("Återuppringningen får inte ringas än: vänta till tiden i Ring från")
+    if me is not None and contact.queue_id not in me.queue_ids:
+        return gettext("Logga in i kön först (i arbetsytan) för att ringa upp härifrån")
+    if me is not None and me.contact_id:
+        return gettext("Avsluta ditt pågående ärende först")
+    return error
+
+
+def _row(
+    r: CallbackRecord,
+    attempts: Iterable[AttemptRecord],
+    names: dict[str, str],
+    *,
+    worker: str,
+    me: str,
+    max_attempts: int,
+    on_phone: bool,
+    now: float,
+) -> dict[str, Any]:
+    history = [
+        {
+            "attempt": a.attempt,
+            "when": local_time(a.started_at),
+            "agent": names.get(a.agent_id, a.agent_id),
+            "call_result": CALL_RESULTS.get(a.call_result, ""),
+            "outcome": OUTCOMES.get(a.outcome, ""),
+            "note": a.note,
+            "next": local_time(a.next_at) if a.next_at else "",
+            "requeued_by": a.requeued_by,
+            "requeued_at": local_time(a.requeued_at) if a.requeued_at else "",
+        }
+        for a in attempts
+    ]
+    last = history[-1] if history else None
+    return {
+        "contact_id": r.contact_id,
+        "number": r.number,
+        "queue_id": r.queue_id,
+        "caller_data": dict(r.caller_data),
+        "requested": local_time(r.requested_at),
+        "eligible": local_time(r.eligible_at),
+        "later": r.eligible_at > now and r.status in ("unhandled", "requeued"),
+        "attempts": r.attempts,
+        "max_attempts": max_attempts,
+        "agents_tried": [names.get(a, a) for a in r.agents_tried],
+        "last_note": r.last_note,
+        "status": r.status,
+        "worker": names.get(worker, worker) if worker else "",
+        "mine": bool(worker) and worker == me,
+        "on_phone": on_phone,
+        "call_result": last["call_result"] if last and not last["outcome"] else "",
+        "history": history,
+    }

@@ -1,0 +1,219 @@
+"""The callback list worked end to end over HTTP (CB8–CB11): attempt history, the note,
+unanswered → requeued until max attempts, a supervisor's requeue, two agents racing for
+one item, click-to-call by phone or by hand, and the rows the page refetches live."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import Web, sign_in
+from vaxel.acd.events import AgentPaused, AgentReady, CallbackRequested, TimerTick
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.callback_history import CallbackHistory
+from vaxel.web.app import WebSettings, create_app
+
+NUMBER = "0701234567"
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def app_of(web: Web, clock: Clock, on_phone: Callable[[str], bool] = lambda c: False) -> Any:
+    return create_app(
+        web.center, web.center.database, WebSettings(), clock=clock, on_phone=on_phone
+    )
+
+
+def agent(app: Any, username: str) -> tuple[TestClient, str]:
+    """An agent signed in, logged in to kundtjänst and paused (so nothing is offered)."""
+    client = TestClient(app, follow_redirects=False)
+    csrf = sign_in(client, DEMO_TENANT, username)
+    client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    client.post("/agent/state", data={"action": "pause", "reason": "Möte", "csrf": csrf})
+    return client, csrf
+
+
+def request_callback(web: Web, now: float) -> str:
+    web.center.submit(
+        CallbackRequested(DEMO_TENANT, "kundtjanst", NUMBER, caller_data={"kundnummer": "4711"}),
+        now,
+    )
+    [row] = [r for r in web.center.acd.callback_list(DEMO_TENANT) if r.number == NUMBER]
+    return row.contact_id
+
+
+def row_of(page: str, contact_id: str) -> str:
+    found = re.search(rf'<tr id="cb-{contact_id}".*?</tr>', page, re.S)
+    assert found, page[-2000:]
+    return found.group(0)
+
+
+def error_of(response: Any) -> str:
+    from urllib.parse import unquote
+
+    location = response.headers["location"]
+    return unquote(location.split("error=", 1)[1]) if "error=" in location else ""
+
+
+def test_unanswered_requeues_with_history_until_max_attempts_then_a_supervisor_requeues(
+    web: Web,
+) -> None:
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    maria, csrf = agent(app, "maria")
+    contact_id = request_callback(web, clock.now)
+    for attempt in (1, 2, 3):
+        taken = maria.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf})
+        assert error_of(taken) == "", (attempt, error_of(taken))
+        closed = maria.post(
+            f"/callbacks/{contact_id}/close",
+            data={"outcome": "unanswered", "note": f"Inget svar {attempt}", "csrf": csrf},
+        )
+        assert error_of(closed) == ""
+        row = row_of(maria.get("/callbacks").text, contact_id)
+        if attempt < 3:  # CB11: back in the list after the retry delay (600 s in the demo)
+            assert 'data-status="requeued"' in row and "Nästa försök från" in row
+            assert "Ring upp" not in row  # not before its time
+            clock.now += 601
+            web.center.submit(TimerTick(), clock.now)
+            maria.post("/agent/state", data={"action": "pause", "reason": "Möte", "csrf": csrf})
+    assert 'data-status="failed"' in row and "3 av 3" in row
+    for n in (1, 2, 3):  # the history: every attempt with time, agent, outcome and note
+        assert f'data-attempt="{n}"' in row and f"Inget svar {n}" in row
+    assert row.count("Maria Johansson") >= 3
+    assert "Nytt försök från" in row
+    history = CallbackHistory(web.center.database).attempts(DEMO_TENANT, [contact_id])
+    assert [(a.attempt, a.agent_id, a.outcome) for a in history[contact_id]] == [
+        (1, "maria", "unanswered"),
+        (2, "maria", "unanswered"),
+        (3, "maria", "unanswered"),
+    ]
+    assert history[contact_id][2].next_at is None  # failed: no next attempt
+    assert CallbackHistory(web.center.database).attempts("annanstad", [contact_id]) == {}
+    assert "Lägg i kö igen" not in row
+    refused = maria.post(f"/callbacks/{contact_id}/requeue", data={"csrf": csrf})
+    assert refused.status_code == 403
+    boss = TestClient(app, follow_redirects=False)
+    boss_csrf = sign_in(boss, DEMO_TENANT, "chef")
+    assert "Lägg i kö igen" in row_of(boss.get("/callbacks").text, contact_id)
+    requeued = boss.post(f"/callbacks/{contact_id}/requeue", data={"csrf": boss_csrf})
+    assert error_of(requeued) == ""
+    row = row_of(boss.get("/callbacks").text, contact_id)
+    assert 'data-status="requeued"' in row and "Lagd i kö igen av chef" in row
+    again = boss.post(f"/callbacks/{contact_id}/requeue", data={"csrf": boss_csrf})
+    assert "misslyckad" in error_of(again)
+    assert (
+        maria.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf}).headers["location"]
+        == "/callbacks"
+    )  # a fresh round: it can be worked again
+
+
+def test_a_note_is_required_and_done_closes_it(web: Web) -> None:
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    maria, csrf = agent(app, "maria")
+    contact_id = request_callback(web, clock.now)
+    maria.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf})
+    row = row_of(maria.get("/callbacks").text, contact_id)
+    # no phone of Maria's is connected: the number is a tel: link and she records the outcome
+    assert f'href="tel:{NUMBER}"' in row and f"Ring upp {NUMBER}" in row
+    assert "Ingen telefon är ansluten" in row and 'name="note"' in row
+    blank = maria.post(
+        f"/callbacks/{contact_id}/close", data={"outcome": "done", "note": "  ", "csrf": csrf}
+    )
+    assert "anteckning" in error_of(blank)
+    assert web.center.acd.callback_row(DEMO_TENANT, contact_id).status.value == "in_progress"  # type: ignore[union-attr]
+    maria.post(
+        f"/callbacks/{contact_id}/close",
+        data={"outcome": "done", "note": "Fakturan förklarad", "csrf": csrf},
+    )
+    row = row_of(maria.get("/callbacks").text, contact_id)
+    assert 'data-status="done"' in row and "Fakturan förklarad" in row and "Ring upp" not in row
+    [attempt] = CallbackHistory(web.center.database).attempts(DEMO_TENANT, [contact_id])[contact_id]
+    assert (attempt.outcome, attempt.note, attempt.next_at) == ("done", "Fakturan förklarad", None)
+
+
+def test_with_a_phone_the_row_says_the_phone_rings_first(web: Web) -> None:
+    clock = Clock(1.8e9)
+    app = app_of(web, clock, on_phone=lambda contact_id: True)
+    maria, csrf = agent(app, "maria")
+    contact_id = request_callback(web, clock.now)
+    maria.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf})
+    row = row_of(maria.get("/callbacks").text, contact_id)
+    assert "Din telefon ringer" in row and f'tel:{NUMBER}" class' not in row
+    assert "Ingen telefon är ansluten" not in row
+
+
+def test_two_agents_race_for_one_callback_and_one_wins(web: Web) -> None:
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    racers = [agent(app, "maria"), agent(app, "johan")]
+    contact_id = request_callback(web, clock.now)
+    start = threading.Barrier(2)
+    results: dict[str, Any] = {}
+
+    def take(name: str, client: TestClient, csrf: str) -> None:
+        start.wait()
+        results[name] = client.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf})
+
+    threads = [
+        threading.Thread(target=take, args=(name, client, csrf))
+        for name, (client, csrf) in zip(("maria", "johan"), racers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    errors = {name: error_of(response) for name, response in results.items()}
+    winners = [name for name, error in errors.items() if not error]
+    assert len(winners) == 1, errors
+    [loser] = [name for name in errors if name not in winners]
+    winner_name = {"maria": "Maria Johansson", "johan": "Johan Nilsson"}[winners[0]]
+    assert errors[loser] == f"{winner_name} har redan tagit den här återuppringningen"
+    view = web.center.acd.contact_view(DEMO_TENANT, contact_id)
+    assert view.agent_id == winners[0]
+    # the loser's list shows who works it and offers no button; closing it is refused too
+    loser_client, loser_csrf = racers[("maria", "johan").index(loser)]
+    row = row_of(loser_client.get("/callbacks").text, contact_id)
+    assert winner_name in row and "Ring upp" not in row and 'name="note"' not in row
+    closed = loser_client.post(
+        f"/callbacks/{contact_id}/close",
+        data={"outcome": "done", "note": "Inte min", "csrf": loser_csrf},
+    )
+    assert error_of(closed) == "Någon annan arbetar med den här återuppringningen"
+    assert web.center.acd.contact_view(DEMO_TENANT, contact_id).agent_id == winners[0]
+
+
+def test_the_rows_and_their_version_change_only_with_the_callback_list(web: Web) -> None:
+    """What the page refetches live: its rows alone, and a version bumped by callback
+    events only (an agent pausing does not make every list page refetch)."""
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    maria, _ = agent(app, "maria")
+    version = lambda: int(  # noqa: E731
+        re.search(r'data-version="(\d+)"', maria.get("/callbacks").text).group(1)  # type: ignore[union-attr]
+    )
+    before = version()
+    web.center.submit(AgentReady(DEMO_TENANT, "maria"), clock.now)
+    web.center.submit(AgentPaused(DEMO_TENANT, "maria", "Lunch"), clock.now)
+    assert version() == before
+    contact_id = request_callback(web, clock.now)
+    assert version() == before + 1
+    rows = maria.get("/callbacks/rows?queue=kundtjanst").text
+    assert rows.lstrip().startswith("{#") is False and "<html" not in rows
+    assert f'id="cb-{contact_id}"' in rows
+    probe = maria.get("/callbacks/changes")  # without since: the version once, then done
+    assert probe.text == f"data: {before + 1}\n\n"
+    with maria.stream("GET", f"/callbacks/changes?since={before}") as response:
+        first = next(line for line in response.iter_lines() if line.startswith("data:"))
+    assert first == f"data: {before + 1}"
