@@ -40,86 +40,99 @@ class FieldSpec:
     """The model's default, shown in an empty field."""
 
 
+def N_(text: str) -> str:
+    """Mark a label for the catalog (extraction looks for ``N_``); it is translated where it
+    is shown (``_(spec.label)`` in the template)."""
+    return text
+
+
 def _prompts(name: str, label: str, required: bool = False) -> FieldSpec:
     return FieldSpec(name, "prompts", label, required)
 
 
 NODE_TYPES = {
-    "play": "Spela upp",
-    "announcement": "Lavinbesked",
-    "menu": "Meny",
-    "collect": "Sifferinmatning",
-    "schedule": "Öppettider",
-    "queue": "Kö",
-    "transfer": "Koppla vidare",
-    "voicemail": "Röstbrevlåda",
-    "hangup": "Lägg på",
+    "play": N_("Spela upp"),
+    "announcement": N_("Lavinbesked"),
+    "menu": N_("Meny"),
+    "collect": N_("Sifferinmatning"),
+    "schedule": N_("Öppettider"),
+    "queue": N_("Kö"),
+    "transfer": N_("Koppla vidare"),
+    "voicemail": N_("Röstbrevlåda"),
+    "hangup": N_("Lägg på"),
 }
 """Node types and their Swedish names (translated when shown)."""
 
 NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
-    "play": (_prompts("prompts", "Prompter", True), FieldSpec("next", "node", "Sedan", True)),
+    "play": (
+        _prompts("prompts", N_("Prompter"), True),
+        FieldSpec("next", "node", N_("Sedan"), True),
+    ),
     "announcement": (
-        FieldSpec("switch", "text", "Brytare", True),
-        _prompts("prompts", "Prompter", True),
-        FieldSpec("next", "node", "Sedan", True),
+        FieldSpec("switch", "text", N_("Brytare"), True),
+        _prompts("prompts", N_("Prompter"), True),
+        FieldSpec("next", "node", N_("Sedan"), True),
     ),
     "menu": (
-        _prompts("prompts", "Prompter", True),
-        FieldSpec("options", "options", "Val"),
-        _prompts("invalid", "Vid ogiltigt val"),
-        FieldSpec("repeat", "int", "Upprepningar", placeholder="2"),
-        FieldSpec("timeout_s", "number", "Väntetid på val (s)", placeholder="6"),
-        FieldSpec("no_input", "node", "Om inget val görs"),
+        _prompts("prompts", N_("Prompter"), True),
+        FieldSpec("options", "options", N_("Val")),
+        _prompts("invalid", N_("Vid ogiltigt val")),
+        FieldSpec("repeat", "int", N_("Upprepningar"), placeholder="2"),
+        FieldSpec("timeout_s", "number", N_("Väntetid på val (s)"), placeholder="6"),
+        FieldSpec("no_input", "node", N_("Om inget val görs")),
     ),
     "collect": (
-        _prompts("prompts", "Prompter", True),
-        FieldSpec("into", "text", "Spara som (uppgift)", True),
-        FieldSpec("length", "int", "Antal siffror (0: valfritt)", placeholder="0"),
-        FieldSpec("max_length", "int", "Högst antal siffror", placeholder="20"),
+        _prompts("prompts", N_("Prompter"), True),
+        FieldSpec("into", "text", N_("Spara som (uppgift)"), True),
+        FieldSpec("length", "int", N_("Antal siffror (0: valfritt)"), placeholder="0"),
+        FieldSpec("max_length", "int", N_("Högst antal siffror"), placeholder="20"),
         FieldSpec(
-            "first_digit_timeout_s", "number", "Väntetid på första siffran (s)", placeholder="8"
+            "first_digit_timeout_s", "number", N_("Väntetid på första siffran (s)"), placeholder="8"
         ),
         FieldSpec(
-            "inter_digit_timeout_s", "number", "Väntetid mellan siffror (s)", placeholder="3"
+            "inter_digit_timeout_s", "number", N_("Väntetid mellan siffror (s)"), placeholder="3"
         ),
-        FieldSpec("validate", "validate", "Kontroll"),
-        _prompts("invalid", "Vid fel"),
-        FieldSpec("retries", "int", "Nya försök", placeholder="2"),
-        FieldSpec("next", "node", "Sedan", True),
-        FieldSpec("fail", "node", "Vid upprepade fel"),
+        FieldSpec("validate", "validate", N_("Kontroll")),
+        _prompts("invalid", N_("Vid fel")),
+        FieldSpec("retries", "int", N_("Nya försök"), placeholder="2"),
+        FieldSpec("next", "node", N_("Sedan"), True),
+        FieldSpec("fail", "node", N_("Vid upprepade fel")),
     ),
     "schedule": (
-        FieldSpec("schedule", "schedule", "Schema", True),
-        FieldSpec("open", "node", "När öppet", True),
-        FieldSpec("closed", "node", "När stängt", True),
+        FieldSpec("schedule", "schedule", N_("Schema"), True),
+        FieldSpec("open", "node", N_("När öppet"), True),
+        FieldSpec("closed", "node", N_("När stängt"), True),
     ),
     "queue": (
-        FieldSpec("queue", "queue", "Kö", True),
-        _prompts("welcome", "Välkomstmeddelande"),
-        _prompts("first_message", "Första meddelandet"),
-        FieldSpec("repeated_messages", "prompt_lists", "Återkommande meddelanden (ett per rad)"),
-        FieldSpec("repeat_every_s", "number", "Återkommande meddelande var (s)", placeholder="45"),
-        FieldSpec("announce_position", "bool", "Läs upp köplats", default=True),
-        FieldSpec("announce_wait", "bool", "Läs upp beräknad väntetid", default=True),
-        FieldSpec("agents_minimum", "int", "Läs upp lediga handläggare från antal"),
-        FieldSpec("music", "text", "Väntemusik", placeholder="music/default"),
-        FieldSpec("ringback", "bool", "Ringsignal i stället för musik"),
-        _prompts("whisper", "Viskning till handläggaren"),
-        FieldSpec("priority", "int", "Prioritet", placeholder="0"),
-        FieldSpec("callback.key", "key", "Knapp för återuppringning"),
-        FieldSpec("callback.forced", "bool", "Alltid återuppringning"),
-        FieldSpec("data_entry.key", "key", "Knapp för att knappa in uppgift i kön"),
-        FieldSpec("data_entry.into", "text", "Uppgiftens namn"),
-        _prompts("data_entry.prompts", "Prompter för uppgiften"),
-        FieldSpec("data_entry.length", "int", "Antal siffror (0: valfritt)"),
-        FieldSpec("data_entry.max_length", "int", "Högst antal siffror", placeholder="12"),
-        FieldSpec("data_entry.validate", "validate", "Kontroll"),
-        _prompts("data_entry.thanks", "Tack-prompt"),
+        FieldSpec("queue", "queue", N_("Kö"), True),
+        _prompts("welcome", N_("Välkomstmeddelande")),
+        _prompts("first_message", N_("Första meddelandet")),
+        FieldSpec(
+            "repeated_messages", "prompt_lists", N_("Återkommande meddelanden (ett per rad)")
+        ),
+        FieldSpec(
+            "repeat_every_s", "number", N_("Återkommande meddelande var (s)"), placeholder="45"
+        ),
+        FieldSpec("announce_position", "bool", N_("Läs upp köplats"), default=True),
+        FieldSpec("announce_wait", "bool", N_("Läs upp beräknad väntetid"), default=True),
+        FieldSpec("agents_minimum", "int", N_("Läs upp lediga handläggare från antal")),
+        FieldSpec("music", "text", N_("Väntemusik"), placeholder="music/default"),
+        FieldSpec("ringback", "bool", N_("Ringsignal i stället för musik")),
+        _prompts("whisper", N_("Viskning till handläggaren")),
+        FieldSpec("priority", "int", N_("Prioritet"), placeholder="0"),
+        FieldSpec("callback.key", "key", N_("Knapp för återuppringning")),
+        FieldSpec("callback.forced", "bool", N_("Alltid återuppringning")),
+        FieldSpec("data_entry.key", "key", N_("Knapp för att knappa in uppgift i kön")),
+        FieldSpec("data_entry.into", "text", N_("Uppgiftens namn")),
+        _prompts("data_entry.prompts", N_("Prompter för uppgiften")),
+        FieldSpec("data_entry.length", "int", N_("Antal siffror (0: valfritt)")),
+        FieldSpec("data_entry.max_length", "int", N_("Högst antal siffror"), placeholder="12"),
+        FieldSpec("data_entry.validate", "validate", N_("Kontroll")),
+        _prompts("data_entry.thanks", N_("Tack-prompt")),
     ),
-    "transfer": (FieldSpec("target", "text", "Nummer eller anknytning", True),),
-    "voicemail": (FieldSpec("box", "text", "Röstbrevlåda", True),),
-    "hangup": (_prompts("prompts", "Prompter före avslut"),),
+    "transfer": (FieldSpec("target", "text", N_("Nummer eller anknytning"), True),),
+    "voicemail": (FieldSpec("box", "text", N_("Röstbrevlåda"), True),),
+    "hangup": (_prompts("prompts", N_("Prompter före avslut")),),
 }
 
 NESTED = ("callback", "data_entry")

@@ -21,7 +21,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import reason_text
-from vaxel.web.admin.flow_form import NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
+from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
@@ -30,13 +30,13 @@ __all__ = ["flows_router", "located_error"]
 
 OBJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FLOW_FIELDS = {
-    "start": "Första nod",
-    "operator": "Växelnod",
-    "operator_key": "Knapp till växeln",
-    "switches": "Brytare",
-    "language": "Språk",
-    "nodes": "Noder",
-    "id": "Id",
+    "start": N_("Första nod"),
+    "operator": N_("Växelnod"),
+    "operator_key": N_("Knapp till växeln"),
+    "switches": N_("Brytare"),
+    "language": N_("Språk"),
+    "nodes": N_("Noder"),
+    "id": N_("Id"),
 }
 
 

@@ -26,7 +26,7 @@ from vaxel.core.clock import to_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
 from vaxel.store.repositories import UnknownDocument
-from vaxel.web.admin.config_errors import reason_text
+from vaxel.web.admin.config_errors import N_, reason_text
 from vaxel.web.context import (
     ADMINS,
     SignedIn,
@@ -46,12 +46,12 @@ WEEKDAY_NAMES = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 REASONS = {
     "weekly": "",
-    "monthly": "Månadsregel",
-    "yearly": "Årlig dag",
-    "exception": "Särskild dag",
-    "holiday": "Helgdag",
-    "eve": "Afton",
-    "half_day": "Halvdag",
+    "monthly": N_("Månadsregel"),
+    "yearly": N_("Årlig dag"),
+    "exception": N_("Särskild dag"),
+    "holiday": N_("Helgdag"),
+    "eve": N_("Afton"),
+    "half_day": N_("Halvdag"),
 }
 """Why a day has its hours, as the preview names it (Swedish; translated when shown)."""
 BLANK_ROWS = 2
