@@ -208,3 +208,35 @@ def test_security_headers_on_pages_api_and_docs(web: Web) -> None:
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+
+
+async def test_the_fanout_routes_timer_effects_per_tenant_and_cuts_off_a_slow_reader() -> None:
+    import dataclasses
+
+    from vaxel.acd.commands import Command
+    from vaxel.acd.events import TimerTick
+    from vaxel.web.integrations import OVERFLOW, EventFanout
+
+    fanout = EventFanout(lambda: 7, limit=2)
+    mine, theirs = fanout.subscribe(DEMO_TENANT), fanout.subscribe(OTHER)
+
+    # any command: its tenant decides which integrations hear of it
+    command = dataclasses.make_dataclass(
+        "OfferTimedOut", [("tenant_id", str), ("contact_id", str)], frozen=True
+    )
+    effects: list[Command] = [command(DEMO_TENANT, "c1"), command(OTHER, "c2")]  # type: ignore[list-item]
+    fanout.committed(TimerTick(), effects, 100.0)  # a tick belongs to no tenant
+    first = mine.queue.get_nowait()
+    assert first["type"] == "TimerTick" and first["seq"] == 7
+    assert first["effects"] == [{"type": "OfferTimedOut", "contact_id": "c1"}]
+    assert theirs.queue.get_nowait()["effects"] == [{"type": "OfferTimedOut", "contact_id": "c2"}]
+
+    for n in range(4):  # nobody reads: the third is the overflow marker, then nothing
+        fanout.committed(AgentLoggedIn(DEMO_TENANT, f"a{n}", ()), [], 101.0)
+    got = [mine.queue.get_nowait() for _ in range(mine.queue.qsize())]
+    assert [g.get("agent_id") for g in got[:2]] == ["a0", "a1"] and got[2] is OVERFLOW
+    assert len(got) == 3
+    assert theirs.queue.empty()
+    fanout.unsubscribe(mine)
+    fanout.unsubscribe(theirs)
+    assert fanout.connections == 0
