@@ -10,12 +10,12 @@ progress keeps the flow it started with, the next call gets the new one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, select
 
-from vaxel.acd.events import AgentConfigured, QueueConfigured
+from vaxel.acd.events import AgentConfigured, AgentRemoved, QueueConfigured, QueueRemoved
 from vaxel.acd.model import AgentProfile, OverflowAction, QueueConfig
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.flow import Flow, flow_from_dict
@@ -90,7 +90,7 @@ class Configuration:
 
     def put_queue(self, config: QueueConfig, now: float, actor: str) -> None:
         """Create or change a queue (Q20): waiting contacts and agents stay put."""
-        known = set(self.queues(config.tenant_id)) | {config.queue_id}
+        known = self.queue_ids(config.tenant_id) | {config.queue_id}
         rules = [r.target for r in config.overflow]
         if config.auto_close is not None:
             rules.append(config.auto_close.target)
@@ -112,7 +112,7 @@ class Configuration:
 
     def put_agent(self, profile: AgentProfile, now: float, actor: str) -> None:
         """Create or change an agent profile (skills, permitted queues, phone)."""
-        known = set(self.queues(profile.tenant_id))
+        known = self.queue_ids(profile.tenant_id)
         unknown = sorted(set(profile.permitted_queues) - known)
         if unknown:
             raise ConfigError(
@@ -126,6 +126,52 @@ class Configuration:
             self._codec.encode(profile),
         )
         self.changed(profile.tenant_id, "agent", profile.agent_id)
+
+    def queue_ids(self, tenant_id: str) -> set[str]:
+        """The tenant's queues, stored or running (a queue configured straight into the
+        engine counts too)."""
+        running = self.center.acd.tenants.get(tenant_id)
+        return set(self.queues(tenant_id)) | (set(running.queues) if running else set())
+
+    def remove_queue(self, tenant_id: str, queue_id: str, now: float, actor: str) -> None:
+        """Remove a queue. Refused while another queue overflows to it; the engine refuses
+        while contacts or callbacks wait or agents are logged in. Agents permitted to it
+        lose the permission (nothing left pointing at a queue that is gone)."""
+        running = self.center.acd.tenants.get(tenant_id)
+        configs = dict(self.queues(tenant_id))
+        if running is not None:
+            configs |= {q: record.config for q, record in running.queues.items()}
+        for other in configs.values():
+            rules = [r.target for r in other.overflow]
+            if other.auto_close is not None:
+                rules.append(other.auto_close.target)
+            if other.queue_id != queue_id and any(t.queue_id == queue_id for t in rules):
+                raise ConfigError(
+                    "queue.queue_id",
+                    f"queue {other.queue_id!r} overflows to {queue_id!r}: change it first",
+                )
+        for flow_id, document in self.documents("flow").all(tenant_id).items():
+            if _names_queue(document, queue_id):
+                reason = f"flow {flow_id!r} sends callers to {queue_id!r}: change it first"
+                raise ConfigError("queue.queue_id", reason)
+        self.center.submit(QueueRemoved(tenant_id, queue_id, actor=actor), now)
+        self.documents("queue").remove(tenant_id, queue_id)
+        profiles = dict(self.agents(tenant_id))
+        if running is not None:
+            profiles |= {a: record.profile for a, record in running.agents.items()}
+        for profile in profiles.values():
+            if queue_id in profile.permitted_queues:
+                kept = tuple(q for q in profile.permitted_queues if q != queue_id)
+                self.put_agent(replace(profile, permitted_queues=kept), now, actor)
+        self.changed(tenant_id, "queue", queue_id)
+
+    def remove_agent(self, tenant_id: str, agent_id: str, now: float, actor: str) -> None:
+        """Remove an agent profile; the engine refuses unless the agent is logged out."""
+        running = self.center.acd.tenants.get(tenant_id)
+        if running is not None and agent_id in running.agents:
+            self.center.submit(AgentRemoved(tenant_id, agent_id, actor=actor), now)
+        self.documents("agent").remove(tenant_id, agent_id)
+        self.changed(tenant_id, "agent", agent_id)
 
     # Short lists the agents pick from.
 
@@ -240,3 +286,14 @@ def _node_prompts(node: Any) -> list[tuple[str, str]]:
             found += [("data_entry.prompts", p.prompt_id) for p in node.data_entry.prompts]
             found += [("data_entry.thanks", p.prompt_id) for p in node.data_entry.thanks]
     return found
+
+
+def _names_queue(document: Any, queue_id: str) -> bool:
+    """True when a stored flow document has a node sending callers to ``queue_id``."""
+    if isinstance(document, Mapping):
+        if document.get("queue") == queue_id:
+            return True
+        return any(_names_queue(value, queue_id) for value in document.values())
+    if isinstance(document, list):
+        return any(_names_queue(item, queue_id) for item in document)
+    return False

@@ -18,9 +18,12 @@ from vaxel.web.admin.extensions import extensions_router
 from vaxel.web.admin.flows import flows_router
 from vaxel.web.admin.lists import lists_router
 from vaxel.web.admin.prompts import prompts_router
+from vaxel.web.admin.queues import queues_router
 from vaxel.web.admin.schedules import schedules_router
+from vaxel.web.admin.skills import skills_router
+from vaxel.web.admin.users import users_router
 from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
-from vaxel.web.i18n import gettext
+from vaxel.web.i18n import N_, gettext
 
 __all__ = ["SECTIONS", "Section", "admin_router"]
 
@@ -35,39 +38,70 @@ class Section:
 
 SECTIONS = [
     Section(
+        "/admin/queues",
+        N_("Köer"),
+        N_(
+            "Fördelning, efterarbete, servicenivå, överflöde, automatisk stängning, "
+            "stand-by och återuppringning per kö; gäller direkt utan att väntande påverkas."
+        ),
+    ),
+    Section(
+        "/admin/users",
+        N_("Användare"),
+        N_(
+            "Konton och roller, och för handläggare kompetenser, språk, anknytning och "
+            "vilka köer de får logga in i."
+        ),
+    ),
+    Section(
+        "/admin/skills",
+        N_("Kompetenser"),
+        N_("Kompetenserna handläggarna kan ha nivåer i, för fördelning efter kompetens."),
+    ),
+    Section(
         "/admin/closures",
-        "Tillfällig stängning",
-        "Stäng flera köer på en gång, till exempel vid en störning eller personalmöte, "
-        "med ett meddelande till den som ringer.",
+        N_("Tillfällig stängning"),
+        N_(
+            "Stäng flera köer på en gång, till exempel vid en störning eller personalmöte, "
+            "med ett meddelande till den som ringer."
+        ),
     ),
     Section(
         "/admin/schedules",
-        "Öppettider",
-        "Tider per veckodag, svenska helgdagar och aftnar, särskilda dagar och "
-        "stängt-meddelande; se de kommande två veckorna innan du sparar.",
+        N_("Öppettider"),
+        N_(
+            "Tider per veckodag, svenska helgdagar och aftnar, särskilda dagar och "
+            "stängt-meddelande; se de kommande två veckorna innan du sparar."
+        ),
     ),
     Section(
         "/admin/flows",
-        "Röstmenyer",
-        "Välkomstmeddelanden, knappval, öppettider och köer i samtalsflödet; "
-        "nästa samtal får ändringen direkt.",
-    ),
-    Section(
-        "/admin/lists",
-        "Pausorsaker och klassificeringar",
-        "Valen handläggarna har när de pausar och när de klassificerar ett samtal.",
+        N_("Röstmenyer"),
+        N_(
+            "Välkomstmeddelanden, knappval, öppettider och köer i samtalsflödet; "
+            "nästa samtal får ändringen direkt."
+        ),
     ),
     Section(
         "/admin/prompts",
-        "Meddelanden",
-        "Ladda upp egna inspelningar (WAV eller MP3) och lyssna på dem och på de inbyggda "
-        "meddelandena i webbläsaren.",
+        N_("Meddelanden"),
+        N_(
+            "Ladda upp egna inspelningar (WAV eller MP3) och lyssna på dem och på de inbyggda "
+            "meddelandena i webbläsaren."
+        ),
     ),
     Section(
         "/admin/extensions",
-        "Anknytningar",
-        "Telefonernas nummer, namn och SIP-lösenord, vilken handläggare de hör till och "
-        "vilka köer hen loggas in i.",
+        N_("Anknytningar"),
+        N_(
+            "Telefonernas nummer, namn och SIP-lösenord, vilken handläggare de hör till och "
+            "vilka köer hen loggas in i."
+        ),
+    ),
+    Section(
+        "/admin/lists",
+        N_("Pausorsaker och klassificeringar"),
+        N_("Valen handläggarna har när de pausar och när de klassificerar ett samtal."),
     ),
 ]
 
@@ -84,12 +118,15 @@ def admin_router(ctx: WebContext) -> APIRouter:
         return render(request, "admin/index.html", session, sections=sections)
 
     for build in (
+        queues_router,
+        users_router,
+        skills_router,
         closures_router,
         schedules_router,
         flows_router,
-        lists_router,
         prompts_router,
         extensions_router,
+        lists_router,
     ):
         router.include_router(build(ctx))
     return router

@@ -1,0 +1,515 @@
+"""The queue editor's form (Q14–Q20, Q25, CB1–CB11): a flat, text-only view of a
+:class:`~vaxel.acd.model.QueueConfig`.
+
+Every input is named by the config's own dotted path (``wrap_up_s``,
+``overflow[1].max_wait_s``, ``callback.offer_rules.between[0]``), so a
+:class:`~vaxel.core.errors.ConfigError` points straight at the input to mark. The form keeps
+what the admin typed as text: a refused form comes back exactly as it was sent (nothing
+typed is lost), and only a valid form becomes a config.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from vaxel.acd.model import (
+    AutoClose,
+    CallbackInterval,
+    CallbackOfferRules,
+    CallbackSettings,
+    Channel,
+    OverflowAction,
+    OverflowRule,
+    OverflowTarget,
+    OverflowTrigger,
+    QueueConfig,
+    StandbyThresholds,
+    Strategy,
+)
+from vaxel.core.errors import ConfigError
+from vaxel.web.admin.config_errors import reason_text
+from vaxel.web.i18n import N_, gettext
+
+__all__ = [
+    "ACTIONS",
+    "CHANNELS",
+    "STRATEGIES",
+    "TRIGGERS",
+    "QueueForm",
+    "describe",
+    "explain",
+    "label",
+]
+
+BLANK_ROWS = 1
+"""Empty rows offered after the existing overflow rules and callback intervals."""
+
+STRATEGIES = {
+    Strategy.LONGEST_IDLE.value: N_("Längst ledig"),
+    Strategy.ROUND_ROBIN.value: N_("Turordning (rättvis)"),
+    Strategy.RING_ALL.value: N_("Ring flera samtidigt"),
+    Strategy.LINEAR.value: N_("I fast ordning (linjär)"),
+    Strategy.FEWEST_CALLS.value: N_("Färst samtal"),
+    Strategy.RANDOM.value: N_("Slumpvis"),
+    Strategy.SKILLS.value: N_("Kompetens med nivåer"),
+}
+TRIGGERS = {
+    OverflowTrigger.MAX_LENGTH.value: N_("Kön är för lång"),
+    OverflowTrigger.MAX_WAIT.value: N_("Väntat för länge"),
+    OverflowTrigger.NO_AGENTS.value: N_("Ingen handläggare inloggad"),
+    OverflowTrigger.CLOSED.value: N_("Kön är stängd"),
+}
+ACTIONS = {
+    OverflowAction.QUEUE.value: N_("Till annan kö"),
+    OverflowAction.NUMBER.value: N_("Till externt nummer"),
+    OverflowAction.BUSY.value: N_("Upptaget"),
+}
+CHANNELS = {
+    Channel.CALL.value: N_("Samtal"),
+    Channel.CALLBACK.value: N_("Återuppringning"),
+    Channel.EMAIL.value: N_("E-post"),
+    Channel.SMS.value: N_("SMS"),
+    Channel.CHAT.value: N_("Chatt"),
+}
+
+LABELS = {
+    "queue_id": N_("Id"),
+    "name": N_("Namn"),
+    "strategy": N_("Fördelning"),
+    "offer_timeout_s": N_("Erbjudandet ringer i (s)"),
+    "ring_count": N_("Antal som rings samtidigt (0 = alla)"),
+    "wrap_up_s": N_("Efterarbete (s)"),
+    "priority": N_("Prioritet"),
+    "service_level_s": N_("Servicenivå: svar inom (s)"),
+    "service_level_goal": N_("Servicenivå: mål (%)"),
+    "sticky_window_s": N_("Samma handläggare igen inom (s)"),
+    "private_max_wait_s": N_("Personligt ärende väntar högst (s)"),
+    "linear_order": N_("Ordning för linjär fördelning (handläggar-id)"),
+    "trigger": N_("När"),
+    "channels": N_("Kanaler (inga = alla)"),
+    "target.action": N_("Vart"),
+    "target.queue_id": N_("Kö"),
+    "target.number": N_("Nummer"),
+    "max_length": N_("Max antal väntande"),
+    "max_wait_s": N_("Max väntetid (s)"),
+    "enabled": N_("På"),
+    "close_at_length": N_("Stäng vid antal väntande"),
+    "close_at_wait_s": N_("Stäng vid väntetid (s)"),
+    "reopen_below_length": N_("Öppna igen under antal väntande"),
+    "reopen_below_wait_s": N_("Öppna igen under väntetid (s)"),
+    "activate_waiting": N_("Kalla in vid antal väntande"),
+    "activate_wait_s": N_("Kalla in vid väntetid (s)"),
+    "release_waiting": N_("Släpp under antal väntande"),
+    "release_wait_s": N_("Släpp under väntetid (s)"),
+    "forced": N_("Endast återuppringning (ingen kö)"),
+    "create_on_abandon": N_("Ring upp den som lägger på i kön"),
+    "retry_delay_s": N_("Nytt försök efter (s)"),
+    "max_attempts": N_("Max antal försök"),
+    "always": N_("Erbjud alltid"),
+    "more_waiting_than": N_("Fler väntande än"),
+    "estimated_wait_over_s": N_("Beräknad väntetid över (s)"),
+    "average_wait_over_s": N_("Medelväntetid över (s)"),
+    "between[0]": N_("Erbjud från (TT:MM)"),
+    "between[1]": N_("Erbjud till (TT:MM)"),
+    "interval_id": N_("Id"),
+    "start": N_("Från (TT:MM)"),
+    "end": N_("Till (TT:MM)"),
+    "prompt_id": N_("Meddelande (prompt-id)"),
+}
+SECTIONS = {
+    "overflow": N_("Överflöde, regel {}"),
+    "auto_close": N_("Automatisk stängning"),
+    "standby": N_("Stand-by-handläggare"),
+    "callback": N_("Återuppringning"),
+    "callback.offer_rules": N_("Erbjudande om återuppringning"),
+    "callback.intervals": N_("Återuppringning, tidsfönster {}"),
+}
+REASONS = {
+    "must be a number": N_("ange ett tal"),
+    "must be a whole number": N_("ange ett heltal"),
+    "must be > 0": N_("måste vara större än 0"),
+    "must be > 0 seconds": N_("måste vara större än 0 sekunder"),
+    "must be >= 0": N_("får inte vara negativt"),
+    "must be >= 0 (0 = all)": N_("får inte vara negativt (0 = alla)"),
+    "must be >= 1": N_("måste vara minst 1"),
+    "must be a share above 0 and at most 1 (0.8 = 80 %)": N_(
+        "ange en andel över 0 och högst 100 %"
+    ),
+    "give the queue an id": N_("ge kön ett id"),
+    "must name another queue, not itself": N_("välj en annan kö än den här"),
+    "name the queue to overflow to": N_("välj kön att skicka vidare till"),
+    "give the external number to transfer to": N_("ange numret att koppla vidare till"),
+    "must be > 0 for a max_length rule": N_("ange hur många som får vänta (större än 0)"),
+    "must be > 0 for a max_wait rule": N_("ange hur länge man får vänta (större än 0)"),
+    "set close_at_length or close_at_wait_s (> 0)": N_("ange antal väntande eller väntetid"),
+    "must be >= 0 and below close_at_length": N_("måste vara lägre än gränsen för stängning"),
+    "must be >= 0 and below close_at_wait_s": N_("måste vara lägre än gränsen för stängning"),
+    "set activate_waiting or activate_wait_s (> 0)": N_("ange antal väntande eller väntetid"),
+    "must be >= 0 and below activate_waiting": N_("måste vara lägre än gränsen för att kalla in"),
+    "must be >= 0 and below activate_wait_s": N_("måste vara lägre än gränsen för att kalla in"),
+    "give the interval an id": N_("ge tidsfönstret ett id"),
+    "must be after start": N_("måste vara senare än starttiden"),
+    "must be after between[0]": N_("måste vara senare än starttiden"),
+    "must be unique in the queue": N_("finns redan i kön"),
+    "pick a strategy": N_("välj ett sätt att fördela"),
+    "pick a trigger": N_("välj när regeln gäller"),
+    "pick where to send": N_("välj vart kontakten ska"),
+    "give both times or neither": N_("ange båda tiderna eller ingen"),
+    "small letters, digits, - and _": N_("små bokstäver, siffror, - och _ (högst 64 tecken)"),
+    "a queue with this id exists": N_("det finns redan en kö med det id:t"),
+}
+PATTERNS = (
+    (r"no queue '(.+)': create it first or pick another", N_("kön {} finns inte")),
+    (r"must be a clock time HH:MM, got '(.*)'", N_("ange en tid som TT:MM, inte {}")),
+    (r"queue '(.+)' overflows to '.+': change it first", N_("kön {} skickar vidare hit")),
+    (r"flow '(.+)' sends callers to '.+': change it first", N_("IVR-flödet {} skickar hit")),
+    (r"unknown queues (.+): create them first", N_("okända köer: {}")),
+)
+
+
+def label(name: str) -> str:
+    """The label of one input, by its name without row numbers or section."""
+    leaf = re.sub(
+        r"^(overflow\[\d+\]|callback\.intervals\[\d+\]|callback\.offer_rules)\.", "", name
+    )
+    leaf = re.sub(r"^(auto_close|standby|callback)\.", "", leaf)
+    leaf = re.sub(r"^channels\..*", "channels", leaf)
+    return gettext(LABELS.get(leaf, leaf))
+
+
+def describe(name: str) -> str:
+    """Where an input is, in the admin's words ("Överflöde, regel 2: Max väntetid (s)")."""
+    match = re.match(r"^(overflow|callback\.intervals)\[(\d+)\]", name)
+    if match:
+        place = gettext(SECTIONS[match.group(1)]).format(int(match.group(2)) + 1)
+        return f"{place}: {label(name)}"
+    for section in ("callback.offer_rules", "auto_close", "standby", "callback"):
+        if name.startswith(section + "."):
+            return f"{gettext(SECTIONS[section])}: {label(name)}"
+    return label(name)
+
+
+def explain(reason: str) -> str:
+    """A ConfigError's reason in the admin's language (the English original as last resort)."""
+    if reason in REASONS:
+        return gettext(REASONS[reason])
+    for pattern, text in PATTERNS:
+        match = re.fullmatch(pattern, reason)
+        if match:
+            return gettext(text).format(match.group(1))
+    return reason_text(reason)  # the schedule and flow wordings, else the core's own
+
+
+def _text(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(values: Mapping[str, str], prefix: str) -> int:
+    found = [
+        int(m.group(1)) for k in values if (m := re.match(rf"^{re.escape(prefix)}\[(\d+)\]", k))
+    ]
+    return max(found, default=-1) + 1
+
+
+@dataclass
+class QueueForm:
+    """The form's inputs as the admin typed them, input name → text."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    overflow_rows: list[int] = field(default_factory=list)
+    """Form row of each config overflow rule (blank rows are skipped)."""
+    interval_rows: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, object]) -> QueueForm:
+        return cls({k: v.strip() for k, v in form.items() if isinstance(v, str)})
+
+    @classmethod
+    def from_config(cls, config: QueueConfig) -> QueueForm:
+        v: dict[str, str] = {
+            "queue_id": config.queue_id,
+            "name": config.name,
+            "strategy": config.strategy.value,
+            "offer_timeout_s": _text(config.offer_timeout_s),
+            "ring_count": _text(config.ring_count),
+            "wrap_up_s": _text(config.wrap_up_s),
+            "priority": _text(config.priority),
+            "service_level_s": _text(config.service_level_s),
+            "service_level_goal": _text(round(config.service_level_goal * 100, 2)),
+            "sticky_window_s": _text(config.sticky_window_s),
+            "private_max_wait_s": _text(config.private_max_wait_s),
+            "linear_order": ", ".join(config.linear_order),
+        }
+        for i, rule in enumerate(config.overflow):
+            row = f"overflow[{i}]"
+            v |= {
+                f"{row}.trigger": rule.trigger.value,
+                f"{row}.max_length": _text(rule.max_length or None),
+                f"{row}.max_wait_s": _text(rule.max_wait_s or None),
+            }
+            v |= _target(f"{row}.target", rule.target)
+            v |= {f"{row}.channels.{c.value}": "on" for c in rule.channels}
+        if config.auto_close is not None:
+            a = config.auto_close
+            v |= {
+                "auto_close.enabled": "on",
+                "auto_close.close_at_length": _text(a.close_at_length or None),
+                "auto_close.close_at_wait_s": _text(a.close_at_wait_s or None),
+                "auto_close.reopen_below_length": _text(a.reopen_below_length),
+                "auto_close.reopen_below_wait_s": _text(a.reopen_below_wait_s),
+            }
+            v |= _target("auto_close.target", a.target)
+        if config.standby is not None:
+            s = config.standby
+            v |= {
+                "standby.enabled": "on",
+                "standby.activate_waiting": _text(s.activate_waiting or None),
+                "standby.activate_wait_s": _text(s.activate_wait_s or None),
+                "standby.release_waiting": _text(s.release_waiting),
+                "standby.release_wait_s": _text(s.release_wait_s),
+            }
+        c, rules = config.callback, config.callback.offer_rules
+        v |= {
+            "callback.retry_delay_s": _text(c.retry_delay_s),
+            "callback.max_attempts": _text(c.max_attempts),
+            "callback.priority": _text(c.priority),
+            "callback.offer_rules.more_waiting_than": _text(rules.more_waiting_than),
+            "callback.offer_rules.estimated_wait_over_s": _text(rules.estimated_wait_over_s),
+            "callback.offer_rules.average_wait_over_s": _text(rules.average_wait_over_s),
+        }
+        flags = {
+            "callback.enabled": c.enabled,
+            "callback.forced": c.forced,
+            "callback.create_on_abandon": c.create_on_abandon,
+            "callback.offer_rules.always": rules.always,
+        }
+        v |= {name: "on" for name, on in flags.items() if on}
+        if rules.between is not None:
+            v["callback.offer_rules.between[0]"], v["callback.offer_rules.between[1]"] = (
+                rules.between
+            )
+        for i, interval in enumerate(c.intervals):
+            row = f"callback.intervals[{i}]"
+            v |= {
+                f"{row}.interval_id": interval.interval_id,
+                f"{row}.start": interval.start,
+                f"{row}.end": interval.end,
+                f"{row}.prompt_id": interval.prompt_id,
+            }
+        return cls({k: value for k, value in v.items() if value})
+
+    def rows(self, prefix: str) -> range:
+        """The rows to show of a repeated part: those filled in, and a blank one."""
+        return range(_rows(self.values, prefix) + BLANK_ROWS)
+
+    # -- text → config ------------------------------------------------------------------
+
+    def config(self, tenant_id: str, queue_id: str) -> QueueConfig:
+        """The config the form describes; ConfigError names the input (form row numbers)."""
+        strategy = self._choice("strategy", STRATEGIES, "pick a strategy")
+        goal = self._number("service_level_goal", 80.0)
+        overflow = self._overflow()
+        auto_close = self._auto_close() if self._flag("auto_close.enabled") else None
+        standby = self._standby() if self._flag("standby.enabled") else None
+        callback = self._callback()
+        order = tuple(a.strip() for a in self._text("linear_order").split(",") if a.strip())
+        try:
+            return QueueConfig(
+                tenant_id,
+                queue_id,
+                self._text("name"),
+                Strategy(strategy),
+                offer_timeout_s=self._number("offer_timeout_s", 20.0),
+                ring_count=self._integer("ring_count", 0),
+                wrap_up_s=self._number("wrap_up_s", 0.0),
+                priority=self._integer("priority", 0),
+                linear_order=order,
+                sticky_window_s=self._number("sticky_window_s", 0.0),
+                private_max_wait_s=self._number("private_max_wait_s", 300.0),
+                overflow=overflow,
+                auto_close=auto_close,
+                standby=standby,
+                callback=callback,
+                service_level_s=self._number("service_level_s", 20.0),
+                service_level_goal=goal / 100,
+            )
+        except ConfigError as error:
+            raise ConfigError(self.form_field(error), error.reason) from None
+
+    def form_field(self, error: ConfigError) -> str:
+        """The input a config's error is about (config rule numbers → form rows)."""
+        name = error.field.removeprefix("queue.")
+        for prefix, rows in (
+            ("overflow", self.overflow_rows),
+            ("callback.intervals", self.interval_rows),
+        ):
+            match = re.match(rf"^{re.escape(prefix)}\[(\d+)\]", name)
+            if match and int(match.group(1)) < len(rows):
+                row = rows[int(match.group(1))]
+                name = f"{prefix}[{row}]" + name[match.end() :]
+        return name
+
+    def _overflow(self) -> tuple[OverflowRule, ...]:
+        rules: list[OverflowRule] = []
+        self.overflow_rows = []
+        for i in range(_rows(self.values, "overflow")):
+            row = f"overflow[{i}]"
+            if not self._text(f"{row}.trigger"):
+                continue  # a blank row, or a rule the admin cleared
+            trigger = self._choice(f"{row}.trigger", TRIGGERS, "pick a trigger")
+            target = self._target(f"{row}.target")
+            channels = tuple(Channel(c) for c in CHANNELS if self._flag(f"{row}.channels.{c}"))
+            try:
+                rule = OverflowRule(
+                    OverflowTrigger(trigger),
+                    target,
+                    max_length=self._integer(f"{row}.max_length", 0),
+                    max_wait_s=self._number(f"{row}.max_wait_s", 0.0),
+                    channels=channels,
+                )
+            except ConfigError as error:
+                raise error.within(row) from None
+            rules.append(rule)
+            self.overflow_rows.append(i)
+        return tuple(rules)
+
+    def _target(self, prefix: str) -> OverflowTarget:
+        action = self._choice(f"{prefix}.action", ACTIONS, "pick where to send")
+        try:
+            return OverflowTarget(
+                OverflowAction(action),
+                self._text(f"{prefix}.queue_id") if action == "queue" else "",
+                self._text(f"{prefix}.number") if action == "number" else "",
+            )
+        except ConfigError as error:
+            raise error.within(prefix) from None
+
+    def _auto_close(self) -> AutoClose:
+        p = "auto_close"
+        target = self._target(f"{p}.target")
+        try:
+            return AutoClose(
+                self._integer(f"{p}.close_at_length", 0),
+                self._number(f"{p}.close_at_wait_s", 0.0),
+                self._integer(f"{p}.reopen_below_length", 0),
+                self._number(f"{p}.reopen_below_wait_s", 0.0),
+                target,
+            )
+        except ConfigError as error:
+            raise error.within(p) from None
+
+    def _standby(self) -> StandbyThresholds:
+        p = "standby"
+        try:
+            return StandbyThresholds(
+                self._integer(f"{p}.activate_waiting", 0),
+                self._number(f"{p}.activate_wait_s", 0.0),
+                self._integer(f"{p}.release_waiting", 0),
+                self._number(f"{p}.release_wait_s", 0.0),
+            )
+        except ConfigError as error:
+            raise error.within(p) from None
+
+    def _callback(self) -> CallbackSettings:
+        p, r = "callback", "callback.offer_rules"
+        start, end = self._text(f"{r}.between[0]"), self._text(f"{r}.between[1]")
+        if bool(start) != bool(end):
+            raise ConfigError(f"{r}.between[{1 if start else 0}]", "give both times or neither")
+        try:
+            rules = CallbackOfferRules(
+                always=self._flag(f"{r}.always"),
+                more_waiting_than=self._optional_integer(f"{r}.more_waiting_than"),
+                estimated_wait_over_s=self._optional(f"{r}.estimated_wait_over_s"),
+                average_wait_over_s=self._optional(f"{r}.average_wait_over_s"),
+                between=(start, end) if start else None,
+            )
+        except ConfigError as error:
+            raise error.within(r) from None
+        intervals: list[CallbackInterval] = []
+        self.interval_rows = []
+        for i in range(_rows(self.values, f"{p}.intervals")):
+            row = f"{p}.intervals[{i}]"
+            texts = [self._text(f"{row}.{k}") for k in ("interval_id", "start", "end")]
+            if not any(texts):
+                continue
+            try:
+                interval_id, start, end = texts
+                prompt_id = self._text(f"{row}.prompt_id")
+                intervals.append(CallbackInterval(interval_id, start, end, prompt_id))
+            except ConfigError as error:
+                raise error.within(row) from None
+            self.interval_rows.append(i)
+        try:
+            return CallbackSettings(
+                enabled=self._flag(f"{p}.enabled"),
+                forced=self._flag(f"{p}.forced"),
+                offer_rules=rules,
+                create_on_abandon=self._flag(f"{p}.create_on_abandon"),
+                intervals=tuple(intervals),
+                retry_delay_s=self._number(f"{p}.retry_delay_s", 900.0),
+                max_attempts=self._integer(f"{p}.max_attempts", 3),
+                priority=self._integer(f"{p}.priority", 0),
+            )
+        except ConfigError as error:
+            field_name = error.field
+            match = re.match(r"^intervals\[(\d+)\]", field_name)
+            if match:  # config interval number → form row
+                form_row = self.interval_rows[int(match.group(1))]
+                field_name = f"intervals[{form_row}]" + field_name[match.end() :]
+            raise ConfigError(f"{p}.{field_name}", error.reason) from None
+
+    # -- reading one input --------------------------------------------------------------
+
+    def _text(self, name: str) -> str:
+        return self.values.get(name, "").strip()
+
+    def _flag(self, name: str) -> bool:
+        return bool(self._text(name))
+
+    def _choice(self, name: str, choices: Mapping[str, str], reason: str) -> str:
+        value = self._text(name)
+        if value not in choices:
+            raise ConfigError(name, reason)
+        return value
+
+    def _optional(self, name: str) -> float | None:
+        text = self._text(name).replace(",", ".").replace("\u2212", "-")
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            raise ConfigError(name, "must be a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ConfigError(name, "must be a number")
+        return value
+
+    def _number(self, name: str, default: float) -> float:
+        value = self._optional(name)
+        return default if value is None else value
+
+    def _optional_integer(self, name: str) -> int | None:
+        value = self._optional(name)
+        if value is None:
+            return None
+        if not value.is_integer():
+            raise ConfigError(name, "must be a whole number")
+        return int(value)
+
+    def _integer(self, name: str, default: int) -> int:
+        value = self._optional_integer(name)
+        return default if value is None else value
+
+
+def _target(prefix: str, target: OverflowTarget) -> dict[str, str]:
+    return {
+        f"{prefix}.action": target.action.value,
+        f"{prefix}.queue_id": target.queue_id,
+        f"{prefix}.number": target.number,
+    }

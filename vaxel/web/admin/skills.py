@@ -1,0 +1,83 @@
+"""The tenant's skill catalogue (Q15, ADM1): the skills agents get levels in.
+
+Removing a skill some agent still has is refused with the agents' names, so no profile is
+left asking for a skill nobody can edit.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from vaxel.store.skills import SkillCatalogue
+from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
+from vaxel.web.i18n import gettext
+from vaxel.web.security import check_csrf
+
+__all__ = ["skills_router"]
+
+SKILL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def skills_router(ctx: WebContext) -> APIRouter:
+    router = APIRouter()
+    catalogue = SkillCatalogue(ctx.database)
+
+    def admin_only(session: Any) -> None:
+        require_role(session, ADMINS, gettext("Kompetenser kräver administratörsbehörighet"))
+
+    def holders(tenant_id: str, skill_id: str) -> list[str]:
+        """Agents (stored or running) who have the skill."""
+        profiles = dict(ctx.configuration.agents(tenant_id))
+        running = ctx.center.acd.tenants.get(tenant_id)
+        if running is not None:
+            profiles |= {a: r.profile for a, r in running.agents.items()}
+        return sorted(p.name or a for a, p in profiles.items() if skill_id in p.skills)
+
+    @router.get("/admin/skills")
+    def skills_page(request: Request, session: SignedIn, error: str = "") -> Response:
+        admin_only(session)
+        skills = catalogue.all(session.user.tenant_id)
+        return render(request, "admin/skills.html", session, skills=skills, error=error)
+
+    @router.post("/admin/skills")
+    async def add_skill(request: Request, session: SignedIn) -> Response:
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        form = await request.form()
+        skill_id = str(form.get("skill_id", "")).strip().lower()
+        name = str(form.get("name", "")).strip() or skill_id
+        if not SKILL_ID.match(skill_id):
+            return back("/admin/skills", gettext("Id: små bokstäver, siffror, - och _"))
+        if skill_id in catalogue.all(tenant_id):
+            return back("/admin/skills", gettext("Det finns redan en kompetens med det id:t"))
+        catalogue.add(tenant_id, skill_id, name[:200])
+        return back("/admin/skills")
+
+    @router.post("/admin/skills/{skill_id}")
+    async def change_skill(request: Request, session: SignedIn, skill_id: str) -> Response:
+        """Rename (action=save) or remove (action=remove) one skill of the own tenant."""
+        await check_csrf(request, session)
+        admin_only(session)
+        tenant_id = session.user.tenant_id
+        if skill_id not in catalogue.all(tenant_id):
+            return back("/admin/skills", gettext("Ingen kompetens med det id:t"))
+        form = await request.form()
+        if str(form.get("action", "save")) == "remove":
+            used_by = holders(tenant_id, skill_id)
+            if used_by:
+                message = gettext("Kompetensen används av {}: ta bort den från dem först")
+                return back("/admin/skills", message.format(", ".join(used_by)))
+            catalogue.remove(tenant_id, skill_id)
+            return back("/admin/skills")
+        name = str(form.get("name", "")).strip()
+        if not name:
+            return back("/admin/skills", gettext("Ange ett namn"))
+        catalogue.rename(tenant_id, skill_id, name[:200])
+        return back("/admin/skills")
+
+    return router
