@@ -25,6 +25,7 @@ from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.contact_center import RuntimeBroken
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
@@ -102,6 +103,11 @@ async def _drive_timers(center: ContactCenter) -> None:
         now = time.time()
         try:
             center.tick(now)
+        except RuntimeBroken:  # the database was away at a commit: rebuild once it is back
+            log.exception("the journal fell behind; replaying it")
+            with contextlib.suppress(Exception):
+                center.recover()
+            await asyncio.sleep(1.0)
         except Exception:
             log.exception("ACD timer failed")
         deadline = center.next_deadline()
