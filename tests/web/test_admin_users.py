@@ -7,7 +7,7 @@ import time
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
-from vaxel.acd.events import ContactArrived
+from vaxel.acd.events import ContactAbandoned, ContactArrived
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.passwords import PasswordHashing
 
@@ -196,16 +196,25 @@ def test_nobody_removes_or_deactivates_themselves(web: Web) -> None:
     assert web.accounts.find(DEMO_TENANT, "admin") == me
 
 
-def test_a_logged_in_agent_is_not_removed_a_logged_out_one_is(web: Web) -> None:
+def test_an_agent_with_a_contact_in_hand_is_not_removed_an_idle_one_leaves_the_queues(
+    web: Web,
+) -> None:
     client, csrf = admin(web)
     maria = web.client()
     maria_csrf = sign_in(maria, DEMO_TENANT, "maria")
     maria.post("/agent/queues", data={"queue": "kundtjanst", "csrf": maria_csrf})
+    web.center.submit(ContactArrived(DEMO_TENANT, "c-maria", "kundtjanst"), time.time())
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "offered"
     user = web.accounts.find(DEMO_TENANT, "maria")
     assert user is not None
-    refused = client.post(f"/admin/users/{user.user_id}/remove", data={"csrf": csrf})
-    assert "error=" in refused.headers["location"]
-    assert web.accounts.find(DEMO_TENANT, "maria") is not None
+    for action in ("remove", "deactivate"):
+        refused = client.post(f"/admin/users/{user.user_id}/{action}", data={"csrf": csrf})
+        assert "error=" in refused.headers["location"]
+    assert web.accounts.find(DEMO_TENANT, "maria") == user
+    web.center.submit(ContactAbandoned(DEMO_TENANT, "c-maria"), time.time())
+    client.post(f"/admin/users/{user.user_id}/deactivate", data={"csrf": csrf})
+    assert web.center.acd.agent_view(DEMO_TENANT, "maria").state.value == "logged_out"
+    assert maria.get("/").status_code == 303  # signed out, and no offers any more
     johan = web.accounts.find(DEMO_TENANT, "johan")
     assert johan is not None
     client.post(f"/admin/users/{johan.user_id}/remove", data={"csrf": csrf})

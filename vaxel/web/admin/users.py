@@ -19,7 +19,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from vaxel.acd.model import AgentProfile, UnansweredAction
+from vaxel.acd.events import AgentLoggedOut
+from vaxel.acd.model import AgentProfile, AgentState, UnansweredAction
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import User
 from vaxel.store.skills import SkillCatalogue
@@ -304,6 +305,21 @@ def users_router(ctx: WebContext) -> APIRouter:
             return False
         return True
 
+    def leave_queues(session: Any, user: User) -> str:
+        """Q21: someone who can no longer sign in gets no more offers — the agent is logged
+        out of every queue; refused (the message) while a contact is in hand."""
+        running = ctx.center.acd.tenants.get(user.tenant_id)
+        agent = running.agents.get(user.agent_id or "") if running is not None else None
+        if agent is None or agent.state is AgentState.LOGGED_OUT:
+            return ""
+        if agent.state in (AgentState.BUSY, AgentState.OFFERED):
+            return gettext("{name} har en kontakt just nu: försök igen när den är klar").format(
+                name=user.display_name
+            )
+        actor = session.user.username
+        ctx.submit(AgentLoggedOut(user.tenant_id, agent.profile.agent_id, (), actor=actor))
+        return ""
+
     @router.post("/admin/users/{user_id}/password")
     async def reset_password(request: Request, session: SignedIn, user_id: int) -> Response:
         """A new password (also reactivates a deactivated account); signs the user out."""
@@ -327,6 +343,9 @@ def users_router(ctx: WebContext) -> APIRouter:
         user = target(session, user_id)
         if user.user_id == session.user.user_id:
             return back("/admin/users", gettext("Du kan inte inaktivera dig själv"))
+        refused = leave_queues(session, user)
+        if refused:
+            return back("/admin/users", refused)
         ctx.accounts.set_password_hash(user, None)
         ctx.accounts.close_all_sessions(user)
         return back("/admin/users")
@@ -338,6 +357,9 @@ def users_router(ctx: WebContext) -> APIRouter:
         user = target(session, user_id)
         if user.user_id == session.user.user_id:
             return back("/admin/users", gettext("Du kan inte ta bort dig själv"))
+        refused = leave_queues(session, user)
+        if refused:
+            return back("/admin/users", refused)
         if user.agent_id and not remove_profile(session, user.agent_id):
             message = gettext("{name} är inloggad i köer: logga ut hen först").format(
                 name=user.display_name
