@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from vaxel.acd.commands import DialCallback
 from vaxel.media.backend import Endpoint
 from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import Dialog
@@ -96,3 +97,6 @@ class Call:
     transferred: bool = False
     """The agent handed the caller on (REFER): the contact ended for the agent already."""
     hangup_after_playback: bool = False
+    dial_after_answer: DialCallback | None = None
+    """A callback the agent picked from the list (CB8): the ACD connected it already, so
+    when the agent's phone answers the customer is dialled at once (CB9)."""

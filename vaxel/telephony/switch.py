@@ -35,6 +35,7 @@ from vaxel.acd.events import (
     AgentAnswered,
     AgentDeclined,
     CallbackAttemptEnded,
+    CallbackClosed,
     ContactEnded,
     Event,
 )
@@ -429,6 +430,11 @@ class Switch:
             return
         call.agent = leg
         call.agent_id = attempt.agent_id
+        picked = call.dial_after_answer
+        if picked is not None and picked.agent_id == attempt.agent_id:
+            call.dial_after_answer = None  # picked from the list: connected in the ACD already
+            self._dial_customer(picked)
+            return
         self._submit(AgentAnswered(call.tenant_id, attempt.agent_id, call.call_id))
         if not call.bridged and call.agent is leg and not self._acd_connected(call):
             self._send_bye(leg)  # the offer had ended just before the answer
@@ -458,6 +464,12 @@ class Switch:
             self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
             if call.agent is not None:
                 self._agent_hears(call, ["sv/callback/no-answer"], then_hangup=True)
+            return
+        if call.dial_after_answer is not None and call.agent is None:
+            # the agent's phone did not take the picked callback: the list shows the number
+            # to call by hand instead, and the agent closes it with a note (CB10)
+            call.dial_after_answer = None
+            self._forget(call)
             return
         if not attempt.declined:
             attempt.declined = True
@@ -603,7 +615,7 @@ class Switch:
         return self.center.submit(event, self.clock())
 
     def _acd_committed(self, event: Event, commands: list[Command], now: float) -> None:
-        if commands or isinstance(event, ContactEnded):
+        if commands or isinstance(event, (ContactEnded, CallbackClosed)):
             self._pending.append((event, commands))
 
     def drain(self) -> None:
@@ -616,6 +628,8 @@ class Switch:
                 event, commands = self._pending.pop(0)
                 if isinstance(event, ContactEnded):
                     self._ended_elsewhere(event.contact_id)
+                if isinstance(event, CallbackClosed):
+                    self._closed_while_ringing(event.contact_id)
                 for command in commands:
                     try:
                         self._command(command)
@@ -623,6 +637,19 @@ class Switch:
                         log.exception("ACD command %s failed", type(command).__name__)
         finally:
             self._dispatching = False
+
+    def _closed_while_ringing(self, contact_id: str) -> None:
+        """The agent closed a picked callback in the list before their phone answered."""
+        call = self.calls.get(contact_id)
+        if call is None or call.dial_after_answer is None or call.agent is not None:
+            return
+        call.dial_after_answer = None
+        for attempt in call.attempts.values():
+            attempt.cancelled = True
+            for fork in attempt.forks.values():
+                if not fork.done:
+                    self.dialer.cancel(fork)
+        self._forget(call)
 
     def _ended_elsewhere(self, contact_id: str) -> None:
         """A simulated agent finished with a real caller (demo): the caller is hung up."""
@@ -703,7 +730,12 @@ class Switch:
 
     def _dial_customer(self, command: DialCallback) -> None:
         call = self.calls.get(command.contact_id)
-        if call is None or call.agent is None:
+        if call is None:
+            return
+        if call.agent is None:
+            ringing = call.attempts.get(command.agent_id)
+            if ringing is not None and not ringing.answered and not ringing.cancelled:
+                call.dial_after_answer = command  # picked from the list: phone rings first
             return
         targets = self.dialer.route_or_nothing(command.tenant_id, command.number)
         if not targets:
