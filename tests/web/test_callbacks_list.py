@@ -217,3 +217,32 @@ def test_the_rows_and_their_version_change_only_with_the_callback_list(web: Web)
     with maria.stream("GET", f"/callbacks/changes?since={before}") as response:
         first = next(line for line in response.iter_lines() if line.startswith("data:"))
     assert first == f"data: {before + 1}"
+
+
+def test_the_list_sorts_by_agent_and_by_last_note_too(web: Web) -> None:
+    """CB8: every column sorts, also "who tried before" and the last log text."""
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    clients = {name: agent(app, name) for name in ("maria", "johan")}
+    ids = []
+    for number, (name, note) in zip(
+        ("0701111111", "0702222222"), (("maria", "Ö sist"), ("johan", "A först")), strict=True
+    ):
+        web.center.submit(CallbackRequested(DEMO_TENANT, "kundtjanst", number), clock.now)
+        [row] = [r for r in web.center.acd.callback_list(DEMO_TENANT) if r.number == number]
+        client, csrf = clients[name]
+        client.post(f"/callbacks/{row.contact_id}/take", data={"csrf": csrf})
+        client.post(
+            f"/callbacks/{row.contact_id}/close",
+            data={"outcome": "done", "note": note, "csrf": csrf},
+        )
+        ids.append(row.contact_id)
+    maria = clients["maria"][0]
+
+    def order(sort: str) -> list[str]:
+        page = maria.get(f"/callbacks?sort={sort}").text
+        return re.findall(r'<tr id="cb-([^"]+)"', page)
+
+    assert order("note") == [ids[1], ids[0]]
+    assert order("agents") == [ids[1], ids[0]]  # johan before maria
+    assert order("number") == [ids[0], ids[1]]

@@ -9,7 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Engine, Table, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    Text,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from vaxel.core.errors import NotFound, UnknownTenant
 from vaxel.store import tables
@@ -281,6 +293,8 @@ class ReadModels:
         "requested": "requested_at",
         "eligible": "eligible_at",
         "attempts": "attempts",
+        "agents": "agents_tried",
+        "note": "last_note",
         "status": "status",
     }
 
@@ -297,7 +311,9 @@ class ReadModels:
         the list may hold tens of thousands (CB8)."""
         c = tables.callbacks.c
         where = [c.tenant_id == tenant_id] + ([c.queue_id == queue_id] if queue_id else [])
-        column = getattr(c, self.CALLBACK_SORTS.get(sort, "eligible_at"))
+        column: Any = getattr(c, self.CALLBACK_SORTS.get(sort, "eligible_at"))
+        if sort == "agents":  # a JSON list: sorted as its text (PostgreSQL's json has no order)
+            column = cast(column, Text)
         query = select(tables.callbacks).where(*where).order_by(column, c.contact_id)
         if limit is not None:
             query = query.offset(max(0, offset)).limit(limit)
