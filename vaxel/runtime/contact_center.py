@@ -12,6 +12,7 @@ further work until :meth:`recover` has rebuilt it.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +77,7 @@ class ContactCenter:
         self.acd = self._fresh_engine()
         self.last_seq = 0
         self._broken = False
+        self._lock = threading.RLock()
         self.listeners: list[Callable[[Event, list[Command], float], None]] = []
         """Told of every event once it is durable, with the commands it produced — the
         telephony and web adapters carry the commands out and push live updates from here."""
@@ -92,33 +94,39 @@ class ContactCenter:
 
     def recover(self) -> int:
         """Rebuild the engine from the whole journal; returns how many events were replayed."""
-        self.acd = self._fresh_engine()
-        count = 0
-        for entry in self.journal.replay():
-            self.acd.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
-            self.last_seq = entry.seq
-            count += 1
-        self._broken = False
-        return count
+        with self._lock:
+            self.acd = self._fresh_engine()
+            count = 0
+            for entry in self.journal.replay():
+                self.acd.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
+                self.last_seq = entry.seq
+                count += 1
+            self._broken = False
+            return count
 
     def submit(self, event: Event, now: float) -> list[Command]:
-        """Apply ``event`` at ``now``; returns the commands once the event is durable."""
-        if self._broken:
-            raise RuntimeBroken("the journal fell behind the engine; call recover() first")
-        commands = self.acd.handle(event, now)
-        try:
-            self.last_seq = self.journal.append(
-                event.tenant_id,
-                event,
-                now,
-                also=lambda connection: self._project(connection, event, commands, now),
-            )
-        except Exception as error:
-            self._broken = True
-            raise RuntimeBroken(f"could not journal {type(event).__name__}: {error}") from error
-        for listener in self.listeners:
-            listener(event, commands, now)
-        return commands
+        """Apply ``event`` at ``now``; returns the commands once the event is durable.
+
+        One event at a time: web requests served in worker threads may submit at once (two
+        agents taking the same callback), and the engine's check-then-change must not
+        interleave."""
+        with self._lock:
+            if self._broken:
+                raise RuntimeBroken("the journal fell behind the engine; call recover() first")
+            commands = self.acd.handle(event, now)
+            try:
+                self.last_seq = self.journal.append(
+                    event.tenant_id,
+                    event,
+                    now,
+                    also=lambda connection: self._project(connection, event, commands, now),
+                )
+            except Exception as error:
+                self._broken = True
+                raise RuntimeBroken(f"could not journal {type(event).__name__}: {error}") from error
+            for listener in self.listeners:
+                listener(event, commands, now)
+            return commands
 
     def tick(self, now: float) -> list[Command]:
         """Fire due timers. Journals a TimerTick only when a deadline has come."""
