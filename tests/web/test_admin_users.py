@@ -224,6 +224,8 @@ def test_an_agent_with_a_contact_in_hand_is_not_removed_an_idle_one_leaves_the_q
 
 def test_the_skill_catalogue_adds_renames_and_keeps_skills_in_use(web: Web) -> None:
     client, csrf = admin(web)
+    offered = client.get("/admin/skills").text  # the demo agents' skills, not yet listed
+    assert 'name="skill_id" value="bygglov"' in offered
     client.post("/admin/skills", data={"csrf": csrf, "skill_id": "kundtjanst", "name": "KT"})
     client.post("/admin/skills", data={"csrf": csrf, "skill_id": "teckensprak", "name": "Tecken"})
     client.post(

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from vaxel.acd.model import AgentProfile
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext
@@ -29,19 +30,37 @@ def skills_router(ctx: WebContext) -> APIRouter:
     def admin_only(session: Any) -> None:
         require_role(session, ADMINS, gettext("Kompetenser kräver administratörsbehörighet"))
 
-    def holders(tenant_id: str, skill_id: str) -> list[str]:
-        """Agents (stored or running) who have the skill."""
-        profiles = dict(ctx.configuration.agents(tenant_id))
+    def profiles(tenant_id: str) -> dict[str, AgentProfile]:
+        """Agent profiles, stored or running."""
+        found = dict(ctx.configuration.agents(tenant_id))
         running = ctx.center.acd.tenants.get(tenant_id)
         if running is not None:
-            profiles |= {a: r.profile for a, r in running.agents.items()}
-        return sorted(p.name or a for a, p in profiles.items() if skill_id in p.skills)
+            found |= {a: r.profile for a, r in running.agents.items()}
+        return found
+
+    def holders(tenant_id: str, skill_id: str) -> list[str]:
+        """Agents who have the skill."""
+        found = profiles(tenant_id).items()
+        return sorted(p.name or a for a, p in found if skill_id in p.skills)
+
+    def used_skills(tenant_id: str) -> set[str]:
+        """Skills agents have, so ones given before the catalogue existed can be added."""
+        return {skill for p in profiles(tenant_id).values() for skill in p.skills}
 
     @router.get("/admin/skills")
     def skills_page(request: Request, session: SignedIn, error: str = "") -> Response:
         admin_only(session)
-        skills = catalogue.all(session.user.tenant_id)
-        return render(request, "admin/skills.html", session, skills=skills, error=error)
+        tenant_id = session.user.tenant_id
+        skills = catalogue.all(tenant_id)
+        uncatalogued = sorted(used_skills(tenant_id) - set(skills))
+        return render(
+            request,
+            "admin/skills.html",
+            session,
+            skills=skills,
+            uncatalogued=uncatalogued,
+            error=error,
+        )
 
     @router.post("/admin/skills")
     async def add_skill(request: Request, session: SignedIn) -> Response:

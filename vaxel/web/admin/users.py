@@ -129,7 +129,7 @@ def users_router(ctx: WebContext) -> APIRouter:
             edited=user,
             itself=user is not None and user.user_id == session.user.user_id,
             roles=ASSIGNABLE_ROLES,
-            languages=LANGUAGES,
+            agent_languages=LANGUAGES,
             skills=skills,
             queues=dict(sorted(queues.items())),
             actions={"pause": N_("Pausas"), "logout": N_("Loggas ut")},
