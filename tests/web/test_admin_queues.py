@@ -152,6 +152,18 @@ def test_a_rule_left_blank_between_two_is_skipped_and_errors_keep_the_form_row(w
     assert 'id="overflow[2].max_wait_s-error"' in refused.text
 
 
+def test_a_linear_order_names_only_the_tenants_agents(web: Web) -> None:
+    client, csrf = admin(web)
+    before = running(web, "vaxel")
+    data = form_of(before, csrf, strategy="linear", linear_order="anna, olle")
+    refused = client.post("/admin/queues/vaxel", data=data)
+    assert refused.status_code == 400 and "okända handläggare: olle" in refused.text
+    assert running(web, "vaxel") == before  # olle is annanstad's agent
+    accepted = client.post("/admin/queues/vaxel", data={**data, "linear_order": "anna, erik"})
+    assert accepted.status_code == 303
+    assert running(web, "vaxel").linear_order == ("anna", "erik")
+
+
 def test_a_queue_in_use_is_not_removed_and_an_empty_one_is(web: Web) -> None:
     client, csrf = admin(web)
     web.center.submit(ContactArrived(DEMO_TENANT, "c-kvar", "barnomsorg"), time.time())

@@ -166,6 +166,7 @@ PATTERNS = (
     (r"queue '(.+)' overflows to '.+': change it first", N_("kön {} skickar vidare hit")),
     (r"flow '(.+)' sends callers to '.+': change it first", N_("IVR-flödet {} skickar hit")),
     (r"unknown queues (.+): create them first", N_("okända köer: {}")),
+    (r"unknown agents (.+)", N_("okända handläggare: {}")),
 )
 
 

@@ -151,6 +151,12 @@ def queues_router(ctx: WebContext) -> APIRouter:
         shown_id = queue_id if editing else ""
         try:
             config = form.config(user.tenant_id, queue_id)
+            agents = set(ctx.configuration.agents(user.tenant_id))
+            running = ctx.center.acd.tenants.get(user.tenant_id)
+            agents |= set(running.agents) if running is not None else set()
+            unknown = [a for a in config.linear_order if a not in agents]
+            if unknown:
+                raise ConfigError("linear_order", f"unknown agents {', '.join(unknown)}")
             ctx.configuration.put_queue(config, ctx.clock(), user.username)
         except ConfigError as error:
             return form_page(request, session, form, queue_id=shown_id, error=error, status=400)
