@@ -246,3 +246,29 @@ def test_the_list_sorts_by_agent_and_by_last_note_too(web: Web) -> None:
     assert order("note") == [ids[1], ids[0]]
     assert order("agents") == [ids[1], ids[0]]  # johan before maria
     assert order("number") == [ids[0], ids[1]]
+
+
+def test_the_api_gives_a_callbacks_attempts_to_its_own_tenant_only(web: Web) -> None:
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    maria, csrf = agent(app, "maria")
+    contact_id = request_callback(web, clock.now)
+    maria.post(f"/callbacks/{contact_id}/take", data={"csrf": csrf})
+    maria.post(
+        f"/callbacks/{contact_id}/close",
+        data={"outcome": "unanswered", "note": "Upptaget", "csrf": csrf},
+    )
+    web.accounts.add_api_key(DEMO_TENANT, "test", "egen-nyckel", clock.now)
+    web.accounts.add_api_key("annanstad", "test", "annan-nyckel", clock.now)
+    api = TestClient(app)
+    path = f"/api/v1/callbacks/{contact_id}/attempts"
+    [attempt] = api.get(path, headers={"X-API-Key": "egen-nyckel"}).json()
+    assert (attempt["attempt"], attempt["agent_id"], attempt["outcome"], attempt["note"]) == (
+        1,
+        "maria",
+        "unanswered",
+        "Upptaget",
+    )
+    assert attempt["next_at"] == clock.now + 600
+    assert api.get(path, headers={"X-API-Key": "annan-nyckel"}).status_code == 404
+    assert api.get(path).status_code == 401

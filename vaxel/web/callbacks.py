@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel, Field
 
 from vaxel.acd.commands import Command, DialCallback, MarkCallbackFailed, NotifyCallbackCreated
 from vaxel.acd.events import (
@@ -37,6 +38,7 @@ from vaxel.acd.model import AgentState, ContactState
 from vaxel.core.errors import VaxelError
 from vaxel.store.callback_history import AttemptRecord, CallbackHistory
 from vaxel.store.repositories import CallbackRecord
+from vaxel.web.api import ObjectId, Tenant
 from vaxel.web.context import (
     SUPERVISORS,
     SignedIn,
@@ -100,6 +102,21 @@ class CallbackChanges:
             tenants.add(event.tenant_id)
         for tenant_id in tenants:
             self.versions[tenant_id] += 1
+
+
+class CallbackAttempt(BaseModel):
+    """One attempt of a callback as the API shows it (times are Unix epoch seconds)."""
+
+    attempt: int
+    agent_id: str
+    started_at: float
+    call_result: str = Field(description="answered / no_answer when Växel dialled; else empty")
+    outcome: str = Field(description="done / unanswered once closed; empty while in progress")
+    note: str
+    closed_at: float | None
+    next_at: float | None = Field(description="when an unanswered callback is tried again")
+    requeued_by: str
+    requeued_at: float | None
 
 
 def callbacks_router(ctx: WebContext) -> APIRouter:
@@ -264,6 +281,33 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
             elif row is not None:
                 error = gettext("Någon annan arbetar med den här återuppringningen")
         return back("/callbacks", error)
+
+    @router.get(
+        "/api/v1/callbacks/{contact_id}/attempts",
+        tags=["api"],
+        response_model=list[CallbackAttempt],
+    )
+    def callback_attempts(contact_id: ObjectId, tenant: Tenant) -> list[CallbackAttempt]:
+        """CB10/CB11: every attempt of one callback, oldest first; 404 for an unknown id
+        (also another tenant's)."""
+        if center.acd.callback_row(tenant, contact_id) is None:
+            raise HTTPException(404, gettext("Återuppringningen finns inte"))
+        found = history.attempts(tenant, [contact_id]).get(contact_id, [])
+        return [
+            CallbackAttempt(
+                attempt=a.attempt,
+                agent_id=a.agent_id,
+                started_at=a.started_at,
+                call_result=a.call_result,
+                outcome=a.outcome,
+                note=a.note,
+                closed_at=a.closed_at,
+                next_at=a.next_at,
+                requeued_by=a.requeued_by,
+                requeued_at=a.requeued_at,
+            )
+            for a in found
+        ]
 
     @router.post("/callbacks/{contact_id}/requeue")
     async def requeue_callback(request: Request, session: SignedIn, contact_id: str) -> Response:
