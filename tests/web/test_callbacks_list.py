@@ -272,3 +272,22 @@ def test_the_api_gives_a_callbacks_attempts_to_its_own_tenant_only(web: Web) -> 
     assert attempt["next_at"] == clock.now + 600
     assert api.get(path, headers={"X-API-Key": "annan-nyckel"}).status_code == 404
     assert api.get(path).status_code == 401
+
+
+def test_a_callback_for_a_later_interval_cannot_be_called_before_it_starts(web: Web) -> None:
+    """CB2: a callback for the afternoon waits; the list says from when, with no button."""
+    from datetime import datetime
+
+    from vaxel.core.clock import from_local
+
+    clock = Clock(from_local(datetime(2027, 3, 2, 9, 0)))
+    app = app_of(web, clock)
+    maria, csrf = agent(app, "maria")
+    web.center.submit(
+        CallbackRequested(DEMO_TENANT, "kundtjanst", NUMBER, interval_id="em"), clock.now
+    )
+    [row] = [r for r in web.center.acd.callback_list(DEMO_TENANT) if r.number == NUMBER]
+    html = row_of(maria.get("/callbacks").text, row.contact_id)
+    assert "Får ringas från 2 mar 13:00" in html and "Ring upp" not in html
+    refused = maria.post(f"/callbacks/{row.contact_id}/take", data={"csrf": csrf})
+    assert error_of(refused).startswith("Återuppringningen får inte ringas än")
