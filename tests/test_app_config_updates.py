@@ -79,3 +79,83 @@ def test_another_tenants_change_is_not_applied(running: dict[str, Any]) -> None:
     assert running["hours"].always is True
     assert running["calendar"].schedule("kontorstid").weekly, "the demo's hours are kept"
     assert directory.numbers[MAIN_NUMBER].flow is flow
+
+
+async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hours(
+    tmp_path: Path,
+) -> None:
+    """End to end without SIP: the demo's web app saves a schedule, the demo loop closes
+    (then reopens) every queue within a tick, as the REST API reports. (The demo runs until
+    stopped: its start-up hashes the demo accounts' passwords, which takes seconds.)"""
+    import asyncio
+    import contextlib
+    import re
+
+    import httpx
+
+    from vaxel.app import DEMO_API_KEY, DemoSettings, run_demo
+
+    lines: list[str] = []
+    settings = DemoSettings(
+        database_url=f"sqlite:///{tmp_path}/demo.db",
+        sip_port=None,
+        http_port=0,
+        traffic=False,
+        duration_s=None,
+        summary_every_s=60.0,
+    )
+    demo = asyncio.create_task(run_demo(settings, echo=lines.append))
+    for _ in range(600):
+        found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
+        base = next((m.group(1) for m in found if m), None)
+        if base or demo.done():
+            break
+        await asyncio.sleep(0.05)
+    assert base, lines
+
+    async def queues_open(client: httpx.AsyncClient) -> set[bool]:
+        answer = await client.get("/api/v1/queues", headers={"X-API-Key": DEMO_API_KEY})
+        return {queue["open"] for queue in answer.json()}
+
+    async def save_hours(client: httpx.AsyncClient, days: str, hours: str) -> None:
+        page = await client.get("/admin/schedules/kontorstid")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf is not None, page.text[:300]
+        form = {"csrf": csrf.group(1), "name": "Kontorstid", "eves": "normal", "action": "save"}
+        saved = await client.post(
+            "/admin/schedules/kontorstid",
+            data=form | {"weekly_days": days, "weekly_hours": hours},
+        )
+        assert saved.status_code == 303, saved.text[:500]
+
+    async def until(client: httpx.AsyncClient, wanted: bool) -> None:
+        for _ in range(100):
+            if await queues_open(client) == {wanted}:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"queues never became open={wanted}")
+
+    async with httpx.AsyncClient(base_url=base, follow_redirects=False, trust_env=False) as client:
+        login = await client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', login.text)
+        assert token is not None
+        signed_in = await client.post(
+            "/login",
+            data={
+                "organisation": DEMO_TENANT,
+                "username": "admin",
+                "password": "demo-admin",
+                "csrf": token.group(1),
+            },
+        )
+        assert signed_in.status_code == 303
+        await save_hours(client, "mon-sun", "stängt")
+        await until(client, False)
+        await save_hours(client, "mon-sun", "00:00-24:00")
+        await until(client, True)
+    # The demo runs until stopped; stop it and the web server it started, as Ctrl+C would.
+    serving = [t for t in asyncio.all_tasks() if "Server.serve" in repr(t.get_coro())]
+    for task in [demo, *serving]:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
