@@ -130,6 +130,39 @@ def test_special_date_and_holidays_show_in_the_preview(web: Web) -> None:
     assert "Stängt" in row and "Särskild dag" in row and "Personaldag" in row
 
 
+def test_monthly_rules_are_edited_in_rows(web: Web) -> None:
+    client, _ = admin(web)
+    fields = form_of(client.get("/admin/schedules/kontorstid").text)
+    fields = replaced(fields, "monthly_rule", "", "sista fre")
+    fields = replaced(fields, "monthly_hours", "", "08:00-12:00")
+    saved = client.post("/admin/schedules/kontorstid", data=post_data(fields, "save"))
+    assert saved.status_code == 303
+    stored = configuration(web).documents("schedule").get(DEMO_TENANT, "kontorstid")
+    assert stored["monthly"] == [{"weekday": "fre", "nth": "last", "hours": ["08:00-12:00"]}]
+    page = client.get("/admin/schedules/kontorstid").text
+    assert 'value="sista fre"' in page, "the rule reads back as written"
+    fields = replaced(form_of(page), "monthly_rule", "sista fre", "ibland")
+    refused = client.post("/admin/schedules/kontorstid", data=post_data(fields, "save"))
+    assert refused.status_code == 400
+    assert "Varje månad, rad 1: skriv en dag i månaden" in refused.text
+
+
+def test_preview_shows_a_monthly_rule() -> None:
+    from vaxel.web.admin.schedules import ScheduleForm, preview_days
+
+    form = ScheduleForm(
+        "s", weekly=[("mån-fre", "08:00-17:00")], monthly=[("sista fre", "08:00-12:00")]
+    )
+    days = {
+        d["date"]: d for d in preview_days(schedule_from_dict(form.document()), date(2026, 3, 20))
+    }
+    assert (
+        days["2026-03-27"]["hours"] == "08:00–12:00"
+        and days["2026-03-27"]["reason"] == "Månadsregel"
+    )
+    assert days["2026-03-20"]["hours"] == "08:00–17:00"
+
+
 def test_preview_names_a_swedish_holiday() -> None:
     from vaxel.web.admin.schedules import preview_days
 

@@ -51,6 +51,10 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
                 "eller ett intervall som mån-tor"
             ),
         ),
+        (
+            rf"write a day of the month or e.g. 'sista fre', got {_VALUE}",
+            N_("skriv en dag i månaden (15) eller till exempel sista fre, inte {v}"),
+        ),
         (rf"weekday range {_VALUE} runs backwards", N_("dagarna {v} går baklänges")),
         (r"(?P<v>\S+) is given twice", N_("{v} finns två gånger")),
         (r"every schedule needs a non-empty id", N_("schemat behöver ett id")),

@@ -11,7 +11,6 @@ calendar (Q20: queues open or close at once).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,8 +91,8 @@ class ScheduleForm:
     half_days: bool = False
     half_day_close: str = "14:00"
     holiday_message: str = ""
-    monthly: str = "[]"
-    """Monthly rules are kept as they are (JSON); the form does not edit them."""
+    monthly: list[tuple[str, str]] = field(default_factory=list)
+    """(rule, hours) of days every month: "15" (the 15th), "sista fre", "1 mån"."""
 
     @classmethod
     def from_document(cls, document: Mapping[str, Any]) -> ScheduleForm:
@@ -125,7 +124,10 @@ class ScheduleForm:
             half_days=bool(holidays.get("half_days", False)),
             half_day_close=str(holidays.get("half_day_close", "14:00")),
             holiday_message=str(holidays.get("message") or ""),
-            monthly=json.dumps(document.get("monthly") or [], ensure_ascii=False),
+            monthly=[
+                (_monthly_text(item), _hours_text(item.get("hours", "closed")))
+                for item in document.get("monthly") or ()
+            ],
         )
 
     @classmethod
@@ -156,15 +158,15 @@ class ScheduleForm:
             half_days=form.get("half_days") is not None,
             half_day_close=str(form.get("half_day_close", "14:00")).strip() or "14:00",
             holiday_message=str(form.get("holiday_message", "")).strip(),
-            monthly=str(form.get("monthly", "[]")) or "[]",
+            monthly=[(r[0], r[1]) for r in rows("monthly_rule", "monthly_hours")],
         )
 
     def document(self) -> dict[str, Any]:
         """The schedule document :func:`schedule_from_dict` reads (not yet validated)."""
-        try:
-            monthly = json.loads(self.monthly)
-        except ValueError:
-            raise ConfigError("monthly", "the kept monthly rules are not valid JSON") from None
+        monthly = [
+            _monthly_rule(rule, f"monthly[{index}]") | {"hours": _hours_value(hours)}
+            for index, (rule, hours) in enumerate(self.monthly)
+        ]
         holidays: dict[str, Any] = {
             "closed_on_public": self.closed_on_public,
             "eves": self.eves,
@@ -202,6 +204,30 @@ class ScheduleForm:
         return document
 
 
+def _monthly_text(item: Mapping[str, Any]) -> str:
+    """A monthly rule as the form writes it: "15", "sista fre", "2 tis"."""
+    if "day" in item:
+        return str(item["day"])
+    nth = item.get("nth")
+    nth_text = "sista" if nth in (-1, "last", "sista") else str(nth)
+    return f"{nth_text} {item.get('weekday', '')}".strip()
+
+
+def _monthly_rule(text: str, field_name: str) -> dict[str, Any]:
+    """ "15" → the 15th; "sista fre" / "last fri" → the last Friday; "2 tis" → the second
+    Tuesday (the model checks the numbers and the weekday)."""
+    parts = text.lower().replace(":a", "").replace(":e", "").split()
+    if len(parts) == 1 and parts[0].isdigit():
+        return {"day": int(parts[0])}
+    if len(parts) == 2:
+        nth, weekday = parts
+        if nth in ("sista", "last"):
+            return {"weekday": weekday, "nth": "last"}
+        if nth.isdigit():
+            return {"weekday": weekday, "nth": int(nth)}
+    raise ConfigError(field_name, f"write a day of the month or e.g. 'sista fre', got {text!r}")
+
+
 def _hours_shown(hours: DayHours) -> str:
     if not hours.intervals:
         return gettext("Stängt")
@@ -235,7 +261,9 @@ def preview_days(schedule: Schedule, first: date, days: int = PREVIEW_DAYS) -> l
 
 def _field_label(field_name: str) -> str:
     """Where in the form a schedule error is, in the admin's words."""
-    match = re.match(r"^(weekly|exceptions|yearly|holidays)(?:\.([^\[.]+)|\[(\d+)\])?", field_name)
+    match = re.match(
+        r"^(weekly|exceptions|monthly|yearly|holidays)(?:\.([^\[.]+)|\[(\d+)\])?", field_name
+    )
     if match is None:
         labels = {"id": gettext("Id"), "closed_message": gettext("Stängt-meddelande")}
         return labels.get(field_name.split(".")[0], field_name)
@@ -244,6 +272,8 @@ def _field_label(field_name: str) -> str:
         return gettext("Veckotider, dagar {}").format(key or "")
     if part == "exceptions":
         return gettext("Särskilda dagar, rad {}").format(int(index or 0) + 1)
+    if part == "monthly":
+        return gettext("Varje månad, rad {}").format(int(index or 0) + 1)
     if part == "yearly":
         return gettext("Årliga dagar, rad {}").format(int(index or 0) + 1)
     return gettext("Helgdagar")
