@@ -210,3 +210,12 @@ def test_csrf_is_required(web: Web) -> None:
     assert client.post(FLOW, data=post_data(fields, "save")).status_code == 403
     assert client.post(f"{FLOW}/yaml", data={"yaml": ""}).status_code == 403
     assert client.post("/admin/flows", data={"id": "x"}).status_code == 403
+
+
+def test_a_callback_offer_without_a_key_keeps_its_default_key() -> None:
+    from vaxel.web.admin.flow_form import NodeForm
+
+    node = NodeForm.from_document("ko", {"type": "queue", "queue": "q", "callback": {}})
+    assert node.document("nodes.ko")["callback"] == {"key": "1", "forced": False}
+    plain = NodeForm.from_document("ko", {"type": "queue", "queue": "q"})
+    assert "callback" not in plain.document("nodes.ko")

@@ -199,6 +199,8 @@ class NodeForm:
         node = cls(name, str(data.get("type", "")))
         for spec in node.fields:
             value = _lookup(data, spec.name)
+            if spec.name == "callback.key" and value is None and data.get("callback") is not None:
+                value = "1"  # the model's default key: the offer stays on
             if spec.kind == "bool":
                 node.values[spec.name] = spec.default if value is None else bool(value)
             elif spec.kind == "prompts":
