@@ -148,7 +148,8 @@ def test_monthly_rules_are_edited_in_rows(web: Web) -> None:
 
 
 def test_preview_shows_a_monthly_rule() -> None:
-    from vaxel.web.admin.schedules import ScheduleForm, preview_days
+    from vaxel.web.admin.schedule_form import ScheduleForm
+    from vaxel.web.admin.schedules import preview_days
 
     form = ScheduleForm(
         "s", weekly=[("mån-fre", "08:00-17:00")], monthly=[("sista fre", "08:00-12:00")]
