@@ -108,7 +108,7 @@ async def test_an_agent_takes_a_call_classifies_it_and_writes_a_note(
     await page.fill("#note", "Ny faktura skickad")
     await page.click("button[value=classify]")
     await page.click("button[value=end]")
-    await page.wait_for_selector("text=Klar med efterarbete")
+    await page.wait_for_selector("button[value=cancel_wrapup]")
     contact = web.center.acd.contact_view(DEMO_TENANT, "c-browser")
     assert (contact.classification, contact.note) == ("Fråga besvarad", "Ny faktura skickad")
     await page.screenshot(path=str(SHOTS / "workspace-wrap-up.png"))

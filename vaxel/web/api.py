@@ -32,6 +32,7 @@ from vaxel.web.api_models import (
     contact_out,
 )
 from vaxel.web.context import WebContext
+from vaxel.web.i18n import gettext
 from vaxel.web.integrations import OVERFLOW, EventFanout
 
 __all__ = ["api_router"]
@@ -56,7 +57,7 @@ def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> st
     accounts = request.app.state.context.accounts
     tenant = accounts.tenant_of_key(x_api_key) if x_api_key else None
     if tenant is None:
-        raise HTTPException(401, "Ange en giltig API-nyckel i huvudet X-API-Key")
+        raise HTTPException(401, gettext("Ange en giltig API-nyckel i huvudet X-API-Key"))
     return str(tenant)
 
 
@@ -76,7 +77,9 @@ def api_router(ctx: WebContext) -> APIRouter:
         # async: the engine is only ever driven from the event loop (telephony, timers and
         # the pages run there), never from a worker thread at the same time.
         if len(body.data) > 20 or any(len(k) > 64 or len(v) > 500 for k, v in body.data.items()):
-            raise HTTPException(422, "data: högst 20 fält, nycklar ≤ 64 och värden ≤ 500 tecken")
+            raise HTTPException(
+                422, gettext("data: högst 20 fält, nycklar ≤ 64 och värden ≤ 500 tecken")
+            )
         try:
             number = DialPolicy().check(body.number)
         except VaxelError as error:

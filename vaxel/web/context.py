@@ -26,11 +26,11 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels
 from vaxel.store.accounts import Accounts, Session
-from vaxel.web.i18n import LANGUAGES, gettext, language, ngettext
+from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE
-from vaxel.web.snapshot import tenant_snapshot
+from vaxel.web.snapshot import CONTACT_STATES, state_names, tenant_snapshot
 
 __all__ = [
     "ADMINS",
@@ -52,6 +52,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
 TEMPLATES.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 TEMPLATES.env.globals["languages"] = LANGUAGES
+TEMPLATES.env.globals["state_names"] = state_names
+TEMPLATES.env.globals["contact_states"] = CONTACT_STATES
 
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
 ADMINS = ("tenant_admin", "platform_admin")
@@ -112,7 +114,20 @@ def local_midnight(epoch: float) -> float:
 def local_time(epoch: float) -> str:
     """Stockholm time for the lists ("23 nov 10:15")."""
     moment = to_local(epoch)
-    months = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+    months = (
+        N_("jan"),
+        N_("feb"),
+        N_("mar"),
+        N_("apr"),
+        N_("maj"),
+        N_("jun"),
+        N_("jul"),
+        N_("aug"),
+        N_("sep"),
+        N_("okt"),
+        N_("nov"),
+        N_("dec"),
+    )
     return f"{moment.day} {gettext(months[moment.month - 1])} {moment:%H:%M}"
 
 

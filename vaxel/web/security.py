@@ -15,6 +15,7 @@ import secrets
 from fastapi import HTTPException, Request
 
 from vaxel.store.accounts import Session
+from vaxel.web.i18n import gettext
 
 __all__ = ["COOKIE", "LOGIN_CSRF_COOKIE", "check_csrf", "new_token"]
 
@@ -34,4 +35,6 @@ async def check_csrf(request: Request, session: Session) -> None:
         value = form.get("csrf")
         sent = value if isinstance(value, str) else None
     if not sent or not hmac.compare_digest(sent, session.csrf_token):
-        raise HTTPException(403, "CSRF-kontrollen misslyckades: ladda om sidan och försök igen")
+        raise HTTPException(
+            403, gettext("CSRF-kontrollen misslyckades: ladda om sidan och försök igen")
+        )

@@ -12,17 +12,36 @@ from typing import Any
 
 from vaxel.acd.engine import Engine
 from vaxel.core.errors import VaxelError
+from vaxel.web.i18n import N_, gettext
 
-__all__ = ["STATE_NAMES", "agent_panel", "tenant_snapshot"]
+__all__ = ["CONTACT_STATES", "STATE_NAMES", "agent_panel", "state_names", "tenant_snapshot"]
 
 STATE_NAMES = {
-    "logged_out": "Utloggad",
-    "ready": "Ledig",
-    "offered": "Ringer",
-    "busy": "I samtal",
-    "wrap_up": "Efterarbete",
-    "paused": "Paus",
+    "logged_out": N_("Utloggad"),
+    "ready": N_("Ledig"),
+    "offered": N_("Ringer"),
+    "busy": N_("I samtal"),
+    "wrap_up": N_("Efterarbete"),
+    "paused": N_("Paus"),
 }
+"""Agent states in Swedish. The snapshot (shared by every page of a tenant, whatever its
+language) carries these; a page translates them where it shows them (issue 4, ADM5)."""
+CONTACT_STATES = {
+    "pending": N_("Planerad"),
+    "waiting": N_("Väntar"),
+    "offered": N_("Erbjuden"),
+    "connected": N_("Pågår"),
+    "ended": N_("Avslutad"),
+    "abandoned": N_("Avbruten"),
+    "overflowed": N_("Vidarekopplad"),
+    "failed": N_("Misslyckad"),
+}
+"""A contact's state in Swedish (the caller's earlier contacts on the contact card)."""
+
+
+def state_names() -> dict[str, str]:
+    """Agent state → name in the current language (the pages give live.js this table)."""
+    return {state: gettext(name) for state, name in STATE_NAMES.items()}
 
 
 def tenant_snapshot(

@@ -1,5 +1,9 @@
 // Live updates (ST1): the server pushes a snapshot of the tenant on every change.
+// The snapshot is shared by every page of the tenant, so its texts are Swedish; the page
+// gives the names in its own language as JSON in <script id="state-names"> (issue 4, ADM5).
 (function () {
+  const names = document.getElementById("state-names");
+  const stateNames = names ? JSON.parse(names.textContent) : {};
   const source = new EventSource("/events");
   source.onmessage = function (message) {
     const data = JSON.parse(message.data);
@@ -30,7 +34,7 @@
       const row = document.querySelector(`tr[data-agent="${a.id}"]`);
       if (!row) continue;
       const state = row.querySelector('[data-field="state_name"]');
-      state.textContent = a.state_name;
+      state.textContent = stateNames[a.state] || a.state_name;
       state.className = "state " + a.state;
       row.querySelector('[data-field="in_state_s"]').textContent = a.in_state_s + " s";
     }
