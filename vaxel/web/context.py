@@ -30,7 +30,13 @@ from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE
-from vaxel.web.snapshot import CONTACT_STATES, state_names, tenant_snapshot
+from vaxel.web.snapshot import (
+    CONTACT_STATES,
+    interval_chart,
+    service_level_targets,
+    state_names,
+    tenant_snapshot,
+)
 
 __all__ = [
     "ADMINS",
@@ -59,6 +65,8 @@ SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
 ADMINS = ("tenant_admin", "platform_admin")
 SERVICE_LEVEL_TARGET_S = 20.0
 """Answered within 20 s counts toward the service level unless the queue sets its own."""
+INTERVAL_S = 15 * 60.0
+"""The wallboard's traffic chart counts today's contacts per quarter hour (ST1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +106,15 @@ class WebContext:
         return ""
 
     def snapshot_of(self, tenant_id: str, now: float) -> dict[str, Any]:
-        """Queues and agents now, with today's answered/abandoned/service level (ST1)."""
-        today = self.read_models.day_by_queue(
-            tenant_id, local_midnight(now), SERVICE_LEVEL_TARGET_S
-        )
-        return tenant_snapshot(self.center.acd, tenant_id, now, today)
+        """Queues and agents now, with today's answered/abandoned/service level, each queue
+        against its own target, and today's traffic per interval (ST1)."""
+        midnight = local_midnight(now)
+        targets = service_level_targets(self.center.acd, tenant_id)
+        today = self.read_models.day_by_queue(tenant_id, midnight, SERVICE_LEVEL_TARGET_S, targets)
+        next_midnight = local_midnight(midnight + 30 * 3600)  # a day has 23 to 25 hours
+        rows = self.read_models.day_by_interval(tenant_id, midnight, next_midnight, INTERVAL_S)
+        chart = interval_chart(rows, midnight, now, INTERVAL_S)
+        return tenant_snapshot(self.center.acd, tenant_id, now, today, chart)
 
 
 def local_midnight(epoch: float) -> float:

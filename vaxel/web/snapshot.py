@@ -11,10 +11,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from vaxel.acd.engine import Engine
+from vaxel.core.clock import to_local
 from vaxel.core.errors import VaxelError
 from vaxel.web.i18n import N_, gettext
 
-__all__ = ["CONTACT_STATES", "STATE_NAMES", "agent_panel", "state_names", "tenant_snapshot"]
+__all__ = [
+    "CONTACT_STATES",
+    "STATE_NAMES",
+    "agent_panel",
+    "interval_chart",
+    "service_level_targets",
+    "state_names",
+    "tenant_snapshot",
+]
 
 STATE_NAMES = {
     "logged_out": N_("Utloggad"),
@@ -49,28 +58,45 @@ def tenant_snapshot(
     tenant_id: str,
     now: float,
     today: Mapping[str, tuple[int, int, int]] | None = None,
+    chart: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Queues with waiting/longest wait/agents and, given ``today`` (answered, abandoned,
-    answered within target per queue), today's service level; every agent with state and
-    time in it."""
+    """Queues with waiting/longest wait/agents by state and, given ``today`` (answered,
+    abandoned, answered within the queue's own target per queue), today's service level
+    against the queue's goal; every agent with state and time in it; ``chart`` (today's
+    traffic per interval) as given. ``at`` is ``now``: a live page counts the times on
+    from it, so the snapshot need not be rebuilt for the clock (ST1)."""
     try:
         tenant = engine.tenant(tenant_id)
     except VaxelError:
-        return {"queues": [], "agents": []}
+        return {"queues": [], "agents": [], "at": now}
+    by_state: dict[str, dict[str, int]] = {q: {} for q in tenant.queues}
+    for agent in tenant.agents.values():
+        for queue_id in agent.queue_ids:
+            counts = by_state.setdefault(queue_id, {})
+            counts[agent.state.value] = counts.get(agent.state.value, 0) + 1
     queues: list[dict[str, Any]] = []
     for queue_id, record in tenant.queues.items():
         status = engine.queue_status(tenant_id, queue_id, now)
+        config = record.config
+        counts = by_state[queue_id]
         queues.append(
             {
                 "id": queue_id,
-                "name": record.config.display_name,
+                "name": config.display_name,
                 "open": status.open,
                 "waiting": status.waiting,
                 "longest_wait_s": round(status.longest_wait_s),
                 "logged_in": status.agents_logged_in,
                 "ready": status.agents_ready,
+                "busy": counts.get("busy", 0) + counts.get("offered", 0),
+                "wrap_up": counts.get("wrap_up", 0),
+                "paused": counts.get("paused", 0),
                 "callbacks": status.pending_callbacks,
-                **_today(today.get(queue_id, (0, 0, 0)) if today else (0, 0, 0)),
+                "target_s": round(config.service_level_s),
+                **_today(
+                    today.get(queue_id, (0, 0, 0)) if today else (0, 0, 0),
+                    config.service_level_goal,
+                ),
             }
         )
     agents = []
@@ -88,13 +114,47 @@ def tenant_snapshot(
             }
         )
     totals = [sum(int(q[key]) for q in queues) for key in ("answered", "abandoned", "in_target")]
-    overall = _today((totals[0], totals[1], totals[2]))
-    return {"queues": queues, "agents": agents, "overall": overall}
+    goals = {record.config.service_level_goal for record in tenant.queues.values()}
+    # Each queue counted "in time" against its own target, so the sums make a true overall
+    # level; a single goal is shown only when every queue shares it.
+    overall = _today((totals[0], totals[1], totals[2]), goals.pop() if len(goals) == 1 else None)
+    snapshot = {"queues": queues, "agents": agents, "overall": overall, "at": now}
+    if chart is not None:
+        snapshot["chart"] = dict(chart)
+    return snapshot
 
 
-def _today(figures: tuple[int, int, int]) -> dict[str, Any]:
+def service_level_targets(engine: Engine, tenant_id: str) -> dict[str, float]:
+    """Each queue's own service-level target in seconds (ST1)."""
+    try:
+        tenant = engine.tenant(tenant_id)
+    except VaxelError:
+        return {}
+    return {q: record.config.service_level_s for q, record in tenant.queues.items()}
+
+
+def interval_chart(
+    rows: Mapping[int, tuple[int, int, int]], midnight: float, now: float, interval_s: float
+) -> dict[str, Any]:
+    """Today's traffic per interval for the chart: (offered, answered, abandoned) from the
+    first interval with traffic (07:00 at the latest) to the current one, each labelled
+    with its Stockholm start time — a 23- or 25-hour day keeps its true labels."""
+    current = max(0, int((now - midnight) // interval_s))
+    first = min([*rows, min(current, int(7 * 3600 // interval_s))])
+    indexes = range(first, max([current, *rows]) + 1)
+    return {
+        "interval_min": round(interval_s / 60),
+        "labels": [f"{to_local(midnight + i * interval_s):%H:%M}" for i in indexes],
+        "offered": [rows.get(i, (0, 0, 0))[0] for i in indexes],
+        "answered": [rows.get(i, (0, 0, 0))[1] for i in indexes],
+        "abandoned": [rows.get(i, (0, 0, 0))[2] for i in indexes],
+    }
+
+
+def _today(figures: tuple[int, int, int], goal: float | None) -> dict[str, Any]:
     """Service level = answered within the target / (answered + abandoned), as a percent;
-    "–" before the first contact of the day (a wallboard must not claim 100 % on nothing)."""
+    "–" before the first contact of the day (a wallboard must not claim 100 % on nothing).
+    ``below_goal`` colours the figure on the wallboard."""
     answered, abandoned, in_target = figures
     handled = answered + abandoned
     level = f"{round(100 * in_target / handled)} %" if handled else "–"
@@ -103,6 +163,8 @@ def _today(figures: tuple[int, int, int]) -> dict[str, Any]:
         "abandoned": abandoned,
         "in_target": in_target,
         "service_level": level,
+        "goal": f"{round(100 * goal)} %" if goal is not None else "",
+        "below_goal": bool(handled and goal is not None and in_target < goal * handled),
     }
 
 

@@ -1,0 +1,179 @@
+"""The supervisor wallboard (ST1): per-queue service level against each queue's own target,
+today's traffic per quarter hour in Stockholm time, agents by state, tenant isolation."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import OTHER, Web, sign_in
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentConfigured,
+    AgentLoggedIn,
+    AgentPaused,
+    ContactAbandoned,
+    ContactArrived,
+    QueueConfigured,
+)
+from vaxel.acd.model import AgentProfile, Channel, QueueConfig
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.app import WebSettings, create_app
+
+
+def utc(*parts: int) -> float:
+    return datetime(*parts, tzinfo=UTC).timestamp()  # type: ignore[misc]
+
+
+DAY = utc(2030, 1, 15, 9, 8)
+"""The wallboard's "now": 10:08 in Stockholm (CET, UTC+1) on a winter Tuesday."""
+
+
+def clocked(web: Web, now: float = DAY) -> TestClient:
+    """A supervisor's client of an app whose clock stands still at ``now``."""
+    app = create_app(web.center, web.center.database, WebSettings(), clock=lambda: now)
+    client = TestClient(app, follow_redirects=False)
+    sign_in(client, DEMO_TENANT, "chef")
+    return client
+
+
+def add_queue(web: Web, queue_id: str, target_s: float, goal: float, at: float) -> None:
+    config = QueueConfig(
+        DEMO_TENANT, queue_id, queue_id.title(), service_level_s=target_s, service_level_goal=goal
+    )
+    web.center.submit(QueueConfigured(config), at)
+    profile = AgentProfile(DEMO_TENANT, f"agent-{queue_id}", "Test", permitted_queues=(queue_id,))
+    web.center.submit(AgentConfigured(profile), at)
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, f"agent-{queue_id}", (queue_id,)), at)
+
+
+def answer_after(web: Web, queue_id: str, contact_id: str, at: float, wait_s: float) -> None:
+    web.center.submit(ContactArrived(DEMO_TENANT, contact_id, queue_id, Channel.CALL, 0), at)
+    web.center.submit(AgentAnswered(DEMO_TENANT, f"agent-{queue_id}", contact_id), at + wait_s)
+
+
+def queue_of(snapshot: dict, queue_id: str) -> dict:
+    return next(q for q in snapshot["queues"] if q["id"] == queue_id)
+
+
+def test_each_queue_measures_its_own_target_and_goal(web: Web) -> None:
+    """Answered after 20 s: outside a 10 s target, inside a 30 s one; the overall level
+    adds up what each queue counted in time, not one global target."""
+    start = DAY - 600
+    add_queue(web, "snabb", 10, 0.9, start)
+    add_queue(web, "lugn", 30, 0.8, start)
+    answer_after(web, "snabb", "s-1", start + 1, 20)
+    answer_after(web, "lugn", "l-1", start + 1, 20)
+    web.center.submit(ContactArrived(DEMO_TENANT, "l-2", "lugn", Channel.CALL, 0), start + 60)
+    web.center.submit(ContactAbandoned(DEMO_TENANT, "l-2"), start + 70)
+    snapshot = clocked(web).get("/api/v1/snapshot").json()
+
+    fast, calm = queue_of(snapshot, "snabb"), queue_of(snapshot, "lugn")
+    assert (fast["answered"], fast["in_target"], fast["service_level"]) == (1, 0, "0 %")
+    assert (fast["target_s"], fast["goal"], fast["below_goal"]) == (10, "90 %", True)
+    assert (calm["answered"], calm["abandoned"], calm["in_target"]) == (1, 1, 1)
+    assert (calm["service_level"], calm["goal"], calm["below_goal"]) == ("50 %", "80 %", True)
+    overall = snapshot["overall"]
+    assert (overall["answered"], overall["abandoned"], overall["in_target"]) == (2, 1, 1)
+    assert overall["service_level"] == "33 %"
+    assert overall["goal"] == ""  # the queues' goals differ: no single goal to claim
+
+
+def test_a_queue_at_its_goal_is_not_flagged_and_the_page_colours_the_one_under(web: Web) -> None:
+    start = DAY - 600
+    add_queue(web, "snabb", 10, 0.9, start)
+    add_queue(web, "lugn", 30, 0.8, start)
+    answer_after(web, "snabb", "s-1", start + 1, 20)
+    answer_after(web, "lugn", "l-1", start + 1, 20)
+    client = clocked(web)
+    assert queue_of(client.get("/api/v1/snapshot").json(), "lugn")["below_goal"] is False
+    page = client.get("/wallboard").text
+    row = page[page.index('data-queue="snabb"') :]
+    assert 'below-goal" data-field="service_level">0 %' in row[: row.index("</tr>")]
+    row = page[page.index('data-queue="lugn"') :]
+    assert "below-goal" not in row[: row.index("</tr>")]
+    assert "90 % / 10 s" in page and "80 % / 30 s" in page
+
+
+def test_the_chart_counts_each_contact_in_its_stockholm_quarter_hour(web: Web) -> None:
+    """Intervals are Stockholm's: 08:59:30 UTC is 09:59:30 there (the 09:45 quarter),
+    09:00:10 UTC the 10:00 one; yesterday evening is not today."""
+    add_queue(web, "snabb", 10, 0.8, utc(2030, 1, 14, 22, 0))
+    submit = web.center.submit
+    yesterday = utc(2030, 1, 14, 22, 50)  # 23:50 local the day before
+    submit(ContactArrived(DEMO_TENANT, "yesterday", "snabb", Channel.CALL, 0), yesterday)
+    submit(ContactAbandoned(DEMO_TENANT, "yesterday"), yesterday + 5)
+    submit(ContactArrived(DEMO_TENANT, "a", "snabb", Channel.CALL, 0), utc(2030, 1, 15, 8, 59, 30))
+    submit(ContactAbandoned(DEMO_TENANT, "a"), utc(2030, 1, 15, 8, 59, 35))
+    submit(ContactArrived(DEMO_TENANT, "b", "snabb", Channel.CALL, 0), utc(2030, 1, 15, 9, 0, 10))
+    submit(AgentAnswered(DEMO_TENANT, "agent-snabb", "b"), utc(2030, 1, 15, 9, 0, 20))
+    submit(ContactArrived(DEMO_TENANT, "c", "snabb", Channel.CALL, 0), utc(2030, 1, 15, 9, 7))
+    chart = clocked(web).get("/api/v1/snapshot").json()["chart"]
+
+    assert chart["interval_min"] == 15
+    assert chart["labels"][0] == "07:00" and chart["labels"][-1] == "10:00"
+    by_label = {
+        label: (chart["offered"][i], chart["answered"][i], chart["abandoned"][i])
+        for i, label in enumerate(chart["labels"])
+    }
+    assert by_label["09:45"] == (1, 0, 1)
+    assert by_label["10:00"] == (2, 1, 0)
+    assert sum(chart["offered"]) == 3
+
+
+def test_agents_by_state_per_queue_match_the_agent_list(web: Web) -> None:
+    now = DAY - 300
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "karin", ("bygglov",)), now)
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "lars", ("bygglov", "kundtjanst")), now)
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "ali", ("kundtjanst", "bygglov")), now)
+    web.center.submit(AgentPaused(DEMO_TENANT, "ali", "lunch"), now + 1)
+    web.center.submit(ContactArrived(DEMO_TENANT, "c-1", "bygglov", Channel.CALL, 0), now + 2)
+    offered = [
+        a["id"]
+        for a in clocked(web).get("/api/v1/snapshot").json()["agents"]
+        if a["state"] == "offered"
+    ]
+    web.center.submit(AgentAnswered(DEMO_TENANT, offered[0], "c-1"), now + 5)
+    snapshot = clocked(web).get("/api/v1/snapshot").json()
+
+    for queue in snapshot["queues"]:
+        members = [a for a in snapshot["agents"] if queue["id"] in a["queues"]]
+        states = [a["state"] for a in members]
+        assert queue["logged_in"] == len(members)
+        assert queue["ready"] == states.count("ready")
+        assert queue["busy"] == states.count("busy") + states.count("offered")
+        assert queue["wrap_up"] == states.count("wrap_up")
+        assert queue["paused"] == states.count("paused")
+    bygglov = queue_of(snapshot, "bygglov")
+    assert (bygglov["logged_in"], bygglov["busy"], bygglov["paused"]) == (3, 1, 1)
+    busy = next(a for a in snapshot["agents"] if a["state"] == "busy")
+    assert busy["in_state_s"] == 300 - 5
+    assert snapshot["at"] == DAY
+
+
+def test_a_tenant_never_sees_another_tenants_queues_or_agents(web: Web) -> None:
+    """ADM2: the snapshot, the page and the live stream of tenant A hold none of B's."""
+    demo = web.client()
+    sign_in(demo, DEMO_TENANT, "chef")
+    other = web.client()
+    sign_in(other, OTHER, "olle")
+    mine = json.dumps(demo.get("/api/v1/snapshot").json())
+    theirs = json.dumps(other.get("/api/v1/snapshot").json())
+    assert '"reception"' not in mine and '"olle"' not in mine and "Olle Ek" not in mine
+    assert '"reception"' in theirs and '"olle"' in theirs
+    assert '"bygglov"' not in theirs and '"karin"' not in theirs
+    page = demo.get("/wallboard").text
+    assert "reception" not in page and "Olle Ek" not in page
+    with demo.stream("GET", "/events") as stream:
+        line = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    live = json.loads(line[6:])
+    assert {q["id"] for q in live["queues"]} >= {"bygglov"}
+    assert "reception" not in line and "Olle Ek" not in line
+
+
+def test_an_agent_may_not_open_the_wallboard(web: Web) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    assert client.get("/wallboard").status_code == 403
