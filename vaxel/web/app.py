@@ -8,13 +8,13 @@ API keys) — each built from one :class:`~vaxel.web.context.WebContext`.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
@@ -30,6 +30,20 @@ from vaxel.web.wallboard import wallboard_router
 from vaxel.web.workspace import workspace_router
 
 __all__ = ["WebSettings", "create_app"]
+
+
+class LanguageFromCookie:
+    """Sets the request's language from its cookie (ADM5). Plain ASGI, not
+    ``@app.middleware("http")``: that one passes every chunk of a streamed response through
+    an in-memory stream, an extra task hop per page on every live update (ST1)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            use_language(Request(scope).cookies.get(LANGUAGE_COOKIE, ""))
+        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -60,12 +74,7 @@ def create_app(
     app.state.hub = ctx.hub
     app.add_middleware(SecurityHeaders, hsts=ctx.settings.secure_cookies)
 
-    @app.middleware("http")
-    async def language(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        use_language(request.cookies.get(LANGUAGE_COOKIE, ""))
-        return await call_next(request)
+    app.add_middleware(LanguageFromCookie)
 
     app.include_router(api_router(ctx))
     for build in (

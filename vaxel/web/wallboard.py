@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from vaxel.web.context import SUPERVISORS, SignedIn, WebContext, render, require_role
 from vaxel.web.i18n import gettext
+from vaxel.web.live import REFRESH_S
 
 __all__ = ["wallboard_router"]
 
@@ -34,19 +34,23 @@ def wallboard_router(ctx: WebContext) -> APIRouter:
 
     @router.get("/events")
     async def events(request: Request, session: SignedIn) -> StreamingResponse:
+        """The tenant's snapshot as server-sent events, on every change (ST1). The bytes
+        are the hub's, shared by all pages; disconnects end the stream through the
+        response's own listener, so a wake-up costs one send and nothing else."""
         tenant_id = session.user.tenant_id
 
-        def build() -> str:
-            return json.dumps(ctx.snapshot_of(tenant_id, ctx.clock()), ensure_ascii=False)
+        def build() -> dict[str, Any]:
+            return ctx.snapshot_of(tenant_id, ctx.clock())
 
-        async def stream() -> AsyncIterator[str]:
+        async def stream() -> AsyncIterator[bytes]:
             wake = hub.subscribe(tenant_id)
             try:
-                while not await request.is_disconnected():
-                    yield f"data: {hub.payload(tenant_id, ctx.clock(), build)}\n\n"
-                    wake.clear()
+                while True:
+                    wake.clear()  # before sending: an event during the send wakes us again
+                    yield hub.payload(tenant_id, ctx.clock(), build)
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(wake.wait(), 1.0)
+                        async with asyncio.timeout(REFRESH_S):
+                            await wake.wait()
             finally:
                 hub.unsubscribe(tenant_id, wake)
 

@@ -4,27 +4,36 @@
 (function () {
   const names = document.getElementById("state-names");
   const stateNames = names ? JSON.parse(names.textContent) : {};
+  // The server sends a snapshot only when something happens; times ("…_s") count on
+  // here each second from the snapshot's arrival (ST1).
+  let received = Date.now();
+  function show(row, values) {
+    for (const cell of row.querySelectorAll("[data-field]")) {
+      const key = cell.dataset.field;
+      if (!(key in values) || key === "state_name") continue;
+      const ticking = key === "in_state_s" || (key === "longest_wait_s" && values.waiting > 0);
+      cell.dataset.base = ticking ? values[key] : "";
+      cell.textContent = values[key] + (key.endsWith("_s") ? " s" : "");
+      if (key === "service_level") cell.classList.toggle("below-goal", !!values.below_goal);
+    }
+  }
+  setInterval(function () {
+    const elapsed = Math.floor((Date.now() - received) / 1000);
+    for (const cell of document.querySelectorAll("[data-base]:not([data-base=''])")) {
+      cell.textContent = Number(cell.dataset.base) + elapsed + " s";
+    }
+  }, 1000);
   const source = new EventSource("/events");
   source.onmessage = function (message) {
     const data = JSON.parse(message.data);
+    received = Date.now();
     for (const q of data.queues) {
       const row = document.querySelector(`tr[data-queue="${q.id}"]`);
-      if (!row) continue;
-      row.querySelector('[data-field="waiting"]').textContent = q.waiting;
-      row.querySelector('[data-field="longest_wait_s"]').textContent = q.longest_wait_s + " s";
-      row.querySelector('[data-field="logged_in"]').textContent = q.logged_in;
-      row.querySelector('[data-field="ready"]').textContent = q.ready;
-      row.querySelector('[data-field="callbacks"]').textContent = q.callbacks;
-      row.querySelector('[data-field="answered"]').textContent = q.answered;
-      row.querySelector('[data-field="abandoned"]').textContent = q.abandoned;
-      row.querySelector('[data-field="service_level"]').textContent = q.service_level;
+      if (row) show(row, q);
     }
     const overall = document.getElementById("overall");
-    if (overall && data.overall) {
-      for (const key of ["answered", "abandoned", "service_level"]) {
-        overall.querySelector(`[data-field="${key}"]`).textContent = data.overall[key];
-      }
-    }
+    if (overall && data.overall) show(overall, data.overall);
+    document.dispatchEvent(new CustomEvent("vaxel:snapshot", { detail: data }));
     const me = document.getElementById("my-state");
     if (me) {  // the workspace: a new offer or a state change redraws the contact card
       const mine = data.agents.find((a) => a.id === me.dataset.agent);
@@ -36,7 +45,7 @@
       const state = row.querySelector('[data-field="state_name"]');
       state.textContent = stateNames[a.state] || a.state_name;
       state.className = "state " + a.state;
-      row.querySelector('[data-field="in_state_s"]').textContent = a.in_state_s + " s";
+      show(row, a);
     }
   };
 })();
