@@ -11,7 +11,9 @@
     for (const cell of row.querySelectorAll("[data-field]")) {
       const key = cell.dataset.field;
       if (!(key in values) || key === "state_name") continue;
-      const ticking = key === "in_state_s" || (key === "longest_wait_s" && values.waiting > 0);
+      const ticking =
+        (key === "in_state_s" && values.state !== "logged_out") ||
+        (key === "longest_wait_s" && values.waiting > 0);
       cell.dataset.base = ticking ? values[key] : "";
       cell.textContent = values[key] + (key.endsWith("_s") ? " s" : "");
       if (key === "service_level") cell.classList.toggle("below-goal", !!values.below_goal);

@@ -13,15 +13,17 @@
   document.addEventListener("vaxel:snapshot", function (event) {
     const data = event.detail.chart;
     if (!data) return;
-    const count = data.labels.length, slot = 12, height = 120, base = height - 14;
+    // Drawn in the container's own pixels, so bars and labels are never stretched.
+    const count = data.labels.length, width = chart.clientWidth || 600, height = 180;
+    const slot = width / count, bar = Math.max(1, (slot - 2) / 3), base = height - 16;
     const top = Math.max(1, ...data.offered);
-    const svg = element("svg", { viewBox: `0 0 ${count * slot} ${height}`, preserveAspectRatio: "none" });
+    const svg = element("svg", { width: width, height: height, viewBox: `0 0 ${width} ${height}` });
     data.labels.forEach(function (label, i) {
       ["offered", "answered", "abandoned"].forEach(function (series, k) {
-        const value = data[series][i], tall = (base - 4) * value / top;
-        const bar = element("rect", { x: i * slot + 1 + k * 3.5, y: base - tall, width: 3.5, height: tall, class: series });
-        bar.appendChild(element("title", {}, `${label} ${series}: ${value}`));
-        svg.appendChild(bar);
+        const value = data[series][i], tall = (base - 14) * value / top;
+        const rect = element("rect", { x: i * slot + 1 + k * bar, y: base - tall, width: bar, height: tall, class: series });
+        rect.appendChild(element("title", {}, `${label} ${chart.dataset[series] || series}: ${value}`));
+        svg.appendChild(rect);
       });
       if (label.endsWith(":00")) svg.appendChild(element("text", { x: i * slot, y: height - 2 }, label));
     });
