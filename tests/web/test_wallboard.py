@@ -177,3 +177,27 @@ def test_an_agent_may_not_open_the_wallboard(web: Web) -> None:
     client = web.client()
     sign_in(client, DEMO_TENANT, "maria")
     assert client.get("/wallboard").status_code == 403
+
+
+def test_all_pages_share_one_snapshot_built_once_per_change_not_per_tick() -> None:
+    """ST1 at 200 pages: one build and one encoding per event, shared; the clock alone
+    (pages count times on from ``at``) rebuilds only after REFRESH_S."""
+    from vaxel.acd.events import AgentReady
+    from vaxel.web.live import REFRESH_S, LiveHub
+
+    hub = LiveHub()
+    builds: list[float] = []
+
+    def build() -> dict[str, float]:
+        builds.append(len(builds))
+        return {"at": len(builds)}
+
+    payloads = {hub.payload("t", 100.0 + n / 100, build) for n in range(200)}
+    assert len(builds) == 1 and payloads == {b'data: {"at":1}\n\n'}
+    hub.payload("t", 105.0, build)
+    assert len(builds) == 1  # seconds passing are the browser's business
+    hub.committed(AgentReady("t", "karin"), [], 105.0)
+    hub.committed(AgentReady("other", "karin"), [], 105.0)
+    assert {hub.payload("t", 105.0, build) for _ in range(200)} == {b'data: {"at":2}\n\n'}
+    hub.payload("t", 105.0 + REFRESH_S, build)
+    assert len(builds) == 3
