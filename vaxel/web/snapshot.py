@@ -70,10 +70,12 @@ def tenant_snapshot(
     except VaxelError:
         return {"queues": [], "agents": [], "at": now}
     by_state: dict[str, dict[str, int]] = {q: {} for q in tenant.queues}
+    who: dict[str, list[str]] = {q: [] for q in tenant.queues}
     for agent in tenant.agents.values():
         for queue_id in agent.queue_ids:
             counts = by_state.setdefault(queue_id, {})
             counts[agent.state.value] = counts.get(agent.state.value, 0) + 1
+            who.setdefault(queue_id, []).append(agent.profile.name or agent.profile.agent_id)
     queues: list[dict[str, Any]] = []
     for queue_id, record in tenant.queues.items():
         status = engine.queue_status(tenant_id, queue_id, now)
@@ -92,6 +94,7 @@ def tenant_snapshot(
                 "wrap_up": counts.get("wrap_up", 0),
                 "paused": counts.get("paused", 0),
                 "callbacks": status.pending_callbacks,
+                "who": ", ".join(sorted(who.get(queue_id, ()))),
                 "target_s": round(config.service_level_s),
                 **_today(
                     today.get(queue_id, (0, 0, 0)) if today else (0, 0, 0),
