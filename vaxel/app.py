@@ -264,6 +264,7 @@ async def _serve_web(
         on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
         configuration=configuration,
     )
+    assert settings.http_port is not None, "the web app is served only with an HTTP port"
     server = uvicorn.Server(
         uvicorn.Config(
             app, host=settings.host, port=settings.http_port, log_level="warning", lifespan="off"
