@@ -187,10 +187,11 @@ def demo_config_updater(
     directory: TelephonyDirectory | None,
     tenant_id: str = DEMO_TENANT,
 ) -> Callable[[ConfigChange], None]:
-    """A Configuration listener that swaps a saved schedule or IVR flow into the running
-    demo (Q20). A schedule goes into the calendar, which the demo loop asks on every tick,
-    so queues open or close at once; from then on the admin's hours rule, also when the demo
-    started out "always open". A flow replaces the one its service numbers answer with:
+    """A Configuration listener that swaps a saved schedule, temporary closure or IVR flow
+    into the running demo (Q20). A schedule or closure goes into the calendar, which the
+    demo loop asks on every tick, so queues open or close at once; from then on the admin's
+    hours rule, also when the demo started out "always open" (closures apply in any case).
+    A flow replaces the one its service numbers answer with:
     the next call gets it, a call in progress keeps the flow its session started with."""
 
     def apply(change: ConfigChange) -> None:
@@ -200,6 +201,8 @@ def demo_config_updater(
             document = configuration.documents("schedule").get(tenant_id, change.object_id)
             calendar.put_schedule(schedule_from_dict(document))
             hours.always = False
+        elif change.kind == "closure":
+            calendar.replace_closures(configuration.closures(tenant_id))
         elif change.kind == "flow" and directory is not None:
             from vaxel.flow import flow_from_dict
 
@@ -361,6 +364,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
 
     configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
+    calendar.replace_closures(configuration.closures(DEMO_TENANT))  # prepared earlier (ADM3)
     web_server = None
     if settings.http_port is not None:
         web_server = await _serve_web(center, database, settings, telephony, configuration)
@@ -398,8 +402,9 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         wall = time.time()
         virtual_now = virtual_start + (wall - wall_start) * settings.speed
         for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
-            state = calendar.queue_state(queue_id, "kontorstid", virtual_now)
-            if state.open != open_now[queue_id] and not hours.always:
+            schedule = None if hours.always else "kontorstid"  # closures apply anyway
+            state = calendar.queue_state(queue_id, schedule, virtual_now)
+            if state.open != open_now[queue_id]:
                 open_now[queue_id] = state.open
                 event = (
                     QueueOpened(DEMO_TENANT, queue_id)

@@ -23,6 +23,7 @@ from vaxel.flow.model import QueueNode, ScheduleBranch
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.schedule import Schedule, schedule_from_dict
+from vaxel.schedule.calendar import TemporaryClosure, closure_from_dict
 from vaxel.store import tables
 from vaxel.store.codec import acd_codec
 from vaxel.store.repositories import Documents
@@ -41,6 +42,9 @@ DEFAULT_LISTS: Mapping[str, tuple[str, ...]] = {
 }
 """A new tenant's pause reasons (Q22) and classification codes (Q26) until an admin edits
 them."""
+
+CLOSURES = "closures"
+"""The tenant_lists row that keeps the tenant's temporary closures."""
 
 LIST_NAMES: Mapping[str, str] = {
     "pause_reasons": "Pausorsaker",
@@ -216,6 +220,61 @@ class Configuration:
         self.documents("schedule").put(tenant_id, schedule.schedule_id, schedule.name, document)
         self.changed(tenant_id, "schedule", schedule.schedule_id)
         return schedule
+
+    # Temporary closures prepared in advance (Q2, ADM3): kept as one document per tenant.
+
+    def closures(self, tenant_id: str) -> list[TemporaryClosure]:
+        """Every stored closure of the tenant, past ones included, soonest start first."""
+        try:
+            document = self.documents("list").get(tenant_id, CLOSURES)
+        except VaxelError:
+            return []
+        found = [closure_from_dict(item) for item in document.get("closures", ())]
+        return sorted(found, key=lambda c: (c.start, c.closure_id))
+
+    def put_closure(self, tenant_id: str, closure: TemporaryClosure) -> None:
+        """Close ``closure.queue_ids`` from its start to its end with its message (Q2);
+        the running schedule evaluation applies it when the time comes."""
+        unknown = sorted(closure.queue_ids - self.queue_ids(tenant_id))
+        if unknown:
+            raise ConfigError("queues", f"unknown queues {', '.join(unknown)}")
+        if closure.message and not self.prompt_exists(tenant_id, closure.message):
+            raise ConfigError("message", f"no prompt {closure.message!r}: upload it first")
+        kept = [c for c in self.closures(tenant_id) if c.closure_id != closure.closure_id]
+        self._store_closures(tenant_id, [*kept, closure])
+        self.changed(tenant_id, "closure", closure.closure_id)
+
+    def lift_closure(self, tenant_id: str, closure_id: str, now: float) -> None:
+        """End a closure now (or drop it if it has not begun); it stays in the history."""
+        closures = self.closures(tenant_id)
+        if not any(c.closure_id == closure_id for c in closures):
+            raise ConfigError("closure", f"no closure {closure_id!r}")
+        kept = []
+        for closure in closures:
+            if closure.closure_id != closure_id:
+                kept.append(closure)
+            elif closure.start < now:
+                kept.append(
+                    replace(closure, end=now if closure.end is None else min(closure.end, now))
+                )
+        self._store_closures(tenant_id, kept)
+        self.changed(tenant_id, "closure", closure_id)
+
+    def _store_closures(self, tenant_id: str, closures: list[TemporaryClosure]) -> None:
+        items = [
+            {
+                "id": c.closure_id,
+                "queues": sorted(c.queue_ids),
+                "start": c.start,
+                "end": c.end,
+                "message": c.message,
+                "reason": c.reason,
+            }
+            for c in closures
+        ]
+        self.documents("list").put(
+            tenant_id, CLOSURES, "Tillfälliga stängningar", {"closures": items}
+        )
 
     def flows(self, tenant_id: str) -> dict[str, dict[str, Any]]:
         return self.documents("flow").all(tenant_id)

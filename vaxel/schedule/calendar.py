@@ -91,6 +91,11 @@ class Calendar:
         """Add a temporary closure (Q2); many queues close at once."""
         self._closures[closure.closure_id] = closure
 
+    def replace_closures(self, closures: Iterable[TemporaryClosure]) -> None:
+        """All closures at once, as an admin last saved them: one dropped before it began
+        is gone from the calendar too."""
+        self._closures = {c.closure_id: c for c in closures}
+
     def lift(self, closure_id: str, now: float) -> None:
         """End a closure early (it stays in the history with its real end)."""
         closure = self._closures.get(closure_id)

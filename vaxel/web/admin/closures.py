@@ -1,14 +1,28 @@
-"""Temporary closure of many queues at once, with a closing message (Q2)."""
+"""Temporary closure of many queues at once, with a closing message (Q2): now, or prepared
+in advance for a time span (ADM3), which the running schedule evaluation applies."""
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from vaxel.acd.events import QueueClosed, QueueOpened
-from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
+from vaxel.core.clock import from_local
+from vaxel.core.errors import ConfigError
+from vaxel.schedule.calendar import TemporaryClosure
+from vaxel.web.context import (
+    ADMINS,
+    SignedIn,
+    WebContext,
+    back,
+    local_time,
+    render,
+    require_role,
+)
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 
@@ -25,8 +39,70 @@ def closures_router(ctx: WebContext) -> APIRouter:
     @router.get("/admin/closures")
     def closures_page(request: Request, session: SignedIn, error: str = "") -> Response:
         admin_only(session)
-        snapshot = ctx.snapshot_of(session.user.tenant_id, ctx.clock())
-        return render(request, "closures.html", session, error=error, snapshot=snapshot)
+        now = ctx.clock()
+        tenant_id = session.user.tenant_id
+        snapshot = ctx.snapshot_of(tenant_id, now)
+        names = {q["id"]: q["name"] for q in snapshot["queues"]}
+        planned = [
+            {
+                "id": c.closure_id,
+                "queues": ", ".join(sorted(names.get(q, q) for q in c.queue_ids)),
+                "start": local_time(c.start),
+                "end": local_time(c.end) if c.end is not None else "",
+                "active": c.active(now),
+                "message": c.message or "",
+                "reason": c.reason,
+            }
+            for c in ctx.configuration.closures(tenant_id)
+            if c.end is None or c.end > now
+        ]
+        return render(
+            request, "closures.html", session, error=error, snapshot=snapshot, planned=planned
+        )
+
+    @router.post("/admin/closures/planned")
+    async def plan_closure(
+        request: Request,
+        session: SignedIn,
+        start: Annotated[str, Form()],
+        end: Annotated[str, Form()] = "",
+        message: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+    ) -> Response:
+        """ADM3: a closure prepared in advance, from ``start`` to ``end`` (Stockholm time)."""
+        await check_csrf(request, session)
+        admin_only(session)
+        form = await request.form()
+        queue_ids = frozenset(str(q) for q in form.getlist("queue"))
+        if not queue_ids:
+            return back("/admin/closures", gettext("Välj minst en kö"))
+        try:
+            begins = from_local(datetime.fromisoformat(start))
+            ends = from_local(datetime.fromisoformat(end)) if end.strip() else None
+        except ValueError:
+            return back("/admin/closures", gettext("Ange tider som 2026-12-24 12:00"))
+        if ends is not None and ends <= max(begins, ctx.clock()):
+            return back("/admin/closures", gettext("Sluttiden måste vara efter starttiden och nu"))
+        closure_id = f"stangning-{secrets.token_hex(4)}"
+        try:
+            closure = TemporaryClosure(
+                closure_id, queue_ids, begins, ends, message.strip() or None, reason.strip()
+            )
+            ctx.configuration.put_closure(session.user.tenant_id, closure)
+        except ConfigError as error:
+            return back("/admin/closures", gettext("Stängningen sparades inte: {}").format(error))
+        return back("/admin/closures")
+
+    @router.post("/admin/closures/{closure_id}/lift")
+    async def lift_closure(request: Request, session: SignedIn, closure_id: str) -> Response:
+        """End a planned or running closure now; the queues follow their hours again."""
+        await check_csrf(request, session)
+        admin_only(session)
+        try:
+            ctx.configuration.lift_closure(session.user.tenant_id, closure_id, ctx.clock())
+        except ConfigError:
+            return back("/admin/closures", gettext("Det finns ingen sådan stängning"))
+        return back("/admin/closures")
 
     @router.post("/admin/closures")
     async def closures(request: Request, session: SignedIn) -> Response:
