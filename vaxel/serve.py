@@ -24,6 +24,7 @@ from vaxel.app import telephony_extension, telephony_updater
 from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
+from vaxel.runtime.closures import ClosureKeeper
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.contact_center import RuntimeBroken
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
@@ -115,6 +116,16 @@ async def _drive_timers(center: ContactCenter) -> None:
         await asyncio.sleep(delay)
 
 
+async def _drive_closures(keeper: ClosureKeeper) -> None:
+    """Planned closures (Q2, ADM3) take effect within a second of their start and end."""
+    while True:
+        try:
+            keeper.apply(time.time())
+        except Exception:
+            log.exception("applying planned closures failed")
+        await asyncio.sleep(1.0)
+
+
 async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print) -> None:
     """Migrate, recover, serve the web app (and SIP when configured) until stopped."""
     import uvicorn
@@ -131,6 +142,8 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     if not tenants:
         echo("Ingen organisation ännu: skapa en med 'vaxel tenant add' och 'vaxel user add'.")
     configuration = Configuration(database, center)
+    keeper = ClosureKeeper(configuration, [t.tenant_id for t in tenants])
+    configuration.listeners.append(keeper.changed)
     loop, loop_thread = asyncio.get_running_loop(), threading.get_ident()
 
     from vaxel.telephony.service import TelephonyService
@@ -181,6 +194,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         )
     )
     timers = loop.create_task(_drive_timers(center)) if telephony is None else None
+    closures = loop.create_task(_drive_closures(keeper))
     serving = loop.create_task(server.serve())
     try:
         while not server.started:
@@ -194,6 +208,9 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         echo(f"Säkra kakor: {'på' if settings.secure_cookies else 'AV'}. Redo.")
         await serving
     finally:
+        closures.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await closures
         if timers is not None:
             timers.cancel()
             with contextlib.suppress(asyncio.CancelledError):
