@@ -28,3 +28,42 @@ def test_the_queue_overview_names_who_is_logged_in_and_each_target(web: Web) -> 
     snapshot = client.get("/api/v1/snapshot").json()
     kundtjanst = next(q for q in snapshot["queues"] if q["id"] == "kundtjanst")
     assert kundtjanst["who"] == "Johan Nilsson, Maria Johansson"
+
+
+def test_a_taken_callback_asks_for_the_note_and_outcome_on_the_contact_card(web: Web) -> None:
+    """CB10: while the callback is in the agent's hand the workspace shows the number to
+    call and the mandatory note with done/unanswered; closing it there stays on the page."""
+    import time
+
+    from vaxel.acd.commands import NotifyCallbackCreated
+    from vaxel.acd.events import CallbackRequested
+
+    commands = web.center.submit(
+        CallbackRequested(DEMO_TENANT, "kundtjanst", "+46701234567"), time.time()
+    )
+    callback = next(c for c in commands if isinstance(c, NotifyCallbackCreated)).contact_id
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    client.post(f"/callbacks/{callback}/take", data={"csrf": csrf})
+    card = client.get("/").text
+    assert f'action="/callbacks/{callback}/close"' in card
+    assert 'href="tel:+46701234567"' in card and 'value="unanswered"' in card
+    assert 'value="end"' not in card  # no "end call" for a call Växel did not connect
+    empty = client.post(
+        f"/callbacks/{callback}/close",
+        data={"csrf": csrf, "outcome": "done", "note": " ", "next": "/"},
+    )
+    assert empty.headers["location"].startswith("/?error=")
+    assert web.center.acd.callback_row(DEMO_TENANT, callback).status.value == "in_progress"  # type: ignore[union-attr]
+    done = client.post(
+        f"/callbacks/{callback}/close",
+        data={"csrf": csrf, "outcome": "done", "note": "Svarat om bygglov", "next": "/"},
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert web.center.acd.callback_row(DEMO_TENANT, callback).status.value == "done"  # type: ignore[union-attr]
+    offsite = client.post(
+        f"/callbacks/{callback}/close",
+        data={"csrf": csrf, "outcome": "done", "note": "x", "next": "https://evil.example/"},
+    )
+    assert offsite.headers["location"].startswith("/callbacks")

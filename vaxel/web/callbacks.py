@@ -256,14 +256,17 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         contact_id: str,
         outcome: Annotated[str, Form()],
         note: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/callbacks",
     ) -> Response:
-        """Done or unanswered, with the mandatory note (CB10); unanswered requeues (CB11)."""
+        """Done or unanswered, with the mandatory note (CB10); unanswered requeues (CB11).
+        ``next`` is the page the form was on: the list, or the workspace's contact card."""
         await check_csrf(request, session)
         user = session.user
+        page = next if next in ("/", "/callbacks") else "/callbacks"
         if outcome not in ("done", "unanswered"):
             raise HTTPException(400, gettext("Välj Klar eller Inget svar"))
         if not note.strip():
-            return back("/callbacks", gettext("Skriv en kort anteckning om vad som hände"))
+            return back(page, gettext("Skriv en kort anteckning om vad som hände"))
         error = ctx.submit(
             CallbackClosed(
                 user.tenant_id,
@@ -280,7 +283,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
                 error = gettext("Återuppringningen är redan avslutad")
             elif row is not None:
                 error = gettext("Någon annan arbetar med den här återuppringningen")
-        return back("/callbacks", error)
+        return back(page, error)
 
     @router.get(
         "/api/v1/callbacks/{contact_id}/attempts",
