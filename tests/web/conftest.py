@@ -77,3 +77,8 @@ def sign_in(client: TestClient, tenant: str, username: str, password: str = PASS
         return ""
     home = client.get("/")
     return re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]
+
+
+from tests.web.browsing import browser, site  # noqa: E402 — fixtures for the browser tests
+
+__all__ = ["browser", "site"]

@@ -6,79 +6,22 @@ Saves a screenshot of each main page under docs/screenshots/ (shown in the READM
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from tests.web.conftest import PASSWORD, Web
+from tests.web.browsing import SHOTS, signed_in
+from tests.web.conftest import Web
 from vaxel.acd.events import ContactArrived
 from vaxel.acd.model import Channel
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
-SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def site(web: Web) -> AsyncIterator[str]:
-    server = uvicorn.Server(
-        uvicorn.Config(
-            web.app,
-            host="127.0.0.1",
-            port=0,  # type: ignore[arg-type]
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
-async def signed_in(browser: object, site: str, username: str) -> object:
-    page = await browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    await page.goto(f"{site}/login")
-    await page.fill("#organisation", DEMO_TENANT)
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{site}/")
-    return page
 
 
 async def test_an_agent_takes_a_call_classifies_it_and_writes_a_note(
     web: Web, site: str, browser: object
 ) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     login = await browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     await login.goto(f"{site}/login")
     await login.screenshot(path=str(SHOTS / "login.png"))

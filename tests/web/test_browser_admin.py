@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.conftest import Web
-from tests.web.test_browser import SHOTS, browser, signed_in, site
 from vaxel.flow import flow_from_dict
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import Documents
 
 pytestmark = pytest.mark.interop
-__all__ = ["browser", "site"]  # fixtures, imported for pytest
 
 
 async def test_an_admin_closes_three_queues_at_once(web: Web, site: str, browser: object) -> None:

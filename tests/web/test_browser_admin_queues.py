@@ -8,13 +8,12 @@ import time
 
 import pytest
 
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.conftest import Web
-from tests.web.test_browser import SHOTS, browser, signed_in, site
 from vaxel.acd.events import ContactArrived
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
-__all__ = ["browser", "site"]  # fixtures, imported for pytest
 
 
 async def test_an_admin_corrects_a_refused_queue_form_and_the_change_applies_live(

@@ -7,80 +7,22 @@ Saves docs/screenshots/callbacks-*.png.
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from tests.web.conftest import PASSWORD, Web
+from tests.web.browsing import SHOTS, signed_in
+from tests.web.conftest import Web
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, CallbackRequested
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
-SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NUMBER = "0701234567"
-
-
-@pytest.fixture
-async def site(web: Web) -> AsyncIterator[str]:
-    server = uvicorn.Server(
-        uvicorn.Config(
-            web.app,
-            host="127.0.0.1",
-            port=0,  # type: ignore[arg-type]
-            log_level="warning",
-            lifespan="off",
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    from playwright.async_api import async_playwright
-
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
-async def signed_in(browser: object, site: str, username: str) -> object:
-    page = await browser.new_page(viewport={"width": 1400, "height": 800})  # type: ignore[attr-defined]
-    await page.goto(f"{site}/login")
-    await page.fill("#organisation", DEMO_TENANT)
-    await page.fill("#username", username)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{site}/")
-    return page
 
 
 async def test_an_agent_works_a_callback_to_done_while_another_sees_it_live(
     web: Web, site: str, browser: object
 ) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     now = time.time()
     for agent_id in ("maria", "johan"):
         web.center.submit(AgentLoggedIn(DEMO_TENANT, agent_id, ("kundtjanst",)), now)
@@ -92,8 +34,8 @@ async def test_an_agent_works_a_callback_to_done_while_another_sees_it_live(
     [callback] = web.center.acd.callback_list(DEMO_TENANT)
     row = f"tr#cb-{callback.contact_id}"
 
-    maria = await signed_in(browser, site, "maria")
-    johan = await signed_in(browser, site, "johan")
+    maria = await signed_in(browser, site, "maria", width=1400)
+    johan = await signed_in(browser, site, "johan", width=1400)
     for page in (maria, johan):
         await page.goto(f"{site}/callbacks")  # type: ignore[attr-defined]
         await page.wait_for_selector(f"{row}[data-status=unhandled]")  # type: ignore[attr-defined]
