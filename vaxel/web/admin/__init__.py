@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from vaxel.web.admin.closures import closures_router
@@ -106,12 +106,17 @@ SECTIONS = [
 ]
 
 
+def admin_session(session: SignedIn) -> None:
+    """Every admin page and action requires a tenant admin (ADM2): checked here, once, for
+    all the routers below, so no handler can forget it."""
+    require_role(session, ADMINS, gettext("Administration kräver administratörsbehörighet"))
+
+
 def admin_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(dependencies=[Depends(admin_session)])
 
     @router.get("/admin")
     def admin_index(request: Request, session: SignedIn) -> Response:
-        require_role(session, ADMINS, gettext("Administration kräver administratörsbehörighet"))
         sections = [
             {"path": s.path, "title": gettext(s.title), "help": gettext(s.help)} for s in SECTIONS
         ]

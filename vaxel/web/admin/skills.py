@@ -7,14 +7,13 @@ left asking for a skill nobody can edit.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vaxel.acd.model import AgentProfile
 from vaxel.store.skills import SkillCatalogue
-from vaxel.web.context import ADMINS, SignedIn, WebContext, back, render, require_role
+from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 
@@ -26,9 +25,6 @@ SKILL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 def skills_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
     catalogue = SkillCatalogue(ctx.database)
-
-    def admin_only(session: Any) -> None:
-        require_role(session, ADMINS, gettext("Kompetenser kräver administratörsbehörighet"))
 
     def profiles(tenant_id: str) -> dict[str, AgentProfile]:
         """Agent profiles, stored or running."""
@@ -49,7 +45,6 @@ def skills_router(ctx: WebContext) -> APIRouter:
 
     @router.get("/admin/skills")
     def skills_page(request: Request, session: SignedIn, error: str = "") -> Response:
-        admin_only(session)
         tenant_id = session.user.tenant_id
         skills = catalogue.all(tenant_id)
         uncatalogued = sorted(used_skills(tenant_id) - set(skills))
@@ -65,7 +60,6 @@ def skills_router(ctx: WebContext) -> APIRouter:
     @router.post("/admin/skills")
     async def add_skill(request: Request, session: SignedIn) -> Response:
         await check_csrf(request, session)
-        admin_only(session)
         tenant_id = session.user.tenant_id
         form = await request.form()
         skill_id = str(form.get("skill_id", "")).strip().lower()
@@ -81,7 +75,6 @@ def skills_router(ctx: WebContext) -> APIRouter:
     async def change_skill(request: Request, session: SignedIn, skill_id: str) -> Response:
         """Rename (action=save) or remove (action=remove) one skill of the own tenant."""
         await check_csrf(request, session)
-        admin_only(session)
         tenant_id = session.user.tenant_id
         if skill_id not in catalogue.all(tenant_id):
             return back("/admin/skills", gettext("Ingen kompetens med det id:t"))
