@@ -5,12 +5,14 @@ next call with the new flow while a call in progress keeps its own."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from vaxel.app import DemoHours, demo_config_updater, demo_directory, seed_demo_tenant
+from vaxel.core.clock import from_local
 from vaxel.flow.model import Menu
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import Configuration
@@ -47,12 +49,27 @@ def test_a_saved_schedule_rules_the_calendar_at_once(running: dict[str, Any]) ->
     closed_all_week = {"id": "kontorstid", "name": "Kontorstid", "weekly": {}}
     configuration.put_schedule(DEMO_TENANT, closed_all_week)
     assert calendar.queue_state("kundtjanst", "kontorstid", now).open is False
-    assert hours.always is False, "the admin's hours rule from now on"
+    hours.always = False  # a demo that started in office hours follows the admin's hours
     assert hours.is_open("kontorstid", now) is False
+    assert hours.queue_state("kundtjanst", now).open is False
     configuration.put_schedule(
         DEMO_TENANT, {"id": "kontorstid", "weekly": {"mon-sun": ["00:00-24:00"]}}
     )
     assert calendar.queue_state("kundtjanst", "kontorstid", now).open is True
+
+
+def test_saving_a_schedule_keeps_an_always_open_demo_open(running: dict[str, Any]) -> None:
+    """Issue 9 §7: the demo started out of hours stays open for its visitors whatever an
+    admin saves — a new schedule, or the demo's own hours closed all week."""
+    configuration: Configuration = running["configuration"]
+    hours: DemoHours = running["hours"]
+    sunday_night = from_local(datetime(2026, 12, 6, 3, 0))
+    assert not running["calendar"].queue_state("", "kontorstid", sunday_night).open
+    configuration.put_schedule(DEMO_TENANT, {"id": "helger", "name": "Helger", "weekly": {}})
+    configuration.put_schedule(DEMO_TENANT, {"id": "kontorstid", "weekly": {}})
+    for queue_id in ("vaxel", "kundtjanst", "bygglov", "barnomsorg"):
+        assert hours.queue_state(queue_id, sunday_night).open, queue_id
+    assert hours.is_open("kontorstid", sunday_night), "the main number answers too"
 
 
 def test_a_saved_flow_answers_the_next_call(running: dict[str, Any]) -> None:

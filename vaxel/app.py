@@ -22,7 +22,7 @@ from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
-from vaxel.schedule import Calendar, schedule_from_dict
+from vaxel.schedule import Calendar, ScheduleState, schedule_from_dict
 from vaxel.sim.demo_tenant import (
     DEMO_TENANT,
     MAIN_NUMBER,
@@ -106,14 +106,24 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
 
 class DemoHours:
     """The demo's opening hours: the real schedule, or always open when ``always`` is set
-    (the demo started outside office hours, so a visitor can still reach an agent)."""
+    (the demo started outside office hours, so a visitor can still reach an agent).
 
-    def __init__(self, calendar: Calendar, always: bool) -> None:
+    ``always`` is decided once, at start-up, and nothing an admin saves switches it off:
+    a visitor trying the schedule pages must not close every queue (issue 9 §7)."""
+
+    def __init__(self, calendar: Calendar, always: bool, schedule_id: str = "kontorstid") -> None:
         self.calendar = calendar
         self.always = always
+        self.schedule_id = schedule_id
 
     def is_open(self, schedule_id: str, now: float) -> bool:
         return self.always or self.calendar.queue_state("", schedule_id, now).open
+
+    def queue_state(self, queue_id: str, now: float) -> ScheduleState:
+        """What the demo loop tells the engine about ``queue_id``: its schedule's state, or
+        open when always open — planned and temporary closures apply in any case (Q1–Q3)."""
+        schedule = None if self.always else self.schedule_id
+        return self.calendar.queue_state(queue_id, schedule, now)
 
 
 def demo_password(extension: str) -> str:
@@ -189,8 +199,8 @@ def demo_config_updater(
 ) -> Callable[[ConfigChange], None]:
     """A Configuration listener that swaps a saved schedule, temporary closure or IVR flow
     into the running demo (Q20). A schedule or closure goes into the calendar, which the
-    demo loop asks on every tick, so queues open or close at once; from then on the admin's
-    hours rule, also when the demo started out "always open" (closures apply in any case).
+    demo loop asks on every tick, so queues open or close at once — unless the demo is
+    "always open" (:class:`DemoHours`), which no save switches off (closures apply anyway).
     A flow replaces the one its service numbers answer with:
     the next call gets it, a call in progress keeps the flow its session started with."""
 
@@ -200,7 +210,6 @@ def demo_config_updater(
         if change.kind == "schedule":
             document = configuration.documents("schedule").get(tenant_id, change.object_id)
             calendar.put_schedule(schedule_from_dict(document))
-            hours.always = False
         elif change.kind == "closure":
             calendar.replace_closures(configuration.closures(tenant_id))
         elif change.kind == "flow" and directory is not None:
@@ -402,8 +411,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         wall = time.time()
         virtual_now = virtual_start + (wall - wall_start) * settings.speed
         for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
-            schedule = None if hours.always else "kontorstid"  # closures apply anyway
-            state = calendar.queue_state(queue_id, schedule, virtual_now)
+            state = hours.queue_state(queue_id, virtual_now)
             if state.open != open_now[queue_id]:
                 open_now[queue_id] = state.open
                 event = (
