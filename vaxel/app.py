@@ -291,7 +291,7 @@ async def _serve_web(
     return server
 
 
-def _demo_traffic(start: float) -> Scenario:
+def demo_traffic(start: float) -> Scenario:
     """The municipality's traffic at its average daytime rate, from ``start`` for a day."""
     day = kommun()
     flat = [
@@ -307,6 +307,16 @@ def _demo_traffic(start: float) -> Scenario:
         for t in day.traffic
     ]
     return replace(day, traffic=flat, start=start)
+
+
+def demo_simulator(center: ContactCenter, start: float, seed: int, id_prefix: str) -> Simulator:
+    """The demo's simulated callers and agents, driving ``center`` from ``start``; they
+    hear every command the runtime gives, whoever caused it (web, telephony's timer)."""
+    simulator = Simulator(
+        demo_traffic(start), seed=seed, engine=center.acd, submit=center.submit, id_prefix=id_prefix
+    )
+    center.listeners.append(simulator.listen())
+    return simulator
 
 
 async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> Simulator:
@@ -388,13 +398,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): {DEMO_API_KEY}"
         )
 
-    simulator = Simulator(
-        _demo_traffic(virtual_start),
-        seed=settings.seed,
-        engine=center.acd,
-        submit=center.submit,
-        id_prefix=f"demo{int(wall_start)}-",
-    )
+    simulator = demo_simulator(center, virtual_start, settings.seed, f"demo{int(wall_start)}-")
     gc.collect()
     gc.freeze()  # start-up objects never die: keep them out of full GC scans (media timing)
     if settings.traffic:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -95,6 +96,7 @@ class Simulator:
         self._seq = 0
         self._contacts: dict[str, _Contact] = {}
         self._pending_answers: set[tuple[str, str]] = set()
+        self._heard: deque[tuple[float, list[Command]]] | None = None
         self._plans = {plan.profile.agent_id: plan for plan in scenario.agents}
         self._traffic = {t.queue_id: t for t in scenario.traffic}
         self._wrap = {q.queue_id: q.wrap_up_s for q in scenario.queues}
@@ -110,7 +112,37 @@ class Simulator:
     def _step(self, event: Event) -> None:
         self.steps += 1
         commands = self._submit(event, self.now)
-        if commands:
+        if self._heard is not None:
+            self._catch_up()  # its own commands came through the listener, in order
+        elif commands:
+            self._carry_out(commands)
+
+    def listen(self) -> Callable[[Event, list[Command], float], None]:
+        """A runtime listener (``ContactCenter.listeners``) through which the simulator
+        carries out the commands of *every* durable event, not only of those it submitted.
+
+        In the demo the web's REST API and telephony's timer drive the same engine: a
+        callback created through the API, or an offer made when telephony's timer ended a
+        wrap-up, must reach the simulated agents too — else they never answer such an
+        offer (and are auto-paused for it, Q23) and dial callbacks they never heard of
+        (issue 9 §1). Listeners may run in a web worker thread, so what is heard waits in a
+        queue until the simulator's next step, in the order the runtime made it durable.
+        """
+        heard: deque[tuple[float, list[Command]]] = deque()
+        self._heard = heard
+
+        def hear(_event: Event, commands: list[Command], now: float) -> None:
+            if commands:
+                heard.append((now, commands))
+
+        return hear
+
+    def _catch_up(self, before: float | None = None) -> None:
+        """Carry out what was heard (up to ``before``), each at the time it happened."""
+        heard = self._heard
+        while heard and (before is None or heard[0][0] <= before):
+            when, commands = heard.popleft()
+            self.now = max(self.now, when)
             self._carry_out(commands)
 
     def _try(self, event: Event) -> bool:
@@ -144,6 +176,9 @@ class Simulator:
         tenant = self.scenario.tenant_id
         while True:
             deadline = engine.next_deadline()
+            if self._heard:  # others' commands first, when they happened before the next
+                upcoming = min(heap[0][0] if heap else until, deadline or until, until)
+                self._catch_up(before=upcoming)
             if heap and (deadline is None or heap[0][0] < deadline):
                 if heap[0][0] > until:
                     break
@@ -155,6 +190,8 @@ class Simulator:
                 self._step(TimerTick(tenant))
             else:
                 break
+        if self._heard:
+            self._catch_up()
 
     def run(self) -> DayReport:
         """The whole day, then hours of draining what is still waiting or in progress."""
@@ -292,7 +329,7 @@ class Simulator:
         if not self._try(CallbackAttemptEnded(tenant, contact.contact_id, outcome)):
             return
         if answered:
-            handle = self._traffic[contact.queue_id].handle
+            handle = self._handle_of(contact.queue_id)
             self._push(self.now + self._handle_time(handle), _END, contact)
         else:
             self._try(
@@ -320,7 +357,9 @@ class Simulator:
             elif isinstance(command, DialCallback):
                 if command.agent_id not in self._plans:
                     continue  # a real phone dials its own callbacks
-                contact = self._contacts[command.contact_id]
+                contact = self._contacts.get(command.contact_id) or self._adopt(command)
+                if contact is None:
+                    continue
                 contact.agent_id = command.agent_id
                 contact.answered = self.now
                 answered = self.rng.random() < self.scenario.callback_answer_share
@@ -340,6 +379,22 @@ class Simulator:
                 if moved is not None:
                     self.tally.moved(moved.queue_id, command.to_queue_id)
                     moved.queue_id = command.to_queue_id
+
+    def _adopt(self, command: DialCallback) -> _Contact | None:
+        """A callback the simulator did not see created (before it listened, or from a
+        journal it did not play): its agent dials it all the same."""
+        try:
+            view = self.engine.contact_view(command.tenant_id, command.contact_id)
+        except VaxelError:
+            return None
+        contact = _Contact(command.contact_id, view.queue_id, view.arrived_at, None, callback=True)
+        self._contacts[command.contact_id] = contact
+        return contact
+
+    def _handle_of(self, queue_id: str) -> HandleTime:
+        """The queue's handle time; a queue without simulated traffic borrows the first's."""
+        traffic = self._traffic.get(queue_id) or next(iter(self._traffic.values()))
+        return traffic.handle
 
     def release_agent(self, agent_id: str) -> None:
         """A person took over ``agent_id`` (their phone registered): stop deciding for them.
@@ -368,12 +423,7 @@ class Simulator:
             return  # talk starts when the customer answers the dial-out (CB9)
         contact.answered = self.now
         self.tally.answered(contact.queue_id, self.now - contact.arrived)
-        handle = (
-            self._traffic[contact.queue_id].handle
-            if contact.queue_id in self._traffic
-            else self._traffic[next(iter(self._traffic))].handle
-        )
-        self._push(self.now + self._handle_time(handle), _END, contact)
+        self._push(self.now + self._handle_time(self._handle_of(contact.queue_id)), _END, contact)
 
 
 def simulate(scenario: Scenario, seed: int = 1) -> DayReport:
