@@ -52,6 +52,7 @@ def test_an_admin_lists_and_creates_a_queue_that_applies_at_once(web: Web) -> No
             "wrap_up_s": "45",
             "service_level_s": "30",
             "service_level_goal": "90",
+            "short_abandon_s": "8",
             "overflow[0].trigger": "max_wait",
             "overflow[0].max_wait_s": "600",
             "overflow[0].target.action": "queue",
@@ -71,6 +72,7 @@ def test_an_admin_lists_and_creates_a_queue_that_applies_at_once(web: Web) -> No
     config = running(web, "skatt")
     assert config.strategy.value == "skills" and config.wrap_up_s == 45
     assert config.service_level_goal == 0.9 and config.overflow[0].target.queue_id == "vaxel"
+    assert config.short_abandon_s == 8  # issue 9 §2: the queue's own short-abandon threshold
     assert config.standby is not None and config.standby.activate_waiting == 5
     assert config.callback.intervals[0].interval_id == "fm"
     assert "Skatter" in client.get("/admin/queues").text

@@ -16,6 +16,7 @@ from vaxel.acd.events import (
     AgentPaused,
     ContactAbandoned,
     ContactArrived,
+    ContactEnded,
     QueueConfigured,
 )
 from vaxel.acd.model import AgentProfile, Channel, QueueConfig
@@ -79,6 +80,69 @@ def test_each_queue_measures_its_own_target_and_goal(web: Web) -> None:
     assert (overall["answered"], overall["abandoned"], overall["in_target"]) == (2, 1, 1)
     assert overall["service_level"] == "33 %"
     assert overall["goal"] == ""  # the queues' goals differ: no single goal to claim
+
+
+def test_a_caller_waiting_past_the_target_lowers_the_level_as_the_wait_crosses_it(
+    web: Web,
+) -> None:
+    """Issue 9 §2: a board must not say 100 % while callers wait for minutes. The waiting
+    caller counts as missed from the second the wait passes the target, on the wallboard
+    and in the workspace's queue overview alike; answering them later changes nothing."""
+    start = DAY - 600
+    add_queue(web, "snabb", 20, 0.8, start)
+    answer_after(web, "snabb", "s-1", start, 5)
+    web.center.submit(ContactArrived(DEMO_TENANT, "s-2", "snabb", Channel.CALL, 0), DAY - 20)
+    at_target = queue_of(clocked(web, DAY).get("/api/v1/snapshot").json(), "snabb")
+    assert (at_target["waiting_past_target"], at_target["service_level"]) == (0, "100 %")
+    late = clocked(web, DAY + 1)
+    past = queue_of(late.get("/api/v1/snapshot").json(), "snabb")
+    assert (past["waiting_past_target"], past["service_level"], past["below_goal"]) == (
+        1,
+        "50 %",
+        True,
+    )
+    for page in (late.get("/wallboard").text, late.get("/").text):
+        row = page[page.index('data-queue="snabb"') :]
+        assert 'data-field="service_level">50 %' in row[: row.index("</tr>")]
+    web.center.submit(ContactEnded(DEMO_TENANT, "s-1"), DAY + 25)  # the agent is free
+    web.center.submit(AgentAnswered(DEMO_TENANT, "agent-snabb", "s-2"), DAY + 30)
+    answered = queue_of(clocked(web, DAY + 31).get("/api/v1/snapshot").json(), "snabb")
+    assert (answered["answered"], answered["in_target"], answered["waiting_past_target"]) == (
+        2,
+        1,
+        0,
+    )
+    assert answered["service_level"] == "50 %"
+
+
+def test_short_abandons_are_not_counted_and_the_threshold_is_the_queues(web: Web) -> None:
+    """Hanging up after 3 s is a short abandon under a 5 s threshold (left out), not under
+    a 2 s one; a 10 s abandon counts either way."""
+    start = DAY - 600
+    add_queue(web, "snabb", 20, 0.8, start)
+    answer_after(web, "snabb", "s-1", start, 5)
+    for contact_id, wait_s in (("short", 3), ("long", 10)):
+        at = start + 100
+        web.center.submit(ContactArrived(DEMO_TENANT, contact_id, "snabb", Channel.CALL, 0), at)
+        web.center.submit(ContactAbandoned(DEMO_TENANT, contact_id), at + wait_s)
+    queue = queue_of(clocked(web).get("/api/v1/snapshot").json(), "snabb")
+    assert (queue["abandoned"], queue["short_abandoned"], queue["service_level"]) == (
+        2,
+        1,
+        "50 %",
+    )
+    strict = QueueConfig(
+        DEMO_TENANT,
+        "snabb",
+        "Snabb",
+        service_level_s=20,
+        service_level_goal=0.8,
+        short_abandon_s=2,
+    )
+    web.center.submit(QueueConfigured(strict), DAY - 1)
+    queue = queue_of(clocked(web).get("/api/v1/snapshot").json(), "snabb")
+    assert (queue["short_abandoned"], queue["service_level"]) == (0, "33 %")
+    assert "Korta avhopp" in clocked(web).get("/wallboard").text  # the help says how
 
 
 def test_a_queue_at_its_goal_is_not_flagged_and_the_page_colours_the_one_under(web: Web) -> None:

@@ -334,6 +334,9 @@ class QueueConfig:
     """ST1: a contact answered within this many seconds counts toward the service level."""
     service_level_goal: float = 0.8
     """The share answered in time the wallboard measures against (80/20 by default)."""
+    short_abandon_s: float = 5.0
+    """ST1: a caller who hangs up sooner than this is left out of the service level (a
+    wrong number is no missed target); see vaxel/stats/service_level.py."""
 
     def __post_init__(self) -> None:
         _require(bool(self.tenant_id), "queue.tenant_id", "name the tenant")
@@ -343,6 +346,7 @@ class QueueConfig:
             "queue.service_level_goal",
             "must be a share above 0 and at most 1 (0.8 = 80 %)",
         )
+        _require(self.short_abandon_s >= 0, "queue.short_abandon_s", "must be >= 0 seconds")
         _require(bool(self.queue_id), "queue.queue_id", "give the queue an id")
         _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "must be > 0")
         _require(self.ring_count >= 0, "queue.ring_count", "must be >= 0 (0 = all)")

@@ -42,8 +42,15 @@ class QueueOut(BaseModel):
     callbacks: int = Field(description="Callback requests not yet handled")
     answered: int = Field(description="Answered today (Stockholm day)")
     abandoned: int = Field(description="Abandoned today")
+    short_abandoned: int = Field(
+        0, description="Of those abandoned, hung up before the short-abandon threshold"
+    )
     in_target: int = Field(description="Answered today within the service-level target")
-    service_level: str = Field(description='Today\'s service level, e.g. "85 %"; "–" before any')
+    waiting_past_target: int = Field(0, description="Waiting now, already past the target")
+    service_level: str = Field(
+        description='Today\'s service level, e.g. "85 %"; "–" before any: in target / '
+        "(answered + abandoned - short abandons + waiting past target)"
+    )
 
 
 class ContactOut(BaseModel):

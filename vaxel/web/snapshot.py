@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from vaxel.acd.engine import Engine
+from vaxel.acd.model import Channel, ContactState
 from vaxel.core.clock import to_local
 from vaxel.core.errors import VaxelError
+from vaxel.stats import ServiceLevelCounts, waiting_past_target
 from vaxel.web.i18n import N_, gettext
 
 __all__ = [
@@ -57,18 +60,29 @@ def tenant_snapshot(
     engine: Engine,
     tenant_id: str,
     now: float,
-    today: Mapping[str, tuple[int, int, int]] | None = None,
+    today: Mapping[str, ServiceLevelCounts] | None = None,
     chart: Mapping[str, Any] | None = None,
+    day_start: float = 0.0,
 ) -> dict[str, Any]:
-    """Queues with waiting/longest wait/agents by state and, given ``today`` (answered,
-    abandoned, answered within the queue's own target per queue), today's service level
-    against the queue's goal; every agent with state and time in it; ``chart`` (today's
-    traffic per interval) as given. ``at`` is ``now``: a live page counts the times on
-    from it, so the snapshot need not be rebuilt for the clock (ST1)."""
+    """Queues with waiting/longest wait/agents by state and today's service level against
+    the queue's goal: ``today`` (the store's answered/abandoned counts per queue since
+    ``day_start``) plus the callers of the day still waiting past the queue's target now
+    (vaxel/stats/service_level.py defines the level); every agent with state and time in
+    it; ``chart`` (today's traffic per interval) as given. ``at`` is ``now``: a live page
+    counts the times on from it, so the snapshot need not be rebuilt for the clock (ST1)."""
     try:
         tenant = engine.tenant(tenant_id)
     except VaxelError:
         return {"queues": [], "agents": [], "at": now}
+    queued: dict[str, list[float]] = {q: [] for q in tenant.queues}
+    for contact in tenant.contacts.values():
+        if (
+            contact.state in (ContactState.WAITING, ContactState.OFFERED)
+            and contact.channel is not Channel.CALLBACK
+            and contact.arrived_at >= day_start
+        ):
+            queued.setdefault(contact.queue_id, []).append(contact.arrived_at)
+    figures: dict[str, ServiceLevelCounts] = {}
     by_state: dict[str, dict[str, int]] = {q: {} for q in tenant.queues}
     who: dict[str, list[str]] = {q: [] for q in tenant.queues}
     for agent in tenant.agents.values():
@@ -81,6 +95,11 @@ def tenant_snapshot(
         status = engine.queue_status(tenant_id, queue_id, now)
         config = record.config
         counts = by_state[queue_id]
+        late = waiting_past_target(queued[queue_id], now, config.service_level_s)
+        figures[queue_id] = replace(
+            today.get(queue_id, ServiceLevelCounts()) if today else ServiceLevelCounts(),
+            waiting_past_target=late,
+        )
         queues.append(
             {
                 "id": queue_id,
@@ -96,10 +115,8 @@ def tenant_snapshot(
                 "callbacks": status.pending_callbacks,
                 "who": ", ".join(sorted(who.get(queue_id, ()))),
                 "target_s": round(config.service_level_s),
-                **_today(
-                    today.get(queue_id, (0, 0, 0)) if today else (0, 0, 0),
-                    config.service_level_goal,
-                ),
+                "short_abandon_s": round(config.short_abandon_s),
+                **_today(figures[queue_id], config.service_level_goal),
             }
         )
     agents = []
@@ -116,24 +133,30 @@ def tenant_snapshot(
                 "in_state_s": max(0, round(now - since)) if since else 0,
             }
         )
-    totals = [sum(int(q[key]) for q in queues) for key in ("answered", "abandoned", "in_target")]
     goals = {record.config.service_level_goal for record in tenant.queues.values()}
     # Each queue counted "in time" against its own target, so the sums make a true overall
     # level; a single goal is shown only when every queue shares it.
-    overall = _today((totals[0], totals[1], totals[2]), goals.pop() if len(goals) == 1 else None)
+    total = sum(figures.values(), ServiceLevelCounts())
+    overall = _today(total, goals.pop() if len(goals) == 1 else None)
     snapshot = {"queues": queues, "agents": agents, "overall": overall, "at": now}
     if chart is not None:
         snapshot["chart"] = dict(chart)
     return snapshot
 
 
-def service_level_targets(engine: Engine, tenant_id: str) -> dict[str, float]:
-    """Each queue's own service-level target in seconds (ST1)."""
+def service_level_targets(
+    engine: Engine, tenant_id: str
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Each queue's own service-level target and short-abandon threshold in seconds (ST1)."""
     try:
         tenant = engine.tenant(tenant_id)
     except VaxelError:
-        return {}
-    return {q: record.config.service_level_s for q, record in tenant.queues.items()}
+        return {}, {}
+    configs = {q: record.config for q, record in tenant.queues.items()}
+    return (
+        {q: config.service_level_s for q, config in configs.items()},
+        {q: config.short_abandon_s for q, config in configs.items()},
+    )
 
 
 def interval_chart(
@@ -154,20 +177,19 @@ def interval_chart(
     }
 
 
-def _today(figures: tuple[int, int, int], goal: float | None) -> dict[str, Any]:
-    """Service level = answered within the target / (answered + abandoned), as a percent;
-    "–" before the first contact of the day (a wallboard must not claim 100 % on nothing).
-    ``below_goal`` colours the figure on the wallboard."""
-    answered, abandoned, in_target = figures
-    handled = answered + abandoned
-    level = f"{round(100 * in_target / handled)} %" if handled else "–"
+def _today(figures: ServiceLevelCounts, goal: float | None) -> dict[str, Any]:
+    """The counts and the level as a percent; "–" while nothing counts yet (a wallboard
+    must not claim 100 % on nothing). ``below_goal`` colours the figure on the wallboard."""
+    level = figures.level
     return {
-        "answered": answered,
-        "abandoned": abandoned,
-        "in_target": in_target,
-        "service_level": level,
+        "answered": figures.answered,
+        "abandoned": figures.abandoned,
+        "short_abandoned": figures.short_abandoned,
+        "in_target": figures.in_target,
+        "waiting_past_target": figures.waiting_past_target,
+        "service_level": f"{round(100 * level)} %" if level is not None else "–",
         "goal": f"{round(100 * goal)} %" if goal is not None else "",
-        "below_goal": bool(handled and goal is not None and in_target < goal * handled),
+        "below_goal": goal is not None and figures.below(goal),
     }
 
 

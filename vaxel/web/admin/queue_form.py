@@ -84,6 +84,7 @@ LABELS = {
     "priority": N_("Prioritet"),
     "service_level_s": N_("Servicenivå: svar inom (s)"),
     "service_level_goal": N_("Servicenivå: mål (%)"),
+    "short_abandon_s": N_("Korta avhopp under (s) räknas inte"),
     "sticky_window_s": N_("Samma handläggare igen inom (s)"),
     "private_max_wait_s": N_("Personligt ärende väntar högst (s)"),
     "linear_order": N_("Ordning för linjär fördelning (handläggar-id)"),
@@ -243,6 +244,7 @@ class QueueForm:
             "priority": _text(config.priority),
             "service_level_s": _text(config.service_level_s),
             "service_level_goal": _text(round(config.service_level_goal * 100, 2)),
+            "short_abandon_s": _text(config.short_abandon_s),
             "sticky_window_s": _text(config.sticky_window_s),
             "private_max_wait_s": _text(config.private_max_wait_s),
             "linear_order": ", ".join(config.linear_order),
@@ -339,6 +341,7 @@ class QueueForm:
                 callback=callback,
                 service_level_s=self._number("service_level_s", 20.0),
                 service_level_goal=goal / 100,
+                short_abandon_s=self._number("short_abandon_s", 5.0),
             )
         except ConfigError as error:
             raise ConfigError(self.form_field(error), error.reason) from None
