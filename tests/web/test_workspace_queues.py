@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from fastapi.testclient import TestClient
+
 from tests.web.conftest import Web, sign_in
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
@@ -67,3 +69,25 @@ def test_a_taken_callback_asks_for_the_note_and_outcome_on_the_contact_card(web:
         data={"csrf": csrf, "outcome": "done", "note": "x", "next": "https://evil.example/"},
     )
     assert offsite.headers["location"].startswith("/callbacks")
+
+
+def test_the_contact_card_shows_the_wait_frozen_at_the_answer(web: Web) -> None:
+    """Issue 9 §2: "Väntade" is how long the caller waited, not how long ago they called."""
+    from vaxel.acd.events import AgentAnswered, AgentLoggedIn, ContactArrived
+    from vaxel.acd.model import Channel
+    from vaxel.web.app import WebSettings, create_app
+
+    start = 1_900_000_000.0
+    clock = [start]
+    app = create_app(web.center, web.center.database, WebSettings(), clock=lambda: clock[0])
+    client = TestClient(app, follow_redirects=False)
+    sign_in(client, DEMO_TENANT, "maria")
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("kundtjanst",)), start)
+    web.center.submit(ContactArrived(DEMO_TENANT, "c-1", "kundtjanst", Channel.CALL, 0), start)
+    clock[0] = start + 7
+    assert "Väntade</dt><dd>7 s</dd>" in client.get("/").text  # ringing: still waiting
+    web.center.submit(AgentAnswered(DEMO_TENANT, "maria", "c-1"), start + 12)
+    clock[0] = start + 300
+    card = client.get("/").text
+    assert 'value="end"' in card  # in conversation
+    assert "Väntade</dt><dd>12 s</dd>" in card

@@ -190,6 +190,7 @@ def contact_view(contact: ContactRec) -> ContactView:
         classification=contact.classification,
         note=contact.note,
         history=tuple(contact.history),
+        answered_at=contact.answered_at,
     )
 
 

@@ -67,6 +67,8 @@ class ContactView:
     classification: str
     note: str
     history: tuple[str, ...] = field(default=())
+    answered_at: float = 0.0
+    """When an agent answered; 0 while not answered (the wait ends there)."""
 
 
 @dataclass(frozen=True, slots=True)
