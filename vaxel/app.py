@@ -24,6 +24,7 @@ from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.schedule import Calendar, ScheduleState, schedule_from_dict
 from vaxel.sim.demo_tenant import (
+    DEMO_SKILLS,
     DEMO_TENANT,
     MAIN_NUMBER,
     TENANT_NAME,
@@ -37,6 +38,7 @@ from vaxel.sim.simulator import Simulator
 from vaxel.sim.summary import live_summary
 from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
 from vaxel.store.prompts import PromptUploads
+from vaxel.store.skills import SkillCatalogue
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
 
@@ -87,6 +89,11 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
             login_queues,
         )
         extensions.put(DEMO_TENANT, phone.number, phone.display_name, phone.document())
+    catalogue = SkillCatalogue(database)
+    catalogued = catalogue.all(DEMO_TENANT)
+    for skill_id, skill_name in DEMO_SKILLS.items():
+        if skill_id not in catalogued:  # the agents' skills, so the skills page lists them
+            catalogue.add(DEMO_TENANT, skill_id, skill_name)
     schedule = demo_schedule()
     Documents(database, "schedule").put(
         DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule

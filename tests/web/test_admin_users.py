@@ -222,17 +222,32 @@ def test_an_agent_with_a_contact_in_hand_is_not_removed_an_idle_one_leaves_the_q
     assert "johan" not in web.center.acd.tenant(DEMO_TENANT).agents
 
 
+def test_the_demo_catalogue_lists_every_skill_its_agents_have(web: Web) -> None:
+    """Issue 9 §13: the skills page said there were none while every demo agent had some."""
+    client, _ = admin(web)
+    page = client.get("/admin/skills").text
+    assert "Inga kompetenser ännu" not in page and "saknas i listan" not in page
+    for skill_id, name in (("vaxel", "Växel"), ("kundtjanst", "Kundtjänst")):
+        assert f'action="/admin/skills/{skill_id}"' in page and f'value="{name}"' in page
+
+
+def test_the_users_page_shows_queue_and_skill_names_not_ids(web: Web) -> None:
+    client, _ = admin(web)
+    page = client.get("/admin/users").text
+    maria_row = page.split(">maria<")[1].split("</tr>")[0]
+    assert "Kundtjänst" in maria_row and "kundtjanst" not in maria_row
+
+
 def test_the_skill_catalogue_adds_renames_and_keeps_skills_in_use(web: Web) -> None:
     client, csrf = admin(web)
-    offered = client.get("/admin/skills").text  # the demo agents' skills, not yet listed
-    assert 'name="skill_id" value="bygglov"' in offered
-    client.post("/admin/skills", data={"csrf": csrf, "skill_id": "kundtjanst", "name": "KT"})
+    taken = client.post("/admin/skills", data={"csrf": csrf, "skill_id": "kundtjanst"})
+    assert "error=" in taken.headers["location"]  # the demo catalogue has it already
     client.post("/admin/skills", data={"csrf": csrf, "skill_id": "teckensprak", "name": "Tecken"})
     client.post(
-        "/admin/skills/kundtjanst", data={"csrf": csrf, "action": "save", "name": "Kundtjänst"}
+        "/admin/skills/kundtjanst", data={"csrf": csrf, "action": "save", "name": "KT-service"}
     )
     page = client.get("/admin/skills").text
-    assert 'value="Kundtjänst"' in page and "Tecken" in page
+    assert 'value="KT-service"' in page and "Tecken" in page
     in_use = client.post("/admin/skills/kundtjanst", data={"csrf": csrf, "action": "remove"})
     assert "error=" in in_use.headers["location"]  # Maria, Johan … still have it
     client.post("/admin/skills/teckensprak", data={"csrf": csrf, "action": "remove"})

@@ -20,6 +20,7 @@ from vaxel.acd.model import (
 )
 
 __all__ = [
+    "DEMO_SKILLS",
     "DEMO_TENANT",
     "MAIN_NUMBER",
     "TENANT_NAME",
@@ -88,6 +89,16 @@ _PEOPLE = [
     ("kristina", "Kristina Olsson", {"vaxel": 3}, ("vaxel",)),
     ("mikael", "Mikael Berg", {"barnomsorg": 1}, ("barnomsorg", "kundtjanst")),
 ]
+
+
+DEMO_SKILLS = {
+    "vaxel": "Växel",
+    "kundtjanst": "Kundtjänst",
+    "bygglov": "Bygglov",
+    "barnomsorg": "Barnomsorg",
+}
+"""The skill catalogue: every skill the demo agents have, with the name people read (the
+skills page and the user form list the catalogue, so it must hold what the agents have)."""
 
 
 def demo_agents() -> list[tuple[AgentProfile, tuple[str, ...]]]:

@@ -92,6 +92,14 @@ def users_router(ctx: WebContext) -> APIRouter:
             found |= {a: record.profile for a, record in running.agents.items()}
         return found
 
+    def queue_names_of(tenant_id: str) -> dict[str, str]:
+        """Queue id → the name people read, stored or running."""
+        queues = {q: c.display_name for q, c in ctx.configuration.queues(tenant_id).items()}
+        running = ctx.center.acd.tenants.get(tenant_id)
+        if running is not None:
+            queues |= {q: r.config.display_name for q, r in running.queues.items()}
+        return queues
+
     def target(session: Any, user_id: int) -> User:
         """The user to change: own tenant only; a platform admin only by a platform admin."""
         user = ctx.accounts.user(session.user.tenant_id, user_id)
@@ -112,10 +120,7 @@ def users_router(ctx: WebContext) -> APIRouter:
         for name in form.values:
             if name.startswith("skills.") and name[7:] not in skills:
                 skills[name[7:]] = name[7:]
-        queues = {q: c.display_name for q, c in ctx.configuration.queues(tenant_id).items()}
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            queues |= {q: r.config.display_name for q, r in running.queues.items()}
+        queues = queue_names_of(tenant_id)
         response = render(
             request,
             "admin/user_form.html",
@@ -188,6 +193,7 @@ def users_router(ctx: WebContext) -> APIRouter:
     def users_page(request: Request, session: SignedIn, error: str = "") -> Response:
         tenant_id = session.user.tenant_id
         agents = profiles(tenant_id)
+        queue_names, skill_names = queue_names_of(tenant_id), catalogue.all(tenant_id)
         rows = []
         for user in ctx.accounts.users(tenant_id):
             profile = agents.get(user.agent_id or "")
@@ -198,8 +204,13 @@ def users_router(ctx: WebContext) -> APIRouter:
                     "name": user.display_name,
                     "role": gettext(ROLE_NAMES.get(user.role, user.role)),
                     "active": user.active,
-                    "queues": ", ".join(profile.permitted_queues) if profile else "",
-                    "skills": ", ".join(f"{s} {n}" for s, n in profile.skills.items())
+                    # names people read, not ids (an unknown id is shown as it is)
+                    "queues": ", ".join(queue_names.get(q, q) for q in profile.permitted_queues)
+                    if profile
+                    else "",
+                    "skills": ", ".join(
+                        f"{skill_names.get(s, s)} {n}" for s, n in profile.skills.items()
+                    )
                     if profile
                     else "",
                 }
