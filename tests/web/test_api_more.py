@@ -8,6 +8,7 @@ read as a client reads it, with events submitted from another thread as sync han
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from tests.web.conftest import OTHER, Web
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, QueueConfigured
 from vaxel.acd.model import QueueConfig
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.headers import PAGE_POLICY
 
 
 @pytest.fixture
@@ -207,7 +209,39 @@ def test_security_headers_on_pages_api_and_docs(web: Web) -> None:
         assert "strict-transport-security" not in headers  # plain-HTTP test settings
     docs = client.get("/api/docs")
     assert docs.status_code == 200
-    assert "https://cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    assert docs.headers["content-security-policy"] == PAGE_POLICY  # no CDN, no inline script
+
+
+def test_the_api_documentation_works_offline(web: Web) -> None:
+    """Issue 9 §9: Swagger UI's files come from the app itself, not from a CDN."""
+    client = web.client()
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "http://" not in page.text and "https://" not in page.text
+    assert "<script>" not in page.text  # every script is a file the CSP allows
+    sources = re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css))"', page.text)
+    assert {s.rsplit("/", 1)[1] for s in sources} >= {
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "api-docs.js",
+    }
+    for source in sources:
+        asset = client.get(source)
+        assert asset.status_code == 200, source
+        assert len(asset.content) > 1000 or source.endswith("api-docs.js"), source
+    assert client.get("/api/docs/oauth2-redirect").status_code == 404  # no OAuth here
+    assert client.get("/redoc").status_code == 404
+
+
+def test_the_openapi_document_lists_only_the_rest_api(web: Web) -> None:
+    """Issue 9 §9: pages and admin forms are no interface for integrations."""
+    paths = web.client().get("/api/openapi.json").json()["paths"]
+    assert "/api/v1/callbacks" in paths
+    assert [p for p in paths if not p.startswith("/api/")] == []
+    assert "/api/docs" not in paths
+    schemas = web.client().get("/api/openapi.json").json()["components"]["schemas"]
+    assert "CallbackDetail" in schemas
+    assert [name for name in schemas if name.startswith("Body_")] == []  # the pages' forms
 
 
 async def test_the_fanout_routes_timer_effects_per_tenant_and_cuts_off_a_slow_reader() -> None:

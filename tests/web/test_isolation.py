@@ -41,7 +41,7 @@ SECRETS = (CALLER, "0701112233", CALLBACK_NUMBER, "0709998877", "Maria Johansson
 B_KEY = "annanstads-nyckel-for-test"
 STREAMS = {"/events", "/api/v1/events"}
 """Endpoints that stream forever: read once, separately (see the last test)."""
-PUBLIC = {"/login", "/language", "/api/docs", "/api/openapi.json", "/api/docs/oauth2-redirect"}
+PUBLIC = {"/login", "/language", "/api/docs", "/api/openapi.json"}
 
 
 @dataclass

@@ -20,6 +20,7 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.web.admin import admin_router
 from vaxel.web.api import api_router
+from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
 from vaxel.web.auth import auth_router
 from vaxel.web.callbacks import callbacks_router
 from vaxel.web.context import WebContext, WebSettings
@@ -68,7 +69,8 @@ def create_app(
         on_phone=on_phone,
     )
     center.listeners.append(ctx.hub.committed)
-    app = FastAPI(title="Växel", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)
+    install_api_docs(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
     app.state.context = ctx
     app.state.hub = ctx.hub

@@ -4,9 +4,8 @@ The pages load their one script from ``/static`` and have no inline script or ev
 handler attribute, so the Content-Security-Policy allows scripts from the site only. They
 do carry inline styles (a ``<style>`` block in ``base.html`` and ``style=`` attributes), so
 styles allow ``'unsafe-inline'`` — styles cannot run code, and moving them to a stylesheet
-would tighten this. The OpenAPI page (``/api/docs``) is FastAPI's Swagger UI: its bundle
-comes from the jsDelivr CDN and it starts with an inline script, so that one page gets a
-policy of its own; it shows no data of its own (the API needs a key).
+would tighten this. The API documentation (``/api/docs``) is held to the same policy: its
+Swagger UI is served by the app and started from a script file (``vaxel.web.api_docs``).
 
 A pure ASGI middleware rather than ``@app.middleware("http")``: it only touches the start
 of the response, so server-sent-event streams pass through unbuffered.
@@ -16,19 +15,13 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["DOCS_POLICY", "PAGE_POLICY", "SecurityHeaders"]
+__all__ = ["PAGE_POLICY", "SecurityHeaders"]
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_POLICY = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-DOCS_PATHS = frozenset({"/api/docs", "/api/docs/oauth2-redirect"})
 
 
 class SecurityHeaders:
@@ -38,10 +31,9 @@ class SecurityHeaders:
         self.app = app
         self.hsts = hsts
 
-    def _headers(self, path: str) -> list[tuple[bytes, bytes]]:
-        policy = DOCS_POLICY if path in DOCS_PATHS else PAGE_POLICY
+    def _headers(self) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-security-policy", policy.encode()),
+            (b"content-security-policy", PAGE_POLICY.encode()),
             (b"x-frame-options", b"DENY"),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
@@ -56,7 +48,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self._headers(scope.get("path", ""))
+        extra = self._headers()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
