@@ -1,6 +1,6 @@
 """baresip robot phones call through Växel (issue 3): a caller hears the Swedish welcome,
-picks bygglov with a key, queues, the agent's robot phone answers, and each side hears
-the other's tone. Then the same for a callback (CB9)."""
+picks bygglov with a key, queues, the agent's robot phone answers, both hear the queue's
+whisper (Q12), and then each side hears the other's tone. Then the same for a callback (CB9)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from tests.telephony.conftest import (
 )
 from tests.telephony.robots import Robot, read_wav, rms, tone_share
 from vaxel.acd.events import CallbackClosed, CallbackRequested
+from vaxel.media.dtmf import goertzel_power
 from vaxel.media.g711 import ulaw_decode
 from vaxel.prompts import PromptLibrary
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
@@ -65,6 +66,27 @@ def heard_prompt(heard: list[int], rate: int, prompt_id: str) -> float:
     return max(correlation(got[shift : shift + len(prompt)], prompt) for shift in range(50))
 
 
+def find_prompt(heard: list[int], rate: int, prompt_id: str) -> tuple[float, int]:
+    """The best match of the prompt's loudness shape anywhere in ``heard``, and the 20 ms
+    frame where that match ends."""
+    prompt = envelope(list(array.array("h", ulaw_decode(PromptLibrary().load(prompt_id)))), 8000)
+    got = envelope(heard, rate)
+    matches = (
+        (correlation(got[shift : shift + len(prompt)], prompt), shift + len(prompt))
+        for shift in range(max(1, len(got) - len(prompt)))
+    )
+    return max(matches)
+
+
+def tone_onset(samples: list[int], frequency: float, rate: int) -> int:
+    """The first 20 ms frame from which a 200 ms window is mostly ``frequency``."""
+    frame, window = rate // 50, rate // 5
+    for start in range(0, len(samples) - window, frame):
+        if goertzel_power(samples[start : start + window], frequency, rate) > 0.5:
+            return start // frame
+    raise AssertionError(f"no {frequency} Hz tone heard")
+
+
 async def phone_robot(
     base: Path, name: str, port: int, extension: str, password: str, tone_hz: float
 ) -> Robot:
@@ -96,8 +118,15 @@ async def test_robot_caller_reaches_robot_agent_and_both_hear_each_other(
     heard, rate = read_wav(caller.heard)
     assert heard_prompt(heard, rate, "sv/exempelby/valkommen") > 0.95, caller_log[-2000:]
     assert tone_share(heard, AGENT_HZ, rate) > 0.5, "the caller never heard the agent"
+    # Q12: the caller hears the queue's whisper (not ringback) just before the agent
+    match, whisper_end = find_prompt(heard, rate, "sv/exempelby/whisper-bygglov")
+    assert match > 0.9, f"the caller did not hear the whisper (best match {match:.2f})"
+    # the first window that is mostly the agent's tone starts at most one window (10 frames)
+    # before the tone itself, so a whisper over before the bridge ends by then
+    assert whisper_end <= tone_onset(heard, AGENT_HZ, rate) + 10, "whisper after the bridge"
     agent_heard, agent_rate = read_wav(agent.heard)
     assert tone_share(agent_heard, CALLER_HZ, agent_rate) > 0.5, agent_log[-2000:]
+    assert heard_prompt(agent_heard, agent_rate, "sv/exempelby/whisper-bygglov") > 0.9
     [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
     assert (record.queue_id, record.agent_id, record.caller_number) == (
         "bygglov",

@@ -88,6 +88,8 @@ class Call:
     agent_id: str = ""
     playback_id: str = ""
     agent_playback_id: str = ""
+    caller_whisper_id: str = ""
+    """The whisper the caller hears while the agent hears it too (Q12)."""
     attempts: dict[str, Attempt] = field(default_factory=dict)
     """By agent id (or "customer" for a callback's dial-out)."""
     callback: bool = False

@@ -8,7 +8,8 @@ Rules kept here:
 - Offers from the ACD ring every registered phone of the agent in parallel; the first to
   answer wins and the others are cancelled. A phone that declines or fails counts as an
   unanswered offer (Q23); the ACD's own offer timer covers phones that just ring.
-- When the agent answers: the whisper plays to the agent (Q12), then the legs are bridged.
+- When the agent answers: the queue's whisper plays to both legs at once, the caller hearing
+  it instead of ringback or music (Q12); the legs are bridged when both have heard it.
   Either side hanging up ends the conversation (ContactEnded → wrap-up, Q22).
 - A callback (CB9) rings the agent's phone first; once answered the customer is dialled
   while the agent hears ringback; the outcome goes to the ACD as CallbackAttemptEnded.
@@ -499,12 +500,15 @@ class Switch:
                     self._hang_up(call)
                 elif call.session is not None:
                     self._flow(call, call.session.handle(PromptFinished(), self.clock()))
+            elif leg is call.caller and event.playback_id == call.caller_whisper_id:
+                call.caller_whisper_id = ""
+                self._whisper_heard(call)
             elif leg is call.agent and event.playback_id == call.agent_playback_id:
                 call.agent_playback_id = ""
                 if call.hangup_after_playback:
                     self._hang_up(call)
-                elif not call.bridged and call.caller is not None and not call.callback:
-                    self._bridge(call)
+                else:
+                    self._whisper_heard(call)
         self.drain()
 
     def _digit(self, call: Call, digit: str) -> None:
@@ -569,16 +573,26 @@ class Switch:
         self.drain()
 
     def _connect(self, call: Call, whisper: tuple[str, ...]) -> None:
-        """Q12: the agent hears the whisper, then the two are bridged."""
+        """Q12: agent and caller both hear the whisper, then the two are bridged."""
         if call.caller is None or call.agent is None:
             if call.caller is not None:  # a simulated agent took a real call (demo)
                 self._caller_hears(call, ["sv/system/simulerad-handlaggare"])
             return
         prompts = [p for p in whisper if self._known(p)]
         if prompts:
+            caller_endpoint = call.caller.endpoint.endpoint_id
             call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, prompts)
-            self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
+            self.media.stop_playback(caller_endpoint)  # the flow's prompts are over
+            self.media.set_comfort(caller_endpoint, Comfort.SILENCE)  # no ringback burst after
+            call.caller_whisper_id = self.media.play(caller_endpoint, prompts)
         else:
+            self._bridge(call)
+
+    def _whisper_heard(self, call: Call) -> None:
+        """Bridge once neither leg is still hearing the whisper (Q12)."""
+        if call.agent_playback_id or call.caller_whisper_id:
+            return
+        if not call.bridged and call.caller is not None and not call.callback:
             self._bridge(call)
 
     def _bridge(self, call: Call) -> None:
