@@ -7,6 +7,7 @@ from __future__ import annotations
 import array
 import asyncio
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from tests.telephony.conftest import (
 )
 from tests.telephony.robots import Robot, read_wav, rms, tone_share
 from vaxel.acd.events import CallbackClosed, CallbackRequested
+from vaxel.flow.model import Prompt
 from vaxel.media.dtmf import goertzel_power
 from vaxel.media.g711 import ulaw_decode
 from vaxel.prompts import PromptLibrary
@@ -186,3 +188,37 @@ async def test_a_callback_rings_the_agent_first_then_the_customer_and_they_talk(
     )
     [closed] = ReadModels(running.center.database).callbacks(DEMO_TENANT)
     assert closed.status == "done" and closed.last_note == "Kunden hjälpt"
+
+
+@pytest.mark.parametrize("who", ["caller", "agent"])
+async def test_a_hang_up_during_the_whisper_ends_the_call_for_both(
+    running: Running, tmp_path: Path, who: str
+) -> None:
+    """Q12 with Q22: either side may hang up while both hear the whisper; the other is
+    hung up and the agent goes to wrap-up, not left busy with a call that is gone."""
+    service = running.service.directory.numbers[MAIN_NUMBER]
+    queue_node = service.flow.nodes["bygglov_ko"]
+    long_whisper = replace(queue_node, whisper=(Prompt("sv/exempelby/valkommen"),))  # 2.3 s
+    flow = replace(service.flow, nodes={**service.flow.nodes, "bygglov_ko": long_whisper})
+    running.service.directory.numbers[MAIN_NUMBER] = replace(service, flow=flow)
+    port = running.port
+    agent = await phone_robot(tmp_path, "agent", port, AGENT_EXTENSION, AGENT_PASSWORD, AGENT_HZ)
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    switch = running.service.switch
+    try:
+        await wait_for(
+            lambda: running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "ready"
+        )
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)
+        await caller.keys("2")
+        await wait_for(lambda: any(c.agent and not c.bridged for c in switch.calls.values()), 15)
+        await (caller if who == "caller" else agent).command("hangup")
+        await wait_for(lambda: not switch.calls, 5)
+    finally:
+        await caller.stop()
+        await agent.stop()
+    state = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value
+    assert state == "wrap_up", f"the agent is {state} after the call ended during the whisper"
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.answered_at is not None and record.ended_at is not None

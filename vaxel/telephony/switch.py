@@ -810,7 +810,11 @@ class Switch:
             self.media.stop_recording(call.caller.endpoint.endpoint_id)
         if call.callback or call.transferred:
             return  # a callback is closed with a note (CB10); a transfer ended it already
-        if call.agent is not None and (call.bridged or call.session is None):
+        # during the whisper (Q12) the ACD has connected the agent though the legs are not
+        # bridged yet: a hang-up then must still end the contact, or the agent stays busy
+        if call.agent is not None and (
+            call.bridged or call.session is None or self._acd_connected(call)
+        ):
             try:
                 self._submit(ContactEnded(call.tenant_id, call.call_id))
             except VaxelError as error:
