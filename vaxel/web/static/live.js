@@ -35,12 +35,8 @@
     }
     const overall = document.getElementById("overall");
     if (overall && data.overall) show(overall, data.overall);
+    // the workspace (workspace.js) redraws its contact card when the agent's state changes
     document.dispatchEvent(new CustomEvent("vaxel:snapshot", { detail: data }));
-    const me = document.getElementById("my-state");
-    if (me) {  // the workspace: a new offer or a state change redraws the contact card
-      const mine = data.agents.find((a) => a.id === me.dataset.agent);
-      if (mine && mine.state !== me.dataset.state) { window.location.reload(); return; }
-    }
     for (const a of data.agents) {
       const row = document.querySelector(`tr[data-agent="${a.id}"]`);
       if (!row) continue;
