@@ -173,6 +173,7 @@ def offer(
         queue.rr_last = agents[0].agent_id
     for agent in agents:
         agent.contact_id = contact.contact_id
+        agent.offered_since = now
         set_state(tenant, agent, AgentState.OFFERED, out)
         out.append(
             OfferContact(

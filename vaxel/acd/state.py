@@ -81,6 +81,8 @@ class AgentRec:
     contact_id: str = ""
     idle_since: float = 0.0
     busy_since: float = 0.0
+    offered_since: float = 0.0
+    """When the current offer started ringing: a wallboard's "Ringer" counts from here."""
     unanswered: int = 0
     answered_today: int = 0
     answered_day: int = -1

@@ -121,7 +121,9 @@ def tenant_snapshot(
         )
     agents = []
     for agent_id, agent in tenant.agents.items():
-        since = agent.busy_since if agent.state.value in ("busy", "offered") else agent.idle_since
+        since = {"busy": agent.busy_since, "offered": agent.offered_since}.get(
+            agent.state.value, agent.idle_since
+        )
         agents.append(
             {
                 "id": agent_id,
