@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from vaxel.acd.events import QueueClosed, QueueOpened
+from vaxel.demo_loops import DemoClock, DemoLoops
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
@@ -35,7 +35,6 @@ from vaxel.sim.demo_tenant import (
 from vaxel.sim.scenario import QueueTraffic, Scenario
 from vaxel.sim.scenarios import kommun
 from vaxel.sim.simulator import Simulator
-from vaxel.sim.summary import live_summary
 from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
 from vaxel.store.prompts import PromptUploads
 from vaxel.store.skills import SkillCatalogue
@@ -415,44 +414,33 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             simulator.release_agent(profile.agent_id)
     if telephony is not None:
         telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
-    agent_ids = [p.agent_id for p, _ in demo_agents()]
-    open_now = {q: True for q in queue_ids}
-    last_summary = wall_start
-    while True:
-        wall = time.time()
-        virtual_now = virtual_start + (wall - wall_start) * settings.speed
-        for queue_id in queue_ids:  # schedules and temporary closures (Q1–Q3)
-            state = hours.queue_state(queue_id, virtual_now)
-            if state.open != open_now[queue_id]:
-                open_now[queue_id] = state.open
-                event = (
-                    QueueOpened(DEMO_TENANT, queue_id)
-                    if state.open
-                    else QueueClosed(DEMO_TENANT, queue_id, state.reason, state.message or "")
-                )
-                simulator.now = max(simulator.now, virtual_now)
-                center.submit(event, simulator.now)
-        if settings.traffic:
-            simulator.advance_to(virtual_now)
-        if telephony is not None:
-            telephony.after_external_submit()
-        if wall - last_summary >= settings.summary_every_s:
-            last_summary = wall
-            echo(
-                live_summary(
-                    center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now
-                )
-            )
-        if settings.duration_s is not None and wall - wall_start >= settings.duration_s:
-            if telephony is not None:
-                await telephony.close()
-            if web_server is not None:
-                web_server.should_exit = True
-                await web_server.task
-            echo(
-                live_summary(
-                    center.acd, simulator.tally, DEMO_TENANT, queue_ids, agent_ids, virtual_now
-                )
-            )
-            return simulator
-        await asyncio.sleep(0.1)
+    loops = DemoLoops(
+        center,
+        simulator,
+        hours.queue_state,
+        DemoClock(wall_start, virtual_start, settings.speed),
+        DEMO_TENANT,
+        queue_ids,
+        [p.agent_id for p, _ in demo_agents()],
+        echo,
+        telephony,
+        settings.traffic,
+        settings.summary_every_s,
+    )
+    tasks = loops.start()
+    try:
+        if settings.duration_s is None:
+            await asyncio.Event().wait()  # until cancelled (Ctrl+C)
+        else:
+            await asyncio.sleep(max(0.0, wall_start + settings.duration_s - time.time()))
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if telephony is not None:
+        await telephony.close()
+    if web_server is not None:
+        web_server.should_exit = True
+        await web_server.task
+    loops.print_summary()
+    return simulator

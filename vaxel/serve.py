@@ -28,6 +28,7 @@ from vaxel.runtime.closures import ClosureKeeper
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.contact_center import RuntimeBroken
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
+from vaxel.runtime.supervise import start_supervised
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
 from vaxel.store import Documents, Tenants, open_database, upgrade
@@ -193,8 +194,10 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
             log_level="warning",
         )
     )
-    timers = loop.create_task(_drive_timers(center)) if telephony is None else None
-    closures = loop.create_task(_drive_closures(keeper))
+    timers = None
+    if telephony is None:
+        timers = start_supervised("ACD timers", lambda: _drive_timers(center))
+    closures = start_supervised("planned closures", lambda: _drive_closures(keeper))
     serving = loop.create_task(server.serve())
     try:
         while not server.started:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
+
+import pytest
 
 from vaxel.app import DemoSettings, run_demo
 from vaxel.runtime import ContactCenter
@@ -80,3 +83,67 @@ def test_the_readme_command_line_starts_the_demo_and_serves_the_web_app(tmp_path
     )
     assert quiet.returncode == 0, quiet.stderr
     assert "Webb:" not in quiet.stdout
+
+
+async def test_the_demo_goes_on_when_its_simulator_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 9 §1: an exception in one part of the demo (here the simulator, as the API's
+    callbacks once made it) is logged and that part restarts; the web app answers and the
+    engine steps meanwhile, instead of the whole process ending."""
+    import logging
+    import re
+
+    import httpx
+
+    from vaxel.sim.simulator import Simulator
+
+    advance = Simulator.advance_to
+    failures: list[float] = []
+
+    def fails_twice(self: Simulator, until: float) -> None:
+        if len(failures) < 2:
+            failures.append(until)
+            raise KeyError("callback-1")
+        advance(self, until)
+
+    monkeypatch.setattr(Simulator, "advance_to", fails_twice)
+    lines: list[str] = []
+    settings = DemoSettings(
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
+        speed=600.0,
+        duration_s=None,
+        summary_every_s=60.0,
+        sip_port=None,
+        http_port=0,
+    )
+    with caplog.at_level(logging.ERROR, "vaxel.runtime.supervise"):
+        demo = asyncio.create_task(run_demo(settings, echo=lines.append))
+        base = None
+        for _ in range(600):
+            found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
+            base = next((m.group(1) for m in found if m), None)
+            if base or demo.done():
+                break
+            await asyncio.sleep(0.05)
+        assert base, lines
+        async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+            for _ in range(100):
+                if len(failures) == 2 and "simulated traffic failed" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
+            assert (await client.get("/login")).status_code == 200, "the web app answers"
+            await asyncio.sleep(1.5)  # the simulator is back after its back-off
+            assert (await client.get("/login")).status_code == 200
+        assert not demo.done(), "the demo runs on"
+        serving = [t for t in asyncio.all_tasks() if "Server.serve" in repr(t.get_coro())]
+        for task in [demo, *serving]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    assert caplog.text.count("demo: simulated traffic failed; restarting it") == 2
+    assert "KeyError: 'callback-1'" in caplog.text, "logged with its traceback"
+    center = ContactCenter(open_database(settings.database_url), seed=1)
+    center.recover()
+    answered = ReadModels(center.database).contacts(DEMO_TENANT, limit=100_000)
+    assert any(record.status in ("connected", "ended") for record in answered), "engine stepped"

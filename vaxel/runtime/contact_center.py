@@ -11,6 +11,7 @@ further work until :meth:`recover` has rebuilt it.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -51,6 +52,8 @@ from vaxel.store.repositories import ensure_tenant, upsert
 
 __all__ = ["ContactCenter", "RuntimeBroken"]
 
+log = logging.getLogger(__name__)
+
 
 class RuntimeBroken(VaxelError):
     """The journal could not be written after the engine applied an event; call recover()."""
@@ -80,7 +83,8 @@ class ContactCenter:
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Event, list[Command], float], None]] = []
         """Told of every event once it is durable, with the commands it produced — the
-        telephony and web adapters carry the commands out and push live updates from here."""
+        telephony and web adapters carry the commands out and push live updates from here.
+        A listener that raises is logged and the others are still told (issue 9 §1)."""
 
     def _fresh_engine(self) -> AcdEngine:
         return AcdEngine(
@@ -125,7 +129,15 @@ class ContactCenter:
                 self._broken = True
                 raise RuntimeBroken(f"could not journal {type(event).__name__}: {error}") from error
             for listener in self.listeners:
-                listener(event, commands, now)
+                try:
+                    listener(event, commands, now)
+                except Exception:  # the event is durable: the submitter must not see it fail
+                    log.exception(
+                        "listener %s failed on %s (tenant %s); the others were told",
+                        getattr(listener, "__qualname__", repr(listener)),
+                        type(event).__name__,
+                        event.tenant_id,
+                    )
             return commands
 
     def tick(self, now: float) -> list[Command]:

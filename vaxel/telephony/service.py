@@ -17,6 +17,7 @@ from vaxel.media.backend import MediaEvent
 from vaxel.media.engine import BuiltinMediaBackend
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.contact_center import ContactCenter
+from vaxel.runtime.supervise import start_supervised
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
@@ -79,7 +80,7 @@ class TelephonyService:
 
     async def start(self) -> None:
         await self.sip.start()
-        self._housekeeping = asyncio.get_running_loop().create_task(self._expire_forever())
+        self._housekeeping = start_supervised("telephony: registrations", self._expire_forever)
         self._arm_acd()
 
     async def close(self) -> None:
@@ -127,10 +128,11 @@ class TelephonyService:
         self._acd_armed_for = None
         try:
             self.center.tick(self.clock())
-        except Exception:
+            self.switch.drain()
+        except Exception:  # logged; the timer is armed again all the same (issue 9 §1)
             log.exception("ACD timer failed")
-        self.switch.drain()
-        self._arm_acd()
+        finally:
+            self._arm_acd()
 
     async def _expire_forever(self) -> None:
         while True:
