@@ -268,6 +268,7 @@ async def _serve_web(
     settings: DemoSettings,
     telephony: TelephonyService | None,
     configuration: Configuration,
+    simulator: Simulator,
 ) -> Any:
     import uvicorn
 
@@ -281,6 +282,7 @@ async def _serve_web(
         after_submit=telephony.after_external_submit if telephony else (lambda: None),
         on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
         configuration=configuration,
+        on_sign_in=_releaser(simulator, asyncio.get_running_loop()),
     )
     assert settings.http_port is not None, "the web app is served only with an HTTP port"
     server = uvicorn.Server(
@@ -313,6 +315,18 @@ def demo_traffic(start: float) -> Scenario:
         for t in day.traffic
     ]
     return replace(day, traffic=flat, start=start)
+
+
+def _releaser(simulator: Simulator, loop: asyncio.AbstractEventLoop) -> Callable[[str, str], None]:
+    """An agent who signs in on the web is a person from then on, never also the simulator's
+    robot (issue 9 §8), as one whose phone registers. Sign-in runs in a worker thread and
+    the simulator on the event loop, so the release is handed to the loop."""
+
+    def release(tenant_id: str, agent_id: str) -> None:
+        if tenant_id == DEMO_TENANT:
+            loop.call_soon_threadsafe(simulator.release_agent, agent_id)
+
+    return release
 
 
 def demo_simulator(center: ContactCenter, start: float, seed: int, id_prefix: str) -> Simulator:
@@ -390,9 +404,12 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
 
     configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
     calendar.replace_closures(configuration.closures(DEMO_TENANT))  # prepared earlier (ADM3)
+    simulator = demo_simulator(center, virtual_start, settings.seed, f"demo{int(wall_start)}-")
     web_server = None
     if settings.http_port is not None:
-        web_server = await _serve_web(center, database, settings, telephony, configuration)
+        web_server = await _serve_web(
+            center, database, settings, telephony, configuration, simulator
+        )
         port = web_server.servers[0].sockets[0].getsockname()[1]
         echo(
             f"Webb: http://{settings.host}:{port}/ — organisation {DEMO_TENANT}; "
@@ -404,7 +421,6 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): {DEMO_API_KEY}"
         )
 
-    simulator = demo_simulator(center, virtual_start, settings.seed, f"demo{int(wall_start)}-")
     gc.collect()
     gc.freeze()  # start-up objects never die: keep them out of full GC scans (media timing)
     if settings.traffic:

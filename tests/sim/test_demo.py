@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,3 +148,75 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
     center.recover()
     answered = ReadModels(center.database).contacts(DEMO_TENANT, limit=100_000)
     assert any(record.status in ("connected", "ended") for record in answered), "engine stepped"
+
+
+async def test_an_agent_who_signs_in_on_the_web_is_no_longer_simulated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 §8: signing in on the web takes the agent over from the demo's simulator,
+    as a registered phone does — a person, never also a robot answering for them."""
+    import re
+
+    import httpx
+
+    import vaxel.app
+    from vaxel.sim.simulator import Simulator
+
+    made: list[Simulator] = []
+    real = vaxel.app.demo_simulator
+
+    def keep(*args: Any, **kwargs: Any) -> Simulator:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(vaxel.app, "demo_simulator", keep)
+    lines: list[str] = []
+    settings = DemoSettings(
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
+        speed=600.0,
+        duration_s=None,
+        summary_every_s=60.0,
+        sip_port=None,
+        http_port=0,
+    )
+    demo = asyncio.create_task(run_demo(settings, echo=lines.append))
+    base = None
+    for _ in range(600):
+        found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
+        base = next((m.group(1) for m in found if m), None)
+        if base or demo.done():
+            break
+        await asyncio.sleep(0.05)
+    assert base, lines
+    (simulator,) = made
+
+    async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> None:
+        page = await client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert token is not None
+        form = {"organisation": DEMO_TENANT, "username": username, "password": password}
+        answer = await client.post("/login", data=form | {"csrf": token.group(1)})
+        assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+    async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+        await sign_in(client, "chef", "demo-chef")  # a supervisor is nobody's robot
+        await asyncio.sleep(0.2)
+        assert simulator.plays("anna") and simulator.plays("erik")
+    async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
+        await sign_in(client, "anna", "demo1001")
+        for _ in range(50):
+            if not simulator.plays("anna"):
+                break
+            await asyncio.sleep(0.02)
+    assert not simulator.plays("anna") and simulator.plays("erik")
+    answered = simulator.engine.agent_view(DEMO_TENANT, "anna").answered_today
+    erik = simulator.engine.agent_view(DEMO_TENANT, "erik").answered_today
+    await asyncio.sleep(1.5)  # 15 simulated minutes
+    assert simulator.engine.agent_view(DEMO_TENANT, "anna").answered_today == answered
+    assert simulator.engine.agent_view(DEMO_TENANT, "erik").answered_today > erik
+    assert not demo.done()
+    serving = [t for t in asyncio.all_tasks() if "Server.serve" in repr(t.get_coro())]
+    for task in [demo, *serving]:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -82,3 +82,34 @@ def test_unknown_scenario_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -
     assert main(["simulate", "storstad"]) == 2
     error = capsys.readouterr().err
     assert "storstad" in error and "kommun" in error
+
+
+def test_a_released_agent_keeps_the_callback_they_hold_for_the_person_to_close() -> None:
+    """Issue 9 §8: once a person takes an agent over, the simulator no longer writes
+    the agent's note and closes their callback for them (CB10); the others go on."""
+    from vaxel.acd.model import AgentState, CallbackStatus
+
+    simulator = Simulator(kommun(), seed=5)
+    simulator.start()
+    tenant = simulator.scenario.tenant_id
+    agent_ids = [plan.profile.agent_id for plan in simulator.scenario.agents]
+    held = None
+    now = simulator.scenario.start
+    while held is None and now < simulator.scenario.end:
+        now += 5.0
+        simulator.advance_to(now)
+        for agent_id in agent_ids:
+            view = simulator.engine.agent_view(tenant, agent_id)
+            row = (
+                simulator.engine.callback_row(tenant, view.contact_id) if view.contact_id else None
+            )
+            if view.state is AgentState.BUSY and row is not None:
+                held = (agent_id, view.contact_id)
+                break
+    assert held is not None, "a simulated agent took a callback"
+    agent_id, contact_id = held
+    simulator.release_agent(agent_id)
+    simulator.advance_to(now + 2 * 3600)
+    row = simulator.engine.callback_row(tenant, contact_id)
+    assert row is not None and row.status is CallbackStatus.IN_PROGRESS
+    assert simulator.report().total.callbacks_done > 0, "the other agents close theirs"

@@ -165,7 +165,8 @@ class Simulator:
             for plan in scenario.agents:
                 self._step(AgentConfigured(plan.profile))
         for plan in scenario.agents:
-            self._try(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
+            if self.plays(plan.profile.agent_id):  # not one a person took over already
+                self._try(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
         for traffic in scenario.traffic:
             self._schedule_arrival(traffic, scenario.start)
 
@@ -304,6 +305,9 @@ class Simulator:
 
     def _end(self, contact: _Contact) -> None:
         tenant = self.scenario.tenant_id
+        if contact.callback and not self.plays(contact.agent_id):
+            contact.done = True  # the person who took the agent over closes it (CB10)
+            return
         if contact.callback:
             self._try(
                 CallbackClosed(
@@ -331,7 +335,7 @@ class Simulator:
         if answered:
             handle = self._handle_of(contact.queue_id)
             self._push(self.now + self._handle_time(handle), _END, contact)
-        else:
+        elif self.plays(contact.agent_id):
             self._try(
                 CallbackClosed(
                     tenant, contact.contact_id, contact.agent_id, "unanswered", "Inget svar"
@@ -396,10 +400,16 @@ class Simulator:
         traffic = self._traffic.get(queue_id) or next(iter(self._traffic.values()))
         return traffic.handle
 
-    def release_agent(self, agent_id: str) -> None:
-        """A person took over ``agent_id`` (their phone registered): stop deciding for them.
+    def plays(self, agent_id: str) -> bool:
+        """True while the simulator answers, talks and closes callbacks for ``agent_id``."""
+        return agent_id in self._plans
 
-        Their offers and conversations are then answered and ended by the real phone.
+    def release_agent(self, agent_id: str) -> None:
+        """A person took over ``agent_id`` (their phone registered, or they signed in on the
+        web): stop deciding for them.
+
+        Their offers are then answered by them, and a callback they hold is closed by them;
+        the simulated caller or customer may still hang up.
         """
         self._plans.pop(agent_id, None)
         self._pending_answers = {k for k in self._pending_answers if k[0] != agent_id}

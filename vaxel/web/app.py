@@ -56,9 +56,11 @@ def create_app(
     after_submit: Callable[[], None] = lambda: None,
     on_phone: Callable[[str], bool] = lambda contact_id: False,
     configuration: Configuration | None = None,
+    on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
-    commands that a page's action produced (ringing a phone after "ready")."""
+    commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
+    is told (tenant, agent) when an agent signs in."""
     ctx = WebContext(
         center,
         database,
@@ -67,6 +69,7 @@ def create_app(
         clock=clock,
         after_submit=after_submit,
         on_phone=on_phone,
+        on_sign_in=on_sign_in,
     )
     center.listeners.append(ctx.hub.committed)
     app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)

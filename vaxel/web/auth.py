@@ -56,6 +56,8 @@ def auth_router(ctx: WebContext) -> APIRouter:
             return RedirectResponse("/login?error=1", status_code=303)
         token = new_token()
         accounts.open_session(user, token, new_token(), ctx.clock(), settings.session_lifetime_s)
+        if user.agent_id:
+            ctx.on_sign_in(user.tenant_id, user.agent_id)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             COOKIE,

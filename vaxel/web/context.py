@@ -87,6 +87,8 @@ class WebContext:
     after_submit: Callable[[], None] = lambda: None
     on_phone: Callable[[str], bool] = lambda contact_id: False
     """True when the contact is a real call the agent handles in the phone."""
+    on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None
+    """Told (tenant, agent) when an agent's user signs in: the demo stops simulating them."""
     hub: LiveHub = field(default_factory=LiveHub)
     accounts: Accounts = field(init=False)
     read_models: ReadModels = field(init=False)
