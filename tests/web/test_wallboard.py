@@ -18,10 +18,12 @@ from vaxel.acd.events import (
     ContactArrived,
     ContactEnded,
     QueueConfigured,
+    TimerTick,
 )
 from vaxel.acd.model import AgentProfile, Channel, QueueConfig
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.app import WebSettings, create_app
+from vaxel.web.i18n import LANGUAGE_COOKIE
 
 
 def utc(*parts: int) -> float:
@@ -215,6 +217,39 @@ def test_agents_by_state_per_queue_match_the_agent_list(web: Web) -> None:
     busy = next(a for a in snapshot["agents"] if a["state"] == "busy")
     assert busy["in_state_s"] == 300 - 5
     assert snapshot["at"] == DAY
+
+
+def test_the_auto_pause_reason_is_shown_by_name_and_the_api_keeps_the_id(web: Web) -> None:
+    """Issue 9 §13: Q23's auto-pause shows as "Obesvarade samtal" (English "Unanswered
+    calls") on the wallboard and in the agent's workspace, never as its id."""
+    start = DAY - 600
+    web.center.submit(QueueConfigured(QueueConfig(DEMO_TENANT, "q", offer_timeout_s=10)), start)
+    profile = AgentProfile(
+        DEMO_TENANT, "maria", "Maria Johansson", permitted_queues=("q",), max_unanswered=1
+    )
+    web.center.submit(AgentConfigured(profile), start)
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("q",)), start)
+    web.center.submit(ContactArrived(DEMO_TENANT, "c-1", "q", Channel.CALL, 0), start + 1)
+    web.center.submit(TimerTick(DEMO_TENANT), start + 11)  # the offer rang out: paused
+    board = clocked(web)
+    maria = next(a for a in board.get("/api/v1/snapshot").json()["agents"] if a["id"] == "maria")
+    assert (maria["state"], maria["pause_reason"]) == ("paused", "unanswered_offers")
+    page = board.get("/wallboard").text
+    row = page[page.index('data-agent="maria"') :]
+    assert "Obesvarade samtal" in row[: row.index("</tr>")]
+    names = page[page.index('id="pause-names">') :]
+    assert json.loads(names[17 : names.index("</script>")]) == {
+        "unanswered_offers": "Obesvarade samtal"
+    }  # what live.js shows when the state changes
+    app = create_app(web.center, web.center.database, WebSettings(), clock=lambda: DAY)
+    agent = TestClient(app, follow_redirects=False)
+    agent.cookies.set(LANGUAGE_COOKIE, "en")
+    sign_in(agent, DEMO_TENANT, "maria")
+    workspace = agent.get("/").text
+    assert "(Unanswered calls)" in workspace
+    for text in (page, workspace):
+        visible = text[: text.index('<script type="application/json"')]
+        assert "unanswered_offers" not in visible
 
 
 def test_a_tenant_never_sees_another_tenants_queues_or_agents(web: Web) -> None:

@@ -33,6 +33,8 @@ from vaxel.web.security import COOKIE
 from vaxel.web.snapshot import (
     CONTACT_STATES,
     interval_chart,
+    pause_reason_name,
+    pause_reason_names,
     service_level_targets,
     state_names,
     tenant_snapshot,
@@ -60,6 +62,8 @@ TEMPLATES.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # typ
 TEMPLATES.env.globals["languages"] = LANGUAGES
 TEMPLATES.env.globals["state_names"] = state_names
 TEMPLATES.env.globals["contact_states"] = CONTACT_STATES
+TEMPLATES.env.globals["pause_reason_name"] = pause_reason_name
+TEMPLATES.env.globals["pause_reason_names"] = pause_reason_names
 
 SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
 ADMINS = ("tenant_admin", "platform_admin")

@@ -20,9 +20,12 @@ from vaxel.web.i18n import N_, gettext
 
 __all__ = [
     "CONTACT_STATES",
+    "PAUSE_REASONS",
     "STATE_NAMES",
     "agent_panel",
     "interval_chart",
+    "pause_reason_name",
+    "pause_reason_names",
     "service_level_targets",
     "state_names",
     "tenant_snapshot",
@@ -49,6 +52,21 @@ CONTACT_STATES = {
     "failed": N_("Misslyckad"),
 }
 """A contact's state in Swedish (the caller's earlier contacts on the contact card)."""
+PAUSE_REASONS = {
+    "unanswered_offers": N_("Obesvarade samtal"),
+}
+"""Pause reasons Växel itself sets, by id (Q23: paused after unanswered offers). The
+tenant's own reasons are the admin's words and are shown as they are; the API keeps ids."""
+
+
+def pause_reason_names() -> dict[str, str]:
+    """Växel's own pause reason ids → names in the current language (for live.js)."""
+    return {reason: gettext(name) for reason, name in PAUSE_REASONS.items()}
+
+
+def pause_reason_name(reason: str) -> str:
+    """A pause reason as a person reads it: Växel's ids translated, the tenant's as written."""
+    return gettext(PAUSE_REASONS[reason]) if reason in PAUSE_REASONS else reason
 
 
 def state_names() -> dict[str, str]:

@@ -4,6 +4,8 @@
 (function () {
   const names = document.getElementById("state-names");
   const stateNames = names ? JSON.parse(names.textContent) : {};
+  const pauses = document.getElementById("pause-names");  // Växel's own pause reason ids
+  const pauseNames = pauses ? JSON.parse(pauses.textContent) : {};
   // The server sends a snapshot only when something happens; times ("…_s") count on
   // here each second from the snapshot's arrival (ST1).
   let received = Date.now();
@@ -43,6 +45,9 @@
       const state = row.querySelector('[data-field="state_name"]');
       state.textContent = stateNames[a.state] || a.state_name;
       state.className = "state " + a.state;
+      const pause = row.querySelector("[data-pause]");
+      const reason = a.state === "paused" ? a.pause_reason || "" : "";
+      if (pause) pause.textContent = pauseNames[reason] || reason;
       show(row, a);
     }
   };
