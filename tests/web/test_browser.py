@@ -75,4 +75,15 @@ async def test_the_wallboard_changes_when_a_contact_arrives(
             break
         await asyncio.sleep(0.05)
     assert await waiting.inner_text() == "1"
+    # Issue 9 §13: the chart has a time axis with hour labels and describes itself.
+    svg = page.locator("#chart svg[role=img]")
+    await svg.wait_for(timeout=5000)
+    assert await svg.get_attribute("aria-labelledby") == "chart-title chart-desc"
+    assert "per kvart i dag" in await page.locator("#chart-title").text_content()  # type: ignore[operator]
+    desc = await page.locator("#chart-desc").text_content() or ""
+    assert "klockslag i svensk tid" in desc and "{" not in desc and " 1 inkomna" in desc
+    hours = await page.locator("#chart text.hour").all_text_contents()
+    first = await page.locator("#chart-rows td").first.text_content()
+    assert hours and hours[0] == first and all(h.endswith(":00") for h in hours[1:]), hours
+    assert await page.locator("#chart line.axis").count() >= 2 + len(hours)
     await page.screenshot(path=str(SHOTS / "wallboard.png"))

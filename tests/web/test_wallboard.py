@@ -4,6 +4,7 @@ today's traffic per quarter hour in Stockholm time, agents by state, tenant isol
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
@@ -187,6 +188,28 @@ def test_the_chart_counts_each_contact_in_its_stockholm_quarter_hour(web: Web) -
     assert by_label["09:45"] == (1, 0, 1)
     assert by_label["10:00"] == (2, 1, 0)
     assert sum(chart["offered"]) == 3
+
+
+def test_the_chart_numbers_are_a_table_by_stockholm_quarter_and_the_svg_is_described(
+    web: Web,
+) -> None:
+    """Issue 9 §13: the traffic chart's numbers are on the page as a table (what a screen
+    reader reads, and what the chart draws), each row labelled with its Stockholm time; the
+    page gives wallboard.js the SVG's title and description."""
+    add_queue(web, "snabb", 10, 0.8, DAY - 3600)
+    web.center.submit(ContactArrived(DEMO_TENANT, "a", "snabb", Channel.CALL, 0), DAY - 60)
+    page = clocked(web).get("/wallboard").text
+    rows = re.findall(
+        r"<tr><td>(\d\d:\d\d)</td><td class=\"num\">(\d+)</td><td class=\"num\">(\d+)</td>"
+        r"<td class=\"num\">(\d+)</td></tr>",
+        page[page.index('id="chart-rows"') :],
+    )
+    assert rows[0] == ("07:00", "0", "0", "0") and rows[-1] == ("10:00", "1", "0", "0")
+    assert len(rows) == 13  # 07:00 … 10:00 local, quarter by quarter
+    chart = page[page.index('<div id="chart"') :]
+    chart = chart[: chart.index("></div>")]
+    assert 'data-title="Inkomna, besvarade och avbrutna samtal per kvart i dag"' in chart
+    assert "{from} till {to}, klockslag i svensk tid" in chart and "{offered} inkomna" in chart
 
 
 def test_agents_by_state_per_queue_match_the_agent_list(web: Web) -> None:
