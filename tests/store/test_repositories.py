@@ -74,3 +74,57 @@ def test_a_failed_transaction_leaves_no_journal_row(database_url: str) -> None:
     with pytest.raises(RuntimeError):
         journal.append("kommun-a", AgentReady("kommun-a", "x"), 1.0, also=explode)
     assert list(journal.replay()) == []
+
+
+def test_the_day_by_queue_counts_short_abandons_by_each_queues_threshold(
+    database_url: str,
+) -> None:
+    """ST1, issue 9 §2: in-target answers by the queue's target, abandons before the
+    queue's short-abandon threshold counted apart; yesterday and callbacks not at all."""
+    from vaxel.stats import ServiceLevelCounts
+    from vaxel.store import ReadModels, tables
+
+    engine = open_database(database_url)
+    upgrade(engine)
+    Tenants(engine).add(Tenant("kommun-a", "Kommun A"))
+    day = 1_000_000.0
+
+    def row(
+        contact: str,
+        queue: str,
+        arrived: float,
+        answered: float | None = None,
+        abandoned: float | None = None,
+        channel: str = "call",
+    ) -> dict[str, object]:
+        return {
+            "tenant_id": "kommun-a",
+            "contact_id": contact,
+            "queue_id": queue,
+            "channel": channel,
+            "caller_data": {},
+            "arrived_at": day + arrived,
+            "status": "abandoned" if abandoned is not None else "ended",
+            "answered_at": None if answered is None else day + answered,
+            "ended_at": None if abandoned is None else day + abandoned,
+        }
+
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(tables.contacts),
+            [
+                row("in-time", "q", 0, answered=10),
+                row("late", "q", 0, answered=30),
+                row("short", "q", 0, abandoned=3),
+                row("long", "q", 0, abandoned=9),
+                row("strict-short", "r", 0, abandoned=1),
+                row("strict-long", "r", 0, abandoned=3),
+                row("yesterday", "q", -100, abandoned=-99),
+                row("callback", "q", 5, abandoned=6, channel="callback"),
+            ],
+        )
+    counts = ReadModels(engine).day_by_queue("kommun-a", day, 20.0, {"q": 20.0}, {"q": 5, "r": 2})
+    assert counts == {
+        "q": ServiceLevelCounts(answered=2, in_target=1, abandoned=2, short_abandoned=1),
+        "r": ServiceLevelCounts(abandoned=2, short_abandoned=1),
+    }
