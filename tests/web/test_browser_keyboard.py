@@ -10,7 +10,7 @@ import pytest
 
 from tests.web.browsing import signed_in
 from tests.web.conftest import Web
-from vaxel.acd.events import ContactArrived
+from vaxel.acd.events import ContactArrived, ContactEnded
 from vaxel.acd.model import Channel
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
@@ -68,3 +68,12 @@ async def test_an_agent_works_by_keyboard_without_page_reloads(
     await page.wait_for_selector("#my-state[data-state=busy]", timeout=5000)
     assert await page.evaluate("window.notReloaded") is True
     assert await page.evaluate(FOCUSED) == "BUTTON#=end"  # the card's next action
+
+    # the caller hangs up while the agent types the note: the live stream redraws the card
+    # for wrap-up and what is typed stays, with the focus
+    await page.focus("#note")
+    await page.keyboard.type("Ringer tillbaka")
+    web.center.submit(ContactEnded(DEMO_TENANT, "c-keys"), time.time())
+    await page.wait_for_selector("#my-state[data-state=wrap_up]", timeout=5000)
+    assert await page.evaluate("window.notReloaded") is True
+    assert await page.evaluate(FOCUSED) == "INPUT#note=Ringer tillbaka"
