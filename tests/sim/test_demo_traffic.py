@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from vaxel.acd.commands import NotifyCallbackCreated
-from vaxel.acd.events import CallbackRequested
+from fastapi.testclient import TestClient
+
 from vaxel.acd.model import AgentState
-from vaxel.app import demo_simulator, seed_demo_tenant
+from vaxel.app import DEMO_API_KEY, demo_simulator, seed_demo_tenant
 from vaxel.core.clock import from_local
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT, demo_agents
 from vaxel.store import open_database, upgrade
+from vaxel.store.accounts import Accounts
+from vaxel.web.app import WebSettings, create_app
 
 STEP_S = 0.1
 """The demo loop's sleep: the simulator catches up with the clock this often."""
@@ -31,6 +33,9 @@ def test_an_hour_of_demo_traffic_with_api_callbacks_and_telephony_timers(
     seed_demo_tenant(center, url, start)
     simulator = demo_simulator(center, start, seed=1, id_prefix="demo-")
     simulator.start(configure=False)
+    Accounts(database).add_api_key(DEMO_TENANT, "Webbplatsen", DEMO_API_KEY, start)
+    clock = [start]
+    web = TestClient(create_app(center, database, WebSettings(), clock=lambda: clock[0]))
     agent_ids = [profile.agent_id for profile, _ in demo_agents()]
     offered_since: dict[str, float] = {}
     api_callbacks: list[str] = []
@@ -44,12 +49,14 @@ def test_an_hour_of_demo_traffic_with_api_callbacks_and_telephony_timers(
             center.tick(deadline + 0.001)
             deadline = center.next_deadline()
         if len(api_callbacks) < 4 and later >= start + 60 + 600 * len(api_callbacks):
-            commands = center.submit(
-                CallbackRequested(DEMO_TENANT, "kundtjanst", "+46701234567", actor="api"), later
+            clock[0] = later  # the website's form posts a callback (CB7)
+            created = web.post(
+                "/api/v1/callbacks",
+                json={"queue": "kundtjanst", "number": "0701234567"},
+                headers={"X-API-Key": DEMO_API_KEY},
             )
-            api_callbacks += [
-                c.contact_id for c in commands if isinstance(c, NotifyCallbackCreated)
-            ]
+            assert created.status_code == 201, created.text
+            api_callbacks.append(created.json()["id"])
         simulator.advance_to(later)
         now = later
         for agent_id in agent_ids:
