@@ -329,13 +329,21 @@ def _releaser(simulator: Simulator, loop: asyncio.AbstractEventLoop) -> Callable
     return release
 
 
-def demo_simulator(center: ContactCenter, start: float, seed: int, id_prefix: str) -> Simulator:
+def demo_simulator(
+    center: ContactCenter, start: float, seed: int, id_prefix: str, traffic: bool = True
+) -> Simulator:
     """The demo's simulated callers and agents, driving ``center`` from ``start``; they
-    hear every command the runtime gives, whoever caused it (web, telephony's timer)."""
+    hear every command the runtime gives, whoever caused it (web, telephony's timer).
+    Without ``traffic`` it plays nobody and hears nothing: nothing would ever carry out
+    what it heard, which would pile up for as long as the demo runs."""
     simulator = Simulator(
         demo_traffic(start), seed=seed, engine=center.acd, submit=center.submit, id_prefix=id_prefix
     )
-    center.listeners.append(simulator.listen())
+    if traffic:
+        center.listeners.append(simulator.listen())
+    else:
+        for profile, _ in demo_agents():
+            simulator.release_agent(profile.agent_id)
     return simulator
 
 
@@ -404,7 +412,9 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
 
     configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
     calendar.replace_closures(configuration.closures(DEMO_TENANT))  # prepared earlier (ADM3)
-    simulator = demo_simulator(center, virtual_start, settings.seed, f"demo{int(wall_start)}-")
+    simulator = demo_simulator(
+        center, virtual_start, settings.seed, f"demo{int(wall_start)}-", settings.traffic
+    )
     web_server = None
     if settings.http_port is not None:
         web_server = await _serve_web(
@@ -425,9 +435,6 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     gc.freeze()  # start-up objects never die: keep them out of full GC scans (media timing)
     if settings.traffic:
         simulator.start(configure=False)
-    else:
-        for profile, _ in demo_agents():
-            simulator.release_agent(profile.agent_id)
     if telephony is not None:
         telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
     loops = DemoLoops(

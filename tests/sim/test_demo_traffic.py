@@ -72,3 +72,17 @@ def test_an_hour_of_demo_traffic_with_api_callbacks_and_telephony_timers(
         row = center.acd.callback_row(DEMO_TENANT, contact_id)
         assert row is not None and row.attempts >= 1, contact_id  # a simulated agent dialled
     assert sum(f.answered for f in simulator.tally.queues.values()) > 100
+
+
+def test_a_quiet_demo_simulates_nobody_and_keeps_nothing_it_hears(tmp_path: Path) -> None:
+    """`vaxel demo --no-traffic` never advances the simulator, so it must not listen:
+    what it heard would pile up for as long as the demo runs."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    database = open_database(url)
+    upgrade(database)
+    center = ContactCenter(database, seed=1)
+    seed_demo_tenant(center, url, 0.0)
+    listeners = list(center.listeners)
+    simulator = demo_simulator(center, 0.0, seed=1, id_prefix="demo-", traffic=False)
+    assert center.listeners == listeners
+    assert not any(simulator.plays(profile.agent_id) for profile, _ in demo_agents())
