@@ -239,3 +239,20 @@ def test_a_post_without_the_csrf_token_is_refused(web: Web) -> None:
     assert client.post("/admin/queues/bygglov/remove", data={}).status_code == 403
     assert running(web, "bygglov") == before
     assert "ny" not in web.center.acd.tenant(DEMO_TENANT).queues
+
+
+def test_a_5000_character_name_is_refused_next_to_the_input(web: Web) -> None:
+    """Issue 9 §3: a huge name pushed every table off-screen; now it is refused, field marked."""
+    client, csrf = admin(web)
+    long_name = "Å" * 5000
+    refused = client.post(
+        "/admin/queues",
+        data={"csrf": csrf, "queue_id": "lang", "name": long_name, "strategy": "ring_all"},
+    )
+    assert refused.status_code == 400
+    assert 'id="name-error"' in refused.text and "högst 100 tecken" in refused.text
+    assert 'aria-describedby="name-error"' in refused.text
+    assert "lang" not in web.center.acd.tenant(DEMO_TENANT).queues
+    before = running(web, "bygglov")
+    edited = client.post("/admin/queues/bygglov", data=form_of(before, csrf, name=long_name))
+    assert edited.status_code == 400 and running(web, "bygglov") == before

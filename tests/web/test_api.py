@@ -100,3 +100,33 @@ def test_today_figures_count_answered_abandoned_and_the_service_level(
     bygglov = next(q for q in status["queues"] if q["id"] == "bygglov")
     assert (bygglov["answered"], bygglov["abandoned"], bygglov["service_level"]) == (1, 1, "50 %")
     assert status["overall"]["service_level"] == "50 %"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"ärende": "x" * 500}, "ärende"),  # issue 9 §3: a 500-character value
+        ({"k" * 65: "x"}, "data"),
+        ({f"f{i}": "x" for i in range(21)}, "data"),
+    ],
+)
+def test_caller_data_over_the_limits_is_422_naming_the_field(
+    web: Web, keys: dict[str, str], data: dict[str, str], field: str
+) -> None:
+    client = web.client()
+    answer = client.post(
+        "/api/v1/callbacks",
+        headers={"X-API-Key": keys[DEMO_TENANT]},
+        json={"queue": "kundtjanst", "number": "0701234567", "data": data},
+    )
+    assert answer.status_code == 422 and field in answer.text and "data" in answer.text
+    assert client.get("/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}).json() == []
+    accepted = {"ärende": "x" * 100}  # the limit itself is accepted
+    assert (
+        client.post(
+            "/api/v1/callbacks",
+            headers={"X-API-Key": keys[DEMO_TENANT]},
+            json={"queue": "kundtjanst", "number": "0701234567", "data": accepted},
+        ).status_code
+        == 201
+    )

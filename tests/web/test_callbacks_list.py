@@ -291,3 +291,20 @@ def test_a_callback_for_a_later_interval_cannot_be_called_before_it_starts(web: 
     assert "Får ringas från 2 mar 13:00" in html and "Ring upp" not in html
     refused = maria.post(f"/callbacks/{row.contact_id}/take", data={"csrf": csrf})
     assert error_of(refused).startswith("Återuppringningen får inte ringas än")
+
+
+def test_a_long_form_value_is_cut_in_the_list_with_the_whole_value_on_hover(web: Web) -> None:
+    """Issue 9 §3: a long caller data value must not push the callback list off-screen."""
+    clock = Clock(1.8e9)
+    app = app_of(web, clock)
+    maria, _ = agent(app, "maria")
+    value = "Fakturafråga " * 7  # 91 characters, inside the API's limit of 100
+    web.center.submit(
+        CallbackRequested(DEMO_TENANT, "kundtjanst", NUMBER, caller_data={"ärende": value}),
+        clock.now,
+    )
+    [row] = [r for r in web.center.acd.callback_list(DEMO_TENANT) if r.number == NUMBER]
+    html = row_of(maria.get("/callbacks").text, row.contact_id)
+    assert f'class="muted clip" title="ärende: {value}"' in html
+    page = maria.get("/callbacks").text
+    assert ".clip {" in page and "overflow-wrap:anywhere" in page

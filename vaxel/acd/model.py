@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from vaxel.core.errors import ConfigError
+from vaxel.core.limits import ID_LENGTH, NAME_LENGTH, PHONE_NUMBER_LENGTH, check_length
 
 __all__ = [
     "AgentProfile",
@@ -149,6 +150,7 @@ class OverflowTarget:
             _require(bool(self.queue_id), "queue_id", "name the queue to overflow to")
         if self.action is OverflowAction.NUMBER:
             _require(bool(self.number), "number", "give the external number to transfer to")
+        check_length("number", self.number, PHONE_NUMBER_LENGTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,7 @@ class CallbackInterval:
 
     def __post_init__(self) -> None:
         _require(bool(self.interval_id), "interval_id", "give the interval an id")
+        check_length("interval_id", self.interval_id, ID_LENGTH)
         start = parse_clock(self.start, "start")
         end = parse_clock(self.end, "end")
         _require(end > start, "end", "must be after start")
@@ -348,6 +351,8 @@ class QueueConfig:
         )
         _require(self.short_abandon_s >= 0, "queue.short_abandon_s", "must be >= 0 seconds")
         _require(bool(self.queue_id), "queue.queue_id", "give the queue an id")
+        check_length("queue.queue_id", self.queue_id, ID_LENGTH)
+        check_length("queue.name", self.name, NAME_LENGTH)
         _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "must be > 0")
         _require(self.ring_count >= 0, "queue.ring_count", "must be >= 0 (0 = all)")
         _require(self.wrap_up_s >= 0, "queue.wrap_up_s", "must be >= 0")
@@ -408,6 +413,9 @@ class AgentProfile:
     def __post_init__(self) -> None:
         _require(bool(self.tenant_id), "agent.tenant_id", "name the tenant")
         _require(bool(self.agent_id), "agent.agent_id", "give the agent an id")
+        check_length("agent.agent_id", self.agent_id, ID_LENGTH)
+        check_length("agent.name", self.name, NAME_LENGTH)
+        check_length("agent.phone", self.phone, PHONE_NUMBER_LENGTH)
         _require(self.max_unanswered >= 0, "agent.max_unanswered", "must be >= 0 (0 = off)")
         for skill, level in self.skills.items():
             _require(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from vaxel.core.errors import ConfigError, NotFound
+from vaxel.core.limits import SHORT_TEXT_LENGTH, check_length
 from vaxel.schedule.hours import ScheduleState, next_change, state_at
 from vaxel.schedule.model import Schedule
 
@@ -40,6 +41,7 @@ class TemporaryClosure:
             raise ConfigError("queue_ids", "a closure must close at least one queue")
         if self.end is not None and self.end <= self.start:
             raise ConfigError("end", "must be after start")
+        check_length("reason", self.reason, SHORT_TEXT_LENGTH)
 
     def active(self, now: float) -> bool:
         return self.start <= now and (self.end is None or now < self.end)

@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from vaxel.core.errors import ConfigError
+from vaxel.core.limits import ID_LENGTH, NAME_LENGTH, check_length
 
 __all__ = [
     "WEEKDAYS",
@@ -233,6 +234,8 @@ def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
     schedule_id = data.get("id")
     if not isinstance(schedule_id, str) or not schedule_id:
         raise ConfigError("id", "every schedule needs a non-empty id")
+    check_length("id", schedule_id, ID_LENGTH)
+    check_length("name", str(data.get("name", "")), NAME_LENGTH)
     weekly_data = data.get("weekly", {})
     if not isinstance(weekly_data, Mapping):
         raise ConfigError("weekly", "must map weekdays to opening intervals")

@@ -85,6 +85,7 @@ from vaxel.sip.transaction import (
     TransactionTimeout,
 )
 from vaxel.sip.transaction import Event as SipEvent
+from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
@@ -213,13 +214,13 @@ class Switch:
         )
         self._answered(leg, response)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
-        caller_number = uri_user(angle_uri(request.headers.get("From") or ""))
+        caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
         session = CallSession(
             self.center,
             service.tenant_id,
             call_id,
             service.flow,
-            CallInfo(caller_number, number),
+            CallInfo(caller.number, number),
             service.hours,
             service.switches,
         )

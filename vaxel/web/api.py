@@ -14,10 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
+from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.web.api_models import (
@@ -38,11 +39,29 @@ from vaxel.web.integrations import OVERFLOW, EventFanout
 __all__ = ["api_router"]
 
 
+DataKey = Annotated[str, StringConstraints(min_length=1, max_length=limits.CALLER_DATA_KEY_LENGTH)]
+DataValue = Annotated[str, StringConstraints(max_length=limits.CALLER_DATA_VALUE_LENGTH)]
+
+
 class CallbackRequest(BaseModel):
-    queue: str = Field(min_length=1, max_length=64, description="The queue to call back from")
-    number: str = Field(min_length=1, max_length=40, description="Swedish phone number")
-    interval: str = Field("", max_length=64, description="A callback interval id, or empty")
-    data: dict[str, str] = Field(default_factory=dict, description="Form fields for the agent")
+    """The limits are vaxel.core.limits' (issue 9 §3): a 422 names the field that is too long."""
+
+    queue: str = Field(
+        min_length=1, max_length=limits.ID_LENGTH, description="The queue to call back from"
+    )
+    number: str = Field(
+        min_length=1, max_length=limits.PHONE_NUMBER_LENGTH, description="Swedish phone number"
+    )
+    interval: str = Field(
+        "", max_length=limits.ID_LENGTH, description="A callback interval id, or empty"
+    )
+    data: dict[DataKey, DataValue] = Field(
+        default_factory=dict,
+        max_length=limits.CALLER_DATA_FIELDS,
+        description=f"Form fields for the agent: at most {limits.CALLER_DATA_FIELDS}, names of "
+        f"at most {limits.CALLER_DATA_KEY_LENGTH} and values of at most "
+        f"{limits.CALLER_DATA_VALUE_LENGTH} characters",
+    )
 
 
 class CallbackCreated(BaseModel):
@@ -76,10 +95,6 @@ def api_router(ctx: WebContext) -> APIRouter:
         """CB7: a callback request from the website; durable once this returns."""
         # async: the engine is only ever driven from the event loop (telephony, timers and
         # the pages run there), never from a worker thread at the same time.
-        if len(body.data) > 20 or any(len(k) > 64 or len(v) > 500 for k, v in body.data.items()):
-            raise HTTPException(
-                422, gettext("data: högst 20 fält, nycklar ≤ 64 och värden ≤ 500 tecken")
-            )
         try:
             number = DialPolicy().check(body.number)
         except VaxelError as error:

@@ -35,6 +35,7 @@ from vaxel.acd.events import (
     Event,
 )
 from vaxel.acd.model import AgentState, ContactState
+from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.store.callback_history import AttemptRecord, CallbackHistory
 from vaxel.store.repositories import CallbackRecord
@@ -50,6 +51,7 @@ from vaxel.web.context import (
     require_role,
 )
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.lengths import note_too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["callbacks_router"]
@@ -267,6 +269,8 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
             raise HTTPException(400, gettext("Välj Klar eller Inget svar"))
         if not note.strip():
             return back(page, gettext("Skriv en kort anteckning om vad som hände"))
+        if len(note.strip()) > limits.FREE_TEXT_LENGTH:
+            return back(page, note_too_long())
         error = ctx.submit(
             CallbackClosed(
                 user.tenant_id,

@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.configuration import Configuration
@@ -60,6 +61,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.add_extension("jinja2.ext.i18n")
 TEMPLATES.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 TEMPLATES.env.globals["languages"] = LANGUAGES
+TEMPLATES.env.globals["limits"] = limits  # maxlength of inputs: the limits the server checks
 TEMPLATES.env.globals["state_names"] = state_names
 TEMPLATES.env.globals["contact_states"] = CONTACT_STATES
 TEMPLATES.env.globals["pause_reason_name"] = pause_reason_name

@@ -19,8 +19,10 @@ from vaxel.acd.events import (
     ContactPicked,
     WrapUpCancelled,
 )
+from vaxel.core import limits
 from vaxel.web.context import SignedIn, WebContext, agent_of, back, render
 from vaxel.web.i18n import gettext
+from vaxel.web.lengths import note_too_long
 from vaxel.web.security import check_csrf
 from vaxel.web.snapshot import agent_panel
 
@@ -95,6 +97,8 @@ def workspace_router(ctx: WebContext) -> APIRouter:
         elif action == "classify":
             if code not in lists(tenant)[1]:
                 raise HTTPException(400, gettext("Välj en klassificering i listan"))
+            if len(note.strip()) > limits.FREE_TEXT_LENGTH:
+                return back("/", note_too_long())
             error = submit(
                 ContactClassified(
                     tenant, contact_id, agent, code, note.strip(), actor=user.username

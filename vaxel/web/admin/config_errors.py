@@ -26,6 +26,10 @@ _NAME = r"(?P<n>'[^']*'|\"[^\"]*\"|\S+)"
 REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern + "$"), wording)
     for pattern, wording in (
+        (
+            r"at most (?P<n>\d+) characters, got (?P<v>\d+)",
+            N_("högst {n} tecken (här är det {v})"),
+        ),
         (rf"{_VALUE} is not a time of day \(00:00–24:00\)", N_("{v} är ingen tid (00:00–24:00)")),
         (rf"must be (?:a time string )?HH:MM, got {_VALUE}", N_("skriv tiden TT:MM, inte {v}")),
         (

@@ -17,6 +17,7 @@ import yaml
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from vaxel.core import limits
 from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
@@ -24,6 +25,7 @@ from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
+from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["flows_router", "located_error"]
@@ -139,6 +141,8 @@ def flows_router(ctx: WebContext) -> APIRouter:
             return back("/admin/flows", gettext("Id: små bokstäver, siffror, - och _"))
         if flow_id in ctx.configuration.flows(tenant_id):
             return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
+        if longer_than(name, limits.NAME_LENGTH):
+            return back("/admin/flows", too_long(gettext("Namn"), limits.NAME_LENGTH))
         document = {"id": flow_id, "start": "start", "nodes": {"start": {"type": "hangup"}}}
         ctx.configuration.put_flow(tenant_id, document, name)
         return back(f"/admin/flows/{flow_id}")

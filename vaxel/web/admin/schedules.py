@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
@@ -31,6 +32,7 @@ from vaxel.web.context import (
     render,
 )
 from vaxel.web.i18n import gettext
+from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["preview_days", "schedules_router"]
@@ -192,6 +194,8 @@ def schedules_router(ctx: WebContext) -> APIRouter:
             )
         if schedule_id in ctx.configuration.schedules(tenant_id):
             return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
+        if longer_than(name, limits.NAME_LENGTH):
+            return back("/admin/schedules", too_long(gettext("Namn"), limits.NAME_LENGTH))
         document = {"id": schedule_id, "name": name, "weekly": {"mon-fri": ["08:00-17:00"]}}
         ctx.configuration.put_schedule(tenant_id, document)
         return back(f"/admin/schedules/{schedule_id}")

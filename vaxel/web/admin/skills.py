@@ -12,9 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vaxel.acd.model import AgentProfile
+from vaxel.core import limits
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
+from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["skills_router"]
@@ -68,7 +70,9 @@ def skills_router(ctx: WebContext) -> APIRouter:
             return back("/admin/skills", gettext("Id: små bokstäver, siffror, - och _"))
         if skill_id in catalogue.all(tenant_id):
             return back("/admin/skills", gettext("Det finns redan en kompetens med det id:t"))
-        catalogue.add(tenant_id, skill_id, name[:200])
+        if longer_than(name, limits.NAME_LENGTH):
+            return back("/admin/skills", too_long(gettext("Namn"), limits.NAME_LENGTH))
+        catalogue.add(tenant_id, skill_id, name)
         return back("/admin/skills")
 
     @router.post("/admin/skills/{skill_id}")
@@ -89,7 +93,9 @@ def skills_router(ctx: WebContext) -> APIRouter:
         name = str(form.get("name", "")).strip()
         if not name:
             return back("/admin/skills", gettext("Ange ett namn"))
-        catalogue.rename(tenant_id, skill_id, name[:200])
+        if longer_than(name, limits.NAME_LENGTH):
+            return back("/admin/skills", too_long(gettext("Namn"), limits.NAME_LENGTH))
+        catalogue.rename(tenant_id, skill_id, name)
         return back("/admin/skills")
 
     return router

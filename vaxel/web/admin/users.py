@@ -21,12 +21,14 @@ from fastapi.responses import Response
 
 from vaxel.acd.events import AgentLoggedOut
 from vaxel.acd.model import AgentProfile, AgentState, UnansweredAction
+from vaxel.core import limits
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import User
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.admin.queue_form import explain
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["ASSIGNABLE_ROLES", "users_router"]
@@ -237,6 +239,8 @@ def users_router(ctx: WebContext) -> APIRouter:
             form.refuse("username", gettext("Det finns redan en användare med det namnet"))
         elif not form.text("display_name"):
             form.refuse("display_name", gettext("Ange namnet som visas"))
+        elif longer_than(form.text("display_name"), limits.NAME_LENGTH):
+            form.refuse("display_name", too_long(gettext("Namn som visas"), limits.NAME_LENGTH))
         elif role not in ASSIGNABLE_ROLES:
             form.refuse("role", gettext("Välj en roll i listan"))
         elif len(password) < 8:
@@ -282,6 +286,8 @@ def users_router(ctx: WebContext) -> APIRouter:
             form.refuse("role", gettext("Du kan inte ändra din egen roll"))
         elif not form.text("display_name"):
             form.refuse("display_name", gettext("Ange namnet som visas"))
+        elif longer_than(form.text("display_name"), limits.NAME_LENGTH):
+            form.refuse("display_name", too_long(gettext("Namn som visas"), limits.NAME_LENGTH))
         if form.error:
             return form_page(request, session, form, user, status=400)
         agent_id = user.agent_id
