@@ -23,6 +23,7 @@ from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
+from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
@@ -30,7 +31,6 @@ from vaxel.web.security import check_csrf
 
 __all__ = ["flows_router", "located_error"]
 
-OBJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 FLOW_FIELDS = {
     "start": N_("Första nod"),
     "operator": N_("Växelnod"),
@@ -115,7 +115,10 @@ def flows_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/flows")
-    def flows_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def flows_page(
+        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
+    ) -> Response:
+        """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
         tenant_id = session.user.tenant_id
         names = ctx.configuration.flow_names(tenant_id)
         rows = [
@@ -127,7 +130,9 @@ def flows_router(ctx: WebContext) -> APIRouter:
             }
             for flow_id, document in ctx.configuration.flows(tenant_id).items()
         ]
-        return render(request, "admin/flows.html", session, flows=rows, error=error)
+        return render(
+            request, "admin/flows.html", session, flows=rows, error=error, new=new_form(id, name)
+        )
 
     @router.post("/admin/flows")
     async def create_flow(request: Request, session: SignedIn) -> Response:
@@ -138,7 +143,8 @@ def flows_router(ctx: WebContext) -> APIRouter:
         flow_id = str(form.get("id", "")).strip()
         name = str(form.get("name", "")).strip() or flow_id
         if not OBJECT_ID.match(flow_id):
-            return back("/admin/flows", gettext("Id: små bokstäver, siffror, - och _"))
+            message, prefill = refused_id(flow_id, str(form.get("name", "")).strip())
+            return back("/admin/flows" + prefill, message)
         if flow_id in ctx.configuration.flows(tenant_id):
             return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
         if longer_than(name, limits.NAME_LENGTH):

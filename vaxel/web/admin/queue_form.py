@@ -163,6 +163,10 @@ REASONS = {
 }
 PATTERNS = (
     (r"no queue '(.+)': create it first or pick another", N_("kön {} finns inte")),
+    (
+        r"small letters, digits, - and _; try '(.+)'",
+        N_("små bokstäver, siffror, - och _ (högst 64 tecken); förslag: {}"),
+    ),
     (r"must be a clock time HH:MM, got '(.*)'", N_("ange en tid som TT:MM, inte {}")),
     (r"queue '(.+)' overflows to '.+': change it first", N_("kön {} skickar vidare hit")),
     (r"flow '(.+)' sends callers to '.+': change it first", N_("IVR-flödet {} skickar hit")),

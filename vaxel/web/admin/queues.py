@@ -8,7 +8,6 @@ a queue is refused while anyone waits in it or an agent is logged in to it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -16,6 +15,7 @@ from fastapi.responses import Response
 
 from vaxel.acd.model import QueueConfig
 from vaxel.core.errors import ConfigError, VaxelError
+from vaxel.web.admin.ids import OBJECT_ID, suggested_id
 from vaxel.web.admin.queue_form import (
     ACTIONS,
     CHANNELS,
@@ -31,8 +31,6 @@ from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 
 __all__ = ["queues_router"]
-
-QUEUE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def queues_router(ctx: WebContext) -> APIRouter:
@@ -115,8 +113,14 @@ def queues_router(ctx: WebContext) -> APIRouter:
         form = QueueForm.from_form(await request.form())
         queue_id = form.values.get("queue_id", "")
         problem = None
-        if not QUEUE_ID.match(queue_id) or queue_id == "new":
+        if not OBJECT_ID.match(queue_id) or queue_id == "new":
+            suggestion = suggested_id(queue_id)
             problem = ConfigError("queue_id", "small letters, digits, - and _")
+            if suggestion and suggestion != "new":  # "växel" → "vaxel", filled in (§13)
+                problem = ConfigError(
+                    "queue_id", f"small letters, digits, - and _; try {suggestion!r}"
+                )
+                form.values["queue_id"] = suggestion
         elif queue_id in configs(tenant_id):
             problem = ConfigError("queue_id", "a queue with this id exists")
         if problem is not None:

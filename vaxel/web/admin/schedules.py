@@ -23,6 +23,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import N_, reason_text
+from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
 from vaxel.web.admin.schedule_form import ScheduleForm
 from vaxel.web.context import (
     SignedIn,
@@ -37,7 +38,6 @@ from vaxel.web.security import check_csrf
 
 __all__ = ["preview_days", "schedules_router"]
 
-OBJECT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 WEEKDAY_NAMES = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 REASONS = {
@@ -159,7 +159,10 @@ def schedules_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/schedules")
-    def schedules_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def schedules_page(
+        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
+    ) -> Response:
+        """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
         now = ctx.clock()
         today = to_local(now).date()
         rows = []
@@ -177,7 +180,14 @@ def schedules_router(ctx: WebContext) -> APIRouter:
                     "today": preview_days(schedule, today, 1)[0],
                 }
             )
-        return render(request, "admin/schedules.html", session, schedules=rows, error=error)
+        return render(
+            request,
+            "admin/schedules.html",
+            session,
+            schedules=rows,
+            error=error,
+            new=new_form(id, name),
+        )
 
     @router.post("/admin/schedules")
     async def create_schedule(request: Request, session: SignedIn) -> Response:
@@ -188,10 +198,8 @@ def schedules_router(ctx: WebContext) -> APIRouter:
         schedule_id = str(form.get("id", "")).strip()
         name = str(form.get("name", "")).strip() or schedule_id
         if not OBJECT_ID.match(schedule_id):
-            return back(
-                "/admin/schedules",
-                gettext("Id: små bokstäver, siffror, - och _ (högst 64 tecken)"),
-            )
+            message, prefill = refused_id(schedule_id, str(form.get("name", "")).strip())
+            return back("/admin/schedules" + prefill, message)
         if schedule_id in ctx.configuration.schedules(tenant_id):
             return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
         if longer_than(name, limits.NAME_LENGTH):

@@ -6,22 +6,19 @@ left asking for a skill nobody can edit.
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from vaxel.acd.model import AgentProfile
 from vaxel.core import limits
 from vaxel.store.skills import SkillCatalogue
+from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["skills_router"]
-
-SKILL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def skills_router(ctx: WebContext) -> APIRouter:
@@ -46,7 +43,10 @@ def skills_router(ctx: WebContext) -> APIRouter:
         return {skill for p in profiles(tenant_id).values() for skill in p.skills}
 
     @router.get("/admin/skills")
-    def skills_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def skills_page(
+        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
+    ) -> Response:
+        """``id`` and ``name`` fill in the new-skill form (a suggested id, §13)."""
         tenant_id = session.user.tenant_id
         skills = catalogue.all(tenant_id)
         uncatalogued = sorted(used_skills(tenant_id) - set(skills))
@@ -57,6 +57,7 @@ def skills_router(ctx: WebContext) -> APIRouter:
             skills=skills,
             uncatalogued=uncatalogued,
             error=error,
+            new=new_form(id, name),
         )
 
     @router.post("/admin/skills")
@@ -66,8 +67,10 @@ def skills_router(ctx: WebContext) -> APIRouter:
         form = await request.form()
         skill_id = str(form.get("skill_id", "")).strip().lower()
         name = str(form.get("name", "")).strip() or skill_id
-        if not SKILL_ID.match(skill_id):
-            return back("/admin/skills", gettext("Id: små bokstäver, siffror, - och _"))
+        if not OBJECT_ID.match(skill_id):
+            typed = str(form.get("skill_id", ""))
+            message, prefill = refused_id(typed, str(form.get("name", "")).strip())
+            return back("/admin/skills" + prefill, message)
         if skill_id in catalogue.all(tenant_id):
             return back("/admin/skills", gettext("Det finns redan en kompetens med det id:t"))
         if longer_than(name, limits.NAME_LENGTH):

@@ -25,6 +25,7 @@ from vaxel.core import limits
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import User
 from vaxel.store.skills import SkillCatalogue
+from vaxel.web.admin.ids import USERNAME, suggested_id
 from vaxel.web.admin.queue_form import explain
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import N_, gettext
@@ -42,7 +43,6 @@ ASSIGNABLE_ROLES = {
 """The roles a tenant admin gives; platform admins are made on the platform page only."""
 ROLE_NAMES = {**ASSIGNABLE_ROLES, "platform_admin": N_("Plattformsadministratör")}
 LANGUAGES = {"sv": N_("Svenska"), "en": N_("Engelska")}
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_SKILL_LEVEL = 10
 
 
@@ -234,7 +234,12 @@ def users_router(ctx: WebContext) -> APIRouter:
         username = form.text("username").lower()
         role = form.text("role")
         if not USERNAME.match(username):
-            form.refuse("username", gettext("Små bokstäver, siffror, . - och _ (högst 64 tecken)"))
+            message = gettext("Små bokstäver, siffror, . - och _ (högst 64 tecken)")
+            suggestion = suggested_id(username, dots=True)
+            if suggestion:  # "åsa.öberg" → "asa.oberg", filled in (§13)
+                message += " " + gettext("Förslag: {}").format(suggestion)
+                form.values["username"] = suggestion
+            form.refuse("username", message)
         elif ctx.accounts.find(tenant_id, username) is not None:
             form.refuse("username", gettext("Det finns redan en användare med det namnet"))
         elif not form.text("display_name"):
