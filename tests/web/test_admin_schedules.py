@@ -14,6 +14,7 @@ from vaxel.core.clock import STOCKHOLM
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.schedule import schedule_from_dict
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.i18n import LANGUAGE_COOKIE
 from vaxel.web.passwords import PasswordHashing
 
 
@@ -138,7 +139,7 @@ def test_monthly_rules_are_edited_in_rows(web: Web) -> None:
     saved = client.post("/admin/schedules/kontorstid", data=post_data(fields, "save"))
     assert saved.status_code == 303
     stored = configuration(web).documents("schedule").get(DEMO_TENANT, "kontorstid")
-    assert stored["monthly"] == [{"weekday": "fre", "nth": "last", "hours": ["08:00-12:00"]}]
+    assert stored["monthly"] == [{"weekday": "fri", "nth": "last", "hours": ["08:00-12:00"]}]
     page = client.get("/admin/schedules/kontorstid").text
     assert 'value="sista fre"' in page, "the rule reads back as written"
     fields = replaced(form_of(page), "monthly_rule", "sista fre", "ibland")
@@ -264,3 +265,28 @@ def test_config_errors_read_in_swedish_and_unknown_reasons_pass_through() -> Non
     assert reason_text("something new") == "something new"
     for _, wording in REASONS:
         wording.format(v="x", n="y")  # every wording's placeholders are filled
+
+
+def test_weekdays_show_in_the_ui_language_and_either_language_is_accepted(web: Web) -> None:
+    """Issue 9 §13: the form wrote "mon-thu" while its help said "mån-tor"."""
+    client, _ = admin(web)
+    page = client.get("/admin/schedules/kontorstid").text
+    assert 'name="weekly_days" value="mån-tor"' in page and 'value="fre"' in page
+    assert "mon-thu" not in page
+    fields = replaced(form_of(page), "weekly_days", "mån-tor", "mon-wed")
+    fields = replaced(fields, "weekly_days", "", "torsdag")
+    fields = replaced(fields, "weekly_hours", "", "09:00-12:00")
+    assert (
+        client.post("/admin/schedules/kontorstid", data=post_data(fields, "save")).status_code
+        == 303
+    )
+    stored = configuration(web).documents("schedule").get(DEMO_TENANT, "kontorstid")
+    assert stored["weekly"] == {
+        "mon-wed": ["08:00-16:30"],
+        "fri": ["08:00-15:00"],
+        "thu": ["09:00-12:00"],
+    }
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    english = client.get("/admin/schedules/kontorstid").text
+    assert 'name="weekly_days" value="mon-wed"' in english and 'value="thu"' in english
+    assert "for example mon-thu" in english

@@ -18,14 +18,36 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from vaxel.core.errors import ConfigError
+from vaxel.schedule.model import WEEKDAYS
+from vaxel.web.i18n import language
 
-__all__ = ["ScheduleForm"]
+__all__ = ["ScheduleForm", "day_names"]
+
+DAY_NAMES = {
+    "sv": ("mån", "tis", "ons", "tor", "fre", "lör", "sön"),
+    "en": ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+}
+"""Weekdays as the form shows them, by UI language (issue 9 §13). The schedule model reads
+either language, so the admin may type either; stored documents use the English ones."""
+CLOSED = {"sv": "stängt", "en": "closed"}
+
+
+def day_names(text: str, lang: str) -> str:
+    """``text`` with every weekday written in ``lang`` ("mon-thu" → "mån-tor" in Swedish,
+    "måndag" → "mon" in English); words that are no weekday ("sista") stay as typed."""
+
+    def rename(match: re.Match[str]) -> str:
+        index = WEEKDAYS.get(match.group(0)[:3])
+        return match.group(0) if index is None else DAY_NAMES[lang][index]
+
+    return re.sub(r"[a-zåäö]+", rename, text.lower())
 
 
 def _hours_text(value: Any) -> str:
-    """``["08:00-12:00", "13:00-16:30"]`` → ``"08:00-12:00, 13:00-16:30"``; closed → "stängt"."""
+    """``["08:00-12:00", "13:00-16:30"]`` → ``"08:00-12:00, 13:00-16:30"``; closed → "stängt"
+    (or "closed" in English)."""
     if value in ("closed", "stängt", None) or value == []:
-        return "stängt"
+        return CLOSED.get(language(), "stängt")
     if isinstance(value, str):
         return value
     return ", ".join(str(item) for item in value)
@@ -66,7 +88,10 @@ class ScheduleForm:
             schedule_id=str(document.get("id", "")),
             name=str(document.get("name", "")),
             closed_message=str(document.get("closed_message") or ""),
-            weekly=[(str(k), _hours_text(v)) for k, v in (document.get("weekly") or {}).items()],
+            weekly=[
+                (day_names(str(k), _shown()), _hours_text(v))
+                for k, v in (document.get("weekly") or {}).items()
+            ],
             exceptions=[
                 (
                     str(item.get("date", "")),
@@ -143,7 +168,7 @@ class ScheduleForm:
         document: dict[str, Any] = {
             "id": self.schedule_id,
             "name": self.name or self.schedule_id,
-            "weekly": {days.lower(): _hours_value(hours) for days, hours in self.weekly},
+            "weekly": {day_names(days, "en"): _hours_value(hours) for days, hours in self.weekly},
             "holidays": holidays,
         }
         if monthly:
@@ -174,8 +199,15 @@ def _monthly_text(item: Mapping[str, Any]) -> str:
     if "day" in item:
         return str(item["day"])
     nth = item.get("nth")
-    nth_text = "sista" if nth in (-1, "last", "sista") else str(nth)
-    return f"{nth_text} {item.get('weekday', '')}".strip()
+    shown = _shown()
+    nth_text = ("sista" if shown == "sv" else "last") if nth in (-1, "last", "sista") else str(nth)
+    return f"{nth_text} {day_names(str(item.get('weekday', '')), shown)}".strip()
+
+
+def _shown() -> str:
+    """The language the form writes day names in: the UI's."""
+    lang = language()
+    return lang if lang in DAY_NAMES else "sv"
 
 
 def _monthly_rule(text: str, field_name: str) -> dict[str, Any]:
@@ -187,7 +219,7 @@ def _monthly_rule(text: str, field_name: str) -> dict[str, Any]:
     if len(parts) == 2:
         nth, weekday = parts
         if nth in ("sista", "last"):
-            return {"weekday": weekday, "nth": "last"}
+            return {"weekday": day_names(weekday, "en"), "nth": "last"}
         if nth.isdigit():
-            return {"weekday": weekday, "nth": int(nth)}
+            return {"weekday": day_names(weekday, "en"), "nth": int(nth)}
     raise ConfigError(field_name, f"write a day of the month or e.g. 'sista fre', got {text!r}")
