@@ -104,6 +104,12 @@ class Configuration:
                     f"queue.overflow[{i}].target.queue_id",
                     f"no queue {target.queue_id!r}: create it first or pick another",
                 )
+        for i, interval in enumerate(config.callback.intervals):  # issue 9 §6: no silence
+            if interval.prompt_id and not self.prompt_exists(config.tenant_id, interval.prompt_id):
+                raise ConfigError(
+                    f"queue.callback.intervals[{i}].prompt_id",
+                    f"no prompt {interval.prompt_id!r}: upload it first",
+                )
         self.center.submit(QueueConfigured(config, actor=actor), now)
         self.documents("queue").put(
             config.tenant_id, config.queue_id, config.display_name, self._codec.encode(config)

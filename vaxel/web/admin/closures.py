@@ -14,6 +14,8 @@ from vaxel.acd.events import QueueClosed, QueueOpened
 from vaxel.core.clock import from_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule.calendar import TemporaryClosure
+from vaxel.web.admin.config_errors import reason_text
+from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import (
     SignedIn,
     WebContext,
@@ -21,10 +23,26 @@ from vaxel.web.context import (
     local_time,
     render,
 )
-from vaxel.web.i18n import gettext
+from vaxel.web.i18n import N_, gettext
 from vaxel.web.security import check_csrf
 
 __all__ = ["closures_router"]
+
+
+FIELDS = {
+    "message": N_("Meddelande (prompt-id)"),
+    "reason": N_("Anledning (syns för kollegor)"),
+    "queues": N_("Köer"),
+    "queue_ids": N_("Köer"),
+    "end": N_("Till (tomt: tills vidare)"),
+}
+
+
+def refusal(what: str, error: ConfigError) -> str:
+    """ "The closure was not saved. Message: the prompt x does not exist …" — the field named
+    as the page labels it, the reason in the admin's language."""
+    field_label = gettext(FIELDS[error.field]) if error.field in FIELDS else error.field
+    return f"{what}. {field_label}: {reason_text(error.reason)}"
 
 
 def closures_router(ctx: WebContext) -> APIRouter:
@@ -50,7 +68,13 @@ def closures_router(ctx: WebContext) -> APIRouter:
             if c.end is None or c.end > now
         ]
         return render(
-            request, "closures.html", session, error=error, snapshot=snapshot, planned=planned
+            request,
+            "closures.html",
+            session,
+            error=error,
+            snapshot=snapshot,
+            planned=planned,
+            prompts=prompt_choices(ctx.configuration, tenant_id),
         )
 
     @router.post("/admin/closures/planned")
@@ -82,7 +106,7 @@ def closures_router(ctx: WebContext) -> APIRouter:
             )
             ctx.configuration.put_closure(session.user.tenant_id, closure)
         except ConfigError as error:
-            return back("/admin/closures", gettext("Stängningen sparades inte: {}").format(error))
+            return back("/admin/closures", refusal(gettext("Stängningen sparades inte"), error))
         return back("/admin/closures")
 
     @router.post("/admin/closures/{closure_id}/lift")
@@ -105,6 +129,14 @@ def closures_router(ctx: WebContext) -> APIRouter:
         action, message = str(form.get("action", "")), str(form.get("message", "")).strip()
         if not queue_ids:
             return back("/admin/closures", gettext("Välj minst en kö"))
+        if (
+            action == "close"
+            and message
+            and not ctx.configuration.prompt_exists(user.tenant_id, message)
+        ):  # issue 9 §6: callers would hear silence
+            reason = f"no prompt {message!r}: upload it first"
+            refused = refusal(gettext("Köerna stängdes inte"), ConfigError("message", reason))
+            return back("/admin/closures", refused)
         if action not in ("close", "open"):
             raise HTTPException(400, gettext("Välj Stäng eller Öppna"))
         known = set(ctx.center.acd.tenant(user.tenant_id).queues)

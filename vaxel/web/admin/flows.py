@@ -24,6 +24,7 @@ from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
+from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
@@ -110,6 +111,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
             saved=saved,
             name=ctx.configuration.flow_names(session.user.tenant_id).get(form.flow_id, ""),
             **choices(session.user.tenant_id),
+            prompts=prompt_choices(ctx.configuration, session.user.tenant_id),
         )
         response.status_code = status
         return response

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from vaxel.acd.model import QueueConfig
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.web.admin.ids import OBJECT_ID, suggested_id
+from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.queue_form import (
     ACTIONS,
     CHANNELS,
@@ -78,6 +79,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
             error_field=error_field,
             error=explain(error.reason) if error is not None else "",
             error_place=describe(error_field) if error is not None else "",
+            prompts=prompt_choices(ctx.configuration, tenant_id),
         )
         response.status_code = status
         return response

@@ -24,6 +24,7 @@ from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import N_, reason_text
 from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
+from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.schedule_form import ScheduleForm
 from vaxel.web.context import (
     SignedIn,
@@ -154,6 +155,7 @@ def schedules_router(ctx: WebContext) -> APIRouter:
             state=state,
             error=error,
             saved=saved,
+            prompts=prompt_choices(ctx.configuration, session.user.tenant_id),
         )
         response.status_code = status
         return response
