@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--duration",
         type=float,
         default=None,
-        help="stop after this many real seconds (default: run until Ctrl-C)",
+        help="stop this many real seconds after start-up (default: run until Ctrl-C)",
     )
     parser.add_argument(
         "--summary-every", type=float, default=5.0, help="seconds between summaries (default 5)"
