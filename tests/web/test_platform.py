@@ -45,6 +45,8 @@ def test_bad_organisations_are_refused_with_the_reason_and_nothing_stored(web: W
         ({"tenant_id": DEMO_TENANT}, "finns redan"),
         ({"main_number": "+4420 7946 0000"}, "Huvudnumret"),
         ({"admin_password": "kort"}, "minst 8 tecken"),
+        ({"name": "K" * 5000}, "Namn: högst 100 tecken"),  # issue 9 §3
+        ({"admin_username": "Åsa Öberg"}, "Administratörens användarnamn"),
     ):
         response = client.post("/platform", data=NEW | change | {"csrf": csrf})
         assert response.status_code == 303

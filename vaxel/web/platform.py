@@ -14,11 +14,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 
+from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.store import Tenant, Tenants, tables
 from vaxel.telephony.numbers import DialPolicy
+from vaxel.web.admin.ids import USERNAME
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext
+from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
 __all__ = ["platform_router"]
@@ -79,6 +82,11 @@ def platform_router(ctx: WebContext) -> APIRouter:
             return back(
                 "/platform", gettext("Ange organisationens namn och administratörens användarnamn")
             )
+        if longer_than(name, limits.NAME_LENGTH):
+            return back("/platform", too_long(gettext("Namn"), limits.NAME_LENGTH))
+        if not USERNAME.match(username):
+            message = gettext("Små bokstäver, siffror, . - och _ (högst 64 tecken)")
+            return back("/platform", f"{gettext('Administratörens användarnamn')}: {message}")
         if any(t.tenant_id == tenant_id for t in tenants.all()):
             return back("/platform", gettext("Det finns redan en organisation med det id:t"))
         try:
