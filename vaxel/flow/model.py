@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vaxel.core.errors import ConfigError
+from vaxel.core.limits import ID_LENGTH, check_length
 
 __all__ = [
     "Announcement",
@@ -486,9 +487,12 @@ def flow_from_dict(data: Any) -> Flow:
     allowed = {"id", "start", "nodes", "operator", "operator_key", "language", "switches"}
     _keys(data, allowed, "flow")
     flow_id = _text(data, "id", "flow")
+    check_length("id", flow_id, ID_LENGTH)
     nodes_data = _mapping(data.get("nodes"), "nodes")
     if not nodes_data:
         raise ConfigError("nodes", "a flow needs at least one node")
+    for name in nodes_data:  # node names are shown in the editor and the logs
+        check_length(f"nodes.{name}", str(name), ID_LENGTH)
     nodes = {
         str(name): _node(str(name), node, f"nodes.{name}") for name, node in nodes_data.items()
     }

@@ -317,6 +317,7 @@ def _yearly(item: Any, where: str) -> YearlyRule:
         probe = date(2024, int(month_text), int(day_text))  # a leap year admits 02-29
     except ValueError:
         raise ConfigError(f"{where}.date", f"must be MM-DD, got {text!r}") from None
+    check_length(f"{where}.name", str(item.get("name", "")), NAME_LENGTH)
     return YearlyRule(
         probe.month,
         probe.day,
@@ -329,6 +330,7 @@ def _exception(item: Any, where: str) -> DateException:
     if not isinstance(item, Mapping):
         raise ConfigError(where, "must be a mapping")
     _known_keys(item, {"date", "hours", "name", "message"}, where)
+    check_length(f"{where}.name", str(item.get("name", "")), NAME_LENGTH)
     return DateException(
         day=_date(item.get("date"), f"{where}.date"),
         intervals=_intervals(item.get("hours", "closed"), f"{where}.hours"),
