@@ -6,7 +6,7 @@ import time
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
+from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
 from vaxel.acd.events import ContactArrived
 from vaxel.acd.model import QueueConfig
 from vaxel.sim.demo_tenant import DEMO_TENANT, demo_queues
@@ -171,11 +171,11 @@ def test_a_queue_in_use_is_not_removed_and_an_empty_one_is(web: Web) -> None:
     web.center.submit(ContactArrived(DEMO_TENANT, "c-kvar", "barnomsorg"), time.time())
     refused = client.post("/admin/queues/barnomsorg/remove", data={"csrf": csrf})
     assert refused.status_code == 303
-    assert "kan+inte+tas+bort" in refused.headers["location"].replace("%20", "+")
+    assert "kan inte tas bort" in flashed(client, refused)
     assert "barnomsorg" in web.center.acd.tenant(DEMO_TENANT).queues
     overflowed_to = client.post("/admin/queues/vaxel/remove", data={"csrf": csrf})
     assert "vaxel" in web.center.acd.tenant(DEMO_TENANT).queues  # kundtjänst overflows there
-    assert "error=" in overflowed_to.headers["location"]
+    assert flashed(client, overflowed_to)
     client.post(
         "/admin/queues", data={"csrf": csrf, "queue_id": "tillfallig", "strategy": "random"}
     )

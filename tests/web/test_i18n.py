@@ -140,7 +140,17 @@ def test_with_the_language_cookie_the_pages_are_english(
 def test_the_sign_in_page_and_errors_are_english(web: Web) -> None:
     client = web.client()
     client.cookies.set(LANGUAGE_COOKIE, "en")
-    page = client.get("/login?error=1").text
+    assert sign_in(client, DEMO_TENANT, "maria", "fel-losenord") == ""
+    assert "Wrong username or password." not in client.get("/login?error=1").text
+    page = client.get("/login").text
+    assert "Wrong username or password." not in page  # only after a refused sign-in
+    form = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    refused_login = client.post(
+        "/login",
+        data={"organisation": DEMO_TENANT, "username": "maria", "password": "x", "csrf": form},
+    )
+    assert refused_login.status_code == 401
+    page = refused_login.text
     assert '<html lang="en">' in page
     assert "Sign in to Växel" in page and "Username" in page and "Password" in page
     assert "Wrong username or password." in page

@@ -24,8 +24,9 @@ from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
 from vaxel.web.auth import auth_router
 from vaxel.web.callbacks import callbacks_router
 from vaxel.web.context import WebContext, WebSettings
+from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
-from vaxel.web.i18n import LANGUAGE_COOKIE, use_language
+from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.platform import platform_router
 from vaxel.web.wallboard import wallboard_router
 from vaxel.web.workspace import workspace_router
@@ -34,7 +35,8 @@ __all__ = ["WebSettings", "create_app"]
 
 
 class LanguageFromCookie:
-    """Sets the request's language from its cookie (ADM5). Plain ASGI, not
+    """Sets the request's language from its cookie (ADM5); the REST API's, which has no
+    cookie, from ``Accept-Language`` (issue 9 §5). Plain ASGI, not
     ``@app.middleware("http")``: that one passes every chunk of a streamed response through
     an in-memory stream, an extra task hop per page on every live update (ST1)."""
 
@@ -43,7 +45,11 @@ class LanguageFromCookie:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            use_language(Request(scope).cookies.get(LANGUAGE_COOKIE, ""))
+            request = Request(scope)
+            if request.url.path.startswith("/api/v") or request.url.path == OPENAPI_PATH:
+                use_language(preferred_language(request.headers.get("accept-language", "")))
+            else:
+                use_language(request.cookies.get(LANGUAGE_COOKIE, ""))
         await self.app(scope, receive, send)
 
 
@@ -74,6 +80,7 @@ def create_app(
     center.listeners.append(ctx.hub.committed)
     app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)
     install_api_docs(app)
+    install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
     app.state.context = ctx
     app.state.hub = ctx.hub

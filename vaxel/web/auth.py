@@ -20,17 +20,21 @@ def auth_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
     settings, accounts, passwords = ctx.settings, ctx.accounts, ctx.passwords
 
-    @router.get("/login")
-    def login_page(request: Request, error: str = "") -> Response:
+    def login_form(request: Request, *, refused: bool = False) -> Response:
+        """The sign-in form with a fresh double-submit token. A refused sign-in is answered
+        with the form itself (401) rather than a redirect to ``?error=``: a link must not be
+        able to show the alert (issue 9 §4)."""
         token = new_token()
         response = render(
             request,
             "login.html",
             None,
             csrf=token,
-            error=error,
+            error=refused,
             tenant=settings.default_tenant,
         )
+        if refused:
+            response.status_code = 401
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
             token,
@@ -39,6 +43,10 @@ def auth_router(ctx: WebContext) -> APIRouter:
             secure=settings.secure_cookies,
         )
         return response
+
+    @router.get("/login")
+    def login_page(request: Request) -> Response:
+        return login_form(request)
 
     @router.post("/login")
     def login(
@@ -53,7 +61,7 @@ def auth_router(ctx: WebContext) -> APIRouter:
             raise HTTPException(403, gettext("CSRF-kontrollen misslyckades: ladda om sidan"))
         user = accounts.find(organisation.strip(), username.strip())
         if not passwords.verify(user.password_hash if user else None, password) or user is None:
-            return RedirectResponse("/login?error=1", status_code=303)
+            return login_form(request, refused=True)
         token = new_token()
         accounts.open_session(user, token, new_token(), ctx.clock(), settings.session_lifetime_s)
         if user.agent_id:

@@ -184,12 +184,11 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         session: SignedIn,
         queue: str = "",
         sort: str = "eligible",
-        error: str = "",
         page: int = 1,
     ) -> Response:
         """The callback list with the CB8 columns, per queue, sortable, paged (CB8–CB11)."""
         values = list_values(session, queue, sort, page)
-        return render(request, "callbacks.html", session, error=error, **values)
+        return render(request, "callbacks.html", session, **values)
 
     @router.get("/callbacks/rows")
     def callback_rows(
@@ -197,7 +196,8 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
     ) -> Response:
         """The visible page's rows alone: the list fetches them again when it changed."""
         values = list_values(session, queue, sort, page)
-        return render(request, "_callback_rows.html", session, **values)
+        # error="": the flash is for the page the last form post led to, not for these rows
+        return render(request, "_callback_rows.html", session, error="", **values)
 
     @router.get("/callbacks/changes")
     async def callback_changes(request: Request, session: SignedIn) -> StreamingResponse:

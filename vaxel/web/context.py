@@ -13,10 +13,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -27,6 +26,7 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels
 from vaxel.store.accounts import Accounts, Session
+from vaxel.web.flash import Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
@@ -99,6 +99,7 @@ class WebContext:
     accounts: Accounts = field(init=False)
     read_models: ReadModels = field(init=False)
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
+    flashes: Flashes = field(default_factory=Flashes)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)
@@ -180,16 +181,20 @@ def require_role(session: Session, roles: Collection[str], message: str) -> None
 
 
 def back(path: str, error: str = "") -> Response:
-    """Redirect after a form post (303), carrying the engine's refusal to the page."""
-    if error:
-        path += ("&" if "?" in path else "?") + "error=" + quote(error)
-    return RedirectResponse(path, status_code=303)
+    """Redirect after a form post (303); the engine's refusal waits in the session's flash
+    for the page (never in the URL: issue 9 §4)."""
+    return FlashRedirect(path, error)
 
 
 def render(request: Request, template: str, session: Session | None, **values: Any) -> Response:
-    """Render a page with what the header needs (user, CSRF token, role, language)."""
+    """Render a page with what the header needs (user, CSRF token, role, language) and, as
+    ``error`` unless the handler gives one, the message a form post left in the flash."""
     base: dict[str, Any] = {"lang": language()}
     if session is not None:
+        if "error" not in values:
+            context: WebContext = request.app.state.context
+            token = request.cookies.get(COOKIE, "")
+            base["error"] = context.flashes.take(token, request.url.path)
         user = session.user
         base |= {
             "user": user,

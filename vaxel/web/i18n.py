@@ -20,6 +20,7 @@ __all__ = [
     "gettext",
     "language",
     "ngettext",
+    "preferred_language",
     "use_language",
 ]
 
@@ -60,6 +61,26 @@ def language() -> str:
 def use_language(code: str) -> None:
     """Set the language of the request being handled (the middleware calls this)."""
     _current.set(code if code in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def preferred_language(accept_language: str) -> str:
+    """The client's first choice among :data:`LANGUAGES` by an ``Accept-Language`` header
+    (RFC 9110 §12.5.4: q-values, then order; ``en-GB`` counts as ``en``). The REST API has no
+    language cookie, so its errors follow this header (issue 9 §5)."""
+    choices: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language[:500].split(",")):
+        tag, _, parameters = part.partition(";")
+        weight = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().lower().split("-")[0]
+        if code in LANGUAGES and weight > 0:
+            choices.append((-weight, index, code))
+    return min(choices)[2] if choices else DEFAULT_LANGUAGE
 
 
 def gettext(text: str) -> str:

@@ -38,7 +38,7 @@ def platform_router(ctx: WebContext) -> APIRouter:
         require_role(session, ("platform_admin",), message)
 
     @router.get("/platform")
-    def organisations(request: Request, session: SignedIn, error: str = "") -> Response:
+    def organisations(request: Request, session: SignedIn) -> Response:
         platform_only(session)
         with ctx.database.connect() as connection:
             users: dict[str, int] = dict(
@@ -57,7 +57,7 @@ def platform_router(ctx: WebContext) -> APIRouter:
             }
             for t in tenants.all()
         ]
-        return render(request, "platform.html", session, tenants=rows, error=error)
+        return render(request, "platform.html", session, tenants=rows)
 
     @router.post("/platform")
     async def add_organisation(

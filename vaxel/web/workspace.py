@@ -42,7 +42,7 @@ def workspace_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/")
-    def workspace(request: Request, session: SignedIn, error: str = "") -> Response:
+    def workspace(request: Request, session: SignedIn) -> Response:
         user = session.user
         now = ctx.clock()
         panel = agent_panel(center.acd, user.tenant_id, user.agent_id or "", now)
@@ -63,7 +63,6 @@ def workspace_router(ctx: WebContext) -> APIRouter:
             panel=panel,
             contact=contact,
             earlier=earlier,
-            error=error,
             snapshot=ctx.snapshot_of(user.tenant_id, now),
             reasons=reasons,
             classifications=classifications,

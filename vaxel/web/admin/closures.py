@@ -49,7 +49,7 @@ def closures_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
 
     @router.get("/admin/closures")
-    def closures_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def closures_page(request: Request, session: SignedIn) -> Response:
         now = ctx.clock()
         tenant_id = session.user.tenant_id
         snapshot = ctx.snapshot_of(tenant_id, now)
@@ -71,7 +71,6 @@ def closures_router(ctx: WebContext) -> APIRouter:
             request,
             "closures.html",
             session,
-            error=error,
             snapshot=snapshot,
             planned=planned,
             prompts=prompt_choices(ctx.configuration, tenant_id),

@@ -67,9 +67,7 @@ def extensions_router(ctx: WebContext) -> APIRouter:
         ]
         return {"agents": sorted(agents, key=lambda a: a["name"]), "queues": queues}
 
-    def page(
-        request: Request, session: SignedIn, editing: PhoneExtension | None, error: str
-    ) -> Response:
+    def page(request: Request, session: SignedIn, editing: PhoneExtension | None) -> Response:
         tenant_id = session.user.tenant_id
         return render(
             request,
@@ -77,22 +75,19 @@ def extensions_router(ctx: WebContext) -> APIRouter:
             session,
             extensions=extensions.all(tenant_id),
             editing=editing,
-            error=error,
             **choices(tenant_id),
         )
 
     @router.get("/admin/extensions")
-    def extensions_page(request: Request, session: SignedIn, error: str = "") -> Response:
-        return page(request, session, None, error)
+    def extensions_page(request: Request, session: SignedIn) -> Response:
+        return page(request, session, None)
 
     @router.get("/admin/extensions/{number}")
-    def extension_page(
-        request: Request, session: SignedIn, number: str, error: str = ""
-    ) -> Response:
+    def extension_page(request: Request, session: SignedIn, number: str) -> Response:
         editing = extensions.get(session.user.tenant_id, number)
         if editing is None:
             raise HTTPException(404, gettext("Det finns ingen sådan anknytning"))
-        return page(request, session, editing, error)
+        return page(request, session, editing)
 
     def from_form(tenant_id: str, form: FormData) -> PhoneExtension:
         agent_id = str(form.get("agent_id", "")).strip()

@@ -117,9 +117,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/flows")
-    def flows_page(
-        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
-    ) -> Response:
+    def flows_page(request: Request, session: SignedIn, id: str = "", name: str = "") -> Response:
         """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
         tenant_id = session.user.tenant_id
         names = ctx.configuration.flow_names(tenant_id)
@@ -132,9 +130,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
             }
             for flow_id, document in ctx.configuration.flows(tenant_id).items()
         ]
-        return render(
-            request, "admin/flows.html", session, flows=rows, error=error, new=new_form(id, name)
-        )
+        return render(request, "admin/flows.html", session, flows=rows, new=new_form(id, name))
 
     @router.post("/admin/flows")
     async def create_flow(request: Request, session: SignedIn) -> Response:

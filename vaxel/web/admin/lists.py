@@ -45,7 +45,7 @@ def lists_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
 
     @router.get("/admin/lists")
-    def lists_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def lists_page(request: Request, session: SignedIn) -> Response:
         tenant_id = session.user.tenant_id
         lists = [
             {
@@ -55,7 +55,7 @@ def lists_router(ctx: WebContext) -> APIRouter:
             }
             for list_id in DEFAULT_LISTS
         ]
-        return render(request, "admin/lists.html", session, lists=lists, error=error)
+        return render(request, "admin/lists.html", session, lists=lists)
 
     @router.post("/admin/lists/{list_id}")
     async def save_list(request: Request, session: SignedIn, list_id: str) -> Response:

@@ -76,7 +76,7 @@ def prompts_router(ctx: WebContext) -> APIRouter:
     prompts = TenantPrompts(ctx.configuration)
 
     @router.get("/admin/prompts")
-    def prompts_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def prompts_page(request: Request, session: SignedIn) -> Response:
         uploads = [
             {
                 "id": p.prompt_id,
@@ -96,7 +96,6 @@ def prompts_router(ctx: WebContext) -> APIRouter:
             session,
             uploads=uploads,
             builtin=builtin,
-            error=error,
             max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
         )
 

@@ -85,7 +85,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/queues")
-    def queues_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def queues_page(request: Request, session: SignedIn) -> Response:
         tenant_id = session.user.tenant_id
         snapshot = {q["id"]: q for q in ctx.snapshot_of(tenant_id, ctx.clock())["queues"]}
         rows = [
@@ -100,7 +100,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
             }
             for queue_id, config in sorted(configs(tenant_id).items())
         ]
-        return render(request, "admin/queues.html", session, queues=rows, error=error)
+        return render(request, "admin/queues.html", session, queues=rows)
 
     @router.get("/admin/queues/new")
     def new_queue_page(request: Request, session: SignedIn) -> Response:

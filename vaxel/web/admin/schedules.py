@@ -162,7 +162,7 @@ def schedules_router(ctx: WebContext) -> APIRouter:
 
     @router.get("/admin/schedules")
     def schedules_page(
-        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
+        request: Request, session: SignedIn, id: str = "", name: str = ""
     ) -> Response:
         """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
         now = ctx.clock()
@@ -187,7 +187,6 @@ def schedules_router(ctx: WebContext) -> APIRouter:
             "admin/schedules.html",
             session,
             schedules=rows,
-            error=error,
             new=new_form(id, name),
         )
 

@@ -43,9 +43,7 @@ def skills_router(ctx: WebContext) -> APIRouter:
         return {skill for p in profiles(tenant_id).values() for skill in p.skills}
 
     @router.get("/admin/skills")
-    def skills_page(
-        request: Request, session: SignedIn, error: str = "", id: str = "", name: str = ""
-    ) -> Response:
+    def skills_page(request: Request, session: SignedIn, id: str = "", name: str = "") -> Response:
         """``id`` and ``name`` fill in the new-skill form (a suggested id, §13)."""
         tenant_id = session.user.tenant_id
         skills = catalogue.all(tenant_id)
@@ -56,7 +54,6 @@ def skills_router(ctx: WebContext) -> APIRouter:
             session,
             skills=skills,
             uncatalogued=uncatalogued,
-            error=error,
             new=new_form(id, name),
         )
 

@@ -129,7 +129,8 @@ def users_router(ctx: WebContext) -> APIRouter:
             session,
             values=form.values,
             error_field=form.error_field,
-            error=form.error,
+            # without a refusal of its own, the page shows what a post left (a short password)
+            **({"error": form.error} if form.error else {}),
             edited=user,
             itself=user is not None and user.user_id == session.user.user_id,
             roles=ASSIGNABLE_ROLES,
@@ -192,7 +193,7 @@ def users_router(ctx: WebContext) -> APIRouter:
         return None
 
     @router.get("/admin/users")
-    def users_page(request: Request, session: SignedIn, error: str = "") -> Response:
+    def users_page(request: Request, session: SignedIn) -> Response:
         tenant_id = session.user.tenant_id
         agents = profiles(tenant_id)
         queue_names, skill_names = queue_names_of(tenant_id), catalogue.all(tenant_id)
@@ -217,7 +218,7 @@ def users_router(ctx: WebContext) -> APIRouter:
                     else "",
                 }
             )
-        return render(request, "admin/users.html", session, users=rows, error=error)
+        return render(request, "admin/users.html", session, users=rows)
 
     @router.get("/admin/users/new")
     def new_user_page(request: Request, session: SignedIn) -> Response:
