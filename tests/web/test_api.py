@@ -39,24 +39,69 @@ def test_the_website_form_creates_a_durable_callback(web: Web, keys: dict[str, s
 
 
 @pytest.mark.parametrize(
-    ("payload", "message"),
+    ("payload", "code", "field", "words"),
     [
-        ({"queue": "kundtjanst", "number": "12"}, "number"),
-        ({"queue": "kundtjanst", "number": "+4930123456789"}, "International"),
-        ({"queue": "finns-inte", "number": "0701234567"}, "finns-inte"),
-        ({"queue": "reception", "number": "0701234567"}, "reception"),  # the other tenant's
-        ({"queue": "kundtjanst"}, "number"),
+        ({"queue": "kundtjanst", "number": "12"}, "invalid-number", "number", "telefonnummer"),
+        (
+            {"queue": "kundtjanst", "number": "+4930123456789"},
+            "number-barred",
+            "number",
+            "Utlandsnummer",
+        ),
+        ({"queue": "finns-inte", "number": "0701234567"}, "unknown-queue", "queue", "finns-inte"),
+        # the other tenant's queue is as unknown as one that does not exist
+        ({"queue": "reception", "number": "0701234567"}, "unknown-queue", "queue", "reception"),
+        ({"queue": "kundtjanst"}, "invalid-request", "number", "saknas"),
+        (
+            {"queue": "kundtjanst", "number": "0701234567", "interval": "natt"},
+            "unknown-interval",
+            "interval",
+            "natt",
+        ),
     ],
 )
-def test_bad_requests_are_422_with_the_reason_and_change_nothing(
-    web: Web, keys: dict[str, str], payload: dict[str, str], message: str
+def test_bad_requests_are_422_problems_naming_the_field_and_change_nothing(
+    web: Web, keys: dict[str, str], payload: dict[str, str], code: str, field: str, words: str
 ) -> None:
+    """Issue 9 §5: RFC 9457 problem details with a stable code, in Swedish by default; no
+    English SIP status text ("403 International calls are barred")."""
     client = web.client()
     answer = client.post(
         "/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}, json=payload
     )
-    assert answer.status_code == 422 and message in answer.text
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem = answer.json()
+    assert problem["type"] == f"urn:vaxel:problem:{code}" and problem["code"] == code
+    assert problem["status"] == 422 and problem["title"] == "Ogiltiga uppgifter"
+    assert words in problem["detail"]
+    assert field in [e["field"] for e in problem["errors"]]
+    assert "International" not in answer.text and "403 " not in answer.text
     assert client.get("/api/v1/callbacks", headers={"X-API-Key": keys[DEMO_TENANT]}).json() == []
+
+
+def test_problems_follow_accept_language(web: Web, keys: dict[str, str]) -> None:
+    client = web.client()
+    headers = {"X-API-Key": keys[DEMO_TENANT], "Accept-Language": "en-US,en;q=0.9,sv;q=0.8"}
+    barred = client.post(
+        "/api/v1/callbacks",
+        headers=headers,
+        json={"queue": "kundtjanst", "number": "+4930123456789"},
+    )
+    problem = barred.json()
+    assert barred.headers["content-language"] == "en"
+    assert problem["title"] == "Invalid data"
+    assert problem["detail"] == "Numbers abroad cannot be booked for a callback"
+    too_long = client.post(
+        "/api/v1/callbacks", headers=headers, json={"queue": "kundtjanst", "number": "1" * 41}
+    ).json()
+    assert too_long["errors"] == [{"field": "number", "message": "at most 40 characters"}]
+    swedish = client.post(
+        "/api/v1/callbacks",
+        headers={"X-API-Key": keys[DEMO_TENANT], "Accept-Language": "sv-SE,en;q=0.5"},
+        json={"queue": "kundtjanst", "number": "+4930123456789"},
+    ).json()
+    assert swedish["detail"] == "Utlandsnummer kan inte bokas för återuppringning"
 
 
 def test_a_key_sees_only_its_own_tenant(web: Web, keys: dict[str, str]) -> None:

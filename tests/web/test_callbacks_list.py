@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -268,7 +269,8 @@ def test_the_api_gives_a_callbacks_attempts_to_its_own_tenant_only(web: Web) -> 
         "unanswered",
         "Upptaget",
     )
-    assert attempt["next_at"] == clock.now + 600
+    assert datetime.fromisoformat(attempt["next_at"]).timestamp() == clock.now + 600
+    assert attempt["next_at"].endswith(("+01:00", "+02:00"))  # ISO 8601, Stockholm offset
     assert api.get(path, headers={"X-API-Key": "annan-nyckel"}).status_code == 404
     assert api.get(path).status_code == 401
 

@@ -138,6 +138,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "lang": ["en"],
         "data": [{"personnummer": "19121212-1212"}],
         "interval": ["fm"],
+        "day": ["2027-01-18"],
         "closure_id": ["stangning-a"],
         "start": ["2026-12-24T12:00"],
         "end": ["2026-12-24T18:00"],

@@ -253,7 +253,9 @@ def callback_requested(
         raise DomainError(
             f"queue {event.queue_id!r} does not take callbacks (enable callback.enabled)"
         )
-    eligible_at = interval_start(settings, event.interval_id, now)
+    eligible_at = interval_start(settings, event.interval_id, now)  # also checks the id
+    if event.eligible_at is not None:
+        eligible_at = max(event.eligible_at, now)
     source = None
     if event.from_contact_id:
         source = engine.contact(tenant, event.from_contact_id)

@@ -270,6 +270,9 @@ class CallbackRequested:
     caller_data: Mapping[str, str] = field(default_factory=dict)
     from_contact_id: str = ""
     actor: str = "caller"
+    eligible_at: float | None = None
+    """When the edge already fixed the start inside opening hours (the API, issue 9 §5);
+    None: the interval's next start (:func:`vaxel.acd.callbacks.interval_start`)."""
 
     def __post_init__(self) -> None:
         _need(self.number, "number", self)

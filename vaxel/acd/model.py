@@ -296,6 +296,9 @@ class CallbackSettings:
     max_attempts: int = 3
     priority: int = 0
     """Q17: callbacks may be given a higher priority than live callers."""
+    schedule_id: str = ""
+    """The opening hours (a schedule's id) that callbacks are offered and booked within
+    (CB2, Q1): no interval on a closed day. Empty: the intervals alone decide."""
 
     def __post_init__(self) -> None:
         _require(self.retry_delay_s >= 0, "retry_delay_s", "must be >= 0")

@@ -67,6 +67,7 @@ def demo_queues() -> list[QueueConfig]:
                 retry_delay_s=600.0,
                 max_attempts=3,
                 priority=1,
+                schedule_id="kontorstid",  # callbacks booked in office hours only (CB2, Q1)
             ),
         ),
         QueueConfig(t, "bygglov", "Bygglov", strategy=Strategy.SKILLS, wrap_up_s=60.0),

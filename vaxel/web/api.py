@@ -1,8 +1,11 @@
 """The REST API for integrations (issue 4 §6), authenticated by per-tenant API keys.
 
 ``POST /api/v1/callbacks`` is the website form use case (CB7): a Swedish number, validated
-with ``phonenumbers``, becomes a durable callback request the moment the call returns 201.
-Every route is scoped to the key's tenant; errors are JSON with a message saying what to fix.
+with ``phonenumbers``, becomes a durable callback request the moment the call returns 201,
+booked inside the queue's opening hours (``GET /api/v1/queues/{id}/callback-intervals``
+offers the windows). Every route is scoped to the key's tenant; times are ISO 8601 with
+offset; errors are RFC 9457 problem details saying what to fix, in the client's
+``Accept-Language`` (:mod:`vaxel.web.errors`).
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
+from vaxel.acd.callbacks import CallbackRefused, bookable_start, callback_windows
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
 from vaxel.core import limits
@@ -32,7 +37,15 @@ from vaxel.web.api_models import (
     callback_out,
     contact_out,
 )
+from vaxel.web.booking import (
+    CallbackWindowOut,
+    local_datetime,
+    number_problem,
+    queue_callback_hours,
+    refusal_problem,
+)
 from vaxel.web.context import WebContext
+from vaxel.web.errors import ApiProblem
 from vaxel.web.i18n import gettext
 from vaxel.web.integrations import OVERFLOW, EventFanout
 
@@ -55,6 +68,11 @@ class CallbackRequest(BaseModel):
     interval: str = Field(
         "", max_length=limits.ID_LENGTH, description="A callback interval id, or empty"
     )
+    day: date | None = Field(
+        None,
+        description="The Stockholm day of the interval (from the offered windows); "
+        "empty: its next window",
+    )
     data: dict[DataKey, DataValue] = Field(
         default_factory=dict,
         max_length=limits.CALLER_DATA_FIELDS,
@@ -68,7 +86,7 @@ class CallbackCreated(BaseModel):
     id: str
     queue: str
     number: str
-    eligible_at: float
+    eligible_at: datetime = Field(description="When it may be called, ISO 8601 with offset")
 
 
 def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> str:
@@ -98,24 +116,48 @@ def api_router(ctx: WebContext) -> APIRouter:
         try:
             number = DialPolicy().check(body.number)
         except VaxelError as error:
-            raise HTTPException(422, f"number: {error}") from None
+            raise number_problem(error) from None
+        settings, hours = queue_callback_hours(ctx, tenant, body.queue)
+        now = clock()
         try:
-            commands = center.submit(
-                CallbackRequested(
-                    tenant, body.queue, number, body.interval, dict(body.data), actor="api"
-                ),
-                clock(),
-            )
-        except VaxelError as error:
-            raise HTTPException(422, f"{error}") from None
+            start = bookable_start(settings, hours, body.queue, body.interval, body.day, now)
+        except CallbackRefused as error:
+            raise refusal_problem(error) from None
+        event = CallbackRequested(
+            tenant, body.queue, number, body.interval, dict(body.data), "", "api", start
+        )
+        try:
+            commands = center.submit(event, now)
+        except VaxelError:
+            message = gettext("Återuppringningen kunde inte bokas; försök igen")
+            raise ApiProblem(409, "callback-refused", message) from None
         ctx.after_submit()
         created = next(c for c in commands if isinstance(c, NotifyCallbackCreated))
         return CallbackCreated(
             id=created.contact_id,
             queue=created.queue_id,
             number=created.number,
-            eligible_at=created.eligible_at,
+            eligible_at=local_datetime(created.eligible_at),
         )
+
+    @router.get(
+        "/queues/{queue_id}/callback-intervals",
+        responses={422: {"description": "No such queue, or it takes no callbacks"}},
+    )
+    def callback_intervals(tenant: Tenant, queue_id: ObjectId) -> list[CallbackWindowOut]:
+        """CB2: the windows a callback may be booked in over the next two weeks, inside the
+        queue's opening hours (a closed day offers none); book one by sending its
+        `interval` and `day`."""
+        settings, hours = queue_callback_hours(ctx, tenant, queue_id)
+        return [
+            CallbackWindowOut(
+                interval=w.interval_id,
+                day=w.day,
+                start=local_datetime(w.start),
+                end=local_datetime(w.end),
+            )
+            for w in callback_windows(settings, hours, clock())
+        ]
 
     @router.get("/callbacks")
     def list_callbacks(tenant: Tenant) -> list[CallbackOut]:
@@ -128,7 +170,7 @@ def api_router(ctx: WebContext) -> APIRouter:
         tenant's id, which must not be told apart from an unknown one."""
         record = read_models.callback(tenant, contact_id)
         if record is None:
-            raise HTTPException(404, "Ingen återuppringning med det id:t")
+            raise HTTPException(404, gettext("Ingen återuppringning med det id:t"))
         return callback_out(record, detail=True)  # type: ignore[return-value]
 
     @router.get("/contacts")
@@ -144,7 +186,7 @@ def api_router(ctx: WebContext) -> APIRouter:
         id and for another tenant's (the same answer)."""
         record = read_models.contact(tenant, contact_id)
         if record is None:
-            raise HTTPException(404, "Ingen kontakt med det id:t")
+            raise HTTPException(404, gettext("Ingen kontakt med det id:t"))
         return contact_out(record, detail=True)  # type: ignore[return-value]
 
     @router.get("/agents")

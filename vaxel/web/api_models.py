@@ -3,10 +3,12 @@ objects). They make the OpenAPI document at ``/api/docs`` describe every field."
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from vaxel.core.clock import to_local
 from vaxel.store import CallbackRecord, ContactRecord
 
 __all__ = [
@@ -76,8 +78,8 @@ class CallbackOut(BaseModel):
     queue: str
     number: str
     status: str
-    requested_at: float
-    eligible_at: float = Field(description="When it may be called at the earliest")
+    requested_at: datetime = Field(description="ISO 8601 with offset")
+    eligible_at: datetime = Field(description="When it may be called at the earliest")
     attempts: int
     agents_tried: list[str]
     last_note: str
@@ -122,8 +124,8 @@ def callback_out(r: CallbackRecord, *, detail: bool = False) -> CallbackOut:
         "queue": r.queue_id,
         "number": r.number,
         "status": r.status,
-        "requested_at": r.requested_at,
-        "eligible_at": r.eligible_at,
+        "requested_at": to_local(r.requested_at),
+        "eligible_at": to_local(r.eligible_at),
         "attempts": r.attempts,
         "agents_tried": list(r.agents_tried),
         "last_note": r.last_note,

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -36,6 +37,7 @@ from vaxel.acd.events import (
 )
 from vaxel.acd.model import AgentState, ContactState
 from vaxel.core import limits
+from vaxel.core.clock import to_local
 from vaxel.core.errors import VaxelError
 from vaxel.store.callback_history import AttemptRecord, CallbackHistory
 from vaxel.store.repositories import CallbackRecord
@@ -107,18 +109,22 @@ class CallbackChanges:
 
 
 class CallbackAttempt(BaseModel):
-    """One attempt of a callback as the API shows it (times are Unix epoch seconds)."""
+    """One attempt of a callback as the API shows it (times ISO 8601 with offset)."""
 
     attempt: int
     agent_id: str
-    started_at: float
+    started_at: datetime
     call_result: str = Field(description="answered / no_answer when Växel dialled; else empty")
     outcome: str = Field(description="done / unanswered once closed; empty while in progress")
     note: str
-    closed_at: float | None
-    next_at: float | None = Field(description="when an unanswered callback is tried again")
+    closed_at: datetime | None
+    next_at: datetime | None = Field(description="when an unanswered callback is tried again")
     requeued_by: str
-    requeued_at: float | None
+    requeued_at: datetime | None
+
+
+def _local(epoch: float | None) -> datetime | None:
+    return to_local(epoch) if epoch is not None else None
 
 
 def callbacks_router(ctx: WebContext) -> APIRouter:
@@ -304,14 +310,14 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
             CallbackAttempt(
                 attempt=a.attempt,
                 agent_id=a.agent_id,
-                started_at=a.started_at,
+                started_at=to_local(a.started_at),
                 call_result=a.call_result,
                 outcome=a.outcome,
                 note=a.note,
-                closed_at=a.closed_at,
-                next_at=a.next_at,
+                closed_at=_local(a.closed_at),
+                next_at=_local(a.next_at),
                 requeued_by=a.requeued_by,
-                requeued_at=a.requeued_at,
+                requeued_at=_local(a.requeued_at),
             )
             for a in found
         ]

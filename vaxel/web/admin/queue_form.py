@@ -108,6 +108,7 @@ LABELS = {
     "create_on_abandon": N_("Ring upp den som lägger på i kön"),
     "retry_delay_s": N_("Nytt försök efter (s)"),
     "max_attempts": N_("Max antal försök"),
+    "schedule_id": N_("Bokas inom öppettiderna (schema-id)"),
     "always": N_("Erbjud alltid"),
     "more_waiting_than": N_("Fler väntande än"),
     "estimated_wait_over_s": N_("Beräknad väntetid över (s)"),
@@ -286,6 +287,7 @@ class QueueForm:
             "callback.retry_delay_s": _text(c.retry_delay_s),
             "callback.max_attempts": _text(c.max_attempts),
             "callback.priority": _text(c.priority),
+            "callback.schedule_id": c.schedule_id,
             "callback.offer_rules.more_waiting_than": _text(rules.more_waiting_than),
             "callback.offer_rules.estimated_wait_over_s": _text(rules.estimated_wait_over_s),
             "callback.offer_rules.average_wait_over_s": _text(rules.average_wait_over_s),
@@ -463,6 +465,7 @@ class QueueForm:
                 retry_delay_s=self._number(f"{p}.retry_delay_s", 900.0),
                 max_attempts=self._integer(f"{p}.max_attempts", 3),
                 priority=self._integer(f"{p}.priority", 0),
+                schedule_id=self._text(f"{p}.schedule_id"),
             )
         except ConfigError as error:
             field_name = error.field

@@ -1,0 +1,107 @@
+"""Booking a callback through the REST API within the queue's opening hours (CB2, CB7, Q1;
+issue 9 §5).
+
+The engine knows the queue's callback intervals but not its opening hours (schedules are
+documents the runtime evaluates), so the API looks both up here and hands the engine a start
+time it has already checked. Refusals become problem details with a stable code and a
+message in the client's language — never the SIP status text of the dial policy
+("403 International calls are barred").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from vaxel.acd.callbacks import CallbackRefused
+from vaxel.acd.model import CallbackSettings
+from vaxel.core.clock import to_local
+from vaxel.core.errors import NotFound, VaxelError
+from vaxel.schedule import Schedule, schedule_from_dict
+from vaxel.telephony.numbers import InternationalBarred
+from vaxel.web.context import WebContext
+from vaxel.web.errors import ApiProblem
+from vaxel.web.i18n import gettext
+
+__all__ = [
+    "CallbackWindowOut",
+    "local_datetime",
+    "number_problem",
+    "queue_callback_hours",
+    "refusal_problem",
+]
+
+
+class CallbackWindowOut(BaseModel):
+    interval: str = Field(description="The interval's id, to send as `interval`")
+    day: date = Field(description="The Stockholm day, to send as `day`")
+    start: datetime = Field(description="ISO 8601 with offset; now for a window under way")
+    end: datetime = Field(description="ISO 8601 with offset")
+
+
+def local_datetime(epoch: float) -> datetime:
+    """Stockholm time with its offset, so a client shows the time the agent will call."""
+    return to_local(epoch).replace(microsecond=0)
+
+
+def queue_callback_hours(
+    ctx: WebContext, tenant_id: str, queue_id: str
+) -> tuple[CallbackSettings, Schedule | None]:
+    """The queue's callback settings and opening hours; a problem when the queue is unknown
+    to the tenant or takes no callbacks."""
+    try:
+        acd = ctx.center.acd
+        settings = acd.queue(acd.tenant(tenant_id), queue_id).config.callback
+    except NotFound:
+        message = gettext("Det finns ingen kö med id:t {}").format(queue_id)
+        raise ApiProblem(422, "unknown-queue", message, errors=[_field("queue", message)]) from None
+    if not settings.enabled:
+        message = gettext("Kön {} tar inte emot återuppringningar").format(queue_id)
+        raise ApiProblem(422, "callbacks-disabled", message, errors=[_field("queue", message)])
+    if not settings.schedule_id:
+        return settings, None
+    try:
+        document = ctx.configuration.documents("schedule").get(tenant_id, settings.schedule_id)
+        return settings, schedule_from_dict(document)
+    except (KeyError, VaxelError):
+        message = gettext("Köns öppettider ({}) saknas; kontakta organisationen").format(
+            settings.schedule_id
+        )
+        raise ApiProblem(409, "opening-hours-missing", message) from None
+
+
+def refusal_problem(error: CallbackRefused) -> ApiProblem:
+    """The booking rule that was broken, as a problem naming the field to change."""
+    if error.code == "unknown-interval":
+        message = gettext("Kön har inget tidsfönster {}; välj ett av de erbjudna").format(
+            error.interval_id
+        )
+        return ApiProblem(422, error.code, message, errors=[_field("interval", message)])
+    if error.code == "interval-closed":
+        if error.day is not None:
+            message = gettext("Kön är stängd under tidsfönstret {} den {}").format(
+                error.interval_id, error.day.isoformat()
+            )
+        else:
+            message = gettext("Tidsfönstret {} ligger utanför köns öppettider").format(
+                error.interval_id
+            )
+        return ApiProblem(422, error.code, message, errors=[_field("interval", message)])
+    message = gettext("Kön öppnar inte inom de närmaste två veckorna")
+    return ApiProblem(422, error.code, message)
+
+
+def number_problem(error: VaxelError) -> ApiProblem:
+    """A number the dial policy refused, in the client's language with a stable code."""
+    if isinstance(error, InternationalBarred):
+        message = gettext("Utlandsnummer kan inte bokas för återuppringning")
+        code = "number-barred"
+    else:
+        message = gettext("Ange ett telefonnummer som går att ringa, t.ex. 070-123 45 67")
+        code = "invalid-number"
+    return ApiProblem(422, code, message, errors=[_field("number", message)])
+
+
+def _field(name: str, message: str) -> dict[str, str]:
+    return {"field": name, "message": message}
