@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 import pytest
 
 from tests.web.conftest import Web, sign_in
@@ -52,10 +50,23 @@ def test_the_creation_forms_offer_and_fill_in_the_transliterated_id(web: Web, pa
     field = "skill_id" if page == "skills" else "id"
     refused = client.post(f"/admin/{page}", data={"csrf": csrf, field: "Teckenspråk"})
     location = refused.headers["location"]
-    assert "Förslag: teckensprak" in unquote(location)
+    assert location == f"/admin/{page}"  # the refusal and the suggestion ride in the flash
     form = client.get(location).text
+    assert "Förslag: teckensprak" in form
     assert f'name="{field}" maxlength="64"' in form or f'name="{field}" required' in form
     assert 'value="teckensprak"' in form and 'value="Teckenspråk"' in form
+    again = client.get(location).text  # shown once
+    assert "Förslag" not in again and 'value="teckensprak"' not in again
+
+
+@pytest.mark.parametrize("page", ["skills", "schedules", "flows"])
+def test_a_link_cannot_fill_in_a_creation_form(web: Web, page: str) -> None:
+    """Only the server's own state fills a form in (issue 9 §4): a link someone sends an
+    admin shows none of its words."""
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "admin")
+    page_text = client.get(f"/admin/{page}?id=lank-id&name=Lanknamn").text
+    assert "lank-id" not in page_text and "Lanknamn" not in page_text
 
 
 def test_the_user_form_offers_and_fills_in_the_transliterated_user_name(web: Web) -> None:

@@ -9,7 +9,7 @@ from the session row — never from the request.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -180,21 +180,24 @@ def require_role(session: Session, roles: Collection[str], message: str) -> None
         raise HTTPException(403, message)
 
 
-def back(path: str, error: str = "") -> Response:
-    """Redirect after a form post (303); the engine's refusal waits in the session's flash
-    for the page (never in the URL: issue 9 §4)."""
-    return FlashRedirect(path, error)
+def back(path: str, error: str = "", refill: Mapping[str, str] | None = None) -> Response:
+    """Redirect after a form post (303); the engine's refusal, and what the refused form
+    should show again (``refill``), wait in the session's flash for the page — never in
+    the URL (issue 9 §4)."""
+    return FlashRedirect(path, error, refill)
 
 
 def render(request: Request, template: str, session: Session | None, **values: Any) -> Response:
     """Render a page with what the header needs (user, CSRF token, role, language) and, as
-    ``error`` unless the handler gives one, the message a form post left in the flash."""
-    base: dict[str, Any] = {"lang": language()}
+    ``error`` unless the handler gives one, the message a form post left in the flash (and
+    as ``refill`` the values it left to fill the form in with again)."""
+    base: dict[str, Any] = {"lang": language(), "refill": {}}
     if session is not None:
         if "error" not in values:
             context: WebContext = request.app.state.context
             token = request.cookies.get(COOKIE, "")
-            base["error"] = context.flashes.take(token, request.url.path)
+            flash = context.flashes.take(token, request.url.path)
+            base["error"], base["refill"] = flash.message, flash.values
         user = session.user
         base |= {
             "user": user,

@@ -5,8 +5,9 @@ That message used to ride in the URL (``?error=…``), so anyone could send a li
 a Växel alert with words of their choosing. Now :func:`~vaxel.web.context.back` answers with a
 :class:`FlashRedirect`, which leaves the message here, under the session, as it is sent; the
 page rendered for that session takes it (once) and shows it if it is the page the redirect
-led to. A URL can no longer put text in an alert. A redirect without a message clears what
-an earlier post left: the newest post speaks for the session.
+led to. A URL can no longer put text in an alert, nor in a form: what a refused form should show
+again (a suggested id, the name typed) rides in the flash beside the message. A redirect
+without a message clears what an earlier post left: the newest post speaks for the session.
 
 Kept in memory, keyed by the hash of the session token: Växel serves its pages from the one
 process that runs the engine, and a message lost in a restart costs nothing.
@@ -17,6 +18,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from fastapi.responses import RedirectResponse
@@ -25,7 +29,14 @@ from starlette.types import Receive, Scope, Send
 
 from vaxel.web.security import COOKIE
 
-__all__ = ["FlashRedirect", "Flashes"]
+__all__ = ["Flash", "FlashRedirect", "Flashes"]
+
+
+class Flash(NamedTuple):
+    """What a form post left for the next page: the refusal and the values to fill in."""
+
+    message: str = ""
+    values: Mapping[str, str] = MappingProxyType({})
 
 
 class Flashes:
@@ -34,15 +45,18 @@ class Flashes:
 
     def __init__(self, limit: int = 10_000) -> None:
         self._limit = limit
-        self._messages: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._messages: OrderedDict[str, tuple[str, Flash]] = OrderedDict()
         self._lock = threading.Lock()  # sync page handlers run in worker threads
 
     @staticmethod
     def _key(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
-    def put(self, token: str, path: str, message: str) -> None:
-        """Leave ``message`` for the page at ``path`` (an empty message clears the flash)."""
+    def put(
+        self, token: str, path: str, message: str, values: Mapping[str, str] | None = None
+    ) -> None:
+        """Leave ``message`` (and the form ``values`` to fill in again) for the page at
+        ``path``; an empty message clears the flash."""
         if not token:
             return
         key = self._key(token)
@@ -50,31 +64,35 @@ class Flashes:
             if not message:
                 self._messages.pop(key, None)
                 return
-            self._messages[key] = (urlsplit(path).path, message)
+            self._messages[key] = (urlsplit(path).path, Flash(message, dict(values or {})))
             self._messages.move_to_end(key)
             while len(self._messages) > self._limit:
                 self._messages.popitem(last=False)
 
-    def take(self, token: str, path: str) -> str:
-        """The session's waiting message if it was left for ``path``; removed either way, so
+    def take(self, token: str, path: str) -> Flash:
+        """The session's waiting flash if it was left for ``path``; removed either way, so
         it is never shown on a later visit."""
         if not token:
-            return ""
+            return Flash()
         with self._lock:
             found = self._messages.pop(self._key(token), None)
-        return found[1] if found is not None and found[0] == path else ""
+        return found[1] if found is not None and found[0] == path else Flash()
 
 
 class FlashRedirect(RedirectResponse):
-    """A 303 to ``path`` that leaves ``message`` in the session's flash when it is sent."""
+    """A 303 to ``path`` that leaves ``message`` (and ``values``) in the session's flash
+    when it is sent."""
 
-    def __init__(self, path: str, message: str = "") -> None:
+    def __init__(
+        self, path: str, message: str = "", values: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(path, status_code=303)
         self.path = path
         self.message = message
+        self.values = values
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         flashes: Flashes = request.app.state.context.flashes
-        flashes.put(request.cookies.get(COOKIE, ""), self.path, self.message)
+        flashes.put(request.cookies.get(COOKIE, ""), self.path, self.message, self.values)
         await super().__call__(scope, receive, send)

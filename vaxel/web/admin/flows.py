@@ -23,7 +23,7 @@ from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
-from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
+from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
@@ -117,8 +117,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/flows")
-    def flows_page(request: Request, session: SignedIn, id: str = "", name: str = "") -> Response:
-        """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
+    def flows_page(request: Request, session: SignedIn) -> Response:
         tenant_id = session.user.tenant_id
         names = ctx.configuration.flow_names(tenant_id)
         rows = [
@@ -130,7 +129,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
             }
             for flow_id, document in ctx.configuration.flows(tenant_id).items()
         ]
-        return render(request, "admin/flows.html", session, flows=rows, new=new_form(id, name))
+        return render(request, "admin/flows.html", session, flows=rows)
 
     @router.post("/admin/flows")
     async def create_flow(request: Request, session: SignedIn) -> Response:
@@ -142,7 +141,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
         name = str(form.get("name", "")).strip() or flow_id
         if not OBJECT_ID.match(flow_id):
             message, prefill = refused_id(flow_id, str(form.get("name", "")).strip())
-            return back("/admin/flows" + prefill, message)
+            return back("/admin/flows", message, prefill)
         if flow_id in ctx.configuration.flows(tenant_id):
             return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
         if longer_than(name, limits.NAME_LENGTH):

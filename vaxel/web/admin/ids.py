@@ -3,19 +3,19 @@
 Ids (of queues, skills, schedules, flows, users) are small ASCII letters, digits, ``-`` and
 ``_``: they end up in URLs, SIP routing, YAML and logs. A Swedish admin naturally types
 "växel" or "Kundtjänst"; refusing that without a way forward is a dead end, so the refusal
-offers the transliterated id ("vaxel", "kundtjanst") and the page fills it in.
+offers the transliterated id ("vaxel", "kundtjanst") and the page fills it in (from the
+session's flash: a URL never fills in a form).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlencode
 
 from vaxel.core.limits import ID_LENGTH, NAME_LENGTH
 from vaxel.web.i18n import gettext
 
-__all__ = ["OBJECT_ID", "USERNAME", "new_form", "refused_id", "suggested_id"]
+__all__ = ["OBJECT_ID", "USERNAME", "refused_id", "suggested_id"]
 
 OBJECT_ID = re.compile(rf"^[a-z0-9][a-z0-9_-]{{0,{ID_LENGTH - 1}}}$")
 USERNAME = re.compile(rf"^[a-z0-9][a-z0-9._-]{{0,{ID_LENGTH - 1}}}$")
@@ -36,9 +36,11 @@ def suggested_id(text: str, *, dots: bool = False) -> str:
     return dashed[:ID_LENGTH].rstrip("-")
 
 
-def refused_id(typed: str, typed_name: str = "", *, dots: bool = False) -> tuple[str, str]:
+def refused_id(
+    typed: str, typed_name: str = "", *, dots: bool = False
+) -> tuple[str, dict[str, str]]:
     """The refusal of the id ``typed`` (naming the field, with the suggestion when there is
-    one) and the query string that fills the suggestion, and the name, into the new form."""
+    one) and what the new form is filled in with again: the suggestion and the name."""
     suggestion = suggested_id(typed, dots=dots)
     allowed = (
         gettext("små bokstäver, siffror, . - och _ (högst {} tecken)")
@@ -47,12 +49,7 @@ def refused_id(typed: str, typed_name: str = "", *, dots: bool = False) -> tuple
     ).format(ID_LENGTH)
     message = gettext("Id: {}").format(allowed)
     if not suggestion:
-        return message, ""
+        return message, {}
     message += " " + gettext("Förslag: {}").format(suggestion)
-    name = typed_name or typed.strip()
-    return message, "?" + urlencode({"id": suggestion, "name": name})
-
-
-def new_form(typed_id: str, typed_name: str) -> dict[str, str]:
-    """What a creation form shows from its query string: a valid id only, a bounded name."""
-    return {"id": typed_id if OBJECT_ID.match(typed_id) else "", "name": typed_name[:NAME_LENGTH]}
+    name = (typed_name or typed.strip())[:NAME_LENGTH]
+    return message, {"id": suggestion, "name": name}

@@ -23,7 +23,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.config_errors import N_, reason_text
-from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
+from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.schedule_form import ScheduleForm
 from vaxel.web.context import (
@@ -161,10 +161,7 @@ def schedules_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.get("/admin/schedules")
-    def schedules_page(
-        request: Request, session: SignedIn, id: str = "", name: str = ""
-    ) -> Response:
-        """``id`` and ``name`` fill in the creation form (a suggested id, §13)."""
+    def schedules_page(request: Request, session: SignedIn) -> Response:
         now = ctx.clock()
         today = to_local(now).date()
         rows = []
@@ -187,7 +184,6 @@ def schedules_router(ctx: WebContext) -> APIRouter:
             "admin/schedules.html",
             session,
             schedules=rows,
-            new=new_form(id, name),
         )
 
     @router.post("/admin/schedules")
@@ -200,7 +196,7 @@ def schedules_router(ctx: WebContext) -> APIRouter:
         name = str(form.get("name", "")).strip() or schedule_id
         if not OBJECT_ID.match(schedule_id):
             message, prefill = refused_id(schedule_id, str(form.get("name", "")).strip())
-            return back("/admin/schedules" + prefill, message)
+            return back("/admin/schedules", message, prefill)
         if schedule_id in ctx.configuration.schedules(tenant_id):
             return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
         if longer_than(name, limits.NAME_LENGTH):

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from vaxel.acd.model import AgentProfile
 from vaxel.core import limits
 from vaxel.store.skills import SkillCatalogue
-from vaxel.web.admin.ids import OBJECT_ID, new_form, refused_id
+from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.context import SignedIn, WebContext, back, render
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
@@ -43,8 +43,7 @@ def skills_router(ctx: WebContext) -> APIRouter:
         return {skill for p in profiles(tenant_id).values() for skill in p.skills}
 
     @router.get("/admin/skills")
-    def skills_page(request: Request, session: SignedIn, id: str = "", name: str = "") -> Response:
-        """``id`` and ``name`` fill in the new-skill form (a suggested id, §13)."""
+    def skills_page(request: Request, session: SignedIn) -> Response:
         tenant_id = session.user.tenant_id
         skills = catalogue.all(tenant_id)
         uncatalogued = sorted(used_skills(tenant_id) - set(skills))
@@ -54,7 +53,6 @@ def skills_router(ctx: WebContext) -> APIRouter:
             session,
             skills=skills,
             uncatalogued=uncatalogued,
-            new=new_form(id, name),
         )
 
     @router.post("/admin/skills")
@@ -67,7 +65,7 @@ def skills_router(ctx: WebContext) -> APIRouter:
         if not OBJECT_ID.match(skill_id):
             typed = str(form.get("skill_id", ""))
             message, prefill = refused_id(typed, str(form.get("name", "")).strip())
-            return back("/admin/skills" + prefill, message)
+            return back("/admin/skills", message, prefill)
         if skill_id in catalogue.all(tenant_id):
             return back("/admin/skills", gettext("Det finns redan en kompetens med det id:t"))
         if longer_than(name, limits.NAME_LENGTH):
