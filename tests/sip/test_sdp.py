@@ -71,3 +71,29 @@ def test_our_offer_and_the_peers_answer() -> None:
 def test_malformed_sdp_is_a_parse_error(garbage: bytes) -> None:
     with pytest.raises(ParseError):
         parse_sdp(garbage)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (b"c=IN IP4 example.com", "c= line"),
+        (b"c=IN IP4 localhost", "c= line"),
+        (b"", "o= fallback"),  # no c= at all: the o= address (a name here) would be used
+    ],
+)
+def test_a_media_address_that_is_not_an_ip_literal_is_488(change: bytes, where: str) -> None:
+    # issue 10 §2: a host name made every 20 ms send a blocking DNS lookup on the event loop
+    offer = BARESIP_OFFER.replace(b"c=IN IP4 127.0.0.1\r\n", change + b"\r\n" if change else b"")
+    if not change:
+        offer = offer.replace(b"IN IP4 127.0.0.1", b"IN IP4 phone.example.com")
+    with pytest.raises(SipError) as error:
+        answer_offer(parse_sdp(offer), "127.0.0.1", 20000, session_id=5, version=1)
+    assert error.value.status == 488, where
+    assert "IP address" in error.value.reason
+
+
+def test_ipv6_and_hold_addresses_are_literals_and_accepted() -> None:
+    for address in (b"c=IN IP6 ::1", b"c=IN IP4 0.0.0.0"):
+        offer = BARESIP_OFFER.replace(b"c=IN IP4 127.0.0.1", address)
+        _, media = answer_offer(parse_sdp(offer), "127.0.0.1", 1, session_id=1, version=1)
+        assert media.remote_address == address.split()[-1].decode()

@@ -39,6 +39,9 @@ class RemoteMedia:
     codec: str
     """"PCMU" or "PCMA"."""
     telephone_event_pt: int | None = None
+    signalling_host: str = ""
+    """Where the peer's SIP came from: a phone behind NAT sends RTP from this host, not from
+    the private address in its SDP, so the engine may learn its port from there (issue 10 §2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,21 @@
 """The built-in media engine: RTP over asyncio UDP sockets, one shared 20 ms clock.
 
-One UDP socket per endpoint (even ports from a range), read with ``loop.add_reader``.
+One UDP socket per endpoint on a random even port of the range (issue 10 §2: ports handed
+out in sequence told an attacker where the next call would be), read with ``loop.add_reader``.
 Every endpoint that is not bridged sends one 20 ms frame per tick of ONE ticker task, on an
 absolute schedule (tick k at start + k·20 ms, so errors never accumulate); hundreds of
 calls cost one timer. Bridged endpoints relay what they receive at once, rewritten onto
 the other leg's own stream (SSRC, sequence, timestamp — RFC 3550 §5.1), transcoding
-PCMU↔PCMA when the legs differ. Symmetric RTP: the peer address is learned from the first
-packet (phones behind NAT). Recordings are stereo WAV: left what the phone sent, right what
-it heard (REC1).
+PCMU↔PCMA when the legs differ.
+
+Whom a leg listens to (issue 10 §2: latching onto the first packet from anyone let an attacker
+take over a call's audio and DTMF): packets from the SDP's address and port are always taken,
+and lock the leg to it. A phone behind NAT sends from another port, or from its SIP source
+host instead of the private address in its SDP; for ``learn_s`` after the SDP arrives the leg
+follows (symmetric RTP) a packet from the SDP's host or the signalling host. Everything else
+is dropped and counted in ``stats["foreign_packets"]``. Addresses are IP literals only, so a
+send never resolves a name on the event loop. Recordings are stereo WAV: left what the phone
+sent, right what it heard (REC1).
 """
 
 from __future__ import annotations
@@ -15,8 +23,10 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import os
+import secrets
 import socket
 import time
 import wave
@@ -24,6 +34,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from vaxel.media.backend import DtmfReceived, Endpoint, MediaEvent, PlaybackFinished, RemoteMedia
 from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
@@ -37,6 +48,14 @@ __all__ = ["BuiltinMediaBackend", "MediaError"]
 log = logging.getLogger(__name__)
 TICK_S = 0.020
 SLOTS = 10
+LEARN_S = 3.0
+"""How long after an SDP a NAT-ed phone's real RTP source may still be learned."""
+
+
+class PortRandomness(Protocol):
+    """What port choice needs of ``random.Random`` (seeded in tests) or ``secrets``."""
+
+    def randrange(self, start: int, stop: int | None = ..., step: int = ...) -> int: ...
 
 
 class MediaError(RuntimeError):
@@ -51,7 +70,8 @@ class _Leg:
     player: Player = field(default_factory=Player)
     remote: RemoteMedia | None = None
     peer: tuple[str, int] | None = None
-    learned: bool = False
+    locked: bool = False
+    learn_until: float = 0.0
     bridged_to: str = ""
     forward_source: int | None = None
     forward_offset: int = 0
@@ -76,18 +96,28 @@ class BuiltinMediaBackend:
         *,
         host: str = "127.0.0.1",
         ports: tuple[int, int] = (20000, 29998),
+        randomness: PortRandomness | None = None,
+        learn_s: float = LEARN_S,
     ) -> None:
         self.prompts = prompts
         self.on_event = on_event
         self.host = host
         self.ports = ports
+        self.randomness: PortRandomness = randomness or secrets.SystemRandom()
+        self.learn_s = learn_s
         self._legs: dict[str, _Leg] = {}
         self._phases: list[list[_Leg]] = [[] for _ in range(SLOTS)]
-        self._next_port = ports[0]
+        self._in_use: set[int] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._sequence = 0
         self.timing_errors: deque[float] = deque(maxlen=200_000)
-        self.stats = {"sent": 0, "received": 0, "bad_packets": 0, "late_ticks": 0}
+        self.stats = {
+            "sent": 0,
+            "received": 0,
+            "bad_packets": 0,
+            "foreign_packets": 0,
+            "late_ticks": 0,
+        }
         ringback_ulaw()  # build the G.711 tables now, not during the first call
 
     # -- endpoints -------------------------------------------------------------------------
@@ -95,6 +125,7 @@ class BuiltinMediaBackend:
     def allocate(self, session_id: str) -> Endpoint:
         sock = self._bind()
         port = sock.getsockname()[1]
+        self._in_use.add(port)
         self._sequence += 1
         endpoint = Endpoint(f"{session_id}/{self._sequence}", self.host, port)
         ssrc = int.from_bytes(os.urandom(4), "big")
@@ -114,11 +145,14 @@ class BuiltinMediaBackend:
         return endpoint
 
     def _bind(self) -> socket.socket:
+        """A socket on a free even port, from a random point of the range onwards."""
         low, high = self.ports
         span = (high - low) // 2 + 1
-        for _ in range(span):
-            port = self._next_port
-            self._next_port = low if port + 2 > high else port + 2
+        start = self.randomness.randrange(span)
+        for step in range(span):
+            port = low + 2 * ((start + step) % span)
+            if port in self._in_use:
+                continue
             sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             try:
                 sock.bind((self.host, port))
@@ -137,9 +171,21 @@ class BuiltinMediaBackend:
 
     def set_remote(self, endpoint_id: str, remote: RemoteMedia) -> None:
         leg = self._leg(endpoint_id)
-        leg.remote = remote
-        if not leg.learned:
+        for address in (remote.address, remote.signalling_host):
+            if address:
+                try:
+                    ipaddress.ip_address(address)
+                except ValueError:
+                    raise MediaError(f"not an IP address: {address[:64]!r}") from None
+        previous, leg.remote = leg.remote, remote
+        moved = previous is None or (previous.address, previous.port) != (
+            remote.address,
+            remote.port,
+        )
+        if moved and (previous is None or remote.address != "0.0.0.0"):  # 0.0.0.0: on hold
             leg.peer = (remote.address, remote.port)
+            leg.locked = False
+            leg.learn_until = time.monotonic() + self.learn_s
 
     def release(self, endpoint_id: str) -> None:
         leg = self._legs.pop(endpoint_id, None)
@@ -154,6 +200,7 @@ class BuiltinMediaBackend:
         other = self._legs.get(leg.bridged_to)
         if other is not None and other.bridged_to == endpoint_id:
             other.bridged_to = ""
+        self._in_use.discard(leg.endpoint.port)
         with contextlib.suppress(RuntimeError):  # the loop is already closed at shutdown
             asyncio.get_running_loop().remove_reader(leg.sock.fileno())
         leg.sock.close()
@@ -241,16 +288,12 @@ class BuiltinMediaBackend:
         except RtpError:
             self.stats["bad_packets"] += 1
             return
+        remote = leg.remote
+        if remote is None or not self._accepts(leg, remote, source):
+            self.stats["foreign_packets"] += 1
+            return  # only the phone the SDP names may speak or press keys
         self.stats["received"] += 1
         leg.received += 1
-        if not leg.learned and leg.remote is not None:
-            leg.peer, leg.learned = source, True  # symmetric RTP
-        elif leg.learned and source != leg.peer:
-            self.stats["bad_packets"] += 1
-            return  # once latched, only the phone's own address may speak or press keys
-        remote = leg.remote
-        if remote is None:
-            return
         is_event = packet.payload_type == remote.telephone_event_pt
         other = self._legs.get(leg.bridged_to) if leg.bridged_to else None
         if not is_event and packet.payload_type != remote.payload_type:
@@ -274,6 +317,22 @@ class BuiltinMediaBackend:
             remote.codec,
             other,
         )
+
+    def _accepts(self, leg: _Leg, remote: RemoteMedia, source: tuple[str, int]) -> bool:
+        """The latching rule (issue 10 §2, see the module docstring); follows the source."""
+        if source == (remote.address, remote.port):
+            leg.peer, leg.locked = source, True
+            return True
+        if source == leg.peer:
+            return True
+        if (
+            not leg.locked
+            and source[0] in (remote.address, remote.signalling_host)
+            and time.monotonic() < leg.learn_until
+        ):
+            leg.peer = source  # symmetric RTP: the phone behind NAT, from its own host
+            return True
+        return False
 
     def _forward(
         self,

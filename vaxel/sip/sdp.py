@@ -7,19 +7,24 @@ Rules kept here:
 - Direction is mirrored (sendonly ↔ recvonly, inactive stays inactive). A peer is on hold
   when it is sendonly/inactive or announces c=0.0.0.0 (RFC 3264 §8.4; the RFC 2543 form).
 - No common codec → 488 Not Acceptable Here.
+- The connection address (c=, or o= when there is no c=) must be an IP literal: a host name
+  would make every 20 ms send resolve it, blocking the event loop (issue 10 §2) → 488.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field, replace
 
 from vaxel.sip.errors import ParseError, SipError
 
 __all__ = [
+    "AddressNotLiteral",
     "MediaDescription",
     "NegotiatedMedia",
     "SessionDescription",
     "answer_offer",
+    "literal_address",
     "make_offer",
     "parse_sdp",
     "read_answer",
@@ -86,6 +91,29 @@ class NegotiatedMedia:
         return self.direction in ("sendonly", "inactive") or self.remote_address == "0.0.0.0"
 
 
+class AddressNotLiteral(SipError):
+    """An SDP names its media address by host name; we never resolve one (issue 10 §2).
+
+    Resolving would block: the media engine sends every 20 ms, and each send to a name is a
+    DNS lookup on the event loop. RFC 4566 §5.7 allows names, so this is our policy: 488.
+    """
+
+    status = 488
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__("Not Acceptable Here: the media address must be an IP address")
+
+
+def literal_address(address: str) -> str:
+    """``address`` when it is an IPv4/IPv6 literal; raises :class:`AddressNotLiteral`."""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise AddressNotLiteral(address[:64]) from None
+    return address
+
+
 def _number(text: str) -> bool:
     """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` then refuses."""
     return text.isascii() and text.isdigit() and len(text) <= 20
@@ -132,7 +160,7 @@ def parse_sdp(body: bytes) -> SessionDescription:
             parts = value.split()
             if len(parts) != 3 or parts[0] != "IN":
                 raise ParseError(f"Malformed SDP c= line {number}")
-            address = parts[2].split("/")[0]
+            address = literal_address(parts[2].split("/")[0])
             if current is None:
                 session["c"] = address
             else:
@@ -260,7 +288,12 @@ def answer_offer(
                     replace(answer, formats=(codec_pt,) + ((te,) if te is not None else ()))
                 )
                 chosen = NegotiatedMedia(
-                    m.connection or offer.address, m.port, codec_pt, codec, te, m.direction
+                    literal_address(m.connection or offer.address),
+                    m.port,
+                    codec_pt,
+                    codec,
+                    te,
+                    m.direction,
                 )
                 continue
         answers.append(MediaDescription(m.media, 0, m.proto, m.formats[:1] or (0,)))
@@ -279,7 +312,7 @@ def read_answer(offer: SessionDescription, answer: SessionDescription) -> Negoti
             if codec_pt is None:
                 raise SipError("Answer chose a codec that was not offered", 488)
             return NegotiatedMedia(
-                m.connection or answer.address,
+                literal_address(m.connection or answer.address),
                 m.port,
                 codec_pt,
                 m.codec_of(codec_pt) or "",

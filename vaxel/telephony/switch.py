@@ -191,7 +191,7 @@ class Switch:
         except SipError:
             self.media.release(endpoint.endpoint_id)
             raise
-        self._set_remote(endpoint, negotiated)
+        self._set_remote(endpoint, negotiated, source[0])
         call = Call(call_id, service.tenant_id)
         leg = Leg(
             "caller",
@@ -347,7 +347,7 @@ class Switch:
             version=version,
         )
         leg.local_sdp = answer
-        self._set_remote(leg.endpoint, negotiated)
+        self._set_remote(leg.endpoint, negotiated, event.source[0])
         assert leg.dialog is not None
         response = self.sip.respond(
             event.server_key,
@@ -417,7 +417,7 @@ class Switch:
             log.warning("phone answered without usable SDP; hanging up")
             self._send_bye(leg)
             return
-        self._set_remote(attempt.endpoint, negotiated)
+        self._set_remote(attempt.endpoint, negotiated, fork.destination[0])
         self._by_dialog[dialog.key] = (call, leg)
         self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
         for other in attempt.forks.values():
@@ -858,7 +858,8 @@ class Switch:
         from_tag = header_tag(request.headers.get("From") or "")
         return self._by_dialog.get((request.call_id, to_tag, from_tag))
 
-    def _set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia) -> None:
+    def _set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
+        """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
         self.media.set_remote(
             endpoint.endpoint_id,
             RemoteMedia(
@@ -867,6 +868,7 @@ class Switch:
                 negotiated.payload_type,
                 negotiated.codec,
                 negotiated.telephone_event_pt,
+                host,
             ),
         )
 
