@@ -154,7 +154,13 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         directory = directory_from_database(database, settings.sip_trusted)
         prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
         telephony = TelephonyService(
-            center, directory, host=settings.sip_host, sip_port=settings.sip_port, prompts=prompts
+            center,
+            directory,
+            host=settings.sip_host,
+            sip_port=settings.sip_port,
+            rtp_ports=(settings.rtp_port_low, settings.rtp_port_high),
+            invites_per_second=settings.sip_invite_rate,
+            prompts=prompts,
         )
         configuration.listeners.append(
             telephony_updater(directory, prompts, PhoneExtensions(configuration))

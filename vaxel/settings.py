@@ -39,6 +39,12 @@ class ServeSettings:
     """None: no telephony (the web app and the REST API only)."""
     sip_trusted: tuple[str, ...] = ()
     """Peer addresses trusted without digest authentication (a carrier's SBC)."""
+    sip_invite_rate: float = 20.0
+    """New calls per second one source may start on average (twice as many at once); more
+    are answered 503, so a flood cannot take every RTP port (issue 10 §8)."""
+    rtp_port_low: int = 20000
+    rtp_port_high: int = 29998
+    """The RTP port pool: one even port per call leg; when all are in use a call gets 503."""
     secure_cookies: bool = True
     public_url: str = ""
     """How users reach the site (https://vaxel.example.se), shown at start."""
@@ -155,6 +161,18 @@ def _addresses(name: str, value: Any) -> tuple[str, ...]:
     return tuple(_address(name, str(item)) for item in items if str(item).strip())
 
 
+def _rate(name: str, value: Any) -> float:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        rate = 0.0
+    if isinstance(value, bool) or not 0.1 <= rate <= 10_000:
+        raise SettingsError(
+            f"{name} must be a number of calls per second (0.1–10000), got {value!r}"
+        )
+    return rate
+
+
 def _database_url(name: str, value: Any) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -197,6 +215,9 @@ _PARSERS: dict[str, Any] = {
     "sip_host": _host,
     "sip_port": _port_or_off,
     "sip_trusted": _addresses,
+    "sip_invite_rate": _rate,
+    "rtp_port_low": _port,
+    "rtp_port_high": _port,
     "secure_cookies": _flag,
     "public_url": _public_url,
     "forwarded_allow_ips": _text,
@@ -205,7 +226,14 @@ _PARSERS: dict[str, Any] = {
 
 
 def _check_together(settings: ServeSettings, raw: Mapping[str, tuple[str, Any]]) -> None:
-    """Rules between settings: Secure cookies never reach a plain-HTTP site."""
+    """Rules between settings: Secure cookies never reach a plain-HTTP site; the RTP pool
+    holds at least one port."""
+    if settings.rtp_port_low > settings.rtp_port_high:
+        name = raw.get("rtp_port_low", ("rtp_port_low", None))[0]
+        raise SettingsError(
+            f"{name} ({settings.rtp_port_low}) must not be above rtp_port_high "
+            f"({settings.rtp_port_high}): the RTP port pool would be empty"
+        )
     if settings.secure_cookies and settings.public_url.startswith("http://"):
         url_name = raw["public_url"][0]
         raise SettingsError(

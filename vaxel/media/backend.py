@@ -18,10 +18,24 @@ __all__ = [
     "DtmfReceived",
     "Endpoint",
     "MediaBackend",
+    "MediaError",
     "MediaEvent",
     "PlaybackFinished",
+    "PortsExhausted",
     "RemoteMedia",
 ]
+
+
+class MediaError(RuntimeError):
+    """The engine cannot do what was asked (no free port, unknown endpoint)."""
+
+
+class PortsExhausted(MediaError):
+    """Every port of the RTP pool is in use: a new call is answered 503 (issue 10 §8)."""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+        super().__init__(f"no free RTP port in {low}–{high}")
 
 
 @dataclass(frozen=True, slots=True)

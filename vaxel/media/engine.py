@@ -36,7 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from vaxel.media.backend import DtmfReceived, Endpoint, MediaEvent, PlaybackFinished, RemoteMedia
+from vaxel.media.backend import (
+    DtmfReceived,
+    Endpoint,
+    MediaError,
+    MediaEvent,
+    PlaybackFinished,
+    PortsExhausted,
+    RemoteMedia,
+)
 from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_decode, ulaw_to_alaw
 from vaxel.media.player import FRAME_BYTES, Comfort, Player
@@ -56,10 +64,6 @@ class PortRandomness(Protocol):
     """What port choice needs of ``random.Random`` (seeded in tests) or ``secrets``."""
 
     def randrange(self, start: int, stop: int | None = ..., step: int = ...) -> int: ...
-
-
-class MediaError(RuntimeError):
-    """The engine cannot do what was asked (no free port, unknown endpoint)."""
 
 
 @dataclass(slots=True)
@@ -161,7 +165,7 @@ class BuiltinMediaBackend:
                 continue
             sock.setblocking(False)
             return sock
-        raise MediaError(f"no free RTP port in {low}–{high}")
+        raise PortsExhausted(low, high)
 
     def _leg(self, endpoint_id: str) -> _Leg:
         leg = self._legs.get(endpoint_id)

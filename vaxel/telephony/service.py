@@ -18,6 +18,7 @@ from vaxel.media.engine import BuiltinMediaBackend
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.runtime.supervise import start_supervised
+from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
@@ -40,6 +41,7 @@ class TelephonyService:
         host: str = "127.0.0.1",
         sip_port: int = 5060,
         rtp_ports: tuple[int, int] = (20000, 29998),
+        invites_per_second: float = 20.0,
         prompts: PromptLibrary | None = None,
         secret: bytes | None = None,
         clock: Callable[[], float] = time.time,
@@ -68,6 +70,7 @@ class TelephonyService:
             self.timers,
             prompt_exists=self.prompts.exists,
             voicemail_dir=voicemail_dir,
+            invite_limit=RateLimit(invites_per_second, max(1, round(2 * invites_per_second))),
         )
         self.drive_acd_timers = drive_acd_timers
         self._acd_timer: asyncio.TimerHandle | None = None

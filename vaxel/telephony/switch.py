@@ -3,8 +3,9 @@
 Rules kept here:
 - An INVITE to a service number (from a trusted trunk, or an authenticated extension) is
   answered by the tenant's IVR flow at once; unknown numbers get 404, calls abroad 403
-  (PBX8), unacceptable SDP 488. The caller never hears silence: prompts, then music or
-  ringback (Q10).
+  (PBX8), unacceptable SDP 488; more new calls from one source than ``invite_limit``
+  allows, or no RTP port left, 503 (issue 10 §8). The caller never hears silence: prompts,
+  then music or ringback (Q10).
 - Offers from the ACD ring every registered phone of the agent in parallel; the first to
   answer wins and the others are cancelled. A phone that declines or fails counts as an
   unanswered offer (Q23); the ACD's own offer timer covers phones that just ring.
@@ -62,6 +63,7 @@ from vaxel.media.backend import (
     MediaBackend,
     MediaEvent,
     PlaybackFinished,
+    PortsExhausted,
     RemoteMedia,
 )
 from vaxel.media.player import Comfort
@@ -77,6 +79,7 @@ from vaxel.sip.sdp import (
     read_answer,
     serialize_sdp,
 )
+from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import (
     AckReceived,
     CancelReceived,
@@ -110,8 +113,10 @@ class Switch:
         timers: CallTimers,
         prompt_exists: Callable[[str], bool] = lambda _: True,
         voicemail_dir: str = "var/voicemail",
+        invite_limit: RateLimit | None = None,
     ) -> None:
         self.sip = sip
+        self.invite_limit = invite_limit or RateLimit(per_second=20.0, burst=40)
         self.media = media
         self.center = center
         self.directory = directory
@@ -169,6 +174,8 @@ class Switch:
 
     def _invite(self, event: RequestReceived) -> None:
         request, source = event.request, event.source
+        if not self.invite_limit.allow(source[0], self.sip.now):  # before any work (§8)
+            raise SipError("Service Unavailable: too many new calls from this source", 503)
         now = self.clock()
         number = uri_user(request.uri)
         trusted = source[0] in self.directory.trusted_sources
@@ -183,7 +190,10 @@ class Switch:
         except ParseError:
             raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
         call_id = f"sip-{self.sip.token(12)}"
-        endpoint = self.media.allocate(call_id)
+        try:
+            endpoint = self.media.allocate(call_id)
+        except PortsExhausted:
+            raise SipError("Service Unavailable: no media port free", 503) from None
         try:
             answer, negotiated = answer_offer(
                 offer, endpoint.address, endpoint.port, session_id=session_id(), version=1

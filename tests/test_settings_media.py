@@ -1,0 +1,27 @@
+"""The RTP port pool and the per-source call rate come from the settings (issue 10 §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaxel.settings import ServeSettings, SettingsError, load_settings
+
+
+def test_the_pool_and_the_call_rate_are_read_and_checked() -> None:
+    assert load_settings(None, {}) == ServeSettings()
+    settings = load_settings(
+        None,
+        {
+            "VAXEL_RTP_PORT_LOW": "40000",
+            "VAXEL_RTP_PORT_HIGH": "40100",
+            "VAXEL_SIP_INVITE_RATE": "2.5",
+        },
+    )
+    assert (settings.rtp_port_low, settings.rtp_port_high) == (40000, 40100)
+    assert settings.sip_invite_rate == 2.5
+    with pytest.raises(SettingsError, match=r"VAXEL_RTP_PORT_LOW .* must not be above"):
+        load_settings(None, {"VAXEL_RTP_PORT_LOW": "30000", "VAXEL_RTP_PORT_HIGH": "20000"})
+    with pytest.raises(SettingsError, match="VAXEL_SIP_INVITE_RATE must be a number"):
+        load_settings(None, {"VAXEL_SIP_INVITE_RATE": "lots"})
+    with pytest.raises(SettingsError, match="VAXEL_RTP_PORT_HIGH must be a port number"):
+        load_settings(None, {"VAXEL_RTP_PORT_HIGH": "70000"})
