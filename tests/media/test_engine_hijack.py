@@ -15,6 +15,7 @@ import socket
 from collections.abc import AsyncIterator
 
 import pytest
+import uvloop
 
 from tests.media.test_engine_wire import PROMPTS, Phone, samples
 from vaxel.media.backend import DtmfReceived, MediaEvent, RemoteMedia
@@ -200,3 +201,7 @@ async def test_a_host_name_is_refused_so_no_send_ever_resolves_it(engine: Engine
     backend.set_comfort(endpoint.endpoint_id, Comfort.MUSIC)
     await asyncio.sleep(0.05)
     assert backend.stats["sent"] == 0
+
+
+async def test_these_tests_run_on_uvloop_as_production_does() -> None:
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)

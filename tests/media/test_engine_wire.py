@@ -264,7 +264,9 @@ async def test_the_engine_measures_each_send_against_its_ideal_time(engine: Engi
     sent = backend.stats["sent"]
     assert 5 <= sent <= 14  # one packet per 20 ms (the machine may be busy)
     assert len(backend.timing_errors) == sent
-    assert all(0 <= error < 0.2 for error in backend.timing_errors)  # 0.2 s: resync
+    # 0.2 s: resync. libuv (uvloop, as in production) runs timers on its millisecond clock,
+    # so a tick may wake up to 1 ms before time.monotonic says it is due.
+    assert all(-0.001 <= error < 0.2 for error in backend.timing_errors)
     phone.close()
 
 

@@ -6,11 +6,12 @@ import asyncio
 import shutil
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvloop
 import yaml
 
 from vaxel.app import seed_demo_tenant
@@ -30,6 +31,13 @@ AGENT_PASSWORD = "robot-1005-secret"
 CALLBACK_AGENT_ID, CALLBACK_EXTENSION, CALLBACK_PASSWORD = "maria", "1003", "robot-1003-secret"
 CUSTOMER_EXTENSION = "2001"  # a plain phone, no agent: the customer of a callback
 CUSTOMER_PASSWORD = "robot-2001-secret"
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Telephony's tests run on uvloop, the loop production uses (issue 10)."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 class AlwaysOpen:
