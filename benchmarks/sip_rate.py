@@ -40,6 +40,8 @@ def _server(port: int, workdir: Path, core: str) -> subprocess.Popen[bytes]:
         f"sqlite:///{workdir}/bench.db",
         "--summary-every",
         "100000",
+        "--sip-invite-rate",  # SIPp is one source: measure capacity, not the flood limit
+        "100000",
     ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", core, *command]

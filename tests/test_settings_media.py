@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
+from vaxel.app import DemoSettings
 from vaxel.settings import ServeSettings, SettingsError, load_settings
 
 
@@ -25,3 +28,22 @@ def test_the_pool_and_the_call_rate_are_read_and_checked() -> None:
         load_settings(None, {"VAXEL_SIP_INVITE_RATE": "lots"})
     with pytest.raises(SettingsError, match="VAXEL_RTP_PORT_HIGH must be a port number"):
         load_settings(None, {"VAXEL_RTP_PORT_HIGH": "70000"})
+
+
+def test_the_demo_takes_the_call_rate_from_its_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vaxel.cli import demo
+
+    parser = argparse.ArgumentParser()
+    demo.add_arguments(parser)
+    assert parser.parse_args([]).sip_invite_rate == 20.0
+    started: list[DemoSettings] = []
+
+    async def run_demo(settings: DemoSettings) -> None:
+        started.append(settings)
+
+    monkeypatch.setattr(demo, "run_demo", run_demo)
+    assert demo.run(parser.parse_args(["--sip-invite-rate", "500"])) == 0
+    assert started[0].sip_invite_rate == 500.0
+    assert demo.run(parser.parse_args(["--sip-invite-rate", "0"])) == 2

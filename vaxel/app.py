@@ -65,6 +65,8 @@ class DemoSettings:
     """The web app (agent workspace, wallboard); None: no web."""
     traffic: bool = True
     """Simulated callers and agents; off for a quiet phone-only demo."""
+    sip_invite_rate: float = 20.0
+    """New calls per second one source may start; more get 503 (issue 10 §8)."""
 
 
 def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> None:
@@ -395,7 +397,12 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         directory = demo_directory(hours, settings.host)
         prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
         telephony = TelephonyService(
-            center, directory, host=settings.host, sip_port=settings.sip_port, prompts=prompts
+            center,
+            directory,
+            host=settings.host,
+            sip_port=settings.sip_port,
+            invites_per_second=settings.sip_invite_rate,
+            prompts=prompts,
         )
         configuration.listeners.append(
             telephony_updater(directory, prompts, PhoneExtensions(configuration))

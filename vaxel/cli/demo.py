@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sip-port", type=int, default=5060, help="SIP port on 127.0.0.1 (default 5060)"
     )
+    parser.add_argument(
+        "--sip-invite-rate",
+        type=float,
+        default=20.0,
+        help="new calls per second one source may start; more get 503 (default 20)",
+    )
     parser.add_argument("--no-sip", action="store_true", help="run without telephony")
     parser.add_argument("--http-port", type=int, default=8080, help="web app port (default 8080)")
     parser.add_argument("--no-web", action="store_true", help="run without the web app")
@@ -48,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0:
         print("vaxel demo: --speed must be > 0", file=sys.stderr)
         return 2
+    if args.sip_invite_rate <= 0:
+        print("vaxel demo: --sip-invite-rate must be > 0", file=sys.stderr)
+        return 2
     settings = DemoSettings(
         database_url=args.database_url,
         fresh=not args.keep,
@@ -58,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         sip_port=None if args.no_sip else args.sip_port,
         http_port=None if args.no_web else args.http_port,
         traffic=not args.no_traffic,
+        sip_invite_rate=args.sip_invite_rate,
     )
     try:
         import uvloop  # the faster event loop when installed (DESIGN.md)
