@@ -7,7 +7,16 @@ import sqlalchemy as sa
 
 from vaxel.acd.events import AgentReady, TimerTick
 from vaxel.core.errors import NotFound, UnknownTenant
-from vaxel.store import Documents, Journal, Tenant, Tenants, acd_codec, open_database, upgrade
+from vaxel.store import (
+    Documents,
+    Journal,
+    MainNumberTaken,
+    Tenant,
+    Tenants,
+    acd_codec,
+    open_database,
+    upgrade,
+)
 
 
 def test_migrations_create_the_schema_and_are_idempotent(database_url: str) -> None:
@@ -128,3 +137,19 @@ def test_the_day_by_queue_counts_short_abandons_by_each_queues_threshold(
         "q": ServiceLevelCounts(answered=2, in_target=1, abandoned=2, short_abandoned=1),
         "r": ServiceLevelCounts(abandoned=2, short_abandoned=1),
     }
+
+
+def test_two_tenants_cannot_share_a_main_number(database_url: str) -> None:
+    """Issue 10 §13: a second tenant with a taken main number is refused by the store (the
+    CLI and the platform page both go through it); renaming the owner keeps its number."""
+    engine = open_database(database_url)
+    upgrade(engine)
+    tenants = Tenants(engine)
+    tenants.add(Tenant("kommun-a", "Kommun A", "+46101234500"))
+    with pytest.raises(MainNumberTaken) as refused:
+        tenants.add(Tenant("kommun-b", "Kommun B", "+46101234500"))
+    assert refused.value.field == "main_number" and refused.value.owner == "kommun-a"
+    tenants.add(Tenant("kommun-a", "Kommun A (nytt namn)", "+46101234500"))
+    tenants.add(Tenant("kommun-c", "Kommun C"))  # no main number: any number of those
+    tenants.add(Tenant("kommun-d", "Kommun D"))
+    assert [t.tenant_id for t in tenants.all()] == ["kommun-a", "kommun-c", "kommun-d"]

@@ -60,3 +60,17 @@ def test_only_platform_admins_see_the_organisations(web: Web) -> None:
     assert client.get("/platform").status_code == 403
     assert client.post("/platform", data=NEW | {"csrf": csrf}).status_code == 403
     assert all(t.tenant_id != "nystad" for t in Tenants(web.center.database).all())
+
+
+def test_a_second_organisation_cannot_take_anothers_main_number(web: Web) -> None:
+    """Issue 10 §13: Annanstad answers +46101111111; a new organisation asking for the same
+    number (written another way) is refused with the field named, and nothing is stored."""
+    _platform_admin(web)
+    client = web.client()
+    csrf = sign_in(client, OTHER, "drift")
+    response = client.post("/platform", data=NEW | {"main_number": "010-111 11 11", "csrf": csrf})
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "Huvudnumret +46101111111 används redan av organisationen annanstad" in page
+    assert all(t.tenant_id != "nystad" for t in Tenants(web.center.database).all())
+    assert web.accounts.find("nystad", "admin") is None

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vaxel.core.errors import VaxelError
-    from vaxel.store import Tenant, Tenants
+    from vaxel.store import MainNumberTaken, Tenant, Tenants
     from vaxel.telephony.numbers import normalise
 
     if not TENANT_ID.match(args.tenant_id):
@@ -54,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     if any(t.tenant_id == args.tenant_id for t in tenants.all()):
         print(f"vaxel tenant: {args.tenant_id!r} exists already", file=sys.stderr)
         return 1
-    tenants.add(Tenant(args.tenant_id, name, number))
+    try:
+        tenants.add(Tenant(args.tenant_id, name, number))
+    except MainNumberTaken as taken:
+        print(f"vaxel tenant: --main-number: {taken.reason}", file=sys.stderr)
+        return 1
     print(f"Organisationen {args.tenant_id} ({name}) är skapad.")
     return 0

@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from vaxel.core.errors import NotFound, UnknownTenant
+from vaxel.core.errors import ConfigError, NotFound, UnknownTenant
 from vaxel.stats import ServiceLevelCounts
 from vaxel.store import tables
 
@@ -32,6 +32,7 @@ __all__ = [
     "CallbackRecord",
     "ContactRecord",
     "Documents",
+    "MainNumberTaken",
     "ReadModels",
     "Tenant",
     "Tenants",
@@ -49,6 +50,16 @@ class UnknownDocument(NotFound):
         super().__init__(object_id, tenant_id)
 
 
+class MainNumberTaken(ConfigError):
+    """Two organisations cannot share a main number: the incoming call would reach
+    whichever flow answers first (issue 10 §13)."""
+
+    def __init__(self, number: str, owner: str) -> None:
+        self.number = number
+        self.owner = owner
+        super().__init__("main_number", f"{number} is the main number of {owner} already")
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     tenant_id: str
@@ -61,7 +72,18 @@ class Tenants:
         self._engine = engine
 
     def add(self, tenant: Tenant) -> None:
+        """Add or rename ``tenant``; raises MainNumberTaken when another organisation
+        already answers its main number."""
+        t = tables.tenants.c
         with self._engine.begin() as connection:
+            if tenant.main_number:
+                owner = connection.execute(
+                    select(t.tenant_id).where(
+                        t.main_number == tenant.main_number, t.tenant_id != tenant.tenant_id
+                    )
+                ).scalar()
+                if owner is not None:
+                    raise MainNumberTaken(tenant.main_number, str(owner))
             upsert(
                 connection,
                 tables.tenants,

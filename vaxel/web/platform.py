@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
-from vaxel.store import Tenant, Tenants, tables
+from vaxel.store import MainNumberTaken, Tenant, Tenants, tables
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.web.admin.ids import USERNAME
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
@@ -96,7 +96,11 @@ def platform_router(ctx: WebContext) -> APIRouter:
             return back("/platform", gettext("Huvudnumret: {}").format(error))
         except ValueError:
             return back("/platform", gettext("Lösenordet måste ha minst 8 tecken"))
-        tenants.add(Tenant(tenant_id, name, number))
+        try:
+            tenants.add(Tenant(tenant_id, name, number))
+        except MainNumberTaken as taken:
+            message = gettext("Huvudnumret {number} används redan av organisationen {owner}")
+            return back("/platform", message.format(number=taken.number, owner=taken.owner))
         ctx.accounts.add_user(tenant_id, username, username, "tenant_admin", hashed)
         return back("/platform")
 
