@@ -133,6 +133,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "sort": ["number"],
         "page": [1],
         "limit": [10],
+        "offset": [0],
         "error": [""],
         "saved": ["1"],
         "lang": ["en"],

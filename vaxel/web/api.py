@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -99,6 +99,17 @@ def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> st
 
 
 Tenant = Annotated[str, Depends(api_tenant)]
+DEFAULT_PAGE, MAX_PAGE = 100, 500
+PAGE_HEADERS = {
+    "Link": {
+        "description": 'The next page, `<url>; rel="next"` (RFC 8288); absent on the last page',
+        "schema": {"type": "string"},
+    },
+    "X-Total-Count": {
+        "description": "How many rows all pages hold together",
+        "schema": {"type": "integer"},
+    },
+}
 ObjectId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
@@ -159,10 +170,29 @@ def api_router(ctx: WebContext) -> APIRouter:
             for w in callback_windows(settings, hours, clock())
         ]
 
-    @router.get("/callbacks")
-    def list_callbacks(tenant: Tenant) -> list[CallbackOut]:
-        """The callback list (CB8 columns)."""
-        return [callback_out(r) for r in read_models.callbacks(tenant)]
+    @router.get("/callbacks", responses={200: {"headers": PAGE_HEADERS}})
+    def list_callbacks(
+        tenant: Tenant,
+        response: Response,
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_PAGE, description=f"Rows per page, at most {MAX_PAGE}")
+        ] = DEFAULT_PAGE,
+        offset: Annotated[
+            int, Query(ge=0, le=10_000_000, description="Rows to skip: follow the Link header")
+        ] = 0,
+    ) -> list[CallbackOut]:
+        """The callback list (CB8 columns), oldest request first, one page at a time (issue 10
+        §13: a tenant may hold tens of thousands). While rows remain, the `Link` header carries
+        the next page's URL (`rel="next"`); new requests join at the end, so following it from
+        the first page walks every row once."""
+        rows, total = read_models.callback_page(
+            tenant, sort="requested", offset=offset, limit=limit
+        )
+        response.headers["X-Total-Count"] = str(total)
+        if offset + len(rows) < total:
+            following = f"/api/v1/callbacks?limit={limit}&offset={offset + len(rows)}"
+            response.headers["Link"] = f'<{following}>; rel="next"'
+        return [callback_out(r) for r in rows]
 
     @router.get("/callbacks/{contact_id}", responses={404: {"description": "No such callback"}})
     def get_callback(tenant: Tenant, contact_id: ObjectId) -> CallbackDetail:
