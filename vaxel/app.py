@@ -245,13 +245,17 @@ def demo_web_users() -> list[tuple[str, str, str]]:
 
 def seed_demo_accounts(database_url: str) -> None:
     from vaxel.store.accounts import Accounts
+    from vaxel.store.api_keys import SCOPES
     from vaxel.web.passwords import PasswordHashing
 
     accounts = Accounts(open_database(database_url))
     hashing = PasswordHashing()
     names = {profile.agent_id: profile.name for profile, _ in demo_agents()}
     if accounts.tenant_of_key(DEMO_API_KEY) is None:
-        accounts.add_api_key(DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time())
+        # Every scope: the README shows it creating callbacks, reading and streaming events.
+        accounts.add_api_key(
+            DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time(), SCOPES
+        )
     for username, password, role in demo_web_users():
         if accounts.find(DEMO_TENANT, username) is None:
             accounts.add_user(

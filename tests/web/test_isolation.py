@@ -32,6 +32,7 @@ from vaxel.acd.events import CallbackRequested, ContactArrived
 from vaxel.acd.model import Channel
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import tables
+from vaxel.store.api_keys import key_id_of
 from vaxel.web.passwords import PasswordHashing
 
 A, B = DEMO_TENANT, OTHER
@@ -39,6 +40,7 @@ CALLER = "+46701112233"
 CALLBACK_NUMBER = "+46709998877"
 SECRETS = (CALLER, "0701112233", CALLBACK_NUMBER, "0709998877", "Maria Johansson", "a-hemlig")
 B_KEY = "annanstads-nyckel-for-test"
+A_KEY = "exempelbys-nyckel-for-test"
 STREAMS = {"/events", "/api/v1/events"}
 """Endpoints that stream forever: read once, separately (see the last test)."""
 PUBLIC = {"/login", "/language", "/api/docs", "/api/openapi.json"}
@@ -49,6 +51,7 @@ class Victim:
     contact_id: str
     callback_id: str
     maria_user_id: int
+    key_id: str
 
 
 @pytest.fixture
@@ -70,9 +73,10 @@ def victim(web: Web) -> Iterator[Victim]:
     hashed = PasswordHashing().hash(PASSWORD)
     web.accounts.add_user(B, "bosse", "Bosse Admin", "tenant_admin", hashed)
     web.accounts.add_api_key(B, "test", B_KEY, now)
+    web.accounts.add_api_key(A, "webbplatsen", A_KEY, now, ["callbacks:create"])
     maria = web.accounts.find(A, "maria")
     assert maria is not None
-    yield Victim("a-hemlig-kontakt", callback.contact_id, maria.user_id)
+    yield Victim("a-hemlig-kontakt", callback.contact_id, maria.user_id, key_id_of(A_KEY))
 
 
 def fingerprint(database: Engine, tenant_id: str) -> str:
@@ -149,6 +153,9 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "admin_username": ["maria"],
         "admin_password": [PASSWORD],
         "next": ["/"],
+        "key_id": [victim.key_id],
+        "scopes": ["callbacks:create", "read"],
+        "expires": ["2099-12-31"],
     }
 
 

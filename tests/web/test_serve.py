@@ -127,7 +127,7 @@ def test_serve_from_an_empty_database_to_a_signed_in_admin(
         env=env | {"VAXEL_PASSWORD": PASSWORD},
     )  # fmt: skip
     assert admin.returncode == 0, admin.stderr
-    key = vaxel("apikey", "add", "exempelby", "--name", "webbplatsen", env=env)
+    key = vaxel("apikey", "add", "exempelby", "--name", "crm", "--scope", "read", env=env)
     assert key.returncode == 0, key.stderr
     api_key = key.stdout.strip()
     assert len(api_key) >= 40 and "\n" not in api_key  # the key alone on stdout
@@ -278,7 +278,8 @@ def test_bootstrap_commands_refuse_bad_input_with_the_reason(tmp_path: Path) -> 
         env=env | {"VAXEL_PASSWORD": "kort"},
     )  # fmt: skip
     assert short.returncode == 2 and "at least 8" in short.stderr
-    assert vaxel("apikey", "add", "finns-inte", "--name", "x", env=env).returncode == 1
+    no_tenant_key = vaxel("apikey", "add", "finns-inte", "--name", "x", "--scope", "read", env=env)
+    assert no_tenant_key.returncode == 1
 
 
 def test_telephony_serves_each_tenants_number_with_its_flow_and_its_extensions(

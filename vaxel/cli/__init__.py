@@ -20,7 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("vaxel.cli.serve", "run Växel in production (settings: file and VAXEL_*)"),
     "tenant": ("vaxel.cli.tenant", "organisations: add"),
     "user": ("vaxel.cli.user", "web accounts: add (e.g. the first tenant_admin)"),
-    "apikey": ("vaxel.cli.apikey", "REST API keys: add (printed once)"),
+    "apikey": ("vaxel.cli.apikey", "REST API keys: add (printed once), list, revoke"),
 }
 
 

@@ -7,11 +7,13 @@ out live sessions. Passwords arrive here already hashed (argon2, ``vaxel.web.pas
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, insert, select
 
 from vaxel.store import tables
+from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys
 
 __all__ = ["ROLES", "Accounts", "Session", "User"]
 
@@ -204,21 +206,20 @@ class Accounts:
                 delete(tables.web_sessions).where(tables.web_sessions.c.user_id == user.user_id)
             )
 
-    def add_api_key(self, tenant_id: str, name: str, key: str, now: float) -> None:
-        """Store a new key for ``tenant_id`` (the caller made ``key`` and shows it once)."""
-        with self._db.begin() as connection:
-            connection.execute(
-                insert(tables.api_keys).values(
-                    key_hash=_token_hash(key), tenant_id=tenant_id, name=name, created_at=now
-                )
-            )
+    def add_api_key(
+        self,
+        tenant_id: str,
+        name: str,
+        key: str,
+        now: float,
+        scopes: Collection[str] = SCOPES,
+        expires_at: float | None = None,
+    ) -> ApiKey:
+        """Store a new key (see :class:`vaxel.store.api_keys.ApiKeys`); without ``scopes`` it
+        may do everything, as the demo's key and the tests' keys do."""
+        return ApiKeys(self._db).add(tenant_id, name, key, now, scopes, expires_at)
 
     def tenant_of_key(self, key: str) -> str | None:
-        """The tenant an API key belongs to, or None for an unknown key."""
-        with self._db.connect() as connection:
-            row = connection.execute(
-                select(tables.api_keys.c.tenant_id).where(
-                    tables.api_keys.c.key_hash == _token_hash(key)
-                )
-            ).first()
-        return str(row[0]) if row is not None else None
+        """The tenant a stored API key belongs to (usable or not), or None for an unknown key."""
+        found = ApiKeys(self._db).find(key)
+        return found.tenant_id if found is not None else None

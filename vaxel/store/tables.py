@@ -96,6 +96,14 @@ api_keys = Table(
     _tenant_fk(),
     Column("name", String(200), nullable=False),
     Column("created_at", Float, nullable=False),
+    # The first 16 hex digits of key_hash: how pages and the CLI name a key (issue 10 §12).
+    Column("key_id", String(16), nullable=False, server_default=""),
+    # Space-separated scopes (vaxel.store.api_keys.SCOPES); none unless written.
+    Column("scopes", String(200), nullable=False, server_default=""),
+    Column("expires_at", Float, nullable=True),
+    Column("revoked_at", Float, nullable=True),
+    Column("last_used_at", Float, nullable=True),
+    Index("ix_api_keys_key_id", "key_id", unique=True),
 )
 
 skills = Table(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -25,6 +25,7 @@ from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
+from vaxel.store.api_keys import ApiKeys
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.web.api_models import (
     AgentOut,
@@ -89,16 +90,29 @@ class CallbackCreated(BaseModel):
     eligible_at: datetime = Field(description="When it may be called, ISO 8601 with offset")
 
 
-def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> str:
-    """The tenant of the request's API key; 401 without a valid one."""
-    accounts = request.app.state.context.accounts
-    tenant = accounts.tenant_of_key(x_api_key) if x_api_key else None
-    if tenant is None:
-        raise HTTPException(401, gettext("Ange en giltig API-nyckel i huvudet X-API-Key"))
-    return str(tenant)
+def key_with_scope(scope: str) -> Callable[..., str]:
+    """A dependency giving the tenant of the request's API key: 401 without a usable key
+    (unknown, revoked or expired), 403 when the key lacks ``scope`` (issue 10 §12)."""
+
+    def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> str:
+        context: WebContext = request.app.state.context
+        keys = ApiKeys(context.database)
+        key = keys.authenticate(x_api_key, context.clock()) if x_api_key else None
+        if key is None:
+            raise HTTPException(401, gettext("Ange en giltig API-nyckel i huvudet X-API-Key"))
+        if scope not in key.scopes:
+            message = gettext("API-nyckeln har inte behörigheten {scope}")
+            raise HTTPException(403, message.format(scope=scope))
+        return key.tenant_id
+
+    return api_tenant
 
 
-Tenant = Annotated[str, Depends(api_tenant)]
+Tenant = Annotated[str, Depends(key_with_scope("read"))]
+"""The tenant of a key that may read (every GET but the event stream)."""
+CallbackTenant = Annotated[str, Depends(key_with_scope("callbacks:create"))]
+"""The tenant of a key that may create callbacks: the website form's key needs only this."""
+EventsTenant = Annotated[str, Depends(key_with_scope("events"))]
 DEFAULT_PAGE, MAX_PAGE = 100, 500
 PAGE_HEADERS = {
     "Link": {
@@ -114,13 +128,22 @@ ObjectId = Annotated[str, Path(min_length=1, max_length=128)]
 
 
 def api_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["api"])
+    router = APIRouter(
+        prefix="/api/v1",
+        tags=["api"],
+        responses={
+            401: {"description": "No X-API-Key, or one unknown, revoked or expired"},
+            403: {
+                "description": "The key lacks this route's scope: callbacks:create, read, events"
+            },
+        },
+    )
     center, read_models, clock = ctx.center, ctx.read_models, ctx.clock
     fanout = EventFanout(lambda: center.last_seq)
     center.listeners.append(fanout.committed)
 
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
-    async def create_callback(body: CallbackRequest, tenant: Tenant) -> CallbackCreated:
+    async def create_callback(body: CallbackRequest, tenant: CallbackTenant) -> CallbackCreated:
         """CB7: a callback request from the website; durable once this returns."""
         # async: the engine is only ever driven from the event loop (telephony, timers and
         # the pages run there), never from a worker thread at the same time.
@@ -240,7 +263,7 @@ def api_router(ctx: WebContext) -> APIRouter:
             }
         },
     )
-    async def events(request: Request, tenant: Tenant) -> StreamingResponse:
+    async def events(request: Request, tenant: EventsTenant) -> StreamingResponse:
         """The tenant's durable events as they happen (type, time, ids — no personal data),
         for a CRM or a ticket system. A comment every 15 s keeps proxies from closing the
         stream; a client that falls 1,000 events behind gets `event: overflow` and is cut

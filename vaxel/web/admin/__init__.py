@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from vaxel.web.admin.api_keys import api_keys_router
 from vaxel.web.admin.closures import closures_router
 from vaxel.web.admin.extensions import extensions_router
 from vaxel.web.admin.flows import flows_router
@@ -103,6 +104,14 @@ SECTIONS = [
         N_("Pausorsaker och klassificeringar"),
         N_("Valen handläggarna har när de pausar och när de klassificerar ett samtal."),
     ),
+    Section(
+        "/admin/api-keys",
+        N_("API-nycklar"),
+        N_(
+            "Nycklar för webbplatsens formulär och andra system: behörigheter, sista giltiga "
+            "dag och senaste användning; återkalla en nyckel som inte ska gälla längre."
+        ),
+    ),
 ]
 
 
@@ -132,6 +141,7 @@ def admin_router(ctx: WebContext) -> APIRouter:
         prompts_router,
         extensions_router,
         lists_router,
+        api_keys_router,
     ):
         router.include_router(build(ctx))
     return router
