@@ -98,8 +98,14 @@ def test_an_admin_creates_lists_and_revokes_keys_on_the_admin_page(web: Web) -> 
     assert "Återkallad" in client.get("/admin/api-keys").text
     again = client.post(revoke, data={"csrf": csrf})
     assert "Ingen aktiv API-nyckel med det id:t" in client.get(again.headers["location"]).text
-    refused = client.post("/admin/api-keys", data={"name": "x", "csrf": csrf})
-    assert "välj minst en" in client.get(refused.headers["location"]).text
+    typed = {"name": "Ärendesystemet", "scopes": ["read"], "expires": "i morgon", "csrf": csrf}
+    refused = client.post("/admin/api-keys", data=typed).text
+    assert "Sista giltiga dag: skriv datumet som ÅÅÅÅ-MM-DD" in refused
+    assert 'value="Ärendesystemet"' in refused and 'value="i morgon"' in refused
+    assert 'value="read" checked' in refused and 'value="events" checked' not in refused
+    refused = client.post("/admin/api-keys", data={"name": "x", "csrf": csrf}).text
+    assert "Behörigheter: välj minst en" in refused
+    assert len(ApiKeys(web.center.database).all(DEMO_TENANT)) == 1
 
 
 def test_the_demo_key_does_what_the_readme_shows(web: Web) -> None:

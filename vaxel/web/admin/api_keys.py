@@ -53,6 +53,25 @@ def _row(key: ApiKey, now: float) -> dict[str, Any]:
     }
 
 
+def _checked(name: str, scopes: list[str], expires: str, now: float) -> tuple[float | None, str]:
+    """The expiry of a new key's form, and the refusal naming the field ("" when fine)."""
+    if not name:
+        return None, gettext("Ange vad nyckeln är till för")
+    if longer_than(name, limits.NAME_LENGTH):
+        return None, too_long(gettext("Namn"), limits.NAME_LENGTH)
+    if not scopes or not set(scopes) <= set(SCOPES):
+        return None, gettext("Behörigheter: välj minst en")
+    if not expires:
+        return None, ""
+    try:
+        expires_at = expiry_after(date.fromisoformat(expires))
+    except (ValueError, OverflowError):
+        return None, gettext("Sista giltiga dag: skriv datumet som ÅÅÅÅ-MM-DD")
+    if expires_at <= now:
+        return None, gettext("Sista giltiga dag: ett datum som inte har passerat")
+    return expires_at, ""
+
+
 def api_keys_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
     keys = ApiKeys(ctx.database)
@@ -65,7 +84,7 @@ def api_keys_router(ctx: WebContext) -> APIRouter:
             session,
             keys=[_row(k, now) for k in keys.all(session.user.tenant_id)],
             scopes=[(s, gettext(SCOPE_LABELS[s])) for s in SCOPES],
-            **values,
+            **({"form": {}} | values),
         )
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -83,23 +102,14 @@ def api_keys_router(ctx: WebContext) -> APIRouter:
         scopes: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
         expires: Annotated[str, Form()] = "",
     ) -> Response:
-        """A new key with the ticked scopes; the page that answers shows it once."""
+        """A new key with the ticked scopes; the page that answers shows it once. A refused
+        form comes back as typed, with the reason."""
         await check_csrf(request, session)
-        name = name.strip()
-        if not name:
-            return back(PAGE, gettext("Ange vad nyckeln är till för"))
-        if longer_than(name, limits.NAME_LENGTH):
-            return back(PAGE, too_long(gettext("Namn"), limits.NAME_LENGTH))
-        if not scopes or not set(scopes) <= set(SCOPES):
-            return back(PAGE, gettext("Behörigheter: välj minst en"))
-        expires_at = None
-        if expires.strip():
-            try:
-                expires_at = expiry_after(date.fromisoformat(expires.strip()))
-            except (ValueError, OverflowError):
-                return back(PAGE, gettext("Sista giltiga dag: skriv datumet som ÅÅÅÅ-MM-DD"))
-            if expires_at <= ctx.clock():
-                return back(PAGE, gettext("Sista giltiga dag: ett datum som inte har passerat"))
+        name, expires = name.strip(), expires.strip()
+        expires_at, error = _checked(name, scopes, expires, ctx.clock())
+        if error:
+            typed = {"name": name, "scopes": scopes, "expires": expires}
+            return page(request, session, error=error, created=None, form=typed)
         key = secrets.token_urlsafe(32)
         made = keys.add(session.user.tenant_id, name, key, ctx.clock(), scopes, expires_at)
         return page(request, session, error="", created={"key": key, "id": made.key_id})
