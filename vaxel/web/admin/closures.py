@@ -39,8 +39,9 @@ FIELDS = {
 
 
 def refusal(what: str, error: ConfigError) -> str:
-    """ "The closure was not saved. Message: the prompt x does not exist …" — the field named
-    as the page labels it, the reason in the admin's language."""
+    """Why a closure was refused, e.g. "Stängningen sparades inte. Meddelande (prompt-id):
+    meddelandet 'x' finns inte …": the field named as the page labels it, the reason in the
+    admin's language (not the core's English)."""
     field_label = gettext(FIELDS[error.field]) if error.field in FIELDS else error.field
     return f"{what}. {field_label}: {reason_text(error.reason)}"
 
