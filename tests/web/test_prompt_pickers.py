@@ -4,11 +4,10 @@ with the field named (issue 9 §6, IVR5, Q2)."""
 from __future__ import annotations
 
 import time
-from urllib.parse import unquote
 
 import pytest
 
-from tests.web.conftest import Web, sign_in
+from tests.web.conftest import Web, flashed, sign_in
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.admin.queue_form import QueueForm
 
@@ -69,7 +68,7 @@ def test_closing_queues_now_with_an_unknown_message_is_refused_naming_the_field(
         "/admin/closures",
         data={"csrf": csrf, "queue": "kundtjanst", "action": "close", "message": "sv/stangd"},
     )
-    message = unquote(refused.headers["location"])
+    message = flashed(client, refused)
     assert "Meddelande (prompt-id)" in message and "sv/stangd" in message
     assert web.center.acd.tenant(DEMO_TENANT).queues["kundtjanst"].schedule_open
 
@@ -81,6 +80,6 @@ def test_a_planned_closure_with_an_unknown_message_is_refused_in_swedish(web: We
         "/admin/closures/planned",
         data={"csrf": csrf, "queue": "kundtjanst", "start": start, "message": "sv/stangd"},
     )
-    message = unquote(refused.headers["location"])
+    message = flashed(client, refused)
     assert "Meddelande (prompt-id): meddelandet 'sv/stangd' finns inte" in message
     assert "upload it first" not in message
