@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from vaxel.sip.message import Request, Response
+from vaxel.sip.message import Request, Response, response_to
 from vaxel.sip.parser import parse_message
 from vaxel.sip.transport import SipTransport, TimerDriver
 
@@ -88,3 +88,31 @@ async def test_the_timer_driver_keeps_one_timer_for_the_next_deadline() -> None:
     driver.rearm()  # re-arming for the same deadline keeps the one timer
     await asyncio.sleep(0.12)
     assert len(fired) == 1
+
+
+async def test_the_suite_runs_on_uvloop_as_production_does() -> None:
+    import uvloop
+
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+
+
+async def test_a_request_over_tcp_is_answered_over_the_same_connection() -> None:
+    """Under uvloop (issue 10 §6) a stream's transport is not an ``asyncio.Transport``
+    subclass; the connection must be taken all the same, and the reply written to it."""
+    answered: list[str] = []
+
+    def on_message(message: Request | Response, source: tuple[str, int], kind: str) -> None:
+        assert isinstance(message, Request)
+        reply = response_to(message, 200, "OK")
+        transport.send(reply.to_bytes(), source, kind)
+        answered.append(kind)
+
+    transport = SipTransport(on_message)
+    await transport.start("127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection(*transport.address)
+    writer.write(OPTIONS)
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 3)
+    reply = parse_message(head)
+    assert isinstance(reply, Response) and reply.status == 200 and answered == ["tcp"]
+    writer.close()
+    await transport.close()

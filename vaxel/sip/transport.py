@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 from vaxel.sip.errors import ParseError
 from vaxel.sip.message import Request, Response, response_to
@@ -134,11 +134,12 @@ class _Stream(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # No isinstance check: uvloop's TCPTransport, which production always runs on, does
+        # not subclass asyncio.Transport though it has its methods (issue 10 §6).
+        self.transport = cast(asyncio.Transport, transport)
         peer = transport.get_extra_info("peername")
         self.peer = (peer[0], peer[1])
-        self.owner._streams[self.peer] = transport
+        self.owner._streams[self.peer] = self.transport
 
     def data_received(self, data: bytes) -> None:
         self.owner.stats["received"] += 1
