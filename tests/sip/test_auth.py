@@ -57,8 +57,17 @@ def test_a_phone_that_answers_the_challenge_is_let_in(which: int) -> None:
     verdict = server.verify(header, method="REGISTER", now=101.0, lookup=PASSWORDS.get)
     assert verdict.ok and verdict.username == "1001"
     precomputed = {"1001": ha1(("SHA-256", "MD5")[which], "1001", "vaxel", "hemligt-1001")}
+    again = authorization_for(  # the nonce again, with the next nonce count (RFC 7616 §3.4)
+        challenge,
+        username="1001",
+        password="hemligt-1001",
+        method="REGISTER",
+        uri="sip:127.0.0.1",
+        cnonce="abd",
+        nc=2,
+    )
     assert server.verify(
-        header, method="REGISTER", now=101.0, lookup=precomputed.get, lookup_is_ha1=True
+        again, method="REGISTER", now=101.0, lookup=precomputed.get, lookup_is_ha1=True
     ).ok
 
 

@@ -3,9 +3,19 @@
 Rules kept here:
 - The server challenges with SHA-256 first and MD5 second (RFC 8760 §2.4); the phone uses the
   first it supports. qop=auth.
-- Nonces are stateless: ``timestamp:hmac(secret, timestamp:realm)``. A nonce older than
-  ``nonce_ttl_s`` is *stale*: the phone is re-challenged with stale=true and retries without
-  asking its user (RFC 7616 §3.3).
+- A nonce is ``time:serial:hmac(secret, time:serial:source:realm)``: it proves we issued it,
+  when, and to which source address, so credentials captured on the wire cannot be replayed
+  from another address (issue 10 §5). The serial keeps two phones behind one address apart.
+- A nonce older than ``nonce_ttl_s`` is *stale*: the phone is re-challenged with stale=true
+  and retries without asking its user (RFC 7616 §3.3).
+- Each nonce's use is tracked (RFC 7616 §3.4): with qop=auth every request must carry a
+  higher ``nc`` than the last one accepted; without qop a nonce serves once. A replay is
+  refused like a stale nonce, with a fresh one. Only successes are recorded, and the table
+  forgets nonces once they are stale; when it must forget one earlier (``max_tracked``),
+  every nonce issued up to then counts as used, so forgetting never lets a replay in.
+- Only a failure that answers a valid, unexpired nonce we issued to that very source is
+  ``counted`` (Verdict.counted): junk from a forged source address never reaches the
+  throttle, since a spoofer never sees our reply (issue 10 §4).
 - Digests are compared in constant time. The lookup may return the password or, so the store
   need not keep plaintext, the HA1 per algorithm.
 Sans-I/O: the secret and the time are passed in.
@@ -15,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +85,9 @@ class Verdict:
     username: str = ""
     reason: str = ""
     stale: bool = False
+    counted: bool = False
+    """A failure that answered a valid, unexpired nonce issued to this source: a guess the
+    throttle should count. Anything else could come from a forged address."""
 
 
 def _response(
@@ -132,33 +146,67 @@ class DigestAuthenticator:
         *,
         nonce_ttl_s: float = 300.0,
         algorithms: tuple[str, ...] = ("SHA-256", "MD5"),
+        max_tracked: int = 100_000,
     ) -> None:
         self.realm = realm
         self.algorithms = algorithms
         self._secret = secret
         self.nonce_ttl_s = nonce_ttl_s
+        self.max_tracked = max_tracked
+        self._serial = 0
+        self._used: OrderedDict[str, tuple[float, int]] = OrderedDict()
+        """Nonce → (issued at, highest nc accepted; 0 without qop), oldest use first."""
+        self._forgotten_up_to = -1.0
 
-    def _nonce(self, now: float) -> str:
-        stamp = f"{int(now)}"
-        mac = hmac.new(self._secret, f"{stamp}:{self.realm}".encode(), hashlib.sha256)
-        return f"{stamp}:{mac.hexdigest()[:32]}"
+    def _mac(self, stamp: str, serial: str, source: str) -> str:
+        text = f"{stamp}:{serial}:{source}:{self.realm}".encode()
+        return hmac.new(self._secret, text, hashlib.sha256).hexdigest()[:32]
 
-    def challenges(self, now: float, *, stale: bool = False) -> list[str]:
-        nonce = self._nonce(now)
+    def _nonce(self, now: float, source: str) -> str:
+        self._serial += 1
+        stamp, serial = f"{int(now)}", f"{self._serial}"
+        return f"{stamp}:{serial}:{self._mac(stamp, serial, source)}"
+
+    def challenges(self, now: float, *, source: str = "", stale: bool = False) -> list[str]:
+        """WWW-/Proxy-Authenticate values, one per algorithm, with a nonce for ``source``."""
+        nonce = self._nonce(now, source)
         extra = ", stale=true" if stale else ""
         return [
             f'Digest realm="{self.realm}", nonce="{nonce}", algorithm={name}, qop="auth"{extra}'
             for name in self.algorithms
         ]
 
-    def _valid_nonce(self, nonce: str) -> float | None:
-        """The time a nonce of ours was issued, or None when it is not ours (or garbled)."""
-        stamp, _, _ = nonce.partition(":")
-        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+    def _valid_nonce(self, nonce: str, source: str) -> float | None:
+        """When a nonce of ours was issued to ``source``; None when it is not (or garbled)."""
+        parts = nonce.split(":")
+        if len(parts) != 3:
             return None
-        if not hmac.compare_digest(self._nonce(float(stamp)), nonce):
+        stamp, serial, mac = parts
+        for number in (stamp, serial):
+            if not (number.isascii() and number.isdigit() and len(number) <= 12):
+                return None
+        if not hmac.compare_digest(self._mac(stamp, serial, source), mac):
             return None
         return float(stamp)
+
+    def _replayed(self, nonce: str, issued: float, qop: str, count: int) -> bool:
+        seen = self._used.get(nonce)
+        if seen is None:
+            return issued <= self._forgotten_up_to
+        return not qop or count <= seen[1]
+
+    def _record_use(self, nonce: str, issued: float, count: int, now: float) -> None:
+        self._used[nonce] = (issued, count)
+        self._used.move_to_end(nonce)
+        while self._used:
+            oldest, (issued_at, _) = next(iter(self._used.items()))
+            if now - issued_at > self.nonce_ttl_s:
+                del self._used[oldest]  # stale now whatever it carries: no need to remember
+            elif len(self._used) > self.max_tracked:
+                del self._used[oldest]
+                self._forgotten_up_to = max(self._forgotten_up_to, issued_at)
+            else:
+                break
 
     def verify(
         self,
@@ -169,14 +217,16 @@ class DigestAuthenticator:
         lookup: Lookup,
         lookup_is_ha1: bool = False,
         request_uri: str | None = None,
+        source: str = "",
     ) -> Verdict:
-        """Check ``header`` for a request of ``method`` to ``request_uri``.
+        """Check ``header`` for a request of ``method`` to ``request_uri`` from ``source``.
 
         ``request_uri`` given, the credentials must have been made for it (RFC 3261 §22.4):
         credentials captured from one INVITE cannot be replayed to another number.
-        A correct digest over a nonce that is not (or no longer) ours is *stale*: after a
-        restart with a new secret every phone retries at once instead of counting as a
-        failure and getting its whole office throttled (RFC 2617 §3.2.1).
+        A correct digest over a nonce that is not (or no longer) ours for this source, or
+        whose count was already used, is *stale*: after a restart with a new secret every
+        phone retries at once instead of counting as a failure and getting its whole office
+        throttled (RFC 2617 §3.2.1), and a replayer gets only a fresh nonce it cannot answer.
         """
         scheme, params = parse_auth_params(header)
         if scheme.lower() != "digest":
@@ -201,10 +251,16 @@ class DigestAuthenticator:
             return Verdict(False, creds.username, "wrong realm")
         if request_uri is not None and creds.uri != request_uri:
             return Verdict(False, creds.username, "credentials made for another URI")
-        issued = self._valid_nonce(creds.nonce)
+        if creds.qop not in ("", "auth"):
+            return Verdict(False, creds.username, "unsupported qop")
+        if creds.qop and not _is_nonce_count(creds.nc):
+            return Verdict(False, creds.username, "malformed credentials: bad nc")
+        issued = self._valid_nonce(creds.nonce, source)
+        fresh = issued is not None and now - issued <= self.nonce_ttl_s
         secret = lookup(creds.username)
         if secret is None:
-            return Verdict(False, creds.username, "bad nonce" if issued is None else "unknown user")
+            reason = "bad nonce" if issued is None else "unknown user"
+            return Verdict(False, creds.username, reason, counted=fresh)
         ha1_value = (
             secret if lookup_is_ha1 else ha1(creds.algorithm, creds.username, self.realm, secret)
         )
@@ -224,7 +280,16 @@ class DigestAuthenticator:
                 return Verdict(False, creds.username, "stale nonce", stale=True)
             return Verdict(False, creds.username, "bad nonce")
         if not correct:
-            return Verdict(False, creds.username, "wrong password")
-        if now - issued > self.nonce_ttl_s:
+            return Verdict(False, creds.username, "wrong password", counted=fresh)
+        if not fresh:
             return Verdict(False, creds.username, "stale nonce", stale=True)
+        count = int(creds.nc, 16) if creds.qop else 0
+        if self._replayed(creds.nonce, issued, creds.qop, count):
+            return Verdict(False, creds.username, "replayed nonce count", stale=True)
+        self._record_use(creds.nonce, issued, count, now)
         return Verdict(True, creds.username)
+
+
+def _is_nonce_count(text: str) -> bool:
+    """RFC 7616 §3.4: nc is exactly 8 hex digits."""
+    return len(text) == 8 and all(c in "0123456789abcdefABCDEF" for c in text)

@@ -1,9 +1,10 @@
 """REGISTER handling and digest checks for phones (RFC 3261 §10, §22; security by default).
 
 Every REGISTER must authenticate (401 challenge), whatever its source; INVITEs from outside
-a trusted trunk must too (407). A source that fails too often is throttled (403 for a
-while). Only an extension may register its own number: the digest username must equal the
-To user (no registering someone else's phone).
+a trusted trunk must too (407). Nonces are bound to the source address and counted, so
+captured credentials serve neither from elsewhere nor twice (issue 10 §5). A source that
+fails too often is throttled (403 for a while). Only an extension may register its own
+number: the digest username must equal the To user (no registering someone else's phone).
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ class Registration:
             self._challenge(event, proxy, stale=False)
             return None
         verdict = self.auth.verify(
-            header, method=request.method, now=now, lookup=self._password, request_uri=request.uri
+            header,
+            method=request.method,
+            now=now,
+            lookup=self._password,
+            request_uri=request.uri,
+            source=source[0],
         )
         if verdict.ok:
             self.throttle.record_success(source[0])
@@ -93,7 +99,8 @@ class Registration:
             if proxy
             else (401, "Unauthorized", "WWW-Authenticate")
         )
-        extra = tuple((name, value) for value in self.auth.challenges(self.clock(), stale=stale))
+        challenges = self.auth.challenges(self.clock(), source=event.source[0], stale=stale)
+        extra = tuple((name, value) for value in challenges)
         self.sip.respond(event.server_key, event.request, status, reason, extra=extra)
 
     def handle(self, event: RequestReceived) -> None:
