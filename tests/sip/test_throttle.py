@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaxel.sip.throttle import FailureThrottle
+from vaxel.sip.throttle import AuthThrottle, FailureThrottle
 
 GUESSER = "192.0.2.9"
 NEIGHBOUR = "192.0.2.10"
@@ -106,3 +106,37 @@ def test_blocked_exactly_when_a_model_of_the_rules_says_so(steps: list[tuple[str
         throttle.record_failure(source, now)
         if len(recent) >= 3:
             blocked_until[source] = now + 20.0
+
+
+def test_blocks_that_follow_each_other_double_up_to_the_maximum() -> None:
+    throttle = FailureThrottle(max_failures=2, window_s=60.0, block_s=60.0, max_block_s=200.0)
+    now, lengths = 0.0, []
+    for _ in range(4):
+        throttle.record_failure(GUESSER, now)
+        throttle.record_failure(GUESSER, now)
+        start = now
+        while throttle.is_blocked(GUESSER, now):
+            now += 1.0
+        lengths.append(now - start)
+    assert lengths == [60.0, 120.0, 200.0, 200.0]
+    # A quiet spell longer than the maximum block starts the doubling afresh.
+    now += 201.0
+    throttle.record_failure(GUESSER, now)
+    throttle.record_failure(GUESSER, now)
+    assert throttle.is_blocked(GUESSER, now + 59.0) and not throttle.is_blocked(GUESSER, now + 60)
+
+
+def test_auth_throttle_blocks_per_source_and_per_username_but_spares_known_phones() -> None:
+    throttle = AuthThrottle()
+    throttle.record_success(NEIGHBOUR, "1001", 0.0)
+    for n in range(10):  # ten guesses at 1001 from ten addresses
+        throttle.record_failure(f"198.51.100.{n}", "1001", float(n))
+    assert throttle.refuses("203.0.113.1", "1001", 10.0)  # 1001 backs off for everyone…
+    assert not throttle.refuses(NEIGHBOUR, "1001", 10.0)  # …but the phone known there
+    assert not throttle.refuses("203.0.113.1", "1002", 10.0)  # other extensions are open
+    assert not throttle.refuses("203.0.113.1", "1001", 70.0)  # a short back-off
+    for _ in range(5):
+        throttle.record_failure(GUESSER, "1003", 100.0)
+    assert throttle.refuses(GUESSER, "1004", 100.0)  # the source is blocked
+    throttle.record_failure(NEIGHBOUR, "1001", 100.0)  # the known pair fails: no longer spared
+    assert not throttle.known_good(NEIGHBOUR, "1001", 100.0)

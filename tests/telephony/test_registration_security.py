@@ -110,6 +110,60 @@ def bound(server: Registration, extension: str, clock: Clock) -> list[str]:
     return [b.contact for b in server.registrar.lookup(f"t/{extension}", clock.now)]
 
 
+def test_spoofed_junk_credentials_do_not_lock_out_the_phones_at_that_address() -> None:
+    server, _endpoint, clock = registration()
+    spoofer = Phone(server, OFFICE, "1001")  # forged source: never sees a reply
+    foreign = parse_auth_params(
+        Phone(server, "203.0.113.5", "1001").send().headers["WWW-Authenticate"]
+    )
+    for n in range(20):
+        junk = (
+            f'Digest username="1001", realm="vaxel", nonce="{n}:{n}:00ff", uri="sip:vaxel", '
+            f'response="{n:032x}", algorithm=MD5, qop=auth, nc=00000001, cnonce="x"'
+        )
+        assert spoofer.send(junk).status == 401
+        # A real nonce, but issued to another address, counts no more than junk.
+        borrowed = junk.replace(f"{n}:{n}:00ff", foreign[1]["nonce"])
+        assert spoofer.send(borrowed).status == 401
+        clock.now += 1
+    assert Phone(server, OFFICE, "1001").register().status == 200
+    assert Phone(server, OFFICE, "1002").register().status == 200
+
+
+def test_guessing_one_extension_from_forty_addresses_is_throttled() -> None:
+    server, _endpoint, clock = registration()
+    assert Phone(server, OFFICE, "1001").register().status == 200
+    statuses = []
+    for n in range(40):
+        guesser = Phone(server, f"198.51.100.{n + 1}", "1001")
+        for attempt in range(4):
+            challenge = guesser.send()
+            if challenge.status != 401:
+                statuses.append(challenge.status)
+                continue
+            statuses.append(guesser.send(guesser.answer(challenge, f"guess-{n}-{attempt}")).status)
+            clock.now += 0.25
+    assert statuses[:9] == [401] * 9 and statuses[9] == 403
+    assert statuses.count(403) == 160 - 9  # every guess after the tenth: refused unchecked
+    # The phone that registered before keeps registering, as does any other extension.
+    assert Phone(server, OFFICE, "1001").register().status == 200
+    assert Phone(server, "198.51.100.1", "1002").register().status == 200
+    # The back-off is short: once it has passed, the extension can be tried again.
+    clock.now += 61
+    late = Phone(server, "203.0.113.9", "1001")
+    assert late.send(late.answer(late.send(), "one more guess")).status == 401
+
+
+def test_a_guesser_behind_the_office_address_does_not_lock_out_the_office_phones() -> None:
+    server, _endpoint, clock = registration()
+    assert Phone(server, OFFICE, "1002").register().status == 200
+    guesser = Phone(server, OFFICE, "1001")
+    statuses = [guesser.send(guesser.answer(guesser.send(), f"g{n}")).status for n in range(6)]
+    assert statuses[:4] == [401] * 4 and statuses[4:] == [403, 403]
+    clock.now += 600  # the phone re-registers later on, the block still in force
+    assert Phone(server, OFFICE, "1002").register().status == 200
+
+
 def test_a_captured_authorization_replayed_from_another_address_is_refused() -> None:
     server, _endpoint, clock = registration()
     phone = Phone(server, OFFICE, "1001")

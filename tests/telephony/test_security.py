@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from pathlib import Path
 
 import pytest
 
-from tests.telephony.conftest import AGENT_EXTENSION, Running
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running, register_phone
 from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Response
 from vaxel.sip.parser import parse_message
@@ -91,3 +92,25 @@ async def test_unknown_numbers_are_404_and_calls_abroad_are_barred(running: Runn
     no_sdp = await client.ask(running.port, "INVITE", "sip:0812345000@127.0.0.1")
     assert no_sdp.status == 488 and "SDP offer" in no_sdp.reason
     assert running.service.switch.calls == {}
+
+
+async def test_junk_credentials_from_a_phones_address_do_not_lock_it_out(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Issue 10 §4: five REGISTERs with junk credentials, as a spoofer with a forged source
+    address would send them, used to block that address for 300 s."""
+    spoofer = Client()  # 127.0.0.1, as the phone
+    for n in range(6):
+        junk = (
+            f'Digest username="{AGENT_EXTENSION}", realm="vaxel", nonce="{n}:1:ab", '
+            f'uri="sip:127.0.0.1", response="{n:032x}", algorithm=MD5'
+        )
+        reply = await spoofer.ask(
+            untrusted.port,
+            "REGISTER",
+            "sip:127.0.0.1",
+            to=f"sip:{AGENT_EXTENSION}@127.0.0.1",
+            extra=f"Authorization: {junk}\r\n",
+        )
+        assert reply.status == 401
+    await register_phone(untrusted.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)

@@ -2,9 +2,11 @@
 
 Every REGISTER must authenticate (401 challenge), whatever its source; INVITEs from outside
 a trusted trunk must too (407). Nonces are bound to the source address and counted, so
-captured credentials serve neither from elsewhere nor twice (issue 10 §5). A source that
-fails too often is throttled (403 for a while). Only an extension may register its own
-number: the digest username must equal the To user (no registering someone else's phone).
+captured credentials serve neither from elsewhere nor twice (issue 10 §5). Only failures
+that answer a fresh nonce issued to that source count; a source or an extension that fails
+too often is throttled (403 for a while), except the phones that recently authenticated
+from there (issue 10 §4). Only an extension may register its own number: the digest
+username must equal the To user (no registering someone else's phone).
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from collections.abc import Callable
 from vaxel.acd.events import AgentLoggedIn
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.contact_center import ContactCenter
-from vaxel.sip.auth import DigestAuthenticator
+from vaxel.sip.auth import DigestAuthenticator, parse_auth_params
 from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import SipError
-from vaxel.sip.throttle import FailureThrottle
+from vaxel.sip.throttle import AuthThrottle
 from vaxel.sip.transaction import RequestReceived
 from vaxel.telephony.directory import Extension, TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
@@ -46,7 +48,7 @@ class Registration:
         self.auth = DigestAuthenticator(
             directory.realm, secret, algorithms=directory.digest_algorithms
         )
-        self.throttle = FailureThrottle()
+        self.throttle = AuthThrottle()
         self.on_registered: Callable[[Extension], None] | None = None
         """Told when an extension gets its first binding (the demo hands the agent over)."""
 
@@ -62,14 +64,15 @@ class Registration:
 
     def authenticate(self, event: RequestReceived, *, proxy: bool) -> str | None:
         """The authenticated extension number, or None after answering 401/407/403."""
-        request, source = event.request, event.source
+        request, address = event.request, event.source[0]
         now = self.clock()
-        if self.throttle.is_blocked(source[0], now):
-            self.sip.respond(event.server_key, request, 403, "Forbidden: too many failed attempts")
-            return None
         header = request.headers.get("Proxy-Authorization" if proxy else "Authorization")
         if header is None:
             self._challenge(event, proxy, stale=False)
+            return None
+        claimed = parse_auth_params(header)[1].get("username", "")
+        if self.throttle.refuses(address, claimed, now):
+            self.sip.respond(event.server_key, request, 403, "Forbidden: too many failed attempts")
             return None
         verdict = self.auth.verify(
             header,
@@ -77,20 +80,20 @@ class Registration:
             now=now,
             lookup=self._password,
             request_uri=request.uri,
-            source=source[0],
+            source=address,
         )
         if verdict.ok:
-            self.throttle.record_success(source[0])
+            self.throttle.record_success(address, verdict.username, now)
             return verdict.username
-        if verdict.stale:
-            self._challenge(event, proxy, stale=True)
-            return None
-        self.throttle.record_failure(source[0], now)
-        log.info("auth failed from %s for %r: %s", source[0], verdict.username, verdict.reason)
-        if self.throttle.is_blocked(source[0], now):
-            self.sip.respond(event.server_key, request, 403, "Forbidden: too many failed attempts")
-        else:
-            self._challenge(event, proxy, stale=False)
+        log.info("auth failed from %s for %r: %s", address, verdict.username, verdict.reason)
+        if verdict.counted:
+            self.throttle.record_failure(address, verdict.username, now)
+            if self.throttle.refuses(address, verdict.username, now):
+                self.sip.respond(
+                    event.server_key, request, 403, "Forbidden: too many failed attempts"
+                )
+                return None
+        self._challenge(event, proxy, stale=verdict.stale)
         return None
 
     def _challenge(self, event: RequestReceived, proxy: bool, *, stale: bool) -> None:
