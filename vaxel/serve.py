@@ -147,12 +147,16 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     configuration.listeners.append(keeper.changed)
     loop, loop_thread = asyncio.get_running_loop(), threading.get_ident()
 
+    from vaxel.sip.transport import tls_server_context
     from vaxel.telephony.service import TelephonyService
 
     telephony: TelephonyService | None = None
     if settings.sip_port is not None:
         directory = directory_from_database(database, settings.sip_trusted)
         prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
+        tls = None
+        if settings.sip_tls_port is not None:
+            tls = tls_server_context(settings.sip_tls_cert, settings.sip_tls_key)
         telephony = TelephonyService(
             center,
             directory,
@@ -161,14 +165,17 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
             rtp_ports=(settings.rtp_port_low, settings.rtp_port_high),
             invites_per_second=settings.sip_invite_rate,
             prompts=prompts,
+            tls=tls,
+            tls_port=settings.sip_tls_port or 5061,
         )
         configuration.listeners.append(
             telephony_updater(directory, prompts, PhoneExtensions(configuration))
         )
         configuration.listeners.append(_number_refresher(directory, database, settings))
         await telephony.start()
+        over_tls = f", TLS på port {telephony.sip.tls_port}" if tls is not None else ""
         echo(
-            f"SIP: {settings.sip_host}:{telephony.address[1]} (UDP och TCP), "
+            f"SIP: {settings.sip_host}:{telephony.address[1]} (UDP och TCP{over_tls}), "
             f"{len(directory.numbers)} nummer, {len(directory.extensions)} anknytningar"
         )
     service = telephony

@@ -45,6 +45,12 @@ class ServeSettings:
     rtp_port_low: int = 20000
     rtp_port_high: int = 29998
     """The RTP port pool: one even port per call leg; when all are in use a call gets 503."""
+    sip_tls_port: int | None = None
+    """SIP over TLS (phones outside the office, issue 10 §5); needs the two files below."""
+    sip_tls_cert: str = ""
+    """PEM certificate chain for SIP over TLS."""
+    sip_tls_key: str = ""
+    """PEM private key of that certificate."""
     secure_cookies: bool = True
     public_url: str = ""
     """How users reach the site (https://vaxel.example.se), shown at start."""
@@ -218,6 +224,9 @@ _PARSERS: dict[str, Any] = {
     "sip_invite_rate": _rate,
     "rtp_port_low": _port,
     "rtp_port_high": _port,
+    "sip_tls_port": _port_or_off,
+    "sip_tls_cert": _text,
+    "sip_tls_key": _text,
     "secure_cookies": _flag,
     "public_url": _public_url,
     "forwarded_allow_ips": _text,
@@ -227,7 +236,8 @@ _PARSERS: dict[str, Any] = {
 
 def _check_together(settings: ServeSettings, raw: Mapping[str, tuple[str, Any]]) -> None:
     """Rules between settings: Secure cookies never reach a plain-HTTP site; the RTP pool
-    holds at least one port."""
+    holds at least one port; SIP over TLS has a certificate and key that load."""
+    _check_tls(settings, raw)
     if settings.rtp_port_low > settings.rtp_port_high:
         name = raw.get("rtp_port_low", ("rtp_port_low", None))[0]
         raise SettingsError(
@@ -241,3 +251,28 @@ def _check_together(settings: ServeSettings, raw: Mapping[str, tuple[str, Any]])
             "session cookie. Serve over https:// (a TLS proxy) or set "
             "VAXEL_SECURE_COOKIES=false for a closed test network."
         )
+
+
+def _check_tls(settings: ServeSettings, raw: Mapping[str, tuple[str, Any]]) -> None:
+    if settings.sip_tls_port is None:
+        return
+    port_name = raw["sip_tls_port"][0]
+    if settings.sip_port is None:
+        raise SettingsError(f"{port_name} needs SIP on: set VAXEL_SIP_PORT as well")
+    for key in ("sip_tls_cert", "sip_tls_key"):
+        if not getattr(settings, key):
+            raise SettingsError(
+                f"{port_name} is set, so {ENV_PREFIX}{key.upper()} must name a PEM file"
+            )
+    import ssl
+
+    from vaxel.sip.transport import tls_server_context
+
+    try:
+        tls_server_context(settings.sip_tls_cert, settings.sip_tls_key)
+    except (OSError, ssl.SSLError) as error:
+        names = " and ".join(
+            raw[key][0] if key in raw else ENV_PREFIX + key.upper()
+            for key in ("sip_tls_cert", "sip_tls_key")
+        )
+        raise SettingsError(f"{names}: cannot load the certificate and key: {error}") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -89,7 +90,9 @@ class Running:
         return self.service.address[1]
 
 
-async def start(tmp_path: Path, *, trusted: bool = True) -> Running:
+async def start(
+    tmp_path: Path, *, trusted: bool = True, tls: ssl.SSLContext | None = None
+) -> Running:
     url = f"sqlite:///{tmp_path}/telephony.db"
     database = open_database(url)
     upgrade(database)
@@ -101,6 +104,8 @@ async def start(tmp_path: Path, *, trusted: bool = True) -> Running:
         sip_port=0,
         rtp_ports=(32000, 32998),
         voicemail_dir=str(tmp_path / "vm"),
+        tls=tls,
+        tls_port=0,
     )
     await service.start()
     return Running(service, center)

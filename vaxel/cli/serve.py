@@ -18,6 +18,7 @@ settings (the environment wins over the file):
   VAXEL_HTTP_HOST/PORT   where the web app listens (default 127.0.0.1:8080)
   VAXEL_SIP_HOST/PORT    SIP telephony; VAXEL_SIP_PORT=off (default) for none
   VAXEL_SIP_TRUSTED      comma-separated trunk addresses trusted without digest
+  VAXEL_SIP_TLS_PORT     SIP over TLS (e.g. 5061), with VAXEL_SIP_TLS_CERT/_KEY PEM files
   VAXEL_SECURE_COOKIES   true (default) behind HTTPS; false only on a closed test net
   VAXEL_PUBLIC_URL       https://vaxel.example.se, how users reach the site
   VAXEL_FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)

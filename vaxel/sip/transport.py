@@ -1,15 +1,21 @@
-"""The asyncio side of SIP: UDP and TCP sockets, and one timer per sans-I/O machine.
+"""The asyncio side of SIP: UDP, TCP and TLS sockets, and one timer per sans-I/O machine.
 
 The only module of ``vaxel.sip`` that does I/O. Datagrams and stream frames are parsed here
 and handed to ``on_message``; a request that is malformed but addressable is answered 400
 with the parser's reason (RFC 3261 §8.2.1 spirit), anything unparseable is counted and
 dropped — one bad packet never disturbs anything else.
+
+SIP over TLS (RFC 3261 §26.2, RFC 5630) is offered on its own port when a certificate is
+configured, so phones outside the office need not send credentials in the clear (issue 10
+§5). Växel only answers over TLS: requests to a TLS phone go over the connection the phone
+keeps open (RFC 5626 spirit); it never dials out with TLS, having no client identity.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Callable
 from typing import Protocol, cast
 
@@ -17,15 +23,27 @@ from vaxel.sip.errors import ParseError
 from vaxel.sip.message import Request, Response, response_to
 from vaxel.sip.parser import BadRequest, Limits, StreamParser, parse_message
 
-__all__ = ["SipTransport", "Timed", "TimerDriver"]
+__all__ = ["SipTransport", "Timed", "TimerDriver", "tls_server_context"]
 
 log = logging.getLogger(__name__)
 Address = tuple[str, int]
 OnMessage = Callable[[Request | Response, Address, str], None]
 
 
+def tls_server_context(certfile: str, keyfile: str) -> ssl.SSLContext:
+    """A server context for SIP over TLS: TLS 1.2 or later, the default (safe) ciphers.
+
+    Raises OSError or ssl.SSLError when the files cannot be read or do not match.
+    """
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
 class SipTransport:
-    """UDP and TCP listeners on one address; ``send`` picks the socket by transport name."""
+    """UDP and TCP listeners on one address, TLS optionally on another; ``send`` picks the
+    socket by transport name."""
 
     def __init__(self, on_message: OnMessage, limits: Limits | None = None) -> None:
         self.on_message = on_message
@@ -34,6 +52,8 @@ class SipTransport:
         self.address: Address = ("127.0.0.1", 0)
         self._udp: asyncio.DatagramTransport | None = None
         self._tcp_server: asyncio.base_events.Server | None = None
+        self._tls_server: asyncio.base_events.Server | None = None
+        self.tls_address: Address | None = None
         self._streams: dict[Address, asyncio.Transport] = {}
 
     async def start(self, host: str = "127.0.0.1", port: int = 5060, *, tcp: bool = True) -> None:
@@ -60,6 +80,18 @@ class SipTransport:
             return
         raise OSError(f"no port on {host} free for both UDP and TCP")
 
+    async def start_tls(
+        self, context: ssl.SSLContext, host: str = "127.0.0.1", port: int = 0
+    ) -> Address:
+        """Listen for SIP over TLS (``sips:``, conventionally port 5061); returns where."""
+        loop = asyncio.get_running_loop()
+        self._tls_server = await loop.create_server(
+            lambda: _Stream(self, "tls"), host, port, ssl=context
+        )
+        sockname = self._tls_server.sockets[0].getsockname()
+        self.tls_address = (sockname[0], sockname[1])
+        return self.tls_address
+
     def send(self, data: bytes, destination: Address, transport: str = "udp") -> None:
         if transport == "udp":
             if self._udp is not None:
@@ -68,6 +100,10 @@ class SipTransport:
             return
         stream = self._streams.get(destination)
         if stream is None or stream.is_closing():
+            if transport == "tls":
+                log.warning("SIP over TLS to %s: the connection is gone", destination)
+                self.stats["dropped"] += 1
+                return
             asyncio.get_running_loop().create_task(self._connect_and_send(data, destination))
             return
         stream.write(data)
@@ -88,9 +124,10 @@ class SipTransport:
             self._udp.close()
         for stream in list(self._streams.values()):
             stream.close()
-        if self._tcp_server is not None:
-            self._tcp_server.close()
-            await self._tcp_server.wait_closed()
+        for server in (self._tcp_server, self._tls_server):
+            if server is not None:
+                server.close()
+                await server.wait_closed()
 
     def _deliver(self, data: bytes, source: Address, transport: str) -> None:
         self.stats["received"] += 1
@@ -127,8 +164,9 @@ class _Datagrams(asyncio.DatagramProtocol):
 
 
 class _Stream(asyncio.Protocol):
-    def __init__(self, owner: SipTransport) -> None:
+    def __init__(self, owner: SipTransport, kind: str = "tcp") -> None:
         self.owner = owner
+        self.kind = kind
         self.parser = StreamParser(owner.limits)
         self.peer: Address = ("", 0)
         self.transport: asyncio.Transport | None = None
@@ -146,12 +184,12 @@ class _Stream(asyncio.Protocol):
         try:
             messages = self.parser.feed(data)
         except ParseError as error:
-            self.owner._reject(error, self.peer, "tcp")
+            self.owner._reject(error, self.peer, self.kind)
             if self.transport is not None:
                 self.transport.close()  # framing is lost: nothing after this can be trusted
             return
         for message in messages:
-            self.owner._dispatch(message, self.peer, "tcp")
+            self.owner._dispatch(message, self.peer, self.kind)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.owner._streams.get(self.peer) is self.transport:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import ssl
 from collections.abc import Callable
 
 from vaxel.sip.message import Headers, Request, Response, response_to
@@ -32,10 +33,15 @@ class SipEndpoint:
         host: str = "127.0.0.1",
         port: int = 5060,
         user_agent: str = "Vaxel/0.1",
+        tls: ssl.SSLContext | None = None,
+        tls_port: int = 5061,
     ) -> None:
         self.handler = handler
         self.host = host
         self.port = port
+        self.tls = tls
+        """SIP over TLS on ``tls_port`` when given (issue 10 §5)."""
+        self.tls_port = tls_port
         self.user_agent = user_agent
         self.layer = TransactionLayer()
         self.transport = SipTransport(self._received)
@@ -44,6 +50,9 @@ class SipEndpoint:
     async def start(self) -> None:
         await self.transport.start(self.host, self.port)
         self.port = self.transport.address[1]
+        if self.tls is not None:
+            address = await self.transport.start_tls(self.tls, self.host, self.tls_port)
+            self.tls_port = address[1]
 
     async def close(self) -> None:
         self.timer.cancel()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import ssl
 import time
 from collections.abc import Callable
 
@@ -47,12 +48,14 @@ class TelephonyService:
         clock: Callable[[], float] = time.time,
         voicemail_dir: str = "var/voicemail",
         drive_acd_timers: bool = True,
+        tls: ssl.SSLContext | None = None,
+        tls_port: int = 5061,
     ) -> None:
         self.center = center
         self.directory = directory
         self.clock = clock
         self.prompts = prompts or PromptLibrary()
-        self.sip = SipEndpoint(self._on_sip, host=host, port=sip_port)
+        self.sip = SipEndpoint(self._on_sip, host=host, port=sip_port, tls=tls, tls_port=tls_port)
         self.media = BuiltinMediaBackend(
             self.prompts.load, self._on_media, host=host, ports=rtp_ports
         )
