@@ -296,3 +296,29 @@ async def test_a_cancelled_driver_fires_nothing() -> None:
     driver.cancel()
     await asyncio.sleep(0.08)
     assert fired == []
+
+
+async def test_the_driver_fires_each_deadline_once_and_never_before_it() -> None:
+    """uvloop's clock counts whole milliseconds, so its call_at may run a timer while
+    ``loop.time()`` still reads just before the deadline; the driver must not pass that
+    earlier time on (the machine would find nothing due, and the driver would re-arm for
+    the same deadline and spin until the clock moved — 183 calls in one test run; issue 10
+    §6)."""
+    loop = asyncio.get_running_loop()
+    machine = Machine()
+    fired: list[tuple[float, float]] = []
+
+    def fire(now: float) -> None:
+        due = machine.next_deadline()
+        assert due is not None
+        fired.append((now, due))
+        machine.deadlines = [d for d in machine.deadlines if d > now]
+
+    driver = TimerDriver(machine, fire)
+    start = loop.time()
+    machine.deadlines = [start + 0.0103 + n * 0.0071 for n in range(20)]
+    driver.rearm()
+    await asyncio.sleep(0.2)
+    assert machine.deadlines == []
+    assert 1 <= len(fired) <= 20  # one call per deadline, or fewer when the loop ran late
+    assert all(now >= due for now, due in fired)  # never called with nothing due

@@ -205,8 +205,8 @@ class Timed(Protocol):
 class TimerDriver:
     """Keeps one ``loop.call_at`` armed for a machine's next deadline.
 
-    ``fire(now)`` runs the machine's timers; call :meth:`rearm` after every interaction.
-    Time is the loop's monotonic clock.
+    ``fire(now)`` runs the machine's timers, ``now`` never before the deadline armed for;
+    call :meth:`rearm` after every interaction. Time is the loop's monotonic clock.
     """
 
     def __init__(self, machine: Timed, fire: Callable[[float], None]) -> None:
@@ -227,10 +227,14 @@ class TimerDriver:
             self._handle = asyncio.get_running_loop().call_at(deadline, self._run)
 
     def _run(self) -> None:
+        due = self._armed_for
         self._handle = None
         self._armed_for = None
+        # uvloop's clock counts whole milliseconds, so this may run while loop.time() still
+        # reads a little before the deadline; the deadline has come all the same.
+        now = asyncio.get_running_loop().time()
         try:
-            self.fire(asyncio.get_running_loop().time())
+            self.fire(now if due is None else max(now, due))
         finally:
             self.rearm()
 
