@@ -7,12 +7,11 @@ import shutil
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvloop
 import yaml
 
 from vaxel.app import seed_demo_tenant
@@ -32,13 +31,6 @@ AGENT_PASSWORD = "robot-1005-secret"
 CALLBACK_AGENT_ID, CALLBACK_EXTENSION, CALLBACK_PASSWORD = "maria", "1003", "robot-1003-secret"
 CUSTOMER_EXTENSION = "2001"  # a plain phone, no agent: the customer of a callback
 CUSTOMER_PASSWORD = "robot-2001-secret"
-
-
-def pytest_asyncio_loop_factories(
-    config: pytest.Config, item: pytest.Item
-) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
-    """Telephony's tests run on uvloop, the loop production uses (issue 10)."""
-    return {"uvloop": uvloop.new_event_loop}
 
 
 class AlwaysOpen:
