@@ -27,6 +27,7 @@ from vaxel.web.context import WebContext, WebSettings
 from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
+from vaxel.web.limits import BodyLimit
 from vaxel.web.platform import platform_router
 from vaxel.web.wallboard import wallboard_router
 from vaxel.web.workspace import workspace_router
@@ -84,6 +85,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
     app.state.context = ctx
     app.state.hub = ctx.hub
+    app.add_middleware(BodyLimit)  # caps a body before any handler reads it (issue 10 §3)
     app.add_middleware(SecurityHeaders, hsts=ctx.settings.secure_cookies)
 
     app.add_middleware(LanguageFromCookie)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hmac
+import math
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from vaxel.web.context import SignedIn, WebContext, render
-from vaxel.web.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext
+from vaxel.web.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext, ngettext
+from vaxel.web.passwords import HashingBusy
 from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, check_csrf, new_token
 
 __all__ = ["auth_router"]
@@ -19,11 +22,15 @@ __all__ = ["auth_router"]
 def auth_router(ctx: WebContext) -> APIRouter:
     router = APIRouter()
     settings, accounts, passwords = ctx.settings, ctx.accounts, ctx.passwords
+    throttle = ctx.login_throttle
 
-    def login_form(request: Request, *, refused: bool = False) -> Response:
+    def login_form(
+        request: Request, *, refused: bool = False, notice: str = "", status: int = 200
+    ) -> Response:
         """The sign-in form with a fresh double-submit token. A refused sign-in is answered
         with the form itself (401) rather than a redirect to ``?error=``: a link must not be
-        able to show the alert (issue 9 §4)."""
+        able to show the alert (issue 9 §4). ``notice`` says why an attempt was not even
+        checked (throttled, issue 10 §3), with its ``status``."""
         token = new_token()
         response = render(
             request,
@@ -31,10 +38,10 @@ def auth_router(ctx: WebContext) -> APIRouter:
             None,
             csrf=token,
             error=refused,
+            notice=notice,
             tenant=settings.default_tenant,
         )
-        if refused:
-            response.status_code = 401
+        response.status_code = 401 if refused else status
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
             token,
@@ -49,21 +56,41 @@ def auth_router(ctx: WebContext) -> APIRouter:
         return login_form(request)
 
     @router.post("/login")
-    def login(
+    async def login(
         request: Request,
-        organisation: Annotated[str, Form()],
-        username: Annotated[str, Form()],
-        password: Annotated[str, Form()],
-        csrf: Annotated[str, Form()],
+        organisation: Annotated[str, Form(max_length=64)],
+        username: Annotated[str, Form(max_length=128)],
+        password: Annotated[str, Form(max_length=1024)],
+        csrf: Annotated[str, Form(max_length=128)],
     ) -> Response:
+        """Sign in. Async so that a password check waits for its turn without holding a
+        worker thread; throttled per account and per source (issue 10 §3)."""
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not expected or not hmac.compare_digest(csrf, expected):
             raise HTTPException(403, gettext("CSRF-kontrollen misslyckades: ladda om sidan"))
-        user = accounts.find(organisation.strip(), username.strip())
-        if not passwords.verify(user.password_hash if user else None, password) or user is None:
+        account = f"{organisation.strip()}/{username.strip().casefold()}"
+        source = request.client.host if request.client else ""
+        wait = throttle.retry_after(account, source, ctx.clock())
+        if wait > 0:
+            return too_many(request, wait)
+        user = await run_in_threadpool(accounts.find, organisation.strip(), username.strip())
+        try:
+            matches = await passwords.check(user.password_hash if user else None, password)
+        except HashingBusy:
+            return too_many(request, 1.0, status=503)
+        if not matches or user is None:
+            throttle.failed(account, source, ctx.clock())
             return login_form(request, refused=True)
+        throttle.succeeded(account)
         token = new_token()
-        accounts.open_session(user, token, new_token(), ctx.clock(), settings.session_lifetime_s)
+        await run_in_threadpool(
+            accounts.open_session,
+            user,
+            token,
+            new_token(),
+            ctx.clock(),
+            settings.session_lifetime_s,
+        )
         if user.agent_id:
             ctx.on_sign_in(user.tenant_id, user.agent_id)
         response = RedirectResponse("/", status_code=303)
@@ -76,6 +103,17 @@ def auth_router(ctx: WebContext) -> APIRouter:
             max_age=int(settings.session_lifetime_s),
         )
         response.delete_cookie(LOGIN_CSRF_COOKIE)
+        return response
+
+    def too_many(request: Request, wait: float, status: int = 429) -> Response:
+        seconds = max(1, math.ceil(wait))
+        notice = ngettext(
+            "För många försök att logga in: vänta {n} sekund och försök igen.",
+            "För många försök att logga in: vänta {n} sekunder och försök igen.",
+            seconds,
+        ).format(n=seconds)
+        response = login_form(request, notice=notice, status=status)
+        response.headers["Retry-After"] = str(seconds)
         return response
 
     @router.post("/logout")
@@ -94,10 +132,14 @@ def auth_router(ctx: WebContext) -> APIRouter:
         new_password: Annotated[str, Form()],
     ) -> Response:
         await check_csrf(request, session)
-        if not passwords.verify(session.user.password_hash, current_password):
-            raise HTTPException(400, gettext("Nuvarande lösenord stämmer inte"))
         try:
-            hashed = passwords.hash(new_password)
+            if not await passwords.check(session.user.password_hash, current_password):
+                raise HTTPException(400, gettext("Nuvarande lösenord stämmer inte"))
+            hashed = await passwords.make(new_password)
+        except HashingBusy as error:
+            raise HTTPException(
+                503, gettext("Servern är upptagen: försök igen om en stund")
+            ) from error
         except ValueError as error:
             raise HTTPException(400, gettext("Lösenordet måste ha minst 8 tecken")) from error
         accounts.set_password_hash(session.user, hashed)

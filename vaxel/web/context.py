@@ -40,6 +40,7 @@ from vaxel.web.snapshot import (
     state_names,
     tenant_snapshot,
 )
+from vaxel.web.throttle import LoginThrottle
 
 __all__ = [
     "ADMINS",
@@ -100,6 +101,7 @@ class WebContext:
     read_models: ReadModels = field(init=False)
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
     flashes: Flashes = field(default_factory=Flashes)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)
