@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
 
 from vaxel.acd.callbacks import CallbackRefused, bookable_start, callback_windows
 from vaxel.acd.commands import NotifyCallbackCreated
@@ -49,6 +50,7 @@ from vaxel.web.context import WebContext
 from vaxel.web.errors import ApiProblem
 from vaxel.web.i18n import gettext
 from vaxel.web.integrations import OVERFLOW, EventFanout
+from vaxel.web.live import SESSION_RECHECK_S
 
 __all__ = ["api_router"]
 
@@ -269,18 +271,35 @@ def api_router(ctx: WebContext) -> APIRouter:
         stream; a client that falls 1,000 events behind gets `event: overflow` and is cut
         off, and should re-read what it needs through the other endpoints."""
         subscription = fanout.subscribe(tenant)
+        key = request.headers.get("x-api-key", "")
+        loop = asyncio.get_running_loop()
+
+        async def key_still_valid() -> bool:
+            """The stream lives only as long as its key (issue 10 §9)."""
+            return await run_in_threadpool(ctx.accounts.tenant_of_key, key) == tenant
 
         async def stream() -> AsyncIterator[str]:
+            checked = quiet_since = loop.time()
             try:
                 yield ": Växel events\n\n"
                 while True:
                     try:
-                        item = await asyncio.wait_for(subscription.queue.get(), 15.0)
+                        item = await asyncio.wait_for(subscription.queue.get(), SESSION_RECHECK_S)
                     except TimeoutError:
+                        item = None
+                    if loop.time() - checked >= SESSION_RECHECK_S:
+                        if not await key_still_valid():
+                            return
+                        checked = loop.time()
+                    if item is None:
+                        if loop.time() - quiet_since < 15.0:
+                            continue
                         if await request.is_disconnected():
                             return
+                        quiet_since = loop.time()
                         yield ": keep-alive\n\n"
                         continue
+                    quiet_since = loop.time()
                     if item is OVERFLOW:
                         yield "event: overflow\ndata: {}\n\n"
                         return

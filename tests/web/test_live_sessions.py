@@ -1,0 +1,133 @@
+"""A page's live stream ends with its session (issue 10 §9): after sign-out and after an
+admin deactivates the user, an open ``/events`` stream stops within seconds instead of
+pushing snapshots for ever. Served by uvicorn on 127.0.0.1 over uvloop, as in production."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import sqlalchemy as sa
+import uvicorn
+import uvloop
+
+from tests.web.conftest import Web
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import tables
+from vaxel.web.live import SESSION_RECHECK_S
+from vaxel.web.security import COOKIE
+
+SLACK_S = 2.0
+
+
+@contextlib.asynccontextmanager
+async def served(web: Web) -> AsyncIterator[str]:
+    """The web app served by uvicorn on a free port of 127.0.0.1; yields its base URL."""
+    config = uvicorn.Config(
+        web.app,  # type: ignore[arg-type]
+        host="127.0.0.1",
+        port=0,
+        lifespan="off",
+        log_level="warning",
+    )
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await serving
+
+
+def open_session(web: Web, username: str, token: str) -> None:
+    user = web.accounts.find(DEMO_TENANT, username)
+    assert user is not None
+    web.accounts.open_session(user, token, f"csrf-{token}", time.time(), 3600)
+
+
+async def stream_until_closed(base: str, token: str, opened: asyncio.Event) -> float:
+    """Read the stream; returns the loop time at which the server ended it."""
+    async with (
+        httpx.AsyncClient(base_url=base, cookies={COOKIE: token}) as client,
+        client.stream("GET", "/events", timeout=30) as response,
+    ):
+        assert response.status_code == 200
+        async for chunk in response.aiter_text():
+            if chunk.startswith("data:"):
+                opened.set()
+    return asyncio.get_running_loop().time()
+
+
+def test_streams_end_after_sign_out_and_after_deactivation(web: Web) -> None:
+    open_session(web, "maria", "maria-token")
+    open_session(web, "chef", "chef-token")
+    open_session(web, "admin", "admin-token")
+    chef = web.accounts.find(DEMO_TENANT, "chef")
+    assert chef is not None
+
+    async def scenario() -> tuple[float, float]:
+        loop = asyncio.get_running_loop()
+        async with served(web) as base:
+            maria_open, chef_open = asyncio.Event(), asyncio.Event()
+            maria = asyncio.create_task(stream_until_closed(base, "maria-token", maria_open))
+            chef_stream = asyncio.create_task(stream_until_closed(base, "chef-token", chef_open))
+            await asyncio.wait_for(asyncio.gather(maria_open.wait(), chef_open.wait()), 10)
+            async with httpx.AsyncClient(
+                base_url=base, cookies={COOKIE: "maria-token"}
+            ) as maria_page:
+                signed_out = await maria_page.post(
+                    "/logout", headers={"X-CSRF-Token": "csrf-maria-token"}
+                )
+                assert signed_out.status_code == 303
+            async with httpx.AsyncClient(base_url=base, cookies={COOKIE: "admin-token"}) as admin:
+                deactivated = await admin.post(
+                    f"/admin/users/{chef.user_id}/deactivate",
+                    headers={"X-CSRF-Token": "csrf-admin-token"},
+                )
+                assert deactivated.status_code == 303
+            changed = loop.time()
+            # An event after sign-out: the push that used to reach the signed-out page.
+            web.app.state.hub.wake_all()  # type: ignore[attr-defined]
+            ended = await asyncio.wait_for(
+                asyncio.gather(maria, chef_stream), SESSION_RECHECK_S + 5
+            )
+            return ended[0] - changed, ended[1] - changed
+
+    maria_after, chef_after = uvloop.run(scenario())
+    assert maria_after < SESSION_RECHECK_S + SLACK_S
+    assert chef_after < SESSION_RECHECK_S + SLACK_S
+
+
+def test_an_api_event_stream_ends_when_its_key_is_gone(web: Web) -> None:
+    web.accounts.add_api_key(DEMO_TENANT, "crm", "crm-nyckel", time.time())
+
+    async def scenario() -> float:
+        loop = asyncio.get_running_loop()
+        opened = asyncio.Event()
+
+        async def read() -> float:
+            async with (
+                httpx.AsyncClient(base_url=base) as client,
+                client.stream(
+                    "GET", "/api/v1/events", headers={"X-API-Key": "crm-nyckel"}, timeout=30
+                ) as response,
+            ):
+                assert response.status_code == 200
+                async for _ in response.aiter_text():
+                    opened.set()
+            return loop.time()
+
+        async with served(web) as base:
+            reading = asyncio.create_task(read())
+            await asyncio.wait_for(opened.wait(), 10)
+            with web.accounts._db.begin() as connection:  # revoked, as an operator would
+                connection.execute(sa.delete(tables.api_keys))
+            revoked = loop.time()
+            return await asyncio.wait_for(reading, SESSION_RECHECK_S + 5) - revoked
+
+    assert uvloop.run(scenario()) < SESSION_RECHECK_S + SLACK_S
