@@ -276,9 +276,8 @@ async def _serve_web(
     configuration: Configuration,
     simulator: Simulator,
 ) -> Any:
-    import uvicorn
-
     from vaxel.web.app import WebSettings, create_app
+    from vaxel.web.server import start_web_server
 
     seed_demo_accounts(settings.database_url)
     app = create_app(
@@ -291,17 +290,8 @@ async def _serve_web(
         on_sign_in=_releaser(simulator, asyncio.get_running_loop()),
     )
     assert settings.http_port is not None, "the web app is served only with an HTTP port"
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host=settings.host, port=settings.http_port, log_level="warning", lifespan="off"
-        )
-    )
-    server.task = asyncio.get_running_loop().create_task(server.serve())  # type: ignore[attr-defined]
-    while not server.started:
-        if server.task.done():  # type: ignore[attr-defined]
-            server.task.result()  # type: ignore[attr-defined]  # e.g. the port is taken
-            raise RuntimeError("the web server stopped while starting")
-        await asyncio.sleep(0.02)
+    server, serving = await start_web_server(app, settings.host, settings.http_port)
+    server.task = serving  # type: ignore[attr-defined]
     return server
 
 

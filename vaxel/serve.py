@@ -132,6 +132,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     import uvicorn
 
     from vaxel.web.app import WebSettings, create_app
+    from vaxel.web.server import start_web_server
 
     shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
     database = open_database(settings.database_url)
@@ -195,29 +196,20 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         on_phone=lambda contact_id: service is not None and contact_id in service.switch.calls,
         configuration=configuration,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=settings.http_host,
-            port=settings.http_port,
-            lifespan="off",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-            server_header=False,
-            log_level="warning",
-        )
-    )
     timers = None
     if telephony is None:
         timers = start_supervised("ACD timers", lambda: _drive_timers(center))
     closures = start_supervised("planned closures", lambda: _drive_closures(keeper))
-    serving = loop.create_task(server.serve())
+    server: uvicorn.Server | None = None
+    serving: asyncio.Task[None] | None = None
     try:
-        while not server.started:
-            if serving.done():
-                serving.result()  # e.g. the port is taken
-                raise RuntimeError("the web server stopped while starting")
-            await asyncio.sleep(0.02)
+        server, serving = await start_web_server(
+            app,
+            settings.http_host,
+            settings.http_port,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
         address = f"http://{settings.http_host}:{settings.http_port}/"
         public = f" — för användarna: {settings.public_url}/" if settings.public_url else ""
         echo(f"Webb: {address}{public} (REST-API: /api/docs)")
@@ -233,9 +225,10 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
                 await timers
         if telephony is not None:
             await telephony.close()
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await serving
+        if server is not None and serving is not None:
+            server.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await serving
 
 
 def _number_refresher(
