@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vaxel.web.admin.prompts import MAX_UPLOAD_BYTES
+from vaxel.web.errors import problem_response, wants_problem
 from vaxel.web.i18n import gettext
 
 __all__ = ["BODY_READ_TIMEOUT_S", "DEFAULT_BODY_LIMIT", "ROUTE_BODY_LIMITS", "BodyLimit"]
@@ -37,14 +39,14 @@ BODY_READ_TIMEOUT_S = 60.0
 
 
 class BodyTooLarge(HTTPException):
-    code = "body_too_large"
+    code = "body-too-large"
 
     def __init__(self, limit: int) -> None:
         super().__init__(413, gettext("Förfrågan är för stor: högst {n} byte").format(n=limit))
 
 
 class BodyTooSlow(HTTPException):
-    code = "body_too_slow"
+    code = "body-too-slow"
 
     def __init__(self) -> None:
         super().__init__(408, gettext("Förfrågan kom inte fram i tid"))
@@ -108,11 +110,13 @@ class BodyLimit:
 
 
 async def _refuse(scope: Scope, error: HTTPException, receive: Receive, send: Send) -> None:
-    """Answer with the error and close: the rest of the body is never read."""
+    """Answer with the error and close: the rest of the body is never read. The API gets
+    problem details (``vaxel.web.errors``), a page plain text."""
     headers = {"Connection": "close"}
     response: Response
-    if scope["path"].startswith("/api/"):
-        response = JSONResponse({"detail": error.detail}, error.status_code, headers)
+    if wants_problem(Request(scope)):
+        code = getattr(error, "code", "")
+        response = problem_response(error.status_code, error.detail, code=code, headers=headers)
     else:
         response = PlainTextResponse(error.detail, error.status_code, headers)
     await response(scope, receive, send)

@@ -34,7 +34,7 @@ T = TypeVar("T")
 class HashingBusy(VaxelError):
     """Too many password checks are waiting; the client should retry shortly."""
 
-    code = "hashing_busy"
+    code = "hashing-busy"
 
 
 class PasswordHashing:
