@@ -274,9 +274,18 @@ def api_router(ctx: WebContext) -> APIRouter:
         key = request.headers.get("x-api-key", "")
         loop = asyncio.get_running_loop()
 
+        keys = ApiKeys(ctx.database)
+
         async def key_still_valid() -> bool:
-            """The stream lives only as long as its key (issue 10 §9)."""
-            return await run_in_threadpool(ctx.accounts.tenant_of_key, key) == tenant
+            """The stream lives only as long as its key may stream: not revoked, not
+            expired, still scoped for events (issue 10 §9, §12)."""
+            found = await run_in_threadpool(keys.find, key)
+            return (
+                found is not None
+                and found.tenant_id == tenant
+                and found.usable(clock())
+                and "events" in found.scopes
+            )
 
         async def stream() -> AsyncIterator[str]:
             checked = quiet_since = loop.time()
