@@ -26,16 +26,22 @@ from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.closures import ClosureKeeper
 from vaxel.runtime.configuration import ConfigChange, Configuration
-from vaxel.runtime.contact_center import RuntimeBroken
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.supervise import start_supervised
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
 from vaxel.store import Documents, Tenants, open_database, upgrade
+from vaxel.store.availability import (
+    DatabaseUnusable,
+    StoreUnavailable,
+    check_usable,
+    outage_reason,
+    sqlite_folder,
+)
 from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 
-__all__ = ["TenantHours", "directory_from_database", "run_serve"]
+__all__ = ["TenantHours", "directory_from_database", "open_for_serving", "run_serve"]
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +111,8 @@ async def _drive_timers(center: ContactCenter) -> None:
         now = time.time()
         try:
             center.tick(now)
-        except RuntimeBroken:  # the database was away at a commit: rebuild once it is back
-            log.exception("the journal fell behind; replaying it")
-            with contextlib.suppress(Exception):
-                center.recover()
-            await asyncio.sleep(1.0)
+        except StoreUnavailable as away:  # logged by the center; it heals by itself
+            await asyncio.sleep(away.retry_after_s)
         except Exception:
             log.exception("ACD timer failed")
         deadline = center.next_deadline()
@@ -127,6 +130,29 @@ async def _drive_closures(keeper: ClosureKeeper) -> None:
         await asyncio.sleep(1.0)
 
 
+def open_for_serving(url: str, shown_url: str) -> tuple[Engine, ContactCenter, int]:
+    """Open, migrate, check and replay the database; :class:`DatabaseUnusable` (one sentence for
+    the operator, exit code 2) when its folder is missing or it cannot be written — rather
+    than a traceback, or a fresh empty database in a mistyped folder (issue 10 §1)."""
+    folder = sqlite_folder(url)
+    if folder is not None and not folder.is_dir():
+        raise DatabaseUnusable(shown_url, f"mappen {folder} finns inte")
+    try:
+        database = open_database(url, create_folder=False)
+        upgrade(database)
+        check_usable(database, shown_url)
+        center = ContactCenter(database)
+        replayed = center.recover()
+    except DatabaseUnusable:
+        raise
+    except Exception as error:
+        reason = outage_reason(error)
+        if reason is None:
+            raise
+        raise DatabaseUnusable(shown_url, reason) from None
+    return database, center, replayed
+
+
 async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print) -> None:
     """Migrate, recover, serve the web app (and SIP when configured) until stopped."""
     import uvicorn
@@ -135,10 +161,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     from vaxel.web.server import start_web_server
 
     shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
-    database = open_database(settings.database_url)
-    upgrade(database)
-    center = ContactCenter(database)
-    replayed = center.recover()
+    database, center, replayed = open_for_serving(settings.database_url, shown_url)
     echo(f"Växel: databas {shown_url} (uppgraderad), {replayed} händelser återlästa")
     tenants = Tenants(database).all()
     if not tenants:

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     from vaxel.serve import run_serve
+    from vaxel.store.availability import DatabaseUnusable
 
     try:
         import uvloop  # the faster event loop when installed (DESIGN.md)
@@ -66,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         runner(run_serve(settings, echo=lambda line: print(line, flush=True)))
+    except DatabaseUnusable as error:  # read-only, missing folder: one sentence (issue 10 §1)
+        print(f"vaxel serve: {error}.", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, Stopped):
         print("Växel stoppad.", flush=True)
     return 0

@@ -1,5 +1,5 @@
 """Adapters that run the core durably: the ACD engine behind the event journal."""
 
-from vaxel.runtime.contact_center import ContactCenter, RuntimeBroken
+from vaxel.runtime.contact_center import ContactCenter
 
-__all__ = ["ContactCenter", "RuntimeBroken"]
+__all__ = ["ContactCenter"]

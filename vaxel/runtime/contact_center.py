@@ -1,12 +1,19 @@
 """The ACD engine run durably: every accepted event is in the journal before anyone is told.
 
-Order of a step: the engine applies the event (a rejected event raises and changes nothing,
-so nothing is journaled); then one transaction appends the event and updates the read
-models; only after that commit do the commands go out. A crash before the commit loses an
-event nobody was told about; a crash after it is repaired by :meth:`recover`, which replays
-the journal into a fresh engine with the same seed and id sequence (DESIGN "Event journal").
-If the commit itself fails, the engine has run ahead of the journal: the runtime refuses
-further work until :meth:`recover` has rebuilt it.
+Order of a step (issue 10 §1): one transaction first appends the event — which takes the
+database's write lock, so a locked, full or vanished database refuses the event before the
+engine has seen it — then the engine applies it (a rejected event raises and changes
+nothing, and the transaction rolls back), then the read models are updated and the
+transaction commits; only after that commit do the commands go out. The engine is thus
+never ahead of the journal: a crash before the commit loses an event nobody was told about,
+and :meth:`recover` replays the journal into a fresh engine with the same seed and id
+sequence (DESIGN "Event journal").
+
+Should the write fail after the engine applied the event (the commit on a full disk), the
+engine is rebuilt from the journal in a thread of its own and work is refused until it is
+swapped in. While the store is away every submit raises
+:class:`~vaxel.store.availability.StoreUnavailable` at once for ``RETRY_AFTER_S`` (the edge
+answers 503); then the next submit tries again, so the platform heals by itself.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -46,17 +54,14 @@ from vaxel.acd.model import CallbackStatus, Channel
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.store import tables
+from vaxel.store.availability import RETRY_AFTER_S, StoreUnavailable, outage_reason
 from vaxel.store.codec import acd_codec
 from vaxel.store.journal import Journal
 from vaxel.store.repositories import ensure_tenant, upsert
 
-__all__ = ["ContactCenter", "RuntimeBroken"]
+__all__ = ["ContactCenter"]
 
 log = logging.getLogger(__name__)
-
-
-class RuntimeBroken(VaxelError):
-    """The journal could not be written after the engine applied an event; call recover()."""
 
 
 class ContactCenter:
@@ -72,6 +77,8 @@ class ContactCenter:
         *,
         seed: int = 0,
         estimator_factory: Callable[[], WaitEstimator] = VaxelEstimator,
+        monotonic: Callable[[], float] = time.monotonic,
+        retry_after_s: float = RETRY_AFTER_S,
     ) -> None:
         self._database = database
         self._seed = seed
@@ -79,7 +86,12 @@ class ContactCenter:
         self.journal = Journal(database, acd_codec())
         self.acd = self._fresh_engine()
         self.last_seq = 0
-        self._broken = False
+        self._monotonic = monotonic
+        self._retry_after_s = retry_after_s
+        self._refuse_until = 0.0
+        self._outage: tuple[str, float] | None = None
+        """(reason, since) while the store is away; logged once when it starts and ends."""
+        self._rebuilding: threading.Thread | None = None
         self._lock = threading.RLock()
         self.listeners: list[Callable[[Event, list[Command], float], None]] = []
         """Told of every event once it is durable, with the commands it produced — the
@@ -105,29 +117,48 @@ class ContactCenter:
                 self.acd.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
                 self.last_seq = entry.seq
                 count += 1
-            self._broken = False
             return count
+
+    @property
+    def rebuilding(self) -> bool:
+        """True while the engine is being rebuilt from the journal after a failed commit."""
+        return self._rebuilding is not None
 
     def submit(self, event: Event, now: float) -> list[Command]:
         """Apply ``event`` at ``now``; returns the commands once the event is durable.
 
-        One event at a time: web requests served in worker threads may submit at once (two
-        agents taking the same callback), and the engine's check-then-change must not
-        interleave."""
+        Raises :class:`StoreUnavailable` (engine unchanged) when the database cannot take
+        the event. One event at a time: web requests served in worker threads may submit at
+        once (two agents taking the same callback), and the engine's check-then-change must
+        not interleave."""
         with self._lock:
-            if self._broken:
-                raise RuntimeBroken("the journal fell behind the engine; call recover() first")
-            commands = self.acd.handle(event, now)
+            self._refuse_while_away()
+            applied: list[list[Command]] = []
+
+            def apply_and_project(connection: Connection) -> None:
+                commands = self.acd.handle(event, now)
+                applied.append(commands)
+                self._project(connection, event, commands, now)
+
             try:
-                self.last_seq = self.journal.append(
+                seq = self.journal.append(
                     event.tenant_id,
                     event,
                     now,
-                    also=lambda connection: self._project(connection, event, commands, now),
+                    also=apply_and_project,
+                    wait_for_lock=self._outage is None,
                 )
             except Exception as error:
-                self._broken = True
-                raise RuntimeBroken(f"could not journal {type(event).__name__}: {error}") from error
+                reason = outage_reason(error)
+                if applied:
+                    self._rebuild(type(event).__name__, reason or repr(error))
+                if reason is None:
+                    raise  # the engine's refusal (nothing changed), or a bug
+                self._went_away(reason)
+                raise StoreUnavailable(reason, self._retry_after_s) from None
+            self.last_seq = seq
+            self._came_back()
+            commands = applied[0]
             for listener in self.listeners:
                 try:
                     listener(event, commands, now)
@@ -139,6 +170,70 @@ class ContactCenter:
                         event.tenant_id,
                     )
             return commands
+
+    # -- when the database is away ---------------------------------------------------------
+
+    def _refuse_while_away(self) -> None:
+        """Refuse at once while the engine is rebuilt or shortly after a failed write, so
+        a flood of requests does not each wait on the database's lock (issue 10 §1)."""
+        if self._rebuilding is not None:
+            raise StoreUnavailable("the engine is being rebuilt from the journal")
+        if self._outage is not None and self._monotonic() < self._refuse_until:
+            left = max(0.1, self._refuse_until - self._monotonic())
+            raise StoreUnavailable(self._outage[0], left)
+
+    def _went_away(self, reason: str) -> None:
+        self._refuse_until = self._monotonic() + self._retry_after_s
+        if self._outage is None:
+            self._outage = (reason, self._monotonic())
+            log.warning(
+                "the database cannot be written (%s): work is refused with 503 and retried "
+                "every %.1f s",
+                reason,
+                self._retry_after_s,
+            )
+
+    def _came_back(self) -> None:
+        if self._outage is not None:
+            reason, since = self._outage
+            self._outage = None
+            log.warning(
+                "the database can be written again after %.1f s (%s); work resumes",
+                self._monotonic() - since,
+                reason,
+            )
+
+    def _rebuild(self, event_name: str, reason: str) -> None:
+        """The engine applied an event the journal does not hold: replace the engine by one
+        replayed from the journal, off the caller's thread (a long journal must not hold
+        the event loop), retrying while the database cannot be read."""
+        log.error(
+            "the journal write failed after the engine applied %s (%s); rebuilding the "
+            "engine from the journal",
+            event_name,
+            reason,
+        )
+        if self._rebuilding is not None:
+            return
+
+        def rebuild() -> None:
+            while True:
+                try:
+                    engine, seq = self._fresh_engine(), 0
+                    for entry in self.journal.replay():
+                        engine.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
+                        seq = entry.seq
+                except Exception as error:
+                    log.warning("rebuilding the engine failed (%s); retrying", outage_reason(error))
+                    time.sleep(self._retry_after_s)
+                    continue
+                with self._lock:
+                    self.acd, self.last_seq, self._rebuilding = engine, seq, None
+                log.warning("the engine was rebuilt from the journal (up to entry %d)", seq)
+                return
+
+        self._rebuilding = threading.Thread(target=rebuild, name="vaxel-rebuild", daemon=True)
+        self._rebuilding.start()
 
     def tick(self, now: float) -> list[Command]:
         """Fire due timers. Journals a TimerTick only when a deadline has come."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from vaxel.store.availability import BUSY_TIMEOUT_S
 from vaxel.store.codec import Codec
 from vaxel.store.tables import journal
 
@@ -37,19 +38,33 @@ class Journal:
         event: object,
         now: float,
         also: Callable[[Connection], None] | None = None,
+        *,
+        wait_for_lock: bool = True,
     ) -> int:
         """Append one event durably; ``also`` writes read-model rows in the same
-        transaction, so projections never disagree with the journal."""
+        transaction, so projections never disagree with the journal.
+
+        ``wait_for_lock=False`` fails at once if another SQLite writer holds the lock
+        instead of waiting ``BUSY_TIMEOUT_S``: while the store is known to be away, a retry
+        should cost the event loop nothing (issue 10 §1)."""
         row = {
             "tenant_id": tenant_id,
             "event_type": type(event).__name__,
             "payload": self._codec.dumps(event),
             "applied_at": now,
         }
-        with self._engine.begin() as connection:
-            seq = connection.execute(insert(journal).values(row)).inserted_primary_key
-            if also is not None:
-                also(connection)
+        sqlite = self._engine.dialect.name == "sqlite"
+        with self._engine.connect() as connection:
+            if sqlite and not wait_for_lock:
+                _busy_timeout(connection, 0)
+            try:
+                with connection.begin():
+                    seq = connection.execute(insert(journal).values(row)).inserted_primary_key
+                    if also is not None:
+                        also(connection)
+            finally:
+                if sqlite and not wait_for_lock:
+                    _busy_timeout(connection, int(BUSY_TIMEOUT_S * 1000))
         assert seq is not None
         return int(seq[0])
 
@@ -71,3 +86,11 @@ class Journal:
             for seq, tenant_id, payload, applied_at in rows:
                 yield JournalEntry(seq, tenant_id, self._codec.loads(payload), applied_at)
                 last = seq
+
+
+def _busy_timeout(connection: Connection, milliseconds: int) -> None:
+    """Set SQLite's lock wait on the driver's connection (a PRAGMA through SQLAlchemy
+    would open a transaction of its own)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA busy_timeout = {milliseconds}")

@@ -21,6 +21,7 @@ from vaxel.runtime.contact_center import ContactCenter
 from vaxel.runtime.supervise import start_supervised
 from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import Event as SipEvent
+from vaxel.store.availability import StoreUnavailable
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
@@ -135,10 +136,15 @@ class TelephonyService:
         try:
             self.center.tick(self.clock())
             self.switch.drain()
+        except StoreUnavailable as away:  # logged by the center; try again, not at once
+            self._acd_armed_for = self.center.next_deadline()
+            self._acd_timer = asyncio.get_running_loop().call_later(
+                away.retry_after_s, self._acd_due
+            )
+            return
         except Exception:  # logged; the timer is armed again all the same (issue 9 §1)
             log.exception("ACD timer failed")
-        finally:
-            self._arm_acd()
+        self._arm_acd()
 
     async def _expire_forever(self) -> None:
         while True:

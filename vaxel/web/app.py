@@ -29,6 +29,7 @@ from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
 from vaxel.web.platform import platform_router
+from vaxel.web.unavailable import install_unavailable_handlers
 from vaxel.web.wallboard import wallboard_router
 from vaxel.web.workspace import workspace_router
 
@@ -82,6 +83,7 @@ def create_app(
     app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)
     install_api_docs(app)
     install_error_handlers(app)
+    install_unavailable_handlers(app)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), "static")
     app.state.context = ctx
     app.state.hub = ctx.hub

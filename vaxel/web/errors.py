@@ -28,6 +28,7 @@ from vaxel.web.i18n import N_, gettext, language
 __all__ = [
     "PROBLEM_JSON",
     "ApiProblem",
+    "error_page",
     "field_errors",
     "install_error_handlers",
     "problem_response",
@@ -51,6 +52,7 @@ TITLES = {
     422: N_("Ogiltiga uppgifter"),
     429: N_("För många förfrågningar"),
     500: N_("Något gick fel"),
+    503: N_("Tillfälligt otillgänglig"),
 }
 DEFAULT_DETAILS = {
     404: N_("Det finns ingen sida på den adressen."),
@@ -156,12 +158,16 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
 
 
-def _error_page(request: Request, status: int, detail: str) -> Response:
+def error_page(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The HTML error page in the user's language (``headers`` e.g. ``Retry-After``)."""
     response = TEMPLATES.TemplateResponse(
         request,
         "error.html",
         {"lang": language(), "title": status_title(status), "detail": detail, "status": status},
         status_code=status,
+        headers=headers,
     )
     response.headers["Content-Language"] = language()
     return response
@@ -188,7 +194,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = _detail(exc.status_code, exc.detail)
     if wants_problem(request):
         return problem_response(exc.status_code, detail, headers=headers)
-    return _error_page(request, exc.status_code, detail)
+    return error_page(request, exc.status_code, detail)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -197,7 +203,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     if wants_problem(request):
         return problem_response(422, detail, code="invalid-request", errors=errors)
-    return _error_page(
+    return error_page(
         request, 400, gettext("Formuläret innehöll ogiltiga uppgifter: {}").format(detail)
     )
 
@@ -211,7 +217,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     detail = gettext(DEFAULT_DETAILS[500])
     if wants_problem(request):
         return problem_response(500, detail)
-    return _error_page(request, 500, detail)
+    return error_page(request, 500, detail)
 
 
 def install_error_handlers(app: FastAPI) -> None:
