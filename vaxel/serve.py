@@ -125,6 +125,8 @@ async def _drive_closures(keeper: ClosureKeeper) -> None:
     while True:
         try:
             keeper.apply(time.time())
+        except StoreUnavailable:  # logged once by the center; applied when it is back
+            pass
         except Exception:
             log.exception("applying planned closures failed")
         await asyncio.sleep(1.0)
