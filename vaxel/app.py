@@ -332,8 +332,11 @@ def demo_simulator(
     hear every command the runtime gives, whoever caused it (web, telephony's timer).
     Without ``traffic`` it plays nobody and hears nothing: nothing would ever carry out
     what it heard, which would pile up for as long as the demo runs."""
+    # The simulator keeps the engine to read it, but reads only in turns run under the
+    # runtime's lock (DemoLoops.play_traffic) and in listeners, which submit calls under it.
+    engine = center.read(lambda acd: acd)
     simulator = Simulator(
-        demo_traffic(start), seed=seed, engine=center.acd, submit=center.submit, id_prefix=id_prefix
+        demo_traffic(start), seed=seed, engine=engine, submit=center.submit, id_prefix=id_prefix
     )
     if traffic:
         center.listeners.append(simulator.listen())

@@ -89,8 +89,12 @@ class DemoLoops:
 
     async def play_traffic(self) -> None:
         while True:
-            self.simulator.advance_to(self.clock())
+            self.play_turn(self.clock())
             await asyncio.sleep(TURN_S)
+
+    def play_turn(self, now: float) -> None:
+        """The simulator reads the engine between its submits: one turn under the lock."""
+        self.center.read(lambda _engine: self.simulator.advance_to(now))
 
     async def drain_telephony(self) -> None:
         """Carry out on the phones what the simulator and the web app decided."""
@@ -105,13 +109,10 @@ class DemoLoops:
             self.print_summary()
 
     def print_summary(self) -> None:
-        self.echo(
-            live_summary(
-                self.center.acd,
-                self.simulator.tally,
-                self.tenant_id,
-                self.queue_ids,
-                self.agent_ids,
-                self.clock(),
+        now = self.clock()
+        summary = self.center.read(
+            lambda acd: live_summary(
+                acd, self.simulator.tally, self.tenant_id, self.queue_ids, self.agent_ids, now
             )
         )
+        self.echo(summary)

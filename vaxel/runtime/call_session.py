@@ -74,7 +74,9 @@ class CallSession:
     def waiting(self) -> bool:
         if not self.queue_id:
             return False
-        state = self.center.acd.contact_view(self.tenant_id, self.contact_id).state
+        state = self.center.read(
+            lambda acd: acd.contact_view(self.tenant_id, self.contact_id).state
+        )
         return state in (ContactState.WAITING, ContactState.OFFERED)
 
     def refresh(self, now: float) -> None:
@@ -83,9 +85,12 @@ class CallSession:
             self.flow.handle(QueueSituationChanged(self.situation(now)), now)
 
     def situation(self, now: float) -> QueueSituation:
-        view = self.center.acd.waiting_view(self.tenant_id, self.contact_id, now)
-        acd = self.center.acd
-        settings = acd.queue(acd.tenant(self.tenant_id), self.queue_id).config.callback
+        view, settings = self.center.read(
+            lambda acd: (
+                acd.waiting_view(self.tenant_id, self.contact_id, now),
+                acd.queue(acd.tenant(self.tenant_id), self.queue_id).config.callback,
+            )
+        )
         choices = tuple(
             CallbackChoice(
                 i.interval_id,

@@ -145,17 +145,14 @@ class Configuration:
     def queue_ids(self, tenant_id: str) -> set[str]:
         """The tenant's queues, stored or running (a queue configured straight into the
         engine counts too)."""
-        running = self.center.acd.tenants.get(tenant_id)
-        return set(self.queues(tenant_id)) | (set(running.queues) if running else set())
+        running = self.center.running_queues(tenant_id)
+        return set(self.queues(tenant_id)) | set(running)
 
     def remove_queue(self, tenant_id: str, queue_id: str, now: float, actor: str) -> None:
         """Remove a queue. Refused while another queue overflows to it; the engine refuses
         while contacts or callbacks wait or agents are logged in. Agents permitted to it
         lose the permission (nothing left pointing at a queue that is gone)."""
-        running = self.center.acd.tenants.get(tenant_id)
-        configs = dict(self.queues(tenant_id))
-        if running is not None:
-            configs |= {q: record.config for q, record in running.queues.items()}
+        configs = dict(self.queues(tenant_id)) | self.center.running_queues(tenant_id)
         for other in configs.values():
             rules = [r.target for r in other.overflow]
             if other.auto_close is not None:
@@ -171,9 +168,7 @@ class Configuration:
                 raise ConfigError("queue.queue_id", reason)
         self.center.submit(QueueRemoved(tenant_id, queue_id, actor=actor), now)
         self.documents("queue").remove(tenant_id, queue_id)
-        profiles = dict(self.agents(tenant_id))
-        if running is not None:
-            profiles |= {a: record.profile for a, record in running.agents.items()}
+        profiles = dict(self.agents(tenant_id)) | self.center.running_agents(tenant_id)
         for profile in profiles.values():
             if queue_id in profile.permitted_queues:
                 kept = tuple(q for q in profile.permitted_queues if q != queue_id)
@@ -182,8 +177,7 @@ class Configuration:
 
     def remove_agent(self, tenant_id: str, agent_id: str, now: float, actor: str) -> None:
         """Remove an agent profile; the engine refuses unless the agent is logged out."""
-        running = self.center.acd.tenants.get(tenant_id)
-        if running is not None and agent_id in running.agents:
+        if agent_id in self.center.running_agents(tenant_id):
             self.center.submit(AgentRemoved(tenant_id, agent_id, actor=actor), now)
         self.documents("agent").remove(tenant_id, agent_id)
         self.changed(tenant_id, "agent", agent_id)
@@ -294,10 +288,7 @@ class Configuration:
         """Create or change an IVR flow: calls in progress keep the flow they started with,
         the next call gets this one (Q20)."""
         flow = flow_from_dict(document)
-        queues = set(self.queues(tenant_id))
-        running = self.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            queues |= set(running.queues)
+        queues = self.queue_ids(tenant_id)
         schedules = set(self.schedules(tenant_id))
         for node_name, node in flow.nodes.items():
             where = f"nodes.{node_name}"

@@ -23,7 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, update
 
@@ -50,7 +50,7 @@ from vaxel.acd.events import (
     QueueConfigured,
     TimerTick,
 )
-from vaxel.acd.model import CallbackStatus, Channel
+from vaxel.acd.model import AgentProfile, CallbackStatus, Channel, QueueConfig
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.store import tables
@@ -62,6 +62,7 @@ from vaxel.store.repositories import ensure_tenant, upsert
 __all__ = ["ContactCenter"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ContactCenter:
@@ -102,6 +103,36 @@ class ContactCenter:
         return AcdEngine(
             ids=SequentialIds(), rng=random.Random(self._seed), estimator=self._estimator_factory()
         )
+
+    def read(self, query: Callable[[AcdEngine], T]) -> T:
+        """``query(engine)`` under the lock :meth:`submit` holds, so no event changes the
+        engine while it runs (issue 10 §10).
+
+        Pages are served from worker threads while other threads submit: a page iterating
+        a tenant's contacts while an arrival adds one raised "dictionary changed size
+        during iteration". Everything outside the runtime reaches the engine through here;
+        ``query`` should only read and build its answer (plain data, not the engine's own
+        dicts), as the lock is held while it runs."""
+        with self._lock:
+            return query(self.acd)
+
+    def running_queues(self, tenant_id: str) -> dict[str, QueueConfig]:
+        """The tenant's queues as the engine runs them, read under the lock."""
+
+        def configs(acd: AcdEngine) -> dict[str, QueueConfig]:
+            tenant = acd.tenants.get(tenant_id)
+            return {q: r.config for q, r in tenant.queues.items()} if tenant else {}
+
+        return self.read(configs)
+
+    def running_agents(self, tenant_id: str) -> dict[str, AgentProfile]:
+        """The tenant's agent profiles as the engine runs them, read under the lock."""
+
+        def profiles(acd: AcdEngine) -> dict[str, AgentProfile]:
+            tenant = acd.tenants.get(tenant_id)
+            return {a: r.profile for a, r in tenant.agents.items()} if tenant else {}
+
+        return self.read(profiles)
 
     @property
     def database(self) -> Engine:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from vaxel.core.errors import ConfigError, VaxelError
+from vaxel.core.errors import ConfigError
 from vaxel.runtime.configuration import Configuration
 from vaxel.store.repositories import Documents, Tenants, UnknownDocument
 
@@ -162,11 +162,8 @@ class PhoneExtensions:
                     "only an agent's extension logs in to queues",
                 )
             return
-        try:
-            agent = self.configuration.center.acd.tenant(tenant_id).agents.get(extension.agent_id)
-        except VaxelError:
-            agent = None
-        if agent is None:
+        profile = self.configuration.center.running_agents(tenant_id).get(extension.agent_id)
+        if profile is None:
             raise ExtensionError(
                 "agent_id", ExtensionProblem.UNKNOWN_AGENT, f"no agent {extension.agent_id!r}"
             )
@@ -177,7 +174,7 @@ class PhoneExtensions:
                     ExtensionProblem.AGENT_HAS_EXTENSION,
                     f"{extension.agent_id} already has extension {other.number}",
                 )
-        permitted = set(agent.profile.permitted_queues)
+        permitted = set(profile.permitted_queues)
         for queue_id in extension.auto_login_queues:
             if queue_id not in permitted:
                 raise ExtensionError(

@@ -453,7 +453,7 @@ class Switch:
 
     def _acd_connected(self, call: Call) -> bool:
         try:
-            view = self.center.acd.contact_view(call.tenant_id, call.call_id)
+            view = self.center.read(lambda acd: acd.contact_view(call.tenant_id, call.call_id))
         except VaxelError:
             return False
         return view.agent_id == call.agent_id
@@ -724,13 +724,15 @@ class Switch:
         call = self.calls.get(command.contact_id)
         if call is None:  # a contact that did not come over SIP (simulator, callback list)
             call = Call(command.contact_id, command.tenant_id)
-            view = self.center.acd.contact_view(command.tenant_id, command.contact_id)
+            view = self.center.read(
+                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
+            )
             call.callback = view.channel.value == "callback"
             self.calls[call.call_id] = call
         caller_number = ""
         with contextlib.suppress(VaxelError):
-            caller_number = self.center.acd.contact_view(
-                command.tenant_id, command.contact_id
+            caller_number = self.center.read(
+                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
             ).caller_number
         self.dialer.ring(
             call,

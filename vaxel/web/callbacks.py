@@ -26,6 +26,7 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vaxel.acd.commands import Command, DialCallback, MarkCallbackFailed, NotifyCallbackCreated
+from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
     CallbackAttemptEnded,
@@ -146,16 +147,9 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         )
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        try:
-            tenant = center.acd.tenant(user.tenant_id)
-            queues = {q: r.config.display_name for q, r in tenant.queues.items()}
-            max_attempts = {q: r.config.callback.max_attempts for q, r in tenant.queues.items()}
-            names = {a: r.profile.name or a for a, r in tenant.agents.items()}
-            in_progress = {
-                c: a.agent_id for a in tenant.agents.values() for c in (a.contact_id,) if c
-            }
-        except VaxelError:
-            queues, max_attempts, names, in_progress = {}, {}, {}, {}
+        queues, max_attempts, names, in_progress = center.read(
+            lambda acd: _running(acd, user.tenant_id)
+        )
         attempts = history.attempts(user.tenant_id, [r.contact_id for r in rows])
         now = ctx.clock()
         return {
@@ -288,7 +282,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
             )
         )
         if error:
-            row = center.acd.callback_row(user.tenant_id, contact_id)
+            row = center.read(lambda acd: acd.callback_row(user.tenant_id, contact_id))
             if row is not None and row.status.value != "in_progress":
                 error = gettext("Återuppringningen är redan avslutad")
             elif row is not None:
@@ -303,7 +297,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
     def callback_attempts(contact_id: ObjectId, tenant: Tenant) -> list[CallbackAttempt]:
         """CB10/CB11: every attempt of one callback, oldest first; 404 for an unknown id
         (also another tenant's)."""
-        if center.acd.callback_row(tenant, contact_id) is None:
+        if center.read(lambda acd: acd.callback_row(tenant, contact_id)) is None:
             raise HTTPException(404, gettext("Återuppringningen finns inte"))
         found = history.attempts(tenant, [contact_id]).get(contact_id, [])
         return [
@@ -340,21 +334,45 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
     return router
 
 
-def _offered_to(ctx: WebContext, tenant_id: str, agent_id: str, contact_id: str) -> bool:
+def _running(
+    acd: Engine, tenant_id: str
+) -> tuple[dict[str, str], dict[str, int], dict[str, str], dict[str, str]]:
+    """Queue names, attempt limits, agent names and who works which callback, from the
+    engine (call under ContactCenter.read, issue 10 §10)."""
     try:
-        me = ctx.center.acd.tenant(tenant_id).agents.get(agent_id)
+        tenant = acd.tenant(tenant_id)
     except VaxelError:
-        return False
-    return me is not None and me.state is AgentState.OFFERED and me.contact_id == contact_id
+        return {}, {}, {}, {}
+    return (
+        {q: r.config.display_name for q, r in tenant.queues.items()},
+        {q: r.config.callback.max_attempts for q, r in tenant.queues.items()},
+        {a: r.profile.name or a for a, r in tenant.agents.items()},
+        {c: a.agent_id for a in tenant.agents.values() for c in (a.contact_id,) if c},
+    )
+
+
+def _offered_to(ctx: WebContext, tenant_id: str, agent_id: str, contact_id: str) -> bool:
+    def offered(acd: Engine) -> bool:
+        try:
+            me = acd.tenant(tenant_id).agents.get(agent_id)
+        except VaxelError:
+            return False
+        return me is not None and me.state is AgentState.OFFERED and me.contact_id == contact_id
+
+    return ctx.center.read(offered)
 
 
 def _take_refused(
     ctx: WebContext, tenant_id: str, contact_id: str, agent_id: str, error: str
 ) -> str:
     """Say in the agent's words why "Ring upp" did not take the item (CB8)."""
+    return ctx.center.read(lambda acd: _refusal(acd, tenant_id, contact_id, agent_id, error))
+
+
+def _refusal(acd: Engine, tenant_id: str, contact_id: str, agent_id: str, error: str) -> str:
     try:
-        tenant = ctx.center.acd.tenant(tenant_id)
-        contact = ctx.center.acd.contact_view(tenant_id, contact_id)
+        tenant = acd.tenant(tenant_id)
+        contact = acd.contact_view(tenant_id, contact_id)
     except VaxelError:
         return gettext("Återuppringningen finns inte")
     me = tenant.agents.get(agent_id)

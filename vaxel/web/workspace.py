@@ -45,7 +45,7 @@ def workspace_router(ctx: WebContext) -> APIRouter:
     def workspace(request: Request, session: SignedIn) -> Response:
         user = session.user
         now = ctx.clock()
-        panel = agent_panel(center.acd, user.tenant_id, user.agent_id or "", now)
+        panel = center.read(lambda acd: agent_panel(acd, user.tenant_id, user.agent_id or "", now))
         contact = panel.get("contact")
         earlier = []
         if contact:
@@ -80,7 +80,8 @@ def workspace_router(ctx: WebContext) -> APIRouter:
         await check_csrf(request, session)
         user = session.user
         tenant, agent = user.tenant_id, agent_of(session)
-        contact_id = center.acd.agent_view(tenant, agent, ctx.clock()).contact_id
+        now = ctx.clock()
+        contact_id = center.read(lambda acd: acd.agent_view(tenant, agent, now).contact_id)
         if action == "cancel_wrapup":
             error = submit(WrapUpCancelled(tenant, agent, actor=user.username))
         elif not contact_id:
@@ -144,7 +145,8 @@ def workspace_router(ctx: WebContext) -> APIRouter:
         agent = agent_of(session)
         form = await request.form()
         wanted = {str(q) for q in form.getlist("queue")}
-        panel = agent_panel(center.acd, user.tenant_id, agent, ctx.clock())
+        now = ctx.clock()
+        panel = center.read(lambda acd: agent_panel(acd, user.tenant_id, agent, now))
         permitted = {q["id"] for q in panel.get("queues", [])}
         if not wanted <= permitted:
             raise HTTPException(403, gettext("Du saknar behörighet till någon av köerna"))

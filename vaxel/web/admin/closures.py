@@ -139,7 +139,7 @@ def closures_router(ctx: WebContext) -> APIRouter:
             return back("/admin/closures", refused)
         if action not in ("close", "open"):
             raise HTTPException(400, gettext("Välj Stäng eller Öppna"))
-        known = set(ctx.center.acd.tenant(user.tenant_id).queues)
+        known = set(ctx.center.running_queues(user.tenant_id))
         unknown = [q for q in queue_ids if q not in known]
         if unknown:
             raise HTTPException(400, gettext("Okända köer: {}").format(", ".join(unknown)))

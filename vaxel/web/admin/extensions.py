@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from vaxel.core.errors import VaxelError
 from vaxel.runtime.extensions import (
     ExtensionError,
     ExtensionProblem,
@@ -54,16 +53,13 @@ def extensions_router(ctx: WebContext) -> APIRouter:
 
     def choices(tenant_id: str) -> dict[str, Any]:
         """The tenant's agents and queues for the form's pickers."""
-        try:
-            tenant = ctx.center.acd.tenant(tenant_id)
-        except VaxelError:
-            return {"agents": [], "queues": []}
         agents = [
-            {"id": a.profile.agent_id, "name": a.profile.name or a.profile.agent_id}
-            for a in tenant.agents.values()
+            {"id": profile.agent_id, "name": profile.name or profile.agent_id}
+            for profile in ctx.center.running_agents(tenant_id).values()
         ]
         queues = [
-            {"id": q.config.queue_id, "name": q.config.display_name} for q in tenant.queues.values()
+            {"id": config.queue_id, "name": config.display_name}
+            for config in ctx.center.running_queues(tenant_id).values()
         ]
         return {"agents": sorted(agents, key=lambda a: a["name"]), "queues": queues}
 

@@ -77,8 +77,9 @@ def flows_router(ctx: WebContext) -> APIRouter:
             raise HTTPException(404, gettext("Inget flöde med det id:t")) from None
 
     def choices(tenant_id: str) -> dict[str, Any]:
-        running = ctx.center.acd.tenants.get(tenant_id)
-        queues = set(ctx.configuration.queues(tenant_id)) | set(running.queues if running else ())
+        queues = set(ctx.configuration.queues(tenant_id)) | set(
+            ctx.center.running_queues(tenant_id)
+        )
         return {
             "queues": sorted(queues),
             "schedules": sorted(ctx.configuration.schedules(tenant_id)),

@@ -40,10 +40,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
     def configs(tenant_id: str) -> dict[str, QueueConfig]:
         """Stored queues, with the running engine's config where it has one (the truth)."""
         found = dict(ctx.configuration.queues(tenant_id))
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            found |= {q: record.config for q, record in running.queues.items()}
-        return found
+        return found | ctx.center.running_queues(tenant_id)
 
     def existing(tenant_id: str, queue_id: str) -> QueueConfig:
         config = configs(tenant_id).get(queue_id)
@@ -150,8 +147,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
         try:
             config = form.config(user.tenant_id, queue_id)
             agents = set(ctx.configuration.agents(user.tenant_id))
-            running = ctx.center.acd.tenants.get(user.tenant_id)
-            agents |= set(running.agents) if running is not None else set()
+            agents |= set(ctx.center.running_agents(user.tenant_id))
             unknown = [a for a in config.linear_order if a not in agents]
             if unknown:
                 raise ConfigError("linear_order", f"unknown agents {', '.join(unknown)}")
@@ -166,9 +162,9 @@ def queues_router(ctx: WebContext) -> APIRouter:
         await check_csrf(request, session)
         tenant_id = session.user.tenant_id
         config = existing(tenant_id, queue_id)
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None and queue_id in running.queues:
-            status = ctx.center.acd.queue_status(tenant_id, queue_id, ctx.clock())
+        now = ctx.clock()
+        if queue_id in ctx.center.running_queues(tenant_id):
+            status = ctx.center.read(lambda acd: acd.queue_status(tenant_id, queue_id, now))
             busy = status.waiting + status.pending_callbacks
             if busy or status.agents_logged_in:
                 message = gettext(

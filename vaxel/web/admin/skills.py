@@ -28,10 +28,7 @@ def skills_router(ctx: WebContext) -> APIRouter:
     def profiles(tenant_id: str) -> dict[str, AgentProfile]:
         """Agent profiles, stored or running."""
         found = dict(ctx.configuration.agents(tenant_id))
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            found |= {a: r.profile for a, r in running.agents.items()}
-        return found
+        return found | ctx.center.running_agents(tenant_id)
 
     def holders(tenant_id: str, skill_id: str) -> list[str]:
         """Agents who have the skill."""

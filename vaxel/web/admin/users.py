@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from vaxel.acd.engine import Engine as AcdEngine
 from vaxel.acd.events import AgentLoggedOut
 from vaxel.acd.model import AgentProfile, AgentState, UnansweredAction
 from vaxel.core import limits
@@ -89,18 +90,13 @@ def users_router(ctx: WebContext) -> APIRouter:
 
     def profiles(tenant_id: str) -> dict[str, AgentProfile]:
         found = dict(ctx.configuration.agents(tenant_id))
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            found |= {a: record.profile for a, record in running.agents.items()}
-        return found
+        return found | ctx.center.running_agents(tenant_id)
 
     def queue_names_of(tenant_id: str) -> dict[str, str]:
         """Queue id → the name people read, stored or running."""
         queues = {q: c.display_name for q, c in ctx.configuration.queues(tenant_id).items()}
-        running = ctx.center.acd.tenants.get(tenant_id)
-        if running is not None:
-            queues |= {q: r.config.display_name for q, r in running.queues.items()}
-        return queues
+        running = ctx.center.running_queues(tenant_id)
+        return queues | {q: config.display_name for q, config in running.items()}
 
     def target(session: Any, user_id: int) -> User:
         """The user to change: own tenant only; a platform admin only by a platform admin."""
@@ -323,16 +319,22 @@ def users_router(ctx: WebContext) -> APIRouter:
     def leave_queues(session: Any, user: User) -> str:
         """Q21: someone who can no longer sign in gets no more offers — the agent is logged
         out of every queue; refused (the message) while a contact is in hand."""
-        running = ctx.center.acd.tenants.get(user.tenant_id)
-        agent = running.agents.get(user.agent_id or "") if running is not None else None
-        if agent is None or agent.state is AgentState.LOGGED_OUT:
+        agent_id = user.agent_id or ""
+
+        def state_of(acd: AcdEngine) -> AgentState:
+            tenant = acd.tenants.get(user.tenant_id)
+            agent = tenant.agents.get(agent_id) if tenant is not None else None
+            return agent.state if agent is not None else AgentState.LOGGED_OUT
+
+        state = ctx.center.read(state_of)
+        if state is AgentState.LOGGED_OUT:
             return ""
-        if agent.state in (AgentState.BUSY, AgentState.OFFERED):
+        if state in (AgentState.BUSY, AgentState.OFFERED):
             return gettext("{name} har en kontakt just nu: försök igen när den är klar").format(
                 name=user.display_name
             )
         actor = session.user.username
-        ctx.submit(AgentLoggedOut(user.tenant_id, agent.profile.agent_id, (), actor=actor))
+        ctx.submit(AgentLoggedOut(user.tenant_id, agent_id, (), actor=actor))
         return ""
 
     @router.post("/admin/users/{user_id}/password")
