@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from vaxel.app import telephony_extension, telephony_updater
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
@@ -210,6 +211,9 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         if service is not None:
             _on_loop(loop, loop_thread, service.after_external_submit)
 
+    def default_policy(tenant_id: str) -> DialPolicy:
+        return DialPolicy()
+
     app = create_app(
         center,
         database,
@@ -220,6 +224,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         after_submit=after_submit,
         on_phone=lambda contact_id: service is not None and contact_id in service.switch.calls,
         configuration=configuration,
+        dial_policy=service.directory.dial_policy if service is not None else default_policy,
     )
     timers = None
     if telephony is None:

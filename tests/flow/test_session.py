@@ -148,8 +148,8 @@ def test_personnummer_collected_without_hash_and_validated() -> None:
     assert EnterQueue("barnomsorg", {"personnummer": "198112189876"}, 0) in out
 
 
-def in_queue(situation: QueueSituation) -> FlowSession:
-    s = session()
+def in_queue(situation: QueueSituation, number: str = "0701234567") -> FlowSession:
+    s = session(number=number)
     to_main_menu(s)
     s.handle(QueueSituationChanged(situation), 4.0)
     keys(s, "1", 5.0)
@@ -245,6 +245,32 @@ def test_callback_to_another_number() -> None:
     finish(s, 48.0)
     out = keys(s, "1", 49.0)
     assert RequestCallback("kundtjanst", "0812345678", "", {}, True) in out
+
+
+def test_a_barred_caller_id_is_not_booked_the_caller_is_asked_for_another() -> None:
+    """Issue 10 §11: a caller id in a satellite range (00881…) was read back and booked as
+    the callback number. Now the dial policy bars it: the caller is asked to key a number,
+    a keyed premium-rate number is refused with a prompt, and only an allowed one is booked."""
+    s = in_queue(QueueSituation(position=6, callback_offer_allowed=True), "00881612345678")
+    finish(s, 8.0)
+    finish(s, 25.0)
+    out = keys(s, "1", 30.0)  # no intervals: straight to the number
+    assert plays(out) == [("sv/callback/enter-number",)]  # not "we will call 00881…"
+    finish(s, 31.0)
+    keys(s, "0900123456", 32.0)
+    out = s.handle(TimerTick(), 35.0)
+    assert plays(out) == [("sv/callback/invalid-number",)]
+    assert not [c for c in out if isinstance(c, RequestCallback)]
+    finish(s, 36.0)  # asked again
+    finish(s, 37.0)
+    keys(s, "0812345678", 40.0)
+    out = s.handle(TimerTick(), 43.0)
+    assert plays(out)[0][0] == "sv/callback/we-will-call-number"
+    finish(s, 48.0)
+    out = keys(s, "1", 49.0)
+    assert [c for c in out if isinstance(c, RequestCallback)] == [
+        RequestCallback("kundtjanst", "0812345678", "", {}, True)
+    ]
 
 
 def test_callback_key_does_nothing_when_not_offered() -> None:

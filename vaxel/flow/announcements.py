@@ -200,6 +200,8 @@ class QueueVisit:
     def _confirm_number(
         self, interval_id: str, number: str, attempt: int, now: float, out: Out
     ) -> None:
+        if number and not self.session.call.dial_policy.allows(number):
+            number = ""  # a barred caller id (a satellite range, 0900 …): ask for another
         if not number or attempt > 2:
             if attempt > 2:
                 self._give_up(now, out)
@@ -224,7 +226,8 @@ class QueueVisit:
 
     def _key_number(self, interval_id: str, attempt: int, now: float, out: Out) -> None:
         def keyed(digits: str, at: float, o: Out) -> None:
-            if 6 <= len(digits) <= 15 and digits.isdigit():
+            allowed = self.session.call.dial_policy.allows(digits)
+            if 6 <= len(digits) <= 15 and digits.isdigit() and allowed:
                 self._confirm_number(interval_id, digits, attempt + 1, at, o)
             else:
                 invalid = (speech.prompt_id(self.language, "callback", "invalid-number"),)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from vaxel.core.dial_policy import DialPolicy
+
 __all__ = [
     "AgentConnected",
     "CallInfo",
@@ -42,6 +44,9 @@ class OpeningHours(Protocol):
 class CallInfo:
     caller_number: str = ""
     dialled_number: str = ""
+    dial_policy: DialPolicy = field(default_factory=DialPolicy)
+    """The tenant's dial policy: a callback is booked only to a number it allows (issue 10
+    §11) — a barred caller id is never offered back, the caller is asked for another."""
 
 
 @dataclass(frozen=True, slots=True)

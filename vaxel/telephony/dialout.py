@@ -22,6 +22,7 @@ from vaxel.sip.sdp import make_offer, serialize_sdp
 from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 
 __all__ = ["Dialer", "Target", "session_id"]
@@ -94,14 +95,14 @@ class Dialer:
     def route(self, tenant_id: str, number: str) -> list[Target]:
         """Where ``number`` rings: an extension's phones, or the trunk; [] when nowhere.
 
-        Raises InternationalBarred (403) or InvalidNumber (484) from the dial policy.
+        Raises SipError 403 (a barred number) or 484 (garbage) from the dial policy.
         """
         extension = self.directory.extensions.get(number)
         if extension is not None and extension.tenant_id == tenant_id:
             return [
                 (b.contact, b.source, b.transport) for b in self.registration.bindings(extension)
             ]
-        e164 = self.directory.dial_policy(tenant_id).check(number)
+        e164 = dial_or_sip_error(self.directory.dial_policy(tenant_id), number)
         trunk = self.directory.outbound_trunk
         if trunk is None:
             return []

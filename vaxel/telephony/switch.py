@@ -93,6 +93,7 @@ from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
+from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.timers import CallTimers
 
@@ -230,7 +231,7 @@ class Switch:
             service.tenant_id,
             call_id,
             service.flow,
-            CallInfo(caller.number, number),
+            CallInfo(caller.number, number, self.directory.dial_policy(service.tenant_id)),
             service.hours,
             service.switches,
         )
@@ -244,7 +245,7 @@ class Switch:
         if number.startswith(("+", "00")) or (number.isdigit() and len(number) >= 7):
             tenant = next(iter(self.directory.numbers.values()), None)
             policy = self.directory.dial_policy(tenant.tenant_id if tenant else "")
-            policy.check(number)  # raises 403 for calls abroad, 484 for garbage
+            dial_or_sip_error(policy, number)  # 403 for a barred number, 484 for garbage
             raise SipError("No outbound route for this number", 404)
         raise SipError("Not Found: no such number", 404)
 

@@ -25,9 +25,9 @@ from vaxel.acd.callbacks import CallbackRefused, bookable_start, callback_window
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested
 from vaxel.core import limits
+from vaxel.core.dial_policy import NumberRefused
 from vaxel.core.errors import VaxelError
 from vaxel.store.api_keys import ApiKeys
-from vaxel.telephony.numbers import DialPolicy
 from vaxel.web.api_models import (
     AgentOut,
     CallbackDetail,
@@ -150,8 +150,8 @@ def api_router(ctx: WebContext) -> APIRouter:
         # async: the engine is only ever driven from the event loop (telephony, timers and
         # the pages run there), never from a worker thread at the same time.
         try:
-            number = DialPolicy().check(body.number)
-        except VaxelError as error:
+            number = ctx.dial_policy(tenant).check(body.number)
+        except NumberRefused as error:
             raise number_problem(error) from None
         settings, hours = queue_callback_hours(ctx, tenant, body.queue)
         now = clock()

@@ -17,10 +17,11 @@ from pydantic import BaseModel, Field
 from vaxel.acd.callbacks import CallbackRefused
 from vaxel.acd.model import CallbackSettings
 from vaxel.core.clock import to_local
+from vaxel.core.dial_policy import DialRefusal, NumberRefused
 from vaxel.core.errors import NotFound, VaxelError
 from vaxel.schedule import Schedule, schedule_from_dict
-from vaxel.telephony.numbers import InternationalBarred
 from vaxel.web.context import WebContext
+from vaxel.web.dialing import REFUSALS
 from vaxel.web.errors import ApiProblem
 from vaxel.web.i18n import gettext
 
@@ -92,15 +93,20 @@ def refusal_problem(error: CallbackRefused) -> ApiProblem:
     return ApiProblem(422, error.code, message)
 
 
-def number_problem(error: VaxelError) -> ApiProblem:
-    """A number the dial policy refused, in the client's language with a stable code."""
-    if isinstance(error, InternationalBarred):
-        message = gettext("Utlandsnummer kan inte bokas för återuppringning")
-        code = "number-barred"
-    else:
+def number_problem(error: NumberRefused) -> ApiProblem:
+    """A number the dial policy refused, in the client's language with a stable code:
+    ``invalid-number``, or ``number-barred`` with the policy's ``reason`` (premium-rate,
+    non-geographic, international-barred; issue 10 §11)."""
+    if error.code is DialRefusal.INVALID:
         message = gettext("Ange ett telefonnummer som går att ringa, t.ex. 070-123 45 67")
-        code = "invalid-number"
-    return ApiProblem(422, code, message, errors=[_field("number", message)])
+        return ApiProblem(422, "invalid-number", message, errors=[_field("number", message)])
+    if error.code is DialRefusal.INTERNATIONAL:
+        message = gettext("Utlandsnummer kan inte bokas för återuppringning")
+    else:
+        message = gettext(REFUSALS[error.code])
+    return ApiProblem(
+        422, "number-barred", message, reason=error.code.value, errors=[_field("number", message)]
+    )
 
 
 def _field(name: str, message: str) -> dict[str, str]:

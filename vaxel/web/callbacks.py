@@ -53,6 +53,7 @@ from vaxel.web.context import (
     render,
     require_role,
 )
+from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import note_too_long
 from vaxel.web.security import check_csrf
@@ -152,6 +153,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         )
         attempts = history.attempts(user.tenant_id, [r.contact_id for r in rows])
         now = ctx.clock()
+        policy = ctx.dial_policy(user.tenant_id)
         return {
             "queue": queue,
             "sort": sort,
@@ -174,6 +176,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
                     on_phone=ctx.on_phone(r.contact_id),
                     now=now,
                 )
+                | {"barred": refusal_text(policy, r.number)}
                 for r in rows
             ],
         }

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
@@ -102,6 +103,10 @@ class WebContext:
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
     flashes: Flashes = field(default_factory=Flashes)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+
+    dial_policy: Callable[[str], DialPolicy] = lambda tenant_id: DialPolicy()
+    """The tenant's dial policy (issue 10 §11): what the API accepts as a callback number
+    and which numbers the lists offer as ``tel:`` links."""
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)

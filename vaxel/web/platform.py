@@ -15,9 +15,9 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from vaxel.core import limits
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
 from vaxel.store import MainNumberTaken, Tenant, Tenants, tables
-from vaxel.telephony.numbers import DialPolicy
 from vaxel.web.admin.ids import USERNAME
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext

@@ -21,6 +21,7 @@ from vaxel.acd.events import (
 )
 from vaxel.core import limits
 from vaxel.web.context import SignedIn, WebContext, agent_of, back, render
+from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
 from vaxel.web.security import check_csrf
@@ -50,6 +51,8 @@ def workspace_router(ctx: WebContext) -> APIRouter:
         earlier = []
         if contact:
             contact["on_phone"] = ctx.on_phone(contact["id"])
+            policy = ctx.dial_policy(user.tenant_id)
+            contact["barred"] = refusal_text(policy, contact["caller_number"])
             earlier = [
                 c
                 for c in read_models.contacts_of_caller(user.tenant_id, contact["caller_number"])
