@@ -18,7 +18,7 @@ from vaxel.acd.callbacks import CallbackRefused
 from vaxel.acd.model import CallbackSettings
 from vaxel.core.clock import to_local
 from vaxel.core.dial_policy import DialRefusal, NumberRefused
-from vaxel.core.errors import NotFound, VaxelError
+from vaxel.core.errors import VaxelError
 from vaxel.schedule import Schedule, schedule_from_dict
 from vaxel.web.context import WebContext
 from vaxel.web.dialing import REFUSALS
@@ -51,12 +51,11 @@ def queue_callback_hours(
 ) -> tuple[CallbackSettings, Schedule | None]:
     """The queue's callback settings and opening hours; a problem when the queue is unknown
     to the tenant or takes no callbacks."""
-    try:
-        acd = ctx.center.acd
-        settings = acd.queue(acd.tenant(tenant_id), queue_id).config.callback
-    except NotFound:
+    config = ctx.center.running_queues(tenant_id).get(queue_id)  # under the lock (§10)
+    if config is None:
         message = gettext("Det finns ingen kö med id:t {}").format(queue_id)
-        raise ApiProblem(422, "unknown-queue", message, errors=[_field("queue", message)]) from None
+        raise ApiProblem(422, "unknown-queue", message, errors=[_field("queue", message)])
+    settings = config.callback
     if not settings.enabled:
         message = gettext("Kön {} tar inte emot återuppringningar").format(queue_id)
         raise ApiProblem(422, "callbacks-disabled", message, errors=[_field("queue", message)])
