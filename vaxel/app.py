@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from vaxel.core.dial_policy import DialPolicy
 from vaxel.demo_loops import DemoClock, DemoLoops
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
@@ -289,7 +288,6 @@ async def _serve_web(
         on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
         configuration=configuration,
         on_sign_in=_releaser(simulator, asyncio.get_running_loop()),
-        dial_policy=telephony.directory.dial_policy if telephony else (lambda t: DialPolicy()),
     )
     assert settings.http_port is not None, "the web app is served only with an HTTP port"
     server, serving = await start_web_server(app, settings.host, settings.http_port)

@@ -72,8 +72,10 @@ def directory_from_database(database: Engine, trusted: tuple[str, ...] = ()) -> 
 
     numbers: dict[str, ServiceNumber] = {}
     extensions: dict[str, Extension] = {}
+    policies: dict[str, DialPolicy] = {}
     for tenant in Tenants(database).all():
         tid = tenant.tenant_id
+        policies[tid] = DialPolicy(international_allowed=tenant.international_calls)
         try:
             schedules = Documents(database, "schedule").all(tid).values()
             hours = TenantHours(Calendar([schedule_from_dict(s) for s in schedules]))
@@ -92,7 +94,10 @@ def directory_from_database(database: Engine, trusted: tuple[str, ...] = ()) -> 
             if stored.password:
                 extensions[stored.number] = telephony_extension(stored)
     return TelephonyDirectory(
-        numbers=numbers, extensions=extensions, trusted_sources=frozenset(trusted)
+        numbers=numbers,
+        extensions=extensions,
+        trusted_sources=frozenset(trusted),
+        dial_policies=policies,
     )
 
 
@@ -211,9 +216,6 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         if service is not None:
             _on_loop(loop, loop_thread, service.after_external_submit)
 
-    def default_policy(tenant_id: str) -> DialPolicy:
-        return DialPolicy()
-
     app = create_app(
         center,
         database,
@@ -224,7 +226,6 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         after_submit=after_submit,
         on_phone=lambda contact_id: service is not None and contact_id in service.switch.calls,
         configuration=configuration,
-        dial_policy=service.directory.dial_policy if service is not None else default_policy,
     )
     timers = None
     if telephony is None:
@@ -270,6 +271,7 @@ def _number_refresher(
 
     def refresh(change: ConfigChange) -> None:
         if change.kind in NUMBER_KINDS:
-            directory.numbers = directory_from_database(database, settings.sip_trusted).numbers
+            fresh = directory_from_database(database, settings.sip_trusted)
+            directory.numbers, directory.dial_policies = fresh.numbers, fresh.dial_policies
 
     return refresh

@@ -11,6 +11,7 @@ import pytest
 from tests.web.conftest import Web, sign_in
 from vaxel.acd.events import CallbackRequested
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import Tenant, Tenants
 
 KEY = {"X-API-Key": "nyckel-exempelby"}
 
@@ -74,3 +75,20 @@ def test_the_callback_list_offers_no_tel_link_for_a_barred_number(web: Web) -> N
     assert "tel:+881612345678" not in page
     assert "Satellitnummer" in page
     assert 'href="tel:+46812345678"' in page
+
+
+def test_a_tenant_that_allows_international_calls_books_abroad(api: Web) -> None:
+    """The tenant setting (stored, migration 0007): abroad allowed, satellite still not."""
+    tenants = Tenants(api.center.database)
+    tenant = tenants.get(DEMO_TENANT)
+    tenants.add(Tenant(tenant.tenant_id, tenant.name, tenant.main_number, True))
+    client = api.client()
+    abroad = client.post(
+        "/api/v1/callbacks", headers=KEY, json={"queue": "kundtjanst", "number": "+44 20 7123 4567"}
+    )
+    assert abroad.status_code == 201, abroad.text
+    assert abroad.json()["number"] == "+442071234567"
+    satellite = client.post(
+        "/api/v1/callbacks", headers=KEY, json={"queue": "kundtjanst", "number": "+881612345678"}
+    )
+    assert satellite.json()["reason"] == "non-geographic"

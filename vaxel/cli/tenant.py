@@ -21,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--main-number", default="", help="the number callers dial, e.g. 010-123 45 00"
     )
+    parser.add_argument(
+        "--international-calls",
+        action="store_true",
+        help="allow calls and callbacks abroad (premium-rate and satellite numbers stay barred)",
+    )
     add_database_options(parser)
 
 
@@ -55,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"vaxel tenant: {args.tenant_id!r} exists already", file=sys.stderr)
         return 1
     try:
-        tenants.add(Tenant(args.tenant_id, name, number))
+        tenants.add(Tenant(args.tenant_id, name, number, args.international_calls))
     except MainNumberTaken as taken:
         print(f"vaxel tenant: --main-number: {taken.reason}", file=sys.stderr)
         return 1

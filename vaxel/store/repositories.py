@@ -65,6 +65,8 @@ class Tenant:
     tenant_id: str
     name: str
     main_number: str = ""
+    international_calls: bool = False
+    """The tenant may dial and book callbacks abroad (issue 10 §11, PBX8); off by default."""
 
 
 class Tenants:
@@ -88,7 +90,11 @@ class Tenants:
                 connection,
                 tables.tenants,
                 {"tenant_id": tenant.tenant_id},
-                {"name": tenant.name, "main_number": tenant.main_number},
+                {
+                    "name": tenant.name,
+                    "main_number": tenant.main_number,
+                    "international_calls": tenant.international_calls,
+                },
             )
 
     def get(self, tenant_id: str) -> Tenant:
@@ -98,12 +104,12 @@ class Tenants:
             ).first()
         if row is None:
             raise UnknownTenant(tenant_id)
-        return Tenant(row.tenant_id, row.name, row.main_number)
+        return Tenant(row.tenant_id, row.name, row.main_number, row.international_calls)
 
     def all(self) -> list[Tenant]:
         with self._engine.connect() as connection:
             rows = connection.execute(select(tables.tenants).order_by("tenant_id")).all()
-        return [Tenant(r.tenant_id, r.name, r.main_number) for r in rows]
+        return [Tenant(r.tenant_id, r.name, r.main_number, r.international_calls) for r in rows]
 
 
 class Documents:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 __all__ = [
@@ -52,6 +54,7 @@ tenants = Table(
     Column("tenant_id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("main_number", String(32), nullable=False, server_default=""),
+    Column("international_calls", Boolean, nullable=False, server_default=false()),
 )
 
 

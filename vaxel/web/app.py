@@ -16,7 +16,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vaxel.core.dial_policy import DialPolicy
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.web.admin import admin_router
@@ -66,7 +65,6 @@ def create_app(
     on_phone: Callable[[str], bool] = lambda contact_id: False,
     configuration: Configuration | None = None,
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None,
-    dial_policy: Callable[[str], DialPolicy] = lambda tenant_id: DialPolicy(),
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
@@ -80,7 +78,6 @@ def create_app(
         after_submit=after_submit,
         on_phone=on_phone,
         on_sign_in=on_sign_in,
-        dial_policy=dial_policy,
     )
     center.listeners.append(ctx.hub.committed)
     app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)

@@ -22,10 +22,10 @@ from sqlalchemy import Engine
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
-from vaxel.store import ReadModels
+from vaxel.store import ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
 from vaxel.web.flash import Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
@@ -104,10 +104,6 @@ class WebContext:
     flashes: Flashes = field(default_factory=Flashes)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
-    dial_policy: Callable[[str], DialPolicy] = lambda tenant_id: DialPolicy()
-    """The tenant's dial policy (issue 10 §11): what the API accepts as a callback number
-    and which numbers the lists offer as ``tel:`` links."""
-
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)
         self.read_models = ReadModels(self.database)
@@ -120,6 +116,15 @@ class WebContext:
             return str(error)
         self.after_submit()
         return ""
+
+    def dial_policy(self, tenant_id: str) -> DialPolicy:
+        """The tenant's dial policy as stored (issue 10 §11, PBX8): what the API accepts as
+        a callback number and which numbers the lists offer as ``tel:`` links."""
+        try:
+            tenant = Tenants(self.database).get(tenant_id)
+        except UnknownTenant:
+            return DialPolicy()
+        return DialPolicy(international_allowed=tenant.international_calls)
 
     def snapshot_of(self, tenant_id: str, now: float) -> dict[str, Any]:
         """Queues and agents now, with today's answered/abandoned/service level, each queue
