@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from vaxel.acd import dispatch, overflow
+from vaxel.acd import dispatch, overflow, retention
 from vaxel.acd.callbacks import interval_start
 from vaxel.acd.commands import Command, MarkCallbackFailed, NotifyCallbackCreated, NotifyQueueState
 from vaxel.acd.events import (
@@ -157,6 +157,7 @@ def contact_abandoned(
     queue = tenant.queues[contact.queue_id]
     _leave_queue(engine, tenant, contact, "abandoned", now, out)
     contact.state = ContactState.ABANDONED
+    retention.contact_finished(tenant, contact, now)
     if contact.channel is Channel.CALLBACK:
         contact.callback_status = CallbackStatus.FAILED
     elif engine.estimator is not None:
@@ -218,7 +219,8 @@ def contact_ended(
     if engine.estimator is not None:
         engine.estimator.record_handled(queue.config.queue_id, now - contact.answered_at, now)
     if contact.caller_number:
-        tenant.last_handler[contact.caller_number] = (agent.agent_id, now)
+        retention.handler_remembered(tenant, contact.caller_number, agent.agent_id, now)
+    retention.contact_finished(tenant, contact, now)
     dispatch.finish_work(engine, tenant, agent, queue, now, out)
 
 
@@ -267,6 +269,7 @@ def callback_requested(
         source_queue = tenant.queues[source.queue_id]
         _leave_queue(engine, tenant, source, "converted to callback", now, out)
         source.state = ContactState.ENDED
+        retention.contact_finished(tenant, source, now)
         if not event.interval_id:
             order_at = source.order_at
         data = {**source.caller_data, **data}
@@ -387,6 +390,7 @@ def callback_closed(
     if event.outcome == "done":
         contact.state = ContactState.ENDED
         contact.callback_status = CallbackStatus.DONE
+        retention.contact_finished(tenant, contact, now)
     elif contact.attempts - contact.attempts_before_round >= settings.max_attempts:
         contact.state = ContactState.FAILED
         contact.callback_status = CallbackStatus.FAILED

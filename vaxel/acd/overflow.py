@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vaxel.acd import dispatch
+from vaxel.acd import dispatch, retention
 from vaxel.acd.commands import (
     Command,
     NotifyQueueState,
@@ -148,6 +148,7 @@ def apply_target(
         destination = tenant.queues.get(target.queue_id)
     if target is not None and target.action is OverflowAction.NUMBER:
         contact.state = ContactState.OVERFLOWED
+        retention.contact_finished(tenant, contact, now)
         out.append(
             OverflowToNumber(
                 tenant.tenant_id, contact.contact_id, queue.config.queue_id, target.number, reason
@@ -167,6 +168,7 @@ def apply_target(
         enqueue(engine, tenant, destination, contact, now, out)
     else:
         contact.state = ContactState.OVERFLOWED
+        retention.contact_finished(tenant, contact, now)
         prompt = queue.message_prompt if not queue.schedule_open else ""
         out.append(
             RejectBusy(tenant.tenant_id, contact.contact_id, queue.config.queue_id, reason, prompt)

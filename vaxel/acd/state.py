@@ -133,4 +133,8 @@ class TenantRec:
     contacts: dict[str, ContactRec] = field(default_factory=dict)
     callbacks: dict[str, ContactRec] = field(default_factory=dict)
     last_handler: dict[str, tuple[str, float]] = field(default_factory=dict)
-    """Q16: caller number -> (agent who last handled it, when)."""
+    """Q16: caller number -> (agent who last handled it, when), oldest first (bounded, see
+    :mod:`vaxel.acd.retention`)."""
+    finished: dict[str, float] = field(default_factory=dict)
+    """Contact id -> when it left the ACD, oldest first: what :mod:`vaxel.acd.retention`
+    forgets once it is old enough."""
