@@ -91,3 +91,16 @@ def test_the_contact_card_shows_the_wait_frozen_at_the_answer(web: Web) -> None:
     card = client.get("/").text
     assert 'value="end"' in card  # in conversation
     assert "Väntade</dt><dd>12 s</dd>" in card
+
+
+def test_the_workspace_help_says_how_its_service_level_is_counted(web: Web) -> None:
+    """The workspace shows the Servicenivå column too, so its help panel gives the same
+    definition as the wallboard's (issue 9 §2)."""
+    agent = web.client()
+    sign_in(agent, DEMO_TENANT, "maria")
+    supervisor = web.client()
+    sign_in(supervisor, DEMO_TENANT, "chef")
+    for page in (agent.get("/").text, supervisor.get("/wallboard").text):
+        help_panel = page[page.index('<details class="help">') : page.index("</details>")]
+        assert "Servicenivå = besvarade inom målet" in help_panel
+        assert "väntande över målet" in help_panel and "Korta avhopp räknas inte" in help_panel
