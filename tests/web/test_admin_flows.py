@@ -56,7 +56,7 @@ def test_admin_adds_a_menu_digit_and_the_live_listener_sees_it(web: Web) -> None
     fields = replaced(fields, f"n{menu}.options.4", "", "bygglov_ko")
     saved = client.post(FLOW, data=post_data(fields, "save"))
     assert saved.status_code == 303
-    assert saved.headers["location"] == f"{FLOW}?saved=1"
+    assert saved.headers["location"] == FLOW
     flow = flow_from_dict(stored(web))
     assert isinstance(flow.nodes["huvudmeny"], Menu)
     assert flow.nodes["huvudmeny"].options["4"] == "bygglov_ko"

@@ -90,3 +90,12 @@ def test_error_in_the_url_is_not_shown_the_flash_is_shown_once(web: Web) -> None
     message = "Skriv en kort anteckning om vad som hände"
     assert flashed(client, empty) == message
     assert message not in client.get("/").text
+
+
+def test_a_link_cannot_claim_that_a_flow_or_schedule_was_saved(web: Web) -> None:
+    """"Sparat." comes from the session after a real save, never from ``?saved=1``: a link
+    must not tell an admin that a change they never made is in force (issue 9 §4)."""
+    admin, _ = signed_in(web, "admin")
+    for page in ("/admin/flows/huvudflode", "/admin/schedules/kontorstid"):
+        shown = admin.get(f"{page}?saved=1")
+        assert shown.status_code == 200 and "Sparat" not in shown.text, page

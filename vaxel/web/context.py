@@ -27,7 +27,7 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
-from vaxel.web.flash import Flashes, FlashRedirect
+from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
@@ -57,6 +57,7 @@ __all__ = [
     "local_time",
     "render",
     "require_role",
+    "take_flash",
 ]
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -196,11 +197,19 @@ def require_role(session: Session, roles: Collection[str], message: str) -> None
         raise HTTPException(403, message)
 
 
-def back(path: str, error: str = "", refill: Mapping[str, str] | None = None) -> Response:
+def back(
+    path: str, error: str = "", refill: Mapping[str, str] | None = None, *, saved: bool = False
+) -> Response:
     """Redirect after a form post (303); the engine's refusal, and what the refused form
-    should show again (``refill``), wait in the session's flash for the page — never in
-    the URL (issue 9 §4)."""
-    return FlashRedirect(path, error, refill)
+    should show again (``refill``), or that the post was ``saved``, wait in the session's
+    flash for the page — never in the URL (issue 9 §4)."""
+    return FlashRedirect(path, error, refill, saved=saved)
+
+
+def take_flash(request: Request) -> Flash:
+    """What the last form post of this session left for this page (once)."""
+    context: WebContext = request.app.state.context
+    return context.flashes.take(request.cookies.get(COOKIE, ""), request.url.path)
 
 
 def render(request: Request, template: str, session: Session | None, **values: Any) -> Response:
@@ -210,9 +219,7 @@ def render(request: Request, template: str, session: Session | None, **values: A
     base: dict[str, Any] = {"lang": language(), "refill": {}}
     if session is not None:
         if "error" not in values:
-            context: WebContext = request.app.state.context
-            token = request.cookies.get(COOKIE, "")
-            flash = context.flashes.take(token, request.url.path)
+            flash = take_flash(request)
             base["error"], base["refill"] = flash.message, flash.values
         user = session.user
         base |= {

@@ -37,6 +37,9 @@ class Flash(NamedTuple):
 
     message: str = ""
     values: Mapping[str, str] = MappingProxyType({})
+    saved: bool = False
+    """The post was stored: the page says so ("Sparat."), which a link must not be able to
+    claim either (``?saved=1`` could)."""
 
 
 class Flashes:
@@ -53,18 +56,25 @@ class Flashes:
         return hashlib.sha256(token.encode()).hexdigest()
 
     def put(
-        self, token: str, path: str, message: str, values: Mapping[str, str] | None = None
+        self,
+        token: str,
+        path: str,
+        message: str,
+        values: Mapping[str, str] | None = None,
+        *,
+        saved: bool = False,
     ) -> None:
-        """Leave ``message`` (and the form ``values`` to fill in again) for the page at
-        ``path``; an empty message clears the flash."""
+        """Leave ``message`` (and the form ``values`` to fill in again), or word that the
+        post was ``saved``, for the page at ``path``; neither clears the flash."""
         if not token:
             return
         key = self._key(token)
         with self._lock:
-            if not message:
+            if not message and not saved:
                 self._messages.pop(key, None)
                 return
-            self._messages[key] = (urlsplit(path).path, Flash(message, dict(values or {})))
+            flash = Flash(message, dict(values or {}), saved)
+            self._messages[key] = (urlsplit(path).path, flash)
             self._messages.move_to_end(key)
             while len(self._messages) > self._limit:
                 self._messages.popitem(last=False)
@@ -84,15 +94,22 @@ class FlashRedirect(RedirectResponse):
     when it is sent."""
 
     def __init__(
-        self, path: str, message: str = "", values: Mapping[str, str] | None = None
+        self,
+        path: str,
+        message: str = "",
+        values: Mapping[str, str] | None = None,
+        *,
+        saved: bool = False,
     ) -> None:
         super().__init__(path, status_code=303)
         self.path = path
         self.message = message
         self.values = values
+        self.saved = saved
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         flashes: Flashes = request.app.state.context.flashes
-        flashes.put(request.cookies.get(COOKIE, ""), self.path, self.message, self.values)
+        token = request.cookies.get(COOKIE, "")
+        flashes.put(token, self.path, self.message, self.values, saved=self.saved)
         await super().__call__(scope, receive, send)

@@ -25,7 +25,7 @@ from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.context import SignedIn, WebContext, back, render, take_flash
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
@@ -152,9 +152,10 @@ def flows_router(ctx: WebContext) -> APIRouter:
         return back(f"/admin/flows/{flow_id}")
 
     @router.get("/admin/flows/{flow_id}")
-    def flow_page(request: Request, session: SignedIn, flow_id: str, saved: str = "") -> Response:
+    def flow_page(request: Request, session: SignedIn, flow_id: str) -> Response:
         document = stored(session.user.tenant_id, flow_id)
-        return edit_page(request, session, FlowForm.from_document(document), saved=bool(saved))
+        saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
+        return edit_page(request, session, FlowForm.from_document(document), saved=saved)
 
     @router.post("/admin/flows/{flow_id}")
     async def save_flow(request: Request, session: SignedIn, flow_id: str) -> Response:
@@ -185,7 +186,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
         except ConfigError as problem:
             located = located_error(problem, form)
             return edit_page(request, session, form, error=located, status=400)
-        return back(f"/admin/flows/{flow_id}?saved=1")
+        return back(f"/admin/flows/{flow_id}", saved=True)
 
     @router.post("/admin/flows/{flow_id}/yaml")
     async def save_flow_yaml(request: Request, session: SignedIn, flow_id: str) -> Response:
@@ -209,6 +210,6 @@ def flows_router(ctx: WebContext) -> APIRouter:
                 form.flow_id = flow_id
             located = located_error(problem, form)
             return edit_page(request, session, form, raw=raw, error=located, status=400)
-        return back(f"/admin/flows/{flow_id}?saved=1")
+        return back(f"/admin/flows/{flow_id}", saved=True)
 
     return router

@@ -32,6 +32,7 @@ from vaxel.web.context import (
     back,
     local_time,
     render,
+    take_flash,
 )
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
@@ -206,11 +207,10 @@ def schedules_router(ctx: WebContext) -> APIRouter:
         return back(f"/admin/schedules/{schedule_id}")
 
     @router.get("/admin/schedules/{schedule_id}")
-    def schedule_page(
-        request: Request, session: SignedIn, schedule_id: str, saved: str = ""
-    ) -> Response:
+    def schedule_page(request: Request, session: SignedIn, schedule_id: str) -> Response:
         document = stored(session.user.tenant_id, schedule_id)
-        return edit_page(request, session, ScheduleForm.from_document(document), saved=bool(saved))
+        saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
+        return edit_page(request, session, ScheduleForm.from_document(document), saved=saved)
 
     @router.post("/admin/schedules/{schedule_id}")
     async def save_schedule(request: Request, session: SignedIn, schedule_id: str) -> Response:
@@ -226,6 +226,6 @@ def schedules_router(ctx: WebContext) -> APIRouter:
             ctx.configuration.put_schedule(tenant_id, form.document())
         except ConfigError as error:
             return edit_page(request, session, form, error=_error_text(error), status=400)
-        return back(f"/admin/schedules/{schedule_id}?saved=1")
+        return back(f"/admin/schedules/{schedule_id}", saved=True)
 
     return router
