@@ -74,3 +74,23 @@ def test_a_second_organisation_cannot_take_anothers_main_number(web: Web) -> Non
     assert "Huvudnumret +46101111111 används redan av organisationen annanstad" in page
     assert all(t.tenant_id != "nystad" for t in Tenants(web.center.database).all())
     assert web.accounts.find("nystad", "admin") is None
+
+
+def test_an_id_with_a_ring_or_dots_is_refused_with_its_transliteration_filled_in(
+    web: Web,
+) -> None:
+    """Issue 9 §13: "Växjö" and "Åsa.Öberg" get "vaxjo" and "asa.oberg" offered and
+    filled in, and the rest of the form comes back as typed (never the password)."""
+    _platform_admin(web)
+    client = web.client()
+    csrf = sign_in(client, OTHER, "drift")
+    for change, field, suggestion in (
+        ({"tenant_id": "Växjö kommun"}, "tenant_id", "vaxjo-kommun"),
+        ({"admin_username": "Åsa.Öberg"}, "admin_username", "asa.oberg"),
+    ):
+        response = client.post("/platform", data=NEW | change | {"csrf": csrf})
+        page = client.get(response.headers["location"]).text
+        assert f"Förslag: {suggestion}" in page
+        assert f'name="{field}" value="{suggestion}"' in page
+        assert 'value="Nystads kommun"' in page and 'value="010-123 45 00"' in page
+        assert NEW["admin_password"] not in page

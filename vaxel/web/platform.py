@@ -18,7 +18,7 @@ from vaxel.core import limits
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
 from vaxel.store import MainNumberTaken, Tenant, Tenants, tables
-from vaxel.web.admin.ids import USERNAME
+from vaxel.web.admin.ids import USERNAME, suggested_id
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
@@ -27,6 +27,14 @@ from vaxel.web.security import check_csrf
 __all__ = ["platform_router"]
 
 TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def suggested_tenant_id(text: str) -> str:
+    """``text`` made into a valid organisation id ("Växjö kommun" → "vaxjo-kommun"), or ""
+    (issue 9 §13): the transliteration of ids, without the ``_`` an organisation id lacks."""
+    dashed = re.sub(r"-{2,}", "-", suggested_id(text).replace("_", "-"))
+    suggestion = dashed.strip("-")[:63].rstrip("-")
+    return suggestion if TENANT_ID.match(suggestion) else ""
 
 
 def platform_router(ctx: WebContext) -> APIRouter:
@@ -73,34 +81,49 @@ def platform_router(ctx: WebContext) -> APIRouter:
         await check_csrf(request, session)
         platform_only(session)
         tenant_id, name, username = tenant_id.strip(), name.strip(), admin_username.strip()
+        typed = {
+            "tenant_id": tenant_id[: limits.ID_LENGTH],
+            "name": name[: limits.NAME_LENGTH],
+            "main_number": main_number.strip()[: limits.PHONE_NUMBER_LENGTH],
+            "admin_username": username[: limits.ID_LENGTH],
+        }  # a refused form comes back as typed, never the password (issue 9 §4)
         if not TENANT_ID.match(tenant_id):
             message = gettext(
                 "Organisationens id: 2–63 tecken, små bokstäver a–z, siffror och bindestreck"
             )
-            return back("/platform", message)
+            if suggestion := suggested_tenant_id(tenant_id):  # "Växjö" → "vaxjo" (§13)
+                message += " " + gettext("Förslag: {}").format(suggestion)
+                typed["tenant_id"] = suggestion
+            return back("/platform", message, typed)
         if not name or not username:
             return back(
-                "/platform", gettext("Ange organisationens namn och administratörens användarnamn")
+                "/platform",
+                gettext("Ange organisationens namn och administratörens användarnamn"),
+                typed,
             )
         if longer_than(name, limits.NAME_LENGTH):
-            return back("/platform", too_long(gettext("Namn"), limits.NAME_LENGTH))
+            return back("/platform", too_long(gettext("Namn"), limits.NAME_LENGTH), typed)
         if not USERNAME.match(username):
             message = gettext("Små bokstäver, siffror, . - och _ (högst 64 tecken)")
-            return back("/platform", f"{gettext('Administratörens användarnamn')}: {message}")
+            message = f"{gettext('Administratörens användarnamn')}: {message}"
+            if suggestion := suggested_id(username, dots=True):  # "åsa.öberg" → "asa.oberg"
+                message += " " + gettext("Förslag: {}").format(suggestion)
+                typed["admin_username"] = suggestion
+            return back("/platform", message, typed)
         if any(t.tenant_id == tenant_id for t in tenants.all()):
-            return back("/platform", gettext("Det finns redan en organisation med det id:t"))
+            return back("/platform", gettext("Det finns redan en organisation med det id:t"), typed)
         try:
             number = DialPolicy().check(main_number) if main_number.strip() else ""
             hashed = ctx.passwords.hash(admin_password)
         except VaxelError as error:
-            return back("/platform", gettext("Huvudnumret: {}").format(error))
+            return back("/platform", gettext("Huvudnumret: {}").format(error), typed)
         except ValueError:
-            return back("/platform", gettext("Lösenordet måste ha minst 8 tecken"))
+            return back("/platform", gettext("Lösenordet måste ha minst 8 tecken"), typed)
         try:
             tenants.add(Tenant(tenant_id, name, number))
         except MainNumberTaken as taken:
             message = gettext("Huvudnumret {number} används redan av organisationen {owner}")
-            return back("/platform", message.format(number=taken.number, owner=taken.owner))
+            return back("/platform", message.format(number=taken.number, owner=taken.owner), typed)
         ctx.accounts.add_user(tenant_id, username, username, "tenant_admin", hashed)
         return back("/platform")
 
