@@ -93,9 +93,22 @@ def test_error_in_the_url_is_not_shown_the_flash_is_shown_once(web: Web) -> None
 
 
 def test_a_link_cannot_claim_that_a_flow_or_schedule_was_saved(web: Web) -> None:
-    """"Sparat." comes from the session after a real save, never from ``?saved=1``: a link
+    """ "Sparat." comes from the session after a real save, never from ``?saved=1``: a link
     must not tell an admin that a change they never made is in force (issue 9 §4)."""
     admin, _ = signed_in(web, "admin")
     for page in ("/admin/flows/huvudflode", "/admin/schedules/kontorstid"):
         shown = admin.get(f"{page}?saved=1")
         assert shown.status_code == 200 and "Sparat" not in shown.text, page
+
+
+def test_a_session_only_api_path_answers_a_program_with_a_401_problem(web: Web) -> None:
+    """The pages' own JSON (``/api/v1/snapshot``) needs a signed-in session: a program
+    without one gets a problem, not a redirect to the HTML sign-in page, and the REST API's
+    OpenAPI document does not offer it to an API key (issue 9 §4, §9)."""
+    client = web.client()
+    refused = client.get("/api/v1/snapshot", headers={"X-API-Key": "x", "Accept-Language": "en"})
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["title"] == "Sign-in required" and "location" not in refused.headers
+    assert client.get("/wallboard").headers["location"] == "/login"  # a page still redirects
+    assert "/api/v1/snapshot" not in client.get("/api/openapi.json").json()["paths"]

@@ -190,6 +190,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     if 300 <= exc.status_code < 400 and "Location" in headers:
+        if request.url.path.startswith("/api/"):  # a program is not sent to the sign-in page
+            return problem_response(401, gettext("Kräver inloggning på webben"))
         return Response(status_code=exc.status_code, headers=headers)  # sign-in redirect
     detail = _detail(exc.status_code, exc.detail)
     if wants_problem(request):
