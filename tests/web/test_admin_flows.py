@@ -219,3 +219,12 @@ def test_a_callback_offer_without_a_key_keeps_its_default_key() -> None:
     assert node.document("nodes.ko")["callback"] == {"key": "1", "forced": False}
     plain = NodeForm.from_document("ko", {"type": "queue", "queue": "q"})
     assert "callback" not in plain.document("nodes.ko")
+
+
+def test_the_whisper_field_says_that_the_caller_hears_it_too(web: Web) -> None:
+    """Q12: both the agent and the caller hear a queue's whisper (issue 9 §12), and the
+    form must not tell the admin it is for the agent's ears only."""
+    client, _ = admin(web)
+    page = client.get(FLOW).text
+    assert "Viskning före samtalet (hörs av handläggaren och uppringaren)" in page
+    assert "Viskning till handläggaren" not in page

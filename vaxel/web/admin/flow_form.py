@@ -118,7 +118,7 @@ NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
         FieldSpec("agents_minimum", "int", N_("Läs upp lediga handläggare från antal")),
         FieldSpec("music", "text", N_("Väntemusik"), placeholder="music/default"),
         FieldSpec("ringback", "bool", N_("Ringsignal i stället för musik")),
-        _prompts("whisper", N_("Viskning till handläggaren")),
+        _prompts("whisper", N_("Viskning före samtalet (hörs av handläggaren och uppringaren)")),
         FieldSpec("priority", "int", N_("Prioritet"), placeholder="0"),
         FieldSpec("callback.key", "key", N_("Knapp för återuppringning")),
         FieldSpec("callback.forced", "bool", N_("Alltid återuppringning")),
