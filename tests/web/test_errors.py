@@ -112,3 +112,20 @@ def test_a_session_only_api_path_answers_a_program_with_a_401_problem(web: Web) 
     assert refused.json()["title"] == "Sign-in required" and "location" not in refused.headers
     assert client.get("/wallboard").headers["location"] == "/login"  # a page still redirects
     assert "/api/v1/snapshot" not in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_an_action_the_engine_refuses_is_explained_in_the_users_language(web: Web) -> None:
+    """A click that lost a race (the wrap-up already over, the caller already gone) is told
+    in Swedish or English, not in the engine's English ("agent: WrapUpCancelled is not
+    allowed in state logged_out", "unknown contact 'c-borta' in tenant …"; issue 9 §4)."""
+    client, csrf = signed_in(web, "maria")
+    done = client.post("/agent/contact", data={"csrf": csrf, "action": "cancel_wrapup"})
+    assert (
+        flashed(client, done)
+        == "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
+    )
+    gone = client.post("/agent/pick", data={"csrf": csrf, "contact": "c-borta"})
+    assert flashed(client, gone) == "Ärendet finns inte längre"
+    english, csrf = signed_in(web, "johan", "en")
+    gone = english.post("/agent/pick", data={"csrf": csrf, "contact": "c-borta"})
+    assert flashed(english, gone) == "The contact no longer exists"

@@ -22,7 +22,13 @@ from sqlalchemy import Engine
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import UnknownTenant, VaxelError
+from vaxel.core.errors import (
+    IllegalTransition,
+    NotFound,
+    UnknownContact,
+    UnknownTenant,
+    VaxelError,
+)
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.contact_center import ContactCenter
 from vaxel.store import ReadModels, Tenants
@@ -114,7 +120,7 @@ class WebContext:
         try:
             self.center.submit(event, self.clock())
         except VaxelError as error:
-            return str(error)
+            return refusal_text(error)
         self.after_submit()
         return ""
 
@@ -182,6 +188,20 @@ def current_session(request: Request) -> Session:
 
 
 SignedIn = Annotated[Session, Depends(current_session)]
+
+
+def refusal_text(error: VaxelError) -> str:
+    """The engine's refusal of a page's action in the user's language, chosen by the error's
+    type (STYLE rule 5), never its English text ("agent: WrapUpCancelled is not allowed in
+    state ready" reached agents as it was; issue 9 §4). The usual cause is a race: the caller
+    hung up or the wrap-up ended while the agent clicked, and the page is redrawn as it is."""
+    if isinstance(error, UnknownContact):
+        return gettext("Ärendet finns inte längre")
+    if isinstance(error, NotFound):
+        return gettext("Det finns inte längre")
+    if isinstance(error, IllegalTransition):
+        return gettext("Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu.")
+    return gettext("Det gick inte att genomföra; försök igen")
 
 
 def agent_of(session: Session) -> str:
