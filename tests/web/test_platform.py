@@ -43,14 +43,17 @@ def test_bad_organisations_are_refused_with_the_reason_and_nothing_stored(web: W
     for change, reason in (
         ({"tenant_id": "Ny Stad"}, "små bokstäver"),
         ({"tenant_id": DEMO_TENANT}, "finns redan"),
-        ({"main_number": "+4420 7946 0000"}, "Huvudnumret"),
+        ({"main_number": "+4420 7946 0000"}, "Huvudnumret ska vara ett svenskt nummer"),
+        ({"main_number": "ring oss"}, "Huvudnumret: ange ett riktigt nummer"),
         ({"admin_password": "kort"}, "minst 8 tecken"),
         ({"name": "K" * 5000}, "Namn: högst 100 tecken"),  # issue 9 §3
         ({"admin_username": "Åsa Öberg"}, "Administratörens användarnamn"),
     ):
         response = client.post("/platform", data=NEW | change | {"csrf": csrf})
         assert response.status_code == 303
-        assert reason in client.get(response.headers["location"]).text
+        page = client.get(response.headers["location"]).text
+        assert reason in page
+        assert "International" not in page and "Not a phone number" not in page  # issue 9 §5
     assert len(Tenants(web.center.database).all()) == before
 
 

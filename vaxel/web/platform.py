@@ -15,11 +15,11 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from vaxel.core import limits
-from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import VaxelError
+from vaxel.core.dial_policy import DialPolicy, DialRefusal, NumberRefused
 from vaxel.store import MainNumberTaken, Tenant, Tenants, tables
 from vaxel.web.admin.ids import USERNAME, suggested_id
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
+from vaxel.web.dialing import REFUSALS
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
@@ -115,8 +115,14 @@ def platform_router(ctx: WebContext) -> APIRouter:
         try:
             number = DialPolicy().check(main_number) if main_number.strip() else ""
             hashed = ctx.passwords.hash(admin_password)
-        except VaxelError as error:
-            return back("/platform", gettext("Huvudnumret: {}").format(error), typed)
+        except NumberRefused as refused:  # by code, never the policy's English SIP reason
+            if refused.code is DialRefusal.INTERNATIONAL:
+                message = gettext("Huvudnumret ska vara ett svenskt nummer")
+            elif refused.code is DialRefusal.INVALID:
+                message = gettext("Huvudnumret: ange ett riktigt nummer, t.ex. 08-123 450 00")
+            else:
+                message = f"{gettext('Huvudnumret')}: {gettext(REFUSALS[refused.code])}"
+            return back("/platform", message, typed)
         except ValueError:
             return back("/platform", gettext("Lösenordet måste ha minst 8 tecken"), typed)
         try:
