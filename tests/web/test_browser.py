@@ -1,6 +1,7 @@
 """The pages in a real browser: Debian's Chromium driven by Playwright (issue 4 §Tests).
 
-Saves a screenshot of each main page under docs/screenshots/ (shown in the README).
+Saves a screenshot of each main page under var/screenshots/, or docs/screenshots/ (shown in
+the README) with VAXEL_UPDATE_SCREENSHOTS=1 (issue 9 §11; tests/web/browsing.py).
 """
 
 from __future__ import annotations

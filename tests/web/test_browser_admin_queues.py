@@ -1,6 +1,6 @@
 """The queue and user editors in a real browser (issue 4 §5, ADM1): a refused value is
 marked next to its field with the input kept, the corrected form applies live; screenshots
-docs/screenshots/admin-queue*.png and admin-user.png."""
+admin-queue*.png and admin-user.png where tests/web/browsing.py says."""
 
 from __future__ import annotations
 

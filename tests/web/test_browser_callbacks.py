@@ -2,7 +2,7 @@
 to done — take, call, note, done — while a second agent's page shows the item's status
 change without reloading. Debian's Chromium driven by Playwright, as in test_browser.py.
 
-Saves docs/screenshots/callbacks-*.png.
+Saves callbacks-*.png where tests/web/browsing.py says (docs/screenshots/ only when asked).
 """
 
 from __future__ import annotations
