@@ -39,10 +39,13 @@ def live_summary(
         status = engine.queue_status(tenant_id, queue_id, now)
         figures = tally.queues[queue_id]
         state = "" if status.open else "  (stängd)"
+        # no level is claimed on nothing: a dash, as on the wallboard (issue 9 §2)
+        counted = figures.answered + figures.abandoned
+        level = f"{figures.service_level * 100:>11.0f}%" if counted else f"{'–':>12}"
         lines.append(
             f"{status.name:<12}{status.waiting:>7}{status.longest_wait_s:>7.0f}s"
             f"{status.agents_logged_in:>10}{figures.answered:>10}{figures.abandoned:>9}"
-            f"{figures.service_level * 100:>11.0f}%{state}"
+            f"{level}{state}"
         )
     states = Counter(engine.agent_view(tenant_id, a).state.value for a in agent_ids)
     lines.append(
