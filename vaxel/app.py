@@ -275,7 +275,9 @@ async def _serve_web(
     telephony: TelephonyService | None,
     configuration: Configuration,
     simulator: Simulator,
+    always_open: bool,
 ) -> Any:
+    """The demo's web app; ``always_open`` when the demo keeps its queues open (§7)."""
     from vaxel.web.app import WebSettings, create_app
     from vaxel.web.server import start_web_server
 
@@ -283,7 +285,7 @@ async def _serve_web(
     app = create_app(
         center,
         database,
-        WebSettings(default_tenant=DEMO_TENANT),
+        WebSettings(default_tenant=DEMO_TENANT, opening_hours=not always_open),
         after_submit=telephony.after_external_submit if telephony else (lambda: None),
         on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
         configuration=configuration,
@@ -425,7 +427,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     web_server = None
     if settings.http_port is not None:
         web_server = await _serve_web(
-            center, database, settings, telephony, configuration, simulator
+            center, database, settings, telephony, configuration, simulator, always_open
         )
         port = web_server.servers[0].sockets[0].getsockname()[1]
         echo(

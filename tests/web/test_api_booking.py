@@ -17,7 +17,7 @@ from vaxel.web.app import WebSettings, create_app
 KEY = {"X-API-Key": "boknings-nyckel"}
 
 
-def api_at(web: Web, local: str) -> TestClient:
+def api_at(web: Web, local: str, settings: WebSettings | None = None) -> TestClient:
     """The API of ``web`` with its clock fixed at a Stockholm wall time."""
     if web.accounts.tenant_of_key(KEY["X-API-Key"]) is None:
         web.accounts.add_api_key(DEMO_TENANT, "webbplatsen", KEY["X-API-Key"], time.time())
@@ -26,7 +26,7 @@ def api_at(web: Web, local: str) -> TestClient:
     app = create_app(
         web.center,
         context.database,
-        WebSettings(),
+        settings or WebSettings(),
         clock=lambda: now,
         configuration=context.configuration,
     )
@@ -84,3 +84,15 @@ def test_eligible_at_is_iso_8601_with_offset_and_inside_opening_hours(web: Web) 
     listed = summer.get("/api/v1/callbacks", headers=KEY).json()
     assert {c["eligible_at"] for c in listed} >= {"2027-06-14T10:00:00+02:00"}
     assert all(c["requested_at"][-6:] in ("+01:00", "+02:00") for c in listed)
+
+
+def test_a_demo_that_keeps_its_queues_open_books_callbacks_now(web: Web) -> None:
+    """The demo started outside office hours keeps its queues open (issue 9 §7); a callback
+    booked through the API then is not parked until Monday, when the demo never reaches it."""
+    sunday = "2027-01-17 05:00"
+    kept_open = api_at(web, sunday, WebSettings(opening_hours=False))
+    asap = book(kept_open)
+    assert asap["status"] == 201
+    assert asap["eligible_at"] == "2027-01-17T05:00:00+01:00"
+    scheduled = book(api_at(web, sunday))
+    assert scheduled["eligible_at"] == "2027-01-18T08:00:00+01:00"

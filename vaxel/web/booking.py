@@ -59,7 +59,7 @@ def queue_callback_hours(
     if not settings.enabled:
         message = gettext("Kön {} tar inte emot återuppringningar").format(queue_id)
         raise ApiProblem(422, "callbacks-disabled", message, errors=[_field("queue", message)])
-    if not settings.schedule_id:
+    if not settings.schedule_id or not ctx.settings.opening_hours:
         return settings, None
     try:
         document = ctx.configuration.documents("schedule").get(tenant_id, settings.schedule_id)

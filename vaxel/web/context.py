@@ -90,6 +90,10 @@ class WebSettings:
     secure_cookies: bool = False
     """True behind HTTPS (production); the demo serves plain HTTP on 127.0.0.1."""
     default_tenant: str = ""
+    opening_hours: bool = True
+    """False when the queues are kept open whatever their schedules say (the demo started
+    outside office hours): callbacks booked through the API then ignore opening hours too,
+    as the queues do, instead of waiting for an opening the demo never applies."""
 
 
 @dataclass
