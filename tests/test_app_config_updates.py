@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.sim.running_demo import start_demo
 from vaxel.app import DemoHours, demo_config_updater, demo_directory, seed_demo_tenant
 from vaxel.core.clock import from_local
 from vaxel.flow.model import Menu
@@ -110,7 +111,7 @@ async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hour
 
     import httpx
 
-    from vaxel.app import DEMO_API_KEY, DemoSettings, run_demo
+    from vaxel.app import DEMO_API_KEY, DemoSettings
 
     lines: list[str] = []
     settings = DemoSettings(
@@ -121,14 +122,7 @@ async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hour
         duration_s=None,
         summary_every_s=60.0,
     )
-    demo = asyncio.create_task(run_demo(settings, echo=lines.append))
-    for _ in range(600):
-        found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
-        base = next((m.group(1) for m in found if m), None)
-        if base or demo.done():
-            break
-        await asyncio.sleep(0.05)
-    assert base, lines
+    demo, base = await start_demo(settings, lines)
 
     async def queues_open(client: httpx.AsyncClient) -> set[bool]:
         answer = await client.get("/api/v1/queues", headers={"X-API-Key": DEMO_API_KEY})

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.sim.running_demo import start_demo
 from vaxel.app import DemoSettings, run_demo
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -93,7 +94,6 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
     callbacks once made it) is logged and that part restarts; the web app answers and the
     engine steps meanwhile, instead of the whole process ending."""
     import logging
-    import re
 
     import httpx
 
@@ -119,15 +119,7 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
         http_port=0,
     )
     with caplog.at_level(logging.ERROR, "vaxel.runtime.supervise"):
-        demo = asyncio.create_task(run_demo(settings, echo=lines.append))
-        base = None
-        for _ in range(600):
-            found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
-            base = next((m.group(1) for m in found if m), None)
-            if base or demo.done():
-                break
-            await asyncio.sleep(0.05)
-        assert base, lines
+        demo, base = await start_demo(settings, lines)
         async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as client:
             for _ in range(100):
                 if len(failures) == 2 and "simulated traffic failed" in caplog.text:
@@ -179,15 +171,7 @@ async def test_an_agent_who_signs_in_on_the_web_is_no_longer_simulated(
         sip_port=None,
         http_port=0,
     )
-    demo = asyncio.create_task(run_demo(settings, echo=lines.append))
-    base = None
-    for _ in range(600):
-        found = [re.search(r"Webb: (http://[\d.:]+)/", line) for line in lines]
-        base = next((m.group(1) for m in found if m), None)
-        if base or demo.done():
-            break
-        await asyncio.sleep(0.05)
-    assert base, lines
+    demo, base = await start_demo(settings, lines)
     (simulator,) = made
 
     async def sign_in(client: httpx.AsyncClient, username: str, password: str) -> None:
