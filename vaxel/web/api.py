@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, Security
 from fastapi.responses import StreamingResponse
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
@@ -92,11 +93,19 @@ class CallbackCreated(BaseModel):
     eligible_at: datetime = Field(description="When it may be called, ISO 8601 with offset")
 
 
+API_KEY = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="The organisation's API key (admin page 'API-nycklar' or `vaxel apikey add`)",
+)
+"""Declared as the API's security scheme, so the documentation page can authorise calls."""
+
+
 def key_with_scope(scope: str) -> Callable[..., str]:
     """A dependency giving the tenant of the request's API key: 401 without a usable key
     (unknown, revoked or expired), 403 when the key lacks ``scope`` (issue 10 §12)."""
 
-    def api_tenant(request: Request, x_api_key: Annotated[str, Header()] = "") -> str:
+    def api_tenant(request: Request, x_api_key: Annotated[str | None, Security(API_KEY)]) -> str:
         context: WebContext = request.app.state.context
         keys = ApiKeys(context.database)
         key = keys.authenticate(x_api_key, context.clock()) if x_api_key else None
