@@ -33,7 +33,7 @@ def running(tmp_path: Path) -> dict[str, Any]:
     calendar = Calendar([schedule_from_dict(demo_schedule())])
     hours = DemoHours(calendar, always=True)
     directory = demo_directory(hours, "127.0.0.1")
-    configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
+    configuration.listeners.append(demo_config_updater(configuration, calendar, directory))
     return {
         "configuration": configuration,
         "calendar": calendar,

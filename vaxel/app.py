@@ -201,7 +201,6 @@ def telephony_updater(
 def demo_config_updater(
     configuration: Configuration,
     calendar: Calendar,
-    hours: DemoHours,
     directory: TelephonyDirectory | None,
     tenant_id: str = DEMO_TENANT,
 ) -> Callable[[ConfigChange], None]:
@@ -317,8 +316,8 @@ def demo_traffic(start: float) -> Scenario:
 
 def _releaser(simulator: Simulator, loop: asyncio.AbstractEventLoop) -> Callable[[str, str], None]:
     """An agent who signs in on the web is a person from then on, never also the simulator's
-    robot (issue 9 §8), as one whose phone registers. Sign-in runs in a worker thread and
-    the simulator on the event loop, so the release is handed to the loop."""
+    robot (issue 9 §8), as one whose phone registers. The simulator belongs to the event
+    loop, so the release is handed to it whatever thread the sign-in ran in."""
 
     def release(tenant_id: str, agent_id: str) -> None:
         if tenant_id == DEMO_TENANT:
@@ -419,7 +418,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         for profile, _ in demo_agents():
             echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
 
-    configuration.listeners.append(demo_config_updater(configuration, calendar, hours, directory))
+    configuration.listeners.append(demo_config_updater(configuration, calendar, directory))
     calendar.replace_closures(configuration.closures(DEMO_TENANT))  # prepared earlier (ADM3)
     simulator = demo_simulator(
         center, virtual_start, settings.seed, f"demo{int(wall_start)}-", settings.traffic

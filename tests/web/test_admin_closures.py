@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
-from vaxel.app import DemoHours, demo_config_updater
+from vaxel.app import demo_config_updater
 from vaxel.core.clock import to_local
 from vaxel.runtime.configuration import Configuration
 from vaxel.schedule import Calendar
@@ -26,8 +26,7 @@ def _running(web: Web) -> tuple[Configuration, Calendar]:
     app: Any = web.app
     configuration: Configuration = app.state.context.configuration
     calendar = Calendar()
-    hours = DemoHours(calendar, always=True)
-    configuration.listeners.append(demo_config_updater(configuration, calendar, hours, None))
+    configuration.listeners.append(demo_config_updater(configuration, calendar, None))
     return configuration, calendar
 
 

@@ -156,8 +156,7 @@ def api_router(ctx: WebContext) -> APIRouter:
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
     async def create_callback(body: CallbackRequest, tenant: CallbackTenant) -> CallbackCreated:
         """CB7: a callback request from the website; durable once this returns."""
-        # async: the engine is only ever driven from the event loop (telephony, timers and
-        # the pages run there), never from a worker thread at the same time.
+        # The runtime's lock orders this submit against the pages' worker threads (issue 10 §10).
         try:
             number = ctx.dial_policy(tenant).check(body.number)
         except NumberRefused as error:

@@ -1,6 +1,6 @@
 """Security headers on every response (ADM2: secure by default).
 
-The pages load their one script from ``/static`` and have no inline script or event
+The pages load their scripts from ``/static`` and have no inline script or event
 handler attribute, so the Content-Security-Policy allows scripts from the site only. They
 do carry inline styles (a ``<style>`` block in ``base.html`` and ``style=`` attributes), so
 styles allow ``'unsafe-inline'`` — styles cannot run code, and moving them to a stylesheet
