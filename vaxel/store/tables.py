@@ -32,6 +32,7 @@ __all__ = [
     "callback_attempts",
     "callbacks",
     "contacts",
+    "engine_snapshots",
     "extensions",
     "flows",
     "journal",
@@ -162,6 +163,15 @@ journal = Table(
     Column("payload", Text, nullable=False),
     Column("applied_at", Float, nullable=False),
     Index("ix_journal_tenant", "tenant_id", "seq"),
+)
+
+engine_snapshots = Table(
+    "engine_snapshots",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("version", String(64), nullable=False),
+    Column("taken_at", Float, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
 )
 
 contacts = Table(
