@@ -18,10 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vaxel.acd.engine import Engine as AcdEngine
-from vaxel.acd.events import (
-    CallbackRequested,
-    ContactClassified,
-)
+from vaxel.acd.events import CallbackRequested
 from vaxel.runtime import ContactCenter
 from vaxel.sim.scenarios import kommun
 from vaxel.sim.simulator import Simulator
@@ -75,19 +72,6 @@ def write(directory: Path) -> None:
             CallbackRequested(tenant, queue_id, f"07012345{n:02d}", actor="api"),
             simulator.now,
         )
-    finished = [
-        c.contact_id
-        for c in center.acd.tenants[tenant].contacts.values()
-        if c.agent_id and not c.classification
-    ][:5]
-    for contact_id in finished:
-        try:
-            center.submit(
-                ContactClassified(tenant, contact_id, "fraga", "Ringde om bygglov"),
-                simulator.now,
-            )
-        except Exception:  # not classifiable in its state: the fixture is what it is
-            pass
     with database.connect() as connection:
         rows = connection.execute(
             select(
