@@ -47,3 +47,13 @@ def test_the_demo_takes_the_call_rate_from_its_command_line(
     assert demo.run(parser.parse_args(["--sip-invite-rate", "500"])) == 0
     assert started[0].sip_invite_rate == 500.0
     assert demo.run(parser.parse_args(["--sip-invite-rate", "0"])) == 2
+
+
+def test_the_media_timeout_is_read_and_checked() -> None:
+    # Issue 11 §3: a phone silent this long is hung up; 0 turns the check off.
+    assert ServeSettings().media_timeout_s == 30.0
+    assert load_settings(None, {"VAXEL_MEDIA_TIMEOUT_S": "12.5"}).media_timeout_s == 12.5
+    assert load_settings(None, {"VAXEL_MEDIA_TIMEOUT_S": "0"}).media_timeout_s == 0.0
+    for wrong in ("0.5", "-3", "soon", "7200"):
+        with pytest.raises(SettingsError, match="VAXEL_MEDIA_TIMEOUT_S must be a number of sec"):
+            load_settings(None, {"VAXEL_MEDIA_TIMEOUT_S": wrong})

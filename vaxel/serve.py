@@ -195,6 +195,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
             host=settings.sip_host,
             sip_port=settings.sip_port,
             rtp_ports=(settings.rtp_port_low, settings.rtp_port_high),
+            media_timeout_s=settings.media_timeout_s or None,
             invites_per_second=settings.sip_invite_rate,
             prompts=prompts,
             tls=tls,

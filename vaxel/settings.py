@@ -45,6 +45,9 @@ class ServeSettings:
     rtp_port_low: int = 20000
     rtp_port_high: int = 29998
     """The RTP port pool: one even port per call leg; when all are in use a call gets 503."""
+    media_timeout_s: float = 30.0
+    """A phone that sends no RTP for this long (not on hold) is taken as gone and its call is
+    hung up (issue 11 §3); 0 turns the check off."""
     sip_tls_port: int | None = None
     """SIP over TLS (phones outside the office, issue 10 §5); needs the two files below."""
     sip_tls_cert: str = ""
@@ -204,6 +207,18 @@ def _public_url(name: str, value: Any) -> str:
     return text
 
 
+def _media_timeout(name: str, value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if isinstance(value, bool) or not (seconds == 0 or 1 <= seconds <= 3600):
+        raise SettingsError(
+            f"{name} must be a number of seconds (1–3600, or 0 for no media timeout), got {value!r}"
+        )
+    return seconds
+
+
 def _hours(name: str, value: Any) -> float:
     try:
         hours = float(value)
@@ -224,6 +239,7 @@ _PARSERS: dict[str, Any] = {
     "sip_invite_rate": _rate,
     "rtp_port_low": _port,
     "rtp_port_high": _port,
+    "media_timeout_s": _media_timeout,
     "sip_tls_port": _port_or_off,
     "sip_tls_cert": _text,
     "sip_tls_key": _text,

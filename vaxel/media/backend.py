@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 from vaxel.media.player import Comfort
@@ -18,8 +19,10 @@ __all__ = [
     "DtmfReceived",
     "Endpoint",
     "MediaBackend",
+    "MediaDirection",
     "MediaError",
     "MediaEvent",
+    "MediaTimeout",
     "PlaybackFinished",
     "PortsExhausted",
     "RemoteMedia",
@@ -45,6 +48,33 @@ class Endpoint:
     port: int
 
 
+class MediaDirection(StrEnum):
+    """The peer's SDP direction attribute, from the peer's side (RFC 3264 §5.1, §6.1).
+
+    ``sendonly`` and ``inactive`` are what a phone offers when it puts the call on hold
+    (RFC 6337 §5.3): it may then send nothing at all, so its silence is no media timeout.
+    """
+
+    SENDRECV = "sendrecv"
+    SENDONLY = "sendonly"
+    RECVONLY = "recvonly"
+    INACTIVE = "inactive"
+
+    @property
+    def peer_sends(self) -> bool:
+        return self in (MediaDirection.SENDRECV, MediaDirection.SENDONLY)
+
+    @property
+    def peer_receives(self) -> bool:
+        """Whether the engine may send to the peer (a ``sendonly`` peer hears nothing)."""
+        return self in (MediaDirection.SENDRECV, MediaDirection.RECVONLY)
+
+    @property
+    def watched_for_timeout(self) -> bool:
+        """Only a peer that promised to send and is not holding must keep sending."""
+        return self is MediaDirection.SENDRECV
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteMedia:
     address: str
@@ -56,6 +86,19 @@ class RemoteMedia:
     signalling_host: str = ""
     """Where the peer's SIP came from: a phone behind NAT sends RTP from this host, not from
     the private address in its SDP, so the engine may learn its port from there (issue 10 §2)."""
+    direction: MediaDirection = MediaDirection.SENDRECV
+    """The peer's ``a=sendrecv|sendonly|recvonly|inactive`` (plain text is accepted)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.direction, MediaDirection):
+            try:
+                direction = MediaDirection(self.direction)
+            except ValueError:
+                raise ValueError(
+                    f"media direction must be one of {', '.join(MediaDirection)}, "
+                    f"got {self.direction!r}"
+                ) from None
+            object.__setattr__(self, "direction", direction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +113,17 @@ class PlaybackFinished:
     playback_id: str
 
 
-MediaEvent = DtmfReceived | PlaybackFinished
+@dataclass(frozen=True, slots=True)
+class MediaTimeout:
+    """The peer of a ``sendrecv`` endpoint sent no RTP for ``silent_s`` seconds: the phone
+    is gone (pulled cable, crashed, out of coverage) and the call should be hung up. Reported
+    once per silence; RTP arriving again, or a new ``set_remote``, starts the watch anew."""
+
+    endpoint_id: str
+    silent_s: float
+
+
+MediaEvent = DtmfReceived | PlaybackFinished | MediaTimeout
 OnMediaEvent = Callable[[MediaEvent], None]
 
 

@@ -16,6 +16,11 @@ follows (symmetric RTP) a packet from the SDP's host or the signalling host. Eve
 is dropped and counted in ``stats["foreign_packets"]``. Addresses are IP literals only, so a
 send never resolves a name on the event loop. Recordings are stereo WAV: left what the phone
 sent, right what it heard (REC1).
+
+Media timeout (issue 11 §3): about once a second the ticker checks each endpoint whose peer
+is ``sendrecv``; one that accepted no RTP for ``media_timeout_s`` is reported once as
+``MediaTimeout`` (see ``vaxel.media.silence``). A ``sendonly`` or ``inactive`` peer (hold)
+is not watched and is sent nothing (RFC 3264 §6.1).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from vaxel.media.backend import (
     Endpoint,
     MediaError,
     MediaEvent,
+    MediaTimeout,
     PlaybackFinished,
     PortsExhausted,
     RemoteMedia,
@@ -49,6 +55,7 @@ from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_decode, ulaw_to_alaw
 from vaxel.media.player import FRAME_BYTES, Comfort, Player
 from vaxel.media.rtp import RtpError, RtpStream, parse_rtp
+from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import ringback_ulaw
 
 __all__ = ["BuiltinMediaBackend", "MediaError"]
@@ -58,6 +65,9 @@ TICK_S = 0.020
 SLOTS = 10
 LEARN_S = 3.0
 """How long after an SDP a NAT-ed phone's real RTP source may still be learned."""
+MEDIA_TIMEOUT_S = 30.0
+"""How long a ``sendrecv`` peer may send no RTP before ``MediaTimeout`` (setting
+``media_timeout_s``)."""
 
 
 class PortRandomness(Protocol):
@@ -88,6 +98,7 @@ class _Leg:
     said: bytearray = field(default_factory=bytearray)
     received: int = 0
     sent: int = 0
+    silence: SilenceWatch | None = None
 
 
 class BuiltinMediaBackend:
@@ -102,13 +113,20 @@ class BuiltinMediaBackend:
         ports: tuple[int, int] = (20000, 29998),
         randomness: PortRandomness | None = None,
         learn_s: float = LEARN_S,
+        media_timeout_s: float | None = MEDIA_TIMEOUT_S,
     ) -> None:
+        """``media_timeout_s`` None: never report a silent peer."""
         self.prompts = prompts
         self.on_event = on_event
         self.host = host
         self.ports = ports
         self.randomness: PortRandomness = randomness or secrets.SystemRandom()
         self.learn_s = learn_s
+        if media_timeout_s is not None and not media_timeout_s > 0:
+            raise ValueError(f"media_timeout_s must be positive, got {media_timeout_s!r}")
+        self.media_timeout_s = media_timeout_s
+        self._silence_check_s = min(1.0, (media_timeout_s or 1.0) / 5)
+        self._next_silence_check = 0.0
         self._legs: dict[str, _Leg] = {}
         self._phases: list[list[_Leg]] = [[] for _ in range(SLOTS)]
         self._in_use: set[int] = set()
@@ -182,6 +200,11 @@ class BuiltinMediaBackend:
                 except ValueError:
                     raise MediaError(f"not an IP address: {address[:64]!r}") from None
         previous, leg.remote = leg.remote, remote
+        now = time.monotonic()
+        if self.media_timeout_s is not None:
+            if leg.silence is None:
+                leg.silence = SilenceWatch(self.media_timeout_s, now)
+            leg.silence.restart(now, leg.received)
         moved = previous is None or (previous.address, previous.port) != (
             remote.address,
             remote.port,
@@ -189,7 +212,7 @@ class BuiltinMediaBackend:
         if moved and (previous is None or remote.address != "0.0.0.0"):  # 0.0.0.0: on hold
             leg.peer = (remote.address, remote.port)
             leg.locked = False
-            leg.learn_until = time.monotonic() + self.learn_s
+            leg.learn_until = now + self.learn_s
 
     def release(self, endpoint_id: str) -> None:
         leg = self._legs.pop(endpoint_id, None)
@@ -350,6 +373,8 @@ class BuiltinMediaBackend:
     ) -> None:
         target = other.remote
         assert target is not None and other.peer is not None
+        if not target.direction.peer_receives:
+            return  # the other phone holds the call: it hears nothing
         if is_event:
             if target.telephone_event_pt is None:
                 return
@@ -403,6 +428,9 @@ class BuiltinMediaBackend:
                 await asyncio.sleep(0)
             try:
                 self._tick(due, phase)
+                if self.media_timeout_s is not None and due >= self._next_silence_check:
+                    self._next_silence_check = due + self._silence_check_s
+                    self._check_silence(due)
             except Exception:
                 log.exception("media tick failed")
 
@@ -414,7 +442,11 @@ class BuiltinMediaBackend:
             remote = leg.remote
             if remote is None or leg.peer is None:
                 continue
-            if leg.dtmf_out:
+            if not remote.direction.peer_receives:
+                if not leg.bridged_to:  # on hold: the prompt runs on, the clock too
+                    leg.player.frame()
+                    leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+            elif leg.dtmf_out:
                 self._send_dtmf_packet(leg, remote)
             elif not leg.bridged_to:
                 frame = leg.player.frame()
@@ -429,6 +461,22 @@ class BuiltinMediaBackend:
                         events.append(PlaybackFinished(leg.endpoint.endpoint_id, playback_id))
                 leg.player.finished.clear()
         for event in events:
+            try:
+                self.on_event(event)
+            except Exception:
+                log.exception("media event handler failed")
+
+    def _check_silence(self, now: float) -> None:
+        """Report each ``sendrecv`` peer that has sent nothing for the timeout (once)."""
+        timeouts = []
+        for leg in self._legs.values():
+            watch, remote = leg.silence, leg.remote
+            if watch is None or remote is None:
+                continue
+            silent = watch.check(leg.received, remote.direction.watched_for_timeout, now)
+            if silent is not None:
+                timeouts.append(MediaTimeout(leg.endpoint.endpoint_id, silent))
+        for event in timeouts:
             try:
                 self.on_event(event)
             except Exception:

@@ -43,6 +43,7 @@ class TelephonyService:
         host: str = "127.0.0.1",
         sip_port: int = 5060,
         rtp_ports: tuple[int, int] = (20000, 29998),
+        media_timeout_s: float | None = 30.0,
         invites_per_second: float = 20.0,
         prompts: PromptLibrary | None = None,
         secret: bytes | None = None,
@@ -58,7 +59,11 @@ class TelephonyService:
         self.prompts = prompts or PromptLibrary()
         self.sip = SipEndpoint(self._on_sip, host=host, port=sip_port, tls=tls, tls_port=tls_port)
         self.media = BuiltinMediaBackend(
-            self.prompts.load, self._on_media, host=host, ports=rtp_ports
+            self.prompts.load,
+            self._on_media,
+            host=host,
+            ports=rtp_ports,
+            media_timeout_s=media_timeout_s,
         )
         self.registration = Registration(
             self.sip, directory, secret or secrets.token_bytes(32), clock, center
