@@ -270,7 +270,7 @@ async def test_the_engine_measures_each_send_against_its_ideal_time(engine: Engi
     phone.close()
 
 
-# -- gaps, pinned ----------------------------------------------------------------------------
+# -- gaps once pinned as strict xfails, closed by issue 11 §3 --------------------------------
 
 
 async def test_once_the_peer_is_known_a_strangers_dtmf_is_ignored(engine: Engine) -> None:
@@ -287,11 +287,6 @@ async def test_once_the_peer_is_known_a_strangers_dtmf_is_ignored(engine: Engine
     phone.close(), stranger.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bridge numbers relayed packets in arrival order, so a receiver can no longer "
-    "restore the order or see the loss from the sequence number (RFC 3550 §5.1)",
-)
 @pytest.mark.parametrize("case", ["reordered", "lost"])
 async def test_a_bridge_keeps_the_senders_order_and_gaps_visible(engine: Engine, case: str) -> None:
     backend, _ = engine
@@ -313,11 +308,6 @@ async def test_a_bridge_keeps_the_senders_order_and_gaps_visible(engine: Engine,
     caller.close(), agent.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after send_dtmf the audio timestamp resumes at event start + duration + 160, not "
-    "at the sampling clock: each key press puts the stream 40 ms behind (RFC 3550 §5.1)",
-)
 async def test_audio_after_a_sent_key_press_keeps_the_sampling_clock(engine: Engine) -> None:
     backend, _ = engine
     phone = Phone()
@@ -336,12 +326,6 @@ async def test_audio_after_a_sent_key_press_keeps_the_sampling_clock(engine: Eng
     phone.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the recorder appends each direction's packets as they come, so a caller who "
-    "starts talking late (or a phone that stops sending in silence) shifts the left channel "
-    "against the right: words no longer line up in the WAV (REC1)",
-)
 async def test_a_recording_keeps_both_channels_on_one_timeline(
     engine: Engine, tmp_path: Path
 ) -> None:

@@ -78,11 +78,6 @@ def test_an_empty_playback_finishes_at_once_and_empty_prompts_take_no_time() -> 
     assert player.finished == ["nothing", "blank"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Player.play([]) reports the empty playback finished at once, even when queued "
-    "behind a playback still sounding: PlaybackFinished arrive out of order",
-)
 def test_an_empty_playback_queued_behind_another_finishes_after_it() -> None:
     player = Player()
     player.play("welcome", [audio(320)])
@@ -168,11 +163,6 @@ def test_every_frame_is_exactly_160_bytes_and_playbacks_finish_once_in_order(
     assert not player.playing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Player.frame wraps comfort audio once per frame: a loop shorter than 160 bytes "
-    "(20 ms) gives short frames, and the next frame does not continue where this one ended",
-)
 @pytest.mark.parametrize("length", [50, 100, 130])
 def test_a_comfort_loop_shorter_than_a_frame_still_gives_whole_seamless_frames(
     length: int,

@@ -2,8 +2,11 @@
 
 Receiving: one key press is one event, identified by its RTP timestamp; it arrives as a
 start packet (marker), updates and three end packets. It is reported once — on its first
-packet — whatever is lost or repeated. Sending: start with marker, updates every 20 ms,
-three end packets, all with the event's timestamp (RFC 4733 §2.5).
+packet — whatever is lost or repeated. A press held longer than the 16-bit duration field
+(65535 samples, 8.2 s) goes on as a new segment: a new timestamp, the previous one plus its
+duration, no marker (RFC 4733 §2.5.1.5) — the same press, not reported again. Sending: start
+with marker, updates every 20 ms, three end packets, all with the event's timestamp
+(RFC 4733 §2.5).
 """
 
 from __future__ import annotations
@@ -47,11 +50,19 @@ class TelephoneEvent:
         return _FORMAT.pack(DIGITS.index(self.digit), flags, self.duration & 0xFFFF)
 
 
+_MAX_DURATION = 0xFFFF
+_SEGMENT_SLACK = 1600
+"""A segment whose last update we saw within 200 ms of the 16-bit limit may be continued:
+the updates in between may have been lost."""
+
+
 class DtmfReceiver:
     """Turns telephone-event packets into key presses, each exactly once."""
 
     def __init__(self) -> None:
         self._seen: list[int] = []
+        self._last: tuple[int, str, int, bool] | None = None
+        """The newest event: its timestamp, key, longest duration seen and whether it ended."""
 
     def handle(self, payload: bytes, timestamp: int) -> str | None:
         try:
@@ -59,17 +70,39 @@ class DtmfReceiver:
         except ValueError:
             return None
         if timestamp in self._seen:
+            self._note(timestamp, event)
             return None
+        continued = self._continues(timestamp, event)
         self._seen.append(timestamp)
         del self._seen[:-8]
-        return event.digit
+        self._last = (timestamp, event.digit, event.duration, event.end)
+        return None if continued else event.digit
+
+    def _note(self, timestamp: int, event: TelephoneEvent) -> None:
+        last = self._last
+        if last is not None and last[0] == timestamp:
+            self._last = (timestamp, last[1], max(last[2], event.duration), last[3] or event.end)
+
+    def _continues(self, timestamp: int, event: TelephoneEvent) -> bool:
+        """Whether this new timestamp is the next segment of a long press (§2.5.1.5)."""
+        last = self._last
+        if last is None:
+            return False
+        start, digit, duration, ended = last
+        step = (timestamp - start) & 0xFFFFFFFF
+        return (
+            digit == event.digit
+            and not ended
+            and duration >= _MAX_DURATION - _SEGMENT_SLACK
+            and duration <= step <= _MAX_DURATION
+        )
 
 
 def dtmf_payloads(
     digit: str, duration_ms: int = 100, volume: int = 10
 ) -> Iterator[tuple[bytes, bool]]:
     """(payload, marker) for each 20 ms packet of one key press, end repeated three times."""
-    if digit not in DIGITS:
+    if len(digit) != 1 or digit not in DIGITS:  # `in` alone takes '' and '12' as keys
         raise ValueError(f"{digit!r} is not a DTMF key")
     steps = max(1, duration_ms // 20)
     for step in range(1, steps + 1):

@@ -25,7 +25,6 @@ is not watched and is sent nothing (RFC 3264 §6.1).
 
 from __future__ import annotations
 
-import array
 import asyncio
 import contextlib
 import ipaddress
@@ -52,9 +51,10 @@ from vaxel.media.backend import (
     RemoteMedia,
 )
 from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
-from vaxel.media.g711 import alaw_to_ulaw, ulaw_decode, ulaw_to_alaw
+from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.player import FRAME_BYTES, Comfort, Player
-from vaxel.media.rtp import RtpError, RtpStream, parse_rtp
+from vaxel.media.recording import StereoRecording
+from vaxel.media.rtp import RtpError, RtpPacket, RtpStream, parse_rtp
 from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import ringback_ulaw
 
@@ -89,13 +89,12 @@ class _Leg:
     bridged_to: str = ""
     forward_source: int | None = None
     forward_offset: int = 0
+    forward_sequence_offset: int = 0
     dtmf_in: DtmfReceiver = field(default_factory=DtmfReceiver)
     dtmf_out: deque[tuple[bytes, bool]] = field(default_factory=deque)
     dtmf_timestamp: int = 0
     playback_ids: dict[str, None] = field(default_factory=dict)
-    recording: str = ""
-    heard: bytearray = field(default_factory=bytearray)
-    said: bytearray = field(default_factory=bytearray)
+    recording: StereoRecording | None = None
     received: int = 0
     sent: int = 0
     silence: SilenceWatch | None = None
@@ -222,7 +221,7 @@ class BuiltinMediaBackend:
             if leg in phase:
                 phase.remove(leg)
                 break
-        if leg.recording:
+        if leg.recording is not None:
             self._write_recording(leg)
         other = self._legs.get(leg.bridged_to)
         if other is not None and other.bridged_to == endpoint_id:
@@ -274,28 +273,23 @@ class BuiltinMediaBackend:
 
     def start_recording(self, endpoint_id: str, path: str) -> None:
         leg = self._leg(endpoint_id)
-        leg.recording = path
-        leg.heard.clear()
-        leg.said.clear()
+        leg.recording = StereoRecording(path, time.monotonic())
 
     def stop_recording(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
-        if leg.recording:
+        if leg.recording is not None:
             self._write_recording(leg)
 
     def _write_recording(self, leg: _Leg) -> None:
-        path, leg.recording = Path(leg.recording), ""
-        left, right = ulaw_decode(bytes(leg.said)), ulaw_decode(bytes(leg.heard))
-        length = max(len(left), len(right)) // 2
-        samples = array.array("h", bytes(4 * length))
-        samples[0 : 2 * len(left) // 2 : 2] = array.array("h", left)
-        samples[1 : 2 * len(right) // 2 : 2] = array.array("h", right)
+        recording, leg.recording = leg.recording, None
+        assert recording is not None
+        path = Path(recording.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with wave.open(str(path), "wb") as out:
             out.setnchannels(2)
             out.setsampwidth(2)
             out.setframerate(8000)
-            out.writeframes(samples.tobytes())
+            out.writeframes(recording.stereo_pcm())
 
     # -- the wire ---------------------------------------------------------------------------
 
@@ -325,25 +319,16 @@ class BuiltinMediaBackend:
         other = self._legs.get(leg.bridged_to) if leg.bridged_to else None
         if not is_event and packet.payload_type != remote.payload_type:
             return  # comfort noise or a codec we did not agree on
-        if not is_event:
-            payload = packet.payload if remote.codec == "PCMU" else alaw_to_ulaw(packet.payload)
-            if leg.recording:
-                leg.said += payload
+        if not is_event and leg.recording is not None:
+            said = packet.payload if remote.codec == "PCMU" else alaw_to_ulaw(packet.payload)
+            leg.recording.said(said, packet.ssrc, packet.timestamp, time.monotonic())
         if other is None or other.remote is None or other.peer is None:
             if is_event:
                 digit = leg.dtmf_in.handle(packet.payload, packet.timestamp)
                 if digit is not None:
                     self.on_event(DtmfReceived(leg.endpoint.endpoint_id, digit))
             return
-        self._forward(
-            packet.ssrc,
-            packet.timestamp,
-            packet.payload,
-            is_event,
-            packet.marker,
-            remote.codec,
-            other,
-        )
+        self._forward(packet, is_event, remote.codec, other)
 
     def _accepts(self, leg: _Leg, remote: RemoteMedia, source: tuple[str, int]) -> bool:
         """The latching rule (issue 10 §2, see the module docstring); follows the source."""
@@ -361,20 +346,15 @@ class BuiltinMediaBackend:
             return True
         return False
 
-    def _forward(
-        self,
-        ssrc: int,
-        timestamp: int,
-        payload: bytes,
-        is_event: bool,
-        marker: bool,
-        codec: str,
-        other: _Leg,
-    ) -> None:
+    def _forward(self, packet: RtpPacket, is_event: bool, codec: str, other: _Leg) -> None:
+        """Relay onto the other leg's own stream (RFC 3550 §5.1): its SSRC, and the sender's
+        sequence numbers and timestamps shifted by a fixed offset, fixed when the source
+        changes, so the receiver still sees the sender's losses and reordering."""
         target = other.remote
         assert target is not None and other.peer is not None
         if not target.direction.peer_receives:
             return  # the other phone holds the call: it hears nothing
+        payload = packet.payload
         if is_event:
             if target.telephone_event_pt is None:
                 return
@@ -383,26 +363,37 @@ class BuiltinMediaBackend:
             payload_type = target.payload_type
             if codec != target.codec:
                 payload = ulaw_to_alaw(payload) if codec == "PCMU" else alaw_to_ulaw(payload)
-        if other.forward_source != ssrc:
-            other.forward_source = ssrc
-            other.forward_offset = (other.stream.timestamp + FRAME_BYTES - timestamp) & 0xFFFFFFFF
+        stream = other.stream
+        marker = packet.marker
+        if other.forward_source != packet.ssrc:
+            other.forward_source = packet.ssrc
+            other.forward_offset = (stream.timestamp + FRAME_BYTES - packet.timestamp) & 0xFFFFFFFF
+            other.forward_sequence_offset = (stream.sequence + 1 - packet.sequence) & 0xFFFF
             marker = True
-        out_ts = (timestamp + other.forward_offset) & 0xFFFFFFFF
-        packet = other.stream.packet(payload_type, payload, 0, marker=marker, timestamp=out_ts)
-        other.stream.timestamp = out_ts
-        self._send(other, packet.to_bytes(), None if is_event else payload, target.codec)
+        timestamp = (packet.timestamp + other.forward_offset) & 0xFFFFFFFF
+        sequence = (packet.sequence + other.forward_sequence_offset) & 0xFFFF
+        if (sequence - stream.sequence) & 0xFFFF < 0x8000:  # newer: the stream moves on
+            stream.sequence = sequence
+            if (timestamp - stream.timestamp) & 0xFFFFFFFF < 0x80000000:
+                stream.timestamp = timestamp
+        out = RtpPacket(payload_type, sequence, timestamp, stream.ssrc, payload, marker)
+        heard = None
+        if other.recording is not None and not is_event:
+            heard = payload if target.codec == "PCMU" else alaw_to_ulaw(payload)
+        self._send(other, out, heard)
 
-    def _send(self, leg: _Leg, data: bytes, audio: bytes | None, codec: str) -> None:
+    def _send(self, leg: _Leg, packet: RtpPacket, heard: bytes | None) -> None:
+        """Send ``packet`` to the leg's peer; ``heard`` is its audio as µ-law, to record."""
         if leg.peer is None:
             return
         try:
-            leg.sock.sendto(data, leg.peer)
+            leg.sock.sendto(packet.to_bytes(), leg.peer)
         except OSError:
             return
         leg.sent += 1
         self.stats["sent"] += 1
-        if leg.recording and audio is not None:
-            leg.heard += audio if codec == "PCMU" else alaw_to_ulaw(audio)
+        if leg.recording is not None and heard is not None:
+            leg.recording.heard(heard, packet.ssrc, packet.timestamp, time.monotonic())
 
     async def _tick_forever(self) -> None:
         """Send every playing endpoint's next frame on its own 20 ms slot.
@@ -452,7 +443,7 @@ class BuiltinMediaBackend:
                 frame = leg.player.frame()
                 payload = frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
                 packet = leg.stream.packet(remote.payload_type, payload, FRAME_BYTES)
-                self._send(leg, packet.to_bytes(), payload, remote.codec)
+                self._send(leg, packet, frame)
                 errors.append(monotonic() - due)
             if leg.player.finished:
                 for playback_id in leg.player.finished:
@@ -487,15 +478,17 @@ class BuiltinMediaBackend:
         if remote.telephone_event_pt is None:
             leg.dtmf_out.clear()
             return
+        stream = leg.stream
         if marker:
-            leg.dtmf_timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
-        packet = leg.stream.packet(
+            leg.dtmf_timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+        packet = stream.packet(
             remote.telephone_event_pt, payload, 0, marker=marker, timestamp=leg.dtmf_timestamp
         )
-        self._send(leg, packet.to_bytes(), None, remote.codec)
-        if not leg.dtmf_out or leg.dtmf_out[0][1]:
-            duration = int.from_bytes(payload[2:4], "big")
-            leg.stream.timestamp = (leg.dtmf_timestamp + duration) & 0xFFFFFFFF
+        # The sampling clock runs on through the press, one frame per tick, so the audio
+        # after it carries the timestamp it would have had (RFC 3550 §5.1).
+        stream.timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+        leg.forward_source = None  # a relayed stream goes on from here, not from its offset
+        self._send(leg, packet, None)
 
     async def close(self) -> None:
         for endpoint_id in list(self._legs):

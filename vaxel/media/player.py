@@ -47,10 +47,14 @@ class Player:
         return bool(self._items)
 
     def play(self, playback_id: str, prompts: list[bytes]) -> None:
+        """Queue ``prompts``; an empty list finishes once what is queued before it has."""
+        if not prompts:
+            if not self._items:
+                self.finished.append(playback_id)
+                return
+            prompts = [b""]
         for index, audio in enumerate(prompts):
             self._items.append(_Item(playback_id, audio, index == len(prompts) - 1))
-        if not prompts:
-            self.finished.append(playback_id)
 
     def stop(self) -> None:
         """Drop what is queued (barge-in); no PlaybackFinished for the dropped items."""
@@ -76,13 +80,22 @@ class Player:
             if chunk:
                 if len(chunk) < FRAME_BYTES:
                     chunk += bytes([ULAW_SILENCE]) * (FRAME_BYTES - len(chunk))
+                self._finish_empty_items()
                 return chunk
         audio = self._comfort_audio
         if not audio:
             return _SILENT_FRAME
-        start = self._comfort_offset % len(audio)
+        start = self._comfort_offset
         chunk = audio[start : start + FRAME_BYTES]
-        if len(chunk) < FRAME_BYTES:
+        while len(chunk) < FRAME_BYTES:  # a loop shorter than a frame wraps more than once
             chunk += audio[: FRAME_BYTES - len(chunk)]
         self._comfort_offset = (start + FRAME_BYTES) % len(audio)
         return chunk
+
+    def _finish_empty_items(self) -> None:
+        """Empty prompts right after the frame just played take no time: they finish now,
+        so an empty playback queued behind another finishes right after it, in order."""
+        while self._items and not self._items[0].audio:
+            item = self._items.popleft()
+            if item.last:
+                self.finished.append(item.playback_id)
