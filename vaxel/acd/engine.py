@@ -227,6 +227,19 @@ class Engine:
         self._timer_seq += 1
         heapq.heappush(self._deadlines, (when, self._timer_seq, kind, tenant_id, ref, token))
 
+    def timer_state(self) -> tuple[list[tuple[float, int, str, str, str, int]], int]:
+        """The deadline heap as it is (stale entries included) and the timer counter, for
+        :mod:`vaxel.acd.snapshot`: a restored engine must fire exactly what this one would."""
+        return list(self._deadlines), self._timer_seq
+
+    def restore_timers(
+        self, deadlines: list[tuple[float, int, str, str, str, int]], timer_seq: int
+    ) -> None:
+        """Put back what :meth:`timer_state` gave (a snapshot being restored)."""
+        self._deadlines = list(deadlines)
+        heapq.heapify(self._deadlines)
+        self._timer_seq = timer_seq
+
     def next_contact_seq(self) -> int:
         self.contact_seq += 1
         return self.contact_seq

@@ -8,8 +8,9 @@ Implementations live in ``vaxel.acd.estimators``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = ["QueueLengthEstimator", "WaitEstimator", "WaitSituation"]
 
@@ -75,6 +76,20 @@ class QueueLengthEstimator:
     def record_handled(self, queue_id: str, handle_s: float, now: float) -> None:
         self._handle_sum[queue_id] = self._handle_sum.get(queue_id, 0.0) + handle_s
         self._handle_count[queue_id] = self._handle_count.get(queue_id, 0) + 1
+
+    def export_state(self) -> dict[str, Any]:
+        """What it learned, as JSON data (engine snapshots, issue 10 §13)."""
+        return {
+            "default_handle_s": self._default_handle_s,
+            "handle_sum": dict(self._handle_sum),
+            "handle_count": dict(self._handle_count),
+        }
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what :meth:`export_state` gave."""
+        self._default_handle_s = float(state["default_handle_s"])
+        self._handle_sum = {str(q): float(v) for q, v in state["handle_sum"].items()}
+        self._handle_count = {str(q): int(v) for q, v in state["handle_count"].items()}
 
     def mean_handle_s(self, queue_id: str) -> float:
         count = self._handle_count.get(queue_id, 0)

@@ -27,7 +27,9 @@ estimates follow a day whose traffic rises and falls.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
 from vaxel.acd.estimation import QueueLengthEstimator, WaitSituation
 
@@ -39,6 +41,14 @@ class AsteriskEstimator:
 
     def __init__(self) -> None:
         self._holdtime: dict[str, float] = {}
+
+    def export_state(self) -> dict[str, Any]:
+        """What it learned, as JSON data (engine snapshots, issue 10 §13)."""
+        return {"holdtime": dict(self._holdtime)}
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what :meth:`export_state` gave."""
+        self._holdtime = {str(q): float(v) for q, v in state["holdtime"].items()}
 
     def record_arrival(self, queue_id: str, now: float) -> None:
         return None
@@ -85,6 +95,13 @@ class _QueueHistory:
     first_seen: float
 
 
+_SUM_FIELDS = tuple(f.name for f in fields(_QueueHistory) if f.name != "first_seen")
+
+
+def _sums(history: _QueueHistory) -> list[_Decaying]:
+    return [getattr(history, name) for name in _SUM_FIELDS]
+
+
 class VaxelEstimator:
     """The birth–death estimator described in the module docstring."""
 
@@ -92,6 +109,34 @@ class VaxelEstimator:
         self._half_life_s = half_life_s
         self._default_handle_s = default_handle_s
         self._queues: dict[str, _QueueHistory] = {}
+
+    def export_state(self) -> dict[str, Any]:
+        """What it learned, as JSON data (engine snapshots, issue 10 §13): per queue each
+        decaying sum as (value, at), then ``first_seen``."""
+        return {
+            "half_life_s": self._half_life_s,
+            "default_handle_s": self._default_handle_s,
+            "queues": {
+                queue_id: [[s.value, s.at] for s in _sums(history)] + [history.first_seen]
+                for queue_id, history in self._queues.items()
+            },
+        }
+
+    def import_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what :meth:`export_state` gave."""
+        h = float(state["half_life_s"])
+        self._half_life_s = h
+        self._default_handle_s = float(state["default_handle_s"])
+        self._queues = {}
+        for queue_id, (*sums, first_seen) in state["queues"].items():
+            if len(sums) != len(_SUM_FIELDS):
+                raise ValueError(f"queue {queue_id}: {len(sums)} sums, not {len(_SUM_FIELDS)}")
+            handle_sum, handle_count, abandons, waiting_time, arrivals = (
+                _Decaying(h, float(value), float(at)) for value, at in sums
+            )
+            self._queues[str(queue_id)] = _QueueHistory(
+                handle_sum, handle_count, abandons, waiting_time, arrivals, float(first_seen)
+            )
 
     def _history(self, queue_id: str, now: float) -> _QueueHistory:
         history = self._queues.get(queue_id)

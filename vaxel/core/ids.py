@@ -23,6 +23,16 @@ class SequentialIds:
         self._namespace = namespace
         self._counters: dict[str, int] = dict(start or {})
 
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def counters(self) -> dict[str, int]:
+        """The last number given per prefix (a copy): with ``namespace``, all a snapshot
+        needs to make a generator that continues where this one is."""
+        return dict(self._counters)
+
     def new_id(self, prefix: str) -> str:
         n = self._counters.get(prefix, 0) + 1
         self._counters[prefix] = n
