@@ -7,7 +7,8 @@ nothing, and the transaction rolls back), then the read models are updated and t
 transaction commits; only after that commit do the commands go out. The engine is thus
 never ahead of the journal: a crash before the commit loses an event nobody was told about,
 and :meth:`recover` replays the journal into a fresh engine with the same seed and id
-sequence (DESIGN "Event journal").
+sequence (DESIGN "Event journal") — from the newest engine snapshot on, when there is a usable
+one (issue 10 §13, :mod:`vaxel.runtime.engine_snapshots`).
 
 Should the write fail after the engine applied the event (the commit on a full disk), the
 engine is rebuilt from the journal in a thread of its own and work is refused until it is
@@ -51,13 +52,16 @@ from vaxel.acd.events import (
     TimerTick,
 )
 from vaxel.acd.model import AgentProfile, CallbackStatus, Channel, QueueConfig
+from vaxel.acd.snapshot import STATE_VERSION, SnapshotError, capture_state, serialize_state
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
+from vaxel.runtime.engine_snapshots import SnapshotPolicy, replayed_engine
 from vaxel.store import tables
 from vaxel.store.availability import RETRY_AFTER_S, StoreUnavailable, outage_reason
 from vaxel.store.codec import acd_codec
 from vaxel.store.journal import Journal
 from vaxel.store.repositories import ensure_tenant, upsert
+from vaxel.store.snapshots import Snapshots, StoredSnapshot
 
 __all__ = ["ContactCenter"]
 
@@ -69,7 +73,9 @@ class ContactCenter:
     """One process's ACD, durable through ``database``'s journal.
 
     ``estimator_factory`` makes the wait estimator (Q8); the same factory is used on
-    recovery so the estimator relearns the same history.
+    recovery so the estimator relearns the same history. ``snapshots`` (None: never taken)
+    says how often the engine's state is saved so that start-up replays only the journal's
+    tail; a snapshot already in the store is used either way.
     """
 
     def __init__(
@@ -80,11 +86,17 @@ class ContactCenter:
         estimator_factory: Callable[[], WaitEstimator] = VaxelEstimator,
         monotonic: Callable[[], float] = time.monotonic,
         retry_after_s: float = RETRY_AFTER_S,
+        snapshots: SnapshotPolicy | None = None,
     ) -> None:
         self._database = database
         self._seed = seed
         self._estimator_factory = estimator_factory
         self.journal = Journal(database, acd_codec())
+        self.snapshots = Snapshots(database)
+        self._snapshot_policy = snapshots
+        self._snapshot_base = (0, monotonic())
+        """(seq, monotonic time) of the last snapshot taken or loaded: what ``due`` counts from."""
+        self._snapshotting: threading.Thread | None = None
         self.acd = self._fresh_engine()
         self.last_seq = 0
         self._monotonic = monotonic
@@ -140,15 +152,72 @@ class ContactCenter:
         return self._database
 
     def recover(self) -> int:
-        """Rebuild the engine from the whole journal; returns how many events were replayed."""
+        """Rebuild the engine from the newest usable snapshot and the journal after it (or
+        the whole journal); returns how many journal entries were replayed."""
         with self._lock:
-            self.acd = self._fresh_engine()
-            count = 0
-            for entry in self.journal.replay():
-                self.acd.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
-                self.last_seq = entry.seq
-                count += 1
+            self.acd, self.last_seq, count = self._replayed()
+            self._snapshot_base = (self.last_seq - count, self._monotonic())
             return count
+
+    def _replayed(self) -> tuple[AcdEngine, int, int]:
+        return replayed_engine(
+            self.journal, self.snapshots, self._fresh_engine, self._seed, self._estimator_factory
+        )
+
+    # -- snapshots (issue 10 §13) ----------------------------------------------------------
+
+    def take_snapshot(self) -> int | None:
+        """Save the engine's state now; returns the journal entry it is taken after, or None
+        when it cannot be taken (the engine is being rebuilt, or cannot be encoded — logged).
+
+        The state is captured under the lock; encoding and writing happen outside it, in the
+        calling thread (the runtime calls this from a thread of its own)."""
+        with self._lock:
+            if self._rebuilding is not None:
+                return None
+            try:
+                state = capture_state(self.acd)
+            except SnapshotError as error:
+                self._snapshot_policy = None
+                log.warning("the engine cannot be snapshotted (%s); snapshots are off", error)
+                return None
+            seq = self.last_seq
+            self._snapshot_base = (seq, self._monotonic())
+        payload = serialize_state(state)
+        self.snapshots.save(StoredSnapshot(seq, STATE_VERSION, time.time(), payload))
+        return seq
+
+    def wait_for_snapshot(self, timeout_s: float = 10.0) -> None:
+        """Wait for a snapshot being written in the background (tests, shutdown)."""
+        thread = self._snapshotting
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _snapshot_if_due(self) -> None:
+        """Called under the lock after each durable event: start a background snapshot when
+        the policy says one is due and none is being written."""
+        policy = self._snapshot_policy
+        if policy is None or self._snapshotting is not None:
+            return
+        base_seq, base_at = self._snapshot_base
+        if not policy.due(self.last_seq - base_seq, self._monotonic() - base_at):
+            return
+
+        def snapshot() -> None:
+            try:
+                self.take_snapshot()
+            except Exception as error:  # the store is away: retried when next due
+                log.warning(
+                    "an engine snapshot could not be written (%s)",
+                    outage_reason(error) or repr(error),
+                )
+            finally:
+                self._snapshotting = None
+
+        # Counted as taken from now on, so a failing store is not retried after every event.
+        self._snapshot_base = (self.last_seq, self._monotonic())
+        self._snapshotting = threading.Thread(target=snapshot, name="vaxel-snapshot", daemon=True)
+        self._snapshotting.start()
 
     @property
     def rebuilding(self) -> bool:
@@ -189,6 +258,7 @@ class ContactCenter:
                 raise StoreUnavailable(reason, self._retry_after_s) from None
             self.last_seq = seq
             self._came_back()
+            self._snapshot_if_due()
             commands = applied[0]
             for listener in self.listeners:
                 try:
@@ -250,10 +320,7 @@ class ContactCenter:
         def rebuild() -> None:
             while True:
                 try:
-                    engine, seq = self._fresh_engine(), 0
-                    for entry in self.journal.replay():
-                        engine.handle(entry.event, entry.applied_at)  # type: ignore[arg-type]
-                        seq = entry.seq
+                    engine, seq, _ = self._replayed()
                 except Exception as error:
                     log.warning("rebuilding the engine failed (%s); retrying", outage_reason(error))
                     time.sleep(self._retry_after_s)
