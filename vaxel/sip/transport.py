@@ -55,6 +55,9 @@ class SipTransport:
         self._tls_server: asyncio.base_events.Server | None = None
         self.tls_address: Address | None = None
         self._streams: dict[Address, asyncio.Transport] = {}
+        # Frames waiting for a TCP connect in progress: later sends join the queue, so a
+        # burst opens one connection and arrives in order.
+        self._connecting: dict[Address, list[bytes]] = {}
 
     async def start(self, host: str = "127.0.0.1", port: int = 5060, *, tcp: bool = True) -> None:
         """Listen on UDP and TCP at the same port; port 0 picks a port free for both."""
@@ -104,20 +107,27 @@ class SipTransport:
                 log.warning("SIP over TLS to %s: the connection is gone", destination)
                 self.stats["dropped"] += 1
                 return
-            asyncio.get_running_loop().create_task(self._connect_and_send(data, destination))
+            pending = self._connecting.get(destination)
+            if pending is not None:
+                pending.append(data)
+                return
+            self._connecting[destination] = [data]
+            asyncio.get_running_loop().create_task(self._connect_and_send(destination))
             return
         stream.write(data)
         self.stats["sent"] += 1
 
-    async def _connect_and_send(self, data: bytes, destination: Address) -> None:
+    async def _connect_and_send(self, destination: Address) -> None:
         loop = asyncio.get_running_loop()
         try:
             transport, _ = await loop.create_connection(lambda: _Stream(self), *destination)
         except OSError as error:
             log.warning("SIP TCP connect to %s failed: %s", destination, error)
+            self.stats["dropped"] += len(self._connecting.pop(destination, []))
             return
-        transport.write(data)
-        self.stats["sent"] += 1
+        for data in self._connecting.pop(destination, []):
+            transport.write(data)
+            self.stats["sent"] += 1
 
     async def close(self) -> None:
         if self._udp is not None:
