@@ -16,6 +16,11 @@ Rules kept here:
 - Only a failure that answers a valid, unexpired nonce we issued to that very source is
   ``counted`` (Verdict.counted): junk from a forged source address never reaches the
   throttle, since a spoofer never sees our reply (issue 10 §4).
+- Both sides take the ``-sess`` variants (RFC 7616 §3.4.2: H(A1) bound to nonce and cnonce).
+  The client answers qop=auth-int over the body it is given (§3.4.3); the server only
+  offers qop=auth and refuses credentials made with auth-int as "unsupported qop".
+- Every quoted value we write is escaped (RFC 3261 §25.1 quoted-pair) and a value holding a
+  line break or NUL is refused, so no username can inject parameters or header lines.
 - Digests are compared in constant time. The lookup may return the password or, so the store
   need not keep plaintext, the HA1 per algorithm.
 Sans-I/O: the secret and the time are passed in.
@@ -38,17 +43,50 @@ __all__ = [
     "authorization_for",
     "ha1",
     "parse_auth_params",
+    "quote",
+    "session_ha1",
 ]
 
 _HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
 
 
+_SESS = "-SESS"
+
+
+def _base(algorithm: str) -> str:
+    """``MD5-sess`` → ``MD5``: the hash an algorithm name stands for (RFC 7616 §3.4.2)."""
+    return algorithm[: -len(_SESS)] if algorithm.endswith(_SESS) else algorithm
+
+
+def _supported(algorithm: str) -> bool:
+    return _base(algorithm) in _HASHES
+
+
 def _h(algorithm: str, text: str) -> str:
-    return _HASHES[algorithm](text.encode("utf-8")).hexdigest()
+    return _HASHES[_base(algorithm)](text.encode("utf-8")).hexdigest()
 
 
 def ha1(algorithm: str, username: str, realm: str, password: str) -> str:
+    """H(username:realm:password); for a ``-sess`` algorithm pass it to :func:`session_ha1`."""
     return _h(algorithm, f"{username}:{realm}:{password}")
+
+
+def session_ha1(algorithm: str, ha1_value: str, nonce: str, cnonce: str) -> str:
+    """The H(A1) a digest uses: for ``-sess`` bound to this nonce and cnonce (§3.4.2)."""
+    if algorithm.endswith(_SESS):
+        return _h(algorithm, f"{ha1_value}:{nonce}:{cnonce}")
+    return ha1_value
+
+
+def quote(value: str) -> str:
+    """A quoted-string holding ``value`` (RFC 3261 §25.1): ``"`` and ``\\`` escaped.
+
+    Raises ValueError for CR, LF or NUL, which no quoted-string may carry: they would end the
+    header and let the value inject lines of its own.
+    """
+    if any(c in value for c in "\r\n\x00"):
+        raise ValueError("a quoted-string cannot hold CR, LF or NUL")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def parse_auth_params(value: str) -> tuple[str, dict[str, str]]:
@@ -99,37 +137,63 @@ def _response(
     qop: str,
     nc: str,
     cnonce: str,
+    body: bytes = b"",
 ) -> str:
-    ha2 = _h(algorithm, f"{method}:{uri}")
+    """RFC 7616 §3.4.1: KD(H(A1), nonce:nc:cnonce:qop:H(A2)); RFC 2069 form without qop."""
+    a2 = f"{method}:{uri}"
+    if qop == "auth-int":  # §3.4.3: the body is part of what is signed
+        a2 += ":" + _HASHES[_base(algorithm)](body).hexdigest()
+    ha2 = _h(algorithm, a2)
     if qop:
         return _h(algorithm, f"{ha1_value}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}")
     return _h(algorithm, f"{ha1_value}:{nonce}:{ha2}")
 
 
 def authorization_for(
-    challenge: str, *, username: str, password: str, method: str, uri: str, cnonce: str, nc: int = 1
+    challenge: str,
+    *,
+    username: str,
+    password: str,
+    method: str,
+    uri: str,
+    cnonce: str,
+    nc: int = 1,
+    body: bytes = b"",
 ) -> str:
-    """The Authorization value a client sends in answer to ``challenge`` (client side)."""
+    """The Authorization value a client sends in answer to ``challenge`` (client side).
+
+    qop=auth is preferred; a challenge offering only auth-int is answered over ``body``
+    (RFC 7616 §3.4.3). Raises ValueError for an algorithm or a qop we cannot answer, and for
+    a value no quoted-string may hold, rather than sending credentials the server will not
+    take or a header someone else wrote.
+    """
     _, params = parse_auth_params(challenge)
-    algorithm = params.get("algorithm", "MD5").upper()
+    algorithm = params.get("algorithm", "MD5")
+    if not _supported(algorithm.upper()):
+        raise ValueError(f"unsupported digest algorithm {algorithm[:32]!r}")
     realm, nonce = params.get("realm", ""), params.get("nonce", "")
-    qop = "auth" if "auth" in [q.strip() for q in params.get("qop", "").split(",")] else ""
+    offered = [q.strip().lower() for q in params.get("qop", "").split(",") if q.strip()]
+    qop = next((q for q in ("auth", "auth-int") if q in offered), "")
+    if offered and not qop:
+        raise ValueError(f"unsupported qop {params['qop'][:32]!r}")
     count = f"{nc:08x}"
-    digest = _response(
-        algorithm, ha1(algorithm, username, realm, password), method, uri, nonce, qop, count, cnonce
-    )
+    key = algorithm.upper()
+    ha1_value = session_ha1(key, ha1(key, username, realm, password), nonce, cnonce)
+    digest = _response(key, ha1_value, method, uri, nonce, qop, count, cnonce, body)
     parts = [
-        f'username="{username}"',
-        f'realm="{realm}"',
-        f'nonce="{nonce}"',
-        f'uri="{uri}"',
+        f"username={quote(username)}",
+        f"realm={quote(realm)}",
+        f"nonce={quote(nonce)}",
+        f"uri={quote(uri)}",
         f'response="{digest}"',
         f"algorithm={algorithm}",
     ]
     if qop:
-        parts += [f"qop={qop}", f"nc={count}", f'cnonce="{cnonce}"']
+        parts += [f"qop={qop}", f"nc={count}", f"cnonce={quote(cnonce)}"]
+    elif key.endswith(_SESS):
+        parts.append(f"cnonce={quote(cnonce)}")
     if "opaque" in params:
-        parts.append(f'opaque="{params["opaque"]}"')
+        parts.append(f"opaque={quote(params['opaque'])}")
     return "Digest " + ", ".join(parts)
 
 
@@ -245,7 +309,7 @@ class DigestAuthenticator:
             )
         except KeyError as missing:
             return Verdict(False, reason=f"malformed credentials: no {missing.args[0]}")
-        if creds.algorithm not in _HASHES:
+        if not _supported(creds.algorithm):
             return Verdict(False, creds.username, "unsupported algorithm")
         if creds.realm != self.realm:
             return Verdict(False, creds.username, "wrong realm")
@@ -261,8 +325,11 @@ class DigestAuthenticator:
         if secret is None:
             reason = "bad nonce" if issued is None else "unknown user"
             return Verdict(False, creds.username, reason, counted=fresh)
-        ha1_value = (
-            secret if lookup_is_ha1 else ha1(creds.algorithm, creds.username, self.realm, secret)
+        ha1_value = session_ha1(
+            creds.algorithm,
+            secret if lookup_is_ha1 else ha1(creds.algorithm, creds.username, self.realm, secret),
+            creds.nonce,
+            creds.cnonce,
         )
         expected = _response(
             creds.algorithm,
