@@ -1,7 +1,15 @@
 """SDP for G.711 calls (RFC 4566 SDP, RFC 3264 offer/answer, RFC 4733 telephone-event).
 
 Rules kept here:
-- We speak PCMU (payload type 0) and PCMA (8), plus telephone-event (dynamic) for DTMF.
+- We speak PCMU (payload type 0) and PCMA (8) at 8000 Hz, plus telephone-event (dynamic) for
+  DTMF at the same 8000 Hz clock (RFC 4733 §2.3); a static number an rtpmap moves to another
+  clock rate is not G.711 (RFC 3551 §6) and is not taken.
+- Only RTP/AVP and RTP/AVPF streams are taken, and the answer keeps the offered transport
+  (RFC 3264 §6); anything else, encrypted profiles included, is declined.
+- An answer may only use a payload type the offer gave, with the encoding the offer gave it
+  (RFC 3264 §6.1); otherwise 488.
+- Addresses keep their type (IN IP4 / IN IP6, RFC 4566 §5.7) and formats that are not
+  numbers (``m=image 4000 udptl t38``) survive parsing and writing.
 - The answerer picks the first codec in the offer's order that it supports and keeps the
   offerer's telephone-event payload type; other m= lines (video…) are answered with port 0.
 - Direction is mirrored (sendonly ↔ recvonly, inactive stays inactive). A peer is on hold
@@ -33,6 +41,8 @@ __all__ = [
 
 STATIC = {0: "PCMU", 8: "PCMA"}
 PAYLOAD_OF = {"PCMU": 0, "PCMA": 8}
+CLOCK_RATE = 8000
+RTP_PROFILES = ("RTP/AVP", "RTP/AVPF")
 DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
 MIRROR = {
     "sendrecv": "sendrecv",
@@ -54,6 +64,9 @@ class MediaDescription:
     direction: str = "sendrecv"
     connection: str | None = None
     ptime: int | None = None
+    format_names: tuple[str, ...] = ()
+    """The m= line's formats as written, kept for non-RTP media (``t38``) that have no
+    payload type numbers; empty for streams we build."""
 
     def codec_of(self, payload_type: int) -> str | None:
         for number, encoding in self.rtpmap:
@@ -61,8 +74,26 @@ class MediaDescription:
                 return encoding.split("/")[0].upper()
         return STATIC.get(payload_type)
 
+    def clock_rate_of(self, payload_type: int) -> int | None:
+        """The rtpmap's clock rate, 8000 for a static G.711 number without one (RFC 3551)."""
+        for number, encoding in self.rtpmap:
+            if number == payload_type:
+                rate = encoding.split("/")[1] if encoding.count("/") >= 1 else ""
+                return int(rate) if _number(rate) else None
+        return CLOCK_RATE if payload_type in STATIC else None
+
+    def usable(self, payload_type: int, codecs: tuple[str, ...]) -> bool:
+        """One of ``codecs`` at our 8000 Hz clock under this payload type."""
+        return (
+            self.codec_of(payload_type) in codecs and self.clock_rate_of(payload_type) == CLOCK_RATE
+        )
+
     def telephone_event(self) -> int | None:
-        return next((pt for pt in self.formats if self.codec_of(pt) == "TELEPHONE-EVENT"), None)
+        """The telephone-event type at the codec's 8000 Hz clock (RFC 4733 §2.3)."""
+        return next(
+            (pt for pt in self.formats if self.usable(pt, ("TELEPHONE-EVENT",))),
+            None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +156,7 @@ class _Media:
     port: int
     proto: str
     formats: tuple[int, ...]
+    format_names: tuple[str, ...]
     rtpmap: list[tuple[int, str]] = field(default_factory=list)
     fmtp: list[tuple[int, str]] = field(default_factory=list)
     direction: str | None = None
@@ -155,10 +187,10 @@ def parse_sdp(body: bytes) -> SessionDescription:
             if len(parts) < 4 or not _number(port) or int(port) > 65535:
                 raise ParseError(f"Malformed SDP m= line {number}")
             formats = tuple(int(p) for p in parts[3:] if _number(p) and int(p) < 128)
-            media.append(_Media(parts[0], int(parts[1].split("/")[0]), parts[2], formats))
+            media.append(_Media(parts[0], int(port), parts[2], formats, tuple(parts[3:])))
         elif kind == "c":
             parts = value.split()
-            if len(parts) != 3 or parts[0] != "IN":
+            if len(parts) != 3 or parts[0] != "IN" or parts[1] not in ("IP4", "IP6"):
                 raise ParseError(f"Malformed SDP c= line {number}")
             address = literal_address(parts[2].split("/")[0])
             if current is None:
@@ -200,6 +232,7 @@ def parse_sdp(body: bytes) -> SessionDescription:
             m.direction or session_direction,
             m.connection or session.get("c"),
             m.ptime,
+            m.format_names,
         )
         for m in media
     )
@@ -214,18 +247,25 @@ def parse_sdp(body: bytes) -> SessionDescription:
     )
 
 
+def _address_type(address: str) -> str:
+    """RFC 4566 §5.7: IP6 for an IPv6 literal, IP4 for anything else."""
+    return "IP6" if ":" in address else "IP4"
+
+
 def serialize_sdp(sd: SessionDescription) -> bytes:
+    kind = _address_type(sd.address)
     lines = [
         "v=0",
-        f"o={sd.username} {sd.session_id} {sd.version} IN IP4 {sd.address}",
+        f"o={sd.username} {sd.session_id} {sd.version} IN {kind} {sd.address}",
         f"s={sd.session_name}",
-        f"c=IN IP4 {sd.address}",
+        f"c=IN {kind} {sd.address}",
         "t=0 0",
     ]
     for m in sd.media:
-        lines.append(f"m={m.media} {m.port} {m.proto} {' '.join(str(f) for f in m.formats)}")
+        formats = m.format_names or tuple(str(f) for f in m.formats)
+        lines.append(f"m={m.media} {m.port} {m.proto} {' '.join(formats)}")
         if m.connection and m.connection != sd.address:
-            lines.append(f"c=IN IP4 {m.connection}")
+            lines.append(f"c=IN {_address_type(m.connection)} {m.connection}")
         lines += [f"a=rtpmap:{pt} {enc}" for pt, enc in m.rtpmap]
         lines += [f"a=fmtp:{pt} {arg}" for pt, arg in m.fmtp]
         if m.ptime:
@@ -277,15 +317,19 @@ def answer_offer(
     answers: list[MediaDescription] = []
     chosen: NegotiatedMedia | None = None
     for m in offer.media:
-        if chosen is None and m.media == "audio" and m.port != 0 and m.proto.startswith("RTP/AVP"):
-            codec_pt = next((pt for pt in m.formats if m.codec_of(pt) in preferred), None)
+        if chosen is None and m.media == "audio" and m.port != 0 and m.proto in RTP_PROFILES:
+            codec_pt = next((pt for pt in m.formats if m.usable(pt, preferred)), None)
             if codec_pt is not None:
                 codec = m.codec_of(codec_pt) or ""
                 te = m.telephone_event()
                 mine = direction or MIRROR.get(m.direction, "sendrecv")
                 answer = _audio(address, port, (codec,), te, mine)
                 answers.append(
-                    replace(answer, formats=(codec_pt,) + ((te,) if te is not None else ()))
+                    replace(
+                        answer,
+                        proto=m.proto,
+                        formats=(codec_pt,) + ((te,) if te is not None else ()),
+                    )
                 )
                 chosen = NegotiatedMedia(
                     literal_address(m.connection or offer.address),
@@ -296,18 +340,27 @@ def answer_offer(
                     m.direction,
                 )
                 continue
-        answers.append(MediaDescription(m.media, 0, m.proto, m.formats[:1] or (0,)))
+        declined = MediaDescription(m.media, 0, m.proto, m.formats[:1] or (0,))
+        if m.format_names and not m.formats:  # keep a format such as t38 (RFC 3264 §6)
+            declined = replace(declined, format_names=m.format_names[:1])
+        answers.append(declined)
     if chosen is None:
         raise SipError("Not Acceptable Here: no common codec", 488)
     return SessionDescription(session_id, version, address, tuple(answers)), chosen
 
 
 def read_answer(offer: SessionDescription, answer: SessionDescription) -> NegotiatedMedia:
-    offered = {pt for m in offer.media for pt in m.formats}
+    """What an answer to our ``offer`` agreed on; 488 when it breaks RFC 3264 §6.1."""
+    offered = {pt: m.codec_of(pt) for m in offer.media for pt in m.formats}
     for m in answer.media:
         if m.media == "audio" and m.port != 0:
+            for pt in m.formats:
+                name = m.codec_of(pt)  # None: no rtpmap repeated, the offer's mapping holds
+                if pt in offered and name is not None and name != offered[pt]:
+                    raise SipError("Answer renamed an offered payload type", 488)
             codec_pt = next(
-                (pt for pt in m.formats if pt in offered and m.codec_of(pt) in PAYLOAD_OF), None
+                (pt for pt in m.formats if pt in offered and m.usable(pt, tuple(PAYLOAD_OF))),
+                None,
             )
             if codec_pt is None:
                 raise SipError("Answer chose a codec that was not offered", 488)
