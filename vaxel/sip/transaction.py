@@ -12,10 +12,15 @@ Rules kept here:
 - The server INVITE transaction sends 100 Trying as soon as the INVITE arrives (§17.2.1
   allows sending it at once; doing so stops the client's timer A early). After a 2xx it is
   Accepted for 64·T1: retransmitted INVITEs are absorbed, ACKs go to the TU.
-- CANCEL is answered here (§9.2): 200 when it matches an INVITE server transaction that has
-  not sent a final response, else 481; the TU is told so it can answer the INVITE with 487.
+- CANCEL is answered here (§9.2): 200 when it matches an INVITE server transaction, else
+  481; the TU is told the INVITE to answer with 487 only while that has no final response
+  (a CANCEL after the final one is answered 200 and cancels nothing).
 - Requests are matched by (branch, sent-by, method) with ACK matched to its INVITE
-  (§17.2.3); responses by (branch, CSeq method) (§17.1.3). Each received request's top Via is
+  (§17.2.3); a branch without the z9hG4bK cookie is an RFC 2543 peer's, not unique, so its
+  key is made of Request-URI, From tag, Call-ID, CSeq number and top Via instead (the To
+  tag is left out: the ACK's differs from its INVITE's). Responses by (branch, CSeq method)
+  (§17.1.3); a 2xx to an INVITE no transaction matches goes to the TU, which must ACK it
+  (§18.1.2, §13.2.2.4); other stray responses are dropped. Each received request's top Via is
   stamped with ``received``/``rport`` (§18.2.1, RFC 3581) and responses go back there (§18.2.2).
 Each message is serialized once; retransmissions reuse the bytes.
 """
@@ -182,7 +187,7 @@ class TransactionLayer:
         _stamp_via(message, source)
         via = message.top_via
         sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
-        branch = message.branch
+        branch = _request_branch(message)
         method = message.method
         if method == "ACK":
             server = self._servers.get((branch, sent_by, "INVITE"))
@@ -213,13 +218,15 @@ class TransactionLayer:
             ]
         if method == "CANCEL":
             invite = self._servers.get((branch, sent_by, "INVITE"))
-            matched = invite is not None and invite.state is State.PROCEEDING
-            status, reason = (200, "OK") if matched else (481, "Call/Transaction Does Not Exist")
+            status, reason = (
+                (200, "OK") if invite is not None else (481, "Call/Transaction Does Not Exist")
+            )
             effects: list[Event] = list(
                 self.send_response(key, response_to(message, status, reason), now)
             )
+            pending = invite is not None and invite.state is State.PROCEEDING
             effects.append(
-                CancelReceived(message, invite.key if matched and invite else None, source)
+                CancelReceived(message, invite.key if pending and invite else None, source)
             )
             return effects
         return [RequestReceived(message, key, source, transport)]
@@ -227,8 +234,8 @@ class TransactionLayer:
     def _receive_response(self, response: Response, now: float) -> list[Event]:
         key = (response.branch, response.cseq[1])
         client = self._clients.get(key)
-        if client is None:
-            return []  # a stray response: no transaction, nothing to tell (§18.1.2)
+        if client is None:  # §18.1.2: only a 2xx to an INVITE means anything to the TU
+            return [ResponseReceived(response, key)] if _late_invite_2xx(response) else []
         status = response.status
         if client.state is State.ACCEPTED:
             return [ResponseReceived(response, key)] if 200 <= status < 300 else []
@@ -392,6 +399,22 @@ class TransactionLayer:
             heapq.heappush(
                 self._heap, (at, self._sequence, role, name, owner.key, owner.generation)
             )
+
+
+def _late_invite_2xx(response: Response) -> bool:
+    return 200 <= response.status < 300 and response.cseq[1] == "INVITE"
+
+
+def _request_branch(request: Request) -> str:
+    """The branch, or for an RFC 2543 peer a key standing in for it (§17.2.3)."""
+    branch = request.branch
+    if branch.startswith("z9hG4bK"):
+        return branch
+    sender = request.headers.get("From") or ""
+    from_tag = via_param(sender.rsplit(">", 1)[-1], "tag") or ""
+    return "\n".join(
+        ("rfc2543", request.uri, from_tag, request.call_id, str(request.cseq[0]), request.top_via)
+    )
 
 
 def _stamp_via(request: Request, source: Address) -> None:
