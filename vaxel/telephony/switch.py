@@ -92,6 +92,7 @@ from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
@@ -298,7 +299,7 @@ class Switch:
             self._refer(call, leg, event)
         elif request.method == "INFO":
             self.sip.respond(key, request, 200, "OK")
-            digit = _info_digit(request)
+            digit = info_digit(request)
             if digit and leg is call.caller:
                 self._digit(call, digit)
         else:
@@ -884,15 +885,3 @@ class Switch:
                 host,
             ),
         )
-
-
-def _info_digit(request: Request) -> str:
-    """A key from SIP INFO (application/dtmf-relay ``Signal=5`` or application/dtmf)."""
-    body = request.body.decode("utf-8", "replace")
-    for line in body.splitlines():
-        name, _, value = line.partition("=")
-        if name.strip().lower() == "signal" and value.strip()[:1] in "0123456789*#ABCD":
-            return value.strip()[:1]
-    if request.content_type == "application/dtmf" and body.strip()[:1] in "0123456789*#":
-        return body.strip()[:1]
-    return ""

@@ -1,0 +1,345 @@
+"""One call (one contact as telephony sees it) as a sans-I/O state machine.
+
+Rules kept here (Q10, Q12, Q22, Q23, CB9):
+- A call from a customer starts in IVR: the flow plays prompts and music, and digits (RFC
+  4733 or SIP INFO alike) go to the flow. Offers from the ACD ring every phone of the agent
+  in parallel (``PhonesRung``); the first phone to answer wins, the others are cancelled —
+  and a loser that answered too (two 200s at once) is hung up, never left half-open.
+- An offer that ends with no phone answering, and not because we withdrew it, is reported
+  as declined: the ACD counts it as an unanswered offer (Q23).
+- An answer is reported to the ACD (AGENT_ANSWERING); when the ACD connects the contact
+  the whisper plays to both legs (WHISPER, Q12) and the legs are bridged once both have
+  heard it (BRIDGED). A hold re-INVITE from one side unbridges and plays music to the other
+  (HELD, Q10); resuming bridges again.
+- Either side hanging up, or vanishing (no ACK, silent media), ends the call: the other
+  side is hung up and — once the ACD had connected the agent — the contact ends (Q22).
+  A caller who leaves while still in the IVR is told to the flow and the offers cancelled.
+- A callback (CB9) rings the agent first (CALLBACK_RINGING); once answered the customer is
+  dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
+  and bridged on answer. A blind transfer (REFER) ends the contact for the agent at once
+  and rings the target while the caller hears ringback (TRANSFERRING).
+- Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
+  still deliver (late answers are hung up, late failures and hang-ups ignored).
+Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
+
+Planned, built by the PBX and console issues on these states: CONSULTING (agent holds the
+caller and calls a colleague), attended TRANSFER from it, CAMPED_ON (waiting for a busy
+extension), PARKED and RECALLING (a parked or unanswered transfer rings back), CONFERENCE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from vaxel.core.errors import IllegalTransition
+from vaxel.telephony.call_events import (
+    CUSTOMER,
+    TRANSFER,
+    AgentConnected,
+    Announce,
+    AnswerRefused,
+    Bridge,
+    CallAction,
+    CallEvent,
+    CancelPhone,
+    DigitReceived,
+    ForwardDigit,
+    HangUpParty,
+    HangUpPhone,
+    HoldChanged,
+    NoRoute,
+    Notice,
+    OfferWithdrawn,
+    Party,
+    PartyLeft,
+    PhoneAnswered,
+    PhoneFailed,
+    PhonesRung,
+    PlayWhisper,
+    ReleasePhones,
+    ReportAgentAnswered,
+    ReportAgentDeclined,
+    ReportCallbackOutcome,
+    ReportCallerLeft,
+    ReportContactEnded,
+    Sound,
+    TransferRequested,
+    Unbridge,
+    WhisperHeard,
+)
+
+__all__ = ["CallMachine", "CallState", "Offer", "OfferState"]
+
+
+class CallState(Enum):
+    IVR = "ivr"
+    AGENT_ANSWERING = "agent-answering"
+    """An agent's phone answered; the ACD has not connected the contact yet."""
+    WHISPER = "whisper"
+    BRIDGED = "bridged"
+    HELD = "held"
+    CALLBACK_RINGING = "callback-ringing"
+    """A callback: the agent's phones ring first (CB9)."""
+    CALLBACK_DIALLING = "callback-dialling"
+    """A callback: the agent answered and hears ringback while the customer is dialled."""
+    TRANSFERRING = "transferring"
+    """The agent REFERred the caller on: the caller hears ringback, the target rings."""
+    TRANSFERRED = "transferred"
+    """The caller talks with the transfer target; the contact is over for the ACD."""
+    ENDED = "ended"
+
+
+class OfferState(Enum):
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+    UNANSWERED = "unanswered"
+
+
+@dataclass(slots=True)
+class Offer:
+    name: str
+    ringing: set[str]
+    state: OfferState = OfferState.RINGING
+    winner: str = ""
+    rung_at: float = 0.0
+
+
+@dataclass(slots=True)
+class _Whisper:
+    pending: set[Party] = field(default_factory=set)
+
+
+class CallMachine:
+    """The life of one call; the switch carries out the actions it returns."""
+
+    __slots__ = (
+        "_dial_deadline",
+        "_whisper",
+        "agent_id",
+        "callback",
+        "customer_ring_s",
+        "offers",
+        "state",
+    )
+
+    def __init__(self, *, callback: bool = False, customer_ring_s: float = 30.0) -> None:
+        self.callback = callback
+        """A callback (CB9) is closed with a note (CB10), never by ContactEnded."""
+        self.state = CallState.CALLBACK_RINGING if callback else CallState.IVR
+        self.customer_ring_s = customer_ring_s
+        self.offers: dict[str, Offer] = {}
+        self.agent_id = ""
+        self._whisper = _Whisper()
+        self._dial_deadline: float | None = None
+
+    def next_deadline(self) -> float | None:
+        """While a callback's customer rings, when to give up on them (CB9)."""
+        return self._dial_deadline if self.state is CallState.CALLBACK_DIALLING else None
+
+    def on_timer(self, now: float) -> list[CallAction]:
+        due = self.next_deadline()
+        if due is None or now < due:
+            return []
+        self._dial_deadline = None
+        return [*self._withdraw(CUSTOMER), *self._customer_unanswered()]
+
+    def handle(self, event: CallEvent, now: float) -> list[CallAction]:
+        step = _STEPS.get(type(event))
+        if step is None or self.state not in _ALLOWED[type(event)]:
+            raise IllegalTransition("call", self.state.value, type(event).__name__)
+        return step(self, event, now)
+
+    # -- ringing phones ---------------------------------------------------------------------
+
+    def _rung(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, PhonesRung)
+        self.offers[event.offer] = Offer(event.offer, set(event.phones), rung_at=now)
+        if event.offer == CUSTOMER:
+            self.state = CallState.CALLBACK_DIALLING
+            self._dial_deadline = now + self.customer_ring_s
+        return []
+
+    def _answered(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, PhoneAnswered)
+        offer = self.offers.get(event.offer)
+        if offer is None or offer.state is not OfferState.RINGING or self.state is CallState.ENDED:
+            return [HangUpPhone(event.offer, event.phone)]  # a loser, or too late
+        offer.ringing.discard(event.phone)
+        offer.state, offer.winner = OfferState.ANSWERED, event.phone
+        actions: list[CallAction] = [CancelPhone(event.offer, p) for p in sorted(offer.ringing)]
+        if event.offer == CUSTOMER:
+            self.state = CallState.BRIDGED
+            return [*actions, ReportCallbackOutcome("answered"), Bridge()]
+        if event.offer == TRANSFER:
+            self.state = CallState.TRANSFERRED
+            return [*actions, Bridge()]
+        self.agent_id = event.offer
+        if self.state is CallState.CALLBACK_RINGING:
+            self.state = CallState.CALLBACK_DIALLING
+            return [*actions, ReportAgentAnswered(event.offer)]
+        self.state = CallState.AGENT_ANSWERING
+        for other in self.offers.values():  # one agent per call: any other offer is over
+            if other is not offer and other.state is OfferState.RINGING:
+                actions += self._withdraw(other.name)
+        return [*actions, ReportAgentAnswered(event.offer)]
+
+    def _failed(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, PhoneFailed)
+        offer = self.offers.get(event.offer)
+        if offer is None:
+            return []
+        offer.ringing.discard(event.phone)
+        if offer.ringing or offer.state is OfferState.ANSWERED:
+            return []
+        actions: list[CallAction] = [ReleasePhones(offer.name)]
+        if offer.state is OfferState.WITHDRAWN or self.state is CallState.ENDED:
+            return actions
+        offer.state = OfferState.UNANSWERED
+        if offer.name == CUSTOMER:
+            self._dial_deadline = None
+            return [*actions, *self._customer_unanswered()]
+        if offer.name == TRANSFER:
+            return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
+        if self.state is CallState.CALLBACK_RINGING:
+            self.state = CallState.ENDED  # the list shows the number to call by hand (CB10)
+            return actions
+        return [*actions, ReportAgentDeclined(offer.name)]  # Q23
+
+    def _withdrawn(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, OfferWithdrawn)
+        if self.state is CallState.CALLBACK_RINGING:  # closed in the list meanwhile (CB10)
+            self.state = CallState.ENDED
+        return self._withdraw(event.offer)
+
+    def _no_route(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, NoRoute)
+        self.state = CallState.ENDED
+        if event.offer == CUSTOMER:
+            return [
+                ReportCallbackOutcome("no_answer"),
+                Announce(Party.AGENT, Notice.NO_SUCH_NUMBER),
+            ]
+        return [Announce(Party.CALLER, Notice.NO_SUCH_NUMBER)]
+
+    def _refused(self, event: CallEvent, now: float) -> list[CallAction]:
+        self.state = CallState.IVR  # the caller stays with the flow and the queue
+        self.agent_id = ""
+        return [HangUpParty(Party.AGENT)]
+
+    def _withdraw(self, name: str) -> list[CallAction]:
+        offer = self.offers.get(name)
+        if offer is None or offer.state is not OfferState.RINGING:
+            return []
+        offer.state = OfferState.WITHDRAWN
+        return [CancelPhone(name, p) for p in sorted(offer.ringing)]
+
+    def _customer_unanswered(self) -> list[CallAction]:
+        self.state = CallState.ENDED
+        return [
+            ReportCallbackOutcome("no_answer"),
+            Announce(Party.AGENT, Notice.CUSTOMER_NO_ANSWER),
+        ]
+
+    # -- connecting and talking -------------------------------------------------------------
+
+    def _connected(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, AgentConnected)
+        if event.whisper:
+            self.state = CallState.WHISPER
+            self._whisper.pending = {Party.CALLER, Party.AGENT}
+            return [PlayWhisper()]
+        self.state = CallState.BRIDGED
+        return [Bridge()]
+
+    def _whisper_heard(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, WhisperHeard)
+        self._whisper.pending.discard(event.party)
+        if self._whisper.pending:
+            return []
+        self.state = CallState.BRIDGED
+        return [Bridge()]
+
+    def _hold(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, HoldChanged)
+        if self.state is CallState.BRIDGED and event.held:
+            self.state = CallState.HELD
+            return [Unbridge(Sound.MUSIC, _other(event.party))]
+        if self.state is CallState.HELD and not event.held:
+            self.state = CallState.BRIDGED
+            return [Bridge()]
+        return []  # a re-INVITE that changes nothing (session refresh, codec change)
+
+    def _digit(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, DigitReceived)
+        return [ForwardDigit(event.digit)] if self.state is CallState.IVR else []
+
+    def _transfer(self, event: CallEvent, now: float) -> list[CallAction]:
+        self.state = CallState.TRANSFERRING
+        return [  # the agent is done at once (wrap-up); the caller waits for the target
+            ReportContactEnded(),
+            Unbridge(Sound.RINGBACK, Party.CALLER),
+            HangUpParty(Party.AGENT),
+        ]
+
+    # -- ending -----------------------------------------------------------------------------
+
+    def _left(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, PartyLeft)
+        before = self.state
+        if before is CallState.ENDED:
+            return []  # the other leg's end, after ours ended the call
+        self.state = CallState.ENDED
+        actions: list[CallAction] = []
+        for name in list(self.offers):
+            actions += self._withdraw(name)
+        if before is CallState.IVR:
+            return [ReportCallerLeft(), *actions]
+        if before in (CallState.CALLBACK_RINGING, CallState.TRANSFERRING):
+            return actions  # nobody else is on the line
+        if before in _CONNECTED and not self.callback:
+            # during the whisper (Q12) the ACD has connected the agent though the legs are
+            # not bridged yet: a hang-up then must still end the contact (Q22)
+            actions.append(ReportContactEnded())
+        actions.append(HangUpParty(_other(event.party)))
+        return actions
+
+
+def _other(party: Party) -> Party:
+    return Party.AGENT if party is Party.CALLER else Party.CALLER
+
+
+_C = CallState
+_LIVE = frozenset(_C) - {_C.ENDED}
+_CONNECTED = frozenset({_C.AGENT_ANSWERING, _C.WHISPER, _C.BRIDGED, _C.HELD})
+_Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
+_STEPS: dict[type, _Step] = {
+    PhonesRung: CallMachine._rung,
+    PhoneAnswered: CallMachine._answered,
+    PhoneFailed: CallMachine._failed,
+    OfferWithdrawn: CallMachine._withdrawn,
+    AgentConnected: CallMachine._connected,
+    WhisperHeard: CallMachine._whisper_heard,
+    PartyLeft: CallMachine._left,
+    HoldChanged: CallMachine._hold,
+    DigitReceived: CallMachine._digit,
+    TransferRequested: CallMachine._transfer,
+    AnswerRefused: CallMachine._refused,
+    NoRoute: CallMachine._no_route,
+}
+_ALLOWED: dict[type, frozenset[CallState]] = {
+    PhonesRung: frozenset({_C.IVR, _C.CALLBACK_RINGING, _C.CALLBACK_DIALLING, _C.TRANSFERRING}),
+    PhoneAnswered: frozenset(_C),
+    PhoneFailed: frozenset(_C),
+    OfferWithdrawn: frozenset(_C),
+    AgentConnected: frozenset({_C.AGENT_ANSWERING}),
+    WhisperHeard: frozenset({_C.WHISPER, _C.ENDED}),
+    PartyLeft: frozenset(_C),
+    HoldChanged: frozenset(_LIVE),
+    DigitReceived: frozenset(_C),
+    TransferRequested: frozenset({_C.BRIDGED}),
+    AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
+    NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR}),
+}

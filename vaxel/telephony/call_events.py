@@ -1,0 +1,281 @@
+"""What happens to a call and what it asks the switch to do (see ``call.py``).
+
+Events are facts in the past tense, the rest commands; all frozen and slotted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = [
+    "CUSTOMER",
+    "TRANSFER",
+    "AgentConnected",
+    "Announce",
+    "AnswerRefused",
+    "Bridge",
+    "CallAction",
+    "CallEvent",
+    "CancelPhone",
+    "DigitReceived",
+    "ForwardDigit",
+    "HangUpParty",
+    "HangUpPhone",
+    "HoldChanged",
+    "NoRoute",
+    "Notice",
+    "OfferWithdrawn",
+    "Party",
+    "PartyLeft",
+    "PhoneAnswered",
+    "PhoneFailed",
+    "PhonesRung",
+    "PlayWhisper",
+    "ReleasePhones",
+    "ReportAgentAnswered",
+    "ReportAgentDeclined",
+    "ReportCallbackOutcome",
+    "ReportCallerLeft",
+    "ReportContactEnded",
+    "Sound",
+    "TransferRequested",
+    "Unbridge",
+    "WhisperHeard",
+]
+
+
+class Party(Enum):
+    CALLER = "caller"
+    """The customer's leg (for a callback: once the customer answered)."""
+    AGENT = "agent"
+
+
+class Notice(Enum):
+    """Something a party is told before the call ends (the adapter picks the prompt)."""
+
+    NO_SUCH_NUMBER = "no-such-number"
+    CUSTOMER_NO_ANSWER = "customer-no-answer"
+
+
+class Sound(Enum):
+    RINGBACK = "ringback"
+    MUSIC = "music"
+
+
+CUSTOMER = "customer"
+TRANSFER = "transfer"
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PhonesRung:
+    """INVITEs went out for ``offer`` (an agent id, "customer" or "transfer")."""
+
+    offer: str
+    phones: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.phones:
+            raise ValueError("an offer rings at least one phone")
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAnswered:
+    offer: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneFailed:
+    """The phone's INVITE ended without an answer (error, 487 after our CANCEL, timeout)."""
+
+    offer: str
+    phone: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfferWithdrawn:
+    """The ACD took the offer back (timeout, another agent, the caller left)."""
+
+    offer: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConnected:
+    """The ACD connected the contact to the agent who answered; ``whisper`` to play (Q12)."""
+
+    whisper: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WhisperHeard:
+    party: Party
+
+
+@dataclass(frozen=True, slots=True)
+class PartyLeft:
+    """A party's leg ended: BYE, CANCEL, no ACK, silent media (``vanished``)."""
+
+    party: Party
+    vanished: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HoldChanged:
+    party: Party
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DigitReceived:
+    digit: str
+    via: str = "rfc4733"
+    """"rfc4733" (RTP telephone-event) or "info" (SIP INFO)."""
+
+    def __post_init__(self) -> None:
+        if len(self.digit) != 1 or self.digit not in "0123456789*#ABCD":
+            raise ValueError(f"not a DTMF key: {self.digit!r}")
+        if self.via not in ("rfc4733", "info"):
+            raise ValueError(f"unknown DTMF transport: {self.via!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequested:
+    """The agent of a bridged call REFERred the caller to a number (RFC 3515)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRefused:
+    """The ACD would not connect the agent who answered (the offer ended just before)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NoRoute:
+    """A number to dial for ``offer`` (the customer, a transfer target) has no route."""
+
+    offer: str
+
+
+CallEvent = (
+    PhonesRung
+    | PhoneAnswered
+    | PhoneFailed
+    | OfferWithdrawn
+    | AgentConnected
+    | WhisperHeard
+    | PartyLeft
+    | HoldChanged
+    | DigitReceived
+    | TransferRequested
+    | AnswerRefused
+    | NoRoute
+)
+
+
+# -- actions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CancelPhone:
+    offer: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class HangUpPhone:
+    """BYE a phone that answered but lost (or answered after the call ended)."""
+
+    offer: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasePhones:
+    """Nobody answered ``offer``: free what ringing it held (its media endpoint)."""
+
+    offer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAgentAnswered:
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAgentDeclined:
+    """An unanswered offer (Q23)."""
+
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContactEnded:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCallerLeft:
+    """The caller hung up while with the flow (the flow and the ACD are told)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCallbackOutcome:
+    outcome: str
+    """"answered" or "no_answer" (CB9)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForwardDigit:
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlayWhisper:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Unbridge:
+    hear: Sound
+    party: Party
+    """Who hears ``hear`` instead of the other side."""
+
+
+@dataclass(frozen=True, slots=True)
+class HangUpParty:
+    party: Party
+
+
+@dataclass(frozen=True, slots=True)
+class Announce:
+    """Tell ``party`` ``notice``, then hang the call up."""
+
+    party: Party
+    notice: Notice
+
+
+CallAction = (
+    CancelPhone
+    | HangUpPhone
+    | ReleasePhones
+    | ReportAgentAnswered
+    | ReportAgentDeclined
+    | ReportContactEnded
+    | ReportCallerLeft
+    | ReportCallbackOutcome
+    | ForwardDigit
+    | PlayWhisper
+    | Bridge
+    | Unbridge
+    | HangUpParty
+    | Announce
+)
