@@ -27,6 +27,7 @@ from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.closures import ClosureKeeper
 from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.supervise import start_supervised
 from vaxel.schedule import Calendar, schedule_from_dict
@@ -138,7 +139,16 @@ async def _drive_closures(keeper: ClosureKeeper) -> None:
         await asyncio.sleep(1.0)
 
 
-def open_for_serving(url: str, shown_url: str) -> tuple[Engine, ContactCenter, int]:
+def snapshot_policy(settings: ServeSettings) -> SnapshotPolicy | None:
+    """How often the engine is snapshotted (issue 10 §13); None when switched off."""
+    if settings.snapshot_every_entries == 0:
+        return None
+    return SnapshotPolicy(settings.snapshot_every_entries, settings.snapshot_every_s)
+
+
+def open_for_serving(
+    url: str, shown_url: str, snapshots: SnapshotPolicy | None = None
+) -> tuple[Engine, ContactCenter, int]:
     """Open, migrate, check and replay the database; :class:`DatabaseUnusable` (one sentence for
     the operator, exit code 2) when its folder is missing or it cannot be written — rather
     than a traceback, or a fresh empty database in a mistyped folder (issue 10 §1)."""
@@ -149,7 +159,7 @@ def open_for_serving(url: str, shown_url: str) -> tuple[Engine, ContactCenter, i
         database = open_database(url, create_folder=False)
         upgrade(database)
         check_usable(database, shown_url)
-        center = ContactCenter(database)
+        center = ContactCenter(database, snapshots=snapshots)
         replayed = center.recover()
     except DatabaseUnusable:
         raise
@@ -169,7 +179,9 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     from vaxel.web.server import start_web_server
 
     shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
-    database, center, replayed = open_for_serving(settings.database_url, shown_url)
+    database, center, replayed = open_for_serving(
+        settings.database_url, shown_url, snapshot_policy(settings)
+    )
     echo(f"Växel: databas {shown_url} (uppgraderad), {replayed} händelser återlästa")
     tenants = Tenants(database).all()
     if not tenants:

@@ -60,6 +60,11 @@ class ServeSettings:
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose X-Forwarded-For/-Proto headers are believed (uvicorn)."""
     session_hours: float = 12.0
+    snapshot_every_entries: int = 10_000
+    """Snapshot the engine's state after this many journal entries, so a restart replays at
+    most about this many (issue 10 §13); 0 turns snapshots off."""
+    snapshot_every_s: float = 600.0
+    """…or after this many seconds, if anything was journaled since the last snapshot."""
 
 
 FIELDS = tuple(ServeSettings.__dataclass_fields__)
@@ -219,6 +224,26 @@ def _media_timeout(name: str, value: Any) -> float:
     return seconds
 
 
+def _entries(name: str, value: Any) -> int:
+    text = str(value).strip().replace("_", "")
+    if isinstance(value, bool) or not text.isdigit() or not int(text) <= 10_000_000:
+        raise SettingsError(
+            f"{name} must be a number of journal entries (0–10000000, 0 for no snapshots), "
+            f"got {value!r}"
+        )
+    return int(text)
+
+
+def _snapshot_seconds(name: str, value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if isinstance(value, bool) or not 10 <= seconds <= 86_400:
+        raise SettingsError(f"{name} must be a number of seconds (10–86400), got {value!r}")
+    return seconds
+
+
 def _hours(name: str, value: Any) -> float:
     try:
         hours = float(value)
@@ -247,6 +272,8 @@ _PARSERS: dict[str, Any] = {
     "public_url": _public_url,
     "forwarded_allow_ips": _text,
     "session_hours": _hours,
+    "snapshot_every_entries": _entries,
+    "snapshot_every_s": _snapshot_seconds,
 }
 
 

@@ -194,3 +194,25 @@ def test_policy_is_due_after_n_entries_or_t_seconds_with_news() -> None:
     assert not policy.due(0, 3600.0)  # nothing new: the last snapshot is still current
     with pytest.raises(ValueError):
         SnapshotPolicy(every_entries=0)
+
+
+def test_serve_reads_how_often_to_snapshot_from_its_settings(database_url: str) -> None:
+    from vaxel.serve import open_for_serving, snapshot_policy
+    from vaxel.settings import SettingsError, load_settings
+
+    assert snapshot_policy(load_settings(None, {})) == SnapshotPolicy(10_000, 600.0)
+    assert snapshot_policy(load_settings(None, {"VAXEL_SNAPSHOT_EVERY_ENTRIES": "0"})) is None
+    settings = load_settings(
+        None, {"VAXEL_SNAPSHOT_EVERY_ENTRIES": "50", "VAXEL_SNAPSHOT_EVERY_S": "30"}
+    )
+    policy = snapshot_policy(settings)
+    assert policy == SnapshotPolicy(50, 30.0)
+    with pytest.raises(SettingsError, match="VAXEL_SNAPSHOT_EVERY_ENTRIES must be a number"):
+        load_settings(None, {"VAXEL_SNAPSHOT_EVERY_ENTRIES": "-1"})
+    with pytest.raises(SettingsError, match="VAXEL_SNAPSHOT_EVERY_S must be a number"):
+        load_settings(None, {"VAXEL_SNAPSHOT_EVERY_S": "1"})
+
+    _, center, _ = open_for_serving(database_url, "db", policy)
+    _play(center, 0.1)
+    center.wait_for_snapshot()
+    assert Snapshots(center.database).seqs()  # taken by the server's own policy
