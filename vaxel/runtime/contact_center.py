@@ -19,11 +19,13 @@ answers 503); then the next submit tries again, so the platform heals by itself.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, update
@@ -57,7 +59,12 @@ from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.runtime.engine_snapshots import SnapshotPolicy, replayed_engine
 from vaxel.store import tables
-from vaxel.store.availability import RETRY_AFTER_S, StoreUnavailable, outage_reason
+from vaxel.store.availability import (
+    LOOP_LOCK_WAIT_S,
+    RETRY_AFTER_S,
+    StoreUnavailable,
+    outage_reason,
+)
 from vaxel.store.codec import acd_codec
 from vaxel.store.journal import Journal
 from vaxel.store.repositories import ensure_tenant, upsert
@@ -67,6 +74,16 @@ __all__ = ["ContactCenter"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _on_event_loop() -> bool:
+    """True in a thread running an asyncio loop (SIP, the API's async handlers), where a
+    wait stops everything else; worker threads serving pages have none."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class ContactCenter:
@@ -106,6 +123,11 @@ class ContactCenter:
         """(reason, since) while the store is away; logged once when it starts and ends."""
         self._rebuilding: threading.Thread | None = None
         self._lock = threading.RLock()
+        """The engine lock: readers and the apply-and-commit step of a write."""
+        self._write_lock = threading.RLock()
+        """Orders writers before they touch the database (then ``_lock``)."""
+        self._waiting_since: float | None = None
+        """Since when the writer holding ``_write_lock`` waits on the database's lock."""
         self.listeners: list[Callable[[Event, list[Command], float], None]] = []
         """Told of every event once it is durable, with the commands it produced — the
         telephony and web adapters carry the commands out and push live updates from here.
@@ -171,8 +193,9 @@ class ContactCenter:
         when it cannot be taken (the engine is being rebuilt, or cannot be encoded — logged).
 
         The state is captured under the lock; encoding and writing happen outside it, in the
-        calling thread (the runtime calls this from a thread of its own)."""
-        with self._lock:
+        calling thread (the runtime calls this from a thread of its own). The writers' lock
+        too: a write applies under the engine lock but sets ``last_seq`` after its commit."""
+        with self._write_lock, self._lock:
             if self._rebuilding is not None:
                 return None
             try:
@@ -230,23 +253,37 @@ class ContactCenter:
         Raises :class:`StoreUnavailable` (engine unchanged) when the database cannot take
         the event. One event at a time: web requests served in worker threads may submit at
         once (two agents taking the same callback), and the engine's check-then-change must
-        not interleave."""
-        with self._lock:
+        not interleave.
+
+        Locks are taken in one order — the writers' lock, the database's write lock (the
+        journal row), then the engine lock for applying and committing — so readers, who
+        take only the engine lock, never wait while a writer waits on the database, and a
+        submit on the event loop waits at most ``LOOP_LOCK_WAIT_S`` for a held database
+        lock (issue 10 §1: SIP and HTTP keep answering within 100 ms during an outage)."""
+        on_loop = _on_event_loop()
+        with self._writer(on_loop):
             self._refuse_while_away()
             applied: list[list[Command]] = []
 
             def apply_and_project(connection: Connection) -> None:
+                self._waiting_since = None  # the journal row is in: the write lock is ours
                 commands = self.acd.handle(event, now)
                 applied.append(commands)
                 self._project(connection, event, commands, now)
 
+            if self._outage is not None:
+                lock_wait: float | None = 0.0  # known away: a retry must not wait
+            else:
+                lock_wait = LOOP_LOCK_WAIT_S if on_loop else None
+            self._waiting_since = time.monotonic()
             try:
                 seq = self.journal.append(
                     event.tenant_id,
                     event,
                     now,
                     also=apply_and_project,
-                    wait_for_lock=self._outage is None,
+                    lock_wait_s=lock_wait,
+                    hold=self._lock,
                 )
             except Exception as error:
                 reason = outage_reason(error)
@@ -256,21 +293,45 @@ class ContactCenter:
                     raise  # the engine's refusal (nothing changed), or a bug
                 self._went_away(reason)
                 raise StoreUnavailable(reason, self._retry_after_s) from None
-            self.last_seq = seq
-            self._came_back()
-            self._snapshot_if_due()
-            commands = applied[0]
-            for listener in self.listeners:
-                try:
-                    listener(event, commands, now)
-                except Exception:  # the event is durable: the submitter must not see it fail
-                    log.exception(
-                        "listener %s failed on %s (tenant %s); the others were told",
-                        getattr(listener, "__qualname__", repr(listener)),
-                        type(event).__name__,
-                        event.tenant_id,
-                    )
+            finally:
+                self._waiting_since = None
+            with self._lock:
+                self.last_seq = seq
+                self._came_back()
+                self._snapshot_if_due()
+                commands = applied[0]
+                for listener in self.listeners:
+                    try:
+                        listener(event, commands, now)
+                    except Exception:  # the event is durable: the submitter must not see it
+                        log.exception(
+                            "listener %s failed on %s (tenant %s); the others were told",
+                            getattr(listener, "__qualname__", repr(listener)),
+                            type(event).__name__,
+                            event.tenant_id,
+                        )
             return commands
+
+    @contextmanager
+    def _writer(self, on_loop: bool) -> Iterator[None]:
+        """The writers' lock. Off the loop, wait for it; on the loop, give up with
+        :class:`StoreUnavailable` once another writer has waited ``LOOP_LOCK_WAIT_S`` on
+        the database's lock (a worker thread may wait up to ``BUSY_TIMEOUT_S`` there)."""
+        if not on_loop:
+            with self._write_lock:
+                yield
+            return
+        started = time.monotonic()
+        while not self._write_lock.acquire(timeout=0.005):
+            waiting = self._waiting_since
+            if waiting is not None and time.monotonic() - max(started, waiting) >= (
+                LOOP_LOCK_WAIT_S
+            ):
+                raise StoreUnavailable("another write is waiting for the database's lock")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
 
     # -- when the database is away ---------------------------------------------------------
 

@@ -7,8 +7,9 @@ trying again; the web edge answers it with 503 and ``Retry-After``. A database t
 read-only or missing when Växel starts is a :class:`DatabaseUnusable`: the operator gets
 one sentence and exit code 2 instead of a traceback.
 
-SQLite waits at most :data:`BUSY_TIMEOUT_S` for a lock (see ``database.py``): writes stay
-synchronous, so the event loop is held no longer than that, and while the store is away
+SQLite waits at most :data:`BUSY_TIMEOUT_S` for a lock (see ``database.py``), a write on
+the event loop only :data:`LOOP_LOCK_WAIT_S`: writes stay synchronous, so the loop is held
+no longer than that, and while the store is away
 callers are refused at once instead of each waiting again (``ContactCenter``).
 """
 
@@ -24,6 +25,7 @@ from vaxel.core.errors import VaxelError
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "LOOP_LOCK_WAIT_S",
     "RETRY_AFTER_S",
     "DatabaseUnusable",
     "StoreUnavailable",
@@ -35,6 +37,9 @@ __all__ = [
 BUSY_TIMEOUT_S = 0.2
 """How long an SQLite statement waits for another writer's lock before giving up. Växel's
 own write transactions hold the lock for milliseconds; a longer hold is an outage."""
+LOOP_LOCK_WAIT_S = 0.05
+"""How long a write on the event loop waits for a held lock: SIP and HTTP share the loop and
+must keep answering within 100 ms while another process holds the database (issue 10)."""
 RETRY_AFTER_S = 1.0
 """How long callers are refused at once after a failed write before the store is tried
 again; sent as ``Retry-After``."""

@@ -8,6 +8,7 @@ returns only after the commit, so whatever the caller acknowledges is on disk.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -39,14 +40,19 @@ class Journal:
         now: float,
         also: Callable[[Connection], None] | None = None,
         *,
-        wait_for_lock: bool = True,
+        lock_wait_s: float | None = None,
+        hold: AbstractContextManager[object] | None = None,
     ) -> int:
         """Append one event durably; ``also`` writes read-model rows in the same
         transaction, so projections never disagree with the journal.
 
-        ``wait_for_lock=False`` fails at once if another SQLite writer holds the lock
-        instead of waiting ``BUSY_TIMEOUT_S``: while the store is known to be away, a retry
-        should cost the event loop nothing (issue 10 §1)."""
+        ``lock_wait_s`` bounds the wait for another writer's lock in this transaction
+        (None: the connection's ``BUSY_TIMEOUT_S``; 0: fail at once): a caller on the event
+        loop must not hold it for long, and while the store is known to be away a retry
+        should cost nothing (issue 10 §1). ``hold`` is entered once the journal row is
+        written — so after the database's write lock is taken — and left after the commit:
+        the runtime's engine lock, which readers share, is then never held while waiting
+        on the database."""
         row = {
             "tenant_id": tenant_id,
             "event_type": type(event).__name__,
@@ -55,15 +61,22 @@ class Journal:
         }
         sqlite = self._engine.dialect.name == "sqlite"
         with self._engine.connect() as connection:
-            if sqlite and not wait_for_lock:
-                _busy_timeout(connection, 0)
+            if sqlite and lock_wait_s is not None:
+                _busy_timeout(connection, int(lock_wait_s * 1000))
             try:
-                with connection.begin():
-                    seq = connection.execute(insert(journal).values(row)).inserted_primary_key
+                with ExitStack() as held, connection.begin():
+                    if not sqlite and lock_wait_s is not None:
+                        # PostgreSQL: 0 would mean "no limit"; 1 ms is "at once".
+                        wait_ms = max(1, int(lock_wait_s * 1000))
+                        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+                    inserted = connection.execute(insert(journal).values(row))
+                    seq = inserted.inserted_primary_key
+                    if hold is not None:
+                        held.enter_context(hold)
                     if also is not None:
                         also(connection)
             finally:
-                if sqlite and not wait_for_lock:
+                if sqlite and lock_wait_s is not None:
                     _busy_timeout(connection, int(BUSY_TIMEOUT_S * 1000))
         assert seq is not None
         return int(seq[0])
