@@ -61,7 +61,9 @@ from vaxel.media.backend import (
     DtmfReceived,
     Endpoint,
     MediaBackend,
+    MediaDirection,
     MediaEvent,
+    MediaTimeout,
     PlaybackFinished,
     PortsExhausted,
     RemoteMedia,
@@ -504,7 +506,13 @@ class Switch:
         if found is None:
             return
         call, leg = found
-        if isinstance(event, DtmfReceived) and leg is call.caller:
+        if isinstance(event, MediaTimeout):
+            # the phone's RTP stopped for media_timeout_s: it is gone (issue 11 §3); the BYE
+            # ends the contact, which frees the agent (Q22), and the other side is hung up
+            if isinstance(leg, Leg) and leg.state is not LegState.ENDED:
+                log.info("no RTP from %s for %.0f s; hanging up", call.call_id, event.silent_s)
+                self._leg_gone(call, leg, send_bye=True)
+        elif isinstance(event, DtmfReceived) and leg is call.caller:
             self._digit(call, event.digit)
         elif isinstance(event, PlaybackFinished):
             if leg is call.caller and event.playback_id == call.playback_id:
@@ -883,5 +891,16 @@ class Switch:
                 negotiated.codec,
                 negotiated.telephone_event_pt,
                 host,
+                _direction(negotiated),
             ),
         )
+
+
+def _direction(negotiated: NegotiatedMedia) -> MediaDirection:
+    """The peer's SDP direction for the media side; c=0.0.0.0 is the old way to hold."""
+    if negotiated.remote_address == "0.0.0.0":
+        return MediaDirection.INACTIVE
+    try:
+        return MediaDirection(negotiated.direction)
+    except ValueError:
+        return MediaDirection.SENDRECV
