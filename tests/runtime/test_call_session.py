@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from vaxel.flow import (
     ConnectAgent,
     DigitPressed,
     FlowCommand,
+    Hangup,
     PlayPrompts,
     PromptFinished,
     StartMusic,
@@ -138,3 +140,33 @@ def test_caller_leaves_a_callback_request_that_is_durable(database_url: str) -> 
     restarted = ContactCenter(open_database(url))
     restarted.recover()
     assert [c.contact_id for c in restarted.acd.callback_list(DEMO_TENANT)] == [session.callback_id]
+
+
+def test_a_caller_booking_while_the_database_is_away_hears_a_technical_fault(
+    tmp_path: Path,
+) -> None:
+    """Issue 10 §1: the store cannot take the booking (another process holds SQLite's write
+    lock) — the caller hears the technical-fault prompt, not "we will call you back", not
+    silence, and the call then ends as the flow ends it; nothing is booked."""
+    url = f"sqlite:///{tmp_path / 'vaxel.db'}"
+    center, _ = started(url)
+    session = call(center, "samtal-3")
+    session.start(MONDAY_10)
+    session.handle(PromptFinished(), MONDAY_10 + 4)
+    press(session, "12", MONDAY_10 + 6)
+    session.handle(PromptFinished(), MONDAY_10 + 9)  # the callback offer (CB1)
+    press(session, "1", MONDAY_10 + 12)
+    session.handle(PromptFinished(), MONDAY_10 + 16)
+    press(session, "2", MONDAY_10 + 17)  # CB2: 13–16
+    session.handle(PromptFinished(), MONDAY_10 + 25)
+    holder = sqlite3.connect(tmp_path / "vaxel.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        out = press(session, "1", MONDAY_10 + 26)  # CB3: the number is right — book it
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert prompts(out) == [("sv/callback/technical-fault",)]
+    assert not session.callback_id
+    assert session.handle(PromptFinished(), MONDAY_10 + 33) == [Hangup()]
+    assert ReadModels(open_database(url)).callbacks(DEMO_TENANT) == []

@@ -32,12 +32,14 @@ from vaxel.flow import (
     FlowInput,
     FlowSession,
     OpeningHours,
+    PlayPrompts,
     QueueSituation,
     QueueSituationChanged,
     RequestCallback,
     UpdateCallerData,
 )
 from vaxel.runtime.contact_center import ContactCenter
+from vaxel.store.availability import StoreUnavailable
 
 __all__ = ["CallSession"]
 
@@ -122,7 +124,7 @@ class CallSession:
 
     def _route(self, commands: list[FlowCommand], now: float) -> list[FlowCommand]:
         media: list[FlowCommand] = []
-        for command in commands:
+        for index, command in enumerate(commands):
             if isinstance(command, EnterQueue):
                 self.queue_id = command.queue_id
                 acd = self._submit(
@@ -145,12 +147,22 @@ class CallSession:
                         CallerDataEntered(self.tenant_id, self.contact_id, dict(command.data)), now
                     )
             elif isinstance(command, RequestCallback):
-                media += self._request_callback(command, now)
+                if not self._request_callback(command, now):
+                    return media + self._technical_fault(commands[index + 1 :])
             else:
                 media.append(command)
         return media
 
-    def _request_callback(self, command: RequestCallback, now: float) -> list[FlowCommand]:
+    def _technical_fault(self, after: list[FlowCommand]) -> list[FlowCommand]:
+        """The callback could not be stored (the database is away): the caller hears that
+        instead of the flow's "we will call you back" — never silence — and the call ends
+        as the flow ends it after that prompt (issue 10 §1)."""
+        fault = (f"{self.flow.flow.language}/callback/technical-fault",)
+        replaced = [PlayPrompts(fault, False) if isinstance(c, PlayPrompts) else c for c in after]
+        return [c for c in replaced if not isinstance(c, (EnterQueue, RequestCallback))]
+
+    def _request_callback(self, command: RequestCallback, now: float) -> bool:
+        """Book the callback; False when the store cannot take it just now."""
         source = self.contact_id if command.from_queue and self.waiting else ""
         try:
             created = self._submit(
@@ -165,8 +177,10 @@ class CallSession:
                 now,
             )
         except VaxelError:
-            return []  # e.g. answered just now: the caller keeps the live call
+            return True  # e.g. answered just now: the caller keeps the live call
+        except StoreUnavailable:
+            return False  # logged by the center
         self.callback_id = next(
             (c.contact_id for c in created if isinstance(c, NotifyCallbackCreated)), ""
         )
-        return []
+        return True

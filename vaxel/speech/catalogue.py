@@ -128,6 +128,8 @@ _SV_CALLBACK = {
     "enter-number": "Slå det nummer vi ska ringa, och avsluta med fyrkant.",
     "invalid-number": "Numret kunde inte användas. Försök igen.",
     "booked": "Tack. Vi ringer upp dig",
+    "technical-fault": "Vi har ett tekniskt fel och kunde inte boka din återuppringning. "
+    "Försök igen senare. Hej då.",
     "goodbye": "Hej då.",
     "press": "tryck",
 }
@@ -140,6 +142,8 @@ _EN_CALLBACK = {
     "enter-number": "Enter the number we should call, followed by the hash key.",
     "invalid-number": "That number could not be used. Please try again.",
     "booked": "Thank you. We will call you back",
+    "technical-fault": "We have a technical fault and could not book your callback. "
+    "Please try again later. Goodbye.",
     "goodbye": "Goodbye.",
     "press": "press",
 }
