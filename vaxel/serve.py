@@ -212,6 +212,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
             prompts=prompts,
             tls=tls,
             tls_port=settings.sip_tls_port or 5061,
+            sip_udp_buffer=settings.sip_udp_buffer,
         )
         configuration.listeners.append(
             telephony_updater(directory, prompts, PhoneExtensions(configuration))

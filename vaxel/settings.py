@@ -42,6 +42,10 @@ class ServeSettings:
     sip_invite_rate: float = 20.0
     """New calls per second one source may start on average (twice as many at once); more
     are answered 503, so a flood cannot take every RTP port (issue 10 §8)."""
+    sip_udp_buffer: int = 4 * 1024 * 1024
+    """Bytes for the SIP UDP socket's receive and send buffers (0: the kernel's default);
+    a burst during a pause of the loop then waits in the socket instead of being dropped
+    (issue 11, Benchmarks). Above net.core.rmem_max only with CAP_NET_ADMIN."""
     rtp_port_low: int = 20000
     rtp_port_high: int = 29998
     """The RTP port pool: one even port per call leg; when all are in use a call gets 503."""
@@ -175,6 +179,18 @@ def _addresses(name: str, value: Any) -> tuple[str, ...]:
     return tuple(_address(name, str(item)) for item in items if str(item).strip())
 
 
+def _buffer_bytes(name: str, value: Any) -> int:
+    text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 1024, "M": 1024 * 1024}.get(text[-1:], 1)
+    digits = text[:-1] if scale > 1 else text
+    if isinstance(value, bool) or not digits.isdigit() or int(digits) * scale > 256 * 2**20:
+        raise SettingsError(
+            f"{name} must be a size in bytes up to 256M (e.g. 4194304 or 4M; 0: the "
+            f"kernel's default), got {value!r}"
+        )
+    return int(digits) * scale
+
+
 def _rate(name: str, value: Any) -> float:
     try:
         rate = float(value)
@@ -262,6 +278,7 @@ _PARSERS: dict[str, Any] = {
     "sip_port": _port_or_off,
     "sip_trusted": _addresses,
     "sip_invite_rate": _rate,
+    "sip_udp_buffer": _buffer_bytes,
     "rtp_port_low": _port,
     "rtp_port_high": _port,
     "media_timeout_s": _media_timeout,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from vaxel.sip.message import Headers, Request, Response, response_to
 from vaxel.sip.transaction import Event, TransactionLayer, Transmit
-from vaxel.sip.transport import SipTransport, TimerDriver
+from vaxel.sip.transport import DEFAULT_UDP_BUFFER, SipTransport, TimerDriver
 
 __all__ = ["SipEndpoint"]
 
@@ -35,6 +35,7 @@ class SipEndpoint:
         user_agent: str = "Vaxel/0.1",
         tls: ssl.SSLContext | None = None,
         tls_port: int = 5061,
+        udp_buffer: int = DEFAULT_UDP_BUFFER,
     ) -> None:
         self.handler = handler
         self.host = host
@@ -44,7 +45,7 @@ class SipEndpoint:
         self.tls_port = tls_port
         self.user_agent = user_agent
         self.layer = TransactionLayer()
-        self.transport = SipTransport(self._received)
+        self.transport = SipTransport(self._received, udp_buffer=udp_buffer)
         self.timer = TimerDriver(self.layer, self._fire)
 
     async def start(self) -> None:

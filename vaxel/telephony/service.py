@@ -21,6 +21,7 @@ from vaxel.runtime.contact_center import ContactCenter
 from vaxel.runtime.supervise import start_supervised
 from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import Event as SipEvent
+from vaxel.sip.transport import DEFAULT_UDP_BUFFER
 from vaxel.store.availability import StoreUnavailable
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
@@ -52,12 +53,20 @@ class TelephonyService:
         drive_acd_timers: bool = True,
         tls: ssl.SSLContext | None = None,
         tls_port: int = 5061,
+        sip_udp_buffer: int = DEFAULT_UDP_BUFFER,
     ) -> None:
         self.center = center
         self.directory = directory
         self.clock = clock
         self.prompts = prompts or PromptLibrary()
-        self.sip = SipEndpoint(self._on_sip, host=host, port=sip_port, tls=tls, tls_port=tls_port)
+        self.sip = SipEndpoint(
+            self._on_sip,
+            host=host,
+            port=sip_port,
+            tls=tls,
+            tls_port=tls_port,
+            udp_buffer=sip_udp_buffer,
+        )
         self.media = BuiltinMediaBackend(
             self.prompts.load,
             self._on_media,
