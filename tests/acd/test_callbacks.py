@@ -138,6 +138,22 @@ def test_abandonment_creates_callback_when_configured(engine: Engine) -> None:
     assert [c.number for c in of_type(out, NotifyCallbackCreated)] == ["+46701"]  # type: ignore[attr-defined]
 
 
+def test_abandonment_callbacks_dial_only_what_the_dial_policy_decided(engine: Engine) -> None:
+    """Issue 10 §11: the adapter decides the number by the tenant's dial policy; "" (a
+    barred caller id such as 00881…) creates no callback, a decided number is the one
+    stored; an old journal entry without the decision still uses the caller number."""
+    _setup(engine, CallbackSettings(enabled=True, create_on_abandon=True))
+    engine.handle(ContactArrived(T, "c1", "q", caller_number="00881234567890"), AT_8)
+    out = engine.handle(ContactAbandoned(T, "c1", callback_number=""), AT_8 + 30)
+    assert of_type(out, NotifyCallbackCreated) == [] and engine.callback_list(T) == []
+    engine.handle(ContactArrived(T, "c2", "q", caller_number="0701234567"), AT_8 + 40)
+    out = engine.handle(ContactAbandoned(T, "c2", callback_number="+46701234567"), AT_8 + 50)
+    assert [c.number for c in of_type(out, NotifyCallbackCreated)] == ["+46701234567"]  # type: ignore[attr-defined]
+    engine.handle(ContactArrived(T, "c3", "q", caller_number="+46702"), AT_8 + 60)
+    out = engine.handle(ContactAbandoned(T, "c3"), AT_8 + 70)
+    assert [c.number for c in of_type(out, NotifyCallbackCreated)] == ["+46702"]  # type: ignore[attr-defined]
+
+
 def test_callback_request_to_queue_without_callbacks_is_refused(engine: Engine) -> None:
     _setup(engine, CallbackSettings(enabled=False))
     with pytest.raises(DomainError):

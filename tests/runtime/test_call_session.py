@@ -15,6 +15,7 @@ from vaxel.acd.events import TimerTick as AcdTick
 from vaxel.app import seed_demo_tenant
 from vaxel.core.clock import from_local
 from vaxel.flow import (
+    CallerHungUp,
     CallInfo,
     ConnectAgent,
     DigitPressed,
@@ -170,3 +171,27 @@ def test_a_caller_booking_while_the_database_is_away_hears_a_technical_fault(
     assert not session.callback_id
     assert session.handle(PromptFinished(), MONDAY_10 + 33) == [Hangup()]
     assert ReadModels(open_database(url)).callbacks(DEMO_TENANT) == []
+
+
+def test_a_satellite_caller_who_hangs_up_in_the_queue_gets_no_callback(
+    database_url: str,
+) -> None:
+    """Issue 10 §11, PBX8: Kundtjänst creates a callback for whoever hangs up while queued
+    (create_on_abandon); the dial policy decides that number too. A caller id of 00881…
+    (a satellite range) gets none — no agent is offered it — and a Swedish caller's callback
+    is stored in the E.164 form the policy dials."""
+    center, url = started(database_url)
+    numbers = {"satellit": "00881234567890", "svensk": "0701234567"}
+    for contact_id, number in numbers.items():
+        session = CallSession(
+            center, DEMO_TENANT, contact_id, FLOW, CallInfo(number), OfficeHours()
+        )
+        session.start(MONDAY_10)
+        session.handle(PromptFinished(), MONDAY_10 + 4)
+        press(session, "12", MONDAY_10 + 6)
+        assert session.waiting
+        session.handle(CallerHungUp(), MONDAY_10 + 20)
+    rows = ReadModels(open_database(url)).callbacks(DEMO_TENANT)
+    assert [row.number for row in rows] == ["+46701234567"]
+    listed = center.read(lambda acd: [c.number for c in acd.callback_list(DEMO_TENANT)])
+    assert listed == ["+46701234567"]

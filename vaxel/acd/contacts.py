@@ -163,17 +163,18 @@ def contact_abandoned(
     elif engine.estimator is not None:
         engine.estimator.record_abandon(queue.config.queue_id, now - contact.entered_at, now)
     settings = queue.config.callback
+    number = contact.caller_number if event.callback_number is None else event.callback_number
     if (
         settings.enabled
         and settings.create_on_abandon
-        and contact.caller_number
+        and number
         and contact.channel is Channel.CALL
     ):
         _create_callback(
             engine,
             tenant,
             queue,
-            contact.caller_number,
+            number,
             "",
             contact.caller_data,
             now,

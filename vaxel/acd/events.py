@@ -147,11 +147,17 @@ class CallerDataEntered:
 
 @dataclass(frozen=True, slots=True)
 class ContactAbandoned:
-    """The caller hung up (or the chat/e-mail was withdrawn) before an agent took it."""
+    """The caller hung up (or the chat/e-mail was withdrawn) before an agent took it.
+
+    ``callback_number`` is the number a callback on abandon (``create_on_abandon``) may
+    dial, as the tenant's dial policy decided it from the caller id: ``""`` when the policy
+    refuses it (a satellite or premium-rate caller id), so no callback is created. ``None``
+    only in journals written before the policy decided (issue 10 §11): the caller number."""
 
     tenant_id: str
     contact_id: str
     actor: str = "caller"
+    callback_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from vaxel.acd.events import (
     Event,
 )
 from vaxel.acd.model import Channel, ContactState, parse_clock
+from vaxel.core.dial_policy import NumberRefused
 from vaxel.core.errors import VaxelError
 from vaxel.flow import (
     AgentConnected,
@@ -69,8 +70,22 @@ class CallSession:
 
     def handle(self, event: FlowInput, now: float) -> list[FlowCommand]:
         if isinstance(event, CallerHungUp) and self.waiting:
-            self._submit(ContactAbandoned(self.tenant_id, self.contact_id), now)
+            self._submit(
+                ContactAbandoned(
+                    self.tenant_id, self.contact_id, callback_number=self._callback_number()
+                ),
+                now,
+            )
         return self._route(self.flow.handle(event, now), now)
+
+    def _callback_number(self) -> str:
+        """The caller id as a callback on abandon may dial it — E.164, or "" when the
+        tenant's dial policy refuses it (issue 10 §11, PBX8): the engine creates no
+        callback an agent could not dial."""
+        try:
+            return self.call.dial_policy.check(self.call.caller_number)
+        except NumberRefused:
+            return ""
 
     @property
     def waiting(self) -> bool:
