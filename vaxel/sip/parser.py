@@ -11,6 +11,13 @@ Rules kept here:
   with the CSeq method equal to the request method (§8.1.1, §8.2). A request that breaks a
   rule but can still be addressed raises :class:`BadRequest` carrying it, so the transport can
   answer 400 with the reason; anything else raises ParseError and is dropped.
+- The Request-URI, From, To and Contact are parsed with :mod:`vaxel.sip.uri`, so what the
+  rest of Växel reads from them is well formed; a malformed one is a 400 whose reason names
+  the header (RFC 4475 §3.1.2.6-8, §3.1.2.13-15). A Request-URI scheme other than sip, sips
+  or tel is 416 (§8.2.2.1, RFC 4475 §3.3.2); a SIP version other than 2.0 in an otherwise
+  addressable request is 505 (§8.1.1.1, RFC 4475 §3.1.2.16).
+- Call-ID, CSeq, From, To, Max-Forwards and Content-Length appear once (§20; RFC 4475
+  §3.3.8-9).
 - Limits bound every part so a hostile peer cannot make us buffer without end.
 """
 
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 
 from vaxel.sip.errors import MessageTooLarge, ParseError
 from vaxel.sip.message import Headers, Request, Response
+from vaxel.sip.uri import is_contact_wildcard, parse_name_addr, parse_name_addr_list, parse_uri
 
 __all__ = ["DEFAULT_LIMITS", "BadRequest", "Limits", "StreamParser", "parse_message"]
 
@@ -28,7 +36,34 @@ _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _REQUEST_URI = re.compile(r"^(sips?|tel):\S+$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
+_SINGLE = ("From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length")
+_SUPPORTED_VERSION = "SIP/2.0"
 _DIGITS = re.compile(r"[0-9]+")
+
+# The shapes phones send nearly always, checked by one regex so a call's messages do not pay
+# for full URI parsing (issue 11 §3 vs the rate goal of §Benchmarks). Only strings that
+# vaxel.sip.uri accepts match (tests/sip/test_parser_uris.py checks it); anything else takes
+# the full parse.
+_F_TOKEN = r"[A-Za-z0-9\-.!%*_+`'~]+"
+_F_NAME = r"[A-Za-z0-9\-.!*_+`'~]+"  # a URI parameter: a token without escapes
+_F_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+_F_ADDR = rf"sips?:(?:[A-Za-z0-9\-_.!~*'()+]+@)?{_F_HOST}(?::(?P<port>[0-9]{{1,5}}))?"
+_F_PARAMS = rf"(?:;{_F_NAME}(?:={_F_NAME})?)*"
+_F_HEADER_PARAMS = rf"(?:;{_F_TOKEN}(?:=(?:{_F_TOKEN}|\"[^\"\\\x00-\x1f]*\"))?)*"
+_F_DISPLAY = rf"(?:\"[^\"\\\x00-\x1f]*\"|{_F_TOKEN}(?: {_F_TOKEN})*)"
+_PLAIN_URI = re.compile(rf"{_F_ADDR}{_F_PARAMS}")
+_PLAIN_NAME_ADDR = re.compile(rf"(?:{_F_DISPLAY} ?)?<{_F_ADDR}{_F_PARAMS}>{_F_HEADER_PARAMS}")
+_PLAIN_ADDR_SPEC = re.compile(rf"{_F_ADDR}{_F_HEADER_PARAMS}")
+
+
+def _plain(text: str, *patterns: re.Pattern[str]) -> bool:
+    """``text`` is in a common shape one of ``patterns`` describes, with a port in range."""
+    for pattern in patterns:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            port = match.group("port")
+            return port is None or int(port) <= 65535
+    return False
 
 
 def _number(text: str) -> bool:
@@ -78,36 +113,37 @@ def parse_message(
     start_line, header_lines = lines[0], lines[1:]
     if len(start_line) > limits.max_line_bytes:
         raise MessageTooLarge("Start line too long")
-    message = _start(start_line)
+    message, version = _start(start_line)
     message.headers = _headers(header_lines, limits)
     body = _body(message, body, limits, stream)
     message.body = body
     if isinstance(message, Request):
-        _check_request(message)
+        _check_request(message, version)
     else:
         _check_response(message)
     return message
 
 
-def _start(line: str) -> Request | Response:
+def _start(line: str) -> tuple[Request | Response, str]:
+    """The message the start line begins, and the SIP version it names (checked later for a
+    request, so a 505 can be addressed from its headers)."""
     if line.startswith("SIP/"):
         version, _, rest = line.partition(" ")
-        if version.upper() != "SIP/2.0":
+        if version.upper() != _SUPPORTED_VERSION:
             raise ParseError(f"Unsupported SIP version {version[:16]}")
         code, _, reason = rest.partition(" ")
         if len(code) != 3 or not _number(code) or not 100 <= int(code) <= 699:
             raise ParseError("Malformed status line: bad status code")
-        return Response(status=int(code), reason=reason.strip())
+        return Response(status=int(code), reason=reason.strip()), version
     parts = line.split(" ")
     if len(parts) != 3:
         raise ParseError("Malformed request line")
     method, uri, version = parts
     if not _TOKEN.match(method):
         raise ParseError("Malformed request line: bad method")
-    request = Request(method=method, uri=uri)
-    if version.upper() != "SIP/2.0":
-        raise ParseError(f"Unsupported SIP version {version[:16]}", 505)
-    return request
+    if not version.upper().startswith("SIP/"):
+        raise ParseError("Malformed request line: no SIP version")
+    return Request(method=method, uri=uri), version
 
 
 def _headers(lines: list[str], limits: Limits) -> Headers:
@@ -154,12 +190,16 @@ def _bad(message: Request | Response, reason: str) -> ParseError:
     return ParseError(reason)
 
 
-def _check_request(request: Request) -> None:
+def _check_request(request: Request, version: str) -> None:
     for name in _MANDATORY:
         if not request.headers.get(name):
             raise ParseError(f"Missing {name} header")
-    if not _REQUEST_URI.match(request.uri):
-        raise BadRequest("Malformed Request-URI", request)
+    if version.upper() != _SUPPORTED_VERSION:
+        raise BadRequest(f"Unsupported SIP version {version[:16]}", request, 505)
+    for name in _SINGLE:
+        if len(request.headers.get_all(name)) > 1:
+            raise BadRequest(f"Bad {name}: more than one value", request)
+    _check_uris(request)
     number, _, method = (request.headers.get("CSeq") or "").strip().partition(" ")
     if not _number(number) or len(number) > 10 or int(number) >= 2**31:
         raise BadRequest("Bad CSeq: sequence number", request)
@@ -170,6 +210,37 @@ def _check_request(request: Request) -> None:
         raise BadRequest("Bad Max-Forwards", request)
     if not request.top_via.upper().startswith("SIP/2.0/"):
         raise BadRequest("Malformed Via header", request)
+
+
+def _check_uris(request: Request) -> None:
+    """Request-URI, From, To and Contact parsed as :mod:`vaxel.sip.uri` reads them."""
+    scheme = request.uri.partition(":")[0].lower()
+    if not _REQUEST_URI.match(request.uri):
+        if scheme.isascii() and scheme.replace("+", "").replace(".", "").isalnum():
+            raise BadRequest("Unsupported URI Scheme", request, 416)
+        raise BadRequest("Malformed Request-URI", request)
+    try:
+        if not _plain(request.uri, _PLAIN_URI):
+            parse_uri(request.uri)
+    except ParseError as error:
+        raise BadRequest(f"Malformed Request-URI: {error.reason}", request) from None
+    for name in ("From", "To"):
+        value = (request.headers.get(name) or "").strip()
+        if _plain(value, _PLAIN_NAME_ADDR, _PLAIN_ADDR_SPEC):
+            continue
+        try:
+            parse_name_addr(value)
+        except ParseError as error:
+            raise BadRequest(f"Malformed {name}: {error.reason}", request) from None
+    for value in request.headers.get_all("Contact"):
+        if _plain(value.strip(), _PLAIN_NAME_ADDR, _PLAIN_ADDR_SPEC):
+            continue
+        if is_contact_wildcard(value) and request.method == "REGISTER":
+            continue
+        try:
+            parse_name_addr_list(value)
+        except ParseError as error:
+            raise BadRequest(f"Malformed Contact: {error.reason}", request) from None
 
 
 def _check_response(response: Response) -> None:
