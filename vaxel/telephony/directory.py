@@ -66,3 +66,10 @@ class TelephonyDirectory:
 
     def dial_policy(self, tenant_id: str) -> DialPolicy:
         return self.dial_policies.get(tenant_id, DialPolicy())
+
+    def language(self, tenant_id: str) -> str:
+        """The tenant's language: that of the flow on its first service number ("sv" if none)."""
+        for service in self.numbers.values():
+            if service.tenant_id == tenant_id:
+                return service.flow.language
+        return "sv"

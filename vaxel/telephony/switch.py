@@ -96,6 +96,7 @@ from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
+from vaxel.telephony.notices import SystemPrompt, system_prompt
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.timers import CallTimers
@@ -103,6 +104,8 @@ from vaxel.telephony.timers import CallTimers
 __all__ = ["Switch"]
 
 log = logging.getLogger(__name__)
+NO_SUCH_NUMBER = SystemPrompt.NO_SUCH_NUMBER
+NO_ANSWER = SystemPrompt.CUSTOMER_NO_ANSWER
 
 
 class Switch:
@@ -474,12 +477,14 @@ class Switch:
         if attempt.cancelled:
             return
         if attempt.role == "transfer":
-            self._caller_hears(call, ["sv/system/numret-finns-inte"], then_hangup=True)
+            self._caller_hears(call, [self._notice(call, NO_SUCH_NUMBER)], then_hangup=True)
             return
         if attempt.role == "customer":
             self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
             if call.agent is not None:
-                self._agent_hears(call, ["sv/callback/no-answer"], then_hangup=True)
+                self._agent_hears(
+                    call, [self._notice(call, NO_ANSWER, agent=True)], then_hangup=True
+                )
             return
         if call.dial_after_answer is not None and call.agent is None:
             # the agent's phone did not take the picked callback: the list shows the number
@@ -569,7 +574,7 @@ class Switch:
                 log.info(
                     "transfer of %s to %s: no outbound route; ending", call.call_id, command.target
                 )
-                self._caller_hears(call, ["sv/system/numret-finns-inte"], then_hangup=True)
+                self._caller_hears(call, [self._notice(call, NO_SUCH_NUMBER)], then_hangup=True)
         self.timers.schedule(call, self._flow_deadline(call))
 
     def _known(self, prompt_id: str) -> bool:
@@ -597,7 +602,7 @@ class Switch:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
         if call.caller is None or call.agent is None:
             if call.caller is not None:  # a simulated agent took a real call (demo)
-                self._caller_hears(call, ["sv/system/simulerad-handlaggare"])
+                self._caller_hears(call, [self._notice(call, SystemPrompt.SIMULATED_AGENT)])
             return
         prompts = [p for p in whisper if self._known(p)]
         if prompts:
@@ -717,13 +722,16 @@ class Switch:
             elif call is not None and call.agent is not None and not call.callback:
                 # a simulated caller's contact answered on a real phone (demo)
                 agent_endpoint = call.agent.endpoint.endpoint_id
-                self.media.set_comfort(agent_endpoint, Comfort.MUSIC, "sv/system/simulerat-samtal")
+                simulated = self._notice(call, SystemPrompt.SIMULATED_CALL, agent=True)
+                self.media.set_comfort(agent_endpoint, Comfort.MUSIC, simulated)
         elif isinstance(command, DialCallback):
             self._dial_customer(command)
         elif isinstance(command, (OverflowToNumber, RejectBusy)):
             call = self.calls.get(command.contact_id)
             if call is not None:
-                message = getattr(command, "message_prompt", "") or "sv/system/numret-finns-inte"
+                message = getattr(command, "message_prompt", "") or self._notice(
+                    call, NO_SUCH_NUMBER
+                )
                 self._caller_hears(call, [message], then_hangup=True)
 
     def _offer(self, command: OfferContact) -> None:
@@ -777,7 +785,9 @@ class Switch:
         targets = self.dialer.route_or_nothing(command.tenant_id, command.number)
         if not targets:
             self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-            self._agent_hears(call, ["sv/system/numret-finns-inte"], then_hangup=True)
+            self._agent_hears(
+                call, [self._notice(call, NO_SUCH_NUMBER, agent=True)], then_hangup=True
+            )
             return
         self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.RINGBACK)
         self.dialer.ring(call, "customer", targets, "vaxel", "customer")
@@ -791,7 +801,7 @@ class Switch:
         for fork in attempt.forks.values():
             self.dialer.cancel(fork)
         self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-        self._agent_hears(call, ["sv/callback/no-answer"], then_hangup=True)
+        self._agent_hears(call, [self._notice(call, NO_ANSWER, agent=True)], then_hangup=True)
         self.drain()
 
     def _customer_answered(self, call: Call, leg: Leg) -> None:
@@ -874,6 +884,12 @@ class Switch:
         self.calls.pop(call.call_id, None)
 
     # == helpers ==============================================================================
+
+    def _notice(self, call: Call, prompt: SystemPrompt, *, agent: bool = False) -> str:
+        """A caller hears the IVR's language, an agent (or a callback) the tenant's."""
+        flow_language = call.session.flow.flow.language if call.session is not None else ""
+        language = (not agent and flow_language) or self.directory.language(call.tenant_id)
+        return system_prompt(prompt, language)
 
     def _find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
         to_tag = header_tag(request.headers.get("To") or "")
