@@ -32,7 +32,7 @@ from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.supervise import start_supervised
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
-from vaxel.store import Documents, Tenants, open_database, upgrade
+from vaxel.store import DatabaseTimeouts, Documents, Tenants, open_database, upgrade
 from vaxel.store.availability import (
     DatabaseUnusable,
     StoreUnavailable,
@@ -147,7 +147,10 @@ def snapshot_policy(settings: ServeSettings) -> SnapshotPolicy | None:
 
 
 def open_for_serving(
-    url: str, shown_url: str, snapshots: SnapshotPolicy | None = None
+    url: str,
+    shown_url: str,
+    snapshots: SnapshotPolicy | None = None,
+    timeouts: DatabaseTimeouts | None = None,
 ) -> tuple[Engine, ContactCenter, int]:
     """Open, migrate, check and replay the database; :class:`DatabaseUnusable` (one sentence for
     the operator, exit code 2) when its folder is missing or it cannot be written — rather
@@ -156,7 +159,7 @@ def open_for_serving(
     if folder is not None and not folder.is_dir():
         raise DatabaseUnusable(shown_url, f"mappen {folder} finns inte")
     try:
-        database = open_database(url, create_folder=False)
+        database = open_database(url, create_folder=False, timeouts=timeouts)
         upgrade(database)
         check_usable(database, shown_url)
         center = ContactCenter(database, snapshots=snapshots)
@@ -179,8 +182,13 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
     from vaxel.web.server import start_web_server
 
     shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
+    timeouts = DatabaseTimeouts(
+        connect_s=settings.database_connect_timeout_s,
+        lock_s=settings.database_lock_timeout_s,
+        statement_s=settings.database_statement_timeout_s,
+    )
     database, center, replayed = open_for_serving(
-        settings.database_url, shown_url, snapshot_policy(settings)
+        settings.database_url, shown_url, snapshot_policy(settings), timeouts
     )
     echo(f"Växel: databas {shown_url} (uppgraderad), {replayed} händelser återlästa")
     tenants = Tenants(database).all()

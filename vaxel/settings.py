@@ -69,6 +69,13 @@ class ServeSettings:
     most about this many (issue 10 §13); 0 turns snapshots off."""
     snapshot_every_s: float = 600.0
     """…or after this many seconds, if anything was journaled since the last snapshot."""
+    database_connect_timeout_s: float = 5.0
+    """PostgreSQL: how long opening a connection may take before the store counts as away
+    (503 with Retry-After, issue 10 §1)."""
+    database_lock_timeout_s: float = 0.2
+    """PostgreSQL: how long a statement waits for a lock another session holds."""
+    database_statement_timeout_s: float = 10.0
+    """PostgreSQL: how long any one statement may run."""
 
 
 FIELDS = tuple(ServeSettings.__dataclass_fields__)
@@ -260,6 +267,16 @@ def _snapshot_seconds(name: str, value: Any) -> float:
     return seconds
 
 
+def _timeout(name: str, value: Any) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if isinstance(value, bool) or not 0.01 <= seconds <= 600:
+        raise SettingsError(f"{name} must be a number of seconds (0.01–600), got {value!r}")
+    return seconds
+
+
 def _hours(name: str, value: Any) -> float:
     try:
         hours = float(value)
@@ -291,6 +308,9 @@ _PARSERS: dict[str, Any] = {
     "session_hours": _hours,
     "snapshot_every_entries": _entries,
     "snapshot_every_s": _snapshot_seconds,
+    "database_connect_timeout_s": _timeout,
+    "database_lock_timeout_s": _timeout,
+    "database_statement_timeout_s": _timeout,
 }
 
 
