@@ -8,7 +8,6 @@ the web and SIP adapters plug in here later.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +21,7 @@ from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
+from vaxel.runtime.heap import settle_after_start_up
 from vaxel.schedule import Calendar, ScheduleState, schedule_from_dict
 from vaxel.sim.demo_tenant import (
     DEMO_SKILLS,
@@ -439,8 +439,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): {DEMO_API_KEY}"
         )
 
-    gc.collect()
-    gc.freeze()  # start-up objects never die: keep them out of full GC scans (media timing)
+    settle_after_start_up()  # no long full collections on the SIP and media hot paths
     if settings.traffic:
         simulator.start(configure=False)
     if telephony is not None:

@@ -29,6 +29,7 @@ from vaxel.runtime.closures import ClosureKeeper
 from vaxel.runtime.configuration import ConfigChange, Configuration
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
+from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.supervise import start_supervised
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
@@ -266,6 +267,7 @@ async def run_serve(settings: ServeSettings, echo: Callable[[str], None] = print
         address = f"http://{settings.http_host}:{settings.http_port}/"
         public = f" — för användarna: {settings.public_url}/" if settings.public_url else ""
         echo(f"Webb: {address}{public} (REST-API: /api/docs)")
+        settle_after_start_up()  # no long full collections on the SIP and media hot paths
         echo(f"Säkra kakor: {'på' if settings.secure_cookies else 'AV'}. Redo.")
         await serving
     finally:
