@@ -79,7 +79,8 @@ def test_a_flood_of_idle_and_slow_connections_is_closed_and_pages_still_answer(w
     closed, latencies = uvloop.run(scenario())
     assert all(closed), f"{closed.count(False)} of {FLOOD} connections still open"
     p99 = sorted(latencies)[int(len(latencies) * 0.99) - 1]
-    assert p99 < 0.5, f"p99 {p99 * 1000:.0f} ms"  # the issue's figure is 100 ms; generous
+    print(f"GET /login during the flood: p99 {p99 * 1000:.0f} ms")  # for docs/guarantees.md
+    assert p99 < 0.1, f"p99 {p99 * 1000:.0f} ms"  # issue 10: 100 ms p99 for legitimate users
 
 
 def test_above_the_cap_the_longest_idle_connections_are_shed(web: Web) -> None:
