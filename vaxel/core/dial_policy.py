@@ -57,6 +57,8 @@ class NumberRefused(DomainError):
     """A number the dial policy refuses; ``code`` says why, ``status`` is the SIP answer
     (484 Address Incomplete for garbage, 403 Forbidden for a barred number)."""
 
+    code: DialRefusal
+
     def __init__(self, code: DialRefusal, number: str, reason: str) -> None:
         self.code = code
         self.number = number[:40]

@@ -7,8 +7,10 @@ language of its ``Accept-Language``. FastAPI's defaults — ``{"detail": "Not Fo
 pydantic's English 422 list — reach nobody.
 
 Handlers raise ``HTTPException`` with a message already translated (``gettext`` at the raise),
-or :class:`ApiProblem` when the API has a stable code to give a client. This module is the one
-place that turns either into a response (STYLE rule 8).
+:class:`ApiProblem` when the API has a stable code to give a client, or let the core's
+:class:`~vaxel.core.errors.VaxelError` pass: it is translated by its code (issue 12 §4) and
+its status chosen here. This module is the one place that turns any of them into a response
+(STYLE rule 8).
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vaxel.core.errors import VaxelError
 from vaxel.web.context import TEMPLATES
+from vaxel.web.error_text import error_status, error_text, problem_params
+from vaxel.web.flash import FlashRedirect
 from vaxel.web.i18n import N_, gettext, language
 
 __all__ = [
@@ -215,6 +220,27 @@ async def _api_problem(request: Request, exc: Exception) -> Response:
     return problem_response(exc.status, exc.detail, code=exc.code, **exc.extra)
 
 
+async def _vaxel_error(request: Request, exc: Exception) -> Response:
+    """A domain or config error no handler caught: translated by its code (issue 12 §4).
+    A program gets problem details with the code and parameters; a refused form post goes
+    back to the page its route names (``deps.returns_to``), the form filled in again
+    (passwords and the CSRF token aside); anything else gets the error page."""
+    assert isinstance(exc, VaxelError)
+    status, detail = error_status(exc), error_text(exc)
+    if wants_problem(request):
+        return problem_response(status, detail, code=exc.code, params=problem_params(exc))
+    back_to = getattr(request.state, "back_to", "")
+    if request.method == "POST" and back_to:
+        form = getattr(request.state, "form", None)
+        refill = {
+            key: value
+            for key, value in (form.items() if form is not None else ())
+            if isinstance(value, str) and key != "csrf" and "password" not in key
+        }
+        return FlashRedirect(back_to, detail, refill)
+    return error_page(request, status, detail)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     detail = gettext(DEFAULT_DETAILS[500])
     if wants_problem(request):
@@ -227,4 +253,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(VaxelError, _vaxel_error)
     app.add_exception_handler(Exception, _unexpected)

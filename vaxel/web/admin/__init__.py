@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from vaxel.web.admin import lists, skills
 from vaxel.web.admin.api_keys import api_keys_router
 from vaxel.web.admin.closures import closures_router
 from vaxel.web.admin.extensions import extensions_router
 from vaxel.web.admin.flows import flows_router
-from vaxel.web.admin.lists import lists_router
 from vaxel.web.admin.prompts import prompts_router
 from vaxel.web.admin.queues import queues_router
 from vaxel.web.admin.schedules import schedules_router
-from vaxel.web.admin.skills import skills_router
 from vaxel.web.admin.users import users_router
-from vaxel.web.context import ADMINS, SignedIn, WebContext, render, require_role
+from vaxel.web.context import WebContext, render
+from vaxel.web.deps import SignedIn, require_admin
 from vaxel.web.i18n import N_, gettext
 
 __all__ = ["SECTIONS", "Section", "admin_router"]
@@ -115,14 +115,8 @@ SECTIONS = [
 ]
 
 
-def admin_session(session: SignedIn) -> None:
-    """Every admin page and action requires a tenant admin (ADM2): checked here, once, for
-    all the routers below, so no handler can forget it."""
-    require_role(session, ADMINS, gettext("Administration kräver administratörsbehörighet"))
-
-
 def admin_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(admin_session)])
+    router = APIRouter(dependencies=[Depends(require_admin)])
 
     @router.get("/admin")
     def admin_index(request: Request, session: SignedIn) -> Response:
@@ -134,14 +128,14 @@ def admin_router(ctx: WebContext) -> APIRouter:
     for build in (
         queues_router,
         users_router,
-        skills_router,
         closures_router,
         schedules_router,
         flows_router,
         prompts_router,
         extensions_router,
-        lists_router,
         api_keys_router,
     ):
         router.include_router(build(ctx))
+    for module in (skills, lists):  # module-level routers (issue 12 §3)
+        router.include_router(module.router)
     return router

@@ -1,0 +1,206 @@
+"""Every error a user can see, in the user's language, chosen by its code (issue 12 §4).
+
+The core's errors carry a stable ``code`` and ``params`` (``vaxel.core.errors``); here each
+code has its Swedish wording, translated through gettext like every other text of the web
+(English in ``locale/en``). Nothing is matched against the core's English: a rule without a
+wording here reads "ogiltigt värde", and a test keeps every rule of
+:data:`vaxel.core.rules.RULES` worded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vaxel.core.errors import ConfigError, NotFound, VaxelError
+from vaxel.web.admin.config_errors import reason_text
+from vaxel.web.i18n import N_, gettext
+
+__all__ = [
+    "CONFIG_RULES",
+    "DOMAIN_ERRORS",
+    "error_status",
+    "error_text",
+    "problem_params",
+    "rule_text",
+]
+
+CONFIG_RULES: dict[str, str] = {
+    "mapping": N_("har fel form"),
+    "unknown-setting": N_("okänd inställning; tillåtna är {allowed}"),
+    "required": N_("måste fyllas i"),
+    "required-text": N_("måste fyllas i"),
+    "text": N_("ska vara text, inte {value!r}"),
+    "true-or-false": N_("välj ja eller nej"),
+    "list": N_("ska vara en lista"),
+    "too-long": N_("högst {max} tecken (här är det {length})"),
+    "number": N_("ska vara ett tal, inte {value!r}"),
+    "whole-number": N_("ska vara ett heltal, inte {value!r}"),
+    "number-min": N_("ska vara ett tal, minst {min:g}, inte {value!r}"),
+    "whole-number-min": N_("ska vara ett heltal, minst {min}, inte {value!r}"),
+    "whole-number-range": N_("ska vara ett heltal {min}–{max}, inte {value!r}"),
+    "positive": N_("måste vara större än 0"),
+    "positive-seconds": N_("måste vara större än 0 sekunder"),
+    "not-negative": N_("får inte vara negativt"),
+    "not-negative-seconds": N_("får inte vara negativt"),
+    "not-negative-all": N_("får inte vara negativt (0 = alla)"),
+    "not-negative-off": N_("får inte vara negativt (0 = av)"),
+    "at-least": N_("måste vara minst {min}"),
+    "at-most": N_("får vara högst {max}"),
+    "range": N_("ska vara {min}–{max}"),
+    "share": N_("ange en andel över 0 och högst 100 %"),
+    "minutes-min": N_("måste vara minst {min} minut"),
+    "minutes-max": N_("får vara högst {max} minuter"),
+    "not-below": N_("måste vara minst {other}"),
+    "choice": N_("välj en av {allowed}"),
+    "id-format": N_("små bokstäver, siffror, - och _ (högst 64 tecken)"),
+    "id-format-suggestion": N_(
+        "små bokstäver, siffror, - och _ (högst 64 tecken); förslag: {suggestion}"
+    ),
+    "id-required": N_("ge det ett id"),
+    "id-taken": N_("det finns redan en med det id:t"),
+    "id-unchanged": N_("id:t ska vara kvar {value!r}"),
+    "tenant-required": N_("ange organisationen"),
+    "unique": N_("finns redan"),
+    "given-twice": N_("{value} finns två gånger"),
+    "unknown-queue-ref": N_("kön {value!r} finns inte; skapa den först"),
+    "unknown-queues-ref": N_("okända köer: {values}"),
+    "unknown-agents-ref": N_("okända handläggare: {values}"),
+    "unknown-prompt-ref": N_("meddelandet {value!r} finns inte; ladda upp det först"),
+    "unknown-schedule-ref": N_("schemat {value!r} finns inte; skapa det först"),
+    "unknown-closure": N_("Det finns ingen sådan stängning"),
+    "unknown-list": N_("Det finns ingen sådan lista"),
+    "queue-overflows-here": N_("kön {other} skickar vidare hit"),
+    "flow-sends-here": N_("IVR-flödet {other} skickar hit"),
+    "clock-time": N_("ange en tid som TT:MM, inte {value!r}"),
+    "time-format": N_("skriv tiden TT:MM, inte {value!r}"),
+    "time-of-day": N_("{value!r} är ingen tid (00:00–24:00)"),
+    "after-start": N_("måste vara senare än starttiden"),
+    "after-start-at": N_("måste vara efter starttiden {start}"),
+    "interval-format": N_("skriv tider som 08:00-16:30, inte {value!r}"),
+    "interval-list": N_("skriv tider som 08:00-16:30 eller stängt"),
+    "interval-backwards": N_("sluttiden {value} måste vara efter starttiden"),
+    "intervals-overlap": N_("tiderna överlappar varandra; slå ihop dem"),
+    "both-times": N_("ange båda tiderna eller ingen"),
+    "date": N_("skriv datumet ÅÅÅÅ-MM-DD, inte {value!r}"),
+    "month-day": N_("skriv datumet MM-DD, inte {value!r}"),
+    "weekday": N_(
+        "okänd veckodag {value!r}; använd mån tis ons tor fre lör sön, "
+        "eller ett intervall som mån-tor"
+    ),
+    "weekday-range-backwards": N_("dagarna {value!r} går baklänges"),
+    "day-of-month": N_("skriv en dag i månaden (15) eller till exempel sista fre, inte {value!r}"),
+    "monthly-rule": N_("ange en dag (1–31) eller en veckodag med ordningstal (1–5 eller sista)"),
+    "weekly": N_("ange öppettider per veckodag"),
+    "eve-policy": N_("välj stängt, halvdag eller vanliga tider"),
+    "epoch-seconds": N_("Ange tider som 2026-12-24 12:00"),
+    "schedule-id": N_("schemat behöver ett id"),
+    "closure-queues": N_("Välj minst en kö"),
+    "closure-required": N_("måste fyllas i"),
+    "queue-list": N_("Välj minst en kö"),
+    "list-empty": N_("Listan måste ha minst en rad"),
+    "list-duplicate": N_("varje rad får stå med en gång"),
+    "list-entry-length": N_("högst {max} tecken per rad"),
+    "overflow-queue": N_("välj kön att skicka vidare till"),
+    "overflow-number": N_("ange numret att koppla vidare till"),
+    "overflow-self": N_("välj en annan kö än den här"),
+    "max-length-rule": N_("ange hur många som får vänta (större än 0)"),
+    "max-wait-rule": N_("ange hur länge man får vänta (större än 0)"),
+    "auto-close-limit": N_("ange antal väntande eller väntetid"),
+    "reopen-below": N_("måste vara lägre än gränsen för stängning"),
+    "standby-limit": N_("ange antal väntande eller väntetid"),
+    "release-below": N_("måste vara lägre än gränsen för att kalla in"),
+    "skill-level": N_("ska vara ett heltal, minst 0"),
+    "strategy": N_("välj ett sätt att fördela"),
+    "trigger": N_("välj när regeln gäller"),
+    "overflow-action": N_("välj vart kontakten ska"),
+    "prompts-required": N_("behöver minst ett meddelande"),
+    "prompt-list": N_("skriv meddelandenas id, skilda med komma"),
+    "prompt-lists": N_("skriv meddelandenas id, skilda med komma"),
+    "prompt-item": N_("skriv ett meddelandes id, inte {value!r}"),
+    "prompt-id": N_("skriv ett meddelandes id"),
+    "key": N_("välj en knapp 0–9, * eller #, inte {value!r}"),
+    "validate": N_("välj personnummer eller ingen kontroll"),
+    "menu-options": N_("en meny behöver minst ett val"),
+    "node-target": N_("välj en nod"),
+    "node-type": N_("okänd sorts nod {value!r}"),
+    "nodes-required": N_("ett flöde behöver minst en nod"),
+    "node-name": N_("varje nod behöver ett namn"),
+    "node-name-twice": N_("två noder har samma namn"),
+    "unknown-node": N_("det finns ingen nod {value!r}"),
+    "operator-key": N_("är knappen till växeln; välj en annan knapp"),
+    "callback-key": N_("är samma knapp som för återuppringning"),
+    "switch-list": N_("skriv brytarnas namn som en lista"),
+    "unknown-switch": N_("brytaren {value!r} finns inte; lägg till den under Brytare"),
+    "language": N_("välj svenska (sv) eller engelska (en)"),
+    "service-level": N_("ange en andel mellan 0 och 1, till exempel 0.8"),
+    "service-level-unreachable": N_("nås inte med {max} handläggare"),
+    "unknown-scenario": N_("okänt scenario {value!r}; välj ett av {allowed}"),
+    "distribution": N_("välj exponential, lognormal eller fixed"),
+    "main-number-taken": N_("{value} är redan huvudnummer för {owner}"),
+}
+"""A config rule's code → its Swedish wording, with the error's parameters."""
+
+DOMAIN_ERRORS: dict[str, str] = {
+    "unknown-contact": N_("Ärendet finns inte längre"),
+    "unknown-queue": N_("Kön finns inte"),
+    "unknown-agent": N_("Handläggaren finns inte"),
+    "unknown-tenant": N_("Organisationen finns inte"),
+    "illegal-transition": N_(
+        "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
+    ),
+}
+"""A domain error's code → what the user reads (the usual cause of a refusal on a page is a
+race: the caller hung up or the wrap-up ended while the agent clicked)."""
+
+INVALID = N_("ogiltigt värde")
+
+
+def rule_text(error: ConfigError) -> str:
+    """The rule a config error names, in the current language ("högst 64 tecken …")."""
+    if error.code == "invalid":  # a raiser not yet coded: its English, matched as before
+        return reason_text(error.reason)
+    wording = CONFIG_RULES.get(error.code)
+    if wording is None:
+        return gettext(INVALID)
+    try:
+        return gettext(wording).format(**error.rule_params)
+    except (KeyError, IndexError, ValueError):
+        return gettext(wording)
+
+
+def error_text(error: VaxelError, field_label: str = "") -> str:
+    """Any of Växel's errors as the user reads it; a config error's field named by
+    ``field_label`` (the page's label for its input) when the page has one."""
+    if isinstance(error, ConfigError):
+        reason = rule_text(error)
+        return f"{field_label}: {reason}" if field_label else reason
+    wording = DOMAIN_ERRORS.get(error.code)
+    if wording is not None:
+        return gettext(wording)
+    if isinstance(error, NotFound):
+        return gettext("Det finns inte längre")
+    return gettext("Det gick inte att genomföra; försök igen")
+
+
+def error_status(error: VaxelError) -> int:
+    """The HTTP status for an error no handler caught (STYLE rule 8: one place decides)."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, ConfigError):
+        return 422
+    return 409  # a domain rule refused the step (an illegal transition, a refused booking)
+
+
+def problem_params(error: VaxelError) -> Mapping[str, Any]:
+    """The error's parameters for a client (RFC 9457 extension member ``params``): JSON
+    values only, so a tuple becomes a list and anything else its text."""
+    shown: dict[str, Any] = {}
+    for key, value in error.params.items():
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            shown[key] = value
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            shown[key] = [str(v) for v in value]
+        else:
+            shown[key] = str(value)
+    return shown
