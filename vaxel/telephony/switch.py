@@ -20,65 +20,35 @@ Everything durable goes through ContactCenter first; the media and SIP follow.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 
 from vaxel.acd.commands import (
-    CancelOffer,
     Command,
-    ConnectContact,
-    DialCallback,
-    OfferContact,
-    OverflowToNumber,
-    RejectBusy,
 )
 from vaxel.acd.events import (
-    AgentAnswered,
-    AgentDeclined,
-    CallbackAttemptEnded,
-    CallbackClosed,
-    ContactEnded,
     Event,
 )
-from vaxel.core.errors import VaxelError
 from vaxel.flow import (
-    CallerHungUp,
     CallInfo,
-    ConnectAgent,
-    DigitPressed,
-    FlowCommand,
-    Hangup,
-    PlayPrompts,
-    PromptFinished,
-    SendToVoicemail,
-    StartMusic,
-    StopMedia,
-    TimerTick,
-    TransferCall,
 )
 from vaxel.media.backend import (
-    DtmfReceived,
     Endpoint,
     MediaBackend,
     MediaDirection,
-    MediaEvent,
-    MediaTimeout,
-    PlaybackFinished,
     PortsExhausted,
     RemoteMedia,
 )
 from vaxel.media.player import Comfort
 from vaxel.runtime.call_session import CallSession
 from vaxel.runtime.contact_center import ContactCenter
-from vaxel.sip.dialog import Dialog, angle_uri, header_tag, uri_user
+from vaxel.sip.dialog import Dialog, header_tag, uri_user
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
     NegotiatedMedia,
     answer_offer,
     parse_sdp,
-    read_answer,
     serialize_sdp,
 )
 from vaxel.sip.throttle import RateLimit
@@ -90,25 +60,28 @@ from vaxel.sip.transaction import (
     TransactionTimeout,
 )
 from vaxel.sip.transaction import Event as SipEvent
+from vaxel.telephony.acd_commands import AcdCommands
+from vaxel.telephony.bridging import Bridging
+from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
-from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
+from vaxel.telephony.calls import Attempt, Call, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
-from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
+from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.notices import SystemPrompt, system_prompt
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
+from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
 
 __all__ = ["Switch"]
 
 log = logging.getLogger(__name__)
-NO_SUCH_NUMBER = SystemPrompt.NO_SUCH_NUMBER
-NO_ANSWER = SystemPrompt.CUSTOMER_NO_ANSWER
 
 
-class Switch:
+class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDialOut):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -138,10 +111,8 @@ class Switch:
         self._by_invite: dict[tuple[str, str, str], Call] = {}
         self._by_endpoint: dict[str, tuple[Call, Leg | Attempt]] = {}
         self._pending: list[tuple[Event, list[Command]]] = []
-        self._dispatching = False
+        self._dispatching: bool = False
         center.listeners.append(self._acd_committed)
-
-    # == SIP events ============================================================================
 
     def on_sip(self, event: SipEvent) -> None:
         if isinstance(event, RequestReceived):
@@ -176,8 +147,6 @@ class Switch:
                 self.sip.respond(key, request, 405, "Method Not Allowed", extra=(("Allow", ALLOW),))
         except SipError as error:
             self.sip.respond(key, request, error.status, error.reason)
-
-    # -- a new call ---------------------------------------------------------------------------
 
     def _invite(self, event: RequestReceived) -> None:
         request, source = event.request, event.source
@@ -283,607 +252,6 @@ class Switch:
             return
         self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
         self._leg_gone(call, call.caller, send_bye=False)
-
-    # -- in-dialog requests ------------------------------------------------------------------
-
-    def _in_dialog(self, event: RequestReceived) -> None:
-        request, key = event.request, event.server_key
-        found = self._find_dialog(request)
-        if found is None:
-            self.sip.respond(key, request, 481, "Call/Transaction Does Not Exist")
-            return
-        call, leg = found
-        assert leg.dialog is not None
-        leg.dialog.receive(request)
-        if request.method == "BYE":
-            self.sip.respond(key, request, 200, "OK")
-            self._leg_gone(call, leg, send_bye=False)
-        elif request.method == "INVITE":
-            self._reinvite(call, leg, event)
-        elif request.method == "REFER":
-            self._refer(call, leg, event)
-        elif request.method == "INFO":
-            self.sip.respond(key, request, 200, "OK")
-            digit = info_digit(request)
-            if digit and leg is call.caller:
-                self._digit(call, digit)
-        else:
-            self.sip.respond(key, request, 501, "Not Implemented")
-
-    def _refer(self, call: Call, leg: Leg, event: RequestReceived) -> None:
-        """Blind transfer: the agent hands the caller to a number (RFC 3515).
-
-        The contact ends for the agent at once (wrap-up); the caller hears ringback until
-        the target answers and is then bridged to it.
-        """
-        request = event.request
-        if leg is not call.agent or not call.bridged or call.caller is None:
-            raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
-        refer_to = request.headers.get("Refer-To")
-        if not refer_to:
-            raise SipError("Missing Refer-To header", 400)
-        number = uri_user(angle_uri(refer_to))
-        targets = self.dialer.route(call.tenant_id, number)  # 403 abroad, 484 garbage
-        if not targets:
-            raise SipError("Not Found: no route to the transfer target", 404)
-        assert leg.dialog is not None
-        self.sip.respond(event.server_key, request, 202, "Accepted", to_tag=leg.dialog.local_tag)
-        notify = leg.dialog.request(
-            "NOTIFY",
-            self.sip.via(leg.transport),
-            body=b"SIP/2.0 200 OK\r\n",
-            content_type="message/sipfrag;version=2.0",
-            extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
-        )
-        self.sip.request(notify, leg.destination, leg.transport)
-        self._submit(ContactEnded(call.tenant_id, call.call_id))  # the agent is done
-        call.transferred = True
-        self.media.unbridge(call.caller.endpoint.endpoint_id)
-        call.bridged = False
-        self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
-        self._send_bye(leg)
-        leg.state = LegState.ENDED
-        call.agent = None
-        caller_number = call.session.call.caller_number if call.session else "vaxel"
-        self.dialer.ring(call, "transfer", targets, caller_number or "vaxel", "transfer")
-
-    def _reinvite(self, call: Call, leg: Leg, event: RequestReceived) -> None:
-        """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""
-        try:
-            offer = parse_sdp(event.request.body)
-        except ParseError:
-            raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
-        # the same o= session id, the version one up (RFC 3264 §8)
-        version = (leg.local_sdp.version + 1) if leg.local_sdp else 2
-        same_id = leg.local_sdp.session_id if leg.local_sdp else session_id()
-        answer, negotiated = answer_offer(
-            offer,
-            leg.endpoint.address,
-            leg.endpoint.port,
-            session_id=same_id,
-            version=version,
-        )
-        leg.local_sdp = answer
-        self._set_remote(leg.endpoint, negotiated, event.source[0])
-        assert leg.dialog is not None
-        response = self.sip.respond(
-            event.server_key,
-            event.request,
-            200,
-            "OK",
-            to_tag=leg.dialog.local_tag,
-            body=serialize_sdp(answer),
-        )
-        self._answered(leg, response)
-        held = negotiated.on_hold
-        if held == leg.on_hold:
-            return
-        leg.on_hold = held
-        other = call.agent if leg is call.caller else call.caller
-        if other is None or not call.bridged:
-            return
-        if held:
-            self.media.unbridge(leg.endpoint.endpoint_id)
-            self.media.set_comfort(other.endpoint.endpoint_id, Comfort.MUSIC)
-        else:
-            self.media.bridge(leg.endpoint.endpoint_id, other.endpoint.endpoint_id)
-
-    # -- responses to our INVITEs (agents' phones, customers) ------------------------------
-
-    def _response(self, response: Response, client_key: tuple[str, str]) -> None:
-        found = self.dialer.by_fork.get(client_key)
-        if found is None:
-            if client_key[1] == "INVITE" and 200 <= response.status < 300:
-                self._stray_ok(response)
-            return
-        call, attempt = found
-        fork = attempt.forks[client_key]
-        status = response.status
-        if status < 200:
-            fork.provisional = True
-            if fork.cancel_pending:
-                self.dialer.send_cancel(fork)
-            return
-        fork.done = True
-        if status >= 300:
-            self._fork_failed(client_key, status)
-            return
-        self._fork_answered(call, attempt, fork, response)
-
-    def _fork_answered(self, call: Call, attempt: Attempt, fork: Fork, response: Response) -> None:
-        dialog = Dialog.as_uac(fork.invite, response)
-        ack = dialog.request("ACK", self.sip.via(fork.transport), cseq=fork.invite.cseq[0])
-        self.sip.send_raw(ack.to_bytes(), fork.destination, fork.transport)
-        leg = Leg(
-            attempt.role,
-            attempt.endpoint,
-            fork.destination,
-            fork.transport,
-            dialog=dialog,
-            state=LegState.CONFIRMED,
-            invite=fork.invite,
-            local_sdp=attempt.offer,
-        )
-        if attempt.answered or attempt.cancelled or call.ended:
-            self._send_bye(leg)  # another phone won, or nobody is waiting any more
-            return
-        attempt.answered = True
-        try:
-            negotiated = read_answer(attempt.offer, parse_sdp(response.body))
-        except (SipError, ParseError):
-            log.warning("phone answered without usable SDP; hanging up")
-            self._send_bye(leg)
-            return
-        self._set_remote(attempt.endpoint, negotiated, fork.destination[0])
-        self._by_dialog[dialog.key] = (call, leg)
-        self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
-        for other in attempt.forks.values():
-            if other is not fork and not other.done:
-                self.dialer.cancel(other)
-        if attempt.role == "customer":
-            self._customer_answered(call, leg)
-            return
-        if attempt.role == "transfer":
-            call.agent = leg
-            self._bridge(call)
-            return
-        call.agent = leg
-        call.agent_id = attempt.agent_id
-        picked = call.dial_after_answer
-        if picked is not None and picked.agent_id == attempt.agent_id:
-            call.dial_after_answer = None  # picked from the list: connected in the ACD already
-            self._dial_customer(picked)
-            return
-        self._submit(AgentAnswered(call.tenant_id, attempt.agent_id, call.call_id))
-        if not call.bridged and call.agent is leg and not self._acd_connected(call):
-            self._send_bye(leg)  # the offer had ended just before the answer
-
-    def _acd_connected(self, call: Call) -> bool:
-        try:
-            view = self.center.read(lambda acd: acd.contact_view(call.tenant_id, call.call_id))
-        except VaxelError:
-            return False
-        return view.agent_id == call.agent_id
-
-    def _fork_failed(self, client_key: tuple[str, str], status: int) -> None:
-        found = self.dialer.by_fork.get(client_key)
-        if found is None:
-            return
-        call, attempt = found
-        attempt.forks[client_key].done = True
-        if attempt.answered or any(not f.done for f in attempt.forks.values()):
-            return
-        self._attempt_over(call, attempt)
-        if attempt.cancelled:
-            return
-        if attempt.role == "transfer":
-            self._caller_hears(call, [self._notice(call, NO_SUCH_NUMBER)], then_hangup=True)
-            return
-        if attempt.role == "customer":
-            self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-            if call.agent is not None:
-                self._agent_hears(
-                    call, [self._notice(call, NO_ANSWER, agent=True)], then_hangup=True
-                )
-            return
-        if call.dial_after_answer is not None and call.agent is None:
-            # the agent's phone did not take the picked callback: the list shows the number
-            # to call by hand instead, and the agent closes it with a note (CB10)
-            call.dial_after_answer = None
-            self._forget(call)
-            return
-        if not attempt.declined:
-            attempt.declined = True
-            with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
-                self._submit(AgentDeclined(call.tenant_id, attempt.agent_id, call.call_id))
-
-    def _stray_ok(self, response: Response) -> None:
-        """A 2xx for an INVITE we no longer want (a late fork): ACK it and hang up."""
-        to_tag = header_tag(response.headers.get("To") or "")
-        if not to_tag:
-            return
-        log.debug("late 2xx from a forked phone, ending it")
-
-    # == media events =========================================================================
-
-    def on_media(self, event: MediaEvent) -> None:
-        found = self._by_endpoint.get(event.endpoint_id)
-        if found is None:
-            return
-        call, leg = found
-        if isinstance(event, MediaTimeout):
-            # the phone's RTP stopped for media_timeout_s: it is gone (issue 11 §3); the BYE
-            # ends the contact, which frees the agent (Q22), and the other side is hung up
-            if isinstance(leg, Leg) and leg.state is not LegState.ENDED:
-                log.info("no RTP from %s for %.0f s; hanging up", call.call_id, event.silent_s)
-                self._leg_gone(call, leg, send_bye=True)
-        elif isinstance(event, DtmfReceived) and leg is call.caller:
-            self._digit(call, event.digit)
-        elif isinstance(event, PlaybackFinished):
-            if leg is call.caller and event.playback_id == call.playback_id:
-                call.playback_id = ""
-                if call.hangup_after_playback:
-                    self._hang_up(call)
-                elif call.session is not None:
-                    self._flow(call, call.session.handle(PromptFinished(), self.clock()))
-            elif leg is call.caller and event.playback_id == call.caller_whisper_id:
-                call.caller_whisper_id = ""
-                self._whisper_heard(call)
-            elif leg is call.agent and event.playback_id == call.agent_playback_id:
-                call.agent_playback_id = ""
-                if call.hangup_after_playback:
-                    self._hang_up(call)
-                else:
-                    self._whisper_heard(call)
-        self.drain()
-
-    def _digit(self, call: Call, digit: str) -> None:
-        if call.session is not None and not call.session.flow.ended:
-            self._flow(call, call.session.handle(DigitPressed(digit), self.clock()))
-
-    # == the flow's commands ==================================================================
-
-    def _flow(self, call: Call, commands: list[FlowCommand]) -> None:
-        caller = call.caller
-        if caller is None or call.ended:
-            return
-        endpoint_id = caller.endpoint.endpoint_id
-        for command in commands:
-            if isinstance(command, PlayPrompts):
-                prompts = [p for p in command.prompt_ids if self._known(p)]
-                call.playback_id = self.media.play(endpoint_id, prompts)
-            elif isinstance(command, StartMusic):
-                if command.ringback:
-                    self.media.set_comfort(endpoint_id, Comfort.RINGBACK)
-                else:
-                    music = command.music_id if self._known(command.music_id) else ""
-                    self.media.set_comfort(endpoint_id, Comfort.MUSIC, music)
-            elif isinstance(command, StopMedia):
-                self.media.stop_playback(endpoint_id)
-                call.playback_id = ""
-            elif isinstance(command, ConnectAgent):
-                self._connect(call, command.whisper)
-            elif isinstance(command, Hangup):
-                if call.playback_id:
-                    call.hangup_after_playback = True
-                else:
-                    self._hang_up(call)
-            elif isinstance(command, SendToVoicemail):
-                self._voicemail(call, command.box)
-            elif isinstance(command, TransferCall):
-                log.info(
-                    "transfer of %s to %s: no outbound route; ending", call.call_id, command.target
-                )
-                self._caller_hears(call, [self._notice(call, NO_SUCH_NUMBER)], then_hangup=True)
-        self.timers.schedule(call, self._flow_deadline(call))
-
-    def _known(self, prompt_id: str) -> bool:
-        if prompt_id and self.prompt_exists(prompt_id):
-            return True
-        if prompt_id:
-            log.warning("prompt %s has no audio file; skipped", prompt_id)
-        return False
-
-    def _flow_deadline(self, call: Call) -> float | None:
-        if call.session is None or call.ended:
-            return None
-        return call.session.flow.next_deadline()
-
-    def flow_timer(self, call: Call) -> None:
-        """The flow's deadline came (announcement repeats, digit timeouts)."""
-        if call.session is None or call.ended or call.session.flow.ended:
-            return
-        now = self.clock()
-        call.session.refresh(now)
-        self._flow(call, call.session.handle(TimerTick(), now))
-        self.drain()
-
-    def _connect(self, call: Call, whisper: tuple[str, ...]) -> None:
-        """Q12: agent and caller both hear the whisper, then the two are bridged."""
-        if call.caller is None or call.agent is None:
-            if call.caller is not None:  # a simulated agent took a real call (demo)
-                self._caller_hears(call, [self._notice(call, SystemPrompt.SIMULATED_AGENT)])
-            return
-        prompts = [p for p in whisper if self._known(p)]
-        if prompts:
-            caller_endpoint = call.caller.endpoint.endpoint_id
-            call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, prompts)
-            self.media.stop_playback(caller_endpoint)  # the flow's prompts are over
-            self.media.set_comfort(caller_endpoint, Comfort.SILENCE)  # no ringback burst after
-            call.caller_whisper_id = self.media.play(caller_endpoint, prompts)
-        else:
-            self._bridge(call)
-
-    def _whisper_heard(self, call: Call) -> None:
-        """Bridge once neither leg is still hearing the whisper (Q12)."""
-        if call.agent_playback_id or call.caller_whisper_id:
-            return
-        if not call.bridged and call.caller is not None and not call.callback:
-            self._bridge(call)
-
-    def _bridge(self, call: Call) -> None:
-        assert call.caller is not None and call.agent is not None
-        self.media.stop_playback(call.caller.endpoint.endpoint_id)
-        self.media.bridge(call.caller.endpoint.endpoint_id, call.agent.endpoint.endpoint_id)
-        call.bridged = True
-
-    def _caller_hears(self, call: Call, prompts: list[str], then_hangup: bool = False) -> None:
-        if call.caller is None:
-            return
-        known = [p for p in prompts if self._known(p)]
-        call.playback_id = self.media.play(call.caller.endpoint.endpoint_id, known)
-        call.hangup_after_playback = then_hangup
-
-    def _agent_hears(self, call: Call, prompts: list[str], then_hangup: bool = False) -> None:
-        if call.agent is None:
-            return
-        known = [p for p in prompts if self._known(p)]
-        call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, known)
-        call.hangup_after_playback = then_hangup
-
-    def _voicemail(self, call: Call, box: str) -> None:
-        assert call.caller is not None
-        safe_box = "".join(c for c in box if c.isalnum() or c in "-_") or "default"
-        path = f"{self.voicemail_dir}/{call.tenant_id}/{safe_box}/{call.call_id}.wav"
-        self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
-        self.media.start_recording(call.caller.endpoint.endpoint_id, path)
-        call.voicemail_path = path
-
-    # == the ACD's commands ===================================================================
-
-    def _submit(self, event: Event) -> list[Command]:
-        return self.center.submit(event, self.clock())
-
-    def _acd_committed(self, event: Event, commands: list[Command], now: float) -> None:
-        if commands or isinstance(event, (ContactEnded, CallbackClosed)):
-            self._pending.append((event, commands))
-
-    def drain(self) -> None:
-        """Carry out ACD commands after the step that produced them (never re-entrantly)."""
-        if self._dispatching:
-            return
-        self._dispatching = True
-        try:
-            while self._pending:
-                event, commands = self._pending.pop(0)
-                if isinstance(event, ContactEnded):
-                    self._ended_elsewhere(event.contact_id)
-                if isinstance(event, CallbackClosed):
-                    self._closed_while_ringing(event.contact_id)
-                for command in commands:
-                    try:
-                        self._command(command)
-                    except Exception:
-                        log.exception("ACD command %s failed", type(command).__name__)
-        finally:
-            self._dispatching = False
-
-    def _closed_while_ringing(self, contact_id: str) -> None:
-        """The agent closed a picked callback in the list before their phone answered."""
-        call = self.calls.get(contact_id)
-        if call is None or call.dial_after_answer is None or call.agent is not None:
-            return
-        call.dial_after_answer = None
-        for attempt in call.attempts.values():
-            attempt.cancelled = True
-            for fork in attempt.forks.values():
-                if not fork.done:
-                    self.dialer.cancel(fork)
-        self._forget(call)
-
-    def _ended_elsewhere(self, contact_id: str) -> None:
-        """A simulated agent finished with a real caller (demo): the caller is hung up."""
-        call = self.calls.get(contact_id)
-        if (
-            call is not None
-            and not call.ended
-            and not call.transferred
-            and call.agent is None
-            and call.caller is not None
-        ):
-            self._hang_up(call)
-
-    def _command(self, command: Command) -> None:
-        if isinstance(command, OfferContact):
-            self._offer(command)
-        elif isinstance(command, CancelOffer):
-            call = self.calls.get(command.contact_id)
-            attempt = call.attempts.get(command.agent_id) if call else None
-            if call is not None and attempt is not None and not attempt.answered:
-                attempt.cancelled = True
-                for fork in attempt.forks.values():
-                    if not fork.done:
-                        self.dialer.cancel(fork)
-                self._attempt_over(call, attempt)
-        elif isinstance(command, ConnectContact):
-            call = self.calls.get(command.contact_id)
-            if call is not None and call.session is not None:
-                self._flow(call, call.session.agent_commands([command], self.clock()))
-            elif call is not None and call.agent is not None and not call.callback:
-                # a simulated caller's contact answered on a real phone (demo)
-                agent_endpoint = call.agent.endpoint.endpoint_id
-                simulated = self._notice(call, SystemPrompt.SIMULATED_CALL, agent=True)
-                self.media.set_comfort(agent_endpoint, Comfort.MUSIC, simulated)
-        elif isinstance(command, DialCallback):
-            self._dial_customer(command)
-        elif isinstance(command, (OverflowToNumber, RejectBusy)):
-            call = self.calls.get(command.contact_id)
-            if call is not None:
-                message = getattr(command, "message_prompt", "") or self._notice(
-                    call, NO_SUCH_NUMBER
-                )
-                self._caller_hears(call, [message], then_hangup=True)
-
-    def _offer(self, command: OfferContact) -> None:
-        extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)
-        bindings = self.registration.bindings(extension) if extension else []
-        if not bindings:
-            return  # not a phone we serve (a simulated agent in the demo)
-        call = self.calls.get(command.contact_id)
-        if call is None:  # a contact that did not come over SIP (simulator, callback list)
-            call = Call(command.contact_id, command.tenant_id)
-            view = self.center.read(
-                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
-            )
-            call.callback = view.channel.value == "callback"
-            self.calls[call.call_id] = call
-        caller_number = ""
-        with contextlib.suppress(VaxelError):
-            caller_number = self.center.read(
-                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
-            ).caller_number
-        self.dialer.ring(
-            call,
-            command.agent_id,
-            [(b.contact, b.source, b.transport) for b in bindings],
-            caller_number or "vaxel",
-            "agent",
-        )
-
-    def _attempt_over(self, call: Call, attempt: Attempt) -> None:
-        """Nobody answered this attempt: free its media unless a leg uses it."""
-        in_use = any(
-            leg is not None and leg.endpoint.endpoint_id == attempt.endpoint.endpoint_id
-            for leg in (call.agent, call.customer)
-        )
-        if not in_use and attempt.answered is False:
-            self.media.release(attempt.endpoint.endpoint_id)
-        if call.caller is None and call.agent is None and not call.callback:
-            self._forget(call)
-
-    # -- callbacks (CB9) ---------------------------------------------------------------------
-
-    def _dial_customer(self, command: DialCallback) -> None:
-        call = self.calls.get(command.contact_id)
-        if call is None:
-            return
-        if call.agent is None:
-            ringing = call.attempts.get(command.agent_id)
-            if ringing is not None and not ringing.answered and not ringing.cancelled:
-                call.dial_after_answer = command  # picked from the list: phone rings first
-            return
-        targets = self.dialer.route_or_nothing(command.tenant_id, command.number)
-        if not targets:
-            self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-            self._agent_hears(
-                call, [self._notice(call, NO_SUCH_NUMBER, agent=True)], then_hangup=True
-            )
-            return
-        self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.RINGBACK)
-        self.dialer.ring(call, "customer", targets, "vaxel", "customer")
-        self.timers.customer_timeout(call, self._customer_no_answer)
-
-    def _customer_no_answer(self, call: Call) -> None:
-        attempt = call.attempts.get("customer")
-        if attempt is None or attempt.answered or attempt.cancelled:
-            return
-        attempt.cancelled = True
-        for fork in attempt.forks.values():
-            self.dialer.cancel(fork)
-        self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-        self._agent_hears(call, [self._notice(call, NO_ANSWER, agent=True)], then_hangup=True)
-        self.drain()
-
-    def _customer_answered(self, call: Call, leg: Leg) -> None:
-        call.customer = leg
-        call.caller = leg  # from here on the customer is the other party of the agent
-        self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "answered"))
-        if call.agent is not None:
-            self.media.stop_playback(call.agent.endpoint.endpoint_id)
-            self._bridge(call)
-
-    # == ending ===============================================================================
-
-    def _leg_gone(self, call: Call, leg: Leg, *, send_bye: bool) -> None:
-        if leg.state is LegState.ENDED:
-            return
-        if send_bye:
-            self._send_bye(leg)
-        leg.state = LegState.ENDED
-        now = self.clock()
-        if leg is call.caller and call.session is not None and not call.bridged:
-            self._flow(call, call.session.handle(CallerHungUp(), now))
-            for attempt in call.attempts.values():
-                if not attempt.answered:
-                    attempt.cancelled = True
-                    for fork in attempt.forks.values():
-                        self.dialer.cancel(fork)
-        self._end_conversation(call)
-        other = call.agent if leg is call.caller else call.caller
-        if other is not None and other.state is not LegState.ENDED:
-            self._send_bye(other)
-            other.state = LegState.ENDED
-        self._forget(call)
-
-    def _end_conversation(self, call: Call) -> None:
-        if call.ended:
-            return
-        call.ended = True
-        if call.voicemail_path and call.caller is not None:
-            self.media.stop_recording(call.caller.endpoint.endpoint_id)
-        if call.callback or call.transferred:
-            return  # a callback is closed with a note (CB10); a transfer ended it already
-        # during the whisper (Q12) the ACD has connected the agent though the legs are not
-        # bridged yet: a hang-up then must still end the contact, or the agent stays busy
-        if call.agent is not None and (
-            call.bridged or call.session is None or self._acd_connected(call)
-        ):
-            try:
-                self._submit(ContactEnded(call.tenant_id, call.call_id))
-            except VaxelError as error:
-                log.debug("ContactEnded for %s refused: %s", call.call_id, error)
-
-    def _hang_up(self, call: Call) -> None:
-        for leg in (call.caller, call.agent):
-            if leg is not None and leg.state is not LegState.ENDED:
-                self._leg_gone(call, leg, send_bye=True)
-                return
-        self._forget(call)
-
-    def _send_bye(self, leg: Leg) -> None:
-        if leg.dialog is None or leg.state is LegState.ENDED:
-            return
-        bye = leg.dialog.request("BYE", self.sip.via(leg.transport))
-        self.sip.request(bye, leg.destination, leg.transport)
-
-    def _forget(self, call: Call) -> None:
-        call.ended = True
-        self.timers.cancel(call)
-        for leg in (call.caller, call.agent, call.customer):
-            if leg is not None:
-                self.media.release(leg.endpoint.endpoint_id)
-                self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
-                if leg.dialog is not None:
-                    self._by_dialog.pop(leg.dialog.key, None)
-                if leg.server_key is not None:
-                    self._by_invite.pop(leg.server_key, None)
-        for attempt in call.attempts.values():
-            self.media.release(attempt.endpoint.endpoint_id)
-            for key in attempt.forks:
-                self.dialer.by_fork.pop(key, None)
-        self.calls.pop(call.call_id, None)
-
-    # == helpers ==============================================================================
 
     def _notice(self, call: Call, prompt: SystemPrompt, *, agent: bool = False) -> str:
         """A caller hears the IVR's language, an agent (or a callback) the tenant's."""

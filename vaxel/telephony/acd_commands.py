@@ -1,0 +1,166 @@
+# mypy: disable-error-code="misc"
+# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
+"""The ACD-command interpreter: offers ring agents' phones, withdrawn offers stop them,
+connects reach the flow; commands run after the step that produced them; part of the switch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from vaxel.acd.commands import (
+    CancelOffer,
+    Command,
+    ConnectContact,
+    DialCallback,
+    OfferContact,
+    OverflowToNumber,
+    RejectBusy,
+)
+from vaxel.acd.events import (
+    CallbackClosed,
+    ContactEnded,
+    Event,
+)
+from vaxel.core.errors import VaxelError
+from vaxel.media.player import Comfort
+from vaxel.telephony.calls import Attempt, Call
+from vaxel.telephony.notices import SystemPrompt
+
+if TYPE_CHECKING:
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["AcdCommands"]
+
+log = logging.getLogger(__name__)
+
+
+class AcdCommands:
+    def _submit(self: Switch, event: Event) -> list[Command]:
+        return self.center.submit(event, self.clock())
+
+    def _acd_committed(self: Switch, event: Event, commands: list[Command], now: float) -> None:
+        if commands or isinstance(event, (ContactEnded, CallbackClosed)):
+            self._pending.append((event, commands))
+
+    def drain(self: Switch) -> None:
+        """Carry out ACD commands after the step that produced them (never re-entrantly)."""
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._pending:
+                event, commands = self._pending.pop(0)
+                if isinstance(event, ContactEnded):
+                    self._ended_elsewhere(event.contact_id)
+                if isinstance(event, CallbackClosed):
+                    self._closed_while_ringing(event.contact_id)
+                for command in commands:
+                    try:
+                        self._command(command)
+                    except Exception:
+                        log.exception("ACD command %s failed", type(command).__name__)
+        finally:
+            self._dispatching = False
+
+    def _closed_while_ringing(self: Switch, contact_id: str) -> None:
+        """The agent closed a picked callback in the list before their phone answered."""
+        call = self.calls.get(contact_id)
+        if call is None or call.dial_after_answer is None or call.agent is not None:
+            return
+        call.dial_after_answer = None
+        for attempt in call.attempts.values():
+            attempt.cancelled = True
+            for fork in attempt.forks.values():
+                if not fork.done:
+                    self.dialer.cancel(fork)
+        self._forget(call)
+
+    def _ended_elsewhere(self: Switch, contact_id: str) -> None:
+        """A simulated agent finished with a real caller (demo): the caller is hung up."""
+        call = self.calls.get(contact_id)
+        if (
+            call is not None
+            and not call.ended
+            and not call.transferred
+            and call.agent is None
+            and call.caller is not None
+        ):
+            self._hang_up(call)
+
+    def _command(self: Switch, command: Command) -> None:
+        if isinstance(command, OfferContact):
+            self._offer(command)
+        elif isinstance(command, CancelOffer):
+            call = self.calls.get(command.contact_id)
+            attempt = call.attempts.get(command.agent_id) if call else None
+            if call is not None and attempt is not None and not attempt.answered:
+                attempt.cancelled = True
+                for fork in attempt.forks.values():
+                    if not fork.done:
+                        self.dialer.cancel(fork)
+                self._attempt_over(call, attempt)
+        elif isinstance(command, ConnectContact):
+            call = self.calls.get(command.contact_id)
+            if call is not None and call.session is not None:
+                self._flow(call, call.session.agent_commands([command], self.clock()))
+            elif call is not None and call.agent is not None and not call.callback:
+                # a simulated caller's contact answered on a real phone (demo)
+                agent_endpoint = call.agent.endpoint.endpoint_id
+                simulated = self._notice(call, SystemPrompt.SIMULATED_CALL, agent=True)
+                self.media.set_comfort(agent_endpoint, Comfort.MUSIC, simulated)
+        elif isinstance(command, DialCallback):
+            self._dial_customer(command)
+        elif isinstance(command, (OverflowToNumber, RejectBusy)):
+            call = self.calls.get(command.contact_id)
+            if call is not None:
+                message = getattr(command, "message_prompt", "") or self._notice(
+                    call, SystemPrompt.NO_SUCH_NUMBER
+                )
+                self._caller_hears(call, [message], then_hangup=True)
+
+    def _offer(self: Switch, command: OfferContact) -> None:
+        extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)
+        bindings = self.registration.bindings(extension) if extension else []
+        if not bindings:
+            return  # not a phone we serve (a simulated agent in the demo)
+        call = self.calls.get(command.contact_id)
+        if call is None:  # a contact that did not come over SIP (simulator, callback list)
+            call = Call(command.contact_id, command.tenant_id)
+            view = self.center.read(
+                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
+            )
+            call.callback = view.channel.value == "callback"
+            self.calls[call.call_id] = call
+        caller_number = ""
+        with contextlib.suppress(VaxelError):
+            caller_number = self.center.read(
+                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
+            ).caller_number
+        self.dialer.ring(
+            call,
+            command.agent_id,
+            [(b.contact, b.source, b.transport) for b in bindings],
+            caller_number or "vaxel",
+            "agent",
+        )
+
+    def _attempt_over(self: Switch, call: Call, attempt: Attempt) -> None:
+        """Nobody answered this attempt: free its media unless a leg uses it."""
+        in_use = any(
+            leg is not None and leg.endpoint.endpoint_id == attempt.endpoint.endpoint_id
+            for leg in (call.agent, call.customer)
+        )
+        if not in_use and attempt.answered is False:
+            self.media.release(attempt.endpoint.endpoint_id)
+        if call.caller is None and call.agent is None and not call.callback:
+            self._forget(call)
+
+    def _acd_connected(self: Switch, call: Call) -> bool:
+        try:
+            view = self.center.read(lambda acd: acd.contact_view(call.tenant_id, call.call_id))
+        except VaxelError:
+            return False
+        return view.agent_id == call.agent_id

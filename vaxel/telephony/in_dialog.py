@@ -1,0 +1,135 @@
+# mypy: disable-error-code="misc"
+# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
+"""Requests inside an established call: BYE, re-INVITE (hold, Q10), REFER (blind transfer,
+RFC 3515) and INFO (keys, RFC 6086); part of the switch (see ``switch.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from vaxel.acd.events import ContactEnded
+from vaxel.media.player import Comfort
+from vaxel.sip.dialog import angle_uri, uri_user
+from vaxel.sip.errors import ParseError, SipError
+from vaxel.sip.sdp import (
+    answer_offer,
+    parse_sdp,
+    serialize_sdp,
+)
+from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.dialout import session_id
+from vaxel.telephony.dtmf import info_digit
+
+if TYPE_CHECKING:
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["InDialog"]
+
+log = logging.getLogger(__name__)
+
+
+class InDialog:
+    def _in_dialog(self: Switch, event: RequestReceived) -> None:
+        request, key = event.request, event.server_key
+        found = self._find_dialog(request)
+        if found is None:
+            self.sip.respond(key, request, 481, "Call/Transaction Does Not Exist")
+            return
+        call, leg = found
+        assert leg.dialog is not None
+        leg.dialog.receive(request)
+        if request.method == "BYE":
+            self.sip.respond(key, request, 200, "OK")
+            self._leg_gone(call, leg, send_bye=False)
+        elif request.method == "INVITE":
+            self._reinvite(call, leg, event)
+        elif request.method == "REFER":
+            self._refer(call, leg, event)
+        elif request.method == "INFO":
+            self.sip.respond(key, request, 200, "OK")
+            digit = info_digit(request)
+            if digit and leg is call.caller:
+                self._digit(call, digit)
+        else:
+            self.sip.respond(key, request, 501, "Not Implemented")
+
+    def _refer(self: Switch, call: Call, leg: Leg, event: RequestReceived) -> None:
+        """Blind transfer: the agent hands the caller to a number (RFC 3515).
+
+        The contact ends for the agent at once (wrap-up); the caller hears ringback until
+        the target answers and is then bridged to it.
+        """
+        request = event.request
+        if leg is not call.agent or not call.bridged or call.caller is None:
+            raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
+        refer_to = request.headers.get("Refer-To")
+        if not refer_to:
+            raise SipError("Missing Refer-To header", 400)
+        number = uri_user(angle_uri(refer_to))
+        targets = self.dialer.route(call.tenant_id, number)  # 403 abroad, 484 garbage
+        if not targets:
+            raise SipError("Not Found: no route to the transfer target", 404)
+        assert leg.dialog is not None
+        self.sip.respond(event.server_key, request, 202, "Accepted", to_tag=leg.dialog.local_tag)
+        notify = leg.dialog.request(
+            "NOTIFY",
+            self.sip.via(leg.transport),
+            body=b"SIP/2.0 200 OK\r\n",
+            content_type="message/sipfrag;version=2.0",
+            extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
+        )
+        self.sip.request(notify, leg.destination, leg.transport)
+        self._submit(ContactEnded(call.tenant_id, call.call_id))  # the agent is done
+        call.transferred = True
+        self.media.unbridge(call.caller.endpoint.endpoint_id)
+        call.bridged = False
+        self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
+        self._send_bye(leg)
+        leg.state = LegState.ENDED
+        call.agent = None
+        caller_number = call.session.call.caller_number if call.session else "vaxel"
+        self.dialer.ring(call, "transfer", targets, caller_number or "vaxel", "transfer")
+
+    def _reinvite(self: Switch, call: Call, leg: Leg, event: RequestReceived) -> None:
+        """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""
+        try:
+            offer = parse_sdp(event.request.body)
+        except ParseError:
+            raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
+        # the same o= session id, the version one up (RFC 3264 §8)
+        version = (leg.local_sdp.version + 1) if leg.local_sdp else 2
+        same_id = leg.local_sdp.session_id if leg.local_sdp else session_id()
+        answer, negotiated = answer_offer(
+            offer,
+            leg.endpoint.address,
+            leg.endpoint.port,
+            session_id=same_id,
+            version=version,
+        )
+        leg.local_sdp = answer
+        self._set_remote(leg.endpoint, negotiated, event.source[0])
+        assert leg.dialog is not None
+        response = self.sip.respond(
+            event.server_key,
+            event.request,
+            200,
+            "OK",
+            to_tag=leg.dialog.local_tag,
+            body=serialize_sdp(answer),
+        )
+        self._answered(leg, response)
+        held = negotiated.on_hold
+        if held == leg.on_hold:
+            return
+        leg.on_hold = held
+        other = call.agent if leg is call.caller else call.caller
+        if other is None or not call.bridged:
+            return
+        if held:
+            self.media.unbridge(leg.endpoint.endpoint_id)
+            self.media.set_comfort(other.endpoint.endpoint_id, Comfort.MUSIC)
+        else:
+            self.media.bridge(leg.endpoint.endpoint_id, other.endpoint.endpoint_id)
