@@ -129,7 +129,7 @@ def _engine(
         pass
 
     async def main() -> dict[str, float]:
-        engine = BuiltinMediaBackend(lambda prompt: b"", lambda event: None, ports=(40000, 42998))
+        engine = BuiltinMediaBackend(lambda prompt: b"", lambda event: None, ports=(10000, 19998))
         driver_port = to_engine.get(timeout=60)
         legs = []
         for n in range(pairs):

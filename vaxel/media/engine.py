@@ -54,7 +54,7 @@ from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.player import FRAME_BYTES, Comfort, Player
 from vaxel.media.recording import StereoRecording
-from vaxel.media.rtp import RtpError, RtpPacket, RtpStream, parse_rtp
+from vaxel.media.rtp import RtpError, RtpPacket, RtpStream, parse_rtp, rtp_header
 from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import ringback_ulaw
 
@@ -98,6 +98,8 @@ class _Leg:
     received: int = 0
     sent: int = 0
     silence: SilenceWatch | None = None
+    sending: bool = False
+    """An SDP is known and its peer receives: the ticker's one test per frame."""
 
 
 class BuiltinMediaBackend:
@@ -199,6 +201,7 @@ class BuiltinMediaBackend:
                 except ValueError:
                     raise MediaError(f"not an IP address: {address[:64]!r}") from None
         previous, leg.remote = leg.remote, remote
+        leg.sending = remote.direction.peer_receives
         now = time.monotonic()
         if self.media_timeout_s is not None:
             if leg.silence is None:
@@ -376,11 +379,20 @@ class BuiltinMediaBackend:
             stream.sequence = sequence
             if (timestamp - stream.timestamp) & 0xFFFFFFFF < 0x80000000:
                 stream.timestamp = timestamp
-        out = RtpPacket(payload_type, sequence, timestamp, stream.ssrc, payload, marker)
-        heard = None
+        if other.peer is None:
+            return
+        try:
+            other.sock.sendto(
+                rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker) + payload,
+                other.peer,
+            )
+        except OSError:
+            return
+        other.sent += 1
+        self.stats["sent"] += 1
         if other.recording is not None and not is_event:
             heard = payload if target.codec == "PCMU" else alaw_to_ulaw(payload)
-        self._send(other, out, heard)
+            other.recording.heard(heard, stream.ssrc, timestamp, time.monotonic())
 
     def _send(self, leg: _Leg, packet: RtpPacket, heard: bytes | None) -> None:
         """Send ``packet`` to the leg's peer; ``heard`` is its audio as µ-law, to record."""
@@ -426,24 +438,38 @@ class BuiltinMediaBackend:
                 log.exception("media tick failed")
 
     def _tick(self, due: float, phase: int) -> None:
+        """Send this phase's frames. The hot path of a queue full of callers: no packet
+        objects, one header pack and one send per frame."""
         events: list[MediaEvent] = []
         errors = self.timing_errors
         monotonic = time.monotonic
+        sent = 0
         for leg in self._phases[phase]:
-            remote = leg.remote
-            if remote is None or leg.peer is None:
-                continue
-            if not remote.direction.peer_receives:
-                if not leg.bridged_to:  # on hold: the prompt runs on, the clock too
-                    leg.player.frame()
+            if not leg.sending:
+                if leg.remote is not None and not leg.bridged_to:
+                    leg.player.frame()  # on hold: the prompt runs on, the clock too
                     leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
             elif leg.dtmf_out:
-                self._send_dtmf_packet(leg, remote)
-            elif not leg.bridged_to:
+                assert leg.remote is not None
+                self._send_dtmf_packet(leg, leg.remote)
+            elif not leg.bridged_to and leg.peer is not None:
+                remote = leg.remote
+                assert remote is not None
                 frame = leg.player.frame()
-                payload = frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
-                packet = leg.stream.packet(remote.payload_type, payload, FRAME_BYTES)
-                self._send(leg, packet, frame)
+                stream = leg.stream
+                header = stream.next_header(remote.payload_type, FRAME_BYTES)
+                try:
+                    leg.sock.sendto(
+                        header + (frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)),
+                        leg.peer,
+                    )
+                except OSError:
+                    pass
+                else:
+                    leg.sent += 1
+                    sent += 1
+                    if leg.recording is not None:
+                        leg.recording.heard(frame, stream.ssrc, stream.timestamp, monotonic())
                 errors.append(monotonic() - due)
             if leg.player.finished:
                 for playback_id in leg.player.finished:
@@ -451,6 +477,7 @@ class BuiltinMediaBackend:
                         del leg.playback_ids[playback_id]
                         events.append(PlaybackFinished(leg.endpoint.endpoint_id, playback_id))
                 leg.player.finished.clear()
+        self.stats["sent"] += sent
         for event in events:
             try:
                 self.on_event(event)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-__all__ = ["RtpError", "RtpPacket", "RtpStream", "parse_rtp"]
+__all__ = ["RtpError", "RtpPacket", "RtpStream", "parse_rtp", "rtp_header"]
 
 _HEADER = struct.Struct("!BBHII")
 
@@ -41,6 +41,12 @@ class RtpPacket:
             )
             + self.payload
         )
+
+
+def rtp_header(payload_type: int, sequence: int, timestamp: int, ssrc: int, marker: bool) -> bytes:
+    """A 12-byte header (no CSRC, no extension): ``RtpPacket.to_bytes`` without the object."""
+    second = (0x80 if marker else 0) | (payload_type & 0x7F)
+    return _HEADER.pack(0x80, second, sequence & 0xFFFF, timestamp & 0xFFFFFFFF, ssrc)
 
 
 def parse_rtp(data: bytes) -> RtpPacket:
@@ -92,3 +98,10 @@ class RtpStream:
             self.timestamp = (self.timestamp + samples) & 0xFFFFFFFF
             timestamp = self.timestamp
         return RtpPacket(payload_type, self.sequence, timestamp, self.ssrc, payload, marker)
+
+    def next_header(self, payload_type: int, samples: int) -> bytes:
+        """The next packet's 12-byte header, advancing sequence and timestamp: ``packet``
+        without the packet object, for the engine's per-frame hot path."""
+        self.sequence = sequence = (self.sequence + 1) & 0xFFFF
+        self.timestamp = timestamp = (self.timestamp + samples) & 0xFFFFFFFF
+        return _HEADER.pack(0x80, payload_type & 0x7F, sequence, timestamp, self.ssrc)
