@@ -39,6 +39,9 @@ _MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
 _SINGLE = ("From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length")
 _SUPPORTED_VERSION = "SIP/2.0"
 _DIGITS = re.compile(r"[0-9]+")
+_VIA_PROTOCOL = re.compile(
+    r"SIP\s*/\s*2\.0\s*/\s*[A-Za-z0-9\-.!%*_+`'~]+\s", re.IGNORECASE
+)  # §20.42 LWS
 
 # The shapes phones send nearly always, checked by one regex so a call's messages do not pay
 # for full URI parsing (issue 11 §3 vs the rate goal of §Benchmarks). Only strings that
@@ -137,6 +140,13 @@ def _start(line: str) -> tuple[Request | Response, str]:
         return Response(status=int(code), reason=reason.strip()), version
     parts = line.split(" ")
     if len(parts) != 3:
+        # Extra spaces around or inside the Request-URI (RFC 4475 §3.1.2.8-10): when the
+        # method and version still stand at the ends, the request is answered 400 once its
+        # headers are read; the empty version marks it for _check_request.
+        words = line.split(" ")
+        words = [word for word in words if word]
+        if len(words) >= 3 and _TOKEN.match(words[0]) and words[-1].upper() == _SUPPORTED_VERSION:
+            return Request(method=words[0], uri=" ".join(words[1:-1])), ""
         raise ParseError("Malformed request line")
     method, uri, version = parts
     if not _TOKEN.match(method):
@@ -194,6 +204,8 @@ def _check_request(request: Request, version: str) -> None:
     for name in _MANDATORY:
         if not request.headers.get(name):
             raise ParseError(f"Missing {name} header")
+    if not version:
+        raise BadRequest("Malformed request line: extra spaces", request)
     if version.upper() != _SUPPORTED_VERSION:
         raise BadRequest(f"Unsupported SIP version {version[:16]}", request, 505)
     for name in _SINGLE:
@@ -208,7 +220,7 @@ def _check_request(request: Request, version: str) -> None:
     max_forwards = request.headers.get("Max-Forwards")
     if max_forwards is not None and not _number(max_forwards.strip()):
         raise BadRequest("Bad Max-Forwards", request)
-    if not request.top_via.upper().startswith("SIP/2.0/"):
+    if not _VIA_PROTOCOL.match(request.top_via):
         raise BadRequest("Malformed Via header", request)
 
 
@@ -221,6 +233,7 @@ def _check_uris(request: Request) -> None:
         raise BadRequest("Malformed Request-URI", request)
     try:
         if not _plain(request.uri, _PLAIN_URI):
+            # Escaped headers in it are read and ignored, as RFC 4475 §3.1.2.11 allows.
             parse_uri(request.uri)
     except ParseError as error:
         raise BadRequest(f"Malformed Request-URI: {error.reason}", request) from None

@@ -340,7 +340,10 @@ def parse_name_addr(text: str) -> NameAddr:
         close = text.find(">")
         if close < 0:
             raise ParseError("Malformed name-addr: missing '>'")
-        uri = parse_uri(text[1:close])
+        inner = text[1:close]
+        if inner != inner.strip():  # §25.1: LAQUOT and RAQUOT take no whitespace inside
+            raise ParseError("Malformed name-addr: whitespace inside <>")
+        uri = parse_uri(inner)
         rest = text[close + 1 :]
     else:
         # A bare addr-spec: the URI ends at the first ';' (§20.10) and may not hold ? or ,.
