@@ -14,8 +14,9 @@ import secrets
 import ssl
 from collections.abc import Callable
 
+from vaxel.sip.extensions import ACCEPTED_BODIES, unsupported_body, unsupported_requirements
 from vaxel.sip.message import Headers, Request, Response, response_to
-from vaxel.sip.transaction import Event, TransactionLayer, Transmit
+from vaxel.sip.transaction import Event, RequestReceived, TransactionLayer, Transmit
 from vaxel.sip.transport import DEFAULT_UDP_BUFFER, SipTransport, TimerDriver
 
 __all__ = ["SipEndpoint"]
@@ -160,6 +161,18 @@ class SipEndpoint:
         for event in events:
             if isinstance(event, Transmit):
                 self.transport.send(event.data, event.destination, event.transport)
+            elif isinstance(event, RequestReceived) and (
+                unknown := unsupported_requirements(event.request)
+            ):  # §8.2.2.3: refused before anyone acts on it
+                unsupported = (("Unsupported", ", ".join(unknown)),)
+                self.respond(
+                    event.server_key, event.request, 420, "Bad Extension", extra=unsupported
+                )
+            elif isinstance(event, RequestReceived) and unsupported_body(event.request):
+                accept = (("Accept", ACCEPTED_BODIES),)
+                self.respond(
+                    event.server_key, event.request, 415, "Unsupported Media Type", extra=accept
+                )
             else:
                 try:
                     self.handler(event)
