@@ -34,6 +34,7 @@ from vaxel.sim.demo_tenant import (
 )
 from vaxel.sim.scenario import QueueTraffic, Scenario
 from vaxel.sim.scenarios import kommun
+from vaxel.sim.simulated_parties import SimulatedParties
 from vaxel.sim.simulator import Simulator
 from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
 from vaxel.store.prompts import PromptUploads
@@ -401,6 +402,7 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             sip_port=settings.sip_port,
             invites_per_second=settings.sip_invite_rate,
             prompts=prompts,
+            elsewhere=SimulatedParties(),  # the demo's simulated agents and callers
         )
         configuration.listeners.append(
             telephony_updater(directory, prompts, PhoneExtensions(configuration))

@@ -79,7 +79,8 @@ class AcdCommands:
         self._forget(call)
 
     def _ended_elsewhere(self: Switch, contact_id: str) -> None:
-        """A simulated agent finished with a real caller (demo): the caller is hung up."""
+        """The contact ended in the ACD with no agent leg here (an agent elsewhere closed
+        it): the real caller is hung up."""
         call = self.calls.get(contact_id)
         if (
             call is not None
@@ -107,10 +108,11 @@ class AcdCommands:
             if call is not None and call.session is not None:
                 self._flow(call, call.session.agent_commands([command], self.clock()))
             elif call is not None and call.agent is not None and not call.callback:
-                # a simulated caller's contact answered on a real phone (demo)
-                agent_endpoint = call.agent.endpoint.endpoint_id
-                simulated = self._notice(call, SystemPrompt.SIMULATED_CALL, agent=True)
-                self.media.set_comfort(agent_endpoint, Comfort.MUSIC, simulated)
+                # a real phone took a contact whose caller is not on SIP here
+                heard = self.elsewhere.agent_hears(call.tenant_id, call.call_id)
+                if heard is not None:
+                    prompt = self._notice(call, heard, agent=True)
+                    self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.MUSIC, prompt)
         elif isinstance(command, DialCallback):
             self._dial_customer(command)
         elif isinstance(command, (OverflowToNumber, RejectBusy)):
@@ -125,7 +127,7 @@ class AcdCommands:
         extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)
         bindings = self.registration.bindings(extension) if extension else []
         if not bindings:
-            return  # not a phone we serve (a simulated agent in the demo)
+            return  # not a phone we serve (an agent elsewhere, e.g. the demo's simulated)
         call = self.calls.get(command.contact_id)
         if call is None:  # a contact that did not come over SIP (simulator, callback list)
             call = Call(command.contact_id, command.tenant_id)

@@ -23,7 +23,6 @@ from vaxel.media.backend import (
 )
 from vaxel.media.player import Comfort
 from vaxel.telephony.calls import Call, Leg, LegState
-from vaxel.telephony.notices import SystemPrompt
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
@@ -68,8 +67,9 @@ class Bridging:
     def _connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
         if call.caller is None or call.agent is None:
-            if call.caller is not None:  # a simulated agent took a real call (demo)
-                self._caller_hears(call, [self._notice(call, SystemPrompt.SIMULATED_AGENT)])
+            heard = self.elsewhere.caller_hears(call.tenant_id, call.call_id)
+            if call.caller is not None and heard is not None:  # the agent is not on SIP here
+                self._caller_hears(call, [self._notice(call, heard)])
             return
         prompts = [p for p in whisper if self._known(p)]
         if prompts:

@@ -25,6 +25,7 @@ from vaxel.sip.transport import DEFAULT_UDP_BUFFER
 from vaxel.store.availability import StoreUnavailable
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.switch import Switch
@@ -51,6 +52,7 @@ class TelephonyService:
         clock: Callable[[], float] = time.time,
         voicemail_dir: str = "var/voicemail",
         drive_acd_timers: bool = True,
+        elsewhere: PartiesElsewhere | None = None,
         tls: ssl.SSLContext | None = None,
         tls_port: int = 5061,
         sip_udp_buffer: int = DEFAULT_UDP_BUFFER,
@@ -89,6 +91,7 @@ class TelephonyService:
             prompt_exists=self.prompts.exists,
             voicemail_dir=voicemail_dir,
             invite_limit=RateLimit(invites_per_second, max(1, round(2 * invites_per_second))),
+            elsewhere=elsewhere,
         )
         self.drive_acd_timers = drive_acd_timers
         self._acd_timer: asyncio.TimerHandle | None = None

@@ -67,6 +67,7 @@ from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Attempt, Call, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.in_dialog import InDialog
@@ -94,8 +95,10 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         prompt_exists: Callable[[str], bool] = lambda _: True,
         voicemail_dir: str = "var/voicemail",
         invite_limit: RateLimit | None = None,
+        elsewhere: PartiesElsewhere | None = None,
     ) -> None:
         self.sip = sip
+        self.elsewhere: PartiesElsewhere = elsewhere or NobodyElsewhere()
         self.invite_limit = invite_limit or RateLimit(per_second=20.0, burst=40)
         self.media = media
         self.center = center
