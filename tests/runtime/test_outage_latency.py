@@ -90,7 +90,7 @@ def test_sip_and_pages_answer_within_100_ms_p99_while_the_database_is_locked(
     with httpx.Client(base_url=web, timeout=10, trust_env=False) as client:
         # Warm up: the first booking loads phonenumbers' and the holidays' data.
         assert client.post("/api/v1/callbacks", json=CALLBACK, headers=headers).status_code == 201
-        assert client.get("/login").status_code == 200
+        assert client.get("/api/v1/queues", headers=headers).status_code == 200
         options(sip, sip_address)
 
         holder = sqlite3.connect(database, isolation_level=None)
@@ -110,8 +110,8 @@ def test_sip_and_pages_answer_within_100_ms_p99_while_the_database_is_locked(
         sip_waits, page_waits = [], []
         while booking.is_alive():
             sip_waits.append(options(sip, sip_address))
-            started = time.perf_counter()
-            assert client.get("/login").status_code == 200
+            started = time.perf_counter()  # a read of the engine, under its lock
+            assert client.get("/api/v1/queues", headers=headers).status_code == 200
             page_waits.append(time.perf_counter() - started)
             time.sleep(0.01)
         booking.join()
@@ -133,6 +133,6 @@ def test_sip_and_pages_answer_within_100_ms_p99_while_the_database_is_locked(
     print(
         f"\nduring the {HOLD_S} s lock: {len(answers)} bookings all 503; "
         f"SIP OPTIONS p99 {p99(sip_waits) * 1000:.1f} ms (max {max(sip_waits) * 1000:.1f}), "
-        f"GET /login p99 {p99(page_waits) * 1000:.1f} ms (max {max(page_waits) * 1000:.1f}) "
+        f"/api/v1/queues p99 {p99(page_waits) * 1000:.1f} ms (max {max(page_waits) * 1000:.1f}) "
         f"over {len(sip_waits)} samples each"
     )
