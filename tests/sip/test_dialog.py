@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vaxel.sip.dialog import Dialog, angle_uri, header_tag
+from vaxel.sip.dialog import Dialog, angle_uri, header_tag, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Headers, Request, response_to
 
@@ -73,3 +73,37 @@ def test_name_addr_helpers() -> None:
     assert angle_uri("sip:a@b;tag=1") == "sip:a@b"
     assert header_tag('"A" <sip:a@b;x=y>;tag=abc') == "abc"
     assert header_tag("<sip:a@b>") == ""
+
+
+# --- addresses read with vaxel.sip.uri (issue 11 §3) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "uri"),
+    [
+        ('"a <b>" <sip:x@y>;tag=1', "sip:x@y"),  # a '<' in the display name is not the URI's
+        ("sip:1001@127.0.0.1:5070;expires=30", "sip:1001@127.0.0.1:5070"),
+        (
+            '<sip:1001@10.0.0.1;transport=tcp>;+sip.instance="<urn:x>"',
+            "sip:1001@10.0.0.1;transport=tcp",
+        ),
+        ("<sip:1001@[2001:db8::1]:5070>", "sip:1001@[2001:db8::1]:5070"),
+    ],
+)
+def test_angle_uri_reads_the_name_addr_with_the_uri_parser(value: str, uri: str) -> None:
+    assert angle_uri(value) == uri
+
+
+@pytest.mark.parametrize(
+    ("uri", "user"),
+    [
+        ("sip:0812345000@127.0.0.1:5060", "0812345000"),
+        ("sip:%30812345000@127.0.0.1", "0812345000"),  # escaped digits are the same number
+        ("sip:+46812345000;phone-context=vaxel.example@127.0.0.1;user=phone", "+46812345000"),
+        ("tel:+46812345000", "+46812345000"),
+        ("sip:127.0.0.1", ""),
+        ("sip:1%zz@127.0.0.1", ""),  # does not parse: no user to look up
+    ],
+)
+def test_uri_user_reads_the_user_part_with_the_uri_parser(uri: str, user: str) -> None:
+    assert uri_user(uri) == user

@@ -16,25 +16,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vaxel.sip.errors import SipError
+from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Headers, Request, Response, split_list, via_param
+from vaxel.sip.uri import parse_name_addr, parse_uri
 
 __all__ = ["Dialog", "angle_uri", "header_tag", "uri_user"]
 
 
 def angle_uri(value: str) -> str:
-    """The URI of a name-addr (``"Name" <sip:a@b>;tag=x`` → ``sip:a@b``); a bare URI as is."""
-    start = value.find("<")
-    if start >= 0:
-        end = value.find(">", start)
-        return value[start + 1 : end if end > 0 else None].strip()
-    return value.split(";", 1)[0].strip()
+    """The URI of a name-addr (``"Name" <sip:a@b>;tag=x`` → ``sip:a@b``); a bare URI as is.
+
+    Read with :mod:`vaxel.sip.uri`, so a ``<`` inside a quoted display name or a header
+    parameter is not taken for the URI's start (issue 11 §3). The parser has already refused
+    a malformed From, To or Contact of a request; for anything else that does not parse (a
+    Refer-To, a response's Contact) the text between the angle brackets is returned as is.
+    """
+    try:
+        return str(parse_name_addr(value).uri)
+    except ParseError:
+        start = value.find("<")
+        if start >= 0:
+            end = value.find(">", start)
+            return value[start + 1 : end if end > 0 else None].strip()
+        return value.split(";", 1)[0].strip()
 
 
 def uri_user(uri: str) -> str:
-    """The user part of a SIP URI (``sip:0101234@host;x`` → ``0101234``); "" without one."""
-    rest = uri.split(":", 1)[1] if ":" in uri else uri
-    return rest.split("@", 1)[0].split(";", 1)[0] if "@" in rest else ""
+    """The user part of a SIP URI, or a tel URI's number (``sip:0101234@host;x`` →
+    ``0101234``), percent-decoded and without the telephone-subscriber parameters a user part
+    may carry (``+4681234;phone-context=x``, §19.1.6); "" when there is none or the URI does
+    not parse."""
+    try:
+        user = parse_uri(uri).user or ""
+    except ParseError:
+        return ""
+    return user.split(";", 1)[0]
 
 
 def header_tag(value: str) -> str:
