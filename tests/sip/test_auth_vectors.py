@@ -2,8 +2,8 @@
 
 Expected responses are computed here with hashlib straight from the RFC formulas, and the
 worked examples of RFC 2617 §3.5 and RFC 7616 §3.9.1 are answered through the public client
-function. Tests marked ``xfail(strict=True)`` pin known defects of the frozen module; each
-starts passing (so fails as XPASS) once fixed — then drop the marker.
+function. The defects once pinned here as strict xfails (quoting, -sess, auth-int) are fixed
+(issue 11 §3).
 """
 
 from __future__ import annotations

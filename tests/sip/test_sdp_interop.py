@@ -1,8 +1,7 @@
 """More SDP cases for vaxel.sip.sdp: offers shaped like real phones, RFC 3264/4566/4733 rules.
 
-tests/sip/test_sdp.py holds the first cases. Tests marked ``xfail(strict=True)`` pin known
-defects of the frozen module: each one names the RFC rule it breaks and starts passing (so
-fails as XPASS) once the module is fixed — then drop the marker.
+tests/sip/test_sdp.py holds the first cases. The defects once pinned here as strict xfails
+are fixed (issue 11 §3); each test names the RFC rule it holds the module to.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@
 Matching per RFC 3261 §17.1.3 (responses: branch + CSeq method) and §17.2.3 (requests:
 branch + sent-by + method, ACK to its INVITE); response routing per §18.2.2 with the
 ``received``/``rport`` stamping of §18.2.1 and RFC 3581 §4 that phones behind NAT, SIPp and
-baresip depend on. Tests marked ``xfail(strict=True)`` pin known RFC deviations of the
-frozen transaction module.
+baresip depend on.
 """
 
 from __future__ import annotations

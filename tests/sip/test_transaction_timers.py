@@ -1,9 +1,7 @@
 """Every transaction timer of RFC 3261 §17 (and RFC 6026's L and M) at its exact deadline.
 
 One layer at a time, time stepped by hand. UDP runs the retransmission timers A, E, G; over
-TCP they are not used and the wait timers D, I, J, K are zero. Tests marked
-``xfail(strict=True)`` pin known RFC deviations of the frozen transaction module; each
-should turn into a plain test when the module is fixed.
+TCP they are not used and the wait timers D, I, J, K are zero.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 Every datagram goes through the real serializer and parser. The wire can lose chosen
 datagrams (counted from 0 in the order they are sent); the log records every datagram
-offered to it, so retransmission times are asserted exactly (RFC 3261 §17). Tests marked
-``xfail(strict=True)`` pin known RFC deviations of the frozen transaction module.
+offered to it, so retransmission times are asserted exactly (RFC 3261 §17).
 """
 
 from __future__ import annotations

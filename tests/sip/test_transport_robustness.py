@@ -4,8 +4,7 @@ The malformed corpus (tests/sip/corpus) is fired at a live UDP socket: every add
 request is answered 400 with its reason, the rest is dropped silently, and a good request
 right behind still arrives. ACKs and responses are never answered (RFC 3261 §17.1.1.3,
 §18.1.2). Over TCP the reply goes back on the caller's connection, outgoing connections
-are reused, and a frame that cannot be trusted closes the connection. Tests marked
-``xfail(strict=True)`` pin known defects of the frozen transport module.
+are reused, and a frame that cannot be trusted closes the connection.
 """
 
 from __future__ import annotations
