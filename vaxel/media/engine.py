@@ -54,6 +54,7 @@ from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.player import FRAME_BYTES, Comfort, Player
 from vaxel.media.recording import StereoRecording
+from vaxel.media.relay import Relay
 from vaxel.media.rtp import RtpError, RtpPacket, RtpStream, parse_rtp, rtp_header
 from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import ringback_ulaw
@@ -81,15 +82,13 @@ class _Leg:
     endpoint: Endpoint
     sock: socket.socket
     stream: RtpStream
+    relay: Relay
     player: Player = field(default_factory=Player)
     remote: RemoteMedia | None = None
     peer: tuple[str, int] | None = None
     locked: bool = False
     learn_until: float = 0.0
     bridged_to: str = ""
-    forward_source: int | None = None
-    forward_offset: int = 0
-    forward_sequence_offset: int = 0
     dtmf_in: DtmfReceiver = field(default_factory=DtmfReceiver)
     dtmf_out: deque[tuple[bytes, bool]] = field(default_factory=deque)
     dtmf_timestamp: int = 0
@@ -152,13 +151,10 @@ class BuiltinMediaBackend:
         self._sequence += 1
         endpoint = Endpoint(f"{session_id}/{self._sequence}", self.host, port)
         ssrc = int.from_bytes(os.urandom(4), "big")
-        leg = _Leg(
-            endpoint,
-            sock,
-            RtpStream(
-                ssrc, int.from_bytes(os.urandom(2), "big"), int.from_bytes(os.urandom(4), "big")
-            ),
+        stream = RtpStream(
+            ssrc, int.from_bytes(os.urandom(2), "big"), int.from_bytes(os.urandom(4), "big")
         )
+        leg = _Leg(endpoint, sock, stream, Relay(stream))
         self._legs[endpoint.endpoint_id] = leg
         min(self._phases, key=len).append(leg)  # keep the phases evenly loaded
         loop = asyncio.get_running_loop()
@@ -261,7 +257,8 @@ class BuiltinMediaBackend:
     def bridge(self, a: str, b: str) -> None:
         first, second = self._leg(a), self._leg(b)
         first.bridged_to, second.bridged_to = b, a
-        first.forward_source = second.forward_source = None
+        first.relay.restart()
+        second.relay.restart()
 
     def unbridge(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
@@ -350,9 +347,8 @@ class BuiltinMediaBackend:
         return False
 
     def _forward(self, packet: RtpPacket, is_event: bool, codec: str, other: _Leg) -> None:
-        """Relay onto the other leg's own stream (RFC 3550 §5.1): its SSRC, and the sender's
-        sequence numbers and timestamps shifted by a fixed offset, fixed when the source
-        changes, so the receiver still sees the sender's losses and reordering."""
+        """Relay onto the other leg's own stream, with its payload type and codec (the
+        rewrite's rules: ``vaxel.media.relay``)."""
         target = other.remote
         assert target is not None and other.peer is not None
         if not target.direction.peer_receives:
@@ -366,19 +362,10 @@ class BuiltinMediaBackend:
             payload_type = target.payload_type
             if codec != target.codec:
                 payload = ulaw_to_alaw(payload) if codec == "PCMU" else alaw_to_ulaw(payload)
+        sequence, timestamp, marker = other.relay.rewrite(
+            packet.ssrc, packet.sequence, packet.timestamp, packet.marker
+        )
         stream = other.stream
-        marker = packet.marker
-        if other.forward_source != packet.ssrc:
-            other.forward_source = packet.ssrc
-            other.forward_offset = (stream.timestamp + FRAME_BYTES - packet.timestamp) & 0xFFFFFFFF
-            other.forward_sequence_offset = (stream.sequence + 1 - packet.sequence) & 0xFFFF
-            marker = True
-        timestamp = (packet.timestamp + other.forward_offset) & 0xFFFFFFFF
-        sequence = (packet.sequence + other.forward_sequence_offset) & 0xFFFF
-        if (sequence - stream.sequence) & 0xFFFF < 0x8000:  # newer: the stream moves on
-            stream.sequence = sequence
-            if (timestamp - stream.timestamp) & 0xFFFFFFFF < 0x80000000:
-                stream.timestamp = timestamp
         if other.peer is None:
             return
         try:
@@ -514,7 +501,7 @@ class BuiltinMediaBackend:
         # The sampling clock runs on through the press, one frame per tick, so the audio
         # after it carries the timestamp it would have had (RFC 3550 §5.1).
         stream.timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
-        leg.forward_source = None  # a relayed stream goes on from here, not from its offset
+        leg.relay.restart()  # a relayed stream goes on from here, not from its offsets
         self._send(leg, packet, None)
 
     async def close(self) -> None:
