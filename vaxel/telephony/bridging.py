@@ -23,6 +23,7 @@ from vaxel.media.backend import (
 )
 from vaxel.media.player import Comfort
 from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.leg_events import ByeReceived, HangUp
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
@@ -113,11 +114,16 @@ class Bridging:
         call.hangup_after_playback = then_hangup
 
     def _leg_gone(self: Switch, call: Call, leg: Leg, *, send_bye: bool) -> None:
+        """``leg`` ended: by our BYE (``send_bye``) or the peer's; the call follows."""
         if leg.state is LegState.ENDED:
             return
         if send_bye:
-            self._send_bye(leg)
-        leg.state = LegState.ENDED
+            self._bye(leg)
+        leg.machine.handle(HangUp() if send_bye else ByeReceived(), self.sip.now)
+        self._after_leg(call, leg)
+
+    def _after_leg(self: Switch, call: Call, leg: Leg) -> None:
+        """A leg has ended: tell the flow, stop ringing, end the contact, hang up the other."""
         now = self.clock()
         if leg is call.caller and call.session is not None and not call.bridged:
             self._flow(call, call.session.handle(CallerHungUp(), now))
@@ -129,8 +135,8 @@ class Bridging:
         self._end_conversation(call)
         other = call.agent if leg is call.caller else call.caller
         if other is not None and other.state is not LegState.ENDED:
-            self._send_bye(other)
-            other.state = LegState.ENDED
+            self._bye(other)
+            other.machine.handle(HangUp(), self.sip.now)
         self._forget(call)
 
     def _end_conversation(self: Switch, call: Call) -> None:
@@ -159,10 +165,13 @@ class Bridging:
         self._forget(call)
 
     def _send_bye(self: Switch, leg: Leg) -> None:
-        if leg.dialog is None or leg.state is LegState.ENDED:
-            return
-        bye = leg.dialog.request("BYE", self.sip.via(leg.transport))
-        self.sip.request(bye, leg.destination, leg.transport)
+        if leg.state is not LegState.ENDED:
+            self._bye(leg)
+
+    def _bye(self: Switch, leg: Leg) -> None:
+        if leg.dialog is not None:
+            bye = leg.dialog.request("BYE", self.sip.via(leg.transport))
+            self.sip.request(bye, leg.destination, leg.transport)
 
     def _forget(self: Switch, call: Call) -> None:
         call.ended = True

@@ -9,7 +9,6 @@ registered phone of the agent rings in parallel and the first to answer wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 from vaxel.acd.commands import DialCallback
 from vaxel.media.backend import Endpoint
@@ -17,18 +16,12 @@ from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.message import Request
 from vaxel.sip.sdp import SessionDescription
+from vaxel.telephony.leg import Leg as LegMachine
+from vaxel.telephony.leg import LegState
 
 __all__ = ["Attempt", "Call", "Fork", "Leg", "LegState"]
 
 Address = tuple[str, int]
-
-
-class LegState(Enum):
-    RINGING = "ringing"
-    ANSWERED = "answered"
-    """2xx sent or received, ACK outstanding (UAS) / sent (UAC)."""
-    CONFIRMED = "confirmed"
-    ENDED = "ended"
 
 
 @dataclass(slots=True)
@@ -39,13 +32,18 @@ class Leg:
     destination: Address
     transport: str
     dialog: Dialog | None = None
-    state: LegState = LegState.RINGING
     invite: Request | None = None
     server_key: tuple[str, str, str] | None = None
     ok_bytes: bytes = b""
     """Our 2xx to the INVITE, retransmitted until the ACK comes (§13.3.1.4)."""
     local_sdp: SessionDescription | None = None
     on_hold: bool = False
+    machine: LegMachine = field(default_factory=lambda: LegMachine("caller", inbound=True))
+    """The dialog's state machine (``leg.py``): the leg's state is its state."""
+
+    @property
+    def state(self) -> LegState:
+        return self.machine.state
 
 
 @dataclass(slots=True)

@@ -19,9 +19,10 @@ from vaxel.sip.sdp import (
     serialize_sdp,
 )
 from vaxel.sip.transaction import RequestReceived
-from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import session_id
 from vaxel.telephony.dtmf import info_digit
+from vaxel.telephony.leg_events import HangUp
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
@@ -87,8 +88,8 @@ class InDialog:
         self.media.unbridge(call.caller.endpoint.endpoint_id)
         call.bridged = False
         self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
-        self._send_bye(leg)
-        leg.state = LegState.ENDED
+        self._bye(leg)
+        leg.machine.handle(HangUp(), self.sip.now)
         call.agent = None
         caller_number = call.session.call.caller_number if call.session else "vaxel"
         self.dialer.ring(call, "transfer", targets, caller_number or "vaxel", "transfer")
@@ -120,7 +121,7 @@ class InDialog:
             to_tag=leg.dialog.local_tag,
             body=serialize_sdp(answer),
         )
-        self._answered(leg, response)
+        self._answered(leg, response, again=True)
         held = negotiated.on_hold
         if held == leg.on_hold:
             return

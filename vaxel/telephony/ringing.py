@@ -23,7 +23,9 @@ from vaxel.sip.sdp import (
     parse_sdp,
     read_answer,
 )
-from vaxel.telephony.calls import Attempt, Call, Fork, Leg, LegState
+from vaxel.telephony.calls import Attempt, Call, Fork, Leg
+from vaxel.telephony.leg import Leg as LegMachine
+from vaxel.telephony.leg_events import FinalReceived
 from vaxel.telephony.notices import SystemPrompt
 
 if TYPE_CHECKING:
@@ -67,7 +69,7 @@ class Ringing:
             fork.destination,
             fork.transport,
             dialog=dialog,
-            state=LegState.CONFIRMED,
+            machine=answered_phone(attempt.role, self.sip.now),
             invite=fork.invite,
             local_sdp=attempt.offer,
         )
@@ -147,3 +149,10 @@ class Ringing:
         if not to_tag:
             return
         log.debug("late 2xx from a forked phone, ending it")
+
+
+def answered_phone(role: str, now: float) -> LegMachine:
+    """The machine of an outbound leg whose 2xx just came and was ACKed here."""
+    machine = LegMachine(role, inbound=False)
+    machine.handle(FinalReceived(200), now)
+    return machine

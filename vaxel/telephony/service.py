@@ -112,6 +112,7 @@ class TelephonyService:
             self._housekeeping.cancel()
         if self._acd_timer is not None:
             self._acd_timer.cancel()
+        self.switch.leg_timer.cancel()
         await self.media.close()
         await self.sip.close()
 

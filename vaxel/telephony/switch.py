@@ -60,6 +60,7 @@ from vaxel.sip.transaction import (
     TransactionTimeout,
 )
 from vaxel.sip.transaction import Event as SipEvent
+from vaxel.sip.transport import TimerDriver
 from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.callbacks import CallbackDialOut
@@ -71,6 +72,10 @@ from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.in_dialog import InDialog
+from vaxel.telephony.leg_events import AckReceived as LegAckReceived
+from vaxel.telephony.leg_events import Answer, LegEnded, ReinviteAnswered, Resend2xx, SendBye
+from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
+from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.notices import SystemPrompt, system_prompt
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
@@ -80,6 +85,7 @@ from vaxel.telephony.timers import CallTimers
 __all__ = ["Switch"]
 
 log = logging.getLogger(__name__)
+ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
 class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDialOut):
@@ -98,6 +104,9 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         elsewhere: PartiesElsewhere | None = None,
     ) -> None:
         self.sip = sip
+        self.leg_timers = LegTimers()
+        self.leg_timer = TimerDriver(self.leg_timers, self._legs_due)
+        """One timer for every leg's 2xx retransmission (the SIP clock)."""
         self.elsewhere: PartiesElsewhere = elsewhere or NobodyElsewhere()
         self.invite_limit = invite_limit or RateLimit(per_second=20.0, burst=40)
         self.media = media
@@ -129,6 +138,7 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         elif isinstance(event, TransactionTimeout):
             self._fork_failed(event.client_key, 408)
         self.drain()
+        self.leg_timer.rearm()
 
     def _request(self, event: RequestReceived) -> None:
         request, key = event.request, event.server_key
@@ -227,34 +237,41 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
             raise SipError("No outbound route for this number", 404)
         raise SipError("Not Found: no such number", 404)
 
-    def _answered(self, leg: Leg, response: Response) -> None:
-        leg.state = LegState.ANSWERED
+    def _answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
+        """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""
         leg.ok_bytes = response.to_bytes()
-        self.timers.retransmit(leg, self._retransmit_ok)
+        leg.machine.handle(ReinviteAnswered() if again else Answer(), self.sip.now)
+        self.leg_timers.watch(leg)
 
-    def _retransmit_ok(self, leg: Leg, give_up: bool) -> None:
-        if leg.state is not LegState.ANSWERED:
-            return
-        if give_up:  # no ACK within 64·T1: the dialog is dead (§13.3.1.4)
-            found = self._by_dialog.get(leg.dialog.key) if leg.dialog else None
-            if found is not None:
-                self._leg_gone(found[0], found[1], send_bye=True)
-            return
-        self.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
+    def _legs_due(self, now: float) -> None:
+        """The one leg timer fired: resend 2xx, or end a leg whose phone never ACKed."""
+        for leg in self.leg_timers.due(now):
+            for action in leg.machine.on_timer(now):
+                if isinstance(action, Resend2xx):
+                    self.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
+                elif isinstance(action, SendBye):
+                    self._bye(leg)
+                elif isinstance(action, LegEnded):
+                    found = self._by_dialog.get(leg.dialog.key) if leg.dialog else None
+                    if found is not None:
+                        self._after_leg(found[0], leg)
+            self.leg_timers.watch(leg)
+        self.drain()
 
     def _ack(self, request: Request) -> None:
         found = self._find_dialog(request)
-        if found is not None and found[1].state is LegState.ANSWERED:
-            found[1].state = LegState.CONFIRMED
+        if found is not None and found[1].state in ACKABLE:
+            found[1].machine.handle(LegAckReceived(), self.sip.now)
             if found[1].dialog is not None:
                 found[1].dialog.confirm()
 
     def _cancelled(self, event: CancelReceived) -> None:
         call = self._by_invite.get(event.invite_key) if event.invite_key else None
-        if call is None or call.caller is None or call.caller.state is not LegState.RINGING:
+        if call is None or call.caller is None or call.caller.state is not LegState.OFFERED:
             return
         self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
-        self._leg_gone(call, call.caller, send_bye=False)
+        call.caller.machine.handle(LegCancelReceived(), self.sip.now)
+        self._after_leg(call, call.caller)
 
     def _notice(self, call: Call, prompt: SystemPrompt, *, agent: bool = False) -> str:
         """A caller hears the IVR's language, an agent (or a callback) the tenant's."""

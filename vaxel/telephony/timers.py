@@ -1,4 +1,5 @@
-"""Call timers on the asyncio loop: 2xx retransmission, flow deadlines, dial-out timeouts.
+"""Call timers on the asyncio loop: flow deadlines and dial-out timeouts (2xx
+retransmission is the leg machines', on one timer: ``leg_timers.py``).
 
 One handle per (call, purpose); re-arming replaces the previous one, so a call never has
 more than a few timers however often its flow reschedules. Flow deadlines are wall-clock
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vaxel.telephony.calls import Call, Leg
+    from vaxel.telephony.calls import Call
 
 __all__ = ["CallTimers"]
 
@@ -45,22 +46,6 @@ class CallTimers:
 
         self._handles[key] = asyncio.get_running_loop().call_later(max(0.0, delay), run)
 
-    def retransmit(self, leg: Leg, resend: Callable[[Leg, bool], None]) -> None:
-        """Resend our 2xx at T1, 2T1 … capped at T2 until ACKed; give up after 64·T1."""
-        started = asyncio.get_running_loop().time()
-
-        def step(interval: float) -> None:
-            def fire() -> None:
-                elapsed = asyncio.get_running_loop().time() - started
-                give_up = elapsed >= 64 * T1
-                resend(leg, give_up)
-                if not give_up and leg.state.value == "answered":
-                    step(min(2 * interval, T2))
-
-            self._arm(leg, "2xx", interval, fire)
-
-        step(T1)
-
     def schedule(self, call: Call, deadline: float | None) -> None:
         key = (id(call), "flow")
         if deadline is None:
@@ -74,11 +59,6 @@ class CallTimers:
         self._arm(call, "customer", self.customer_ring_s, lambda: expired(call))
 
     def cancel(self, call: Call) -> None:
-        for leg in (call.caller, call.agent, call.customer):
-            if leg is not None:
-                handle = self._handles.pop((id(leg), "2xx"), None)
-                if handle is not None:
-                    handle.cancel()
         for purpose in ("flow", "customer"):
             handle = self._handles.pop((id(call), purpose), None)
             if handle is not None:
