@@ -41,6 +41,7 @@ from vaxel.store.availability import (
     outage_reason,
     sqlite_folder,
 )
+from vaxel.store.journal import JournalVersionError
 from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 
@@ -167,6 +168,8 @@ def open_for_serving(
         replayed = center.recover()
     except DatabaseUnusable:
         raise
+    except JournalVersionError as error:  # written by a newer Växel: nothing was replayed
+        raise DatabaseUnusable(shown_url, str(error)) from None
     except Exception as error:
         reason = outage_reason(error)
         if reason is None:

@@ -77,7 +77,7 @@ def test_a_failed_transaction_leaves_no_journal_row(database_url: str) -> None:
     upgrade(engine)
     journal = Journal(engine, acd_codec())
 
-    def explode(_connection: sa.Connection) -> None:
+    def explode(_connection: sa.Connection, _seq: int) -> None:
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.test_serve import clean_env, free_port, vaxel
+from vaxel.store import open_database, upgrade
 
 pytestmark = pytest.mark.slow
 
@@ -43,3 +44,21 @@ def test_a_missing_folder_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
     assert said.count("\n") == 1 and "Traceback" not in said, said
     assert f"mappen {missing.parent} finns inte" in said
     assert not missing.parent.exists()  # no fresh, empty database where none was meant
+
+
+def test_a_journal_written_by_a_newer_vaxel_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    """Issue 12 §5: an entry of an unknown version stops start-up before anything is
+    replayed, and says which entry and which version."""
+    url = f"sqlite:///{tmp_path / 'vaxel.db'}"
+    database = open_database(url)
+    upgrade(database)
+    with database.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO journal (tenant_id, event_type, payload, applied_at, schema_version) "
+            "VALUES ('kommun', 'TimerTick', '{\"__type__\": \"TimerTick\"}', 1.0, 99)"
+        )
+    database.dispose()
+    code, said = serve_on(url)
+    assert code == 2
+    assert said.count("\n") == 1 and "Traceback" not in said, said
+    assert "journalens post 1 har version 99" in said and "uppgradera Växel" in said

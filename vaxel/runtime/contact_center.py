@@ -55,9 +55,11 @@ from vaxel.acd.events import (
 )
 from vaxel.acd.model import AgentProfile, CallbackStatus, Channel, QueueConfig
 from vaxel.acd.snapshot import STATE_VERSION, SnapshotError, capture_state, serialize_state
+from vaxel.core.context import Context
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.runtime.engine_snapshots import SnapshotPolicy, replayed_engine
+from vaxel.runtime.stories import Stories
 from vaxel.store import tables
 from vaxel.store.availability import (
     LOOP_LOCK_WAIT_S,
@@ -128,6 +130,7 @@ class ContactCenter:
         """Orders writers before they touch the database (then ``_lock``)."""
         self._waiting_since: float | None = None
         """Since when the writer holding ``_write_lock`` waits on the database's lock."""
+        self._stories = Stories()
         self.listeners: list[Callable[[Event, list[Command], float], None]] = []
         """Told of every event once it is durable, with the commands it produced — the
         telephony and web adapters carry the commands out and push live updates from here.
@@ -264,12 +267,20 @@ class ContactCenter:
         with self._writer(on_loop):
             self._refuse_while_away()
             applied: list[list[Command]] = []
+            contexts: list[Context | None] = []
 
-            def apply_and_project(connection: Connection) -> None:
+            def apply_and_project(connection: Connection, seq: int) -> Context | None:
                 self._waiting_since = None  # the journal row is in: the write lock is ours
                 commands = self.acd.handle(event, now)
                 applied.append(commands)
                 self._project(connection, event, commands, now)
+                context = self._stories.context(
+                    event,
+                    commands,
+                    lambda story: self.journal.last_of(connection, event.tenant_id, story, seq),
+                )
+                contexts.append(context)
+                return context
 
             if self._outage is not None:
                 lock_wait: float | None = 0.0  # known away: a retry must not wait
@@ -284,6 +295,7 @@ class ContactCenter:
                     also=apply_and_project,
                     lock_wait_s=lock_wait,
                     hold=self._lock,
+                    context=self._stories.context(event, (), lambda _story: 0),
                 )
             except Exception as error:
                 reason = outage_reason(error)
@@ -300,6 +312,7 @@ class ContactCenter:
                 self._came_back()
                 self._snapshot_if_due()
                 commands = applied[0]
+                self._stories.written(seq, contexts[0] if contexts else None, commands)
                 for listener in self.listeners:
                     try:
                         listener(event, commands, now)

@@ -162,7 +162,12 @@ journal = Table(
     Column("event_type", String(64), nullable=False),
     Column("payload", Text, nullable=False),
     Column("applied_at", Float, nullable=False),
+    Column("schema_version", Integer, nullable=False, server_default="1"),
+    Column("correlation_id", String(64), nullable=False, server_default=""),
+    Column("causation_id", String(64), nullable=False, server_default=""),
+    Column("actor", String(128), nullable=False, server_default=""),
     Index("ix_journal_tenant", "tenant_id", "seq"),
+    Index("ix_journal_story", "tenant_id", "correlation_id", "seq"),
 )
 
 engine_snapshots = Table(
