@@ -24,6 +24,7 @@ from vaxel.acd.events import (
     QueueConfigured,
 )
 from vaxel.acd.model import AgentProfile, CallbackSettings, QueueConfig
+from vaxel.cli import main
 from vaxel.runtime import ContactCenter
 from vaxel.store import open_database, upgrade
 from vaxel.store.upcast import JOURNAL_VERSION, JournalVersionError
@@ -87,7 +88,9 @@ def test_an_entry_of_an_unknown_version_is_refused_before_anything_is_replayed(
     assert center.acd.tenants == {}  # nothing replayed half
 
 
-def test_a_callback_booked_in_a_call_tells_its_whole_story(database_url: str) -> None:
+def test_a_callback_booked_in_a_call_tells_its_whole_story(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     database = open_database(database_url)
     upgrade(database)
     center = ContactCenter(database, seed=1)
@@ -126,3 +129,12 @@ def test_a_callback_booked_in_a_call_tells_its_whole_story(database_url: str) ->
     assert story[-1].event.note == "Bygglovet förklarat"  # type: ignore[attr-defined]
     call = [type(e.event).__name__ for e in again.journal.story(T, "call-1")]
     assert call == ["ContactArrived", "CallerDataEntered"]  # the call's own story ends there
+
+    # and an admin reads it with `vaxel journal story`
+    assert main(["journal", "story", T, callback, "--database-url", database_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(story)
+    assert "ContactArrived" in lines[0] and "start" in lines[0]
+    assert f"efter #{story[-2].seq}" in lines[-1] and "note=Bygglovet förklarat" in lines[-1]
+    assert main(["journal", "story", T, "finns-inte", "--database-url", database_url]) == 1
+    assert "inga händelser för finns-inte" in capsys.readouterr().out

@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "erlang": ("vaxel.cli.erlang", "staffing calculator (Erlang C, and Erlang A with patience)"),
     "bench": ("vaxel.cli.bench", "benchmarks, e.g. 'vaxel bench ewt'"),
     "db": ("vaxel.cli.db", "database: upgrade (Alembic migrations)"),
+    "journal": ("vaxel.cli.journal", "the journal: story (one contact's entries, who and why)"),
     "serve": ("vaxel.cli.serve", "run Växel in production (settings: file and VAXEL_*)"),
     "tenant": ("vaxel.cli.tenant", "organisations: add"),
     "user": ("vaxel.cli.user", "web accounts: add (e.g. the first tenant_admin)"),
