@@ -16,6 +16,13 @@ Rules kept here:
   while the agent hears ringback; the outcome goes to the ACD as CallbackAttemptEnded.
 - A hold re-INVITE from one side plays music to the other (Q10).
 Everything durable goes through ContactCenter first; the media and SIP follow.
+
+Where each part lives: new calls, ACKs and CANCELs here; ``in_dialog`` (BYE, re-INVITE,
+REFER, INFO), ``ringing`` (responses to our INVITEs), ``bridging`` (who hears what, ending),
+``flow_commands``, ``acd_commands``, ``callbacks`` (dial-out); a leg's state is its
+machine (``leg.py``), its 2xx resent on one timer (``leg_timers.py``). ``call.py`` is the
+call's machine, tested on its own; the switch does not drive it yet (its ``Call`` still
+keeps flags), which is the next step of issue 11 §1.
 """
 
 from __future__ import annotations
