@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 
 from vaxel.acd.events import CallbackRequested, ContactArrived
 from vaxel.acd.model import Channel
-from vaxel.app import seed_demo_tenant
+from vaxel.demo import seed_demo_tenant
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import open_database, upgrade

@@ -12,65 +12,80 @@ from typing import Any
 import pytest
 
 from tests.sim.running_demo import start_demo
-from vaxel.app import DemoHours, demo_config_updater, demo_directory, seed_demo_tenant
+from tests.web.test_serve import free_port
+from vaxel.app import Platform, build_platform
 from vaxel.core.clock import from_local
+from vaxel.demo import seed_demo_tenant
 from vaxel.flow.model import Menu
-from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import Configuration
-from vaxel.schedule import Calendar, schedule_from_dict
-from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_schedule
-from vaxel.store import open_database, upgrade
+from vaxel.settings import ServeSettings
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+
+QUEUES = {"vaxel", "kundtjanst", "bygglov", "barnomsorg"}
 
 
 @pytest.fixture
 def running(tmp_path: Path) -> dict[str, Any]:
+    """The platform as ``vaxel demo`` builds it out of office hours (queues kept open),
+    with telephony built but not started."""
     url = f"sqlite:///{tmp_path}/demo.db"
-    database = open_database(url)
-    upgrade(database)
-    center = ContactCenter(database)
-    seed_demo_tenant(center, url, time.time())
-    configuration = Configuration(database, center)
-    calendar = Calendar([schedule_from_dict(demo_schedule())])
-    hours = DemoHours(calendar, always=True)
-    directory = demo_directory(hours, "127.0.0.1")
-    configuration.listeners.append(demo_config_updater(configuration, calendar, directory))
+    settings = ServeSettings(database_url=url, http_port=None, sip_port=free_port())
+    platform: Platform = build_platform(
+        settings,
+        seed=lambda p: seed_demo_tenant(p.center, url, time.time()),
+        always_open=True,
+    )
     return {
-        "configuration": configuration,
-        "calendar": calendar,
-        "hours": hours,
-        "directory": directory,
+        "platform": platform,
+        "configuration": platform.configuration,
+        "hours": platform.hours,
+        "directory": platform.directory,
+    }
+
+
+def _open_queues(platform: Platform) -> set[str]:
+    return {
+        q for q, record in platform.center.acd.tenant(DEMO_TENANT).queues.items() if record.is_open
     }
 
 
 def test_a_saved_schedule_rules_the_calendar_at_once(running: dict[str, Any]) -> None:
     configuration: Configuration = running["configuration"]
-    calendar: Calendar = running["calendar"]
-    hours: DemoHours = running["hours"]
+    platform: Platform = running["platform"]
+    hours = platform.hours
     now = time.time()
     closed_all_week = {"id": "kontorstid", "name": "Kontorstid", "weekly": {}}
     configuration.put_schedule(DEMO_TENANT, closed_all_week)
+    calendar = hours.calendar(DEMO_TENANT)
     assert calendar.queue_state("kundtjanst", "kontorstid", now).open is False
-    hours.always = False  # a demo that started in office hours follows the admin's hours
-    assert hours.is_open("kontorstid", now) is False
-    assert hours.queue_state("kundtjanst", now).open is False
+    hours.always_open = False  # a demo that started in office hours follows the admin's hours
+    assert hours.is_open(DEMO_TENANT, "kontorstid", now) is False
+    hours.on_deadline(now)
+    assert _open_queues(platform) == set()
     configuration.put_schedule(
         DEMO_TENANT, {"id": "kontorstid", "weekly": {"mon-sun": ["00:00-24:00"]}}
     )
-    assert calendar.queue_state("kundtjanst", "kontorstid", now).open is True
+    assert hours.calendar(DEMO_TENANT).queue_state("kundtjanst", "kontorstid", now).open is True
+    assert hours.next_deadline(now) == now, "looks again at once"
+    hours.on_deadline(now)
+    assert _open_queues(platform) == QUEUES
 
 
 def test_saving_a_schedule_keeps_an_always_open_demo_open(running: dict[str, Any]) -> None:
     """Issue 9 §7: the demo started out of hours stays open for its visitors whatever an
     admin saves — a new schedule, or the demo's own hours closed all week."""
     configuration: Configuration = running["configuration"]
-    hours: DemoHours = running["hours"]
+    platform: Platform = running["platform"]
+    hours = platform.hours
     sunday_night = from_local(datetime(2026, 12, 6, 3, 0))
-    assert not running["calendar"].queue_state("", "kontorstid", sunday_night).open
+    assert not hours.calendar(DEMO_TENANT).queue_state("", "kontorstid", sunday_night).open
     configuration.put_schedule(DEMO_TENANT, {"id": "helger", "name": "Helger", "weekly": {}})
     configuration.put_schedule(DEMO_TENANT, {"id": "kontorstid", "weekly": {}})
-    for queue_id in ("vaxel", "kundtjanst", "bygglov", "barnomsorg"):
-        assert hours.queue_state(queue_id, sunday_night).open, queue_id
-    assert hours.is_open("kontorstid", sunday_night), "the main number answers too"
+    hours.on_deadline(sunday_night)
+    assert _open_queues(platform) == QUEUES
+    assert hours.is_open(DEMO_TENANT, "kontorstid", sunday_night), "the main number answers too"
+    service = running["directory"].numbers[MAIN_NUMBER]
+    assert service.hours.is_open("kontorstid", sunday_night)
 
 
 def test_a_saved_flow_answers_the_next_call(running: dict[str, Any]) -> None:
@@ -94,16 +109,17 @@ def test_another_tenants_change_is_not_applied(running: dict[str, Any]) -> None:
     flow = directory.numbers[MAIN_NUMBER].flow
     configuration.changed("annanstad", "schedule", "kontorstid")
     configuration.changed("annanstad", "flow", "huvudflode")
-    assert running["hours"].always is True
-    assert running["calendar"].schedule("kontorstid").weekly, "the demo's hours are kept"
-    assert directory.numbers[MAIN_NUMBER].flow is flow
+    assert running["hours"].always_open is True
+    calendar = running["hours"].calendar(DEMO_TENANT)
+    assert calendar.schedule("kontorstid").weekly, "the demo's hours are kept"
+    assert directory.numbers[MAIN_NUMBER].flow == flow
 
 
 async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hours(
     tmp_path: Path,
 ) -> None:
     """End to end without SIP: the demo's web app saves a schedule, the demo loop closes
-    (then reopens) every queue within a tick, as the REST API reports. (The demo runs until
+    (then reopens) every queue at once, as the REST API reports. (The demo runs until
     stopped: its start-up hashes the demo accounts' passwords, which takes seconds.)"""
     import asyncio
     import contextlib
@@ -111,7 +127,7 @@ async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hour
 
     import httpx
 
-    from vaxel.app import DEMO_API_KEY, DemoSettings
+    from vaxel.demo import DEMO_API_KEY, DemoSettings
 
     lines: list[str] = []
     settings = DemoSettings(

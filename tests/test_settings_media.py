@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from vaxel.app import DemoSettings
+from vaxel.demo import DemoSettings
 from vaxel.settings import ServeSettings, SettingsError, load_settings
 
 

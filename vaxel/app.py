@@ -1,169 +1,411 @@
-"""The composition root: builds the platform from settings and runs it (DESIGN.md).
+"""The composition root: the whole platform, built from settings in one place (issue 12 §1).
 
-Only this module (and the CLI that calls it) constructs adapters. Today it wires the
-durable ACD runtime, the store, schedules and the traffic simulator for ``vaxel demo``;
-the web and SIP adapters plug in here later.
+Read top to bottom, :func:`build_platform` is the platform: the database (migrated, then
+the journal replayed into the ACD engine), the configuration the admin pages edit, the one
+:class:`~vaxel.runtime.scheduler.Scheduler` with its machines (the engine's timers; opening
+hours, holidays and closures), telephony (when a SIP port is set) and the web app, whose
+lifespan runs the scheduler. Adapters get the contact center as a
+:class:`~vaxel.acd.ports.ContactCenterPort` and nothing else of the core.
+
+``vaxel serve`` is :func:`serve` — settings only. ``vaxel demo`` (:mod:`vaxel.demo`) is the
+same platform from settings, plus a seed and the traffic simulator as one more machine.
+Only this module wires; nothing else imports it but the CLI and the demo.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
-from vaxel.demo_loops import DemoClock, DemoLoops
+from vaxel.acd.commands import Command
+from vaxel.acd.events import Event, QueueConfigured, QueueRemoved
+from vaxel.core.dial_policy import DialPolicy
+from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.heap import settle_after_start_up
-from vaxel.schedule import Calendar, ScheduleState, schedule_from_dict
-from vaxel.sim.demo_tenant import (
-    DEMO_SKILLS,
-    DEMO_TENANT,
-    MAIN_NUMBER,
-    TENANT_NAME,
-    demo_agents,
-    demo_queues,
-    demo_schedule,
+from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
+from vaxel.schedule import Calendar, schedule_from_dict
+from vaxel.settings import ServeSettings
+from vaxel.store import DatabaseTimeouts, Documents, Tenants, open_database, upgrade
+from vaxel.store.availability import (
+    DatabaseUnusable,
+    check_usable,
+    outage_reason,
+    sqlite_folder,
 )
-from vaxel.sim.scenario import QueueTraffic, Scenario
-from vaxel.sim.scenarios import kommun
-from vaxel.sim.simulated_parties import SimulatedParties
-from vaxel.sim.simulator import Simulator
-from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database, upgrade
+from vaxel.store.journal import JournalVersionError
 from vaxel.store.prompts import PromptUploads
-from vaxel.store.skills import SkillCatalogue
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
-from vaxel.telephony.service import TelephonyService
 
-__all__ = ["DEMO_DATABASE_URL", "DemoSettings", "run_demo", "seed_demo_tenant"]
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
-DEMO_DATABASE_URL = "sqlite:///var/demo.db"
+    from vaxel.telephony.elsewhere import PartiesElsewhere
+    from vaxel.telephony.service import TelephonyService
+    from vaxel.web.context import WebSettings
 
-FLOW_FILE = Path(__file__).parent / "flow" / "demo_flow.yaml"
+__all__ = [
+    "Platform",
+    "build_platform",
+    "directory_from_database",
+    "open_for_serving",
+    "serve",
+    "snapshot_policy",
+    "telephony_extension",
+    "telephony_updater",
+]
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True, slots=True)
-class DemoSettings:
-    database_url: str = DEMO_DATABASE_URL
-    fresh: bool = True
-    """Start from an empty demo database (the demo's simulated callers do not survive a
-    restart, so their half-finished calls would only clutter the queues)."""
-    speed: float = 1.0
-    duration_s: float | None = None
-    summary_every_s: float = 5.0
-    seed: int = 1
-    host: str = "127.0.0.1"
-    sip_port: int | None = 5060
-    """None: no telephony (simulated traffic only)."""
-    http_port: int | None = 8080
-    """The web app (agent workspace, wallboard); None: no web."""
-    traffic: bool = True
-    """Simulated callers and agents; off for a quiet phone-only demo."""
-    sip_invite_rate: float = 20.0
-    """New calls per second one source may start; more get 503 (issue 10 §8)."""
+NUMBER_KINDS = frozenset({"flow"})
+"""Configuration changes that alter what a tenant's number answers with (its schedules are
+read through :class:`OpeningHours`, so a saved schedule needs no rebuild)."""
+HOURS_KINDS = frozenset({"schedule", "closure"})
+"""Configuration changes that move the queues' opening hours."""
 
 
-def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> None:
-    """Store the demo tenant (queues, agents, schedule, flow) and configure the engine."""
-    database = open_database(database_url)
-    Tenants(database).add(Tenant(DEMO_TENANT, TENANT_NAME, MAIN_NUMBER))
-    codec = acd_codec()
-    queues = Documents(database, "queue")
-    for queue in demo_queues():
-        queues.put(DEMO_TENANT, queue.queue_id, queue.display_name, codec.encode(queue))
-    agents = Documents(database, "agent")
-    extensions = Documents(database, "extension")
-    for profile, login_queues in demo_agents():
-        agents.put(DEMO_TENANT, profile.agent_id, profile.name, codec.encode(profile))
-        phone = PhoneExtension(
-            DEMO_TENANT,
-            profile.phone,
-            profile.name,
-            demo_password(profile.phone),
-            profile.agent_id,
-            login_queues,
+@dataclass(slots=True)
+class Platform:
+    """The running platform's parts, as :func:`build_platform` assembled them."""
+
+    settings: ServeSettings
+    clock: Clock
+    database: Engine
+    center: ContactCenter
+    replayed: int
+    configuration: Configuration
+    scheduler: Scheduler
+    hours: OpeningHours
+    telephony: TelephonyService | None = None
+    directory: TelephonyDirectory | None = None
+    web: FastAPI | None = None
+    sign_in_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
+    """Told (tenant, agent) on the event loop when an agent signs in on the web."""
+    _loop: asyncio.AbstractEventLoop | None = None
+    _thread: int | None = None
+    _drain_pending: bool = False
+    _server: uvicorn.Server | None = None
+    _serving: asyncio.Task[None] | None = None
+
+    @property
+    def web_port(self) -> int | None:
+        """The port the web app listens on once started (the real one for port 0)."""
+        if self._server is None:
+            return None
+        return int(self._server.servers[0].sockets[0].getsockname()[1])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: Any = None) -> AsyncIterator[None]:
+        """The scheduler runs while the web server does (or, without web, while this
+        context is open)."""
+        self._loop, self._thread = asyncio.get_running_loop(), threading.get_ident()
+        self.scheduler.start()
+        try:
+            yield
+        finally:
+            self.scheduler.stop()
+
+    # -- listeners the root wires between the parts -----------------------------------------
+
+    def committed(self, event: Event, commands: list[Command], now: float) -> None:
+        """Each durable event, from whichever thread submitted it: the engine's deadline
+        may have moved, and telephony carries out commands given elsewhere (web, timers)."""
+        names = ["ACD timers"]
+        if isinstance(event, (QueueConfigured, QueueRemoved)):
+            self.hours.queues_changed()
+            names.append(OpeningHours.name)
+        self.scheduler.rearm(*names)
+        if self.telephony is not None and commands:
+            self._drain_soon()
+
+    def config_changed(self, change: ConfigChange) -> None:
+        if change.kind in HOURS_KINDS:
+            self.hours.changed(change.tenant_id)
+            self.scheduler.rearm(OpeningHours.name)
+
+    def _drain_soon(self) -> None:
+        """Once per turn of the loop, however many events: ``switch.drain`` on the loop."""
+        loop = self._loop
+        if loop is None or self._drain_pending:
+            return
+        self._drain_pending = True
+        if threading.get_ident() == self._thread:
+            loop.call_soon(self._drain)
+        else:
+            loop.call_soon_threadsafe(self._drain)
+
+    def _drain(self) -> None:
+        self._drain_pending = False
+        if self.telephony is not None:
+            self.telephony.after_external_submit()
+
+    def _signed_in(self, tenant_id: str, agent_id: str) -> None:
+        loop = self._loop
+        for listener in self.sign_in_listeners:
+            if loop is not None and threading.get_ident() != self._thread:
+                loop.call_soon_threadsafe(listener, tenant_id, agent_id)
+            else:
+                listener(tenant_id, agent_id)
+
+    # -- start and stop ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Telephony first (it binds its ports), then the web server, whose lifespan starts
+        the scheduler; without web the scheduler starts here."""
+        self._loop, self._thread = asyncio.get_running_loop(), threading.get_ident()
+        if self.telephony is not None:
+            await self.telephony.start()
+        if self.web is None:
+            self.scheduler.start()
+            return
+        from vaxel.web.server import start_web_server
+
+        settings = self.settings
+        assert settings.http_port is not None, "the web app is built only with an HTTP port"
+        self._server, self._serving = await start_web_server(
+            self.web,
+            settings.http_host,
+            settings.http_port,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            lifespan="on",
         )
-        extensions.put(DEMO_TENANT, phone.number, phone.display_name, phone.document())
-    catalogue = SkillCatalogue(database)
-    catalogued = catalogue.all(DEMO_TENANT)
-    for skill_id, skill_name in DEMO_SKILLS.items():
-        if skill_id not in catalogued:  # the agents' skills, so the skills page lists them
-            catalogue.add(DEMO_TENANT, skill_id, skill_name)
-    schedule = demo_schedule()
-    Documents(database, "schedule").put(
-        DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule
+
+    async def until_stopped(self) -> None:
+        """Until the web server stops (Ctrl-C, SIGTERM), or for ever without one."""
+        if self._serving is None:
+            await asyncio.Event().wait()
+        else:
+            await self._serving
+
+    async def stop(self) -> None:
+        if self._server is not None and self._serving is not None:
+            self._server.should_exit = True
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._serving
+        self.scheduler.stop()
+        if self.telephony is not None:
+            await self.telephony.close()
+
+
+def snapshot_policy(settings: ServeSettings) -> SnapshotPolicy | None:
+    """How often the engine is snapshotted (issue 10 §13); None when switched off."""
+    if settings.snapshot_every_entries == 0:
+        return None
+    return SnapshotPolicy(settings.snapshot_every_entries, settings.snapshot_every_s)
+
+
+def open_for_serving(
+    url: str,
+    shown_url: str,
+    snapshots: SnapshotPolicy | None = None,
+    timeouts: DatabaseTimeouts | None = None,
+    seed: int = 0,
+) -> tuple[Engine, ContactCenter, int]:
+    """Open, migrate, check and replay the database; :class:`DatabaseUnusable` (one sentence for
+    the operator, exit code 2) when its folder is missing or it cannot be written — rather
+    than a traceback, or a fresh empty database in a mistyped folder (issue 10 §1)."""
+    folder = sqlite_folder(url)
+    if folder is not None and not folder.is_dir():
+        raise DatabaseUnusable(shown_url, f"mappen {folder} finns inte")
+    try:
+        database = open_database(url, create_folder=False, timeouts=timeouts)
+        upgrade(database)
+        check_usable(database, shown_url)
+        center = ContactCenter(database, seed=seed, snapshots=snapshots)
+        replayed = center.recover()
+    except DatabaseUnusable:
+        raise
+    except JournalVersionError as error:  # written by a newer Växel: nothing was replayed
+        raise DatabaseUnusable(shown_url, str(error)) from None
+    except Exception as error:
+        reason = outage_reason(error)
+        if reason is None:
+            raise
+        raise DatabaseUnusable(shown_url, reason) from None
+    return database, center, replayed
+
+
+def build_platform(
+    settings: ServeSettings,
+    *,
+    seed: Callable[[Platform], None] | None = None,
+    engine_seed: int = 0,
+    always_open: bool = False,
+    web: WebSettings | None = None,
+    clock: Clock | None = None,
+    elsewhere: PartiesElsewhere | None = None,
+) -> Platform:
+    """The whole platform from ``settings``, not yet started (:meth:`Platform.start`).
+
+    ``seed`` stores a tenant before the adapters read the store (the demo's); ``always_open``
+    keeps the queues open whatever their schedules say (the demo out of hours, issue 9 §7);
+    ``web`` overrides the web settings derived from ``settings`` (the demo's default
+    tenant); ``clock`` the one from ``settings.clock_start``; ``elsewhere`` plays the
+    parties that are not on a phone (the demo's simulated agents and callers)."""
+    clock = clock or Clock(start=settings.clock_start)
+    shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
+    timeouts = DatabaseTimeouts(
+        connect_s=settings.database_connect_timeout_s,
+        lock_s=settings.database_lock_timeout_s,
+        statement_s=settings.database_statement_timeout_s,
     )
-    if FLOW_FILE.exists():
-        import yaml
+    database, center, replayed = open_for_serving(
+        settings.database_url, shown_url, snapshot_policy(settings), timeouts, engine_seed
+    )
+    configuration = Configuration(database, center)
+    """One for the web app and the running adapters: an admin's change reaches both (Q20)."""
 
-        flow = yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8"))
-        Documents(database, "flow").put(DEMO_TENANT, "huvudflode", "Huvudflöde", flow)
-    from vaxel.acd.events import AgentConfigured, QueueConfigured
+    def tenant_calendar(tenant_id: str) -> Calendar:
+        schedules = Documents(database, "schedule").all(tenant_id).values()
+        return Calendar(
+            [schedule_from_dict(s) for s in schedules], configuration.closures(tenant_id)
+        )
 
-    for queue in demo_queues():
-        center.submit(QueueConfigured(queue), now)
-    for profile, _ in demo_agents():
-        center.submit(AgentConfigured(profile), now)
+    hours = OpeningHours(center, tenant_calendar, always_open=always_open)
+    platform = Platform(
+        settings, clock, database, center, replayed, configuration, Scheduler(clock), hours
+    )
+    if seed is not None:
+        seed(platform)
+    platform.scheduler.add(hours)
+    center.listeners.append(platform.committed)
+    configuration.listeners.append(platform.config_changed)
+
+    if settings.sip_port is not None:
+        platform.telephony, platform.directory = _telephony(platform, elsewhere)
+    telephony = platform.telephony
+    after_timers = telephony.after_external_submit if telephony else (lambda: None)
+    platform.scheduler.add(EngineTimer(center, after_timers))
+
+    if settings.http_port is not None:
+        from vaxel.web.app import create_app
+        from vaxel.web.context import WebSettings as Web
+
+        platform.web = create_app(
+            center,
+            database,
+            web
+            or Web(
+                session_lifetime_s=settings.session_hours * 3600,
+                secure_cookies=settings.secure_cookies,
+            ),
+            clock=clock,
+            after_submit=platform._drain_soon,
+            on_phone=lambda contact_id: (
+                telephony is not None and contact_id in telephony.switch.calls
+            ),
+            configuration=configuration,
+            on_sign_in=platform._signed_in,
+            lifespan=platform.lifespan,
+        )
+    return platform
 
 
-class DemoHours:
-    """The demo's opening hours: the real schedule, or always open when ``always`` is set
-    (the demo started outside office hours, so a visitor can still reach an agent).
+def _telephony(
+    platform: Platform, elsewhere: PartiesElsewhere | None
+) -> tuple[TelephonyService, TelephonyDirectory]:
+    """SIP, media and the switch over the tenants' numbers and extensions as stored; the
+    ACD's timers are the scheduler's, not telephony's own."""
+    from vaxel.sip.transport import tls_server_context
+    from vaxel.telephony.service import TelephonyService
 
-    ``always`` is decided once, at start-up, and nothing an admin saves switches it off:
-    a visitor trying the schedule pages must not close every queue (issue 9 §7)."""
+    settings, database = platform.settings, platform.database
+    hours = platform.hours
+    directory = directory_from_database(
+        database, settings.sip_trusted, lambda tenant_id: TenantHours(hours, tenant_id)
+    )
+    prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
+    tls = None
+    if settings.sip_tls_port is not None:
+        tls = tls_server_context(settings.sip_tls_cert, settings.sip_tls_key)
+    telephony = TelephonyService(
+        platform.center,
+        directory,
+        host=settings.sip_host,
+        sip_port=settings.sip_port or 5060,
+        rtp_ports=(settings.rtp_port_low, settings.rtp_port_high),
+        media_timeout_s=settings.media_timeout_s or None,
+        invites_per_second=settings.sip_invite_rate,
+        prompts=prompts,
+        clock=platform.clock,
+        drive_acd_timers=False,
+        elsewhere=elsewhere,
+        tls=tls,
+        tls_port=settings.sip_tls_port or 5061,
+        sip_udp_buffer=settings.sip_udp_buffer,
+    )
+    configuration = platform.configuration
+    configuration.listeners.append(
+        telephony_updater(directory, prompts, PhoneExtensions(configuration))
+    )
 
-    def __init__(self, calendar: Calendar, always: bool, schedule_id: str = "kontorstid") -> None:
-        self.calendar = calendar
-        self.always = always
-        self.schedule_id = schedule_id
+    def refresh_numbers(change: ConfigChange) -> None:
+        """A saved flow answers the next call; a call in progress keeps its own (Q20)."""
+        if change.kind in NUMBER_KINDS:
+            fresh = directory_from_database(
+                database, settings.sip_trusted, lambda tenant_id: TenantHours(hours, tenant_id)
+            )
+            directory.numbers, directory.dial_policies = fresh.numbers, fresh.dial_policies
 
-    def is_open(self, schedule_id: str, now: float) -> bool:
-        return self.always or self.calendar.queue_state("", schedule_id, now).open
-
-    def queue_state(self, queue_id: str, now: float) -> ScheduleState:
-        """What the demo loop tells the engine about ``queue_id``: its schedule's state, or
-        open when always open — planned and temporary closures apply in any case (Q1–Q3)."""
-        schedule = None if self.always else self.schedule_id
-        return self.calendar.queue_state(queue_id, schedule, now)
+    configuration.listeners.append(refresh_numbers)
+    return telephony, directory
 
 
-def demo_password(extension: str) -> str:
-    """The demo extensions' SIP password (the demo listens on 127.0.0.1 only)."""
-    return f"demo{extension}"
+def directory_from_database(
+    database: Engine,
+    trusted: tuple[str, ...],
+    hours_of: Callable[[str], TenantHours],
+) -> TelephonyDirectory:
+    """Numbers and extensions of every tenant, as stored.
 
-
-def demo_directory(hours: DemoHours, host: str) -> TelephonyDirectory:
-    """The demo's numbers (the main number, national and E.164) and agent extensions."""
-    import yaml
-
+    A tenant's main number (E.164 and the national 0… form) is answered by its flow — the
+    only one, or the first by id while the admin pages cannot yet tie numbers to flows —
+    with the tenant's opening hours (``hours_of``) for its schedule branches. Extensions are
+    the admin's (``vaxel.runtime.extensions``). A tenant whose flow does not load is logged
+    and left out rather than keeping the switch down.
+    """
     from vaxel.flow import flow_from_dict
 
-    flow = flow_from_dict(yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8")))
-    service = ServiceNumber(MAIN_NUMBER, DEMO_TENANT, flow, hours)
-    national = "0" + MAIN_NUMBER.removeprefix("+46")
-    extensions = {
-        profile.phone: Extension(
-            DEMO_TENANT,
-            profile.phone,
-            demo_password(profile.phone),
-            profile.agent_id,
-            profile.name,
-            auto_login_queues=queues,
-        )
-        for profile, queues in demo_agents()
-    }
+    numbers: dict[str, ServiceNumber] = {}
+    extensions: dict[str, Extension] = {}
+    policies: dict[str, DialPolicy] = {}
+    for tenant in Tenants(database).all():
+        tid = tenant.tenant_id
+        policies[tid] = DialPolicy(international_allowed=tenant.international_calls)
+        try:
+            flows = Documents(database, "flow").all(tid)
+            if tenant.main_number and flows:
+                flow = flow_from_dict(next(iter(flows.values())))
+                service = ServiceNumber(tenant.main_number, tid, flow, hours_of(tid))
+                numbers[tenant.main_number] = service
+                if tenant.main_number.startswith("+46"):
+                    numbers["0" + tenant.main_number.removeprefix("+46")] = service
+        except VaxelError as error:
+            log.error("tenant %s: its number is not served: %s", tid, error)
+        for document in Documents(database, "extension").all(tid).values():
+            stored = PhoneExtension.from_document(tid, document)
+            if stored.password:
+                extensions[stored.number] = telephony_extension(stored)
     return TelephonyDirectory(
-        numbers={MAIN_NUMBER: service, national: service},
+        numbers=numbers,
         extensions=extensions,
-        trusted_sources=frozenset({host}),
+        trusted_sources=frozenset(trusted),
+        dial_policies=policies,
     )
 
 
@@ -199,280 +441,30 @@ def telephony_updater(
     return apply
 
 
-def demo_config_updater(
-    configuration: Configuration,
-    calendar: Calendar,
-    directory: TelephonyDirectory | None,
-    tenant_id: str = DEMO_TENANT,
-) -> Callable[[ConfigChange], None]:
-    """A Configuration listener that swaps a saved schedule, temporary closure or IVR flow
-    into the running demo (Q20). A schedule or closure goes into the calendar, which the
-    demo loop asks on every tick, so queues open or close at once — unless the demo is
-    "always open" (:class:`DemoHours`), which no save switches off (closures apply anyway).
-    A flow replaces the one its service numbers answer with:
-    the next call gets it, a call in progress keeps the flow its session started with."""
-
-    def apply(change: ConfigChange) -> None:
-        if change.tenant_id != tenant_id:
-            return
-        if change.kind == "schedule":
-            document = configuration.documents("schedule").get(tenant_id, change.object_id)
-            calendar.put_schedule(schedule_from_dict(document))
-        elif change.kind == "closure":
-            calendar.replace_closures(configuration.closures(tenant_id))
-        elif change.kind == "flow" and directory is not None:
-            from vaxel.flow import flow_from_dict
-
-            flow = flow_from_dict(configuration.documents("flow").get(tenant_id, change.object_id))
-            for number, service in list(directory.numbers.items()):
-                if service.tenant_id == tenant_id and service.flow.flow_id == flow.flow_id:
-                    directory.numbers[number] = replace(service, flow=flow)
-
-    return apply
-
-
-DEMO_API_KEY = "demo-api-nyckel-exempelby"
-
-
-def demo_web_users() -> list[tuple[str, str, str]]:
-    """(username, password, role) of the demo's web accounts: each agent, a supervisor and
-    an admin. The demo listens on 127.0.0.1 only."""
-    users = [
-        (profile.agent_id, demo_password(profile.phone), "agent") for profile, _ in demo_agents()
-    ]
-    return [*users, ("chef", "demo-chef", "supervisor"), ("admin", "demo-admin", "tenant_admin")]
-
-
-def seed_demo_accounts(database_url: str) -> None:
-    from vaxel.store.accounts import Accounts
-    from vaxel.store.api_keys import SCOPES
-    from vaxel.web.passwords import PasswordHashing
-
-    accounts = Accounts(open_database(database_url))
-    hashing = PasswordHashing()
-    names = {profile.agent_id: profile.name for profile, _ in demo_agents()}
-    if accounts.tenant_of_key(DEMO_API_KEY) is None:
-        # Every scope: the README shows it creating callbacks, reading and streaming events.
-        accounts.add_api_key(
-            DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time(), SCOPES
-        )
-    for username, password, role in demo_web_users():
-        if accounts.find(DEMO_TENANT, username) is None:
-            accounts.add_user(
-                DEMO_TENANT,
-                username,
-                names.get(username, username.title()),
-                role,
-                hashing.hash(password),
-                username if role == "agent" else None,
-            )
-
-
-async def _serve_web(
-    center: ContactCenter,
-    database: Engine,
-    settings: DemoSettings,
-    telephony: TelephonyService | None,
-    configuration: Configuration,
-    simulator: Simulator,
-    always_open: bool,
-) -> Any:
-    """The demo's web app; ``always_open`` when the demo keeps its queues open (§7)."""
-    from vaxel.web.app import WebSettings, create_app
-    from vaxel.web.server import start_web_server
-
-    seed_demo_accounts(settings.database_url)
-    app = create_app(
-        center,
-        database,
-        WebSettings(default_tenant=DEMO_TENANT, opening_hours=not always_open),
-        after_submit=telephony.after_external_submit if telephony else (lambda: None),
-        on_phone=lambda contact_id: telephony is not None and contact_id in telephony.switch.calls,
-        configuration=configuration,
-        on_sign_in=_releaser(simulator, asyncio.get_running_loop()),
-    )
-    assert settings.http_port is not None, "the web app is served only with an HTTP port"
-    server, serving = await start_web_server(app, settings.host, settings.http_port)
-    server.task = serving  # type: ignore[attr-defined]
-    return server
-
-
-def demo_traffic(start: float) -> Scenario:
-    """The municipality's traffic at its average daytime rate, from ``start`` for a day."""
-    day = kommun()
-    flat = [
-        QueueTraffic(
-            t.queue_id,
-            [sum(t.per_hour) / len(t.per_hour)] * 96,
-            t.handle,
-            t.patience_mean_s,
-            t.channel,
-            t.callback_share,
-            t.caller_pool,
-        )
-        for t in day.traffic
-    ]
-    return replace(day, traffic=flat, start=start)
-
-
-def _releaser(simulator: Simulator, loop: asyncio.AbstractEventLoop) -> Callable[[str, str], None]:
-    """An agent who signs in on the web is a person from then on, never also the simulator's
-    robot (issue 9 §8), as one whose phone registers. The simulator belongs to the event
-    loop, so the release is handed to it whatever thread the sign-in ran in."""
-
-    def release(tenant_id: str, agent_id: str) -> None:
-        if tenant_id == DEMO_TENANT:
-            loop.call_soon_threadsafe(simulator.release_agent, agent_id)
-
-    return release
-
-
-def demo_simulator(
-    center: ContactCenter, start: float, seed: int, id_prefix: str, traffic: bool = True
-) -> Simulator:
-    """The demo's simulated callers and agents, driving ``center`` from ``start``; they
-    hear every command the runtime gives, whoever caused it (web, telephony's timer).
-    Without ``traffic`` it plays nobody and hears nothing: nothing would ever carry out
-    what it heard, which would pile up for as long as the demo runs."""
-    # The simulator keeps the engine to read it, but reads only in turns run under the
-    # runtime's lock (DemoLoops.play_traffic) and in listeners, which submit calls under it.
-    engine = center.read(lambda acd: acd)
-    simulator = Simulator(
-        demo_traffic(start), seed=seed, engine=engine, submit=center.submit, id_prefix=id_prefix
-    )
-    if traffic:
-        center.listeners.append(simulator.listen())
-    else:
-        for profile, _ in demo_agents():
-            simulator.release_agent(profile.agent_id)
-    return simulator
-
-
-async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) -> Simulator:
-    """Seed and run the demo for ``duration_s`` of wall time once it is up (or forever).
-
-    The duration counts from when the web app and SIP answer, not from before seeding: on
-    a busy machine hashing the demo's passwords alone can take seconds."""
-    if settings.fresh and settings.database_url.startswith("sqlite:///"):
-        path = Path(settings.database_url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    database = open_database(settings.database_url)
-    upgrade(database)
-    center = ContactCenter(database, seed=settings.seed)
-    center.recover()
-    configuration = Configuration(database, center)
-    """One for the web app and the running adapters: an admin's change reaches both (Q20)."""
-
-    calendar = Calendar([schedule_from_dict(demo_schedule())])
-    wall_start = time.time()
-    virtual_start = wall_start
-    queue_ids = [q.queue_id for q in demo_queues()]
-    open_at_start = calendar.queue_state(queue_ids[0], "kontorstid", wall_start).open
-    telephony_on = settings.sip_port is not None and settings.speed == 1.0
-    always_open = telephony_on and not open_at_start
-    if not open_at_start and not telephony_on:
-        opening = calendar.next_change(queue_ids[0], "kontorstid", wall_start)
-        if opening is not None:
-            virtual_start = opening
-    seed_demo_tenant(center, settings.database_url, virtual_start)
-
-    echo(f"Växel demo — {TENANT_NAME}, huvudnummer {MAIN_NUMBER}")
-    echo(f"Databas: {settings.database_url}   hastighet: {settings.speed:g}× realtid")
-    if virtual_start > wall_start:
-        echo("Kontoret är stängt nu; den simulerade dagen börjar vid nästa öppning.")
-    if always_open:
-        echo("Kontoret är stängt enligt schemat, men demon håller öppet så att du kan ringa.")
-    echo("Köer: " + ", ".join(q.display_name for q in demo_queues()))
-    echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
-
-    hours = DemoHours(calendar, always_open)
-    directory: TelephonyDirectory | None = None
-    telephony: TelephonyService | None = None
-    if settings.sip_port is not None and not telephony_on:
-        echo("SIP är avstängt: riktiga samtal kräver --speed 1.")
-    if telephony_on:
-        assert settings.sip_port is not None
-        directory = demo_directory(hours, settings.host)
-        prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
-        telephony = TelephonyService(
-            center,
-            directory,
-            host=settings.host,
-            sip_port=settings.sip_port,
-            invites_per_second=settings.sip_invite_rate,
-            prompts=prompts,
-            elsewhere=SimulatedParties(),  # the demo's simulated agents and callers
-        )
-        configuration.listeners.append(
-            telephony_updater(directory, prompts, PhoneExtensions(configuration))
-        )
-        await telephony.start()
-        national = "0" + MAIN_NUMBER.removeprefix("+46")
-        echo(
-            f"SIP: {settings.host}:{telephony.address[1]} (UDP och TCP). Ring {national} "
-            f"eller {MAIN_NUMBER} från en SIP-klient på {settings.host} (ingen inloggning)."
-        )
-        echo(
-            "Anknytningar för handläggarnas telefoner (användare / lösenord, domän "
-            f"{settings.host}):"
-        )
-        for profile, _ in demo_agents():
-            echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
-
-    configuration.listeners.append(demo_config_updater(configuration, calendar, directory))
-    calendar.replace_closures(configuration.closures(DEMO_TENANT))  # prepared earlier (ADM3)
-    simulator = demo_simulator(
-        center, virtual_start, settings.seed, f"demo{int(wall_start)}-", settings.traffic
-    )
-    web_server = None
-    if settings.http_port is not None:
-        web_server = await _serve_web(
-            center, database, settings, telephony, configuration, simulator, always_open
-        )
-        port = web_server.servers[0].sockets[0].getsockname()[1]
-        echo(
-            f"Webb: http://{settings.host}:{port}/ — organisation {DEMO_TENANT}; "
-            "inloggningar (användare / lösenord):"
-        )
-        for username, password, role in demo_web_users():
-            echo(f"  {username} / {password}  {role}")
-        echo(
-            f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): {DEMO_API_KEY}"
-        )
-
-    settle_after_start_up()  # no long full collections on the SIP and media hot paths
-    if settings.traffic:
-        simulator.start(configure=False)
-    if telephony is not None:
-        telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
-    loops = DemoLoops(
-        center,
-        simulator,
-        hours.queue_state,
-        DemoClock(wall_start, virtual_start, settings.speed),
-        DEMO_TENANT,
-        queue_ids,
-        [p.agent_id for p, _ in demo_agents()],
-        echo,
-        telephony,
-        settings.traffic,
-        settings.summary_every_s,
-    )
-    tasks = loops.start()
+async def serve(settings: ServeSettings, echo: Callable[[str], None] = print) -> None:
+    """``vaxel serve``: migrate, recover, then serve the web app (and SIP when configured)
+    until stopped."""
+    platform = build_platform(settings)
+    shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
+    echo(f"Växel: databas {shown_url} (uppgraderad), {platform.replayed} händelser återlästa")
+    if not Tenants(platform.database).all():
+        echo("Ingen organisation ännu: skapa en med 'vaxel tenant add' och 'vaxel user add'.")
+    if settings.clock_start is not None:
+        echo(f"Klockan startar vid {settings.clock_start:.0f} (VAXEL_CLOCK_START), inte nu.")
     try:
-        if settings.duration_s is None:
-            await asyncio.Event().wait()  # until cancelled (Ctrl+C)
-        else:
-            await asyncio.sleep(settings.duration_s)
+        await platform.start()
+        telephony, directory = platform.telephony, platform.directory
+        if telephony is not None and directory is not None:
+            over_tls = f", TLS på port {telephony.sip.tls_port}" if settings.sip_tls_port else ""
+            echo(
+                f"SIP: {settings.sip_host}:{telephony.address[1]} (UDP och TCP{over_tls}), "
+                f"{len(directory.numbers)} nummer, {len(directory.extensions)} anknytningar"
+            )
+        address = f"http://{settings.http_host}:{platform.web_port}/"
+        public = f" — för användarna: {settings.public_url}/" if settings.public_url else ""
+        echo(f"Webb: {address}{public} (REST-API: /api/docs)")
+        echo(f"Säkra kakor: {'på' if settings.secure_cookies else 'AV'}. Redo.")
+        settle_after_start_up()  # no long full collections on the SIP and media hot paths
+        await platform.until_stopped()
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    if telephony is not None:
-        await telephony.close()
-    if web_server is not None:
-        web_server.should_exit = True
-        await web_server.task
-    loops.print_summary()
-    return simulator
+        await platform.stop()

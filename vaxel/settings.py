@@ -33,7 +33,8 @@ class ServeSettings:
     database_url: str = DEFAULT_URL
     http_host: str = "127.0.0.1"
     """Where the web app listens; production puts a TLS-terminating proxy in front."""
-    http_port: int = 8080
+    http_port: int | None = 8080
+    """None only for the demo without web (``vaxel demo --no-web``); serve always has it."""
     sip_host: str = "127.0.0.1"
     sip_port: int | None = None
     """None: no telephony (the web app and the REST API only)."""
@@ -76,6 +77,9 @@ class ServeSettings:
     """PostgreSQL: how long a statement waits for a lock another session holds."""
     database_statement_timeout_s: float = 10.0
     """PostgreSQL: how long any one statement may run."""
+    clock_start: float | None = None
+    """The platform's clock starts at this instant instead of now and runs at wall speed
+    (a test or a rehearsal of opening hours, issue 12 §1); never set in production."""
 
 
 FIELDS = tuple(ServeSettings.__dataclass_fields__)
@@ -287,6 +291,29 @@ def _hours(name: str, value: Any) -> float:
     return hours
 
 
+def _instant(name: str, value: Any) -> float | None:
+    """Seconds since the epoch, or an ISO 8601 time (Stockholm's when it names no zone)."""
+    from datetime import datetime
+
+    from vaxel.core.clock import from_local
+
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(
+            f"{name} must be a time such as 2026-12-07T07:55 (Stockholm) or seconds since "
+            f"1970, got {value!r}"
+        ) from None
+    return moment.timestamp() if moment.tzinfo else from_local(moment)
+
+
 _PARSERS: dict[str, Any] = {
     "database_url": _database_url,
     "http_host": _host,
@@ -311,6 +338,7 @@ _PARSERS: dict[str, Any] = {
     "database_connect_timeout_s": _timeout,
     "database_lock_timeout_s": _timeout,
     "database_statement_timeout_s": _timeout,
+    "clock_start": _instant,
 }
 
 

@@ -12,8 +12,8 @@ from vaxel import speech
 from vaxel.acd.commands import ConnectContact, OfferContact
 from vaxel.acd.events import AgentAnswered, AgentLoggedIn, ContactEnded
 from vaxel.acd.events import TimerTick as AcdTick
-from vaxel.app import seed_demo_tenant
 from vaxel.core.clock import from_local
+from vaxel.demo import seed_demo_tenant
 from vaxel.flow import (
     CallerHungUp,
     CallInfo,

@@ -197,7 +197,7 @@ def test_policy_is_due_after_n_entries_or_t_seconds_with_news() -> None:
 
 
 def test_serve_reads_how_often_to_snapshot_from_its_settings(database_url: str) -> None:
-    from vaxel.serve import open_for_serving, snapshot_policy
+    from vaxel.app import open_for_serving, snapshot_policy
     from vaxel.settings import SettingsError, load_settings
 
     assert snapshot_policy(load_settings(None, {})) == SnapshotPolicy(10_000, 600.0)

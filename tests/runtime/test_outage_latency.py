@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import uvloop
 
-from vaxel.app import DEMO_API_KEY, DemoSettings, run_demo
+from vaxel.demo import DEMO_API_KEY, DemoSettings, run_demo
 
 HOLD_S = 2.5
 CALLBACK = {"queue": "kundtjanst", "number": "070-123 45 67"}

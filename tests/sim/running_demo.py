@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from vaxel.app import DemoSettings, run_demo
+from vaxel.demo import DemoSettings, run_demo
 from vaxel.sim.simulator import Simulator
 
 

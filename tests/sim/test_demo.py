@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.sim.running_demo import start_demo
-from vaxel.app import DemoSettings, run_demo
+from vaxel.demo import DemoSettings, run_demo
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import Documents, ReadModels, Tenants, open_database
@@ -91,7 +91,7 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Issue 9 §1: an exception in one part of the demo (here the simulator, as the API's
-    callbacks once made it) is logged and that part restarts; the web app answers and the
+    callbacks once made it) is logged and that machine is armed again; the web app answers and the
     engine steps meanwhile, instead of the whole process ending."""
     import logging
 
@@ -118,7 +118,7 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
         sip_port=None,
         http_port=0,
     )
-    with caplog.at_level(logging.ERROR, "vaxel.runtime.supervise"):
+    with caplog.at_level(logging.ERROR, "vaxel.runtime.scheduler"):
         demo, base = await start_demo(settings, lines)
         async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=30) as client:
             for _ in range(100):
@@ -134,7 +134,7 @@ async def test_the_demo_goes_on_when_its_simulator_fails(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-    assert caplog.text.count("demo: simulated traffic failed; restarting it") == 2
+    assert caplog.text.count("demo: simulated traffic failed; armed again") == 2
     assert "KeyError: 'callback-1'" in caplog.text, "logged with its traceback"
     center = ContactCenter(open_database(settings.database_url), seed=1)
     center.recover()
@@ -151,17 +151,17 @@ async def test_an_agent_who_signs_in_on_the_web_is_no_longer_simulated(
 
     import httpx
 
-    import vaxel.app
+    import vaxel.demo
     from vaxel.sim.simulator import Simulator
 
     made: list[Simulator] = []
-    real = vaxel.app.demo_simulator
+    real = vaxel.demo.demo_simulator
 
     def keep(*args: Any, **kwargs: Any) -> Simulator:
         made.append(real(*args, **kwargs))
         return made[-1]
 
-    monkeypatch.setattr(vaxel.app, "demo_simulator", keep)
+    monkeypatch.setattr(vaxel.demo, "demo_simulator", keep)
     lines: list[str] = []
     settings = DemoSettings(
         database_url=f"sqlite:///{tmp_path / 'demo.db'}",

@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from vaxel.acd.model import AgentState
-from vaxel.app import DEMO_API_KEY, demo_simulator, seed_demo_tenant
 from vaxel.core.clock import from_local
+from vaxel.demo import DEMO_API_KEY, demo_simulator, seed_demo_tenant
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT, demo_agents
 from vaxel.store import open_database, upgrade

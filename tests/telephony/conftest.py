@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vaxel.app import seed_demo_tenant
+from vaxel.demo import seed_demo_tenant
 from vaxel.flow import flow_from_dict
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.telephony.conftest import keys, sipp
-from vaxel.app import DemoSettings, run_demo
+from vaxel.demo import DemoSettings, run_demo
 
 pytestmark = pytest.mark.interop
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.telephony.conftest import Running, directory
-from vaxel.app import seed_demo_tenant
+from vaxel.demo import seed_demo_tenant
 from vaxel.runtime import ContactCenter
 from vaxel.sip.message import Response
 from vaxel.sip.parser import parse_message

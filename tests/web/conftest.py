@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from vaxel.acd.events import AgentConfigured, QueueConfigured
 from vaxel.acd.model import AgentProfile, QueueConfig
-from vaxel.app import seed_demo_tenant
+from vaxel.demo import seed_demo_tenant
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import Tenant, Tenants, open_database, upgrade

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
-from vaxel.app import demo_config_updater
 from vaxel.core.clock import to_local
-from vaxel.runtime.configuration import Configuration
-from vaxel.schedule import Calendar
+from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.opening_hours import OpeningHours
+from vaxel.schedule import Calendar, ScheduleState
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.passwords import PasswordHashing
 
@@ -21,13 +21,31 @@ def _local(epoch: float) -> str:
     return to_local(epoch).strftime("%Y-%m-%dT%H:%M")
 
 
-def _running(web: Web) -> tuple[Configuration, Calendar]:
-    """The web app's Configuration with the demo's listener on a calendar of its own."""
+class _Closures:
+    """The tenant's calendar as the platform's opening-hours machine holds it now."""
+
+    def __init__(self, hours: OpeningHours) -> None:
+        self.hours = hours
+
+    def queue_state(self, queue_id: str, schedule_id: None, now: float) -> ScheduleState:
+        return self.hours.calendar(DEMO_TENANT).queue_state(queue_id, schedule_id, now)
+
+
+def _running(web: Web) -> tuple[Configuration, _Closures]:
+    """The web app's Configuration with the opening-hours machine listening, as the
+    composition root wires it (closures only: a calendar of closures)."""
     app: Any = web.app
     configuration: Configuration = app.state.context.configuration
-    calendar = Calendar()
-    configuration.listeners.append(demo_config_updater(configuration, calendar, None))
-    return configuration, calendar
+    hours = OpeningHours(
+        configuration.center, lambda tenant_id: Calendar(closures=configuration.closures(tenant_id))
+    )
+
+    def changed(change: ConfigChange) -> None:
+        if change.kind == "closure":
+            hours.changed(change.tenant_id)
+
+    configuration.listeners.append(changed)
+    return configuration, _Closures(hours)
 
 
 def test_a_planned_closure_closes_the_queues_in_its_span_and_can_be_lifted(web: Web) -> None:

@@ -53,6 +53,7 @@ def test_an_admin_lists_and_creates_a_queue_that_applies_at_once(web: Web) -> No
             "service_level_s": "30",
             "service_level_goal": "90",
             "short_abandon_s": "8",
+            "opening_schedule_id": "kontorstid",
             "overflow[0].trigger": "max_wait",
             "overflow[0].max_wait_s": "600",
             "overflow[0].target.action": "queue",
@@ -73,6 +74,7 @@ def test_an_admin_lists_and_creates_a_queue_that_applies_at_once(web: Web) -> No
     assert config.strategy.value == "skills" and config.wrap_up_s == 45
     assert config.service_level_goal == 0.9 and config.overflow[0].target.queue_id == "vaxel"
     assert config.short_abandon_s == 8  # issue 9 §2: the queue's own short-abandon threshold
+    assert config.schedule_id == "kontorstid"  # its hours open and close it (issue 12 §1)
     assert config.standby is not None and config.standby.activate_waiting == 5
     assert config.callback.intervals[0].interval_id == "fm"
     assert "Skatter" in client.get("/admin/queues").text
@@ -256,3 +258,16 @@ def test_a_5000_character_name_is_refused_next_to_the_input(web: Web) -> None:
     before = running(web, "bygglov")
     edited = client.post("/admin/queues/bygglov", data=form_of(before, csrf, name=long_name))
     assert edited.status_code == 400 and running(web, "bygglov") == before
+
+
+def test_a_queue_naming_a_schedule_that_does_not_exist_is_refused_on_its_field(web: Web) -> None:
+    """Issue 12 §1: the queue's opening hours must be a schedule of the tenant; the refusal
+    names the field in Swedish."""
+    client, csrf = admin(web)
+    config = running(web, "bygglov")
+    refused = client.post(
+        "/admin/queues/bygglov", data=form_of(config, csrf, opening_schedule_id="finns-inte")
+    )
+    assert refused.status_code in (200, 400, 422), refused.status_code
+    assert "Öppettider (schema-id)" in refused.text
+    assert running(web, "bygglov").schedule_id == "kontorstid"

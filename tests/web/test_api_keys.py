@@ -11,7 +11,7 @@ import re
 import time
 
 from tests.web.conftest import Web, sign_in
-from vaxel.app import DEMO_API_KEY, seed_demo_accounts
+from vaxel.demo import DEMO_API_KEY, seed_demo_accounts
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.api_keys import SCOPES, ApiKeys, key_id_of
 

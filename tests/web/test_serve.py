@@ -287,9 +287,12 @@ def test_telephony_serves_each_tenants_number_with_its_flow_and_its_extensions(
 ) -> None:
     import yaml
 
-    from vaxel.app import FLOW_FILE
+    from vaxel.app import directory_from_database
+    from vaxel.demo import FLOW_FILE
+    from vaxel.runtime import ContactCenter
     from vaxel.runtime.extensions import PhoneExtension
-    from vaxel.serve import directory_from_database
+    from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+    from vaxel.schedule import Calendar, schedule_from_dict
     from vaxel.sim.demo_tenant import demo_schedule
     from vaxel.store import Documents, Tenant, Tenants, open_database, upgrade
 
@@ -308,7 +311,14 @@ def test_telephony_serves_each_tenants_number_with_its_flow_and_its_extensions(
     no_password = PhoneExtension("exempelby", "1004", "Utan lösenord")
     Documents(database, "extension").put("exempelby", "1004", "X", no_password.document())
 
-    directory = directory_from_database(database, ("192.0.2.10",))
+    stored = Documents(database, "schedule")
+    hours = OpeningHours(
+        ContactCenter(database),
+        lambda tid: Calendar([schedule_from_dict(s) for s in stored.all(tid).values()]),
+    )
+    directory = directory_from_database(
+        database, ("192.0.2.10",), lambda tid: TenantHours(hours, tid)
+    )
     assert set(directory.numbers) == {"+46101234500", "0101234500"}  # the broken flow is left out
     service = directory.numbers["0101234500"]
     assert service.tenant_id == "exempelby" and service.flow.flow_id == flow["id"]

@@ -343,6 +343,9 @@ class QueueConfig:
     short_abandon_s: float = 5.0
     """ST1: a caller who hangs up sooner than this is left out of the service level (a
     wrong number is no missed target); see vaxel/stats/service_level.py."""
+    schedule_id: str = ""
+    """The schedule whose opening hours open and close the queue (Q1, Q3; issue 12 §1);
+    empty: open at all hours, closed only by closures and by hand."""
 
     def __post_init__(self) -> None:
         _require(bool(self.tenant_id), "queue.tenant_id", "name the tenant")
@@ -356,6 +359,7 @@ class QueueConfig:
         _require(bool(self.queue_id), "queue.queue_id", "give the queue an id")
         check_length("queue.queue_id", self.queue_id, ID_LENGTH)
         check_length("queue.name", self.name, NAME_LENGTH)
+        check_length("queue.schedule_id", self.schedule_id, ID_LENGTH)
         _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "must be > 0")
         _require(self.ring_count >= 0, "queue.ring_count", "must be >= 0 (0 = all)")
         _require(self.wrap_up_s >= 0, "queue.wrap_up_s", "must be >= 0")

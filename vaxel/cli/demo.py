@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from vaxel.app import DEMO_DATABASE_URL, DemoSettings, run_demo
+from vaxel.demo import DEMO_DATABASE_URL, DemoSettings, run_demo
 
 __all__ = ["add_arguments", "run"]
 

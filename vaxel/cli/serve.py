@@ -23,6 +23,7 @@ settings (the environment wins over the file):
   VAXEL_PUBLIC_URL       https://vaxel.example.se, how users reach the site
   VAXEL_FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)
   VAXEL_SESSION_HOURS    sign-in lifetime (default 12)
+  VAXEL_CLOCK_START      start the clock at this time (2026-12-07T07:55), for tests only
 a settings file uses the same names in lower case without VAXEL_ (database_url = …)."""
 
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_of(args, "serve")
     if settings is None:
         return 2
-    from vaxel.serve import run_serve
+    from vaxel.app import serve
     from vaxel.store.availability import DatabaseUnusable
 
     try:
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     # requests, then re-raises the signal, and this handler lets telephony close too.
     signal.signal(signal.SIGTERM, _stop)
     try:
-        runner(run_serve(settings, echo=lambda line: print(line, flush=True)))
+        runner(serve(settings, echo=lambda line: print(line, flush=True)))
     except DatabaseUnusable as error:  # read-only, missing folder: one sentence (issue 10 §1)
         print(f"vaxel serve: {error}.", file=sys.stderr)
         return 2

@@ -110,11 +110,12 @@ class Configuration:
                     f"queue.callback.intervals[{i}].prompt_id",
                     f"no prompt {interval.prompt_id!r}: upload it first",
                 )
-        hours = config.callback.schedule_id
-        if hours and hours not in self.schedules(config.tenant_id):
-            raise ConfigError(
-                "queue.callback.schedule_id", f"no schedule {hours!r}: create it first"
-            )
+        for field_name, hours in (
+            ("queue.schedule_id", config.schedule_id),  # opens and closes it (issue 12 §1)
+            ("queue.callback.schedule_id", config.callback.schedule_id),
+        ):
+            if hours and hours not in self.schedules(config.tenant_id):
+                raise ConfigError(field_name, f"no schedule {hours!r}: create it first")
         self.center.submit(QueueConfigured(config, actor=actor), now)
         self.documents("queue").put(
             config.tenant_id, config.queue_id, config.display_name, self._codec.encode(config)

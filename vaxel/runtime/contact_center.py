@@ -415,7 +415,9 @@ class ContactCenter:
         return self.submit(TimerTick(), now)
 
     def next_deadline(self) -> float | None:
-        return self.acd.next_deadline()
+        """The engine's next timer deadline, read under the lock (any thread may ask)."""
+        with self._lock:
+            return self.acd.next_deadline()
 
     # -- read models, written in the journal's transaction ---------------------------------
 

@@ -6,6 +6,8 @@ by tests. Names, numbers and skills are made up but realistic.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vaxel.acd.model import (
     AgentProfile,
     CallbackInterval,
@@ -36,7 +38,7 @@ MAIN_NUMBER = "+46812345000"
 
 def demo_queues() -> list[QueueConfig]:
     t = DEMO_TENANT
-    return [
+    queues = [
         QueueConfig(
             t, "vaxel", "Växel", strategy=Strategy.ROUND_ROBIN, wrap_up_s=5.0, offer_timeout_s=15.0
         ),
@@ -73,6 +75,8 @@ def demo_queues() -> list[QueueConfig]:
         QueueConfig(t, "bygglov", "Bygglov", strategy=Strategy.SKILLS, wrap_up_s=60.0),
         QueueConfig(t, "barnomsorg", "Barnomsorg", strategy=Strategy.FEWEST_CALLS, wrap_up_s=45.0),
     ]
+    # Every queue keeps the office hours (issue 12 §1): the scheduler opens and closes them.
+    return [replace(queue, schedule_id="kontorstid") for queue in queues]
 
 
 _PEOPLE = [

@@ -170,6 +170,16 @@ class Simulator:
         for traffic in scenario.traffic:
             self._schedule_arrival(traffic, scenario.start)
 
+    def next_deadline(self) -> float | None:
+        """When the simulator next has something to play: its next happening, the engine's
+        next timer, or at once when it heard commands it has not carried out yet."""
+        if self._heard:  # not None and not empty
+            return self.now
+        deadline = self.engine.next_deadline()
+        if self._heap and (deadline is None or self._heap[0][0] < deadline):
+            return self._heap[0][0]
+        return deadline
+
     def advance_to(self, until: float) -> None:
         """Play every simulated happening and engine timer up to ``until``."""
         heap = self._heap

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from vaxel.acd.ports import EngineUnavailable
 from vaxel.core.errors import VaxelError
 
 __all__ = [
@@ -45,7 +46,7 @@ RETRY_AFTER_S = 1.0
 again; sent as ``Retry-After``."""
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(EngineUnavailable):
     """The database could not be written just now; nothing was changed, try again later.
 
     Deliberately no :class:`~vaxel.core.errors.VaxelError`: those are refusals a page
@@ -56,9 +57,8 @@ class StoreUnavailable(Exception):
     code = "store_unavailable"
 
     def __init__(self, reason: str, retry_after_s: float = RETRY_AFTER_S) -> None:
-        self.reason = reason
-        self.retry_after_s = retry_after_s
-        super().__init__(f"the database is unavailable: {reason}")
+        super().__init__(reason, retry_after_s)
+        self.args = (f"the database is unavailable: {reason}",)
 
 
 class DatabaseUnusable(VaxelError):

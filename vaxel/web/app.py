@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -65,10 +66,12 @@ def create_app(
     on_phone: Callable[[str], bool] = lambda contact_id: False,
     configuration: Configuration | None = None,
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
-    is told (tenant, agent) when an agent signs in."""
+    is told (tenant, agent) when an agent signs in; ``lifespan`` runs the platform's
+    scheduler while the server serves (``vaxel.app``)."""
     ctx = WebContext(
         center,
         database,
@@ -80,7 +83,13 @@ def create_app(
         on_sign_in=on_sign_in,
     )
     center.listeners.append(ctx.hub.committed)
-    app = FastAPI(title="Växel", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)
+    app = FastAPI(
+        title="Växel",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=OPENAPI_PATH,
+        lifespan=lifespan,
+    )
     install_api_docs(app)
     install_error_handlers(app)
     install_unavailable_handlers(app)

@@ -109,6 +109,7 @@ LABELS = {
     "retry_delay_s": N_("Nytt försök efter (s)"),
     "max_attempts": N_("Max antal försök"),
     "schedule_id": N_("Bokas inom öppettiderna (schema-id)"),
+    "opening_schedule_id": N_("Öppettider (schema-id)"),
     "always": N_("Erbjud alltid"),
     "more_waiting_than": N_("Fler väntande än"),
     "estimated_wait_over_s": N_("Beräknad väntetid över (s)"),
@@ -253,6 +254,7 @@ class QueueForm:
             "sticky_window_s": _text(config.sticky_window_s),
             "private_max_wait_s": _text(config.private_max_wait_s),
             "linear_order": ", ".join(config.linear_order),
+            "opening_schedule_id": config.schedule_id,
         }
         for i, rule in enumerate(config.overflow):
             row = f"overflow[{i}]"
@@ -348,6 +350,7 @@ class QueueForm:
                 service_level_s=self._number("service_level_s", 20.0),
                 service_level_goal=goal / 100,
                 short_abandon_s=self._number("short_abandon_s", 5.0),
+                schedule_id=self._text("opening_schedule_id"),
             )
         except ConfigError as error:
             raise ConfigError(self.form_field(error), error.reason) from None
@@ -355,6 +358,8 @@ class QueueForm:
     def form_field(self, error: ConfigError) -> str:
         """The input a config's error is about (config rule numbers → form rows)."""
         name = error.field.removeprefix("queue.")
+        if name == "schedule_id":
+            return "opening_schedule_id"
         for prefix, rows in (
             ("overflow", self.overflow_rows),
             ("callback.intervals", self.interval_rows),
