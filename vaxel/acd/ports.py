@@ -46,6 +46,8 @@ class ContactCenterPort(Protocol):
 
     listeners: list[Listener]
     """Told of every durable event; a listener may run in whichever thread submitted."""
+    last_seq: int
+    """The journal position of the last durable event (the REST event stream counts from it)."""
 
     def submit(self, event: Event, now: float) -> list[Command]:
         """Apply ``event`` at ``now``; the commands once durable. Raises

@@ -23,12 +23,16 @@ sox runs with ``-R`` so the same upload always gives the same bytes.
 from __future__ import annotations
 
 import array
+import io
 import subprocess
+import sys
 import tempfile
+import wave
 from enum import StrEnum
 from pathlib import Path
 
 from vaxel.core.errors import VaxelError
+from vaxel.media.g711 import ulaw_decode
 
 __all__ = [
     "MAX_PROMPT_SECONDS",
@@ -37,6 +41,7 @@ __all__ = [
     "PromptConversionError",
     "convert_upload",
     "detect_format",
+    "wav_from_ulaw",
 ]
 
 MAX_PROMPT_SECONDS = 600
@@ -207,3 +212,18 @@ def convert_upload(
         if encoded.returncode != 0:
             raise _decode_failure(filename, "pcm", encoded.stderr)
         return target.read_bytes()
+
+
+def wav_from_ulaw(audio: bytes) -> bytes:
+    """8 kHz µ-law prompt audio as a 16-bit PCM WAV file, which every browser plays
+    (the admin pages' player; the web does not decode telephone audio itself)."""
+    samples = array.array("h", ulaw_decode(audio))
+    if sys.byteorder == "big":
+        samples.byteswap()  # WAV is little-endian
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()

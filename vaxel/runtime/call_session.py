@@ -20,6 +20,7 @@ from vaxel.acd.events import (
     Event,
 )
 from vaxel.acd.model import Channel, ContactState, parse_clock
+from vaxel.acd.ports import ContactCenterPort, EngineUnavailable
 from vaxel.core.dial_policy import NumberRefused
 from vaxel.core.errors import VaxelError
 from vaxel.flow import (
@@ -39,8 +40,6 @@ from vaxel.flow import (
     RequestCallback,
     UpdateCallerData,
 )
-from vaxel.runtime.contact_center import ContactCenter
-from vaxel.store.availability import StoreUnavailable
 
 __all__ = ["CallSession"]
 
@@ -48,7 +47,7 @@ __all__ = ["CallSession"]
 class CallSession:
     def __init__(
         self,
-        center: ContactCenter,
+        center: ContactCenterPort,
         tenant_id: str,
         contact_id: str,
         flow: Flow,
@@ -193,7 +192,7 @@ class CallSession:
             )
         except VaxelError:
             return True  # e.g. answered just now: the caller keeps the live call
-        except StoreUnavailable:
+        except EngineUnavailable:
             return False  # logged by the center
         self.callback_id = next(
             (c.contact_id for c in created if isinstance(c, NotifyCallbackCreated)), ""

@@ -17,11 +17,11 @@ from sqlalchemy import Engine, select
 
 from vaxel.acd.events import AgentConfigured, AgentRemoved, QueueConfigured, QueueRemoved
 from vaxel.acd.model import AgentProfile, OverflowAction, QueueConfig
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.flow import Flow, flow_from_dict
 from vaxel.flow.model import QueueNode, ScheduleBranch
 from vaxel.prompts import PromptLibrary
-from vaxel.runtime.contact_center import ContactCenter
 from vaxel.schedule import Schedule, schedule_from_dict
 from vaxel.schedule.calendar import TemporaryClosure, closure_from_dict
 from vaxel.store import tables
@@ -62,7 +62,7 @@ class ConfigChange:
 
 
 class Configuration:
-    def __init__(self, database: Engine, center: ContactCenter) -> None:
+    def __init__(self, database: Engine, center: ContactCenterPort) -> None:
         self.database = database
         self.center = center
         self.listeners: list[Callable[[ConfigChange], None]] = []

@@ -1,7 +1,7 @@
 """Persistence adapter: SQLAlchemy tables, repositories, Alembic migrations, event journal."""
 
 from vaxel.store.codec import Codec, CodecError, acd_codec
-from vaxel.store.database import DEFAULT_URL, DatabaseTimeouts, open_database
+from vaxel.store.database import DEFAULT_URL, Database, DatabaseTimeouts, open_database
 from vaxel.store.journal import Journal, JournalEntry
 from vaxel.store.migrate import upgrade
 from vaxel.store.repositories import (
@@ -22,6 +22,7 @@ __all__ = [
     "Codec",
     "CodecError",
     "ContactRecord",
+    "Database",
     "DatabaseTimeouts",
     "Documents",
     "Journal",

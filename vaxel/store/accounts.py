@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from vaxel.store import tables
 from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys
@@ -88,6 +88,14 @@ class Accounts:
             )
             user_id = result.inserted_primary_key[0]  # type: ignore[index]
         return User(int(user_id), tenant_id, username, display_name, role, agent_id, password_hash)
+
+    def users_per_tenant(self) -> dict[str, int]:
+        """How many users each tenant has (the platform page's list)."""
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(tables.users.c.tenant_id, func.count()).group_by(tables.users.c.tenant_id)
+            ).all()
+        return {str(tenant_id): int(count) for tenant_id, count in rows}
 
     def find(self, tenant_id: str, username: str) -> User | None:
         with self._db.connect() as connection:

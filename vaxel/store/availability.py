@@ -26,6 +26,7 @@ from vaxel.core.errors import VaxelError
 
 __all__ = [
     "BUSY_TIMEOUT_S",
+    "DRIVER_ERRORS",
     "LOOP_LOCK_WAIT_S",
     "RETRY_AFTER_S",
     "DatabaseUnusable",
@@ -34,6 +35,10 @@ __all__ = [
     "outage_reason",
     "sqlite_folder",
 ]
+
+DRIVER_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+"""The database driver's errors that may mean an outage (:func:`outage_reason` tells), for
+the web's 503 handler, which does not import SQLAlchemy itself (issue 12 §2)."""
 
 BUSY_TIMEOUT_S = 0.2
 """How long an SQLite statement waits for another writer's lock before giving up. Växel's

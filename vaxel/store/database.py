@@ -22,7 +22,11 @@ from sqlalchemy.engine import make_url
 
 from vaxel.store.availability import BUSY_TIMEOUT_S, sqlite_folder
 
-__all__ = ["DEFAULT_URL", "DatabaseTimeouts", "open_database"]
+__all__ = ["DEFAULT_URL", "Database", "DatabaseTimeouts", "open_database"]
+
+Database = Engine
+"""The handle adapters pass around to the repositories; only the store knows it is
+SQLAlchemy's (issue 12 §2: the web never imports SQLAlchemy)."""
 
 DEFAULT_URL = "sqlite:///var/vaxel.db"
 

@@ -15,8 +15,8 @@ import logging
 from collections.abc import Callable
 
 from vaxel.acd.events import AgentLoggedIn
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.core.errors import VaxelError
-from vaxel.runtime.contact_center import ContactCenter
 from vaxel.sip.auth import DigestAuthenticator, parse_auth_params
 from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import SipError
@@ -38,7 +38,7 @@ class Registration:
         directory: TelephonyDirectory,
         secret: bytes,
         clock: Callable[[], float],
-        center: ContactCenter | None = None,
+        center: ContactCenterPort | None = None,
     ) -> None:
         self.sip = sip
         self.directory = directory

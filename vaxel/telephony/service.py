@@ -14,15 +14,14 @@ import ssl
 import time
 from collections.abc import Callable
 
+from vaxel.acd.ports import ContactCenterPort, EngineUnavailable
 from vaxel.media.backend import MediaEvent
 from vaxel.media.engine import BuiltinMediaBackend
 from vaxel.prompts import PromptLibrary
-from vaxel.runtime.contact_center import ContactCenter
 from vaxel.runtime.supervise import start_supervised
 from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.sip.transport import DEFAULT_UDP_BUFFER
-from vaxel.store.availability import StoreUnavailable
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import PartiesElsewhere
@@ -39,7 +38,7 @@ log = logging.getLogger(__name__)
 class TelephonyService:
     def __init__(
         self,
-        center: ContactCenter,
+        center: ContactCenterPort,
         directory: TelephonyDirectory,
         *,
         host: str = "127.0.0.1",
@@ -154,7 +153,7 @@ class TelephonyService:
         try:
             self.center.tick(self.clock())
             self.switch.drain()
-        except StoreUnavailable as away:  # logged by the center; try again, not at once
+        except EngineUnavailable as away:  # logged by the center; try again, not at once
             self._acd_armed_for = self.center.next_deadline()
             self._acd_timer = asyncio.get_running_loop().call_later(
                 away.retry_after_s, self._acd_due

@@ -36,6 +36,7 @@ from vaxel.acd.commands import (
 from vaxel.acd.events import (
     Event,
 )
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.flow import (
     CallInfo,
 )
@@ -48,7 +49,6 @@ from vaxel.media.backend import (
 )
 from vaxel.media.player import Comfort
 from vaxel.runtime.call_session import CallSession
-from vaxel.runtime.contact_center import ContactCenter
 from vaxel.sip.dialog import Dialog, header_tag, uri_user
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Request, Response
@@ -100,7 +100,7 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         self,
         sip: SipEndpoint,
         media: MediaBackend,
-        center: ContactCenter,
+        center: ContactCenterPort,
         directory: TelephonyDirectory,
         registration: Registration,
         clock: Callable[[], float],

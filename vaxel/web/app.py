@@ -14,11 +14,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
-from vaxel.runtime.contact_center import ContactCenter
+from vaxel.store import Database
 from vaxel.web.admin import admin_router
 from vaxel.web.api import api_router
 from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
@@ -57,8 +57,8 @@ class LanguageFromCookie:
 
 
 def create_app(
-    center: ContactCenter,
-    database: Engine,
+    center: ContactCenterPort,
+    database: Database,
     settings: WebSettings | None = None,
     *,
     clock: Callable[[], float] = time.time,

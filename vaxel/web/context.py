@@ -17,8 +17,8 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
 
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
@@ -30,8 +30,7 @@ from vaxel.core.errors import (
     VaxelError,
 )
 from vaxel.runtime.configuration import Configuration
-from vaxel.runtime.contact_center import ContactCenter
-from vaxel.store import ReadModels, Tenants
+from vaxel.store import Database, ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
@@ -98,8 +97,8 @@ class WebSettings:
 
 @dataclass
 class WebContext:
-    center: ContactCenter
-    database: Engine
+    center: ContactCenterPort
+    database: Database
     configuration: Configuration
     settings: WebSettings = field(default_factory=WebSettings)
     clock: Callable[[], float] = time.time

@@ -12,11 +12,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
 
 from vaxel.core import limits
 from vaxel.core.dial_policy import DialPolicy, DialRefusal, NumberRefused
-from vaxel.store import MainNumberTaken, Tenant, Tenants, tables
+from vaxel.store import MainNumberTaken, Tenant, Tenants
+from vaxel.store.accounts import Accounts
 from vaxel.web.admin.ids import USERNAME, suggested_id
 from vaxel.web.context import SignedIn, WebContext, back, render, require_role
 from vaxel.web.dialing import REFUSALS
@@ -48,14 +48,7 @@ def platform_router(ctx: WebContext) -> APIRouter:
     @router.get("/platform")
     def organisations(request: Request, session: SignedIn) -> Response:
         platform_only(session)
-        with ctx.database.connect() as connection:
-            users: dict[str, int] = dict(
-                connection.execute(
-                    select(tables.users.c.tenant_id, func.count()).group_by(
-                        tables.users.c.tenant_id
-                    )
-                ).all()
-            )
+        users = Accounts(ctx.database).users_per_tenant()
         rows = [
             {
                 "id": t.tenant_id,

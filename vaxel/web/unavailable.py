@@ -15,9 +15,13 @@ import math
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import InterfaceError, OperationalError
 
-from vaxel.store.availability import RETRY_AFTER_S, StoreUnavailable, outage_reason
+from vaxel.store.availability import (
+    DRIVER_ERRORS,
+    RETRY_AFTER_S,
+    StoreUnavailable,
+    outage_reason,
+)
 from vaxel.web.errors import error_page, problem_response, wants_problem
 from vaxel.web.i18n import gettext
 
@@ -51,5 +55,5 @@ async def _driver_error(request: Request, error: Exception) -> Response:
 def install_unavailable_handlers(app: FastAPI) -> None:
     """Answer store outages with 503 and ``Retry-After`` instead of 500 or 422."""
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
-    app.add_exception_handler(OperationalError, _driver_error)
-    app.add_exception_handler(InterfaceError, _driver_error)
+    for driver_error in DRIVER_ERRORS:
+        app.add_exception_handler(driver_error, _driver_error)

@@ -7,10 +7,6 @@ flows, schedules and closures under their id (``tenant/<organisation>/<name>``) 
 
 from __future__ import annotations
 
-import io
-import sys
-import wave
-from array import array
 from itertools import groupby
 from typing import Any
 
@@ -19,8 +15,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from vaxel.media.g711 import ulaw_decode
-from vaxel.prompts.convert import ConversionProblem, PromptConversionError
+from vaxel.prompts.convert import ConversionProblem, PromptConversionError, wav_from_ulaw
 from vaxel.prompts.library import UnknownPrompt
 from vaxel.runtime.prompts import PromptError, PromptProblem, TenantPrompts
 from vaxel.web.context import (
@@ -38,20 +33,6 @@ __all__ = ["MAX_UPLOAD_BYTES", "prompts_router", "wav_from_ulaw"]
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """10 MB: ten minutes of 8 kHz 16-bit mono WAV, or over an hour of a typical MP3."""
 _FORM_OVERHEAD = 64 * 1024
-
-
-def wav_from_ulaw(audio: bytes) -> bytes:
-    """8 kHz µ-law prompt audio as a 16-bit PCM WAV file, which every browser plays."""
-    samples = array("h", ulaw_decode(audio))
-    if sys.byteorder == "big":
-        samples.byteswap()  # WAV is little-endian
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(samples.tobytes())
-    return buffer.getvalue()
 
 
 def _conversion_message(error: PromptConversionError) -> str:
