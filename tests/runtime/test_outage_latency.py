@@ -23,7 +23,8 @@ import uvloop
 
 from vaxel.demo import DEMO_API_KEY, DemoSettings, run_demo
 
-HOLD_S = 2.5
+HOLD_S = 4.0
+"""Long enough for 150+ samples, so p99 is not simply the one slowest answer."""
 CALLBACK = {"queue": "kundtjanst", "number": "070-123 45 67"}
 
 
@@ -119,7 +120,7 @@ def test_sip_and_pages_answer_within_100_ms_p99_while_the_database_is_locked(
         holder.close()
 
         assert answers and set(answers) == {503}, answers
-        assert len(sip_waits) >= 20, sip_waits
+        assert len(sip_waits) >= 60, len(sip_waits)
         assert p99(sip_waits) < 0.1, sorted(sip_waits)[-5:]
         assert p99(page_waits) < 0.1, sorted(page_waits)[-5:]
         # No answer waited out a whole 200 ms lock wait on the loop (before: 223 ms).
