@@ -255,16 +255,15 @@ def test_csrf_is_required(web: Web) -> None:
     assert client.post("/admin/schedules", data={"id": "x"}).status_code == 403
 
 
-def test_config_errors_read_in_swedish_and_unknown_reasons_pass_through() -> None:
-    from vaxel.web.admin.config_errors import REASONS, reason_text
+def test_config_errors_read_in_swedish_by_their_code() -> None:
+    from vaxel.core.errors import ConfigError
+    from vaxel.web.error_text import rule_text
 
-    assert reason_text("end 08:00 must be after start") == (
-        "sluttiden 08:00 måste vara efter starttiden"
-    )
-    assert reason_text("unknown weekday 'fri-mån'; use mon tue").startswith("okänd veckodag")
-    assert reason_text("something new") == "something new"
-    for _, wording in REASONS:
-        wording.format(v="x", n="y")  # every wording's placeholders are filled
+    backwards = ConfigError("weekly.mon[0]", "interval-backwards", value="08:00")
+    assert rule_text(backwards) == "sluttiden 08:00 måste vara efter starttiden"
+    weekday = ConfigError("weekly", "weekday", value="fri-mån", allowed="mon tue")
+    assert rule_text(weekday).startswith("okänd veckodag 'fri-mån'")
+    assert rule_text(ConfigError("x", "something nobody coded")) == "ogiltigt värde"
 
 
 def test_weekdays_show_in_the_ui_language_and_either_language_is_accepted(web: Web) -> None:

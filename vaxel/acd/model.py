@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from vaxel.core.errors import ConfigError
 from vaxel.core.limits import ID_LENGTH, NAME_LENGTH, PHONE_NUMBER_LENGTH, check_length
@@ -120,9 +121,9 @@ class UnansweredAction(Enum):
     LOGOUT = "logout"
 
 
-def _require(cond: bool, path: str, reason: str) -> None:
+def _require(cond: bool, path: str, rule: str, **params: Any) -> None:
     if not cond:
-        raise ConfigError(path, reason)
+        raise ConfigError(path, rule, **params)
 
 
 def parse_clock(text: str, path: str) -> int:
@@ -134,7 +135,7 @@ def parse_clock(text: str, path: str) -> int:
         ok = minutes < 60 and (hours < 24 or (hours == 24 and minutes == 0))
         if ok:
             return hours * 60 + minutes
-    raise ConfigError(path, f"must be a clock time HH:MM, got {text!r}")
+    raise ConfigError(path, "clock-time", value=text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +148,9 @@ class OverflowTarget:
 
     def __post_init__(self) -> None:
         if self.action is OverflowAction.QUEUE:
-            _require(bool(self.queue_id), "queue_id", "name the queue to overflow to")
+            _require(bool(self.queue_id), "queue_id", "overflow-queue")
         if self.action is OverflowAction.NUMBER:
-            _require(bool(self.number), "number", "give the external number to transfer to")
+            _require(bool(self.number), "number", "overflow-number")
         check_length("number", self.number, PHONE_NUMBER_LENGTH)
 
 
@@ -169,9 +170,9 @@ class OverflowRule:
 
     def __post_init__(self) -> None:
         if self.trigger is OverflowTrigger.MAX_LENGTH:
-            _require(self.max_length > 0, "max_length", "must be > 0 for a max_length rule")
+            _require(self.max_length > 0, "max_length", "max-length-rule")
         if self.trigger is OverflowTrigger.MAX_WAIT:
-            _require(self.max_wait_s > 0, "max_wait_s", "must be > 0 for a max_wait rule")
+            _require(self.max_wait_s > 0, "max_wait_s", "max-wait-rule")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,19 +193,21 @@ class AutoClose:
         _require(
             self.close_at_length > 0 or self.close_at_wait_s > 0,
             "close_at_length",
-            "set close_at_length or close_at_wait_s (> 0)",
+            "auto-close-limit",
         )
         if self.close_at_length > 0:
             _require(
                 0 <= self.reopen_below_length < self.close_at_length,
                 "reopen_below_length",
-                "must be >= 0 and below close_at_length",
+                "reopen-below",
+                other="close_at_length",
             )
         if self.close_at_wait_s > 0:
             _require(
                 0 <= self.reopen_below_wait_s < self.close_at_wait_s,
                 "reopen_below_wait_s",
-                "must be >= 0 and below close_at_wait_s",
+                "reopen-below",
+                other="close_at_wait_s",
             )
 
 
@@ -221,19 +224,21 @@ class StandbyThresholds:
         _require(
             self.activate_waiting > 0 or self.activate_wait_s > 0,
             "activate_waiting",
-            "set activate_waiting or activate_wait_s (> 0)",
+            "standby-limit",
         )
         if self.activate_waiting > 0:
             _require(
                 0 <= self.release_waiting < self.activate_waiting,
                 "release_waiting",
-                "must be >= 0 and below activate_waiting",
+                "release-below",
+                other="activate_waiting",
             )
         if self.activate_wait_s > 0:
             _require(
                 0 <= self.release_wait_s < self.activate_wait_s,
                 "release_wait_s",
-                "must be >= 0 and below activate_wait_s",
+                "release-below",
+                other="activate_wait_s",
             )
 
 
@@ -247,11 +252,11 @@ class CallbackInterval:
     prompt_id: str = ""
 
     def __post_init__(self) -> None:
-        _require(bool(self.interval_id), "interval_id", "give the interval an id")
+        _require(bool(self.interval_id), "interval_id", "id-required")
         check_length("interval_id", self.interval_id, ID_LENGTH)
         start = parse_clock(self.start, "start")
         end = parse_clock(self.end, "end")
-        _require(end > start, "end", "must be after start")
+        _require(end > start, "end", "after-start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,15 +275,15 @@ class CallbackOfferRules:
 
     def __post_init__(self) -> None:
         if self.more_waiting_than is not None:
-            _require(self.more_waiting_than >= 0, "more_waiting_than", "must be >= 0")
+            _require(self.more_waiting_than >= 0, "more_waiting_than", "not-negative")
         if self.estimated_wait_over_s is not None:
-            _require(self.estimated_wait_over_s >= 0, "estimated_wait_over_s", "must be >= 0")
+            _require(self.estimated_wait_over_s >= 0, "estimated_wait_over_s", "not-negative")
         if self.average_wait_over_s is not None:
-            _require(self.average_wait_over_s >= 0, "average_wait_over_s", "must be >= 0")
+            _require(self.average_wait_over_s >= 0, "average_wait_over_s", "not-negative")
         if self.between is not None:
             start = parse_clock(self.between[0], "between[0]")
             end = parse_clock(self.between[1], "between[1]")
-            _require(end > start, "between[1]", "must be after between[0]")
+            _require(end > start, "between[1]", "after-start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,12 +306,12 @@ class CallbackSettings:
     (CB2, Q1): no interval on a closed day. Empty: the intervals alone decide."""
 
     def __post_init__(self) -> None:
-        _require(self.retry_delay_s >= 0, "retry_delay_s", "must be >= 0")
-        _require(self.max_attempts >= 1, "max_attempts", "must be >= 1")
+        _require(self.retry_delay_s >= 0, "retry_delay_s", "not-negative")
+        _require(self.max_attempts >= 1, "max_attempts", "at-least", min=1)
         seen: set[str] = set()
         for i, interval in enumerate(self.intervals):
             if interval.interval_id in seen:
-                raise ConfigError(f"intervals[{i}].interval_id", "must be unique in the queue")
+                raise ConfigError(f"intervals[{i}].interval_id", "unique")
             seen.add(interval.interval_id)
 
 
@@ -348,28 +353,26 @@ class QueueConfig:
     empty: open at all hours, closed only by closures and by hand."""
 
     def __post_init__(self) -> None:
-        _require(bool(self.tenant_id), "queue.tenant_id", "name the tenant")
-        _require(self.service_level_s > 0, "queue.service_level_s", "must be > 0 seconds")
+        _require(bool(self.tenant_id), "queue.tenant_id", "tenant-required")
+        _require(self.service_level_s > 0, "queue.service_level_s", "positive-seconds")
         _require(
             0 < self.service_level_goal <= 1,
             "queue.service_level_goal",
-            "must be a share above 0 and at most 1 (0.8 = 80 %)",
+            "share",
         )
-        _require(self.short_abandon_s >= 0, "queue.short_abandon_s", "must be >= 0 seconds")
-        _require(bool(self.queue_id), "queue.queue_id", "give the queue an id")
+        _require(self.short_abandon_s >= 0, "queue.short_abandon_s", "not-negative-seconds")
+        _require(bool(self.queue_id), "queue.queue_id", "id-required")
         check_length("queue.queue_id", self.queue_id, ID_LENGTH)
         check_length("queue.name", self.name, NAME_LENGTH)
         check_length("queue.schedule_id", self.schedule_id, ID_LENGTH)
-        _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "must be > 0")
-        _require(self.ring_count >= 0, "queue.ring_count", "must be >= 0 (0 = all)")
-        _require(self.wrap_up_s >= 0, "queue.wrap_up_s", "must be >= 0")
-        _require(self.sticky_window_s >= 0, "queue.sticky_window_s", "must be >= 0")
-        _require(self.private_max_wait_s > 0, "queue.private_max_wait_s", "must be > 0")
+        _require(self.offer_timeout_s > 0, "queue.offer_timeout_s", "positive")
+        _require(self.ring_count >= 0, "queue.ring_count", "not-negative-all")
+        _require(self.wrap_up_s >= 0, "queue.wrap_up_s", "not-negative")
+        _require(self.sticky_window_s >= 0, "queue.sticky_window_s", "not-negative")
+        _require(self.private_max_wait_s > 0, "queue.private_max_wait_s", "positive")
         for i, rule in enumerate(self.overflow):
             if rule.target.action is OverflowAction.QUEUE and rule.target.queue_id == self.queue_id:
-                raise ConfigError(
-                    f"queue.overflow[{i}].target.queue_id", "must name another queue, not itself"
-                )
+                raise ConfigError(f"queue.overflow[{i}].target.queue_id", "overflow-self")
         # Nested objects validated themselves; re-validate here only to add the path, so the
         # error names the field as the admin sees it (queue.overflow[1].max_wait_s).
         for name, obj in (
@@ -418,17 +421,17 @@ class AgentProfile:
     unanswered_action: UnansweredAction = UnansweredAction.PAUSE
 
     def __post_init__(self) -> None:
-        _require(bool(self.tenant_id), "agent.tenant_id", "name the tenant")
-        _require(bool(self.agent_id), "agent.agent_id", "give the agent an id")
+        _require(bool(self.tenant_id), "agent.tenant_id", "tenant-required")
+        _require(bool(self.agent_id), "agent.agent_id", "id-required")
         check_length("agent.agent_id", self.agent_id, ID_LENGTH)
         check_length("agent.name", self.name, NAME_LENGTH)
         check_length("agent.phone", self.phone, PHONE_NUMBER_LENGTH)
-        _require(self.max_unanswered >= 0, "agent.max_unanswered", "must be >= 0 (0 = off)")
+        _require(self.max_unanswered >= 0, "agent.max_unanswered", "not-negative-off")
         for skill, level in self.skills.items():
             _require(
                 isinstance(level, int) and level >= 0,
                 f"agent.skills.{skill}",
-                "must be an int >= 0",
+                "skill-level",
             )
 
     def speaks(self, language: str) -> bool:

@@ -58,4 +58,4 @@ def too_long(limit: int, length: int) -> str:
 def check_length(path: str, text: str, limit: int) -> None:
     """Refuse ``text`` longer than ``limit`` characters, naming the field ``path``."""
     if len(text) > limit:
-        raise ConfigError(path, too_long(limit, len(text)))
+        raise ConfigError(path, "too-long", max=limit, length=len(text))

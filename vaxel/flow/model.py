@@ -210,7 +210,7 @@ def _prompt_lists(node: Node) -> list[tuple[Prompt, ...]]:
 
 def _mapping(data: Any, path: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping):
-        raise ConfigError(path, "must be a mapping")
+        raise ConfigError(path, "mapping")
     return data
 
 
@@ -218,7 +218,7 @@ def _keys(data: Mapping[str, Any], allowed: set[str], path: str) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ConfigError(
-            f"{path}.{unknown[0]}", f"unknown setting; allowed here: {', '.join(sorted(allowed))}"
+            f"{path}.{unknown[0]}", "unknown-setting", allowed=", ".join(sorted(allowed))
         )
 
 
@@ -227,7 +227,8 @@ def _text(data: Mapping[str, Any], key: str, path: str, default: str | None = No
     if not isinstance(value, str) or (default is None and not value):
         raise ConfigError(
             f"{path}.{key}",
-            "is required (text)" if value is None else f"must be text, got {value!r}",
+            "required-text" if value is None else "text",
+            value=value,
         )
     return value
 
@@ -235,26 +236,26 @@ def _text(data: Mapping[str, Any], key: str, path: str, default: str | None = No
 def _number(data: Mapping[str, Any], key: str, path: str, default: float, low: float) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
-        raise ConfigError(f"{path}.{key}", f"must be a number ≥ {low:g}, got {value!r}")
+        raise ConfigError(f"{path}.{key}", "number-min", min=low, value=value)
     return float(value)
 
 
 def _int(data: Mapping[str, Any], key: str, path: str, default: int, low: int) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"{path}.{key}", f"must be a whole number ≥ {low}, got {value!r}")
+        raise ConfigError(f"{path}.{key}", "whole-number-min", min=low, value=value)
     return value
 
 
 def _prompts(data: Any, path: str, required: bool = False) -> tuple[Prompt, ...]:
     if data is None:
         if required:
-            raise ConfigError(path, "needs at least one prompt")
+            raise ConfigError(path, "prompts-required")
         return ()
     if isinstance(data, str):
         data = [data]
     if not isinstance(data, list) or (required and not data):
-        raise ConfigError(path, "must be a list of prompt ids")
+        raise ConfigError(path, "prompt-list")
     prompts = []
     for index, item in enumerate(data):
         where = f"{path}[{index}]"
@@ -264,23 +265,23 @@ def _prompts(data: Any, path: str, required: bool = False) -> tuple[Prompt, ...]
             _keys(item, {"id", "interruptible"}, where)
             interruptible = item.get("interruptible", True)
             if not isinstance(interruptible, bool):
-                raise ConfigError(f"{where}.interruptible", "must be true or false")
+                raise ConfigError(f"{where}.interruptible", "true-or-false")
             prompts.append(Prompt(item["id"], interruptible))
         else:
-            raise ConfigError(where, f"must be a prompt id or {{id, interruptible}}, got {item!r}")
+            raise ConfigError(where, "prompt-item", value=item)
     return tuple(prompts)
 
 
 def _key(value: Any, path: str) -> str:
     if not isinstance(value, str | int) or str(value) not in tuple(DIGITS) or len(str(value)) != 1:
-        raise ConfigError(path, f"must be one key of {DIGITS}, got {value!r}")
+        raise ConfigError(path, "key", allowed=DIGITS, value=value)
     return str(value)
 
 
 def _validation(data: Mapping[str, Any], path: str) -> str:
     validate = data.get("validate", "")
     if validate not in ("", "personnummer"):
-        raise ConfigError(f"{path}.validate", "must be 'personnummer' or left out")
+        raise ConfigError(f"{path}.validate", "validate")
     return str(validate)
 
 
@@ -308,12 +309,12 @@ def _node(name: str, data: Any, path: str) -> Node:
         )
         options_data = _mapping(data.get("options"), f"{path}.options")
         if not options_data:
-            raise ConfigError(f"{path}.options", "a menu needs at least one option")
+            raise ConfigError(f"{path}.options", "menu-options")
         options = {}
         for key, target in options_data.items():
             digit = _key(key, f"{path}.options.{key}")
             if not isinstance(target, str):
-                raise ConfigError(f"{path}.options.{key}", "must name a node")
+                raise ConfigError(f"{path}.options.{key}", "node-target")
             options[digit] = target
         return Menu(
             _prompts(data.get("prompts"), f"{path}.prompts", True),
@@ -374,8 +375,9 @@ def _node(name: str, data: Any, path: str) -> Node:
         return Hangup(_prompts(data.get("prompts"), f"{path}.prompts"))
     raise ConfigError(
         f"{path}.type",
-        f"unknown node type {kind!r}; use play, announcement, "
-        "menu, collect, schedule, queue, transfer, voicemail or hangup",
+        "node-type",
+        value=kind,
+        allowed="play, announcement, menu, collect, schedule, queue, transfer, voicemail, hangup",
     )
 
 
@@ -403,7 +405,7 @@ def _queue_node(data: Mapping[str, Any], path: str) -> QueueNode:
     )
     repeated_data = data.get("repeated_messages", [])
     if not isinstance(repeated_data, list):
-        raise ConfigError(f"{path}.repeated_messages", "must be a list of prompt lists")
+        raise ConfigError(f"{path}.repeated_messages", "prompt-lists")
     repeated = tuple(
         _prompts(item, f"{path}.repeated_messages[{i}]", True)
         for i, item in enumerate(repeated_data)
@@ -416,7 +418,7 @@ def _queue_node(data: Mapping[str, Any], path: str) -> QueueNode:
     ):
         value = data.get(flag, default)
         if not isinstance(value, bool):
-            raise ConfigError(f"{path}.{flag}", "must be true or false")
+            raise ConfigError(f"{path}.{flag}", "true-or-false")
         flags[flag] = value
     minimum = data.get("agents_minimum")
     if minimum is not None:
@@ -445,10 +447,10 @@ def _queue_node(data: Mapping[str, Any], path: str) -> QueueNode:
         _keys(raw, {"key", "forced"}, f"{path}.callback")
         forced = raw.get("forced", False)
         if not isinstance(forced, bool):
-            raise ConfigError(f"{path}.callback.forced", "must be true or false")
+            raise ConfigError(f"{path}.callback.forced", "true-or-false")
         callback = QueueCallback(_key(raw.get("key", "1"), f"{path}.callback.key"), forced)
     if entry is not None and callback is not None and entry.key == callback.key:
-        raise ConfigError(f"{path}.data_entry.key", "is the same key as the callback offer")
+        raise ConfigError(f"{path}.data_entry.key", "callback-key")
     return QueueNode(
         queue=_text(data, "queue", path),
         welcome=_prompts(data.get("welcome"), f"{path}.welcome"),
@@ -490,7 +492,7 @@ def flow_from_dict(data: Any) -> Flow:
     check_length("id", flow_id, ID_LENGTH)
     nodes_data = _mapping(data.get("nodes"), "nodes")
     if not nodes_data:
-        raise ConfigError("nodes", "a flow needs at least one node")
+        raise ConfigError("nodes", "nodes-required")
     for name in nodes_data:  # node names are shown in the editor and the logs
         check_length(f"nodes.{name}", str(name), ID_LENGTH)
     nodes = {
@@ -498,30 +500,29 @@ def flow_from_dict(data: Any) -> Flow:
     }
     start = _text(data, "start", "flow")
     if start not in nodes:
-        raise ConfigError("start", f"unknown node {start!r}")
+        raise ConfigError("start", "unknown-node", value=start)
     for name, node in nodes.items():
         for field_name, target in _targets(node):
             if target not in nodes:
-                raise ConfigError(f"nodes.{name}.{field_name}", f"unknown node {target!r}")
+                raise ConfigError(f"nodes.{name}.{field_name}", "unknown-node", value=target)
     operator = _text(data, "operator", "flow", "")
     if operator and operator not in nodes:
-        raise ConfigError("operator", f"unknown node {operator!r}")
+        raise ConfigError("operator", "unknown-node", value=operator)
     operator_key = _key(data.get("operator_key", "0"), "operator_key")
     for name, node in nodes.items():
         if isinstance(node, Menu) and operator and operator_key in node.options:
-            raise ConfigError(
-                f"nodes.{name}.options.{operator_key}", "is the operator key; choose another key"
-            )
+            raise ConfigError(f"nodes.{name}.options.{operator_key}", "operator-key")
     switches = data.get("switches", [])
     if not isinstance(switches, list) or not all(isinstance(s, str) for s in switches):
-        raise ConfigError("switches", "must be a list of switch names")
+        raise ConfigError("switches", "switch-list")
     for name, node in nodes.items():
         if isinstance(node, Announcement) and node.switch not in switches:
             raise ConfigError(
                 f"nodes.{name}.switch",
-                f"unknown switch {node.switch!r}; declare it under 'switches'",
+                "unknown-switch",
+                value=node.switch,
             )
     language = _text(data, "language", "flow", "sv")
     if language not in ("sv", "en"):
-        raise ConfigError("language", "must be sv or en")
+        raise ConfigError("language", "language")
     return Flow(flow_id, start, nodes, operator, operator_key, language, tuple(switches))

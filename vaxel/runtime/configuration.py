@@ -102,20 +102,22 @@ class Configuration:
             if target.action is OverflowAction.QUEUE and target.queue_id not in known:
                 raise ConfigError(
                     f"queue.overflow[{i}].target.queue_id",
-                    f"no queue {target.queue_id!r}: create it first or pick another",
+                    "unknown-queue-ref",
+                    value=target.queue_id,
                 )
         for i, interval in enumerate(config.callback.intervals):  # issue 9 §6: no silence
             if interval.prompt_id and not self.prompt_exists(config.tenant_id, interval.prompt_id):
                 raise ConfigError(
                     f"queue.callback.intervals[{i}].prompt_id",
-                    f"no prompt {interval.prompt_id!r}: upload it first",
+                    "unknown-prompt-ref",
+                    value=interval.prompt_id,
                 )
         for field_name, hours in (
             ("queue.schedule_id", config.schedule_id),  # opens and closes it (issue 12 §1)
             ("queue.callback.schedule_id", config.callback.schedule_id),
         ):
             if hours and hours not in self.schedules(config.tenant_id):
-                raise ConfigError(field_name, f"no schedule {hours!r}: create it first")
+                raise ConfigError(field_name, "unknown-schedule-ref", value=hours)
         self.center.submit(QueueConfigured(config, actor=actor), now)
         self.documents("queue").put(
             config.tenant_id, config.queue_id, config.display_name, self._codec.encode(config)
@@ -132,7 +134,7 @@ class Configuration:
         unknown = sorted(set(profile.permitted_queues) - known)
         if unknown:
             raise ConfigError(
-                "agent.permitted_queues", f"unknown queues {', '.join(unknown)}: create them first"
+                "agent.permitted_queues", "unknown-queues-ref", values=", ".join(unknown)
             )
         self.center.submit(AgentConfigured(profile, actor=actor), now)
         self.documents("agent").put(
@@ -161,12 +163,15 @@ class Configuration:
             if other.queue_id != queue_id and any(t.queue_id == queue_id for t in rules):
                 raise ConfigError(
                     "queue.queue_id",
-                    f"queue {other.queue_id!r} overflows to {queue_id!r}: change it first",
+                    "queue-overflows-here",
+                    other=other.queue_id,
+                    value=queue_id,
                 )
         for flow_id, document in self.documents("flow").all(tenant_id).items():
             if _names_queue(document, queue_id):
-                reason = f"flow {flow_id!r} sends callers to {queue_id!r}: change it first"
-                raise ConfigError("queue.queue_id", reason)
+                raise ConfigError(
+                    "queue.queue_id", "flow-sends-here", other=flow_id, value=queue_id
+                )
         self.center.submit(QueueRemoved(tenant_id, queue_id, actor=actor), now)
         self.documents("queue").remove(tenant_id, queue_id)
         profiles = dict(self.agents(tenant_id)) | self.center.running_agents(tenant_id)
@@ -188,7 +193,9 @@ class Configuration:
     def list_items(self, tenant_id: str, list_id: str) -> tuple[str, ...]:
         """The tenant's pause reasons or classification codes (defaults until edited)."""
         if list_id not in DEFAULT_LISTS:
-            raise ConfigError("list", f"unknown list {list_id!r}: use {', '.join(DEFAULT_LISTS)}")
+            raise ConfigError(
+                "list", "unknown-list", value=list_id, allowed=", ".join(DEFAULT_LISTS)
+            )
         try:
             document: dict[str, Any] = self.documents("list").get(tenant_id, list_id)
         except VaxelError:
@@ -197,14 +204,16 @@ class Configuration:
 
     def put_list(self, tenant_id: str, list_id: str, items: list[str]) -> None:
         if list_id not in DEFAULT_LISTS:
-            raise ConfigError("list", f"unknown list {list_id!r}: use {', '.join(DEFAULT_LISTS)}")
+            raise ConfigError(
+                "list", "unknown-list", value=list_id, allowed=", ".join(DEFAULT_LISTS)
+            )
         cleaned = [item.strip() for item in items if item.strip()]
         if not cleaned:
-            raise ConfigError(list_id, "keep at least one entry")
+            raise ConfigError(list_id, "list-empty")
         if len(set(cleaned)) != len(cleaned):
-            raise ConfigError(list_id, "each entry may appear only once")
+            raise ConfigError(list_id, "list-duplicate")
         if any(len(item) > 64 for item in cleaned):
-            raise ConfigError(list_id, "entries are at most 64 characters")
+            raise ConfigError(list_id, "list-entry-length", max=64)
         self.documents("list").put(tenant_id, list_id, LIST_NAMES[list_id], {"items": cleaned})
         self.changed(tenant_id, "list", list_id)
 
@@ -222,7 +231,7 @@ class Configuration:
             messages.append((f"exceptions[{index}].message", item.get("message")))
         for field_name, prompt_id in messages:
             if prompt_id and not self.prompt_exists(tenant_id, prompt_id):
-                raise ConfigError(field_name, f"no prompt {prompt_id!r}: upload it first")
+                raise ConfigError(field_name, "unknown-prompt-ref", value=prompt_id)
         self.documents("schedule").put(tenant_id, schedule.schedule_id, schedule.name, document)
         self.changed(tenant_id, "schedule", schedule.schedule_id)
         return schedule
@@ -243,9 +252,9 @@ class Configuration:
         the running schedule evaluation applies it when the time comes."""
         unknown = sorted(closure.queue_ids - self.queue_ids(tenant_id))
         if unknown:
-            raise ConfigError("queues", f"unknown queues {', '.join(unknown)}")
+            raise ConfigError("queues", "unknown-queues-ref", values=", ".join(unknown))
         if closure.message and not self.prompt_exists(tenant_id, closure.message):
-            raise ConfigError("message", f"no prompt {closure.message!r}: upload it first")
+            raise ConfigError("message", "unknown-prompt-ref", value=closure.message)
         kept = [c for c in self.closures(tenant_id) if c.closure_id != closure.closure_id]
         self._store_closures(tenant_id, [*kept, closure])
         self.changed(tenant_id, "closure", closure.closure_id)
@@ -254,7 +263,7 @@ class Configuration:
         """End a closure now (or drop it if it has not begun); it stays in the history."""
         closures = self.closures(tenant_id)
         if not any(c.closure_id == closure_id for c in closures):
-            raise ConfigError("closure", f"no closure {closure_id!r}")
+            raise ConfigError("closure", "unknown-closure", value=closure_id)
         kept = []
         for closure in closures:
             if closure.closure_id != closure_id:
@@ -294,15 +303,13 @@ class Configuration:
         for node_name, node in flow.nodes.items():
             where = f"nodes.{node_name}"
             if isinstance(node, QueueNode) and node.queue not in queues:
-                raise ConfigError(f"{where}.queue", f"no queue {node.queue!r}: create it first")
+                raise ConfigError(f"{where}.queue", "unknown-queue-ref", value=node.queue)
             if isinstance(node, ScheduleBranch) and node.schedule not in schedules:
-                raise ConfigError(
-                    f"{where}.schedule", f"no schedule {node.schedule!r}: create it first"
-                )
+                raise ConfigError(f"{where}.schedule", "unknown-schedule-ref", value=node.schedule)
             for field_name, prompt_id in _node_prompts(node):
                 if not self.prompt_exists(tenant_id, prompt_id):
                     raise ConfigError(
-                        f"{where}.{field_name}", f"no prompt {prompt_id!r}: upload it first"
+                        f"{where}.{field_name}", "unknown-prompt-ref", value=prompt_id
                     )
         name = name or self.flow_names(tenant_id).get(flow.flow_id, flow.flow_id)
         self.documents("flow").put(tenant_id, flow.flow_id, name, dict(document))

@@ -38,9 +38,9 @@ class TemporaryClosure:
 
     def __post_init__(self) -> None:
         if not self.queue_ids:
-            raise ConfigError("queue_ids", "a closure must close at least one queue")
+            raise ConfigError("queue_ids", "closure-queues")
         if self.end is not None and self.end <= self.start:
-            raise ConfigError("end", "must be after start")
+            raise ConfigError("end", "after-start")
         check_length("reason", self.reason, SHORT_TEXT_LENGTH)
 
     def active(self, now: float) -> bool:
@@ -52,15 +52,15 @@ def closure_from_dict(data: Mapping[str, Any]) -> TemporaryClosure:
     with times in epoch seconds."""
     for key in ("id", "queues", "start"):
         if key not in data:
-            raise ConfigError(key, "is required for a temporary closure")
+            raise ConfigError(key, "closure-required")
     queues = data["queues"]
     if isinstance(queues, str) or not isinstance(queues, Iterable):
-        raise ConfigError("queues", "must be a list of queue ids")
+        raise ConfigError("queues", "queue-list")
     try:
         start = float(data["start"])
         end = None if data.get("end") is None else float(data["end"])
     except (TypeError, ValueError):
-        raise ConfigError("start", "start and end must be epoch seconds") from None
+        raise ConfigError("start", "epoch-seconds") from None
     return TemporaryClosure(
         str(data["id"]),
         frozenset(str(q) for q in queues),

@@ -47,7 +47,7 @@ class Interval:
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end <= self.start:
-            raise ConfigError("end", f"must be after start {self.start:%H:%M}")
+            raise ConfigError("end", "after-start-at", start=f"{self.start:%H:%M}")
 
     def contains(self, moment: time) -> bool:
         return self.start <= moment and (self.end is None or moment < self.end)
@@ -150,15 +150,15 @@ def _days_in_month(day: date) -> int:
 def parse_time(text: Any, field_name: str) -> time:
     """``"08:00"`` → time; ``"24:00"`` is accepted only as an end (returned as midnight)."""
     if not isinstance(text, str):
-        raise ConfigError(field_name, f"must be a time string HH:MM, got {text!r}")
+        raise ConfigError(field_name, "time-format", value=text)
     parts = text.strip().split(":")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise ConfigError(field_name, f"must be HH:MM, got {text!r}")
+        raise ConfigError(field_name, "time-format", value=text)
     hour, minute = int(parts[0]), int(parts[1])
     if (hour, minute) == (24, 0):
         return MIDNIGHT
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise ConfigError(field_name, f"{text!r} is not a time of day (00:00–24:00)")
+        raise ConfigError(field_name, "time-of-day", value=text)
     return time(hour, minute)
 
 
@@ -169,26 +169,26 @@ def _intervals(data: Any, field_name: str) -> tuple[Interval, ...]:
     if isinstance(data, str):
         data = [data]
     if not isinstance(data, Sequence):
-        raise ConfigError(field_name, "must be a list of 'HH:MM-HH:MM' or 'closed'")
+        raise ConfigError(field_name, "interval-list")
     result: list[Interval] = []
     for index, item in enumerate(data):
         where = f"{field_name}[{index}]"
         if not isinstance(item, str) or "-" not in item:
-            raise ConfigError(where, f"must look like '08:00-16:30', got {item!r}")
+            raise ConfigError(where, "interval-format", value=item)
         start_text, end_text = item.split("-", 1)
         start = parse_time(start_text, where)
         end = parse_time(end_text, where)
         if end == MIDNIGHT:
             interval = Interval(start, None)
         elif end <= start:
-            raise ConfigError(where, f"end {end_text.strip()} must be after start")
+            raise ConfigError(where, "interval-backwards", value=end_text.strip())
         else:
             interval = Interval(start, end)
         result.append(interval)
     result.sort(key=lambda iv: iv.start)
     for before, after in pairwise(result):
         if before.end is None or before.end > after.start:
-            raise ConfigError(field_name, "intervals overlap; merge them into one")
+            raise ConfigError(field_name, "intervals-overlap")
     return tuple(result)
 
 
@@ -196,20 +196,20 @@ def _date(text: Any, field_name: str) -> date:
     try:
         return date.fromisoformat(str(text))
     except ValueError:
-        raise ConfigError(field_name, f"must be a date YYYY-MM-DD, got {text!r}") from None
+        raise ConfigError(field_name, "date", value=text) from None
 
 
 def _weekday(key: Any, field_name: str) -> int:
     index = WEEKDAYS.get(str(key).strip().lower()[:3])
     if index is None:
         names = "mon tue wed thu fri sat sun (or mån tis ons tor fre lör sön)"
-        raise ConfigError(field_name, f"unknown weekday {key!r}; use {names}")
+        raise ConfigError(field_name, "weekday", value=key, allowed=names)
     return index
 
 
 def _int(value: Any, field_name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(field_name, f"must be a whole number {low}–{high}, got {value!r}")
+        raise ConfigError(field_name, "whole-number-range", min=low, max=high, value=value)
     return value
 
 
@@ -218,14 +218,15 @@ def _known_keys(data: Mapping[str, Any], allowed: set[str], field_name: str) -> 
     if unknown:
         raise ConfigError(
             f"{field_name}.{unknown[0]}" if field_name else unknown[0],
-            f"unknown setting; allowed: {', '.join(sorted(allowed))}",
+            "unknown-setting",
+            allowed=", ".join(sorted(allowed)),
         )
 
 
 def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
     """Build a :class:`Schedule` from plain data; raises ConfigError naming the field."""
     if not isinstance(data, Mapping):
-        raise ConfigError("schedule", "must be a mapping")
+        raise ConfigError("schedule", "mapping")
     _known_keys(
         data,
         {"id", "name", "weekly", "monthly", "yearly", "exceptions", "holidays", "closed_message"},
@@ -233,12 +234,12 @@ def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
     )
     schedule_id = data.get("id")
     if not isinstance(schedule_id, str) or not schedule_id:
-        raise ConfigError("id", "every schedule needs a non-empty id")
+        raise ConfigError("id", "schedule-id")
     check_length("id", schedule_id, ID_LENGTH)
     check_length("name", str(data.get("name", "")), NAME_LENGTH)
     weekly_data = data.get("weekly", {})
     if not isinstance(weekly_data, Mapping):
-        raise ConfigError("weekly", "must map weekdays to opening intervals")
+        raise ConfigError("weekly", "weekly")
     weekly: dict[int, tuple[Interval, ...]] = {}
     for key, value in weekly_data.items():
         for part in str(key).split(","):
@@ -258,7 +259,7 @@ def schedule_from_dict(data: Mapping[str, Any]) -> Schedule:
     for i, item in enumerate(_list(data.get("exceptions", []), "exceptions")):
         exception = _exception(item, f"exceptions[{i}]")
         if exception.day in exceptions:
-            raise ConfigError(f"exceptions[{i}].date", f"{exception.day} is given twice")
+            raise ConfigError(f"exceptions[{i}].date", "given-twice", value=str(exception.day))
         exceptions[exception.day] = exception
     return Schedule(
         schedule_id=schedule_id,
@@ -276,26 +277,26 @@ def _weekday_range(text: str, field_name: str) -> list[int]:
     if "-" in text:
         first, last = (_weekday(p, field_name) for p in text.split("-", 1))
         if last < first:
-            raise ConfigError(field_name, f"weekday range {text!r} runs backwards")
+            raise ConfigError(field_name, "weekday-range-backwards", value=text)
         return list(range(first, last + 1))
     return [_weekday(text, field_name)]
 
 
 def _list(value: Any, field_name: str) -> Sequence[Any]:
     if not isinstance(value, Sequence) or isinstance(value, str):
-        raise ConfigError(field_name, "must be a list")
+        raise ConfigError(field_name, "list")
     return value
 
 
 def _optional_str(value: Any, field_name: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
-    raise ConfigError(field_name, "must be a prompt id (text)")
+    raise ConfigError(field_name, "prompt-id")
 
 
 def _monthly(item: Any, where: str) -> MonthlyRule:
     if not isinstance(item, Mapping):
-        raise ConfigError(where, "must be a mapping")
+        raise ConfigError(where, "mapping")
     _known_keys(item, {"day", "weekday", "nth", "hours"}, where)
     hours = _intervals(item.get("hours", "closed"), f"{where}.hours")
     if "day" in item:
@@ -304,19 +305,19 @@ def _monthly(item: Any, where: str) -> MonthlyRule:
         nth = item["nth"]
         nth = -1 if nth in ("last", "sista") else _int(nth, f"{where}.nth", 1, 5)
         return MonthlyRule(hours, weekday=_weekday(item["weekday"], f"{where}.weekday"), nth=nth)
-    raise ConfigError(where, "give either 'day' (1–31) or 'weekday' with 'nth' (1–5 or 'last')")
+    raise ConfigError(where, "monthly-rule")
 
 
 def _yearly(item: Any, where: str) -> YearlyRule:
     if not isinstance(item, Mapping):
-        raise ConfigError(where, "must be a mapping")
+        raise ConfigError(where, "mapping")
     _known_keys(item, {"date", "hours", "name"}, where)
     text = str(item.get("date", ""))
     try:
         month_text, day_text = text.split("-")
         probe = date(2024, int(month_text), int(day_text))  # a leap year admits 02-29
     except ValueError:
-        raise ConfigError(f"{where}.date", f"must be MM-DD, got {text!r}") from None
+        raise ConfigError(f"{where}.date", "month-day", value=text) from None
     check_length(f"{where}.name", str(item.get("name", "")), NAME_LENGTH)
     return YearlyRule(
         probe.month,
@@ -328,7 +329,7 @@ def _yearly(item: Any, where: str) -> YearlyRule:
 
 def _exception(item: Any, where: str) -> DateException:
     if not isinstance(item, Mapping):
-        raise ConfigError(where, "must be a mapping")
+        raise ConfigError(where, "mapping")
     _known_keys(item, {"date", "hours", "name", "message"}, where)
     check_length(f"{where}.name", str(item.get("name", "")), NAME_LENGTH)
     return DateException(
@@ -341,17 +342,17 @@ def _exception(item: Any, where: str) -> DateException:
 
 def _holiday_policy(item: Any, where: str) -> HolidayPolicy:
     if not isinstance(item, Mapping):
-        raise ConfigError(where, "must be a mapping")
+        raise ConfigError(where, "mapping")
     _known_keys(item, {"closed_on_public", "eves", "half_days", "half_day_close", "message"}, where)
     closed = item.get("closed_on_public", True)
     half = item.get("half_days", False)
     for name, value in (("closed_on_public", closed), ("half_days", half)):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}.{name}", "must be true or false")
+            raise ConfigError(f"{where}.{name}", "true-or-false")
     try:
         eves = EvePolicy(item.get("eves", "closed"))
     except ValueError:
-        raise ConfigError(f"{where}.eves", "must be closed, half_day or normal") from None
+        raise ConfigError(f"{where}.eves", "eve-policy") from None
     close = parse_time(item.get("half_day_close", "14:00"), f"{where}.half_day_close")
     return HolidayPolicy(
         closed, eves, half, close, _optional_str(item.get("message"), f"{where}.message")

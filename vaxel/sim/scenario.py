@@ -23,9 +23,9 @@ class HandleTime:
 
     def __post_init__(self) -> None:
         if self.mean_s <= 0:
-            raise ConfigError("mean_s", "must be > 0 seconds")
+            raise ConfigError("mean_s", "positive-seconds")
         if self.kind not in ("exponential", "lognormal", "fixed"):
-            raise ConfigError("kind", "must be exponential, lognormal or fixed")
+            raise ConfigError("kind", "distribution")
 
     def lognormal_params(self) -> tuple[float, float]:
         sigma2 = math.log(1 + self.cv * self.cv)

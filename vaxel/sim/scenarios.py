@@ -167,6 +167,6 @@ def scenario(name: str) -> Scenario:
     factory = SCENARIOS.get(name)
     if factory is None:
         raise ConfigError(
-            "scenario", f"unknown scenario {name!r}; choose one of " + ", ".join(sorted(SCENARIOS))
+            "scenario", "unknown-scenario", value=name, allowed=", ".join(sorted(SCENARIOS))
         )
     return factory()

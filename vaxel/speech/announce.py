@@ -62,13 +62,13 @@ class WaitRounding:
 
     def __post_init__(self) -> None:
         if self.fine_up_to_min < 1:
-            raise ConfigError("fine_up_to_min", "must be at least 1 minute")
+            raise ConfigError("fine_up_to_min", "minutes-min", min=1)
         if self.step_min < 1:
-            raise ConfigError("step_min", "must be at least 1 minute")
+            raise ConfigError("step_min", "minutes-min", min=1)
         if self.cap_min < self.fine_up_to_min:
-            raise ConfigError("cap_min", "must be at least fine_up_to_min; raise it")
+            raise ConfigError("cap_min", "not-below", other="fine_up_to_min")
         if self.cap_min > _MAX_CAP_MIN:
-            raise ConfigError("cap_min", "must be at most 999 minutes")
+            raise ConfigError("cap_min", "minutes-max", max=_MAX_CAP_MIN)
 
 
 def _phrase(lang: Language, slug: str) -> str:

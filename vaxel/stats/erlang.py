@@ -48,15 +48,15 @@ def _check(
     patience_s: float | None = None,
 ) -> None:
     if not calls_per_hour >= 0 or math.isinf(calls_per_hour):
-        raise ConfigError("calls_per_hour", "must be a number ≥ 0")
+        raise ConfigError("calls_per_hour", "number-min", min=0, value=calls_per_hour)
     if not aht_s > 0 or math.isinf(aht_s):
-        raise ConfigError("aht_s", "average handle time must be > 0 seconds")
+        raise ConfigError("aht_s", "positive-seconds")
     if agents is not None and not 1 <= agents <= MAX_AGENTS:
-        raise ConfigError("agents", f"must be 1–{MAX_AGENTS}")
+        raise ConfigError("agents", "range", min=1, max=MAX_AGENTS)
     if not target_s >= 0:
-        raise ConfigError("target_s", "answer-time target must be ≥ 0 seconds")
+        raise ConfigError("target_s", "not-negative-seconds")
     if patience_s is not None and not patience_s > 0:
-        raise ConfigError("patience_s", "mean patience must be > 0 seconds")
+        raise ConfigError("patience_s", "positive-seconds")
 
 
 def erlang_b(load: float, agents: int) -> float:
@@ -175,7 +175,7 @@ def agents_needed(
     """The fewest agents that reach ``service_level`` within ``target_s``."""
     _check(calls_per_hour, aht_s, None, target_s, patience_s)
     if not 0 < service_level < 1:
-        raise ConfigError("service_level", "must be between 0 and 1, e.g. 0.8")
+        raise ConfigError("service_level", "service-level")
     load = calls_per_hour * aht_s / 3600.0
     # Erlang C needs more agents than Erlangs of load; with abandonment fewer can do.
     start = int(load) + 1 if patience_s is None else max(1, int(load / 2))
@@ -187,4 +187,4 @@ def agents_needed(
         )
         if figures.service_level >= service_level:
             return n
-    raise ConfigError("service_level", f"not reachable with {MAX_AGENTS} agents")
+    raise ConfigError("service_level", "service-level-unreachable", max=MAX_AGENTS)

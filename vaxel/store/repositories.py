@@ -57,7 +57,7 @@ class MainNumberTaken(ConfigError):
     def __init__(self, number: str, owner: str) -> None:
         self.number = number
         self.owner = owner
-        super().__init__("main_number", f"{number} is the main number of {owner} already")
+        super().__init__("main_number", "main-number-taken", value=number, owner=owner)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,16 +22,11 @@ from vaxel.acd.ports import ContactCenterPort
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import (
-    IllegalTransition,
-    NotFound,
-    UnknownContact,
-    UnknownTenant,
-    VaxelError,
-)
+from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.runtime.configuration import Configuration
 from vaxel.store import Database, ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
+from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.live import LiveHub
@@ -195,16 +190,9 @@ SignedIn = Annotated[Session, Depends(current_session)]
 
 def refusal_text(error: VaxelError) -> str:
     """The engine's refusal of a page's action in the user's language, chosen by the error's
-    type (STYLE rule 5), never its English text ("agent: WrapUpCancelled is not allowed in
-    state ready" reached agents as it was; issue 9 §4). The usual cause is a race: the caller
-    hung up or the wrap-up ended while the agent clicked, and the page is redrawn as it is."""
-    if isinstance(error, UnknownContact):
-        return gettext("Ärendet finns inte längre")
-    if isinstance(error, NotFound):
-        return gettext("Det finns inte längre")
-    if isinstance(error, IllegalTransition):
-        return gettext("Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu.")
-    return gettext("Det gick inte att genomföra; försök igen")
+    code (STYLE rule 5, issue 12 §4), never its English text ("agent: WrapUpCancelled is
+    not allowed in state ready" reached agents as it was; issue 9 §4)."""
+    return error_text(error)
 
 
 def agent_of(session: Session) -> str:

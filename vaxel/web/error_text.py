@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from vaxel.core.errors import ConfigError, NotFound, VaxelError
-from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.i18n import N_, gettext
 
 __all__ = [
@@ -158,8 +157,6 @@ INVALID = N_("ogiltigt värde")
 
 def rule_text(error: ConfigError) -> str:
     """The rule a config error names, in the current language ("högst 64 tecken …")."""
-    if error.code == "invalid":  # a raiser not yet coded: its English, matched as before
-        return reason_text(error.reason)
     wording = CONFIG_RULES.get(error.code)
     if wording is None:
         return gettext(INVALID)

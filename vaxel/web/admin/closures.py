@@ -14,7 +14,6 @@ from vaxel.acd.events import QueueClosed, QueueOpened
 from vaxel.core.clock import from_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule.calendar import TemporaryClosure
-from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import (
     SignedIn,
@@ -23,6 +22,7 @@ from vaxel.web.context import (
     local_time,
     render,
 )
+from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.security import check_csrf
 
@@ -43,7 +43,7 @@ def refusal(what: str, error: ConfigError) -> str:
     meddelandet 'x' finns inte …": the field named as the page labels it, the reason in the
     admin's language (not the core's English)."""
     field_label = gettext(FIELDS[error.field]) if error.field in FIELDS else error.field
-    return f"{what}. {field_label}: {reason_text(error.reason)}"
+    return f"{what}. {field_label}: {rule_text(error)}"
 
 
 def closures_router(ctx: WebContext) -> APIRouter:
@@ -134,8 +134,8 @@ def closures_router(ctx: WebContext) -> APIRouter:
             and message
             and not ctx.configuration.prompt_exists(user.tenant_id, message)
         ):  # issue 9 §6: callers would hear silence
-            reason = f"no prompt {message!r}: upload it first"
-            refused = refusal(gettext("Köerna stängdes inte"), ConfigError("message", reason))
+            missing = ConfigError("message", "unknown-prompt-ref", value=message)
+            refused = refusal(gettext("Köerna stängdes inte"), missing)
             return back("/admin/closures", refused)
         if action not in ("close", "open"):
             raise HTTPException(400, gettext("Välj Stäng eller Öppna"))

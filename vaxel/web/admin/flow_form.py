@@ -249,12 +249,12 @@ def _convert(spec: FieldSpec, value: Any, options: Mapping[str, str], path: str)
         try:
             return int(text)
         except ValueError:
-            raise ConfigError(path, f"must be a whole number, got {text!r}") from None
+            raise ConfigError(path, "whole-number", value=text) from None
     if spec.kind == "number":
         try:
             number = float(text.replace(",", "."))
         except ValueError:
-            raise ConfigError(path, f"must be a number, got {text!r}") from None
+            raise ConfigError(path, "number", value=text) from None
         return int(number) if number.is_integer() else number
     return text
 
@@ -338,9 +338,9 @@ class FlowForm:
         nodes: dict[str, Any] = {}
         for index, node in enumerate(self.nodes):
             if not node.name:
-                raise ConfigError(f"nodes[{index + 1}].name", "every node needs a name")
+                raise ConfigError(f"nodes[{index + 1}].name", "node-name")
             if node.name in nodes:
-                raise ConfigError(f"nodes.{node.name}.name", "two nodes have this name")
+                raise ConfigError(f"nodes.{node.name}.name", "node-name-twice")
             nodes[node.name] = node.document(f"nodes.{node.name}")
         document: dict[str, Any] = {
             "id": self.flow_id,

@@ -21,11 +21,11 @@ from vaxel.core import limits
 from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
 from vaxel.store.repositories import UnknownDocument
-from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import SignedIn, WebContext, back, render, take_flash
+from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
@@ -60,10 +60,10 @@ def located_error(error: ConfigError, form: FlowForm) -> dict[str, str]:
             spec = next((s for s in NODE_FIELDS.get(node_type, ()) if s.name == base), None)
             label = gettext(spec.label) if spec else (rest or gettext("Typ"))
         text = gettext("Nod {node}, {field}: {reason}").format(
-            node=node, field=label, reason=reason_text(error.reason)
+            node=node, field=label, reason=rule_text(error)
         )
     else:
-        text = gettext("{field}: {reason}").format(field=label, reason=reason_text(error.reason))
+        text = gettext("{field}: {reason}").format(field=label, reason=rule_text(error))
     return {"node": node, "field": label, "text": text, "path": error.field}
 
 
@@ -202,7 +202,7 @@ def flows_router(ctx: WebContext) -> APIRouter:
             return edit_page(request, session, form, raw=raw, error=error, status=400)
         try:
             if not isinstance(document, dict) or document.get("id") != flow_id:
-                raise ConfigError("id", f"must stay {flow_id!r}")
+                raise ConfigError("id", "id-unchanged", value=flow_id)
             ctx.configuration.put_flow(tenant_id, document)
         except ConfigError as problem:
             if isinstance(document, dict) and isinstance(document.get("nodes"), dict):

@@ -29,7 +29,6 @@ from vaxel.acd.model import (
     Strategy,
 )
 from vaxel.core.errors import ConfigError
-from vaxel.web.admin.config_errors import reason_text
 from vaxel.web.i18n import N_, gettext
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "TRIGGERS",
     "QueueForm",
     "describe",
-    "explain",
     "label",
 ]
 
@@ -129,52 +127,6 @@ SECTIONS = {
     "callback.offer_rules": N_("Erbjudande om återuppringning"),
     "callback.intervals": N_("Återuppringning, tidsfönster {}"),
 }
-REASONS = {
-    "must be a number": N_("ange ett tal"),
-    "must be a whole number": N_("ange ett heltal"),
-    "must be > 0": N_("måste vara större än 0"),
-    "must be > 0 seconds": N_("måste vara större än 0 sekunder"),
-    "must be >= 0": N_("får inte vara negativt"),
-    "must be >= 0 (0 = all)": N_("får inte vara negativt (0 = alla)"),
-    "must be >= 1": N_("måste vara minst 1"),
-    "must be a share above 0 and at most 1 (0.8 = 80 %)": N_(
-        "ange en andel över 0 och högst 100 %"
-    ),
-    "give the queue an id": N_("ge kön ett id"),
-    "must name another queue, not itself": N_("välj en annan kö än den här"),
-    "name the queue to overflow to": N_("välj kön att skicka vidare till"),
-    "give the external number to transfer to": N_("ange numret att koppla vidare till"),
-    "must be > 0 for a max_length rule": N_("ange hur många som får vänta (större än 0)"),
-    "must be > 0 for a max_wait rule": N_("ange hur länge man får vänta (större än 0)"),
-    "set close_at_length or close_at_wait_s (> 0)": N_("ange antal väntande eller väntetid"),
-    "must be >= 0 and below close_at_length": N_("måste vara lägre än gränsen för stängning"),
-    "must be >= 0 and below close_at_wait_s": N_("måste vara lägre än gränsen för stängning"),
-    "set activate_waiting or activate_wait_s (> 0)": N_("ange antal väntande eller väntetid"),
-    "must be >= 0 and below activate_waiting": N_("måste vara lägre än gränsen för att kalla in"),
-    "must be >= 0 and below activate_wait_s": N_("måste vara lägre än gränsen för att kalla in"),
-    "give the interval an id": N_("ge tidsfönstret ett id"),
-    "must be after start": N_("måste vara senare än starttiden"),
-    "must be after between[0]": N_("måste vara senare än starttiden"),
-    "must be unique in the queue": N_("finns redan i kön"),
-    "pick a strategy": N_("välj ett sätt att fördela"),
-    "pick a trigger": N_("välj när regeln gäller"),
-    "pick where to send": N_("välj vart kontakten ska"),
-    "give both times or neither": N_("ange båda tiderna eller ingen"),
-    "small letters, digits, - and _": N_("små bokstäver, siffror, - och _ (högst 64 tecken)"),
-    "a queue with this id exists": N_("det finns redan en kö med det id:t"),
-}
-PATTERNS = (
-    (r"no queue '(.+)': create it first or pick another", N_("kön {} finns inte")),
-    (
-        r"small letters, digits, - and _; try '(.+)'",
-        N_("små bokstäver, siffror, - och _ (högst 64 tecken); förslag: {}"),
-    ),
-    (r"must be a clock time HH:MM, got '(.*)'", N_("ange en tid som TT:MM, inte {}")),
-    (r"queue '(.+)' overflows to '.+': change it first", N_("kön {} skickar vidare hit")),
-    (r"flow '(.+)' sends callers to '.+': change it first", N_("IVR-flödet {} skickar hit")),
-    (r"unknown queues (.+): create them first", N_("okända köer: {}")),
-    (r"unknown agents (.+)", N_("okända handläggare: {}")),
-)
 
 
 def label(name: str) -> str:
@@ -197,17 +149,6 @@ def describe(name: str) -> str:
         if name.startswith(section + "."):
             return f"{gettext(SECTIONS[section])}: {label(name)}"
     return label(name)
-
-
-def explain(reason: str) -> str:
-    """A ConfigError's reason in the admin's language (the English original as last resort)."""
-    if reason in REASONS:
-        return gettext(REASONS[reason])
-    for pattern, text in PATTERNS:
-        match = re.fullmatch(pattern, reason)
-        if match:
-            return gettext(text).format(match.group(1))
-    return reason_text(reason)  # the schedule and flow wordings, else the core's own
 
 
 def _text(value: float | int | None) -> str:
@@ -323,7 +264,7 @@ class QueueForm:
 
     def config(self, tenant_id: str, queue_id: str) -> QueueConfig:
         """The config the form describes; ConfigError names the input (form row numbers)."""
-        strategy = self._choice("strategy", STRATEGIES, "pick a strategy")
+        strategy = self._choice("strategy", STRATEGIES, "strategy")
         goal = self._number("service_level_goal", 80.0)
         overflow = self._overflow()
         auto_close = self._auto_close() if self._flag("auto_close.enabled") else None
@@ -353,7 +294,7 @@ class QueueForm:
                 schedule_id=self._text("opening_schedule_id"),
             )
         except ConfigError as error:
-            raise ConfigError(self.form_field(error), error.reason) from None
+            raise error.at(self.form_field(error)) from None
 
     def form_field(self, error: ConfigError) -> str:
         """The input a config's error is about (config rule numbers → form rows)."""
@@ -377,7 +318,7 @@ class QueueForm:
             row = f"overflow[{i}]"
             if not self._text(f"{row}.trigger"):
                 continue  # a blank row, or a rule the admin cleared
-            trigger = self._choice(f"{row}.trigger", TRIGGERS, "pick a trigger")
+            trigger = self._choice(f"{row}.trigger", TRIGGERS, "trigger")
             target = self._target(f"{row}.target")
             channels = tuple(Channel(c) for c in CHANNELS if self._flag(f"{row}.channels.{c}"))
             try:
@@ -395,7 +336,7 @@ class QueueForm:
         return tuple(rules)
 
     def _target(self, prefix: str) -> OverflowTarget:
-        action = self._choice(f"{prefix}.action", ACTIONS, "pick where to send")
+        action = self._choice(f"{prefix}.action", ACTIONS, "overflow-action")
         try:
             return OverflowTarget(
                 OverflowAction(action),
@@ -435,7 +376,7 @@ class QueueForm:
         p, r = "callback", "callback.offer_rules"
         start, end = self._text(f"{r}.between[0]"), self._text(f"{r}.between[1]")
         if bool(start) != bool(end):
-            raise ConfigError(f"{r}.between[{1 if start else 0}]", "give both times or neither")
+            raise ConfigError(f"{r}.between[{1 if start else 0}]", "both-times")
         try:
             rules = CallbackOfferRules(
                 always=self._flag(f"{r}.always"),
@@ -478,7 +419,7 @@ class QueueForm:
             if match:  # config interval number → form row
                 form_row = self.interval_rows[int(match.group(1))]
                 field_name = f"intervals[{form_row}]" + field_name[match.end() :]
-            raise ConfigError(f"{p}.{field_name}", error.reason) from None
+            raise error.at(f"{p}.{field_name}") from None
 
     # -- reading one input --------------------------------------------------------------
 
@@ -488,10 +429,10 @@ class QueueForm:
     def _flag(self, name: str) -> bool:
         return bool(self._text(name))
 
-    def _choice(self, name: str, choices: Mapping[str, str], reason: str) -> str:
+    def _choice(self, name: str, choices: Mapping[str, str], rule: str) -> str:
         value = self._text(name)
         if value not in choices:
-            raise ConfigError(name, reason)
+            raise ConfigError(name, rule)
         return value
 
     def _optional(self, name: str) -> float | None:
@@ -501,9 +442,9 @@ class QueueForm:
         try:
             value = float(text)
         except ValueError:
-            raise ConfigError(name, "must be a number") from None
+            raise ConfigError(name, "number", value=text) from None
         if value != value or value in (float("inf"), float("-inf")):
-            raise ConfigError(name, "must be a number")
+            raise ConfigError(name, "number", value=text)
         return value
 
     def _number(self, name: str, default: float) -> float:
@@ -515,7 +456,7 @@ class QueueForm:
         if value is None:
             return None
         if not value.is_integer():
-            raise ConfigError(name, "must be a whole number")
+            raise ConfigError(name, "whole-number", value=self._text(name))
         return int(value)
 
     def _integer(self, name: str, default: int) -> int:

@@ -24,10 +24,10 @@ from vaxel.web.admin.queue_form import (
     TRIGGERS,
     QueueForm,
     describe,
-    explain,
     label,
 )
 from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 
@@ -74,7 +74,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
             channels=CHANNELS,
             label=label,
             error_field=error_field,
-            error=explain(error.reason) if error is not None else "",
+            error=rule_text(error) if error is not None else "",
             error_place=describe(error_field) if error is not None else "",
             prompts=prompt_choices(ctx.configuration, tenant_id),
         )
@@ -114,14 +114,12 @@ def queues_router(ctx: WebContext) -> APIRouter:
         problem = None
         if not OBJECT_ID.match(queue_id) or queue_id == "new":
             suggestion = suggested_id(queue_id)
-            problem = ConfigError("queue_id", "small letters, digits, - and _")
+            problem = ConfigError("queue_id", "id-format")
             if suggestion and suggestion != "new":  # "växel" → "vaxel", filled in (§13)
-                problem = ConfigError(
-                    "queue_id", f"small letters, digits, - and _; try {suggestion!r}"
-                )
+                problem = ConfigError("queue_id", "id-format-suggestion", suggestion=suggestion)
                 form.values["queue_id"] = suggestion
         elif queue_id in configs(tenant_id):
-            problem = ConfigError("queue_id", "a queue with this id exists")
+            problem = ConfigError("queue_id", "id-taken")
         if problem is not None:
             return form_page(request, session, form, error=problem, status=400)
         return save(request, session, form, queue_id)
@@ -150,7 +148,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
             agents |= set(ctx.center.running_agents(user.tenant_id))
             unknown = [a for a in config.linear_order if a not in agents]
             if unknown:
-                raise ConfigError("linear_order", f"unknown agents {', '.join(unknown)}")
+                raise ConfigError("linear_order", "unknown-agents-ref", values=", ".join(unknown))
             ctx.configuration.put_queue(config, ctx.clock(), user.username)
         except ConfigError as error:
             return form_page(request, session, form, queue_id=shown_id, error=error, status=400)
@@ -177,7 +175,7 @@ def queues_router(ctx: WebContext) -> APIRouter:
             ctx.configuration.remove_queue(tenant_id, queue_id, ctx.clock(), session.user.username)
         except ConfigError as error:
             message = gettext("{name} kan inte tas bort: {reason}").format(
-                name=config.display_name, reason=explain(error.reason)
+                name=config.display_name, reason=rule_text(error)
             )
             return back("/admin/queues", message)
         except VaxelError:

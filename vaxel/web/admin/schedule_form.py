@@ -222,4 +222,4 @@ def _monthly_rule(text: str, field_name: str) -> dict[str, Any]:
             return {"weekday": day_names(weekday, "en"), "nth": "last"}
         if nth.isdigit():
             return {"weekday": day_names(weekday, "en"), "nth": int(nth)}
-    raise ConfigError(field_name, f"write a day of the month or e.g. 'sista fre', got {text!r}")
+    raise ConfigError(field_name, "day-of-month", value=text)

@@ -22,7 +22,6 @@ from vaxel.core.clock import to_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
 from vaxel.store.repositories import UnknownDocument
-from vaxel.web.admin.config_errors import N_, reason_text
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.schedule_form import ScheduleForm
@@ -34,7 +33,8 @@ from vaxel.web.context import (
     render,
     take_flash,
 )
-from vaxel.web.i18n import gettext
+from vaxel.web.error_text import rule_text
+from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
 
@@ -109,7 +109,7 @@ def _field_label(field_name: str) -> str:
 
 def _error_text(error: ConfigError) -> str:
     return gettext("{place}: {reason}").format(
-        place=_field_label(error.field), reason=reason_text(error.reason)
+        place=_field_label(error.field), reason=rule_text(error)
     )
 
 

@@ -27,8 +27,8 @@ from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import User
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.admin.ids import USERNAME, suggested_id
-from vaxel.web.admin.queue_form import explain
 from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf
@@ -177,14 +177,14 @@ def users_router(ctx: WebContext) -> APIRouter:
                 unanswered_action=UnansweredAction(action),
             )
         except ConfigError as error:
-            return form.refuse(error.field.removeprefix("agent."), explain(error.reason))
+            return form.refuse(error.field.removeprefix("agent."), rule_text(error))
 
     def apply_profile(session: Any, profile: AgentProfile, form: UserForm) -> UserForm | None:
         try:
             ctx.configuration.put_agent(profile, ctx.clock(), session.user.username)
         except ConfigError as error:
             field_name = error.field.removeprefix("agent.")
-            return form.refuse(field_name, explain(error.reason))
+            return form.refuse(field_name, rule_text(error))
         ctx.after_submit()
         return None
 

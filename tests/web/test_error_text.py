@@ -1,0 +1,85 @@
+"""Every config rule reads in Swedish and English, by its code (issue 12 §4, STYLE rule 5).
+
+No error a user can cause is shown in the core's English: each rule of
+:data:`vaxel.core.rules.RULES` has a wording here with the same parameters, and every
+``ConfigError`` raised in the sources names a rule by its code rather than free English.
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from vaxel.core.errors import ConfigError
+from vaxel.core.rules import RULES
+from vaxel.web.error_text import CONFIG_RULES, rule_text
+from vaxel.web.i18n import use_language
+
+ROOT = Path(__file__).parents[2] / "vaxel"
+SAMPLE = {"value": "x", "values": "a, b", "min": 1, "max": 9, "length": 12, "allowed": "a, b"}
+SAMPLE |= {"other": "b", "start": "08:00", "suggestion": "vaxel", "owner": "Exempelby"}
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_rule_has_a_swedish_wording_with_the_same_parameters() -> None:
+    assert set(CONFIG_RULES) == set(RULES) - {"invalid"}
+    for code, wording in CONFIG_RULES.items():
+        assert _names(wording) <= _names(RULES[code]), code
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_rule_reads_without_english_leftovers(language: str) -> None:
+    use_language(language)
+    try:
+        for code in CONFIG_RULES:
+            text = rule_text(ConfigError("field", code, **SAMPLE))
+            assert text and "{" not in text, code
+            assert text != rule_text(ConfigError("f", "no such rule")), code
+    finally:
+        use_language("sv")
+
+
+def test_english_is_chosen_by_code_not_by_matching_the_cores_text() -> None:
+    use_language("en")
+    try:
+        error = ConfigError("weekly.mon", "time-format", value="8-17")
+        assert rule_text(error) == "write the time as HH:MM, not '8-17'"
+    finally:
+        use_language("sv")
+    assert rule_text(error) == "skriv tiden TT:MM, inte '8-17'"
+
+
+def _raised_rules() -> list[tuple[str, int, object]]:
+    """(file, line, rule) of every ``ConfigError(field, rule, …)`` in the sources."""
+    found = []
+    for path in ROOT.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("ConfigError", "_require")
+                and len(node.args) >= 2
+            ):
+                rule = node.args[-1] if node.func.id == "_require" else node.args[1]
+                choices = [rule.body, rule.orelse] if isinstance(rule, ast.IfExp) else [rule]
+                for choice in choices:
+                    value = (
+                        choice.value if isinstance(choice, ast.Constant) else ast.unparse(choice)
+                    )
+                    found.append((str(path.relative_to(ROOT)), node.lineno, value))
+    return found
+
+
+def test_every_config_error_in_the_sources_names_a_rule_by_code() -> None:
+    raised = _raised_rules()
+    assert len(raised) > 100
+    uncoded = [(f, line, rule) for f, line, rule in raised if rule not in RULES]
+    allowed = {"rule", "self.code"}  # helpers that pass a code on
+    assert [u for u in uncoded if u[2] not in allowed] == []
