@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from vaxel.sip.errors import MessageTooLarge, ParseError
-from vaxel.sip.message import Headers, Request, Response
+from vaxel.sip.message import Headers, Request, Response, canonical_name
 from vaxel.sip.uri import is_contact_wildcard, parse_name_addr, parse_name_addr_list, parse_uri
 
 __all__ = ["DEFAULT_LIMITS", "BadRequest", "Limits", "StreamParser", "parse_message"]
@@ -36,7 +36,10 @@ _TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _REQUEST_URI = re.compile(r"^(sips?|tel):\S+$", re.IGNORECASE)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
-_SINGLE = ("From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length")
+_SINGLE = frozenset(
+    canonical_name(name)
+    for name in ("From", "To", "Call-ID", "CSeq", "Max-Forwards", "Content-Length")
+)
 _SUPPORTED_VERSION = "SIP/2.0"
 _DIGITS = re.compile(r"[0-9]+")
 _VIA_PROTOCOL = re.compile(
@@ -208,9 +211,12 @@ def _check_request(request: Request, version: str) -> None:
         raise BadRequest("Malformed request line: extra spaces", request)
     if version.upper() != _SUPPORTED_VERSION:
         raise BadRequest(f"Unsupported SIP version {version[:16]}", request, 505)
-    for name in _SINGLE:
-        if len(request.headers.get_all(name)) > 1:
-            raise BadRequest(f"Bad {name}: more than one value", request)
+    seen: set[str] = set()
+    for name, _ in request.headers:  # one pass: this runs for every request
+        if name in _SINGLE:
+            if name in seen:
+                raise BadRequest(f"Bad {name}: more than one value", request)
+            seen.add(name)
     _check_uris(request)
     number, _, method = (request.headers.get("CSeq") or "").strip().partition(" ")
     if not _number(number) or len(number) > 10 or int(number) >= 2**31:
