@@ -31,8 +31,8 @@ from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
 from vaxel.web.platform import platform_router
 from vaxel.web.unavailable import install_unavailable_handlers
-from vaxel.web.wallboard import wallboard_router
-from vaxel.web.workspace import workspace_router
+from vaxel.web.wallboard import router as wallboard_routes
+from vaxel.web.workspace import router as workspace_routes
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -102,11 +102,11 @@ def create_app(
     app.add_middleware(LanguageFromCookie)
 
     app.include_router(api_router(ctx))
+    app.include_router(auth_router(ctx))
+    app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
+    app.include_router(wallboard_routes)
     for build in (
-        auth_router,
-        workspace_router,
         callbacks_router,
-        wallboard_router,
         admin_router,
         platform_router,
     ):

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from vaxel.web.context import SignedIn, WebContext, render
+from vaxel.web.context import WebContext, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext, ngettext
 from vaxel.web.passwords import HashingBusy
 from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, check_csrf, new_token

@@ -43,16 +43,8 @@ from vaxel.core.errors import VaxelError
 from vaxel.store.callback_history import AttemptRecord, CallbackHistory
 from vaxel.store.repositories import CallbackRecord
 from vaxel.web.api import ObjectId, Tenant
-from vaxel.web.context import (
-    SUPERVISORS,
-    SignedIn,
-    WebContext,
-    agent_of,
-    back,
-    local_time,
-    render,
-    require_role,
-)
+from vaxel.web.context import SUPERVISORS, WebContext, back, local_time, render
+from vaxel.web.deps import SignedIn, agent_of, require_role
 from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import note_too_long

@@ -9,12 +9,12 @@ from the session row — never from the request.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
@@ -47,16 +47,12 @@ __all__ = [
     "ADMINS",
     "SUPERVISORS",
     "TEMPLATES",
-    "SignedIn",
     "WebContext",
     "WebSettings",
-    "agent_of",
     "back",
-    "current_session",
     "local_midnight",
     "local_time",
     "render",
-    "require_role",
     "take_flash",
 ]
 
@@ -175,37 +171,11 @@ def local_time(epoch: float) -> str:
     return f"{moment.day} {gettext(months[moment.month - 1])} {moment:%H:%M}"
 
 
-def current_session(request: Request) -> Session:
-    """The signed-in session, or a redirect to the sign-in page."""
-    context: WebContext = request.app.state.context
-    token = request.cookies.get(COOKIE)
-    session = context.accounts.session(token, context.clock()) if token else None
-    if session is None:
-        raise HTTPException(303, headers={"Location": "/login"})
-    return session
-
-
-SignedIn = Annotated[Session, Depends(current_session)]
-
-
 def refusal_text(error: VaxelError) -> str:
     """The engine's refusal of a page's action in the user's language, chosen by the error's
     code (STYLE rule 5, issue 12 §4), never its English text ("agent: WrapUpCancelled is
     not allowed in state ready" reached agents as it was; issue 9 §4)."""
     return error_text(error)
-
-
-def agent_of(session: Session) -> str:
-    """The signed-in user's agent id; 403 for accounts that are no agent (an admin)."""
-    if not session.user.agent_id:
-        raise HTTPException(403, gettext("Kontot hör inte till någon handläggare"))
-    return session.user.agent_id
-
-
-def require_role(session: Session, roles: Collection[str], message: str) -> None:
-    """403 with ``message`` (say what the page needs) unless the user has one of ``roles``."""
-    if session.user.role not in roles:
-        raise HTTPException(403, message)
 
 
 def back(

@@ -18,7 +18,8 @@ from vaxel.core.dial_policy import DialPolicy, DialRefusal, NumberRefused
 from vaxel.store import MainNumberTaken, Tenant, Tenants
 from vaxel.store.accounts import Accounts
 from vaxel.web.admin.ids import USERNAME, suggested_id
-from vaxel.web.context import SignedIn, WebContext, back, render, require_role
+from vaxel.web.context import WebContext, back, render
+from vaxel.web.deps import SignedIn, require_role
 from vaxel.web.dialing import REFUSALS
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long

@@ -7,82 +7,84 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from vaxel.web.context import SUPERVISORS, SignedIn, WebContext, render, require_role
+from vaxel.web.context import SUPERVISORS, render
+from vaxel.web.deps import Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.live import PUSH_RECHECK_S, REFRESH_S, SESSION_RECHECK_S
 from vaxel.web.security import COOKIE
 
-__all__ = ["wallboard_router"]
+__all__ = ["require_supervisor", "router"]
+
+router = APIRouter(tags=["wallboard"])
 
 
-def wallboard_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
+def require_supervisor(session: SignedIn) -> None:
+    """The wallboard is for supervisors and admins (ST1)."""
+    require_role(session, SUPERVISORS, gettext("Väggtavlan är för arbetsledare"))
+
+
+@router.get("/wallboard", dependencies=[Depends(require_supervisor)])
+def wallboard(request: Request, session: SignedIn, ctx: Platform) -> Response:
+    snapshot = ctx.snapshot_of(session.user.tenant_id, ctx.clock())
+    return render(request, "wallboard.html", session, snapshot=snapshot)
+
+
+@router.get("/api/v1/snapshot", include_in_schema=False)
+def snapshot(session: SignedIn, ctx: Platform) -> dict[str, Any]:
+    """The signed-in tenant's queues and agents (the wallboard's data): for the pages'
+    session, not an API key, so not in the REST API's OpenAPI document (issue 9 §9)."""
+    return ctx.snapshot_of(session.user.tenant_id, ctx.clock())
+
+
+@router.get("/events")
+async def events(request: Request, session: SignedIn, ctx: Platform) -> StreamingResponse:
+    """The tenant's snapshot as server-sent events, on every change (ST1). The bytes
+    are the hub's, shared by all pages; disconnects end the stream through the
+    response's own listener, so a wake-up costs one send and nothing else.
+
+    The stream lives only as long as its session (issue 10 §9): before a push it
+    re-checks the session when the last check is ``PUSH_RECHECK_S`` old, and every
+    ``SESSION_RECHECK_S`` without pushes, and ends once the user signed out, was
+    deactivated or the session expired."""
+    tenant_id = session.user.tenant_id
+    token = request.cookies.get(COOKIE, "")
+    loop = asyncio.get_running_loop()
     hub = ctx.hub
 
-    @router.get("/wallboard")
-    def wallboard(request: Request, session: SignedIn) -> Response:
-        require_role(session, SUPERVISORS, gettext("Väggtavlan är för arbetsledare"))
-        snapshot = ctx.snapshot_of(session.user.tenant_id, ctx.clock())
-        return render(request, "wallboard.html", session, snapshot=snapshot)
+    def build() -> dict[str, Any]:
+        return ctx.snapshot_of(tenant_id, ctx.clock())
 
-    @router.get("/api/v1/snapshot", include_in_schema=False)
-    def snapshot(session: SignedIn) -> dict[str, Any]:
-        """The signed-in tenant's queues and agents (the wallboard's data): for the pages'
-        session, not an API key, so not in the REST API's OpenAPI document (issue 9 §9)."""
-        return ctx.snapshot_of(session.user.tenant_id, ctx.clock())
+    async def still_signed_in() -> bool:
+        current = await run_in_threadpool(ctx.accounts.session, token, ctx.clock())
+        return current is not None and current.user.active
 
-    @router.get("/events")
-    async def events(request: Request, session: SignedIn) -> StreamingResponse:
-        """The tenant's snapshot as server-sent events, on every change (ST1). The bytes
-        are the hub's, shared by all pages; disconnects end the stream through the
-        response's own listener, so a wake-up costs one send and nothing else.
-
-        The stream lives only as long as its session (issue 10 §9): before a push it
-        re-checks the session when the last check is ``PUSH_RECHECK_S`` old, and every
-        ``SESSION_RECHECK_S`` without pushes, and ends once the user signed out, was
-        deactivated or the session expired."""
-        tenant_id = session.user.tenant_id
-        token = request.cookies.get(COOKIE, "")
-        loop = asyncio.get_running_loop()
-
-        def build() -> dict[str, Any]:
-            return ctx.snapshot_of(tenant_id, ctx.clock())
-
-        async def still_signed_in() -> bool:
-            current = await run_in_threadpool(ctx.accounts.session, token, ctx.clock())
-            return current is not None and current.user.active
-
-        async def stream() -> AsyncIterator[bytes]:
-            wake = hub.subscribe(tenant_id)
-            checked = loop.time()
-            try:
-                while True:
-                    if loop.time() - checked >= PUSH_RECHECK_S:
+    async def stream() -> AsyncIterator[bytes]:
+        wake = hub.subscribe(tenant_id)
+        checked = loop.time()
+        try:
+            while True:
+                if loop.time() - checked >= PUSH_RECHECK_S:
+                    if not await still_signed_in():
+                        return
+                    checked = loop.time()
+                wake.clear()  # before sending: an event during the send wakes us again
+                yield hub.payload(tenant_id, ctx.clock(), build)
+                refresh_at = loop.time() + REFRESH_S
+                while not wake.is_set() and loop.time() < refresh_at:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout_at(min(refresh_at, checked + SESSION_RECHECK_S)):
+                            await wake.wait()
+                    if loop.time() - checked >= SESSION_RECHECK_S:
                         if not await still_signed_in():
                             return
                         checked = loop.time()
-                    wake.clear()  # before sending: an event during the send wakes us again
-                    yield hub.payload(tenant_id, ctx.clock(), build)
-                    refresh_at = loop.time() + REFRESH_S
-                    while not wake.is_set() and loop.time() < refresh_at:
-                        with contextlib.suppress(TimeoutError):
-                            async with asyncio.timeout_at(
-                                min(refresh_at, checked + SESSION_RECHECK_S)
-                            ):
-                                await wake.wait()
-                        if loop.time() - checked >= SESSION_RECHECK_S:
-                            if not await still_signed_in():
-                                return
-                            checked = loop.time()
-            finally:
-                hub.unsubscribe(tenant_id, wake)
+        finally:
+            hub.unsubscribe(tenant_id, wake)
 
-        return StreamingResponse(
-            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
-        )
-
-    return router
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    )

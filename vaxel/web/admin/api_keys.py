@@ -17,7 +17,8 @@ from fastapi.responses import Response
 from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys, expiry_after
-from vaxel.web.context import SignedIn, WebContext, back, local_time, render
+from vaxel.web.context import WebContext, back, local_time, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
 from vaxel.web.security import check_csrf

@@ -15,13 +15,8 @@ from vaxel.core.clock import from_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule.calendar import TemporaryClosure
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.context import (
-    SignedIn,
-    WebContext,
-    back,
-    local_time,
-    render,
-)
+from vaxel.web.context import WebContext, back, local_time, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.security import check_csrf

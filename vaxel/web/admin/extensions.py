@@ -19,7 +19,8 @@ from vaxel.runtime.extensions import (
     PhoneExtension,
     PhoneExtensions,
 )
-from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.context import WebContext, back, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 

@@ -24,7 +24,8 @@ from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.context import SignedIn, WebContext, back, render, take_flash
+from vaxel.web.context import WebContext, back, render, take_flash
+from vaxel.web.deps import SignedIn
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long

@@ -18,13 +18,8 @@ from starlette.datastructures import UploadFile
 from vaxel.prompts.convert import ConversionProblem, PromptConversionError, wav_from_ulaw
 from vaxel.prompts.library import UnknownPrompt
 from vaxel.runtime.prompts import PromptError, PromptProblem, TenantPrompts
-from vaxel.web.context import (
-    SignedIn,
-    WebContext,
-    back,
-    local_time,
-    render,
-)
+from vaxel.web.context import WebContext, back, local_time, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf
 

@@ -26,7 +26,8 @@ from vaxel.web.admin.queue_form import (
     describe,
     label,
 )
-from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.context import WebContext, back, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.security import check_csrf

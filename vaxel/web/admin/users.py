@@ -27,7 +27,8 @@ from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import User
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.admin.ids import USERNAME, suggested_id
-from vaxel.web.context import SignedIn, WebContext, back, render
+from vaxel.web.context import WebContext, back, render
+from vaxel.web.deps import SignedIn
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
