@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
     if args.action == "revoke":
-        if not keys.revoke(args.tenant_id, args.key_id, time.time()):
+        if not keys.revoke(args.tenant_id, args.key_id, time.time(), actor="cli"):
             print(
                 f"vaxel apikey: {args.tenant_id} has no usable key {args.key_id!r}", file=sys.stderr
             )
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"API-nyckeln {args.key_id} är återkallad.")
         return 0
     key = secrets.token_urlsafe(32)
-    made = keys.add(args.tenant_id, name, key, time.time(), args.scope, expires_at)
+    made = keys.add(args.tenant_id, name, key, time.time(), args.scope, expires_at, actor="cli")
     print(
         f"API-nyckel {made.key_id} för {args.tenant_id} ({name}, {' '.join(made.scopes)})"
         " — visas bara nu:",

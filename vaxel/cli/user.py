@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         args.role,
         hashed,
         args.agent or None,
+        actor="cli",
     )
     print(f"Användaren {username} ({args.role}) är skapad i {args.tenant_id}.")
     return 0

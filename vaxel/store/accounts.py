@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 
 from vaxel.store import tables
 from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys
+from vaxel.store.audit import record
 
 __all__ = ["ROLES", "Accounts", "Session", "User"]
 
@@ -72,6 +73,8 @@ class Accounts:
         role: str,
         password_hash: str,
         agent_id: str | None = None,
+        *,
+        actor: str = "system",
     ) -> User:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -87,6 +90,7 @@ class Accounts:
                 )
             )
             user_id = result.inserted_primary_key[0]  # type: ignore[index]
+            record(connection, tenant_id, actor, "user_added", username, {"role": role})
         return User(int(user_id), tenant_id, username, display_name, role, agent_id, password_hash)
 
     def users_per_tenant(self) -> dict[str, int]:
@@ -126,7 +130,15 @@ class Accounts:
             ).first()
         return _user(row) if row is not None else None
 
-    def update_user(self, user: User, display_name: str, role: str, agent_id: str | None) -> User:
+    def update_user(
+        self,
+        user: User,
+        display_name: str,
+        role: str,
+        agent_id: str | None,
+        *,
+        actor: str = "system",
+    ) -> User:
         """Change name, role and agent link; the username stays (it is how people sign in)."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -139,6 +151,12 @@ class Accounts:
                 )
                 .values(display_name=display_name, role=role, agent_id=agent_id)
             )
+            if role != user.role:
+                detail = {"from": user.role, "to": role}
+                record(connection, user.tenant_id, actor, "role_changed", user.username, detail)
+            if (display_name, agent_id) != (user.display_name, user.agent_id):
+                detail = {"agent_id": agent_id or ""}
+                record(connection, user.tenant_id, actor, "user_changed", user.username, detail)
         return User(
             user.user_id,
             user.tenant_id,
@@ -149,9 +167,10 @@ class Accounts:
             user.password_hash,
         )
 
-    def remove_user(self, user: User) -> None:
+    def remove_user(self, user: User, *, actor: str = "system") -> None:
         """Delete the account; its sessions go with it."""
         with self._db.begin() as connection:
+            record(connection, user.tenant_id, actor, "user_removed", user.username)
             connection.execute(
                 delete(tables.web_sessions).where(tables.web_sessions.c.user_id == user.user_id)
             )
@@ -162,9 +181,13 @@ class Accounts:
                 )
             )
 
-    def set_password_hash(self, user: User, password_hash: str | None) -> None:
+    def set_password_hash(
+        self, user: User, password_hash: str | None, *, actor: str = "system"
+    ) -> None:
         """A new password; None deactivates the account (no password verifies)."""
+        action = "password_set" if password_hash is not None else "account_deactivated"
         with self._db.begin() as connection:
+            record(connection, user.tenant_id, actor, action, user.username)
             connection.execute(
                 tables.users.update()
                 .where(tables.users.c.id == user.user_id)

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from vaxel.core.clock import from_local
 from vaxel.store import tables
+from vaxel.store.audit import record
 
 __all__ = [
     "LAST_USE_RESOLUTION_S",
@@ -97,6 +98,8 @@ class ApiKeys:
         now: float,
         scopes: Collection[str],
         expires_at: float | None = None,
+        *,
+        actor: str = "system",
     ) -> ApiKey:
         """Store a new key for ``tenant_id`` (the caller made ``key`` and shows it once)."""
         unknown = sorted(set(scopes) - set(SCOPES))
@@ -115,6 +118,8 @@ class ApiKeys:
                     expires_at=expires_at,
                 )
             )
+            detail = {"scopes": " ".join(ordered), "key_id": key_id_of(key)}
+            record(connection, tenant_id, actor, "api_key_added", name, detail)
         return ApiKey(key_id_of(key), tenant_id, name, ordered, now, expires_at)
 
     def all(self, tenant_id: str) -> list[ApiKey]:
@@ -153,7 +158,7 @@ class ApiKeys:
                 )
         return found
 
-    def revoke(self, tenant_id: str, key_id: str, now: float) -> bool:
+    def revoke(self, tenant_id: str, key_id: str, now: float, *, actor: str = "system") -> bool:
         """Revoke the key ``key_id`` of ``tenant_id`` from ``now`` on; False when the tenant
         has no such usable key (another tenant's id included, told apart from nothing)."""
         k = tables.api_keys.c
@@ -163,4 +168,6 @@ class ApiKeys:
                 .where(k.tenant_id == tenant_id, k.key_id == key_id, k.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
+            if result.rowcount:
+                record(connection, tenant_id, actor, "api_key_revoked", key_id, {"key_id": key_id})
         return bool(result.rowcount)

@@ -29,6 +29,7 @@ from sqlalchemy import (
 __all__ = [
     "agents",
     "api_keys",
+    "audit_log",
     "callback_attempts",
     "callbacks",
     "contacts",
@@ -238,3 +239,19 @@ callback_attempts = Table(
     UniqueConstraint("tenant_id", "contact_id", "attempt"),
 )
 """The read model of every callback attempt (CB10, CB11), kept in step with the journal."""
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("tenant_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject", String(128), nullable=False),
+    Column("detail", Text, nullable=False, server_default="{}"),
+    Index("ix_audit_log_tenant", "tenant_id", "id"),
+)
+"""Account and permission changes (issue 12 §6), written with the change itself."""

@@ -143,7 +143,7 @@ def auth_router(ctx: WebContext) -> APIRouter:
             ) from error
         except ValueError as error:
             raise HTTPException(400, gettext("Lösenordet måste ha minst 8 tecken")) from error
-        accounts.set_password_hash(session.user, hashed)
+        accounts.set_password_hash(session.user, hashed, actor=session.user.username)
         accounts.close_all_sessions(session.user)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from vaxel.web.admin import lists, skills
+from vaxel.web.admin import audit, lists, skills
 from vaxel.web.admin.api_keys import api_keys_router
 from vaxel.web.admin.closures import closures_router
 from vaxel.web.admin.extensions import extensions_router
@@ -112,6 +112,11 @@ SECTIONS = [
             "dag och senaste användning; återkalla en nyckel som inte ska gälla längre."
         ),
     ),
+    Section(
+        "/admin/audit",
+        N_("Behörighetslogg"),
+        N_("Vem som har ändrat konton, roller, lösenord och API-nycklar, och när."),
+    ),
 ]
 
 
@@ -136,6 +141,6 @@ def admin_router(ctx: WebContext) -> APIRouter:
         api_keys_router,
     ):
         router.include_router(build(ctx))
-    for module in (skills, lists):  # module-level routers (issue 12 §3)
+    for module in (skills, lists, audit):  # module-level routers (issue 12 §3)
         router.include_router(module.router)
     return router

@@ -112,14 +112,24 @@ def api_keys_router(ctx: WebContext) -> APIRouter:
             typed = {"name": name, "scopes": scopes, "expires": expires}
             return page(request, session, error=error, created=None, form=typed)
         key = secrets.token_urlsafe(32)
-        made = keys.add(session.user.tenant_id, name, key, ctx.clock(), scopes, expires_at)
+        made = keys.add(
+            session.user.tenant_id,
+            name,
+            key,
+            ctx.clock(),
+            scopes,
+            expires_at,
+            actor=session.user.username,
+        )
         return page(request, session, error="", created={"key": key, "id": made.key_id})
 
     @router.post(PAGE + "/{key_id}/revoke")
     async def revoke_api_key(request: Request, session: SignedIn, key_id: str) -> Response:
         """The key stops working at once; another tenant's id is 'no such key'."""
         await check_csrf(request, session)
-        if not keys.revoke(session.user.tenant_id, key_id, ctx.clock()):
+        if not keys.revoke(
+            session.user.tenant_id, key_id, ctx.clock(), actor=session.user.username
+        ):
             return back(PAGE, gettext("Ingen aktiv API-nyckel med det id:t"))
         return back(PAGE)
 

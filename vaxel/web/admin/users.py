@@ -264,7 +264,9 @@ def users_router(ctx: WebContext) -> APIRouter:
                 return form_page(request, session, form, None, status=400)
         name = form.text("display_name")
         hashed = ctx.passwords.hash(password)
-        ctx.accounts.add_user(tenant_id, username, name, role, hashed, agent_id)
+        ctx.accounts.add_user(
+            tenant_id, username, name, role, hashed, agent_id, actor=session.user.username
+        )
         return back("/admin/users")
 
     @router.get("/admin/users/{user_id}")
@@ -305,7 +307,9 @@ def users_router(ctx: WebContext) -> APIRouter:
                 form.refuse("handles_contacts", message)
                 return form_page(request, session, form, user, status=400)
             agent_id = None
-        ctx.accounts.update_user(user, form.text("display_name"), role, agent_id)
+        ctx.accounts.update_user(
+            user, form.text("display_name"), role, agent_id, actor=session.user.username
+        )
         return back("/admin/users")
 
     def remove_profile(session: Any, agent_id: str) -> bool:
@@ -348,7 +352,7 @@ def users_router(ctx: WebContext) -> APIRouter:
             hashed = ctx.passwords.hash(password)
         except ValueError:
             return back(f"/admin/users/{user_id}", gettext("Lösenordet måste ha minst 8 tecken"))
-        ctx.accounts.set_password_hash(user, hashed)
+        ctx.accounts.set_password_hash(user, hashed, actor=session.user.username)
         ctx.accounts.close_all_sessions(user)
         return back("/admin/users")
 
@@ -362,7 +366,7 @@ def users_router(ctx: WebContext) -> APIRouter:
         refused = leave_queues(session, user)
         if refused:
             return back("/admin/users", refused)
-        ctx.accounts.set_password_hash(user, None)
+        ctx.accounts.set_password_hash(user, None, actor=session.user.username)
         ctx.accounts.close_all_sessions(user)
         return back("/admin/users")
 
@@ -380,7 +384,7 @@ def users_router(ctx: WebContext) -> APIRouter:
                 name=user.display_name
             )
             return back("/admin/users", message)
-        ctx.accounts.remove_user(user)
+        ctx.accounts.remove_user(user, actor=session.user.username)
         return back("/admin/users")
 
     return router

@@ -1,0 +1,60 @@
+"""The audit log page (issue 12 §6): who changed whose account, role, password or API key,
+and when — for the tenant's admins, newest first, only their own tenant's entries."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from vaxel.store.audit import AuditEntry, AuditLog
+from vaxel.web.admin.users import ROLE_NAMES
+from vaxel.web.context import local_time, render
+from vaxel.web.deps import Platform, SignedIn, TenantId, require_admin
+from vaxel.web.i18n import N_, gettext
+
+__all__ = ["ACTION_LABELS", "router"]
+
+router = APIRouter(prefix="/admin/audit", tags=["admin"], dependencies=[Depends(require_admin)])
+
+ACTION_LABELS = {
+    "user_added": N_("Användare skapad"),
+    "user_changed": N_("Användare ändrad"),
+    "role_changed": N_("Roll ändrad"),
+    "password_set": N_("Nytt lösenord"),
+    "account_deactivated": N_("Konto avaktiverat"),
+    "user_removed": N_("Användare borttagen"),
+    "api_key_added": N_("API-nyckel skapad"),
+    "api_key_revoked": N_("API-nyckel återkallad"),
+}
+
+
+def _detail(entry: AuditEntry) -> str:
+    detail = entry.detail
+    if entry.action == "role_changed":
+        before = gettext(ROLE_NAMES.get(detail.get("from", ""), detail.get("from", "")))
+        after = gettext(ROLE_NAMES.get(detail.get("to", ""), detail.get("to", "")))
+        return gettext("från {} till {}").format(before, after)
+    if entry.action == "user_added" and detail.get("role"):
+        return gettext(ROLE_NAMES.get(detail["role"], detail["role"]))
+    if entry.action == "api_key_added":
+        return gettext("behörigheter: {}").format(detail.get("scopes", ""))
+    if entry.action == "user_changed" and detail.get("agent_id"):
+        return gettext("handläggare {}").format(detail["agent_id"])
+    return ""
+
+
+@router.get("")
+def audit_page(
+    request: Request, session: SignedIn, platform: Platform, tenant_id: TenantId
+) -> Response:
+    rows = [
+        {
+            "at": local_time(entry.at),
+            "actor": entry.actor,
+            "action": gettext(ACTION_LABELS.get(entry.action, entry.action)),
+            "subject": entry.subject,
+            "detail": _detail(entry),
+        }
+        for entry in AuditLog(platform.database).entries(tenant_id)
+    ]
+    return render(request, "admin/audit.html", session, rows=rows)
