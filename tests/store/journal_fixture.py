@@ -34,7 +34,7 @@ MINUTES = 40
 
 def state_digest(acd: AcdEngine) -> dict[str, Any]:
     """What a user sees of the engine, in stable plain data: every contact's state, queue,
-    agent and classification, every agent's state and queues, every queue's length."""
+    agent and classification, every agent's state and queues, the tenant's queue ids."""
     out: dict[str, Any] = {}
     for tenant_id in sorted(acd.tenants):
         tenant = acd.tenants[tenant_id]
@@ -52,8 +52,7 @@ def state_digest(acd: AcdEngine) -> dict[str, Any]:
         for agent_id in sorted(tenant.agents):
             view = acd.agent_view(tenant_id, agent_id)
             agents[agent_id] = [view.state.value, list(view.queue_ids), view.contact_id]
-        queues = {q: len(tenant.queues[q].config.name) for q in sorted(tenant.queues)}
-        out[tenant_id] = {"contacts": contacts, "agents": agents, "queues": sorted(queues)}
+        out[tenant_id] = {"contacts": contacts, "agents": agents, "queues": sorted(tenant.queues)}
     return out
 
 
