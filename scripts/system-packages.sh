@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Växel's telephony and its tests use, when missing:
 # sip-tester (SIPp), baresip (robot phone), espeak-ng + sox (prompt generation and upload
-# conversion), chromium (browser tests, driven by Playwright). Idempotent; needs root or
+# conversion), chromium (browser tests, driven by Playwright), slapd + ldap-utils (a real
+# LDAP server for the directory-sync tests; its own service is never started here). Idempotent; needs root or
 # sudo. Without apt it warns and carries on, so the Python-only parts still set up.
 #
 # On a fresh machine unattended-upgrades or another apt often holds the package locks for a
@@ -10,7 +11,7 @@
 # itself is told to wait the same time for dpkg's lock should another apt start in between.
 # VAXEL_APT_LOCKS (space-separated paths) replaces the watched locks, for the tests.
 set -euo pipefail
-PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3 chromium)
+PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3 chromium slapd ldap-utils)
 APT_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
 
 # True while some process holds a lock on the file $1. apt and dpkg take fcntl locks, which
