@@ -127,6 +127,15 @@ RULES: dict[str, str] = {
     "distribution": "must be exponential, lognormal or fixed",
     # accounts, tenants, extensions, prompts (their own wording, from the raiser)
     "main-number-taken": "{value} is the main number of {owner} already",
+    # the directory (issue 13, DIR1)
+    "phone-number": (
+        "must be a phone number (digits for an extension, +46… or 0… otherwise), got {value!r}"
+    ),
+    "email": "must be an e-mail address, got {value!r}",
+    "url": "must be a web address starting with https://, got {value!r}",
+    "unknown-field": "no custom field {value!r}: define it first",
+    "unit-parent-self": "a unit cannot be its own parent",
+    "unit-cycle": "units {value} form a cycle",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

@@ -137,6 +137,15 @@ CONFIG_RULES: dict[str, str] = {
     "unknown-scenario": N_("okänt scenario {value!r}; välj ett av {allowed}"),
     "distribution": N_("välj exponential, lognormal eller fixed"),
     "main-number-taken": N_("{value} är redan huvudnummer för {owner}"),
+    "phone-number": N_(
+        "ska vara ett telefonnummer (siffror för en anknytning, annars +46… eller 0…), "
+        "inte {value!r}"
+    ),
+    "email": N_("ska vara en e-postadress, inte {value!r}"),
+    "url": N_("ska vara en webbadress som börjar med https://, inte {value!r}"),
+    "unknown-field": N_("fältet {value!r} finns inte; lägg till det först"),
+    "unit-parent-self": N_("en enhet kan inte ligga under sig själv"),
+    "unit-cycle": N_("enheterna {value} ligger under varandra i en ring"),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
