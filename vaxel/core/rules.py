@@ -120,6 +120,11 @@ RULES: dict[str, str] = {
     "switch-list": "must be a list of switch names",
     "unknown-switch": "unknown switch {value!r}; declare it under 'switches'",
     "language": "must be sv or en",
+    # directory sync (LDAP / Active Directory)
+    "ldap-url": "must be ldap://host[:port] or ldaps://host[:port], got {value!r}",
+    "ldap-dn": "must be a DN such as dc=example,dc=se, got {value!r}",
+    "ldap-filter": "must be an LDAP filter in parentheses, got {value!r}",
+    "ldap-attribute": "must be an attribute name (letters, digits, -), got {value!r}",
     # planning and simulation (CLI)
     "service-level": "must be between 0 and 1, e.g. 0.8",
     "service-level-unreachable": "not reachable with {max} agents",
