@@ -14,7 +14,7 @@ import pytest
 
 from tests.directory_sync.radicale_server import Radicale
 from vaxel.directory_sync import calendar_source
-from vaxel.directory_sync.calendar_source import BusyKind, CalendarAddress, fetch_busy
+from vaxel.directory_sync.calendar_source import CalendarAddress, fetch_busy
 from vaxel.directory_sync.ldap_source import SourceRefused, SourceUnreachable
 
 ZONE = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -50,12 +50,14 @@ def karin() -> Iterator[str]:
 def test_busy_time_in_the_window_is_read_with_its_kind(karin: str, kind: str) -> None:
     address = CalendarAddress(karin, kind=kind, username="karin", password="x")
     spans = fetch_busy(address, MONDAY, MONDAY + dt.timedelta(days=2), ZONE)
-    seen = [(s.summary, s.start.astimezone(ZONE).strftime("%d %H:%M"), s.kind) for s in spans]
+    seen = [
+        (s.summary, s.start.astimezone(ZONE).strftime("%d %H:%M"), s.out_of_office) for s in spans
+    ]
     assert seen == [
-        ("Morgonmöte", "07 08:00", BusyKind.BUSY),
-        ("Bygglovsmöte", "07 10:00", BusyKind.BUSY),
-        ("Ledig", "08 00:00", BusyKind.OUT_OF_OFFICE),
-        ("Morgonmöte", "08 08:00", BusyKind.BUSY),
+        ("Morgonmöte", "07 08:00", False),
+        ("Bygglovsmöte", "07 10:00", False),
+        ("Ledig", "08 00:00", True),
+        ("Morgonmöte", "08 08:00", False),
     ]
     assert spans[0].private and not spans[1].private
     assert spans[2].all_day and spans[2].end == dt.datetime(2026, 12, 9, tzinfo=ZONE)

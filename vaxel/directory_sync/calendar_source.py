@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 import httpx
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from defusedxml import ElementTree
 
+from vaxel.directory.calendar_presence import CalendarSpan
 from vaxel.directory_sync.ldap_source import SourceRefused, SourceUnreachable
 
-__all__ = ["Busy", "BusyKind", "CalendarAddress", "fetch_busy"]
+__all__ = ["CalendarAddress", "fetch_busy"]
 
 MAX_BYTES = 4 * 1024 * 1024
 """A calendar larger than this is refused (a published calendar of many years is ~1 MB)."""
@@ -29,11 +29,6 @@ MAX_EVENTS = 2_000
 TIMEOUT_S = 10.0
 _DAV = "{DAV:}"
 _CALDAV = "{urn:ietf:params:xml:ns:caldav}"
-
-
-class BusyKind(StrEnum):
-    BUSY = "busy"
-    OUT_OF_OFFICE = "out-of-office"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +40,6 @@ class CalendarAddress:
     """``caldav`` (a collection) or ``ics`` (a published file)."""
     username: str = ""
     password: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Busy:
-    """A span of time the calendar marks as taken."""
-
-    start: dt.datetime
-    end: dt.datetime
-    kind: BusyKind
-    private: bool
-    all_day: bool
-    summary: str
 
 
 def _query(start: dt.datetime, end: dt.datetime) -> str:
@@ -123,12 +106,12 @@ def _moment(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 def fetch_busy(
     address: CalendarAddress, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo
-) -> list[Busy]:
+) -> list[CalendarSpan]:
     """The busy and out-of-office spans between ``start`` and ``end`` (aware datetimes),
     sorted by start. Free (``TRANSP:TRANSPARENT``) and cancelled events are left out; dates
     and floating times are read in ``zone`` (the tenant's)."""
     body = _get(address, start, end)
-    spans: list[Busy] = []
+    spans: list[CalendarSpan] = []
     for calendar in _calendars(address, body):
         for event in recurring_ical_events.of(calendar).between(start, end):
             if len(spans) >= MAX_EVENTS:
@@ -149,10 +132,10 @@ def fetch_busy(
             status = str(event.get("X-MICROSOFT-CDO-BUSYSTATUS", "")).upper()
             private = str(event.get("CLASS", "PUBLIC")).upper() in ("PRIVATE", "CONFIDENTIAL")
             spans.append(
-                Busy(
+                CalendarSpan(
                     start=begin,
                     end=finish,
-                    kind=BusyKind.OUT_OF_OFFICE if status == "OOF" else BusyKind.BUSY,
+                    out_of_office=status == "OOF",
                     private=private,
                     all_day=all_day,
                     summary=str(event.get("SUMMARY", ""))[:200],
