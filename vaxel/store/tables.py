@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 
 __all__ = [
@@ -33,6 +34,11 @@ __all__ = [
     "callback_attempts",
     "callbacks",
     "contacts",
+    "directory_fields",
+    "directory_people",
+    "directory_presence",
+    "directory_reasons",
+    "directory_units",
     "engine_snapshots",
     "extensions",
     "flows",
@@ -255,3 +261,84 @@ audit_log = Table(
     Index("ix_audit_log_tenant", "tenant_id", "id"),
 )
 """Account and permission changes (issue 12 §6), written with the change itself."""
+
+directory_units = Table(
+    "directory_units",
+    metadata,
+    _tenant_fk(),
+    Column("unit_id", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("parent_id", String(64), nullable=True),
+    UniqueConstraint("tenant_id", "unit_id"),
+)
+"""The tenant's organisational units as a tree (DIR1): each names its parent."""
+
+directory_people = Table(
+    "directory_people",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    # The id in the source the person came from (HR file, AD): imports upsert by it (DIR5).
+    Column("external_id", String(200), nullable=False),
+    Column("given_name", String(200), nullable=False),
+    Column("family_name", String(200), nullable=False),
+    # The first extension of ``numbers``, for "who answers 2041" without reading the JSON.
+    Column("extension", String(40), nullable=False, server_default=""),
+    Column("email", String(320), nullable=False, server_default=""),
+    Column("room", String(200), nullable=False, server_default=""),
+    Column("location", String(200), nullable=False, server_default=""),
+    # People removed from the source are deactivated, not lost (issue 13 §3).
+    Column("active", Boolean, nullable=False, server_default=true()),
+    Column("numbers", JSON, nullable=False),  # [[kind, value], …]
+    Column("unit_ids", JSON, nullable=False),
+    Column("groups", JSON, nullable=False),
+    Column("titles", JSON, nullable=False),
+    Column("keywords", JSON, nullable=False),
+    Column("custom", JSON, nullable=False),  # {field name: value}
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("tenant_id", "person_id"),
+    UniqueConstraint("tenant_id", "external_id"),
+    Index("ix_directory_people_extension", "tenant_id", "extension"),
+)
+"""The directory's people (DIR1); the search index is built from these rows."""
+
+directory_fields = Table(
+    "directory_fields",
+    metadata,
+    _tenant_fk(),
+    Column("name", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("tenant_id", "name"),
+)
+"""The custom fields a tenant's directory admin defines (DIR1, DIR6), in display order."""
+
+directory_presence = Table(
+    "directory_presence",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    # One presence per person and setter: by hand, per group, calendar, schedule (DIR3).
+    Column("source", String(16), nullable=False),
+    Column("group_name", String(100), nullable=False, server_default=""),
+    Column("reason_id", String(64), nullable=False),
+    Column("text", String(200), nullable=False, server_default=""),
+    Column("since", Float, nullable=False),
+    Column("until", Float, nullable=True),  # None: until further notice ("tills vidare")
+    Column("set_by", String(100), nullable=False, server_default=""),
+    UniqueConstraint("tenant_id", "person_id", "source", "group_name"),
+)
+"""The presences set for each person (hänvisning, DIR3); none: the person is in."""
+
+directory_reasons = Table(
+    "directory_reasons",
+    metadata,
+    _tenant_fk(),
+    Column("reason_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("document", JSON, nullable=False),
+    UniqueConstraint("tenant_id", "reason_id"),
+)
+"""The tenant's own absence reasons beside the Swedish defaults, in the order given."""

@@ -1,0 +1,530 @@
+"""The directory's store (issue 13, DIR1, DIR3, DIR5): people, the unit tree, custom field
+definitions, presence per person and the catalogue of absence reasons — every read and
+write names its tenant, and no query returns another tenant's rows (DESIGN "Tenancy").
+
+It returns the domain objects of :mod:`vaxel.directory`; the search index is built from
+:meth:`DirectoryStore.people`. An import file is written by :meth:`DirectoryStore.import_people`
+in one transaction: all of it or, when anything fails, nothing (issue 13 "Bad input").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
+
+from vaxel.core.errors import ConfigError, NotFound
+from vaxel.directory.model import (
+    FieldDef,
+    FieldType,
+    NumberKind,
+    Person,
+    PhoneNumber,
+    Unit,
+    Visibility,
+)
+from vaxel.directory.presence import Presence, PresenceSource, Reason, reason_catalogue
+from vaxel.store import tables
+from vaxel.store.repositories import upsert
+
+__all__ = [
+    "DirectoryStore",
+    "ImportMode",
+    "ImportReport",
+    "UnknownPerson",
+    "UnknownUnit",
+]
+
+_WRITE_BATCH = 5000
+"""Rows per executemany in an import: bounded parameter lists on both databases."""
+
+
+class UnknownPerson(NotFound):
+    kind = "person"
+
+
+class UnknownUnit(NotFound):
+    kind = "unit"
+
+
+class ImportMode(StrEnum):
+    """How an import file meets the directory (DIR5 "batch or live")."""
+
+    REPLACE = "replace"
+    """The file is the whole directory: people not in it are deactivated (kept, as people
+    removed from AD are: their history and presence stay readable)."""
+    UPSERT = "upsert"
+    """The file adds and changes people, matched by external id; nobody else changes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import changed."""
+
+    added: int
+    updated: int
+    deactivated: int
+    units_added: int
+
+
+def _row(tenant_id: str, person: Person, now: float) -> dict[str, Any]:
+    return {
+        "tenant_id": tenant_id,
+        "person_id": person.person_id,
+        "external_id": person.external_id,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "extension": person.extension or "",
+        "email": person.email,
+        "room": person.room,
+        "location": person.location,
+        "active": person.active,
+        "numbers": [[n.kind.value, n.value] for n in person.numbers],
+        "unit_ids": list(person.unit_ids),
+        "groups": list(person.groups),
+        "titles": list(person.titles),
+        "keywords": list(person.keywords),
+        "custom": dict(person.custom),
+        "updated_at": now,
+    }
+
+
+def _person(row: Any) -> Person:
+    return Person(
+        person_id=row.person_id,
+        external_id=row.external_id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        numbers=tuple(PhoneNumber(NumberKind(kind), value) for kind, value in row.numbers),
+        email=row.email,
+        unit_ids=tuple(row.unit_ids),
+        groups=tuple(row.groups),
+        room=row.room,
+        location=row.location,
+        titles=tuple(row.titles),
+        keywords=tuple(row.keywords),
+        custom=tuple(sorted(row.custom.items())),
+        active=row.active,
+    )
+
+
+class DirectoryStore:
+    """The tenant's directory as stored."""
+
+    def __init__(self, database: Engine) -> None:
+        self._db = database
+
+    # people ------------------------------------------------------------------------------
+
+    def people(self, tenant_id: str, *, include_inactive: bool = False) -> list[Person]:
+        """The tenant's people, by family and given name; the active ones unless asked."""
+        p = tables.directory_people.c
+        query = select(tables.directory_people).where(p.tenant_id == tenant_id)
+        if not include_inactive:
+            query = query.where(p.active.is_(True))
+        query = query.order_by(p.family_name, p.given_name, p.person_id)
+        with self._db.connect() as connection:
+            return [_person(row) for row in connection.execute(query)]
+
+    def person(self, tenant_id: str, person_id: str) -> Person:
+        """One person; raises UnknownPerson (never another tenant's)."""
+        p = tables.directory_people.c
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(tables.directory_people).where(
+                    p.tenant_id == tenant_id, p.person_id == person_id
+                )
+            ).first()
+        if row is None:
+            raise UnknownPerson(person_id, tenant_id)
+        return _person(row)
+
+    def by_external_id(self, tenant_id: str, external_id: str) -> Person | None:
+        p = tables.directory_people.c
+        with self._db.connect() as connection:
+            row = connection.execute(
+                select(tables.directory_people).where(
+                    p.tenant_id == tenant_id, p.external_id == external_id
+                )
+            ).first()
+        return None if row is None else _person(row)
+
+    def by_extension(self, tenant_id: str, extension: str) -> list[Person]:
+        """The active people whose first extension is ``extension`` (a shared extension
+        has several, DIR3)."""
+        p = tables.directory_people.c
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(tables.directory_people)
+                .where(p.tenant_id == tenant_id, p.extension == extension, p.active.is_(True))
+                .order_by(p.family_name, p.given_name)
+            ).all()
+        return [_person(row) for row in rows]
+
+    def external_ids(self, tenant_id: str) -> dict[str, str]:
+        """external id → person id of everyone stored (active or not)."""
+        with self._db.connect() as connection:
+            return _external_ids(connection, tenant_id)
+
+    def put_person(self, tenant_id: str, person: Person, now: float | None = None) -> None:
+        """Add or change ``person`` (by person id); the external id stays unique."""
+        row = _row(tenant_id, person, time.time() if now is None else now)
+        with self._db.begin() as connection:
+            _refuse_taken_external_id(connection, tenant_id, person)
+            upsert(
+                connection,
+                tables.directory_people,
+                {"tenant_id": tenant_id, "person_id": person.person_id},
+                {k: v for k, v in row.items() if k not in ("tenant_id", "person_id")},
+            )
+
+    def deactivate(self, tenant_id: str, person_id: str, now: float | None = None) -> None:
+        """Keep the person but out of the directory (removed from the source, DIR5)."""
+        p = tables.directory_people.c
+        with self._db.begin() as connection:
+            changed = connection.execute(
+                update(tables.directory_people)
+                .where(p.tenant_id == tenant_id, p.person_id == person_id)
+                .values(active=False, updated_at=time.time() if now is None else now)
+            ).rowcount
+        if not changed:
+            raise UnknownPerson(person_id, tenant_id)
+
+    def remove(self, tenant_id: str, person_id: str) -> None:
+        """Remove the person and their presence for good."""
+        with self._db.begin() as connection:
+            for table in (tables.directory_presence, tables.directory_people):
+                connection.execute(
+                    delete(table).where(
+                        table.c.tenant_id == tenant_id, table.c.person_id == person_id
+                    )
+                )
+
+    # units -------------------------------------------------------------------------------
+
+    def units(self, tenant_id: str) -> list[Unit]:
+        with self._db.connect() as connection:
+            return _units(connection, tenant_id)
+
+    def put_unit(self, tenant_id: str, unit: Unit) -> None:
+        """Add or rename ``unit``; its parent must exist and not lie below it."""
+        with self._db.begin() as connection:
+            parents = {u.unit_id: u.parent_id for u in _units(connection, tenant_id)}
+            parent = unit.parent_id
+            while parent is not None:
+                if parent == unit.unit_id:
+                    raise ConfigError("parent_id", "unit-cycle", value=unit.parent_id)
+                if parent not in parents:
+                    raise UnknownUnit(parent, tenant_id)
+                parent = parents[parent]
+            upsert(
+                connection,
+                tables.directory_units,
+                {"tenant_id": tenant_id, "unit_id": unit.unit_id},
+                {"name": unit.name, "parent_id": unit.parent_id},
+            )
+
+    def remove_unit(self, tenant_id: str, unit_id: str) -> None:
+        """Remove an empty unit: one with units below it is refused (move them first)."""
+        u = tables.directory_units.c
+        with self._db.begin() as connection:
+            child = connection.execute(
+                select(u.unit_id).where(u.tenant_id == tenant_id, u.parent_id == unit_id)
+            ).first()
+            if child is not None:
+                raise ConfigError("unit_id", "unit-has-children", value=unit_id, other=child[0])
+            connection.execute(
+                delete(tables.directory_units).where(u.tenant_id == tenant_id, u.unit_id == unit_id)
+            )
+
+    # custom fields -----------------------------------------------------------------------
+
+    def fields(self, tenant_id: str) -> list[FieldDef]:
+        """The tenant's custom field definitions, in display order."""
+        f = tables.directory_fields.c
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(tables.directory_fields)
+                .where(f.tenant_id == tenant_id)
+                .order_by(f.position, f.name)
+            ).all()
+        return [
+            FieldDef(row.name, row.label, FieldType(row.type), Visibility(row.visibility))
+            for row in rows
+        ]
+
+    def put_fields(self, tenant_id: str, fields: Sequence[FieldDef]) -> None:
+        """Replace the tenant's custom field definitions (values already stored stay)."""
+        f = tables.directory_fields.c
+        with self._db.begin() as connection:
+            connection.execute(delete(tables.directory_fields).where(f.tenant_id == tenant_id))
+            if fields:
+                connection.execute(
+                    insert(tables.directory_fields),
+                    [
+                        {
+                            "tenant_id": tenant_id,
+                            "name": field.name,
+                            "label": field.label,
+                            "type": field.type.value,
+                            "visibility": field.visibility.value,
+                            "position": position,
+                        }
+                        for position, field in enumerate(fields)
+                    ],
+                )
+
+    # presence (hänvisning) ---------------------------------------------------------------
+
+    def presences(
+        self, tenant_id: str, person_ids: Iterable[str] | None = None
+    ) -> dict[str, tuple[Presence, ...]]:
+        """person id → the presences set for them (expired ones too, until removed; which
+        one shows is :func:`vaxel.directory.presence.current_presence`'s choice)."""
+        r = tables.directory_presence.c
+        query = select(tables.directory_presence).where(r.tenant_id == tenant_id)
+        if person_ids is not None:
+            query = query.where(r.person_id.in_(list(person_ids)))
+        found: dict[str, list[Presence]] = {}
+        with self._db.connect() as connection:
+            for row in connection.execute(query.order_by(r.person_id, r.since)):
+                found.setdefault(row.person_id, []).append(
+                    Presence(
+                        reason_id=row.reason_id,
+                        since=datetime.fromtimestamp(row.since, UTC),
+                        until=None if row.until is None else datetime.fromtimestamp(row.until, UTC),
+                        text=row.text,
+                        set_by=row.set_by,
+                        source=PresenceSource(row.source),
+                        group=row.group_name,
+                    )
+                )
+        return {person_id: tuple(held) for person_id, held in found.items()}
+
+    def set_presences(self, tenant_id: str, presences: Mapping[str, Presence]) -> None:
+        """Set each person's presence in one transaction — one person, or a whole group at
+        once (:func:`vaxel.directory.presence.group_presence`, DIR3). A presence replaces the
+        one the same source (and group) set before; every person must be the tenant's."""
+        if not presences:
+            return
+        p = tables.directory_people.c
+        with self._db.begin() as connection:
+            known = set(
+                connection.execute(
+                    select(p.person_id).where(
+                        p.tenant_id == tenant_id, p.person_id.in_(list(presences))
+                    )
+                ).scalars()
+            )
+            for person_id, presence in presences.items():
+                if person_id not in known:
+                    raise UnknownPerson(person_id, tenant_id)
+                upsert(
+                    connection,
+                    tables.directory_presence,
+                    {
+                        "tenant_id": tenant_id,
+                        "person_id": person_id,
+                        "source": presence.source.value,
+                        "group_name": presence.group,
+                    },
+                    {
+                        "reason_id": presence.reason_id,
+                        "text": presence.text,
+                        "since": presence.since.timestamp(),
+                        "until": None if presence.until is None else presence.until.timestamp(),
+                        "set_by": presence.set_by,
+                    },
+                )
+
+    def clear_presence(
+        self,
+        tenant_id: str,
+        person_ids: Iterable[str],
+        source: PresenceSource = PresenceSource.MANUAL,
+    ) -> None:
+        """The presences ``source`` set for these people are gone (not the group ones:
+        :meth:`clear_group`); another source's stay."""
+        r = tables.directory_presence.c
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(tables.directory_presence).where(
+                    r.tenant_id == tenant_id,
+                    r.person_id.in_(list(person_ids)),
+                    r.source == source.value,
+                    r.group_name == "",
+                )
+            )
+
+    def clear_group(self, tenant_id: str, group: str) -> None:
+        """The presence set for ``group`` is gone from every member; their own stay."""
+        r = tables.directory_presence.c
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(tables.directory_presence).where(
+                    r.tenant_id == tenant_id,
+                    r.source == PresenceSource.GROUP.value,
+                    r.group_name == group,
+                )
+            )
+
+    def remove_expired(self, tenant_id: str, now: datetime) -> int:
+        """Forget presences whose return time has passed (they no longer show anyway)."""
+        r = tables.directory_presence.c
+        with self._db.begin() as connection:
+            return connection.execute(
+                delete(tables.directory_presence).where(
+                    r.tenant_id == tenant_id, r.until.is_not(None), r.until <= now.timestamp()
+                )
+            ).rowcount
+
+    # reasons -----------------------------------------------------------------------------
+
+    def reasons(self, tenant_id: str) -> list[Reason]:
+        """The tenant's own reasons (the catalogue is these beside the Swedish defaults:
+        :func:`vaxel.directory.presence.reason_catalogue`)."""
+        r = tables.directory_reasons.c
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(r.document).where(r.tenant_id == tenant_id).order_by(r.position)
+            ).all()
+        return [Reason(**row.document) for row in rows]
+
+    def put_reasons(self, tenant_id: str, reasons: Sequence[Reason]) -> None:
+        """Replace the tenant's own reasons; refused when an id is given twice or the
+        catalogue grows too long (presence already set keeps its reason id)."""
+        reason_catalogue(reasons)
+        r = tables.directory_reasons.c
+        with self._db.begin() as connection:
+            connection.execute(delete(tables.directory_reasons).where(r.tenant_id == tenant_id))
+            if reasons:
+                connection.execute(
+                    insert(tables.directory_reasons),
+                    [
+                        {
+                            "tenant_id": tenant_id,
+                            "reason_id": reason.reason_id,
+                            "position": position,
+                            "document": asdict(reason),
+                        }
+                        for position, reason in enumerate(reasons)
+                    ],
+                )
+
+    # imports -----------------------------------------------------------------------------
+
+    def import_people(
+        self,
+        tenant_id: str,
+        people: Sequence[Person],
+        new_units: Sequence[Unit],
+        mode: ImportMode,
+        now: float | None = None,
+    ) -> ImportReport:
+        """Write a whole import file in one transaction: its new units, then each person —
+        changed when the external id is stored (keeping the stored person id), added
+        otherwise — and in REPLACE mode everyone else deactivated."""
+        at = time.time() if now is None else now
+        p = tables.directory_people.c
+        with self._db.begin() as connection:
+            stored_units = {u.unit_id for u in _units(connection, tenant_id)}
+            units = [u for u in new_units if u.unit_id not in stored_units]
+            if units:
+                connection.execute(
+                    insert(tables.directory_units),
+                    [
+                        {
+                            "tenant_id": tenant_id,
+                            "unit_id": u.unit_id,
+                            "name": u.name,
+                            "parent_id": u.parent_id,
+                        }
+                        for u in units
+                    ],
+                )
+            stored = _external_ids(connection, tenant_id)
+            added: list[dict[str, Any]] = []
+            changed: list[dict[str, Any]] = []
+            for person in people:
+                row = _row(tenant_id, person, at)
+                person_id = stored.get(person.external_id)
+                if person_id is None:
+                    added.append(row)
+                else:
+                    row["person_id"] = person_id
+                    changed.append(row)
+            for start in range(0, len(added), _WRITE_BATCH):
+                connection.execute(
+                    insert(tables.directory_people), added[start : start + _WRITE_BATCH]
+                )
+            if changed:
+                statement = (
+                    update(tables.directory_people)
+                    .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
+                    .values({name: bindparam(name) for name in changed[0] if name not in _KEYS})
+                )
+                for start in range(0, len(changed), _WRITE_BATCH):
+                    connection.execute(
+                        statement,
+                        [
+                            {
+                                "key": row["person_id"],
+                                **{k: v for k, v in row.items() if k not in _KEYS},
+                            }
+                            for row in changed[start : start + _WRITE_BATCH]
+                        ],
+                    )
+            gone: list[str] = []
+            if mode is ImportMode.REPLACE:
+                kept = {person.external_id for person in people}
+                active = connection.execute(
+                    select(p.external_id, p.person_id).where(
+                        p.tenant_id == tenant_id, p.active.is_(True)
+                    )
+                ).all()
+                gone = [row.person_id for row in active if row.external_id not in kept]
+                if gone:
+                    statement = (
+                        update(tables.directory_people)
+                        .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
+                        .values(active=False, updated_at=at)
+                    )
+                    connection.execute(statement, [{"key": person_id} for person_id in gone])
+        return ImportReport(len(added), len(changed), len(gone), len(units))
+
+
+_KEYS = frozenset({"tenant_id", "person_id"})
+
+
+def _external_ids(connection: Connection, tenant_id: str) -> dict[str, str]:
+    p = tables.directory_people.c
+    rows = connection.execute(
+        select(p.external_id, p.person_id).where(p.tenant_id == tenant_id)
+    ).all()
+    return {row.external_id: row.person_id for row in rows}
+
+
+def _units(connection: Connection, tenant_id: str) -> list[Unit]:
+    u = tables.directory_units.c
+    rows = connection.execute(
+        select(u.unit_id, u.name, u.parent_id).where(u.tenant_id == tenant_id).order_by(u.unit_id)
+    ).all()
+    return [Unit(row.unit_id, row.name, row.parent_id) for row in rows]
+
+
+def _refuse_taken_external_id(connection: Connection, tenant_id: str, person: Person) -> None:
+    p = tables.directory_people.c
+    owner = connection.execute(
+        select(p.person_id).where(
+            p.tenant_id == tenant_id,
+            p.external_id == person.external_id,
+            p.person_id != person.person_id,
+        )
+    ).first()
+    if owner is not None:
+        raise ConfigError("external_id", "id-taken")
