@@ -141,6 +141,23 @@ RULES: dict[str, str] = {
     "unknown-field": "no custom field {value!r}: define it first",
     "unit-parent-self": "a unit cannot be its own parent",
     "unit-cycle": "units {value} form a cycle",
+    "unit-has-children": "unit {value!r} has units below it ({other!r}): move them first",
+    # directory import files (issue 13 §3, DIR5); the line is the error's own parameter
+    "unknown-column": "unknown column {value!r}: use {allowed}, or define a custom field first",
+    "missing-column": "the header row lacks the column {value!r}",
+    "row-length": "the row has {value} values but the header {other} columns",
+    "people-max": "at most {max} people in one file: import it in parts",
+    "values-max": "at most {max} values in one column",
+    "external-id-twice": "{value!r} is the id of the person on line {other} already",
+    "file-too-large": "the file is larger than {max} bytes",
+    "file-syntax": "the file cannot be read: {value}",
+    "utf-8": "the file must be UTF-8 text",
+    "xml-entities": "XML with a DTD, entities or external references is refused",
+    "xml-nested": "element {value!r} may not contain other elements",
+    "xml-text": "text outside a person's elements",
+    "unknown-element": "unknown element {value!r}: expected {allowed}",
+    "unit-path": "{value!r} is not a unit path like Samhällsbyggnad/Bygglov",
+    "unit-depth": "{value!r} is deeper than {max} levels",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

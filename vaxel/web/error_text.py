@@ -150,6 +150,26 @@ CONFIG_RULES: dict[str, str] = {
     "unknown-field": N_("fältet {value!r} finns inte; lägg till det först"),
     "unit-parent-self": N_("en enhet kan inte ligga under sig själv"),
     "unit-cycle": N_("enheterna {value} ligger under varandra i en ring"),
+    "unit-has-children": N_(
+        "enheten {value!r} har enheter under sig ({other!r}); flytta dem först"
+    ),
+    "unknown-column": N_(
+        "okänd kolumn {value!r}; använd {allowed} eller lägg först till ett eget fält"
+    ),
+    "missing-column": N_("rubrikraden saknar kolumnen {value!r}"),
+    "row-length": N_("raden har {value} värden men rubrikraden {other} kolumner"),
+    "people-max": N_("högst {max} personer i en fil; importera den i delar"),
+    "values-max": N_("högst {max} värden i en kolumn"),
+    "external-id-twice": N_("{value!r} är redan id för personen på rad {other}"),
+    "file-too-large": N_("filen är större än {max} byte"),
+    "file-syntax": N_("filen går inte att läsa: {value}"),
+    "utf-8": N_("filen ska vara text i UTF-8"),
+    "xml-entities": N_("XML med DTD, entiteter eller externa referenser tas inte emot"),
+    "xml-nested": N_("elementet {value!r} får inte innehålla andra element"),
+    "xml-text": N_("text utanför en persons element"),
+    "unknown-element": N_("okänt element {value!r}; väntade {allowed}"),
+    "unit-path": N_("{value!r} är ingen enhet som Samhällsbyggnad/Bygglov"),
+    "unit-depth": N_("{value!r} har fler än {max} nivåer"),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
