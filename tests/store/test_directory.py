@@ -3,6 +3,7 @@ tenant, never another tenant's; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from vaxel.directory.presence import (
     group_presence,
     reason_catalogue,
 )
+from vaxel.directory.reconcile import reconcile
 from vaxel.store import Tenant, Tenants, open_database, upgrade
 from vaxel.store.directory import DirectoryStore, ImportMode, UnknownPerson, UnknownUnit
 
@@ -189,3 +191,34 @@ def test_a_tenants_own_reasons_are_stored_in_order(store: DirectoryStore) -> Non
     with pytest.raises(ConfigError):
         store.put_reasons("exempelby", [own[0], own[0]])
     assert store.reasons("exempelby") == own
+
+
+def test_a_sync_plan_is_applied_in_one_transaction(store: DirectoryStore) -> None:
+    """The LDAP sync's plan (vaxel.directory.reconcile): new units and people, a rename,
+    a comeback and a departure — all written at once, and the other tenant untouched."""
+    ldap_karin = replace(KARIN, person_id="ldap-1", unit_ids=())
+    leaving = Person("ldap-2", "2", "Erik", "Lindqvist")
+    returning = Person("ldap-3", "3", "Sara", "Sjöberg", active=False)
+    for person in (ldap_karin, leaving, returning):
+        store.put_person("exempelby", person)
+    store.put_person("grannby", leaving)
+    plan = reconcile(
+        store.people("exempelby", include_inactive=True),
+        [
+            replace(ldap_karin, family_name="Karlsson", unit_ids=("bygglov",)),
+            replace(returning, active=True),
+            Person("ldap-4", "4", "Nils", "Zetterberg"),
+        ],
+        prefix="ldap-",
+        units=[],
+        incoming_units=[Unit("bygglov", "Bygglov")],
+    )
+    store.apply_sync("exempelby", plan, now=2.0)
+    people = {p.person_id: p for p in store.people("exempelby", include_inactive=True)}
+    assert people["ldap-1"].family_name == "Karlsson"
+    assert people["ldap-1"].unit_ids == ("bygglov",)
+    assert not people["ldap-2"].active
+    assert people["ldap-3"].active
+    assert people["ldap-4"].name == "Nils Zetterberg"
+    assert [u.unit_id for u in store.units("exempelby")] == ["bygglov"]
+    assert store.people("grannby") == [leaving]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -29,6 +29,7 @@ from vaxel.directory.model import (
     Visibility,
 )
 from vaxel.directory.presence import Presence, PresenceSource, Reason, reason_catalogue
+from vaxel.directory.reconcile import SyncPlan
 from vaxel.store import tables
 from vaxel.store.repositories import upsert
 
@@ -427,58 +428,25 @@ class DirectoryStore:
         now: float | None = None,
     ) -> ImportReport:
         """Write a whole import file in one transaction: its new units, then each person —
-        changed when the external id is stored (keeping the stored person id), added
-        otherwise — and in REPLACE mode everyone else deactivated."""
+        changed when the external id is stored (keeping the stored person id, active
+        again), added otherwise — and in REPLACE mode everyone else deactivated."""
         at = time.time() if now is None else now
         p = tables.directory_people.c
         with self._db.begin() as connection:
             stored_units = {u.unit_id for u in _units(connection, tenant_id)}
             units = [u for u in new_units if u.unit_id not in stored_units]
-            if units:
-                connection.execute(
-                    insert(tables.directory_units),
-                    [
-                        {
-                            "tenant_id": tenant_id,
-                            "unit_id": u.unit_id,
-                            "name": u.name,
-                            "parent_id": u.parent_id,
-                        }
-                        for u in units
-                    ],
-                )
+            _insert_units(connection, tenant_id, units)
             stored = _external_ids(connection, tenant_id)
-            added: list[dict[str, Any]] = []
-            changed: list[dict[str, Any]] = []
+            added: list[Person] = []
+            changed: list[Person] = []
             for person in people:
-                row = _row(tenant_id, person, at)
                 person_id = stored.get(person.external_id)
                 if person_id is None:
-                    added.append(row)
+                    added.append(person)
                 else:
-                    row["person_id"] = person_id
-                    changed.append(row)
-            for start in range(0, len(added), _WRITE_BATCH):
-                connection.execute(
-                    insert(tables.directory_people), added[start : start + _WRITE_BATCH]
-                )
-            if changed:
-                statement = (
-                    update(tables.directory_people)
-                    .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
-                    .values({name: bindparam(name) for name in changed[0] if name not in _KEYS})
-                )
-                for start in range(0, len(changed), _WRITE_BATCH):
-                    connection.execute(
-                        statement,
-                        [
-                            {
-                                "key": row["person_id"],
-                                **{k: v for k, v in row.items() if k not in _KEYS},
-                            }
-                            for row in changed[start : start + _WRITE_BATCH]
-                        ],
-                    )
+                    changed.append(replace(person, person_id=person_id, active=True))
+            _insert_people(connection, tenant_id, added, at)
+            _update_people(connection, tenant_id, changed, at)
             gone: list[str] = []
             if mode is ImportMode.REPLACE:
                 kept = {person.external_id for person in people}
@@ -488,17 +456,83 @@ class DirectoryStore:
                     )
                 ).all()
                 gone = [row.person_id for row in active if row.external_id not in kept]
-                if gone:
-                    statement = (
-                        update(tables.directory_people)
-                        .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
-                        .values(active=False, updated_at=at)
-                    )
-                    connection.execute(statement, [{"key": person_id} for person_id in gone])
+                _deactivate(connection, tenant_id, gone, at)
         return ImportReport(len(added), len(changed), len(gone), len(units))
+
+    def apply_sync(self, tenant_id: str, plan: SyncPlan, now: float) -> None:
+        """Every change of an LDAP/AD sync run in one transaction (DIR5): its new units
+        (parents first), new people, changed and reactivated people as the source has them
+        now, and the people the source no longer has deactivated."""
+        with self._db.begin() as connection:
+            _insert_units(connection, tenant_id, plan.units_added)
+            _insert_people(connection, tenant_id, plan.added, now)
+            rewritten = [update.after for update in plan.updated]
+            rewritten += [replace(person, active=True) for person in plan.reactivated]
+            _update_people(connection, tenant_id, rewritten, now)
+            _deactivate(connection, tenant_id, [p.person_id for p in plan.deactivated], now)
+
+
+def _insert_units(connection: Connection, tenant_id: str, units: Sequence[Unit]) -> None:
+    if units:
+        connection.execute(
+            insert(tables.directory_units),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "unit_id": u.unit_id,
+                    "name": u.name,
+                    "parent_id": u.parent_id,
+                }
+                for u in units
+            ],
+        )
+
+
+def _insert_people(
+    connection: Connection, tenant_id: str, people: Sequence[Person], now: float
+) -> None:
+    for start in range(0, len(people), _WRITE_BATCH):
+        connection.execute(
+            insert(tables.directory_people),
+            [_row(tenant_id, person, now) for person in people[start : start + _WRITE_BATCH]],
+        )
 
 
 _KEYS = frozenset({"tenant_id", "person_id"})
+
+
+def _update_people(
+    connection: Connection, tenant_id: str, people: Sequence[Person], now: float
+) -> None:
+    """Rewrite each person's row by person id (executemany in bounded batches)."""
+    if not people:
+        return
+    p = tables.directory_people.c
+    names = [name for name in _row(tenant_id, people[0], now) if name not in _KEYS]
+    statement = (
+        update(tables.directory_people)
+        .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
+        .values({name: bindparam(name) for name in names})
+    )
+    for start in range(0, len(people), _WRITE_BATCH):
+        rows = []
+        for person in people[start : start + _WRITE_BATCH]:
+            row = _row(tenant_id, person, now)
+            rows.append({"key": person.person_id, **{name: row[name] for name in names}})
+        connection.execute(statement, rows)
+
+
+def _deactivate(
+    connection: Connection, tenant_id: str, person_ids: Sequence[str], now: float
+) -> None:
+    if person_ids:
+        p = tables.directory_people.c
+        connection.execute(
+            update(tables.directory_people)
+            .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
+            .values(active=False, updated_at=now),
+            [{"key": person_id} for person_id in person_ids],
+        )
 
 
 def _external_ids(connection: Connection, tenant_id: str) -> dict[str, str]:
