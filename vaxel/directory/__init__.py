@@ -16,6 +16,7 @@ from vaxel.directory.model import (
     check_custom_fields,
     normalize_number,
 )
+from vaxel.directory.phonetic import phonetic_key, soundex_key
 from vaxel.directory.presence import (
     DEFAULT_REASONS,
     ExtensionStatus,
@@ -32,13 +33,17 @@ from vaxel.directory.presence import (
     next_presence_change,
     reason_catalogue,
 )
+from vaxel.directory.search import DirectoryIndex, Hit, MatchTier
 
 __all__ = [
     "DEFAULT_REASONS",
+    "DirectoryIndex",
     "ExtensionStatus",
     "FieldDef",
     "FieldType",
+    "Hit",
     "LineState",
+    "MatchTier",
     "NumberKind",
     "Person",
     "PhoneNumber",
@@ -56,5 +61,7 @@ __all__ = [
     "group_presence",
     "next_presence_change",
     "normalize_number",
+    "phonetic_key",
     "reason_catalogue",
+    "soundex_key",
 ]

@@ -1,0 +1,390 @@
+"""Free-text search of the directory: any field, any combination, Swedish spellings (DIR2).
+
+:class:`DirectoryIndex` holds one tenant's people in an inverted index (word → people) and
+answers a query such as "karin bygglov", "2041", "070 12", "rum B12" or "Carlson" with the
+best people first. Every word of the query must match some word of a person; a word matches
+
+- ``EXACT``: the same word;
+- ``PREFIX``: the start of a word (search while typing; also "070 12" for a number);
+- ``PHONETIC``: a word with the same Swedish phonetic key (:mod:`vaxel.directory.phonetic`),
+  a key that starts with the query's key (typing "Carls" finds Karlsson), or a name of the
+  same variant group (:mod:`vaxel.directory.variants`: Kalle finds Karl);
+- ``FUZZY``: a word whose key is within edit distance 1 (keys of up to 6 letters) or 2
+  (longer) of the query's (``rapidfuzz``), for typos the key does not fold (Sjoberg typed
+  without ö).
+
+A person ranks by the worst match over the query's words, then the sum, then — only when the
+caller asks (``presence_first``) — available before absent or busy, then by family and given
+name in Swedish order. Numbers match exactly or as a prefix, never phonetically. A search may
+be limited to units (OP9: a console serving one department); sub-units are included.
+
+Cost: the query's rarest word picks the candidates (its postings); the other words are
+checked against each candidate's word set, so a query costs in proportion to its most
+selective word, not to the directory's size. A single word stops as soon as ``limit``
+people are found, taking match groups in rank order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, insort
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from enum import IntEnum
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from vaxel.core.errors import ConfigError
+from vaxel.directory.model import Person, Unit
+from vaxel.directory.phonetic import phonetic_key
+from vaxel.directory.tokens import (
+    MAX_QUERY_LENGTH,
+    QueryTerm,
+    field_tokens,
+    person_tokens,
+    query_terms,
+)
+from vaxel.directory.variants import NAME_VARIANTS, variant_keys, variant_table
+
+__all__ = ["MAX_LIMIT", "DirectoryIndex", "Hit", "MatchTier"]
+
+MAX_LIMIT = 500
+_PREFIX_SET_LIMIT = 5000  # beyond this many words a prefix is checked word by word
+_KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonetic typing)
+_KEY_PREFIX_LIMIT = 500
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
+
+
+class MatchTier(IntEnum):
+    """How well a query word matched, best first (the rank order of DIR2)."""
+
+    EXACT = 0
+    PREFIX = 1
+    PHONETIC = 2
+    FUZZY = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A person found, with the worst tier over the query's words."""
+
+    person: Person
+    tier: MatchTier
+
+
+class _Sorted:
+    """A sorted list of distinct words that takes additions in bulk cheaply (for prefixes)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._known: set[str] = set()
+        self._pending: list[str] = []
+
+    def add(self, item: str) -> None:
+        if item not in self._known:
+            self._known.add(item)
+            self._pending.append(item)
+
+    def prefixed(self, prefix: str) -> tuple[int, int]:
+        """The index range of the items starting with ``prefix``."""
+        if self._pending:
+            if len(self._pending) < 1000:
+                for item in self._pending:
+                    insort(self.items, item)
+            else:
+                self.items = sorted(self._known)
+            self._pending = []
+        return bisect_left(self.items, prefix), bisect_left(self.items, prefix + "\U0010ffff")
+
+
+class _Matcher:
+    """One query word, ready to tell the tier of any indexed word."""
+
+    def __init__(self, term: QueryTerm, prefixed: frozenset[str] | None) -> None:
+        self.term = term
+        self.prefixed = prefixed  # None: too many to hold, checked word by word
+        self.phonetic: frozenset[str] = frozenset()
+        self.fuzzy: frozenset[str] = frozenset()
+
+    def tier(self, tokens: frozenset[str]) -> int | None:
+        """The best tier of any of ``tokens`` for this word, or None."""
+        text = self.term.text
+        if text in tokens:
+            return MatchTier.EXACT
+        if self.prefixed is not None:
+            if not tokens.isdisjoint(self.prefixed):
+                return MatchTier.PREFIX
+        elif any(token.startswith(text) for token in tokens):
+            return MatchTier.PREFIX
+        if not tokens.isdisjoint(self.phonetic):
+            return MatchTier.PHONETIC
+        if not tokens.isdisjoint(self.fuzzy):
+            return MatchTier.FUZZY
+        return None
+
+
+class DirectoryIndex:
+    """One tenant's people, searchable (DIR2). Pure and in memory; the store rebuilds it.
+
+    ``searchable_custom`` names the custom fields everyone may see (DIR6): only those are
+    searchable. ``set_available`` feeds presence for ``presence_first`` ranking.
+    """
+
+    def __init__(
+        self,
+        people: Iterable[Person] = (),
+        *,
+        units: Iterable[Unit] = (),
+        searchable_custom: Collection[str] = (),
+        variants: Iterable[Iterable[str]] = NAME_VARIANTS,
+    ) -> None:
+        self._units = {unit.unit_id: unit for unit in units}
+        self._searchable_custom = frozenset(searchable_custom)
+        self._variants = variant_table(variants)
+        self._slot_of: dict[str, int] = {}
+        self._people: list[Person | None] = []
+        self._tokens: list[frozenset[str]] = []
+        self._order: list[str] = []
+        self._postings: dict[str, list[int]] = {}
+        self._unsorted: set[str] = set()
+        self._words = _Sorted()
+        self._key_words: dict[str, set[str]] = {}
+        self._keys = _Sorted()
+        self._unavailable: set[int] = set()
+        self._away: set[str] = set()
+        for person in people:
+            self.put(person)
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def get(self, person_id: str) -> Person | None:
+        """The indexed person with ``person_id``, or None."""
+        slot = self._slot_of.get(person_id)
+        return None if slot is None else self._people[slot]
+
+    def put(self, person: Person) -> None:
+        """Add ``person``, or replace the one with the same ``person_id``. Inactive people
+        (removed at the source, DIR5) are kept out of search."""
+        self.remove(person.person_id)
+        if not person.active:
+            return
+        slot = len(self._people)
+        self._slot_of[person.person_id] = slot
+        self._people.append(person)
+        order = f"{person.family_name}\0{person.given_name}\0{person.person_id}"
+        self._order.append(order.casefold().translate(_SWEDISH_ORDER))
+        tokens = person_tokens(person, self._units, self._searchable_custom)
+        self._tokens.append(tokens)
+        if person.person_id in self._away:
+            self._unavailable.add(slot)
+        for token in tokens:
+            self._postings.setdefault(token, []).append(slot)
+            self._unsorted.add(token)
+            self._words.add(token)
+            if token.isalpha() and len(token) >= 2:
+                key = phonetic_key(token)
+                if key:
+                    self._key_words.setdefault(key, set()).add(token)
+                    self._keys.add(key)
+
+    def remove(self, person_id: str) -> None:
+        """Take ``person_id`` out of the index (nothing happens if it is not there)."""
+        slot = self._slot_of.pop(person_id, None)
+        if slot is None:
+            return
+        for token in self._tokens[slot]:
+            postings = self._postings[token]
+            postings.remove(slot)
+            if not postings:
+                del self._postings[token]
+        self._people[slot] = None
+        self._tokens[slot] = frozenset()
+        self._unavailable.discard(slot)
+
+    def set_units(self, units: Iterable[Unit]) -> None:
+        """Replace the unit tree; everyone is reindexed, since unit names are searchable."""
+        self._units = {unit.unit_id: unit for unit in units}
+        people = [person for person in self._people if person is not None]
+        for person in people:
+            self.put(person)
+
+    def set_available(self, person_id: str, available: bool) -> None:
+        """Record whether a person is available now (for ``presence_first``)."""
+        slot = self._slot_of.get(person_id)
+        if available:
+            self._away.discard(person_id)
+            if slot is not None:
+                self._unavailable.discard(slot)
+        else:
+            self._away.add(person_id)
+            if slot is not None:
+                self._unavailable.add(slot)
+
+    def units_below(self, unit_ids: Iterable[str]) -> frozenset[str]:
+        """The given units and every unit beneath them (OP9)."""
+        children: dict[str, list[str]] = {}
+        for unit in self._units.values():
+            if unit.parent_id is not None:
+                children.setdefault(unit.parent_id, []).append(unit.unit_id)
+        found: set[str] = set()
+        stack = list(unit_ids)
+        while stack:
+            unit_id = stack.pop()
+            if unit_id not in found:
+                found.add(unit_id)
+                stack.extend(children.get(unit_id, ()))
+        return frozenset(found)
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        units: Iterable[str] | None = None,
+        presence_first: bool = False,
+    ) -> list[Hit]:
+        """The best ``limit`` people for ``query``, best first (see the module's docstring)."""
+        if len(query) > MAX_QUERY_LENGTH:
+            raise ConfigError("query", "too-long", max=MAX_QUERY_LENGTH, length=len(query))
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ConfigError("limit", "whole-number-range", min=1, max=MAX_LIMIT, value=limit)
+        terms = query_terms(query)
+        if not terms:
+            return []
+        allowed = None if units is None else self.units_below(units)
+        matchers = [self._matcher(term) for term in terms]
+        if len(matchers) == 1 and terms[0].field is None:
+            return self._search_one(matchers[0], limit, allowed, presence_first)
+        return self._search_many(matchers, limit, allowed, presence_first)
+
+    def _in_units(self, slot: int, allowed: frozenset[str] | None) -> bool:
+        if allowed is None:
+            return True
+        person = self._people[slot]
+        return person is not None and not allowed.isdisjoint(person.unit_ids)
+
+    def _search_one(
+        self, matcher: _Matcher, limit: int, allowed: frozenset[str] | None, presence_first: bool
+    ) -> list[Hit]:
+        hits: list[Hit] = []
+        waiting: list[Hit] = []  # the current tier's unavailable people (presence_first)
+        tier_now = MatchTier.EXACT
+        seen: set[int] = set()
+        for slot, tier in self._candidates(matcher):
+            if slot in seen or not self._in_units(slot, allowed):
+                continue
+            seen.add(slot)
+            if tier != tier_now:
+                hits += waiting[: limit - len(hits)]
+                waiting, tier_now = [], tier
+                if len(hits) >= limit:
+                    break
+            hit = Hit(self._person(slot), tier)
+            if presence_first and slot in self._unavailable:
+                waiting.append(hit)
+                continue
+            hits.append(hit)
+            if len(hits) >= limit:
+                break
+        hits += waiting[: limit - len(hits)]
+        return hits[:limit]
+
+    def _search_many(
+        self,
+        matchers: list[_Matcher],
+        limit: int,
+        allowed: frozenset[str] | None,
+        presence_first: bool,
+    ) -> list[Hit]:
+        driver = min(matchers, key=self._estimate)
+        others = [matcher for matcher in matchers if matcher is not driver]
+        ranked: list[tuple[int, int, bool, int, int]] = []
+        seen: set[int] = set()
+        for position, (slot, tier) in enumerate(self._candidates(driver)):
+            if slot in seen or not self._in_units(slot, allowed):
+                continue
+            seen.add(slot)
+            if driver.term.field is not None:
+                tier_or_none = driver.tier(field_tokens(self._person(slot), driver.term.field))
+                if tier_or_none is None:
+                    continue
+                tier = MatchTier(tier_or_none)
+            worst, total = int(tier), int(tier)
+            for matcher in others:
+                tokens = self._tokens[slot]
+                if matcher.term.field is not None:
+                    tokens = field_tokens(self._person(slot), matcher.term.field)
+                found = matcher.tier(tokens)
+                if found is None:
+                    break
+                worst, total = max(worst, found), total + found
+            else:
+                away = presence_first and slot in self._unavailable
+                ranked.append((worst, total, away, position, slot))
+        best = heapq.nsmallest(limit, ranked)
+        return [Hit(self._person(slot), MatchTier(worst)) for worst, _, _, _, slot in best]
+
+    def _person(self, slot: int) -> Person:
+        person = self._people[slot]
+        assert person is not None  # slots of removed people leave every posting
+        return person
+
+    def _matcher(self, term: QueryTerm) -> _Matcher:
+        start, end = self._words.prefixed(term.text)
+        within = self._words.items[start:end] if end - start <= _PREFIX_SET_LIMIT else None
+        matcher = _Matcher(term, None if within is None else frozenset(within))
+        if term.number or not term.text.isalpha():
+            return matcher
+        key = phonetic_key(term.text)
+        if len(key) < 2:
+            return matcher
+        keys = {key} | variant_keys(key, self._variants)
+        if len(key) >= _KEY_PREFIX_MIN:
+            first, last = self._keys.prefixed(key)
+            keys.update(self._keys.items[first : min(last, first + _KEY_PREFIX_LIMIT)])
+        phonetic = {word for k in keys for word in self._key_words.get(k, ())}
+        matcher.phonetic = frozenset(phonetic)
+        if len(key) >= 4:
+            distance = 1 if len(key) <= 6 else 2
+            close = process.extract(
+                key,
+                self._keys.items,
+                scorer=Levenshtein.distance,
+                score_cutoff=distance,
+                limit=None,
+            )
+            fuzzy = {word for k, _, _ in close for word in self._key_words.get(k, ())}
+            matcher.fuzzy = frozenset(fuzzy - phonetic)
+        return matcher
+
+    def _estimate(self, matcher: _Matcher) -> int:
+        """How many postings a word's candidates hold (the rarest word drives the search)."""
+        if matcher.prefixed is None:
+            return len(self._people)
+        words = matcher.prefixed | matcher.phonetic | matcher.fuzzy
+        return sum(len(self._postings.get(word, ())) for word in words)
+
+    def _words_in_order(self, matcher: _Matcher) -> Iterator[tuple[str, MatchTier]]:
+        text = matcher.term.text
+        yield text, MatchTier.EXACT
+        start, end = self._words.prefixed(text)
+        for word in self._words.items[start:end]:
+            if word != text:
+                yield word, MatchTier.PREFIX
+        for word in sorted(matcher.phonetic):
+            yield word, MatchTier.PHONETIC
+        for word in sorted(matcher.fuzzy):
+            yield word, MatchTier.FUZZY
+
+    def _candidates(self, matcher: _Matcher) -> Iterator[tuple[int, MatchTier]]:
+        """People matching one word, best tier first, then word, then name."""
+        for word, tier in self._words_in_order(matcher):
+            postings = self._postings.get(word)
+            if not postings:
+                continue
+            if word in self._unsorted:
+                postings.sort(key=self._order.__getitem__)
+                self._unsorted.discard(word)
+            for slot in postings:
+                yield slot, tier
