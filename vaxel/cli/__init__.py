@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "tenant": ("vaxel.cli.tenant", "organisations: add"),
     "user": ("vaxel.cli.user", "web accounts: add (e.g. the first tenant_admin)"),
     "apikey": ("vaxel.cli.apikey", "REST API keys: add (printed once), list, revoke"),
+    "directory": ("vaxel.cli.directory", "the directory: import, export (CSV or XML), search"),
 }
 
 
