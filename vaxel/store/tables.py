@@ -342,3 +342,31 @@ directory_reasons = Table(
     UniqueConstraint("tenant_id", "reason_id"),
 )
 """The tenant's own absence reasons beside the Swedish defaults, in the order given."""
+
+directory_sources = Table(
+    "directory_sources",
+    metadata,
+    _tenant_fk(),
+    Column("source", String(16), nullable=False),  # "ldap" or "calendar"
+    Column("settings", JSON, nullable=False),
+    Column("report", JSON, nullable=True),  # the last run's SyncReport
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("tenant_id", "source"),
+)
+"""Each tenant's outside sources of the directory (DIR5, spec §41) and how they last ran."""
+
+directory_calendars = Table(
+    "directory_calendars",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    Column("url", String(500), nullable=False),
+    Column("kind", String(8), nullable=False),  # "caldav" or "ics"
+    Column("username", String(200), nullable=False, server_default=""),
+    Column("password", String(500), nullable=False, server_default=""),
+    Column("opted_out", Boolean, nullable=False, server_default=false()),
+    Column("checked_at", Float, nullable=True),
+    Column("error", String(300), nullable=False, server_default=""),
+    UniqueConstraint("tenant_id", "person_id"),
+)
+"""A person's calendar, read for presence unless they opted out (spec §41)."""
