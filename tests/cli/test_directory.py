@@ -3,12 +3,15 @@ a wrong line refused in Swedish with nothing imported."""
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from vaxel.cli import main
+from vaxel.directory import Presence
 from vaxel.store import Tenant, Tenants, open_database, upgrade
 from vaxel.store.directory import DirectoryStore
 
@@ -79,3 +82,41 @@ def test_an_unknown_tenant_or_file_is_refused(
     assert "organisationen 'ingen' finns inte" in capsys.readouterr().err
     missing = str(tmp_path / "saknas.csv")
     assert main(["directory", "import", missing, "--tenant", "exempelby", *db]) == 2
+
+
+def test_search_finds_a_spelling_variant_with_units_and_presence_as_json(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "personal.csv"
+    source.write_text(CSV, encoding="utf-8")
+    db = ["--database-url", url]
+    assert main(["directory", "import", str(source), "--tenant", "exempelby", *db]) == 0
+    store = DirectoryStore(open_database(url))
+    karin = store.by_external_id("exempelby", "1001")
+    assert karin is not None
+    now = datetime.now(UTC)
+    back = now + timedelta(hours=2)
+    store.set_presences("exempelby", {karin.person_id: Presence("lunch", now, back, "Åter")})
+    capsys.readouterr()
+
+    search = ["directory", "search", "Karlson bygglov", "--tenant", "exempelby", *db]
+    assert main([*search, "--json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)["results"]
+    assert (found["external_id"], found["given_name"], found["family_name"]) == (
+        "1001",
+        "Karin",
+        "Carlsson",
+    )
+    assert (found["extension"], found["mobile"]) == ("2041", "+46701234567")
+    assert found["units"] == ["Samhällsbyggnad/Bygglov"]
+    assert found["presence"]["reason"] == "Lunch"
+    assert found["presence"]["until"] == back.isoformat()
+
+    assert main(search) == 0
+    line = capsys.readouterr().out
+    assert line.startswith("Karin Carlsson  2041  +46701234567  Samhällsbyggnad/Bygglov")
+    assert "Lunch åter" in line
+    assert main(["directory", "search", "zz", "--tenant", "grannby", *db]) == 0
+    assert "Ingen träff" in capsys.readouterr().out
+    assert main([*search, "--limit", "0"]) == 2
+    assert "--limit" in capsys.readouterr().err

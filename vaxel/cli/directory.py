@@ -11,17 +11,22 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+from zoneinfo import ZoneInfo
 
 from vaxel.cli.bootstrap import add_database_options, database_of
 
 if TYPE_CHECKING:
     from vaxel.store.directory import DirectoryStore
 
-__all__ = ["ACTIONS", "add_arguments", "run"]
+__all__ = ["ACTIONS", "add_arguments", "run", "search_results"]
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out = actions.add_parser("export", help="print the directory as CSV or XML")
     _tenant_and_format(out, "csv")
     out.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+    find = actions.add_parser("search", help="find people by any field and spelling")
+    find.add_argument("query", help='e.g. "karin bygglov", "2041", "socialjour"')
+    find.add_argument("--tenant", required=True, help="the organisation's id")
+    find.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
+    find.add_argument("--json", action="store_true", help='print {"results": [...]} as JSON')
+    add_database_options(find)
 
 
 def _tenant_and_format(parser: argparse.ArgumentParser, default: str) -> None:
@@ -133,8 +145,110 @@ def _write(file: TextIO, pieces: Iterable[str]) -> None:
         file.write(piece)
 
 
+def _search(args: argparse.Namespace) -> int:
+    from vaxel.core.errors import ConfigError
+    from vaxel.web.error_text import rule_text
+
+    store = _store(args)
+    if store is None:
+        return 2
+    try:
+        results = search_results(store, args.tenant, args.query, args.limit, datetime.now(UTC))
+    except ConfigError as error:
+        print(f"vaxel directory: --{error.field}: {rule_text(error)}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
+        return 0
+    if not results:
+        print(f"Ingen träff på {args.query!r}.")
+    for result in results:
+        print(_line(result))
+    return 0
+
+
+def search_results(
+    store: DirectoryStore, tenant_id: str, query: str, limit: int, now: datetime
+) -> list[dict[str, Any]]:
+    """The best ``limit`` people for ``query`` as JSON-ready dicts, best first, each with
+    the presence that shows at ``now`` (None when the person is in)."""
+    from vaxel.directory import (
+        DirectoryIndex,
+        NumberKind,
+        Visibility,
+        current_presence,
+        reason_catalogue,
+    )
+    from vaxel.directory_io.units import UnitPaths
+
+    units = store.units(tenant_id)
+    everyone = [f.name for f in store.fields(tenant_id) if f.visibility is Visibility.EVERYONE]
+    index = DirectoryIndex(store.people(tenant_id), units=units, searchable_custom=everyone)
+    hits = index.search(query, limit)
+    presences = store.presences(tenant_id, [hit.person.person_id for hit in hits])
+    reasons = reason_catalogue(store.reasons(tenant_id))
+    paths = UnitPaths(units)
+    results = []
+    for hit in hits:
+        person = hit.person
+        shown = current_presence(presences.get(person.person_id, ()), now)
+        presence = None
+        if shown is not None:
+            reason = reasons.get(shown.reason_id)
+            presence = {
+                "reason_id": shown.reason_id,
+                "reason": reason.label_sv if reason else shown.reason_id,
+                "text": shown.text,
+                "until": None if shown.until is None else shown.until.isoformat(),
+                "source": shown.source.value,
+            }
+        results.append(
+            {
+                "person_id": person.person_id,
+                "external_id": person.external_id,
+                "given_name": person.given_name,
+                "family_name": person.family_name,
+                "extension": person.extension,
+                "mobile": person.mobile,
+                "direct": next(iter(person.numbers_of(NumberKind.DIRECT)), None),
+                "email": person.email,
+                "units": [paths.path(unit_id) for unit_id in person.unit_ids],
+                "titles": list(person.titles),
+                "room": person.room,
+                "presence": presence,
+                "match": hit.tier.name.lower(),
+            }
+        )
+    return results
+
+
+def _line(result: dict[str, Any]) -> str:
+    """One person on one line: name, extension, mobile, units, titles, presence."""
+    parts = [
+        f"{result['given_name']} {result['family_name']}".strip(),
+        result["extension"] or "-",
+        result["mobile"] or "-",
+        ", ".join(result["units"]) or "-",
+        ", ".join(result["titles"]) or "-",
+    ]
+    presence = result["presence"]
+    if presence is None:
+        parts.append("inne")
+    else:
+        until = presence["until"]
+        back = (
+            "tills vidare"
+            if until is None
+            else "åter "
+            + datetime.fromisoformat(until).astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        )
+        parts.append(f"{presence['reason']} {back}")
+    return "  ".join(parts)
+
+
 ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import,
     "export": _export,
+    "search": _search,
 }
-"""Each action's function; ``search`` and ``sync-ldap`` add theirs."""
+"""Each action's function (``sync-ldap`` adds its own)."""
