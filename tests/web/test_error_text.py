@@ -21,6 +21,7 @@ from vaxel.web.i18n import use_language
 ROOT = Path(__file__).parents[2] / "vaxel"
 SAMPLE = {"value": "x", "values": "a, b", "min": 1, "max": 9, "length": 12, "allowed": "a, b"}
 SAMPLE |= {"other": "b", "start": "08:00", "suggestion": "vaxel", "owner": "Exempelby"}
+SAMPLE |= {"users": "flow:huvudflode"}
 
 
 def _names(template: str) -> set[str]:
@@ -55,26 +56,71 @@ def test_english_is_chosen_by_code_not_by_matching_the_cores_text() -> None:
     assert rule_text(error) == "skriv tiden TT:MM, inte '8-17'"
 
 
-def _raised_rules() -> list[tuple[str, int, object]]:
-    """(file, line, rule) of every ``ConfigError(field, rule, …)`` in the sources."""
-    found = []
-    for path in ROOT.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+def _config_error_classes(trees: list[ast.Module]) -> tuple[set[str], set[str]]:
+    """Names of ``ConfigError`` and its subclasses in the sources: those taking ``(field,
+    rule, …)`` as it does, and those with their own signature (``MainNumberTaken``), whose
+    ``super().__init__(field, rule, …)`` is checked instead."""
+    bases: dict[str, list[str]] = {}
+    own_signature: set[str] = set()
+    for tree in trees:
         for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                        names = [a.arg for a in item.args.args]
+                        if names[1:3] != ["field", "rule"]:
+                            own_signature.add(node.name)
+    found = {"ConfigError"}
+    while True:
+        more = {name for name, parents in bases.items() if found & set(parents)} - found
+        if not more:
+            break
+        found |= more
+    return found - own_signature, found & own_signature
+
+
+def _rule_of(call: ast.Call, position: int) -> list[object]:
+    rule = call.args[position]
+    choices = [rule.body, rule.orelse] if isinstance(rule, ast.IfExp) else [rule]
+    return [c.value if isinstance(c, ast.Constant) else ast.unparse(c) for c in choices]
+
+
+def _raised_rules() -> list[tuple[str, int, object]]:
+    """(file, line, rule) of every ``ConfigError(field, rule, …)`` in the sources, of every
+    call of a subclass that takes the same arguments (``ExtensionError``, ``PromptError``),
+    and of the ``super().__init__`` of a subclass with a signature of its own."""
+    paths = sorted(ROOT.rglob("*.py"))
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in paths]
+    alike, own = _config_error_classes(trees)
+    found = []
+    for path, tree in zip(paths, trees, strict=True):
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name in own:
+                for call in ast.walk(node):
+                    if (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Attribute)
+                        and call.func.attr == "__init__"
+                        and len(call.args) >= 2
+                    ):
+                        found += [(where, call.lineno, r) for r in _rule_of(call, 1)]
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id in ("ConfigError", "_require")
+                and node.func.id in alike | {"_require"}
                 and len(node.args) >= 2
             ):
-                rule = node.args[-1] if node.func.id == "_require" else node.args[1]
-                choices = [rule.body, rule.orelse] if isinstance(rule, ast.IfExp) else [rule]
-                for choice in choices:
-                    value = (
-                        choice.value if isinstance(choice, ast.Constant) else ast.unparse(choice)
-                    )
-                    found.append((str(path.relative_to(ROOT)), node.lineno, value))
+                position = -1 if node.func.id == "_require" else 1
+                found += [(where, node.lineno, r) for r in _rule_of(node, position)]
     return found
+
+
+def test_subclasses_of_config_error_are_found_too() -> None:
+    """The extension, prompt and main-number refusals are checked like ConfigError's own."""
+    files = {f for f, _, _ in _raised_rules()}
+    assert {"runtime/extensions.py", "runtime/prompts.py", "store/repositories.py"} <= files
 
 
 def test_every_config_error_in_the_sources_names_a_rule_by_code() -> None:

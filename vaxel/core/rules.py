@@ -130,8 +130,19 @@ RULES: dict[str, str] = {
     "service-level-unreachable": "not reachable with {max} agents",
     "unknown-scenario": "unknown scenario {value!r}; choose one of {allowed}",
     "distribution": "must be exponential, lognormal or fixed",
-    # accounts, tenants, extensions, prompts (their own wording, from the raiser)
+    # accounts, tenants, extensions, prompts
     "main-number-taken": "{value} is the main number of {owner} already",
+    "extension-number": "an extension is 2 to 10 digits, got {value!r}",
+    "extension-number-taken": "{value} is already in use",
+    "service-number": "{value} is a service number (a main number)",
+    "sip-password-length": "{min} to {max} characters",
+    "name-length": "at most {max} characters",
+    "unknown-agent-ref": "no agent {value!r}",
+    "agent-has-extension": "{value} already has extension {other}",
+    "queues-without-agent": "only an agent's extension logs in to queues",
+    "queue-not-permitted": "{value} may not log in to {other!r}",
+    "prompt-name": "a name of 1 to {max} characters with letters",
+    "prompt-in-use": "still played by {users}",
     # the directory (issue 13, DIR1)
     "phone-number": (
         "must be a phone number (digits for an extension, +46… or 0… otherwise), got {value!r}"

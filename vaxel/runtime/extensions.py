@@ -21,38 +21,31 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from typing import Any
 
-from vaxel.core.errors import ConfigError
+from vaxel.core.errors import ConfigError, NotFound
 from vaxel.runtime.configuration import Configuration
 from vaxel.store.repositories import Documents, Tenants, UnknownDocument
 
-__all__ = ["ExtensionError", "ExtensionProblem", "PhoneExtension", "PhoneExtensions"]
+__all__ = ["ExtensionError", "PhoneExtension", "PhoneExtensions", "UnknownExtension"]
 
 _NUMBER = re.compile(r"[0-9]{2,10}")
 MIN_PASSWORD, MAX_PASSWORD, MAX_NAME = 8, 64, 64
 
 
-class ExtensionProblem(StrEnum):
-    """What is wrong with an extension; the admin page says it in the admin's language."""
-
-    BAD_NUMBER = "bad_number"
-    NUMBER_TAKEN = "number_taken"
-    SERVICE_NUMBER = "service_number"
-    BAD_PASSWORD = "bad_password"
-    NAME_TOO_LONG = "name_too_long"
-    UNKNOWN_AGENT = "unknown_agent"
-    AGENT_HAS_EXTENSION = "agent_has_extension"
-    QUEUES_WITHOUT_AGENT = "queues_without_agent"
-    QUEUE_NOT_PERMITTED = "queue_not_permitted"
-    UNKNOWN_EXTENSION = "unknown_extension"
-
-
 class ExtensionError(ConfigError):
-    def __init__(self, field_name: str, problem: ExtensionProblem, reason: str) -> None:
-        self.problem = problem
-        super().__init__(f"extension.{field_name}", reason)
+    """An extension the rules refuse: ``ConfigError``'s field (``extension.<input>``), rule
+    code and parameters (issue 12 §4); the admin page words it by code."""
+
+    def __init__(self, field: str, rule: str, **params: Any) -> None:
+        super().__init__(f"extension.{field}", rule, **params)
+
+
+class UnknownExtension(NotFound):
+    """No extension with that number in the tenant (a page answers 404)."""
+
+    kind = "extension"
+    code = "unknown-extension"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +101,7 @@ class PhoneExtensions:
         tenant_id, number = extension.tenant_id, extension.number
         previous = self.get(tenant_id, replacing) if replacing else None
         if replacing and previous is None:
-            raise ExtensionError(
-                "number", ExtensionProblem.UNKNOWN_EXTENSION, f"no extension {replacing!r}"
-            )
+            raise UnknownExtension(replacing, tenant_id)
         if not extension.password and previous is not None:
             extension = replace(extension, password=previous.password)
         self._check(extension, replacing)
@@ -125,62 +116,48 @@ class PhoneExtensions:
 
     def remove(self, tenant_id: str, number: str) -> None:
         if self.get(tenant_id, number) is None:
-            raise ExtensionError(
-                "number", ExtensionProblem.UNKNOWN_EXTENSION, f"no extension {number!r}"
-            )
+            raise UnknownExtension(number, tenant_id)
         self._documents.remove(tenant_id, number)
         self.configuration.changed(tenant_id, "extension", number)
 
     def _check(self, extension: PhoneExtension, replacing: str) -> None:
         tenant_id, number = extension.tenant_id, extension.number
         if not _NUMBER.fullmatch(number):
-            raise ExtensionError("number", ExtensionProblem.BAD_NUMBER, "2 to 10 digits")
+            raise ExtensionError("number", "extension-number", value=number)
         owners = set(self._documents.owners(number))
         if owners - {tenant_id} or (tenant_id in owners and number != replacing):
-            raise ExtensionError(
-                "number", ExtensionProblem.NUMBER_TAKEN, f"{number} is already in use"
-            )
+            raise ExtensionError("number", "extension-number-taken", value=number)
         if number in _service_numbers(self.configuration):
-            raise ExtensionError(
-                "number", ExtensionProblem.SERVICE_NUMBER, f"{number} is a service number"
-            )
+            raise ExtensionError("number", "service-number", value=number)
         if not MIN_PASSWORD <= len(extension.password) <= MAX_PASSWORD:
             raise ExtensionError(
-                "password",
-                ExtensionProblem.BAD_PASSWORD,
-                f"{MIN_PASSWORD} to {MAX_PASSWORD} characters",
+                "password", "sip-password-length", min=MIN_PASSWORD, max=MAX_PASSWORD
             )
         if len(extension.display_name) > MAX_NAME:
-            raise ExtensionError(
-                "display_name", ExtensionProblem.NAME_TOO_LONG, f"at most {MAX_NAME} characters"
-            )
+            raise ExtensionError("display_name", "name-length", max=MAX_NAME)
         if not extension.agent_id:
             if extension.auto_login_queues:
-                raise ExtensionError(
-                    "auto_login_queues",
-                    ExtensionProblem.QUEUES_WITHOUT_AGENT,
-                    "only an agent's extension logs in to queues",
-                )
+                raise ExtensionError("auto_login_queues", "queues-without-agent")
             return
         profile = self.configuration.center.running_agents(tenant_id).get(extension.agent_id)
         if profile is None:
-            raise ExtensionError(
-                "agent_id", ExtensionProblem.UNKNOWN_AGENT, f"no agent {extension.agent_id!r}"
-            )
+            raise ExtensionError("agent_id", "unknown-agent-ref", value=extension.agent_id)
         for other in self.all(tenant_id):
             if other.agent_id == extension.agent_id and other.number not in (number, replacing):
                 raise ExtensionError(
                     "agent_id",
-                    ExtensionProblem.AGENT_HAS_EXTENSION,
-                    f"{extension.agent_id} already has extension {other.number}",
+                    "agent-has-extension",
+                    value=extension.agent_id,
+                    other=other.number,
                 )
         permitted = set(profile.permitted_queues)
         for queue_id in extension.auto_login_queues:
             if queue_id not in permitted:
                 raise ExtensionError(
                     "auto_login_queues",
-                    ExtensionProblem.QUEUE_NOT_PERMITTED,
-                    f"{extension.agent_id} may not log in to {queue_id!r}",
+                    "queue-not-permitted",
+                    value=extension.agent_id,
+                    other=queue_id,
                 )
 
 

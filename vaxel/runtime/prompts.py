@@ -13,35 +13,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from typing import Any
 
-from vaxel.core.errors import ConfigError
+from vaxel.core.errors import ConfigError, NotFound
 from vaxel.prompts.convert import convert_upload
 from vaxel.prompts.library import PromptLibrary, UnknownPrompt
 from vaxel.runtime.configuration import Configuration
 from vaxel.store.prompts import PromptUploads, UploadedPrompt, upload_id, upload_tenant
 from vaxel.store.repositories import UnknownDocument
 
-__all__ = ["PromptError", "PromptProblem", "TenantPrompts", "prompt_name_slug"]
+__all__ = ["PromptError", "TenantPrompts", "UnknownUpload", "prompt_name_slug"]
 
 MAX_NAME = 64
 _USERS = ("flow", "schedule", "queue")
 """Document kinds that may name a prompt to play."""
 
 
-class PromptProblem(StrEnum):
-    BAD_NAME = "bad_name"
-    IN_USE = "in_use"
-    UNKNOWN = "unknown"
-
-
 class PromptError(ConfigError):
-    def __init__(self, problem: PromptProblem, reason: str, users: tuple[str, ...] = ()) -> None:
-        self.problem = problem
-        self.users = users
-        """For IN_USE: what plays the prompt, as ``kind:id`` ("flow:huvudflode")."""
-        super().__init__("prompt", reason)
+    """An upload or removal the rules refuse, with ``ConfigError``'s rule code and
+    parameters (issue 12 §4): ``prompt-name`` (``max``), ``prompt-in-use`` (``users``: what
+    plays it, as ``kind:id`` joined by ", ")."""
+
+
+class UnknownUpload(NotFound):
+    """No uploaded prompt with that id in the tenant (another tenant's is unknown too)."""
+
+    kind = "prompt"
+    code = "unknown-upload"
 
 
 def prompt_name_slug(name: str) -> str:
@@ -77,9 +75,7 @@ class TenantPrompts:
         name = name.strip()
         slug = prompt_name_slug(name)
         if not slug or len(name) > MAX_NAME:
-            raise PromptError(
-                PromptProblem.BAD_NAME, f"a name of 1 to {MAX_NAME} characters with letters"
-            )
+            raise PromptError("name", "prompt-name", max=MAX_NAME)
         audio = self.convert(data, filename, max_bytes=max_bytes)
         prompt_id = upload_id(tenant_id, slug)
         self.uploads.put(tenant_id, prompt_id, name, audio, now)
@@ -109,12 +105,10 @@ class TenantPrompts:
 
     def remove(self, tenant_id: str, prompt_id: str) -> None:
         if upload_tenant(prompt_id) != tenant_id or self.uploads.lookup(prompt_id) is None:
-            raise PromptError(PromptProblem.UNKNOWN, f"no uploaded prompt {prompt_id!r}")
+            raise UnknownUpload(prompt_id, tenant_id)
         users = self.users(tenant_id, prompt_id)
         if users:
-            raise PromptError(
-                PromptProblem.IN_USE, f"still played by {', '.join(users)}", users=users
-            )
+            raise PromptError("id", "prompt-in-use", users=", ".join(users))
         self.uploads.remove(tenant_id, prompt_id)
         self.configuration.changed(tenant_id, "prompt", prompt_id)
 

@@ -28,6 +28,7 @@ __all__ = [
     "SignedIn",
     "TenantId",
     "agent_of",
+    "checked_form",
     "current_session",
     "get_platform",
     "require_admin",

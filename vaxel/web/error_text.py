@@ -141,6 +141,17 @@ CONFIG_RULES: dict[str, str] = {
     "unknown-scenario": N_("okänt scenario {value!r}; välj ett av {allowed}"),
     "distribution": N_("välj exponential, lognormal eller fixed"),
     "main-number-taken": N_("{value} är redan huvudnummer för {owner}"),
+    "extension-number": N_("Anknytningen ska vara 2–10 siffror"),
+    "extension-number-taken": N_("Numret används redan av en annan anknytning"),
+    "service-number": N_("Numret är ett tjänstenummer (huvudnummer)"),
+    "sip-password-length": N_("SIP-lösenordet ska vara {min}–{max} tecken"),
+    "name-length": N_("Namnet får vara högst {max} tecken"),
+    "unknown-agent-ref": N_("Det finns ingen sådan handläggare"),
+    "agent-has-extension": N_("Handläggaren har redan en anknytning"),
+    "queues-without-agent": N_("Bara en handläggares anknytning kan logga in i köer"),
+    "queue-not-permitted": N_("Handläggaren får inte logga in i alla valda köer"),
+    "prompt-name": N_("Ge meddelandet ett namn med bokstäver (högst {max} tecken)"),
+    "prompt-in-use": N_("Meddelandet spelas fortfarande upp av: {users}"),
     "phone-number": N_(
         "ska vara ett telefonnummer (siffror för en anknytning, annars +46… eller 0…), "
         "inte {value!r}"
@@ -178,6 +189,8 @@ DOMAIN_ERRORS: dict[str, str] = {
     "unknown-queue": N_("Kön finns inte"),
     "unknown-agent": N_("Handläggaren finns inte"),
     "unknown-tenant": N_("Organisationen finns inte"),
+    "unknown-extension": N_("Det finns ingen sådan anknytning"),
+    "unknown-upload": N_("Det finns inget sådant meddelande"),
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),

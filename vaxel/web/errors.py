@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import NotFound, VaxelError
 from vaxel.web.context import TEMPLATES
 from vaxel.web.error_text import error_status, error_text, problem_params
 from vaxel.web.flash import FlashRedirect
@@ -224,13 +224,14 @@ async def _vaxel_error(request: Request, exc: Exception) -> Response:
     """A domain or config error no handler caught: translated by its code (issue 12 §4).
     A program gets problem details with the code and parameters; a refused form post goes
     back to the page its route names (``deps.returns_to``), the form filled in again
-    (passwords and the CSRF token aside); anything else gets the error page."""
+    (passwords and the CSRF token aside); anything else gets the error page — also a post
+    about something that does not exist (``NotFound``: 404, there is no form to go back to)."""
     assert isinstance(exc, VaxelError)
     status, detail = error_status(exc), error_text(exc)
     if wants_problem(request):
         return problem_response(status, detail, code=exc.code, params=problem_params(exc))
     back_to = getattr(request.state, "back_to", "")
-    if request.method == "POST" and back_to:
+    if request.method == "POST" and back_to and not isinstance(exc, NotFound):
         form = getattr(request.state, "form", None)
         refill = {
             key: value

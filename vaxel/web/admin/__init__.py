@@ -13,13 +13,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from vaxel.web.admin import audit, lists, skills
-from vaxel.web.admin.api_keys import api_keys_router
-from vaxel.web.admin.closures import closures_router
-from vaxel.web.admin.extensions import extensions_router
+from vaxel.web.admin import api_keys, audit, closures, extensions, lists, prompts, queues, skills
 from vaxel.web.admin.flows import flows_router
-from vaxel.web.admin.prompts import prompts_router
-from vaxel.web.admin.queues import queues_router
 from vaxel.web.admin.schedules import schedules_router
 from vaxel.web.admin.users import users_router
 from vaxel.web.context import WebContext, render
@@ -130,17 +125,8 @@ def admin_router(ctx: WebContext) -> APIRouter:
         ]
         return render(request, "admin/index.html", session, sections=sections)
 
-    for build in (
-        queues_router,
-        users_router,
-        closures_router,
-        schedules_router,
-        flows_router,
-        prompts_router,
-        extensions_router,
-        api_keys_router,
-    ):
+    for build in (users_router, schedules_router, flows_router):
         router.include_router(build(ctx))
-    for module in (skills, lists, audit):  # module-level routers (issue 12 §3)
+    for module in (queues, closures, prompts, extensions, api_keys, skills, lists, audit):
         router.include_router(module.router)
     return router

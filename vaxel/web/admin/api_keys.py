@@ -11,19 +11,18 @@ import secrets
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys, expiry_after
 from vaxel.web.context import WebContext, back, local_time, render
-from vaxel.web.deps import SignedIn
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, require_admin
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
-from vaxel.web.security import check_csrf
 
-__all__ = ["SCOPE_LABELS", "api_keys_router"]
+__all__ = ["SCOPE_LABELS", "router"]
 
 PAGE = "/admin/api-keys"
 
@@ -73,64 +72,77 @@ def _checked(name: str, scopes: list[str], expires: str, now: float) -> tuple[fl
     return expires_at, ""
 
 
-def api_keys_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
-    keys = ApiKeys(ctx.database)
+router = APIRouter(prefix=PAGE, tags=["admin"], dependencies=[Depends(require_admin)])
 
-    def page(request: Request, session: SignedIn, **values: Any) -> Response:
-        now = ctx.clock()
-        response = render(
-            request,
-            "admin/api_keys.html",
-            session,
-            keys=[_row(k, now) for k in keys.all(session.user.tenant_id)],
-            scopes=[(s, gettext(SCOPE_LABELS[s])) for s in SCOPES],
-            **({"form": {}} | values),
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
 
-    @router.get(PAGE)
-    def api_keys_page(request: Request, session: SignedIn) -> Response:
-        """The keys, and a revoke's refusal from the session's flash (issue 9 §4)."""
-        return page(request, session, created=None)
+def keys_of(platform: Platform) -> ApiKeys:
+    """The tenant's API keys as stored."""
+    return ApiKeys(platform.database)
 
-    @router.post(PAGE)
-    async def create_api_key(
-        request: Request,
-        session: SignedIn,
-        name: Annotated[str, Form()] = "",
-        scopes: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-        expires: Annotated[str, Form()] = "",
-    ) -> Response:
-        """A new key with the ticked scopes; the page that answers shows it once. A refused
-        form comes back as typed, with the reason."""
-        await check_csrf(request, session)
-        name, expires = name.strip(), expires.strip()
-        expires_at, error = _checked(name, scopes, expires, ctx.clock())
-        if error:
-            typed = {"name": name, "scopes": scopes, "expires": expires}
-            return page(request, session, error=error, created=None, form=typed)
-        key = secrets.token_urlsafe(32)
-        made = keys.add(
-            session.user.tenant_id,
-            name,
-            key,
-            ctx.clock(),
-            scopes,
-            expires_at,
-            actor=session.user.username,
-        )
-        return page(request, session, error="", created={"key": key, "id": made.key_id})
 
-    @router.post(PAGE + "/{key_id}/revoke")
-    async def revoke_api_key(request: Request, session: SignedIn, key_id: str) -> Response:
-        """The key stops working at once; another tenant's id is 'no such key'."""
-        await check_csrf(request, session)
-        if not keys.revoke(
-            session.user.tenant_id, key_id, ctx.clock(), actor=session.user.username
-        ):
-            return back(PAGE, gettext("Ingen aktiv API-nyckel med det id:t"))
-        return back(PAGE)
+Keys = Annotated[ApiKeys, Depends(keys_of)]
 
-    return router
+
+def page(
+    request: Request, session: SignedIn, platform: WebContext, keys: ApiKeys, **values: Any
+) -> Response:
+    now = platform.clock()
+    response = render(
+        request,
+        "admin/api_keys.html",
+        session,
+        keys=[_row(k, now) for k in keys.all(session.user.tenant_id)],
+        scopes=[(s, gettext(SCOPE_LABELS[s])) for s in SCOPES],
+        **({"form": {}} | values),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("")
+def api_keys_page(request: Request, session: SignedIn, platform: Platform, keys: Keys) -> Response:
+    """The keys, and a revoke's refusal from the session's flash (issue 9 §4)."""
+    return page(request, session, platform, keys, created=None)
+
+
+@router.post("")
+async def create_api_key(
+    request: Request,
+    form: CsrfForm,
+    session: SignedIn,
+    platform: Platform,
+    keys: Keys,
+    name: Annotated[str, Form()] = "",
+    scopes: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    expires: Annotated[str, Form()] = "",
+) -> Response:
+    """A new key with the ticked scopes; the page that answers shows it once. A refused
+    form comes back as typed, with the reason."""
+    name, expires = name.strip(), expires.strip()
+    expires_at, error = _checked(name, scopes, expires, platform.clock())
+    if error:
+        typed = {"name": name, "scopes": scopes, "expires": expires}
+        return page(request, session, platform, keys, error=error, created=None, form=typed)
+    key = secrets.token_urlsafe(32)
+    made = keys.add(
+        session.user.tenant_id,
+        name,
+        key,
+        platform.clock(),
+        scopes,
+        expires_at,
+        actor=session.user.username,
+    )
+    created = {"key": key, "id": made.key_id}
+    return page(request, session, platform, keys, error="", created=created)
+
+
+@router.post("/{key_id}/revoke")
+async def revoke_api_key(
+    form: CsrfForm, session: SignedIn, platform: Platform, keys: Keys, key_id: str
+) -> Response:
+    """The key stops working at once; another tenant's id is 'no such key'."""
+    tenant_id, actor = session.user.tenant_id, session.user.username
+    if not keys.revoke(tenant_id, key_id, platform.clock(), actor=actor):
+        return back(PAGE, gettext("Ingen aktiv API-nyckel med det id:t"))
+    return back(PAGE)

@@ -7,125 +7,122 @@ empty, and an empty field on a change keeps the stored one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from vaxel.runtime.extensions import (
-    ExtensionError,
-    ExtensionProblem,
-    PhoneExtension,
-    PhoneExtensions,
-)
+from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.web.context import WebContext, back, render
-from vaxel.web.deps import SignedIn
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
-from vaxel.web.security import check_csrf
 
-__all__ = ["extensions_router"]
+__all__ = ["router"]
 
-
-def _message(error: ExtensionError) -> str:
-    """The refusal in the admin's language."""
-    messages = {
-        ExtensionProblem.BAD_NUMBER: gettext("Anknytningen ska vara 2–10 siffror"),
-        ExtensionProblem.NUMBER_TAKEN: gettext("Numret används redan av en annan anknytning"),
-        ExtensionProblem.SERVICE_NUMBER: gettext("Numret är ett tjänstenummer (huvudnummer)"),
-        ExtensionProblem.BAD_PASSWORD: gettext("SIP-lösenordet ska vara 8–64 tecken"),
-        ExtensionProblem.NAME_TOO_LONG: gettext("Namnet får vara högst 64 tecken"),
-        ExtensionProblem.UNKNOWN_AGENT: gettext("Det finns ingen sådan handläggare"),
-        ExtensionProblem.AGENT_HAS_EXTENSION: gettext("Handläggaren har redan en anknytning"),
-        ExtensionProblem.QUEUES_WITHOUT_AGENT: gettext(
-            "Bara en handläggares anknytning kan logga in i köer"
-        ),
-        ExtensionProblem.QUEUE_NOT_PERMITTED: gettext(
-            "Handläggaren får inte logga in i alla valda köer"
-        ),
-        ExtensionProblem.UNKNOWN_EXTENSION: gettext("Det finns ingen sådan anknytning"),
-    }
-    return messages[error.problem]
+router = APIRouter(
+    prefix="/admin/extensions", tags=["admin"], dependencies=[Depends(require_admin)]
+)
 
 
-def extensions_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
-    extensions = PhoneExtensions(ctx.configuration)
+def extensions_of(platform: Platform) -> PhoneExtensions:
+    """The service that validates, stores and announces extensions (PBX1)."""
+    return PhoneExtensions(platform.configuration)
 
-    def choices(tenant_id: str) -> dict[str, Any]:
-        """The tenant's agents and queues for the form's pickers."""
-        agents = [
-            {"id": profile.agent_id, "name": profile.name or profile.agent_id}
-            for profile in ctx.center.running_agents(tenant_id).values()
-        ]
-        queues = [
-            {"id": config.queue_id, "name": config.display_name}
-            for config in ctx.center.running_queues(tenant_id).values()
-        ]
-        return {"agents": sorted(agents, key=lambda a: a["name"]), "queues": queues}
 
-    def page(request: Request, session: SignedIn, editing: PhoneExtension | None) -> Response:
-        tenant_id = session.user.tenant_id
-        return render(
-            request,
-            "admin/extensions.html",
-            session,
-            extensions=extensions.all(tenant_id),
-            editing=editing,
-            **choices(tenant_id),
-        )
+Extensions = Annotated[PhoneExtensions, Depends(extensions_of)]
 
-    @router.get("/admin/extensions")
-    def extensions_page(request: Request, session: SignedIn) -> Response:
-        return page(request, session, None)
 
-    @router.get("/admin/extensions/{number}")
-    def extension_page(request: Request, session: SignedIn, number: str) -> Response:
-        editing = extensions.get(session.user.tenant_id, number)
-        if editing is None:
-            raise HTTPException(404, gettext("Det finns ingen sådan anknytning"))
-        return page(request, session, editing)
+def existing(number: str, extensions: Extensions, tenant_id: TenantId) -> PhoneExtension:
+    """The extension the path names, in the own tenant; 404 for any other."""
+    found = extensions.get(tenant_id, number)
+    if found is None:
+        raise HTTPException(404, gettext("Det finns ingen sådan anknytning"))
+    return found
 
-    def from_form(tenant_id: str, form: FormData) -> PhoneExtension:
-        agent_id = str(form.get("agent_id", "")).strip()
-        return PhoneExtension(
-            tenant_id,
-            str(form.get("number", "")).strip(),
-            str(form.get("display_name", "")).strip(),
-            str(form.get("password", "")),
-            agent_id,
-            tuple(str(q) for q in form.getlist("queue")),
-        )
 
-    @router.post("/admin/extensions")
-    async def create_extension(request: Request, session: SignedIn) -> Response:
-        await check_csrf(request, session)
-        extension = from_form(session.user.tenant_id, await request.form())
-        try:
-            extensions.put(extension)
-        except ExtensionError as error:
-            return back("/admin/extensions", _message(error))
-        return back("/admin/extensions")
+Existing = Annotated[PhoneExtension, Depends(existing)]
 
-    @router.post("/admin/extensions/{number}")
-    async def change_extension(request: Request, session: SignedIn, number: str) -> Response:
-        await check_csrf(request, session)
-        extension = from_form(session.user.tenant_id, await request.form())
-        try:
-            extensions.put(extension, replacing=number)
-        except ExtensionError as error:
-            if error.problem is ExtensionProblem.UNKNOWN_EXTENSION:
-                raise HTTPException(404, _message(error)) from None
-            return back(f"/admin/extensions/{number}", _message(error))
-        return back("/admin/extensions")
 
-    @router.post("/admin/extensions/{number}/remove")
-    async def remove_extension(request: Request, session: SignedIn, number: str) -> Response:
-        await check_csrf(request, session)
-        try:
-            extensions.remove(session.user.tenant_id, number)
-        except ExtensionError as error:
-            raise HTTPException(404, _message(error)) from None
-        return back("/admin/extensions")
+def choices(platform: WebContext, tenant_id: str) -> dict[str, Any]:
+    """The tenant's agents and queues for the form's pickers."""
+    agents = [
+        {"id": profile.agent_id, "name": profile.name or profile.agent_id}
+        for profile in platform.center.running_agents(tenant_id).values()
+    ]
+    queues = [
+        {"id": config.queue_id, "name": config.display_name}
+        for config in platform.center.running_queues(tenant_id).values()
+    ]
+    return {"agents": sorted(agents, key=lambda a: a["name"]), "queues": queues}
 
-    return router
+
+def page(
+    request: Request,
+    session: SignedIn,
+    platform: WebContext,
+    extensions: PhoneExtensions,
+    editing: PhoneExtension | None,
+) -> Response:
+    tenant_id = session.user.tenant_id
+    return render(
+        request,
+        "admin/extensions.html",
+        session,
+        extensions=extensions.all(tenant_id),
+        editing=editing,
+        **choices(platform, tenant_id),
+    )
+
+
+def from_form(tenant_id: str, form: FormData) -> PhoneExtension:
+    agent_id = str(form.get("agent_id", "")).strip()
+    return PhoneExtension(
+        tenant_id,
+        str(form.get("number", "")).strip(),
+        str(form.get("display_name", "")).strip(),
+        str(form.get("password", "")),
+        agent_id,
+        tuple(str(q) for q in form.getlist("queue")),
+    )
+
+
+@router.get("")
+def extensions_page(
+    request: Request, session: SignedIn, platform: Platform, extensions: Extensions
+) -> Response:
+    return page(request, session, platform, extensions, None)
+
+
+@router.get("/{number}")
+def extension_page(
+    request: Request,
+    session: SignedIn,
+    platform: Platform,
+    extensions: Extensions,
+    editing: Existing,
+) -> Response:
+    return page(request, session, platform, extensions, editing)
+
+
+@router.post("", dependencies=[returns_to("/admin/extensions")])
+async def create_extension(form: CsrfForm, extensions: Extensions, tenant_id: TenantId) -> Response:
+    """A refusal (the rule by its code) returns to the list through the one handler."""
+    extensions.put(from_form(tenant_id, form))
+    return back("/admin/extensions")
+
+
+@router.post("/{number}", dependencies=[returns_to("/admin/extensions/{number}")])
+async def change_extension(
+    form: CsrfForm, extensions: Extensions, tenant_id: TenantId, editing: Existing
+) -> Response:
+    extensions.put(from_form(tenant_id, form), replacing=editing.number)
+    return back("/admin/extensions")
+
+
+@router.post("/{number}/remove")
+async def remove_extension(
+    form: CsrfForm, extensions: Extensions, tenant_id: TenantId, editing: Existing
+) -> Response:
+    extensions.remove(tenant_id, editing.number)
+    return back("/admin/extensions")
