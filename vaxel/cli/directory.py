@@ -6,6 +6,8 @@
 - ``export --tenant T [--format csv|xml] [--output FILE]``: the tenant's active people, as
   a file that ``import`` reads back.
 - ``search QUERY --tenant T [--limit N] [--json]``: the best matches first.
+- ``sync-ldap --tenant T [--dry-run] [--settings FILE]``: one LDAP/AD sync now
+  (:mod:`vaxel.cli.directory_ldap`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from vaxel.cli.bootstrap import add_database_options, database_of
+from vaxel.cli.directory_ldap import add_sync_arguments, sync_ldap
 
 if TYPE_CHECKING:
     from vaxel.store.directory import DirectoryStore
@@ -53,6 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     find.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
     find.add_argument("--json", action="store_true", help='print {"results": [...]} as JSON')
     add_database_options(find)
+
+    add_sync_arguments(actions)
 
 
 def _tenant_and_format(parser: argparse.ArgumentParser, default: str) -> None:
@@ -250,5 +255,6 @@ ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _import,
     "export": _export,
     "search": _search,
+    "sync-ldap": sync_ldap,
 }
-"""Each action's function (``sync-ldap`` adds its own)."""
+"""Each action's function."""
