@@ -14,16 +14,20 @@ The steps, in order:
 
 1. Fold letters that are spelling variants of one sound: é→e, ü→y, æ→ä, ø→ö, aa→å.
 2. The start of the name (Wåhlin): hj/lj/dj/gj → j; g before a front vowel → j (Göran,
-   Jöran); sk before a front vowel → the sj-sound ``S`` (Sköld); k before a front vowel → the
+   Jöran); y before a vowel → j (Yusuf, Jusuf), before a consonant → i (Yvonne, Ivonne);
+   sk before a front vowel → the sj-sound ``S`` (Sköld); k before a front vowel → the
    tj-sound ``C`` (Kerstin, Kjerstin); ch before r → k (Christina), otherwise ch → ``S``
    (Charlotte).
 3. Anywhere: sch/skj/stj/sj/sh → ``S``; tj/kj → ``C``; ch → k (Michael); ph → f; th → t;
-   dt → t; ck → k; qu → kv; q → k; w → v; z → s; x → ks; c before a front vowel → s, other
-   c → k; a final gh → g (Bergh).
+   dt → t; ck → k; qu → kv; q → k; w → v; tz → ts; z → s; x → ks; c before a front
+   vowel → s, other c → k; a final gh → g (Bergh).
 4. A silent h after a vowel before a consonant goes (Ohlsson, Wåhlin, Dahl), and h after a
    consonant (Mikhail, Rhodin).
-5. Vowels Swedes hear alike: ä → e, å → o; ei/ey → ej, ai/ay → aj.
-6. v before s/t/k or at the end sounds f (Gustav, Gustavsson, Olov).
+5. Vowels Swedes hear alike or type alike: ä → e; å → a (Åsa typed Asa on a foreign
+   keyboard, Mårtensson as Martensson); ou → u (Yousuf); a final ie or y → i (Jennie,
+   Jenny); ei/ey → ej, ai/ay → aj; ae before s → a (Claes).
+6. After the first letter f and v are one sound in names (Gustav/Gustaf, Olov/Olof,
+   Lövgren/Löfgren, Svensson/Swensson), written f in the key.
 7. Doubled letters become one (Karlsson/Karlson, Pettersson/Peterson).
 """
 
@@ -54,6 +58,8 @@ _START_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^k(?=[{_FRONT}])", "C"),
         (r"^chr", "kr"),
         (r"^ch", "S"),
+        (rf"^y(?=[{_VOWELS}])", "j"),
+        (rf"^y(?=[^{_VOWELS}])", "i"),
     )
 )
 
@@ -70,6 +76,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"qu", "kv"),
         (r"q", "k"),
         (r"w", "v"),
+        (r"tz", "ts"),
         (r"z", "s"),
         (r"x", "ks"),
         (rf"c(?=[{_FRONT}])", "s"),
@@ -77,11 +84,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"gh$", "g"),
         (rf"(?<=[{_VOWELS}])h(?![{_VOWELS}])", ""),
         (rf"(?<=[^{_VOWELS}])h", ""),
+        (r"ae(?=s)", "a"),
         (r"ä", "e"),
-        (r"å", "o"),
+        (r"å", "a"),
+        (r"ou", "u"),
+        (r"(?:ie|y)$", "i"),
         (r"e[iy]", "ej"),
         (r"a[iy]", "aj"),
-        (r"v(?=[stk]|$)", "f"),
+        (r"(?<=.)v", "f"),
         (r"(.)\1+", r"\1"),
     )
 )

@@ -53,6 +53,8 @@ MAX_LIMIT = 500
 _PREFIX_SET_LIMIT = 5000  # beyond this many words a prefix is checked word by word
 _KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonetic typing)
 _KEY_PREFIX_LIMIT = 500
+_FUZZY_MIN = 4  # shorter keys are too close to each other to allow a typo
+_FUZZY_TWO = 99  # keys this long allow two edits
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
 
 
@@ -180,14 +182,17 @@ class DirectoryIndex:
         if person.person_id in self._away:
             self._unavailable.add(slot)
         for token in tokens:
-            self._postings.setdefault(token, []).append(slot)
+            postings = self._postings.get(token)
+            if postings is None:
+                self._postings[token] = postings = []
+                self._words.add(token)
+                if token.isalpha() and len(token) >= 2:  # a new word: its key once
+                    key = phonetic_key(token)
+                    if key:
+                        self._key_words.setdefault(key, set()).add(token)
+                        self._keys.add(key)
+            postings.append(slot)
             self._unsorted.add(token)
-            self._words.add(token)
-            if token.isalpha() and len(token) >= 2:
-                key = phonetic_key(token)
-                if key:
-                    self._key_words.setdefault(key, set()).add(token)
-                    self._keys.add(key)
 
     def remove(self, person_id: str) -> None:
         """Take ``person_id`` out of the index (nothing happens if it is not there)."""
@@ -345,8 +350,8 @@ class DirectoryIndex:
             keys.update(self._keys.items[first : min(last, first + _KEY_PREFIX_LIMIT)])
         phonetic = {word for k in keys for word in self._key_words.get(k, ())}
         matcher.phonetic = frozenset(phonetic)
-        if len(key) >= 4:
-            distance = 1 if len(key) <= 6 else 2
+        if len(key) >= _FUZZY_MIN:
+            distance = 1 if len(key) < _FUZZY_TWO else 2
             close = process.extract(
                 key,
                 self._keys.items,
@@ -354,7 +359,12 @@ class DirectoryIndex:
                 score_cutoff=distance,
                 limit=None,
             )
-            fuzzy = {word for k, _, _ in close for word in self._key_words.get(k, ())}
+            fuzzy = {
+                word
+                for k, _, _ in close
+                if k[0] == key[0]  # Wåhlin: a name's first sound is rarely misheard
+                for word in self._key_words.get(k, ())
+            }
             matcher.fuzzy = frozenset(fuzzy - phonetic)
         return matcher
 

@@ -92,6 +92,9 @@ def person_tokens(
     found: set[str] = set()
     for text in texts:
         found.update(words(text))
+    for name in (person.given_name, person.family_name):
+        if "-" in name or " " in name.strip():  # Ann-Sofie is also typed Annsofie
+            found.add("".join(words(name)))
     for number in person.numbers:
         found.update(_number_tokens(number.value))
     return frozenset(found)
