@@ -77,7 +77,7 @@ def _row(tenant_id: str, person: Person, now: float) -> dict[str, Any]:
     return {
         "tenant_id": tenant_id,
         "person_id": person.person_id,
-        "external_id": person.external_id,
+        "external_id": person.external_id or None,  # NULL: entered by hand, not unique
         "given_name": person.given_name,
         "family_name": person.family_name,
         "extension": person.extension or "",
@@ -98,7 +98,7 @@ def _row(tenant_id: str, person: Person, now: float) -> dict[str, Any]:
 def _person(row: Any) -> Person:
     return Person(
         person_id=row.person_id,
-        external_id=row.external_id,
+        external_id=row.external_id or "",
         given_name=row.given_name,
         family_name=row.family_name,
         numbers=tuple(PhoneNumber(NumberKind(kind), value) for kind, value in row.numbers),
@@ -455,7 +455,11 @@ class DirectoryStore:
                         p.tenant_id == tenant_id, p.active.is_(True)
                     )
                 ).all()
-                gone = [row.person_id for row in active if row.external_id not in kept]
+                gone = [  # people entered by hand (no external id) are not the file's
+                    row.person_id
+                    for row in active
+                    if row.external_id and row.external_id not in kept
+                ]
                 _deactivate(connection, tenant_id, gone, at)
         return ImportReport(len(added), len(changed), len(gone), len(units))
 
@@ -540,7 +544,7 @@ def _external_ids(connection: Connection, tenant_id: str) -> dict[str, str]:
     rows = connection.execute(
         select(p.external_id, p.person_id).where(p.tenant_id == tenant_id)
     ).all()
-    return {row.external_id: row.person_id for row in rows}
+    return {row.external_id: row.person_id for row in rows if row.external_id}
 
 
 def _units(connection: Connection, tenant_id: str) -> list[Unit]:
@@ -552,6 +556,8 @@ def _units(connection: Connection, tenant_id: str) -> list[Unit]:
 
 
 def _refuse_taken_external_id(connection: Connection, tenant_id: str, person: Person) -> None:
+    if not person.external_id:
+        return
     p = tables.directory_people.c
     owner = connection.execute(
         select(p.person_id).where(

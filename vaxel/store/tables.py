@@ -279,7 +279,7 @@ directory_people = Table(
     _tenant_fk(),
     Column("person_id", String(64), nullable=False),
     # The id in the source the person came from (HR file, AD): imports upsert by it (DIR5).
-    Column("external_id", String(200), nullable=False),
+    Column("external_id", String(200), nullable=True),  # NULL: entered by hand (not unique)
     Column("given_name", String(200), nullable=False),
     Column("family_name", String(200), nullable=False),
     # The first extension of ``numbers``, for "who answers 2041" without reading the JSON.

@@ -41,7 +41,7 @@ def upgrade() -> None:
         "directory_people",
         _tenant(),
         sa.Column("person_id", sa.String(64), nullable=False),
-        sa.Column("external_id", sa.String(200), nullable=False),
+        sa.Column("external_id", sa.String(200), nullable=True),  # NULL: entered by hand
         sa.Column("given_name", sa.String(200), nullable=False),
         sa.Column("family_name", sa.String(200), nullable=False),
         sa.Column("extension", sa.String(40), nullable=False, server_default=""),
