@@ -12,6 +12,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vaxel.app import Platform, build_platform
@@ -21,6 +22,7 @@ from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.scheduler import Clock
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
+from vaxel.sim.demo_directory import demo_directory
 from vaxel.sim.demo_tenant import (
     DEMO_SKILLS,
     DEMO_TENANT,
@@ -35,7 +37,8 @@ from vaxel.sim.scenarios import kommun
 from vaxel.sim.simulated_parties import SimulatedParties
 from vaxel.sim.simulator import Simulator
 from vaxel.sim.summary import live_summary
-from vaxel.store import Documents, Tenant, Tenants, acd_codec, open_database
+from vaxel.store import Database, Documents, Tenant, Tenants, acd_codec, open_database
+from vaxel.store.directory import DirectoryStore, ImportMode
 from vaxel.store.skills import SkillCatalogue
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "demo_simulator",
     "run_demo",
     "seed_demo_accounts",
+    "seed_demo_directory",
     "seed_demo_tenant",
 ]
 
@@ -104,6 +108,7 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
     Documents(database, "schedule").put(
         DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule
     )
+    seed_demo_directory(database, now)
     if FLOW_FILE.exists():
         import yaml
 
@@ -115,6 +120,17 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
         center.submit(QueueConfigured(queue), now)
     for profile, _ in demo_agents():
         center.submit(AgentConfigured(profile), now)
+
+
+def seed_demo_directory(database: Database, now: float, seed: int = 1) -> None:
+    """Exempelby's directory (issue 13 §8): its units, a few hundred staff and who of them
+    is away at ``now`` — once, so presences set in the demo survive a restart."""
+    store = DirectoryStore(database)
+    if store.people(DEMO_TENANT, include_inactive=True):
+        return
+    directory = demo_directory(datetime.fromtimestamp(now, UTC), seed)
+    store.import_people(DEMO_TENANT, directory.people, directory.units, ImportMode.REPLACE, now)
+    store.set_presences(DEMO_TENANT, directory.presences)
 
 
 def demo_password(extension: str) -> str:
