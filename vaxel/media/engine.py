@@ -1,26 +1,16 @@
 """The built-in media engine: RTP over asyncio UDP sockets, one shared 20 ms clock.
 
-One UDP socket per endpoint on a random even port of the range (issue 10 §2: ports handed
-out in sequence told an attacker where the next call would be), read with ``loop.add_reader``.
-Every endpoint that is not bridged sends one 20 ms frame per tick of ONE ticker task, on an
-absolute schedule (tick k at start + k·20 ms, so errors never accumulate); hundreds of
-calls cost one timer. Bridged endpoints relay what they receive at once, rewritten onto
-the other leg's own stream (SSRC, sequence, timestamp — RFC 3550 §5.1), transcoding
-PCMU↔PCMA when the legs differ.
+This module holds the endpoints: one UDP socket per endpoint on a random even port of the
+range (issue 10 §2: ports handed out in sequence told an attacker where the next call would
+be), read with ``loop.add_reader``; what each plays, whom it is bridged to, what it records.
+Its parts: ``engine_leg`` (an endpoint's state and whom it listens to), ``engine_wire`` (the
+receive path: DTMF in, bridged packets relayed onto the other leg's own stream, RFC 3550
+§5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame).
 
-Whom a leg listens to (issue 10 §2: latching onto the first packet from anyone let an attacker
-take over a call's audio and DTMF): packets from the SDP's address and port are always taken,
-and lock the leg to it. A phone behind NAT sends from another port, or from its SIP source
-host instead of the private address in its SDP; for ``learn_s`` after the SDP arrives the leg
-follows (symmetric RTP) a packet from the SDP's host or the signalling host. Everything else
-is dropped and counted in ``stats["foreign_packets"]``. Addresses are IP literals only, so a
+Whom a leg listens to is set here from the SDP: its address and port, and for ``learn_s``
+after it the phone's NAT-ed source (symmetric RTP). Addresses are IP literals only, so a
 send never resolves a name on the event loop. Recordings are stereo WAV: left what the phone
 sent, right what it heard (REC1).
-
-Media timeout (issue 11 §3): about once a second the ticker checks each endpoint whose peer
-is ``sendrecv``; one that accepted no RTP for ``media_timeout_s`` is reported once as
-``MediaTimeout`` (see ``vaxel.media.silence``). A ``sendonly`` or ``inactive`` peer (hold)
-is not watched and is sent nothing (RFC 3264 §6.1).
 """
 
 from __future__ import annotations
@@ -28,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import logging
 import os
 import secrets
 import socket
@@ -36,34 +25,29 @@ import time
 import wave
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from vaxel.media.backend import (
-    DtmfReceived,
     Endpoint,
     MediaError,
     MediaEvent,
-    MediaTimeout,
-    PlaybackFinished,
     PortsExhausted,
     RemoteMedia,
 )
-from vaxel.media.dtmf import DtmfReceiver, dtmf_payloads
-from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
-from vaxel.media.player import FRAME_BYTES, Comfort, Player
+from vaxel.media.dtmf import dtmf_payloads
+from vaxel.media.engine_leg import Leg
+from vaxel.media.engine_ticker import Ticker
+from vaxel.media.engine_wire import RtpReceiver
+from vaxel.media.player import Comfort
 from vaxel.media.recording import StereoRecording
 from vaxel.media.relay import Relay
-from vaxel.media.rtp import RtpError, RtpPacket, RtpStream, parse_rtp, rtp_header
+from vaxel.media.rtp import RtpStream
 from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import ringback_ulaw
 
 __all__ = ["BuiltinMediaBackend", "MediaError"]
 
-log = logging.getLogger(__name__)
-TICK_S = 0.020
-SLOTS = 10
 LEARN_S = 3.0
 """How long after an SDP a NAT-ed phone's real RTP source may still be learned."""
 MEDIA_TIMEOUT_S = 30.0
@@ -75,30 +59,6 @@ class PortRandomness(Protocol):
     """What port choice needs of ``random.Random`` (seeded in tests) or ``secrets``."""
 
     def randrange(self, start: int, stop: int | None = ..., step: int = ...) -> int: ...
-
-
-@dataclass(slots=True)
-class _Leg:
-    endpoint: Endpoint
-    sock: socket.socket
-    stream: RtpStream
-    relay: Relay
-    player: Player = field(default_factory=Player)
-    remote: RemoteMedia | None = None
-    peer: tuple[str, int] | None = None
-    locked: bool = False
-    learn_until: float = 0.0
-    bridged_to: str = ""
-    dtmf_in: DtmfReceiver = field(default_factory=DtmfReceiver)
-    dtmf_out: deque[tuple[bytes, bool]] = field(default_factory=deque)
-    dtmf_timestamp: int = 0
-    playback_ids: dict[str, None] = field(default_factory=dict)
-    recording: StereoRecording | None = None
-    received: int = 0
-    sent: int = 0
-    silence: SilenceWatch | None = None
-    sending: bool = False
-    """An SDP is known and its peer receives: the ticker's one test per frame."""
 
 
 class BuiltinMediaBackend:
@@ -125,14 +85,10 @@ class BuiltinMediaBackend:
         if media_timeout_s is not None and not media_timeout_s > 0:
             raise ValueError(f"media_timeout_s must be positive, got {media_timeout_s!r}")
         self.media_timeout_s = media_timeout_s
-        self._silence_check_s = min(1.0, (media_timeout_s or 1.0) / 5)
-        self._next_silence_check = 0.0
-        self._legs: dict[str, _Leg] = {}
-        self._phases: list[list[_Leg]] = [[] for _ in range(SLOTS)]
+        self._legs: dict[str, Leg] = {}
         self._in_use: set[int] = set()
-        self._ticker: asyncio.Task[None] | None = None
+        self._ticker_task: asyncio.Task[None] | None = None
         self._sequence = 0
-        self.timing_errors: deque[float] = deque(maxlen=200_000)
         self.stats = {
             "sent": 0,
             "received": 0,
@@ -140,6 +96,10 @@ class BuiltinMediaBackend:
             "foreign_packets": 0,
             "late_ticks": 0,
         }
+        self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s)
+        self._receiver = RtpReceiver(self._legs, self.stats, on_event)
+        self.timing_errors: deque[float] = self._ticker.timing_errors
+        """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
         ringback_ulaw()  # build the G.711 tables now, not during the first call
 
     # -- endpoints -------------------------------------------------------------------------
@@ -154,13 +114,13 @@ class BuiltinMediaBackend:
         stream = RtpStream(
             ssrc, int.from_bytes(os.urandom(2), "big"), int.from_bytes(os.urandom(4), "big")
         )
-        leg = _Leg(endpoint, sock, stream, Relay(stream))
+        leg = Leg(endpoint, sock, stream, Relay(stream))
         self._legs[endpoint.endpoint_id] = leg
-        min(self._phases, key=len).append(leg)  # keep the phases evenly loaded
+        self._ticker.add(leg)
         loop = asyncio.get_running_loop()
-        loop.add_reader(sock.fileno(), self._readable, leg)
-        if self._ticker is None or self._ticker.done():
-            self._ticker = loop.create_task(self._tick_forever())
+        loop.add_reader(sock.fileno(), self._receiver.readable, leg)
+        if self._ticker_task is None or self._ticker_task.done():
+            self._ticker_task = loop.create_task(self._ticker.run())
         return endpoint
 
     def _bind(self) -> socket.socket:
@@ -182,7 +142,7 @@ class BuiltinMediaBackend:
             return sock
         raise PortsExhausted(low, high)
 
-    def _leg(self, endpoint_id: str) -> _Leg:
+    def _leg(self, endpoint_id: str) -> Leg:
         leg = self._legs.get(endpoint_id)
         if leg is None:
             raise MediaError(f"unknown media endpoint {endpoint_id}")
@@ -216,10 +176,7 @@ class BuiltinMediaBackend:
         leg = self._legs.pop(endpoint_id, None)
         if leg is None:
             return
-        for phase in self._phases:
-            if leg in phase:
-                phase.remove(leg)
-                break
+        self._ticker.remove(leg)
         if leg.recording is not None:
             self._write_recording(leg)
         other = self._legs.get(leg.bridged_to)
@@ -280,7 +237,7 @@ class BuiltinMediaBackend:
         if leg.recording is not None:
             self._write_recording(leg)
 
-    def _write_recording(self, leg: _Leg) -> None:
+    def _write_recording(self, leg: Leg) -> None:
         recording, leg.recording = leg.recording, None
         assert recording is not None
         path = Path(recording.path)
@@ -291,221 +248,8 @@ class BuiltinMediaBackend:
             out.setframerate(8000)
             out.writeframes(recording.stereo_pcm())
 
-    # -- the wire ---------------------------------------------------------------------------
-
-    def _readable(self, leg: _Leg) -> None:
-        while True:
-            try:
-                data, source = leg.sock.recvfrom(2048)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                return
-            self._received(leg, data, (source[0], source[1]))
-
-    def _received(self, leg: _Leg, data: bytes, source: tuple[str, int]) -> None:
-        try:
-            packet = parse_rtp(data)
-        except RtpError:
-            self.stats["bad_packets"] += 1
-            return
-        remote = leg.remote
-        if remote is None or not self._accepts(leg, remote, source):
-            self.stats["foreign_packets"] += 1
-            return  # only the phone the SDP names may speak or press keys
-        self.stats["received"] += 1
-        leg.received += 1
-        is_event = packet.payload_type == remote.telephone_event_pt
-        other = self._legs.get(leg.bridged_to) if leg.bridged_to else None
-        if not is_event and packet.payload_type != remote.payload_type:
-            return  # comfort noise or a codec we did not agree on
-        if not is_event and leg.recording is not None:
-            said = packet.payload if remote.codec == "PCMU" else alaw_to_ulaw(packet.payload)
-            leg.recording.said(said, packet.ssrc, packet.timestamp, time.monotonic())
-        if other is None or other.remote is None or other.peer is None:
-            if is_event:
-                digit = leg.dtmf_in.handle(packet.payload, packet.timestamp)
-                if digit is not None:
-                    self.on_event(DtmfReceived(leg.endpoint.endpoint_id, digit))
-            return
-        self._forward(packet, is_event, remote.codec, other)
-
-    def _accepts(self, leg: _Leg, remote: RemoteMedia, source: tuple[str, int]) -> bool:
-        """The latching rule (issue 10 §2, see the module docstring); follows the source."""
-        if source == (remote.address, remote.port):
-            leg.peer, leg.locked = source, True
-            return True
-        if source == leg.peer:
-            return True
-        if (
-            not leg.locked
-            and source[0] in (remote.address, remote.signalling_host)
-            and time.monotonic() < leg.learn_until
-        ):
-            leg.peer = source  # symmetric RTP: the phone behind NAT, from its own host
-            return True
-        return False
-
-    def _forward(self, packet: RtpPacket, is_event: bool, codec: str, other: _Leg) -> None:
-        """Relay onto the other leg's own stream, with its payload type and codec (the
-        rewrite's rules: ``vaxel.media.relay``)."""
-        target = other.remote
-        assert target is not None and other.peer is not None
-        if not target.direction.peer_receives:
-            return  # the other phone holds the call: it hears nothing
-        payload = packet.payload
-        if is_event:
-            if target.telephone_event_pt is None:
-                return
-            payload_type = target.telephone_event_pt
-        else:
-            payload_type = target.payload_type
-            if codec != target.codec:
-                payload = ulaw_to_alaw(payload) if codec == "PCMU" else alaw_to_ulaw(payload)
-        sequence, timestamp, marker = other.relay.rewrite(
-            packet.ssrc, packet.sequence, packet.timestamp, packet.marker
-        )
-        stream = other.stream
-        if other.peer is None:
-            return
-        try:
-            other.sock.sendto(
-                rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker) + payload,
-                other.peer,
-            )
-        except OSError:
-            return
-        other.sent += 1
-        self.stats["sent"] += 1
-        if other.recording is not None and not is_event:
-            heard = payload if target.codec == "PCMU" else alaw_to_ulaw(payload)
-            other.recording.heard(heard, stream.ssrc, timestamp, time.monotonic())
-
-    def _send(self, leg: _Leg, packet: RtpPacket, heard: bytes | None) -> None:
-        """Send ``packet`` to the leg's peer; ``heard`` is its audio as µ-law, to record."""
-        if leg.peer is None:
-            return
-        try:
-            leg.sock.sendto(packet.to_bytes(), leg.peer)
-        except OSError:
-            return
-        leg.sent += 1
-        self.stats["sent"] += 1
-        if leg.recording is not None and heard is not None:
-            leg.recording.heard(heard, packet.ssrc, packet.timestamp, time.monotonic())
-
-    async def _tick_forever(self) -> None:
-        """Send every playing endpoint's next frame on its own 20 ms slot.
-
-        Endpoints are spread over ``SLOTS`` phases of the 20 ms period (endpoint k sends at
-        start + n·20 ms + (k mod SLOTS)·20/SLOTS ms), so a thousand calls are a thousand small
-        sends spread evenly, not one burst that makes the last packets late. Time is
-        ``time.monotonic`` throughout, for the schedule and for the error we measure.
-        """
-        step = TICK_S / SLOTS
-        due = time.monotonic()
-        phase = 0
-        while self._legs:
-            due += step
-            phase = (phase + 1) % SLOTS
-            delay = due - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            else:
-                self.stats["late_ticks"] += 1
-                if delay < -0.2:
-                    due = time.monotonic()  # the machine stalled: resynchronise
-                await asyncio.sleep(0)
-            try:
-                self._tick(due, phase)
-                if self.media_timeout_s is not None and due >= self._next_silence_check:
-                    self._next_silence_check = due + self._silence_check_s
-                    self._check_silence(due)
-            except Exception:
-                log.exception("media tick failed")
-
-    def _tick(self, due: float, phase: int) -> None:
-        """Send this phase's frames. The hot path of a queue full of callers: no packet
-        objects, one header pack and one send per frame."""
-        events: list[MediaEvent] = []
-        errors = self.timing_errors
-        monotonic = time.monotonic
-        sent = 0
-        for leg in self._phases[phase]:
-            if not leg.sending:
-                if leg.remote is not None and not leg.bridged_to:
-                    leg.player.frame()  # on hold: the prompt runs on, the clock too
-                    leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
-            elif leg.dtmf_out:
-                assert leg.remote is not None
-                self._send_dtmf_packet(leg, leg.remote)
-            elif not leg.bridged_to and leg.peer is not None:
-                remote = leg.remote
-                assert remote is not None
-                frame = leg.player.frame()
-                stream = leg.stream
-                header = stream.next_header(remote.payload_type, FRAME_BYTES)
-                try:
-                    leg.sock.sendto(
-                        header + (frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)),
-                        leg.peer,
-                    )
-                except OSError:
-                    pass
-                else:
-                    leg.sent += 1
-                    sent += 1
-                    if leg.recording is not None:
-                        leg.recording.heard(frame, stream.ssrc, stream.timestamp, monotonic())
-                errors.append(monotonic() - due)
-            if leg.player.finished:
-                for playback_id in leg.player.finished:
-                    if playback_id in leg.playback_ids:
-                        del leg.playback_ids[playback_id]
-                        events.append(PlaybackFinished(leg.endpoint.endpoint_id, playback_id))
-                leg.player.finished.clear()
-        self.stats["sent"] += sent
-        for event in events:
-            try:
-                self.on_event(event)
-            except Exception:
-                log.exception("media event handler failed")
-
-    def _check_silence(self, now: float) -> None:
-        """Report each ``sendrecv`` peer that has sent nothing for the timeout (once)."""
-        timeouts = []
-        for leg in self._legs.values():
-            watch, remote = leg.silence, leg.remote
-            if watch is None or remote is None:
-                continue
-            silent = watch.check(leg.received, remote.direction.watched_for_timeout, now)
-            if silent is not None:
-                timeouts.append(MediaTimeout(leg.endpoint.endpoint_id, silent))
-        for event in timeouts:
-            try:
-                self.on_event(event)
-            except Exception:
-                log.exception("media event handler failed")
-
-    def _send_dtmf_packet(self, leg: _Leg, remote: RemoteMedia) -> None:
-        payload, marker = leg.dtmf_out.popleft()
-        if remote.telephone_event_pt is None:
-            leg.dtmf_out.clear()
-            return
-        stream = leg.stream
-        if marker:
-            leg.dtmf_timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
-        packet = stream.packet(
-            remote.telephone_event_pt, payload, 0, marker=marker, timestamp=leg.dtmf_timestamp
-        )
-        # The sampling clock runs on through the press, one frame per tick, so the audio
-        # after it carries the timestamp it would have had (RFC 3550 §5.1).
-        stream.timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
-        leg.relay.restart()  # a relayed stream goes on from here, not from its offsets
-        self._send(leg, packet, None)
-
     async def close(self) -> None:
         for endpoint_id in list(self._legs):
             self.release(endpoint_id)
-        if self._ticker is not None:
-            self._ticker.cancel()
+        if self._ticker_task is not None:
+            self._ticker_task.cancel()

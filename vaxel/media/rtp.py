@@ -11,9 +11,10 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-__all__ = ["RtpError", "RtpPacket", "RtpStream", "parse_rtp", "rtp_header"]
+__all__ = ["RTP_HEADER", "RtpError", "RtpPacket", "RtpStream", "parse_rtp", "rtp_header"]
 
-_HEADER = struct.Struct("!BBHII")
+RTP_HEADER = struct.Struct("!BBHII")
+"""The fixed 12-byte header: V/P/X/CC, M/PT, sequence, timestamp, SSRC."""
 
 
 class RtpError(ValueError):
@@ -32,7 +33,7 @@ class RtpPacket:
     def to_bytes(self) -> bytes:
         second = (0x80 if self.marker else 0) | (self.payload_type & 0x7F)
         return (
-            _HEADER.pack(
+            RTP_HEADER.pack(
                 0x80,
                 second,
                 self.sequence & 0xFFFF,
@@ -46,13 +47,13 @@ class RtpPacket:
 def rtp_header(payload_type: int, sequence: int, timestamp: int, ssrc: int, marker: bool) -> bytes:
     """A 12-byte header (no CSRC, no extension): ``RtpPacket.to_bytes`` without the object."""
     second = (0x80 if marker else 0) | (payload_type & 0x7F)
-    return _HEADER.pack(0x80, second, sequence & 0xFFFF, timestamp & 0xFFFFFFFF, ssrc)
+    return RTP_HEADER.pack(0x80, second, sequence & 0xFFFF, timestamp & 0xFFFFFFFF, ssrc)
 
 
 def parse_rtp(data: bytes) -> RtpPacket:
     if len(data) < 12:
         raise RtpError("RTP packet shorter than its header")
-    first, second, sequence, timestamp, ssrc = _HEADER.unpack_from(data)
+    first, second, sequence, timestamp, ssrc = RTP_HEADER.unpack_from(data)
     if first >> 6 != 2:
         raise RtpError("not RTP version 2")
     offset = 12 + 4 * (first & 0x0F)
@@ -104,4 +105,4 @@ class RtpStream:
         without the packet object, for the engine's per-frame hot path."""
         self.sequence = sequence = (self.sequence + 1) & 0xFFFF
         self.timestamp = timestamp = (self.timestamp + samples) & 0xFFFFFFFF
-        return _HEADER.pack(0x80, payload_type & 0x7F, sequence, timestamp, self.ssrc)
+        return RTP_HEADER.pack(0x80, payload_type & 0x7F, sequence, timestamp, self.ssrc)

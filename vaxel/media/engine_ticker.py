@@ -1,0 +1,176 @@
+"""The built-in media engine's clock: every playing endpoint's next 20 ms frame, on time.
+
+One ticker task for all endpoints, on an absolute schedule (tick k at start + k·20 ms, so
+errors never accumulate); hundreds of calls cost one timer. Endpoints are spread over
+``SLOTS`` phases of the 20 ms period (endpoint k sends at start + n·20 ms + (k mod SLOTS)·
+20/SLOTS ms), so a thousand calls are a thousand small sends spread evenly, not one burst
+that makes the last packets late. Time is ``time.monotonic`` throughout, for the schedule
+and for the error measured.
+
+Media timeout (issue 11 §3): about once a second the ticker checks each endpoint whose peer
+is ``sendrecv``; one that accepted no RTP for the timeout is reported once as
+``MediaTimeout`` (see ``vaxel.media.silence``). A ``sendonly`` or ``inactive`` peer (hold)
+is not watched and is sent nothing (RFC 3264 §6.1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+
+from vaxel.media.backend import MediaEvent, MediaTimeout, PlaybackFinished
+from vaxel.media.engine_leg import Leg
+from vaxel.media.g711 import ulaw_to_alaw
+from vaxel.media.player import FRAME_BYTES
+
+__all__ = ["SLOTS", "TICK_S", "Ticker"]
+
+log = logging.getLogger(__name__)
+TICK_S = 0.020
+SLOTS = 10
+STALL_S = 0.2
+"""A tick this late means the machine stalled: the schedule starts anew from now."""
+
+
+class Ticker:
+    """Sends the frames of the endpoints it holds, each on its phase of the 20 ms period."""
+
+    def __init__(
+        self,
+        legs: dict[str, Leg],
+        stats: dict[str, int],
+        on_event: Callable[[MediaEvent], None],
+        media_timeout_s: float | None,
+    ) -> None:
+        self.legs = legs
+        self.stats = stats
+        self.on_event = on_event
+        self.media_timeout_s = media_timeout_s
+        self.phases: list[list[Leg]] = [[] for _ in range(SLOTS)]
+        self.timing_errors: deque[float] = deque(maxlen=200_000)
+        self._silence_check_s = min(1.0, (media_timeout_s or 1.0) / 5)
+        self._next_silence_check = 0.0
+
+    def add(self, leg: Leg) -> None:
+        min(self.phases, key=len).append(leg)  # keep the phases evenly loaded
+
+    def remove(self, leg: Leg) -> None:
+        for phase in self.phases:
+            if leg in phase:
+                phase.remove(leg)
+                return
+
+    async def run(self) -> None:
+        """Tick while any endpoint is allocated."""
+        step = TICK_S / SLOTS
+        due = time.monotonic()
+        phase = 0
+        while self.legs:
+            due += step
+            phase = (phase + 1) % SLOTS
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                self.stats["late_ticks"] += 1
+                if delay < -STALL_S:
+                    due = time.monotonic()
+                await asyncio.sleep(0)
+            try:
+                self.tick(due, phase)
+                if self.media_timeout_s is not None and due >= self._next_silence_check:
+                    self._next_silence_check = due + self._silence_check_s
+                    self.check_silence(due)
+            except Exception:
+                log.exception("media tick failed")
+
+    def tick(self, due: float, phase: int) -> None:
+        """Send this phase's frames. The hot path of a queue full of callers: no packet
+        objects, one header pack and one send per frame."""
+        events: list[MediaEvent] = []
+        errors = self.timing_errors
+        monotonic = time.monotonic
+        sent = 0
+        for leg in self.phases[phase]:
+            if not leg.sending:
+                if leg.remote is not None and not leg.bridged_to:
+                    leg.player.frame()  # on hold: the prompt runs on, the clock too
+                    leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+            elif leg.dtmf_out:
+                sent += self._send_dtmf_packet(leg)
+            elif not leg.bridged_to and leg.peer is not None:
+                remote = leg.remote
+                assert remote is not None
+                frame = leg.player.frame()
+                stream = leg.stream
+                header = stream.next_header(remote.payload_type, FRAME_BYTES)
+                try:
+                    leg.sock.sendto(
+                        header + (frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)),
+                        leg.peer,
+                    )
+                except OSError:
+                    pass
+                else:
+                    leg.sent += 1
+                    sent += 1
+                    if leg.recording is not None:
+                        leg.recording.heard(frame, stream.ssrc, stream.timestamp, monotonic())
+                errors.append(monotonic() - due)
+            if leg.player.finished:
+                for playback_id in leg.player.finished:
+                    if playback_id in leg.playback_ids:
+                        del leg.playback_ids[playback_id]
+                        events.append(PlaybackFinished(leg.endpoint.endpoint_id, playback_id))
+                leg.player.finished.clear()
+        self.stats["sent"] += sent
+        self._report(events)
+
+    def check_silence(self, now: float) -> None:
+        """Report each ``sendrecv`` peer that has sent nothing for the timeout (once)."""
+        timeouts: list[MediaEvent] = []
+        for leg in self.legs.values():
+            watch, remote = leg.silence, leg.remote
+            if watch is None or remote is None:
+                continue
+            silent = watch.check(leg.received, remote.direction.watched_for_timeout, now)
+            if silent is not None:
+                timeouts.append(MediaTimeout(leg.endpoint.endpoint_id, silent))
+        self._report(timeouts)
+
+    def _report(self, events: list[MediaEvent]) -> None:
+        for event in events:
+            try:
+                self.on_event(event)
+            except Exception:
+                log.exception("media event handler failed")
+
+    def _send_dtmf_packet(self, leg: Leg) -> int:
+        """The next packet of the DTMF the leg sends (RFC 4733); 1 if one was sent."""
+        remote = leg.remote
+        assert remote is not None
+        payload, marker = leg.dtmf_out.popleft()
+        if remote.telephone_event_pt is None:
+            leg.dtmf_out.clear()
+            return 0
+        stream = leg.stream
+        if marker:
+            leg.dtmf_timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+        packet = stream.packet(
+            remote.telephone_event_pt, payload, 0, marker=marker, timestamp=leg.dtmf_timestamp
+        )
+        # The sampling clock runs on through the press, one frame per tick, so the audio
+        # after it carries the timestamp it would have had (RFC 3550 §5.1).
+        stream.timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+        leg.relay.restart()  # a relayed stream goes on from here, not from its offsets
+        if leg.peer is None:
+            return 0
+        try:
+            leg.sock.sendto(packet.to_bytes(), leg.peer)
+        except OSError:
+            return 0
+        leg.sent += 1
+        return 1

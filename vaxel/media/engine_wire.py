@@ -1,0 +1,115 @@
+"""The built-in media engine's receive path: a datagram in, a DTMF digit or a relayed packet out.
+
+Each endpoint's socket is read when the loop says it is readable. A packet is taken only
+from the phone the SDP names (``vaxel.media.engine_leg.accepts``); with no bridge its
+telephone-events become digits, and with a bridge it is relayed at once onto the other leg's
+own stream (``vaxel.media.relay``), transcoding PCMU↔PCMA when the legs differ. This is the
+hot path of bridged calls: one ``recvfrom``, one header unpack, one header pack, one
+``sendto``, and no packet object for the common 12-byte header.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from vaxel.media.backend import DtmfReceived, MediaEvent
+from vaxel.media.engine_leg import Leg, accepts
+from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
+from vaxel.media.rtp import RTP_HEADER, RtpError, parse_rtp, rtp_header
+
+__all__ = ["RtpReceiver"]
+
+_PLAIN_RTP = 0x80
+"""The first header byte of RTP version 2 with no padding, extension or CSRC: the payload
+starts at byte 12 and runs to the end."""
+
+
+class RtpReceiver:
+    """Reads the endpoints' sockets; ``legs`` and ``stats`` are the engine's own."""
+
+    __slots__ = ("legs", "on_event", "stats")
+
+    def __init__(
+        self,
+        legs: dict[str, Leg],
+        stats: dict[str, int],
+        on_event: Callable[[MediaEvent], None],
+    ) -> None:
+        self.legs = legs
+        self.stats = stats
+        self.on_event = on_event
+
+    def readable(self, leg: Leg) -> None:
+        """One datagram of the leg's socket (called by the loop's reader).
+
+        One, not a drain: a phone's packet comes every 20 ms, so a wake-up almost always
+        finds one, and a drain would pay a second ``recvfrom`` (and its BlockingIOError) per
+        packet. The loop's readiness is level-triggered: a second waiting datagram wakes it
+        again on its next round.
+        """
+        try:
+            data, source = leg.sock.recvfrom(2048)
+        except OSError:  # BlockingIOError: nothing after all; anything else: nothing to read
+            return
+        self.received(leg, data, source)
+
+    def received(self, leg: Leg, data: bytes, source: tuple[str, int]) -> None:
+        """One datagram from ``source`` (an IPv4 socket's (host, port))."""
+        if len(data) > 12 and data[0] == _PLAIN_RTP:
+            _, second, sequence, timestamp, ssrc = RTP_HEADER.unpack_from(data)
+            payload = data[12:]
+            payload_type, marker = second & 0x7F, second > 0x7F
+        else:
+            try:
+                packet = parse_rtp(data)
+            except RtpError:
+                self.stats["bad_packets"] += 1
+                return
+            payload_type, marker, payload = packet.payload_type, packet.marker, packet.payload
+            sequence, timestamp, ssrc = packet.sequence, packet.timestamp, packet.ssrc
+        remote = leg.remote
+        if remote is None or not accepts(leg, remote, source, time.monotonic()):
+            self.stats["foreign_packets"] += 1
+            return  # only the phone the SDP names may speak or press keys
+        self.stats["received"] += 1
+        leg.received += 1
+        is_event = payload_type == remote.telephone_event_pt
+        if not is_event and payload_type != remote.payload_type:
+            return  # comfort noise or a codec we did not agree on
+        if not is_event and leg.recording is not None:
+            said = payload if remote.codec == "PCMU" else alaw_to_ulaw(payload)
+            leg.recording.said(said, ssrc, timestamp, time.monotonic())
+        other = self.legs.get(leg.bridged_to) if leg.bridged_to else None
+        target = other.remote if other is not None else None
+        if other is None or target is None or other.peer is None:
+            if is_event:
+                digit = leg.dtmf_in.handle(payload, timestamp)
+                if digit is not None:
+                    self.on_event(DtmfReceived(leg.endpoint.endpoint_id, digit))
+            return
+        # Relay onto the other leg's own stream, with its payload type and codec.
+        if not target.direction.peer_receives:
+            return  # the other phone holds the call: it hears nothing
+        if is_event:
+            if target.telephone_event_pt is None:
+                return
+            payload_type = target.telephone_event_pt
+        else:
+            payload_type = target.payload_type
+            if remote.codec != target.codec:
+                payload = ulaw_to_alaw(payload) if remote.codec == "PCMU" else alaw_to_ulaw(payload)
+        sequence, timestamp, marker = other.relay.rewrite(ssrc, sequence, timestamp, marker)
+        stream = other.stream
+        try:
+            other.sock.sendto(
+                rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker) + payload,
+                other.peer,
+            )
+        except OSError:
+            return
+        other.sent += 1
+        self.stats["sent"] += 1
+        if other.recording is not None and not is_event:
+            heard = payload if target.codec == "PCMU" else alaw_to_ulaw(payload)
+            other.recording.heard(heard, stream.ssrc, timestamp, time.monotonic())
