@@ -76,9 +76,52 @@ _UNSPLITTABLE = frozenset(
 )
 
 
-@lru_cache(maxsize=2048)
+_COMMON_NAMES = (
+    "Via",
+    "From",
+    "To",
+    "Call-ID",
+    "CSeq",
+    "Contact",
+    "Max-Forwards",
+    "Content-Type",
+    "Content-Length",
+    "Route",
+    "Record-Route",
+    "Require",
+    "Proxy-Require",
+    "Supported",
+    "Allow",
+    "Subject",
+    "User-Agent",
+    "Server",
+    "Expires",
+    "Authorization",
+    "WWW-Authenticate",
+    "Proxy-Authorization",
+    "Proxy-Authenticate",
+    "Accept",
+    "Unsupported",
+    "Event",
+    "Reason",
+)
+_KNOWN_SPELLINGS = (
+    {spelling: name for name in _COMMON_NAMES for spelling in (name, name.lower(), name.upper())}
+    | {short: name for short, name in COMPACT_FORMS.items()}
+    | {short.upper(): name for short, name in COMPACT_FORMS.items()}
+)
+"""Canonical names of the headers every call carries, by the spellings peers use: a lookup
+instead of lowering and capitalising on each of the ~30 header reads of a call (issue 11)."""
+
+
 def canonical_name(name: str) -> str:
     """The canonical spelling of a header name, compact forms expanded (§7.3.3)."""
+    known = _KNOWN_SPELLINGS.get(name)
+    return known if known is not None else _spelled_out(name)
+
+
+@lru_cache(maxsize=2048)
+def _spelled_out(name: str) -> str:
     lowered = name.strip().lower()
     if len(lowered) == 1 and lowered in COMPACT_FORMS:
         return COMPACT_FORMS[lowered]
@@ -124,10 +167,22 @@ def split_list(value: str) -> list[str]:
 class Headers:
     """An ordered multi-map of header fields with case-insensitive, compact-aware names."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_first", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items: list[tuple[str, str]] = [(canonical_name(n), v) for n, v in items]
+        self._first: dict[str, str] | None = None
+        """Each name's first value, built on the first ``get`` and dropped on any change: a
+        request's headers are read a dozen times between parsing and the answer."""
+
+    @classmethod
+    def of_canonical(cls, items: list[tuple[str, str]]) -> Headers:
+        """Headers over ``items`` whose names are already canonical (the parser's): no
+        second list, no second pass."""
+        headers = cls.__new__(cls)
+        headers._items = items
+        headers._first = None
+        return headers
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         return iter(self._items)
@@ -145,17 +200,18 @@ class Headers:
         return f"Headers({self._items!r})"
 
     def copy(self) -> Headers:
-        copied = Headers()
-        copied._items = list(self._items)
-        return copied
+        return Headers.of_canonical(list(self._items))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first field's value as received, or ``default``."""
-        wanted = canonical_name(name)
-        for key, value in self._items:
-            if key == wanted:
-                return value
-        return default
+        first = self._first
+        if first is None:
+            first = {}
+            for key, value in self._items:
+                if key not in first:
+                    first[key] = value
+            self._first = first
+        return first.get(canonical_name(name), default)
 
     def get_all(self, name: str) -> list[str]:
         """Every field line of ``name``, in order, as received."""
@@ -175,14 +231,17 @@ class Headers:
     def add(self, name: str, value: str) -> None:
         """Append a field after any existing ones."""
         self._items.append((canonical_name(name), value))
+        self._first = None
 
     def prepend(self, name: str, value: str) -> None:
         """Insert a field at the top (a proxy's or B2BUA's own Via goes first, §16.6)."""
         self._items.insert(0, (canonical_name(name), value))
+        self._first = None
 
     def set(self, name: str, value: str) -> None:
         """Replace every field of ``name`` with one, kept at the first one's position."""
         wanted = canonical_name(name)
+        self._first = None
         for index, (key, _) in enumerate(self._items):
             if key == wanted:
                 self._items[index] = (wanted, value)
@@ -195,10 +254,12 @@ class Headers:
     def remove(self, name: str) -> None:
         wanted = canonical_name(name)
         self._items = [item for item in self._items if item[0] != wanted]
+        self._first = None
 
     def pop_first(self, name: str) -> str | None:
         """Remove and return the first value of ``name`` (a list header's first element)."""
         wanted = canonical_name(name)
+        self._first = None
         for index, (key, value) in enumerate(self._items):
             if key == wanted:
                 parts = split_list(value) if wanted.lower() not in _UNSPLITTABLE else [value]
@@ -237,6 +298,9 @@ class Message:
 
     @property
     def top_via(self) -> str:
+        first = self.headers.get("Via")
+        if first and "," not in first and first.strip():  # one Via per line: the usual case
+            return first.strip()
         vias = self.vias
         return vias[0] if vias else ""
 
@@ -299,6 +363,10 @@ def via_param(via: str, name: str) -> str | None:
     return None
 
 
+_COPIED_INTO_RESPONSES = ("Via", "From", "To", "Call-ID", "CSeq")
+"""In this order, each with every value it has (§8.2.6.2)."""
+
+
 def response_to(
     request: Request, status: int, reason: str, *, to_tag: str | None = None
 ) -> Response:
@@ -307,10 +375,12 @@ def response_to(
     ``to_tag`` is added to To when given and the To has no tag yet (a UAS adds one to every
     response but 100, §8.2.6.2). Record-Route is copied for dialog-creating responses (§12.1.1).
     """
-    headers = Headers()
-    for name in ("Via", "From", "To", "Call-ID", "CSeq"):
-        for value in request.headers.get_all(name):
-            headers.add(name, value)
+    copied: dict[str, list[tuple[str, str]]] = {name: [] for name in _COPIED_INTO_RESPONSES}
+    for item in request.headers:  # one pass over the request's headers, not five
+        group = copied.get(item[0])
+        if group is not None:
+            group.append(item)
+    headers = Headers.of_canonical([item for group in copied.values() for item in group])
     if to_tag is not None and status != 100:
         to = headers.get("To") or ""
         if via_param(to.rsplit(">", 1)[-1], "tag") is None:

@@ -176,8 +176,8 @@ def _headers(lines: list[str], limits: Limits) -> Headers:
         name = name.rstrip(" \t")
         if not colon or not _HEADER_NAME.match(name):
             raise ParseError(f"Malformed header line: {line[:40]!r}")
-        pairs.append((name, value.strip()))
-    return Headers(pairs)
+        pairs.append((canonical_name(name), value.strip()))
+    return Headers.of_canonical(pairs)
 
 
 def _body(message: Request | Response, body: bytes, limits: Limits, stream: bool) -> bytes:
