@@ -224,6 +224,29 @@ def test_a_blind_transfer_ends_the_contact_for_the_agent_and_bridges_the_target(
     assert call.handle(PartyLeft(Party.AGENT), 80.0) == [HangUpParty(Party.CALLER)]  # no 2nd end
 
 
+def test_a_callback_offer_nobody_answers_ends_the_call_and_counts_as_declined_q23() -> None:
+    """The ACD offers the callback again (or, picked from the list, shows the number)."""
+    call = CallMachine(callback=True)
+    call.handle(PhonesRung("karin", ("desk",)), 0.0)
+    assert call.handle(PhoneFailed("karin", "desk", 486), 3.0) == [
+        ReleasePhones("karin"),
+        ReportAgentDeclined("karin"),
+    ]
+    assert call.state is CallState.ENDED
+
+
+def test_a_held_call_may_be_transferred_as_phones_hold_before_a_refer() -> None:
+    call = talking()
+    call.handle(HoldChanged(Party.AGENT, held=True), 40.0)
+    assert call.state is CallState.HELD
+    assert call.handle(TransferRequested(), 41.0) == [
+        ReportContactEnded(),
+        Unbridge(Sound.RINGBACK, Party.CALLER),
+        HangUpParty(Party.AGENT),
+    ]
+    assert call.state is CallState.TRANSFERRING
+
+
 def test_illegal_steps_raise() -> None:
     with pytest.raises(IllegalTransition):
         CallMachine().handle(AgentConnected(whisper=False), 0.0)  # nobody answered

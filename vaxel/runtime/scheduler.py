@@ -7,7 +7,7 @@ again. Nothing polls: a machine whose deadline moved because of an event (a cont
 arrived, an admin saved hours) is re-armed by :meth:`Scheduler.rearm`, which any thread may
 call. The machines are the ACD engine (:class:`EngineTimer`), the opening hours and
 closures (:mod:`vaxel.runtime.opening_hours`) and, in the demo, the simulated traffic.
-A call's flow deadlines are armed per call by telephony's own timers.
+A call's deadlines (its machine's and its flow's) are one timer per call in telephony.
 
 Time is the platform's :class:`Clock`: the wall clock in production, one that starts at a
 given instant (``VAXEL_CLOCK_START``) or runs faster (the demo's ``--speed``) otherwise.

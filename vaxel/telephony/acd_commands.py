@@ -26,7 +26,9 @@ from vaxel.acd.events import (
 )
 from vaxel.core.errors import VaxelError
 from vaxel.media.player import Comfort
-from vaxel.telephony.calls import Attempt, Call
+from vaxel.telephony.call import CallMachine, CallState, OfferState
+from vaxel.telephony.call_events import OfferWithdrawn
+from vaxel.telephony.calls import Call
 from vaxel.telephony.notices import SystemPrompt
 
 if TYPE_CHECKING:
@@ -71,12 +73,9 @@ class AcdCommands:
         if call is None or call.dial_after_answer is None or call.agent is not None:
             return
         call.dial_after_answer = None
-        for attempt in call.attempts.values():
-            attempt.cancelled = True
-            for fork in attempt.forks.values():
-                if not fork.done:
-                    self.dialer.cancel(fork)
-        self._forget(call)
+        for offer in list(call.machine.offers.values()):
+            if offer.state is OfferState.RINGING:
+                self._step(call, OfferWithdrawn(offer.name))
 
     def _ended_elsewhere(self: Switch, contact_id: str) -> None:
         """The contact ended in the ACD with no agent leg here (an agent elsewhere closed
@@ -84,8 +83,7 @@ class AcdCommands:
         call = self.calls.get(contact_id)
         if (
             call is not None
-            and not call.ended
-            and not call.transferred
+            and call.state is CallState.IVR
             and call.agent is None
             and call.caller is not None
         ):
@@ -96,13 +94,9 @@ class AcdCommands:
             self._offer(command)
         elif isinstance(command, CancelOffer):
             call = self.calls.get(command.contact_id)
-            attempt = call.attempts.get(command.agent_id) if call else None
-            if call is not None and attempt is not None and not attempt.answered:
-                attempt.cancelled = True
-                for fork in attempt.forks.values():
-                    if not fork.done:
-                        self.dialer.cancel(fork)
-                self._attempt_over(call, attempt)
+            offer = call.machine.offers.get(command.agent_id) if call else None
+            if call is not None and offer is not None and offer.state is OfferState.RINGING:
+                self._step(call, OfferWithdrawn(command.agent_id))
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
             if call is not None and call.session is not None:
@@ -130,35 +124,28 @@ class AcdCommands:
             return  # not a phone we serve (an agent elsewhere, e.g. the demo's simulated)
         call = self.calls.get(command.contact_id)
         if call is None:  # a contact that did not come over SIP (simulator, callback list)
-            call = Call(command.contact_id, command.tenant_id)
             view = self.center.read(
                 lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
             )
-            call.callback = view.channel.value == "callback"
+            callback = view.channel.value == "callback"
+            machine = CallMachine(callback=callback, customer_ring_s=self.customer_ring_s)
+            call = Call(command.contact_id, command.tenant_id, machine)
             self.calls[call.call_id] = call
+        if call.state not in (CallState.IVR, CallState.CALLBACK_RINGING):
+            log.warning("offer of %s in state %s ignored", call.call_id, call.state.value)
+            return
         caller_number = ""
         with contextlib.suppress(VaxelError):
             caller_number = self.center.read(
                 lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
             ).caller_number
-        self.dialer.ring(
+        self._ring(
             call,
             command.agent_id,
             [(b.contact, b.source, b.transport) for b in bindings],
             caller_number or "vaxel",
             "agent",
         )
-
-    def _attempt_over(self: Switch, call: Call, attempt: Attempt) -> None:
-        """Nobody answered this attempt: free its media unless a leg uses it."""
-        in_use = any(
-            leg is not None and leg.endpoint.endpoint_id == attempt.endpoint.endpoint_id
-            for leg in (call.agent, call.customer)
-        )
-        if not in_use and attempt.answered is False:
-            self.media.release(attempt.endpoint.endpoint_id)
-        if call.caller is None and call.agent is None and not call.callback:
-            self._forget(call)
 
     def _acd_connected(self: Switch, call: Call) -> bool:
         try:

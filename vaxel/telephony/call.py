@@ -14,9 +14,11 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
 - Either side hanging up, or vanishing (no ACK, silent media), ends the call: the other
   side is hung up and — once the ACD had connected the agent — the contact ends (Q22).
   A caller who leaves while still in the IVR is told to the flow and the offers cancelled.
-- A callback (CB9) rings the agent first (CALLBACK_RINGING); once answered the customer is
+- A callback (CB9) rings the agent first (CALLBACK_RINGING; unanswered, the call ends and
+  the ACD hears of the decline as of any offer); once answered the customer is
   dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
-  and bridged on answer. A blind transfer (REFER) ends the contact for the agent at once
+  and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
+  they transfer) ends the contact for the agent at once
   and rings the target while the caller hears ringback (TRANSFERRING).
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
@@ -204,8 +206,9 @@ class CallMachine:
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
         if self.state is CallState.CALLBACK_RINGING:
-            self.state = CallState.ENDED  # the list shows the number to call by hand (CB10)
-            return actions
+            # the ACD offers the callback again (Q23); one the agent picked from the list
+            # is theirs already and the list shows the number to call by hand (CB10)
+            self.state = CallState.ENDED
         return [*actions, ReportAgentDeclined(offer.name)]  # Q23
 
     def _withdrawn(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -339,7 +342,7 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     PartyLeft: frozenset(_C),
     HoldChanged: frozenset(_LIVE),
     DigitReceived: frozenset(_C),
-    TransferRequested: frozenset({_C.BRIDGED}),
+    TransferRequested: frozenset({_C.BRIDGED, _C.HELD}),  # phones often hold first
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR}),
 }

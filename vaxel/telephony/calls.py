@@ -1,9 +1,15 @@
-"""The state telephony keeps per call: legs (one SIP dialog + one media endpoint each).
+"""What telephony holds per call besides its state: legs, ringing phones, media ids.
 
 A *call* is one contact as telephony sees it: the caller's leg (inbound, answered by the
 IVR) and, once an agent answers, the agent's leg; or, for a callback (CB9), the agent's leg
 first and the customer's after. Ringing agents' phones are *forks* of an attempt: every
 registered phone of the agent rings in parallel and the first to answer wins.
+
+The states live in the machines, not here: a call's in its :class:`CallMachine`
+(``call.py``: IVR, AGENT_ANSWERING, WHISPER, BRIDGED, HELD, CALLBACK_RINGING,
+CALLBACK_DIALLING, TRANSFERRING, TRANSFERRED, ENDED), each leg's and each ringing phone's in
+its leg machine (``leg.py``). What is kept here is what the switch needs to carry out the
+machines' actions: dialogs, media endpoints, playback ids.
 """
 
 from __future__ import annotations
@@ -16,18 +22,20 @@ from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.message import Request
 from vaxel.sip.sdp import SessionDescription
+from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.leg import Leg as LegMachine
 from vaxel.telephony.leg import LegState
 
 __all__ = ["Attempt", "Call", "Fork", "Leg", "LegState"]
 
 Address = tuple[str, int]
+_TALKING = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED})
 
 
 @dataclass(slots=True)
 class Leg:
     role: str
-    """"caller", "agent" or "customer"."""
+    """"caller", "agent", "customer" or "transfer"."""
     endpoint: Endpoint
     destination: Address
     transport: str
@@ -38,6 +46,7 @@ class Leg:
     """Our 2xx to the INVITE, retransmitted until the ACK comes (§13.3.1.4)."""
     local_sdp: SessionDescription | None = None
     on_hold: bool = False
+    """What the peer's last offer said, so only a change is told to the call (Q10)."""
     machine: LegMachine = field(default_factory=lambda: LegMachine("caller", inbound=True))
     """The dialog's state machine (``leg.py``): the leg's state is its state."""
 
@@ -48,30 +57,35 @@ class Leg:
 
 @dataclass(slots=True)
 class Fork:
-    """One phone of an agent being rung (one client INVITE transaction)."""
+    """One phone being rung (one client INVITE transaction), on its own outbound leg
+    machine: CANCEL waits for a provisional, a late 2xx is ACKed and BYEd (``leg.py``)."""
 
+    phone: str
+    """The phone's name in the call machine's offer (unique in the switch)."""
     client_key: tuple[str, str]
     invite: Request
     destination: Address
     transport: str
-    provisional: bool = False
-    cancel_pending: bool = False
-    done: bool = False
+    machine: LegMachine
+    dialog: Dialog | None = None
+    """Set by its first 2xx."""
+    won: bool = False
+    """This phone answered first: it is now a leg of the call."""
 
 
 @dataclass(slots=True)
 class Attempt:
-    """Ringing one agent (or a customer) for a call: every fork shares one media endpoint."""
+    """Ringing one agent (or a customer, or a transfer target) for a call: every fork
+    shares one media endpoint; the offer's state is the call machine's (``offers``)."""
 
     call_id: str
     agent_id: str
+    """The offer's name: an agent id, "customer" or "transfer"."""
     endpoint: Endpoint
     offer: SessionDescription
     role: str = "agent"
-    forks: dict[tuple[str, str], Fork] = field(default_factory=dict)
-    answered: bool = False
-    cancelled: bool = False
-    declined: bool = False
+    forks: dict[str, Fork] = field(default_factory=dict)
+    """By phone name."""
 
 
 @dataclass(slots=True)
@@ -79,24 +93,52 @@ class Call:
     call_id: str
     """The contact id (also the key of the media session)."""
     tenant_id: str
+    machine: CallMachine = field(default_factory=CallMachine)
     caller: Leg | None = None
     agent: Leg | None = None
     customer: Leg | None = None
     session: CallSession | None = None
-    agent_id: str = ""
     playback_id: str = ""
     agent_playback_id: str = ""
     caller_whisper_id: str = ""
     """The whisper the caller hears while the agent hears it too (Q12)."""
+    whisper: tuple[str, ...] = ()
+    """The queue's whisper prompts, played when the machine says so (Q12)."""
     attempts: dict[str, Attempt] = field(default_factory=dict)
-    """By agent id (or "customer" for a callback's dial-out)."""
-    callback: bool = False
-    bridged: bool = False
-    ended: bool = False
+    """By agent id (or "customer" for a callback's dial-out, "transfer")."""
     voicemail_path: str = ""
-    transferred: bool = False
-    """The agent handed the caller on (REFER): the contact ended for the agent already."""
     hangup_after_playback: bool = False
     dial_after_answer: DialCallback | None = None
     """A callback the agent picked from the list (CB8): the ACD connected it already, so
     when the agent's phone answers the customer is dialled at once (CB9)."""
+
+    @property
+    def state(self) -> CallState:
+        return self.machine.state
+
+    @property
+    def ended(self) -> bool:
+        return self.machine.state is CallState.ENDED
+
+    @property
+    def bridged(self) -> bool:
+        """The two sides talk (or one holds the other): the machine is past the whisper."""
+        return self.machine.state in _TALKING
+
+    @property
+    def callback(self) -> bool:
+        return self.machine.callback
+
+    @property
+    def agent_id(self) -> str:
+        return self.machine.agent_id
+
+    def next_deadline(self) -> float | None:
+        """The earlier of the machine's (a callback's customer ringing, CB9) and the flow's
+        (announcement repeats, digit timeouts): the call's one timer is armed for it."""
+        due = self.machine.next_deadline()
+        if self.session is not None and not self.ended and not self.session.flow.ended:
+            flow = self.session.flow.next_deadline()
+            if flow is not None and (due is None or flow < due):
+                return flow
+        return due

@@ -3,8 +3,8 @@ parallel, one shared media endpoint), callback dial-outs and transfer targets.
 
 Rules kept here:
 - The forks of one attempt share a Call-ID and an SDP offer; the first 2xx wins and the
-  switch cancels the rest (RFC 3261 §9.1: CANCEL only once a provisional arrived, so a
-  CANCEL wanted earlier waits for the 1xx).
+  switch cancels the rest. Each fork is an outbound leg machine (``leg.py``): CANCEL only
+  once a provisional arrived (RFC 3261 §9.1), a late 2xx ACKed and BYEd (§15).
 - A number to dial is an extension of the same tenant (its registered phones) or, through
   the dial policy (PBX8: abroad barred unless enabled), an E.164 number sent to the
   tenant's outbound trunk; with neither there is no route.
@@ -22,6 +22,7 @@ from vaxel.sip.sdp import make_offer, serialize_sdp
 from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.leg import Leg as LegMachine
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 
@@ -49,12 +50,14 @@ class Dialer:
         self.media = media
         self.directory = directory
         self.registration = registration
-        self.by_fork: dict[tuple[str, str], tuple[Call, Attempt]] = {}
+        self.by_fork: dict[tuple[str, str], tuple[Call, Attempt, Fork]] = {}
+        self._phones = 0
 
     def ring(
         self, call: Call, key: str, targets: list[Target], from_user: str, role: str
     ) -> Attempt:
-        """INVITE every target in parallel for ``call``; ``key`` names the attempt."""
+        """INVITE every target in parallel for ``call``; ``key`` names the attempt (the
+        call machine's offer). The caller tells the call machine ``PhonesRung`` first."""
         endpoint = self.media.allocate(call.call_id)
         offer = make_offer(endpoint.address, endpoint.port, session_id=session_id(), version=1)
         attempt = Attempt(call.call_id, key, endpoint, offer, role=role)
@@ -64,26 +67,17 @@ class Dialer:
         for uri, destination, transport in targets:
             invite = self.sip.new_request("INVITE", uri, from_user=from_user, body=body)
             invite.headers.set("Call-ID", call_id)  # forks of one call share a Call-ID
+            self._phones += 1
+            phone = f"phone-{self._phones}"
             client_key = self.sip.request(invite, destination, transport)
-            attempt.forks[client_key] = Fork(client_key, invite, destination, transport)
-            self.by_fork[client_key] = (call, attempt)
+            fork = Fork(
+                phone, client_key, invite, destination, transport, LegMachine(phone, inbound=False)
+            )
+            attempt.forks[phone] = fork
+            self.by_fork[client_key] = (call, attempt, fork)
         return attempt
 
-    def cancel(self, fork: Fork) -> None:
-        if fork.done:
-            return
-        if not fork.provisional:
-            fork.cancel_pending = True  # CANCEL only after a provisional (§9.1)
-            return
-        self.send_cancel(fork)
-
-    def cancel_attempt(self, attempt: Attempt) -> None:
-        attempt.cancelled = True
-        for fork in attempt.forks.values():
-            self.cancel(fork)
-
     def send_cancel(self, fork: Fork) -> None:
-        fork.cancel_pending = False
         invite = fork.invite
         cancel = Request(method="CANCEL", uri=invite.uri)
         for name in ("Via", "From", "To", "Call-ID"):
@@ -91,6 +85,17 @@ class Dialer:
         cancel.headers.add("CSeq", f"{invite.cseq[0]} CANCEL")
         cancel.headers.add("Max-Forwards", "70")
         self.sip.request(cancel, fork.destination, fork.transport)
+
+    def send_ack(self, fork: Fork) -> None:
+        """ACK a 2xx of ``fork`` (§13.2.2.4): the dialog's ACK, outside any transaction."""
+        assert fork.dialog is not None
+        ack = fork.dialog.request("ACK", self.sip.via(fork.transport), cseq=fork.invite.cseq[0])
+        self.sip.send_raw(ack.to_bytes(), fork.destination, fork.transport)
+
+    def send_bye(self, fork: Fork) -> None:
+        assert fork.dialog is not None
+        bye = fork.dialog.request("BYE", self.sip.via(fork.transport))
+        self.sip.request(bye, fork.destination, fork.transport)
 
     def route(self, tenant_id: str, number: str) -> list[Target]:
         """Where ``number`` rings: an extension's phones, or the trunk; [] when nowhere.
@@ -116,5 +121,8 @@ class Dialer:
             return []
 
     def forget(self, attempt: Attempt) -> None:
-        for key in attempt.forks:
-            self.by_fork.pop(key, None)
+        """Stop matching responses to the attempt's phones that no longer ring; one still
+        cancelling stays until its final response (a late 2xx is then ACKed and BYEd)."""
+        for fork in attempt.forks.values():
+            if fork.won or fork.machine.ended:
+                self.by_fork.pop(fork.client_key, None)

@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING
 
 from vaxel.flow import (
     ConnectAgent,
-    DigitPressed,
     FlowCommand,
     Hangup,
     PlayPrompts,
     SendToVoicemail,
     StartMusic,
     StopMedia,
-    TimerTick,
     TransferCall,
 )
 from vaxel.media.player import Comfort
@@ -34,10 +32,6 @@ log = logging.getLogger(__name__)
 
 
 class FlowCommands:
-    def _digit(self: Switch, call: Call, digit: str) -> None:
-        if call.session is not None and not call.session.flow.ended:
-            self._flow(call, call.session.handle(DigitPressed(digit), self.clock()))
-
     def _flow(self: Switch, call: Call, commands: list[FlowCommand]) -> None:
         caller = call.caller
         if caller is None or call.ended:
@@ -72,7 +66,7 @@ class FlowCommands:
                 self._caller_hears(
                     call, [self._notice(call, SystemPrompt.NO_SUCH_NUMBER)], then_hangup=True
                 )
-        self.timers.schedule(call, self._flow_deadline(call))
+        self._settle(call)  # the flow's deadline may have moved: the call's timer follows
 
     def _known(self: Switch, prompt_id: str) -> bool:
         if prompt_id and self.prompt_exists(prompt_id):
@@ -80,20 +74,6 @@ class FlowCommands:
         if prompt_id:
             log.warning("prompt %s has no audio file; skipped", prompt_id)
         return False
-
-    def _flow_deadline(self: Switch, call: Call) -> float | None:
-        if call.session is None or call.ended:
-            return None
-        return call.session.flow.next_deadline()
-
-    def flow_timer(self: Switch, call: Call) -> None:
-        """The flow's deadline came (announcement repeats, digit timeouts)."""
-        if call.session is None or call.ended or call.session.flow.ended:
-            return
-        now = self.clock()
-        call.session.refresh(now)
-        self._flow(call, call.session.handle(TimerTick(), now))
-        self.drain()
 
     def _voicemail(self: Switch, call: Call, box: str) -> None:
         assert call.caller is not None

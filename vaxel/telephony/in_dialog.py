@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from vaxel.acd.events import ContactEnded
-from vaxel.media.player import Comfort
 from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.sdp import (
@@ -19,10 +17,12 @@ from vaxel.sip.sdp import (
     serialize_sdp,
 )
 from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.call import CallState
+from vaxel.telephony.call_events import TRANSFER, HoldChanged, Party, TransferRequested
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import session_id
 from vaxel.telephony.dtmf import info_digit
-from vaxel.telephony.leg_events import HangUp
+from vaxel.telephony.leg_events import ByeReceived
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
@@ -44,7 +44,7 @@ class InDialog:
         leg.dialog.receive(request)
         if request.method == "BYE":
             self.sip.respond(key, request, 200, "OK")
-            self._leg_gone(call, leg, send_bye=False)
+            self._end_leg(call, leg, ByeReceived())
         elif request.method == "INVITE":
             self._reinvite(call, leg, event)
         elif request.method == "REFER":
@@ -53,7 +53,7 @@ class InDialog:
             self.sip.respond(key, request, 200, "OK")
             digit = info_digit(request)
             if digit and leg is call.caller:
-                self._digit(call, digit)
+                self._digit(call, digit, "info")
         else:
             self.sip.respond(key, request, 501, "Not Implemented")
 
@@ -64,7 +64,8 @@ class InDialog:
         the target answers and is then bridged to it.
         """
         request = event.request
-        if leg is not call.agent or not call.bridged or call.caller is None:
+        talking = call.state in (CallState.BRIDGED, CallState.HELD)
+        if leg is not call.agent or not talking or call.caller is None:
             raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
         refer_to = request.headers.get("Refer-To")
         if not refer_to:
@@ -83,16 +84,9 @@ class InDialog:
             extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
         )
         self.sip.request(notify, leg.destination, leg.transport)
-        self._submit(ContactEnded(call.tenant_id, call.call_id))  # the agent is done
-        call.transferred = True
-        self.media.unbridge(call.caller.endpoint.endpoint_id)
-        call.bridged = False
-        self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.RINGBACK)
-        self._bye(leg)
-        leg.machine.handle(HangUp(), self.sip.now)
-        call.agent = None
+        self._step(call, TransferRequested())  # the agent is done; the caller hears ringback
         caller_number = call.session.call.caller_number if call.session else "vaxel"
-        self.dialer.ring(call, "transfer", targets, caller_number or "vaxel", "transfer")
+        self._ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
     def _reinvite(self: Switch, call: Call, leg: Leg, event: RequestReceived) -> None:
         """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""
@@ -124,13 +118,8 @@ class InDialog:
         self._answered(leg, response, again=True)
         held = negotiated.on_hold
         if held == leg.on_hold:
-            return
+            return  # a session refresh or a codec change: nothing for the call
         leg.on_hold = held
-        other = call.agent if leg is call.caller else call.caller
-        if other is None or not call.bridged:
-            return
-        if held:
-            self.media.unbridge(leg.endpoint.endpoint_id)
-            self.media.set_comfort(other.endpoint.endpoint_id, Comfort.MUSIC)
-        else:
-            self.media.bridge(leg.endpoint.endpoint_id, other.endpoint.endpoint_id)
+        party = Party.CALLER if leg is call.caller else Party.AGENT if leg is call.agent else None
+        if party is not None and not call.ended:
+            self._step(call, HoldChanged(party, held))

@@ -1,32 +1,37 @@
 # mypy: disable-error-code="misc"
 # (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
-"""Responses to the INVITEs the switch sends: agents' phones ringing in parallel, the first
-answer winning, declines counted as unanswered offers (Q23); part of the switch.
+"""Phones the switch rings (agents' phones in parallel, a callback's customer, a transfer
+target): each ringing phone is an outbound leg machine (``leg.py``) fed the responses to its
+INVITE; what it says goes on the wire (CANCEL, ACK, BYE), and its answer or failure goes to
+the call machine, which picks the winner and counts declines as unanswered offers (Q23);
+part of the switch.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from vaxel.acd.events import (
-    AgentAnswered,
-    AgentDeclined,
-    CallbackAttemptEnded,
-)
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import IllegalTransition
 from vaxel.sip.dialog import Dialog, header_tag
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Response
-from vaxel.sip.sdp import (
-    parse_sdp,
-    read_answer,
-)
+from vaxel.sip.sdp import parse_sdp, read_answer
+from vaxel.telephony.call_events import HangUpPhone, PhoneAnswered, PhoneFailed, PhonesRung
 from vaxel.telephony.calls import Attempt, Call, Fork, Leg
-from vaxel.telephony.leg import Leg as LegMachine
-from vaxel.telephony.leg_events import FinalReceived
-from vaxel.telephony.notices import SystemPrompt
+from vaxel.telephony.dialout import Target
+from vaxel.telephony.leg_events import (
+    FinalReceived,
+    HangUp,
+    LegConfirmed,
+    LegEnded,
+    LegInput,
+    ProvisionalReceived,
+    RequestTimedOut,
+    SendAck,
+    SendBye,
+    SendCancel,
+)
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
@@ -37,122 +42,124 @@ log = logging.getLogger(__name__)
 
 
 class Ringing:
+    def _ring(
+        self: Switch, call: Call, offer: str, targets: list[Target], from_user: str, role: str
+    ) -> None:
+        """INVITE every target in parallel as the call's offer ``offer``."""
+        attempt = self.dialer.ring(call, offer, targets, from_user, role)
+        self._step(call, PhonesRung(offer, tuple(attempt.forks)))
+
     def _response(self: Switch, response: Response, client_key: tuple[str, str]) -> None:
         found = self.dialer.by_fork.get(client_key)
         if found is None:
             if client_key[1] == "INVITE" and 200 <= response.status < 300:
                 self._stray_ok(response)
             return
-        call, attempt = found
-        fork = attempt.forks[client_key]
+        call, attempt, fork = found
         status = response.status
         if status < 200:
-            fork.provisional = True
-            if fork.cancel_pending:
-                self.dialer.send_cancel(fork)
+            self._fork_step(call, attempt, fork, ProvisionalReceived(status))
             return
-        fork.done = True
-        if status >= 300:
-            self._fork_failed(client_key, status)
-            return
-        self._fork_answered(call, attempt, fork, response)
+        if status < 300:
+            if fork.won:  # our ACK was lost and the phone resends its 2xx (§13.2.2.4)
+                self.dialer.send_ack(fork)
+                return
+            if fork.dialog is None:
+                fork.dialog = Dialog.as_uac(fork.invite, response)
+        self._fork_step(call, attempt, fork, FinalReceived(status), response)
 
-    def _fork_answered(
+    def _fork_failed(self: Switch, client_key: tuple[str, str], status: int) -> None:
+        """Our INVITE to a phone timed out (timer B): it rang no one."""
+        found = self.dialer.by_fork.get(client_key)
+        if found is not None:
+            self._fork_step(*found, RequestTimedOut())
+
+    def _fork_step(
+        self: Switch,
+        call: Call,
+        attempt: Attempt,
+        fork: Fork,
+        event: LegInput,
+        response: Response | None = None,
+    ) -> None:
+        try:
+            actions = fork.machine.handle(event, self.sip.now)
+        except IllegalTransition as error:
+            log.warning("phone %s of %s: %s", fork.phone, call.call_id, error)
+            return
+        for action in actions:
+            if isinstance(action, SendCancel):
+                self.dialer.send_cancel(fork)
+            elif isinstance(action, SendAck):
+                self.dialer.send_ack(fork)
+            elif isinstance(action, SendBye):
+                self.dialer.send_bye(fork)
+            elif isinstance(action, LegConfirmed) and response is not None:
+                self._phone_answered(call, attempt, fork, response)
+            elif isinstance(action, LegEnded):
+                self.dialer.by_fork.pop(fork.client_key, None)
+                status = action.status or 487
+                self._step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
+
+    def _phone_answered(
         self: Switch, call: Call, attempt: Attempt, fork: Fork, response: Response
     ) -> None:
-        dialog = Dialog.as_uac(fork.invite, response)
-        ack = dialog.request("ACK", self.sip.via(fork.transport), cseq=fork.invite.cseq[0])
-        self.sip.send_raw(ack.to_bytes(), fork.destination, fork.transport)
-        leg = Leg(
-            attempt.role,
-            attempt.endpoint,
-            fork.destination,
-            fork.transport,
-            dialog=dialog,
-            machine=answered_phone(attempt.role, self.sip.now),
-            invite=fork.invite,
-            local_sdp=attempt.offer,
-        )
-        if attempt.answered or attempt.cancelled or call.ended:
-            self._send_bye(leg)  # another phone won, or nobody is waiting any more
-            return
-        attempt.answered = True
         try:
             negotiated = read_answer(attempt.offer, parse_sdp(response.body))
         except (SipError, ParseError):
             log.warning("phone answered without usable SDP; hanging up")
-            self._send_bye(leg)
+            self._fork_step(call, attempt, fork, HangUp())
             return
-        self._set_remote(attempt.endpoint, negotiated, fork.destination[0])
-        self._by_dialog[dialog.key] = (call, leg)
-        self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
-        for other in attempt.forks.values():
-            if other is not fork and not other.done:
-                self.dialer.cancel(other)
-        if attempt.role == "customer":
-            self._customer_answered(call, leg)
-            return
-        if attempt.role == "transfer":
-            call.agent = leg
-            self._bridge(call)
-            return
-        call.agent = leg
-        call.agent_id = attempt.agent_id
-        picked = call.dial_after_answer
-        if picked is not None and picked.agent_id == attempt.agent_id:
-            call.dial_after_answer = None  # picked from the list: connected in the ACD already
-            self._dial_customer(picked)
-            return
-        self._submit(AgentAnswered(call.tenant_id, attempt.agent_id, call.call_id))
-        if not call.bridged and call.agent is leg and not self._acd_connected(call):
-            self._send_bye(leg)  # the offer had ended just before the answer
-
-    def _fork_failed(self: Switch, client_key: tuple[str, str], status: int) -> None:
-        found = self.dialer.by_fork.get(client_key)
-        if found is None:
-            return
-        call, attempt = found
-        attempt.forks[client_key].done = True
-        if attempt.answered or any(not f.done for f in attempt.forks.values()):
-            return
-        self._attempt_over(call, attempt)
-        if attempt.cancelled:
-            return
-        if attempt.role == "transfer":
-            self._caller_hears(
-                call, [self._notice(call, SystemPrompt.NO_SUCH_NUMBER)], then_hangup=True
+        actions = call.machine.handle(PhoneAnswered(attempt.agent_id, fork.phone), self.clock())
+        too_late = HangUpPhone(attempt.agent_id, fork.phone)
+        if too_late in actions:  # another phone won, or nobody is waiting any more
+            actions.remove(too_late)
+            self._fork_step(call, attempt, fork, HangUp())
+        else:
+            fork.won = True
+            leg = Leg(
+                attempt.role,
+                attempt.endpoint,
+                fork.destination,
+                fork.transport,
+                dialog=fork.dialog,
+                machine=fork.machine,
+                invite=fork.invite,
+                local_sdp=attempt.offer,
             )
+            self._set_remote(attempt.endpoint, negotiated, fork.destination[0])
+            assert fork.dialog is not None
+            self._by_dialog[fork.dialog.key] = (call, leg)
+            self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
+            if attempt.role == "customer":
+                call.customer = leg
+                call.caller = leg  # from here on the customer is the other party of the agent
+            else:
+                call.agent = leg
+        self._carry_out(call, actions)
+        self._settle(call)
+
+    def _stop_phone(self: Switch, call: Call, offer: str, phone: str) -> None:
+        """Cancel a phone still ringing, or hang up one that answered too late."""
+        attempt = call.attempts.get(offer)
+        fork = attempt.forks.get(phone) if attempt is not None else None
+        if attempt is not None and fork is not None and not fork.machine.ended:
+            self._fork_step(call, attempt, fork, HangUp())
+
+    def _release_attempt(self: Switch, call: Call, offer: str) -> None:
+        """Nobody answered ``offer``: free its media endpoint unless a leg uses it."""
+        attempt = call.attempts.get(offer)
+        if attempt is None:
             return
-        if attempt.role == "customer":
-            self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, "no_answer"))
-            if call.agent is not None:
-                self._agent_hears(
-                    call,
-                    [self._notice(call, SystemPrompt.CUSTOMER_NO_ANSWER, agent=True)],
-                    then_hangup=True,
-                )
-            return
-        if call.dial_after_answer is not None and call.agent is None:
-            # the agent's phone did not take the picked callback: the list shows the number
-            # to call by hand instead, and the agent closes it with a note (CB10)
-            call.dial_after_answer = None
-            self._forget(call)
-            return
-        if not attempt.declined:
-            attempt.declined = True
-            with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
-                self._submit(AgentDeclined(call.tenant_id, attempt.agent_id, call.call_id))
+        endpoint = attempt.endpoint
+        if not any(
+            leg is not None and leg.endpoint is endpoint
+            for leg in (call.caller, call.agent, call.customer)
+        ):
+            self.media.release(endpoint.endpoint_id)
+        self.dialer.forget(attempt)
 
     def _stray_ok(self: Switch, response: Response) -> None:
-        """A 2xx for an INVITE we no longer want (a late fork): ACK it and hang up."""
-        to_tag = header_tag(response.headers.get("To") or "")
-        if not to_tag:
-            return
-        log.debug("late 2xx from a forked phone, ending it")
-
-
-def answered_phone(role: str, now: float) -> LegMachine:
-    """The machine of an outbound leg whose 2xx just came and was ACKed here."""
-    machine = LegMachine(role, inbound=False)
-    machine.handle(FinalReceived(200), now)
-    return machine
+        """A 2xx for an INVITE we no longer track (its call long forgotten)."""
+        if header_tag(response.headers.get("To") or ""):
+            log.debug("late 2xx for a forgotten INVITE, ignored")

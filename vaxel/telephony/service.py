@@ -78,7 +78,7 @@ class TelephonyService:
         self.registration = Registration(
             self.sip, directory, secret or secrets.token_bytes(32), clock, center
         )
-        self.timers = CallTimers(clock, self._flow_deadline)
+        self.timers = CallTimers(clock, self._call_due)
         self.switch = Switch(
             self.sip,
             self.media,
@@ -123,8 +123,8 @@ class TelephonyService:
         self.switch.on_media(event)
         self._arm_acd()
 
-    def _flow_deadline(self, call: Call) -> None:
-        self.switch.flow_timer(call)
+    def _call_due(self, call: Call, deadline: float) -> None:
+        self.switch.call_due(call, deadline)
         self._arm_acd()
 
     def after_external_submit(self) -> None:

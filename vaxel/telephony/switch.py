@@ -18,11 +18,13 @@ Rules kept here:
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; ``in_dialog`` (BYE, re-INVITE,
-REFER, INFO), ``ringing`` (responses to our INVITEs), ``bridging`` (who hears what, ending),
-``flow_commands``, ``acd_commands``, ``callbacks`` (dial-out); a leg's state is its
-machine (``leg.py``), its 2xx resent on one timer (``leg_timers.py``). ``call.py`` is the
-call's machine, tested on its own; the switch does not drive it yet (its ``Call`` still
-keeps flags), which is the next step of issue 11 §1.
+REFER, INFO), ``ringing`` (the phones we ring, each on an outbound leg machine),
+``bridging`` (media events, what each leg hears), ``call_actions`` (the call machine's
+actions carried out, legs ended, calls forgotten), ``flow_commands``, ``acd_commands``,
+``callbacks`` (dial-out). A call's state is its machine (``call.py``), a leg's its own
+(``leg.py``); the switch turns SIP, media and ACD inputs into their events and carries out
+what they answer. Every leg's 2xx is resent on one timer (``leg_timers.py``); each call
+has one timer for its machine's and its flow's deadlines (``timers.py``).
 """
 
 from __future__ import annotations
@@ -70,9 +72,11 @@ from vaxel.sip.transaction import Event as SipEvent
 from vaxel.sip.transport import TimerDriver
 from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
+from vaxel.telephony.call import CallMachine
+from vaxel.telephony.call_actions import CallActions
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
-from vaxel.telephony.calls import Attempt, Call, Leg, LegState
+from vaxel.telephony.calls import Call, Leg, LegState
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
@@ -95,7 +99,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDialOut):
+class Switch(InDialog, Ringing, Bridging, CallActions, FlowCommands, AcdCommands, CallbackDialOut):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -109,6 +113,7 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         voicemail_dir: str = "var/voicemail",
         invite_limit: RateLimit | None = None,
         elsewhere: PartiesElsewhere | None = None,
+        customer_ring_s: float = 30.0,
     ) -> None:
         self.sip = sip
         self.leg_timers = LegTimers()
@@ -124,11 +129,13 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
         self.timers = timers
         self.prompt_exists = prompt_exists
         self.voicemail_dir = voicemail_dir
+        self.customer_ring_s = customer_ring_s
+        """How long a callback's customer rings before the agent is told (CB9)."""
         self.calls: dict[str, Call] = {}
         self.dialer = Dialer(sip, media, directory, registration)
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
         self._by_invite: dict[tuple[str, str, str], Call] = {}
-        self._by_endpoint: dict[str, tuple[Call, Leg | Attempt]] = {}
+        self._by_endpoint: dict[str, tuple[Call, Leg]] = {}
         self._pending: list[tuple[Event, list[Command]]] = []
         self._dispatching: bool = False
         center.listeners.append(self._acd_committed)
@@ -198,7 +205,7 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
             self.media.release(endpoint.endpoint_id)
             raise
         self._set_remote(endpoint, negotiated, source[0])
-        call = Call(call_id, service.tenant_id)
+        call = Call(call_id, service.tenant_id, CallMachine(customer_ring_s=self.customer_ring_s))
         leg = Leg(
             "caller",
             endpoint,
@@ -261,7 +268,7 @@ class Switch(InDialog, Ringing, Bridging, FlowCommands, AcdCommands, CallbackDia
                 elif isinstance(action, LegEnded):
                     found = self._by_dialog.get(leg.dialog.key) if leg.dialog else None
                     if found is not None:
-                        self._after_leg(found[0], leg)
+                        self._after_leg(found[0], leg, vanished=True)
             self.leg_timers.watch(leg)
         self.drain()
 

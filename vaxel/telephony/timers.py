@@ -1,9 +1,11 @@
-"""Call timers on the asyncio loop: flow deadlines and dial-out timeouts (2xx
-retransmission is the leg machines', on one timer: ``leg_timers.py``).
+"""One timer per call on the asyncio loop (issue 11 §1): armed for the call's next deadline.
 
-One handle per (call, purpose); re-arming replaces the previous one, so a call never has
-more than a few timers however often its flow reschedules. Flow deadlines are wall-clock
-(the ACD's and the flow's ``now``) and converted to a delay on arming.
+A call says when it next has work (:meth:`Call.next_deadline`: the earlier of its machine's
+— a callback's customer ringing too long, CB9 — and its flow's — announcement repeats,
+digit timeouts); this keeps exactly one ``call_later`` per call armed for that instant,
+re-armed after every step of the call and cancelled when it is forgotten. Deadlines are
+on the platform's clock (the ACD's and the flow's ``now``) and converted to a delay on
+arming. 2xx retransmission is the leg machines', on one timer for all (``leg_timers.py``).
 """
 
 from __future__ import annotations
@@ -17,49 +19,38 @@ if TYPE_CHECKING:
 
 __all__ = ["CallTimers"]
 
-T1 = 0.5
-T2 = 4.0
-
 
 class CallTimers:
     def __init__(
-        self,
-        clock: Callable[[], float],
-        on_flow_deadline: Callable[[Call], None],
-        *,
-        customer_ring_s: float = 30.0,
+        self, clock: Callable[[], float], on_deadline: Callable[[Call, float], None]
     ) -> None:
         self.clock = clock
-        self.on_flow_deadline = on_flow_deadline
-        self.customer_ring_s = customer_ring_s
-        self._handles: dict[tuple[int, str], asyncio.TimerHandle] = {}
+        self.on_deadline = on_deadline
+        self._armed: dict[str, tuple[float, asyncio.TimerHandle]] = {}
 
-    def _arm(self, owner: object, purpose: str, delay: float, callback: Callable[[], None]) -> None:
-        key = (id(owner), purpose)
-        old = self._handles.pop(key, None)
-        if old is not None:
-            old.cancel()
+    def __len__(self) -> int:
+        return len(self._armed)
 
-        def run() -> None:
-            self._handles.pop(key, None)
-            callback()
-
-        self._handles[key] = asyncio.get_running_loop().call_later(max(0.0, delay), run)
-
-    def schedule(self, call: Call, deadline: float | None) -> None:
-        key = (id(call), "flow")
+    def rearm(self, call: Call) -> None:
+        """Arm the call's one timer for its next deadline (nothing when it has none)."""
+        deadline = call.next_deadline()
+        armed = self._armed.get(call.call_id)
+        if armed is not None:
+            if armed[0] == deadline:
+                return
+            armed[1].cancel()
+            del self._armed[call.call_id]
         if deadline is None:
-            old = self._handles.pop(key, None)
-            if old is not None:
-                old.cancel()
             return
-        self._arm(call, "flow", deadline - self.clock(), lambda: self.on_flow_deadline(call))
 
-    def customer_timeout(self, call: Call, expired: Callable[[Call], None]) -> None:
-        self._arm(call, "customer", self.customer_ring_s, lambda: expired(call))
+        def run(deadline: float = deadline) -> None:
+            self._armed.pop(call.call_id, None)
+            self.on_deadline(call, deadline)  # never before it, whatever the clocks say
+
+        delay = max(0.0, deadline - self.clock())
+        self._armed[call.call_id] = (deadline, asyncio.get_running_loop().call_later(delay, run))
 
     def cancel(self, call: Call) -> None:
-        for purpose in ("flow", "customer"):
-            handle = self._handles.pop((id(call), purpose), None)
-            if handle is not None:
-                handle.cancel()
+        armed = self._armed.pop(call.call_id, None)
+        if armed is not None:
+            armed[1].cancel()

@@ -1,0 +1,285 @@
+# mypy: disable-error-code="misc"
+# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
+"""The I/O shell around the call machine (``call.py``): what happened to a call goes in as
+an event, and what the machine answers is carried out here — phones cancelled or hung up,
+the ACD told, the whisper played, legs bridged, a party hung up or told a notice. A call
+is forgotten once its machine has ended and no leg of it is left; part of the switch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentDeclined,
+    CallbackAttemptEnded,
+    ContactEnded,
+)
+from vaxel.core.errors import IllegalTransition, VaxelError
+from vaxel.flow import CallerHungUp, DigitPressed, TimerTick
+from vaxel.media.player import Comfort
+from vaxel.telephony.call import CallState, OfferState
+from vaxel.telephony.call_events import (
+    Announce,
+    AnswerRefused,
+    Bridge,
+    CallAction,
+    CallEvent,
+    CancelPhone,
+    ForwardDigit,
+    HangUpParty,
+    HangUpPhone,
+    Notice,
+    Party,
+    PartyLeft,
+    PlayWhisper,
+    ReleasePhones,
+    ReportAgentAnswered,
+    ReportAgentDeclined,
+    ReportCallbackOutcome,
+    ReportCallerLeft,
+    ReportContactEnded,
+    Sound,
+    Unbridge,
+)
+from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.leg_events import EndCause, HangUp, LegEnded, LegInput, SendBye
+from vaxel.telephony.notices import SystemPrompt
+
+if TYPE_CHECKING:
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["CallActions"]
+
+log = logging.getLogger(__name__)
+_VANISHED = frozenset({EndCause.NO_ACK, EndCause.MEDIA_TIMEOUT, EndCause.REQUEST_TIMEOUT})
+_NOTICES = {
+    Notice.NO_SUCH_NUMBER: SystemPrompt.NO_SUCH_NUMBER,
+    Notice.CUSTOMER_NO_ANSWER: SystemPrompt.CUSTOMER_NO_ANSWER,
+}
+_SOUNDS = {Sound.MUSIC: Comfort.MUSIC, Sound.RINGBACK: Comfort.RINGBACK}
+
+
+class CallActions:
+    def _step(self: Switch, call: Call, event: CallEvent) -> None:
+        """Tell the call's machine what happened and carry out what it says."""
+        try:
+            actions = call.machine.handle(event, self.clock())
+        except IllegalTransition as error:
+            log.warning("call %s: %s", call.call_id, error)
+            return
+        self._carry_out(call, actions)
+        self._settle(call)
+
+    def call_due(self: Switch, call: Call, deadline: float) -> None:
+        """The call's one timer fired: its machine's deadline, its flow's, or both."""
+        if self.calls.get(call.call_id) is not call:
+            return
+        now = max(self.clock(), deadline)
+        self._carry_out(call, call.machine.on_timer(now))
+        session = call.session
+        if session is not None and not call.ended and not session.flow.ended:
+            due = session.flow.next_deadline()
+            if due is not None and due <= now:
+                session.refresh(now)
+                self._flow(call, session.handle(TimerTick(), now))
+        self._settle(call)
+        self.drain()
+
+    def _carry_out(self: Switch, call: Call, actions: list[CallAction]) -> None:
+        for action in actions:
+            if isinstance(action, (CancelPhone, HangUpPhone)):
+                self._stop_phone(call, action.offer, action.phone)
+            elif isinstance(action, ReleasePhones):
+                self._release_attempt(call, action.offer)
+            elif isinstance(action, ReportAgentAnswered):
+                self._agent_answered(call, action.agent_id)
+            elif isinstance(action, ReportAgentDeclined):
+                self._agent_declined(call, action.agent_id)
+            elif isinstance(action, ReportContactEnded):
+                try:
+                    self._submit(ContactEnded(call.tenant_id, call.call_id))
+                except VaxelError as error:
+                    log.debug("ContactEnded for %s refused: %s", call.call_id, error)
+            elif isinstance(action, ReportCallerLeft):
+                if call.session is not None:  # the call has ended: the flow's answer is moot
+                    call.session.handle(CallerHungUp(), self.clock())
+            elif isinstance(action, ReportCallbackOutcome):
+                self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
+            elif isinstance(action, ForwardDigit):
+                if call.session is not None and not call.session.flow.ended:
+                    self._flow(call, call.session.handle(DigitPressed(action.digit), self.clock()))
+            elif isinstance(action, PlayWhisper):
+                self._play_whisper(call)
+            elif isinstance(action, Bridge):
+                self._bridge(call)
+            elif isinstance(action, Unbridge):
+                self._unbridge(call, action.party, _SOUNDS[action.hear])
+            elif isinstance(action, HangUpParty):
+                self._hang_up_party(call, action.party)
+            elif isinstance(action, Announce):
+                self._announce(call, action.party, _NOTICES[action.notice])
+
+    def _settle(self: Switch, call: Call) -> None:
+        """Forget a call that is over; otherwise arm its one timer for its next deadline."""
+        if self.calls.get(call.call_id) is not call:
+            return  # forgotten already: a phone still being cancelled reported its end
+        live = any(leg is not None and not leg.machine.ended for leg in (call.caller, call.agent))
+        if call.ended:
+            if not live:
+                self._forget(call)
+            return
+        ringing = any(o.state is OfferState.RINGING for o in call.machine.offers.values())
+        if call.caller is None and call.agent is None and not ringing and not call.callback:
+            self._forget(call)  # a contact whose caller is elsewhere, no phone of ours on it
+            return
+        self.timers.rearm(call)
+
+    # -- the ACD ------------------------------------------------------------------------------
+
+    def _agent_answered(self: Switch, call: Call, agent_id: str) -> None:
+        picked = call.dial_after_answer
+        if picked is not None and picked.agent_id == agent_id:
+            call.dial_after_answer = None  # picked from the list: connected in the ACD already
+            self._dial_customer(picked)
+            return
+        try:
+            self._submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
+            connected = self._acd_connected(call)
+        except VaxelError as error:
+            log.info("answer of %s for %s refused: %s", agent_id, call.call_id, error)
+            connected = False
+        if connected:
+            return
+        if call.state is CallState.AGENT_ANSWERING:  # the offer had ended just before
+            self._step(call, AnswerRefused())
+        elif call.agent is not None:
+            self._end_leg(call, call.agent, HangUp())
+
+    def _agent_declined(self: Switch, call: Call, agent_id: str) -> None:
+        if call.dial_after_answer is not None and call.agent is None:
+            # the agent's phone did not take the picked callback: the list shows the number
+            # to call by hand instead, and the agent closes it with a note (CB10)
+            call.dial_after_answer = None
+            return
+        with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
+            self._submit(AgentDeclined(call.tenant_id, agent_id, call.call_id))
+
+    # -- media ----------------------------------------------------------------------------
+
+    def _play_whisper(self: Switch, call: Call) -> None:
+        """Q12: agent and caller both hear the whisper; the machine bridges them after."""
+        if call.caller is None or call.agent is None:
+            return
+        caller_endpoint = call.caller.endpoint.endpoint_id
+        call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, call.whisper)
+        self.media.stop_playback(caller_endpoint)  # the flow's prompts are over
+        self.media.set_comfort(caller_endpoint, Comfort.SILENCE)  # no ringback burst after
+        call.caller_whisper_id = self.media.play(caller_endpoint, call.whisper)
+
+    def _bridge(self: Switch, call: Call) -> None:
+        if call.caller is None or call.agent is None:
+            return
+        self.media.stop_playback(call.caller.endpoint.endpoint_id)
+        self.media.stop_playback(call.agent.endpoint.endpoint_id)
+        self.media.bridge(call.caller.endpoint.endpoint_id, call.agent.endpoint.endpoint_id)
+
+    def _unbridge(self: Switch, call: Call, party: Party, hears: Comfort) -> None:
+        leg = _leg_of(call, party)
+        if leg is not None:
+            self.media.unbridge(leg.endpoint.endpoint_id)
+            self.media.set_comfort(leg.endpoint.endpoint_id, hears)
+
+    def _announce(self: Switch, call: Call, party: Party, prompt: SystemPrompt) -> None:
+        """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
+        if party is Party.AGENT:
+            self._agent_hears(call, [self._notice(call, prompt, agent=True)], then_hangup=True)
+        else:
+            self._caller_hears(call, [self._notice(call, prompt)], then_hangup=True)
+        if _leg_of(call, party) is None:
+            self._hang_up(call)
+
+    # -- legs -----------------------------------------------------------------------------
+
+    def _hang_up_party(self: Switch, call: Call, party: Party) -> None:
+        leg = _leg_of(call, party)
+        if leg is None:
+            return
+        if party is Party.AGENT and not call.ended:
+            # the call goes on without this agent (an answer the ACD refused, a transfer)
+            call.agent = None
+            if leg.dialog is not None:
+                self._by_dialog.pop(leg.dialog.key, None)
+            self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
+        self._end_leg(call, leg, HangUp(), tell_call=False)
+
+    def _end_leg(
+        self: Switch, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True
+    ) -> None:
+        """End ``leg`` (our BYE, the peer's, silent media); the call hears of it unless it
+        asked for it (``tell_call``)."""
+        if leg.machine.ended:
+            return
+        try:
+            actions = leg.machine.handle(event, self.sip.now)
+        except IllegalTransition as error:
+            log.warning("leg of %s: %s", call.call_id, error)
+            return
+        for action in actions:
+            if isinstance(action, SendBye):
+                self._bye(leg)
+            elif isinstance(action, LegEnded):
+                if tell_call:
+                    self._after_leg(call, leg, vanished=action.cause in _VANISHED)
+                else:
+                    self._settle(call)
+
+    def _after_leg(self: Switch, call: Call, leg: Leg, *, vanished: bool = False) -> None:
+        """A leg has ended: its party left the call (the machine says what follows)."""
+        if leg is call.caller and call.voicemail_path:
+            self.media.stop_recording(leg.endpoint.endpoint_id)
+        party = Party.CALLER if leg is call.caller else Party.AGENT if leg is call.agent else None
+        if party is None:
+            self._settle(call)
+            return
+        self._step(call, PartyLeft(party, vanished=vanished))
+
+    def _hang_up(self: Switch, call: Call) -> None:
+        """Hang the call up from our side (a flow's Hangup, a notice heard)."""
+        live = [
+            leg for leg in (call.caller, call.agent) if leg is not None and not leg.machine.ended
+        ]
+        if not live:
+            self._settle(call)
+        elif call.ended:  # the machine is done with it; the legs still up are hung up
+            for leg in live:
+                self._end_leg(call, leg, HangUp(), tell_call=False)
+        else:
+            self._end_leg(call, live[0], HangUp())  # the machine hangs up the other side
+
+    def _bye(self: Switch, leg: Leg) -> None:
+        if leg.dialog is not None:
+            bye = leg.dialog.request("BYE", self.sip.via(leg.transport))
+            self.sip.request(bye, leg.destination, leg.transport)
+
+    def _forget(self: Switch, call: Call) -> None:
+        self.timers.cancel(call)
+        for leg in (call.caller, call.agent, call.customer):
+            if leg is not None:
+                self.media.release(leg.endpoint.endpoint_id)
+                self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
+                if leg.dialog is not None:
+                    self._by_dialog.pop(leg.dialog.key, None)
+                if leg.server_key is not None:
+                    self._by_invite.pop(leg.server_key, None)
+        for attempt in call.attempts.values():
+            self.media.release(attempt.endpoint.endpoint_id)
+            self.dialer.forget(attempt)
+        self.calls.pop(call.call_id, None)
+
+
+def _leg_of(call: Call, party: Party) -> Leg | None:
+    return call.caller if party is Party.CALLER else call.agent
