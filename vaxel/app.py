@@ -36,6 +36,7 @@ from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+from vaxel.runtime.directory_sync import DirectorySync
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
@@ -92,6 +93,9 @@ class Platform:
     hours: OpeningHours
     telephony: TelephonyService | None = None
     directory: TelephonyDirectory | None = None
+    directory_sync: DirectorySync | None = None
+    """LDAP/AD syncs and calendar polls (issue 13 §3–4); its :meth:`refresh` after an admin's
+    change of their settings."""
     web: FastAPI | None = None
     sign_in_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
     """Told (tenant, agent) on the event loop when an agent signs in on the web."""
@@ -283,6 +287,7 @@ def build_platform(
     if seed is not None:
         seed(platform)
     platform.scheduler.add(hours)
+    platform.directory_sync = _directory_sync(platform)
     center.listeners.append(platform.committed)
     configuration.listeners.append(platform.config_changed)
 
@@ -314,6 +319,21 @@ def build_platform(
             lifespan=platform.lifespan,
         )
     return platform
+
+
+def _directory_sync(platform: Platform) -> DirectorySync:
+    """The directory's outside sources (LDAP/AD, calendars) as one more scheduler machine."""
+    from vaxel.directory_sync.service import DirectoryService
+    from vaxel.store.directory import DirectoryStore
+    from vaxel.store.directory_sources import DirectorySources
+
+    database = platform.database
+    service = DirectoryService(
+        DirectoryStore(database), DirectorySources(database), clock=platform.clock
+    )
+    machine = DirectorySync(service, rearm=lambda: platform.scheduler.rearm(DirectorySync.name))
+    platform.scheduler.add(machine)
+    return machine
 
 
 def _telephony(

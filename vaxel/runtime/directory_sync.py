@@ -37,9 +37,9 @@ class DirectoryWork(Protocol):
 
     def has_calendars(self, tenant_id: str) -> bool: ...
 
-    def sync_ldap(self, tenant_id: str, now: float) -> None: ...
+    def sync_ldap(self, tenant_id: str, now: float) -> object: ...
 
-    def poll_calendars(self, tenant_id: str, now: float) -> None: ...
+    def poll_calendars(self, tenant_id: str, now: float) -> object: ...
 
 
 @dataclass(slots=True)
@@ -113,7 +113,7 @@ class DirectorySync:
             self._rearm()
 
     @staticmethod
-    def _step(action: Callable[[str, float], None], tenant_id: str, now: float) -> None:
+    def _step(action: Callable[[str, float], object], tenant_id: str, now: float) -> None:
         try:
             action(tenant_id, now)
         except Exception:  # one tenant's failure never stops another's (issue 9 §1)
