@@ -159,9 +159,35 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
     }
 
 
+@dataclass
+class Params:
+    path_params: list[Any]
+    query_params: list[Any]
+    body_params: list[Any]
+
+
+def route_params(route: APIRoute) -> Params:
+    """The route's parameters, also those only its dependencies declare (the queue a
+    ``/admin/queues/{queue_id}`` dependency looks up), each name once."""
+    found = Params([], [], [])
+    seen: set[tuple[str, str]] = set()
+
+    def walk(dependant: Any) -> None:
+        for kind in ("path_params", "query_params", "body_params"):
+            for param in getattr(dependant, kind):
+                if (kind, param.name) not in seen:
+                    seen.add((kind, param.name))
+                    getattr(found, kind).append(param)
+        for sub in dependant.dependencies:
+            walk(sub)
+
+    walk(route.dependant)
+    return found
+
+
 def _calls(route: APIRoute, table: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:
     """One request per value of the parameter with the most choices (the others fixed)."""
-    dependant = route.dependant
+    dependant = route_params(route)
     params = [*dependant.path_params, *dependant.query_params, *dependant.body_params]
     # The form's free-form fields (handlers that read request.form() themselves).
     extra = {"queue", "action", "message", "csrf"} if route.methods & {"POST"} else set()
@@ -259,7 +285,7 @@ def test_signed_out_visitors_reach_only_the_sign_in_page(web: Web, victim: Victi
             continue
         for method in sorted(route.methods - {"HEAD"}):
             path = route.path
-            for p in route.dependant.path_params:
+            for p in route_params(route).path_params:
                 path = path.replace("{" + p.name + "}", "x")
             response = client.request(method, path)
             if route.path.startswith("/api/v1/"):  # the pages' snapshot too (issue 9 §4)

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
 from vaxel.store import Database
-from vaxel.web.admin import admin_router
+from vaxel.web.admin import router as admin_routes
 from vaxel.web.api import api_router
 from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
 from vaxel.web.auth import auth_router
@@ -105,9 +105,9 @@ def create_app(
     app.include_router(auth_router(ctx))
     app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
     app.include_router(wallboard_routes)
+    app.include_router(admin_routes)
     for build in (
         callbacks_router,
-        admin_router,
         platform_router,
     ):
         app.include_router(build(ctx))

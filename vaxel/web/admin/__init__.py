@@ -3,7 +3,7 @@
 Every page here requires a tenant admin; changes go through
 :class:`vaxel.runtime.configuration.Configuration`, which validates, stores and applies
 them while contacts keep flowing (Q20). A module adds itself to :data:`SECTIONS` (the
-admin start page) and to the routers built in :func:`admin_router`.
+admin start page) and its module-level ``router`` to :data:`router` (issue 12 §3).
 """
 
 from __future__ import annotations
@@ -13,15 +13,24 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from vaxel.web.admin import api_keys, audit, closures, extensions, lists, prompts, queues, skills
-from vaxel.web.admin.flows import flows_router
-from vaxel.web.admin.schedules import schedules_router
-from vaxel.web.admin.users import users_router
-from vaxel.web.context import WebContext, render
+from vaxel.web.admin import (
+    api_keys,
+    audit,
+    closures,
+    extensions,
+    flows,
+    lists,
+    prompts,
+    queues,
+    schedules,
+    skills,
+    users,
+)
+from vaxel.web.context import render
 from vaxel.web.deps import SignedIn, require_admin
 from vaxel.web.i18n import N_, gettext
 
-__all__ = ["SECTIONS", "Section", "admin_router"]
+__all__ = ["SECTIONS", "Section", "router"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,18 +124,28 @@ SECTIONS = [
 ]
 
 
-def admin_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(require_admin)])
+router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin)])
 
-    @router.get("/admin")
-    def admin_index(request: Request, session: SignedIn) -> Response:
-        sections = [
-            {"path": s.path, "title": gettext(s.title), "help": gettext(s.help)} for s in SECTIONS
-        ]
-        return render(request, "admin/index.html", session, sections=sections)
 
-    for build in (users_router, schedules_router, flows_router):
-        router.include_router(build(ctx))
-    for module in (queues, closures, prompts, extensions, api_keys, skills, lists, audit):
-        router.include_router(module.router)
-    return router
+@router.get("/admin")
+def admin_index(request: Request, session: SignedIn) -> Response:
+    sections = [
+        {"path": s.path, "title": gettext(s.title), "help": gettext(s.help)} for s in SECTIONS
+    ]
+    return render(request, "admin/index.html", session, sections=sections)
+
+
+for _page in (
+    queues,
+    users,
+    skills,
+    closures,
+    schedules,
+    flows,
+    prompts,
+    extensions,
+    lists,
+    api_keys,
+    audit,
+):
+    router.include_router(_page.router)

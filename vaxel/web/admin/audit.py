@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from vaxel.store.audit import AuditEntry, AuditLog
-from vaxel.web.admin.users import ROLE_NAMES
+from vaxel.web.admin.user_form import ROLE_NAMES
 from vaxel.web.context import local_time, render
 from vaxel.web.deps import Platform, SignedIn, TenantId, require_admin
 from vaxel.web.i18n import N_, gettext

@@ -11,27 +11,27 @@ the node and the field, and the page comes back with the admin's input kept.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
+from vaxel.store.accounts import Session
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import WebContext, back, render, take_flash
-from vaxel.web.deps import SignedIn
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
-from vaxel.web.security import check_csrf
 
-__all__ = ["flows_router", "located_error"]
+__all__ = ["located_error", "router"]
 
 FLOW_FIELDS = {
     "start": N_("Första nod"),
@@ -68,149 +68,175 @@ def located_error(error: ConfigError, form: FlowForm) -> dict[str, str]:
     return {"node": node, "field": label, "text": text, "path": error.field}
 
 
-def flows_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
+router = APIRouter(
+    prefix="/admin/flows",
+    tags=["admin"],
+    dependencies=[Depends(require_admin), returns_to("/admin/flows")],
+)
 
-    def stored(tenant_id: str, flow_id: str) -> dict[str, Any]:
+
+def stored(flow_id: str, platform: Platform, tenant_id: TenantId) -> dict[str, Any]:
+    """The flow the path names, as stored in the own tenant; 404 for any other."""
+    try:
+        return platform.configuration.documents("flow").get(tenant_id, flow_id)
+    except UnknownDocument:
+        raise HTTPException(404, gettext("Inget flöde med det id:t")) from None
+
+
+Stored = Annotated[dict[str, Any], Depends(stored)]
+
+
+def choices(platform: WebContext, tenant_id: str) -> dict[str, Any]:
+    queues = set(platform.configuration.queues(tenant_id))
+    queues |= set(platform.center.running_queues(tenant_id))
+    return {
+        "queues": sorted(queues),
+        "schedules": sorted(platform.configuration.schedules(tenant_id)),
+        "node_types": {k: gettext(v) for k, v in NODE_TYPES.items()},
+        "digits": DIGITS,
+    }
+
+
+def edit_page(
+    request: Request,
+    session: Session,
+    platform: WebContext,
+    form: FlowForm,
+    *,
+    raw: str | None = None,
+    error: dict[str, str] | None = None,
+    saved: bool = False,
+    status: int = 200,
+) -> Response:
+    """The node editor and the raw YAML, with a refusal placed at its node and field."""
+    tenant_id = session.user.tenant_id
+    if raw is None:
         try:
-            return ctx.configuration.documents("flow").get(tenant_id, flow_id)
-        except UnknownDocument:
-            raise HTTPException(404, gettext("Inget flöde med det id:t")) from None
+            raw = yaml.safe_dump(form.document(), allow_unicode=True, sort_keys=False)
+        except ConfigError:
+            raw = ""
+    response = render(
+        request,
+        "admin/flows_edit.html",
+        session,
+        form=form,
+        raw=raw,
+        error=error or {},
+        saved=saved,
+        name=platform.configuration.flow_names(tenant_id).get(form.flow_id, ""),
+        **choices(platform, tenant_id),
+        prompts=prompt_choices(platform.configuration, tenant_id),
+    )
+    response.status_code = status
+    return response
 
-    def choices(tenant_id: str) -> dict[str, Any]:
-        queues = set(ctx.configuration.queues(tenant_id)) | set(
-            ctx.center.running_queues(tenant_id)
-        )
-        return {
-            "queues": sorted(queues),
-            "schedules": sorted(ctx.configuration.schedules(tenant_id)),
-            "node_types": {k: gettext(v) for k, v in NODE_TYPES.items()},
-            "digits": DIGITS,
+
+@router.get("")
+def flows_page(
+    request: Request, session: SignedIn, platform: Platform, tenant_id: TenantId
+) -> Response:
+    names = platform.configuration.flow_names(tenant_id)
+    rows = [
+        {
+            "id": flow_id,
+            "name": names.get(flow_id, flow_id),
+            "start": document.get("start", ""),
+            "nodes": len(document.get("nodes") or {}),
         }
+        for flow_id, document in platform.configuration.flows(tenant_id).items()
+    ]
+    return render(request, "admin/flows.html", session, flows=rows)
 
-    def edit_page(
-        request: Request,
-        session: Any,
-        form: FlowForm,
-        *,
-        raw: str | None = None,
-        error: dict[str, str] | None = None,
-        saved: bool = False,
-        status: int = 200,
-    ) -> Response:
-        if raw is None:
-            try:
-                raw = yaml.safe_dump(form.document(), allow_unicode=True, sort_keys=False)
-            except ConfigError:
-                raw = ""
-        response = render(
-            request,
-            "admin/flows_edit.html",
-            session,
-            form=form,
-            raw=raw,
-            error=error or {},
-            saved=saved,
-            name=ctx.configuration.flow_names(session.user.tenant_id).get(form.flow_id, ""),
-            **choices(session.user.tenant_id),
-            prompts=prompt_choices(ctx.configuration, session.user.tenant_id),
-        )
-        response.status_code = status
-        return response
 
-    @router.get("/admin/flows")
-    def flows_page(request: Request, session: SignedIn) -> Response:
-        tenant_id = session.user.tenant_id
-        names = ctx.configuration.flow_names(tenant_id)
-        rows = [
-            {
-                "id": flow_id,
-                "name": names.get(flow_id, flow_id),
-                "start": document.get("start", ""),
-                "nodes": len(document.get("nodes") or {}),
-            }
-            for flow_id, document in ctx.configuration.flows(tenant_id).items()
-        ]
-        return render(request, "admin/flows.html", session, flows=rows)
+@router.post("")
+async def create_flow(form: CsrfForm, platform: Platform, tenant_id: TenantId) -> Response:
+    """A new flow with one node (a closed message) to build on."""
+    flow_id = str(form.get("id", "")).strip()
+    name = str(form.get("name", "")).strip() or flow_id
+    if not OBJECT_ID.match(flow_id):
+        message, prefill = refused_id(flow_id, str(form.get("name", "")).strip())
+        return back("/admin/flows", message, prefill)
+    if flow_id in platform.configuration.flows(tenant_id):
+        return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
+    if longer_than(name, limits.NAME_LENGTH):
+        return back("/admin/flows", too_long(gettext("Namn"), limits.NAME_LENGTH))
+    document = {"id": flow_id, "start": "start", "nodes": {"start": {"type": "hangup"}}}
+    platform.configuration.put_flow(tenant_id, document, name)
+    return back(f"/admin/flows/{flow_id}")
 
-    @router.post("/admin/flows")
-    async def create_flow(request: Request, session: SignedIn) -> Response:
-        """A new flow with one node (a closed message) to build on."""
-        await check_csrf(request, session)
-        tenant_id = session.user.tenant_id
-        form = await request.form()
-        flow_id = str(form.get("id", "")).strip()
-        name = str(form.get("name", "")).strip() or flow_id
-        if not OBJECT_ID.match(flow_id):
-            message, prefill = refused_id(flow_id, str(form.get("name", "")).strip())
-            return back("/admin/flows", message, prefill)
-        if flow_id in ctx.configuration.flows(tenant_id):
-            return back("/admin/flows", gettext("Det finns redan ett flöde med id:t"))
-        if longer_than(name, limits.NAME_LENGTH):
-            return back("/admin/flows", too_long(gettext("Namn"), limits.NAME_LENGTH))
-        document = {"id": flow_id, "start": "start", "nodes": {"start": {"type": "hangup"}}}
-        ctx.configuration.put_flow(tenant_id, document, name)
-        return back(f"/admin/flows/{flow_id}")
 
-    @router.get("/admin/flows/{flow_id}")
-    def flow_page(request: Request, session: SignedIn, flow_id: str) -> Response:
-        document = stored(session.user.tenant_id, flow_id)
-        saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
-        return edit_page(request, session, FlowForm.from_document(document), saved=saved)
+@router.get("/{flow_id}")
+def flow_page(
+    request: Request, session: SignedIn, platform: Platform, document: Stored
+) -> Response:
+    saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
+    form = FlowForm.from_document(document)
+    return edit_page(request, session, platform, form, saved=saved)
 
-    @router.post("/admin/flows/{flow_id}")
-    async def save_flow(request: Request, session: SignedIn, flow_id: str) -> Response:
-        """Save, or change the form without saving: add or remove a node, show the fields
-        of a node's new type (action ``refresh``)."""
-        await check_csrf(request, session)
-        tenant_id = session.user.tenant_id
-        stored(tenant_id, flow_id)  # 404 for another tenant's or an unknown flow
-        posted = await request.form()
-        form = FlowForm.from_form(flow_id, posted)
-        action = str(posted.get("action", "save"))
-        if action == "add":
-            name = str(posted.get("new_name", "")).strip()
-            node_type = str(posted.get("new_type", "play"))
-            if not name or name in form.node_names or node_type not in NODE_TYPES:
-                error = {"node": "", "text": gettext("Ge den nya noden ett eget namn och en typ")}
-                return edit_page(request, session, form, error=error, status=400)
-            form.nodes.append(NodeForm.blank(name, node_type))
-            return edit_page(request, session, form)
-        if action.startswith("remove:"):
-            name = action.removeprefix("remove:")
-            form.nodes = [node for node in form.nodes if node.name != name]
-            return edit_page(request, session, form)
-        if action != "save":
-            return edit_page(request, session, form)
-        try:
-            ctx.configuration.put_flow(tenant_id, form.document())
-        except ConfigError as problem:
-            located = located_error(problem, form)
-            return edit_page(request, session, form, error=located, status=400)
-        return back(f"/admin/flows/{flow_id}", saved=True)
 
-    @router.post("/admin/flows/{flow_id}/yaml")
-    async def save_flow_yaml(request: Request, session: SignedIn, flow_id: str) -> Response:
-        """The advanced editor: the whole flow as YAML, validated the same way."""
-        await check_csrf(request, session)
-        tenant_id = session.user.tenant_id
-        form = FlowForm.from_document(stored(tenant_id, flow_id))
-        raw = str((await request.form()).get("yaml", ""))
-        try:
-            document = yaml.safe_load(raw)
-        except yaml.YAMLError as problem:
-            error = {"node": "", "text": gettext("YAML går inte att läsa: {}").format(problem)}
-            return edit_page(request, session, form, raw=raw, error=error, status=400)
-        try:
-            if not isinstance(document, dict) or document.get("id") != flow_id:
-                raise ConfigError("id", "id-unchanged", value=flow_id)
-            ctx.configuration.put_flow(tenant_id, document)
-        except ConfigError as problem:
-            if isinstance(document, dict) and isinstance(document.get("nodes"), dict):
-                form = FlowForm.from_document(document)  # the form shows what was sent
-                form.flow_id = flow_id
-            located = located_error(problem, form)
-            return edit_page(request, session, form, raw=raw, error=located, status=400)
-        return back(f"/admin/flows/{flow_id}", saved=True)
+@router.post("/{flow_id}")
+async def save_flow(
+    request: Request,
+    posted: CsrfForm,
+    session: SignedIn,
+    platform: Platform,
+    tenant_id: TenantId,
+    document: Stored,
+    flow_id: str,
+) -> Response:
+    """Save, or change the form without saving: add or remove a node, show the fields
+    of a node's new type (action ``refresh``). A refusal comes back on the form at its
+    node and field (what the one exception handler cannot do)."""
+    form = FlowForm.from_form(flow_id, posted)
+    action = str(posted.get("action", "save"))
+    if action == "add":
+        name = str(posted.get("new_name", "")).strip()
+        node_type = str(posted.get("new_type", "play"))
+        if not name or name in form.node_names or node_type not in NODE_TYPES:
+            error = {"node": "", "text": gettext("Ge den nya noden ett eget namn och en typ")}
+            return edit_page(request, session, platform, form, error=error, status=400)
+        form.nodes.append(NodeForm.blank(name, node_type))
+        return edit_page(request, session, platform, form)
+    if action.startswith("remove:"):
+        name = action.removeprefix("remove:")
+        form.nodes = [node for node in form.nodes if node.name != name]
+        return edit_page(request, session, platform, form)
+    if action != "save":
+        return edit_page(request, session, platform, form)
+    try:
+        platform.configuration.put_flow(tenant_id, form.document())
+    except ConfigError as problem:
+        located = located_error(problem, form)
+        return edit_page(request, session, platform, form, error=located, status=400)
+    return back(f"/admin/flows/{flow_id}", saved=True)
 
-    return router
+
+@router.post("/{flow_id}/yaml")
+async def save_flow_yaml(
+    request: Request,
+    posted: CsrfForm,
+    session: SignedIn,
+    platform: Platform,
+    tenant_id: TenantId,
+    stored_document: Stored,
+    flow_id: str,
+) -> Response:
+    """The advanced editor: the whole flow as YAML, validated the same way."""
+    form = FlowForm.from_document(stored_document)
+    raw = str(posted.get("yaml", ""))
+    try:
+        document = yaml.safe_load(raw)
+    except yaml.YAMLError as problem:
+        error = {"node": "", "text": gettext("YAML går inte att läsa: {}").format(problem)}
+        return edit_page(request, session, platform, form, raw=raw, error=error, status=400)
+    try:
+        if not isinstance(document, dict) or document.get("id") != flow_id:
+            raise ConfigError("id", "id-unchanged", value=flow_id)
+        platform.configuration.put_flow(tenant_id, document)
+    except ConfigError as problem:
+        if isinstance(document, dict) and isinstance(document.get("nodes"), dict):
+            form = FlowForm.from_document(document)  # the form shows what was sent
+            form.flow_id = flow_id
+        located = located_error(problem, form)
+        return edit_page(request, session, platform, form, raw=raw, error=located, status=400)
+    return back(f"/admin/flows/{flow_id}", saved=True)

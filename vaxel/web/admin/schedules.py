@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule import DayHours, Schedule, day_hours, next_change, schedule_from_dict, state_at
+from vaxel.store.accounts import Session
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.schedule_form import ScheduleForm
 from vaxel.web.context import WebContext, back, local_time, render, take_flash
-from vaxel.web.deps import SignedIn
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
-from vaxel.web.security import check_csrf
 
-__all__ = ["preview_days", "schedules_router"]
+__all__ = ["preview_days", "router"]
 
 WEEKDAY_NAMES = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
@@ -107,119 +107,133 @@ def _error_text(error: ConfigError) -> str:
     )
 
 
-def schedules_router(ctx: WebContext) -> APIRouter:
-    router = APIRouter()
+router = APIRouter(
+    prefix="/admin/schedules",
+    tags=["admin"],
+    dependencies=[Depends(require_admin), returns_to("/admin/schedules")],
+)
 
-    def stored(tenant_id: str, schedule_id: str) -> dict[str, Any]:
-        try:
-            return ctx.configuration.documents("schedule").get(tenant_id, schedule_id)
-        except UnknownDocument:
-            raise HTTPException(404, gettext("Inget schema med det id:t")) from None
 
-    def edit_page(
-        request: Request,
-        session: Any,
-        form: ScheduleForm,
-        *,
-        error: str = "",
-        saved: bool = False,
-        status: int = 200,
-    ) -> Response:
-        now = ctx.clock()
-        today = to_local(now).date()
-        preview: list[dict[str, Any]] = []
-        state: dict[str, Any] = {}
+def stored(schedule_id: str, platform: Platform, tenant_id: TenantId) -> dict[str, Any]:
+    """The schedule the path names, as stored in the own tenant; 404 for any other."""
+    try:
+        return platform.configuration.documents("schedule").get(tenant_id, schedule_id)
+    except UnknownDocument:
+        raise HTTPException(404, gettext("Inget schema med det id:t")) from None
+
+
+Stored = Annotated[dict[str, Any], Depends(stored)]
+
+
+def edit_page(
+    request: Request,
+    session: Session,
+    platform: WebContext,
+    form: ScheduleForm,
+    *,
+    error: str = "",
+    saved: bool = False,
+    status: int = 200,
+) -> Response:
+    """The editor with the next 14 days as the form's schedule evaluates them."""
+    now = platform.clock()
+    today = to_local(now).date()
+    preview: list[dict[str, Any]] = []
+    state: dict[str, Any] = {}
+    try:
+        schedule = schedule_from_dict(form.document())
+    except ConfigError as problem:
+        error = error or _error_text(problem)
+    else:
+        preview = preview_days(schedule, today)
+        change = next_change(schedule, now)
+        state = {
+            "open": state_at(schedule, now).open,
+            "next": local_time(change) if change is not None else "",
+        }
+    response = render(
+        request,
+        "admin/schedules_edit.html",
+        session,
+        form=form,
+        blank=range(BLANK_ROWS),
+        preview=preview,
+        state=state,
+        error=error,
+        saved=saved,
+        prompts=prompt_choices(platform.configuration, session.user.tenant_id),
+    )
+    response.status_code = status
+    return response
+
+
+@router.get("")
+def schedules_page(
+    request: Request, session: SignedIn, platform: Platform, tenant_id: TenantId
+) -> Response:
+    now = platform.clock()
+    today = to_local(now).date()
+    rows = []
+    for schedule_id, document in platform.configuration.schedules(tenant_id).items():
         try:
-            schedule = schedule_from_dict(form.document())
-        except ConfigError as problem:
-            error = error or _error_text(problem)
-        else:
-            preview = preview_days(schedule, today)
-            change = next_change(schedule, now)
-            state = {
+            schedule = schedule_from_dict(document)
+        except ConfigError:
+            rows.append({"id": schedule_id, "name": document.get("name", ""), "broken": True})
+            continue
+        rows.append(
+            {
+                "id": schedule_id,
+                "name": schedule.name,
                 "open": state_at(schedule, now).open,
-                "next": local_time(change) if change is not None else "",
+                "today": preview_days(schedule, today, 1)[0],
             }
-        response = render(
-            request,
-            "admin/schedules_edit.html",
-            session,
-            form=form,
-            blank=range(BLANK_ROWS),
-            preview=preview,
-            state=state,
-            error=error,
-            saved=saved,
-            prompts=prompt_choices(ctx.configuration, session.user.tenant_id),
         )
-        response.status_code = status
-        return response
+    return render(request, "admin/schedules.html", session, schedules=rows)
 
-    @router.get("/admin/schedules")
-    def schedules_page(request: Request, session: SignedIn) -> Response:
-        now = ctx.clock()
-        today = to_local(now).date()
-        rows = []
-        for schedule_id, document in ctx.configuration.schedules(session.user.tenant_id).items():
-            try:
-                schedule = schedule_from_dict(document)
-            except ConfigError:
-                rows.append({"id": schedule_id, "name": document.get("name", ""), "broken": True})
-                continue
-            rows.append(
-                {
-                    "id": schedule_id,
-                    "name": schedule.name,
-                    "open": state_at(schedule, now).open,
-                    "today": preview_days(schedule, today, 1)[0],
-                }
-            )
-        return render(
-            request,
-            "admin/schedules.html",
-            session,
-            schedules=rows,
-        )
 
-    @router.post("/admin/schedules")
-    async def create_schedule(request: Request, session: SignedIn) -> Response:
-        """A new schedule, open weekdays 08:00–17:00 and closed on holidays until edited."""
-        await check_csrf(request, session)
-        tenant_id = session.user.tenant_id
-        form = await request.form()
-        schedule_id = str(form.get("id", "")).strip()
-        name = str(form.get("name", "")).strip() or schedule_id
-        if not OBJECT_ID.match(schedule_id):
-            message, prefill = refused_id(schedule_id, str(form.get("name", "")).strip())
-            return back("/admin/schedules", message, prefill)
-        if schedule_id in ctx.configuration.schedules(tenant_id):
-            return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
-        if longer_than(name, limits.NAME_LENGTH):
-            return back("/admin/schedules", too_long(gettext("Namn"), limits.NAME_LENGTH))
-        document = {"id": schedule_id, "name": name, "weekly": {"mon-fri": ["08:00-17:00"]}}
-        ctx.configuration.put_schedule(tenant_id, document)
-        return back(f"/admin/schedules/{schedule_id}")
+@router.post("")
+async def create_schedule(form: CsrfForm, platform: Platform, tenant_id: TenantId) -> Response:
+    """A new schedule, open weekdays 08:00–17:00 and closed on holidays until edited."""
+    schedule_id = str(form.get("id", "")).strip()
+    name = str(form.get("name", "")).strip() or schedule_id
+    if not OBJECT_ID.match(schedule_id):
+        message, prefill = refused_id(schedule_id, str(form.get("name", "")).strip())
+        return back("/admin/schedules", message, prefill)
+    if schedule_id in platform.configuration.schedules(tenant_id):
+        return back("/admin/schedules", gettext("Det finns redan ett schema med id:t"))
+    if longer_than(name, limits.NAME_LENGTH):
+        return back("/admin/schedules", too_long(gettext("Namn"), limits.NAME_LENGTH))
+    document = {"id": schedule_id, "name": name, "weekly": {"mon-fri": ["08:00-17:00"]}}
+    platform.configuration.put_schedule(tenant_id, document)
+    return back(f"/admin/schedules/{schedule_id}")
 
-    @router.get("/admin/schedules/{schedule_id}")
-    def schedule_page(request: Request, session: SignedIn, schedule_id: str) -> Response:
-        document = stored(session.user.tenant_id, schedule_id)
-        saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
-        return edit_page(request, session, ScheduleForm.from_document(document), saved=saved)
 
-    @router.post("/admin/schedules/{schedule_id}")
-    async def save_schedule(request: Request, session: SignedIn, schedule_id: str) -> Response:
-        """Preview (nothing stored) or save; a refused form comes back with the input kept."""
-        await check_csrf(request, session)
-        tenant_id = session.user.tenant_id
-        stored(tenant_id, schedule_id)  # 404 for another tenant's or an unknown schedule
-        form = ScheduleForm.from_form(schedule_id, await request.form())
-        action = str((await request.form()).get("action", "save"))
-        if action != "save":
-            return edit_page(request, session, form)
-        try:
-            ctx.configuration.put_schedule(tenant_id, form.document())
-        except ConfigError as error:
-            return edit_page(request, session, form, error=_error_text(error), status=400)
-        return back(f"/admin/schedules/{schedule_id}", saved=True)
+@router.get("/{schedule_id}")
+def schedule_page(
+    request: Request, session: SignedIn, platform: Platform, document: Stored
+) -> Response:
+    saved = take_flash(request).saved  # from the session, never ?saved= (issue 9 §4)
+    form = ScheduleForm.from_document(document)
+    return edit_page(request, session, platform, form, saved=saved)
 
-    return router
+
+@router.post("/{schedule_id}")
+async def save_schedule(
+    request: Request,
+    form: CsrfForm,
+    session: SignedIn,
+    platform: Platform,
+    tenant_id: TenantId,
+    document: Stored,
+    schedule_id: str,
+) -> Response:
+    """Preview (nothing stored) or save; a refused form comes back with the input kept and
+    the refusal placed in the admin's words (what the one exception handler cannot do)."""
+    typed = ScheduleForm.from_form(schedule_id, form)
+    if str(form.get("action", "save")) != "save":
+        return edit_page(request, session, platform, typed)
+    try:
+        platform.configuration.put_schedule(tenant_id, typed.document())
+    except ConfigError as error:
+        return edit_page(request, session, platform, typed, error=_error_text(error), status=400)
+    return back(f"/admin/schedules/{schedule_id}", saved=True)
