@@ -18,24 +18,25 @@ caller asks (``presence_first``) — available before absent or busy, then by fa
 name in Swedish order. Numbers match exactly or as a prefix, never phonetically. A search may
 be limited to units (OP9: a console serving one department); sub-units are included.
 
-Cost: the query's rarest word picks the candidates (its postings); the other words are
-checked against each candidate's word set, so a query costs in proportion to its most
-selective word, not to the directory's size. A single word stops as soon as ``limit``
-people are found, taking match groups in rank order.
+Cost: a single word stops as soon as ``limit`` people are found, taking match groups in
+rank order. Several words intersect the people each word matches (sets, in C) and rank only
+those in common; a word matching more than ``_SET_LIMIT`` people (one or two letters) is
+instead checked on each remaining candidate. A query of such broad words alone ("a b")
+looks at the first ``_SCAN_LIMIT`` people of its first word only.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, insort
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from enum import IntEnum
+from itertools import chain
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from vaxel.core.errors import ConfigError
+from vaxel.directory.matching import Matcher, MatchTier, SortedWords
 from vaxel.directory.model import Person, Unit
 from vaxel.directory.phonetic import phonetic_key
 from vaxel.directory.tokens import (
@@ -55,16 +56,9 @@ _KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonet
 _KEY_PREFIX_LIMIT = 500
 _FUZZY_MIN = 4  # shorter keys are too close to each other to allow a typo
 _FUZZY_TWO = 99  # keys this long allow two edits
+_SET_LIMIT = 30_000  # a word matching more people than this is checked person by person
+_SCAN_LIMIT = 20_000  # a query of broad words alone looks at this many people at most
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
-
-
-class MatchTier(IntEnum):
-    """How well a query word matched, best first (the rank order of DIR2)."""
-
-    EXACT = 0
-    PREFIX = 1
-    PHONETIC = 2
-    FUZZY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,57 +67,6 @@ class Hit:
 
     person: Person
     tier: MatchTier
-
-
-class _Sorted:
-    """A sorted list of distinct words that takes additions in bulk cheaply (for prefixes)."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self._known: set[str] = set()
-        self._pending: list[str] = []
-
-    def add(self, item: str) -> None:
-        if item not in self._known:
-            self._known.add(item)
-            self._pending.append(item)
-
-    def prefixed(self, prefix: str) -> tuple[int, int]:
-        """The index range of the items starting with ``prefix``."""
-        if self._pending:
-            if len(self._pending) < 1000:
-                for item in self._pending:
-                    insort(self.items, item)
-            else:
-                self.items = sorted(self._known)
-            self._pending = []
-        return bisect_left(self.items, prefix), bisect_left(self.items, prefix + "\U0010ffff")
-
-
-class _Matcher:
-    """One query word, ready to tell the tier of any indexed word."""
-
-    def __init__(self, term: QueryTerm, prefixed: frozenset[str] | None) -> None:
-        self.term = term
-        self.prefixed = prefixed  # None: too many to hold, checked word by word
-        self.phonetic: frozenset[str] = frozenset()
-        self.fuzzy: frozenset[str] = frozenset()
-
-    def tier(self, tokens: frozenset[str]) -> int | None:
-        """The best tier of any of ``tokens`` for this word, or None."""
-        text = self.term.text
-        if text in tokens:
-            return MatchTier.EXACT
-        if self.prefixed is not None:
-            if not tokens.isdisjoint(self.prefixed):
-                return MatchTier.PREFIX
-        elif any(token.startswith(text) for token in tokens):
-            return MatchTier.PREFIX
-        if not tokens.isdisjoint(self.phonetic):
-            return MatchTier.PHONETIC
-        if not tokens.isdisjoint(self.fuzzy):
-            return MatchTier.FUZZY
-        return None
 
 
 class DirectoryIndex:
@@ -150,13 +93,18 @@ class DirectoryIndex:
         self._order: list[str] = []
         self._postings: dict[str, list[int]] = {}
         self._unsorted: set[str] = set()
-        self._words = _Sorted()
+        self._words = SortedWords()
         self._key_words: dict[str, set[str]] = {}
-        self._keys = _Sorted()
+        self._keys = SortedWords()
         self._unavailable: set[int] = set()
         self._away: set[str] = set()
         for person in people:
             self.put(person)
+        for word in self._unsorted:  # a bulk load sorts every word's people once
+            self._postings[word].sort(key=self._order.__getitem__)
+        self._unsorted.clear()
+        self._words.prefixed("")  # and its word and key lists, not the first query
+        self._keys.prefixed("")
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -270,7 +218,7 @@ class DirectoryIndex:
         return person is not None and not allowed.isdisjoint(person.unit_ids)
 
     def _search_one(
-        self, matcher: _Matcher, limit: int, allowed: frozenset[str] | None, presence_first: bool
+        self, matcher: Matcher, limit: int, allowed: frozenset[str] | None, presence_first: bool
     ) -> list[Hit]:
         hits: list[Hit] = []
         waiting: list[Hit] = []  # the current tier's unavailable people (presence_first)
@@ -297,48 +245,108 @@ class DirectoryIndex:
 
     def _search_many(
         self,
-        matchers: list[_Matcher],
+        matchers: list[Matcher],
         limit: int,
         allowed: frozenset[str] | None,
         presence_first: bool,
     ) -> list[Hit]:
-        driver = min(matchers, key=self._estimate)
-        others = [matcher for matcher in matchers if matcher is not driver]
-        ranked: list[tuple[int, int, bool, int, int]] = []
-        seen: set[int] = set()
-        for position, (slot, tier) in enumerate(self._candidates(driver)):
-            if slot in seen or not self._in_units(slot, allowed):
-                continue
-            seen.add(slot)
-            if driver.term.field is not None:
-                tier_or_none = driver.tier(field_tokens(self._person(slot), driver.term.field))
-                if tier_or_none is None:
-                    continue
-                tier = MatchTier(tier_or_none)
-            worst, total = int(tier), int(tier)
-            for matcher in others:
-                tokens = self._tokens[slot]
-                if matcher.term.field is not None:
-                    tokens = field_tokens(self._person(slot), matcher.term.field)
-                found = matcher.tier(tokens)
-                if found is None:
-                    break
-                worst, total = max(worst, found), total + found
-            else:
-                away = presence_first and slot in self._unavailable
-                ranked.append((worst, total, away, position, slot))
+        sized = sorted(((self._estimate(m), i) for i, m in enumerate(matchers)))
+        narrow = [matchers[i] for size, i in sized if size <= _SET_LIMIT]
+        broad = [matchers[i] for size, i in sized if size > _SET_LIMIT]
+        # Widen step by step: once `limit` people match every word at least as well as
+        # `level`, nobody with a worse word can rank among them, so the rest is not built.
+        for level in (MatchTier.PREFIX, MatchTier.PHONETIC, MatchTier.FUZZY):
+            ranked = self._rank(narrow, broad, level, allowed, presence_first)
+            if len(ranked) >= limit:
+                break
         best = heapq.nsmallest(limit, ranked)
         return [Hit(self._person(slot), MatchTier(worst)) for worst, _, _, _, slot in best]
+
+    def _rank(
+        self,
+        narrow: list[Matcher],
+        broad: list[Matcher],
+        level: MatchTier,
+        allowed: frozenset[str] | None,
+        presence_first: bool,
+    ) -> list[tuple[int, int, bool, str, int]]:
+        """Everyone matching every word no worse than ``level``, with their rank keys."""
+        maps = [self._tier_map(matcher, level) for matcher in narrow]
+        if maps:  # intersect the narrow words' people in C, rank only those in common
+            maps.sort(key=len)
+            common: set[int] = set(maps[0])
+            for tiers in maps[1:]:
+                common = common.intersection(tiers)
+            candidates: Iterable[int] = common
+        else:  # only broad words ("a b"): walk the first one's people, up to a bound
+            candidates = self._scan(broad[0])
+        ranked: list[tuple[int, int, bool, str, int]] = []
+        for slot in candidates:
+            if not self._in_units(slot, allowed):
+                continue
+            found = [tiers[slot] for tiers in maps]
+            for matcher in broad:
+                tier = matcher.tier(self._tokens[slot])
+                if tier is None or tier > level:
+                    break
+                found.append(tier)
+            else:
+                if self._fields_match(slot, [*narrow, *broad], level):
+                    away = presence_first and slot in self._unavailable
+                    ranked.append((max(found), sum(found), away, self._order[slot], slot))
+        return ranked
+
+    def _fields_match(self, slot: int, matchers: list[Matcher], level: MatchTier) -> bool:
+        """Whether the words limited to a field ("rum B12") match in that field."""
+        for matcher in matchers:
+            if matcher.term.field is not None:
+                tier = matcher.tier(field_tokens(self._person(slot), matcher.term.field))
+                if tier is None or tier > level:
+                    return False
+        return True
+
+    def _scan(self, matcher: Matcher) -> Iterator[int]:
+        seen: set[int] = set()
+        for slot, _ in self._candidates(matcher):
+            if slot not in seen:
+                seen.add(slot)
+                yield slot
+                if len(seen) >= _SCAN_LIMIT:
+                    return
+
+    def _tier_map(self, matcher: Matcher, level: MatchTier) -> dict[int, int]:
+        """Each person a narrow word matches no worse than ``level`` → the best tier (built
+        in C, worst tier first so that better ones overwrite)."""
+        tiers: dict[int, int] = {}
+        for tier, postings in reversed(self._postings_by_tier(matcher)):
+            if tier <= level:
+                tiers.update(dict.fromkeys(chain.from_iterable(postings), tier))
+        return tiers
+
+    def _postings_by_tier(self, matcher: Matcher) -> list[tuple[int, list[list[int]]]]:
+        """The postings of a word's matches, per tier, best first (computed once per word)."""
+        if matcher.postings is None:
+            get = self._postings.get
+            groups = (
+                (MatchTier.EXACT, (matcher.term.text,)),
+                (MatchTier.PREFIX, matcher.prefixed or ()),
+                (MatchTier.PHONETIC, matcher.phonetic),
+                (MatchTier.FUZZY, matcher.fuzzy),
+            )
+            matcher.postings = [
+                (int(tier), [p for p in map(get, words) if p]) for tier, words in groups
+            ]
+        return matcher.postings
 
     def _person(self, slot: int) -> Person:
         person = self._people[slot]
         assert person is not None  # slots of removed people leave every posting
         return person
 
-    def _matcher(self, term: QueryTerm) -> _Matcher:
+    def _matcher(self, term: QueryTerm) -> Matcher:
         start, end = self._words.prefixed(term.text)
         within = self._words.items[start:end] if end - start <= _PREFIX_SET_LIMIT else None
-        matcher = _Matcher(term, None if within is None else frozenset(within))
+        matcher = Matcher(term, None if within is None else frozenset(within))
         if term.number or not term.text.isalpha():
             return matcher
         key = phonetic_key(term.text)
@@ -368,14 +376,13 @@ class DirectoryIndex:
             matcher.fuzzy = frozenset(fuzzy - phonetic)
         return matcher
 
-    def _estimate(self, matcher: _Matcher) -> int:
-        """How many postings a word's candidates hold (the rarest word drives the search)."""
+    def _estimate(self, matcher: Matcher) -> int:
+        """How many postings a word's matches hold (a word over ``_SET_LIMIT`` is broad)."""
         if matcher.prefixed is None:
             return len(self._people)
-        words = matcher.prefixed | matcher.phonetic | matcher.fuzzy
-        return sum(len(self._postings.get(word, ())) for word in words)
+        return sum(len(p) for _, lists in self._postings_by_tier(matcher) for p in lists)
 
-    def _words_in_order(self, matcher: _Matcher) -> Iterator[tuple[str, MatchTier]]:
+    def _words_in_order(self, matcher: Matcher) -> Iterator[tuple[str, MatchTier]]:
         text = matcher.term.text
         yield text, MatchTier.EXACT
         start, end = self._words.prefixed(text)
@@ -387,7 +394,7 @@ class DirectoryIndex:
         for word in sorted(matcher.fuzzy):
             yield word, MatchTier.FUZZY
 
-    def _candidates(self, matcher: _Matcher) -> Iterator[tuple[int, MatchTier]]:
+    def _candidates(self, matcher: Matcher) -> Iterator[tuple[int, MatchTier]]:
         """People matching one word, best tier first, then word, then name."""
         for word, tier in self._words_in_order(matcher):
             postings = self._postings.get(word)
