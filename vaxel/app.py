@@ -32,11 +32,12 @@ from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
+from vaxel.runtime.directory_sync import DirectorySync
+from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
-from vaxel.runtime.directory_sync import DirectorySync
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
@@ -93,6 +94,8 @@ class Platform:
     hours: OpeningHours
     telephony: TelephonyService | None = None
     directory: TelephonyDirectory | None = None
+    directory_views: DirectoryViews | None = None
+    """The directory as pages, the API and the console read it; presence is set through it."""
     directory_sync: DirectorySync | None = None
     """LDAP/AD syncs and calendar polls (issue 13 §3–4); its :meth:`refresh` after an admin's
     change of their settings."""
@@ -322,16 +325,25 @@ def build_platform(
 
 
 def _directory_sync(platform: Platform) -> DirectorySync:
-    """The directory's outside sources (LDAP/AD, calendars) as one more scheduler machine."""
+    """The directory's views (searches, cards, presence) and its outside sources (LDAP/AD,
+    calendars), each one more scheduler machine; a sync or poll reloads the tenant's views."""
     from vaxel.directory_sync.service import DirectoryService
     from vaxel.store.directory import DirectoryStore
     from vaxel.store.directory_sources import DirectorySources
 
     database = platform.database
-    service = DirectoryService(
-        DirectoryStore(database), DirectorySources(database), clock=platform.clock
+    store, sources = DirectoryStore(database), DirectorySources(database)
+    views = DirectoryViews(
+        store, sources, platform.clock, lambda: platform.scheduler.rearm(DirectoryViews.name)
     )
-    machine = DirectorySync(service, rearm=lambda: platform.scheduler.rearm(DirectorySync.name))
+    platform.directory_views = views
+    platform.scheduler.add(views)
+    service = DirectoryService(store, sources, clock=platform.clock)
+    machine = DirectorySync(
+        service,
+        rearm=lambda: platform.scheduler.rearm(DirectorySync.name),
+        after=lambda tenant_id: views.changed(tenant_id),
+    )
     platform.scheduler.add(machine)
     return machine
 

@@ -120,6 +120,8 @@ RULES: dict[str, str] = {
     "switch-list": "must be a list of switch names",
     "unknown-switch": "unknown switch {value!r}; declare it under 'switches'",
     "language": "must be sv or en",
+    # directory
+    "unknown-group": "no one in the directory is in the group {value!r}",
     # directory sync (LDAP / Active Directory)
     "ldap-url": "must be ldap://host[:port] or ldaps://host[:port], got {value!r}",
     "ldap-dn": "must be a DN such as dc=example,dc=se, got {value!r}",

@@ -53,9 +53,16 @@ class DirectorySync:
 
     name = "directory sync"
 
-    def __init__(self, work: DirectoryWork, rearm: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        work: DirectoryWork,
+        rearm: Callable[[], None] = lambda: None,
+        after: Callable[[str], None] = lambda tenant_id: None,
+    ) -> None:
         self._work = work
         self._rearm = rearm
+        self._after = after
+        """Told each tenant whose directory a run may have changed (the views reload it)."""
         self._due = _Due()
         self._busy = False
         self._known = False
@@ -103,8 +110,10 @@ class DirectorySync:
             for tenant_id in calendars:
                 self._step(self._work.poll_calendars, tenant_id, now)
                 self._due.calendars[tenant_id] = now + CALENDAR_POLL_S
+                self._step(lambda t, _: self._after(t), tenant_id, now)
             for tenant_id in ldap:
                 self._step(self._work.sync_ldap, tenant_id, now)
+                self._step(lambda t, _: self._after(t), tenant_id, now)
                 interval = self._work.ldap_interval_s(tenant_id) or RETRY_AFTER_CRASH_S
                 self._due.ldap[tenant_id] = now + interval
         finally:

@@ -132,6 +132,7 @@ CONFIG_RULES: dict[str, str] = {
     "switch-list": N_("skriv brytarnas namn som en lista"),
     "unknown-switch": N_("brytaren {value!r} finns inte; lägg till den under Brytare"),
     "language": N_("välj svenska (sv) eller engelska (en)"),
+    "unknown-group": N_("ingen i katalogen hör till gruppen {value!r}"),
     "ldap-url": N_("ska vara ldap://värd[:port] eller ldaps://värd[:port], inte {value!r}"),
     "ldap-dn": N_("ska vara ett DN som dc=exempelby,dc=se, inte {value!r}"),
     "ldap-filter": N_("ska vara ett LDAP-filter inom parentes, inte {value!r}"),

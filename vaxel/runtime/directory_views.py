@@ -1,0 +1,328 @@
+"""The directory as the pages, the API and the console read it (DIR2–DIR4, DIR6).
+
+One :class:`DirectoryViews` per platform keeps each tenant's :class:`DirectoryIndex`, custom
+fields, reasons and presences in memory (loaded on first use, 100,000 people in a few
+seconds), answers searches and cards as plain views — each person as the reader's role may
+see them, with the presence in force and the extension's status — and is the one way to set
+presence, with the rights checked here, below HTTP. Writes made elsewhere (an import, an LDAP
+sync, a calendar poll, the admin pages) are followed by :meth:`changed`.
+
+Listeners hear every change of a person's shown presence — set, cleared, or begun or ended
+by the clock (the view is also a scheduler machine whose deadline is the next presence
+change) — to push it to open pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from vaxel.core.errors import ConfigError
+from vaxel.directory.model import FieldDef, Person, Visibility
+from vaxel.directory.permissions import Right, require, shown
+from vaxel.directory.presence import (
+    Presence,
+    PresenceSource,
+    Reason,
+    StatusKind,
+    current_presence,
+    extension_status,
+    group_presence,
+    next_presence_change,
+    reason_catalogue,
+)
+from vaxel.directory.search import DirectoryIndex
+from vaxel.store.directory import DirectoryStore, UnknownPerson
+from vaxel.store.directory_sources import DirectorySources
+
+__all__ = ["SETTINGS", "Actor", "DirectoryViews", "PersonView", "PresenceView"]
+
+log = logging.getLogger(__name__)
+
+SETTINGS = "directory"
+"""The source name under which a tenant's directory settings are stored
+(``{"mobile_visibility": "everyone" | "operators" | "admins"}``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who reads or acts: their role, and the directory person their account is, if any."""
+
+    role: str
+    person_id: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceView:
+    """A presence as shown: the reason in both languages, the text, since and until."""
+
+    reason_id: str
+    reason_sv: str
+    reason_en: str
+    text: str
+    since: datetime
+    until: datetime | None
+    source: str
+    set_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """One person as a reader may see them, with presence and the extension's status."""
+
+    person: Person
+    presence: PresenceView | None
+    status: StatusKind
+    units: tuple[str, ...] = ()
+    """The names of the person's units."""
+    tier: int | None = None
+    """For a search hit: 0 exact, 1 prefix, 2 phonetic, 3 fuzzy."""
+
+
+@dataclass(slots=True)
+class _Tenant:
+    index: DirectoryIndex
+    fields: dict[str, FieldDef]
+    catalogue: dict[str, Reason]
+    presences: dict[str, tuple[Presence, ...]]
+    unit_names: dict[str, str]
+    mobile: Visibility
+    checked: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+Listener = Callable[[str, str, PresenceView | None], None]
+
+
+class DirectoryViews:
+    """Every tenant's directory, readable at once and safe from any thread."""
+
+    name = "directory presence"
+
+    def __init__(
+        self,
+        store: DirectoryStore,
+        sources: DirectorySources,
+        clock: Callable[[], float],
+        rearm: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self.sources = sources
+        self._clock = clock
+        self._rearm = rearm
+        self._tenants: dict[str, _Tenant] = {}
+        self._lock = threading.RLock()
+        self.listeners: list[Listener] = []
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
+
+    # loading -------------------------------------------------------------------------------
+
+    def _tenant(self, tenant_id: str) -> _Tenant:
+        with self._lock:
+            loaded = self._tenants.get(tenant_id)
+            if loaded is None:
+                loaded = self._tenants[tenant_id] = self._load(tenant_id)
+            return loaded
+
+    def _load(self, tenant_id: str) -> _Tenant:
+        units = self.store.units(tenant_id)
+        fields = {f.name: f for f in self.store.fields(tenant_id)}
+        public = [name for name, f in fields.items() if f.visibility is Visibility.EVERYONE]
+        index = DirectoryIndex(self.store.people(tenant_id), units=units, searchable_custom=public)
+        settings = self.sources.settings(tenant_id, SETTINGS) or {}
+        try:
+            mobile = Visibility(settings.get("mobile_visibility", Visibility.EVERYONE))
+        except ValueError:
+            mobile = Visibility.EVERYONE
+        loaded = _Tenant(
+            index=index,
+            fields=fields,
+            catalogue=dict(reason_catalogue(self.store.reasons(tenant_id))),
+            presences=self.store.presences(tenant_id),
+            unit_names={u.unit_id: u.name for u in units},
+            mobile=mobile,
+            checked=self._now(),
+        )
+        now = self._now()
+        for person_id, held in loaded.presences.items():
+            index.set_available(person_id, current_presence(held, now) is None)
+        return loaded
+
+    def changed(self, tenant_id: str, person_ids: Iterable[str] | None = None) -> None:
+        """The store changed for ``tenant_id``: these people (their entries and presences),
+        or everything (None, e.g. after an import or a settings change)."""
+        with self._lock:
+            loaded = self._tenants.get(tenant_id)
+            if loaded is None:
+                return
+            if person_ids is None:
+                del self._tenants[tenant_id]
+                self._rearm()
+                return
+            chosen = list(person_ids)
+            for person_id in chosen:
+                try:
+                    loaded.index.put(self.store.person(tenant_id, person_id))
+                except UnknownPerson:
+                    loaded.index.remove(person_id)
+            fresh = self.store.presences(tenant_id, chosen)
+            for person_id in chosen:
+                loaded.presences[person_id] = fresh.get(person_id, ())
+        self._presence_changed(tenant_id, chosen)
+
+    # reading -------------------------------------------------------------------------------
+
+    def _presence_view(self, loaded: _Tenant, presence: Presence | None) -> PresenceView | None:
+        if presence is None:
+            return None
+        reason = loaded.catalogue.get(presence.reason_id)
+        return PresenceView(
+            reason_id=presence.reason_id,
+            reason_sv=reason.label_sv if reason else presence.reason_id,
+            reason_en=reason.label_en if reason else presence.reason_id,
+            text=presence.text,
+            since=presence.since,
+            until=presence.until,
+            source=presence.source.value,
+            set_by=presence.set_by,
+        )
+
+    def _view(
+        self, loaded: _Tenant, person: Person, role: str, now: datetime, tier: int | None = None
+    ) -> PersonView:
+        presence = current_presence(loaded.presences.get(person.person_id, ()), now)
+        status = extension_status({person.person_id: presence}).kind
+        return PersonView(
+            person=shown(person, role, loaded.fields, mobile=loaded.mobile),
+            presence=self._presence_view(loaded, presence),
+            status=status,
+            units=tuple(loaded.unit_names.get(u, u) for u in person.unit_ids),
+            tier=tier,
+        )
+
+    def search(
+        self,
+        tenant_id: str,
+        query: str,
+        actor: Actor,
+        *,
+        limit: int = 20,
+        units: Iterable[str] | None = None,
+        presence_first: bool = False,
+    ) -> list[PersonView]:
+        """The best matches for ``query`` as ``actor`` may see them (DIR2, OP9 ``units``)."""
+        require(actor.role, Right.SEE)
+        loaded = self._tenant(tenant_id)
+        now = self._now()
+        with self._lock:
+            hits = loaded.index.search(query, limit, units, presence_first)
+            return [self._view(loaded, h.person, actor.role, now, int(h.tier)) for h in hits]
+
+    def person(self, tenant_id: str, person_id: str, actor: Actor) -> PersonView:
+        require(actor.role, Right.SEE)
+        loaded = self._tenant(tenant_id)
+        with self._lock:
+            person = loaded.index.get(person_id)
+            if person is None:
+                raise UnknownPerson(person_id, tenant_id)
+            return self._view(loaded, person, actor.role, self._now())
+
+    def reasons(self, tenant_id: str) -> list[Reason]:
+        """The tenant's catalogue of reasons, in the order the pages offer them."""
+        return list(self._tenant(tenant_id).catalogue.values())
+
+    # presence ------------------------------------------------------------------------------
+
+    def _checked(self, tenant_id: str, presence: Presence, actor: Actor) -> Presence:
+        loaded = self._tenant(tenant_id)
+        if presence.reason_id not in loaded.catalogue:
+            raise ConfigError("reason_id", "choice", allowed=", ".join(sorted(loaded.catalogue)))
+        return replace(presence, set_by=(actor.name or actor.role)[:100])
+
+    def set_presence(
+        self, tenant_id: str, actor: Actor, person_id: str, presence: Presence
+    ) -> PersonView:
+        """Set ``person_id``'s presence by hand (their own with ``own-presence``, anyone's
+        with ``any-presence``); it replaces the one set by hand before."""
+        require(actor.role, Right.ANY_PRESENCE, own=actor.person_id == person_id)
+        checked = self._checked(tenant_id, replace(presence, source=PresenceSource.MANUAL), actor)
+        self.store.set_presences(tenant_id, {person_id: checked})
+        self.changed(tenant_id, [person_id])
+        return self.person(tenant_id, person_id, actor)
+
+    def clear_presence(self, tenant_id: str, actor: Actor, person_id: str) -> PersonView:
+        """The presence set by hand is gone (a calendar's or group's may still show)."""
+        require(actor.role, Right.ANY_PRESENCE, own=actor.person_id == person_id)
+        self.store.clear_presence(tenant_id, [person_id], PresenceSource.MANUAL)
+        self.changed(tenant_id, [person_id])
+        return self.person(tenant_id, person_id, actor)
+
+    def set_group_presence(
+        self, tenant_id: str, actor: Actor, group: str, presence: Presence
+    ) -> list[str]:
+        """Every member of ``group`` at once (DIR3); their own presences stay beneath."""
+        require(actor.role, Right.ANY_PRESENCE)
+        members = [p.person_id for p in self.store.people(tenant_id) if group in p.groups]
+        if not members:
+            raise ConfigError("group", "unknown-group", value=group)
+        checked = self._checked(tenant_id, presence, actor)
+        self.store.set_presences(tenant_id, group_presence(group, members, checked))
+        self.changed(tenant_id, members)
+        return members
+
+    def clear_group(self, tenant_id: str, actor: Actor, group: str) -> None:
+        require(actor.role, Right.ANY_PRESENCE)
+        members = [p.person_id for p in self.store.people(tenant_id) if group in p.groups]
+        self.store.clear_group(tenant_id, group)
+        self.changed(tenant_id, members)
+
+    def _presence_changed(self, tenant_id: str, person_ids: Iterable[str]) -> None:
+        loaded = self._tenants.get(tenant_id)
+        if loaded is None:
+            return
+        now = self._now()
+        for person_id in person_ids:
+            presence = current_presence(loaded.presences.get(person_id, ()), now)
+            loaded.index.set_available(person_id, presence is None)
+            view = self._presence_view(loaded, presence)
+            for listener in list(self.listeners):
+                try:
+                    listener(tenant_id, person_id, view)
+                except Exception:
+                    log.exception("a directory presence listener failed")
+        self._rearm()
+
+    # the clock: presences that begin or end -------------------------------------------------
+
+    def next_deadline(self, now: float) -> float | None:
+        at = datetime.fromtimestamp(now, UTC)
+        with self._lock:
+            moments = [
+                next_presence_change(held, at)
+                for loaded in self._tenants.values()
+                for held in loaded.presences.values()
+            ]
+        found = [m.timestamp() for m in moments if m is not None]
+        return min(found, default=None)
+
+    def on_deadline(self, now: float) -> None:
+        at = datetime.fromtimestamp(now, UTC)
+        with self._lock:
+            due: dict[str, list[str]] = {}
+            for tenant_id, loaded in self._tenants.items():
+                for person_id, held in loaded.presences.items():
+                    if any(
+                        loaded.checked < m <= at
+                        for p in held
+                        for m in (p.since, p.until)
+                        if m is not None
+                    ):
+                        due.setdefault(tenant_id, []).append(person_id)
+                loaded.checked = at
+        for tenant_id, person_ids in due.items():
+            self._presence_changed(tenant_id, person_ids)
