@@ -18,15 +18,8 @@ from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.store.accounts import Session
 from vaxel.web.admin.ids import OBJECT_ID, suggested_id
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.admin.queue_form import (
-    ACTIONS,
-    CHANNELS,
-    STRATEGIES,
-    TRIGGERS,
-    QueueForm,
-    describe,
-    label,
-)
+from vaxel.web.admin.queue_form import QueueForm
+from vaxel.web.admin.queue_labels import ACTIONS, CHANNELS, STRATEGIES, TRIGGERS, describe, label
 from vaxel.web.context import WebContext, back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin
 from vaxel.web.error_text import rule_text
