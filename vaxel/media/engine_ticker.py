@@ -49,19 +49,22 @@ class Ticker:
         self.stats = stats
         self.on_event = on_event
         self.media_timeout_s = media_timeout_s
-        self.phases: list[list[Leg]] = [[] for _ in range(SLOTS)]
+        self.phases: list[dict[Leg, None]] = [{} for _ in range(SLOTS)]
+        """The legs of each phase, in the order they came; a dict, so a release is O(1)."""
+        self._phase_of: dict[Leg, int] = {}
         self.timing_errors: deque[float] = deque(maxlen=200_000)
         self._silence_check_s = min(1.0, (media_timeout_s or 1.0) / 5)
         self._next_silence_check = 0.0
 
     def add(self, leg: Leg) -> None:
-        min(self.phases, key=len).append(leg)  # keep the phases evenly loaded
+        phase = min(range(SLOTS), key=lambda index: len(self.phases[index]))  # evenly loaded
+        self.phases[phase][leg] = None
+        self._phase_of[leg] = phase
 
     def remove(self, leg: Leg) -> None:
-        for phase in self.phases:
-            if leg in phase:
-                phase.remove(leg)
-                return
+        phase = self._phase_of.pop(leg, None)
+        if phase is not None:
+            del self.phases[phase][leg]
 
     async def run(self) -> None:
         """Tick while any endpoint is allocated."""
