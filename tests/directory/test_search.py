@@ -8,6 +8,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.directory.model import FieldDef, Person, PhoneNumber, Unit, Visibility
 from vaxel.directory.phonetic import phonetic_key
 from vaxel.directory.search import DirectoryIndex, MatchTier
+from vaxel.directory.tokens import QueryTerm, query_terms
 
 UNITS = (
     Unit("sbf", "Samhällsbyggnadsförvaltningen"),
@@ -161,3 +162,27 @@ def test_a_query_or_limit_out_of_bounds_is_refused(index: DirectoryIndex) -> Non
     assert refused.value.code == "whole-number-range"
     assert index.search("   ") == []
     assert _ids(index, "karin", limit=1) == ["karin-c"]
+
+
+def test_digits_typed_in_groups_are_one_number_only_when_they_look_like_one() -> None:
+    assert query_terms("070 12") == [QueryTerm("07012", number=True)]
+    assert query_terms("+46 70-12") == [QueryTerm("467012", number=True)]
+    assert query_terms("2041 2042") == [QueryTerm("2041", True), QueryTerm("2042", True)]
+    assert query_terms("rum B12 karin") == [QueryTerm("b12", field="room"), QueryTerm("karin")]
+    assert query_terms("rum") == [QueryTerm("rum")]
+    assert len(query_terms(" ".join(["a"] * 20))) == 8
+
+
+def test_a_name_typed_without_ö_is_found_as_a_typo() -> None:
+    index = DirectoryIndex(
+        [
+            _person("s", "Sven", "Sjöström"),
+            _person("o", "Olle", "Öberg"),
+            _person("j", "J", "Jönsson"),
+        ]
+    )
+    assert [(h.person.person_id, h.tier) for h in index.search("sjostrom")] == [
+        ("s", MatchTier.FUZZY)
+    ]
+    assert _ids(index, "oberg") == ["o"]
+    assert _ids(index, "jonsson") == ["j"]

@@ -9,9 +9,8 @@ best people first. Every word of the query must match some word of a person; a w
 - ``PHONETIC``: a word with the same Swedish phonetic key (:mod:`vaxel.directory.phonetic`),
   a key that starts with the query's key (typing "Carls" finds Karlsson), or a name of the
   same variant group (:mod:`vaxel.directory.variants`: Kalle finds Karl);
-- ``FUZZY``: a word whose key is within edit distance 1 (keys of up to 6 letters) or 2
-  (longer) of the query's (``rapidfuzz``), for typos the key does not fold (Sjoberg typed
-  without ö).
+- ``FUZZY``: a word whose key is one edit from the query's (``rapidfuzz``; keys of 4 letters
+  or more) and starts with the same sound, or the same key but for ö typed as o (Sjostrom).
 
 A person ranks by the worst match over the query's words, then the sum, then — only when the
 caller asks (``presence_first``) — available before absent or busy, then by family and given
@@ -55,7 +54,6 @@ _PREFIX_SET_LIMIT = 5000  # beyond this many words a prefix is checked word by w
 _KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonetic typing)
 _KEY_PREFIX_LIMIT = 500
 _FUZZY_MIN = 4  # shorter keys are too close to each other to allow a typo
-_FUZZY_TWO = 99  # keys this long allow two edits
 _SET_LIMIT = 30_000  # a word matching more people than this is checked person by person
 _SCAN_LIMIT = 20_000  # a query of broad words alone looks at this many people at most
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
@@ -67,6 +65,11 @@ class Hit:
 
     person: Person
     tier: MatchTier
+
+
+def _fold(key: str) -> str:
+    """A key as typed on a keyboard without ö (the key has already folded å and ä)."""
+    return key.replace("ö", "o")
 
 
 class DirectoryIndex:
@@ -95,6 +98,7 @@ class DirectoryIndex:
         self._unsorted: set[str] = set()
         self._words = SortedWords()
         self._key_words: dict[str, set[str]] = {}
+        self._folded: dict[str, set[str]] = {}  # a key without ö → the keys
         self._keys = SortedWords()
         self._unavailable: set[int] = set()
         self._away: set[str] = set()
@@ -138,6 +142,7 @@ class DirectoryIndex:
                     key = phonetic_key(token)
                     if key:
                         self._key_words.setdefault(key, set()).add(token)
+                        self._folded.setdefault(_fold(key), set()).add(key)
                         self._keys.add(key)
             postings.append(slot)
             self._unsorted.add(token)
@@ -358,21 +363,16 @@ class DirectoryIndex:
             keys.update(self._keys.items[first : min(last, first + _KEY_PREFIX_LIMIT)])
         phonetic = {word for k in keys for word in self._key_words.get(k, ())}
         matcher.phonetic = frozenset(phonetic)
+        folded = _fold(key)
+        close_keys = set(self._folded.get(folded, ()))  # Sjostrom typed for Sjöström
         if len(key) >= _FUZZY_MIN:
-            distance = 1 if len(key) < _FUZZY_TWO else 2
             close = process.extract(
-                key,
-                self._keys.items,
-                scorer=Levenshtein.distance,
-                score_cutoff=distance,
-                limit=None,
+                key, self._keys.items, scorer=Levenshtein.distance, score_cutoff=1, limit=None
             )
-            fuzzy = {
-                word
-                for k, _, _ in close
-                if k[0] == key[0]  # Wåhlin: a name's first sound is rarely misheard
-                for word in self._key_words.get(k, ())
-            }
+            # Wåhlin: a name's first sound is rarely misheard, so a typo keeps it
+            close_keys.update(k for k, _, _ in close if _fold(k[0]) == folded[0])
+        fuzzy = {word for k in close_keys for word in self._key_words.get(k, ())}
+        if fuzzy:
             matcher.fuzzy = frozenset(fuzzy - phonetic)
         return matcher
 
