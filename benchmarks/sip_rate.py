@@ -9,9 +9,9 @@ A rate is clean when SIPp counts no failed call and no retransmission in every o
 ``--runs`` runs; the ladder of a server stops at its first unclean rate. Not a test: the
 figures go into BENCHMARKS.md.
 
-Sippy is not a dependency of Växel: install it in a venv of its own and point
-``--sippy`` (or ``$SIPPY_B2BUA``) at its ``b2bua`` script; Kamailio comes from Debian
-(``apt-get install kamailio``). Ports: ``--port-base`` and the 999 above it.
+Neither peer is a dependency of Växel: ``scripts/bench-peers.sh`` installs Kamailio from
+Debian and Sippy (PyPI ``sippy``) in a venv of its own and prints the ``SIPPY_B2BUA=…`` to
+point ``--sippy`` at its ``b2bua`` script. Ports: ``--port-base`` and the 999 above it.
 """
 
 from __future__ import annotations
