@@ -59,6 +59,8 @@ class Matcher:
         self.phonetic: frozenset[str] = frozenset()
         self.fuzzy: frozenset[str] = frozenset()
         self.postings: list[tuple[int, list[list[int]]]] | None = None
+        self.tier_sets: list[set[int]] = []  # disjoint people per tier, built as needed
+        self.seen: set[int] = set()
 
     def tier(self, tokens: frozenset[str]) -> int | None:
         """The best tier of any of ``tokens`` for this word, or None."""

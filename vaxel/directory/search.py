@@ -38,6 +38,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.directory.matching import Matcher, MatchTier, SortedWords
 from vaxel.directory.model import Person, Unit
 from vaxel.directory.phonetic import phonetic_key
+from vaxel.directory.ranking import best_of_level
 from vaxel.directory.tokens import (
     MAX_QUERY_LENGTH,
     QueryTerm,
@@ -55,6 +56,7 @@ _KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonet
 _KEY_PREFIX_LIMIT = 500
 _FUZZY_MIN = 4  # shorter keys are too close to each other to allow a typo
 _SET_LIMIT = 30_000  # a word matching more people than this is checked person by person
+_SET_WORDS = 3  # up to this many words are ranked by set intersection (ranking.py)
 _SCAN_LIMIT = 20_000  # a query of broad words alone looks at this many people at most
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}"})
 
@@ -258,6 +260,8 @@ class DirectoryIndex:
         sized = sorted(((self._estimate(m), i) for i, m in enumerate(matchers)))
         narrow = [matchers[i] for size, i in sized if size <= _SET_LIMIT]
         broad = [matchers[i] for size, i in sized if size > _SET_LIMIT]
+        if not broad and len(narrow) <= _SET_WORDS:
+            return self._search_by_sets(narrow, limit, allowed, presence_first)
         # Widen step by step: once `limit` people match every word at least as well as
         # `level`, nobody with a worse word can rank among them, so the rest is not built.
         for level in (MatchTier.PREFIX, MatchTier.PHONETIC, MatchTier.FUZZY):
@@ -266,6 +270,52 @@ class DirectoryIndex:
                 break
         best = heapq.nsmallest(limit, ranked)
         return [Hit(self._person(slot), MatchTier(worst)) for worst, _, _, _, slot in best]
+
+    def _search_by_sets(
+        self,
+        matchers: list[Matcher],
+        limit: int,
+        allowed: frozenset[str] | None,
+        presence_first: bool,
+    ) -> list[Hit]:
+        """A few narrow words: rank groups by set intersection (:mod:`.ranking`)."""
+
+        def key(slot: int) -> tuple[bool, str]:
+            return (presence_first and slot in self._unavailable, self._order[slot])
+
+        def keep(slot: int) -> bool:
+            return self._in_units(slot, allowed)
+
+        hits: list[Hit] = []
+        for level in MatchTier:
+            tier_sets = [self._tier_sets(matcher, level) for matcher in matchers]
+            best = best_of_level(
+                tier_sets, level, limit - len(hits), key, None if allowed is None else keep
+            )
+            hits += [Hit(self._person(slot), MatchTier(worst)) for slot, worst in best]
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _tier_sets(self, matcher: Matcher, level: MatchTier) -> list[tuple[int, set[int]]]:
+        """A word's people per tier up to ``level``, each under their best tier only."""
+        by_tier = self._postings_by_tier(matcher)
+        while len(matcher.tier_sets) <= level:
+            tier = len(matcher.tier_sets)
+            people = set(chain.from_iterable(by_tier[tier][1]))
+            people -= matcher.seen
+            field = matcher.term.field
+            if field is not None:  # "rum B12": only people whose room matches
+                people = {
+                    slot
+                    for slot in people
+                    if matcher.tier(field_tokens(self._person(slot), field)) is not None
+                }
+            matcher.seen |= people
+            matcher.tier_sets.append(people)
+        return [
+            (tier, people) for tier, people in enumerate(matcher.tier_sets[: level + 1]) if people
+        ]
 
     def _rank(
         self,
