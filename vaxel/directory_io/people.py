@@ -114,13 +114,12 @@ def _column(field: str) -> str:
 def _number(record: Record, column: str, text: str) -> PhoneNumber:
     kind = NumberKind(column)
     line = record.line_of(column)
-    if kind is not NumberKind.EXTENSION:
-        try:
-            text = normalise(text)
-        except NumberRefused:
-            raise ImportRefused(line, column, "phone-number", value=text) from None
     try:
-        return PhoneNumber.parse(kind, text)
+        if kind is NumberKind.EXTENSION:
+            return PhoneNumber.parse(kind, text)
+        return PhoneNumber(kind, normalise(text))  # E.164 from phonenumbers, checked again
+    except NumberRefused:
+        raise ImportRefused(line, column, "phone-number", value=text) from None
     except ConfigError as error:
         raise ImportRefused(line, column, error.code, **error.rule_params) from None
 
