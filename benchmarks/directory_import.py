@@ -154,7 +154,8 @@ def main() -> int:
     print(
         f"{result['people']:,} people ({result['file_bytes'] / 1e6:.1f} MB CSV) on "
         f"{result['database']}: import {result['import_s']} s "
-        f"({result['people_per_s']:,}/s, {result['import_cpu_s']} s CPU), upsert {result['upsert_s']} s, "
+        f"({result['people_per_s']:,}/s, {result['import_cpu_s']} s CPU), "
+        f"upsert {result['upsert_s']} s, "
         f"export {result['export_s']} s; load average {result['load_average']}"
     )
     return 0
