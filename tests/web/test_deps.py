@@ -8,13 +8,16 @@ again without the CSRF token or a password; anything else gets the error page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from tests.web.conftest import Web, flashed, sign_in
+from tests.web.test_isolation import all_routes
 from vaxel.core.errors import ConfigError, UnknownQueue
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.web.deps import CsrfForm, TenantId, returns_to
+from vaxel.web.deps import CsrfForm, TenantId, checked_form, require_admin, returns_to
 from vaxel.web.i18n import LANGUAGE_COOKIE
 
 
@@ -77,3 +80,22 @@ def test_admin_routers_at_module_level_still_require_an_admin(web: Web) -> None:
     csrf = sign_in(client, DEMO_TENANT, "maria")
     assert client.get("/admin/skills").status_code == 403
     assert client.post("/admin/lists/pause_reasons", data={"csrf": csrf}).status_code == 403
+
+
+def _calls_in(dependant: Any) -> set[Any]:
+    """Every dependency callable of a route, however deep."""
+    found = {dependant.call}
+    for sub in dependant.dependencies:
+        found |= _calls_in(sub)
+    return found
+
+
+def test_every_admin_route_requires_an_admin_and_every_admin_post_checks_csrf(web: Web) -> None:
+    """By dependency, never by hand: a route added later without them fails here."""
+    routes = [r for r in all_routes(web.app.routes) if r.path.startswith("/admin")]  # type: ignore[attr-defined]
+    assert len(routes) > 30
+    for route in routes:
+        calls = _calls_in(route.dependant)
+        assert require_admin in calls, route.path
+        if route.methods - {"GET", "HEAD"}:
+            assert checked_form in calls, (route.path, route.methods)

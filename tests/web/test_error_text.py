@@ -15,7 +15,9 @@ import pytest
 
 from vaxel.core.errors import ConfigError
 from vaxel.core.rules import RULES
-from vaxel.web.error_text import CONFIG_RULES, rule_text
+from vaxel.prompts.convert import ConversionProblem, PromptConversionError
+from vaxel.runtime.extensions import ExtensionError
+from vaxel.web.error_text import CONFIG_RULES, error_text, rule_text
 from vaxel.web.i18n import use_language
 
 ROOT = Path(__file__).parents[2] / "vaxel"
@@ -129,3 +131,21 @@ def test_every_config_error_in_the_sources_names_a_rule_by_code() -> None:
     uncoded = [(f, line, rule) for f, line, rule in raised if rule not in RULES]
     allowed = {"rule", "self.code"}  # helpers that pass a code on
     assert [u for u in uncoded if u[2] not in allowed] == []
+
+
+def test_extension_and_upload_refusals_read_by_code_in_both_languages() -> None:
+    """Issue 12 §4's leftovers: no longer free English with code ``invalid``."""
+    taken = ExtensionError("number", "extension-number-taken", value="1001")
+    unreadable = PromptConversionError("jingel.ogg", ConversionProblem.UNSUPPORTED_FORMAT, "Ogg")
+    assert (taken.code, unreadable.code) == ("extension-number-taken", "upload-unsupported-format")
+    assert dict(unreadable.params) == {"filename": "jingel.ogg"}
+    assert error_text(taken) == "Numret används redan av en annan anknytning"
+    assert error_text(unreadable) == "jingel.ogg: Filformatet stöds inte: ladda upp WAV eller MP3"
+    use_language("en")
+    try:
+        assert error_text(taken) == "The number is already used by another extension"
+        assert error_text(unreadable) == (
+            "jingel.ogg: The file format is not supported: upload WAV or MP3"
+        )
+    finally:
+        use_language("sv")

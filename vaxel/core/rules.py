@@ -145,6 +145,7 @@ RULES: dict[str, str] = {
     "queue-not-permitted": "{value} may not log in to {other!r}",
     "prompt-name": "a name of 1 to {max} characters with letters",
     "prompt-in-use": "still played by {users}",
+    "upload-size": "the file is larger than {max} MB",
     # the directory (issue 13, DIR1)
     "phone-number": (
         "must be a phone number (digits for an extension, +46… or 0… otherwise), got {value!r}"

@@ -28,8 +28,11 @@ import subprocess
 import sys
 import tempfile
 import wave
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from vaxel.core.errors import VaxelError
 from vaxel.media.g711 import ulaw_decode
@@ -72,7 +75,13 @@ class PromptConversionError(VaxelError):
         self.filename = filename
         self.problem = problem
         self.detail = detail
+        self.code = "upload-" + problem.value.replace("_", "-")  # stable (issue 12 §4)
         super().__init__(f"{filename!r}: {detail}")
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The file's name as the admin chose it (the web words the problem by code)."""
+        return MappingProxyType({"filename": self.filename})
 
 
 # Containers we recognise but do not take (IVR5 names WAV and MP3), by their opening bytes.

@@ -153,6 +153,7 @@ CONFIG_RULES: dict[str, str] = {
     "queue-not-permitted": N_("Handläggaren får inte logga in i alla valda köer"),
     "prompt-name": N_("Ge meddelandet ett namn med bokstäver (högst {max} tecken)"),
     "prompt-in-use": N_("Meddelandet spelas fortfarande upp av: {users}"),
+    "upload-size": N_("Filen är för stor: högst {max} MB"),
     "phone-number": N_(
         "ska vara ett telefonnummer (siffror för en anknytning, annars +46… eller 0…), "
         "inte {value!r}"
@@ -195,6 +196,16 @@ DOMAIN_ERRORS: dict[str, str] = {
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),
+    # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
+    "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
+    "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),
+    "upload-too-large": N_("{filename}: Filen är för stor"),
+    "upload-too-long": N_("{filename}: Inspelningen är för lång: högst 10 minuter"),
+    "upload-silent": N_("{filename}: Inspelningen är tyst"),
+    "upload-timeout": N_("{filename}: Konverteringen tog för lång tid"),
+    "upload-tool-missing": N_(
+        "{filename}: Servern saknar ljudverktyget sox (eller dess MP3-stöd); kontakta driften"
+    ),
 }
 """A domain error's code → what the user reads (the usual cause of a refusal on a page is a
 race: the caller hung up or the wrap-up ended while the agent clicked)."""
@@ -221,7 +232,10 @@ def error_text(error: VaxelError, field_label: str = "") -> str:
         return f"{field_label}: {reason}" if field_label else reason
     wording = DOMAIN_ERRORS.get(error.code)
     if wording is not None:
-        return gettext(wording)
+        try:
+            return gettext(wording).format(**error.params)
+        except (KeyError, IndexError, ValueError):
+            return gettext(wording)
     if isinstance(error, NotFound):
         return gettext("Det finns inte längre")
     return gettext("Det gick inte att genomföra; försök igen")

@@ -13,21 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
-from vaxel.prompts.convert import ConversionProblem, PromptConversionError, wav_from_ulaw
+from vaxel.prompts.convert import wav_from_ulaw
 from vaxel.prompts.library import UnknownPrompt
-from vaxel.runtime.prompts import TenantPrompts
+from vaxel.runtime.prompts import PromptError, TenantPrompts
 from vaxel.web.context import back, local_time, render
-from vaxel.web.deps import (
-    CsrfForm,
-    Platform,
-    SignedIn,
-    TenantId,
-    checked_form,
-    require_admin,
-    returns_to,
-)
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
 
 __all__ = ["MAX_UPLOAD_BYTES", "router", "wav_from_ulaw"]
@@ -35,23 +27,6 @@ __all__ = ["MAX_UPLOAD_BYTES", "router", "wav_from_ulaw"]
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """10 MB: ten minutes of 8 kHz 16-bit mono WAV, or over an hour of a typical MP3."""
 _FORM_OVERHEAD = 64 * 1024
-
-
-def _conversion_message(error: PromptConversionError) -> str:
-    messages = {
-        ConversionProblem.NOT_AUDIO: gettext("Filen går inte att läsa som WAV eller MP3"),
-        ConversionProblem.UNSUPPORTED_FORMAT: gettext(
-            "Filformatet stöds inte: ladda upp WAV eller MP3"
-        ),
-        ConversionProblem.TOO_LARGE: gettext("Filen är för stor"),
-        ConversionProblem.TOO_LONG: gettext("Inspelningen är för lång: högst 10 minuter"),
-        ConversionProblem.SILENT: gettext("Inspelningen är tyst"),
-        ConversionProblem.TIMEOUT: gettext("Konverteringen tog för lång tid"),
-        ConversionProblem.TOOL_MISSING: gettext(
-            "Servern saknar ljudverktyget sox (eller dess MP3-stöd); kontakta driften"
-        ),
-    }
-    return f"{error.filename}: {messages[error.problem]}"
 
 
 router = APIRouter(
@@ -69,17 +44,16 @@ def prompts_of(platform: Platform) -> TenantPrompts:
 Prompts = Annotated[TenantPrompts, Depends(prompts_of)]
 
 
-def too_large() -> str:
-    return gettext("Filen är för stor: högst {} MB").format(MAX_UPLOAD_BYTES // (1024 * 1024))
+def too_large() -> PromptError:
+    return PromptError("file", "upload-size", max=MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
-async def upload_form(request: Request, session: SignedIn) -> FormData | None:
-    """The CSRF-checked upload form, or None when the declared size is over the limit: such
-    a body is refused before a byte of it is parsed (the CSRF token sits inside it)."""
+def declared_size_within_limit(request: Request) -> None:
+    """Refuse an upload whose declared size is over the limit before a byte of it is parsed
+    (the CSRF token sits inside the body, so this runs before ``CsrfForm``)."""
     declared = int(request.headers.get("content-length") or 0)
     if declared > MAX_UPLOAD_BYTES + _FORM_OVERHEAD:
-        return None
-    return await checked_form(request, session)
+        raise too_large()
 
 
 @router.get("")
@@ -107,36 +81,22 @@ def prompts_page(request: Request, session: SignedIn, prompts: Prompts) -> Respo
     )
 
 
-@router.post("")
+@router.post("", dependencies=[Depends(declared_size_within_limit)])
 async def upload_prompt(
-    form: Annotated[FormData | None, Depends(upload_form)],
-    platform: Platform,
-    prompts: Prompts,
-    tenant_id: TenantId,
+    form: CsrfForm, platform: Platform, prompts: Prompts, tenant_id: TenantId
 ) -> Response:
-    """Convert and store an upload; a name the rules refuse returns to the page through the
-    one handler, a file that is no usable WAV/MP3 with its name and what is wrong."""
-    if form is None:
-        return back("/admin/prompts", too_large())
+    """Convert and store an upload; a refusal — too large, a name without letters, a file
+    that is no usable WAV/MP3 — returns to the page through the one handler, by its code."""
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return back("/admin/prompts", gettext("Välj en ljudfil (WAV eller MP3)"))
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        return back("/admin/prompts", too_large())
+        raise too_large()
     name = str(form.get("name", "")).strip() or upload.filename.rsplit(".", 1)[0]
-    try:
-        await run_in_threadpool(
-            prompts.upload,
-            tenant_id,
-            name,
-            upload.filename,
-            data,
-            platform.clock(),
-            MAX_UPLOAD_BYTES,
-        )
-    except PromptConversionError as error:
-        return back("/admin/prompts", _conversion_message(error))
+    await run_in_threadpool(
+        prompts.upload, tenant_id, name, upload.filename, data, platform.clock(), MAX_UPLOAD_BYTES
+    )
     return back("/admin/prompts")
 
 
