@@ -31,11 +31,8 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from vaxel.core.errors import ConfigError
-from vaxel.directory.matching import Matcher, MatchTier, SortedWords
+from vaxel.directory.matching import Matcher, MatchTier, SortedWords, build_matcher, fold
 from vaxel.directory.model import Person, Unit
 from vaxel.directory.phonetic import phonetic_key
 from vaxel.directory.ranking import best_of_level
@@ -46,15 +43,11 @@ from vaxel.directory.tokens import (
     person_tokens,
     query_terms,
 )
-from vaxel.directory.variants import NAME_VARIANTS, variant_keys, variant_table
+from vaxel.directory.variants import NAME_VARIANTS, variant_table
 
 __all__ = ["MAX_LIMIT", "DirectoryIndex", "Hit", "MatchTier"]
 
 MAX_LIMIT = 500
-_PREFIX_SET_LIMIT = 5000  # beyond this many words a prefix is checked word by word
-_KEY_PREFIX_MIN = 4  # a key this long may match longer keys as a prefix (phonetic typing)
-_KEY_PREFIX_LIMIT = 500
-_FUZZY_MIN = 4  # shorter keys are too close to each other to allow a typo
 _SET_LIMIT = 30_000  # a word matching more people than this is checked person by person
 _SET_WORDS = 3  # up to this many words are ranked by set intersection (ranking.py)
 _SCAN_LIMIT = 20_000  # a query of broad words alone looks at this many people at most
@@ -67,11 +60,6 @@ class Hit:
 
     person: Person
     tier: MatchTier
-
-
-def _fold(key: str) -> str:
-    """A key as typed on a keyboard without ö (the key has already folded å and ä)."""
-    return key.replace("ö", "o")
 
 
 class DirectoryIndex:
@@ -144,7 +132,7 @@ class DirectoryIndex:
                     key = phonetic_key(token)
                     if key:
                         self._key_words.setdefault(key, set()).add(token)
-                        self._folded.setdefault(_fold(key), set()).add(key)
+                        self._folded.setdefault(fold(key), set()).add(key)
                         self._keys.add(key)
             postings.append(slot)
             self._unsorted.add(token)
@@ -399,32 +387,9 @@ class DirectoryIndex:
         return person
 
     def _matcher(self, term: QueryTerm) -> Matcher:
-        start, end = self._words.prefixed(term.text)
-        within = self._words.items[start:end] if end - start <= _PREFIX_SET_LIMIT else None
-        matcher = Matcher(term, None if within is None else frozenset(within))
-        if term.number or not term.text.isalpha():
-            return matcher
-        key = phonetic_key(term.text)
-        if len(key) < 2:
-            return matcher
-        keys = {key} | variant_keys(key, self._variants)
-        if len(key) >= _KEY_PREFIX_MIN:
-            first, last = self._keys.prefixed(key)
-            keys.update(self._keys.items[first : min(last, first + _KEY_PREFIX_LIMIT)])
-        phonetic = {word for k in keys for word in self._key_words.get(k, ())}
-        matcher.phonetic = frozenset(phonetic)
-        folded = _fold(key)
-        close_keys = set(self._folded.get(folded, ()))  # Sjostrom typed for Sjöström
-        if len(key) >= _FUZZY_MIN:
-            close = process.extract(
-                key, self._keys.items, scorer=Levenshtein.distance, score_cutoff=1, limit=None
-            )
-            # Wåhlin: a name's first sound is rarely misheard, so a typo keeps it
-            close_keys.update(k for k, _, _ in close if _fold(k[0]) == folded[0])
-        fuzzy = {word for k in close_keys for word in self._key_words.get(k, ())}
-        if fuzzy:
-            matcher.fuzzy = frozenset(fuzzy - phonetic)
-        return matcher
+        return build_matcher(
+            term, self._words, self._keys, self._key_words, self._folded, self._variants
+        )
 
     def _estimate(self, matcher: Matcher) -> int:
         """How many postings a word's matches hold (a word over ``_SET_LIMIT`` is broad)."""
