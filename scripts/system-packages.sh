@@ -2,8 +2,9 @@
 # Installs the Debian packages Växel's telephony and its tests use, when missing:
 # sip-tester (SIPp), baresip (robot phone), espeak-ng + sox (prompt generation and upload
 # conversion), chromium (browser tests, driven by Playwright), slapd + ldap-utils (a real
-# LDAP server for the directory-sync tests; its own service is never started here). Idempotent; needs root or
-# sudo. Without apt it warns and carries on, so the Python-only parts still set up.
+# LDAP server for the directory-sync tests; its own service is never started here), npm
+# when there is none (the browser tests' axe-core). Idempotent; needs root or sudo. Without
+# apt it warns and carries on, so the Python-only parts still set up.
 #
 # On a fresh machine unattended-upgrades or another apt often holds the package locks for a
 # while; apt-get would then fail at once (issue 9 §11). So each apt-get first waits, for at
@@ -54,6 +55,9 @@ main() {
   for package in "${PACKAGES[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
+  # npm installs the browser tests' axe-core (setup.sh --test); any npm will do, so Debian's
+  # only when none is on the PATH (a NodeSource nodejs brings its own and conflicts).
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "warning: apt-get not found; install ${missing[*]} yourself for telephony and its tests" >&2

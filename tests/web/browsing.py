@@ -76,9 +76,14 @@ async def browser() -> AsyncIterator[object]:
         await chromium.close()
 
 
-async def signed_in(browser: object, site: str, username: str, width: int = 1280) -> object:
-    """A new page of ``browser`` signed in as ``username`` of the demo tenant."""
-    page = await browser.new_page(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
+async def signed_in(
+    browser: object, site: str, username: str, width: int = 1280, bypass_csp: bool = False
+) -> object:
+    """A new page of ``browser`` signed in as ``username`` of the demo tenant (``bypass_csp``
+    lets a test put its own script into the page, as the axe-core check does)."""
+    page = await browser.new_page(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 800}, bypass_csp=bypass_csp
+    )
     await page.goto(f"{site}/login")
     await page.fill("#organisation", DEMO_TENANT)
     await page.fill("#username", username)

@@ -7,6 +7,8 @@
   SwaggerUIBundle({
     url: root.getAttribute("data-openapi-url"),
     dom_id: "#swagger-ui",
-    deepLinking: true,
+    // No deep links: they put a link inside each operation's toggle button, a control
+    // nested in a control that keyboard and screen-reader users cannot reach (WCAG 4.1.2).
+    deepLinking: false,
   });
 })();
