@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vaxel.core.errors import ConfigError
+from vaxel.directory import search as search_module
 from vaxel.directory.model import FieldDef, Person, PhoneNumber, Unit, Visibility
 from vaxel.directory.phonetic import phonetic_key
 from vaxel.directory.search import DirectoryIndex, MatchTier
@@ -186,3 +187,25 @@ def test_a_name_typed_without_ö_is_found_as_a_typo() -> None:
     ]
     assert _ids(index, "oberg") == ["o"]
     assert _ids(index, "jonsson") == ["j"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["karin bygglov", "kar carlsson", "carlson karin", "rum b12 kar", "sjoberg kristina", "k soc"],
+)
+def test_ranking_by_sets_and_person_by_person_agree(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = DirectoryIndex(PEOPLE, units=UNITS)
+    index.set_available("karin-c", False)
+    by_sets = index.search(query, presence_first=True)
+    monkeypatch.setattr(search_module, "_SET_LIMIT", 0)  # every word "broad": one by one
+    assert index.search(query, presence_first=True) == by_sets
+    monkeypatch.setattr(search_module, "_SET_LIMIT", 30_000)
+    monkeypatch.setattr(search_module, "_SET_WORDS", 0)  # narrow words, ranked one by one
+    assert index.search(query, presence_first=True) == by_sets
+
+
+def test_four_words_and_a_unit_limit_rank_one_by_one(index: DirectoryIndex) -> None:
+    assert _ids(index, "karin carlsson bygglov 2041") == ["karin-c"]
+    assert _ids(index, "karin carlsson bygglov 2041", units=["miljo"]) == []
