@@ -320,6 +320,7 @@ def build_platform(
             configuration=configuration,
             on_sign_in=platform._signed_in,
             lifespan=platform.lifespan,
+            directory=platform.directory_views,
         )
     return platform
 

@@ -156,6 +156,27 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "key_id": [victim.key_id],
         "scopes": ["callbacks:create", "read"],
         "expires": ["2099-12-31"],
+        # the directory (issue 13): A's people, units and groups
+        "q": ["Maria Johansson", "maria"],
+        "unit": ["kontaktcenter"],
+        "person_id": ["agent-maria", "demo-0001"],
+        "group": ["kontaktcenter", "bygglov"],
+        "format": ["csv", "xml"],
+        "external_id": ["intrang"],
+        "given_name": ["Intrång"],
+        "family_name": ["Intrång"],
+        "numbers": [[{"kind": "mobile", "number": "+46700000001"}]],
+        "email": [""],
+        "unit_ids": [["kontaktcenter"]],
+        "groups": [["kontaktcenter"]],
+        "room": [""],
+        "location": [""],
+        "titles": [[]],
+        "keywords": [[]],
+        "custom": [{}],
+        "reason_id": ["mote"],
+        "text": ["intrång"],
+        "until": [None],
     }
 
 

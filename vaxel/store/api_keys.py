@@ -33,7 +33,7 @@ __all__ = [
     "key_id_of",
 ]
 
-SCOPES = ("callbacks:create", "read", "events")
+SCOPES = ("callbacks:create", "read", "events", "directory:read", "directory:write")
 """What a key may do: create callbacks (POST /api/v1/callbacks, the website form), read
 (every GET but the event stream: callbacks, contacts, queues, agents, status) and events
 (the server-sent event stream)."""

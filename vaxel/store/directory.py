@@ -47,6 +47,7 @@ _WRITE_BATCH = 5000
 
 class UnknownPerson(NotFound):
     kind = "person"
+    code = "unknown-person"
 
 
 class UnknownUnit(NotFound):

@@ -18,9 +18,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
+from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.store import Database
 from vaxel.web.admin import router as admin_routes
 from vaxel.web.api import api_router
+from vaxel.web.api_directory import router as directory_api_routes
 from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
 from vaxel.web.auth import auth_router
 from vaxel.web.callbacks import callbacks_router
@@ -67,11 +69,13 @@ def create_app(
     configuration: Configuration | None = None,
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    directory: DirectoryViews | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
     is told (tenant, agent) when an agent signs in; ``lifespan`` runs the platform's
-    scheduler while the server serves (``vaxel.app``)."""
+    scheduler while the server serves (``vaxel.app``); ``directory`` is the platform's
+    directory views (the app makes its own over ``database`` when none is given)."""
     ctx = WebContext(
         center,
         database,
@@ -81,6 +85,7 @@ def create_app(
         after_submit=after_submit,
         on_phone=on_phone,
         on_sign_in=on_sign_in,
+        directory=directory,
     )
     center.listeners.append(ctx.hub.committed)
     app = FastAPI(
@@ -102,6 +107,7 @@ def create_app(
     app.add_middleware(LanguageFromCookie)
 
     app.include_router(api_router(ctx))
+    app.include_router(directory_api_routes)
     app.include_router(auth_router(ctx))
     app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
     app.include_router(wallboard_routes)

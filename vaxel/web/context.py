@@ -24,8 +24,11 @@ from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.runtime.configuration import Configuration
+from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.store import Database, ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
+from vaxel.store.directory import DirectoryStore
+from vaxel.store.directory_sources import DirectorySources
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
@@ -104,10 +107,21 @@ class WebContext:
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
     flashes: Flashes = field(default_factory=Flashes)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    directory: DirectoryViews | None = None
+    """The directory (issue 13); the platform's, or one of the app's own over the database."""
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)
         self.read_models = ReadModels(self.database)
+        if self.directory is None:
+            self.directory = DirectoryViews(
+                DirectoryStore(self.database), DirectorySources(self.database), self.clock
+            )
+
+    @property
+    def directory_views(self) -> DirectoryViews:
+        assert self.directory is not None  # set in __post_init__
+        return self.directory
 
     def submit(self, event: Any) -> str:
         """Submit an event; the engine's refusal comes back as a message for the page."""

@@ -193,6 +193,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "unknown-tenant": N_("Organisationen finns inte"),
     "unknown-extension": N_("Det finns ingen sådan anknytning"),
     "unknown-upload": N_("Det finns inget sådant meddelande"),
+    "unknown-person": N_("Personen finns inte i katalogen"),
+    "directory-forbidden": N_("Din roll får inte göra det i katalogen"),
+    "directory-source-unreachable": N_("Servern svarade inte; katalogen är oförändrad"),
+    "directory-source-refused": N_("Servern nekade; kontrollera inställningarna"),
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),
@@ -245,6 +249,8 @@ def error_status(error: VaxelError) -> int:
     """The HTTP status for an error no handler caught (STYLE rule 8: one place decides)."""
     if isinstance(error, NotFound):
         return 404
+    if error.code == "directory-forbidden":
+        return 403
     if isinstance(error, ConfigError):
         return 422
     return 409  # a domain rule refused the step (an illegal transition, a refused booking)

@@ -30,6 +30,8 @@ SCOPE_LABELS = {
     "callbacks:create": N_("Skapa återuppringningar (webbplatsens formulär)"),
     "read": N_("Läsa återuppringningar, kontakter, köer och handläggare"),
     "events": N_("Ta emot händelseströmmen"),
+    "directory:read": N_("Söka och läsa i katalogen och hänvisningar"),
+    "directory:write": N_("Ändra katalogen och sätta hänvisningar, exportera"),
 }
 
 
