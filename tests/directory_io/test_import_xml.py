@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vaxel.directory_io import FileFormat, ImportRefused, import_directory
+from vaxel.directory.model import FieldDef, FieldType
+from vaxel.directory_io import FileFormat, ImportRefused, export_directory, import_directory
 from vaxel.directory_io import columns as columns_module
 from vaxel.store.directory import DirectoryStore, ImportMode
 
@@ -112,3 +113,20 @@ def test_an_oversized_file_is_refused_before_it_is_read(
         _import(store, text)
     assert refused.value.code == "file-too-large"
     assert columns_module.MAX_FILE_BYTES > 10_000_000  # 100,000 people fit
+
+
+def test_custom_fields_are_named_by_attribute_and_must_be_defined(store: DirectoryStore) -> None:
+    person = (
+        "<directory><person><external_id>1</external_id><given_name>Karin</given_name>"
+        '<family_name>Carlsson</family_name><custom name="2nd-phone">08-123 456 78</custom>'
+        "</person></directory>"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        _import(store, person)
+    assert (refused.value.column, refused.value.code) == ("2nd-phone", "unknown-column")
+    store.put_fields("exempelby", [FieldDef("2nd-phone", "Annat nummer", FieldType.PHONE)])
+    _import(store, person)
+    karin = store.by_external_id("exempelby", "1")
+    assert karin is not None and karin.custom_value("2nd-phone") == "08-123 456 78"
+    exported = "".join(export_directory(store, "exempelby", FileFormat.XML))
+    assert '<custom name="2nd-phone">08-123 456 78</custom>' in exported

@@ -14,27 +14,34 @@ references are refused, and so is a file over :data:`MAX_FILE_BYTES` before it i
     </directory>
 
 Each child of ``<person>`` is a column of the CSV format; a several-valued column repeats
-its element, one value each. A custom field is an element named as the field.
+its element, one value each. A custom field is ``<custom name="anstnr">4711</custom>``.
 """
 
 from __future__ import annotations
 
 import xml.sax
 from collections.abc import Iterable, Iterator, Sequence
-from xml.sax.saxutils import escape
-from xml.sax.xmlreader import Locator
+from xml.sax.saxutils import escape, quoteattr
+from xml.sax.xmlreader import AttributesImpl, Locator
 
 import defusedxml
 import defusedxml.sax
 
-from vaxel.directory_io.columns import COLUMNS, MAX_FILE_BYTES, MAX_PEOPLE, MAX_VALUES, SEVERAL
-from vaxel.directory_io.columns import Record as Record
+from vaxel.directory_io.columns import (
+    COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PEOPLE,
+    MAX_VALUES,
+    SEVERAL,
+    Record,
+)
 from vaxel.directory_io.errors import ImportRefused
 
 __all__ = ["ROOT", "read_xml", "write_xml"]
 
 ROOT = "directory"
 PERSON = "person"
+CUSTOM = "custom"
 MAX_VALUE_CHARS = 4000
 
 
@@ -42,9 +49,9 @@ class _Reader(xml.sax.ContentHandler):
     """Collects records; depth 0 is outside the root, 1 inside it, 2 inside a person,
     3 inside one of its values — nothing deeper is allowed."""
 
-    def __init__(self, columns: frozenset[str]) -> None:
+    def __init__(self, custom: frozenset[str]) -> None:
         super().__init__()
-        self.columns = columns
+        self.custom = custom
         self.records: list[Record] = []
         self._depth = 0
         self._record: Record | None = None
@@ -60,7 +67,7 @@ class _Reader(xml.sax.ContentHandler):
         """The line the parser is at (0 before it started)."""
         return (self._where.getLineNumber() or 0) if self._where is not None else 0
 
-    def startElement(self, name: str, attrs: object) -> None:
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:
         line = self.line()
         expected = (ROOT, PERSON)[self._depth] if self._depth < 2 else None
         if self._depth >= 3:
@@ -72,9 +79,7 @@ class _Reader(xml.sax.ContentHandler):
                 raise ImportRefused(line, PERSON, "people-max", max=MAX_PEOPLE)
             self._record = Record(line)
         elif self._depth == 2:
-            if name not in self.columns:
-                allowed = ", ".join(sorted(self.columns))
-                raise ImportRefused(line, name, "unknown-column", value=name, allowed=allowed)
+            name = self._column_of(name, attrs, line)
             assert self._record is not None
             already = self._record.values.get(name, [])
             if already and name not in SEVERAL:
@@ -86,6 +91,20 @@ class _Reader(xml.sax.ContentHandler):
             self._length = 0
             self._record.lines.setdefault(name, line)
         self._depth += 1
+
+    def _column_of(self, element: str, attrs: AttributesImpl, line: int) -> str:
+        """The column an element of a person holds: its name, or a custom field's
+        ``name`` attribute (field names may start with a digit, XML names may not)."""
+        if element == CUSTOM:
+            name = attrs.get("name", "")
+            if name not in self.custom:
+                allowed = ", ".join(sorted(self.custom)) or "-"
+                raise ImportRefused(line, name, "unknown-column", value=name, allowed=allowed)
+            return name
+        if element not in COLUMNS:
+            allowed = ", ".join((*COLUMNS, CUSTOM))
+            raise ImportRefused(line, element, "unknown-column", value=element, allowed=allowed)
+        return element
 
     def characters(self, content: str) -> None:
         if self._depth == 3:
@@ -103,7 +122,7 @@ class _Reader(xml.sax.ContentHandler):
         if self._depth == 2 and self._record is not None:
             value = "".join(self._text).strip()
             if value:
-                self._record.values.setdefault(name, []).append(value)
+                self._record.values.setdefault(self._column, []).append(value)
         elif self._depth == 1 and self._record is not None:
             self.records.append(self._record)
             self._record = None
@@ -114,7 +133,7 @@ def read_xml(data: bytes, custom_fields: Iterable[str] = ()) -> list[Record]:
     of the first thing wrong, or a DTD, an entity or an external reference."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(0, "", "file-too-large", max=MAX_FILE_BYTES)
-    reader = _Reader(frozenset((*COLUMNS, *custom_fields)))
+    reader = _Reader(frozenset(custom_fields))
     try:
         defusedxml.sax.parseString(
             data, reader, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -133,12 +152,14 @@ def write_xml(
 ) -> Iterator[str]:
     """The XML text, piece by piece: each person's values per column of :data:`COLUMNS`
     and the custom fields (a several-valued column as repeated elements)."""
-    names = (*COLUMNS, *custom_fields)
+    opening = [f"<{name}>" for name in COLUMNS]
+    opening += [f"<{CUSTOM} name={quoteattr(name)}>" for name in custom_fields]
+    closing = [f"</{name}>" for name in COLUMNS] + [f"</{CUSTOM}>"] * len(custom_fields)
     yield f'<?xml version="1.0" encoding="UTF-8"?>\n<{ROOT}>\n'
     for values in people:
         parts = ["  <person>\n"]
-        for name, column in zip(names, values, strict=True):
-            parts.extend(f"    <{name}>{escape(value)}</{name}>\n" for value in column)
+        for start, end, column in zip(opening, closing, values, strict=True):
+            parts.extend(f"    {start}{escape(value)}{end}\n" for value in column)
         parts.append("  </person>\n")
         yield "".join(parts)
     yield f"</{ROOT}>\n"
