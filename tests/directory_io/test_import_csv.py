@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from vaxel.directory.model import FieldDef, FieldType, Visibility
+from vaxel.directory.model import FieldDef, FieldType, Person, Visibility
 from vaxel.directory_io import FileFormat, ImportRefused, export_directory, import_directory
-from vaxel.store.directory import DirectoryStore, ImportMode
+from vaxel.directory_sync.mapping import PREFIX
+from vaxel.store.directory import SYNCED_PREFIX, DirectoryStore, ImportMode
 
 HEADER = "external_id,given_name,family_name,extension,mobile,email,unit,title,room,keywords"
 KARIN = (
@@ -181,3 +182,14 @@ def test_an_export_imports_back_to_the_same_directory(store: DirectoryStore) -> 
 
         assert comparable("grannby") == comparable("exempelby")
         assert len(comparable("grannby")) == 3
+
+
+def test_a_batch_file_leaves_people_entered_by_hand_or_synced_alone(
+    store: DirectoryStore,
+) -> None:
+    store.put_person("exempelby", Person("hand-1", "", "Reception", "Stadshuset"))
+    store.put_person("exempelby", Person(f"{SYNCED_PREFIX}abc", "abc", "Nils", "Zetterberg"))
+    assert SYNCED_PREFIX == PREFIX  # the store spares exactly the people the sync owns
+    report = import_directory(store, "exempelby", _csv(KARIN), FileFormat.CSV, ImportMode.REPLACE)
+    assert report.deactivated == 0
+    assert {p.person_id for p in store.people("exempelby")} >= {"hand-1", f"{PREFIX}abc"}

@@ -34,12 +34,18 @@ from vaxel.store import tables
 from vaxel.store.repositories import upsert
 
 __all__ = [
+    "SYNCED_PREFIX",
     "DirectoryStore",
     "ImportMode",
     "ImportReport",
     "UnknownPerson",
     "UnknownUnit",
 ]
+
+SYNCED_PREFIX = "ldap-"
+"""The person ids of people an LDAP/AD sync keeps (``vaxel.directory_sync.mapping.PREFIX``):
+a file imported in REPLACE mode is the whole directory of the file's source, not of the
+sync's, so it never deactivates them."""
 
 _WRITE_BATCH = 5000
 """Rows per executemany in an import: bounded parameter lists on both databases."""
@@ -58,8 +64,9 @@ class ImportMode(StrEnum):
     """How an import file meets the directory (DIR5 "batch or live")."""
 
     REPLACE = "replace"
-    """The file is the whole directory: people not in it are deactivated (kept, as people
-    removed from AD are: their history and presence stay readable)."""
+    """The file is the whole directory of its source: people imported before and not in it
+    are deactivated (kept, as people removed from AD are: their history and presence stay
+    readable); people entered by hand and people an LDAP sync keeps are left alone."""
     UPSERT = "upsert"
     """The file adds and changes people, matched by external id; nobody else changes."""
 
@@ -456,10 +463,12 @@ class DirectoryStore:
                         p.tenant_id == tenant_id, p.active.is_(True)
                     )
                 ).all()
-                gone = [  # people entered by hand (no external id) are not the file's
+                gone = [  # people entered by hand (no external id) or synced are not the file's
                     row.person_id
                     for row in active
-                    if row.external_id and row.external_id not in kept
+                    if row.external_id
+                    and row.external_id not in kept
+                    and not row.person_id.startswith(SYNCED_PREFIX)
                 ]
                 _deactivate(connection, tenant_id, gone, at)
         return ImportReport(len(added), len(changed), len(gone), len(units))
