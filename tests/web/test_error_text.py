@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from vaxel.core.errors import ConfigError
+from vaxel.core.errors import ConfigError, DomainError
 from vaxel.core.rules import RULES
 from vaxel.prompts.convert import ConversionProblem, PromptConversionError
 from vaxel.runtime.extensions import ExtensionError
-from vaxel.web.error_text import CONFIG_RULES, error_text, rule_text
+from vaxel.web.error_text import CONFIG_RULES, DOMAIN_ERRORS, error_text, rule_text
 from vaxel.web.i18n import use_language
 
 ROOT = Path(__file__).parents[2] / "vaxel"
@@ -149,3 +149,28 @@ def test_extension_and_upload_refusals_read_by_code_in_both_languages() -> None:
         )
     finally:
         use_language("sv")
+
+
+def _domain_errors_raised() -> list[tuple[str, int, str]]:
+    """(file, line, code) of every ``DomainError(…)`` raised in the sources."""
+    found = []
+    for path in ROOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "DomainError"
+            ):
+                code = next((k.value for k in node.keywords if k.arg == "code"), None)
+                value = code.value if isinstance(code, ast.Constant) else ""
+                found.append((str(path.relative_to(ROOT)), node.lineno, str(value)))
+    return found
+
+
+def test_every_domain_error_in_the_sources_has_a_worded_code() -> None:
+    """An agent refused by the engine reads why in Swedish, never the core's English."""
+    raised = _domain_errors_raised()
+    assert len(raised) >= 10
+    assert [r for r in raised if r[2] not in DOMAIN_ERRORS] == []
+    refused = DomainError("not logged in", code="not-logged-in-to-queue", queue="kundtjanst")
+    assert error_text(refused) == "Handläggaren är inte inloggad i kön kundtjanst"

@@ -80,13 +80,16 @@ def agent_logged_in(
     """Q21: only to queues the profile permits; logging in again adds queues."""
     agent = engine.agent(tenant, event.agent_id)
     if not event.queue_ids:
-        raise DomainError("AgentLoggedIn needs at least one queue")
+        raise DomainError("AgentLoggedIn needs at least one queue", code="login-needs-queue")
     for queue_id in event.queue_ids:
         engine.queue(tenant, queue_id)
         if queue_id not in agent.profile.permitted_queues:
             raise DomainError(
                 f"agent {event.agent_id!r} may not log in to queue {queue_id!r}; "
-                "add it to the profile's permitted_queues"
+                "add it to the profile's permitted_queues",
+                code="queue-not-permitted-login",
+                agent=event.agent_id,
+                queue=queue_id,
             )
     new = [q for q in dict.fromkeys(event.queue_ids) if q not in agent.queue_ids]
     agent.queue_ids.extend(new)
@@ -111,7 +114,12 @@ def agent_logged_out(
         raise IllegalTransition("agent", agent.state.value, "AgentLoggedOut")
     for queue_id in event.queue_ids:
         if queue_id not in agent.queue_ids:
-            raise DomainError(f"agent {event.agent_id!r} is not logged in to queue {queue_id!r}")
+            raise DomainError(
+                f"agent {event.agent_id!r} is not logged in to queue {queue_id!r}",
+                code="not-logged-in-to-queue",
+                agent=event.agent_id,
+                queue=queue_id,
+            )
     leaving_all = not event.queue_ids or set(event.queue_ids) >= set(agent.queue_ids)
     if agent.state is AgentState.BUSY and (
         leaving_all or _busy_queue(tenant, agent) in event.queue_ids
@@ -200,7 +208,10 @@ def contact_picked(
         raise IllegalTransition("contact", contact.state.value, "ContactPicked")
     if contact.queue_id not in agent.queue_ids:
         raise DomainError(
-            f"agent {event.agent_id!r} is not logged in to queue {contact.queue_id!r}"
+            f"agent {event.agent_id!r} is not logged in to queue {contact.queue_id!r}",
+            code="not-logged-in-to-queue",
+            agent=event.agent_id,
+            queue=contact.queue_id,
         )
     queue = tenant.queues[contact.queue_id]
     dispatch.offer(engine, tenant, queue, contact, [agent], now, out)

@@ -139,7 +139,11 @@ def interval_start(settings: CallbackSettings, interval_id: str, now: float) -> 
             end = parse_clock(interval.end, "end")
             break
     else:
-        raise DomainError(f"callback interval {interval_id!r} is not one of the queue's intervals")
+        raise DomainError(
+            f"callback interval {interval_id!r} is not one of the queue's intervals",
+            code="unknown-callback-interval",
+            interval=interval_id,
+        )
     local = to_local(now)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     minute_now = local.hour * 60 + local.minute + local.second / 60

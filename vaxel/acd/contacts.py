@@ -79,7 +79,9 @@ def queue_removed(
     if queue.entries or queue.members or pending:
         raise DomainError(
             f"queue {event.queue_id!r} still has waiting contacts, callbacks or logged-in agents; "
-            "empty it and log the agents out first"
+            "empty it and log the agents out first",
+            code="queue-not-empty",
+            queue=event.queue_id,
         )
     del tenant.queues[event.queue_id]
 
@@ -112,7 +114,9 @@ def contact_arrived(
     queue = engine.queue(tenant, event.queue_id)
     if event.contact_id in tenant.contacts:
         raise DomainError(
-            f"contact {event.contact_id!r} already exists in tenant {tenant.tenant_id!r}"
+            f"contact {event.contact_id!r} already exists in tenant {tenant.tenant_id!r}",
+            code="contact-exists",
+            contact=event.contact_id,
         )
     if event.target_agent_id:
         engine.agent(tenant, event.target_agent_id)
@@ -237,10 +241,12 @@ def contact_classified(
     ):
         raise DomainError(
             f"contact {event.contact_id!r} was not answered by agent {event.agent_id!r}; "
-            "only the answering agent classifies it (Q26)"
+            "only the answering agent classifies it (Q26)",
+            code="not-answering-agent",
+            contact=event.contact_id,
         )
     if not event.code:
-        raise DomainError("a classification needs a code (Q26)")
+        raise DomainError("a classification needs a code (Q26)", code="classification-required")
     contact.classification = event.code
     contact.note = event.note
 
@@ -254,7 +260,9 @@ def callback_requested(
     settings = queue.config.callback
     if not settings.enabled:
         raise DomainError(
-            f"queue {event.queue_id!r} does not take callbacks (enable callback.enabled)"
+            f"queue {event.queue_id!r} does not take callbacks (enable callback.enabled)",
+            code="callbacks-off",
+            queue=event.queue_id,
         )
     eligible_at = interval_start(settings, event.interval_id, now)  # also checks the id
     if event.eligible_at is not None:
@@ -375,10 +383,15 @@ def callback_closed(
     if contact.agent_id != event.agent_id:
         raise DomainError(
             f"callback {event.contact_id!r} is worked by {contact.agent_id!r}, "
-            f"not {event.agent_id!r}"
+            f"not {event.agent_id!r}",
+            code="callback-worked-by-other",
+            contact=event.contact_id,
         )
     if not event.note.strip():
-        raise DomainError("closing a callback needs a short note of what happened (CB10)")
+        raise DomainError(
+            "closing a callback needs a short note of what happened (CB10)",
+            code="callback-note-required",
+        )
     queue = tenant.queues[contact.queue_id]
     agent = tenant.agents[contact.agent_id]
     settings = queue.config.callback

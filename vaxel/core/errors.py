@@ -80,9 +80,22 @@ class ConfigError(VaxelError):
 
 
 class DomainError(VaxelError):
-    """A rule of the domain was broken; the message says which object and which rule."""
+    """A rule of the domain was broken; the message says which object and which rule.
+
+    ``code`` names the rule (stable: the web words it by code, issue 12 §4) and ``params``
+    the objects (``queue``, ``agent`` …); the English ``message`` is for logs."""
 
     code = "domain"
+
+    def __init__(self, message: str = "", *, code: str = "", **params: Any) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+        self._params: Mapping[str, Any] = MappingProxyType(dict(params))
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self._params
 
 
 class IllegalTransition(DomainError):

@@ -200,6 +200,21 @@ DOMAIN_ERRORS: dict[str, str] = {
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),
+    # the contact center's rules (vaxel.acd), as the agent or admin whose action they refuse
+    "login-needs-queue": N_("Välj minst en kö att logga in i"),
+    "queue-not-permitted-login": N_("Handläggaren får inte logga in i kön {queue}"),
+    "not-logged-in-to-queue": N_("Handläggaren är inte inloggad i kön {queue}"),
+    "queue-not-empty": N_(
+        "Kön {queue} har väntande kontakter, återuppringningar eller inloggade handläggare: "
+        "töm den och logga ut handläggarna först"
+    ),
+    "contact-exists": N_("Ärendet finns redan"),
+    "not-answering-agent": N_("Bara handläggaren som svarade kan klassificera ärendet"),
+    "classification-required": N_("Välj en klassificering"),
+    "callbacks-off": N_("Kön {queue} tar inte emot återuppringningar"),
+    "callback-worked-by-other": N_("Återuppringningen hanteras av en annan handläggare"),
+    "callback-note-required": N_("Skriv en kort anteckning om hur det gick"),
+    "unknown-callback-interval": N_("Kön har inget tidsfönster {interval}"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
     "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),
