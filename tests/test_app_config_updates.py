@@ -186,3 +186,30 @@ async def test_the_running_demo_opens_and_closes_queues_when_an_admin_saves_hour
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def test_an_assigned_number_answers_with_its_flow_at_once(running: dict[str, Any]) -> None:
+    """Issue 12 §6: a second number on a second flow is answered without a restart, in
+    E.164 and the national form; the main number keeps its flow; a removed one is gone."""
+    from vaxel.runtime.service_numbers import NumberAssignments
+
+    configuration: Configuration = running["configuration"]
+    directory = running["directory"]
+    configuration.put_flow(
+        DEMO_TENANT,
+        {
+            "id": "barnomsorg",
+            "start": "ko",
+            "nodes": {"ko": {"type": "queue", "queue": "barnomsorg"}},
+        },
+    )
+    numbers = NumberAssignments(configuration)
+    assert numbers.assign(DEMO_TENANT, "08-123 450 01", "barnomsorg") == "+46812345001"
+    for number in ("+46812345001", "0812345001"):
+        assert directory.numbers[number].flow.flow_id == "barnomsorg"
+        assert directory.numbers[number].tenant_id == DEMO_TENANT
+    assert directory.numbers[MAIN_NUMBER].flow.flow_id == "huvudflode"
+    numbers.assign(DEMO_TENANT, MAIN_NUMBER, "barnomsorg")
+    assert directory.numbers["0812345000"].flow.flow_id == "barnomsorg"
+    numbers.remove(DEMO_TENANT, "+46812345001")
+    assert "+46812345001" not in directory.numbers and "0812345001" not in directory.numbers

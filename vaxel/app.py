@@ -39,6 +39,7 @@ from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
+from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
 from vaxel.store import DatabaseTimeouts, Documents, Tenants, open_database, upgrade
@@ -73,8 +74,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NUMBER_KINDS = frozenset({"flow"})
-"""Configuration changes that alter what a tenant's number answers with (its schedules are
+NUMBER_KINDS = frozenset({"flow", "number"})
+"""Configuration changes that alter which flow answers a tenant's numbers (its schedules are
 read through :class:`OpeningHours`, so a saved schedule needs no rebuild)."""
 HOURS_KINDS = frozenset({"schedule", "closure"})
 """Configuration changes that move the queues' opening hours."""
@@ -406,30 +407,36 @@ def directory_from_database(
 ) -> TelephonyDirectory:
     """Numbers and extensions of every tenant, as stored.
 
-    A tenant's main number (E.164 and the national 0… form) is answered by its flow — the
-    only one, or the first by id while the admin pages cannot yet tie numbers to flows —
-    with the tenant's opening hours (``hours_of``) for its schedule branches. Extensions are
-    the admin's (``vaxel.runtime.extensions``). A tenant whose flow does not load is logged
-    and left out rather than keeping the switch down.
+    Each service number is answered by the flow the tenant's admin assigned to it
+    (:mod:`vaxel.runtime.service_numbers`; a main number not yet assigned by the tenant's
+    first flow), in E.164 and, for a Swedish number, the national 0… form, with the
+    tenant's opening hours (``hours_of``) for its schedule branches. Extensions are the
+    admin's (``vaxel.runtime.extensions``). A number whose flow does not load is logged and
+    left out rather than keeping the switch down.
     """
     from vaxel.flow import flow_from_dict
 
     numbers: dict[str, ServiceNumber] = {}
     extensions: dict[str, Extension] = {}
     policies: dict[str, DialPolicy] = {}
+    answered: dict[str, list[AnsweredNumber]] = {}
+    for item in answered_numbers(database):
+        answered.setdefault(item.tenant_id, []).append(item)
     for tenant in Tenants(database).all():
         tid = tenant.tenant_id
         policies[tid] = DialPolicy(international_allowed=tenant.international_calls)
-        try:
-            flows = Documents(database, "flow").all(tid)
-            if tenant.main_number and flows:
-                flow = flow_from_dict(next(iter(flows.values())))
-                service = ServiceNumber(tenant.main_number, tid, flow, hours_of(tid))
-                numbers[tenant.main_number] = service
-                if tenant.main_number.startswith("+46"):
-                    numbers["0" + tenant.main_number.removeprefix("+46")] = service
-        except VaxelError as error:
-            log.error("tenant %s: its number is not served: %s", tid, error)
+        flows = Documents(database, "flow").all(tid)
+        for item in answered.get(tid, ()):
+            try:
+                if item.flow_id not in flows:
+                    continue  # a main number of a tenant without flows: nothing answers yet
+                flow = flow_from_dict(flows[item.flow_id])
+            except VaxelError as error:
+                log.error("tenant %s: %s is not served: %s", tid, item.number, error)
+                continue
+            service = ServiceNumber(item.number, tid, flow, hours_of(tid))
+            for spelling in filter(None, (item.number, national_form(item.number))):
+                numbers[spelling] = service
         for document in Documents(database, "extension").all(tid).values():
             stored = PhoneExtension.from_document(tid, document)
             if stored.password:

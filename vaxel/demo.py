@@ -159,9 +159,11 @@ def seed_demo_accounts(database_url: str) -> None:
     hashing = PasswordHashing()
     names = {profile.agent_id: profile.name for profile, _ in demo_agents()}
     if accounts.tenant_of_key(DEMO_API_KEY) is None:
-        # Every scope: the README shows it creating callbacks, reading and streaming events.
+        # The README shows it creating callbacks, reading and streaming events; the demo's
+        # published key changes no configuration.
+        scopes = tuple(s for s in SCOPES if s != "config")
         accounts.add_api_key(
-            DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time(), SCOPES
+            DEMO_TENANT, "Demo: webbplatsens formulär", DEMO_API_KEY, time.time(), scopes
         )
     for username, password, role in demo_web_users():
         if accounts.find(DEMO_TENANT, username) is None:

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scope",
         action="append",
         default=[],
-        help="add (repeat for more): callbacks:create (the website form), read, events",
+        help="add (repeat for more): callbacks:create (the website form), read, events, config",
     )
     parser.add_argument(
         "--expires", default="", help="add: the last day the key works, YYYY-MM-DD (Stockholm)"

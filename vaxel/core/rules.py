@@ -172,6 +172,13 @@ RULES: dict[str, str] = {
     "unknown-element": "unknown element {value!r}: expected {allowed}",
     "unit-path": "{value!r} is not a unit path like Samhällsbyggnad/Bygglov",
     "unit-depth": "{value!r} is deeper than {max} levels",
+    # service numbers (issue 12 §6)
+    "service-number-taken": "{value} is a number of another organisation already",
+    "service-number-format": "not a possible phone number, got {value!r}",
+    "service-number-extension": "{value} is a phone extension",
+    "service-number-main": "{value} is the main number: give it another flow instead",
+    "unknown-flow-ref": "unknown flow {value!r}; create it first",
+    "flow-answers-numbers": "flow {value!r} answers {values}: give them another flow first",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

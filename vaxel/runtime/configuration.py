@@ -22,6 +22,7 @@ from vaxel.core.errors import ConfigError, VaxelError
 from vaxel.flow import Flow, flow_from_dict
 from vaxel.flow.model import QueueNode, ScheduleBranch
 from vaxel.prompts import PromptLibrary
+from vaxel.runtime.service_numbers import keep_main_number, numbers_answered_by
 from vaxel.schedule import Schedule, schedule_from_dict
 from vaxel.schedule.calendar import TemporaryClosure, closure_from_dict
 from vaxel.store import tables
@@ -312,9 +313,23 @@ class Configuration:
                         f"{where}.{field_name}", "unknown-prompt-ref", value=prompt_id
                     )
         name = name or self.flow_names(tenant_id).get(flow.flow_id, flow.flow_id)
+        if flow.flow_id not in self.flows(tenant_id):
+            keep_main_number(self.database, tenant_id)  # a new flow may come first by id
         self.documents("flow").put(tenant_id, flow.flow_id, name, dict(document))
         self.changed(tenant_id, "flow", flow.flow_id)
         return flow
+
+    def remove_flow(self, tenant_id: str, flow_id: str) -> None:
+        """Remove a flow; refused, naming them, while it answers any of the tenant's
+        numbers (issue 12 §6): a number must never ring into nothing."""
+        self.documents("flow").get(tenant_id, flow_id)  # NotFound for an unknown flow
+        answering = numbers_answered_by(self.database, tenant_id, flow_id)
+        if answering:
+            raise ConfigError(
+                "flow.id", "flow-answers-numbers", value=flow_id, values=", ".join(answering)
+            )
+        self.documents("flow").remove(tenant_id, flow_id)
+        self.changed(tenant_id, "flow", flow_id)
 
     def flow_names(self, tenant_id: str) -> dict[str, str]:
         """Flow id → the name shown in lists ("Huvudflöde")."""

@@ -8,7 +8,7 @@ Rules, checked before anything is stored:
 
 - the number is 2–10 digits and unique on the node: phones register to one SIP domain, so
   no two tenants may share an extension number, and it must not be a service number
-  (a tenant's main number, national or E.164);
+  (any tenant's main or assigned number, national or E.164);
 - the SIP password is stored as given, because digest authentication (RFC 8760) needs it
   to compute the expected response; it is never shown back, and left unchanged on edit
   unless a new one is given (8–64 characters);
@@ -25,7 +25,8 @@ from typing import Any
 
 from vaxel.core.errors import ConfigError, NotFound
 from vaxel.runtime.configuration import Configuration
-from vaxel.store.repositories import Documents, Tenants, UnknownDocument
+from vaxel.runtime.service_numbers import answered_numbers, national_form
+from vaxel.store.repositories import Documents, UnknownDocument
 
 __all__ = ["ExtensionError", "PhoneExtension", "PhoneExtensions", "UnknownExtension"]
 
@@ -162,11 +163,8 @@ class PhoneExtensions:
 
 
 def _service_numbers(configuration: Configuration) -> set[str]:
-    """Every tenant's main number, E.164 and national ("+4610…" and "010…")."""
+    """Every number callers dial, of every tenant, E.164 and national ("+4610…", "010…")."""
     numbers: set[str] = set()
-    for tenant in Tenants(configuration.database).all():
-        if tenant.main_number:
-            numbers.add(tenant.main_number)
-            if tenant.main_number.startswith("+46"):
-                numbers.add("0" + tenant.main_number.removeprefix("+46"))
+    for answered in answered_numbers(configuration.database):
+        numbers.update(filter(None, (answered.number, national_form(answered.number))))
     return numbers

@@ -33,10 +33,18 @@ __all__ = [
     "key_id_of",
 ]
 
-SCOPES = ("callbacks:create", "read", "events", "directory:read", "directory:write")
+SCOPES = (
+    "callbacks:create",
+    "read",
+    "events",
+    "directory:read",
+    "directory:write",
+    "config",
+)
 """What a key may do: create callbacks (POST /api/v1/callbacks, the website form), read
-(every GET but the event stream: callbacks, contacts, queues, agents, status) and events
-(the server-sent event stream)."""
+(every GET but the event stream and the directory: callbacks, contacts, queues, agents,
+numbers, status), events (the server-sent event stream), read or write the directory, and
+config (change which flow answers a number, PUT and DELETE /api/v1/numbers/…)."""
 
 LAST_USE_RESOLUTION_S = 60.0
 

@@ -47,6 +47,7 @@ __all__ = [
     "prompts",
     "queues",
     "schedules",
+    "service_numbers",
     "skills",
     "tenant_lists",
     "tenants",
@@ -146,6 +147,18 @@ flows = _document("flows", "flow_id")
 extensions = _document("extensions", "extension_id")
 tenant_lists = _document("tenant_lists", "list_id")
 """Short per-tenant lists the agents pick from: pause reasons, classification codes."""
+
+service_numbers = Table(
+    "service_numbers",
+    metadata,
+    # E.164 ("+46101234500"), the key on its own: a number callers dial reaches one tenant
+    # only, so the database refuses a second owner even when two admins save at once.
+    Column("number", String(32), primary_key=True),
+    _tenant_fk(),
+    Column("flow_id", String(64), nullable=False),
+    Index("ix_service_numbers_tenant", "tenant_id", "flow_id"),
+)
+"""Which of the tenant's flows answers each number it is called on (issue 12 §6)."""
 
 prompts = Table(
     "prompts",

@@ -145,7 +145,8 @@ def api_router(ctx: WebContext) -> APIRouter:
         responses={
             401: {"description": "No X-API-Key, or one unknown, revoked or expired"},
             403: {
-                "description": "The key lacks this route's scope: callbacks:create, read, events"
+                "description": "The key lacks this route's scope: "
+                "callbacks:create, read, events, config"
             },
         },
     )

@@ -20,6 +20,7 @@ from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.store import Database
+from vaxel.web import api_numbers
 from vaxel.web.admin import router as admin_routes
 from vaxel.web.api import api_router
 from vaxel.web.api_directory import router as directory_api_routes
@@ -108,6 +109,7 @@ def create_app(
 
     app.include_router(api_router(ctx))
     app.include_router(directory_api_routes)
+    app.include_router(api_numbers.router)
     app.include_router(auth_router(ctx))
     app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
     app.include_router(wallboard_routes)

@@ -183,6 +183,14 @@ CONFIG_RULES: dict[str, str] = {
     "unknown-element": N_("okänt element {value!r}; väntade {allowed}"),
     "unit-path": N_("{value!r} är ingen enhet som Samhällsbyggnad/Bygglov"),
     "unit-depth": N_("{value!r} har fler än {max} nivåer"),
+    "service-number-taken": N_("{value} används redan av en annan organisation"),
+    "service-number-format": N_("{value!r} är inget möjligt telefonnummer"),
+    "service-number-extension": N_("{value} är en anknytning"),
+    "service-number-main": N_("{value} är huvudnumret; välj ett annat flöde för det i stället"),
+    "unknown-flow-ref": N_("flödet {value!r} finns inte; skapa det först"),
+    "flow-answers-numbers": N_(
+        "flödet {value!r} svarar på {values}; ge numren ett annat flöde först"
+    ),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
@@ -197,6 +205,7 @@ DOMAIN_ERRORS: dict[str, str] = {
     "directory-forbidden": N_("Din roll får inte göra det i katalogen"),
     "directory-source-unreachable": N_("Servern svarade inte; katalogen är oförändrad"),
     "directory-source-refused": N_("Servern nekade; kontrollera inställningarna"),
+    "unknown-service-number": N_("Organisationen har inget sådant nummer"),
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),

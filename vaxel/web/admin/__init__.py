@@ -20,6 +20,7 @@ from vaxel.web.admin import (
     extensions,
     flows,
     lists,
+    numbers,
     prompts,
     queues,
     schedules,
@@ -88,6 +89,14 @@ SECTIONS = [
         ),
     ),
     Section(
+        "/admin/numbers",
+        N_("Nummer"),
+        N_(
+            "Numren som de som ringer slår och vilket samtalsflöde som svarar på vart och ett; "
+            "nästa samtal får ändringen direkt."
+        ),
+    ),
+    Section(
         "/admin/prompts",
         N_("Meddelanden"),
         N_(
@@ -142,6 +151,7 @@ for _page in (
     closures,
     schedules,
     flows,
+    numbers,
     prompts,
     extensions,
     lists,

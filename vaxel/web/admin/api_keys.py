@@ -32,6 +32,7 @@ SCOPE_LABELS = {
     "events": N_("Ta emot händelseströmmen"),
     "directory:read": N_("Söka och läsa i katalogen och hänvisningar"),
     "directory:write": N_("Ändra katalogen och sätta hänvisningar, exportera"),
+    "config": N_("Ändra vilket flöde som svarar på organisationens nummer"),
 }
 
 

@@ -20,10 +20,12 @@ from fastapi.responses import Response
 from vaxel.core import limits
 from vaxel.core.errors import ConfigError
 from vaxel.flow.model import DIGITS
+from vaxel.runtime.service_numbers import NumberAssignments
 from vaxel.store.accounts import Session
 from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, NodeForm
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
+from vaxel.web.admin.numbers import shown_number
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.context import WebContext, back, render, take_flash
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
@@ -136,12 +138,16 @@ def flows_page(
     request: Request, session: SignedIn, platform: Platform, tenant_id: TenantId
 ) -> Response:
     names = platform.configuration.flow_names(tenant_id)
+    answering: dict[str, list[str]] = {}
+    for answered in NumberAssignments(platform.configuration).answered(tenant_id):
+        answering.setdefault(answered.flow_id, []).append(shown_number(answered.number))
     rows = [
         {
             "id": flow_id,
             "name": names.get(flow_id, flow_id),
             "start": document.get("start", ""),
             "nodes": len(document.get("nodes") or {}),
+            "numbers": answering.get(flow_id, []),
         }
         for flow_id, document in platform.configuration.flows(tenant_id).items()
     ]
@@ -163,6 +169,15 @@ async def create_flow(form: CsrfForm, platform: Platform, tenant_id: TenantId) -
     document = {"id": flow_id, "start": "start", "nodes": {"start": {"type": "hangup"}}}
     platform.configuration.put_flow(tenant_id, document, name)
     return back(f"/admin/flows/{flow_id}")
+
+
+@router.post("/{flow_id}/remove")
+async def remove_flow(
+    form: CsrfForm, platform: Platform, tenant_id: TenantId, flow_id: str
+) -> Response:
+    """Refused, naming the numbers, while the flow answers any (issue 12 §6)."""
+    platform.configuration.remove_flow(tenant_id, flow_id)
+    return back("/admin/flows")
 
 
 @router.get("/{flow_id}")
