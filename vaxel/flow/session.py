@@ -127,7 +127,7 @@ class FlowSession:
         if isinstance(event, CallerHungUp):
             if self.queue is not None and self.queue.entered:
                 self.queue.left = True
-            self.audible = Audible.ENDED
+            self._finish()
         elif isinstance(event, PromptFinished):
             self._prompt_finished(now, out)
         elif isinstance(event, DigitPressed):
@@ -143,7 +143,7 @@ class FlowSession:
                 raise ValueError("AgentConnected for a caller who is not queued")
             self._clear_media(out)
             self.queue.connect(out)
-            self.audible = Audible.ENDED
+            self._finish()
         return out
 
     def next_deadline(self) -> float | None:
@@ -203,7 +203,18 @@ class FlowSession:
         self._clear_media(out)
         if command is not None:
             out.append(command)
+        self._finish()
+
+    def _finish(self) -> None:
+        """The flow is over for this call: drop what would have come next. The continuations
+        (``_after_play``, ``_ask``) and the queue visit refer back to this session, so left in
+        place every finished call was a reference cycle only the collector frees — 9,690
+        sessions waited for a full collection after 20 s at 500 calls/s (issue 11)."""
         self.audible = Audible.ENDED
+        self._groups = []
+        self._after_play = None
+        self._ask = None
+        self.queue = None
 
     def goto(self, name: str, now: float, out: Out) -> None:
         """Enter node ``name``, following nodes that need no wait (schedule branches,
