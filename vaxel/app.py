@@ -371,7 +371,7 @@ def _telephony(
         platform.center,
         directory,
         host=settings.sip_host,
-        sip_port=settings.sip_port or 5060,
+        sip_port=5060 if settings.sip_port is None else settings.sip_port,  # 0: any free port
         rtp_ports=(settings.rtp_port_low, settings.rtp_port_high),
         media_timeout_s=settings.media_timeout_s or None,
         invites_per_second=settings.sip_invite_rate,
