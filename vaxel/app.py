@@ -171,27 +171,34 @@ class Platform:
 
     # -- start and stop ---------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Telephony first (it binds its ports), then the web server, whose lifespan starts
-        the scheduler; without web the scheduler starts here."""
+    async def start(self, before_listening: Callable[[], None] | None = None) -> None:
+        """The web server (whose lifespan starts the scheduler; without web the scheduler
+        starts here), then ``before_listening`` (the caller's last start-up work, e.g. the
+        demo's simulated traffic), start-up's garbage settled, and the SIP and RTP listeners
+        open last: a phone is answered only by a platform that is ready. They opened first
+        once, and a request that came while the rest still started waited in the socket
+        until the phone retransmitted it."""
         self._loop, self._thread = asyncio.get_running_loop(), threading.get_ident()
-        if self.telephony is not None:
-            await self.telephony.start()
         if self.web is None:
             self.scheduler.start()
-            return
-        from vaxel.web.server import start_web_server
+        else:
+            from vaxel.web.server import start_web_server
 
-        settings = self.settings
-        assert settings.http_port is not None, "the web app is built only with an HTTP port"
-        self._server, self._serving = await start_web_server(
-            self.web,
-            settings.http_host,
-            settings.http_port,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-            lifespan="on",
-        )
+            settings = self.settings
+            assert settings.http_port is not None, "the web app is built only with an HTTP port"
+            self._server, self._serving = await start_web_server(
+                self.web,
+                settings.http_host,
+                settings.http_port,
+                proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips,
+                lifespan="on",
+            )
+        if before_listening is not None:
+            before_listening()
+        settle_after_start_up()  # no long full collections on the SIP and media hot paths
+        if self.telephony is not None:
+            await self.telephony.start()
 
     async def until_stopped(self) -> None:
         """Until the web server stops (Ctrl-C, SIGTERM), or for ever without one."""
@@ -504,7 +511,6 @@ async def serve(settings: ServeSettings, echo: Callable[[str], None] = print) ->
         public = f" — för användarna: {settings.public_url}/" if settings.public_url else ""
         echo(f"Webb: {address}{public} (REST-API: /api/docs)")
         echo(f"Säkra kakor: {'på' if settings.secure_cookies else 'AV'}. Redo.")
-        settle_after_start_up()  # no long full collections on the SIP and media hot paths
         await platform.until_stopped()
     finally:
         await platform.stop()

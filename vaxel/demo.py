@@ -18,7 +18,6 @@ from pathlib import Path
 from vaxel.app import Platform, build_platform
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.extensions import PhoneExtension
-from vaxel.runtime.heap import settle_after_start_up
 from vaxel.runtime.scheduler import Clock
 from vaxel.schedule import Calendar, schedule_from_dict
 from vaxel.settings import ServeSettings
@@ -350,9 +349,18 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
         platform.scheduler.add(Traffic(center, simulator))
     summary = Summary(center, simulator, clock, settings.summary_every_s, echo)
     platform.scheduler.add(summary)
+    telephony = platform.telephony
+    if telephony is not None:  # before the phones can register
+        telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
+
+    def start_traffic() -> None:
+        """The simulated day, once the clock runs and before SIP answers."""
+        if settings.traffic:
+            center.read(lambda _engine: simulator.start(configure=False))
+            platform.scheduler.rearm()
+
     try:
-        await platform.start()
-        telephony = platform.telephony
+        await platform.start(before_listening=start_traffic)
         if telephony is not None:
             national = "0" + MAIN_NUMBER.removeprefix("+46")
             echo(
@@ -365,7 +373,6 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             )
             for profile, _ in demo_agents():
                 echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
-            telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
         if platform.web is not None:
             port = platform.web_port
             echo(
@@ -378,10 +385,6 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
                 f"REST-API: http://{settings.host}:{port}/api/docs — nyckel (X-API-Key): "
                 f"{DEMO_API_KEY}"
             )
-        settle_after_start_up()  # no long full collections on the SIP and media hot paths
-        if settings.traffic:
-            center.read(lambda _engine: simulator.start(configure=False))
-            platform.scheduler.rearm()
         if settings.duration_s is None:
             await asyncio.Event().wait()  # until cancelled (Ctrl+C)
         else:
