@@ -66,6 +66,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/skills": ("admin", "/admin/skills"),
     "/admin/lists": ("admin", "/admin/lists"),
     "/admin/audit": ("admin", "/admin/audit"),
+    "/admin/numbers": ("admin", "/admin/numbers"),
     "/platform": ("root", "/platform"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
