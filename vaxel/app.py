@@ -36,7 +36,7 @@ from vaxel.runtime.directory_sync import DirectorySync
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
-from vaxel.runtime.heap import settle_after_start_up
+from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
 from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
@@ -307,6 +307,7 @@ def build_platform(
     telephony = platform.telephony
     after_timers = telephony.after_external_submit if telephony else (lambda: None)
     platform.scheduler.add(EngineTimer(center, after_timers))
+    platform.scheduler.add(FullCollections())  # CPython runs none by itself once settled
 
     if settings.http_port is not None:
         from vaxel.web.app import create_app
