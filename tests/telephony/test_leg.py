@@ -117,6 +117,20 @@ def test_an_answering_phone_is_acked_and_a_declining_one_reports_its_status() ->
     assert timed_out.handle(RequestTimedOut(), 32.0) == [LegEnded(EndCause.DECLINED, 408)]
 
 
+def test_the_winners_2xx_resent_is_acked_again_and_another_dialogs_2xx_is_byed() -> None:
+    """§13.2.2.4: our ACK lost, the phone resends the 2xx that made the dialog — ACK it again,
+    the call goes on; a 2xx making a second dialog (a forking proxy) is ACKed and BYEd."""
+    phone = Leg("agent", inbound=False)
+    phone.handle(ProvisionalReceived(180), 0.0)
+    assert phone.handle(FinalReceived(200, "desk"), 1.0) == [SendAck(), LegConfirmed()]
+    assert phone.handle(FinalReceived(200, "desk"), 1.5) == [SendAck()]
+    assert phone.state is LegState.CONFIRMED
+    phone.handle(ReinviteAnswered(), 20.0)  # the agent's phone re-INVITEd meanwhile
+    assert phone.handle(FinalReceived(200, "desk"), 20.1) == [SendAck()]
+    assert phone.handle(FinalReceived(200, "other-fork"), 20.2) == [SendAck(), SendBye()]
+    assert phone.state is LegState.REANSWERED
+
+
 def test_a_phone_that_vanishes_mid_call_is_hung_up() -> None:
     silent = answered_caller()
     silent.handle(AckReceived(), 100.1)

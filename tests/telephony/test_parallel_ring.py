@@ -160,10 +160,12 @@ async def test_two_phones_answering_one_wins_and_the_other_is_acked_and_hung_up(
             soft.send(response_to(soft.got("CANCEL")[0], 200, "OK"))
             soft.answer(soft_invite)
         await asyncio.gather(desk.listen(1.5), soft.listen(1.5))
+        desk.answer(desk_invite)  # the winner's 200 again, as if our ACK was lost
+        await desk.listen(0.5)
         call = service.switch.calls["parallel-1"]
         assert call.agent is not None and call.agent.dialog is not None
         assert call.agent.dialog.remote_tag == desk.tag  # the first answer won
-        assert len(desk.got("ACK")) == 1 and not desk.got("BYE")
+        assert len(desk.got("ACK")) == 2 and not desk.got("BYE")  # ACKed again (§13.2.2.4)
         assert len(soft.got("ACK")) >= 1 and len({b.branch for b in soft.got("BYE")}) == 1
         assert center.acd.contact_view(DEMO_TENANT, "parallel-1").agent_id == AGENT_ID
         bye = call.agent.dialog  # the winner hangs up: the contact ends (Q22)

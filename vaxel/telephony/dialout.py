@@ -16,6 +16,7 @@ import logging
 import secrets
 
 from vaxel.media.backend import MediaBackend
+from vaxel.sip.dialog import Dialog
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request
 from vaxel.sip.sdp import make_offer, serialize_sdp
@@ -86,15 +87,15 @@ class Dialer:
         cancel.headers.add("Max-Forwards", "70")
         self.sip.request(cancel, fork.destination, fork.transport)
 
-    def send_ack(self, fork: Fork) -> None:
-        """ACK a 2xx of ``fork`` (§13.2.2.4): the dialog's ACK, outside any transaction."""
-        assert fork.dialog is not None
-        ack = fork.dialog.request("ACK", self.sip.via(fork.transport), cseq=fork.invite.cseq[0])
+    def send_ack(self, fork: Fork, dialog: Dialog | None) -> None:
+        """ACK a 2xx to ``fork``'s INVITE in ``dialog`` (§13.2.2.4): outside any transaction."""
+        assert dialog is not None
+        ack = dialog.request("ACK", self.sip.via(fork.transport), cseq=fork.invite.cseq[0])
         self.sip.send_raw(ack.to_bytes(), fork.destination, fork.transport)
 
-    def send_bye(self, fork: Fork) -> None:
-        assert fork.dialog is not None
-        bye = fork.dialog.request("BYE", self.sip.via(fork.transport))
+    def send_bye(self, fork: Fork, dialog: Dialog | None) -> None:
+        assert dialog is not None
+        bye = dialog.request("BYE", self.sip.via(fork.transport))
         self.sip.request(bye, fork.destination, fork.transport)
 
     def route(self, tenant_id: str, number: str) -> list[Target]:

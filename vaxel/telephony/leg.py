@@ -10,7 +10,9 @@ Rules kept here (RFC 3261 §13, §15, §9; the transaction layer below handles �
 - Outbound: CANCEL only after a provisional (§9.1), so a cancel wanted in CALLING waits in
   CANCEL_WAITING for the 1xx. A 2xx that comes after we cancelled (CANCEL racing 200, or the
   losing phone of a parallel ring answering late) is ACKed and at once BYEd (§15: a UAC that
-  does not want the session ends it with BYE) — never left half-open.
+  does not want the session ends it with BYE) — never left half-open. The 2xx that made our
+  dialog, resent because our ACK was lost, is ACKed again and nothing else (§13.2.2.4); a
+  2xx making another dialog (a forking proxy's second answer) is ACKed and BYEd.
 - BYE from the peer is answered 200 and ends the leg; an in-dialog request that times out
   (408) or a silent media stream (``media_timeout_s``) ends it with a BYE from us.
 - Every step not in the table raises IllegalTransition; ENDED absorbs late BYEs (answered
@@ -80,7 +82,15 @@ class LegState(Enum):
 class Leg:
     """The life of one dialog; the switch carries out the actions it returns."""
 
-    __slots__ = ("_give_up_at", "_interval", "_retransmit_at", "inbound", "leg_id", "state")
+    __slots__ = (
+        "_give_up_at",
+        "_interval",
+        "_retransmit_at",
+        "dialog_tag",
+        "inbound",
+        "leg_id",
+        "state",
+    )
 
     def __init__(self, leg_id: str, *, inbound: bool) -> None:
         self.leg_id = leg_id
@@ -89,6 +99,8 @@ class Leg:
         self._retransmit_at: float | None = None
         self._interval = T1
         self._give_up_at = 0.0
+        self.dialog_tag = ""
+        """Outbound: the To tag of the 2xx that confirmed the leg."""
 
     @property
     def ended(self) -> bool:
@@ -177,6 +189,7 @@ class Leg:
         if event.status < 300:
             if self.state in (LegState.CALLING, LegState.EARLY):
                 self.state = LegState.CONFIRMED
+                self.dialog_tag = event.to_tag
                 return [SendAck(), LegConfirmed()]
             # we no longer want it: ACK, then BYE (§15); never left half-open
             return self._end(EndCause.LATE_ANSWER, SendAck(), SendBye())
@@ -186,9 +199,11 @@ class Leg:
 
     def _late_final(self, event: LegInput, now: float) -> list[LegAction]:
         assert isinstance(event, FinalReceived)
-        if event.status < 300:  # a 2xx retransmission or a late fork: ACK and BYE again
-            return [SendAck(), SendBye()]
-        return []
+        if event.status >= 300:
+            return []
+        if self.state is not LegState.ENDED and event.to_tag == self.dialog_tag:
+            return [SendAck()]  # our dialog's 2xx again: our ACK was lost (§13.2.2.4)
+        return [SendAck(), SendBye()]  # a 2xx after the end, or another dialog's
 
     def _timed_out_ringing(self, event: LegInput, now: float) -> list[LegAction]:
         return self._end(EndCause.DECLINED, status=408)

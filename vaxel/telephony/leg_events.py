@@ -85,6 +85,8 @@ class ProvisionalReceived:
 @dataclass(frozen=True, slots=True)
 class FinalReceived:
     status: int
+    to_tag: str = ""
+    """The To tag of a 2xx: the dialog it makes (a forking proxy may answer with several)."""
 
     def __post_init__(self) -> None:
         if not 200 <= self.status < 700:

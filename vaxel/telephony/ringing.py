@@ -60,13 +60,14 @@ class Ringing:
         if status < 200:
             self._fork_step(call, attempt, fork, ProvisionalReceived(status))
             return
-        if status < 300:
-            if fork.won:  # our ACK was lost and the phone resends its 2xx (§13.2.2.4)
-                self.dialer.send_ack(fork)
-                return
-            if fork.dialog is None:
-                fork.dialog = Dialog.as_uac(fork.invite, response)
-        self._fork_step(call, attempt, fork, FinalReceived(status), response)
+        if status >= 300:
+            self._fork_step(call, attempt, fork, FinalReceived(status))
+            return
+        dialog = Dialog.as_uac(fork.invite, response)  # the one this 2xx makes
+        if fork.dialog is None:
+            fork.dialog = dialog
+        final = FinalReceived(status, dialog.remote_tag)
+        self._fork_step(call, attempt, fork, final, response, dialog)
 
     def _fork_failed(self: Switch, client_key: tuple[str, str], status: int) -> None:
         """Our INVITE to a phone timed out (timer B): it rang no one."""
@@ -81,7 +82,10 @@ class Ringing:
         fork: Fork,
         event: LegInput,
         response: Response | None = None,
+        dialog: Dialog | None = None,
     ) -> None:
+        """Feed the phone's leg machine; an ACK or BYE it asks for goes in ``dialog`` (the
+        one the 2xx being handled makes) or else in the phone's own."""
         try:
             actions = fork.machine.handle(event, self.sip.now)
         except IllegalTransition as error:
@@ -91,9 +95,9 @@ class Ringing:
             if isinstance(action, SendCancel):
                 self.dialer.send_cancel(fork)
             elif isinstance(action, SendAck):
-                self.dialer.send_ack(fork)
+                self.dialer.send_ack(fork, dialog or fork.dialog)
             elif isinstance(action, SendBye):
-                self.dialer.send_bye(fork)
+                self.dialer.send_bye(fork, dialog or fork.dialog)
             elif isinstance(action, LegConfirmed) and response is not None:
                 self._phone_answered(call, attempt, fork, response)
             elif isinstance(action, LegEnded):
