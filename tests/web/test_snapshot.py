@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from vaxel.acd.boards import tenant_board
 from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
@@ -16,7 +17,6 @@ from vaxel.acd.events import (
 )
 from vaxel.acd.model import AgentProfile, Channel, QueueConfig
 from vaxel.core.ids import SequentialIds
-from vaxel.web.snapshot import tenant_snapshot
 
 
 def test_a_ringing_agent_has_rung_since_the_offer_not_since_their_last_call() -> None:
@@ -31,6 +31,6 @@ def test_a_ringing_agent_has_rung_since_the_offer_not_since_their_last_call() ->
     engine.handle(ContactEnded("t", "c1"), 60.0)
     engine.handle(TimerTick("t"), 65.0)  # wrap-up over: ready
     engine.handle(ContactArrived("t", "c2", "q", Channel.CALL), 248.0)
-    (anna,) = tenant_snapshot(engine, "t", 255.0)["agents"]
+    (anna,) = tenant_board(engine, "t", 255.0)["agents"]
     assert anna["state"] == "offered"
     assert anna["in_state_s"] == 7

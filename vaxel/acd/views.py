@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from vaxel.acd.model import AgentState, CallbackStatus, Channel, ContactState
 
-__all__ = ["AgentView", "CallbackView", "ContactView", "QueueStatus", "WaitingView"]
+__all__ = [
+    "AgentView",
+    "CallbackContext",
+    "CallbackView",
+    "ContactView",
+    "QueueHours",
+    "QueueStatus",
+    "WaitingView",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +95,25 @@ class CallbackView:
     status: CallbackStatus
     attempts: int
     last_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueHours:
+    """A running queue as the opening-hours machine sees it."""
+
+    tenant_id: str
+    queue_id: str
+    schedule_id: str
+    open: bool
+    closed_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackContext:
+    """What the callback list shows beside its rows (CB8): queue names, attempt limits,
+    agent names and which agent works which callback now."""
+
+    queue_names: Mapping[str, str]
+    max_attempts: Mapping[str, int]
+    agent_names: Mapping[str, str]
+    in_progress: Mapping[str, str]

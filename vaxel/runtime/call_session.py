@@ -22,7 +22,7 @@ from vaxel.acd.events import (
 from vaxel.acd.model import Channel, ContactState, parse_clock
 from vaxel.acd.ports import ContactCenterPort, EngineUnavailable
 from vaxel.core.dial_policy import NumberRefused
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import UnknownQueue, VaxelError
 from vaxel.flow import (
     AgentConnected,
     CallbackChoice,
@@ -90,9 +90,7 @@ class CallSession:
     def waiting(self) -> bool:
         if not self.queue_id:
             return False
-        state = self.center.read(
-            lambda acd: acd.contact_view(self.tenant_id, self.contact_id).state
-        )
+        state = self.center.contact_view(self.tenant_id, self.contact_id).state
         return state in (ContactState.WAITING, ContactState.OFFERED)
 
     def refresh(self, now: float) -> None:
@@ -101,12 +99,11 @@ class CallSession:
             self.flow.handle(QueueSituationChanged(self.situation(now)), now)
 
     def situation(self, now: float) -> QueueSituation:
-        view, settings = self.center.read(
-            lambda acd: (
-                acd.waiting_view(self.tenant_id, self.contact_id, now),
-                acd.queue(acd.tenant(self.tenant_id), self.queue_id).config.callback,
-            )
-        )
+        view = self.center.waiting_view(self.tenant_id, self.contact_id, now)
+        config = self.center.running_queues(self.tenant_id).get(self.queue_id)
+        if config is None:  # removed while the caller waited: the engine says so
+            raise UnknownQueue(self.queue_id, self.tenant_id)
+        settings = config.callback
         choices = tuple(
             CallbackChoice(
                 i.interval_id,

@@ -24,12 +24,13 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, update
 
+from vaxel.acd import boards
 from vaxel.acd.commands import (
     Command,
     ConnectContact,
@@ -55,11 +56,21 @@ from vaxel.acd.events import (
 )
 from vaxel.acd.model import AgentProfile, CallbackStatus, Channel, QueueConfig
 from vaxel.acd.snapshot import STATE_VERSION, SnapshotError, capture_state, serialize_state
+from vaxel.acd.views import (
+    AgentView,
+    CallbackContext,
+    CallbackView,
+    ContactView,
+    QueueHours,
+    QueueStatus,
+    WaitingView,
+)
 from vaxel.core.context import Context
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.runtime.engine_snapshots import SnapshotPolicy, replayed_engine
 from vaxel.runtime.stories import Stories
+from vaxel.stats import ServiceLevelCounts
 from vaxel.store import tables
 from vaxel.store.availability import (
     LOOP_LOCK_WAIT_S,
@@ -143,7 +154,8 @@ class ContactCenter:
 
     def read(self, query: Callable[[AcdEngine], T]) -> T:
         """``query(engine)`` under the lock :meth:`submit` holds, so no event changes the
-        engine while it runs (issue 10 §10).
+        engine while it runs (issue 10 §10). Not part of the port: adapters ask for the
+        named views below; this serves them, the composition root's simulator and tests.
 
         Pages are served from worker threads while other threads submit: a page iterating
         a tenant's contacts while an arrival adds one raised "dictionary changed size
@@ -170,6 +182,44 @@ class ContactCenter:
             return {a: r.profile for a, r in tenant.agents.items()} if tenant else {}
 
         return self.read(profiles)
+
+    # Named views (ContactCenterPort, issue 12 §2): each read under the lock, plain data out.
+
+    def contact_view(self, tenant_id: str, contact_id: str) -> ContactView:
+        return self.read(lambda acd: acd.contact_view(tenant_id, contact_id))
+
+    def waiting_view(self, tenant_id: str, contact_id: str, now: float) -> WaitingView:
+        return self.read(lambda acd: acd.waiting_view(tenant_id, contact_id, now))
+
+    def agent_view(self, tenant_id: str, agent_id: str, now: float) -> AgentView:
+        return self.read(lambda acd: acd.agent_view(tenant_id, agent_id, now))
+
+    def queue_status(self, tenant_id: str, queue_id: str, now: float) -> QueueStatus:
+        return self.read(lambda acd: acd.queue_status(tenant_id, queue_id, now))
+
+    def callback_row(self, tenant_id: str, contact_id: str) -> CallbackView | None:
+        return self.read(lambda acd: acd.callback_row(tenant_id, contact_id))
+
+    def callback_context(self, tenant_id: str) -> CallbackContext:
+        return self.read(lambda acd: boards.callback_context(acd, tenant_id))
+
+    def queue_hours(self) -> list[QueueHours]:
+        return self.read(boards.queue_hours)
+
+    def service_level_targets(self, tenant_id: str) -> tuple[dict[str, float], dict[str, float]]:
+        return self.read(lambda acd: boards.service_level_targets(acd, tenant_id))
+
+    def tenant_board(
+        self,
+        tenant_id: str,
+        now: float,
+        today: Mapping[str, ServiceLevelCounts] | None = None,
+        day_start: float = 0.0,
+    ) -> dict[str, Any]:
+        return self.read(lambda acd: boards.tenant_board(acd, tenant_id, now, today, day_start))
+
+    def agent_panel(self, tenant_id: str, agent_id: str, now: float) -> dict[str, Any]:
+        return self.read(lambda acd: boards.agent_panel(acd, tenant_id, agent_id, now))
 
     @property
     def database(self) -> Engine:

@@ -19,9 +19,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from vaxel.acd.engine import Engine
 from vaxel.acd.events import QueueClosed, QueueOpened
 from vaxel.acd.ports import ContactCenterPort
+from vaxel.acd.views import QueueHours
 from vaxel.core.errors import VaxelError
 from vaxel.schedule import Calendar, ScheduleState
 from vaxel.schedule.calendar import UnknownSchedule
@@ -32,24 +32,6 @@ log = logging.getLogger(__name__)
 
 BY_HAND = "temporary"
 """The reason a supervisor's own closure carries (web/admin/closures.py)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Queue:
-    tenant_id: str
-    queue_id: str
-    schedule_id: str
-    open: bool
-    closed_reason: str
-
-
-def _queues(acd: Engine) -> list[_Queue]:
-    """Every running queue as plain data (read under the runtime's lock)."""
-    return [
-        _Queue(t, q, r.config.schedule_id, r.schedule_open, r.closed_reason)
-        for t, tenant in acd.tenants.items()
-        for q, r in tenant.queues.items()
-    ]
 
 
 class OpeningHours:
@@ -103,7 +85,7 @@ class OpeningHours:
         if self._dirty:
             return now
         soonest: float | None = None
-        for queue in self._center.read(_queues):
+        for queue in self._center.queue_hours():
             change = self._next_change(queue, now)
             if change is not None and (soonest is None or change < soonest):
                 soonest = change
@@ -111,7 +93,7 @@ class OpeningHours:
 
     def on_deadline(self, now: float) -> None:
         self._dirty = False
-        running = self._center.read(_queues)
+        running = self._center.queue_hours()
         keys = {(q.tenant_id, q.queue_id) for q in running}
         for gone in set(self._told) - keys:
             del self._told[gone]
@@ -139,7 +121,7 @@ class OpeningHours:
                 log.warning("%s/%s not opened or closed: %s", *key, error)
             self._told[key] = state.open
 
-    def _schedule_of(self, queue: _Queue) -> str | None:
+    def _schedule_of(self, queue: QueueHours) -> str | None:
         """The schedule that rules ``queue`` now (None: open but for closures); a queue
         naming a schedule the tenant no longer has stays open, with a warning."""
         if self.always_open or not queue.schedule_id:
@@ -151,11 +133,11 @@ class OpeningHours:
             return None
         return queue.schedule_id
 
-    def _state(self, queue: _Queue, now: float) -> ScheduleState:
+    def _state(self, queue: QueueHours, now: float) -> ScheduleState:
         calendar = self.calendar(queue.tenant_id)
         return calendar.queue_state(queue.queue_id, self._schedule_of(queue), now)
 
-    def _next_change(self, queue: _Queue, now: float) -> float | None:
+    def _next_change(self, queue: QueueHours, now: float) -> float | None:
         calendar = self.calendar(queue.tenant_id)
         return calendar.next_change(queue.queue_id, self._schedule_of(queue), now)
 

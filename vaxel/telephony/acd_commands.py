@@ -124,9 +124,7 @@ class AcdCommands:
             return  # not a phone we serve (an agent elsewhere, e.g. the demo's simulated)
         call = self.calls.get(command.contact_id)
         if call is None:  # a contact that did not come over SIP (simulator, callback list)
-            view = self.center.read(
-                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
-            )
+            view = self.center.contact_view(command.tenant_id, command.contact_id)
             callback = view.channel.value == "callback"
             machine = CallMachine(callback=callback, customer_ring_s=self.customer_ring_s)
             call = Call(command.contact_id, command.tenant_id, machine)
@@ -136,8 +134,8 @@ class AcdCommands:
             return
         caller_number = ""
         with contextlib.suppress(VaxelError):
-            caller_number = self.center.read(
-                lambda acd: acd.contact_view(command.tenant_id, command.contact_id)
+            caller_number = self.center.contact_view(
+                command.tenant_id, command.contact_id
             ).caller_number
         self._ring(
             call,
@@ -149,7 +147,7 @@ class AcdCommands:
 
     def _acd_connected(self: Switch, call: Call) -> bool:
         try:
-            view = self.center.read(lambda acd: acd.contact_view(call.tenant_id, call.call_id))
+            view = self.center.contact_view(call.tenant_id, call.call_id)
         except VaxelError:
             return False
         return view.agent_id == call.agent_id

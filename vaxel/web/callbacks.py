@@ -26,7 +26,6 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vaxel.acd.commands import Command, DialCallback, MarkCallbackFailed, NotifyCallbackCreated
-from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
     CallbackAttemptEnded,
@@ -37,6 +36,7 @@ from vaxel.acd.events import (
     Event,
 )
 from vaxel.acd.model import AgentState, ContactState
+from vaxel.acd.views import AgentView
 from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.core.errors import VaxelError
@@ -140,9 +140,9 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
         )
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        queues, max_attempts, names, in_progress = center.read(
-            lambda acd: _running(acd, user.tenant_id)
-        )
+        running = center.callback_context(user.tenant_id)
+        queues, max_attempts = dict(running.queue_names), running.max_attempts
+        names, in_progress = dict(running.agent_names), running.in_progress
         attempts = history.attempts(user.tenant_id, [r.contact_id for r in rows])
         now = ctx.clock()
         policy = ctx.dial_policy(user.tenant_id)
@@ -277,7 +277,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
             )
         )
         if error:
-            row = center.read(lambda acd: acd.callback_row(user.tenant_id, contact_id))
+            row = center.callback_row(user.tenant_id, contact_id)
             if row is not None and row.status.value != "in_progress":
                 error = gettext("Återuppringningen är redan avslutad")
             elif row is not None:
@@ -292,7 +292,7 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
     def callback_attempts(contact_id: ObjectId, tenant: Tenant) -> list[CallbackAttempt]:
         """CB10/CB11: every attempt of one callback, oldest first; 404 for an unknown id
         (also another tenant's)."""
-        if center.read(lambda acd: acd.callback_row(tenant, contact_id)) is None:
+        if center.callback_row(tenant, contact_id) is None:
             raise HTTPException(404, gettext("Återuppringningen finns inte"))
         found = history.attempts(tenant, [contact_id]).get(contact_id, [])
         return [
@@ -329,53 +329,31 @@ def callbacks_router(ctx: WebContext) -> APIRouter:
     return router
 
 
-def _running(
-    acd: Engine, tenant_id: str
-) -> tuple[dict[str, str], dict[str, int], dict[str, str], dict[str, str]]:
-    """Queue names, attempt limits, agent names and who works which callback, from the
-    engine (call under ContactCenter.read, issue 10 §10)."""
-    try:
-        tenant = acd.tenant(tenant_id)
-    except VaxelError:
-        return {}, {}, {}, {}
-    return (
-        {q: r.config.display_name for q, r in tenant.queues.items()},
-        {q: r.config.callback.max_attempts for q, r in tenant.queues.items()},
-        {a: r.profile.name or a for a, r in tenant.agents.items()},
-        {c: a.agent_id for a in tenant.agents.values() for c in (a.contact_id,) if c},
-    )
-
-
 def _offered_to(ctx: WebContext, tenant_id: str, agent_id: str, contact_id: str) -> bool:
-    def offered(acd: Engine) -> bool:
-        try:
-            me = acd.tenant(tenant_id).agents.get(agent_id)
-        except VaxelError:
-            return False
-        return me is not None and me.state is AgentState.OFFERED and me.contact_id == contact_id
-
-    return ctx.center.read(offered)
+    try:
+        me = ctx.center.agent_view(tenant_id, agent_id, ctx.clock())
+    except VaxelError:
+        return False
+    return me.state is AgentState.OFFERED and me.contact_id == contact_id
 
 
 def _take_refused(
     ctx: WebContext, tenant_id: str, contact_id: str, agent_id: str, error: str
 ) -> str:
     """Say in the agent's words why "Ring upp" did not take the item (CB8)."""
-    return ctx.center.read(lambda acd: _refusal(acd, tenant_id, contact_id, agent_id, error))
-
-
-def _refusal(acd: Engine, tenant_id: str, contact_id: str, agent_id: str, error: str) -> str:
+    center = ctx.center
     try:
-        tenant = acd.tenant(tenant_id)
-        contact = acd.contact_view(tenant_id, contact_id)
+        contact = center.contact_view(tenant_id, contact_id)
     except VaxelError:
         return gettext("Återuppringningen finns inte")
-    me = tenant.agents.get(agent_id)
+    me: AgentView | None = None
+    with contextlib.suppress(VaxelError):
+        me = center.agent_view(tenant_id, agent_id, ctx.clock())
     if contact.state is ContactState.OFFERED:
         return gettext("Återuppringningen erbjuds just nu en annan handläggare")
     if contact.state is ContactState.CONNECTED and contact.agent_id != agent_id:
-        other = tenant.agents.get(contact.agent_id)
-        name = (other.profile.name or other.agent_id) if other is not None else contact.agent_id
+        other = center.running_agents(tenant_id).get(contact.agent_id or "")
+        name = (other.name or other.agent_id) if other is not None else contact.agent_id
         return gettext("%(name)s har redan tagit den här återuppringningen") % {"name": name}
     if contact.state in (ContactState.ENDED, ContactState.FAILED):
         return gettext("Återuppringningen är redan avslutad")

@@ -40,9 +40,8 @@ from vaxel.web.snapshot import (
     interval_chart,
     pause_reason_name,
     pause_reason_names,
-    service_level_targets,
     state_names,
-    tenant_snapshot,
+    with_state_names,
 )
 from vaxel.web.throttle import LoginThrottle
 
@@ -145,18 +144,15 @@ class WebContext:
         """Queues and agents now, with today's answered/abandoned/service level, each queue
         against its own target, and today's traffic per interval (ST1)."""
         midnight = local_midnight(now)
-        targets, short_abandons = self.center.read(
-            lambda acd: service_level_targets(acd, tenant_id)
-        )
+        targets, short_abandons = self.center.service_level_targets(tenant_id)
         today = self.read_models.day_by_queue(
             tenant_id, midnight, SERVICE_LEVEL_TARGET_S, targets, short_abandons
         )
         next_midnight = local_midnight(midnight + 30 * 3600)  # a day has 23 to 25 hours
         rows = self.read_models.day_by_interval(tenant_id, midnight, next_midnight, INTERVAL_S)
         chart = interval_chart(rows, midnight, now, INTERVAL_S)
-        return self.center.read(
-            lambda acd: tenant_snapshot(acd, tenant_id, now, today, chart, midnight)
-        )
+        board = self.center.tenant_board(tenant_id, now, today, midnight)
+        return with_state_names(board) | {"chart": chart}
 
 
 def local_midnight(epoch: float) -> float:

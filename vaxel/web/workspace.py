@@ -25,7 +25,7 @@ from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
-from vaxel.web.snapshot import agent_panel
+from vaxel.web.snapshot import with_state_names
 
 __all__ = ["router"]
 
@@ -45,7 +45,7 @@ def lists(ctx: WebContext, tenant_id: str) -> tuple[tuple[str, ...], tuple[str, 
 def workspace(request: Request, session: SignedIn, ctx: Platform) -> Response:
     user = session.user
     now = ctx.clock()
-    panel = ctx.center.read(lambda acd: agent_panel(acd, user.tenant_id, user.agent_id or "", now))
+    panel = with_state_names(ctx.center.agent_panel(user.tenant_id, user.agent_id or "", now))
     contact = panel.get("contact")
     earlier = []
     if contact:
@@ -85,7 +85,7 @@ async def agent_contact(
     user = session.user
     tenant = user.tenant_id
     now = ctx.clock()
-    contact_id = ctx.center.read(lambda acd: acd.agent_view(tenant, agent, now).contact_id)
+    contact_id = ctx.center.agent_view(tenant, agent, now).contact_id
     if action == "cancel_wrapup":
         error = ctx.submit(WrapUpCancelled(tenant, agent, actor=user.username))
     elif not contact_id:
@@ -148,7 +148,7 @@ async def agent_queues(
     user = session.user
     wanted = {str(q) for q in form.getlist("queue")}
     now = ctx.clock()
-    panel = ctx.center.read(lambda acd: agent_panel(acd, user.tenant_id, agent, now))
+    panel = with_state_names(ctx.center.agent_panel(user.tenant_id, agent, now))
     permitted = {q["id"] for q in panel.get("queues", [])}
     if not wanted <= permitted:
         raise HTTPException(403, gettext("Du saknar behörighet till någon av köerna"))

@@ -186,7 +186,7 @@ async def remove_queue(
     tenant_id, queue_id = session.user.tenant_id, config.queue_id
     now = platform.clock()
     if queue_id in platform.center.running_queues(tenant_id):
-        status = platform.center.read(lambda acd: acd.queue_status(tenant_id, queue_id, now))
+        status = platform.center.queue_status(tenant_id, queue_id, now)
         busy = status.waiting + status.pending_callbacks
         if busy or status.agents_logged_in:
             message = gettext(

@@ -21,7 +21,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from vaxel.acd.engine import Engine as AcdEngine
 from vaxel.acd.events import AgentLoggedOut
 from vaxel.acd.model import AgentProfile, AgentState
 from vaxel.core import limits
@@ -142,12 +141,10 @@ def leave_queues(session: Session, platform: WebContext, user: User) -> str:
     out of every queue; refused (the message) while a contact is in hand."""
     agent_id = user.agent_id or ""
 
-    def state_of(acd: AcdEngine) -> AgentState:
-        tenant = acd.tenants.get(user.tenant_id)
-        agent = tenant.agents.get(agent_id) if tenant is not None else None
-        return agent.state if agent is not None else AgentState.LOGGED_OUT
-
-    state = platform.center.read(state_of)
+    try:
+        state = platform.center.agent_view(user.tenant_id, agent_id, platform.clock()).state
+    except VaxelError:  # no agent of that id runs: nothing to log out of
+        state = AgentState.LOGGED_OUT
     if state is AgentState.LOGGED_OUT:
         return ""
     if state in (AgentState.BUSY, AgentState.OFFERED):
