@@ -232,6 +232,20 @@ class DirectoryViews:
                 raise UnknownPerson(person_id, tenant_id)
             return self._view(loaded, person, actor.role, self._now())
 
+    def person_of_account(self, tenant_id: str, username: str) -> str | None:
+        """The directory person a signed-in account is ("Min hänvisning"): the active person
+        whose e-mail is the username, else the one whose e-mail's local part is (when only
+        one is); None when the account is no one in the directory."""
+        wanted = username.strip().lower()
+        if not wanted:
+            return None
+        people = self.store.people(tenant_id)
+        exact = [p.person_id for p in people if p.email.lower() == wanted]
+        if exact:
+            return exact[0]
+        local = [p.person_id for p in people if p.email.lower().partition("@")[0] == wanted]
+        return local[0] if len(local) == 1 else None
+
     def reasons(self, tenant_id: str) -> list[Reason]:
         """The tenant's catalogue of reasons, in the order the pages offer them."""
         return list(self._tenant(tenant_id).catalogue.values())

@@ -28,6 +28,7 @@ from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
 from vaxel.web.auth import auth_router
 from vaxel.web.callbacks import callbacks_router
 from vaxel.web.context import WebContext, WebSettings
+from vaxel.web.directory import router as directory_routes
 from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(api_router(ctx))
     app.include_router(directory_api_routes)
     app.include_router(api_numbers.router)
+    app.include_router(directory_routes)
     app.include_router(auth_router(ctx))
     app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
     app.include_router(wallboard_routes)
