@@ -68,6 +68,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/audit": ("admin", "/admin/audit"),
     "/admin/numbers": ("admin", "/admin/numbers"),
     "/platform": ("root", "/platform"),
+    "/katalog": ("maria", "/katalog?q=johansson"),
+    "/katalog/person/{person_id}": ("admin", "/katalog/person/agent-maria"),
+    "/min-hanvisning": ("maria", "/min-hanvisning"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 
@@ -87,6 +90,8 @@ NOT_PAGES: dict[str, str] = {
     "/callbacks/rows": "the rows inside /callbacks, checked there (a fragment, no page)",
     "/admin/prompts/audio/{prompt_id:path}": "a prompt's sound",
     "/api/v1/snapshot": "the pages' JSON snapshot",
+    "/katalog/sok": "the results list inside /katalog, checked there (a fragment, no page)",
+    "/katalog/handelser": "the directory's presence stream (text/event-stream)",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/
 is the JSON API (besides these)."""
