@@ -87,7 +87,7 @@ class AcdCommands:
             and call.agent is None
             and call.caller is not None
         ):
-            self._hang_up(call)
+            self.hang_up(call)
 
     def _command(self: Switch, command: Command) -> None:
         if isinstance(command, OfferContact):
@@ -100,22 +100,22 @@ class AcdCommands:
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
             if call is not None and call.session is not None:
-                self._flow(call, call.session.agent_commands([command], self.clock()))
+                self.flow_commands.run(call, call.session.agent_commands([command], self.clock()))
             elif call is not None and call.agent is not None and not call.callback:
                 # a real phone took a contact whose caller is not on SIP here
                 heard = self.elsewhere.agent_hears(call.tenant_id, call.call_id)
                 if heard is not None:
-                    prompt = self._notice(call, heard, agent=True)
+                    prompt = self.prompts.notice(call, heard, agent=True)
                     self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.MUSIC, prompt)
         elif isinstance(command, DialCallback):
-            self._dial_customer(command)
+            self.callbacks.dial(command)
         elif isinstance(command, (OverflowToNumber, RejectBusy)):
             call = self.calls.get(command.contact_id)
             if call is not None:
-                message = getattr(command, "message_prompt", "") or self._notice(
+                message = getattr(command, "message_prompt", "") or self.prompts.notice(
                     call, SystemPrompt.NO_SUCH_NUMBER
                 )
-                self._caller_hears(call, [message], then_hangup=True)
+                self.caller_hears(call, [message], then_hangup=True)
 
     def _offer(self: Switch, command: OfferContact) -> None:
         extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)

@@ -47,16 +47,18 @@ class Bridging:
             if leg is call.caller and event.playback_id == call.playback_id:
                 call.playback_id = ""
                 if call.hangup_after_playback:
-                    self._hang_up(call)
+                    self.hang_up(call)
                 elif call.session is not None and not call.ended:
-                    self._flow(call, call.session.handle(PromptFinished(), self.clock()))
+                    self.flow_commands.run(
+                        call, call.session.handle(PromptFinished(), self.clock())
+                    )
             elif leg is call.caller and event.playback_id == call.caller_whisper_id:
                 call.caller_whisper_id = ""
                 self._whisper_heard(call, Party.CALLER)
             elif leg is call.agent and event.playback_id == call.agent_playback_id:
                 call.agent_playback_id = ""
                 if call.hangup_after_playback:
-                    self._hang_up(call)
+                    self.hang_up(call)
                 else:
                     self._whisper_heard(call, Party.AGENT)
         self.drain()
@@ -70,29 +72,29 @@ class Bridging:
             return
         self._step(call, event)
 
-    def _connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
+    def connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
         if call.caller is None or call.agent is None:
             heard = self.elsewhere.caller_hears(call.tenant_id, call.call_id)
             if call.caller is not None and heard is not None:  # the agent is not on SIP here
-                self._caller_hears(call, [self._notice(call, heard)])
+                self.caller_hears(call, [self.prompts.notice(call, heard)])
             return
         if call.state is not CallState.AGENT_ANSWERING:
             log.warning("connect of %s in state %s ignored", call.call_id, call.state.value)
             return
-        call.whisper = tuple(p for p in whisper if self._known(p))
+        call.whisper = tuple(p for p in whisper if self.prompts.known(p))
         self._step(call, AgentConnected(whisper=bool(call.whisper)))
 
     def _whisper_heard(self: Switch, call: Call, party: Party) -> None:
         if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
             self._step(call, WhisperHeard(party))
 
-    def _caller_hears(
+    def caller_hears(
         self: Switch, call: Call, prompts: list[str], then_hangup: bool = False
     ) -> None:
         if call.caller is None:
             return
-        known = [p for p in prompts if self._known(p)]
+        known = [p for p in prompts if self.prompts.known(p)]
         call.playback_id = self.media.play(call.caller.endpoint.endpoint_id, known)
         call.hangup_after_playback = then_hangup
 
@@ -101,6 +103,6 @@ class Bridging:
     ) -> None:
         if call.agent is None:
             return
-        known = [p for p in prompts if self._known(p)]
+        known = [p for p in prompts if self.prompts.known(p)]
         call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, known)
         call.hangup_after_playback = then_hangup

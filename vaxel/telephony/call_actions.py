@@ -72,7 +72,7 @@ class CallActions:
             log.warning("call %s: %s", call.call_id, error)
             return
         self._carry_out(call, actions)
-        self._settle(call)
+        self.settle(call)
 
     def call_due(self: Switch, call: Call, deadline: float) -> None:
         """The call's one timer fired: its machine's deadline, its flow's, or both."""
@@ -85,8 +85,8 @@ class CallActions:
             due = session.flow.next_deadline()
             if due is not None and due <= now:
                 session.refresh(now)
-                self._flow(call, session.handle(TimerTick(), now))
-        self._settle(call)
+                self.flow_commands.run(call, session.handle(TimerTick(), now))
+        self.settle(call)
         self.drain()
 
     def _carry_out(self: Switch, call: Call, actions: list[CallAction]) -> None:
@@ -111,7 +111,9 @@ class CallActions:
                 self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
             elif isinstance(action, ForwardDigit):
                 if call.session is not None and not call.session.flow.ended:
-                    self._flow(call, call.session.handle(DigitPressed(action.digit), self.clock()))
+                    self.flow_commands.run(
+                        call, call.session.handle(DigitPressed(action.digit), self.clock())
+                    )
             elif isinstance(action, PlayWhisper):
                 self._play_whisper(call)
             elif isinstance(action, Bridge):
@@ -123,7 +125,7 @@ class CallActions:
             elif isinstance(action, Announce):
                 self._announce(call, action.party, _NOTICES[action.notice])
 
-    def _settle(self: Switch, call: Call) -> None:
+    def settle(self: Switch, call: Call) -> None:
         """Forget a call that is over; otherwise arm its one timer for its next deadline."""
         if self.calls.get(call.call_id) is not call:
             return  # forgotten already: a phone still being cancelled reported its end
@@ -144,7 +146,7 @@ class CallActions:
         picked = call.dial_after_answer
         if picked is not None and picked.agent_id == agent_id:
             call.dial_after_answer = None  # picked from the list: connected in the ACD already
-            self._dial_customer(picked)
+            self.callbacks.dial(picked)
             return
         try:
             self._submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
@@ -196,11 +198,13 @@ class CallActions:
     def _announce(self: Switch, call: Call, party: Party, prompt: SystemPrompt) -> None:
         """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
         if party is Party.AGENT:
-            self._agent_hears(call, [self._notice(call, prompt, agent=True)], then_hangup=True)
+            self._agent_hears(
+                call, [self.prompts.notice(call, prompt, agent=True)], then_hangup=True
+            )
         else:
-            self._caller_hears(call, [self._notice(call, prompt)], then_hangup=True)
+            self.caller_hears(call, [self.prompts.notice(call, prompt)], then_hangup=True)
         if _leg_of(call, party) is None:
-            self._hang_up(call)
+            self.hang_up(call)
 
     # -- legs -----------------------------------------------------------------------------
 
@@ -235,7 +239,7 @@ class CallActions:
                 if tell_call:
                     self._after_leg(call, leg, vanished=action.cause in _VANISHED)
                 else:
-                    self._settle(call)
+                    self.settle(call)
 
     def _after_leg(self: Switch, call: Call, leg: Leg, *, vanished: bool = False) -> None:
         """A leg has ended: its party left the call (the machine says what follows)."""
@@ -243,17 +247,17 @@ class CallActions:
             self.media.stop_recording(leg.endpoint.endpoint_id)
         party = Party.CALLER if leg is call.caller else Party.AGENT if leg is call.agent else None
         if party is None:
-            self._settle(call)
+            self.settle(call)
             return
         self._step(call, PartyLeft(party, vanished=vanished))
 
-    def _hang_up(self: Switch, call: Call) -> None:
+    def hang_up(self: Switch, call: Call) -> None:
         """Hang the call up from our side (a flow's Hangup, a notice heard)."""
         live = [
             leg for leg in (call.caller, call.agent) if leg is not None and not leg.machine.ended
         ]
         if not live:
-            self._settle(call)
+            self.settle(call)
         elif call.ended:  # the machine is done with it; the legs still up are hung up
             for leg in live:
                 self._end_leg(call, leg, HangUp(), tell_call=False)

@@ -1,22 +1,24 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
 """Callbacks' dial-out (CB9): once the agent's phone answered, the customer is dialled while
 the agent hears ringback; how long it rings, and what the agent hears when nobody answers,
-is the call machine's (CALLBACK_DIALLING); part of the switch.
+is the call machine's (CALLBACK_DIALLING). It holds the calls, the dialer and the media;
+the switch gives it how to step a call's machine and to ring phones for it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from vaxel.acd.commands import DialCallback
+from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
 from vaxel.telephony.call import CallState, OfferState
-from vaxel.telephony.call_events import CUSTOMER, NoRoute
+from vaxel.telephony.call_events import CUSTOMER, CallEvent, NoRoute
+from vaxel.telephony.calls import Call
+from vaxel.telephony.dialout import Dialer, Target
 
-if TYPE_CHECKING:
-    from vaxel.telephony.switch import Switch
+Ring = Callable[[Call, str, list[Target], str, str], None]
+"""(call, offer, targets, from user, role): INVITE the targets as the call's offer."""
 
 __all__ = ["CallbackDialOut"]
 
@@ -24,7 +26,22 @@ log = logging.getLogger(__name__)
 
 
 class CallbackDialOut:
-    def _dial_customer(self: Switch, command: DialCallback) -> None:
+    def __init__(
+        self,
+        calls: dict[str, Call],
+        dialer: Dialer,
+        media: MediaBackend,
+        step: Callable[[Call, CallEvent], None],
+        ring: Ring,
+    ) -> None:
+        self.calls = calls
+        self.dialer = dialer
+        self.media = media
+        self.step = step
+        self.ring = ring
+
+    def dial(self, command: DialCallback) -> None:
+        """The ACD says dial the customer (or, the phone still ringing, once it answers)."""
         call = self.calls.get(command.contact_id)
         if call is None:
             return
@@ -38,7 +55,7 @@ class CallbackDialOut:
             return
         targets = self.dialer.route_or_nothing(command.tenant_id, command.number)
         if not targets:
-            self._step(call, NoRoute(CUSTOMER))
+            self.step(call, NoRoute(CUSTOMER))
             return
         self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.RINGBACK)
-        self._ring(call, CUSTOMER, targets, "vaxel", "customer")
+        self.ring(call, CUSTOMER, targets, "vaxel", "customer")

@@ -7,9 +7,17 @@ Swedish is the fallback. tests/prompts/test_coverage.py finds these ids and chec
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from enum import Enum
+from typing import TYPE_CHECKING
 
-__all__ = ["SystemPrompt", "system_prompt"]
+if TYPE_CHECKING:
+    from vaxel.telephony.calls import Call
+
+__all__ = ["CallPrompts", "SystemPrompt", "system_prompt"]
+
+log = logging.getLogger(__name__)
 
 
 class SystemPrompt(Enum):
@@ -45,3 +53,25 @@ def system_prompt(prompt: SystemPrompt, language: str) -> str:
     """The id of ``prompt`` in ``language`` ("sv" or "en"; anything else gets Swedish)."""
     ids = _IDS[prompt]
     return ids.get(language, ids["sv"])
+
+
+class CallPrompts:
+    """Which prompt a call's party hears: audio that exists, in the party's language."""
+
+    def __init__(self, language: Callable[[str], str], exists: Callable[[str], bool]) -> None:
+        self.language = language
+        """The tenant's language (``TelephonyDirectory.language``)."""
+        self.exists = exists
+
+    def known(self, prompt_id: str) -> bool:
+        """Whether ``prompt_id`` has audio; one without is skipped with a warning."""
+        if prompt_id and self.exists(prompt_id):
+            return True
+        if prompt_id:
+            log.warning("prompt %s has no audio file; skipped", prompt_id)
+        return False
+
+    def notice(self, call: Call, prompt: SystemPrompt, *, agent: bool = False) -> str:
+        """A caller hears the IVR's language, an agent (or a callback) the tenant's."""
+        flow_language = call.session.flow.flow.language if call.session is not None else ""
+        return system_prompt(prompt, (not agent and flow_language) or self.language(call.tenant_id))

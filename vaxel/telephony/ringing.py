@@ -141,7 +141,7 @@ class Ringing:
             else:
                 call.agent = leg
         self._carry_out(call, actions)
-        self._settle(call)
+        self.settle(call)
 
     def _stop_phone(self: Switch, call: Call, offer: str, phone: str) -> None:
         """Cancel a phone still ringing, or hang up one that answered too late."""

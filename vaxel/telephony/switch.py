@@ -17,14 +17,16 @@ Rules kept here:
 - A hold re-INVITE from one side plays music to the other (Q10).
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
-Where each part lives: new calls, ACKs and CANCELs here; ``in_dialog`` (BYE, re-INVITE,
-REFER, INFO), ``ringing`` (the phones we ring, each on an outbound leg machine),
-``bridging`` (media events, what each leg hears), ``call_actions`` (the call machine's
-actions carried out, legs ended, calls forgotten), ``flow_commands``, ``acd_commands``,
-``callbacks`` (dial-out). A call's state is its machine (``call.py``), a leg's its own
-(``leg.py``); the switch turns SIP, media and ACD inputs into their events and carries out
-what they answer. Every leg's 2xx is resent on one timer (``leg_timers.py``); each call
-has one timer for its machine's and its flow's deadlines (``timers.py``).
+Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
+``in_dialog`` (BYE, re-INVITE, REFER, INFO), ``ringing`` (the phones we ring, each on an
+outbound leg machine), ``bridging`` (media events, what each leg hears), ``call_actions``
+(the call machine's actions carried out, legs ended, calls forgotten) and
+``acd_commands``; as objects it holds, given narrow ports, ``flow_commands`` (the flow's
+commands), ``callbacks`` (dial-out) and ``notices.CallPrompts``. A call's state is its
+machine (``call.py``), a leg's its own (``leg.py``); the switch turns SIP, media and ACD
+inputs into their events and carries out what they answer. Every leg's 2xx is resent on
+one timer (``leg_timers.py``); each call has one timer for its machine's and its flow's
+deadlines (``timers.py``).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ from vaxel.telephony.leg_events import AckReceived as LegAckReceived
 from vaxel.telephony.leg_events import Answer, LegEnded, ReinviteAnswered, Resend2xx, SendBye
 from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
-from vaxel.telephony.notices import SystemPrompt, system_prompt
+from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
@@ -99,7 +101,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(InDialog, Ringing, Bridging, CallActions, FlowCommands, AcdCommands, CallbackDialOut):
+class Switch(InDialog, Ringing, Bridging, CallActions, AcdCommands):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -127,12 +129,14 @@ class Switch(InDialog, Ringing, Bridging, CallActions, FlowCommands, AcdCommands
         self.registration = registration
         self.clock = clock
         self.timers = timers
-        self.prompt_exists = prompt_exists
-        self.voicemail_dir = voicemail_dir
         self.customer_ring_s = customer_ring_s
         """How long a callback's customer rings before the agent is told (CB9)."""
         self.calls: dict[str, Call] = {}
         self.dialer = Dialer(sip, media, directory, registration)
+        self.prompts = CallPrompts(directory.language, prompt_exists)
+        self.flow_commands = FlowCommands(media, self.prompts, self, voicemail_dir)
+        """The flow's commands carried out; the switch is its CallPort."""
+        self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self._step, self._ring)
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
         self._by_invite: dict[tuple[str, str, str], Call] = {}
         self._by_endpoint: dict[str, tuple[Call, Leg]] = {}
@@ -238,7 +242,7 @@ class Switch(InDialog, Ringing, Bridging, CallActions, FlowCommands, AcdCommands
             service.switches,
         )
         call.session = session
-        self._flow(call, session.start(now))
+        self.flow_commands.run(call, session.start(now))
 
     def _not_a_service_number(self, event: RequestReceived, number: str) -> None:
         extension = self.directory.extensions.get(number)
@@ -286,12 +290,6 @@ class Switch(InDialog, Ringing, Bridging, CallActions, FlowCommands, AcdCommands
         self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
         call.caller.machine.handle(LegCancelReceived(), self.sip.now)
         self._after_leg(call, call.caller)
-
-    def _notice(self, call: Call, prompt: SystemPrompt, *, agent: bool = False) -> str:
-        """A caller hears the IVR's language, an agent (or a callback) the tenant's."""
-        flow_language = call.session.flow.flow.language if call.session is not None else ""
-        language = (not agent and flow_language) or self.directory.language(call.tenant_id)
-        return system_prompt(prompt, language)
 
     def _find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
         to_tag = header_tag(request.headers.get("To") or "")
