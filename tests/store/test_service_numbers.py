@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from vaxel.store import Tenant, Tenants, open_database, upgrade
+from vaxel.store import MainNumberTaken, Tenant, Tenants, open_database, upgrade
 from vaxel.store.service_numbers import NumberTaken, ServiceNumber, ServiceNumbers
 
 
@@ -50,3 +50,18 @@ def test_a_number_has_one_owner(database_url: str) -> None:
     assert not numbers.remove("b", "+46101234501"), "another tenant cannot remove it"
     assert numbers.remove("a", "+46101234501")
     assert numbers.owner("+46101234501") is None
+
+
+def test_a_new_main_number_cannot_be_another_organisations_service_number(
+    database_url: str,
+) -> None:
+    engine = open_database(database_url)
+    upgrade(engine)
+    tenants = Tenants(engine)
+    tenants.add(Tenant("a", "A"))
+    ServiceNumbers(engine).put(ServiceNumber("a", "+46101234502", "dag"))
+    with pytest.raises(MainNumberTaken) as taken:
+        tenants.add(Tenant("b", "B", "+46101234502"))
+    assert taken.value.owner == "a"
+    tenants.add(Tenant("a", "A", "+46101234502"))  # its own number may become its main one
+    assert tenants.get("a").main_number == "+46101234502"

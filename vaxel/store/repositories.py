@@ -75,7 +75,8 @@ class Tenants:
 
     def add(self, tenant: Tenant) -> None:
         """Add or rename ``tenant``; raises MainNumberTaken when another organisation
-        already answers its main number."""
+        already answers its main number (as its main number or one of its service numbers,
+        issue 12 §6)."""
         t = tables.tenants.c
         with self._engine.begin() as connection:
             if tenant.main_number:
@@ -84,6 +85,13 @@ class Tenants:
                         t.main_number == tenant.main_number, t.tenant_id != tenant.tenant_id
                     )
                 ).scalar()
+                if owner is None:  # nor may it be another organisation's service number
+                    n = tables.service_numbers.c
+                    owner = connection.execute(
+                        select(n.tenant_id).where(
+                            n.number == tenant.main_number, n.tenant_id != tenant.tenant_id
+                        )
+                    ).scalar()
                 if owner is not None:
                     raise MainNumberTaken(tenant.main_number, str(owner))
             upsert(
