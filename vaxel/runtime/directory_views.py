@@ -91,6 +91,10 @@ class _Tenant:
     presences: dict[str, tuple[Presence, ...]]
     unit_names: dict[str, str]
     mobile: Visibility
+    emails: dict[str, str] = field(default_factory=dict)
+    """person id → e-mail (lower case), to find the person an account is."""
+    accounts: dict[str, str | None] = field(default_factory=dict)
+    """username → person id, as found (cleared when an e-mail changes)."""
     checked: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -133,7 +137,8 @@ class DirectoryViews:
         units = self.store.units(tenant_id)
         fields = {f.name: f for f in self.store.fields(tenant_id)}
         public = [name for name, f in fields.items() if f.visibility is Visibility.EVERYONE]
-        index = DirectoryIndex(self.store.people(tenant_id), units=units, searchable_custom=public)
+        people = self.store.people(tenant_id)
+        index = DirectoryIndex(people, units=units, searchable_custom=public)
         settings = self.sources.settings(tenant_id, SETTINGS) or {}
         try:
             mobile = Visibility(settings.get("mobile_visibility", Visibility.EVERYONE))
@@ -146,6 +151,7 @@ class DirectoryViews:
             presences=self.store.presences(tenant_id),
             unit_names={u.unit_id: u.name for u in units},
             mobile=mobile,
+            emails={p.person_id: p.email.lower() for p in people if p.email},
             checked=self._now(),
         )
         now = self._now()
@@ -166,10 +172,16 @@ class DirectoryViews:
                 return
             chosen = list(person_ids)
             for person_id in chosen:
+                loaded.emails.pop(person_id, None)
+                loaded.accounts.clear()
                 try:
-                    loaded.index.put(self.store.person(tenant_id, person_id))
+                    person = self.store.person(tenant_id, person_id)
                 except UnknownPerson:
                     loaded.index.remove(person_id)
+                    continue
+                loaded.index.put(person)
+                if person.active and person.email:
+                    loaded.emails[person_id] = person.email.lower()
             fresh = self.store.presences(tenant_id, chosen)
             for person_id in chosen:
                 loaded.presences[person_id] = fresh.get(person_id, ())
@@ -239,12 +251,17 @@ class DirectoryViews:
         wanted = username.strip().lower()
         if not wanted:
             return None
-        people = self.store.people(tenant_id)
-        exact = [p.person_id for p in people if p.email.lower() == wanted]
-        if exact:
-            return exact[0]
-        local = [p.person_id for p in people if p.email.lower().partition("@")[0] == wanted]
-        return local[0] if len(local) == 1 else None
+        loaded = self._tenant(tenant_id)
+        with self._lock:
+            if wanted in loaded.accounts:
+                return loaded.accounts[wanted]
+            emails = list(loaded.emails.items())
+        exact = sorted(person_id for person_id, email in emails if email == wanted)
+        local = [person_id for person_id, email in emails if email.partition("@")[0] == wanted]
+        found = exact[0] if exact else (local[0] if len(local) == 1 else None)
+        with self._lock:
+            loaded.accounts[wanted] = found
+        return found
 
     def reasons(self, tenant_id: str) -> list[Reason]:
         """The tenant's catalogue of reasons, in the order the pages offer them."""
