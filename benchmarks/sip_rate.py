@@ -256,8 +256,10 @@ def measure(
     runs: int = 3,
     port_base: int = 26000,
     sippy: str | None = None,
+    peer_rates: dict[str, tuple[int, ...]] | None = None,
 ) -> dict[str, object]:
     ports = Ports(port_base)
+    ladders = {**PEER_RATES, **(peer_rates or {})}
     report: dict[str, object] = {
         "cores": os.cpu_count(),
         "load_before": os.getloadavg(),
@@ -283,7 +285,7 @@ def measure(
                     peer = start()
                     try:
                         report[name] = _ladder(
-                            name, ports.peer_sip, ports, PEER_RATES[name], runs, workdir
+                            name, ports.peer_sip, ports, ladders[name], runs, workdir
                         )
                     finally:
                         _stop(peer)
@@ -313,6 +315,13 @@ def main(argv: list[str] | None = None) -> None:
         default=RATES,
         help="Växel's ladder, comma-separated calls/s",
     )
+    for peer, ladder in PEER_RATES.items():
+        parser.add_argument(
+            f"--{peer}-rates",
+            type=lambda text: tuple(int(r) for r in text.split(",")),
+            default=ladder,
+            help=f"{peer}'s ladder (default {','.join(map(str, ladder))}): lower on a busy machine",
+        )
     parser.add_argument("--port-base", type=int, default=26000)
     parser.add_argument(
         "--sippy",
@@ -321,7 +330,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     report = measure(
-        args.rates, peers=args.peers, runs=args.runs, port_base=args.port_base, sippy=args.sippy
+        args.rates,
+        peers=args.peers,
+        runs=args.runs,
+        port_base=args.port_base,
+        sippy=args.sippy,
+        peer_rates={"sippy": args.sippy_rates, "kamailio": args.kamailio_rates},
     )
     print(json.dumps(report, indent=2))
 

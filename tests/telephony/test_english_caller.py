@@ -80,6 +80,7 @@ async def test_a_caller_of_an_english_flow_hears_the_notice_in_english(tmp_path:
             service.address[1],
             *keys(rtp_port=str(rtp_port)),
             service=ENGLISH_NUMBER,
+            cwd=tmp_path,  # SIPp's message trace goes there, not into the tree
         )
         assert code == 0, output  # answered, then hung up by Växel after the notice
         heard = _heard(ear)
