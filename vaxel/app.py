@@ -330,6 +330,9 @@ def build_platform(
             on_sign_in=platform._signed_in,
             lifespan=platform.lifespan,
             directory=platform.directory_views,
+            on_directory_sources=(
+                platform.directory_sync.refresh if platform.directory_sync else lambda: None
+            ),
         )
     return platform
 

@@ -68,6 +68,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/audit": ("admin", "/admin/audit"),
     "/admin/numbers": ("admin", "/admin/numbers"),
     "/platform": ("root", "/platform"),
+    "/admin/directory": ("admin", "/admin/directory"),
     "/katalog": ("maria", "/katalog?q=johansson"),
     "/katalog/person/{person_id}": ("admin", "/katalog/person/agent-maria"),
     "/min-hanvisning": ("maria", "/min-hanvisning"),

@@ -72,6 +72,7 @@ def create_app(
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     directory: DirectoryViews | None = None,
+    on_directory_sources: Callable[[], None] = lambda: None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
@@ -88,6 +89,7 @@ def create_app(
         on_phone=on_phone,
         on_sign_in=on_sign_in,
         directory=directory,
+        on_directory_sources=on_directory_sources,
     )
     center.listeners.append(ctx.hub.committed)
     app = FastAPI(

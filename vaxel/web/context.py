@@ -108,6 +108,8 @@ class WebContext:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     directory: DirectoryViews | None = None
     """The directory (issue 13); the platform's, or one of the app's own over the database."""
+    on_directory_sources: Callable[[], None] = lambda: None
+    """Told when an admin changed the directory's sources (the sync machine rereads them)."""
 
     def __post_init__(self) -> None:
         self.accounts = Accounts(self.database)
@@ -116,6 +118,11 @@ class WebContext:
             self.directory = DirectoryViews(
                 DirectoryStore(self.database), DirectorySources(self.database), self.clock
             )
+
+    def directory_changed(self, tenant_id: str) -> None:
+        """An admin changed the tenant's directory or its sources: reload and reschedule."""
+        self.directory_views.changed(tenant_id)
+        self.on_directory_sources()
 
     @property
     def directory_views(self) -> DirectoryViews:

@@ -17,6 +17,7 @@ from vaxel.web.admin import (
     api_keys,
     audit,
     closures,
+    directory_sources,
     extensions,
     flows,
     lists,
@@ -130,6 +131,14 @@ SECTIONS = [
         N_("Behörighetslogg"),
         N_("Vem som har ändrat konton, roller, lösenord och API-nycklar, och när."),
     ),
+    Section(
+        "/admin/directory",
+        N_("Katalogkällor"),
+        N_(
+            "Synkronisering med LDAP eller Active Directory (med test och provkörning) och "
+            "kalendrar som sätter hänvisning av sig själva."
+        ),
+    ),
 ]
 
 
@@ -157,5 +166,6 @@ for _page in (
     lists,
     api_keys,
     audit,
+    directory_sources,
 ):
     router.include_router(_page.router)
