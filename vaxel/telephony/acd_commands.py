@@ -115,7 +115,7 @@ class AcdCommands:
                 message = getattr(command, "message_prompt", "") or self.prompts.notice(
                     call, SystemPrompt.NO_SUCH_NUMBER
                 )
-                self.caller_hears(call, [message], then_hangup=True)
+                self.bridging.caller_hears(call, [message], then_hangup=True)
 
     def _offer(self: Switch, command: OfferContact) -> None:
         extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)

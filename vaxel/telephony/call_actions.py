@@ -1,9 +1,10 @@
 # mypy: disable-error-code="misc"
 # (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
-"""The I/O shell around the call machine (``call.py``): what happened to a call goes in as
-an event, and what the machine answers is carried out here — phones cancelled or hung up,
-the ACD told, the whisper played, legs bridged, a party hung up or told a notice. A call
-is forgotten once its machine has ended and no leg of it is left; part of the switch.
+"""The I/O shell around the call machine (``call.py``): what happened to a call (media
+events too: keys, prompts played out, silent RTP) goes in as an event, and what the machine
+answers is carried out here — phones cancelled or hung up, the ACD told, the whisper
+played, legs bridged (``bridging.py``), a party hung up or told a notice. A call is
+forgotten once its machine has ended and no leg of it is left; part of the switch.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from vaxel.acd.events import (
     ContactEnded,
 )
 from vaxel.core.errors import IllegalTransition, VaxelError
-from vaxel.flow import CallerHungUp, DigitPressed, TimerTick
+from vaxel.flow import CallerHungUp, DigitPressed, PromptFinished, TimerTick
+from vaxel.media.backend import DtmfReceived, MediaEvent, MediaTimeout, PlaybackFinished
 from vaxel.media.player import Comfort
 from vaxel.telephony.call import CallState, OfferState
 from vaxel.telephony.call_events import (
+    AgentConnected,
     Announce,
     AnswerRefused,
     Bridge,
     CallAction,
     CallEvent,
     CancelPhone,
+    DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
@@ -44,9 +48,17 @@ from vaxel.telephony.call_events import (
     ReportContactEnded,
     Sound,
     Unbridge,
+    WhisperHeard,
 )
 from vaxel.telephony.calls import Call, Leg
-from vaxel.telephony.leg_events import EndCause, HangUp, LegEnded, LegInput, SendBye
+from vaxel.telephony.leg_events import (
+    EndCause,
+    HangUp,
+    LegEnded,
+    LegInput,
+    MediaSilent,
+    SendBye,
+)
 from vaxel.telephony.notices import SystemPrompt
 
 if TYPE_CHECKING:
@@ -115,11 +127,11 @@ class CallActions:
                         call, call.session.handle(DigitPressed(action.digit), self.clock())
                     )
             elif isinstance(action, PlayWhisper):
-                self._play_whisper(call)
+                self.bridging.play_whisper(call)
             elif isinstance(action, Bridge):
-                self._bridge(call)
+                self.bridging.bridge(call)
             elif isinstance(action, Unbridge):
-                self._unbridge(call, action.party, _SOUNDS[action.hear])
+                self.bridging.unbridge(call, action.party, _SOUNDS[action.hear])
             elif isinstance(action, HangUpParty):
                 self._hang_up_party(call, action.party)
             elif isinstance(action, Announce):
@@ -172,37 +184,73 @@ class CallActions:
 
     # -- media ----------------------------------------------------------------------------
 
-    def _play_whisper(self: Switch, call: Call) -> None:
-        """Q12: agent and caller both hear the whisper; the machine bridges them after."""
-        if call.caller is None or call.agent is None:
+    def on_media(self: Switch, event: MediaEvent) -> None:
+        found = self._by_endpoint.get(event.endpoint_id)
+        if found is None:
             return
-        caller_endpoint = call.caller.endpoint.endpoint_id
-        call.agent_playback_id = self.media.play(call.agent.endpoint.endpoint_id, call.whisper)
-        self.media.stop_playback(caller_endpoint)  # the flow's prompts are over
-        self.media.set_comfort(caller_endpoint, Comfort.SILENCE)  # no ringback burst after
-        call.caller_whisper_id = self.media.play(caller_endpoint, call.whisper)
+        call, leg = found
+        if isinstance(event, MediaTimeout):
+            # the phone's RTP stopped for media_timeout_s: it is gone (issue 11 §3); the BYE
+            # ends the contact, which frees the agent (Q22), and the other side is hung up
+            if not leg.machine.ended:
+                log.info("no RTP from %s for %.0f s; hanging up", call.call_id, event.silent_s)
+                self._end_leg(call, leg, MediaSilent(event.silent_s))
+        elif isinstance(event, DtmfReceived) and leg is call.caller:
+            self._digit(call, event.digit, "rfc4733")
+        elif isinstance(event, PlaybackFinished):
+            if leg is call.caller and event.playback_id == call.playback_id:
+                call.playback_id = ""
+                if call.hangup_after_playback:
+                    self.hang_up(call)
+                elif call.session is not None and not call.ended:
+                    self.flow_commands.run(
+                        call, call.session.handle(PromptFinished(), self.clock())
+                    )
+            elif leg is call.caller and event.playback_id == call.caller_whisper_id:
+                call.caller_whisper_id = ""
+                self._whisper_heard(call, Party.CALLER)
+            elif leg is call.agent and event.playback_id == call.agent_playback_id:
+                call.agent_playback_id = ""
+                if call.hangup_after_playback:
+                    self.hang_up(call)
+                else:
+                    self._whisper_heard(call, Party.AGENT)
+        self.drain()
 
-    def _bridge(self: Switch, call: Call) -> None:
-        if call.caller is None or call.agent is None:
+    def _digit(self: Switch, call: Call, digit: str, via: str) -> None:
+        """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
+        try:
+            event = DigitReceived(digit, via)
+        except ValueError:
+            log.debug("not a DTMF key from %s: %r", call.call_id, digit)
             return
-        self.media.stop_playback(call.caller.endpoint.endpoint_id)
-        self.media.stop_playback(call.agent.endpoint.endpoint_id)
-        self.media.bridge(call.caller.endpoint.endpoint_id, call.agent.endpoint.endpoint_id)
+        self._step(call, event)
 
-    def _unbridge(self: Switch, call: Call, party: Party, hears: Comfort) -> None:
-        leg = _leg_of(call, party)
-        if leg is not None:
-            self.media.unbridge(leg.endpoint.endpoint_id)
-            self.media.set_comfort(leg.endpoint.endpoint_id, hears)
+    def connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
+        """Q12: agent and caller both hear the whisper, then the two are bridged."""
+        if call.caller is None or call.agent is None:
+            heard = self.elsewhere.caller_hears(call.tenant_id, call.call_id)
+            if call.caller is not None and heard is not None:  # the agent is not on SIP here
+                self.bridging.caller_hears(call, [self.prompts.notice(call, heard)])
+            return
+        if call.state is not CallState.AGENT_ANSWERING:
+            log.warning("connect of %s in state %s ignored", call.call_id, call.state.value)
+            return
+        call.whisper = tuple(p for p in whisper if self.prompts.known(p))
+        self._step(call, AgentConnected(whisper=bool(call.whisper)))
+
+    def _whisper_heard(self: Switch, call: Call, party: Party) -> None:
+        if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
+            self._step(call, WhisperHeard(party))
 
     def _announce(self: Switch, call: Call, party: Party, prompt: SystemPrompt) -> None:
         """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
         if party is Party.AGENT:
-            self._agent_hears(
+            self.bridging.agent_hears(
                 call, [self.prompts.notice(call, prompt, agent=True)], then_hangup=True
             )
         else:
-            self.caller_hears(call, [self.prompts.notice(call, prompt)], then_hangup=True)
+            self.bridging.caller_hears(call, [self.prompts.notice(call, prompt)], then_hangup=True)
         if _leg_of(call, party) is None:
             self.hang_up(call)
 

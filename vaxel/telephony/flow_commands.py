@@ -1,7 +1,7 @@
 """The flow-command interpreter: what the caller's IVR flow asks for (prompts, music, connect,
 voicemail, hang up) carried out on the caller's leg. It holds the media and the prompts; what
-concerns the call as a whole (connecting the agent, hanging up, a notice, re-arming the
-call's timer) goes through the narrow :class:`CallPort` the switch gives it.
+concerns the call as a whole (connecting the agent, hanging up, re-arming the call's
+timer) goes through the narrow :class:`CallPort` the switch gives it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from vaxel.flow import (
 )
 from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
+from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.calls import Call
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 
@@ -36,16 +37,20 @@ class CallPort(Protocol):
 
     def hang_up(self, call: Call) -> None: ...
 
-    def caller_hears(self, call: Call, prompts: list[str], then_hangup: bool = False) -> None: ...
-
     def settle(self, call: Call) -> None: ...
 
 
 class FlowCommands:
     def __init__(
-        self, media: MediaBackend, prompts: CallPrompts, calls: CallPort, voicemail_dir: str
+        self,
+        media: MediaBackend,
+        bridging: Bridging,
+        prompts: CallPrompts,
+        calls: CallPort,
+        voicemail_dir: str,
     ) -> None:
         self.media = media
+        self.bridging = bridging
         self.prompts = prompts
         self.calls = calls
         self.voicemail_dir = voicemail_dir
@@ -83,7 +88,7 @@ class FlowCommands:
                     "transfer of %s to %s: no outbound route; ending", call.call_id, command.target
                 )
                 notice = self.prompts.notice(call, SystemPrompt.NO_SUCH_NUMBER)
-                self.calls.caller_hears(call, [notice], then_hangup=True)
+                self.bridging.caller_hears(call, [notice], then_hangup=True)
         self.calls.settle(call)  # the flow's deadline may have moved: the call's timer follows
 
     def _voicemail(self, call: Call, box: str) -> None:

@@ -19,9 +19,9 @@ Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
 ``in_dialog`` (BYE, re-INVITE, REFER, INFO), ``ringing`` (the phones we ring, each on an
-outbound leg machine), ``bridging`` (media events, what each leg hears), ``call_actions``
-(the call machine's actions carried out, legs ended, calls forgotten) and
-``acd_commands``; as objects it holds, given narrow ports, ``flow_commands`` (the flow's
+outbound leg machine), ``call_actions`` (media events in, the call machine's actions
+carried out, legs ended, calls forgotten) and ``acd_commands``; as objects it holds,
+given narrow ports, ``bridging`` (what each leg hears), ``flow_commands`` (the flow's
 commands), ``callbacks`` (dial-out) and ``notices.CallPrompts``. A call's state is its
 machine (``call.py``), a leg's its own (``leg.py``); the switch turns SIP, media and ACD
 inputs into their events and carries out what they answer. Every leg's 2xx is resent on
@@ -101,7 +101,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(InDialog, Ringing, Bridging, CallActions, AcdCommands):
+class Switch(InDialog, Ringing, CallActions, AcdCommands):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -134,7 +134,9 @@ class Switch(InDialog, Ringing, Bridging, CallActions, AcdCommands):
         self.calls: dict[str, Call] = {}
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
-        self.flow_commands = FlowCommands(media, self.prompts, self, voicemail_dir)
+        self.bridging = Bridging(media, self.prompts)
+        """What each leg hears: prompts, the whisper, the other side (bridged)."""
+        self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         """The flow's commands carried out; the switch is its CallPort."""
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self._step, self._ring)
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
