@@ -124,3 +124,16 @@ def test_changes_made_elsewhere_show_after_changed(views: DirectoryViews) -> Non
     views.store.deactivate("exempelby", "eva")
     views.changed("exempelby")
     assert views.search("exempelby", "zetterberg", OPERATOR) == []
+
+
+def test_a_shared_extension_stays_open_while_one_person_on_it_is_in(views: DirectoryViews) -> None:
+    """DIR3: Karin's absence on the extension she shares with Eva does not close it."""
+    shared = (PhoneNumber(NumberKind.EXTENSION, "2041"),)
+    views.store.put_person("exempelby", Person("eva", "3", "Eva", "Ek", shared))
+    views.changed("exempelby", ["eva"])
+    meeting = Presence("mote", since=T0, until=T0 + timedelta(hours=1))
+    karin = views.set_presence("exempelby", OPERATOR, "karin", meeting)
+    assert karin.presence is not None and karin.status == "available"  # Eva still answers
+    eva = views.set_presence("exempelby", OPERATOR, "eva", meeting)
+    assert eva.status == "absent"  # now no one on 2041 is in
+    assert views.person("exempelby", "lars", AGENT).status == "available"  # no extension

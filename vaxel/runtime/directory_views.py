@@ -94,6 +94,10 @@ class _Tenant:
     emails: dict[str, str] = field(default_factory=dict)
     """person id → e-mail (lower case), to find the person an account is."""
     accounts: dict[str, str | None] = field(default_factory=dict)
+    extension_of: dict[str, str] = field(default_factory=dict)
+    """person id → their extension, to see who shares one (DIR3)."""
+    sharing: dict[str, set[str]] = field(default_factory=dict)
+    """extension → the people on it."""
     """username → person id, as found (cleared when an e-mail changes)."""
     checked: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -154,6 +158,8 @@ class DirectoryViews:
             emails={p.person_id: p.email.lower() for p in people if p.email},
             checked=self._now(),
         )
+        for person in people:
+            _place(loaded, person.person_id, person.extension if person.active else None)
         now = self._now()
         for person_id, held in loaded.presences.items():
             index.set_available(person_id, current_presence(held, now) is None)
@@ -178,8 +184,10 @@ class DirectoryViews:
                     person = self.store.person(tenant_id, person_id)
                 except UnknownPerson:
                     loaded.index.remove(person_id)
+                    _place(loaded, person_id, None)
                     continue
                 loaded.index.put(person)
+                _place(loaded, person_id, person.extension if person.active else None)
                 if person.active and person.email:
                     loaded.emails[person_id] = person.email.lower()
             fresh = self.store.presences(tenant_id, chosen)
@@ -208,7 +216,17 @@ class DirectoryViews:
         self, loaded: _Tenant, person: Person, role: str, now: datetime, tier: int | None = None
     ) -> PersonView:
         presence = current_presence(loaded.presences.get(person.person_id, ()), now)
-        status = extension_status({person.person_id: presence}).kind
+        # A shared extension stays open while anyone on it is in (DIR3): its status weighs
+        # everyone's presence, while the card still shows this person's own.
+        on_line = loaded.sharing.get(person.extension or "", {person.person_id})
+        status = extension_status(
+            {
+                other: presence
+                if other == person.person_id
+                else current_presence(loaded.presences.get(other, ()), now)
+                for other in on_line | {person.person_id}
+            }
+        ).kind
         return PersonView(
             person=shown(person, role, loaded.fields, mobile=loaded.mobile),
             presence=self._presence_view(loaded, presence),
@@ -357,3 +375,13 @@ class DirectoryViews:
                 loaded.checked = at
         for tenant_id, person_ids in due.items():
             self._presence_changed(tenant_id, person_ids)
+
+
+def _place(loaded: _Tenant, person_id: str, extension: str | None) -> None:
+    """Keep who is on which extension in step with a person's (new) extension."""
+    old = loaded.extension_of.pop(person_id, None)
+    if old is not None:
+        loaded.sharing.get(old, set()).discard(person_id)
+    if extension:
+        loaded.extension_of[person_id] = extension
+        loaded.sharing.setdefault(extension, set()).add(person_id)
