@@ -137,3 +137,35 @@ def test_a_shared_extension_stays_open_while_one_person_on_it_is_in(views: Direc
     eva = views.set_presence("exempelby", OPERATOR, "eva", meeting)
     assert eva.status == "absent"  # now no one on 2041 is in
     assert views.person("exempelby", "lars", AGENT).status == "available"  # no extension
+
+
+def test_a_recurring_absence_shows_in_its_hours_and_ends_by_the_clock(
+    views: DirectoryViews,
+) -> None:
+    """DIR3: every Monday 09–12 (Stockholm) Karin is "Ledig", valid until changed."""
+    clock = views._clock
+    assert isinstance(clock, _Clock)
+    told: list[tuple[str, str | None]] = []
+    views.listeners.append(lambda t, p, v: told.append((p, v.reason_id if v else None)))
+    with pytest.raises(DirectoryForbidden):
+        views.set_recurring("exempelby", AGENT, "karin", [{"reason_id": "ledig"}])
+    with pytest.raises(ConfigError) as refused:
+        views.set_recurring(
+            "exempelby", OPERATOR, "karin", [{"reason_id": "ledig", "weekly": {"mon": "9-12"}}]
+        )
+    assert refused.value.field.startswith("rules[0].weekly")
+    rule = {"reason_id": "ledig", "text": "Jobbar hemifrån", "weekly": {"mon": "09:00-12:00"}}
+    views.set_recurring("exempelby", OPERATOR, "karin", [rule])
+    card = views.person("exempelby", "karin", AGENT)  # Monday 10:00 in Stockholm
+    assert card.presence is not None and card.presence.reason_id == "ledig"
+    assert card.presence.until == datetime(2026, 12, 7, 11, 0, tzinfo=UTC)  # 12:00 local
+    assert views.recurring("exempelby", "karin") == [rule]
+    assert told[-1] == ("karin", "ledig")
+    deadline = views.next_deadline(clock.now)
+    assert deadline == datetime(2026, 12, 7, 11, 0, tzinfo=UTC).timestamp()
+    clock.now = deadline
+    views.on_deadline(deadline)
+    assert told[-1] == ("karin", None)
+    assert views.person("exempelby", "karin", AGENT).presence is None
+    views.set_recurring("exempelby", AGENT.__class__("agent", "karin", "Karin"), "karin", [])
+    assert views.recurring("exempelby", "karin") == []

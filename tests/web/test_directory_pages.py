@@ -104,3 +104,21 @@ def test_a_field_for_operators_never_reaches_an_agents_page(web: Web) -> None:
     operator = web.client()
     sign_in(operator, DEMO_TENANT, "vaxeln")
     assert "08-555 12 34" in operator.get("/katalog/person/agent-maria").text
+
+
+def test_a_weekly_absence_is_added_and_removed_from_the_own_card(web: Web) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    mine = client.get("/min-hanvisning").text
+    url = "/katalog/person/agent-maria/aterkommande"
+    form = {"csrf": _csrf(mine), "mine": "1", "reason_id": "ledig", "start": "12:00"}
+    bad = client.post(url, data={**form, "day_fri": "1", "end": "kvart över"})
+    assert bad.status_code == 303  # refused: said on the page, nothing kept
+    refused = client.get("/katalog/person/agent-maria").text
+    assert 'class="error" role="alert"' in refused and "Ingen återkommande hänvisning." in refused
+    added = client.post(url, data={**form, "day_fri": "1", "day_mon": "1", "end": "16:00"})
+    assert added.status_code == 303
+    page = client.get("/min-hanvisning").text
+    assert "mån, fre 12:00-16:00: Ledig" in page
+    client.post(url, data={"csrf": _csrf(mine), "mine": "1", "remove": "0"})
+    assert "Ingen återkommande hänvisning." in client.get("/min-hanvisning").text

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from vaxel.core.errors import ConfigError
 from vaxel.directory.model import FieldDef, Person, Visibility
@@ -27,6 +28,7 @@ from vaxel.directory.presence import (
     Presence,
     PresenceSource,
     Reason,
+    RecurringAbsence,
     StatusKind,
     current_presence,
     extension_status,
@@ -35,12 +37,19 @@ from vaxel.directory.presence import (
     reason_catalogue,
 )
 from vaxel.directory.search import DirectoryIndex
+from vaxel.schedule import schedule_from_dict
 from vaxel.store.directory import DirectoryStore, UnknownPerson
 from vaxel.store.directory_sources import DirectorySources
 
-__all__ = ["SETTINGS", "Actor", "DirectoryViews", "PersonView", "PresenceView"]
+__all__ = ["RECURRING", "SETTINGS", "Actor", "DirectoryViews", "PersonView", "PresenceView"]
 
 log = logging.getLogger(__name__)
+
+RECURRING = "recurring"
+"""The source name under which people's recurring absences are stored
+(``{"rules": {person_id: [{"reason_id", "text", "weekly": {"fri": "12:00-16:00"}}]}}``)."""
+MAX_RULES = 10
+"""Recurring absences per person."""
 
 SETTINGS = "directory"
 """The source name under which a tenant's directory settings are stored
@@ -98,6 +107,8 @@ class _Tenant:
     """person id → their extension, to see who shares one (DIR3)."""
     sharing: dict[str, set[str]] = field(default_factory=dict)
     """extension → the people on it."""
+    recurring: dict[str, list[RecurringAbsence]] = field(default_factory=dict)
+    """person id → their recurring absences (DIR3), as stored under :data:`RECURRING`."""
     """username → person id, as found (cleared when an e-mail changes)."""
     checked: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -160,6 +171,7 @@ class DirectoryViews:
         )
         for person in people:
             _place(loaded, person.person_id, person.extension if person.active else None)
+        loaded.recurring = _rules(self.sources.settings(tenant_id, RECURRING))
         now = self._now()
         for person_id, held in loaded.presences.items():
             index.set_available(person_id, current_presence(held, now) is None)
@@ -215,7 +227,7 @@ class DirectoryViews:
     def _view(
         self, loaded: _Tenant, person: Person, role: str, now: datetime, tier: int | None = None
     ) -> PersonView:
-        presence = current_presence(loaded.presences.get(person.person_id, ()), now)
+        presence = current_presence(_held(loaded, person.person_id, now), now)
         # A shared extension stays open while anyone on it is in (DIR3): its status weighs
         # everyone's presence, while the card still shows this person's own.
         on_line = loaded.sharing.get(person.extension or "", {person.person_id})
@@ -223,7 +235,7 @@ class DirectoryViews:
             {
                 other: presence
                 if other == person.person_id
-                else current_presence(loaded.presences.get(other, ()), now)
+                else current_presence(_held(loaded, other, now), now)
                 for other in on_line | {person.person_id}
             }
         ).kind
@@ -330,13 +342,48 @@ class DirectoryViews:
         self.store.clear_group(tenant_id, group)
         self.changed(tenant_id, members)
 
+    def recurring(self, tenant_id: str, person_id: str) -> list[dict[str, Any]]:
+        """A person's recurring absences in their stored form."""
+        stored = self.sources.settings(tenant_id, RECURRING) or {}
+        rules = stored.get("rules", {}).get(person_id, [])
+        return [dict(rule) for rule in rules] if isinstance(rules, list) else []
+
+    def set_recurring(
+        self, tenant_id: str, actor: Actor, person_id: str, rules: list[dict[str, Any]]
+    ) -> None:
+        """Replace ``person_id``'s recurring absences (their own, or anyone's for operators);
+        each rule is checked (reason in the catalogue, the weekly hours) before any is kept."""
+        require(actor.role, Right.ANY_PRESENCE, own=actor.person_id == person_id)
+        self.person(tenant_id, person_id, actor)  # 404 for someone unknown
+        if len(rules) > MAX_RULES:
+            raise ConfigError("rules", "at-most", max=MAX_RULES)
+        catalogue = self._tenant(tenant_id).catalogue
+        for index, rule in enumerate(rules):
+            built = _rule(person_id, index, rule)
+            if built.reason_id not in catalogue:
+                raise ConfigError(
+                    f"rules[{index}].reason_id", "choice", allowed=", ".join(sorted(catalogue))
+                )
+        stored = dict(self.sources.settings(tenant_id, RECURRING) or {})
+        every = dict(stored.get("rules", {}))
+        if rules:
+            every[person_id] = rules
+        else:
+            every.pop(person_id, None)
+        self.sources.put_settings(tenant_id, RECURRING, {"rules": every}, self._clock())
+        with self._lock:
+            loaded = self._tenants.get(tenant_id)
+            if loaded is not None:
+                loaded.recurring = _rules({"rules": every})
+        self._presence_changed(tenant_id, [person_id])
+
     def _presence_changed(self, tenant_id: str, person_ids: Iterable[str]) -> None:
         loaded = self._tenants.get(tenant_id)
         if loaded is None:
             return
         now = self._now()
         for person_id in person_ids:
-            presence = current_presence(loaded.presences.get(person_id, ()), now)
+            presence = current_presence(_held(loaded, person_id, now), now)
             loaded.index.set_available(person_id, presence is None)
             view = self._presence_view(loaded, presence)
             for listener in list(self.listeners):
@@ -355,6 +402,11 @@ class DirectoryViews:
                 next_presence_change(held, at)
                 for loaded in self._tenants.values()
                 for held in loaded.presences.values()
+            ] + [
+                rule.next_change(at)
+                for loaded in self._tenants.values()
+                for rules in loaded.recurring.values()
+                for rule in rules
             ]
         found = [m.timestamp() for m in moments if m is not None]
         return min(found, default=None)
@@ -372,6 +424,10 @@ class DirectoryViews:
                         if m is not None
                     ):
                         due.setdefault(tenant_id, []).append(person_id)
+                for person_id, rules in loaded.recurring.items():
+                    changes = [r.next_change(loaded.checked) for r in rules]
+                    if any(m is not None and m <= at for m in changes):
+                        due.setdefault(tenant_id, []).append(person_id)
                 loaded.checked = at
         for tenant_id, person_ids in due.items():
             self._presence_changed(tenant_id, person_ids)
@@ -385,3 +441,41 @@ def _place(loaded: _Tenant, person_id: str, extension: str | None) -> None:
     if extension:
         loaded.extension_of[person_id] = extension
         loaded.sharing.setdefault(extension, set()).add(person_id)
+
+
+def _rule(person_id: str, index: int, rule: Any) -> RecurringAbsence:
+    where = f"rules[{index}]"
+    if not isinstance(rule, dict):
+        raise ConfigError(where, "mapping")
+    try:
+        schedule = schedule_from_dict(
+            {"id": f"{person_id}-{index}"[:64], "weekly": rule.get("weekly", {})}
+        )
+    except ConfigError as error:
+        raise error.at(f"{where}.{error.field}") from None
+    return RecurringAbsence(
+        str(rule.get("reason_id", "")) or "-", schedule, str(rule.get("text", ""))[:200]
+    )
+
+
+def _rules(stored: dict[str, Any] | None) -> dict[str, list[RecurringAbsence]]:
+    """The stored rules as values; a rule that no longer reads (say, a reason renamed) is
+    logged and left out rather than stopping the tenant's directory."""
+    found: dict[str, list[RecurringAbsence]] = {}
+    for person_id, rules in ((stored or {}).get("rules") or {}).items():
+        for index, rule in enumerate(rules if isinstance(rules, list) else []):
+            try:
+                found.setdefault(person_id, []).append(_rule(person_id, index, rule))
+            except ConfigError:
+                log.warning("recurring absence %s of %s cannot be read", index, person_id)
+    return found
+
+
+def _held(loaded: _Tenant, person_id: str, now: datetime) -> tuple[Presence, ...]:
+    """The presences set for a person and those their recurring absences give at ``now``."""
+    own = loaded.presences.get(person_id, ())
+    rules = loaded.recurring.get(person_id)
+    if not rules:
+        return own
+    given = tuple(p for p in (r.presence_at(now) for r in rules) if p is not None)
+    return own + given

@@ -42,6 +42,7 @@ PersonId = Annotated[str, Path(min_length=1, max_length=limits.ID_LENGTH)]
 Query_ = Annotated[str, Query(max_length=200)]
 RESULTS = 25
 RETURN_PRESETS = ("30m", "1h", "2h", "13:00", "16:00", "tomorrow", "")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """The return times "Min hänvisning" offers in one click; "" is tills vidare."""
 
 
@@ -136,6 +137,8 @@ def _card(request: Request, session: Any, ctx: Any, actor: Actor, person_id: str
         may_set=own or may(actor.role, Right.ANY_PRESENCE),
         reasons=ctx.directory_views.reasons(session.user.tenant_id),
         presets=RETURN_PRESETS,
+        recurring=ctx.directory_views.recurring(session.user.tenant_id, person_id),
+        days=DAYS,
         **_values(actor),
     )
 
@@ -177,6 +180,38 @@ def set_presence(
             text=text,
         )
         views.set_presence(tenant, actor, person_id, presence)
+    back = "/min-hanvisning" if form.get("mine") else f"/katalog/person/{person_id}"
+    return RedirectResponse(back, status_code=303)
+
+
+@router.post(
+    "/katalog/person/{person_id}/aterkommande",
+    dependencies=[returns_to("/katalog/person/{person_id}")],
+)
+def change_recurring(
+    session: SignedIn, ctx: Platform, actor: Reader, form: CsrfForm, person_id: PersonId
+) -> Response:
+    """Add a weekly absence (``reason_id``, days, ``start``–``end``) or remove one
+    (``remove`` = its position)."""
+    views: DirectoryViews = ctx.directory_views
+    tenant = session.user.tenant_id
+    rules = views.recurring(tenant, person_id)
+    removed = str(form.get("remove", ""))
+    if removed.isdigit():
+        rules = [r for i, r in enumerate(rules) if i != int(removed)]
+    else:
+        days = [d for d in DAYS if form.get(f"day_{d}")]
+        if not days:
+            raise ConfigError("weekly", "required")
+        hours = f"{str(form.get('start', ''))[:5]}-{str(form.get('end', ''))[:5]}"
+        rules.append(
+            {
+                "reason_id": str(form.get("reason_id", ""))[: limits.ID_LENGTH],
+                "text": str(form.get("text", ""))[: limits.SHORT_TEXT_LENGTH],
+                "weekly": {",".join(days): hours},
+            }
+        )
+    views.set_recurring(tenant, actor, person_id, rules)
     back = "/min-hanvisning" if form.get("mine") else f"/katalog/person/{person_id}"
     return RedirectResponse(back, status_code=303)
 
