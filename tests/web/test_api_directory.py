@@ -177,3 +177,55 @@ def test_export_reads_back(web: Web, keys: dict[str, str]) -> None:
     assert "hr-4711" in exported.text and "Qarlsson" in exported.text
     xml = client.get("/api/v1/directory/export", params={"format": "xml"}, headers=_h("skriv"))
     assert xml.text.lstrip().startswith("<?xml") and "Qarlsson" in xml.text
+
+
+IMPORT = (
+    "external_id,given_name,family_name,extension,mobile,email,unit,title,room,keywords\n"
+    "imp-1,Karin,Qarlsson,2951,070-123 45 67,k@exempelby.se,Provenheten/Importen,"
+    "Handläggare,B12,strandskydd\n"
+    "imp-2,Sven,Zetterqvist,2952,,,Provenheten/Importen,,,\n"
+)
+
+
+def test_import_all_or_nothing_naming_line_and_column(web: Web, keys: dict[str, str]) -> None:
+    client = web.client()
+    url = "/api/v1/directory/import"
+    assert client.post(url, headers=_h("lasnyckel"), content=IMPORT).status_code == 403
+    bad = IMPORT + "imp-3,Olle,Ek,2953,inte-ett-nummer,,,,,\n"
+    refused = client.post(
+        url, params={"format": "csv"}, headers={**_h("skriv"), "Accept-Language": "sv"}, content=bad
+    )
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["params"]["line"] == 4 and problem["params"]["field"] == "mobile"
+    search = {"q": "Zetterqvist"}
+    found = client.get("/api/v1/directory/search", params=search, headers=_h("skriv")).json()
+    assert found["results"] == []  # nothing of the refused file
+
+    done = client.post(url, params={"mode": "upsert"}, headers=_h("skriv"), content=IMPORT)
+    assert done.status_code == 200, done.text
+    assert done.json() == {"added": 2, "updated": 0, "deactivated": 0, "units_added": 2}
+    found = client.get("/api/v1/directory/search", params=search, headers=_h("skriv")).json()
+    assert [r["external_id"] for r in found["results"]] == ["imp-2"]
+    assert (
+        client.get("/api/v1/directory/search", params=search, headers=_h("annan")).json()["results"]
+        == []
+    )  # only the key's tenant
+
+    only_one = IMPORT.split("imp-2")[0]
+    replaced = client.post(url, params={"mode": "replace"}, headers=_h("skriv"), content=only_one)
+    assert replaced.json()["updated"] == 1 and replaced.json()["deactivated"] >= 1
+    found = client.get("/api/v1/directory/search", params=search, headers=_h("skriv")).json()
+    assert found["results"] == []  # imp-2 was not in the file: deactivated
+
+
+def test_an_import_over_the_limit_is_refused_before_reading(
+    web: Web, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vaxel.web.api_directory as api_directory
+
+    monkeypatch.setattr(api_directory, "MAX_FILE_BYTES", 100)
+    answer = web.client().post(
+        "/api/v1/directory/import", headers=_h("skriv"), content=IMPORT.encode()
+    )
+    assert answer.status_code == 422 and answer.json()["code"] == "file-too-large"

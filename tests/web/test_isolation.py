@@ -163,6 +163,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "person_id": ["agent-maria", "demo-0001"],
         "group": ["kontaktcenter", "bygglov"],
         "format": ["csv", "xml"],
+        "mode": ["upsert"],
         "external_id": ["intrang"],
         "given_name": ["Intrång"],
         "family_name": ["Intrång"],

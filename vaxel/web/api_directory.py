@@ -24,9 +24,11 @@ from vaxel.core import limits
 from vaxel.core.errors import ConfigError
 from vaxel.directory.model import NumberKind, Person, PhoneNumber
 from vaxel.directory.presence import Presence
-from vaxel.directory_io import FileFormat, export_directory
+from vaxel.directory_io import FileFormat, ImportRefused, export_directory, import_directory
+from vaxel.directory_io.columns import MAX_FILE_BYTES
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.store.api_keys import ApiKeys
+from vaxel.store.directory import ImportMode, ImportReport
 from vaxel.web.api import API_KEY, key_with_scope
 from vaxel.web.context import WebContext
 
@@ -294,4 +296,68 @@ async def export(
         (piece.encode() for piece in pieces),
         media_type=f"{media}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="katalog.{format.value}"'},
+    )
+
+
+class ImportOut(BaseModel):
+    added: int
+    updated: int
+    deactivated: int
+    units_added: int
+
+
+async def _file(request: Request) -> bytes:
+    """The request body, refused once it passes :data:`MAX_FILE_BYTES` (before reading
+    the rest when the client says its length)."""
+    too_large = ImportRefused(0, "body", "file-too-large", max=MAX_FILE_BYTES)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FILE_BYTES:
+        raise too_large
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_FILE_BYTES:
+            raise too_large
+    return bytes(data)
+
+
+@router.post(
+    "/import",
+    response_model=ImportOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def import_file(
+    request: Request,
+    tenant: WriteTenant,
+    views: Views,
+    format: Annotated[FileFormat, Query(description="csv or xml")] = FileFormat.CSV,
+    mode: Annotated[
+        ImportMode,
+        Query(description="upsert: add and change; replace: also deactivate the file's absentees"),
+    ] = ImportMode.UPSERT,
+) -> ImportOut:
+    """Import a CSV or XML file (the body; formats in docs/directory.md), all or nothing: a
+    wrong line is a 422 problem naming its line (``params.line``) and column (``field``)
+    and nothing of the file is written."""
+    data = await _file(request)
+
+    def write() -> ImportReport:
+        report = import_directory(views.store, tenant, data, format, mode)
+        views.changed(tenant)
+        return report
+
+    report = await run_in_threadpool(write)
+    return ImportOut(
+        added=report.added,
+        updated=report.updated,
+        deactivated=report.deactivated,
+        units_added=report.units_added,
     )
