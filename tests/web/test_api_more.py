@@ -293,3 +293,47 @@ async def test_the_fanout_routes_timer_effects_per_tenant_and_cuts_off_a_slow_re
     fanout.unsubscribe(mine)
     fanout.unsubscribe(theirs)
     assert fanout.connections == 0
+
+
+def test_presence_changes_reach_the_own_tenants_stream_without_names(
+    web: Web, keys: dict[str, dict[str, str]], server: str
+) -> None:
+    """Issue 13 §6: PresenceChanged {type, time, person_id, reason_id, until}, no names."""
+    from datetime import UTC, datetime, timedelta
+
+    from vaxel.directory.model import Person
+    from vaxel.directory.presence import Presence
+    from vaxel.runtime.directory_views import Actor
+
+    views = web.app.state.context.directory_views  # type: ignore[attr-defined]
+    views.store.put_person(OTHER, Person("olle-ek", "", "Olle", "Ek"))
+    operator = Actor("operator", None, "Växeln")
+    now = datetime.now(UTC)
+    back_at = (now + timedelta(hours=1)).replace(microsecond=0)
+    with (
+        httpx.Client(base_url=server, timeout=10) as client,
+        client.stream("GET", "/api/v1/events", headers=keys[DEMO_TENANT]) as mine,
+        client.stream("GET", "/api/v1/events", headers=keys[OTHER]) as theirs,
+    ):
+        my_stream, their_stream = Stream(mine), Stream(theirs)
+        views.set_presence(OTHER, operator, "olle-ek", Presence("lunch", since=now))
+        views.set_presence(
+            DEMO_TENANT, operator, "agent-maria", Presence("mote", since=now, until=back_at)
+        )
+        views.clear_presence(DEMO_TENANT, operator, "agent-maria")
+        web.center.submit(AgentLoggedIn(DEMO_TENANT, "maria", ("kundtjanst",)), time.time())
+        web.center.submit(AgentLoggedIn(OTHER, "olle", ("reception",)), time.time())
+
+        events = my_stream.events(until="AgentLoggedIn")
+        changes = [e for e in events if e["type"] == "PresenceChanged"]
+        assert [(e["person_id"], e["reason_id"]) for e in changes] == [
+            ("agent-maria", "mote"),
+            ("agent-maria", None),
+        ]
+        assert changes[0]["until"] == back_at.isoformat() and changes[1]["until"] is None
+        assert set(changes[0]) == {"type", "time", "person_id", "reason_id", "until"}
+        assert "Maria" not in json.dumps(changes) and "olle-ek" not in json.dumps(events)
+        theirs_seen = their_stream.events(until="AgentLoggedIn")
+        assert [e.get("person_id") for e in theirs_seen if e["type"] == "PresenceChanged"] == [
+            "olle-ek"
+        ]

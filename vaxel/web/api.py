@@ -153,6 +153,7 @@ def api_router(ctx: WebContext) -> APIRouter:
     center, read_models, clock = ctx.center, ctx.read_models, ctx.clock
     fanout = EventFanout(lambda: center.last_seq)
     center.listeners.append(fanout.committed)
+    ctx.directory_views.listeners.append(fanout.presence_changed)
 
     @router.post("/callbacks", status_code=201, response_model=CallbackCreated)
     async def create_callback(body: CallbackRequest, tenant: CallbackTenant) -> CallbackCreated:
@@ -321,7 +322,13 @@ def api_router(ctx: WebContext) -> APIRouter:
                     if item is OVERFLOW:
                         yield "event: overflow\ndata: {}\n\n"
                         return
-                    yield f"id: {item['seq']}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+                    data = json.dumps(item, ensure_ascii=False)
+                    # a presence change is no journal event: it has no sequence number
+                    yield (
+                        f"id: {item['seq']}\ndata: {data}\n\n"
+                        if "seq" in item
+                        else f"data: {data}\n\n"
+                    )
             finally:
                 fanout.unsubscribe(subscription)
 

@@ -93,11 +93,22 @@ class CallbackDetail(CallbackOut):
 class EventOut(BaseModel):
     """One line of ``GET /api/v1/events`` (documentation only: the stream is SSE)."""
 
-    type: str = Field(description="The event's name, e.g. ContactArrived, AgentReady")
+    type: str = Field(
+        description="The event's name, e.g. ContactArrived, AgentReady, PresenceChanged"
+    )
     time: float = Field(description="Unix time it was applied")
-    seq: int = Field(description="Its journal sequence number")
-    actor: str
-    effects: list[dict[str, Any]] = Field(description="Commands it produced: type and ids")
+    seq: int | None = Field(None, description="Its journal sequence number (not PresenceChanged)")
+    actor: str = ""
+    effects: list[dict[str, Any]] = Field(
+        default_factory=list, description="Commands it produced: type and ids"
+    )
+    person_id: str | None = Field(None, description="PresenceChanged: whose presence")
+    reason_id: str | None = Field(
+        None, description="PresenceChanged: the reason now in force; null when in again"
+    )
+    until: str | None = Field(
+        None, description="PresenceChanged: return time (ISO 8601); null: tills vidare or in"
+    )
 
 
 def contact_out(c: ContactRecord, *, detail: bool = False) -> ContactOut:

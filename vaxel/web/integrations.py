@@ -16,12 +16,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from vaxel.acd.commands import Command
 from vaxel.acd.events import Event
+from vaxel.runtime.directory_views import PresenceView
 
 __all__ = ["OVERFLOW", "EventFanout", "Subscription", "describe"]
 
@@ -123,6 +125,28 @@ class EventFanout:
             item = describe(event, commands, tenant_id, seq, now)
             for subscription in list(subscriptions):
                 subscription.put(item)
+
+    def presence_changed(
+        self, tenant_id: str, person_id: str, presence: PresenceView | None
+    ) -> None:
+        """DirectoryViews listener (issue 13 §6): a person's presence changed — told only
+        to the own tenant's subscriptions, as ids and times (no names, no free text), so an
+        integration asks the directory API for what its key may see. ``reason_id`` is
+        null when the person is in again; ``until`` null for tills vidare."""
+        subscriptions = self._subscriptions.get(tenant_id)
+        if not tenant_id or not subscriptions:
+            return
+        item = {
+            "type": "PresenceChanged",
+            "time": time.time(),
+            "person_id": person_id,
+            "reason_id": None if presence is None else presence.reason_id,
+            "until": None
+            if presence is None or presence.until is None
+            else presence.until.isoformat(),
+        }
+        for subscription in list(subscriptions):
+            subscription.put(item)
 
     @property
     def connections(self) -> int:
