@@ -7,27 +7,20 @@ MKCALENDAR and returns its URL; ``put_event`` stores one VEVENT in it.
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.directory_sync.processes import free_port, stop, wait_for_port
 
 
 class Radicale:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="vaxel-radicale-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         config = self.folder / "config"
         config.write_text(
@@ -43,16 +36,7 @@ class Radicale:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("radicale did not start") from None
-                time.sleep(0.05)
+        wait_for_port(self.port, self.process, 20, self.stop)
 
     def calendar(self, user: str) -> str:
         url = f"{self.base}/{user}/calendar/"
@@ -86,11 +70,4 @@ class Radicale:
         assert response.status_code in (201, 204), response.text
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        stop(self.process, self.folder)

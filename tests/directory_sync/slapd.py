@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.directory_sync.processes import free_port, stop, wait_for_port
 
 SUFFIX = "dc=exempelby,dc=se"
 ROOT_DN = f"cn=admin,{SUFFIX}"
@@ -144,12 +144,6 @@ def _ldif(persons: list[Person]) -> str:
     return "\n".join(blocks)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Slapd:
     """One slapd process with its own folder; ``url`` while running."""
 
@@ -190,30 +184,14 @@ class Slapd:
             capture_output=True,
             timeout=120,
         )
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"ldap://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             ["slapd", "-f", str(self.config), "-h", f"{self.url}/", "-d", "0"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("slapd did not start") from None
-                time.sleep(0.05)
+        wait_for_port(self.port, self.process, 10, self.stop)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        stop(self.process, self.folder)
