@@ -46,6 +46,21 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
         return int(sock.getsockname()[1])
 
 
+def free_sip_port() -> int:
+    """A port free for UDP and for TCP at once: a SIP peer (baresip) listens on both, and
+    a port free for one is often taken for the other by a TCP connection's local end."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+
+
 def directory(trusted: bool = True) -> TelephonyDirectory:
     flow = flow_from_dict(yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8")))
     service = ServiceNumber(MAIN_NUMBER, DEMO_TENANT, flow, AlwaysOpen())

@@ -8,14 +8,19 @@ import asyncio
 import contextlib
 import json
 import socket
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.telephony.conftest import free_port, need
+from tests.telephony.conftest import free_port, free_sip_port, need
 from vaxel.media.dtmf import goertzel_power
 
 SAMPLE_RATE = 8000
+START_ATTEMPTS = 5
+"""Starts on fresh ports when another process took a picked one first."""
+STARTUP_S = 30.0
+"""How long baresip may take to answer on its control port (seconds at load 15)."""
 
 
 def write_tone(path: Path, frequency: float, seconds: float, amplitude: int = 9000) -> None:
@@ -78,15 +83,29 @@ class Robot:
 
     @classmethod
     async def start(cls, base: Path, name: str, account: str, tone_hz: float) -> Robot:
+        """Start baresip in ``base/name``. Its SIP and control ports are picked free but
+        bound only by baresip, so another process can take one in between (seen under
+        load: "tcp: sock_bind: Address already in use"): then it starts again on others."""
         directory = base / name
         directory.mkdir(parents=True)
-        robot = cls(name, directory, free_port(), free_port(socket.SOCK_STREAM))
         write_tone(directory / "say.wav", tone_hz, 60.0)
         (directory / "accounts").write_text(account + "\n")
+        for _attempt in range(START_ATTEMPTS):
+            robot = cls(name, directory, free_sip_port(), free_port(socket.SOCK_STREAM))
+            if await robot._launch():
+                return robot
+            log = (directory / "log").read_text(errors="replace")
+            if "Address already in use" not in log:
+                raise RuntimeError(f"baresip {name} did not start: {log}")
+        raise RuntimeError(f"baresip {name} found no free ports: {log}")
+
+    async def _launch(self) -> bool:
+        """Run baresip with this robot's ports; False when it exited before answering."""
+        directory = self.directory
         (directory / "config").write_text(
             "\n".join(
                 [
-                    f"sip_listen 127.0.0.1:{robot.sip_port}",
+                    f"sip_listen 127.0.0.1:{self.sip_port}",
                     f"snd_path {directory}",
                     f"audio_source aufile,{directory / 'say.wav'}",
                     f"audio_alert aufile,{directory / 'alert.wav'}",
@@ -98,13 +117,13 @@ class Robot:
                     "module_app account.so",
                     "module_app menu.so",
                     "module_app ctrl_tcp.so",
-                    f"ctrl_tcp_listen 127.0.0.1:{robot.ctrl_port}",
+                    f"ctrl_tcp_listen 127.0.0.1:{self.ctrl_port}",
                     "audio_buffer 20-160",
                     "",
                 ]
             )
         )
-        robot.process = await asyncio.create_subprocess_exec(
+        self.process = await asyncio.create_subprocess_exec(
             need("baresip"),
             "-f",
             str(directory),
@@ -112,13 +131,20 @@ class Robot:
             stdout=(directory / "log").open("wb"),
             stderr=asyncio.subprocess.STDOUT,
         )
-        for _ in range(100):
+        deadline = time.monotonic() + STARTUP_S
+        while time.monotonic() < deadline:
             try:
-                await robot.command("help")
-                return robot
+                await self.command("help")
+                return True
             except OSError:
+                if self.process.returncode is not None:
+                    return False
                 await asyncio.sleep(0.05)
-        raise RuntimeError(f"baresip {name} did not start: {(directory / 'log').read_text()}")
+        await self.stop()
+        raise RuntimeError(
+            f"baresip {self.name} did not answer in {STARTUP_S:.0f} s: "
+            + (directory / "log").read_text(errors="replace")
+        )
 
     async def command(self, command: str, params: str = "") -> dict[str, object]:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.ctrl_port)
