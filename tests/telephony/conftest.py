@@ -151,10 +151,14 @@ async def sipp(
     service: str = MAIN_NUMBER,
     calls: int = 1,
     timeout_s: float = 30.0,
-    cwd: Path | None = None,
+    cwd: Path,
     local_port: int | None = None,
 ) -> tuple[int, str]:
-    """Run a SIPp scenario from tests/telephony/sipp against 127.0.0.1:``port``."""
+    """Run a SIPp scenario from tests/telephony/sipp against 127.0.0.1:``port``.
+
+    SIPp writes its traces (``-trace_msg``, ``-trace_err``) into its working folder, so
+    ``cwd`` is required and should be the test's ``tmp_path``: a default in the tree once
+    left ``caller_listens_*_messages.log`` files in the repository."""
     arguments = [
         need("sipp"),
         f"127.0.0.1:{port}",
@@ -184,7 +188,7 @@ async def sipp(
         *arguments,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
-        cwd=str(cwd or SIPP_DIR.parent),
+        cwd=str(cwd),
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout_s + 10)
     return process.returncode or 0, output.decode("utf-8", "replace")
