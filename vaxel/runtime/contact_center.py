@@ -247,7 +247,13 @@ class ContactCenter:
 
         The state is captured under the lock; encoding and writing happen outside it, in the
         calling thread (the runtime calls this from a thread of its own). The writers' lock
-        too: a write applies under the engine lock but sets ``last_seq`` after its commit."""
+        too: a write applies under the engine lock but sets ``last_seq`` after its commit.
+
+        On SQLite the row is written under the writers' lock as well, like a journal entry:
+        SQLite has one write lock per database, and a snapshot holding it past a journal
+        write's short wait (``BUSY_TIMEOUT_S``; an fsync alone can take longer on a busy
+        disk) failed that write with "database is locked" — an outage of Växel's own
+        making, every request refused for ``RETRY_AFTER_S``."""
         with self._write_lock, self._lock:
             if self._rebuilding is not None:
                 return None
@@ -259,8 +265,17 @@ class ContactCenter:
                 return None
             seq = self.last_seq
             self._snapshot_base = (seq, self._monotonic())
-        payload = serialize_state(state)
-        self.snapshots.save(StoredSnapshot(seq, STATE_VERSION, time.time(), payload))
+        snapshot = StoredSnapshot(seq, STATE_VERSION, time.time(), serialize_state(state))
+        if self._database.dialect.name != "sqlite":
+            self.snapshots.save(snapshot)  # PostgreSQL locks rows: journal writes go on
+            return seq
+        with self._write_lock:
+            # A writer on the event loop gives up after LOOP_LOCK_WAIT_S of this (_writer).
+            self._waiting_since = time.monotonic()
+            try:
+                self.snapshots.save(snapshot)
+            finally:
+                self._waiting_since = None
         return seq
 
     def wait_for_snapshot(self, timeout_s: float = 10.0) -> None:
