@@ -153,6 +153,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "main_number": ["+46812345000"],
         "admin_username": ["maria"],
         "admin_password": [PASSWORD],
+        "current_password": [PASSWORD],
+        "new_password": ["ett-nytt-losenord"],
         "next": ["/"],
         "key_id": [victim.key_id],
         "scopes": ["callbacks:create", "read"],
@@ -384,3 +386,39 @@ def test_the_directory_stream_carries_only_the_own_tenants_presence(
         first = next(line for line in response.iter_lines() if line.startswith("data:"))
     worker.join()
     assert "olle-ek" in first and "agent-maria" not in first
+
+
+def test_every_page_post_without_its_csrf_token_is_refused_before_anything_changes(
+    web: Web, victim: Victim
+) -> None:
+    """From the route table, so a form route added later without the ``CsrfForm``
+    dependency fails here (issue 12 §3): a user whose roles pass every check (a platform
+    admin who is also an agent) posts each form without the token — every one is refused
+    with the CSRF message, and nothing of the tenant changes (the password and the session
+    included)."""
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(A, "plattform", "Plattformen", "platform_admin", hashed, "johan")
+    client = web.client()
+    table = values(victim, sign_in(client, A, "plattform"))
+    before = fingerprint(web.center.database, A)
+    forms = [
+        r
+        for r in _page_routes(web)
+        if r.methods - {"GET", "HEAD"} and not r.path.startswith("/api/") and r.path != "/login"
+    ]
+    assert len(forms) >= 20, "the route walk missed the forms"
+    for route in forms:
+        for method in sorted(route.methods - {"GET", "HEAD"}):
+            for request in _calls(route, table):
+                data = {k: v for k, v in request.get("data", {}).items() if k != "csrf"}
+                response = client.request(
+                    method,
+                    request["path"],
+                    params=request["params"],
+                    data=data,
+                    files=request.get("files"),
+                )
+                assert response.status_code == 403, (method, request["path"], response.text[:200])
+                assert "CSRF-kontrollen misslyckades" in response.text, (method, request["path"])
+    assert fingerprint(web.center.database, A) == before
+    assert client.get("/").status_code == 200  # still signed in: /logout did nothing

@@ -10,15 +10,18 @@ from pydantic import BaseModel, Field
 
 from vaxel.core.clock import to_local
 from vaxel.store import CallbackRecord, ContactRecord
+from vaxel.store.callback_history import AttemptRecord
 
 __all__ = [
     "AgentOut",
+    "CallbackAttempt",
     "CallbackDetail",
     "CallbackOut",
     "ContactDetail",
     "ContactOut",
     "EventOut",
     "QueueOut",
+    "attempt_out",
     "callback_out",
     "contact_out",
 ]
@@ -90,6 +93,21 @@ class CallbackDetail(CallbackOut):
     data: dict[str, str] = Field(description="The form's fields")
 
 
+class CallbackAttempt(BaseModel):
+    """One attempt of a callback as the API shows it (times ISO 8601 with offset)."""
+
+    attempt: int
+    agent_id: str
+    started_at: datetime
+    call_result: str = Field(description="answered / no_answer when Växel dialled; else empty")
+    outcome: str = Field(description="done / unanswered once closed; empty while in progress")
+    note: str
+    closed_at: datetime | None
+    next_at: datetime | None = Field(description="when an unanswered callback is tried again")
+    requeued_by: str
+    requeued_at: datetime | None
+
+
 class EventOut(BaseModel):
     """One line of ``GET /api/v1/events`` (documentation only: the stream is SSE)."""
 
@@ -144,3 +162,22 @@ def callback_out(r: CallbackRecord, *, detail: bool = False) -> CallbackOut:
     if detail:
         return CallbackDetail(**values, interval=r.interval_id, data=dict(r.caller_data))
     return CallbackOut(**values)
+
+
+def attempt_out(a: AttemptRecord) -> CallbackAttempt:
+    return CallbackAttempt(
+        attempt=a.attempt,
+        agent_id=a.agent_id,
+        started_at=to_local(a.started_at),
+        call_result=a.call_result,
+        outcome=a.outcome,
+        note=a.note,
+        closed_at=_local(a.closed_at),
+        next_at=_local(a.next_at),
+        requeued_by=a.requeued_by,
+        requeued_at=_local(a.requeued_at),
+    )
+
+
+def _local(epoch: float | None) -> datetime | None:
+    return to_local(epoch) if epoch is not None else None

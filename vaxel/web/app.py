@@ -1,8 +1,11 @@
 """The FastAPI application (issue 4): composes the routers of each area over one platform.
 
 The areas live in their own modules — ``auth`` (sign-in, language), ``workspace`` (agents),
-``callbacks``, ``wallboard`` (and the live stream), ``admin`` (ADM1) and ``api`` (REST with
-API keys) — each built from one :class:`~vaxel.web.context.WebContext`.
+``callbacks``, ``wallboard`` (and the live stream), ``admin`` (ADM1), ``platform`` (the
+provider's organisations), ``directory`` (the staff directory), ``api``, ``api_directory``
+and ``api_numbers`` (REST with API keys) — each a module-level router whose handlers get
+the one :class:`~vaxel.web.context.WebContext` as a dependency (``deps.Platform``, issue 12
+§3).
 """
 
 from __future__ import annotations
@@ -20,23 +23,25 @@ from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.store import Database
-from vaxel.web import api_numbers
-from vaxel.web.admin import router as admin_routes
-from vaxel.web.api import api_router
-from vaxel.web.api_directory import router as directory_api_routes
+from vaxel.web import (
+    admin,
+    api,
+    api_directory,
+    api_numbers,
+    auth,
+    callbacks,
+    platform,
+    wallboard,
+    workspace,
+)
+from vaxel.web import directory as directory_pages  # create_app's `directory` is the views
 from vaxel.web.api_docs import OPENAPI_PATH, install_api_docs
-from vaxel.web.auth import auth_router
-from vaxel.web.callbacks import callbacks_router
 from vaxel.web.context import WebContext, WebSettings
-from vaxel.web.directory import router as directory_routes
 from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
-from vaxel.web.platform import platform_router
 from vaxel.web.unavailable import install_unavailable_handlers
-from vaxel.web.wallboard import router as wallboard_routes
-from vaxel.web.workspace import router as workspace_routes
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -91,7 +96,10 @@ def create_app(
         directory=directory,
         on_directory_sources=on_directory_sources,
     )
-    center.listeners.append(ctx.hub.committed)
+    center.listeners.extend(
+        (ctx.hub.committed, ctx.fanout.committed, ctx.callback_changes.committed)
+    )
+    ctx.directory_views.listeners.append(ctx.fanout.presence_changed)
     app = FastAPI(
         title="Växel",
         docs_url=None,
@@ -110,17 +118,18 @@ def create_app(
 
     app.add_middleware(LanguageFromCookie)
 
-    app.include_router(api_router(ctx))
-    app.include_router(directory_api_routes)
-    app.include_router(api_numbers.router)
-    app.include_router(directory_routes)
-    app.include_router(auth_router(ctx))
-    app.include_router(workspace_routes)  # module-level routers (issue 12 §3)
-    app.include_router(wallboard_routes)
-    app.include_router(admin_routes)
-    for build in (
-        callbacks_router,
-        platform_router,
-    ):
-        app.include_router(build(ctx))
+    areas = (
+        api,
+        api_directory,
+        api_numbers,
+        directory_pages,
+        auth,
+        workspace,
+        wallboard,
+        admin,
+        callbacks,
+        platform,
+    )
+    for area in areas:  # each a module-level router (issue 12 §3)
+        app.include_router(area.router)
     return app

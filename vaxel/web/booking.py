@@ -10,11 +10,14 @@ message in the client's language — never the SIP status text of the dial polic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from vaxel.acd.callbacks import CallbackRefused
+from vaxel.acd.callbacks import CallbackRefused, bookable_start
+from vaxel.acd.commands import NotifyCallbackCreated
+from vaxel.acd.events import CallbackRequested
 from vaxel.acd.model import CallbackSettings
 from vaxel.core.clock import to_local
 from vaxel.core.dial_policy import DialRefusal, NumberRefused
@@ -27,6 +30,7 @@ from vaxel.web.i18n import gettext
 
 __all__ = [
     "CallbackWindowOut",
+    "book_callback",
     "local_datetime",
     "number_problem",
     "queue_callback_hours",
@@ -69,6 +73,40 @@ def queue_callback_hours(
             settings.schedule_id
         )
         raise ApiProblem(409, "opening-hours-missing", message) from None
+
+
+def book_callback(
+    ctx: WebContext,
+    tenant_id: str,
+    queue_id: str,
+    number: str,
+    interval_id: str,
+    day: date | None,
+    data: Mapping[str, str],
+) -> NotifyCallbackCreated:
+    """CB7: book a callback from the website, durable once this returns; every refusal is
+    an :class:`ApiProblem` naming the field to change."""
+    try:
+        checked = ctx.dial_policy(tenant_id).check(number)
+    except NumberRefused as error:
+        raise number_problem(error) from None
+    settings, hours = queue_callback_hours(ctx, tenant_id, queue_id)
+    now = ctx.clock()
+    try:
+        start = bookable_start(settings, hours, queue_id, interval_id, day, now)
+    except CallbackRefused as error:
+        raise refusal_problem(error) from None
+    event = CallbackRequested(
+        tenant_id, queue_id, checked, interval_id, dict(data), "", "api", start
+    )
+    try:
+        # The runtime's lock orders this submit against the pages' worker threads (§10).
+        commands = ctx.center.submit(event, now)
+    except VaxelError:
+        message = gettext("Återuppringningen kunde inte bokas; försök igen")
+        raise ApiProblem(409, "callback-refused", message) from None
+    ctx.after_submit()
+    return next(c for c in commands if isinstance(c, NotifyCallbackCreated))
 
 
 def refusal_problem(error: CallbackRefused) -> ApiProblem:

@@ -1,9 +1,11 @@
 """What every page handler needs: the running platform, the signed-in session, rendering.
 
-Each area of the web app (workspace, callbacks, wallboard, admin …) is a router built from
-one :class:`WebContext`; handlers stay thin (STYLE rule 8): read the session, check CSRF,
-call the platform, render. Every query is scoped by the signed-in user's tenant, taken
-from the session row — never from the request.
+Each area of the web app (workspace, callbacks, wallboard, admin, the REST API …) is a
+module-level router whose handlers get the one :class:`WebContext` as a typed dependency
+(``deps.Platform``); handlers stay thin (STYLE rule 8): the signed-in user, the tenant and a
+CSRF-checked form arrive as dependencies, the handler calls the platform and renders. Every
+query is scoped by the signed-in user's tenant, taken from the session row — never from the
+request.
 """
 
 from __future__ import annotations
@@ -27,11 +29,15 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.store import Database, ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
+from vaxel.store.api_keys import ApiKeys
+from vaxel.store.callback_history import CallbackHistory
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources
+from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
+from vaxel.web.integrations import EventFanout
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE
@@ -101,8 +107,15 @@ class WebContext:
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None
     """Told (tenant, agent) when an agent's user signs in: the demo stops simulating them."""
     hub: LiveHub = field(default_factory=LiveHub)
+    callback_changes: CallbackChanges = field(default_factory=CallbackChanges)
+    """Each tenant's callback list version; a ContactCenter listener (``create_app``)."""
+    fanout: EventFanout = field(init=False)
+    """The REST API's event stream per tenant; a ContactCenter listener (``create_app``)."""
     accounts: Accounts = field(init=False)
+    api_keys: ApiKeys = field(init=False)
+    callback_history: CallbackHistory = field(init=False)
     read_models: ReadModels = field(init=False)
+    tenants: Tenants = field(init=False)
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
     flashes: Flashes = field(default_factory=Flashes)
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
@@ -112,8 +125,12 @@ class WebContext:
     """Told when an admin changed the directory's sources (the sync machine rereads them)."""
 
     def __post_init__(self) -> None:
+        self.fanout = EventFanout(lambda: self.center.last_seq)
         self.accounts = Accounts(self.database)
+        self.api_keys = ApiKeys(self.database)
+        self.callback_history = CallbackHistory(self.database)
         self.read_models = ReadModels(self.database)
+        self.tenants = Tenants(self.database)
         if self.directory is None:
             self.directory = DirectoryViews(
                 DirectoryStore(self.database), DirectorySources(self.database), self.clock
@@ -142,7 +159,7 @@ class WebContext:
         """The tenant's dial policy as stored (issue 10 §11, PBX8): what the API accepts as
         a callback number and which numbers the lists offer as ``tel:`` links."""
         try:
-            tenant = Tenants(self.database).get(tenant_id)
+            tenant = self.tenants.get(tenant_id)
         except UnknownTenant:
             return DialPolicy()
         return DialPolicy(international_allowed=tenant.international_calls)
