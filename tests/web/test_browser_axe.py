@@ -69,6 +69,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/numbers": ("admin", "/admin/numbers"),
     "/platform": ("root", "/platform"),
     "/admin/directory": ("admin", "/admin/directory"),
+    "/admin/directory/catalogue": ("admin", "/admin/directory/catalogue"),
     "/katalog": ("maria", "/katalog?q=johansson"),
     "/katalog/person/{person_id}": ("admin", "/katalog/person/agent-maria"),
     "/min-hanvisning": ("maria", "/min-hanvisning"),
@@ -93,6 +94,7 @@ NOT_PAGES: dict[str, str] = {
     "/api/v1/snapshot": "the pages' JSON snapshot",
     "/katalog/sok": "the results list inside /katalog, checked there (a fragment, no page)",
     "/katalog/handelser": "the directory's presence stream (text/event-stream)",
+    "/admin/directory/catalogue/export": "the directory as a CSV or XML file",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/
 is the JSON API (besides these)."""
@@ -151,6 +153,7 @@ def test_the_routes_named_as_no_page_answer_no_html_page(web: Web) -> None:
                         "audio/x-wav",
                         "audio/mpeg",
                         "audio/ogg",
+                        "text/csv",  # the directory's export file
                     )
                 ), (route.path, kind)
 

@@ -156,6 +156,7 @@ RULES: dict[str, str] = {
     "unit-parent-self": "a unit cannot be its own parent",
     "unit-cycle": "units {value} form a cycle",
     "unit-has-children": "unit {value!r} has units below it ({other!r}): move them first",
+    "unit-in-use": "unit {value!r} is still the unit of {other}: move them first",
     # directory import files (issue 13 §3, DIR5); the line is the error's own parameter
     "unknown-column": "unknown column {value!r}: use {allowed}, or define a custom field first",
     "missing-column": "the header row lacks the column {value!r}",

@@ -166,6 +166,7 @@ CONFIG_RULES: dict[str, str] = {
     "unit-has-children": N_(
         "enheten {value!r} har enheter under sig ({other!r}); flytta dem först"
     ),
+    "unit-in-use": N_("enheten {value!r} är fortfarande enhet för {other}; flytta dem först"),
     "unknown-column": N_(
         "okänd kolumn {value!r}; använd {allowed} eller lägg först till ett eget fält"
     ),

@@ -17,6 +17,7 @@ from vaxel.web.admin import (
     api_keys,
     audit,
     closures,
+    directory_catalogue,
     directory_sources,
     extensions,
     flows,
@@ -139,6 +140,14 @@ SECTIONS = [
             "kalendrar som sätter hänvisning av sig själva."
         ),
     ),
+    Section(
+        "/admin/directory/catalogue",
+        N_("Katalogen"),
+        N_(
+            "Orsaker för hänvisning, egna fält och vem som ser dem, mobilnummer, enheter, "
+            "och import och export av hela katalogen."
+        ),
+    ),
 ]
 
 
@@ -167,5 +176,6 @@ for _page in (
     api_keys,
     audit,
     directory_sources,
+    directory_catalogue,
 ):
     router.include_router(_page.router)
