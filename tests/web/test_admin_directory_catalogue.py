@@ -4,6 +4,8 @@ units (one in use refused naming who), and a file imported all or nothing, and e
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import Web, sign_in
 from vaxel.directory.model import Visibility
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -156,3 +158,22 @@ def test_import_all_or_nothing_and_export(web: Web) -> None:
     assert exported.headers["content-type"].startswith("text/csv")
     assert "Zetterkvist" in exported.text
     assert "<?xml" in client.get(f"{PAGE}/export", params={"format": "xml"}).text
+
+
+def test_a_file_declared_over_the_limit_is_refused_unread(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vaxel.web.admin.directory_catalogue as catalogue
+
+    monkeypatch.setattr(catalogue, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(catalogue, "_FORM_OVERHEAD", 10)
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "admin")
+    client.follow_redirects = True
+    refused = client.post(
+        f"{PAGE}/import",
+        data={"csrf": csrf, "format": "csv"},
+        files={"file": ("katalog.csv", CSV.encode(), "text/csv")},
+    )
+    assert "filen är större än 10 byte" in refused.text
+    assert _store(web).by_external_id(DEMO_TENANT, "adm-1") is None

@@ -125,7 +125,7 @@ class WebContext:
     """Told when an admin changed the directory's sources (the sync machine rereads them)."""
 
     def __post_init__(self) -> None:
-        self.fanout = EventFanout(lambda: self.center.last_seq)
+        self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
         self.accounts = Accounts(self.database)
         self.api_keys = ApiKeys(self.database)
         self.callback_history = CallbackHistory(self.database)

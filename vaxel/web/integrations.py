@@ -97,12 +97,19 @@ class Subscription:
 class EventFanout:
     """ContactCenter listener fanning each tenant's events out to its subscriptions."""
 
-    def __init__(self, seq: Callable[[], int] | None = None, *, limit: int = 1000) -> None:
+    def __init__(
+        self,
+        seq: Callable[[], int] | None = None,
+        *,
+        limit: int = 1000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         """``seq`` gives the journal sequence number of the event being told (the
-        ContactCenter's ``last_seq``)."""
+        ContactCenter's ``last_seq``); ``clock`` the time of a presence change."""
         self._subscriptions: dict[str, set[Subscription]] = defaultdict(set)
         self._seq = seq
         self.limit = limit
+        self._clock = clock
 
     def subscribe(self, tenant_id: str) -> Subscription:
         """Call on the event loop; the subscription sees events committed from now on."""
@@ -138,7 +145,7 @@ class EventFanout:
             return
         item = {
             "type": "PresenceChanged",
-            "time": time.time(),
+            "time": self._clock(),
             "person_id": person_id,
             "reason_id": None if presence is None else presence.reason_id,
             "until": None

@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from vaxel.core.errors import ConfigError
 from vaxel.directory.model import FieldDef, FieldType, Unit, Visibility
 from vaxel.directory.presence import DEFAULT_REASONS, Reason
-from vaxel.directory_io import FileFormat, export_directory, import_directory
+from vaxel.directory_io import FileFormat, ImportRefused, export_directory, import_directory
 from vaxel.directory_io.columns import MAX_FILE_BYTES
 from vaxel.store.directory import DirectoryStore, ImportMode
 from vaxel.store.directory_sources import DirectorySources
@@ -166,7 +166,19 @@ def change_unit(form: CsrfForm, platform: Platform, tenant_id: TenantId) -> Resp
     return back(PAGE, saved=True)
 
 
-@router.post("/import")
+_FORM_OVERHEAD = 64 * 1024
+"""The multipart framing and the other fields around the file."""
+
+
+def declared_size_within_limit(request: Request) -> None:
+    """Refuse a file whose declared size is over the limit before a byte of it is parsed
+    (the CSRF token sits inside the body, so this runs before ``CsrfForm``)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FILE_BYTES + _FORM_OVERHEAD:
+        raise ImportRefused(0, "file", "file-too-large", max=MAX_FILE_BYTES)
+
+
+@router.post("/import", dependencies=[Depends(declared_size_within_limit)])
 async def import_file(
     request: Request,
     session: SignedIn,
