@@ -37,7 +37,7 @@ from vaxel.directory.presence import (
     reason_catalogue,
 )
 from vaxel.directory.search import DirectoryIndex
-from vaxel.schedule import schedule_from_dict
+from vaxel.runtime.directory_recurring import held, rule_of, rules_of
 from vaxel.store.directory import DirectoryStore, UnknownPerson
 from vaxel.store.directory_sources import DirectorySources
 
@@ -109,6 +109,11 @@ class _Tenant:
     """extension → the people on it."""
     recurring: dict[str, list[RecurringAbsence]] = field(default_factory=dict)
     """person id → their recurring absences (DIR3), as stored under :data:`RECURRING`."""
+
+    def presence_at(self, person_id: str, now: datetime) -> Presence | None:
+        """The presence shown for a person at ``now``, recurring absences included."""
+        return current_presence(held(self.presences, self.recurring, person_id, now), now)
+
     """username → person id, as found (cleared when an e-mail changes)."""
     checked: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -171,10 +176,10 @@ class DirectoryViews:
         )
         for person in people:
             _place(loaded, person.person_id, person.extension if person.active else None)
-        loaded.recurring = _rules(self.sources.settings(tenant_id, RECURRING))
+        loaded.recurring = rules_of(self.sources.settings(tenant_id, RECURRING))
         now = self._now()
-        for person_id, held in loaded.presences.items():
-            index.set_available(person_id, current_presence(held, now) is None)
+        for person_id in {*loaded.presences, *loaded.recurring}:
+            index.set_available(person_id, loaded.presence_at(person_id, now) is None)
         return loaded
 
     def changed(self, tenant_id: str, person_ids: Iterable[str] | None = None) -> None:
@@ -227,15 +232,13 @@ class DirectoryViews:
     def _view(
         self, loaded: _Tenant, person: Person, role: str, now: datetime, tier: int | None = None
     ) -> PersonView:
-        presence = current_presence(_held(loaded, person.person_id, now), now)
+        presence = loaded.presence_at(person.person_id, now)
         # A shared extension stays open while anyone on it is in (DIR3): its status weighs
         # everyone's presence, while the card still shows this person's own.
         on_line = loaded.sharing.get(person.extension or "", {person.person_id})
         status = extension_status(
             {
-                other: presence
-                if other == person.person_id
-                else current_presence(_held(loaded, other, now), now)
+                other: presence if other == person.person_id else loaded.presence_at(other, now)
                 for other in on_line | {person.person_id}
             }
         ).kind
@@ -359,7 +362,7 @@ class DirectoryViews:
             raise ConfigError("rules", "at-most", max=MAX_RULES)
         catalogue = self._tenant(tenant_id).catalogue
         for index, rule in enumerate(rules):
-            built = _rule(person_id, index, rule)
+            built = rule_of(person_id, index, rule)
             if built.reason_id not in catalogue:
                 raise ConfigError(
                     f"rules[{index}].reason_id", "choice", allowed=", ".join(sorted(catalogue))
@@ -374,7 +377,7 @@ class DirectoryViews:
         with self._lock:
             loaded = self._tenants.get(tenant_id)
             if loaded is not None:
-                loaded.recurring = _rules({"rules": every})
+                loaded.recurring = rules_of({"rules": every})
         self._presence_changed(tenant_id, [person_id])
 
     def _presence_changed(self, tenant_id: str, person_ids: Iterable[str]) -> None:
@@ -383,7 +386,7 @@ class DirectoryViews:
             return
         now = self._now()
         for person_id in person_ids:
-            presence = current_presence(_held(loaded, person_id, now), now)
+            presence = loaded.presence_at(person_id, now)
             loaded.index.set_available(person_id, presence is None)
             view = self._presence_view(loaded, presence)
             for listener in list(self.listeners):
@@ -441,41 +444,3 @@ def _place(loaded: _Tenant, person_id: str, extension: str | None) -> None:
     if extension:
         loaded.extension_of[person_id] = extension
         loaded.sharing.setdefault(extension, set()).add(person_id)
-
-
-def _rule(person_id: str, index: int, rule: Any) -> RecurringAbsence:
-    where = f"rules[{index}]"
-    if not isinstance(rule, dict):
-        raise ConfigError(where, "mapping")
-    try:
-        schedule = schedule_from_dict(
-            {"id": f"{person_id}-{index}"[:64], "weekly": rule.get("weekly", {})}
-        )
-    except ConfigError as error:
-        raise error.at(f"{where}.{error.field}") from None
-    return RecurringAbsence(
-        str(rule.get("reason_id", "")) or "-", schedule, str(rule.get("text", ""))[:200]
-    )
-
-
-def _rules(stored: dict[str, Any] | None) -> dict[str, list[RecurringAbsence]]:
-    """The stored rules as values; a rule that no longer reads (say, a reason renamed) is
-    logged and left out rather than stopping the tenant's directory."""
-    found: dict[str, list[RecurringAbsence]] = {}
-    for person_id, rules in ((stored or {}).get("rules") or {}).items():
-        for index, rule in enumerate(rules if isinstance(rules, list) else []):
-            try:
-                found.setdefault(person_id, []).append(_rule(person_id, index, rule))
-            except ConfigError:
-                log.warning("recurring absence %s of %s cannot be read", index, person_id)
-    return found
-
-
-def _held(loaded: _Tenant, person_id: str, now: datetime) -> tuple[Presence, ...]:
-    """The presences set for a person and those their recurring absences give at ``now``."""
-    own = loaded.presences.get(person_id, ())
-    rules = loaded.recurring.get(person_id)
-    if not rules:
-        return own
-    given = tuple(p for p in (r.presence_at(now) for r in rules) if p is not None)
-    return own + given
