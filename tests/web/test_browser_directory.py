@@ -37,8 +37,8 @@ async def test_find_a_colleague_by_keyboard_and_see_presence_change_live(
     await page.focus("input[name=until][value='']")
     await page.keyboard.press("Space")
     await page.focus("button.primary")
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(f"{site}/min-hanvisning")
+    async with page.expect_navigation():  # the same URL after the POST: wait for the load
+        await page.keyboard.press("Enter")
     assert "Lunch tills vidare" in await page.inner_text("[data-field=presence]")
 
     await watcher.wait_for_function(
