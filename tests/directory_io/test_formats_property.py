@@ -26,7 +26,7 @@ UNITS = (
 TEXT = (
     st.text(
         alphabet=st.characters(
-            whitelist_categories=("L", "N", "Zs"), whitelist_characters=",\"'<>&-()./"
+            whitelist_categories=("L", "N", "Zs"), whitelist_characters=",\"'<>&-()./=+@"
         ),
         min_size=1,
         max_size=30,
@@ -112,3 +112,13 @@ def test_csv_like_text_is_read_or_refused_with_a_code(rows: list[list[str]]) -> 
         people_from_records(read_csv(text.encode()), (), UnitPaths(()), {}, lambda: "p0")
     except ImportRefused as refused:
         assert refused.code
+
+
+def test_a_value_a_spreadsheet_would_run_is_exported_as_text() -> None:
+    """CSV injection: "=HYPERLINK(…)" in a person's title must not run when an admin opens
+    the export in Excel; phone numbers starting with + stay as they are (DIR5)."""
+    rows = [
+        [["x1"], ["=HYPERLINK(\"http://evil\")"], ["@SUM(A1)"], ["+46 70-123 45 67"], ["-2+3"]],
+    ]
+    lines = "".join(write_csv(rows)).splitlines()
+    assert lines[1] == "x1,\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),+46 70-123 45 67,'-2+3"

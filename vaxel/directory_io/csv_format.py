@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from vaxel.directory_io.columns import (
@@ -24,6 +25,29 @@ __all__ = ["MAX_CELL_CHARS", "read_csv", "write_csv"]
 
 MAX_CELL_CHARS = 4000
 """One cell; the longest standard value (a list of keywords) is far shorter."""
+FORMULA_START = frozenset("=+-@\t\r")
+"""What makes Excel or LibreOffice read a cell as a formula (CSV injection, OWASP)."""
+PHONE_LIKE = re.compile(r"[+-]?[0-9][0-9 ()-]*")
+"""A phone number such as +46 70-123 45 67 starts with + but is no formula: kept as is."""
+
+
+def _formula_like(cell: str) -> bool:
+    return cell[:1] in FORMULA_START and PHONE_LIKE.fullmatch(cell) is None
+
+
+def _guard(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe, shown as text;
+    a cell that already starts with one before such a character gets another, so reading
+    the file back gives exactly what was written."""
+    if _formula_like(cell) or (cell[:1] == "'" and _formula_like(cell[1:].lstrip("'"))):
+        return "'" + cell
+    return cell
+
+
+def _unguard(cell: str) -> str:
+    if cell[:1] == "'" and _formula_like(cell[1:].lstrip("'")):
+        return cell[1:]
+    return cell
 
 
 def read_csv(data: bytes, custom_fields: Iterable[str] = ()) -> list[Record]:
@@ -84,7 +108,8 @@ def _columns(header: Sequence[str], custom: frozenset[str]) -> list[str]:
 
 def _record(line: int, columns: Sequence[str], row: Sequence[str]) -> Record:
     record = Record(line)
-    for name, cell in zip(columns, row, strict=True):
+    for name, raw in zip(columns, row, strict=True):
+        cell = _unguard(raw)
         if len(cell) > MAX_CELL_CHARS:
             raise ImportRefused(line, name, "too-long", max=MAX_CELL_CHARS, length=len(cell))
         if name in SEVERAL:
@@ -102,7 +127,8 @@ def write_csv(
     people: Iterable[Sequence[Sequence[str]]], custom_fields: Sequence[str] = ()
 ) -> Iterator[str]:
     """The CSV text, line by line: the header, then each person's values per column of
-    :data:`COLUMNS` and the custom fields (several values joined with ``;``)."""
+    :data:`COLUMNS` and the custom fields (several values joined with ``;``). A value a
+    spreadsheet would run as a formula is written as text (see :func:`_guard`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow((*COLUMNS, *custom_fields))
@@ -110,5 +136,5 @@ def write_csv(
     for values in people:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([LIST_SEPARATOR.join(column) for column in values])
+        writer.writerow([_guard(LIST_SEPARATOR.join(column)) for column in values])
         yield buffer.getvalue()
