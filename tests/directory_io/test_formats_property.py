@@ -118,7 +118,7 @@ def test_a_value_a_spreadsheet_would_run_is_exported_as_text() -> None:
     """CSV injection: "=HYPERLINK(…)" in a person's title must not run when an admin opens
     the export in Excel; phone numbers starting with + stay as they are (DIR5)."""
     rows = [
-        [["x1"], ["=HYPERLINK(\"http://evil\")"], ["@SUM(A1)"], ["+46 70-123 45 67"], ["-2+3"]],
+        [["x1"], ['=HYPERLINK("http://evil")'], ["@SUM(A1)"], ["+46 70-123 45 67"], ["-2+3"]],
     ]
     lines = "".join(write_csv(rows)).splitlines()
-    assert lines[1] == "x1,\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),+46 70-123 45 67,'-2+3"
+    assert lines[1] == 'x1,"\'=HYPERLINK(""http://evil"")",\'@SUM(A1),+46 70-123 45 67,\'-2+3'
