@@ -29,9 +29,17 @@ VOICES = {"sv": ["-v", "sv", "-s", "150", "-p", "45"], "en": ["-v", "en", "-s", 
 TO_ULAW = ["-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw"]
 
 
+BEEPS = frozenset({"sv/voicemail/ton", "en/voicemail/ton"})
+"""The voicemail's tone before recording (PBX4): 0.4 s of 1 kHz, not speech."""
+
+
 def speak(prompt_id: str, text: str, work: Path) -> Path:
     target = OUT / f"{prompt_id}.ulaw"
     target.parent.mkdir(parents=True, exist_ok=True)
+    if prompt_id in BEEPS:
+        beep = ["synth", "0.4", "sine", "1000", "fade", "q", "0.02", "0.4", "0.02", "vol", "0.5"]
+        subprocess.run(["sox", "-R", "-n", *TO_ULAW, str(target), *beep], check=True)
+        return target
     if not text.strip():
         subprocess.run(["sox", "-R", "-n", *TO_ULAW, str(target), "trim", "0", "0.3"], check=True)
         return target
