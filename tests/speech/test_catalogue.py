@@ -29,7 +29,7 @@ from vaxel.speech import (
 )
 
 LANGUAGES = ("sv", "en")
-ID_SHAPE = re.compile(r"^(sv|en)/(num|ord|phrase|callback|pause)/[a-z0-9-]+$")
+ID_SHAPE = re.compile(r"^(sv|en)/(num|ord|phrase|callback|pause|presence|pbx)/[a-z0-9-]+$")
 languages = st.sampled_from(LANGUAGES)
 
 

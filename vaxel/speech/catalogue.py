@@ -16,6 +16,8 @@ Id scheme (filesystem-safe: lower-case ASCII letters, digits, ``-`` and ``/``)::
 - ``sv/ord/<n>`` an ordinal: 1-99 whole ("tjugoförsta"), and 100 ... 900 ("hundrade").
 - ``sv/phrase/<slug>`` a fixed queue phrase ("Du är nummer", "i kön", "minuter" ...).
 - ``sv/callback/<slug>`` a callback-dialogue phrase (CB1-CB3).
+- ``sv/presence/<slug>`` what a caller hears about an absent person (DIR3, PBX5).
+- ``sv/pbx/<slug>`` answers to feature codes dialled from a phone, and refusals (PBX5).
 - ``sv/pause/group`` a short silence (its text is empty) between digit groups in a read-back.
 
 English (``en/...``) has the same kinds; English numbers have no gender, so ``en/num/21``.
@@ -148,6 +150,85 @@ _EN_CALLBACK = {
     "press": "press",
 }
 
+# What a caller hears about an absent person (DIR3, PBX5; see ``presence``), by slug.
+_SV_PRESENCE = {
+    "extension": "anknytning",
+    "reason-mote": "är på möte",
+    "reason-lunch": "är på lunch",
+    "reason-tillfalligt-ute": "är tillfälligt ute",
+    "reason-gatt-for-dagen": "har gått för dagen",
+    "reason-ledig": "är ledig",
+    "reason-sjuk": "är sjuk",
+    "reason-tjansteresa": "är på tjänsteresa",
+    "reason-kurs": "är på kurs",
+    "reason-semester": "har semester",
+    "reason-other": "är inte på plats",
+    "until": "till",
+    "until-tomorrow": "till i morgon",
+    "the": "den",
+    "press-0-operator": "Tryck noll för att komma till växeln.",
+    "press-1-voicemail": "Tryck ett för att lämna ett meddelande.",
+    **{f"weekday-{n}": day for n, day in enumerate(
+        ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"), 1)},
+    **{f"month-{n}": month for n, month in enumerate(
+        ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+         "september", "oktober", "november", "december"), 1)},
+}  # fmt: skip
+_EN_PRESENCE = {
+    "extension": "extension",
+    "reason-mote": "is in a meeting",
+    "reason-lunch": "is at lunch",
+    "reason-tillfalligt-ute": "is briefly out",
+    "reason-gatt-for-dagen": "has gone for the day",
+    "reason-ledig": "is off duty",
+    "reason-sjuk": "is ill",
+    "reason-tjansteresa": "is on a business trip",
+    "reason-kurs": "is on a course",
+    "reason-semester": "is on holiday",
+    "reason-other": "is not available",
+    "until": "until",
+    "until-tomorrow": "until tomorrow at",
+    "at": "at",
+    "the": "the",
+    "of": "of",
+    "press-0-operator": "Press zero for the switchboard.",
+    "press-1-voicemail": "Press one to leave a message.",
+    **{f"weekday-{n}": day for n, day in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), 1)},
+    **{f"month-{n}": month for n, month in enumerate(
+        ("January", "February", "March", "April", "May", "June", "July", "August",
+         "September", "October", "November", "December"), 1)},
+}  # fmt: skip
+# Feature codes dialled from a phone (PBX5, IVR4, IVR5; ``vaxel.pbx.feature_codes``): the
+# answers, and what was wrong with a refused code (issue 14, Bad input). Swedish only:
+# staff dial them, and the tenant's staff work in Swedish (the ids would follow in English).
+_SV_PBX = {
+    "forwarding-set": "Vidarekopplingen är påslagen.",
+    "forwarding-cleared": "Vidarekopplingen är avslagen.",
+    "presence-set": "Din hänvisning är registrerad.",
+    "presence-cleared": "Välkommen tillbaka. Din hänvisning är borttagen.",
+    "group-joined": "Du är inloggad i gruppen.",
+    "group-left": "Du är utloggad ur gruppen.",
+    "switch-on": "Meddelandet är påslaget.",
+    "switch-off": "Meddelandet är avslaget.",
+    "unknown-code": "Koden finns inte. Kontrollera koden och försök igen.",
+    "number-missing": "Numret saknas. Slå koden, stjärna, numret och avsluta med fyrkant.",
+    "number-invalid": "Numret kan inte användas. Det får bara ha siffror, högst tjugo.",
+    "number-barred": "Numret är spärrat och kan inte användas för vidarekoppling.",
+    "forwarding-loop": "Vidarekopplingen skulle gå i en slinga och har inte sparats.",
+    "seconds-invalid": "Tiden före vidarekoppling ska vara mellan fem och hundratjugo sekunder.",
+    "time-invalid": "Återkomsttiden ska vara fyra siffror, timmar och minuter, "
+    "till exempel ett fyra tre noll.",
+    "reason-invalid": "Det finns ingen orsak med den siffran.",
+    "group-invalid": "Gruppen finns inte.",
+    "slot-invalid": "Det numret finns inte.",
+    "not-allowed": "Du har inte behörighet till den koden.",
+    "not-a-person": "Telefonen hör inte till någon person i katalogen.",
+    "failed": "Det gick inte att spara. Försök igen senare.",
+    "enter-pin": "Slå din PIN-kod och avsluta med fyrkant.",
+    "wrong-pin": "Fel PIN-kod.",
+}
+
 
 def prompt_id(language: Language | str, kind: str, name: str | int) -> str:
     """The id of one prompt, e.g. ``prompt_id("sv", "num", "21-en") == "sv/num/21-en"``."""
@@ -182,6 +263,8 @@ def _sv_texts() -> dict[str, str]:
     texts["num/1000"] = "tusen"
     texts.update({f"phrase/{slug}": text for slug, text in _SV_PHRASES.items()})
     texts.update({f"callback/{slug}": text for slug, text in _SV_CALLBACK.items()})
+    texts.update({f"presence/{slug}": text for slug, text in _SV_PRESENCE.items()})
+    texts.update({f"pbx/{slug}": text for slug, text in _SV_PBX.items()})
     texts[PAUSE] = ""
     return texts
 
@@ -207,6 +290,7 @@ def _en_texts() -> dict[str, str]:
     texts["num/1000"] = "thousand"
     texts.update({f"phrase/{slug}": text for slug, text in _EN_PHRASES.items()})
     texts.update({f"callback/{slug}": text for slug, text in _EN_CALLBACK.items()})
+    texts.update({f"presence/{slug}": text for slug, text in _EN_PRESENCE.items()})
     texts[PAUSE] = ""
     return texts
 
