@@ -5,7 +5,8 @@ range (issue 10 §2: ports handed out in sequence told an attacker where the nex
 be), read with ``loop.add_reader``; what each plays, whom it is bridged to, what it records.
 Its parts: ``engine_leg`` (an endpoint's state and whom it listens to), ``engine_wire`` (the
 receive path: DTMF in, bridged packets relayed onto the other leg's own stream, RFC 3550
-§5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame).
+§5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame), and
+``mixer`` for conference rooms (PBX6: a leg in a room feeds the room's mix and hears it).
 
 Whom a leg listens to is set here from the SDP: its address and port, and for ``learn_s``
 after it the phone's NAT-ed source (symmetric RTP). Addresses are IP literals only, so a
@@ -39,12 +40,13 @@ from vaxel.media.dtmf import dtmf_payloads
 from vaxel.media.engine_leg import Leg
 from vaxel.media.engine_ticker import Ticker
 from vaxel.media.engine_wire import RtpReceiver
+from vaxel.media.mixer import Mixer, law_of
 from vaxel.media.player import Comfort
 from vaxel.media.recording import StereoRecording
 from vaxel.media.relay import Relay
 from vaxel.media.rtp import RtpStream
 from vaxel.media.silence import SilenceWatch
-from vaxel.media.tones import ringback_ulaw
+from vaxel.media.tones import join_tone_pcm, leave_tone_pcm, ringback_ulaw
 
 __all__ = ["BuiltinMediaBackend", "MediaError"]
 
@@ -96,8 +98,9 @@ class BuiltinMediaBackend:
             "foreign_packets": 0,
             "late_ticks": 0,
         }
-        self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s)
-        self._receiver = RtpReceiver(self._legs, self.stats, on_event)
+        self._rooms: dict[str, Mixer] = {}
+        self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
+        self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
         self.timing_errors: deque[float] = self._ticker.timing_errors
         """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
         ringback_ulaw()  # build the G.711 tables now, not during the first call
@@ -158,6 +161,8 @@ class BuiltinMediaBackend:
                     raise MediaError(f"not an IP address: {address[:64]!r}") from None
         previous, leg.remote = leg.remote, remote
         leg.sending = remote.direction.peer_receives
+        if leg.room:
+            self._rooms[leg.room].set_law(endpoint_id, law_of(remote.codec))
         now = time.monotonic()
         if self.media_timeout_s is not None:
             if leg.silence is None:
@@ -177,6 +182,8 @@ class BuiltinMediaBackend:
         if leg is None:
             return
         self._ticker.remove(leg)
+        if leg.room:
+            self._leave(leg)
         if leg.recording is not None:
             self._write_recording(leg)
         other = self._legs.get(leg.bridged_to)
@@ -223,6 +230,54 @@ class BuiltinMediaBackend:
         leg.bridged_to = ""
         if other is not None:
             other.bridged_to = ""
+
+    # -- conference rooms (PBX6) ------------------------------------------------------------
+
+    def join_room(self, endpoint_id: str, room_id: str, *, muted: bool = False) -> None:
+        """The leg hears room ``room_id``'s mix and is heard in it; everyone hears the join
+        tone. Raises ``MediaError`` when the room is full (the mixer's ceiling)."""
+        leg = self._leg(endpoint_id)
+        if leg.bridged_to:
+            self.unbridge(endpoint_id)
+        if leg.room and leg.room != room_id:
+            self._leave(leg)
+        room = self._rooms.get(room_id)
+        if room is None:
+            room = self._rooms[room_id] = Mixer()
+        codec = leg.remote.codec if leg.remote is not None else "PCMU"
+        try:
+            room.add(endpoint_id, law_of(codec), muted=muted)
+        except ValueError as error:
+            if not room:
+                del self._rooms[room_id]
+            raise MediaError(str(error)) from None
+        leg.room = room_id
+        room.announce(join_tone_pcm())
+
+    def leave_room(self, endpoint_id: str) -> None:
+        """The leg leaves its room (if any); those left hear the leave tone."""
+        leg = self._leg(endpoint_id)
+        if leg.room:
+            self._leave(leg)
+
+    def set_muted(self, endpoint_id: str, muted: bool) -> None:
+        """Whether the room hears this leg (the leg still hears the room)."""
+        leg = self._leg(endpoint_id)
+        room = self._rooms.get(leg.room)
+        if room is not None:
+            room.set_muted(endpoint_id, muted)
+
+    def _leave(self, leg: Leg) -> None:
+        room_id, leg.room = leg.room, ""
+        room = self._rooms.get(room_id)
+        if room is None:
+            return
+        room.remove(leg.endpoint.endpoint_id)
+        if room:
+            room.announce(leave_tone_pcm())
+        else:
+            del self._rooms[room_id]
+            self._ticker.forget_room(room_id)
 
     def send_dtmf(self, endpoint_id: str, digit: str) -> None:
         leg = self._leg(endpoint_id)

@@ -52,6 +52,8 @@ class Leg:
     silence: SilenceWatch | None = None
     sending: bool = False
     """An SDP is known and its peer receives: the ticker's one test per frame."""
+    room: str = ""
+    """The conference room (``vaxel.media.mixer``) the leg is in: it hears the room's mix."""
 
 
 def accepts(leg: Leg, remote: RemoteMedia, source: tuple[str, int], now: float) -> bool:

@@ -23,7 +23,8 @@ from collections.abc import Callable
 
 from vaxel.media.backend import MediaEvent, MediaTimeout, PlaybackFinished
 from vaxel.media.engine_leg import Leg
-from vaxel.media.g711 import ulaw_to_alaw
+from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
+from vaxel.media.mixer import Mixer
 from vaxel.media.player import FRAME_BYTES
 
 __all__ = ["SLOTS", "TICK_S", "Ticker"]
@@ -44,8 +45,13 @@ class Ticker:
         stats: dict[str, int],
         on_event: Callable[[MediaEvent], None],
         media_timeout_s: float | None,
+        rooms: dict[str, Mixer] | None = None,
     ) -> None:
         self.legs = legs
+        self.rooms: dict[str, Mixer] = {} if rooms is None else rooms
+        self.cycle = 0
+        """Counts 20 ms periods: a room is mixed once a period, whichever phase comes first."""
+        self._mixed: dict[str, tuple[int, dict[str, bytes]]] = {}
         self.stats = stats
         self.on_event = on_event
         self.media_timeout_s = media_timeout_s
@@ -97,8 +103,12 @@ class Ticker:
         errors = self.timing_errors
         monotonic = time.monotonic
         sent = 0
+        if phase == 0:
+            self.cycle += 1
         for leg in self.phases[phase]:
-            if not leg.sending:
+            if leg.room:
+                sent += self._send_room_frame(leg, due)
+            elif not leg.sending:
                 if leg.remote is not None and not leg.bridged_to:
                     leg.player.frame()  # on hold: the prompt runs on, the clock too
                     leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
@@ -131,6 +141,43 @@ class Ticker:
                 leg.player.finished.clear()
         self.stats["sent"] += sent
         self._report(events)
+
+    def _send_room_frame(self, leg: Leg, due: float) -> int:
+        """A conference participant's frame: a prompt meant for it alone (if one plays),
+        else what the room's mix has for it, already in its own codec; 1 if sent."""
+        room_id = leg.room
+        cached = self._mixed.get(room_id)
+        if cached is None or cached[0] != self.cycle:
+            room = self.rooms.get(room_id)
+            cached = self._mixed[room_id] = (self.cycle, room.mix() if room else {})
+        mixed = cached[1].get(leg.endpoint.endpoint_id)
+        remote = leg.remote
+        if not leg.sending or remote is None or leg.peer is None:
+            leg.stream.timestamp = (leg.stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+            return 0
+        if leg.dtmf_out:
+            return self._send_dtmf_packet(leg)
+        if leg.player.playing or mixed is None:
+            frame = leg.player.frame()
+            payload = frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
+        else:
+            payload = mixed
+        stream = leg.stream
+        try:
+            leg.sock.sendto(
+                stream.next_header(remote.payload_type, FRAME_BYTES) + payload, leg.peer
+            )
+        except OSError:
+            return 0
+        leg.sent += 1
+        if leg.recording is not None:
+            heard = payload if remote.codec == "PCMU" else alaw_to_ulaw(payload)
+            leg.recording.heard(heard, stream.ssrc, stream.timestamp, time.monotonic())
+        self.timing_errors.append(time.monotonic() - due)
+        return 1
+
+    def forget_room(self, room_id: str) -> None:
+        self._mixed.pop(room_id, None)
 
     def check_silence(self, now: float) -> None:
         """Report each ``sendrecv`` peer that has sent nothing for the timeout (once)."""

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from vaxel.media.backend import DtmfReceived, MediaEvent
 from vaxel.media.engine_leg import Leg, accepts
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
+from vaxel.media.mixer import Mixer
 from vaxel.media.rtp import RTP_HEADER, RtpError, parse_rtp, rtp_header
 
 __all__ = ["RtpReceiver"]
@@ -28,17 +29,19 @@ starts at byte 12 and runs to the end."""
 class RtpReceiver:
     """Reads the endpoints' sockets; ``legs`` and ``stats`` are the engine's own."""
 
-    __slots__ = ("legs", "on_event", "stats")
+    __slots__ = ("legs", "on_event", "rooms", "stats")
 
     def __init__(
         self,
         legs: dict[str, Leg],
         stats: dict[str, int],
         on_event: Callable[[MediaEvent], None],
+        rooms: dict[str, Mixer] | None = None,
     ) -> None:
         self.legs = legs
         self.stats = stats
         self.on_event = on_event
+        self.rooms: dict[str, Mixer] = {} if rooms is None else rooms
 
     def readable(self, leg: Leg) -> None:
         """Drain the leg's socket (called by the loop's reader).
@@ -83,6 +86,11 @@ class RtpReceiver:
         if not is_event and leg.recording is not None:
             said = payload if remote.codec == "PCMU" else alaw_to_ulaw(payload)
             leg.recording.said(said, ssrc, timestamp, time.monotonic())
+        if leg.room and not is_event:  # a conference: the mixer takes it (PBX6)
+            room = self.rooms.get(leg.room)
+            if room is not None:
+                room.put(leg.endpoint.endpoint_id, payload)
+            return
         other = self.legs.get(leg.bridged_to) if leg.bridged_to else None
         target = other.remote if other is not None else None
         if other is None or target is None or other.peer is None:

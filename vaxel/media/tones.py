@@ -11,7 +11,14 @@ from functools import cache
 
 from vaxel.media.g711 import ULAW_SILENCE, ulaw_encode
 
-__all__ = ["ringback_ulaw", "silence_ulaw", "tone_pcm", "tone_ulaw"]
+__all__ = [
+    "join_tone_pcm",
+    "leave_tone_pcm",
+    "ringback_ulaw",
+    "silence_ulaw",
+    "tone_pcm",
+    "tone_ulaw",
+]
 
 
 def tone_pcm(
@@ -41,3 +48,17 @@ def silence_ulaw(ms: int) -> bytes:
 def ringback_ulaw() -> bytes:
     """One 6-second cycle of Swedish ringback, to be looped."""
     return tone_ulaw(425.0, 1000, 6000) + silence_ulaw(5000)
+
+
+@cache
+def join_tone_pcm() -> bytes:
+    """Someone joined a conference (PBX6): a short rising pair of beeps."""
+    gap = bytes(2 * 8 * 40)
+    return tone_pcm((600.0,), 100, 4000) + gap + tone_pcm((900.0,), 100, 4000)
+
+
+@cache
+def leave_tone_pcm() -> bytes:
+    """Someone left a conference (PBX6): the same pair, falling."""
+    gap = bytes(2 * 8 * 40)
+    return tone_pcm((900.0,), 100, 4000) + gap + tone_pcm((600.0,), 100, 4000)
