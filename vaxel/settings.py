@@ -77,6 +77,18 @@ class ServeSettings:
     """PostgreSQL: how long a statement waits for a lock another session holds."""
     database_statement_timeout_s: float = 10.0
     """PostgreSQL: how long any one statement may run."""
+    smtp_host: str = ""
+    """The platform's mail server for voicemail e-mails (PBX4); "" none (a tenant may have
+    its own). Mails wait in the outbox until a server takes them."""
+    smtp_port: int = 587
+    smtp_sender: str = ""
+    """The From address of voicemail e-mails (vaxel@kommun.se)."""
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"
+    """starttls, tls (implicit, port 465) or none (a relay on the same host only)."""
+    voicemail_dir: str = "var/voicemail"
+    """Where voicemail messages and greetings are kept (WAV files)."""
     clock_start: float | None = None
     """The platform's clock starts at this instant instead of now and runs at wall speed
     (a test or a rehearsal of opening hours, issue 12 §1); never set in production."""
@@ -314,7 +326,21 @@ def _instant(name: str, value: Any) -> float | None:
     return moment.timestamp() if moment.tzinfo else from_local(moment)
 
 
+def _security(name: str, value: Any) -> str:
+    text = _text(name, value).strip().lower()
+    if text not in ("starttls", "tls", "none"):
+        raise SettingsError(f"{name} must be starttls, tls or none, got {value!r}")
+    return text
+
+
 _PARSERS: dict[str, Any] = {
+    "smtp_host": _text,
+    "smtp_port": _port,
+    "smtp_sender": _text,
+    "smtp_username": _text,
+    "smtp_password": _text,
+    "smtp_security": _security,
+    "voicemail_dir": _text,
     "database_url": _database_url,
     "http_host": _host,
     "http_port": _port,

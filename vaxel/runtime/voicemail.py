@@ -1,0 +1,209 @@
+"""Voicemail as the web, the REST API and telephony use it (PBX4): mailboxes, messages and
+their files, PINs, greetings; every change of a mailbox's messages is told to the listeners
+(message-waiting to the phones, RFC 3842) and a new message's e-mail goes to the outbox.
+
+Blocking (the store, argon2, files): the web calls it from its worker threads, telephony
+from an executor. Every call names the tenant and the person; a message of another tenant
+or person is :class:`~vaxel.pbx.voicemail.MessageNotFound`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from vaxel.pbx.voicemail import (
+    GreetingKind,
+    Mailbox,
+    Message,
+    MessageNotFound,
+    VoicemailLimits,
+    check_pin,
+    is_message,
+    message_summary,
+)
+from vaxel.prompts.convert import convert_upload
+from vaxel.runtime.voicemail_files import VoicemailFiles, caller_channel_ulaw, wav_duration_s
+from vaxel.store.pbx_voicemail import VoicemailStore
+
+__all__ = ["MailboxChanged", "VoicemailService"]
+
+log = logging.getLogger(__name__)
+
+MailboxChanged = Callable[[str, str, int, int], None]
+"""(tenant, mailbox number, new, old): told after every change of a mailbox's messages."""
+
+
+class VoicemailService:
+    def __init__(
+        self,
+        store: VoicemailStore,
+        files: VoicemailFiles,
+        clock: Callable[[], float],
+        limits: VoicemailLimits | None = None,
+        queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self.files = files
+        self.clock = clock
+        self.limits = limits or VoicemailLimits()
+        self.queued = queued
+        """Told when an e-mail was put in the outbox (the mailer re-arms)."""
+        self.listeners: list[MailboxChanged] = []
+        self._hasher = PasswordHasher()
+
+    # -- mailboxes ------------------------------------------------------------------------
+
+    def mailbox(self, tenant_id: str, person_id: str) -> Mailbox | None:
+        return self.store.mailbox(tenant_id, person_id)
+
+    def mailbox_by_number(self, tenant_id: str, number: str) -> Mailbox | None:
+        return self.store.mailbox_by_number(tenant_id, number)
+
+    def ensure_mailbox(self, tenant_id: str, person_id: str, number: str, email: str) -> Mailbox:
+        """The person's mailbox, made on first use with their extension and e-mail."""
+        found = self.store.mailbox(tenant_id, person_id)
+        if found is not None:
+            return found
+        mailbox = Mailbox(tenant_id, person_id, number, email=email)
+        self.store.put_mailbox(mailbox)
+        return mailbox
+
+    def set_pin(self, mailbox: Mailbox, pin: str) -> Mailbox:
+        """Hash and keep a new PIN (argon2, as passwords; blocks for tens of ms)."""
+        changed = _replace(mailbox, pin_hash=self._hasher.hash(check_pin(pin)))
+        self.store.put_mailbox(changed)
+        return changed
+
+    def set_email(self, mailbox: Mailbox, email: str) -> Mailbox:
+        changed = _replace(mailbox, email=email)
+        self.store.put_mailbox(changed)
+        return changed
+
+    def check_pin(self, tenant_id: str, number: str, pin: str) -> tuple[Message, ...] | None:
+        """The mailbox's messages when ``pin`` opens mailbox ``number``; else None. A mailbox
+        without a PIN opens from its own extension only."""
+        mailbox = self.store.mailbox_by_number(tenant_id, number)
+        try:
+            ok = mailbox is not None and bool(mailbox.pin_hash)
+            ok = ok and self._hasher.verify(mailbox.pin_hash, pin)  # type: ignore[union-attr]
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or mailbox is None:
+            return None
+        return tuple(self.messages(tenant_id, mailbox.person_id))
+
+    # -- messages -------------------------------------------------------------------------
+
+    def messages(self, tenant_id: str, person_id: str) -> list[Message]:
+        """Newest first."""
+        return [s.message for s in self.store.messages(tenant_id, person_id)]
+
+    def audio(self, tenant_id: str, person_id: str, message_id: str) -> bytes:
+        """The message's WAV (as recorded); MessageNotFound when it is not the person's."""
+        stored = self.store.message(tenant_id, person_id, message_id)
+        data = self.files.read(stored.file) if stored is not None else None
+        if data is None:
+            raise MessageNotFound(message_id)
+        return data
+
+    def phone_audio(self, tenant_id: str, person_id: str, message_id: str) -> bytes | None:
+        """The caller's side of the message as µ-law for a phone (the menu plays it)."""
+        try:
+            return caller_channel_ulaw(self.audio(tenant_id, person_id, message_id))
+        except (MessageNotFound, ValueError, EOFError):
+            return None
+
+    def mark_heard(
+        self, tenant_id: str, person_id: str, message_id: str, heard: bool = True
+    ) -> None:
+        if not self.store.mark_heard(tenant_id, person_id, message_id, heard):
+            raise MessageNotFound(message_id)
+        self._changed(tenant_id, person_id)
+
+    def delete(self, tenant_id: str, person_id: str, message_id: str) -> None:
+        file = self.store.delete_message(tenant_id, person_id, message_id)
+        if file is None:
+            raise MessageNotFound(message_id)
+        self.files.remove(file)
+        self._changed(tenant_id, person_id)
+
+    def recorded(
+        self, tenant_id: str, person_id: str, message_id: str, caller: str, received_at: float
+    ) -> bool:
+        """A caller finished a message recorded at the mailbox's message path: keep it (and
+        queue its e-mail), or drop a hang-up at the tone. False when nothing was kept."""
+        mailbox = self.store.mailbox(tenant_id, person_id)
+        file = self.files.message_file(tenant_id, person_id, message_id)
+        data = self.files.read(file)
+        duration = wav_duration_s(data) if data is not None else 0.0
+        if mailbox is None or not is_message(duration, self.limits):
+            self.files.remove(file)
+            return False
+        message = Message(message_id, tenant_id, person_id, caller, received_at, duration)
+        self.store.add_message(mailbox, message, file, self.limits, notify_at=received_at)
+        self._changed(tenant_id, person_id, mailbox)
+        if mailbox.email:
+            self.queued()
+        return True
+
+    def summary(self, tenant_id: str, number: str) -> tuple[int, int] | None:
+        """(new, old) of mailbox ``number``; None when there is no such mailbox."""
+        mailbox = self.store.mailbox_by_number(tenant_id, number)
+        if mailbox is None:
+            return None
+        return message_summary(self.messages(tenant_id, mailbox.person_id))
+
+    def _changed(self, tenant_id: str, person_id: str, mailbox: Mailbox | None = None) -> None:
+        mailbox = mailbox or self.store.mailbox(tenant_id, person_id)
+        if mailbox is None:
+            return
+        new, old = message_summary(self.messages(tenant_id, person_id))
+        for listener in self.listeners:
+            try:
+                listener(tenant_id, mailbox.number, new, old)
+            except Exception:  # a listener's failure must not undo the change
+                log.exception("mailbox listener failed")
+
+    # -- greetings ------------------------------------------------------------------------
+
+    def upload_greeting(
+        self, mailbox: Mailbox, kind: GreetingKind, data: bytes, filename: str
+    ) -> Mailbox:
+        """An uploaded WAV/MP3 as the greeting (validated and converted as prompts are,
+        IVR5); PromptConversionError names what was wrong."""
+        ulaw = convert_upload(
+            data,
+            filename,
+            max_seconds=int(self.limits.max_greeting_s),
+            max_bytes=self.limits.max_greeting_bytes,
+        )
+        return self._greeting_saved(mailbox, kind, ulaw)
+
+    def save_recorded_greeting(self, mailbox: Mailbox, kind: GreetingKind) -> Mailbox:
+        """The greeting recorded by phone (its draft) becomes the greeting."""
+        draft = self.files.greeting_draft(mailbox.tenant_id, mailbox.person_id, kind)
+        ulaw = caller_channel_ulaw(draft.read_bytes())
+        draft.unlink(missing_ok=True)
+        return self._greeting_saved(mailbox, kind, ulaw)
+
+    def remove_greeting(self, mailbox: Mailbox, kind: GreetingKind) -> Mailbox:
+        self.files.remove_greeting(mailbox.tenant_id, mailbox.person_id, kind)
+        changed = _replace(mailbox, greetings=mailbox.greetings - {kind})
+        self.store.put_mailbox(changed)
+        return changed
+
+    def _greeting_saved(self, mailbox: Mailbox, kind: GreetingKind, ulaw: bytes) -> Mailbox:
+        self.files.put_greeting(mailbox.tenant_id, mailbox.person_id, kind, ulaw)
+        changed = _replace(mailbox, greetings=mailbox.greetings | {kind})
+        self.store.put_mailbox(changed)
+        return changed
+
+
+def _replace(mailbox: Mailbox, **changes: Any) -> Mailbox:
+    return replace(mailbox, **changes)
