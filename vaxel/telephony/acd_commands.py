@@ -75,7 +75,7 @@ class AcdCommands:
         call.dial_after_answer = None
         for offer in list(call.machine.offers.values()):
             if offer.state is OfferState.RINGING:
-                self._step(call, OfferWithdrawn(offer.name))
+                self.step(call, OfferWithdrawn(offer.name))
 
     def _ended_elsewhere(self: Switch, contact_id: str) -> None:
         """The contact ended in the ACD with no agent leg here (an agent elsewhere closed
@@ -96,7 +96,7 @@ class AcdCommands:
             call = self.calls.get(command.contact_id)
             offer = call.machine.offers.get(command.agent_id) if call else None
             if call is not None and offer is not None and offer.state is OfferState.RINGING:
-                self._step(call, OfferWithdrawn(command.agent_id))
+                self.step(call, OfferWithdrawn(command.agent_id))
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
             if call is not None and call.session is not None:
@@ -137,7 +137,7 @@ class AcdCommands:
             caller_number = self.center.contact_view(
                 command.tenant_id, command.contact_id
             ).caller_number
-        self._ring(
+        self.ring(
             call,
             command.agent_id,
             [(b.contact, b.source, b.transport) for b in bindings],

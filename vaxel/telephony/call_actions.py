@@ -76,7 +76,7 @@ _SOUNDS = {Sound.MUSIC: Comfort.MUSIC, Sound.RINGBACK: Comfort.RINGBACK}
 
 
 class CallActions:
-    def _step(self: Switch, call: Call, event: CallEvent) -> None:
+    def step(self: Switch, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
         try:
             actions = call.machine.handle(event, self.clock())
@@ -169,9 +169,9 @@ class CallActions:
         if connected:
             return
         if call.state is CallState.AGENT_ANSWERING:  # the offer had ended just before
-            self._step(call, AnswerRefused())
+            self.step(call, AnswerRefused())
         elif call.agent is not None:
-            self._end_leg(call, call.agent, HangUp())
+            self.end_leg(call, call.agent, HangUp())
 
     def _agent_declined(self: Switch, call: Call, agent_id: str) -> None:
         if call.dial_after_answer is not None and call.agent is None:
@@ -194,9 +194,9 @@ class CallActions:
             # ends the contact, which frees the agent (Q22), and the other side is hung up
             if not leg.machine.ended:
                 log.info("no RTP from %s for %.0f s; hanging up", call.call_id, event.silent_s)
-                self._end_leg(call, leg, MediaSilent(event.silent_s))
+                self.end_leg(call, leg, MediaSilent(event.silent_s))
         elif isinstance(event, DtmfReceived) and leg is call.caller:
-            self._digit(call, event.digit, "rfc4733")
+            self.digit(call, event.digit, "rfc4733")
         elif isinstance(event, PlaybackFinished):
             if leg is call.caller and event.playback_id == call.playback_id:
                 call.playback_id = ""
@@ -217,14 +217,14 @@ class CallActions:
                     self._whisper_heard(call, Party.AGENT)
         self.drain()
 
-    def _digit(self: Switch, call: Call, digit: str, via: str) -> None:
+    def digit(self: Switch, call: Call, digit: str, via: str) -> None:
         """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
         try:
             event = DigitReceived(digit, via)
         except ValueError:
             log.debug("not a DTMF key from %s: %r", call.call_id, digit)
             return
-        self._step(call, event)
+        self.step(call, event)
 
     def connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
@@ -237,11 +237,11 @@ class CallActions:
             log.warning("connect of %s in state %s ignored", call.call_id, call.state.value)
             return
         call.whisper = tuple(p for p in whisper if self.prompts.known(p))
-        self._step(call, AgentConnected(whisper=bool(call.whisper)))
+        self.step(call, AgentConnected(whisper=bool(call.whisper)))
 
     def _whisper_heard(self: Switch, call: Call, party: Party) -> None:
         if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
-            self._step(call, WhisperHeard(party))
+            self.step(call, WhisperHeard(party))
 
     def _announce(self: Switch, call: Call, party: Party, prompt: SystemPrompt) -> None:
         """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
@@ -266,9 +266,9 @@ class CallActions:
             if leg.dialog is not None:
                 self._by_dialog.pop(leg.dialog.key, None)
             self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
-        self._end_leg(call, leg, HangUp(), tell_call=False)
+        self.end_leg(call, leg, HangUp(), tell_call=False)
 
-    def _end_leg(
+    def end_leg(
         self: Switch, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True
     ) -> None:
         """End ``leg`` (our BYE, the peer's, silent media); the call hears of it unless it
@@ -297,7 +297,7 @@ class CallActions:
         if party is None:
             self.settle(call)
             return
-        self._step(call, PartyLeft(party, vanished=vanished))
+        self.step(call, PartyLeft(party, vanished=vanished))
 
     def hang_up(self: Switch, call: Call) -> None:
         """Hang the call up from our side (a flow's Hangup, a notice heard)."""
@@ -308,9 +308,9 @@ class CallActions:
             self.settle(call)
         elif call.ended:  # the machine is done with it; the legs still up are hung up
             for leg in live:
-                self._end_leg(call, leg, HangUp(), tell_call=False)
+                self.end_leg(call, leg, HangUp(), tell_call=False)
         else:
-            self._end_leg(call, live[0], HangUp())  # the machine hangs up the other side
+            self.end_leg(call, live[0], HangUp())  # the machine hangs up the other side
 
     def _bye(self: Switch, leg: Leg) -> None:
         if leg.dialog is not None:

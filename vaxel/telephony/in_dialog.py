@@ -1,41 +1,75 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
 """Requests inside an established call: BYE, re-INVITE (hold, Q10), REFER (blind transfer,
-RFC 3515) and INFO (keys, RFC 6086); part of the switch (see ``switch.py``).
+RFC 3515) and INFO (keys, RFC 6086). It holds the SIP endpoint and the dialer; finding the
+dialog, answering with a 2xx the leg resends, and everything that concerns the call (its
+machine, its legs, ringing a target) go through the narrow :class:`DialogPort` the switch
+gives it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from vaxel.media.backend import Endpoint
 from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import ParseError, SipError
+from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
+    NegotiatedMedia,
     answer_offer,
     parse_sdp,
     serialize_sdp,
 )
 from vaxel.sip.transaction import RequestReceived
 from vaxel.telephony.call import CallState
-from vaxel.telephony.call_events import TRANSFER, HoldChanged, Party, TransferRequested
+from vaxel.telephony.call_events import (
+    TRANSFER,
+    CallEvent,
+    HoldChanged,
+    Party,
+    TransferRequested,
+)
 from vaxel.telephony.calls import Call, Leg
-from vaxel.telephony.dialout import session_id
+from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.dtmf import info_digit
-from vaxel.telephony.leg_events import ByeReceived
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.leg_events import ByeReceived, LegInput
 
-if TYPE_CHECKING:
-    from vaxel.telephony.switch import Switch
-
-__all__ = ["InDialog"]
+__all__ = ["DialogPort", "InDialog"]
 
 log = logging.getLogger(__name__)
 
 
+class DialogPort(Protocol):
+    """What a request inside a call needs of the switch it arrived at."""
+
+    def find_dialog(self, request: Request) -> tuple[Call, Leg] | None: ...
+
+    def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None: ...
+
+    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None: ...
+
+    def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None: ...
+
+    def digit(self, call: Call, digit: str, via: str) -> None: ...
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def ring(
+        self, call: Call, offer: str, targets: list[Target], from_user: str, role: str
+    ) -> None: ...
+
+
 class InDialog:
-    def _in_dialog(self: Switch, event: RequestReceived) -> None:
+    def __init__(self, sip: SipEndpoint, dialer: Dialer, calls: DialogPort) -> None:
+        self.sip = sip
+        self.dialer = dialer
+        self.calls = calls
+
+    def handle(self, event: RequestReceived) -> None:
+        """A request with a To tag: into the dialog it belongs to, or 481 (RFC 3261 §12.2.2)."""
         request, key = event.request, event.server_key
-        found = self._find_dialog(request)
+        found = self.calls.find_dialog(request)
         if found is None:
             self.sip.respond(key, request, 481, "Call/Transaction Does Not Exist")
             return
@@ -44,7 +78,7 @@ class InDialog:
         leg.dialog.receive(request)
         if request.method == "BYE":
             self.sip.respond(key, request, 200, "OK")
-            self._end_leg(call, leg, ByeReceived())
+            self.calls.end_leg(call, leg, ByeReceived())
         elif request.method == "INVITE":
             self._reinvite(call, leg, event)
         elif request.method == "REFER":
@@ -53,11 +87,11 @@ class InDialog:
             self.sip.respond(key, request, 200, "OK")
             digit = info_digit(request)
             if digit and leg is call.caller:
-                self._digit(call, digit, "info")
+                self.calls.digit(call, digit, "info")
         else:
             self.sip.respond(key, request, 501, "Not Implemented")
 
-    def _refer(self: Switch, call: Call, leg: Leg, event: RequestReceived) -> None:
+    def _refer(self, call: Call, leg: Leg, event: RequestReceived) -> None:
         """Blind transfer: the agent hands the caller to a number (RFC 3515).
 
         The contact ends for the agent at once (wrap-up); the caller hears ringback until
@@ -84,11 +118,11 @@ class InDialog:
             extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
         )
         self.sip.request(notify, leg.destination, leg.transport)
-        self._step(call, TransferRequested())  # the agent is done; the caller hears ringback
+        self.calls.step(call, TransferRequested())  # the agent is done; the caller hears ringback
         caller_number = call.session.call.caller_number if call.session else "vaxel"
-        self._ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
+        self.calls.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
-    def _reinvite(self: Switch, call: Call, leg: Leg, event: RequestReceived) -> None:
+    def _reinvite(self, call: Call, leg: Leg, event: RequestReceived) -> None:
         """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""
         try:
             offer = parse_sdp(event.request.body)
@@ -105,7 +139,7 @@ class InDialog:
             version=version,
         )
         leg.local_sdp = answer
-        self._set_remote(leg.endpoint, negotiated, event.source[0])
+        self.calls.set_remote(leg.endpoint, negotiated, event.source[0])
         assert leg.dialog is not None
         response = self.sip.respond(
             event.server_key,
@@ -115,11 +149,11 @@ class InDialog:
             to_tag=leg.dialog.local_tag,
             body=serialize_sdp(answer),
         )
-        self._answered(leg, response, again=True)
+        self.calls.answered(leg, response, again=True)
         held = negotiated.on_hold
         if held == leg.on_hold:
             return  # a session refresh or a codec change: nothing for the call
         leg.on_hold = held
         party = Party.CALLER if leg is call.caller else Party.AGENT if leg is call.agent else None
         if party is not None and not call.ended:
-            self._step(call, HoldChanged(party, held))
+            self.calls.step(call, HoldChanged(party, held))

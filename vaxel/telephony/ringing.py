@@ -42,12 +42,12 @@ log = logging.getLogger(__name__)
 
 
 class Ringing:
-    def _ring(
+    def ring(
         self: Switch, call: Call, offer: str, targets: list[Target], from_user: str, role: str
     ) -> None:
         """INVITE every target in parallel as the call's offer ``offer``."""
         attempt = self.dialer.ring(call, offer, targets, from_user, role)
-        self._step(call, PhonesRung(offer, tuple(attempt.forks)))
+        self.step(call, PhonesRung(offer, tuple(attempt.forks)))
 
     def _response(self: Switch, response: Response, client_key: tuple[str, str]) -> None:
         found = self.dialer.by_fork.get(client_key)
@@ -103,7 +103,7 @@ class Ringing:
             elif isinstance(action, LegEnded):
                 self.dialer.by_fork.pop(fork.client_key, None)
                 status = action.status or 487
-                self._step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
+                self.step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
 
     def _phone_answered(
         self: Switch, call: Call, attempt: Attempt, fork: Fork, response: Response
@@ -131,7 +131,7 @@ class Ringing:
                 invite=fork.invite,
                 local_sdp=attempt.offer,
             )
-            self._set_remote(attempt.endpoint, negotiated, fork.destination[0])
+            self.set_remote(attempt.endpoint, negotiated, fork.destination[0])
             assert fork.dialog is not None
             self._by_dialog[fork.dialog.key] = (call, leg)
             self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)

@@ -18,10 +18,10 @@ Rules kept here:
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
-``in_dialog`` (BYE, re-INVITE, REFER, INFO), ``ringing`` (the phones we ring, each on an
-outbound leg machine), ``call_actions`` (media events in, the call machine's actions
-carried out, legs ended, calls forgotten) and ``acd_commands``; as objects it holds,
-given narrow ports, ``bridging`` (what each leg hears), ``flow_commands`` (the flow's
+``ringing`` (the phones we ring, each on an outbound leg machine), ``call_actions`` (media
+events in, the call machine's actions carried out, legs ended, calls forgotten) and
+``acd_commands``; as objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE,
+REFER, INFO), ``bridging`` (what each leg hears), ``flow_commands`` (the flow's
 commands), ``callbacks`` (dial-out) and ``notices.CallPrompts``. A call's state is its
 machine (``call.py``), a leg's its own (``leg.py``); the switch turns SIP, media and ACD
 inputs into their events and carries out what they answer. Every leg's 2xx is resent on
@@ -101,7 +101,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(InDialog, Ringing, CallActions, AcdCommands):
+class Switch(Ringing, CallActions, AcdCommands):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -138,7 +138,9 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
         """What each leg hears: prompts, the whisper, the other side (bridged)."""
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         """The flow's commands carried out; the switch is its CallPort."""
-        self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self._step, self._ring)
+        self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
+        self.in_dialog = InDialog(sip, self.dialer, self)
+        """Requests inside a call (BYE, re-INVITE, REFER, INFO); the switch is its port."""
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
         self._by_invite: dict[tuple[str, str, str], Call] = {}
         self._by_endpoint: dict[str, tuple[Call, Leg]] = {}
@@ -171,7 +173,7 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
                     key, request, 200, "OK", extra=(("Allow", ALLOW), ("Accept", "application/sdp"))
                 )
             elif header_tag(request.headers.get("To") or ""):
-                self._in_dialog(event)
+                self.in_dialog.handle(event)
             elif method == "INVITE":
                 self._invite(event)
             elif method in ("BYE", "INFO", "REFER", "NOTIFY"):
@@ -210,7 +212,7 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
         except SipError:
             self.media.release(endpoint.endpoint_id)
             raise
-        self._set_remote(endpoint, negotiated, source[0])
+        self.set_remote(endpoint, negotiated, source[0])
         call = Call(call_id, service.tenant_id, CallMachine(customer_ring_s=self.customer_ring_s))
         leg = Leg(
             "caller",
@@ -231,7 +233,7 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
         response = self.sip.respond(
             event.server_key, request, 200, "OK", to_tag=to_tag, body=serialize_sdp(answer)
         )
-        self._answered(leg, response)
+        self.answered(leg, response)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
         caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
         session = CallSession(
@@ -257,7 +259,7 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
             raise SipError("No outbound route for this number", 404)
         raise SipError("Not Found: no such number", 404)
 
-    def _answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
+    def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
         """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""
         leg.ok_bytes = response.to_bytes()
         leg.machine.handle(ReinviteAnswered() if again else Answer(), self.sip.now)
@@ -279,7 +281,7 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
         self.drain()
 
     def _ack(self, request: Request) -> None:
-        found = self._find_dialog(request)
+        found = self.find_dialog(request)
         if found is not None and found[1].state in ACKABLE:
             found[1].machine.handle(LegAckReceived(), self.sip.now)
             if found[1].dialog is not None:
@@ -293,12 +295,12 @@ class Switch(InDialog, Ringing, CallActions, AcdCommands):
         call.caller.machine.handle(LegCancelReceived(), self.sip.now)
         self._after_leg(call, call.caller)
 
-    def _find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
+    def find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
         to_tag = header_tag(request.headers.get("To") or "")
         from_tag = header_tag(request.headers.get("From") or "")
         return self._by_dialog.get((request.call_id, to_tag, from_tag))
 
-    def _set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
+    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
         """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
         self.media.set_remote(
             endpoint.endpoint_id,
