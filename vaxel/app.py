@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
 
+    from vaxel.runtime.voicemail import VoicemailService
     from vaxel.telephony.elsewhere import PartiesElsewhere
     from vaxel.telephony.service import TelephonyService
     from vaxel.web.context import WebSettings
@@ -100,6 +101,8 @@ class Platform:
     directory_sync: DirectorySync | None = None
     """LDAP/AD syncs and calendar polls (issue 13 §3–4); its :meth:`refresh` after an admin's
     change of their settings."""
+    voicemail: VoicemailService | None = None
+    """Mailboxes and messages (PBX4) for the web, the REST API and telephony."""
     web: FastAPI | None = None
     sign_in_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
     """Told (tenant, agent) on the event loop when an agent signs in on the web."""
@@ -299,12 +302,15 @@ def build_platform(
         seed(platform)
     platform.scheduler.add(hours)
     platform.directory_sync = _directory_sync(platform)
+    platform.voicemail = _voicemail(platform)
     center.listeners.append(platform.committed)
     configuration.listeners.append(platform.config_changed)
 
     if settings.sip_port is not None:
         platform.telephony, platform.directory = _telephony(platform, elsewhere)
     telephony = platform.telephony
+    if telephony is not None:
+        _voicemail_to_phones(platform, telephony)
     after_timers = telephony.after_external_submit if telephony else (lambda: None)
     platform.scheduler.add(EngineTimer(center, after_timers))
     platform.scheduler.add(FullCollections())  # CPython runs none by itself once settled
@@ -361,6 +367,51 @@ def _directory_sync(platform: Platform) -> DirectorySync:
     return machine
 
 
+def _voicemail(platform: Platform) -> VoicemailService:
+    """Voicemail's store, files and service; its e-mails one more scheduler machine."""
+    from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+    from vaxel.runtime.voicemail import VoicemailService
+    from vaxel.runtime.voicemail_files import VoicemailFiles
+    from vaxel.runtime.voicemail_mailer import VoicemailMailer
+    from vaxel.store.pbx_voicemail import VoicemailStore
+
+    settings = platform.settings
+    store, files = VoicemailStore(platform.database), VoicemailFiles(settings.voicemail_dir)
+    server = None
+    if settings.smtp_host:
+        server = MailServer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender or f"vaxel@{settings.smtp_host}",
+            settings.smtp_username,
+            settings.smtp_password,
+            MailSecurity(settings.smtp_security),
+        )
+    mailer = VoicemailMailer(
+        store, files, server, platform.clock, lambda: platform.scheduler.rearm(mailer.name)
+    )
+    platform.scheduler.add(mailer)
+    return VoicemailService(store, files, platform.clock, queued=mailer.queued)
+
+
+def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None:
+    """Message waiting (RFC 3842): the phones' summaries come from the store, and every
+    change of a mailbox (made on a web thread or on the loop) reaches the loop's SIP."""
+    voicemail = platform.voicemail
+    assert voicemail is not None
+    mwi = telephony.switch.mwi
+    mwi.summary = voicemail.summary
+
+    def changed(tenant_id: str, number: str, new: int, old: int) -> None:
+        loop = platform._loop
+        if loop is not None and threading.get_ident() != platform._thread:
+            loop.call_soon_threadsafe(mwi.changed, tenant_id, number, new, old)
+        else:
+            mwi.changed(tenant_id, number, new, old)
+
+    voicemail.listeners.append(changed)
+
+
 def _telephony(
     platform: Platform, elsewhere: PartiesElsewhere | None
 ) -> tuple[TelephonyService, TelephonyDirectory]:
@@ -393,6 +444,7 @@ def _telephony(
         tls=tls,
         tls_port=settings.sip_tls_port or 5061,
         sip_udp_buffer=settings.sip_udp_buffer,
+        voicemail_dir=settings.voicemail_dir,
     )
     configuration = platform.configuration
     configuration.listeners.append(

@@ -23,7 +23,7 @@ __all__ = ["SipEndpoint"]
 
 log = logging.getLogger(__name__)
 Address = tuple[str, int]
-ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, REFER, NOTIFY, INFO"
+ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, REFER, NOTIFY, INFO, SUBSCRIBE"
 
 
 class SipEndpoint:

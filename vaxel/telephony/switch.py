@@ -89,6 +89,7 @@ from vaxel.telephony.leg_events import AckReceived as LegAckReceived
 from vaxel.telephony.leg_events import Answer, LegEnded, ReinviteAnswered, Resend2xx, SendBye
 from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
+from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
@@ -147,12 +148,15 @@ class Switch(Ringing, CallActions, AcdCommands):
         self._pending: list[tuple[Event, list[Command]]] = []
         self._dispatching: bool = False
         center.listeners.append(self._acd_committed)
+        self.mwi = MessageWaiting(sip, registration, directory)
+        """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
 
     def on_sip(self, event: SipEvent) -> None:
         if isinstance(event, RequestReceived):
             self._request(event)
         elif isinstance(event, ResponseReceived):
-            self._response(event.response, event.client_key)
+            if not self.mwi.response(event.client_key, event.response.status):
+                self._response(event.response, event.client_key)
         elif isinstance(event, AckReceived):
             self._ack(event.request)
         elif isinstance(event, CancelReceived):
@@ -172,6 +176,8 @@ class Switch(Ringing, CallActions, AcdCommands):
                 self.sip.respond(
                     key, request, 200, "OK", extra=(("Allow", ALLOW), ("Accept", "application/sdp"))
                 )
+            elif method == "SUBSCRIBE":
+                self.mwi.subscribe(event)  # message-waiting, in a dialog of its own (PBX4)
             elif header_tag(request.headers.get("To") or ""):
                 self.in_dialog.handle(event)
             elif method == "INVITE":
