@@ -13,6 +13,12 @@ which answers with a stable reason code the edges translate:
   foreign premium-rate numbers stay barred.
 - What does not parse as a possible number is invalid.
 
+A class of service (PBX8, :mod:`vaxel.pbx.class_of_service`) does not make a second
+policy: it gives the person's or group's calls this same policy with other settings —
+premium rate allowed, or nothing outside the switch at all (``external_allowed``) — and
+112 and 114 14 stay allowed whatever it says. Whoever dials on someone's behalf (a
+forward, a transfer, a conference dial-out) asks the policy of that someone.
+
 Pure: ``phonenumbers`` is a pure parser (no I/O), so the IVR flow can ask too.
 """
 
@@ -51,6 +57,8 @@ class DialRefusal(StrEnum):
     PREMIUM_RATE = "premium-rate"
     NON_GEOGRAPHIC = "non-geographic"
     INTERNATIONAL = "international-barred"
+    EXTERNAL = "external-barred"
+    """A class of service that reaches only the switch's own numbers (and 112, 114 14)."""
 
 
 class NumberRefused(DomainError):
@@ -85,6 +93,7 @@ _REASONS = {
     DialRefusal.PREMIUM_RATE: "Premium-rate numbers are barred",
     DialRefusal.NON_GEOGRAPHIC: "Satellite and non-geographic numbers are barred",
     DialRefusal.INTERNATIONAL: "International calls are barred for this tenant",
+    DialRefusal.EXTERNAL: "External calls are barred for this class of service",
 }
 
 
@@ -111,32 +120,42 @@ def normalise(number: str, region: str = "SE") -> str:
 
 @dataclass(frozen=True, slots=True)
 class DialPolicy:
-    """What a tenant may dial: Sweden always (premium rate never), abroad only when the
-    tenant enables it (PBX8)."""
+    """What a tenant (or one class of service in it) may dial: Sweden always, premium rate
+    only when a class of service allows it, abroad only when enabled (PBX8)."""
 
     international_allowed: bool = False
     home_country_code: int = 46
+    premium_allowed: bool = False
+    """Premium rate (0900, 0939, 0944, 118 xx, foreign premium): barred unless a class of
+    service allows it."""
+    external_allowed: bool = True
+    """False for a class of service that reaches no number outside the switch."""
 
     def decide(self, number: str) -> DialDecision:
         """Allowed (with the number to dial) or refused (with the reason code)."""
         cleaned = _cleaned(number)
         if cleaned in ALWAYS_ALLOWED:
             return DialDecision(cleaned)
-        if cleaned.startswith(DIRECTORY_ENQUIRIES):
+        if not self.external_allowed:
+            return DialDecision("", DialRefusal.EXTERNAL)
+        if cleaned.startswith(DIRECTORY_ENQUIRIES) and cleaned.isdigit():
+            if self.premium_allowed and 5 <= len(cleaned) <= 6:
+                return DialDecision(cleaned)  # 118 xx(x) is dialled as it is, no area code
             return DialDecision("", DialRefusal.PREMIUM_RATE)
         try:
             e164 = normalise(number)
         except NumberRefused:
             return DialDecision("", DialRefusal.INVALID)
         parsed = phonenumbers.parse(e164)
-        if e164.startswith(SWEDISH_PREMIUM):
+        if e164.startswith(SWEDISH_PREMIUM) and not self.premium_allowed:
             return DialDecision("", DialRefusal.PREMIUM_RATE)
         if phonenumbers.region_code_for_number(parsed) == NON_GEOGRAPHIC_REGION:
             return DialDecision("", DialRefusal.NON_GEOGRAPHIC)
         if parsed.country_code != self.home_country_code:
             if not self.international_allowed:
                 return DialDecision("", DialRefusal.INTERNATIONAL)
-            if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.PREMIUM_RATE:
+            premium = phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.PREMIUM_RATE
+            if premium and not self.premium_allowed:
                 return DialDecision("", DialRefusal.PREMIUM_RATE)
         return DialDecision(e164)
 

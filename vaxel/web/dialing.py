@@ -17,6 +17,7 @@ REFUSALS = {
     DialRefusal.PREMIUM_RATE: N_("Betalnummer (0900, 0939, 0944, 118) rings inte upp"),
     DialRefusal.NON_GEOGRAPHIC: N_("Satellitnummer och andra nummer utan land rings inte upp"),
     DialRefusal.INTERNATIONAL: N_("Utlandssamtal är spärrade för organisationen"),
+    DialRefusal.EXTERNAL: N_("Externa samtal är spärrade för behörighetsklassen"),
 }
 """What the agent or the API client reads, by the policy's refusal code."""
 

@@ -1,0 +1,91 @@
+"""Barring by class of service (PBX8): one dial policy, narrowed per person and group."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaxel.core.dial_policy import DialPolicy, DialRefusal
+from vaxel.pbx.class_of_service import (
+    DEFAULT_CLASS,
+    ClassesOfService,
+    ClassOfService,
+    Reach,
+    ServiceClassError,
+)
+
+INTERNAL = ClassOfService("intern", "Bara internt", Reach.INTERNAL)
+WORLD = ClassOfService("utland", "Utland", Reach.INTERNATIONAL)
+PREMIUM = ClassOfService("betal", "Betalnummer", Reach.NATIONAL, premium_allowed=True)
+CLASSES = ClassesOfService(
+    {c.class_id: c for c in (INTERNAL, WORLD, PREMIUM)},
+    users={"karin": "utland", "olle": "intern"},
+    groups={"reception": "betal", "vaktmastare": "intern"},
+)
+OPEN_TENANT = DialPolicy(international_allowed=True)
+
+
+@pytest.mark.parametrize("number", ["112", "114 14", "11414"])
+@pytest.mark.parametrize("klass", [INTERNAL, WORLD, PREMIUM, DEFAULT_CLASS])
+def test_112_and_114_14_are_always_allowed(number: str, klass: ClassOfService) -> None:
+    assert klass.policy(DialPolicy()).allows(number)
+
+
+@pytest.mark.parametrize(
+    ("number", "refusal"),
+    [
+        ("+44 20 7123 4567", DialRefusal.INTERNATIONAL),
+        ("0900-123 45 67", DialRefusal.PREMIUM_RATE),
+        ("0939 12 34 56", DialRefusal.PREMIUM_RATE),
+        ("0944-12 34 56", DialRefusal.PREMIUM_RATE),
+        ("11880", DialRefusal.PREMIUM_RATE),
+        ("118 118", DialRefusal.PREMIUM_RATE),
+    ],
+)
+def test_international_and_premium_are_barred_by_default(number: str, refusal: DialRefusal) -> None:
+    policy = ClassesOfService().policy_for(OPEN_TENANT, "someone")
+    assert policy.decide(number).refusal is refusal
+    assert policy.allows("08-123 456 78")
+
+
+def test_an_internal_class_reaches_no_external_number() -> None:
+    policy = CLASSES.policy_for(OPEN_TENANT, "olle")
+    assert policy.decide("08-123 456 78").refusal is DialRefusal.EXTERNAL
+    assert policy.decide("118 118").refusal is DialRefusal.EXTERNAL
+    assert policy.allows("112")
+
+
+def test_a_class_narrows_the_tenant_never_widens_it() -> None:
+    assert CLASSES.policy_for(OPEN_TENANT, "karin").allows("+44 20 7123 4567")
+    closed = CLASSES.policy_for(DialPolicy(international_allowed=False), "karin")
+    assert closed.decide("+44 20 7123 4567").refusal is DialRefusal.INTERNATIONAL
+    # satellites stay barred whatever the class says
+    assert CLASSES.policy_for(OPEN_TENANT, "karin").decide("+870 772 345 678").refusal is (
+        DialRefusal.NON_GEOGRAPHIC
+    )
+
+
+def test_premium_allowed_dials_0900_and_118_as_they_are() -> None:
+    policy = PREMIUM.policy(DialPolicy())
+    assert policy.check("0900-123 45 67") == "+469001234567"
+    assert policy.check("118 118") == "118118"
+    assert policy.decide("+44 20 7123 4567").refusal is DialRefusal.INTERNATIONAL
+
+
+def test_a_persons_own_class_wins_then_the_most_restrictive_group() -> None:
+    assert CLASSES.class_for("karin", ["vaktmastare"]) is WORLD
+    assert CLASSES.class_for("nisse", ["reception", "vaktmastare"]) is INTERNAL
+    assert CLASSES.class_for("nisse", ["reception"]) is PREMIUM
+    assert CLASSES.class_for("nisse", ["okand"]) is DEFAULT_CLASS
+    assert CLASSES.class_for() is DEFAULT_CLASS
+
+
+def test_bad_classes_are_refused_with_a_coded_error() -> None:
+    with pytest.raises(ServiceClassError) as error:
+        ClassOfService("Bad Id!", "x")
+    assert error.value.code == "id-format" and error.value.field == "class_of_service.class_id"
+    with pytest.raises(ServiceClassError) as error:
+        ClassOfService("ok", "x" * 81)
+    assert error.value.code == "too-long"
+    with pytest.raises(ServiceClassError) as error:
+        ClassesOfService({}, users={"karin": "saknas"})
+    assert error.value.code == "choice"

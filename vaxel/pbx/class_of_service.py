@@ -1,0 +1,127 @@
+"""Barring by class of service (behörighetsklass, PBX8): who may dial what.
+
+Rules kept here:
+- A class of service is a setting of the ONE dial policy (:mod:`vaxel.core.dial_policy`),
+  never a second policy: it says how far a person's or group's calls reach — only the
+  switch itself, Sweden, or abroad too — and whether premium rate (0900, 0939, 0944,
+  118 xx) is allowed. 112 and 114 14 are allowed whatever it says (the policy's rule).
+- International and premium rate are barred by default: a person with no class gets
+  ``DEFAULT_CLASS`` (Sweden, no premium).
+- The tenant's own switch for international calls is the upper bound: a class can narrow
+  what the organisation allows, never widen it.
+- A person's own class wins over their groups'; without one, the most restrictive of their
+  groups' classes applies (a barring is never lifted by joining a group).
+- Barring cannot be bypassed by a forward, a transfer or a conference dial-out: each of
+  those dials on behalf of the person who set it up, and asks this person's policy
+  (:meth:`ClassesOfService.policy_for`) at the moment it dials.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import IntEnum
+
+from vaxel.core.dial_policy import DialPolicy
+from vaxel.core.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_CLASS",
+    "ClassOfService",
+    "ClassesOfService",
+    "Reach",
+    "ServiceClassError",
+]
+
+MAX_CLASS_ID, MAX_CLASS_NAME = 40, 80
+_ID = re.compile(r"[a-z0-9_-]+")
+
+
+class Reach(IntEnum):
+    """How far calls reach, ordered: a lower reach is the more restrictive."""
+
+    INTERNAL = 0
+    """The switch's own numbers only (and 112, 114 14)."""
+    NATIONAL = 1
+    INTERNATIONAL = 2
+
+
+class ServiceClassError(ConfigError):
+    """A class of service the rules refuse: the field (``class_of_service.<input>``), the
+    rule code and its parameters, worded by code at the edge."""
+
+    def __init__(self, field: str, rule: str, **params: object) -> None:
+        super().__init__(f"class_of_service.{field}", rule, **params)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassOfService:
+    class_id: str
+    name: str
+    reach: Reach = Reach.NATIONAL
+    premium_allowed: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.class_id:
+            raise ServiceClassError("class_id", "id-required")
+        if len(self.class_id) > MAX_CLASS_ID:
+            raise ServiceClassError(
+                "class_id", "too-long", max=MAX_CLASS_ID, length=len(self.class_id)
+            )
+        if not _ID.fullmatch(self.class_id):
+            raise ServiceClassError("class_id", "id-format")
+        if len(self.name) > MAX_CLASS_NAME:
+            raise ServiceClassError("name", "too-long", max=MAX_CLASS_NAME, length=len(self.name))
+
+    def policy(self, tenant: DialPolicy) -> DialPolicy:
+        """The tenant's policy narrowed to this class (never widened: see the rules)."""
+        return replace(
+            tenant,
+            international_allowed=tenant.international_allowed
+            and self.reach is Reach.INTERNATIONAL,
+            premium_allowed=self.premium_allowed and self.reach is not Reach.INTERNAL,
+            external_allowed=tenant.external_allowed and self.reach is not Reach.INTERNAL,
+        )
+
+    def restrictiveness(self) -> tuple[int, int]:
+        """Sort key: the smaller, the more barred."""
+        return (int(self.reach), int(self.premium_allowed))
+
+
+DEFAULT_CLASS = ClassOfService("standard", "Standard", Reach.NATIONAL, premium_allowed=False)
+"""What a person without a class gets: Sweden, no premium rate, nothing abroad (PBX8)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassesOfService:
+    """A tenant's classes and who has which; pure, rebuilt when an admin changes them."""
+
+    classes: Mapping[str, ClassOfService] = field(default_factory=dict)
+    users: Mapping[str, str] = field(default_factory=dict)
+    """Person (or extension) → class id."""
+    groups: Mapping[str, str] = field(default_factory=dict)
+    """Group id → class id."""
+    default: ClassOfService = DEFAULT_CLASS
+
+    def __post_init__(self) -> None:
+        for owner, class_id in (*self.users.items(), *self.groups.items()):
+            if class_id not in self.classes:
+                allowed = ", ".join(sorted(self.classes)) or "-"
+                raise ServiceClassError(f"assignments.{owner}", "choice", allowed=allowed)
+
+    def class_for(self, user: str = "", groups: Iterable[str] = ()) -> ClassOfService:
+        """The class that governs ``user``'s calls (see the rules for the order)."""
+        own = self.users.get(user) if user else None
+        if own is not None:
+            return self.classes[own]
+        found = [self.classes[self.groups[g]] for g in groups if g in self.groups]
+        if found:
+            return min(found, key=ClassOfService.restrictiveness)
+        return self.default
+
+    def policy_for(
+        self, tenant: DialPolicy, user: str = "", groups: Iterable[str] = ()
+    ) -> DialPolicy:
+        """The dial policy for calls ``user`` (a member of ``groups``) makes or causes."""
+        return self.class_for(user, groups).policy(tenant)
