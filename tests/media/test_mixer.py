@@ -9,7 +9,7 @@ import pytest
 
 from vaxel.media.dtmf import goertzel_power
 from vaxel.media.g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_encode
-from vaxel.media.mixer import BUFFER_FRAMES, FRAME_SAMPLES, Mixer, law_of
+from vaxel.media.mixer import BUFFER_FRAMES, FRAME_SAMPLES, MAX_SPEAKERS, Mixer, law_of
 from vaxel.media.tones import tone_pcm
 
 
@@ -139,3 +139,21 @@ def test_room_limit_and_leaving() -> None:
     assert len(mixer.mix()) == 20
     with pytest.raises(ValueError):
         Mixer(max_participants=1)
+
+
+def test_only_the_loudest_speakers_are_mixed_and_silence_is_not() -> None:
+    mixer = Mixer()
+    for index in range(MAX_SPEAKERS + 3):
+        mixer.add(f"s{index}", "u")
+    mixer.add("listener", "u")
+    for index in range(MAX_SPEAKERS + 3):
+        mixer.put(f"s{index}", constant(100 * (index + 1)))
+    heard = level(mixer.mix()["listener"])
+    loudest = sum(100 * (index + 1) for index in range(3, MAX_SPEAKERS + 3))
+    assert heard == pytest.approx(loudest, rel=0.05)
+
+    mixer.put("s0", constant(8))  # below the silence level: not mixed, costs no encode
+    mixer.put("s1", constant(2000))
+    out = mixer.mix()
+    assert level(out["s0"]) == pytest.approx(2000, rel=0.05)
+    assert out["s0"] is out["listener"]  # one encoding shared by all who did not speak

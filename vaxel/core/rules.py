@@ -180,6 +180,8 @@ RULES: dict[str, str] = {
     "service-number-main": "{value} is the main number: give it another flow instead",
     "unknown-flow-ref": "unknown flow {value!r}; create it first",
     "flow-answers-numbers": "flow {value!r} answers {values}: give them another flow first",
+    # conference rooms (issue 14 §6, PBX6)
+    "conference-pin": "a PIN is {min} to {max} digits, or empty for none",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

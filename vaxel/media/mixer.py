@@ -11,13 +11,17 @@ tick, for the frame every participant is to hear (``mix``). The rules:
   several people shouting at once, and a normalised mix would make each voice quieter the
   fuller the room is.
 - A muted participant is heard by nobody, and still hears the others.
+- Only the ``MAX_SPEAKERS`` loudest participants of a tick are mixed, and a participant
+  whose frame is silence (below ``SILENCE_LEVEL``) is not one of them: in a big room most
+  people listen, and everyone who is not mixed hears the same sum, encoded once per law. So
+  the cost of a tick grows with the speakers, not with the room (issue 14 Benchmarks).
 - Each participant has a small jitter buffer (``BUFFER_FRAMES``): one frame is taken per
   tick, a participant with nothing buffered adds silence, and a sender whose clock runs fast
   loses its oldest frames rather than lagging further behind.
 - Announcements (join and leave tones) are heard by everyone, on top of the mix.
 
-The hot loop runs in C: decoding and encoding are table lookups through ``map`` and the
-sum is ``map(sum, zip(...))``; a 20-party room costs a few hundred microseconds a tick.
+The hot loop runs in C: a frame's loudness is ``sum(bytes.translate(...))``, decoding and
+encoding are table lookups through ``map`` and the sum is ``map(sum, zip(...))``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ __all__ = [
     "BUFFER_FRAMES",
     "FRAME_SAMPLES",
     "MAX_PARTICIPANTS",
+    "MAX_SPEAKERS",
+    "SILENCE_LEVEL",
     "Law",
     "Mixer",
     "law_of",
@@ -48,6 +54,10 @@ BUFFER_FRAMES = 4
 """A participant's jitter buffer: 80 ms at most between its packets and the mix."""
 MAX_PARTICIPANTS = 100
 """The mixer's own ceiling; a room's configured limit is lower (PBX6 asks for at least 20)."""
+MAX_SPEAKERS = 5
+"""How many talking at once are mixed (the loudest); more at once is noise to a listener."""
+SILENCE_LEVEL = FRAME_SAMPLES
+"""A frame whose mean magnitude is below 32 (about −60 dBFS) is silence: not mixed."""
 _MAX, _MIN = 32767, -32768
 _SILENCE: tuple[int, ...] = (0,) * FRAME_SAMPLES
 
@@ -71,6 +81,13 @@ def _decode_table(law: Law) -> tuple[int, ...]:
 
 
 @cache
+def _level_table(law: Law) -> bytes:
+    """Each code's magnitude in steps of 32, capped at 255: ``sum(frame.translate(t))`` is a
+    frame's loudness in one C call."""
+    return bytes(min(255, abs(value) >> 5) for value in _decode_table(law))
+
+
+@cache
 def _encode_table(law: Law) -> bytes:
     """Codes indexed by a signed sample: 0…32767 first, then −32768…−1, so ``table[s]``
     works for every 16-bit ``s`` through Python's negative indexing."""
@@ -91,9 +108,10 @@ def _encode(samples: list[int], law: Law) -> bytes:
 class _Participant:
     law: Law
     muted: bool = False
-    frames: deque[tuple[int, ...]] = field(default_factory=lambda: deque(maxlen=BUFFER_FRAMES))
+    frames: deque[tuple[bytes, int]] = field(default_factory=lambda: deque(maxlen=BUFFER_FRAMES))
+    """(G.711 payload, loudness) of the frames waiting for the mix."""
     heard: int = 0
-    """Frames this participant contributed to a mix (for tests and the host view)."""
+    """Frames of this participant that were mixed (for tests and the host view)."""
 
 
 class Mixer:
@@ -152,10 +170,7 @@ class Mixer:
         participant = self._participants.get(participant_id)
         if participant is None or participant.muted or not payload:
             return
-        frame = tuple(map(_decode_table(participant.law).__getitem__, payload))
-        if len(frame) != FRAME_SAMPLES:  # a phone on 10 or 30 ms packets: fit to 20 ms
-            frame = (frame + _SILENCE)[:FRAME_SAMPLES]
-        participant.frames.append(frame)
+        participant.frames.append((payload, sum(payload.translate(_level_table(participant.law)))))
 
     def announce(self, pcm16: bytes) -> None:
         """Queue audio (16-bit native PCM) that everyone hears on top of the mix."""
@@ -166,11 +181,22 @@ class Mixer:
 
     def mix(self) -> dict[str, bytes]:
         """Take one frame from each participant's buffer and return what each hears."""
-        own: dict[str, tuple[int, ...]] = {}
+        talking: list[tuple[int, str, _Participant, bytes]] = []
         for participant_id, participant in self._participants.items():
             if participant.frames:
-                own[participant_id] = participant.frames.popleft()
-                participant.heard += 1
+                payload, loudness = participant.frames.popleft()
+                if loudness >= SILENCE_LEVEL:
+                    talking.append((loudness, participant_id, participant, payload))
+        if len(talking) > MAX_SPEAKERS:
+            talking.sort(key=lambda item: item[0], reverse=True)
+            del talking[MAX_SPEAKERS:]
+        own: dict[str, tuple[int, ...]] = {}
+        for _, participant_id, participant, payload in talking:
+            frame = tuple(map(_decode_table(participant.law).__getitem__, payload))
+            if len(frame) != FRAME_SAMPLES:  # a phone on 10 or 30 ms packets: fit to 20 ms
+                frame = (frame + _SILENCE)[:FRAME_SAMPLES]
+            own[participant_id] = frame
+            participant.heard += 1
         sources: list[tuple[int, ...]] = list(own.values())
         if self._announcements:
             sources.append(self._announcements.popleft())

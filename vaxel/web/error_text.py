@@ -192,6 +192,7 @@ CONFIG_RULES: dict[str, str] = {
     "flow-answers-numbers": N_(
         "flödet {value!r} svarar på {values}; ge numren ett annat flöde först"
     ),
+    "conference-pin": N_("PIN-koden ska vara {min}–{max} siffror, eller tom för ingen"),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
@@ -235,6 +236,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "upload-tool-missing": N_(
         "{filename}: Servern saknar ljudverktyget sox (eller dess MP3-stöd); kontakta driften"
     ),
+    # conference rooms (PBX6), as the host whose click they refuse
+    "conference-full": N_("Konferensrummet är fullt (högst {max} deltagare)"),
+    "conference-no-participant": N_("Deltagaren är inte längre med i konferensen"),
+    "unknown-conference-room": N_("Konferensrummet finns inte"),
 }
 """A domain error's code → what the user reads (the usual cause of a refusal on a page is a
 race: the caller hung up or the wrap-up ended while the agent clicked)."""
