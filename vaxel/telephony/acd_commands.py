@@ -1,14 +1,16 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
 """The ACD-command interpreter: offers ring agents' phones, withdrawn offers stop them,
-connects reach the flow; commands run after the step that produced them; part of the switch.
+connects reach the flow; commands run after the step that produced them, never
+re-entrantly. It holds the contact center, the calls and what the commands need to reach
+(the flow, the callbacks' dial-out, the media); stepping a call's machine, hanging it up
+and ringing phones go through the narrow :class:`AcdPort` the switch gives it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from vaxel.acd.commands import (
     CancelOffer,
@@ -24,30 +26,84 @@ from vaxel.acd.events import (
     ContactEnded,
     Event,
 )
+from vaxel.acd.ports import ContactCenterPort
 from vaxel.core.errors import VaxelError
+from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
+from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine, CallState, OfferState
-from vaxel.telephony.call_events import OfferWithdrawn
+from vaxel.telephony.call_events import CallEvent, OfferWithdrawn
+from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call
-from vaxel.telephony.notices import SystemPrompt
+from vaxel.telephony.dialout import Target
+from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.elsewhere import PartiesElsewhere
+from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.registration import Registration
 
-if TYPE_CHECKING:
-    from vaxel.telephony.switch import Switch
-
-__all__ = ["AcdCommands"]
+__all__ = ["AcdCommands", "AcdPort"]
 
 log = logging.getLogger(__name__)
 
 
+class AcdPort(Protocol):
+    """What the ACD's commands ask of the calls (the switch answers)."""
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def hang_up(self, call: Call) -> None: ...
+
+    def ring(
+        self, call: Call, offer: str, targets: list[Target], from_user: str, role: str
+    ) -> None: ...
+
+
 class AcdCommands:
-    def _submit(self: Switch, event: Event) -> list[Command]:
+    def __init__(
+        self,
+        center: ContactCenterPort,
+        clock: Callable[[], float],
+        calls: dict[str, Call],
+        switch: AcdPort,
+        *,
+        directory: TelephonyDirectory,
+        registration: Registration,
+        media: MediaBackend,
+        prompts: CallPrompts,
+        bridging: Bridging,
+        flow_commands: FlowCommands,
+        callbacks: CallbackDialOut,
+        elsewhere: PartiesElsewhere,
+        customer_ring_s: float,
+    ) -> None:
+        self.center = center
+        self.clock = clock
+        self.calls = calls
+        self.switch = switch
+        self.directory = directory
+        self.registration = registration
+        self.media = media
+        self.prompts = prompts
+        self.bridging = bridging
+        self.flow_commands = flow_commands
+        self.callbacks = callbacks
+        self.elsewhere = elsewhere
+        self.customer_ring_s = customer_ring_s
+        """How long a callback's customer rings before the agent is told (CB9)."""
+        self._pending: list[tuple[Event, list[Command]]] = []
+        self._dispatching = False
+        center.listeners.append(self._committed)
+
+    def submit(self, event: Event) -> list[Command]:
+        """Tell the ACD what happened; what it commands is carried out by ``drain``."""
         return self.center.submit(event, self.clock())
 
-    def _acd_committed(self: Switch, event: Event, commands: list[Command], now: float) -> None:
+    def _committed(self, event: Event, commands: list[Command], now: float) -> None:
         if commands or isinstance(event, (ContactEnded, CallbackClosed)):
             self._pending.append((event, commands))
 
-    def drain(self: Switch) -> None:
+    def drain(self) -> None:
         """Carry out ACD commands after the step that produced them (never re-entrantly)."""
         if self._dispatching:
             return
@@ -67,7 +123,7 @@ class AcdCommands:
         finally:
             self._dispatching = False
 
-    def _closed_while_ringing(self: Switch, contact_id: str) -> None:
+    def _closed_while_ringing(self, contact_id: str) -> None:
         """The agent closed a picked callback in the list before their phone answered."""
         call = self.calls.get(contact_id)
         if call is None or call.dial_after_answer is None or call.agent is not None:
@@ -75,9 +131,9 @@ class AcdCommands:
         call.dial_after_answer = None
         for offer in list(call.machine.offers.values()):
             if offer.state is OfferState.RINGING:
-                self.step(call, OfferWithdrawn(offer.name))
+                self.switch.step(call, OfferWithdrawn(offer.name))
 
-    def _ended_elsewhere(self: Switch, contact_id: str) -> None:
+    def _ended_elsewhere(self, contact_id: str) -> None:
         """The contact ended in the ACD with no agent leg here (an agent elsewhere closed
         it): the real caller is hung up."""
         call = self.calls.get(contact_id)
@@ -87,16 +143,16 @@ class AcdCommands:
             and call.agent is None
             and call.caller is not None
         ):
-            self.hang_up(call)
+            self.switch.hang_up(call)
 
-    def _command(self: Switch, command: Command) -> None:
+    def _command(self, command: Command) -> None:
         if isinstance(command, OfferContact):
             self._offer(command)
         elif isinstance(command, CancelOffer):
             call = self.calls.get(command.contact_id)
             offer = call.machine.offers.get(command.agent_id) if call else None
             if call is not None and offer is not None and offer.state is OfferState.RINGING:
-                self.step(call, OfferWithdrawn(command.agent_id))
+                self.switch.step(call, OfferWithdrawn(command.agent_id))
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
             if call is not None and call.session is not None:
@@ -117,7 +173,7 @@ class AcdCommands:
                 )
                 self.bridging.caller_hears(call, [message], then_hangup=True)
 
-    def _offer(self: Switch, command: OfferContact) -> None:
+    def _offer(self, command: OfferContact) -> None:
         extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)
         bindings = self.registration.bindings(extension) if extension else []
         if not bindings:
@@ -137,7 +193,7 @@ class AcdCommands:
             caller_number = self.center.contact_view(
                 command.tenant_id, command.contact_id
             ).caller_number
-        self.ring(
+        self.switch.ring(
             call,
             command.agent_id,
             [(b.contact, b.source, b.transport) for b in bindings],
@@ -145,7 +201,8 @@ class AcdCommands:
             "agent",
         )
 
-    def _acd_connected(self: Switch, call: Call) -> bool:
+    def connected(self, call: Call) -> bool:
+        """Whether the ACD has the contact connected to the agent whose phone answered."""
         try:
             view = self.center.contact_view(call.tenant_id, call.call_id)
         except VaxelError:

@@ -113,14 +113,14 @@ class CallActions:
                 self._agent_declined(call, action.agent_id)
             elif isinstance(action, ReportContactEnded):
                 try:
-                    self._submit(ContactEnded(call.tenant_id, call.call_id))
+                    self.acd.submit(ContactEnded(call.tenant_id, call.call_id))
                 except VaxelError as error:
                     log.debug("ContactEnded for %s refused: %s", call.call_id, error)
             elif isinstance(action, ReportCallerLeft):
                 if call.session is not None:  # the call has ended: the flow's answer is moot
                     call.session.handle(CallerHungUp(), self.clock())
             elif isinstance(action, ReportCallbackOutcome):
-                self._submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
+                self.acd.submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
             elif isinstance(action, ForwardDigit):
                 if call.session is not None and not call.session.flow.ended:
                     self.flow_commands.run(
@@ -161,8 +161,8 @@ class CallActions:
             self.callbacks.dial(picked)
             return
         try:
-            self._submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
-            connected = self._acd_connected(call)
+            self.acd.submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
+            connected = self.acd.connected(call)
         except VaxelError as error:
             log.info("answer of %s for %s refused: %s", agent_id, call.call_id, error)
             connected = False
@@ -180,7 +180,7 @@ class CallActions:
             call.dial_after_answer = None
             return
         with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
-            self._submit(AgentDeclined(call.tenant_id, agent_id, call.call_id))
+            self.acd.submit(AgentDeclined(call.tenant_id, agent_id, call.call_id))
 
     # -- media ----------------------------------------------------------------------------
 

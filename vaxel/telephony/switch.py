@@ -18,11 +18,12 @@ Rules kept here:
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
-``ringing`` (the phones we ring, each on an outbound leg machine), ``call_actions`` (media
-events in, the call machine's actions carried out, legs ended, calls forgotten) and
-``acd_commands``; as objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE,
-REFER, INFO), ``bridging`` (what each leg hears), ``flow_commands`` (the flow's
-commands), ``callbacks`` (dial-out) and ``notices.CallPrompts``. A call's state is its
+``ringing`` (the phones we ring, each on an outbound leg machine) and ``call_actions``
+(media events in, the call machine's actions carried out, legs ended, calls forgotten); as
+objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE, REFER, INFO),
+``acd_commands`` (the ACD's commands, after each step), ``bridging`` (what each leg
+hears), ``flow_commands`` (the flow's commands), ``callbacks`` (dial-out) and
+``notices.CallPrompts``. A call's state is its
 machine (``call.py``), a leg's its own (``leg.py``); the switch turns SIP, media and ACD
 inputs into their events and carries out what they answer. Every leg's 2xx is resent on
 one timer (``leg_timers.py``); each call has one timer for its machine's and its flow's
@@ -34,12 +35,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from vaxel.acd.commands import (
-    Command,
-)
-from vaxel.acd.events import (
-    Event,
-)
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.flow import (
     CallInfo,
@@ -102,7 +97,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(Ringing, CallActions, AcdCommands):
+class Switch(Ringing, CallActions):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -130,8 +125,6 @@ class Switch(Ringing, CallActions, AcdCommands):
         self.registration = registration
         self.clock = clock
         self.timers = timers
-        self.customer_ring_s = customer_ring_s
-        """How long a callback's customer rings before the agent is told (CB9)."""
         self.calls: dict[str, Call] = {}
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
@@ -145,11 +138,28 @@ class Switch(Ringing, CallActions, AcdCommands):
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
         self._by_invite: dict[tuple[str, str, str], Call] = {}
         self._by_endpoint: dict[str, tuple[Call, Leg]] = {}
-        self._pending: list[tuple[Event, list[Command]]] = []
-        self._dispatching: bool = False
-        center.listeners.append(self._acd_committed)
+        self.acd = AcdCommands(
+            center,
+            clock,
+            self.calls,
+            self,
+            directory=directory,
+            registration=registration,
+            media=media,
+            prompts=self.prompts,
+            bridging=self.bridging,
+            flow_commands=self.flow_commands,
+            callbacks=self.callbacks,
+            elsewhere=self.elsewhere,
+            customer_ring_s=customer_ring_s,
+        )
+        """The ACD's commands carried out after each step; the switch is its port."""
         self.mwi = MessageWaiting(sip, registration, directory)
         """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
+
+    def drain(self) -> None:
+        """Carry out the ACD's commands pending from the steps just taken."""
+        self.acd.drain()
 
     def on_sip(self, event: SipEvent) -> None:
         if isinstance(event, RequestReceived):
@@ -219,7 +229,7 @@ class Switch(Ringing, CallActions, AcdCommands):
             self.media.release(endpoint.endpoint_id)
             raise
         self.set_remote(endpoint, negotiated, source[0])
-        call = Call(call_id, service.tenant_id, CallMachine(customer_ring_s=self.customer_ring_s))
+        call = Call(call_id, service.tenant_id, CallMachine())
         leg = Leg(
             "caller",
             endpoint,
