@@ -339,6 +339,7 @@ def build_platform(
             on_directory_sources=(
                 platform.directory_sync.refresh if platform.directory_sync else lambda: None
             ),
+            voicemail=platform.voicemail,
         )
     return platform
 

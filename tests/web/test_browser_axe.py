@@ -33,7 +33,9 @@ from vaxel.acd.events import (
     ContactArrived,
     ContactEnded,
 )
+from vaxel.pbx.voicemail import Mailbox, Message, VoicemailLimits
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.passwords import PasswordHashing
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -73,6 +75,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/katalog": ("maria", "/katalog?q=johansson"),
     "/katalog/person/{person_id}": ("admin", "/katalog/person/agent-maria"),
     "/min-hanvisning": ("maria", "/min-hanvisning"),
+    "/min-telefon/rostbrevlada": ("maria", "/min-telefon/rostbrevlada"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 
@@ -95,6 +98,7 @@ NOT_PAGES: dict[str, str] = {
     "/katalog/sok": "the results list inside /katalog, checked there (a fragment, no page)",
     "/katalog/handelser": "the directory's presence stream (text/event-stream)",
     "/admin/directory/catalogue/export": "the directory as a CSV or XML file",
+    "/min-telefon/rostbrevlada/{message_id}.wav": "a voicemail message's sound",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/
 is the JSON API (besides these)."""
@@ -103,6 +107,7 @@ PARAMETERS = {
     "queue_id": "kundtjanst",
     "contact_id": "x",
     "prompt_id": "sv/system/ett-ogonblick",
+    "message_id": "x",
 }
 """Path values for fetching the routes in NOT_PAGES."""
 QUERIES = {"/language": {"lang": "en", "next": "/"}}
@@ -189,7 +194,18 @@ def _seed(web: Web) -> dict[str, str]:
     web.accounts.add_user(DEMO_TENANT, "root", "Driften", "platform_admin", hashed)
     maria = web.accounts.find(DEMO_TENANT, "maria")
     assert maria is not None
+    _voicemail(web)
     return {"maria": str(maria.user_id)}
+
+
+def _voicemail(web: Web) -> None:
+    """A new and a heard message in Maria's mailbox, so the voicemail table is drawn too."""
+    store = VoicemailStore(web.app.state.context.database)  # type: ignore[attr-defined]
+    mailbox = Mailbox(DEMO_TENANT, "agent-maria", "1003", email="maria@exempelby.se")
+    store.put_mailbox(mailbox)
+    for number, (caller, heard) in enumerate((("0701234567", False), ("", True))):
+        message = Message(f"vm-{number}", DEMO_TENANT, "agent-maria", caller, 1.8e9, 12.0, heard)
+        store.add_message(mailbox, message, f"x/{number}.wav", VoicemailLimits(), notify_at=None)
 
 
 MARIAS_CALL = "c-axe"

@@ -181,6 +181,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "reason_id": ["mote"],
         "text": ["intrång"],
         "until": [None],
+        # voicemail (issue 14, PBX4): A's message ids
+        "message_id": ["vm-a", "m1"],
     }
 
 

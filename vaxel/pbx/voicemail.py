@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vaxel.core.errors import DomainError
+from vaxel.core.errors import DomainError, NotFound
 
 __all__ = [
     "GREETING_KINDS",
@@ -98,11 +98,11 @@ class MailboxFull(DomainError):
         )
 
 
-class MessageNotFound(DomainError):
-    def __init__(self, message_id: str) -> None:
-        super().__init__(
-            f"no voicemail message {message_id}", code="voicemail-no-message", id=message_id
-        )
+class MessageNotFound(NotFound):
+    """No such message in this person's mailbox (another's is not found either)."""
+
+    kind = "voicemail message"
+    code = "voicemail-no-message"
 
 
 def check_pin(pin: str) -> str:

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
+from vaxel.runtime.voicemail import VoicemailService
 from vaxel.store import Database
 from vaxel.web import (
     admin,
@@ -41,6 +42,7 @@ from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
+from vaxel.web.phone import voicemail as phone_voicemail
 from vaxel.web.unavailable import install_unavailable_handlers
 
 __all__ = ["WebSettings", "create_app"]
@@ -78,6 +80,7 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
     directory: DirectoryViews | None = None,
     on_directory_sources: Callable[[], None] = lambda: None,
+    voicemail: VoicemailService | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
@@ -95,6 +98,7 @@ def create_app(
         on_sign_in=on_sign_in,
         directory=directory,
         on_directory_sources=on_directory_sources,
+        voicemail=voicemail,
     )
     center.listeners.extend(
         (ctx.hub.committed, ctx.fanout.committed, ctx.callback_changes.committed)
@@ -129,6 +133,7 @@ def create_app(
         admin,
         callbacks,
         platform,
+        phone_voicemail,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

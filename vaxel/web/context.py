@@ -27,12 +27,15 @@ from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
+from vaxel.runtime.voicemail import VoicemailService
+from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store import Database, ReadModels, Tenants
 from vaxel.store.accounts import Accounts, Session
 from vaxel.store.api_keys import ApiKeys
 from vaxel.store.callback_history import CallbackHistory
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources
+from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
@@ -123,6 +126,8 @@ class WebContext:
     """The directory (issue 13); the platform's, or one of the app's own over the database."""
     on_directory_sources: Callable[[], None] = lambda: None
     """Told when an admin changed the directory's sources (the sync machine rereads them)."""
+    voicemail: VoicemailService | None = None
+    """Mailboxes and messages (PBX4); the platform's, or one over the database and var/."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
@@ -135,11 +140,20 @@ class WebContext:
             self.directory = DirectoryViews(
                 DirectoryStore(self.database), DirectorySources(self.database), self.clock
             )
+        if self.voicemail is None:
+            self.voicemail = VoicemailService(
+                VoicemailStore(self.database), VoicemailFiles("var/voicemail"), self.clock
+            )
 
     def directory_changed(self, tenant_id: str) -> None:
         """An admin changed the tenant's directory or its sources: reload and reschedule."""
         self.directory_views.changed(tenant_id)
         self.on_directory_sources()
+
+    @property
+    def voicemail_service(self) -> VoicemailService:
+        assert self.voicemail is not None  # set in __post_init__
+        return self.voicemail
 
     @property
     def directory_views(self) -> DirectoryViews:

@@ -197,6 +197,12 @@ CONFIG_RULES: dict[str, str] = {
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
 DOMAIN_ERRORS: dict[str, str] = {
+    "voicemail-full": N_("Röstbrevlådan är full (högst {max} meddelanden)"),
+    "voicemail-no-message": N_("Meddelandet finns inte"),
+    "voicemail-pin-digits": N_("Koden ska vara 4–8 siffror"),
+    "voicemail-email": N_("Skriv en e-postadress som namn@exempel.se"),
+    "voicemail-no-person": N_("Ditt konto hör inte till någon i katalogen"),
+    "voicemail-greeting-size": N_("Hälsningen får vara högst {max} MB"),
     "unknown-contact": N_("Ärendet finns inte längre"),
     "unknown-queue": N_("Kön finns inte"),
     "unknown-agent": N_("Handläggaren finns inte"),

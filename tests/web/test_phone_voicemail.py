@@ -1,0 +1,147 @@
+"""The voicemail section of "Min telefon" (PBX4): the person's own messages listed, played
+(WAV with the session, never another person's or tenant's), marked heard and deleted; a PIN
+refused in Swedish unless 4–8 digits; the e-mail address; a greeting uploaded and removed."""
+
+from __future__ import annotations
+
+import array
+import io
+import re
+import time
+import wave
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import OTHER, PASSWORD, flashed, sign_in
+from vaxel.demo import seed_demo_tenant
+from vaxel.runtime import ContactCenter
+from vaxel.runtime.voicemail import VoicemailService
+from vaxel.runtime.voicemail_files import VoicemailFiles
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store import Tenant, Tenants, open_database, upgrade
+from vaxel.store.accounts import Accounts
+from vaxel.store.pbx_voicemail import VoicemailStore
+from vaxel.web.app import WebSettings, create_app
+from vaxel.web.passwords import PasswordHashing
+
+PAGE = "/min-telefon/rostbrevlada"
+
+
+def _wav(seconds: float, channels: int = 2) -> bytes:
+    import math
+
+    count = int(8000 * seconds)
+    samples = array.array(
+        "h", (int(8000 * math.sin(2 * math.pi * 440 * n / 8000)) for n in range(count))
+    )
+    frames = array.array("h", (s for s in samples for _ in range(channels)))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(frames.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[TestClient, TestClient, VoicemailService]:
+    url = f"sqlite:///{tmp_path}/web.db"
+    database = open_database(url)
+    upgrade(database)
+    center = ContactCenter(database)
+    seed_demo_tenant(center, url, time.time())
+    Tenants(database).add(Tenant(OTHER, "Annanstad", "+46101111111"))
+    accounts = Accounts(database)
+    hashed = PasswordHashing().hash(PASSWORD)
+    accounts.add_user(DEMO_TENANT, "maria", "Maria Johansson", "agent", hashed, "maria")
+    accounts.add_user(DEMO_TENANT, "johan", "Johan Nilsson", "agent", hashed, "johan")
+    service = VoicemailService(VoicemailStore(database), VoicemailFiles(tmp_path / "vm"), time.time)
+    app = create_app(center, database, WebSettings(), voicemail=service)
+    maria, johan = (TestClient(app, follow_redirects=False) for _ in range(2))
+    sign_in(maria, DEMO_TENANT, "maria")
+    sign_in(johan, DEMO_TENANT, "johan")
+    return maria, johan, service
+
+
+def _leave(service: VoicemailService, person: str, message_id: str, caller: str) -> None:
+    files = service.files
+    path = files.path(files.message_file(DEMO_TENANT, person, message_id))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_wav(2.0))
+    assert service.recorded(DEMO_TENANT, person, message_id, caller, time.time())
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def test_messages_listed_played_heard_and_deleted(
+    site: tuple[TestClient, TestClient, VoicemailService],
+) -> None:
+    maria, johan, service = site
+    page = maria.get(PAGE)
+    assert page.status_code == 200 and "Du har inga meddelanden." in page.text
+    _leave(service, "agent-maria", "m1", "0701234567")
+    page = maria.get(PAGE)
+    assert "0701234567" in page.text and "1 nya av 1" in page.text
+    assert f'src="{PAGE}/m1.wav"' in page.text
+    audio = maria.get(f"{PAGE}/m1.wav")
+    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
+    assert audio.content.startswith(b"RIFF") and "no-store" in audio.headers["cache-control"]
+    assert johan.get(f"{PAGE}/m1.wav").status_code == 404, "another person's message"
+    assert johan.post(
+        f"{PAGE}/m1/radera", data={"csrf": _csrf(johan.get(PAGE).text)}
+    ).status_code in (303, 404)
+    assert [m.message_id for m in service.messages(DEMO_TENANT, "agent-maria")] == ["m1"]
+    assert TestClient(maria.app).get(f"{PAGE}/m1.wav", follow_redirects=False).status_code in (
+        303,
+        401,
+    ), "not without a session"
+    csrf = _csrf(page.text)
+    assert maria.post(f"{PAGE}/m1/radera", data={}).status_code == 403, "CSRF"
+    heard = maria.post(f"{PAGE}/m1/lyssnat", data={"csrf": csrf, "heard": "1"})
+    assert flashed(maria, heard) == ""
+    assert service.messages(DEMO_TENANT, "agent-maria")[0].heard
+    assert "0 nya av 1" in maria.get(PAGE).text
+    deleted = maria.post(f"{PAGE}/m1/radera", data={"csrf": csrf})
+    assert flashed(maria, deleted) == ""
+    assert service.messages(DEMO_TENANT, "agent-maria") == []
+    assert maria.get(f"{PAGE}/m1.wav").status_code == 404
+    gone = maria.post(f"{PAGE}/m1/radera", data={"csrf": csrf})
+    assert gone.status_code == 404 or flashed(maria, gone) == "Meddelandet finns inte"
+
+
+def test_pin_email_and_greeting(site: tuple[TestClient, TestClient, VoicemailService]) -> None:
+    maria, _, service = site
+    csrf = _csrf(maria.get(PAGE).text)
+    refused = maria.post(f"{PAGE}/kod", data={"csrf": csrf, "pin": "12a"})
+    assert flashed(maria, refused) == "Koden ska vara 4–8 siffror"
+    assert flashed(maria, maria.post(f"{PAGE}/kod", data={"csrf": csrf, "pin": "4711"})) == ""
+    mailbox = service.mailbox(DEMO_TENANT, "agent-maria")
+    assert mailbox is not None and mailbox.pin_hash.startswith("$argon2")
+    assert service.check_pin(DEMO_TENANT, mailbox.number, "4711") is not None
+    bad = maria.post(f"{PAGE}/epost", data={"csrf": csrf, "email": "inte en adress"})
+    assert flashed(maria, bad) == "Skriv en e-postadress som namn@exempel.se"
+    maria.post(f"{PAGE}/epost", data={"csrf": csrf, "email": "maria@exempelby.se"})
+    assert service.mailbox(DEMO_TENANT, "agent-maria").email == "maria@exempelby.se"  # type: ignore[union-attr]
+    uploaded = maria.post(
+        f"{PAGE}/halsning",
+        data={"csrf": csrf, "kind": "personal"},
+        files={"file": ("halsning.wav", _wav(1.0, channels=1), "audio/wav")},
+    )
+    assert flashed(maria, uploaded) == ""
+    assert "personal" in {k.value for k in service.mailbox(DEMO_TENANT, "agent-maria").greetings}  # type: ignore[union-attr]
+    not_audio = maria.post(
+        f"{PAGE}/halsning",
+        data={"csrf": csrf, "kind": "presence"},
+        files={"file": ("x.wav", b"not audio at all", "audio/wav")},
+    )
+    assert "x.wav" in flashed(maria, not_audio)
+    removed = maria.post(f"{PAGE}/halsning", data={"csrf": csrf, "kind": "personal", "remove": "1"})
+    assert flashed(maria, removed) == ""
+    assert service.mailbox(DEMO_TENANT, "agent-maria").greetings == frozenset()  # type: ignore[union-attr]
