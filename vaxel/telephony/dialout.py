@@ -6,8 +6,10 @@ Rules kept here:
   switch cancels the rest. Each fork is an outbound leg machine (``leg.py``): CANCEL only
   once a provisional arrived (RFC 3261 §9.1), a late 2xx ACKed and BYEd (§15).
 - A number to dial is an extension of the same tenant (its registered phones) or, through
-  the dial policy (PBX8: abroad barred unless enabled), an E.164 number sent to the
-  tenant's outbound trunk; with neither there is no route.
+  the dial policy (PBX8: abroad barred unless enabled, narrowed by the class of service of
+  whoever causes the call), an E.164 number sent to the tenant's trunk, presenting the
+  caller as PBX2 says; a carrier's digest challenge to the INVITE is answered once with the
+  trunk's credentials (``outside_lines.py``). With no route there is none.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import logging
 import secrets
 
 from vaxel.media.backend import MediaBackend
+from vaxel.pbx.trunks import TrunkMode
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.errors import SipError
-from vaxel.sip.message import Request
+from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import make_offer, serialize_sdp
+from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
@@ -30,7 +34,8 @@ from vaxel.telephony.registration import Registration
 __all__ = ["Dialer", "Target", "session_id"]
 
 log = logging.getLogger(__name__)
-Target = tuple[str, tuple[str, int], str]
+Address = tuple[str, int]
+Target = tuple[str, Address, str]
 """(Request-URI, where to send, transport)."""
 
 
@@ -53,6 +58,8 @@ class Dialer:
         self.registration = registration
         self.by_fork: dict[tuple[str, str], tuple[Call, Attempt, Fork]] = {}
         self._phones = 0
+        self._authorised: set[tuple[str, str]] = set()
+        """Forks whose INVITE already carries the trunk's credentials (answered once)."""
 
     def ring(
         self, call: Call, key: str, targets: list[Target], from_user: str, role: str
@@ -68,6 +75,7 @@ class Dialer:
         for uri, destination, transport in targets:
             invite = self.sip.new_request("INVITE", uri, from_user=from_user, body=body)
             invite.headers.set("Call-ID", call_id)  # forks of one call share a Call-ID
+            self._over_trunk(call.tenant_id, invite, destination)
             self._phones += 1
             phone = f"phone-{self._phones}"
             client_key = self.sip.request(invite, destination, transport)
@@ -77,6 +85,56 @@ class Dialer:
             attempt.forks[phone] = fork
             self.by_fork[client_key] = (call, attempt, fork)
         return attempt
+
+    def _over_trunk(self, tenant_id: str, invite: Request, destination: Address) -> None:
+        """An INVITE to the tenant's carrier presents the caller as PBX2 says."""
+        trunk = self.directory.outside.trunk_at(tenant_id, destination)
+        if trunk is None:
+            return
+        shown = caller_id(invite.headers.get("From") or "")
+        extension = self.directory.extensions.get(shown.number)
+        own = extension is not None and extension.tenant_id == tenant_id
+        identity = self.directory.outside.identity(
+            tenant_id, shown.number, shown.display_name, extension=own
+        )
+        if identity is not None:
+            self.directory.outside.present(invite, trunk, identity)
+
+    def authorise_again(self, call: Call, attempt: Attempt, fork: Fork, response: Response) -> bool:
+        """The carrier challenged our INVITE (401/407): send it again once with the
+        trunk's credentials (a new transaction, CSeq + 1, RFC 3261 §22.2). False when
+        this fork is not to a registering trunk, or was already answered once."""
+        trunk = self.directory.outside.trunk_at(call.tenant_id, fork.destination)
+        if trunk is None or trunk.mode is not TrunkMode.REGISTER:
+            return False
+        if fork.client_key in self._authorised:
+            return False
+        name = "WWW-Authenticate" if response.status == 401 else "Proxy-Authenticate"
+        header = "Authorization" if response.status == 401 else "Proxy-Authorization"
+        challenges = [v for v in response.headers.get_all(name) if v.lower().startswith("digest")]
+        if not challenges:
+            return False
+        try:
+            credentials = trunk.authorization(
+                challenges[0], "INVITE", fork.invite.uri, secrets.token_hex(8), 1
+            )
+        except ValueError:
+            return False
+        invite = Request(
+            headers=fork.invite.headers.copy(),
+            body=fork.invite.body,
+            method="INVITE",
+            uri=fork.invite.uri,
+        )
+        invite.headers.set("Via", self.sip.via(fork.transport))
+        invite.headers.set("CSeq", f"{fork.invite.cseq[0] + 1} INVITE")
+        invite.headers.set(header, credentials)
+        self.by_fork.pop(fork.client_key, None)
+        fork.invite = invite
+        fork.client_key = self.sip.request(invite, fork.destination, fork.transport)
+        self.by_fork[fork.client_key] = (call, attempt, fork)
+        self._authorised.add(fork.client_key)
+        return True
 
     def send_cancel(self, fork: Fork) -> None:
         invite = fork.invite
@@ -98,25 +156,39 @@ class Dialer:
         bye = dialog.request("BYE", self.sip.via(fork.transport))
         self.sip.request(bye, fork.destination, fork.transport)
 
-    def route(self, tenant_id: str, number: str) -> list[Target]:
+    def route(self, tenant_id: str, number: str, user: str = "") -> list[Target]:
         """Where ``number`` rings: an extension's phones, or the trunk; [] when nowhere.
 
-        Raises SipError 403 (a barred number) or 484 (garbage) from the dial policy.
+        ``user`` is who makes or causes the call (the extension transferring, forwarding,
+        calling out): their class of service narrows the dial policy (PBX8). Raises
+        SipError 403 (a barred number) or 484 (garbage) from the dial policy.
         """
         extension = self.directory.extensions.get(number)
         if extension is not None and extension.tenant_id == tenant_id:
             return [
                 (b.contact, b.source, b.transport) for b in self.registration.bindings(extension)
             ]
-        e164 = dial_or_sip_error(self.directory.dial_policy(tenant_id), number)
-        trunk = self.directory.outbound_trunk
-        if trunk is None:
+        e164 = dial_or_sip_error(self.directory.dial_policy(tenant_id, user), number)
+        trunk = self.directory.outside.trunks.get(tenant_id)
+        if trunk is not None:
+            return [(f"sip:{e164}@{trunk.host}:{trunk.port}", trunk.address, trunk.transport)]
+        fallback = self.directory.outbound_trunk
+        if fallback is None:
             return []
-        return [(f"sip:{e164}@{trunk[0]}:{trunk[1]}", trunk, "udp")]
+        return [(f"sip:{e164}@{fallback[0]}:{fallback[1]}", fallback, "udp")]
 
-    def route_or_nothing(self, tenant_id: str, number: str) -> list[Target]:
+    def agent_extension(self, call: Call) -> str:
+        """The extension of the agent whose phone answered ``call`` ("" when none did): who
+        causes a transfer the agent makes, whose class of service bars it (PBX8)."""
+        for attempt in call.attempts.values():
+            if attempt.agent_id and any(fork.won for fork in attempt.forks.values()):
+                found = self.directory.extension_of_agent(call.tenant_id, attempt.agent_id)
+                return found.extension if found is not None else ""
+        return ""
+
+    def route_or_nothing(self, tenant_id: str, number: str, user: str = "") -> list[Target]:
         try:
-            return self.route(tenant_id, number)
+            return self.route(tenant_id, number, user)
         except SipError as error:
             log.info("%s not dialled: %s", number, error.reason)
             return []
@@ -127,3 +199,4 @@ class Dialer:
         for fork in attempt.forks.values():
             if fork.won or fork.machine.ended:
                 self.by_fork.pop(fork.client_key, None)
+                self._authorised.discard(fork.client_key)

@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vaxel.flow import Flow, OpeningHours
+from vaxel.pbx.class_of_service import ClassesOfService
 from vaxel.telephony.numbers import DialPolicy
+from vaxel.telephony.outside_lines import OutsideLines
 
 __all__ = ["Extension", "ServiceNumber", "TelephonyDirectory"]
+
+NO_CLASSES = ClassesOfService()
+"""A tenant without classes of service: everyone gets the default class (PBX8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,8 @@ class TelephonyDirectory:
     trusted_sources: frozenset[str] = frozenset()
     realm: str = "vaxel"
     dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
+    outside: OutsideLines = field(default_factory=OutsideLines)
+    """Trunks, number presentation and classes of service per tenant (issue 14 §2)."""
     digest_algorithms: tuple[str, ...] = ("MD5",)
     """The challenges sent, in order. MD5 alone by default: SIPp answers only the first
     challenge, and baresip 1.0 (libre) fails outright on an algorithm it does not know.
@@ -64,8 +71,17 @@ class TelephonyDirectory:
                 return extension
         return None
 
-    def dial_policy(self, tenant_id: str) -> DialPolicy:
-        return self.dial_policies.get(tenant_id, DialPolicy())
+    def dial_policy(
+        self, tenant_id: str, user: str = "", groups: tuple[str, ...] = ()
+    ) -> DialPolicy:
+        """The tenant's policy; for calls ``user`` makes or causes (a forward, a transfer, a
+        conference dial-out) narrowed by their class of service (PBX8): ask with the user
+        at every dial-out point, so no path around the barring exists."""
+        policy = self.dial_policies.get(tenant_id, DialPolicy())
+        if not user and not groups:
+            return policy
+        classes = self.outside.service_classes.get(tenant_id, NO_CLASSES)
+        return classes.policy_for(policy, user, groups)
 
     def language(self, tenant_id: str) -> str:
         """The tenant's language: that of the flow on its first service number ("sv" if none)."""

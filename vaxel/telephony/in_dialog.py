@@ -105,7 +105,8 @@ class InDialog:
         if not refer_to:
             raise SipError("Missing Refer-To header", 400)
         number = uri_user(angle_uri(refer_to))
-        targets = self.dialer.route(call.tenant_id, number)  # 403 abroad, 484 garbage
+        transferring = self.dialer.agent_extension(call)  # their class of service bars (PBX8)
+        targets = self.dialer.route(call.tenant_id, number, transferring)  # 403 barred, 484
         if not targets:
             raise SipError("Not Found: no route to the transfer target", 404)
         assert leg.dialog is not None

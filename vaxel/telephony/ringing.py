@@ -60,6 +60,8 @@ class Ringing:
         if status < 200:
             self._fork_step(call, attempt, fork, ProvisionalReceived(status))
             return
+        if status in (401, 407) and self.dialer.authorise_again(call, attempt, fork, response):
+            return  # sent again with the trunk's credentials (issue 14 §2)
         if status >= 300:
             self._fork_step(call, attempt, fork, FinalReceived(status))
             return

@@ -29,6 +29,7 @@ from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.switch import Switch
 from vaxel.telephony.timers import CallTimers
+from vaxel.telephony.trunk_registrations import TrunkRegistrations
 
 __all__ = ["TelephonyService"]
 
@@ -92,6 +93,8 @@ class TelephonyService:
             invite_limit=RateLimit(invites_per_second, max(1, round(2 * invites_per_second))),
             elsewhere=elsewhere,
         )
+        self.trunks = TrunkRegistrations(self.sip)
+        """The registering trunks' REGISTERs (issue 14 §2)."""
         self.drive_acd_timers = drive_acd_timers
         self._acd_timer: asyncio.TimerHandle | None = None
         self._acd_armed_for: float | None = None
@@ -103,6 +106,7 @@ class TelephonyService:
 
     async def start(self) -> None:
         await self.sip.start()
+        self.trunks.apply(self.directory.outside.trunks)
         self._housekeeping = start_supervised("telephony: registrations", self._expire_forever)
         self._arm_acd()
 
@@ -112,10 +116,13 @@ class TelephonyService:
         if self._acd_timer is not None:
             self._acd_timer.cancel()
         self.switch.leg_timer.cancel()
+        self.trunks.close()
         await self.media.close()
         await self.sip.close()
 
     def _on_sip(self, event: SipEvent) -> None:
+        if self.trunks.on_sip(event):
+            return  # a carrier's answer to one of our REGISTERs
         self.switch.on_sip(event)
         self._arm_acd()
 
