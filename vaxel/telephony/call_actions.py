@@ -92,6 +92,8 @@ class CallActions:
             return
         now = max(self.clock(), deadline)
         self._carry_out(call, call.machine.on_timer(now))
+        if call.conference is not None:
+            self.conferences.timer(call, now)
         session = call.session
         if session is not None and not call.ended and not session.flow.ended:
             due = session.flow.next_deadline()
@@ -122,7 +124,9 @@ class CallActions:
             elif isinstance(action, ReportCallbackOutcome):
                 self.acd.submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
             elif isinstance(action, ForwardDigit):
-                if call.session is not None and not call.session.flow.ended:
+                if call.conference is not None:
+                    self.conferences.digit(call, action.digit)
+                elif call.session is not None and not call.session.flow.ended:
                     self.flow_commands.run(
                         call, call.session.handle(DigitPressed(action.digit), self.clock())
                     )
@@ -319,6 +323,7 @@ class CallActions:
 
     def _forget(self: Switch, call: Call) -> None:
         self.timers.cancel(call)
+        self.conferences.left(call)
         for leg in (call.caller, call.agent, call.customer):
             if leg is not None:
                 self.media.release(leg.endpoint.endpoint_id)

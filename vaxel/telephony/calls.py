@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from vaxel.acd.commands import DialCallback
 from vaxel.media.backend import Endpoint
+from vaxel.pbx.conference import ConferenceEntry
 from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.message import Request
@@ -111,6 +112,10 @@ class Call:
     dial_after_answer: DialCallback | None = None
     """A callback the agent picked from the list (CB8): the ACD connected it already, so
     when the agent's phone answers the customer is dialled at once (CB9)."""
+    conference: ConferenceEntry | None = None
+    """A call to a conference room (PBX6): its way in, instead of a flow (``conference.py``)."""
+    conference_caller: str = ""
+    """The number the conference caller presented, as the host's page shows it."""
 
     @property
     def state(self) -> CallState:
@@ -137,6 +142,10 @@ class Call:
         """The earlier of the machine's (a callback's customer ringing, CB9) and the flow's
         (announcement repeats, digit timeouts): the call's one timer is armed for it."""
         due = self.machine.next_deadline()
+        if self.conference is not None and not self.ended:
+            entry = self.conference.next_deadline()
+            if entry is not None and (due is None or entry < due):
+                due = entry
         if self.session is not None and not self.ended and not self.session.flow.ended:
             flow = self.session.flow.next_deadline()
             if flow is not None and (due is None or flow < due):

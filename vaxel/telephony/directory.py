@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from vaxel.flow import Flow, OpeningHours
 from vaxel.pbx.class_of_service import ClassesOfService
+from vaxel.pbx.conference import ConferenceRoom
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.telephony.outside_lines import OutsideLines
 
@@ -64,6 +65,9 @@ class TelephonyDirectory:
     Add "SHA-256" (RFC 8760) where every phone supports it; the server verifies both."""
     outbound_trunk: tuple[str, int] | None = None
     """Where calls to external numbers go (a carrier's SBC); None: nowhere."""
+    conference_rooms: dict[str, ConferenceRoom] = field(default_factory=dict)
+    """Conference rooms by their number (PBX6); numbers are unique per SIP domain, like
+    extensions, until the numbering plan routes its CONFERENCE targets (issue 14 §1)."""
 
     def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
         for extension in self.extensions.values():

@@ -74,6 +74,7 @@ from vaxel.telephony.call_actions import CallActions
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.conference import ConferenceCalls
 from vaxel.telephony.dialout import Dialer, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
@@ -133,6 +134,8 @@ class Switch(Ringing, CallActions):
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         """The flow's commands carried out; the switch is its CallPort."""
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
+        self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
+        """Calls in conference rooms (PBX6), and the host's actions on them."""
         self.in_dialog = InDialog(sip, self.dialer, self)
         """Requests inside a call (BYE, re-INVITE, REFER, INFO); the switch is its port."""
         self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
@@ -209,9 +212,11 @@ class Switch(Ringing, CallActions):
         if not trusted and self.registration.authenticate(event, proxy=True) is None:
             return  # challenged or refused; the registration module answered
         service = self.directory.numbers.get(number)
-        if service is None:
+        room = self.directory.conference_rooms.get(number) if service is None else None
+        if service is None and room is None:
             self._not_a_service_number(event, number)
             return
+        tenant_id = (service or room).tenant_id  # type: ignore[union-attr]
         try:
             offer = parse_sdp(request.body)
         except ParseError:
@@ -229,7 +234,7 @@ class Switch(Ringing, CallActions):
             self.media.release(endpoint.endpoint_id)
             raise
         self.set_remote(endpoint, negotiated, source[0])
-        call = Call(call_id, service.tenant_id, CallMachine())
+        call = Call(call_id, tenant_id, CallMachine())
         leg = Leg(
             "caller",
             endpoint,
@@ -252,6 +257,10 @@ class Switch(Ringing, CallActions):
         self.answered(leg, response)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
         caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
+        if room is not None:  # a conference room (PBX6): its way in, not a flow
+            self.conferences.start(call, room, caller.number)
+            return
+        assert service is not None
         session = CallSession(
             self.center,
             service.tenant_id,
