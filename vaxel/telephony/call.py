@@ -20,6 +20,12 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
   they transfer) ends the contact for the agent at once
   and rings the target while the caller hears ringback (TRANSFERRING).
+- An internal call (PBX1) is answered at once and the caller hears ringback while the
+  callee's devices ring (CONNECTING, offer ``CALLEE``, for ``ring_s`` at most); how that
+  ringing ended is reported (``ReportRingOutcome``: answered, the phones' status, or 0 for
+  no answer) and the call stays CONNECTING, so that the PBX can ring someone else (in
+  sequence, forwarding) or tell the caller; once answered the two talk (TRANSFERRED: bridged,
+  no ACD contact) and either hanging up ends both.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
@@ -66,10 +72,12 @@ from vaxel.telephony.call_events import (
     ReportCallbackOutcome,
     ReportCallerLeft,
     ReportContactEnded,
+    ReportRingOutcome,
     Sound,
     TransferRequested,
     Unbridge,
     WhisperHeard,
+    is_callee,
 )
 
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]
@@ -89,7 +97,10 @@ class CallState(Enum):
     TRANSFERRING = "transferring"
     """The agent REFERred the caller on: the caller hears ringback, the target rings."""
     TRANSFERRED = "transferred"
-    """The caller talks with the transfer target; the contact is over for the ACD."""
+    """The caller talks with the transfer target (or the callee of an internal call); no
+    ACD contact (any more)."""
+    CONNECTING = "connecting"
+    """An internal call (PBX1): the caller hears ringback while the callee's devices ring."""
     ENDED = "ended"
 
 
@@ -127,10 +138,14 @@ class CallMachine:
         "state",
     )
 
-    def __init__(self, *, callback: bool = False, customer_ring_s: float = 30.0) -> None:
+    def __init__(
+        self, *, callback: bool = False, customer_ring_s: float = 30.0, internal: bool = False
+    ) -> None:
         self.callback = callback
         """A callback (CB9) is closed with a note (CB10), never by ContactEnded."""
         self.state = CallState.CALLBACK_RINGING if callback else CallState.IVR
+        if internal:
+            self.state = CallState.CONNECTING
         self.customer_ring_s = customer_ring_s
         self.offers: dict[str, Offer] = {}
         self.agent_id = ""
@@ -138,14 +153,18 @@ class CallMachine:
         self._dial_deadline: float | None = None
 
     def next_deadline(self) -> float | None:
-        """While a callback's customer rings, when to give up on them (CB9)."""
-        return self._dial_deadline if self.state is CallState.CALLBACK_DIALLING else None
+        """While a callback's customer (CB9) or an internal call's callee rings, when to give
+        up on them."""
+        return self._dial_deadline if self.state in _DIALLING else None
 
     def on_timer(self, now: float) -> list[CallAction]:
         due = self.next_deadline()
         if due is None or now < due:
             return []
         self._dial_deadline = None
+        if self.state is CallState.CONNECTING:
+            callees = [name for name in self.offers if is_callee(name)]
+            return [*(a for n in callees for a in self._withdraw(n)), ReportRingOutcome(0)]
         return [*self._withdraw(CUSTOMER), *self._customer_unanswered()]
 
     def handle(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -162,6 +181,8 @@ class CallMachine:
         if event.offer == CUSTOMER:
             self.state = CallState.CALLBACK_DIALLING
             self._dial_deadline = now + self.customer_ring_s
+        elif is_callee(event.offer):
+            self._dial_deadline = None if event.ring_s is None else now + event.ring_s
         return []
 
     def _answered(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -178,6 +199,9 @@ class CallMachine:
         if event.offer == TRANSFER:
             self.state = CallState.TRANSFERRED
             return [*actions, Bridge()]
+        if is_callee(event.offer):
+            self.state, self._dial_deadline = CallState.TRANSFERRED, None
+            return [*actions, ReportRingOutcome(200), Bridge()]
         self.agent_id = event.offer
         if self.state is CallState.CALLBACK_RINGING:
             self.state = CallState.CALLBACK_DIALLING
@@ -205,6 +229,9 @@ class CallMachine:
             return [*actions, *self._customer_unanswered()]
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
+        if is_callee(offer.name):
+            self._dial_deadline = None
+            return [*actions, ReportRingOutcome(event.status)]
         if self.state is CallState.CALLBACK_RINGING:
             # the ACD offers the callback again (Q23); one the agent picked from the list
             # is theirs already and the list shows the number to call by hand (CB10)
@@ -300,7 +327,7 @@ class CallMachine:
             actions += self._withdraw(name)
         if before is CallState.IVR:
             return [ReportCallerLeft(), *actions]
-        if before in (CallState.CALLBACK_RINGING, CallState.TRANSFERRING):
+        if before in (CallState.CALLBACK_RINGING, CallState.TRANSFERRING, CallState.CONNECTING):
             return actions  # nobody else is on the line
         if before in _CONNECTED and not self.callback:
             # during the whisper (Q12) the ACD has connected the agent though the legs are
@@ -317,6 +344,7 @@ def _other(party: Party) -> Party:
 _C = CallState
 _LIVE = frozenset(_C) - {_C.ENDED}
 _CONNECTED = frozenset({_C.AGENT_ANSWERING, _C.WHISPER, _C.BRIDGED, _C.HELD})
+_DIALLING = frozenset({_C.CALLBACK_DIALLING, _C.CONNECTING})
 _Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
 _STEPS: dict[type, _Step] = {
     PhonesRung: CallMachine._rung,
@@ -333,7 +361,9 @@ _STEPS: dict[type, _Step] = {
     NoRoute: CallMachine._no_route,
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
-    PhonesRung: frozenset({_C.IVR, _C.CALLBACK_RINGING, _C.CALLBACK_DIALLING, _C.TRANSFERRING}),
+    PhonesRung: frozenset(
+        {_C.IVR, _C.CALLBACK_RINGING, _C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.CONNECTING}
+    ),
     PhoneAnswered: frozenset(_C),
     PhoneFailed: frozenset(_C),
     OfferWithdrawn: frozenset(_C),
@@ -344,5 +374,5 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     DigitReceived: frozenset(_C),
     TransferRequested: frozenset({_C.BRIDGED, _C.HELD}),  # phones often hold first
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
-    NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR}),
+    NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR, _C.CONNECTING}),
 }

@@ -46,6 +46,7 @@ from vaxel.telephony.call_events import (
     ReportCallbackOutcome,
     ReportCallerLeft,
     ReportContactEnded,
+    ReportRingOutcome,
     Sound,
     Unbridge,
     WhisperHeard,
@@ -140,6 +141,8 @@ class CallActions:
                 self._hang_up_party(call, action.party)
             elif isinstance(action, Announce):
                 self._announce(call, action.party, _NOTICES[action.notice])
+            elif isinstance(action, ReportRingOutcome):
+                self._ring_outcome(call, action.status)
 
     def settle(self: Switch, call: Call) -> None:
         """Forget a call that is over; otherwise arm its one timer for its next deadline."""

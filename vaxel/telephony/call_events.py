@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
+    "CALLEE",
     "CUSTOMER",
     "TRANSFER",
     "AgentConnected",
@@ -38,10 +39,12 @@ __all__ = [
     "ReportCallbackOutcome",
     "ReportCallerLeft",
     "ReportContactEnded",
+    "ReportRingOutcome",
     "Sound",
     "TransferRequested",
     "Unbridge",
     "WhisperHeard",
+    "is_callee",
 ]
 
 
@@ -65,6 +68,14 @@ class Sound(Enum):
 
 CUSTOMER = "customer"
 TRANSFER = "transfer"
+CALLEE = "callee"
+"""The offer of an internal call (PBX1): the devices of the person (or group) dialled; one
+rung after another (in sequence, forwarded) are ``callee:<n>``, each its own offer."""
+
+
+def is_callee(offer: str) -> bool:
+    """Whether ``offer`` rings an internal call's callee (``CALLEE`` or ``callee:<n>``)."""
+    return offer == CALLEE or offer.startswith(CALLEE + ":")
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -76,6 +87,8 @@ class PhonesRung:
 
     offer: str
     phones: tuple[str, ...]
+    ring_s: float | None = None
+    """For the callee of an internal call: how long they ring before "no answer"."""
 
     def __post_init__(self) -> None:
         if not self.phones:
@@ -263,6 +276,14 @@ class Announce:
     notice: Notice
 
 
+@dataclass(frozen=True, slots=True)
+class ReportRingOutcome:
+    """How ringing the callee of an internal call ended (PBX1, PBX5): ``status`` 200 when
+    answered, the phones' final status otherwise, 0 when it rang out (``ring_s``)."""
+
+    status: int
+
+
 CallAction = (
     CancelPhone
     | HangUpPhone
@@ -278,4 +299,5 @@ CallAction = (
     | Unbridge
     | HangUpParty
     | Announce
+    | ReportRingOutcome
 )

@@ -15,6 +15,7 @@ machines' actions: dialogs, media endpoints, playback ids.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from vaxel.acd.commands import DialCallback
 from vaxel.media.backend import Endpoint
@@ -26,6 +27,9 @@ from vaxel.sip.sdp import SessionDescription
 from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.leg import Leg as LegMachine
 from vaxel.telephony.leg import LegState
+
+if TYPE_CHECKING:
+    from vaxel.telephony.internal import InternalCall
 
 __all__ = ["Attempt", "Call", "Fork", "Leg", "LegState"]
 
@@ -116,6 +120,8 @@ class Call:
     """A call to a conference room (PBX6): its way in, instead of a flow (``conference.py``)."""
     conference_caller: str = ""
     """The number the conference caller presented, as the host's page shows it."""
+    internal: InternalCall | None = None
+    """A call to a PBX number (PBX1): its target, caller and ring steps (``internal.py``)."""
 
     @property
     def state(self) -> CallState:

@@ -62,7 +62,13 @@ class Dialer:
         """Forks whose INVITE already carries the trunk's credentials (answered once)."""
 
     def ring(
-        self, call: Call, key: str, targets: list[Target], from_user: str, role: str
+        self,
+        call: Call,
+        key: str,
+        targets: list[Target],
+        from_user: str,
+        role: str,
+        from_name: str = "",
     ) -> Attempt:
         """INVITE every target in parallel for ``call``; ``key`` names the attempt (the
         call machine's offer). The caller tells the call machine ``PhonesRung`` first."""
@@ -73,7 +79,9 @@ class Dialer:
         body = serialize_sdp(offer)
         call_id = f"{self.sip.token(20)}@{self.sip.host}"
         for uri, destination, transport in targets:
-            invite = self.sip.new_request("INVITE", uri, from_user=from_user, body=body)
+            invite = self.sip.new_request(
+                "INVITE", uri, from_user=from_user, from_name=from_name, body=body
+            )
             invite.headers.set("Call-ID", call_id)  # forks of one call share a Call-ID
             self._over_trunk(call.tenant_id, invite, destination)
             self._phones += 1

@@ -16,6 +16,7 @@ from vaxel.pbx.class_of_service import ClassesOfService
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.telephony.outside_lines import OutsideLines
+from vaxel.telephony.pbx_directory import PbxDirectory
 
 __all__ = ["Extension", "ServiceNumber", "TelephonyDirectory"]
 
@@ -68,6 +69,8 @@ class TelephonyDirectory:
     conference_rooms: dict[str, ConferenceRoom] = field(default_factory=dict)
     """Conference rooms by their number (PBX6); numbers are unique per SIP domain, like
     extensions, until the numbering plan routes its CONFERENCE targets (issue 14 §1)."""
+    pbx: PbxDirectory = field(default_factory=PbxDirectory)
+    """The tenants' numbering plans and people's devices (PBX1, ``internal.py``)."""
 
     def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
         for extension in self.extensions.values():

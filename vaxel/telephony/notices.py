@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 class SystemPrompt(Enum):
     NO_SUCH_NUMBER = "no-such-number"
     CUSTOMER_NO_ANSWER = "customer-no-answer"
+    BUSY = "busy"
+    """An internal call (PBX1): the person called is busy."""
+    NO_ANSWER = "no-answer"
+    """An internal call: the person called does not answer (or has no phone on)."""
     SIMULATED_AGENT = "simulated-agent"
     """The demo: a real caller reached a simulated agent."""
     SIMULATED_CALL = "simulated-call"
@@ -38,6 +42,8 @@ _IDS: dict[SystemPrompt, dict[str, str]] = {
         "sv": "sv/callback/no-answer",
         "en": "en/callback/no-answer",
     },
+    SystemPrompt.BUSY: {"sv": "sv/system/upptaget", "en": "en/system/busy"},
+    SystemPrompt.NO_ANSWER: {"sv": "sv/system/svarar-inte", "en": "en/system/no-answer"},
     SystemPrompt.SIMULATED_AGENT: {
         "sv": "sv/system/simulerad-handlaggare",
         "en": "en/system/simulated-agent",

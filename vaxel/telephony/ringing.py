@@ -43,11 +43,19 @@ log = logging.getLogger(__name__)
 
 class Ringing:
     def ring(
-        self: Switch, call: Call, offer: str, targets: list[Target], from_user: str, role: str
+        self: Switch,
+        call: Call,
+        offer: str,
+        targets: list[Target],
+        from_user: str,
+        role: str,
+        ring_s: float | None = None,
+        from_name: str = "",
     ) -> None:
-        """INVITE every target in parallel as the call's offer ``offer``."""
-        attempt = self.dialer.ring(call, offer, targets, from_user, role)
-        self.step(call, PhonesRung(offer, tuple(attempt.forks)))
+        """INVITE every target in parallel as the call's offer ``offer`` (an internal call's
+        callee for ``ring_s`` at most)."""
+        attempt = self.dialer.ring(call, offer, targets, from_user, role, from_name)
+        self.step(call, PhonesRung(offer, tuple(attempt.forks), ring_s))
 
     def _response(self: Switch, response: Response, client_key: tuple[str, str]) -> None:
         found = self.dialer.by_fork.get(client_key)

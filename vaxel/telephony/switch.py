@@ -2,8 +2,9 @@
 
 Rules kept here:
 - An INVITE to a service number (from a trusted trunk, or an authenticated extension) is
-  answered by the tenant's IVR flow at once; unknown numbers get 404, calls abroad 403
-  (PBX8), unacceptable SDP 488; more new calls from one source than ``invite_limit``
+  answered by the tenant's IVR flow at once; any other number goes to the PBX
+  (``internal.py``: the tenant's numbering plan, PBX1); unknown numbers get 404, calls
+  abroad 403 (PBX8), unacceptable SDP 488; more new calls from one source than ``invite_limit``
   allows, or no RTP port left, 503 (issue 10 §8). The caller never hears silence: prompts,
   then music or ringback (Q10).
 - Offers from the ACD ring every registered phone of the agent in parallel; the first to
@@ -18,8 +19,9 @@ Rules kept here:
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
-``ringing`` (the phones we ring, each on an outbound leg machine) and ``call_actions``
-(media events in, the call machine's actions carried out, legs ended, calls forgotten); as
+``ringing`` (the phones we ring, each on an outbound leg machine), ``call_actions``
+(media events in, the call machine's actions carried out, legs ended, calls forgotten) and
+``internal`` (calls to the PBX's numbers through the tenant's numbering plan); as
 objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE, REFER, INFO),
 ``acd_commands`` (the ACD's commands, after each step), ``bridging`` (what each leg
 hears), ``flow_commands`` (the flow's commands), ``callbacks`` (dial-out) and
@@ -47,6 +49,7 @@ from vaxel.media.backend import (
     RemoteMedia,
 )
 from vaxel.media.player import Comfort
+from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import Dialog, header_tag, uri_user
 from vaxel.sip.errors import ParseError, SipError
@@ -81,13 +84,13 @@ from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.in_dialog import InDialog
+from vaxel.telephony.internal import InternalCalls, PersonCalls, RingOutcomeHook, TargetHandler
 from vaxel.telephony.leg_events import AckReceived as LegAckReceived
 from vaxel.telephony.leg_events import Answer, LegEnded, ReinviteAnswered, Resend2xx, SendBye
 from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
-from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -98,7 +101,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(Ringing, CallActions):
+class Switch(Ringing, CallActions, InternalCalls):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -157,6 +160,10 @@ class Switch(Ringing, CallActions):
             customer_ring_s=customer_ring_s,
         )
         """The ACD's commands carried out after each step; the switch is its port."""
+        self.handlers: dict[TargetKind, TargetHandler] = {TargetKind.PERSON: PersonCalls(self)}
+        """What each kind of PBX number does (``internal.py``); the root registers more."""
+        self.outcome_hooks: list[RingOutcomeHook] = []
+        """Told, in order, when an internal call's callee did not answer (PBX5)."""
         self.mwi = MessageWaiting(sip, registration, directory)
         """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
 
@@ -209,14 +216,39 @@ class Switch(Ringing, CallActions):
         now = self.clock()
         number = uri_user(request.uri)
         trusted = source[0] in self.directory.trusted_sources
-        if not trusted and self.registration.authenticate(event, proxy=True) is None:
+        username = None if trusted else self.registration.authenticate(event, proxy=True)
+        if not trusted and username is None:
             return  # challenged or refused; the registration module answered
         service = self.directory.numbers.get(number)
         room = self.directory.conference_rooms.get(number) if service is None else None
         if service is None and room is None:
-            self._not_a_service_number(event, number)
+            self._not_a_service_number(event, number, username)
             return
         tenant_id = (service or room).tenant_id  # type: ignore[union-attr]
+        call = self._answer_invite(event, tenant_id)
+        caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
+        if room is not None:  # a conference room (PBX6): its way in, not a flow
+            self.conferences.start(call, room, caller.number)
+            return
+        assert service is not None
+        session = CallSession(
+            self.center,
+            service.tenant_id,
+            call.call_id,
+            service.flow,
+            CallInfo(caller.number, number, self.directory.dial_policy(service.tenant_id)),
+            service.hours,
+            service.switches,
+        )
+        call.session = session
+        self.flow_commands.run(call, session.start(now))
+
+    def _answer_invite(
+        self, event: RequestReceived, tenant_id: str, *, internal: bool = False
+    ) -> Call:
+        """Answer the INVITE (200 with our SDP answer) as a new call of ``tenant_id``; the
+        caller hears ringback until told otherwise. Raises SipError 488 or 503."""
+        request, source = event.request, event.source
         try:
             offer = parse_sdp(request.body)
         except ParseError:
@@ -234,7 +266,7 @@ class Switch(Ringing, CallActions):
             self.media.release(endpoint.endpoint_id)
             raise
         self.set_remote(endpoint, negotiated, source[0])
-        call = Call(call_id, tenant_id, CallMachine())
+        call = Call(call_id, tenant_id, CallMachine(internal=internal))
         leg = Leg(
             "caller",
             endpoint,
@@ -256,33 +288,7 @@ class Switch(Ringing, CallActions):
         )
         self.answered(leg, response)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
-        caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
-        if room is not None:  # a conference room (PBX6): its way in, not a flow
-            self.conferences.start(call, room, caller.number)
-            return
-        assert service is not None
-        session = CallSession(
-            self.center,
-            service.tenant_id,
-            call_id,
-            service.flow,
-            CallInfo(caller.number, number, self.directory.dial_policy(service.tenant_id)),
-            service.hours,
-            service.switches,
-        )
-        call.session = session
-        self.flow_commands.run(call, session.start(now))
-
-    def _not_a_service_number(self, event: RequestReceived, number: str) -> None:
-        extension = self.directory.extensions.get(number)
-        if extension is not None and self.registration.bindings(extension):
-            raise SipError("Temporarily Unavailable: internal calls are not routed yet", 480)
-        if number.startswith(("+", "00")) or (number.isdigit() and len(number) >= 7):
-            tenant = next(iter(self.directory.numbers.values()), None)
-            policy = self.directory.dial_policy(tenant.tenant_id if tenant else "")
-            dial_or_sip_error(policy, number)  # 403 for a barred number, 484 for garbage
-            raise SipError("No outbound route for this number", 404)
-        raise SipError("Not Found: no such number", 404)
+        return call
 
     def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
         """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""

@@ -232,6 +232,21 @@ DOMAIN_ERRORS: dict[str, str] = {
     "callback-worked-by-other": N_("Återuppringningen hanteras av en annan handläggare"),
     "callback-note-required": N_("Skriv en kort anteckning om hur det gick"),
     "unknown-callback-interval": N_("Kön har inget tidsfönster {interval}"),
+    # the PBX (vaxel.pbx): the numbering plan, DID ranges and devices (PBX1)
+    "pbx-number-taken": N_("Numret {number} används redan i nummerplanen"),
+    "pbx-number-prefix": N_(
+        "Numret {number} är början på numret {other}: ingen kan slå det längre numret"
+    ),
+    "pbx-short-invalid": N_("{number}: ett kortnummer är 2–8 siffror"),
+    "pbx-short-length": N_("{number}: nummerplanens nummer har {length} siffror"),
+    "pbx-did-invalid": N_("{number} är inget giltigt telefonnummer"),
+    "pbx-did-range-order": N_("Serien slutar före sin början ({number})"),
+    "pbx-did-range-size": N_("Serien är för stor: högst {max} nummer"),
+    "pbx-did-short-overflow": N_("Kortnumren från {number} räcker inte till hela serien"),
+    "pbx-did-overlap": N_("Serien från {number} överlappar en annan serie"),
+    "pbx-ring-seconds": N_("Ringtiden ska vara {min:g}–{max:g} sekunder"),
+    "pbx-device-address": N_("Enhetens nummer ska vara 1–32 tecken"),
+    "pbx-too-many-devices": N_("Högst {max} enheter per person"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
     "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),

@@ -1,0 +1,247 @@
+# mypy: disable-error-code="misc"
+# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
+"""Calls to the PBX's numbers (PBX1): the switch's hook for INVITEs that are not service
+numbers; part of the switch.
+
+Rules kept here:
+- Who calls: an extension authenticated by digest (its tenant's plan), or a trusted trunk
+  dialling a direct number (DID) of some tenant, whose caller id is passed on unchanged
+  (PBX2). Anything else: an external number through the dial policy (403 barred, 484
+  garbage, 404 without a route), or 404 "no such number".
+- The dialled number goes through the tenant's :class:`~vaxel.pbx.numbering.NumberingPlan`
+  and its target to the handler registered for its kind (``Switch.handlers``: PERSON here,
+  GROUP and QUEUE by their modules, VOICEMAIL, CONFERENCE, PARK_ORBIT by theirs). A kind
+  without a handler is 404 like an unknown number. An extension of the tenant missing
+  from the plan still rings its phones (a plain phone without a person).
+- The caller is answered at once and hears ringback while the callee's devices ring, step
+  by step (``ring_steps``: all at once, or one after another); when every step is over
+  unanswered the outcome (busy, no answer, unregistered, failed) goes to the hooks in
+  ``Switch.outcome_hooks`` in order (forwarding, PBX5); if none takes the call over the
+  caller is told and hung up.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
+from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.sip.errors import SipError
+from vaxel.telephony.call_events import CALLEE
+from vaxel.telephony.caller_id import caller_id
+from vaxel.telephony.dialout import Target as Destination
+from vaxel.telephony.notices import SystemPrompt
+from vaxel.telephony.numbers import dial_or_sip_error
+
+if TYPE_CHECKING:
+    from vaxel.sip.transaction import RequestReceived
+    from vaxel.telephony.calls import Call
+    from vaxel.telephony.switch import Switch
+
+__all__ = [
+    "Caller",
+    "InternalCall",
+    "InternalCalls",
+    "PersonCalls",
+    "RingOutcomeHook",
+    "TargetHandler",
+]
+
+log = logging.getLogger(__name__)
+_TOLD = {
+    RingOutcome.BUSY: SystemPrompt.BUSY,
+    RingOutcome.NO_ANSWER: SystemPrompt.NO_ANSWER,
+    RingOutcome.UNREGISTERED: SystemPrompt.NO_ANSWER,
+    RingOutcome.FAILED: SystemPrompt.NO_ANSWER,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who placed an internal call: an extension of the tenant, or an outside caller on a
+    trusted trunk (``extension`` empty) whose number is passed on unchanged (PBX2)."""
+
+    tenant_id: str
+    number: str
+    display_name: str = ""
+    extension: str = ""
+
+
+@dataclass(slots=True)
+class InternalCall:
+    """What the PBX keeps for one call it routes: the target dialled, the caller, and the
+    ring steps still to try."""
+
+    target: Target
+    caller: Caller
+    steps: list[RingStep] = field(default_factory=list)
+    rung: int = 0
+    """How many offers this call has rung (each step or forward is ``callee:<n>``)."""
+    outcome: RingOutcome | None = None
+    """The outcome of the last step that rang (or UNREGISTERED when none could)."""
+
+
+class TargetHandler(Protocol):
+    """Starts what a number's target does with an answered caller (ring, play, record)."""
+
+    def start(self, call: Call, target: Target, caller: Caller) -> None: ...
+
+
+class RingOutcomeHook(Protocol):
+    """Told when ringing an internal call's callee ended unanswered (PBX5 forwarding):
+    returns True when it took the call over (rang elsewhere, played a prompt)."""
+
+    def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool: ...
+
+
+class PersonCalls:
+    """TargetKind.PERSON: the person's devices ring, in parallel or in sequence (PBX1)."""
+
+    def __init__(self, switch: Switch) -> None:
+        self.switch = switch
+
+    def start(self, call: Call, target: Target, caller: Caller) -> None:
+        devices = self.switch.directory.pbx.devices(call.tenant_id, target.ref)
+        steps = devices.steps() if devices is not None else []
+        self.switch.ring_steps(call, steps)
+
+
+class InternalCalls:
+    def _not_a_service_number(
+        self: Switch, event: RequestReceived, number: str, username: str | None
+    ) -> None:
+        """The hook for an INVITE to no service number (see the module's rules)."""
+        caller = self._internal_caller(event, username)
+        target: Target | None = None
+        if caller is not None:
+            target = self.directory.pbx.resolve(caller.tenant_id, number)
+        elif username is None:  # a trusted trunk: one of the tenants' direct numbers?
+            found = self.directory.pbx.direct_in(number)
+            if found is not None:
+                tenant_id, target = found
+                caller = self._trunk_caller(event, tenant_id)
+            else:  # or a trusted PBX peer calling for one of our extensions
+                shown = caller_id(event.request.headers.get("From") or "")
+                caller = self._internal_caller(event, shown.number)
+                if caller is not None:
+                    target = self.directory.pbx.resolve(caller.tenant_id, number)
+        if caller is not None and target is None:
+            target = self._plain_extension(caller.tenant_id, number)
+        handler = self.handlers.get(target.kind) if target is not None else None
+        if caller is None or target is None or handler is None:
+            self._nowhere(caller.tenant_id if caller else "", number)
+            return
+        call = self._answer_invite(event, caller.tenant_id, internal=True)
+        call.internal = InternalCall(target, caller)
+        handler.start(call, target, caller)
+
+    def _internal_caller(
+        self: Switch, event: RequestReceived, username: str | None
+    ) -> Caller | None:
+        extension = self.directory.extensions.get(username) if username else None
+        if extension is None:
+            return None
+        return Caller(
+            extension.tenant_id, extension.extension, extension.display_name, extension.extension
+        )
+
+    def _trunk_caller(self: Switch, event: RequestReceived, tenant_id: str) -> Caller:
+        shown = caller_id(event.request.headers.get("From") or "")
+        return Caller(tenant_id, shown.number, shown.display_name)
+
+    def _plain_extension(self: Switch, tenant_id: str, number: str) -> Target | None:
+        extension = self.directory.extensions.get(number)
+        if extension is None or extension.tenant_id != tenant_id:
+            return None
+        key = (tenant_id, f"extension:{number}")
+        if key not in self.directory.pbx.people:
+            self.directory.pbx.people[key] = PersonDevices(
+                tenant_id, key[1], (Device(DeviceKind.SIP, number),)
+            )
+        return Target(TargetKind.PERSON, key[1])
+
+    def _nowhere(self: Switch, tenant_id: str, number: str) -> None:
+        """No target: an external number through the dial policy, else 404."""
+        if number.startswith(("+", "00")) or (number.isdigit() and len(number) >= 7):
+            if not tenant_id:
+                tenant = next(iter(self.directory.numbers.values()), None)
+                tenant_id = tenant.tenant_id if tenant else ""
+            dial_or_sip_error(self.directory.dial_policy(tenant_id), number)  # 403, 484
+            raise SipError("No outbound route for this number", 404)
+        raise SipError("Not Found: no such number", 404)
+
+    # -- ringing the callee -----------------------------------------------------------------
+
+    def ring_steps(self: Switch, call: Call, steps: list[RingStep]) -> None:
+        """Ring ``steps`` one after another (the caller hears ringback); what the last one
+        that rang came to goes to the outcome hooks."""
+        internal = call.internal
+        assert internal is not None
+        internal.steps = list(steps)
+        internal.outcome = None
+        self._next_step(call)
+
+    def _next_step(self: Switch, call: Call) -> None:
+        internal = call.internal
+        assert internal is not None
+        while internal.steps:
+            step = internal.steps.pop(0)
+            destinations = self._destinations(call.tenant_id, step.devices)
+            if destinations:
+                internal.rung += 1
+                offer = CALLEE if internal.rung == 1 else f"{CALLEE}:{internal.rung}"
+                from_user = internal.caller.number or "anonymous"
+                self.ring(
+                    call,
+                    offer,
+                    destinations,
+                    from_user,
+                    "callee",
+                    ring_s=step.ring_s,
+                    from_name=internal.caller.display_name,
+                )
+                return
+        self._ring_over(call, internal.outcome or RingOutcome.UNREGISTERED)
+
+    def _destinations(
+        self: Switch, tenant_id: str, devices: tuple[Device, ...]
+    ) -> list[Destination]:
+        found: list[Destination] = []
+        for device in devices:
+            if device.kind is DeviceKind.SIP:
+                extension = self.directory.extensions.get(device.address)
+                if extension is not None and extension.tenant_id == tenant_id:
+                    found += [
+                        (b.contact, b.source, b.transport)
+                        for b in self.registration.bindings(extension)
+                    ]
+            else:  # a mobile over the trunk, subject to the dial policy (PBX8, PBX9)
+                found += self.dialer.route_or_nothing(tenant_id, device.address)
+        return found
+
+    def _ring_outcome(self: Switch, call: Call, status: int) -> None:
+        """The call machine's ReportRingOutcome: answered, or on to the next step."""
+        internal = call.internal
+        if internal is None:
+            return
+        outcome = outcome_of(status)
+        internal.outcome = outcome
+        if outcome is RingOutcome.ANSWERED:
+            internal.steps.clear()
+            return
+        self._next_step(call)
+
+    def _ring_over(self: Switch, call: Call, outcome: RingOutcome) -> None:
+        internal = call.internal
+        assert internal is not None
+        for hook in self.outcome_hooks:
+            if hook.ring_ended(call, internal, outcome):
+                return
+        log.info("%s: %s rang out (%s)", call.call_id, internal.target.ref, outcome.value)
+        prompt = self.prompts.notice(call, _TOLD.get(outcome, SystemPrompt.NO_ANSWER))
+        if self.prompts.known(prompt):
+            self.bridging.caller_hears(call, [prompt], then_hangup=True)
+        else:
+            self.hang_up(call)

@@ -1,0 +1,38 @@
+"""The PBX as telephony reads it: each tenant's numbering plan and people's devices (PBX1).
+
+A read-only snapshot the composition root builds from the store (telephony never imports the
+store) and replaces whole when an admin changes the configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vaxel.pbx.devices import PersonDevices
+from vaxel.pbx.numbering import NumberingPlan, Target
+
+__all__ = ["PbxDirectory"]
+
+
+@dataclass(slots=True)
+class PbxDirectory:
+    plans: dict[str, NumberingPlan] = field(default_factory=dict)
+    """By tenant id."""
+    people: dict[tuple[str, str], PersonDevices] = field(default_factory=dict)
+    """By (tenant id, person id)."""
+
+    def resolve(self, tenant_id: str, dialled: str) -> Target | None:
+        plan = self.plans.get(tenant_id)
+        return plan.resolve(dialled) if plan is not None else None
+
+    def direct_in(self, dialled: str) -> tuple[str, Target] | None:
+        """A DID of some tenant (a call from a trusted trunk): (tenant id, target)."""
+        for tenant_id, plan in self.plans.items():
+            short = plan.short_of_did(dialled)
+            target = plan.numbers.get(short) if short is not None else None
+            if target is not None:
+                return tenant_id, target
+        return None
+
+    def devices(self, tenant_id: str, person_id: str) -> PersonDevices | None:
+        return self.people.get((tenant_id, person_id))
