@@ -38,6 +38,8 @@ from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
+from vaxel.runtime.pbx_trunks import outside_lines_from
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
 from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
 from vaxel.schedule import Calendar, schedule_from_dict
@@ -341,6 +343,8 @@ def build_platform(
             ),
             voicemail=platform.voicemail,
         )
+        if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
+            platform.web.state.context.trunk_status = telephony.trunks.status
     return platform
 
 
@@ -461,7 +465,34 @@ def _telephony(
             directory.numbers, directory.dial_policies = fresh.numbers, fresh.dial_policies
 
     configuration.listeners.append(refresh_numbers)
+    configuration.listeners.append(_outside_lines_updater(platform, telephony, directory))
     return telephony, directory
+
+
+def _outside_lines_updater(
+    platform: Platform, telephony: TelephonyService, directory: TelephonyDirectory
+) -> Callable[[ConfigChange], None]:
+    """A changed trunk, class of service or presentation reaches running telephony (Q20):
+    the next call dials with it, and the trunk (re)registers — on the loop, since an
+    admin's change arrives on a web thread."""
+    trusted = platform.settings.sip_trusted
+
+    def swap() -> None:
+        fresh = outside_lines_from(platform.database)
+        directory.outside = fresh
+        directory.trusted_sources = frozenset(trusted) | fresh.trusted_hosts()
+        telephony.trunks.apply(fresh.trunks)
+
+    def changed(change: ConfigChange) -> None:
+        if change.kind != TRUNK_KIND:
+            return
+        loop = platform._loop
+        if loop is not None and threading.get_ident() != platform._thread:
+            loop.call_soon_threadsafe(swap)
+        else:
+            swap()
+
+    return changed
 
 
 def directory_from_database(
@@ -505,11 +536,13 @@ def directory_from_database(
             stored = PhoneExtension.from_document(tid, document)
             if stored.password:
                 extensions[stored.number] = telephony_extension(stored)
+    outside = outside_lines_from(database)  # trunks, presentation, barring (issue 14 §2)
     return TelephonyDirectory(
         numbers=numbers,
         extensions=extensions,
-        trusted_sources=frozenset(trusted),
+        trusted_sources=frozenset(trusted) | outside.trusted_hosts(),
         dial_policies=policies,
+        outside=outside,
     )
 
 

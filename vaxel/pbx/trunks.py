@@ -45,6 +45,7 @@ __all__ = [
     "Trunk",
     "TrunkError",
     "TrunkMode",
+    "TrunkStatus",
 ]
 
 REFRESH_SHARE = 0.8
@@ -179,6 +180,17 @@ class LastAnswer:
     status: int
     reason: str
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrunkStatus:
+    """A trunk as the admin page shows it: registered, refused with the carrier's answer,
+    unreachable — or ``ip`` for an IP-trusted trunk, which does not register."""
+
+    tenant_id: str
+    state: str
+    last_answer: LastAnswer | None = None
+    registered_until: float | None = None
 
 
 class RegistrationClient:

@@ -9,7 +9,7 @@ Rules kept here:
   the dial policy (PBX8: abroad barred unless enabled, narrowed by the class of service of
   whoever causes the call), an E.164 number sent to the tenant's trunk, presenting the
   caller as PBX2 says; a carrier's digest challenge to the INVITE is answered once with the
-  trunk's credentials (``outside_lines.py``). With no route there is none.
+  trunk's credentials (``vaxel.pbx.outside_lines``). With no route there is none.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from vaxel.flow import Flow, OpeningHours
 from vaxel.pbx.class_of_service import ClassesOfService
 from vaxel.pbx.conference import ConferenceRoom
+from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.telephony.numbers import DialPolicy
-from vaxel.telephony.outside_lines import OutsideLines
 from vaxel.telephony.pbx_directory import PbxDirectory
 
 __all__ = ["Extension", "ServiceNumber", "TelephonyDirectory"]

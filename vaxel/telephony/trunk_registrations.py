@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vaxel.pbx.trunks import (
-    LastAnswer,
     RegistrationClient,
     RegistrationState,
     SendRegister,
     Trunk,
     TrunkMode,
+    TrunkStatus,
 )
 from vaxel.sip.message import Headers, Request, Response
 from vaxel.sip.transaction import Event, ResponseReceived, TransactionTimeout
@@ -32,17 +32,6 @@ from vaxel.telephony.endpoint import SipEndpoint
 __all__ = ["TrunkRegistrations", "TrunkStatus"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class TrunkStatus:
-    """A trunk as the admin page shows it: registered, refused with the carrier's answer,
-    unreachable — or ``ip`` for an IP-trusted trunk, which does not register."""
-
-    tenant_id: str
-    state: str
-    last_answer: LastAnswer | None = None
-    registered_until: float | None = None
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import UnknownTenant, VaxelError
+from vaxel.pbx.trunks import TrunkStatus
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.voicemail import VoicemailService
@@ -128,6 +129,9 @@ class WebContext:
     """Told when an admin changed the directory's sources (the sync machine rereads them)."""
     voicemail: VoicemailService | None = None
     """Mailboxes and messages (PBX4); the platform's, or one over the database and var/."""
+    trunk_status: Callable[[str], TrunkStatus | None] = lambda tenant_id: None
+    """The tenant's trunk as running telephony sees it (registered, refused, unreachable);
+    set by the composition root when SIP runs (issue 14 §2)."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)

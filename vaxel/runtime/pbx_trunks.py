@@ -1,0 +1,147 @@
+"""A tenant's outside lines as the admin edits them (issue 14 §2, PBX2, PBX8): the trunk to
+its carrier, classes of service and who has which, number presentation — validated,
+stored and announced (``ConfigChange`` kind ``trunk``) so the composition root swaps them
+into running telephony without a restart (Q20).
+
+Rules, checked before anything is stored:
+- the trunk is what :class:`~vaxel.pbx.trunks.Trunk` accepts (host, port, credentials of a
+  registering trunk); an empty password on a change keeps the stored one, and the
+  password is never returned (see ``vaxel.store.pbx_trunks`` for its protection);
+- the main number a trunk presents is a possible phone number, kept in E.164;
+- a class is what :class:`~vaxel.pbx.class_of_service.ClassOfService` accepts, and only
+  existing classes are assigned; a direct number is a possible phone number, in E.164.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from vaxel.core.dial_policy import NumberRefused, normalise
+from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService
+from vaxel.pbx.outside_lines import OutsideLines
+from vaxel.pbx.presentation import PresentationMode, Presentations
+from vaxel.pbx.trunks import Trunk, TrunkError
+from vaxel.runtime.configuration import Configuration
+from vaxel.runtime.service_numbers import answered_numbers
+from vaxel.store import Tenants
+from vaxel.store.pbx_trunks import GROUP, USER, StoredTrunk, TrunkStore
+
+__all__ = ["GROUP", "KIND", "USER", "OutsideLineSettings", "outside_lines_from"]
+
+KIND = "trunk"
+"""The ConfigChange kind for every change here (the trunk, classes, presentation)."""
+MAX_OWNER = 64
+
+
+def _e164(field: str, number: str) -> str:
+    if not number:
+        return ""
+    try:
+        return normalise(number)
+    except NumberRefused:
+        raise TrunkError(field, "invalid", reason="not a possible phone number") from None
+
+
+def main_number_of(database: Engine, tenant_id: str, stored: StoredTrunk | None) -> str:
+    """What the tenant's calls present as its main number: the trunk's setting, else the
+    tenant's main service number."""
+    if stored is not None and stored.main_number:
+        return stored.main_number
+    for item in answered_numbers(database, tenant_id):
+        if item.main:
+            try:
+                return normalise(item.number)
+            except NumberRefused:
+                return item.number
+    return ""
+
+
+def outside_lines_from(database: Engine) -> OutsideLines:
+    """Every tenant's trunk, presentation and classes, as stored (built at start and
+    rebuilt on a change by the composition root)."""
+    store = TrunkStore(database)
+    lines = OutsideLines()
+    stored = store.all_trunks()
+    for tenant_id, item in stored.items():
+        lines.trunks[tenant_id] = item.trunk
+    for tenant in Tenants(database).all():
+        tid = tenant.tenant_id
+        lines.service_classes[tid] = store.classes(tid)
+        main = main_number_of(database, tid, stored.get(tid))
+        if main:
+            lines.presentations[tid] = store.presentations(tid, main)
+    return lines
+
+
+class OutsideLineSettings:
+    def __init__(self, configuration: Configuration) -> None:
+        self.configuration = configuration
+        self.store = TrunkStore(configuration.database)
+
+    def trunk(self, tenant_id: str) -> StoredTrunk | None:
+        return self.store.trunk(tenant_id)
+
+    def put_trunk(
+        self, tenant_id: str, main_number: str = "", password: str = "", **fields: Any
+    ) -> Trunk:
+        """Save the tenant's trunk from an admin's ``fields`` (those of
+        :class:`~vaxel.pbx.trunks.Trunk`); an empty password keeps the stored one."""
+        if not password:
+            old = self.store.trunk(tenant_id)
+            password = old.trunk.password if old is not None else ""
+        trunk = Trunk(tenant_id, password=password, **fields)  # TrunkError names the field
+        self.store.put_trunk(trunk, _e164("main_number", main_number))
+        self.configuration.changed(tenant_id, KIND, "trunk")
+        return trunk
+
+    def remove_trunk(self, tenant_id: str) -> None:
+        self.store.remove_trunk(tenant_id)
+        self.configuration.changed(tenant_id, KIND, "trunk")
+
+    def classes(self, tenant_id: str) -> ClassesOfService:
+        return self.store.classes(tenant_id)
+
+    def put_class(self, tenant_id: str, service_class: ClassOfService) -> None:
+        self.store.put_class(tenant_id, service_class)
+        self.configuration.changed(tenant_id, KIND, "classes")
+
+    def remove_class(self, tenant_id: str, class_id: str) -> None:
+        self.store.remove_class(tenant_id, class_id)
+        self.configuration.changed(tenant_id, KIND, "classes")
+
+    def assign_class(self, tenant_id: str, owner_kind: str, owner: str, class_id: str) -> None:
+        """Give a user or group a class ("" for the default)."""
+        self._owner(owner_kind, owner)
+        if class_id and class_id not in self.store.classes(tenant_id).classes:
+            known = ", ".join(sorted(self.store.classes(tenant_id).classes)) or "-"
+            raise TrunkError("class_id", "choice", allowed=known)
+        self.store.assign_class(tenant_id, owner_kind, owner, class_id)
+        self.configuration.changed(tenant_id, KIND, "classes")
+
+    def presentations(self, tenant_id: str) -> Presentations:
+        main = main_number_of(self.configuration.database, tenant_id, self.store.trunk(tenant_id))
+        return self.store.presentations(tenant_id, main)
+
+    def put_presentation(
+        self, tenant_id: str, owner_kind: str, owner: str, mode: str, direct_number: str = ""
+    ) -> None:
+        self._owner(owner_kind, owner)
+        try:
+            chosen = PresentationMode(mode)
+        except ValueError:
+            allowed = ", ".join(m.value for m in PresentationMode)
+            raise TrunkError("presentation", "choice", allowed=allowed) from None
+        number = _e164("direct_number", direct_number)
+        self.store.put_presentation(tenant_id, owner_kind, owner, chosen, number)
+        self.configuration.changed(tenant_id, KIND, "presentation")
+
+    @staticmethod
+    def _owner(owner_kind: str, owner: str) -> None:
+        if owner_kind not in (USER, GROUP):
+            raise TrunkError("owner_kind", "choice", allowed=f"{USER}, {GROUP}")
+        if not owner:
+            raise TrunkError("owner", "required-text")
+        if len(owner) > MAX_OWNER:
+            raise TrunkError("owner", "too-long", max=MAX_OWNER, length=len(owner))
