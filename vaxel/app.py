@@ -378,6 +378,7 @@ def _voicemail(platform: Platform) -> VoicemailService:
     from vaxel.runtime.voicemail import VoicemailService
     from vaxel.runtime.voicemail_files import VoicemailFiles
     from vaxel.runtime.voicemail_mailer import VoicemailMailer
+    from vaxel.store.directory import DirectoryStore
     from vaxel.store.pbx_voicemail import VoicemailStore
 
     settings = platform.settings
@@ -396,7 +397,13 @@ def _voicemail(platform: Platform) -> VoicemailService:
         store, files, server, platform.clock, lambda: platform.scheduler.rearm(mailer.name)
     )
     platform.scheduler.add(mailer)
-    return VoicemailService(store, files, platform.clock, queued=mailer.queued)
+    return VoicemailService(
+        store,
+        files,
+        platform.clock,
+        queued=mailer.queued,
+        directory=DirectoryStore(platform.database),
+    )
 
 
 def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None:

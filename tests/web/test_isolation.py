@@ -183,6 +183,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "until": [None],
         # voicemail (issue 14, PBX4): A's message ids
         "message_id": ["vm-a", "m1"],
+        "heard": [True, False],
     }
 
 

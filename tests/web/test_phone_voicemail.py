@@ -22,6 +22,7 @@ from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import Tenant, Tenants, open_database, upgrade
 from vaxel.store.accounts import Accounts
+from vaxel.store.directory import DirectoryStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.app import WebSettings, create_app
 from vaxel.web.passwords import PasswordHashing
@@ -58,7 +59,12 @@ def site(tmp_path: Path) -> tuple[TestClient, TestClient, VoicemailService]:
     hashed = PasswordHashing().hash(PASSWORD)
     accounts.add_user(DEMO_TENANT, "maria", "Maria Johansson", "agent", hashed, "maria")
     accounts.add_user(DEMO_TENANT, "johan", "Johan Nilsson", "agent", hashed, "johan")
-    service = VoicemailService(VoicemailStore(database), VoicemailFiles(tmp_path / "vm"), time.time)
+    service = VoicemailService(
+        VoicemailStore(database),
+        VoicemailFiles(tmp_path / "vm"),
+        time.time,
+        directory=DirectoryStore(database),
+    )
     app = create_app(center, database, WebSettings(), voicemail=service)
     maria, johan = (TestClient(app, follow_redirects=False) for _ in range(2))
     sign_in(maria, DEMO_TENANT, "maria")
@@ -145,3 +151,36 @@ def test_pin_email_and_greeting(site: tuple[TestClient, TestClient, VoicemailSer
     removed = maria.post(f"{PAGE}/halsning", data={"csrf": csrf, "kind": "personal", "remove": "1"})
     assert flashed(maria, removed) == ""
     assert service.mailbox(DEMO_TENANT, "agent-maria").greetings == frozenset()  # type: ignore[union-attr]
+
+
+def test_rest_lists_fetches_changes_and_deletes_within_the_tenant(
+    site: tuple[TestClient, TestClient, VoicemailService],
+) -> None:
+    maria, _, service = site
+    accounts = Accounts(maria.app.state.context.database)  # type: ignore[attr-defined]
+    now = time.time()
+    accounts.add_api_key(DEMO_TENANT, "intranat", "las-nyckel-for-test", now, ["phone:read"])
+    accounts.add_api_key(DEMO_TENANT, "skript", "skriv-nyckel-for-test", now, ["phone:write"])
+    accounts.add_api_key(
+        OTHER, "annan", "annan-nyckel-for-test", now, ["phone:read", "phone:write"]
+    )
+    _leave(service, "agent-maria", "m1", "0701234567")
+    api = TestClient(maria.app)
+    base = "/api/v1/pbx/voicemail/agent-maria/messages"
+    reader, writer = {"X-API-Key": "las-nyckel-for-test"}, {"X-API-Key": "skriv-nyckel-for-test"}
+    other = {"X-API-Key": "annan-nyckel-for-test"}
+    listed = api.get(base, headers=reader)
+    assert listed.status_code == 200
+    (item,) = listed.json()
+    assert (item["message_id"], item["caller"], item["heard"]) == ("m1", "0701234567", False)
+    audio = api.get(f"{base}/m1/audio", headers=reader)
+    assert audio.status_code == 200 and audio.content.startswith(b"RIFF")
+    assert api.get(base, headers=other).json() == [], "another tenant sees nothing"
+    assert api.get(f"{base}/m1/audio", headers=other).status_code == 404
+    assert api.delete(f"{base}/m1", headers=other).status_code == 404
+    assert api.delete(f"{base}/m1", headers=reader).status_code == 403, "reading key"
+    assert api.patch(f"{base}/m1", json={"heard": True}, headers=writer).status_code == 204
+    assert service.messages(DEMO_TENANT, "agent-maria")[0].heard
+    assert api.delete(f"{base}/m1", headers=writer).status_code == 204
+    assert api.delete(f"{base}/m1", headers=writer).status_code == 404
+    assert api.get(base, headers=reader).json() == []

@@ -17,6 +17,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from vaxel.core.errors import VaxelError
+from vaxel.directory.model import NumberKind, Person
 from vaxel.pbx.voicemail import (
     GreetingKind,
     Mailbox,
@@ -29,6 +31,7 @@ from vaxel.pbx.voicemail import (
 )
 from vaxel.prompts.convert import convert_upload
 from vaxel.runtime.voicemail_files import VoicemailFiles, caller_channel_ulaw, wav_duration_s
+from vaxel.store.directory import DirectoryStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 
 __all__ = ["MailboxChanged", "VoicemailService"]
@@ -47,8 +50,11 @@ class VoicemailService:
         clock: Callable[[], float],
         limits: VoicemailLimits | None = None,
         queued: Callable[[], None] = lambda: None,
+        directory: DirectoryStore | None = None,
     ) -> None:
         self.store = store
+        self.directory = directory
+        """People's extensions and e-mail, for a mailbox made on first use."""
         self.files = files
         self.clock = clock
         self.limits = limits or VoicemailLimits()
@@ -73,6 +79,26 @@ class VoicemailService:
         mailbox = Mailbox(tenant_id, person_id, number, email=email)
         self.store.put_mailbox(mailbox)
         return mailbox
+
+    def open_mailbox(self, tenant_id: str, person_id: str) -> Mailbox | None:
+        """The person's mailbox, made from their directory entry on first use; None for
+        someone not in the directory."""
+        found = self.store.mailbox(tenant_id, person_id)
+        if found is not None or self.directory is None:
+            return found
+        try:
+            person = self.directory.person(tenant_id, person_id)
+        except VaxelError:
+            return None
+        return self.ensure_mailbox(tenant_id, person_id, _extension(person), person.email)
+
+    def own_mailbox(self, tenant_id: str, extension: str) -> Mailbox | None:
+        """The mailbox of whoever has ``extension`` (listening from one's own phone)."""
+        found = self.store.mailbox_by_number(tenant_id, extension)
+        if found is not None or self.directory is None:
+            return found
+        people = self.directory.by_extension(tenant_id, extension)
+        return self.open_mailbox(tenant_id, people[0].person_id) if len(people) == 1 else None
 
     def set_pin(self, mailbox: Mailbox, pin: str) -> Mailbox:
         """Hash and keep a new PIN (argon2, as passwords; blocks for tens of ms)."""
@@ -138,7 +164,7 @@ class VoicemailService:
     ) -> bool:
         """A caller finished a message recorded at the mailbox's message path: keep it (and
         queue its e-mail), or drop a hang-up at the tone. False when nothing was kept."""
-        mailbox = self.store.mailbox(tenant_id, person_id)
+        mailbox = self.open_mailbox(tenant_id, person_id)
         file = self.files.message_file(tenant_id, person_id, message_id)
         data = self.files.read(file)
         duration = wav_duration_s(data) if data is not None else 0.0
@@ -203,6 +229,10 @@ class VoicemailService:
         changed = _replace(mailbox, greetings=mailbox.greetings | {kind})
         self.store.put_mailbox(changed)
         return changed
+
+
+def _extension(person: Person) -> str:
+    return next((n.value for n in person.numbers if n.kind is NumberKind.EXTENSION), "")
 
 
 def _replace(mailbox: Mailbox, **changes: Any) -> Mailbox:

@@ -29,6 +29,7 @@ from vaxel.web import (
     api,
     api_directory,
     api_numbers,
+    api_pbx_voicemail,
     auth,
     callbacks,
     platform,
@@ -134,6 +135,7 @@ def create_app(
         callbacks,
         platform,
         phone_voicemail,
+        api_pbx_voicemail,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

@@ -146,7 +146,10 @@ class WebContext:
             )
         if self.voicemail is None:
             self.voicemail = VoicemailService(
-                VoicemailStore(self.database), VoicemailFiles("var/voicemail"), self.clock
+                VoicemailStore(self.database),
+                VoicemailFiles("var/voicemail"),
+                self.clock,
+                directory=DirectoryStore(self.database),
             )
 
     def directory_changed(self, tenant_id: str) -> None:

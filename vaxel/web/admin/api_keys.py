@@ -33,6 +33,8 @@ SCOPE_LABELS = {
     "directory:read": N_("Söka och läsa i katalogen och hänvisningar"),
     "directory:write": N_("Ändra katalogen och sätta hänvisningar, exportera"),
     "config": N_("Ändra vilket flöde som svarar på organisationens nummer"),
+    "phone:read": N_("Läsa personers röstbrevlådor"),
+    "phone:write": N_("Ändra och radera i personers röstbrevlådor"),
 }
 
 

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from vaxel.core.errors import DomainError
-from vaxel.directory.model import EMAIL_LENGTH, NumberKind
+from vaxel.directory.model import EMAIL_LENGTH
 from vaxel.pbx.voicemail import GreetingKind, Mailbox, MessageNotFound
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.web.context import back, local_time, render, take_flash
@@ -59,9 +59,10 @@ Voicemail = Annotated[VoicemailService, Depends(_service)]
 
 def _mailbox(ctx: Platform, voicemail: VoicemailService, tenant_id: str, person_id: str) -> Mailbox:
     """The person's mailbox, made on first use with their extension and e-mail."""
-    person = ctx.directory_views.store.person(tenant_id, person_id)
-    extension = next((n.value for n in person.numbers if n.kind is NumberKind.EXTENSION), "")
-    return voicemail.ensure_mailbox(tenant_id, person_id, extension, person.email)
+    mailbox = voicemail.open_mailbox(tenant_id, person_id)
+    if mailbox is None:
+        raise DomainError("the account is no one in the directory", code="voicemail-no-person")
+    return mailbox
 
 
 @router.get("")
