@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from vaxel.acd.commands import Command
 from vaxel.acd.events import Event, QueueConfigured, QueueRemoved
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import ConfigChange, Configuration
@@ -36,8 +36,10 @@ from vaxel.runtime.directory_sync import DirectorySync
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
+from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
 from vaxel.runtime.pbx_trunks import outside_lines_from
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
@@ -52,6 +54,7 @@ from vaxel.store.availability import (
     sqlite_folder,
 )
 from vaxel.store.journal import JournalVersionError
+from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 
@@ -100,6 +103,10 @@ class Platform:
     directory: TelephonyDirectory | None = None
     directory_views: DirectoryViews | None = None
     """The directory as pages, the API and the console read it; presence is set through it."""
+    forwarding: ForwardingService | None = None
+    """People's call forwarding (PBX5), set from the web, the API and phones."""
+    pbx: PbxReach | None = None
+    """The PBX's view of people for telephony: forwarding, line state, absence (issue 14)."""
     directory_sync: DirectorySync | None = None
     """LDAP/AD syncs and calendar polls (issue 13 §3–4); its :meth:`refresh` after an admin's
     change of their settings."""
@@ -338,6 +345,7 @@ def build_platform(
             on_sign_in=platform._signed_in,
             lifespan=platform.lifespan,
             directory=platform.directory_views,
+            forwarding=platform.forwarding,
             on_directory_sources=(
                 platform.directory_sync.refresh if platform.directory_sync else lambda: None
             ),
@@ -362,6 +370,14 @@ def _directory_sync(platform: Platform) -> DirectorySync:
     )
     platform.directory_views = views
     platform.scheduler.add(views)
+    platform.forwarding = ForwardingService(
+        ForwardingStore(database),
+        views,
+        lambda tenant_id, _person: _dial_policy(database, tenant_id),
+        platform.clock,
+    )
+    platform.pbx = PbxReach(views, platform.forwarding, sources, platform.clock)
+    views.lines = platform.pbx
     service = DirectoryService(store, sources, clock=platform.clock)
     machine = DirectorySync(
         service,
@@ -422,6 +438,15 @@ def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> Non
             mwi.changed(tenant_id, number, new, old)
 
     voicemail.listeners.append(changed)
+
+
+def _dial_policy(database: Engine, tenant_id: str) -> DialPolicy:
+    """The tenant's dial policy as stored (PBX8): what its people may forward to."""
+    try:
+        tenant = Tenants(database).get(tenant_id)
+    except UnknownTenant:
+        return DialPolicy()
+    return DialPolicy(international_allowed=tenant.international_calls)
 
 
 def _telephony(

@@ -76,6 +76,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/katalog/person/{person_id}": ("admin", "/katalog/person/agent-maria"),
     "/min-hanvisning": ("maria", "/min-hanvisning"),
     "/min-telefon/rostbrevlada": ("maria", "/min-telefon/rostbrevlada"),
+    "/min-telefon/vidarekoppling": ("maria", "/min-telefon/vidarekoppling"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 

@@ -19,12 +19,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from vaxel.core.errors import ConfigError
 from vaxel.directory.model import FieldDef, Person, Visibility
 from vaxel.directory.permissions import Right, require, shown
 from vaxel.directory.presence import (
+    LineState,
     Presence,
     PresenceSource,
     Reason,
@@ -41,7 +42,15 @@ from vaxel.runtime.directory_recurring import held, rule_of, rules_of
 from vaxel.store.directory import DirectoryStore, UnknownPerson
 from vaxel.store.directory_sources import DirectorySources
 
-__all__ = ["RECURRING", "SETTINGS", "Actor", "DirectoryViews", "PersonView", "PresenceView"]
+__all__ = [
+    "RECURRING",
+    "SETTINGS",
+    "Actor",
+    "DirectoryViews",
+    "LineStatus",
+    "PersonView",
+    "PresenceView",
+]
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +118,7 @@ class _Tenant:
     """extension → the people on it."""
     recurring: dict[str, list[RecurringAbsence]] = field(default_factory=dict)
     """person id → their recurring absences (DIR3), as stored under :data:`RECURRING`."""
+    tenant_id: str = ""
 
     def presence_at(self, person_id: str, now: datetime) -> Presence | None:
         """The presence shown for a person at ``now``, recurring absences included."""
@@ -119,6 +129,23 @@ class _Tenant:
 
 
 Listener = Callable[[str, str, PresenceView | None], None]
+
+
+class LineStatus(Protocol):
+    """What telephony knows of a person's line (DIR4): busy or ringing, and where their
+    calls are forwarded (PBX5). The runtime's PBX status implements it."""
+
+    def line(self, tenant_id: str, person_id: str) -> LineState: ...
+
+    def forwarded_to(self, tenant_id: str, person_id: str) -> str | None: ...
+
+
+class _NoLines:
+    def line(self, tenant_id: str, person_id: str) -> LineState:
+        return LineState.IDLE
+
+    def forwarded_to(self, tenant_id: str, person_id: str) -> str | None:
+        return None
 
 
 class DirectoryViews:
@@ -140,6 +167,8 @@ class DirectoryViews:
         self._tenants: dict[str, _Tenant] = {}
         self._lock = threading.RLock()
         self.listeners: list[Listener] = []
+        self.lines: LineStatus = _NoLines()
+        """Telephony's side of each person's status; the root sets it (issue 14 §4)."""
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
@@ -173,6 +202,7 @@ class DirectoryViews:
             mobile=mobile,
             emails={p.person_id: p.email.lower() for p in people if p.email},
             checked=self._now(),
+            tenant_id=tenant_id,
         )
         for person in people:
             _place(loaded, person.person_id, person.extension if person.active else None)
@@ -240,7 +270,9 @@ class DirectoryViews:
             {
                 other: presence if other == person.person_id else loaded.presence_at(other, now)
                 for other in on_line | {person.person_id}
-            }
+            },
+            self.lines.line(loaded.tenant_id, person.person_id),
+            forwarded_to=self.lines.forwarded_to(loaded.tenant_id, person.person_id),
         ).kind
         return PersonView(
             person=shown(person, role, loaded.fields, mobile=loaded.mobile),
@@ -299,6 +331,42 @@ class DirectoryViews:
     def reasons(self, tenant_id: str) -> list[Reason]:
         """The tenant's catalogue of reasons, in the order the pages offer them."""
         return list(self._tenant(tenant_id).catalogue.values())
+
+    def status(self, tenant_id: str, person_id: str) -> StatusKind | None:
+        """A person's status as the console shows it (DIR4); None for no such person."""
+        loaded = self._tenant(tenant_id)
+        with self._lock:
+            person = loaded.index.get(person_id)
+            if person is None:
+                return None
+            return self._view(loaded, person, "platform_admin", self._now()).status
+
+    def absence(self, tenant_id: str, person_id: str) -> PresenceView | None:
+        """The presence a caller hears about (DIR3, PBX5): no reader's rights apply, as
+        the system itself asks on the caller's behalf and says only reason and time."""
+        loaded = self._tenant(tenant_id)
+        with self._lock:
+            return self._presence_view(loaded, loaded.presence_at(person_id, self._now()))
+
+    def extension_of(self, tenant_id: str, person_id: str) -> str | None:
+        """The active person's extension (their short number), if any."""
+        with self._lock:
+            return self._tenant(tenant_id).extension_of.get(person_id)
+
+    def people_on(self, tenant_id: str, extension: str) -> list[str]:
+        """Who is on ``extension`` (one person, or the people sharing it), sorted."""
+        with self._lock:
+            return sorted(self._tenant(tenant_id).sharing.get(extension, ()))
+
+    def name_of(self, tenant_id: str, person_id: str) -> str:
+        with self._lock:
+            person = self._tenant(tenant_id).index.get(person_id)
+            return person.name if person else ""
+
+    def status_changed(self, tenant_id: str, person_ids: Iterable[str]) -> None:
+        """Telephony's side of these people changed (line state, forwarding): tell the
+        listeners, so open pages show it."""
+        self._presence_changed(tenant_id, list(person_ids))
 
     # presence ------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ __all__ = [
     "flows",
     "journal",
     "metadata",
+    "pbx_forwarding",
     "prompts",
     "queues",
     "schedules",
@@ -383,3 +384,17 @@ directory_calendars = Table(
     UniqueConstraint("tenant_id", "person_id"),
 )
 """A person's calendar, read for presence unless they opted out (spec §41)."""
+
+pbx_forwarding = Table(
+    "pbx_forwarding",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    Column("condition", String(16), nullable=False),  # always, unregistered, busy, no-answer
+    Column("destination", String(21), nullable=False),  # digits, or + and digits
+    Column("after_s", Integer, nullable=False),  # ringing time before no-answer forwarding
+    Column("set_by", String(100), nullable=False, server_default=""),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("tenant_id", "person_id", "condition"),
+)
+"""A person's call forwarding, one row per condition (PBX5, issue 14 §4)."""

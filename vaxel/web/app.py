@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
+from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.store import Database
 from vaxel.web import (
@@ -29,6 +30,7 @@ from vaxel.web import (
     api,
     api_directory,
     api_numbers,
+    api_pbx_forwarding,
     api_pbx_voicemail,
     auth,
     callbacks,
@@ -43,6 +45,7 @@ from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
+from vaxel.web.phone import forwarding as phone_forwarding
 from vaxel.web.phone import voicemail as phone_voicemail
 from vaxel.web.unavailable import install_unavailable_handlers
 
@@ -82,12 +85,14 @@ def create_app(
     directory: DirectoryViews | None = None,
     on_directory_sources: Callable[[], None] = lambda: None,
     voicemail: VoicemailService | None = None,
+    forwarding: ForwardingService | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
     is told (tenant, agent) when an agent signs in; ``lifespan`` runs the platform's
     scheduler while the server serves (``vaxel.app``); ``directory`` is the platform's
-    directory views (the app makes its own over ``database`` when none is given)."""
+    directory views (the app makes its own over ``database`` when none is given), and
+    ``forwarding`` its people's call forwarding (likewise)."""
     ctx = WebContext(
         center,
         database,
@@ -100,6 +105,7 @@ def create_app(
         directory=directory,
         on_directory_sources=on_directory_sources,
         voicemail=voicemail,
+        forwarding=forwarding,
     )
     center.listeners.extend(
         (ctx.hub.committed, ctx.fanout.committed, ctx.callback_changes.committed)
@@ -126,8 +132,10 @@ def create_app(
     areas = (
         api,
         api_directory,
+        api_pbx_forwarding,
         api_numbers,
         directory_pages,
+        phone_forwarding,
         auth,
         workspace,
         wallboard,

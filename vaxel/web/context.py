@@ -28,6 +28,8 @@ from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.pbx.trunks import TrunkStatus
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
+from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store import Database, ReadModels, Tenants
@@ -36,6 +38,7 @@ from vaxel.store.api_keys import ApiKeys
 from vaxel.store.callback_history import CallbackHistory
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources
+from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.error_text import error_text
@@ -132,6 +135,8 @@ class WebContext:
     trunk_status: Callable[[str], TrunkStatus | None] = lambda tenant_id: None
     """The tenant's trunk as running telephony sees it (registered, refused, unreachable);
     set by the composition root when SIP runs (issue 14 §2)."""
+    forwarding: ForwardingService | None = None
+    """People's call forwarding (PBX5); the platform's, or the app's own over the database."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
@@ -151,6 +156,15 @@ class WebContext:
                 self.clock,
                 directory=DirectoryStore(self.database),
             )
+        if self.forwarding is None:  # the app's own: the directory shows who forwards
+            self.forwarding = ForwardingService(
+                ForwardingStore(self.database),
+                self.directory,
+                lambda tenant_id, _person: self.dial_policy(tenant_id),
+                self.clock,
+            )
+            sources = DirectorySources(self.database)
+            self.directory.lines = PbxReach(self.directory, self.forwarding, sources, self.clock)
 
     def directory_changed(self, tenant_id: str) -> None:
         """An admin changed the tenant's directory or its sources: reload and reschedule."""
@@ -166,6 +180,11 @@ class WebContext:
     def directory_views(self) -> DirectoryViews:
         assert self.directory is not None  # set in __post_init__
         return self.directory
+
+    @property
+    def forwardings(self) -> ForwardingService:
+        assert self.forwarding is not None  # set in __post_init__
+        return self.forwarding
 
     def submit(self, event: Any) -> str:
         """Submit an event; the engine's refusal comes back as a message for the page."""

@@ -218,8 +218,9 @@ def change_recurring(
 
 @router.get("/katalog/handelser")
 async def presence_events(request: Request, session: SignedIn, ctx: Platform) -> StreamingResponse:
-    """Each change of a person's shown presence in the tenant, as server-sent events
-    (``{"person_id", "presence", "status"}``), for as long as the session lasts."""
+    """Each change of a person's shown presence, line or forwarding in the tenant, as
+    server-sent events (``{"person_id", "presence", "away", "status"}``), for as long as
+    the session lasts."""
     tenant_id = session.user.tenant_id
     token = request.cookies.get(COOKIE, "")
     views: DirectoryViews = ctx.directory_views
@@ -230,7 +231,8 @@ async def presence_events(request: Request, session: SignedIn, ctx: Platform) ->
     def heard(tenant: str, person_id: str, view: PresenceView | None) -> None:
         if tenant != tenant_id:
             return
-        item = {"person_id": person_id, "presence": view, "lang": lang}
+        status = views.status(tenant, person_id)  # busy/ringing/forwarded too (DIR4)
+        item = {"person_id": person_id, "presence": view, "lang": lang, "status": status}
         loop.call_soon_threadsafe(_offer, queue, item)
 
     async def stream() -> AsyncIterator[bytes]:
@@ -262,6 +264,7 @@ def _offer(queue: asyncio.Queue[str], item: dict[str, Any]) -> None:
         "person_id": item["person_id"],
         "presence": presence_text(view, item["lang"]),
         "away": view is not None,
+        "status": str(item["status"] or ""),
     }
     with contextlib.suppress(asyncio.QueueFull):  # a page that stopped reading misses some
         queue.put_nowait(json.dumps(payload, ensure_ascii=False))

@@ -214,6 +214,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "directory-source-unreachable": N_("Servern svarade inte; katalogen är oförändrad"),
     "directory-source-refused": N_("Servern nekade; kontrollera inställningarna"),
     "unknown-service-number": N_("Organisationen har inget sådant nummer"),
+    "forwarding-barred": N_("Numret {number} är spärrat och kan inte vidarekopplas till"),
+    "forwarding-loop": N_("Vidarekopplingen till {number} skulle gå runt i en slinga"),
+    "forwarding-self": N_("Ett nummer kan inte vidarekopplas till sig självt"),
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),

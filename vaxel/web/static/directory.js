@@ -40,7 +40,7 @@
     });
   }
 
-  // Presence changes of the tenant's people, shown where the person is on the page.
+  // Presence and line changes (busy, ringing, forwarded) of the tenant's people, shown where the person is on the page.
   function listen() {
     var source = new EventSource("/katalog/handelser");
     source.onopen = function () { if (offline) offline.hidden = true; };
@@ -51,9 +51,10 @@
         var presence = node.querySelector('[data-field="presence"]');
         if (presence) presence.textContent = change.presence;
         var status = node.querySelector('[data-field="status"]');
-        if (status && (status.classList.contains("dir-available") || status.classList.contains("dir-absent"))) {
-          status.textContent = change.away ? status.dataset.absent : status.dataset.available;
-          status.className = "state " + (change.away ? "dir-absent" : "dir-available");
+        var kind = change.status || (change.away ? "absent" : "available");
+        if (status && status.dataset[kind]) {
+          status.textContent = status.dataset[kind];
+          status.className = "state dir-" + kind;
         }
       });
     };
