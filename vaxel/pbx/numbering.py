@@ -48,6 +48,9 @@ class TargetKind(StrEnum):
     VOICEMAIL = "voicemail"
     PARK_ORBIT = "park-orbit"
     CONFERENCE = "conference"
+    EXTERNAL = "external"
+    """Never in a plan: an external number an extension dialled, out over the tenant's
+    trunk (``telephony/outside_calls.py``, issue 14 §2); ``ref`` is the E.164 number."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.dialout import Target as Destination
 from vaxel.telephony.notices import SystemPrompt
 from vaxel.telephony.numbers import dial_or_sip_error
+from vaxel.telephony.outside_calls import looks_external
 
 if TYPE_CHECKING:
     from vaxel.sip.transaction import RequestReceived
@@ -129,6 +130,9 @@ class InternalCalls:
                     target = self.directory.pbx.resolve(caller.tenant_id, number)
         if caller is not None and target is None:
             target = self._plain_extension(caller.tenant_id, number)
+        if caller is not None and caller.extension and target is None and looks_external(number):
+            self.outside_calls.start(event, caller, number)  # over the trunk (issue 14 §2)
+            return
         handler = self.handlers.get(target.kind) if target is not None else None
         if caller is None or target is None or handler is None:
             self._nowhere(caller.tenant_id if caller else "", number)

@@ -91,6 +91,7 @@ from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
+from vaxel.telephony.outside_calls import OutsideCalls
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -161,6 +162,8 @@ class Switch(Ringing, CallActions, InternalCalls):
         )
         """The ACD's commands carried out after each step; the switch is its port."""
         self.handlers: dict[TargetKind, TargetHandler] = {TargetKind.PERSON: PersonCalls(self)}
+        self.outside_calls = OutsideCalls(self)
+        """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
         """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outcome_hooks: list[RingOutcomeHook] = []
         """Told, in order, when an internal call's callee did not answer (PBX5)."""
