@@ -84,7 +84,7 @@ class CallActions:
         except IllegalTransition as error:
             log.warning("call %s: %s", call.call_id, error)
             return
-        self._carry_out(call, actions)
+        self.carry_out(call, actions)
         self.settle(call)
 
     def call_due(self: Switch, call: Call, deadline: float) -> None:
@@ -92,7 +92,7 @@ class CallActions:
         if self.calls.get(call.call_id) is not call:
             return
         now = max(self.clock(), deadline)
-        self._carry_out(call, call.machine.on_timer(now))
+        self.carry_out(call, call.machine.on_timer(now))
         if call.conference is not None:
             self.conferences.timer(call, now)
         session = call.session
@@ -104,12 +104,12 @@ class CallActions:
         self.settle(call)
         self.drain()
 
-    def _carry_out(self: Switch, call: Call, actions: list[CallAction]) -> None:
+    def carry_out(self: Switch, call: Call, actions: list[CallAction]) -> None:
         for action in actions:
             if isinstance(action, (CancelPhone, HangUpPhone)):
-                self._stop_phone(call, action.offer, action.phone)
+                self.ringing.stop_phone(call, action.offer, action.phone)
             elif isinstance(action, ReleasePhones):
-                self._release_attempt(call, action.offer)
+                self.ringing.release_attempt(call, action.offer)
             elif isinstance(action, ReportAgentAnswered):
                 self._agent_answered(call, action.agent_id)
             elif isinstance(action, ReportAgentDeclined):

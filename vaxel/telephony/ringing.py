@@ -1,25 +1,34 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
 """Phones the switch rings (agents' phones in parallel, a callback's customer, a transfer
 target): each ringing phone is an outbound leg machine (``leg.py``) fed the responses to its
 INVITE; what it says goes on the wire (CANCEL, ACK, BYE), and its answer or failure goes to
-the call machine, which picks the winner and counts declines as unanswered offers (Q23);
-part of the switch.
+the call machine, which picks the winner and counts declines as unanswered offers (Q23).
+It holds the dialer and the media; the call machine's steps, and a winner joining its
+call, go through the narrow :class:`RingingPort` the switch gives it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from vaxel.core.errors import IllegalTransition
+from vaxel.media.backend import Endpoint, MediaBackend
 from vaxel.sip.dialog import Dialog, header_tag
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Response
-from vaxel.sip.sdp import parse_sdp, read_answer
-from vaxel.telephony.call_events import HangUpPhone, PhoneAnswered, PhoneFailed, PhonesRung
+from vaxel.sip.sdp import NegotiatedMedia, parse_sdp, read_answer
+from vaxel.telephony.call_events import (
+    CallAction,
+    CallEvent,
+    HangUpPhone,
+    PhoneAnswered,
+    PhoneFailed,
+    PhonesRung,
+)
 from vaxel.telephony.calls import Attempt, Call, Fork, Leg
-from vaxel.telephony.dialout import Target
+from vaxel.telephony.dialout import Dialer, Target
+from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import (
     FinalReceived,
     HangUp,
@@ -33,17 +42,42 @@ from vaxel.telephony.leg_events import (
     SendCancel,
 )
 
-if TYPE_CHECKING:
-    from vaxel.telephony.switch import Switch
-
-__all__ = ["Ringing"]
+__all__ = ["Ringing", "RingingPort"]
 
 log = logging.getLogger(__name__)
 
 
+class RingingPort(Protocol):
+    """What ringing phones need of the calls they ring for (the switch answers)."""
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def carry_out(self, call: Call, actions: list[CallAction]) -> None: ...
+
+    def settle(self, call: Call) -> None: ...
+
+    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None: ...
+
+    def add_leg(self, call: Call, leg: Leg) -> None: ...
+
+
 class Ringing:
+    def __init__(
+        self,
+        sip: SipEndpoint,
+        dialer: Dialer,
+        media: MediaBackend,
+        clock: Callable[[], float],
+        calls: RingingPort,
+    ) -> None:
+        self.sip = sip
+        self.dialer = dialer
+        self.media = media
+        self.clock = clock
+        self.calls = calls
+
     def ring(
-        self: Switch,
+        self,
         call: Call,
         offer: str,
         targets: list[Target],
@@ -55,9 +89,9 @@ class Ringing:
         """INVITE every target in parallel as the call's offer ``offer`` (an internal call's
         callee for ``ring_s`` at most)."""
         attempt = self.dialer.ring(call, offer, targets, from_user, role, from_name)
-        self.step(call, PhonesRung(offer, tuple(attempt.forks), ring_s))
+        self.calls.step(call, PhonesRung(offer, tuple(attempt.forks), ring_s))
 
-    def _response(self: Switch, response: Response, client_key: tuple[str, str]) -> None:
+    def response(self, response: Response, client_key: tuple[str, str]) -> None:
         found = self.dialer.by_fork.get(client_key)
         if found is None:
             if client_key[1] == "INVITE" and 200 <= response.status < 300:
@@ -79,14 +113,14 @@ class Ringing:
         final = FinalReceived(status, dialog.remote_tag)
         self._fork_step(call, attempt, fork, final, response, dialog)
 
-    def _fork_failed(self: Switch, client_key: tuple[str, str], status: int) -> None:
+    def fork_failed(self, client_key: tuple[str, str], status: int) -> None:
         """Our INVITE to a phone timed out (timer B): it rang no one."""
         found = self.dialer.by_fork.get(client_key)
         if found is not None:
             self._fork_step(*found, RequestTimedOut())
 
     def _fork_step(
-        self: Switch,
+        self,
         call: Call,
         attempt: Attempt,
         fork: Fork,
@@ -113,11 +147,9 @@ class Ringing:
             elif isinstance(action, LegEnded):
                 self.dialer.by_fork.pop(fork.client_key, None)
                 status = action.status or 487
-                self.step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
+                self.calls.step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
 
-    def _phone_answered(
-        self: Switch, call: Call, attempt: Attempt, fork: Fork, response: Response
-    ) -> None:
+    def _phone_answered(self, call: Call, attempt: Attempt, fork: Fork, response: Response) -> None:
         try:
             negotiated = read_answer(attempt.offer, parse_sdp(response.body))
         except (SipError, ParseError):
@@ -141,26 +173,25 @@ class Ringing:
                 invite=fork.invite,
                 local_sdp=attempt.offer,
             )
-            self.set_remote(attempt.endpoint, negotiated, fork.destination[0])
+            self.calls.set_remote(attempt.endpoint, negotiated, fork.destination[0])
             assert fork.dialog is not None
-            self._by_dialog[fork.dialog.key] = (call, leg)
-            self._by_endpoint[attempt.endpoint.endpoint_id] = (call, leg)
+            self.calls.add_leg(call, leg)
             if attempt.role == "customer":
                 call.customer = leg
                 call.caller = leg  # from here on the customer is the other party of the agent
             else:
                 call.agent = leg
-        self._carry_out(call, actions)
-        self.settle(call)
+        self.calls.carry_out(call, actions)
+        self.calls.settle(call)
 
-    def _stop_phone(self: Switch, call: Call, offer: str, phone: str) -> None:
+    def stop_phone(self, call: Call, offer: str, phone: str) -> None:
         """Cancel a phone still ringing, or hang up one that answered too late."""
         attempt = call.attempts.get(offer)
         fork = attempt.forks.get(phone) if attempt is not None else None
         if attempt is not None and fork is not None and not fork.machine.ended:
             self._fork_step(call, attempt, fork, HangUp())
 
-    def _release_attempt(self: Switch, call: Call, offer: str) -> None:
+    def release_attempt(self, call: Call, offer: str) -> None:
         """Nobody answered ``offer``: free its media endpoint unless a leg uses it."""
         attempt = call.attempts.get(offer)
         if attempt is None:
@@ -173,7 +204,7 @@ class Ringing:
             self.media.release(endpoint.endpoint_id)
         self.dialer.forget(attempt)
 
-    def _stray_ok(self: Switch, response: Response) -> None:
+    def _stray_ok(self, response: Response) -> None:
         """A 2xx for an INVITE we no longer track (its call long forgotten)."""
         if header_tag(response.headers.get("To") or ""):
             log.debug("late 2xx for a forgotten INVITE, ignored")

@@ -19,10 +19,10 @@ Rules kept here:
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
 Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
-``ringing`` (the phones we ring, each on an outbound leg machine), ``call_actions``
-(media events in, the call machine's actions carried out, legs ended, calls forgotten) and
-``internal`` (calls to the PBX's numbers through the tenant's numbering plan); as
-objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE, REFER, INFO),
+``call_actions`` (media events in, the call machine's actions carried out, legs ended,
+calls forgotten) and ``internal`` (calls to the PBX's numbers through the tenant's
+numbering plan); as objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE,
+REFER, INFO), ``ringing`` (the phones we ring, each on an outbound leg machine),
 ``acd_commands`` (the ACD's commands, after each step), ``bridging`` (what each leg
 hears), ``flow_commands`` (the flow's commands), ``callbacks`` (dial-out) and
 ``notices.CallPrompts``. A call's state is its
@@ -78,7 +78,7 @@ from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Call, Leg, LegState
 from vaxel.telephony.conference import ConferenceCalls
-from vaxel.telephony.dialout import Dialer, session_id
+from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
@@ -102,7 +102,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(Ringing, CallActions, InternalCalls):
+class Switch(CallActions, InternalCalls):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -137,6 +137,8 @@ class Switch(Ringing, CallActions, InternalCalls):
         """What each leg hears: prompts, the whisper, the other side (bridged)."""
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         """The flow's commands carried out; the switch is its CallPort."""
+        self.ringing = Ringing(sip, self.dialer, media, clock, self)
+        """The phones we ring, each on an outbound leg machine; the switch is its port."""
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
         """Calls in conference rooms (PBX6), and the host's actions on them."""
@@ -170,6 +172,25 @@ class Switch(Ringing, CallActions, InternalCalls):
         self.mwi = MessageWaiting(sip, registration, directory)
         """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
 
+    def ring(
+        self,
+        call: Call,
+        offer: str,
+        targets: list[Target],
+        from_user: str,
+        role: str,
+        ring_s: float | None = None,
+        from_name: str = "",
+    ) -> None:
+        """INVITE every target in parallel as the call's offer ``offer``."""
+        self.ringing.ring(call, offer, targets, from_user, role, ring_s, from_name)
+
+    def add_leg(self, call: Call, leg: Leg) -> None:
+        """Index a leg that joined ``call``: by its dialog, and by its media endpoint."""
+        if leg.dialog is not None:
+            self._by_dialog[leg.dialog.key] = (call, leg)
+        self._by_endpoint[leg.endpoint.endpoint_id] = (call, leg)
+
     def drain(self) -> None:
         """Carry out the ACD's commands pending from the steps just taken."""
         self.acd.drain()
@@ -179,13 +200,13 @@ class Switch(Ringing, CallActions, InternalCalls):
             self._request(event)
         elif isinstance(event, ResponseReceived):
             if not self.mwi.response(event.client_key, event.response.status):
-                self._response(event.response, event.client_key)
+                self.ringing.response(event.response, event.client_key)
         elif isinstance(event, AckReceived):
             self._ack(event.request)
         elif isinstance(event, CancelReceived):
             self._cancelled(event)
         elif isinstance(event, TransactionTimeout):
-            self._fork_failed(event.client_key, 408)
+            self.ringing.fork_failed(event.client_key, 408)
         self.drain()
         self.leg_timer.rearm()
 
@@ -281,11 +302,10 @@ class Switch(Ringing, CallActions, InternalCalls):
         )
         call.caller = leg
         self.calls[call_id] = call
-        self._by_endpoint[endpoint.endpoint_id] = (call, leg)
         self._by_invite[event.server_key] = call
         to_tag = self.sip.token()
         leg.dialog = Dialog.as_uas(request, to_tag, self.sip.contact)
-        self._by_dialog[leg.dialog.key] = (call, leg)
+        self.add_leg(call, leg)
         response = self.sip.respond(
             event.server_key, request, 200, "OK", to_tag=to_tag, body=serialize_sdp(answer)
         )
