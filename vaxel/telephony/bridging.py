@@ -5,8 +5,9 @@ media backend and the prompts; when to do which is the call machine's (``call.py
 
 from __future__ import annotations
 
-from vaxel.media.backend import MediaBackend
+from vaxel.media.backend import Endpoint, MediaBackend, MediaDirection, RemoteMedia
 from vaxel.media.player import Comfort
+from vaxel.sip.sdp import NegotiatedMedia
 from vaxel.telephony.call_events import Party
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.notices import CallPrompts
@@ -56,3 +57,28 @@ class Bridging:
         if leg is not None:
             self.media.unbridge(leg.endpoint.endpoint_id)
             self.media.set_comfort(leg.endpoint.endpoint_id, hears)
+
+    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
+        """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
+        self.media.set_remote(
+            endpoint.endpoint_id,
+            RemoteMedia(
+                negotiated.remote_address,
+                negotiated.remote_port,
+                negotiated.payload_type,
+                negotiated.codec,
+                negotiated.telephone_event_pt,
+                host,
+                _direction(negotiated),
+            ),
+        )
+
+
+def _direction(negotiated: NegotiatedMedia) -> MediaDirection:
+    """The peer's SDP direction for the media side; c=0.0.0.0 is the old way to hold."""
+    if negotiated.remote_address == "0.0.0.0":
+        return MediaDirection.INACTIVE
+    try:
+        return MediaDirection(negotiated.direction)
+    except ValueError:
+        return MediaDirection.SENDRECV

@@ -1,17 +1,17 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
 """The I/O shell around the call machine (``call.py``): what happened to a call (media
 events too: keys, prompts played out, silent RTP) goes in as an event, and what the machine
 answers is carried out here — phones cancelled or hung up, the ACD told, the whisper
 played, legs bridged (``bridging.py``), a party hung up or told a notice. A call is
-forgotten once its machine has ended and no leg of it is left; part of the switch.
+forgotten once its machine has ended and no leg of it is left. It holds the calls' index
+and the parts that carry the actions out (ringing, the ACD commands, the flow's commands,
+the callbacks' dial-out, what each leg hears).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from vaxel.acd.events import (
     AgentAnswered,
@@ -21,8 +21,16 @@ from vaxel.acd.events import (
 )
 from vaxel.core.errors import IllegalTransition, VaxelError
 from vaxel.flow import CallerHungUp, DigitPressed, PromptFinished, TimerTick
-from vaxel.media.backend import DtmfReceived, MediaEvent, MediaTimeout, PlaybackFinished
+from vaxel.media.backend import (
+    DtmfReceived,
+    MediaBackend,
+    MediaEvent,
+    MediaTimeout,
+    PlaybackFinished,
+)
 from vaxel.media.player import Comfort
+from vaxel.telephony.acd_commands import AcdCommands
+from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallState, OfferState
 from vaxel.telephony.call_events import (
     AgentConnected,
@@ -51,7 +59,13 @@ from vaxel.telephony.call_events import (
     Unbridge,
     WhisperHeard,
 )
+from vaxel.telephony.call_index import CallIndex
+from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.conference import ConferenceCalls
+from vaxel.telephony.elsewhere import PartiesElsewhere
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.leg_events import (
     EndCause,
     HangUp,
@@ -60,10 +74,9 @@ from vaxel.telephony.leg_events import (
     MediaSilent,
     SendBye,
 )
-from vaxel.telephony.notices import SystemPrompt
-
-if TYPE_CHECKING:
-    from vaxel.telephony.switch import Switch
+from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.ringing import Ringing
+from vaxel.telephony.timers import CallTimers
 
 __all__ = ["CallActions"]
 
@@ -77,7 +90,42 @@ _SOUNDS = {Sound.MUSIC: Comfort.MUSIC, Sound.RINGBACK: Comfort.RINGBACK}
 
 
 class CallActions:
-    def step(self: Switch, call: Call, event: CallEvent) -> None:
+    def __init__(
+        self,
+        sip: SipEndpoint,
+        media: MediaBackend,
+        clock: Callable[[], float],
+        timers: CallTimers,
+        index: CallIndex,
+        *,
+        prompts: CallPrompts,
+        bridging: Bridging,
+        flow_commands: FlowCommands,
+        ringing: Ringing,
+        acd: AcdCommands,
+        callbacks: CallbackDialOut,
+        elsewhere: PartiesElsewhere,
+        conferences: ConferenceCalls,
+        ring_outcome: Callable[[Call, int], None],
+    ) -> None:
+        self.sip = sip
+        self.media = media
+        self.clock = clock
+        self.timers = timers
+        self.index = index
+        self.calls = index.calls
+        self.prompts = prompts
+        self.bridging = bridging
+        self.flow_commands = flow_commands
+        self.ringing = ringing
+        self.acd = acd
+        self.callbacks = callbacks
+        self.elsewhere = elsewhere
+        self.conferences = conferences
+        self.ring_outcome = ring_outcome
+        """An internal call's ringing ended (``internal.py``, PBX1)."""
+
+    def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
         try:
             actions = call.machine.handle(event, self.clock())
@@ -87,7 +135,7 @@ class CallActions:
         self.carry_out(call, actions)
         self.settle(call)
 
-    def call_due(self: Switch, call: Call, deadline: float) -> None:
+    def call_due(self, call: Call, deadline: float) -> None:
         """The call's one timer fired: its machine's deadline, its flow's, or both."""
         if self.calls.get(call.call_id) is not call:
             return
@@ -102,9 +150,9 @@ class CallActions:
                 session.refresh(now)
                 self.flow_commands.run(call, session.handle(TimerTick(), now))
         self.settle(call)
-        self.drain()
+        self.acd.drain()
 
-    def carry_out(self: Switch, call: Call, actions: list[CallAction]) -> None:
+    def carry_out(self, call: Call, actions: list[CallAction]) -> None:
         for action in actions:
             if isinstance(action, (CancelPhone, HangUpPhone)):
                 self.ringing.stop_phone(call, action.offer, action.phone)
@@ -142,9 +190,9 @@ class CallActions:
             elif isinstance(action, Announce):
                 self._announce(call, action.party, _NOTICES[action.notice])
             elif isinstance(action, ReportRingOutcome):
-                self._ring_outcome(call, action.status)
+                self.ring_outcome(call, action.status)
 
-    def settle(self: Switch, call: Call) -> None:
+    def settle(self, call: Call) -> None:
         """Forget a call that is over; otherwise arm its one timer for its next deadline."""
         if self.calls.get(call.call_id) is not call:
             return  # forgotten already: a phone still being cancelled reported its end
@@ -161,7 +209,7 @@ class CallActions:
 
     # -- the ACD ------------------------------------------------------------------------------
 
-    def _agent_answered(self: Switch, call: Call, agent_id: str) -> None:
+    def _agent_answered(self, call: Call, agent_id: str) -> None:
         picked = call.dial_after_answer
         if picked is not None and picked.agent_id == agent_id:
             call.dial_after_answer = None  # picked from the list: connected in the ACD already
@@ -180,7 +228,7 @@ class CallActions:
         elif call.agent is not None:
             self.end_leg(call, call.agent, HangUp())
 
-    def _agent_declined(self: Switch, call: Call, agent_id: str) -> None:
+    def _agent_declined(self, call: Call, agent_id: str) -> None:
         if call.dial_after_answer is not None and call.agent is None:
             # the agent's phone did not take the picked callback: the list shows the number
             # to call by hand instead, and the agent closes it with a note (CB10)
@@ -191,8 +239,8 @@ class CallActions:
 
     # -- media ----------------------------------------------------------------------------
 
-    def on_media(self: Switch, event: MediaEvent) -> None:
-        found = self._by_endpoint.get(event.endpoint_id)
+    def on_media(self, event: MediaEvent) -> None:
+        found = self.index.by_endpoint.get(event.endpoint_id)
         if found is None:
             return
         call, leg = found
@@ -222,9 +270,9 @@ class CallActions:
                     self.hang_up(call)
                 else:
                     self._whisper_heard(call, Party.AGENT)
-        self.drain()
+        self.acd.drain()
 
-    def digit(self: Switch, call: Call, digit: str, via: str) -> None:
+    def digit(self, call: Call, digit: str, via: str) -> None:
         """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
         try:
             event = DigitReceived(digit, via)
@@ -233,7 +281,7 @@ class CallActions:
             return
         self.step(call, event)
 
-    def connect(self: Switch, call: Call, whisper: tuple[str, ...]) -> None:
+    def connect(self, call: Call, whisper: tuple[str, ...]) -> None:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
         if call.caller is None or call.agent is None:
             heard = self.elsewhere.caller_hears(call.tenant_id, call.call_id)
@@ -246,11 +294,11 @@ class CallActions:
         call.whisper = tuple(p for p in whisper if self.prompts.known(p))
         self.step(call, AgentConnected(whisper=bool(call.whisper)))
 
-    def _whisper_heard(self: Switch, call: Call, party: Party) -> None:
+    def _whisper_heard(self, call: Call, party: Party) -> None:
         if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
             self.step(call, WhisperHeard(party))
 
-    def _announce(self: Switch, call: Call, party: Party, prompt: SystemPrompt) -> None:
+    def _announce(self, call: Call, party: Party, prompt: SystemPrompt) -> None:
         """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
         if party is Party.AGENT:
             self.bridging.agent_hears(
@@ -263,21 +311,17 @@ class CallActions:
 
     # -- legs -----------------------------------------------------------------------------
 
-    def _hang_up_party(self: Switch, call: Call, party: Party) -> None:
+    def _hang_up_party(self, call: Call, party: Party) -> None:
         leg = _leg_of(call, party)
         if leg is None:
             return
         if party is Party.AGENT and not call.ended:
             # the call goes on without this agent (an answer the ACD refused, a transfer)
             call.agent = None
-            if leg.dialog is not None:
-                self._by_dialog.pop(leg.dialog.key, None)
-            self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
+            self.index.drop_leg(leg)
         self.end_leg(call, leg, HangUp(), tell_call=False)
 
-    def end_leg(
-        self: Switch, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True
-    ) -> None:
+    def end_leg(self, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True) -> None:
         """End ``leg`` (our BYE, the peer's, silent media); the call hears of it unless it
         asked for it (``tell_call``)."""
         if leg.machine.ended:
@@ -289,14 +333,14 @@ class CallActions:
             return
         for action in actions:
             if isinstance(action, SendBye):
-                self._bye(leg)
+                self.bye(leg)
             elif isinstance(action, LegEnded):
                 if tell_call:
-                    self._after_leg(call, leg, vanished=action.cause in _VANISHED)
+                    self.after_leg(call, leg, vanished=action.cause in _VANISHED)
                 else:
                     self.settle(call)
 
-    def _after_leg(self: Switch, call: Call, leg: Leg, *, vanished: bool = False) -> None:
+    def after_leg(self, call: Call, leg: Leg, *, vanished: bool = False) -> None:
         """A leg has ended: its party left the call (the machine says what follows)."""
         if leg is call.caller and call.voicemail_path:
             self.media.stop_recording(leg.endpoint.endpoint_id)
@@ -306,7 +350,7 @@ class CallActions:
             return
         self.step(call, PartyLeft(party, vanished=vanished))
 
-    def hang_up(self: Switch, call: Call) -> None:
+    def hang_up(self, call: Call) -> None:
         """Hang the call up from our side (a flow's Hangup, a notice heard)."""
         live = [
             leg for leg in (call.caller, call.agent) if leg is not None and not leg.machine.ended
@@ -319,25 +363,21 @@ class CallActions:
         else:
             self.end_leg(call, live[0], HangUp())  # the machine hangs up the other side
 
-    def _bye(self: Switch, leg: Leg) -> None:
+    def bye(self, leg: Leg) -> None:
         if leg.dialog is not None:
             bye = leg.dialog.request("BYE", self.sip.via(leg.transport))
             self.sip.request(bye, leg.destination, leg.transport)
 
-    def _forget(self: Switch, call: Call) -> None:
+    def _forget(self, call: Call) -> None:
         self.timers.cancel(call)
         self.conferences.left(call)
         for leg in (call.caller, call.agent, call.customer):
             if leg is not None:
                 self.media.release(leg.endpoint.endpoint_id)
-                self._by_endpoint.pop(leg.endpoint.endpoint_id, None)
-                if leg.dialog is not None:
-                    self._by_dialog.pop(leg.dialog.key, None)
-                if leg.server_key is not None:
-                    self._by_invite.pop(leg.server_key, None)
+                self.index.drop_leg(leg)
         for attempt in call.attempts.values():
             self.media.release(attempt.endpoint.endpoint_id)
-            self.dialer.forget(attempt)
+            self.ringing.dialer.forget(attempt)
         self.calls.pop(call.call_id, None)
 
 

@@ -18,18 +18,29 @@ Rules kept here:
 - A hold re-INVITE from one side plays music to the other (Q10).
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
-Where each part lives: new calls, ACKs and CANCELs here; as parts of this class (mixins)
-``call_actions`` (media events in, the call machine's actions carried out, legs ended,
-calls forgotten) and ``internal`` (calls to the PBX's numbers through the tenant's
-numbering plan); as objects it holds, given narrow ports, ``in_dialog`` (BYE, re-INVITE,
-REFER, INFO), ``ringing`` (the phones we ring, each on an outbound leg machine),
-``acd_commands`` (the ACD's commands, after each step), ``bridging`` (what each leg
-hears), ``flow_commands`` (the flow's commands), ``callbacks`` (dial-out) and
-``notices.CallPrompts``. A call's state is its
-machine (``call.py``), a leg's its own (``leg.py``); the switch turns SIP, media and ACD
-inputs into their events and carries out what they answer. Every leg's 2xx is resent on
-one timer (``leg_timers.py``); each call has one timer for its machine's and its flow's
-deadlines (``timers.py``).
+Where each part lives: new calls, ACKs and CANCELs here; everything else in parts the
+switch holds, each given only the narrow port (a Protocol of its own) it needs — the switch
+answers those ports by handing on to the part that owns the work:
+
+- ``call_index.CallIndex``: which call a dialog, an INVITE or a media endpoint belongs to;
+- ``call_actions.CallActions``: the call machine's actions carried out, media events in,
+  legs ended, calls forgotten (the hub the ports below lead to);
+- ``in_dialog.InDialog``: requests inside a call (BYE, re-INVITE, REFER, INFO);
+- ``ringing.Ringing``: the phones we ring, each on an outbound leg machine;
+- ``acd_commands.AcdCommands``: the ACD's commands, carried out after each step;
+- ``flow_commands.FlowCommands``: the IVR flow's commands on the caller's leg;
+- ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers
+  through the tenant's numbering plan (PBX1), by the handler of each kind of number;
+- ``conference.ConferenceCalls``: calls in conference rooms (PBX6);
+- ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
+- ``bridging.Bridging``: what each leg hears, and the peer's media address;
+- ``notices.CallPrompts``: prompts in the caller's or tenant's language;
+- ``mwi.MessageWaiting``: message-waiting subscriptions (PBX4).
+
+A call's state is its machine (``call.py``), a leg's its own (``leg.py``); the parts turn
+SIP, media and ACD inputs into their events and carry out what they answer. Every leg's
+2xx is resent on one timer (``leg_timers.py``); each call has one timer for its machine's
+and its flow's deadlines (``timers.py``).
 """
 
 from __future__ import annotations
@@ -44,9 +55,8 @@ from vaxel.flow import (
 from vaxel.media.backend import (
     Endpoint,
     MediaBackend,
-    MediaDirection,
+    MediaEvent,
     PortsExhausted,
-    RemoteMedia,
 )
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import TargetKind
@@ -74,6 +84,8 @@ from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_actions import CallActions
+from vaxel.telephony.call_events import CallAction, CallEvent
+from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Call, Leg, LegState
@@ -86,7 +98,14 @@ from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import InternalCalls, PersonCalls, RingOutcomeHook, TargetHandler
 from vaxel.telephony.leg_events import AckReceived as LegAckReceived
-from vaxel.telephony.leg_events import Answer, LegEnded, ReinviteAnswered, Resend2xx, SendBye
+from vaxel.telephony.leg_events import (
+    Answer,
+    LegEnded,
+    LegInput,
+    ReinviteAnswered,
+    Resend2xx,
+    SendBye,
+)
 from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
@@ -102,7 +121,7 @@ log = logging.getLogger(__name__)
 ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
-class Switch(CallActions, InternalCalls):
+class Switch(InternalCalls):
     def __init__(
         self,
         sip: SipEndpoint,
@@ -130,7 +149,8 @@ class Switch(CallActions, InternalCalls):
         self.registration = registration
         self.clock = clock
         self.timers = timers
-        self.calls: dict[str, Call] = {}
+        self.index = CallIndex()
+        self.calls = self.index.calls
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
         self.bridging = Bridging(media, self.prompts)
@@ -144,9 +164,6 @@ class Switch(CallActions, InternalCalls):
         """Calls in conference rooms (PBX6), and the host's actions on them."""
         self.in_dialog = InDialog(sip, self.dialer, self)
         """Requests inside a call (BYE, re-INVITE, REFER, INFO); the switch is its port."""
-        self._by_dialog: dict[tuple[str, str, str], tuple[Call, Leg]] = {}
-        self._by_invite: dict[tuple[str, str, str], Call] = {}
-        self._by_endpoint: dict[str, tuple[Call, Leg]] = {}
         self.acd = AcdCommands(
             center,
             clock,
@@ -169,8 +186,50 @@ class Switch(CallActions, InternalCalls):
         """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outcome_hooks: list[RingOutcomeHook] = []
         """Told, in order, when an internal call's callee did not answer (PBX5)."""
+        self.actions = CallActions(
+            sip,
+            media,
+            clock,
+            timers,
+            self.index,
+            prompts=self.prompts,
+            bridging=self.bridging,
+            flow_commands=self.flow_commands,
+            ringing=self.ringing,
+            acd=self.acd,
+            callbacks=self.callbacks,
+            elsewhere=self.elsewhere,
+            conferences=self.conferences,
+            ring_outcome=self._ring_outcome,
+        )
+        """The call machines' actions carried out, media events in, calls forgotten."""
         self.mwi = MessageWaiting(sip, registration, directory)
         """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
+
+    # -- the ports the parts are given (each a narrow Protocol of theirs) ------------------
+
+    def step(self, call: Call, event: CallEvent) -> None:
+        """Tell the call's machine what happened and carry out what it says."""
+        self.actions.step(call, event)
+
+    def carry_out(self, call: Call, actions: list[CallAction]) -> None:
+        self.actions.carry_out(call, actions)
+
+    def settle(self, call: Call) -> None:
+        """Forget a call that is over; otherwise arm its one timer for its next deadline."""
+        self.actions.settle(call)
+
+    def connect(self, call: Call, whisper: tuple[str, ...]) -> None:
+        self.actions.connect(call, whisper)
+
+    def hang_up(self, call: Call) -> None:
+        self.actions.hang_up(call)
+
+    def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None:
+        self.actions.end_leg(call, leg, event)
+
+    def digit(self, call: Call, digit: str, via: str) -> None:
+        self.actions.digit(call, digit, via)
 
     def ring(
         self,
@@ -185,15 +244,27 @@ class Switch(CallActions, InternalCalls):
         """INVITE every target in parallel as the call's offer ``offer``."""
         self.ringing.ring(call, offer, targets, from_user, role, ring_s, from_name)
 
+    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
+        self.bridging.set_remote(endpoint, negotiated, host)
+
     def add_leg(self, call: Call, leg: Leg) -> None:
-        """Index a leg that joined ``call``: by its dialog, and by its media endpoint."""
-        if leg.dialog is not None:
-            self._by_dialog[leg.dialog.key] = (call, leg)
-        self._by_endpoint[leg.endpoint.endpoint_id] = (call, leg)
+        self.index.add_leg(call, leg)
+
+    def find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
+        return self.index.find_dialog(request)
+
+    # -- the service's inputs ---------------------------------------------------------------
 
     def drain(self) -> None:
         """Carry out the ACD's commands pending from the steps just taken."""
         self.acd.drain()
+
+    def call_due(self, call: Call, deadline: float) -> None:
+        """The call's one timer fired (``timers.py``)."""
+        self.actions.call_due(call, deadline)
+
+    def on_media(self, event: MediaEvent) -> None:
+        self.actions.on_media(event)
 
     def on_sip(self, event: SipEvent) -> None:
         if isinstance(event, RequestReceived):
@@ -302,7 +373,6 @@ class Switch(CallActions, InternalCalls):
         )
         call.caller = leg
         self.calls[call_id] = call
-        self._by_invite[event.server_key] = call
         to_tag = self.sip.token()
         leg.dialog = Dialog.as_uas(request, to_tag, self.sip.contact)
         self.add_leg(call, leg)
@@ -326,11 +396,11 @@ class Switch(CallActions, InternalCalls):
                 if isinstance(action, Resend2xx):
                     self.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
                 elif isinstance(action, SendBye):
-                    self._bye(leg)
+                    self.actions.bye(leg)
                 elif isinstance(action, LegEnded):
-                    found = self._by_dialog.get(leg.dialog.key) if leg.dialog else None
+                    found = self.index.by_dialog.get(leg.dialog.key) if leg.dialog else None
                     if found is not None:
-                        self._after_leg(found[0], leg, vanished=True)
+                        self.actions.after_leg(found[0], leg, vanished=True)
             self.leg_timers.watch(leg)
         self.drain()
 
@@ -342,39 +412,9 @@ class Switch(CallActions, InternalCalls):
                 found[1].dialog.confirm()
 
     def _cancelled(self, event: CancelReceived) -> None:
-        call = self._by_invite.get(event.invite_key) if event.invite_key else None
+        call = self.index.by_invite.get(event.invite_key) if event.invite_key else None
         if call is None or call.caller is None or call.caller.state is not LegState.OFFERED:
             return
         self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
         call.caller.machine.handle(LegCancelReceived(), self.sip.now)
-        self._after_leg(call, call.caller)
-
-    def find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
-        to_tag = header_tag(request.headers.get("To") or "")
-        from_tag = header_tag(request.headers.get("From") or "")
-        return self._by_dialog.get((request.call_id, to_tag, from_tag))
-
-    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
-        """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
-        self.media.set_remote(
-            endpoint.endpoint_id,
-            RemoteMedia(
-                negotiated.remote_address,
-                negotiated.remote_port,
-                negotiated.payload_type,
-                negotiated.codec,
-                negotiated.telephone_event_pt,
-                host,
-                _direction(negotiated),
-            ),
-        )
-
-
-def _direction(negotiated: NegotiatedMedia) -> MediaDirection:
-    """The peer's SDP direction for the media side; c=0.0.0.0 is the old way to hold."""
-    if negotiated.remote_address == "0.0.0.0":
-        return MediaDirection.INACTIVE
-    try:
-        return MediaDirection(negotiated.direction)
-    except ValueError:
-        return MediaDirection.SENDRECV
+        self.actions.after_leg(call, call.caller)
