@@ -14,11 +14,14 @@ from vaxel.telephony.call_events import (
     Announce,
     AnswerRefused,
     Bridge,
+    BusyOrdered,
     CancelPhone,
+    DialOnward,
     DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
+    Hear,
     HoldChanged,
     NoRoute,
     Notice,
@@ -36,6 +39,7 @@ from vaxel.telephony.call_events import (
     ReportCallerLeft,
     ReportContactEnded,
     Sound,
+    TransferOrdered,
     TransferRequested,
     Unbridge,
     WhisperHeard,
@@ -247,6 +251,69 @@ def test_a_held_call_may_be_transferred_as_phones_hold_before_a_refer() -> None:
     assert call.state is CallState.TRANSFERRING
 
 
+def test_a_flow_transfer_sends_the_caller_on_with_ringback_and_bridges_the_target() -> None:
+    call = CallMachine()
+    assert call.handle(TransferOrdered("0701234567"), 20.0) == [
+        Hear(Party.CALLER, Sound.RINGBACK),
+        DialOnward("0701234567"),
+    ]
+    assert call.state is CallState.TRANSFERRING
+    assert call.handle(DigitReceived("5"), 20.5) == []  # the flow is over: keys go nowhere
+    call.handle(PhonesRung(TRANSFER, ("trunk",)), 20.1)
+    assert call.handle(PhoneAnswered(TRANSFER, "trunk"), 26.0) == [Bridge()]
+    assert call.state is CallState.TRANSFERRED
+    # the contact was never the ACD's to end: a hang-up just ends the other side
+    assert call.handle(PartyLeft(Party.CALLER), 90.0) == [HangUpParty(Party.AGENT)]
+
+
+def test_an_overflow_withdraws_the_ringing_offers_before_dialling_the_number_q18() -> None:
+    call = ringing()
+    assert call.handle(TransferOrdered("112233", by="overflow"), 40.0) == [
+        CancelPhone("karin", "desk"),
+        CancelPhone("karin", "soft"),
+        Hear(Party.CALLER, Sound.RINGBACK),
+        DialOnward("112233"),
+    ]
+    # the cancelled phones' 487s are not declines (the ACD withdrew nothing: the call moved)
+    assert call.handle(PhoneFailed("karin", "desk", 487), 40.1) == []
+    assert call.handle(PhoneFailed("karin", "soft", 487), 40.2) == [ReleasePhones("karin")]
+
+
+def test_a_transfer_with_no_route_or_no_answer_tells_the_caller_the_number_is_wrong() -> None:
+    call = CallMachine()
+    call.handle(TransferOrdered("999"), 5.0)
+    assert call.handle(NoRoute(TRANSFER), 5.0) == [Announce(Party.CALLER, Notice.NO_SUCH_NUMBER)]
+    assert call.state is CallState.ENDED
+    call = CallMachine()
+    call.handle(TransferOrdered("0701234567"), 5.0)
+    call.handle(PhonesRung(TRANSFER, ("trunk",)), 5.1)
+    assert call.handle(PhoneFailed(TRANSFER, "trunk", 486), 9.0) == [
+        ReleasePhones(TRANSFER),
+        Announce(Party.CALLER, Notice.NO_SUCH_NUMBER),
+    ]
+
+
+def test_a_caller_leaving_while_the_transfer_rings_cancels_it() -> None:
+    call = CallMachine()
+    call.handle(TransferOrdered("0701234567"), 5.0)
+    call.handle(PhonesRung(TRANSFER, ("trunk",)), 5.1)
+    assert call.handle(PartyLeft(Party.CALLER), 7.0) == [CancelPhone(TRANSFER, "trunk")]
+    assert call.state is CallState.ENDED
+
+
+def test_busy_from_the_acd_plays_the_queues_message_or_the_notice_then_ends_q19() -> None:
+    call = ringing()
+    assert call.handle(BusyOrdered("sv/queue/full"), 8.0) == [
+        CancelPhone("karin", "desk"),
+        CancelPhone("karin", "soft"),
+        Announce(Party.CALLER, Notice.NO_SUCH_NUMBER, "sv/queue/full"),
+    ]
+    assert call.state is CallState.ENDED
+    assert CallMachine().handle(BusyOrdered(), 8.0) == [
+        Announce(Party.CALLER, Notice.NO_SUCH_NUMBER)
+    ]
+
+
 def test_illegal_steps_raise() -> None:
     with pytest.raises(IllegalTransition):
         CallMachine().handle(AgentConnected(whisper=False), 0.0)  # nobody answered
@@ -254,3 +321,7 @@ def test_illegal_steps_raise() -> None:
         CallMachine().handle(TransferRequested(), 0.0)
     with pytest.raises(IllegalTransition):
         talking().handle(PhonesRung("olle", ("desk",)), 30.0)  # one agent per call
+    with pytest.raises(IllegalTransition):
+        talking().handle(TransferOrdered("0701234567"), 30.0)  # the agent's to transfer
+    with pytest.raises(IllegalTransition):
+        talking().handle(BusyOrdered(), 30.0)

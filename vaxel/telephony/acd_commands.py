@@ -32,14 +32,14 @@ from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine, CallState, OfferState
-from vaxel.telephony.call_events import CallEvent, OfferWithdrawn
+from vaxel.telephony.call_events import BusyOrdered, CallEvent, OfferWithdrawn, TransferOrdered
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call
 from vaxel.telephony.dialout import Target
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.flow_commands import FlowCommands
-from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.registration import Registration
 
 __all__ = ["AcdCommands", "AcdPort"]
@@ -165,13 +165,14 @@ class AcdCommands:
                     self.media.set_comfort(call.agent.endpoint.endpoint_id, Comfort.MUSIC, prompt)
         elif isinstance(command, DialCallback):
             self.callbacks.dial(command)
-        elif isinstance(command, (OverflowToNumber, RejectBusy)):
+        elif isinstance(command, OverflowToNumber):
             call = self.calls.get(command.contact_id)
-            if call is not None:
-                message = getattr(command, "message_prompt", "") or self.prompts.notice(
-                    call, SystemPrompt.NO_SUCH_NUMBER
-                )
-                self.bridging.caller_hears(call, [message], then_hangup=True)
+            if call is not None and call.caller is not None:  # Q18: the machine's
+                self.switch.step(call, TransferOrdered(command.number, by="overflow"))
+        elif isinstance(command, RejectBusy):
+            call = self.calls.get(command.contact_id)
+            if call is not None and call.caller is not None:  # Q19
+                self.switch.step(call, BusyOrdered(command.message_prompt))
 
     def _offer(self, command: OfferContact) -> None:
         extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)

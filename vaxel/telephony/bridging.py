@@ -58,6 +58,15 @@ class Bridging:
             self.media.unbridge(leg.endpoint.endpoint_id)
             self.media.set_comfort(leg.endpoint.endpoint_id, hears)
 
+    def hear(self, call: Call, party: Party, sound: Comfort) -> None:
+        """``party`` hears ``sound`` instead of what played (ringback while a target rings)."""
+        leg: Leg | None = call.caller if party is Party.CALLER else call.agent
+        if leg is not None:
+            self.media.stop_playback(leg.endpoint.endpoint_id)
+            self.media.set_comfort(leg.endpoint.endpoint_id, sound)
+        if party is Party.CALLER:
+            call.playback_id = ""  # the flow's prompt is cut, its end moot
+
     def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
         """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
         self.media.set_remote(

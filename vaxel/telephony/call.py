@@ -19,7 +19,12 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
   and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
   they transfer) ends the contact for the agent at once
-  and rings the target while the caller hears ringback (TRANSFERRING).
+  and rings the target while the caller hears ringback (TRANSFERRING). A caller still with
+  the IVR may be sent on to a number the same way, by the flow's transfer node or the
+  ACD's overflow (Q18): offers still ringing are withdrawn, the caller hears ringback
+  while the number is dialled (TRANSFERRING), and with no route or no answer hears that
+  the number does not exist. The ACD giving the caller busy (Q19) plays its message (or
+  the system's notice), then hangs up.
 - An internal call (PBX1) is answered at once and the caller hears ringback while the
   callee's devices ring (CONNECTING, offer ``CALLEE``, for ``ring_s`` at most); how that
   ringing ended is reported (``ReportRingOutcome``: answered, the phones' status, or 0 for
@@ -49,13 +54,16 @@ from vaxel.telephony.call_events import (
     Announce,
     AnswerRefused,
     Bridge,
+    BusyOrdered,
     CallAction,
     CallEvent,
     CancelPhone,
+    DialOnward,
     DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
+    Hear,
     HoldChanged,
     NoRoute,
     Notice,
@@ -74,6 +82,7 @@ from vaxel.telephony.call_events import (
     ReportContactEnded,
     ReportRingOutcome,
     Sound,
+    TransferOrdered,
     TransferRequested,
     Unbridge,
     WhisperHeard,
@@ -314,6 +323,22 @@ class CallMachine:
             HangUpParty(Party.AGENT),
         ]
 
+    def _sent_on(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, TransferOrdered)
+        actions: list[CallAction] = []
+        for name in list(self.offers):  # the caller leaves the queue: nobody else rings
+            actions += self._withdraw(name)
+        self.state = CallState.TRANSFERRING
+        return [*actions, Hear(Party.CALLER, Sound.RINGBACK), DialOnward(event.number)]
+
+    def _busy(self, event: CallEvent, now: float) -> list[CallAction]:
+        assert isinstance(event, BusyOrdered)
+        actions: list[CallAction] = []
+        for name in list(self.offers):
+            actions += self._withdraw(name)
+        self.state = CallState.ENDED
+        return [*actions, Announce(Party.CALLER, Notice.NO_SUCH_NUMBER, event.prompt)]
+
     # -- ending -----------------------------------------------------------------------------
 
     def _left(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -357,6 +382,8 @@ _STEPS: dict[type, _Step] = {
     HoldChanged: CallMachine._hold,
     DigitReceived: CallMachine._digit,
     TransferRequested: CallMachine._transfer,
+    TransferOrdered: CallMachine._sent_on,
+    BusyOrdered: CallMachine._busy,
     AnswerRefused: CallMachine._refused,
     NoRoute: CallMachine._no_route,
 }
@@ -373,6 +400,8 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     HoldChanged: frozenset(_LIVE),
     DigitReceived: frozenset(_C),
     TransferRequested: frozenset({_C.BRIDGED, _C.HELD}),  # phones often hold first
+    TransferOrdered: frozenset({_C.IVR}),
+    BusyOrdered: frozenset({_C.IVR}),
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR, _C.CONNECTING}),
 }

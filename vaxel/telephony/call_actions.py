@@ -33,6 +33,7 @@ from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallState, OfferState
 from vaxel.telephony.call_events import (
+    TRANSFER,
     AgentConnected,
     Announce,
     AnswerRefused,
@@ -40,10 +41,13 @@ from vaxel.telephony.call_events import (
     CallAction,
     CallEvent,
     CancelPhone,
+    DialOnward,
     DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
+    Hear,
+    NoRoute,
     Notice,
     Party,
     PartyLeft,
@@ -188,7 +192,11 @@ class CallActions:
             elif isinstance(action, HangUpParty):
                 self._hang_up_party(call, action.party)
             elif isinstance(action, Announce):
-                self._announce(call, action.party, _NOTICES[action.notice])
+                self._announce(call, action.party, _NOTICES[action.notice], action.prompt)
+            elif isinstance(action, Hear):
+                self.bridging.hear(call, action.party, _SOUNDS[action.sound])
+            elif isinstance(action, DialOnward):
+                self._dial_onward(call, action.number)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
 
@@ -298,16 +306,27 @@ class CallActions:
         if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
             self.step(call, WhisperHeard(party))
 
-    def _announce(self, call: Call, party: Party, prompt: SystemPrompt) -> None:
-        """Tell ``party`` the notice, then hang up (the tenant's language for an agent)."""
-        if party is Party.AGENT:
-            self.bridging.agent_hears(
-                call, [self.prompts.notice(call, prompt, agent=True)], then_hangup=True
-            )
+    def _announce(self, call: Call, party: Party, notice: SystemPrompt, own: str = "") -> None:
+        """Tell ``party`` the notice (or the tenant's ``own`` message), then hang up (the
+        tenant's language for an agent)."""
+        agent = party is Party.AGENT
+        prompt = own or self.prompts.notice(call, notice, agent=agent)
+        if agent:
+            self.bridging.agent_hears(call, [prompt], then_hangup=True)
         else:
-            self.bridging.caller_hears(call, [self.prompts.notice(call, prompt)], then_hangup=True)
+            self.bridging.caller_hears(call, [prompt], then_hangup=True)
         if _leg_of(call, party) is None:
             self.hang_up(call)
+
+    def _dial_onward(self, call: Call, number: str) -> None:
+        """Ring ``number`` for the caller (a flow's transfer, an overflow, Q18)."""
+        targets = self.ringing.dialer.route_or_nothing(call.tenant_id, number)
+        if not targets:
+            log.info("transfer of %s to %s: no route", call.call_id, number)
+            self.step(call, NoRoute(TRANSFER))
+            return
+        caller_number = call.session.call.caller_number if call.session else ""
+        self.ringing.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
     # -- legs -----------------------------------------------------------------------------
 

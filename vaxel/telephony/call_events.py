@@ -16,13 +16,16 @@ __all__ = [
     "Announce",
     "AnswerRefused",
     "Bridge",
+    "BusyOrdered",
     "CallAction",
     "CallEvent",
     "CancelPhone",
+    "DialOnward",
     "DigitReceived",
     "ForwardDigit",
     "HangUpParty",
     "HangUpPhone",
+    "Hear",
     "HoldChanged",
     "NoRoute",
     "Notice",
@@ -41,6 +44,7 @@ __all__ = [
     "ReportContactEnded",
     "ReportRingOutcome",
     "Sound",
+    "TransferOrdered",
     "TransferRequested",
     "Unbridge",
     "WhisperHeard",
@@ -162,6 +166,27 @@ class TransferRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferOrdered:
+    """The caller was sent on to ``number`` while with the IVR: by the flow's transfer
+    node (``by="flow"``) or by the ACD's overflow to a number (``by="overflow"``, Q18)."""
+
+    number: str
+    by: str = "flow"
+
+    def __post_init__(self) -> None:
+        if self.by not in ("flow", "overflow"):
+            raise ValueError(f"unknown transfer origin: {self.by!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class BusyOrdered:
+    """The ACD gave the caller busy (the queue full or closed, no alternative, Q19):
+    ``prompt`` is the queue's own message ("" for the system's notice)."""
+
+    prompt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerRefused:
     """The ACD would not connect the agent who answered (the offer ended just before)."""
 
@@ -184,6 +209,8 @@ CallEvent = (
     | HoldChanged
     | DigitReceived
     | TransferRequested
+    | TransferOrdered
+    | BusyOrdered
     | AnswerRefused
     | NoRoute
 )
@@ -270,10 +297,27 @@ class HangUpParty:
 
 @dataclass(frozen=True, slots=True)
 class Announce:
-    """Tell ``party`` ``notice``, then hang the call up."""
+    """Tell ``party`` ``notice`` (or ``prompt``, a tenant's own message), then hang up."""
 
     party: Party
     notice: Notice
+    prompt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hear:
+    """``party`` hears ``sound`` (what played before stops): ringback while a target rings."""
+
+    party: Party
+    sound: Sound
+
+
+@dataclass(frozen=True, slots=True)
+class DialOnward:
+    """Route ``number`` and ring it as the call's TRANSFER offer (``PhonesRung``); with
+    no route, tell the machine ``NoRoute(TRANSFER)``."""
+
+    number: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,4 +344,6 @@ CallAction = (
     | HangUpParty
     | Announce
     | ReportRingOutcome
+    | Hear
+    | DialOnward
 )

@@ -1,7 +1,8 @@
 """The flow-command interpreter: what the caller's IVR flow asks for (prompts, music, connect,
 voicemail, hang up) carried out on the caller's leg. It holds the media and the prompts; what
-concerns the call as a whole (connecting the agent, hanging up, re-arming the call's
-timer) goes through the narrow :class:`CallPort` the switch gives it.
+concerns the call as a whole (connecting the agent, sending the caller on to a number,
+hanging up, re-arming the call's timer) goes through the narrow :class:`CallPort` the
+switch gives it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from vaxel.flow import (
 from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
 from vaxel.telephony.bridging import Bridging
+from vaxel.telephony.call_events import CallEvent, TransferOrdered
 from vaxel.telephony.calls import Call
-from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.notices import CallPrompts
 
 __all__ = ["CallPort", "FlowCommands"]
 
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 class CallPort(Protocol):
     """What the flow may ask of the call it runs in (the switch answers)."""
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
 
     def connect(self, call: Call, whisper: tuple[str, ...]) -> None: ...
 
@@ -84,11 +88,7 @@ class FlowCommands:
             elif isinstance(command, SendToVoicemail):
                 self._voicemail(call, command.box)
             elif isinstance(command, TransferCall):
-                log.info(
-                    "transfer of %s to %s: no outbound route; ending", call.call_id, command.target
-                )
-                notice = self.prompts.notice(call, SystemPrompt.NO_SUCH_NUMBER)
-                self.bridging.caller_hears(call, [notice], then_hangup=True)
+                self.calls.step(call, TransferOrdered(command.target))  # the machine's (Q18)
         self.calls.settle(call)  # the flow's deadline may have moved: the call's timer follows
 
     def _voicemail(self, call: Call, box: str) -> None:
