@@ -44,7 +44,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 
 from vaxel.core.errors import IllegalTransition
 from vaxel.telephony.call_events import (
@@ -88,45 +87,9 @@ from vaxel.telephony.call_events import (
     WhisperHeard,
     is_callee,
 )
+from vaxel.telephony.call_states import CallState, Offer, OfferState
 
-__all__ = ["CallMachine", "CallState", "Offer", "OfferState"]
-
-
-class CallState(Enum):
-    IVR = "ivr"
-    AGENT_ANSWERING = "agent-answering"
-    """An agent's phone answered; the ACD has not connected the contact yet."""
-    WHISPER = "whisper"
-    BRIDGED = "bridged"
-    HELD = "held"
-    CALLBACK_RINGING = "callback-ringing"
-    """A callback: the agent's phones ring first (CB9)."""
-    CALLBACK_DIALLING = "callback-dialling"
-    """A callback: the agent answered and hears ringback while the customer is dialled."""
-    TRANSFERRING = "transferring"
-    """The agent REFERred the caller on: the caller hears ringback, the target rings."""
-    TRANSFERRED = "transferred"
-    """The caller talks with the transfer target (or the callee of an internal call); no
-    ACD contact (any more)."""
-    CONNECTING = "connecting"
-    """An internal call (PBX1): the caller hears ringback while the callee's devices ring."""
-    ENDED = "ended"
-
-
-class OfferState(Enum):
-    RINGING = "ringing"
-    ANSWERED = "answered"
-    WITHDRAWN = "withdrawn"
-    UNANSWERED = "unanswered"
-
-
-@dataclass(slots=True)
-class Offer:
-    name: str
-    ringing: set[str]
-    state: OfferState = OfferState.RINGING
-    winner: str = ""
-    rung_at: float = 0.0
+__all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
 
 
 @dataclass(slots=True)

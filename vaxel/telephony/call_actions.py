@@ -47,7 +47,6 @@ from vaxel.telephony.call_events import (
     HangUpParty,
     HangUpPhone,
     Hear,
-    NoRoute,
     Notice,
     Party,
     PartyLeft,
@@ -126,8 +125,7 @@ class CallActions:
         self.callbacks = callbacks
         self.elsewhere = elsewhere
         self.conferences = conferences
-        self.ring_outcome = ring_outcome
-        """An internal call's ringing ended (``internal.py``, PBX1)."""
+        self.ring_outcome = ring_outcome  # an internal call's ringing ended (PBX1)
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -196,7 +194,7 @@ class CallActions:
             elif isinstance(action, Hear):
                 self.bridging.hear(call, action.party, _SOUNDS[action.sound])
             elif isinstance(action, DialOnward):
-                self._dial_onward(call, action.number)
+                self.ringing.ring_number(call, action.number, TRANSFER)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
 
@@ -307,8 +305,7 @@ class CallActions:
             self.step(call, WhisperHeard(party))
 
     def _announce(self, call: Call, party: Party, notice: SystemPrompt, own: str = "") -> None:
-        """Tell ``party`` the notice (or the tenant's ``own`` message), then hang up (the
-        tenant's language for an agent)."""
+        """Tell ``party`` the notice (or the tenant's ``own`` message), then hang up."""
         agent = party is Party.AGENT
         prompt = own or self.prompts.notice(call, notice, agent=agent)
         if agent:
@@ -317,16 +314,6 @@ class CallActions:
             self.bridging.caller_hears(call, [prompt], then_hangup=True)
         if _leg_of(call, party) is None:
             self.hang_up(call)
-
-    def _dial_onward(self, call: Call, number: str) -> None:
-        """Ring ``number`` for the caller (a flow's transfer, an overflow, Q18)."""
-        targets = self.ringing.dialer.route_or_nothing(call.tenant_id, number)
-        if not targets:
-            log.info("transfer of %s to %s: no route", call.call_id, number)
-            self.step(call, NoRoute(TRANSFER))
-            return
-        caller_number = call.session.call.caller_number if call.session else ""
-        self.ringing.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
     # -- legs -----------------------------------------------------------------------------
 

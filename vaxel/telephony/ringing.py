@@ -22,6 +22,7 @@ from vaxel.telephony.call_events import (
     CallAction,
     CallEvent,
     HangUpPhone,
+    NoRoute,
     PhoneAnswered,
     PhoneFailed,
     PhonesRung,
@@ -90,6 +91,17 @@ class Ringing:
         callee for ``ring_s`` at most)."""
         attempt = self.dialer.ring(call, offer, targets, from_user, role, from_name)
         self.calls.step(call, PhonesRung(offer, tuple(attempt.forks), ring_s))
+
+    def ring_number(self, call: Call, number: str, offer: str) -> None:
+        """Ring ``number`` for the caller as ``offer``: a flow's transfer, an overflow
+        (Q18); with no route the call machine hears ``NoRoute``."""
+        targets = self.dialer.route_or_nothing(call.tenant_id, number)
+        if not targets:
+            log.info("%s of %s to %s: no route", offer, call.call_id, number)
+            self.calls.step(call, NoRoute(offer))
+            return
+        caller_number = call.session.call.caller_number if call.session else ""
+        self.ring(call, offer, targets, caller_number or "vaxel", offer)
 
     def response(self, response: Response, client_key: tuple[str, str]) -> None:
         found = self.dialer.by_fork.get(client_key)

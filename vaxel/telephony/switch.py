@@ -56,19 +56,15 @@ from vaxel.media.backend import (
     Endpoint,
     MediaBackend,
     MediaEvent,
-    PortsExhausted,
 )
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
-from vaxel.sip.dialog import Dialog, header_tag, uri_user
-from vaxel.sip.errors import ParseError, SipError
+from vaxel.sip.dialog import header_tag, uri_user
+from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
     NegotiatedMedia,
-    answer_offer,
-    parse_sdp,
-    serialize_sdp,
 )
 from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import (
@@ -81,6 +77,7 @@ from vaxel.sip.transaction import (
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.sip.transport import TimerDriver
 from vaxel.telephony.acd_commands import AcdCommands
+from vaxel.telephony.answer import answer_invite
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_actions import CallActions
@@ -90,7 +87,7 @@ from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Call, Leg, LegState
 from vaxel.telephony.conference import ConferenceCalls
-from vaxel.telephony.dialout import Dialer, Target, session_id
+from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
@@ -343,45 +340,20 @@ class Switch(InternalCalls):
     ) -> Call:
         """Answer the INVITE (200 with our SDP answer) as a new call of ``tenant_id``; the
         caller hears ringback until told otherwise. Raises SipError 488 or 503."""
-        request, source = event.request, event.source
-        try:
-            offer = parse_sdp(request.body)
-        except ParseError:
-            raise SipError("Not Acceptable Here: an SDP offer is required", 488) from None
         call_id = f"sip-{self.sip.token(12)}"
-        try:
-            endpoint = self.media.allocate(call_id)
-        except PortsExhausted:
-            raise SipError("Service Unavailable: no media port free", 503) from None
-        try:
-            answer, negotiated = answer_offer(
-                offer, endpoint.address, endpoint.port, session_id=session_id(), version=1
-            )
-        except SipError:
-            self.media.release(endpoint.endpoint_id)
-            raise
-        self.set_remote(endpoint, negotiated, source[0])
+        leg = self.answer_invite(event, call_id, "caller")
         call = Call(call_id, tenant_id, CallMachine(internal=internal))
-        leg = Leg(
-            "caller",
-            endpoint,
-            source,
-            event.transport,
-            invite=request,
-            server_key=event.server_key,
-            local_sdp=answer,
-        )
         call.caller = leg
         self.calls[call_id] = call
-        to_tag = self.sip.token()
-        leg.dialog = Dialog.as_uas(request, to_tag, self.sip.contact)
         self.add_leg(call, leg)
-        response = self.sip.respond(
-            event.server_key, request, 200, "OK", to_tag=to_tag, body=serialize_sdp(answer)
-        )
-        self.answered(leg, response)
-        self.media.set_comfort(endpoint.endpoint_id, Comfort.RINGBACK)
+        self.media.set_comfort(leg.endpoint.endpoint_id, Comfort.RINGBACK)
         return call
+
+    def answer_invite(self, event: RequestReceived, call_id: str, role: str) -> Leg:
+        """Answer a new INVITE at once (``answer.py``); its 2xx resent until the ACK."""
+        leg, response = answer_invite(self.sip, self.media, self.bridging, event, call_id, role)
+        self.answered(leg, response)
+        return leg
 
     def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
         """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""

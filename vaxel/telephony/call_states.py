@@ -1,0 +1,45 @@
+"""The states of a call and of the offers it rings (``call.py`` holds the machine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+__all__ = ["CallState", "Offer", "OfferState"]
+
+
+class CallState(Enum):
+    IVR = "ivr"
+    AGENT_ANSWERING = "agent-answering"
+    """An agent's phone answered; the ACD has not connected the contact yet."""
+    WHISPER = "whisper"
+    BRIDGED = "bridged"
+    HELD = "held"
+    CALLBACK_RINGING = "callback-ringing"
+    """A callback: the agent's phones ring first (CB9)."""
+    CALLBACK_DIALLING = "callback-dialling"
+    """A callback: the agent answered and hears ringback while the customer is dialled."""
+    TRANSFERRING = "transferring"
+    """The agent REFERred the caller on: the caller hears ringback, the target rings."""
+    TRANSFERRED = "transferred"
+    """The caller talks with the transfer target (or the callee of an internal call); no
+    ACD contact (any more)."""
+    CONNECTING = "connecting"
+    """An internal call (PBX1): the caller hears ringback while the callee's devices ring."""
+    ENDED = "ended"
+
+
+class OfferState(Enum):
+    RINGING = "ringing"
+    ANSWERED = "answered"
+    WITHDRAWN = "withdrawn"
+    UNANSWERED = "unanswered"
+
+
+@dataclass(slots=True)
+class Offer:
+    name: str
+    ringing: set[str]
+    state: OfferState = OfferState.RINGING
+    winner: str = ""
+    rung_at: float = 0.0
