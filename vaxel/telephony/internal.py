@@ -120,14 +120,9 @@ class InternalCalls:
             target = self.directory.pbx.resolve(caller.tenant_id, number)
         elif username is None:  # a trusted trunk: one of the tenants' direct numbers?
             found = self.directory.pbx.direct_in(number)
-            if found is not None:
+            if found is not None:  # never an extension by its From: caller id is spoofable
                 tenant_id, target = found
                 caller = self._trunk_caller(event, tenant_id)
-            else:  # or a trusted PBX peer calling for one of our extensions
-                shown = caller_id(event.request.headers.get("From") or "")
-                caller = self._internal_caller(event, shown.number)
-                if caller is not None:
-                    target = self.directory.pbx.resolve(caller.tenant_id, number)
         if caller is not None and target is None:
             target = self._plain_extension(caller.tenant_id, number)
         if caller is not None and caller.extension and target is None and looks_external(number):

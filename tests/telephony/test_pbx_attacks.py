@@ -1,0 +1,83 @@
+"""Attacks on the PBX's SIP side (issue 14, task R): a caller on a trusted trunk is an
+outside caller whatever its From header says — it reaches the direct numbers (DIDs), never
+an extension's identity, short numbers or the trunk out."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.telephony.conftest import Running
+from tests.telephony.test_media_admission import SDP, Caller
+from tests.telephony.test_parallel_ring import BarePhone
+from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+
+pytestmark = pytest.mark.interop
+
+
+class SpoofingCaller(Caller):
+    """A bare UA on the trusted address that writes any From it likes (the PSTN's caller id
+    is the caller's to choose)."""
+
+    def invite_as(self, server: int, number: str, from_user: str) -> str:
+        self.count += 1
+        body = SDP.format(ip=self.host, port=40000 + 2 * self.count)
+        call_id = f"spoof-{self.port}-{self.count}"
+        data = (
+            f"INVITE sip:{number}@127.0.0.1 SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {self.host}:{self.port};branch=z9hG4bKsp{self.count};rport\r\n"
+            f'From: "Olle Ek" <sip:{from_user}@{self.host}>;tag=sp{self.count}\r\n'
+            f"To: <sip:{number}@127.0.0.1>\r\nCall-ID: {call_id}\r\n"
+            f"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+            f"Contact: <sip:{from_user}@{self.host}:{self.port}>\r\n"
+            f"Content-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n{body}"
+        ).encode()
+        self.sock.sendto(data, ("127.0.0.1", server))
+        return call_id
+
+
+async def test_a_trunk_caller_claiming_an_extension_reaches_no_short_number(
+    running: Running, tmp_path: Path
+) -> None:
+    """From 127.0.0.1 (a trusted trunk, no digest) with From: Olle's extension, dialling
+    Karin's short number: refused 404, Karin's phone never rings, no call is made."""
+    plan_people(running)
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    spoofer = SpoofingCaller()
+    try:
+        await karin.register()
+        call_id = spoofer.invite_as(running.port, "4500", OLLE_EXT)
+        final = await spoofer.final(call_id, 5.0)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(karin.rung(), 1.0)
+    finally:
+        spoofer.close()
+        karin.close()
+    assert final.status == 404
+    assert not running.service.switch.calls
+
+
+async def test_a_trunk_caller_claiming_an_extension_still_reaches_a_direct_number(
+    running: Running, tmp_path: Path
+) -> None:
+    """The same caller dialling Karin's direct number rings her as an outside caller: the
+    number is shown as it came, but the call is no extension's (no internal identity)."""
+    plan_people(running)
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    spoofer = SpoofingCaller()
+    switch = running.service.switch
+    try:
+        await karin.register()
+        spoofer.invite_as(running.port, "+46101234500", OLLE_EXT)
+        invite = await karin.rung()
+        [call] = switch.calls.values()
+        assert call.internal is not None
+        assert call.internal.caller.extension == ""  # an outside caller, not Olle's phone
+        assert (invite.headers.get("From") or "").find(f"sip:{OLLE_EXT}@") > 0
+        switch.hang_up(call)
+        switch.drain()
+    finally:
+        spoofer.close()
+        karin.close()
