@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.telephony.conftest import Running
+from tests.telephony.robots import Robot
 from tests.telephony.test_media_admission import SDP, Caller
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+from vaxel.pbx.conference import ConferenceRoom
+from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
 
@@ -81,3 +84,33 @@ async def test_a_trunk_caller_claiming_an_extension_still_reaches_a_direct_numbe
     finally:
         spoofer.close()
         karin.close()
+
+
+async def test_another_tenant_s_room_does_not_take_a_colleague_s_short_number(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Rooms' numbers are unique among rooms only: another tenant's room 4501 must not
+    catch Karin's call to her colleague Olle's short number 4501 (tenant isolation)."""
+    running = untrusted
+    plan_people(running)
+    other = ConferenceRoom("styrelse", "grannkommun", "4501", "Grannkommunens styrelse")
+    running.service.directory.conference_rooms[other.number] = other
+    port = running.port
+    olle = BarePhone(port, OLLE_EXT, PASSWORD)
+    karin = await Robot.start(
+        tmp_path, "karin", f"<sip:{KARIN_EXT}@127.0.0.1:{port}>;auth_pass={PASSWORD};regint=0", 1000
+    )
+    switch = running.service.switch
+    try:
+        await olle.register()
+        await karin.command("dial", f"sip:4501@127.0.0.1:{port}")
+        invite = await olle.rung()
+        assert (invite.headers.get("From") or "").find(f"sip:{KARIN_EXT}@") > 0
+        assert switch.conferences.participants("grannkommun", "styrelse") == []
+        [call] = switch.calls.values()
+        assert call.conference is None and call.tenant_id == DEMO_TENANT
+        switch.hang_up(call)
+        switch.drain()
+    finally:
+        await karin.stop()
+        olle.close()
