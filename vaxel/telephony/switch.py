@@ -58,7 +58,6 @@ from vaxel.media.backend import (
     MediaEvent,
 )
 from vaxel.media.player import Comfort
-from vaxel.pbx.conference import ConferenceRoom
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import header_tag, uri_user
@@ -314,8 +313,9 @@ class Switch(InternalCalls):
             return  # challenged or refused; the registration module answered
         service = self.directory.numbers.get(number)
         room = self.directory.conference_rooms.get(number) if service is None else None
-        if room is not None and username is not None and not self._own_room(username, room):
-            room = None  # another tenant's room: the caller's own plan decides (isolation)
+        own = self.directory.extensions.get(username) if username else None
+        if room is not None and own is not None and own.tenant_id != room.tenant_id:
+            room = None  # rooms are unique among rooms only: not another tenant's short number
         if service is None and room is None:
             self._not_a_service_number(event, number, username)
             return
@@ -337,12 +337,6 @@ class Switch(InternalCalls):
         )
         call.session = session
         self.flow_commands.run(call, session.start(now))
-
-    def _own_room(self, username: str, room: ConferenceRoom) -> bool:
-        """Whether an extension's call may take a room's number: rooms are unique on the
-        node among rooms only, so another tenant's room must not shadow a short number."""
-        extension = self.directory.extensions.get(username)
-        return extension is not None and extension.tenant_id == room.tenant_id
 
     def _answer_invite(
         self, event: RequestReceived, tenant_id: str, *, internal: bool = False
