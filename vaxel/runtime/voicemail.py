@@ -10,6 +10,7 @@ or person is :class:`~vaxel.pbx.voicemail.MessageNotFound`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from vaxel.core.errors import VaxelError
 from vaxel.directory.model import NumberKind, Person
+from vaxel.pbx.pin_guard import PinGuard
 from vaxel.pbx.voicemail import (
     GreetingKind,
     Mailbox,
@@ -62,6 +64,9 @@ class VoicemailService:
         """Told when an e-mail was put in the outbox (the mailer re-arms)."""
         self.listeners: list[MailboxChanged] = []
         self._hasher = PasswordHasher()
+        self.pin_guard = PinGuard(max_failures=10, window_s=3600.0)
+        """Wrong PINs per mailbox across calls (a call alone ends after a few)."""
+        self._guard_lock = threading.Lock()  # web threads and telephony's executor
 
     # -- mailboxes ------------------------------------------------------------------------
 
@@ -113,7 +118,13 @@ class VoicemailService:
 
     def check_pin(self, tenant_id: str, number: str, pin: str) -> tuple[Message, ...] | None:
         """The mailbox's messages when ``pin`` opens mailbox ``number``; else None. A mailbox
-        without a PIN opens from its own extension only."""
+        without a PIN opens from its own extension only. After ten wrong PINs in an hour
+        none opens it until the oldest is an hour old (:mod:`vaxel.pbx.pin_guard`)."""
+        key, now = (tenant_id, number), self.clock()
+        with self._guard_lock:
+            if self.pin_guard.refuses(key, now):
+                log.warning("mailbox %s/%s: PIN refused, too many wrong PINs", *key)
+                return None
         mailbox = self.store.mailbox_by_number(tenant_id, number)
         try:
             ok = mailbox is not None and bool(mailbox.pin_hash)
@@ -121,6 +132,8 @@ class VoicemailService:
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or mailbox is None:
+            with self._guard_lock:
+                self.pin_guard.failed(key, now)
             return None
         return tuple(self.messages(tenant_id, mailbox.person_id))
 
