@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
 
+    from vaxel.runtime.conferences import ConferenceService
     from vaxel.runtime.voicemail import VoicemailService
     from vaxel.telephony.elsewhere import PartiesElsewhere
     from vaxel.telephony.service import TelephonyService
@@ -112,6 +113,8 @@ class Platform:
     change of their settings."""
     voicemail: VoicemailService | None = None
     """Mailboxes and messages (PBX4) for the web, the REST API and telephony."""
+    conferences: ConferenceService | None = None
+    """Conference rooms (PBX6) for the admin's and the host's pages and the REST API."""
     web: FastAPI | None = None
     sign_in_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
     """Told (tenant, agent) on the event loop when an agent signs in on the web."""
@@ -312,6 +315,7 @@ def build_platform(
     platform.scheduler.add(hours)
     platform.directory_sync = _directory_sync(platform)
     platform.voicemail = _voicemail(platform)
+    platform.conferences = _conferences(platform)
     center.listeners.append(platform.committed)
     configuration.listeners.append(platform.config_changed)
 
@@ -320,6 +324,7 @@ def build_platform(
     telephony = platform.telephony
     if telephony is not None:
         _voicemail_to_phones(platform, telephony)
+        _conferences_to_phones(platform, telephony)
     after_timers = telephony.after_external_submit if telephony else (lambda: None)
     platform.scheduler.add(EngineTimer(center, after_timers))
     platform.scheduler.add(FullCollections())  # CPython runs none by itself once settled
@@ -350,6 +355,7 @@ def build_platform(
                 platform.directory_sync.refresh if platform.directory_sync else lambda: None
             ),
             voicemail=platform.voicemail,
+            conferences=platform.conferences,
         )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
@@ -420,6 +426,42 @@ def _voicemail(platform: Platform) -> VoicemailService:
         queued=mailer.queued,
         directory=DirectoryStore(platform.database),
     )
+
+
+def _conferences(platform: Platform) -> ConferenceService:
+    from vaxel.runtime.conferences import ConferenceService
+    from vaxel.store.pbx_conference import ConferenceStore
+
+    service = ConferenceService(ConferenceStore(platform.database))
+
+    def on_loop(action: Callable[[], object]) -> object:
+        """The host's action on the loop that runs the calls, waited for from a web thread."""
+        loop = platform._loop
+        if loop is None or threading.get_ident() == platform._thread:
+            return action()
+
+        async def run() -> object:
+            return action()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop)
+
+    service.on_loop = on_loop
+    return service
+
+
+def _conferences_to_phones(platform: Platform, telephony: TelephonyService) -> None:
+    """Telephony answers the stored rooms' numbers (PBX6) and runs the host's actions; a
+    saved room reaches it at once (callers already in a room stay)."""
+    service = platform.conferences
+    assert service is not None
+    directory = telephony.switch.directory
+    directory.conference_rooms = service.by_number()
+    service.control = telephony.switch.conferences
+
+    def refresh() -> None:
+        directory.conference_rooms = service.by_number()
+
+    service.listeners.append(refresh)
 
 
 def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None:

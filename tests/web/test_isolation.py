@@ -30,15 +30,25 @@ from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from vaxel.acd.commands import NotifyCallbackCreated
 from vaxel.acd.events import CallbackRequested, ContactArrived
 from vaxel.acd.model import Channel
+from vaxel.pbx.conference import ConferenceRoom
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import tables
 from vaxel.store.api_keys import key_id_of
+from vaxel.store.pbx_conference import ConferenceStore
 from vaxel.web.passwords import PasswordHashing
 
 A, B = DEMO_TENANT, OTHER
 CALLER = "+46701112233"
 CALLBACK_NUMBER = "+46709998877"
-SECRETS = (CALLER, "0701112233", CALLBACK_NUMBER, "0709998877", "Maria Johansson", "a-hemlig")
+SECRETS = (
+    CALLER,
+    "0701112233",
+    CALLBACK_NUMBER,
+    "0709998877",
+    "Maria Johansson",
+    "a-hemlig",
+    "Krisrummet",
+)
 B_KEY = "annanstads-nyckel-for-test"
 A_KEY = "exempelbys-nyckel-for-test"
 STREAMS = {"/events", "/api/v1/events", "/katalog/handelser"}
@@ -76,6 +86,9 @@ def victim(web: Web) -> Iterator[Victim]:
     web.accounts.add_api_key(A, "webbplatsen", A_KEY, now, ["callbacks:create"])
     maria = web.accounts.find(A, "maria")
     assert maria is not None
+    ConferenceStore(web.center.database).save(
+        ConferenceRoom("krisrum", A, "7777", "Krisrummet", pin="2468")
+    )
     yield Victim("a-hemlig-kontakt", callback.contact_id, maria.user_id, key_id_of(A_KEY))
 
 
@@ -189,6 +202,12 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "destination": ["2003", "0701234567"],
         "after_s": [20],
         "off": ["always"],
+        # conference rooms (issue 14, PBX6): A's room and a caller in it
+        "room_id": ["krisrum"],
+        "participant_id": ["sip-a"],
+        "pin": ["2468"],
+        "host_person_id": ["agent-maria"],
+        "max_participants": [20],
     }
 
 

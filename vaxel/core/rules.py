@@ -182,6 +182,7 @@ RULES: dict[str, str] = {
     "flow-answers-numbers": "flow {value!r} answers {values}: give them another flow first",
     # conference rooms (issue 14 §6, PBX6)
     "conference-pin": "a PIN is {min} to {max} digits, or empty for none",
+    "conference-number-taken": "{value} is the number of another conference room",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

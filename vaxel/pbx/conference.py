@@ -24,12 +24,14 @@ import hmac
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol
 
 from vaxel.core.errors import ConfigError, DomainError, IllegalTransition
 
 __all__ = [
     "DEFAULT_PARTICIPANTS",
     "MAX_PARTICIPANTS",
+    "ConferenceControl",
     "ConferenceEntry",
     "ConferenceRoom",
     "Digit",
@@ -274,3 +276,13 @@ class LiveRoom:
     def listing(self) -> list[Participant]:
         """Participants in the order they joined."""
         return sorted(self.participants.values(), key=lambda item: item.joined_at)
+
+
+class ConferenceControl(Protocol):
+    """What the host's page asks of the rooms' calls (telephony implements it)."""
+
+    def participants(self, tenant_id: str, room_id: str) -> list[Participant]: ...
+
+    def set_muted(self, tenant_id: str, room_id: str, participant_id: str, muted: bool) -> None: ...
+
+    def remove(self, tenant_id: str, room_id: str, participant_id: str) -> None: ...

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vaxel.acd.ports import ContactCenterPort
+from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
@@ -86,6 +87,7 @@ def create_app(
     on_directory_sources: Callable[[], None] = lambda: None,
     voicemail: VoicemailService | None = None,
     forwarding: ForwardingService | None = None,
+    conferences: ConferenceService | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
@@ -106,6 +108,7 @@ def create_app(
         on_directory_sources=on_directory_sources,
         voicemail=voicemail,
         forwarding=forwarding,
+        conferences=conferences,
     )
     center.listeners.extend(
         (ctx.hub.committed, ctx.fanout.committed, ctx.callback_changes.committed)

@@ -26,6 +26,7 @@ from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import UnknownTenant, VaxelError
 from vaxel.pbx.trunks import TrunkStatus
+from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
@@ -38,6 +39,7 @@ from vaxel.store.api_keys import ApiKeys
 from vaxel.store.callback_history import CallbackHistory
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources
+from vaxel.store.pbx_conference import ConferenceStore
 from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.callback_changes import CallbackChanges
@@ -137,6 +139,8 @@ class WebContext:
     set by the composition root when SIP runs (issue 14 §2)."""
     forwarding: ForwardingService | None = None
     """People's call forwarding (PBX5); the platform's, or the app's own over the database."""
+    conferences: ConferenceService | None = None
+    """Conference rooms (PBX6); the platform's, or one over the database (no calls)."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
@@ -170,6 +174,12 @@ class WebContext:
         """An admin changed the tenant's directory or its sources: reload and reschedule."""
         self.directory_views.changed(tenant_id)
         self.on_directory_sources()
+
+    @property
+    def conference_service(self) -> ConferenceService:
+        if self.conferences is None:
+            self.conferences = ConferenceService(ConferenceStore(self.database))
+        return self.conferences
 
     @property
     def voicemail_service(self) -> VoicemailService:

@@ -23,6 +23,7 @@ from vaxel.web.admin import (
     flows,
     lists,
     numbers,
+    pbx_conference,
     prompts,
     queues,
     schedules,
@@ -96,6 +97,14 @@ SECTIONS = [
         N_(
             "Numren som de som ringer slår och vilket samtalsflöde som svarar på vart och ett; "
             "nästa samtal får ändringen direkt."
+        ),
+    ),
+    Section(
+        "/admin/konferensrum",
+        N_("Konferensrum"),
+        N_(
+            "Rum att ringa in till med PIN-kod; värden ser deltagarna och kan stänga av "
+            "mikrofonen för en deltagare eller koppla bort hen."
         ),
     ),
     Section(
@@ -177,5 +186,6 @@ for _page in (
     audit,
     directory_sources,
     directory_catalogue,
+    pbx_conference,
 ):
     router.include_router(_page.router)

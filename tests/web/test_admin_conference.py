@@ -1,0 +1,131 @@
+"""Conference rooms in the admin pages (PBX6): rooms saved and removed, refusals in Swedish
+naming the field, the host view listing who is in and muting or removing them through
+telephony's control, and another organisation's rooms never reached."""
+
+from __future__ import annotations
+
+import html
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import OTHER, Web, flashed, sign_in
+from vaxel.core.errors import DomainError
+from vaxel.pbx.conference import Participant
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+ROOM = {
+    "room_id": "ledning",
+    "number": "7000",
+    "name": "Ledningsgruppen",
+    "pin": "2468",
+    "host_person_id": "karin",
+    "max_participants": "20",
+}
+
+
+class FakeControl:
+    """Telephony's side: two callers in the demo's room."""
+
+    def __init__(self) -> None:
+        self.people = {
+            "sip-a": Participant("sip-a", "0701234567", 1000.0),
+            "sip-b": Participant("sip-b", "0707654321", 1060.0, muted=True),
+        }
+        self.done: list[tuple[str, ...]] = []
+
+    def participants(self, tenant_id: str, room_id: str) -> list[Participant]:
+        return (
+            list(self.people.values()) if (tenant_id, room_id) == (DEMO_TENANT, "ledning") else []
+        )
+
+    def set_muted(self, tenant_id: str, room_id: str, participant_id: str, muted: bool) -> None:
+        self._find(participant_id)
+        self.done.append(("mute" if muted else "unmute", tenant_id, room_id, participant_id))
+
+    def remove(self, tenant_id: str, room_id: str, participant_id: str) -> None:
+        self._find(participant_id)
+        self.done.append(("remove", tenant_id, room_id, participant_id))
+
+    def _find(self, participant_id: str) -> None:
+        if participant_id not in self.people:
+            raise DomainError("gone", code="conference-no-participant")
+
+
+def _admin(web: Web, tenant: str = DEMO_TENANT, user: str = "admin") -> tuple[TestClient, str]:
+    client = web.client()
+    return client, sign_in(client, tenant, user)
+
+
+def test_an_admin_adds_changes_and_removes_a_room(web: Web) -> None:
+    client, csrf = _admin(web)
+    assert flashed(client, client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})) == ""
+    page = html.unescape(client.get("/admin/konferensrum").text)
+    assert 'data-room="ledning"' in page and "Ledningsgruppen" in page and "2468" in page
+    changed = {**ROOM, "name": "Krisledningen", "pin": "", "csrf": csrf}
+    assert flashed(client, client.post("/admin/konferensrum", data=changed)) == ""
+    page = html.unescape(client.get("/admin/konferensrum").text)
+    assert "Krisledningen" in page and "Ledningsgruppen" not in page
+    service = web.app.state.context.conference_service  # type: ignore[attr-defined]
+    assert service.by_number()["7000"].pin == ""
+    removed = client.post("/admin/konferensrum/ledning/remove", data={"csrf": csrf})
+    assert flashed(client, removed) == ""
+    assert "Inga konferensrum ännu." in client.get("/admin/konferensrum").text
+
+
+def test_refusals_name_the_rule_in_swedish(web: Web) -> None:
+    client, csrf = _admin(web)
+    bad_pin = client.post("/admin/konferensrum", data={**ROOM, "pin": "12", "csrf": csrf})
+    assert "PIN-koden ska vara 4–12 siffror, eller tom för ingen" in flashed(client, bad_pin)
+    too_many = {**ROOM, "max_participants": "500", "csrf": csrf}
+    assert "2–100" in flashed(client, client.post("/admin/konferensrum", data=too_many))
+    client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})
+    other_client, _ = _admin(web, OTHER, "olle")
+    assert other_client.get("/admin/konferensrum").status_code == 403  # agents do not admin
+    taken = client.post("/admin/konferensrum", data={**ROOM, "room_id": "annat", "csrf": csrf})
+    assert "7000" in flashed(client, taken)
+
+
+def test_the_host_sees_who_is_in_and_mutes_and_removes(web: Web) -> None:
+    client, csrf = _admin(web)
+    client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})
+    service = web.app.state.context.conference_service  # type: ignore[attr-defined]
+    control = service.control = FakeControl()
+    page = html.unescape(client.get("/admin/konferensrum/ledning").text)
+    assert "Ring 7000 och ange PIN-koden följt av fyrkant." in page
+    assert 'data-participant="sip-a"' in page and "0707654321" in page
+    assert "Stäng av mikrofonen för 0701234567" in page
+    assert "Sätt på mikrofonen för 0707654321" in page
+    rows = client.get("/admin/konferensrum/ledning/deltagare").text
+    assert "<html" not in rows and 'data-participant="sip-b"' in rows
+    base = "/admin/konferensrum/ledning/deltagare"
+    client.post(f"{base}/sip-a/mute", data={"csrf": csrf, "muted": "1"})
+    client.post(f"{base}/sip-b/mute", data={"csrf": csrf, "muted": "0"})
+    client.post(f"{base}/sip-a/remove", data={"csrf": csrf})
+    assert control.done == [
+        ("mute", DEMO_TENANT, "ledning", "sip-a"),
+        ("unmute", DEMO_TENANT, "ledning", "sip-b"),
+        ("remove", DEMO_TENANT, "ledning", "sip-a"),
+    ]
+    gone = client.post(f"{base}/sip-x/remove", data={"csrf": csrf})
+    assert flashed(client, gone) == "Deltagaren är inte längre med i konferensen"
+    assert client.post(f"{base}/sip-a/remove", data={}).status_code == 403  # CSRF
+    assert client.get("/admin/konferensrum/finns-inte").status_code == 404
+
+
+def test_another_organisation_never_reaches_the_room(web: Web) -> None:
+    client, csrf = _admin(web)
+    client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})
+    web.accounts.add_user(
+        OTHER,
+        "admin2",
+        "Admin Annanstad",
+        "tenant_admin",
+        web.accounts.find(DEMO_TENANT, "admin").password_hash,  # type: ignore[union-attr]
+    )
+    other, other_csrf = _admin(web, OTHER, "admin2")
+    assert other.get("/admin/konferensrum/ledning").status_code == 404
+    assert "Ledningsgruppen" not in other.get("/admin/konferensrum").text
+    refused = other.post("/admin/konferensrum/ledning/remove", data={"csrf": other_csrf})
+    assert refused.status_code in (303, 404)
+    service = web.app.state.context.conference_service  # type: ignore[attr-defined]
+    assert service.room(DEMO_TENANT, "ledning").name == "Ledningsgruppen"
