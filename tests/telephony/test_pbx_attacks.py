@@ -11,10 +11,12 @@ import pytest
 
 from tests.telephony.conftest import Running
 from tests.telephony.robots import Robot
+from tests.telephony.test_conference_robots import ROOM, caller_robot, wait_for
 from tests.telephony.test_media_admission import SDP, Caller
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
 from vaxel.pbx.conference import ConferenceRoom
+from vaxel.pbx.pin_guard import PinGuard
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
@@ -114,3 +116,26 @@ async def test_another_tenant_s_room_does_not_take_a_colleague_s_short_number(
     finally:
         await karin.stop()
         olle.close()
+
+
+async def test_a_room_s_pin_cannot_be_guessed_by_calling_again(
+    running: Running, tmp_path: Path
+) -> None:
+    """A robot keys three wrong PINs and is hung up (the call's own bound); calling again
+    with the right PIN it is still refused while the room's wrong PINs fill the window
+    (three here; 20 in ten minutes in production), and never joins."""
+    switch = running.service.switch
+    switch.directory.conference_rooms[ROOM.number] = ROOM
+    switch.conferences.pin_guard = PinGuard(max_failures=3, window_s=600.0)
+    robot = await caller_robot(tmp_path, "anna")
+    try:
+        for keyed in (("1111#", "2469#", "0000#"), ("2468#",)):
+            await robot.command("dial", f"sip:{ROOM.number}@127.0.0.1:{running.port}")
+            await wait_for(lambda: len(switch.calls) == 1)
+            await asyncio.sleep(0.5)
+            for keys in keyed:
+                await robot.keys(keys)
+            await wait_for(lambda: not switch.calls, 20)  # "Fel PIN-kod. Hej då.", then BYE
+            assert switch.conferences.participants(DEMO_TENANT, ROOM.room_id) == []
+    finally:
+        await robot.stop()

@@ -25,12 +25,16 @@ from vaxel.pbx.conference import (
     ConferenceRoom,
     Digit,
     EntryCommand,
+    EntryState,
     HangUp,
     Join,
     LiveRoom,
     Participant,
+    Phrase,
     Say,
+    phrase,
 )
+from vaxel.pbx.pin_guard import PinGuard
 
 if TYPE_CHECKING:
     from vaxel.telephony.bridging import Bridging
@@ -66,6 +70,9 @@ class ConferenceCalls:
         """By :func:`room_key`: the rooms someone is in."""
         self._calls: dict[str, Call] = {}
         """The calls in a room, by call id (the participant id)."""
+        self.pin_guard = PinGuard(max_failures=20, window_s=600.0)
+        """Wrong PINs per room across calls: each call ends after three, but callers can
+        call again; past 20 in ten minutes the room takes no PIN until the oldest ages out."""
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -76,13 +83,32 @@ class ConferenceCalls:
         call.conference = entry
         call.conference_caller = caller
         self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
-        self._carry_out(call, entry.start(self.clock(), self._occupancy(room)))
+        if not self._locked_out(call, entry):
+            self._carry_out(call, entry.start(self.clock(), self._occupancy(room)))
 
     def digit(self, call: Call, digit: str) -> None:
         entry = call.conference
         if entry is None or call.ended:
             return
+        if digit == "#" and entry.state is EntryState.PIN and self._locked_out(call, entry):
+            return
+        wrong = entry.wrong_pins
         self._carry_out(call, entry.handle(Digit(digit), self.clock(), self._occupancy(entry.room)))
+        if entry.wrong_pins > wrong:
+            self.pin_guard.failed(room_key(entry.room.tenant_id, entry.room.room_id), self.clock())
+
+    def _locked_out(self, call: Call, entry: ConferenceEntry) -> bool:
+        """Too many wrong PINs for the room lately: this caller is told "wrong PIN" and
+        hung up, whatever it keyed (the lock tells a guesser nothing)."""
+        room = entry.room
+        key = room_key(room.tenant_id, room.room_id)
+        if not room.pin or not self.pin_guard.refuses(key, self.clock()):
+            return False
+        log.warning("room %s: PIN refused, too many wrong PINs lately", key)
+        call.conference = None  # its keys and timer reach no entry: it never joins
+        goodbye = (phrase(Phrase.WRONG_PIN), phrase(Phrase.GOODBYE))
+        self._carry_out(call, [HangUp(goodbye)])
+        return True
 
     def timer(self, call: Call, now: float) -> None:
         entry = call.conference
