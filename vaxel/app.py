@@ -471,6 +471,9 @@ def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> Non
     assert voicemail is not None
     mwi = telephony.switch.mwi
     mwi.summary = voicemail.summary
+    calls = telephony.switch.voicemail_calls
+    calls.port = voicemail
+    calls.forget_prompt = telephony.prompts.forget
 
     def changed(tenant_id: str, number: str, new: int, old: int) -> None:
         loop = platform._loop
@@ -504,7 +507,14 @@ def _telephony(
     directory = directory_from_database(
         database, settings.sip_trusted, lambda tenant_id: TenantHours(hours, tenant_id)
     )
-    prompts = PromptLibrary(uploads=PromptUploads(database).lookup)
+    uploads, voicemail = PromptUploads(database).lookup, platform.voicemail
+
+    def lookup(prompt_id: str) -> bytes | None:
+        """A tenant's uploaded prompt, or voicemail audio named like one (PBX4)."""
+        found = voicemail.phone_prompt(prompt_id) if voicemail is not None else None
+        return found if found is not None else uploads(prompt_id)
+
+    prompts = PromptLibrary(uploads=lookup)
     tls = None
     if settings.sip_tls_port is not None:
         tls = tls_server_context(settings.sip_tls_cert, settings.sip_tls_key)

@@ -121,7 +121,11 @@ def test_pins_audio_and_isolation(
     _record(files, "m1", 2.0)
     service.recorded("t1", "karin", "m1", "", 10.0)
     opened = service.check_pin("t1", "2041", "4711")
-    assert opened is not None and [m.message_id for m in opened] == ["m1"]
+    assert opened is not None and [m.message_id for m in opened[1]] == ["m1"]
+    assert opened[0].person_id == "karin"
+    assert service.phone_prompt("tenant/t1/voicemail/karin/m1") == caller_channel_ulaw(_wav(2.0))
+    assert service.phone_prompt("tenant/t1/voicemail/karin/greeting-personal") is None
+    assert service.phone_prompt("tenant/t1/voicemail/../etc") is None
     assert service.check_pin("t1", "2041", "4712") is None
     assert service.check_pin("t1", "9999", "4711") is None
     ulaw = service.phone_audio("t1", "karin", "m1")

@@ -32,11 +32,19 @@ from vaxel.pbx.voicemail import (
     message_summary,
 )
 from vaxel.prompts.convert import convert_upload
-from vaxel.runtime.voicemail_files import VoicemailFiles, caller_channel_ulaw, wav_duration_s
+from vaxel.runtime.voicemail_files import (
+    VoicemailFiles,
+    caller_channel_ulaw,
+    safe_part,
+    wav_duration_s,
+)
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 
-__all__ = ["MailboxChanged", "VoicemailService"]
+__all__ = ["PHONE_PROMPT_PREFIX", "MailboxChanged", "VoicemailService"]
+
+PHONE_PROMPT_PREFIX = "tenant/"
+"""Prompt ids of the voicemail audio phones hear (:meth:`VoicemailService.phone_prompt`)."""
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +124,10 @@ class VoicemailService:
         self.store.put_mailbox(changed)
         return changed
 
-    def check_pin(self, tenant_id: str, number: str, pin: str) -> tuple[Message, ...] | None:
-        """The mailbox's messages when ``pin`` opens mailbox ``number``; else None. A mailbox
+    def check_pin(
+        self, tenant_id: str, number: str, pin: str
+    ) -> tuple[Mailbox, tuple[Message, ...]] | None:
+        """Mailbox ``number`` and its messages when ``pin`` opens it; else None. A mailbox
         without a PIN opens from its own extension only. After ten wrong PINs in an hour
         none opens it until the oldest is an hour old (:mod:`vaxel.pbx.pin_guard`)."""
         key, now = (tenant_id, number), self.clock()
@@ -135,7 +145,37 @@ class VoicemailService:
             with self._guard_lock:
                 self.pin_guard.failed(key, now)
             return None
-        return tuple(self.messages(tenant_id, mailbox.person_id))
+        return mailbox, tuple(self.messages(tenant_id, mailbox.person_id))
+
+    # -- files telephony records to and plays ---------------------------------------------
+
+    def message_path(self, tenant_id: str, person_id: str, message_id: str) -> str:
+        """Where the media engine records a message (the IVR step's layout)."""
+        return str(self.files.path(self.files.message_file(tenant_id, person_id, message_id)))
+
+    def greeting_draft_path(self, mailbox: Mailbox, kind: GreetingKind) -> str:
+        path = self.files.greeting_draft(mailbox.tenant_id, mailbox.person_id, kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return str(path)
+
+    def phone_prompt(self, prompt_id: str) -> bytes | None:
+        """Audio for the prompt library's ids ``tenant/<tenant>/voicemail/<person>/<name>``:
+        a message (its caller's channel), a greeting, or a greeting's draft; None otherwise
+        (then the id is a tenant's uploaded prompt, or nothing)."""
+        parts = prompt_id.split("/")
+        if len(parts) != 5 or parts[0] != "tenant" or parts[2] != "voicemail":
+            return None
+        _, tenant_id, _, person_id, name = parts
+        folder = self.files.folder(tenant_id, person_id)
+        for kind in GreetingKind:
+            if name == f"greeting-{kind.value}":
+                path = self.files.greeting(tenant_id, person_id, kind)
+                return path.read_bytes() if path.is_file() else None
+            if name == f"greeting-{kind.value}-draft":
+                draft = self.files.greeting_draft(tenant_id, person_id, kind)
+                return caller_channel_ulaw(draft.read_bytes()) if draft.is_file() else None
+        sidecar = folder / f"{safe_part(name)}.ulaw"
+        return sidecar.read_bytes() if sidecar.is_file() else None
 
     # -- messages -------------------------------------------------------------------------
 
@@ -170,6 +210,7 @@ class VoicemailService:
         if file is None:
             raise MessageNotFound(message_id)
         self.files.remove(file)
+        self.files.remove(file.removesuffix(".wav") + ".ulaw")
         self._changed(tenant_id, person_id)
 
     def recorded(
@@ -185,6 +226,9 @@ class VoicemailService:
             self.files.remove(file)
             return False
         message = Message(message_id, tenant_id, person_id, caller, received_at, duration)
+        if data is not None:  # the phone plays the caller's side, converted once here
+            sidecar = self.files.path(file).with_suffix(".ulaw")
+            sidecar.write_bytes(caller_channel_ulaw(data))
         self.store.add_message(mailbox, message, file, self.limits, notify_at=received_at)
         self._changed(tenant_id, person_id, mailbox)
         if mailbox.email:

@@ -80,6 +80,7 @@ from vaxel.telephony.leg_events import (
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
+from vaxel.telephony.voicemail import VoicemailCalls
 
 __all__ = ["CallActions"]
 
@@ -109,6 +110,7 @@ class CallActions:
         callbacks: CallbackDialOut,
         elsewhere: PartiesElsewhere,
         conferences: ConferenceCalls,
+        voicemail_calls: VoicemailCalls,
         ring_outcome: Callable[[Call, int], None],
     ) -> None:
         self.sip = sip
@@ -125,6 +127,7 @@ class CallActions:
         self.callbacks = callbacks
         self.elsewhere = elsewhere
         self.conferences = conferences
+        self.voicemail_calls = voicemail_calls  # messages left, the mailbox's menu (PBX4)
         self.ring_outcome = ring_outcome  # an internal call's ringing ended (PBX1)
 
     def step(self, call: Call, event: CallEvent) -> None:
@@ -145,6 +148,8 @@ class CallActions:
         self.carry_out(call, call.machine.on_timer(now))
         if call.conference is not None:
             self.conferences.timer(call, now)
+        if call.voicemail is not None:
+            self.voicemail_calls.timer(call, now)
         session = call.session
         if session is not None and not call.ended and not session.flow.ended:
             due = session.flow.next_deadline()
@@ -263,6 +268,8 @@ class CallActions:
                 call.playback_id = ""
                 if call.hangup_after_playback:
                     self.hang_up(call)
+                elif call.voicemail is not None:
+                    self.voicemail_calls.played(call)
                 elif call.session is not None and not call.ended:
                     self.flow_commands.run(
                         call, call.session.handle(PromptFinished(), self.clock())
@@ -280,6 +287,9 @@ class CallActions:
 
     def digit(self, call: Call, digit: str, via: str) -> None:
         """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
+        if call.voicemail is not None:  # the mailbox's menu or a message being left (PBX4)
+            self.voicemail_calls.digit(call, digit)
+            return
         try:
             event = DigitReceived(digit, via)
         except ValueError:
@@ -377,6 +387,7 @@ class CallActions:
     def _forget(self, call: Call) -> None:
         self.timers.cancel(call)
         self.conferences.left(call)
+        self.voicemail_calls.left(call)
         for leg in (call.caller, call.agent, call.customer):
             if leg is not None:
                 self.media.release(leg.endpoint.endpoint_id)

@@ -30,6 +30,7 @@ from vaxel.telephony.leg import LegState
 
 if TYPE_CHECKING:
     from vaxel.telephony.internal import InternalCall
+    from vaxel.telephony.voicemail import VoicemailSession
 
 __all__ = ["Attempt", "Call", "Fork", "Leg", "LegState"]
 
@@ -118,6 +119,8 @@ class Call:
     when the agent's phone answers the customer is dialled at once (CB9)."""
     conference: ConferenceEntry | None = None
     """A call to a conference room (PBX6): its way in, instead of a flow (``conference.py``)."""
+    voicemail: VoicemailSession | None = None
+    """A call leaving a message or in the voicemail menu (PBX4, ``voicemail.py``)."""
     conference_caller: str = ""
     """The number the conference caller presented, as the host's page shows it."""
     internal: InternalCall | None = None
@@ -152,6 +155,10 @@ class Call:
             entry = self.conference.next_deadline()
             if entry is not None and (due is None or entry < due):
                 due = entry
+        if self.voicemail is not None and not self.ended:
+            mailbox = self.voicemail.next_deadline()
+            if mailbox is not None and (due is None or mailbox < due):
+                due = mailbox
         if self.session is not None and not self.ended and not self.session.flow.ended:
             flow = self.session.flow.next_deadline()
             if flow is not None and (due is None or flow < due):

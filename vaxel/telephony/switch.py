@@ -111,6 +111,7 @@ from vaxel.telephony.outside_calls import OutsideCalls
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
+from vaxel.telephony.voicemail import VoicemailCalls
 
 __all__ = ["Switch"]
 
@@ -177,7 +178,12 @@ class Switch(InternalCalls):
             customer_ring_s=customer_ring_s,
         )
         """The ACD's commands carried out after each step; the switch is its port."""
-        self.handlers: dict[TargetKind, TargetHandler] = {TargetKind.PERSON: PersonCalls(self)}
+        voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
+        self.voicemail_calls = voicemail  # messages left, the mailbox's menu (PBX4)
+        self.handlers: dict[TargetKind, TargetHandler] = {
+            TargetKind.PERSON: PersonCalls(self),
+            TargetKind.VOICEMAIL: self.voicemail_calls,
+        }
         self.outside_calls = OutsideCalls(self)
         """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
         """What each kind of PBX number does (``internal.py``); the root registers more."""
@@ -197,6 +203,7 @@ class Switch(InternalCalls):
             callbacks=self.callbacks,
             elsewhere=self.elsewhere,
             conferences=self.conferences,
+            voicemail_calls=self.voicemail_calls,
             ring_outcome=self._ring_outcome,
         )
         """The call machines' actions carried out, media events in, calls forgotten."""
