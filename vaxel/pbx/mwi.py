@@ -17,6 +17,7 @@ __all__ = [
     "CONTENT_TYPE",
     "DEFAULT_EXPIRES",
     "MAX_EXPIRES",
+    "MAX_PER_MAILBOX",
     "MAX_SUBSCRIPTIONS",
     "MIN_EXPIRES",
     "MessageSummary",
@@ -33,6 +34,10 @@ MIN_EXPIRES = 60
 MAX_EXPIRES = 86400
 MAX_SUBSCRIPTIONS = 20_000
 """Subscriptions one process holds (every device of every person, with room)."""
+MAX_PER_MAILBOX = 10
+"""Subscriptions one mailbox keeps (a person's devices, ``vaxel.pbx.devices.MAX_DEVICES``):
+a new one replaces the oldest, so one phone account cannot fill the table for everyone and
+a phone that rebooted without unsubscribing still gets its light."""
 MAX_BODY = 4096
 
 _VOICE = re.compile(r"^Voice-Message:\s*(\d{1,9})/(\d{1,9})", re.I | re.M)
@@ -104,13 +109,22 @@ class Subscriptions:
     by_key: dict[tuple[str, str, str], Subscription] = field(default_factory=dict)
     by_mailbox: dict[tuple[str, str], set[tuple[str, str, str]]] = field(default_factory=dict)
 
-    def put(self, subscription: Subscription) -> None:
-        """Add or refresh; raises OverflowError past :data:`MAX_SUBSCRIPTIONS` (answer 503)."""
-        if subscription.key not in self.by_key and len(self.by_key) >= MAX_SUBSCRIPTIONS:
-            raise OverflowError("too many subscriptions")
-        self.by_key[subscription.key] = subscription
+    def put(self, subscription: Subscription) -> list[Subscription]:
+        """Add or refresh; returns the mailbox's oldest subscriptions it replaced (past
+        :data:`MAX_PER_MAILBOX`); raises OverflowError past :data:`MAX_SUBSCRIPTIONS`."""
         mailbox = (subscription.tenant_id, subscription.mailbox)
+        replaced: list[Subscription] = []
+        if subscription.key not in self.by_key:
+            keys = self.by_mailbox.get(mailbox, set())
+            while len(keys) >= MAX_PER_MAILBOX:
+                oldest = min(keys, key=lambda k: self.by_key[k].expires_at)
+                replaced.append(self.remove(oldest))  # type: ignore[arg-type]
+                keys = self.by_mailbox.get(mailbox, set())
+            if len(self.by_key) >= MAX_SUBSCRIPTIONS:
+                raise OverflowError("too many subscriptions")
+        self.by_key[subscription.key] = subscription
         self.by_mailbox.setdefault(mailbox, set()).add(subscription.key)
+        return replaced
 
     def remove(self, key: tuple[str, str, str]) -> Subscription | None:
         found = self.by_key.pop(key, None)

@@ -111,7 +111,8 @@ class MessageWaiting:
         dialog = Dialog.as_uas(request, tag, self.sip.contact)
         subscription = Subscription(dialog.key, extension.tenant_id, mailbox, now + expires)
         try:
-            self.table.put(subscription)
+            for replaced in self.table.put(subscription):  # the mailbox's oldest (bounded)
+                self._peers.pop(replaced.key, None)
         except OverflowError:
             raise SipError("Service Unavailable: too many subscriptions", 503) from None
         self._peers[dialog.key] = _Peer(dialog, event.source, event.transport)
