@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import logging
 import os
 import secrets
 import socket
@@ -49,6 +50,8 @@ from vaxel.media.silence import SilenceWatch
 from vaxel.media.tones import join_tone_pcm, leave_tone_pcm, ringback_ulaw
 
 __all__ = ["BuiltinMediaBackend", "MediaError"]
+
+log = logging.getLogger(__name__)
 
 LEARN_S = 3.0
 """How long after an SDP a NAT-ed phone's real RTP source may still be learned."""
@@ -296,12 +299,15 @@ class BuiltinMediaBackend:
         recording, leg.recording = leg.recording, None
         assert recording is not None
         path = Path(recording.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(2)
-            out.setsampwidth(2)
-            out.setframerate(8000)
-            out.writeframes(recording.stereo_pcm())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with wave.open(str(path), "wb") as out:
+                out.setnchannels(2)
+                out.setsampwidth(2)
+                out.setframerate(8000)
+                out.writeframes(recording.stereo_pcm())
+        except OSError as error:  # a full disk costs the recording, not the call or its port
+            log.error("recording %s could not be written: %s", path, error)
 
     async def close(self) -> None:
         for endpoint_id in list(self._legs):
