@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.telephony.conftest import Running
+from tests.telephony.conftest import CUSTOMER_EXTENSION, CUSTOMER_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
 from vaxel.pbx.conference import ConferenceRoom
+from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 pytestmark = pytest.mark.interop
@@ -87,6 +88,37 @@ async def test_a_wrong_pin_three_times_is_refused_and_hung_up(
         await robot.keys("2469#")
         await robot.keys("0000#")
         await wait_for(lambda: not switch.calls, 20)  # told "Fel PIN-kod. Hej då.", then BYE
+        assert switch.conferences.rooms == {}
+    finally:
+        print(await robot.stop())
+
+
+async def test_an_extension_reaches_the_room_through_its_numbering_plan(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """PBX1's plan routes a CONFERENCE target (its own short number 4500) into the room;
+    the extension authenticates (127.0.0.1 is no trusted trunk here)."""
+    running = untrusted
+    switch = running.service.switch
+    switch.directory.conference_rooms[ROOM.number] = ROOM
+    switch.directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(
+        DEMO_TENANT, [("4500", Target(TargetKind.CONFERENCE, ROOM.room_id))]
+    )
+    account = (
+        f"<sip:{CUSTOMER_EXTENSION}@127.0.0.1:{running.port}>;auth_pass={CUSTOMER_PASSWORD};"
+        "regint=300"
+    )
+    robot = await Robot.start(tmp_path, "anna", account, TONES["anna"])
+    try:
+        await robot.command("dial", f"sip:4500@127.0.0.1:{running.port}")
+        await wait_for(lambda: len(switch.calls) == 1)
+        await asyncio.sleep(0.5)
+        await robot.keys("2468#")
+        await wait_for(lambda: len(switch.conferences.participants(DEMO_TENANT, "ledning")) == 1)
+        [participant] = switch.conferences.participants(DEMO_TENANT, "ledning")
+        assert participant.caller == CUSTOMER_EXTENSION
+        await robot.command("hangup")
+        await wait_for(lambda: not switch.calls)
         assert switch.conferences.rooms == {}
     finally:
         await robot.stop()

@@ -180,9 +180,7 @@ class CallActions:
             elif isinstance(action, ReportCallbackOutcome):
                 self.acd.submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
             elif isinstance(action, ForwardDigit):
-                if call.conference is not None:
-                    self.conferences.digit(call, action.digit)
-                elif call.session is not None and not call.session.flow.ended:
+                if call.session is not None and not call.session.flow.ended:
                     self.flow_commands.run(
                         call, call.session.handle(DigitPressed(action.digit), self.clock())
                     )
@@ -294,6 +292,9 @@ class CallActions:
             event = DigitReceived(digit, via)
         except ValueError:
             log.debug("not a DTMF key from %s: %r", call.call_id, digit)
+            return
+        if call.conference is not None:  # a room's way in, whatever the machine's state
+            self.conferences.digit(call, event.digit)
             return
         self.step(call, event)
 

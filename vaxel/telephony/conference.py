@@ -37,10 +37,13 @@ from vaxel.pbx.conference import (
 from vaxel.pbx.pin_guard import PinGuard
 
 if TYPE_CHECKING:
+    from vaxel.pbx.numbering import Target
     from vaxel.telephony.bridging import Bridging
     from vaxel.telephony.calls import Call
+    from vaxel.telephony.directory import TelephonyDirectory
+    from vaxel.telephony.internal import Caller
 
-__all__ = ["ConferenceCalls"]
+__all__ = ["ConferenceCalls", "ConferenceTargets"]
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ class ConferenceCalls:
         self.media = media
         self.bridging = bridging
         self.clock = clock
-        self._hang_up = hang_up
+        self.hang_up = hang_up
         self._settle = settle
         self.rooms: dict[str, LiveRoom] = {}
         """By :func:`room_key`: the rooms someone is in."""
@@ -147,7 +150,7 @@ class ConferenceCalls:
                 if command.after:
                     self.bridging.caller_hears(call, list(command.after), then_hangup=True)
                 else:
-                    self._hang_up(call)
+                    self.hang_up(call)
         self._settle(call)
 
     def _join(self, call: Call, endpoint_id: str) -> None:
@@ -164,7 +167,7 @@ class ConferenceCalls:
         except (DomainError, MediaError) as error:
             log.info("call %s cannot join room %s: %s", call.call_id, key, error)
             live.left(call.call_id)
-            self._hang_up(call)
+            self.hang_up(call)
             return
         self._calls[call.call_id] = call
 
@@ -182,7 +185,7 @@ class ConferenceCalls:
 
     def remove(self, tenant_id: str, room_id: str, participant_id: str) -> None:
         _, call = self._in_room(tenant_id, room_id, participant_id)
-        self._hang_up(call)
+        self.hang_up(call)
 
     def _in_room(self, tenant_id: str, room_id: str, participant_id: str) -> tuple[LiveRoom, Call]:
         live = self.rooms.get(room_key(tenant_id, room_id))
@@ -195,3 +198,28 @@ class ConferenceCalls:
                 participant=participant_id,
             )
         return live, call
+
+
+class ConferenceTargets:
+    """``TargetKind.CONFERENCE`` of the numbering plan (PBX1; ref = the room's id): an
+    answered caller, an extension of the tenant or a trunk's caller on a direct number, is
+    taken into the tenant's room (``internal.py``'s handler for the kind)."""
+
+    def __init__(self, calls: ConferenceCalls, directory: TelephonyDirectory) -> None:
+        self.calls = calls
+        self.directory = directory
+
+    def start(self, call: Call, target: Target, caller: Caller) -> None:
+        room = next(
+            (
+                room
+                for room in self.directory.conference_rooms.values()
+                if room.tenant_id == call.tenant_id and room.room_id == target.ref
+            ),
+            None,
+        )
+        if room is None:  # the plan names a room that was removed since
+            log.info("call %s: no conference room %s", call.call_id, target.ref)
+            self.calls.hang_up(call)
+            return
+        self.calls.start(call, room, caller.number)

@@ -86,7 +86,7 @@ from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.calls import Call, Leg, LegState
-from vaxel.telephony.conference import ConferenceCalls
+from vaxel.telephony.conference import ConferenceCalls, ConferenceTargets
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
@@ -159,7 +159,6 @@ class Switch(InternalCalls):
         """The phones we ring, each on an outbound leg machine; the switch is its port."""
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
-        """Calls in conference rooms (PBX6), and the host's actions on them."""
         self.in_dialog = InDialog(sip, self.dialer, self)
         """Requests inside a call (BYE, re-INVITE, REFER, INFO); the switch is its port."""
         self.acd = AcdCommands(
@@ -180,9 +179,11 @@ class Switch(InternalCalls):
         """The ACD's commands carried out after each step; the switch is its port."""
         voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
         self.voicemail_calls = voicemail  # messages left, the mailbox's menu (PBX4)
+        rooms = ConferenceTargets(self.conferences, directory)  # rooms and their host (PBX6)
         self.handlers: dict[TargetKind, TargetHandler] = {
             TargetKind.PERSON: PersonCalls(self),
             TargetKind.VOICEMAIL: self.voicemail_calls,
+            TargetKind.CONFERENCE: rooms,
         }
         self.outside_calls = OutsideCalls(self)
         """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
