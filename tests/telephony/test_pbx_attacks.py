@@ -18,6 +18,7 @@ from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_p
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.pbx.pin_guard import PinGuard
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.telephony.caller_id import caller_id
 
 pytestmark = pytest.mark.interop
 
@@ -26,14 +27,16 @@ class SpoofingCaller(Caller):
     """A bare UA on the trusted address that writes any From it likes (the PSTN's caller id
     is the caller's to choose)."""
 
-    def invite_as(self, server: int, number: str, from_user: str) -> str:
+    def invite_as(
+        self, server: int, number: str, from_user: str, display: str = '"Olle Ek"'
+    ) -> str:
         self.count += 1
         body = SDP.format(ip=self.host, port=40000 + 2 * self.count)
         call_id = f"spoof-{self.port}-{self.count}"
         data = (
             f"INVITE sip:{number}@127.0.0.1 SIP/2.0\r\n"
             f"Via: SIP/2.0/UDP {self.host}:{self.port};branch=z9hG4bKsp{self.count};rport\r\n"
-            f'From: "Olle Ek" <sip:{from_user}@{self.host}>;tag=sp{self.count}\r\n'
+            f"From: {display} <sip:{from_user}@{self.host}>;tag=sp{self.count}\r\n"
             f"To: <sip:{number}@127.0.0.1>\r\nCall-ID: {call_id}\r\n"
             f"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
             f"Contact: <sip:{from_user}@{self.host}:{self.port}>\r\n"
@@ -139,3 +142,28 @@ async def test_a_room_s_pin_cannot_be_guessed_by_calling_again(
             assert switch.conferences.participants(DEMO_TENANT, ROOM.room_id) == []
     finally:
         await robot.stop()
+
+
+async def test_a_caller_s_display_name_cannot_rewrite_the_from_a_phone_sees(
+    running: Running, tmp_path: Path
+) -> None:
+    """A display name with a quote in it, passed on to the extension, stays a display name:
+    the phone reads the caller's own number, not the 112 the name smuggled in."""
+    plan_people(running)
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    spoofer = SpoofingCaller()
+    switch = running.service.switch
+    hostile = r'"Eve\" <sip:112@evil.example>;x=\""'
+    try:
+        await karin.register()
+        spoofer.invite_as(running.port, "+46101234500", "0701234567", display=hostile)
+        invite = await karin.rung()
+        shown = caller_id(invite.headers.get("From") or "")
+        assert shown.number == "0701234567", invite.headers.get("From")
+        assert shown.display_name == 'Eve" <sip:112@evil.example>;x="'
+        [call] = switch.calls.values()
+        switch.hang_up(call)
+        switch.drain()
+    finally:
+        spoofer.close()
+        karin.close()

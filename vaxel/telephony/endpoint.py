@@ -14,6 +14,7 @@ import secrets
 import ssl
 from collections.abc import Callable
 
+from vaxel.sip.auth import quote
 from vaxel.sip.extensions import ACCEPTED_BODIES, unsupported_body, unsupported_requirements
 from vaxel.sip.message import Headers, Request, Response, response_to
 from vaxel.sip.transaction import Event, RequestReceived, TransactionLayer, Transmit
@@ -89,7 +90,8 @@ class SipEndpoint:
         body: bytes = b"",
         extra: tuple[tuple[str, str], ...] = (),
     ) -> Request:
-        display = f'"{from_name}" ' if from_name else ""
+        shown = "".join(c for c in from_name if c >= " ")  # no line breaks, no NUL
+        display = f"{quote(shown)} " if shown else ""  # a " in a name stays in the name
         headers = Headers(
             [
                 ("Via", self.via()),
