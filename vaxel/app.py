@@ -419,12 +419,18 @@ def _voicemail(platform: Platform) -> VoicemailService:
         store, files, server, platform.clock, lambda: platform.scheduler.rearm(mailer.name)
     )
     platform.scheduler.add(mailer)
+    views = platform.directory_views
+
+    def absent(tenant_id: str, person_id: str) -> bool:
+        return views is not None and views.absence(tenant_id, person_id) is not None
+
     return VoicemailService(
         store,
         files,
         platform.clock,
         queued=mailer.queued,
         directory=DirectoryStore(platform.database),
+        absent=absent,
     )
 
 

@@ -61,8 +61,11 @@ class VoicemailService:
         limits: VoicemailLimits | None = None,
         queued: Callable[[], None] = lambda: None,
         directory: DirectoryStore | None = None,
+        absent: Callable[[str, str], bool] = lambda tenant_id, person_id: False,
     ) -> None:
         self.store = store
+        self.absent = absent
+        """Whether the person has a presence set now (DIR3): the presence greeting plays."""
         self.directory = directory
         """People's extensions and e-mail, for a mailbox made on first use."""
         self.files = files

@@ -2,10 +2,11 @@
 
 Rules kept here:
 - A call to a VOICEMAIL target whose ref is a person id (no answer, busy, an absent person's
-  "1", or a transfer) leaves a message: the caller hears the person's greeting (or the
-  standard one) and a tone, then is recorded until ``#``, hang-up or the mailbox's longest
-  message; ``#`` is thanked, and the recording is kept (or dropped when too short) off the
-  loop. A full mailbox is said so, and the call ends.
+  "1", or a transfer) leaves a message: the caller hears the person's presence greeting
+  while they are away (DIR3), else their personal one, else the standard one, and a tone,
+  then is recorded until ``#``, hang-up or the mailbox's longest message; ``#`` is thanked,
+  and the recording is kept (or dropped when too short) off the loop. A full mailbox is said
+  so, and the call ends.
 - A call to the voicemail access number (ref :data:`ACCESS`) opens the menu
   (:class:`~vaxel.pbx.voicemail_menu.VoicemailMenu`): at once from the mailbox's own
   extension, else after the mailbox number and PIN. The menu's commands are carried out
@@ -74,6 +75,8 @@ class VoicemailPort(Protocol):
     def open_mailbox(self, tenant_id: str, person_id: str) -> Mailbox | None: ...
 
     def own_mailbox(self, tenant_id: str, extension: str) -> Mailbox | None: ...
+
+    def absent(self, tenant_id: str, person_id: str) -> bool: ...
 
     def messages(self, tenant_id: str, person_id: str) -> list[Message]: ...
 
@@ -223,7 +226,7 @@ class VoicemailCalls:
         session = call.voicemail
         if session is None:
             return
-        mailbox, count = found
+        mailbox, count, absent = found
         if mailbox is None:
             self._say(call, [phrase(Phrase.GOODBYE)], then_hangup=True)
             return
@@ -232,7 +235,7 @@ class VoicemailCalls:
             self._say(call, [phrase(Phrase.MAILBOX_FULL)], then_hangup=True)
             return
         session.mailbox = mailbox
-        kind = greeting_to_play(mailbox, absent=False)
+        kind = greeting_to_play(mailbox, absent=absent)
         greeting = (
             self._voicemail_prompt(call, mailbox, f"greeting-{kind.value}")
             if kind is not None
@@ -406,7 +409,11 @@ def _own(
     return mailbox, messages
 
 
-def _deposit_box(port: VoicemailPort, tenant_id: str, person_id: str) -> tuple[Mailbox | None, int]:
+def _deposit_box(
+    port: VoicemailPort, tenant_id: str, person_id: str
+) -> tuple[Mailbox | None, int, bool]:
+    """The mailbox, how many messages it holds, and whether its owner is away now."""
     mailbox = port.open_mailbox(tenant_id, person_id)
-    count = len(port.messages(tenant_id, person_id)) if mailbox is not None else 0
-    return mailbox, count
+    if mailbox is None:
+        return None, 0, False
+    return mailbox, len(port.messages(tenant_id, person_id)), port.absent(tenant_id, person_id)
