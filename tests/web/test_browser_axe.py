@@ -65,6 +65,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/prompts": ("admin", "/admin/prompts"),
     "/admin/extensions": ("admin", "/admin/extensions"),
     "/admin/extensions/{number}": ("admin", "/admin/extensions/1003"),
+    "/admin/pbx/trunk": ("admin", "/admin/pbx/trunk"),
     "/admin/api-keys": ("admin", "/admin/api-keys"),
     "/admin/skills": ("admin", "/admin/skills"),
     "/admin/lists": ("admin", "/admin/lists"),

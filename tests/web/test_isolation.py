@@ -124,6 +124,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "list_id": ["pause_reasons", "classifications"],
         "prompt_id": ["sv/valkommen"],
         "extension_id": ["1003"],
+        "class_id": ["utland"],  # a class of service (PBX8)
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too
         "flow": ["huvudflode"],
         "skill_id": ["kundtjanst"],

@@ -24,6 +24,7 @@ from vaxel.web.admin import (
     lists,
     numbers,
     pbx_conference,
+    pbx_trunks,
     prompts,
     queues,
     schedules,
@@ -157,6 +158,14 @@ SECTIONS = [
             "och import och export av hela katalogen."
         ),
     ),
+    Section(
+        "/admin/pbx/trunk",
+        N_("Trunk och spärrar"),
+        N_(
+            "Trunken till operatören och dess läge, behörighetsklasser (utland och "
+            "betalnummer spärrade som standard) och nummerpresentation."
+        ),
+    ),
 ]
 
 
@@ -187,5 +196,6 @@ for _page in (
     directory_sources,
     directory_catalogue,
     pbx_conference,
+    pbx_trunks,
 ):
     router.include_router(_page.router)
