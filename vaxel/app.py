@@ -41,7 +41,7 @@ from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
-from vaxel.runtime.pbx_trunks import outside_lines_from
+from vaxel.runtime.pbx_trunks import outside_lines_from, policy_of_person
 from vaxel.runtime.scheduler import Clock, EngineTimer, Scheduler
 from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
 from vaxel.schedule import Calendar, schedule_from_dict
@@ -379,7 +379,9 @@ def _directory_sync(platform: Platform) -> DirectorySync:
     platform.forwarding = ForwardingService(
         ForwardingStore(database),
         views,
-        lambda tenant_id, _person: _dial_policy(database, tenant_id),
+        lambda tenant_id, person: policy_of_person(  # their class of service (PBX8)
+            database, _dial_policy(database, tenant_id), tenant_id, person
+        ),
         platform.clock,
     )
     platform.pbx = PbxReach(views, platform.forwarding, sources, platform.clock)

@@ -13,7 +13,13 @@ from vaxel.pbx.class_of_service import ClassOfService, Reach
 from vaxel.pbx.presentation import PresentationMode
 from vaxel.pbx.trunks import Trunk, TrunkError, TrunkMode
 from vaxel.runtime.configuration import ConfigChange, Configuration
-from vaxel.runtime.pbx_trunks import GROUP, USER, OutsideLineSettings, outside_lines_from
+from vaxel.runtime.pbx_trunks import (
+    GROUP,
+    USER,
+    OutsideLineSettings,
+    outside_lines_from,
+    policy_of_person,
+)
 from vaxel.store import Tenant, Tenants, open_database, upgrade
 
 TRUNK = Trunk("t1", "sip.carrier.example", 5060, username="4610123450", password="carrier-secret")
@@ -97,3 +103,14 @@ def test_presentation_per_user_with_a_direct_number(settings: OutsideLineSetting
     assert presentations.present("1005").number == "+46101234512"
     assert presentations.mode_for("x", ["socialjour"]) is PresentationMode.WITHHELD
     assert settings.presentations("t2").users == {}
+
+
+def test_a_persons_forwarding_asks_their_class_of_service(settings: OutsideLineSettings) -> None:
+    """PBX8: forwarding to an external number is barred as the person's own calls are."""
+    settings.put_class("t1", ClassOfService("utland", "Utland", Reach.INTERNATIONAL))
+    settings.assign_class("t1", USER, "karin", "utland")
+    database = settings.configuration.database
+    tenant = DialPolicy(international_allowed=True)
+    assert policy_of_person(database, tenant, "t1", "karin").allows("+44 20 7123 4567")
+    assert not policy_of_person(database, tenant, "t1", "olle").allows("+44 20 7123 4567")
+    assert policy_of_person(database, tenant, "t1", "olle").allows("112")

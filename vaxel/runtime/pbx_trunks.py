@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from vaxel.core.dial_policy import NumberRefused, normalise
+from vaxel.core.dial_policy import DialPolicy, NumberRefused, normalise
 from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService
 from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.pbx.presentation import PresentationMode, Presentations
@@ -28,7 +28,14 @@ from vaxel.runtime.service_numbers import answered_numbers
 from vaxel.store import Tenants
 from vaxel.store.pbx_trunks import GROUP, USER, StoredTrunk, TrunkStore
 
-__all__ = ["GROUP", "KIND", "USER", "OutsideLineSettings", "outside_lines_from"]
+__all__ = [
+    "GROUP",
+    "KIND",
+    "USER",
+    "OutsideLineSettings",
+    "outside_lines_from",
+    "policy_of_person",
+]
 
 KIND = "trunk"
 """The ConfigChange kind for every change here (the trunk, classes, presentation)."""
@@ -73,6 +80,14 @@ def outside_lines_from(database: Engine) -> OutsideLines:
         if main:
             lines.presentations[tid] = store.presentations(tid, main)
     return lines
+
+
+def policy_of_person(
+    database: Engine, tenant_policy: DialPolicy, tenant_id: str, person: str
+) -> DialPolicy:
+    """The dial policy for what ``person`` causes (their forwarding to an external number):
+    the tenant's, narrowed by their class of service (PBX8)."""
+    return TrunkStore(database).classes(tenant_id).policy_for(tenant_policy, person)
 
 
 class OutsideLineSettings:

@@ -31,6 +31,7 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.pbx_reach import PbxReach
+from vaxel.runtime.pbx_trunks import policy_of_person
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store import Database, ReadModels, Tenants
@@ -164,7 +165,9 @@ class WebContext:
             self.forwarding = ForwardingService(
                 ForwardingStore(self.database),
                 self.directory,
-                lambda tenant_id, _person: self.dial_policy(tenant_id),
+                lambda tenant_id, person: policy_of_person(  # class of service (PBX8)
+                    self.database, self.dial_policy(tenant_id), tenant_id, person
+                ),
                 self.clock,
             )
             sources = DirectorySources(self.database)
