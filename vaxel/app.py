@@ -380,7 +380,11 @@ def _directory_sync(platform: Platform) -> DirectorySync:
         ForwardingStore(database),
         views,
         lambda tenant_id, person: policy_of_person(  # their class of service (PBX8)
-            database, _dial_policy(database, tenant_id), tenant_id, person
+            database,
+            _dial_policy(database, tenant_id),
+            tenant_id,
+            person,
+            views.extension_of(tenant_id, person) or "",
         ),
         platform.clock,
     )

@@ -83,11 +83,14 @@ def outside_lines_from(database: Engine) -> OutsideLines:
 
 
 def policy_of_person(
-    database: Engine, tenant_policy: DialPolicy, tenant_id: str, person: str
+    database: Engine, tenant_policy: DialPolicy, tenant_id: str, person: str, extension: str = ""
 ) -> DialPolicy:
     """The dial policy for what ``person`` causes (their forwarding to an external number):
-    the tenant's, narrowed by their class of service (PBX8)."""
-    return TrunkStore(database).classes(tenant_id).policy_for(tenant_policy, person)
+    the tenant's, narrowed by their class of service (PBX8) — assigned to their extension
+    (as telephony asks for the calls it makes) or to their person id, else the default."""
+    classes = TrunkStore(database).classes(tenant_id)
+    user = extension if extension and extension in classes.users else person
+    return classes.policy_for(tenant_policy, user)
 
 
 class OutsideLineSettings:

@@ -166,7 +166,11 @@ class WebContext:
                 ForwardingStore(self.database),
                 self.directory,
                 lambda tenant_id, person: policy_of_person(  # class of service (PBX8)
-                    self.database, self.dial_policy(tenant_id), tenant_id, person
+                    self.database,
+                    self.dial_policy(tenant_id),
+                    tenant_id,
+                    person,
+                    self.directory_views.extension_of(tenant_id, person) or "",
                 ),
                 self.clock,
             )
