@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 
 import httpx
+import sqlalchemy as sa
 import uvicorn
 import uvloop
 
@@ -18,6 +19,7 @@ from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.api_keys import ApiKeys
 from vaxel.web.live import SESSION_RECHECK_S
 from vaxel.web.security import COOKIE
+from vaxel.web.session_watch import SESSION_WATCH_S
 
 SLACK_S = 2.0
 
@@ -131,3 +133,57 @@ def test_an_api_event_stream_ends_when_its_key_is_revoked(web: Web) -> None:
             return await asyncio.wait_for(reading, SESSION_RECHECK_S + 5) - revoked
 
     assert uvloop.run(scenario()) < SESSION_RECHECK_S + SLACK_S
+
+
+def test_pushes_to_many_pages_wait_for_no_session_lookup_of_their_own(web: Web) -> None:
+    """The web benchmark's 1 % tail (issue 12): each page's stream looked its session up
+    before a push once a second, so every few events 200 lookups queued in front of the
+    sends. Now one query a second re-checks every open stream's session, off the push path:
+    while pushes go out, the session table is read about once a second, not once per page."""
+    pages = 20
+    tokens = [f"chef-token-{n}" for n in range(pages)]
+    for token in tokens:
+        open_session(web, "chef", token)
+    engine = web.accounts._db
+    statements: list[str] = []
+
+    def heard(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "web_sessions" in statement:
+            statements.append(statement)
+
+    async def read(base: str, token: str, snapshots: list[float]) -> None:
+        async with (
+            httpx.AsyncClient(base_url=base, cookies={COOKIE: token}) as client,
+            client.stream("GET", "/events", timeout=30) as response,
+        ):
+            assert response.status_code == 200
+            async for line in response.aiter_lines():
+                if line.startswith("data:"):
+                    snapshots.append(asyncio.get_running_loop().time())
+
+    async def scenario() -> float:
+        loop = asyncio.get_running_loop()
+        async with served(web) as base:
+            seen: list[list[float]] = [[] for _ in tokens]
+            readers = [
+                asyncio.create_task(read(base, t, s)) for t, s in zip(tokens, seen, strict=True)
+            ]
+            async with asyncio.timeout(20):
+                while not all(seen):
+                    await asyncio.sleep(0.02)
+            sa.event.listen(engine, "before_cursor_execute", heard)
+            started = loop.time()
+            for _ in range(10):
+                web.app.state.hub.wake_all()  # type: ignore[attr-defined]
+                await asyncio.sleep(0.3)
+            elapsed = loop.time() - started
+            sa.event.remove(engine, "before_cursor_execute", heard)
+            for reader in readers:
+                reader.cancel()
+            await asyncio.gather(*readers, return_exceptions=True)
+            assert all(sum(t >= started for t in s) >= 5 for s in seen)  # the pushes arrived
+            return elapsed
+
+    elapsed = uvloop.run(scenario())
+    assert len(statements) <= elapsed / SESSION_WATCH_S + 2
+    assert len(statements) < pages

@@ -51,6 +51,7 @@ from vaxel.web.integrations import EventFanout
 from vaxel.web.live import LiveHub
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE
+from vaxel.web.session_watch import SessionWatch
 from vaxel.web.snapshot import (
     CONTACT_STATES,
     interval_chart,
@@ -122,6 +123,8 @@ class WebContext:
     fanout: EventFanout = field(init=False)
     """The REST API's event stream per tenant; a ContactCenter listener (``create_app``)."""
     accounts: Accounts = field(init=False)
+    session_watch: SessionWatch = field(init=False)
+    """The sessions of the pages' open live streams, re-checked together (issue 10 §9)."""
     api_keys: ApiKeys = field(init=False)
     callback_history: CallbackHistory = field(init=False)
     read_models: ReadModels = field(init=False)
@@ -146,6 +149,7 @@ class WebContext:
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
         self.accounts = Accounts(self.database)
+        self.session_watch = SessionWatch(self.accounts.live_sessions, self.clock)
         self.api_keys = ApiKeys(self.database)
         self.callback_history = CallbackHistory(self.database)
         self.read_models = ReadModels(self.database)

@@ -22,18 +22,16 @@ from typing import Any
 from vaxel.acd.commands import Command
 from vaxel.acd.events import Event
 
-__all__ = ["PUSH_RECHECK_S", "REFRESH_S", "SESSION_RECHECK_S", "LiveHub"]
+__all__ = ["REFRESH_S", "SESSION_RECHECK_S", "LiveHub"]
 
 REFRESH_S = 15.0
 """With no event, a page still gets a fresh snapshot this often (it also keeps proxies
 from closing an idle stream, and catches the day turning at midnight)."""
 
 SESSION_RECHECK_S = 5.0
-"""A page's stream re-checks its session at least this often, and ends when it is gone:
-signed out, deactivated or expired (issue 10 §9). 200 pages cost 40 lookups a second."""
-PUSH_RECHECK_S = 1.0
-"""Before a push, the session is re-checked when the last check is this old: a burst of
-events costs each page at most one lookup a second, not one per event."""
+"""The REST API's and the directory's streams re-check their key or session at least this
+often, and end when it is gone (issue 10 §9); the pages' snapshot streams are re-checked
+together by ``vaxel.web.session_watch``, once a second."""
 
 
 class LiveHub:

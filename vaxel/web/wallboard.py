@@ -9,12 +9,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from vaxel.web.context import SUPERVISORS, render
 from vaxel.web.deps import Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
-from vaxel.web.live import PUSH_RECHECK_S, REFRESH_S, SESSION_RECHECK_S
+from vaxel.web.live import REFRESH_S
 from vaxel.web.security import COOKIE
 
 __all__ = ["require_supervisor", "router"]
@@ -46,43 +45,28 @@ async def events(request: Request, session: SignedIn, ctx: Platform) -> Streamin
     are the hub's, shared by all pages; disconnects end the stream through the
     response's own listener, so a wake-up costs one send and nothing else.
 
-    The stream lives only as long as its session (issue 10 §9): before a push it
-    re-checks the session when the last check is ``PUSH_RECHECK_S`` old, and every
-    ``SESSION_RECHECK_S`` without pushes, and ends once the user signed out, was
-    deactivated or the session expired."""
+    The stream lives only as long as its session (issue 10 §9): the session watch
+    re-checks the sessions of all open streams together, off the push path, and wakes
+    this one to end once the user signed out, was deactivated or the session expired."""
     tenant_id = session.user.tenant_id
     token = request.cookies.get(COOKIE, "")
-    loop = asyncio.get_running_loop()
     hub = ctx.hub
 
     def build() -> dict[str, Any]:
         return ctx.snapshot_of(tenant_id, ctx.clock())
 
-    async def still_signed_in() -> bool:
-        current = await run_in_threadpool(ctx.accounts.session, token, ctx.clock())
-        return current is not None and current.user.active
-
     async def stream() -> AsyncIterator[bytes]:
         wake = hub.subscribe(tenant_id)
-        checked = loop.time()
+        watched = ctx.session_watch.watch(token, wake)
         try:
-            while True:
-                if loop.time() - checked >= PUSH_RECHECK_S:
-                    if not await still_signed_in():
-                        return
-                    checked = loop.time()
+            while not watched.ended:
                 wake.clear()  # before sending: an event during the send wakes us again
                 yield hub.payload(tenant_id, ctx.clock(), build)
-                refresh_at = loop.time() + REFRESH_S
-                while not wake.is_set() and loop.time() < refresh_at:
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout_at(min(refresh_at, checked + SESSION_RECHECK_S)):
-                            await wake.wait()
-                    if loop.time() - checked >= SESSION_RECHECK_S:
-                        if not await still_signed_in():
-                            return
-                        checked = loop.time()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(REFRESH_S):
+                        await wake.wait()
         finally:
+            ctx.session_watch.unwatch(watched)
             hub.unsubscribe(tenant_id, wake)
 
     return StreamingResponse(
