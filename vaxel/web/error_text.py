@@ -251,6 +251,12 @@ DOMAIN_ERRORS: dict[str, str] = {
     "pbx-ring-seconds": N_("Ringtiden ska vara {min:g}–{max:g} sekunder"),
     "pbx-device-address": N_("Enhetens nummer ska vara 1–32 tecken"),
     "pbx-too-many-devices": N_("Högst {max} enheter per person"),
+    "pbx-group-name": N_("Ge svarsgruppen ett namn (högst {max} tecken)"),
+    "pbx-group-members": N_("Högst {max} medlemmar i en svarsgrupp"),
+    "pbx-group-member-twice": N_("En person kan bara vara med en gång i gruppen"),
+    "pbx-group-queue-required": N_("Välj kön som svarar för gruppen"),
+    "pbx-not-a-member": N_("Personen är inte med i svarsgruppen {group}"),
+    "pbx-unknown-group": N_("Svarsgruppen finns inte"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
     "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),

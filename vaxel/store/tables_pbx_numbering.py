@@ -1,0 +1,120 @@
+"""The numbering plan's, devices' and answer groups' tables (PBX1, PBX3), beside
+``tables.py`` on the same metadata; migration ``0018_pbx_numbering``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    true,
+)
+
+from vaxel.store.tables import metadata
+
+__all__ = [
+    "pbx_devices",
+    "pbx_did_ranges",
+    "pbx_group_members",
+    "pbx_groups",
+    "pbx_numbers",
+    "pbx_people",
+    "pbx_plans",
+]
+
+
+def _tenant_fk() -> Column[str]:
+    return Column(
+        "tenant_id",
+        String(64),
+        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
+        nullable=False,
+    )
+
+
+pbx_plans = Table(
+    "pbx_plans",
+    metadata,
+    _tenant_fk(),
+    Column("short_length", Integer, nullable=True),
+    UniqueConstraint("tenant_id"),
+)
+"""A tenant's plan settings: the short numbers' fixed length (NULL: mixed)."""
+
+pbx_numbers = Table(
+    "pbx_numbers",
+    metadata,
+    _tenant_fk(),
+    Column("number", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("ref", String(128), nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+"""Short numbers and what each reaches (``vaxel.pbx.numbering.Target``)."""
+
+pbx_did_ranges = Table(
+    "pbx_did_ranges",
+    metadata,
+    _tenant_fk(),
+    Column("first", String(20), nullable=False),
+    Column("last", String(20), nullable=False),
+    Column("first_short", String(8), nullable=False),
+    UniqueConstraint("first"),
+)
+"""Direct-in ranges (E.164) onto short numbers; a range belongs to one tenant."""
+
+pbx_people = Table(
+    "pbx_people",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    Column("strategy", String(16), nullable=False),
+    Column("ring_s", Float, nullable=False),
+    UniqueConstraint("tenant_id", "person_id"),
+)
+"""How a person's devices ring (parallel or in sequence)."""
+
+pbx_devices = Table(
+    "pbx_devices",
+    metadata,
+    _tenant_fk(),
+    Column("person_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("address", String(32), nullable=False),
+    Column("ring_s", Float, nullable=False),
+    Column("label", String(64), nullable=False, server_default=""),
+    UniqueConstraint("tenant_id", "person_id", "position"),
+)
+"""A person's devices in ring order."""
+
+pbx_groups = Table(
+    "pbx_groups",
+    metadata,
+    _tenant_fk(),
+    Column("group_id", String(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("strategy", String(16), nullable=False),
+    Column("ring_s", Float, nullable=False),
+    Column("member_ring_s", Float, nullable=False),
+    Column("queue_id", String(64), nullable=False, server_default=""),
+    UniqueConstraint("tenant_id", "group_id"),
+)
+"""Answer groups (PBX3)."""
+
+pbx_group_members = Table(
+    "pbx_group_members",
+    metadata,
+    _tenant_fk(),
+    Column("group_id", String(64), nullable=False),
+    Column("person_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("logged_in", Boolean, nullable=False, server_default=true()),
+    UniqueConstraint("tenant_id", "group_id", "person_id"),
+)
+"""A group's members in ring order, each logged in or out."""
