@@ -39,6 +39,7 @@ from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
+from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
 from vaxel.runtime.pbx_trunks import outside_lines_from, policy_of_person
@@ -55,8 +56,10 @@ from vaxel.store.availability import (
 )
 from vaxel.store.journal import JournalVersionError
 from vaxel.store.pbx_forwarding import ForwardingStore
+from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
+from vaxel.telephony.pbx_directory import PbxDirectory
 
 if TYPE_CHECKING:
     import uvicorn
@@ -115,6 +118,8 @@ class Platform:
     """Mailboxes and messages (PBX4) for the web, the REST API and telephony."""
     conferences: ConferenceService | None = None
     """Conference rooms (PBX6) for the admin's and the host's pages and the REST API."""
+    numbering: PbxNumberingService | None = None
+    """The numbering plan, devices and answer groups (PBX1, PBX3) for the web and telephony."""
     web: FastAPI | None = None
     sign_in_listeners: list[Callable[[str, str], None]] = field(default_factory=list)
     """Told (tenant, agent) on the event loop when an agent signs in on the web."""
@@ -310,6 +315,7 @@ def build_platform(
     platform = Platform(
         settings, clock, database, center, replayed, configuration, Scheduler(clock), hours
     )
+    platform.numbering = PbxNumberingService(PbxNumbering(database))
     if seed is not None:
         seed(platform)
     platform.scheduler.add(hours)
@@ -356,6 +362,7 @@ def build_platform(
             ),
             voicemail=platform.voicemail,
             conferences=platform.conferences,
+            numbering=platform.numbering,
         )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
@@ -562,6 +569,8 @@ def _telephony(
 
     configuration.listeners.append(refresh_numbers)
     configuration.listeners.append(_outside_lines_updater(platform, telephony, directory))
+    if platform.numbering is not None:
+        _pbx_to_telephony(platform.numbering, directory)
     return telephony, directory
 
 
@@ -589,6 +598,18 @@ def _outside_lines_updater(
             swap()
 
     return changed
+
+
+def _pbx_to_telephony(pbx: PbxNumberingService, directory: TelephonyDirectory) -> None:
+    """Telephony routes by a snapshot of the plans, devices and groups (PBX1), replaced
+    whole after every change, from whichever thread made it (one attribute store each)."""
+
+    def refresh(tenant_id: str = "") -> None:
+        fresh = pbx.snapshot()
+        directory.pbx = PbxDirectory(fresh.plans, dict(fresh.people), dict(fresh.groups))
+
+    refresh()
+    pbx.listeners.append(refresh)
 
 
 def directory_from_database(

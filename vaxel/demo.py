@@ -108,6 +108,7 @@ def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> No
         DEMO_TENANT, str(schedule["id"]), str(schedule["name"]), schedule
     )
     seed_demo_directory(database, now)
+    seed_demo_pbx(database)
     if FLOW_FILE.exists():
         import yaml
 
@@ -130,6 +131,45 @@ def seed_demo_directory(database: Database, now: float, seed: int = 1) -> None:
     directory = demo_directory(datetime.fromtimestamp(now, UTC), seed)
     store.import_people(DEMO_TENANT, directory.people, directory.units, ImportMode.REPLACE, now)
     store.set_presences(DEMO_TENANT, directory.presences)
+
+
+def seed_demo_pbx(database: Database, phones: int = 10) -> None:
+    """Exempelby's PBX (issue 14 §9): short numbers, direct numbers, desk phones and two
+    answer groups for its directory people; the first ``phones`` staff members get SIP
+    accounts (2000–2009, password ``demo<extension>``) so robot or soft phones can register.
+    Once: a plan already stored is left as the admins changed it."""
+    from vaxel.sim.demo_pbx import (
+        demo_did_range,
+        demo_groups,
+        demo_numbers,
+        demo_person_devices,
+    )
+    from vaxel.store.pbx_numbering import PbxNumbering
+
+    pbx = PbxNumbering(database)
+    if pbx.plan(DEMO_TENANT).numbers:
+        return
+    people = DirectoryStore(database).people(DEMO_TENANT)
+    pbx.add_plan(
+        DEMO_TENANT,
+        demo_numbers(people),
+        [demo_did_range()],
+        demo_person_devices(DEMO_TENANT, people),
+    )
+    for group in demo_groups(DEMO_TENANT, people):
+        pbx.put_group(group)
+    extensions = Documents(database, "extension")
+    staff = sorted(
+        (p for p in people if p.person_id.startswith("demo-")), key=lambda p: p.person_id
+    )
+    staff = staff[:phones]
+    for person in staff:
+        number = person.extension or ""
+        if not number:
+            continue
+        name = f"{person.given_name} {person.family_name}"
+        phone = PhoneExtension(DEMO_TENANT, number, name, demo_password(number))
+        extensions.put(DEMO_TENANT, number, name, phone.document())  # put replaces
 
 
 def demo_password(extension: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from types import MappingProxyType
 
 import phonenumbers
@@ -186,12 +187,12 @@ class NumberingPlan:
             if number in table:
                 raise NumberConflict("pbx-number-taken", number, "the number is taken")
             table[number] = target
-        for number in table:  # sorted neighbours would do; plans are small enough
-            for other in table:
-                if other != number and other.startswith(number):
-                    raise NumberConflict(
-                        "pbx-number-prefix", number, "is the start of another", other=other
-                    )
+        ordered = sorted(table)  # a prefix sorts right before the numbers it starts
+        for number, other in pairwise(ordered):
+            if other.startswith(number):
+                raise NumberConflict(
+                    "pbx-number-prefix", number, "is the start of another", other=other
+                )
         ranges: list[DidRange] = []
         for did_range in did_ranges:
             for earlier in ranges:

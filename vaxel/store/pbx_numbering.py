@@ -108,6 +108,63 @@ class PbxNumbering:
             )
         return bool(done.rowcount)
 
+    def add_plan(
+        self,
+        tenant_id: str,
+        numbers: list[tuple[str, Target]],
+        did_ranges: list[DidRange],
+        people: list[PersonDevices],
+    ) -> None:
+        """Numbers, ranges and devices for a tenant with none yet, in one transaction (a
+        seed or an import): checked as one plan, stored in bulk."""
+        NumberingPlan.build(tenant_id, numbers, did_ranges)
+        with self._db.begin() as connection:
+            if numbers:
+                connection.execute(
+                    insert(pbx_numbers),
+                    [
+                        {"tenant_id": tenant_id, "number": n, "kind": t.kind.value, "ref": t.ref}
+                        for n, t in numbers
+                    ],
+                )
+            for did_range in did_ranges:
+                connection.execute(
+                    insert(pbx_did_ranges).values(
+                        tenant_id=tenant_id,
+                        first=did_range.first,
+                        last=did_range.last,
+                        first_short=did_range.first_short,
+                    )
+                )
+            if people:
+                connection.execute(
+                    insert(pbx_people),
+                    [
+                        {
+                            "tenant_id": tenant_id,
+                            "person_id": p.person_id,
+                            "strategy": p.strategy.value,
+                            "ring_s": p.ring_s,
+                        }
+                        for p in people
+                    ],
+                )
+            rows = [
+                {
+                    "tenant_id": tenant_id,
+                    "person_id": p.person_id,
+                    "position": position,
+                    "kind": d.kind.value,
+                    "address": d.address,
+                    "ring_s": d.ring_s,
+                    "label": d.label,
+                }
+                for p in people
+                for position, d in enumerate(p.devices)
+            ]
+            if rows:
+                connection.execute(insert(pbx_devices), rows)
+
     # -- people's devices -------------------------------------------------------------------
 
     def devices(self, tenant_id: str, person_id: str) -> PersonDevices | None:

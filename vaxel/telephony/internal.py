@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
+from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import CALLEE
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Caller",
+    "GroupCalls",
     "InternalCall",
     "InternalCalls",
     "PersonCalls",
@@ -106,6 +108,28 @@ class PersonCalls:
     def start(self, call: Call, target: Target, caller: Caller) -> None:
         devices = self.switch.directory.pbx.devices(call.tenant_id, target.ref)
         steps = devices.steps() if devices is not None else []
+        self.switch.ring_steps(call, steps)
+
+
+class GroupCalls:
+    """TargetKind.GROUP: the logged-in members' devices ring, all at once or in order
+    (PBX3); a group answered by an ACD queue is not routed from here yet: its caller hears
+    that nobody answers."""
+
+    def __init__(self, switch: Switch) -> None:
+        self.switch = switch
+
+    def start(self, call: Call, target: Target, caller: Caller) -> None:
+        pbx = self.switch.directory.pbx
+        group = pbx.groups.get((call.tenant_id, target.ref))
+        steps = []
+        if group is not None and group.strategy is not GroupStrategy.QUEUE:
+            people = {
+                person_id: devices
+                for (tenant_id, person_id), devices in pbx.people.items()
+                if tenant_id == call.tenant_id
+            }
+            steps = group.steps(people)
         self.switch.ring_steps(call, steps)
 
 

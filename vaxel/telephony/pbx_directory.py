@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vaxel.pbx.devices import PersonDevices
+from vaxel.pbx.groups import AnswerGroup
 from vaxel.pbx.numbering import NumberingPlan, Target
 
 __all__ = ["PbxDirectory"]
@@ -20,6 +21,8 @@ class PbxDirectory:
     """By tenant id."""
     people: dict[tuple[str, str], PersonDevices] = field(default_factory=dict)
     """By (tenant id, person id)."""
+    groups: dict[tuple[str, str], AnswerGroup] = field(default_factory=dict)
+    """Answer groups by (tenant id, group id) (PBX3)."""
 
     def resolve(self, tenant_id: str, dialled: str) -> Target | None:
         plan = self.plans.get(tenant_id)

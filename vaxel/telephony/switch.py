@@ -93,7 +93,13 @@ from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.in_dialog import InDialog
-from vaxel.telephony.internal import InternalCalls, PersonCalls, RingOutcomeHook, TargetHandler
+from vaxel.telephony.internal import (
+    GroupCalls,
+    InternalCalls,
+    PersonCalls,
+    RingOutcomeHook,
+    TargetHandler,
+)
 from vaxel.telephony.leg_events import AckReceived as LegAckReceived
 from vaxel.telephony.leg_events import (
     Answer,
@@ -182,12 +188,13 @@ class Switch(InternalCalls):
         rooms = ConferenceTargets(self.conferences, directory)  # rooms and their host (PBX6)
         self.handlers: dict[TargetKind, TargetHandler] = {
             TargetKind.PERSON: PersonCalls(self),
+            TargetKind.GROUP: GroupCalls(self),
             TargetKind.VOICEMAIL: self.voicemail_calls,
             TargetKind.CONFERENCE: rooms,
         }
+        """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outside_calls = OutsideCalls(self)
         """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
-        """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outcome_hooks: list[RingOutcomeHook] = []
         """Told, in order, when an internal call's callee did not answer (PBX5)."""
         self.actions = CallActions(

@@ -24,6 +24,7 @@ from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.store import Database
 from vaxel.web import (
@@ -88,6 +89,7 @@ def create_app(
     voicemail: VoicemailService | None = None,
     forwarding: ForwardingService | None = None,
     conferences: ConferenceService | None = None,
+    numbering: PbxNumberingService | None = None,
 ) -> FastAPI:
     """The web app over one running ContactCenter; ``after_submit`` lets telephony carry out
     commands that a page's action produced (ringing a phone after "ready"); ``on_sign_in``
@@ -109,6 +111,7 @@ def create_app(
         voicemail=voicemail,
         forwarding=forwarding,
         conferences=conferences,
+        numbering=numbering,
     )
     center.listeners.extend(
         (ctx.hub.committed, ctx.fanout.committed, ctx.callback_changes.committed)

@@ -30,6 +30,7 @@ from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import policy_of_person
 from vaxel.runtime.voicemail import VoicemailService
@@ -42,6 +43,7 @@ from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources
 from vaxel.store.pbx_conference import ConferenceStore
 from vaxel.store.pbx_forwarding import ForwardingStore
+from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.error_text import error_text
@@ -145,6 +147,9 @@ class WebContext:
     """People's call forwarding (PBX5); the platform's, or the app's own over the database."""
     conferences: ConferenceService | None = None
     """Conference rooms (PBX6); the platform's, or one over the database (no calls)."""
+    numbering: PbxNumberingService | None = None
+    """The numbering plan, devices and answer groups (PBX1, PBX3); the platform's, or one
+    over the database."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
@@ -180,6 +185,8 @@ class WebContext:
             )
             sources = DirectorySources(self.database)
             self.directory.lines = PbxReach(self.directory, self.forwarding, sources, self.clock)
+        if self.numbering is None:
+            self.numbering = PbxNumberingService(PbxNumbering(self.database))
 
     def directory_changed(self, tenant_id: str) -> None:
         """An admin changed the tenant's directory or its sources: reload and reschedule."""
@@ -196,6 +203,11 @@ class WebContext:
     def voicemail_service(self) -> VoicemailService:
         assert self.voicemail is not None  # set in __post_init__
         return self.voicemail
+
+    @property
+    def pbx_numbering(self) -> PbxNumberingService:
+        assert self.numbering is not None  # set in __post_init__
+        return self.numbering
 
     @property
     def directory_views(self) -> DirectoryViews:

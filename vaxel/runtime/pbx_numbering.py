@@ -1,0 +1,100 @@
+"""The PBX's numbering plan, devices and answer groups as the web, the REST API and
+telephony share them (PBX1, PBX3).
+
+Writes go to the store (which checks them with the pure core); every change is told to
+``listeners`` with the tenant, and the composition root rebuilds telephony's snapshot
+(``snapshot``) from it, so the next call routes by the new plan (Q20).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vaxel.pbx.devices import PersonDevices
+from vaxel.pbx.groups import AnswerGroup
+from vaxel.pbx.numbering import DidRange, NumberingPlan, Target
+from vaxel.store.pbx_numbering import PbxNumbering
+
+__all__ = ["PbxNumberingService", "PbxSnapshot"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PbxSnapshot:
+    plans: dict[str, NumberingPlan]
+    people: dict[tuple[str, str], PersonDevices]
+    groups: dict[tuple[str, str], AnswerGroup]
+
+
+@dataclass
+class PbxNumberingService:
+    store: PbxNumbering
+    listeners: list[Callable[[str], None]] = field(default_factory=list)
+
+    def snapshot(self) -> PbxSnapshot:
+        """Everything telephony routes by, read at once from the store."""
+        groups = {(g.tenant_id, g.group_id): g for g in self.store.groups()}
+        return PbxSnapshot(self.store.plans(), self.store.everyone_devices(), groups)
+
+    def _changed(self, tenant_id: str) -> None:
+        for listener in self.listeners:
+            try:
+                listener(tenant_id)
+            except Exception:  # one listener's failure must not undo a stored change
+                log.exception("PBX change listener failed for %s", tenant_id)
+
+    # reads
+    def plan(self, tenant_id: str) -> NumberingPlan:
+        return self.store.plan(tenant_id)
+
+    def devices(self, tenant_id: str, person_id: str) -> PersonDevices | None:
+        return self.store.devices(tenant_id, person_id)
+
+    def groups(self, tenant_id: str) -> list[AnswerGroup]:
+        return self.store.groups(tenant_id)
+
+    def group(self, tenant_id: str, group_id: str) -> AnswerGroup | None:
+        return self.store.group(tenant_id, group_id)
+
+    # writes (each told to the listeners)
+    def put_number(self, tenant_id: str, number: str, target: Target) -> None:
+        self.store.put_number(tenant_id, number, target)
+        self._changed(tenant_id)
+
+    def remove_number(self, tenant_id: str, number: str) -> bool:
+        done = self.store.remove_number(tenant_id, number)
+        self._changed(tenant_id)
+        return done
+
+    def put_did_range(self, tenant_id: str, did_range: DidRange) -> None:
+        self.store.put_did_range(tenant_id, did_range)
+        self._changed(tenant_id)
+
+    def remove_did_range(self, tenant_id: str, first: str) -> bool:
+        done = self.store.remove_did_range(tenant_id, first)
+        self._changed(tenant_id)
+        return done
+
+    def set_short_length(self, tenant_id: str, length: int | None) -> None:
+        self.store.set_short_length(tenant_id, length)
+        self._changed(tenant_id)
+
+    def put_devices(self, person: PersonDevices) -> None:
+        self.store.put_devices(person)
+        self._changed(person.tenant_id)
+
+    def put_group(self, group: AnswerGroup) -> None:
+        self.store.put_group(group)
+        self._changed(group.tenant_id)
+
+    def remove_group(self, tenant_id: str, group_id: str) -> bool:
+        done = self.store.remove_group(tenant_id, group_id)
+        self._changed(tenant_id)
+        return done
+
+    def set_login(self, tenant_id: str, group_id: str, person_id: str, logged_in: bool) -> None:
+        self.store.set_login(tenant_id, group_id, person_id, logged_in)
+        self._changed(tenant_id)
