@@ -106,6 +106,18 @@ def _cleaned(number: str) -> str:
     return "+" + kept[2:] if kept.startswith("00") else kept
 
 
+def _short_code(cleaned: str) -> str:
+    """112, 114 14 and 118 xx(x) written with the country code (+46 112, 0046 118 118) as
+    the short numbers themselves: a carrier that strips +46 dials the service, so the bar
+    on 118 and the always-allowed 112 must not depend on how the number was written."""
+    rest = cleaned.removeprefix("+46")
+    if rest != cleaned and (
+        rest in ALWAYS_ALLOWED or (rest.startswith(DIRECTORY_ENQUIRIES) and len(rest) <= 6)
+    ):
+        return rest
+    return cleaned
+
+
 def normalise(number: str, region: str = "SE") -> str:
     """``number`` as E.164 (``+4610…``); raises NumberRefused (invalid) saying why."""
     cleaned = _cleaned(number)
@@ -133,7 +145,7 @@ class DialPolicy:
 
     def decide(self, number: str) -> DialDecision:
         """Allowed (with the number to dial) or refused (with the reason code)."""
-        cleaned = _cleaned(number)
+        cleaned = _short_code(_cleaned(number))
         if cleaned in ALWAYS_ALLOWED:
             return DialDecision(cleaned)
         if not self.external_allowed:
