@@ -331,6 +331,7 @@ def build_platform(
     if telephony is not None:
         _voicemail_to_phones(platform, telephony)
         _conferences_to_phones(platform, telephony)
+        _people_to_phones(platform, telephony)
     after_timers = telephony.after_external_submit if telephony else (lambda: None)
     platform.scheduler.add(EngineTimer(center, after_timers))
     platform.scheduler.add(FullCollections())  # CPython runs none by itself once settled
@@ -481,6 +482,21 @@ def _conferences_to_phones(platform: Platform, telephony: TelephonyService) -> N
         directory.conference_rooms = service.by_number()
 
     service.listeners.append(refresh)
+
+
+def _people_to_phones(platform: Platform, telephony: TelephonyService) -> None:
+    """Forwarding, presence heard by callers, line state and feature codes (PBX5, DIR3,
+    DIR4): telephony asks the runtime's PbxReach; a forwarding's internal numbers are the
+    tenants' plans' as well as their people's extensions."""
+    from vaxel.telephony.person_reach import ReachingPeople
+
+    pbx, forwarding, directory = platform.pbx, platform.forwarding, platform.directory
+    assert pbx is not None and forwarding is not None and directory is not None
+    ReachingPeople(telephony.switch, pbx, pbx).install()
+    views = pbx.views
+    forwarding.is_internal = lambda tenant_id, number: bool(
+        views.people_on(tenant_id, number) or directory.pbx.resolve(tenant_id, number)
+    )
 
 
 def _voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None:

@@ -35,6 +35,9 @@ class AbsentOffer:
 
     operator: bool = True
     voicemail: bool = True
+    operator_number: str = ""
+    """The short number 0 leads to (the switchboard's group or queue in the plan); none:
+    the operator is not offered."""
 
 
 class PersonReach(Protocol):

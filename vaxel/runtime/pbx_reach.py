@@ -11,7 +11,8 @@ A feature code is carried out as the person whose phone dialled it, with their o
 rights; its answer is a prompt id (a confirmation or what was wrong).
 
 What a caller who reached an absent person may press is the tenant's setting
-``pbx-presence`` (``{"operator": true, "voicemail": true}``).
+``pbx-presence`` (``{"operator": true, "voicemail": true, "operator_number": "9"}``: 0
+leads to what the plan's ``operator_number`` reaches).
 """
 
 from __future__ import annotations
@@ -95,16 +96,22 @@ class PbxReach:
 
     def absent_offer(self, tenant_id: str) -> AbsentOffer:
         stored = self.sources.settings(tenant_id, OFFER_SETTINGS) or {}
+        number = stored.get("operator_number", "")
         return AbsentOffer(
             operator=stored.get("operator", True) is not False,
             voicemail=stored.get("voicemail", True) is not False,
+            operator_number=number if isinstance(number, str) and number.isdigit() else "",
         )
 
     def set_absent_offer(self, tenant_id: str, offer: AbsentOffer) -> None:
         self.sources.put_settings(
             tenant_id,
             OFFER_SETTINGS,
-            {"operator": offer.operator, "voicemail": offer.voicemail},
+            {
+                "operator": offer.operator,
+                "voicemail": offer.voicemail,
+                "operator_number": offer.operator_number,
+            },
             self._clock(),
         )
 

@@ -129,6 +129,10 @@ class CallActions:
         self.conferences = conferences
         self.voicemail_calls = voicemail_calls  # messages left, the mailbox's menu (PBX4)
         self.ring_outcome = ring_outcome  # an internal call's ringing ended (PBX1)
+        self.internal_keys: Callable[[Call, str], bool] = lambda call, digit: False
+        """A key from an internal call's caller (0 or 1 after a presence, PBX5)."""
+        self.forget_hooks: list[Callable[[str], None]] = []
+        """Told each call id the switch forgets (line state, PBX5)."""
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -296,6 +300,8 @@ class CallActions:
         if call.conference is not None:  # a room's way in, whatever the machine's state
             self.conferences.digit(call, event.digit)
             return
+        if call.internal is not None and self.internal_keys(call, event.digit):
+            return  # 0 or 1 after an absent person's presence (PBX5)
         self.step(call, event)
 
     def connect(self, call: Call, whisper: tuple[str, ...]) -> None:
@@ -387,6 +393,8 @@ class CallActions:
 
     def _forget(self, call: Call) -> None:
         self.timers.cancel(call)
+        for hook in self.forget_hooks:
+            hook(call.call_id)
         self.conferences.left(call)
         self.voicemail_calls.left(call)
         for leg in (call.caller, call.agent, call.customer):

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
+from vaxel.pbx.feature_codes import is_feature_code
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sip.errors import SipError
@@ -140,6 +141,9 @@ class InternalCalls:
         """The hook for an INVITE to no service number (see the module's rules)."""
         caller = self._internal_caller(event, username)
         target: Target | None = None
+        if caller is not None and self.person_reach is not None and is_feature_code(number):
+            self.person_reach.feature_code(event, caller, number)  # PBX5: before the plan
+            return
         if caller is not None:
             target = self.directory.pbx.resolve(caller.tenant_id, number)
         elif username is None:  # a trusted trunk: one of the tenants' direct numbers?
@@ -253,6 +257,8 @@ class InternalCalls:
         internal.outcome = outcome
         if outcome is RingOutcome.ANSWERED:
             internal.steps.clear()
+            if self.person_reach is not None:
+                self.person_reach.answered(call)  # the line is busy now (DIR4)
             return
         self._next_step(call)
 

@@ -114,6 +114,7 @@ from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.outside_calls import OutsideCalls
+from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -196,6 +197,8 @@ class Switch(InternalCalls):
         self.outside_calls = OutsideCalls(self)
         """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
         self.outcome_hooks: list[RingOutcomeHook] = []
+        self.person_reach: ReachingPeople | None = None
+        """Forwarding, presence, line state and feature codes (PBX5; ``person_reach.py``)."""
         """Told, in order, when an internal call's callee did not answer (PBX5)."""
         self.actions = CallActions(
             sip,
