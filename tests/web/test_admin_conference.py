@@ -5,6 +5,7 @@ telephony's control, and another organisation's rooms never reached."""
 from __future__ import annotations
 
 import html
+import time
 
 from fastapi.testclient import TestClient
 
@@ -129,3 +130,43 @@ def test_another_organisation_never_reaches_the_room(web: Web) -> None:
     assert refused.status_code in (303, 404)
     service = web.app.state.context.conference_service  # type: ignore[attr-defined]
     assert service.room(DEMO_TENANT, "ledning").name == "Ledningsgruppen"
+
+
+KEY = "konferens-nyckel-exempelby"
+API = "/api/v1/pbx/conference-rooms"
+
+
+def test_the_rest_api_saves_rooms_and_acts_on_participants(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", KEY, now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läsare", KEY + "-read", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", KEY + "-other", now, ["read", "config"])
+    client, headers = web.client(), {"X-API-Key": KEY}
+    body = {"number": "7000", "name": "Ledningsgruppen", "pin": "2468"}
+    saved = client.put(f"{API}/ledning", json=body, headers=headers)
+    assert saved.status_code == 200 and saved.json()["max_participants"] == 20
+    assert [r["room_id"] for r in client.get(API, headers=headers).json()] == ["ledning"]
+    bad = client.put(f"{API}/ledning", json={**body, "pin": "12"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "conference-pin"
+    reader = {"X-API-Key": KEY + "-read"}
+    assert client.put(f"{API}/ledning", json=body, headers=reader).status_code == 403
+    service = web.app.state.context.conference_service  # type: ignore[attr-defined]
+    control = service.control = FakeControl()
+    listed = client.get(f"{API}/ledning/participants", headers=reader).json()
+    assert [p["caller"] for p in listed] == ["0701234567", "0707654321"]
+    muted = client.put(
+        f"{API}/ledning/participants/sip-a/muted", json={"muted": True}, headers=headers
+    )
+    assert muted.status_code == 204
+    assert client.delete(f"{API}/ledning/participants/sip-b", headers=headers).status_code == 204
+    assert control.done == [
+        ("mute", DEMO_TENANT, "ledning", "sip-a"),
+        ("remove", DEMO_TENANT, "ledning", "sip-b"),
+    ]
+    gone = client.delete(f"{API}/ledning/participants/sip-x", headers=headers)
+    assert gone.json()["code"] == "conference-no-participant"
+    other = {"X-API-Key": KEY + "-other"}
+    assert client.get(f"{API}/ledning/participants", headers=other).status_code == 404
+    assert client.delete(f"{API}/ledning", headers=other).status_code == 404
+    assert client.delete(f"{API}/ledning", headers=headers).status_code == 204
+    assert client.get(API, headers=headers).json() == []

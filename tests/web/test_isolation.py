@@ -209,6 +209,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "pin": ["2468"],
         "host_person_id": ["agent-maria"],
         "max_participants": [20],
+        "muted": [True],
     }
 
 

@@ -32,6 +32,7 @@ from vaxel.web import (
     api,
     api_directory,
     api_numbers,
+    api_pbx_conference,
     api_pbx_forwarding,
     api_pbx_voicemail,
     auth,
@@ -138,6 +139,7 @@ def create_app(
     areas = (
         api,
         api_directory,
+        api_pbx_conference,
         api_pbx_forwarding,
         api_numbers,
         directory_pages,
