@@ -7,6 +7,7 @@ matched against the received audio), and deletes it by DTMF."""
 
 from __future__ import annotations
 
+import array
 import asyncio
 import email
 import time
@@ -19,6 +20,7 @@ from aiosmtpd.controller import Controller
 from tests.telephony.conftest import Running, free_port, keys, sipp
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import find_prompt, wait_for
+from vaxel.media.g711 import ulaw_decode
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
@@ -177,3 +179,43 @@ async def test_leave_a_message_mwi_email_and_listen_by_phone(
 
 
 ACCESS_NUMBER = "4599"
+
+
+async def test_from_another_phone_with_pin_and_a_greeting_recorded_by_phone(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Olle's phone opens Karin's mailbox with her number and PIN, records her personal
+    greeting after the tone, hears it back and saves it with 1."""
+    running = untrusted
+    service = _voicemail(running, tmp_path)
+    mailbox = service.mailbox(DEMO_TENANT, "karin")
+    assert mailbox is not None
+    service.set_pin(mailbox, "4711")
+    port, switch = running.port, running.service.switch
+    olle = await Robot.start(tmp_path, "olle", _account(OLLE_EXT, port), OLLE_HZ)
+    try:
+        await olle.command("dial", f"sip:{ACCESS_NUMBER}@127.0.0.1:{port}")
+        await _in_call(running, lambda session: session.menu is not None)
+        await asyncio.sleep(5.0)  # each prompt heard to its end before the keys
+        await olle.keys(f"{KARIN_EXT}#")
+        await asyncio.sleep(4.0)
+        await olle.keys("4711#")
+        await _in_call(running, lambda session: session.mailbox is not None)
+        await asyncio.sleep(2.0)
+        await olle.keys("2")  # record the personal greeting
+        await _in_call(running, lambda session: bool(session.recording))
+        await asyncio.sleep(2.5)
+        await olle.keys("#")
+        await asyncio.sleep(4.0)  # the draft played back, then the choices
+        await olle.keys("1")
+        await wait_for(lambda: bool(service.mailbox(DEMO_TENANT, "karin").greetings), 15)  # type: ignore[union-attr]
+        await olle.command("hangup")
+        await wait_for(lambda: not switch.calls, 15)
+    finally:
+        olle_log = await olle.stop()
+    heard, rate = read_wav(olle.heard)
+    for prompt in ("sv/voicemail/ange-brevlada", "sv/voicemail/ange-kod", "sv/voicemail/ton"):
+        assert find_prompt(heard, rate, prompt)[0] > 0.9, (prompt, olle_log[-2000:])
+    greeting = tmp_path / "vm" / DEMO_TENANT / "karin" / "greeting-personal.ulaw"
+    samples = list(array.array("h", ulaw_decode(greeting.read_bytes())))
+    assert tone_share(samples, OLLE_HZ, 8000) > 0.5, "Olle's tone is the greeting"
