@@ -1,0 +1,89 @@
+"""The runtime's side of reaching a person (PBX5, DIR3, DIR4), on the real store: line
+states telephony reports shown as the directory's status and told to listeners, feature
+codes carried out as the person (forwarding, presence with a return time), a barred or
+looping forwarding answered by its Swedish prompt, and the tenant's offer to absent
+people's callers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.runtime.test_directory_views import OPERATOR, T0, views  # noqa: F401 (fixture)
+from vaxel.core.clock import STOCKHOLM
+from vaxel.core.dial_policy import DialPolicy
+from vaxel.directory.model import NumberKind, Person, PhoneNumber
+from vaxel.directory.presence import LineState, StatusKind
+from vaxel.pbx.feature_codes import parse
+from vaxel.pbx.forwarding import ForwardCondition
+from vaxel.pbx.reach import AbsentOffer
+from vaxel.runtime.directory_views import DirectoryViews
+from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_reach import PbxReach, return_at
+from vaxel.store.pbx_forwarding import ForwardingStore
+
+T = "exempelby"
+
+
+@pytest.fixture
+def reach(views: DirectoryViews) -> PbxReach:  # noqa: F811
+    views.store.put_person(
+        T, Person("olle", "3", "Olle", "Ek", (PhoneNumber(NumberKind.EXTENSION, "2042"),))
+    )
+    views.changed(T)
+    database = views.store._db  # the views' own database
+    forwarding = ForwardingService(
+        ForwardingStore(database), views, lambda tenant, person: DialPolicy(), views._clock
+    )
+    pbx = PbxReach(views, forwarding, views.sources, views._clock)
+    views.lines = pbx
+    return pbx
+
+
+def test_line_states_show_in_the_directory_and_reach_listeners(reach: PbxReach) -> None:
+    directory = reach.views
+    told: list[str] = []
+    directory.listeners.append(lambda tenant, person, view: told.append(person))
+    assert directory.status(T, "karin") is StatusKind.AVAILABLE  # a page has it open
+    reach.ringing(T, "karin", "c1")
+    assert directory.status(T, "karin") is StatusKind.RINGING and told == ["karin"]
+    reach.answered(T, "karin", "c1")
+    assert directory.person(T, "karin", OPERATOR).status is StatusKind.BUSY
+    assert reach.line(T, "karin") is LineState.BUSY
+    reach.ended("c1")
+    assert directory.status(T, "karin") is StatusKind.AVAILABLE and told == ["karin"] * 3
+
+
+def test_feature_codes_set_forwarding_and_presence_as_the_person(reach: PbxReach) -> None:
+    assert reach.carry_out(T, "karin", parse("*21*2042#")) == "sv/pbx/forwarding-set"
+    assert reach.forwarded_to(T, "karin") == "2042"
+    assert reach.views.status(T, "karin") is StatusKind.FORWARDED
+    assert reach.carry_out(T, "olle", parse("*21*2041#")) == "sv/pbx/forwarding-loop"
+    assert reach.carry_out(T, "olle", parse("*67*0900123456#")) == "sv/pbx/number-barred"
+    assert reach.carry_out(T, "olle", parse("*61*0701234567*15#")) == "sv/pbx/forwarding-set"
+    rule = (reach.forwarding(T, "olle") or pytest.fail()).rule(ForwardCondition.NO_ANSWER)
+    assert rule is not None and (rule.destination, rule.after_s) == ("+46701234567", 15)
+    assert reach.carry_out(T, "karin", parse("##002#")) == "sv/pbx/forwarding-cleared"
+    assert reach.forwarded_to(T, "karin") is None
+    assert reach.carry_out(T, "karin", parse("*23*1*1430#")) == "sv/pbx/presence-set"
+    absence = reach.absence(T, "karin")
+    assert absence is not None and absence.reason_id == "mote"
+    assert absence.until is not None and absence.until.astimezone(STOCKHOLM).hour == 14
+    assert reach.carry_out(T, "karin", parse("*23*99#")) == "sv/pbx/reason-invalid"
+    assert reach.carry_out(T, "karin", parse("#23#")) == "sv/pbx/presence-cleared"
+    assert reach.absence(T, "karin") is None
+    assert reach.carry_out(T, "karin", parse("*28*500#")) == "sv/pbx/not-allowed"
+
+
+def test_a_return_time_already_past_today_is_tomorrow() -> None:
+    morning = T0.astimezone(STOCKHOLM).replace(hour=10, minute=0)
+    assert return_at(14, 30, morning).astimezone(STOCKHOLM).day == morning.day
+    assert return_at(9, 0, morning) - morning > timedelta(hours=22)
+
+
+def test_the_tenants_offer_to_absent_peoples_callers(reach: PbxReach) -> None:
+    assert reach.absent_offer(T) == AbsentOffer()
+    reach.set_absent_offer(T, AbsentOffer(operator=True, voicemail=False, operator_number="9"))
+    assert reach.absent_offer(T) == AbsentOffer(True, False, "9")
+    assert reach.person_on(T, "2042") == "olle" and reach.extension(T, "olle") == "2042"
