@@ -125,6 +125,18 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "prompt_id": ["sv/valkommen"],
         "extension_id": ["1003"],
         "class_id": ["utland"],  # a class of service (PBX8)
+        # the trunk (issue 14 §2): another tenant's carrier account
+        "host": ["sip.carrier.example"],
+        "port": [5060],
+        "transport": ["udp"],
+        "auth_username": ["4610123450"],
+        "domain": ["carrier.example"],
+        "expires_s": [600],
+        "password": ["carrier-secret"],
+        "owner_kind": ["user"],
+        "owner": ["1003"],
+        "reach": ["international"],
+        "premium_allowed": [True],
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too
         "flow": ["huvudflode"],
         "skill_id": ["kundtjanst"],
