@@ -397,6 +397,7 @@ def _directory_sync(platform: Platform) -> DirectorySync:
         platform.clock,
     )
     platform.pbx = PbxReach(views, platform.forwarding, sources, platform.clock)
+    platform.pbx.numbering = platform.numbering
     views.lines = platform.pbx
     service = DirectoryService(store, sources, clock=platform.clock)
     machine = DirectorySync(

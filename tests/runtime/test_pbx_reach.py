@@ -2,7 +2,7 @@
 states telephony reports shown as the directory's status and told to listeners, feature
 codes carried out as the person (forwarding, presence with a return time), a barred or
 looping forwarding answered by its Swedish prompt, and the tenant's offer to absent
-people's callers."""
+people's callers, answer groups logged in and out by code."""
 
 from __future__ import annotations
 
@@ -17,11 +17,15 @@ from vaxel.directory.model import NumberKind, Person, PhoneNumber
 from vaxel.directory.presence import LineState, StatusKind
 from vaxel.pbx.feature_codes import parse
 from vaxel.pbx.forwarding import ForwardCondition
+from vaxel.pbx.groups import AnswerGroup, GroupMember
+from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import AbsentOffer
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach, return_at
 from vaxel.store.pbx_forwarding import ForwardingStore
+from vaxel.store.pbx_numbering import PbxNumbering
 
 T = "exempelby"
 
@@ -87,3 +91,24 @@ def test_the_tenants_offer_to_absent_peoples_callers(reach: PbxReach) -> None:
     reach.set_absent_offer(T, AbsentOffer(operator=True, voicemail=False, operator_number="9"))
     assert reach.absent_offer(T) == AbsentOffer(True, False, "9")
     assert reach.person_on(T, "2042") == "olle" and reach.extension(T, "olle") == "2042"
+
+
+def test_group_login_and_logout_by_feature_code(reach: PbxReach) -> None:
+    numbering = PbxNumberingService(PbxNumbering(reach.views.store._db))
+    numbering.put_group(AnswerGroup(T, "vaxeln", "Växeln", members=(GroupMember("karin"),)))
+    numbering.put_number(T, "5000", Target(TargetKind.GROUP, "vaxeln"))
+    reach.numbering = numbering
+
+    def logged_in() -> bool:
+        group = numbering.group(T, "vaxeln")
+        assert group is not None
+        return group.members[0].logged_in
+
+    assert reach.carry_out(T, "karin", parse("#28*5000#")) == "sv/pbx/group-left"
+    assert not logged_in()
+    assert reach.carry_out(T, "karin", parse("*28*5000#")) == "sv/pbx/group-joined"
+    assert logged_in()
+    assert reach.carry_out(T, "karin", parse("#28#")) == "sv/pbx/group-left"
+    assert not logged_in()
+    assert reach.carry_out(T, "karin", parse("*28*2042#")) == "sv/pbx/group-invalid"
+    assert reach.carry_out(T, "olle", parse("*28*5000#")) == "sv/pbx/failed"  # no member

@@ -28,14 +28,18 @@ from vaxel.pbx.feature_codes import (
     ClearForwarding,
     ClearPresence,
     FeatureCode,
+    JoinGroup,
+    LeaveGroup,
     SetForwarding,
     SetPresence,
 )
 from vaxel.pbx.forwarding import Forwarding, ForwardingRefused, ForwardRule
 from vaxel.pbx.line_state import LineChange, LineStates
+from vaxel.pbx.numbering import TargetKind
 from vaxel.pbx.reach import Absence, AbsentOffer
 from vaxel.runtime.directory_views import Actor, DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.store.directory_sources import DirectorySources
 
 __all__ = ["OFFER_SETTINGS", "PbxReach", "return_at"]
@@ -71,6 +75,8 @@ class PbxReach:
         self.sources = sources
         self._clock = clock
         self.lines = LineStates()
+        self.numbering: PbxNumberingService | None = None
+        """The plan and answer groups (PBX3), for ``*28*``/``#28#``; the root sets it."""
 
     # PersonReach ---------------------------------------------------------------------------
 
@@ -147,7 +153,26 @@ class PbxReach:
         if isinstance(command, ClearPresence):
             self.views.clear_presence(tenant_id, actor, person_id)
             return "sv/pbx/presence-cleared"
-        return "sv/pbx/not-allowed"  # groups, recording and switches: not from here yet
+        if isinstance(command, (JoinGroup, LeaveGroup)):
+            return self._group_login(tenant_id, person_id, command)
+        return "sv/pbx/not-allowed"  # recording and switches: not from here yet
+
+    def _group_login(self, tenant_id: str, person_id: str, command: JoinGroup | LeaveGroup) -> str:
+        """Log in to or out of the group on the number dialled, or out of every group the
+        person is a member of (PBX3)."""
+        numbering = self.numbering
+        if numbering is None:
+            return "sv/pbx/not-allowed"
+        if command.group is None:
+            for group in numbering.groups(tenant_id):
+                if any(m.person_id == person_id for m in group.members):
+                    numbering.set_login(tenant_id, group.group_id, person_id, False)
+            return "sv/pbx/group-left"
+        target = numbering.plan(tenant_id).resolve(command.group)
+        if target is None or target.kind is not TargetKind.GROUP:
+            return "sv/pbx/group-invalid"
+        numbering.set_login(tenant_id, target.ref, person_id, isinstance(command, JoinGroup))
+        return "sv/pbx/group-joined" if isinstance(command, JoinGroup) else "sv/pbx/group-left"
 
     # LineReport ----------------------------------------------------------------------------
 
