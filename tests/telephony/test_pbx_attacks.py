@@ -5,6 +5,7 @@ an extension's identity, short numbers or the trunk out."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from tests.telephony.test_conference_robots import ROOM, caller_robot, wait_for
 from tests.telephony.test_media_admission import SDP, Caller
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.pbx.conference import ConferenceRoom
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.pin_guard import PinGuard
+from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.caller_id import caller_id
 
@@ -166,4 +170,46 @@ async def test_a_caller_s_display_name_cannot_rewrite_the_from_a_phone_sees(
         switch.drain()
     finally:
         spoofer.close()
+        karin.close()
+
+
+async def test_a_mobile_device_abroad_is_not_dialled_for_a_person_barred_abroad(
+    running: Running, tmp_path: Path
+) -> None:
+    """The tenant allows calls abroad, but Karin has no class of service (the default class:
+    Sweden only). Her devices are her desk phone and a "mobile" at a UK personal number
+    (+44 70…, a favourite of revenue-share fraud). An outside caller ringing her direct
+    number must not make Växel dial +44 over the trunk: the device rings under her class,
+    as every other call she causes does (PBX8); her desk phone still rings."""
+    plan_people(running)
+    directory = running.service.directory
+    directory.dial_policies[DEMO_TENANT] = DialPolicy(international_allowed=True)
+    carrier = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    carrier.bind(("127.0.0.1", 0))
+    carrier.setblocking(False)
+    directory.outside.trunks[DEMO_TENANT] = Trunk(
+        DEMO_TENANT, "127.0.0.1", carrier.getsockname()[1], mode=TrunkMode.IP
+    )
+    directory.pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
+        DEMO_TENANT,
+        "karin",
+        (Device(DeviceKind.SIP, KARIN_EXT), Device(DeviceKind.MOBILE, "+447012345678")),
+        ring_s=20.0,
+    )
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    caller = SpoofingCaller()
+    switch = running.service.switch
+    loop = asyncio.get_running_loop()
+    try:
+        await karin.register()
+        caller.invite_as(running.port, "+46101234500", "0701234567", display='"Kund"')
+        await karin.rung()  # the desk phone rings
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(loop.sock_recv(carrier, 65535), 1.5)
+        for call in list(switch.calls.values()):
+            switch.hang_up(call)
+        switch.drain()
+    finally:
+        carrier.close()
+        caller.close()
         karin.close()

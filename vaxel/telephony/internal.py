@@ -215,7 +215,7 @@ class InternalCalls:
         assert internal is not None
         while internal.steps:
             step = internal.steps.pop(0)
-            destinations = self._destinations(call.tenant_id, step.devices)
+            destinations = self._destinations(call.tenant_id, step.devices, internal)
             if destinations:
                 internal.rung += 1
                 offer = CALLEE if internal.rung == 1 else f"{CALLEE}:{internal.rung}"
@@ -233,7 +233,10 @@ class InternalCalls:
         self._ring_over(call, internal.outcome or RingOutcome.UNREGISTERED)
 
     def _destinations(
-        self: Switch, tenant_id: str, devices: tuple[Device, ...]
+        self: Switch,
+        tenant_id: str,
+        devices: tuple[Device, ...],
+        internal: InternalCall | None = None,
     ) -> list[Destination]:
         found: list[Destination] = []
         for device in devices:
@@ -245,8 +248,27 @@ class InternalCalls:
                         for b in self.registration.bindings(extension)
                     ]
             else:  # a mobile over the trunk, subject to the dial policy (PBX8, PBX9)
-                found += self.dialer.route_or_nothing(tenant_id, device.address)
+                user = self._dialled_for(tenant_id, device, internal)
+                found += self.dialer.route_or_nothing(tenant_id, device.address, user)
         return found
+
+    def _dialled_for(
+        self: Switch, tenant_id: str, device: Device, internal: InternalCall | None
+    ) -> str:
+        """Whose class of service a number over the trunk is dialled under (PBX8): the
+        caller's for a call out, else that of the person whose device it is — a caller
+        from outside must not make Växel dial what the person could not (toll fraud)."""
+        if internal is not None and internal.target.kind is TargetKind.EXTERNAL:
+            return internal.caller.extension
+        classes = self.directory.outside.service_classes.get(tenant_id)
+        assigned = classes.users if classes is not None else {}
+        for (tenant, person_id), held in self.directory.pbx.people.items():
+            if tenant == tenant_id and device in held.devices:
+                extension = next(iter(held.extensions()), "")
+                if person_id in assigned and extension not in assigned:
+                    return person_id  # a class given to the person rather than the phone
+                return extension or person_id  # never "": that would be nobody's policy
+        return ""
 
     def _ring_outcome(self: Switch, call: Call, status: int) -> None:
         """The call machine's ReportRingOutcome: answered, or on to the next step."""
