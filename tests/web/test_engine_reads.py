@@ -80,10 +80,10 @@ def test_no_production_code_reads_the_engine_past_the_lock() -> None:
     """The mechanism, not each page: outside the runtime that owns it, code reaches the
     engine only through ``ContactCenter.read`` — an ``x.acd`` attribute read anywhere
     else (``center.acd.tenant(…)``) is the race this issue was about."""
-    owner = PRODUCTION / "runtime" / "contact_center.py"
+    owners = {PRODUCTION / "runtime" / name for name in ("contact_center.py", "engine_views.py")}
     offenders = []
     for path in PRODUCTION.rglob("*.py"):
-        if path == owner or "acd" in path.relative_to(PRODUCTION).parts[:1]:
+        if path in owners or "acd" in path.relative_to(PRODUCTION).parts[:1]:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "acd":

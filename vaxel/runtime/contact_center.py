@@ -15,6 +15,9 @@ engine is rebuilt from the journal in a thread of its own and work is refused un
 swapped in. While the store is away every submit raises
 :class:`~vaxel.store.availability.StoreUnavailable` at once for ``RETRY_AFTER_S`` (the edge
 answers 503); then the next submit tries again, so the platform heals by itself.
+
+The reads under the engine lock are :mod:`vaxel.runtime.engine_views`'s, and the read models
+written in the journal's transaction :mod:`vaxel.runtime.projections`'.
 """
 
 from __future__ import annotations
@@ -24,54 +27,24 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine
 
-from vaxel.acd import boards
-from vaxel.acd.commands import (
-    Command,
-    ConnectContact,
-    DialCallback,
-    MarkCallbackFailed,
-    NotifyCallbackCreated,
-    OverflowToNumber,
-    RejectBusy,
-)
+from vaxel.acd.commands import Command
 from vaxel.acd.engine import Engine as AcdEngine
 from vaxel.acd.estimation import WaitEstimator
 from vaxel.acd.estimators import VaxelEstimator
-from vaxel.acd.events import (
-    AgentConfigured,
-    CallbackAttemptEnded,
-    CallbackClosed,
-    CallbackRequeued,
-    ContactAbandoned,
-    ContactEnded,
-    Event,
-    QueueConfigured,
-    TimerTick,
-)
-from vaxel.acd.model import AgentProfile, CallbackStatus, Channel, QueueConfig
+from vaxel.acd.events import Event, TimerTick
 from vaxel.acd.snapshot import STATE_VERSION, SnapshotError, capture_state, serialize_state
-from vaxel.acd.views import (
-    AgentView,
-    CallbackContext,
-    CallbackView,
-    ContactView,
-    QueueHours,
-    QueueStatus,
-    WaitingView,
-)
 from vaxel.core.context import Context
-from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
 from vaxel.runtime.engine_snapshots import SnapshotPolicy, replayed_engine
+from vaxel.runtime.engine_views import EngineViews
+from vaxel.runtime.projections import project
 from vaxel.runtime.stories import Stories
-from vaxel.stats import ServiceLevelCounts
-from vaxel.store import tables
 from vaxel.store.availability import (
     LOOP_LOCK_WAIT_S,
     RETRY_AFTER_S,
@@ -80,7 +53,6 @@ from vaxel.store.availability import (
 )
 from vaxel.store.codec import acd_codec
 from vaxel.store.journal import Journal
-from vaxel.store.repositories import ensure_tenant, upsert
 from vaxel.store.snapshots import Snapshots, StoredSnapshot
 
 __all__ = ["ContactCenter"]
@@ -99,7 +71,7 @@ def _on_event_loop() -> bool:
     return True
 
 
-class ContactCenter:
+class ContactCenter(EngineViews):
     """One process's ACD, durable through ``database``'s journal.
 
     ``estimator_factory`` makes the wait estimator (Q8); the same factory is used on
@@ -151,75 +123,6 @@ class ContactCenter:
         return AcdEngine(
             ids=SequentialIds(), rng=random.Random(self._seed), estimator=self._estimator_factory()
         )
-
-    def read(self, query: Callable[[AcdEngine], T]) -> T:
-        """``query(engine)`` under the lock :meth:`submit` holds, so no event changes the
-        engine while it runs (issue 10 §10). Not part of the port: adapters ask for the
-        named views below; this serves them, the composition root's simulator and tests.
-
-        Pages are served from worker threads while other threads submit: a page iterating
-        a tenant's contacts while an arrival adds one raised "dictionary changed size
-        during iteration". Everything outside the runtime reaches the engine through here;
-        ``query`` should only read and build its answer (plain data, not the engine's own
-        dicts), as the lock is held while it runs."""
-        with self._lock:
-            return query(self.acd)
-
-    def running_queues(self, tenant_id: str) -> dict[str, QueueConfig]:
-        """The tenant's queues as the engine runs them, read under the lock."""
-
-        def configs(acd: AcdEngine) -> dict[str, QueueConfig]:
-            tenant = acd.tenants.get(tenant_id)
-            return {q: r.config for q, r in tenant.queues.items()} if tenant else {}
-
-        return self.read(configs)
-
-    def running_agents(self, tenant_id: str) -> dict[str, AgentProfile]:
-        """The tenant's agent profiles as the engine runs them, read under the lock."""
-
-        def profiles(acd: AcdEngine) -> dict[str, AgentProfile]:
-            tenant = acd.tenants.get(tenant_id)
-            return {a: r.profile for a, r in tenant.agents.items()} if tenant else {}
-
-        return self.read(profiles)
-
-    # Named views (ContactCenterPort, issue 12 §2): each read under the lock, plain data out.
-
-    def contact_view(self, tenant_id: str, contact_id: str) -> ContactView:
-        return self.read(lambda acd: acd.contact_view(tenant_id, contact_id))
-
-    def waiting_view(self, tenant_id: str, contact_id: str, now: float) -> WaitingView:
-        return self.read(lambda acd: acd.waiting_view(tenant_id, contact_id, now))
-
-    def agent_view(self, tenant_id: str, agent_id: str, now: float) -> AgentView:
-        return self.read(lambda acd: acd.agent_view(tenant_id, agent_id, now))
-
-    def queue_status(self, tenant_id: str, queue_id: str, now: float) -> QueueStatus:
-        return self.read(lambda acd: acd.queue_status(tenant_id, queue_id, now))
-
-    def callback_row(self, tenant_id: str, contact_id: str) -> CallbackView | None:
-        return self.read(lambda acd: acd.callback_row(tenant_id, contact_id))
-
-    def callback_context(self, tenant_id: str) -> CallbackContext:
-        return self.read(lambda acd: boards.callback_context(acd, tenant_id))
-
-    def queue_hours(self) -> list[QueueHours]:
-        return self.read(boards.queue_hours)
-
-    def service_level_targets(self, tenant_id: str) -> tuple[dict[str, float], dict[str, float]]:
-        return self.read(lambda acd: boards.service_level_targets(acd, tenant_id))
-
-    def tenant_board(
-        self,
-        tenant_id: str,
-        now: float,
-        today: Mapping[str, ServiceLevelCounts] | None = None,
-        day_start: float = 0.0,
-    ) -> dict[str, Any]:
-        return self.read(lambda acd: boards.tenant_board(acd, tenant_id, now, today, day_start))
-
-    def agent_panel(self, tenant_id: str, agent_id: str, now: float) -> dict[str, Any]:
-        return self.read(lambda acd: boards.agent_panel(acd, tenant_id, agent_id, now))
 
     @property
     def database(self) -> Engine:
@@ -338,7 +241,7 @@ class ContactCenter:
                 self._waiting_since = None  # the journal row is in: the write lock is ours
                 commands = self.acd.handle(event, now)
                 applied.append(commands)
-                self._project(connection, event, commands, now)
+                project(connection, self.acd, event, commands, now)
                 context = self._stories.context(
                     event,
                     commands,
@@ -483,135 +386,3 @@ class ContactCenter:
         """The engine's next timer deadline, read under the lock (any thread may ask)."""
         with self._lock:
             return self.acd.next_deadline()
-
-    # -- read models, written in the journal's transaction ---------------------------------
-
-    def _project(
-        self, connection: Connection, event: Event, commands: list[Command], now: float
-    ) -> None:
-        if isinstance(event, (QueueConfigured, AgentConfigured)):
-            ensure_tenant(connection, event.tenant_id)
-        touched: dict[tuple[str, str], None] = {}
-        contact_id = getattr(event, "contact_id", "")
-        if contact_id:
-            touched[(event.tenant_id, contact_id)] = None
-        for command in commands:
-            touched[(command.tenant_id, getattr(command, "contact_id", ""))] = None
-        for tenant_id, cid in touched:
-            if cid:
-                self._project_contact(connection, tenant_id, cid, commands, event, now)
-        self._project_attempts(connection, event, commands, now)
-
-    def _project_attempts(
-        self, connection: Connection, event: Event, commands: list[Command], now: float
-    ) -> None:
-        """The callback attempt history (CB10, CB11): a row per dial, then how it went."""
-        attempts = tables.callback_attempts
-        for command in commands:
-            if isinstance(command, DialCallback):
-                upsert(
-                    connection,
-                    attempts,
-                    {
-                        "tenant_id": command.tenant_id,
-                        "contact_id": command.contact_id,
-                        "attempt": command.attempt,
-                    },
-                    {"agent_id": command.agent_id, "started_at": now},
-                )
-        if not isinstance(event, (CallbackAttemptEnded, CallbackClosed, CallbackRequeued)):
-            return
-        row = self.acd.callback_row(event.tenant_id, event.contact_id)
-        if row is None or row.attempts < 1:
-            return
-        values: dict[str, Any]
-        if isinstance(event, CallbackAttemptEnded):
-            values = {"call_result": event.outcome}
-        elif isinstance(event, CallbackClosed):
-            requeued = row.status is CallbackStatus.REQUEUED
-            values = {
-                "outcome": event.outcome,
-                "note": event.note,
-                "closed_at": now,
-                "next_at": row.eligible_at if requeued else None,
-            }
-        else:
-            values = {"requeued_by": event.actor, "requeued_at": now}
-        connection.execute(
-            update(attempts)
-            .where(
-                attempts.c.tenant_id == event.tenant_id,
-                attempts.c.contact_id == event.contact_id,
-                attempts.c.attempt == row.attempts,
-            )
-            .values(**values)
-        )
-
-    def _project_contact(
-        self,
-        connection: Connection,
-        tenant_id: str,
-        contact_id: str,
-        commands: list[Command],
-        event: Event,
-        now: float,
-    ) -> None:
-        try:
-            view = self.acd.contact_view(tenant_id, contact_id)
-        except VaxelError:
-            return
-        values: dict[str, Any] = {
-            "queue_id": view.queue_id,
-            "channel": view.channel.value,
-            "caller_number": view.caller_number,
-            "caller_data": dict(view.caller_data),
-            "status": view.state.value,
-            "arrived_at": view.arrived_at,
-            "agent_id": view.agent_id or None,
-            "classification": view.classification or None,
-            "note": view.note or None,
-        }
-        for command in commands:
-            if getattr(command, "contact_id", None) != contact_id:
-                continue
-            if isinstance(command, ConnectContact):
-                values["answered_at"] = now
-            if isinstance(command, (OverflowToNumber, RejectBusy, MarkCallbackFailed)):
-                values["ended_at"] = now
-        if isinstance(event, (ContactEnded, ContactAbandoned, CallbackClosed)) and (
-            event.contact_id == contact_id
-        ):
-            values["ended_at"] = now
-        if isinstance(event, CallbackRequeued) and event.contact_id == contact_id:
-            values["ended_at"] = None  # a failed callback back in the list is open again
-        upsert(
-            connection, tables.contacts, {"tenant_id": tenant_id, "contact_id": contact_id}, values
-        )
-        if view.channel is Channel.CALLBACK or any(
-            isinstance(c, (NotifyCallbackCreated, DialCallback, MarkCallbackFailed))
-            and c.contact_id == contact_id
-            for c in commands
-        ):
-            self._project_callback(connection, tenant_id, contact_id)
-
-    def _project_callback(self, connection: Connection, tenant_id: str, contact_id: str) -> None:
-        row = self.acd.callback_row(tenant_id, contact_id)
-        if row is None:
-            return
-        upsert(
-            connection,
-            tables.callbacks,
-            {"tenant_id": tenant_id, "contact_id": contact_id},
-            {
-                "queue_id": row.queue_id,
-                "number": row.number,
-                "interval_id": row.interval_id,
-                "caller_data": dict(row.caller_data),
-                "status": row.status.value,
-                "requested_at": row.arrived_at,
-                "eligible_at": row.eligible_at,
-                "attempts": row.attempts,
-                "agents_tried": list(row.agents_tried),
-                "last_note": row.last_note,
-            },
-        )
