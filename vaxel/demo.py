@@ -75,6 +75,29 @@ class DemoSettings:
     """Simulated callers and agents; off for a quiet phone-only demo."""
     sip_invite_rate: float = 20.0
     """New calls per second one source may start; more get 503 (issue 10 §8)."""
+    carrier: tuple[str, int] | None = None
+    """A carrier (``scripts/sipp/demo_carrier.xml``) the demo tenant's trunk registers
+    with and calls out through (issue 14 §2); None: no trunk."""
+
+
+DEMO_CARRIER_USER, DEMO_CARRIER_PASSWORD = "4610123450", "demo-carrier-secret"
+"""The demo trunk's account at the demo carrier (``scripts/sipp/demo_carrier.xml``)."""
+
+
+def seed_demo_trunk(database_url: str, host: str, port: int) -> None:
+    """The demo tenant's trunk to a local carrier, registering with digest (issue 14 §2)."""
+    from vaxel.pbx.trunks import Trunk
+    from vaxel.store.pbx_trunks import TrunkStore
+
+    trunk = Trunk(
+        DEMO_TENANT,
+        host,
+        port,
+        username=DEMO_CARRIER_USER,
+        password=DEMO_CARRIER_PASSWORD,
+        expires_s=600,
+    )
+    TrunkStore(open_database(database_url)).put_trunk(trunk, "")
 
 
 def seed_demo_tenant(center: ContactCenter, database_url: str, now: float) -> None:
@@ -350,6 +373,8 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
 
     def seed(platform: Platform) -> None:
         seed_demo_tenant(platform.center, settings.database_url, virtual_start)
+        if settings.carrier is not None:
+            seed_demo_trunk(settings.database_url, *settings.carrier)
         if settings.http_port is not None:
             seed_demo_accounts(settings.database_url)
 
@@ -373,6 +398,13 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     echo("Handläggare: " + ", ".join(p.name for p, _ in demo_agents()))
     if settings.sip_port is not None and not telephony_on:
         echo("SIP är avstängt: riktiga samtal kräver --speed 1.")
+    if settings.carrier is not None and telephony_on:
+        carrier_host, carrier_port = settings.carrier
+        echo(
+            f"Trunk till operatören {carrier_host}:{carrier_port} (starta den: sipp -sf "
+            f"scripts/sipp/demo_carrier.xml -i {carrier_host} -p {carrier_port} "
+            "-m 100000 -rtp_echo -nostdin)"
+        )
 
     center = platform.center
     simulator = demo_simulator(

@@ -27,7 +27,7 @@ from tests.telephony.conftest import (
     sipp,
 )
 from tests.telephony.test_media_admission import SDP
-from vaxel.demo import seed_demo_tenant
+from vaxel.demo import DEMO_CARRIER_PASSWORD, seed_demo_tenant, seed_demo_trunk
 from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService, Reach
 from vaxel.pbx.presentation import PresentationMode, Presentations
 from vaxel.pbx.trunks import Trunk
@@ -37,6 +37,7 @@ from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Request, Response, response_to
 from vaxel.sip.parser import parse_message
 from vaxel.store import open_database, upgrade
+from vaxel.store.pbx_trunks import TrunkStore
 from vaxel.telephony.service import TelephonyService
 from vaxel.telephony.trunk_registrations import TrunkStatus
 
@@ -53,6 +54,7 @@ async def start_with_trunk(
     *,
     trusted: bool = True,
     presentation: PresentationMode = PresentationMode.DIRECT,
+    expires_s: int = 3600,
 ) -> Running:
     url = f"sqlite:///{tmp_path}/telephony.db"
     database = open_database(url)
@@ -61,7 +63,12 @@ async def start_with_trunk(
     seed_demo_tenant(center, url, time.time())
     numbers = directory(trusted)
     numbers.outside.trunks[DEMO_TENANT] = Trunk(
-        DEMO_TENANT, "127.0.0.1", carrier_port, username=CARRIER_USER, password=password
+        DEMO_TENANT,
+        "127.0.0.1",
+        carrier_port,
+        username=CARRIER_USER,
+        password=password,
+        expires_s=expires_s,
     )
     numbers.outside.presentations[DEMO_TENANT] = Presentations(
         MAIN,
@@ -382,3 +389,23 @@ async def wait_for_calls_to_end(running: Running) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"calls left behind: {running.service.switch.calls}")
+
+
+async def test_the_demo_carrier_takes_the_demo_trunk(tmp_path: Path, carrier_port: int) -> None:
+    """``vaxel demo --carrier``: the trunk seeded for the demo registers with the carrier
+    of scripts/sipp/demo_carrier.xml (the command the demo prints)."""
+    running = await start_with_trunk(tmp_path, carrier_port, DEMO_CARRIER_PASSWORD, expires_s=600)
+    try:
+        url = f"sqlite:///{tmp_path}/telephony.db"  # the demo tenant is seeded there
+        seed_demo_trunk(url, "127.0.0.1", carrier_port)
+        stored = TrunkStore(open_database(url)).trunk(DEMO_TENANT)
+        assert stored is not None  # what the demo's telephony registers with:
+        assert running.service.directory.outside.trunks[DEMO_TENANT] == stored.trunk
+        demo_carrier = Path(__file__).parents[2] / "scripts" / "sipp" / "demo_carrier.xml"
+        code, output = await sipp(
+            str(demo_carrier), running.port, cwd=tmp_path, local_port=carrier_port
+        )
+        assert code == 0, output
+        await wait_for_state(running, "registered")
+    finally:
+        await running.service.close()

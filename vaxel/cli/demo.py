@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="new calls per second one source may start; more get 503 (default 20)",
     )
     parser.add_argument("--no-sip", action="store_true", help="run without telephony")
+    parser.add_argument(
+        "--carrier",
+        default="",
+        metavar="HOST:PORT",
+        help="a trunk to this carrier, e.g. 127.0.0.1:5070 with scripts/sipp/demo_carrier.xml",
+    )
     parser.add_argument("--http-port", type=int, default=8080, help="web app port (default 8080)")
     parser.add_argument("--no-web", action="store_true", help="run without the web app")
     parser.add_argument(
@@ -57,6 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if args.sip_invite_rate <= 0:
         print("vaxel demo: --sip-invite-rate must be > 0", file=sys.stderr)
         return 2
+    carrier = None
+    if args.carrier:
+        host, _, port = args.carrier.rpartition(":")
+        if not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+            print("vaxel demo: --carrier must be HOST:PORT, e.g. 127.0.0.1:5070", file=sys.stderr)
+            return 2
+        carrier = (host, int(port))
     settings = DemoSettings(
         database_url=args.database_url,
         fresh=not args.keep,
@@ -68,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
         http_port=None if args.no_web else args.http_port,
         traffic=not args.no_traffic,
         sip_invite_rate=args.sip_invite_rate,
+        carrier=carrier,
     )
     try:
         import uvloop  # the faster event loop when installed (DESIGN.md)
