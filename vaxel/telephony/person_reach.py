@@ -237,7 +237,7 @@ class ReachingPeople:
     def feature_code(self, event: RequestReceived, caller: Caller, dialled: str) -> None:
         """Answer, carry the code out as the extension's person, say how it went, hang up."""
         call = self.switch._answer_invite(event, caller.tenant_id, internal=True)
-        person = self.reach.person_on(caller.tenant_id, caller.extension)
+        person = self._person_of_phone(caller.tenant_id, caller.extension)
         try:
             command = parse(dialled)
         except FeatureCodeRefused as refused:
@@ -252,6 +252,15 @@ class ReachingPeople:
         if call.caller is not None:
             self.switch.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
         self.switch.bridging.caller_hears(call, [prompt], then_hangup=True)
+
+    def _person_of_phone(self, tenant: str, extension: str) -> str | None:
+        """Whose phone ``extension`` is: the person whose devices include it in the plan,
+        else the directory's person on that extension."""
+        for (owner_tenant, person), devices in self.switch.directory.pbx.people.items():
+            mine = owner_tenant == tenant and not person.startswith("extension:")
+            if mine and extension in devices.extensions():
+                return person
+        return self.reach.person_on(tenant, extension)
 
 
 def _capped(steps: list[RingStep], seconds: float) -> list[RingStep]:
