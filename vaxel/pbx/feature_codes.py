@@ -44,6 +44,7 @@ from vaxel.pbx.forwarding import (
 
 __all__ = [
     "MAX_CODE_LENGTH",
+    "NOT_A_PERSON",
     "ClearForwarding",
     "ClearPresence",
     "FeatureCode",
@@ -62,6 +63,8 @@ __all__ = [
 MAX_CODE_LENGTH = 40
 """Longer keypad strings are refused before they are looked at."""
 MAX_SLOT = 99
+NOT_A_PERSON = "sv/pbx/not-a-person"
+"""What a phone that belongs to no one in the directory hears after any code."""
 """Reasons, prompts and switches are numbered 1–99 on the keypad."""
 
 

@@ -34,7 +34,7 @@ from vaxel.core.clock import STOCKHOLM
 from vaxel.directory.presence import LineState
 from vaxel.media.player import Comfort
 from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
-from vaxel.pbx.feature_codes import FeatureCodeRefused, parse
+from vaxel.pbx.feature_codes import NOT_A_PERSON, FeatureCodeRefused, parse
 from vaxel.pbx.forwarding import ForwardCondition, Forwarding, ForwardNow, Hops, decide
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
@@ -246,7 +246,7 @@ class ReachingPeople:
             prompt = (
                 self.reach.carry_out(caller.tenant_id, person, command)
                 if person is not None
-                else "sv/pbx/not-a-person"
+                else NOT_A_PERSON
             )
         log.info("%s: feature code from %s answered %s", call.call_id, caller.extension, prompt)
         if call.caller is not None:
