@@ -137,6 +137,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "owner": ["1003"],
         "reach": ["international"],
         "premium_allowed": [True],
+        "group_id": ["vaxeln"],  # an answer group (PBX3)
+        "first": ["+46812342000"],  # a DID range (PBX1)
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too
         "flow": ["huvudflode"],
         "skill_id": ["kundtjanst"],

@@ -49,6 +49,7 @@ from vaxel.web.errors import install_error_handlers
 from vaxel.web.headers import SecurityHeaders
 from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
+from vaxel.web.phone import devices as phone_devices
 from vaxel.web.phone import forwarding as phone_forwarding
 from vaxel.web.phone import voicemail as phone_voicemail
 from vaxel.web.unavailable import install_unavailable_handlers
@@ -145,6 +146,7 @@ def create_app(
         api_pbx_trunks,
         api_numbers,
         directory_pages,
+        phone_devices,
         phone_forwarding,
         auth,
         workspace,

@@ -24,6 +24,7 @@ from vaxel.web.admin import (
     lists,
     numbers,
     pbx_conference,
+    pbx_numbers,
     pbx_trunks,
     prompts,
     queues,
@@ -166,6 +167,11 @@ SECTIONS = [
             "betalnummer spärrade som standard) och nummerpresentation."
         ),
     ),
+    Section(
+        "/admin/pbx/numbers",
+        N_("Nummerplan"),
+        N_("Kortnummer, direktnummerserier och svarsgrupper med vem som är inloggad."),
+    ),
 ]
 
 
@@ -196,6 +202,7 @@ for _page in (
     directory_sources,
     directory_catalogue,
     pbx_conference,
+    pbx_numbers,
     pbx_trunks,
 ):
     router.include_router(_page.router)

@@ -1,0 +1,90 @@
+""" "Min telefon" (issue 14 §9, PBX1, PBX9): the signed-in person's own numbers and devices,
+and links to the forwarding and voicemail sections (``forwarding.py``, ``voicemail.py``).
+
+The desk phones (SIP extensions) are the admin's to give; the person sets how their
+devices ring (all at once or one after another) and a mobile number reached over the
+trunk, so calls reach them away from the office too (PBX9). Checked below HTTP by the
+pure core (``vaxel.pbx.devices``): a bad number or ring time comes back on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from vaxel.core.errors import ConfigError
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingStrategy
+from vaxel.pbx.numbering import Target, TargetKind, normalise_did
+from vaxel.runtime.directory_views import Actor
+from vaxel.web.context import render
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
+
+__all__ = ["PAGE", "router"]
+
+router = APIRouter(tags=["phone"])
+PAGE = "/min-telefon"
+
+
+def _actor(session: SignedIn, ctx: Platform) -> Actor:
+    user = session.user
+    person_id = ctx.directory_views.person_of_account(user.tenant_id, user.username)
+    return Actor(user.role, person_id, user.display_name)
+
+
+Me = Annotated[Actor, Depends(_actor)]
+
+
+@router.get(PAGE)
+def phone_page(request: Request, session: SignedIn, ctx: Platform, me: Me) -> Response:
+    """The person's short and direct numbers and devices."""
+    if me.person_id is None:
+        return render(request, "person_missing.html", session)
+    tenant_id = session.user.tenant_id
+    service = ctx.pbx_numbering
+    plan = service.plan(tenant_id)
+    shorts = plan.numbers_of(Target(TargetKind.PERSON, me.person_id))
+    devices = service.devices(tenant_id, me.person_id)
+    return render(
+        request,
+        "phone/devices.html",
+        session,
+        numbers=[(n, plan.direct_number(n) or "") for n in shorts],
+        devices=devices.devices if devices else (),
+        strategy=devices.strategy.value if devices else RingStrategy.PARALLEL.value,
+        ring_s=int(devices.ring_s) if devices else 30,
+        mobile=next(
+            (
+                d.address
+                for d in (devices.devices if devices else ())
+                if d.kind is DeviceKind.MOBILE
+            ),
+            "",
+        ),
+    )
+
+
+@router.post(PAGE, dependencies=[returns_to(PAGE)])
+def change_devices(session: SignedIn, ctx: Platform, me: Me, form: CsrfForm) -> Response:
+    """How the devices ring (``strategy``, ``ring_s``) and the mobile number (``mobile``,
+    empty for none); the desk phones stay as the admin gave them."""
+    if me.person_id is None:
+        return RedirectResponse(PAGE, status_code=303)
+    tenant_id = session.user.tenant_id
+    try:
+        strategy = RingStrategy(str(form.get("strategy", ""))[:20])
+    except ValueError:
+        raise ConfigError("strategy", "choice", allowed="parallel, sequence") from None
+    ring_text = str(form.get("ring_s", "30"))[:4]
+    if not ring_text.isdigit():
+        raise ConfigError("ring_s", "whole-number", value=ring_text)
+    mobile_text = str(form.get("mobile", "")).strip()[:32]
+    service = ctx.pbx_numbering
+    held = service.devices(tenant_id, me.person_id)
+    kept = [d for d in (held.devices if held else ()) if d.kind is not DeviceKind.MOBILE]
+    if mobile_text:
+        kept.append(Device(DeviceKind.MOBILE, normalise_did(mobile_text), label="Mobil"))
+    person = PersonDevices(tenant_id, me.person_id, tuple(kept), strategy, float(ring_text))
+    service.put_devices(person)
+    return RedirectResponse(PAGE, status_code=303)
