@@ -118,18 +118,21 @@ class VoicemailMailer:
         if server is None:
             error = "no mail server: set smtp_host (platform) or the tenant's own"
         else:
-            mail = compose(
-                message_id=item.message_id,
-                sender=server.sender,
-                recipient=item.recipient,
-                caller=message.caller,
-                received_at=message.received_at,
-                duration_s=message.duration_s,
-                wav=wav,
-            )
             try:
+                mail = compose(
+                    message_id=item.message_id,
+                    sender=server.sender,
+                    recipient=item.recipient,
+                    caller=message.caller,
+                    received_at=message.received_at,
+                    duration_s=message.duration_s,
+                    wav=wav,
+                )
                 self.send(server, mail)
-            except (OSError, smtplib.SMTPException) as failure:
+            # not only OSError and SMTPException: smtplib raises UnicodeEncodeError for a
+            # password with å, email a ValueError for a bad header. Any failure costs this
+            # mail a retry with backoff, never the round (it stayed due: a tight loop).
+            except Exception as failure:
                 error = f"{type(failure).__name__}: {failure}"
         if not error:
             self.store.sent(item.tenant_id, item.message_id)
