@@ -188,3 +188,14 @@ def test_a_carrier_that_keeps_saying_stale_cannot_keep_us_looping() -> None:
         challenge = f'Digest realm="c", nonce="n{rounds}", algorithm=MD5, stale=true'
         sent = machine.received(401, "Unauthorized", 0.1, challenge=challenge)
     assert rounds == 4 and machine.state is RegistrationState.REFUSED
+
+
+def test_a_carrier_calling_our_contact_dials_the_did_in_to() -> None:
+    """RFC 3261 §10.2.1: the carrier may send a DID's call to the Contact we registered."""
+    from vaxel.pbx.outside_lines import OutsideLines
+
+    lines = OutsideLines(trunks={"demo": TRUNK})
+    assert lines.dialled("4610123450", "+46101234512", "127.0.0.1") == "+46101234512"
+    assert lines.dialled("4610123450", "+46101234512", "192.0.2.9") == "4610123450"
+    assert lines.dialled("+46101234599", "+46101234512", "127.0.0.1") == "+46101234599"
+    assert OutsideLines().dialled("2001", "2002", "127.0.0.1") == "2001"

@@ -32,7 +32,7 @@ from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService, Reach
 from vaxel.pbx.presentation import PresentationMode, Presentations
 from vaxel.pbx.trunks import Trunk
 from vaxel.runtime import ContactCenter
-from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Request, Response, response_to
 from vaxel.sip.parser import parse_message
@@ -407,5 +407,25 @@ async def test_the_demo_carrier_takes_the_demo_trunk(tmp_path: Path, carrier_por
         )
         assert code == 0, output
         await wait_for_state(running, "registered")
+    finally:
+        await running.service.close()
+
+
+async def test_a_did_sent_to_our_registered_contact_is_read_from_to(
+    tmp_path: Path, carrier_port: int
+) -> None:
+    """The carrier routes a DID's call to sip:4610123450@… (our Contact): the DID in To is
+    what was dialled, here the main number, which the IVR answers."""
+    running = await start_with_trunk(tmp_path, carrier_port, CARRIER_PASSWORD)
+    try:
+        code, output = await sipp(
+            "carrier_calls_contact.xml",
+            running.port,
+            *keys(contact_user=CARRIER_USER),
+            service=MAIN_NUMBER,
+            cwd=tmp_path,
+        )
+        assert code == 0, output  # 200 from the IVR, not 404 for "4610123450"
+        await wait_for_calls_to_end(running)
     finally:
         await running.service.close()

@@ -12,6 +12,9 @@ telephony edge:
   caller we pass on (a forward or transfer of an incoming call) keeps their own id.
 - INVITEs over a trunk that the carrier challenges (401/407) are answered once with the
   trunk's credentials, like its REGISTERs.
+- A carrier may send a DID's call to the Contact a registering trunk registered
+  (``sip:<username>@…``) with the DID in To: from that carrier's host, To is what was
+  dialled.
 """
 
 from __future__ import annotations
@@ -43,6 +46,20 @@ class OutsideLines:
     def trusted_hosts(self) -> frozenset[str]:
         """Addresses whose INVITEs are a carrier's (its DIDs), trusted without digest."""
         return frozenset(trunk.host for trunk in self.trunks.values())
+
+    def dialled(self, uri_user: str, to_user: str, source_host: str) -> str:
+        """The number an INVITE dials: its Request-URI's user — except from a registering
+        trunk's carrier that sends a DID's calls to the Contact we registered
+        (``sip:<username>@…``), where the DID is in To (RFC 3261 §10.2.1, §8.1.1.2)."""
+        for trunk in self.trunks.values():
+            if (
+                trunk.mode is TrunkMode.REGISTER
+                and uri_user == trunk.username
+                and source_host == trunk.host
+                and to_user
+            ):
+                return to_user
+        return uri_user
 
     def identity(
         self, tenant_id: str, from_user: str, from_name: str, *, extension: bool

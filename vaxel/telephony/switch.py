@@ -60,7 +60,7 @@ from vaxel.media.backend import (
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
-from vaxel.sip.dialog import header_tag, uri_user
+from vaxel.sip.dialog import angle_uri, header_tag, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
@@ -324,7 +324,9 @@ class Switch(InternalCalls):
         if not self.invite_limit.allow(source[0], self.sip.now):  # before any work (§8)
             raise SipError("Service Unavailable: too many new calls from this source", 503)
         now = self.clock()
-        number = uri_user(request.uri)
+        number = self.directory.outside.dialled(  # a carrier calling our Contact (§2)
+            uri_user(request.uri), uri_user(angle_uri(request.headers.get("To") or "")), source[0]
+        )
         trusted = source[0] in self.directory.trusted_sources
         username = None if trusted else self.registration.authenticate(event, proxy=True)
         if not trusted and username is None:
