@@ -212,6 +212,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         # voicemail (issue 14, PBX4): A's message ids
         "message_id": ["vm-a", "m1"],
         "heard": [True, False],
+        "sender": ["intrang@intrang.se"],
+        "security": ["none"],
         # call forwarding (issue 14 §4): rules for A's people
         "condition": ["always", "no-answer"],
         "destination": ["2003", "0701234567"],

@@ -184,3 +184,35 @@ def test_rest_lists_fetches_changes_and_deletes_within_the_tenant(
     assert api.delete(f"{base}/m1", headers=writer).status_code == 204
     assert api.delete(f"{base}/m1", headers=writer).status_code == 404
     assert api.get(base, headers=reader).json() == []
+
+
+def test_the_organisations_own_mail_server(
+    site: tuple[TestClient, TestClient, VoicemailService],
+) -> None:
+    maria, _, service = site
+    accounts = Accounts(maria.app.state.context.database)  # type: ignore[attr-defined]
+    now = time.time()
+    accounts.add_api_key(DEMO_TENANT, "drift", "config-nyckel-for-test", now, ["config"])
+    accounts.add_api_key(OTHER, "annan", "annan-config-for-test", now, ["config"])
+    api, url = TestClient(maria.app), "/api/v1/pbx/voicemail/mail-server"
+    mine, other = {"X-API-Key": "config-nyckel-for-test"}, {"X-API-Key": "annan-config-for-test"}
+    assert api.get(url, headers=mine).status_code == 404, "the platform's is used"
+    body = {
+        "host": "smtp.exempelby.se",
+        "port": 465,
+        "sender": "vaxel@exempelby.se",
+        "username": "vaxel",
+        "password": "hemligt-smtp",
+        "security": "tls",
+    }
+    assert api.put(url, json=body, headers=mine).status_code == 204
+    shown = api.get(url, headers=mine).json()
+    assert shown["host"] == "smtp.exempelby.se" and shown["password_set"] is True
+    assert "hemligt-smtp" not in api.get(url, headers=mine).text, "never read back"
+    assert api.get(url, headers=other).status_code == 404, "another tenant's is not shown"
+    refused = api.put(url, json=body | {"host": "smtp exempelby"}, headers=mine)
+    assert refused.status_code == 422
+    server = service.store.mail_server(DEMO_TENANT)
+    assert server is not None and server.password == "hemligt-smtp"
+    assert api.delete(url, headers=mine).status_code == 204
+    assert service.store.mail_server(DEMO_TENANT) is None

@@ -1,7 +1,8 @@
 """A person's voicemail over the REST API (PBX4): list the messages, fetch one's WAV, mark it
 heard or new, delete it — for an intranet or a script.
 
-Keys carry ``phone:read`` (list and fetch) or ``phone:write`` (also change and delete). Every
+Keys carry ``phone:read`` (list and fetch) or ``phone:write`` (also change and delete); the
+organisation's own mail server for the e-mails is ``config``. Every
 route is scoped to the key's tenant and names the person; another tenant's or another
 person's message is a 404 like one that never was.
 """
@@ -11,18 +12,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from vaxel.core import limits
 from vaxel.pbx.voicemail import Message
+from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.web.api import key_with_scope
 from vaxel.web.context import WebContext
 
 __all__ = ["router"]
 
+ConfigTenant = Annotated[str, Depends(key_with_scope("config"))]
 ReadTenant = Annotated[str, Depends(key_with_scope("phone:read"))]
 WriteTenant = Annotated[str, Depends(key_with_scope("phone:write"))]
 PersonId = Annotated[str, Path(min_length=1, max_length=limits.ID_LENGTH)]
@@ -52,6 +55,26 @@ class MessageOut(BaseModel):
 
 class MessageChange(BaseModel):
     heard: bool
+
+
+class MailServerIn(BaseModel):
+    """The organisation's own mail server for voicemail e-mails (else the platform's)."""
+
+    host: str = Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.:_-]+$")
+    port: int = Field(587, ge=1, le=65535)
+    sender: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    username: str = Field("", max_length=200)
+    password: str = Field("", max_length=200, description="write-only: never read back")
+    security: MailSecurity = MailSecurity.STARTTLS
+
+
+class MailServerOut(BaseModel):
+    host: str
+    port: int
+    sender: str
+    username: str
+    password_set: bool
+    security: MailSecurity
 
 
 def _out(message: Message) -> MessageOut:
@@ -105,4 +128,39 @@ async def delete_message(
 ) -> Response:
     """Delete the message and its recording."""
     await run_in_threadpool(voicemail.delete, tenant, person_id, message_id)
+    return Response(status_code=204)
+
+
+@router.get("/mail-server", responses={404: {"description": "The platform's server is used"}})
+async def get_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> MailServerOut:
+    """The organisation's own mail server (404: none, the platform's is used)."""
+    server = await run_in_threadpool(voicemail.store.mail_server, tenant)
+    if server is None:
+        raise HTTPException(404, "no mail server of the organisation's own")
+    return MailServerOut(
+        host=server.host,
+        port=server.port,
+        sender=server.sender,
+        username=server.username,
+        password_set=bool(server.password),
+        security=server.security,
+    )
+
+
+@router.put("/mail-server", status_code=204)
+async def put_mail_server(
+    body: MailServerIn, tenant: ConfigTenant, voicemail: Voicemail
+) -> Response:
+    """Send this organisation's voicemail e-mails through its own server from now on."""
+    server = MailServer(
+        body.host, body.port, body.sender, body.username, body.password, body.security
+    )
+    await run_in_threadpool(voicemail.store.put_mail_server, tenant, server)
+    return Response(status_code=204)
+
+
+@router.delete("/mail-server", status_code=204)
+async def delete_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> Response:
+    """Back to the platform's mail server."""
+    await run_in_threadpool(voicemail.store.put_mail_server, tenant, None)
     return Response(status_code=204)
