@@ -91,14 +91,14 @@ def test_the_host_sees_who_is_in_and_mutes_and_removes(web: Web) -> None:
     client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})
     service = web.app.state.context.conference_service  # type: ignore[attr-defined]
     control = service.control = FakeControl()
-    page = html.unescape(client.get("/admin/konferensrum/ledning").text)
+    page = html.unescape(client.get("/konferens/ledning").text)
     assert "Ring 7000 och ange PIN-koden följt av fyrkant." in page
     assert 'data-participant="sip-a"' in page and "0707654321" in page
     assert "Stäng av mikrofonen för 0701234567" in page
     assert "Sätt på mikrofonen för 0707654321" in page
-    rows = client.get("/admin/konferensrum/ledning/deltagare").text
+    rows = client.get("/konferens/ledning/deltagare").text
     assert "<html" not in rows and 'data-participant="sip-b"' in rows
-    base = "/admin/konferensrum/ledning/deltagare"
+    base = "/konferens/ledning/deltagare"
     client.post(f"{base}/sip-a/mute", data={"csrf": csrf, "muted": "1"})
     client.post(f"{base}/sip-b/mute", data={"csrf": csrf, "muted": "0"})
     client.post(f"{base}/sip-a/remove", data={"csrf": csrf})
@@ -110,7 +110,7 @@ def test_the_host_sees_who_is_in_and_mutes_and_removes(web: Web) -> None:
     gone = client.post(f"{base}/sip-x/remove", data={"csrf": csrf})
     assert flashed(client, gone) == "Deltagaren är inte längre med i konferensen"
     assert client.post(f"{base}/sip-a/remove", data={}).status_code == 403  # CSRF
-    assert client.get("/admin/konferensrum/finns-inte").status_code == 404
+    assert client.get("/konferens/finns-inte").status_code == 404
 
 
 def test_another_organisation_never_reaches_the_room(web: Web) -> None:
@@ -124,7 +124,7 @@ def test_another_organisation_never_reaches_the_room(web: Web) -> None:
         web.accounts.find(DEMO_TENANT, "admin").password_hash,  # type: ignore[union-attr]
     )
     other, other_csrf = _admin(web, OTHER, "admin2")
-    assert other.get("/admin/konferensrum/ledning").status_code == 404
+    assert other.get("/konferens/ledning").status_code == 404
     assert "Ledningsgruppen" not in other.get("/admin/konferensrum").text
     refused = other.post("/admin/konferensrum/ledning/remove", data={"csrf": other_csrf})
     assert refused.status_code in (303, 404)
@@ -170,3 +170,23 @@ def test_the_rest_api_saves_rooms_and_acts_on_participants(web: Web) -> None:
     assert client.delete(f"{API}/ledning", headers=other).status_code == 404
     assert client.delete(f"{API}/ledning", headers=headers).status_code == 204
     assert client.get(API, headers=headers).json() == []
+
+
+def test_the_rooms_host_runs_it_without_being_an_admin(web: Web) -> None:
+    client, csrf = _admin(web)
+    views = web.app.state.context.directory_views  # type: ignore[attr-defined]
+    maria = views.person_of_account(DEMO_TENANT, "maria")
+    assert maria
+    client.post("/admin/konferensrum", data={**ROOM, "host_person_id": maria, "csrf": csrf})
+    service = web.app.state.context.conference_service  # type: ignore[attr-defined]
+    control = service.control = FakeControl()
+    host, host_csrf = _admin(web, DEMO_TENANT, "maria")
+    page = host.get("/konferens/ledning")
+    assert page.status_code == 200 and "0701234567" in page.text
+    assert 'href="/admin/konferensrum"' not in page.text  # no link to what she may not open
+    host.post("/konferens/ledning/deltagare/sip-a/remove", data={"csrf": host_csrf})
+    assert control.done == [("remove", DEMO_TENANT, "ledning", "sip-a")]
+    johan, johan_csrf = _admin(web, DEMO_TENANT, "johan")  # a colleague, not the host
+    assert johan.get("/konferens/ledning").status_code == 404
+    refused = johan.post("/konferens/ledning/deltagare/sip-b/remove", data={"csrf": johan_csrf})
+    assert refused.status_code in (303, 404) and len(control.done) == 1

@@ -82,7 +82,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/min-telefon": ("maria", "/min-telefon"),
     "/min-telefon/vidarekoppling": ("maria", "/min-telefon/vidarekoppling"),
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
-    "/admin/konferensrum/{room_id}": ("admin", "/admin/konferensrum/ledning"),
+    "/konferens/{room_id}": ("admin", "/konferens/ledning"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 
@@ -106,7 +106,7 @@ NOT_PAGES: dict[str, str] = {
     "/katalog/handelser": "the directory's presence stream (text/event-stream)",
     "/admin/directory/catalogue/export": "the directory as a CSV or XML file",
     "/min-telefon/rostbrevlada/{message_id}.wav": "a voicemail message's sound",
-    "/admin/konferensrum/{room_id}/deltagare": "the rows inside a room's host view (a fragment)",
+    "/konferens/{room_id}/deltagare": "the rows inside a room's host view (a fragment)",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/
 is the JSON API (besides these)."""

@@ -38,6 +38,7 @@ from vaxel.web import (
     api_pbx_voicemail,
     auth,
     callbacks,
+    conference_host,
     platform,
     wallboard,
     workspace,
@@ -156,6 +157,7 @@ def create_app(
         platform,
         phone_voicemail,
         api_pbx_voicemail,
+        conference_host,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)
