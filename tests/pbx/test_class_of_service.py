@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaxel.core.dial_policy import DialPolicy, DialRefusal
 from vaxel.pbx.class_of_service import (
@@ -89,3 +91,29 @@ def test_bad_classes_are_refused_with_a_coded_error() -> None:
     with pytest.raises(ServiceClassError) as error:
         ClassesOfService({}, users={"karin": "saknas"})
     assert error.value.code == "choice"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    reach=st.sampled_from(list(Reach)),
+    premium=st.booleans(),
+    international=st.booleans(),
+    number=st.one_of(
+        st.from_regex(r"\+?[0-9 -]{2,16}", fullmatch=True),
+        st.sampled_from(["112", "11414", "114 14", "0900123456", "+442071234567", "11880"]),
+    ),
+)
+def test_a_class_never_widens_the_tenant_and_never_bars_112(
+    reach: Reach, premium: bool, international: bool, number: str
+) -> None:
+    """PBX8 invariants: whatever the class, 112 and 114 14 go out; a class never allows
+    abroad what the tenant bars; an internal class reaches no external number."""
+    tenant = DialPolicy(international_allowed=international)
+    policy = ClassOfService("k", "K", reach, premium).policy(tenant)
+    decision = policy.decide(number)
+    if number.replace(" ", "") in ("112", "11414"):
+        assert decision.allowed
+    if decision.allowed and tenant.decide(number).refusal is DialRefusal.INTERNATIONAL:
+        raise AssertionError(f"{number} allowed abroad by a class though the tenant bars it")
+    if reach is Reach.INTERNAL and decision.allowed:
+        assert decision.number in ("112", "11414")
