@@ -4,10 +4,12 @@ members logged in and out, and a person setting how their devices ring."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.web.conftest import OTHER, Web, flashed, sign_in
 from vaxel.pbx.devices import DeviceKind, RingStrategy
+from vaxel.pbx.groups import AnswerGroup, GroupMember
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -80,3 +82,30 @@ def test_a_person_sets_how_their_devices_ring_and_a_mobile(web: Web) -> None:
         "/min-telefon", data={"csrf": csrf, "strategy": "parallel", "ring_s": "2", "mobile": ""}
     )
     assert "Ringtiden ska vara 5–180 sekunder" in flashed(client, bad)
+
+
+def test_the_plan_and_group_logins_over_the_rest_api(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "växel", "konfig", now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läs", "las", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", "annan", now, ["read", "config"])
+    client = web.client()
+    config, read = {"X-API-Key": "konfig"}, {"X-API-Key": "las"}
+    body = {"kind": "person", "ref": "karin"}
+    assert client.put("/api/v1/pbx/numbers/4500", json=body, headers=read).status_code == 403
+    assert client.put("/api/v1/pbx/numbers/4500", json=body, headers=config).status_code == 204
+    taken = client.put("/api/v1/pbx/numbers/4500", json=body, headers=config)
+    assert taken.status_code == 409 and taken.json()["params"]["number"] == "4500"
+    plan = client.get("/api/v1/pbx/numbers", headers=read).json()
+    assert "4500" in [n["number"] for n in plan["numbers"]]
+    other = client.get("/api/v1/pbx/numbers", headers={"X-API-Key": "annan"}).json()
+    assert other["numbers"] == []
+    service(web).put_group(
+        AnswerGroup(DEMO_TENANT, "reception", "Receptionen", members=(GroupMember("karin"),))
+    )
+    url = "/api/v1/pbx/groups/reception/members/karin/login"
+    assert client.delete(url, headers=config).status_code == 204
+    groups = client.get("/api/v1/pbx/groups", headers=read).json()
+    [group] = [g for g in groups if g["group_id"] == "reception"]
+    assert group["members"] == [{"person_id": "karin", "logged_in": False}]
+    assert client.put(url, headers={"X-API-Key": "annan"}).status_code == 404

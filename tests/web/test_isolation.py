@@ -139,6 +139,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "premium_allowed": [True],
         "group_id": ["vaxeln"],  # an answer group (PBX3)
         "first": ["+46812342000"],  # a DID range (PBX1)
+        "kind": ["person"],  # what a short number reaches (PBX1)
+        "ref": ["agent-maria"],
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too
         "flow": ["huvudflode"],
         "skill_id": ["kundtjanst"],
