@@ -31,13 +31,14 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   no answer) and the call stays CONNECTING, so that the PBX can ring someone else (in
   sequence, forwarding) or tell the caller; once answered the two talk (TRANSFERRED: bridged,
   no ACD contact) and either hanging up ends both.
+- A talking call may be parked (PARKED) and recalled (RECALLING): see ``call_park.py``.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
 
 Planned, built by the PBX and console issues on these states: CONSULTING (agent holds the
 caller and calls a colleague), attended TRANSFER from it, CAMPED_ON (waiting for a busy
-extension), PARKED and RECALLING (a parked or unanswered transfer rings back), CONFERENCE.
+extension), CONFERENCE.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.core.errors import IllegalTransition
+from vaxel.telephony import call_park
 from vaxel.telephony.call_events import (
     CUSTOMER,
+    RECALL,
     TRANSFER,
     AgentConnected,
     Announce,
@@ -56,6 +59,7 @@ from vaxel.telephony.call_events import (
     BusyOrdered,
     CallAction,
     CallEvent,
+    CallParked,
     CancelPhone,
     DialOnward,
     DigitReceived,
@@ -64,9 +68,11 @@ from vaxel.telephony.call_events import (
     HangUpPhone,
     Hear,
     HoldChanged,
+    LeaveOrbit,
     NoRoute,
     Notice,
     OfferWithdrawn,
+    ParkRetrieved,
     Party,
     PartyLeft,
     PhoneAnswered,
@@ -107,6 +113,9 @@ class CallMachine:
         "callback",
         "customer_ring_s",
         "offers",
+        "park_deadline",
+        "parked_by",
+        "recall_s",
         "state",
     )
 
@@ -123,21 +132,28 @@ class CallMachine:
         self.agent_id = ""
         self._whisper = _Whisper()
         self._dial_deadline: float | None = None
+        self.park_deadline: float | None = None
+        self.parked_by = ""
+        self.recall_s = 0.0
 
     def next_deadline(self) -> float | None:
         """While a callback's customer (CB9) or an internal call's callee rings, when to give
-        up on them."""
+        up on them; while parked, when to ring back (and how long the recall rings)."""
+        if self.state in (CallState.PARKED, CallState.RECALLING):
+            return self.park_deadline
         return self._dial_deadline if self.state in _DIALLING else None
 
     def on_timer(self, now: float) -> list[CallAction]:
         due = self.next_deadline()
         if due is None or now < due:
             return []
+        if self.state in (CallState.PARKED, CallState.RECALLING):
+            return call_park.recall_due(self, now)
         self._dial_deadline = None
         if self.state is CallState.CONNECTING:
             callees = [name for name in self.offers if is_callee(name)]
-            return [*(a for n in callees for a in self._withdraw(n)), ReportRingOutcome(0)]
-        return [*self._withdraw(CUSTOMER), *self._customer_unanswered()]
+            return [*(a for n in callees for a in self.withdraw(n)), ReportRingOutcome(0)]
+        return [*self.withdraw(CUSTOMER), *self._customer_unanswered()]
 
     def handle(self, event: CallEvent, now: float) -> list[CallAction]:
         step = _STEPS.get(type(event))
@@ -171,6 +187,9 @@ class CallMachine:
         if event.offer == TRANSFER:
             self.state = CallState.TRANSFERRED
             return [*actions, Bridge()]
+        if event.offer == RECALL:  # whoever parked the call took it back
+            self.state, self.park_deadline = CallState.TRANSFERRED, None
+            return [*actions, LeaveOrbit(), Bridge()]
         if is_callee(event.offer):
             self.state, self._dial_deadline = CallState.TRANSFERRED, None
             return [*actions, ReportRingOutcome(200), Bridge()]
@@ -181,7 +200,7 @@ class CallMachine:
         self.state = CallState.AGENT_ANSWERING
         for other in self.offers.values():  # one agent per call: any other offer is over
             if other is not offer and other.state is OfferState.RINGING:
-                actions += self._withdraw(other.name)
+                actions += self.withdraw(other.name)
         return [*actions, ReportAgentAnswered(event.offer)]
 
     def _failed(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -201,6 +220,8 @@ class CallMachine:
             return [*actions, *self._customer_unanswered()]
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
+        if offer.name == RECALL:
+            return [*actions, *call_park.recall_ended(self, now)]
         if is_callee(offer.name):
             self._dial_deadline = None
             return [*actions, ReportRingOutcome(event.status)]
@@ -214,10 +235,12 @@ class CallMachine:
         assert isinstance(event, OfferWithdrawn)
         if self.state is CallState.CALLBACK_RINGING:  # closed in the list meanwhile (CB10)
             self.state = CallState.ENDED
-        return self._withdraw(event.offer)
+        return self.withdraw(event.offer)
 
     def _no_route(self, event: CallEvent, now: float) -> list[CallAction]:
         assert isinstance(event, NoRoute)
+        if event.offer == RECALL:  # the parker's phone is gone: the caller waits on
+            return call_park.recall_ended(self, now)
         self.state = CallState.ENDED
         if event.offer == CUSTOMER:
             return [
@@ -231,7 +254,7 @@ class CallMachine:
         self.agent_id = ""
         return [HangUpParty(Party.AGENT)]
 
-    def _withdraw(self, name: str) -> list[CallAction]:
+    def withdraw(self, name: str) -> list[CallAction]:
         offer = self.offers.get(name)
         if offer is None or offer.state is not OfferState.RINGING:
             return []
@@ -290,7 +313,7 @@ class CallMachine:
         assert isinstance(event, TransferOrdered)
         actions: list[CallAction] = []
         for name in list(self.offers):  # the caller leaves the queue: nobody else rings
-            actions += self._withdraw(name)
+            actions += self.withdraw(name)
         self.state = CallState.TRANSFERRING
         return [*actions, Hear(Party.CALLER, Sound.RINGBACK), DialOnward(event.number)]
 
@@ -298,7 +321,7 @@ class CallMachine:
         assert isinstance(event, BusyOrdered)
         actions: list[CallAction] = []
         for name in list(self.offers):
-            actions += self._withdraw(name)
+            actions += self.withdraw(name)
         self.state = CallState.ENDED
         return [*actions, Announce(Party.CALLER, Notice.NO_SUCH_NUMBER, event.prompt)]
 
@@ -309,14 +332,18 @@ class CallMachine:
         before = self.state
         if before is CallState.ENDED:
             return []  # the other leg's end, after ours ended the call
+        if before in _PARKED and event.party is Party.AGENT:
+            return []  # the parker's leg, hung up as it parked the call
         self.state = CallState.ENDED
         actions: list[CallAction] = []
         for name in list(self.offers):
-            actions += self._withdraw(name)
+            actions += self.withdraw(name)
         if before is CallState.IVR:
             return [ReportCallerLeft(), *actions]
         if before in (CallState.CALLBACK_RINGING, CallState.TRANSFERRING, CallState.CONNECTING):
             return actions  # nobody else is on the line
+        if before in _PARKED:
+            return [*actions, LeaveOrbit()]
         if before in _CONNECTED and not self.callback:
             # during the whisper (Q12) the ACD has connected the agent though the legs are
             # not bridged yet: a hang-up then must still end the contact (Q22)
@@ -333,6 +360,7 @@ _C = CallState
 _LIVE = frozenset(_C) - {_C.ENDED}
 _CONNECTED = frozenset({_C.AGENT_ANSWERING, _C.WHISPER, _C.BRIDGED, _C.HELD})
 _DIALLING = frozenset({_C.CALLBACK_DIALLING, _C.CONNECTING})
+_PARKED = frozenset({_C.PARKED, _C.RECALLING})
 _Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
 _STEPS: dict[type, _Step] = {
     PhonesRung: CallMachine._rung,
@@ -347,13 +375,13 @@ _STEPS: dict[type, _Step] = {
     TransferRequested: CallMachine._transfer,
     TransferOrdered: CallMachine._sent_on,
     BusyOrdered: CallMachine._busy,
+    CallParked: call_park.parked,
+    ParkRetrieved: call_park.retrieved,
     AnswerRefused: CallMachine._refused,
     NoRoute: CallMachine._no_route,
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
-    PhonesRung: frozenset(
-        {_C.IVR, _C.CALLBACK_RINGING, _C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.CONNECTING}
-    ),
+    PhonesRung: _DIALLING | {_C.IVR, _C.CALLBACK_RINGING, _C.TRANSFERRING, _C.RECALLING},
     PhoneAnswered: frozenset(_C),
     PhoneFailed: frozenset(_C),
     OfferWithdrawn: frozenset(_C),
@@ -365,6 +393,8 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     TransferRequested: frozenset({_C.BRIDGED, _C.HELD}),  # phones often hold first
     TransferOrdered: frozenset({_C.IVR}),
     BusyOrdered: frozenset({_C.IVR}),
+    CallParked: call_park.PARKABLE,
+    ParkRetrieved: _PARKED,
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
-    NoRoute: frozenset({_C.CALLBACK_DIALLING, _C.TRANSFERRING, _C.IVR, _C.CONNECTING}),
+    NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},
 }

@@ -33,6 +33,7 @@ from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallState, OfferState
 from vaxel.telephony.call_events import (
+    RECALL,
     TRANSFER,
     AgentConnected,
     Announce,
@@ -47,6 +48,7 @@ from vaxel.telephony.call_events import (
     HangUpParty,
     HangUpPhone,
     Hear,
+    LeaveOrbit,
     Notice,
     Party,
     PartyLeft,
@@ -58,6 +60,7 @@ from vaxel.telephony.call_events import (
     ReportCallerLeft,
     ReportContactEnded,
     ReportRingOutcome,
+    RingBack,
     Sound,
     Unbridge,
     WhisperHeard,
@@ -78,6 +81,7 @@ from vaxel.telephony.leg_events import (
     SendBye,
 )
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.parking import Parking
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
 from vaxel.telephony.voicemail import VoicemailCalls
@@ -112,6 +116,7 @@ class CallActions:
         conferences: ConferenceCalls,
         voicemail_calls: VoicemailCalls,
         ring_outcome: Callable[[Call, int], None],
+        parking: Parking,
     ) -> None:
         self.sip = sip
         self.media = media
@@ -133,6 +138,7 @@ class CallActions:
         """A key from an internal call's caller (0 or 1 after a presence, PBX5)."""
         self.forget_hooks: list[Callable[[str], None]] = []
         """Told each call id the switch forgets (line state, PBX5)."""
+        self.parking = parking
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -202,6 +208,10 @@ class CallActions:
                 self.bridging.hear(call, action.party, _SOUNDS[action.sound])
             elif isinstance(action, DialOnward):
                 self.ringing.ring_number(call, action.number, TRANSFER)
+            elif isinstance(action, RingBack):
+                self.ringing.ring_number(call, action.whom, RECALL)
+            elif isinstance(action, LeaveOrbit):
+                self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
 
@@ -345,8 +355,7 @@ class CallActions:
         self.end_leg(call, leg, HangUp(), tell_call=False)
 
     def end_leg(self, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True) -> None:
-        """End ``leg`` (our BYE, the peer's, silent media); the call hears of it unless it
-        asked for it (``tell_call``)."""
+        """End ``leg`` (our BYE, the peer's, silent media); told to the call if ``tell_call``."""
         if leg.machine.ended:
             return
         try:

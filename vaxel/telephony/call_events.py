@@ -11,6 +11,7 @@ from enum import Enum
 __all__ = [
     "CALLEE",
     "CUSTOMER",
+    "RECALL",
     "TRANSFER",
     "AgentConnected",
     "Announce",
@@ -19,6 +20,7 @@ __all__ = [
     "BusyOrdered",
     "CallAction",
     "CallEvent",
+    "CallParked",
     "CancelPhone",
     "DialOnward",
     "DigitReceived",
@@ -27,9 +29,11 @@ __all__ = [
     "HangUpPhone",
     "Hear",
     "HoldChanged",
+    "LeaveOrbit",
     "NoRoute",
     "Notice",
     "OfferWithdrawn",
+    "ParkRetrieved",
     "Party",
     "PartyLeft",
     "PhoneAnswered",
@@ -43,6 +47,7 @@ __all__ = [
     "ReportCallerLeft",
     "ReportContactEnded",
     "ReportRingOutcome",
+    "RingBack",
     "Sound",
     "TransferOrdered",
     "TransferRequested",
@@ -72,6 +77,8 @@ class Sound(Enum):
 
 CUSTOMER = "customer"
 TRANSFER = "transfer"
+RECALL = "recall"
+"""The offer ringing whoever parked a call, once it waited too long (``call_park.py``)."""
 CALLEE = "callee"
 """The offer of an internal call (PBX1): the devices of the person (or group) dialled; one
 rung after another (in sequence, forwarded) are ``callee:<n>``, each its own offer."""
@@ -187,6 +194,27 @@ class BusyOrdered:
 
 
 @dataclass(frozen=True, slots=True)
+class CallParked:
+    """The caller's other party parked the call (a REFER to a park orbit, or the console):
+    the caller waits hearing music; ``by`` is whom a recall rings after ``recall_s``."""
+
+    by: str
+    recall_s: float
+
+    def __post_init__(self) -> None:
+        if not self.by:
+            raise ValueError("a parked call rings back whoever parked it: by is required")
+        if self.recall_s <= 0:
+            raise ValueError(f"recall after {self.recall_s} s")
+
+
+@dataclass(frozen=True, slots=True)
+class ParkRetrieved:
+    """Someone dialled the orbit (or picked the call in the console): their leg is the
+    call's other party now."""
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerRefused:
     """The ACD would not connect the agent who answered (the offer ended just before)."""
 
@@ -211,6 +239,8 @@ CallEvent = (
     | TransferRequested
     | TransferOrdered
     | BusyOrdered
+    | CallParked
+    | ParkRetrieved
     | AnswerRefused
     | NoRoute
 )
@@ -313,6 +343,19 @@ class Hear:
 
 
 @dataclass(frozen=True, slots=True)
+class RingBack:
+    """Ring ``whom`` (whoever parked the call) as the call's RECALL offer; with no route,
+    tell the machine ``NoRoute(RECALL)``."""
+
+    whom: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveOrbit:
+    """The call is no longer parked: free its orbit (retrieved, recalled, caller gone)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DialOnward:
     """Route ``number`` and ring it as the call's TRANSFER offer (``PhonesRung``); with
     no route, tell the machine ``NoRoute(TRANSFER)``."""
@@ -346,4 +389,6 @@ CallAction = (
     | ReportRingOutcome
     | Hear
     | DialOnward
+    | RingBack
+    | LeaveOrbit
 )

@@ -24,6 +24,10 @@ class CallState(Enum):
     TRANSFERRED = "transferred"
     """The caller talks with the transfer target (or the callee of an internal call); no
     ACD contact (any more)."""
+    PARKED = "parked"
+    """The caller waits in a park orbit hearing music; anyone may retrieve the call."""
+    RECALLING = "recalling"
+    """Parked too long: whoever parked the call is rung back (``call_park.py``)."""
     CONNECTING = "connecting"
     """An internal call (PBX1): the caller hears ringback while the callee's devices ring."""
     ENDED = "ended"

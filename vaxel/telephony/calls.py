@@ -6,9 +6,8 @@ first and the customer's after. Ringing agents' phones are *forks* of an attempt
 registered phone of the agent rings in parallel and the first to answer wins.
 
 The states live in the machines, not here: a call's in its :class:`CallMachine`
-(``call.py``: IVR, AGENT_ANSWERING, WHISPER, BRIDGED, HELD, CALLBACK_RINGING,
-CALLBACK_DIALLING, TRANSFERRING, TRANSFERRED, ENDED), each leg's and each ringing phone's in
-its leg machine (``leg.py``). What is kept here is what the switch needs to carry out the
+(``call.py``; the states listed in ``call_states.py``), each leg's and each ringing phone's
+in its leg machine (``leg.py``). What is kept here is what the switch needs to carry out the
 machines' actions: dialogs, media endpoints, playback ids.
 """
 

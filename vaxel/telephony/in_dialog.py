@@ -34,6 +34,7 @@ from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import ByeReceived, LegInput
+from vaxel.telephony.parking import Parking
 
 __all__ = ["DialogPort", "InDialog"]
 
@@ -61,9 +62,12 @@ class DialogPort(Protocol):
 
 
 class InDialog:
-    def __init__(self, sip: SipEndpoint, dialer: Dialer, calls: DialogPort) -> None:
+    def __init__(
+        self, sip: SipEndpoint, dialer: Dialer, parking: Parking, calls: DialogPort
+    ) -> None:
         self.sip = sip
         self.dialer = dialer
+        self.parking = parking
         self.calls = calls
 
     def handle(self, event: RequestReceived) -> None:
@@ -92,25 +96,40 @@ class InDialog:
             self.sip.respond(key, request, 501, "Not Implemented")
 
     def _refer(self, call: Call, leg: Leg, event: RequestReceived) -> None:
-        """Blind transfer: the agent hands the caller to a number (RFC 3515).
+        """Blind transfer: the agent hands the caller to a number (RFC 3515), or parks the
+        call when the number is a park orbit (OP3, ``parking.py``).
 
         The contact ends for the agent at once (wrap-up); the caller hears ringback until
-        the target answers and is then bridged to it.
+        the target answers and is then bridged to it (parked: music until retrieved).
         """
         request = event.request
-        talking = call.state in (CallState.BRIDGED, CallState.HELD)
-        if leg is not call.agent or not talking or call.caller is None:
-            raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
         refer_to = request.headers.get("Refer-To")
         if not refer_to:
             raise SipError("Missing Refer-To header", 400)
         number = uri_user(angle_uri(refer_to))
+        if self.parking.is_orbit(call.tenant_id, number):
+            parked = self.parking.park(call, leg, number, request)  # 403, 486 orbit taken
+            self._accept(leg, event)
+            self.calls.step(call, parked)
+            return
+        talking = call.state in (CallState.BRIDGED, CallState.HELD)
+        if leg is not call.agent or not talking or call.caller is None:
+            raise SipError("Forbidden: only the agent of a connected call may transfer it", 403)
         transferring = self.dialer.agent_extension(call)  # their class of service bars (PBX8)
         targets = self.dialer.route(call.tenant_id, number, transferring)  # 403 barred, 484
         if not targets:
             raise SipError("Not Found: no route to the transfer target", 404)
+        self._accept(leg, event)
+        self.calls.step(call, TransferRequested())  # the agent is done; the caller hears ringback
+        caller_number = call.session.call.caller_number if call.session else "vaxel"
+        self.calls.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
+
+    def _accept(self, leg: Leg, event: RequestReceived) -> None:
+        """202 to the REFER and at once the NOTIFY that ends its subscription (RFC 3515)."""
         assert leg.dialog is not None
-        self.sip.respond(event.server_key, request, 202, "Accepted", to_tag=leg.dialog.local_tag)
+        self.sip.respond(
+            event.server_key, event.request, 202, "Accepted", to_tag=leg.dialog.local_tag
+        )
         notify = leg.dialog.request(
             "NOTIFY",
             self.sip.via(leg.transport),
@@ -119,9 +138,6 @@ class InDialog:
             extra=(("Event", "refer"), ("Subscription-State", "terminated;reason=noresource")),
         )
         self.sip.request(notify, leg.destination, leg.transport)
-        self.calls.step(call, TransferRequested())  # the agent is done; the caller hears ringback
-        caller_number = call.session.call.caller_number if call.session else "vaxel"
-        self.calls.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
     def _reinvite(self, call: Call, leg: Leg, event: RequestReceived) -> None:
         """Hold and resume (RFC 3264 §8.4): the other side hears music while held."""

@@ -144,8 +144,9 @@ class InternalCalls:
         if caller is not None and self.person_reach is not None and is_feature_code(number):
             self.person_reach.feature_code(event, caller, number)  # PBX5: before the plan
             return
-        if caller is not None:
+        if caller is not None:  # the plan's numbers, else the default park orbits (OP3)
             target = self.directory.pbx.resolve(caller.tenant_id, number)
+            target = target or self.parking.target(caller.tenant_id, number)
         elif username is None:  # a trusted trunk: one of the tenants' direct numbers?
             found = self.directory.pbx.direct_in(number)
             if found is not None:  # never an extension by its From: caller id is spoofable

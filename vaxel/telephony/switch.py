@@ -18,20 +18,21 @@ Rules kept here:
 - A hold re-INVITE from one side plays music to the other (Q10).
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
-Where each part lives: new calls, ACKs and CANCELs here; everything else in parts the
-switch holds, each given only the narrow port (a Protocol of its own) it needs — the switch
-answers those ports by handing on to the part that owns the work:
+Where each part lives: new calls, ACKs and CANCELs here; the rest in parts it holds, each
+given only the narrow port (a Protocol) it needs, which the switch answers by handing on:
 
 - ``call_index.CallIndex``: which call a dialog, an INVITE or a media endpoint belongs to;
 - ``call_actions.CallActions``: the call machine's actions carried out, media events in,
-  legs ended, calls forgotten (the hub the ports below lead to);
+  legs ended, calls forgotten;
 - ``in_dialog.InDialog``: requests inside a call (BYE, re-INVITE, REFER, INFO);
 - ``ringing.Ringing``: the phones we ring, each on an outbound leg machine;
 - ``acd_commands.AcdCommands``: the ACD's commands, carried out after each step;
 - ``flow_commands.FlowCommands``: the IVR flow's commands on the caller's leg;
-- ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers
-  through the tenant's numbering plan (PBX1), by the handler of each kind of number;
+- ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers,
+  by the numbering plan (PBX1) and the handler of each kind of number;
 - ``conference.ConferenceCalls``: calls in conference rooms (PBX6);
+- ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
+- ``outside_calls.OutsideCalls``: extensions' calls out over the trunk (issue 14 §2);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
 - ``bridging.Bridging``: what each leg hears, and the peer's media address;
 - ``notices.CallPrompts``: prompts in the caller's or tenant's language;
@@ -114,6 +115,7 @@ from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.outside_calls import OutsideCalls
+from vaxel.telephony.parking import Parking
 from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
@@ -163,11 +165,11 @@ class Switch(InternalCalls):
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         """The flow's commands carried out; the switch is its CallPort."""
         self.ringing = Ringing(sip, self.dialer, media, clock, self)
-        """The phones we ring, each on an outbound leg machine; the switch is its port."""
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
-        self.in_dialog = InDialog(sip, self.dialer, self)
-        """Requests inside a call (BYE, re-INVITE, REFER, INFO); the switch is its port."""
+        """Calls in conference rooms (PBX6), and the host's actions on them."""
+        self.parking = Parking(self.index, timers, directory, clock, self)
+        self.in_dialog = InDialog(sip, self.dialer, self.parking, self)
         self.acd = AcdCommands(
             center,
             clock,
@@ -192,6 +194,7 @@ class Switch(InternalCalls):
             TargetKind.GROUP: GroupCalls(self),
             TargetKind.VOICEMAIL: self.voicemail_calls,
             TargetKind.CONFERENCE: rooms,
+            TargetKind.PARK_ORBIT: self.parking,
         }
         """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outside_calls = OutsideCalls(self)
@@ -216,6 +219,7 @@ class Switch(InternalCalls):
             conferences=self.conferences,
             voicemail_calls=self.voicemail_calls,
             ring_outcome=self._ring_outcome,
+            parking=self.parking,
         )
         """The call machines' actions carried out, media events in, calls forgotten."""
         self.mwi = MessageWaiting(sip, registration, directory)

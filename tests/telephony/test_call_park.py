@@ -1,0 +1,159 @@
+"""The call machine's park and recall (issue 14, OP3) with explicit time."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaxel.core.errors import IllegalTransition
+from vaxel.telephony.call import CallMachine, CallState
+from vaxel.telephony.call_events import (
+    RECALL,
+    TRANSFER,
+    AgentConnected,
+    Bridge,
+    CallParked,
+    CancelPhone,
+    HangUpParty,
+    LeaveOrbit,
+    NoRoute,
+    ParkRetrieved,
+    Party,
+    PartyLeft,
+    PhoneAnswered,
+    PhoneFailed,
+    PhonesRung,
+    ReleasePhones,
+    ReportContactEnded,
+    RingBack,
+    Sound,
+    TransferOrdered,
+    Unbridge,
+)
+from vaxel.telephony.call_park import RECALL_RING_S
+
+
+def talking() -> CallMachine:
+    call = CallMachine()
+    call.handle(PhonesRung("karin", ("desk",)), 10.0)
+    call.handle(PhoneAnswered("karin", "desk"), 12.0)
+    call.handle(AgentConnected(whisper=False), 12.1)
+    return call
+
+
+def internal_call() -> CallMachine:
+    """A call between two extensions: rung as the TRANSFER offer, no ACD contact."""
+    call = CallMachine()
+    call.handle(TransferOrdered("1002"), 0.0)
+    call.handle(PhonesRung(TRANSFER, ("ext-1002",)), 0.1)
+    call.handle(PhoneAnswered(TRANSFER, "ext-1002"), 3.0)
+    return call
+
+
+def test_parking_an_acd_call_ends_the_contact_and_plays_music_to_the_caller() -> None:
+    call = talking()
+    assert call.handle(CallParked("1001", recall_s=60.0), 100.0) == [
+        ReportContactEnded(),
+        Unbridge(Sound.MUSIC, Party.CALLER),
+        HangUpParty(Party.AGENT),
+    ]
+    assert call.state is CallState.PARKED
+    assert call.next_deadline() == 160.0
+    # the parker's leg ending after our BYE changes nothing
+    assert call.handle(PartyLeft(Party.AGENT), 100.2) == []
+    assert call.state is CallState.PARKED
+
+
+def test_parking_an_internal_call_has_no_contact_to_end() -> None:
+    call = internal_call()
+    assert call.handle(CallParked("1002", recall_s=45.0), 10.0) == [
+        Unbridge(Sound.MUSIC, Party.CALLER),
+        HangUpParty(Party.AGENT),
+    ]
+
+
+def test_anyone_retrieving_the_orbit_is_bridged_and_the_recall_timer_stops() -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    assert call.on_timer(69.9) == []  # not yet
+    assert call.handle(ParkRetrieved(), 30.0) == [LeaveOrbit(), Bridge()]
+    assert call.state is CallState.TRANSFERRED
+    assert call.next_deadline() is None
+    # and it may be parked again
+    call.handle(CallParked("1003", recall_s=60.0), 40.0)
+    assert call.next_deadline() == 100.0
+
+
+def test_unretrieved_the_call_rings_back_whoever_parked_it_and_bridges_the_answer() -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    assert call.on_timer(70.0) == [RingBack("1002")]
+    assert call.state is CallState.RECALLING
+    assert call.next_deadline() == 70.0 + RECALL_RING_S
+    call.handle(PhonesRung(RECALL, ("desk", "soft")), 70.1)
+    assert call.handle(PhoneAnswered(RECALL, "soft"), 75.0) == [
+        CancelPhone(RECALL, "desk"),
+        LeaveOrbit(),
+        Bridge(),
+    ]
+    assert call.state is CallState.TRANSFERRED
+
+
+def test_a_recall_nobody_answers_puts_the_call_back_in_its_orbit() -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    call.on_timer(70.0)
+    call.handle(PhonesRung(RECALL, ("desk",)), 70.1)
+    assert call.on_timer(70.0 + RECALL_RING_S) == [CancelPhone(RECALL, "desk")]
+    assert call.state is CallState.PARKED
+    assert call.next_deadline() == 160.0  # another recall_s in the orbit
+    assert call.handle(PhoneFailed(RECALL, "desk", 487), 100.1) == [ReleasePhones(RECALL)]
+    assert call.state is CallState.PARKED
+
+
+def test_a_declined_or_unroutable_recall_also_waits_on_in_the_orbit() -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    call.on_timer(70.0)
+    call.handle(PhonesRung(RECALL, ("desk",)), 70.1)
+    assert call.handle(PhoneFailed(RECALL, "desk", 603), 72.0) == [ReleasePhones(RECALL)]
+    assert (call.state, call.next_deadline()) == (CallState.PARKED, 132.0)
+    call.on_timer(132.0)
+    assert call.handle(NoRoute(RECALL), 132.0) == []  # the parker's phone is gone
+    assert (call.state, call.next_deadline()) == (CallState.PARKED, 192.0)
+
+
+def test_retrieving_while_the_recall_rings_cancels_the_recall() -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    call.on_timer(70.0)
+    call.handle(PhonesRung(RECALL, ("desk",)), 70.1)
+    assert call.handle(ParkRetrieved(), 71.0) == [
+        CancelPhone(RECALL, "desk"),
+        LeaveOrbit(),
+        Bridge(),
+    ]
+    # the parker answering a moment later is too late: hung up, never half-open
+    actions = call.handle(PhoneAnswered(RECALL, "desk"), 71.1)
+    assert [type(a).__name__ for a in actions] == ["HangUpPhone"]
+
+
+@pytest.mark.parametrize("recalling", [False, True])
+def test_a_parked_caller_hanging_up_frees_the_orbit(recalling: bool) -> None:
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0), 10.0)
+    expected: list[object] = [LeaveOrbit()]
+    if recalling:
+        call.on_timer(70.0)
+        call.handle(PhonesRung(RECALL, ("desk",)), 70.1)
+        expected = [CancelPhone(RECALL, "desk"), LeaveOrbit()]
+    assert call.handle(PartyLeft(Party.CALLER), 80.0) == expected
+    assert call.state is CallState.ENDED
+
+
+def test_only_a_talking_call_is_parked_and_only_a_parked_one_retrieved() -> None:
+    with pytest.raises(IllegalTransition):
+        CallMachine().handle(CallParked("1001", recall_s=60.0), 0.0)  # still in the IVR
+    with pytest.raises(IllegalTransition):
+        talking().handle(ParkRetrieved(), 0.0)
+    with pytest.raises(ValueError):
+        CallParked("", recall_s=60.0)

@@ -1,0 +1,86 @@
+"""The call machine's park and recall steps (issue 14, OP3), kept beside ``call.py``.
+
+Rules kept here:
+- A talking call (BRIDGED, HELD, or TRANSFERRED) may be parked by the caller's other party:
+  that party's leg is hung up, the caller hears music (PARKED) and — for a contact the ACD
+  had connected — the contact ends for the agent, as with a blind transfer.
+- Anyone retrieving the orbit becomes the caller's other party and the two are bridged
+  (TRANSFERRED: the contact, if any, is over); so does the recall's answer.
+- After ``recall_s`` in PARKED the call rings back whoever parked it (RECALLING, the RECALL
+  offer) while the caller keeps hearing music; a recall nobody answers within
+  ``RECALL_RING_S``, that fails or has no route, puts the call back in its orbit for
+  another ``recall_s`` — a parked caller is never dropped by the switch.
+- A caller hanging up while parked or recalled ends the call and frees the orbit.
+Every step leaves the orbit (``LeaveOrbit``) when the call stops being parked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vaxel.telephony.call_events import (
+    RECALL,
+    Bridge,
+    CallAction,
+    CallEvent,
+    CallParked,
+    HangUpParty,
+    LeaveOrbit,
+    Party,
+    ReportContactEnded,
+    RingBack,
+    Sound,
+    Unbridge,
+)
+from vaxel.telephony.call_states import CallState, OfferState
+
+if TYPE_CHECKING:
+    from vaxel.telephony.call import CallMachine
+
+__all__ = ["PARKABLE", "RECALL_RING_S", "parked", "recall_due", "recall_ended", "retrieved"]
+
+RECALL_RING_S = 30.0
+"""How long a recall rings the parker before the call goes back to its orbit."""
+PARKABLE = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED})
+_ACD_CONNECTED = frozenset({CallState.BRIDGED, CallState.HELD})
+
+
+def parked(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, CallParked)
+    actions: list[CallAction] = []
+    if call.state in _ACD_CONNECTED and not call.callback:
+        actions.append(ReportContactEnded())  # the agent is done, as after a transfer
+    call.state = CallState.PARKED
+    call.parked_by, call.recall_s = event.by, event.recall_s
+    call.park_deadline = now + event.recall_s
+    return [*actions, Unbridge(Sound.MUSIC, Party.CALLER), HangUpParty(Party.AGENT)]
+
+
+def retrieved(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    actions = call.withdraw(RECALL)
+    call.state = CallState.TRANSFERRED
+    call.park_deadline = None
+    return [*actions, LeaveOrbit(), Bridge()]
+
+
+def recall_due(call: CallMachine, now: float) -> list[CallAction]:
+    """The call's deadline passed: start the recall, or end one nobody answered."""
+    if call.state is CallState.PARKED:
+        call.state = CallState.RECALLING
+        call.park_deadline = now + RECALL_RING_S
+        return [RingBack(call.parked_by)]
+    return [*call.withdraw(RECALL), *back_to_orbit(call, now)]
+
+
+def recall_ended(call: CallMachine, now: float) -> list[CallAction]:
+    """The recall failed or had no route: the caller waits on in the orbit."""
+    offer = call.offers.get(RECALL)
+    if offer is not None and offer.state is OfferState.RINGING:
+        offer.state = OfferState.UNANSWERED
+    return back_to_orbit(call, now)
+
+
+def back_to_orbit(call: CallMachine, now: float) -> list[CallAction]:
+    call.state = CallState.PARKED
+    call.park_deadline = now + call.recall_s
+    return []
