@@ -1,4 +1,4 @@
-"""The call machine's park and recall (issue 14, OP3) with explicit time."""
+"""The call machine's park and recall (issue 14, OP3) and pickup, with explicit time."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import pytest
 from vaxel.core.errors import IllegalTransition
 from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.call_events import (
+    CALLEE,
     RECALL,
     TRANSFER,
     AgentConnected,
     Bridge,
     CallParked,
+    CallPickedUp,
     CancelPhone,
     HangUpParty,
     LeaveOrbit,
@@ -24,6 +26,7 @@ from vaxel.telephony.call_events import (
     PhonesRung,
     ReleasePhones,
     ReportContactEnded,
+    ReportRingOutcome,
     RingBack,
     Sound,
     TransferOrdered,
@@ -157,3 +160,20 @@ def test_only_a_talking_call_is_parked_and_only_a_parked_one_retrieved() -> None
         talking().handle(ParkRetrieved(), 0.0)
     with pytest.raises(ValueError):
         CallParked("", recall_s=60.0)
+
+
+def test_a_ringing_internal_call_picked_up_cancels_the_callee_and_bridges_the_picker() -> None:
+    call = CallMachine(internal=True)
+    call.handle(PhonesRung(CALLEE, ("desk", "soft"), ring_s=20.0), 0.0)
+    assert call.handle(CallPickedUp(), 4.0) == [
+        CancelPhone(CALLEE, "desk"),
+        CancelPhone(CALLEE, "soft"),
+        ReportRingOutcome(200),  # answered: no forwarding, no next step
+        Bridge(),
+    ]
+    assert call.state is CallState.TRANSFERRED
+    assert call.next_deadline() is None
+    # the cancelled phones' 487s are no declines
+    assert call.handle(PhoneFailed(CALLEE, "desk", 487), 4.1) == []
+    with pytest.raises(IllegalTransition):
+        call.handle(CallPickedUp(), 5.0)  # only a ringing call is picked up

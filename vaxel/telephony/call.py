@@ -19,26 +19,23 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
   and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
   they transfer) ends the contact for the agent at once
-  and rings the target while the caller hears ringback (TRANSFERRING). A caller still with
-  the IVR may be sent on to a number the same way, by the flow's transfer node or the
-  ACD's overflow (Q18): offers still ringing are withdrawn, the caller hears ringback
-  while the number is dialled (TRANSFERRING), and with no route or no answer hears that
-  the number does not exist. The ACD giving the caller busy (Q19) plays its message (or
-  the system's notice), then hangs up.
+  and rings the target while the caller hears ringback (TRANSFERRING). The flow's transfer
+  node and the ACD's overflow (Q18) send a caller still in the IVR on the same way (offers
+  withdrawn; no route or no answer: told the number does not exist); the ACD's busy (Q19)
+  plays its message (or the notice), then hangs up.
 - An internal call (PBX1) is answered at once and the caller hears ringback while the
   callee's devices ring (CONNECTING, offer ``CALLEE``, for ``ring_s`` at most); how that
   ringing ended is reported (``ReportRingOutcome``: answered, the phones' status, or 0 for
   no answer) and the call stays CONNECTING, so that the PBX can ring someone else (in
   sequence, forwarding) or tell the caller; once answered the two talk (TRANSFERRED: bridged,
   no ACD contact) and either hanging up ends both.
-- A talking call may be parked (PARKED) and recalled (RECALLING): see ``call_park.py``.
+- Park and recall (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
 
-Planned, built by the PBX and console issues on these states: CONSULTING (agent holds the
-caller and calls a colleague), attended TRANSFER from it, CAMPED_ON (waiting for a busy
-extension), CONFERENCE.
+Planned (PBX, console): CONSULTING (the agent holds the caller and calls a colleague),
+attended TRANSFER from it, CAMPED_ON (waiting for a busy extension), CONFERENCE.
 """
 
 from __future__ import annotations
@@ -47,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.telephony import call_park
+from vaxel.telephony import call_park, call_pickup
 from vaxel.telephony.call_events import (
     CUSTOMER,
     RECALL,
@@ -60,6 +57,7 @@ from vaxel.telephony.call_events import (
     CallAction,
     CallEvent,
     CallParked,
+    CallPickedUp,
     CancelPhone,
     DialOnward,
     DigitReceived,
@@ -377,6 +375,7 @@ _STEPS: dict[type, _Step] = {
     BusyOrdered: CallMachine._busy,
     CallParked: call_park.parked,
     ParkRetrieved: call_park.retrieved,
+    CallPickedUp: call_pickup.picked_up,
     AnswerRefused: CallMachine._refused,
     NoRoute: CallMachine._no_route,
 }
@@ -395,6 +394,7 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     BusyOrdered: frozenset({_C.IVR}),
     CallParked: call_park.PARKABLE,
     ParkRetrieved: _PARKED,
+    CallPickedUp: call_pickup.PICKABLE,
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},
 }

@@ -21,6 +21,7 @@ __all__ = [
     "CallAction",
     "CallEvent",
     "CallParked",
+    "CallPickedUp",
     "CancelPhone",
     "DialOnward",
     "DigitReceived",
@@ -209,9 +210,13 @@ class CallParked:
 
 
 @dataclass(frozen=True, slots=True)
+class CallPickedUp:
+    """Another extension picked up the ringing call; its leg is the other party now."""
+
+
+@dataclass(frozen=True, slots=True)
 class ParkRetrieved:
-    """Someone dialled the orbit (or picked the call in the console): their leg is the
-    call's other party now."""
+    """Someone dialled the orbit (or the console took the call): their leg is the other party."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +245,7 @@ CallEvent = (
     | TransferOrdered
     | BusyOrdered
     | CallParked
+    | CallPickedUp
     | ParkRetrieved
     | AnswerRefused
     | NoRoute
@@ -344,8 +350,7 @@ class Hear:
 
 @dataclass(frozen=True, slots=True)
 class RingBack:
-    """Ring ``whom`` (whoever parked the call) as the call's RECALL offer; with no route,
-    tell the machine ``NoRoute(RECALL)``."""
+    """Ring ``whom`` (who parked the call) as the RECALL offer; no route: ``NoRoute(RECALL)``."""
 
     whom: str
 

@@ -37,6 +37,18 @@ class CallIndex:
         if leg.server_key is not None:
             self.by_invite.pop(leg.server_key, None)
 
+    def move_caller(self, call: Call, to: Call) -> Leg | None:
+        """``call``'s caller leaves it to be ``to``'s other party (a parked call retrieved,
+        a ringing call picked up); ``call``, answered only to get that leg, is dropped."""
+        leg = call.caller
+        if leg is None or to.agent is not None:
+            return None
+        self.drop_leg(leg)
+        self.calls.pop(call.call_id, None)
+        leg.role, to.agent = "agent", leg
+        self.add_leg(to, leg)
+        return leg
+
     def find_dialog(self, request: Request) -> tuple[Call, Leg] | None:
         """The call and leg of the dialog a request inside a call belongs to (§12.2.2)."""
         to_tag = header_tag(request.headers.get("To") or "")

@@ -1,8 +1,8 @@
-"""Requests inside an established call: BYE, re-INVITE (hold, Q10), REFER (blind transfer,
-RFC 3515) and INFO (keys, RFC 6086). It holds the SIP endpoint and the dialer; finding the
-dialog, answering with a 2xx the leg resends, and everything that concerns the call (its
-machine, its legs, ringing a target) go through the narrow :class:`DialogPort` the switch
-gives it.
+"""Requests inside an established call: the ACK to our 2xx, BYE, re-INVITE (hold, Q10),
+REFER (blind transfer or park, RFC 3515) and INFO (keys, RFC 6086). It holds the SIP
+endpoint, the dialer and the park orbits; finding the dialog, answering with a 2xx the leg
+resends, and everything that concerns the call (its machine, its legs, ringing a target)
+go through the narrow :class:`DialogPort` the switch gives it.
 """
 
 from __future__ import annotations
@@ -33,12 +33,14 @@ from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
-from vaxel.telephony.leg_events import ByeReceived, LegInput
+from vaxel.telephony.leg import LegState
+from vaxel.telephony.leg_events import AckReceived, ByeReceived, LegInput
 from vaxel.telephony.parking import Parking
 
 __all__ = ["DialogPort", "InDialog"]
 
 log = logging.getLogger(__name__)
+_ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
 class DialogPort(Protocol):
@@ -69,6 +71,14 @@ class InDialog:
         self.dialer = dialer
         self.parking = parking
         self.calls = calls
+
+    def ack(self, request: Request) -> None:
+        """The ACK to our 2xx: the leg stops resending it, the dialog is confirmed."""
+        found = self.calls.find_dialog(request)
+        if found is not None and found[1].state in _ACKABLE:
+            found[1].machine.handle(AckReceived(), self.sip.now)
+            if found[1].dialog is not None:
+                found[1].dialog.confirm()
 
     def handle(self, event: RequestReceived) -> None:
         """A request with a To tag: into the dialog it belongs to, or 481 (RFC 3261 §12.2.2)."""

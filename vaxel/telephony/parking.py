@@ -104,21 +104,9 @@ class Parking:
         if waiting is None or waiting.state not in _PARKED or waiting.agent is not None:
             self.switch.step(call, NoRoute(CALLEE))  # "the number does not exist"
             return
-        if self._hand_over(call, waiting):
-            self.switch.step(waiting, ParkRetrieved())
-
-    def _hand_over(self, call: Call, to: Call) -> bool:
-        """``call``'s caller leaves it to be the other party of ``to``; ``call``, answered
-        only to get that leg, is forgotten (its leg's media endpoint goes along)."""
-        leg = call.caller
-        if leg is None:
-            return False
         self.timers.cancel(call)
-        self.index.drop_leg(leg)
-        self.calls.pop(call.call_id, None)
-        leg.role, to.agent = "agent", leg
-        self.index.add_leg(to, leg)
-        return True
+        if self.index.move_caller(call, waiting) is not None:
+            self.switch.step(waiting, ParkRetrieved())
 
     def leave(self, call: Call) -> None:
         """The call is no longer parked (retrieved, recalled, its caller gone)."""

@@ -18,13 +18,13 @@ Rules kept here:
 - A hold re-INVITE from one side plays music to the other (Q10).
 Everything durable goes through ContactCenter first; the media and SIP follow.
 
-Where each part lives: new calls, ACKs and CANCELs here; the rest in parts it holds, each
+Where each part lives: new calls and CANCELs here; the rest in parts it holds, each
 given only the narrow port (a Protocol) it needs, which the switch answers by handing on:
 
 - ``call_index.CallIndex``: which call a dialog, an INVITE or a media endpoint belongs to;
 - ``call_actions.CallActions``: the call machine's actions carried out, media events in,
   legs ended, calls forgotten;
-- ``in_dialog.InDialog``: requests inside a call (BYE, re-INVITE, REFER, INFO);
+- ``in_dialog.InDialog``: requests inside a call (ACK, BYE, re-INVITE, REFER, INFO);
 - ``ringing.Ringing``: the phones we ring, each on an outbound leg machine;
 - ``acd_commands.AcdCommands``: the ACD's commands, carried out after each step;
 - ``flow_commands.FlowCommands``: the IVR flow's commands on the caller's leg;
@@ -32,6 +32,7 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
   by the numbering plan (PBX1) and the handler of each kind of number;
 - ``conference.ConferenceCalls``: calls in conference rooms (PBX6);
 - ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
+- ``pickups.Pickups``: ``**<anknytning>`` takes a call ringing that extension;
 - ``outside_calls.OutsideCalls``: extensions' calls out over the trunk (issue 14 §2);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
 - ``bridging.Bridging``: what each leg hears, and the peer's media address;
@@ -101,7 +102,6 @@ from vaxel.telephony.internal import (
     RingOutcomeHook,
     TargetHandler,
 )
-from vaxel.telephony.leg_events import AckReceived as LegAckReceived
 from vaxel.telephony.leg_events import (
     Answer,
     LegEnded,
@@ -117,6 +117,7 @@ from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.outside_calls import OutsideCalls
 from vaxel.telephony.parking import Parking
 from vaxel.telephony.person_reach import ReachingPeople
+from vaxel.telephony.pickups import Pickups
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -125,7 +126,6 @@ from vaxel.telephony.voicemail import VoicemailCalls
 __all__ = ["Switch"]
 
 log = logging.getLogger(__name__)
-ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
 class Switch(InternalCalls):
@@ -185,7 +185,6 @@ class Switch(InternalCalls):
             elsewhere=self.elsewhere,
             customer_ring_s=customer_ring_s,
         )
-        """The ACD's commands carried out after each step; the switch is its port."""
         voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
         self.voicemail_calls = voicemail  # messages left, the mailbox's menu (PBX4)
         rooms = ConferenceTargets(self.conferences, directory)  # rooms and their host (PBX6)
@@ -221,7 +220,13 @@ class Switch(InternalCalls):
             ring_outcome=self._ring_outcome,
             parking=self.parking,
         )
-        """The call machines' actions carried out, media events in, calls forgotten."""
+        self.pickups = Pickups(
+            self.index,
+            timers,
+            directory,
+            lambda e, t: self._answer_invite(e, t, internal=True),
+            self.step,
+        )
         self.mwi = MessageWaiting(sip, registration, directory)
         """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
 
@@ -292,7 +297,7 @@ class Switch(InternalCalls):
             if not self.mwi.response(event.client_key, event.response.status):
                 self.ringing.response(event.response, event.client_key)
         elif isinstance(event, AckReceived):
-            self._ack(event.request)
+            self.in_dialog.ack(event.request)
         elif isinstance(event, CancelReceived):
             self._cancelled(event)
         elif isinstance(event, TransactionTimeout):
@@ -341,6 +346,9 @@ class Switch(InternalCalls):
         if room is not None and own is not None and own.tenant_id != room.tenant_id:
             room = None  # rooms are unique among rooms only: not another tenant's short number
         if service is None and room is None:
+            if username and self.pickups.claims(number):  # **<ext> before the plan
+                self.pickups.pick(event, username, number)
+                return
             self._not_a_service_number(event, number, username)
             return
         tenant_id = (service or room).tenant_id  # type: ignore[union-attr]
@@ -402,13 +410,6 @@ class Switch(InternalCalls):
                         self.actions.after_leg(found[0], leg, vanished=True)
             self.leg_timers.watch(leg)
         self.drain()
-
-    def _ack(self, request: Request) -> None:
-        found = self.find_dialog(request)
-        if found is not None and found[1].state in ACKABLE:
-            found[1].machine.handle(LegAckReceived(), self.sip.now)
-            if found[1].dialog is not None:
-                found[1].dialog.confirm()
 
     def _cancelled(self, event: CancelReceived) -> None:
         call = self.index.by_invite.get(event.invite_key) if event.invite_key else None
