@@ -84,6 +84,8 @@ class Parking:
         if leg is not call.agent or call.state not in PARKABLE or call.caller is None:
             raise SipError("Forbidden: only the other party of a connected call may park it", 403)
         lot = self.lot(call.tenant_id)
+        for gone in [p.call_id for p in lot.parked() if p.call_id not in self.calls]:
+            lot.leave(gone)  # a call forgotten without leaving its orbit frees it here
         try:
             parked = lot.park(call.call_id, self._parker(call, refer), self.clock(), orbit)
         except ParkError as error:
