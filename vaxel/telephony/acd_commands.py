@@ -1,8 +1,9 @@
 """The ACD-command interpreter: offers ring agents' phones, withdrawn offers stop them,
 connects reach the flow; commands run after the step that produced them, never
-re-entrantly. It holds the contact center, the calls and what the commands need to reach
-(the flow, the callbacks' dial-out, the media); stepping a call's machine, hanging it up
-and ringing phones go through the narrow :class:`AcdPort` the switch gives it.
+re-entrantly. What agents' phones did (answered, declined: Q23) is told to the ACD here
+too. It holds the contact center, the calls and what the commands need to reach (the flow,
+the callbacks' dial-out, the media); stepping a call's machine, ending a leg and ringing
+phones go through the narrow :class:`AcdPort` the switch gives it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from vaxel.acd.commands import (
     RejectBusy,
 )
 from vaxel.acd.events import (
+    AgentAnswered,
+    AgentDeclined,
     CallbackClosed,
     ContactEnded,
     Event,
@@ -32,13 +35,20 @@ from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine, CallState, OfferState
-from vaxel.telephony.call_events import BusyOrdered, CallEvent, OfferWithdrawn, TransferOrdered
+from vaxel.telephony.call_events import (
+    AnswerRefused,
+    BusyOrdered,
+    CallEvent,
+    OfferWithdrawn,
+    TransferOrdered,
+)
 from vaxel.telephony.callbacks import CallbackDialOut
-from vaxel.telephony.calls import Call
+from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Target
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.leg_events import HangUp, LegInput
 from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.registration import Registration
 
@@ -53,6 +63,8 @@ class AcdPort(Protocol):
     def step(self, call: Call, event: CallEvent) -> None: ...
 
     def hang_up(self, call: Call) -> None: ...
+
+    def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None: ...
 
     def ring(
         self, call: Call, offer: str, targets: list[Target], from_user: str, role: str
@@ -201,6 +213,36 @@ class AcdCommands:
             caller_number or "vaxel",
             "agent",
         )
+
+    def agent_answered(self, call: Call, agent_id: str) -> None:
+        """An agent's phone answered: the ACD is told, and connects (or refuses) it."""
+        picked = call.dial_after_answer
+        if picked is not None and picked.agent_id == agent_id:
+            call.dial_after_answer = None  # picked from the list: connected in the ACD already
+            self.callbacks.dial(picked)
+            return
+        try:
+            self.submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
+            connected = self.connected(call)
+        except VaxelError as error:
+            log.info("answer of %s for %s refused: %s", agent_id, call.call_id, error)
+            connected = False
+        if connected:
+            return
+        if call.state is CallState.AGENT_ANSWERING:  # the offer had ended just before
+            self.switch.step(call, AnswerRefused())
+        elif call.agent is not None:
+            self.switch.end_leg(call, call.agent, HangUp())
+
+    def agent_declined(self, call: Call, agent_id: str) -> None:
+        """No phone of the agent took the offer: an unanswered offer for the ACD (Q23)."""
+        if call.dial_after_answer is not None and call.agent is None:
+            # the agent's phone did not take the picked callback: the list shows the number
+            # to call by hand instead, and the agent closes it with a note (CB10)
+            call.dial_after_answer = None
+            return
+        with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
+            self.submit(AgentDeclined(call.tenant_id, agent_id, call.call_id))
 
     def connected(self, call: Call) -> bool:
         """Whether the ACD has the contact connected to the agent whose phone answered."""

@@ -9,13 +9,10 @@ the callbacks' dial-out, what each leg hears).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 
 from vaxel.acd.events import (
-    AgentAnswered,
-    AgentDeclined,
     CallbackAttemptEnded,
     ContactEnded,
 )
@@ -29,6 +26,7 @@ from vaxel.media.backend import (
     PlaybackFinished,
 )
 from vaxel.media.player import Comfort
+from vaxel.sip.transaction import CancelReceived
 from vaxel.telephony.acd_commands import AcdCommands
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallState, OfferState
@@ -37,7 +35,6 @@ from vaxel.telephony.call_events import (
     TRANSFER,
     AgentConnected,
     Announce,
-    AnswerRefused,
     Bridge,
     CallAction,
     CallEvent,
@@ -72,6 +69,8 @@ from vaxel.telephony.conference import ConferenceCalls
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.leg import LegState
+from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_events import (
     EndCause,
     HangUp,
@@ -176,9 +175,9 @@ class CallActions:
             elif isinstance(action, ReleasePhones):
                 self.ringing.release_attempt(call, action.offer)
             elif isinstance(action, ReportAgentAnswered):
-                self._agent_answered(call, action.agent_id)
+                self.acd.agent_answered(call, action.agent_id)
             elif isinstance(action, ReportAgentDeclined):
-                self._agent_declined(call, action.agent_id)
+                self.acd.agent_declined(call, action.agent_id)
             elif isinstance(action, ReportContactEnded):
                 try:
                     self.acd.submit(ContactEnded(call.tenant_id, call.call_id))
@@ -229,36 +228,6 @@ class CallActions:
             self._forget(call)  # a contact whose caller is elsewhere, no phone of ours on it
             return
         self.timers.rearm(call)
-
-    # -- the ACD ------------------------------------------------------------------------------
-
-    def _agent_answered(self, call: Call, agent_id: str) -> None:
-        picked = call.dial_after_answer
-        if picked is not None and picked.agent_id == agent_id:
-            call.dial_after_answer = None  # picked from the list: connected in the ACD already
-            self.callbacks.dial(picked)
-            return
-        try:
-            self.acd.submit(AgentAnswered(call.tenant_id, agent_id, call.call_id))
-            connected = self.acd.connected(call)
-        except VaxelError as error:
-            log.info("answer of %s for %s refused: %s", agent_id, call.call_id, error)
-            connected = False
-        if connected:
-            return
-        if call.state is CallState.AGENT_ANSWERING:  # the offer had ended just before
-            self.step(call, AnswerRefused())
-        elif call.agent is not None:
-            self.end_leg(call, call.agent, HangUp())
-
-    def _agent_declined(self, call: Call, agent_id: str) -> None:
-        if call.dial_after_answer is not None and call.agent is None:
-            # the agent's phone did not take the picked callback: the list shows the number
-            # to call by hand instead, and the agent closes it with a note (CB10)
-            call.dial_after_answer = None
-            return
-        with contextlib.suppress(VaxelError):  # the offer may have ended meanwhile
-            self.acd.submit(AgentDeclined(call.tenant_id, agent_id, call.call_id))
 
     # -- media ----------------------------------------------------------------------------
 
@@ -381,6 +350,15 @@ class CallActions:
             self.settle(call)
             return
         self.step(call, PartyLeft(party, vanished=vanished))
+
+    def cancelled(self, event: CancelReceived) -> None:
+        """The caller's CANCEL before we answered: 487 to the INVITE, the caller left."""
+        call = self.index.by_invite.get(event.invite_key) if event.invite_key else None
+        if call is None or call.caller is None or call.caller.state is not LegState.OFFERED:
+            return
+        self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
+        call.caller.machine.handle(LegCancelReceived(), self.sip.now)
+        self.after_leg(call, call.caller)
 
     def hang_up(self, call: Call) -> None:
         """Hang the call up from our side (a flow's Hangup, a notice heard)."""

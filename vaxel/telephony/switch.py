@@ -87,7 +87,7 @@ from vaxel.telephony.call_events import CallAction, CallEvent
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
-from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.conference import ConferenceCalls, ConferenceTargets
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.directory import TelephonyDirectory
@@ -110,7 +110,6 @@ from vaxel.telephony.leg_events import (
     Resend2xx,
     SendBye,
 )
-from vaxel.telephony.leg_events import CancelReceived as LegCancelReceived
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
@@ -299,7 +298,7 @@ class Switch(InternalCalls):
         elif isinstance(event, AckReceived):
             self.in_dialog.ack(event.request)
         elif isinstance(event, CancelReceived):
-            self._cancelled(event)
+            self.actions.cancelled(event)
         elif isinstance(event, TransactionTimeout):
             self.ringing.fork_failed(event.client_key, 408)
         self.drain()
@@ -410,11 +409,3 @@ class Switch(InternalCalls):
                         self.actions.after_leg(found[0], leg, vanished=True)
             self.leg_timers.watch(leg)
         self.drain()
-
-    def _cancelled(self, event: CancelReceived) -> None:
-        call = self.index.by_invite.get(event.invite_key) if event.invite_key else None
-        if call is None or call.caller is None or call.caller.state is not LegState.OFFERED:
-            return
-        self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
-        call.caller.machine.handle(LegCancelReceived(), self.sip.now)
-        self.actions.after_leg(call, call.caller)
