@@ -81,15 +81,26 @@ class Parking:
     def park(self, call: Call, leg: Leg, orbit: str, refer: Request) -> CallParked:
         """The REFER from ``leg`` to ``orbit``: the orbit taken (SipError 403 or 486 if
         not); the switch answers 202 and steps the event returned."""
-        if leg is not call.agent or call.state not in PARKABLE or call.caller is None:
+        if leg is not call.agent:
             raise SipError("Forbidden: only the other party of a connected call may park it", 403)
+        try:
+            return self.park_call(call, self._parker(call, refer), orbit)
+        except ParkError as error:
+            status = 486 if error.code in ("park-orbit-busy", "park-full") else 403
+            raise SipError(
+                f"{'Busy Here' if status == 486 else 'Forbidden'}: {error}", status
+            ) from None
+
+    def park_call(self, call: Call, by: str, orbit: str | None = None) -> CallParked:
+        """Take ``orbit`` (or the lowest free one) for ``call``, to be rung back at ``by``:
+        the REFER's way and the operator console's (issue 16); the caller steps the event.
+        Raises ParkError (``park-not-talking``, ``park-orbit-busy``, ``park-full`` …)."""
+        if call.state not in PARKABLE or call.caller is None or call.agent is None:
+            raise ParkError(f"call {call.call_id} is not talking", code="park-not-talking")
         lot = self.lot(call.tenant_id)
         for gone in [p.call_id for p in lot.parked() if p.call_id not in self.calls]:
             lot.leave(gone)  # a call forgotten without leaving its orbit frees it here
-        try:
-            parked = lot.park(call.call_id, self._parker(call, refer), self.clock(), orbit)
-        except ParkError as error:
-            raise SipError(f"Busy Here: {error}", 486) from None
+        parked = lot.park(call.call_id, by, self.clock(), orbit)
         return CallParked(parked.parked_by, lot.settings.recall_s)
 
     def target(self, tenant_id: str, number: str) -> Target | None:
