@@ -30,13 +30,12 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
 - ``flow_commands.FlowCommands``: the IVR flow's commands on the caller's leg;
 - ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers,
   by the numbering plan (PBX1) and the handler of each kind of number;
-- ``conference.ConferenceCalls``: calls in conference rooms (PBX6);
 - ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
 - ``pickups.Pickups``: ``**<anknytning>`` takes a call ringing that extension;
-- ``outside_calls.OutsideCalls``: extensions' calls out over the trunk (issue 14 §2);
+- ``outside_calls``, ``conference``, ``voicemail``: calls out over the trunk, in rooms, to
+  mailboxes (issue 14 §2, PBX6, PBX4);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
-- ``bridging.Bridging``: what each leg hears, and the peer's media address;
-- ``notices.CallPrompts``: prompts in the caller's or tenant's language;
+- ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language;
 - ``mwi.MessageWaiting``: message-waiting subscriptions (PBX4).
 
 A call's state is its machine (``call.py``), a leg's its own (``leg.py``); the parts turn
@@ -49,6 +48,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.flow import (
@@ -160,13 +160,10 @@ class Switch(InternalCalls):
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
         self.bridging = Bridging(media, self.prompts)
-        """What each leg hears: prompts, the whisper, the other side (bridged)."""
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
-        """The flow's commands carried out; the switch is its CallPort."""
         self.ringing = Ringing(sip, self.dialer, media, clock, self)
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
-        """Calls in conference rooms (PBX6), and the host's actions on them."""
         self.parking = Parking(self.index, timers, directory, clock, self)
         self.in_dialog = InDialog(sip, self.dialer, self.parking, self)
         self.acd = AcdCommands(
@@ -196,11 +193,10 @@ class Switch(InternalCalls):
         }
         """What each kind of PBX number does (``internal.py``); the root registers more."""
         self.outside_calls = OutsideCalls(self)
-        """Extensions' calls to external numbers, out over the trunk (issue 14 §2)."""
         self.outcome_hooks: list[RingOutcomeHook] = []
+        """Told, in order, when an internal call's callee did not answer (PBX5)."""
         self.person_reach: ReachingPeople | None = None
         """Forwarding, presence, line state and feature codes (PBX5; ``person_reach.py``)."""
-        """Told, in order, when an internal call's callee did not answer (PBX5)."""
         self.actions = CallActions(
             sip,
             media,
@@ -220,14 +216,9 @@ class Switch(InternalCalls):
             parking=self.parking,
         )
         self.pickups = Pickups(
-            self.index,
-            timers,
-            directory,
-            lambda e, t: self._answer_invite(e, t, internal=True),
-            self.step,
+            self.index, timers, directory, partial(self._answer_invite, internal=True), self.step
         )
         self.mwi = MessageWaiting(sip, registration, directory)
-        """Message-waiting subscriptions (RFC 3842, PBX4); the root sets its ``summary``."""
 
     # -- the ports the parts are given (each a narrow Protocol of theirs) ------------------
 
