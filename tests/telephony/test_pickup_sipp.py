@@ -1,6 +1,7 @@
-"""Directed pickup on the wire (issue 14): one extension calls another, whose phone rings;
-a third dials ``**<anknytning>`` and takes the call — the ringing phone is cancelled and
-the two are bridged. SIPp plays every phone."""
+"""Pickup on the wire (issue 14): one extension calls another, whose phone rings; a third
+dials ``**<anknytning>`` (directed) or ``*8#`` (a member of the callee's answer group) and
+takes the call — the ringing phone is cancelled and the two are bridged. SIPp plays every
+phone."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from tests.telephony.conftest import (
     sipp,
 )
 from tests.telephony.test_robot_phones import wait_for
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.groups import AnswerGroup, GroupMember
+from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.call import CallState
 
 pytestmark = pytest.mark.interop
@@ -40,10 +44,19 @@ def dialling(running: Running, extension: str, password: str, number: str) -> li
     ]
 
 
+@pytest.mark.parametrize("code", [f"**{CUSTOMER_EXTENSION}", "*8#"])
 async def test_a_ringing_extension_is_picked_up_from_another_phone(
-    running: Running, tmp_path: Path
+    running: Running, tmp_path: Path, code: str
 ) -> None:
     running.service.switch.directory.trusted_sources = frozenset()  # office phones sign in
+    pbx = running.service.switch.directory.pbx
+    pbx.people[(DEMO_TENANT, "olle")] = PersonDevices(
+        DEMO_TENANT, "olle", (Device(DeviceKind.SIP, AGENT_EXTENSION),)
+    )
+    members = (GroupMember(f"extension:{CUSTOMER_EXTENSION}"), GroupMember("olle"))
+    pbx.groups[(DEMO_TENANT, "vaxeln")] = AnswerGroup(
+        DEMO_TENANT, "vaxeln", "Växeln", members=members
+    )
     callee_port = await register_phone(
         running.port, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD, tmp_path
     )
@@ -65,22 +78,23 @@ async def test_a_ringing_extension_is_picked_up_from_another_phone(
             c.state is CallState.CONNECTING and c.machine.offers for c in switch.calls.values()
         )
     )
-    code, output = await sipp(
+    status, output = await sipp(
         "retriever.xml",
         running.port,
-        *dialling(running, AGENT_EXTENSION, AGENT_PASSWORD, f"**{CUSTOMER_EXTENSION}"),
-        service=f"**{CUSTOMER_EXTENSION}",
+        *dialling(running, AGENT_EXTENSION, AGENT_PASSWORD, code),
+        service=code,
         cwd=tmp_path,
     )
-    assert code == 0, output  # answered, talked, hung up
-    code, output = await callee
-    assert code == 0, output  # its ringing was cancelled: 487, ACK
-    code, output = await caller
-    assert code == 0, output  # bridged to the picker, then hung up by Växel
+    assert status == 0, output  # answered, talked, hung up
+    status, output = await callee
+    assert status == 0, output  # its ringing was cancelled: 487, ACK
+    status, output = await caller
+    assert status == 0, output  # bridged to the picker, then hung up by Växel
     assert switch.calls == {}
 
 
 async def test_nothing_ringing_there_is_not_found(running: Running, tmp_path: Path) -> None:
+    """Directed at an idle extension, or a group code with no groups: 404, nothing answered."""
     running.service.switch.directory.trusted_sources = frozenset()
     code, output = await sipp(
         "retriever.xml",

@@ -1,13 +1,14 @@
 """Call pickup on the wire (issue 14): an extension dials ``**<anknytning>`` and takes the
-internal call ringing that extension (``pbx/pickup.py`` chooses which).
+internal call ringing that extension, or ``*8#`` and takes one ringing anyone in its
+answer groups (``pbx/pickup.py`` chooses which).
 
 Rules kept here:
 - The code is looked at before the numbering plan, for authenticated extensions only.
   With no such call ringing the INVITE is refused 404 before anything is answered.
 - The picker is answered, its leg handed over to the ringing call and bridged to the
   caller; the callee's phones stop ringing (``call_pickup.py``).
-- Group pickup (``*8#``) needs the answer groups in telephony's snapshot: until then no
-  call is in the picker's groups and it is 404 like an empty directed pickup.
+- A call is in the groups of the person it rings (a call to a group: that group); the
+  picker's groups are those of the people whose SIP device its extension is.
 The operator console (issue 16) picks calls from the same list (``ringing``).
 """
 
@@ -56,7 +57,8 @@ class Pickups:
         picker = self.directory.extensions.get(username)
         if code is None or picker is None:
             raise SipError("Not Found: no such number", 404)
-        chosen = choose(code, self.ringing(picker.tenant_id), username, frozenset())
+        groups = self.groups_of_extension(picker.tenant_id, username)
+        chosen = choose(code, self.ringing(picker.tenant_id), username, groups)
         waiting = self.index.calls.get(chosen.call_id) if chosen is not None else None
         if waiting is None:
             raise SipError("Not Found: no call ringing to pick up", 404)
@@ -67,23 +69,45 @@ class Pickups:
 
     def ringing(self, tenant_id: str) -> Iterator[RingingCall]:
         """The tenant's internal calls whose callee rings, once per extension rung."""
+        pbx = self.directory.pbx
         for call in list(self.index.calls.values()):
             internal = call.internal
-            if (
-                call.tenant_id != tenant_id
-                or call.state is not CallState.CONNECTING
-                or internal is None
-                or internal.target.kind is not TargetKind.PERSON
-            ):
+            if call.tenant_id != tenant_id or call.state is not CallState.CONNECTING:
                 continue
             offers = [
                 o
                 for o in call.machine.offers.values()
                 if is_callee(o.name) and o.state is OfferState.RINGING
             ]
-            person = self.directory.pbx.devices(tenant_id, internal.target.ref)
-            if not offers or person is None:
+            if internal is None or not offers:
                 continue
-            for device in person.devices:
-                if device.kind is DeviceKind.SIP:
-                    yield RingingCall(call.call_id, device.address, frozenset(), offers[0].rung_at)
+            target = internal.target
+            if target.kind is TargetKind.PERSON:
+                people, groups = [target.ref], self._groups_of(tenant_id, {target.ref})
+            elif target.kind is TargetKind.GROUP:
+                group = pbx.groups.get((tenant_id, target.ref))
+                people, groups = (group.logged_in() if group else []), frozenset({target.ref})
+            else:
+                continue
+            for person_id in people:
+                person = pbx.devices(tenant_id, person_id)
+                for device in person.devices if person is not None else ():
+                    if device.kind is DeviceKind.SIP:
+                        yield RingingCall(call.call_id, device.address, groups, offers[0].rung_at)
+
+    def groups_of_extension(self, tenant_id: str, extension: str) -> frozenset[str]:
+        """The answer groups of the people whose SIP device ``extension`` is."""
+        people = {
+            person_id
+            for (tenant, person_id), person in self.directory.pbx.people.items()
+            if tenant == tenant_id
+            and any(d.kind is DeviceKind.SIP and d.address == extension for d in person.devices)
+        }
+        return self._groups_of(tenant_id, people)
+
+    def _groups_of(self, tenant_id: str, people: set[str]) -> frozenset[str]:
+        return frozenset(
+            group.group_id
+            for (tenant, _), group in self.directory.pbx.groups.items()
+            if tenant == tenant_id and any(m.person_id in people for m in group.members)
+        )

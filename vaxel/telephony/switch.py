@@ -31,7 +31,7 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
 - ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers,
   by the numbering plan (PBX1) and the handler of each kind of number;
 - ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
-- ``pickups.Pickups``: ``**<anknytning>`` takes a call ringing that extension;
+- ``pickups.Pickups``: ``**<anknytning>``, ``*8#``: a call ringing there, or in one's groups;
 - ``outside_calls``, ``conference``, ``voicemail``: calls out over the trunk, in rooms, to
   mailboxes (issue 14 §2, PBX6, PBX4);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
