@@ -22,8 +22,7 @@ Where each part lives: new calls and CANCELs here; the rest in parts it holds, e
 given only the narrow port (a Protocol) it needs, which the switch answers by handing on:
 
 - ``call_index.CallIndex``: which call a dialog, an INVITE or a media endpoint belongs to;
-- ``call_actions.CallActions``: the call machine's actions carried out, media events in,
-  legs ended, calls forgotten;
+- ``call_actions.CallActions``: the machine's actions carried out, media in, calls forgotten;
 - ``in_dialog.InDialog``: requests inside a call (ACK, BYE, re-INVITE, REFER, INFO);
 - ``ringing.Ringing``: the phones we ring, each on an outbound leg machine;
 - ``acd_commands.AcdCommands``: the ACD's commands, carried out after each step;
@@ -32,11 +31,10 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
   by the numbering plan (PBX1) and the handler of each kind of number;
 - ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
 - ``pickups.Pickups``: ``**<anknytning>``, ``*8#``: a call ringing there, or in one's groups;
-- ``outside_calls``, ``conference``, ``voicemail``: calls out over the trunk, in rooms, to
-  mailboxes (issue 14 §2, PBX6, PBX4);
+- ``outside_calls``, ``conference``, ``voicemail``, ``mwi``: calls out over the trunk, in
+  rooms, to mailboxes, and message-waiting (issue 14 §2, PBX6, PBX4);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
-- ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language;
-- ``mwi.MessageWaiting``: message-waiting subscriptions (PBX4).
+- ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language.
 
 A call's state is its machine (``call.py``), a leg's its own (``leg.py``); the parts turn
 SIP, media and ACD inputs into their events and carry out what they answer. Every leg's
