@@ -157,16 +157,20 @@ def seed_demo_directory(database: Database, now: float, seed: int = 1) -> None:
 
 
 def seed_demo_pbx(database: Database, phones: int = 10) -> None:
-    """Exempelby's PBX (issue 14 §9): short numbers, direct numbers, desk phones and two
-    answer groups for its directory people; the first ``phones`` staff members get SIP
-    accounts (2000–2009, password ``demo<extension>``) so robot or soft phones can register.
+    """Exempelby's PBX (issue 14 §9): short numbers, direct numbers, desk phones, two
+    answer groups and a conference room (1960, PIN 1234) for its directory people; the
+    first ``phones`` staff members get SIP accounts (2000–2009, password
+    ``demo<extension>``) so robot or soft phones can register.
     Once: a plan already stored is left as the admins changed it."""
+    from vaxel.pbx.conference import ConferenceRoom
     from vaxel.sim.demo_pbx import (
+        CONFERENCE_ROOM,
         demo_did_range,
         demo_groups,
         demo_numbers,
         demo_person_devices,
     )
+    from vaxel.store.pbx_conference import ConferenceStore
     from vaxel.store.pbx_numbering import PbxNumbering
 
     pbx = PbxNumbering(database)
@@ -181,6 +185,9 @@ def seed_demo_pbx(database: Database, phones: int = 10) -> None:
     )
     for group in demo_groups(DEMO_TENANT, people):
         pbx.put_group(group)
+    room_id, number, name, pin = CONFERENCE_ROOM
+    host = next((p.person_id for p in people if p.person_id.startswith("demo-")), "")
+    ConferenceStore(database).save(ConferenceRoom(room_id, DEMO_TENANT, number, name, pin, host))
     extensions = Documents(database, "extension")
     staff = sorted(
         (p for p in people if p.person_id.startswith("demo-")), key=lambda p: p.person_id

@@ -17,7 +17,7 @@ from vaxel.sim.demo_tenant import DEMO_TENANT
 ROOM = {
     "room_id": "ledning",
     "number": "7000",
-    "name": "Ledningsgruppen",
+    "name": "Styrgruppen",
     "pin": "2468",
     "host_person_id": "karin",
     "max_participants": "20",
@@ -61,16 +61,16 @@ def test_an_admin_adds_changes_and_removes_a_room(web: Web) -> None:
     client, csrf = _admin(web)
     assert flashed(client, client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})) == ""
     page = html.unescape(client.get("/admin/konferensrum").text)
-    assert 'data-room="ledning"' in page and "Ledningsgruppen" in page and "2468" in page
+    assert 'data-room="ledning"' in page and "Styrgruppen" in page and "2468" in page
     changed = {**ROOM, "name": "Krisledningen", "pin": "", "csrf": csrf}
     assert flashed(client, client.post("/admin/konferensrum", data=changed)) == ""
     page = html.unescape(client.get("/admin/konferensrum").text)
-    assert "Krisledningen" in page and "Ledningsgruppen" not in page
+    assert "Krisledningen" in page and "Styrgruppen" not in page
     service = web.app.state.context.conference_service  # type: ignore[attr-defined]
     assert service.by_number()["7000"].pin == ""
     removed = client.post("/admin/konferensrum/ledning/remove", data={"csrf": csrf})
     assert flashed(client, removed) == ""
-    assert "Inga konferensrum ännu." in client.get("/admin/konferensrum").text
+    assert 'data-room="ledning"' not in client.get("/admin/konferensrum").text
 
 
 def test_refusals_name_the_rule_in_swedish(web: Web) -> None:
@@ -125,11 +125,11 @@ def test_another_organisation_never_reaches_the_room(web: Web) -> None:
     )
     other, other_csrf = _admin(web, OTHER, "admin2")
     assert other.get("/konferens/ledning").status_code == 404
-    assert "Ledningsgruppen" not in other.get("/admin/konferensrum").text
+    assert "Styrgruppen" not in other.get("/admin/konferensrum").text
     refused = other.post("/admin/konferensrum/ledning/remove", data={"csrf": other_csrf})
     assert refused.status_code in (303, 404)
     service = web.app.state.context.conference_service  # type: ignore[attr-defined]
-    assert service.room(DEMO_TENANT, "ledning").name == "Ledningsgruppen"
+    assert service.room(DEMO_TENANT, "ledning").name == "Styrgruppen"
 
 
 KEY = "konferens-nyckel-exempelby"
@@ -142,10 +142,11 @@ def test_the_rest_api_saves_rooms_and_acts_on_participants(web: Web) -> None:
     web.accounts.add_api_key(DEMO_TENANT, "läsare", KEY + "-read", now, ["read"])
     web.accounts.add_api_key(OTHER, "annan", KEY + "-other", now, ["read", "config"])
     client, headers = web.client(), {"X-API-Key": KEY}
-    body = {"number": "7000", "name": "Ledningsgruppen", "pin": "2468"}
+    body = {"number": "7000", "name": "Styrgruppen", "pin": "2468"}
     saved = client.put(f"{API}/ledning", json=body, headers=headers)
     assert saved.status_code == 200 and saved.json()["max_participants"] == 20
-    assert [r["room_id"] for r in client.get(API, headers=headers).json()] == ["ledning"]
+    listed_rooms = {r["room_id"] for r in client.get(API, headers=headers).json()}
+    assert listed_rooms == {"ledning", "ledningsgruppen"}  # the demo's own room too
     bad = client.put(f"{API}/ledning", json={**body, "pin": "12"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["code"] == "conference-pin"
     reader = {"X-API-Key": KEY + "-read"}
@@ -169,7 +170,7 @@ def test_the_rest_api_saves_rooms_and_acts_on_participants(web: Web) -> None:
     assert client.get(f"{API}/ledning/participants", headers=other).status_code == 404
     assert client.delete(f"{API}/ledning", headers=other).status_code == 404
     assert client.delete(f"{API}/ledning", headers=headers).status_code == 204
-    assert client.get(API, headers=headers).json() == []
+    assert [r["room_id"] for r in client.get(API, headers=headers).json()] == ["ledningsgruppen"]
 
 
 def test_the_rooms_host_runs_it_without_being_an_admin(web: Web) -> None:

@@ -19,6 +19,8 @@ __all__ = ["DEMO_DID_RANGE", "demo_groups", "demo_numbers", "demo_person_devices
 
 DEMO_DID_RANGE = ("+46812342000", "+46812342319", "2000")
 SWITCHBOARD_GROUP, IT_GROUP = ("vaxeln", "1900"), ("it-support", "1901")
+CONFERENCE_ROOM = ("ledningsgruppen", "1960", "Ledningsgruppen", "1234")
+"""The demo's conference room (PBX6): id, short number, name, PIN."""
 
 
 def _extension(person: Person) -> str | None:
@@ -26,7 +28,7 @@ def _extension(person: Person) -> str | None:
 
 
 def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
-    """Short numbers: each person's extension, and the two groups'."""
+    """Short numbers: each person's extension, the two groups' and the conference room's."""
     numbers = [
         (extension, Target(TargetKind.PERSON, person.person_id))
         for person in people
@@ -34,6 +36,7 @@ def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
     ]
     numbers.append((SWITCHBOARD_GROUP[1], Target(TargetKind.GROUP, SWITCHBOARD_GROUP[0])))
     numbers.append((IT_GROUP[1], Target(TargetKind.GROUP, IT_GROUP[0])))
+    numbers.append((CONFERENCE_ROOM[1], Target(TargetKind.CONFERENCE, CONFERENCE_ROOM[0])))
     return numbers
 
 
