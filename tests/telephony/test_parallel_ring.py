@@ -195,7 +195,7 @@ async def test_a_callback_customer_who_does_not_answer_is_cancelled_on_the_calls
     """CB9 on the call's one timer: the customer rings ``customer_ring_s``, then is
     cancelled; the attempt is recorded unanswered and the agent is told, then hung up."""
     center, service = running.center, running.service
-    service.switch.acd.customer_ring_s = 0.6  # callbacks' machines are the ACD part's
+    service.switch.acd_commands.customer_ring_s = 0.6  # callbacks' machines are the ACD part's
     agent = BarePhone(running.port, CALLBACK_EXTENSION, CALLBACK_PASSWORD)
     customer = BarePhone(running.port, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD)
     try:

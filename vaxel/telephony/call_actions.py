@@ -109,7 +109,7 @@ class CallActions:
         bridging: Bridging,
         flow_commands: FlowCommands,
         ringing: Ringing,
-        acd: AcdCommands,
+        acd_commands: AcdCommands,
         callbacks: CallbackDialOut,
         elsewhere: PartiesElsewhere,
         conferences: ConferenceCalls,
@@ -127,7 +127,7 @@ class CallActions:
         self.bridging = bridging
         self.flow_commands = flow_commands
         self.ringing = ringing
-        self.acd = acd
+        self.acd_commands = acd_commands
         self.callbacks = callbacks
         self.elsewhere = elsewhere
         self.conferences = conferences
@@ -166,7 +166,7 @@ class CallActions:
                 session.refresh(now)
                 self.flow_commands.run(call, session.handle(TimerTick(), now))
         self.settle(call)
-        self.acd.drain()
+        self.acd_commands.drain()
 
     def carry_out(self, call: Call, actions: list[CallAction]) -> None:
         for action in actions:
@@ -175,19 +175,21 @@ class CallActions:
             elif isinstance(action, ReleasePhones):
                 self.ringing.release_attempt(call, action.offer)
             elif isinstance(action, ReportAgentAnswered):
-                self.acd.agent_answered(call, action.agent_id)
+                self.acd_commands.agent_answered(call, action.agent_id)
             elif isinstance(action, ReportAgentDeclined):
-                self.acd.agent_declined(call, action.agent_id)
+                self.acd_commands.agent_declined(call, action.agent_id)
             elif isinstance(action, ReportContactEnded):
                 try:
-                    self.acd.submit(ContactEnded(call.tenant_id, call.call_id))
+                    self.acd_commands.submit(ContactEnded(call.tenant_id, call.call_id))
                 except VaxelError as error:
                     log.debug("ContactEnded for %s refused: %s", call.call_id, error)
             elif isinstance(action, ReportCallerLeft):
                 if call.session is not None:  # the call has ended: the flow's answer is moot
                     call.session.handle(CallerHungUp(), self.clock())
             elif isinstance(action, ReportCallbackOutcome):
-                self.acd.submit(CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome))
+                self.acd_commands.submit(
+                    CallbackAttemptEnded(call.tenant_id, call.call_id, action.outcome)
+                )
             elif isinstance(action, ForwardDigit):
                 if call.session is not None and not call.session.flow.ended:
                     self.flow_commands.run(
@@ -264,7 +266,7 @@ class CallActions:
                     self.hang_up(call)
                 else:
                     self._whisper_heard(call, Party.AGENT)
-        self.acd.drain()
+        self.acd_commands.drain()
 
     def digit(self, call: Call, digit: str, via: str) -> None:
         """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""

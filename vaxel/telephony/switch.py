@@ -164,7 +164,7 @@ class Switch(InternalCalls):
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
         self.parking = Parking(self.index, timers, directory, clock, self)
         self.in_dialog = InDialog(sip, self.dialer, self.parking, self)
-        self.acd = AcdCommands(
+        self.acd_commands = AcdCommands(
             center,
             clock,
             self.calls,
@@ -205,7 +205,7 @@ class Switch(InternalCalls):
             bridging=self.bridging,
             flow_commands=self.flow_commands,
             ringing=self.ringing,
-            acd=self.acd,
+            acd_commands=self.acd_commands,
             callbacks=self.callbacks,
             elsewhere=self.elsewhere,
             conferences=self.conferences,
@@ -269,7 +269,7 @@ class Switch(InternalCalls):
 
     def drain(self) -> None:
         """Carry out the ACD's commands pending from the steps just taken."""
-        self.acd.drain()
+        self.acd_commands.drain()
 
     def call_due(self, call: Call, deadline: float) -> None:
         """The call's one timer fired (``timers.py``)."""
