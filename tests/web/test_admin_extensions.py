@@ -80,35 +80,35 @@ def test_create_edit_and_remove_keep_the_password_unless_a_new_one_is_given(web:
         "/admin/extensions",
         data={
             "csrf": csrf,
-            "number": "2001",
+            "number": "2901",
             "display_name": "Receptionen",
             "password": "sip-hemlis-1",
         },
     )
     assert created.status_code == 303 and created.headers["location"] == "/admin/extensions"
-    stored = extensions.get(DEMO_TENANT, "2001")
+    stored = extensions.get(DEMO_TENANT, "2901")
     assert stored is not None and stored.password == "sip-hemlis-1"
     assert stored.display_name == "Receptionen" and stored.agent_id == ""
 
     renamed = admin.post(
-        "/admin/extensions/2001",
-        data={"csrf": csrf, "number": "2002", "display_name": "Växeln", "password": ""},
+        "/admin/extensions/2901",
+        data={"csrf": csrf, "number": "2902", "display_name": "Växeln", "password": ""},
     )
     assert renamed.status_code == 303 and "error" not in renamed.headers["location"]
-    assert extensions.get(DEMO_TENANT, "2001") is None
-    moved = extensions.get(DEMO_TENANT, "2002")
+    assert extensions.get(DEMO_TENANT, "2901") is None
+    moved = extensions.get(DEMO_TENANT, "2902")
     assert moved is not None and moved.password == "sip-hemlis-1" and moved.display_name == "Växeln"
 
     admin.post(
-        "/admin/extensions/2002",
-        data={"csrf": csrf, "number": "2002", "display_name": "Växeln", "password": "ett-nytt-1"},
+        "/admin/extensions/2902",
+        data={"csrf": csrf, "number": "2902", "display_name": "Växeln", "password": "ett-nytt-1"},
     )
-    assert extensions.get(DEMO_TENANT, "2002").password == "ett-nytt-1"  # type: ignore[union-attr]
+    assert extensions.get(DEMO_TENANT, "2902").password == "ett-nytt-1"  # type: ignore[union-attr]
 
-    removed = admin.post("/admin/extensions/2002/remove", data={"csrf": csrf})
+    removed = admin.post("/admin/extensions/2902/remove", data={"csrf": csrf})
     assert removed.status_code == 303
-    assert extensions.get(DEMO_TENANT, "2002") is None
-    assert admin.post("/admin/extensions/2002/remove", data={"csrf": csrf}).status_code == 404
+    assert extensions.get(DEMO_TENANT, "2902") is None
+    assert admin.post("/admin/extensions/2902/remove", data={"csrf": csrf}).status_code == 404
 
 
 def test_invalid_extensions_are_refused_with_a_reason(web: Web) -> None:
@@ -130,7 +130,7 @@ def test_invalid_extensions_are_refused_with_a_reason(web: Web) -> None:
 
     admin = web.client()
     csrf = sign_in(admin, DEMO_TENANT, "admin")
-    good = {"csrf": csrf, "number": "2001", "display_name": "", "password": "lagom-langt"}
+    good = {"csrf": csrf, "number": "2901", "display_name": "", "password": "lagom-langt"}
     cases: list[tuple[dict[str, Any], str]] = [
         ({"number": "12a"}, "2–10 siffror"),
         ({"number": "1"}, "2–10 siffror"),
@@ -152,7 +152,7 @@ def test_invalid_extensions_are_refused_with_a_reason(web: Web) -> None:
         assert expected in page, (change, page[:0])
     extensions = PhoneExtensions(web.app.state.context.configuration)  # type: ignore[attr-defined]
     assert [e.number for e in extensions.all(OTHER)] == ["3001"]
-    assert "2001" not in [e.number for e in extensions.all(DEMO_TENANT)]
+    assert "2901" not in [e.number for e in extensions.all(DEMO_TENANT)]
 
 
 def test_auto_login_queues_must_be_permitted_to_the_agent(web: Web) -> None:
@@ -218,12 +218,12 @@ def test_only_admins_with_csrf_and_never_across_tenants(web: Web) -> None:
     agent = web.client()
     agent_csrf = sign_in(agent, DEMO_TENANT, "maria")
     assert agent.get("/admin/extensions").status_code == 403
-    data = {"csrf": agent_csrf, "number": "2001", "password": "lagom-langt"}
+    data = {"csrf": agent_csrf, "number": "2901", "password": "lagom-langt"}
     assert agent.post("/admin/extensions", data=data).status_code == 403
     assert agent.post("/admin/extensions/1003/remove", data={"csrf": agent_csrf}).status_code == 403
     admin = web.client()
     sign_in(admin, DEMO_TENANT, "admin")
-    no_token = {"number": "2001", "password": "lagom-langt"}
+    no_token = {"number": "2901", "password": "lagom-langt"}
     assert admin.post("/admin/extensions", data=no_token).status_code == 403
     assert admin.post("/admin/extensions/1003/remove", data={"csrf": "fel"}).status_code == 403
 
@@ -240,4 +240,4 @@ def test_only_admins_with_csrf_and_never_across_tenants(web: Web) -> None:
     extensions = PhoneExtensions(web.app.state.context.configuration)  # type: ignore[attr-defined]
     maria = extensions.get(DEMO_TENANT, "1003")
     assert maria is not None and maria.password == "demo1003"
-    assert extensions.get(DEMO_TENANT, "2001") is None
+    assert extensions.get(DEMO_TENANT, "2901") is None
