@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 
+from vaxel.runtime.directory_views import Actor
 from vaxel.store.accounts import Session
 from vaxel.web.context import ADMINS, WebContext
 from vaxel.web.i18n import gettext
@@ -64,6 +65,18 @@ def current_session(request: Request) -> Session:
 
 
 SignedIn = Annotated[Session, Depends(current_session)]
+
+
+def signed_in_person(session: SignedIn, ctx: Platform) -> Actor:
+    """Who acts, as the directory sees them: the role, and the person the account is in the
+    directory (None when it is no one) — what rights to presence, forwarding and one's own
+    phone are decided by."""
+    user = session.user
+    person_id = ctx.directory_views.person_of_account(user.tenant_id, user.username)
+    return Actor(user.role, person_id, user.display_name)
+
+
+Me = Annotated[Actor, Depends(signed_in_person)]
 
 
 def tenant_of(session: SignedIn) -> str:

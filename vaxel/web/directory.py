@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -29,7 +29,7 @@ from vaxel.directory.permissions import Right, may
 from vaxel.directory.presence import Presence
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PresenceView
 from vaxel.web.context import render
-from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
+from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 from vaxel.web.i18n import language
 from vaxel.web.live import SESSION_RECHECK_S
 from vaxel.web.security import COOKIE
@@ -46,13 +46,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """The return times "Min hänvisning" offers in one click; "" is tills vidare."""
 
 
-def _actor(request: Request, session: SignedIn, ctx: Platform) -> Actor:
-    user = session.user
-    person_id = ctx.directory_views.person_of_account(user.tenant_id, user.username)
-    return Actor(user.role, person_id, user.display_name)
-
-
-Reader = Annotated[Actor, Depends(_actor)]
+Reader = Me
 
 
 def until_of(preset: str, now: datetime) -> datetime | None:

@@ -9,31 +9,19 @@ pure core (``vaxel.pbx.devices``): a bad number or ring time comes back on the p
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingStrategy
 from vaxel.pbx.numbering import Target, TargetKind, normalise_did
-from vaxel.runtime.directory_views import Actor
 from vaxel.web.context import render
-from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
+from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 
 __all__ = ["PAGE", "router"]
 
 router = APIRouter(tags=["phone"])
 PAGE = "/min-telefon"
-
-
-def _actor(session: SignedIn, ctx: Platform) -> Actor:
-    user = session.user
-    person_id = ctx.directory_views.person_of_account(user.tenant_id, user.username)
-    return Actor(user.role, person_id, user.display_name)
-
-
-Me = Annotated[Actor, Depends(_actor)]
 
 
 @router.get(PAGE)

@@ -8,9 +8,7 @@ or a bad ringing time comes back on the page with the form filled in again.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core import limits
@@ -21,23 +19,13 @@ from vaxel.pbx.forwarding import (
     ForwardRule,
     parse_destination,
 )
-from vaxel.runtime.directory_views import Actor
 from vaxel.web.context import render
-from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
+from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 
 __all__ = ["PAGE", "router"]
 
 router = APIRouter(tags=["phone"])
 PAGE = "/min-telefon/vidarekoppling"
-
-
-def _actor(session: SignedIn, ctx: Platform) -> Actor:
-    user = session.user
-    person_id = ctx.directory_views.person_of_account(user.tenant_id, user.username)
-    return Actor(user.role, person_id, user.display_name)
-
-
-Me = Annotated[Actor, Depends(_actor)]
 
 
 @router.get(PAGE)
