@@ -11,7 +11,7 @@ Rules kept here:
   (:class:`~vaxel.pbx.voicemail_menu.VoicemailMenu`): at once from the mailbox's own
   extension, else after the mailbox number and PIN. The menu's commands are carried out
   here: prompts, a message or a greeting played, recording a greeting until ``#``.
-- The mailbox, its messages and PIN checks are the runtime's (:class:`VoicemailPort`,
+- The mailbox, its messages and PIN checks are the runtime's (``voicemail_port.VoicemailPort``,
   blocking: run on the default executor); what they answer comes back on the loop.
 The call stays in the call machine's CONNECTING state without an offer; its keys, played
 prompts, deadline and end come here through small hooks in the switch.
@@ -24,11 +24,11 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import Target
-from vaxel.pbx.voicemail import GreetingKind, Mailbox, Message, VoicemailLimits, greeting_to_play
+from vaxel.pbx.voicemail import Mailbox, Message, greeting_to_play
 from vaxel.pbx.voicemail_menu import (
     CheckPin,
     DeleteMessage,
@@ -49,6 +49,7 @@ from vaxel.pbx.voicemail_menu import (
     VoicemailMenu,
 )
 from vaxel.pbx.voicemail_prompts import Phrase, phrase
+from vaxel.telephony.voicemail_port import VoicemailPort
 
 if TYPE_CHECKING:
     from vaxel.media.backend import MediaBackend
@@ -65,40 +66,6 @@ ACCESS = "*"
 PROMPT_PREFIX = "tenant"
 """Voicemail audio is named like a tenant's uploaded prompt, ``tenant/<tenant>/voicemail/
 <person>/<name>``, so the prompt library asks the root's lookup for it."""
-
-
-class VoicemailPort(Protocol):
-    """What telephony asks of the runtime's voicemail (blocking calls)."""
-
-    limits: VoicemailLimits
-
-    def open_mailbox(self, tenant_id: str, person_id: str) -> Mailbox | None: ...
-
-    def own_mailbox(self, tenant_id: str, extension: str) -> Mailbox | None: ...
-
-    def absent(self, tenant_id: str, person_id: str) -> bool: ...
-
-    def messages(self, tenant_id: str, person_id: str) -> list[Message]: ...
-
-    def check_pin(
-        self, tenant_id: str, number: str, pin: str
-    ) -> tuple[Mailbox, tuple[Message, ...]] | None: ...
-
-    def message_path(self, tenant_id: str, person_id: str, message_id: str) -> str: ...
-
-    def greeting_draft_path(self, mailbox: Mailbox, kind: GreetingKind) -> str: ...
-
-    def recorded(
-        self, tenant_id: str, person_id: str, message_id: str, caller: str, received_at: float
-    ) -> bool: ...
-
-    def mark_heard(
-        self, tenant_id: str, person_id: str, message_id: str, heard: bool = True
-    ) -> None: ...
-
-    def delete(self, tenant_id: str, person_id: str, message_id: str) -> None: ...
-
-    def save_recorded_greeting(self, mailbox: Mailbox, kind: GreetingKind) -> Mailbox: ...
 
 
 @dataclass(slots=True)
