@@ -142,8 +142,8 @@ def main() -> None:
             path = speak(prompt_id, text, Path(tmp))
             manifest[prompt_id] = {"text": text}
             manifest[prompt_id].update(describe(path))
-    for prompt_id in ("music_on_hold", "music/exempelby", "music/default"):
-        manifest[prompt_id] = {"text": "", **describe(music(prompt_id))}
+    # music_on_hold and music/exempelby play this file (library.ALIASES): shipped once
+    manifest["music/default"] = {"text": "", **describe(music("music/default"))}
     (OUT / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -86,3 +86,13 @@ def test_tenant_uploads_override_and_unknown_ids_are_named(tmp_path: Path) -> No
         library.load("sv/finns-inte")
     with pytest.raises(UnknownPrompt):
         library.load("../../etc/passwd")
+
+
+def test_an_alias_plays_its_targets_audio_and_a_root_of_its_own_wins(tmp_path: Path) -> None:
+    library = PromptLibrary([tmp_path])
+    music = library.load("music/default")
+    assert library.load("music_on_hold") == music  # the media engine's default, shipped once
+    assert library.load("music/exempelby") == music
+    assert {"music_on_hold", "music/exempelby"} <= set(library.builtin_ids())
+    (tmp_path / "music_on_hold.ulaw").write_bytes(b"\xff" * 1600)
+    assert PromptLibrary([tmp_path]).load("music_on_hold") == b"\xff" * 1600
