@@ -16,6 +16,7 @@ from tests.web.test_serve import free_port
 from vaxel.app import Platform, build_platform
 from vaxel.core.clock import from_local
 from vaxel.demo import seed_demo_tenant
+from vaxel.flow import PromptFinished
 from vaxel.flow.model import Menu
 from vaxel.runtime.configuration import Configuration
 from vaxel.settings import ServeSettings
@@ -213,3 +214,36 @@ def test_an_assigned_number_answers_with_its_flow_at_once(running: dict[str, Any
     assert directory.numbers["0812345000"].flow.flow_id == "barnomsorg"
     numbers.remove(DEMO_TENANT, "+46812345001")
     assert "+46812345001" not in directory.numbers and "0812345001" not in directory.numbers
+
+
+def test_a_switched_lavinbesked_is_heard_by_the_next_caller(running: dict[str, Any]) -> None:
+    """IVR4, issue 14 §7: the demo's "driftstörning" switch on → a new call's flow plays
+    the announcement; off again → the next call's does not."""
+    from vaxel.flow import CallInfo, FlowSession, PlayPrompts
+    from vaxel.runtime.flow_switches import FlowSwitches
+
+    platform: Platform = running["platform"]
+    directory = running["directory"]
+    switches = FlowSwitches(platform.configuration, time.time)
+    assert [(s.name, s.number, s.on) for s in switches.listed(DEMO_TENANT)] == [
+        ("driftstorning", 1, False)
+    ]
+
+    def new_call_hears() -> list[str]:
+        service = directory.numbers[MAIN_NUMBER]
+        session = FlowSession(
+            service.flow, CallInfo("0701234567", MAIN_NUMBER), service.hours, service.switches
+        )
+        heard: list[str] = []
+        now = time.time()
+        commands = session.start(now)
+        for _ in range(3):  # the welcome, then the lavinbesked (or not), then the menu
+            heard += [p for c in commands if isinstance(c, PlayPrompts) for p in c.prompt_ids]
+            commands = session.handle(PromptFinished(), now)
+        return heard
+
+    assert "sv/exempelby/driftstorning" not in new_call_hears()
+    switches.set(DEMO_TENANT, "driftstorning", True, "admin")
+    assert "sv/exempelby/driftstorning" in new_call_hears()
+    switches.set(DEMO_TENANT, "driftstorning", False, "admin")
+    assert "sv/exempelby/driftstorning" not in new_call_hears()

@@ -54,6 +54,7 @@ from vaxel.store.availability import (
     outage_reason,
     sqlite_folder,
 )
+from vaxel.store.flow_switches import FlowSwitchStore
 from vaxel.store.journal import JournalVersionError
 from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.pbx_numbering import PbxNumbering
@@ -84,7 +85,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NUMBER_KINDS = frozenset({"flow", "number"})
+NUMBER_KINDS = frozenset({"flow", "number", "switch"})
 """Configuration changes that alter which flow answers a tenant's numbers (its schedules are
 read through :class:`OpeningHours`, so a saved schedule needs no rebuild)."""
 HOURS_KINDS = frozenset({"schedule", "closure"})
@@ -655,6 +656,7 @@ def directory_from_database(
         tid = tenant.tenant_id
         policies[tid] = DialPolicy(international_allowed=tenant.international_calls)
         flows = Documents(database, "flow").all(tid)
+        switches_on = FlowSwitchStore(database).on(tid)  # lavinbesked on now (IVR4)
         for item in answered.get(tid, ()):
             try:
                 if item.flow_id not in flows:
@@ -663,7 +665,7 @@ def directory_from_database(
             except VaxelError as error:
                 log.error("tenant %s: %s is not served: %s", tid, item.number, error)
                 continue
-            service = ServiceNumber(item.number, tid, flow, hours_of(tid))
+            service = ServiceNumber(item.number, tid, flow, hours_of(tid), switches_on)
             for spelling in filter(None, (item.number, national_form(item.number))):
                 numbers[spelling] = service
         for document in Documents(database, "extension").all(tid).values():

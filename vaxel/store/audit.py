@@ -24,6 +24,8 @@ ACTIONS = (
     "user_removed",
     "api_key_added",
     "api_key_revoked",
+    "switch_changed",
+    "prompt_recorded",
 )
 """What the log records; the pages translate each by this code."""
 

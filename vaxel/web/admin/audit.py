@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "user_removed": N_("Användare borttagen"),
     "api_key_added": N_("API-nyckel skapad"),
     "api_key_revoked": N_("API-nyckel återkallad"),
+    "switch_changed": N_("Brytare ändrad"),
+    "prompt_recorded": N_("Meddelande inspelat per telefon"),
 }
 
 
@@ -38,6 +40,8 @@ def _detail(entry: AuditEntry) -> str:
         return gettext(ROLE_NAMES.get(detail["role"], detail["role"]))
     if entry.action == "api_key_added":
         return gettext("behörigheter: {}").format(detail.get("scopes", ""))
+    if entry.action == "switch_changed":
+        return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
     if entry.action == "user_changed" and detail.get("agent_id"):
         return gettext("handläggare {}").format(detail["agent_id"])
     return ""
