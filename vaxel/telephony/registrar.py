@@ -7,6 +7,12 @@ Rules kept here:
   header, else 3600; 0 removes it; below ``min_expires`` is refused with 423 and Min-Expires.
 - ``Contact: *`` with Expires 0 removes every binding of the AOR (and nothing else is allowed
   with ``*``).
+- An AOR keeps at most ``MAX_BINDINGS`` bindings: a new one replaces the one refreshed
+  longest ago (a rebooted phone still registers), and a REGISTER naming more Contacts than
+  that is refused with 403. One phone account must not fill the process's memory, nor turn
+  a call to its extension into thousands of INVITE transactions (task R).
+- The expiry queue is compacted when stale entries (refreshed or replaced bindings) make
+  it much longer than the live bindings.
 - Within one Call-ID, a REGISTER whose CSeq is not higher than the last one is stale and
   refused with 500 (§10.3 step 7).
 - Requests go to the address the REGISTER came from (the phone may be behind NAT, and on
@@ -24,7 +30,11 @@ from vaxel.sip.dialog import angle_uri
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, via_param
 
-__all__ = ["Binding", "Registrar"]
+__all__ = ["MAX_BINDINGS", "Binding", "Registrar"]
+
+MAX_BINDINGS = 10
+"""Phones one extension may have registered at once (desk phone, softphones, …)."""
+_COMPACT_SLACK = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,7 @@ class Registrar:
         self.max_expires = max_expires
         self._bindings: dict[str, dict[str, Binding]] = {}
         self._expiry: list[tuple[float, str, str]] = []
+        self._compact_at = _COMPACT_SLACK
 
     def update(
         self, aor: str, request: Request, source: tuple[str, int], transport: str, now: float
@@ -75,6 +86,8 @@ class Registrar:
         for binding in current.values():
             if binding.call_id == call_id and cseq <= binding.cseq:
                 raise SipError("Stale REGISTER: CSeq not higher than the last", 500)
+        if len(contacts) > MAX_BINDINGS:
+            raise SipError(f"Forbidden: too many contacts (at most {MAX_BINDINGS})", 403)
         changes: dict[str, Binding | None] = {}
         for contact in contacts:
             uri = angle_uri(contact)
@@ -96,16 +109,30 @@ class Registrar:
             else:
                 changes[uri] = Binding(aor, uri, source, transport, now + expires, call_id, cseq)
         for uri, change in changes.items():
-            if change is None:
-                current.pop(uri, None)
-            else:
+            current.pop(uri, None)  # a refreshed binding moves to the end: the newest
+            if change is not None:
                 current[uri] = change
                 heapq.heappush(self._expiry, (change.expires_at, aor, uri))
+        for uri in list(current)[: max(0, len(current) - MAX_BINDINGS)]:
+            del current[uri]  # refreshed longest ago
         if current:
             self._bindings[aor] = current
         else:
             self._bindings.pop(aor, None)
+        if len(self._expiry) > self._compact_at:
+            self._compact()
         return self.lookup(aor, now)
+
+    def _compact(self) -> None:
+        """The expiry queue rebuilt from the live bindings alone (amortised: it grows by
+        at least its size plus the slack before the next rebuild)."""
+        self._expiry = [
+            (binding.expires_at, aor, uri)
+            for aor, bindings in self._bindings.items()
+            for uri, binding in bindings.items()
+        ]
+        heapq.heapify(self._expiry)
+        self._compact_at = 2 * len(self._expiry) + _COMPACT_SLACK
 
     def lookup(self, aor: str, now: float) -> list[Binding]:
         """The AOR's live bindings, most recently registered first."""
