@@ -30,7 +30,6 @@ from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, Ri
 from vaxel.pbx.feature_codes import is_feature_code
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
-from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import CALLEE
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.dialout import Target as Destination
@@ -159,7 +158,7 @@ class InternalCalls:
             return
         handler = self.handlers.get(target.kind) if target is not None else None
         if caller is None or target is None or handler is None:
-            self._nowhere(caller.tenant_id if caller else "", number)
+            self._nowhere(event, caller.tenant_id if caller else "", number)
             return
         call = self._answer_invite(event, caller.tenant_id, internal=True)
         call.internal = InternalCall(target, caller)
@@ -190,15 +189,19 @@ class InternalCalls:
             )
         return Target(TargetKind.PERSON, key[1])
 
-    def _nowhere(self: Switch, tenant_id: str, number: str) -> None:
-        """No target: an external number through the dial policy, else 404."""
+    def _nowhere(self: Switch, event: RequestReceived, tenant_id: str, number: str) -> None:
+        """No target: an external number through the dial policy (403, 484), else 404 after
+        "numret finns inte" as early media (``refusals.py``), whether no such short number
+        or no route out for an external one."""
         if number.startswith(("+", "00")) or (number.isdigit() and len(number) >= 7):
             if not tenant_id:
                 tenant = next(iter(self.directory.numbers.values()), None)
                 tenant_id = tenant.tenant_id if tenant else ""
             dial_or_sip_error(self.directory.dial_policy(tenant_id), number)  # 403, 484
-            raise SipError("No outbound route for this number", 404)
-        raise SipError("Not Found: no such number", 404)
+            reason = "Not Found: no outbound route for this number"
+            self.refusals.refuse(event, tenant_id, SystemPrompt.NO_SUCH_NUMBER, reason=reason)
+            return
+        self.refusals.refuse(event, tenant_id, SystemPrompt.NO_SUCH_NUMBER)
 
     # -- ringing the callee -----------------------------------------------------------------
 

@@ -3,10 +3,10 @@
 Rules kept here:
 - An INVITE to a service number (from a trusted trunk, or an authenticated extension) is
   answered by the tenant's IVR flow at once; any other number goes to the PBX
-  (``internal.py``: the tenant's numbering plan, PBX1); unknown numbers get 404, calls
-  abroad 403 (PBX8), unacceptable SDP 488; more new calls from one source than ``invite_limit``
-  allows, or no RTP port left, 503 (issue 10 §8). The caller never hears silence: prompts,
-  then music or ringback (Q10).
+  (``internal.py``: the tenant's numbering plan, PBX1); unknown numbers 404 after a prompt
+  (``refusals.py``), calls abroad 403 (PBX8), bad SDP 488; more new calls from one source
+  than ``invite_limit`` allows, or no RTP port left, 503 (issue 10 §8). The caller never
+  hears silence: prompts, then music or ringback (Q10).
 - Offers from the ACD ring every registered phone of the agent in parallel; the first to
   answer wins and the others are cancelled. A phone that declines or fails counts as an
   unanswered offer (Q23); the ACD's own offer timer covers phones that just ring.
@@ -49,9 +49,7 @@ from collections.abc import Callable
 from functools import partial
 
 from vaxel.acd.ports import ContactCenterPort
-from vaxel.flow import (
-    CallInfo,
-)
+from vaxel.flow import CallInfo
 from vaxel.media.backend import (
     Endpoint,
     MediaBackend,
@@ -63,9 +61,7 @@ from vaxel.runtime.call_session import CallSession
 from vaxel.sip.dialog import angle_uri, header_tag, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, Response
-from vaxel.sip.sdp import (
-    NegotiatedMedia,
-)
+from vaxel.sip.sdp import NegotiatedMedia
 from vaxel.sip.throttle import RateLimit
 from vaxel.sip.transaction import (
     AckReceived,
@@ -115,6 +111,7 @@ from vaxel.telephony.outside_calls import OutsideCalls
 from vaxel.telephony.parking import Parking
 from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.pickups import Pickups
+from vaxel.telephony.refusals import EarlyRefusals
 from vaxel.telephony.registration import Registration
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -158,6 +155,7 @@ class Switch(InternalCalls):
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
         self.bridging = Bridging(media, self.prompts)
+        self.refusals = EarlyRefusals(sip, media, self.bridging, self.prompts, directory.language)
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         self.ringing = Ringing(sip, self.dialer, media, clock, self)
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
@@ -276,7 +274,8 @@ class Switch(InternalCalls):
         self.actions.call_due(call, deadline)
 
     def on_media(self, event: MediaEvent) -> None:
-        self.actions.on_media(event)
+        if not self.refusals.on_media(event):  # a prompt before a 404 (``refusals.py``)
+            self.actions.on_media(event)
 
     def on_sip(self, event: SipEvent) -> None:
         if isinstance(event, RequestReceived):
@@ -286,7 +285,7 @@ class Switch(InternalCalls):
                 self.ringing.response(event.response, event.client_key)
         elif isinstance(event, AckReceived):
             self.in_dialog.ack(event.request)
-        elif isinstance(event, CancelReceived):
+        elif isinstance(event, CancelReceived) and not self.refusals.cancelled(event):
             self.actions.cancelled(event)
         elif isinstance(event, TransactionTimeout):
             self.ringing.fork_failed(event.client_key, 408)
