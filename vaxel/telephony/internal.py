@@ -18,6 +18,8 @@ Rules kept here:
   unanswered the outcome (busy, no answer, unregistered, failed) goes to the hooks in
   ``Switch.outcome_hooks`` in order (forwarding, PBX5); if none takes the call over the
   caller is told and hung up.
+- A mobile device at one of the tenant's own direct numbers is never dialled over the trunk
+  (it would come back as a call ringing it again); its person's other devices still ring.
 """
 
 from __future__ import annotations
@@ -251,6 +253,10 @@ class InternalCalls:
                         (b.contact, b.source, b.transport)
                         for b in self.registration.bindings(extension)
                     ]
+            elif self.directory.pbx.resolve(tenant_id, device.address) is not None:
+                # a direct number of the tenant's own would come back from the carrier as a
+                # call ringing this device again: a spiral through the trunk (task R)
+                log.info("device %s is a direct number here: not dialled out", device.address)
             else:  # a mobile over the trunk, subject to the dial policy (PBX8, PBX9)
                 user = self._dialled_for(tenant_id, device, internal)
                 found += self.dialer.route_or_nothing(tenant_id, device.address, user)
