@@ -13,7 +13,11 @@ from vaxel.pbx.class_of_service import (
     ClassOfService,
     Reach,
     ServiceClassError,
+    keys_of,
 )
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.groups import AnswerGroup, GroupMember
+from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 
 INTERNAL = ClassOfService("intern", "Bara internt", Reach.INTERNAL)
 WORLD = ClassOfService("utland", "Utland", Reach.INTERNATIONAL)
@@ -79,6 +83,37 @@ def test_a_persons_own_class_wins_then_the_most_restrictive_group() -> None:
     assert CLASSES.class_for("nisse", ["reception"]) is PREMIUM
     assert CLASSES.class_for("nisse", ["okand"]) is DEFAULT_CLASS
     assert CLASSES.class_for() is DEFAULT_CLASS
+
+
+PEOPLE = [
+    PersonDevices("t", "nisse", (Device(DeviceKind.SIP, "2101"), Device(DeviceKind.SIP, "2102"))),
+    PersonDevices("t", "stina", (Device(DeviceKind.SIP, "2103"),)),
+]
+GROUPS = [AnswerGroup("t", "vaktmastare", "Vaktmästare", members=(GroupMember("nisse"),))]
+PLAN = NumberingPlan.build("t", [("4711", Target(TargetKind.PERSON, "nisse"))])
+
+
+@pytest.mark.parametrize("who", ["nisse", "2101", "2102", "4711"])
+def test_one_person_has_one_class_whichever_key_names_them(who: str) -> None:
+    """PBX8 per user: a class given to the person, to either of their phones or to their
+    short number governs whatever names them — their desk phone dialling out, their
+    softphone transferring, their forwarding (asked with the person id)."""
+    keys, groups = keys_of(who, PEOPLE, GROUPS, PLAN)
+    assert keys == {"nisse", "2101", "2102", "4711"}
+    assert groups == {"vaktmastare"}
+    for key in ("nisse", "2101", "4711"):
+        classes = ClassesOfService(CLASSES.classes, users={key: "utland"})
+        assert classes.class_for(keys, groups) is WORLD
+    by_group = ClassesOfService(CLASSES.classes, groups={"vaktmastare": "intern"})
+    assert by_group.class_for(keys, groups) is INTERNAL  # per group (PBX8)
+    assert by_group.class_for(*keys_of("2103", PEOPLE, GROUPS, PLAN)) is DEFAULT_CLASS
+
+
+def test_two_own_classes_give_the_more_restrictive() -> None:
+    """A class on the person and another on one of their phones: the stricter applies, so
+    no phone of theirs lifts a barring given to them."""
+    classes = ClassesOfService(CLASSES.classes, users={"nisse": "intern", "2102": "utland"})
+    assert classes.class_for(keys_of("2102", PEOPLE, GROUPS)[0]) is INTERNAL
 
 
 def test_bad_classes_are_refused_with_a_coded_error() -> None:

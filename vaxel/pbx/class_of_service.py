@@ -9,7 +9,14 @@ Rules kept here:
   ``DEFAULT_CLASS`` (Sweden, no premium).
 - The tenant's own switch for international calls is the upper bound: a class can narrow
   what the organisation allows, never widen it.
-- A person's own class wins over their groups'; without one, the most restrictive of their
+- A class is given to a *user* — a person id or one of the person's extensions, both
+  accepted as the admin types either — or to an answer group. Whoever causes a call is
+  looked up under every key that names them (:func:`keys_of`: their person id, all their
+  SIP extensions and short numbers, whichever of them dialled) and their groups, so the same person
+  gets the same class whether their desk phone dials, their forwarding dials or their
+  transfer does.
+- A person's own class wins over their groups'; several own classes (one on the person,
+  one on a phone) give the most restrictive; without one, the most restrictive of their
   groups' classes applies (a barring is never lifted by joining a group).
 - Barring cannot be bypassed by a forward, a transfer or a conference dial-out: each of
   those dials on behalf of the person who set it up, and asks this person's policy
@@ -25,6 +32,9 @@ from enum import IntEnum
 
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import ConfigError
+from vaxel.pbx.devices import DeviceKind, PersonDevices
+from vaxel.pbx.groups import AnswerGroup
+from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 
 __all__ = [
     "DEFAULT_CLASS",
@@ -32,6 +42,7 @@ __all__ = [
     "ClassesOfService",
     "Reach",
     "ServiceClassError",
+    "keys_of",
 ]
 
 MAX_CLASS_ID, MAX_CLASS_NAME = 40, 80
@@ -99,7 +110,7 @@ class ClassesOfService:
 
     classes: Mapping[str, ClassOfService] = field(default_factory=dict)
     users: Mapping[str, str] = field(default_factory=dict)
-    """Person (or extension) → class id."""
+    """User → class id; a user is a person id or an extension (see the rules)."""
     groups: Mapping[str, str] = field(default_factory=dict)
     """Group id → class id."""
     default: ClassOfService = DEFAULT_CLASS
@@ -110,18 +121,50 @@ class ClassesOfService:
                 allowed = ", ".join(sorted(self.classes)) or "-"
                 raise ServiceClassError(f"assignments.{owner}", "choice", allowed=allowed)
 
-    def class_for(self, user: str = "", groups: Iterable[str] = ()) -> ClassOfService:
-        """The class that governs ``user``'s calls (see the rules for the order)."""
-        own = self.users.get(user) if user else None
-        if own is not None:
-            return self.classes[own]
+    def class_for(
+        self, user: str | Iterable[str] = "", groups: Iterable[str] = ()
+    ) -> ClassOfService:
+        """The class that governs ``user``'s calls (see the rules for the order); ``user``
+        is one key or every key of one person (:func:`keys_of`)."""
+        keys = (user,) if isinstance(user, str) else tuple(user)
+        own = [self.classes[self.users[k]] for k in keys if k and k in self.users]
+        if own:
+            return min(own, key=ClassOfService.restrictiveness)
         found = [self.classes[self.groups[g]] for g in groups if g in self.groups]
         if found:
             return min(found, key=ClassOfService.restrictiveness)
         return self.default
 
     def policy_for(
-        self, tenant: DialPolicy, user: str = "", groups: Iterable[str] = ()
+        self, tenant: DialPolicy, user: str | Iterable[str] = "", groups: Iterable[str] = ()
     ) -> DialPolicy:
         """The dial policy for calls ``user`` (a member of ``groups``) makes or causes."""
         return self.class_for(user, groups).policy(tenant)
+
+
+def keys_of(
+    user: str,
+    people: Iterable[PersonDevices],
+    groups: Iterable[AnswerGroup],
+    plan: NumberingPlan | None = None,
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Every key a class may be given under for ``user`` (a person id, a SIP extension or
+    a short number of the plan) and the answer groups they are in: the people ``user``
+    names, their person ids, SIP extensions and short numbers. ``people``, ``groups`` and
+    ``plan`` are one tenant's."""
+    named = {user}
+    target = plan.numbers.get(user) if plan is not None else None
+    if target is not None and target.kind is TargetKind.PERSON:
+        named.add(target.ref)
+    found = [
+        p
+        for p in people
+        if p.person_id in named
+        or any(d.kind is DeviceKind.SIP and d.address == user for d in p.devices)
+    ]
+    ids = {p.person_id for p in found} | named
+    keys = set(ids) | {d.address for p in found for d in p.devices if d.kind is DeviceKind.SIP}
+    if plan is not None:
+        keys |= {n for i in ids for n in plan.numbers_of(Target(TargetKind.PERSON, i))}
+    in_groups = {g.group_id for g in groups if any(m.person_id in ids for m in g.members)}
+    return frozenset(keys), frozenset(in_groups)

@@ -19,13 +19,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from vaxel.core.dial_policy import DialPolicy, NumberRefused, normalise
-from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService
+from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService, keys_of
 from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.pbx.presentation import PresentationMode, Presentations
 from vaxel.pbx.trunks import Trunk, TrunkError
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.service_numbers import answered_numbers
 from vaxel.store import Tenants
+from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.pbx_trunks import GROUP, USER, StoredTrunk, TrunkStore
 
 __all__ = [
@@ -86,11 +87,15 @@ def policy_of_person(
     database: Engine, tenant_policy: DialPolicy, tenant_id: str, person: str, extension: str = ""
 ) -> DialPolicy:
     """The dial policy for what ``person`` causes (their forwarding to an external number):
-    the tenant's, narrowed by their class of service (PBX8) — assigned to their extension
-    (as telephony asks for the calls it makes) or to their person id, else the default."""
+    the tenant's, narrowed by their class of service (PBX8) — the same lookup telephony
+    makes when the call follows it (``TelephonyDirectory.class_keys``): a class given to the
+    person id or to any of their extensions, else their answer groups', else the default."""
     classes = TrunkStore(database).classes(tenant_id)
-    user = extension if extension and extension in classes.users else person
-    return classes.policy_for(tenant_policy, user)
+    numbering = PbxNumbering(database)
+    people = [p for (t, _), p in numbering.everyone_devices().items() if t == tenant_id]
+    plan = numbering.plan(tenant_id)
+    keys, groups = keys_of(person, people, numbering.groups(tenant_id), plan)
+    return classes.policy_for(tenant_policy, {*keys, extension} - {""}, groups)
 
 
 class OutsideLineSettings:

@@ -186,13 +186,14 @@ class Dialer:
         return [(f"sip:{e164}@{fallback[0]}:{fallback[1]}", fallback, "udp")]
 
     def agent_extension(self, call: Call) -> str:
-        """The extension of the agent whose phone answered ``call`` ("" when none did): who
-        causes a transfer the agent makes, whose class of service bars it (PBX8)."""
+        """The extension of the agent whose phone answered ``call``: who
+        causes a transfer the agent makes, whose class of service bars it (PBX8); with no
+        extension known, a key with no class of its own (the default class applies)."""
         for attempt in call.attempts.values():
             if attempt.agent_id and any(fork.won for fork in attempt.forks.values()):
                 found = self.directory.extension_of_agent(call.tenant_id, attempt.agent_id)
-                return found.extension if found is not None else ""
-        return ""
+                return found.extension if found is not None else attempt.agent_id
+        return call.agent_id or "?"  # never "": that is the tenant's policy, no class at all
 
     def route_or_nothing(self, tenant_id: str, number: str, user: str = "") -> list[Target]:
         try:

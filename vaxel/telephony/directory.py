@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vaxel.flow import Flow, OpeningHours
-from vaxel.pbx.class_of_service import ClassesOfService
+from vaxel.pbx.class_of_service import ClassesOfService, keys_of
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.telephony.numbers import DialPolicy
@@ -88,7 +88,16 @@ class TelephonyDirectory:
         if not user and not groups:
             return policy
         classes = self.outside.service_classes.get(tenant_id, NO_CLASSES)
-        return classes.policy_for(policy, user, groups)
+        keys, in_groups = self.class_keys(tenant_id, user) if user else (frozenset(), frozenset())
+        return classes.policy_for(policy, keys, (*groups, *in_groups))
+
+    def class_keys(self, tenant_id: str, user: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Every key ``user`` (an extension or a person id) has a class under, and their
+        answer groups (PBX8: one person, one class, whichever of their phones dials)."""
+        pbx = self.pbx
+        people = [p for (t, _), p in pbx.people.items() if t == tenant_id]
+        groups = [g for (t, _), g in pbx.groups.items() if t == tenant_id]
+        return keys_of(user, people, groups, pbx.plans.get(tenant_id))
 
     def language(self, tenant_id: str) -> str:
         """The tenant's language: that of the flow on its first service number ("sv" if none)."""

@@ -270,14 +270,9 @@ class InternalCalls:
         from outside must not make Växel dial what the person could not (toll fraud)."""
         if internal is not None and internal.target.kind is TargetKind.EXTERNAL:
             return internal.caller.extension
-        classes = self.directory.outside.service_classes.get(tenant_id)
-        assigned = classes.users if classes is not None else {}
         for (tenant, person_id), held in self.directory.pbx.people.items():
             if tenant == tenant_id and device in held.devices:
-                extension = next(iter(held.extensions()), "")
-                if person_id in assigned and extension not in assigned:
-                    return person_id  # a class given to the person rather than the phone
-                return extension or person_id  # never "": that would be nobody's policy
+                return person_id  # their class under any key of theirs (PBX8, class_keys)
         return ""
 
     def _ring_outcome(self: Switch, call: Call, status: int) -> None:

@@ -157,9 +157,11 @@ class ReachingPeople:
             internal.target = target
             handler.start(call, target, internal.caller)
             return True
-        decision = self.switch.directory.dial_policy(tenant, own).decide(destination)
+        decision = self.switch.directory.dial_policy(tenant, person).decide(destination)
         if not decision.allowed or not self.switch.dialer.route_or_nothing(
-            tenant, decision.number, own
+            tenant,
+            decision.number,
+            person,  # the person's class, under any key (PBX8)
         ):
             log.info("%s: forwarding %s to %s refused", call.call_id, own, destination)
             return False
