@@ -35,6 +35,7 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.telephony.call_events import CALLEE
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.dialout import Target as Destination
+from vaxel.telephony.group_queue import QueueAnswers
 from vaxel.telephony.notices import SystemPrompt
 from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.outside_calls import looks_external
@@ -114,18 +115,24 @@ class PersonCalls:
 
 
 class GroupCalls:
-    """TargetKind.GROUP: the logged-in members' devices ring, all at once or in order
-    (PBX3); a group answered by an ACD queue is not routed from here yet: its caller hears
-    that nobody answers."""
+    """TargetKind.GROUP: the logged-in members' devices ring, all at once or in order, or
+    the group's ACD queue answers (PBX3, ``group_queue.py``); a queue the tenant does not
+    run leaves its caller told that nobody answers."""
 
     def __init__(self, switch: Switch) -> None:
         self.switch = switch
+        self.queue = QueueAnswers(
+            switch.center, switch.directory, switch.clock, switch.flow_commands.run
+        )
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
         pbx = self.switch.directory.pbx
         group = pbx.groups.get((call.tenant_id, target.ref))
         steps = []
-        if group is not None and group.strategy is not GroupStrategy.QUEUE:
+        if group is not None and group.strategy is GroupStrategy.QUEUE:
+            if self.queue.start(call, group, target, caller):
+                return
+        elif group is not None:
             people = {
                 person_id: devices
                 for (tenant_id, person_id), devices in pbx.people.items()
