@@ -37,6 +37,7 @@ class SpoofingCaller(Caller):
         self.count += 1
         body = SDP.format(ip=self.host, port=40000 + 2 * self.count)
         call_id = f"spoof-{self.port}-{self.count}"
+        self.tags[call_id] = f"sp{self.count}"  # for bye()
         data = (
             f"INVITE sip:{number}@127.0.0.1 SIP/2.0\r\n"
             f"Via: SIP/2.0/UDP {self.host}:{self.port};branch=z9hG4bKsp{self.count};rport\r\n"
