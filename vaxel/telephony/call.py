@@ -9,8 +9,7 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   as declined: the ACD counts it as an unanswered offer (Q23).
 - An answer is reported to the ACD (AGENT_ANSWERING); when the ACD connects the contact
   the whisper plays to both legs (WHISPER, Q12) and the legs are bridged once both have
-  heard it (BRIDGED). A hold re-INVITE from one side unbridges and plays music to the other
-  (HELD, Q10); resuming bridges again.
+  heard it (BRIDGED). Hold (HELD, ON_HOLD, Q10) and attended transfer: ``call_consult.py``.
 - Either side hanging up, or vanishing (no ACK, silent media), ends the call: the other
   side is hung up and — once the ACD had connected the agent — the contact ends (Q22).
   A caller who leaves while still in the IVR is told to the flow and the offers cancelled.
@@ -34,8 +33,7 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
 
-Planned (PBX, console): CONSULTING (the agent holds the caller and calls a colleague),
-attended TRANSFER from it, CAMPED_ON (waiting for a busy extension), CONFERENCE.
+Planned (PBX, console): CAMPED_ON (waiting for a busy extension).
 """
 
 from __future__ import annotations
@@ -44,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.telephony import call_park, call_pickup
+from vaxel.telephony import call_consult, call_park, call_pickup
 from vaxel.telephony.call_events import (
     CUSTOMER,
     RECALL,
@@ -92,6 +90,7 @@ from vaxel.telephony.call_events import (
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
+from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
 
@@ -285,16 +284,6 @@ class CallMachine:
         self.state = CallState.BRIDGED
         return [Bridge()]
 
-    def _hold(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, HoldChanged)
-        if self.state is CallState.BRIDGED and event.held:
-            self.state = CallState.HELD
-            return [Unbridge(Sound.MUSIC, _other(event.party))]
-        if self.state is CallState.HELD and not event.held:
-            self.state = CallState.BRIDGED
-            return [Bridge()]
-        return []  # a re-INVITE that changes nothing (session refresh, codec change)
-
     def _digit(self, event: CallEvent, now: float) -> list[CallAction]:
         assert isinstance(event, DigitReceived)
         return [ForwardDigit(event.digit)] if self.state is CallState.IVR else []
@@ -368,7 +357,7 @@ _STEPS: dict[type, _Step] = {
     AgentConnected: CallMachine._connected,
     WhisperHeard: CallMachine._whisper_heard,
     PartyLeft: CallMachine._left,
-    HoldChanged: CallMachine._hold,
+    HoldChanged: call_consult.hold,
     DigitReceived: CallMachine._digit,
     TransferRequested: CallMachine._transfer,
     TransferOrdered: CallMachine._sent_on,
@@ -378,6 +367,8 @@ _STEPS: dict[type, _Step] = {
     CallPickedUp: call_pickup.picked_up,
     AnswerRefused: CallMachine._refused,
     NoRoute: CallMachine._no_route,
+    PartyReplaced: call_consult.replaced,
+    PartyHandedOver: call_consult.handed_over,
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
     PhonesRung: _DIALLING | {_C.IVR, _C.CALLBACK_RINGING, _C.TRANSFERRING, _C.RECALLING},
@@ -397,4 +388,6 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     CallPickedUp: call_pickup.PICKABLE,
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},
+    PartyReplaced: call_consult.TALKING,
+    PartyHandedOver: call_consult.TALKING,
 }

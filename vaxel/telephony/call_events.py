@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
+
 __all__ = [
     "CALLEE",
     "CUSTOMER",
@@ -175,8 +177,8 @@ class TransferRequested:
 
 @dataclass(frozen=True, slots=True)
 class TransferOrdered:
-    """The caller was sent on to ``number`` while with the IVR: by the flow's transfer
-    node (``by="flow"``) or by the ACD's overflow to a number (``by="overflow"``, Q18)."""
+    """The caller was sent on to ``number`` while in the IVR: by the flow (``by="flow"``)
+    or by the ACD's overflow (``by="overflow"``, Q18)."""
 
     number: str
     by: str = "flow"
@@ -188,16 +190,14 @@ class TransferOrdered:
 
 @dataclass(frozen=True, slots=True)
 class BusyOrdered:
-    """The ACD gave the caller busy (the queue full or closed, no alternative, Q19):
-    ``prompt`` is the queue's own message ("" for the system's notice)."""
+    """The ACD gave the caller busy (Q19): ``prompt`` is the queue's message (or "")."""
 
     prompt: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class CallParked:
-    """The caller's other party parked the call (a REFER to a park orbit, or the console):
-    the caller waits hearing music; ``by`` is whom a recall rings after ``recall_s``."""
+    """Parked (a REFER to an orbit, the console): music; ``by`` is rung after ``recall_s``."""
 
     by: str
     recall_s: float
@@ -249,6 +249,8 @@ CallEvent = (
     | ParkRetrieved
     | AnswerRefused
     | NoRoute
+    | PartyReplaced
+    | PartyHandedOver
 )
 
 
@@ -362,8 +364,7 @@ class LeaveOrbit:
 
 @dataclass(frozen=True, slots=True)
 class DialOnward:
-    """Route ``number`` and ring it as the call's TRANSFER offer (``PhonesRung``); with
-    no route, tell the machine ``NoRoute(TRANSFER)``."""
+    """Ring ``number`` as the TRANSFER offer (``PhonesRung``); no route: ``NoRoute``."""
 
     number: str
 

@@ -1,7 +1,7 @@
 """The call machine's park and recall steps (issue 14, OP3), kept beside ``call.py``.
 
 Rules kept here:
-- A talking call (BRIDGED, HELD, or TRANSFERRED) may be parked by the caller's other party:
+- A talking call (BRIDGED, HELD, TRANSFERRED, ON_HOLD) may be parked by the caller's other party:
   that party's leg is hung up, the caller hears music (PARKED) and — for a contact the ACD
   had connected — the contact ends for the agent, as with a blind transfer.
 - Anyone retrieving the orbit becomes the caller's other party and the two are bridged
@@ -41,7 +41,7 @@ __all__ = ["PARKABLE", "RECALL_RING_S", "parked", "recall_due", "recall_ended", 
 
 RECALL_RING_S = 30.0
 """How long a recall rings the parker before the call goes back to its orbit."""
-PARKABLE = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED})
+PARKABLE = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED, CallState.ON_HOLD})
 _ACD_CONNECTED = frozenset({CallState.BRIDGED, CallState.HELD})
 
 

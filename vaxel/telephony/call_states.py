@@ -24,6 +24,9 @@ class CallState(Enum):
     TRANSFERRED = "transferred"
     """The caller talks with the transfer target (or the callee of an internal call); no
     ACD contact (any more)."""
+    ON_HOLD = "on-hold"
+    """TRANSFERRED, one side holding the other (a re-INVITE sendonly or inactive): the held
+    side hears music until resumed (issue 14 §6; HELD is an ACD contact's hold)."""
     PARKED = "parked"
     """The caller waits in a park orbit hearing music; anyone may retrieve the call."""
     RECALLING = "recalling"

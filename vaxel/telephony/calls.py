@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Attempt", "Call", "Fork", "Leg", "LegState"]
 
 Address = tuple[str, int]
-_TALKING = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED})
+_TALKING = frozenset({CallState.BRIDGED, CallState.HELD, CallState.TRANSFERRED, CallState.ON_HOLD})
 
 
 @dataclass(slots=True)

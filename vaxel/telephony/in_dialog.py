@@ -1,8 +1,9 @@
 """Requests inside an established call: the ACK to our 2xx, BYE, re-INVITE (hold, Q10),
-REFER (blind transfer or park, RFC 3515) and INFO (keys, RFC 6086). It holds the SIP
-endpoint, the dialer and the park orbits; finding the dialog, answering with a 2xx the leg
-resends, and everything that concerns the call (its machine, its legs, ringing a target)
-go through the narrow :class:`DialogPort` the switch gives it.
+REFER (blind transfer or park, RFC 3515; attended with Replaces, ``attended.py``) and INFO
+(keys, RFC 6086). It holds the SIP endpoint, the dialer and the park orbits; finding the
+dialog, answering with a 2xx the leg resends, and everything that concerns the call (its
+machine, its legs, ringing a target) go through the narrow :class:`DialogPort` the switch
+gives it. An INVITE with Replaces (a new dialog) comes here too, to be refused.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from vaxel.media.backend import Endpoint
-from vaxel.sip.dialog import angle_uri, uri_user
+from vaxel.media.backend import Endpoint, MediaBackend
+from vaxel.sip.dialog import angle_uri, header_tag, uri_user
 from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Request, Response
+from vaxel.sip.replaces import replaces_in_uri
 from vaxel.sip.sdp import (
     NegotiatedMedia,
     answer_offer,
@@ -21,6 +23,7 @@ from vaxel.sip.sdp import (
     serialize_sdp,
 )
 from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.attended import AttendedTransfers
 from vaxel.telephony.call import CallState
 from vaxel.telephony.call_events import (
     TRANSFER,
@@ -29,6 +32,7 @@ from vaxel.telephony.call_events import (
     Party,
     TransferRequested,
 )
+from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.dtmf import info_digit
@@ -45,6 +49,9 @@ _ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED
 
 class DialogPort(Protocol):
     """What a request inside a call needs of the switch it arrived at."""
+
+    index: CallIndex
+    media: MediaBackend
 
     def find_dialog(self, request: Request) -> tuple[Call, Leg] | None: ...
 
@@ -71,6 +78,7 @@ class InDialog:
         self.dialer = dialer
         self.parking = parking
         self.calls = calls
+        self.attended = AttendedTransfers(sip, dialer, calls)
 
     def ack(self, request: Request) -> None:
         """The ACK to our 2xx: the leg stops resending it, the dialog is confirmed."""
@@ -83,6 +91,8 @@ class InDialog:
     def handle(self, event: RequestReceived) -> None:
         """A request with a To tag: into the dialog it belongs to, or 481 (RFC 3261 §12.2.2)."""
         request, key = event.request, event.server_key
+        if request.method == "INVITE" and not header_tag(request.headers.get("To") or ""):
+            self.attended.refuse_invite(event)  # with Replaces (RFC 3891): 400, 481, 403
         found = self.calls.find_dialog(request)
         if found is None:
             self.sip.respond(key, request, 481, "Call/Transaction Does Not Exist")
@@ -116,6 +126,15 @@ class InDialog:
         refer_to = request.headers.get("Refer-To")
         if not refer_to:
             raise SipError("Missing Refer-To header", 400)
+        try:
+            replaces = replaces_in_uri(angle_uri(refer_to))
+        except ParseError:
+            raise SipError("Bad Request: malformed Refer-To", 400) from None
+        if replaces is not None:  # attended: join this call and the one it names
+            join = self.attended.check(call, leg, replaces)  # 481, 400, 403
+            self._accept(leg, event)
+            self.attended.join(join)
+            return
         number = uri_user(angle_uri(refer_to))
         if self.parking.is_orbit(call.tenant_id, number):
             parked = self.parking.park(call, leg, number, request)  # 403, 486 orbit taken

@@ -304,7 +304,7 @@ class Switch(InternalCalls):
                 )
             elif method == "SUBSCRIBE":
                 self.mwi.subscribe(event)  # message-waiting, in a dialog of its own (PBX4)
-            elif header_tag(request.headers.get("To") or ""):
+            elif header_tag(request.headers.get("To") or "") or "Replaces" in request.headers:
                 self.in_dialog.handle(event)
             elif method == "INVITE":
                 self._invite(event)

@@ -1,0 +1,272 @@
+"""Attended transfer with real peers (issue 14 §6; RFC 3515, RFC 3891): Anna's baresip phone
+calls Bertil; Bertil holds her (she hears music on hold), calls Cecilia's baresip phone,
+and joins the two with a REFER carrying Replaces — on the held call's dialog, or on the
+consultation's, as phones do both. Anna ends up talking with Cecilia (each hears the
+other's tone) and Bertil's two legs are hung up.
+
+The installed baresip (1.0) has no attended transfer, so Bertil's phone is a scripted
+UDP SIP phone here (``Transferor``): every request it sends goes over the wire to the switch
+like a desk phone's.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import time
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.telephony.conftest import Running
+from tests.telephony.robots import read_wav, tone_share
+from tests.telephony.test_parallel_ring import BarePhone, answer_sdp
+from tests.telephony.test_robot_phones import correlation, envelope, phone_robot, wait_for
+from vaxel.media.g711 import ulaw_decode
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
+from vaxel.prompts import PromptLibrary
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sip.auth import authorization_for
+from vaxel.sip.dialog import angle_uri, header_tag
+from vaxel.sip.message import Request, Response, response_to
+from vaxel.telephony.call import CallState
+from vaxel.telephony.directory import Extension
+
+pytestmark = pytest.mark.interop
+PASSWORD = "robot-transfer-secret"
+PEOPLE = {"anna": ("3001", "4500"), "bertil": ("3002", "4501"), "cecilia": ("3003", "4502")}
+"""Person: (desk phone extension, short number); not the demo's numbers."""
+ANNA_HZ, CECILIA_HZ = 700.0, 1700.0
+_cseq = count(20)
+
+
+def plan(running: Running) -> None:
+    directory = running.service.directory
+    for person, (extension, _short) in PEOPLE.items():
+        directory.extensions[extension] = Extension(
+            DEMO_TENANT, extension, PASSWORD, "", person.title()
+        )
+        directory.pbx.people[(DEMO_TENANT, person)] = PersonDevices(
+            DEMO_TENANT, person, (Device(DeviceKind.SIP, extension),), ring_s=20.0
+        )
+    directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(
+        DEMO_TENANT,
+        [(short, Target(TargetKind.PERSON, person)) for person, (_, short) in PEOPLE.items()],
+    )
+
+
+@dataclass
+class PhoneDialog:
+    """One dialog as the transferring phone sees it."""
+
+    call_id: str
+    local_tag: str
+    remote_tag: str
+    local_uri: str
+    remote_uri: str
+    target: str
+
+    def replaces(self) -> str:
+        """This dialog in a Refer-To's Replaces: the tags as the switch holds them."""
+        value = f"{self.call_id};to-tag={self.remote_tag};from-tag={self.local_tag}"
+        return quote(value, safe="")
+
+
+class Transferor(BarePhone):
+    """Bertil's phone: answers, holds with a re-INVITE, calls out with digest, REFERs."""
+
+    async def expect(self, wanted, seconds: float = 15.0) -> Request | Response:  # type: ignore[no-untyped-def]
+        """The next message ``wanted`` says is it; BYEs and NOTIFYs meanwhile get 200."""
+        end = time.monotonic() + seconds
+        while True:
+            message = await self.next(max(0.01, end - time.monotonic()))
+            if isinstance(message, Request) and message.method in ("BYE", "NOTIFY"):
+                self.send(response_to(message, 200, "OK"))
+            if wanted(message):
+                return message
+
+    def request(
+        self, dialog: PhoneDialog, method: str, body: bytes = b"", extra: str = "", n: int = 0
+    ) -> int:
+        """Send ``method`` in ``dialog`` (``n``: an ACK's CSeq, its INVITE's)."""
+        n = n or next(_cseq)
+        text = (
+            f"{method} {dialog.target} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch=z9hG4bK{method.lower()}{n};rport\r\n"
+            f"From: {dialog.local_uri};tag={dialog.local_tag}\r\n"
+            f"To: {dialog.remote_uri};tag={dialog.remote_tag}\r\n"
+            f"Call-ID: {dialog.call_id}\r\nCSeq: {n} {method}\r\nMax-Forwards: 70\r\n"
+            f"Contact: <sip:{self.extension}@127.0.0.1:{self.port}>\r\n{extra}"
+        )
+        if body:
+            text += "Content-Type: application/sdp\r\n"
+        self.send(f"{text}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        return n
+
+    async def answer_call(self) -> PhoneDialog:
+        invite = await self.rung()
+        self.answer(invite)
+        await self.expect(lambda m: isinstance(m, Request) and m.method == "ACK")
+        sender = invite.headers.get("From") or ""
+        return PhoneDialog(
+            invite.call_id,
+            self.tag,
+            header_tag(sender),
+            invite.headers.get("To") or "",
+            sender.split(";tag=")[0],
+            angle_uri(invite.headers.get("Contact") or ""),
+        )
+
+    async def hold(self, dialog: PhoneDialog) -> None:
+        """A re-INVITE with a=sendonly (RFC 3264 §8.4), answered and ACKed."""
+        sdp = answer_sdp(self.port + 1).replace(b"a=sendrecv", b"a=sendonly")
+        n = self.request(dialog, "INVITE", sdp)
+        ok = await self.expect(lambda m: isinstance(m, Response) and m.status == 200)
+        assert b"a=recvonly" in ok.body  # the switch mirrors the hold
+        self.request(dialog, "ACK", n=n)  # an ACK's CSeq is its INVITE's (§13.2.2.4)
+
+    async def call(self, server: int, number: str) -> PhoneDialog:
+        """Dial ``number`` (digest on the 407), wait for the 200 and ACK it."""
+        call_id, tag = f"consult-{self.port}", f"{self.tag}c"
+        uri = f"sip:{number}@127.0.0.1:{server}"
+        local = f"<sip:{self.extension}@127.0.0.1>"
+        authorization = ""
+        for attempt in range(2):
+            n = next(_cseq)
+            branch = f"z9hG4bKconsult{n}"
+            head = (
+                f"INVITE {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};branch={branch}"
+                f";rport\r\nFrom: {local};tag={tag}\r\nTo: <{uri}>\r\nCall-ID: {call_id}\r\n"
+                f"CSeq: {n} INVITE\r\nMax-Forwards: 70\r\n"
+                f"Contact: <sip:{self.extension}@127.0.0.1:{self.port}>\r\n{authorization}"
+                "Content-Type: application/sdp\r\n"
+            )
+            body = answer_sdp(self.port + 3)
+            self.send(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            final = await self.expect(lambda m: isinstance(m, Response) and m.status >= 200)
+            assert isinstance(final, Response)
+            if final.status == 200:
+                dialog = PhoneDialog(
+                    call_id,
+                    tag,
+                    header_tag(final.headers.get("To") or ""),
+                    local,
+                    f"<{uri}>",
+                    angle_uri(final.headers.get("Contact") or ""),
+                )
+                ack = dialog.target, n
+                self.send(
+                    (
+                        f"ACK {ack[0]} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};"
+                        f"branch=z9hG4bKack{n};rport\r\nFrom: {local};tag={tag}\r\n"
+                        f"To: {final.headers.get('To')}\r\nCall-ID: {call_id}\r\n"
+                        f"CSeq: {n} ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+                    ).encode()
+                )
+                return dialog
+            assert final.status == 407 and attempt == 0, final.status
+            self.send(
+                (
+                    f"ACK {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};branch={branch}"
+                    f";rport\r\nFrom: {local};tag={tag}\r\nTo: {final.headers.get('To')}\r\n"
+                    f"Call-ID: {call_id}\r\nCSeq: {n} ACK\r\nMax-Forwards: 70\r\n"
+                    "Content-Length: 0\r\n\r\n"
+                ).encode()
+            )
+            value = authorization_for(
+                final.headers.get("Proxy-Authenticate") or "",
+                username=self.extension,
+                password=self.password,
+                method="INVITE",
+                uri=uri,
+                cnonce=tag,
+            )
+            authorization = f"Proxy-Authorization: {value}\r\n"
+        raise AssertionError("not answered")
+
+
+def music_heard(heard: list[int], rate: int, seconds: float = 2.0) -> float:
+    """The best match anywhere in ``heard`` of the first ``seconds`` of music on hold's
+    loudness shape (the held party hears it from its start)."""
+    music = PromptLibrary().load("music_on_hold")[: int(8000 * seconds)]
+    shape = envelope(list(ulaw_samples(music)), 8000)
+    got = envelope(heard, rate)
+    return max(
+        correlation(got[shift : shift + len(shape)], shape)
+        for shift in range(max(1, len(got) - len(shape)))
+    )
+
+
+def ulaw_samples(audio: bytes) -> list[int]:
+    return list(array.array("h", ulaw_decode(audio)))
+
+
+@pytest.mark.parametrize("refer_on", ["held call", "consultation"])
+async def test_bertil_holds_anna_consults_cecilia_and_joins_them(
+    untrusted: Running, tmp_path: Path, refer_on: str
+) -> None:
+    running = untrusted
+    plan(running)
+    port, switch = running.port, running.service.switch
+    anna = await phone_robot(tmp_path, "anna", port, PEOPLE["anna"][0], PASSWORD, ANNA_HZ)
+    cecilia = await phone_robot(
+        tmp_path, "cecilia", port, PEOPLE["cecilia"][0], PASSWORD, CECILIA_HZ
+    )
+    bertil = Transferor(port, PEOPLE["bertil"][0], PASSWORD)
+    logs: dict[str, str] = {}
+    try:
+        await bertil.register()
+        services = running.service
+        await wait_for(
+            lambda: all(
+                services.registration.bindings(services.directory.extensions[ext])
+                for ext in ("3001", "3003")
+            ),
+            20,
+        )
+        await anna.command("dial", f"sip:4501@127.0.0.1:{port}")
+        held = await bertil.answer_call()
+        await asyncio.sleep(1.0)  # Anna and Bertil talk
+        await bertil.hold(held)
+        await wait_for(lambda: any(c.state is CallState.ON_HOLD for c in switch.calls.values()))
+        await asyncio.sleep(3.0)  # Anna hears music on hold
+        consultation = await bertil.call(port, "4502")
+        await wait_for(lambda: sum(c.bridged for c in switch.calls.values()) == 2, 15)
+        await asyncio.sleep(1.0)  # Bertil and Cecilia talk
+        if refer_on == "held call":
+            on, named, number = held, consultation, "4502"
+        else:
+            on, named, number = consultation, held, "4500"
+        bertil.request(
+            on,
+            "REFER",
+            extra=(
+                f"Refer-To: <sip:{number}@127.0.0.1:{port}?Replaces={named.replaces()}>\r\n"
+                f"Referred-By: <sip:{bertil.extension}@127.0.0.1>\r\n"
+            ),
+        )
+        accepted = await bertil.expect(lambda m: isinstance(m, Response) and m.cseq[1] == "REFER")
+        assert isinstance(accepted, Response) and accepted.status == 202
+        notify = await bertil.expect(lambda m: isinstance(m, Request) and m.method == "NOTIFY")
+        assert notify.body.startswith(b"SIP/2.0 200")  # the sipfrag: the transfer is done
+        for _ in range(2):  # both of Bertil's legs are hung up
+            await bertil.expect(lambda m: isinstance(m, Request) and m.method == "BYE")
+        await wait_for(lambda: len(switch.calls) == 1)
+        [call] = switch.calls.values()
+        assert call.state is CallState.TRANSFERRED
+        await asyncio.sleep(3.0)  # Anna and Cecilia talk
+        await anna.command("hangup")
+        await wait_for(lambda: not switch.calls, 10)
+    finally:
+        logs["anna"] = await anna.stop()
+        logs["cecilia"] = await cecilia.stop()
+        bertil.close()
+    heard, rate = read_wav(anna.heard)
+    assert music_heard(heard, rate) > 0.8, "Anna heard no music on hold"
+    assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["anna"][-2000:]
+    heard, rate = read_wav(cecilia.heard)
+    assert tone_share(heard, ANNA_HZ, rate) > 0.5, logs["cecilia"][-2000:]

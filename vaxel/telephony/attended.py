@@ -1,0 +1,162 @@
+"""Attended transfer on the wire (issue 14 §6; RFC 3515, RFC 3891): a phone talking in two
+calls — one party held, one consulted — joins the two with a REFER whose Refer-To carries
+``?Replaces=`` naming its other dialog. Växel is a B2BUA, so the Replaces is resolved
+against its own dialogs: no new INVITE goes out, the two remote parties are bridged and the
+phone's two legs are hung up.
+
+Rules kept here:
+- The REFER may come on either of the phone's dialogs (the held call's, or the
+  consultation's: phones do both); the Replaces must name the other one. Both dialogs must
+  be the same phone's (the same address and transport, RFC 3891 §3 asks for authorisation)
+  in the same tenant, and both calls talking (``call_consult.TALKING``); otherwise nothing
+  changes and the REFER is refused: 481 no such dialog, 400 its own dialog, 403 another
+  phone's or a call not (yet) talking — a consultation still ringing is refused so.
+- Barring is never bypassed (PBX8): a party the phone reached over the trunk must still be
+  allowed by the transferring extension's class of service now (403 otherwise).
+- The call that goes on is the one whose remaining party holds the caller's seat (the REFER's
+  own call first): the other party's leg moves into the transferring phone's seat there
+  (``PartyReplaced``: bridged), the other call ends (``PartyHandedOver``: the phone's leg
+  there hung up). An INVITE with Replaces (RFC 3891 as a new dialog) is refused: 400
+  malformed, 481 no such dialog, 403 otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from vaxel.media.backend import MediaBackend
+from vaxel.pbx.numbering import TargetKind
+from vaxel.sip.errors import ParseError, SipError
+from vaxel.sip.replaces import Replaces, parse_replaces
+from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.call_consult import TALKING
+from vaxel.telephony.call_events import CallEvent, Party
+from vaxel.telephony.call_index import CallIndex
+from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.dialout import Dialer
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.leg_events import HangUp, LegInput
+from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
+
+__all__ = ["AttendedTransfers", "Join", "TransferPort"]
+
+log = logging.getLogger(__name__)
+
+
+class TransferPort(Protocol):
+    """What joining two calls needs of the switch."""
+
+    index: CallIndex
+    media: MediaBackend
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Two calls of one phone to join: in each, the phone's leg and the remote party's."""
+
+    kept: Call
+    kept_phone: Leg
+    kept_party: Leg
+    ended: Call
+    ended_phone: Leg
+    ended_party: Leg
+
+
+class AttendedTransfers:
+    def __init__(self, sip: SipEndpoint, dialer: Dialer, calls: TransferPort) -> None:
+        self.sip = sip
+        self.dialer = dialer
+        self.calls = calls
+
+    def check(self, call: Call, leg: Leg, replaces: Replaces) -> Join:
+        """The join a REFER on ``leg`` asks for; raises SipError (nothing changed) if none."""
+        found = self._dialog(replaces)
+        if found is None:
+            raise SipError("Call/Transaction Does Not Exist: Replaces names no dialog", 481)
+        other_call, other_leg = found
+        if other_call is call:
+            raise SipError("Bad Request: Replaces names a dialog of the REFER's own call", 400)
+        same_phone = (leg.destination, leg.transport) == (
+            other_leg.destination,
+            other_leg.transport,
+        )
+        if other_call.tenant_id != call.tenant_id or not same_phone:
+            raise SipError("Forbidden: Replaces names another phone's dialog", 403)
+        if call.state not in TALKING or other_call.state not in TALKING:
+            raise SipError("Forbidden: both calls must be answered to join them", 403)
+        party, other_party = _remote(call, leg), _remote(other_call, other_leg)
+        if party is None or other_party is None:
+            raise SipError("Forbidden: a call to join has nobody else on it", 403)
+        for each, phone in ((call, leg), (other_call, other_leg)):
+            self._still_allowed(each, phone)  # 403 barred (PBX8)
+        if party is call.caller or other_party is not other_call.caller:
+            return Join(call, leg, party, other_call, other_leg, other_party)
+        return Join(other_call, other_leg, other_party, call, leg, party)
+
+    def join(self, join: Join) -> None:
+        """Bridge the two remote parties in ``join.kept``; the phone's legs are hung up."""
+        kept, ended, moving = join.kept, join.ended, join.ended_party
+        media, index = self.calls.media, self.calls.index
+        for phone in (join.kept_phone, join.ended_phone):
+            media.unbridge(phone.endpoint.endpoint_id)  # nothing of the phone reaches them
+        index.drop_leg(join.kept_phone)
+        index.drop_leg(moving)
+        moved_party = Party.CALLER if moving is ended.caller else Party.AGENT
+        if moving is ended.caller:
+            ended.caller = None
+        else:
+            ended.agent = None
+        for name, attempt in list(ended.attempts.items()):
+            if attempt.endpoint is moving.endpoint:  # its media goes with the leg
+                del ended.attempts[name]
+                self.dialer.forget(attempt)
+        kept.caller, kept.agent = join.kept_party, moving
+        join.kept_party.role, moving.role = "caller", "agent"
+        index.add_leg(kept, moving)
+        self.calls.end_leg(kept, join.kept_phone, HangUp())  # out of its seat: the call goes on
+        media.release(join.kept_phone.endpoint.endpoint_id)
+        log.info("%s joined to %s (attended transfer)", ended.call_id, kept.call_id)
+        self.calls.step(kept, PartyReplaced())
+        self.calls.step(ended, PartyHandedOver(moved_party))
+
+    def refuse_invite(self, event: RequestReceived) -> None:
+        """An INVITE with Replaces: taking over a dialog that way is not offered here."""
+        request = event.request
+        try:
+            replaces = parse_replaces(request.headers.get("Replaces") or "")
+        except ParseError:
+            raise SipError("Bad Request: malformed Replaces", 400) from None
+        if self._dialog(replaces) is None:
+            raise SipError("Call/Transaction Does Not Exist: Replaces names no dialog", 481)
+        raise SipError("Forbidden: Replaces is not accepted in an INVITE; transfer by REFER", 403)
+
+    def _dialog(self, replaces: Replaces) -> tuple[Call, Leg] | None:
+        found = self.calls.index.by_dialog.get(replaces.dialog_key)
+        if found is None or found[1].machine.ended:
+            return None
+        return found
+
+    def _still_allowed(self, call: Call, phone: Leg) -> None:
+        """A number the phone dialled out must still pass its class of service (PBX8)."""
+        internal = call.internal
+        if internal is None or phone is not call.caller:
+            return  # the phone was called: it dialled nobody in this call
+        if internal.target.kind is TargetKind.EXTERNAL:
+            self.dialer.route(call.tenant_id, internal.target.ref, internal.caller.extension)
+
+
+def _remote(call: Call, phone: Leg) -> Leg | None:
+    """The party of ``call`` that is not the phone's leg, still up."""
+    if phone is call.caller:
+        other = call.agent
+    elif phone is call.agent:
+        other = call.caller
+    else:
+        return None
+    return other if other is not None and not other.machine.ended else None
