@@ -1,0 +1,117 @@
+"""Answer groups on the wire (issue 14 §3, PBX3): a caller on the group's direct number
+rings every logged-in member's phone at once (ring-all) — the first to answer takes the
+call, the others stop ringing — or one member after another (in order), skipping who is
+logged out. Phones are bare UAs that register with digest; the caller comes in on the
+trusted trunk with its number passed on (PBX2)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.telephony.conftest import Running
+from tests.telephony.test_parallel_ring import BarePhone
+from tests.telephony.test_pbx_attacks import SpoofingCaller
+from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+from tests.telephony.test_robot_phones import wait_for
+from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
+from vaxel.pbx.numbering import DidRange, NumberingPlan, Target, TargetKind
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sip.message import Request, response_to
+
+pytestmark = pytest.mark.interop
+GROUP_DID = "+46101234590"  # 4590, the group's short number
+MEMBER_S = 5.0  # the shortest ring a member may have (RING_S_RANGE)
+
+
+def plan_group(running: Running, group: AnswerGroup) -> None:
+    plan_people(running)
+    pbx = running.service.directory.pbx
+    pbx.plans[DEMO_TENANT] = NumberingPlan.build(
+        DEMO_TENANT,
+        [
+            ("4500", Target(TargetKind.PERSON, "karin")),
+            ("4501", Target(TargetKind.PERSON, "olle")),
+            ("4590", Target(TargetKind.GROUP, group.group_id)),
+        ],
+        [DidRange.parse("010-123 45 00", "010-123 45 99", "4500")],
+    )
+    pbx.groups[(DEMO_TENANT, group.group_id)] = group
+
+
+async def cancelled(phone: BarePhone) -> None:
+    """Wait for the CANCEL that stops ``phone`` ringing, and answer it."""
+    while not phone.got("CANCEL"):
+        await phone.next(8.0)
+    phone.send(response_to(phone.got("CANCEL")[0], 200, "OK"))
+
+
+async def talk_and_hang_up(
+    running: Running, caller: SpoofingCaller, call_id: str, answerer: BarePhone
+) -> None:
+    ok = await caller.final(call_id, 10.0)
+    assert ok.status == 200
+    shown = answerer.got("INVITE")[-1].headers.get("From") or ""
+    assert "0701234567" in shown, shown  # the caller's number on the member's phone
+    await wait_for(lambda: any(c.bridged for c in running.service.switch.calls.values()), 10)
+    caller.bye(running.port, ok)
+    await answerer.listen(5.0, until_bye=True)
+    await wait_for(lambda: not running.service.switch.calls, 10)
+
+
+async def test_ring_all_rings_both_members_and_the_first_to_answer_takes_it(
+    running: Running,
+) -> None:
+    members = (GroupMember("karin"), GroupMember("olle"))
+    plan_group(running, AnswerGroup(DEMO_TENANT, "kansli", "Kansliet", members=members))
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    olle = BarePhone(running.port, OLLE_EXT, PASSWORD)
+    caller = SpoofingCaller()
+    try:
+        await asyncio.gather(karin.register(), olle.register())
+        call_id = caller.invite_as(running.port, GROUP_DID, "0701234567", display='"Kund"')
+        _karin_invite, olle_invite = await asyncio.gather(karin.rung(), olle.rung())
+        olle.answer(olle_invite)
+        await cancelled(karin)
+        await talk_and_hang_up(running, caller, call_id, olle)
+    finally:
+        for ua in (karin, olle, caller):
+            ua.close()
+
+
+async def test_in_order_rings_one_member_then_the_next_and_skips_the_logged_out(
+    running: Running,
+) -> None:
+    members = (GroupMember("per", logged_in=False), GroupMember("karin"), GroupMember("olle"))
+    group = AnswerGroup(
+        DEMO_TENANT,
+        "kansli",
+        "Kansliet",
+        strategy=GroupStrategy.IN_ORDER,
+        members=members,
+        member_ring_s=MEMBER_S,
+    )
+    plan_group(running, group)
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    olle = BarePhone(running.port, OLLE_EXT, PASSWORD)
+    caller = SpoofingCaller()
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.gather(karin.register(), olle.register())
+        call_id = caller.invite_as(running.port, GROUP_DID, "0701234567")
+        called_at = loop.time()
+        invite = await karin.rung()
+        assert isinstance(invite, Request)
+        rung_at = loop.time()
+        assert rung_at - called_at < MEMBER_S - 1  # the logged-out first member is skipped
+        with pytest.raises(TimeoutError):  # Olle waits for Karin's turn
+            await olle.next(MEMBER_S - 0.5)
+        await cancelled(karin)
+        olle_invite = await olle.rung()
+        assert loop.time() - rung_at >= MEMBER_S - 0.1
+        olle.answer(olle_invite)
+        await talk_and_hang_up(running, caller, call_id, olle)
+    finally:
+        for ua in (karin, olle, caller):
+            ua.close()
