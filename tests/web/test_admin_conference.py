@@ -191,3 +191,22 @@ def test_the_rooms_host_runs_it_without_being_an_admin(web: Web) -> None:
     assert johan.get("/konferens/ledning").status_code == 404
     refused = johan.post("/konferens/ledning/deltagare/sip-b/remove", data={"csrf": johan_csrf})
     assert refused.status_code in (303, 404) and len(control.done) == 1
+
+
+def test_a_key_that_may_only_read_never_sees_a_room_s_pin(web: Web) -> None:
+    """A "read" key (a wallboard, statistics) lists the rooms but not their PINs — with the
+    PIN it could join the board's meeting; a key that may configure rooms sees it, as the
+    admin page shows it to admins (task R)."""
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", KEY, now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "tavla", KEY + "-read", now, ["read"])
+    client = web.client()
+    body = {"number": "7000", "name": "Styrgruppen", "pin": "2468"}
+    assert client.put(f"{API}/ledning", json=body, headers={"X-API-Key": KEY}).status_code == 200
+    read = client.get(API, headers={"X-API-Key": KEY + "-read"})
+    assert read.status_code == 200
+    rooms = {r["room_id"]: r for r in read.json()}
+    assert "2468" not in read.text and "1234" not in read.text  # the demo room's PIN too
+    assert rooms["ledning"]["pin"] is None and rooms["ledning"]["has_pin"] is True
+    config = {r["room_id"]: r for r in client.get(API, headers={"X-API-Key": KEY}).json()}
+    assert config["ledning"]["pin"] == "2468" and config["ledning"]["has_pin"] is True

@@ -5,6 +5,8 @@ Keys carry ``read`` (list rooms and participants) or ``config`` (change rooms an
 participants). Every route is scoped to the key's tenant: another tenant's room is a 404 like
 one that never was. A refusal is RFC 9457 problem details with the rule's code
 (``conference-pin``, ``conference-number-taken``, ``conference-no-participant`` …).
+A room's PIN is shown only to keys that may configure rooms: a ``read`` key (a wallboard,
+statistics) sees whether there is one, never the digits that would let it join (task R).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Response, Security
 from pydantic import BaseModel, Field
 
 from vaxel.pbx.conference import DEFAULT_PARTICIPANTS, MAX_PARTICIPANTS, ConferenceRoom, Participant
-from vaxel.web.api import Tenant, key_with_scope
+from vaxel.web.api import API_KEY, Tenant, key_with_scope
 from vaxel.web.deps import Platform
 
 __all__ = ["ParticipantOut", "RoomIn", "RoomOut", "router"]
@@ -44,8 +46,14 @@ class RoomIn(BaseModel):
     max_participants: int = Field(default=DEFAULT_PARTICIPANTS, ge=2, le=MAX_PARTICIPANTS)
 
 
-class RoomOut(RoomIn):
+class RoomOut(BaseModel):
     room_id: str
+    number: str
+    name: str
+    pin: str | None = Field(description="The PIN for keys with config scope; null for others")
+    has_pin: bool = Field(description="Whether the room asks callers for a PIN")
+    host_person_id: str
+    max_participants: int
 
 
 class ParticipantOut(BaseModel):
@@ -59,12 +67,24 @@ class MuteIn(BaseModel):
     muted: bool
 
 
-def _room(room: ConferenceRoom) -> RoomOut:
+def _may_configure(
+    tenant: Tenant, ctx: Platform, x_api_key: Annotated[str | None, Security(API_KEY)]
+) -> bool:
+    """Whether the request's (read) key may also configure: only then is a PIN shown."""
+    key = ctx.api_keys.authenticate(x_api_key, ctx.clock()) if x_api_key else None
+    return key is not None and "config" in key.scopes
+
+
+MayConfigure = Annotated[bool, Depends(_may_configure)]
+
+
+def _room(room: ConferenceRoom, show_pin: bool = True) -> RoomOut:
     return RoomOut(
         room_id=room.room_id,
         number=room.number,
         name=room.name,
-        pin=room.pin,
+        pin=room.pin if show_pin else None,
+        has_pin=bool(room.pin),
         host_person_id=room.host_person_id,
         max_participants=room.max_participants,
     )
@@ -80,9 +100,9 @@ def _participant(participant: Participant) -> ParticipantOut:
 
 
 @router.get("")
-def list_rooms(tenant: Tenant, platform: Platform) -> list[RoomOut]:
-    """The organisation's rooms, by number."""
-    return [_room(room) for room in platform.conference_service.rooms(tenant)]
+def list_rooms(tenant: Tenant, platform: Platform, may_configure: MayConfigure) -> list[RoomOut]:
+    """The organisation's rooms, by number (the PINs for a key with config scope)."""
+    return [_room(room, may_configure) for room in platform.conference_service.rooms(tenant)]
 
 
 @router.put("/{room_id}", responses={422: {"description": "A bad PIN or limit, a taken number"}})
