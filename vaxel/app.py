@@ -37,6 +37,7 @@ from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.runtime.heap import FullCollections, settle_after_start_up
 from vaxel.runtime.opening_hours import OpeningHours, TenantHours
 from vaxel.runtime.pbx_numbering import PbxNumberingService
@@ -316,7 +317,9 @@ def build_platform(
     platform = Platform(
         settings, clock, database, center, replayed, configuration, Scheduler(clock), hours
     )
-    platform.numbering = PbxNumberingService(PbxNumbering(database))
+    platform.numbering = PbxNumberingService(
+        PbxNumbering(database), queue_logins=QueueGroupLogins(center, clock)
+    )
     if seed is not None:
         seed(platform)
     platform.scheduler.add(hours)

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.pbx.devices import PersonDevices
-from vaxel.pbx.groups import AnswerGroup
+from vaxel.pbx.groups import AnswerGroup, GroupStrategy
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target
+from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.store.pbx_numbering import PbxNumbering
 
 __all__ = ["PbxNumberingService", "PbxSnapshot"]
@@ -33,6 +34,9 @@ class PbxSnapshot:
 class PbxNumberingService:
     store: PbxNumbering
     listeners: list[Callable[[str], None]] = field(default_factory=list)
+    queue_logins: QueueGroupLogins | None = None
+    """Logs a member of a group answered by an ACD queue in to or out of it (PBX3); the
+    root sets it (``group_logins.py``)."""
 
     def snapshot(self) -> PbxSnapshot:
         """Everything telephony routes by, read at once from the store."""
@@ -96,5 +100,13 @@ class PbxNumberingService:
         return done
 
     def set_login(self, tenant_id: str, group_id: str, person_id: str, logged_in: bool) -> None:
+        """Log a member in or out of a group (web and ``*28*``); for a group answered by a
+        queue the engine is asked first, and a refusal stores nothing."""
+        group = self.store.group(tenant_id, group_id)
+        if group is not None and group.strategy is GroupStrategy.QUEUE and self.queue_logins:
+            group.with_login(person_id, logged_in)  # a non-member is refused before the ACD
+            devices = self.store.devices(tenant_id, person_id)
+            extensions = devices.extensions() if devices is not None else []
+            self.queue_logins.set(group, person_id, extensions, logged_in)
         self.store.set_login(tenant_id, group_id, person_id, logged_in)
         self._changed(tenant_id)

@@ -1,0 +1,62 @@
+"""Logging in to an answer group answered through an ACD queue (PBX3, strategy QUEUE):
+the member's agent is logged in to or out of the group's queue, so the queue's agents
+are the group's logged-in members and the one engine offers them its calls.
+
+Rules kept here:
+- A member's agent is the agent profile with the person's id, else the one whose phone is
+  one of the person's SIP extensions (the demo's agents are people ``agent-<id>`` on the
+  agent's phone). A member with no agent profile is refused (``pbx-not-an-agent``): the
+  queue could never offer them a call, so "logged in" would be a lie.
+- Logging in asks the engine first: a queue the profile does not permit is refused there
+  (Q21) and the group's login is not stored. Logging out of a queue the agent is not in is
+  no error (already out); the group's flag follows either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut
+from vaxel.acd.model import AgentState
+from vaxel.acd.ports import ContactCenterPort
+from vaxel.core.errors import DomainError
+from vaxel.pbx.groups import AnswerGroup
+
+__all__ = ["QueueGroupLogins"]
+
+ACTOR = "pbx-group"
+"""Who the engine's journal says logged the agent in or out."""
+
+
+class QueueGroupLogins:
+    def __init__(self, center: ContactCenterPort, clock: Callable[[], float]) -> None:
+        self.center = center
+        self.clock = clock
+
+    def agent_of(self, tenant_id: str, person_id: str, extensions: Iterable[str]) -> str | None:
+        """The agent id of ``person_id`` (see the module's rules), or None."""
+        agents = self.center.running_agents(tenant_id)
+        if person_id in agents:
+            return person_id
+        phones = set(extensions)
+        return next((a.agent_id for a in agents.values() if a.phone and a.phone in phones), None)
+
+    def set(
+        self, group: AnswerGroup, person_id: str, extensions: Iterable[str], logged_in: bool
+    ) -> None:
+        """Log ``person_id``'s agent in to or out of ``group``'s queue; DomainError when the
+        person has no agent or the engine refuses."""
+        tenant = group.tenant_id
+        agent_id = self.agent_of(tenant, person_id, extensions)
+        if agent_id is None:
+            raise DomainError(
+                f"{person_id} answers no queue", code="pbx-not-an-agent", group=group.name
+            )
+        now = self.clock()
+        if logged_in:
+            self.center.submit(AgentLoggedIn(tenant, agent_id, (group.queue_id,), actor=ACTOR), now)
+            return
+        view = self.center.agent_view(tenant, agent_id, now)
+        if view.state is AgentState.LOGGED_OUT or group.queue_id not in view.queue_ids:
+            return
+        self.center.submit(AgentLoggedOut(tenant, agent_id, (group.queue_id,), actor=ACTOR), now)
