@@ -1,7 +1,6 @@
-# mypy: disable-error-code="misc"
-# (a part of Switch: each method is typed ``self: Switch``, the whole switch it runs in)
-"""Calls to the PBX's numbers (PBX1): the switch's hook for INVITEs that are not service
-numbers; part of the switch.
+"""Calls to the PBX's numbers (PBX1): the switch hands on every INVITE that is not to a
+service number or a room; answering it and ringing phones go through the narrow
+:class:`InternalPort` the switch gives this part.
 
 Rules kept here:
 - Who calls: an extension authenticated by digest (its tenant's plan), or a trusted trunk
@@ -9,14 +8,14 @@ Rules kept here:
   (PBX2). Anything else: an external number through the dial policy (403 barred, 484
   garbage, 404 without a route), or 404 "no such number".
 - The dialled number goes through the tenant's :class:`~vaxel.pbx.numbering.NumberingPlan`
-  and its target to the handler registered for its kind (``Switch.handlers``: PERSON here,
+  and its target to the handler registered for its kind (``InternalCalls.handlers``: PERSON here,
   GROUP and QUEUE by their modules, VOICEMAIL, CONFERENCE, PARK_ORBIT by theirs). A kind
   without a handler is 404 like an unknown number. An extension of the tenant missing
   from the plan still rings its phones (a plain phone without a person).
 - The caller is answered at once and hears ringback while the callee's devices ring, step
   by step (``ring_steps``: all at once, or one after another); when every step is over
   unanswered the outcome (busy, no answer, unregistered, failed) goes to the hooks in
-  ``Switch.outcome_hooks`` in order (forwarding, PBX5); if none takes the call over the
+  ``InternalCalls.outcome_hooks`` in order (forwarding, PBX5); if none takes the call over the
   caller is told and hung up.
 - A mobile device at one of the tenant's own direct numbers is never dialled over the trunk
   (it would come back as a call ringing it again); its person's other devices still ring.
@@ -35,21 +34,29 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.telephony.call_events import CALLEE
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.dialout import Target as Destination
-from vaxel.telephony.group_queue import QueueAnswers
 from vaxel.telephony.notices import SystemPrompt
 from vaxel.telephony.numbers import dial_or_sip_error
-from vaxel.telephony.outside_calls import looks_external
+from vaxel.telephony.outside_calls import OutsideCalls, looks_external
 
 if TYPE_CHECKING:
     from vaxel.sip.transaction import RequestReceived
+    from vaxel.telephony.bridging import Bridging
     from vaxel.telephony.calls import Call
-    from vaxel.telephony.switch import Switch
+    from vaxel.telephony.dialout import Dialer
+    from vaxel.telephony.directory import TelephonyDirectory
+    from vaxel.telephony.group_queue import QueueAnswers
+    from vaxel.telephony.notices import CallPrompts
+    from vaxel.telephony.parking import Parking
+    from vaxel.telephony.person_reach import ReachingPeople
+    from vaxel.telephony.refusals import EarlyRefusals
+    from vaxel.telephony.registration import Registration
 
 __all__ = [
     "Caller",
     "GroupCalls",
     "InternalCall",
     "InternalCalls",
+    "InternalPort",
     "PersonCalls",
     "RingOutcomeHook",
     "TargetHandler",
@@ -102,16 +109,38 @@ class RingOutcomeHook(Protocol):
     def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool: ...
 
 
+class InternalPort(Protocol):
+    """What internal calls need of the switch: a new INVITE answered as a call, phones
+    rung for it, the call hung up."""
+
+    def answer_call(
+        self, event: RequestReceived, tenant_id: str, *, internal: bool = False
+    ) -> Call: ...
+
+    def ring(
+        self,
+        call: Call,
+        offer: str,
+        targets: list[Destination],
+        from_user: str,
+        role: str,
+        ring_s: float | None = None,
+        from_name: str = "",
+    ) -> None: ...
+
+    def hang_up(self, call: Call) -> None: ...
+
+
 class PersonCalls:
     """TargetKind.PERSON: the person's devices ring, in parallel or in sequence (PBX1)."""
 
-    def __init__(self, switch: Switch) -> None:
-        self.switch = switch
+    def __init__(self, internal: InternalCalls) -> None:
+        self.internal = internal
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
-        devices = self.switch.directory.pbx.devices(call.tenant_id, target.ref)
+        devices = self.internal.directory.pbx.devices(call.tenant_id, target.ref)
         steps = devices.steps() if devices is not None else []
-        self.switch.ring_steps(call, steps)
+        self.internal.ring_steps(call, steps)
 
 
 class GroupCalls:
@@ -119,14 +148,12 @@ class GroupCalls:
     the group's ACD queue answers (PBX3, ``group_queue.py``); a queue the tenant does not
     run leaves its caller told that nobody answers."""
 
-    def __init__(self, switch: Switch) -> None:
-        self.switch = switch
-        self.queue = QueueAnswers(
-            switch.center, switch.directory, switch.clock, switch.flow_commands.run
-        )
+    def __init__(self, internal: InternalCalls, queue: QueueAnswers) -> None:
+        self.internal = internal
+        self.queue = queue
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
-        pbx = self.switch.directory.pbx
+        pbx = self.internal.directory.pbx
         group = pbx.groups.get((call.tenant_id, target.ref))
         steps = []
         if group is not None and group.strategy is GroupStrategy.QUEUE:
@@ -139,14 +166,53 @@ class GroupCalls:
                 if tenant_id == call.tenant_id
             }
             steps = group.steps(people)
-        self.switch.ring_steps(call, steps)
+        self.internal.ring_steps(call, steps)
 
 
 class InternalCalls:
-    def _not_a_service_number(
-        self: Switch, event: RequestReceived, number: str, username: str | None
+    def __init__(
+        self,
+        directory: TelephonyDirectory,
+        registration: Registration,
+        dialer: Dialer,
+        prompts: CallPrompts,
+        bridging: Bridging,
+        parking: Parking,
+        refusals: EarlyRefusals,
+        calls: InternalPort,
     ) -> None:
-        """The hook for an INVITE to no service number (see the module's rules)."""
+        self.directory = directory
+        self.registration = registration
+        self.dialer = dialer
+        self.prompts = prompts
+        self.bridging = bridging
+        self.parking = parking
+        self.refusals = refusals
+        self.calls = calls
+        self.handlers: dict[TargetKind, TargetHandler] = {
+            TargetKind.PERSON: PersonCalls(self),
+        }
+        """What each kind of PBX number does; the switch and the root register more."""
+        self.outcome_hooks: list[RingOutcomeHook] = []
+        """Told, in order, when an internal call's callee did not answer (PBX5)."""
+        self.person_reach: ReachingPeople | None = None
+        """Forwarding, presence, line state and feature codes (PBX5; ``person_reach.py``)."""
+        self.outside_calls = OutsideCalls(dialer, self)
+
+    def answer(self, event: RequestReceived, tenant_id: str) -> Call:
+        """Answer a new INVITE as an internal call of ``tenant_id`` (ringback until told)."""
+        return self.calls.answer_call(event, tenant_id, internal=True)
+
+    def begin(self, event: RequestReceived, caller: Caller, target: Target) -> Call:
+        """Answer a new INVITE as the internal call of ``caller`` to ``target``."""
+        call = self.answer(event, caller.tenant_id)
+        call.internal = InternalCall(target, caller)
+        return call
+
+    def not_a_service_number(
+        self, event: RequestReceived, number: str, username: str | None
+    ) -> None:
+        """The switch's hook for an INVITE to no service number (see the module's rules)."""
         caller = self._internal_caller(event, username)
         target: Target | None = None
         if caller is not None and self.person_reach is not None and is_feature_code(number):
@@ -161,7 +227,7 @@ class InternalCalls:
                 tenant_id, target = found
                 caller = self._trunk_caller(event, tenant_id)
         if caller is not None and target is None:
-            target = self._plain_extension(caller.tenant_id, number)
+            target = self.plain_extension(caller.tenant_id, number)
         if caller is not None and caller.extension and target is None and looks_external(number):
             self.outside_calls.start(event, caller, number)  # over the trunk (issue 14 §2)
             return
@@ -169,13 +235,10 @@ class InternalCalls:
         if caller is None or target is None or handler is None:
             self._nowhere(event, caller.tenant_id if caller else "", number)
             return
-        call = self._answer_invite(event, caller.tenant_id, internal=True)
-        call.internal = InternalCall(target, caller)
+        call = self.begin(event, caller, target)
         handler.start(call, target, caller)
 
-    def _internal_caller(
-        self: Switch, event: RequestReceived, username: str | None
-    ) -> Caller | None:
+    def _internal_caller(self, event: RequestReceived, username: str | None) -> Caller | None:
         extension = self.directory.extensions.get(username) if username else None
         if extension is None:
             return None
@@ -183,11 +246,11 @@ class InternalCalls:
             extension.tenant_id, extension.extension, extension.display_name, extension.extension
         )
 
-    def _trunk_caller(self: Switch, event: RequestReceived, tenant_id: str) -> Caller:
+    def _trunk_caller(self, event: RequestReceived, tenant_id: str) -> Caller:
         shown = caller_id(event.request.headers.get("From") or "")
         return Caller(tenant_id, shown.number, shown.display_name)
 
-    def _plain_extension(self: Switch, tenant_id: str, number: str) -> Target | None:
+    def plain_extension(self, tenant_id: str, number: str) -> Target | None:
         extension = self.directory.extensions.get(number)
         if extension is None or extension.tenant_id != tenant_id:
             return None
@@ -198,7 +261,7 @@ class InternalCalls:
             )
         return Target(TargetKind.PERSON, key[1])
 
-    def _nowhere(self: Switch, event: RequestReceived, tenant_id: str, number: str) -> None:
+    def _nowhere(self, event: RequestReceived, tenant_id: str, number: str) -> None:
         """No target: an external number through the dial policy (403, 484), else 404 after
         "numret finns inte" as early media (``refusals.py``), whether no such short number
         or no route out for an external one."""
@@ -214,7 +277,7 @@ class InternalCalls:
 
     # -- ringing the callee -----------------------------------------------------------------
 
-    def ring_steps(self: Switch, call: Call, steps: list[RingStep]) -> None:
+    def ring_steps(self, call: Call, steps: list[RingStep]) -> None:
         """Ring ``steps`` one after another (the caller hears ringback); what the last one
         that rang came to goes to the outcome hooks."""
         internal = call.internal
@@ -223,17 +286,17 @@ class InternalCalls:
         internal.outcome = None
         self._next_step(call)
 
-    def _next_step(self: Switch, call: Call) -> None:
+    def _next_step(self, call: Call) -> None:
         internal = call.internal
         assert internal is not None
         while internal.steps:
             step = internal.steps.pop(0)
-            destinations = self._destinations(call.tenant_id, step.devices, internal)
+            destinations = self.destinations(call.tenant_id, step.devices, internal)
             if destinations:
                 internal.rung += 1
                 offer = CALLEE if internal.rung == 1 else f"{CALLEE}:{internal.rung}"
                 from_user = internal.caller.number or "anonymous"
-                self.ring(
+                self.calls.ring(
                     call,
                     offer,
                     destinations,
@@ -245,8 +308,8 @@ class InternalCalls:
                 return
         self._ring_over(call, internal.outcome or RingOutcome.UNREGISTERED)
 
-    def _destinations(
-        self: Switch,
+    def destinations(
+        self,
         tenant_id: str,
         devices: tuple[Device, ...],
         internal: InternalCall | None = None,
@@ -269,9 +332,7 @@ class InternalCalls:
                 found += self.dialer.route_or_nothing(tenant_id, device.address, user)
         return found
 
-    def _dialled_for(
-        self: Switch, tenant_id: str, device: Device, internal: InternalCall | None
-    ) -> str:
+    def _dialled_for(self, tenant_id: str, device: Device, internal: InternalCall | None) -> str:
         """Whose class of service a number over the trunk is dialled under (PBX8): the
         caller's for a call out, else that of the person whose device it is — a caller
         from outside must not make Växel dial what the person could not (toll fraud)."""
@@ -282,7 +343,7 @@ class InternalCalls:
                 return person_id  # their class under any key of theirs (PBX8, class_keys)
         return ""
 
-    def _ring_outcome(self: Switch, call: Call, status: int) -> None:
+    def ring_outcome(self, call: Call, status: int) -> None:
         """The call machine's ReportRingOutcome: answered, or on to the next step."""
         internal = call.internal
         if internal is None:
@@ -296,7 +357,7 @@ class InternalCalls:
             return
         self._next_step(call)
 
-    def _ring_over(self: Switch, call: Call, outcome: RingOutcome) -> None:
+    def _ring_over(self, call: Call, outcome: RingOutcome) -> None:
         internal = call.internal
         assert internal is not None
         for hook in self.outcome_hooks:
@@ -307,4 +368,4 @@ class InternalCalls:
         if self.prompts.known(prompt):
             self.bridging.caller_hears(call, [prompt], then_hangup=True)
         else:
-            self.hang_up(call)
+            self.calls.hang_up(call)

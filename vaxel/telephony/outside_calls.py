@@ -12,7 +12,7 @@ Rules kept here:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from vaxel.pbx.devices import Device, DeviceKind, RingStep
 from vaxel.pbx.numbering import Target, TargetKind
@@ -20,10 +20,11 @@ from vaxel.sip.errors import SipError
 
 if TYPE_CHECKING:
     from vaxel.sip.transaction import RequestReceived
+    from vaxel.telephony.calls import Call
+    from vaxel.telephony.dialout import Dialer
     from vaxel.telephony.internal import Caller
-    from vaxel.telephony.switch import Switch
 
-__all__ = ["OUTSIDE_RING_S", "OutsideCalls", "looks_external"]
+__all__ = ["OUTSIDE_RING_S", "OutsideCalls", "OutsidePort", "looks_external"]
 
 OUTSIDE_RING_S = 90.0
 """How long a call out rings before the caller is told nobody answered (carriers end
@@ -44,21 +45,27 @@ def looks_external(number: str) -> bool:
     )
 
 
+class OutsidePort(Protocol):
+    """What a call out needs of internal calls: the INVITE answered as an internal call,
+    its ring steps rung (``internal.InternalCalls`` answers)."""
+
+    def begin(self, event: RequestReceived, caller: Caller, target: Target) -> Call: ...
+
+    def ring_steps(self, call: Call, steps: list[RingStep]) -> None: ...
+
+
 class OutsideCalls:
-    def __init__(self, switch: Switch) -> None:
-        self.switch = switch
+    def __init__(self, dialer: Dialer, internal: OutsidePort) -> None:
+        self.dialer = dialer
+        self.internal = internal
 
     def start(self, event: RequestReceived, caller: Caller, number: str) -> None:
         """Answer the extension's call to ``number`` and ring it over the trunk; raises
         SipError 403/484 (barred, garbage) or 404 (no trunk) before answering."""
-        switch = self.switch
-        routes = switch.dialer.route(caller.tenant_id, number, caller.extension)
+        routes = self.dialer.route(caller.tenant_id, number, caller.extension)
         if not routes:
             raise SipError("No outbound route for this number", 404)
         dialled = routes[0][0].removeprefix("sip:").partition("@")[0]
-        from vaxel.telephony.internal import InternalCall
-
-        call = switch._answer_invite(event, caller.tenant_id, internal=True)
-        call.internal = InternalCall(Target(TargetKind.EXTERNAL, dialled), caller)
+        call = self.internal.begin(event, caller, Target(TargetKind.EXTERNAL, dialled))
         device = Device(DeviceKind.MOBILE, dialled, OUTSIDE_RING_S, "trunk")
-        switch.ring_steps(call, [RingStep((device,), OUTSIDE_RING_S)])
+        self.internal.ring_steps(call, [RingStep((device,), OUTSIDE_RING_S)])

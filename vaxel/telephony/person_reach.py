@@ -76,9 +76,9 @@ class ReachingPeople:
 
     def install(self) -> None:
         switch = self.switch
-        switch.handlers[TargetKind.PERSON] = self
-        switch.outcome_hooks.insert(0, self)
-        switch.person_reach = self
+        switch.internal.handlers[TargetKind.PERSON] = self
+        switch.internal.outcome_hooks.insert(0, self)
+        switch.internal.person_reach = self
         switch.actions.internal_keys = self.key
         switch.actions.forget_hooks.append(self.forgotten)
 
@@ -88,7 +88,7 @@ class ReachingPeople:
         tenant, person = call.tenant_id, target.ref
         devices = self.switch.directory.pbx.devices(tenant, person)
         steps = devices.steps() if devices is not None else []
-        registered = any(self.switch._destinations(tenant, s.devices) for s in steps)
+        registered = any(self.switch.internal.destinations(tenant, s.devices) for s in steps)
         busy = self.reach.line(tenant, person) is LineState.BUSY
         forwarding = None if person.startswith(EXTERNAL) else self.reach.forwarding(tenant, person)
         decision = decide(forwarding, registered=registered, busy=busy)
@@ -101,7 +101,7 @@ class ReachingPeople:
         if not isinstance(decision, ForwardNow) and decision.no_answer_s is not None:
             steps = _capped(steps, decision.no_answer_s)
         self.lines.ringing(tenant, person, call.call_id)
-        self.switch.ring_steps(call, steps)
+        self.switch.internal.ring_steps(call, steps)
 
     def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
         """The outcome's forwarding rule, else the absent person's presence; False: the
@@ -148,9 +148,9 @@ class ReachingPeople:
             return False
         target = self.switch.directory.pbx.resolve(tenant, destination)
         if target is None:
-            target = self.switch._plain_extension(tenant, destination)
+            target = self.switch.internal.plain_extension(tenant, destination)
         if target is not None:
-            handler = self.switch.handlers.get(target.kind)
+            handler = self.switch.internal.handlers.get(target.kind)
             if handler is None:
                 return False
             self._hops[call.call_id] = hops.then(own)
@@ -168,7 +168,7 @@ class ReachingPeople:
         self._hops[call.call_id] = hops.then(own)
         internal.target = Target(TargetKind.PERSON, EXTERNAL + decision.number)
         step = RingStep((Device(DeviceKind.MOBILE, decision.number),), EXTERNAL_RING_S)
-        self.switch.ring_steps(call, [step])
+        self.switch.internal.ring_steps(call, [step])
         return True
 
     # presence ------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ class ReachingPeople:
         language = self.switch.directory.language(tenant)
         offer = self.reach.absent_offer(tenant)
         operator = offer.operator and self._operator(tenant) is not None
-        voicemail = offer.voicemail and TargetKind.VOICEMAIL in self.switch.handlers
+        voicemail = offer.voicemail and TargetKind.VOICEMAIL in self.switch.internal.handlers
         now = datetime.fromtimestamp(self.switch.clock(), STOCKHOLM)
         until = absence.until.astimezone(STOCKHOLM) if absence.until is not None else None
         sequence = absent_person(
@@ -209,7 +209,7 @@ class ReachingPeople:
     def _operator(self, tenant: str) -> Target | None:
         number = self.reach.absent_offer(tenant).operator_number
         target = self.switch.directory.pbx.resolve(tenant, number) if number else None
-        if target is None or target.kind not in self.switch.handlers:
+        if target is None or target.kind not in self.switch.internal.handlers:
             return None
         return target
 
@@ -223,7 +223,7 @@ class ReachingPeople:
         target = (
             self._operator(call.tenant_id) if digit == "0" else Target(TargetKind.VOICEMAIL, person)
         )
-        handler = self.switch.handlers.get(target.kind) if target is not None else None
+        handler = self.switch.internal.handlers.get(target.kind) if target is not None else None
         if target is None or handler is None:
             return False
         del self._menus[call.call_id]
@@ -238,7 +238,7 @@ class ReachingPeople:
 
     def feature_code(self, event: RequestReceived, caller: Caller, dialled: str) -> None:
         """Answer, carry the code out as the extension's person, say how it went, hang up."""
-        call = self.switch._answer_invite(event, caller.tenant_id, internal=True)
+        call = self.switch.internal.answer(event, caller.tenant_id)
         person = self._person_of_phone(caller.tenant_id, caller.extension)
         try:
             command = parse(dialled)

@@ -27,12 +27,12 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
 - ``ringing.Ringing``: the phones we ring, each on an outbound leg machine;
 - ``acd_commands.AcdCommands``: the ACD's commands, carried out after each step;
 - ``flow_commands.FlowCommands``: the IVR flow's commands on the caller's leg;
-- ``internal.InternalCalls`` (still a mixin of this class): calls to the PBX's numbers,
-  by the numbering plan (PBX1) and the handler of each kind of number;
+- ``internal.InternalCalls``: calls to the PBX's numbers, by the numbering plan (PBX1)
+  and the handler of each kind of number; calls out over the trunk (``outside_calls``);
 - ``parking.Parking``: park orbits — a REFER parks, dialling the orbit retrieves (OP3);
 - ``pickups.Pickups``: ``**<anknytning>``, ``*8#``: a call ringing there, or in one's groups;
-- ``outside_calls``, ``conference``, ``voicemail``, ``mwi``: calls out over the trunk, in
-  rooms, to mailboxes, and message-waiting (issue 14 §2, PBX6, PBX4);
+- ``conference``, ``voicemail``, ``mwi``: calls in rooms, to mailboxes, and
+  message-waiting (PBX6, PBX4);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
 - ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language.
 
@@ -88,14 +88,9 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.group_queue import QueueAnswers
 from vaxel.telephony.in_dialog import InDialog
-from vaxel.telephony.internal import (
-    GroupCalls,
-    InternalCalls,
-    PersonCalls,
-    RingOutcomeHook,
-    TargetHandler,
-)
+from vaxel.telephony.internal import GroupCalls, InternalCalls
 from vaxel.telephony.leg_events import (
     Answer,
     LegEnded,
@@ -107,9 +102,7 @@ from vaxel.telephony.leg_events import (
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
-from vaxel.telephony.outside_calls import OutsideCalls
 from vaxel.telephony.parking import Parking
-from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.pickups import Pickups
 from vaxel.telephony.refusals import EarlyRefusals
 from vaxel.telephony.registration import Registration
@@ -122,7 +115,7 @@ __all__ = ["Switch"]
 log = logging.getLogger(__name__)
 
 
-class Switch(InternalCalls):
+class Switch:
     def __init__(
         self,
         sip: SipEndpoint,
@@ -179,20 +172,26 @@ class Switch(InternalCalls):
         )
         voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
         self.voicemail_calls = voicemail  # messages left, the mailbox's menu (PBX4)
-        rooms = ConferenceTargets(self.conferences, directory)  # rooms and their host (PBX6)
-        self.handlers: dict[TargetKind, TargetHandler] = {
-            TargetKind.PERSON: PersonCalls(self),
-            TargetKind.GROUP: GroupCalls(self),
-            TargetKind.VOICEMAIL: self.voicemail_calls,
-            TargetKind.CONFERENCE: rooms,
-            TargetKind.PARK_ORBIT: self.parking,
-        }
-        """What each kind of PBX number does (``internal.py``); the root registers more."""
-        self.outside_calls = OutsideCalls(self)
-        self.outcome_hooks: list[RingOutcomeHook] = []
-        """Told, in order, when an internal call's callee did not answer (PBX5)."""
-        self.person_reach: ReachingPeople | None = None
-        """Forwarding, presence, line state and feature codes (PBX5; ``person_reach.py``)."""
+        self.internal = InternalCalls(
+            directory,
+            registration,
+            self.dialer,
+            self.prompts,
+            self.bridging,
+            self.parking,
+            self.refusals,
+            self,
+        )
+        self.internal.handlers.update(  # what each kind of PBX number does (internal.py)
+            {
+                TargetKind.GROUP: GroupCalls(  # rung, or answered by its queue (PBX3)
+                    self.internal, QueueAnswers(center, directory, clock, self.flow_commands.run)
+                ),
+                TargetKind.VOICEMAIL: self.voicemail_calls,
+                TargetKind.CONFERENCE: ConferenceTargets(self.conferences, directory),  # PBX6
+                TargetKind.PARK_ORBIT: self.parking,
+            }
+        )
         self.actions = CallActions(
             sip,
             media,
@@ -208,11 +207,11 @@ class Switch(InternalCalls):
             elsewhere=self.elsewhere,
             conferences=self.conferences,
             voicemail_calls=self.voicemail_calls,
-            ring_outcome=self._ring_outcome,
+            ring_outcome=self.internal.ring_outcome,
             parking=self.parking,
         )
         self.pickups = Pickups(
-            self.index, timers, directory, partial(self._answer_invite, internal=True), self.step
+            self.index, timers, directory, partial(self.answer_call, internal=True), self.step
         )
         self.mwi = MessageWaiting(sip, registration, directory)
 
@@ -336,10 +335,10 @@ class Switch(InternalCalls):
             if username and self.pickups.claims(number):  # **<ext> before the plan
                 self.pickups.pick(event, username, number)
                 return
-            self._not_a_service_number(event, number, username)
+            self.internal.not_a_service_number(event, number, username)
             return
         tenant_id = (service or room).tenant_id  # type: ignore[union-attr]
-        call = self._answer_invite(event, tenant_id)
+        call = self.answer_call(event, tenant_id)
         caller = caller_id(request.headers.get("From") or "")  # bounded (issue 9 §3)
         if room is not None:  # a conference room (PBX6): its way in, not a flow
             self.conferences.start(call, room, caller.number)
@@ -357,7 +356,7 @@ class Switch(InternalCalls):
         call.session = session
         self.flow_commands.run(call, session.start(now))
 
-    def _answer_invite(
+    def answer_call(
         self, event: RequestReceived, tenant_id: str, *, internal: bool = False
     ) -> Call:
         """Answer the INVITE (200 with our SDP answer) as a new call of ``tenant_id``; the
