@@ -1,13 +1,29 @@
 """SIPp's standard ``uac`` scenario at rising call rates against Växel, and with ``--peers``
 against Sippy's B2BUA and Kamailio in the same run (issues 3 and 11).
 
-The server under test runs pinned to one core (``taskset -c 1``), SIPp on the other (core
-0). Växel is ``vaxel demo`` and answers every call itself (the IVR: SDP, an RTP endpoint,
-the flow session); Sippy (a Python B2BUA, one worker) and Kamailio (a C proxy, one UDP
-worker, transaction-stateful, Record-Route) pass each call on to a SIPp ``uas`` on core 0.
+Every row is the same scenario — SIPp's built-in ``uac`` (INVITE → 100 → 200 → ACK → BYE →
+200) on core 0 (``taskset -c 0``), the server under test alone on core 1 — and every server
+answers the call on core 1:
+
+- Växel is ``vaxel demo`` and answers every call itself (the IVR: SDP, an RTP endpoint, the
+  flow session);
+- Kamailio (C, one UDP worker) answers every call itself too, stateless
+  (``benchmarks/kamailio.cfg``: ``sl_send_reply`` 200 to INVITE and BYE, ACK absorbed): the
+  C ceiling of the scenario's messages, with no dialog, media or call state;
+- Sippy (a Python B2BUA, one worker) cannot answer a call, only pass it on: its callee is
+  the same stateless Kamailio responder, on core 0 beside SIPp (a few µs a message in C).
+
+Before, both peers relayed to a SIPp ``uas`` on core 0, so their rows carried a second SIPp
+on the load core where Växel's carried one, and Kamailio retransmitted at 300 calls/s: the
+ratio measured the load core, not Kamailio (BENCHMARKS.md, 7 December 2026).
+
 A rate is clean when SIPp counts no failed call and no retransmission in every one of
 ``--runs`` runs; the ladder of a server stops at its first unclean rate. Not a test: the
-figures go into BENCHMARKS.md.
+figures go into BENCHMARKS.md. The quiet-window command (about 15 minutes)::
+
+    bash scripts/bench-peers.sh            # prints SIPPY_B2BUA=…; export it
+    .venv/bin/python -m benchmarks.sip_rate --peers --rates 700,1000,1500,2000 \
+        --sippy-rates 100,150,200,300 --kamailio-rates 2000,4000,6000,8000,10000
 
 Neither peer is a dependency of Växel: ``scripts/bench-peers.sh`` installs Kamailio from
 Debian and Sippy (PyPI ``sippy``) in a venv of its own and prints the ``SIPPY_B2BUA=…`` to
@@ -31,7 +47,7 @@ from pathlib import Path
 RATES = (100, 200, 300, 500, 700, 1000, 1500, 2000, 2500)
 PEER_RATES = {
     "sippy": (50, 100, 150, 200, 300, 400),
-    "kamailio": (500, 1000, 2000, 4000, 6000, 8000),
+    "kamailio": (1000, 2000, 4000, 6000, 8000, 10000),
 }
 SECONDS_PER_RATE = 10
 SERVER_CORE, LOAD_CORE = "1", "0"
@@ -58,7 +74,8 @@ class Ports:
         return self.base + 100
 
     @property
-    def uas(self) -> int:
+    def callee(self) -> int:
+        """The stateless Kamailio answering the calls Sippy passes on."""
         return self.base + 110
 
     @property
@@ -119,7 +136,7 @@ def _start_sippy(ports: Ports, workdir: Path, b2bua: str) -> subprocess.Popen[by
         "--foreground=on",
         "--sip_address=127.0.0.1",
         f"--sip_port={ports.peer_sip}",
-        f"--static_route=127.0.0.1:{ports.uas}",
+        f"--static_route=127.0.0.1:{ports.callee}",
         "--auth_enable=off",  # no RADIUS: Växel's calls from 127.0.0.1 need no login either
         "--acct_enable=off",
         f"--logfile={workdir}/sippy.log",
@@ -128,13 +145,14 @@ def _start_sippy(ports: Ports, workdir: Path, b2bua: str) -> subprocess.Popen[by
     return _started(command, workdir / "sippy.out", {"SIPLOG_LVL": "WARN"})
 
 
-def _start_kamailio(ports: Ports, workdir: Path) -> subprocess.Popen[bytes]:
-    config = workdir / "kamailio.cfg"
-    config.write_text(
-        KAMAILIO_CONFIG.read_text()
-        .replace("LISTEN_ADDRESS", f"127.0.0.1:{ports.peer_sip}")
-        .replace("UAS_ADDRESS", f"127.0.0.1:{ports.uas}")
-    )
+def _start_kamailio(
+    port: int, workdir: Path, core: str = SERVER_CORE, name: str = "kamailio"
+) -> subprocess.Popen[bytes]:
+    """Kamailio answering every call itself on ``port`` (``benchmarks/kamailio.cfg``)."""
+    rundir = workdir / name
+    rundir.mkdir(exist_ok=True)
+    config = rundir / "kamailio.cfg"
+    config.write_text(KAMAILIO_CONFIG.read_text().replace("LISTEN_ADDRESS", f"127.0.0.1:{port}"))
     command = [
         "kamailio",
         "-f",
@@ -142,23 +160,26 @@ def _start_kamailio(ports: Ports, workdir: Path) -> subprocess.Popen[bytes]:
         "-DD",  # stay in the foreground, so terminating the process ends every worker
         "-E",
         "-m",
-        "512",  # shared memory for transactions waiting out their timers at 8,000 calls/s
+        "64",  # stateless: no transaction waits out a timer
         "-M",
         "16",
         "-Y",
-        str(workdir),
+        str(rundir),
         "-P",
-        str(workdir / "kamailio.pid"),
+        str(rundir / "kamailio.pid"),
     ]
-    return _started(command, workdir / "kamailio.out")
+    return _started(command, rundir / "kamailio.out", core=core)
 
 
 def _started(
-    command: list[str], log: Path, environ: dict[str, str] | None = None
+    command: list[str],
+    log: Path,
+    environ: dict[str, str] | None = None,
+    core: str = SERVER_CORE,
 ) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         process = subprocess.Popen(
-            _pinned(command, SERVER_CORE),
+            _pinned(command, core),
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(environ or {})},
@@ -169,25 +190,15 @@ def _started(
     return process
 
 
-def _start_uas(ports: Ports, workdir: Path) -> subprocess.Popen[bytes]:
-    command = ["sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(ports.uas), "-nostdin"]
-    command += ["-buff_size", str(4 * 1024 * 1024)]
-    command += ["-mi", "127.0.0.1", "-mp", str(ports.base + 400)]
-    return subprocess.Popen(
-        _pinned(command, LOAD_CORE),
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _run_rate(port: int, ports: Ports, rate: int, workdir: Path, name: str) -> dict[str, float]:
+def _run_rate(
+    port: int, ports: Ports, rate: int, workdir: Path, name: str, seconds: int
+) -> dict[str, float]:
     stats = workdir / f"stats-{name}-{rate}-{time.monotonic_ns()}.csv"
     command = ["sipp", f"127.0.0.1:{port}", "-sn", "uac", "-s", "0812345000"]
     command += ["-i", "127.0.0.1", "-p", str(ports.uac), "-mi", "127.0.0.1"]
     command += ["-mp", str(ports.base + 600), "-r", str(rate)]
-    command += ["-m", str(rate * SECONDS_PER_RATE), "-l", str(rate * 4), "-nostdin"]
-    command += ["-timeout", f"{SECONDS_PER_RATE * 4}s", "-trace_stat", "-stf", str(stats)]
+    command += ["-m", str(rate * seconds), "-l", str(rate * 4), "-nostdin"]
+    command += ["-timeout", f"{seconds * 4}s", "-trace_stat", "-stf", str(stats)]
     # SIPp's own socket buffers default to 64 KB: sized like the servers', so a pause of SIPp
     # on a shared core does not drop responses and count the server's as retransmissions.
     command += ["-fd", "1", "-buff_size", str(4 * 1024 * 1024)]
@@ -199,7 +210,7 @@ def _run_rate(port: int, ports: Ports, rate: int, workdir: Path, name: str) -> d
             cwd=workdir,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            timeout=SECONDS_PER_RATE * 6,
+            timeout=seconds * 6,
             check=False,
         )
     except subprocess.TimeoutExpired:  # SIPp sometimes outlives its -timeout when overrun
@@ -210,7 +221,7 @@ def _run_rate(port: int, ports: Ports, rate: int, workdir: Path, name: str) -> d
         with stats.open(newline="") as handle:
             rows = list(csv.DictReader(handle, delimiter=";"))
     last = rows[-1] if rows else {}
-    calls = float(last.get("TotalCallCreated", rate * SECONDS_PER_RATE))
+    calls = float(last.get("TotalCallCreated", rate * seconds))
     successful = float(last.get("SuccessfulCall(C)", 0))
     return {
         "rate": rate,
@@ -227,7 +238,13 @@ def _clean(row: dict[str, float]) -> bool:
 
 
 def _ladder(
-    name: str, port: int, ports: Ports, rates: tuple[int, ...], runs: int, workdir: Path
+    name: str,
+    port: int,
+    ports: Ports,
+    rates: tuple[int, ...],
+    runs: int,
+    workdir: Path,
+    seconds: int,
 ) -> dict[str, object]:
     """Each rate ``runs`` times; stop after the first rate that is not clean in all."""
     rows: list[dict[str, float]] = []
@@ -235,7 +252,7 @@ def _ladder(
     for rate in rates:
         results = []
         for _ in range(runs):
-            results.append(_run_rate(port, ports, rate, workdir, name))
+            results.append(_run_rate(port, ports, rate, workdir, name, seconds))
             time.sleep(1.0)
         rows += results
         print(f"{name} {rate}/s: {[(r['failed'], r['retransmissions']) for r in results]}")
@@ -262,6 +279,7 @@ def measure(
     port_base: int = 26000,
     sippy: str | None = None,
     peer_rates: dict[str, tuple[int, ...]] | None = None,
+    seconds: int = SECONDS_PER_RATE,
 ) -> dict[str, object]:
     ports = Ports(port_base)
     ladders = {**PEER_RATES, **(peer_rates or {})}
@@ -270,32 +288,34 @@ def measure(
         "load_before": os.getloadavg(),
         "runs_per_rate": runs,
         "nice": NICE,
-        "seconds_per_rate": SECONDS_PER_RATE,
+        "seconds_per_rate": seconds,
     }
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+
+        def ladder(name: str, port: int, ladder_rates: tuple[int, ...]) -> None:
+            report[name] = _ladder(name, port, ports, ladder_rates, runs, workdir, seconds)
+
         server = _start_vaxel(ports, workdir)
         try:
-            report["vaxel"] = _ladder("vaxel", ports.vaxel_sip, ports, rates, runs, workdir)
+            ladder("vaxel", ports.vaxel_sip, rates)
         finally:
             _stop(server)
         if peers:
-            uas = _start_uas(ports, workdir)
+            callee = _start_kamailio(ports.callee, workdir, LOAD_CORE, "callee")
             try:
-                starters = {
-                    "sippy": lambda: _start_sippy(ports, workdir, sippy or "b2bua"),
-                    "kamailio": lambda: _start_kamailio(ports, workdir),
-                }
-                for name, start in starters.items():
-                    peer = start()
-                    try:
-                        report[name] = _ladder(
-                            name, ports.peer_sip, ports, ladders[name], runs, workdir
-                        )
-                    finally:
-                        _stop(peer)
+                server = _start_sippy(ports, workdir, sippy or "b2bua")
+                try:
+                    ladder("sippy", ports.peer_sip, ladders["sippy"])
+                finally:
+                    _stop(server)
             finally:
-                _stop(uas)
+                _stop(callee)
+            server = _start_kamailio(ports.peer_sip, workdir)
+            try:
+                ladder("kamailio", ports.peer_sip, ladders["kamailio"])
+            finally:
+                _stop(server)
             ours = _highest(report, "vaxel")
             for name in PEER_RATES:
                 theirs = _highest(report, name)
@@ -327,6 +347,12 @@ def main(argv: list[str] | None = None) -> None:
             default=ladder,
             help=f"{peer}'s ladder (default {','.join(map(str, ladder))}): lower on a busy machine",
         )
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=SECONDS_PER_RATE,
+        help=f"seconds per run (default {SECONDS_PER_RATE}; less for a smoke run)",
+    )
     parser.add_argument("--port-base", type=int, default=26000)
     parser.add_argument(
         "--sippy",
@@ -341,6 +367,7 @@ def main(argv: list[str] | None = None) -> None:
         port_base=args.port_base,
         sippy=args.sippy,
         peer_rates={"sippy": args.sippy_rates, "kamailio": args.kamailio_rates},
+        seconds=args.seconds,
     )
     print(json.dumps(report, indent=2))
 
