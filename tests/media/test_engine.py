@@ -13,7 +13,7 @@ from pathlib import Path
 from vaxel.media.backend import DtmfReceived, MediaEvent, PlaybackFinished, RemoteMedia
 from vaxel.media.dtmf import TelephoneEvent, dtmf_payloads, goertzel_power
 from vaxel.media.engine import BuiltinMediaBackend
-from vaxel.media.g711 import alaw_decode, alaw_encode, ulaw_decode
+from vaxel.media.g711 import alaw_decode, alaw_encode, ulaw_decode, ulaw_to_alaw
 from vaxel.media.player import Comfort
 from vaxel.media.rtp import RtpPacket, RtpStream, parse_rtp
 from vaxel.media.tones import tone_pcm, tone_ulaw
@@ -46,6 +46,43 @@ class Phone:
 def samples(payload: bytes, codec: str = "PCMU") -> list[int]:
     pcm = ulaw_decode(payload) if codec == "PCMU" else alaw_decode(payload)
     return list(array.array("h", pcm))
+
+
+async def test_callers_sharing_the_music_each_hear_it_whole_from_its_start() -> None:
+    """Q10, issue 11 (Benchmarks): the music's frames are cut once and shared by every caller
+    hearing it, yet each caller hears it from its own beginning, byte for byte and without a
+    seam, on its own RTP stream — in µ-law, or in A-law for a phone that chose PCMA."""
+    music = bytes(range(256)) * 7  # 1,792 bytes: not a whole number of frames
+    engine = BuiltinMediaBackend(
+        {"music_on_hold": music}.__getitem__, lambda e: None, ports=(33500, 33598)
+    )
+    phones = [Phone(), Phone(), Phone()]
+    codecs = [(0, "PCMU"), (8, "PCMA"), (0, "PCMU")]
+    endpoints = []
+    for phone, (payload_type, codec) in zip(phones, codecs, strict=True):
+        endpoint = engine.allocate("queue")
+        engine.set_remote(
+            endpoint.endpoint_id, RemoteMedia("127.0.0.1", phone.port, payload_type, codec)
+        )
+        engine.set_comfort(endpoint.endpoint_id, Comfort.MUSIC)
+        endpoints.append(endpoint)
+        await asyncio.sleep(0.07)  # each caller joins the queue a few frames after the last
+    await asyncio.sleep(0.5)
+    ssrcs = set()
+    for phone, (payload_type, codec) in zip(phones, codecs, strict=True):
+        packets = phone.received()
+        assert len(packets) >= 20
+        heard = b"".join(p.payload for p in packets)
+        looped = music * (len(heard) // len(music) + 1)
+        assert heard == (looped if codec == "PCMU" else ulaw_to_alaw(looped))[: len(heard)]
+        assert {p.payload_type for p in packets} == {payload_type}
+        assert all((b.sequence - a.sequence) & 0xFFFF == 1 for a, b in itertools.pairwise(packets))
+        assert all(
+            (b.timestamp - a.timestamp) & 0xFFFFFFFF == 160 for a, b in itertools.pairwise(packets)
+        )
+        ssrcs.add(packets[0].ssrc)
+    assert len(ssrcs) == 3  # a stream of its own each
+    await engine.close()
 
 
 async def test_prompt_then_comfort_music_and_dtmf_reported_once() -> None:

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vaxel.media import player as player_module
 from vaxel.media.g711 import ULAW_SILENCE
-from vaxel.media.player import FRAME_BYTES, Comfort, Player
+from vaxel.media.player import FRAME_BYTES, Comfort, Loop, Player
 
 SILENT = bytes([ULAW_SILENCE]) * FRAME_BYTES
 
@@ -105,6 +106,44 @@ def test_comfort_audio_fills_the_gaps_and_loops_without_a_seam() -> None:
     player.set_comfort(music)
     out = b"".join(frames(player, 25))  # 4000 bytes = 4 loops
     assert out == music * 4
+
+
+@given(st.integers(min_value=1, max_value=700), st.integers(min_value=1, max_value=8))
+def test_any_loop_length_plays_without_a_seam_shared_or_cut_as_it_plays(
+    length: int, laps: int
+) -> None:
+    """Issue 11 (Benchmarks): the frames of a loop are cut once and shared by every player of
+    the same audio; a loop too long to cut in advance is cut as it plays — the same sound."""
+    music = audio(length, 7)
+    shared = Loop(music)
+    first, second = Player(), Player()
+    first.set_comfort(shared)
+    second.set_comfort(shared)
+    count = -(-length * laps // FRAME_BYTES)
+    expected = (music * (count * FRAME_BYTES // length + 1))[: count * FRAME_BYTES]
+    assert b"".join(frames(first, count)) == expected
+    assert b"".join(frames(second, count)) == expected  # each player keeps its own place
+    if length >= FRAME_BYTES:
+        cut = Player()
+        original = player_module.MAX_CUT_BYTES
+        player_module.MAX_CUT_BYTES = 0
+        try:
+            cut.set_comfort(music)
+        finally:
+            player_module.MAX_CUT_BYTES = original
+        assert not isinstance(cut.loop.frames, tuple)
+        assert b"".join(frames(cut, count)) == expected
+
+
+def test_players_of_the_same_loop_share_its_frames() -> None:
+    music = audio(1600)
+    loop = Loop(music)
+    first, second = Player(), Player()
+    first.set_comfort(loop)
+    second.set_comfort(loop)
+    assert first.frame() is second.frame()  # one object, not a copy per caller
+    second.set_comfort(loop)  # the same loop again goes on where it was
+    assert second.frame() == music[160:320]
 
 
 def test_music_resumes_where_it_left_off_after_a_prompt() -> None:

@@ -42,7 +42,7 @@ from vaxel.media.engine_leg import Leg
 from vaxel.media.engine_ticker import Ticker
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.mixer import Mixer, law_of
-from vaxel.media.player import Comfort
+from vaxel.media.player import Comfort, Loop
 from vaxel.media.recording import StereoRecording
 from vaxel.media.relay import Relay
 from vaxel.media.rtp import RtpStream
@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 LEARN_S = 3.0
 """How long after an SDP a NAT-ed phone's real RTP source may still be learned."""
+MAX_LOOPS = 32
+"""Comfort loops kept for sharing (music per tenant, ringback): a bound, not a working set."""
 MEDIA_TIMEOUT_S = 30.0
 """How long a ``sendrecv`` peer may send no RTP before ``MediaTimeout`` (setting
 ``media_timeout_s``)."""
@@ -102,6 +104,7 @@ class BuiltinMediaBackend:
             "late_ticks": 0,
         }
         self._rooms: dict[str, Mixer] = {}
+        self._loops: dict[bytes, Loop] = {}
         self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
         self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
         self.timing_errors: deque[float] = self._ticker.timing_errors
@@ -215,11 +218,20 @@ class BuiltinMediaBackend:
     def set_comfort(self, endpoint_id: str, comfort: Comfort, music_id: str = "") -> None:
         leg = self._leg(endpoint_id)
         if comfort is Comfort.RINGBACK:
-            leg.player.set_comfort(ringback_ulaw())
+            leg.player.set_comfort(self._loop(ringback_ulaw()))
         elif comfort is Comfort.MUSIC:
-            leg.player.set_comfort(self.prompts(music_id or "music_on_hold"))
+            leg.player.set_comfort(self._loop(self.prompts(music_id or "music_on_hold")))
         else:
             leg.player.set_comfort(b"")
+
+    def _loop(self, audio: bytes) -> Loop:
+        """The one ``Loop`` of ``audio`` every leg looping it shares (its frames cut once)."""
+        loop = self._loops.get(audio)
+        if loop is None:
+            if len(self._loops) >= MAX_LOOPS:  # the oldest goes; its players keep theirs
+                del self._loops[next(iter(self._loops))]
+            loop = self._loops[audio] = Loop(audio)
+        return loop
 
     def bridge(self, a: str, b: str) -> None:
         first, second = self._leg(a), self._leg(b)
