@@ -154,3 +154,14 @@ def test_the_stored_form_round_trips_and_names_the_bad_rule() -> None:
     with pytest.raises(ConfigError) as error:
         forwarding_from_mapping({"rules": [{"condition": "sometimes", "destination": "1"}]})
     assert error.value.field == "rules[0].condition"
+
+
+def test_forwardings_made_before_the_call_reached_us_count() -> None:
+    """A carrier's Diversion counter (RFC 5806) counts towards the bound: a loop through the
+    public network ends after MAX_HOPS turns in all (task R)."""
+    arrived = Hops(earlier=MAX_HOPS - 1)
+    assert arrived.may_forward("4500", "0701234567")
+    onward = arrived.then("4500")
+    assert onward.count == MAX_HOPS and onward.earlier == MAX_HOPS - 1
+    assert not onward.may_forward("4501", "0707654321")
+    assert not Hops(earlier=MAX_HOPS).may_forward("4500", "0701234567")

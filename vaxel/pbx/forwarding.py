@@ -211,16 +211,24 @@ class Hops:
     """The numbers a call has been forwarded from, in order (carried on the call)."""
 
     passed: tuple[str, ...] = ()
+    earlier: int = 0
+    """Forwardings before the call reached us (a Diversion counter, RFC 5806): they count
+    towards :data:`MAX_HOPS`, so a loop through the public network ends too."""
+
+    @property
+    def count(self) -> int:
+        """Every forwarding of the call so far, here and before."""
+        return len(self.passed) + self.earlier
 
     def may_forward(self, from_number: str, to_number: str) -> bool:
         """False when the call has been forwarded :data:`MAX_HOPS` times, or ``to_number``
         (or ``from_number`` again) was passed already: the call stays where it is."""
-        if len(self.passed) >= MAX_HOPS:
+        if self.count >= MAX_HOPS:
             return False
         return to_number not in self.passed and to_number != from_number
 
     def then(self, from_number: str) -> Hops:
-        return Hops((*self.passed, from_number))
+        return Hops((*self.passed, from_number), self.earlier)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ import secrets
 from vaxel.media.backend import MediaBackend
 from vaxel.pbx.trunks import TrunkMode
 from vaxel.sip.dialog import Dialog
+from vaxel.sip.diversion import diversion_value
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import make_offer, serialize_sdp
@@ -83,7 +84,7 @@ class Dialer:
                 "INVITE", uri, from_user=from_user, from_name=from_name, body=body
             )
             invite.headers.set("Call-ID", call_id)  # forks of one call share a Call-ID
-            self._over_trunk(call.tenant_id, invite, destination)
+            self._over_trunk(call, invite, destination)
             self._phones += 1
             phone = f"phone-{self._phones}"
             client_key = self.sip.request(invite, destination, transport)
@@ -94,11 +95,19 @@ class Dialer:
             self.by_fork[client_key] = (call, attempt, fork)
         return attempt
 
-    def _over_trunk(self, tenant_id: str, invite: Request, destination: Address) -> None:
-        """An INVITE to the tenant's carrier presents the caller as PBX2 says."""
+    def _over_trunk(self, call: Call, invite: Request, destination: Address) -> None:
+        """An INVITE to the tenant's carrier presents the caller as PBX2 says, and tells
+        how many times the call was forwarded (Diversion, RFC 5806: loops end)."""
+        tenant_id = call.tenant_id
         trunk = self.directory.outside.trunk_at(tenant_id, destination)
         if trunk is None:
             return
+        internal = call.internal
+        if internal is not None and internal.diversions > 0:
+            number = internal.diverted_from or "anonymous"
+            invite.headers.add(
+                "Diversion", diversion_value(number, trunk.host, internal.diversions)
+            )
         shown = caller_id(invite.headers.get("From") or "")
         extension = self.directory.extensions.get(shown.number)
         own = extension is not None and extension.tenant_id == tenant_id

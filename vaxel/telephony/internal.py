@@ -31,6 +31,7 @@ from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, Ri
 from vaxel.pbx.feature_codes import is_feature_code
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.sip.diversion import diversion_count
 from vaxel.telephony.call_events import CALLEE
 from vaxel.telephony.caller_id import caller_id
 from vaxel.telephony.dialout import Target as Destination
@@ -94,6 +95,11 @@ class InternalCall:
     """How many offers this call has rung (each step or forward is ``callee:<n>``)."""
     outcome: RingOutcome | None = None
     """The outcome of the last step that rang (or UNREGISTERED when none could)."""
+    diversions: int = 0
+    """Forwardings so far: those its carrier told of (Diversion, a trunk caller's only),
+    then each made here; sent on in a Diversion when forwarded out over the trunk."""
+    diverted_from: str = ""
+    """The number of the person who forwarded it last (the Diversion's URI)."""
 
 
 class TargetHandler(Protocol):
@@ -207,6 +213,8 @@ class InternalCalls:
         """Answer a new INVITE as the internal call of ``caller`` to ``target``."""
         call = self.answer(event, caller.tenant_id)
         call.internal = InternalCall(target, caller)
+        if not caller.extension:  # a phone's Diversion is its own claim; a carrier's counts
+            call.internal.diversions = diversion_count(event.request)
         return call
 
     def not_a_service_number(

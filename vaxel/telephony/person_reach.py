@@ -15,7 +15,10 @@ Rules kept here:
 - A destination the plan knows is a target like any dialled one (a person, a group…); any
   other is dialled through the dial policy of the person who forwards (their class of
   service, PBX8) — refused, the call stays where it is. A call is forwarded at most
-  :data:`~vaxel.pbx.forwarding.MAX_HOPS` times and never back to a number it passed.
+  :data:`~vaxel.pbx.forwarding.MAX_HOPS` times and never back to a number it passed; the
+  forwardings a trunk caller's carrier told of (Diversion, RFC 5806) count, and a call
+  forwarded out over the trunk tells the carrier its count, so a loop through the public
+  network (A to B's direct number at another switch, B back to A's) ends too.
 - The name a caller hears: the person's recorded name (an uploaded prompt named
   ``namn-<person id>``), else "anknytning" and their extension digit by digit.
 - A string dialled from an extension that starts with ``*`` or ``#`` is a feature code
@@ -142,7 +145,7 @@ class ReachingPeople:
         assert internal is not None
         tenant = call.tenant_id
         own = self.reach.extension(tenant, person) or person
-        hops = self._hops.get(call.call_id, Hops())
+        hops = self._hops.get(call.call_id) or Hops(earlier=internal.diversions)
         if not hops.may_forward(own, destination):
             log.info("%s: not forwarded %s -> %s (loop or hops)", call.call_id, own, destination)
             return False
@@ -154,6 +157,8 @@ class ReachingPeople:
             if handler is None:
                 return False
             self._hops[call.call_id] = hops.then(own)
+            internal.diversions = hops.count + 1
+            internal.diverted_from = self._direct_number(tenant, person) or own
             internal.target = target
             handler.start(call, target, internal.caller)
             return True
@@ -166,10 +171,23 @@ class ReachingPeople:
             log.info("%s: forwarding %s to %s refused", call.call_id, own, destination)
             return False
         self._hops[call.call_id] = hops.then(own)
+        internal.diversions = hops.count + 1  # told to the carrier (RFC 5806)
+        internal.diverted_from = self._direct_number(tenant, person) or own
         internal.target = Target(TargetKind.PERSON, EXTERNAL + decision.number)
         step = RingStep((Device(DeviceKind.MOBILE, decision.number),), EXTERNAL_RING_S)
         self.switch.internal.ring_steps(call, [step])
         return True
+
+    def _direct_number(self, tenant: str, person: str) -> str | None:
+        """The person's direct number (a DID of a short number of theirs), if any."""
+        plan = self.switch.directory.pbx.plans.get(tenant)
+        if plan is None:
+            return None
+        for short in plan.numbers_of(Target(TargetKind.PERSON, person)):
+            did = plan.direct_number(short)
+            if did is not None:
+                return did
+        return None
 
     # presence ------------------------------------------------------------------------------
 
