@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.web.test_serve import free_port
 from vaxel.app import build_platform
 from vaxel.demo import seed_demo_tenant
-from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.pbx.numbering import MAILBOX_MENU, Target, TargetKind
 from vaxel.settings import ServeSettings
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
@@ -26,6 +26,7 @@ def test_the_demo_s_plan_reaches_telephony_and_changes_apply_at_once(tmp_path: P
     assert pbx.direct_in("0812342005") == (DEMO_TENANT, Target(TargetKind.PERSON, "demo-0006"))
     assert pbx.resolve(DEMO_TENANT, "1900") == Target(TargetKind.GROUP, "vaxeln")
     assert pbx.groups[(DEMO_TENANT, "vaxeln")].logged_in()
+    assert pbx.resolve(DEMO_TENANT, "1980") == Target(TargetKind.VOICEMAIL, MAILBOX_MENU)
     devices = pbx.devices(DEMO_TENANT, "demo-0006")
     assert devices is not None and devices.extensions() == ["2005"]
     assert "2005" in platform.directory.extensions, "the first staff have SIP accounts"

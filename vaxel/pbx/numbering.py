@@ -27,6 +27,7 @@ import phonenumbers
 from vaxel.core.errors import DomainError
 
 __all__ = [
+    "MAILBOX_MENU",
     "MAX_RANGE",
     "DidRange",
     "NumberConflict",
@@ -39,6 +40,9 @@ __all__ = [
 MAX_RANGE = 10_000
 """The most numbers one DID range may hold (a whole 4-digit block)."""
 _SHORT_LENGTHS = range(2, 9)
+MAILBOX_MENU = "*"
+"""The ref of a VOICEMAIL target that is the voicemail number (the mailbox menu: one's own
+mailbox from one's own extension, else mailbox number and PIN), not one person's box."""
 
 
 class TargetKind(StrEnum):

@@ -1,7 +1,8 @@
 """The demo tenant's PBX (issue 14 §9): every directory person with an extension has it as
 their short number and desk phone, the staff's direct numbers (+46 8 123 42 000–319) reach
-their extensions (2000–2319), and two answer groups: the switchboard (Växeln, 1900,
-everyone at once) and the IT support (IT-support, 1901, one after another).
+their extensions (2000–2319), two answer groups: the switchboard (Växeln, 1900,
+everyone at once) and the IT support (IT-support, 1901, one after another), and the
+voicemail number 1980 (one's own mailbox from one's own phone, PBX4).
 
 Deterministic and pure: the seed writes what these functions return.
 """
@@ -13,14 +14,22 @@ from collections.abc import Sequence
 from vaxel.directory.model import Person
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
-from vaxel.pbx.numbering import DidRange, Target, TargetKind
+from vaxel.pbx.numbering import MAILBOX_MENU, DidRange, Target, TargetKind
 
-__all__ = ["DEMO_DID_RANGE", "demo_groups", "demo_numbers", "demo_person_devices"]
+__all__ = [
+    "DEMO_DID_RANGE",
+    "VOICEMAIL_NUMBER",
+    "demo_groups",
+    "demo_numbers",
+    "demo_person_devices",
+]
 
 DEMO_DID_RANGE = ("+46812342000", "+46812342319", "2000")
 SWITCHBOARD_GROUP, IT_GROUP = ("vaxeln", "1900"), ("it-support", "1901")
 CONFERENCE_ROOM = ("ledningsgruppen", "1960", "Ledningsgruppen", "1234")
 """The demo's conference room (PBX6): id, short number, name, PIN."""
+VOICEMAIL_NUMBER = "1980"
+"""The demo's voicemail number: the mailbox menu (PBX4)."""
 
 
 def _extension(person: Person) -> str | None:
@@ -28,7 +37,8 @@ def _extension(person: Person) -> str | None:
 
 
 def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
-    """Short numbers: each person's extension, the two groups' and the conference room's."""
+    """Short numbers: each person's extension, the two groups', the conference room's and
+    the voicemail number."""
     numbers = [
         (extension, Target(TargetKind.PERSON, person.person_id))
         for person in people
@@ -37,6 +47,7 @@ def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
     numbers.append((SWITCHBOARD_GROUP[1], Target(TargetKind.GROUP, SWITCHBOARD_GROUP[0])))
     numbers.append((IT_GROUP[1], Target(TargetKind.GROUP, IT_GROUP[0])))
     numbers.append((CONFERENCE_ROOM[1], Target(TargetKind.CONFERENCE, CONFERENCE_ROOM[0])))
+    numbers.append((VOICEMAIL_NUMBER, Target(TargetKind.VOICEMAIL, MAILBOX_MENU)))
     return numbers
 
 

@@ -3,12 +3,19 @@ voicemail, hang up) carried out on the caller's leg. It holds the media and the 
 concerns the call as a whole (connecting the agent, sending the caller on to a number,
 hanging up, re-arming the call's timer) goes through the narrow :class:`CallPort` the
 switch gives it.
+
+A ``voicemail`` node (IVR7) leaves the message in a real mailbox (PBX4) when its box names
+one: a short number of the tenant's plan reaching a person or a mailbox, or the id of a
+person the PBX knows; the caller then hears that person's greeting and the tone, and the
+message is kept, mailed and signalled like any other. A box naming the voicemail number
+opens the mailbox menu (mailbox number and PIN asked). Any other box is recorded as a
+plain file under ``voicemail_dir`` as before.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from vaxel.flow import (
     ConnectAgent,
@@ -22,10 +29,16 @@ from vaxel.flow import (
 )
 from vaxel.media.backend import MediaBackend
 from vaxel.media.player import Comfort
+from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call_events import CallEvent, TransferOrdered
 from vaxel.telephony.calls import Call
+from vaxel.telephony.internal import Caller
 from vaxel.telephony.notices import CallPrompts
+
+if TYPE_CHECKING:
+    from vaxel.telephony.directory import TelephonyDirectory
+    from vaxel.telephony.internal import TargetHandler
 
 __all__ = ["CallPort", "FlowCommands"]
 
@@ -42,6 +55,14 @@ class CallPort(Protocol):
     def hang_up(self, call: Call) -> None: ...
 
     def settle(self, call: Call) -> None: ...
+
+    @property
+    def voicemail_calls(self) -> TargetHandler:
+        """The VOICEMAIL handler: a message left in a mailbox, or the menu (PBX4)."""
+        ...
+
+    @property
+    def directory(self) -> TelephonyDirectory: ...
 
 
 class FlowCommands:
@@ -93,8 +114,25 @@ class FlowCommands:
 
     def _voicemail(self, call: Call, box: str) -> None:
         assert call.caller is not None
+        target = self._mailbox(call.tenant_id, box)
+        if target is not None:
+            number = call.session.call.caller_number if call.session is not None else ""
+            self.calls.voicemail_calls.start(call, target, Caller(call.tenant_id, number))
+            return
         safe_box = "".join(c for c in box if c.isalnum() or c in "-_") or "default"
         path = f"{self.voicemail_dir}/{call.tenant_id}/{safe_box}/{call.call_id}.wav"
         self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
         self.media.start_recording(call.caller.endpoint.endpoint_id, path)
         call.voicemail_path = path
+
+    def _mailbox(self, tenant_id: str, box: str) -> Target | None:
+        """The voicemail target ``box`` names (see the module's rules), or None."""
+        pbx = self.calls.directory.pbx
+        target = pbx.resolve(tenant_id, box) if box.isdigit() else None
+        if target is not None and target.kind is TargetKind.VOICEMAIL:
+            return target
+        if target is not None and target.kind is TargetKind.PERSON:
+            return Target(TargetKind.VOICEMAIL, target.ref)
+        if target is None and (tenant_id, box) in pbx.people:
+            return Target(TargetKind.VOICEMAIL, box)
+        return None

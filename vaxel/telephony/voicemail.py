@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vaxel.media.player import Comfort
-from vaxel.pbx.numbering import Target
+from vaxel.pbx.numbering import MAILBOX_MENU, Target
 from vaxel.pbx.voicemail import Mailbox, Message, greeting_to_play
 from vaxel.pbx.voicemail_menu import (
     CheckPin,
@@ -61,7 +61,7 @@ __all__ = ["ACCESS", "VoicemailCalls", "VoicemailPort"]
 
 log = logging.getLogger(__name__)
 
-ACCESS = "*"
+ACCESS = MAILBOX_MENU
 """The ref of the voicemail access number's target: the menu, not a mailbox."""
 PROMPT_PREFIX = "tenant"
 """Voicemail audio is named like a tenant's uploaded prompt, ``tenant/<tenant>/voicemail/
