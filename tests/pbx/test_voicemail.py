@@ -20,7 +20,7 @@ from vaxel.pbx.voicemail import (
 BOTH = frozenset(GreetingKind)
 
 
-@pytest.mark.parametrize("pin", ["1234", "12345678"])
+@pytest.mark.parametrize("pin", ["4711", "12345670"])
 def test_a_pin_is_four_to_eight_digits(pin: str) -> None:
     assert check_pin(pin) == pin
 
@@ -30,6 +30,22 @@ def test_other_pins_are_refused_by_code(pin: str) -> None:
     with pytest.raises(DomainError) as refused:
         check_pin(pin)
     assert refused.value.code == "voicemail-pin-digits"
+
+
+@pytest.mark.parametrize("pin", ["0000", "7777", "1234", "0123", "7890", "9876", "3210", "4567890"])
+def test_a_pin_a_guesser_tries_first_is_refused(pin: str) -> None:
+    """10 wrong PINs an hour keep a random PIN for weeks, not 1234 (task R)."""
+    with pytest.raises(DomainError) as refused:
+        check_pin(pin, "2041")
+    assert refused.value.code == "voicemail-pin-guessable"
+
+
+def test_the_mailbox_s_own_number_is_no_pin() -> None:
+    for pin in ("2041", "46102041"):
+        with pytest.raises(DomainError):
+            check_pin(pin, "+46 10 2041" if len(pin) > 4 else "2041")
+    assert check_pin("4711", "2041") == "4711"
+    assert check_pin("1235", "2041") == "1235"
 
 
 def test_greeting_heard() -> None:

@@ -127,6 +127,11 @@ def test_pin_email_and_greeting(site: tuple[TestClient, TestClient, VoicemailSer
     csrf = _csrf(maria.get(PAGE).text)
     refused = maria.post(f"{PAGE}/kod", data={"csrf": csrf, "pin": "12a"})
     assert flashed(maria, refused) == "Koden ska vara 4–8 siffror"
+    own = service.ensure_mailbox(DEMO_TENANT, "agent-maria", "", "").number
+    for guessable in ("1234", "0000", "98765", own):  # tried first by a guesser (task R)
+        weak = maria.post(f"{PAGE}/kod", data={"csrf": csrf, "pin": guessable})
+        assert flashed(maria, weak).startswith("Välj en svårare kod"), guessable
+        assert not service.mailbox(DEMO_TENANT, "agent-maria").pin_hash  # type: ignore[union-attr]
     assert flashed(maria, maria.post(f"{PAGE}/kod", data={"csrf": csrf, "pin": "4711"})) == ""
     mailbox = service.mailbox(DEMO_TENANT, "agent-maria")
     assert mailbox is not None and mailbox.pin_hash.startswith("$argon2")

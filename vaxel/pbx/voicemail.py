@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from vaxel.core.errors import DomainError, NotFound
 
@@ -33,6 +34,7 @@ __all__ = [
     "check_pin",
     "check_room",
     "greeting_to_play",
+    "is_guessable_pin",
     "is_message",
     "message_summary",
 ]
@@ -105,11 +107,29 @@ class MessageNotFound(NotFound):
     code = "voicemail-no-message"
 
 
-def check_pin(pin: str) -> str:
-    """``pin`` if it is 4–8 digits; otherwise a refusal naming the rule."""
+def check_pin(pin: str, number: str = "") -> str:
+    """``pin`` if it is 4–8 digits and not among the first a guesser tries; otherwise a
+    refusal naming the rule.
+
+    The PIN guard allows 10 wrong PINs a mailbox an hour (``pin_guard.py``): that keeps a
+    random 4-digit PIN for weeks, but 1234, 0000 or the mailbox's own number fall in the
+    first hour. Refused: one digit repeated, a straight run up or down (1234, 9876, 0123),
+    and the mailbox's number (or its last digits).
+    """
     if not _PIN.fullmatch(pin):
         raise DomainError("a PIN is 4 to 8 digits", code="voicemail-pin-digits")
+    if is_guessable_pin(pin, number):
+        raise DomainError("a PIN a guesser tries first", code="voicemail-pin-guessable")
     return pin
+
+
+def is_guessable_pin(pin: str, number: str = "") -> bool:
+    """One digit repeated, a straight run, or the (end of the) mailbox's number."""
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(pin)}
+    if len(steps) == 1 and steps <= {0, 1, 9}:
+        return True
+    digits = "".join(c for c in number if c.isdigit())
+    return bool(digits) and (pin == digits or digits.endswith(pin))
 
 
 def is_message(duration_s: float, limits: VoicemailLimits) -> bool:

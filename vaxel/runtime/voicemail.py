@@ -118,7 +118,7 @@ class VoicemailService:
 
     def set_pin(self, mailbox: Mailbox, pin: str) -> Mailbox:
         """Hash and keep a new PIN (argon2, as passwords; blocks for tens of ms)."""
-        changed = _replace(mailbox, pin_hash=self._hasher.hash(check_pin(pin)))
+        changed = _replace(mailbox, pin_hash=self._hasher.hash(check_pin(pin, mailbox.number)))
         self.store.put_mailbox(changed)
         return changed
 

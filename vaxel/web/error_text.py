@@ -201,6 +201,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "voicemail-full": N_("Röstbrevlådan är full (högst {max} meddelanden)"),
     "voicemail-no-message": N_("Meddelandet finns inte"),
     "voicemail-pin-digits": N_("Koden ska vara 4–8 siffror"),
+    "voicemail-pin-guessable": N_(
+        "Välj en svårare kod: inte samma siffra upprepad, inte en följd som 1234 eller "
+        "9876 och inte ditt eget nummer"
+    ),
     "voicemail-email": N_("Skriv en e-postadress som namn@exempel.se"),
     "voicemail-no-person": N_("Ditt konto hör inte till någon i katalogen"),
     "voicemail-greeting-size": N_("Hälsningen får vara högst {max} MB"),
