@@ -158,7 +158,7 @@ def seed_demo_directory(database: Database, now: float, seed: int = 1) -> None:
 
 def seed_demo_pbx(database: Database, phones: int = 10) -> None:
     """Exempelby's PBX (issue 14 §9): short numbers, direct numbers, desk phones, two
-    answer groups and a conference room (1960, PIN 1234) for its directory people; the
+    answer groups and a conference room (1960, PIN 7391) for its directory people; the
     first ``phones`` staff members get SIP accounts (2000–2009, password
     ``demo<extension>``) so robot or soft phones can register.
     Once: a plan already stored is left as the admins changed it."""

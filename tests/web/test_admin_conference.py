@@ -77,6 +77,9 @@ def test_refusals_name_the_rule_in_swedish(web: Web) -> None:
     client, csrf = _admin(web)
     bad_pin = client.post("/admin/konferensrum", data={**ROOM, "pin": "12", "csrf": csrf})
     assert "PIN-koden ska vara 4–12 siffror, eller tom för ingen" in flashed(client, bad_pin)
+    for guessable in ("1234", "000000", "7000"):  # tried first by a guesser (task R)
+        weak = client.post("/admin/konferensrum", data={**ROOM, "pin": guessable, "csrf": csrf})
+        assert flashed(client, weak).startswith("Välj en svårare PIN-kod"), guessable
     too_many = {**ROOM, "max_participants": "500", "csrf": csrf}
     assert "2–100" in flashed(client, client.post("/admin/konferensrum", data=too_many))
     client.post("/admin/konferensrum", data={**ROOM, "csrf": csrf})
@@ -206,7 +209,7 @@ def test_a_key_that_may_only_read_never_sees_a_room_s_pin(web: Web) -> None:
     read = client.get(API, headers={"X-API-Key": KEY + "-read"})
     assert read.status_code == 200
     rooms = {r["room_id"]: r for r in read.json()}
-    assert "2468" not in read.text and "1234" not in read.text  # the demo room's PIN too
+    assert "2468" not in read.text and "7391" not in read.text  # the demo room's PIN too
     assert rooms["ledning"]["pin"] is None and rooms["ledning"]["has_pin"] is True
     config = {r["room_id"]: r for r in client.get(API, headers={"X-API-Key": KEY}).json()}
     assert config["ledning"]["pin"] == "2468" and config["ledning"]["has_pin"] is True

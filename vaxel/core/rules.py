@@ -182,6 +182,8 @@ RULES: dict[str, str] = {
     "flow-answers-numbers": "flow {value!r} answers {values}: give them another flow first",
     # conference rooms (issue 14 §6, PBX6)
     "conference-pin": "a PIN is {min} to {max} digits, or empty for none",
+    "conference-pin-guessable": "choose a harder PIN: not one digit repeated, not a run like "
+    "1234, not the room's number",
     "conference-number-taken": "{value} is the number of another conference room",
     "invalid": "{reason}",
 }

@@ -25,6 +25,7 @@ from vaxel.pbx.conference import (
     ConferenceRoom,
     Participant,
 )
+from vaxel.pbx.voicemail import is_guessable_pin
 from vaxel.store.pbx_conference import ConferenceStore, RoomNumberTaken
 
 __all__ = ["ConferenceService", "UnknownConferenceRoom"]
@@ -87,6 +88,8 @@ class ConferenceService:
             host_person_id.strip()[:64],
             limit,
         )
+        if room.pin and is_guessable_pin(room.pin, room.number):  # the guard's figure (task R)
+            raise ConfigError("pin", "conference-pin-guessable")
         try:
             self.store.save(room)
         except RoomNumberTaken:

@@ -26,7 +26,7 @@ __all__ = [
 
 DEMO_DID_RANGE = ("+46812342000", "+46812342319", "2000")
 SWITCHBOARD_GROUP, IT_GROUP = ("vaxeln", "1900"), ("it-support", "1901")
-CONFERENCE_ROOM = ("ledningsgruppen", "1960", "Ledningsgruppen", "1234")
+CONFERENCE_ROOM = ("ledningsgruppen", "1960", "Ledningsgruppen", "7391")
 """The demo's conference room (PBX6): id, short number, name, PIN."""
 VOICEMAIL_NUMBER = "1980"
 """The demo's voicemail number: the mailbox menu (PBX4)."""

@@ -193,6 +193,10 @@ CONFIG_RULES: dict[str, str] = {
         "flödet {value!r} svarar på {values}; ge numren ett annat flöde först"
     ),
     "conference-pin": N_("PIN-koden ska vara {min}–{max} siffror, eller tom för ingen"),
+    "conference-pin-guessable": N_(
+        "Välj en svårare PIN-kod: inte samma siffra upprepad, inte en följd som 1234 och "
+        "inte rummets nummer"
+    ),
     "conference-number-taken": N_("{value} är redan numret till ett annat konferensrum"),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
