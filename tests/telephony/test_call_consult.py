@@ -13,6 +13,7 @@ from vaxel.telephony.call_events import (
     CALLEE,
     AgentConnected,
     Bridge,
+    CancelPhone,
     HangUpParty,
     HoldChanged,
     Party,
@@ -24,6 +25,7 @@ from vaxel.telephony.call_events import (
     ReportContactEnded,
     ReportRingOutcome,
     Sound,
+    TransferRequested,
     Unbridge,
 )
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
@@ -118,3 +120,29 @@ def test_a_ringing_call_is_never_joined() -> None:
     with pytest.raises(IllegalTransition):
         call.handle(PartyReplaced(), 1.0)
     assert call.state is CallState.CONNECTING
+
+
+def test_a_pbx_call_s_blind_transfer_rings_the_number_on_for_the_caller() -> None:
+    call = internal(answered_at=5.0)  # A with B; B REFERs A to a number
+    assert call.handle(TransferRequested(), 20.0) == [
+        Unbridge(Sound.RINGBACK, Party.CALLER),  # A hears ringback meanwhile
+        HangUpParty(Party.AGENT),  # B's phone is done; no ACD contact to end
+    ]
+    assert call.state is CallState.CONNECTING
+    call.handle(PhonesRung(f"{CALLEE}:2", ("c-desk",), ring_s=20.0), 20.1)
+    assert call.next_deadline() == pytest.approx(40.1)
+    assert call.handle(PhoneAnswered(f"{CALLEE}:2", "c-desk"), 24.0) == [
+        ReportRingOutcome(200),
+        Bridge(),
+    ]
+    assert call.state is CallState.TRANSFERRED
+
+
+def test_a_blind_transfer_from_hold_that_rings_out_is_reported_unanswered() -> None:
+    call = internal(answered_at=5.0)
+    call.handle(HoldChanged(Party.AGENT, held=True), 10.0)  # phones hold before a REFER
+    call.handle(TransferRequested(), 12.0)
+    call.handle(PhonesRung(f"{CALLEE}:2", ("c-desk",), ring_s=20.0), 12.1)
+    assert call.on_timer(32.0) == []  # not yet
+    assert call.on_timer(32.1) == [CancelPhone(f"{CALLEE}:2", "c-desk"), ReportRingOutcome(0)]
+    assert call.state is CallState.CONNECTING  # the PBX tells A, or forwards

@@ -18,10 +18,11 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
   and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
   they transfer) ends the contact for the agent at once
-  and rings the target while the caller hears ringback (TRANSFERRING). The flow's transfer
-  node and the ACD's overflow (Q18) send a caller still in the IVR on the same way (offers
-  withdrawn; no route or no answer: told the number does not exist); the ACD's busy (Q19)
-  plays its message (or the notice), then hangs up.
+  and rings the target while the caller hears ringback (TRANSFERRING); in a PBX call
+  (TRANSFERRED, ON_HOLD) the caller rings the number on as an internal call (CONNECTING).
+  The flow's transfer node and the ACD's overflow (Q18) send a caller still in the IVR on
+  the same way (offers withdrawn; no route or no answer: told the number does not exist);
+  the ACD's busy (Q19) plays its message (or the notice), then hangs up.
 - An internal call (PBX1) is answered at once and the caller hears ringback while the
   callee's devices ring (CONNECTING, offer ``CALLEE``, for ``ring_s`` at most); how that
   ringing ended is reported (``ReportRingOutcome``: answered, the phones' status, or 0 for
@@ -289,12 +290,12 @@ class CallMachine:
         return [ForwardDigit(event.digit)] if self.state is CallState.IVR else []
 
     def _transfer(self, event: CallEvent, now: float) -> list[CallAction]:
-        self.state = CallState.TRANSFERRING
-        return [  # the agent is done at once (wrap-up); the caller waits for the target
-            ReportContactEnded(),
-            Unbridge(Sound.RINGBACK, Party.CALLER),
-            HangUpParty(Party.AGENT),
-        ]
+        waiting: list[CallAction] = [Unbridge(Sound.RINGBACK, Party.CALLER)]
+        if self.state in (CallState.TRANSFERRED, CallState.ON_HOLD):
+            self.state = CallState.CONNECTING  # a PBX call: the caller rings the number on
+            return [*waiting, HangUpParty(Party.AGENT)]
+        self.state = CallState.TRANSFERRING  # the agent is done at once (wrap-up)
+        return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
 
     def _sent_on(self, event: CallEvent, now: float) -> list[CallAction]:
         assert isinstance(event, TransferOrdered)
@@ -380,7 +381,7 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     PartyLeft: frozenset(_C),
     HoldChanged: frozenset(_LIVE),
     DigitReceived: frozenset(_C),
-    TransferRequested: frozenset({_C.BRIDGED, _C.HELD}),  # phones often hold first
+    TransferRequested: call_consult.TALKING,  # phones often hold first
     TransferOrdered: frozenset({_C.IVR}),
     BusyOrdered: frozenset({_C.IVR}),
     CallParked: call_park.PARKABLE,

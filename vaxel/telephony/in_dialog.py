@@ -1,9 +1,10 @@
 """Requests inside an established call: the ACK to our 2xx, BYE, re-INVITE (hold, Q10),
-REFER (blind transfer or park, RFC 3515; attended with Replaces, ``attended.py``) and INFO
-(keys, RFC 6086). It holds the SIP endpoint, the dialer and the park orbits; finding the
-dialog, answering with a 2xx the leg resends, and everything that concerns the call (its
-machine, its legs, ringing a target) go through the narrow :class:`DialogPort` the switch
-gives it. An INVITE with Replaces (a new dialog) comes here too, to be refused.
+REFER (blind transfer or park, RFC 3515 — in a PBX call ``phone_transfer.py``; attended
+with Replaces, ``attended.py``) and INFO (keys, RFC 6086). It holds the SIP endpoint, the
+dialer and the park orbits; finding the dialog, answering with a 2xx the leg resends, and
+everything that concerns the call (its machine, its legs, ringing a target) go through the
+narrow :class:`DialogPort` the switch gives it. An INVITE with Replaces (a new dialog)
+comes here too, to be refused.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Dialer, Target, session_id
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.internal import InternalCalls
 from vaxel.telephony.leg import LegState
 from vaxel.telephony.leg_events import AckReceived, ByeReceived, LegInput
 from vaxel.telephony.parking import Parking
+from vaxel.telephony.phone_transfer import PhoneTransfers
 
 __all__ = ["DialogPort", "InDialog"]
 
@@ -52,6 +55,7 @@ class DialogPort(Protocol):
 
     index: CallIndex
     media: MediaBackend
+    internal: InternalCalls
 
     def find_dialog(self, request: Request) -> tuple[Call, Leg] | None: ...
 
@@ -79,6 +83,7 @@ class InDialog:
         self.parking = parking
         self.calls = calls
         self.attended = AttendedTransfers(sip, dialer, calls)
+        self.phone_transfers = PhoneTransfers(dialer, calls)
 
     def ack(self, request: Request) -> None:
         """The ACK to our 2xx: the leg stops resending it, the dialog is confirmed."""
@@ -140,6 +145,11 @@ class InDialog:
             parked = self.parking.park(call, leg, number, request)  # 403, 486 orbit taken
             self._accept(leg, event)
             self.calls.step(call, parked)
+            return
+        if self.phone_transfers.applies(call):  # a PBX call: either side may transfer
+            blind = self.phone_transfers.check(call, leg, number)  # 403, 404, 484
+            self._accept(leg, event)
+            self.phone_transfers.transfer(blind)
             return
         talking = call.state in (CallState.BRIDGED, CallState.HELD)
         if leg is not call.agent or not talking or call.caller is None:
