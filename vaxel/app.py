@@ -601,12 +601,10 @@ def _outside_lines_updater(
     """A changed trunk, class of service or presentation reaches running telephony (Q20):
     the next call dials with it, and the trunk (re)registers — on the loop, since an
     admin's change arrives on a web thread."""
-    trusted = platform.settings.sip_trusted
 
     def swap() -> None:
         fresh = outside_lines_from(platform.database)
-        directory.outside = fresh
-        directory.trusted_sources = frozenset(trusted) | fresh.trusted_hosts()
+        directory.outside = fresh  # its trunks' hosts are trusted per tenant (issue 14 §2)
         telephony.trunks.apply(fresh.trunks)
 
     def changed(change: ConfigChange) -> None:
@@ -679,7 +677,7 @@ def directory_from_database(
     return TelephonyDirectory(
         numbers=numbers,
         extensions=extensions,
-        trusted_sources=frozenset(trusted) | outside.trusted_hosts(),
+        trusted_sources=frozenset(trusted),  # node-wide; a trunk's host is its tenant's
         dial_policies=policies,
         outside=outside,
     )

@@ -63,6 +63,20 @@ def test_the_trunk_round_trips_and_an_empty_password_keeps_the_stored_one(
     assert settings.trunk("t2") is None
 
 
+def test_a_carrier_host_is_one_tenant_s(settings: OutsideLineSettings) -> None:
+    """Its INVITEs are trusted for that tenant only (issue 14 §2): a host another tenant's
+    trunk has is refused, in any letter case; the owner may save it again."""
+    settings.put_trunk("t1", "", "carrier-secret", **FIELDS)
+    with pytest.raises(TrunkError) as error:
+        settings.put_trunk("t2", host="SIP.carrier.example", mode=TrunkMode.IP)
+    assert (error.value.field, error.value.code) == ("trunk.host", "trunk-host-taken")
+    assert settings.trunk("t2") is None
+    settings.put_trunk("t1", "", "", **{**FIELDS, "port": 5080})  # its own: kept
+    lines = outside_lines_from(settings.configuration.database)
+    assert lines.tenant_of_host("sip.carrier.example") == "t1"
+    assert lines.tenant_of_host("192.0.2.99") is None
+
+
 def test_a_bad_main_number_is_refused_naming_the_field(settings: OutsideLineSettings) -> None:
     with pytest.raises(TrunkError) as error:
         settings.put_trunk("t1", "12", "carrier-secret", **FIELDS)

@@ -185,6 +185,8 @@ RULES: dict[str, str] = {
     "conference-pin-guessable": "choose a harder PIN: not one digit repeated, not a run like "
     "1234, not the room's number",
     "conference-number-taken": "{value} is the number of another conference room",
+    # trunks (issue 14 §2)
+    "trunk-host-taken": "{value} is the carrier address of another organisation's trunk",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

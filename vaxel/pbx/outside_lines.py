@@ -12,6 +12,10 @@ telephony edge:
   caller we pass on (a forward or transfer of an incoming call) keeps their own id.
 - INVITEs over a trunk that the carrier challenges (401/407) are answered once with the
   trunk's credentials, like its REGISTERs.
+- A trunk's host is trusted for its own tenant only (per tenant, not node-wide): an INVITE
+  from it reaches that tenant's numbers (DIDs, service numbers, rooms), never another
+  tenant's; a host two tenants claim is refused when the second saves it (``runtime``),
+  and one found twice anyway (older data) is trusted for neither.
 - A carrier may send a DID's call to the Contact a registering trunk registered
   (``sip:<username>@…``) with the DID in To: from that carrier's host, To is what was
   dialled.
@@ -46,6 +50,16 @@ class OutsideLines:
     def trusted_hosts(self) -> frozenset[str]:
         """Addresses whose INVITEs are a carrier's (its DIDs), trusted without digest."""
         return frozenset(trunk.host for trunk in self.trunks.values())
+
+    def tenant_of_host(self, host: str) -> str | None:
+        """The one tenant whose carrier sends from ``host`` (see the rules), else None."""
+        found = None
+        for tenant_id, trunk in self.trunks.items():
+            if trunk.host.lower() == host.lower():
+                if found is not None:
+                    return None  # claimed twice: trusted for neither
+                found = tenant_id
+        return found
 
     def dialled(self, uri_user: str, to_user: str, source_host: str) -> str:
         """The number an INVITE dials: its Request-URI's user — except from a registering

@@ -7,6 +7,9 @@ Rules, checked before anything is stored:
 - the trunk is what :class:`~vaxel.pbx.trunks.Trunk` accepts (host, port, credentials of a
   registering trunk); an empty password on a change keeps the stored one, and the
   password is never returned (see ``vaxel.store.pbx_trunks`` for its protection);
+- a carrier's host is one tenant's: its INVITEs are trusted for that tenant only (issue 14
+  §2), so a host another tenant's trunk has is refused (``trunk-host-taken``); two saves
+  racing past this check leave the host trusted for neither (``OutsideLines``);
 - the main number a trunk presents is a possible phone number, kept in E.164;
 - a class is what :class:`~vaxel.pbx.class_of_service.ClassOfService` accepts, and only
   existing classes are assigned; a direct number is a possible phone number, in E.164.
@@ -115,6 +118,9 @@ class OutsideLineSettings:
             old = self.store.trunk(tenant_id)
             password = old.trunk.password if old is not None else ""
         trunk = Trunk(tenant_id, password=password, **fields)  # TrunkError names the field
+        for other_id, other in self.store.all_trunks().items():
+            if other_id != tenant_id and other.trunk.host.lower() == trunk.host.lower():
+                raise TrunkError("host", "trunk-host-taken", value=trunk.host)
         self.store.put_trunk(trunk, _e164("main_number", main_number))
         self.configuration.changed(tenant_id, KIND, "trunk")
         return trunk

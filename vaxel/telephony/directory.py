@@ -3,7 +3,8 @@
 Built by the composition root from the tenants' settings. A dialled number picks the tenant
 and its IVR flow; an extension belongs to one agent (or none, for a plain phone) and
 authenticates with digest credentials; a trunk is a peer address trusted without
-authentication (a carrier's SBC, or 127.0.0.1 in the demo).
+authentication (a carrier's SBC, or 127.0.0.1 in the demo): node-wide when the operator
+lists it in ``sip_trusted``, else for the one tenant whose trunk it is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from vaxel.flow import Flow, OpeningHours
 from vaxel.pbx.class_of_service import ClassesOfService, keys_of
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.pbx.outside_lines import OutsideLines
+from vaxel.sip.errors import SipError
 from vaxel.telephony.numbers import DialPolicy
 from vaxel.telephony.pbx_directory import PbxDirectory
 
@@ -56,6 +58,8 @@ class TelephonyDirectory:
     extensions: dict[str, Extension] = field(default_factory=dict)
     """By extension number; extensions are unique per SIP domain (one domain per node)."""
     trusted_sources: frozenset[str] = frozenset()
+    """Peers trusted without digest for every tenant (the node's ``sip_trusted``); a
+    tenant's trunk host is trusted for that tenant only (``outside.tenant_of_host``)."""
     realm: str = "vaxel"
     dial_policies: dict[str, DialPolicy] = field(default_factory=dict)
     outside: OutsideLines = field(default_factory=OutsideLines)
@@ -71,6 +75,52 @@ class TelephonyDirectory:
     extensions, until the numbering plan routes its CONFERENCE targets (issue 14 §1)."""
     pbx: PbxDirectory = field(default_factory=PbxDirectory)
     """The tenants' numbering plans and people's devices (PBX1, ``internal.py``)."""
+
+    def trust(self, host: str, number: str) -> tuple[bool, str | None]:
+        """Whether an INVITE from ``host`` to ``number`` is trusted without digest, and the
+        one tenant it is trusted for (None: every tenant, or not trusted), by the rules of
+        issue 14 §2:
+
+        - a node-wide peer (``trusted_sources``, the operator's) is trusted for all;
+        - a tenant's trunk host is trusted for that tenant's numbers (its DIDs, service
+          numbers, rooms); a number of another tenant from it is refused (404), never
+          rung; any other number from it is not the carrier's call: a phone at the same
+          address (the tests' 127.0.0.1) signs in with digest like everywhere else.
+        """
+        if host in self.trusted_sources:
+            return True, None
+        tenant_id = self.outside.tenant_of_host(host)
+        if tenant_id is None:
+            return False, None
+        owner = self.owner_of(number)
+        if owner == tenant_id:
+            return True, tenant_id
+        if owner is not None:
+            raise SipError("Not Found", 404)  # another tenant's: not from this carrier
+        return False, None
+
+    def owner_of(self, number: str) -> str | None:
+        """The tenant whose service number, conference room or direct number it is."""
+        known = self.numbers.get(number) or self.conference_rooms.get(number)
+        if known is not None:
+            return known.tenant_id
+        found = self.pbx.direct_in(number)
+        return found[0] if found is not None else None
+
+    def service_or_room(
+        self, number: str, extension: Extension | None, carrier_of: str | None
+    ) -> tuple[ServiceNumber | None, ConferenceRoom | None]:
+        """The service number or conference room ``number`` is for a caller: a tenant's
+        carrier (``carrier_of``) reaches that tenant's only (issue 14 §2); rooms are unique
+        among rooms only, so an extension reaches its own tenant's rooms only."""
+        service = self.numbers.get(number)
+        if service is not None and carrier_of not in (None, service.tenant_id):
+            service = None
+        room = self.conference_rooms.get(number) if service is None else None
+        tenant_id = extension.tenant_id if extension is not None else carrier_of
+        if room is not None and tenant_id not in (None, room.tenant_id):
+            room = None
+        return service, room
 
     def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
         for extension in self.extensions.values():

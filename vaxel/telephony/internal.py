@@ -4,9 +4,10 @@ service number or a room; answering it and ringing phones go through the narrow
 
 Rules kept here:
 - Who calls: an extension authenticated by digest (its tenant's plan), or a trusted trunk
-  dialling a direct number (DID) of some tenant, whose caller id is passed on unchanged
-  (PBX2). Anything else: an external number through the dial policy (403 barred, 484
-  garbage, 404 without a route), or 404 "no such number".
+  dialling a direct number (DID), whose caller id is passed on unchanged (PBX2): a
+  tenant's trunk reaches that tenant's DIDs only, a node-wide trusted peer any tenant's.
+  Anything else: an external number through the dial policy (403 barred, 484 garbage,
+  404 without a route), or 404 "no such number".
 - The dialled number goes through the tenant's :class:`~vaxel.pbx.numbering.NumberingPlan`
   and its target to the handler registered for its kind (``InternalCalls.handlers``: PERSON here,
   GROUP and QUEUE by their modules, VOICEMAIL, CONFERENCE, PARK_ORBIT by theirs). A kind
@@ -218,9 +219,14 @@ class InternalCalls:
         return call
 
     def not_a_service_number(
-        self, event: RequestReceived, number: str, username: str | None
+        self,
+        event: RequestReceived,
+        number: str,
+        username: str | None,
+        carrier_of: str | None = None,
     ) -> None:
-        """The switch's hook for an INVITE to no service number (see the module's rules)."""
+        """The switch's hook for an INVITE to no service number (see the module's rules);
+        ``carrier_of`` the tenant whose trunk sent it (None: node-wide trust or a phone)."""
         caller = self._internal_caller(event, username)
         target: Target | None = None
         if caller is not None and self.person_reach is not None and is_feature_code(number):
@@ -230,7 +236,7 @@ class InternalCalls:
             target = self.directory.pbx.resolve(caller.tenant_id, number)
             target = target or self.parking.target(caller.tenant_id, number)
         elif username is None:  # a trusted trunk: one of the tenants' direct numbers?
-            found = self.directory.pbx.direct_in(number)
+            found = self.directory.pbx.direct_in(number, carrier_of)
             if found is not None:  # never an extension by its From: caller id is spoofable
                 tenant_id, target = found
                 caller = self._trunk_caller(event, tenant_id)
@@ -241,7 +247,7 @@ class InternalCalls:
             return
         handler = self.handlers.get(target.kind) if target is not None else None
         if caller is None or target is None or handler is None:
-            self._nowhere(event, caller.tenant_id if caller else "", number)
+            self._nowhere(event, caller.tenant_id if caller else carrier_of or "", number)
             return
         call = self.begin(event, caller, target)
         handler.start(call, target, caller)

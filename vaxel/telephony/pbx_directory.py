@@ -28,9 +28,12 @@ class PbxDirectory:
         plan = self.plans.get(tenant_id)
         return plan.resolve(dialled) if plan is not None else None
 
-    def direct_in(self, dialled: str) -> tuple[str, Target] | None:
-        """A DID of some tenant (a call from a trusted trunk): (tenant id, target)."""
+    def direct_in(self, dialled: str, tenant: str | None = None) -> tuple[str, Target] | None:
+        """A DID of some tenant — of ``tenant`` only when given, the one whose trunk the
+        call came over (issue 14 §2) — as (tenant id, target)."""
         for tenant_id, plan in self.plans.items():
+            if tenant is not None and tenant_id != tenant:
+                continue
             short = plan.short_of_did(dialled)
             target = plan.numbers.get(short) if short is not None else None
             if target is not None:

@@ -322,20 +322,17 @@ class Switch:
         number = self.directory.outside.dialled(  # a carrier calling our Contact (§2)
             uri_user(request.uri), uri_user(angle_uri(request.headers.get("To") or "")), source[0]
         )
-        trusted = source[0] in self.directory.trusted_sources
+        trusted, carrier_of = self.directory.trust(source[0], number)
         username = None if trusted else self.registration.authenticate(event, proxy=True)
         if not trusted and username is None:
             return  # challenged or refused; the registration module answered
-        service = self.directory.numbers.get(number)
-        room = self.directory.conference_rooms.get(number) if service is None else None
         own = self.directory.extensions.get(username) if username else None
-        if room is not None and own is not None and own.tenant_id != room.tenant_id:
-            room = None  # rooms are unique among rooms only: not another tenant's short number
+        service, room = self.directory.service_or_room(number, own, carrier_of)
         if service is None and room is None:
             if username and self.pickups.claims(number):  # **<ext> before the plan
                 self.pickups.pick(event, username, number)
                 return
-            self.internal.not_a_service_number(event, number, username)
+            self.internal.not_a_service_number(event, number, username, carrier_of)
             return
         tenant_id = (service or room).tenant_id  # type: ignore[union-attr]
         call = self.answer_call(event, tenant_id)

@@ -198,6 +198,7 @@ CONFIG_RULES: dict[str, str] = {
         "inte rummets nummer"
     ),
     "conference-number-taken": N_("{value} är redan numret till ett annat konferensrum"),
+    "trunk-host-taken": N_("{value} är redan operatörsadressen i en annan organisations trunk"),
 }
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
