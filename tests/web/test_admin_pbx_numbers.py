@@ -84,6 +84,27 @@ def test_a_person_sets_how_their_devices_ring_and_a_mobile(web: Web) -> None:
     assert "Ringtiden ska vara 5–180 sekunder" in flashed(client, bad)
 
 
+def test_a_mobile_the_switch_would_never_dial_is_refused_when_saved(web: Web) -> None:
+    """Maria (the default class: Sweden, no premium) saving a UK personal number or 0900 as
+    her mobile: it would never be dialled (her class), so the page says so instead of
+    keeping it silently; a direct number of the switch would come back from the carrier as
+    a call to it (task R, PBX8, PBX9)."""
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    person_id = context.directory_views.person_of_account(DEMO_TENANT, "maria")
+    before = service(web).devices(DEMO_TENANT, person_id)
+    form = {"csrf": csrf, "strategy": "parallel", "ring_s": "20"}
+    for mobile, said in (
+        ("+44 7012 345678", "spärrat"),
+        ("0900-123 45 67", "spärrat"),
+        ("08-123 420 05", "direktnummer"),
+    ):
+        refused = client.post("/min-telefon", data={**form, "mobile": mobile})
+        assert said in flashed(client, refused), mobile
+        assert service(web).devices(DEMO_TENANT, person_id) == before, mobile
+
+
 def test_the_plan_and_group_logins_over_the_rest_api(web: Web) -> None:
     now = time.time()
     web.accounts.add_api_key(DEMO_TENANT, "växel", "konfig", now, ["read", "config"])

@@ -225,6 +225,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "directory-source-refused": N_("Servern nekade; kontrollera inställningarna"),
     "unknown-service-number": N_("Organisationen har inget sådant nummer"),
     "forwarding-barred": N_("Numret {number} är spärrat och kan inte vidarekopplas till"),
+    "device-mobile-barred": N_("Numret {number} är spärrat för dig och skulle aldrig ringas upp"),
+    "device-mobile-direct": N_(
+        "Numret {number} är ett direktnummer i växeln, inte en mobil: ange mobilens nummer"
+    ),
     "forwarding-loop": N_("Vidarekopplingen till {number} skulle gå runt i en slinga"),
     "forwarding-self": N_("Ett nummer kan inte vidarekopplas till sig självt"),
     "illegal-transition": N_(

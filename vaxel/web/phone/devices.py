@@ -4,7 +4,9 @@ and links to the forwarding and voicemail sections (``forwarding.py``, ``voicema
 The desk phones (SIP extensions) are the admin's to give; the person sets how their
 devices ring (all at once or one after another) and a mobile number reached over the
 trunk, so calls reach them away from the office too (PBX9). Checked below HTTP by the
-pure core (``vaxel.pbx.devices``): a bad number or ring time comes back on the page.
+pure core (``vaxel.pbx.devices``): a bad number or ring time comes back on the page, as
+does a mobile the switch would never dial (barred for the person, or a direct number of its
+own).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from vaxel.core.errors import ConfigError
+from vaxel.core.errors import ConfigError, DomainError
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingStrategy
 from vaxel.pbx.numbering import Target, TargetKind, normalise_did
-from vaxel.web.context import render
+from vaxel.web.context import WebContext, render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 
 __all__ = ["PAGE", "router"]
@@ -72,7 +74,22 @@ def change_devices(session: SignedIn, ctx: Platform, me: Me, form: CsrfForm) -> 
     held = service.devices(tenant_id, me.person_id)
     kept = [d for d in (held.devices if held else ()) if d.kind is not DeviceKind.MOBILE]
     if mobile_text:
-        kept.append(Device(DeviceKind.MOBILE, normalise_did(mobile_text), label="Mobil"))
+        mobile = normalise_did(mobile_text)
+        _check_mobile(ctx, tenant_id, me.person_id, mobile)
+        kept.append(Device(DeviceKind.MOBILE, mobile, label="Mobil"))
     person = PersonDevices(tenant_id, me.person_id, tuple(kept), strategy, float(ring_text))
     service.put_devices(person)
     return RedirectResponse(PAGE, status_code=303)
+
+
+def _check_mobile(ctx: WebContext, tenant_id: str, person_id: str, mobile: str) -> None:
+    """Refuse a mobile the switch would never dial (task R): one the person's class of
+    service bars (abroad, premium), or a direct number of the switch's own — it would come
+    back from the carrier as a call to that number."""
+    if ctx.pbx_numbering.plan(tenant_id).resolve(mobile) is not None:
+        raise DomainError(
+            "a direct number of the switch", code="device-mobile-direct", number=mobile
+        )
+    decision = ctx.forwardings.policy_of(tenant_id, person_id).decide(mobile)
+    if decision.refusal is not None:
+        raise DomainError("barred for the person", code="device-mobile-barred", number=mobile)
