@@ -1,8 +1,8 @@
 """Attended transfer with real peers (issue 14 §6; RFC 3515, RFC 3891): Anna's baresip phone
 calls Bertil; Bertil holds her (she hears music on hold), calls Cecilia's baresip phone,
 and joins the two with a REFER carrying Replaces — on the held call's dialog, or on the
-consultation's, as phones do both. Anna ends up talking with Cecilia (each hears the
-other's tone) and Bertil's two legs are hung up.
+consultation's, as phones do both — or before Cecilia answers (semi-attended). Anna ends
+up talking with Cecilia (each hears the other's tone) and Bertil's two legs are hung up.
 
 The installed baresip (1.0) has no attended transfer, so Bertil's phone is a scripted
 UDP SIP phone here (``Transferor``): every request it sends goes over the wire to the switch
@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.telephony.conftest import Running
-from tests.telephony.robots import read_wav, tone_share
+from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_parallel_ring import BarePhone, answer_sdp
 from tests.telephony.test_robot_phones import correlation, envelope, phone_robot, wait_for
 from vaxel.media.g711 import ulaw_decode
@@ -267,6 +267,68 @@ async def test_bertil_holds_anna_consults_cecilia_and_joins_them(
         bertil.close()
     heard, rate = read_wav(anna.heard)
     assert music_heard(heard, rate) > 0.8, "Anna heard no music on hold"
+    assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["anna"][-2000:]
+    heard, rate = read_wav(cecilia.heard)
+    assert tone_share(heard, ANNA_HZ, rate) > 0.5, logs["cecilia"][-2000:]
+
+
+async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Semi-attended: the switch answers Bertil's consultation at once (he hears our
+    ringback), so his phone may transfer before Cecilia answers. Anna then waits in his
+    seat hearing ringback, and talks with Cecilia once she answers — as Anna (3001), not
+    as Bertil."""
+    running = untrusted
+    plan(running)
+    port, switch = running.port, running.service.switch
+    anna = await phone_robot(tmp_path, "anna", port, PEOPLE["anna"][0], PASSWORD, ANNA_HZ)
+    account = (
+        f"<sip:{PEOPLE['cecilia'][0]}@127.0.0.1:{port}>;auth_pass={PASSWORD};"
+        "answermode=manual;regint=300"
+    )
+    cecilia = await Robot.start(tmp_path, "cecilia", account, CECILIA_HZ)
+    bertil = Transferor(port, PEOPLE["bertil"][0], PASSWORD)
+    logs: dict[str, str] = {}
+    try:
+        await bertil.register()
+        services = running.service
+        await wait_for(
+            lambda: all(
+                services.registration.bindings(services.directory.extensions[ext])
+                for ext in ("3001", "3003")
+            ),
+            20,
+        )
+        await anna.command("dial", f"sip:4501@127.0.0.1:{port}")
+        held = await bertil.answer_call()
+        await bertil.hold(held)
+        consultation = await bertil.call(port, "4502")  # Cecilia's phone rings
+        await wait_for(lambda: CallState.CONNECTING in [c.state for c in switch.calls.values()])
+        bertil.request(
+            held,
+            "REFER",
+            extra=f"Refer-To: <sip:4502@127.0.0.1:{port}?Replaces={consultation.replaces()}>\r\n",
+        )
+        accepted = await bertil.expect(lambda m: isinstance(m, Response) and m.cseq[1] == "REFER")
+        assert isinstance(accepted, Response) and accepted.status == 202
+        for _ in range(2):
+            await bertil.expect(lambda m: isinstance(m, Request) and m.method == "BYE")
+        await wait_for(lambda: len(switch.calls) == 1)
+        [call] = switch.calls.values()
+        assert call.state is CallState.CONNECTING  # Anna hears ringback in Bertil's seat
+        assert call.internal is not None and call.internal.caller.extension == "3001"
+        await asyncio.sleep(1.0)
+        await cecilia.command("accept")
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+        await asyncio.sleep(3.0)  # Anna and Cecilia talk
+        await cecilia.command("hangup")
+        await wait_for(lambda: not switch.calls, 10)
+    finally:
+        logs["anna"] = await anna.stop()
+        logs["cecilia"] = await cecilia.stop()
+        bertil.close()
+    heard, rate = read_wav(anna.heard)
     assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["anna"][-2000:]
     heard, rate = read_wav(cecilia.heard)
     assert tone_share(heard, ANNA_HZ, rate) > 0.5, logs["cecilia"][-2000:]

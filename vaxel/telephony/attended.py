@@ -8,9 +8,14 @@ Rules kept here:
 - The REFER may come on either of the phone's dialogs (the held call's, or the
   consultation's: phones do both); the Replaces must name the other one. Both dialogs must
   be the same phone's (the same address and transport, RFC 3891 §3 asks for authorisation)
-  in the same tenant, and both calls talking (``call_consult.TALKING``); otherwise nothing
+  in the same tenant, and both calls talking (``call_consult.TALKING``) — or one talking
+  and the other the phone's own call to a person or number still ringing (semi-attended:
+  the phone answered at once hears our ringback and may transfer before the answer); the
+  party it held then takes its seat in that call and hears ringback. Otherwise nothing
   changes and the REFER is refused: 481 no such dialog, 400 its own dialog, 403 another
-  phone's or a call not (yet) talking — a consultation still ringing is refused so.
+  phone's or a call not talking (a mailbox's menu, a room, a queue).
+- The party joined keeps their own identity in the call going on (``caller_of``), never
+  the transferring phone's (its voicemail, its class).
 - Barring is never bypassed (PBX8): a party the phone reached over the trunk must still be
   allowed by the transferring extension's class of service now (403 otherwise).
 - The call that goes on is the one whose remaining party holds the caller's seat (the REFER's
@@ -23,8 +28,9 @@ Rules kept here:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from vaxel.media.backend import MediaBackend
 from vaxel.pbx.numbering import TargetKind
@@ -32,13 +38,17 @@ from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.replaces import Replaces, parse_replaces
 from vaxel.sip.transaction import RequestReceived
 from vaxel.telephony.call_consult import TALKING
-from vaxel.telephony.call_events import CallEvent, Party
+from vaxel.telephony.call_events import CallEvent, Party, is_callee
 from vaxel.telephony.call_index import CallIndex
+from vaxel.telephony.call_states import CallState, OfferState
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Dialer
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import HangUp, LegInput
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
+
+if TYPE_CHECKING:
+    from vaxel.telephony.internal import Caller
 
 __all__ = ["AttendedTransfers", "Join", "TransferPort"]
 
@@ -62,17 +72,26 @@ class Join:
 
     kept: Call
     kept_phone: Leg
-    kept_party: Leg
+    kept_party: Leg | None
+    """None when ``kept`` is the phone's consultation still ringing (semi-attended)."""
     ended: Call
     ended_phone: Leg
     ended_party: Leg
 
 
 class AttendedTransfers:
-    def __init__(self, sip: SipEndpoint, dialer: Dialer, calls: TransferPort) -> None:
+    def __init__(
+        self,
+        sip: SipEndpoint,
+        dialer: Dialer,
+        calls: TransferPort,
+        caller_of: Callable[[Call, Leg], Caller],
+    ) -> None:
         self.sip = sip
         self.dialer = dialer
         self.calls = calls
+        self.caller_of = caller_of
+        """Who a party is as a number it rings sees it (``phone_transfer.py``)."""
 
     def check(self, call: Call, leg: Leg, replaces: Replaces) -> Join:
         """The join a REFER on ``leg`` asks for; raises SipError (nothing changed) if none."""
@@ -88,21 +107,30 @@ class AttendedTransfers:
         )
         if other_call.tenant_id != call.tenant_id or not same_phone:
             raise SipError("Forbidden: Replaces names another phone's dialog", 403)
-        if call.state not in TALKING or other_call.state not in TALKING:
-            raise SipError("Forbidden: both calls must be answered to join them", 403)
         party, other_party = _remote(call, leg), _remote(other_call, other_leg)
-        if party is None or other_party is None:
-            raise SipError("Forbidden: a call to join has nobody else on it", 403)
         for each, phone in ((call, leg), (other_call, other_leg)):
             self._still_allowed(each, phone)  # 403 barred (PBX8)
-        if party is call.caller or other_party is not other_call.caller:
-            return Join(call, leg, party, other_call, other_leg, other_party)
-        return Join(other_call, other_leg, other_party, call, leg, party)
+        talking = call.state in TALKING and party is not None
+        other_talking = other_call.state in TALKING and other_party is not None
+        if talking and other_talking:
+            assert party is not None and other_party is not None
+            if party is call.caller or other_party is not other_call.caller:
+                return Join(call, leg, party, other_call, other_leg, other_party)
+            return Join(other_call, other_leg, other_party, call, leg, party)
+        if talking and _consulting(other_call, other_leg):  # the consulted still rings
+            assert party is not None
+            return Join(other_call, other_leg, None, call, leg, party)
+        if other_talking and _consulting(call, leg):
+            assert other_party is not None
+            return Join(call, leg, None, other_call, other_leg, other_party)
+        raise SipError("Forbidden: the calls to join are not answered or not the phone's", 403)
 
     def join(self, join: Join) -> None:
         """Bridge the two remote parties in ``join.kept``; the phone's legs are hung up."""
         kept, ended, moving = join.kept, join.ended, join.ended_party
         media, index = self.calls.media, self.calls.index
+        first = join.kept_party or moving  # who sits in the caller's seat after the join
+        identity = self.caller_of(kept if join.kept_party else ended, first)  # never the phone's
         for phone in (join.kept_phone, join.ended_phone):
             media.unbridge(phone.endpoint.endpoint_id)  # nothing of the phone reaches them
         index.drop_leg(join.kept_phone)
@@ -116,8 +144,13 @@ class AttendedTransfers:
             if attempt.endpoint is moving.endpoint:  # its media goes with the leg
                 del ended.attempts[name]
                 self.dialer.forget(attempt)
-        kept.caller, kept.agent = join.kept_party, moving
-        join.kept_party.role, moving.role = "caller", "agent"
+        if join.kept_party is None:
+            kept.caller, moving.role = moving, "caller"
+        else:
+            kept.caller, kept.agent = join.kept_party, moving
+            join.kept_party.role, moving.role = "caller", "agent"
+        if kept.internal is not None:
+            kept.internal.caller = identity
         index.add_leg(kept, moving)
         self.calls.end_leg(kept, join.kept_phone, HangUp())  # out of its seat: the call goes on
         media.release(join.kept_phone.endpoint.endpoint_id)
@@ -149,6 +182,24 @@ class AttendedTransfers:
             return  # the phone was called: it dialled nobody in this call
         if internal.target.kind is TargetKind.EXTERNAL:
             self.dialer.route(call.tenant_id, internal.target.ref, internal.caller.extension)
+
+
+def _consulting(call: Call, phone: Leg) -> bool:
+    """``phone`` placed ``call`` to a person or number still ringing (nothing else: not a
+    mailbox's menu, a room, a queue)."""
+    internal = call.internal
+    return (
+        phone is call.caller
+        and call.state is CallState.CONNECTING
+        and internal is not None
+        and call.session is None
+        and call.voicemail is None
+        and call.conference is None
+        and any(
+            is_callee(o.name) and o.state is OfferState.RINGING
+            for o in call.machine.offers.values()
+        )
+    )
 
 
 def _remote(call: Call, phone: Leg) -> Leg | None:

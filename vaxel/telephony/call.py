@@ -389,6 +389,6 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     CallPickedUp: call_pickup.PICKABLE,
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},
-    PartyReplaced: call_consult.TALKING,
+    PartyReplaced: call_consult.REPLACEABLE,
     PartyHandedOver: call_consult.TALKING,
 }

@@ -11,7 +11,9 @@ Rules kept here:
   leg into the call the phone left: that call hears ``PartyReplaced`` and bridges its two
   sides (TRANSFERRED); the consultation hears ``PartyHandedOver`` and ends, hanging up the
   phone's leg there. An ACD contact in either ends for the agent, as after a blind transfer.
-- Only talking calls (``TALKING``) take part; a consultation that still rings is not one.
+- Only talking calls (``TALKING``) take part, but for the phone's own consultation still
+  ringing (CONNECTING, semi-attended): the held party takes the phone's seat there and
+  hears ringback until the consulted answers (``REPLACEABLE``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from vaxel.telephony.call_events import (
     CallAction,
     CallEvent,
     HangUpParty,
+    Hear,
     HoldChanged,
     Party,
     ReportContactEnded,
@@ -35,11 +38,12 @@ from vaxel.telephony.transfer_events import PartyHandedOver
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
 
-__all__ = ["TALKING", "handed_over", "hold", "replaced"]
+__all__ = ["REPLACEABLE", "TALKING", "handed_over", "hold", "replaced"]
 
 _C = CallState
 TALKING = frozenset({_C.BRIDGED, _C.HELD, _C.TRANSFERRED, _C.ON_HOLD})
 """Two parties on the line, bridged or one holding the other."""
+REPLACEABLE = TALKING | {_C.CONNECTING}
 _HELD = {_C.BRIDGED: _C.HELD, _C.TRANSFERRED: _C.ON_HOLD}
 _RESUMED = {held: talking for talking, held in _HELD.items()}
 _ACD_CONNECTED = frozenset({_C.BRIDGED, _C.HELD})
@@ -57,7 +61,10 @@ def hold(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
 
 
 def replaced(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
-    """The transferring phone's seat is the consulted party's now: the two talk."""
+    """The transferring phone's seat is the consulted party's now: the two talk — or,
+    the phone's consultation still ringing, the party it held waits in its seat."""
+    if call.state is _C.CONNECTING:
+        return [Hear(Party.CALLER, Sound.RINGBACK)]
     actions = _contact_ended(call)
     call.state = _C.TRANSFERRED
     return [*actions, Bridge()]

@@ -82,8 +82,8 @@ class InDialog:
         self.dialer = dialer
         self.parking = parking
         self.calls = calls
-        self.attended = AttendedTransfers(sip, dialer, calls)
         self.phone_transfers = PhoneTransfers(dialer, calls)
+        self.attended = AttendedTransfers(sip, dialer, calls, self.phone_transfers.caller_of)
 
     def ack(self, request: Request) -> None:
         """The ACK to our 2xx: the leg stops resending it, the dialog is confirmed."""

@@ -94,7 +94,7 @@ class PhoneTransfers:
         """Hang up the transferring phone and ring the number for the party staying."""
         call, internal = plan.call, plan.call.internal
         assert internal is not None
-        caller = self._caller_of(call, plan.staying)
+        caller = self.caller_of(call, plan.staying)
         if plan.staying is not call.caller:  # the party staying takes the caller's seat
             call.caller, call.agent = plan.staying, plan.transferring
             plan.staying.role, plan.transferring.role = "caller", "agent"
@@ -125,15 +125,18 @@ class PhoneTransfers:
                     return extension.extension
         return ""
 
-    def _caller_of(self, call: Call, staying: Leg) -> Caller:
-        """Who the staying party is, as the number they now ring sees them."""
+    def caller_of(self, call: Call, party: Leg) -> Caller:
+        """Who ``party`` of ``call`` is, as a number they now ring sees them: their own
+        identity, never that of the phone that transferred them."""
         internal = call.internal
-        assert internal is not None
-        if staying is call.caller:
-            return internal.caller
-        extension = self.transferring_extension(call, staying)
+        if party is call.caller:
+            if internal is not None:
+                return internal.caller
+            number = call.session.call.caller_number if call.session is not None else ""
+            return Caller(call.tenant_id, number or "")
+        extension = self.transferring_extension(call, party)
         found = self.calls.internal.directory.extensions.get(extension)
         if found is not None:
             return Caller(call.tenant_id, found.extension, found.display_name, found.extension)
-        number = internal.target.ref if internal.target.kind is TargetKind.EXTERNAL else ""
-        return Caller(call.tenant_id, number)
+        external = internal is not None and internal.target.kind is TargetKind.EXTERNAL
+        return Caller(call.tenant_id, internal.target.ref if internal and external else "")
