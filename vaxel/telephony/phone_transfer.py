@@ -8,7 +8,8 @@ Rules kept here:
   it — the numbering plan's person (forwarding, presence, voicemail), group or room, or an
   external number over the trunk — hearing ringback; unanswered, they are told so.
 - Who transfers must be known — the extension that placed the call, or the extension whose
-  registered phone the REFER came from — and a number over the trunk must pass that
+  registered phone the call rang (the binding our INVITE went to: a desk phone registers
+  several lines from one address, task R) — and a number over the trunk must pass that
   person's class of service (PBX8: 403 barred, 484 garbage, 404 no route); it is dialled
   under the other party's too. An unknown number is 404. Refusals change nothing.
 - The other party keeps their own identity: an outside caller is never given the
@@ -117,13 +118,19 @@ class PhoneTransfers:
         if leg is call.caller:
             return internal.caller.extension if internal is not None else ""
         registration = self.calls.internal.registration
+        rung = leg.invite.uri if leg.invite is not None else None
+        at_address: set[str] = set()
         for extension in self.calls.internal.directory.extensions.values():
             if extension.tenant_id != call.tenant_id:
                 continue
             for binding in registration.bindings(extension):
-                if (binding.source, binding.transport) == (leg.destination, leg.transport):
-                    return extension.extension
-        return ""
+                if (binding.source, binding.transport) != (leg.destination, leg.transport):
+                    continue
+                if binding.contact == rung:
+                    return extension.extension  # the line our INVITE went to
+                at_address.add(extension.extension)
+        # a phone with several lines on one socket: its address alone names none of them
+        return at_address.pop() if len(at_address) == 1 else ""
 
     def caller_of(self, call: Call, party: Leg) -> Caller:
         """Who ``party`` of ``call`` is, as a number they now ring sees them: their own
