@@ -81,6 +81,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/min-telefon/rostbrevlada": ("maria", "/min-telefon/rostbrevlada"),
     "/min-telefon": ("maria", "/min-telefon"),
     "/min-telefon/vidarekoppling": ("maria", "/min-telefon/vidarekoppling"),
+    "/min-telefon/grupper": ("maria", "/min-telefon/grupper"),
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),
 }

@@ -53,6 +53,7 @@ from vaxel.web.i18n import LANGUAGE_COOKIE, preferred_language, use_language
 from vaxel.web.limits import BodyLimit
 from vaxel.web.phone import devices as phone_devices
 from vaxel.web.phone import forwarding as phone_forwarding
+from vaxel.web.phone import groups as phone_groups
 from vaxel.web.phone import voicemail as phone_voicemail
 from vaxel.web.unavailable import install_unavailable_handlers
 
@@ -151,6 +152,7 @@ def create_app(
         directory_pages,
         phone_devices,
         phone_forwarding,
+        phone_groups,
         auth,
         workspace,
         wallboard,

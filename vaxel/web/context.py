@@ -30,6 +30,7 @@ from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import policy_of_person
@@ -186,7 +187,9 @@ class WebContext:
             sources = DirectorySources(self.database)
             self.directory.lines = PbxReach(self.directory, self.forwarding, sources, self.clock)
         if self.numbering is None:
-            self.numbering = PbxNumberingService(PbxNumbering(self.database))
+            self.numbering = PbxNumberingService(
+                PbxNumbering(self.database), queue_logins=QueueGroupLogins(self.center, self.clock)
+            )
 
     def directory_changed(self, tenant_id: str) -> None:
         """An admin changed the tenant's directory or its sources: reload and reschedule."""

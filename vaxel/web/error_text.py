@@ -269,6 +269,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "pbx-group-member-twice": N_("En person kan bara vara med en gång i gruppen"),
     "pbx-group-queue-required": N_("Välj kön som svarar för gruppen"),
     "pbx-not-a-member": N_("Personen är inte med i svarsgruppen {group}"),
+    "pbx-not-an-agent": N_(
+        "Svarsgruppen {group} besvaras via en kö, och personen är ingen handläggare"
+    ),
     "pbx-unknown-group": N_("Svarsgruppen finns inte"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
