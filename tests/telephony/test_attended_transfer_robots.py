@@ -131,7 +131,8 @@ class Transferor(BarePhone):
 
     async def call(self, server: int, number: str) -> PhoneDialog:
         """Dial ``number`` (digest on the 407), wait for the 200 and ACK it."""
-        call_id, tag = f"consult-{self.port}", f"{self.tag}c"
+        n = next(_cseq)  # each call its own Call-ID and From tag
+        call_id, tag = f"consult-{self.port}-{n}", f"{self.tag}c{n}"
         uri = f"sip:{number}@127.0.0.1:{server}"
         local = f"<sip:{self.extension}@127.0.0.1>"
         authorization = ""

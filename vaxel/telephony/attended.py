@@ -15,7 +15,8 @@ Rules kept here:
   changes and the REFER is refused: 481 no such dialog, 400 its own dialog, 403 another
   phone's or a call not talking (a mailbox's menu, a room, a queue).
 - The party joined keeps their own identity in the call going on (``caller_of``), never
-  the transferring phone's (its voicemail, its class).
+  the transferring phone's (its voicemail, its class); the phone's person's line is free,
+  the joined person's busy in the call going on (DIR4).
 - Barring is never bypassed (PBX8): a party the phone reached over the trunk must still be
   allowed by the transferring extension's class of service now (403 otherwise).
 - The call that goes on is the one whose remaining party holds the caller's seat (the REFER's
@@ -28,9 +29,8 @@ Rules kept here:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from vaxel.media.backend import MediaBackend
 from vaxel.pbx.numbering import TargetKind
@@ -45,10 +45,8 @@ from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Dialer
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import HangUp, LegInput
+from vaxel.telephony.phone_transfer import PhoneTransfers
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
-
-if TYPE_CHECKING:
-    from vaxel.telephony.internal import Caller
 
 __all__ = ["AttendedTransfers", "Join", "TransferPort"]
 
@@ -85,13 +83,13 @@ class AttendedTransfers:
         sip: SipEndpoint,
         dialer: Dialer,
         calls: TransferPort,
-        caller_of: Callable[[Call, Leg], Caller],
+        people: PhoneTransfers,
     ) -> None:
         self.sip = sip
         self.dialer = dialer
         self.calls = calls
-        self.caller_of = caller_of
-        """Who a party is as a number it rings sees it (``phone_transfer.py``)."""
+        self.people = people
+        """Who a party is, and their line state (``phone_transfer.py``)."""
 
     def check(self, call: Call, leg: Leg, replaces: Replaces) -> Join:
         """The join a REFER on ``leg`` asks for; raises SipError (nothing changed) if none."""
@@ -130,7 +128,9 @@ class AttendedTransfers:
         kept, ended, moving = join.kept, join.ended, join.ended_party
         media, index = self.calls.media, self.calls.index
         first = join.kept_party or moving  # who sits in the caller's seat after the join
-        identity = self.caller_of(kept if join.kept_party else ended, first)  # never the phone's
+        identity = self.people.caller_of(kept if join.kept_party else ended, first)
+        self.people.left_line(kept, join.kept_phone)  # its person's line is free (DIR4)
+        self.people.joined_line(ended, moving, kept)
         for phone in (join.kept_phone, join.ended_phone):
             media.unbridge(phone.endpoint.endpoint_id)  # nothing of the phone reaches them
         index.drop_leg(join.kept_phone)

@@ -83,7 +83,7 @@ class InDialog:
         self.parking = parking
         self.calls = calls
         self.phone_transfers = PhoneTransfers(dialer, calls)
-        self.attended = AttendedTransfers(sip, dialer, calls, self.phone_transfers.caller_of)
+        self.attended = AttendedTransfers(sip, dialer, calls, self.phone_transfers)
 
     def ack(self, request: Request) -> None:
         """The ACK to our 2xx: the leg stops resending it, the dialog is confirmed."""

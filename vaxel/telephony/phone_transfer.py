@@ -13,7 +13,8 @@ Rules kept here:
   person's class of service (PBX8: 403 barred, 484 garbage, 404 no route); it is dialled
   under the other party's too. An unknown number is 404. Refusals change nothing.
 - The other party keeps their own identity: an outside caller is never given the
-  transferring extension's (its voicemail, its class).
+  transferring extension's (its voicemail, its class). The line of a person leaving a call
+  by transfer is free at once (DIR4), though the call goes on.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class PhoneTransfers:
         call, internal = plan.call, plan.call.internal
         assert internal is not None
         caller = self.caller_of(call, plan.staying)
+        self.left_line(call, plan.transferring)
         if plan.staying is not call.caller:  # the party staying takes the caller's seat
             call.caller, call.agent = plan.staying, plan.transferring
             plan.staying.role, plan.transferring.role = "caller", "agent"
@@ -110,6 +112,28 @@ class PhoneTransfers:
             self.calls.internal.ring_steps(call, [RingStep((device,), OUTSIDE_RING_S)])
         else:
             self.calls.internal.handlers[plan.target.kind].start(call, plan.target, caller)
+
+    def left_line(self, call: Call, leg: Leg) -> None:
+        """The person ``call`` rang, if ``leg`` is theirs, leaves it: their line is free
+        while the call goes on without them (DIR4, PBX5 on busy)."""
+        person = self._person_rung(call, leg)
+        reach = self.calls.internal.person_reach
+        if person and reach is not None:
+            reach.lines.left(call.tenant_id, person, call.call_id)
+
+    def joined_line(self, call: Call, leg: Leg, into: Call) -> None:
+        """The person ``call`` rang, if ``leg`` is theirs, now talks in ``into``."""
+        person = self._person_rung(call, leg)
+        reach = self.calls.internal.person_reach
+        if person and reach is not None:
+            reach.lines.answered(into.tenant_id, person, into.call_id)
+
+    @staticmethod
+    def _person_rung(call: Call, leg: Leg) -> str:
+        internal = call.internal
+        if leg is not call.agent or internal is None:
+            return ""
+        return internal.target.ref if internal.target.kind is TargetKind.PERSON else ""
 
     def transferring_extension(self, call: Call, leg: Leg) -> str:
         """The extension that placed the call (its caller's leg), or the one whose
