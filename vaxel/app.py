@@ -443,7 +443,7 @@ def _voicemail(platform: Platform) -> VoicemailService:
     def absent(tenant_id: str, person_id: str) -> bool:
         return views is not None and views.absence(tenant_id, person_id) is not None
 
-    return VoicemailService(
+    service = VoicemailService(
         store,
         files,
         platform.clock,
@@ -451,6 +451,8 @@ def _voicemail(platform: Platform) -> VoicemailService:
         directory=DirectoryStore(platform.database),
         absent=absent,
     )
+    service.platform_mail_server = server  # the admin page's fallback and test mail
+    return service
 
 
 def _conferences(platform: Platform) -> ConferenceService:

@@ -67,6 +67,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/extensions/{number}": ("admin", "/admin/extensions/1003"),
     "/admin/pbx/trunk": ("admin", "/admin/pbx/trunk"),
     "/admin/pbx/numbers": ("admin", "/admin/pbx/numbers"),
+    "/admin/pbx/mail-server": ("admin", "/admin/pbx/mail-server"),
     "/admin/api-keys": ("admin", "/admin/api-keys"),
     "/admin/skills": ("admin", "/admin/skills"),
     "/admin/lists": ("admin", "/admin/lists"),

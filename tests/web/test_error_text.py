@@ -23,7 +23,7 @@ from vaxel.web.i18n import use_language
 ROOT = Path(__file__).parents[2] / "vaxel"
 SAMPLE = {"value": "x", "values": "a, b", "min": 1, "max": 9, "length": 12, "allowed": "a, b"}
 SAMPLE |= {"other": "b", "start": "08:00", "suggestion": "vaxel", "owner": "Exempelby"}
-SAMPLE |= {"users": "flow:huvudflode"}
+SAMPLE |= {"users": "flow:huvudflode", "server": "smtp.example:587", "answer": "535 nekad"}
 
 
 def _names(template: str) -> set[str]:

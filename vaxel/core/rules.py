@@ -187,6 +187,10 @@ RULES: dict[str, str] = {
     "conference-number-taken": "{value} is the number of another conference room",
     # trunks (issue 14 §2)
     "trunk-host-taken": "{value} is the carrier address of another organisation's trunk",
+    # the voicemail mail server (issue 14 §5, PBX4)
+    "mail-address": "not an e-mail address, got {value!r}",
+    "mail-no-server": "no mail server: neither the organisation's own nor the platform's",
+    "mail-test-failed": "the mail server {server} did not take the test mail: {answer}",
     "invalid": "{reason}",
 }
 """Code → English wording (``str.format`` with the error's parameters)."""

@@ -31,6 +31,7 @@ from vaxel.pbx.voicemail import (
     is_message,
     message_summary,
 )
+from vaxel.pbx.voicemail_mail import MailServer
 from vaxel.prompts.convert import convert_upload
 from vaxel.runtime.voicemail_files import (
     VoicemailFiles,
@@ -73,6 +74,9 @@ class VoicemailService:
         self.limits = limits or VoicemailLimits()
         self.queued = queued
         """Told when an e-mail was put in the outbox (the mailer re-arms)."""
+        self.platform_mail_server: MailServer | None = None
+        """The platform's server (settings ``smtp_*``), for a tenant without its own; set
+        by the composition root, shown and used by the mail server admin page."""
         self.listeners: list[MailboxChanged] = []
         self._hasher = PasswordHasher()
         self.pin_guard = PinGuard(max_failures=10, window_s=3600.0)

@@ -1,6 +1,6 @@
-"""The audit log: who changed whose account, role, password or API key, and when
-(issue 12 §6). Each entry is written in the transaction of the change it records, so the
-log and the accounts never disagree."""
+"""The audit log: who changed whose account, role, password or API key, or the mail
+server, and when (issue 12 §6, issue 14 §5). Each entry is written in the transaction of
+the change it records, so the log and the accounts never disagree."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ ACTIONS = (
     "api_key_revoked",
     "switch_changed",
     "prompt_recorded",
+    "mail_server_changed",
+    "mail_server_removed",
+    "test_mail_sent",
 )
 """What the log records; the pages translate each by this code."""
 

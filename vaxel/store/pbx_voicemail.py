@@ -22,6 +22,7 @@ from vaxel.pbx.voicemail import (
     check_room,
 )
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer, OutboxItem
+from vaxel.store.audit import record
 from vaxel.store.tables_voicemail import (
     tenant_smtp,
     voicemail_boxes,
@@ -274,10 +275,18 @@ class VoicemailStore:
             MailSecurity(row.security),
         )
 
-    def put_mail_server(self, tenant_id: str, server: MailServer | None) -> None:
+    def put_mail_server(
+        self, tenant_id: str, server: MailServer | None, *, actor: str = ""
+    ) -> None:
+        """Save (None: remove) the tenant's server; with ``actor`` the change goes into the
+        audit log in the same transaction (the password never does)."""
         s = tenant_smtp.c
         with self._db.begin() as connection:
             connection.execute(delete(tenant_smtp).where(s.tenant_id == tenant_id))
+            if actor:
+                action = "mail_server_changed" if server is not None else "mail_server_removed"
+                detail = {"host": f"{server.host}:{server.port}"} if server is not None else {}
+                record(connection, tenant_id, actor, action, "mail-server", detail)
             if server is not None:
                 connection.execute(
                     tenant_smtp.insert().values(
@@ -290,3 +299,11 @@ class VoicemailStore:
                         security=server.security.value,
                     )
                 )
+
+    def mail_tested(
+        self, tenant_id: str, actor: str, recipient: str, server: str, error: str
+    ) -> None:
+        """Log a test mail sent by ``actor`` (``error`` empty: the server took it)."""
+        detail = {"to": recipient, "server": server, "error": error[:300]}
+        with self._db.begin() as connection:
+            record(connection, tenant_id, actor, "test_mail_sent", "mail-server", detail)

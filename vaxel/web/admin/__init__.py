@@ -22,6 +22,7 @@ from vaxel.web.admin import (
     extensions,
     flows,
     lists,
+    mail_server,
     numbers,
     pbx_conference,
     pbx_numbers,
@@ -168,6 +169,14 @@ SECTIONS = [
         ),
     ),
     Section(
+        "/admin/pbx/mail-server",
+        N_("E-postserver"),
+        N_(
+            "Servern som skickar aviseringar om nya röstmeddelanden (annars plattformens), "
+            "med ett testmejl som visar vad servern svarade."
+        ),
+    ),
+    Section(
         "/admin/pbx/numbers",
         N_("Nummerplan"),
         N_("Kortnummer, direktnummerserier och svarsgrupper med vem som är inloggad."),
@@ -204,5 +213,6 @@ for _page in (
     pbx_conference,
     pbx_numbers,
     pbx_trunks,
+    mail_server,
 ):
     router.include_router(_page.router)

@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "api_key_revoked": N_("API-nyckel återkallad"),
     "switch_changed": N_("Brytare ändrad"),
     "prompt_recorded": N_("Meddelande inspelat per telefon"),
+    "mail_server_changed": N_("E-postserver ändrad"),
+    "mail_server_removed": N_("E-postserver borttagen"),
+    "test_mail_sent": N_("Testmejl skickat"),
 }
 
 
@@ -42,6 +45,14 @@ def _detail(entry: AuditEntry) -> str:
         return gettext("behörigheter: {}").format(detail.get("scopes", ""))
     if entry.action == "switch_changed":
         return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
+    if entry.action == "mail_server_changed":
+        return detail.get("host", "")
+    if entry.action == "test_mail_sent":
+        if detail.get("error"):
+            return gettext("till {} via {}: misslyckades").format(
+                detail.get("to", ""), detail.get("server", "")
+            )
+        return gettext("till {} via {}").format(detail.get("to", ""), detail.get("server", ""))
     if entry.action == "user_changed" and detail.get("agent_id"):
         return gettext("handläggare {}").format(detail["agent_id"])
     return ""

@@ -1,0 +1,151 @@
+"""A tenant's mail server for voicemail e-mails (PBX4) as the admin edits it, and the test
+mail that proves it works.
+
+Rules, checked before anything is stored:
+- the host is a host name or IP address, the port 1–65535, the security one of
+  :class:`~vaxel.pbx.voicemail_mail.MailSecurity`, the sender an e-mail address; user name
+  and password are bounded and have no line breaks (they go into SMTP commands);
+- the password is write-only: never shown back, and an empty field on a change keeps the
+  stored one (as the trunk's, ``vaxel.store.pbx_trunks``: a client must present it, so it
+  cannot be hashed; whoever reads the database reads it). A server without a user name
+  sends without logging in, so clearing the user name is how a password stops being used;
+- without a server of its own the tenant's mails go through the platform's (settings
+  ``smtp_*``), and the test mail does too;
+- every change and every test mail is in the audit log, with who did it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from vaxel.core.errors import ConfigError
+from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.voicemail_mailer import send_mail
+from vaxel.store.pbx_voicemail import VoicemailStore
+
+__all__ = ["MailServerError", "MailServers", "compose_test_mail", "validated"]
+
+MAX_HOST, MAX_ADDRESS, MAX_USER, MAX_PASSWORD = 253, 320, 200, 200
+_HOST = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+")
+_ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[A-Za-z0-9.-]+")
+
+
+class MailServerError(ConfigError):
+    """A mail server setting the rules refuse (field ``mail.<input>``), or a test mail the
+    server did not take (``mail-test-failed``, with the server's answer)."""
+
+    def __init__(self, field: str, rule: str, **params: object) -> None:
+        super().__init__(f"mail.{field}", rule, **params)
+
+
+def _address(field: str, value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise MailServerError(field, "required-text")
+    if len(value) > MAX_ADDRESS:
+        raise MailServerError(field, "too-long", max=MAX_ADDRESS, length=len(value))
+    if not _ADDRESS.fullmatch(value):
+        raise MailServerError(field, "mail-address", value=value[:80])
+    return value
+
+
+def _line(field: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise MailServerError(field, "too-long", max=limit, length=len(value))
+    if any(c in value for c in "\r\n\x00"):
+        raise MailServerError(field, "invalid", reason="no line breaks")
+    return value
+
+
+def validated(server: MailServer) -> MailServer:
+    """``server`` when the module's rules accept it; else MailServerError naming the field."""
+    host = server.host.strip()
+    if not host or len(host) > MAX_HOST or not _HOST.fullmatch(host):
+        raise MailServerError("host", "invalid", reason="a host name or IP address is required")
+    if not 1 <= server.port <= 65535:
+        raise MailServerError("port", "whole-number-range", min=1, max=65535, value=server.port)
+    return MailServer(
+        host,
+        server.port,
+        _address("sender", server.sender),
+        _line("username", server.username.strip(), MAX_USER),
+        _line("password", server.password, MAX_PASSWORD),
+        MailSecurity(server.security),
+    )
+
+
+def compose_test_mail(sender: str, recipient: str, tenant_name: str, now: float) -> EmailMessage:
+    """The test mail (Swedish, the staff's language)."""
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = recipient
+    mail["Subject"] = "Testmeddelande från Växel"
+    mail["Date"] = formatdate(now, localtime=False)
+    mail.set_content(
+        f"Det här är ett testmeddelande från Växel för {tenant_name}.\n\n"
+        "Kommer det fram, når även aviseringarna om nya röstmeddelanden fram.\n"
+    )
+    return mail
+
+
+class MailServers:
+    def __init__(
+        self,
+        store: VoicemailStore,
+        platform_server: MailServer | None,
+        send: Callable[[MailServer, EmailMessage], None] = send_mail,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.platform_server = platform_server
+        self.send = send
+        self.clock = clock
+
+    def own(self, tenant_id: str) -> MailServer | None:
+        """The tenant's own server (None: the platform's is used)."""
+        return self.store.mail_server(tenant_id)
+
+    def put(self, tenant_id: str, actor: str, server: MailServer) -> MailServer:
+        """Save the tenant's server (see the rules: an empty password keeps the stored)."""
+        if not server.password:
+            old = self.store.mail_server(tenant_id)
+            if old is not None:
+                server = MailServer(
+                    server.host,
+                    server.port,
+                    server.sender,
+                    server.username,
+                    old.password,
+                    server.security,
+                )
+        checked = validated(server)
+        self.store.put_mail_server(tenant_id, checked, actor=actor)
+        return checked
+
+    def remove(self, tenant_id: str, actor: str) -> None:
+        """Back to the platform's server."""
+        self.store.put_mail_server(tenant_id, None, actor=actor)
+
+    def send_test(self, tenant_id: str, actor: str, recipient: str, tenant_name: str) -> str:
+        """Send the test mail through the server in use (blocks up to SMTP's timeout);
+        returns the server's address, or raises MailServerError with its answer."""
+        address = _address("recipient", recipient)
+        server = self.own(tenant_id) or self.platform_server
+        if server is None:
+            raise MailServerError("host", "mail-no-server")
+        where = f"{server.host}:{server.port}"
+        error = ""
+        try:
+            self.send(server, compose_test_mail(server.sender, address, tenant_name, self.clock()))
+        # smtplib raises OSError, SMTPException and also UnicodeEncodeError (a password
+        # with å) or ValueError (a bad header): each is the server refusing this test
+        except Exception as failure:
+            error = f"{type(failure).__name__}: {failure}"[:300]
+        self.store.mail_tested(tenant_id, actor, address, where, error)
+        if error:
+            raise MailServerError("host", "mail-test-failed", server=where, answer=error)
+        return where
