@@ -1,7 +1,7 @@
 """Logging in to an answer group answered through an ACD queue (PBX3): the member's agent
 is logged in to and out of the group's queue in the one engine, on the real store and
-engine; a member who is no agent, or whose profile does not permit the queue, is refused
-and nothing is stored."""
+engine, by the web's way and by the phone codes; a member who is no agent, or whose profile
+does not permit the queue, is refused and nothing is stored."""
 
 from __future__ import annotations
 
@@ -10,14 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.runtime.test_directory_views import views  # noqa: F401 (fixture)
+from tests.runtime.test_pbx_reach import reach  # noqa: F401 (fixture)
 from vaxel.acd.model import AgentState
 from vaxel.core.errors import DomainError
 from vaxel.demo import seed_demo_tenant
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.feature_codes import parse
 from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
+from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.runtime.pbx_numbering import PbxNumberingService
+from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import open_database, upgrade
 from vaxel.store.pbx_numbering import PbxNumbering
@@ -26,7 +31,7 @@ T = DEMO_TENANT
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[ContactCenter, PbxNumberingService]:
+def engine(tmp_path: Path) -> tuple[ContactCenter, PbxNumberingService]:
     url = f"sqlite:///{tmp_path}/groups.db"
     database = open_database(url)
     upgrade(database)
@@ -54,9 +59,9 @@ def _member(numbering: PbxNumberingService, group_id: str, person_id: str) -> bo
 
 
 def test_a_member_s_login_is_their_agent_s_login_to_the_group_s_queue(
-    setup: tuple[ContactCenter, PbxNumberingService],
+    engine: tuple[ContactCenter, PbxNumberingService],
 ) -> None:
-    center, numbering = setup
+    center, numbering = engine
     numbering.set_login(T, "bygg", "karin", True)
     view = center.agent_view(T, "karin", time.time())
     assert view.state is not AgentState.LOGGED_OUT and "bygglov" in view.queue_ids
@@ -70,9 +75,9 @@ def test_a_member_s_login_is_their_agent_s_login_to_the_group_s_queue(
 
 
 def test_a_member_who_cannot_answer_the_queue_is_refused_and_nothing_stored(
-    setup: tuple[ContactCenter, PbxNumberingService],
+    engine: tuple[ContactCenter, PbxNumberingService],
 ) -> None:
-    center, numbering = setup
+    center, numbering = engine
     with pytest.raises(DomainError) as refused:
         numbering.set_login(T, "bygg", "olle", False)  # a member, but no agent
     assert refused.value.code == "pbx-not-an-agent"
@@ -84,3 +89,27 @@ def test_a_member_who_cannot_answer_the_queue_is_refused_and_nothing_stored(
     assert center.agent_view(T, "karin", time.time()).state is AgentState.LOGGED_OUT
     with pytest.raises(DomainError):
         numbering.set_login(T, "bygg", "nobody", True)  # not a member: before the engine
+
+
+def test_the_phone_codes_log_in_to_and_out_of_a_queue_group(
+    reach: PbxReach,  # noqa: F811
+    engine: tuple[ContactCenter, PbxNumberingService],
+) -> None:
+    """``*28*<grupp>#`` and ``#28#`` from a phone (PbxReach) take the same way: karin (an
+    agent of bygglov) is logged in to the queue; olle, no agent, hears that it failed."""
+    center, _ = engine
+    numbering = PbxNumberingService(
+        PbxNumbering(reach.views.store._db), queue_logins=QueueGroupLogins(center, time.time)
+    )
+    members = (GroupMember("karin", False), GroupMember("olle", False))
+    numbering.put_group(
+        AnswerGroup(T, "bygg", "Bygglov", GroupStrategy.QUEUE, members, queue_id="bygglov")
+    )
+    numbering.put_number(T, "5000", Target(TargetKind.GROUP, "bygg"))
+    reach.numbering = numbering
+    assert reach.carry_out(T, "karin", parse("*28*5000#")) == "sv/pbx/group-joined"
+    assert "bygglov" in center.agent_view(T, "karin", time.time()).queue_ids
+    assert reach.carry_out(T, "olle", parse("*28*5000#")) == "sv/pbx/failed"
+    assert not _member(numbering, "bygg", "olle")
+    assert reach.carry_out(T, "karin", parse("#28#")) == "sv/pbx/group-left"
+    assert center.agent_view(T, "karin", time.time()).state is AgentState.LOGGED_OUT
