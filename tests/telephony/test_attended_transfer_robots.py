@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.telephony.conftest import Running
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_parallel_ring import BarePhone, answer_sdp
 from tests.telephony.test_robot_phones import correlation, envelope, phone_robot, wait_for
@@ -29,10 +29,11 @@ from vaxel.media.g711 import ulaw_decode
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 from vaxel.prompts import PromptLibrary
-from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.sip.auth import authorization_for
 from vaxel.sip.dialog import angle_uri, header_tag
 from vaxel.sip.message import Request, Response, response_to
+from vaxel.store import ReadModels
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension
 
@@ -333,3 +334,55 @@ async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
     assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["anna"][-2000:]
     heard, rate = read_wav(cecilia.heard)
     assert tone_share(heard, ANNA_HZ, rate) > 0.5, logs["cecilia"][-2000:]
+
+
+async def test_an_agent_joins_a_customer_to_a_colleague_and_the_contact_ends(
+    running: Running, tmp_path: Path
+) -> None:
+    """An agent (Karin's desk phone 1005, scripted) holds the customer of a queue, asks
+    Cecilia, and joins them: the customer talks with Cecilia, the contact ends for the
+    agent at once (wrap-up), as after a blind transfer."""
+    plan(running)
+    port, switch = running.port, running.service.switch
+    agent = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)
+    cecilia = await phone_robot(
+        tmp_path, "cecilia", port, PEOPLE["cecilia"][0], PASSWORD, CECILIA_HZ
+    )
+    customer = await Robot.start(tmp_path, "customer", "<sip:0701234567@127.0.0.1>;regint=0", 700.0)
+    logs: dict[str, str] = {}
+    acd = running.center.acd
+    try:
+        await agent.register()
+        await wait_for(lambda: acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "ready")
+        await customer.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await customer.keys("2")  # bygglov: Karin's queue
+        held = await agent.answer_call()
+        await wait_for(lambda: any(c.state is CallState.BRIDGED for c in switch.calls.values()), 15)
+        await agent.hold(held)
+        # the customer came over the trunk; the agent's own call authenticates as 1005
+        switch.directory.trusted_sources = frozenset()
+        consultation = await agent.call(port, "4502")
+        await wait_for(lambda: sum(c.bridged for c in switch.calls.values()) == 2, 15)
+        agent.request(
+            held,
+            "REFER",
+            extra=f"Refer-To: <sip:4502@127.0.0.1:{port}?Replaces={consultation.replaces()}>\r\n",
+        )
+        accepted = await agent.expect(lambda m: isinstance(m, Response) and m.cseq[1] == "REFER")
+        assert isinstance(accepted, Response) and accepted.status == 202
+        await wait_for(lambda: len(switch.calls) == 1)
+        assert acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "wrap_up"
+        await asyncio.sleep(3.0)  # the customer and Cecilia talk
+        await customer.command("hangup")
+        await wait_for(lambda: not switch.calls, 10)
+    finally:
+        logs["customer"] = await customer.stop()
+        logs["cecilia"] = await cecilia.stop()
+        agent.close()
+    heard, rate = read_wav(customer.heard)
+    assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["customer"][-2000:]
+    heard, rate = read_wav(cecilia.heard)
+    assert tone_share(heard, 700.0, rate) > 0.5, logs["cecilia"][-2000:]
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.agent_id == AGENT_ID and record.ended_at is not None
