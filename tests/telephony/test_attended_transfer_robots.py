@@ -339,9 +339,9 @@ async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
 async def test_an_agent_joins_a_customer_to_a_colleague_and_the_contact_ends(
     running: Running, tmp_path: Path
 ) -> None:
-    """An agent (Karin's desk phone 1005, scripted) holds the customer of a queue, asks
-    Cecilia, and joins them: the customer talks with Cecilia, the contact ends for the
-    agent at once (wrap-up), as after a blind transfer."""
+    """An agent (Karin's desk phone 1005, scripted) holds the customer of a queue (who hears
+    music on hold), asks Cecilia, and joins them: the customer talks with Cecilia, the
+    contact ends for the agent at once (wrap-up), as after a blind transfer."""
     plan(running)
     port, switch = running.port, running.service.switch
     agent = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)
@@ -360,6 +360,8 @@ async def test_an_agent_joins_a_customer_to_a_colleague_and_the_contact_ends(
         held = await agent.answer_call()
         await wait_for(lambda: any(c.state is CallState.BRIDGED for c in switch.calls.values()), 15)
         await agent.hold(held)
+        await wait_for(lambda: any(c.state is CallState.HELD for c in switch.calls.values()))
+        await asyncio.sleep(3.0)  # the customer hears music on hold (Q10)
         # the customer came over the trunk; the agent's own call authenticates as 1005
         switch.directory.trusted_sources = frozenset()
         consultation = await agent.call(port, "4502")
@@ -381,6 +383,7 @@ async def test_an_agent_joins_a_customer_to_a_colleague_and_the_contact_ends(
         logs["cecilia"] = await cecilia.stop()
         agent.close()
     heard, rate = read_wav(customer.heard)
+    assert music_heard(heard, rate) > 0.8, "the customer heard no music on hold"
     assert tone_share(heard, CECILIA_HZ, rate) > 0.5, logs["customer"][-2000:]
     heard, rate = read_wav(cecilia.heard)
     assert tone_share(heard, 700.0, rate) > 0.5, logs["cecilia"][-2000:]
