@@ -1,7 +1,8 @@
 """An answer group answered through an ACD queue (PBX3, strategy QUEUE): a colleague's
 robot phone dials the group's short number, the one queue engine offers the call to the
 queue's agent, whose robot phone answers, and each hears the other; the contact is the
-queue's like any queued caller's. A group whose queue the tenant does not run tells its
+queue's like any queued caller's; so is a short number reaching the queue itself (PBX1).
+A group whose queue the tenant does not run tells its
 caller that nobody answers."""
 
 from __future__ import annotations
@@ -29,14 +30,17 @@ from vaxel.store import ReadModels
 
 pytestmark = pytest.mark.interop
 CALLER_HZ, AGENT_HZ = 1000.0, 1500.0
-GROUP_NUMBER = "4700"
+GROUP_NUMBER, QUEUE_NUMBER = "4700", "4710"
 
 
 def plan_group(running: Running, queue_id: str) -> None:
-    """The group "Bygglovsgruppen" on 4700, answered through ``queue_id``."""
+    """The group "Bygglovsgruppen" on 4700, answered through ``queue_id``; 4710 reaches the
+    queue itself (PBX1)."""
     pbx = running.service.directory.pbx
-    group = Target(TargetKind.GROUP, "bygglovsgruppen")
-    pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, [(GROUP_NUMBER, group)])
+    group, queue = Target(TargetKind.GROUP, "bygglovsgruppen"), Target(TargetKind.QUEUE, queue_id)
+    pbx.plans[DEMO_TENANT] = NumberingPlan.build(
+        DEMO_TENANT, [(GROUP_NUMBER, group), (QUEUE_NUMBER, queue)]
+    )
     pbx.groups[(DEMO_TENANT, "bygglovsgruppen")] = AnswerGroup(
         DEMO_TENANT,
         "bygglovsgruppen",
@@ -52,8 +56,9 @@ async def caller_robot(base: Path, port: int) -> Robot:
     return await Robot.start(base, "caller", account, CALLER_HZ)
 
 
+@pytest.mark.parametrize("number", [GROUP_NUMBER, QUEUE_NUMBER])
 async def test_a_group_call_is_answered_by_the_queue_s_agent(
-    untrusted: Running, tmp_path: Path
+    untrusted: Running, tmp_path: Path, number: str
 ) -> None:
     running = untrusted
     queue_id = AGENT_QUEUES[0]
@@ -67,7 +72,7 @@ async def test_a_group_call_is_answered_by_the_queue_s_agent(
             lambda: running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "ready",
             20,
         )
-        await caller.command("dial", f"sip:{GROUP_NUMBER}@127.0.0.1:{port}")
+        await caller.command("dial", f"sip:{number}@127.0.0.1:{port}")
         await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 20)
         [call] = switch.calls.values()
         assert call.session is not None and call.session.queue_id == queue_id  # the one engine

@@ -1,5 +1,6 @@
-"""An answer group answered through an ACD queue (PBX3, strategy QUEUE): the group's
-caller is handed to the queue engine as if a service number's flow had queued them.
+"""An answer group answered through an ACD queue (PBX3, strategy QUEUE), or a short number
+reaching a queue (PBX1, ``TargetKind.QUEUE``): the caller is handed to the queue engine as
+if a service number's flow had queued them.
 
 Rules kept here:
 - A call to the group's number becomes a contact of the group's ``queue_id`` in the one
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from vaxel.telephony.directory import TelephonyDirectory
     from vaxel.telephony.internal import Caller
 
-__all__ = ["QueueAnswers", "group_flow"]
+__all__ = ["QueueAnswers", "QueueNumbers", "queue_flow"]
 
 
 class _NoSchedules:
@@ -42,14 +43,14 @@ class _NoSchedules:
         return True
 
 
-def group_flow(group: AnswerGroup, language: str) -> Flow:
-    """The one-node flow that queues a group's caller, with ringback while they wait."""
+def queue_flow(flow_id: str, queue_id: str, language: str) -> Flow:
+    """The one-node flow that queues a PBX caller, with ringback while they wait."""
     return flow_from_dict(
         {
-            "id": f"group-{group.group_id}",
+            "id": flow_id,
             "language": language,
             "start": "queue",
-            "nodes": {"queue": {"type": "queue", "queue": group.queue_id, "ringback": True}},
+            "nodes": {"queue": {"type": "queue", "queue": queue_id, "ringback": True}},
         }
     )
 
@@ -70,15 +71,35 @@ class QueueAnswers:
         self.run_flow = run_flow
 
     def start(self, call: Call, group: AnswerGroup, target: Target, caller: Caller) -> bool:
+        """The group's caller into its queue; False when the tenant runs no such queue."""
+        return self.enter(call, group.queue_id, f"group-{group.group_id}", target, caller)
+
+    def enter(
+        self, call: Call, queue_id: str, flow_id: str, target: Target, caller: Caller
+    ) -> bool:
+        """``call`` a contact of ``queue_id``; False when the tenant runs no such queue."""
         tenant, directory = call.tenant_id, self.directory
-        if group.queue_id not in self.center.running_queues(tenant):
+        if queue_id not in self.center.running_queues(tenant):
             return False
         plan = directory.pbx.plans.get(tenant)
         numbers = plan.numbers_of(target) if plan is not None else []
         info = CallInfo(caller.number, numbers[0] if numbers else "", directory.dial_policy(tenant))
-        flow = group_flow(group, directory.language(tenant))
+        flow = queue_flow(flow_id, queue_id, directory.language(tenant))
         call.internal = None  # from here a queued caller like a service number's
         call.machine = CallMachine()
         call.session = CallSession(self.center, tenant, call.call_id, flow, info, _NoSchedules())
         self.run_flow(call, call.session.start(self.clock()))
         return True
+
+
+class QueueNumbers:
+    """TargetKind.QUEUE: a short number straight to an ACD queue (PBX1; ``ref`` the queue
+    id): its caller is queued as a group's is; a queue not run, nobody answers."""
+
+    def __init__(self, queue: QueueAnswers, nobody: Callable[[Call], None]) -> None:
+        self.queue = queue
+        self.nobody = nobody
+
+    def start(self, call: Call, target: Target, caller: Caller) -> None:
+        if not self.queue.enter(call, target.ref, f"queue-{target.ref}", target, caller):
+            self.nobody(call)

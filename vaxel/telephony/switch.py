@@ -88,7 +88,7 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
-from vaxel.telephony.group_queue import QueueAnswers
+from vaxel.telephony.group_queue import QueueAnswers, QueueNumbers
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import GroupCalls, InternalCalls
 from vaxel.telephony.leg_events import (
@@ -182,11 +182,11 @@ class Switch:
             self.refusals,
             self,
         )
+        queue = QueueAnswers(center, directory, clock, self.flow_commands.run)  # group_queue
         self.internal.handlers.update(  # what each kind of PBX number does (internal.py)
             {
-                TargetKind.GROUP: GroupCalls(  # rung, or answered by its queue (PBX3)
-                    self.internal, QueueAnswers(center, directory, clock, self.flow_commands.run)
-                ),
+                TargetKind.GROUP: GroupCalls(self.internal, queue),  # rung, or its queue (PBX3)
+                TargetKind.QUEUE: QueueNumbers(queue, lambda c: self.internal.ring_steps(c, [])),
                 TargetKind.VOICEMAIL: self.voicemail_calls,
                 TargetKind.CONFERENCE: ConferenceTargets(self.conferences, directory),  # PBX6
                 TargetKind.PARK_ORBIT: self.parking,
