@@ -15,9 +15,11 @@ import pytest
 
 from tests.telephony.conftest import Running
 from tests.telephony.test_media_admission import SDP
+from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_attacks import SpoofingCaller
-from tests.telephony.test_pbx_calls import plan_people
+from tests.telephony.test_pbx_calls import KARIN_EXT, PASSWORD, plan_people
 from tests.telephony.test_pbx_forwarding import Reach
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.forwarding import MAX_HOPS, ForwardCondition, Forwarding, ForwardRule
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -98,3 +100,56 @@ async def test_a_call_that_went_round_enough_is_not_forwarded_out_again(
     running: Running,
 ) -> None:
     assert await _forwarded_out(running, MAX_HOPS) is None
+
+
+async def _mobile_rung(running: Running, counter: int) -> Request | None:
+    """Karin's devices are her desk phone and a mobile; a carrier's call to her direct
+    number arrives forwarded ``counter`` times: the INVITE to her mobile, or None."""
+    plan_people(running)
+    directory = running.service.directory
+    directory.pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
+        DEMO_TENANT,
+        "karin",
+        (Device(DeviceKind.SIP, KARIN_EXT), Device(DeviceKind.MOBILE, "+46701234567")),
+        ring_s=20.0,
+    )
+    carrier = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    carrier.bind(("127.0.0.1", 0))
+    carrier.setblocking(False)
+    directory.outside.trunks[DEMO_TENANT] = Trunk(
+        DEMO_TENANT, "127.0.0.1", carrier.getsockname()[1], mode=TrunkMode.IP
+    )
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    caller = DivertedCaller()
+    switch = running.service.switch
+    loop = asyncio.get_running_loop()
+    try:
+        await karin.register()
+        caller.invite_diverted(running.port, KARIN_DID, counter)
+        await karin.rung()  # her desk phone rings whatever the count
+        try:
+            data = await asyncio.wait_for(loop.sock_recv(carrier, 65535), 1.5)
+        except TimeoutError:
+            return None
+        message = parse_message(data)
+        assert isinstance(message, Request)
+        return message
+    finally:
+        for call in list(switch.calls.values()):
+            switch.hang_up(call)
+        switch.drain()
+        carrier.close()
+        caller.close()
+        karin.close()
+
+
+async def test_a_mobile_rung_over_the_trunk_counts_as_a_forwarding(running: Running) -> None:
+    """Two people whose mobiles are each other's direct numbers at other switches (or in
+    other tenants) would ring each other's mobiles without end: no forwarding is involved.
+    The INVITE to a mobile carries the count plus one, and a call that came round
+    MAX_HOPS times rings the desk phone only."""
+    invite = await _mobile_rung(running, 1)
+    assert invite is not None and "+46701234567@" in invite.uri
+    diversion = invite.headers.get("Diversion") or ""
+    assert f"<sip:{KARIN_DID}@127.0.0.1>" in diversion and "counter=2" in diversion, diversion
+    assert await _mobile_rung(running, MAX_HOPS) is None

@@ -18,6 +18,7 @@ import logging
 import secrets
 
 from vaxel.media.backend import MediaBackend
+from vaxel.pbx.numbering import TargetKind
 from vaxel.pbx.trunks import TrunkMode
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.diversion import diversion_value
@@ -30,6 +31,7 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg import Leg as LegMachine
 from vaxel.telephony.numbers import dial_or_sip_error
+from vaxel.telephony.person_reach import EXTERNAL
 from vaxel.telephony.registration import Registration
 
 __all__ = ["Dialer", "Target", "session_id"]
@@ -103,11 +105,13 @@ class Dialer:
         if trunk is None:
             return
         internal = call.internal
-        if internal is not None and internal.diversions > 0:
+        count = internal.diversions if internal is not None else 0
+        target = internal.target if internal is not None else None
+        if target is not None and target.kind is TargetKind.PERSON:
+            count += 0 if target.ref.startswith(EXTERNAL) else 1  # a person's mobile: as forwarded
+        if internal is not None and count > 0:
             number = internal.diverted_from or "anonymous"
-            invite.headers.add(
-                "Diversion", diversion_value(number, trunk.host, internal.diversions)
-            )
+            invite.headers.add("Diversion", diversion_value(number, trunk.host, count))
         shown = caller_id(invite.headers.get("From") or "")
         extension = self.directory.extensions.get(shown.number)
         own = extension is not None and extension.tenant_id == tenant_id

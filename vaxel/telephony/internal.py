@@ -20,6 +20,8 @@ Rules kept here:
   caller is told and hung up.
 - A mobile device at one of the tenant's own direct numbers is never dialled over the trunk
   (it would come back as a call ringing it again); its person's other devices still ring.
+  Ringing a mobile counts as a forwarding (Diversion, RFC 5806); a call that came forwarded
+  MAX_HOPS times rings none (mobiles at each other's direct numbers elsewhere: no spiral).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
 from vaxel.pbx.feature_codes import is_feature_code
+from vaxel.pbx.forwarding import MAX_HOPS
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sip.diversion import diversion_count
@@ -341,10 +344,21 @@ class InternalCalls:
                 # a direct number of the tenant's own would come back from the carrier as a
                 # call ringing this device again: a spiral through the trunk (task R)
                 log.info("device %s is a direct number here: not dialled out", device.address)
+            elif internal is not None and internal.diversions >= MAX_HOPS:
+                # the call has gone round enough (Diversion): not out over the trunk again
+                log.info("device %s not dialled: forwarded %d times", device.address, MAX_HOPS)
             else:  # a mobile over the trunk, subject to the dial policy (PBX8, PBX9)
                 user = self._dialled_for(tenant_id, device, internal)
                 found += self.dialer.route_or_nothing(tenant_id, device.address, user)
+                if internal is not None and not internal.diverted_from:
+                    internal.diverted_from = self._direct_number(tenant_id, internal.target)
         return found
+
+    def _direct_number(self, tenant_id: str, target: Target) -> str:
+        """A direct number of ``target`` (the Diversion's URI when its mobile is rung)."""
+        plan = self.directory.pbx.plans.get(tenant_id)
+        dids = [plan.direct_number(n) for n in plan.numbers_of(target)] if plan else []
+        return next((did for did in dids if did), "")
 
     def _dialled_for(self, tenant_id: str, device: Device, internal: InternalCall | None) -> str:
         """Whose class of service a number over the trunk is dialled under (PBX8): the
