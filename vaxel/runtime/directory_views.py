@@ -9,7 +9,8 @@ sync, a calendar poll, the admin pages) are followed by :meth:`changed`.
 
 Listeners hear every change of a person's shown presence — set, cleared, or begun or ended
 by the clock (the view is also a scheduler machine whose deadline is the next presence
-change) — to push it to open pages.
+change) — to push it to open pages. What it holds per tenant, and the views it answers
+with, are in :mod:`vaxel.runtime.directory_state`.
 """
 
 from __future__ import annotations
@@ -17,28 +18,38 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from vaxel.core.errors import ConfigError
-from vaxel.directory.model import FieldDef, Person, Visibility
+from vaxel.directory.model import Person
 from vaxel.directory.permissions import Right, require, shown
 from vaxel.directory.presence import (
-    LineState,
     Presence,
     PresenceSource,
     Reason,
-    RecurringAbsence,
     StatusKind,
-    current_presence,
     extension_status,
     group_presence,
     next_presence_change,
-    reason_catalogue,
 )
-from vaxel.directory.search import DirectoryIndex
-from vaxel.runtime.directory_recurring import held, rule_of, rules_of
+from vaxel.runtime.directory_recurring import rule_of, rules_of
+from vaxel.runtime.directory_state import (
+    MAX_RULES,
+    RECURRING,
+    SETTINGS,
+    Actor,
+    LineStatus,
+    Listener,
+    LoadedTenant,
+    NoLines,
+    PersonView,
+    PresenceView,
+    load_tenant,
+    place,
+    presence_view,
+)
 from vaxel.store.directory import DirectoryStore, UnknownPerson
 from vaxel.store.directory_sources import DirectorySources
 
@@ -53,99 +64,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-RECURRING = "recurring"
-"""The source name under which people's recurring absences are stored
-(``{"rules": {person_id: [{"reason_id", "text", "weekly": {"fri": "12:00-16:00"}}]}}``)."""
-MAX_RULES = 10
-"""Recurring absences per person."""
-
-SETTINGS = "directory"
-"""The source name under which a tenant's directory settings are stored
-(``{"mobile_visibility": "everyone" | "operators" | "admins"}``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who reads or acts: their role, and the directory person their account is, if any."""
-
-    role: str
-    person_id: str | None = None
-    name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PresenceView:
-    """A presence as shown: the reason in both languages, the text, since and until."""
-
-    reason_id: str
-    reason_sv: str
-    reason_en: str
-    text: str
-    since: datetime
-    until: datetime | None
-    source: str
-    set_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class PersonView:
-    """One person as a reader may see them, with presence and the extension's status."""
-
-    person: Person
-    presence: PresenceView | None
-    status: StatusKind
-    units: tuple[str, ...] = ()
-    """The names of the person's units."""
-    tier: int | None = None
-    """For a search hit: 0 exact, 1 prefix, 2 phonetic, 3 fuzzy."""
-
-
-@dataclass(slots=True)
-class _Tenant:
-    index: DirectoryIndex
-    fields: dict[str, FieldDef]
-    catalogue: dict[str, Reason]
-    presences: dict[str, tuple[Presence, ...]]
-    unit_names: dict[str, str]
-    mobile: Visibility
-    emails: dict[str, str] = field(default_factory=dict)
-    """person id → e-mail (lower case), to find the person an account is."""
-    accounts: dict[str, str | None] = field(default_factory=dict)
-    extension_of: dict[str, str] = field(default_factory=dict)
-    """person id → their extension, to see who shares one (DIR3)."""
-    sharing: dict[str, set[str]] = field(default_factory=dict)
-    """extension → the people on it."""
-    recurring: dict[str, list[RecurringAbsence]] = field(default_factory=dict)
-    """person id → their recurring absences (DIR3), as stored under :data:`RECURRING`."""
-    tenant_id: str = ""
-
-    def presence_at(self, person_id: str, now: datetime) -> Presence | None:
-        """The presence shown for a person at ``now``, recurring absences included."""
-        return current_presence(held(self.presences, self.recurring, person_id, now), now)
-
-    """username → person id, as found (cleared when an e-mail changes)."""
-    checked: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-
-Listener = Callable[[str, str, PresenceView | None], None]
-
-
-class LineStatus(Protocol):
-    """What telephony knows of a person's line (DIR4): busy or ringing, and where their
-    calls are forwarded (PBX5). The runtime's PBX status implements it."""
-
-    def line(self, tenant_id: str, person_id: str) -> LineState: ...
-
-    def forwarded_to(self, tenant_id: str, person_id: str) -> str | None: ...
-
-
-class _NoLines:
-    def line(self, tenant_id: str, person_id: str) -> LineState:
-        return LineState.IDLE
-
-    def forwarded_to(self, tenant_id: str, person_id: str) -> str | None:
-        return None
 
 
 class DirectoryViews:
@@ -164,10 +82,10 @@ class DirectoryViews:
         self.sources = sources
         self._clock = clock
         self._rearm = rearm
-        self._tenants: dict[str, _Tenant] = {}
+        self._tenants: dict[str, LoadedTenant] = {}
         self._lock = threading.RLock()
         self.listeners: list[Listener] = []
-        self.lines: LineStatus = _NoLines()
+        self.lines: LineStatus = NoLines()
         """Telephony's side of each person's status; the root sets it (issue 14 §4)."""
 
     def _now(self) -> datetime:
@@ -175,42 +93,14 @@ class DirectoryViews:
 
     # loading -------------------------------------------------------------------------------
 
-    def _tenant(self, tenant_id: str) -> _Tenant:
+    def _tenant(self, tenant_id: str) -> LoadedTenant:
         with self._lock:
             loaded = self._tenants.get(tenant_id)
             if loaded is None:
-                loaded = self._tenants[tenant_id] = self._load(tenant_id)
+                loaded = self._tenants[tenant_id] = load_tenant(
+                    self.store, self.sources, tenant_id, self._now
+                )
             return loaded
-
-    def _load(self, tenant_id: str) -> _Tenant:
-        units = self.store.units(tenant_id)
-        fields = {f.name: f for f in self.store.fields(tenant_id)}
-        public = [name for name, f in fields.items() if f.visibility is Visibility.EVERYONE]
-        people = self.store.people(tenant_id)
-        index = DirectoryIndex(people, units=units, searchable_custom=public)
-        settings = self.sources.settings(tenant_id, SETTINGS) or {}
-        try:
-            mobile = Visibility(settings.get("mobile_visibility", Visibility.EVERYONE))
-        except ValueError:
-            mobile = Visibility.EVERYONE
-        loaded = _Tenant(
-            index=index,
-            fields=fields,
-            catalogue=dict(reason_catalogue(self.store.reasons(tenant_id))),
-            presences=self.store.presences(tenant_id),
-            unit_names={u.unit_id: u.name for u in units},
-            mobile=mobile,
-            emails={p.person_id: p.email.lower() for p in people if p.email},
-            checked=self._now(),
-            tenant_id=tenant_id,
-        )
-        for person in people:
-            _place(loaded, person.person_id, person.extension if person.active else None)
-        loaded.recurring = rules_of(self.sources.settings(tenant_id, RECURRING))
-        now = self._now()
-        for person_id in {*loaded.presences, *loaded.recurring}:
-            index.set_available(person_id, loaded.presence_at(person_id, now) is None)
-        return loaded
 
     def changed(self, tenant_id: str, person_ids: Iterable[str] | None = None) -> None:
         """The store changed for ``tenant_id``: these people (their entries and presences),
@@ -231,10 +121,10 @@ class DirectoryViews:
                     person = self.store.person(tenant_id, person_id)
                 except UnknownPerson:
                     loaded.index.remove(person_id)
-                    _place(loaded, person_id, None)
+                    place(loaded, person_id, None)
                     continue
                 loaded.index.put(person)
-                _place(loaded, person_id, person.extension if person.active else None)
+                place(loaded, person_id, person.extension if person.active else None)
                 if person.active and person.email:
                     loaded.emails[person_id] = person.email.lower()
             fresh = self.store.presences(tenant_id, chosen)
@@ -244,23 +134,13 @@ class DirectoryViews:
 
     # reading -------------------------------------------------------------------------------
 
-    def _presence_view(self, loaded: _Tenant, presence: Presence | None) -> PresenceView | None:
-        if presence is None:
-            return None
-        reason = loaded.catalogue.get(presence.reason_id)
-        return PresenceView(
-            reason_id=presence.reason_id,
-            reason_sv=reason.label_sv if reason else presence.reason_id,
-            reason_en=reason.label_en if reason else presence.reason_id,
-            text=presence.text,
-            since=presence.since,
-            until=presence.until,
-            source=presence.source.value,
-            set_by=presence.set_by,
-        )
-
     def _view(
-        self, loaded: _Tenant, person: Person, role: str, now: datetime, tier: int | None = None
+        self,
+        loaded: LoadedTenant,
+        person: Person,
+        role: str,
+        now: datetime,
+        tier: int | None = None,
     ) -> PersonView:
         presence = loaded.presence_at(person.person_id, now)
         # A shared extension stays open while anyone on it is in (DIR3): its status weighs
@@ -276,7 +156,7 @@ class DirectoryViews:
         ).kind
         return PersonView(
             person=shown(person, role, loaded.fields, mobile=loaded.mobile),
-            presence=self._presence_view(loaded, presence),
+            presence=presence_view(loaded, presence),
             status=status,
             units=tuple(loaded.unit_names.get(u, u) for u in person.unit_ids),
             tier=tier,
@@ -346,7 +226,7 @@ class DirectoryViews:
         the system itself asks on the caller's behalf and says only reason and time."""
         loaded = self._tenant(tenant_id)
         with self._lock:
-            return self._presence_view(loaded, loaded.presence_at(person_id, self._now()))
+            return presence_view(loaded, loaded.presence_at(person_id, self._now()))
 
     def extension_of(self, tenant_id: str, person_id: str) -> str | None:
         """The active person's extension (their short number), if any."""
@@ -456,7 +336,7 @@ class DirectoryViews:
         for person_id in person_ids:
             presence = loaded.presence_at(person_id, now)
             loaded.index.set_available(person_id, presence is None)
-            view = self._presence_view(loaded, presence)
+            view = presence_view(loaded, presence)
             for listener in list(self.listeners):
                 try:
                     listener(tenant_id, person_id, view)
@@ -502,13 +382,3 @@ class DirectoryViews:
                 loaded.checked = at
         for tenant_id, person_ids in due.items():
             self._presence_changed(tenant_id, person_ids)
-
-
-def _place(loaded: _Tenant, person_id: str, extension: str | None) -> None:
-    """Keep who is on which extension in step with a person's (new) extension."""
-    old = loaded.extension_of.pop(person_id, None)
-    if old is not None:
-        loaded.sharing.get(old, set()).discard(person_id)
-    if extension:
-        loaded.extension_of[person_id] = extension
-        loaded.sharing.setdefault(extension, set()).add(person_id)
