@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vaxel.media.relay import Relay
-from vaxel.media.rtp import RtpStream
+from vaxel.media.rtp import RtpStream, rtp_header
 
 
 def test_a_new_source_continues_the_stream_with_the_marker_set() -> None:
@@ -62,3 +62,29 @@ def test_sequence_and_timestamp_differences_are_kept_across_wraps(
     for (s1, (q1, t1, _)), (s2, (q2, t2, _)) in itertools.pairwise(zip(sent, out, strict=True)):
         assert (q2 - q1) & 0xFFFF == (s2 - s1) & 0xFFFF
         assert (t2 - t1) & 0xFFFFFFFF == (160 * (s2 - s1)) & 0xFFFFFFFF
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([7, 9]), st.integers(0, 0xFFFF), st.integers(0, 0xFFFFFFFF)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_the_hot_path_header_is_rewrite_then_pack(
+    packets: list[tuple[int, int, int]], marker: bool
+) -> None:
+    """``Relay.header`` (the bridge's one call per packet, issue 11 Benchmarks) gives the
+    bytes ``rewrite`` + ``rtp_header`` give, and moves the stream the same way."""
+    fast_stream = RtpStream(0xABC, sequence=65000, timestamp=0xFFFFF000)
+    slow_stream = RtpStream(0xABC, sequence=65000, timestamp=0xFFFFF000)
+    fast, slow = Relay(fast_stream), Relay(slow_stream)
+    for ssrc, sequence, timestamp in packets:
+        sequence_out, timestamp_out, marker_out = slow.rewrite(ssrc, sequence, timestamp, marker)
+        expected = rtp_header(101, sequence_out, timestamp_out, 0xABC, marker_out)
+        assert fast.header(101, ssrc, sequence, timestamp, marker) == expected
+        assert (fast_stream.sequence, fast_stream.timestamp) == (
+            slow_stream.sequence,
+            slow_stream.timestamp,
+        )

@@ -105,8 +105,9 @@ class BuiltinMediaBackend:
         }
         self._rooms: dict[str, Mixer] = {}
         self._loops: dict[bytes, Loop] = {}
-        self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
         self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
+        self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
+        self._ticker.receiver = self._receiver
         self.timing_errors: deque[float] = self._ticker.timing_errors
         """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
         ringback_ulaw()  # build the G.711 tables now, not during the first call

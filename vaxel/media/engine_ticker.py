@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from vaxel.media.backend import MediaEvent, MediaTimeout, PlaybackFinished
 from vaxel.media.engine_leg import Leg
+from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.mixer import Mixer
 from vaxel.media.player import FRAME_BYTES
@@ -35,6 +36,9 @@ TICK_S = 0.020
 SLOTS = 10
 STALL_S = 0.2
 """A tick this late means the machine stalled: the schedule starts anew from now."""
+BEHIND_S = TICK_S / SLOTS
+"""A tick later than one phase: the engine is behind, and its receive path drains sockets
+(``RtpReceiver.behind``) instead of reading one datagram per wake-up."""
 
 
 class Ticker:
@@ -62,6 +66,8 @@ class Ticker:
         self.timing_errors: deque[float] = deque(maxlen=200_000)
         self._silence_check_s = min(1.0, (media_timeout_s or 1.0) / 5)
         self._next_silence_check = 0.0
+        self.receiver: RtpReceiver | None = None
+        """Told whether the engine is behind (see ``BEHIND_S``)."""
 
     def add(self, leg: Leg) -> None:
         phase = min(range(SLOTS), key=lambda index: len(self.phases[index]))  # evenly loaded
@@ -82,6 +88,8 @@ class Ticker:
             due += step
             phase = (phase + 1) % SLOTS
             delay = due - time.monotonic()
+            if self.receiver is not None:
+                self.receiver.behind = delay < -BEHIND_S
             if delay > 0:
                 await asyncio.sleep(delay)
             else:

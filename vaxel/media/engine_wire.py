@@ -29,7 +29,7 @@ starts at byte 12 and runs to the end."""
 class RtpReceiver:
     """Reads the endpoints' sockets; ``legs`` and ``stats`` are the engine's own."""
 
-    __slots__ = ("legs", "on_event", "rooms", "stats")
+    __slots__ = ("behind", "legs", "on_event", "rooms", "stats")
 
     def __init__(
         self,
@@ -42,16 +42,28 @@ class RtpReceiver:
         self.stats = stats
         self.on_event = on_event
         self.rooms: dict[str, Mixer] = {} if rooms is None else rooms
+        self.behind = False
+        """Set by the ticker while its ticks are late: read sockets to the end."""
 
     def readable(self, leg: Leg) -> None:
-        """Drain the leg's socket (called by the loop's reader).
+        """Read the leg's socket (called by the loop's reader): one datagram while the engine
+        keeps up, everything waiting once it falls behind (``behind``).
 
-        A drain, not one datagram per wake-up: the one-datagram variant saved the final
-        ``recvfrom`` and its BlockingIOError (4.5 µs a relayed packet instead of 5.8 in
-        ``benchmarks.media_paths``), but when the engine falls behind each waiting datagram
-        then costs a turn of the loop: 12.5 µs a packet instead of 7.2 with 250 bridged pairs
-        on a starved core (load average 15).
+        A phone sends one packet per 20 ms, so a wake-up normally finds one datagram, and a
+        drain's last ``recvfrom`` only raised BlockingIOError — whose message, built from
+        ``strerror`` in the locale's encoding, cost as much as relaying the packet (callgrind:
+        one relayed packet with the drain, see BENCHMARKS.md). Level-triggered readiness
+        brings the loop back for a second datagram. But when the engine falls behind, each
+        waiting datagram would cost a turn of the loop (12.5 µs a packet instead of 7.2 with
+        250 bridged pairs on a starved core, load average 15): then it drains again.
         """
+        if not self.behind:
+            try:
+                data, source = leg.sock.recvfrom(2048)
+            except OSError:  # nothing to read after all, or an ICMP error for an earlier send
+                return
+            self.received(leg, data, source)
+            return
         recvfrom = leg.sock.recvfrom
         while True:
             try:
@@ -75,7 +87,11 @@ class RtpReceiver:
             payload_type, marker, payload = packet.payload_type, packet.marker, packet.payload
             sequence, timestamp, ssrc = packet.sequence, packet.timestamp, packet.ssrc
         remote = leg.remote
-        if remote is None or not accepts(leg, remote, source, time.monotonic()):
+        if remote is None or (
+            # the locked phone (the common case, no call); else the latching rule decides
+            not (leg.locked and source == leg.peer)
+            and not accepts(leg, remote, source, time.monotonic())
+        ):
             self.stats["foreign_packets"] += 1
             return  # only the phone the SDP names may speak or press keys
         self.stats["received"] += 1
@@ -110,17 +126,18 @@ class RtpReceiver:
             payload_type = target.payload_type
             if remote.codec != target.codec:
                 payload = ulaw_to_alaw(payload) if remote.codec == "PCMU" else alaw_to_ulaw(payload)
-        sequence, timestamp, marker = other.relay.rewrite(ssrc, sequence, timestamp, marker)
-        stream = other.stream
+        stream, recording = other.stream, other.recording
+        if recording is None:
+            header = other.relay.header(payload_type, ssrc, sequence, timestamp, marker)
+        else:
+            sequence, timestamp, marker = other.relay.rewrite(ssrc, sequence, timestamp, marker)
+            header = rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker)
         try:
-            other.sock.sendto(
-                rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker) + payload,
-                other.peer,
-            )
+            other.sock.sendto(header + payload, other.peer)
         except OSError:
             return
         other.sent += 1
         self.stats["sent"] += 1
-        if other.recording is not None and not is_event:
+        if recording is not None and not is_event:
             heard = payload if target.codec == "PCMU" else alaw_to_ulaw(payload)
-            other.recording.heard(heard, stream.ssrc, timestamp, time.monotonic())
+            recording.heard(heard, stream.ssrc, timestamp, time.monotonic())
