@@ -162,3 +162,18 @@ async def test_refusals_beyond_the_limit_get_the_bare_404(running: Running) -> N
     finally:
         caller.close()
     assert [s for s in statuses if s != 100] == [404]
+
+
+async def test_shutting_down_answers_a_refusal_still_playing_at_once(running: Running) -> None:
+    plan_people(running)
+    caller = Caller()
+    switch = running.service.switch
+    try:
+        call_id = caller.invite(running.port, number=UNKNOWN)
+        await wait_for(lambda: switch.refusals.next_deadline() is not None, 5)
+        switch.refusals.close()  # as TelephonyService.close does first
+        statuses = await _responses(caller, call_id, 0.5)  # the prompt lasts 2 s
+    finally:
+        caller.close()
+    assert [s for s in statuses if s != 100] == [183, 404]
+    assert switch.refusals.next_deadline() is None

@@ -11,7 +11,8 @@ Rules kept here:
 - Limits: at most :data:`MAX_PENDING` refusals play at once and each for at most
   :data:`MAX_PROMPT_S`; beyond that, or without a usable SDP offer or a free RTP port, the
   final response goes at once (the caller is never kept waiting on a refusal).
-- A CANCEL while the prompt plays is answered 487 and the media freed.
+- A CANCEL while the prompt plays is answered 487 and the media freed; shutting down
+  answers every refusal still playing at once.
 """
 
 from __future__ import annotations
@@ -151,6 +152,13 @@ class EarlyRefusals:
             return False
         self._end(refusal, 487, "Request Terminated")
         return True
+
+    def close(self) -> None:
+        """Shutting down: every refusal still playing gets its final response now (the
+        caller is not left to time out) and its media freed."""
+        for refusal in list(self._by_endpoint.values()):
+            self._end(refusal, refusal.status, refusal.reason)
+        self.timer.cancel()
 
     def next_deadline(self) -> float | None:
         return min((r.deadline for r in self._by_endpoint.values()), default=None)

@@ -116,6 +116,7 @@ class TelephonyService:
         if self._acd_timer is not None:
             self._acd_timer.cancel()
         self.switch.leg_timer.cancel()
+        self.switch.refusals.close()  # prompts before a 404 still playing: the 404 now
         self.trunks.close()
         await self.media.close()
         await self.sip.close()
