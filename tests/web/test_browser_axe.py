@@ -84,6 +84,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/min-telefon/vidarekoppling": ("maria", "/min-telefon/vidarekoppling"),
     "/min-telefon/grupper": ("maria", "/min-telefon/grupper"),
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
+    "/admin/brytare": ("admin", "/admin/brytare"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""

@@ -163,6 +163,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "note": ["intrång"],
         "code": ["Övrigt"],
         "reason": ["Lunch"],
+        "on": [True, "1"],
         "message": ["intrång"],
         "csrf": [csrf],
         "sort": ["number"],
@@ -179,7 +180,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "start": ["2026-12-24T12:00"],
         "end": ["2026-12-24T18:00"],
         "tenant_id": [A],
-        "name": ["Intrång"],
+        "name": ["Intrång", "driftstorning"],  # … and A's lavinbesked switch (IVR4)
         "main_number": ["+46812345000"],
         "admin_username": ["maria"],
         "admin_password": [PASSWORD],

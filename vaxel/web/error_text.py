@@ -222,6 +222,7 @@ DOMAIN_ERRORS: dict[str, str] = {
     "unknown-tenant": N_("Organisationen finns inte"),
     "unknown-extension": N_("Det finns ingen sådan anknytning"),
     "unknown-upload": N_("Det finns inget sådant meddelande"),
+    "unknown-switch": N_("Det finns ingen sådan brytare"),
     "unknown-person": N_("Personen finns inte i katalogen"),
     "directory-forbidden": N_("Din roll får inte göra det i katalogen"),
     "directory-source-unreachable": N_("Servern svarade inte; katalogen är oförändrad"),

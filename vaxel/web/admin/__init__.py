@@ -31,6 +31,7 @@ from vaxel.web.admin import (
     queues,
     schedules,
     skills,
+    switches,
     users,
 )
 from vaxel.web.context import render
@@ -108,6 +109,14 @@ SECTIONS = [
         N_(
             "Rum att ringa in till med PIN-kod; värden ser deltagarna och kan stänga av "
             "mikrofonen för en deltagare eller koppla bort hen."
+        ),
+    ),
+    Section(
+        "/admin/brytare",
+        N_("Lavinbesked"),
+        N_(
+            "Slå på och av meddelanden som röstmenyerna spelar vid en störning; nästa samtal "
+            "hör det. Även från en telefon med PIN-kod."
         ),
     ),
     Section(
@@ -214,5 +223,6 @@ for _page in (
     pbx_numbers,
     pbx_trunks,
     mail_server,
+    switches,
 ):
     router.include_router(_page.router)
