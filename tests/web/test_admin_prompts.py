@@ -195,3 +195,26 @@ def test_only_admins_with_csrf_and_never_another_tenants_prompts(web: Web) -> No
     uploads = PromptUploads(web.app.state.context.database)  # type: ignore[attr-defined]
     assert [p.prompt_id for p in uploads.all(OTHER)] == [f"tenant/{OTHER}/valkommen"]
     assert [p.seconds for p in uploads.all(DEMO_TENANT)] == [1.0]
+
+
+def test_a_recording_by_phone_is_undone_on_the_prompt_page(web: Web) -> None:
+    """IVR5, issue 14 §7: a prompt a phone replaced offers "Ångra inspelningen", which
+    brings the old recording back; a new upload keeps nothing older to go back to."""
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    upload(admin, csrf, "Välkommen", "hej.wav", tone_wav(1.0))
+    store = PromptUploads(web.app.state.context.database)  # type: ignore[attr-defined]
+    old = store.audio(DEMO_TENANT, WELCOME)
+    page = html.unescape(admin.get("/admin/prompts").text)
+    assert "Ångra inspelningen" not in page and "*95*nr#" in page
+    assert store.replace_keeping(DEMO_TENANT, WELCOME, b"\x80" * 4000, 2.0)  # as by phone
+    page = html.unescape(admin.get("/admin/prompts").text)
+    assert "Ångra inspelningen" in page
+    undone = admin.post("/admin/prompts/undo", data={"csrf": csrf, "id": WELCOME})
+    assert undone.status_code == 303
+    assert store.audio(DEMO_TENANT, WELCOME) == old
+    again = admin.post("/admin/prompts/undo", data={"csrf": csrf, "id": WELCOME})
+    assert again.status_code == 404, "nothing left to undo"
+    store.replace_keeping(DEMO_TENANT, WELCOME, b"\x80" * 4000, 3.0)
+    upload(admin, csrf, "Välkommen", "hej.wav", tone_wav(1.0))
+    assert store.undoable(DEMO_TENANT) == set(), "an upload is the admin's choice"

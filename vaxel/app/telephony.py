@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -17,10 +18,12 @@ from vaxel.core.errors import VaxelError
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.configuration import ConfigChange
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
+from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.runtime.opening_hours import TenantHours
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
 from vaxel.runtime.pbx_trunks import outside_lines_from
+from vaxel.runtime.phone_admin import PhoneAdmin
 from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
 from vaxel.store import Documents, Tenants
 from vaxel.store.flow_switches import FlowSwitchStore
@@ -269,6 +272,12 @@ def voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None
     calls = telephony.switch.voicemail_calls
     calls.port = voicemail
     calls.forget_prompt = telephony.prompts.forget
+    admin, views = calls.admin, platform.directory_views  # recording and switching (IVR4, IVR5)
+    assert views is not None
+    switches = FlowSwitches(platform.configuration, platform.clock)
+    takes = Path(platform.settings.voicemail_dir) / "takes"
+    admin.port = PhoneAdmin(voicemail, switches, views, takes, platform.clock)
+    admin.hold_prompt, admin.forget_prompt = telephony.prompts.hold, telephony.prompts.forget
 
     def changed(tenant_id: str, number: str, new: int, old: int) -> None:
         platform.on_loop(mwi.changed, tenant_id, number, new, old)

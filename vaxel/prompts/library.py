@@ -77,6 +77,11 @@ class PromptLibrary:
             return False
         return True
 
+    def hold(self, prompt_id: str, audio: bytes) -> None:
+        """Play ``audio`` under ``prompt_id`` until forgotten (a take recorded by phone,
+        heard back before it is saved)."""
+        self._cache[prompt_id] = audio
+
     def forget(self, prompt_id: str) -> None:
         """Drop a cached prompt (after an admin replaced or removed it)."""
         self._cache.pop(prompt_id, None)

@@ -155,7 +155,7 @@ class PbxReach:
             return "sv/pbx/presence-cleared"
         if isinstance(command, (JoinGroup, LeaveGroup)):
             return self._group_login(tenant_id, person_id, command)
-        return "sv/pbx/not-allowed"  # recording and switches: not from here yet
+        return "sv/pbx/not-allowed"  # recording and switches: telephony's PIN dialogue
 
     def _group_login(self, tenant_id: str, person_id: str, command: JoinGroup | LeaveGroup) -> str:
         """Log in to or out of the group on the number dialled, or out of every group the

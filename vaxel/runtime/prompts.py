@@ -103,6 +103,14 @@ class TenantPrompts:
                     found.append(f"{kind}:{object_id}")
         return tuple(found)
 
+    def undo(self, tenant_id: str, prompt_id: str, now: float) -> None:
+        """Back to the recording a phone recording replaced; UnknownUpload without one."""
+        if upload_tenant(prompt_id) != tenant_id or not self.uploads.undo(
+            tenant_id, prompt_id, now
+        ):
+            raise UnknownUpload(prompt_id, tenant_id)
+        self.configuration.changed(tenant_id, "prompt", prompt_id)
+
     def remove(self, tenant_id: str, prompt_id: str) -> None:
         if upload_tenant(prompt_id) != tenant_id or self.uploads.lookup(prompt_id) is None:
             raise UnknownUpload(prompt_id, tenant_id)

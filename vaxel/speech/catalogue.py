@@ -227,6 +227,15 @@ _SV_PBX = {
     "failed": "Det gick inte att spara. Försök igen senare.",
     "enter-pin": "Slå din PIN-kod och avsluta med fyrkant.",
     "wrong-pin": "Fel PIN-kod.",
+    # recording a prompt by phone (IVR5, issue 14 §7; vaxel.pbx.phone_admin)
+    "enter-extension": "Slå ditt anknytningsnummer och avsluta med fyrkant.",
+    "record-prompt": "Tala in meddelandet efter tonen och avsluta med fyrkant.",
+    "record-review": "För att spara, tryck ett. För att spela in igen, tryck två. "
+    "För att lyssna igen, tryck tre. För att ångra, tryck stjärna.",
+    "recording-too-short": "Inspelningen blev för kort.",
+    "recording-discarded": "Inspelningen är borttagen.",
+    "recording-busy": "Det går inte att spela in just nu. Försök igen senare.",
+    "prompt-saved": "Meddelandet är sparat.",
 }
 
 

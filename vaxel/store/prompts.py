@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 
 from vaxel.prompts.library import UPLOAD_PREFIX
 from vaxel.store import tables
@@ -50,7 +50,8 @@ class PromptUploads:
         self._engine = engine
 
     def put(self, tenant_id: str, prompt_id: str, name: str, audio: bytes, now: float) -> None:
-        """Store (or replace) an upload; ``prompt_id`` must be one of this tenant's ids."""
+        """Store (or replace) an upload; ``prompt_id`` must be one of this tenant's ids. A
+        new upload is the admin's choice: nothing older is kept for undo."""
         if upload_tenant(prompt_id) != tenant_id:
             raise ValueError(f"{prompt_id!r} is not an upload id of tenant {tenant_id!r}")
         with self._engine.begin() as connection:
@@ -58,8 +59,50 @@ class PromptUploads:
                 connection,
                 tables.prompts,
                 {"tenant_id": tenant_id, "prompt_id": prompt_id},
-                {"name": name, "audio": audio, "uploaded_at": now},
+                {"name": name, "audio": audio, "uploaded_at": now, "previous_audio": None},
             )
+
+    def replace_keeping(self, tenant_id: str, prompt_id: str, audio: bytes, now: float) -> bool:
+        """Replace an upload's audio, the old kept for :meth:`undo` (a recording by phone);
+        False when the tenant has no such upload."""
+        table = tables.prompts
+        where = (table.c.tenant_id == tenant_id, table.c.prompt_id == prompt_id)
+        with self._engine.begin() as connection:
+            row = connection.execute(select(table.c.audio).where(*where)).first()
+            if row is None:
+                return False
+            connection.execute(
+                update(table)
+                .where(*where)
+                .values(audio=audio, previous_audio=row.audio, uploaded_at=now)
+            )
+        return True
+
+    def undoable(self, tenant_id: str) -> set[str]:
+        """The ids of the tenant's uploads that have a replaced recording to go back to."""
+        table = tables.prompts
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(table.c.prompt_id).where(
+                    table.c.tenant_id == tenant_id, table.c.previous_audio.is_not(None)
+                )
+            ).all()
+        return {row.prompt_id for row in rows}
+
+    def undo(self, tenant_id: str, prompt_id: str, now: float) -> bool:
+        """Back to the replaced recording (the newer one is dropped); False without one."""
+        table = tables.prompts
+        where = (table.c.tenant_id == tenant_id, table.c.prompt_id == prompt_id)
+        with self._engine.begin() as connection:
+            row = connection.execute(select(table.c.previous_audio).where(*where)).first()
+            if row is None or row.previous_audio is None:
+                return False
+            connection.execute(
+                update(table)
+                .where(*where)
+                .values(audio=row.previous_audio, previous_audio=None, uploaded_at=now)
+            )
+        return True
 
     def all(self, tenant_id: str) -> list[UploadedPrompt]:
         table = tables.prompts

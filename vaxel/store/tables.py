@@ -170,6 +170,8 @@ prompts = Table(
     # Uploaded prompts as 8 kHz µ-law, the format the media engine plays.
     Column("audio", LargeBinary, nullable=False),
     Column("uploaded_at", Float, nullable=False),
+    # The recording it replaced by phone, kept for undo (issue 14 §7; migration 0020).
+    Column("previous_audio", LargeBinary, nullable=True),
     UniqueConstraint("tenant_id", "prompt_id"),
 )
 

@@ -23,7 +23,8 @@ Rules kept here:
   ``namn-<person id>``), else "anknytning" and their extension digit by digit.
 - A string dialled from an extension that starts with ``*`` or ``#`` is a feature code
   (:mod:`vaxel.pbx.feature_codes`): the call is answered, the code carried out as the
-  person the extension is, and the caller hears the confirmation or what was wrong.
+  person the extension is, and the caller hears the confirmation or what was wrong;
+  recording (``*95*``) and switching (``*96*``) ask a PIN first (``phone_admin.py``).
 - Telephony reports every person rung, answered and left to the :class:`LineReport`.
 """
 
@@ -37,7 +38,13 @@ from vaxel.core.clock import STOCKHOLM
 from vaxel.directory.presence import LineState
 from vaxel.media.player import Comfort
 from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
-from vaxel.pbx.feature_codes import NOT_A_PERSON, FeatureCodeRefused, parse
+from vaxel.pbx.feature_codes import (
+    NOT_A_PERSON,
+    FeatureCodeRefused,
+    RecordPrompt,
+    SetSwitch,
+    parse,
+)
 from vaxel.pbx.forwarding import ForwardCondition, Forwarding, ForwardNow, Hops, decide
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
@@ -263,6 +270,10 @@ class ReachingPeople:
         except FeatureCodeRefused as refused:
             prompt = refused.prompt
         else:
+            if isinstance(command, RecordPrompt | SetSwitch):  # a PIN first (IVR4, IVR5)
+                admin = self.switch.voicemail_calls.admin
+                if admin.start(call, person or "", command):
+                    return
             prompt = (
                 self.reach.carry_out(caller.tenant_id, person, command)
                 if person is not None

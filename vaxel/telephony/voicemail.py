@@ -49,6 +49,7 @@ from vaxel.pbx.voicemail_menu import (
     VoicemailMenu,
 )
 from vaxel.pbx.voicemail_prompts import Phrase, phrase
+from vaxel.telephony.phone_admin import AdminSession, PhoneAdminCalls
 from vaxel.telephony.voicemail_port import VoicemailPort
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ class VoicemailSession:
     done: bool = False
     played: list[str] = field(default_factory=list)
     """Voicemail audio given to the prompt library for this call (forgotten at the end)."""
+    admin: AdminSession | None = None  # recording or switching by phone (phone_admin.py)
 
     def next_deadline(self) -> float | None:
+        if self.admin is not None:
+            return self.admin.next_deadline()
         menu_due = self.menu.next_deadline() if self.menu is not None else None
         due = [d for d in (menu_due, self.record_deadline) if d is not None]
         return min(due) if due else None
@@ -112,6 +116,7 @@ class VoicemailCalls:
         self.forget_prompt = forget_prompt
         self.port: VoicemailPort | None = None
         """The runtime's voicemail; without it a voicemail target is an unknown number."""
+        self.admin = PhoneAdminCalls(media, bridging, clock, settle)
 
     # -- the handler (TargetHandler) --------------------------------------------------------
 
@@ -145,6 +150,9 @@ class VoicemailCalls:
         session = call.voicemail
         if session is None or call.ended or session.done:
             return
+        if session.admin is not None:
+            self.admin.digit(call, session.admin, digit)
+            return
         if session.recording and digit == "#":
             self._stop_recording(call)
             return
@@ -162,7 +170,9 @@ class VoicemailCalls:
         session = call.voicemail
         if session is None or session.done:
             return
-        if session.record_after_prompt:
+        if session.admin is not None:
+            self.admin.played(call, session.admin)
+        elif session.record_after_prompt:
             self._start_recording(call)
         elif session.menu is not None:
             self._feed(call, PlaybackDone())
@@ -171,7 +181,9 @@ class VoicemailCalls:
         session = call.voicemail
         if session is None or call.ended:
             return
-        if session.record_deadline is not None and now >= session.record_deadline:
+        if session.admin is not None:
+            self.admin.timer(call, session.admin, now)
+        elif session.record_deadline is not None and now >= session.record_deadline:
             self._stop_recording(call)  # the longest message (or greeting) allowed
         elif session.menu is not None:
             self._menu(call, session.menu.on_timer(now))
@@ -182,6 +194,8 @@ class VoicemailCalls:
         if session is None:
             return
         call.voicemail = None
+        if session.admin is not None:
+            self.admin.left(call, session.admin)
         if session.recording and session.menu is None:
             self._keep(call, session)  # hung up while recording: the message is kept
         for prompt_id in session.played:

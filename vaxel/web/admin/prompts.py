@@ -58,14 +58,17 @@ def declared_size_within_limit(request: Request) -> None:
 
 @router.get("")
 def prompts_page(request: Request, session: SignedIn, prompts: Prompts) -> Response:
+    tenant_id = session.user.tenant_id
+    undoable = prompts.uploads.undoable(tenant_id)
     uploads = [
         {
+            "undoable": p.prompt_id in undoable,
             "id": p.prompt_id,
             "name": p.name,
             "seconds": round(p.seconds, 1),
             "uploaded": local_time(p.uploaded_at),
         }
-        for p in prompts.uploaded(session.user.tenant_id)
+        for p in prompts.uploaded(tenant_id)
     ]
     builtin: list[dict[str, Any]] = [
         {"group": group, "ids": list(ids)}
@@ -112,6 +115,15 @@ def prompt_audio(prompts: Prompts, tenant_id: TenantId, prompt_id: str) -> Respo
         media_type="audio/wav",
         headers={"Cache-Control": "private, no-cache"},
     )
+
+
+@router.post("/undo")
+async def undo_recording(
+    form: CsrfForm, platform: Platform, prompts: Prompts, tenant_id: TenantId
+) -> Response:
+    """Back to the recording a phone recording replaced (IVR5, issue 14 §7)."""
+    prompts.undo(tenant_id, str(form.get("id", ""))[:128], platform.clock())
+    return back("/admin/prompts")
 
 
 @router.post("/remove")

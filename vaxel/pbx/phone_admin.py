@@ -1,0 +1,304 @@
+"""Recording a prompt and switching a lavinbesked from a phone (IVR4, IVR5, issue 14 §7):
+the dialogue after ``*95*<nr>#`` or ``*96*<nr>#`` / ``#96*<nr>#``, as a state machine.
+
+Rules (an input a state does not take raises :class:`~vaxel.core.errors.IllegalTransition`):
+- Who dials is proven by a PIN — their voicemail PIN, the one PIN staff have. From a phone
+  that is someone's the PIN alone is asked; from any other phone first the extension
+  (whose mailbox's PIN it is), then the PIN. The adapter checks it off the loop
+  (:class:`CheckPin`; wrong PINs are counted across calls by the runtime's pin guard) and
+  answers :class:`PinChecked` with a refusal when the person may not (only admins may), the
+  number is no switch or prompt, or too many record at once. After ``pin_attempts`` wrong
+  PINs the call ends.
+- A switch is switched at once (:class:`SwitchIt`); the adapter answers :class:`Done` with
+  the confirmation ("Meddelandet är påslaget."), heard before the call ends.
+- A prompt is recorded after the tone until ``#`` or ``max_record_s``; shorter than
+  ``min_record_s`` is said so and recorded again (at most ``max_takes`` times). The take is
+  played back, then 1 saves it (the old recording is kept for undo), 2 records again, 3
+  plays it again, ``*`` discards it.
+- Nothing keyed for ``idle_s``: the question once more, then goodbye.
+Sans-I/O: ``now`` comes in, commands come out; ``next_deadline()`` says when to call
+:meth:`PhoneAdminMenu.on_timer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from vaxel.core.errors import IllegalTransition
+from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+
+__all__ = [
+    "AdminCommand",
+    "AdminInput",
+    "AdminStep",
+    "CheckPin",
+    "Digit",
+    "Discard",
+    "Done",
+    "HangUp",
+    "PhoneAdminLimits",
+    "PhoneAdminMenu",
+    "PinChecked",
+    "PlayTake",
+    "Played",
+    "Recorded",
+    "SaveTake",
+    "Say",
+    "StartRecording",
+    "SwitchIt",
+]
+
+MAX_KEYED = 16
+"""Digits kept of an extension or PIN (the rest is ignored)."""
+ENTER_EXTENSION = "sv/pbx/enter-extension"
+ENTER_PIN = "sv/pbx/enter-pin"
+WRONG_PIN = "sv/pbx/wrong-pin"
+RECORD = "sv/pbx/record-prompt"
+TONE = "sv/voicemail/ton"
+REVIEW = "sv/pbx/record-review"
+TOO_SHORT = "sv/pbx/recording-too-short"
+DISCARDED = "sv/pbx/recording-discarded"
+INVALID = "sv/voicemail/ogiltigt-val"
+GOODBYE = "sv/voicemail/hej-da"
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneAdminLimits:
+    pin_attempts: int = 3
+    max_record_s: float = 120.0
+    min_record_s: float = 1.0
+    max_takes: int = 5
+    idle_s: float = 10.0
+    max_recordings: int = 4
+    """Recordings by phone at once on the node (each holds a media leg and a file)."""
+
+
+class AdminStep(StrEnum):
+    EXTENSION = "extension"
+    PIN = "pin"
+    CHECKING = "checking"
+    WORKING = "working"
+    RECORDING = "recording"
+    REVIEW = "review"
+    ENDED = "ended"
+
+
+# inputs
+@dataclass(frozen=True, slots=True)
+class Digit:
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
+class PinChecked:
+    """``ok``: the PIN opened the extension's mailbox; ``refusal``: why the person still may
+    not (a prompt id; "" when they may)."""
+
+    ok: bool
+    refusal: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    duration_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """The prompt (or the take) the caller heard has ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A switch switched or a take saved: what to say before goodbye."""
+
+    prompt: str
+
+
+AdminInput = Digit | PinChecked | Recorded | Played | Done
+
+
+# commands
+@dataclass(frozen=True, slots=True)
+class Say:
+    prompt_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckPin:
+    extension: str
+    """"" : the phone's own person's extension."""
+    pin: str
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchIt:
+    number: int
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StartRecording:
+    max_s: float
+    intro: tuple[str, ...]
+    """Heard first; the recording starts when it has ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlayTake:
+    outro: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveTake:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Discard:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class HangUp:
+    pass
+
+
+AdminCommand = Say | CheckPin | SwitchIt | StartRecording | PlayTake | SaveTake | Discard | HangUp
+
+
+class PhoneAdminMenu:
+    """One caller's dialogue for ``command``; ``own_phone``: the phone is a person's."""
+
+    def __init__(
+        self,
+        command: RecordPrompt | SetSwitch,
+        *,
+        own_phone: bool,
+        limits: PhoneAdminLimits | None = None,
+    ) -> None:
+        self.command = command
+        self.own_phone = own_phone
+        self.limits = limits or PhoneAdminLimits()
+        self.step = AdminStep.PIN if own_phone else AdminStep.EXTENSION
+        self._keyed = ""
+        self._extension = ""
+        self._wrong = 0
+        self._takes = 0
+        self._deadline: float | None = None
+        self._reminded = False
+        self._question: tuple[str, ...] = ()
+
+    def start(self, now: float) -> list[AdminCommand]:
+        first = ENTER_PIN if self.own_phone else ENTER_EXTENSION
+        return self._ask(now, self.step, (first,))
+
+    def next_deadline(self) -> float | None:
+        return self._deadline
+
+    def handle(self, event: AdminInput, now: float) -> list[AdminCommand]:
+        step = self.step
+        if step is AdminStep.ENDED or isinstance(event, Played):
+            return []  # a prompt ended: the step's own deadline already runs
+        if isinstance(event, Digit):
+            self._reminded = False
+            if step in (AdminStep.EXTENSION, AdminStep.PIN):
+                return self._keying(event.digit, now)
+            if step is AdminStep.REVIEW:
+                return self._review(event.digit, now)
+            return []  # checking, working, recording: the adapter ends a recording on '#'
+        if isinstance(event, PinChecked) and step is AdminStep.CHECKING:
+            return self._checked(event, now)
+        if isinstance(event, Recorded) and step is AdminStep.RECORDING:
+            return self._recorded(event, now)
+        if isinstance(event, Done) and step is AdminStep.WORKING:
+            return self._end((event.prompt,))
+        raise IllegalTransition("phone-admin", step.value, type(event).__name__)
+
+    def on_timer(self, now: float) -> list[AdminCommand]:
+        """Nobody keyed anything: the question once more, then goodbye."""
+        if self._deadline is None or now < self._deadline:
+            return []
+        if self.step in (AdminStep.RECORDING, AdminStep.CHECKING, AdminStep.WORKING):
+            self._deadline = None  # the adapter answers (a recording ends at its maximum)
+            return []
+        if not self._reminded and self._question:
+            self._reminded = True
+            self._deadline = now + self.limits.idle_s
+            return [Say(self._question)]
+        return self._end(())
+
+    # -- helpers
+    def _ask(self, now: float, step: AdminStep, prompts: tuple[str, ...]) -> list[AdminCommand]:
+        self.step = step
+        self._keyed = ""
+        self._question = prompts
+        self._deadline = now + self.limits.idle_s
+        return [Say(prompts)]
+
+    def _end(self, prompts: tuple[str, ...]) -> list[AdminCommand]:
+        self.step = AdminStep.ENDED
+        self._deadline = None
+        return [Say((*prompts, GOODBYE)), HangUp()]
+
+    def _keying(self, digit: str, now: float) -> list[AdminCommand]:
+        if digit != "#":
+            if digit.isdigit() and len(self._keyed) < MAX_KEYED:
+                self._keyed += digit
+            self._deadline = now + self.limits.idle_s
+            return []
+        if self.step is AdminStep.EXTENSION:
+            self._extension = self._keyed
+            return self._ask(now, AdminStep.PIN, (ENTER_PIN,))
+        self.step, self._deadline = AdminStep.CHECKING, None
+        pin, self._keyed = self._keyed, ""
+        return [CheckPin(self._extension, pin)]
+
+    def _checked(self, event: PinChecked, now: float) -> list[AdminCommand]:
+        if not event.ok:
+            self._wrong += 1
+            if self._wrong >= self.limits.pin_attempts:
+                return self._end((WRONG_PIN,))
+            first = ENTER_PIN if self.own_phone else ENTER_EXTENSION
+            step = AdminStep.PIN if self.own_phone else AdminStep.EXTENSION
+            return self._ask(now, step, (WRONG_PIN, first))
+        if event.refusal:
+            return self._end((event.refusal,))
+        command = self.command
+        if isinstance(command, SetSwitch):
+            self.step = AdminStep.WORKING
+            return [SwitchIt(command.slot, command.on)]
+        return self._record(now)
+
+    def _record(self, now: float) -> list[AdminCommand]:
+        self.step = AdminStep.RECORDING
+        self._takes += 1
+        self._deadline = now + self.limits.max_record_s + self.limits.idle_s
+        return [StartRecording(self.limits.max_record_s, (RECORD, TONE))]
+
+    def _recorded(self, event: Recorded, now: float) -> list[AdminCommand]:
+        if event.duration_s < self.limits.min_record_s:
+            if self._takes >= self.limits.max_takes:
+                return [Discard(), *self._end((TOO_SHORT,))]
+            return [Say((TOO_SHORT,)), *self._record(now)]
+        self.step = AdminStep.REVIEW
+        self._question = (REVIEW,)
+        self._deadline = now + self.limits.idle_s + self.limits.max_record_s
+        return [PlayTake((REVIEW,))]
+
+    def _review(self, digit: str, now: float) -> list[AdminCommand]:
+        assert isinstance(self.command, RecordPrompt)
+        if digit == "1":
+            self.step, self._deadline = AdminStep.WORKING, None
+            return [SaveTake(self.command.slot)]
+        if digit == "2":
+            if self._takes >= self.limits.max_takes:
+                return [Discard(), *self._end((DISCARDED,))]
+            return self._record(now)
+        if digit == "3":
+            self._deadline = now + self.limits.idle_s + self.limits.max_record_s
+            return [PlayTake((REVIEW,))]
+        if digit == "*":
+            return [Discard(), *self._end((DISCARDED,))]
+        return [Say((INVALID, REVIEW))]
