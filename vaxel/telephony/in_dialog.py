@@ -142,7 +142,8 @@ class InDialog:
             return
         number = uri_user(angle_uri(refer_to))
         if self.parking.is_orbit(call.tenant_id, number):
-            parked = self.parking.park(call, leg, number, request)  # 403, 486 orbit taken
+            by = self.phone_transfers.transferring_extension(call, leg) if call.internal else ""
+            parked = self.parking.park(call, leg, number, request, by)  # 403, 486 taken
             self._accept(leg, event)
             self.calls.step(call, parked)
             return

@@ -5,7 +5,8 @@ Rules kept here:
 - The phone of the caller's other party (an agent, or whoever the call was transferred
   to) parks the call with a blind REFER to an orbit number; the REFER is refused with 486
   when the orbit is taken and 403 from anyone else. Whom a recall rings is the agent's
-  extension, or else the extension in Referred-By (or From) when it is the tenant's own.
+  extension, or in a PBX call the line the call rang on the parking phone (never one its
+  REFER names: task R), or else the extension in Referred-By (or From) when the tenant's.
 - An extension of the tenant dialling an orbit (``TargetKind.PARK_ORBIT`` through the
   numbering plan, or the default orbits when the plan names none) is answered as any
   internal call and its leg handed over to the call parked there, the two bridged; at an
@@ -78,13 +79,14 @@ class Parking:
     def is_orbit(self, tenant_id: str, number: str) -> bool:
         return self.lot(tenant_id).settings.is_orbit(number)
 
-    def park(self, call: Call, leg: Leg, orbit: str, refer: Request) -> CallParked:
+    def park(self, call: Call, leg: Leg, orbit: str, refer: Request, by: str = "") -> CallParked:
         """The REFER from ``leg`` to ``orbit``: the orbit taken (SipError 403 or 486 if
-        not); the switch answers 202 and steps the event returned."""
+        not); the switch answers 202 and steps the event returned. ``by``: the extension
+        of the parking phone when the switch knows it (a PBX call: the line it rang)."""
         if leg is not call.agent:
             raise SipError("Forbidden: only the other party of a connected call may park it", 403)
         try:
-            return self.park_call(call, self._parker(call, refer), orbit)
+            return self.park_call(call, by or self._parker(call, refer), orbit)
         except ParkError as error:
             status = 486 if error.code in ("park-orbit-busy", "park-full") else 403
             raise SipError(
