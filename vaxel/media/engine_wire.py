@@ -116,7 +116,7 @@ class RtpReceiver:
                     self.on_event(DtmfReceived(leg.endpoint.endpoint_id, digit))
             return
         # Relay onto the other leg's own stream, with its payload type and codec.
-        if not target.direction.peer_receives:
+        if not other.sending:  # its remote's direction.peer_receives, kept by set_remote
             return  # the other phone holds the call: it hears nothing
         if is_event:
             if target.telephone_event_pt is None:
