@@ -22,6 +22,7 @@ from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import Tenant, Tenants, open_database, upgrade
 from vaxel.store.accounts import Accounts
+from vaxel.store.audit import AuditLog
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.web.app import WebSettings, create_app
@@ -219,5 +220,16 @@ def test_the_organisations_own_mail_server(
     assert refused.status_code == 422
     server = service.store.mail_server(DEMO_TENANT)
     assert server is not None and server.password == "hemligt-smtp"
+    kept = api.put(url, json=body | {"password": "", "port": 587}, headers=mine)
+    assert kept.status_code == 204, "an empty password keeps the stored one (as on the page)"
+    server = service.store.mail_server(DEMO_TENANT)
+    assert server is not None and server.password == "hemligt-smtp" and server.port == 587
     assert api.delete(url, headers=mine).status_code == 204
     assert service.store.mail_server(DEMO_TENANT) is None
+    database = maria.app.state.context.database  # type: ignore[attr-defined]
+    logged = [(e.actor, e.action) for e in AuditLog(database).entries(DEMO_TENANT)]
+    assert logged[:3] == [
+        ("REST-API", "mail_server_removed"),
+        ("REST-API", "mail_server_changed"),
+        ("REST-API", "mail_server_changed"),
+    ]

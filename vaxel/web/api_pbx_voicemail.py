@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from vaxel.core import limits
 from vaxel.pbx.voicemail import Message
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.mail_servers import MailServers
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.web.api import key_with_scope
 from vaxel.web.context import WebContext
@@ -26,6 +27,8 @@ from vaxel.web.context import WebContext
 __all__ = ["router"]
 
 ConfigTenant = Annotated[str, Depends(key_with_scope("config"))]
+API_ACTOR = "REST-API"
+"""Who the audit log names for a change over REST (the key is not passed on here)."""
 ReadTenant = Annotated[str, Depends(key_with_scope("phone:read"))]
 WriteTenant = Annotated[str, Depends(key_with_scope("phone:write"))]
 PersonId = Annotated[str, Path(min_length=1, max_length=limits.ID_LENGTH)]
@@ -64,7 +67,9 @@ class MailServerIn(BaseModel):
     port: int = Field(587, ge=1, le=65535)
     sender: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     username: str = Field("", max_length=200)
-    password: str = Field("", max_length=200, description="write-only: never read back")
+    password: str = Field(
+        "", max_length=200, description="write-only: never read back; empty keeps the stored"
+    )
     security: MailSecurity = MailSecurity.STARTTLS
 
 
@@ -151,16 +156,19 @@ async def get_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> MailSer
 async def put_mail_server(
     body: MailServerIn, tenant: ConfigTenant, voicemail: Voicemail
 ) -> Response:
-    """Send this organisation's voicemail e-mails through its own server from now on."""
+    """Send this organisation's voicemail e-mails through its own server from now on; an
+    empty password keeps the stored one (the admin page's rules, audited as the API)."""
     server = MailServer(
         body.host, body.port, body.sender, body.username, body.password, body.security
     )
-    await run_in_threadpool(voicemail.store.put_mail_server, tenant, server)
+    servers = MailServers(voicemail.store, voicemail.platform_mail_server)
+    await run_in_threadpool(servers.put, tenant, API_ACTOR, server)
     return Response(status_code=204)
 
 
 @router.delete("/mail-server", status_code=204)
 async def delete_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> Response:
     """Back to the platform's mail server."""
-    await run_in_threadpool(voicemail.store.put_mail_server, tenant, None)
+    servers = MailServers(voicemail.store, voicemail.platform_mail_server)
+    await run_in_threadpool(servers.remove, tenant, API_ACTOR)
     return Response(status_code=204)
