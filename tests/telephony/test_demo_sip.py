@@ -45,6 +45,15 @@ async def test_the_demo_prints_working_extensions_and_answers_its_main_number(
         "register.xml", port, *keys(ext=extension), "-au", extension, "-ap", password, cwd=tmp_path
     )
     assert code == 0, output
+    numbers = next(ln for ln in lines if ln.startswith("Växelns nummer: "))
+    assert "1900" in numbers and "1960" in numbers and "1980" in numbers  # issue 14 §9
+    staff, staff_password = re.search(  # type: ignore[union-attr]
+        r"^\s+(2\d{3}) / (\S+)", next(ln for ln in lines if re.match(r"^\s+2\d{3} / ", ln))
+    ).groups()
+    code, output = await sipp(
+        "register.xml", port, *keys(ext=staff), "-au", staff, "-ap", staff_password, cwd=tmp_path
+    )
+    assert code == 0, output  # a staff member's printed phone registers
     code, output = await sipp("ivr_menu.xml", port, service="0812345000", cwd=tmp_path)
     assert code == 0, output
     web = next(ln for ln in lines if ln.startswith("Webb: "))

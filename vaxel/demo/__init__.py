@@ -21,6 +21,7 @@ from vaxel.demo.seed import (
     DEMO_CARRIER_USER,
     FLOW_FILE,
     demo_password,
+    demo_pbx_lines,
     demo_web_users,
     seed_demo_accounts,
     seed_demo_directory,
@@ -295,6 +296,8 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
             )
             for profile, _ in demo_agents():
                 echo(f"  {profile.phone} / {demo_password(profile.phone)}  {profile.name}")
+            for line in demo_pbx_lines(settings.database_url):
+                echo(line)
         if platform.web is not None:
             port = platform.web_port
             echo(

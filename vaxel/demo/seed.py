@@ -6,9 +6,11 @@ API key. Each is stored once, so what is changed in the demo survives a restart.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from vaxel.directory.model import Person
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.extensions import PhoneExtension
 from vaxel.sim.demo_directory import demo_directory
@@ -31,12 +33,14 @@ __all__ = [
     "DEMO_CARRIER_USER",
     "FLOW_FILE",
     "demo_password",
+    "demo_pbx_lines",
     "demo_web_users",
     "seed_demo_accounts",
     "seed_demo_directory",
     "seed_demo_pbx",
     "seed_demo_tenant",
     "seed_demo_trunk",
+    "staff_phones",
 ]
 
 FLOW_FILE = Path(__file__).parents[1] / "flow" / "demo_flow.yaml"
@@ -150,17 +154,40 @@ def seed_demo_pbx(database: Database, phones: int = 10) -> None:
     host = next((p.person_id for p in people if p.person_id.startswith("demo-")), "")
     ConferenceStore(database).save(ConferenceRoom(room_id, DEMO_TENANT, number, name, pin, host))
     extensions = Documents(database, "extension")
+    for number, name in staff_phones(people, phones):
+        phone = PhoneExtension(DEMO_TENANT, number, name, demo_password(number))
+        extensions.put(DEMO_TENANT, number, name, phone.document())  # put replaces
+
+
+def staff_phones(people: Sequence[Person], phones: int = 10) -> list[tuple[str, str]]:
+    """(extension, name) of the staff members who get SIP accounts: the first ``phones``
+    demo people by id, those with an extension."""
     staff = sorted(
         (p for p in people if p.person_id.startswith("demo-")), key=lambda p: p.person_id
     )
-    staff = staff[:phones]
-    for person in staff:
-        number = person.extension or ""
-        if not number:
-            continue
-        name = f"{person.given_name} {person.family_name}"
-        phone = PhoneExtension(DEMO_TENANT, number, name, demo_password(number))
-        extensions.put(DEMO_TENANT, number, name, phone.document())  # put replaces
+    return [
+        (person.extension, f"{person.given_name} {person.family_name}")
+        for person in staff[:phones]
+        if person.extension
+    ]
+
+
+def demo_pbx_lines(database_url: str) -> list[str]:
+    """What the demo prints about its switchboard: the PBX's own numbers and the staff
+    phones that may register (Swedish, as the rest of the demo's output)."""
+    from vaxel.sim.demo_pbx import CONFERENCE_ROOM, IT_GROUP, SWITCHBOARD_GROUP, VOICEMAIL_NUMBER
+
+    people = DirectoryStore(open_database(database_url)).people(DEMO_TENANT)
+    _room, room_number, room_name, pin = CONFERENCE_ROOM
+    lines = [
+        f"Växelns nummer: {SWITCHBOARD_GROUP[1]} Växeln och {IT_GROUP[1]} IT-support "
+        f"(svarsgrupper), {room_number} konferensrummet {room_name} (PIN {pin}), "
+        f"{VOICEMAIL_NUMBER} röstbrevlådan; personalens anknytningar 2000–2319, "
+        "direktnummer 08-123 42 000–319",
+        "Personalens telefoner (anknytning / lösenord):",
+    ]
+    lines += [f"  {n} / {demo_password(n)}  {name}" for n, name in staff_phones(people)]
+    return lines
 
 
 def demo_password(extension: str) -> str:
