@@ -7,6 +7,7 @@ trusted trunk with its number passed on (PBX2)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -14,11 +15,15 @@ from tests.telephony.conftest import Running
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_attacks import SpoofingCaller
 from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+from tests.telephony.test_register_limits import _register as register_contacts
 from tests.telephony.test_robot_phones import wait_for
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.sip.message import Request, response_to
+from vaxel.telephony.dialout import MAX_FORKS
+from vaxel.telephony.directory import Extension
 
 pytestmark = pytest.mark.interop
 GROUP_DID = "+46101234590"  # 4590, the group's short number
@@ -115,3 +120,43 @@ async def test_in_order_rings_one_member_then_the_next_and_skips_the_logged_out(
     finally:
         for ua in (karin, olle, caller):
             ua.close()
+
+
+async def test_a_ring_all_group_rings_at_most_max_forks_phones_for_one_call(
+    running: Running,
+) -> None:
+    """Twelve members, each of whose desk extension has ten registered phones, are 120
+    phones: one call would be 120 INVITE transactions (with devices and bindings at their
+    limits, 10,000). One attempt sends at most ``MAX_FORKS`` INVITEs (task R's review)."""
+    directory = running.service.directory
+    sink = BarePhone(running.port, "sink", "")  # every registered phone points here
+    people = [f"p{n}" for n in range(12)]
+    for n, person in enumerate(people):
+        extension = f"31{n:02d}"
+        directory.extensions[extension] = Extension(DEMO_TENANT, extension, PASSWORD, "", person)
+        directory.pbx.people[(DEMO_TENANT, person)] = PersonDevices(
+            DEMO_TENANT, person, (Device(DeviceKind.SIP, extension),), ring_s=20.0
+        )
+    group = AnswerGroup(DEMO_TENANT, "alla", "Alla", members=tuple(GroupMember(p) for p in people))
+    plan_group(running, group)
+    for n in range(12):  # Växel sends to where the REGISTER came from: the sink
+        sink.extension, sink.password = f"31{n:02d}", PASSWORD
+        contacts = [f"sip:{sink.extension}-{i}@127.0.0.1:{sink.port}" for i in range(10)]
+        assert (await register_contacts(sink, contacts)).status == 200
+    caller = SpoofingCaller()
+    switch = running.service.switch
+    try:
+        caller.invite_as(running.port, GROUP_DID, "0701234567")
+        invites: set[str] = set()
+        with contextlib.suppress(TimeoutError):
+            while True:
+                message = await sink.next(2.0)
+                if isinstance(message, Request) and message.method == "INVITE":
+                    invites.add(message.uri)
+        assert len(invites) == MAX_FORKS < 120
+        for call in list(switch.calls.values()):
+            switch.hang_up(call)
+        switch.drain()
+    finally:
+        caller.close()
+        sink.close()

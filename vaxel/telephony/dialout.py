@@ -34,12 +34,17 @@ from vaxel.telephony.numbers import dial_or_sip_error
 from vaxel.telephony.person_reach import EXTERNAL
 from vaxel.telephony.registration import Registration
 
-__all__ = ["Dialer", "Target", "session_id"]
+__all__ = ["MAX_FORKS", "Dialer", "Target", "session_id"]
 
 log = logging.getLogger(__name__)
 Address = tuple[str, int]
 Target = tuple[str, Address, str]
 """(Request-URI, where to send, transport)."""
+
+MAX_FORKS = 100
+"""INVITEs one attempt sends at most. A ring-all group of 100 members with 10 devices each,
+every one with 10 registered phones, would be 10,000 INVITE transactions (each resent for
+32 s) for one call; the first 100 in the group's order ring, the rest are logged."""
 
 
 def session_id() -> int:
@@ -79,6 +84,15 @@ class Dialer:
         offer = make_offer(endpoint.address, endpoint.port, session_id=session_id(), version=1)
         attempt = Attempt(call.call_id, key, endpoint, offer, role=role)
         call.attempts[key] = attempt
+        if len(targets) > MAX_FORKS:
+            log.warning(
+                "%s of %s: %d phones to ring, the first %d rung",
+                key,
+                call.call_id,
+                len(targets),
+                MAX_FORKS,
+            )
+            targets = targets[:MAX_FORKS]
         body = serialize_sdp(offer)
         call_id = f"{self.sip.token(20)}@{self.sip.host}"
         for uri, destination, transport in targets:
