@@ -83,6 +83,10 @@ class ServeSettings:
     smtp_password: str = ""
     smtp_security: str = "starttls"
     """starttls, tls (implicit, port 465) or none (a relay on the same host only)."""
+    smtp_tenant_internal_hosts: bool = False
+    """Allow a tenant's own mail server on this machine or its link (127.0.0.1, localhost,
+    169.254.x.x): only where one organisation has the host. Off, such a host is refused
+    (a tenant admin could reach the node's own services, issue 14; task R2)."""
     voicemail_dir: str = "var/voicemail"
     """Where voicemail messages and greetings are kept (WAV files)."""
     clock_start: float | None = None

@@ -211,6 +211,7 @@ PARSERS: dict[str, Any] = {
     "smtp_username": _text,
     "smtp_password": _text,
     "smtp_security": _security,
+    "smtp_tenant_internal_hosts": _flag,
     "voicemail_dir": _text,
     "database_url": _database_url,
     "http_host": _host,

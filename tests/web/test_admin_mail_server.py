@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 
 from tests.telephony.conftest import free_port
 from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
+from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.audit import AuditLog
 from vaxel.web.passwords import PasswordHashing
@@ -56,6 +57,12 @@ def server_form(port: int, **changes: str) -> dict[str, str]:
     }
 
 
+def allow_local(web: Web) -> None:
+    """The operator's ``smtp_tenant_internal_hosts``: aiosmtpd listens on 127.0.0.1."""
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    context.voicemail_service.tenant_mail_internal_hosts = True
+
+
 def stored(web: Web, tenant_id: str = DEMO_TENANT) -> Any:
     context: Any = web.app.state.context  # type: ignore[attr-defined]
     return context.voicemail_service.store.mail_server(tenant_id)
@@ -65,6 +72,7 @@ def test_the_server_is_saved_tested_with_a_real_mail_and_audited(
     web: Web, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
+    allow_local(web)
     admin = web.client()
     csrf = sign_in(admin, DEMO_TENANT, "admin")
     assert "Ingen server alls" in admin.get(PAGE).text
@@ -128,6 +136,7 @@ def test_bad_settings_are_refused_in_swedish_and_nothing_is_stored(web: Web) -> 
 
 
 def test_only_the_tenant_s_admins_with_a_csrf_token_change_it(web: Web) -> None:
+    allow_local(web)
     port = free_port()
     admin = web.client()
     csrf = sign_in(admin, DEMO_TENANT, "admin")
@@ -143,3 +152,57 @@ def test_only_the_tenant_s_admins_with_a_csrf_token_change_it(web: Web) -> None:
     sign_in(other, OTHER, "boss")
     assert f"127.0.0.1:{port}" not in other.get(PAGE).text
     assert stored(web, OTHER) is None
+
+
+INTERNAL = (
+    "127.0.0.1",
+    "localhost",
+    "mail.localhost",
+    "127.1",
+    "2130706433",
+    "0x7f.1",
+    "[::1]",
+    "169.254.169.254",
+    "0.0.0.0",
+    "[fe80::1]",
+)
+
+
+def test_a_tenant_s_mail_server_is_never_this_machine_or_its_link(
+    web: Web, smtp: tuple[Inbox, int]
+) -> None:
+    """SSRF (task R2): a tenant admin pointed the server at 127.0.0.1:5432 (the node's
+    PostgreSQL) or the cloud's metadata address and read the banner in the test mail's
+    refusal. Refused on the page and over REST, and before the test mail for a server
+    stored anyway (saved while allowed, or a name that resolves here now)."""
+    inbox, port = smtp
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    for host in INTERNAL:
+        form = {**server_form(5432, host=host), "csrf": csrf}
+        message = flashed(admin, admin.post(PAGE, data=form))
+        assert "är den här servern eller dess eget nät" in message, (host, message)
+    assert stored(web) is None
+    accounts = web.accounts
+    accounts.add_api_key(DEMO_TENANT, "drift", "config-nyckel-for-r2", 0.0, ["config"])
+    key = {"X-API-Key": "config-nyckel-for-r2"}
+    url = "/api/v1/pbx/voicemail/mail-server"
+    body = {"host": "127.0.0.1", "port": 5432, "sender": "v@exempelby.se", "security": "none"}
+    refused = admin.put(url, json=body, headers=key)
+    assert refused.status_code == 422, refused.text
+    assert stored(web) is None
+    # a private address is the organisation's own net: allowed, and audited as the key's
+    assert admin.put(url, json=body | {"host": "10.20.0.5"}, headers=key).status_code == 204
+    assert stored(web).host == "10.20.0.5"
+    last = AuditLog(web.center.database).entries(DEMO_TENANT)[0]
+    assert (last.action, last.actor) == ("mail_server_changed", "REST-API")
+    # stored anyway: the test mail does not connect, aiosmtpd on 127.0.0.1 gets nothing
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    server = MailServer("127.0.0.1", port, "vaxel@exempelby.se", security=MailSecurity.NONE)
+    context.voicemail_service.store.put_mail_server(DEMO_TENANT, server)
+    test = {"recipient": "karin@exempelby.se", "csrf": csrf}
+    message = flashed(admin, admin.post(f"{PAGE}/test", data=test))
+    assert "är den här servern eller dess eget nät" in message, message
+    assert inbox.mails == []
+    last = AuditLog(web.center.database).entries(DEMO_TENANT)[0]
+    assert last.action == "test_mail_sent" and last.detail["error"] == "refused: internal"

@@ -89,6 +89,7 @@ def build_voicemail(platform: Platform) -> VoicemailService:
     mailer = VoicemailMailer(
         store, files, server, platform.clock, lambda: platform.scheduler.rearm(mailer.name)
     )
+    mailer.internal_hosts = settings.smtp_tenant_internal_hosts
     platform.scheduler.add(mailer)
     views = platform.directory_views
 
@@ -104,6 +105,7 @@ def build_voicemail(platform: Platform) -> VoicemailService:
         absent=absent,
     )
     service.platform_mail_server = server  # the admin page's fallback and test mail
+    service.tenant_mail_internal_hosts = settings.smtp_tenant_internal_hosts
     return service
 
 

@@ -11,11 +11,20 @@ Rules, checked before anything is stored:
   sends without logging in, so clearing the user name is how a password stops being used;
 - without a server of its own the tenant's mails go through the platform's (settings
   ``smtp_*``), and the test mail does too;
-- every change and every test mail is in the audit log, with who did it.
+- every change and every test mail is in the audit log, with who did it;
+- a tenant's own server is never this machine or its link (loopback, link-local such as a
+  cloud's metadata service, unspecified, multicast, reserved; IPv4-mapped too): a tenant
+  admin could otherwise point the test mail at the node's database port and read its
+  banner in the refusal (SSRF). A literal address or ``localhost`` is refused when saved,
+  and a name is resolved and refused again before every connection (the test mail and
+  each voicemail e-mail). The operator may allow them (``smtp_tenant_internal_hosts``:
+  one organisation on its own host); private ranges (10/8, 192.168/16, …) are allowed,
+  a mail server on the organisation's own net is common.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -24,10 +33,19 @@ from email.utils import formatdate
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.mail_hosts import internal_address
 from vaxel.runtime.voicemail_mailer import send_mail
 from vaxel.store.pbx_voicemail import VoicemailStore
 
-__all__ = ["MailServerError", "MailServers", "compose_test_mail", "validated"]
+__all__ = [
+    "MailServerError",
+    "MailServers",
+    "compose_test_mail",
+    "refuse_internal",
+    "validated",
+]
+
+log = logging.getLogger(__name__)
 
 MAX_HOST, MAX_ADDRESS, MAX_USER, MAX_PASSWORD = 253, 320, 200, 200
 _HOST = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+")
@@ -59,6 +77,15 @@ def _line(field: str, value: str, limit: int) -> str:
     if any(c in value for c in "\r\n\x00"):
         raise MailServerError(field, "invalid", reason="no line breaks")
     return value
+
+
+def refuse_internal(host: str, *, resolve: bool) -> None:
+    """MailServerError (``mail-host-internal``) when a tenant's mail server ``host`` is
+    this machine or its link; logged, as an attempt at the node's own services."""
+    address = internal_address(host, resolve=resolve)
+    if address is not None:
+        log.warning("a tenant's mail server %r is refused: %s is internal", host[:80], address)
+        raise MailServerError("host", "mail-host-internal", server=host[:80])
 
 
 def validated(server: MailServer) -> MailServer:
@@ -99,9 +126,13 @@ class MailServers:
         platform_server: MailServer | None,
         send: Callable[[MailServer, EmailMessage], None] = send_mail,
         clock: Callable[[], float] = time.time,
+        *,
+        internal_hosts: bool = False,
     ) -> None:
         self.store = store
         self.platform_server = platform_server
+        self.internal_hosts = internal_hosts
+        """The operator allows tenants' servers on this machine or its link (rules)."""
         self.send = send
         self.clock = clock
 
@@ -123,6 +154,8 @@ class MailServers:
                     server.security,
                 )
         checked = validated(server)
+        if not self.internal_hosts:
+            refuse_internal(checked.host, resolve=False)  # no DNS on the page's request
         self.store.put_mail_server(tenant_id, checked, actor=actor)
         return checked
 
@@ -134,10 +167,17 @@ class MailServers:
         """Send the test mail through the server in use (blocks up to SMTP's timeout);
         returns the server's address, or raises MailServerError with its answer."""
         address = _address("recipient", recipient)
-        server = self.own(tenant_id) or self.platform_server
+        own = self.own(tenant_id)
+        server = own or self.platform_server
         if server is None:
             raise MailServerError("host", "mail-no-server")
         where = f"{server.host}:{server.port}"
+        if own is not None and not self.internal_hosts:
+            try:
+                refuse_internal(own.host, resolve=True)
+            except MailServerError:
+                self.store.mail_tested(tenant_id, actor, address, where, "refused: internal")
+                raise
         error = ""
         try:
             self.send(server, compose_test_mail(server.sender, address, tenant_name, self.clock()))

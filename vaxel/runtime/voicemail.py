@@ -77,6 +77,8 @@ class VoicemailService:
         self.platform_mail_server: MailServer | None = None
         """The platform's server (settings ``smtp_*``), for a tenant without its own; set
         by the composition root, shown and used by the mail server admin page."""
+        self.tenant_mail_internal_hosts = False
+        """Settings ``smtp_tenant_internal_hosts``: a tenant's server may be this machine."""
         self.listeners: list[MailboxChanged] = []
         self._hasher = PasswordHasher()
         self.pin_guard = PinGuard(max_failures=10, window_s=3600.0)

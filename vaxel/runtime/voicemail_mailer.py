@@ -19,6 +19,7 @@ from email.message import EmailMessage
 
 from vaxel.pbx.voicemail import Message
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer, OutboxItem, compose, retry_after
+from vaxel.runtime.mail_hosts import internal_address
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store.pbx_voicemail import VoicemailStore
 
@@ -67,6 +68,8 @@ class VoicemailMailer:
         self.clock = clock
         self.rearm = rearm
         self.send = send
+        self.internal_hosts = False
+        """The operator allows tenants' servers on this machine or its link (mail_hosts)."""
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="voicemail-mail")
         self._busy = False
         self._next: float | None = None
@@ -113,10 +116,16 @@ class VoicemailMailer:
             self.store.sent(item.tenant_id, item.message_id)  # deleted: nothing to send
             return False
         message, wav = stored
-        server = self.store.mail_server(item.tenant_id) or self.platform_server
+        own = self.store.mail_server(item.tenant_id)
+        server = own or self.platform_server
         error = ""
         if server is None:
             error = "no mail server: set smtp_host (platform) or the tenant's own"
+        elif (
+            own is not None and not self.internal_hosts and internal_address(own.host, resolve=True)
+        ):
+            error = f"the tenant's mail server {own.host[:80]} is this machine or its link"
+            log.warning("voicemail e-mail not sent: %s", error)
         else:
             try:
                 mail = compose(

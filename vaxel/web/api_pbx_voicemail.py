@@ -48,6 +48,14 @@ def _service(request: Request) -> VoicemailService:
 Voicemail = Annotated[VoicemailService, Depends(_service)]
 
 
+def _servers(voicemail: VoicemailService) -> MailServers:
+    return MailServers(
+        voicemail.store,
+        voicemail.platform_mail_server,
+        internal_hosts=voicemail.tenant_mail_internal_hosts,
+    )
+
+
 class MessageOut(BaseModel):
     message_id: str
     caller: str = Field(description="the caller's number as presented; empty when withheld")
@@ -156,19 +164,18 @@ async def get_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> MailSer
 async def put_mail_server(
     body: MailServerIn, tenant: ConfigTenant, voicemail: Voicemail
 ) -> Response:
-    """Send this organisation's voicemail e-mails through its own server from now on; an
-    empty password keeps the stored one (the admin page's rules, audited as the API)."""
+    """Send this organisation's voicemail e-mails through its own server from now on: the
+    admin page's rules (no line breaks, never this machine or its link; an empty password
+    keeps the stored one), audited as the API (422 with the rule refused)."""
     server = MailServer(
         body.host, body.port, body.sender, body.username, body.password, body.security
     )
-    servers = MailServers(voicemail.store, voicemail.platform_mail_server)
-    await run_in_threadpool(servers.put, tenant, API_ACTOR, server)
+    await run_in_threadpool(_servers(voicemail).put, tenant, API_ACTOR, server)
     return Response(status_code=204)
 
 
 @router.delete("/mail-server", status_code=204)
 async def delete_mail_server(tenant: ConfigTenant, voicemail: Voicemail) -> Response:
     """Back to the platform's mail server."""
-    servers = MailServers(voicemail.store, voicemail.platform_mail_server)
-    await run_in_threadpool(servers.remove, tenant, API_ACTOR)
+    await run_in_threadpool(_servers(voicemail).remove, tenant, API_ACTOR)
     return Response(status_code=204)

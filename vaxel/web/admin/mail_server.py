@@ -35,7 +35,11 @@ SECURITY = {
 
 def servers_of(platform: Platform) -> MailServers:
     voicemail = platform.voicemail_service
-    return MailServers(voicemail.store, voicemail.platform_mail_server)
+    return MailServers(
+        voicemail.store,
+        voicemail.platform_mail_server,
+        internal_hosts=voicemail.tenant_mail_internal_hosts,
+    )
 
 
 Servers = Annotated[MailServers, Depends(servers_of)]
