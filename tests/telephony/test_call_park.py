@@ -125,6 +125,25 @@ def test_a_declined_or_unroutable_recall_also_waits_on_in_the_orbit() -> None:
     assert (call.state, call.next_deadline()) == (CallState.PARKED, 192.0)
 
 
+def test_after_a_recall_nobody_answers_the_next_rings_the_operator() -> None:
+    """OP3: the recall rings whoever parked the call; unanswered (or the parker's phone
+    gone), the next recall rings the operator, and keeps ringing the operator."""
+    call = internal_call()
+    call.handle(CallParked("1002", recall_s=60.0, fallback="4000"), 10.0)
+    assert call.on_timer(70.0) == [RingBack("1002")]
+    call.handle(PhonesRung(RECALL, ("desk",)), 70.1)
+    call.on_timer(70.0 + RECALL_RING_S)  # the parker did not answer
+    call.handle(PhoneFailed(RECALL, "desk", 487), 100.1)
+    assert call.on_timer(160.0) == [RingBack("4000")]
+    assert call.handle(NoRoute(RECALL), 160.0) == []  # the operator's phone is not there
+    assert call.on_timer(220.0) == [RingBack("4000")]
+    without = internal_call()
+    without.handle(CallParked("1002", recall_s=60.0), 10.0)
+    without.on_timer(70.0)
+    without.handle(NoRoute(RECALL), 70.0)
+    assert without.on_timer(130.0) == [RingBack("1002")]  # no operator: the parker again
+
+
 def test_retrieving_while_the_recall_rings_cancels_the_recall() -> None:
     call = internal_call()
     call.handle(CallParked("1002", recall_s=60.0), 10.0)

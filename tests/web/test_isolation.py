@@ -138,7 +138,11 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "reach": ["international"],
         "premium_allowed": [True],
         "group_id": ["vaxeln"],  # an answer group (PBX3)
-        "first": ["+46812342000"],  # a DID range (PBX1)
+        "first": ["+46812342000", "1970"],  # a DID range (PBX1); A's first park orbit (OP3)
+        "count": [10],  # park orbits (OP3)
+        "recall_s": [20],
+        "recall_to": ["operator"],
+        "operator": ["1003"],
         "kind": ["person"],  # what a short number reaches (PBX1)
         "ref": ["agent-maria"],
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too

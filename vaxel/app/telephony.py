@@ -137,12 +137,15 @@ def outside_lines_updater(
 
 
 def pbx_to_telephony(pbx: PbxNumberingService, directory: TelephonyDirectory) -> None:
-    """Telephony routes by a snapshot of the plans, devices and groups (PBX1), replaced
-    whole after every change, from whichever thread made it (one attribute store each)."""
+    """Telephony routes by a snapshot of the plans, devices, groups and park settings
+    (PBX1, OP3), replaced whole after every change, from whichever thread made it (one
+    attribute store each)."""
 
     def refresh(tenant_id: str = "") -> None:
         fresh = pbx.snapshot()
-        directory.pbx = PbxDirectory(fresh.plans, dict(fresh.people), dict(fresh.groups))
+        directory.pbx = PbxDirectory(
+            fresh.plans, dict(fresh.people), dict(fresh.groups), dict(fresh.park)
+        )
 
     refresh()
     pbx.listeners.append(refresh)

@@ -123,9 +123,9 @@ def seed_demo_directory(database: Database, now: float, seed: int = 1) -> None:
 
 def seed_demo_pbx(database: Database, phones: int = 10) -> None:
     """Exempelby's PBX (issue 14 §9): short numbers, direct numbers, desk phones, two
-    answer groups and a conference room (1960, PIN 7391) for its directory people; the
-    first ``phones`` staff members get SIP accounts (2000–2009, password
-    ``demo<extension>``) so robot or soft phones can register.
+    answer groups, a conference room (1960, PIN 7391) and park orbits (1970–1979) for its
+    directory people; the first ``phones`` staff members get SIP accounts (2000–2009,
+    password ``demo<extension>``) so robot or soft phones can register.
     Once: a plan already stored is left as the admins changed it."""
     from vaxel.pbx.conference import ConferenceRoom
     from vaxel.sim.demo_pbx import (

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from vaxel.pbx.devices import PersonDevices
 from vaxel.pbx.groups import AnswerGroup, GroupStrategy
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target
+from vaxel.pbx.park import ParkSettings, RecallTo
 from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.store.pbx_numbering import PbxNumbering
+from vaxel.store.pbx_park import ParkStore
 
 __all__ = ["PbxNumberingService", "PbxSnapshot"]
 
@@ -28,6 +30,7 @@ class PbxSnapshot:
     plans: dict[str, NumberingPlan]
     people: dict[tuple[str, str], PersonDevices]
     groups: dict[tuple[str, str], AnswerGroup]
+    park: dict[str, ParkSettings] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,7 +44,8 @@ class PbxNumberingService:
     def snapshot(self) -> PbxSnapshot:
         """Everything telephony routes by, read at once from the store."""
         groups = {(g.tenant_id, g.group_id): g for g in self.store.groups()}
-        return PbxSnapshot(self.store.plans(), self.store.everyone_devices(), groups)
+        park = ParkStore(self.store.database).everyone()
+        return PbxSnapshot(self.store.plans(), self.store.everyone_devices(), groups, park)
 
     def _changed(self, tenant_id: str) -> None:
         for listener in self.listeners:
@@ -110,3 +114,29 @@ class PbxNumberingService:
             self.queue_logins.set(group, person_id, extensions, logged_in)
         self.store.set_login(tenant_id, group_id, person_id, logged_in)
         self._changed(tenant_id)
+
+    # call park (OP3): the orbits are the plan's numbers, the recall the tenant's
+    def park(self, tenant_id: str) -> ParkSettings:
+        return ParkStore(self.store.database).settings(tenant_id)
+
+    def put_park_recall(
+        self,
+        tenant_id: str,
+        recall_s: float,
+        recall_to: RecallTo,
+        operator: str = "",
+        actor: str = "system",
+    ) -> ParkSettings:
+        """ParkError names the field refused; the change is audited as ``actor``'s."""
+        store = ParkStore(self.store.database)
+        done = store.put_recall(tenant_id, recall_s, recall_to, operator, actor)
+        self._changed(tenant_id)
+        return done
+
+    def put_park_orbits(
+        self, tenant_id: str, first: str, count: int, actor: str = "system"
+    ) -> ParkSettings:
+        """NumberConflict names a number the plan refuses; ParkError a count refused."""
+        done = ParkStore(self.store.database).put_orbits(tenant_id, first, count, actor)
+        self._changed(tenant_id)
+        return done

@@ -1,8 +1,9 @@
 """The demo tenant's PBX (issue 14 §9): every directory person with an extension has it as
 their short number and desk phone, the staff's direct numbers (+46 8 123 42 000–319) reach
 their extensions (2000–2319), two answer groups: the switchboard (Växeln, 1900,
-everyone at once) and the IT support (IT-support, 1901, one after another), and the
-voicemail number 1980 (one's own mailbox from one's own phone, PBX4).
+everyone at once) and the IT support (IT-support, 1901, one after another), the
+voicemail number 1980 (one's own mailbox from one's own phone, PBX4) and ten park orbits
+(1970–1979, OP3).
 
 Deterministic and pure: the seed writes what these functions return.
 """
@@ -30,6 +31,8 @@ CONFERENCE_ROOM = ("ledningsgruppen", "1960", "Ledningsgruppen", "7391")
 """The demo's conference room (PBX6): id, short number, name, PIN."""
 VOICEMAIL_NUMBER = "1980"
 """The demo's voicemail number: the mailbox menu (PBX4)."""
+PARK_ORBITS = tuple(str(n) for n in range(1970, 1980))
+"""The demo's park orbits (OP3): short numbers in its plan."""
 
 
 def _extension(person: Person) -> str | None:
@@ -38,7 +41,7 @@ def _extension(person: Person) -> str | None:
 
 def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
     """Short numbers: each person's extension, the two groups', the conference room's and
-    the voicemail number."""
+    the voicemail number and the park orbits."""
     numbers = [
         (extension, Target(TargetKind.PERSON, person.person_id))
         for person in people
@@ -48,6 +51,7 @@ def demo_numbers(people: Sequence[Person]) -> list[tuple[str, Target]]:
     numbers.append((IT_GROUP[1], Target(TargetKind.GROUP, IT_GROUP[0])))
     numbers.append((CONFERENCE_ROOM[1], Target(TargetKind.CONFERENCE, CONFERENCE_ROOM[0])))
     numbers.append((VOICEMAIL_NUMBER, Target(TargetKind.VOICEMAIL, MAILBOX_MENU)))
+    numbers += [(orbit, Target(TargetKind.PARK_ORBIT, orbit)) for orbit in PARK_ORBITS]
     return numbers
 
 

@@ -29,6 +29,7 @@ ACTIONS = (
     "mail_server_changed",
     "mail_server_removed",
     "test_mail_sent",
+    "park_changed",
 )
 """What the log records; the pages translate each by this code."""
 

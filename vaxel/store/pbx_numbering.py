@@ -32,6 +32,10 @@ class PbxNumbering:
     def __init__(self, database: Engine) -> None:
         self._db = database
 
+    @property
+    def database(self) -> Engine:
+        return self._db
+
     # -- the plan ---------------------------------------------------------------------------
 
     def plan(self, tenant_id: str) -> NumberingPlan:

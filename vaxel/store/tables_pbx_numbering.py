@@ -23,6 +23,7 @@ __all__ = [
     "pbx_group_members",
     "pbx_groups",
     "pbx_numbers",
+    "pbx_park",
     "pbx_people",
     "pbx_plans",
 ]
@@ -118,3 +119,15 @@ pbx_group_members = Table(
     UniqueConstraint("tenant_id", "group_id", "person_id"),
 )
 """A group's members in ring order, each logged in or out."""
+
+
+pbx_park = Table(  # migration 0021_pbx_park
+    "pbx_park",
+    metadata,
+    _tenant_fk(),
+    Column("recall_s", Float, nullable=False),
+    Column("recall_to", String(16), nullable=False),
+    Column("operator", String(8), nullable=False, server_default=""),
+    UniqueConstraint("tenant_id"),
+)
+"""A tenant's park recall (OP3); its orbits are the plan's ``park-orbit`` numbers."""

@@ -33,7 +33,6 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
-
 Planned (PBX, console): CAMPED_ON (waiting for a busy extension).
 """
 
@@ -113,6 +112,7 @@ class CallMachine:
         "offers",
         "park_deadline",
         "parked_by",
+        "recall_fallback",
         "recall_s",
         "state",
     )
@@ -131,7 +131,7 @@ class CallMachine:
         self._whisper = _Whisper()
         self._dial_deadline: float | None = None
         self.park_deadline: float | None = None
-        self.parked_by = ""
+        self.parked_by = self.recall_fallback = ""
         self.recall_s = 0.0
 
     def next_deadline(self) -> float | None:

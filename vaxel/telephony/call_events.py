@@ -1,7 +1,5 @@
-"""What happens to a call and what it asks the switch to do (see ``call.py``).
-
-Events are facts in the past tense, the rest commands; all frozen and slotted.
-"""
+"""What happens to a call and what it asks the switch to do (see ``call.py``). Events are
+facts in the past tense, the rest commands; all frozen and slotted."""
 
 from __future__ import annotations
 
@@ -78,8 +76,7 @@ class Sound(Enum):
     MUSIC = "music"
 
 
-CUSTOMER = "customer"
-TRANSFER = "transfer"
+CUSTOMER, TRANSFER = "customer", "transfer"
 RECALL = "recall"
 """The offer ringing whoever parked a call, once it waited too long (``call_park.py``)."""
 CALLEE = "callee"
@@ -197,10 +194,11 @@ class BusyOrdered:
 
 @dataclass(frozen=True, slots=True)
 class CallParked:
-    """Parked (a REFER to an orbit, the console): music; ``by`` is rung after ``recall_s``."""
+    """Parked (REFER to an orbit, console): music; rung back: ``by``, unanswered: ``fallback``."""
 
     by: str
     recall_s: float
+    fallback: str = ""
 
     def __post_init__(self) -> None:
         if not self.by:
@@ -211,7 +209,9 @@ class CallParked:
 
 @dataclass(frozen=True, slots=True)
 class CallPickedUp:
-    """Another extension picked up the ringing call; its leg is the other party now."""
+    """Another phone took the ringing call: its leg is the other party (an offer's: agent_id)."""
+
+    agent_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

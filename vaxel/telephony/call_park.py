@@ -9,7 +9,8 @@ Rules kept here:
 - After ``recall_s`` in PARKED the call rings back whoever parked it (RECALLING, the RECALL
   offer) while the caller keeps hearing music; a recall nobody answers within
   ``RECALL_RING_S``, that fails or has no route, puts the call back in its orbit for
-  another ``recall_s`` — a parked caller is never dropped by the switch.
+  another ``recall_s`` — a parked caller is never dropped by the switch — and the recalls
+  after it ring the fallback (the tenant's operator) when there is one.
 - A caller hanging up while parked or recalled ends the call and frees the orbit.
 Every step leaves the orbit (``LeaveOrbit``) when the call stops being parked.
 """
@@ -52,6 +53,7 @@ def parked(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
         actions.append(ReportContactEnded())  # the agent is done, as after a transfer
     call.state = CallState.PARKED
     call.parked_by, call.recall_s = event.by, event.recall_s
+    call.recall_fallback = event.fallback
     call.park_deadline = now + event.recall_s
     return [*actions, Unbridge(Sound.MUSIC, Party.CALLER), HangUpParty(Party.AGENT)]
 
@@ -81,6 +83,10 @@ def recall_ended(call: CallMachine, now: float) -> list[CallAction]:
 
 
 def back_to_orbit(call: CallMachine, now: float) -> list[CallAction]:
+    """Nobody took the recall: wait another ``recall_s``; the next recall rings the
+    fallback (the operator) when there is one."""
     call.state = CallState.PARKED
     call.park_deadline = now + call.recall_s
+    if call.recall_fallback:
+        call.parked_by = call.recall_fallback
     return []

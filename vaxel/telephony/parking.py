@@ -12,7 +12,8 @@ Rules kept here:
   internal call and its leg handed over to the call parked there, the two bridged; at an
   empty orbit it hears that the number does not exist.
 - The recall and its timing are the call machine's (``call_park.py``); the switch rings
-  whoever parked the call (``RingBack``) and frees the orbit (``LeaveOrbit``).
+  whoever parked the call, or the tenant's operator as its settings say (``RingBack``),
+  and frees the orbit (``LeaveOrbit``).
 The operator console (issue 16) parks and retrieves through the same lots.
 """
 
@@ -64,17 +65,28 @@ class Parking:
         self.directory = directory
         self.clock = clock
         self.switch = switch
-        self.settings: Callable[[str], ParkSettings] = settings or (lambda _: ParkSettings())
-        """A tenant's orbits and recall time (the defaults until configured)."""
+        self.settings: Callable[[str], ParkSettings] = settings or self._of_tenant
+        """A tenant's orbits and recall (``pbx/park.py``): the plan's orbits and the
+        admin's recall, as telephony's snapshot holds them (``PbxDirectory.park``)."""
         self._lots: dict[str, ParkingLot] = {}
 
     def lot(self, tenant_id: str) -> ParkingLot:
-        """The tenant's lot (made on first use, renewed when its settings changed)."""
+        """The tenant's lot (made on first use); changed settings apply at once, and calls
+        parked already keep their orbit and recall time."""
         settings = self.settings(tenant_id)
         lot = self._lots.get(tenant_id)
-        if lot is None or (lot.settings != settings and not lot.parked()):
+        if lot is None:
             lot = self._lots[tenant_id] = ParkingLot(settings)
+        elif lot.settings != settings:
+            lot.settings = settings
         return lot
+
+    def _of_tenant(self, tenant_id: str) -> ParkSettings:
+        pbx = self.directory.pbx
+        stored = pbx.park.get(tenant_id)
+        if stored is not None:
+            return stored
+        return ParkSettings.of_tenant(pbx.plans.get(tenant_id))
 
     def is_orbit(self, tenant_id: str, number: str) -> bool:
         return self.lot(tenant_id).settings.is_orbit(number)
@@ -102,8 +114,9 @@ class Parking:
         lot = self.lot(call.tenant_id)
         for gone in [p.call_id for p in lot.parked() if p.call_id not in self.calls]:
             lot.leave(gone)  # a call forgotten without leaving its orbit frees it here
-        parked = lot.park(call.call_id, by, self.clock(), orbit)
-        return CallParked(parked.parked_by, lot.settings.recall_s)
+        first, fallback = lot.settings.recall(by)
+        parked = lot.park(call.call_id, first, self.clock(), orbit)
+        return CallParked(parked.parked_by, lot.settings.recall_s, fallback)
 
     def target(self, tenant_id: str, number: str) -> Target | None:
         """The default orbits, for a tenant whose numbering plan names none."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from vaxel.pbx.devices import PersonDevices
 from vaxel.pbx.groups import AnswerGroup
 from vaxel.pbx.numbering import NumberingPlan, Target
+from vaxel.pbx.park import ParkSettings
 
 __all__ = ["PbxDirectory"]
 
@@ -23,6 +24,9 @@ class PbxDirectory:
     """By (tenant id, person id)."""
     groups: dict[tuple[str, str], AnswerGroup] = field(default_factory=dict)
     """Answer groups by (tenant id, group id) (PBX3)."""
+    park: dict[str, ParkSettings] = field(default_factory=dict)
+    """By tenant: its orbits (from its plan) and recall (OP3); a tenant not here gets
+    ``ParkSettings.of_tenant`` of its plan."""
 
     def resolve(self, tenant_id: str, dialled: str) -> Target | None:
         plan = self.plans.get(tenant_id)

@@ -280,6 +280,11 @@ DOMAIN_ERRORS: dict[str, str] = {
         "Svarsgruppen {group} besvaras via en kö, och personen är ingen handläggare"
     ),
     "pbx-unknown-group": N_("Svarsgruppen finns inte"),
+    # call park (OP3): the orbits and the recall
+    "park-count": N_("Antalet parkeringsplatser ska vara 1–100"),
+    "park-first": N_("Parkeringsplatsernas nummer är siffror, högst 8"),
+    "park-recall": N_("Tiden innan samtalet ringer tillbaka ska vara 10–3600 sekunder"),
+    "park-operator": N_("Växelns anknytning är siffror, högst 8"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
     "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),

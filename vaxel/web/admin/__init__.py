@@ -26,6 +26,7 @@ from vaxel.web.admin import (
     numbers,
     pbx_conference,
     pbx_numbers,
+    pbx_park,
     pbx_trunks,
     prompts,
     queues,
@@ -190,6 +191,11 @@ SECTIONS = [
         N_("Nummerplan"),
         N_("Kortnummer, direktnummerserier och svarsgrupper med vem som är inloggad."),
     ),
+    Section(
+        "/admin/pbx/park",
+        N_("Parkering"),
+        N_("Parkeringsplatser i nummerplanen och vart ett parkerat samtal ringer tillbaka."),
+    ),
 ]
 
 
@@ -221,6 +227,7 @@ for _page in (
     directory_catalogue,
     pbx_conference,
     pbx_numbers,
+    pbx_park,
     pbx_trunks,
     mail_server,
     switches,

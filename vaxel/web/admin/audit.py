@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "mail_server_changed": N_("E-postserver ändrad"),
     "mail_server_removed": N_("E-postserver borttagen"),
     "test_mail_sent": N_("Testmejl skickat"),
+    "park_changed": N_("Parkering ändrad"),
 }
 
 

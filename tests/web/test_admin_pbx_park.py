@@ -1,0 +1,94 @@
+"""The call park admin page and REST API (issue 14, OP3): orbits written into the
+numbering plan (a clash refused in Swedish), the recall saved, each change in the audit
+log, CSRF required, another tenant sees none of it, keys by scope."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.web.conftest import OTHER, Web, flashed, sign_in
+from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.pbx.park import RecallTo
+from vaxel.runtime.pbx_numbering import PbxNumberingService
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+PAGE = "/admin/pbx/park"
+KEY = "en-nyckel-for-parkering-test"
+
+
+def service(web: Web) -> PbxNumberingService:
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    return context.pbx_numbering  # type: ignore[no-any-return]
+
+
+def test_orbits_and_recall_are_saved_refused_in_swedish_and_audited(web: Web) -> None:
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    service(web).put_number(DEMO_TENANT, "4702", Target(TargetKind.PERSON, "karin"))
+    page = admin.get(PAGE)
+    assert page.status_code == 200 and "Parkeringsplatser" in page.text
+    demo_orbits = tuple(str(n) for n in range(1970, 1980))  # the demo's plan (issue 14 §9)
+    assert service(web).park(DEMO_TENANT).orbits == demo_orbits
+    assert "1970, 1971" in page.text
+    saved = admin.post(f"{PAGE}/orbits", data={"csrf": csrf, "first": "4790", "count": "3"})
+    assert flashed(admin, saved) == ""
+    assert service(web).park(DEMO_TENANT).orbits == ("4790", "4791", "4792")
+    assert "4790, 4791, 4792" in admin.get(PAGE).text
+    clash = admin.post(f"{PAGE}/orbits", data={"csrf": csrf, "first": "4700", "count": "5"})
+    assert "Numret 4702 används redan i nummerplanen" in flashed(admin, clash)
+    too_many = admin.post(f"{PAGE}/orbits", data={"csrf": csrf, "first": "4700", "count": "500"})
+    assert "1–100" in flashed(admin, too_many)
+    recall = {"csrf": csrf, "recall_s": "25", "recall_to": "operator", "operator": "4000"}
+    assert flashed(admin, admin.post(f"{PAGE}/recall", data=recall)) == ""
+    stored = service(web).park(DEMO_TENANT)
+    assert (stored.recall_s, stored.recall_to, stored.operator) == (25.0, RecallTo.OPERATOR, "4000")
+    short = admin.post(f"{PAGE}/recall", data={**recall, "recall_s": "5"})
+    assert "10–3600" in flashed(admin, short)
+    bad_operator = admin.post(f"{PAGE}/recall", data={**recall, "operator": "växeln"})
+    assert "Växelns anknytning är siffror" in flashed(admin, bad_operator)
+    assert service(web).park(DEMO_TENANT).recall_s == 25.0
+    audit = admin.get("/admin/audit").text
+    assert audit.count("Parkering ändrad") == 2
+    # without the form's token nothing changes
+    forged = admin.post(f"{PAGE}/recall", data={**recall, "csrf": "fel", "recall_s": "99"})
+    assert forged.status_code == 403
+    assert service(web).park(DEMO_TENANT).recall_s == 25.0
+    # another tenant's admin sees its own (default) settings only
+    other = web.client()
+    sign_in(other, OTHER, "boss")
+    assert "4790" not in other.get(PAGE).text
+
+
+def test_park_over_rest_by_scope_and_tenant(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", KEY, now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läsare", KEY + "-read", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", KEY + "-other", now, ["read", "config"])
+    config, reader = {"X-API-Key": KEY}, {"X-API-Key": KEY + "-read"}
+    client = web.client()
+    recall = {"recall_s": 30, "recall_to": "parker", "operator": "4000"}
+    assert client.put("/api/v1/pbx/park/recall", json=recall, headers=reader).status_code == 403
+    saved = client.put("/api/v1/pbx/park/recall", json=recall, headers=config)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["recall_s"] == 30.0 and saved.json()["operator"] == "4000"
+    orbits = client.put(
+        "/api/v1/pbx/park/orbits", json={"first": "4790", "count": 2}, headers=config
+    )
+    assert orbits.status_code == 200 and orbits.json()["orbits"] == ["4790", "4791"]
+    shown = client.get("/api/v1/pbx/park", headers=reader).json()
+    assert shown == {
+        "orbits": ["4790", "4791"],
+        "recall_s": 30.0,
+        "recall_to": "parker",
+        "operator": "4000",
+    }
+    other = client.get("/api/v1/pbx/park", headers={"X-API-Key": KEY + "-other"}).json()
+    assert "4790" not in other["orbits"] and other["recall_s"] == 60.0
+    short = client.put("/api/v1/pbx/park/recall", json={**recall, "recall_s": 5}, headers=config)
+    assert short.status_code == 422
+    service(web).put_number(DEMO_TENANT, "4800", Target(TargetKind.PERSON, "karin"))
+    clash = client.put(
+        "/api/v1/pbx/park/orbits", json={"first": "4799", "count": 3}, headers=config
+    )
+    assert clash.status_code in (409, 422) and clash.json()["code"] == "pbx-number-taken"

@@ -1,0 +1,80 @@
+"""The tenant's call park (issue 14, OP3): which short numbers are park orbits (written
+into the numbering plan, which refuses a clash with a person's or group's number), how
+long a parked call waits before it rings back, and whom it rings (whoever parked it —
+the operator when nobody answers — or the operator from the start).
+
+Every change goes through :class:`~vaxel.runtime.pbx_numbering.PbxNumberingService`
+(checked by the pure core, audited, told to running telephony: the next call parked
+uses it); a refusal comes back on the page worded by its code.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from vaxel.core.errors import ConfigError
+from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
+from vaxel.web.context import render
+from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
+from vaxel.web.i18n import N_
+
+__all__ = ["RECALL_TO", "router"]
+
+PATH = "/admin/pbx/park"
+router = APIRouter(prefix=PATH, tags=["admin"], dependencies=[Depends(require_admin)])
+
+RECALL_TO = {
+    RecallTo.PARKER: N_("Den som parkerade, sedan växeln om ingen svarar"),
+    RecallTo.OPERATOR: N_("Växeln direkt"),
+}
+
+
+def _text(form: CsrfForm, name: str, limit: int) -> str:
+    return str(form.get(name, "")).strip()[:limit]
+
+
+def _whole(form: CsrfForm, name: str, low: float, high: float) -> int:
+    raw = _text(form, name, 6)
+    if not raw.isdigit():
+        raise ConfigError(name, "whole-number-range", min=low, max=high, value=raw)
+    return int(raw)
+
+
+@router.get("")
+def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
+    settings = ctx.pbx_numbering.park(session.user.tenant_id)
+    return render(
+        request,
+        "admin/pbx_park.html",
+        session,
+        settings=settings,
+        recall_to=RECALL_TO,
+        max_orbits=MAX_ORBITS,
+        min_recall=int(MIN_RECALL_S),
+        max_recall=int(MAX_RECALL_S),
+    )
+
+
+@router.post("/orbits", dependencies=[returns_to(PATH)])
+def save_orbits(form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn) -> Response:
+    """``count`` orbits from the short number ``first``, in place of the plan's old ones."""
+    count = _whole(form, "count", 1, MAX_ORBITS)
+    first = _text(form, "first", 8)
+    ctx.pbx_numbering.put_park_orbits(tenant_id, first, count, session.user.username)
+    return RedirectResponse(PATH, status_code=303)
+
+
+@router.post("/recall", dependencies=[returns_to(PATH)])
+def save_recall(form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn) -> Response:
+    """``recall_s`` seconds; ``recall_to`` (parker, operator); the ``operator`` extension."""
+    recall_s = _whole(form, "recall_s", MIN_RECALL_S, MAX_RECALL_S)
+    try:
+        recall_to = RecallTo(_text(form, "recall_to", 16))
+    except ValueError:
+        allowed = ", ".join(r.value for r in RecallTo)
+        raise ConfigError("recall_to", "choice", allowed=allowed) from None
+    ctx.pbx_numbering.put_park_recall(
+        tenant_id, float(recall_s), recall_to, _text(form, "operator", 8), session.user.username
+    )
+    return RedirectResponse(PATH, status_code=303)
