@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from vaxel.acd.commands import ConnectContact, NotifyAgentState, NotifyStandby, OfferContact
+from vaxel.acd.commands import (
+    CancelOffer,
+    ConnectContact,
+    NotifyAgentState,
+    NotifyStandby,
+    OfferContact,
+)
 from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
@@ -19,6 +25,7 @@ from vaxel.acd.events import (
     ContactClassified,
     ContactEnded,
     ContactPicked,
+    OfferPickedUp,
     TimerTick,
     WrapUpCancelled,
 )
@@ -187,3 +194,46 @@ def test_paused_agent_picks_a_contact_further_back(engine: Engine) -> None:
     out = engine.handle(ContactPicked(T, "a1", "c2"), 3.0)
     assert of_type(out, ConnectContact) == [ConnectContact(T, "c2", "a1", "q")]
     assert engine.waiting_view(T, "c1", 3.0).position == 1
+
+
+def test_an_offer_picked_up_by_another_agent_is_theirs_and_nobodys_miss(
+    engine: Engine,
+) -> None:
+    """Call pickup (issue 14): a1's phone rings c1; a2 (paused, in another queue) takes it
+    from their own phone. a2 answered it (the connect names a2, and so will statistics);
+    a1's offer is withdrawn, not counted unanswered (Q23), and a1 is free for the next."""
+    setup(
+        engine,
+        [QueueConfig(T, "q"), QueueConfig(T, "other")],
+        [
+            AgentProfile(T, "a1", permitted_queues=("q",), max_unanswered=1),
+            AgentProfile(T, "a2", permitted_queues=("other",)),
+        ],
+    )
+    engine.handle(AgentLoggedIn(T, "a1", ("q",)), 0.0)
+    engine.handle(AgentLoggedIn(T, "a2", ("other",)), 0.0)
+    engine.handle(AgentPaused(T, "a2", "lunch"), 0.5)
+    engine.handle(ContactArrived(T, "c1", "q"), 1.0)
+    engine.handle(ContactArrived(T, "c2", "q"), 1.5)  # waits behind c1
+    out = engine.handle(OfferPickedUp(T, "a2", "c1"), 3.0)
+    assert of_type(out, CancelOffer) == [CancelOffer(T, "c1", "a1", "picked_up")]
+    assert of_type(out, ConnectContact) == [ConnectContact(T, "c1", "a2", "q")]
+    assert offered(out) == [("c2", "a1")]  # a1, not paused for a miss, gets the next
+    assert engine.contact_view(T, "c1").agent_id == "a2"
+    assert engine.agent_view(T, "a2").state is AgentState.BUSY
+    assert engine.agent_view(T, "a1").state is AgentState.OFFERED
+    with pytest.raises(IllegalTransition):  # once: it is no longer ringing anyone
+        engine.handle(OfferPickedUp(T, "a1", "c1"), 4.0)
+
+
+def test_a_busy_or_logged_out_agent_cannot_pick_up_an_offer(engine: Engine) -> None:
+    setup(
+        engine,
+        [QueueConfig(T, "q")],
+        [AgentProfile(T, "a1", permitted_queues=("q",)), AgentProfile(T, "a2")],
+    )
+    engine.handle(AgentLoggedIn(T, "a1", ("q",)), 0.0)
+    engine.handle(ContactArrived(T, "c1", "q"), 1.0)
+    with pytest.raises(IllegalTransition):
+        engine.handle(OfferPickedUp(T, "a2", "c1"), 2.0)  # a2 is not logged in
+    assert engine.contact_view(T, "c1").state.value == "offered"

@@ -1,18 +1,22 @@
 """Pickup on the wire (issue 14): one extension calls another, whose phone rings; a third
 dials ``**<anknytning>`` (directed) or ``*8#`` (a member of the callee's answer group) and
-takes the call — the ringing phone is cancelled and the two are bridged. SIPp plays every
-phone."""
+takes the call — the ringing phone is cancelled and the two are bridged; the same for a
+queue call ringing an agent's phone, picked up by another agent (the ACD told who
+answered). SIPp plays every phone."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.telephony.conftest import (
     AGENT_EXTENSION,
+    AGENT_ID,
     AGENT_PASSWORD,
+    CALLBACK_AGENT_ID,
     CALLBACK_EXTENSION,
     CALLBACK_PASSWORD,
     CUSTOMER_EXTENSION,
@@ -23,10 +27,12 @@ from tests.telephony.conftest import (
     sipp,
 )
 from tests.telephony.test_robot_phones import wait_for
+from vaxel.acd.events import AgentLoggedIn, AgentPaused
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.groups import AnswerGroup, GroupMember
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.telephony.call import CallState
+from vaxel.store import ReadModels
+from vaxel.telephony.call import CallState, OfferState
 
 pytestmark = pytest.mark.interop
 
@@ -106,3 +112,95 @@ async def test_nothing_ringing_there_is_not_found(running: Running, tmp_path: Pa
     )
     assert code != 0 and "404" in output, output
     assert running.service.switch.calls == {}
+
+
+@pytest.mark.parametrize("code", [f"**{AGENT_EXTENSION}", "*8#"])
+async def test_a_queue_call_ringing_an_agent_is_picked_up_by_another_agent(
+    running: Running, tmp_path: Path, code: str
+) -> None:
+    """A caller in the queue rings Karin's phone (the ACD's offer); Maria, a paused agent,
+    picks it up from her own phone. Karin's phone is cancelled (never answered: no double
+    answer), the ACD has Maria as the one who answered the contact and counts nothing
+    against Karin, and Maria is bridged to the caller until she hangs up."""
+    pbx = running.service.switch.directory.pbx
+    pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
+        DEMO_TENANT, "karin", (Device(DeviceKind.SIP, AGENT_EXTENSION),)
+    )
+    pbx.people[(DEMO_TENANT, "maria")] = PersonDevices(
+        DEMO_TENANT, "maria", (Device(DeviceKind.SIP, CALLBACK_EXTENSION),)
+    )
+    members = (GroupMember("karin"), GroupMember("maria"))
+    pbx.groups[(DEMO_TENANT, "vaxeln")] = AnswerGroup(
+        DEMO_TENANT, "vaxeln", "Växeln", members=members
+    )
+    now = time.time()
+    running.center.submit(AgentLoggedIn(DEMO_TENANT, CALLBACK_AGENT_ID, ("kundtjanst",)), now)
+    running.center.submit(AgentPaused(DEMO_TENANT, CALLBACK_AGENT_ID, "lunch"), now)
+    karin_port = await register_phone(running.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)
+    karin = asyncio.create_task(
+        sipp("agent_rings_cancelled.xml", running.port, cwd=tmp_path, local_port=karin_port)
+    )
+    await asyncio.sleep(0.5)
+    caller = asyncio.create_task(sipp("caller_waits.xml", running.port, cwd=tmp_path))
+    switch = running.service.switch
+    await wait_for(
+        lambda: any(
+            c.state is CallState.IVR
+            and any(
+                o.name == AGENT_ID and o.state is OfferState.RINGING
+                for o in c.machine.offers.values()
+            )
+            for c in switch.calls.values()
+        ),
+        seconds=20.0,
+    )
+    [contact_id] = list(switch.calls)
+    switch.directory.trusted_sources = frozenset()  # the picker's phone signs in
+    status, output = await sipp(
+        "retriever.xml",
+        running.port,
+        *dialling(running, CALLBACK_EXTENSION, CALLBACK_PASSWORD, code),
+        service=code,
+        cwd=tmp_path,
+    )
+    assert status == 0, output  # answered, talked, hung up
+    status, output = await karin
+    assert status == 0, output  # her ringing was cancelled: 487, ACK
+    status, output = await caller
+    assert status == 0, output  # talked with Maria, then hung up by Växel
+    await wait_for(lambda: switch.calls == {})
+    view = running.center.acd.contact_view(DEMO_TENANT, contact_id)
+    assert view.agent_id == CALLBACK_AGENT_ID  # Maria answered it
+    karin_view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+    assert karin_view.state.value == "ready" and karin_view.contact_id == ""
+    [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
+    assert record.agent_id == CALLBACK_AGENT_ID and record.ended_at is not None
+
+
+async def test_a_queue_call_is_not_picked_up_by_a_phone_without_an_agent(
+    running: Running, tmp_path: Path
+) -> None:
+    """Only an agent can take an ACD offer (the ACD must know who answered): a plain
+    extension dialling the pickup code gets 404 and Karin's phone rings on."""
+    karin_port = await register_phone(running.port, AGENT_EXTENSION, AGENT_PASSWORD, tmp_path)
+    karin = asyncio.create_task(
+        sipp("agent_rings_cancelled.xml", running.port, cwd=tmp_path, local_port=karin_port)
+    )
+    await asyncio.sleep(0.5)
+    caller = asyncio.create_task(sipp("caller_waits.xml", running.port, cwd=tmp_path))
+    switch = running.service.switch
+    await wait_for(lambda: any(c.machine.offers for c in switch.calls.values()), seconds=20.0)
+    switch.directory.trusted_sources = frozenset()
+    status, output = await sipp(
+        "retriever.xml",
+        running.port,
+        *dialling(running, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD, f"**{AGENT_EXTENSION}"),
+        service=f"**{AGENT_EXTENSION}",
+        cwd=tmp_path,
+        timeout_s=8,
+    )
+    assert status != 0 and "404" in output, output
+    [call] = switch.calls.values()
+    assert call.state is CallState.IVR and call.machine.offers[AGENT_ID].state is OfferState.RINGING
+    for task in (karin, caller):
+        task.cancel()

@@ -18,6 +18,7 @@ from vaxel.acd.events import (
     AgentReady,
     AgentRemoved,
     ContactPicked,
+    OfferPickedUp,
     WrapUpCancelled,
 )
 from vaxel.acd.model import AgentState, ContactState
@@ -216,3 +217,25 @@ def contact_picked(
     queue = tenant.queues[contact.queue_id]
     dispatch.offer(engine, tenant, queue, contact, [agent], now, out)
     dispatch.answer(engine, tenant, contact, agent, now, out)
+
+
+def offer_picked_up(
+    engine: Engine, tenant: TenantRec, event: OfferPickedUp, now: float, out: list[Command]
+) -> None:
+    """Call pickup (issue 14): a logged-in agent, ready or paused, answers from their own
+    phone a contact ringing another agent's. The ringing agents' offers are withdrawn (not
+    missed: Q23 counts nothing against them) and the picker answers it, as if offered."""
+    contact = engine.contact(tenant, event.contact_id)
+    picker = engine.agent(tenant, event.agent_id)
+    if contact.state is not ContactState.OFFERED:
+        raise IllegalTransition("contact", contact.state.value, "OfferPickedUp")
+    if picker.state not in (AgentState.READY, AgentState.PAUSED):
+        raise IllegalTransition("agent", picker.state.value, "OfferPickedUp")
+    rung = [tenant.agents[a] for a in contact.offered_to]
+    dispatch.retract(engine, tenant, contact, rung, now, out, "picked_up", missed=False)
+    contact.state, contact.offered_to = ContactState.OFFERED, [picker.agent_id]
+    picker.contact_id = contact.contact_id
+    dispatch.answer(engine, tenant, contact, picker, now, out)
+    contact.history.append(f"{now:.3f} picked up from {', '.join(a.agent_id for a in rung)}")
+    for agent in rung:
+        dispatch.dispatch_agent(engine, tenant, agent, now, out)

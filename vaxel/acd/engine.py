@@ -44,6 +44,7 @@ from vaxel.acd.events import (
     ContactEnded,
     ContactPicked,
     Event,
+    OfferPickedUp,
     QueueClosed,
     QueueConfigured,
     QueueOpened,
@@ -116,6 +117,7 @@ class Engine:
             AgentDeclined: agent_steps.agent_declined,
             WrapUpCancelled: agent_steps.wrap_up_cancelled,
             ContactPicked: agent_steps.contact_picked,
+            OfferPickedUp: agent_steps.offer_picked_up,
         }
 
     # -- the step -----------------------------------------------------------------------

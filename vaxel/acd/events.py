@@ -32,6 +32,7 @@ __all__ = [
     "ContactEnded",
     "ContactPicked",
     "Event",
+    "OfferPickedUp",
     "QueueClosed",
     "QueueConfigured",
     "QueueOpened",
@@ -251,6 +252,17 @@ class ContactClassified:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferPickedUp:
+    """While the contact rang another agent's phone, this agent took it from their own
+    phone (call pickup, issue 14): they answered it; the ringing agent missed nothing."""
+
+    tenant_id: str
+    agent_id: str
+    contact_id: str
+    actor: str = "agent"
+
+
+@dataclass(frozen=True, slots=True)
 class ContactPicked:
     """The agent picked a specific waiting contact (Q28) or callback from the list (CB8)."""
 
@@ -352,6 +364,7 @@ Event = (
     | WrapUpCancelled
     | ContactClassified
     | ContactPicked
+    | OfferPickedUp
     | CallbackRequested
     | CallbackAttemptEnded
     | CallbackClosed

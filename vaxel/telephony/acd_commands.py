@@ -28,6 +28,7 @@ from vaxel.acd.events import (
     CallbackClosed,
     ContactEnded,
     Event,
+    OfferPickedUp,
 )
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.core.errors import VaxelError
@@ -233,6 +234,18 @@ class AcdCommands:
             self.switch.step(call, AnswerRefused())
         elif call.agent is not None:
             self.switch.end_leg(call, call.agent, HangUp())
+
+    def offer_picked_up(self, call: Call, agent_id: str) -> bool:
+        """Another agent's phone picks up the offer ringing (call pickup, issue 14): the
+        ACD is told first; False when it refuses (that agent busy, logged out …)."""
+        if not agent_id or call.callback:
+            return False
+        try:
+            self.submit(OfferPickedUp(call.tenant_id, agent_id, call.call_id))
+        except VaxelError as error:
+            log.info("pickup of %s by %s refused: %s", call.call_id, agent_id, error)
+            return False
+        return True
 
     def agent_declined(self, call: Call, agent_id: str) -> None:
         """No phone of the agent took the offer: an unanswered offer for the ACD (Q23)."""

@@ -220,6 +220,9 @@ class Dialer:
             if attempt.agent_id and any(fork.won for fork in attempt.forks.values()):
                 found = self.directory.extension_of_agent(call.tenant_id, attempt.agent_id)
                 return found.extension if found is not None else attempt.agent_id
+        picker = self.directory.extension_of_agent(call.tenant_id, call.agent_id)
+        if picker is not None:  # a phone that picked up the offer (issue 14)
+            return picker.extension
         return call.agent_id or "?"  # never "": that is the tenant's policy, no class at all
 
     def route_or_nothing(self, tenant_id: str, number: str, user: str = "") -> list[Target]:

@@ -7,6 +7,11 @@ Rules kept here:
   With no such call ringing the INVITE is refused 404 before anything is answered.
 - The picker is answered, its leg handed over to the ringing call and bridged to the
   caller; the callee's phones stop ringing (``call_pickup.py``).
+- A queue call ringing an agent's phone (the ACD's offer) is picked up the same way, by
+  an agent only: the ACD is told first (``OfferPickedUp``: the picker's agent answered the
+  contact, the ringing agent missed nothing); refused there (the picker busy or logged
+  out) the INVITE is 404 and nothing is answered. The ACD then connects the picker as it
+  connects any agent who answered (whisper, bridge).
 - A call is in the groups of the person it rings (a call to a group: that group); the
   picker's groups are those of the people whose SIP device its extension is.
 The operator console (issue 16) picks calls from the same list (``ringing``).
@@ -21,7 +26,14 @@ from vaxel.pbx.numbering import TargetKind
 from vaxel.pbx.pickup import RingingCall, choose, parse_pickup
 from vaxel.sip.errors import SipError
 from vaxel.sip.transaction import RequestReceived
-from vaxel.telephony.call_events import CallEvent, CallPickedUp, is_callee
+from vaxel.telephony.call_events import (
+    CUSTOMER,
+    RECALL,
+    TRANSFER,
+    CallEvent,
+    CallPickedUp,
+    is_callee,
+)
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.call_states import CallState, OfferState
 from vaxel.telephony.calls import Call
@@ -29,6 +41,8 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.timers import CallTimers
 
 __all__ = ["Pickups"]
+
+_NOT_AGENTS = frozenset({CUSTOMER, TRANSFER, RECALL})
 
 
 class Pickups:
@@ -39,6 +53,7 @@ class Pickups:
         directory: TelephonyDirectory,
         answer: Callable[[RequestReceived, str], Call],
         step: Callable[[Call, CallEvent], None],
+        offer_picked_up: Callable[[Call, str], bool] = lambda call, agent_id: False,
     ) -> None:
         self.index = index
         self.timers = timers
@@ -46,6 +61,8 @@ class Pickups:
         self.answer = answer
         """Answer an INVITE as a new internal call of the tenant (the switch's)."""
         self.step = step
+        self.offer_picked_up = offer_picked_up
+        """Tell the ACD the picker's agent took an offer's contact; False: refused."""
 
     @staticmethod
     def claims(number: str) -> bool:
@@ -58,21 +75,30 @@ class Pickups:
         if code is None or picker is None:
             raise SipError("Not Found: no such number", 404)
         groups = self.groups_of_extension(picker.tenant_id, username)
-        chosen = choose(code, self.ringing(picker.tenant_id), username, groups)
+        ringing = self.ringing(picker.tenant_id, acd=bool(picker.agent_id))
+        chosen = choose(code, ringing, username, groups)
         waiting = self.index.calls.get(chosen.call_id) if chosen is not None else None
-        if waiting is None:
+        if waiting is None or waiting.agent is not None:
+            raise SipError("Not Found: no call ringing to pick up", 404)
+        offer = waiting.state is CallState.IVR
+        if offer and not self.offer_picked_up(waiting, picker.agent_id):
             raise SipError("Not Found: no call ringing to pick up", 404)
         call = self.answer(event, picker.tenant_id)
         self.timers.cancel(call)
         if self.index.move_caller(call, waiting) is not None:
-            self.step(waiting, CallPickedUp())
+            self.step(waiting, CallPickedUp(picker.agent_id if offer else ""))
 
-    def ringing(self, tenant_id: str) -> Iterator[RingingCall]:
-        """The tenant's internal calls whose callee rings, once per extension rung."""
+    def ringing(self, tenant_id: str, *, acd: bool = False) -> Iterator[RingingCall]:
+        """The tenant's internal calls whose callee rings, once per extension rung; with
+        ``acd``, the ACD's offers ringing an agent's phone too."""
         pbx = self.directory.pbx
         for call in list(self.index.calls.values()):
             internal = call.internal
-            if call.tenant_id != tenant_id or call.state is not CallState.CONNECTING:
+            if call.tenant_id != tenant_id:
+                continue
+            if acd and call.state is CallState.IVR and call.agent is None:
+                yield from self._offers(call)
+            if call.state is not CallState.CONNECTING:
                 continue
             offers = [
                 o
@@ -94,6 +120,18 @@ class Pickups:
                 for device in person.devices if person is not None else ():
                     if device.kind is DeviceKind.SIP:
                         yield RingingCall(call.call_id, device.address, groups, offers[0].rung_at)
+
+    def _offers(self, call: Call) -> Iterator[RingingCall]:
+        """The ACD's offers of ``call`` ringing now, at their agents' extensions."""
+        for offer in call.machine.offers.values():
+            if offer.state is not OfferState.RINGING or offer.name in _NOT_AGENTS:
+                continue
+            if is_callee(offer.name):
+                continue
+            found = self.directory.extension_of_agent(call.tenant_id, offer.name)
+            if found is not None:
+                groups = self.groups_of_extension(call.tenant_id, found.extension)
+                yield RingingCall(call.call_id, found.extension, groups, offer.rung_at)
 
     def groups_of_extension(self, tenant_id: str, extension: str) -> frozenset[str]:
         """The answer groups of the people whose SIP device ``extension`` is."""

@@ -210,8 +210,9 @@ class Switch:
             ring_outcome=self.internal.ring_outcome,
             parking=self.parking,
         )
-        self.pickups = Pickups(
-            self.index, timers, directory, partial(self.answer_call, internal=True), self.step
+        answer = partial(self.answer_call, internal=True)
+        self.pickups = Pickups(  # a queue call at an agent's phone too (issue 14)
+            self.index, timers, directory, answer, self.step, self.acd_commands.offer_picked_up
         )
         self.mwi = MessageWaiting(sip, registration, directory)
 
