@@ -112,9 +112,8 @@ class PhoneAdmin:
     # -- recording --------------------------------------------------------------------------
 
     def prompt_at(self, tenant_id: str, number: int) -> UploadedPrompt | None:
-        """The tenant's upload ``number`` (1-based) as the prompt page lists them."""
-        uploads = self.uploads.all(tenant_id)
-        return uploads[number - 1] if 1 <= number <= len(uploads) else None
+        """The tenant's upload numbered ``number`` (its "Nr" on the prompt page, stable)."""
+        return self.uploads.numbered(tenant_id, number)
 
     def begin(self, call_id: str) -> bool:
         """Room for one more take on the node (False: too many record now)."""

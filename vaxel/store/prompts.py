@@ -39,6 +39,9 @@ class UploadedPrompt:
     size: int
     """Bytes of µ-law audio: 8000 a second."""
     uploaded_at: float
+    number: int = 0
+    """What staff key on a phone to record it (``*95*<nr>#``): given once, the lowest free
+    number, so a later upload never moves it."""
 
     @property
     def seconds(self) -> float:
@@ -54,13 +57,29 @@ class PromptUploads:
         new upload is the admin's choice: nothing older is kept for undo."""
         if upload_tenant(prompt_id) != tenant_id:
             raise ValueError(f"{prompt_id!r} is not an upload id of tenant {tenant_id!r}")
+        table = tables.prompts
+        values: dict[str, object] = {
+            "name": name,
+            "audio": audio,
+            "uploaded_at": now,
+            "previous_audio": None,
+        }
         with self._engine.begin() as connection:
-            upsert(
-                connection,
-                tables.prompts,
-                {"tenant_id": tenant_id, "prompt_id": prompt_id},
-                {"name": name, "audio": audio, "uploaded_at": now, "previous_audio": None},
-            )
+            known = connection.execute(
+                select(table.c.number).where(
+                    table.c.tenant_id == tenant_id, table.c.prompt_id == prompt_id
+                )
+            ).first()
+            if known is None or known.number is None:
+                taken = set(
+                    connection.execute(
+                        select(table.c.number).where(
+                            table.c.tenant_id == tenant_id, table.c.number.is_not(None)
+                        )
+                    ).scalars()
+                )
+                values["number"] = min(set(range(1, len(taken) + 2)) - taken)
+            upsert(connection, table, {"tenant_id": tenant_id, "prompt_id": prompt_id}, values)
 
     def replace_keeping(self, tenant_id: str, prompt_id: str, audio: bytes, now: float) -> bool:
         """Replace an upload's audio, the old kept for :meth:`undo` (a recording by phone);
@@ -109,12 +128,20 @@ class PromptUploads:
         with self._engine.connect() as connection:
             rows = connection.execute(
                 select(
-                    table.c.prompt_id, table.c.name, func.length(table.c.audio), table.c.uploaded_at
+                    table.c.prompt_id,
+                    table.c.name,
+                    func.length(table.c.audio),
+                    table.c.uploaded_at,
+                    table.c.number,
                 )
                 .where(table.c.tenant_id == tenant_id)
                 .order_by(table.c.name, table.c.prompt_id)
             ).all()
-        return [UploadedPrompt(r[0], r[1], int(r[2]), float(r[3])) for r in rows]
+        return [UploadedPrompt(r[0], r[1], int(r[2]), float(r[3]), int(r[4] or 0)) for r in rows]
+
+    def numbered(self, tenant_id: str, number: int) -> UploadedPrompt | None:
+        """The tenant's upload that staff reach as ``number`` on a phone; None if none."""
+        return next((p for p in self.all(tenant_id) if p.number == number), None)
 
     def audio(self, tenant_id: str, prompt_id: str) -> bytes:
         """The upload's µ-law bytes; ``UnknownDocument`` if this tenant has no such upload."""

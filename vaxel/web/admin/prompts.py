@@ -63,6 +63,7 @@ def prompts_page(request: Request, session: SignedIn, prompts: Prompts) -> Respo
     uploads = [
         {
             "undoable": p.prompt_id in undoable,
+            "number": p.number,
             "id": p.prompt_id,
             "name": p.name,
             "seconds": round(p.seconds, 1),
