@@ -1,7 +1,7 @@
 """A tenant's uploaded prompts keep the number staff key on a phone to record them
 (``*95*<nr>#``, issue 14 §7, IVR5): an upload added later — whatever its name — never moves
 another's number, a removed one's number is given again, tenants count apart; existing
-uploads are numbered by name when the column arrives (migration 0021). SQLite and
+uploads are numbered by name when the column arrives (migration 0022). SQLite and
 PostgreSQL."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_a_later_upload_never_moves_another_prompts_number(database_url: str) ->
 
 def test_uploads_made_before_the_column_are_numbered_by_name(database_url: str) -> None:
     engine = open_database(database_url)
-    upgrade(engine, "0020")
+    upgrade(engine, "0021")
     with engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO tenants (tenant_id, name) VALUES ('a', 'A')"))
         for name in ("valkommen", "akut"):

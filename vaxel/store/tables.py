@@ -172,7 +172,7 @@ prompts = Table(
     Column("uploaded_at", Float, nullable=False),
     # The recording it replaced by phone, kept for undo (issue 14 §7; migration 0020).
     Column("previous_audio", LargeBinary, nullable=True),
-    # What staff key on a phone to record it (``*95*<nr>#``): given once (migration 0021).
+    # What staff key on a phone to record it (``*95*<nr>#``): given once (migration 0022).
     Column("number", Integer, nullable=True),
     UniqueConstraint("tenant_id", "prompt_id"),
     UniqueConstraint("tenant_id", "number", name="uq_prompts_tenant_number"),

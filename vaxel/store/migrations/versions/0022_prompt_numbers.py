@@ -3,15 +3,15 @@
 number (it was the place on the prompt page, sorted by name — a new upload shifted the rest
 and a recording by phone replaced the wrong prompt). Existing uploads are numbered by name.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
