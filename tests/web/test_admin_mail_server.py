@@ -6,6 +6,9 @@ whose refusal the page shows — and every change and test in the audit log."""
 from __future__ import annotations
 
 import email
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from email.message import Message
 from email.policy import default
@@ -206,3 +209,55 @@ def test_a_tenant_s_mail_server_is_never_this_machine_or_its_link(
     assert inbox.mails == []
     last = AuditLog(web.center.database).entries(DEMO_TENANT)[0]
     assert last.action == "test_mail_sent" and last.detail["error"] == "refused: internal"
+
+
+def test_a_test_mail_to_a_silent_server_holds_one_thread_not_the_site(
+    web: Web, smtp: tuple[Inbox, int]
+) -> None:
+    """A test mail waits up to SMTP's timeout (20 s) on a server that never answers, on a
+    web worker thread: pressed again and again it filled the thread pool and every
+    tenant's pages stalled (task R2). One at a time per tenant, the next refused at once;
+    another tenant's test mail still goes through."""
+    inbox, port = smtp
+    allow_local(web)
+    silent = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(silent.accept()[0]), daemon=True).start()
+    admin, boss = web.client(), web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    web.accounts.add_user(OTHER, "boss", "Chefen", "tenant_admin", PasswordHashing().hash(PASSWORD))
+    boss_csrf = sign_in(boss, OTHER, "boss")
+    silent_port = silent.getsockname()[1]
+    assert flashed(admin, admin.post(PAGE, data={**server_form(silent_port), "csrf": csrf})) == ""
+    assert flashed(boss, boss.post(PAGE, data={**server_form(port), "csrf": boss_csrf})) == ""
+    test = {"recipient": "karin@exempelby.se", "csrf": csrf}
+    first: list[str] = []
+    waiting = threading.Thread(
+        target=lambda: first.append(flashed(admin, admin.post(f"{PAGE}/test", data=test)))
+    )
+    waiting.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not accepted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert accepted, "the first test mail connected to the silent server"
+        again = web.client()
+        again_csrf = sign_in(again, DEMO_TENANT, "admin")
+        started = time.monotonic()
+        retry = {**test, "csrf": again_csrf}
+        message = flashed(again, again.post(f"{PAGE}/test", data=retry))
+        assert message.startswith("Ett testmejl skickas redan"), message
+        assert time.monotonic() - started < 5, "refused at once, not queued behind it"
+        other = {"recipient": "olle@annan.se", "csrf": boss_csrf}
+        sent = boss.post(f"{PAGE}/test", data=other)
+        assert "togs emot av" in boss.get(sent.headers["location"]).text
+        assert [m["To"] for m in inbox.mails] == ["olle@annan.se"]
+    finally:
+        for connection in accepted:
+            connection.close()  # the silent server hangs up: the first test mail ends
+        silent.close()
+        waiting.join(timeout=30)
+    assert first and first[0].startswith(f"E-postservern 127.0.0.1:{silent_port} tog inte")
+    # the tenant may test again once the first has its answer
+    message = flashed(admin, admin.post(f"{PAGE}/test", data=test))
+    assert not message.startswith("Ett testmejl skickas redan"), message

@@ -12,6 +12,10 @@ Rules, checked before anything is stored:
 - without a server of its own the tenant's mails go through the platform's (settings
   ``smtp_*``), and the test mail does too;
 - every change and every test mail is in the audit log, with who did it;
+- a test mail blocks a worker thread up to SMTP's timeout (a server that never answers):
+  one at a time per tenant and ``TEST_MAILS_AT_ONCE`` on the node (:class:`TestMailGate`),
+  else refused at once (``mail-test-busy``) — a tenant admin pressing "Skicka testmejl"
+  against a silent host filled the web's thread pool and stalled every tenant's pages;
 - a tenant's own server is never this machine or its link (loopback, link-local such as a
   cloud's metadata service, unspecified, multicast, reserved; IPv4-mapped too): a tenant
   admin could otherwise point the test mail at the node's database port and read its
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -40,6 +45,7 @@ from vaxel.store.pbx_voicemail import VoicemailStore
 __all__ = [
     "MailServerError",
     "MailServers",
+    "TestMailGate",
     "compose_test_mail",
     "refuse_internal",
     "validated",
@@ -48,6 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_HOST, MAX_ADDRESS, MAX_USER, MAX_PASSWORD = 253, 320, 200, 200
+TEST_MAILS_AT_ONCE = 4
 _HOST = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+")
 _ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[A-Za-z0-9.-]+")
 
@@ -119,6 +126,27 @@ def compose_test_mail(sender: str, recipient: str, tenant_name: str, now: float)
     return mail
 
 
+class TestMailGate:
+    """Test mails under way (see the rules): one per tenant, ``at_once`` on the node."""
+
+    def __init__(self, at_once: int = TEST_MAILS_AT_ONCE) -> None:
+        self.at_once = at_once
+        self._sending: set[str] = set()
+        self._lock = threading.Lock()
+
+    def enter(self, tenant_id: str) -> bool:
+        """Room for ``tenant_id``'s test mail now (False: refuse it)."""
+        with self._lock:
+            if tenant_id in self._sending or len(self._sending) >= self.at_once:
+                return False
+            self._sending.add(tenant_id)
+            return True
+
+    def leave(self, tenant_id: str) -> None:
+        with self._lock:
+            self._sending.discard(tenant_id)
+
+
 class MailServers:
     def __init__(
         self,
@@ -128,11 +156,14 @@ class MailServers:
         clock: Callable[[], float] = time.time,
         *,
         internal_hosts: bool = False,
+        gate: TestMailGate | None = None,
     ) -> None:
         self.store = store
         self.platform_server = platform_server
         self.internal_hosts = internal_hosts
         """The operator allows tenants' servers on this machine or its link (rules)."""
+        self.gate = gate or TestMailGate()
+        """Shared by every request of the node (the service keeps it)."""
         self.send = send
         self.clock = clock
 
@@ -178,6 +209,8 @@ class MailServers:
             except MailServerError:
                 self.store.mail_tested(tenant_id, actor, address, where, "refused: internal")
                 raise
+        if not self.gate.enter(tenant_id):
+            raise MailServerError("host", "mail-test-busy")
         error = ""
         try:
             self.send(server, compose_test_mail(server.sender, address, tenant_name, self.clock()))
@@ -185,6 +218,8 @@ class MailServers:
         # with å) or ValueError (a bad header): each is the server refusing this test
         except Exception as failure:
             error = f"{type(failure).__name__}: {failure}"[:300]
+        finally:
+            self.gate.leave(tenant_id)
         self.store.mail_tested(tenant_id, actor, address, where, error)
         if error:
             raise MailServerError("host", "mail-test-failed", server=where, answer=error)

@@ -33,6 +33,7 @@ from vaxel.pbx.voicemail import (
 )
 from vaxel.pbx.voicemail_mail import MailServer
 from vaxel.prompts.convert import convert_upload
+from vaxel.runtime.mail_servers import TestMailGate
 from vaxel.runtime.voicemail_files import (
     VoicemailFiles,
     caller_channel_ulaw,
@@ -79,6 +80,8 @@ class VoicemailService:
         by the composition root, shown and used by the mail server admin page."""
         self.tenant_mail_internal_hosts = False
         """Settings ``smtp_tenant_internal_hosts``: a tenant's server may be this machine."""
+        self.mail_tests = TestMailGate()
+        """Test mails under way on the node (``mail_servers.py``: one per tenant, a few)."""
         self.listeners: list[MailboxChanged] = []
         self._hasher = PasswordHasher()
         self.pin_guard = PinGuard(max_failures=10, window_s=3600.0)

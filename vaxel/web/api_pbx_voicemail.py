@@ -53,6 +53,7 @@ def _servers(voicemail: VoicemailService) -> MailServers:
         voicemail.store,
         voicemail.platform_mail_server,
         internal_hosts=voicemail.tenant_mail_internal_hosts,
+        gate=voicemail.mail_tests,
     )
 
 

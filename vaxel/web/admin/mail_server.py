@@ -39,6 +39,7 @@ def servers_of(platform: Platform) -> MailServers:
         voicemail.store,
         voicemail.platform_mail_server,
         internal_hosts=voicemail.tenant_mail_internal_hosts,
+        gate=voicemail.mail_tests,
     )
 
 
