@@ -124,6 +124,8 @@ class Call:
     """The number the conference caller presented, as the host's page shows it."""
     internal: InternalCall | None = None
     """A call to a PBX number (PBX1): its target, caller and ring steps (``internal.py``)."""
+    transfers: int = 0
+    """REFERs accepted in this call (blind, attended, park): at most ``MAX_TRANSFERS``."""
 
     @property
     def state(self) -> CallState:

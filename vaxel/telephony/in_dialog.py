@@ -5,6 +5,11 @@ dialer and the park orbits; finding the dialog, answering with a 2xx the leg res
 everything that concerns the call (its machine, its legs, ringing a target) go through the
 narrow :class:`DialogPort` the switch gives it. An INVITE with Replaces (a new dialog)
 comes here too, to be refused.
+
+A call is transferred (blind, attended or parked) at most ``MAX_TRANSFERS`` times, then a
+REFER is 403 and the call goes on as it is: each transfer rings a new offer the call keeps,
+so two phones transferring it back and forth (robots, a loop of auto-transfers) grew it
+without bound (task R2).
 """
 
 from __future__ import annotations
@@ -44,9 +49,11 @@ from vaxel.telephony.leg_events import AckReceived, ByeReceived, LegInput
 from vaxel.telephony.parking import Parking
 from vaxel.telephony.phone_transfer import PhoneTransfers
 
-__all__ = ["DialogPort", "InDialog"]
+__all__ = ["MAX_TRANSFERS", "DialogPort", "InDialog"]
 
 log = logging.getLogger(__name__)
+MAX_TRANSFERS = 20
+"""REFERs one call accepts (the call's and, joined, the two calls' together)."""
 _ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
@@ -131,25 +138,30 @@ class InDialog:
         refer_to = request.headers.get("Refer-To")
         if not refer_to:
             raise SipError("Missing Refer-To header", 400)
+        if call.transfers >= MAX_TRANSFERS:
+            raise SipError("Forbidden: this call has been transferred too many times", 403)
         try:
             replaces = replaces_in_uri(angle_uri(refer_to))
         except ParseError:
             raise SipError("Bad Request: malformed Refer-To", 400) from None
         if replaces is not None:  # attended: join this call and the one it names
             join = self.attended.check(call, leg, replaces)  # 481, 400, 403
-            self._accept(leg, event)
+            if join.kept.transfers + join.ended.transfers >= MAX_TRANSFERS:
+                raise SipError("Forbidden: these calls have been transferred too many times", 403)
+            join.kept.transfers += join.ended.transfers
+            self._accept(join.kept, leg, event)
             self.attended.join(join)
             return
         number = uri_user(angle_uri(refer_to))
         if self.parking.is_orbit(call.tenant_id, number):
             by = self.phone_transfers.transferring_extension(call, leg) if call.internal else ""
             parked = self.parking.park(call, leg, number, request, by)  # 403, 486 taken
-            self._accept(leg, event)
+            self._accept(call, leg, event)
             self.calls.step(call, parked)
             return
         if self.phone_transfers.applies(call):  # a PBX call: either side may transfer
             blind = self.phone_transfers.check(call, leg, number)  # 403, 404, 484
-            self._accept(leg, event)
+            self._accept(call, leg, event)
             self.phone_transfers.transfer(blind)
             return
         talking = call.state in (CallState.BRIDGED, CallState.HELD)
@@ -159,14 +171,16 @@ class InDialog:
         targets = self.dialer.route(call.tenant_id, number, transferring)  # 403 barred, 484
         if not targets:
             raise SipError("Not Found: no route to the transfer target", 404)
-        self._accept(leg, event)
+        self._accept(call, leg, event)
         self.calls.step(call, TransferRequested())  # the agent is done; the caller hears ringback
         caller_number = call.session.call.caller_number if call.session else "vaxel"
         self.calls.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
-    def _accept(self, leg: Leg, event: RequestReceived) -> None:
-        """202 to the REFER and at once the NOTIFY that ends its subscription (RFC 3515)."""
+    def _accept(self, counted: Call, leg: Leg, event: RequestReceived) -> None:
+        """202 to the REFER and at once the NOTIFY that ends its subscription (RFC 3515);
+        ``counted`` is the call going on, one transfer more."""
         assert leg.dialog is not None
+        counted.transfers += 1
         self.sip.respond(
             event.server_key, event.request, 202, "Accepted", to_tag=leg.dialog.local_tag
         )
