@@ -6,13 +6,21 @@ does not permit the queue, is refused and nothing is stored."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.runtime.test_directory_views import views  # noqa: F401 (fixture)
 from tests.runtime.test_pbx_reach import reach  # noqa: F401 (fixture)
-from vaxel.acd.model import AgentState
+from vaxel.acd.events import (
+    AgentConfigured,
+    AgentDeclined,
+    AgentLoggedIn,
+    ContactArrived,
+    QueueOpened,
+)
+from vaxel.acd.model import AgentState, UnansweredAction
 from vaxel.core.errors import DomainError
 from vaxel.demo import seed_demo_tenant
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
@@ -81,7 +89,9 @@ def test_a_member_who_cannot_answer_the_queue_is_refused_and_nothing_stored(
     with pytest.raises(DomainError) as refused:
         numbering.set_login(T, "bygg", "olle", False)  # a member, but no agent
     assert refused.value.code == "pbx-not-an-agent"
-    assert _member(numbering, "bygg", "olle")
+    stored = numbering.store.group(T, "bygg")
+    assert stored is not None and "olle" in stored.logged_in()  # nothing stored
+    assert not _member(numbering, "bygg", "olle")  # and shown out: no agent, never offered
     with pytest.raises(DomainError) as refused:
         numbering.set_login(T, "barn", "karin", True)  # karin may answer bygglov only (Q21)
     assert refused.value.code == "queue-not-permitted-login"
@@ -113,3 +123,32 @@ def test_the_phone_codes_log_in_to_and_out_of_a_queue_group(
     assert not _member(numbering, "bygg", "olle")
     assert reach.carry_out(T, "karin", parse("#28#")) == "sv/pbx/group-left"
     assert center.agent_view(T, "karin", time.time()).state is AgentState.LOGGED_OUT
+
+
+def test_who_is_logged_in_to_a_queue_group_follows_the_engine(
+    engine: tuple[ContactCenter, PbxNumberingService],
+) -> None:
+    """Issue 14 §3: karin logs in to bygglov herself (the workspace's event, not the group's)
+    and the group shows her in; the engine then logs her out by itself after an unanswered
+    offer (Q23) and the group shows her out — the stored flag never decides."""
+    center, numbering = engine
+    now = time.time()
+    profile = center.running_agents(T)["karin"]
+    center.submit(
+        AgentConfigured(
+            replace(profile, max_unanswered=1, unanswered_action=UnansweredAction.LOGOUT)
+        ),
+        now,
+    )
+    center.submit(AgentLoggedIn(T, "karin", ("bygglov",), actor="karin"), now)
+    assert _member(numbering, "bygg", "karin")
+    assert "karin" in next(g for g in numbering.groups(T) if g.group_id == "bygg").logged_in()
+    assert not _member(numbering, "barn", "karin")  # her agent is not in barnomsorg's queue
+    assert not _member(numbering, "bygg", "olle")  # stored in, but no agent: never offered
+
+    center.submit(QueueOpened(T, "bygglov"), now)
+    center.submit(ContactArrived(T, "c-karin", "bygglov", target_agent_id="karin"), now)
+    assert center.agent_view(T, "karin", now).contact_id == "c-karin"
+    center.submit(AgentDeclined(T, "karin", "c-karin"), now + 1)
+    assert center.agent_view(T, "karin", now + 1).state is AgentState.LOGGED_OUT
+    assert not _member(numbering, "bygg", "karin")

@@ -9,6 +9,7 @@ import re
 import time
 
 from tests.web.conftest import Web, flashed, sign_in
+from vaxel.acd.events import AgentLoggedOut
 from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -42,13 +43,13 @@ def test_a_member_logs_in_to_a_queue_group_and_everyone_sees_it(web: Web) -> Non
         numbering.put_group(
             AnswerGroup(DEMO_TENANT, group_id, name, GroupStrategy.QUEUE, member, queue_id=queue)
         )
-    numbering.put_number(DEMO_TENANT, "1970", Target(TargetKind.GROUP, "kund"))
+    numbering.put_number(DEMO_TENANT, "1990", Target(TargetKind.GROUP, "kund"))
     client = web.client()
     sign_in(client, DEMO_TENANT, "maria")
     page = client.get(PAGE)
     assert page.status_code == 200
     kund = _row(page.text, "kund")
-    assert "1970" in kund and "Via en kö" in kund and "Logga in i Kundgruppen" in kund
+    assert "1990" in kund and "Via en kö" in kund and "Logga in i Kundgruppen" in kund
     assert "Inte medlem" in _row(page.text, "vaxeln")  # the demo's switchboard, seen by all
     assert "kundtjanst" not in _agent_queues(web, "maria")
 
@@ -72,3 +73,30 @@ def test_a_member_logs_in_to_a_queue_group_and_everyone_sees_it(web: Web) -> Non
     assert flashed(client, out) == ""
     assert "kundtjanst" not in _agent_queues(web, "maria")
     assert "Logga in i Kundgruppen" in _row(client.get(PAGE).text, "kund")
+
+
+def test_a_queue_group_shows_who_the_engine_has_logged_in(web: Web) -> None:
+    """Who is logged in to a group answered by a queue is the engine's (issue 14 §3, PBX3):
+    the agent logging in to the queue from the workspace shows on the group page and in the
+    REST groups, and the engine logging them out by itself (Q23) shows them out."""
+    numbering = web.app.state.context.pbx_numbering  # type: ignore[attr-defined]
+    member = (GroupMember("agent-maria", logged_in=False),)
+    numbering.put_group(
+        AnswerGroup(
+            DEMO_TENANT, "kund", "Kundgruppen", GroupStrategy.QUEUE, member, queue_id="kundtjanst"
+        )
+    )
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "maria")
+    assert "Maria Johansson" not in _row(client.get(PAGE).text, "kund")
+
+    joined = client.post("/agent/queues", data={"queue": "kundtjanst", "csrf": csrf})
+    assert joined.status_code == 303 and "kundtjanst" in _agent_queues(web, "maria")
+    kund = _row(client.get(PAGE).text, "kund")
+    assert "Maria Johansson" in kund and "Logga ut ur Kundgruppen" in kund
+    shown = numbering.group(DEMO_TENANT, "kund")
+    assert shown is not None and shown.logged_in() == ["agent-maria"]
+
+    web.center.submit(AgentLoggedOut(DEMO_TENANT, "maria", actor="system"), time.time())
+    kund = _row(client.get(PAGE).text, "kund")
+    assert "Maria Johansson" not in kund and "Logga in i Kundgruppen" in kund

@@ -10,14 +10,19 @@ Rules kept here:
 - Logging in asks the engine first: a queue the profile does not permit is refused there
   (Q21) and the group's login is not stored. Logging out of a queue the agent is not in is
   no error (already out); the group's flag follows either way.
+- Who is logged in to such a group is read from the engine, never from the stored flag
+  (``shown``): the engine logs an agent out by itself (unanswered offers) and an agent logs
+  in to queues from the workspace, and the group shows both (issue 14 §3).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import partial
 
 from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut
-from vaxel.acd.model import AgentState
+from vaxel.acd.model import AgentProfile, AgentState
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.core.errors import DomainError
 from vaxel.pbx.groups import AnswerGroup
@@ -35,11 +40,26 @@ class QueueGroupLogins:
 
     def agent_of(self, tenant_id: str, person_id: str, extensions: Iterable[str]) -> str | None:
         """The agent id of ``person_id`` (see the module's rules), or None."""
-        agents = self.center.running_agents(tenant_id)
-        if person_id in agents:
-            return person_id
-        phones = set(extensions)
-        return next((a.agent_id for a in agents.values() if a.phone and a.phone in phones), None)
+        return _agent_among(self.center.running_agents(tenant_id), person_id, lambda: extensions)
+
+    def shown(
+        self, group: AnswerGroup, extensions_of: Callable[[str], Iterable[str]]
+    ) -> AnswerGroup:
+        """``group`` with each member logged in exactly when their agent is logged in to the
+        group's queue in the engine now; a member with no agent is out."""
+        tenant = group.tenant_id
+        agents = self.center.running_agents(tenant)
+        now = self.clock()
+        members = []
+        for member in group.members:
+            person = member.person_id
+            agent_id = _agent_among(agents, person, partial(extensions_of, person))
+            on = False
+            if agent_id is not None:
+                view = self.center.agent_view(tenant, agent_id, now)
+                on = view.state is not AgentState.LOGGED_OUT and group.queue_id in view.queue_ids
+            members.append(replace(member, logged_in=on))
+        return replace(group, members=tuple(members))
 
     def set(
         self, group: AnswerGroup, person_id: str, extensions: Iterable[str], logged_in: bool
@@ -60,3 +80,14 @@ class QueueGroupLogins:
         if view.state is AgentState.LOGGED_OUT or group.queue_id not in view.queue_ids:
             return
         self.center.submit(AgentLoggedOut(tenant, agent_id, (group.queue_id,), actor=ACTOR), now)
+
+
+def _agent_among(
+    agents: Mapping[str, AgentProfile], person_id: str, extensions: Callable[[], Iterable[str]]
+) -> str | None:
+    """The agent with the person's id, else the one on one of their extensions (looked up
+    only then)."""
+    if person_id in agents:
+        return person_id
+    phones = set(extensions())
+    return next((a.agent_id for a in agents.values() if a.phone and a.phone in phones), None)

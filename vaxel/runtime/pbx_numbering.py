@@ -62,10 +62,23 @@ class PbxNumberingService:
         return self.store.devices(tenant_id, person_id)
 
     def groups(self, tenant_id: str) -> list[AnswerGroup]:
-        return self.store.groups(tenant_id)
+        """The tenant's groups; who is logged in to one answered by a queue is the engine's
+        (PBX3, issue 14 §3), so the page and the API cannot drift from it."""
+        return [self._shown(g) for g in self.store.groups(tenant_id)]
 
     def group(self, tenant_id: str, group_id: str) -> AnswerGroup | None:
-        return self.store.group(tenant_id, group_id)
+        group = self.store.group(tenant_id, group_id)
+        return self._shown(group) if group is not None else None
+
+    def _shown(self, group: AnswerGroup) -> AnswerGroup:
+        if group.strategy is not GroupStrategy.QUEUE or self.queue_logins is None:
+            return group
+
+        def extensions_of(person_id: str) -> list[str]:
+            devices = self.store.devices(group.tenant_id, person_id)
+            return devices.extensions() if devices is not None else []
+
+        return self.queue_logins.shown(group, extensions_of)
 
     # writes (each told to the listeners)
     def put_number(self, tenant_id: str, number: str, target: Target) -> None:
