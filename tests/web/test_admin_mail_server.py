@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from tests.telephony.conftest import free_port
 from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.mail_servers import TEST_MAILS_AN_HOUR
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.audit import AuditLog
 from vaxel.web.passwords import PasswordHashing
@@ -261,3 +262,24 @@ def test_a_test_mail_to_a_silent_server_holds_one_thread_not_the_site(
     # the tenant may test again once the first has its answer
     message = flashed(admin, admin.post(f"{PAGE}/test", data=test))
     assert not message.startswith("Ett testmejl skickas redan"), message
+
+
+def test_a_tenant_sends_a_bounded_number_of_test_mails_an_hour(
+    web: Web, smtp: tuple[Inbox, int]
+) -> None:
+    """Through the platform's server (or its own) a test mail goes to any address the
+    admin types: unbounded, the platform mailed whoever a tenant liked (task R2). At most
+    TEST_MAILS_AN_HOUR a tenant; the next is refused in Swedish and nothing is sent."""
+    inbox, port = smtp
+    allow_local(web)
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    assert flashed(admin, admin.post(PAGE, data={**server_form(port), "csrf": csrf})) == ""
+    for n in range(TEST_MAILS_AN_HOUR):
+        test = {"recipient": f"mottagare{n}@exempel.se", "csrf": csrf}
+        sent = admin.post(f"{PAGE}/test", data=test)
+        assert "togs emot av" in admin.get(sent.headers["location"]).text, n
+    test = {"recipient": "en-till@exempel.se", "csrf": csrf}
+    message = flashed(admin, admin.post(f"{PAGE}/test", data=test))
+    assert message == f"Högst {TEST_MAILS_AN_HOUR} testmejl i timmen — försök igen senare"
+    assert len(inbox.mails) == TEST_MAILS_AN_HOUR

@@ -191,6 +191,7 @@ RULES: dict[str, str] = {
     "mail-address": "not an e-mail address, got {value!r}",
     "mail-no-server": "no mail server: neither the organisation's own nor the platform's",
     "mail-test-failed": "the mail server {server} did not take the test mail: {answer}",
+    "mail-test-hourly": "at most {max} test mails an hour: try again later",
     "mail-test-busy": "a test mail is being sent already: wait for its answer and try again",
     "mail-host-internal": "{server} is this server or its own link: name the organisation's",
     "invalid": "{reason}",

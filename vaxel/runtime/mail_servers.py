@@ -16,6 +16,9 @@ Rules, checked before anything is stored:
   one at a time per tenant and ``TEST_MAILS_AT_ONCE`` on the node (:class:`TestMailGate`),
   else refused at once (``mail-test-busy``) — a tenant admin pressing "Skicka testmejl"
   against a silent host filled the web's thread pool and stalled every tenant's pages;
+  and ``TEST_MAILS_AN_HOUR`` a tenant (``mail-test-hourly``): through the platform's
+  server a test mail goes to any address, so unbounded it made the platform a mailer
+  of the tenant's for whoever it liked;
 - a tenant's own server is never this machine or its link (loopback, link-local such as a
   cloud's metadata service, unspecified, multicast, reserved; IPv4-mapped too): a tenant
   admin could otherwise point the test mail at the node's database port and read its
@@ -32,6 +35,7 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -55,6 +59,7 @@ log = logging.getLogger(__name__)
 
 MAX_HOST, MAX_ADDRESS, MAX_USER, MAX_PASSWORD = 253, 320, 200, 200
 TEST_MAILS_AT_ONCE = 4
+TEST_MAILS_AN_HOUR = 20
 _HOST = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]+")
 _ADDRESS = re.compile(r"[^@\s<>\"(),;:]+@[A-Za-z0-9.-]+")
 
@@ -129,10 +134,25 @@ def compose_test_mail(sender: str, recipient: str, tenant_name: str, now: float)
 class TestMailGate:
     """Test mails under way (see the rules): one per tenant, ``at_once`` on the node."""
 
-    def __init__(self, at_once: int = TEST_MAILS_AT_ONCE) -> None:
+    def __init__(
+        self, at_once: int = TEST_MAILS_AT_ONCE, an_hour: int = TEST_MAILS_AN_HOUR
+    ) -> None:
         self.at_once = at_once
+        self.an_hour = an_hour
         self._sending: set[str] = set()
+        self._sent: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+
+    def spend(self, tenant_id: str, now: float) -> bool:
+        """One of the tenant's test mails of the last hour (False: it has had them all)."""
+        with self._lock:
+            sent = self._sent.setdefault(tenant_id, deque())
+            while sent and sent[0] <= now - 3600.0:
+                sent.popleft()
+            if len(sent) >= self.an_hour:
+                return False
+            sent.append(now)
+            return True
 
     def enter(self, tenant_id: str) -> bool:
         """Room for ``tenant_id``'s test mail now (False: refuse it)."""
@@ -211,6 +231,9 @@ class MailServers:
                 raise
         if not self.gate.enter(tenant_id):
             raise MailServerError("host", "mail-test-busy")
+        if not self.gate.spend(tenant_id, self.clock()):
+            self.gate.leave(tenant_id)
+            raise MailServerError("host", "mail-test-hourly", max=self.gate.an_hour)
         error = ""
         try:
             self.send(server, compose_test_mail(server.sender, address, tenant_name, self.clock()))

@@ -202,6 +202,7 @@ CONFIG_RULES: dict[str, str] = {
     "mail-address": N_("{value!r} är ingen e-postadress"),
     "mail-no-server": N_("Ingen e-postserver: varken organisationens egen eller plattformens"),
     "mail-test-failed": N_("E-postservern {server} tog inte emot testmejlet: {answer}"),
+    "mail-test-hourly": N_("Högst {max} testmejl i timmen — försök igen senare"),
     "mail-test-busy": N_("Ett testmejl skickas redan — vänta på svaret och försök igen"),
     "mail-host-internal": N_(
         "{server} är den här servern eller dess eget nät — ange organisationens e-postserver"
