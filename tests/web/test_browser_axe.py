@@ -84,6 +84,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/min-telefon": ("maria", "/min-telefon"),
     "/min-telefon/vidarekoppling": ("maria", "/min-telefon/vidarekoppling"),
     "/min-telefon/grupper": ("maria", "/min-telefon/grupper"),
+    "/min-telefon/webbtelefon": ("maria", "/min-telefon/webbtelefon"),
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
     "/admin/brytare": ("admin", "/admin/brytare"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),

@@ -175,6 +175,9 @@ def build_platform(
             conferences=platform.conferences,
             numbering=platform.numbering,
         )
+        from vaxel.webrtc.phones import BrowserPhones
+
+        platform.web.state.softphone = BrowserPhones()  # the browser phone's media (issue 15)
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
     return platform

@@ -43,6 +43,7 @@ from vaxel.web import (
     callbacks,
     conference_host,
     platform,
+    softphone,
     wallboard,
     workspace,
 )
@@ -166,6 +167,7 @@ def create_app(
         phone_voicemail,
         api_pbx_voicemail,
         conference_host,
+        softphone,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

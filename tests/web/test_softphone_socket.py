@@ -1,0 +1,144 @@
+"""The browser softphone's WebSocket refuses what it must (issue 15 Bad input, ADM2):
+a foreign Origin, no session, a server without the phone, an oversized, malformed or
+too frequent message — each ends with its own close code and, on refusal, a Swedish
+reason the page shows (docs/webrtc.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from tests.web.conftest import Web, sign_in
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.softphone import (
+    CLOSE_FOREIGN_ORIGIN,
+    CLOSE_MALFORMED,
+    CLOSE_NOT_SIGNED_IN,
+    CLOSE_RATE,
+    CLOSE_TOO_BIG,
+    CLOSE_UNAVAILABLE,
+    MAX_MESSAGE_BYTES,
+    MAX_MESSAGES,
+    SOCKET,
+    Send,
+)
+
+OWN = {"origin": "http://testserver"}
+pytestmark = pytest.mark.timeout(120)
+
+
+class Recorder:
+    """A media side that only records what reached it (the port's contract, not WebRTC:
+    the browser test drives the real one)."""
+
+    def __init__(self) -> None:
+        self.opened: list[tuple[str, str]] = []
+        self.messages: list[dict[str, Any]] = []
+        self.closed = 0
+
+    def open(self, tenant_id: str, username: str, send: Send) -> Recorder:
+        self.opened.append((tenant_id, username))
+        return self
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+
+    async def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.fixture
+def phones(web: Web) -> Recorder:
+    recorder = Recorder()
+    web.app.state.softphone = recorder  # type: ignore[attr-defined]
+    return recorder
+
+
+def refused(client: TestClient, headers: dict[str, str]) -> tuple[int, str]:
+    """The close code and the Swedish reason a refused connection gets."""
+    with client.websocket_connect(SOCKET, headers=headers) as socket:
+        reason = socket.receive_json()
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    assert reason["type"] == "error"
+    return closed.value.code, reason["message"]
+
+
+def closing(client: TestClient, *messages: str | bytes) -> int:
+    """The close code after sending ``messages`` on an accepted connection."""
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        for message in messages:
+            if isinstance(message, bytes):
+                socket.send_bytes(message)
+            else:
+                socket.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    return closed.value.code
+
+
+def test_signed_in_page_of_the_app_opens_a_phone_and_reaches_the_media_side(
+    web: Web, phones: Recorder
+) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        socket.send_text('{"type": "offer", "sdp": "v=0"}')
+        socket.send_text('{"type": "hangup"}')
+    assert phones.opened == [(DEMO_TENANT, "maria")]
+    assert phones.messages == [{"type": "offer", "sdp": "v=0"}, {"type": "hangup"}]
+    assert phones.closed == 1  # the media side is closed when the page goes
+
+
+def test_a_page_of_another_site_is_refused_even_with_the_agents_cookie(
+    web: Web, phones: Recorder
+) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    for origin in ("https://evil.example", "http://testserver.evil.example", "null"):
+        code, reason = refused(client, {"origin": origin})
+        assert code == CLOSE_FOREIGN_ORIGIN and "ursprung" in reason
+    code, _ = refused(client, {})  # no Origin at all: not a page of the app either
+    assert code == CLOSE_FOREIGN_ORIGIN
+    assert phones.opened == []
+
+
+def test_no_session_is_refused(web: Web, phones: Recorder) -> None:
+    code, reason = refused(web.client(), OWN)
+    assert code == CLOSE_NOT_SIGNED_IN and "Logga in" in reason
+    client = web.client()
+    client.cookies.set("vaxel_session", "forged-token")
+    assert refused(client, OWN)[0] == CLOSE_NOT_SIGNED_IN
+    assert phones.opened == []
+
+
+def test_a_server_without_the_browser_phone_says_so(web: Web) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    code, reason = refused(client, OWN)
+    assert code == CLOSE_UNAVAILABLE and "Webbtelefonen" in reason
+
+
+def test_oversized_malformed_binary_and_unknown_messages_close_the_socket(
+    web: Web, phones: Recorder
+) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    big = '{"type": "offer", "sdp": "' + "a" * MAX_MESSAGE_BYTES + '"}'
+    assert closing(client, big) == CLOSE_TOO_BIG
+    for bad in ("not json", "[1, 2]", '{"type": "dial"}', '{"type": "offer", "sdp": 5}'):
+        assert closing(client, bad) == CLOSE_MALFORMED, bad
+    assert closing(client, b"\x00\x01") == CLOSE_MALFORMED
+    assert phones.messages == []  # none of it reached the media side
+    assert phones.closed == len(phones.opened)
+
+
+def test_a_flood_of_messages_is_cut_off(web: Web, phones: Recorder) -> None:
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    flood = ['{"type": "hangup"}'] * (MAX_MESSAGES + 1)
+    assert closing(client, *flood) == CLOSE_RATE
+    assert len(phones.messages) == MAX_MESSAGES

@@ -1,0 +1,168 @@
+"""The browser softphone's signalling (issue 15 §1): the app's own JSON messages over one
+WebSocket, ``/telefon/ws``, and the page that uses it (``/min-telefon/webbtelefon``).
+
+Why not SIP over WebSocket (RFC 7118) first: the page is the only client, the signed-in
+session already says who the phone belongs to, and a SIP stack in the page would be a
+second login, digest credentials in JavaScript and a library to vendor; RFC 7118 can be
+added beside this endpoint later for third-party clients (``docs/webrtc.md``).
+
+Every connection is checked before a message is read: the Origin must be the app's own
+(a page elsewhere cannot use the agent's cookie to open a phone), the session cookie must
+be a live session. Messages are limited in size and rate; anything else ends the
+connection with a close code saying why. The media side is a port (``SoftphonePort``)
+the composition root fills with the WebRTC adapter (``vaxel.webrtc``); the web never
+imports it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import Response
+
+from vaxel.web.context import WebContext, render
+from vaxel.web.deps import Me, SignedIn
+from vaxel.web.i18n import gettext
+from vaxel.web.security import COOKIE
+
+__all__ = [
+    "CLOSE_FOREIGN_ORIGIN",
+    "CLOSE_MALFORMED",
+    "CLOSE_NOT_SIGNED_IN",
+    "CLOSE_RATE",
+    "CLOSE_TOO_BIG",
+    "CLOSE_UNAVAILABLE",
+    "MAX_MESSAGES",
+    "MAX_MESSAGE_BYTES",
+    "PAGE",
+    "RATE_WINDOW_S",
+    "SOCKET",
+    "SoftphonePort",
+    "SoftphoneSession",
+    "router",
+]
+
+router = APIRouter(tags=["phone"])
+PAGE = "/min-telefon/webbtelefon"
+SOCKET = "/telefon/ws"
+
+MAX_MESSAGE_BYTES = 32 * 1024
+"""A browser's offer with host candidates is 2–6 KB; 32 KB leaves room and no more."""
+MAX_MESSAGES = 30
+RATE_WINDOW_S = 10.0
+"""At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
+KINDS = frozenset({"offer", "hangup"})
+"""The messages a page may send (``docs/webrtc.md``)."""
+
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_FOREIGN_ORIGIN = 4403
+CLOSE_MALFORMED = 4400
+CLOSE_RATE = 4429
+CLOSE_TOO_BIG = 1009
+CLOSE_UNAVAILABLE = 1013
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class SoftphoneSession(Protocol):
+    """One browser phone's media side while its socket is open."""
+
+    async def handle(self, message: dict[str, Any]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class SoftphonePort(Protocol):
+    """Opens the media side of a browser phone for (tenant, username); ``send`` reaches
+    the page."""
+
+    def open(self, tenant_id: str, username: str, send: Send) -> SoftphoneSession: ...
+
+
+def _own_origin(websocket: WebSocket) -> str:
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    return f"{scheme}://{websocket.headers.get('host', '')}"
+
+
+async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
+    """Accepts only to say why: a refusal during the handshake reaches the page as a bare
+    1006 with no reason, this one as ``code`` and a Swedish message."""
+    await websocket.accept()
+    await websocket.send_json({"type": "error", "message": message})
+    await websocket.close(code, message[:120])
+
+
+def parse(text: str) -> dict[str, Any] | None:
+    """A page's message, or None when it is not one the contract knows."""
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("type") not in KINDS:
+        return None
+    if message["type"] == "offer" and not isinstance(message.get("sdp"), str):
+        return None
+    return message
+
+
+@router.get(PAGE)
+def browser_phone_page(request: Request, session: SignedIn, me: Me) -> Response:
+    """The page that makes this browser tab a phone."""
+    if me.person_id is None:
+        return render(request, "person_missing.html", session)
+    return render(request, "phone/browser.html", session)
+
+
+@router.websocket(SOCKET)
+async def softphone_socket(websocket: WebSocket) -> None:
+    """One browser phone: checked, then its messages handed to the media side in order."""
+    ctx: WebContext = websocket.app.state.context
+    if websocket.headers.get("origin") != _own_origin(websocket):
+        await _refuse(websocket, CLOSE_FOREIGN_ORIGIN, gettext("Fel ursprung: öppna Växel själv"))
+        return
+    token = websocket.cookies.get(COOKIE)
+    session = ctx.accounts.session(token, ctx.clock()) if token else None
+    if session is None:
+        await _refuse(websocket, CLOSE_NOT_SIGNED_IN, gettext("Logga in igen"))
+        return
+    port: SoftphonePort | None = getattr(websocket.app.state, "softphone", None)
+    if port is None:
+        await _refuse(
+            websocket, CLOSE_UNAVAILABLE, gettext("Webbtelefonen är inte påslagen på servern")
+        )
+        return
+    await websocket.accept()
+    phone = port.open(session.user.tenant_id, session.user.username, websocket.send_json)
+    recent: deque[float] = deque()
+    try:
+        while True:
+            received = await websocket.receive()
+            if received["type"] == "websocket.disconnect":
+                return
+            text = received.get("text")
+            now = ctx.clock()
+            recent.append(now)
+            while recent and now - recent[0] > RATE_WINDOW_S:
+                recent.popleft()
+            if text is None:  # a binary frame: the contract is text only
+                await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
+                return
+            if len(text.encode()) > MAX_MESSAGE_BYTES:
+                await websocket.close(CLOSE_TOO_BIG, gettext("Meddelandet är för stort"))
+                return
+            if len(recent) > MAX_MESSAGES:
+                await websocket.close(CLOSE_RATE, gettext("För många meddelanden"))
+                return
+            message = parse(text)
+            if message is None:
+                await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
+                return
+            await phone.handle(message)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await phone.close()

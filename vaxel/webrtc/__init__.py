@@ -1,0 +1,1 @@
+"""The browser softphone's media adapter (issue 15): WebRTC peers made with aiortc."""
