@@ -113,3 +113,39 @@ async def test_the_server_hears_the_browsers_microphone_over_webrtc_and_mute_sil
     await page.click("#softphone-hangup")
     await until(lambda: not phones.open_phones, "the server's peer closed")
     assert await page.get_attribute("#softphone-state", "data-state") == "off"
+
+
+async def refused_at_start(web: Web, site: str, chromium: Any, expected: str) -> None:
+    """The page tells the agent what to do, stays off and opens no peer at the server."""
+    phones = BrowserPhones()
+    web.app.state.softphone = phones  # type: ignore[attr-defined]
+    page: Any = await signed_in(chromium, site, "maria")
+    await page.goto(f"{site}/min-telefon/webbtelefon")
+    await page.click("#softphone-start")
+    await page.wait_for_selector("#softphone-error:not([hidden])", timeout=WAIT_S * 1000)
+    assert expected in await page.inner_text("#softphone-error")
+    assert await page.get_attribute("#softphone-state", "data-state") == "off"
+    assert await page.is_enabled("#softphone-start")  # they can try again
+    assert phones.open_phones == {}
+
+
+async def test_a_browser_without_a_microphone_is_told_to_connect_a_headset(
+    web: Web, site: str, browser: Any
+) -> None:
+    """Issue 15 Bad input: the tests' plain Chromium has no audio device at all."""
+    await refused_at_start(web, site, browser, "Anslut ett headset")
+
+
+async def test_a_denied_microphone_is_told_how_to_allow_it(web: Web, site: str) -> None:
+    """Issue 15 Bad input: a microphone exists but the permission is refused (no fake
+    permission prompt: headless Chromium denies)."""
+    from playwright.async_api import async_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=executable, args=args)
+        try:
+            await refused_at_start(web, site, chromium, "Tillåt mikrofonen")
+        finally:
+            await chromium.close()
