@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -22,6 +23,7 @@ from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.pin_guard import PinGuard
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sip.dialog import header_tag
 from vaxel.telephony.caller_id import caller_id
 
 pytestmark = pytest.mark.interop
@@ -256,3 +258,61 @@ async def test_a_mobile_device_at_a_direct_number_of_the_switch_is_not_dialled_o
         carrier.close()
         caller.close()
         karin.close()
+
+
+async def test_a_trunk_cannot_join_two_outside_callers_calls_with_replaces(
+    running: Running,
+) -> None:
+    """Attended transfer joins two calls of one *phone* — checked as one address and
+    transport. A carrier's legs share its address too: a REFER from the trunk on one
+    outside caller's call, with Replaces naming another outside caller's call through the
+    same carrier, bridged Karin and Olle (task R2). The REFERer must be an extension's
+    phone in both calls: 403, both calls go on."""
+    plan_people(running)
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    olle = BarePhone(running.port, OLLE_EXT, PASSWORD)
+    carrier = SpoofingCaller()
+    switch = running.service.switch
+    try:
+        await karin.register()
+        await olle.register()
+        answered = []
+        for phone, did, who in ((karin, "+46101234500", "0701111111"),
+                                (olle, "+46101234501", "0702222222")):  # fmt: skip
+            call_id = carrier.invite_as(running.port, did, who, '"Ute"')
+            invite = await phone.rung()
+            phone.answer(invite)
+            answered.append(await carrier.final(call_id, 5.0))
+        first, second = answered
+        assert first.status == second.status == 200
+        tags = [header_tag(ok.headers.get("To") or "") for ok in answered]
+        replaces = quote(
+            f"{second.call_id};to-tag={tags[1]};from-tag={carrier.tags[second.call_id]}", safe=""
+        )
+        common = (
+            f"From: <sip:0701111111@127.0.0.1>;tag={carrier.tags[first.call_id]}\r\n"
+            f"To: {first.headers.get('To')}\r\nCall-ID: {first.call_id}\r\nMax-Forwards: 70\r\n"
+            f"Contact: <sip:0701111111@127.0.0.1:{carrier.port}>\r\n"
+        )
+        for cseq, method, extra in (
+            (1, "ACK", ""),
+            (2, "REFER", f"Refer-To: <sip:x@127.0.0.1?Replaces={replaces}>\r\n"),
+        ):
+            carrier.sock.sendto(
+                (
+                    f"{method} sip:vaxel@127.0.0.1:{running.port} SIP/2.0\r\n"
+                    f"Via: SIP/2.0/UDP 127.0.0.1:{carrier.port};branch=z9hG4bKr{cseq}\r\n"
+                    f"CSeq: {cseq} {method}\r\n{common}{extra}Content-Length: 0\r\n\r\n"
+                ).encode(),
+                ("127.0.0.1", running.port),
+            )
+        refused = await carrier.final(first.call_id, 5.0)
+        assert (refused.status, refused.cseq[1]) == (403, "REFER"), refused.status
+        assert len(switch.calls) == 2 and not any(c.ended for c in switch.calls.values())
+    finally:
+        for call in list(switch.calls.values()):
+            switch.hang_up(call)
+        switch.drain()
+        carrier.close()
+        karin.close()
+        olle.close()

@@ -14,6 +14,10 @@ Rules kept here:
   party it held then takes its seat in that call and hears ringback. Otherwise nothing
   changes and the REFER is refused: 481 no such dialog, 400 its own dialog, 403 another
   phone's or a call not talking (a mailbox's menu, a room, a queue).
+- The phone is an extension's in both calls (the line that placed the call, or a line of
+  it that was rung; as a blind transfer's, ``phone_transfer.py``): a carrier's legs share
+  one address too, and a REFER from a trunk joining two outside callers' calls — two
+  colleagues bridged, or an outside party moved into another's call — is 403 (task R2).
 - The party joined keeps their own identity in the call going on (``caller_of``), never
   the transferring phone's (its voicemail, its class); the phone's person's line is free,
   the joined person's busy in the call going on (DIR4).
@@ -105,6 +109,9 @@ class AttendedTransfers:
         )
         if other_call.tenant_id != call.tenant_id or not same_phone:
             raise SipError("Forbidden: Replaces names another phone's dialog", 403)
+        transferring = self.people.transferring_extension
+        if not transferring(call, leg) or not transferring(other_call, other_leg):
+            raise SipError("Forbidden: only an extension's phone joins its calls", 403)
         party, other_party = _remote(call, leg), _remote(other_call, other_leg)
         for each, phone in ((call, leg), (other_call, other_leg)):
             self._still_allowed(each, phone)  # 403 barred (PBX8)
