@@ -138,3 +138,42 @@ def test_phone_number_metadata_is_loaded_before_serving() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "missing: []" in run.stdout
+
+
+def test_a_websocket_message_past_the_limit_is_closed_before_it_is_buffered() -> None:
+    """The browser phone's socket (issue 15) refuses a message over 32 KiB in Swedish; a
+    bigger one must not be read into memory first (uvicorn's default is 16 MiB a message):
+    the server closes it 1009 at ``WS_MAX_BYTES``."""
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    from vaxel.web.server import WS_MAX_BYTES
+
+    async def echo(socket: WebSocket) -> None:
+        await socket.accept()
+        while True:
+            await socket.send_text(str(len(await socket.receive_text())))
+
+    app = Starlette(routes=[WebSocketRoute("/ws", echo)])
+
+    async def scenario() -> int | None:
+        server, serving = await start_web_server(app, "127.0.0.1", 0)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            async with connect(f"ws://127.0.0.1:{port}/ws", max_size=None) as socket:
+                await socket.send("x" * 1000)
+                assert await socket.recv() == "1000"  # a small message is read
+                await socket.send("x" * (WS_MAX_BYTES + 1))
+                try:
+                    await asyncio.wait_for(socket.recv(), 5)
+                except ConnectionClosed as closed:
+                    return closed.rcvd.code if closed.rcvd else None
+                return None
+        finally:
+            server.should_exit = True
+            await serving
+
+    assert uvloop.run(scenario()) == 1009

@@ -30,6 +30,7 @@ __all__ = [
     "HEADER_TIMEOUT_S",
     "KEEP_ALIVE_S",
     "MAX_CONNECTIONS",
+    "WS_MAX_BYTES",
     "raise_descriptor_limit",
     "start_web_server",
     "warm_up_libraries",
@@ -40,6 +41,10 @@ log = logging.getLogger(__name__)
 
 HEADER_TIMEOUT_S = 10.0
 """A request's headers must arrive within this; a browser sends them at once."""
+WS_MAX_BYTES = 64 * 1024
+"""A WebSocket message is read at most this far (uvicorn's default is 16 MiB): the browser
+phone's own limit (32 KiB, ``softphone.py``) answers in Swedish below it; a bigger message
+is closed 1009 by the server before it is buffered."""
 KEEP_ALIVE_S = 5.0
 """An idle connection between requests is closed after this."""
 MAX_CONNECTIONS = 4096
@@ -166,6 +171,7 @@ def web_server_config(
         "timeout_keep_alive": KEEP_ALIVE_S,
         "timeout_graceful_shutdown": 5,
         "h11_max_incomplete_event_size": 16 * 1024,
+        "ws_max_size": WS_MAX_BYTES,
     }
     return uvicorn.Config(
         app,
