@@ -247,3 +247,42 @@ def test_a_switched_lavinbesked_is_heard_by_the_next_caller(running: dict[str, A
     assert "sv/exempelby/driftstorning" in new_call_hears()
     switches.set(DEMO_TENANT, "driftstorning", False, "admin")
     assert "sv/exempelby/driftstorning" not in new_call_hears()
+
+
+def test_a_scheduled_lavinbesked_is_heard_inside_its_window_only(
+    running: dict[str, Any],
+) -> None:
+    """IVR4 "scheduled": a window set on the switch reaches the running numbers at once, and
+    a call arriving inside it hears the announcement, one before or after it does not —
+    without anyone switching anything when the window opens or closes."""
+    from vaxel.flow import CallInfo, FlowSession, PlayPrompts
+    from vaxel.runtime.flow_switches import FlowSwitches
+
+    platform: Platform = running["platform"]
+    directory = running["directory"]
+    switches = FlowSwitches(platform.configuration, time.time)
+
+    def call_at(at: float) -> list[str]:
+        service = directory.numbers[MAIN_NUMBER]
+        session = FlowSession(
+            service.flow,
+            CallInfo("0701234567", MAIN_NUMBER),
+            service.hours,
+            service.switches_at(at),
+        )
+        heard: list[str] = []
+        commands = session.start(at)
+        for _ in range(3):
+            heard += [p for c in commands if isinstance(c, PlayPrompts) for p in c.prompt_ids]
+            commands = session.handle(PromptFinished(), at)
+        return heard
+
+    now = time.time()
+    start, end = now + 3600, now + 7200
+    switches.schedule(DEMO_TENANT, "driftstorning", start, end, "admin")
+    prompt = "sv/exempelby/driftstorning"
+    assert prompt not in call_at(now) and prompt not in call_at(start - 1)
+    assert prompt in call_at(start) and prompt in call_at(end - 1)
+    assert prompt not in call_at(end)
+    switches.set(DEMO_TENANT, "driftstorning", False, "admin")  # off ends the window
+    assert prompt not in call_at(start + 1)

@@ -17,6 +17,7 @@ import inspect
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -106,6 +107,10 @@ def fingerprint(database: Engine, tenant_id: str) -> str:
     return digest.hexdigest()
 
 
+def _hence(seconds: float) -> str:
+    return datetime.fromtimestamp(time.time() + seconds, UTC).isoformat()
+
+
 def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
     """What an attacker puts in a parameter of each name: tenant A's identifiers."""
     contacts = [victim.contact_id, victim.callback_id]
@@ -144,6 +149,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "recall_to": ["operator"],
         "operator": ["1003"],
         "kind": ["person"],  # what a short number reaches (PBX1)
+        "on_from": [_hence(3600)],  # a lavinbesked window (IVR4), a valid one
+        "off_at": [_hence(7200)],
         "ref": ["agent-maria"],
         "number": ["1003", CALLBACK_NUMBER, "+46812345000"],  # A's main number too
         "flow": ["huvudflode"],

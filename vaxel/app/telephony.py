@@ -178,6 +178,7 @@ def directory_from_database(
         policies[tid] = DialPolicy(international_allowed=tenant.international_calls)
         flows = Documents(database, "flow").all(tid)
         switches_on = FlowSwitchStore(database).on(tid)  # lavinbesked on now (IVR4)
+        windows = FlowSwitchStore(database).windows(tid)  # and scheduled, checked per call
         for item in answered.get(tid, ()):
             try:
                 if item.flow_id not in flows:
@@ -186,7 +187,9 @@ def directory_from_database(
             except VaxelError as error:
                 log.error("tenant %s: %s is not served: %s", tid, item.number, error)
                 continue
-            service = ServiceNumber(item.number, tid, flow, hours_of(tid), switches_on)
+            service = ServiceNumber(
+                item.number, tid, flow, hours_of(tid), switches_on, switch_windows=windows
+            )
             for spelling in filter(None, (item.number, national_form(item.number))):
                 numbers[spelling] = service
         for document in Documents(database, "extension").all(tid).values():

@@ -35,8 +35,16 @@ class ServiceNumber:
     flow: Flow
     hours: OpeningHours
     switches: frozenset[str] = frozenset()
+    """The lavinbesked switched on (IVR4)."""
+    switch_windows: tuple[tuple[str, float, float], ...] = ()
+    """Scheduled switches: (name, on_from, off_at), on inside [on_from, off_at)."""
     contact_skills: Mapping[str, int] = field(default_factory=dict)
     """Skills every call to this number requires of the agent (Q15)."""
+
+    def switches_at(self, now: float) -> frozenset[str]:
+        """The switches a call arriving at ``now`` plays under: on, or inside a window."""
+        timed = {name for name, start, end in self.switch_windows if start <= now < end}
+        return self.switches | timed if timed else self.switches
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,7 +349,7 @@ class Switch:
             service.flow,
             CallInfo(caller.number, number, self.directory.dial_policy(service.tenant_id)),
             service.hours,
-            service.switches,
+            service.switches_at(now),
         )
         call.session = session
         self.flow_commands.run(call, session.start(now))

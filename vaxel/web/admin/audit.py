@@ -44,6 +44,8 @@ def _detail(entry: AuditEntry) -> str:
         return gettext(ROLE_NAMES.get(detail["role"], detail["role"]))
     if entry.action == "api_key_added":
         return gettext("behörigheter: {}").format(detail.get("scopes", ""))
+    if entry.action == "switch_changed" and detail.get("window"):
+        return gettext("schemalagd {}").format(detail["window"])
     if entry.action == "switch_changed":
         return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
     if entry.action == "mail_server_changed":

@@ -2,19 +2,25 @@
 
 Each switch a flow declares is listed with its keypad number (``*96*<nr>#`` on,
 ``#96*<nr>#`` off from a phone) and is switched on or off here; the next caller hears the
-change. Every change is in the audit log (``/admin/audit``).
+change. A switch may be scheduled instead: on from one local time (Europe/Stockholm) until
+another; callers inside the window hear it. Every change is in the audit log
+(``/admin/audit``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from vaxel.core.clock import from_local
+from vaxel.core.errors import DomainError
 from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.web.context import back, local_time, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 
-__all__ = ["PATH", "router", "switches_of"]
+__all__ = ["PATH", "local_instant", "router", "switches_of"]
 
 PATH = "/admin/brytare"
 
@@ -29,10 +35,22 @@ def switches_of(platform: Platform) -> FlowSwitches:
     return FlowSwitches(platform.configuration, platform.clock)
 
 
+def local_instant(text: str) -> float:
+    """``2026-12-07T14:30`` (a datetime-local field, Stockholm time) as epoch seconds;
+    DomainError ``switch-window-time`` for anything else."""
+    try:
+        moment = datetime.fromisoformat(text.strip()[:32])
+    except ValueError:
+        raise DomainError("switch window time", code="switch-window-time") from None
+    return from_local(moment)
+
+
 @router.get("")
 def switches_page(
     request: Request, session: SignedIn, platform: Platform, tenant_id: TenantId
 ) -> Response:
+    switches_ = switches_of(platform)
+    now = platform.clock()
     switches = [
         {
             "name": s.name,
@@ -40,8 +58,10 @@ def switches_page(
             "on": s.on,
             "changed": local_time(s.changed_at) if s.changed_at else "",
             "by": s.changed_by,
+            "window": (f"{local_time(s.on_from)} – {local_time(s.off_at)}" if s.off_at else ""),
+            "active": s.on_at(now),
         }
-        for s in switches_of(platform).listed(tenant_id)
+        for s in switches_.listed(tenant_id)
     ]
     return render(request, "admin/switches.html", session, switches=switches)
 
@@ -54,4 +74,17 @@ async def switch(
     name = str(form.get("name", ""))[:64]
     on = str(form.get("on", "")) == "1"
     switches_of(platform).set(tenant_id, name, on, session.user.username)
+    return back(PATH)
+
+
+@router.post("/schema")
+async def schedule(
+    form: CsrfForm, session: SignedIn, platform: Platform, tenant_id: TenantId
+) -> Response:
+    """Schedule one on from ``on_from`` until ``off_at`` (local time); a bad window comes
+    back to the page worded in Swedish."""
+    name = str(form.get("name", ""))[:64]
+    on_from = local_instant(str(form.get("on_from", "")))
+    off_at = local_instant(str(form.get("off_at", "")))
+    switches_of(platform).schedule(tenant_id, name, on_from, off_at, session.user.username)
     return back(PATH)
