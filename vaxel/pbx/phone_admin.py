@@ -61,6 +61,10 @@ TOO_SHORT = "sv/pbx/recording-too-short"
 DISCARDED = "sv/pbx/recording-discarded"
 INVALID = "sv/voicemail/ogiltigt-val"
 GOODBYE = "sv/voicemail/hej-da"
+RECORDING_BUSY = "sv/pbx/recording-busy"
+"""Too many recordings by phone on the node right now (telephony refuses the take)."""
+FAILED = "sv/pbx/failed"
+"""What could not be done (telephony's side failed); feature codes are Swedish only."""
 
 
 @dataclass(frozen=True, slots=True)

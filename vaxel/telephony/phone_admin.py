@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vaxel.media.player import Comfort
 from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
 from vaxel.pbx.phone_admin import (
+    FAILED,
     GOODBYE,
+    RECORDING_BUSY,
     AdminCommand,
     AdminInput,
     AdminStep,
@@ -219,7 +221,7 @@ class PhoneAdminCalls:
         if not refusal and isinstance(session.menu.command, RecordPrompt):
             assert self.port is not None
             session.began = self.port.begin(call.call_id)  # quick: a counter
-            refusal = "" if session.began else "sv/pbx/recording-busy"
+            refusal = "" if session.began else RECORDING_BUSY
         self._feed(call, session, PinChecked(ok=True, refusal=refusal))
 
     def _done(self, call: Call, prompt: Any) -> None:
@@ -275,7 +277,7 @@ class PhoneAdminCalls:
                 result = finished.result()
             except Exception:
                 log.exception("phone admin of %s failed", call.call_id)
-                self._say(call, ["sv/pbx/failed", GOODBYE], then_hangup=True)
+                self._say(call, [FAILED, GOODBYE], then_hangup=True)
                 return
             then(call, result)
 
