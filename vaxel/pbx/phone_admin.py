@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from vaxel.core.errors import IllegalTransition
 from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.pin_entry import CheckPin, PinEntry, PinStep, Say
 
 __all__ = [
     "AdminCommand",
@@ -49,8 +50,6 @@ __all__ = [
     "SwitchIt",
 ]
 
-MAX_KEYED = 16
-"""Digits kept of an extension or PIN (the rest is ignored)."""
 ENTER_EXTENSION = "sv/pbx/enter-extension"
 ENTER_PIN = "sv/pbx/enter-pin"
 WRONG_PIN = "sv/pbx/wrong-pin"
@@ -123,19 +122,7 @@ class Done:
 AdminInput = Digit | PinChecked | Recorded | Played | Done
 
 
-# commands
-@dataclass(frozen=True, slots=True)
-class Say:
-    prompt_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckPin:
-    extension: str
-    """"" : the phone's own person's extension."""
-    pin: str
-
-
+# commands (Say and CheckPin are the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class SwitchIt:
     number: int
@@ -186,9 +173,7 @@ class PhoneAdminMenu:
         self.own_phone = own_phone
         self.limits = limits or PhoneAdminLimits()
         self.step = AdminStep.PIN if own_phone else AdminStep.EXTENSION
-        self._keyed = ""
-        self._extension = ""
-        self._wrong = 0
+        self._pin = PinEntry(number_first=not own_phone, pin_attempts=self.limits.pin_attempts)
         self._takes = 0
         self._deadline: float | None = None
         self._reminded = False
@@ -236,7 +221,6 @@ class PhoneAdminMenu:
     # -- helpers
     def _ask(self, now: float, step: AdminStep, prompts: tuple[str, ...]) -> list[AdminCommand]:
         self.step = step
-        self._keyed = ""
         self._question = prompts
         self._deadline = now + self.limits.idle_s
         return [Say(prompts)]
@@ -247,22 +231,18 @@ class PhoneAdminMenu:
         return [Say((*prompts, GOODBYE)), HangUp()]
 
     def _keying(self, digit: str, now: float) -> list[AdminCommand]:
-        if digit != "#":
-            if digit.isdigit() and len(self._keyed) < MAX_KEYED:
-                self._keyed += digit
-            self._deadline = now + self.limits.idle_s
-            return []
-        if self.step is AdminStep.EXTENSION:
-            self._extension = self._keyed
+        keyed = self._pin.key(digit)
+        if isinstance(keyed, CheckPin):
+            self.step, self._deadline = AdminStep.CHECKING, None
+            return [keyed]
+        if keyed is PinStep.PIN:
             return self._ask(now, AdminStep.PIN, (ENTER_PIN,))
-        self.step, self._deadline = AdminStep.CHECKING, None
-        pin, self._keyed = self._keyed, ""
-        return [CheckPin(self._extension, pin)]
+        self._deadline = now + self.limits.idle_s
+        return []
 
     def _checked(self, event: PinChecked, now: float) -> list[AdminCommand]:
         if not event.ok:
-            self._wrong += 1
-            if self._wrong >= self.limits.pin_attempts:
+            if self._pin.wrong():
                 return self._end((WRONG_PIN,))
             first = ENTER_PIN if self.own_phone else ENTER_EXTENSION
             step = AdminStep.PIN if self.own_phone else AdminStep.EXTENSION

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from vaxel.core.errors import IllegalTransition
+from vaxel.pbx.pin_entry import CheckPin, PinEntry, PinStep, Say
 from vaxel.pbx.voicemail import GreetingKind, Message, VoicemailLimits
 from vaxel.pbx.voicemail_prompts import Phrase, count_of_messages, from_caller, phrase
 
@@ -47,9 +48,6 @@ __all__ = [
     "Say",
     "VoicemailMenu",
 ]
-
-MAX_KEYED = 16
-"""Digits kept of a mailbox number or PIN (the rest is ignored)."""
 
 
 class MenuState(StrEnum):
@@ -91,18 +89,7 @@ class RecordingDone:
 MenuInput = Digit | PinChecked | PlaybackDone | RecordingDone
 
 
-# commands
-@dataclass(frozen=True, slots=True)
-class Say:
-    prompt_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckPin:
-    mailbox_number: str
-    pin: str
-
-
+# commands (Say and CheckPin are the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class PlayMessage:
     message_id: str
@@ -171,9 +158,7 @@ class VoicemailMenu:
         self.messages: list[Message] = []
         self.current = 0
         self.greeting_kind = GreetingKind.PERSONAL
-        self._keyed = ""
-        self._mailbox_number = ""
-        self._wrong_pins = 0
+        self._pin = PinEntry(number_first=True, pin_attempts=self.limits.pin_attempts)
         self._deadline: float | None = None
         self._reminded = False
         self._last_prompt: tuple[str, ...] = ()
@@ -222,7 +207,6 @@ class VoicemailMenu:
 
     def _ask(self, now: float, state: MenuState, prompts: tuple[str, ...]) -> list[MenuCommand]:
         self.state = state
-        self._keyed = ""
         self._last_prompt = prompts
         self._deadline = now + self.idle_s
         return [Say(prompts)]
@@ -246,24 +230,19 @@ class VoicemailMenu:
 
     # -- PIN entry
     def _keying(self, digit: str, now: float) -> list[MenuCommand]:
-        if digit != "#":
-            if digit.isdigit() and len(self._keyed) < MAX_KEYED:
-                self._keyed += digit
-            self._deadline = now + self.idle_s
-            return []
-        if self.state is MenuState.MAILBOX:
-            self._mailbox_number = self._keyed
+        keyed = self._pin.key(digit)
+        if isinstance(keyed, CheckPin):
+            self.state, self._deadline = MenuState.CHECKING, None
+            return [keyed]
+        if keyed is PinStep.PIN:
             return self._ask(now, MenuState.PIN, (self._p(Phrase.ENTER_PIN),))
-        self.state = MenuState.CHECKING
-        self._deadline = None
-        pin, self._keyed = self._keyed, ""
-        return [CheckPin(self._mailbox_number, pin)]
+        self._deadline = now + self.idle_s
+        return []
 
     def _pin_checked(self, event: PinChecked, now: float) -> list[MenuCommand]:
         if event.ok:
             return self._open(now, event.messages)
-        self._wrong_pins += 1
-        if self._wrong_pins >= self.limits.pin_attempts:
+        if self._pin.wrong():
             return [Say((self._p(Phrase.WRONG_PIN),)), *self._end()]
         return self._ask(
             now, MenuState.MAILBOX, (self._p(Phrase.WRONG_PIN), self._p(Phrase.ENTER_MAILBOX))

@@ -176,8 +176,8 @@ class PhoneAdminCalls:
                 check = functools.partial(
                     port.check,
                     tenant,
-                    session.person_id if not command.extension else "",
-                    command.extension,
+                    session.person_id if not command.mailbox_number else "",
+                    command.mailbox_number,
                     command.pin,
                     session.menu.command,
                 )
