@@ -1,0 +1,84 @@
+"""The media benchmarks' harness: the bridge driver's batched sender and the rows' verdicts.
+
+A figure in BENCHMARKS.md is only as good as the harness: the bridge benchmark of 7 December
+printed "0 % relayed" for a window the engine had not even started (issue 11). These pin
+that the batched sender delivers what a phone would, and that a row which did not measure
+the engine says INVALID instead of a figure.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import socket
+import time
+from typing import Any
+
+from benchmarks import media_bridge, mmsg
+from benchmarks.starvation import main_thread_schedstat
+
+
+def _receiver() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(2)
+    return sock
+
+
+def test_batch_sender_sends_the_buffer_as_it_is_now_to_every_address() -> None:
+    receivers = [_receiver() for _ in range(3)]
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sender.bind(("127.0.0.1", 0))
+    packet = ctypes.create_string_buffer(b"first-", 6)
+    batch = mmsg.BatchSender(sender, [r.getsockname() for r in receivers], packet)
+    try:
+        assert batch.send() == 3
+        packet[:6] = b"second"  # rewritten in place: the next batch carries the new bytes
+        assert batch.send() == 3
+        for receiver in receivers:
+            assert receiver.recvfrom(64) == (b"first-", sender.getsockname())
+            assert receiver.recvfrom(64) == (b"second", sender.getsockname())
+    finally:
+        for sock in [sender, *receivers]:
+            sock.close()
+
+
+def _row(**changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "window_late_ms": 2.0,
+        "engine_waited_share": 0.01,
+        "driver_waited_share": 0.02,
+        "sent": 1000,
+        "expected": 1000,
+        "relayed_of_sent": 1.0,
+        "lost": 0,
+        "p99_ms": 1.2,
+    }
+    return row | changes
+
+
+def test_a_row_that_measured_the_engine_is_ok_or_over_capacity() -> None:
+    assert media_bridge.verdict(_row()) == "ok"
+    assert media_bridge.verdict(_row(relayed_of_sent=0.95)) == "over capacity"
+    assert media_bridge.verdict(_row(lost=3)) == "over capacity"
+    assert media_bridge.verdict(_row(p99_ms=40.0)) == "over capacity"
+
+
+def test_a_late_window_or_a_starved_process_makes_the_row_invalid() -> None:
+    late = media_bridge.verdict(_row(window_late_ms=11_000.0, relayed_of_sent=0.0))
+    assert late == "INVALID: engine window late by 11000 ms"
+    starved = media_bridge.verdict(_row(engine_waited_share=0.4, driver_waited_share=0.3, sent=600))
+    assert starved.startswith("INVALID: ")
+    assert "engine waited 40% for its core" in starved
+    assert "driver waited 30% for its core" in starved
+    assert "driver sent 60.0% of its schedule" in starved
+
+
+def test_schedstat_counts_the_time_this_thread_ran() -> None:
+    stat = main_thread_schedstat()
+    stat.start()
+    until = time.process_time() + 0.05
+    while time.process_time() < until:
+        pass
+    stat.stop()
+    assert stat.ran_s >= 0.04
+    assert stat.waited_s >= 0.0
