@@ -20,6 +20,7 @@ from vaxel.pbx.forwarding import ForwardCondition
 from vaxel.pbx.groups import AnswerGroup, GroupMember
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import AbsentOffer
+from vaxel.pbx.transfer_recall import RecallSettings
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.pbx_numbering import PbxNumberingService
@@ -91,6 +92,12 @@ def test_the_tenants_offer_to_absent_peoples_callers(reach: PbxReach) -> None:
     reach.set_absent_offer(T, AbsentOffer(operator=True, voicemail=False, operator_number="9"))
     assert reach.absent_offer(T) == AbsentOffer(True, False, "9")
     assert reach.person_on(T, "2042") == "olle" and reach.extension(T, "olle") == "2042"
+
+
+def test_the_tenants_transfer_recall_time(reach: PbxReach) -> None:
+    assert reach.transfer_recall(T) == RecallSettings(30.0)  # issue 14 §6: the default
+    reach.set_transfer_recall(T, RecallSettings(45.0))
+    assert reach.transfer_recall(T).recall_after_s == 45.0
 
 
 def test_group_login_and_logout_by_feature_code(reach: PbxReach) -> None:

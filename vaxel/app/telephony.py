@@ -261,7 +261,9 @@ def people_to_phones(platform: Platform, telephony: TelephonyService) -> None:
 
     pbx, forwarding, directory = platform.pbx, platform.forwarding, platform.directory
     assert pbx is not None and forwarding is not None and directory is not None
-    ReachingPeople(telephony.switch, pbx, pbx).install()
+    people = ReachingPeople(telephony.switch, pbx, pbx)
+    people.install()
+    people.recalls.settings = pbx.transfer_recall  # issue 14 §6
     views = pbx.views
     forwarding.is_internal = lambda tenant_id, number: bool(
         views.people_on(tenant_id, number) or directory.pbx.resolve(tenant_id, number)

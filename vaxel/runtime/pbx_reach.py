@@ -12,7 +12,9 @@ rights; its answer is a prompt id (a confirmation or what was wrong).
 
 What a caller who reached an absent person may press is the tenant's setting
 ``pbx-presence`` (``{"operator": true, "voicemail": true, "operator_number": "9"}``: 0
-leads to what the plan's ``operator_number`` reaches).
+leads to what the plan's ``operator_number`` reaches; it is also where an unanswered blind
+transfer goes when its transferrer does not take it back). After how long an unanswered
+blind transfer comes back is ``pbx-transfer`` (``{"recall_after_s": 30}``, 5–300 s).
 """
 
 from __future__ import annotations
@@ -37,17 +39,20 @@ from vaxel.pbx.forwarding import Forwarding, ForwardingRefused, ForwardRule
 from vaxel.pbx.line_state import LineChange, LineStates
 from vaxel.pbx.numbering import TargetKind
 from vaxel.pbx.reach import Absence, AbsentOffer
+from vaxel.pbx.transfer_recall import RecallSettings
 from vaxel.runtime.directory_views import Actor, DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.store.directory_sources import DirectorySources
 
-__all__ = ["OFFER_SETTINGS", "PbxReach", "return_at"]
+__all__ = ["OFFER_SETTINGS", "TRANSFER_SETTINGS", "PbxReach", "return_at"]
 
 log = logging.getLogger(__name__)
 
 OFFER_SETTINGS = "pbx-presence"
 """The source name of a tenant's ``{"operator": bool, "voicemail": bool}``."""
+TRANSFER_SETTINGS = "pbx-transfer"
+"""The source name of a tenant's ``{"recall_after_s": 30}`` (issue 14 §6)."""
 
 
 def return_at(hour: int, minute: int, now: datetime) -> datetime:
@@ -119,6 +124,15 @@ class PbxReach:
                 "operator_number": offer.operator_number,
             },
             self._clock(),
+        )
+
+    def transfer_recall(self, tenant_id: str) -> RecallSettings:
+        """After how long an unanswered blind transfer comes back (``pbx-transfer``)."""
+        return RecallSettings.of(self.sources.settings(tenant_id, TRANSFER_SETTINGS))
+
+    def set_transfer_recall(self, tenant_id: str, settings: RecallSettings) -> None:
+        self.sources.put_settings(
+            tenant_id, TRANSFER_SETTINGS, {"recall_after_s": settings.recall_after_s}, self._clock()
         )
 
     def carry_out(self, tenant_id: str, person_id: str, command: FeatureCode) -> str:

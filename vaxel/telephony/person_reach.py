@@ -50,6 +50,7 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
 from vaxel.prompts.library import UPLOAD_PREFIX
 from vaxel.speech import PAUSE, absent_person, extension_name
+from vaxel.telephony.transfer_recall import TransferRecalls
 
 if TYPE_CHECKING:
     from vaxel.sip.transaction import RequestReceived
@@ -83,6 +84,7 @@ class ReachingPeople:
         self._hops: dict[str, Hops] = {}
         self._menus: dict[str, str] = {}
         """call id → the absent person whose caller may press 0 or 1."""
+        self.recalls = TransferRecalls(switch, self)
 
     def install(self) -> None:
         switch = self.switch
@@ -91,6 +93,7 @@ class ReachingPeople:
         switch.internal.person_reach = self
         switch.actions.internal_keys = self.key
         switch.actions.forget_hooks.append(self.forgotten)
+        self.recalls.install()  # a blind transfer nobody answers comes back (issue 14 §6)
 
     # a call reaches a person ---------------------------------------------------------------
 
@@ -264,7 +267,7 @@ class ReachingPeople:
     def feature_code(self, event: RequestReceived, caller: Caller, dialled: str) -> None:
         """Answer, carry the code out as the extension's person, say how it went, hang up."""
         call = self.switch.internal.answer(event, caller.tenant_id)
-        person = self._person_of_phone(caller.tenant_id, caller.extension)
+        person = self.person_of_phone(caller.tenant_id, caller.extension)
         try:
             command = parse(dialled)
         except FeatureCodeRefused as refused:
@@ -284,7 +287,7 @@ class ReachingPeople:
             self.switch.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
         self.switch.bridging.caller_hears(call, [prompt], then_hangup=True)
 
-    def _person_of_phone(self, tenant: str, extension: str) -> str | None:
+    def person_of_phone(self, tenant: str, extension: str) -> str | None:
         """Whose phone ``extension`` is: the person whose devices include it in the plan,
         else the directory's person on that extension."""
         for (owner_tenant, person), devices in self.switch.directory.pbx.people.items():

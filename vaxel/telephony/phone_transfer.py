@@ -15,6 +15,7 @@ Rules kept here:
 - The other party keeps their own identity: an outside caller is never given the
   transferring extension's (its voicemail, its class). The line of a person leaving a call
   by transfer is free at once (DIR4), though the call goes on.
+- Unanswered, the call comes back to the transferrer (``transfer_recall.py``).
 """
 
 from __future__ import annotations
@@ -33,9 +34,15 @@ from vaxel.telephony.dialout import Dialer
 from vaxel.telephony.internal import Caller, InternalCalls
 from vaxel.telephony.outside_calls import OUTSIDE_RING_S, looks_external
 
-__all__ = ["BlindTransfer", "PhoneTransfers", "TransfersPort"]
+__all__ = ["BlindTransfer", "PhoneTransfers", "TransferRecallPort", "TransfersPort"]
 
 _PBX_TALKING = frozenset({CallState.TRANSFERRED, CallState.ON_HOLD})
+
+
+class TransferRecallPort(Protocol):
+    """Told of each blind transfer before its target rings (the recall, issue 14 §6)."""
+
+    def transferred(self, call: Call, transferrer: str) -> None: ...
 
 
 class TransfersPort(Protocol):
@@ -55,12 +62,16 @@ class BlindTransfer:
     transferring: Leg
     staying: Leg
     target: Target
+    by: str = ""
+    """The transferring extension (rung back when the target does not answer)."""
 
 
 class PhoneTransfers:
     def __init__(self, dialer: Dialer, calls: TransfersPort) -> None:
         self.dialer = dialer
         self.calls = calls
+        self.recalls: TransferRecallPort | None = None
+        """Rings the transferrer back when the target does not answer (``transfer_recall.py``)."""
 
     @staticmethod
     def applies(call: Call) -> bool:
@@ -83,14 +94,14 @@ class PhoneTransfers:
         if target is not None:
             if target.kind not in internal.handlers:
                 raise SipError("Not Found: nothing answers that number", 404)
-            return BlindTransfer(call, leg, staying, target)
+            return BlindTransfer(call, leg, staying, target, transferring)
         if not looks_external(number):
             raise SipError("Not Found: no such number", 404)
         routes = self.dialer.route(call.tenant_id, number, transferring)  # 403, 484 (PBX8)
         if not routes:
             raise SipError("Not Found: no route to the transfer target", 404)
         dialled = routes[0][0].removeprefix("sip:").partition("@")[0]
-        return BlindTransfer(call, leg, staying, Target(TargetKind.EXTERNAL, dialled))
+        return BlindTransfer(call, leg, staying, Target(TargetKind.EXTERNAL, dialled), transferring)
 
     def transfer(self, plan: BlindTransfer) -> None:
         """Hang up the transferring phone and ring the number for the party staying."""
@@ -107,6 +118,8 @@ class PhoneTransfers:
         self.calls.media.release(plan.transferring.endpoint.endpoint_id)
         if call.state is not CallState.CONNECTING:
             return
+        if self.recalls is not None:
+            self.recalls.transferred(call, plan.by)
         if plan.target.kind is TargetKind.EXTERNAL:
             device = Device(DeviceKind.MOBILE, plan.target.ref, OUTSIDE_RING_S, "trunk")
             self.calls.internal.ring_steps(call, [RingStep((device,), OUTSIDE_RING_S)])

@@ -1,0 +1,213 @@
+"""A blind transfer nobody answers comes back (issue 14 §6): the rules and stages are
+:mod:`vaxel.pbx.transfer_recall`; this rings them.
+
+Rules kept here:
+- A PBX call blind-transferred (``phone_transfer.py``) to a person, a group or an external
+  number starts a recall: after the tenant's ``recall_after_s`` (``pbx-transfer``
+  settings, 30 s by default) of ringing still unanswered, the target's phones stop and the
+  extension that transferred rings (its line busy or no phone connected: skipped), then the
+  tenant's operator number (``pbx-presence``'s ``operator_number``), then the target's
+  voicemail. The caller hears ringback throughout and is never hung up while any of them
+  is left; with none left the target simply rings on (its own ring time) and the caller
+  is then told nobody answers, as for any call.
+- The target's ringing ending sooner (its ring time, busy, no phone) goes first to its
+  forwarding and presence (a no-answer forwarding to voicemail takes the call as always);
+  only what nothing took is recalled. A call answered, or taken by voicemail or a prompt,
+  is left alone.
+- A recall's own ringing ending unanswered moves to the next stage before any forwarding
+  of the person rung back (the caller is on their way back, not a new call to them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vaxel.directory.presence import LineState
+from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
+from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.pbx.transfer_recall import RECALL_RING_S, RecallSettings, RecallStage, TransferRecall
+from vaxel.telephony.call_events import OfferWithdrawn, is_callee
+from vaxel.telephony.call_states import CallState, OfferState
+
+if TYPE_CHECKING:
+    from vaxel.telephony.calls import Call
+    from vaxel.telephony.internal import InternalCall
+    from vaxel.telephony.person_reach import ReachingPeople
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["TransferRecalls"]
+
+log = logging.getLogger(__name__)
+_RECALLED = frozenset({TargetKind.PERSON, TargetKind.GROUP, TargetKind.EXTERNAL})
+_NO_VOICEMAIL = ("extension:", "external:")
+
+
+class TransferRecalls:
+    """The recalls of a switch's blind transfers; :meth:`install` hooks them in."""
+
+    def __init__(self, switch: Switch, people: ReachingPeople) -> None:
+        self.switch = switch
+        self.people = people
+        self.settings: Callable[[str], RecallSettings] = lambda tenant_id: RecallSettings()
+        """A tenant's recall time (the runtime's ``pbx-transfer`` settings)."""
+        self._recalls: dict[str, TransferRecall] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    def install(self) -> None:
+        internal = self.switch.internal
+        internal.outcome_hooks.insert(0, _Recalling(self))  # before anyone's forwarding
+        internal.outcome_hooks.append(self)  # after the target's forwarding and presence
+        self.switch.in_dialog.phone_transfers.recalls = self
+        self.switch.actions.forget_hooks.append(self.forgotten)
+
+    def __len__(self) -> int:
+        return len(self._recalls)
+
+    def stage(self, call_id: str) -> RecallStage | None:
+        recall = self._recalls.get(call_id)
+        return recall.stage if recall is not None else None
+
+    # a blind transfer starts ---------------------------------------------------------------
+
+    def transferred(self, call: Call, transferrer: str) -> None:
+        """``call`` was just blind-transferred by the extension ``transferrer`` to its
+        ``internal.target``: start its recall (before the target rings)."""
+        self._cancel_timer(call.call_id)
+        self._recalls.pop(call.call_id, None)
+        internal = call.internal
+        if internal is None or internal.target.kind not in _RECALLED or not transferrer:
+            return
+        target = internal.target
+        person = target.kind is TargetKind.PERSON and not target.ref.startswith(_NO_VOICEMAIL)
+        tenant = call.tenant_id
+        recall = TransferRecall.start(
+            transferrer,
+            self.switch.clock(),
+            self.settings(tenant),
+            operator=self.people.reach.absent_offer(tenant).operator_number,
+            voicemail_of=target.ref if person else "",
+        )
+        self._recalls[call.call_id] = recall
+        self._arm(call.call_id, recall)
+
+    def _arm(self, call_id: str, recall: TransferRecall) -> None:
+        assert recall.deadline is not None
+        delay = max(0.0, recall.deadline - self.switch.clock())
+        loop = asyncio.get_running_loop()
+        self._timers[call_id] = loop.call_later(delay, self.due, call_id)
+
+    def due(self, call_id: str) -> None:
+        """The target has rung ``recall_after_s``: if the caller still hears ringback,
+        stop the target's phones and go back (nowhere to go: let them ring on)."""
+        self._timers.pop(call_id, None)
+        recall = self._recalls.get(call_id)
+        call = self.switch.calls.get(call_id)
+        if recall is None or call is None or recall.stage is not RecallStage.TARGET:
+            return
+        if not recall.due(self.switch.clock()):  # the loop's clock ran ahead of ours
+            self._arm(call_id, recall)
+            return
+        internal = call.internal
+        ringing = [
+            name
+            for name, offer in call.machine.offers.items()
+            if is_callee(name) and offer.state is OfferState.RINGING
+        ]
+        if internal is None or call.state is not CallState.CONNECTING or not ringing:
+            self._recalls.pop(call_id, None)  # answered, or voicemail or a prompt has it
+            return
+        if recall.following(transferrer_free=self._free(call, recall)) is RecallStage.TOLD:
+            recall.deadline = None  # nowhere to go back to: the target rings on
+            return
+        log.info("%s: transfer to %s unanswered, recalled", call_id, internal.target.ref)
+        internal.steps.clear()
+        for name in ringing:
+            self.switch.step(call, OfferWithdrawn(name))
+        self._left(call, internal)
+        self._go_on(call, internal, recall)
+
+    # ringing ended -------------------------------------------------------------------------
+
+    def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
+        """The last hook: the target's ringing ended and nothing took the call over."""
+        recall = self._recalls.get(call.call_id)
+        if recall is None or recall.stage is not RecallStage.TARGET:
+            return False
+        return self._go_on(call, internal, recall)
+
+    def recall_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
+        """The first hook: a recall's own ringing ended unanswered."""
+        recall = self._recalls.get(call.call_id)
+        if recall is None or recall.stage not in (RecallStage.TRANSFERRER, RecallStage.OPERATOR):
+            return False
+        self._left(call, internal)
+        return self._go_on(call, internal, recall)
+
+    def forgotten(self, call_id: str) -> None:
+        self._cancel_timer(call_id)
+        self._recalls.pop(call_id, None)
+
+    # the stages ----------------------------------------------------------------------------
+
+    def _go_on(self, call: Call, internal: InternalCall, recall: TransferRecall) -> bool:
+        """Ring the next stage that can be rung; False when none is left (told)."""
+        self._cancel_timer(call.call_id)
+        while True:
+            stage = recall.next(transferrer_free=self._free(call, recall))
+            if stage is RecallStage.TOLD:
+                self._recalls.pop(call.call_id, None)
+                return False
+            if self._ring(call, internal, recall, stage):
+                return True
+
+    def _ring(
+        self, call: Call, internal: InternalCall, recall: TransferRecall, stage: RecallStage
+    ) -> bool:
+        tenant, handlers = call.tenant_id, self.switch.internal.handlers
+        if stage is RecallStage.TRANSFERRER:
+            person = self.people.person_of_phone(tenant, recall.transferrer)
+            internal.target = Target(TargetKind.PERSON, person or f"extension:{recall.transferrer}")
+            device = Device(DeviceKind.SIP, recall.transferrer)
+            self.switch.internal.ring_steps(call, [RingStep((device,), RECALL_RING_S)])
+            return True
+        if stage is RecallStage.OPERATOR:
+            target = self.switch.directory.pbx.resolve(tenant, recall.operator)
+            target = target or self.switch.internal.plain_extension(tenant, recall.operator)
+        else:
+            target = Target(TargetKind.VOICEMAIL, recall.voicemail_of)
+        handler = handlers.get(target.kind) if target is not None else None
+        if target is None or handler is None:
+            return False
+        internal.target = target
+        handler.start(call, target, internal.caller)
+        return True
+
+    def _free(self, call: Call, recall: TransferRecall) -> bool:
+        """The transferrer can be rung back: a phone connected, the line not busy."""
+        tenant, extension = call.tenant_id, recall.transferrer
+        if not self.switch.internal.destinations(tenant, (Device(DeviceKind.SIP, extension),)):
+            return False
+        person = self.people.person_of_phone(tenant, extension)
+        return person is None or self.people.reach.line(tenant, person) is not LineState.BUSY
+
+    def _left(self, call: Call, internal: InternalCall) -> None:
+        if internal.target.kind is TargetKind.PERSON:
+            self.people.lines.left(call.tenant_id, internal.target.ref, call.call_id)
+
+    def _cancel_timer(self, call_id: str) -> None:
+        timer = self._timers.pop(call_id, None)
+        if timer is not None:
+            timer.cancel()
+
+
+class _Recalling:
+    """The first ring-outcome hook: a recall's own ringing, before any forwarding."""
+
+    def __init__(self, recalls: TransferRecalls) -> None:
+        self.recalls = recalls
+
+    def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
+        return self.recalls.recall_ended(call, internal, outcome)
