@@ -5,6 +5,7 @@ reason the page shows (docs/webrtc.md)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -142,3 +143,52 @@ def test_a_flood_of_messages_is_cut_off(web: Web, phones: Recorder) -> None:
     flood = ['{"type": "hangup"}'] * (MAX_MESSAGES + 1)
     assert closing(client, *flood) == CLOSE_RATE
     assert len(phones.messages) == MAX_MESSAGES
+
+
+class Refuses(Recorder):
+    """A media side that refuses every offer as the WebRTC adapter refuses one without
+    PCMU: by code, with its Swedish text."""
+
+    def open(self, tenant_id: str, username: str, send: Send) -> Refuses:
+        self.send = send
+        return self
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        text = "Webbläsaren erbjöd inget ljud i PCMU"
+        await self.send({"type": "error", "code": "no-pcmu", "message": text})
+
+
+def test_refusals_are_in_the_pages_language(web: Web) -> None:
+    """Issue 15 (docs/webrtc.md "Left to do" 7): the adapter's refusals and the socket's
+    own follow the language the agent chose, Swedish first."""
+    web.app.state.softphone = Refuses()  # type: ignore[attr-defined]
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        socket.send_text('{"type": "offer", "sdp": "v=0"}')
+        assert socket.receive_json()["message"] == "Webbläsaren erbjöd inget ljud i PCMU"
+    client.cookies.set("vaxel_lang", "en")
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        socket.send_text('{"type": "offer", "sdp": "v=0"}')
+        assert socket.receive_json()["message"] == "The browser offered no audio in PCMU"
+    client.cookies.delete("vaxel_session")
+    assert refused(client, OWN) == (CLOSE_NOT_SIGNED_IN, "Sign in again")
+
+
+def test_the_socket_closes_soon_after_its_session_ends(web: Web, phones: Recorder) -> None:
+    """Signed out elsewhere (or deactivated, or expired): the session watch ends the
+    phone's socket with 4401 within about two seconds, as it ends ``/events``."""
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    token = client.cookies.get("vaxel_session")
+    assert token
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        socket.send_text('{"type": "hangup"}')
+        started = time.monotonic()
+        web.app.state.context.accounts.close_session(token)  # type: ignore[attr-defined]
+        assert socket.receive_json() == {"type": "error", "message": "Logga in igen"}
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+        assert closed.value.code == CLOSE_NOT_SIGNED_IN
+        assert time.monotonic() - started < 2.5
+    assert phones.closed == 1

@@ -16,6 +16,8 @@ imports it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -26,7 +28,7 @@ from fastapi.responses import Response
 
 from vaxel.web.context import WebContext, render
 from vaxel.web.deps import Me, SignedIn
-from vaxel.web.i18n import gettext
+from vaxel.web.i18n import LANGUAGE_COOKIE, N_, gettext, use_language
 from vaxel.web.security import COOKIE
 
 __all__ = [
@@ -66,6 +68,12 @@ CLOSE_TOO_BIG = 1009
 CLOSE_UNAVAILABLE = 1013
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+ADAPTER_ERRORS = {
+    "no-pcmu": N_("Webbläsaren erbjöd inget ljud i PCMU"),
+}
+"""The media side's refusals by code, worded here in the page's language (the adapter
+knows no language: ``docs/webrtc.md``); an unknown code keeps the adapter's own text."""
 
 
 class SoftphoneSession(Protocol):
@@ -114,19 +122,36 @@ def browser_phone_page(request: Request, session: SignedIn, me: Me) -> Response:
     """The page that makes this browser tab a phone."""
     if me.person_id is None:
         return render(request, "person_missing.html", session)
-    return render(request, "phone/browser.html", session)
+    return render(request, "phone/browser.html", session, ice_servers=[])
+
+
+def _worded(send: Send) -> Send:
+    """``send`` with the media side's errors worded in the page's language."""
+
+    async def worded(message: dict[str, Any]) -> None:
+        wording = ADAPTER_ERRORS.get(str(message.get("code", "")))
+        if message.get("type") == "error" and wording is not None:
+            message = {**message, "message": gettext(wording)}
+        await send(message)
+
+    return worded
 
 
 @router.websocket(SOCKET)
 async def softphone_socket(websocket: WebSocket) -> None:
-    """One browser phone: checked, then its messages handed to the media side in order."""
+    """One browser phone: checked, then its messages handed to the media side in order.
+
+    The socket lives only as long as its session, as ``/events`` does: the session watch
+    re-checks it with all open streams once a second and ends the phone (4401) once the
+    user signed out, was deactivated or the session expired."""
     ctx: WebContext = websocket.app.state.context
+    use_language(websocket.cookies.get(LANGUAGE_COOKIE, ""))  # the HTTP middleware's rule
     if websocket.headers.get("origin") != _own_origin(websocket):
         await _refuse(websocket, CLOSE_FOREIGN_ORIGIN, gettext("Fel ursprung: öppna Växel själv"))
         return
     token = websocket.cookies.get(COOKIE)
     session = ctx.accounts.session(token, ctx.clock()) if token else None
-    if session is None:
+    if token is None or session is None:
         await _refuse(websocket, CLOSE_NOT_SIGNED_IN, gettext("Logga in igen"))
         return
     port: SoftphonePort | None = getattr(websocket.app.state, "softphone", None)
@@ -136,33 +161,55 @@ async def softphone_socket(websocket: WebSocket) -> None:
         )
         return
     await websocket.accept()
-    phone = port.open(session.user.tenant_id, session.user.username, websocket.send_json)
-    recent: deque[float] = deque()
+    phone = port.open(session.user.tenant_id, session.user.username, _worded(websocket.send_json))
+    session_gone = asyncio.Event()
+    watched = ctx.session_watch.watch(token, session_gone)
+    gone = asyncio.ensure_future(session_gone.wait())
     try:
-        while True:
-            received = await websocket.receive()
-            if received["type"] == "websocket.disconnect":
-                return
-            text = received.get("text")
-            now = ctx.clock()
-            recent.append(now)
-            while recent and now - recent[0] > RATE_WINDOW_S:
-                recent.popleft()
-            if text is None:  # a binary frame: the contract is text only
-                await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
-                return
-            if len(text.encode()) > MAX_MESSAGE_BYTES:
-                await websocket.close(CLOSE_TOO_BIG, gettext("Meddelandet är för stort"))
-                return
-            if len(recent) > MAX_MESSAGES:
-                await websocket.close(CLOSE_RATE, gettext("För många meddelanden"))
-                return
-            message = parse(text)
-            if message is None:
-                await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
-                return
-            await phone.handle(message)
+        await _serve(websocket, ctx, phone, gone)
     except WebSocketDisconnect:
         pass
     finally:
+        gone.cancel()
+        ctx.session_watch.unwatch(watched)
         await phone.close()
+
+
+async def _serve(
+    websocket: WebSocket, ctx: WebContext, phone: SoftphoneSession, gone: asyncio.Future[Any]
+) -> None:
+    """Reads the page's messages until it goes, one breaks a limit or the session ends."""
+    recent: deque[float] = deque()
+    while True:
+        receiving = asyncio.ensure_future(websocket.receive())
+        await asyncio.wait({receiving, gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not receiving.done():
+            receiving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await receiving
+            reason = gettext("Logga in igen")
+            await websocket.send_json({"type": "error", "message": reason})
+            await websocket.close(CLOSE_NOT_SIGNED_IN, reason[:120])
+            return
+        received = receiving.result()
+        if received["type"] == "websocket.disconnect":
+            return
+        text = received.get("text")
+        now = ctx.clock()
+        recent.append(now)
+        while recent and now - recent[0] > RATE_WINDOW_S:
+            recent.popleft()
+        if text is None:  # a binary frame: the contract is text only
+            await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
+            return
+        if len(text.encode()) > MAX_MESSAGE_BYTES:
+            await websocket.close(CLOSE_TOO_BIG, gettext("Meddelandet är för stort"))
+            return
+        if len(recent) > MAX_MESSAGES:
+            await websocket.close(CLOSE_RATE, gettext("För många meddelanden"))
+            return
+        message = parse(text)
+        if message is None:
+            await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
+            return
+        await phone.handle(message)

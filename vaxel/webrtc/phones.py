@@ -32,7 +32,7 @@ from aiortc import (
 from aiortc.exceptions import InvalidStateError, OperationError
 from av import AudioResampler
 
-__all__ = ["KEEP_S", "BrowserPhone", "BrowserPhones"]
+__all__ = ["KEEP_S", "BrowserPhone", "BrowserPhones", "IceServersOf", "rtc_ice_servers"]
 
 KEEP_S = 3.0
 SAMPLE_RATE = 8000
@@ -48,7 +48,7 @@ class BrowserPhone:
     ) -> None:
         self._send = send
         self._on_close = on_close
-        self._ice_servers = ice_servers
+        self.ice_servers = ice_servers
         self._peer: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self.samples: deque[int] = deque(maxlen=int(KEEP_S * SAMPLE_RATE))
@@ -66,7 +66,7 @@ class BrowserPhone:
 
     async def _answer(self, sdp: str) -> None:
         await self._hang_up()  # a new offer replaces the call the page had
-        peer = RTCPeerConnection(RTCConfiguration(iceServers=self._ice_servers))
+        peer = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
         self._peer = peer
         peer.on("track", self._track)
         # the preference must be set before the offer is applied: aiortc settles the
@@ -82,7 +82,14 @@ class BrowserPhone:
             await peer.setLocalDescription(await peer.createAnswer())
         except (ValueError, InvalidStateError, OperationError):
             # not SDP, or no PCMU offered
-            await self._send({"type": "error", "message": "Webbläsaren erbjöd inget ljud i PCMU"})
+            # the web words the code in the page's language; the text is its Swedish
+            await self._send(
+                {
+                    "type": "error",
+                    "code": "no-pcmu",
+                    "message": "Webbläsaren erbjöd inget ljud i PCMU",
+                }
+            )
             await self._hang_up()
             return
         answer = peer.localDescription.sdp
@@ -120,12 +127,31 @@ class BrowserPhone:
         self._on_close()
 
 
+IceServersOf = Callable[[str], list[dict[str, Any]]]
+"""A tenant's ICE servers as the page's ``RTCPeerConnection`` takes them: ``{"urls": [...],
+"username": ..., "credential": ...}`` (``vaxel.pbx.ice_servers``)."""
+
+
+def rtc_ice_servers(servers: list[dict[str, Any]]) -> list[RTCIceServer]:
+    """The page's form of ICE servers as aiortc's: the server's peer uses the same STUN
+    and TURN servers as the page (issue 15 §3)."""
+    return [
+        RTCIceServer(
+            urls=list(server["urls"]),
+            username=server.get("username") or None,
+            credential=server.get("credential") or None,
+        )
+        for server in servers
+    ]
+
+
 class BrowserPhones:
     """The ``SoftphonePort`` the web app's ``/telefon/ws`` opens phones through; keeps the
-    open ones by (tenant, username)."""
+    open ones by (tenant, username). ``ice_servers`` gives a tenant's STUN/TURN servers
+    (none: host candidates only, no public STUN server asked)."""
 
-    def __init__(self, ice_servers: list[RTCIceServer] | None = None) -> None:
-        self._ice_servers = ice_servers or []
+    def __init__(self, ice_servers: IceServersOf | None = None) -> None:
+        self._ice_servers_of: IceServersOf = ice_servers or (lambda tenant_id: [])
         self.open_phones: dict[tuple[str, str], BrowserPhone] = {}
 
     def open(self, tenant_id: str, username: str, send: Send) -> BrowserPhone:
@@ -135,6 +161,7 @@ class BrowserPhones:
             if self.open_phones.get(key) is phone:
                 del self.open_phones[key]
 
-        phone = BrowserPhone(send, self._ice_servers, closed)
+        ice_servers = rtc_ice_servers(self._ice_servers_of(tenant_id))
+        phone = BrowserPhone(send, ice_servers, closed)
         self.open_phones[key] = phone
         return phone

@@ -8,9 +8,17 @@
   const hangup = document.getElementById("softphone-hangup");
   const state = document.getElementById("softphone-state");
   const error = document.getElementById("softphone-error");
+  const banner = document.getElementById("softphone-banner");
+  const iceServers = JSON.parse(document.getElementById("softphone-ice").textContent);
+  // Closes that another try cannot mend: a bug in the page, or not the app's own page.
+  const FINAL = new Set([1009, 4400, 4403, 4429]);
+  const MAX_RETRY_S = 30;
   let socket = null;
   let peer = null;
   let microphone = null;
+  let wanted = false; // the agent turned the phone on and has not hung up
+  let retries = 0;
+  let retryTimer = null;
 
   function show(name) {
     state.textContent = texts[name];
@@ -21,6 +29,9 @@
     error.hidden = false;
   }
   function stop() {
+    wanted = false;
+    clearTimeout(retryTimer);
+    banner.hidden = true;
     if (peer) peer.close();
     if (microphone) microphone.getTracks().forEach((t) => t.stop());
     if (socket && socket.readyState <= 1) socket.close(1000);
@@ -28,6 +39,19 @@
     start.disabled = false;
     mute.disabled = hangup.disabled = true;
     show("off");
+    document.dispatchEvent(new CustomEvent("softphone:stopped"));
+  }
+  function dropped() {
+    // The socket went while the phone was on: say so, try again after 1, 2, 4 … 30 s.
+    if (peer) peer.close();
+    peer = socket = null;
+    mute.disabled = hangup.disabled = true;
+    show("reconnecting");
+    banner.textContent = texts.banner;
+    banner.hidden = false;
+    const delay = Math.min(MAX_RETRY_S, 2 ** retries);
+    retries += 1;
+    retryTimer = setTimeout(open, delay * 1000);
   }
   function gathered(pc) {
     // No trickle: the offer carries every candidate (docs/webrtc.md).
@@ -44,15 +68,28 @@
     start.disabled = true;
     show("connecting");
     try {
-      microphone = await navigator.mediaDevices.getUserMedia({ audio: { noiseSuppression: false, autoGainControl: false } });
+      // the chosen microphone, when softphone_devices.js has one (docs/webrtc.md)
+      const audio = { noiseSuppression: false, autoGainControl: false };
+      if (window.vaxelSoftphoneDevices) Object.assign(audio, window.vaxelSoftphoneDevices.microphone());
+      microphone = await navigator.mediaDevices.getUserMedia({ audio: audio });
     } catch (problem) {
       start.disabled = false;
       show("off");
       fail(problem && problem.name === "NotFoundError" ? texts.no_microphone : texts.denied);
       return;
     }
+    wanted = true;
+    retries = 0;
+    document.dispatchEvent(new CustomEvent("softphone:microphone", { detail: microphone }));
+    open();
+  }
+
+  function open() {
+    if (!wanted) return;
+    show("connecting");
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(scheme + "//" + location.host + "/telefon/ws");
+    const mine = socket;
     socket.addEventListener("message", async (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "answer" && peer) {
@@ -61,16 +98,24 @@
         fail(message.message);
       }
     });
-    socket.addEventListener("close", () => {
-      if (peer) fail(texts.closed);
-      stop();
+    socket.addEventListener("close", (event) => {
+      if (socket !== mine || !wanted) return;
+      if (FINAL.has(event.code)) {
+        fail(texts.closed);
+        stop();
+      } else {
+        dropped();
+      }
     });
     socket.addEventListener("open", async () => {
-      peer = new RTCPeerConnection({ iceServers: [] });
+      peer = new RTCPeerConnection({ iceServers: iceServers });
       microphone.getTracks().forEach((track) => peer.addTrack(track, microphone));
       peer.addEventListener("connectionstatechange", () => {
         if (!peer) return;
         if (peer.connectionState === "connected") {
+          retries = 0;
+          banner.hidden = true;
+          error.hidden = true;
           show("connected");
           mute.disabled = hangup.disabled = false;
         } else if (peer.connectionState === "failed") {
@@ -80,7 +125,7 @@
       });
       await peer.setLocalDescription(await peer.createOffer());
       await gathered(peer);
-      socket.send(JSON.stringify({ type: "offer", sdp: peer.localDescription.sdp }));
+      if (mine.readyState === 1) mine.send(JSON.stringify({ type: "offer", sdp: peer.localDescription.sdp }));
     });
   }
 

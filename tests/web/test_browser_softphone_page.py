@@ -1,0 +1,141 @@
+"""The browser phone's page features (issue 15 §2): in Debian's Chromium with a fake
+microphone, the phone that loses its socket says so in a banner and reconnects by itself
+with backoff; a session that ends closes the socket within about two seconds; the agent
+chooses the microphone and the speaker (remembered in the browser), sees the input level,
+and mutes and hangs up with the workspace's kind of keyboard shortcuts (docs/webrtc.md)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.web.browsing import SHOTS
+from tests.web.conftest import PASSWORD, Web
+from tests.web.test_browser_keyboard import press_access_key
+from tests.web.test_browser_softphone import (  # noqa: F401 (the fixture)
+    WAIT_S,
+    phone_browser,
+    until,
+)
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.webrtc.phones import BrowserPhones
+
+pytestmark = pytest.mark.timeout(180)
+PHONE = "/min-telefon/webbtelefon"
+MARIA = (DEMO_TENANT, "maria")
+
+
+async def sign_in(page: Any, site: str) -> None:
+    await page.goto(f"{site}/login")
+    await page.fill("#organisation", DEMO_TENANT)
+    await page.fill("#username", "maria")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{site}/")
+
+
+async def connected_phone(web: Web, site: str, chromium: Any) -> tuple[Any, BrowserPhones]:
+    phones = BrowserPhones()
+    web.app.state.softphone = phones  # type: ignore[attr-defined]
+    context = await chromium.new_context()
+    page = await context.new_page()
+    await sign_in(page, site)
+    await page.goto(f"{site}{PHONE}")
+    await page.click("#softphone-start")
+    await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_S * 1000)
+    return page, phones
+
+
+async def test_a_dropped_phone_says_so_and_reconnects_once_the_session_is_back(
+    web: Web,
+    site: str,
+    phone_browser: Any,  # noqa: F811
+) -> None:
+    """Signing out in another tab ends the phone's socket from the server's side (the
+    session watch); the page shows the banner, keeps trying, and is a phone again once
+    the agent has signed in again — without pressing anything."""
+    page, phones = await connected_phone(web, site, phone_browser)
+    assert await page.is_hidden("#softphone-banner")
+    other = await page.context.new_page()
+    await other.goto(f"{site}/")
+    signed_out = time.monotonic()
+    await other.click("header form[action='/logout'] button")
+    await page.wait_for_selector("#softphone-banner:not([hidden])", timeout=WAIT_S * 1000)
+    banner_after_s = time.monotonic() - signed_out
+    banner = page.locator("#softphone-banner")
+    assert await banner.get_attribute("role") == "alert"
+    assert "inte ansluten – försöker igen" in await banner.inner_text()
+    assert "Logga in igen" in await page.inner_text("#softphone-error")
+    assert await page.get_attribute("#softphone-state", "data-state") == "reconnecting"
+    await until(lambda: MARIA not in phones.open_phones, "the server closed the phone")
+    assert banner_after_s < 4.0, f"the socket outlived its session by {banner_after_s:.1f} s"
+    await page.screenshot(path=str(SHOTS / "softphone-reconnecting.png"))
+
+    await sign_in(other, site)
+    await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_S * 1000)
+    assert await page.is_hidden("#softphone-banner")
+    assert await page.is_hidden("#softphone-error")
+    assert MARIA in phones.open_phones  # a new peer at the server
+
+
+async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
+    web: Web,
+    site: str,
+    phone_browser: Any,  # noqa: F811
+) -> None:
+    page, phones = await connected_phone(web, site, phone_browser)
+    level = page.locator("#softphone-level")
+    assert await page.inner_text("#softphone-level-label") == "Mikrofonnivå"
+
+    async def loud() -> float:
+        return float(await level.evaluate("m => m.value"))
+
+    for _ in range(int(WAIT_S / 0.2)):
+        if await loud() > 0.2:
+            break
+        await page.wait_for_timeout(200)
+    assert await loud() > 0.2, "the fake microphone's tone moves the level meter"
+
+    await press_access_key(page, "m")  # Stäng av mikrofonen, as in the help
+    assert await page.get_attribute("#softphone-mute", "aria-pressed") == "true"
+    await page.wait_for_timeout(600)
+    assert await loud() < 0.05, "muted: the meter falls silent"
+    await press_access_key(page, "m")
+    assert await page.get_attribute("#softphone-mute", "aria-pressed") == "false"
+
+    # Chromium's fake devices: several microphones and speakers, named once allowed
+    microphones = await page.eval_on_selector_all(
+        "#softphone-microphone option", "os => os.map(o => [o.value, o.textContent])"
+    )
+    assert len(microphones) >= 3, microphones
+    chosen, name = microphones[-1]
+    assert chosen and name
+    await page.select_option("#softphone-microphone", chosen)
+    assert await page.is_enabled("#softphone-speaker")  # Chromium has setSinkId
+    speakers = await page.eval_on_selector_all(
+        "#softphone-speaker option", "os => os.map(o => o.value)"
+    )
+    assert len(speakers) >= 2, speakers
+    await page.select_option("#softphone-speaker", speakers[-1])
+
+    await press_access_key(page, "a")  # Lägg på
+    await page.wait_for_selector("#softphone-state[data-state=off]")
+    await until(lambda: not phones.open_phones, "the server's peer closed")
+    assert float(await level.evaluate("m => m.value")) == 0
+
+    # the choice is the browser's: after a reload the phone asks for that microphone
+    await page.add_init_script(
+        "window.__asked = [];"
+        "const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);"
+        "navigator.mediaDevices.getUserMedia = (c) => { window.__asked.push(c); return gum(c); };"
+    )
+    await page.reload()
+    await page.click("#softphone-start")
+    await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_S * 1000)
+    asked = await page.evaluate("window.__asked")
+    assert asked[-1]["audio"]["deviceId"] == {"ideal": chosen}
+    assert await page.input_value("#softphone-microphone") == chosen
+    assert await page.input_value("#softphone-speaker") == speakers[-1]
+    await page.screenshot(path=str(SHOTS / "softphone-devices.png"))
