@@ -33,7 +33,7 @@ from vaxel.acd.events import CallbackRequested, ContactArrived
 from vaxel.acd.model import Channel
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.store import tables
+from vaxel.store import schema
 from vaxel.store.api_keys import key_id_of
 from vaxel.store.pbx_conference import ConferenceStore
 from vaxel.web.passwords import PasswordHashing
@@ -97,7 +97,7 @@ def fingerprint(database: Engine, tenant_id: str) -> str:
     """A hash of every row that belongs to ``tenant_id``, in every table that has one."""
     digest = hashlib.sha256()
     with database.connect() as connection:
-        for table in tables.metadata.sorted_tables:
+        for table in schema.metadata.sorted_tables:
             if "tenant_id" not in table.c:
                 continue
             rows = connection.execute(select(table).where(table.c.tenant_id == tenant_id)).all()

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -33,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from vaxel.store.audit import record
-from vaxel.store.tables import metadata
+from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = ["MAX_SWITCH_NUMBER", "FlowSwitch", "FlowSwitchStore", "flow_switches"]
 
@@ -43,12 +42,7 @@ MAX_SWITCH_NUMBER = 99
 flow_switches = Table(
     "flow_switches",
     metadata,
-    Column(
-        "tenant_id",
-        String(64),
-        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    tenant_fk(),
     Column("name", String(64), nullable=False),
     Column("number", Integer, nullable=False),
     Column("is_on", Boolean, nullable=False, server_default=false()),

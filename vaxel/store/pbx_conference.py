@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     Column,
-    ForeignKey,
     Integer,
     String,
     Table,
@@ -23,19 +22,14 @@ from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from vaxel.pbx.conference import ConferenceRoom
-from vaxel.store.tables import metadata
+from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = ["ConferenceStore", "RoomNumberTaken", "conference_rooms"]
 
 conference_rooms = Table(
     "conference_rooms",
     metadata,
-    Column(
-        "tenant_id",
-        String(64),
-        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    tenant_fk(),
     Column("room_id", String(64), nullable=False),
     Column("number", String(16), nullable=False, unique=True),
     Column("name", String(80), nullable=False),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, delete, insert, select
 
 from vaxel.pbx.forwarding import ForwardCondition, Forwarding, ForwardRule
-from vaxel.store import tables
+from vaxel.store.tables_pbx_forwarding import pbx_forwarding
 
 __all__ = ["ForwardingStore"]
 
@@ -26,7 +26,7 @@ class ForwardingStore:
         return self._read(tenant_id, person_id).get(person_id, Forwarding())
 
     def _read(self, tenant_id: str, person_id: str | None) -> dict[str, Forwarding]:
-        f = tables.pbx_forwarding.c
+        f = pbx_forwarding.c
         query = select(f.person_id, f.condition, f.destination, f.after_s).where(
             f.tenant_id == tenant_id
         )
@@ -49,16 +49,14 @@ class ForwardingStore:
         self, tenant_id: str, person_id: str, forwarding: Forwarding, set_by: str, now: float
     ) -> None:
         """Replace ``person_id``'s rules with ``forwarding`` (none: forwarding off)."""
-        f = tables.pbx_forwarding.c
+        f = pbx_forwarding.c
         with self._db.begin() as connection:
             connection.execute(
-                delete(tables.pbx_forwarding).where(
-                    f.tenant_id == tenant_id, f.person_id == person_id
-                )
+                delete(pbx_forwarding).where(f.tenant_id == tenant_id, f.person_id == person_id)
             )
             for rule in forwarding.rules:
                 connection.execute(
-                    insert(tables.pbx_forwarding).values(
+                    insert(pbx_forwarding).values(
                         tenant_id=tenant_id,
                         person_id=person_id,
                         condition=rule.condition.value,

@@ -44,12 +44,12 @@ __all__ = [
     "flows",
     "journal",
     "metadata",
-    "pbx_forwarding",
     "prompts",
     "queues",
     "schedules",
     "service_numbers",
     "skills",
+    "tenant_fk",
     "tenant_lists",
     "tenants",
     "users",
@@ -68,12 +68,14 @@ tenants = Table(
 )
 
 
-def _tenant_fk() -> Column[str]:
+def tenant_fk(primary_key: bool = False) -> Column[str]:
+    """The ``tenant_id`` every tenant's row starts with: removing a tenant removes its rows."""
     return Column(
         "tenant_id",
         String(64),
         ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
         nullable=False,
+        primary_key=primary_key,
     )
 
 
@@ -81,7 +83,7 @@ users = Table(
     "users",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    _tenant_fk(),
+    tenant_fk(),
     Column("username", String(100), nullable=False),
     Column("display_name", String(200), nullable=False),
     Column("role", String(32), nullable=False),
@@ -94,7 +96,7 @@ web_sessions = Table(
     "web_sessions",
     metadata,
     Column("token_hash", String(64), primary_key=True),
-    _tenant_fk(),
+    tenant_fk(),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("created_at", Float, nullable=False),
@@ -106,7 +108,7 @@ api_keys = Table(
     "api_keys",
     metadata,
     Column("key_hash", String(64), primary_key=True),
-    _tenant_fk(),
+    tenant_fk(),
     Column("name", String(200), nullable=False),
     Column("created_at", Float, nullable=False),
     # The first 16 hex digits of key_hash: how pages and the CLI name a key (issue 10 §12).
@@ -122,7 +124,7 @@ api_keys = Table(
 skills = Table(
     "skills",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("skill_id", String(64), nullable=False),
     Column("name", String(200), nullable=False),
     UniqueConstraint("tenant_id", "skill_id"),
@@ -133,7 +135,7 @@ def _document(name: str, key: str) -> Table:
     return Table(
         name,
         metadata,
-        _tenant_fk(),
+        tenant_fk(),
         Column(key, String(64), nullable=False),
         Column("name", String(200), nullable=False),
         Column("document", JSON, nullable=False),
@@ -155,7 +157,7 @@ service_numbers = Table(
     # E.164 ("+46101234500"), the key on its own: a number callers dial reaches one tenant
     # only, so the database refuses a second owner even when two admins save at once.
     Column("number", String(32), primary_key=True),
-    _tenant_fk(),
+    tenant_fk(),
     Column("flow_id", String(64), nullable=False),
     Index("ix_service_numbers_tenant", "tenant_id", "flow_id"),
 )
@@ -164,7 +166,7 @@ service_numbers = Table(
 prompts = Table(
     "prompts",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("prompt_id", String(128), nullable=False),
     Column("name", String(200), nullable=False),
     # Uploaded prompts as 8 kHz µ-law, the format the media engine plays.
@@ -208,7 +210,7 @@ engine_snapshots = Table(
 contacts = Table(
     "contacts",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("contact_id", String(64), nullable=False),
     Column("queue_id", String(64), nullable=False),
     Column("channel", String(16), nullable=False),
@@ -228,7 +230,7 @@ contacts = Table(
 callbacks = Table(
     "callbacks",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("contact_id", String(64), nullable=False),
     Column("queue_id", String(64), nullable=False),
     Column("number", String(32), nullable=False),
@@ -246,7 +248,7 @@ callbacks = Table(
 callback_attempts = Table(
     "callback_attempts",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("contact_id", String(64), nullable=False),
     Column("attempt", Integer, nullable=False),
     Column("agent_id", String(64), nullable=False),
@@ -284,7 +286,7 @@ audit_log = Table(
 directory_units = Table(
     "directory_units",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("unit_id", String(64), nullable=False),
     Column("name", String(200), nullable=False),
     Column("parent_id", String(64), nullable=True),
@@ -295,7 +297,7 @@ directory_units = Table(
 directory_people = Table(
     "directory_people",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     # The id in the source the person came from (HR file, AD): imports upsert by it (DIR5).
     Column("external_id", String(200), nullable=True),  # NULL: entered by hand (not unique)
@@ -324,7 +326,7 @@ directory_people = Table(
 directory_fields = Table(
     "directory_fields",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("name", String(64), nullable=False),
     Column("label", String(200), nullable=False),
     Column("type", String(16), nullable=False),
@@ -337,7 +339,7 @@ directory_fields = Table(
 directory_presence = Table(
     "directory_presence",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     # One presence per person and setter: by hand, per group, calendar, schedule (DIR3).
     Column("source", String(16), nullable=False),
@@ -354,7 +356,7 @@ directory_presence = Table(
 directory_reasons = Table(
     "directory_reasons",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("reason_id", String(64), nullable=False),
     Column("position", Integer, nullable=False),
     Column("document", JSON, nullable=False),
@@ -365,7 +367,7 @@ directory_reasons = Table(
 directory_sources = Table(
     "directory_sources",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("source", String(16), nullable=False),  # "ldap" or "calendar"
     Column("settings", JSON, nullable=False),
     Column("report", JSON, nullable=True),  # the last run's SyncReport
@@ -377,7 +379,7 @@ directory_sources = Table(
 directory_calendars = Table(
     "directory_calendars",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     Column("url", String(500), nullable=False),
     Column("kind", String(8), nullable=False),  # "caldav" or "ics"
@@ -389,17 +391,3 @@ directory_calendars = Table(
     UniqueConstraint("tenant_id", "person_id"),
 )
 """A person's calendar, read for presence unless they opted out (spec §41)."""
-
-pbx_forwarding = Table(
-    "pbx_forwarding",
-    metadata,
-    _tenant_fk(),
-    Column("person_id", String(64), nullable=False),
-    Column("condition", String(16), nullable=False),  # always, unregistered, busy, no-answer
-    Column("destination", String(21), nullable=False),  # digits, or + and digits
-    Column("after_s", Integer, nullable=False),  # ringing time before no-answer forwarding
-    Column("set_by", String(100), nullable=False, server_default=""),
-    Column("updated_at", Float, nullable=False),
-    UniqueConstraint("tenant_id", "person_id", "condition"),
-)
-"""A person's call forwarding, one row per condition (PBX5, issue 14 §4)."""

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
     Integer,
     String,
     Table,
@@ -15,7 +14,7 @@ from sqlalchemy import (
     true,
 )
 
-from vaxel.store.tables import metadata
+from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = [
     "pbx_devices",
@@ -29,19 +28,10 @@ __all__ = [
 ]
 
 
-def _tenant_fk() -> Column[str]:
-    return Column(
-        "tenant_id",
-        String(64),
-        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
-        nullable=False,
-    )
-
-
 pbx_plans = Table(
     "pbx_plans",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("short_length", Integer, nullable=True),
     UniqueConstraint("tenant_id"),
 )
@@ -50,7 +40,7 @@ pbx_plans = Table(
 pbx_numbers = Table(
     "pbx_numbers",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("number", String(8), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("ref", String(128), nullable=False),
@@ -61,7 +51,7 @@ pbx_numbers = Table(
 pbx_did_ranges = Table(
     "pbx_did_ranges",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("first", String(20), nullable=False),
     Column("last", String(20), nullable=False),
     Column("first_short", String(8), nullable=False),
@@ -72,7 +62,7 @@ pbx_did_ranges = Table(
 pbx_people = Table(
     "pbx_people",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     Column("strategy", String(16), nullable=False),
     Column("ring_s", Float, nullable=False),
@@ -83,7 +73,7 @@ pbx_people = Table(
 pbx_devices = Table(
     "pbx_devices",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     Column("position", Integer, nullable=False),
     Column("kind", String(16), nullable=False),
@@ -97,7 +87,7 @@ pbx_devices = Table(
 pbx_groups = Table(
     "pbx_groups",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("group_id", String(64), nullable=False),
     Column("name", String(64), nullable=False),
     Column("strategy", String(16), nullable=False),
@@ -111,7 +101,7 @@ pbx_groups = Table(
 pbx_group_members = Table(
     "pbx_group_members",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("group_id", String(64), nullable=False),
     Column("person_id", String(64), nullable=False),
     Column("position", Integer, nullable=False),
@@ -124,7 +114,7 @@ pbx_group_members = Table(
 pbx_park = Table(  # migration 0021_pbx_park
     "pbx_park",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("recall_s", Float, nullable=False),
     Column("recall_to", String(16), nullable=False),
     Column("operator", String(8), nullable=False, server_default=""),

@@ -3,27 +3,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, false
+from sqlalchemy import Boolean, Column, Integer, String, Table, UniqueConstraint, false
 
-from vaxel.store.tables import metadata
+from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = ["pbx_class_assignments", "pbx_presentations", "pbx_service_classes", "pbx_trunks"]
-
-
-def _tenant_fk(primary_key: bool = False) -> Column[str]:
-    return Column(
-        "tenant_id",
-        String(64),
-        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
-        nullable=False,
-        primary_key=primary_key,
-    )
 
 
 pbx_trunks = Table(
     "pbx_trunks",
     metadata,
-    _tenant_fk(primary_key=True),
+    tenant_fk(primary_key=True),
     Column("mode", String(16), nullable=False),
     Column("host", String(253), nullable=False),
     Column("port", Integer, nullable=False),
@@ -41,7 +31,7 @@ the digest needs it (see ``vaxel.store.pbx_trunks`` for its protection)."""
 pbx_service_classes = Table(
     "pbx_service_classes",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("class_id", String(40), nullable=False),
     Column("name", String(80), nullable=False, server_default=""),
     Column("reach", Integer, nullable=False),
@@ -52,7 +42,7 @@ pbx_service_classes = Table(
 pbx_class_assignments = Table(
     "pbx_class_assignments",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("owner_kind", String(8), nullable=False),
     Column("owner", String(64), nullable=False),
     Column("class_id", String(40), nullable=False),
@@ -63,7 +53,7 @@ pbx_class_assignments = Table(
 pbx_presentations = Table(
     "pbx_presentations",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("owner_kind", String(8), nullable=False),
     Column("owner", String(64), nullable=False),
     Column("mode", String(16), nullable=False),

@@ -17,24 +17,15 @@ from sqlalchemy import (
     false,
 )
 
-from vaxel.store.tables import metadata
+from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = ["tenant_smtp", "voicemail_boxes", "voicemail_messages", "voicemail_outbox"]
-
-
-def _tenant_fk() -> Column[str]:
-    return Column(
-        "tenant_id",
-        String(64),
-        ForeignKey("tenants.tenant_id", ondelete="CASCADE"),
-        nullable=False,
-    )
 
 
 voicemail_boxes = Table(
     "voicemail_boxes",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("person_id", String(64), nullable=False),
     Column("number", String(40), nullable=False),
     Column("pin_hash", String(200), nullable=False, server_default=""),
@@ -48,7 +39,7 @@ voicemail_boxes = Table(
 voicemail_messages = Table(
     "voicemail_messages",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("message_id", String(64), nullable=False),
     Column("person_id", String(64), nullable=False),
     Column("caller", String(64), nullable=False, server_default=""),
@@ -64,7 +55,7 @@ voicemail_messages = Table(
 voicemail_outbox = Table(
     "voicemail_outbox",
     metadata,
-    _tenant_fk(),
+    tenant_fk(),
     Column("message_id", String(64), nullable=False),
     Column("recipient", String(320), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),

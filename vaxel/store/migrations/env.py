@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from vaxel.store.database import open_database
-from vaxel.store.tables import metadata
+from vaxel.store.schema import metadata
 
 
 def _run(connection: Connection) -> None:
