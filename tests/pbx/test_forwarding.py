@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaxel.core.dial_policy import DialPolicy
+from vaxel.core.dial_policy import DialPolicy, is_emergency
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.forwarding import (
     MAX_HOPS,
@@ -87,7 +87,7 @@ def test_internal_destinations_are_the_plans_and_external_ones_go_through_the_po
     assert check_destination("070-123 45 67", INTERNAL, DialPolicy()) == Destination(
         "+46701234567", False
     )
-    assert check_destination("112", INTERNAL, DialPolicy()) == Destination("112", False)
+    # 112 is dialled by anyone, but is no destination: test_an_emergency_number_is_never…
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,22 @@ def test_forwarding_never_bypasses_barring(number: str, refusal: str) -> None:
         check_destination(number, INTERNAL, DialPolicy())
     assert error.value.code == "forwarding-barred"
     assert error.value.params["refusal"] == refusal
+
+
+@pytest.mark.parametrize("number", ["112", "+46112", "0046 112", "11414", "114 14", "+4611414"])
+def test_an_emergency_number_is_never_a_destination(number: str) -> None:
+    """The dial policy lets anyone dial 112; a forwarded caller must not end up there."""
+    generous = DialPolicy(international_allowed=True, premium_allowed=True)
+    with pytest.raises(ForwardingRefused) as error:
+        check_destination(number, INTERNAL, generous)
+    assert error.value.code == "forwarding-emergency"
+    with pytest.raises(ForwardingRefused):
+        check_destination(number, lambda n: True, generous)  # a plan's "112" is no way round
+
+
+@pytest.mark.parametrize("number", ["1120", "08112", "+468112000", "0701121212"])
+def test_numbers_that_merely_contain_112_are_not_emergency(number: str) -> None:
+    assert not is_emergency(number)
 
 
 def test_abroad_is_allowed_only_when_the_tenant_allows_it() -> None:

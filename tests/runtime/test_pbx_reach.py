@@ -16,7 +16,7 @@ from vaxel.core.dial_policy import DialPolicy
 from vaxel.directory.model import NumberKind, Person, PhoneNumber
 from vaxel.directory.presence import LineState, StatusKind
 from vaxel.pbx.feature_codes import parse
-from vaxel.pbx.forwarding import ForwardCondition
+from vaxel.pbx.forwarding import ForwardCondition, Forwarding
 from vaxel.pbx.groups import AnswerGroup, GroupMember
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import AbsentOffer
@@ -79,6 +79,25 @@ def test_feature_codes_set_forwarding_and_presence_as_the_person(reach: PbxReach
     assert reach.carry_out(T, "karin", parse("#23#")) == "sv/pbx/presence-cleared"
     assert reach.absence(T, "karin") is None
     assert reach.carry_out(T, "karin", parse("*28*500#")) == "sv/pbx/not-allowed"
+
+
+@pytest.mark.parametrize("code", ["*21*112#", "*61*11414#", "*67*0046112#", "*62*004611414#"])
+def test_forwarding_to_an_emergency_number_is_refused_by_phone(reach: PbxReach, code: str) -> None:
+    assert reach.carry_out(T, "olle", parse(code)) == "sv/pbx/forwarding-emergency"
+    assert reach.forwarding(T, "olle") == Forwarding()  # nothing kept
+
+
+def test_forwarding_to_ones_own_number_is_refused_whatever_the_condition(reach: PbxReach) -> None:
+    for code in ("*21*2042#", "*67*2042#", "*61*2042#", "*62*2042#"):
+        assert reach.carry_out(T, "olle", parse(code)) == "sv/pbx/forwarding-self", code
+    assert reach.forwarding(T, "olle") == Forwarding()
+
+
+def test_a_conditional_forwarding_that_comes_back_through_an_always_is_refused(
+    reach: PbxReach,
+) -> None:
+    assert reach.carry_out(T, "karin", parse("*21*2042#")) == "sv/pbx/forwarding-set"
+    assert reach.carry_out(T, "olle", parse("*67*2041#")) == "sv/pbx/forwarding-loop"
 
 
 def test_a_return_time_already_past_today_is_tomorrow() -> None:

@@ -51,6 +51,8 @@ def test_set_and_turn_off_from_min_telefon(web: Web) -> None:
         ("0900-123456", "20", "spärrat"),
         ("+49 151 12345678", "20", "spärrat"),
         ("abc", "20", "telefonnummer"),
+        ("112", "20", "nödnummer"),
+        ("+46 114 14", "20", "nödnummer"),
         ("2003", "2", "5–120"),
     ],
 )
@@ -89,6 +91,9 @@ def test_rest_sets_reads_refuses_and_clears(web: Web, keys: None) -> None:
     assert barred.status_code == 409
     assert barred.json()["code"] == "forwarding-barred"
     assert barred.json()["params"]["refusal"] == "premium-rate"
+    emergency = client.put(f"{url}/no-answer", headers=write, json={"destination": "112"})
+    assert emergency.status_code == 409 and emergency.json()["code"] == "forwarding-emergency"
+    assert "nödnummer" in emergency.text  # the Swedish refusal, as on the page
     assert client.put(f"{url}/busy", headers=read, json={"destination": "2003"}).status_code == 403
     assert client.get(url, headers={"X-API-Key": "annan"}).status_code == 404
     assert client.get(url.replace("agent-maria", "nobody"), headers=read).status_code == 404

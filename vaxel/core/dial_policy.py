@@ -37,6 +37,7 @@ __all__ = [
     "DialPolicy",
     "DialRefusal",
     "NumberRefused",
+    "is_emergency",
     "normalise",
 ]
 
@@ -116,6 +117,13 @@ def _short_code(cleaned: str) -> str:
     ):
         return rest
     return cleaned
+
+
+def is_emergency(number: str) -> bool:
+    """Whether ``number`` is 112 or 114 14 however written (+46 112, 0046 11414, spaces):
+    always dialled when a person dials it, never a destination someone else's call is
+    sent to (a forwarding, issue 14 §4) — a forwarded call must not reach 112 by accident."""
+    return _short_code(_cleaned(number)) in ALWAYS_ALLOWED
 
 
 def normalise(number: str, region: str = "SE") -> str:

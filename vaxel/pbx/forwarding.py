@@ -13,7 +13,9 @@ goes through the ONE dial policy (:mod:`vaxel.core.dial_policy`) both when it is
 when a call follows it, so forwarding can never bypass barring (PBX8) — a policy tightened
 after the rule was set still holds.
 
-Loops are bounded twice: setting an ``always`` rule that would lead back to the person
+An emergency number (112, 114 14, however written) is never a destination
+(``forwarding-emergency``), nor is the person's own number (``forwarding-self``).
+Loops are bounded twice: setting a rule that would lead back to the person
 through other people's ``always`` rules is refused (:func:`check_no_loop`); and a call
 carries the people it has passed (:class:`Hops`) so that conditional rules (A busy → B,
 B busy → A) end after :data:`MAX_HOPS` or on the first person met twice.
@@ -27,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vaxel.core.dial_policy import DialPolicy
+from vaxel.core.dial_policy import DialPolicy, is_emergency
 from vaxel.core.errors import ConfigError, DomainError
 
 __all__ = [
@@ -72,7 +74,8 @@ class ForwardCondition(StrEnum):
 
 class ForwardingRefused(DomainError):
     """A rule that may not be kept: ``code`` is ``forwarding-barred`` (the dial policy's
-    reason in ``refusal``), ``forwarding-loop`` or ``forwarding-self``."""
+    reason in ``refusal``), ``forwarding-emergency`` (112, 114 14), ``forwarding-loop``
+    or ``forwarding-self``."""
 
     def __init__(self, code: str, message: str, **params: str) -> None:
         super().__init__(message, code=code, **params)
@@ -165,8 +168,15 @@ def check_destination(
 ) -> Destination:
     """``number`` as a destination: internal when the plan knows it, else external through
     the dial policy. Raises ForwardingRefused (``forwarding-barred``) for a refused number,
-    whatever the reason (premium rate, abroad, satellite, garbage)."""
+    whatever the reason (premium rate, abroad, satellite, garbage), and
+    ``forwarding-emergency`` for 112 and 114 14 however written: the dial policy always
+    lets a person dial them, but a call forwarded there would reach the emergency
+    centre with a caller who never meant to call it (and tie up its lines)."""
     digits = parse_destination(number)
+    if is_emergency(digits):
+        raise ForwardingRefused(
+            "forwarding-emergency", f"forwarding to {digits} is refused", number=digits
+        )
     if is_internal(digits):
         return Destination(digits, internal=True)
     decision = policy.decide(digits)

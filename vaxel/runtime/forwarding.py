@@ -4,8 +4,9 @@ and a phone's feature codes (PBX5, issue 14 §4).
 Rights are those of presence (one's own with ``own-presence``, anyone's with
 ``any-presence``), checked here below HTTP. A destination the tenant's numbering plan
 knows is internal; any other goes through the tenant's dial policy, so a barred number
-is refused when set (and again when a call follows it, in telephony). An ``always`` rule
-that would come back round through other people's ``always`` rules is refused. Every
+is refused when set (and again when a call follows it, in telephony). 112 and 114 14 are
+never a destination, nor the person's own number; a rule (any condition) that would come
+back round through other people's ``always`` rules is refused. Every
 tenant's rules are read once and kept; listeners hear each person whose rules changed.
 """
 
@@ -20,6 +21,7 @@ from vaxel.directory.permissions import Right, require
 from vaxel.pbx.forwarding import (
     ForwardCondition,
     Forwarding,
+    ForwardingRefused,
     ForwardRule,
     check_destination,
     check_no_loop,
@@ -80,9 +82,13 @@ class ForwardingService:
             lambda number: self.is_internal(tenant_id, number),
             self.policy_of(tenant_id, person_id),
         )
-        if rule.condition is ForwardCondition.ALWAYS:
-            own = self.views.extension_of(tenant_id, person_id) or f"person:{person_id}"
-            check_no_loop(own, destination.number, lambda n: self._always_at(tenant_id, n))
+        own = self.views.extension_of(tenant_id, person_id) or f"person:{person_id}"
+        if destination.internal and person_id in self.views.people_on(
+            tenant_id, destination.number
+        ):
+            raise ForwardingRefused("forwarding-self", "a number cannot forward to itself")
+        # any condition: B busy → A with A's every call → B comes back as surely as "always"
+        check_no_loop(own, destination.number, lambda n: self._always_at(tenant_id, n))
         checked = ForwardRule(rule.condition, destination.number, rule.after_s)
         return self._put(tenant_id, actor, person_id, self.forwarding(tenant_id, person_id)
                          .with_rule(checked))  # fmt: skip

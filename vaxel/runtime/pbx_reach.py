@@ -55,6 +55,14 @@ TRANSFER_SETTINGS = "pbx-transfer"
 """The source name of a tenant's ``{"recall_after_s": 30}`` (issue 14 §6)."""
 
 
+_REFUSED = {
+    "forwarding-emergency": "sv/pbx/forwarding-emergency",
+    "forwarding-self": "sv/pbx/forwarding-self",
+    "forwarding-loop": "sv/pbx/forwarding-loop",
+}
+"""What a phone hears for a forwarding refused (any other refusal: barred)."""
+
+
 def return_at(hour: int, minute: int, now: datetime) -> datetime:
     """The next ``hour:minute`` in Stockholm after ``now`` (today, or tomorrow if passed)."""
     local = now.astimezone(STOCKHOLM)
@@ -141,8 +149,7 @@ class PbxReach:
         try:
             return self._carry_out(tenant_id, actor, person_id, command)
         except ForwardingRefused as refused:
-            return "sv/pbx/forwarding-loop" if "loop" in refused.code or "self" in refused.code \
-                else "sv/pbx/number-barred"  # fmt: skip
+            return _REFUSED.get(refused.code, "sv/pbx/number-barred")
         except VaxelError as error:
             log.info("feature code %s of %s refused: %s", command, person_id, error)
             return "sv/pbx/failed"

@@ -216,6 +216,10 @@ _SV_PBX = {
     "number-invalid": "Numret kan inte användas. Det får bara ha siffror, högst tjugo.",
     "number-barred": "Numret är spärrat och kan inte användas för vidarekoppling.",
     "forwarding-loop": "Vidarekopplingen skulle gå i en slinga och har inte sparats.",
+    "forwarding-emergency": "Det går inte att vidarekoppla till ett nödnummer. "
+    "Vidarekopplingen har inte sparats.",
+    "forwarding-self": "Du kan inte vidarekoppla till ditt eget nummer. "
+    "Vidarekopplingen har inte sparats.",
     "seconds-invalid": "Tiden före vidarekoppling ska vara mellan fem och hundratjugo sekunder.",
     "time-invalid": "Återkomsttiden ska vara fyra siffror, timmar och minuter, "
     "till exempel ett fyra tre noll.",

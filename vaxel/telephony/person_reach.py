@@ -18,7 +18,8 @@ Rules kept here:
   :data:`~vaxel.pbx.forwarding.MAX_HOPS` times and never back to a number it passed; the
   forwardings a trunk caller's carrier told of (Diversion, RFC 5806) count, and a call
   forwarded out over the trunk tells the carrier its count, so a loop through the public
-  network (A to B's direct number at another switch, B back to A's) ends too.
+  network (A to B's direct number at another switch, B back to A's) ends too. A rule to
+  112 or 114 14 (refused when set; one kept from before) is never followed.
 - The name a caller hears: the person's recorded name (an uploaded prompt named
   ``namn-<person id>``), else "anknytning" and their extension digit by digit.
 - A string dialled from an extension that starts with ``*`` or ``#`` is a feature code
@@ -35,6 +36,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from vaxel.core.clock import STOCKHOLM
+from vaxel.core.dial_policy import is_emergency
 from vaxel.directory.presence import LineState
 from vaxel.media.player import Comfort
 from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
@@ -156,6 +158,11 @@ class ReachingPeople:
         tenant = call.tenant_id
         own = self.reach.extension(tenant, person) or person
         hops = self._hops.get(call.call_id) or Hops(earlier=internal.diversions)
+        if is_emergency(destination):  # a rule kept before 112 was refused when set
+            log.warning(
+                "%s: forwarding %s to %s refused (emergency)", call.call_id, own, destination
+            )
+            return False
         if not hops.may_forward(own, destination):
             log.info("%s: not forwarded %s -> %s (loop or hops)", call.call_id, own, destination)
             return False

@@ -244,6 +244,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     ),
     "forwarding-loop": N_("Vidarekopplingen till {number} skulle gå runt i en slinga"),
     "forwarding-self": N_("Ett nummer kan inte vidarekopplas till sig självt"),
+    "forwarding-emergency": N_(
+        "Det går inte att vidarekoppla till nödnummer ({number}): ett vidarekopplat samtal "
+        "får aldrig hamna hos 112 av misstag"
+    ),
     "illegal-transition": N_(
         "Det gick inte just då: läget hade hunnit ändras. Sidan visar läget nu."
     ),
