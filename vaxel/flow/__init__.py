@@ -24,7 +24,8 @@ from vaxel.flow.io import (
     TransferCall,
     UpdateCallerData,
 )
-from vaxel.flow.model import Flow, flow_from_dict
+from vaxel.flow.loading import flow_from_dict
+from vaxel.flow.model import Flow
 from vaxel.flow.session import Audible, FlowSession
 
 __all__ = [
