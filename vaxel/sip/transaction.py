@@ -23,6 +23,9 @@ Rules kept here:
   (§18.1.2, §13.2.2.4); other stray responses are dropped. Each received request's top Via is
   stamped with ``received``/``rport`` (§18.2.1, RFC 3581) and responses go back there (§18.2.2).
 Each message is serialized once; retransmissions reuse the bytes.
+The events it hands out are in ``transaction_events``; what it reads from and writes into
+messages (Via stamping, reply address, RFC 2543 keys, the non-2xx ACK) in
+``transaction_messages``.
 """
 
 from __future__ import annotations
@@ -32,79 +35,35 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.sip.message import Headers, Request, Response, response_to, via_param
+from vaxel.sip.message import Request, Response, response_to
+from vaxel.sip.transaction_events import (
+    AckReceived,
+    Address,
+    CancelReceived,
+    ClientKey,
+    Event,
+    RequestReceived,
+    ResponseReceived,
+    ServerKey,
+    TransactionTimeout,
+    Transmit,
+)
+from vaxel.sip.transaction_messages import ack_for, reply_destination, request_branch, stamp_via
 
 __all__ = [
     "AckReceived",
+    "Address",
     "CancelReceived",
+    "ClientKey",
+    "Event",
     "RequestReceived",
     "ResponseReceived",
+    "ServerKey",
     "TransactionLayer",
     "TransactionTimeout",
     "Transmit",
     "reply_destination",
 ]
-
-Address = tuple[str, int]
-ServerKey = tuple[str, str, str]
-ClientKey = tuple[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Transmit:
-    data: bytes
-    destination: Address
-    transport: str
-
-
-@dataclass(frozen=True, slots=True)
-class RequestReceived:
-    request: Request
-    server_key: ServerKey
-    source: Address
-    transport: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseReceived:
-    response: Response
-    client_key: ClientKey
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionTimeout:
-    """Timer B or F fired: no final response came (the TU acts as if 408 arrived)."""
-
-    client_key: ClientKey
-    request: Request
-
-
-@dataclass(frozen=True, slots=True)
-class AckReceived:
-    """An ACK no transaction absorbed: the ACK to a 2xx, for the dialog layer (§13.3.1.4)."""
-
-    request: Request
-    source: Address
-    transport: str
-
-
-@dataclass(frozen=True, slots=True)
-class CancelReceived:
-    """A CANCEL arrived; ``invite_key`` is the INVITE it cancels (None: nothing matched)."""
-
-    request: Request
-    invite_key: ServerKey | None
-    source: Address
-
-
-Event = (
-    Transmit
-    | RequestReceived
-    | ResponseReceived
-    | TransactionTimeout
-    | AckReceived
-    | CancelReceived
-)
 
 
 class State(Enum):
@@ -148,28 +107,6 @@ class _Client:
     deadlines: dict[str, float] = field(default_factory=dict)
 
 
-def reply_destination(via: str, source: Address, transport: str) -> Address:
-    """Where responses to a request with top ``via`` go (§18.2.2, RFC 3581 §4)."""
-    if transport != "udp":
-        return source
-    sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
-    host, port = _host_port(sent_by)
-    received = via_param(via, "received") or host
-    rport = via_param(via, "rport")
-    if rport:
-        return (received, int(rport)) if rport.isdigit() else source
-    return (received, port)
-
-
-def _host_port(sent_by: str) -> Address:
-    if sent_by.startswith("["):
-        host, _, rest = sent_by[1:].partition("]")
-        port = rest.lstrip(":")
-    else:
-        host, _, port = sent_by.partition(":")
-    return host, int(port) if port.isdigit() else 5060
-
-
 class TransactionLayer:
     """All transactions of one user agent: messages and time in, events out."""
 
@@ -187,10 +124,10 @@ class TransactionLayer:
     ) -> list[Event]:
         if isinstance(message, Response):
             return self._receive_response(message, now)
-        _stamp_via(message, source)
+        stamp_via(message, source)
         via = message.top_via
         sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
-        branch = _request_branch(message)
+        branch = request_branch(message)
         method = message.method
         if method == "ACK":
             server = self._servers.get((branch, sent_by, "INVITE"))
@@ -267,7 +204,7 @@ class TransactionLayer:
         client.state = State.COMPLETED
         events: list[Event] = [ResponseReceived(response, key)]
         if invite:
-            client.ack = _ack_for(client.request, response).to_bytes()
+            client.ack = ack_for(client.request, response).to_bytes()
             events.insert(0, Transmit(client.ack, client.destination, client.transport))
             wait = 32.0 if client.transport == "udp" else 0.0
         else:
@@ -406,62 +343,3 @@ class TransactionLayer:
 
 def _late_invite_2xx(response: Response) -> bool:
     return 200 <= response.status < 300 and response.cseq[1] == "INVITE"
-
-
-def _request_branch(request: Request) -> str:
-    """The branch, or for an RFC 2543 peer a key standing in for it (§17.2.3)."""
-    branch = request.branch
-    if branch.startswith("z9hG4bK"):
-        return branch
-    sender = request.headers.get("From") or ""
-    from_tag = via_param(sender.rsplit(">", 1)[-1], "tag") or ""
-    return "\n".join(
-        ("rfc2543", request.uri, from_tag, request.call_id, str(request.cseq[0]), request.top_via)
-    )
-
-
-def _stamp_via(request: Request, source: Address) -> None:
-    """Add ``received`` (and fill ``rport``) on the top Via (§18.2.1, RFC 3581 §4)."""
-    via = request.top_via
-    if not via:
-        return
-    sent_by = via.split(";", 1)[0].split()[-1] if via.split() else ""
-    host, _ = _host_port(sent_by)
-    rport = via_param(via, "rport")
-    stamped = via
-    if rport == "":
-        stamped = _set_param(stamped, "rport", str(source[1]))
-    if host != source[0] or rport == "":
-        stamped = _set_param(stamped, "received", source[0])
-    if stamped != via:
-        values = request.headers.get_all("Via")
-        first = values[0]
-        rest = first[len(via) :] if first.startswith(via) else ""
-        request.headers.set("Via", stamped + rest)
-        for value in values[1:]:
-            request.headers.add("Via", value)
-
-
-def _set_param(via: str, name: str, value: str) -> str:
-    parts = via.split(";")
-    for index, part in enumerate(parts[1:], start=1):
-        if part.split("=", 1)[0].strip().lower() == name:
-            parts[index] = f"{name}={value}"
-            return ";".join(parts)
-    return f"{via};{name}={value}"
-
-
-def _ack_for(invite: Request, response: Response) -> Request:
-    """The ACK a client INVITE transaction sends for a non-2xx final (§17.1.1.3)."""
-    headers = Headers()
-    headers.add("Via", invite.top_via)
-    for name in ("Max-Forwards", "From"):
-        value = invite.headers.get(name)
-        if value is not None:
-            headers.add(name, value)
-    headers.add("To", response.headers.get("To") or "")
-    headers.add("Call-ID", invite.call_id)
-    headers.add("CSeq", f"{invite.cseq[0]} ACK")
-    for route in invite.headers.get_all("Route"):
-        headers.add("Route", route)
-    return Request(headers=headers, method="ACK", uri=invite.uri)
