@@ -205,3 +205,38 @@ async def test_a_host_name_is_refused_so_no_send_ever_resolves_it(engine: Engine
 
 async def test_these_tests_run_on_uvloop_as_production_does() -> None:
     assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+
+
+async def test_a_locked_phone_that_moves_is_followed_and_learned_again(engine: Engine) -> None:
+    # Once locked, the leg's socket is connected to the phone (the kernel filters, the hot
+    # paths pass no address: issue 11). A re-INVITE that moves the phone behind a NAT must
+    # undo that, or the phone's new source would be dropped by the kernel and hear nothing.
+    backend, events = engine
+    first, moved, neighbour = Phone(), Phone(), Attacker(host="127.0.0.1")
+    endpoint = backend.allocate("call")
+    backend.set_remote(endpoint.endpoint_id, RemoteMedia("127.0.0.1", first.port, 0, "PCMU", 101))
+    backend.set_comfort(endpoint.endpoint_id, Comfort.MUSIC)
+    first.send(endpoint.port, first.stream.packet(0, b"\xff" * 160, 160))
+    await asyncio.sleep(0.05)
+    sock = backend._legs[endpoint.endpoint_id].sock
+    assert sock.getpeername() == ("127.0.0.1", first.port)
+    neighbour.spray_once()  # the kernel drops it now: no key reaches the engine
+    await asyncio.sleep(0.05)
+    assert neighbour.heard == [] and events == []
+
+    backend.set_remote(
+        endpoint.endpoint_id, RemoteMedia("10.9.9.9", 4000, 0, "PCMU", 101, "127.0.0.1")
+    )
+    with pytest.raises(OSError):
+        sock.getpeername()  # disconnected: any source may be heard by the latching rule
+    moved.received()
+    moved.send(endpoint.port, moved.stream.packet(0, b"\xff" * 160, 160))
+    for payload, marker in dtmf_payloads("7"):
+        moved.send(endpoint.port, moved.stream.packet(101, payload, 0, marker=marker))
+    await asyncio.sleep(0.15)
+    assert (
+        goertzel_power(samples([p.payload for p in moved.received() if p.payload_type == 0]), 600)
+        > 0.8
+    )
+    assert [e.digit for e in events if isinstance(e, DtmfReceived)] == ["7"]
+    first.close(), moved.close(), neighbour.sock.close()

@@ -38,7 +38,7 @@ from vaxel.media.backend import (
     RemoteMedia,
 )
 from vaxel.media.dtmf import dtmf_payloads
-from vaxel.media.engine_leg import Leg
+from vaxel.media.engine_leg import Leg, disconnect
 from vaxel.media.engine_ticker import Ticker
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.mixer import Mixer, law_of
@@ -180,6 +180,7 @@ class BuiltinMediaBackend:
             remote.port,
         )
         if moved and (previous is None or remote.address != "0.0.0.0"):  # 0.0.0.0: on hold
+            disconnect(leg)  # the new phone may send from elsewhere: the rule decides anew
             leg.peer = (remote.address, remote.port)
             leg.locked = False
             leg.learn_until = now + self.learn_s

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 
 from vaxel.media.backend import MediaEvent, MediaTimeout, PlaybackFinished
-from vaxel.media.engine_leg import Leg
+from vaxel.media.engine_leg import Leg, send
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.mixer import Mixer
@@ -142,12 +142,14 @@ class Ticker:
                 stream = leg.stream
                 stream.sequence = sequence = (stream.sequence + 1) & 0xFFFF
                 stream.timestamp = timestamp = (stream.timestamp + FRAME_BYTES) & 0xFFFFFFFF
+                data = pack(0x80, remote.payload_type & 0x7F, sequence, timestamp, stream.ssrc) + (
+                    frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)
+                )
                 try:
-                    leg.sock.sendto(
-                        pack(0x80, remote.payload_type & 0x7F, sequence, timestamp, stream.ssrc)
-                        + (frame if remote.codec == "PCMU" else ulaw_to_alaw(frame)),
-                        leg.peer,
-                    )
+                    if leg.connected:  # the locked phone: no address to parse
+                        leg.sock.send(data)
+                    else:
+                        leg.sock.sendto(data, leg.peer)
                 except OSError:
                     pass
                 else:
@@ -188,9 +190,7 @@ class Ticker:
             payload = mixed
         stream = leg.stream
         try:
-            leg.sock.sendto(
-                stream.next_header(remote.payload_type, FRAME_BYTES) + payload, leg.peer
-            )
+            send(leg, stream.next_header(remote.payload_type, FRAME_BYTES) + payload)
         except OSError:
             return 0
         leg.sent += 1
@@ -243,7 +243,7 @@ class Ticker:
         if leg.peer is None:
             return 0
         try:
-            leg.sock.sendto(packet.to_bytes(), leg.peer)
+            send(leg, packet.to_bytes())
         except OSError:
             return 0
         leg.sent += 1

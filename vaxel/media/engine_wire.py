@@ -4,8 +4,9 @@ Each endpoint's socket is read when the loop says it is readable. A packet is ta
 from the phone the SDP names (``vaxel.media.engine_leg.accepts``); with no bridge its
 telephone-events become digits, and with a bridge it is relayed at once onto the other leg's
 own stream (``vaxel.media.relay``), transcoding PCMU↔PCMA when the legs differ. This is the
-hot path of bridged calls: one ``recvfrom``, one header unpack, one header pack, one
-``sendto``, and no packet object for the common 12-byte header.
+hot path of bridged calls: one ``recv``, one header unpack, one header pack, one ``send``
+(with addresses only until the phones are locked: ``engine_leg.connect``), and no packet
+object for the common 12-byte header.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from vaxel.media.backend import DtmfReceived, MediaEvent
-from vaxel.media.engine_leg import Leg, accepts
+from vaxel.media.engine_leg import Leg, accepts, connect
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.mixer import Mixer
 from vaxel.media.rtp import RTP_HEADER, RtpError, parse_rtp, rtp_header
@@ -57,20 +58,18 @@ class RtpReceiver:
         waiting datagram would cost a turn of the loop (12.5 µs a packet instead of 7.2 with
         250 bridged pairs on a starved core, load average 15): then it drains again.
         """
-        if not self.behind:
-            try:
-                data, source = leg.sock.recvfrom(2048)
-            except OSError:  # nothing to read after all, or an ICMP error for an earlier send
-                return
-            self.received(leg, data, source)
-            return
-        recvfrom = leg.sock.recvfrom
+        sock = leg.sock
         while True:
             try:
-                data, source = recvfrom(2048)
-            except OSError:  # BlockingIOError: drained; anything else: nothing to read
+                if leg.connected:  # only the locked phone gets through: no address to build
+                    data, source = sock.recv(2048), leg.peer
+                else:
+                    data, source = sock.recvfrom(2048)
+            except OSError:  # BlockingIOError: drained; else an ICMP error for an earlier send
                 return
-            self.received(leg, data, source)
+            self.received(leg, data, source)  # type: ignore[arg-type]  # peer: set if connected
+            if not self.behind:
+                return
 
     def received(self, leg: Leg, data: bytes, source: tuple[str, int]) -> None:
         """One datagram from ``source`` (an IPv4 socket's (host, port))."""
@@ -94,6 +93,8 @@ class RtpReceiver:
         ):
             self.stats["foreign_packets"] += 1
             return  # only the phone the SDP names may speak or press keys
+        if leg.locked and not leg.connected:
+            connect(leg)  # from now on the kernel filters, and no address is passed
         self.stats["received"] += 1
         leg.received += 1
         is_event = payload_type == remote.telephone_event_pt
@@ -133,7 +134,10 @@ class RtpReceiver:
             sequence, timestamp, marker = other.relay.rewrite(ssrc, sequence, timestamp, marker)
             header = rtp_header(payload_type, sequence, timestamp, stream.ssrc, marker)
         try:
-            other.sock.sendto(header + payload, other.peer)
+            if other.connected:
+                other.sock.send(header + payload)
+            else:
+                other.sock.sendto(header + payload, other.peer)
         except OSError:
             return
         other.sent += 1
