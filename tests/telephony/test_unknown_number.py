@@ -33,7 +33,7 @@ from vaxel.sip.message import Response
 from vaxel.sip.parser import parse_message
 from vaxel.telephony.directory import ServiceNumber
 from vaxel.telephony.notices import SystemPrompt, system_prompt
-from vaxel.telephony.refusals import MAX_PENDING
+from vaxel.telephony.refusals import MAX_PENDING, MAX_PER_SOURCE
 
 pytestmark = pytest.mark.interop
 UNKNOWN = "4599"
@@ -162,6 +162,34 @@ async def test_refusals_beyond_the_limit_get_the_bare_404(running: Running) -> N
     finally:
         caller.close()
     assert [s for s in statuses if s != 100] == [404]
+
+
+async def test_one_source_cannot_take_every_refusal_slot(running: Running) -> None:
+    """A scanner at one address gets the bare 404 once it has MAX_PER_SOURCE prompts
+    playing; a caller at another address still hears the prompt, and the scanner's slots
+    come back as its refusals end."""
+    plan_people(running)
+    switch, directory = running.service.switch, running.service.directory
+    assert switch.refusals.per_source == MAX_PER_SOURCE
+    switch.refusals.per_source = 2  # two playing stand for the ten
+    directory.trusted_sources = directory.trusted_sources | {"127.0.0.2"}
+    scanner, other = Caller(), Caller("127.0.0.2")
+    try:
+        first = [scanner.invite(running.port, number=UNKNOWN) for _ in range(2)]
+        await wait_for(lambda: switch.refusals.playing_from("127.0.0.1") == 2, 5)
+        third = scanner.invite(running.port, number=UNKNOWN)
+        assert [s for s in await _responses(scanner, third, 1.0) if s != 100] == [404]
+        elsewhere = other.invite(running.port, number=UNKNOWN)
+        assert [s for s in await _responses(other, elsewhere, 15.0) if s != 100] == [183, 404]
+        for call_id in first:  # played to the end: the scanner's slots are free again
+            assert [s for s in await _responses(scanner, call_id, 15.0) if s != 100][-1] == 404
+        again = scanner.invite(running.port, number=UNKNOWN)
+        assert [s for s in await _responses(scanner, again, 15.0) if s != 100] == [183, 404]
+    finally:
+        scanner.close()
+        other.close()
+    assert switch.refusals.next_deadline() is None
+    assert switch.refusals.playing_from("127.0.0.1") == 0
 
 
 async def test_shutting_down_answers_a_refusal_still_playing_at_once(running: Running) -> None:

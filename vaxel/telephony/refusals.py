@@ -8,9 +8,13 @@ Rules kept here:
   Nothing is ever answered 200, so nothing is billed and no dialog is confirmed.
 - The prompt is in the tenant's language (``CallPrompts``); no tenant known (a carrier
   dialling a number of no tenant) is Swedish.
-- Limits: at most :data:`MAX_PENDING` refusals play at once and each for at most
-  :data:`MAX_PROMPT_S`; beyond that, or without a usable SDP offer or a free RTP port, the
-  final response goes at once (the caller is never kept waiting on a refusal).
+- Limits: at most :data:`MAX_PENDING` refusals play at once, at most
+  :data:`MAX_PER_SOURCE` of them to one source address (so one scanner dialling number
+  after number cannot take every slot and leave other callers the bare 404), and each for
+  at most :data:`MAX_PROMPT_S`; beyond that, or without a usable SDP offer or a free RTP
+  port, the final response goes at once (the caller is never kept waiting on a refusal).
+  The source is the address the INVITE came from: phones behind one NAT, or every caller
+  of a node-wide trusted peer (an SBC), share it.
 - A CANCEL while the prompt plays is answered 487 and the media freed; shutting down
   answers every refusal still playing at once.
 """
@@ -33,12 +37,14 @@ from vaxel.telephony.dialout import session_id
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.notices import CallPrompts, SystemPrompt, system_prompt
 
-__all__ = ["MAX_PENDING", "MAX_PROMPT_S", "EarlyRefusals"]
+__all__ = ["MAX_PENDING", "MAX_PER_SOURCE", "MAX_PROMPT_S", "EarlyRefusals"]
 
 log = logging.getLogger(__name__)
 
 MAX_PENDING = 200
 """Refusals playing at once; more get the bare final response (RTP ports are for calls)."""
+MAX_PER_SOURCE = 10
+"""Refusals playing at once to one source address (one scanner cannot take them all)."""
 MAX_PROMPT_S = 15.0
 """The longest a refusal's early media may last before its final response goes anyway."""
 
@@ -53,6 +59,7 @@ class _Refusal:
     status: int
     reason: str
     deadline: float
+    source: str
 
 
 class EarlyRefusals:
@@ -72,6 +79,9 @@ class EarlyRefusals:
         self.prompts = prompts
         self.language = language
         self.limit = MAX_PENDING
+        self.per_source = MAX_PER_SOURCE
+        self._per_source: dict[str, int] = {}
+        """Refusals playing now per source address (none: no key)."""
         self._by_endpoint: dict[str, _Refusal] = {}
         self._by_invite: dict[ServerKey, _Refusal] = {}
         self.timer = TimerDriver(self, self._due)
@@ -92,9 +102,11 @@ class EarlyRefusals:
             offer = parse_sdp(request.body)
         except ParseError:
             offer = None
+        source = event.source[0]
         if (
             offer is None
             or len(self._by_endpoint) >= self.limit
+            or self._per_source.get(source, 0) >= self.per_source
             or not self.prompts.known(prompt_id)
         ):
             raise SipError(reason, status)
@@ -130,11 +142,17 @@ class EarlyRefusals:
             status,
             reason,
             self.sip.now + MAX_PROMPT_S,
+            source,
         )
+        self._per_source[source] = self._per_source.get(source, 0) + 1
         self._by_endpoint[endpoint.endpoint_id] = refusal
         self._by_invite[event.server_key] = refusal
         self.timer.rearm()
         log.info("%s refused %d after %s", request.call_id, status, prompt_id)
+
+    def playing_from(self, source: str) -> int:
+        """How many refusals play now to callers at ``source`` (an address)."""
+        return self._per_source.get(source, 0)
 
     def on_media(self, event: MediaEvent) -> bool:
         """True when ``event`` was a refusal's: its prompt is over, the final answer goes."""
@@ -170,6 +188,9 @@ class EarlyRefusals:
     def _end(self, refusal: _Refusal, status: int, reason: str) -> None:
         del self._by_endpoint[refusal.endpoint_id]
         del self._by_invite[refusal.server_key]
+        left = self._per_source.pop(refusal.source) - 1
+        if left:
+            self._per_source[refusal.source] = left
         self.media.release(refusal.endpoint_id)
         self.sip.respond(refusal.server_key, refusal.request, status, reason, to_tag=refusal.to_tag)
         self.timer.rearm()
