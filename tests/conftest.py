@@ -3,7 +3,10 @@
 
 Every asyncio test runs on uvloop, the loop ``vaxel serve`` and ``vaxel demo`` always use:
 a test on the standard loop once passed while SIP over TCP was broken in production
-(issue 10 §6)."""
+(issue 10 §6).
+
+Passwords hash with argon2's cheapest parameters here (``cheap_password_hashing``); the
+tests that are about hashing ask for ``production_argon2``."""
 
 from __future__ import annotations
 
@@ -15,8 +18,29 @@ from pathlib import Path
 
 import pytest
 import uvloop
+from argon2 import Parameters, profiles
+
+from vaxel.web import passwords
 
 _PG = os.environ.get("VAXEL_TEST_DATABASE_URL", "")
+SHIPPED_PARAMETERS: Parameters = passwords.PARAMETERS
+"""What Växel hashes passwords with, read before the suite makes hashing cheap."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2's cheapest profile for every test: a web test's set-up hashed three
+    passwords and each sign-in verified one at 60-200 ms each, minutes of the suite; what
+    a password check costs is the business of the tests that use ``production_argon2``."""
+    passwords.PARAMETERS = profiles.CHEAPEST
+    yield
+    passwords.PARAMETERS = SHIPPED_PARAMETERS
+
+
+@pytest.fixture
+def production_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Växel's own argon2 parameters for this test's hashing (ask for it before ``web``)."""
+    monkeypatch.setattr(passwords, "PARAMETERS", SHIPPED_PARAMETERS)
 
 
 def pytest_asyncio_loop_factories(

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import profiles
 
+from tests.conftest import SHIPPED_PARAMETERS
 from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.web.passwords import PasswordHashing
+from vaxel.web.passwords import PRODUCTION, PasswordHashing
 
 
-def test_passwords_are_argon2_hashes_and_verify_in_constant_shape() -> None:
+def test_passwords_are_argon2_hashes_and_verify_in_constant_shape(production_argon2: None) -> None:
+    # Växel hashes with argon2-cffi's recommended argon2id (the suite alone cheapens it).
+    assert SHIPPED_PARAMETERS == PRODUCTION == profiles.RFC_9106_LOW_MEMORY
     hashing = PasswordHashing()
     hashed = hashing.hash("rätt lösenord")
-    assert hashed.startswith("$argon2id$") and "rätt" not in hashed
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and "rätt" not in hashed
     assert hashing.verify(hashed, "rätt lösenord")
     assert not hashing.verify(hashed, "fel lösenord")
     assert not hashing.verify(None, "rätt lösenord")  # unknown user: same work, no

@@ -49,7 +49,11 @@ def one_check_s() -> float:
     return sorted(times)[1]
 
 
-def test_concurrent_wrong_sign_ins_keep_memory_bounded_and_let_a_user_in(web: Web) -> None:
+def test_concurrent_wrong_sign_ins_keep_memory_bounded_and_let_a_user_in(
+    production_argon2: None, web: Web
+) -> None:
+    maria = web.accounts.find(DEMO_TENANT, "maria")
+    assert maria is not None and str(maria.password_hash).startswith("$argon2id$v=19$m=65536,")
     check_s = one_check_s()
     peak = [0.0]
     done = threading.Event()

@@ -16,17 +16,24 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from vaxel.core.errors import VaxelError
 
-__all__ = ["MAX_WAITING", "SLOTS", "HashingBusy", "PasswordHashing"]
+__all__ = ["MAX_WAITING", "PARAMETERS", "PRODUCTION", "SLOTS", "HashingBusy", "PasswordHashing"]
 
 SLOTS = 2
 """argon2 computations at once: bounds their memory to SLOTS × 64 MiB (two cores)."""
 MAX_WAITING = 32
 """Sign-ins queued for a slot before new ones are refused (about a second of work)."""
+PRODUCTION: Parameters = profiles.RFC_9106_LOW_MEMORY
+"""argon2-cffi's recommended argon2id: 64 MiB, three passes (the cost the slots bound)."""
+PARAMETERS: Parameters = PRODUCTION
+"""What a new :class:`PasswordHashing` hashes with. Always :data:`PRODUCTION` in Växel;
+the test suite alone sets argon2's cheapest profile here (tests/conftest.py), since a
+web test's set-up hashed three times and each sign-in verified once, 60-200 ms each, for
+minutes of a run; test_accounts and test_login_hardening still hash with PRODUCTION."""
 
 T = TypeVar("T")
 
@@ -38,8 +45,13 @@ class HashingBusy(VaxelError):
 
 
 class PasswordHashing:
-    def __init__(self, slots: int = SLOTS, max_waiting: int = MAX_WAITING) -> None:
-        self._hasher = PasswordHasher()
+    def __init__(
+        self,
+        slots: int = SLOTS,
+        max_waiting: int = MAX_WAITING,
+        parameters: Parameters | None = None,
+    ) -> None:
+        self._hasher = PasswordHasher.from_parameters(parameters or PARAMETERS)
         self._slots = threading.BoundedSemaphore(slots)
         self._pool = ThreadPoolExecutor(slots, thread_name_prefix="argon2")
         self._max_waiting = max_waiting
