@@ -69,6 +69,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/pbx/numbers": ("admin", "/admin/pbx/numbers"),
     "/admin/pbx/mail-server": ("admin", "/admin/pbx/mail-server"),
     "/admin/pbx/park": ("admin", "/admin/pbx/park"),
+    "/admin/webbtelefon": ("admin", "/admin/webbtelefon"),
     "/admin/api-keys": ("admin", "/admin/api-keys"),
     "/admin/skills": ("admin", "/admin/skills"),
     "/admin/lists": ("admin", "/admin/lists"),

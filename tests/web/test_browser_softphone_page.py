@@ -20,6 +20,7 @@ from tests.web.test_browser_softphone import (  # noqa: F401 (the fixture)
     until,
 )
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.webrtc_ice import IceServers, IceServersStore
 from vaxel.webrtc.phones import BrowserPhones
 
 pytestmark = pytest.mark.timeout(180)
@@ -36,11 +37,16 @@ async def sign_in(page: Any, site: str) -> None:
     await page.wait_for_url(f"{site}/")
 
 
-async def connected_phone(web: Web, site: str, chromium: Any) -> tuple[Any, BrowserPhones]:
-    phones = BrowserPhones()
+async def connected_phone(
+    web: Web, site: str, chromium: Any, init_script: str = ""
+) -> tuple[Any, BrowserPhones]:
+    store = IceServersStore(web.center.database)
+    phones = BrowserPhones(lambda tenant: store.of(tenant).for_peer())  # as vaxel.app.build
     web.app.state.softphone = phones  # type: ignore[attr-defined]
     context = await chromium.new_context()
     page = await context.new_page()
+    if init_script:
+        await page.add_init_script(init_script)
     await sign_in(page, site)
     await page.goto(f"{site}{PHONE}")
     await page.click("#softphone-start")
@@ -139,3 +145,28 @@ async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
     assert await page.input_value("#softphone-microphone") == chosen
     assert await page.input_value("#softphone-speaker") == speakers[-1]
     await page.screenshot(path=str(SHOTS / "softphone-devices.png"))
+
+
+async def test_the_page_and_the_servers_peer_use_the_tenants_ice_servers(
+    web: Web,
+    site: str,
+    phone_browser: Any,  # noqa: F811
+) -> None:
+    """Issue 15 §3: the STUN and TURN servers the admin set (``.invalid`` names: nothing
+    answers, host candidates still connect on 127.0.0.1) reach both ends' configuration."""
+    turn = "turn:turn.invalid:3478?transport=udp"
+    servers = IceServers(("stun:stun.invalid:3478", turn), "vaxel", "turn-hemlis")
+    IceServersStore(web.center.database).put(DEMO_TENANT, servers, "admin", time.time())
+    record = (
+        "window.__configs = []; const Peer = window.RTCPeerConnection;"
+        "window.RTCPeerConnection = function (c) { window.__configs.push(c); return new Peer(c); };"
+        "window.RTCPeerConnection.prototype = Peer.prototype;"
+    )
+    page, phones = await connected_phone(web, site, phone_browser, record)
+    configs = await page.evaluate("window.__configs")
+    assert configs == [{"iceServers": servers.for_peer()}]
+    server_side = phones.open_phones[MARIA].ice_servers
+    assert [(s.urls, s.username, s.credential) for s in server_side] == [
+        (["stun:stun.invalid:3478"], None, None),
+        ([turn], "vaxel", "turn-hemlis"),
+    ]

@@ -175,9 +175,12 @@ def build_platform(
             conferences=platform.conferences,
             numbering=platform.numbering,
         )
+        from vaxel.store.webrtc_ice import IceServersStore
         from vaxel.webrtc.phones import BrowserPhones
 
-        platform.web.state.softphone = BrowserPhones()  # the browser phone's media (issue 15)
+        ice = IceServersStore(platform.database)
+        # the browser phone's media (issue 15), with the tenant's STUN/TURN servers
+        platform.web.state.softphone = BrowserPhones(lambda tenant: ice.of(tenant).for_peer())
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
     return platform

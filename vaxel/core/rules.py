@@ -12,6 +12,12 @@ from __future__ import annotations
 __all__ = ["RULES"]
 
 RULES: dict[str, str] = {
+    # the browser phone's ICE servers (issue 15 §3)
+    "ice-url": "must be stun:, turn: or turns: with a host and an optional :port, got {value!r}",
+    "ice-host-internal": "must not be this machine or its link, got {value!r}",
+    "ice-too-many": "at most {max} addresses, got {length}",
+    "ice-turn-user": "a TURN server needs a user name and a password",
+    "ice-control-characters": "must not hold line breaks or other control characters",
     # any setting
     "mapping": "must be a mapping",
     "unknown-setting": "unknown setting; allowed here: {allowed}",

@@ -25,6 +25,16 @@ __all__ = [
 ]
 
 CONFIG_RULES: dict[str, str] = {
+    "ice-url": N_(
+        "skriv stun:, turn: eller turns: följt av värdnamn och ev. :port, inte {value!r}"
+    ),
+    "ice-host-internal": N_(
+        "får inte vara den här datorn eller dess länk ({value}): ange serverns namn eller "
+        "adress som webbläsarna når"
+    ),
+    "ice-too-many": N_("högst {max} adresser (här är det {length})"),
+    "ice-turn-user": N_("en TURN-server behöver användarnamn och lösenord"),
+    "ice-control-characters": N_("får inte innehålla radbrytningar eller andra styrtecken"),
     "mapping": N_("har fel form"),
     "unknown-setting": N_("okänd inställning; tillåtna är {allowed}"),
     "required": N_("måste fyllas i"),

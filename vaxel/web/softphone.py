@@ -26,8 +26,9 @@ from typing import Any, Protocol
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
 
+from vaxel.store.webrtc_ice import IceServersStore
 from vaxel.web.context import WebContext, render
-from vaxel.web.deps import Me, SignedIn
+from vaxel.web.deps import Me, Platform, SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, N_, gettext, use_language
 from vaxel.web.security import COOKIE
 
@@ -118,11 +119,13 @@ def parse(text: str) -> dict[str, Any] | None:
 
 
 @router.get(PAGE)
-def browser_phone_page(request: Request, session: SignedIn, me: Me) -> Response:
-    """The page that makes this browser tab a phone."""
+def browser_phone_page(request: Request, session: SignedIn, me: Me, ctx: Platform) -> Response:
+    """The page that makes this browser tab a phone, with the tenant's ICE servers for its
+    ``RTCPeerConnection`` (the server's peer uses the same: ``vaxel.app.build``)."""
     if me.person_id is None:
         return render(request, "person_missing.html", session)
-    return render(request, "phone/browser.html", session, ice_servers=[])
+    ice_servers = IceServersStore(ctx.database).of(session.user.tenant_id).for_peer()
+    return render(request, "phone/browser.html", session, ice_servers=ice_servers)
 
 
 def _worded(send: Send) -> Send:

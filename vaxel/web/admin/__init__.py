@@ -34,6 +34,7 @@ from vaxel.web.admin import (
     skills,
     switches,
     users,
+    webrtc,
 )
 from vaxel.web.context import render
 from vaxel.web.deps import SignedIn, require_admin
@@ -187,6 +188,14 @@ SECTIONS = [
         ),
     ),
     Section(
+        "/admin/webbtelefon",
+        N_("Webbtelefon"),
+        N_(
+            "STUN- och TURN-servrar för webbläsaren som telefon, så att handläggare "
+            "hemifrån får fram ljudet."
+        ),
+    ),
+    Section(
         "/admin/pbx/numbers",
         N_("Nummerplan"),
         N_("Kortnummer, direktnummerserier och svarsgrupper med vem som är inloggad."),
@@ -231,5 +240,6 @@ for _page in (
     pbx_trunks,
     mail_server,
     switches,
+    webrtc,
 ):
     router.include_router(_page.router)

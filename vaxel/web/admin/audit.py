@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "mail_server_removed": N_("E-postserver borttagen"),
     "test_mail_sent": N_("Testmejl skickat"),
     "park_changed": N_("Parkering ändrad"),
+    "ice_servers_changed": N_("Webbtelefonens ICE-servrar ändrade"),
 }
 
 
@@ -50,6 +51,8 @@ def _detail(entry: AuditEntry) -> str:
         return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
     if entry.action == "mail_server_changed":
         return detail.get("host", "")
+    if entry.action == "ice_servers_changed":
+        return detail.get("urls", "") or gettext("inga")
     if entry.action == "test_mail_sent":
         if detail.get("error"):
             return gettext("till {} via {}: misslyckades").format(

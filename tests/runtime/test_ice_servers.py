@@ -1,0 +1,85 @@
+"""The browser phone's ICE server rules (issue 15 §3): stun:/turn:/turns: with a host only,
+bounded, never this machine as a literal, TURN with a user, the password write-only."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaxel.runtime.ice_servers import MAX_URL, MAX_URLS, IceServerError, validated
+from vaxel.store.webrtc_ice import IceServers
+
+
+def test_addresses_one_a_line_or_comma_separated_become_the_peers_ice_servers() -> None:
+    servers = validated(
+        "stun:stun.kommun.se\n turn:turn.kommun.se:3478?transport=udp ,"
+        "turns:turn.kommun.se:5349?transport=tcp\nturn:[2001:db8::1]:3478\n\n",
+        " vaxel ",
+        "hemligt",
+        None,
+    )
+    assert servers.urls == (
+        "stun:stun.kommun.se",
+        "turn:turn.kommun.se:3478?transport=udp",
+        "turns:turn.kommun.se:5349?transport=tcp",
+        "turn:[2001:db8::1]:3478",
+    )
+    assert servers.for_peer() == [
+        {"urls": ["stun:stun.kommun.se"]},
+        {
+            "urls": list(servers.urls[1:]),
+            "username": "vaxel",
+            "credential": "hemligt",
+        },
+    ]
+    assert validated("", "", "", None) == IceServers()  # none: host candidates only
+    assert IceServers().for_peer() == []
+
+
+@pytest.mark.parametrize(
+    ("urls", "rule"),
+    [
+        ("http://turn.kommun.se", "ice-url"),
+        ("stun:", "ice-url"),
+        ("turn:turn.kommun.se/path", "ice-url"),
+        ("turn:turn kommun.se", "ice-url"),
+        ("stun:stun.kommun.se?transport=udp", "ice-url"),
+        ("turn:turn.kommun.se?transport=sctp", "ice-url"),
+        ("turn:turn.kommun.se:99999", "ice-url"),
+        ("turn:user@turn.kommun.se", "ice-url"),
+        ("stun:localhost", "ice-host-internal"),
+        ("stun:127.0.0.1:3478", "ice-host-internal"),
+        ("turn:169.254.169.254", "ice-host-internal"),
+        ("turn:[::1]:3478", "ice-host-internal"),
+        ("stun:" + "a" * MAX_URL, "too-long"),
+        ("\n".join(f"stun:s{n}.kommun.se" for n in range(MAX_URLS + 1)), "ice-too-many"),
+    ],
+)
+def test_anything_but_a_stun_or_turn_address_is_refused(urls: str, rule: str) -> None:
+    with pytest.raises(IceServerError) as refused:
+        validated(urls, "vaxel", "hemligt", None)
+    assert refused.value.code == rule and refused.value.field == "ice.urls"
+
+
+def test_turn_needs_a_user_and_a_password_an_empty_one_keeps_the_stored() -> None:
+    turn = "turn:turn.kommun.se"
+    with pytest.raises(IceServerError) as refused:
+        validated(turn, "", "hemligt", None)
+    assert refused.value.code == "ice-turn-user"
+    with pytest.raises(IceServerError):
+        validated(turn, "vaxel", "", None)
+    stored = IceServers((turn,), "vaxel", "hemligt")
+    assert validated(turn, "vaxel", "", stored).credential == "hemligt"
+    assert validated(turn, "vaxel", "nytt", stored).credential == "nytt"
+    # STUN alone logs in to nothing: no password is kept
+    assert validated("stun:stun.kommun.se", "vaxel", "", stored) == IceServers(
+        ("stun:stun.kommun.se",)
+    )
+    for field, user, password in (
+        ("username", "a\nb", "x"),
+        ("password", "u", "a\r\nb"),
+        ("username", "u" * 129, "x"),
+        ("password", "u", "p" * 129),
+    ):
+        with pytest.raises(IceServerError) as refused:
+            validated(turn, user, password, None)
+        assert refused.value.field == f"ice.{field}"

@@ -1,0 +1,97 @@
+"""A tenant's ICE servers for the browser phone (issue 15 §3): the STUN and TURN servers
+that the page's ``RTCPeerConnection`` and the server's aiortc peer both use, so agents at
+home reach the media path through the organisation's TURN server (``docs/webrtc.md``).
+
+Rules, checked before anything is stored:
+- at most ``MAX_URLS`` addresses, one a line (or comma-separated), each ``stun:``,
+  ``turn:`` or ``turns:`` with a host name or IP address, an optional port and, for TURN,
+  ``?transport=udp`` or ``tcp``; nothing else (no ``http:``, no paths, no spaces), at most
+  ``MAX_URL`` characters;
+- a host is never this machine or its link as a literal (``localhost``, 127.0.0.1,
+  169.254.x.x …): the browser's ``localhost`` is the agent's own computer, and the server's
+  peer would send to the node's own services;
+- a TURN address needs a user name and a password (``credential``), each at most
+  ``MAX_USER`` / ``MAX_CREDENTIAL`` characters without control characters;
+- the password is write-only on the admin page: an empty field keeps the stored one. It
+  is, unavoidably, in the phone page of every signed-in member of the tenant (the browser
+  needs it to use TURN): give Växel a TURN user of its own (``docs/webrtc.md``).
+
+No servers (the default) means host candidates only and no public STUN server asked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vaxel.core.errors import ConfigError
+from vaxel.runtime.mail_hosts import internal_address
+from vaxel.store.webrtc_ice import MAX_CREDENTIAL, MAX_USER, IceServers
+
+__all__ = [
+    "MAX_CREDENTIAL",
+    "MAX_URL",
+    "MAX_URLS",
+    "MAX_USER",
+    "IceServerError",
+    "validated",
+]
+
+MAX_URLS = 8
+MAX_URL = 256
+_URL = re.compile(
+    r"(?P<scheme>stun|turns?):"
+    r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+    r"(?:\?transport=(?P<transport>udp|tcp))?"
+)
+
+
+class IceServerError(ConfigError):
+    """An ICE server setting the rules refuse (field ``ice.<input>``)."""
+
+    def __init__(self, field: str, rule: str, **params: object) -> None:
+        super().__init__(f"ice.{field}", rule, **params)
+
+
+def _line(field: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise IceServerError(field, "too-long", max=limit, length=len(value))
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise IceServerError(field, "ice-control-characters")
+    return value
+
+
+def _url(text: str) -> str:
+    if len(text) > MAX_URL:
+        raise IceServerError("urls", "too-long", max=MAX_URL, length=len(text))
+    match = _URL.fullmatch(text)
+    if match is None or (match["scheme"] == "stun" and match["transport"]):
+        raise IceServerError("urls", "ice-url", value=text[:80])
+    if match["port"] is not None and not 1 <= int(match["port"]) <= 65535:
+        raise IceServerError("urls", "ice-url", value=text[:80])
+    if internal_address(match["host"], resolve=False) is not None:
+        raise IceServerError("urls", "ice-host-internal", value=text[:80])
+    return text
+
+
+def validated(
+    urls_text: str, username: str, credential: str, stored: IceServers | None
+) -> IceServers:
+    """The servers an admin typed (one address a line), checked; an empty ``credential``
+    keeps the stored one. IceServerError names the first thing to put right."""
+    if len(urls_text) > MAX_URLS * (MAX_URL + 2):
+        raise IceServerError("urls", "too-long", max=MAX_URLS * MAX_URL, length=len(urls_text))
+    parts = [part.strip() for part in re.split(r"[\n,]", urls_text) if part.strip()]
+    if len(parts) > MAX_URLS:
+        raise IceServerError("urls", "ice-too-many", max=MAX_URLS, length=len(parts))
+    urls = tuple(dict.fromkeys(_url(part) for part in parts))
+    username = _line("username", username.strip(), MAX_USER)
+    credential = _line("password", credential, MAX_CREDENTIAL)
+    if not credential and stored is not None:
+        credential = stored.credential
+    servers = IceServers(urls, username, credential)
+    if servers.has_turn and not (username and credential):
+        raise IceServerError("username", "ice-turn-user")
+    if not servers.has_turn:  # nothing to log in to: keep no password
+        servers = IceServers(urls)
+    return servers
