@@ -10,9 +10,7 @@ engine's own ``next_deadline()``, so a day runs in seconds.
 
 from __future__ import annotations
 
-import heapq
 import random
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,10 +40,10 @@ from vaxel.acd.events import (
     ContactEnded,
     Event,
     QueueConfigured,
-    TimerTick,
 )
 from vaxel.core.errors import VaxelError
 from vaxel.core.ids import SequentialIds
+from vaxel.sim.driver import EngineDriver
 from vaxel.sim.kpi import DayReport, Tally
 from vaxel.sim.scenario import HandleTime, QueueTraffic, Scenario
 
@@ -67,7 +65,7 @@ class _Contact:
     callback: bool = False
 
 
-class Simulator:
+class Simulator(EngineDriver):
     """Runs one scenario once. ``estimator`` is handed to the engine (Q8)."""
 
     def __init__(
@@ -84,75 +82,19 @@ class Simulator:
         engine: ``submit`` applies an event, ``engine`` answers queries."""
         self.scenario = scenario
         self.rng = random.Random(seed)
-        self.engine = engine or Engine(
+        engine = engine or Engine(
             ids=SequentialIds(),
             rng=random.Random(seed + 1),
             estimator=estimator or VaxelEstimator(),
         )
-        self._submit = submit or self.engine.handle
+        super().__init__(scenario.tenant_id, engine, submit or engine.handle, scenario.start)
         self._id_prefix = id_prefix
-        self.now = scenario.start
-        self._heap: list[tuple[float, int, int, object]] = []
-        self._seq = 0
         self._contacts: dict[str, _Contact] = {}
         self._pending_answers: set[tuple[str, str]] = set()
-        self._heard: deque[tuple[float, list[Command]]] | None = None
         self._plans = {plan.profile.agent_id: plan for plan in scenario.agents}
         self._traffic = {t.queue_id: t for t in scenario.traffic}
         self._wrap = {q.queue_id: q.wrap_up_s for q in scenario.queues}
         self.tally = Tally(scenario.service_target_s)
-        self.steps = 0
-
-    # -- plumbing ------------------------------------------------------------------------
-
-    def _push(self, when: float, kind: int, data: object) -> None:
-        self._seq += 1
-        heapq.heappush(self._heap, (when, self._seq, kind, data))
-
-    def _step(self, event: Event) -> None:
-        self.steps += 1
-        commands = self._submit(event, self.now)
-        if self._heard is not None:
-            self._catch_up()  # its own commands came through the listener, in order
-        elif commands:
-            self._carry_out(commands)
-
-    def listen(self) -> Callable[[Event, list[Command], float], None]:
-        """A runtime listener (``ContactCenter.listeners``) through which the simulator
-        carries out the commands of *every* durable event, not only of those it submitted.
-
-        In the demo the web's REST API and telephony's timer drive the same engine: a
-        callback created through the API, or an offer made when telephony's timer ended a
-        wrap-up, must reach the simulated agents too — else they never answer such an
-        offer (and are auto-paused for it, Q23) and dial callbacks they never heard of
-        (issue 9 §1). Listeners may run in a web worker thread, so what is heard waits in a
-        queue until the simulator's next step, in the order the runtime made it durable.
-        """
-        heard: deque[tuple[float, list[Command]]] = deque()
-        self._heard = heard
-
-        def hear(_event: Event, commands: list[Command], now: float) -> None:
-            if commands:
-                heard.append((now, commands))
-
-        return hear
-
-    def _catch_up(self, before: float | None = None) -> None:
-        """Carry out what was heard (up to ``before``), each at the time it happened."""
-        heard = self._heard
-        while heard and (before is None or heard[0][0] <= before):
-            when, commands = heard.popleft()
-            self.now = max(self.now, when)
-            self._carry_out(commands)
-
-    def _try(self, event: Event) -> bool:
-        """Events raced by the engine's own decisions (a caller hanging up just as an agent
-        answers) may be refused; the engine stays unchanged then, and so does the tally."""
-        try:
-            self._step(event)
-        except VaxelError:
-            return False
-        return True
 
     def start(self, configure: bool = True) -> None:
         """Configure queues and agents (unless the engine has them), log agents in and
@@ -169,40 +111,6 @@ class Simulator:
                 self._try(AgentLoggedIn(tenant, plan.profile.agent_id, plan.queue_ids))
         for traffic in scenario.traffic:
             self._schedule_arrival(traffic, scenario.start)
-
-    def next_deadline(self) -> float | None:
-        """When the simulator next has something to play: its next happening, the engine's
-        next timer, or at once when it heard commands it has not carried out yet."""
-        if self._heard:  # not None and not empty
-            return self.now
-        deadline = self.engine.next_deadline()
-        if self._heap and (deadline is None or self._heap[0][0] < deadline):
-            return self._heap[0][0]
-        return deadline
-
-    def advance_to(self, until: float) -> None:
-        """Play every simulated happening and engine timer up to ``until``."""
-        heap = self._heap
-        engine = self.engine
-        tenant = self.scenario.tenant_id
-        while True:
-            deadline = engine.next_deadline()
-            if self._heard:  # others' commands first, when they happened before the next
-                upcoming = min(heap[0][0] if heap else until, deadline or until, until)
-                self._catch_up(before=upcoming)
-            if heap and (deadline is None or heap[0][0] < deadline):
-                if heap[0][0] > until:
-                    break
-                when, _, kind, data = heapq.heappop(heap)
-                self.now = when
-                self._dispatch(kind, data)
-            elif deadline is not None and deadline <= until:
-                self.now = deadline
-                self._step(TimerTick(tenant))
-            else:
-                break
-        if self._heard:
-            self._catch_up()
 
     def run(self) -> DayReport:
         """The whole day, then hours of draining what is still waiting or in progress."""
