@@ -21,7 +21,7 @@ from typing import Any
 
 from vaxel.acd import agents as agent_steps
 from vaxel.acd import contacts as contact_steps
-from vaxel.acd import dispatch, overflow, queries
+from vaxel.acd import dispatch, overflow, queries, queue_steps
 from vaxel.acd.commands import Command
 from vaxel.acd.estimation import WaitEstimator
 from vaxel.acd.events import (
@@ -94,10 +94,10 @@ class Engine:
         self.contact_seq = 0
         self._day: tuple[float, float, int] = (0.0, -1.0, -1)
         self._handlers: dict[type, Handler] = {
-            QueueConfigured: contact_steps.queue_configured,
-            QueueRemoved: contact_steps.queue_removed,
-            QueueOpened: contact_steps.queue_opened,
-            QueueClosed: contact_steps.queue_closed,
+            QueueConfigured: queue_steps.queue_configured,
+            QueueRemoved: queue_steps.queue_removed,
+            QueueOpened: queue_steps.queue_opened,
+            QueueClosed: queue_steps.queue_closed,
             ContactArrived: contact_steps.contact_arrived,
             CallerDataEntered: contact_steps.caller_data_entered,
             ContactAbandoned: contact_steps.contact_abandoned,
