@@ -109,9 +109,11 @@ class Ticker:
         """Send this phase's frames.
 
         The hot path of a queue full of callers hearing music (issue 11, Benchmarks: ≥ 2,000
-        per core): a frame of the shared comfort loop taken by index (no slice, no player
-        call), the header packed inline (no packet object, no stream call), one ``sendto``
-        per frame; everything else — prompts, DTMF, rooms, recordings, hold — leaves it."""
+        per core): ``Player.frame`` (a frame of the shared comfort loop, by index), the header
+        packed inline (no packet object, no stream call), one ``send`` per frame (``sendto``
+        until the phone is locked); everything else — DTMF, rooms, hold — leaves it. Copying
+        the player's comfort branch in here saved 392 of ~10,900 instructions a frame
+        (callgrind) but no CPU time that could be measured (BENCHMARKS.md): not done."""
         events: list[MediaEvent] = []
         note_error = self.timing_errors.append
         monotonic = time.monotonic
@@ -130,13 +132,7 @@ class Ticker:
             elif leg.dtmf_out:
                 sent += self._send_dtmf_packet(leg)
             elif not leg.bridged_to and leg.peer is not None:
-                if player.queued:
-                    frame = player.frame()
-                else:  # Player.frame's comfort branch, inline
-                    loop, index = player.loop, player.loop_index
-                    frame = loop.frames[index]
-                    index += 1
-                    player.loop_index = index if index < loop.count else 0
+                frame = player.frame()  # a comfort frame is a shared Loop's, by index
                 remote = leg.remote
                 assert remote is not None
                 stream = leg.stream
