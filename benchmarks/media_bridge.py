@@ -30,6 +30,8 @@ A row is **INVALID** — printed as such, with the reason, and ``main`` exits 1 
 cannot measure the engine: the engine's window was sampled late, the engine or the driver
 waited for its core longer than ``MAX_WAIT_SHARE`` of the window (``benchmarks.starvation``:
 other work held it), or the driver sent less than its schedule (it was starved itself).
+``loop_late_max_ms`` is how late the engine's event loop ran a timer in the window — what
+its ticker (queued callers' music, media timeouts) would suffer beside this relaying.
 A valid row is ``ok`` when the engine relayed ≥ 99.9 % of what was sent with no loss and a
 p99 relay latency under ``P99_LIMIT_MS``, else ``over capacity``.
 
@@ -284,10 +286,15 @@ def _engine(
         )
         sampler.start()
         to_driver.put((legs, measure_from))
+        loop_late = 0.0  # the loop's timers under the load: what the ticker would suffer
         while sampler.is_alive():
+            due = time.monotonic() + 0.05
             await asyncio.sleep(0.05)
+            woke = time.monotonic()
+            if woke >= measure_from and due <= measure_from + seconds:  # overlaps the window
+                loop_late = max(loop_late, woke - due)
         await engine.close()
-        return window
+        return window | {"loop_late_max_ms": round(1000 * loop_late, 1)}
 
     row: dict[str, float] = runner(main())
     return row
