@@ -13,23 +13,31 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 
 from vaxel.core.errors import ConfigError, NotFound
 from vaxel.directory.model import (
     FieldDef,
     FieldType,
-    NumberKind,
     Person,
-    PhoneNumber,
     Unit,
     Visibility,
 )
 from vaxel.directory.reconcile import SyncPlan
 from vaxel.store import tables
 from vaxel.store.directory_presence import PresenceRecords, UnknownPerson
+from vaxel.store.directory_rows import (
+    deactivate_people,
+    external_ids_of,
+    insert_people,
+    insert_units,
+    person_row,
+    refuse_taken_external_id,
+    row_person,
+    units_of,
+    update_people,
+)
 from vaxel.store.repositories import upsert
 
 __all__ = [
@@ -45,9 +53,6 @@ SYNCED_PREFIX = "ldap-"
 """The person ids of people an LDAP/AD sync keeps (``vaxel.directory_sync.mapping.PREFIX``):
 a file imported in REPLACE mode is the whole directory of the file's source, not of the
 sync's, so it never deactivates them."""
-
-_WRITE_BATCH = 5000
-"""Rows per executemany in an import: bounded parameter lists on both databases."""
 
 
 class UnknownUnit(NotFound):
@@ -75,47 +80,6 @@ class ImportReport:
     units_added: int
 
 
-def _row(tenant_id: str, person: Person, now: float) -> dict[str, Any]:
-    return {
-        "tenant_id": tenant_id,
-        "person_id": person.person_id,
-        "external_id": person.external_id or None,  # NULL: entered by hand, not unique
-        "given_name": person.given_name,
-        "family_name": person.family_name,
-        "extension": person.extension or "",
-        "email": person.email,
-        "room": person.room,
-        "location": person.location,
-        "active": person.active,
-        "numbers": [[n.kind.value, n.value] for n in person.numbers],
-        "unit_ids": list(person.unit_ids),
-        "groups": list(person.groups),
-        "titles": list(person.titles),
-        "keywords": list(person.keywords),
-        "custom": dict(person.custom),
-        "updated_at": now,
-    }
-
-
-def _person(row: Any) -> Person:
-    return Person(
-        person_id=row.person_id,
-        external_id=row.external_id or "",
-        given_name=row.given_name,
-        family_name=row.family_name,
-        numbers=tuple(PhoneNumber(NumberKind(kind), value) for kind, value in row.numbers),
-        email=row.email,
-        unit_ids=tuple(row.unit_ids),
-        groups=tuple(row.groups),
-        room=row.room,
-        location=row.location,
-        titles=tuple(row.titles),
-        keywords=tuple(row.keywords),
-        custom=tuple(sorted(row.custom.items())),
-        active=row.active,
-    )
-
-
 class DirectoryStore(PresenceRecords):
     """The tenant's directory as stored (presences and reasons: :class:`PresenceRecords`)."""
 
@@ -132,7 +96,7 @@ class DirectoryStore(PresenceRecords):
             query = query.where(p.active.is_(True))
         query = query.order_by(p.family_name, p.given_name, p.person_id)
         with self._db.connect() as connection:
-            return [_person(row) for row in connection.execute(query)]
+            return [row_person(row) for row in connection.execute(query)]
 
     def person(self, tenant_id: str, person_id: str) -> Person:
         """One person; raises UnknownPerson (never another tenant's)."""
@@ -145,7 +109,7 @@ class DirectoryStore(PresenceRecords):
             ).first()
         if row is None:
             raise UnknownPerson(person_id, tenant_id)
-        return _person(row)
+        return row_person(row)
 
     def by_external_id(self, tenant_id: str, external_id: str) -> Person | None:
         p = tables.directory_people.c
@@ -155,7 +119,7 @@ class DirectoryStore(PresenceRecords):
                     p.tenant_id == tenant_id, p.external_id == external_id
                 )
             ).first()
-        return None if row is None else _person(row)
+        return None if row is None else row_person(row)
 
     def by_extension(self, tenant_id: str, extension: str) -> list[Person]:
         """The active people whose first extension is ``extension`` (a shared extension
@@ -167,18 +131,18 @@ class DirectoryStore(PresenceRecords):
                 .where(p.tenant_id == tenant_id, p.extension == extension, p.active.is_(True))
                 .order_by(p.family_name, p.given_name)
             ).all()
-        return [_person(row) for row in rows]
+        return [row_person(row) for row in rows]
 
     def external_ids(self, tenant_id: str) -> dict[str, str]:
         """external id → person id of everyone stored (active or not)."""
         with self._db.connect() as connection:
-            return _external_ids(connection, tenant_id)
+            return external_ids_of(connection, tenant_id)
 
     def put_person(self, tenant_id: str, person: Person, now: float | None = None) -> None:
         """Add or change ``person`` (by person id); the external id stays unique."""
-        row = _row(tenant_id, person, time.time() if now is None else now)
+        row = person_row(tenant_id, person, time.time() if now is None else now)
         with self._db.begin() as connection:
-            _refuse_taken_external_id(connection, tenant_id, person)
+            refuse_taken_external_id(connection, tenant_id, person)
             upsert(
                 connection,
                 tables.directory_people,
@@ -212,12 +176,12 @@ class DirectoryStore(PresenceRecords):
 
     def units(self, tenant_id: str) -> list[Unit]:
         with self._db.connect() as connection:
-            return _units(connection, tenant_id)
+            return units_of(connection, tenant_id)
 
     def put_unit(self, tenant_id: str, unit: Unit) -> None:
         """Add or rename ``unit``; its parent must exist and not lie below it."""
         with self._db.begin() as connection:
-            parents = {u.unit_id: u.parent_id for u in _units(connection, tenant_id)}
+            parents = {u.unit_id: u.parent_id for u in units_of(connection, tenant_id)}
             parent = unit.parent_id
             while parent is not None:
                 if parent == unit.unit_id:
@@ -298,10 +262,10 @@ class DirectoryStore(PresenceRecords):
         at = time.time() if now is None else now
         p = tables.directory_people.c
         with self._db.begin() as connection:
-            stored_units = {u.unit_id for u in _units(connection, tenant_id)}
+            stored_units = {u.unit_id for u in units_of(connection, tenant_id)}
             units = [u for u in new_units if u.unit_id not in stored_units]
-            _insert_units(connection, tenant_id, units)
-            stored = _external_ids(connection, tenant_id)
+            insert_units(connection, tenant_id, units)
+            stored = external_ids_of(connection, tenant_id)
             added: list[Person] = []
             changed: list[Person] = []
             for person in people:
@@ -310,8 +274,8 @@ class DirectoryStore(PresenceRecords):
                     added.append(person)
                 else:
                     changed.append(replace(person, person_id=person_id, active=True))
-            _insert_people(connection, tenant_id, added, at)
-            _update_people(connection, tenant_id, changed, at)
+            insert_people(connection, tenant_id, added, at)
+            update_people(connection, tenant_id, changed, at)
             gone: list[str] = []
             if mode is ImportMode.REPLACE:
                 kept = {person.external_id for person in people}
@@ -327,7 +291,7 @@ class DirectoryStore(PresenceRecords):
                     and row.external_id not in kept
                     and not row.person_id.startswith(SYNCED_PREFIX)
                 ]
-                _deactivate(connection, tenant_id, gone, at)
+                deactivate_people(connection, tenant_id, gone, at)
         return ImportReport(len(added), len(changed), len(gone), len(units))
 
     def apply_sync(self, tenant_id: str, plan: SyncPlan, now: float) -> None:
@@ -335,103 +299,9 @@ class DirectoryStore(PresenceRecords):
         (parents first), new people, changed and reactivated people as the source has them
         now, and the people the source no longer has deactivated."""
         with self._db.begin() as connection:
-            _insert_units(connection, tenant_id, plan.units_added)
-            _insert_people(connection, tenant_id, plan.added, now)
+            insert_units(connection, tenant_id, plan.units_added)
+            insert_people(connection, tenant_id, plan.added, now)
             rewritten = [update.after for update in plan.updated]
             rewritten += [replace(person, active=True) for person in plan.reactivated]
-            _update_people(connection, tenant_id, rewritten, now)
-            _deactivate(connection, tenant_id, [p.person_id for p in plan.deactivated], now)
-
-
-def _insert_units(connection: Connection, tenant_id: str, units: Sequence[Unit]) -> None:
-    if units:
-        connection.execute(
-            insert(tables.directory_units),
-            [
-                {
-                    "tenant_id": tenant_id,
-                    "unit_id": u.unit_id,
-                    "name": u.name,
-                    "parent_id": u.parent_id,
-                }
-                for u in units
-            ],
-        )
-
-
-def _insert_people(
-    connection: Connection, tenant_id: str, people: Sequence[Person], now: float
-) -> None:
-    for start in range(0, len(people), _WRITE_BATCH):
-        connection.execute(
-            insert(tables.directory_people),
-            [_row(tenant_id, person, now) for person in people[start : start + _WRITE_BATCH]],
-        )
-
-
-_KEYS = frozenset({"tenant_id", "person_id"})
-
-
-def _update_people(
-    connection: Connection, tenant_id: str, people: Sequence[Person], now: float
-) -> None:
-    """Rewrite each person's row by person id (executemany in bounded batches)."""
-    if not people:
-        return
-    p = tables.directory_people.c
-    names = [name for name in _row(tenant_id, people[0], now) if name not in _KEYS]
-    statement = (
-        update(tables.directory_people)
-        .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
-        .values({name: bindparam(name) for name in names})
-    )
-    for start in range(0, len(people), _WRITE_BATCH):
-        rows = []
-        for person in people[start : start + _WRITE_BATCH]:
-            row = _row(tenant_id, person, now)
-            rows.append({"key": person.person_id, **{name: row[name] for name in names}})
-        connection.execute(statement, rows)
-
-
-def _deactivate(
-    connection: Connection, tenant_id: str, person_ids: Sequence[str], now: float
-) -> None:
-    if person_ids:
-        p = tables.directory_people.c
-        connection.execute(
-            update(tables.directory_people)
-            .where(and_(p.tenant_id == tenant_id, p.person_id == bindparam("key")))
-            .values(active=False, updated_at=now),
-            [{"key": person_id} for person_id in person_ids],
-        )
-
-
-def _external_ids(connection: Connection, tenant_id: str) -> dict[str, str]:
-    p = tables.directory_people.c
-    rows = connection.execute(
-        select(p.external_id, p.person_id).where(p.tenant_id == tenant_id)
-    ).all()
-    return {row.external_id: row.person_id for row in rows if row.external_id}
-
-
-def _units(connection: Connection, tenant_id: str) -> list[Unit]:
-    u = tables.directory_units.c
-    rows = connection.execute(
-        select(u.unit_id, u.name, u.parent_id).where(u.tenant_id == tenant_id).order_by(u.unit_id)
-    ).all()
-    return [Unit(row.unit_id, row.name, row.parent_id) for row in rows]
-
-
-def _refuse_taken_external_id(connection: Connection, tenant_id: str, person: Person) -> None:
-    if not person.external_id:
-        return
-    p = tables.directory_people.c
-    owner = connection.execute(
-        select(p.person_id).where(
-            p.tenant_id == tenant_id,
-            p.external_id == person.external_id,
-            p.person_id != person.person_id,
-        )
-    ).first()
-    if owner is not None:
-        raise ConfigError("external_id", "id-taken")
+            update_people(connection, tenant_id, rewritten, now)
+            deactivate_people(connection, tenant_id, [p.person_id for p in plan.deactivated], now)
