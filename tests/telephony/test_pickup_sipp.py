@@ -16,6 +16,7 @@ from tests.telephony.conftest import (
     AGENT_EXTENSION,
     AGENT_ID,
     AGENT_PASSWORD,
+    AGENT_QUEUES,
     CALLBACK_AGENT_ID,
     CALLBACK_EXTENSION,
     CALLBACK_PASSWORD,
@@ -27,9 +28,9 @@ from tests.telephony.conftest import (
     sipp,
 )
 from tests.telephony.test_robot_phones import wait_for
-from vaxel.acd.events import AgentLoggedIn, AgentPaused
+from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
-from vaxel.pbx.groups import AnswerGroup, GroupMember
+from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import ReadModels
 from vaxel.telephony.call import CallState, OfferState
@@ -204,3 +205,46 @@ async def test_a_queue_call_is_not_picked_up_by_a_phone_without_an_agent(
     assert call.state is CallState.IVR and call.machine.offers[AGENT_ID].state is OfferState.RINGING
     for task in (karin, caller):
         task.cancel()
+
+
+async def test_who_is_in_a_queue_group_for_pickup_is_the_engine_s_word(running: Running) -> None:
+    """*8#'s groups for a group answered through a queue (PBX3) are read from the ACD
+    engine, as the group's page reads them: Karin's stored flag says logged in, but her
+    agent is out of the group's queue, so she is not in it; logged in to the queue (as from
+    the workspace) she is, whatever the flag says; the engine logging her out takes her
+    out again. A ring-all group's members stay members."""
+    pbx = running.service.switch.directory.pbx
+    [QUEUE] = AGENT_QUEUES  # the queue Karin's profile permits (Q21)
+    pickups = running.service.switch.pickups
+    pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
+        DEMO_TENANT, "karin", (Device(DeviceKind.SIP, AGENT_EXTENSION),)
+    )
+    queued = AnswerGroup(
+        DEMO_TENANT,
+        "kund",
+        "Kundgruppen",
+        members=(GroupMember("karin", logged_in=True),),  # the stored flag
+        strategy=GroupStrategy.QUEUE,
+        queue_id=QUEUE,
+    )
+    pbx.groups[(DEMO_TENANT, "kund")] = queued
+    pbx.groups[(DEMO_TENANT, "alla")] = AnswerGroup(
+        DEMO_TENANT, "alla", "Alla", members=(GroupMember("karin", logged_in=False),)
+    )
+    center, now = running.center, time.time()
+    assert center.acd.agent_view(DEMO_TENANT, AGENT_ID).state.value == "logged_out"
+    assert pickups.groups_of_extension(DEMO_TENANT, AGENT_EXTENSION) == {"alla"}
+    assert pickups.answering(queued) == []
+    pbx.groups[(DEMO_TENANT, "kund")] = queued = AnswerGroup(
+        DEMO_TENANT,
+        "kund",
+        "Kundgruppen",
+        members=(GroupMember("karin", logged_in=False),),
+        strategy=GroupStrategy.QUEUE,
+        queue_id=QUEUE,
+    )
+    center.submit(AgentLoggedIn(DEMO_TENANT, AGENT_ID, (QUEUE,)), now + 1)
+    assert pickups.groups_of_extension(DEMO_TENANT, AGENT_EXTENSION) == {"alla", "kund"}
+    assert pickups.answering(queued) == ["karin"]
+    center.submit(AgentLoggedOut(DEMO_TENANT, AGENT_ID, (QUEUE,)), now + 2)
+    assert pickups.groups_of_extension(DEMO_TENANT, AGENT_EXTENSION) == {"alla"}

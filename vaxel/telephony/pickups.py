@@ -14,6 +14,12 @@ Rules kept here:
   connects any agent who answered (whisper, bridge).
 - A call is in the groups of the person it rings (a call to a group: that group); the
   picker's groups are those of the people whose SIP device its extension is.
+- Who is in a group answered through an ACD queue (strategy QUEUE) is read from the queue
+  engine, as the group's "who is logged in" view reads it (``QueueGroupLogins.shown``):
+  a member is in exactly when their agent is logged in to the group's queue now, never by
+  the stored flag (which the engine's own log-outs, Q23, and the workspace's log-ins do
+  not change), so pickup cannot drift from what the page shows. Other groups: their
+  members (the picker's side) and the logged-in members they ring (the call's side).
 The operator console (issue 16) picks calls from the same list (``ringing``).
 """
 
@@ -22,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from vaxel.pbx.devices import DeviceKind
+from vaxel.pbx.groups import AnswerGroup, GroupStrategy
 from vaxel.pbx.numbering import TargetKind
 from vaxel.pbx.pickup import RingingCall, choose, parse_pickup
+from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.sip.errors import SipError
 from vaxel.sip.transaction import RequestReceived
 from vaxel.telephony.call_events import (
@@ -54,6 +62,7 @@ class Pickups:
         answer: Callable[[RequestReceived, str], Call],
         step: Callable[[Call, CallEvent], None],
         offer_picked_up: Callable[[Call, str], bool] = lambda call, agent_id: False,
+        queue_logins: QueueGroupLogins | None = None,
     ) -> None:
         self.index = index
         self.timers = timers
@@ -63,6 +72,8 @@ class Pickups:
         self.step = step
         self.offer_picked_up = offer_picked_up
         """Tell the ACD the picker's agent took an offer's contact; False: refused."""
+        self.queue_logins = queue_logins
+        """Who is logged in to a QUEUE group, from the engine (None: the stored flags)."""
 
     @staticmethod
     def claims(number: str) -> bool:
@@ -112,7 +123,8 @@ class Pickups:
                 people, groups = [target.ref], self._groups_of(tenant_id, {target.ref})
             elif target.kind is TargetKind.GROUP:
                 group = pbx.groups.get((tenant_id, target.ref))
-                people, groups = (group.logged_in() if group else []), frozenset({target.ref})
+                people = self.answering(group) if group else []
+                groups = frozenset({target.ref})
             else:
                 continue
             for person_id in people:
@@ -144,8 +156,26 @@ class Pickups:
         return self._groups_of(tenant_id, people)
 
     def _groups_of(self, tenant_id: str, people: set[str]) -> frozenset[str]:
-        return frozenset(
-            group.group_id
-            for (tenant, _), group in self.directory.pbx.groups.items()
-            if tenant == tenant_id and any(m.person_id in people for m in group.members)
-        )
+        """The groups ``people`` are in: a member of an ordinary group, logged in (by the
+        engine) to a QUEUE group."""
+        found = set()
+        for (tenant, _), group in self.directory.pbx.groups.items():
+            if tenant != tenant_id or not any(m.person_id in people for m in group.members):
+                continue
+            if group.strategy is GroupStrategy.QUEUE and not people & set(self.answering(group)):
+                continue
+            found.add(group.group_id)
+        return frozenset(found)
+
+    def answering(self, group: AnswerGroup) -> list[str]:
+        """Who answers ``group`` now: for a QUEUE group the members whose agent the engine
+        has logged in to its queue (as its page shows), else the stored logins."""
+        if group.strategy is not GroupStrategy.QUEUE or self.queue_logins is None:
+            return group.logged_in()
+        pbx = self.directory.pbx
+
+        def extensions_of(person_id: str) -> list[str]:
+            devices = pbx.devices(group.tenant_id, person_id)
+            return devices.extensions() if devices is not None else []
+
+        return self.queue_logins.shown(group, extensions_of).logged_in()

@@ -58,6 +58,7 @@ from vaxel.media.backend import (
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
+from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.sip.dialog import angle_uri, header_tag, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, Response
@@ -214,6 +215,7 @@ class Switch:
         self.pickups = Pickups(  # a queue call at an agent's phone too (issue 14)
             self.index, timers, directory, answer, self.step, self.acd_commands.offer_picked_up
         )
+        self.pickups.queue_logins = QueueGroupLogins(center, clock)  # who is in: the engine's
         self.mwi = MessageWaiting(sip, registration, directory)
 
     # -- the ports the parts are given (each a narrow Protocol of theirs) ------------------
