@@ -44,11 +44,16 @@ class BrowserPhone:
     sends."""
 
     def __init__(
-        self, send: Send, ice_servers: list[RTCIceServer], on_close: Callable[[], None]
+        self,
+        send: Send,
+        ice_servers: Callable[[], list[dict[str, Any]]],
+        on_close: Callable[[], None],
     ) -> None:
         self._send = send
         self._on_close = on_close
-        self.ice_servers = ice_servers
+        self._ice_servers_now = ice_servers
+        self.ice_servers: list[RTCIceServer] = []
+        """What the last offer's peer was configured with."""
         self._peer: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self.samples: deque[int] = deque(maxlen=int(KEEP_S * SAMPLE_RATE))
@@ -66,6 +71,8 @@ class BrowserPhone:
 
     async def _answer(self, sdp: str) -> None:
         await self._hang_up()  # a new offer replaces the call the page had
+        # read at each offer, off the loop (the store): a reconnect gets the admin's change
+        self.ice_servers = rtc_ice_servers(await asyncio.to_thread(self._ice_servers_now))
         peer = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
         self._peer = peer
         peer.on("track", self._track)
@@ -129,7 +136,8 @@ class BrowserPhone:
 
 IceServersOf = Callable[[str], list[dict[str, Any]]]
 """A tenant's ICE servers as the page's ``RTCPeerConnection`` takes them: ``{"urls": [...],
-"username": ..., "credential": ...}`` (``vaxel.pbx.ice_servers``)."""
+"username": ..., "credential": ...}`` (``vaxel.store.webrtc_ice``); called in a worker
+thread."""
 
 
 def rtc_ice_servers(servers: list[dict[str, Any]]) -> list[RTCIceServer]:
@@ -161,7 +169,6 @@ class BrowserPhones:
             if self.open_phones.get(key) is phone:
                 del self.open_phones[key]
 
-        ice_servers = rtc_ice_servers(self._ice_servers_of(tenant_id))
-        phone = BrowserPhone(send, ice_servers, closed)
+        phone = BrowserPhone(send, lambda: self._ice_servers_of(tenant_id), closed)
         self.open_phones[key] = phone
         return phone
