@@ -22,11 +22,31 @@ Rules kept here:
 from __future__ import annotations
 
 import ipaddress
-import re
 from dataclasses import dataclass, replace
 
 from vaxel.sip.errors import ParseError
 from vaxel.sip.message import split_list
+from vaxel.sip.uri_syntax import (
+    DEFAULT_PORTS,
+    GEN_VALUE,
+    HEADER_SAFE,
+    HOSTNAME,
+    PARAM_SAFE,
+    PASSWORD_SAFE,
+    PORT,
+    QUOTED,
+    QUOTED_PAIR,
+    SCHEMES,
+    TEL_SAFE,
+    TOKEN,
+    USER_SAFE,
+    WHITESPACE,
+    Param,
+    escape,
+    find_param,
+    merge_params,
+    unescape,
+)
 
 __all__ = [
     "NameAddr",
@@ -37,85 +57,6 @@ __all__ = [
     "parse_name_addr_list",
     "parse_uri",
 ]
-
-Param = tuple[str, str | None]
-"""One ``name[=value]`` parameter; a flag such as ``;lr`` has the value None."""
-
-_SCHEMES = ("sip", "sips", "tel")
-_DEFAULT_PORTS = {"sip": 5060, "sips": 5061, "tel": 5060}
-
-# Characters §25.1 allows unescaped in each part (unreserved = alphanum / mark).
-_UNRESERVED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()"
-_USER_SAFE = frozenset(_UNRESERVED + "&=+$,;?/")
-_PASSWORD_SAFE = frozenset(_UNRESERVED + "&=+$,")
-_PARAM_SAFE = frozenset(_UNRESERVED + "[]/:&+$")
-_HEADER_SAFE = frozenset(_UNRESERVED + "[]/?:+$")
-_TEL_SAFE = frozenset(_UNRESERVED + "&=+$,/")  # ; and ? would start params and headers
-
-_HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$")
-_PORT = re.compile(r"^[0-9]{1,5}$")
-_TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
-_HEX = frozenset("0123456789abcdefABCDEF")
-_WHITESPACE = re.compile(r"\s")
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
-_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
-# gen-value = token / host / quoted-string (§25.1); anything without separators, leniently.
-_GEN_VALUE = re.compile(r'^(?:"(?:[^"\\\r\n]|\\[^\r\n])*"|[^\s;,"]+)$')
-
-
-def _unescape(text: str, part: str) -> str:
-    """Percent-decode ``text`` (RFC 3986 §2.1); a broken escape names ``part`` in the error."""
-    if "%" not in text:
-        return text
-    out = bytearray()
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "%":
-            pair = text[index + 1 : index + 3]
-            if len(pair) != 2 or pair[0] not in _HEX or pair[1] not in _HEX:
-                raise ParseError(f"Malformed URI: bad escape in {part}")
-            out.append(int(pair, 16))
-            index += 3
-        else:
-            out += char.encode("utf-8", "surrogateescape")
-            index += 1
-    return out.decode("utf-8", "surrogateescape")
-
-
-def _escape(text: str, safe: frozenset[str]) -> str:
-    if all(char in safe for char in text):
-        return text
-    parts: list[str] = []
-    for char in text:
-        if char in safe:
-            parts.append(char)
-        else:
-            parts.extend(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogateescape"))
-    return "".join(parts)
-
-
-def _find_param(params: tuple[Param, ...], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in params:
-        if key.lower() == wanted:
-            return "" if value is None else value
-    return None
-
-
-def _merge_params(params: tuple[Param, ...], changes: dict[str, str | None]) -> tuple[Param, ...]:
-    """Replace same-named parameters in place, append the new ones (order kept)."""
-    lowered = {name.lower(): (name, value) for name, value in changes.items()}
-    changed = frozenset(lowered)
-    merged: list[Param] = []
-    for key, value in params:
-        change = lowered.pop(key.lower(), None)
-        if change is not None:
-            merged.append((key, change[1]))
-        elif key.lower() not in changed:  # a repeated name collapses into the one set
-            merged.append((key, value))
-    merged.extend(lowered.values())
-    return tuple(merged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,35 +73,35 @@ class SipUri:
 
     def __str__(self) -> str:
         if self.scheme == "tel":
-            text = "tel:" + _escape(self.user or "", _TEL_SAFE)
+            text = "tel:" + escape(self.user or "", TEL_SAFE)
         else:
             text = self.scheme + ":"
             if self.user is not None:
-                text += _escape(self.user, _USER_SAFE)
+                text += escape(self.user, USER_SAFE)
                 if self.password is not None:
-                    text += ":" + _escape(self.password, _PASSWORD_SAFE)
+                    text += ":" + escape(self.password, PASSWORD_SAFE)
                 text += "@"
             text += self.host
             if self.port is not None:
                 text += f":{self.port}"
         for name, value in self.params:
-            text += ";" + _escape(name, _PARAM_SAFE)
+            text += ";" + escape(name, PARAM_SAFE)
             if value is not None:
-                text += "=" + _escape(value, _PARAM_SAFE)
+                text += "=" + escape(value, PARAM_SAFE)
         if self.headers:
             text += "?" + "&".join(
-                f"{_escape(name, _HEADER_SAFE)}={_escape(value, _HEADER_SAFE)}"
+                f"{escape(name, HEADER_SAFE)}={escape(value, HEADER_SAFE)}"
                 for name, value in self.headers
             )
         return text
 
     def param(self, name: str) -> str | None:
         """A URI parameter by case-insensitive name; ``""`` for a flag (``;lr``), else None."""
-        return _find_param(self.params, name)
+        return find_param(self.params, name)
 
     def with_params(self, **changes: str | None) -> SipUri:
         """A copy with parameters set (None = flag); same names replaced where they stood."""
-        return replace(self, params=_merge_params(self.params, changes))
+        return replace(self, params=merge_params(self.params, changes))
 
     def without_params(self, *names: str) -> SipUri:
         dropped = {name.lower() for name in names}
@@ -169,7 +110,7 @@ class SipUri:
     @property
     def host_port(self) -> tuple[str, int]:
         """(host, port) with the scheme's default port (5060, or 5061 for sips, §19.1.2)."""
-        return self.host, self.port if self.port is not None else _DEFAULT_PORTS[self.scheme]
+        return self.host, self.port if self.port is not None else DEFAULT_PORTS[self.scheme]
 
     @property
     def transport(self) -> str:
@@ -186,17 +127,17 @@ def parse_uri(text: str) -> SipUri:
     text = text.strip()
     scheme, colon, rest = text.partition(":")
     scheme = scheme.lower()
-    if not colon or scheme not in _SCHEMES:
+    if not colon or scheme not in SCHEMES:
         raise ParseError(f"Unsupported URI scheme {scheme[:16]!r}")
     if not rest:
         raise ParseError("Malformed URI: nothing after the scheme")
-    if _WHITESPACE.search(rest):
+    if WHITESPACE.search(rest):
         raise ParseError("Malformed URI: whitespace inside")
     if scheme == "tel":
         number, params, headers = _split_tail(rest)
         if not number or "@" in number:
             raise ParseError("Malformed tel URI: bad subscriber number")
-        return SipUri("tel", _unescape(number, "number"), None, "", None, params, headers)
+        return SipUri("tel", unescape(number, "number"), None, "", None, params, headers)
     user: str | None = None
     password: str | None = None
     at = rest.find("@")
@@ -206,9 +147,9 @@ def parse_uri(text: str) -> SipUri:
         raw_user, has_password, raw_password = userinfo.partition(":")
         if not raw_user:
             raise ParseError("Malformed URI: empty user part")
-        user = _unescape(raw_user, "user")
+        user = unescape(raw_user, "user")
         if has_password:
-            password = _unescape(raw_password, "password")
+            password = unescape(raw_password, "password")
         if "@" in rest:
             raise ParseError("Malformed URI: more than one '@'")
     hostport, params, headers = _split_tail(rest)
@@ -227,7 +168,7 @@ def _split_tail(rest: str) -> tuple[str, tuple[Param, ...], tuple[tuple[str, str
         if not name:
             raise ParseError("Malformed URI: empty parameter name")
         params.append(
-            (_unescape(name, "parameter"), _unescape(value, "parameter") if equals else None)
+            (unescape(name, "parameter"), unescape(value, "parameter") if equals else None)
         )
     headers: list[tuple[str, str]] = []
     if question >= 0:
@@ -235,7 +176,7 @@ def _split_tail(rest: str) -> tuple[str, tuple[Param, ...], tuple[tuple[str, str
             name, equals, value = part.partition("=")
             if not name or not equals:
                 raise ParseError("Malformed URI: header without name=value")
-            headers.append((_unescape(name, "header"), _unescape(value, "header")))
+            headers.append((unescape(name, "header"), unescape(value, "header")))
     return head, tuple(params), tuple(headers)
 
 
@@ -257,11 +198,11 @@ def _host_port(text: str) -> tuple[str, int | None]:
         port_text = port_text_or_empty if colon else None
         if not host:
             raise ParseError("Malformed URI: missing host")
-        if not _HOSTNAME.match(host):
+        if not HOSTNAME.match(host):
             raise ParseError("Malformed URI: bad host")
     if port_text is None:
         return host, None
-    if not _PORT.match(port_text) or int(port_text) > 65535:
+    if not PORT.match(port_text) or int(port_text) > 65535:
         raise ParseError("Malformed URI: bad port")
     return host, int(port_text)
 
@@ -293,7 +234,7 @@ class NameAddr:
 
     def param(self, name: str) -> str | None:
         """A header parameter by case-insensitive name, as written; ``""`` for a flag."""
-        return _find_param(self.params, name)
+        return find_param(self.params, name)
 
     def with_params(self, **changes: str | None) -> NameAddr:
         """A copy with header parameters set (values written as given; None = flag).
@@ -301,9 +242,9 @@ class NameAddr:
         Raises ValueError for a value that is neither a token, a host nor a quoted-string.
         """
         for value in changes.values():
-            if value is not None and not _GEN_VALUE.match(value):
+            if value is not None and not GEN_VALUE.match(value):
                 raise ValueError(f"not a header parameter value: {value!r}")
-        return replace(self, params=_merge_params(self.params, changes))
+        return replace(self, params=merge_params(self.params, changes))
 
     @property
     def tag(self) -> str | None:
@@ -332,7 +273,7 @@ def parse_name_addr(text: str) -> NameAddr:
         # header parameter of a bare addr-spec (``sip:a@b;+sip.instance="<urn:…>"``).
         before = text.partition("<")[0]
         words = before.split()
-        if not all(_TOKEN.match(word) or not word.isascii() for word in words):
+        if not all(TOKEN.match(word) or not word.isascii() for word in words):
             raise ParseError("Malformed name-addr: bad display name")
         display = " ".join(words) or None
         text = text[len(before) :]
@@ -357,12 +298,12 @@ def parse_name_addr(text: str) -> NameAddr:
 
 def _quoted(text: str) -> tuple[str, str]:
     """Split a leading quoted-string (§25.1: ``\\`` escapes one character) from the rest."""
-    match = _QUOTED.match(text)
+    match = QUOTED.match(text)
     if match is None:
         raise ParseError("Malformed name-addr: unterminated quoted string")
     inner = match.group(1)
     if "\\" in inner:
-        inner = _QUOTED_PAIR.sub(r"\1", inner)
+        inner = QUOTED_PAIR.sub(r"\1", inner)
     return inner, text[match.end() :]
 
 
@@ -396,7 +337,7 @@ def _header_params(text: str) -> tuple[Param, ...]:
 def _header_param(part: str) -> Param:
     name, equals, value = part.partition("=")
     name, value = name.strip(), value.strip()
-    if not _TOKEN.match(name) or (equals and not _GEN_VALUE.match(value)):
+    if not TOKEN.match(name) or (equals and not GEN_VALUE.match(value)):
         raise ParseError("Malformed name-addr: bad header parameter")
     return name, value if equals else None
 
