@@ -43,6 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if os.access(MEMORY_TMP, os.W_OK) and space.f_bavail * space.f_frsize >= MEMORY_TMP_MIN_FREE:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TMP)
+
+
 SHIPPED_PARAMETERS: Parameters = passwords.PARAMETERS
 """What Växel hashes passwords with, read before the suite makes hashing cheap."""
 
