@@ -46,6 +46,9 @@ class MailServer:
     username: str = ""
     password: str = ""
     security: MailSecurity = MailSecurity.STARTTLS
+    connect_to: str = ""
+    """The one address ``host`` was resolved to and checked against (never stored): the
+    mailer connects there, not to a second lookup (DNS rebinding); "" resolves ``host``."""
 
     def __repr__(self) -> str:  # never a password in a log line
         return f"MailServer({self.host}:{self.port}, {self.security.value}, from {self.sender})"

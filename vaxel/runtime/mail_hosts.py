@@ -6,6 +6,11 @@ to its own services on the tenant's behalf and the test mail's refusal would car
 banner back (SSRF). ``vaxel.runtime.mail_servers`` refuses such a host when saved and
 before each test mail, the mailer before each e-mail (names are resolved then: one that
 pointed elsewhere when saved may point here now).
+
+Resolved once: before an e-mail or a test mail the name is resolved one time
+(:func:`pinned_address`), every address it gives is checked, and the connection goes to
+the address checked — never to a second lookup, which a name with a zero TTL could answer
+with 127.0.0.1 (DNS rebinding). TLS still verifies the certificate against the name.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 
-__all__ = ["internal_address"]
+__all__ = ["InternalHost", "internal_address", "pinned_address"]
 
 _NUMERIC = socket.AI_NUMERICHOST
 
@@ -29,6 +34,35 @@ def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         or address.is_reserved
         or (address.version == 4 and int(address) >> 24 == 0)  # 0/8: "this host" on Linux
     )
+
+
+class InternalHost(ValueError):
+    """A host that resolved to this machine or its link (``address``)."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host[:80]} is {address}: this machine or its link")
+        self.address = address
+
+
+def pinned_address(host: str, port: int, *, internal_allowed: bool = False) -> str:
+    """The one address to connect to for ``host``: resolved once here, every address it
+    gives checked (InternalHost when one is this machine or its link, unless
+    ``internal_allowed``); OSError when it does not resolve (blocks on DNS)."""
+    name = host.strip().strip("[]").rstrip(".")
+    lowered = name.lower()
+    if not internal_allowed and (lowered == "localhost" or lowered.endswith(".localhost")):
+        raise InternalHost(host, lowered)
+    try:
+        found = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    except UnicodeError as error:
+        raise OSError(f"{host[:80]} does not resolve: {error}") from None
+    addresses = [str(sockaddr[0]).split("%")[0] for *_, sockaddr in found]
+    if not addresses:
+        raise OSError(f"{host[:80]} does not resolve")
+    for text in addresses if not internal_allowed else ():
+        if _internal(ipaddress.ip_address(text)):
+            raise InternalHost(host, text)
+    return addresses[0]
 
 
 def internal_address(host: str, *, resolve: bool) -> str | None:

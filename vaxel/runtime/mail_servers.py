@@ -24,7 +24,10 @@ Rules, checked before anything is stored:
   admin could otherwise point the test mail at the node's database port and read its
   banner in the refusal (SSRF). A literal address or ``localhost`` is refused when saved,
   and a name is resolved and refused again before every connection (the test mail and
-  each voicemail e-mail). The operator may allow them (``smtp_tenant_internal_hosts``:
+  each voicemail e-mail) — resolved once, every address it gives checked, and the
+  connection made to the address checked (``mail_hosts.pinned_address``), so a name that
+  answers a second lookup with 127.0.0.1 (DNS rebinding) never gets the node connected
+  there. The operator may allow them (``smtp_tenant_internal_hosts``:
   one organisation on its own host); private ranges (10/8, 192.168/16, …) are allowed,
   a mail server on the organisation's own net is common.
 """
@@ -37,12 +40,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formatdate
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
-from vaxel.runtime.mail_hosts import internal_address
+from vaxel.runtime.mail_hosts import InternalHost, internal_address, pinned_address
 from vaxel.runtime.voicemail_mailer import send_mail
 from vaxel.store.pbx_voicemail import VoicemailStore
 
@@ -223,12 +227,19 @@ class MailServers:
         if server is None:
             raise MailServerError("host", "mail-no-server")
         where = f"{server.host}:{server.port}"
-        if own is not None and not self.internal_hosts:
+        if own is not None and not self.internal_hosts:  # resolved once, connected there
             try:
-                refuse_internal(own.host, resolve=True)
-            except MailServerError:
+                server = replace(own, connect_to=pinned_address(own.host, own.port))
+            except InternalHost as internal:
+                log.warning("a tenant's mail server %r is refused: %s", own.host[:80], internal)
                 self.store.mail_tested(tenant_id, actor, address, where, "refused: internal")
-                raise
+                raise MailServerError("host", "mail-host-internal", server=own.host[:80]) from None
+            except OSError as failure:  # no second lookup: that one could answer 127.0.0.1
+                error = f"{type(failure).__name__}: {failure}"[:300]
+                self.store.mail_tested(tenant_id, actor, address, where, error)
+                raise MailServerError(
+                    "host", "mail-test-failed", server=where, answer=error
+                ) from None
         if not self.gate.enter(tenant_id):
             raise MailServerError("host", "mail-test-busy")
         if not self.gate.spend(tenant_id, self.clock()):

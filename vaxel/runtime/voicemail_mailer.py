@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from email.message import EmailMessage
+from typing import Any
 
 from vaxel.pbx.voicemail import Message
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer, OutboxItem, compose, retry_after
-from vaxel.runtime.mail_hosts import internal_address
+from vaxel.runtime.mail_hosts import InternalHost, pinned_address
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store.pbx_voicemail import VoicemailStore
 
@@ -29,16 +32,43 @@ log = logging.getLogger(__name__)
 SMTP_TIMEOUT_S = 20.0
 
 
+class _PinnedSMTP(smtplib.SMTP):
+    """SMTP to ``connect_to`` (an address resolved and checked once), greeting and
+    verifying TLS as ``host``: smtplib would resolve the name again to connect."""
+
+    def __init__(self, connect_to: str, host: str, port: int, **kwargs: Any) -> None:
+        self.connect_to = connect_to
+        super().__init__(host, port, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return socket.create_connection(
+            (self.connect_to or host, port), timeout, self.source_address
+        )
+
+
+class _PinnedSMTP_SSL(smtplib.SMTP_SSL):
+    def __init__(self, connect_to: str, host: str, port: int, **kwargs: Any) -> None:
+        self.connect_to, self.server_name = connect_to, host
+        super().__init__(host, port, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        plain = socket.create_connection(
+            (self.connect_to or host, port), timeout, self.source_address
+        )
+        return self.context.wrap_socket(plain, server_hostname=self.server_name)
+
+
 def send_mail(server: MailServer, mail: EmailMessage) -> None:
-    """Hand ``mail`` to ``server`` (blocks; raises what smtplib raises)."""
+    """Hand ``mail`` to ``server`` (blocks; raises what smtplib raises): at
+    ``server.connect_to`` when the caller resolved and checked the name already."""
     if server.security is MailSecurity.TLS:
         context = ssl.create_default_context()
-        with smtplib.SMTP_SSL(
-            server.host, server.port, timeout=SMTP_TIMEOUT_S, context=context
+        with _PinnedSMTP_SSL(
+            server.connect_to, server.host, server.port, timeout=SMTP_TIMEOUT_S, context=context
         ) as smtp:
             _login_and_send(smtp, server, mail)
         return
-    with smtplib.SMTP(server.host, server.port, timeout=SMTP_TIMEOUT_S) as smtp:
+    with _PinnedSMTP(server.connect_to, server.host, server.port, timeout=SMTP_TIMEOUT_S) as smtp:
         if server.security is MailSecurity.STARTTLS:
             smtp.starttls(context=ssl.create_default_context())
         _login_and_send(smtp, server, mail)
@@ -121,13 +151,10 @@ class VoicemailMailer:
         error = ""
         if server is None:
             error = "no mail server: set smtp_host (platform) or the tenant's own"
-        elif (
-            own is not None and not self.internal_hosts and internal_address(own.host, resolve=True)
-        ):
-            error = f"the tenant's mail server {own.host[:80]} is this machine or its link"
-            log.warning("voicemail e-mail not sent: %s", error)
         else:
             try:
+                if own is not None and not self.internal_hosts:  # resolved once (rebinding)
+                    server = replace(own, connect_to=pinned_address(own.host, own.port))
                 mail = compose(
                     message_id=item.message_id,
                     sender=server.sender,
@@ -141,6 +168,10 @@ class VoicemailMailer:
             # not only OSError and SMTPException: smtplib raises UnicodeEncodeError for a
             # password with å, email a ValueError for a bad header. Any failure costs this
             # mail a retry with backoff, never the round (it stayed due: a tight loop).
+            except InternalHost:
+                where = own.host[:80] if own else ""
+                error = f"the tenant's mail server {where} is this machine or its link"
+                log.warning("voicemail e-mail not sent: %s", error)
             except Exception as failure:
                 error = f"{type(failure).__name__}: {failure}"
         if not error:
