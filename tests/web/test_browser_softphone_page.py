@@ -6,6 +6,7 @@ and mutes and hangs up with the workspace's kind of keyboard shortcuts (docs/web
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
@@ -60,9 +61,14 @@ async def test_a_dropped_phone_says_so_and_reconnects_once_the_session_is_back(
     phone_browser: Any,  # noqa: F811
 ) -> None:
     """Signing out in another tab ends the phone's socket from the server's side (the
-    session watch); the page shows the banner, keeps trying, and is a phone again once
-    the agent has signed in again — without pressing anything."""
-    page, phones = await connected_phone(web, site, phone_browser)
+    session watch); the page shows the banner, keeps trying with backoff, and is a phone
+    again once the agent has signed in again — without pressing anything."""
+    sockets = (
+        "window.__sockets = []; const Socket = window.WebSocket;"
+        "window.WebSocket = function (url) { window.__sockets.push(performance.now());"
+        " return new Socket(url); };"
+    )
+    page, phones = await connected_phone(web, site, phone_browser, sockets)
     assert await page.is_hidden("#softphone-banner")
     other = await page.context.new_page()
     await other.goto(f"{site}/")
@@ -79,11 +85,21 @@ async def test_a_dropped_phone_says_so_and_reconnects_once_the_session_is_back(
     assert banner_after_s < 4.0, f"the socket outlived its session by {banner_after_s:.1f} s"
     await page.screenshot(path=str(SHOTS / "softphone-reconnecting.png"))
 
+    # it keeps trying, less often each time: 1 s, then 2 s, then 4 s after each refusal
+    for _ in range(int(WAIT_S / 0.2)):
+        if await page.evaluate("window.__sockets.length") >= 3:
+            break
+        await page.wait_for_timeout(200)
     await sign_in(other, site)
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_S * 1000)
     assert await page.is_hidden("#softphone-banner")
     assert await page.is_hidden("#softphone-error")
     assert MARIA in phones.open_phones  # a new peer at the server
+    opened = await page.evaluate("window.__sockets")
+    # the first, two refused tries and the one that worked (one more on a slow sign-in)
+    assert len(opened) >= 4, opened
+    gaps = [(b - a) / 1000 for a, b in itertools.pairwise(opened[1:])]
+    assert 1.9 <= gaps[0] < 5 and 3.9 <= gaps[1] < 7.5, gaps
 
 
 async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
