@@ -7,9 +7,10 @@ import shutil
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import yaml
@@ -18,6 +19,8 @@ from vaxel.demo import seed_demo_tenant
 from vaxel.flow import flow_from_dict
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents
+from vaxel.sip.auth import authorization_for
+from vaxel.sip.message import Request, Response
 from vaxel.store import open_database, upgrade
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
@@ -210,3 +213,40 @@ async def register_phone(port: int, extension: str, password: str, workdir: Path
     )
     assert code == 0, output
     return phone_port
+
+
+class DigestPhone(Protocol):
+    """A phone on a bare socket (``BarePhone``): its account and one-message I/O."""
+
+    extension: str
+    password: str
+    tag: str
+
+    def send(self, message: bytes) -> None: ...
+
+    async def next(self, seconds: float = 3.0) -> Request | Response: ...
+
+
+async def with_digest(
+    phone: DigestPhone, method: str, uri: str, request: Callable[[int, str], bytes]
+) -> Response:
+    """Send ``request(attempt, authorization)`` — ``authorization`` is empty, then the
+    ``Authorization`` header line answering the 401's digest challenge — and return the
+    final answer (REGISTER, SUBSCRIBE: whatever ``method`` the phone's account may send)."""
+    authorization = ""
+    for attempt in (1, 2):
+        phone.send(request(attempt, authorization))
+        reply = await phone.next()
+        assert isinstance(reply, Response)
+        if reply.status != 401:
+            return reply
+        value = authorization_for(
+            reply.headers.get("WWW-Authenticate") or "",
+            username=phone.extension,
+            password=phone.password,
+            method=method,
+            uri=uri,
+            cnonce=phone.tag,
+        )
+        authorization = f"Authorization: {value}\r\n"
+    raise AssertionError(f"{method} still challenged")

@@ -15,9 +15,9 @@ from tests.telephony.conftest import (
     Running,
     keys,
     sipp,
+    with_digest,
 )
 from tests.telephony.test_parallel_ring import BarePhone
-from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Request, Response, response_to
 
 
@@ -65,35 +65,21 @@ async def _subscribe(
     phone: BarePhone, mailbox: str, *, event: str = "message-summary", expires: int = 600
 ) -> Response:
     """SUBSCRIBE as ``phone``'s extension (answering the digest challenge); the final answer."""
-    authorization = ""
-    for n in (1, 2):
+
+    def request(n: int, authorization: str) -> bytes:
         branch = f"z9hG4bKsub{next(_branches)}"  # each request its own transaction
-        phone.send(
-            (
-                f"SUBSCRIBE sip:{mailbox}@127.0.0.1 SIP/2.0\r\n"
-                f"Via: SIP/2.0/UDP 127.0.0.1:{phone.port};branch={branch}\r\n"
-                f"From: <sip:{phone.extension}@127.0.0.1>;tag={phone.tag}\r\n"
-                f"To: <sip:{mailbox}@127.0.0.1>\r\n"
-                f"Call-ID: sub-{phone.port}-{mailbox}-{event}-{expires}\r\nCSeq: {n} SUBSCRIBE\r\n"
-                f"Max-Forwards: 70\r\nContact: <sip:{phone.extension}@127.0.0.1:{phone.port}>\r\n"
-                f"Event: {event}\r\nExpires: {expires}\r\n"
-                f"{authorization}Content-Length: 0\r\n\r\n"
-            ).encode()
-        )
-        reply = await phone.next()
-        assert isinstance(reply, Response)
-        if reply.status != 401:
-            return reply
-        value = authorization_for(
-            reply.headers.get("WWW-Authenticate") or "",
-            username=phone.extension,
-            password=phone.password,
-            method="SUBSCRIBE",
-            uri=f"sip:{mailbox}@127.0.0.1",
-            cnonce=phone.tag,
-        )
-        authorization = f"Authorization: {value}\r\n"
-    raise AssertionError("still challenged")
+        return (
+            f"SUBSCRIBE sip:{mailbox}@127.0.0.1 SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{phone.port};branch={branch}\r\n"
+            f"From: <sip:{phone.extension}@127.0.0.1>;tag={phone.tag}\r\n"
+            f"To: <sip:{mailbox}@127.0.0.1>\r\n"
+            f"Call-ID: sub-{phone.port}-{mailbox}-{event}-{expires}\r\nCSeq: {n} SUBSCRIBE\r\n"
+            f"Max-Forwards: 70\r\nContact: <sip:{phone.extension}@127.0.0.1:{phone.port}>\r\n"
+            f"Event: {event}\r\nExpires: {expires}\r\n"
+            f"{authorization}Content-Length: 0\r\n\r\n"
+        ).encode()
+
+    return await with_digest(phone, "SUBSCRIBE", f"sip:{mailbox}@127.0.0.1", request)
 
 
 async def test_refusals_name_what_was_wrong(running: Running) -> None:

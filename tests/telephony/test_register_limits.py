@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import itertools
 
-from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running, with_digest
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_registrar import AOR, register
-from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Response
 from vaxel.telephony.registrar import MAX_BINDINGS, Registrar
 
@@ -23,34 +22,20 @@ _sequence = itertools.count(1)
 
 async def _register(phone: BarePhone, contacts: list[str]) -> Response:
     """One REGISTER of ``contacts`` as the phone's extension, answering the challenge."""
-    authorization = ""
     lines = "".join(f"Contact: <{c}>;expires=600\r\n" for c in contacts)
-    for _ in range(2):
+
+    def request(_attempt: int, authorization: str) -> bytes:
         n = next(_sequence)
-        phone.send(
-            (
-                f"REGISTER sip:127.0.0.1 SIP/2.0\r\n"
-                f"Via: SIP/2.0/UDP 127.0.0.1:{phone.port};branch=z9hG4bKflood{n}\r\n"
-                f"From: <sip:{phone.extension}@127.0.0.1>;tag={phone.tag}\r\n"
-                f"To: <sip:{phone.extension}@127.0.0.1>\r\n"
-                f"Call-ID: flood-{phone.port}\r\nCSeq: {n} REGISTER\r\nMax-Forwards: 70\r\n"
-                f"{lines}{authorization}Content-Length: 0\r\n\r\n"
-            ).encode()
-        )
-        reply = await phone.next()
-        assert isinstance(reply, Response)
-        if reply.status != 401:
-            return reply
-        value = authorization_for(
-            reply.headers.get("WWW-Authenticate") or "",
-            username=phone.extension,
-            password=phone.password,
-            method="REGISTER",
-            uri="sip:127.0.0.1",
-            cnonce=phone.tag,
-        )
-        authorization = f"Authorization: {value}\r\n"
-    raise AssertionError("still challenged")
+        return (
+            f"REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{phone.port};branch=z9hG4bKflood{n}\r\n"
+            f"From: <sip:{phone.extension}@127.0.0.1>;tag={phone.tag}\r\n"
+            f"To: <sip:{phone.extension}@127.0.0.1>\r\n"
+            f"Call-ID: flood-{phone.port}\r\nCSeq: {n} REGISTER\r\nMax-Forwards: 70\r\n"
+            f"{lines}{authorization}Content-Length: 0\r\n\r\n"
+        ).encode()
+
+    return await with_digest(phone, "REGISTER", "sip:127.0.0.1", request)
 
 
 async def test_one_account_registering_thousands_of_contacts_keeps_its_newest_few(
