@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from vaxel.core.errors import ConfigError, DomainError, IllegalTransition
+from vaxel.pbx.pin_entry import MAX_KEYED, Digit, Say
 
 __all__ = [
     "DEFAULT_PARTICIPANTS",
@@ -49,7 +50,6 @@ __all__ = [
 DEFAULT_PARTICIPANTS = 20
 MAX_PARTICIPANTS = 100
 """The mixer's ceiling (``vaxel.media.mixer.MAX_PARTICIPANTS``)."""
-MAX_KEYED = 16
 PIN_DIGITS = (4, 12)
 MAX_NAME = 80
 _NUMBER = re.compile(r"[0-9]{2,10}")
@@ -112,16 +112,6 @@ class EntryState(StrEnum):
     PIN = "pin"
     JOINED = "joined"
     ENDED = "ended"
-
-
-@dataclass(frozen=True, slots=True)
-class Digit:
-    digit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    prompt_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from vaxel.core.errors import IllegalTransition
 from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
-from vaxel.pbx.pin_entry import CheckPin, PinEntry, PinStep, Say
+from vaxel.pbx.pin_entry import CheckPin, Digit, HangUp, PinEntry, PinStep, Say
 
 __all__ = [
     "AdminCommand",
@@ -87,12 +87,7 @@ class AdminStep(StrEnum):
     ENDED = "ended"
 
 
-# inputs
-@dataclass(frozen=True, slots=True)
-class Digit:
-    digit: str
-
-
+# inputs (Digit is the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class PinChecked:
     """``ok``: the PIN opened the extension's mailbox; ``refusal``: why the person still may
@@ -122,7 +117,7 @@ class Done:
 AdminInput = Digit | PinChecked | Recorded | Played | Done
 
 
-# commands (Say and CheckPin are the PIN entry's: vaxel.pbx.pin_entry)
+# commands (Say, CheckPin and HangUp are the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class SwitchIt:
     number: int
@@ -148,11 +143,6 @@ class SaveTake:
 
 @dataclass(frozen=True, slots=True)
 class Discard:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class HangUp:
     pass
 
 

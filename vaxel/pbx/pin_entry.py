@@ -1,6 +1,7 @@
 """Keying a mailbox number and a PIN on a phone: the step the voicemail menu (PBX4) and the
 dialogue of recording and switching by phone (IVR4, IVR5) both begin with, kept once so the
-two cannot drift apart in what they accept.
+two cannot drift apart in what they accept. The keys in (:class:`Digit`) and what is said
+(:class:`Say`) are every phone menu's, the conference room's way in (PBX6) too.
 
 Rules (the steps are :class:`PinStep`):
 - Digits count until ``#``; at most :data:`MAX_KEYED` are kept (the rest is ignored), and
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["MAX_KEYED", "CheckPin", "PinEntry", "PinStep", "Say"]
+__all__ = ["MAX_KEYED", "CheckPin", "Digit", "HangUp", "PinEntry", "PinStep", "Say"]
 
 MAX_KEYED = 16
 """Digits kept of a mailbox number or PIN (the rest is ignored)."""
@@ -28,6 +29,13 @@ MAX_KEYED = 16
 class PinStep(StrEnum):
     NUMBER = "number"
     PIN = "pin"
+
+
+@dataclass(frozen=True, slots=True)
+class Digit:
+    """A key the caller pressed (RFC 4733 or SIP INFO: the adapter's business)."""
+
+    digit: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,11 @@ class CheckPin:
 
     mailbox_number: str
     pin: str
+
+
+@dataclass(frozen=True, slots=True)
+class HangUp:
+    """End the call (after what was said before it)."""
 
 
 class PinEntry:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.pbx.pin_entry import CheckPin, PinEntry, PinStep, Say
+from vaxel.pbx.pin_entry import CheckPin, Digit, HangUp, PinEntry, PinStep, Say
 from vaxel.pbx.voicemail import GreetingKind, Message, VoicemailLimits
 from vaxel.pbx.voicemail_prompts import Phrase, count_of_messages, from_caller, phrase
 
@@ -62,12 +62,7 @@ class MenuState(StrEnum):
     ENDED = "ended"
 
 
-# inputs
-@dataclass(frozen=True, slots=True)
-class Digit:
-    digit: str
-
-
+# inputs (Digit is the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class PinChecked:
     """The adapter's answer to :class:`CheckPin`: the mailbox's messages when it was right."""
@@ -89,7 +84,7 @@ class RecordingDone:
 MenuInput = Digit | PinChecked | PlaybackDone | RecordingDone
 
 
-# commands (Say and CheckPin are the PIN entry's: vaxel.pbx.pin_entry)
+# commands (Say, CheckPin and HangUp are the PIN entry's: vaxel.pbx.pin_entry)
 @dataclass(frozen=True, slots=True)
 class PlayMessage:
     message_id: str
@@ -122,11 +117,6 @@ class PlayGreetingDraft:
 @dataclass(frozen=True, slots=True)
 class SaveGreeting:
     kind: GreetingKind
-
-
-@dataclass(frozen=True, slots=True)
-class HangUp:
-    pass
 
 
 MenuCommand = (
