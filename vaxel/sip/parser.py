@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from vaxel.sip.errors import MessageTooLarge, ParseError
 from vaxel.sip.message import Headers, Request, Response, canonical_name
 from vaxel.sip.uri import is_contact_wildcard, parse_name_addr, parse_name_addr_list, parse_uri
+from vaxel.sip.uri_syntax import TOKEN
 
 __all__ = ["DEFAULT_LIMITS", "BadRequest", "Limits", "StreamParser", "parse_message"]
 
-_TOKEN = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _REQUEST_URI = re.compile(r"^(sips?|tel):\S+$", re.IGNORECASE)
-_HEADER_NAME = re.compile(r"^[A-Za-z0-9\-.!%*_+`'~]+$")
 _MANDATORY = ("Via", "From", "To", "Call-ID", "CSeq")
 _SINGLE = frozenset(
     canonical_name(name)
@@ -148,11 +147,11 @@ def _start(line: str) -> tuple[Request | Response, str]:
         # headers are read; the empty version marks it for _check_request.
         words = line.split(" ")
         words = [word for word in words if word]
-        if len(words) >= 3 and _TOKEN.match(words[0]) and words[-1].upper() == _SUPPORTED_VERSION:
+        if len(words) >= 3 and TOKEN.match(words[0]) and words[-1].upper() == _SUPPORTED_VERSION:
             return Request(method=words[0], uri=" ".join(words[1:-1])), ""
         raise ParseError("Malformed request line")
     method, uri, version = parts
-    if not _TOKEN.match(method):
+    if not TOKEN.match(method):
         raise ParseError("Malformed request line: bad method")
     if not version.upper().startswith("SIP/"):
         raise ParseError("Malformed request line: no SIP version")
@@ -174,7 +173,7 @@ def _headers(lines: list[str], limits: Limits) -> Headers:
             continue
         name, colon, value = line.partition(":")
         name = name.rstrip(" \t")
-        if not colon or not _HEADER_NAME.match(name):
+        if not colon or not TOKEN.match(name):  # field-name = token (§25.1)
             raise ParseError(f"Malformed header line: {line[:40]!r}")
         pairs.append((canonical_name(name), value.strip()))
     return Headers.of_canonical(pairs)
