@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.web.conftest import OTHER, Web, flashed, sign_in
+from vaxel.pbx.numbering import TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 PAGE = "/min-telefon/vidarekoppling"
@@ -127,4 +128,36 @@ def test_an_always_loop_is_refused(web: Web, keys: None) -> None:
         headers=write,
         json={"destination": ext[first["person_id"]]},
     )
+    assert loop.status_code == 409 and loop.json()["code"] == "forwarding-loop"
+
+
+def test_ones_own_direct_number_is_ones_own_number(web: Web, keys: None) -> None:
+    """A direct number reaches its person as surely as the extension does (issue 14 §4,
+    PBX5): forwarding to one's own, however written, is refused as forwarding-self for
+    every condition, and an 'every call' chain that comes back through a direct number is
+    a loop — before, both were kept, since only extensions were compared."""
+    client = web.client()
+    plan = web.app.state.context.pbx_numbering.plan(DEMO_TENANT)  # type: ignore[attr-defined]
+    first, second = [
+        (target.ref, plan.direct_number(number))
+        for number, target in sorted(plan.numbers.items())
+        if target.kind is TargetKind.PERSON and plan.direct_number(number)
+    ][:2]
+    url = "/api/v1/directory/people/{}/forwarding/{}"
+    write = {"X-API-Key": "skriv"}
+    did = first[1] or ""
+    for condition, destination in (
+        ("always", did),
+        ("busy", "0" + did.removeprefix("+46")),
+        ("no-answer", f"+46 {did[3]}-{did[4:]}"),
+    ):
+        own = client.put(url.format(first[0], condition), headers=write,
+                         json={"destination": destination})  # fmt: skip
+        assert own.status_code == 409, (destination, own.text)
+        assert own.json()["code"] == "forwarding-self"
+    assert client.get(url.format(first[0], "")[:-1], headers=write).json() == {"rules": []}
+    back = client.put(url.format(second[0], "always"), headers=write, json={"destination": did})
+    assert back.status_code == 200, back.text
+    loop = client.put(url.format(first[0], "busy"), headers=write,
+                      json={"destination": second[1]})  # fmt: skip
     assert loop.status_code == 409 and loop.json()["code"] == "forwarding-loop"

@@ -52,6 +52,8 @@ def build_directory(platform: Platform) -> DirectorySync:
         ),
         platform.clock,
     )
+    if platform.numbering is not None:  # a direct number reaches its person (PBX5)
+        platform.forwarding.plan_of = platform.numbering.plan
     platform.pbx = PbxReach(views, platform.forwarding, sources, platform.clock)
     platform.pbx.numbering = platform.numbering
     views.lines = platform.pbx

@@ -5,8 +5,9 @@ Rights are those of presence (one's own with ``own-presence``, anyone's with
 ``any-presence``), checked here below HTTP. A destination the tenant's numbering plan
 knows is internal; any other goes through the tenant's dial policy, so a barred number
 is refused when set (and again when a call follows it, in telephony). 112 and 114 14 are
-never a destination, nor the person's own number; a rule (any condition) that would come
-back round through other people's ``always`` rules is refused. Every
+never a destination, nor the person's own number — an extension or a direct number the
+plan maps to it, however written; a rule (any condition) that would come back round through
+other people's ``always`` rules (extensions or direct numbers) is refused. Every
 tenant's rules are read once and kept; listeners hear each person whose rules changed.
 """
 
@@ -26,6 +27,7 @@ from vaxel.pbx.forwarding import (
     check_destination,
     check_no_loop,
 )
+from vaxel.pbx.numbering import NumberingPlan
 from vaxel.runtime.directory_views import Actor, DirectoryViews
 from vaxel.store.pbx_forwarding import ForwardingStore
 
@@ -54,6 +56,9 @@ class ForwardingService:
         )
         """Whether the tenant's plan knows ``number`` (its people's extensions by default;
         the root may give the numbering plan's own answer)."""
+        self.plan_of: Callable[[str], NumberingPlan | None] = lambda tenant_id: None
+        """The tenant's numbering plan, when the root gives it: a direct number reaches the
+        person of its short number, so the self and loop checks must see through it."""
         self._tenants: dict[str, dict[str, Forwarding]] = {}
         self._lock = threading.RLock()
         self.listeners: list[Callable[[str, str], None]] = []
@@ -83,12 +88,20 @@ class ForwardingService:
             self.policy_of(tenant_id, person_id),
         )
         own = self.views.extension_of(tenant_id, person_id) or f"person:{person_id}"
-        if destination.internal and person_id in self.views.people_on(
-            tenant_id, destination.number
-        ):
+        plan = self.plan_of(tenant_id)
+
+        def short(number: str) -> str:  # a direct number of the plan as its short number
+            return (plan.short_of_did(number) if plan is not None else None) or number
+
+        if person_id in self.views.people_on(tenant_id, short(destination.number)):
             raise ForwardingRefused("forwarding-self", "a number cannot forward to itself")
+
+        def always_at(number: str) -> str | None:
+            to = self._always_at(tenant_id, number)
+            return short(to) if to is not None else None
+
         # any condition: B busy → A with A's every call → B comes back as surely as "always"
-        check_no_loop(own, destination.number, lambda n: self._always_at(tenant_id, n))
+        check_no_loop(own, short(destination.number), always_at)
         checked = ForwardRule(rule.condition, destination.number, rule.after_s)
         return self._put(tenant_id, actor, person_id, self.forwarding(tenant_id, person_id)
                          .with_rule(checked))  # fmt: skip

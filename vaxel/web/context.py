@@ -184,6 +184,8 @@ class WebContext:
                 ),
                 self.clock,
             )
+            # a direct number reaches its person (PBX5); the plan is made just below
+            self.forwarding.plan_of = lambda tenant_id: self.pbx_numbering.plan(tenant_id)
             sources = DirectorySources(self.database)
             self.directory.lines = PbxReach(self.directory, self.forwarding, sources, self.clock)
         if self.numbering is None:
