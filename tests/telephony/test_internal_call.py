@@ -1,5 +1,6 @@
 """The call machine's CONNECTING path (PBX1): an internal call's callee rings while the
-caller hears ringback; the outcome is reported and the call stays for the next step."""
+caller hears ringback (early media, not answered); the outcome is reported and the call
+stays for the next step."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ from vaxel.telephony.call_events import (
     ReportRingOutcome,
     is_callee,
 )
+from vaxel.telephony.early_events import AnswerCaller
 
 
-def test_the_callee_answering_bridges_the_two() -> None:
-    machine = CallMachine(internal=True)
+def test_the_callee_answering_answers_the_caller_and_bridges_the_two() -> None:
+    machine = CallMachine(internal=True, early=True)  # a new call: the caller had 183
     assert machine.state is CallState.CONNECTING
     machine.handle(PhonesRung(CALLEE, ("a", "b"), ring_s=20.0), 100.0)
     assert machine.next_deadline() == 120.0
     actions = machine.handle(PhoneAnswered(CALLEE, "b"), 101.0)
-    assert actions == [CancelPhone(CALLEE, "a"), ReportRingOutcome(200), Bridge()]
+    assert actions == [CancelPhone(CALLEE, "a"), AnswerCaller(), ReportRingOutcome(200), Bridge()]
     assert machine.state is CallState.TRANSFERRED
     assert machine.next_deadline() is None
     assert machine.handle(PartyLeft(Party.AGENT), 102.0) == [HangUpParty(Party.CALLER)]

@@ -23,12 +23,13 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   The flow's transfer node and the ACD's overflow (Q18) send a caller still in the IVR on
   the same way (offers withdrawn; no route or no answer: told the number does not exist);
   the ACD's busy (Q19) plays its message (or the notice), then hangs up.
-- An internal call (PBX1) is answered at once and the caller hears ringback while the
-  callee's devices ring (CONNECTING, offer ``CALLEE``, for ``ring_s`` at most); how that
-  ringing ended is reported (``ReportRingOutcome``: answered, the phones' status, or 0 for
-  no answer) and the call stays CONNECTING, so that the PBX can ring someone else (in
-  sequence, forwarding) or tell the caller; once answered the two talk (TRANSFERRED: bridged,
-  no ACD contact) and either hanging up ends both.
+- An internal call (PBX1) is not answered while the callee's devices ring (CONNECTING,
+  offer ``CALLEE``, for ``ring_s`` at most; the caller in early media, ``caller_early``).
+  How that ringing ended is reported (``ReportRingOutcome``: answered, the phones' status,
+  or 0 for no answer) and the call stays CONNECTING, so that the PBX can ring someone else
+  (in sequence, forwarding) or tell the caller; a device answering answers the caller
+  (``AnswerCaller``, only then) and the two talk (TRANSFERRED: bridged, no ACD contact);
+  either hanging up ends both. A CANCEL while ringing (PartyLeft) withdraws every phone.
 - Park and recall (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
@@ -90,6 +91,7 @@ from vaxel.telephony.call_events import (
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
+from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
@@ -108,6 +110,7 @@ class CallMachine:
         "_whisper",
         "agent_id",
         "callback",
+        "caller_early",
         "customer_ring_s",
         "offers",
         "park_deadline",
@@ -118,13 +121,20 @@ class CallMachine:
     )
 
     def __init__(
-        self, *, callback: bool = False, customer_ring_s: float = 30.0, internal: bool = False
+        self,
+        *,
+        callback: bool = False,
+        customer_ring_s: float = 30.0,
+        internal: bool = False,
+        early: bool = False,
     ) -> None:
         self.callback = callback
         """A callback (CB9) is closed with a note (CB10), never by ContactEnded."""
         self.state = CallState.CALLBACK_RINGING if callback else CallState.IVR
         if internal:
             self.state = CallState.CONNECTING
+        self.caller_early = early
+        """The caller has had 183 and early media only: ``AnswerCaller`` once answered."""
         self.customer_ring_s = customer_ring_s
         self.offers: dict[str, Offer] = {}
         self.agent_id = ""
@@ -190,7 +200,7 @@ class CallMachine:
             return [*actions, LeaveOrbit(), Bridge()]
         if is_callee(event.offer):
             self.state, self._dial_deadline = CallState.TRANSFERRED, None
-            return [*actions, ReportRingOutcome(200), Bridge()]
+            return [*actions, *self.answer_caller(), ReportRingOutcome(200), Bridge()]
         self.agent_id = event.offer
         if self.state is CallState.CALLBACK_RINGING:
             self.state = CallState.CALLBACK_DIALLING
@@ -251,6 +261,13 @@ class CallMachine:
         self.state = CallState.IVR  # the caller stays with the flow and the queue
         self.agent_id = ""
         return [HangUpParty(Party.AGENT)]
+
+    def answer_caller(self, event: CallEvent | None = None, now: float = 0.0) -> list[CallAction]:
+        """``AnswerCaller`` for a caller still in early media (once; ``CallerAnswered``)."""
+        if not self.caller_early or self.state is CallState.ENDED:
+            return []
+        self.caller_early = False
+        return [AnswerCaller()]
 
     def withdraw(self, name: str) -> list[CallAction]:
         offer = self.offers.get(name)
@@ -351,6 +368,7 @@ _DIALLING = frozenset({_C.CALLBACK_DIALLING, _C.CONNECTING})
 _PARKED = frozenset({_C.PARKED, _C.RECALLING})
 _Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
 _STEPS: dict[type, _Step] = {
+    CallerAnswered: CallMachine.answer_caller,
     PhonesRung: CallMachine._rung,
     PhoneAnswered: CallMachine._answered,
     PhoneFailed: CallMachine._failed,
@@ -372,6 +390,7 @@ _STEPS: dict[type, _Step] = {
     PartyHandedOver: call_consult.handed_over,
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
+    CallerAnswered: frozenset(_C),
     PhonesRung: _DIALLING | {_C.IVR, _C.CALLBACK_RINGING, _C.TRANSFERRING, _C.RECALLING},
     PhoneAnswered: frozenset(_C),
     PhoneFailed: frozenset(_C),

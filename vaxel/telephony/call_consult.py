@@ -63,6 +63,7 @@ def hold(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
 def replaced(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     """The transferring phone's seat is the consulted party's now: the two talk — or,
     the phone's consultation still ringing, the party it held waits in its seat."""
+    call.caller_early = False  # the seat is taken by a party answered in its own call
     if call.state is _C.CONNECTING:
         return [Hear(Party.CALLER, Sound.RINGBACK)]
     actions = _contact_ended(call)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = [
@@ -232,7 +233,8 @@ class NoRoute:
 
 
 CallEvent = (
-    PhonesRung
+    CallerAnswered
+    | PhonesRung
     | PhoneAnswered
     | PhoneFailed
     | OfferWithdrawn
@@ -388,6 +390,7 @@ CallAction = (
     | ReportCallbackOutcome
     | ForwardDigit
     | PlayWhisper
+    | AnswerCaller
     | Bridge
     | Unbridge
     | HangUpParty

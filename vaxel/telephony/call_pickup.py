@@ -5,7 +5,8 @@ Rules kept here:
 - An internal call whose callee still rings (CONNECTING) is picked up: the callee's
   phones are cancelled — not declined: the ringing is reported answered, so no forwarding
   or next step follows — and the picker's leg, handed over by the switch, is bridged
-  to the caller (TRANSFERRED, as if the callee had answered).
+  to the caller, who is answered now if still in early media (TRANSFERRED, as if the
+  callee had answered).
 - A queue call ringing an agent's phone (IVR, an ACD offer) is picked up by another
   agent: the ringing phones are cancelled — withdrawn, never reported declined — and the
   picker's leg is the agent's leg of a call the picker's agent answered
@@ -46,4 +47,4 @@ def picked_up(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
     for name in [n for n in call.offers if is_callee(n)]:
         actions += call.withdraw(name)
     call.state = CallState.TRANSFERRED
-    return [*actions, ReportRingOutcome(200), Bridge()]
+    return [*actions, *call.answer_caller(), ReportRingOutcome(200), Bridge()]

@@ -32,7 +32,10 @@ class CallState(Enum):
     RECALLING = "recalling"
     """Parked too long: whoever parked the call is rung back (``call_park.py``)."""
     CONNECTING = "connecting"
-    """An internal call (PBX1): the caller hears ringback while the callee's devices ring."""
+    """An internal call (PBX1): the callee's devices ring while the caller hears ringback —
+    as early media after 183 for a new call (not answered until a device answers, or
+    Växel itself must talk: voicemail, a menu), or in the call already up after a
+    transfer."""
     ENDED = "ended"
 
 

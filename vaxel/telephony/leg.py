@@ -3,6 +3,12 @@
 Rules kept here (RFC 3261 §13, §15, §9; the transaction layer below handles §17):
 - A leg is inbound (the caller: we are the UAS) or outbound (an agent's phone, a customer, a
   transfer target: we are the UAC). Inbound legs start OFFERED, outbound legs CALLING.
+- Inbound: a caller rung onward (an internal call, PBX1) is first sent 183 Session Progress
+  with our SDP (EARLY_MEDIA: ringback and prompts as early media, RFC 3960, RFC 3261
+  §13.3.1.1) and answered 2xx only when someone answers or Växel must talk with the caller.
+  A CANCEL there is 487 (§9.2), a BYE in the early dialog 200 and 487 to the INVITE (§15),
+  our hang-up the final error it carries (480, 486, 404); an early dialog still unanswered
+  after :data:`MAX_EARLY_S` gets 480 (the 3-minute bound of a proxy's timer C, §16.6).
 - Inbound: our 2xx is retransmitted from T1, doubling up to T2, until the ACK comes; with no
   ACK within 64·T1 the phone is gone — the leg sends BYE and ends (§13.3.1.4). A re-INVITE
   answered with 2xx re-enters ANSWERED for the same reason. CANCEL after our 2xx changes
@@ -35,6 +41,7 @@ from vaxel.telephony.leg_events import (
     ByeReceived,
     Cancel,
     CancelReceived,
+    EarlyMediaSent,
     EndCause,
     FinalReceived,
     HangUp,
@@ -52,17 +59,22 @@ from vaxel.telephony.leg_events import (
     SendAck,
     SendBye,
     SendCancel,
+    SendFinal,
 )
 
-__all__ = ["T1", "T2", "Leg", "LegState"]
+__all__ = ["MAX_EARLY_S", "T1", "T2", "Leg", "LegState"]
 
 T1 = 0.5
 T2 = 4.0
+MAX_EARLY_S = 180.0
+"""The longest a caller is kept in early media before the INVITE gets 480 (§16.6 timer C)."""
 
 
 class LegState(Enum):
     OFFERED = "offered"
     """Inbound: the INVITE arrived, no final response sent yet."""
+    EARLY_MEDIA = "early-media"
+    """Inbound: 183 with our SDP sent, the caller hears early media; not answered yet."""
     CALLING = "calling"
     """Outbound: our INVITE is out, nothing came back."""
     EARLY = "early"
@@ -83,6 +95,7 @@ class Leg:
     """The life of one dialog; the switch carries out the actions it returns."""
 
     __slots__ = (
+        "_early_until",
         "_give_up_at",
         "_interval",
         "_retransmit_at",
@@ -99,6 +112,7 @@ class Leg:
         self._retransmit_at: float | None = None
         self._interval = T1
         self._give_up_at = 0.0
+        self._early_until: float | None = None
         self.dialog_tag = ""
         """Outbound: the To tag of the 2xx that confirmed the leg."""
 
@@ -107,7 +121,10 @@ class Leg:
         return self.state is LegState.ENDED
 
     def next_deadline(self) -> float | None:
-        """When the next 2xx retransmission (or the give-up) is due; None when nothing is."""
+        """When the next 2xx retransmission (or the give-up) is due, or when an early
+        dialog has lasted long enough; None when nothing is."""
+        if self.state is LegState.EARLY_MEDIA:
+            return self._early_until
         waiting = self.state in (LegState.ANSWERED, LegState.REANSWERED)
         return self._retransmit_at if waiting else None
 
@@ -115,6 +132,8 @@ class Leg:
         due = self.next_deadline()
         if due is None or now < due:
             return []
+        if self.state is LegState.EARLY_MEDIA:  # nobody answered in time (§16.6)
+            return self._unanswered(HangUp(), now)
         if now >= self._give_up_at:  # no ACK within 64·T1: the phone is gone (§13.3.1.4)
             return self._end(EndCause.NO_ACK, SendBye())
         self._interval = min(2 * self._interval, T2)
@@ -130,8 +149,25 @@ class Leg:
 
     # -- steps ------------------------------------------------------------------------------
 
+    def _early(self, event: LegInput, now: float) -> list[LegAction]:
+        if self.state is LegState.OFFERED:
+            self.state = LegState.EARLY_MEDIA
+            self._early_until = now + MAX_EARLY_S
+        return []
+
+    def _unanswered(self, event: LegInput, now: float) -> list[LegAction]:
+        """Our hang-up of a caller never answered: the INVITE's final error (no BYE)."""
+        assert isinstance(event, HangUp)
+        final = SendFinal(event.status, event.reason)
+        return self._end(EndCause.UNANSWERED, final, status=event.status)
+
+    def _bye_early(self, event: LegInput, now: float) -> list[LegAction]:
+        """BYE in the early dialog (§15): 200 to it, 487 to the INVITE."""
+        final = SendFinal(487, "Request Terminated")
+        return self._end(EndCause.REMOTE_BYE, Reply(200, "OK"), final)
+
     def _answered(self, event: LegInput, now: float) -> list[LegAction]:
-        initial = self.state is LegState.OFFERED
+        initial = self.state in (LegState.OFFERED, LegState.EARLY_MEDIA)
         self.state = LegState.ANSWERED if initial else LegState.REANSWERED
         self._interval = T1
         self._retransmit_at = now + T1
@@ -217,7 +253,7 @@ class Leg:
 
     def _end(self, cause: EndCause, *before: LegAction, status: int = 0) -> list[LegAction]:
         self.state = LegState.ENDED
-        self._retransmit_at = None
+        self._retransmit_at = self._early_until = None
         return [*before, LegEnded(cause, status)]
 
 
@@ -228,6 +264,16 @@ _TABLE: dict[tuple[LegState, type], _Step] = {
     (_S.OFFERED, Answer): Leg._answered,
     (_S.OFFERED, Refuse): Leg._refused,
     (_S.OFFERED, CancelReceived): Leg._cancelled_by_peer,
+    (_S.OFFERED, EarlyMediaSent): Leg._early,
+    (_S.EARLY_MEDIA, EarlyMediaSent): Leg._nothing,
+    (_S.EARLY_MEDIA, Answer): Leg._answered,
+    (_S.EARLY_MEDIA, Refuse): Leg._refused,
+    (_S.EARLY_MEDIA, CancelReceived): Leg._cancelled_by_peer,
+    (_S.EARLY_MEDIA, ByeReceived): Leg._bye_early,
+    (_S.EARLY_MEDIA, HangUp): Leg._unanswered,
+    (_S.EARLY_MEDIA, AckReceived): Leg._ack_again,
+    (_S.EARLY_MEDIA, MediaSilent): Leg._nothing,  # phones often send no early RTP
+    (_S.EARLY_MEDIA, RequestTimedOut): Leg._nothing,
     (_S.ANSWERED, AckReceived): Leg._acked,
     (_S.ANSWERED, CancelReceived): Leg._cancel_too_late,
     (_S.ANSWERED, ByeReceived): Leg._bye_received,

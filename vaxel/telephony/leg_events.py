@@ -14,6 +14,7 @@ __all__ = [
     "ByeReceived",
     "Cancel",
     "CancelReceived",
+    "EarlyMediaSent",
     "EndCause",
     "FinalReceived",
     "HangUp",
@@ -31,6 +32,7 @@ __all__ = [
     "SendAck",
     "SendBye",
     "SendCancel",
+    "SendFinal",
 ]
 
 
@@ -47,6 +49,8 @@ class EndCause(Enum):
     LATE_ANSWER = "late-answer"
     REQUEST_TIMEOUT = "request-timeout"
     MEDIA_TIMEOUT = "media-timeout"
+    UNANSWERED = "unanswered"
+    """Inbound: we ended the early dialog with an error; the caller was never answered."""
 
 
 # -- what happens to a leg (facts) and what it is told to do (commands) --------------------
@@ -55,6 +59,12 @@ class EndCause(Enum):
 @dataclass(frozen=True, slots=True)
 class Answer:
     """The switch sent 2xx to the caller's INVITE."""
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyMediaSent:
+    """The switch sent 183 Session Progress with its SDP answer to the caller's INVITE: the
+    caller hears ringback (or a prompt) as early media, nothing is answered (RFC 3960)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +79,11 @@ class Refuse:
 
 @dataclass(frozen=True, slots=True)
 class HangUp:
-    """End the leg from our side: BYE when confirmed, CANCEL when ringing out."""
+    """End the leg from our side: BYE when confirmed, CANCEL when ringing out, and the
+    final ``status`` when the caller was never answered (early media only)."""
+
+    status: int = 480
+    reason: str = "Temporarily Unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +136,7 @@ class MediaSilent:
 
 LegInput = (
     Answer
+    | EarlyMediaSent
     | ReinviteAnswered
     | Refuse
     | HangUp
@@ -165,6 +180,15 @@ class Reply:
 
 
 @dataclass(frozen=True, slots=True)
+class SendFinal:
+    """Answer the caller's INVITE with this error, in the early dialog (its To tag): the
+    call ends unanswered, nothing is billed."""
+
+    status: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class LegConfirmed:
     """The dialog is up (outbound: 2xx ACKed; inbound: ACK received)."""
 
@@ -175,4 +199,4 @@ class LegEnded:
     status: int = 0
 
 
-LegAction = Resend2xx | SendAck | SendBye | SendCancel | Reply | LegConfirmed | LegEnded
+LegAction = Resend2xx | SendAck | SendBye | SendCancel | SendFinal | Reply | LegConfirmed | LegEnded
