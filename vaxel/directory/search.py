@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from itertools import chain
 
 from vaxel.core.errors import ConfigError
-from vaxel.directory.matching import Matcher, MatchTier, SortedWords, build_matcher, fold
+from vaxel.directory.matching import Matcher, MatchTier
 from vaxel.directory.model import Person, Unit
-from vaxel.directory.phonetic import phonetic_key
+from vaxel.directory.postings import Postings
 from vaxel.directory.ranking import best_of_level
 from vaxel.directory.tokens import (
     MAX_QUERY_LENGTH,
-    QueryTerm,
     field_tokens,
     person_tokens,
     query_terms,
@@ -84,21 +83,12 @@ class DirectoryIndex:
         self._people: list[Person | None] = []
         self._tokens: list[frozenset[str]] = []
         self._order: list[str] = []
-        self._postings: dict[str, list[int]] = {}
-        self._unsorted: set[str] = set()
-        self._words = SortedWords()
-        self._key_words: dict[str, set[str]] = {}
-        self._folded: dict[str, set[str]] = {}  # a key without ö → the keys
-        self._keys = SortedWords()
+        self._postings = Postings(self._order)
         self._unavailable: set[int] = set()
         self._away: set[str] = set()
         for person in people:
             self.put(person)
-        for word in self._unsorted:  # a bulk load sorts every word's people once
-            self._postings[word].sort(key=self._order.__getitem__)
-        self._unsorted.clear()
-        self._words.prefixed("")  # and its word and key lists, not the first query
-        self._keys.prefixed("")
+        self._postings.sort_all()  # a bulk load sorts every word's people once
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -123,30 +113,14 @@ class DirectoryIndex:
         self._tokens.append(tokens)
         if person.person_id in self._away:
             self._unavailable.add(slot)
-        for token in tokens:
-            postings = self._postings.get(token)
-            if postings is None:
-                self._postings[token] = postings = []
-                self._words.add(token)
-                if token.isalpha() and len(token) >= 2:  # a new word: its key once
-                    key = phonetic_key(token)
-                    if key:
-                        self._key_words.setdefault(key, set()).add(token)
-                        self._folded.setdefault(fold(key), set()).add(key)
-                        self._keys.add(key)
-            postings.append(slot)
-            self._unsorted.add(token)
+        self._postings.add(tokens, slot)
 
     def remove(self, person_id: str) -> None:
         """Take ``person_id`` out of the index (nothing happens if it is not there)."""
         slot = self._slot_of.pop(person_id, None)
         if slot is None:
             return
-        for token in self._tokens[slot]:
-            postings = self._postings[token]
-            postings.remove(slot)
-            if not postings:
-                del self._postings[token]
+        self._postings.remove(self._tokens[slot], slot)
         self._people[slot] = None
         self._tokens[slot] = frozenset()
         self._unavailable.discard(slot)
@@ -201,7 +175,7 @@ class DirectoryIndex:
         if not terms:
             return []
         allowed = None if units is None else self.units_below(units)
-        matchers = [self._matcher(term) for term in terms]
+        matchers = [self._postings.matcher(term, self._variants) for term in terms]
         if len(matchers) == 1 and terms[0].field is None:
             return self._search_one(matchers[0], limit, allowed, presence_first)
         return self._search_many(matchers, limit, allowed, presence_first)
@@ -219,7 +193,7 @@ class DirectoryIndex:
         waiting: list[Hit] = []  # the current tier's unavailable people (presence_first)
         tier_now = MatchTier.EXACT
         seen: set[int] = set()
-        for slot, tier in self._candidates(matcher):
+        for slot, tier in self._postings.candidates(matcher):
             if slot in seen or not self._in_units(slot, allowed):
                 continue
             seen.add(slot)
@@ -245,7 +219,9 @@ class DirectoryIndex:
         allowed: frozenset[str] | None,
         presence_first: bool,
     ) -> list[Hit]:
-        sized = sorted(((self._estimate(m), i) for i, m in enumerate(matchers)))
+        sized = sorted(
+            ((self._postings.estimate(m, len(self._people)), i) for i, m in enumerate(matchers))
+        )
         narrow = [matchers[i] for size, i in sized if size <= _SET_LIMIT]
         broad = [matchers[i] for size, i in sized if size > _SET_LIMIT]
         if not broad and len(narrow) <= _SET_WORDS:
@@ -287,7 +263,7 @@ class DirectoryIndex:
 
     def _tier_sets(self, matcher: Matcher, level: MatchTier) -> list[tuple[int, set[int]]]:
         """A word's people per tier up to ``level``, each under their best tier only."""
-        by_tier = self._postings_by_tier(matcher)
+        by_tier = self._postings.by_tier(matcher)
         while len(matcher.tier_sets) <= level:
             tier = len(matcher.tier_sets)
             people = set(chain.from_iterable(by_tier[tier][1]))
@@ -314,7 +290,7 @@ class DirectoryIndex:
         presence_first: bool,
     ) -> list[tuple[int, int, bool, str, int]]:
         """Everyone matching every word no worse than ``level``, with their rank keys."""
-        maps = [self._tier_map(matcher, level) for matcher in narrow]
+        maps = [self._postings.tier_map(matcher, level) for matcher in narrow]
         if maps:  # intersect the narrow words' people in C, rank only those in common
             maps.sort(key=len)
             common: set[int] = set(maps[0])
@@ -350,73 +326,14 @@ class DirectoryIndex:
 
     def _scan(self, matcher: Matcher) -> Iterator[int]:
         seen: set[int] = set()
-        for slot, _ in self._candidates(matcher):
+        for slot, _ in self._postings.candidates(matcher):
             if slot not in seen:
                 seen.add(slot)
                 yield slot
                 if len(seen) >= _SCAN_LIMIT:
                     return
 
-    def _tier_map(self, matcher: Matcher, level: MatchTier) -> dict[int, int]:
-        """Each person a narrow word matches no worse than ``level`` → the best tier (built
-        in C, worst tier first so that better ones overwrite)."""
-        tiers: dict[int, int] = {}
-        for tier, postings in reversed(self._postings_by_tier(matcher)):
-            if tier <= level:
-                tiers.update(dict.fromkeys(chain.from_iterable(postings), tier))
-        return tiers
-
-    def _postings_by_tier(self, matcher: Matcher) -> list[tuple[int, list[list[int]]]]:
-        """The postings of a word's matches, per tier, best first (computed once per word)."""
-        if matcher.postings is None:
-            get = self._postings.get
-            groups = (
-                (MatchTier.EXACT, (matcher.term.text,)),
-                (MatchTier.PREFIX, matcher.prefixed or ()),
-                (MatchTier.PHONETIC, matcher.phonetic),
-                (MatchTier.FUZZY, matcher.fuzzy),
-            )
-            matcher.postings = [
-                (int(tier), [p for p in map(get, words) if p]) for tier, words in groups
-            ]
-        return matcher.postings
-
     def _person(self, slot: int) -> Person:
         person = self._people[slot]
         assert person is not None  # slots of removed people leave every posting
         return person
-
-    def _matcher(self, term: QueryTerm) -> Matcher:
-        return build_matcher(
-            term, self._words, self._keys, self._key_words, self._folded, self._variants
-        )
-
-    def _estimate(self, matcher: Matcher) -> int:
-        """How many postings a word's matches hold (a word over ``_SET_LIMIT`` is broad)."""
-        if matcher.prefixed is None:
-            return len(self._people)
-        return sum(len(p) for _, lists in self._postings_by_tier(matcher) for p in lists)
-
-    def _words_in_order(self, matcher: Matcher) -> Iterator[tuple[str, MatchTier]]:
-        text = matcher.term.text
-        yield text, MatchTier.EXACT
-        start, end = self._words.prefixed(text)
-        for word in self._words.items[start:end]:
-            if word != text:
-                yield word, MatchTier.PREFIX
-        for word in sorted(matcher.phonetic):
-            yield word, MatchTier.PHONETIC
-        for word in sorted(matcher.fuzzy):
-            yield word, MatchTier.FUZZY
-
-    def _candidates(self, matcher: Matcher) -> Iterator[tuple[int, MatchTier]]:
-        """People matching one word, best tier first, then word, then name."""
-        for word, tier in self._words_in_order(matcher):
-            postings = self._postings.get(word)
-            if not postings:
-                continue
-            if word in self._unsorted:
-                postings.sort(key=self._order.__getitem__)
-                self._unsorted.discard(word)
-            for slot in postings:
-                yield slot, tier
