@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.web.test_serve import free_port
 from vaxel.app import build_platform
 from vaxel.demo import seed_demo_tenant
+from vaxel.pbx.feature_codes import parse
 from vaxel.pbx.numbering import MAILBOX_MENU, Target, TargetKind
 from vaxel.settings import ServeSettings
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -34,3 +35,9 @@ def test_the_demo_s_plan_reaches_telephony_and_changes_apply_at_once(tmp_path: P
     assert platform.directory.pbx.resolve(DEMO_TENANT, "1950") == Target(
         TargetKind.GROUP, "it-support"
     )
+    # the root gives forwarding the plan: one's own direct number, however written, is one's
+    # own number by phone too (issue 14 §4, PBX5; before, '*21*<own DID>#' was kept)
+    assert platform.pbx is not None
+    for code in ("*21*0812342005#", "*67*+46812342005#"):
+        said = platform.pbx.carry_out(DEMO_TENANT, "demo-0006", parse(code))
+        assert said == "sv/pbx/forwarding-self", code
