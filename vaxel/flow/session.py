@@ -10,6 +10,8 @@ Rules:
   timeout, so no '#' is needed (IVR3).
 - Never silence in the queue (Q10): after every batch of commands the caller hears a prompt
   or music/ringback, or is being asked for a key with a short timeout, or the call is over.
+What each kind of node does is in :mod:`vaxel.flow.nodes`, a queue visit in
+:mod:`vaxel.flow.announcements`; both use this session's building blocks.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from vaxel.flow import announcements
+from vaxel.flow import announcements, nodes
 from vaxel.flow.io import (
     AgentConnected,
     CallerHungUp,
@@ -33,26 +35,17 @@ from vaxel.flow.io import (
     PromptFinished,
     QueueSituation,
     QueueSituationChanged,
-    SendToVoicemail,
     StartMusic,
     StopMedia,
     TimerTick,
-    TransferCall,
 )
 from vaxel.flow.model import (
     Announcement,
-    Collect,
     Flow,
-    Menu,
-    Play,
     Prompt,
     QueueNode,
     ScheduleBranch,
-    Transfer,
-    Voicemail,
 )
-from vaxel.flow.model import Hangup as HangupNode
-from vaxel.flow.validation import valid_personnummer
 
 __all__ = ["Audible", "FlowSession"]
 
@@ -228,76 +221,9 @@ class FlowSession:
             if isinstance(node, Announcement) and node.switch not in self.switches:
                 name = node.next
                 continue
-            self._enter(node, now, out)
+            nodes.enter(self, node, now, out)
             return
         self.end(out, Hangup())  # a flow that loops without ever waiting: end, don't spin
-
-    # -- nodes ---------------------------------------------------------------------------
-
-    def _enter(self, node: object, now: float, out: Out) -> None:
-        if isinstance(node, Play | Announcement):
-            target = node.next
-            self.play(node.prompts, lambda t, o: self.goto(target, t, o), now, out)
-        elif isinstance(node, Menu):
-            self._menu(node, 0, now, out)
-        elif isinstance(node, Collect):
-            self._collect(node, 0, now, out)
-        elif isinstance(node, QueueNode):
-            self.queue = announcements.QueueVisit(self, node)
-            self.queue.begin(now, out)
-        elif isinstance(node, Transfer):
-            self.end(out, TransferCall(node.target))
-        elif isinstance(node, Voicemail):
-            self.end(out, SendToVoicemail(node.box))
-        elif isinstance(node, HangupNode):
-            self.play(node.prompts, lambda t, o: self.end(o, Hangup()), now, out)
-
-    def _menu(self, menu: Menu, attempt: int, now: float, out: Out) -> None:
-        def chosen(digits: str, at: float, o: Out) -> None:
-            if digits in menu.options:
-                self.goto(menu.options[digits], at, o)
-            elif self.flow.operator and digits == self.flow.operator_key:
-                self.goto(self.flow.operator, at, o)  # IVR1: the operator from any menu
-            else:
-                retry(at, o, menu.invalid)
-
-        def retry(at: float, o: Out, prompts: tuple[Prompt, ...] = ()) -> None:
-            if attempt >= menu.repeat:
-                if menu.no_input:
-                    self.goto(menu.no_input, at, o)
-                else:
-                    self.end(o, Hangup())
-                return
-            self.play(prompts, lambda t, oo: self._menu(menu, attempt + 1, t, oo), at, o)
-
-        self.ask(_Ask(1, 1, menu.timeout_s, menu.timeout_s, chosen, retry), menu.prompts, now, out)
-
-    def _collect(self, node: Collect, attempt: int, now: float, out: Out) -> None:
-        def done(digits: str, at: float, o: Out) -> None:
-            good = bool(digits) and (node.validate != "personnummer" or valid_personnummer(digits))
-            if good:
-                self.caller_data[node.into] = digits
-                self.goto(node.next, at, o)
-            elif attempt >= node.retries:
-                self.goto(node.fail, at, o) if node.fail else self.end(o, Hangup())
-            else:
-                self.play(
-                    node.invalid, lambda t, oo: self._collect(node, attempt + 1, t, oo), at, o
-                )
-
-        self.ask(
-            _Ask(
-                node.length,
-                node.length or node.max_length,
-                node.first_digit_timeout_s,
-                node.inter_digit_timeout_s,
-                done,
-                lambda t, o: done("", t, o),
-            ),
-            node.prompts,
-            now,
-            out,
-        )
 
     # -- media and input plumbing --------------------------------------------------------
 
