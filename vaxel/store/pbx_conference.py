@@ -16,12 +16,12 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     select,
-    update,
 )
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from vaxel.pbx.conference import ConferenceRoom
+from vaxel.store.repositories import upsert
 from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = ["ConferenceStore", "RoomNumberTaken", "conference_rooms"]
@@ -85,7 +85,6 @@ class ConferenceStore:
 
     def save(self, room: ConferenceRoom) -> None:
         """Add the room or replace the tenant's room of that id."""
-        c = conference_rooms.c
         values = {
             "number": room.number,
             "name": room.name,
@@ -93,19 +92,10 @@ class ConferenceStore:
             "host_person_id": room.host_person_id,
             "max_participants": room.max_participants,
         }
+        keys = {"tenant_id": room.tenant_id, "room_id": room.room_id}
         try:
             with self._db.begin() as connection:
-                changed = connection.execute(
-                    update(conference_rooms)
-                    .where(c.tenant_id == room.tenant_id, c.room_id == room.room_id)
-                    .values(**values)
-                ).rowcount
-                if not changed:
-                    connection.execute(
-                        conference_rooms.insert().values(
-                            tenant_id=room.tenant_id, room_id=room.room_id, **values
-                        )
-                    )
+                upsert(connection, conference_rooms, keys, values)
         except IntegrityError:
             raise RoomNumberTaken(room.number) from None
 

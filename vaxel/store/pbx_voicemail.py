@@ -23,6 +23,7 @@ from vaxel.pbx.voicemail import (
 )
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer, OutboxItem
 from vaxel.store.audit import record
+from vaxel.store.repositories import upsert
 from vaxel.store.tables_voicemail import (
     tenant_smtp,
     voicemail_boxes,
@@ -87,25 +88,15 @@ class VoicemailStore:
 
     def put_mailbox(self, mailbox: Mailbox) -> None:
         """Create or change a mailbox (number, PIN hash, e-mail, greetings)."""
-        b = voicemail_boxes.c
         values = {
             "number": mailbox.number,
             "pin_hash": mailbox.pin_hash,
             "email": mailbox.email,
             "greetings": ",".join(sorted(mailbox.greetings)),
         }
+        keys = {"tenant_id": mailbox.tenant_id, "person_id": mailbox.person_id}
         with self._db.begin() as connection:
-            changed = connection.execute(
-                update(voicemail_boxes)
-                .where(b.tenant_id == mailbox.tenant_id, b.person_id == mailbox.person_id)
-                .values(**values)
-            ).rowcount
-            if not changed:
-                connection.execute(
-                    voicemail_boxes.insert().values(
-                        tenant_id=mailbox.tenant_id, person_id=mailbox.person_id, **values
-                    )
-                )
+            upsert(connection, voicemail_boxes, keys, values)
 
     # -- messages
     def messages(self, tenant_id: str, person_id: str) -> list[StoredMessage]:
