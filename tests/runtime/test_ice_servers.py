@@ -3,10 +3,14 @@ bounded, never this machine as a literal, TURN with a user, the password write-o
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 import pytest
 
-from vaxel.runtime.ice_servers import MAX_URL, MAX_URLS, IceServerError, validated
-from vaxel.store.webrtc_ice import IceServers
+from vaxel.runtime.ice_servers import MAX_URL, MAX_URLS, MIN_SECRET, IceServerError, validated
+from vaxel.store.webrtc_ice import TURN_CREDENTIAL_S, IceServers
 
 
 def test_addresses_one_a_line_or_comma_separated_become_the_peers_ice_servers() -> None:
@@ -23,7 +27,7 @@ def test_addresses_one_a_line_or_comma_separated_become_the_peers_ice_servers() 
         "turns:turn.kommun.se:5349?transport=tcp",
         "turn:[2001:db8::1]:3478",
     )
-    assert servers.for_peer() == [
+    assert servers.for_peer(0, "demo.maria") == [
         {"urls": ["stun:stun.kommun.se"]},
         {
             "urls": list(servers.urls[1:]),
@@ -32,7 +36,7 @@ def test_addresses_one_a_line_or_comma_separated_become_the_peers_ice_servers() 
         },
     ]
     assert validated("", "", "", None) == IceServers()  # none: host candidates only
-    assert IceServers().for_peer() == []
+    assert IceServers().for_peer(0, "demo.maria") == []
 
 
 @pytest.mark.parametrize(
@@ -83,3 +87,26 @@ def test_turn_needs_a_user_and_a_password_an_empty_one_keeps_the_stored() -> Non
         with pytest.raises(IceServerError) as refused:
             validated(turn, user, password, None)
         assert refused.value.field == f"ice.{field}"
+
+
+def test_a_shared_secret_gives_each_page_a_credential_for_a_day_not_the_secret() -> None:
+    """coturn's ``use-auth-secret``: user ``<expiry>:<who>``, password the base64 of its
+    HMAC-SHA1 under the secret; the secret itself is in no page."""
+    secret = "s3cret-for-coturn-only"
+    turn = "turn:turn.kommun.se"
+    servers = validated(turn, "ignored", secret, None, shared_secret=True)
+    assert servers == IceServers((turn,), "", secret, shared_secret=True)
+    [entry] = servers.for_peer(1_000_000.0, "demo:x.maria")
+    expiry = 1_000_000 + TURN_CREDENTIAL_S
+    assert entry["username"] == f"{expiry}:demo_x.maria"  # the separator is coturn's
+    mac = hmac.new(secret.encode(), entry["username"].encode(), hashlib.sha1).digest()
+    assert entry["credential"] == base64.b64encode(mac).decode()
+    assert secret not in str(entry)
+    assert TURN_CREDENTIAL_S >= 12 * 3600  # outlasts a working day's connection
+    with pytest.raises(IceServerError) as refused:
+        validated(turn, "", "x" * (MIN_SECRET - 1), None, shared_secret=True)
+    assert (refused.value.field, refused.value.code) == ("ice.password", "ice-turn-secret")
+    # an empty field keeps the secret, but a fixed password is not taken for one
+    assert validated(turn, "", "", servers, shared_secret=True) == servers
+    with pytest.raises(IceServerError):
+        validated(turn, "", "", IceServers((turn,), "u", "p"), shared_secret=True)

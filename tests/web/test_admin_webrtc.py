@@ -5,8 +5,10 @@ RTCPeerConnection (the Chromium test checks the page and the server's peer use t
 
 from __future__ import annotations
 
-import json
 import re
+import time
+
+from fastapi.testclient import TestClient
 
 from tests.web.conftest import Web, flashed, sign_in
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -17,10 +19,11 @@ PAGE = "/admin/webbtelefon"
 TURN = "turn:turn.kommun.se:3478?transport=udp"
 
 
-def ice_of_phone_page(text: str) -> object:
-    found = re.search(r'id="softphone-ice">(.*?)</script>', text, re.S)
-    assert found
-    return json.loads(found.group(1))
+def ice_of(client: TestClient) -> object:
+    """What the phone page asks for at every connect (``/telefon/ice``)."""
+    response = client.get("/telefon/ice")
+    assert response.headers["cache-control"] == "no-store"
+    return response.json()["iceServers"]
 
 
 def test_the_servers_are_saved_refused_in_swedish_and_the_password_never_shown(
@@ -34,7 +37,7 @@ def test_the_servers_are_saved_refused_in_swedish_and_the_password_never_shown(
     assert flashed(admin, admin.post(PAGE, data={**form, "csrf": csrf})) == ""
     page = admin.get(PAGE).text
     assert "turn-hemlis" not in page and TURN in page
-    assert "Nytt TURN-lösenord" in page
+    assert "Nytt TURN-lösenord eller ny delad hemlighet" in page
     # an empty password keeps it
     kept = {**form, "password": ""}
     assert flashed(admin, admin.post(PAGE, data={**kept, "csrf": csrf})) == ""
@@ -63,14 +66,37 @@ def test_the_servers_are_saved_refused_in_swedish_and_the_password_never_shown(
     # every signed-in member's phone page gets them for its RTCPeerConnection
     agent = web.client()
     sign_in(agent, DEMO_TENANT, "maria")
-    assert ice_of_phone_page(agent.get("/min-telefon/webbtelefon").text) == [
+    assert ice_of(agent) == [
         {"urls": ["stun:stun.kommun.se"]},
         {"urls": [TURN], "username": "vaxel", "credential": "turn-hemlis"},
     ]
     # emptied: none at all, no public STUN server either
     empty = {"urls": "", "username": "", "password": "", "csrf": csrf}
     assert flashed(admin, admin.post(PAGE, data=empty)) == ""
-    assert ice_of_phone_page(agent.get("/min-telefon/webbtelefon").text) == []
+    assert ice_of(agent) == []
+
+
+def test_with_coturns_shared_secret_each_page_gets_a_credential_for_a_day(web: Web) -> None:
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    secret = "coturn-static-auth-secret"
+    form = {"urls": TURN, "username": "", "shared_secret": "on", "csrf": csrf}
+    refused = admin.post(PAGE, data={**form, "password": "kort"})
+    page = admin.get(refused.headers["location"]).text  # the refusal, the form refilled
+    label = "TURN-lösenord eller delad hemlighet"
+    assert f"{label}: ange den delade hemligheten, minst 16 tecken" in page
+    assert 'id="shared_secret" name="shared_secret" checked' in page and "kort" not in page
+    assert flashed(admin, admin.post(PAGE, data={**form, "password": secret})) == ""
+    assert secret not in admin.get(PAGE).text
+    agent = web.client()
+    sign_in(agent, DEMO_TENANT, "maria")
+    [entry] = ice_of(agent)  # type: ignore[misc]
+    expiry, who = entry["username"].split(":")
+    assert who == f"{DEMO_TENANT}.maria"
+    assert 23 * 3600 < int(expiry) - time.time() <= 24 * 3600
+    assert entry["credential"] and secret not in str(entry)
+    signed_out = web.client()
+    assert signed_out.get("/telefon/ice", follow_redirects=False).status_code != 200
 
 
 def test_the_workspace_links_to_the_browser_phone(web: Web) -> None:

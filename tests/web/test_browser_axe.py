@@ -104,6 +104,7 @@ DRAWN_BY_SCRIPT = {"/api/docs": ".opblock"}
 NOT_PAGES: dict[str, str] = {
     "/language": "a redirect back to the page, in the chosen language",
     "/events": "the live event stream (text/event-stream)",
+    "/telefon/ice": "the browser phone's ICE servers (JSON for its RTCPeerConnection)",
     "/callbacks/changes": "the callback list's change stream (text/event-stream)",
     "/callbacks/rows": "the rows inside /callbacks, checked there (a fragment, no page)",
     "/admin/prompts/audio/{prompt_id:path}": "a prompt's sound",

@@ -42,7 +42,9 @@ async def connected_phone(
     web: Web, site: str, chromium: Any, init_script: str = ""
 ) -> tuple[Any, BrowserPhones]:
     store = IceServersStore(web.center.database)
-    phones = BrowserPhones(lambda tenant: store.of(tenant).for_peer())  # as vaxel.app.build
+    phones = BrowserPhones(  # as vaxel.app.build
+        lambda tenant: store.of(tenant).for_peer(time.time(), f"{tenant}.server")
+    )
     web.app.state.softphone = phones  # type: ignore[attr-defined]
     context = await chromium.new_context()
     page = await context.new_page()
@@ -180,7 +182,7 @@ async def test_the_page_and_the_servers_peer_use_the_tenants_ice_servers(
     )
     page, phones = await connected_phone(web, site, phone_browser, record)
     configs = await page.evaluate("window.__configs")
-    assert configs == [{"iceServers": servers.for_peer()}]
+    assert configs == [{"iceServers": servers.for_peer(0, "any")}]  # a fixed password
     server_side = phones.open_phones[MARIA].ice_servers
     assert [(s.urls, s.username, s.credential) for s in server_side] == [
         (["stun:stun.invalid:3478"], None, None),

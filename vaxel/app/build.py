@@ -180,7 +180,9 @@ def build_platform(
 
         ice = IceServersStore(platform.database)
         # the browser phone's media (issue 15), with the tenant's STUN/TURN servers
-        platform.web.state.softphone = BrowserPhones(lambda tenant: ice.of(tenant).for_peer())
+        platform.web.state.softphone = BrowserPhones(
+            lambda tenant: ice.of(tenant).for_peer(clock(), f"{tenant}.server")
+        )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
     return platform

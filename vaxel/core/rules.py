@@ -17,6 +17,7 @@ RULES: dict[str, str] = {
     "ice-host-internal": "must not be this machine or its link, got {value!r}",
     "ice-too-many": "at most {max} addresses, got {length}",
     "ice-turn-user": "a TURN server needs a user name and a password",
+    "ice-turn-secret": "a shared TURN secret of at least {min} characters is required",
     "ice-control-characters": "must not hold line breaks or other control characters",
     # any setting
     "mapping": "must be a mapping",

@@ -11,10 +11,14 @@ Rules, checked before anything is stored:
   169.254.x.x …): the browser's ``localhost`` is the agent's own computer, and the server's
   peer would send to the node's own services;
 - a TURN address needs a user name and a password (``credential``), each at most
-  ``MAX_USER`` / ``MAX_CREDENTIAL`` characters without control characters;
-- the password is write-only on the admin page: an empty field keeps the stored one. It
-  is, unavoidably, in the phone page of every signed-in member of the tenant (the browser
-  needs it to use TURN): give Växel a TURN user of its own (``docs/webrtc.md``).
+  ``MAX_USER`` / ``MAX_CREDENTIAL`` characters without control characters — or coturn's
+  shared secret (``use-auth-secret``, at least ``MIN_SECRET`` characters), from which each
+  page gets a user name and password that hold for a day
+  (:func:`vaxel.store.webrtc_ice.turn_credentials`), so the secret never reaches a page;
+- the password (or secret) is write-only on the admin page: an empty field keeps the
+  stored one of the same kind. A fixed password is, unavoidably, handed to the phone of
+  every signed-in member of the tenant (the browser needs it to use TURN): prefer the
+  shared secret, or give Växel a TURN user of its own (``docs/webrtc.md``).
 
 No servers (the default) means host candidates only and no public STUN server asked.
 """
@@ -32,12 +36,15 @@ __all__ = [
     "MAX_URL",
     "MAX_URLS",
     "MAX_USER",
+    "MIN_SECRET",
     "IceServerError",
     "validated",
 ]
 
 MAX_URLS = 8
 MAX_URL = 256
+MIN_SECRET = 16
+"""A shared secret shorter than this is guessable from one time-limited credential."""
 _URL = re.compile(
     r"(?P<scheme>stun|turns?):"
     r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
@@ -75,23 +82,32 @@ def _url(text: str) -> str:
 
 
 def validated(
-    urls_text: str, username: str, credential: str, stored: IceServers | None
+    urls_text: str,
+    username: str,
+    credential: str,
+    stored: IceServers | None,
+    *,
+    shared_secret: bool = False,
 ) -> IceServers:
     """The servers an admin typed (one address a line), checked; an empty ``credential``
-    keeps the stored one. IceServerError names the first thing to put right."""
+    keeps the stored one of the same kind. With ``shared_secret`` the credential is
+    coturn's ``static-auth-secret`` (at least ``MIN_SECRET`` characters) and there is no
+    user name. IceServerError names the first thing to put right."""
     if len(urls_text) > MAX_URLS * (MAX_URL + 2):
         raise IceServerError("urls", "too-long", max=MAX_URLS * MAX_URL, length=len(urls_text))
     parts = [part.strip() for part in re.split(r"[\n,]", urls_text) if part.strip()]
     if len(parts) > MAX_URLS:
         raise IceServerError("urls", "ice-too-many", max=MAX_URLS, length=len(parts))
     urls = tuple(dict.fromkeys(_url(part) for part in parts))
-    username = _line("username", username.strip(), MAX_USER)
+    username = "" if shared_secret else _line("username", username.strip(), MAX_USER)
     credential = _line("password", credential, MAX_CREDENTIAL)
-    if not credential and stored is not None:
+    if not credential and stored is not None and stored.shared_secret == shared_secret:
         credential = stored.credential
-    servers = IceServers(urls, username, credential)
-    if servers.has_turn and not (username and credential):
-        raise IceServerError("username", "ice-turn-user")
+    servers = IceServers(urls, username, credential, shared_secret)
     if not servers.has_turn:  # nothing to log in to: keep no password
-        servers = IceServers(urls)
+        return IceServers(urls)
+    if shared_secret and len(credential) < MIN_SECRET:
+        raise IceServerError("password", "ice-turn-secret", min=MIN_SECRET)
+    if not shared_secret and not (username and credential):
+        raise IceServerError("username", "ice-turn-user")
     return servers

@@ -34,6 +34,7 @@ CONFIG_RULES: dict[str, str] = {
     ),
     "ice-too-many": N_("högst {max} adresser (här är det {length})"),
     "ice-turn-user": N_("en TURN-server behöver användarnamn och lösenord"),
+    "ice-turn-secret": N_("ange den delade hemligheten, minst {min} tecken"),
     "ice-control-characters": N_("får inte innehålla radbrytningar eller andra styrtecken"),
     "mapping": N_("har fel form"),
     "unknown-setting": N_("okänd inställning; tillåtna är {allowed}"),

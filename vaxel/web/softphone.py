@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from vaxel.store.webrtc_ice import IceServersStore
 from vaxel.web.context import WebContext, render
@@ -39,6 +39,7 @@ __all__ = [
     "CLOSE_RATE",
     "CLOSE_TOO_BIG",
     "CLOSE_UNAVAILABLE",
+    "ICE",
     "MAX_MESSAGES",
     "MAX_MESSAGE_BYTES",
     "PAGE",
@@ -52,6 +53,7 @@ __all__ = [
 router = APIRouter(tags=["phone"])
 PAGE = "/min-telefon/webbtelefon"
 SOCKET = "/telefon/ws"
+ICE = "/telefon/ice"
 
 MAX_MESSAGE_BYTES = 32 * 1024
 """A browser's offer with host candidates is 2–6 KB; 32 KB leaves room and no more."""
@@ -119,13 +121,25 @@ def parse(text: str) -> dict[str, Any] | None:
 
 
 @router.get(PAGE)
-def browser_phone_page(request: Request, session: SignedIn, me: Me, ctx: Platform) -> Response:
-    """The page that makes this browser tab a phone, with the tenant's ICE servers for its
-    ``RTCPeerConnection`` (the server's peer uses the same: ``vaxel.app.build``)."""
+def browser_phone_page(request: Request, session: SignedIn, me: Me) -> Response:
+    """The page that makes this browser tab a phone."""
     if me.person_id is None:
         return render(request, "person_missing.html", session)
-    ice_servers = IceServersStore(ctx.database).of(session.user.tenant_id).for_peer()
-    return render(request, "phone/browser.html", session, ice_servers=ice_servers)
+    return render(request, "phone/browser.html", session)
+
+
+@router.get(ICE)
+def ice_servers(session: SignedIn, ctx: Platform) -> JSONResponse:
+    """The tenant's ICE servers for the page's ``RTCPeerConnection``, asked for at every
+    connect: a time-limited TURN credential is then fresh, and an admin's change reaches
+    an open page at its next reconnect. The server's peer uses the same servers
+    (``vaxel.app.build``). Never cached: it may carry a TURN password."""
+    servers = IceServersStore(ctx.database).of(session.user.tenant_id)
+    who = f"{session.user.tenant_id}.{session.user.username}"
+    return JSONResponse(
+        {"iceServers": servers.for_peer(ctx.clock(), who)},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _worded(send: Send) -> Send:

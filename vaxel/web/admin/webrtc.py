@@ -2,8 +2,11 @@
 browsers and the server's WebRTC peer use, so an agent at home reaches the media path
 through the organisation's TURN server (``docs/webrtc.md``: coturn from Debian).
 
-The TURN password is write-only here: never shown back, an empty field keeps it (the
-rules are in ``vaxel.runtime.ice_servers``). Every change is in the audit log.
+TURN is logged in to with a fixed user name and password, or with coturn's shared secret
+(``use-auth-secret``), from which every page gets a user name and password that hold for
+a day, so the secret never leaves the server. The password or secret is write-only here:
+never shown back, an empty field keeps it (the rules are in ``vaxel.runtime.ice_servers``).
+Every change is in the audit log.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ router = APIRouter(prefix=PATH, tags=["admin"], dependencies=[Depends(require_ad
 LABELS = {
     "ice.urls": N_("STUN- och TURN-adresser"),
     "ice.username": N_("TURN-användarnamn"),
-    "ice.password": N_("TURN-lösenord"),
+    "ice.password": N_("TURN-lösenord eller delad hemlighet"),
 }
 
 
@@ -56,13 +59,19 @@ async def save_ice_servers(
     password) and the field named."""
     store = IceServersStore(platform.database)
     urls = str(form.get("urls", ""))[:4000]
+    shared = "on" if form.get("shared_secret") == "on" else ""
     username = str(form.get("username", ""))[:1000]
     try:
         servers = validated(
-            urls, username, str(form.get("password", ""))[:1000], store.of(tenant_id)
+            urls,
+            username,
+            str(form.get("password", ""))[:1000],
+            store.of(tenant_id),
+            shared_secret=form.get("shared_secret") == "on",
         )
     except IceServerError as error:
         label = gettext(LABELS.get(error.field, LABELS["ice.urls"]))
-        return back(PATH, error_text(error, label), {"urls": urls, "username": username})
+        refill = {"urls": urls, "username": username, "shared_secret": shared}
+        return back(PATH, error_text(error, label), refill)
     store.put(tenant_id, servers, session.user.username, platform.clock())
     return back(PATH, saved=True)

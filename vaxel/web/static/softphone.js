@@ -9,7 +9,6 @@
   const state = document.getElementById("softphone-state");
   const error = document.getElementById("softphone-error");
   const banner = document.getElementById("softphone-banner");
-  const iceServers = JSON.parse(document.getElementById("softphone-ice").textContent);
   // Closes that another try cannot mend: a bug in the page, or not the app's own page.
   const FINAL = new Set([1009, 4400, 4403, 4429]);
   const MAX_RETRY_S = 30;
@@ -108,7 +107,13 @@
       }
     });
     socket.addEventListener("open", async () => {
-      peer = new RTCPeerConnection({ iceServers: iceServers });
+      // the tenant's STUN/TURN servers, fresh at every connect (a TURN credential may be
+      // time-limited); none when they cannot be read: host candidates still work on a LAN
+      const ice = await fetch("/telefon/ice", { cache: "no-store" })
+        .then((response) => (response.ok ? response.json() : { iceServers: [] }))
+        .catch(() => ({ iceServers: [] }));
+      if (socket !== mine || !wanted) return;
+      peer = new RTCPeerConnection({ iceServers: ice.iceServers });
       microphone.getTracks().forEach((track) => peer.addTrack(track, microphone));
       peer.addEventListener("connectionstatechange", () => {
         if (!peer) return;
