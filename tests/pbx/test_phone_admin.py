@@ -7,9 +7,16 @@ from __future__ import annotations
 import pytest
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.feature_codes import (
+    MAX_CODE_LENGTH,
+    MobileCodes,
+    RecordPrompt,
+    SetSwitch,
+    code_complete,
+)
 from vaxel.pbx.phone_admin import (
     DISCARDED,
+    ENTER_CODE,
     ENTER_EXTENSION,
     ENTER_PIN,
     GOODBYE,
@@ -19,6 +26,7 @@ from vaxel.pbx.phone_admin import (
     TOO_SHORT,
     WRONG_PIN,
     AdminStep,
+    CarryOut,
     CheckPin,
     Digit,
     Discard,
@@ -128,3 +136,49 @@ def test_keys_are_bounded_and_an_unexpected_answer_is_refused() -> None:
     assert keyed(menu, "1" * 40 + "#") == [CheckPin("", "1" * 16)]
     with pytest.raises(IllegalTransition):
         menu.handle(Recorded(1.0), 1.0)
+
+
+@pytest.mark.parametrize("code", ["*21*0701234567#", "#21#", "##002#", "*23*1*1430#"])
+def test_from_a_mobile_the_pin_then_the_code_carried_out_as_the_person(code: str) -> None:
+    """The feature-code number from a person's mobile (PBX1, PBX9): PIN, then a code up
+    to the '#' that ends it, carried out; its answer said, goodbye."""
+    menu = PhoneAdminMenu(MobileCodes(), own_phone=True)
+    assert menu.start(0.0) == [Say((ENTER_PIN,))]
+    assert keyed(menu, "4711#") == [CheckPin("", "4711")]
+    assert menu.handle(PinChecked(ok=True), 2.0) == [Say((ENTER_CODE,))]
+    assert menu.step is AdminStep.CODE
+    assert keyed(menu, code[:-1], 3.0) == [], "not a whole code yet"
+    assert keyed(menu, "#", 4.0) == [CarryOut(code)]
+    assert menu.handle(Done("sv/pbx/forwarding-set"), 5.0) == [
+        Say(("sv/pbx/forwarding-set", GOODBYE)),
+        HangUp(),
+    ]
+
+
+def test_from_a_mobile_a_wrong_pin_never_reaches_the_code() -> None:
+    menu = PhoneAdminMenu(MobileCodes(), own_phone=True)
+    menu.start(0.0)
+    for attempt in range(3):
+        assert keyed(menu, "1111#") == [CheckPin("", "1111")]
+        answer = menu.handle(PinChecked(ok=False), 1.0 + attempt)
+        assert CarryOut not in {type(c) for c in answer}
+    assert menu.step is AdminStep.ENDED
+
+
+def test_from_a_mobile_an_endless_code_and_silence_end_the_call() -> None:
+    menu = PhoneAdminMenu(MobileCodes(), own_phone=True)
+    menu.start(0.0)
+    keyed(menu, "4711#")
+    menu.handle(PinChecked(ok=True), 1.0)
+    assert keyed(menu, "*" + "1" * MAX_CODE_LENGTH, 2.0)[-1] == HangUp()
+    quiet = PhoneAdminMenu(MobileCodes(), own_phone=True)
+    quiet.start(0.0)
+    keyed(quiet, "4711#")
+    quiet.handle(PinChecked(ok=True), 1.0)
+    assert quiet.on_timer(100.0) == [Say((ENTER_CODE,))]  # once more
+    assert quiet.on_timer(200.0)[-1] == HangUp()
+
+
+def test_a_code_is_whole_at_the_hash_after_a_key_that_is_not_one() -> None:
+    assert not code_complete("#") and not code_complete("##") and not code_complete("*21*07")
+    assert code_complete("#21#") and code_complete("##002#") and code_complete("*8#")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vaxel.app import build_platform
 from vaxel.demo import seed_demo_tenant
-from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.feature_codes import MobileCodes, RecordPrompt, SetSwitch
 from vaxel.pbx.phone_admin import PhoneAdminLimits
 from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.runtime.phone_admin import PhoneAdmin
@@ -42,7 +42,7 @@ def _admin(tmp_path: Path) -> PhoneAdmin:
         DEMO_TENANT, upload_id(DEMO_TENANT, "a"), "A", b"\xff" * 800, time.time()
     )
     switches = FlowSwitches(platform.configuration, time.time)
-    return PhoneAdmin(
+    admin = PhoneAdmin(
         voicemail,
         switches,
         views,
@@ -50,6 +50,9 @@ def _admin(tmp_path: Path) -> PhoneAdmin:
         time.time,
         PhoneAdminLimits(max_recordings=1),
     )
+    assert platform.pbx is not None
+    admin.carry_out_code = platform.pbx.carry_out  # as the root wires it
+    return admin
 
 
 def test_only_an_admins_pin_and_only_known_numbers(tmp_path: Path) -> None:
@@ -87,3 +90,17 @@ def test_recordings_at_once_are_bounded(tmp_path: Path) -> None:
     take.write_bytes(b"RIFF")
     admin.end("sip-1", str(take))
     assert not take.exists() and admin.begin("sip-2")
+
+
+def test_from_a_mobile_anyone_with_their_pin_keys_their_own_codes(tmp_path: Path) -> None:
+    """The feature-code number from a mobile (PBX1, PBX9): no admin needed — the clerk's
+    PIN proves the clerk, whose codes are carried out with the clerk's own rights; the
+    PBX's refusals hold (112), recording and switching stay on the desk phone."""
+    admin = _admin(tmp_path)
+    assert admin.check(DEMO_TENANT, CLERK, "", "4711", MobileCodes()) == (CLERK, "")
+    assert admin.check(DEMO_TENANT, CLERK, "", "0000", MobileCodes()) is None
+    assert admin.carry_out(DEMO_TENANT, CLERK, "*21*0701234567#") == "sv/pbx/forwarding-set"
+    assert admin.carry_out(DEMO_TENANT, CLERK, "#21#") == "sv/pbx/forwarding-cleared"
+    assert admin.carry_out(DEMO_TENANT, CLERK, "*21*112#") == "sv/pbx/forwarding-emergency"
+    assert admin.carry_out(DEMO_TENANT, ADMIN, "*96*1#") == "sv/pbx/not-allowed"
+    assert admin.carry_out(DEMO_TENANT, CLERK, "*77#") == "sv/pbx/unknown-code"

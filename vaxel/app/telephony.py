@@ -285,6 +285,8 @@ def voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None
     switches = FlowSwitches(platform.configuration, platform.clock)
     takes = Path(platform.settings.voicemail_dir) / "takes"
     admin.port = PhoneAdmin(voicemail, switches, views, takes, platform.clock)
+    if platform.pbx is not None:  # feature codes from a mobile (PBX9): the PBX's own way
+        admin.port.carry_out_code = platform.pbx.carry_out
     admin.hold_prompt, admin.forget_prompt = telephony.prompts.hold, telephony.prompts.forget
 
     def changed(tenant_id: str, number: str, new: int, old: int) -> None:

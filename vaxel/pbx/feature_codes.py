@@ -52,10 +52,12 @@ __all__ = [
     "FeatureError",
     "JoinGroup",
     "LeaveGroup",
+    "MobileCodes",
     "RecordPrompt",
     "SetForwarding",
     "SetPresence",
     "SetSwitch",
+    "code_complete",
     "is_feature_code",
     "parse",
 ]
@@ -145,6 +147,18 @@ class RecordPrompt:
 class SetSwitch:
     slot: int
     on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MobileCodes:
+    """Not a code: a call to the tenant's feature-code number from a person's mobile over
+    the trunk (PBX1, PBX9): after the PIN the caller keys a code, carried out as them."""
+
+
+def code_complete(keyed: str) -> bool:
+    """Whether ``keyed`` (keys so far) is a whole code: it ends with ``#`` after at least
+    one key that is not ``#`` (``#21#``, ``##002#``, ``*21*0701234567#``)."""
+    return keyed.endswith("#") and bool(keyed.strip("#"))
 
 
 FeatureCode = (

@@ -53,6 +53,10 @@ class TargetKind(StrEnum):
     VOICEMAIL = "voicemail"
     PARK_ORBIT = "park-orbit"
     CONFERENCE = "conference"
+    FEATURE_CODES = "feature-codes"
+    """The tenant's number for feature codes from a mobile over the trunk (PBX1, PBX9):
+    the caller's number must be a person's mobile device and their PIN is asked
+    (``telephony/mobile_codes.py``); ``ref`` is free text (e.g. ``koder``)."""
     EXTERNAL = "external"
     """Never in a plan: an external number an extension dialled, out over the tenant's
     trunk (``telephony/outside_calls.py``, issue 14 §2); ``ref`` is the E.164 number."""

@@ -15,6 +15,10 @@ Rules (an input a state does not take raises :class:`~vaxel.core.errors.IllegalT
   ``min_record_s`` is said so and recorded again (at most ``max_takes`` times). The take is
   played back, then 1 saves it (the old recording is kept for undo), 2 records again, 3
   plays it again, ``*`` discards it.
+- The feature-code number from a person's mobile (:class:`MobileCodes`, PBX1, PBX9): the
+  PIN proves the mobile's person (anyone, not only admins), then "Slå koden …" and the
+  keys up to the ``#`` that ends a code (:func:`code_complete`) are carried out as them
+  (:class:`CarryOut`); the adapter answers :class:`Done` with what the code answers.
 - Nothing keyed for ``idle_s``: the question once more, then goodbye.
 Sans-I/O: ``now`` comes in, commands come out; ``next_deadline()`` says when to call
 :meth:`PhoneAdminMenu.on_timer`.
@@ -26,13 +30,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.feature_codes import (
+    MAX_CODE_LENGTH,
+    MobileCodes,
+    RecordPrompt,
+    SetSwitch,
+    code_complete,
+)
 from vaxel.pbx.pin_entry import CheckPin, Digit, HangUp, PinEntry, PinStep, Say
 
 __all__ = [
     "AdminCommand",
     "AdminInput",
     "AdminStep",
+    "CarryOut",
     "CheckPin",
     "Digit",
     "Discard",
@@ -52,6 +63,10 @@ __all__ = [
 
 ENTER_EXTENSION = "sv/pbx/enter-extension"
 ENTER_PIN = "sv/pbx/enter-pin"
+ENTER_CODE = "sv/pbx/enter-code"
+UNKNOWN_CODE = "sv/pbx/unknown-code"
+NOT_A_MOBILE = "sv/pbx/not-a-mobile"
+"""The feature-code number called from a number that is no one's mobile device."""
 WRONG_PIN = "sv/pbx/wrong-pin"
 RECORD = "sv/pbx/record-prompt"
 TONE = "sv/voicemail/ton"
@@ -81,6 +96,8 @@ class AdminStep(StrEnum):
     EXTENSION = "extension"
     PIN = "pin"
     CHECKING = "checking"
+    CODE = "code"
+    """A mobile's caller keys the feature code (after the PIN)."""
     WORKING = "working"
     RECORDING = "recording"
     REVIEW = "review"
@@ -146,7 +163,16 @@ class Discard:
     pass
 
 
-AdminCommand = Say | CheckPin | SwitchIt | StartRecording | PlayTake | SaveTake | Discard | HangUp
+@dataclass(frozen=True, slots=True)
+class CarryOut:
+    """Carry out the feature code ``keyed`` as the person the PIN proved."""
+
+    keyed: str
+
+
+AdminCommand = (
+    Say | CheckPin | SwitchIt | StartRecording | PlayTake | SaveTake | Discard | HangUp | CarryOut
+)
 
 
 class PhoneAdminMenu:
@@ -154,7 +180,7 @@ class PhoneAdminMenu:
 
     def __init__(
         self,
-        command: RecordPrompt | SetSwitch,
+        command: RecordPrompt | SetSwitch | MobileCodes,
         *,
         own_phone: bool,
         limits: PhoneAdminLimits | None = None,
@@ -168,6 +194,7 @@ class PhoneAdminMenu:
         self._deadline: float | None = None
         self._reminded = False
         self._question: tuple[str, ...] = ()
+        self._code = ""
 
     def start(self, now: float) -> list[AdminCommand]:
         first = ENTER_PIN if self.own_phone else ENTER_EXTENSION
@@ -184,6 +211,8 @@ class PhoneAdminMenu:
             self._reminded = False
             if step in (AdminStep.EXTENSION, AdminStep.PIN):
                 return self._keying(event.digit, now)
+            if step is AdminStep.CODE:
+                return self._coding(event.digit, now)
             if step is AdminStep.REVIEW:
                 return self._review(event.digit, now)
             return []  # checking, working, recording: the adapter ends a recording on '#'
@@ -240,10 +269,22 @@ class PhoneAdminMenu:
         if event.refusal:
             return self._end((event.refusal,))
         command = self.command
+        if isinstance(command, MobileCodes):
+            return self._ask(now, AdminStep.CODE, (ENTER_CODE,))
         if isinstance(command, SetSwitch):
             self.step = AdminStep.WORKING
             return [SwitchIt(command.slot, command.on)]
         return self._record(now)
+
+    def _coding(self, digit: str, now: float) -> list[AdminCommand]:
+        self._code += digit
+        if len(self._code) > MAX_CODE_LENGTH:
+            return self._end((UNKNOWN_CODE,))
+        if code_complete(self._code):
+            self.step, self._deadline = AdminStep.WORKING, None
+            return [CarryOut(self._code)]
+        self._deadline = now + self.limits.idle_s
+        return []
 
     def _record(self, now: float) -> list[AdminCommand]:
         self.step = AdminStep.RECORDING

@@ -6,6 +6,10 @@ Rules kept here:
   ten wrong PINs an hour per mailbox lock it, whether tried here or in the mailbox).
 - Only prompt admins may (the roles that reach the prompt admin pages: tenant and platform
   admins), known by the account whose directory person the PIN proved.
+- A feature code from a mobile (:class:`~vaxel.pbx.feature_codes.MobileCodes`): anyone
+  whose PIN it is; the code is carried out as them with their own rights
+  (``carry_out_code``: the PBX's, as from their desk phone), except recording and
+  switching (``*95*``, ``*96*``), which stay on the staff's own phones.
 - A switch is the tenant's numbered switch (:class:`~vaxel.runtime.flow_switches.FlowSwitches`,
   audited as ``telefon:<person>``); a prompt is the tenant's upload by its place on the
   prompt page (1 the first by name). Saving replaces its audio and keeps the old for undo
@@ -23,7 +27,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.feature_codes import (
+    FeatureCode,
+    FeatureCodeRefused,
+    MobileCodes,
+    RecordPrompt,
+    SetSwitch,
+    parse,
+)
 from vaxel.pbx.phone_admin import PhoneAdminLimits
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.flow_switches import FlowSwitches
@@ -63,6 +74,10 @@ class PhoneAdmin:
         self.clock = clock
         self.limits = limits or PhoneAdminLimits()
         self._recording: set[str] = set()
+        self.carry_out_code: Callable[[str, str, FeatureCode], str] = (
+            lambda tenant_id, person_id, command: NOT_ALLOWED
+        )
+        """How a code is carried out as a person (the root gives ``PbxReach.carry_out``)."""
         self._lock = threading.Lock()
 
     # -- who --------------------------------------------------------------------------------
@@ -80,6 +95,8 @@ class PhoneAdmin:
         if found is None:
             return None
         person = found[0].person_id
+        if isinstance(command, MobileCodes):
+            return person, ""  # their own codes, with their own rights
         if not self.may(tenant_id, person):
             log.info("phone admin: %s/%s is no prompt admin", tenant_id, person)
             return person, NOT_ALLOWED
@@ -90,6 +107,17 @@ class PhoneAdmin:
         else:
             known = False
         return person, "" if known else SLOT_INVALID
+
+    def carry_out(self, tenant_id: str, person_id: str, keyed: str) -> str:
+        """The code ``keyed`` from ``person_id``'s mobile, carried out; its answer."""
+        try:
+            command = parse(keyed)
+        except FeatureCodeRefused as refused:
+            return refused.prompt
+        if isinstance(command, RecordPrompt | SetSwitch):
+            return NOT_ALLOWED
+        log.info("feature code from the mobile of %s/%s", tenant_id, person_id)
+        return self.carry_out_code(tenant_id, person_id, command)
 
     def may(self, tenant_id: str, person_id: str) -> bool:
         """Whether an active admin account of the tenant is ``person_id`` in the directory."""

@@ -230,6 +230,8 @@ _SV_PBX = {
     "not-a-person": "Telefonen hör inte till någon person i katalogen.",
     "failed": "Det gick inte att spara. Försök igen senare.",
     "enter-pin": "Slå din PIN-kod och avsluta med fyrkant.",
+    "enter-code": "Slå koden och avsluta med fyrkant.",
+    "not-a-mobile": "Numret du ringer från är inte registrerat som mobil i växeln.",
     "wrong-pin": "Fel PIN-kod.",
     # recording a prompt by phone (IVR5, issue 14 §7; vaxel.pbx.phone_admin)
     "enter-extension": "Slå ditt anknytningsnummer och avsluta med fyrkant.",

@@ -52,6 +52,7 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
 from vaxel.prompts.library import UPLOAD_PREFIX
 from vaxel.speech import PAUSE, absent_person, extension_name
+from vaxel.telephony.mobile_codes import MobileCodeAccess
 from vaxel.telephony.transfer_recall import TransferRecalls
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ class ReachingPeople:
         switch.actions.internal_keys = self.key
         switch.actions.forget_hooks.append(self.forgotten)
         self.recalls.install()  # a blind transfer nobody answers comes back (issue 14 §6)
+        switch.internal.handlers[TargetKind.FEATURE_CODES] = MobileCodeAccess(switch, self)
 
     # a call reaches a person ---------------------------------------------------------------
 

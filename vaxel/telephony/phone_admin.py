@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vaxel.media.player import Comfort
-from vaxel.pbx.feature_codes import RecordPrompt, SetSwitch
+from vaxel.pbx.feature_codes import MobileCodes, RecordPrompt, SetSwitch
 from vaxel.pbx.phone_admin import (
     FAILED,
     GOODBYE,
@@ -31,6 +31,7 @@ from vaxel.pbx.phone_admin import (
     AdminCommand,
     AdminInput,
     AdminStep,
+    CarryOut,
     CheckPin,
     Digit,
     Discard,
@@ -56,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["AdminSession", "PhoneAdminCalls", "PhoneAdminPort"]
 
 log = logging.getLogger(__name__)
+_ASKING = frozenset({AdminStep.EXTENSION, AdminStep.PIN, AdminStep.CODE, AdminStep.REVIEW})
+"""Steps whose question a key cuts short."""
 
 
 class PhoneAdminPort(Protocol):
@@ -70,6 +73,10 @@ class PhoneAdminPort(Protocol):
         ...
 
     def switch(self, tenant_id: str, person_id: str, number: int, on: bool) -> str: ...
+
+    def carry_out(self, tenant_id: str, person_id: str, keyed: str) -> str:
+        """A feature code keyed from a mobile, carried out as the person; its answer."""
+        ...
 
     def take_path(self, tenant_id: str, call_id: str) -> str: ...
 
@@ -116,7 +123,9 @@ class PhoneAdminCalls:
         self.hold_prompt: Callable[[str, bytes], None] = lambda prompt_id, audio: None
         self.forget_prompt: Callable[[str], None] = lambda prompt_id: None
 
-    def start(self, call: Call, person_id: str, command: RecordPrompt | SetSwitch) -> bool:
+    def start(
+        self, call: Call, person_id: str, command: RecordPrompt | SetSwitch | MobileCodes
+    ) -> bool:
         """Begin the dialogue on an answered call; False without the runtime's port."""
         from vaxel.telephony.voicemail import VoicemailSession
 
@@ -136,7 +145,7 @@ class PhoneAdminCalls:
                 self._stop(call, session)
             return
         if digit in "0123456789*#" and session.menu.step is not AdminStep.RECORDING:
-            if session.menu.step in (AdminStep.EXTENSION, AdminStep.PIN, AdminStep.REVIEW):
+            if session.menu.step in _ASKING:
                 self._stop_prompt(call)  # a key cuts the question short
             self._feed(call, session, Digit(digit))
 
@@ -182,6 +191,9 @@ class PhoneAdminCalls:
                     session.menu.command,
                 )
                 self._off_loop(call, check, self._checked)
+            elif isinstance(command, CarryOut):
+                work = functools.partial(port.carry_out, tenant, session.person_id, command.keyed)
+                self._off_loop(call, work, self._done)
             elif isinstance(command, SwitchIt):
                 work = functools.partial(
                     port.switch, tenant, session.person_id, command.number, command.on

@@ -31,6 +31,7 @@ KINDS = {
     TargetKind.VOICEMAIL: N_("Röstbrevlåda"),
     TargetKind.PARK_ORBIT: N_("Parkering"),
     TargetKind.CONFERENCE: N_("Konferensrum"),
+    TargetKind.FEATURE_CODES: N_("Koder från mobilen (PIN)"),
 }
 STRATEGIES = {
     GroupStrategy.RING_ALL: N_("Alla ringer samtidigt"),
