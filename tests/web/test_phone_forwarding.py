@@ -161,3 +161,27 @@ def test_ones_own_direct_number_is_ones_own_number(web: Web, keys: None) -> None
     loop = client.put(url.format(first[0], "busy"), headers=write,
                       json={"destination": second[1]})  # fmt: skip
     assert loop.status_code == 409 and loop.json()["code"] == "forwarding-loop"
+
+
+def test_every_number_of_the_plan_that_reaches_one_is_ones_own(web: Web, keys: None) -> None:
+    """A short number the plan gives a person besides their extension (issue 14 §1: a person
+    may have several) is theirs too: forwarding to it is forwarding-self, and a chain back
+    to it a loop; a group's number is an internal destination, not a barred one."""
+    web.accounts.add_api_key(DEMO_TENANT, "växel", "konfig", time.time(), ["read", "config"])
+    client = web.client()
+    second = client.put("/api/v1/pbx/numbers/4500", headers={"X-API-Key": "konfig"},
+                        json={"kind": "person", "ref": "demo-0001"})  # fmt: skip
+    assert second.status_code == 204, second.text
+    url = "/api/v1/directory/people/{}/forwarding/{}"
+    write = {"X-API-Key": "skriv"}
+    own = client.put(url.format("demo-0001", "always"), headers=write, json={"destination": "4500"})
+    assert own.status_code == 409 and own.json()["code"] == "forwarding-self", own.text
+    back = client.put(
+        url.format("demo-0002", "always"), headers=write, json={"destination": "4500"}
+    )
+    assert back.status_code == 200, back.text
+    loop = client.put(url.format("demo-0001", "no-answer"), headers=write,
+                      json={"destination": "2001"})  # fmt: skip
+    assert loop.status_code == 409 and loop.json()["code"] == "forwarding-loop", loop.text
+    group = client.put(url.format("demo-0003", "busy"), headers=write, json={"destination": "1900"})
+    assert group.status_code == 200, group.text

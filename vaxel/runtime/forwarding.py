@@ -5,9 +5,11 @@ Rights are those of presence (one's own with ``own-presence``, anyone's with
 ``any-presence``), checked here below HTTP. A destination the tenant's numbering plan
 knows is internal; any other goes through the tenant's dial policy, so a barred number
 is refused when set (and again when a call follows it, in telephony). 112 and 114 14 are
-never a destination, nor the person's own number — an extension or a direct number the
-plan maps to it, however written; a rule (any condition) that would come back round through
-other people's ``always`` rules (extensions or direct numbers) is refused. Every
+never a destination, nor the person's own number — any number that reaches them: an
+extension, another short number the plan gives them, a direct number however written; a
+rule (any condition) that would come back round through other people's ``always`` rules
+(by any of those numbers) is refused. A number the plan knows is internal even where
+telephony does not run (a web-only process). Every
 tenant's rules are read once and kept; listeners hear each person whose rules changed.
 """
 
@@ -22,12 +24,11 @@ from vaxel.directory.permissions import Right, require
 from vaxel.pbx.forwarding import (
     ForwardCondition,
     Forwarding,
-    ForwardingRefused,
     ForwardRule,
     check_destination,
     check_no_loop,
 )
-from vaxel.pbx.numbering import NumberingPlan
+from vaxel.pbx.numbering import NumberingPlan, TargetKind
 from vaxel.runtime.directory_views import Actor, DirectoryViews
 from vaxel.store.pbx_forwarding import ForwardingStore
 
@@ -52,7 +53,10 @@ class ForwardingService:
         the person's class of service (PBX8) where the root knows it."""
         self._clock = clock
         self.is_internal: Callable[[str, str], bool] = is_internal or (
-            lambda tenant, number: bool(views.people_on(tenant, number))
+            lambda tenant, number: (
+                bool(self._reached(tenant, self.plan_of(tenant), number))
+                or self._in_plan(tenant, number)
+            )
         )
         """Whether the tenant's plan knows ``number`` (its people's extensions by default;
         the root may give the numbering plan's own answer)."""
@@ -90,18 +94,24 @@ class ForwardingService:
         own = self.views.extension_of(tenant_id, person_id) or f"person:{person_id}"
         plan = self.plan_of(tenant_id)
 
-        def short(number: str) -> str:  # a direct number of the plan as its short number
-            return (plan.short_of_did(number) if plan is not None else None) or number
-
-        if person_id in self.views.people_on(tenant_id, short(destination.number)):
-            raise ForwardingRefused("forwarding-self", "a number cannot forward to itself")
+        def key(number: str) -> str:  # a person's every number (extension, short, DID) is one
+            people = self._reached(tenant_id, plan, number)
+            if person_id in people:
+                return own
+            if not people:
+                return number
+            forwarding = [p for p in people if self.forwarded_to(tenant_id, p) is not None]
+            return self.views.extension_of(tenant_id, (forwarding or people)[0]) or number
 
         def always_at(number: str) -> str | None:
-            to = self._always_at(tenant_id, number)
-            return short(to) if to is not None else None
+            for other in self._reached(tenant_id, plan, number):
+                to = self.forwarded_to(tenant_id, other)
+                if to is not None:
+                    return key(to)
+            return None
 
         # any condition: B busy → A with A's every call → B comes back as surely as "always"
-        check_no_loop(own, short(destination.number), always_at)
+        check_no_loop(own, key(destination.number), always_at)
         checked = ForwardRule(rule.condition, destination.number, rule.after_s)
         return self._put(tenant_id, actor, person_id, self.forwarding(tenant_id, person_id)
                          .with_rule(checked))  # fmt: skip
@@ -114,12 +124,22 @@ class ForwardingService:
         held = self.forwarding(tenant_id, person_id)
         return self._put(tenant_id, actor, person_id, held.without(condition))
 
-    def _always_at(self, tenant_id: str, number: str) -> str | None:
-        for person_id in self.views.people_on(tenant_id, number):
-            to = self.forwarded_to(tenant_id, person_id)
-            if to is not None:
-                return to
-        return None
+    def _reached(self, tenant_id: str, plan: NumberingPlan | None, number: str) -> list[str]:
+        """The people ``number`` reaches: by an extension of theirs, or by a short or direct
+        number of the tenant's plan whose target is a person (issue 14 §1: several)."""
+        found = set(self.views.people_on(tenant_id, number))
+        if plan is not None:
+            target = plan.resolve(number)
+            if target is not None and target.kind is TargetKind.PERSON:
+                found.add(target.ref)
+            short = plan.short_of_did(number)
+            if short is not None:
+                found.update(self.views.people_on(tenant_id, short))
+        return sorted(found)
+
+    def _in_plan(self, tenant_id: str, number: str) -> bool:
+        plan = self.plan_of(tenant_id)
+        return plan is not None and plan.resolve(number) is not None
 
     def _put(
         self, tenant_id: str, actor: Actor, person_id: str, forwarding: Forwarding
