@@ -86,6 +86,9 @@ def main() -> int:
         default=media_bridge.ENGINE_PORTS,
         help="LOW-HIGH, or 0 for ports the kernel picks",
     )
+    parser.add_argument(
+        "--talk", action="store_true", help="the queued callers' phones send RTP too"
+    )
     args = parser.parse_args()
     ports = args.engine_ports
     print(
@@ -106,7 +109,7 @@ def main() -> int:
             rows.append(
                 _run(
                     "queue",
-                    lambda c=callers: media_queue.measure((c,), args.seconds, ports),
+                    lambda c=callers: media_queue.measure((c,), args.seconds, ports, args.talk),
                     run,
                 )
             )
@@ -133,7 +136,9 @@ def main() -> int:
             else f"{row['relayed_of_sent']:.1%}"
         )
         driver = f"{row['driver_cpu_share']:.0%}" if "driver_cpu_share" in row else "-"
-        packets_per_second = 50 if row["kind"] == "queue" else 100
+        # a queued caller: one frame sent every 20 ms, and one read if its phone talks
+        talking = row["kind"] == "queue" and row.get("engine_received", 0) > 0
+        packets_per_second = 50 if row["kind"] == "queue" and not talking else 100
         cost = row["cpu_us_per_packet"]
         per_core = str(int(0.8e6 / (cost * packets_per_second))) if cost > 0 else "-"
         print(

@@ -6,8 +6,11 @@ packet's send time against its ideal 20 ms slot (measured in the engine) and the
 receiver sees (RTP sequence gaps per sending port; a packet older than the newest is counted
 as reordered, not as 65,535 lost). Target (issue 11): ≥ 2,000 calls per core with p99 < 5 ms,
 no loss, every frame sent. ``python -m benchmarks.media_capacity`` runs this three times.
-A row whose engine waited for its core longer than ``MAX_WAIT_SHARE`` of the window (other
-work held it: ``benchmarks.starvation``) is INVALID, whatever its figures.
+``talk=True`` (``media_capacity --talk``): the phones also send their 20 ms packets, as a
+caller's phone in a queue does — the engine then reads as many packets as it sends, and its
+legs lock onto (and connect to) the phones. A row whose engine waited for its core longer
+than ``MAX_WAIT_SHARE`` of the window (other work held it: ``benchmarks.starvation``) is
+INVALID, whatever its figures.
 
 The endpoints take even ports 10000–19998: outside the kernel's ephemeral range (32768–60999,
 where tests get their free ports) and outside the port ranges engineers run servers in.
@@ -16,13 +19,16 @@ where tests get their free ports) and outside the port ranges engineers run serv
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import json
 import multiprocessing
 import os
 import socket
+import struct
 import time
 
+from benchmarks import mmsg
 from benchmarks.starvation import MAX_WAIT_SHARE, main_thread_schedstat
 from vaxel.media.backend import RemoteMedia
 from vaxel.media.player import Comfort
@@ -30,10 +36,14 @@ from vaxel.media.player import Comfort
 COUNTS = (100, 250, 500, 750, 1000)
 SECONDS = 10.0
 ENGINE_PORTS = (10000, 19998)
+_RTP = struct.Struct("!BBHII")
 
 
 def _receiver(
-    port_queue: multiprocessing.Queue, result_queue: multiprocessing.Queue, seconds: float
+    port_queue: multiprocessing.Queue,
+    result_queue: multiprocessing.Queue,
+    seconds: float,
+    talk_queue: multiprocessing.Queue | None = None,
 ) -> None:
     os.sched_setaffinity(0, {0})
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -44,6 +54,7 @@ def _receiver(
     # datagram, and on loopback that wake-up (a cross-core interrupt in a VM) is work done on
     # the engine's core inside its sendto, which no phone on another machine ever costs it.
     sock.setblocking(False)
+    talk = _Talk(sock, talk_queue.get(timeout=60)) if talk_queue is not None else None
     last: dict[int, int] = {}
     received = lost = reordered = 0
     deadline = time.monotonic() + seconds + 5
@@ -63,14 +74,43 @@ def _receiver(
                     continue
                 lost += step - 1
             last[source] = sequence
+        if talk is not None:
+            talk.send()
         time.sleep(0.002)
     result_queue.put(
         {"received": received, "lost": lost, "reordered": reordered, "streams": len(last)}
     )
 
 
+class _Talk:
+    """``--talk``: every caller's phone sends its 20 ms packet of silence, as a real phone
+    in a queue does, from the address its SDP names (so the engine locks, and connects, the
+    leg). One ``sendmmsg`` per 2 ms phase for a tenth of the callers (``benchmarks.mmsg``)."""
+
+    def __init__(self, sock: socket.socket, ports: list[int]) -> None:
+        self.packet = ctypes.create_string_buffer(172)
+        self.packet[12:] = b"\xff" * 160
+        self.phases = [
+            mmsg.BatchSender(sock, [("127.0.0.1", port) for port in ports[phase::10]], self.packet)
+            for phase in range(10)
+        ]
+        self.phase, self.sequence, self.due = 0, 0, time.monotonic()
+
+    def send(self) -> None:
+        while time.monotonic() >= self.due:  # the phases that are due (one, unless late)
+            self.sequence = (self.sequence + 1) & 0xFFFF
+            _RTP.pack_into(self.packet, 0, 0x80, 0, self.sequence, 160 * self.sequence, 7)
+            self.phases[self.phase].send()
+            self.phase = (self.phase + 1) % 10
+            self.due += 0.002
+
+
 def _engine(
-    count: int, sink_port: int, seconds: float, ports: tuple[int, int] = ENGINE_PORTS
+    count: int,
+    sink_port: int,
+    seconds: float,
+    ports: tuple[int, int] = ENGINE_PORTS,
+    talk_queue: multiprocessing.Queue | None = None,
 ) -> dict[str, float]:
     os.sched_setaffinity(0, {1} if (os.cpu_count() or 1) > 1 else {0})
     from vaxel.media.engine import BuiltinMediaBackend
@@ -89,11 +129,13 @@ def _engine(
         for endpoint in endpoints:
             engine.set_remote(endpoint.endpoint_id, RemoteMedia("127.0.0.1", sink_port, 0, "PCMU"))
             engine.set_comfort(endpoint.endpoint_id, Comfort.MUSIC)
+        if talk_queue is not None:
+            talk_queue.put([endpoint.port for endpoint in endpoints])
         gc.collect()
         gc.freeze()  # as vaxel.app does after start-up: long-lived objects leave the GC's scans
         await asyncio.sleep(1.0)  # warm up
         engine.timing_errors.clear()
-        sent_before = engine.stats["sent"]
+        sent_before, received_before = engine.stats["sent"], engine.stats["received"]
         schedstat = main_thread_schedstat()
         schedstat.start()
         started, cpu = time.monotonic(), time.process_time()
@@ -103,16 +145,21 @@ def _engine(
         schedstat.stop()
         errors = sorted(engine.timing_errors)
         sent = engine.stats["sent"] - sent_before
+        heard = engine.stats["received"] - received_before
+        connected = sum(getattr(leg, "connected", False) for leg in engine._legs.values())
         await engine.close()
         return {
             "p50_ms": round(1000 * errors[len(errors) // 2], 3),
             "p99_ms": round(1000 * errors[int(len(errors) * 0.99)], 3),
             "max_ms": round(1000 * errors[-1], 3),
             "cpu_share": round(cpu / window, 3),
-            "cpu_us_per_packet": round(1e6 * cpu / max(1, sent), 2),
+            # per packet sent or (--talk) read: a talking caller is two packets per 20 ms
+            "cpu_us_per_packet": round(1e6 * cpu / max(1, sent + heard), 2),
             "sent": sent,
             "expected": int(count * window / 0.02),
             "engine_waited_share": round(schedstat.waited_s / window, 3),
+            "engine_received": heard,
+            "connected_legs": connected,
         }
 
     return runner(main())
@@ -122,15 +169,20 @@ def measure(
     counts: tuple[int, ...] = COUNTS,
     seconds: float = SECONDS,
     engine_ports: tuple[int, int] = ENGINE_PORTS,
+    talk: bool = False,
 ) -> list[dict[str, object]]:
+    """``talk``: the callers' phones send RTP too (``_Talk``), as real ones do."""
     rows: list[dict[str, object]] = []
     for count in counts:
         ports: multiprocessing.Queue = multiprocessing.Queue()
         results: multiprocessing.Queue = multiprocessing.Queue()
-        receiver = multiprocessing.Process(target=_receiver, args=(ports, results, seconds + 1))
+        talking: multiprocessing.Queue | None = multiprocessing.Queue() if talk else None
+        receiver = multiprocessing.Process(
+            target=_receiver, args=(ports, results, seconds + 1, talking)
+        )
         receiver.start()
         sink = ports.get(timeout=10)
-        engine = _engine(count, sink, seconds, engine_ports)
+        engine = _engine(count, sink, seconds, engine_ports, talking)
         receiver.join()
         seen = results.get(timeout=10)
         row = {"calls": count, **engine, **seen}
