@@ -15,13 +15,14 @@ from typing import Protocol
 import pytest
 import yaml
 
+from tests.conftest import migrated_sqlite
 from vaxel.demo import seed_demo_tenant
 from vaxel.flow import flow_from_dict
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER, demo_agents
 from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Request, Response
-from vaxel.store import open_database, upgrade
+from vaxel.store import open_database
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
 
@@ -103,9 +104,8 @@ class Running:
 async def start(
     tmp_path: Path, *, trusted: bool = True, tls: ssl.SSLContext | None = None
 ) -> Running:
-    url = f"sqlite:///{tmp_path}/telephony.db"
+    url = migrated_sqlite(tmp_path / "telephony.db")
     database = open_database(url)
-    upgrade(database)
     center = ContactCenter(database)
     seed_demo_tenant(center, url, time.time())
     service = TelephonyService(

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import migrated_sqlite
 from vaxel.acd.events import AgentConfigured, QueueConfigured
 from vaxel.acd.model import AgentProfile, QueueConfig
 from vaxel.demo import seed_demo_tenant
 from vaxel.runtime import ContactCenter
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.store import Tenant, Tenants, open_database, upgrade
+from vaxel.store import Tenant, Tenants, open_database
 from vaxel.store.accounts import Accounts
 from vaxel.web.app import WebSettings, create_app
 from vaxel.web.passwords import PasswordHashing
@@ -38,9 +39,8 @@ class Web:
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[Web]:
-    url = f"sqlite:///{tmp_path}/web.db"
+    url = migrated_sqlite(tmp_path / "web.db")
     database = open_database(url)
-    upgrade(database)
     center = ContactCenter(database)
     now = time.time()
     seed_demo_tenant(center, url, now)
