@@ -90,6 +90,18 @@ class Transferor(BarePhone):
             if wanted(message):
                 return message
 
+    def ack_failure(self, final: Response) -> None:
+        """ACK a non-2xx final response to our INVITE, in its transaction (§17.1.1.3)."""
+        self.send(
+            (
+                f"ACK {final.headers.get('To', '').split('<')[1].split('>')[0]} SIP/2.0\r\n"
+                f"Via: SIP/2.0/UDP 127.0.0.1:{self.port};branch={self.branch};rport\r\n"
+                f"From: {final.headers.get('From')}\r\nTo: {final.headers.get('To')}\r\n"
+                f"Call-ID: {final.call_id}\r\nCSeq: {final.cseq[0]} ACK\r\n"
+                "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+            ).encode()
+        )
+
     def request(
         self, dialog: PhoneDialog, method: str, body: bytes = b"", extra: str = "", n: int = 0
     ) -> int:
@@ -130,8 +142,9 @@ class Transferor(BarePhone):
         assert b"a=recvonly" in ok.body  # the switch mirrors the hold
         self.request(dialog, "ACK", n=n)  # an ACK's CSeq is its INVITE's (§13.2.2.4)
 
-    async def call(self, server: int, number: str) -> PhoneDialog:
-        """Dial ``number`` (digest on the 407), wait for the 200 and ACK it."""
+    async def call(self, server: int, number: str, *, early: bool = False) -> PhoneDialog:
+        """Dial ``number`` (digest on the 407), wait for the 200 and ACK it — or, ``early``,
+        the early dialog of the 183 with SDP (the callee still rings)."""
         n = next(_cseq)  # each call its own Call-ID and From tag
         call_id, tag = f"consult-{self.port}-{n}", f"{self.tag}c{n}"
         uri = f"sip:{number}@127.0.0.1:{server}"
@@ -149,8 +162,21 @@ class Transferor(BarePhone):
             )
             body = answer_sdp(self.port + 3)
             self.send(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
-            final = await self.expect(lambda m: isinstance(m, Response) and m.status >= 200)
+            floor = 183 if early and attempt else 200
+            final = await self.expect(
+                lambda m, floor=floor: isinstance(m, Response) and m.status >= floor
+            )
             assert isinstance(final, Response)
+            if early and final.status == 183:
+                self.branch = branch  # its ACK to the final response to come
+                return PhoneDialog(
+                    call_id,
+                    tag,
+                    header_tag(final.headers.get("To") or ""),
+                    local,
+                    f"<{uri}>",
+                    angle_uri(final.headers.get("Contact") or ""),
+                )
             if final.status == 200:
                 dialog = PhoneDialog(
                     call_id,
@@ -277,10 +303,11 @@ async def test_bertil_holds_anna_consults_cecilia_and_joins_them(
 async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
     untrusted: Running, tmp_path: Path
 ) -> None:
-    """Semi-attended: the switch answers Bertil's consultation at once (he hears our
-    ringback), so his phone may transfer before Cecilia answers. Anna then waits in his
-    seat hearing ringback, and talks with Cecilia once she answers — as Anna (3001), not
-    as Bertil."""
+    """Semi-attended: Bertil's consultation is in early media while Cecilia's phone rings
+    (183 with SDP: he hears our ringback, nothing is answered), so his phone may transfer
+    before Cecilia answers. Anna then waits in his seat hearing ringback, and talks with
+    Cecilia once she answers — as Anna (3001), not as Bertil. Bertil's consultation INVITE
+    ends 487 (never answered) and his held call with a BYE."""
     running = untrusted
     plan(running)
     port, switch = running.port, running.service.switch
@@ -305,7 +332,7 @@ async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
         await anna.command("dial", f"sip:4501@127.0.0.1:{port}")
         held = await bertil.answer_call()
         await bertil.hold(held)
-        consultation = await bertil.call(port, "4502")  # Cecilia's phone rings
+        consultation = await bertil.call(port, "4502", early=True)  # Cecilia's phone rings
         await wait_for(lambda: CallState.CONNECTING in [c.state for c in switch.calls.values()])
         bertil.request(
             held,
@@ -314,8 +341,14 @@ async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
         )
         accepted = await bertil.expect(lambda m: isinstance(m, Response) and m.cseq[1] == "REFER")
         assert isinstance(accepted, Response) and accepted.status == 202
-        for _ in range(2):
+        ended = await bertil.expect(
+            lambda m: isinstance(m, Response) and m.cseq[1] == "INVITE" and m.status >= 300
+        )
+        assert isinstance(ended, Response) and ended.status == 487  # the early dialog's end
+        bertil.ack_failure(ended)
+        if not bertil.got("BYE"):  # the held call's leg
             await bertil.expect(lambda m: isinstance(m, Request) and m.method == "BYE")
+        assert len(bertil.got("BYE")) == 1
         await wait_for(lambda: len(switch.calls) == 1)
         [call] = switch.calls.values()
         assert call.state is CallState.CONNECTING  # Anna hears ringback in Bertil's seat

@@ -16,6 +16,7 @@ from tests.telephony.conftest import (
     CALLBACK_EXTENSION,
     CALLBACK_PASSWORD,
     Running,
+    free_port,
     keys,
     register_phone,
     sipp,
@@ -105,9 +106,9 @@ async def test_an_empty_orbit_tells_the_caller_the_number_does_not_exist(
     media.play = recording  # type: ignore[method-assign]
     running.service.switch.directory.trusted_sources = frozenset()
     code, output = await sipp(
-        "retriever.xml",
+        "extension_refused.xml",
         running.port,
-        *keys(ext=CALLBACK_EXTENSION),
+        *keys(ext=CALLBACK_EXTENSION, rtp_port=str(free_port())),
         "-au",
         CALLBACK_EXTENSION,
         "-ap",
@@ -117,7 +118,7 @@ async def test_an_empty_orbit_tells_the_caller_the_number_does_not_exist(
         service="701",
         cwd=tmp_path,
     )
-    assert code == 0, output  # answered as any internal call, then told
+    assert code == 0, output  # 183, told as early media, then 404: never answered
     assert "sv/system/numret-finns-inte" in played
     await wait_for(lambda: running.service.switch.calls == {})
 

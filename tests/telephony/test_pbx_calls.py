@@ -109,7 +109,7 @@ async def test_a_busy_person_s_caller_is_told_in_swedish(
         await karin.command("dial", f"sip:4501@127.0.0.1:{port}")
         invite = await olle.rung()
         olle.send(response_to(invite, 486, "Busy Here", to_tag=olle.tag))
-        await wait_for(lambda: not switch.calls, 20)  # the prompt, then our BYE
+        await wait_for(lambda: not switch.calls, 20)  # the prompt as early media, then 486
     finally:
         karin_log = await karin.stop()
         olle.close()

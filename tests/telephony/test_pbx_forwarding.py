@@ -25,6 +25,7 @@ from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 from vaxel.pbx.reach import Absence, AbsentOffer
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.sip.message import response_to
+from vaxel.telephony.calls import LegState
 from vaxel.telephony.directory import Extension
 from vaxel.telephony.person_reach import ReachingPeople
 
@@ -153,6 +154,8 @@ async def test_forward_on_no_answer_after_its_seconds(untrusted: Running, tmp_pa
         waited = asyncio.get_running_loop().time() - rung_at
         assert waited >= 4.0, f"Eva rang after {waited:.1f} s, before the 5 s rule"
         assert forwarded.method == "INVITE"
+        [call] = switch.calls.values()  # forwarded, still ringing: Karin is not answered
+        assert call.caller is not None and call.caller.state is LegState.EARLY_MEDIA
         await karin.command("hangup")
         await wait_for(lambda: not switch.calls, 10)
     finally:

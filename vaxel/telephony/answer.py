@@ -1,5 +1,6 @@
-"""Answering a new INVITE at once with our SDP (RFC 3264): a caller's call to a service
-number, an extension retrieving a parked call — any leg the switch answers itself.
+"""Answering a new INVITE with our SDP (RFC 3264): at once (200) for a caller's call to a
+service number, or first as early media (183 Session Progress, RFC 3960) for a caller
+rung onward (an internal call, PBX1), whose 200 carries the same To tag and SDP later.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from vaxel.telephony.calls import Leg
 from vaxel.telephony.dialout import session_id
 from vaxel.telephony.endpoint import SipEndpoint
 
-__all__ = ["answer_invite"]
+__all__ = ["answer_invite", "ok_later"]
 
 
 def answer_invite(
@@ -25,9 +26,12 @@ def answer_invite(
     event: RequestReceived,
     call_id: str,
     role: str,
+    *,
+    early: bool = False,
 ) -> tuple[Leg, Response]:
-    """The leg (a media endpoint of ``call_id``, its dialog made) and the 2xx sent; 488
-    without a usable offer, 503 with no media port free (issue 10 §8)."""
+    """The leg (a media endpoint of ``call_id``, its dialog made) and the 2xx sent — or,
+    ``early``, the 183 with our SDP (the dialog early until :func:`ok_later`); 488 without
+    a usable offer, 503 with no media port free (issue 10 §8)."""
     request = event.request
     try:
         offer = parse_sdp(request.body)
@@ -56,7 +60,18 @@ def answer_invite(
     )
     to_tag = sip.token()
     leg.dialog = Dialog.as_uas(request, to_tag, sip.contact)
+    status, reason = (183, "Session Progress") if early else (200, "OK")
     response = sip.respond(
-        event.server_key, request, 200, "OK", to_tag=to_tag, body=serialize_sdp(answer)
+        event.server_key, request, status, reason, to_tag=to_tag, body=serialize_sdp(answer)
     )
     return leg, response
+
+
+def ok_later(sip: SipEndpoint, leg: Leg) -> Response:
+    """The 200 to a caller's INVITE answered 183 before: the early dialog's To tag and the
+    SDP answer already given (RFC 3264 §4: the answer does not change)."""
+    assert leg.server_key is not None and leg.invite is not None and leg.dialog is not None
+    body = serialize_sdp(leg.local_sdp) if leg.local_sdp is not None else b""
+    return sip.respond(
+        leg.server_key, leg.invite, 200, "OK", to_tag=leg.dialog.local_tag, body=body
+    )

@@ -10,7 +10,7 @@ Rules kept here:
   be the same phone's (the same address and transport, RFC 3891 §3 asks for authorisation)
   in the same tenant, and both calls talking (``call_consult.TALKING``) — or one talking
   and the other the phone's own call to a person or number still ringing (semi-attended:
-  the phone answered at once hears our ringback and may transfer before the answer); the
+  the phone, in early media, hears our ringback and may transfer before the answer); the
   party it held then takes its seat in that call and hears ringback. Otherwise nothing
   changes and the REFER is refused: 481 no such dialog, 400 its own dialog, 403 another
   phone's or a call not talking (a mailbox's menu, a room, a queue).
@@ -159,7 +159,8 @@ class AttendedTransfers:
         if kept.internal is not None:
             kept.internal.caller = identity
         index.add_leg(kept, moving)
-        self.calls.end_leg(kept, join.kept_phone, HangUp())  # out of its seat: the call goes on
+        # out of its seat, the call going on: BYE, or 487 to a consultation still early
+        self.calls.end_leg(kept, join.kept_phone, HangUp(487, "Request Terminated"))
         media.release(join.kept_phone.endpoint.endpoint_id)
         log.info("%s joined to %s (attended transfer)", ended.call_id, kept.call_id)
         self.calls.step(kept, PartyReplaced())

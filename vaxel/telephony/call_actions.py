@@ -66,6 +66,7 @@ from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.conference import ConferenceCalls
+from vaxel.telephony.early_events import AnswerCaller
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
@@ -78,6 +79,7 @@ from vaxel.telephony.leg_events import (
     LegInput,
     MediaSilent,
     SendBye,
+    SendFinal,
 )
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 from vaxel.telephony.parking import Parking
@@ -88,6 +90,7 @@ from vaxel.telephony.voicemail import VoicemailCalls
 __all__ = ["CallActions"]
 
 log = logging.getLogger(__name__)
+_UNANSWERED = frozenset({LegState.OFFERED, LegState.EARLY_MEDIA})
 _VANISHED = frozenset({EndCause.NO_ACK, EndCause.MEDIA_TIMEOUT, EndCause.REQUEST_TIMEOUT})
 _NOTICES = {
     Notice.NO_SUCH_NUMBER: SystemPrompt.NO_SUCH_NUMBER,
@@ -116,6 +119,7 @@ class CallActions:
         voicemail_calls: VoicemailCalls,
         ring_outcome: Callable[[Call, int], None],
         parking: Parking,
+        answer_caller: Callable[[Call], None],
     ) -> None:
         self.sip = sip
         self.media = media
@@ -138,6 +142,7 @@ class CallActions:
         self.forget_hooks: list[Callable[[str], None]] = []
         """Told each call id the switch forgets (line state, PBX5)."""
         self.parking = parking
+        self.answer_caller = answer_caller  # 200 to a caller in early media (``leg.py``)
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -197,6 +202,8 @@ class CallActions:
                     )
             elif isinstance(action, PlayWhisper):
                 self.bridging.play_whisper(call)
+            elif isinstance(action, AnswerCaller):
+                self.answer_caller(call)
             elif isinstance(action, Bridge):
                 self.bridging.bridge(call)
             elif isinstance(action, Unbridge):
@@ -305,6 +312,8 @@ class CallActions:
     def _announce(self, call: Call, party: Party, notice: SystemPrompt, own: str = "") -> None:
         """Tell ``party`` the notice (or the tenant's ``own`` message), then hang up."""
         agent = party is Party.AGENT
+        if notice is SystemPrompt.NO_SUCH_NUMBER:  # a caller never answered: 404 after it
+            call.unanswered = (404, "Not Found")
         prompt = own or self.prompts.notice(call, notice, agent=agent)
         if agent:
             self.bridging.agent_hears(call, [prompt], then_hangup=True)
@@ -323,7 +332,7 @@ class CallActions:
             # the call goes on without this agent (an answer the ACD refused, a transfer)
             call.agent = None
             self.index.drop_leg(leg)
-        self.end_leg(call, leg, HangUp(), tell_call=False)
+        self.end_leg(call, leg, HangUp(*call.unanswered), tell_call=False)
 
     def end_leg(self, call: Call, leg: Leg, event: LegInput, *, tell_call: bool = True) -> None:
         """End ``leg`` (our BYE, the peer's, silent media); told to the call if ``tell_call``."""
@@ -337,6 +346,8 @@ class CallActions:
         for action in actions:
             if isinstance(action, SendBye):
                 self.bye(leg)
+            elif isinstance(action, SendFinal):
+                self.final(leg, action.status, action.reason)
             elif isinstance(action, LegEnded):
                 if tell_call:
                     self.after_leg(call, leg, vanished=action.cause in _VANISHED)
@@ -354,26 +365,32 @@ class CallActions:
         self.step(call, PartyLeft(party, vanished=vanished))
 
     def cancelled(self, event: CancelReceived) -> None:
-        """The caller's CANCEL before we answered: 487 to the INVITE, the caller left."""
+        """The caller's CANCEL before we answered (early media too): 487 to the INVITE
+        in its early dialog, the caller left (every phone rung for it is cancelled)."""
         call = self.index.by_invite.get(event.invite_key) if event.invite_key else None
-        if call is None or call.caller is None or call.caller.state is not LegState.OFFERED:
+        leg = call.caller if call is not None else None
+        if call is None or leg is None or leg.state not in _UNANSWERED:
             return
-        self.sip.respond(event.invite_key, call.caller.invite, 487, "Request Terminated")  # type: ignore[arg-type]
-        call.caller.machine.handle(LegCancelReceived(), self.sip.now)
-        self.after_leg(call, call.caller)
+        self.final(leg, 487, "Request Terminated")
+        leg.machine.handle(LegCancelReceived(), self.sip.now)
+        log.info("%s: cancelled by the caller, unanswered", call.call_id)
+        self.after_leg(call, leg)
 
     def hang_up(self, call: Call) -> None:
         """Hang the call up from our side (a flow's Hangup, a notice heard)."""
-        live = [
-            leg for leg in (call.caller, call.agent) if leg is not None and not leg.machine.ended
-        ]
+        live = [leg for leg in (call.caller, call.agent) if leg and not leg.machine.ended]
         if not live:
             self.settle(call)
         elif call.ended:  # the machine is done with it; the legs still up are hung up
             for leg in live:
-                self.end_leg(call, leg, HangUp(), tell_call=False)
-        else:
-            self.end_leg(call, live[0], HangUp())  # the machine hangs up the other side
+                self.end_leg(call, leg, HangUp(*call.unanswered), tell_call=False)
+        else:  # the machine hangs up the other side
+            self.end_leg(call, live[0], HangUp(*call.unanswered))
+
+    def final(self, leg: Leg, status: int, reason: str) -> None:
+        """A final error to a caller never answered, in its early dialog (its To tag)."""
+        tag = leg.dialog.local_tag if leg.dialog is not None else None
+        self.sip.respond(leg.server_key, leg.invite, status, reason, to_tag=tag)  # type: ignore[arg-type]
 
     def bye(self, leg: Leg) -> None:
         if leg.dialog is not None:

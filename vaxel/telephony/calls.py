@@ -124,6 +124,9 @@ class Call:
     """The number the conference caller presented, as the host's page shows it."""
     internal: InternalCall | None = None
     """A call to a PBX number (PBX1): its target, caller and ring steps (``internal.py``)."""
+    unanswered: tuple[int, str] = (480, "Temporarily Unavailable")
+    """The final error a caller still in early media gets when we end the call (486 busy,
+    404 no such number): nothing was answered, so nothing is billed."""
     transfers: int = 0
     """REFERs accepted in this call (blind, attended, park): at most ``MAX_TRANSFERS``."""
 

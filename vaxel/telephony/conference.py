@@ -201,13 +201,20 @@ class ConferenceCalls:
 
 
 class ConferenceTargets:
-    """``TargetKind.CONFERENCE`` of the numbering plan (PBX1; ref = the room's id): an
-    answered caller, an extension of the tenant or a trunk's caller on a direct number, is
-    taken into the tenant's room (``internal.py``'s handler for the kind)."""
+    """``TargetKind.CONFERENCE`` of the numbering plan (PBX1; ref = the room's id): a
+    caller, an extension of the tenant or a trunk's caller on a direct number, is answered
+    (out of early media) and taken into the tenant's room (``internal.py``'s handler)."""
 
-    def __init__(self, calls: ConferenceCalls, directory: TelephonyDirectory) -> None:
+    def __init__(
+        self,
+        calls: ConferenceCalls,
+        directory: TelephonyDirectory,
+        answer: Callable[[Call], None],
+    ) -> None:
         self.calls = calls
         self.directory = directory
+        self.answer = answer
+        """A caller still in early media answered: the room asks for a PIN (PBX6)."""
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
         room = next(
@@ -222,4 +229,5 @@ class ConferenceTargets:
             log.info("call %s: no conference room %s", call.call_id, target.ref)
             self.calls.hang_up(call)
             return
+        self.answer(call)
         self.calls.start(call, room, caller.number)

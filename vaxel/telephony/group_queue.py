@@ -64,11 +64,14 @@ class QueueAnswers:
         directory: TelephonyDirectory,
         clock: Callable[[], float],
         run_flow: Callable[[Call, list[FlowCommand]], None],
+        answer: Callable[[Call], None],
     ) -> None:
         self.center = center
         self.directory = directory
         self.clock = clock
         self.run_flow = run_flow
+        self.answer = answer
+        """A caller still in early media answered: a queue talks and plays music (Q10)."""
 
     def start(self, call: Call, group: AnswerGroup, target: Target, caller: Caller) -> bool:
         """The group's caller into its queue; False when the tenant runs no such queue."""
@@ -85,6 +88,7 @@ class QueueAnswers:
         numbers = plan.numbers_of(target) if plan is not None else []
         info = CallInfo(caller.number, numbers[0] if numbers else "", directory.dial_policy(tenant))
         flow = queue_flow(flow_id, queue_id, directory.language(tenant))
+        self.answer(call)
         call.internal = None  # from here a queued caller like a service number's
         call.machine = CallMachine()
         call.session = CallSession(self.center, tenant, call.call_id, flow, info, _NoSchedules())

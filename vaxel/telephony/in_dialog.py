@@ -54,6 +54,7 @@ __all__ = ["MAX_TRANSFERS", "DialogPort", "InDialog"]
 log = logging.getLogger(__name__)
 MAX_TRANSFERS = 20
 """REFERs one call accepts (the call's and, joined, the two calls' together)."""
+_RETRY = (("Retry-After", "2"),)
 _ACKABLE = frozenset({LegState.ANSWERED, LegState.REANSWERED, LegState.CONFIRMED, LegState.ENDED})
 
 
@@ -115,6 +116,9 @@ class InDialog:
         if request.method == "BYE":
             self.sip.respond(key, request, 200, "OK")
             self.calls.end_leg(call, leg, ByeReceived())
+        elif request.method == "INVITE" and leg.state is LegState.EARLY_MEDIA:
+            # our 183's INVITE has no final response yet (§14.2): 500, try again later
+            self.sip.respond(key, request, 500, "Server Internal Error", extra=_RETRY)
         elif request.method == "INVITE":
             self._reinvite(call, leg, event)
         elif request.method == "REFER":

@@ -13,7 +13,11 @@ Rules kept here:
   GROUP and QUEUE by their modules, VOICEMAIL, CONFERENCE, PARK_ORBIT by theirs). A kind
   without a handler is 404 like an unknown number. An extension of the tenant missing
   from the plan still rings its phones (a plain phone without a person).
-- The caller is answered at once and hears ringback while the callee's devices ring, step
+- The caller is not answered while the callee's devices ring: 183 Session Progress with
+  our SDP and ringback as early media (RFC 3960), 200 only when a device answers or Växel
+  itself must talk in the dialog (voicemail, a presence with 0/1, a queue, a conference
+  room, a parked call); told it is busy or nobody answers, the caller gets the prompt as
+  early media and then 486 or 480 — never billed. The devices ring step
   by step (``ring_steps``: all at once, or one after another); when every step is over
   unanswered the outcome (busy, no answer, unregistered, failed) goes to the hooks in
   ``InternalCalls.outcome_hooks`` in order (forwarding, PBX5); if none takes the call over the
@@ -107,7 +111,8 @@ class InternalCall:
 
 
 class TargetHandler(Protocol):
-    """Starts what a number's target does with an answered caller (ring, play, record)."""
+    """Starts what a number's target does with a caller in early media (ring; or answer
+    it — ``switch.answer_caller`` — and play, record, queue)."""
 
     def start(self, call: Call, target: Target, caller: Caller) -> None: ...
 
@@ -124,7 +129,7 @@ class InternalPort(Protocol):
     rung for it, the call hung up."""
 
     def answer_call(
-        self, event: RequestReceived, tenant_id: str, *, internal: bool = False
+        self, event: RequestReceived, tenant_id: str, *, internal: bool = False, early: bool = False
     ) -> Call: ...
 
     def ring(
@@ -210,12 +215,14 @@ class InternalCalls:
         self.outside_calls = OutsideCalls(dialer, self)
 
     def answer(self, event: RequestReceived, tenant_id: str) -> Call:
-        """Answer a new INVITE as an internal call of ``tenant_id`` (ringback until told)."""
+        """Answer a new INVITE at once (200) as an internal call of ``tenant_id``: a feature
+        code, which talks with the caller straight away."""
         return self.calls.answer_call(event, tenant_id, internal=True)
 
     def begin(self, event: RequestReceived, caller: Caller, target: Target) -> Call:
-        """Answer a new INVITE as the internal call of ``caller`` to ``target``."""
-        call = self.answer(event, caller.tenant_id)
+        """Take a new INVITE as the internal call of ``caller`` to ``target``: 183 with
+        ringback as early media; 200 only when a device answers or Växel must talk."""
+        call = self.calls.answer_call(event, caller.tenant_id, internal=True, early=True)
         call.internal = InternalCall(target, caller)
         if not caller.extension:  # a phone's Diversion is its own claim; a carrier's counts
             call.internal.diversions = diversion_count(event.request)
@@ -392,6 +399,8 @@ class InternalCalls:
             if hook.ring_ended(call, internal, outcome):
                 return
         log.info("%s: %s rang out (%s)", call.call_id, internal.target.ref, outcome.value)
+        if outcome is RingOutcome.BUSY:  # a caller still in early media: 486 after it
+            call.unanswered = (486, "Busy Here")
         prompt = self.prompts.notice(call, _TOLD.get(outcome, SystemPrompt.NO_ANSWER))
         if self.prompts.known(prompt):
             self.bridging.caller_hears(call, [prompt], then_hangup=True)

@@ -5,8 +5,9 @@ Rules kept here:
 - The dial policy is asked with the calling extension's class of service (PBX8): a barred
   number is refused with 403 before anything is answered (484 for garbage), 112 and
   114 14 always go out; a tenant without a trunk answers 404 (no outbound route).
-- Allowed, the caller is answered and hears ringback while the trunk's call rings (the
-  internal call's ring steps, one step with the number as its one device); the dialler
+- Allowed, the caller gets 183 and hears ringback as early media while the trunk's call
+  rings (the internal call's ring steps, one step with the number as its one device), and
+  is answered only when the far end answers (an unanswered call is never billed); the dialler
   presents the caller as PBX2 says and answers the carrier's digest challenge.
 """
 

@@ -44,9 +44,11 @@ _PARKED = frozenset({CallState.PARKED, CallState.RECALLING})
 
 
 class ParkingPort(Protocol):
-    """What parking needs of the switch: a call's machine stepped."""
+    """What parking needs of the switch: a call's machine stepped, a caller answered."""
 
     def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def answer_caller(self, call: Call) -> None: ...
 
 
 class Parking:
@@ -125,14 +127,16 @@ class Parking:
         return None
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
-        """TargetKind.PARK_ORBIT (``internal.py``'s handler): the answered caller takes
-        the call parked in the orbit."""
+        """TargetKind.PARK_ORBIT (``internal.py``'s handler): the caller, answered now,
+        takes the call parked in the orbit; an empty orbit is a number that does not exist
+        (early media, then 404)."""
         parked = self.lot(call.tenant_id).retrieve(target.ref)
         waiting = self.calls.get(parked.call_id) if parked is not None else None
         if waiting is None or waiting.state not in _PARKED or waiting.agent is not None:
             self.switch.step(call, NoRoute(CALLEE))  # "the number does not exist"
             return
         self.timers.cancel(call)
+        self.switch.answer_caller(call)  # the parked call is there: 200, then the bridge
         if self.index.move_caller(call, waiting) is not None:
             self.switch.step(waiting, ParkRetrieved())
 

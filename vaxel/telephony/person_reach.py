@@ -227,8 +227,9 @@ class ReachingPeople:
             voicemail=voicemail,
             language=language,
         )
-        if operator or voicemail:
+        if operator or voicemail:  # keys in the dialog: answered; else early media, 480
             self._menus[call.call_id] = person
+            self.switch.answer_caller(call)
             sequence = (*sequence, *[f"{language}/{PAUSE}"] * GRACE_PAUSES)
         if call.caller is not None:
             self.switch.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)

@@ -74,7 +74,7 @@ from vaxel.sip.transaction import (
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.sip.transport import TimerDriver
 from vaxel.telephony.acd_commands import AcdCommands
-from vaxel.telephony.answer import answer_invite
+from vaxel.telephony.answer import answer_invite, ok_later
 from vaxel.telephony.bridging import Bridging
 from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_actions import CallActions
@@ -82,10 +82,11 @@ from vaxel.telephony.call_events import CallAction, CallEvent
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
-from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.calls import Call, Leg, LegState
 from vaxel.telephony.conference import ConferenceCalls, ConferenceTargets
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.early_events import CallerAnswered
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
@@ -94,11 +95,13 @@ from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import GroupCalls, InternalCalls
 from vaxel.telephony.leg_events import (
     Answer,
+    EarlyMediaSent,
     LegEnded,
     LegInput,
     ReinviteAnswered,
     Resend2xx,
     SendBye,
+    SendFinal,
 )
 from vaxel.telephony.leg_timers import LegTimers
 from vaxel.telephony.mwi import MessageWaiting
@@ -172,6 +175,7 @@ class Switch:
             customer_ring_s=customer_ring_s,
         )
         voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
+        voicemail.answer = self.answer_caller
         self.voicemail_calls = voicemail  # messages left, the mailbox's menu (PBX4)
         self.internal = InternalCalls(
             directory,
@@ -183,13 +187,15 @@ class Switch:
             self.refusals,
             self,
         )
-        queue = QueueAnswers(center, directory, clock, self.flow_commands.run)  # group_queue
+        queue = QueueAnswers(center, directory, clock, self.flow_commands.run, self.answer_caller)
         self.internal.handlers.update(  # what each kind of PBX number does (internal.py)
             {
                 TargetKind.GROUP: GroupCalls(self.internal, queue),  # rung, or its queue (PBX3)
                 TargetKind.QUEUE: QueueNumbers(queue, lambda c: self.internal.ring_steps(c, [])),
                 TargetKind.VOICEMAIL: self.voicemail_calls,
-                TargetKind.CONFERENCE: ConferenceTargets(self.conferences, directory),  # PBX6
+                TargetKind.CONFERENCE: ConferenceTargets(
+                    self.conferences, directory, self.answer_caller
+                ),  # PBX6
                 TargetKind.PARK_ORBIT: self.parking,
             }
         )
@@ -210,6 +216,7 @@ class Switch:
             voicemail_calls=self.voicemail_calls,
             ring_outcome=self.internal.ring_outcome,
             parking=self.parking,
+            answer_caller=self.ok_to_caller,
         )
         answer = partial(self.answer_call, internal=True)
         self.pickups = Pickups(  # a queue call at an agent's phone too (issue 14)
@@ -357,24 +364,47 @@ class Switch:
         self.flow_commands.run(call, session.start(now))
 
     def answer_call(
-        self, event: RequestReceived, tenant_id: str, *, internal: bool = False
+        self, event: RequestReceived, tenant_id: str, *, internal: bool = False, early: bool = False
     ) -> Call:
-        """Answer the INVITE (200 with our SDP answer) as a new call of ``tenant_id``; the
-        caller hears ringback until told otherwise. Raises SipError 488 or 503."""
+        """Answer the INVITE (200 with our SDP answer; ``early``: 183 with it, the 200 when
+        :meth:`answer_caller` says) as a new call of ``tenant_id``; the caller hears
+        ringback until told otherwise. Raises SipError 488 or 503."""
         call_id = f"sip-{self.sip.token(12)}"
-        leg = self.answer_invite(event, call_id, "caller")
-        call = Call(call_id, tenant_id, CallMachine(internal=internal))
+        leg = self.answer_invite(event, call_id, "caller", early=early)
+        call = Call(call_id, tenant_id, CallMachine(internal=internal, early=early))
         call.caller = leg
         self.calls[call_id] = call
         self.add_leg(call, leg)
         self.media.set_comfort(leg.endpoint.endpoint_id, Comfort.RINGBACK)
         return call
 
-    def answer_invite(self, event: RequestReceived, call_id: str, role: str) -> Leg:
-        """Answer a new INVITE at once (``answer.py``); its 2xx resent until the ACK."""
-        leg, response = answer_invite(self.sip, self.media, self.bridging, event, call_id, role)
-        self.answered(leg, response)
+    def answer_invite(
+        self, event: RequestReceived, call_id: str, role: str, *, early: bool = False
+    ) -> Leg:
+        """Answer a new INVITE at once (``answer.py``), its 2xx resent until the ACK; or,
+        ``early``, 183 with our SDP (the early dialog bounded by ``leg.MAX_EARLY_S``)."""
+        sip, media, bridging = self.sip, self.media, self.bridging
+        leg, response = answer_invite(sip, media, bridging, event, call_id, role, early=early)
+        if early:
+            leg.machine.handle(EarlyMediaSent(), self.sip.now)
+            self.leg_timers.watch(leg)
+        else:
+            self.answered(leg, response)
         return leg
+
+    def answer_caller(self, call: Call) -> None:
+        """Växel itself must talk with the caller (voicemail, a menu, a queue, a room):
+        one still in early media is answered now (the machine's ``CallerAnswered``)."""
+        self.step(call, CallerAnswered())
+
+    def ok_to_caller(self, call: Call) -> None:
+        """The machine's AnswerCaller: 200 to a caller in early media, with the 183's To
+        tag and SDP. A caller answered already, or gone, is left as it is."""
+        leg = call.caller
+        if leg is None or leg.state is not LegState.EARLY_MEDIA:
+            return
+        self.answered(leg, ok_later(self.sip, leg))
+        log.info("%s: caller answered", call.call_id)
 
     def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
         """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""
@@ -390,6 +420,8 @@ class Switch:
                     self.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
                 elif isinstance(action, SendBye):
                     self.actions.bye(leg)
+                elif isinstance(action, SendFinal):
+                    self.actions.final(leg, action.status, action.reason)
                 elif isinstance(action, LegEnded):
                     found = self.index.by_dialog.get(leg.dialog.key) if leg.dialog else None
                     if found is not None:

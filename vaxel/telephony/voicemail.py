@@ -117,6 +117,8 @@ class VoicemailCalls:
         self.port: VoicemailPort | None = None
         """The runtime's voicemail; without it a voicemail target is an unknown number."""
         self.admin = PhoneAdminCalls(media, bridging, clock, settle)
+        self.answer: Callable[[Call], None] = lambda call: None
+        """A caller still in early media answered (the switch's): before the greeting."""
 
     # -- the handler (TargetHandler) --------------------------------------------------------
 
@@ -124,6 +126,7 @@ class VoicemailCalls:
         assert call.caller is not None
         session = VoicemailSession(caller.number)
         call.voicemail = session
+        self.answer(call)  # in-dialog from here: a greeting, a recording, keys (PBX4)
         self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
         if self.port is None:
             self._say(call, [phrase(Phrase.GOODBYE)], then_hangup=True)
