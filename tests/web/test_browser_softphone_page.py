@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from tests.telephony.robots import rms, tone_share
 from tests.web.browsing import SHOTS
 from tests.web.conftest import PASSWORD, Web
 from tests.web.test_browser_keyboard import press_access_key
 from tests.web.test_browser_softphone import (  # noqa: F401 (the fixture)
+    TONE_HZ,
     WAIT_S,
     phone_browser,
     until,
@@ -109,25 +111,34 @@ async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
     site: str,
     phone_browser: Any,  # noqa: F811
 ) -> None:
-    page, phones = await connected_phone(web, site, phone_browser)
+    asking = (
+        "window.__asked = [];"
+        "const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);"
+        "navigator.mediaDevices.getUserMedia = (c) => { window.__asked.push(c); return gum(c); };"
+    )
+    page, phones = await connected_phone(web, site, phone_browser, asking)
+    phone = phones.open_phones[MARIA]
     level = page.locator("#softphone-level")
     assert await page.inner_text("#softphone-level-label") == "Mikrofonnivå"
 
     async def loud() -> float:
         return float(await level.evaluate("m => m.value"))
 
-    for _ in range(int(WAIT_S / 0.2)):
-        if await loud() > 0.2:
-            break
-        await page.wait_for_timeout(200)
-    assert await loud() > 0.2, "the fake microphone's tone moves the level meter"
+    async def until_loud() -> None:
+        for _ in range(int(WAIT_S / 0.2)):
+            if await loud() > 0.2:
+                return
+            await page.wait_for_timeout(200)
+        raise AssertionError("the fake microphone's tone moves the level meter")
 
+    def heard() -> list[int]:
+        return phone.heard()[-4000:]  # the last half second at the server
+
+    await until_loud()
     await press_access_key(page, "m")  # Stäng av mikrofonen, as in the help
     assert await page.get_attribute("#softphone-mute", "aria-pressed") == "true"
-    await page.wait_for_timeout(600)
+    await until(lambda: rms(heard()) < 200, "silence at the server once muted")
     assert await loud() < 0.05, "muted: the meter falls silent"
-    await press_access_key(page, "m")
-    assert await page.get_attribute("#softphone-mute", "aria-pressed") == "false"
 
     # Chromium's fake devices: several microphones and speakers, named once allowed
     microphones = await page.eval_on_selector_all(
@@ -136,7 +147,24 @@ async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
     assert len(microphones) >= 3, microphones
     chosen, name = microphones[-1]
     assert chosen and name
+    # another microphone during the call: taken at once, still muted, the call goes on
     await page.select_option("#softphone-microphone", chosen)
+    for _ in range(int(WAIT_S / 0.2)):
+        if len(await page.evaluate("window.__asked")) == 2:
+            break
+        await page.wait_for_timeout(200)
+    asked = await page.evaluate("window.__asked")
+    assert [a["audio"].get("deviceId") for a in asked] == [None, {"ideal": chosen}]
+    await page.wait_for_timeout(600)
+    assert rms(heard()) < 200 and await loud() < 0.05, "the new microphone is muted too"
+    assert phones.open_phones[MARIA] is phone  # the same call: no new offer
+    await press_access_key(page, "m")
+    assert await page.get_attribute("#softphone-mute", "aria-pressed") == "false"
+    await until(
+        lambda: tone_share(heard(), TONE_HZ, 8000) > 0.5, "the new microphone at the server"
+    )
+    await until_loud()
+
     assert await page.is_enabled("#softphone-speaker")  # Chromium has setSinkId
     speakers = await page.eval_on_selector_all(
         "#softphone-speaker option", "os => os.map(o => o.value)"
@@ -150,11 +178,6 @@ async def test_microphone_and_speaker_choice_level_meter_and_shortcuts(
     assert float(await level.evaluate("m => m.value")) == 0
 
     # the choice is the browser's: after a reload the phone asks for that microphone
-    await page.add_init_script(
-        "window.__asked = [];"
-        "const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);"
-        "navigator.mediaDevices.getUserMedia = (c) => { window.__asked.push(c); return gum(c); };"
-    )
     await page.reload()
     await page.click("#softphone-start")
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_S * 1000)

@@ -134,7 +134,33 @@
     });
   }
 
+  async function switchMicrophone() {
+    // Another microphone chosen while the phone is on: the call's track is replaced in
+    // place (no new offer), the mute state kept, the old device let go.
+    if (!wanted || !microphone || !window.vaxelSoftphoneDevices) return;
+    const audio = { noiseSuppression: false, autoGainControl: false };
+    Object.assign(audio, window.vaxelSoftphoneDevices.microphone());
+    let fresh;
+    try {
+      fresh = await navigator.mediaDevices.getUserMedia({ audio: audio });
+    } catch (problem) {
+      fail(problem && problem.name === "NotFoundError" ? texts.no_microphone : texts.denied);
+      return;
+    }
+    const muted = mute.getAttribute("aria-pressed") === "true";
+    const track = fresh.getAudioTracks()[0];
+    track.enabled = !muted;
+    if (peer) {
+      const sender = peer.getSenders().find((s) => s.track && s.track.kind === "audio");
+      if (sender) await sender.replaceTrack(track);
+    }
+    microphone.getTracks().forEach((t) => t.stop());
+    microphone = fresh;
+    document.dispatchEvent(new CustomEvent("softphone:microphone", { detail: microphone }));
+  }
+
   start.addEventListener("click", connect);
+  document.addEventListener("softphone:choose-microphone", switchMicrophone);
   hangup.addEventListener("click", () => {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify({ type: "hangup" }));
     stop();

@@ -1,7 +1,8 @@
 // The browser phone's microphone and speaker choice and its input level meter (issue 15 §2).
 // Plain JavaScript, no build step, no inline code. softphone.js asks for the chosen
 // microphone (window.vaxelSoftphoneDevices.microphone()) and tells this file when it has
-// the microphone ("softphone:microphone") and when it stopped ("softphone:stopped").
+// the microphone ("softphone:microphone") and when it stopped ("softphone:stopped"); this
+// file tells it a new microphone was chosen ("softphone:choose-microphone").
 // A page element playing the other party's audio gets the chosen speaker with
 // window.vaxelSoftphoneDevices.output(audioElement) (every <audio> of the page on a change).
 "use strict";
@@ -89,7 +90,11 @@
     speakerSelect.disabled = true;
     speakerNote.hidden = false;
   }
-  micSelect.addEventListener("change", () => save("audioinput", micSelect.value));
+  micSelect.addEventListener("change", () => {
+    save("audioinput", micSelect.value);
+    // softphone.js moves an open phone to it at once
+    document.dispatchEvent(new CustomEvent("softphone:choose-microphone"));
+  });
   speakerSelect.addEventListener("change", () => {
     save("audiooutput", speakerSelect.value);
     document.querySelectorAll("audio").forEach(output);
