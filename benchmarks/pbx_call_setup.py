@@ -10,12 +10,17 @@ Method: a fresh SQLite database with a benchmark tenant of two accounts
 instances on core 0. B registers first (digest), then its ``uas`` answers every INVITE
 with 180 and 200 at once. A dials B's extension: the INVITE is challenged (407), answered
 with credentials, and the call is routed by the numbering plan to B's binding; A talks
-``--talk-ms`` and hangs up. Two response times per call:
+``--talk-ms`` and hangs up. Växel does not answer A until B answers: A gets 183 Session
+Progress with SDP (ringback as early media) at once, and 200 when B's 200 comes
+(``internal.py``, issue 14 early media). Three response times per call:
 
-- ``invite_to_200`` — from A's INVITE with credentials to Växel's 200 (the digest check,
-  the numbering plan, the media endpoint, the B leg's INVITE): the issue's figure. Växel
-  answers the caller at once and plays ringback while B rings (``internal.py``), so this
-  is what A's phone waits for;
+- ``invite_to_200`` — from A's INVITE with credentials to Växel's 200, which now includes
+  B's answer (the digest check, the numbering plan, the media endpoint, the B leg's
+  INVITE, B's 180 and 200, the 200 to A): the issue's figure, across two registered phones;
+  B answers at once, so this is Växel's own set-up work twice over plus B's turn-around;
+- ``invite_to_183`` — from that INVITE to the 183 with SDP: how long A's phone waits before
+  it hears ringback (started on the ACK to the 407, sent back to back with the INVITE:
+  SIPp runs one response-time timer per message);
 - ``challenge`` — A's first INVITE to the 407 (one round more per call for a phone).
 
 A run is clean when SIPp counts no failed call at A or B. Not a test: the figures go into
@@ -67,7 +72,7 @@ a=sendrecv
   </send>
   <recv response="100" optional="true"/>
   <recv response="407" auth="true" rtd="1"/>
-  <send>
+  <send start_rtd="3">
     <![CDATA[
 ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3]
@@ -105,7 +110,7 @@ a=sendrecv
 ]]>
   </send>
   <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
+  <recv response="183" rtd="3"/>
   <recv response="200" rtd="2" rrs="true"/>
   <send>
     <![CDATA[
@@ -237,7 +242,7 @@ def measure(
             )
             wall, cpu = time.perf_counter() - wall, server.cpu_s() - cpu
             time.sleep(4.0)  # the uas's last BYEs and its statistics (dumped each second)
-            times: dict[str, list[float]] = {"1": [], "2": []}
+            times: dict[str, list[float]] = {"1": [], "2": [], "3": []}
             for trace in workdir.glob("call_*_rtt.csv"):
                 with trace.open(newline="") as handle:
                     for row in csv.DictReader(handle, delimiter=";"):
@@ -254,6 +259,7 @@ def measure(
                 "failed_at_b": float(at_b.get("FailedCall(C)", 0)),
                 "still_up_at_b": float(at_b.get("CurrentCall", 0)),
                 "invite_to_200": _percentiles(times["2"]),
+                "invite_to_183": _percentiles(times["3"]),
                 "challenge": _percentiles(times["1"]),
                 "server_cpu_s": round(cpu, 2),
                 "server_cpu_ms_per_call": round(cpu * 1000 / calls, 2),
