@@ -10,8 +10,11 @@ from typing import Any
 from tests.web.conftest import OTHER, Web, flashed, sign_in
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.park import RecallTo
+from vaxel.pbx.transfer_recall import RecallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
+from vaxel.runtime.pbx_reach import TRANSFER_SETTINGS
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.directory_sources import DirectorySources
 
 PAGE = "/admin/pbx/park"
 KEY = "en-nyckel-for-parkering-test"
@@ -92,3 +95,30 @@ def test_park_over_rest_by_scope_and_tenant(web: Web) -> None:
         "/api/v1/pbx/park/orbits", json={"first": "4799", "count": 3}, headers=config
     )
     assert clash.status_code in (409, 422) and clash.json()["code"] == "pbx-number-taken"
+
+
+def test_the_transfer_recall_time_is_saved_refused_in_swedish_and_read_by_the_pbx(
+    web: Web,
+) -> None:
+    """How long a blind transfer rings before it comes back (issue 14 §6): 30 s by
+    default, saved on the park page into the settings telephony reads at each transfer,
+    out of range refused in Swedish, audited, CSRF required, per tenant."""
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    page = admin.get(PAGE).text
+    assert "Överflyttning som ingen svarar på" in page and 'value="30"' in page
+    saved = admin.post(f"{PAGE}/transfer-recall", data={"csrf": csrf, "recall_after_s": "45"})
+    assert flashed(admin, saved) == ""
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    stored = DirectorySources(context.database).settings(DEMO_TENANT, TRANSFER_SETTINGS)
+    assert RecallSettings.of(stored).recall_after_s == 45.0
+    for bad in ("4", "301", "trettio"):
+        refused = admin.post(f"{PAGE}/transfer-recall", data={"csrf": csrf, "recall_after_s": bad})
+        assert "5–300" in flashed(admin, refused), bad
+    forged = admin.post(f"{PAGE}/transfer-recall", data={"csrf": "fel", "recall_after_s": "60"})
+    assert forged.status_code == 403
+    stored = DirectorySources(context.database).settings(DEMO_TENANT, TRANSFER_SETTINGS)
+    assert RecallSettings.of(stored).recall_after_s == 45.0
+    assert 'value="45"' in admin.get(PAGE).text
+    assert "Parkering ändrad" in admin.get("/admin/audit").text
+    assert DirectorySources(context.database).settings(OTHER, TRANSFER_SETTINGS) is None

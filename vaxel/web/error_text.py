@@ -305,6 +305,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "park-count": N_("Antalet parkeringsplatser ska vara 1–100"),
     "park-first": N_("Parkeringsplatsernas nummer är siffror, högst 8"),
     "park-recall": N_("Tiden innan samtalet ringer tillbaka ska vara 10–3600 sekunder"),
+    "transfer-recall-range": N_(
+        "Tiden innan en överflyttning kommer tillbaka ska vara 5–300 sekunder"
+    ),
     "park-operator": N_("Växelns anknytning är siffror, högst 8"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),

@@ -1,7 +1,9 @@
 """The tenant's call park (issue 14, OP3): which short numbers are park orbits (written
 into the numbering plan, which refuses a clash with a person's or group's number), how
 long a parked call waits before it rings back, and whom it rings (whoever parked it —
-the operator when nobody answers — or the operator from the start).
+the operator when nobody answers — or the operator from the start). Also how long a
+blind transfer rings unanswered before it comes back to whoever transferred it (issue 14
+§6; the tenant's ``pbx-transfer`` settings, read by telephony at each transfer).
 
 Every change goes through :class:`~vaxel.runtime.pbx_numbering.PbxNumberingService`
 (checked by the pure core, audited, told to running telephony: the next call parked
@@ -15,6 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
+from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S, RecallSettings
+from vaxel.runtime.pbx_reach import TRANSFER_SETTINGS
+from vaxel.store.audit import record
+from vaxel.store.directory_sources import DirectorySources
 from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
@@ -43,7 +49,11 @@ def _whole(form: CsrfForm, name: str, low: float, high: float) -> int:
 
 @router.get("")
 def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
-    settings = ctx.pbx_numbering.park(session.user.tenant_id)
+    tenant_id = session.user.tenant_id
+    settings = ctx.pbx_numbering.park(tenant_id)
+    transfer = RecallSettings.of(
+        DirectorySources(ctx.database).settings(tenant_id, TRANSFER_SETTINGS)
+    )
     return render(
         request,
         "admin/pbx_park.html",
@@ -53,6 +63,9 @@ def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
         max_orbits=MAX_ORBITS,
         min_recall=int(MIN_RECALL_S),
         max_recall=int(MAX_RECALL_S),
+        transfer=transfer,
+        min_transfer=int(MIN_RECALL_AFTER_S),
+        max_transfer=int(MAX_RECALL_AFTER_S),
     )
 
 
@@ -77,4 +90,26 @@ def save_recall(form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: Sig
     ctx.pbx_numbering.put_park_recall(
         tenant_id, float(recall_s), recall_to, _text(form, "operator", 8), session.user.username
     )
+    return RedirectResponse(PATH, status_code=303)
+
+
+@router.post("/transfer-recall", dependencies=[returns_to(PATH)])
+def save_transfer_recall(
+    form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn
+) -> Response:
+    """``recall_after_s``: seconds a blind transfer rings before it comes back (5–300)."""
+    seconds = _whole(form, "recall_after_s", int(MIN_RECALL_AFTER_S), int(MAX_RECALL_AFTER_S))
+    checked = RecallSettings(float(seconds))  # TransferRecallError names the range
+    DirectorySources(ctx.database).put_settings(
+        tenant_id, TRANSFER_SETTINGS, {"recall_after_s": checked.recall_after_s}, ctx.clock()
+    )
+    with ctx.database.begin() as connection:
+        record(
+            connection,
+            tenant_id,
+            session.user.username,
+            "park_changed",
+            "transfer-recall",
+            {"recall_after_s": str(seconds)},
+        )
     return RedirectResponse(PATH, status_code=303)
