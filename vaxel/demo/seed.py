@@ -196,13 +196,23 @@ def demo_password(extension: str) -> str:
 
 
 DEMO_API_KEY = "demo-api-nyckel-exempelby"
+OPERATOR_QUEUES = ("vaxel",)
+"""The demo's operator queue (OP1): Växel, where the main number's callers who press 0 or
+choose nothing wait for the switchboard operator."""
 
 
 def demo_web_users() -> list[tuple[str, str, str]]:
     """(username, password, role) of the demo's web accounts: each agent, a supervisor and
-    an admin. The demo listens on 127.0.0.1 only."""
+    an admin. The agents of the switchboard queue only (Växel, reached from the main number
+    by 0 or by not choosing) are operators: they get the console /telefonist (issue 16 §1).
+    The demo listens on 127.0.0.1 only."""
     users = [
-        (profile.agent_id, demo_password(profile.phone), "agent") for profile, _ in demo_agents()
+        (
+            profile.agent_id,
+            demo_password(profile.phone),
+            "operator" if profile.permitted_queues == OPERATOR_QUEUES else "agent",
+        )
+        for profile, _ in demo_agents()
     ]
     return [*users, ("chef", "demo-chef", "supervisor"), ("admin", "demo-admin", "tenant_admin")]
 
@@ -230,5 +240,5 @@ def seed_demo_accounts(database_url: str) -> None:
                 names.get(username, username.title()),
                 role,
                 hashing.hash(password),
-                username if role == "agent" else None,
+                username if role in ("agent", "operator") else None,
             )
