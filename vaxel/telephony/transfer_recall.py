@@ -141,6 +141,10 @@ class TransferRecalls:
     def recall_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
         """The first hook: a recall's own ringing ended unanswered."""
         recall = self._recalls.get(call.call_id)
+        if recall is not None and recall.stage is RecallStage.VOICEMAIL:
+            # nothing rings now: a late end of the target's ringing (its ring time, armed
+            # before the recall cut it short) while the caller is with the voicemail
+            return True
         if recall is None or recall.stage not in (RecallStage.TRANSFERRER, RecallStage.OPERATOR):
             return False
         self._left(call, internal)
