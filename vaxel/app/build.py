@@ -175,13 +175,14 @@ def build_platform(
             conferences=platform.conferences,
             numbering=platform.numbering,
         )
+        from vaxel.app.softphone import browser_phones
         from vaxel.store.webrtc_ice import IceServersStore
-        from vaxel.webrtc.phones import BrowserPhones
 
         ice = IceServersStore(platform.database)
-        # the browser phone's media (issue 15), with the tenant's STUN/TURN servers
-        platform.web.state.softphone = BrowserPhones(
-            lambda tenant: ice.of(tenant).for_peer(clock(), f"{tenant}.server")
+        # the browser phone (issue 15): media with the tenant's STUN/TURN servers, and a
+        # device of its person on the switch
+        platform.web.state.softphone = browser_phones(
+            platform, telephony, lambda tenant: ice.of(tenant).for_peer(clock(), f"{tenant}.server")
         )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status

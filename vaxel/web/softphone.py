@@ -60,8 +60,12 @@ MAX_MESSAGE_BYTES = 32 * 1024
 MAX_MESSAGES = 30
 RATE_WINDOW_S = 10.0
 """At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
-KINDS = frozenset({"offer", "hangup"})
+KINDS = frozenset({"offer", "hangup", "accept", "decline", "end", "hold", "dtmf"})
 """The messages a page may send (``docs/webrtc.md``)."""
+CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf"})
+"""The messages about one call: they name it by the id the server gave in ``ringing``."""
+MAX_CALL_ID = 32
+DIGITS = frozenset("0123456789*#")
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FOREIGN_ORIGIN = 4403
@@ -74,6 +78,13 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 ADAPTER_ERRORS = {
     "no-pcmu": N_("Webbläsaren erbjöd inget ljud i PCMU"),
+    "no-switch": N_(
+        "Ansluten, men inga samtal kan nå webbtelefonen: växeln är inte igång på servern."
+    ),
+    "no-extension": N_(
+        "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
+        "Be administratören koppla en anknytning till dig."
+    ),
 }
 """The media side's refusals by code, worded here in the page's language (the adapter
 knows no language: ``docs/webrtc.md``); an unknown code keeps the adapter's own text."""
@@ -115,8 +126,18 @@ def parse(text: str) -> dict[str, Any] | None:
         return None
     if not isinstance(message, dict) or message.get("type") not in KINDS:
         return None
-    if message["type"] == "offer" and not isinstance(message.get("sdp"), str):
+    kind = message["type"]
+    if kind == "offer" and not isinstance(message.get("sdp"), str):
         return None
+    if kind in CALL_KINDS:
+        call = message.get("call")
+        if not isinstance(call, str) or not 0 < len(call) <= MAX_CALL_ID:
+            return None
+        if kind == "hold" and not isinstance(message.get("on"), bool):
+            return None
+        digit = message.get("digit")
+        if kind == "dtmf" and not (isinstance(digit, str) and len(digit) == 1 and digit in DIGITS):
+            return None
     return message
 
 

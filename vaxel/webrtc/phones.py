@@ -1,4 +1,5 @@
-"""Browser phones' media side (issue 15 §1): one aiortc RTCPeerConnection per open phone.
+"""Browser phones (issue 15 §1): one aiortc RTCPeerConnection per open phone, and behind
+it a SIP line (:mod:`vaxel.webrtc.line`) the switch rings like any device of the person.
 
 The page sends its offer with every ICE candidate gathered (no trickle: aiortc gathers all
 of its own before answering, and on a LAN that takes milliseconds). The answer accepts
@@ -7,9 +8,12 @@ mixes and relays, so the common path never transcodes. No STUN or TURN server is
 unless configured (aiortc would otherwise ask a public STUN server): a LAN works with
 host candidates, home agents need TURN (``docs/webrtc.md``).
 
-What the phone hears of the browser is kept as the last ``KEEP_S`` seconds of 8 kHz
-linear samples: the first slice's proof that audio arrives (``heard``). Bridging it into
-the media engine as a call's leg is the next step (``docs/webrtc.md``, "Left to do").
+Once the peer is answered, the phone binds its line to the person's extension
+(:mod:`vaxel.webrtc.link`): calls to the extension, and queue offers to its agent, ring the
+page (``ringing``) beside the desk phone. The peer stays up between calls; what the browser
+sends goes to the call's RTP side only while a call is connected, and the engine's audio
+comes back on the peer's sending track. What the phone hears of the browser is also kept
+as the last ``KEEP_S`` seconds of 8 kHz samples (``heard``), for the tests.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,42 +37,91 @@ from aiortc import (
 from aiortc.exceptions import InvalidStateError, OperationError
 from av import AudioResampler
 
-__all__ = ["KEEP_S", "BrowserPhone", "BrowserPhones", "IceServersOf", "rtc_ice_servers"]
+from vaxel.webrtc.line import BrowserLine
+from vaxel.webrtc.link import BIND_S, SwitchLink
+from vaxel.webrtc.rtp_side import EngineAudio, RtpSide
 
+__all__ = [
+    "KEEP_S",
+    "NO_EXTENSION",
+    "NO_SWITCH",
+    "BrowserPhone",
+    "BrowserPhones",
+    "IceServersOf",
+    "rtc_ice_servers",
+]
+
+log = logging.getLogger(__name__)
 KEEP_S = 3.0
 SAMPLE_RATE = 8000
+RENEW_S = BIND_S / 2
+"""The binding is renewed halfway through its life, as a phone re-registers."""
+CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf"})
+NO_EXTENSION = (
+    "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
+    "Be administratören koppla en anknytning till dig."
+)
+NO_SWITCH = "Ansluten, men inga samtal kan nå webbtelefonen: växeln är inte igång på servern."
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class BrowserPhone:
-    """One signed-in person's browser tab as a phone: its peer connection and what it
-    sends."""
+    """One signed-in person's browser tab as a phone: its peer connection, what it sends,
+    and the SIP line calls reach it on."""
 
     def __init__(
         self,
         send: Send,
         ice_servers: Callable[[], list[dict[str, Any]]],
         on_close: Callable[[], None],
+        link: SwitchLink | None = None,
+        owner: tuple[str, str] = ("", ""),
     ) -> None:
         self._send = send
         self._on_close = on_close
         self._ice_servers_now = ice_servers
         self.ice_servers: list[RTCIceServer] = []
         """What the last offer's peer was configured with."""
+        self._link = link
+        self._owner = owner
         self._peer: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self.samples: deque[int] = deque(maxlen=int(KEEP_S * SAMPLE_RATE))
         self.codec = ""
+        self.line: BrowserLine | None = None
+        self._track: EngineAudio | None = None
+        self._bound: Any = None
+        self._renew: asyncio.Task[None] | None = None
+        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._pump = asyncio.ensure_future(self._deliver())
 
     def heard(self) -> list[int]:
         """The last ``KEEP_S`` seconds the browser sent, as 8 kHz linear samples."""
         return list(self.samples)
 
+    def tell(self, message: dict[str, Any]) -> None:
+        """A message to the page, in order, from the loop's callbacks (SIP, timers)."""
+        self._outbox.put_nowait(message)
+
+    async def _deliver(self) -> None:
+        while True:
+            message = await self._outbox.get()
+            with contextlib.suppress(Exception):  # the socket closed: the phone closes too
+                await self._send(message)
+            self._outbox.task_done()
+
     async def handle(self, message: dict[str, Any]) -> None:
-        if message["type"] == "offer":
+        kind = message["type"]
+        if kind == "offer":
             await self._answer(message["sdp"])
-        elif message["type"] == "hangup":
+        elif kind == "hangup":
             await self._hang_up()
+        elif kind in CALL_COMMANDS:
+            line = self.line
+            refusal = line.command(message) if line is not None else "Samtalet finns inte längre."
+            if refusal is not None:
+                self.tell({"type": "error", "message": refusal})
+        await self._outbox.join()  # what this message caused has reached the page
 
     async def _answer(self, sdp: str) -> None:
         await self._hang_up()  # a new offer replaces the call the page had
@@ -75,7 +129,7 @@ class BrowserPhone:
         self.ice_servers = rtc_ice_servers(await asyncio.to_thread(self._ice_servers_now))
         peer = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
         self._peer = peer
-        peer.on("track", self._track)
+        peer.on("track", self._track_arrived)
         # the preference must be set before the offer is applied: aiortc settles the
         # codecs there, on the first audio transceiver without a mid
         pcmu = [
@@ -83,20 +137,16 @@ class BrowserPhone:
             for codec in RTCRtpSender.getCapabilities("audio").codecs
             if codec.mimeType.lower() == "audio/pcmu"
         ]
-        peer.addTransceiver("audio", direction="recvonly").setCodecPreferences(pcmu)
+        self._track = EngineAudio()
+        peer.addTransceiver(self._track, direction="sendrecv").setCodecPreferences(pcmu)
         try:
             await peer.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
             await peer.setLocalDescription(await peer.createAnswer())
         except (ValueError, InvalidStateError, OperationError):
             # not SDP, or no PCMU offered
             # the web words the code in the page's language; the text is its Swedish
-            await self._send(
-                {
-                    "type": "error",
-                    "code": "no-pcmu",
-                    "message": "Webbläsaren erbjöd inget ljud i PCMU",
-                }
-            )
+            refusal = "Webbläsaren erbjöd inget ljud i PCMU"
+            self.tell({"type": "error", "code": "no-pcmu", "message": refusal})
             await self._hang_up()
             return
         answer = peer.localDescription.sdp
@@ -104,9 +154,47 @@ class BrowserPhone:
             (line.split(" ", 1)[1] for line in answer.splitlines() if line.startswith("a=rtpmap:")),
             "",
         )  # what the answer accepted, e.g. "PCMU/8000"
-        await self._send({"type": "answer", "sdp": answer})
+        self.tell({"type": "answer", "sdp": answer})
+        await self._open_line(self._track)
 
-    def _track(self, track: MediaStreamTrack) -> None:
+    async def _open_line(self, track: EngineAudio) -> None:
+        """Bind the person's extension to a fresh SIP line: calls ring the page from now."""
+        link = self._link
+        if link is None:
+            self.tell({"type": "error", "code": "no-switch", "message": NO_SWITCH})
+            return
+        extension = link.line(*self._owner)
+        if extension is None:
+            self.tell({"type": "error", "code": "no-extension", "message": NO_EXTENSION})
+            return
+        rtp = RtpSide(track)
+        await rtp.open(link.host)
+        line = BrowserLine(link.host, rtp, self.tell)
+        await line.start()
+        self.line, self._bound = line, extension
+        link.bind(extension, line.contact, line.address, BIND_S)
+        self._renew = asyncio.ensure_future(self._renewing(link, line))
+        self.tell({"type": "line", "extension": extension.extension})
+
+    async def _renewing(self, link: SwitchLink, line: BrowserLine) -> None:
+        while True:
+            await asyncio.sleep(RENEW_S)
+            link.bind(self._bound, line.contact, line.address, BIND_S)
+
+    async def _close_line(self) -> None:
+        line, self.line = self.line, None
+        if self._renew is not None:
+            self._renew.cancel()
+            self._renew = None
+        if line is None:
+            return
+        if self._link is not None and self._bound is not None:
+            self._link.bind(self._bound, line.contact, line.address, 0)
+        self._bound = None
+        await line.close()
+        line.rtp.close()
+
+    def _track_arrived(self, track: MediaStreamTrack) -> None:
         if track.kind == "audio":
             reader = asyncio.ensure_future(self._read(track))
             self._readers.add(reader)
@@ -119,18 +207,25 @@ class BrowserPhone:
             while True:
                 frame = await track.recv()
                 for resampled in to_engine.resample(frame):  # type: ignore[arg-type]
-                    samples = array.array("h", bytes(resampled.planes[0]))
-                    self.samples.extend(samples[: resampled.samples])
+                    pcm = bytes(resampled.planes[0])[: resampled.samples * 2]
+                    self.samples.extend(array.array("h", pcm))
+                    if self.line is not None:
+                        self.line.rtp.send_samples(pcm)
 
     async def _hang_up(self) -> None:
+        await self._close_line()
         peer, self._peer = self._peer, None
         for reader in list(self._readers):
             reader.cancel()
+        if self._track is not None:
+            self._track.stop()
+            self._track = None
         if peer is not None:
             await peer.close()
 
     async def close(self) -> None:
         await self._hang_up()
+        self._pump.cancel()
         self._on_close()
 
 
@@ -156,10 +251,14 @@ def rtc_ice_servers(servers: list[dict[str, Any]]) -> list[RTCIceServer]:
 class BrowserPhones:
     """The ``SoftphonePort`` the web app's ``/telefon/ws`` opens phones through; keeps the
     open ones by (tenant, username). ``ice_servers`` gives a tenant's STUN/TURN servers
-    (none: host candidates only, no public STUN server asked)."""
+    (none: host candidates only, no public STUN server asked); ``link`` reaches the switch
+    (None: no telephony on this server, the page is told calls cannot reach it)."""
 
-    def __init__(self, ice_servers: IceServersOf | None = None) -> None:
+    def __init__(
+        self, ice_servers: IceServersOf | None = None, link: SwitchLink | None = None
+    ) -> None:
         self._ice_servers_of: IceServersOf = ice_servers or (lambda tenant_id: [])
+        self.link = link
         self.open_phones: dict[tuple[str, str], BrowserPhone] = {}
 
     def open(self, tenant_id: str, username: str, send: Send) -> BrowserPhone:
@@ -169,6 +268,6 @@ class BrowserPhones:
             if self.open_phones.get(key) is phone:
                 del self.open_phones[key]
 
-        phone = BrowserPhone(send, lambda: self._ice_servers_of(tenant_id), closed)
+        phone = BrowserPhone(send, lambda: self._ice_servers_of(tenant_id), closed, self.link, key)
         self.open_phones[key] = phone
         return phone

@@ -12,6 +12,7 @@
   // Closes that another try cannot mend: a bug in the page, or not the app's own page.
   const FINAL = new Set([1009, 4400, 4403, 4429]);
   const MAX_RETRY_S = 30;
+  const remote = document.getElementById("softphone-remote");
   let socket = null;
   let peer = null;
   let microphone = null;
@@ -19,8 +20,79 @@
   let retries = 0;
   let retryTimer = null;
 
+  // -- call handling (issue 15 §2): ringing → Svara/Avvisa → keypad, Parkera, Lägg på ----
+  const callBox = document.getElementById("softphone-call");
+  const callText = document.getElementById("softphone-call-text");
+  const offer = document.getElementById("softphone-offer");
+  const talk = document.getElementById("softphone-talk");
+  const hold = document.getElementById("softphone-hold");
+  const ended = document.getElementById("softphone-call-ended");
+  let call = null; // {id, caller}
+
+  function send(message) {
+    if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
+  }
+  function callerOf(message) {
+    const parts = [message.name, message.from].filter((part) => part);
+    return parts.length ? parts.join(" ") : texts.unknown_caller;
+  }
+  function showCall(message) {
+    call = { id: message.call, caller: callerOf(message) };
+    ended.textContent = "";
+    callText.textContent = texts.incoming.replace("{caller}", call.caller);
+    callBox.hidden = false;
+    offer.hidden = false;
+    talk.hidden = true;
+    document.getElementById("softphone-accept").focus();
+  }
+  function showTalking() {
+    if (!call) return;
+    callText.textContent = texts.talking.replace("{caller}", call.caller);
+    offer.hidden = true;
+    talk.hidden = false;
+    hold.setAttribute("aria-pressed", "false");
+    hold.textContent = texts.hold;
+    document.getElementById("softphone-end").focus();
+  }
+  function showHeld(on) {
+    hold.setAttribute("aria-pressed", String(on));
+    hold.textContent = on ? texts.resume : texts.hold;
+    callText.textContent = on ? texts.held : texts.talking.replace("{caller}", call.caller);
+  }
+  function endCall(reason) {
+    call = null;
+    callBox.hidden = true;
+    ended.textContent = reason || "";
+    start.focus();
+  }
+  function onCallMessage(message) {
+    if (message.type === "ringing") showCall(message);
+    else if (!call || message.call !== call.id) return;
+    else if (message.type === "connected") showTalking();
+    else if (message.type === "held") showHeld(message.on);
+    else if (message.type === "ended") endCall(message.reason);
+  }
+  document.getElementById("softphone-accept").addEventListener("click", () => {
+    if (call) send({ type: "accept", call: call.id });
+  });
+  document.getElementById("softphone-decline").addEventListener("click", () => {
+    if (call) send({ type: "decline", call: call.id });
+  });
+  document.getElementById("softphone-end").addEventListener("click", () => {
+    if (call) send({ type: "end", call: call.id });
+  });
+  hold.addEventListener("click", () => {
+    if (call) send({ type: "hold", call: call.id, on: hold.getAttribute("aria-pressed") !== "true" });
+  });
+  document.querySelectorAll(".softphone-key").forEach((key) => {
+    key.addEventListener("click", () => {
+      if (call) send({ type: "dtmf", call: call.id, digit: key.dataset.key });
+    });
+  });
+
+  let lineText = ""; // "calls to extension … ring here", once the server bound the line
   function show(name) {
-    state.textContent = texts[name];
+    state.textContent = name === "connected" && lineText ? lineText : texts[name];
     state.dataset.state = name;
   }
   function fail(text) {
@@ -35,6 +107,8 @@
     if (microphone) microphone.getTracks().forEach((t) => t.stop());
     if (socket && socket.readyState <= 1) socket.close(1000);
     peer = socket = microphone = null;
+    lineText = "";
+    if (call) endCall(texts.closed);
     start.disabled = false;
     mute.disabled = hangup.disabled = true;
     show("off");
@@ -44,6 +118,7 @@
     // The socket went while the phone was on: say so, try again after 1, 2, 4 … 30 s.
     if (peer) peer.close();
     peer = socket = null;
+    if (call) endCall(texts.closed); // the server ended it with the socket
     mute.disabled = hangup.disabled = true;
     show("reconnecting");
     banner.textContent = texts.banner;
@@ -93,8 +168,17 @@
       const message = JSON.parse(event.data);
       if (message.type === "answer" && peer) {
         await peer.setRemoteDescription({ type: "answer", sdp: message.sdp });
+      } else if (message.type === "error" && (message.code === "no-extension" || message.code === "no-switch")) {
+        // the phone works, but no call can reach it: said where the state is, and kept
+        lineText = message.message;
+        if (state.dataset.state === "connected") state.textContent = lineText;
       } else if (message.type === "error") {
         fail(message.message);
+      } else if (message.type === "line") {
+        lineText = texts.line.replace("{extension}", message.extension);
+        if (state.dataset.state === "connected") state.textContent = lineText;
+      } else {
+        onCallMessage(message);
       }
     });
     socket.addEventListener("close", (event) => {
@@ -115,6 +199,9 @@
       if (socket !== mine || !wanted) return;
       peer = new RTCPeerConnection({ iceServers: ice.iceServers });
       microphone.getTracks().forEach((track) => peer.addTrack(track, microphone));
+      peer.addEventListener("track", (event) => {
+        remote.srcObject = event.streams[0] || new MediaStream([event.track]);
+      });
       peer.addEventListener("connectionstatechange", () => {
         if (!peer) return;
         if (peer.connectionState === "connected") {
