@@ -18,7 +18,8 @@ about half of core 0, not all of it: its share is printed beside each bridge row
 
 The quiet-window command (about 4 minutes)::
 
-    .venv/bin/python -m benchmarks.media_capacity --runs 3 --callers 2000 2500 --pairs 500 1000 --retry 2
+    .venv/bin/python -m benchmarks.media_capacity --runs 3 --callers 2000 2500 \
+        --pairs 500 1000 --retry 2
 
 ``--engine-ports 0`` lets the kernel choose the engine's ports (for a run beside other work
 that uses 10000–19998).
