@@ -89,6 +89,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
     "/admin/brytare": ("admin", "/admin/brytare"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),
+    "/telefonist": ("kristina", "/telefonist"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 
@@ -114,6 +115,8 @@ NOT_PAGES: dict[str, str] = {
     "/admin/directory/catalogue/export": "the directory as a CSV or XML file",
     "/min-telefon/rostbrevlada/{message_id}.wav": "a voicemail message's sound",
     "/konferens/{room_id}/deltagare": "the rows inside a room's host view (a fragment)",
+    "/telefonist/lage": "the live part inside /telefonist, checked there (a fragment)",
+    "/telefonist/sok": "the results list inside /telefonist, checked there (a fragment)",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/
 is the JSON API (besides these)."""
@@ -153,13 +156,20 @@ def test_the_routes_named_as_no_page_answer_no_html_page(web: Web) -> None:
     client = web.client()
     assert sign_in(client, DEMO_TENANT, "admin")
     _conference(web)  # the host view's rows need a room
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(
+        DEMO_TENANT, "kristina", "Kristina Olsson", "operator", hashed, "kristina"
+    )
+    operator = web.client()  # the console's fragments are hers only (issue 16)
+    assert sign_in(operator, DEMO_TENANT, "kristina")
     for route in get_routes(web):
         if not not_a_page(route.path):
             continue
         path = route.path.replace(":path", "")
         for name, value in PARAMETERS.items():
             path = path.replace("{" + name + "}", value)
-        with client.stream("GET", path, params=QUERIES.get(route.path)) as response:
+        reader = operator if path.startswith("/telefonist") else client
+        with reader.stream("GET", path, params=QUERIES.get(route.path)) as response:
             kind = response.headers.get("content-type", "")
             if "text/html" in kind:
                 text = response.read().decode()
@@ -209,6 +219,11 @@ def _seed(web: Web) -> dict[str, str]:
     assert states == AGENT_STATES, states
     hashed = PasswordHashing().hash(PASSWORD)
     web.accounts.add_user(DEMO_TENANT, "root", "Driften", "platform_admin", hashed)
+    # the switchboard operator (issue 16): her console with a call waiting in her queue
+    web.accounts.add_user(
+        DEMO_TENANT, "kristina", "Kristina Olsson", "operator", hashed, "kristina"
+    )
+    submit(arrive("c-operator", "vaxel"))
     maria = web.accounts.find(DEMO_TENANT, "maria")
     assert maria is not None
     _voicemail(web)

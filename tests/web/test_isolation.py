@@ -459,6 +459,9 @@ def test_every_page_post_without_its_csrf_token_is_refused_before_anything_chang
     web.accounts.add_user(A, "plattform", "Plattformen", "platform_admin", hashed, "johan")
     client = web.client()
     table = values(victim, sign_in(client, A, "plattform"))
+    web.accounts.add_user(A, "telefonist", "Telefonisten", "operator", hashed, "kristina")
+    operator = web.client()  # the console's role is the operator's alone (issue 16)
+    assert sign_in(operator, A, "telefonist")
     before = fingerprint(web.center.database, A)
     forms = [
         r
@@ -470,7 +473,8 @@ def test_every_page_post_without_its_csrf_token_is_refused_before_anything_chang
         for method in sorted(route.methods - {"GET", "HEAD"}):
             for request in _calls(route, table):
                 data = {k: v for k, v in request.get("data", {}).items() if k != "csrf"}
-                response = client.request(
+                poster = operator if route.path.startswith("/telefonist") else client
+                response = poster.request(
                     method,
                     request["path"],
                     params=request["params"],
@@ -481,3 +485,39 @@ def test_every_page_post_without_its_csrf_token_is_refused_before_anything_chang
                 assert "CSRF-kontrollen misslyckades" in response.text, (method, request["path"])
     assert fingerprint(web.center.database, A) == before
     assert client.get("/").status_code == 200  # still signed in: /logout did nothing
+
+
+def test_the_operator_console_shows_and_changes_nothing_of_another_tenant(
+    web: Web, victim: Victim
+) -> None:
+    """Issue 16: an operator of tenant B aims every console route at A's calls and queues;
+    A's agent and supervisor, who are no operators, are refused each of them."""
+    database = web.center.database
+    before = fingerprint(database, A)
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(B, "otto", "Otto Ek", "operator", hashed, "olle")
+    console = [r for r in _page_routes(web) if r.path.startswith("/telefonist")]
+    assert len(console) >= 5
+    client = web.client()
+    csrf = sign_in(client, B, "otto")
+    assert csrf
+    for route in console:
+        _attack(client, route, values(victim, csrf), {"X-CSRF-Token": csrf})
+        assert fingerprint(database, A) == before, f"{route.path} changed tenant A"
+    assert web.center.acd.contact_view(A, victim.contact_id).state.value == "waiting"
+    for username in ("maria", "chef"):
+        other = web.client()
+        token = sign_in(other, A, username)
+        before = fingerprint(database, A)  # with their own sessions
+        for route in console:
+            for method in sorted(route.methods - {"HEAD"}):
+                for request in _calls(route, values(victim, token)):
+                    response = other.request(
+                        method,
+                        request["path"],
+                        params=request["params"],
+                        data=request.get("data") if method != "GET" else None,
+                        headers={"X-CSRF-Token": token},
+                    )
+                    assert response.status_code == 403, (username, method, request["path"])
+        assert fingerprint(database, A) == before

@@ -42,6 +42,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    operator_console,
     platform,
     softphone,
     wallboard,
@@ -168,6 +169,7 @@ def create_app(
         api_pbx_voicemail,
         conference_host,
         softphone,
+        operator_console,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

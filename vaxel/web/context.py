@@ -24,7 +24,7 @@ from vaxel.acd.ports import ContactCenterPort
 from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import UnknownTenant, VaxelError
+from vaxel.core.errors import DomainError, UnknownTenant, VaxelError
 from vaxel.pbx.trunks import TrunkStatus
 from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
@@ -152,6 +152,10 @@ class WebContext:
     """The numbering plan, devices and answer groups (PBX1, PBX3); the platform's, or one
     over the database."""
 
+    console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
+    """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
+    number); raises VaxelError when refused. Set by the composition root when SIP runs."""
+
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)
         self.accounts = Accounts(self.database)
@@ -255,6 +259,10 @@ class WebContext:
         chart = interval_chart(rows, midnight, now, INTERVAL_S)
         board = self.center.tenant_board(tenant_id, now, today, midnight)
         return with_state_names(board) | {"chart": chart}
+
+
+def _no_phones() -> None:
+    raise DomainError("telephony is not running", code="console-no-telephony")
 
 
 def local_midnight(epoch: float) -> float:

@@ -222,6 +222,12 @@ CONFIG_RULES: dict[str, str] = {
 """A config rule's code → its Swedish wording, with the error's parameters."""
 
 DOMAIN_ERRORS: dict[str, str] = {
+    "console-no-call": N_("Du har inget kopplat samtal att koppla vidare"),
+    "console-transfers": N_("Samtalet har kopplats för många gånger"),
+    "console-barred": N_("Numret är spärrat för dig"),
+    "console-number": N_("Numret går inte att ringa: kontrollera det"),
+    "console-no-route": N_("Numret nås inte: ingen telefon eller väg dit"),
+    "console-no-telephony": N_("Telefonin är inte igång: samtal kan inte kopplas"),
     "voicemail-full": N_("Röstbrevlådan är full (högst {max} meddelanden)"),
     "voicemail-no-message": N_("Meddelandet finns inte"),
     "voicemail-pin-digits": N_("Koden ska vara 4–8 siffror"),

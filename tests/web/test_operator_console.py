@@ -1,0 +1,134 @@
+"""The operator console over HTTP (issue 16 §1–§3, OP1–OP3, Q21, Q28): who may open it,
+what its live part shows of a real ContactCenter, taking a call from the list, the
+directory search with presence and status, and the blind transfer's way to telephony."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import PASSWORD, Web, sign_in
+from vaxel.acd.events import AgentAnswered, AgentLoggedIn, AgentPaused, ContactArrived
+from vaxel.core.errors import DomainError
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.passwords import PasswordHashing
+
+JSON = {"Accept": "application/json"}
+
+
+def _operator(web: Web) -> tuple[TestClient, str]:
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(
+        DEMO_TENANT, "kristina", "Kristina Olsson", "operator", hashed, "kristina"
+    )
+    client = web.client()
+    csrf = sign_in(client, DEMO_TENANT, "kristina")
+    assert csrf
+    return client, csrf
+
+
+def _submit(web: Web, *events: Any) -> None:
+    for event in events:
+        web.center.submit(event, time.time())
+
+
+def test_only_operators_open_the_console(web: Web) -> None:
+    for username in ("maria", "chef", "admin"):
+        client = web.client()
+        csrf = sign_in(client, DEMO_TENANT, username)
+        for path in ("/telefonist", "/telefonist/lage", "/telefonist/sok?q=karlson"):
+            response = client.get(path)
+            assert response.status_code == 403, (username, path)
+            assert "telefonistbehörighet" in response.text
+        refused = client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON)
+        assert refused.status_code == 403
+    assert web.client().get("/telefonist").status_code in (303, 401)  # signed out
+
+
+def test_she_sees_her_queues_the_waiting_calls_and_takes_one(web: Web) -> None:
+    client, csrf = _operator(web)
+    _submit(
+        web,
+        AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)),
+        AgentPaused(DEMO_TENANT, "kristina", "Lunch"),
+        AgentLoggedIn(DEMO_TENANT, "anna", ("vaxel",)),
+        AgentPaused(DEMO_TENANT, "anna", "Lunch"),
+        ContactArrived(DEMO_TENANT, "c-1", "vaxel", caller_number="0709220690"),
+        ContactArrived(DEMO_TENANT, "c-2", "vaxel", caller_number="0701234567"),
+    )
+    page = client.get("/telefonist")
+    assert page.status_code == 200
+    assert 'id="op-q"' in page.text and "autofocus" in page.text  # the search has focus
+    assert "F2" in page.text and "Enter" in page.text  # the keys are documented
+    live = client.get("/telefonist/lage")
+    assert live.headers["cache-control"] == "no-store"
+    assert "Växel" in live.text and "Anna Lindqvist" in live.text  # who else is logged in
+    assert live.text.count('name="contact"') == 2  # both waiting calls, to take
+    taken = client.post("/telefonist/ta", data={"csrf": csrf, "contact": "c-2"}, headers=JSON)
+    assert taken.status_code == 200 and taken.json() == {"error": ""}
+    view = web.center.agent_view(DEMO_TENANT, "kristina", time.time())
+    assert (view.state.value, view.contact_id) == ("busy", "c-2")  # the one she chose
+    card = client.get("/telefonist/lage").text
+    assert "0701234567" in card and "Okänd i katalogen" in card
+    again = client.post("/telefonist/ta", data={"csrf": csrf, "contact": "c-2"}, headers=JSON)
+    assert again.status_code == 409 and again.json()["error"]  # refused in Swedish
+
+
+def test_f2_takes_the_longest_waiting_call_and_the_card_names_a_known_caller(web: Web) -> None:
+    client, csrf = _operator(web)
+    _submit(
+        web,
+        AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)),
+        AgentPaused(DEMO_TENANT, "kristina", "Lunch"),
+    )
+    nothing = client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON)
+    assert nothing.json() == {"error": "Inga samtal väntar i dina köer"}
+    _submit(web, ContactArrived(DEMO_TENANT, "c-elin", "vaxel", caller_number="0709220690"))
+    taken = client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON)
+    assert taken.json() == {"error": ""}
+    card = client.get("/telefonist/lage").text
+    assert "Elin Carlsson" in card  # her mobile, found in the directory
+
+
+def test_the_search_is_the_directorys_with_presence_status_and_a_number(web: Web) -> None:
+    client, _csrf = _operator(web)
+    found = client.get("/telefonist/sok", params={"q": "karlson"}).text
+    names = re.findall(r'data-name="([^"]+)"', found)
+    assert "Karin Carlsson" in names and "Erik Karlsson" in names  # phonetic
+    assert 'data-number="1005"' in found  # Karin's extension, where Enter connects
+    assert 'data-field="status"' in found and 'data-field="presence"' in found
+    assert client.get("/telefonist/sok", params={"q": "x" * 201}).status_code == 400
+
+
+def test_connect_goes_to_telephony_and_its_refusal_comes_back_in_swedish(web: Web) -> None:
+    client, csrf = _operator(web)
+    _submit(
+        web,
+        AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)),
+        ContactArrived(DEMO_TENANT, "c-3", "vaxel", caller_number="0701234567"),
+    )
+    _submit(web, AgentAnswered(DEMO_TENANT, "kristina", "c-3"))
+    post = {"csrf": csrf, "number": "1005"}
+    refused = client.post("/telefonist/koppla", data=post, headers=JSON)
+    assert refused.json() == {"error": "Telefonin är inte igång: samtal kan inte kopplas"}
+    asked: list[tuple[str, ...]] = []
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+
+    def transfer(tenant: str, agent: str, contact: str, number: str) -> None:
+        asked.append((tenant, agent, contact, number))
+        if number == "0900123456":
+            raise DomainError("barred", code="console-barred")
+
+    context.console_transfer = transfer
+    done = client.post("/telefonist/koppla", data=post, headers=JSON)
+    assert done.json() == {"error": ""}
+    assert asked == [(DEMO_TENANT, "kristina", "c-3", "1005")]
+    barred = client.post("/telefonist/koppla", data=post | {"number": "0900 123 456"}, headers=JSON)
+    assert barred.json() == {"error": "Numret är spärrat för dig"}
+    for bad in ("", "Karin", "1" * 41):
+        wrong = client.post("/telefonist/koppla", data=post | {"number": bad}, headers=JSON)
+        assert wrong.status_code in (400, 409, 422)
+    assert len(asked) == 2  # nothing else reached telephony

@@ -1,0 +1,206 @@
+"""The operator console ``/telefonist`` (issue 16 §1–§3, OP1–OP3, Q21, Q28): one page,
+keyboard first, for accounts with the operator role whose account is an ACD agent.
+
+The operator is an agent of the ACD engine: her operator queues are the queues she may
+log in to, calls are offered by each queue's strategy when she is ready, and she may take
+any waiting call from the list (``ContactPicked``; the engine gives a call to one agent
+only). The live part (queues, waiting calls, the call in hand) is a fragment the page
+fetches again whenever the tenant's live stream (``/events``) says something changed.
+The search is the directory's (the same search and rights as ``/katalog``), and a
+result's extension or a typed number is where "Koppla" sends the call in hand: a blind
+transfer carried out by telephony (``WebContext.console_transfer``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentReady, ContactPicked
+from vaxel.core import limits
+from vaxel.core.errors import VaxelError
+from vaxel.runtime.directory_views import Actor
+from vaxel.web.context import WebContext, back, refusal_text, render
+from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
+from vaxel.web.directory import presence_text
+from vaxel.web.i18n import gettext
+from vaxel.web.operator_view import console_view, who_is
+from vaxel.web.snapshot import with_state_names
+
+__all__ = ["OPERATORS", "router"]
+
+OPERATORS = ("operator",)
+HOME = "/telefonist"
+RESULTS = 12
+NUMBER_LENGTH = 40
+
+
+def require_operator(session: SignedIn) -> None:
+    """The console is for the operator role (ADM2): others are refused, not redirected."""
+    require_role(session, OPERATORS, gettext("Telefonistens konsol kräver telefonistbehörighet"))
+
+
+router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
+
+Search = Annotated[str, Query(max_length=200)]
+
+
+def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[str, Any]:
+    now = ctx.clock()
+    panel = with_state_names(ctx.center.agent_panel(tenant_id, agent_id, now))
+    board = ctx.center.tenant_board(tenant_id, now)
+    views = ctx.directory_views
+
+    def lookup(number: str) -> dict[str, str] | None:
+        try:
+            hits = views.search(tenant_id, number, actor, limit=5)
+        except VaxelError:
+            return None
+        people = [
+            (h.person.name, ", ".join(h.units), [n.value for n in h.person.numbers]) for h in hits
+        ]
+        return who_is(number, people)
+
+    return console_view(panel, board, agent_id, lookup)
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _done(request: Request, error: str) -> Response:
+    """The page's script gets the refusal as JSON (it keeps the focus in the search);
+    without script the form post goes back to the page with it in the flash."""
+    if _wants_json(request):
+        return JSONResponse({"error": error}, status_code=409 if error else 200)
+    return back(HOME, error)
+
+
+@router.get(HOME)
+def console(
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: Me
+) -> Response:
+    live = _live(ctx, session.user.tenant_id, agent, actor)
+    return render(request, "operator.html", session, live=live, results=[], q="")
+
+
+@router.get(f"{HOME}/lage")
+def live_part(
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: Me
+) -> Response:
+    """The console's live part alone, fetched again on each change of the live stream."""
+    live = _live(ctx, session.user.tenant_id, agent, actor)
+    response = render(request, "_operator_live.html", session, live=live)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get(f"{HOME}/sok")
+def search(
+    request: Request, session: SignedIn, ctx: Platform, actor: Me, q: Search = ""
+) -> Response:
+    """The directory's phonetic search (as ``/katalog/sok``), each hit with its presence,
+    its extension's status and the number "Koppla" dials."""
+    views = ctx.directory_views
+    found = views.search(session.user.tenant_id, q, actor, limit=RESULTS) if q.strip() else []
+    return render(
+        request,
+        "_operator_results.html",
+        session,
+        q=q,
+        results=found,
+        presence_text=presence_text,
+    )
+
+
+@router.post(f"{HOME}/ta")
+async def take(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    contact: Annotated[str, Form(max_length=limits.ID_LENGTH)] = "",
+) -> Response:
+    """Q28: take this waiting call, or with none named the one waiting longest. The engine
+    refuses a call already offered to or taken by another operator."""
+    user = session.user
+    if not contact:
+        waiting = ctx.center.agent_panel(user.tenant_id, agent, ctx.clock()).get("waiting", [])
+        if not waiting:
+            return _done(request, gettext("Inga samtal väntar i dina köer"))
+        contact = str(waiting[0]["id"])
+    error = ctx.submit(ContactPicked(user.tenant_id, agent, contact, actor=user.username))
+    return _done(request, error)
+
+
+@router.post(f"{HOME}/status")
+async def status(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    action: Annotated[str, Form(max_length=10)],
+) -> Response:
+    """Ready (calls are offered by the queues' strategy) or paused (she picks from the list)."""
+    user = session.user
+    if action == "ready":
+        error = ctx.submit(AgentReady(user.tenant_id, agent, actor=user.username))
+    elif action == "pause":
+        reasons = ctx.configuration.list_items(user.tenant_id, "pause_reasons")
+        reason = reasons[-1] if reasons else "Paus"
+        error = ctx.submit(AgentPaused(user.tenant_id, agent, reason, actor=user.username))
+    else:
+        raise HTTPException(400, gettext("Okänd åtgärd: välj Redo eller Paus"))
+    return _done(request, error)
+
+
+@router.post(f"{HOME}/koer")
+async def queues(
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, form: CsrfForm
+) -> Response:
+    """Q21: log in to the checked operator queues and out of the others."""
+    user = session.user
+    wanted = {str(q) for q in form.getlist("queue")}
+    panel = ctx.center.agent_panel(user.tenant_id, agent, ctx.clock())
+    permitted = {q["id"] for q in panel.get("queues", [])}
+    if not wanted <= permitted:
+        raise HTTPException(403, gettext("Du saknar behörighet till någon av köerna"))
+    current = {q["id"] for q in panel.get("queues", []) if q["in"]}
+    error = ""
+    if wanted - current:
+        joined = tuple(sorted(wanted - current))
+        error = ctx.submit(AgentLoggedIn(user.tenant_id, agent, joined, actor=user.username))
+    if not error and current - wanted:
+        left = tuple(sorted(current - wanted))
+        error = ctx.submit(AgentLoggedOut(user.tenant_id, agent, left, actor=user.username))
+    return _done(request, error)
+
+
+@router.post(f"{HOME}/koppla")
+async def connect(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    number: Annotated[str, Form(max_length=NUMBER_LENGTH)] = "",
+) -> Response:
+    """OP3: blind transfer of the call in hand to ``number`` (a result's extension or what
+    she typed). Async: telephony runs on the event loop, and so does this handler."""
+    user = session.user
+    number = "".join(number.split())
+    if not number or not all(c.isdigit() or c in "+*#" for c in number):
+        return _done(request, gettext("Skriv ett nummer eller välj en person i listan"))
+    contact_id = ctx.center.agent_view(user.tenant_id, agent, ctx.clock()).contact_id
+    if not contact_id:
+        return _done(request, gettext("Du har inget samtal att koppla"))
+    try:
+        ctx.console_transfer(user.tenant_id, agent, contact_id, number)
+    except VaxelError as error:
+        return _done(request, refusal_text(error))
+    ctx.after_submit()
+    return _done(request, "")

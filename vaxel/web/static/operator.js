@@ -1,0 +1,136 @@
+// The operator console (issue 16 §1–§3): keyboard first, the search field keeps the focus.
+// Without script the forms post and the server redirects back; with it, every action is a
+// fetch, the live part is fetched again whenever the tenant's live stream (/events) says
+// something changed, and presence changes (/katalog/handelser) reach the results in place.
+(function () {
+  "use strict";
+  var field = document.getElementById("op-q");
+  var form = document.getElementById("op-form");
+  var area = document.getElementById("op-area");
+  var liveArea = document.getElementById("op-live-area");
+  var offline = document.getElementById("op-offline");
+  var errorBox = document.getElementById("op-error");
+  var help = document.getElementById("op-help");
+  if (!field || !form || !window.fetch) return;
+  var csrf = form.dataset.csrf;
+  var timer = null, asked = 0, loaded = Date.now(), refreshing = false, again = false;
+
+  function options() { return Array.prototype.slice.call(document.querySelectorAll("#op-results [role=option]")); }
+  function selected() { return document.querySelector('#op-results [aria-selected="true"]'); }
+
+  function select(option) {
+    options().forEach(function (o) { o.setAttribute("aria-selected", o === option ? "true" : "false"); });
+    if (option) { field.setAttribute("aria-activedescendant", option.id); option.scrollIntoView({ block: "nearest" }); }
+    else field.removeAttribute("aria-activedescendant");
+  }
+
+  function results(html) {
+    area.querySelector("#op-count").outerHTML = "";
+    area.querySelector("#op-results").outerHTML = html;
+    var list = options();
+    field.setAttribute("aria-expanded", list.length ? "true" : "false");
+    select(list[0] || null);
+  }
+
+  function search() {
+    var q = field.value.trim(), ticket = ++asked;
+    fetch("/telefonist/sok?q=" + encodeURIComponent(q), { headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (ticket === asked && html) results(html); });  // a late answer is dropped
+  }
+
+  function say(message) { errorBox.textContent = message || ""; }
+
+  function refresh() {  // one fetch at a time; a change while fetching fetches once more
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    fetch("/telefonist/lage", { headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("op-live");
+        if (fresh) {
+          var had = document.activeElement && liveArea.contains(document.activeElement);
+          liveArea.replaceChildren(fresh);
+          loaded = Date.now();
+          if (had) field.focus();
+        }
+      })
+      .catch(function () {})
+      .then(function () { refreshing = false; if (again) { again = false; refresh(); } });
+  }
+
+  function post(path, data) {
+    data.set("csrf", csrf);
+    return fetch(path, { method: "POST", body: data, headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
+      .then(function (r) { return r.json().catch(function () { return { error: r.ok ? "" : String(r.status) }; }); })
+      .then(function (answer) { say(answer.error || (answer.detail ? String(answer.detail) : "")); refresh(); field.focus(); return answer; })
+      .catch(function () { say(offline.textContent); field.focus(); });
+  }
+
+  function connect() {
+    var option = selected(), typed = field.value.replace(/[\s-]/g, "");
+    var number = /^[\d+*#]+$/.test(typed) ? typed : (option ? option.dataset.number : "");
+    if (!number) { say(field.dataset.none || ""); return; }
+    var data = new FormData();
+    data.set("number", number);
+    post("/telefonist/koppla", data).then(function (answer) {
+      if (answer && !answer.error) { field.value = ""; search(); }
+    });
+  }
+
+  field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 100); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); connect(); });
+  document.addEventListener("submit", function (e) {  // the live part's forms
+    if (!e.target.classList.contains("op-post")) return;
+    e.preventDefault();
+    var data = new FormData(e.target);
+    if (e.submitter && e.submitter.name) data.set(e.submitter.name, e.submitter.value);
+    post(e.target.getAttribute("action"), data);
+  });
+  document.addEventListener("click", function (e) {
+    var option = e.target.closest && e.target.closest("#op-results [role=option]");
+    if (option) { select(option); field.focus(); }
+  });
+  document.addEventListener("keydown", function (e) {
+    var list = options(), at = list.indexOf(selected());
+    if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
+    else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
+    else if (e.key === "F7" || e.key === "F8") {
+      e.preventDefault();
+      var data = new FormData();
+      data.set("action", e.key === "F7" ? "ready" : "pause");
+      post("/telefonist/status", data);
+    } else if (e.key === "Escape") { e.preventDefault(); field.value = ""; search(); say(""); field.focus(); }
+    else if (document.activeElement !== field) { return; }
+    else if (e.key === "ArrowDown" && list.length) { e.preventDefault(); select(list[Math.min(at + 1, list.length - 1)]); }
+    else if (e.key === "ArrowUp" && list.length) { e.preventDefault(); select(list[Math.max(at - 1, 0)]); }
+  });
+
+  // Times tick on in the browser from the fragment's seconds.
+  setInterval(function () {
+    var passed = Math.floor((Date.now() - loaded) / 1000);
+    document.querySelectorAll("#op-live [data-ticks]").forEach(function (node) {
+      node.textContent = String(Number(node.dataset.seconds) + passed);
+    });
+  }, 1000);
+
+  function listen() {
+    var live = new EventSource("/events");
+    live.onopen = function () { offline.hidden = true; refresh(); };
+    live.onerror = function () { offline.hidden = false; };
+    live.onmessage = function () { offline.hidden = true; refresh(); };
+    var people = new EventSource("/katalog/handelser");
+    people.onmessage = function (message) {
+      var change = JSON.parse(message.data);
+      document.querySelectorAll('#op-results [data-person="' + CSS.escape(change.person_id) + '"]').forEach(function (node) {
+        var presence = node.querySelector('[data-field="presence"]');
+        if (presence) presence.textContent = change.presence;
+        var status = node.querySelector('[data-field="status"]');
+        var kind = change.status || (change.away ? "absent" : "available");
+        if (status && status.dataset[kind]) { status.textContent = status.dataset[kind]; status.className = "state dir-" + kind; }
+      });
+    };
+  }
+  if (window.EventSource) listen();
+  field.focus();
+})();
