@@ -286,12 +286,20 @@ class TimerDriver:
     """Keeps one ``loop.call_at`` armed for a machine's next deadline.
 
     ``fire(now)`` runs the machine's timers, ``now`` never before the deadline armed for;
-    call :meth:`rearm` after every interaction. Time is the loop's monotonic clock.
+    call :meth:`rearm` after every interaction. Time is the loop's monotonic clock unless a
+    ``clock`` is given: the calls' deadlines are on the platform's clock (the ACD's and the
+    flows' ``now``, which tests set), so they are turned into a delay when armed.
     """
 
-    def __init__(self, machine: Timed, fire: Callable[[float], None]) -> None:
+    def __init__(
+        self,
+        machine: Timed,
+        fire: Callable[[float], None],
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.machine = machine
         self.fire = fire
+        self.clock = clock
         self._handle: asyncio.TimerHandle | None = None
         self._armed_for: float | None = None
 
@@ -303,8 +311,13 @@ class TimerDriver:
             self._handle.cancel()
             self._handle = None
         self._armed_for = deadline
-        if deadline is not None:
-            self._handle = asyncio.get_running_loop().call_at(deadline, self._run)
+        if deadline is None:
+            return
+        loop = asyncio.get_running_loop()
+        if self.clock is None:
+            self._handle = loop.call_at(deadline, self._run)
+        else:
+            self._handle = loop.call_later(max(0.0, deadline - self.clock()), self._run)
 
     def _run(self) -> None:
         due = self._armed_for
@@ -312,7 +325,7 @@ class TimerDriver:
         self._armed_for = None
         # uvloop's clock counts whole milliseconds, so this may run while loop.time() still
         # reads a little before the deadline; the deadline has come all the same.
-        now = asyncio.get_running_loop().time()
+        now = asyncio.get_running_loop().time() if self.clock is None else self.clock()
         try:
             self.fire(now if due is None else max(now, due))
         finally:

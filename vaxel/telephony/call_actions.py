@@ -155,7 +155,7 @@ class CallActions:
         self.settle(call)
 
     def call_due(self, call: Call, deadline: float) -> None:
-        """The call's one timer fired: its machine's deadline, its flow's, or both."""
+        """The call's deadline came (``timers.py``): its machine's, its flow's, or both."""
         if self.calls.get(call.call_id) is not call:
             return
         now = max(self.clock(), deadline)
@@ -224,7 +224,7 @@ class CallActions:
                 self.ring_outcome(call, action.status)
 
     def settle(self, call: Call) -> None:
-        """Forget a call that is over; otherwise arm its one timer for its next deadline."""
+        """Forget a call that is over; otherwise note its next deadline on the calls' timer."""
         if self.calls.get(call.call_id) is not call:
             return  # forgotten already: a phone still being cancelled reported its end
         live = any(leg is not None and not leg.machine.ended for leg in (call.caller, call.agent))

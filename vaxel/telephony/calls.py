@@ -153,7 +153,7 @@ class Call:
 
     def next_deadline(self) -> float | None:
         """The earlier of the machine's (a callback's customer ringing, CB9) and the flow's
-        (announcement repeats, digit timeouts): the call's one timer is armed for it."""
+        (announcement repeats, digit timeouts): the calls' one timer keeps it (``timers.py``)."""
         due = self.machine.next_deadline()
         if self.conference is not None and not self.ended:
             entry = self.conference.next_deadline()

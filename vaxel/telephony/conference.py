@@ -2,7 +2,7 @@
 
 A call to a room's number is answered like any inbound call (``switch.py``) and then belongs
 here rather than to an IVR flow: its :class:`~vaxel.pbx.conference.ConferenceEntry` hears
-the caller's keys and its deadline (the call's one timer, ``timers.py``), and its commands
+the caller's keys and its deadline (the calls' one timer, ``timers.py``), and its commands
 are carried out on the call — prompts to the caller, the media engine's room joined
 (``MediaBackend.join_room``: the caller hears everyone else, never itself), or a hang-up
 after a last prompt. Who is in which room is a :class:`~vaxel.pbx.conference.LiveRoom` per

@@ -1,8 +1,8 @@
 """Telephony as one service: SIP endpoint, registrar, media engine and switch, wired.
 
-Built by the composition root (``vaxel.app``) from a :class:`TelephonyDirectory`. Keeps one
-timer for the ACD's next deadline (offer timeouts, overflow, callbacks becoming due) so
-contacts move even when no SIP message arrives.
+Built by the composition root (``vaxel.app``) from a :class:`TelephonyDirectory`. Keeps the
+ACD's next deadline (offer timeouts, overflow, callbacks becoming due) among the calls' on
+their one timer (``timers.py``) so contacts move even when no SIP message arrives.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from vaxel.telephony.trunk_registrations import TrunkRegistrations
 __all__ = ["TelephonyService"]
 
 log = logging.getLogger(__name__)
+_ACD = ("acd",)  # the ACD's deadline among the calls' (``timers.py``)
 
 
 class TelephonyService:
@@ -96,7 +97,6 @@ class TelephonyService:
         self.trunks = TrunkRegistrations(self.sip)
         """The registering trunks' REGISTERs (issue 14 §2)."""
         self.drive_acd_timers = drive_acd_timers
-        self._acd_timer: asyncio.TimerHandle | None = None
         self._acd_armed_for: float | None = None
         self._housekeeping: asyncio.Task[None] | None = None
 
@@ -113,8 +113,7 @@ class TelephonyService:
     async def close(self) -> None:
         if self._housekeeping is not None:
             self._housekeeping.cancel()
-        if self._acd_timer is not None:
-            self._acd_timer.cancel()
+        self.timers.close()
         self.switch.leg_timer.cancel()
         self.switch.refusals.close()  # prompts before a 404 still playing: the 404 now
         self.trunks.close()
@@ -141,31 +140,26 @@ class TelephonyService:
         self._arm_acd()
 
     def _arm_acd(self) -> None:
+        """The ACD's next deadline joins the calls' on their one timer (``timers.py``)."""
         if not self.drive_acd_timers:
             return
         deadline = self.center.next_deadline()
-        if deadline == self._acd_armed_for and self._acd_timer is not None:
-            return  # already armed for it: most SIP events do not move the ACD's deadline
-        if self._acd_timer is not None:
-            self._acd_timer.cancel()
-            self._acd_timer = None
-        self._acd_armed_for = deadline
-        if deadline is None:
-            return
-        delay = max(0.0, deadline - self.clock())
-        self._acd_timer = asyncio.get_running_loop().call_later(delay + 0.001, self._acd_due)
+        if deadline is not None and deadline != self._acd_armed_for:
+            self._acd_armed_for = deadline  # most SIP events do not move the ACD's deadline
+            # a millisecond late: the center ticks on its own clock, which must have come
+            self.timers.at(_ACD, deadline + 0.001, self._acd_due, None)
+        elif deadline is None and self._acd_armed_for is not None:
+            self._acd_armed_for = None
+            self.timers.at(_ACD, None, self._acd_due, None)
 
-    def _acd_due(self) -> None:
-        self._acd_timer = None
+    def _acd_due(self, _: None, now: float) -> None:
         self._acd_armed_for = None
         try:
             self.center.tick(self.clock())
             self.switch.drain()
         except EngineUnavailable as away:  # logged by the center; try again, not at once
             self._acd_armed_for = self.center.next_deadline()
-            self._acd_timer = asyncio.get_running_loop().call_later(
-                away.retry_after_s, self._acd_due
-            )
+            self.timers.at(_ACD, self.clock() + away.retry_after_s, self._acd_due, None)
             return
         except Exception:  # logged; the timer is armed again all the same (issue 9 §1)
             log.exception("ACD timer failed")

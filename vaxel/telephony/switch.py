@@ -38,8 +38,8 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
 
 A call's state is its machine (``call.py``), a leg's its own (``leg.py``); the parts turn
 SIP, media and ACD inputs into their events and carry out what they answer. Every leg's
-2xx is resent on one timer (``leg_timers.py``); each call has one timer for its machine's
-and its flow's deadlines (``timers.py``).
+2xx is resent on one timer (``leg_timers.py``); every call's deadline (its machine's, its
+flow's) is in one heap with one timer for all calls (``timers.py``).
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ class Switch:
         self.actions.carry_out(call, actions)
 
     def settle(self, call: Call) -> None:
-        """Forget a call that is over; otherwise arm its one timer for its next deadline."""
+        """Forget a call that is over; otherwise note its next deadline on the calls' timer."""
         self.actions.settle(call)
 
     def connect(self, call: Call, whisper: tuple[str, ...]) -> None:
@@ -279,7 +279,7 @@ class Switch:
         self.acd_commands.drain()
 
     def call_due(self, call: Call, deadline: float) -> None:
-        """The call's one timer fired (``timers.py``)."""
+        """The call's deadline came (the calls' one timer, ``timers.py``)."""
         self.actions.call_due(call, deadline)
 
     def on_media(self, event: MediaEvent) -> None:

@@ -20,7 +20,6 @@ Rules kept here:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -54,7 +53,6 @@ class TransferRecalls:
         self.settings: Callable[[str], RecallSettings] = lambda tenant_id: RecallSettings()
         """A tenant's recall time (the runtime's ``pbx-transfer`` settings)."""
         self._recalls: dict[str, TransferRecall] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
 
     def install(self) -> None:
         internal = self.switch.internal
@@ -94,20 +92,18 @@ class TransferRecalls:
         self._arm(call.call_id, recall)
 
     def _arm(self, call_id: str, recall: TransferRecall) -> None:
+        """On the calls' one timer (``timers.py``), beside the call's own deadline."""
         assert recall.deadline is not None
-        delay = max(0.0, recall.deadline - self.switch.clock())
-        loop = asyncio.get_running_loop()
-        self._timers[call_id] = loop.call_later(delay, self.due, call_id)
+        self.switch.timers.at(("recall", call_id), recall.deadline, self.due, call_id)
 
-    def due(self, call_id: str) -> None:
+    def due(self, call_id: str, now: float) -> None:
         """The target has rung ``recall_after_s``: if the caller still hears ringback,
         stop the target's phones and go back (nowhere to go: let them ring on)."""
-        self._timers.pop(call_id, None)
         recall = self._recalls.get(call_id)
         call = self.switch.calls.get(call_id)
         if recall is None or call is None or recall.stage is not RecallStage.TARGET:
             return
-        if not recall.due(self.switch.clock()):  # the loop's clock ran ahead of ours
+        if not recall.due(now):  # moved later since it was armed
             self._arm(call_id, recall)
             return
         internal = call.internal
@@ -202,9 +198,7 @@ class TransferRecalls:
             self.people.lines.left(call.tenant_id, internal.target.ref, call.call_id)
 
     def _cancel_timer(self, call_id: str) -> None:
-        timer = self._timers.pop(call_id, None)
-        if timer is not None:
-            timer.cancel()
+        self.switch.timers.at(("recall", call_id), None, self.due, call_id)
 
 
 class _Recalling:
