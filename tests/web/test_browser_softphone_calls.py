@@ -56,6 +56,7 @@ REMOTE_PEAK = """async () => {
 async def switch(tmp_path: Path) -> AsyncIterator[Running]:
     """Växel's switch with Maria (agent maria, extension 1003) on short number 4503 and a
     caller's desk phone 3001."""
+    (tmp_path / "switch").mkdir()
     running = await start(tmp_path / "switch", trusted=False)  # phones authenticate
     directory = running.service.directory
     directory.extensions[CALLER_EXT] = Extension(DEMO_TENANT, CALLER_EXT, PASSWORD, "", "Karin")
