@@ -148,6 +148,10 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "recall_s": [20],
         "recall_to": ["operator"],
         "operator": ["1003"],
+        # what an absent person's caller may press, the transfer recall (issue 14 §4 §6)
+        "operator_number": ["1003"],
+        "voicemail": [True],
+        "recall_after_s": [60],
         "kind": ["person"],  # what a short number reaches (PBX1)
         "on_from": [_hence(3600)],  # a lavinbesked window (IVR4), a valid one
         "off_at": [_hence(7200)],

@@ -12,11 +12,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from vaxel.core.errors import DomainError
 from vaxel.directory.presence import LineState
 from vaxel.pbx.feature_codes import FeatureCode
 from vaxel.pbx.forwarding import Forwarding
 
-__all__ = ["Absence", "AbsentOffer", "LineReport", "NoReach", "PersonReach"]
+__all__ = [
+    "Absence",
+    "AbsentOffer",
+    "AbsentOfferError",
+    "LineReport",
+    "NoReach",
+    "PersonReach",
+]
+
+MAX_OPERATOR_NUMBER = 8
+"""Digits of the short number 0 leads to (as long as the plan's longest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +49,36 @@ class AbsentOffer:
     operator_number: str = ""
     """The short number 0 leads to (the switchboard's group or queue in the plan); none:
     the operator is not offered."""
+
+    def __post_init__(self) -> None:
+        number = self.operator_number
+        if number and not (number.isdigit() and len(number) <= MAX_OPERATOR_NUMBER):
+            raise AbsentOfferError(
+                f"operator number {number[:20]!r}", code="absent-offer-number",
+                field="operator_number",
+            )  # fmt: skip
+
+    @classmethod
+    def of(cls, stored: object) -> AbsentOffer:
+        """From a tenant's stored ``pbx-presence`` settings; anything unusable: the default
+        (both offered, no operator number), so a broken row never silences a caller's menu."""
+        if not isinstance(stored, dict):
+            return cls()
+        number = stored.get("operator_number", "")
+        try:
+            return cls(
+                operator=stored.get("operator", True) is not False,
+                voicemail=stored.get("voicemail", True) is not False,
+                operator_number=number if isinstance(number, str) else "",
+            )
+        except AbsentOfferError:
+            return cls(stored.get("operator", True) is not False,
+                       stored.get("voicemail", True) is not False)  # fmt: skip
+
+
+class AbsentOfferError(DomainError):
+    """An offer refused: the operator's number is not digits (``absent-offer-number``) or
+    reaches nothing in the plan (``absent-offer-unknown``)."""
 
 
 class PersonReach(Protocol):

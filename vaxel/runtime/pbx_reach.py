@@ -114,13 +114,7 @@ class PbxReach:
         return people[0] if people else None
 
     def absent_offer(self, tenant_id: str) -> AbsentOffer:
-        stored = self.sources.settings(tenant_id, OFFER_SETTINGS) or {}
-        number = stored.get("operator_number", "")
-        return AbsentOffer(
-            operator=stored.get("operator", True) is not False,
-            voicemail=stored.get("voicemail", True) is not False,
-            operator_number=number if isinstance(number, str) and number.isdigit() else "",
-        )
+        return AbsentOffer.of(self.sources.settings(tenant_id, OFFER_SETTINGS))
 
     def set_absent_offer(self, tenant_id: str, offer: AbsentOffer) -> None:
         self.sources.put_settings(

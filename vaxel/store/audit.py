@@ -30,6 +30,7 @@ ACTIONS = (
     "mail_server_removed",
     "test_mail_sent",
     "park_changed",
+    "absent_offer_changed",
     "ice_servers_changed",
 )
 """What the log records; the pages translate each by this code."""

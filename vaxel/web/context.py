@@ -31,6 +31,7 @@ from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
 from vaxel.runtime.group_logins import QueueGroupLogins
+from vaxel.runtime.pbx_call_settings import PbxCallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import policy_of_person
@@ -217,6 +218,11 @@ class WebContext:
     def pbx_numbering(self) -> PbxNumberingService:
         assert self.numbering is not None  # set in __post_init__
         return self.numbering
+
+    @property
+    def pbx_call_settings(self) -> PbxCallSettings:
+        """The absent person's offer and the transfer recall (issue 14 §4 §6)."""
+        return PbxCallSettings(self.database, self.pbx_numbering, self.clock)
 
     @property
     def directory_views(self) -> DirectoryViews:

@@ -315,6 +315,9 @@ DOMAIN_ERRORS: dict[str, str] = {
         "Tiden innan en överflyttning kommer tillbaka ska vara 5–300 sekunder"
     ),
     "park-operator": N_("Växelns anknytning är siffror, högst 8"),
+    # what a caller who reached an absent person may press (issue 14 §4)
+    "absent-offer-number": N_("Växelns nummer är siffror, högst 8"),
+    "absent-offer-unknown": N_("Numret {number} finns inte i nummerplanen"),
     # an upload that cannot become a prompt (vaxel.prompts.convert), naming the file
     "upload-not-audio": N_("{filename}: Filen går inte att läsa som WAV eller MP3"),
     "upload-unsupported-format": N_("{filename}: Filformatet stöds inte: ladda upp WAV eller MP3"),

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "mail_server_removed": N_("E-postserver borttagen"),
     "test_mail_sent": N_("Testmejl skickat"),
     "park_changed": N_("Parkering ändrad"),
+    "absent_offer_changed": N_("Val för den som ringer en frånvarande ändrat"),
     "ice_servers_changed": N_("Webbtelefonens ICE-servrar ändrade"),
 }
 

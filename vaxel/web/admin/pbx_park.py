@@ -3,7 +3,10 @@ into the numbering plan, which refuses a clash with a person's or group's number
 long a parked call waits before it rings back, and whom it rings (whoever parked it —
 the operator when nobody answers — or the operator from the start). Also how long a
 blind transfer rings unanswered before it comes back to whoever transferred it (issue 14
-§6; the tenant's ``pbx-transfer`` settings, read by telephony at each transfer).
+§6; the tenant's ``pbx-transfer`` settings, read by telephony at each transfer), and what
+a caller who reached an absent person may press (issue 14 §4: 0 for the operator, 1 for
+voicemail; ``pbx-presence``). Those two go through
+:class:`~vaxel.runtime.pbx_call_settings.PbxCallSettings`, as the REST API's do.
 
 Every change goes through :class:`~vaxel.runtime.pbx_numbering.PbxNumberingService`
 (checked by the pure core, audited, told to running telephony: the next call parked
@@ -17,10 +20,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
-from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S, RecallSettings
-from vaxel.runtime.pbx_reach import TRANSFER_SETTINGS
-from vaxel.store.audit import record
-from vaxel.store.directory_sources import DirectorySources
+from vaxel.pbx.reach import AbsentOffer
+from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S
 from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
@@ -51,9 +52,7 @@ def _whole(form: CsrfForm, name: str, low: float, high: float) -> int:
 def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
     tenant_id = session.user.tenant_id
     settings = ctx.pbx_numbering.park(tenant_id)
-    transfer = RecallSettings.of(
-        DirectorySources(ctx.database).settings(tenant_id, TRANSFER_SETTINGS)
-    )
+    transfer = ctx.pbx_call_settings.transfer_recall(tenant_id)
     return render(
         request,
         "admin/pbx_park.html",
@@ -66,6 +65,7 @@ def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
         transfer=transfer,
         min_transfer=int(MIN_RECALL_AFTER_S),
         max_transfer=int(MAX_RECALL_AFTER_S),
+        offer=ctx.pbx_call_settings.absent_offer(tenant_id),
     )
 
 
@@ -99,17 +99,21 @@ def save_transfer_recall(
 ) -> Response:
     """``recall_after_s``: seconds a blind transfer rings before it comes back (5–300)."""
     seconds = _whole(form, "recall_after_s", int(MIN_RECALL_AFTER_S), int(MAX_RECALL_AFTER_S))
-    checked = RecallSettings(float(seconds))  # TransferRecallError names the range
-    DirectorySources(ctx.database).put_settings(
-        tenant_id, TRANSFER_SETTINGS, {"recall_after_s": checked.recall_after_s}, ctx.clock()
+    ctx.pbx_call_settings.put_transfer_recall(tenant_id, seconds, session.user.username)
+    return RedirectResponse(PATH, status_code=303)
+
+
+@router.post("/absent-offer", dependencies=[returns_to(PATH)])
+def save_absent_offer(
+    form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn
+) -> Response:
+    """What an absent person's caller may press: ``operator`` (0, to ``operator_number``)
+    and ``voicemail`` (1) checkboxes; neither: the caller hears the presence and the call
+    ends as the person's own no-answer would."""
+    offer = AbsentOffer(
+        operator=form.get("operator") == "1",
+        voicemail=form.get("voicemail") == "1",
+        operator_number=_text(form, "operator_number", 9),
     )
-    with ctx.database.begin() as connection:
-        record(
-            connection,
-            tenant_id,
-            session.user.username,
-            "park_changed",
-            "transfer-recall",
-            {"recall_after_s": str(seconds)},
-        )
+    ctx.pbx_call_settings.put_absent_offer(tenant_id, offer, session.user.username)
     return RedirectResponse(PATH, status_code=303)

@@ -1,0 +1,74 @@
+"""A tenant's call-handling settings the admin page and the REST API both change (issue 14
+§4 §6, PBX5): what a caller who reached an absent person may press (``pbx-presence``: 0
+for the operator, 1 for voicemail, both or neither) and after how long an unanswered blind
+transfer comes back (``pbx-transfer``).
+
+One path for both doors, so the web and the API can never disagree on what is allowed:
+each change is checked (the pure core's rules, and the operator's number must reach
+something in the tenant's numbering plan — a caller pressing 0 into nothing would be
+dropped), stored in the tenant's settings that telephony reads at each call, and audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from vaxel.pbx.reach import AbsentOffer, AbsentOfferError
+from vaxel.pbx.transfer_recall import RecallSettings
+from vaxel.runtime.pbx_numbering import PbxNumberingService
+from vaxel.runtime.pbx_reach import OFFER_SETTINGS, TRANSFER_SETTINGS
+from vaxel.store.audit import record
+from vaxel.store.directory_sources import DirectorySources
+
+__all__ = ["PbxCallSettings"]
+
+
+@dataclass
+class PbxCallSettings:
+    """Reads and changes a tenant's ``pbx-presence`` and ``pbx-transfer`` settings."""
+
+    database: Engine
+    numbering: PbxNumberingService
+    clock: Callable[[], float]
+
+    def _sources(self) -> DirectorySources:
+        return DirectorySources(self.database)
+
+    def absent_offer(self, tenant_id: str) -> AbsentOffer:
+        return AbsentOffer.of(self._sources().settings(tenant_id, OFFER_SETTINGS))
+
+    def transfer_recall(self, tenant_id: str) -> RecallSettings:
+        return RecallSettings.of(self._sources().settings(tenant_id, TRANSFER_SETTINGS))
+
+    def put_absent_offer(self, tenant_id: str, offer: AbsentOffer, actor: str) -> AbsentOffer:
+        """Store ``offer`` (checked when made); its operator number must be in the plan."""
+        number = offer.operator_number
+        if number and self.numbering.plan(tenant_id).resolve(number) is None:
+            raise AbsentOfferError(
+                f"operator number {number} reaches nothing",
+                code="absent-offer-unknown",
+                number=number,
+            )
+        stored = {
+            "operator": offer.operator,
+            "voicemail": offer.voicemail,
+            "operator_number": number,
+        }
+        self._sources().put_settings(tenant_id, OFFER_SETTINGS, stored, self.clock())
+        detail = {k: str(v) for k, v in stored.items()}
+        with self.database.begin() as connection:
+            record(connection, tenant_id, actor, "absent_offer_changed", "pbx-presence", detail)
+        return offer
+
+    def put_transfer_recall(self, tenant_id: str, seconds: float, actor: str) -> RecallSettings:
+        """Store the recall time (``TransferRecallError`` names the 5–300 s range)."""
+        checked = RecallSettings(float(seconds))
+        stored = {"recall_after_s": checked.recall_after_s}
+        self._sources().put_settings(tenant_id, TRANSFER_SETTINGS, stored, self.clock())
+        with self.database.begin() as connection:
+            detail = {"recall_after_s": f"{checked.recall_after_s:g}"}
+            record(connection, tenant_id, actor, "park_changed", "transfer-recall", detail)
+        return checked
