@@ -388,6 +388,7 @@ class Switch:
         if early:
             leg.machine.handle(EarlyMediaSent(), self.sip.now)
             self.leg_timers.watch(leg)
+            self.leg_timer.rearm()
         else:
             self.answered(leg, response)
         return leg
@@ -407,13 +408,16 @@ class Switch:
         log.info("%s: caller answered", call.call_id)
 
     def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
-        """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4)."""
+        """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4) — armed
+        now, as a caller in early media may be answered from a call's timer or media."""
         leg.ok_bytes = response.to_bytes()
         leg.machine.handle(ReinviteAnswered() if again else Answer(), self.sip.now)
         self.leg_timers.watch(leg)
+        self.leg_timer.rearm()
 
     def _legs_due(self, now: float) -> None:
-        """The one leg timer fired: resend 2xx, or end a leg whose phone never ACKed."""
+        """The one leg timer fired: resend 2xx, end a leg whose phone never ACKed, or an
+        early dialog nobody answered in ``leg.MAX_EARLY_S`` (480)."""
         for leg in self.leg_timers.due(now):
             for action in leg.machine.on_timer(now):
                 if isinstance(action, Resend2xx):
