@@ -15,6 +15,7 @@ from vaxel.app.services import build_conferences, build_directory, build_voicema
 from vaxel.app.telephony import (
     build_telephony,
     conferences_to_phones,
+    console_transfer,
     people_to_phones,
     voicemail_to_phones,
 )
@@ -186,6 +187,7 @@ def build_platform(
         )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
+            platform.web.state.context.console_transfer = console_transfer(telephony)
     return platform
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "NUMBER_KINDS",
     "build_telephony",
     "conferences_to_phones",
+    "console_transfer",
     "directory_from_database",
     "outside_lines_updater",
     "pbx_to_telephony",
@@ -293,3 +294,14 @@ def voicemail_to_phones(platform: Platform, telephony: TelephonyService) -> None
         platform.on_loop(mwi.changed, tenant_id, number, new, old)
 
     voicemail.listeners.append(changed)
+
+
+def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, str], None]:
+    """The operator console's blind transfer (issue 16 §3): (tenant, agent, contact,
+    number) carried out by the switch; called from an async web handler, on the loop."""
+    from vaxel.telephony.console_transfer import transfer_from_console
+
+    def transfer(tenant_id: str, agent_id: str, contact_id: str, number: str) -> None:
+        transfer_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
+
+    return transfer

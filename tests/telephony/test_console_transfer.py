@@ -1,0 +1,94 @@
+"""The console's blind transfer refuses before anything changes (issue 16 §3, OP3, PBX8):
+a call that is not this operator's connected call, a number her class bars or that does
+not route. The transfer itself, with robot phones and the browser, is in
+tests/web/test_browser_operator.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from vaxel.core.errors import DomainError
+from vaxel.sip.errors import SipError
+from vaxel.telephony.call_events import TRANSFER, TransferRequested
+from vaxel.telephony.call_states import CallState
+from vaxel.telephony.console_transfer import transfer_from_console
+
+T = "exempelby"
+
+
+@dataclass
+class FakeCall:
+    tenant_id: str = T
+    agent_id: str = "kristina"
+    state: CallState = CallState.BRIDGED
+    caller: object | None = "leg"
+    transfers: int = 0
+    session: None = None
+
+
+@dataclass
+class FakeDialer:
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def agent_extension(self, call: Any) -> str:
+        return "1011"
+
+    def route(self, tenant_id: str, number: str, user: str) -> list[Any]:
+        self.asked.append((tenant_id, number, user))
+        if number.startswith("0900"):
+            raise SipError("Forbidden: barred", 403)
+        if number == "12":
+            raise SipError("Address Incomplete", 484)
+        return [] if number == "9999" else [("sip:1005@127.0.0.1:5070", None, None)]
+
+
+@dataclass
+class FakeSwitch:
+    calls: dict[str, Any]
+    dialer: FakeDialer = field(default_factory=FakeDialer)
+    steps: list[Any] = field(default_factory=list)
+    rung: list[Any] = field(default_factory=list)
+
+    def step(self, call: Any, event: Any) -> None:
+        self.steps.append(event)
+
+    def ring(self, call: Any, offer: str, targets: list[Any], from_user: str, role: str) -> None:
+        self.rung.append((offer, targets, from_user, role))
+
+
+def test_her_connected_call_goes_on_to_the_number_under_her_extensions_class() -> None:
+    switch = FakeSwitch({"c1": FakeCall()})
+    transfer_from_console(switch, T, "kristina", "c1", "1005")  # type: ignore[arg-type]
+    assert switch.dialer.asked == [(T, "1005", "1011")]
+    assert switch.steps == [TransferRequested()]
+    assert switch.rung == [
+        (TRANSFER, [("sip:1005@127.0.0.1:5070", None, None)], "vaxel", "transfer")
+    ]
+    assert switch.calls["c1"].transfers == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "agent", "number", "code"),
+    [
+        (None, "kristina", "1005", "console-no-call"),
+        (FakeCall(agent_id="anna"), "kristina", "1005", "console-no-call"),
+        (FakeCall(tenant_id="annanstad"), "kristina", "1005", "console-no-call"),
+        (FakeCall(state=CallState.IVR), "kristina", "1005", "console-no-call"),
+        (FakeCall(transfers=20), "kristina", "1005", "console-transfers"),
+        (FakeCall(), "kristina", "0900123456", "console-barred"),
+        (FakeCall(), "kristina", "12", "console-number"),
+        (FakeCall(), "kristina", "9999", "console-no-route"),
+    ],
+)
+def test_a_refused_transfer_changes_nothing(
+    call: FakeCall | None, agent: str, number: str, code: str
+) -> None:
+    switch = FakeSwitch({"c1": call} if call is not None else {})
+    with pytest.raises(DomainError) as refused:
+        transfer_from_console(switch, T, agent, "c1", number)  # type: ignore[arg-type]
+    assert refused.value.code == code
+    assert switch.steps == [] and switch.rung == []
+    assert call is None or call.transfers == (20 if code == "console-transfers" else 0)

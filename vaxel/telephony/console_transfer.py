@@ -1,0 +1,73 @@
+"""Blind transfer ordered from the operator console (issue 16 §3, OP3): the web, not the
+operator's phone, hands the caller of a queue call in hand to a number.
+
+It is the same transfer as the agent's REFER in ``in_dialog.py`` — the number is routed
+under the operator's extension's class of service (PBX8: barred, garbage, no route refused
+before anything changes), the contact ends for her at once (wrap-up), her phone's leg is
+hung up by the call machine and the caller hears ringback until the target answers — only
+ordered from the console, so it works whatever her audio device is (PBX9). It runs on the
+event loop (an async web handler), as all of telephony does.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from vaxel.core.errors import DomainError
+from vaxel.sip.errors import SipError
+from vaxel.telephony.call_events import TRANSFER, CallEvent, TransferRequested
+from vaxel.telephony.call_states import CallState
+from vaxel.telephony.calls import Call
+from vaxel.telephony.dialout import Dialer, Target
+from vaxel.telephony.in_dialog import MAX_TRANSFERS
+
+__all__ = ["ConsoleSwitch", "transfer_from_console"]
+
+_TALKING = frozenset({CallState.BRIDGED, CallState.HELD})
+
+
+class ConsoleSwitch(Protocol):
+    """What a console transfer needs of the switch."""
+
+    calls: dict[str, Call]
+    dialer: Dialer
+
+    def step(self, call: Call, event: CallEvent) -> None: ...
+
+    def ring(
+        self, call: Call, offer: str, targets: list[Target], from_user: str, role: str
+    ) -> None: ...
+
+
+def transfer_from_console(
+    switch: ConsoleSwitch, tenant_id: str, agent_id: str, contact_id: str, number: str
+) -> None:
+    """Send the caller of ``contact_id`` — connected to ``agent_id`` — on to ``number``.
+
+    Refused with a DomainError (nothing changed) when the call is not this operator's
+    connected call ('console-no-call'), was transferred too often ('console-transfers'),
+    or the number is barred, malformed or unroutable ('console-barred', 'console-number',
+    'console-no-route')."""
+    call = switch.calls.get(contact_id)
+    if (
+        call is None
+        or call.tenant_id != tenant_id
+        or call.agent_id != agent_id
+        or call.state not in _TALKING
+        or call.caller is None
+    ):
+        raise DomainError("no connected call to transfer", code="console-no-call")
+    if call.transfers >= MAX_TRANSFERS:
+        raise DomainError("transferred too many times", code="console-transfers")
+    transferring = switch.dialer.agent_extension(call)
+    try:
+        targets = switch.dialer.route(tenant_id, number, transferring)
+    except SipError as error:
+        code = "console-barred" if error.status == 403 else "console-number"
+        raise DomainError(f"transfer to {number[:40]!r} refused", code=code) from None
+    if not targets:
+        raise DomainError(f"no route to {number[:40]!r}", code="console-no-route")
+    call.transfers += 1
+    switch.step(call, TransferRequested())  # she is done; the caller hears ringback
+    caller_number = call.session.call.caller_number if call.session else "vaxel"
+    switch.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
