@@ -11,7 +11,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import PASSWORD, Web, sign_in
-from vaxel.acd.events import AgentAnswered, AgentLoggedIn, AgentPaused, ContactArrived
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentLoggedIn,
+    AgentPaused,
+    ContactAbandoned,
+    ContactArrived,
+)
 from vaxel.core.errors import DomainError
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.passwords import PasswordHashing
@@ -86,11 +92,19 @@ def test_f2_takes_the_longest_waiting_call_and_the_card_names_a_known_caller(web
     )
     nothing = client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON)
     assert nothing.json() == {"error": "Inga samtal väntar i dina köer"}
-    _submit(web, ContactArrived(DEMO_TENANT, "c-elin", "vaxel", caller_number="0709220690"))
+    _submit(
+        web,
+        ContactArrived(DEMO_TENANT, "c-before", "bygglov", caller_number="0709220690"),
+        ContactAbandoned(DEMO_TENANT, "c-before"),  # she called this morning and gave up
+        ContactArrived(DEMO_TENANT, "c-elin", "vaxel", caller_number="0709220690"),
+    )
     taken = client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON)
     assert taken.json() == {"error": ""}
     card = client.get("/telefonist/lage").text
     assert "Elin Carlsson" in card  # her mobile, found in the directory
+    earlier = re.search(r'<ul id="op-earlier">(.*?)</ul>', card, re.S)
+    assert earlier is not None and "Bygglov · Avbruten" in earlier.group(1)
+    assert earlier.group(1).count("<li>") == 1  # not the call in hand itself
 
 
 def test_the_search_is_the_directorys_with_presence_status_and_a_number(web: Web) -> None:

@@ -22,7 +22,7 @@ from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentRe
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor
-from vaxel.web.context import WebContext, back, refusal_text, render
+from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
 from vaxel.web.i18n import gettext
@@ -35,6 +35,8 @@ OPERATORS = ("operator",)
 HOME = "/telefonist"
 RESULTS = 12
 NUMBER_LENGTH = 40
+EARLIER = 5
+"""The caller's latest earlier contacts the card lists."""
 
 
 def require_operator(session: SignedIn) -> None:
@@ -63,7 +65,22 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
         ]
         return who_is(number, people)
 
-    return console_view(panel, board, agent_id, lookup)
+    live = console_view(panel, board, agent_id, lookup)
+    call = live["call"]
+    if call and call["caller_number"]:  # the caller's earlier contacts (OP2, Q26)
+        earlier = ctx.read_models.contacts_of_caller(tenant_id, call["caller_number"], limit=6)
+        queue_names = {str(q["id"]): str(q["name"]) for q in board.get("queues", [])}
+        call["earlier"] = [
+            {
+                "at": local_time(c.arrived_at),
+                "queue": queue_names.get(c.queue_id, c.queue_id),
+                "status": c.status,
+                "note": c.note,
+            }
+            for c in earlier
+            if c.contact_id != call["id"]
+        ][:EARLIER]
+    return live
 
 
 def _wants_json(request: Request) -> bool:
