@@ -212,6 +212,18 @@ async def only_the_desk_phone_rings(running: Running, mobile: str) -> None:
         karin.close()
 
 
+@pytest.mark.parametrize("mobile", ["112", "+46 11414"])
+async def test_a_mobile_device_at_an_emergency_number_is_never_dialled_for_a_caller(
+    running: Running, mobile: str
+) -> None:
+    """No form saves 112 or 114 14 as a person's mobile, but a row written by an import or
+    a migration could: then every caller of that person would be put through to the
+    emergency centre, which the dial policy always lets out (attack A2, issue 14 PBX8). The
+    device is not dialled; her desk phone still rings."""
+    plan_people(running)
+    await only_the_desk_phone_rings(running, mobile)
+
+
 async def test_a_mobile_device_abroad_is_not_dialled_for_a_person_barred_abroad(
     running: Running, tmp_path: Path
 ) -> None:

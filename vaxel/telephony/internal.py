@@ -34,6 +34,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from vaxel.core.dial_policy import is_emergency
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
 from vaxel.pbx.feature_codes import is_feature_code
 from vaxel.pbx.forwarding import MAX_HOPS
@@ -351,6 +352,10 @@ class InternalCalls:
                 # a direct number of the tenant's own would come back from the carrier as a
                 # call ringing this device again: a spiral through the trunk (task R)
                 log.info("device %s is a direct number here: not dialled out", device.address)
+            elif is_emergency(device.address) and not (
+                internal is not None and internal.target.kind is TargetKind.EXTERNAL
+            ):  # 112 only when dialled, never as someone's device (no form accepts it)
+                log.warning("device %s is an emergency number: not dialled", device.address)
             elif internal is not None and internal.diversions >= MAX_HOPS:
                 # the call has gone round enough (Diversion): not out over the trunk again
                 log.info("device %s not dialled: forwarded %d times", device.address, MAX_HOPS)
