@@ -226,7 +226,8 @@ def test_a_switched_lavinbesked_is_heard_by_the_next_caller(running: dict[str, A
     directory = running["directory"]
     switches = FlowSwitches(platform.configuration, time.time)
     assert [(s.name, s.number, s.on) for s in switches.listed(DEMO_TENANT)] == [
-        ("driftstorning", 1, False)
+        ("driftstorning", 1, False),
+        ("nattservice", 2, False),
     ]
 
     def new_call_hears() -> list[str]:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vaxel import speech
+from vaxel.core.errors import ConfigError
 from vaxel.flow import (
     AgentConnected,
     Audible,
@@ -134,6 +135,30 @@ def test_lavinbesked_only_when_switched_on() -> None:
     s.start(0.0)
     assert plays(finish(s, 3.0)) == [("sv/exempelby/driftstorning",)]
     assert plays(finish(s, 9.0)) == [("sv/exempelby/huvudmeny",)]
+
+
+def test_night_service_plays_the_night_message_instead_of_the_menu() -> None:
+    s = session(switches=frozenset({"nattservice"}))  # OP6: the operator's one key
+    s.start(0.0)
+    assert plays(finish(s, 3.0)) == [("sv/exempelby/stangt",)]
+    assert finish(s, 8.0) == [Hangup()]
+    assert s.ended
+
+
+def test_night_service_off_goes_on_to_the_lavinbesked_and_the_menu() -> None:
+    s = session(switches=frozenset({"driftstorning"}))
+    s.start(0.0)
+    assert plays(finish(s, 3.0)) == [("sv/exempelby/driftstorning",)]
+
+
+def test_a_switch_branch_must_name_a_declared_switch() -> None:
+    data = {**DEMO, "switches": ["driftstorning"]}
+    with pytest.raises(ConfigError) as refused:
+        flow_from_dict(data)
+    assert (refused.value.field, refused.value.code) == (
+        "nodes.nattservice.switch",
+        "unknown-switch",
+    )
 
 
 def test_personnummer_collected_without_hash_and_validated() -> None:

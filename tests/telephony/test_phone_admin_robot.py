@@ -2,7 +2,9 @@
 issue 14 §7): a robot phone (baresip) of the demo's admin dials ``*96*1#`` and keys the PIN
 by DTMF; the switch is on and the next caller to the main number hears the announcement.
 The admin dials ``*95*1#``, records a tone after the prompt and the beep, hears it back
-and saves it with 1: the tenant's prompt is that tone, the old recording kept for undo."""
+and saves it with 1: the tenant's prompt is that tone, the old recording kept for undo.
+Night service (OP6, spec §71), switched as the console does: a caller to the main number
+hears the night message and is let go; switched off, the next caller hears the day's menu."""
 
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ import pytest
 
 from tests.telephony.conftest import free_port
 from tests.telephony.robots import Robot, read_wav, tone_share
-from tests.telephony.test_robot_phones import find_prompt, wait_for
+from tests.telephony.test_robot_phones import correlation, envelope, find_prompt, wait_for
 from vaxel.app import Platform, build_platform
 from vaxel.demo import seed_demo_tenant
 from vaxel.media.g711 import ulaw_decode
+from vaxel.prompts import PromptLibrary
+from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.settings import ServeSettings
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store import open_database
@@ -162,3 +166,51 @@ async def test_a_prompt_recorded_by_phone_replaces_the_old_one_kept_for_undo(
     audit = AuditLog(platform.database).entries(DEMO_TENANT)[0]
     assert (audit.action, audit.subject) == ("prompt_recorded", PROMPT)
     assert not list((tmp_path / "vm" / "takes").glob("*")), "the take's file is gone"
+
+
+def _heard_to_the_hangup(heard: list[int], rate: int, prompt_id: str) -> float:
+    """Like ``find_prompt``, but the prompt may be the last thing heard: Växel's BYE follows
+    its last packet, so the caller's recording can miss the final 20–200 ms (its jitter
+    buffer); an alignment covering 90 % of the prompt counts."""
+    prompt = envelope(list(array.array("h", ulaw_decode(PromptLibrary().load(prompt_id)))), 8000)
+    got = envelope(heard, rate)
+    last = max(1, len(got) - int(0.9 * len(prompt)))
+    return max(correlation(got[shift : shift + len(prompt)], prompt) for shift in range(last))
+
+
+async def _call_main_number(platform: Platform, tmp_path: Path, name: str, hold_s: float):  # type: ignore[no-untyped-def]
+    """A robot calls the main number and hangs up after ``hold_s`` unless Växel ends the call
+    first; what it heard, and its log."""
+    assert platform.telephony is not None
+    port, switch = platform.telephony.address[1], platform.telephony.switch
+    caller = await _admin_robot(platform, tmp_path, name)
+    try:
+        await caller.command("dial", f"sip:0812345000@127.0.0.1:{port}")
+        await wait_for(lambda: bool(switch.calls), 30)
+        deadline = time.monotonic() + hold_s
+        while switch.calls and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        ended_by_vaxel = not switch.calls
+        if not ended_by_vaxel:
+            await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 15)
+    finally:
+        log = await caller.stop()
+    heard, rate = read_wav(caller.heard)
+    return heard, rate, ended_by_vaxel, log
+
+
+async def test_night_service_switched_on_is_heard_and_off_again_the_day_menu(
+    platform: Platform, tmp_path: Path
+) -> None:
+    switches = FlowSwitches(platform.configuration, time.time)
+    switches.set(DEMO_TENANT, "nattservice", True, "vera")  # the console's one key
+    heard, rate, ended, log = await _call_main_number(platform, tmp_path, "natt", 25.0)
+    assert _heard_to_the_hangup(heard, rate, "sv/exempelby/stangt") > 0.9, log[-2000:]
+    assert ended, "after the night message Växel ends the call"
+    assert _heard_to_the_hangup(heard, rate, "sv/exempelby/huvudmeny") < 0.9
+
+    switches.set(DEMO_TENANT, "nattservice", False, "vera")
+    heard, rate, ended, log = await _call_main_number(platform, tmp_path, "dag", 15.0)
+    assert find_prompt(heard, rate, "sv/exempelby/huvudmeny")[0] > 0.9, log[-2000:]
+    assert _heard_to_the_hangup(heard, rate, "sv/exempelby/stangt") < 0.9

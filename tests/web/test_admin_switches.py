@@ -64,7 +64,8 @@ def test_switches_over_rest(web: Web) -> None:
     listed = client.get("/api/v1/flow-switches", headers=reader)
     assert listed.status_code == 200
     assert [(s["name"], s["number"], s["on"]) for s in listed.json()] == [
-        ("driftstorning", 1, False)
+        ("driftstorning", 1, False),
+        ("nattservice", 2, False),
     ]
     body = {"on": True}
     assert (

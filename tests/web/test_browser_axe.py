@@ -106,6 +106,7 @@ NOT_PAGES: dict[str, str] = {
     "/language": "a redirect back to the page, in the chosen language",
     "/events": "the live event stream (text/event-stream)",
     "/telefon/ice": "the browser phone's ICE servers (JSON for its RTCPeerConnection)",
+    "/telefonist/brytare": "night service and the emergency message for the console (JSON)",
     "/callbacks/changes": "the callback list's change stream (text/event-stream)",
     "/callbacks/rows": "the rows inside /callbacks, checked there (a fragment, no page)",
     "/admin/prompts/audio/{prompt_id:path}": "a prompt's sound",

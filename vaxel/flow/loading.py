@@ -26,6 +26,7 @@ from vaxel.flow.model import (
     QueueDataEntry,
     QueueNode,
     ScheduleBranch,
+    SwitchBranch,
     Transfer,
     Voicemail,
 )
@@ -187,6 +188,11 @@ def _node(name: str, data: Any, path: str) -> Node:
         return ScheduleBranch(
             _text(data, "schedule", path), _text(data, "open", path), _text(data, "closed", path)
         )
+    if kind == "switch":
+        _keys(data, common | {"switch", "on", "off"}, path)
+        return SwitchBranch(
+            _text(data, "switch", path), _text(data, "on", path), _text(data, "off", path)
+        )
     if kind == "queue":
         return _queue_node(data, path)
     if kind == "transfer":
@@ -202,7 +208,10 @@ def _node(name: str, data: Any, path: str) -> Node:
         f"{path}.type",
         "node-type",
         value=kind,
-        allowed="play, announcement, menu, collect, schedule, queue, transfer, voicemail, hangup",
+        allowed=(
+            "play, announcement, menu, collect, schedule, switch, queue, transfer, voicemail, "
+            "hangup"
+        ),
     )
 
 
@@ -305,6 +314,8 @@ def _targets(node: Node) -> list[tuple[str, str]]:
         return [("next", node.next)] + ([("fail", node.fail)] if node.fail else [])
     if isinstance(node, ScheduleBranch):
         return [("open", node.open), ("closed", node.closed)]
+    if isinstance(node, SwitchBranch):
+        return [("on", node.on), ("off", node.off)]
     return []
 
 
@@ -341,7 +352,7 @@ def flow_from_dict(data: Any) -> Flow:
     if not isinstance(switches, list) or not all(isinstance(s, str) for s in switches):
         raise ConfigError("switches", "switch-list")
     for name, node in nodes.items():
-        if isinstance(node, Announcement) and node.switch not in switches:
+        if isinstance(node, Announcement | SwitchBranch) and node.switch not in switches:
             raise ConfigError(
                 f"nodes.{name}.switch",
                 "unknown-switch",

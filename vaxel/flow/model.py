@@ -22,6 +22,7 @@ __all__ = [
     "QueueDataEntry",
     "QueueNode",
     "ScheduleBranch",
+    "SwitchBranch",
     "Transfer",
     "Voicemail",
 ]
@@ -94,6 +95,17 @@ class ScheduleBranch:
 
 
 @dataclass(frozen=True, slots=True)
+class SwitchBranch:
+    """Night service (OP6, spec §71): ``on`` while the switch is on (switched by the operator
+    with one key, or scheduled), else ``off``. The same switches as lavinbesked (IVR4), so a
+    phone's ``*96*<nr>#``, the admin page and the console all work it."""
+
+    switch: str
+    on: str
+    off: str
+
+
+@dataclass(frozen=True, slots=True)
 class QueueDataEntry:
     """Q13: while queued, ``key`` lets the caller key data (e.g. kundnummer)."""
 
@@ -156,6 +168,7 @@ Node = (
     | Menu
     | Collect
     | ScheduleBranch
+    | SwitchBranch
     | QueueNode
     | Transfer
     | Voicemail

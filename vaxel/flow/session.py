@@ -45,6 +45,7 @@ from vaxel.flow.model import (
     Prompt,
     QueueNode,
     ScheduleBranch,
+    SwitchBranch,
 )
 
 __all__ = ["Audible", "FlowSession"]
@@ -210,13 +211,16 @@ class FlowSession:
         self.queue = None
 
     def goto(self, name: str, now: float, out: Out) -> None:
-        """Enter node ``name``, following nodes that need no wait (schedule branches,
-        lavinbesked that are off) until something plays, waits or ends the call."""
+        """Enter node ``name``, following nodes that need no wait (schedule and switch
+        branches, lavinbesked that are off) until something plays, waits or ends the call."""
         for _ in range(MAX_HOPS):
             self.node_name = name
             node = self.flow.nodes[name]
             if isinstance(node, ScheduleBranch):
                 name = node.open if self.hours.is_open(node.schedule, now) else node.closed
+                continue
+            if isinstance(node, SwitchBranch):  # night service (OP6)
+                name = node.on if node.switch in self.switches else node.off
                 continue
             if isinstance(node, Announcement) and node.switch not in self.switches:
                 name = node.next

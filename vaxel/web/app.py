@@ -43,6 +43,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    console_switches,
     operator_console,
     platform,
     softphone,
@@ -172,6 +173,7 @@ def create_app(
         conference_host,
         softphone,
         operator_console,
+        console_switches,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

@@ -56,6 +56,7 @@ NODE_TYPES = {
     "menu": N_("Meny"),
     "collect": N_("Sifferinmatning"),
     "schedule": N_("Öppettider"),
+    "switch": N_("Nattservice (brytare)"),
     "queue": N_("Kö"),
     "transfer": N_("Koppla vidare"),
     "voicemail": N_("Röstbrevlåda"),
@@ -102,6 +103,11 @@ NODE_FIELDS: Mapping[str, tuple[FieldSpec, ...]] = {
         FieldSpec("schedule", "schedule", N_("Schema"), True),
         FieldSpec("open", "node", N_("När öppet"), True),
         FieldSpec("closed", "node", N_("När stängt"), True),
+    ),
+    "switch": (
+        FieldSpec("switch", "text", N_("Brytare"), True),
+        FieldSpec("on", "node", N_("När påslagen"), True),
+        FieldSpec("off", "node", N_("När avslagen"), True),
     ),
     "queue": (
         FieldSpec("queue", "queue", N_("Kö"), True),
