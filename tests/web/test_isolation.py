@@ -152,6 +152,13 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "operator_number": ["1003"],
         "voicemail": [True],
         "recall_after_s": [60],
+        # DID ranges, answer groups and a person's devices over REST (issue 14 §9)
+        "last": ["+46812342099"],
+        "first_short": ["4200"],
+        "strategy": ["ring-all", "sequence"],
+        "members": [["agent-maria"]],
+        "ring_s": [20],
+        "mobile": ["0701234567"],
         "kind": ["person"],  # what a short number reaches (PBX1)
         "on_from": [_hence(3600)],  # a lavinbesked window (IVR4), a valid one
         "off_at": [_hence(7200)],

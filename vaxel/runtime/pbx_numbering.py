@@ -12,8 +12,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vaxel.core.errors import ConfigError
 from vaxel.pbx.devices import PersonDevices
-from vaxel.pbx.groups import AnswerGroup, GroupStrategy
+from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target
 from vaxel.pbx.park import ParkSettings, RecallTo
 from vaxel.runtime.group_logins import QueueGroupLogins
@@ -110,6 +111,31 @@ class PbxNumberingService:
     def put_group(self, group: AnswerGroup) -> None:
         self.store.put_group(group)
         self._changed(group.tenant_id)
+
+    def save_group(
+        self,
+        tenant_id: str,
+        group_id: str,
+        name: str,
+        strategy: GroupStrategy,
+        member_ids: list[str],
+        queue_id: str = "",
+    ) -> AnswerGroup:
+        """Create or change an answer group (the admin page's and the REST API's one path):
+        members in ring order; a member already in the group keeps whether they are logged
+        in, a new one starts logged in. The pure core checks the rest."""
+        if (
+            not group_id
+            or len(group_id) > 64
+            or not all(c.isalnum() or c in "-_" for c in group_id)
+        ):
+            raise ConfigError("group_id", "id-format")
+        old = self.store.group(tenant_id, group_id)
+        logged = {m.person_id: m.logged_in for m in old.members} if old else {}
+        members = tuple(GroupMember(p, logged.get(p, True)) for p in member_ids)
+        group = AnswerGroup(tenant_id, group_id, name, strategy, members, queue_id=queue_id)
+        self.put_group(group)
+        return group
 
     def remove_group(self, tenant_id: str, group_id: str) -> bool:
         done = self.store.remove_group(tenant_id, group_id)

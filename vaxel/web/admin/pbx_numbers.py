@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
-from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
+from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import DidRange, Target, TargetKind
 from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
@@ -114,28 +114,21 @@ def set_length(form: CsrfForm, ctx: Platform, tenant_id: TenantId) -> Response:
 def save_group(form: CsrfForm, ctx: Platform, tenant_id: TenantId) -> Response:
     """An answer group: ``group_id``, ``name``, ``strategy``, ``members`` (person ids,
     comma-separated, in ring order), ``queue_id`` for a group answered by a queue."""
-    group_id = _text(form, "group_id", 64)
-    if not group_id or not all(c.isalnum() or c in "-_" for c in group_id):
-        raise ConfigError("group_id", "id-format")
     try:
         strategy = GroupStrategy(_text(form, "strategy", 20))
     except ValueError:
         raise ConfigError(
             "strategy", "choice", allowed=", ".join(s.value for s in GroupStrategy)
         ) from None
-    names = [m.strip() for m in _text(form, "members", 4000).split(",") if m.strip()]
-    old = ctx.pbx_numbering.group(tenant_id, group_id)
-    logged = {m.person_id: m.logged_in for m in old.members} if old else {}
-    members = tuple(GroupMember(p[:64], logged.get(p[:64], True)) for p in names)
-    group = AnswerGroup(
+    names = [m.strip()[:64] for m in _text(form, "members", 4000).split(",") if m.strip()]
+    ctx.pbx_numbering.save_group(
         tenant_id,
-        group_id,
+        _text(form, "group_id", 64),
         _text(form, "name", 64),
         strategy,
-        members,
-        queue_id=_text(form, "queue_id", 64),
+        names,
+        _text(form, "queue_id", 64),
     )
-    ctx.pbx_numbering.put_group(group)
     return _BACK(PATH, status_code=303)
 
 

@@ -20,7 +20,7 @@ from vaxel.pbx.numbering import Target, TargetKind, normalise_did
 from vaxel.web.context import WebContext, render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 
-__all__ = ["PAGE", "router"]
+__all__ = ["PAGE", "change_ring", "router"]
 
 router = APIRouter(tags=["phone"])
 PAGE = "/min-telefon"
@@ -70,16 +70,33 @@ def change_devices(session: SignedIn, ctx: Platform, me: Me, form: CsrfForm) -> 
     if not ring_text.isdigit():
         raise ConfigError("ring_s", "whole-number", value=ring_text)
     mobile_text = str(form.get("mobile", "")).strip()[:32]
+    change_ring(ctx, tenant_id, me.person_id, strategy, float(ring_text), mobile_text)
+    return RedirectResponse(PAGE, status_code=303)
+
+
+def change_ring(
+    ctx: WebContext,
+    tenant_id: str,
+    person_id: str,
+    strategy: RingStrategy,
+    ring_s: float,
+    mobile_text: str,
+) -> PersonDevices:
+    """How a person's devices ring and their mobile (empty: none) — "Min telefon"'s and
+    the REST API's one path: the mobile normalised with phonenumbers (an emergency or short
+    number is no phone number: ``pbx-did-invalid``) and refused when the switch would never
+    dial it; the desk phones stay as the admin gave them; the pure core checks the rest."""
     service = ctx.pbx_numbering
-    held = service.devices(tenant_id, me.person_id)
+    held = service.devices(tenant_id, person_id)
     kept = [d for d in (held.devices if held else ()) if d.kind is not DeviceKind.MOBILE]
     if mobile_text:
         mobile = normalise_did(mobile_text)
-        _check_mobile(ctx, tenant_id, me.person_id, mobile)
+        _check_mobile(ctx, tenant_id, person_id, mobile)
         kept.append(Device(DeviceKind.MOBILE, mobile, label="Mobil"))
-    person = PersonDevices(tenant_id, me.person_id, tuple(kept), strategy, float(ring_text))
+    name = held.display_name if held else ""
+    person = PersonDevices(tenant_id, person_id, tuple(kept), strategy, ring_s, name)
     service.put_devices(person)
-    return RedirectResponse(PAGE, status_code=303)
+    return person
 
 
 def _check_mobile(ctx: WebContext, tenant_id: str, person_id: str, mobile: str) -> None:
