@@ -25,7 +25,7 @@ from fastapi import UploadFile
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, text
 
 from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from vaxel.acd.commands import NotifyCallbackCreated
@@ -94,13 +94,16 @@ def victim(web: Web) -> Iterator[Victim]:
 
 
 def fingerprint(database: Engine, tenant_id: str) -> str:
-    """A hash of every row that belongs to ``tenant_id``, in every table that has one."""
+    """A hash of every row that belongs to ``tenant_id``, in every table that has one, as
+    stored: a textual SELECT skips SQLAlchemy's per-column result processing, which made
+    this 2-4 times slower and half of the route-by-route test's 90 s (~400 fingerprints)."""
     digest = hashlib.sha256()
     with database.connect() as connection:
         for table in schema.metadata.sorted_tables:
             if "tenant_id" not in table.c:
                 continue
-            rows = connection.execute(select(table).where(table.c.tenant_id == tenant_id)).all()
+            query = text(f'SELECT * FROM "{table.name}" WHERE tenant_id = :tenant')
+            rows = connection.execute(query, {"tenant": tenant_id}).all()
             digest.update(table.name.encode())
             for row in sorted(repr(tuple(r)) for r in rows):
                 digest.update(row.encode())
