@@ -20,7 +20,7 @@ from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
 from tests.web.conftest import PASSWORD
-from vaxel.app.telephony import console_transfer
+from vaxel.app.telephony import console_transfer, dialled_of
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension
@@ -56,6 +56,7 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
         on_phone=lambda contact_id: contact_id in running.service.switch.calls,
     )
     app.state.context.console_transfer = console_transfer(running.service)
+    app.state.context.dialled_of = dialled_of(running.service)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )
@@ -103,6 +104,7 @@ async def test_answer_search_and_transfer_with_the_keyboard_only(
         card = page.locator("#op-card")
         await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         assert "Växel" in await card.inner_text()
+        assert "Huvudnumret" in await page.locator("#op-dialled").inner_text()  # what was dialled
         await page.wait_for_function("document.activeElement.id === 'op-q'")
 
         await page.keyboard.type("karlson")

@@ -102,6 +102,16 @@ def test_f2_takes_the_longest_waiting_call_and_the_card_names_a_known_caller(web
     assert taken.json() == {"error": ""}
     card = client.get("/telefonist/lage").text
     assert "Elin Carlsson" in card  # her mobile, found in the directory
+    assert 'id="op-dialled"' not in card  # no telephony here: nothing known of the dialling
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    context.dialled_of = lambda contact_id: "+46812342091" if contact_id == "c-elin" else ""
+    card = client.get("/telefonist/lage").text
+    dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
+    assert dialled is not None and "Elin Carlsson" in dialled.group(1)  # her direct number
+    assert 'data-field="status"' in dialled.group(1)  # with her line's status (OP2)
+    context.dialled_of = lambda contact_id: "08-123 450 00"  # the demo's main number
+    card = client.get("/telefonist/lage").text
+    assert "Huvudnumret" in card
     earlier = re.search(r'<ul id="op-earlier">(.*?)</ul>', card, re.S)
     assert earlier is not None and "Bygglov · Avbruten" in earlier.group(1)
     assert earlier.group(1).count("<li>") == 1  # not the call in hand itself

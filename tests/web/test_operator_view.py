@@ -8,8 +8,8 @@ from typing import Any
 from vaxel.web.operator_view import console_view, same_number, who_is
 
 PEOPLE = [
-    ("Karin Carlsson", "Bygglov", ["1005"]),
-    ("Elin Carlsson", "Skolan", ["2091", "+46812342091", "+46709220690"]),
+    ({"name": "Karin Carlsson", "unit": "Bygglov"}, ["1005"]),
+    ({"name": "Elin Carlsson", "unit": "Skolan"}, ["2091", "+46812342091", "+46709220690"]),
 ]
 
 

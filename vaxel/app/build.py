@@ -16,6 +16,7 @@ from vaxel.app.telephony import (
     build_telephony,
     conferences_to_phones,
     console_transfer,
+    dialled_of,
     people_to_phones,
     voicemail_to_phones,
 )
@@ -188,6 +189,7 @@ def build_platform(
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
             platform.web.state.context.console_transfer = console_transfer(telephony)
+            platform.web.state.context.dialled_of = dialled_of(telephony)
     return platform
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "build_telephony",
     "conferences_to_phones",
     "console_transfer",
+    "dialled_of",
     "directory_from_database",
     "outside_lines_updater",
     "pbx_to_telephony",
@@ -305,3 +306,15 @@ def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, st
         transfer_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
 
     return transfer
+
+
+def dialled_of(telephony: TelephonyService) -> Callable[[str], str]:
+    """The number a queue call's caller dialled, for the operator's card (issue 16, OP2);
+    "" for a call telephony does not have (a chat, a call already gone)."""
+    calls = telephony.switch.calls
+
+    def dialled(contact_id: str) -> str:
+        call = calls.get(contact_id)
+        return call.session.call.dialled_number if call is not None and call.session else ""
+
+    return dialled

@@ -153,6 +153,8 @@ class WebContext:
     """The numbering plan, devices and answer groups (PBX1, PBX3); the platform's, or one
     over the database."""
 
+    dialled_of: Callable[[str], str] = lambda contact_id: ""
+    """The number a queue call's caller dialled (OP2); set by the root when SIP runs."""
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""

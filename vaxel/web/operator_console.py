@@ -13,6 +13,7 @@ transfer carried out by telephony (``WebContext.console_transfer``).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -21,12 +22,12 @@ from fastapi.responses import JSONResponse, Response
 from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentReady, ContactPicked
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
-from vaxel.runtime.directory_views import Actor
+from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_view import console_view, who_is
+from vaxel.web.operator_view import console_view, same_number, who_is
 from vaxel.web.snapshot import with_state_names
 
 __all__ = ["OPERATORS", "router"]
@@ -56,17 +57,13 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     views = ctx.directory_views
 
     def lookup(number: str) -> dict[str, str] | None:
-        try:
-            hits = views.search(tenant_id, number, actor, limit=5)
-        except VaxelError:
-            return None
-        people = [
-            (h.person.name, ", ".join(h.units), [n.value for n in h.person.numbers]) for h in hits
-        ]
-        return who_is(number, people)
+        found = _person_with(views, tenant_id, actor, number)
+        return {"name": found.person.name, "unit": ", ".join(found.units)} if found else None
 
     live = console_view(panel, board, agent_id, lookup)
     call = live["call"]
+    if call:
+        call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
     if call and call["caller_number"]:  # the caller's earlier contacts (OP2, Q26)
         earlier = ctx.read_models.contacts_of_caller(tenant_id, call["caller_number"], limit=6)
         queue_names = {str(q["id"]): str(q["name"]) for q in board.get("queues", [])}
@@ -81,6 +78,41 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
             if c.contact_id != call["id"]
         ][:EARLIER]
     return live
+
+
+def _person_with(
+    views: DirectoryViews, tenant_id: str, actor: Actor, number: str
+) -> PersonView | None:
+    """The directory person who has ``number`` (in any written form), as ``actor`` may
+    see them; None for an unknown or hidden number."""
+    if not number.strip():
+        return None
+    try:
+        hits = views.search(tenant_id, number, actor, limit=5)
+    except VaxelError:
+        return None
+    return who_is(number, [(hit, [n.value for n in hit.person.numbers]) for hit in hits])
+
+
+def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict[str, str] | None:
+    """What the caller dialled and so whom they want (OP2): a person's direct number shows
+    that person with presence and line status; the tenant's main number says so."""
+    if not number:
+        return None
+    shown = {"number": number, "name": "", "unit": "", "presence": "", "status": ""}
+    person = _person_with(ctx.directory_views, tenant_id, actor, number)
+    if person is not None:
+        shown |= {
+            "name": person.person.name,
+            "unit": ", ".join(person.units),
+            "presence": presence_text(person.presence),
+            "status": str(person.status or ""),
+        }
+    else:
+        with contextlib.suppress(VaxelError):
+            if same_number(number, ctx.tenants.get(tenant_id).main_number):
+                shown["name"] = gettext("Huvudnumret")
+    return shown
 
 
 def _wants_json(request: Request) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["CallerLookup", "console_view", "same_number", "who_is"]
 
@@ -21,6 +21,7 @@ CallerLookup = Callable[[str], "Mapping[str, str] | None"]
 """The directory person a caller's number belongs to ({"name", "unit"}), or None."""
 
 _NOT_DIGITS = re.compile(r"[^\d+]")
+T = TypeVar("T")
 
 
 def same_number(a: str, b: str, country_code: str = "46") -> bool:
@@ -39,14 +40,14 @@ def same_number(a: str, b: str, country_code: str = "46") -> bool:
     return bool(left) and left == right
 
 
-def who_is(number: str, people: Sequence[tuple[str, str, Sequence[str]]]) -> dict[str, str] | None:
-    """The first of ``people`` (name, unit, numbers) who has ``number``, as the card shows
-    them; None when nobody does (an unknown caller is shown by number only)."""
+def who_is(number: str, people: Sequence[tuple[T, Sequence[str]]]) -> T | None:
+    """The first of ``people`` (each with its numbers) who has ``number``; None when
+    nobody does (an unknown or hidden caller is shown by number only)."""
     if not number.strip():
         return None
-    for name, unit, numbers in people:
+    for person, numbers in people:
         if any(same_number(number, own) for own in numbers):
-            return {"name": name, "unit": unit}
+            return person
     return None
 
 
