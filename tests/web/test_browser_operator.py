@@ -18,7 +18,7 @@ import uvicorn
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running, start
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
-from tests.web.browsing import signed_in
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.conftest import PASSWORD
 from vaxel.app.telephony import console_transfer, dialled_of
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
@@ -118,6 +118,7 @@ async def test_answer_search_and_transfer_with_the_keyboard_only(
         for _ in range(names.index("Karin Carlsson")):
             await page.keyboard.press("ArrowDown")
         assert await karin_hit.get_attribute("aria-selected") == "true"
+        await page.screenshot(path=str(SHOTS / "operator-console.png"))
         assert await field.get_attribute("aria-activedescendant") == await karin_hit.get_attribute(
             "id"
         )
