@@ -12,13 +12,9 @@ from vaxel.telephony.call_events import (
     TRANSFER,
     AgentConnected,
     Bridge,
-    CallParked,
-    CallPickedUp,
     CancelPhone,
     HangUpParty,
-    LeaveOrbit,
     NoRoute,
-    ParkRetrieved,
     Party,
     PartyLeft,
     PhoneAnswered,
@@ -27,12 +23,18 @@ from vaxel.telephony.call_events import (
     ReleasePhones,
     ReportContactEnded,
     ReportRingOutcome,
-    RingBack,
     Sound,
     TransferOrdered,
     Unbridge,
 )
 from vaxel.telephony.call_park import RECALL_RING_S
+from vaxel.telephony.park_events import (
+    CallParked,
+    CallPickedUp,
+    LeaveOrbit,
+    ParkRetrieved,
+    RingBack,
+)
 
 
 def talking() -> CallMachine:

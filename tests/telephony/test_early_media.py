@@ -11,7 +11,6 @@ from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.call_events import (
     CALLEE,
     Bridge,
-    CallPickedUp,
     CancelPhone,
     HangUpPhone,
     Party,
@@ -39,6 +38,7 @@ from vaxel.telephony.leg_events import (
     Resend2xx,
     SendFinal,
 )
+from vaxel.telephony.park_events import CallPickedUp
 
 
 def early_caller(now: float = 100.0) -> Leg:

@@ -10,13 +10,13 @@ from vaxel.pbx.park import ParkError, ParkSettings
 from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_events import (
     AgentConnected,
-    CallParked,
     PhoneAnswered,
     PhonesRung,
 )
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.park_events import CallParked
 from vaxel.telephony.parking import Parking
 from vaxel.telephony.timers import CallTimers
 

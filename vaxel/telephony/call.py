@@ -16,13 +16,8 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
 - A callback (CB9) rings the agent first (CALLBACK_RINGING; unanswered, the call ends and
   the ACD hears of the decline as of any offer); once answered the customer is
   dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
-  and bridged on answer. A blind transfer (REFER, bridged or held: phones often hold before
-  they transfer) ends the contact for the agent at once
-  and rings the target while the caller hears ringback (TRANSFERRING); in a PBX call
-  (TRANSFERRED, ON_HOLD) the caller rings the number on as an internal call (CONNECTING).
-  The flow's transfer node and the ACD's overflow (Q18) send a caller still in the IVR on
-  the same way (offers withdrawn; no route or no answer: told the number does not exist);
-  the ACD's busy (Q19) plays its message (or the notice), then hangs up.
+  and bridged on answer. Blind transfer, the flow's transfer node, the ACD's overflow
+  (Q18) and busy (Q19): ``call_transfer.py``.
 - An internal call (PBX1) is not answered while the callee's devices ring (CONNECTING,
   offer ``CALLEE``, for ``ring_s`` at most; the caller in early media, ``caller_early``).
   How that ringing ended is reported (``ReportRingOutcome``: answered, the phones' status,
@@ -43,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.telephony import call_consult, call_park, call_pickup
+from vaxel.telephony import call_consult, call_park, call_pickup, call_transfer
 from vaxel.telephony.call_events import (
     CUSTOMER,
     RECALL,
@@ -55,21 +50,15 @@ from vaxel.telephony.call_events import (
     BusyOrdered,
     CallAction,
     CallEvent,
-    CallParked,
-    CallPickedUp,
     CancelPhone,
-    DialOnward,
     DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
-    Hear,
     HoldChanged,
-    LeaveOrbit,
     NoRoute,
     Notice,
     OfferWithdrawn,
-    ParkRetrieved,
     Party,
     PartyLeft,
     PhoneAnswered,
@@ -83,15 +72,19 @@ from vaxel.telephony.call_events import (
     ReportCallerLeft,
     ReportContactEnded,
     ReportRingOutcome,
-    Sound,
     TransferOrdered,
     TransferRequested,
-    Unbridge,
     WhisperHeard,
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
+from vaxel.telephony.park_events import (
+    CallParked,
+    CallPickedUp,
+    LeaveOrbit,
+    ParkRetrieved,
+)
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
@@ -306,30 +299,6 @@ class CallMachine:
         assert isinstance(event, DigitReceived)
         return [ForwardDigit(event.digit)] if self.state is CallState.IVR else []
 
-    def _transfer(self, event: CallEvent, now: float) -> list[CallAction]:
-        waiting: list[CallAction] = [Unbridge(Sound.RINGBACK, Party.CALLER)]
-        if self.state in (CallState.TRANSFERRED, CallState.ON_HOLD):
-            self.state = CallState.CONNECTING  # a PBX call: the caller rings the number on
-            return [*waiting, HangUpParty(Party.AGENT)]
-        self.state = CallState.TRANSFERRING  # the agent is done at once (wrap-up)
-        return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
-
-    def _sent_on(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, TransferOrdered)
-        actions: list[CallAction] = []
-        for name in list(self.offers):  # the caller leaves the queue: nobody else rings
-            actions += self.withdraw(name)
-        self.state = CallState.TRANSFERRING
-        return [*actions, Hear(Party.CALLER, Sound.RINGBACK), DialOnward(event.number)]
-
-    def _busy(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, BusyOrdered)
-        actions: list[CallAction] = []
-        for name in list(self.offers):
-            actions += self.withdraw(name)
-        self.state = CallState.ENDED
-        return [*actions, Announce(Party.CALLER, Notice.NO_SUCH_NUMBER, event.prompt)]
-
     # -- ending -----------------------------------------------------------------------------
 
     def _left(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -378,9 +347,9 @@ _STEPS: dict[type, _Step] = {
     PartyLeft: CallMachine._left,
     HoldChanged: call_consult.hold,
     DigitReceived: CallMachine._digit,
-    TransferRequested: CallMachine._transfer,
-    TransferOrdered: CallMachine._sent_on,
-    BusyOrdered: CallMachine._busy,
+    TransferRequested: call_transfer.requested,
+    TransferOrdered: call_transfer.sent_on,
+    BusyOrdered: call_transfer.busy,
     CallParked: call_park.parked,
     ParkRetrieved: call_park.retrieved,
     CallPickedUp: call_pickup.picked_up,

@@ -1,5 +1,6 @@
 """The I/O shell around the call machine (``call.py``): what happened to a call (media
-events too: keys, prompts played out, silent RTP) goes in as an event, and what the machine
+events too: keys, prompts played out, silent RTP, by ``media_in.py``) goes in as an event,
+and what the machine
 answers is carried out here — phones cancelled or hung up, the ACD told, the whisper
 played, legs bridged (``bridging.py``), a party hung up or told a notice. A call is
 forgotten once its machine has ended and no leg of it is left. It holds the calls' index
@@ -17,13 +18,10 @@ from vaxel.acd.events import (
     ContactEnded,
 )
 from vaxel.core.errors import IllegalTransition, VaxelError
-from vaxel.flow import CallerHungUp, DigitPressed, PromptFinished, TimerTick
+from vaxel.flow import CallerHungUp, DigitPressed, TimerTick
 from vaxel.media.backend import (
-    DtmfReceived,
     MediaBackend,
     MediaEvent,
-    MediaTimeout,
-    PlaybackFinished,
 )
 from vaxel.media.player import Comfort
 from vaxel.sip.transaction import CancelReceived
@@ -45,7 +43,6 @@ from vaxel.telephony.call_events import (
     HangUpParty,
     HangUpPhone,
     Hear,
-    LeaveOrbit,
     Notice,
     Party,
     PartyLeft,
@@ -57,7 +54,6 @@ from vaxel.telephony.call_events import (
     ReportCallerLeft,
     ReportContactEnded,
     ReportRingOutcome,
-    RingBack,
     Sound,
     Unbridge,
     WhisperHeard,
@@ -77,11 +73,15 @@ from vaxel.telephony.leg_events import (
     HangUp,
     LegEnded,
     LegInput,
-    MediaSilent,
     SendBye,
     SendFinal,
 )
+from vaxel.telephony.media_in import media_event
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.park_events import (
+    LeaveOrbit,
+    RingBack,
+)
 from vaxel.telephony.parking import Parking
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
@@ -241,39 +241,8 @@ class CallActions:
     # -- media ----------------------------------------------------------------------------
 
     def on_media(self, event: MediaEvent) -> None:
-        found = self.index.by_endpoint.get(event.endpoint_id)
-        if found is None:
-            return
-        call, leg = found
-        if isinstance(event, MediaTimeout):
-            # the phone's RTP stopped for media_timeout_s: it is gone (issue 11 §3); the BYE
-            # ends the contact, which frees the agent (Q22), and the other side is hung up
-            if not leg.machine.ended:
-                log.info("no RTP from %s for %.0f s; hanging up", call.call_id, event.silent_s)
-                self.end_leg(call, leg, MediaSilent(event.silent_s))
-        elif isinstance(event, DtmfReceived) and leg is call.caller:
-            self.digit(call, event.digit, "rfc4733")
-        elif isinstance(event, PlaybackFinished):
-            if leg is call.caller and event.playback_id == call.playback_id:
-                call.playback_id = ""
-                if call.hangup_after_playback:
-                    self.hang_up(call)
-                elif call.voicemail is not None:
-                    self.voicemail_calls.played(call)
-                elif call.session is not None and not call.ended:
-                    self.flow_commands.run(
-                        call, call.session.handle(PromptFinished(), self.clock())
-                    )
-            elif leg is call.caller and event.playback_id == call.caller_whisper_id:
-                call.caller_whisper_id = ""
-                self._whisper_heard(call, Party.CALLER)
-            elif leg is call.agent and event.playback_id == call.agent_playback_id:
-                call.agent_playback_id = ""
-                if call.hangup_after_playback:
-                    self.hang_up(call)
-                else:
-                    self._whisper_heard(call, Party.AGENT)
-        self.acd_commands.drain()
+        """Silent RTP, a key, a prompt played out (``media_in.py``)."""
+        media_event(self, event)
 
     def digit(self, call: Call, digit: str, via: str) -> None:
         """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
@@ -305,7 +274,7 @@ class CallActions:
         call.whisper = tuple(p for p in whisper if self.prompts.known(p))
         self.step(call, AgentConnected(whisper=bool(call.whisper)))
 
-    def _whisper_heard(self, call: Call, party: Party) -> None:
+    def whisper_heard(self, call: Call, party: Party) -> None:
         if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
             self.step(call, WhisperHeard(party))
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
+from vaxel.telephony.park_events import (
+    CallParked,
+    CallPickedUp,
+    LeaveOrbit,
+    ParkRetrieved,
+    RingBack,
+)
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = [
@@ -21,8 +28,6 @@ __all__ = [
     "BusyOrdered",
     "CallAction",
     "CallEvent",
-    "CallParked",
-    "CallPickedUp",
     "CancelPhone",
     "DialOnward",
     "DigitReceived",
@@ -31,11 +36,9 @@ __all__ = [
     "HangUpPhone",
     "Hear",
     "HoldChanged",
-    "LeaveOrbit",
     "NoRoute",
     "Notice",
     "OfferWithdrawn",
-    "ParkRetrieved",
     "Party",
     "PartyLeft",
     "PhoneAnswered",
@@ -49,7 +52,6 @@ __all__ = [
     "ReportCallerLeft",
     "ReportContactEnded",
     "ReportRingOutcome",
-    "RingBack",
     "Sound",
     "TransferOrdered",
     "TransferRequested",
@@ -194,33 +196,6 @@ class BusyOrdered:
 
 
 @dataclass(frozen=True, slots=True)
-class CallParked:
-    """Parked (REFER to an orbit, console): music; rung back: ``by``, unanswered: ``fallback``."""
-
-    by: str
-    recall_s: float
-    fallback: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.by:
-            raise ValueError("a parked call rings back whoever parked it: by is required")
-        if self.recall_s <= 0:
-            raise ValueError(f"recall after {self.recall_s} s")
-
-
-@dataclass(frozen=True, slots=True)
-class CallPickedUp:
-    """Another phone took the ringing call: its leg is the other party (an offer's: agent_id)."""
-
-    agent_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ParkRetrieved:
-    """Someone dialled the orbit (or the console took the call): their leg is the other party."""
-
-
-@dataclass(frozen=True, slots=True)
 class AnswerRefused:
     """The ACD would not connect the agent who answered (the offer ended just before)."""
 
@@ -350,18 +325,6 @@ class Hear:
 
     party: Party
     sound: Sound
-
-
-@dataclass(frozen=True, slots=True)
-class RingBack:
-    """Ring ``whom`` (who parked the call) as the RECALL offer; no route: ``NoRoute(RECALL)``."""
-
-    whom: str
-
-
-@dataclass(frozen=True, slots=True)
-class LeaveOrbit:
-    """The call is no longer parked: free its orbit (retrieved, recalled, caller gone)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,16 +24,18 @@ from vaxel.telephony.call_events import (
     Bridge,
     CallAction,
     CallEvent,
-    CallParked,
     HangUpParty,
-    LeaveOrbit,
     Party,
     ReportContactEnded,
-    RingBack,
     Sound,
     Unbridge,
 )
 from vaxel.telephony.call_states import CallState, OfferState
+from vaxel.telephony.park_events import (
+    CallParked,
+    LeaveOrbit,
+    RingBack,
+)
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine

@@ -22,11 +22,11 @@ from vaxel.telephony.call_events import (
     Bridge,
     CallAction,
     CallEvent,
-    CallPickedUp,
     ReportRingOutcome,
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, OfferState
+from vaxel.telephony.park_events import CallPickedUp
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine

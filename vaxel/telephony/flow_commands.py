@@ -38,7 +38,7 @@ from vaxel.telephony.notices import CallPrompts
 
 if TYPE_CHECKING:
     from vaxel.telephony.directory import TelephonyDirectory
-    from vaxel.telephony.internal import TargetHandler
+    from vaxel.telephony.internal_ports import TargetHandler
 
 __all__ = ["CallPort", "FlowCommands"]
 

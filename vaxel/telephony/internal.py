@@ -1,6 +1,6 @@
 """Calls to the PBX's numbers (PBX1): the switch hands on every INVITE that is not to a
 service number or a room; answering it and ringing phones go through the narrow
-:class:`InternalPort` the switch gives this part.
+:class:`~vaxel.telephony.internal_ports.InternalPort` the switch gives this part.
 
 Rules kept here:
 - Who calls: an extension authenticated by digest (its tenant's plan), or a trusted trunk
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from vaxel.core.dial_policy import is_emergency
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingOutcome, RingStep, outcome_of
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from vaxel.telephony.dialout import Dialer
     from vaxel.telephony.directory import TelephonyDirectory
     from vaxel.telephony.group_queue import QueueAnswers
+    from vaxel.telephony.internal_ports import InternalPort, RingOutcomeHook, TargetHandler
     from vaxel.telephony.notices import CallPrompts
     from vaxel.telephony.parking import Parking
     from vaxel.telephony.person_reach import ReachingPeople
@@ -66,10 +67,7 @@ __all__ = [
     "GroupCalls",
     "InternalCall",
     "InternalCalls",
-    "InternalPort",
     "PersonCalls",
-    "RingOutcomeHook",
-    "TargetHandler",
 ]
 
 log = logging.getLogger(__name__)
@@ -109,42 +107,6 @@ class InternalCall:
     then each made here; sent on in a Diversion when forwarded out over the trunk."""
     diverted_from: str = ""
     """The number of the person who forwarded it last (the Diversion's URI)."""
-
-
-class TargetHandler(Protocol):
-    """Starts what a number's target does with a caller in early media (ring; or answer
-    it — ``switch.answer_caller`` — and play, record, queue)."""
-
-    def start(self, call: Call, target: Target, caller: Caller) -> None: ...
-
-
-class RingOutcomeHook(Protocol):
-    """Told when ringing an internal call's callee ended unanswered (PBX5 forwarding):
-    returns True when it took the call over (rang elsewhere, played a prompt)."""
-
-    def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool: ...
-
-
-class InternalPort(Protocol):
-    """What internal calls need of the switch: a new INVITE answered as a call, phones
-    rung for it, the call hung up."""
-
-    def answer_call(
-        self, event: RequestReceived, tenant_id: str, *, internal: bool = False, early: bool = False
-    ) -> Call: ...
-
-    def ring(
-        self,
-        call: Call,
-        offer: str,
-        targets: list[Destination],
-        from_user: str,
-        role: str,
-        ring_s: float | None = None,
-        from_name: str = "",
-    ) -> None: ...
-
-    def hang_up(self, call: Call) -> None: ...
 
 
 class PersonCalls:

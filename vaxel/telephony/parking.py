@@ -28,13 +28,21 @@ from vaxel.pbx.park import ParkError, ParkingLot, ParkSettings
 from vaxel.sip.dialog import angle_uri, uri_user
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request
-from vaxel.telephony.call_events import CALLEE, CallEvent, CallParked, NoRoute, ParkRetrieved
+from vaxel.telephony.call_events import (
+    CALLEE,
+    CallEvent,
+    NoRoute,
+)
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.call_park import PARKABLE
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.internal import Caller
+from vaxel.telephony.park_events import (
+    CallParked,
+    ParkRetrieved,
+)
 from vaxel.telephony.timers import CallTimers
 
 __all__ = ["Parking", "ParkingPort"]

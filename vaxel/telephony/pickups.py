@@ -39,13 +39,13 @@ from vaxel.telephony.call_events import (
     RECALL,
     TRANSFER,
     CallEvent,
-    CallPickedUp,
     is_callee,
 )
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.call_states import CallState, OfferState
 from vaxel.telephony.calls import Call
 from vaxel.telephony.directory import TelephonyDirectory
+from vaxel.telephony.park_events import CallPickedUp
 from vaxel.telephony.timers import CallTimers
 
 __all__ = ["Pickups"]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import MAILBOX_MENU, Target
-from vaxel.pbx.voicemail import Mailbox, Message, greeting_to_play
+from vaxel.pbx.voicemail import Mailbox, greeting_to_play
 from vaxel.pbx.voicemail_menu import (
     CheckPin,
     DeleteMessage,
@@ -50,7 +50,7 @@ from vaxel.pbx.voicemail_menu import (
 )
 from vaxel.pbx.voicemail_prompts import Phrase, phrase
 from vaxel.telephony.phone_admin import AdminSession, PhoneAdminCalls
-from vaxel.telephony.voicemail_port import VoicemailPort
+from vaxel.telephony.voicemail_port import VoicemailPort, deposit_box, own_mailbox
 
 if TYPE_CHECKING:
     from vaxel.media.backend import MediaBackend
@@ -136,14 +136,14 @@ class VoicemailCalls:
             session.menu = VoicemailMenu(limits=port.limits)
             if caller.extension:
                 self._off_loop(
-                    call, lambda: _own(port, call.tenant_id, caller.extension), self._opened
+                    call, lambda: own_mailbox(port, call.tenant_id, caller.extension), self._opened
                 )
             else:
                 self._menu(call, session.menu.start(self.clock(), own_messages=None))
             return
         self._off_loop(
             call,
-            lambda: _deposit_box(port, call.tenant_id, target.ref),
+            lambda: deposit_box(port, call.tenant_id, target.ref),
             self._deposit_ready,
         )
 
@@ -383,21 +383,3 @@ class VoicemailCalls:
 
     def _fire(self, work: Callable[..., Any], *args: Any) -> None:
         asyncio.get_running_loop().run_in_executor(None, work, *args)
-
-
-def _own(
-    port: VoicemailPort, tenant_id: str, extension: str
-) -> tuple[Mailbox | None, list[Message]]:
-    mailbox = port.own_mailbox(tenant_id, extension)
-    messages = port.messages(tenant_id, mailbox.person_id) if mailbox is not None else []
-    return mailbox, messages
-
-
-def _deposit_box(
-    port: VoicemailPort, tenant_id: str, person_id: str
-) -> tuple[Mailbox | None, int, bool]:
-    """The mailbox, how many messages it holds, and whether its owner is away now."""
-    mailbox = port.open_mailbox(tenant_id, person_id)
-    if mailbox is None:
-        return None, 0, False
-    return mailbox, len(port.messages(tenant_id, person_id)), port.absent(tenant_id, person_id)

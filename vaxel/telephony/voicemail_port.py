@@ -10,7 +10,7 @@ from typing import Protocol
 
 from vaxel.pbx.voicemail import GreetingKind, Mailbox, Message, VoicemailLimits
 
-__all__ = ["VoicemailPort"]
+__all__ = ["VoicemailPort", "deposit_box", "own_mailbox"]
 
 
 class VoicemailPort(Protocol):
@@ -45,3 +45,22 @@ class VoicemailPort(Protocol):
     def delete(self, tenant_id: str, person_id: str, message_id: str) -> None: ...
 
     def save_recorded_greeting(self, mailbox: Mailbox, kind: GreetingKind) -> Mailbox: ...
+
+
+def own_mailbox(
+    port: VoicemailPort, tenant_id: str, extension: str
+) -> tuple[Mailbox | None, list[Message]]:
+    """The mailbox of the extension calling the access number, and its messages."""
+    mailbox = port.own_mailbox(tenant_id, extension)
+    messages = port.messages(tenant_id, mailbox.person_id) if mailbox is not None else []
+    return mailbox, messages
+
+
+def deposit_box(
+    port: VoicemailPort, tenant_id: str, person_id: str
+) -> tuple[Mailbox | None, int, bool]:
+    """The mailbox, how many messages it holds, and whether its owner is away now."""
+    mailbox = port.open_mailbox(tenant_id, person_id)
+    if mailbox is None:
+        return None, 0, False
+    return mailbox, len(port.messages(tenant_id, person_id)), port.absent(tenant_id, person_id)
