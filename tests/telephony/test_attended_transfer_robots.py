@@ -233,6 +233,19 @@ def ulaw_samples(audio: bytes) -> list[int]:
     return list(array.array("h", ulaw_decode(audio)))
 
 
+async def registered(running: Running, bertil: Transferor) -> None:
+    """Bertil registers, and the switch has Anna's (3001) and Cecilia's (3003) robots."""
+    await bertil.register()
+    services = running.service
+    await wait_for(
+        lambda: all(
+            services.registration.bindings(services.directory.extensions[ext])
+            for ext in ("3001", "3003")
+        ),
+        20,
+    )
+
+
 @pytest.mark.parametrize("refer_on", ["held call", "consultation"])
 async def test_bertil_holds_anna_consults_cecilia_and_joins_them(
     untrusted: Running, tmp_path: Path, refer_on: str
@@ -247,15 +260,7 @@ async def test_bertil_holds_anna_consults_cecilia_and_joins_them(
     bertil = Transferor(port, PEOPLE["bertil"][0], PASSWORD)
     logs: dict[str, str] = {}
     try:
-        await bertil.register()
-        services = running.service
-        await wait_for(
-            lambda: all(
-                services.registration.bindings(services.directory.extensions[ext])
-                for ext in ("3001", "3003")
-            ),
-            20,
-        )
+        await registered(running, bertil)
         await anna.command("dial", f"sip:4501@127.0.0.1:{port}")
         held = await bertil.answer_call()
         await asyncio.sleep(1.0)  # Anna and Bertil talk
@@ -320,15 +325,7 @@ async def test_bertil_transfers_anna_while_cecilia_s_phone_still_rings(
     bertil = Transferor(port, PEOPLE["bertil"][0], PASSWORD)
     logs: dict[str, str] = {}
     try:
-        await bertil.register()
-        services = running.service
-        await wait_for(
-            lambda: all(
-                services.registration.bindings(services.directory.extensions[ext])
-                for ext in ("3001", "3003")
-            ),
-            20,
-        )
+        await registered(running, bertil)
         await anna.command("dial", f"sip:4501@127.0.0.1:{port}")
         held = await bertil.answer_call()
         await bertil.hold(held)
