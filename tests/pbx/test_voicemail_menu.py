@@ -139,3 +139,31 @@ def test_star_ends_and_an_unknown_choice_is_said() -> None:
     menu.start(0.0, own_messages=())
     assert _keys(menu, "5") == [Say(("sv/voicemail/ogiltigt-val", "sv/voicemail/huvudmeny"))]
     assert _keys(menu, "*")[-1] == HangUp()
+
+
+def test_four_records_the_owners_name_heard_back_again_or_kept_then_saved() -> None:
+    """Key 4 records the owner's NAME (4f), asked for as a name, reviewed as a greeting is:
+    2 records again, ``*`` keeps whatever was there (nothing saved), 1 saves it."""
+    menu = VoicemailMenu(language="sv", limits=VoicemailLimits(max_greeting_s=30.0))
+    menu.start(0.0, own_messages=())
+    (record,) = _keys(menu, "4")
+    assert record == RecordGreeting(
+        GreetingKind.NAME, 30.0, ("sv/voicemail/spela-in-namn", "sv/voicemail/ton")
+    )
+    assert menu.state is MenuState.RECORDING
+    (draft,) = menu.handle(RecordingDone(1.5), 3.0)
+    assert draft == PlayGreetingDraft(GreetingKind.NAME, ("sv/voicemail/halsning-val",))
+    (again,) = _keys(menu, "2")
+    assert isinstance(again, RecordGreeting) and again.kind is GreetingKind.NAME
+    menu.handle(RecordingDone(1.2), 6.0)
+    kept = _keys(menu, "*")
+    assert not any(isinstance(c, SaveGreeting) for c in kept) and menu.state is MenuState.MAIN
+    _keys(menu, "4")
+    menu.handle(RecordingDone(1.4), 9.0)
+    saved = _keys(menu, "1")
+    assert saved[0] == SaveGreeting(GreetingKind.NAME)
+    assert saved[1] == Say(("sv/voicemail/halsning-sparad", "sv/voicemail/huvudmeny"))
+    english = VoicemailMenu(language="en")
+    english.start(0.0, own_messages=())
+    (asked,) = _keys(english, "4")
+    assert isinstance(asked, RecordGreeting) and asked.intro[0] == "en/voicemail/spela-in-namn"

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from vaxel.pbx.voicemail import MessageNotFound
+from vaxel.pbx.voicemail import GreetingKind, MessageNotFound, greeting_to_play, name_prompt
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.prompts.library import PromptLibrary
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles, caller_channel_ulaw
 from vaxel.runtime.voicemail_mailer import VoicemailMailer
@@ -138,3 +139,26 @@ def test_pins_audio_and_isolation(
     assert service.messages("t1", "karin") == []
     with pytest.raises(ValueError):
         files.path("../../etc/passwd")
+
+
+def test_a_name_recorded_by_phone_is_the_prompt_the_presence_announcement_plays(
+    parts: tuple[VoicemailService, VoicemailStore, VoicemailFiles],
+) -> None:
+    """Karin records her name from the menu (4f): once saved it is what the prompt id
+    ``tenant/t1/namn-karin`` plays (the id the presence announcement looks up); nobody
+    else's, no other tenant's; removed, the id has no audio (the extension is said)."""
+    service, _, _ = parts
+    mailbox = service.ensure_mailbox("t1", "karin", "2041", "")
+    library = PromptLibrary(uploads=service.phone_prompt)
+    assert not library.exists(name_prompt("t1", "karin"))
+    Path(service.greeting_draft_path(mailbox, GreetingKind.NAME)).write_bytes(_wav(1.0))
+    mailbox = service.save_recorded_greeting(mailbox, GreetingKind.NAME)
+    assert GreetingKind.NAME in mailbox.greetings
+    assert library.load(name_prompt("t1", "karin")) == caller_channel_ulaw(_wav(1.0))
+    assert greeting_to_play(mailbox, absent=True) is None  # a name is never a greeting
+    assert service.phone_prompt(name_prompt("t2", "karin")) is None
+    assert service.phone_prompt(name_prompt("t1", "pelle")) is None
+    assert service.phone_prompt("tenant/t1/namn-") is None
+    service.remove_greeting(mailbox, GreetingKind.NAME)
+    library.forget(name_prompt("t1", "karin"))
+    assert not library.exists(name_prompt("t1", "karin"))

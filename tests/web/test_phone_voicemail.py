@@ -10,12 +10,15 @@ import re
 import time
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import OTHER, PASSWORD, flashed, sign_in
 from vaxel.demo import seed_demo_tenant
+from vaxel.pbx.voicemail import name_prompt
+from vaxel.prompts.library import PromptLibrary
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
@@ -233,3 +236,50 @@ def test_the_organisations_own_mail_server(
         ("REST-API", "mail_server_changed"),
         ("REST-API", "mail_server_changed"),
     ]
+
+
+def test_ones_name_is_uploaded_replaced_and_removed_and_the_next_caller_hears_it(
+    site: tuple[TestClient, TestClient, VoicemailService],
+) -> None:
+    """Maria uploads a recording of her name on "Min telefon → Röstbrevlåda" (4f), with the
+    greetings' limits: the prompt the presence announcement plays for her is it, a new
+    upload replaces it for the next caller (running telephony drops its copy), and once
+    removed callers hear her extension again."""
+    maria, _, service = site
+    context: Any = maria.app.state.context  # type: ignore[attr-defined]
+    library = PromptLibrary(uploads=service.phone_prompt)  # as telephony's, over voicemail
+    context.configuration.listeners.append(
+        lambda change: library.forget(change.object_id) if change.kind == "prompt" else None
+    )
+    name = name_prompt(DEMO_TENANT, "agent-maria")
+    page = maria.get(PAGE).text
+    assert "Ditt namn: anknytningen sägs i stället" in page
+    csrf = _csrf(page)
+    first = maria.post(
+        f"{PAGE}/halsning",
+        data={"csrf": csrf, "kind": "name"},
+        files={"file": ("namn.wav", _wav(1.0, channels=1), "audio/wav")},
+    )
+    assert flashed(maria, first) == ""
+    assert "Ditt namn: inspelad" in maria.get(PAGE).text
+    heard = library.load(name)
+    assert len(heard) == 8000  # one second of 8 kHz µ-law
+    second = maria.post(
+        f"{PAGE}/halsning",
+        data={"csrf": csrf, "kind": "name"},
+        files={"file": ("namn.wav", _wav(1.5, channels=1), "audio/wav")},
+    )
+    assert flashed(maria, second) == ""
+    assert len(library.load(name)) == 12000  # the new one, not the copy held
+    too_long = maria.post(
+        f"{PAGE}/halsning",
+        data={"csrf": csrf, "kind": "name"},
+        files={"file": ("lang.wav", _wav(61.0, channels=1), "audio/wav")},
+    )
+    assert "lang.wav" in flashed(maria, too_long)
+    assert len(library.load(name)) == 12000
+    assert library.exists(name_prompt(DEMO_TENANT, "agent-johan")) is False  # only hers
+    removed = maria.post(f"{PAGE}/halsning", data={"csrf": csrf, "kind": "name", "remove": "1"})
+    assert flashed(maria, removed) == ""
+    assert not library.exists(name)
+    assert "Ditt namn: anknytningen sägs i stället" in maria.get(PAGE).text

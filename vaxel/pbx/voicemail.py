@@ -37,6 +37,7 @@ __all__ = [
     "is_guessable_pin",
     "is_message",
     "message_summary",
+    "name_prompt",
 ]
 
 _PIN = re.compile(r"[0-9]{4,8}")
@@ -47,9 +48,19 @@ class GreetingKind(StrEnum):
     """What callers hear when the person does not answer."""
     PRESENCE = "presence"
     """What callers hear while the person has a presence (hänvisning) set."""
+    NAME = "name"
+    """The person saying their own name: a caller who reaches them absent hears it in the
+    presence announcement ("Karin Carlsson är på möte …") instead of their extension."""
 
 
 GREETING_KINDS = tuple(GreetingKind)
+
+
+def name_prompt(tenant_id: str, person_id: str) -> str:
+    """The prompt id a person's recorded name is played by (the presence announcement
+    looks it up): the person's own recording (:attr:`GreetingKind.NAME`) when they made
+    one, else a prompt an admin uploaded under the name ``namn-<person id>``."""
+    return f"tenant/{tenant_id}/namn-{person_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ Rules (the states are :class:`MenuState`; an input a state does not take raises
   ``#``; the adapter checks both (argon2, off the event loop: :class:`CheckPin`) and answers
   :class:`PinChecked`. After ``pin_attempts`` wrong tries the call ends.
 - The menu says how many new and saved messages there are, then: 1 listen, 2 record the
-  personal greeting, 3 record the presence greeting, ``*`` end. New messages play first,
+  personal greeting, 3 record the presence greeting, 4 record one's name (said to a caller
+  who reaches one absent, in place of the extension), ``*`` end. New messages play first,
   oldest first; each is announced with its caller's number and marked heard once played.
   After a message: 1 again, 7 delete, 9 (or ``#``) next, ``*`` back to the menu.
 - A greeting is recorded after the tone until ``#`` (or ``max_greeting_s``), played back, then
@@ -243,8 +244,8 @@ class VoicemailMenu:
         if digit == "1":
             self.current = 0
             return self._play(now)
-        if digit in ("2", "3"):
-            self.greeting_kind = GreetingKind.PERSONAL if digit == "2" else GreetingKind.PRESENCE
+        if digit in _RECORDED:
+            self.greeting_kind = _RECORDED[digit]
             return self._record(now)
         if digit == "*":
             return self._end()
@@ -290,7 +291,12 @@ class VoicemailMenu:
     def _record(self, now: float) -> list[MenuCommand]:
         self.state = MenuState.RECORDING
         self._deadline = now + self.limits.max_greeting_s + 1.0
-        intro = (self._p(Phrase.RECORD_GREETING), self._p(Phrase.TONE))
+        asked = (
+            Phrase.RECORD_NAME
+            if self.greeting_kind is GreetingKind.NAME
+            else Phrase.RECORD_GREETING
+        )
+        intro = (self._p(asked), self._p(Phrase.TONE))
         return [RecordGreeting(self.greeting_kind, self.limits.max_greeting_s, intro)]
 
     def _ignored_digit(self, digit: str, now: float) -> list[MenuCommand]:
@@ -316,6 +322,9 @@ class VoicemailMenu:
             return self._main(now)
         return [Say((self._p(Phrase.INVALID_CHOICE), self._p(Phrase.GREETING_REVIEW)))]
 
+
+_RECORDED = {"2": GreetingKind.PERSONAL, "3": GreetingKind.PRESENCE, "4": GreetingKind.NAME}
+"""The main menu's keys that record: what each records."""
 
 _DIGIT_STATES = {
     MenuState.MAILBOX: VoicemailMenu._keying,

@@ -24,13 +24,14 @@ class Phrase(StrEnum):
     OLD = "sparade"
     MESSAGES = "meddelanden"
     NO_MESSAGES = "inga-meddelanden"
-    MAIN_MENU = "huvudmeny"  # 1 listen, 2 personal greeting, 3 presence greeting, * end
+    MAIN_MENU = "huvudmeny"  # 1 listen, 2 personal greeting, 3 presence greeting, 4 name, * end
     MESSAGE_FROM = "meddelande-fran"
     WITHHELD = "dolt-nummer"
     AFTER_MESSAGE = "efter-meddelande"  # 1 again, 7 delete, 9 next, * menu
     DELETED = "raderat"
     NO_MORE = "inga-fler"
     RECORD_GREETING = "spela-in-halsning"  # after the tone; # when done
+    RECORD_NAME = "spela-in-namn"  # say your name after the tone; # when done
     GREETING_REVIEW = "halsning-val"  # 1 save, 2 again, * cancel
     GREETING_SAVED = "halsning-sparad"
     INVALID_CHOICE = "ogiltigt-val"

@@ -46,6 +46,8 @@ from vaxel.store.pbx_voicemail import VoicemailStore
 __all__ = ["PHONE_PROMPT_PREFIX", "MailboxChanged", "VoicemailService"]
 
 PHONE_PROMPT_PREFIX = "tenant/"
+NAME_PART = "namn-"
+"""``tenant/<tenant>/namn-<person>``: a person's name (:func:`~vaxel.pbx.voicemail.name_prompt`)."""
 """Prompt ids of the voicemail audio phones hear (:meth:`VoicemailService.phone_prompt`)."""
 
 log = logging.getLogger(__name__)
@@ -175,6 +177,8 @@ class VoicemailService:
         a message (its caller's channel), a greeting, or a greeting's draft; None otherwise
         (then the id is a tenant's uploaded prompt, or nothing)."""
         parts = prompt_id.split("/")
+        if len(parts) == 3 and parts[0] == "tenant" and parts[2].startswith(NAME_PART):
+            return self._name_audio(parts[1], parts[2].removeprefix(NAME_PART))
         if len(parts) != 5 or parts[0] != "tenant" or parts[2] != "voicemail":
             return None
         _, tenant_id, _, person_id, name = parts
@@ -188,6 +192,17 @@ class VoicemailService:
                 return caller_channel_ulaw(draft.read_bytes()) if draft.is_file() else None
         sidecar = folder / f"{safe_part(name)}.ulaw"
         return sidecar.read_bytes() if sidecar.is_file() else None
+
+    def _name_audio(self, tenant_id: str, person_id: str) -> bytes | None:
+        """The person's own recorded name (``tenant/<tenant>/namn-<person>``, 4f); None
+        when they have none (then an admin's upload of that name, if any, is played)."""
+        if not person_id:
+            return None
+        try:
+            path = self.files.greeting(tenant_id, person_id, GreetingKind.NAME)
+        except ValueError:
+            return None
+        return path.read_bytes() if path.is_file() else None
 
     # -- messages -------------------------------------------------------------------------
 

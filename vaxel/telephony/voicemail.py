@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import MAILBOX_MENU, Target
-from vaxel.pbx.voicemail import Mailbox, greeting_to_play
+from vaxel.pbx.voicemail import GreetingKind, Mailbox, greeting_to_play, name_prompt
 from vaxel.pbx.voicemail_menu import (
     CheckPin,
     DeleteMessage,
@@ -332,6 +332,8 @@ class VoicemailCalls:
                 heard.extend((draft, *command.outro))
             elif isinstance(command, SaveGreeting) and mailbox is not None:
                 self.forget_prompt(self._prompt_id(call, mailbox, f"greeting-{command.kind.value}"))
+                if command.kind is GreetingKind.NAME:  # the presence announcement says it
+                    self.forget_prompt(name_prompt(call.tenant_id, mailbox.person_id))
                 self._fire(port.save_recorded_greeting, mailbox, command.kind)
             elif isinstance(command, HangUp):
                 session.done = True

@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 
 from vaxel.core.errors import DomainError
 from vaxel.directory.model import EMAIL_LENGTH
-from vaxel.pbx.voicemail import GreetingKind, Mailbox, MessageNotFound
+from vaxel.pbx.voicemail import GreetingKind, Mailbox, MessageNotFound, name_prompt
 from vaxel.runtime.voicemail import VoicemailService
-from vaxel.web.context import back, local_time, render, take_flash
+from vaxel.web.context import WebContext, back, local_time, render, take_flash
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
 from vaxel.web.i18n import gettext
 
@@ -159,12 +159,14 @@ def _declared_size(request: Request) -> None:
 
 @router.post("/halsning", dependencies=[Depends(_declared_size)])
 async def upload_greeting(form: CsrfForm, ctx: Platform, me: Me, voicemail: Voicemail) -> Response:
-    """An uploaded WAV/MP3 as the personal or presence greeting (converted as prompts are),
-    or with ``remove`` the greeting removed (the standard one plays again)."""
+    """An uploaded WAV/MP3 as the personal or presence greeting or one's recorded name
+    (converted as prompts are, the same limits), or with ``remove`` it removed (the
+    standard greeting plays again; a caller hears the extension in place of the name)."""
     kind = _kind(str(form.get("kind", "")))
     mailbox = await run_in_threadpool(_mailbox, ctx, voicemail, *me)
     if form.get("remove"):
         await run_in_threadpool(voicemail.remove_greeting, mailbox, kind)
+        _name_changed(ctx, mailbox, kind)
         return back(PAGE, saved=True)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -173,7 +175,16 @@ async def upload_greeting(form: CsrfForm, ctx: Platform, me: Me, voicemail: Voic
     if len(data) > MAX_GREETING_UPLOAD:
         raise DomainError("greeting too large", code="voicemail-greeting-size", max=4)
     await run_in_threadpool(voicemail.upload_greeting, mailbox, kind, data, upload.filename)
+    _name_changed(ctx, mailbox, kind)
     return back(PAGE, saved=True)
+
+
+def _name_changed(ctx: WebContext, mailbox: Mailbox, kind: GreetingKind) -> None:
+    """A new or removed name is heard by the next caller: running telephony drops the
+    copy it holds of the name's prompt (as for an admin's upload)."""
+    if kind is GreetingKind.NAME:
+        prompt_id = name_prompt(mailbox.tenant_id, mailbox.person_id)
+        ctx.configuration.changed(mailbox.tenant_id, "prompt", prompt_id)
 
 
 def _kind(value: str) -> GreetingKind:
