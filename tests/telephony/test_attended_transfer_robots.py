@@ -23,6 +23,7 @@ import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
+from tests.telephony.test_barring_paths import open_tenant
 from tests.telephony.test_parallel_ring import BarePhone, answer_sdp
 from tests.telephony.test_robot_phones import correlation, envelope, phone_robot, wait_for
 from vaxel.media.g711 import ulaw_decode
@@ -75,6 +76,14 @@ class PhoneDialog:
         """This dialog in a Refer-To's Replaces: the tags as the switch holds them."""
         value = f"{self.call_id};to-tag={self.remote_tag};from-tag={self.local_tag}"
         return quote(value, safe="")
+
+
+class Refused(Exception):
+    """The switch answered a call of the transferring phone with a final refusal."""
+
+    def __init__(self, final: Response) -> None:
+        super().__init__(f"{final.status} {final.reason}")
+        self.final = final
 
 
 class Transferor(BarePhone):
@@ -196,7 +205,10 @@ class Transferor(BarePhone):
                     ).encode()
                 )
                 return dialog
-            assert final.status == 407 and attempt == 0, final.status
+            if final.status != 407 or attempt:
+                self.branch = branch
+                self.ack_failure(final)
+                raise Refused(final)
             self.send(
                 (
                     f"ACK {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{self.port};branch={branch}"
@@ -419,3 +431,36 @@ async def test_an_agent_joins_a_customer_to_a_colleague_and_the_contact_ends(
     assert tone_share(heard, 700.0, rate) > 0.5, logs["cecilia"][-2000:]
     [record] = ReadModels(running.center.database).contacts(DEMO_TENANT)
     assert record.agent_id == AGENT_ID and record.ended_at is not None
+
+
+@pytest.mark.parametrize("barred", [True, False])
+async def test_a_consultation_to_a_number_bertil_s_class_bars_is_refused_and_anna_stays_held(
+    untrusted: Running, barred: bool
+) -> None:
+    """Bertil holds Anna and dials abroad to consult: his class of service (Sweden only)
+    bars it — 403 naming the rule — whatever call he already has (issue 14 "Bad input",
+    PBX8); Anna's call stays held, and nothing else was started. Not barred, only the
+    missing trunk stops the same number (404), so the 403 is the class's."""
+    running = untrusted
+    plan(running)
+    open_tenant(running.service.directory, users={"bertil": "sverige"} if barred else {})
+    port, switch = running.port, running.service.switch
+    anna = Transferor(port, PEOPLE["anna"][0], PASSWORD)
+    bertil = Transferor(port, PEOPLE["bertil"][0], PASSWORD)
+    try:
+        await asyncio.gather(anna.register(), bertil.register())
+        dialled, _ = await asyncio.gather(bertil.call(port, PEOPLE["anna"][1]), anna.answer_call())
+        await bertil.hold(dialled)
+        await wait_for(lambda: any(c.state is CallState.ON_HOLD for c in switch.calls.values()))
+        with pytest.raises(Refused) as refused:
+            await bertil.call(port, "+442071234567")
+        final = refused.value.final
+        if barred:
+            assert final.status == 403 and "International" in final.reason, final.reason
+        else:
+            assert final.status == 404, final.reason
+        [call] = switch.calls.values()  # Anna's, still held; no leg towards the number
+        assert call.state is CallState.ON_HOLD
+    finally:
+        anna.close()
+        bertil.close()
