@@ -39,7 +39,8 @@ from vaxel.media.backend import (
 )
 from vaxel.media.dtmf import dtmf_payloads
 from vaxel.media.engine_leg import Leg, disconnect
-from vaxel.media.engine_ticker import Ticker
+from vaxel.media.engine_listen import Listeners
+from vaxel.media.engine_ticker import SLOTS, Ticker
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.mixer import Mixer, law_of
 from vaxel.media.player import Comfort, Loop
@@ -108,6 +109,8 @@ class BuiltinMediaBackend:
         self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
         self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
         self._ticker.receiver = self._receiver
+        self._listeners = Listeners(SLOTS, self._receiver.drain)
+        self._ticker.listeners = self._listeners
         self.timing_errors: deque[float] = self._ticker.timing_errors
         """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
         ringback_ulaw()  # build the G.711 tables now, not during the first call
@@ -127,8 +130,8 @@ class BuiltinMediaBackend:
         leg = Leg(endpoint, sock, stream, Relay(stream))
         self._legs[endpoint.endpoint_id] = leg
         self._ticker.add(leg)
+        self._ticker.listen(leg, True)  # until bridged or in a room: read by the ticker
         loop = asyncio.get_running_loop()
-        loop.add_reader(sock.fileno(), self._receiver.readable, leg)
         if self._ticker_task is None or self._ticker_task.done():
             self._ticker_task = loop.create_task(self._ticker.run())
         return endpoint
@@ -197,6 +200,7 @@ class BuiltinMediaBackend:
         other = self._legs.get(leg.bridged_to)
         if other is not None and other.bridged_to == endpoint_id:
             other.bridged_to = ""
+            self._read_by(other)
         self._in_use.discard(leg.endpoint.port)
         with contextlib.suppress(RuntimeError):  # the loop is already closed at shutdown
             asyncio.get_running_loop().remove_reader(leg.sock.fileno())
@@ -240,13 +244,34 @@ class BuiltinMediaBackend:
         first.bridged_to, second.bridged_to = b, a
         first.relay.restart()
         second.relay.restart()
+        self._read_by(first)
+        self._read_by(second)
+
+    def _read_by(self, leg: Leg) -> None:
+        """A leg whose packets are relayed or mixed is read as they come (a readiness
+        callback); one that only listens is read by the ticker after its frames went, in a
+        bounded batch (``engine_listen``: under overload, input waits, not what callers
+        hear)."""
+        relays = bool(leg.bridged_to or leg.room)
+        listening = leg in self._listeners
+        if relays == listening:
+            fd = leg.sock.fileno()
+            loop = asyncio.get_running_loop()
+            if relays:
+                self._ticker.listen(leg, False)
+                loop.add_reader(fd, self._receiver.readable, leg)
+            else:
+                loop.remove_reader(fd)
+                self._ticker.listen(leg, True)
 
     def unbridge(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
         other = self._legs.get(leg.bridged_to)
         leg.bridged_to = ""
+        self._read_by(leg)
         if other is not None:
             other.bridged_to = ""
+            self._read_by(other)
 
     # -- conference rooms (PBX6) ------------------------------------------------------------
 
@@ -269,6 +294,7 @@ class BuiltinMediaBackend:
                 del self._rooms[room_id]
             raise MediaError(str(error)) from None
         leg.room = room_id
+        self._read_by(leg)
         room.announce(join_tone_pcm())
 
     def leave_room(self, endpoint_id: str) -> None:
@@ -286,6 +312,8 @@ class BuiltinMediaBackend:
 
     def _leave(self, leg: Leg) -> None:
         room_id, leg.room = leg.room, ""
+        if leg.endpoint.endpoint_id in self._legs:  # not being released
+            self._read_by(leg)
         room = self._rooms.get(room_id)
         if room is None:
             return

@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from vaxel.media.backend import MediaEvent, MediaTimeout, PlaybackFinished
 from vaxel.media.engine_leg import Leg, send
+from vaxel.media.engine_listen import Listeners
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.g711 import alaw_to_ulaw, ulaw_to_alaw
 from vaxel.media.mixer import Mixer
@@ -68,6 +69,8 @@ class Ticker:
         self._next_silence_check = 0.0
         self.receiver: RtpReceiver | None = None
         """Told whether the engine is behind (see ``BEHIND_S``)."""
+        self.listeners: Listeners | None = None
+        """Listening legs, read right after their phase's frames went (``engine_listen``)."""
 
     def add(self, leg: Leg) -> None:
         phase = min(range(SLOTS), key=lambda index: len(self.phases[index]))  # evenly loaded
@@ -78,6 +81,18 @@ class Ticker:
         phase = self._phase_of.pop(leg, None)
         if phase is not None:
             del self.phases[phase][leg]
+        if self.listeners is not None:
+            self.listeners.remove(leg)
+
+    def listen(self, leg: Leg, listening: bool) -> None:
+        """Whether the ticker reads ``leg`` (it only listens) or the loop's reader does."""
+        phase = self._phase_of.get(leg)
+        if self.listeners is None or phase is None:
+            return
+        if listening:
+            self.listeners.add(leg, phase)
+        else:
+            self.listeners.remove(leg)
 
     async def run(self) -> None:
         """Tick while any endpoint is allocated."""
@@ -98,7 +113,9 @@ class Ticker:
                     due = time.monotonic()
                 await asyncio.sleep(0)
             try:
-                self.tick(due, phase)
+                self.tick(due, phase)  # the frames first: under overload input waits
+                if self.listeners is not None:
+                    self.listeners.drain(phase)
                 if self.media_timeout_s is not None and due >= self._next_silence_check:
                     self._next_silence_check = due + self._silence_check_s
                     self.check_silence(due)

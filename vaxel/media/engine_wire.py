@@ -71,6 +71,22 @@ class RtpReceiver:
             if not self.behind:
                 return
 
+    def drain(self, leg: Leg, budget: int) -> int:
+        """Read up to ``budget`` datagrams of a listening leg (``engine_listen``): what is
+        left waits for the next tick or, past the socket's buffer, is dropped by the kernel;
+        returns how many were read."""
+        sock = leg.sock
+        for count in range(budget):
+            try:
+                if leg.connected:
+                    data, source = sock.recv(2048), leg.peer
+                else:
+                    data, source = sock.recvfrom(2048)
+            except OSError:  # drained, or an ICMP error for an earlier send
+                return count
+            self.received(leg, data, source)  # type: ignore[arg-type]  # peer: set if connected
+        return budget
+
     def received(self, leg: Leg, data: bytes, source: tuple[str, int]) -> None:
         """One datagram from ``source`` (an IPv4 socket's (host, port))."""
         if len(data) > 12 and data[0] == _PLAIN_RTP:
