@@ -240,3 +240,26 @@ async def test_a_locked_phone_that_moves_is_followed_and_learned_again(engine: E
     )
     assert [e.digit for e in events if isinstance(e, DtmfReceived)] == ["7"]
     first.close(), moved.close(), neighbour.sock.close()
+
+
+async def test_an_unproven_sdp_address_hears_nothing_until_its_phone_has_sent(
+    engine: Engine,
+) -> None:
+    """Attack A4: an INVITE trusted by its (forgeable) UDP source names a victim in its
+    SDP. With ``await_rtp`` the victim gets not one packet, however long the prompt plays;
+    a real phone sends RTP to the port our answer gave it, and then hears the prompt."""
+    backend, _ = engine
+    victim, phone = Phone(), Phone()
+    told, asked = backend.allocate("spoofed"), backend.allocate("real")
+    for endpoint, port in ((told, victim.port), (asked, phone.port)):
+        remote = RemoteMedia("127.0.0.1", port, 0, "PCMU", 101, "127.0.0.1", await_rtp=True)
+        backend.set_remote(endpoint.endpoint_id, remote)
+        backend.play(endpoint.endpoint_id, ["music_on_hold"])  # 1 s
+    await asyncio.sleep(0.3)
+    assert victim.received() == [] and phone.received() == []
+    phone.send(asked.port, phone.stream.packet(0, bytes(160), 160))  # the phone speaks first
+    await asyncio.sleep(0.3)
+    assert len(phone.received()) >= 10  # … and hears the prompt from then on
+    assert victim.received() == []
+    victim.close()
+    phone.close()

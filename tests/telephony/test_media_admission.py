@@ -42,9 +42,18 @@ class Caller:
         self.count = 0
         self.tags: dict[str, str] = {}
 
-    def invite(self, server: int, *, media_ip: str = "", number: str = "0812345000") -> str:
+    def invite(
+        self,
+        server: int,
+        *,
+        media_ip: str = "",
+        number: str = "0812345000",
+        media_port: int = 0,
+        authorization: str = "",
+    ) -> str:
+        """``authorization``: a Proxy-Authorization header line, for a digest answer."""
         self.count += 1
-        body = SDP.format(ip=media_ip or self.host, port=40000 + 2 * self.count)
+        body = SDP.format(ip=media_ip or self.host, port=media_port or 40000 + 2 * self.count)
         call_id = f"adm-{self.host}-{self.port}-{self.count}"
         self.tags[call_id] = f"adm{self.count}"
         data = (
@@ -52,7 +61,7 @@ class Caller:
             f"Via: SIP/2.0/UDP {self.host}:{self.port};branch=z9hG4bKadm{self.count};rport\r\n"
             f"From: <sip:0701234567@{self.host}>;tag=adm{self.count}\r\n"
             f"To: <sip:{number}@127.0.0.1>\r\nCall-ID: {call_id}\r\n"
-            f"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+            f"CSeq: 1 INVITE\r\nMax-Forwards: 70\r\n{authorization}"
             f"Contact: <sip:0701234567@{self.host}:{self.port}>\r\n"
             f"Content-Type: application/sdp\r\nContent-Length: {len(body)}\r\n\r\n{body}"
         ).encode()

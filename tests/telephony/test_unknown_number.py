@@ -29,6 +29,7 @@ from tests.telephony.test_pbx_calls import plan_people
 from tests.telephony.test_robot_phones import wait_for
 from vaxel.flow import flow_from_dict
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sip.auth import authorization_for
 from vaxel.sip.message import Response
 from vaxel.sip.parser import parse_message
 from vaxel.telephony.directory import ServiceNumber
@@ -164,30 +165,122 @@ async def test_refusals_beyond_the_limit_get_the_bare_404(running: Running) -> N
     assert [s for s in statuses if s != 100] == [404]
 
 
-async def test_one_source_cannot_take_every_refusal_slot(running: Running) -> None:
-    """A scanner at one address gets the bare 404 once it has MAX_PER_SOURCE prompts
-    playing; a caller at another address still hears the prompt, and the scanner's slots
-    come back as its refusals end."""
+def _victim() -> socket.socket:
+    victim = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    victim.bind(("127.0.0.1", 0))
+    victim.setblocking(False)
+    return victim
+
+
+def _drained(sock: socket.socket) -> list[bytes]:
+    got: list[bytes] = []
+    while True:
+        try:
+            got.append(sock.recv(2048))
+        except BlockingIOError:
+            return got
+
+
+async def _all_responses(
+    caller: Caller, call_ids: list[str], seconds: float
+) -> dict[str, list[int]]:
+    """The statuses (100 left out) to each of ``call_ids``' INVITEs, until each is final."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    statuses: dict[str, list[int]] = {call_id: [] for call_id in call_ids}
+    while any(not got or got[-1] < 200 for got in statuses.values()):
+        data = await asyncio.wait_for(
+            loop.sock_recv(caller.sock, 65535), max(0.01, deadline - loop.time())
+        )
+        message = parse_message(data)
+        if isinstance(message, Response) and "INVITE" in (message.headers.get("CSeq") or ""):
+            got = statuses.get(message.call_id)
+            if got is not None and message.status != 100 and message.status not in got:
+                got.append(message.status)
+    return statuses
+
+
+async def test_a_forged_trusted_invite_reflects_no_audio_and_a_trunk_is_not_bounded_per_source(
+    running: Running,
+) -> None:
+    """Attack A4: an INVITE trusted by its source address alone (a trunk, an SBC; here
+    127.0.0.1) may be forged with an SDP naming a victim. Each is answered 183 and 404, but
+    the victim's port gets not one packet; a real caller, who sends RTP to the port our 183
+    gave it, hears the prompt. A trusted address carries many callers: it is not held to the
+    per-source bound of refusals."""
     plan_people(running)
-    switch, directory = running.service.switch, running.service.directory
+    switch = running.service.switch
+    switch.refusals.per_source = 2  # two playing stand for the ten
+    caller, victim, phone = Caller(), _victim(), _victim()
+    try:
+        forged = [
+            caller.invite(running.port, number=UNKNOWN, media_port=victim.getsockname()[1])
+            for _ in range(3)
+        ]
+        await wait_for(lambda: len(switch.refusals._by_endpoint) == 3, 5)  # none refused bare
+        real = caller.invite(running.port, number=UNKNOWN, media_port=phone.getsockname()[1])
+        await wait_for(lambda: len(switch.refusals._by_endpoint) == 4, 5)
+        refusal = next(
+            r for r in switch.refusals._by_endpoint.values() if r.request.call_id == real
+        )
+        our_port = switch.media._legs[refusal.endpoint_id].endpoint.port  # what our 183 gave
+        await asyncio.sleep(0.3)
+        assert _drained(phone) == []  # not before the caller's phone has sent …
+        phone.sendto(bytes([0x80, 0]) + bytes(10) + bytes(160), ("127.0.0.1", our_port))
+        await asyncio.sleep(0.3)
+        assert len(_drained(phone)) >= 10  # … and then the prompt
+        statuses = await _all_responses(caller, [*forged, real], 15.0)
+        assert all(statuses[call_id] == [183, 404] for call_id in forged), statuses
+        assert _drained(victim) == []  # seconds of prompts, and not one packet reflected
+    finally:
+        caller.close()
+        victim.close()
+        phone.close()
+    assert switch.refusals.next_deadline() is None
+
+
+async def _signed(caller: Caller, running: Running, challenge: str, count: int) -> str:
+    """An INVITE to UNKNOWN from the extension, answering ``challenge`` (digest)."""
+    value = authorization_for(
+        challenge,
+        username=CUSTOMER_EXTENSION,
+        password=CUSTOMER_PASSWORD,
+        method="INVITE",
+        uri=f"sip:{UNKNOWN}@127.0.0.1",
+        cnonce="scan",
+        nc=count,
+    )
+    return caller.invite(
+        running.port, number=UNKNOWN, authorization=f"Proxy-Authorization: {value}\r\n"
+    )
+
+
+async def test_one_authenticated_source_cannot_take_every_refusal_slot(
+    untrusted: Running,
+) -> None:
+    """A scanner (an extension dialling number after number) gets the bare 404 once it has
+    MAX_PER_SOURCE prompts playing, and its slots come back as its refusals end."""
+    running = untrusted
+    plan_people(running)
+    switch = running.service.switch
     assert switch.refusals.per_source == MAX_PER_SOURCE
     switch.refusals.per_source = 2  # two playing stand for the ten
-    directory.trusted_sources = directory.trusted_sources | {"127.0.0.2"}
-    scanner, other = Caller(), Caller("127.0.0.2")
+    scanner = Caller()
     try:
-        first = [scanner.invite(running.port, number=UNKNOWN) for _ in range(2)]
+        probe = scanner.invite(running.port, number=UNKNOWN)
+        challenged = await scanner.final(probe)
+        assert challenged.status == 407
+        challenge = challenged.headers.get("Proxy-Authenticate") or ""
+        first = [await _signed(scanner, running, challenge, n) for n in (1, 2)]
         await wait_for(lambda: switch.refusals.playing_from("127.0.0.1") == 2, 5)
-        third = scanner.invite(running.port, number=UNKNOWN)
+        third = await _signed(scanner, running, challenge, 3)
         assert [s for s in await _responses(scanner, third, 1.0) if s != 100] == [404]
-        elsewhere = other.invite(running.port, number=UNKNOWN)
-        assert [s for s in await _responses(other, elsewhere, 15.0) if s != 100] == [183, 404]
         for call_id in first:  # played to the end: the scanner's slots are free again
             assert [s for s in await _responses(scanner, call_id, 15.0) if s != 100][-1] == 404
-        again = scanner.invite(running.port, number=UNKNOWN)
+        again = await _signed(scanner, running, challenge, 4)
         assert [s for s in await _responses(scanner, again, 15.0) if s != 100] == [183, 404]
     finally:
         scanner.close()
-        other.close()
     assert switch.refusals.next_deadline() is None
     assert switch.refusals.playing_from("127.0.0.1") == 0
 

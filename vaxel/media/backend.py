@@ -88,6 +88,11 @@ class RemoteMedia:
     the private address in its SDP, so the engine may learn its port from there (issue 10 §2)."""
     direction: MediaDirection = MediaDirection.SENDRECV
     """The peer's ``a=sendrecv|sendonly|recvonly|inactive`` (plain text is accepted)."""
+    await_rtp: bool = False
+    """Send nothing until the phone's own RTP has arrived (attack A4): the SDP came from a
+    source nothing proved (a UDP INVITE trusted by its address alone, which can be forged),
+    so its address may be a victim's. The first packet the latching rule accepts shows the
+    phone asked for this media (it had to learn our random port from our answer)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.direction, MediaDirection):

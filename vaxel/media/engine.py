@@ -170,7 +170,7 @@ class BuiltinMediaBackend:
                 except ValueError:
                     raise MediaError(f"not an IP address: {address[:64]!r}") from None
         previous, leg.remote = leg.remote, remote
-        leg.sending = remote.direction.peer_receives
+        leg.sending = remote.direction.peer_receives and not (remote.await_rtp and not leg.received)
         if leg.room:
             self._rooms[leg.room].set_law(endpoint_id, law_of(remote.codec))
         now = time.monotonic()

@@ -113,6 +113,8 @@ class RtpReceiver:
             connect(leg)  # from now on the kernel filters, and no address is passed
         self.stats["received"] += 1
         leg.received += 1
+        if not leg.sending and remote.await_rtp and remote.direction.peer_receives:
+            leg.sending = True  # the phone asked for this media: now it may hear (A4)
         is_event = payload_type == remote.telephone_event_pt
         if not is_event and payload_type != remote.payload_type:
             return  # comfort noise or a codec we did not agree on

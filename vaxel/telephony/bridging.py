@@ -67,8 +67,11 @@ class Bridging:
         if party is Party.CALLER:
             call.playback_id = ""  # the flow's prompt is cut, its end moot
 
-    def set_remote(self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str) -> None:
-        """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2)."""
+    def set_remote(
+        self, endpoint: Endpoint, negotiated: NegotiatedMedia, host: str, *, await_rtp: bool = False
+    ) -> None:
+        """``host`` sent the SIP: RTP may come from there behind NAT (issue 10 §2);
+        ``await_rtp``: nothing proved the SDP's address, send once the phone has (A4)."""
         self.media.set_remote(
             endpoint.endpoint_id,
             RemoteMedia(
@@ -79,6 +82,7 @@ class Bridging:
                 negotiated.telephone_event_pt,
                 host,
                 _direction(negotiated),
+                await_rtp,
             ),
         )
 

@@ -220,7 +220,8 @@ class InternalCalls:
             return
         handler = self.handlers.get(target.kind) if target is not None else None
         if caller is None or target is None or handler is None:
-            self._nowhere(event, caller.tenant_id if caller else carrier_of or "", number)
+            tenant_id = caller.tenant_id if caller else carrier_of or ""
+            self._nowhere(event, tenant_id, number, proven=username is not None)
             return
         call = self.begin(event, caller, target)
         handler.start(call, target, caller)
@@ -248,19 +249,24 @@ class InternalCalls:
             )
         return Target(TargetKind.PERSON, key[1])
 
-    def _nowhere(self, event: RequestReceived, tenant_id: str, number: str) -> None:
+    def _nowhere(
+        self, event: RequestReceived, tenant_id: str, number: str, *, proven: bool
+    ) -> None:
         """No target: an external number through the dial policy (403, 484), else 404 after
         "numret finns inte" as early media (``refusals.py``), whether no such short number
-        or no route out for an external one."""
+        or no route out for an external one; ``proven``: the INVITE was digest-authenticated
+        (else it was trusted by its source address alone)."""
         if number.startswith(("+", "00")) or (number.isdigit() and len(number) >= 7):
             if not tenant_id:
                 tenant = next(iter(self.directory.numbers.values()), None)
                 tenant_id = tenant.tenant_id if tenant else ""
             dial_or_sip_error(self.directory.dial_policy(tenant_id), number)  # 403, 484
             reason = "Not Found: no outbound route for this number"
-            self.refusals.refuse(event, tenant_id, SystemPrompt.NO_SUCH_NUMBER, reason=reason)
+            self.refusals.refuse(
+                event, tenant_id, SystemPrompt.NO_SUCH_NUMBER, reason=reason, proven=proven
+            )
             return
-        self.refusals.refuse(event, tenant_id, SystemPrompt.NO_SUCH_NUMBER)
+        self.refusals.refuse(event, tenant_id, SystemPrompt.NO_SUCH_NUMBER, proven=proven)
 
     # -- ringing the callee -----------------------------------------------------------------
 

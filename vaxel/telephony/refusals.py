@@ -9,12 +9,17 @@ Rules kept here:
 - The prompt is in the tenant's language (``CallPrompts``); no tenant known (a carrier
   dialling a number of no tenant) is Swedish.
 - Limits: at most :data:`MAX_PENDING` refusals play at once, at most
-  :data:`MAX_PER_SOURCE` of them to one source address (so one scanner dialling number
-  after number cannot take every slot and leave other callers the bare 404), and each for
-  at most :data:`MAX_PROMPT_S`; beyond that, or without a usable SDP offer or a free RTP
-  port, the final response goes at once (the caller is never kept waiting on a refusal).
-  The source is the address the INVITE came from: phones behind one NAT, or every caller
-  of a node-wide trusted peer (an SBC), share it.
+  :data:`MAX_PER_SOURCE` of them to one authenticated source address (so one scanner
+  dialling number after number cannot take every slot and leave other callers the bare
+  404), and each for at most :data:`MAX_PROMPT_S`; beyond that, or without a usable SDP
+  offer or a free RTP port, the final response goes at once (the caller is never kept
+  waiting on a refusal). The source is the address the INVITE came from: phones behind one
+  NAT share it. A carrier's trunk or a node-wide trusted peer (an SBC) carries many
+  callers from one address, so its INVITEs are not bounded per source.
+- Reflection (attack A4): an INVITE trusted by its source address alone (a trunk, an SBC:
+  no digest round trip) may be forged, its SDP naming a victim. Its prompt goes out only
+  once the caller's own RTP has arrived at the port our 183 gave (``RemoteMedia.await_rtp``,
+  symmetric RTP); a digest-authenticated INVITE proved its source and is told at once.
 - A CANCEL while the prompt plays is answered 487 and the media freed; shutting down
   answers every refusal still playing at once.
 """
@@ -93,20 +98,23 @@ class EarlyRefusals:
         prompt: SystemPrompt,
         status: int = 404,
         reason: str = "Not Found: no such number",
+        *,
+        proven: bool = False,
     ) -> None:
         """Tell the caller of ``event`` (an INVITE) ``prompt`` as early media, then answer
-        ``status``; at once when it cannot be played (see the module's rules)."""
+        ``status``; at once when it cannot be played (see the module's rules). ``proven``:
+        the INVITE was digest-authenticated (else trusted by its source address alone)."""
         request = event.request
         prompt_id = system_prompt(prompt, self.language(tenant_id) if tenant_id else "sv")
         try:
             offer = parse_sdp(request.body)
         except ParseError:
             offer = None
-        source = event.source[0]
+        source = event.source[0] if proven else ""  # "": not bounded per source
         if (
             offer is None
             or len(self._by_endpoint) >= self.limit
-            or self._per_source.get(source, 0) >= self.per_source
+            or (source and self._per_source.get(source, 0) >= self.per_source)
             or not self.prompts.known(prompt_id)
         ):
             raise SipError(reason, status)
@@ -121,7 +129,7 @@ class EarlyRefusals:
         except SipError:
             self.media.release(endpoint.endpoint_id)
             raise SipError(reason, status) from None
-        self.bridging.set_remote(endpoint, negotiated, event.source[0])
+        self.bridging.set_remote(endpoint, negotiated, event.source[0], await_rtp=not proven)
         self.media.set_comfort(endpoint.endpoint_id, Comfort.SILENCE)
         to_tag = self.sip.token()
         self.sip.respond(
@@ -144,7 +152,8 @@ class EarlyRefusals:
             self.sip.now + MAX_PROMPT_S,
             source,
         )
-        self._per_source[source] = self._per_source.get(source, 0) + 1
+        if source:
+            self._per_source[source] = self._per_source.get(source, 0) + 1
         self._by_endpoint[endpoint.endpoint_id] = refusal
         self._by_invite[event.server_key] = refusal
         self.timer.rearm()
@@ -188,9 +197,10 @@ class EarlyRefusals:
     def _end(self, refusal: _Refusal, status: int, reason: str) -> None:
         del self._by_endpoint[refusal.endpoint_id]
         del self._by_invite[refusal.server_key]
-        left = self._per_source.pop(refusal.source) - 1
-        if left:
-            self._per_source[refusal.source] = left
+        if refusal.source:
+            left = self._per_source.pop(refusal.source) - 1
+            if left:
+                self._per_source[refusal.source] = left
         self.media.release(refusal.endpoint_id)
         self.sip.respond(refusal.server_key, refusal.request, status, reason, to_tag=refusal.to_tag)
         self.timer.rearm()
