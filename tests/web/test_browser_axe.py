@@ -88,6 +88,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/min-telefon/webbtelefon": ("maria", "/min-telefon/webbtelefon"),
     "/admin/konferensrum": ("admin", "/admin/konferensrum"),
     "/admin/brytare": ("admin", "/admin/brytare"),
+    "/admin/meddelandemallar": ("admin", "/admin/meddelandemallar"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),
     "/telefonist": ("kristina", "/telefonist"),
 }
@@ -107,6 +108,7 @@ NOT_PAGES: dict[str, str] = {
     "/events": "the live event stream (text/event-stream)",
     "/telefon/ice": "the browser phone's ICE servers (JSON for its RTCPeerConnection)",
     "/telefonist/brytare": "night service and the emergency message for the console (JSON)",
+    "/telefonist/meddelanden/mallar": "the message templates for the console (JSON)",
     "/callbacks/changes": "the callback list's change stream (text/event-stream)",
     "/callbacks/rows": "the rows inside /callbacks, checked there (a fragment, no page)",
     "/admin/prompts/audio/{prompt_id:path}": "a prompt's sound",

@@ -239,6 +239,10 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "until": [None],
         # voicemail (issue 14, PBX4): A's message ids
         "message_id": ["vm-a", "m1"],
+        # messages to a person (issue 16 §4, OP7): A's template, fields from a call
+        "template_id": ["ring-upp-a"],
+        "fields": [{"namn": "Intrång"}],
+        "channels": [["presence"]],
         "heard": [True, False],
         "sender": ["intrang@intrang.se"],
         "security": ["none"],

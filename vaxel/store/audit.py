@@ -25,6 +25,8 @@ ACTIONS = (
     "api_key_added",
     "api_key_revoked",
     "switch_changed",
+    "message_template_saved",
+    "message_template_deleted",
     "prompt_recorded",
     "mail_server_changed",
     "mail_server_removed",

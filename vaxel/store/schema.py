@@ -13,6 +13,7 @@ from __future__ import annotations
 from vaxel.store import (  # noqa: F401  (imported for their tables)
     flow_switches,
     pbx_conference,
+    person_messages,
     tables_pbx_forwarding,
     tables_pbx_numbering,
     tables_pbx_trunks,

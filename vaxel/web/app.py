@@ -44,6 +44,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    console_messages,
     console_switches,
     operator_console,
     platform,
@@ -176,6 +177,7 @@ def create_app(
         softphone,
         operator_console,
         console_switches,
+        console_messages,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

@@ -26,13 +26,15 @@ from vaxel.web.admin.switches import switches_of
 from vaxel.web.api_switches import SwitchIn
 from vaxel.web.deps import Platform, SignedIn, TenantId, check_csrf, require_role
 from vaxel.web.i18n import gettext
+from vaxel.web.operator_console import OPERATORS
 
 __all__ = ["CONSOLE_ROLES", "PATH", "ConsoleSwitch", "router"]
 
 PATH = "/telefonist/brytare"
 
-CONSOLE_ROLES = ("operator", "supervisor", "tenant_admin", "platform_admin")
-"""Who may switch night service from the console: the operators and those above them."""
+CONSOLE_ROLES = (*OPERATORS, "supervisor", "tenant_admin", "platform_admin")
+"""Who may switch night service and send messages from the console: the operators and
+those above them (the console page itself is the operators' own)."""
 
 Name = Annotated[str, Path(min_length=1, max_length=64)]
 

@@ -25,6 +25,7 @@ from vaxel.core import limits
 from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import DomainError, UnknownTenant, VaxelError
+from vaxel.core.message_templates import SmsGateway
 from vaxel.pbx.trunks import TrunkStatus
 from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
@@ -35,6 +36,7 @@ from vaxel.runtime.pbx_call_settings import PbxCallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.runtime.pbx_reach import PbxReach
 from vaxel.runtime.pbx_trunks import policy_of_person
+from vaxel.runtime.person_messages import PersonMessaging
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store import Database, ReadModels, Tenants
@@ -47,6 +49,7 @@ from vaxel.store.pbx_conference import ConferenceStore
 from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.pbx_voicemail import VoicemailStore
+from vaxel.store.person_messages import PersonMessageStore
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
@@ -155,6 +158,11 @@ class WebContext:
 
     dialled_of: Callable[[str], str] = lambda contact_id: ""
     """The number a queue call's caller dialled (OP2); set by the root when SIP runs."""
+
+    sms_gateway: SmsGateway | None = None
+    """The SMS gateway port (OP7); None: the default that says SMS is not configured."""
+    _person_messaging: PersonMessaging | None = field(default=None, init=False)
+
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""
@@ -210,6 +218,18 @@ class WebContext:
         if self.conferences is None:
             self.conferences = ConferenceService(ConferenceStore(self.database))
         return self.conferences
+
+    @property
+    def person_messaging(self) -> PersonMessaging:
+        """Messages to a person (OP7): templates, sending, the presence view's messages."""
+        if self._person_messaging is None:
+            self._person_messaging = PersonMessaging(
+                PersonMessageStore(self.database),
+                DirectoryStore(self.database),
+                self.clock,
+                self.sms_gateway,
+            )
+        return self._person_messaging
 
     @property
     def voicemail_service(self) -> VoicemailService:

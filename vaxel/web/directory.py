@@ -28,7 +28,7 @@ from vaxel.core.errors import ConfigError
 from vaxel.directory.permissions import Right, may
 from vaxel.directory.presence import Presence
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PresenceView
-from vaxel.web.context import render
+from vaxel.web.context import local_time, render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 from vaxel.web.i18n import language
 from vaxel.web.live import SESSION_RECHECK_S
@@ -133,6 +133,8 @@ def _card(request: Request, session: Any, ctx: Any, actor: Actor, person_id: str
         presets=RETURN_PRESETS,
         recurring=ctx.directory_views.recurring(session.user.tenant_id, person_id),
         days=DAYS,
+        messages=ctx.person_messaging.messages(session.user.tenant_id, person_id) if own else [],
+        local_time=local_time,
         **_values(actor),
     )
 

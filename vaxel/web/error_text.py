@@ -245,6 +245,19 @@ DOMAIN_ERRORS: dict[str, str] = {
     "unknown-extension": N_("Det finns ingen sådan anknytning"),
     "unknown-upload": N_("Det finns inget sådant meddelande"),
     "unknown-switch": N_("Det finns ingen sådan brytare"),
+    "unknown-message-template": N_("Det finns ingen sådan meddelandemall"),
+    "unknown-person-message": N_("Det finns inget sådant oläst meddelande"),
+    "template-name": N_("Mallens namn ska vara 1–{max} tecken"),
+    "template-body": N_("Meddelandet ska vara 1–{max} tecken"),
+    "template-braces": N_("En klammer saknar sin motsvarighet: skriv {{namn}}, {{nummer}} …"),
+    "template-placeholder": N_(
+        "Okänd platshållare {{{placeholder}}}: använd {{namn}}, {{nummer}}, {{ärende}}, "
+        "{{tid}} eller {{telefonist}}"
+    ),
+    "template-count": N_("Högst {max} meddelandemallar"),
+    "message-channels": N_("Välj hur meddelandet ska skickas: hänvisning eller SMS"),
+    "message-no-mobile": N_("Personen har inget mobilnummer att skicka SMS till"),
+    "sms-not-configured": N_("SMS är inte konfigurerat"),
     "switch-window-order": N_("Fönstret måste sluta efter att det börjar"),
     "switch-window-past": N_("Fönstret har redan passerat; välj en sluttid framåt i tiden"),
     "switch-window-far": N_("Fönstret får sluta högst {days} dagar fram"),

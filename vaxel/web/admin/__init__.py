@@ -122,6 +122,14 @@ SECTIONS = [
         ),
     ),
     Section(
+        "/admin/meddelandemallar",
+        N_("Meddelandemallar"),
+        N_(
+            "Mallar för meddelanden som telefonisten skickar till en person, ifyllda från "
+            "samtalet: {namn}, {nummer}, {ärende}."
+        ),
+    ),
+    Section(
         "/admin/prompts",
         N_("Meddelanden"),
         N_(

@@ -1,0 +1,148 @@
+"""Messages to a person (OP7, issue 16 §4): an admin keeps the templates (CSRF, audited,
+limits, unknown placeholders refused by name); the operator sends one from the console,
+filled in from the call, and the person sees it on "Min hänvisning" and marks it read;
+SMS says plainly it is not configured; another organisation's person is never reached."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.passwords import PasswordHashing
+
+BODY = "Ring {namn} på {nummer} angående {ärende}"
+
+
+def _operator(web: Web, tenant: str = DEMO_TENANT, username: str = "vera") -> None:
+    hashed = PasswordHashing().hash(PASSWORD)
+    web.accounts.add_user(tenant, username, "Vera Växel", "operator", hashed)
+
+
+def _template(web: Web) -> str:
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    saved = admin.post(
+        "/admin/meddelandemallar", data={"name": "Ring upp", "body": BODY, "csrf": csrf}
+    )
+    assert flashed(admin, saved) == ""
+    page = admin.get("/admin/meddelandemallar").text
+    found = re.search(r'data-template="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_an_admin_keeps_templates_and_unknown_placeholders_are_refused(web: Web) -> None:
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    no_csrf = admin.post("/admin/meddelandemallar", data={"name": "X", "body": "Hej"})
+    assert no_csrf.status_code == 403
+    typo = admin.post(
+        "/admin/meddelandemallar",
+        data={"name": "Fel", "body": "Ring {namn} om {arende}", "csrf": csrf},
+    )
+    assert "Okänd platshållare {arende}" in flashed(admin, typo)
+    long_name = admin.post(
+        "/admin/meddelandemallar", data={"name": "n" * 81, "body": "Hej", "csrf": csrf}
+    )
+    assert "Mallens namn ska vara 1–80 tecken" in flashed(admin, long_name)
+    long_body = admin.post(
+        "/admin/meddelandemallar", data={"name": "Lång", "body": "x" * 1001, "csrf": csrf}
+    )
+    assert "Meddelandet ska vara 1–1000 tecken" in flashed(admin, long_body)
+    template_id = _template(web)
+    page = html.unescape(admin.get("/admin/meddelandemallar").text)
+    assert BODY in page and page.count("data-template=") == 1
+    removed = admin.post(f"/admin/meddelandemallar/{template_id}/ta-bort", data={"csrf": csrf})
+    assert flashed(admin, removed) == ""
+    assert "data-template=" not in admin.get("/admin/meddelandemallar").text
+    audit = html.unescape(admin.get("/admin/audit").text)
+    assert "Meddelandemall sparad" in audit and "Meddelandemall borttagen" in audit
+    agent = web.client()
+    sign_in(agent, DEMO_TENANT, "maria")
+    assert agent.get("/admin/meddelandemallar").status_code == 403
+
+
+def test_the_operator_sends_a_templated_message_the_person_reads_it(web: Web) -> None:
+    template_id = _template(web)
+    _operator(web)
+    console = web.client()
+    csrf = sign_in(console, DEMO_TENANT, "vera")
+    listed = console.get("/telefonist/meddelanden/mallar").json()
+    assert [(t["template_id"], t["placeholders"]) for t in listed] == [
+        (template_id, ["namn", "nummer", "ärende"])
+    ]
+    message = {
+        "person_id": "agent-maria",
+        "template_id": template_id,
+        "fields": {"namn": "Sven Berg", "nummer": "070-123 45 67", "ärende": "bygglovet"},
+    }
+    refused = console.post("/telefonist/meddelanden", json=message)
+    assert refused.status_code == 403, "no CSRF token, nothing sent"
+    sent = console.post("/telefonist/meddelanden", json=message, headers={"X-CSRF-Token": csrf})
+    assert sent.status_code == 200, sent.text
+    text = "Ring Sven Berg på 070-123 45 67 angående bygglovet"
+    assert sent.json()["text"] == text and sent.json()["channels"] == ["presence"]
+
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    mine = html.unescape(maria.get("/min-hanvisning").text)
+    assert text in mine and 'data-unread="1"' in mine and "1 olästa" in mine
+    assert "Vera Växel" in mine
+    csrf_maria = re.search(r'name="csrf" value="([^"]+)"', mine).group(1)  # type: ignore[union-attr]
+    message_id = sent.json()["message_id"]
+    read = maria.post(f"/min-hanvisning/meddelanden/{message_id}/last", data={"csrf": csrf_maria})
+    assert read.status_code == 303
+    mine = html.unescape(maria.get("/min-hanvisning").text)
+    assert text in mine and 'data-unread="0"' in mine
+    # someone else cannot mark it (it is not on their page) and nobody else sees it
+    assert text not in html.unescape(console.get("/katalog/person/agent-maria").text)
+
+
+def test_sms_is_refused_plainly_and_nothing_half_sent(web: Web) -> None:
+    _operator(web)
+    console = web.client()
+    csrf = sign_in(console, DEMO_TENANT, "vera")
+    sent = console.post(
+        "/telefonist/meddelanden",
+        json={"person_id": "agent-maria", "text": "Ring Sven", "channels": ["presence", "sms"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert sent.status_code in (409, 422) and (
+        "SMS är inte konfigurerat" in sent.text or "inget mobilnummer" in sent.text
+    ), sent.text
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert "Ring Sven" not in maria.get("/min-hanvisning").text
+
+
+def test_another_organisations_person_and_template_are_refused(web: Web) -> None:
+    template_id = _template(web)
+    _operator(web, OTHER, "otto")
+    console = web.client()
+    csrf = sign_in(console, OTHER, "otto")
+    assert console.get("/telefonist/meddelanden/mallar").json() == []
+    headers = {"X-CSRF-Token": csrf}
+    person = console.post(
+        "/telefonist/meddelanden",
+        json={"person_id": "agent-maria", "text": "Intrång"},
+        headers=headers,
+    )
+    assert person.status_code == 404
+    template = console.post(
+        "/telefonist/meddelanden",
+        json={"person_id": "olle", "template_id": template_id},
+        headers=headers,
+    )
+    assert template.status_code == 404
+    agent = web.client()
+    csrf_agent = sign_in(agent, DEMO_TENANT, "maria")
+    assert (
+        agent.post(
+            "/telefonist/meddelanden",
+            json={"person_id": "agent-maria", "text": "x"},
+            headers={"X-CSRF-Token": csrf_agent},
+        ).status_code
+        == 403
+    )
