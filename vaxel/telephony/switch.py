@@ -34,7 +34,8 @@ given only the narrow port (a Protocol) it needs, which the switch answers by ha
 - ``conference``, ``voicemail``, ``mwi``: calls in rooms, to mailboxes, and
   message-waiting (PBX6, PBX4);
 - ``callbacks.CallbackDialOut``: a callback's customer dialled (CB9);
-- ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language.
+- ``bridging.Bridging``, ``notices.CallPrompts``: what each leg hears, in whose language;
+- ``answer.Answering``: a new INVITE answered as a call (200, or 183 and the 200 later).
 
 A call's state is its machine (``call.py``), a leg's its own (``leg.py``); the parts turn
 SIP, media and ACD inputs into their events and carry out what they answer. Every leg's
@@ -55,7 +56,6 @@ from vaxel.media.backend import (
     MediaBackend,
     MediaEvent,
 )
-from vaxel.media.player import Comfort
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
 from vaxel.runtime.group_logins import QueueGroupLogins
@@ -74,15 +74,14 @@ from vaxel.sip.transaction import (
 from vaxel.sip.transaction import Event as SipEvent
 from vaxel.sip.transport import TimerDriver
 from vaxel.telephony.acd_commands import AcdCommands
-from vaxel.telephony.answer import answer_invite, ok_later
+from vaxel.telephony.answer import Answering
 from vaxel.telephony.bridging import Bridging
-from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_actions import CallActions
 from vaxel.telephony.call_events import CallAction, CallEvent
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.caller_id import caller_id
-from vaxel.telephony.calls import Call, Leg, LegState
+from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.conference import ConferenceCalls, ConferenceTargets
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.directory import TelephonyDirectory
@@ -94,11 +93,8 @@ from vaxel.telephony.group_queue import QueueAnswers, QueueNumbers
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import GroupCalls, InternalCalls
 from vaxel.telephony.leg_events import (
-    Answer,
-    EarlyMediaSent,
     LegEnded,
     LegInput,
-    ReinviteAnswered,
     Resend2xx,
     SendBye,
     SendFinal,
@@ -152,6 +148,9 @@ class Switch:
         self.dialer = Dialer(sip, media, directory, registration)
         self.prompts = CallPrompts(directory.language, prompt_exists)
         self.bridging = Bridging(media, self.prompts)
+        self.answers = Answering(
+            sip, media, self.bridging, self.index, self.leg_timers, self.leg_timer
+        )
         self.refusals = EarlyRefusals(sip, media, self.bridging, self.prompts, directory.language)
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         self.ringing = Ringing(sip, self.dialer, media, clock, self)
@@ -216,7 +215,7 @@ class Switch:
             voicemail_calls=self.voicemail_calls,
             ring_outcome=self.internal.ring_outcome,
             parking=self.parking,
-            answer_caller=self.ok_to_caller,
+            answer_caller=self.answers.ok_to_caller,
         )
         answer = partial(self.answer_call, internal=True)
         self.pickups = Pickups(  # a queue call at an agent's phone too (issue 14)
@@ -366,54 +365,16 @@ class Switch:
     def answer_call(
         self, event: RequestReceived, tenant_id: str, *, internal: bool = False, early: bool = False
     ) -> Call:
-        """Answer the INVITE (200 with our SDP answer; ``early``: 183 with it, the 200 when
-        :meth:`answer_caller` says) as a new call of ``tenant_id``; the caller hears
-        ringback until told otherwise. Raises SipError 488 or 503."""
-        call_id = f"sip-{self.sip.token(12)}"
-        leg = self.answer_invite(event, call_id, "caller", early=early)
-        call = Call(call_id, tenant_id, CallMachine(internal=internal, early=early))
-        call.caller = leg
-        self.calls[call_id] = call
-        self.add_leg(call, leg)
-        self.media.set_comfort(leg.endpoint.endpoint_id, Comfort.RINGBACK)
-        return call
-
-    def answer_invite(
-        self, event: RequestReceived, call_id: str, role: str, *, early: bool = False
-    ) -> Leg:
-        """Answer a new INVITE at once (``answer.py``), its 2xx resent until the ACK; or,
-        ``early``, 183 with our SDP (the early dialog bounded by ``leg.MAX_EARLY_S``)."""
-        sip, media, bridging = self.sip, self.media, self.bridging
-        leg, response = answer_invite(sip, media, bridging, event, call_id, role, early=early)
-        if early:
-            leg.machine.handle(EarlyMediaSent(), self.sip.now)
-            self.leg_timers.watch(leg)
-            self.leg_timer.rearm()
-        else:
-            self.answered(leg, response)
-        return leg
+        """A new INVITE answered as a call of ``tenant_id`` (``answer.Answering``)."""
+        return self.answers.answer_call(event, tenant_id, internal=internal, early=early)
 
     def answer_caller(self, call: Call) -> None:
         """Växel itself must talk with the caller (voicemail, a menu, a queue, a room):
         one still in early media is answered now (the machine's ``CallerAnswered``)."""
         self.step(call, CallerAnswered())
 
-    def ok_to_caller(self, call: Call) -> None:
-        """The machine's AnswerCaller: 200 to a caller in early media, with the 183's To
-        tag and SDP. A caller answered already, or gone, is left as it is."""
-        leg = call.caller
-        if leg is None or leg.state is not LegState.EARLY_MEDIA:
-            return
-        self.answered(leg, ok_later(self.sip, leg))
-        log.info("%s: caller answered", call.call_id)
-
     def answered(self, leg: Leg, response: Response, *, again: bool = False) -> None:
-        """Our 2xx went out: the leg resends it until the ACK comes (§13.3.1.4) — armed
-        now, as a caller in early media may be answered from a call's timer or media."""
-        leg.ok_bytes = response.to_bytes()
-        leg.machine.handle(ReinviteAnswered() if again else Answer(), self.sip.now)
-        self.leg_timers.watch(leg)
-        self.leg_timer.rearm()
+        self.answers.answered(leg, response, again=again)
 
     def _legs_due(self, now: float) -> None:
         """The one leg timer fired: resend 2xx, end a leg whose phone never ACKed, or an
