@@ -140,8 +140,8 @@ class CallMachine:
     def next_deadline(self) -> float | None:
         """While a callback's customer (CB9) or an internal call's callee rings, when to give
         up on them; while parked, when to ring back (and how long the recall rings)."""
-        if self.state in (CallState.PARKED, CallState.RECALLING):
-            return self.park_deadline
+        if self.state in (CallState.PARKED, CallState.RECALLING, CallState.TRANSFERRING):
+            return self.park_deadline  # a transfer's recall: ``call_transfer.py``
         return self._dial_deadline if self.state in _DIALLING else None
 
     def on_timer(self, now: float) -> list[CallAction]:
@@ -150,6 +150,8 @@ class CallMachine:
             return []
         if self.state in (CallState.PARKED, CallState.RECALLING):
             return call_park.recall_due(self, now)
+        if self.state is CallState.TRANSFERRING:
+            return call_transfer.recalled(self, now)
         self._dial_deadline = None
         if self.state is CallState.CONNECTING:
             callees = [name for name in self.offers if is_callee(name)]
@@ -219,6 +221,8 @@ class CallMachine:
         if offer.name == CUSTOMER:
             self._dial_deadline = None
             return [*actions, *self._customer_unanswered()]
+        if offer.name == TRANSFER and self.parked_by and self.state is CallState.TRANSFERRING:
+            return [*actions, *call_transfer.recalled(self, now)]  # busy, unreachable
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
         if offer.name == RECALL:

@@ -172,7 +172,11 @@ class DigitReceived:
 
 @dataclass(frozen=True, slots=True)
 class TransferRequested:
-    """The agent of a bridged call REFERred the caller to a number (RFC 3515)."""
+    """The agent of a bridged call REFERred the caller to a number (RFC 3515); ``by`` (her
+    extension, "" unknown) is rung back after ``recall_s`` unanswered (0: never)."""
+
+    by: str = ""
+    recall_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

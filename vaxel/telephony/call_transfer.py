@@ -5,6 +5,11 @@ Rules kept here:
   the contact for the agent at once and rings the target while the caller hears ringback
   (TRANSFERRING); in a PBX call (TRANSFERRED, ON_HOLD) the caller rings the number on as an
   internal call (CONNECTING).
+- A transfer with a recall (``TransferRequested.by``, issue 16 §3) never drops the caller:
+  after ``recall_s`` of unanswered ringing, or at once when the target is busy or cannot be
+  reached, the target is withdrawn and the call rings back the agent who transferred it
+  (RECALLING, the park recall of ``call_park.py``); nobody answering, the caller waits on
+  hearing ringback and is rung back again after ``recall_s`` — never hung up by the switch.
 - The flow's transfer node and the ACD's overflow (Q18) send a caller still in the IVR on
   the same way (offers withdrawn; no route or no answer: told the number does not exist).
 - The ACD's busy (Q19) plays its message (or the notice), then hangs up.
@@ -15,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vaxel.telephony.call_events import (
+    TRANSFER,
     Announce,
     BusyOrdered,
     CallAction,
@@ -27,14 +33,17 @@ from vaxel.telephony.call_events import (
     ReportContactEnded,
     Sound,
     TransferOrdered,
+    TransferRequested,
     Unbridge,
 )
+from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.call_states import CallState
+from vaxel.telephony.park_events import RingBack
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
 
-__all__ = ["busy", "requested", "sent_on"]
+__all__ = ["busy", "recalled", "requested", "sent_on"]
 
 
 def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
@@ -44,7 +53,21 @@ def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
         call.state = CallState.CONNECTING  # a PBX call: the caller rings the number on
         return [*waiting, HangUpParty(Party.AGENT)]
     call.state = CallState.TRANSFERRING  # the agent is done at once (wrap-up)
+    call.parked_by, call.recall_fallback, call.park_deadline = "", "", None
+    if isinstance(event, TransferRequested) and event.by and event.recall_s > 0:
+        call.parked_by, call.recall_s = event.by, event.recall_s
+        call.park_deadline = now + event.recall_s
     return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
+
+
+def recalled(call: CallMachine, now: float) -> list[CallAction]:
+    """The transfer's target did not answer in time, is busy or unreachable: ring back
+    whoever transferred the call (no recall set: the caller is told, as before)."""
+    if call.state is not CallState.TRANSFERRING or not call.parked_by:
+        return []
+    call.state = CallState.RECALLING
+    call.park_deadline = now + RECALL_RING_S
+    return [*call.withdraw(TRANSFER), RingBack(call.parked_by)]
 
 
 def sent_on(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:

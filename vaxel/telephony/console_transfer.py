@@ -4,7 +4,8 @@ operator's phone, hands the caller of a queue call in hand to a number.
 It is the same transfer as the agent's REFER in ``in_dialog.py`` — the number is routed
 under the operator's extension's class of service (PBX8: barred, garbage, no route refused
 before anything changes), the contact ends for her at once (wrap-up), her phone's leg is
-hung up by the call machine and the caller hears ringback until the target answers — only
+hung up by the call machine and the caller hears ringback until the target answers — or,
+unanswered, busy or unreachable, until she is rung back (issue 16 §3) — only
 ordered from the console, so it works whatever her audio device is (PBX9). It runs on the
 event loop (an async web handler), as all of telephony does.
 """
@@ -15,11 +16,11 @@ from typing import Protocol
 
 from vaxel.core.errors import DomainError
 from vaxel.sip.errors import SipError
-from vaxel.telephony.call_events import TRANSFER, CallEvent, TransferRequested
+from vaxel.telephony.call_events import TRANSFER, CallEvent
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call
 from vaxel.telephony.dialout import Dialer, Target
-from vaxel.telephony.in_dialog import MAX_TRANSFERS
+from vaxel.telephony.in_dialog import MAX_TRANSFERS, InDialog
 
 __all__ = ["ConsoleSwitch", "transfer_from_console"]
 
@@ -31,6 +32,7 @@ class ConsoleSwitch(Protocol):
 
     calls: dict[str, Call]
     dialer: Dialer
+    in_dialog: InDialog
 
     def step(self, call: Call, event: CallEvent) -> None: ...
 
@@ -68,6 +70,6 @@ def transfer_from_console(
     if not targets:
         raise DomainError(f"no route to {number[:40]!r}", code="console-no-route")
     call.transfers += 1
-    switch.step(call, TransferRequested())  # she is done; the caller hears ringback
+    switch.step(call, switch.in_dialog.agent_transfer(call))  # done; the caller hears ringback
     caller_number = call.session.call.caller_number if call.session else "vaxel"
     switch.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")

@@ -44,6 +44,10 @@ class TransferRecallPort(Protocol):
 
     def transferred(self, call: Call, transferrer: str) -> None: ...
 
+    def recall_after_s(self, tenant_id: str) -> float:
+        """The tenant's recall time (its ``pbx-transfer`` settings)."""
+        ...
+
 
 class TransfersPort(Protocol):
     """What a PBX call's blind transfer needs of the switch."""

@@ -61,6 +61,11 @@ class TransferRecalls:
         self.switch.in_dialog.phone_transfers.recalls = self
         self.switch.actions.forget_hooks.append(self.forgotten)
 
+    def recall_after_s(self, tenant_id: str) -> float:
+        """The tenant's recall time: an agent's or operator's transfer of a queue caller
+        rings her back after it too (``call_transfer.py``, issue 16 §3)."""
+        return self.settings(tenant_id).recall_after_s
+
     def __len__(self) -> int:
         return len(self._recalls)
 
