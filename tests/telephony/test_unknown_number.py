@@ -239,8 +239,11 @@ async def test_a_forged_trusted_invite_reflects_no_audio_and_a_trunk_is_not_boun
     assert switch.refusals.next_deadline() is None
 
 
-async def _signed(caller: Caller, running: Running, challenge: str, count: int) -> str:
-    """An INVITE to UNKNOWN from the extension, answering ``challenge`` (digest)."""
+async def _signed(
+    caller: Caller, running: Running, challenge: str, count: int, sink: socket.socket
+) -> str:
+    """An INVITE to UNKNOWN from the extension, answering ``challenge`` (digest); its SDP
+    names ``sink`` (a socket of this test: the prompt goes to nobody else's port)."""
     value = authorization_for(
         challenge,
         username=CUSTOMER_EXTENSION,
@@ -251,7 +254,10 @@ async def _signed(caller: Caller, running: Running, challenge: str, count: int) 
         nc=count,
     )
     return caller.invite(
-        running.port, number=UNKNOWN, authorization=f"Proxy-Authorization: {value}\r\n"
+        running.port,
+        number=UNKNOWN,
+        media_port=sink.getsockname()[1],
+        authorization=f"Proxy-Authorization: {value}\r\n",
     )
 
 
@@ -265,22 +271,23 @@ async def test_one_authenticated_source_cannot_take_every_refusal_slot(
     switch = running.service.switch
     assert switch.refusals.per_source == MAX_PER_SOURCE
     switch.refusals.per_source = 2  # two playing stand for the ten
-    scanner = Caller()
+    scanner, sink = Caller(), _victim()
     try:
-        probe = scanner.invite(running.port, number=UNKNOWN)
+        probe = scanner.invite(running.port, number=UNKNOWN, media_port=sink.getsockname()[1])
         challenged = await scanner.final(probe)
         assert challenged.status == 407
         challenge = challenged.headers.get("Proxy-Authenticate") or ""
-        first = [await _signed(scanner, running, challenge, n) for n in (1, 2)]
+        first = [await _signed(scanner, running, challenge, n, sink) for n in (1, 2)]
         await wait_for(lambda: switch.refusals.playing_from("127.0.0.1") == 2, 5)
-        third = await _signed(scanner, running, challenge, 3)
+        third = await _signed(scanner, running, challenge, 3, sink)
         assert [s for s in await _responses(scanner, third, 1.0) if s != 100] == [404]
         for call_id in first:  # played to the end: the scanner's slots are free again
             assert [s for s in await _responses(scanner, call_id, 15.0) if s != 100][-1] == 404
-        again = await _signed(scanner, running, challenge, 4)
+        again = await _signed(scanner, running, challenge, 4, sink)
         assert [s for s in await _responses(scanner, again, 15.0) if s != 100] == [183, 404]
     finally:
         scanner.close()
+        sink.close()
     assert switch.refusals.next_deadline() is None
     assert switch.refusals.playing_from("127.0.0.1") == 0
 
