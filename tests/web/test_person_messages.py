@@ -1,15 +1,26 @@
 """Messages to a person (OP7, issue 16 §4): an admin keeps the templates (CSRF, audited,
 limits, unknown placeholders refused by name); the operator sends one from the console,
 filled in from the call, and the person sees it on "Min hänvisning" and marks it read;
-SMS says plainly it is not configured; another organisation's person is never reached."""
+by e-mail it reaches a real SMTP server (aiosmtpd) filled in, kept in the outbox while the
+server was away; SMS says plainly it is not configured; another organisation's person is
+never reached."""
 
 from __future__ import annotations
 
 import html
 import re
+import time
+from email.header import decode_header, make_header
 
+from aiosmtpd.controller import Controller
+
+from tests.runtime.test_voicemail_service import _free_port, _Inbox
 from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
+from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.person_mailer import PersonMailer
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.pbx_voicemail import VoicemailStore
+from vaxel.store.person_messages import PersonMessageStore
 from vaxel.web.passwords import PasswordHashing
 
 BODY = "Ring {namn} på {nummer} angående {ärende}"
@@ -146,3 +157,45 @@ def test_another_organisations_person_and_template_are_refused(web: Web) -> None
         ).status_code
         == 403
     )
+
+
+def test_a_message_by_e_mail_is_received_with_its_fields_after_the_server_was_away(
+    web: Web,
+) -> None:
+    template_id = _template(web)
+    _operator(web)
+    console = web.client()
+    csrf = sign_in(console, DEMO_TENANT, "vera")
+    sent = console.post(
+        "/telefonist/meddelanden",
+        json={
+            "person_id": "agent-maria",
+            "template_id": template_id,
+            "fields": {"namn": "Sven Berg", "nummer": "070-123 45 67", "ärende": "bygglovet"},
+            "channels": ["email"],
+        },
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert sent.status_code == 200 and sent.json()["channels"] == ["email"], sent.text
+    context = web.app.state.context  # type: ignore[attr-defined]
+    store = PersonMessageStore(context.database)
+    port = _free_port()
+    server = MailServer("127.0.0.1", port, "vaxel@example.se", security=MailSecurity.NONE)
+    clock = [time.time()]
+    mailer = PersonMailer(store, VoicemailStore(context.database), server, lambda: clock[0])
+    assert mailer.send_due(clock[0]) == 0, "nobody listens on the port yet"
+    (waiting,) = store.due_mail(clock[0] + 30.0)
+    assert waiting.attempts == 1 and waiting.last_error, "kept, to be tried again"
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert mailer.send_due(clock[0] + 30.0) == 1
+    finally:
+        controller.stop()
+    assert store.due_mail(10**10) == [], "a sent mail leaves the outbox"
+    (mail,) = inbox.mails
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert mail["To"] == "maria@exempelby.se" and subject == "Meddelande från växeln (Vera Växel)"
+    body = mail.get_payload(decode=True).decode()
+    assert "Ring Sven Berg på 070-123 45 67 angående bygglovet" in body

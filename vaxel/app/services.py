@@ -70,11 +70,13 @@ def build_directory(platform: Platform) -> DirectorySync:
 def build_voicemail(platform: Platform) -> VoicemailService:
     """Voicemail's store, files and service; its e-mails one more scheduler machine."""
     from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+    from vaxel.runtime.person_mailer import PersonMailer
     from vaxel.runtime.voicemail import VoicemailService
     from vaxel.runtime.voicemail_files import VoicemailFiles
     from vaxel.runtime.voicemail_mailer import VoicemailMailer
     from vaxel.store.directory import DirectoryStore
     from vaxel.store.pbx_voicemail import VoicemailStore
+    from vaxel.store.person_messages import PersonMessageStore
 
     settings = platform.settings
     store, files = VoicemailStore(platform.database), VoicemailFiles(settings.voicemail_dir)
@@ -93,6 +95,13 @@ def build_voicemail(platform: Platform) -> VoicemailService:
     )
     mailer.internal_hosts = settings.smtp_tenant_internal_hosts
     platform.scheduler.add(mailer)
+    # messages to a person by e-mail (OP7): the same servers, their own outbox
+    people = PersonMailer(
+        PersonMessageStore(platform.database), store, server, platform.clock,
+        lambda: platform.scheduler.rearm(people.name),
+    )  # fmt: skip
+    people.internal_hosts = settings.smtp_tenant_internal_hosts
+    platform.scheduler.add(people)
     views = platform.directory_views
 
     def absent(tenant_id: str, person_id: str) -> bool:

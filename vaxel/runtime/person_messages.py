@@ -3,7 +3,9 @@ and sending one message by the channels asked for.
 
 Sending fills the template (or takes the operator's own text) and then, per channel:
 ``presence`` registers it in the person's presence view (their "Min hänvisning" page,
-unread until they mark it read); ``sms`` sends it to the person's mobile through the
+unread until they mark it read); ``email`` puts it in an outbox that
+:class:`~vaxel.runtime.person_mailer.PersonMailer` sends over SMTP, retried with backoff;
+``sms`` sends it to the person's mobile through the
 :class:`~vaxel.core.message_templates.SmsGateway` port (the default refuses:
 "SMS är inte konfigurerat"). Every channel is checked before any is used, so a refused SMS
 does not leave a half-sent message behind. The person must be the tenant's own.
@@ -26,7 +28,12 @@ from vaxel.core.message_templates import (
 )
 from vaxel.directory.model import NumberKind
 from vaxel.store.directory import DirectoryStore
-from vaxel.store.person_messages import MessageTemplate, PersonMessage, PersonMessageStore
+from vaxel.store.person_messages import (
+    MessageTemplate,
+    OutgoingMail,
+    PersonMessage,
+    PersonMessageStore,
+)
 
 __all__ = [
     "CHANNELS",
@@ -37,7 +44,7 @@ __all__ = [
     "UnknownTemplate",
 ]
 
-CHANNELS = ("presence", "sms")
+CHANNELS = ("presence", "email", "sms")
 MAX_TEMPLATES = 100
 """Templates per tenant."""
 
@@ -130,9 +137,16 @@ class PersonMessaging:
         mobile = next((n.value for n in person.numbers if n.kind is NumberKind.MOBILE), "")
         if "sms" in wanted and not mobile:
             raise DomainError("no mobile", code="message-no-mobile")
+        if "email" in wanted and not person.email:
+            raise DomainError("no e-mail", code="message-no-email")
         if "sms" in wanted:
             self.sms.send_sms(tenant_id, mobile, text)
         message_id = uuid.uuid4().hex
+        if "email" in wanted:  # the outbox: sent by PersonMailer, retried, never lost
+            subject = f"Meddelande från växeln ({sender})"[:200]
+            mail = OutgoingMail(tenant_id, message_id, person.email, subject, text,
+                                next_attempt_at=self.clock())  # fmt: skip
+            self.store.queue_mail(mail)
         if "presence" in wanted:
             message = PersonMessage(message_id, person_id, text, sender, self.clock())
             self.store.add_message(tenant_id, message)

@@ -1,5 +1,5 @@
 """Message templates and the messages left for a person (OP7, issue 16 §4); migration
-``0026_person_messages``.
+``0026_person_messages``, ``0027_person_message_mail``.
 
 A template belongs to its tenant; a message is registered in the person's presence view
 (shown on their "Min hänvisning" page) with who left it and when, unread until they mark
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Float,
     Index,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -32,9 +33,11 @@ from vaxel.store.tables import metadata, tenant_fk
 
 __all__ = [
     "MessageTemplate",
+    "OutgoingMail",
     "PersonMessage",
     "PersonMessageStore",
     "message_templates",
+    "person_message_mail",
     "person_messages",
 ]
 
@@ -61,6 +64,35 @@ person_messages = Table(
     PrimaryKeyConstraint("tenant_id", "message_id"),
     Index("ix_person_messages_person", "tenant_id", "person_id", "created_at"),
 )
+
+
+person_message_mail = Table(
+    "person_message_mail",
+    metadata,
+    tenant_fk(),
+    Column("mail_id", String(64), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("tenant_id", "mail_id"),
+    Index("ix_person_message_mail_due", "next_attempt_at"),
+)
+"""Messages still to e-mail: a row lives until the mail server took it (never lost)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    tenant_id: str
+    mail_id: str
+    recipient: str
+    subject: str
+    body: str
+    attempts: int = 0
+    next_attempt_at: float = 0.0
+    last_error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +213,63 @@ class PersonMessageStore:
                 .values(read_at=now)
             ).rowcount
         return bool(changed)
+
+    # -- the e-mail outbox
+    def queue_mail(self, mail: OutgoingMail) -> None:
+        with self._db.begin() as connection:
+            connection.execute(
+                insert(person_message_mail).values(
+                    tenant_id=mail.tenant_id,
+                    mail_id=mail.mail_id,
+                    recipient=mail.recipient,
+                    subject=mail.subject[:200],
+                    body=mail.body,
+                    next_attempt_at=mail.next_attempt_at,
+                )
+            )
+
+    def due_mail(self, now: float, limit: int = 20) -> list[OutgoingMail]:
+        o = person_message_mail.c
+        with self._db.connect() as connection:
+            rows = connection.execute(
+                select(
+                    o.tenant_id,
+                    o.mail_id,
+                    o.recipient,
+                    o.subject,
+                    o.body,
+                    o.attempts,
+                    o.next_attempt_at,
+                    o.last_error,
+                )
+                .where(o.next_attempt_at <= now)
+                .order_by(o.next_attempt_at)
+                .limit(limit)
+            ).all()
+        return [OutgoingMail(*row) for row in rows]
+
+    def next_mail_due(self) -> float | None:
+        o = person_message_mail.c
+        with self._db.connect() as connection:
+            value = connection.execute(select(func.min(o.next_attempt_at))).scalar()
+        return None if value is None else float(value)
+
+    def mail_sent(self, tenant_id: str, mail_id: str) -> None:
+        o = person_message_mail.c
+        with self._db.begin() as connection:
+            connection.execute(
+                delete(person_message_mail).where(o.tenant_id == tenant_id, o.mail_id == mail_id)
+            )
+
+    def mail_failed(self, mail: OutgoingMail, error: str, next_attempt_at: float) -> None:
+        o = person_message_mail.c
+        with self._db.begin() as connection:
+            connection.execute(
+                update(person_message_mail)
+                .where(o.tenant_id == mail.tenant_id, o.mail_id == mail.mail_id)
+                .values(
+                    attempts=mail.attempts + 1,
+                    next_attempt_at=next_attempt_at,
+                    last_error=error[:2000],
+                )
+            )

@@ -49,7 +49,7 @@ class MessageIn(BaseModel):
         default_factory=dict, description=f"the placeholders' values: {', '.join(PLACEHOLDERS)}"
     )
     channels: list[Annotated[str, Field(max_length=16)]] = Field(
-        default=["presence"], max_length=2, description="presence and/or sms"
+        default=["presence"], max_length=3, description="presence, email and/or sms"
     )
 
 

@@ -255,8 +255,9 @@ DOMAIN_ERRORS: dict[str, str] = {
         "{{tid}} eller {{telefonist}}"
     ),
     "template-count": N_("Högst {max} meddelandemallar"),
-    "message-channels": N_("Välj hur meddelandet ska skickas: hänvisning eller SMS"),
+    "message-channels": N_("Välj hur meddelandet ska skickas: hänvisning, e-post eller SMS"),
     "message-no-mobile": N_("Personen har inget mobilnummer att skicka SMS till"),
+    "message-no-email": N_("Personen har ingen e-postadress"),
     "sms-not-configured": N_("SMS är inte konfigurerat"),
     "switch-window-order": N_("Fönstret måste sluta efter att det börjar"),
     "switch-window-past": N_("Fönstret har redan passerat; välj en sluttid framåt i tiden"),
