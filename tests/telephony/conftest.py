@@ -50,6 +50,25 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
         return int(sock.getsockname()[1])
 
 
+def free_media_ports() -> int:
+    """An even port whose next three are free too: SIPp's ``-mp`` binds audio RTP and RTCP
+    there and video two above (a taken one fails the run with errno 98)."""
+    while True:
+        base = free_port() & ~1
+        socks = []
+        try:
+            for port in range(base, base + 4):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+
+
 def free_sip_port() -> int:
     """A port free for UDP and for TCP at once: a SIP peer (baresip) listens on both, and
     a port free for one is often taken for the other by a TCP connection's local end."""
@@ -176,7 +195,7 @@ async def sipp(
         "-mi",
         "127.0.0.1",
         "-mp",
-        str(free_port()),
+        str(free_media_ports()),
         "-m",
         str(calls),
         "-timeout",

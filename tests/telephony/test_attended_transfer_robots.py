@@ -145,7 +145,7 @@ class Transferor(BarePhone):
 
     async def hold(self, dialog: PhoneDialog) -> None:
         """A re-INVITE with a=sendonly (RFC 3264 §8.4), answered and ACKed."""
-        sdp = answer_sdp(self.port + 1).replace(b"a=sendrecv", b"a=sendonly")
+        sdp = answer_sdp(self.rtp_port).replace(b"a=sendrecv", b"a=sendonly")
         n = self.request(dialog, "INVITE", sdp)
         ok = await self.expect(lambda m: isinstance(m, Response) and m.status == 200)
         assert b"a=recvonly" in ok.body  # the switch mirrors the hold
@@ -169,7 +169,7 @@ class Transferor(BarePhone):
                 f"Contact: <sip:{self.extension}@127.0.0.1:{self.port}>\r\n{authorization}"
                 "Content-Type: application/sdp\r\n"
             )
-            body = answer_sdp(self.port + 3)
+            body = answer_sdp(self.rtp_port)
             self.send(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
             floor = 183 if early and attempt else 200
             final = await self.expect(

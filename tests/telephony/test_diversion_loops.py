@@ -36,7 +36,7 @@ class DivertedCaller(SpoofingCaller):
 
     def invite_diverted(self, server: int, number: str, counter: int) -> None:
         self.count += 1
-        body = SDP.format(ip=self.host, port=40000 + 2 * self.count)
+        body = SDP.format(ip=self.host, port=self.media_port())
         call_id = f"div-{self.port}-{self.count}"
         data = (
             f"INVITE sip:{number}@127.0.0.1 SIP/2.0\r\n"

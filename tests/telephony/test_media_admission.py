@@ -41,6 +41,15 @@ class Caller:
         self.port = self.sock.getsockname()[1]
         self.count = 0
         self.tags: dict[str, str] = {}
+        self.media: list[socket.socket] = []
+
+    def media_port(self) -> int:
+        """A port of our own for the call's RTP: a made-up one (40000 + 2n) may be another
+        test's SIP socket, which then reads our prompt as SIP (a ParseError under load)."""
+        rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rtp.bind((self.host, 0))
+        self.media.append(rtp)
+        return int(rtp.getsockname()[1])
 
     def invite(
         self,
@@ -53,7 +62,7 @@ class Caller:
     ) -> str:
         """``authorization``: a Proxy-Authorization header line, for a digest answer."""
         self.count += 1
-        body = SDP.format(ip=media_ip or self.host, port=media_port or 40000 + 2 * self.count)
+        body = SDP.format(ip=media_ip or self.host, port=media_port or self.media_port())
         call_id = f"adm-{self.host}-{self.port}-{self.count}"
         self.tags[call_id] = f"adm{self.count}"
         data = (
@@ -118,6 +127,8 @@ class Caller:
 
     def close(self) -> None:
         self.sock.close()
+        for rtp in self.media:
+            rtp.close()
 
 
 Starter = Callable[..., Awaitable[TelephonyService]]

@@ -57,11 +57,17 @@ class BarePhone:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.setblocking(False)
         self.port = self.sock.getsockname()[1]
+        # its own RTP port, never "SIP port + 1": that may be another phone's SIP socket,
+        # which then reads our media as SIP (a ParseError seen under load)
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp.bind(("127.0.0.1", 0))
+        self.rtp_port = self.rtp.getsockname()[1]
         self.tag = f"phone{self.port}"
         self.seen: list[Request | Response] = []
 
     def close(self) -> None:
         self.sock.close()
+        self.rtp.close()
 
     def send(self, message: Request | Response | bytes) -> None:
         data = message if isinstance(message, bytes) else message.to_bytes()
@@ -129,7 +135,7 @@ class BarePhone:
         ok = response_to(invite, 200, "OK", to_tag=self.tag)
         ok.headers.add("Contact", f"<sip:{self.extension}@127.0.0.1:{self.port}>")
         ok.headers.add("Content-Type", "application/sdp")
-        ok.body = answer_sdp(self.port + 1)
+        ok.body = answer_sdp(self.rtp_port)
         self.send(ok)
 
     def got(self, method: str) -> list[Request]:

@@ -37,7 +37,7 @@ class SpoofingCaller(Caller):
         self, server: int, number: str, from_user: str, display: str = '"Olle Ek"'
     ) -> str:
         self.count += 1
-        body = SDP.format(ip=self.host, port=40000 + 2 * self.count)
+        body = SDP.format(ip=self.host, port=self.media_port())
         call_id = f"spoof-{self.port}-{self.count}"
         self.tags[call_id] = f"sp{self.count}"  # for bye()
         data = (

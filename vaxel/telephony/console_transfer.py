@@ -65,8 +65,9 @@ def transfer_from_console(
     try:
         targets = switch.dialer.route(tenant_id, number, transferring)
     except SipError as error:
-        code = "console-barred" if error.status == 403 else "console-number"
-        raise DomainError(f"transfer to {number[:40]!r} refused", code=code) from None
+        if error.status == 403:
+            raise DomainError(f"{number[:40]!r} is barred", code="console-barred") from None
+        raise DomainError(f"{number[:40]!r} is no number", code="console-number") from None
     if not targets:
         raise DomainError(f"no route to {number[:40]!r}", code="console-no-route")
     call.transfers += 1
