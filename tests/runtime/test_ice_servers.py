@@ -6,10 +6,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import socket
 
 import pytest
 
-from vaxel.runtime.ice_servers import MAX_URL, MAX_URLS, MIN_SECRET, IceServerError, validated
+from vaxel.runtime.ice_servers import (
+    MAX_URL,
+    MAX_URLS,
+    MIN_SECRET,
+    IceServerError,
+    outside_only,
+    validated,
+)
 from vaxel.store.webrtc_ice import TURN_CREDENTIAL_S, IceServers
 
 
@@ -110,3 +118,29 @@ def test_a_shared_secret_gives_each_page_a_credential_for_a_day_not_the_secret()
     assert validated(turn, "", "", servers, shared_secret=True) == servers
     with pytest.raises(IceServerError):
         validated(turn, "", "", IceServers((turn,), "u", "p"), shared_secret=True)
+
+
+def test_the_servers_own_peer_drops_a_name_that_resolves_to_this_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The form refuses literals of this machine but cannot resolve names; the server's
+    peer resolves them itself, so a name that resolves to this node (its own name in
+    /etc/hosts, here played by the resolver), or localhost, must not reach it (attack note
+    A3): those addresses go, the others stay with their login."""
+    real = socket.getaddrinfo
+
+    def resolver(host: str, *args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        if host == "turn.intern.example" and not kwargs.get("flags"):
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.1.1", 0))]
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    servers = [
+        {"urls": ["stun:turn.intern.example:3478", "stun:192.0.2.10"]},
+        {"urls": ["turn:localhost:3478"], "username": "u", "credential": "c"},
+        {"urls": ["turn:[2001:db8::1]:3478"], "username": "u", "credential": "c"},
+    ]
+    assert outside_only(servers) == [
+        {"urls": ["stun:192.0.2.10"]},
+        {"urls": ["turn:[2001:db8::1]:3478"], "username": "u", "credential": "c"},
+    ]

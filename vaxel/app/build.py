@@ -178,13 +178,16 @@ def build_platform(
             numbering=platform.numbering,
         )
         from vaxel.app.softphone import browser_phones
+        from vaxel.runtime.ice_servers import outside_only
         from vaxel.store.webrtc_ice import IceServersStore
 
         ice = IceServersStore(platform.database)
         # the browser phone (issue 15): media with the tenant's STUN/TURN servers, and a
         # device of its person on the switch
         platform.web.state.softphone = browser_phones(
-            platform, telephony, lambda tenant: ice.of(tenant).for_peer(clock(), f"{tenant}.server")
+            platform,
+            telephony,
+            lambda tenant: outside_only(ice.of(tenant).for_peer(clock(), f"{tenant}.server")),
         )
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status

@@ -25,11 +25,15 @@ No servers (the default) means host candidates only and no public STUN server as
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 from vaxel.core.errors import ConfigError
 from vaxel.runtime.mail_hosts import internal_address
 from vaxel.store.webrtc_ice import MAX_CREDENTIAL, MAX_USER, IceServers
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_CREDENTIAL",
@@ -111,3 +115,22 @@ def validated(
     if not shared_secret and not (username and credential):
         raise IceServerError("username", "ice-turn-user")
     return servers
+
+
+def outside_only(servers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``servers`` without the addresses whose host resolves to this machine or its link.
+    The form refuses such literals only (no DNS on the admin's request), but the server's
+    own peer resolves names itself: ``stun:vm`` (this node in /etc/hosts) would point it at
+    the node's own services (attack note A3). Blocks on DNS: call it in a worker thread."""
+    kept = []
+    for server in servers:
+        urls = []
+        for url in server["urls"]:
+            match = _URL.fullmatch(url)
+            if match is None or internal_address(match["host"], resolve=True) is not None:
+                log.warning("ICE server %s is this machine or its link: not used", url[:80])
+            else:
+                urls.append(url)
+        if urls:
+            kept.append({**server, "urls": urls})
+    return kept
