@@ -47,7 +47,7 @@ from email.utils import formatdate
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
 from vaxel.runtime.mail_hosts import InternalHost, internal_address, pinned_address
-from vaxel.runtime.voicemail_mailer import send_mail
+from vaxel.runtime.outbox_mailer import send_mail
 from vaxel.store.pbx_voicemail import VoicemailStore
 
 __all__ = [
