@@ -42,12 +42,13 @@ SCOPES = (
     "config",
     "phone:read",
     "phone:write",
+    "messages:send",
 )
 """What a key may do: create callbacks (POST /api/v1/callbacks, the website form), read
 (every GET but the event stream and the directory: callbacks, contacts, queues, agents,
 numbers, status), events (the server-sent event stream), read or write the directory, and
 config (change which flow answers a number, PUT and DELETE /api/v1/numbers/…), and read or
-change people's phones (voicemail, PBX4)."""
+change people's phones (voicemail, PBX4), and send people messages (OP7)."""
 
 LAST_USE_RESOLUTION_S = 60.0
 

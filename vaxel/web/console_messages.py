@@ -22,11 +22,11 @@ from pydantic import BaseModel, Field
 from vaxel.core.message_templates import BODY_LENGTH, FIELD_LENGTH, PLACEHOLDERS, placeholders
 from vaxel.store.accounts import Session
 from vaxel.web.console_switches import csrf_header, require_operator
-from vaxel.web.context import back, render
+from vaxel.web.context import WebContext, back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.directory import Reader
 
-__all__ = ["MessageIn", "MessageOut", "TemplateOut", "router"]
+__all__ = ["MessageIn", "MessageOut", "TemplateOut", "router", "templates_of"]
 
 ADMIN_PATH = "/admin/meddelandemallar"
 Id = Annotated[str, Path(min_length=1, max_length=64)]
@@ -59,14 +59,19 @@ class MessageOut(BaseModel):
     channels: list[str]
 
 
-@router.get("/telefonist/meddelanden/mallar", dependencies=[Depends(require_operator)])
-def console_templates(platform: Platform, tenant_id: TenantId) -> list[TemplateOut]:
+def templates_of(platform: WebContext, tenant_id: str) -> list[TemplateOut]:
+    """The tenant's templates by name, for the console and the REST API."""
     return [
         TemplateOut(
             template_id=t.template_id, name=t.name, body=t.body, placeholders=placeholders(t.body)
         )
         for t in platform.person_messaging.templates(tenant_id)
     ]
+
+
+@router.get("/telefonist/meddelanden/mallar", dependencies=[Depends(require_operator)])
+def console_templates(platform: Platform, tenant_id: TenantId) -> list[TemplateOut]:
+    return templates_of(platform, tenant_id)
 
 
 @router.post("/telefonist/meddelanden", dependencies=[Depends(require_operator)])

@@ -35,6 +35,7 @@ SCOPE_LABELS = {
     "config": N_("Ändra vilket flöde som svarar på organisationens nummer"),
     "phone:read": N_("Läsa personers röstbrevlådor"),
     "phone:write": N_("Ändra och radera i personers röstbrevlådor"),
+    "messages:send": N_("Skicka meddelanden till personer (hänvisning, e-post, sms)"),
 }
 
 

@@ -1,0 +1,79 @@
+"""Messages to a person over the REST API (OP7, issue 16 §4): a key with ``messages:send``
+lists the templates and sends one, signed with the key's name, which the person reads on
+"Min hänvisning"; a key without the scope, another organisation's key, an unknown person
+and a bad channel are refused and nothing is sent."""
+
+from __future__ import annotations
+
+import html
+import time
+
+import pytest
+
+from tests.web.conftest import OTHER, Web, sign_in
+from tests.web.test_person_messages import BODY, _template
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+
+@pytest.fixture
+def keys(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", "skicka", now, ["messages:send"])
+    web.accounts.add_api_key(DEMO_TENANT, "läsare", "las", now, ["read", "directory:read"])
+    web.accounts.add_api_key(OTHER, "annan", "annan", now, ["messages:send"])
+
+
+def _h(key: str) -> dict[str, str]:
+    return {"X-API-Key": key}
+
+
+def test_a_key_sends_a_templated_message_the_person_reads_it(web: Web, keys: None) -> None:
+    template_id = _template(web)
+    api = web.client()
+    listed = api.get("/api/v1/message-templates", headers=_h("skicka"))
+    assert listed.status_code == 200, listed.text
+    assert [(t["template_id"], t["body"]) for t in listed.json()] == [(template_id, BODY)]
+    fields = {"namn": "Sven Berg", "nummer": "070-123 45 67", "ärende": "fakturan"}
+    sent = api.post(
+        "/api/v1/people/agent-maria/messages",
+        json={"template_id": template_id, "fields": fields},
+        headers=_h("skicka"),
+    )
+    assert sent.status_code == 201, sent.text
+    text = "Ring Sven Berg på 070-123 45 67 angående fakturan"
+    assert sent.json()["text"] == text and sent.json()["channels"] == ["presence"]
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    mine = html.unescape(maria.get("/min-hanvisning").text)
+    assert text in mine and "API: intranät" in mine
+
+
+def test_without_the_scope_or_from_another_organisation_nothing_is_sent(
+    web: Web, keys: None
+) -> None:
+    template_id = _template(web)
+    api = web.client()
+    message = {"text": "Ring Sven"}
+    assert api.post("/api/v1/people/agent-maria/messages", json=message).status_code == 401
+    no_scope = api.post("/api/v1/people/agent-maria/messages", json=message, headers=_h("las"))
+    assert no_scope.status_code == 403 and "messages:send" in no_scope.text
+    assert api.get("/api/v1/message-templates", headers=_h("annan")).json() == []
+    other = api.post("/api/v1/people/agent-maria/messages", json=message, headers=_h("annan"))
+    assert other.status_code == 404
+    foreign_template = api.post(
+        "/api/v1/people/agent-maria/messages",
+        json={"template_id": template_id},
+        headers=_h("annan"),
+    )
+    assert foreign_template.status_code == 404
+    unknown = api.post("/api/v1/people/ingen/messages", json=message, headers=_h("skicka"))
+    assert unknown.status_code == 404
+    channel = api.post(
+        "/api/v1/people/agent-maria/messages",
+        json={"text": "Ring Sven", "channels": ["fax"]},
+        headers=_h("skicka"),
+    )
+    assert channel.status_code in (409, 422), channel.text
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert "Ring Sven" not in maria.get("/min-hanvisning").text
