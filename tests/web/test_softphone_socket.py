@@ -132,6 +132,9 @@ def test_oversized_malformed_binary_and_unknown_messages_close_the_socket(
     assert closing(client, big) == CLOSE_TOO_BIG
     for bad in ("not json", "[1, 2]", '{"type": "dial"}', '{"type": "offer", "sdp": 5}'):
         assert closing(client, bad) == CLOSE_MALFORMED, bad
+    long_number = '{"type": "transfer", "call": "a", "number": "' + "1" * 65 + '"}'
+    for bad in ('{"type": "transfer", "call": "a", "number": 4504}', long_number):
+        assert closing(client, bad) == CLOSE_MALFORMED, bad  # the transfer field (issue 15)
     assert closing(client, b"\x00\x01") == CLOSE_MALFORMED
     assert phones.messages == []  # none of it reached the media side
     assert phones.closed == len(phones.opened)

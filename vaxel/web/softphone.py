@@ -60,11 +60,13 @@ MAX_MESSAGE_BYTES = 32 * 1024
 MAX_MESSAGES = 30
 RATE_WINDOW_S = 10.0
 """At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
-KINDS = frozenset({"offer", "hangup", "accept", "decline", "end", "hold", "dtmf"})
+KINDS = frozenset({"offer", "hangup", "accept", "decline", "end", "hold", "dtmf", "transfer"})
 """The messages a page may send (``docs/webrtc.md``)."""
-CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf"})
+CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
 """The messages about one call: they name it by the id the server gave in ``ringing``."""
 MAX_CALL_ID = 32
+MAX_TRANSFER_TEXT = 64
+"""What the page's transfer field may send; the line says in Swedish what is no number."""
 DIGITS = frozenset("0123456789*#")
 
 CLOSE_NOT_SIGNED_IN = 4401
@@ -137,6 +139,11 @@ def parse(text: str) -> dict[str, Any] | None:
             return None
         digit = message.get("digit")
         if kind == "dtmf" and not (isinstance(digit, str) and len(digit) == 1 and digit in DIGITS):
+            return None
+        number = message.get("number")
+        if kind == "transfer" and not (
+            isinstance(number, str) and len(number) <= MAX_TRANSFER_TEXT
+        ):
             return None
     return message
 

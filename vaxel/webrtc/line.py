@@ -50,6 +50,7 @@ from vaxel.sip.transaction import (
 )
 from vaxel.sip.uri import parse_name_addr
 from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.webrtc import line_transfer
 from vaxel.webrtc.rtp_side import RtpSide
 
 __all__ = ["DIGITS", "BrowserLine", "CallState", "LineCall"]
@@ -94,6 +95,9 @@ class LineCall:
     resend: asyncio.Task[None] | None = None
     pending: dict[tuple[str, str], Request] = field(default_factory=dict)
     """Our re-INVITEs awaiting a final response, by client transaction key."""
+    transfer_key: tuple[str, str] | None = None
+    """Our REFER awaiting the switch's answer (``line_transfer.py``)."""
+    transfer_to: str = ""
 
 
 class _Endpoint(SipEndpoint):
@@ -160,6 +164,8 @@ class BrowserLine:
                 return "Bara knapparna 0–9, * och # går att skicka."
             if not self.rtp.send_key(digit):
                 return "Knapptrycket kunde inte skickas."
+        elif kind == "transfer" and call.state is CallState.CONNECTED:
+            return line_transfer.refer(self, call, message.get("number"))
         else:
             return "Det går inte med samtalet just nu."
         return None
@@ -275,7 +281,7 @@ class BrowserLine:
         call.dialog.receive(request)
         if method == "BYE":
             self.endpoint.respond(event.server_key, request, 200, "OK")
-            self._ended(call, ENDED_BY_OTHER)
+            self._ended(call, line_transfer.transferred_reason(call) or ENDED_BY_OTHER)
         elif method == "INVITE":
             self._reinvite(call, event)
         elif method in ("INFO", "NOTIFY", "UPDATE"):
@@ -333,6 +339,9 @@ class BrowserLine:
 
     def _response(self, event: ResponseReceived) -> None:
         call, response = self.call, event.response
+        if call is not None and response.cseq[1] == "REFER":
+            line_transfer.answered(self, call, response)
+            return
         if call is None or response.cseq[1] != "INVITE" or response.status < 200:
             return
         invite = call.pending.pop(event.client_key, None)

@@ -56,7 +56,7 @@ KEEP_S = 3.0
 SAMPLE_RATE = 8000
 RENEW_S = BIND_S / 2
 """The binding is renewed halfway through its life, as a phone re-registers."""
-CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf"})
+CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
 NO_EXTENSION = (
     "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
     "Be administratören koppla en anknytning till dig."

@@ -52,6 +52,7 @@
     talk.hidden = false;
     hold.setAttribute("aria-pressed", "false");
     hold.textContent = texts.hold;
+    transferNumber.value = "";
     document.getElementById("softphone-end").focus();
   }
   function showHeld(on) {
@@ -83,6 +84,15 @@
   });
   hold.addEventListener("click", () => {
     if (call) send({ type: "hold", call: call.id, on: hold.getAttribute("aria-pressed") !== "true" });
+  });
+  // Blind transfer (issue 15): the line REFERs the switch, as a desk phone's transfer key.
+  const transferNumber = document.getElementById("softphone-transfer-number");
+  document.getElementById("softphone-transfer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!call) return;
+    error.hidden = true;
+    callText.textContent = texts.transferring.replace("{number}", transferNumber.value.trim());
+    send({ type: "transfer", call: call.id, number: transferNumber.value.slice(0, 64) });
   });
   document.querySelectorAll(".softphone-key").forEach((key) => {
     key.addEventListener("click", () => {
@@ -174,6 +184,8 @@
         if (state.dataset.state === "connected") state.textContent = lineText;
       } else if (message.type === "error") {
         fail(message.message);
+        // a refused transfer: the call goes on as it was
+        if (call && !talk.hidden) showHeld(hold.getAttribute("aria-pressed") === "true");
       } else if (message.type === "line") {
         lineText = texts.line.replace("{extension}", message.extension);
         if (state.dataset.state === "connected") state.textContent = lineText;
