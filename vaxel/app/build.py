@@ -18,6 +18,7 @@ from vaxel.app.telephony import (
     console_transfer,
     dialled_of,
     people_to_phones,
+    recalls_of,
     voicemail_to_phones,
 )
 from vaxel.runtime import ContactCenter
@@ -193,6 +194,8 @@ def build_platform(
             platform.web.state.context.trunk_status = telephony.trunks.status
             platform.web.state.context.console_transfer = console_transfer(telephony)
             platform.web.state.context.dialled_of = dialled_of(telephony)
+            context = platform.web.state.context
+            context.recalls_of = recalls_of(telephony, context.hub.wake)
     return platform
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "outside_lines_updater",
     "pbx_to_telephony",
     "people_to_phones",
+    "recalls_of",
     "telephony_extension",
     "telephony_updater",
     "voicemail_to_phones",
@@ -318,3 +319,22 @@ def dialled_of(telephony: TelephonyService) -> Callable[[str], str]:
         return call.session.call.dialled_number if call is not None and call.session else ""
 
     return dialled
+
+
+def recalls_of(
+    telephony: TelephonyService, wake: Callable[[str], None]
+) -> Callable[[str, str], list[dict[str, object]]]:
+    """An operator's transfers that came back (issue 16 §3), for her console card; ``wake``
+    (the live hub's) is told a tenant's id whenever a recall starts ringing."""
+    from vaxel.telephony.recall_notes import recalls_for
+
+    switch, directory = telephony.switch, telephony.directory
+    switch.actions.recall_hooks.append(wake)
+
+    def recalls(tenant_id: str, agent_id: str) -> list[dict[str, object]]:
+        extension = directory.extension_of_agent(tenant_id, agent_id)
+        if extension is None:
+            return []
+        return recalls_for(switch.calls.values(), tenant_id, extension.extension, switch.clock())
+
+    return recalls

@@ -85,6 +85,7 @@ from vaxel.telephony.park_events import (
     LeaveOrbit,
     ParkRetrieved,
 )
+from vaxel.telephony.recall_notes import RecallNote
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
@@ -109,6 +110,7 @@ class CallMachine:
         "park_deadline",
         "parked_by",
         "recall_fallback",
+        "recall_note",
         "recall_s",
         "state",
     )
@@ -136,6 +138,7 @@ class CallMachine:
         self.park_deadline: float | None = None
         self.parked_by = self.recall_fallback = ""
         self.recall_s = 0.0
+        self.recall_note: RecallNote | None = None  # a transfer's, for the card (issue 16)
 
     def next_deadline(self) -> float | None:
         """While a callback's customer (CB9) or an internal call's callee rings, when to give
@@ -222,7 +225,7 @@ class CallMachine:
             self._dial_deadline = None
             return [*actions, *self._customer_unanswered()]
         if offer.name == TRANSFER and self.parked_by and self.state is CallState.TRANSFERRING:
-            return [*actions, *call_transfer.recalled(self, now)]  # busy, unreachable
+            return [*actions, *call_transfer.recalled(self, now, event.status)]  # busy …
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
         if offer.name == RECALL:

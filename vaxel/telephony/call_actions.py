@@ -140,6 +140,8 @@ class CallActions:
         self.internal_keys: Callable[[Call, str], bool] = lambda call, digit: False
         """A key from an internal call's caller (0 or 1 after a presence, PBX5)."""
         self.forget_hooks: list[Callable[[str], None]] = []
+        self.recall_hooks: list[Callable[[str], None]] = []
+        """Told a tenant's id when a call rings back whoever parked or transferred it."""
         """Told each call id the switch forgets (line state, PBX5)."""
         self.parking = parking
         self.answer_caller = answer_caller  # 200 to a caller in early media (``leg.py``)
@@ -218,6 +220,8 @@ class CallActions:
                 self.ringing.ring_number(call, action.number, TRANSFER)
             elif isinstance(action, RingBack):
                 self.ringing.ring_number(call, action.whom, RECALL)
+                for hook in self.recall_hooks:  # the console's card shows it (issue 16)
+                    hook(call.tenant_id)
             elif isinstance(action, LeaveOrbit):
                 self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):

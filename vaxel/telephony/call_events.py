@@ -173,10 +173,12 @@ class DigitReceived:
 @dataclass(frozen=True, slots=True)
 class TransferRequested:
     """The agent of a bridged call REFERred the caller to a number (RFC 3515); ``by`` (her
-    extension, "" unknown) is rung back after ``recall_s`` unanswered (0: never)."""
+    extension, "" unknown) is rung back after ``recall_s`` unanswered (0: never); ``number``
+    is where to, for the recall's note on her card (issue 16 §3)."""
 
     by: str = ""
     recall_s: float = 0.0
+    number: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def parked(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     if call.state in _ACD_CONNECTED and not call.callback:
         actions.append(ReportContactEnded())  # the agent is done, as after a transfer
     call.state = CallState.PARKED
-    call.parked_by, call.recall_s = event.by, event.recall_s
+    call.parked_by, call.recall_s, call.recall_note = event.by, event.recall_s, None
     call.recall_fallback = event.fallback
     call.park_deadline = now + event.recall_s
     return [*actions, Unbridge(Sound.MUSIC, Party.CALLER), HangUpParty(Party.AGENT)]

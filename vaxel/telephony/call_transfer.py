@@ -39,6 +39,7 @@ from vaxel.telephony.call_events import (
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.park_events import RingBack
+from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
@@ -49,6 +50,7 @@ __all__ = ["busy", "recalled", "requested", "sent_on"]
 def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     """A phone in the call asked for a blind transfer (REFER)."""
     waiting: list[CallAction] = [Unbridge(Sound.RINGBACK, Party.CALLER)]
+    call.recall_note = None
     if call.state in (CallState.TRANSFERRED, CallState.ON_HOLD):
         call.state = CallState.CONNECTING  # a PBX call: the caller rings the number on
         return [*waiting, HangUpParty(Party.AGENT)]
@@ -57,14 +59,20 @@ def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
     if isinstance(event, TransferRequested) and event.by and event.recall_s > 0:
         call.parked_by, call.recall_s = event.by, event.recall_s
         call.park_deadline = now + event.recall_s
+        call.recall_note = RecallNote(event.number)
     return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
 
 
-def recalled(call: CallMachine, now: float) -> list[CallAction]:
-    """The transfer's target did not answer in time, is busy or unreachable: ring back
-    whoever transferred the call (no recall set: the caller is told, as before)."""
+def recalled(call: CallMachine, now: float, status: int = NO_ANSWER) -> list[CallAction]:
+    """The transfer's target did not answer in time, is busy or unreachable (``status``):
+    ring back whoever transferred the call (no recall set: the caller is told, as before).
+    The note says what happened, for her card (issue 16 §3)."""
     if call.state is not CallState.TRANSFERRING or not call.parked_by:
         return []
+    offer = call.offers.get(TRANSFER)
+    rung_s = now - offer.rung_at if offer is not None else 0.0
+    number = call.recall_note.number if call.recall_note is not None else ""
+    call.recall_note = RecallNote(number, status, max(0.0, rung_s), now)
     call.state = CallState.RECALLING
     call.park_deadline = now + RECALL_RING_S
     return [*call.withdraw(TRANSFER), RingBack(call.parked_by)]

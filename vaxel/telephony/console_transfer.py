@@ -71,6 +71,6 @@ def transfer_from_console(
     if not targets:
         raise DomainError(f"no route to {number[:40]!r}", code="console-no-route")
     call.transfers += 1
-    switch.step(call, switch.in_dialog.agent_transfer(call))  # done; the caller hears ringback
+    switch.step(call, switch.in_dialog.agent_transfer(call, number))  # done; ringback
     caller_number = call.session.call.caller_number if call.session else "vaxel"
     switch.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")

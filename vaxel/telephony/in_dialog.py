@@ -176,18 +176,18 @@ class InDialog:
         if not targets:
             raise SipError("Not Found: no route to the transfer target", 404)
         self._accept(call, leg, event)
-        self.calls.step(call, self.agent_transfer(call))  # she is done; the caller hears ringback
+        self.calls.step(call, self.agent_transfer(call, number))  # she is done; ringback
         caller_number = call.session.call.caller_number if call.session else "vaxel"
         self.calls.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
 
-    def agent_transfer(self, call: Call) -> TransferRequested:
-        """The agent's blind transfer of a queue caller, rung back to her extension after the
-        tenant's recall time (issue 16 §3); no extension of hers known: no recall."""
+    def agent_transfer(self, call: Call, number: str = "") -> TransferRequested:
+        """The agent's blind transfer of a queue caller to ``number``, rung back to her
+        extension after the tenant's recall time (issue 16 §3); no extension known: none."""
         found = self.dialer.directory.extension_of_agent(call.tenant_id, call.agent_id)
         recalls = self.phone_transfers.recalls
         if found is None or recalls is None:
             return TransferRequested()
-        return TransferRequested(found.extension, recalls.recall_after_s(call.tenant_id))
+        return TransferRequested(found.extension, recalls.recall_after_s(call.tenant_id), number)
 
     def _accept(self, counted: Call, leg: Leg, event: RequestReceived) -> None:
         """202 to the REFER and at once the NOTIFY that ends its subscription (RFC 3515);

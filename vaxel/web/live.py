@@ -66,6 +66,12 @@ class LiveHub:
         for wake in self._waiters.get(event.tenant_id, ()):
             wake.set()
 
+    def wake(self, tenant_id: str) -> None:
+        """Something the pages show changed outside the ACD (a recall rings, issue 16)."""
+        self._versions[tenant_id] += 1
+        for wake in self._waiters.get(tenant_id, ()):
+            wake.set()
+
     def wake_all(self) -> None:
         for tenant_id, waiters in self._waiters.items():
             self._versions[tenant_id] += 1

@@ -14,6 +14,7 @@ transfer carried out by telephony (``WebContext.console_transfer``).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -23,6 +24,7 @@ from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentRe
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
+from vaxel.web.console_recalls import recall_lines
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
@@ -61,6 +63,9 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
         return {"name": found.person.name, "unit": ", ".join(found.units)} if found else None
 
     live = console_view(panel, board, agent_id, lookup)
+    live["recalls"] = recall_lines(
+        ctx.recalls_of(tenant_id, agent_id), _name_of(views, tenant_id, actor)
+    )
     call = live["call"]
     if call:
         call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
@@ -92,6 +97,16 @@ def _person_with(
     except VaxelError:
         return None
     return who_is(number, [(hit, [n.value for n in hit.person.numbers]) for hit in hits])
+
+
+def _name_of(views: DirectoryViews, tenant_id: str, actor: Actor) -> Callable[[str], str]:
+    """A number's directory name as ``actor`` may see it; "" when unknown."""
+
+    def name(number: str) -> str:
+        found = _person_with(views, tenant_id, actor, number)
+        return found.person.name if found is not None else ""
+
+    return name
 
 
 def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict[str, str] | None:

@@ -114,6 +114,9 @@
     });
   }, 1000);
 
+  // A recall on the card (issue 16 §3) changes in telephony, not the queues: look again.
+  setInterval(function () { if (document.getElementById("op-recalls")) refresh(); }, 3000);
+
   function listen() {
     var live = new EventSource("/events");
     live.onopen = function () { offline.hidden = true; refresh(); };

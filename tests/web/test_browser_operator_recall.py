@@ -1,0 +1,108 @@
+"""A blind transfer from the console that nobody answers comes back to the same operator with
+what happened on her card (issue 16 §3, spec §50–52, OP3–OP5): a baresip caller presses 0
+(the operator queue); the operator's robot phone answers; in Chromium she types "karlson",
+arrows to Karin Carlsson and presses Enter. Karin's desk phone (a scripted SIP phone on the
+wire) rings and never answers; after the tenant's recall time (5 s here) Karin's phone stops,
+the operator's own phone rings again with the caller, and her card says "Ej svar hos Karin
+Carlsson, 5 s" — live, without a reload. The caller is never dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
+from tests.telephony.robots import Robot
+from tests.telephony.test_attended_transfer_robots import Transferor
+from tests.telephony.test_pbx_forwarding import Reach
+from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
+from tests.web.browsing import signed_in
+from tests.web.test_browser_operator import (
+    CALLER_HZ,
+    OPERATOR_EXT,
+    OPERATOR_HZ,
+    OPERATOR_PASSWORD,
+    WAIT_MS,
+    console,
+)
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+from vaxel.sip.message import Request
+from vaxel.telephony.call import CallState
+from vaxel.telephony.person_reach import ReachingPeople
+
+pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
+__all__ = ["console"]  # the fixture, shared with the keyboard test
+
+
+async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_card(
+    console: tuple[Running, str], browser: Any, tmp_path: Path
+) -> None:
+    running, site = console
+    switch, port = running.service.switch, running.port
+    reach = Reach()  # people's forwarding and presence, in memory
+    ReachingPeople(switch, reach, reach).install()
+    _recalls(running)  # the tenant's recall time: 5 s
+    operator = await phone_robot(
+        tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
+    )
+    karin = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)  # rings, never answers
+    await karin.register()
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    try:
+        center = running.center
+        await wait_for(
+            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 20
+        )
+        page: Any = await signed_in(browser, site, "kristina")
+        await page.goto(f"{site}/telefonist")
+        await page.wait_for_function("document.activeElement.id === 'op-q'")
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await caller.keys("0")
+        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 20)
+        [contact_id] = list(switch.calls)
+        card = page.locator("#op-card")
+        await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
+        assert await page.locator("#op-recalls").count() == 0, "nothing came back yet"
+
+        await page.keyboard.type("karlson")
+        karin_hit = page.locator('#op-results [data-name="Karin Carlsson"]')
+        await karin_hit.wait_for(timeout=WAIT_MS)
+        names = await page.locator("#op-results [role=option]").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.name)"
+        )
+        for _ in range(names.index("Karin Carlsson")):
+            await page.keyboard.press("ArrowDown")
+        await page.keyboard.press("Enter")
+        await karin.rung()  # Karin's phone rings; she does not answer
+        started = time.monotonic()
+        call = switch.calls[contact_id]
+        assert call.state is CallState.TRANSFERRING
+
+        def back_with_her() -> bool:  # her phone rang with the caller and answered
+            return call.state is CallState.TRANSFERRED and call.machine.recall_note is not None
+
+        await wait_for(back_with_her, RECALL_AFTER_S + 20)
+        assert time.monotonic() - started >= RECALL_AFTER_S - 1.0, "after the recall time"
+        await karin.expect(lambda m: isinstance(m, Request) and m.method == "CANCEL")
+        recall = page.locator("#op-recalls [data-recall]")
+        await recall.first.wait_for(timeout=WAIT_MS)  # live, no reload
+        text = await recall.first.inner_text()
+        assert "Ej svar hos Karin Carlsson" in text, text
+        assert f"{int(RECALL_AFTER_S)} s" in text or f"{int(RECALL_AFTER_S) + 1} s" in text, text
+        assert "0701234567" in text, "whose call came back"
+        assert await recall.first.get_attribute("data-reason") == "no-answer"
+        assert list(switch.calls) == [contact_id], "one call: the caller's, never dropped"
+        assert call.caller is not None and not call.caller.machine.ended
+        await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 10)
+        await page.locator("#op-recalls").wait_for(state="detached", timeout=WAIT_MS)
+    finally:
+        await caller.stop()
+        await operator.stop()
+        karin.close()
