@@ -47,8 +47,9 @@ class FakeDialer:
 
 @dataclass
 class FakeInDialog:
-    def agent_transfer(self, call: Any) -> TransferRequested:
-        return TransferRequested("1011", 30.0)  # rung back to her extension after 30 s
+    def agent_transfer(self, call: Any, number: str = "") -> TransferRequested:
+        # rung back to her extension after 30 s; the number for her card (issue 16 §3)
+        return TransferRequested("1011", 30.0, number)
 
 
 @dataclass
@@ -70,7 +71,7 @@ def test_her_connected_call_goes_on_to_the_number_under_her_extensions_class() -
     switch = FakeSwitch({"c1": FakeCall()})
     transfer_from_console(switch, T, "kristina", "c1", "1005")  # type: ignore[arg-type]
     assert switch.dialer.asked == [(T, "1005", "1011")]
-    assert switch.steps == [TransferRequested("1011", 30.0)]
+    assert switch.steps == [TransferRequested("1011", 30.0, "1005")]  # the number for her card
     assert switch.rung == [
         (TRANSFER, [("sip:1005@127.0.0.1:5070", None, None)], "vaxel", "transfer")
     ]

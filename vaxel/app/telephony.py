@@ -326,7 +326,7 @@ def recalls_of(
 ) -> Callable[[str, str], list[dict[str, object]]]:
     """An operator's transfers that came back (issue 16 §3), for her console card; ``wake``
     (the live hub's) is told a tenant's id whenever a recall starts ringing."""
-    from vaxel.telephony.recall_notes import recalls_for
+    from vaxel.telephony.recall_list import recalls_for
 
     switch, directory = telephony.switch, telephony.directory
     switch.actions.recall_hooks.append(wake)

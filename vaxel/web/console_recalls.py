@@ -2,7 +2,7 @@
 came back says what happened — "Ej svar hos Karin Carlsson, 30 s", "Upptaget hos …",
 "Avvisat av …" — so she can tell the caller before she tries again.
 
-Telephony lists the recalls (``recall_notes.recalls_for``); this words them, naming the
+Telephony lists the recalls (``recall_list.recalls_for``); this words them, naming the
 target as the directory knows the number (else the number itself).
 """
 

@@ -160,7 +160,7 @@ class WebContext:
     """The number a queue call's caller dialled (OP2); set by the root when SIP runs."""
     recalls_of: Callable[[str, str], list[dict[str, object]]] = lambda tenant, agent: []
     """An operator's transfers that came back, for her card (issue 16 §3): (tenant, agent)
-    → ``recall_notes.recalls_for`` rows; set by the root when SIP runs."""
+    → ``recall_list.recalls_for`` rows; set by the root when SIP runs."""
 
     sms_gateway: SmsGateway | None = None
     """The SMS gateway port (OP7); None: the default that says SMS is not configured."""
