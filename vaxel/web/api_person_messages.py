@@ -15,7 +15,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Security
 
 from vaxel.web.api import API_KEY, key_with_scope
-from vaxel.web.console_messages import MessageIn, MessageOut, TemplateOut, templates_of
+from vaxel.web.console_messages import (
+    MessageIn,
+    MessageOut,
+    TemplateOut,
+    send_to,
+    templates_of,
+)
 from vaxel.web.deps import Platform
 
 __all__ = ["router"]
@@ -59,13 +65,4 @@ def send_message(
     sender: Annotated[str, Depends(_key_name)],
 ) -> MessageOut:
     """Send a message to the person: a template filled in from ``fields``, or ``text``."""
-    sent = platform.person_messaging.send(
-        tenant,
-        person_id,
-        template_id=body.template_id,
-        text=body.text,
-        fields=body.fields,
-        channels=body.channels,
-        sender=sender,
-    )
-    return MessageOut(message_id=sent.message_id, text=sent.text, channels=list(sent.channels))
+    return send_to(platform, tenant, person_id, body, sender)

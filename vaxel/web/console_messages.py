@@ -26,7 +26,7 @@ from vaxel.web.context import WebContext, back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.directory import Reader
 
-__all__ = ["MessageIn", "MessageOut", "TemplateOut", "router", "templates_of"]
+__all__ = ["MessageIn", "MessageOut", "TemplateOut", "router", "send_to", "templates_of"]
 
 ADMIN_PATH = "/admin/meddelandemallar"
 Id = Annotated[str, Path(min_length=1, max_length=64)]
@@ -82,14 +82,22 @@ def send_message(
     session: Annotated[Session, Depends(csrf_header)],
 ) -> MessageOut:
     """Fill the template from the call and send it by the channels asked for."""
+    sender = session.user.display_name or session.user.username
+    return send_to(platform, tenant_id, body.person_id, body, sender)
+
+
+def send_to(
+    platform: WebContext, tenant_id: str, person_id: str, body: MessageIn, sender: str
+) -> MessageOut:
+    """Send ``body`` to the person, signed by ``sender`` (the console and the REST API)."""
     sent = platform.person_messaging.send(
         tenant_id,
-        body.person_id,
+        person_id,
         template_id=body.template_id,
         text=body.text,
         fields=body.fields,
         channels=body.channels,
-        sender=session.user.display_name or session.user.username,
+        sender=sender,
     )
     return MessageOut(message_id=sent.message_id, text=sent.text, channels=list(sent.channels))
 
