@@ -15,6 +15,7 @@ from vaxel.app.services import build_conferences, build_directory, build_voicema
 from vaxel.app.telephony import (
     build_telephony,
     conferences_to_phones,
+    console_consults,
     console_transfer,
     dialled_of,
     people_to_phones,
@@ -196,6 +197,7 @@ def build_platform(
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
+            platform.web.state.context.console_consults = console_consults(telephony)
     return platform
 
 

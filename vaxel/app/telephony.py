@@ -32,6 +32,7 @@ from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirecto
 from vaxel.telephony.pbx_directory import PbxDirectory
 
 if TYPE_CHECKING:
+    from vaxel.telephony.console_consult import ConsoleConsults
     from vaxel.telephony.elsewhere import PartiesElsewhere
     from vaxel.telephony.service import TelephonyService
 
@@ -39,6 +40,7 @@ __all__ = [
     "NUMBER_KINDS",
     "build_telephony",
     "conferences_to_phones",
+    "console_consults",
     "console_transfer",
     "dialled_of",
     "directory_from_database",
@@ -307,6 +309,24 @@ def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, st
         transfer_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
 
     return transfer
+
+
+def console_consults(telephony: TelephonyService) -> ConsoleConsults:
+    """The operator console's announced transfer (issue 16 §3) on the switch: its actions
+    carried out by the switch, its records forgotten with the call, the person rung for the
+    tenant's recall time (``pbx-transfer``) at most."""
+    from vaxel.telephony.console_consult import RING_S, ConsoleConsults
+
+    switch = telephony.switch
+
+    def ring_s(tenant_id: str) -> float:
+        recalls = switch.in_dialog.phone_transfers.recalls
+        return recalls.recall_after_s(tenant_id) if recalls is not None else RING_S
+
+    consults = ConsoleConsults(switch, switch.clock, ring_s)
+    switch.actions.consults = consults.carry_out
+    switch.actions.forget_hooks.append(consults.forget)
+    return consults
 
 
 def dialled_of(telephony: TelephonyService) -> Callable[[str], str]:

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vaxel.core.errors import IllegalTransition
-from vaxel.telephony import call_consult, call_park, call_pickup, call_transfer
+from vaxel.telephony import call_announce, call_consult, call_park, call_pickup, call_transfer
 from vaxel.telephony.call_events import (
     CUSTOMER,
     RECALL,
@@ -78,6 +78,7 @@ from vaxel.telephony.call_events import (
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
+from vaxel.telephony.consult_events import CONSULT
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.park_events import (
     CallParked,
@@ -143,8 +144,8 @@ class CallMachine:
     def next_deadline(self) -> float | None:
         """While a callback's customer (CB9) or an internal call's callee rings, when to give
         up on them; while parked, when to ring back (and how long the recall rings)."""
-        if self.state in (CallState.PARKED, CallState.RECALLING, CallState.TRANSFERRING):
-            return self.park_deadline  # a transfer's recall: ``call_transfer.py``
+        if self.state in _TIMED:  # a transfer's recall, a consultation's ringing too
+            return self.park_deadline
         return self._dial_deadline if self.state in _DIALLING else None
 
     def on_timer(self, now: float) -> list[CallAction]:
@@ -155,6 +156,8 @@ class CallMachine:
             return call_park.recall_due(self, now)
         if self.state is CallState.TRANSFERRING:
             return call_transfer.recalled(self, now)
+        if self.state is CallState.CONSULTING:
+            return call_announce.rang_out(self, now)
         self._dial_deadline = None
         if self.state is CallState.CONNECTING:
             callees = [name for name in self.offers if is_callee(name)]
@@ -193,6 +196,8 @@ class CallMachine:
         if event.offer == TRANSFER:
             self.state = CallState.TRANSFERRED
             return [*actions, Bridge()]
+        if event.offer == CONSULT:  # the person the operator asks first (issue 16 §3)
+            return [*actions, *call_announce.answered(self)]
         if event.offer == RECALL:  # whoever parked the call took it back
             self.state, self.park_deadline = CallState.TRANSFERRED, None
             return [*actions, LeaveOrbit(), Bridge()]
@@ -228,6 +233,8 @@ class CallMachine:
             return [*actions, *call_transfer.recalled(self, now, event.status)]  # busy …
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
+        if offer.name == CONSULT:
+            return [*actions, *call_announce.failed(self, event.status)]
         if offer.name == RECALL:
             return [*actions, *call_park.recall_ended(self, now)]
         if is_callee(offer.name):
@@ -315,6 +322,8 @@ class CallMachine:
             return []  # the other leg's end, after ours ended the call
         if before in _PARKED and event.party is Party.AGENT:
             return []  # the parker's leg, hung up as it parked the call
+        if before in call_announce.STATES:
+            return call_announce.left(self, event, now)
         self.state = CallState.ENDED
         actions: list[CallAction] = []
         for name in list(self.offers):
@@ -342,6 +351,7 @@ _LIVE = frozenset(_C) - {_C.ENDED}
 _CONNECTED = frozenset({_C.AGENT_ANSWERING, _C.WHISPER, _C.BRIDGED, _C.HELD})
 _DIALLING = frozenset({_C.CALLBACK_DIALLING, _C.CONNECTING})
 _PARKED = frozenset({_C.PARKED, _C.RECALLING})
+_TIMED = _PARKED | {_C.TRANSFERRING, _C.CONSULTING}
 _Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
 _STEPS: dict[type, _Step] = {
     CallerAnswered: CallMachine.answer_caller,
@@ -367,7 +377,7 @@ _STEPS: dict[type, _Step] = {
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
     CallerAnswered: frozenset(_C),
-    PhonesRung: _DIALLING | {_C.IVR, _C.CALLBACK_RINGING, _C.TRANSFERRING, _C.RECALLING},
+    PhonesRung: _DIALLING | (_TIMED - {_C.PARKED}) | {_C.IVR, _C.CALLBACK_RINGING},
     PhoneAnswered: frozenset(_C),
     PhoneFailed: frozenset(_C),
     OfferWithdrawn: frozenset(_C),
@@ -387,3 +397,5 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     PartyReplaced: call_consult.REPLACEABLE,
     PartyHandedOver: call_consult.TALKING,
 }
+_STEPS.update(call_announce.STEPS)  # announced transfer (issue 16 §3)
+_ALLOWED.update(call_announce.ALLOWED)

@@ -62,6 +62,7 @@ from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.conference import ConferenceCalls
+from vaxel.telephony.consult_events import ConsultAction, ConsultedLeft
 from vaxel.telephony.early_events import AnswerCaller
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.endpoint import SipEndpoint
@@ -145,6 +146,8 @@ class CallActions:
         """Told each call id the switch forgets (line state, PBX5)."""
         self.parking = parking
         self.answer_caller = answer_caller  # 200 to a caller in early media (``leg.py``)
+        self.consults: Callable[[Call, ConsultAction], None] = lambda call, action: None
+        """Carries out an announced transfer's actions (``console_consult.py``)."""
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -226,6 +229,8 @@ class CallActions:
                 self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
+            else:  # an announced transfer's (``consult_events.ConsultAction``)
+                self.consults(call, action)
 
     def settle(self, call: Call) -> None:
         """Forget a call that is over; otherwise note its next deadline on the calls' timer."""
@@ -332,6 +337,9 @@ class CallActions:
         if leg is call.caller and call.voicemail_path:
             self.media.stop_recording(leg.endpoint.endpoint_id)
         party = Party.CALLER if leg is call.caller else Party.AGENT if leg is call.agent else None
+        if leg is call.consulted:  # the person the operator asked first hung up
+            self.step(call, ConsultedLeft())
+            return
         if party is None:
             self.settle(call)
             return
@@ -376,7 +384,7 @@ class CallActions:
             hook(call.call_id)
         self.conferences.left(call)
         self.voicemail_calls.left(call)
-        for leg in (call.caller, call.agent, call.customer):
+        for leg in (call.caller, call.agent, call.customer, call.consulted):
             if leg is not None:
                 self.media.release(leg.endpoint.endpoint_id)
                 self.index.drop_leg(leg)

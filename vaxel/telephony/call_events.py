@@ -6,6 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from vaxel.telephony.consult_events import (
+    ConsultAction,
+    ConsultDropped,
+    ConsultedLeft,
+    ConsultJoined,
+    ConsultStarted,
+)
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.park_events import (
     CallParked,
@@ -234,6 +241,10 @@ CallEvent = (
     | NoRoute
     | PartyReplaced
     | PartyHandedOver
+    | ConsultStarted
+    | ConsultJoined
+    | ConsultDropped
+    | ConsultedLeft
 )
 
 
@@ -369,4 +380,5 @@ CallAction = (
     | DialOnward
     | RingBack
     | LeaveOrbit
+    | ConsultAction
 )

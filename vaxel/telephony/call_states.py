@@ -36,6 +36,11 @@ class CallState(Enum):
     as early media after 183 for a new call (not answered until a device answers, or
     Växel itself must talk: voicemail, a menu), or in the call already up after a
     transfer."""
+    CONSULTING = "consulting"
+    """The operator asks someone first (issue 16 §3): the caller hears music, she hears
+    ringback while the person's phones ring (``call_announce.py``)."""
+    CONSULTED = "consulted"
+    """The operator talks with the person she asked; the caller still hears music."""
     ENDED = "ended"
 
 

@@ -102,6 +102,8 @@ class Call:
     caller: Leg | None = None
     agent: Leg | None = None
     customer: Leg | None = None
+    consulted: Leg | None = None
+    """The person the operator asks first (announced transfer, ``call_announce.py``)."""
     session: CallSession | None = None
     playback_id: str = ""
     agent_playback_id: str = ""

@@ -22,7 +22,7 @@ from vaxel.telephony.calls import Call
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.in_dialog import MAX_TRANSFERS, InDialog
 
-__all__ = ["ConsoleSwitch", "transfer_from_console"]
+__all__ = ["ConsoleSwitch", "call_in_hand", "route_for", "transfer_from_console"]
 
 _TALKING = frozenset({CallState.BRIDGED, CallState.HELD})
 
@@ -50,27 +50,48 @@ def transfer_from_console(
     connected call ('console-no-call'), was transferred too often ('console-transfers'),
     or the number is barred, malformed or unroutable ('console-barred', 'console-number',
     'console-no-route')."""
+    call = call_in_hand(switch, tenant_id, agent_id, contact_id)
+    targets = route_for(switch, call, number)
+    call.transfers += 1
+    switch.step(call, switch.in_dialog.agent_transfer(call, number))  # done; ringback
+    caller_number = call.session.call.caller_number if call.session else "vaxel"
+    switch.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
+
+
+def call_in_hand(
+    switch: ConsoleSwitch,
+    tenant_id: str,
+    agent_id: str,
+    contact_id: str,
+    states: frozenset[CallState] = _TALKING,
+) -> Call:
+    """The queue call ``agent_id`` has in hand, in one of ``states``: 'console-no-call'
+    otherwise, and 'console-transfers' once it was transferred too often."""
     call = switch.calls.get(contact_id)
     if (
         call is None
         or call.tenant_id != tenant_id
         or call.agent_id != agent_id
-        or call.state not in _TALKING
+        or call.state not in states
         or call.caller is None
     ):
         raise DomainError("no connected call to transfer", code="console-no-call")
     if call.transfers >= MAX_TRANSFERS:
         raise DomainError("transferred too many times", code="console-transfers")
+    return call
+
+
+def route_for(switch: ConsoleSwitch, call: Call, number: str) -> list[Target]:
+    """Where ``number`` rings, under the operator's extension's class of service (PBX8):
+    barred, malformed or unroutable refused ('console-barred', 'console-number',
+    'console-no-route')."""
     transferring = switch.dialer.agent_extension(call)
     try:
-        targets = switch.dialer.route(tenant_id, number, transferring)
+        targets = switch.dialer.route(call.tenant_id, number, transferring)
     except SipError as error:
         if error.status == 403:
             raise DomainError(f"{number[:40]!r} is barred", code="console-barred") from None
         raise DomainError(f"{number[:40]!r} is no number", code="console-number") from None
     if not targets:
         raise DomainError(f"no route to {number[:40]!r}", code="console-no-route")
-    call.transfers += 1
-    switch.step(call, switch.in_dialog.agent_transfer(call, number))  # done; ringback
-    caller_number = call.session.call.caller_number if call.session else "vaxel"
-    switch.ring(call, TRANSFER, targets, caller_number or "vaxel", "transfer")
+    return targets

@@ -191,6 +191,8 @@ class Ringing:
             if attempt.role == "customer":
                 call.customer = leg
                 call.caller = leg  # from here on the customer is the other party of the agent
+            elif attempt.role == "consult":  # the person the operator asks first
+                call.consulted = leg
             else:
                 call.agent = leg
         self.calls.carry_out(call, actions)
@@ -211,7 +213,7 @@ class Ringing:
         endpoint = attempt.endpoint
         if not any(
             leg is not None and leg.endpoint is endpoint
-            for leg in (call.caller, call.agent, call.customer)
+            for leg in (call.caller, call.agent, call.customer, call.consulted)
         ):
             self.media.release(endpoint.endpoint_id)
         self.dialer.forget(attempt)

@@ -45,6 +45,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    console_consult,
     console_messages,
     console_switches,
     operator_console,
@@ -178,6 +179,7 @@ def create_app(
         conference_host,
         softphone,
         operator_console,
+        console_consult,
         console_switches,
         console_messages,
     )

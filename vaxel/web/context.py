@@ -51,6 +51,7 @@ from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.store.person_messages import PersonMessageStore
 from vaxel.web.callback_changes import CallbackChanges
+from vaxel.web.consult_port import ConsultCalls
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
@@ -169,6 +170,9 @@ class WebContext:
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""
+
+    console_consults: ConsultCalls | None = None
+    """Announced transfer from the operator console (issue 16 §3); None without SIP."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)

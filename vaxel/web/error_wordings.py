@@ -212,6 +212,8 @@ DOMAIN_ERRORS: dict[str, str] = {
     "console-number": N_("Numret går inte att ringa: kontrollera det"),
     "console-no-route": N_("Numret nås inte: ingen telefon eller väg dit"),
     "console-no-telephony": N_("Telefonin är inte igång: samtal kan inte kopplas"),
+    "console-consulting": N_("Du har redan en förfrågan: koppla ihop (F3) eller gå tillbaka (F4)"),
+    "console-no-consult": N_("Ingen förfrågan att koppla ihop: personen har inte svarat"),
     "voicemail-full": N_("Röstbrevlådan är full (högst {max} meddelanden)"),
     "voicemail-no-message": N_("Meddelandet finns inte"),
     "voicemail-pin-digits": N_("Koden ska vara 4–8 siffror"),

@@ -69,6 +69,8 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     call = live["call"]
     if call:
         call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
+        consults = ctx.console_consults  # an announced transfer on (issue 16 §3)
+        call["consult"] = consults.view(call["id"]) if consults is not None else None
     if call and call["caller_number"]:  # the caller's earlier contacts (OP2, Q26)
         earlier = ctx.read_models.contacts_of_caller(tenant_id, call["caller_number"], limit=6)
         queue_names = {str(q["id"]): str(q["name"]) for q in board.get("queues", [])}

@@ -67,19 +67,20 @@
       .catch(function () { say(offline.textContent); field.focus(); });
   }
 
-  function connect() {
+  function connect(first) {  // first: announced transfer — ask the person before connecting
     var option = selected(), typed = field.value.replace(/[\s-]/g, "");
     var number = /^[\d+*#]+$/.test(typed) ? typed : (option ? option.dataset.number : "");
     if (!number) { say(field.dataset.none || ""); return; }
     var data = new FormData();
     data.set("number", number);
-    post("/telefonist/koppla", data).then(function (answer) {
+    if (first && option && number === option.dataset.number) data.set("name", option.dataset.name || "");
+    post(first ? "/telefonist/forfragan" : "/telefonist/koppla", data).then(function (answer) {
       if (answer && !answer.error) { field.value = ""; search(); }
     });
   }
 
   field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 100); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); connect(); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); connect(false); });
   document.addEventListener("submit", function (e) {  // the live part's forms
     if (!e.target.classList.contains("op-post")) return;
     e.preventDefault();
@@ -95,6 +96,9 @@
     var list = options(), at = list.indexOf(selected());
     if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
+    else if (e.key === "F3") { e.preventDefault(); post("/telefonist/forfragan/koppla", new FormData()); }
+    else if (e.key === "F4") { e.preventDefault(); post("/telefonist/forfragan/tillbaka", new FormData()); }
+    else if (e.key === "Enter" && e.shiftKey && document.activeElement === field) { e.preventDefault(); connect(true); }
     else if (e.key === "F7" || e.key === "F8") {
       e.preventDefault();
       var data = new FormData();
@@ -106,8 +110,12 @@
     else if (e.key === "ArrowUp" && list.length) { e.preventDefault(); select(list[Math.max(at - 1, 0)]); }
   });
 
-  // Times tick on in the browser from the fragment's seconds.
+  // Times tick on in the browser from the fragment's seconds; while a consultation is on
+  // (announced transfer) the live part is fetched each second: telephony, not the engine,
+  // changes it.
   setInterval(function () {
+    var live = document.getElementById("op-live");
+    if (live && live.dataset.consulting === "on") refresh();
     var passed = Math.floor((Date.now() - loaded) / 1000);
     document.querySelectorAll("#op-live [data-ticks]").forEach(function (node) {
       node.textContent = String(Number(node.dataset.seconds) + passed);

@@ -1,0 +1,133 @@
+"""The call machine's steps of an announced transfer from the operator console (issue 16
+§3, OP3; spec §46 "förmedling med avisering"), kept beside ``call.py``.
+
+Rules kept here:
+- Only a queue call the operator talks in (BRIDGED, or HELD by her phone) is consulted
+  on: the caller hears music, she hears ringback while the person's phones ring as the
+  offer ``CONSULT`` (CONSULTING), for ``ring_s`` at most (the ``park_deadline``).
+- The person answering: she talks with them, the caller still on music (CONSULTED).
+- Connecting (``ConsultJoined``, only once they answered): the person's leg takes her
+  seat and talks with the caller (TRANSFERRED), her contact ends (wrap-up), her leg is
+  hung up. Her own phone hanging up while she talks with the person connects them too:
+  nobody is left alone on the line.
+- Going back (``ConsultDropped``), the person busy, failing or not answering in time,
+  or hanging up: the person's ringing or leg ends and she has the caller again (BRIDGED);
+  ``ConsultOver`` says how, for the card.
+- The caller hanging up ends the whole call (the contact ends; her leg and the person's
+  are hung up); her phone hanging up while the person still rings ends it as an ordinary
+  hang-up does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from vaxel.telephony.call_events import (
+    Bridge,
+    CallAction,
+    CallEvent,
+    HangUpParty,
+    Hear,
+    Party,
+    PartyLeft,
+    ReportContactEnded,
+    Sound,
+    Unbridge,
+)
+from vaxel.telephony.call_states import CallState
+from vaxel.telephony.consult_events import (
+    CONSULT,
+    ConsultDropped,
+    ConsultedLeft,
+    ConsultJoined,
+    ConsultOver,
+    ConsultStarted,
+    DropConsulted,
+    JoinConsulted,
+    TalkToConsulted,
+)
+
+if TYPE_CHECKING:
+    from vaxel.telephony.call import CallMachine
+
+__all__ = ["ALLOWED", "CONSULTABLE", "STATES", "STEPS", "answered", "failed", "left", "rang_out"]
+
+_C = CallState
+CONSULTABLE = frozenset({_C.BRIDGED, _C.HELD})
+"""A queue call the operator is in: the contact is hers."""
+STATES = frozenset({_C.CONSULTING, _C.CONSULTED})
+_BUSY = frozenset({486, 600})
+
+
+def started(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, ConsultStarted)
+    call.state, call.park_deadline = _C.CONSULTING, now + event.ring_s
+    return [Unbridge(Sound.MUSIC, Party.CALLER), Hear(Party.AGENT, Sound.RINGBACK)]
+
+
+def answered(call: CallMachine) -> list[CallAction]:
+    """The person answered (their phone won the ``CONSULT`` offer)."""
+    call.state, call.park_deadline = _C.CONSULTED, None
+    return [TalkToConsulted()]
+
+
+def failed(call: CallMachine, status: int) -> list[CallAction]:
+    """Every phone of the person refused or failed: busy (486, 600) or not reached."""
+    outcome = "busy" if status in _BUSY else "failed"
+    return _back(call, ConsultOver(outcome, status))
+
+
+def rang_out(call: CallMachine, now: float) -> list[CallAction]:
+    """Nobody answered within ``ring_s``."""
+    return [*call.withdraw(CONSULT), *_back(call, ConsultOver("no-answer"))]
+
+
+def joined(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, ConsultJoined)
+    call.state = _C.TRANSFERRED
+    return [ReportContactEnded(), JoinConsulted(), ConsultOver("joined")]
+
+
+def dropped(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, ConsultDropped)
+    return [*call.withdraw(CONSULT), *_back(call, ConsultOver("back"))]
+
+
+def consulted_left(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, ConsultedLeft)
+    return _back(call, ConsultOver("hung-up"))
+
+
+def left(call: CallMachine, event: PartyLeft, now: float) -> list[CallAction]:
+    """The caller or the operator's phone hung up during the consultation."""
+    if event.party is Party.AGENT and call.state is _C.CONSULTED:
+        return joined(call, ConsultJoined(), now)  # she hung up: the two talk on
+    call.state, call.park_deadline = _C.ENDED, None
+    outcome = "caller-left" if event.party is Party.CALLER else "back"
+    return [
+        *call.withdraw(CONSULT),
+        ReportContactEnded(),
+        DropConsulted(),
+        ConsultOver(outcome),
+        HangUpParty(Party.AGENT if event.party is Party.CALLER else Party.CALLER),
+    ]
+
+
+def _back(call: CallMachine, over: ConsultOver) -> list[CallAction]:
+    """She has the caller again."""
+    call.state, call.park_deadline = _C.BRIDGED, None
+    return [DropConsulted(), over, Bridge()]
+
+
+STEPS = {
+    ConsultStarted: started,
+    ConsultJoined: joined,
+    ConsultDropped: dropped,
+    ConsultedLeft: consulted_left,
+}
+ALLOWED = {
+    ConsultStarted: CONSULTABLE,
+    ConsultJoined: frozenset({_C.CONSULTED}),
+    ConsultDropped: STATES,
+    ConsultedLeft: frozenset({_C.CONSULTED}),
+}

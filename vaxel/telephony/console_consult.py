@@ -1,0 +1,193 @@
+"""Announced transfer ordered from the operator console (issue 16 §3, OP3; spec §46
+"förmedling med avisering"): the operator, a queue caller in hand, asks someone first.
+
+The console, not her phone, orders every step (third-party call control, PBX9), so it
+works whatever her audio device is: the caller is put on music, the person's phones ring
+as the call's offer ``CONSULT`` (routed under her extension's class of service, as a blind
+transfer from the console is: barred, malformed and unroutable numbers refused before
+anything changes) and her own leg, still up, hears ringback and then the person. She then
+connects the two (her leg is hung up, the contact ends for her) or goes back to the
+caller (the person's leg is hung up). The person busy, not answering within the tenant's
+recall time or hanging up brings her back to the caller, the reason kept for her card.
+The call machine's steps are ``call_announce.py``; what is kept here is the switch's side
+(legs moved and bridged) and what the card shows. Runs on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from vaxel.core.errors import DomainError
+from vaxel.media.backend import MediaBackend
+from vaxel.telephony.bridging import Bridging
+from vaxel.telephony.call_announce import CONSULTABLE, STATES
+from vaxel.telephony.call_events import CallEvent
+from vaxel.telephony.call_index import CallIndex
+from vaxel.telephony.call_states import CallState
+from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.console_transfer import ConsoleSwitch, call_in_hand, route_for
+from vaxel.telephony.consult_events import (
+    CONSULT,
+    ConsultAction,
+    ConsultDropped,
+    ConsultJoined,
+    ConsultOver,
+    ConsultStarted,
+    DropConsulted,
+    JoinConsulted,
+    TalkToConsulted,
+)
+from vaxel.telephony.leg_events import HangUp, LegInput
+
+__all__ = ["ConsoleConsults", "ConsultPort", "Consultation"]
+
+RING_S = 30.0
+"""How long the person rings when the tenant has no recall time of its own."""
+NAME_LENGTH = 80
+
+
+class ConsultPort(ConsoleSwitch, Protocol):
+    """What an announced transfer needs of the switch besides a blind transfer's."""
+
+    media: MediaBackend
+    index: CallIndex
+    bridging: Bridging
+
+    def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None: ...
+
+
+@dataclass(slots=True)
+class Consultation:
+    """One consultation of a call in hand, as the card shows it."""
+
+    number: str
+    name: str
+    started_at: float
+    answered_at: float | None = None
+    ended_at: float | None = None
+    outcome: str = ""
+    """'' while on; then ``ConsultOver.outcome``."""
+    status: int = 0
+
+
+class ConsoleConsults:
+    def __init__(
+        self,
+        switch: ConsultPort,
+        clock: Callable[[], float],
+        ring_s: Callable[[str], float] = lambda tenant_id: RING_S,
+    ) -> None:
+        self.switch = switch
+        self.clock = clock
+        self.ring_s = ring_s
+        """How long the person rings: the tenant's recall time (``pbx-transfer``)."""
+        self.records: dict[str, Consultation] = {}
+        """By call (contact) id; forgotten with the call."""
+
+    def start(
+        self, tenant_id: str, agent_id: str, contact_id: str, number: str, name: str = ""
+    ) -> None:
+        """Ask ``number`` (``name`` for the card) first: the caller waits with music.
+        Refused (nothing changed): 'console-no-call', 'console-transfers', the number's
+        refusals as for a blind transfer, 'console-consulting' (one is on already)."""
+        switch = self.switch
+        found = switch.calls.get(contact_id)
+        if found is not None and found.state in STATES and found.agent_id == agent_id:
+            raise DomainError("a consultation is on already", code="console-consulting")
+        call = call_in_hand(switch, tenant_id, agent_id, contact_id, CONSULTABLE)
+        if call.agent is None or _still_ringing(call):
+            raise DomainError("the last consultation is still ending", code="console-consulting")
+        targets = route_for(switch, call, number)
+        self.records[contact_id] = Consultation(number, name[:NAME_LENGTH], self.clock())
+        switch.step(call, ConsultStarted(self.ring_s(tenant_id)))
+        if call.state is CallState.CONSULTING:
+            switch.ring(call, CONSULT, targets, switch.dialer.agent_extension(call), "consult")
+
+    def connect(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
+        """Connect the caller with the person she talks to ('console-no-consult' unless
+        the person has answered)."""
+        self._step(tenant_id, agent_id, contact_id, frozenset({CallState.CONSULTED}))
+
+    def back(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
+        """Back to the caller: the person's ringing or leg ends ('console-no-consult')."""
+        self._step(tenant_id, agent_id, contact_id, STATES)
+
+    def view(self, contact_id: str) -> dict[str, Any] | None:
+        """The consultation of the call in hand for the card, or None: who, its state
+        ('ringing', 'talking' or how it ended) and how long the caller and the person
+        have waited or talked."""
+        record = self.records.get(contact_id)
+        if record is None:
+            return None
+        now = self.clock()
+        until = record.ended_at if record.ended_at is not None else now
+        state = record.outcome or ("talking" if record.answered_at is not None else "ringing")
+        since = record.answered_at if record.answered_at is not None else record.started_at
+        return {
+            "number": record.number,
+            "name": record.name,
+            "state": state,
+            "status": record.status,
+            "on": not record.outcome,
+            "caller_held_s": int(until - record.started_at),
+            "person_s": int(until - since),
+        }
+
+    def carry_out(self, call: Call, action: ConsultAction) -> None:
+        """The machine's announced-transfer actions, on legs and media."""
+        media, record = self.switch.media, self.records.get(call.call_id)
+        consulted, agent = call.consulted, call.agent
+        if isinstance(action, TalkToConsulted) and consulted is not None and agent is not None:
+            media.stop_playback(agent.endpoint.endpoint_id)
+            media.bridge(agent.endpoint.endpoint_id, consulted.endpoint.endpoint_id)
+            if record is not None:
+                record.answered_at = self.clock()
+        elif isinstance(action, JoinConsulted) and consulted is not None:
+            media.unbridge(consulted.endpoint.endpoint_id)
+            call.consulted, call.agent, consulted.role = None, consulted, "agent"
+            if agent is not None:  # her leg leaves the call (already gone if she hung up)
+                self.switch.index.drop_leg(agent)
+                self.switch.end_leg(call, agent, HangUp())
+                media.release(agent.endpoint.endpoint_id)
+            self.switch.bridging.bridge(call)
+        elif isinstance(action, DropConsulted) and consulted is not None:
+            call.consulted = None
+            self.switch.index.drop_leg(consulted)
+            media.unbridge(consulted.endpoint.endpoint_id)
+            self.switch.end_leg(call, consulted, HangUp())
+            media.release(consulted.endpoint.endpoint_id)
+            attempt = call.attempts.pop(CONSULT, None)
+            if attempt is not None:
+                self.switch.dialer.forget(attempt)
+        elif isinstance(action, ConsultOver) and record is not None:
+            record.outcome, record.status, record.ended_at = (
+                action.outcome,
+                action.status,
+                self.clock(),
+            )
+
+    def forget(self, call_id: str) -> None:
+        """The call is over: its consultation is no longer shown."""
+        self.records.pop(call_id, None)
+
+    def _step(
+        self, tenant_id: str, agent_id: str, contact_id: str, states: frozenset[CallState]
+    ) -> None:
+        call = self.switch.calls.get(contact_id)
+        if (
+            call is None
+            or call.tenant_id != tenant_id
+            or call.agent_id != agent_id
+            or call.state not in states
+        ):
+            raise DomainError("no consultation to finish", code="console-no-consult")
+        event: CallEvent = ConsultJoined() if states == {CallState.CONSULTED} else ConsultDropped()
+        self.switch.step(call, event)
+
+
+def _still_ringing(call: Call) -> bool:
+    """A consultation's phones are still being cancelled (a late 487 is to come)."""
+    attempt = call.attempts.get(CONSULT)
+    return attempt is not None and any(not f.machine.ended for f in attempt.forks.values())

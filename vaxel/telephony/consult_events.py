@@ -1,0 +1,80 @@
+"""The events and actions of an announced transfer from the operator console (issue 16 §3,
+OP3; spec §46 "förmedling med avisering"): part of the call machine's events and actions
+(``call_events``), kept apart for that module's length; the steps are ``call_announce.py``,
+the switch's side ``console_consult.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "CONSULT",
+    "ConsultAction",
+    "ConsultDropped",
+    "ConsultJoined",
+    "ConsultOver",
+    "ConsultStarted",
+    "ConsultedLeft",
+    "DropConsulted",
+    "JoinConsulted",
+    "TalkToConsulted",
+]
+
+CONSULT = "consult"
+"""The offer ringing the person the operator asks first (the leg: ``Call.consulted``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultStarted:
+    """The operator asks someone first: the caller waits with music while ``CONSULT`` rings
+    for ``ring_s`` at most."""
+
+    ring_s: float
+
+    def __post_init__(self) -> None:
+        if self.ring_s <= 0:
+            raise ValueError(f"a consultation rings for {self.ring_s} s")
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultJoined:
+    """The operator connects the caller with the person she talked to; she leaves."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultDropped:
+    """The operator goes back to the caller: the person's leg (or ringing) ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultedLeft:
+    """The person consulted hung up (their leg ended)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TalkToConsulted:
+    """The operator's leg is bridged with the person who answered; the caller keeps music."""
+
+
+@dataclass(frozen=True, slots=True)
+class JoinConsulted:
+    """The person's leg takes the operator's seat and is bridged with the caller; the
+    operator's leg is hung up (if still up)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DropConsulted:
+    """The person's leg, if any, is hung up and leaves the call."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultOver:
+    """How the consultation ended, for the console's card: 'joined', 'back' (the operator
+    went back), 'hung-up' (the person left), 'no-answer' (rang out), 'busy', 'failed'
+    (another final status, ``status``), 'caller-left'."""
+
+    outcome: str
+    status: int = 0
+
+
+ConsultAction = TalkToConsulted | JoinConsulted | DropConsulted | ConsultOver
