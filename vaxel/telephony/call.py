@@ -78,7 +78,6 @@ from vaxel.telephony.call_events import (
     is_callee,
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
-from vaxel.telephony.consult_events import CONSULT
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.park_events import (
     CallParked,
@@ -196,7 +195,7 @@ class CallMachine:
         if event.offer == TRANSFER:
             self.state = CallState.TRANSFERRED
             return [*actions, Bridge()]
-        if event.offer == CONSULT:  # the person the operator asks first (issue 16 §3)
+        if event.offer == call_announce.CONSULT:  # the person the operator asks first (issue 16 §3)
             return [*actions, *call_announce.answered(self)]
         if event.offer == RECALL:  # whoever parked the call took it back
             self.state, self.park_deadline = CallState.TRANSFERRED, None
@@ -233,7 +232,7 @@ class CallMachine:
             return [*actions, *call_transfer.recalled(self, now, event.status)]  # busy …
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
-        if offer.name == CONSULT:
+        if offer.name == call_announce.CONSULT:
             return [*actions, *call_announce.failed(self, event.status)]
         if offer.name == RECALL:
             return [*actions, *call_park.recall_ended(self, now)]

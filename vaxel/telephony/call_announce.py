@@ -50,7 +50,17 @@ from vaxel.telephony.consult_events import (
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
 
-__all__ = ["ALLOWED", "CONSULTABLE", "STATES", "STEPS", "answered", "failed", "left", "rang_out"]
+__all__ = [
+    "ALLOWED",
+    "CONSULT",
+    "CONSULTABLE",
+    "STATES",
+    "STEPS",
+    "answered",
+    "failed",
+    "left",
+    "rang_out",
+]
 
 _C = CallState
 CONSULTABLE = frozenset({_C.BRIDGED, _C.HELD})
