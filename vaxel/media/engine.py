@@ -38,6 +38,8 @@ from vaxel.media.backend import (
     RemoteMedia,
 )
 from vaxel.media.dtmf import dtmf_payloads
+from vaxel.media.engine_filter import SUPPORTED as FILTER_SUPPORTED
+from vaxel.media.engine_filter import attach, detach, program, sample_for
 from vaxel.media.engine_leg import Leg, disconnect
 from vaxel.media.engine_listen import Listeners
 from vaxel.media.engine_ticker import SLOTS, Ticker
@@ -82,8 +84,11 @@ class BuiltinMediaBackend:
         randomness: PortRandomness | None = None,
         learn_s: float = LEARN_S,
         media_timeout_s: float | None = MEDIA_TIMEOUT_S,
+        filter_queued_audio: bool = True,
     ) -> None:
-        """``media_timeout_s`` None: never report a silent peer."""
+        """``media_timeout_s`` None: never report a silent peer. ``filter_queued_audio``:
+        the kernel drops most of a queued caller's audio (``engine_filter``; False for the
+        benchmarks' comparison)."""
         self.prompts = prompts
         self.on_event = on_event
         self.host = host
@@ -93,6 +98,9 @@ class BuiltinMediaBackend:
         if media_timeout_s is not None and not media_timeout_s > 0:
             raise ValueError(f"media_timeout_s must be positive, got {media_timeout_s!r}")
         self.media_timeout_s = media_timeout_s
+        self._sample = sample_for(media_timeout_s) if filter_queued_audio else 1
+        if not FILTER_SUPPORTED:
+            self._sample = 1
         self._legs: dict[str, Leg] = {}
         self._in_use: set[int] = set()
         self._ticker_task: asyncio.Task[None] | None = None
@@ -109,7 +117,7 @@ class BuiltinMediaBackend:
         self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
         self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
         self._ticker.receiver = self._receiver
-        self._listeners = Listeners(SLOTS, self._receiver.drain)
+        self._listeners = Listeners(SLOTS, self._receiver.drain, self._quiet)
         self._ticker.listeners = self._listeners
         self.timing_errors: deque[float] = self._ticker.timing_errors
         """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
@@ -187,6 +195,7 @@ class BuiltinMediaBackend:
             leg.peer = (remote.address, remote.port)
             leg.locked = False
             leg.learn_until = now + self.learn_s
+        self._quiet(leg)  # the phone moved, or its payload type changed
 
     def release(self, endpoint_id: str) -> None:
         leg = self._legs.pop(endpoint_id, None)
@@ -263,6 +272,34 @@ class BuiltinMediaBackend:
             else:
                 loop.remove_reader(fd)
                 self._ticker.listen(leg, True)
+        self._quiet(leg)
+
+    def _quiet(self, leg: Leg) -> None:
+        """Filter the leg's audio in the kernel (``engine_filter``) while nobody needs it:
+        it is locked onto its phone, only listens (neither bridged nor in a room) and is not
+        recorded; else take the filter off. Called on each of those changes."""
+        remote = leg.remote
+        wanted = -1
+        if (
+            self._sample > 1
+            and leg.locked
+            and remote is not None
+            and leg.recording is None
+            and remote.payload_type != remote.telephone_event_pt
+            and leg in self._listeners
+        ):
+            wanted = remote.payload_type
+        if wanted == leg.filtered:
+            return
+        if wanted < 0:
+            detach(leg.sock)
+        else:
+            try:
+                attach(leg.sock, program(wanted, self._sample))
+            except (OSError, ValueError) as error:  # the leg is read in full, as before
+                log.warning("no RTP filter on %s: %s", leg.endpoint.endpoint_id, error)
+                wanted = -1
+        leg.filtered = wanted
 
     def unbridge(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
@@ -331,11 +368,13 @@ class BuiltinMediaBackend:
     def start_recording(self, endpoint_id: str, path: str) -> None:
         leg = self._leg(endpoint_id)
         leg.recording = StereoRecording(path, time.monotonic())
+        self._quiet(leg)  # what the phone says is wanted now, every packet
 
     def stop_recording(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
         if leg.recording is not None:
             self._write_recording(leg)
+            self._quiet(leg)
 
     def _write_recording(self, leg: Leg) -> None:
         recording, leg.recording = leg.recording, None

@@ -72,6 +72,9 @@ class Leg:
     """The socket is connected to ``peer`` (the locked phone) in the kernel."""
     connected: bool = False
     """… and nothing from before is queued: use ``send`` and ``recv`` (see ``connect``)."""
+    filtered: int = -1
+    """The audio payload type whose packets the socket's kernel filter drops but one in
+    ``engine_filter.SAMPLE`` (a queued caller's phone, ``engine_filter``); -1: no filter."""
 
 
 def accepts(leg: Leg, remote: RemoteMedia, source: tuple[str, int], now: float) -> bool:

@@ -66,11 +66,18 @@ class _Poller:
 class Listeners:
     """The listening legs of each phase; ``drain(phase)`` reads what their phones sent."""
 
-    def __init__(self, slots: int, drain: Callable[[Leg, int], object]) -> None:
-        """``drain(leg, budget)`` reads up to ``budget`` datagrams of one leg's socket."""
+    def __init__(
+        self,
+        slots: int,
+        drain: Callable[[Leg, int], object],
+        locked: Callable[[Leg], object] | None = None,
+    ) -> None:
+        """``drain(leg, budget)`` reads up to ``budget`` datagrams of one leg's socket;
+        ``locked(leg)`` is told when a drain locked a leg onto its phone."""
         self._pollers = [_Poller() for _ in range(slots)]
         self._phase_of: dict[Leg, int] = {}
         self._drain = drain
+        self._locked = locked
 
     def __contains__(self, leg: Leg) -> bool:
         return leg in self._phase_of
@@ -91,4 +98,9 @@ class Listeners:
         if poller.legs:
             drain = self._drain
             for leg in poller.ready():
-                drain(leg, BUDGET if leg.locked else LEARNING_BUDGET)
+                if leg.locked:
+                    drain(leg, BUDGET)
+                else:
+                    drain(leg, LEARNING_BUDGET)
+                    if leg.locked and self._locked is not None:
+                        self._locked(leg)  # e.g. its audio may now be filtered
