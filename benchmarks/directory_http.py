@@ -54,7 +54,9 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(people: int, rounds: int) -> dict[str, Any]:
+def measure(people: int, rounds: int, path: str = "/katalog/sok") -> dict[str, Any]:
+    """Every query timed ``rounds`` times on ``path`` (the directory page's search, or the
+    operator console's ``/telefonist/sok``)."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         database = open_database(url)
@@ -89,7 +91,7 @@ def measure(people: int, rounds: int) -> dict[str, Any]:
             for _ in range(rounds):
                 for query in _queries():
                     started = time.perf_counter()
-                    answer = client.get("/katalog/sok", params={"q": query})
+                    answer = client.get(path, params={"q": query})
                     took = (time.perf_counter() - started) * 1000
                     assert answer.status_code == 200, answer.text[:200]
                     timings["other" if query in OTHER else "typing"].append(took)
@@ -97,6 +99,7 @@ def measure(people: int, rounds: int) -> dict[str, Any]:
         thread.join(5)
     every = timings["typing"] + timings["other"]
     return {
+        "path": path,
         "people": people,
         "index_load_s": round(load_s, 2),
         "requests": len(every),
