@@ -60,7 +60,9 @@ MAX_MESSAGE_BYTES = 32 * 1024
 MAX_MESSAGES = 30
 RATE_WINDOW_S = 10.0
 """At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
-KINDS = frozenset({"offer", "hangup", "accept", "decline", "end", "hold", "dtmf", "transfer"})
+KINDS = frozenset(
+    {"offer", "hangup", "dial", "accept", "decline", "end", "hold", "dtmf", "transfer"}
+)
 """The messages a page may send (``docs/webrtc.md``)."""
 CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
 """The messages about one call: they name it by the id the server gave in ``ringing``."""
@@ -131,6 +133,8 @@ def parse(text: str) -> dict[str, Any] | None:
     kind = message["type"]
     if kind == "offer" and not isinstance(message.get("sdp"), str):
         return None
+    if kind == "dial" and not isinstance(message.get("number"), str):
+        return None  # its content is the phone's to refuse, in Swedish
     if kind in CALL_KINDS:
         call = message.get("call")
         if not isinstance(call, str) or not 0 < len(call) <= MAX_CALL_ID:

@@ -11,6 +11,9 @@ States of the one call a browser phone has at a time (:class:`CallState`):
 - CONNECTED — two-way audio through :class:`RtpSide`; ``hold`` re-INVITEs sendonly /
   sendrecv (the switch plays music to the other party), ``dtmf`` sends RFC 4733 events,
   ``end`` sends BYE, a BYE from the switch ends it.
+- CALLING — the page dialled (``dial``, :mod:`vaxel.webrtc.outgoing`): the line INVITEs
+  the switch as the person's extension; ``progress`` on 180/183, CONNECTED on the 2xx,
+  a refusal ends it with a Swedish reason, ``end`` before the answer sends CANCEL.
 - ENDED — the page is told why (``ended`` with a Swedish sentence) and the line is free.
 
 A second INVITE while a call rings or is up is answered 486 Busy Here, so forwarding on
@@ -25,8 +28,6 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from vaxel.sip.dialog import Dialog, angle_uri, header_tag, uri_user
@@ -34,7 +35,6 @@ from vaxel.sip.errors import ParseError, SipError
 from vaxel.sip.message import Request, Response
 from vaxel.sip.sdp import (
     NegotiatedMedia,
-    SessionDescription,
     answer_offer,
     make_offer,
     parse_sdp,
@@ -50,7 +50,18 @@ from vaxel.sip.transaction import (
 )
 from vaxel.sip.uri import parse_name_addr
 from vaxel.telephony.endpoint import SipEndpoint
-from vaxel.webrtc import line_transfer
+from vaxel.webrtc import line_transfer, outgoing
+from vaxel.webrtc.line_call import (
+    ANSWERED_ELSEWHERE,
+    DECLINED,
+    ENDED_BY_CALLER,
+    ENDED_BY_OTHER,
+    ENDED_BY_YOU,
+    NO_ACK,
+    PHONE_CLOSED,
+    CallState,
+    LineCall,
+)
 from vaxel.webrtc.rtp_side import RtpSide
 
 __all__ = ["DIGITS", "BrowserLine", "CallState", "LineCall"]
@@ -60,44 +71,6 @@ DIGITS = frozenset("0123456789*#")
 Address = tuple[str, int]
 Tell = Callable[[dict[str, Any]], None]
 MAX_NAME = 64
-
-ENDED_BY_CALLER = "Den som ringde lade på."
-ANSWERED_ELSEWHERE = "Samtalet besvarades i en annan telefon."
-ENDED_BY_OTHER = "Den andra parten lade på."
-ENDED_BY_YOU = "Du lade på."
-DECLINED = "Du avvisade samtalet."
-PHONE_CLOSED = "Webbtelefonen stängdes."
-NO_ACK = "Växeln bekräftade inte svaret."
-
-
-class CallState(StrEnum):
-    RINGING = "ringing"
-    ANSWERING = "answering"
-    CONNECTED = "connected"
-    ENDED = "ended"
-
-
-@dataclass(slots=True)
-class LineCall:
-    """The call the line has: its INVITE, dialog and media."""
-
-    id: str
-    invite: Request
-    server_key: tuple[str, str, str]
-    peer: Address
-    dialog: Dialog
-    offer: SessionDescription
-    caller: str
-    name: str
-    state: CallState = CallState.RINGING
-    sdp_version: int = 1
-    held: bool = False
-    resend: asyncio.Task[None] | None = None
-    pending: dict[tuple[str, str], Request] = field(default_factory=dict)
-    """Our re-INVITEs awaiting a final response, by client transaction key."""
-    transfer_key: tuple[str, str] | None = None
-    """Our REFER awaiting the switch's answer (``line_transfer.py``)."""
-    transfer_to: str = ""
 
 
 class _Endpoint(SipEndpoint):
@@ -140,6 +113,26 @@ class BrowserLine:
         await self.endpoint.close()
 
     # -- the page's commands ----------------------------------------------------------------
+
+    def dial(self, number: str, user: str, name: str, password: str, switch: Address) -> str | None:
+        """Call ``number`` as extension ``user`` through the switch at ``switch``; a Swedish
+        refusal when the line has a call already or the number is not one."""
+        refusal = outgoing.dial_refusal(number)
+        if refusal is not None:
+            return refusal
+        if self.call is not None:
+            return "Lägg på det pågående samtalet först."
+        self.call = outgoing.place(self, number, user, name, password, switch)
+        self.tell({"type": "calling", "call": self.call.id, "to": number})
+        return None
+
+    def end_call(self, call: LineCall, reason: str) -> None:
+        """End ``call`` (BYE, CANCEL or a final response as its state needs) and say why."""
+        self._hang_up(call, reason)
+
+    def finished(self, call: LineCall, reason: str) -> None:
+        """``call`` is over already (the switch refused it): free the line, tell the page."""
+        self._ended(call, reason)
 
     def command(self, message: dict[str, Any]) -> str | None:
         """Carry out a page's call command; a Swedish refusal when it cannot be."""
@@ -228,6 +221,8 @@ class BrowserLine:
             self.endpoint.respond(
                 call.server_key, call.invite, 486, "Busy Here", to_tag=call.dialog.local_tag
             )
+        elif call.state is CallState.CALLING:
+            outgoing.cancel(self, call)
         elif call.state in (CallState.ANSWERING, CallState.CONNECTED):
             bye = call.dialog.request("BYE", self.endpoint.via())
             self.endpoint.request(bye, call.peer)
@@ -342,7 +337,12 @@ class BrowserLine:
         if call is not None and response.cseq[1] == "REFER":
             line_transfer.answered(self, call, response)
             return
-        if call is None or response.cseq[1] != "INVITE" or response.status < 200:
+        if call is None or response.cseq[1] != "INVITE":
+            return
+        if call.outgoing and event.client_key == call.client_key:
+            outgoing.response(self, call, event)
+            return
+        if response.status < 200:
             return
         invite = call.pending.pop(event.client_key, None)
         if 200 <= response.status < 300:

@@ -33,6 +33,11 @@ class SwitchLink(Protocol):
     host: str
     """The switch's SIP/RTP host: the browser phone's UDP sockets are bound there."""
 
+    @property
+    def switch_address(self) -> Address:
+        """Where the switch takes SIP: a call dialled in the page is INVITEd there."""
+        ...
+
     def line(self, tenant_id: str, username: str) -> Extension | None:
         """The extension calls to this account ring, or None when it has none."""
         ...
@@ -57,6 +62,10 @@ class RegistrarLink:
         self._extension_of = extension_of
         self._call_id = f"{secrets.token_hex(8)}@webbtelefon"
         self._cseq = 0
+
+    @property
+    def switch_address(self) -> Address:
+        return (self.host, self.registration.sip.port)
 
     def line(self, tenant_id: str, username: str) -> Extension | None:
         number = self._extension_of(tenant_id, username)

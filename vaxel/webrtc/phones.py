@@ -37,6 +37,7 @@ from aiortc import (
 from aiortc.exceptions import InvalidStateError, OperationError
 from av import AudioResampler
 
+from vaxel.webrtc import outgoing
 from vaxel.webrtc.line import BrowserLine
 from vaxel.webrtc.link import BIND_S, SwitchLink
 from vaxel.webrtc.rtp_side import EngineAudio, RtpSide
@@ -116,12 +117,36 @@ class BrowserPhone:
             await self._answer(message["sdp"])
         elif kind == "hangup":
             await self._hang_up()
+        elif kind == "dial":
+            refusal = self._dial(message.get("number"))
+            if refusal is not None:
+                self.tell({"type": "error", "message": refusal})
         elif kind in CALL_COMMANDS:
             line = self.line
             refusal = line.command(message) if line is not None else "Samtalet finns inte längre."
             if refusal is not None:
                 self.tell({"type": "error", "message": refusal})
         await self._outbox.join()  # what this message caused has reached the page
+
+    def _dial(self, number: object) -> str | None:
+        """A call from the page, placed as the person's extension would (issue 15 §2): the
+        extension is looked up again now, so a changed password or a removed extension
+        counts at once."""
+        line, link = self.line, self._link
+        if line is None or link is None:
+            return "Webbtelefonen kan inte ringa: den har ingen anknytning i växeln."
+        extension = link.line(*self._owner)
+        if extension is None:
+            return "Webbtelefonen kan inte ringa: den har ingen anknytning i växeln."
+        if not isinstance(number, str):
+            return outgoing.dial_refusal(number)
+        return line.dial(
+            number,
+            extension.extension,
+            extension.display_name,
+            extension.password,
+            link.switch_address,
+        )
 
     async def _answer(self, sdp: str) -> None:
         await self._hang_up()  # a new offer replaces the call the page had

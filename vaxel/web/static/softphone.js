@@ -27,7 +27,19 @@
   const talk = document.getElementById("softphone-talk");
   const hold = document.getElementById("softphone-hold");
   const ended = document.getElementById("softphone-call-ended");
-  let call = null; // {id, caller}
+  let call = null; // {id, caller, outgoing}
+  const dialForm = document.getElementById("softphone-dial-form");
+  const number = document.getElementById("softphone-number");
+  const dial = document.getElementById("softphone-dial");
+  const NUMBER = /^[0-9*#+]{1,32}$/;
+
+  function signal(name, detail) {
+    // the ring, the ringback and the notification are softphone_ring.js's
+    document.dispatchEvent(new CustomEvent("softphone:" + name, { detail: detail }));
+  }
+  function canDial(on) {
+    number.disabled = dial.disabled = !on;
+  }
 
   function send(message) {
     if (socket && socket.readyState === 1) socket.send(JSON.stringify(message));
@@ -44,9 +56,27 @@
     offer.hidden = false;
     talk.hidden = true;
     document.getElementById("softphone-accept").focus();
+    signal("ring", { caller: call.caller });
+  }
+  function showOutgoing(message) {
+    call = { id: message.call, caller: message.to, outgoing: true };
+    ended.textContent = "";
+    callText.textContent = texts.calling.replace("{number}", message.to);
+    callBox.hidden = false;
+    offer.hidden = true;
+    talk.hidden = false;
+    hold.setAttribute("aria-pressed", "false");
+    hold.textContent = texts.hold;
+    document.getElementById("softphone-end").focus();
+  }
+  function showProgress(message) {
+    callText.textContent = texts.progress.replace("{number}", call.caller);
+    if (message.early) signal("quiet"); // the switch's own early media is heard instead
+    else signal("ringback");
   }
   function showTalking() {
     if (!call) return;
+    signal("quiet");
     callText.textContent = texts.talking.replace("{caller}", call.caller);
     offer.hidden = true;
     talk.hidden = false;
@@ -61,6 +91,7 @@
     callText.textContent = on ? texts.held : texts.talking.replace("{caller}", call.caller);
   }
   function endCall(reason) {
+    signal("quiet");
     call = null;
     callBox.hidden = true;
     ended.textContent = reason || "";
@@ -68,16 +99,31 @@
   }
   function onCallMessage(message) {
     if (message.type === "ringing") showCall(message);
+    else if (message.type === "calling") showOutgoing(message);
     else if (!call || message.call !== call.id) return;
+    else if (message.type === "progress") showProgress(message);
     else if (message.type === "connected") showTalking();
     else if (message.type === "held") showHeld(message.on);
     else if (message.type === "ended") endCall(message.reason);
   }
   document.getElementById("softphone-accept").addEventListener("click", () => {
+    signal("quiet");
     if (call) send({ type: "accept", call: call.id });
   });
   document.getElementById("softphone-decline").addEventListener("click", () => {
+    signal("quiet");
     if (call) send({ type: "decline", call: call.id });
+  });
+  dialForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const dialled = number.value.replace(/[\s-]/g, "");
+    if (!NUMBER.test(dialled)) {
+      fail(texts.bad_number);
+      number.focus();
+      return;
+    }
+    error.hidden = true;
+    send({ type: "dial", number: dialled });
   });
   document.getElementById("softphone-end").addEventListener("click", () => {
     if (call) send({ type: "end", call: call.id });
@@ -119,6 +165,7 @@
     peer = socket = microphone = null;
     lineText = "";
     if (call) endCall(texts.closed);
+    canDial(false);
     start.disabled = false;
     mute.disabled = hangup.disabled = true;
     show("off");
@@ -129,6 +176,7 @@
     if (peer) peer.close();
     peer = socket = null;
     if (call) endCall(texts.closed); // the server ended it with the socket
+    canDial(false);
     mute.disabled = hangup.disabled = true;
     show("reconnecting");
     banner.textContent = texts.banner;
@@ -189,6 +237,7 @@
       } else if (message.type === "line") {
         lineText = texts.line.replace("{extension}", message.extension);
         if (state.dataset.state === "connected") state.textContent = lineText;
+        canDial(true);
       } else {
         onCallMessage(message);
       }
