@@ -15,6 +15,7 @@ from vaxel.app.services import build_conferences, build_directory, build_voicema
 from vaxel.app.telephony import (
     build_telephony,
     conferences_to_phones,
+    console_camp_on,
     console_consults,
     console_transfer,
     dialled_of,
@@ -198,6 +199,7 @@ def build_platform(
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
             platform.web.state.context.console_consults = console_consults(telephony)
+            context.console_camp, context.camped_calls = console_camp_on(telephony, platform)
     return platform
 
 

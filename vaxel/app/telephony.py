@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from vaxel.app.platform import Platform
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
+from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, Camped, CampOnSettings
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.configuration import ConfigChange
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
@@ -40,6 +41,7 @@ __all__ = [
     "NUMBER_KINDS",
     "build_telephony",
     "conferences_to_phones",
+    "console_camp_on",
     "console_consults",
     "console_transfer",
     "dialled_of",
@@ -327,6 +329,23 @@ def console_consults(telephony: TelephonyService) -> ConsoleConsults:
     switch.actions.consults = consults.carry_out
     switch.actions.forget_hooks.append(consults.forget)
     return consults
+
+
+def console_camp_on(
+    telephony: TelephonyService, platform: Platform | None = None
+) -> tuple[Callable[[str, str, str, str, str], int], Callable[[], tuple[Camped, ...]]]:
+    """Camp-on from the operator console (issue 16 §3, OP4): the switch's camped calls, read
+    under the tenant's ``pbx-camp-on`` settings; (camp, board) for the web context."""
+    from vaxel.telephony.camp_on import CampOns
+
+    camp_ons = CampOns(telephony.switch)
+    pbx = platform.pbx if platform is not None else None
+    if pbx is not None:
+        sources = pbx.sources
+        camp_ons.settings = lambda tenant_id: CampOnSettings.of(
+            sources.settings(tenant_id, CAMP_ON_SETTINGS)
+        )
+    return camp_ons.camp, lambda: camp_ons.board
 
 
 def dialled_of(telephony: TelephonyService) -> Callable[[str], str]:

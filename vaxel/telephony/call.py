@@ -25,11 +25,10 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   (in sequence, forwarding) or tell the caller; a device answering answers the caller
   (``AnswerCaller``, only then) and the two talk (TRANSFERRED: bridged, no ACD contact);
   either hanging up ends both. A CANCEL while ringing (PartyLeft) withdraws every phone.
-- Park and recall (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``.
+- Park, recall, camp-on (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
-Planned (PBX, console): CAMPED_ON (waiting for a busy extension).
 """
 
 from __future__ import annotations
@@ -240,8 +239,7 @@ class CallMachine:
             self._dial_deadline = None
             return [*actions, ReportRingOutcome(event.status)]
         if self.state is CallState.CALLBACK_RINGING:
-            # the ACD offers the callback again (Q23); one the agent picked from the list
-            # is theirs already and the list shows the number to call by hand (CB10)
+            # offered again by the ACD (Q23); one picked from the list stays theirs (CB10)
             self.state = CallState.ENDED
         return [*actions, ReportAgentDeclined(offer.name)]  # Q23
 
@@ -368,6 +366,7 @@ _STEPS: dict[type, _Step] = {
     BusyOrdered: call_transfer.busy,
     CallParked: call_park.parked,
     ParkRetrieved: call_park.retrieved,
+    call_park.RingParked: call_park.rung_now,
     CallPickedUp: call_pickup.picked_up,
     AnswerRefused: CallMachine._refused,
     NoRoute: CallMachine._no_route,
@@ -390,6 +389,7 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     BusyOrdered: frozenset({_C.IVR}),
     CallParked: call_park.PARKABLE,
     ParkRetrieved: _PARKED,
+    call_park.RingParked: frozenset({_C.PARKED}),
     CallPickedUp: call_pickup.PICKABLE,
     AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
     NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},

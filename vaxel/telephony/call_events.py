@@ -20,6 +20,7 @@ from vaxel.telephony.park_events import (
     LeaveOrbit,
     ParkRetrieved,
     RingBack,
+    RingParked,
 )
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
@@ -237,6 +238,7 @@ CallEvent = (
     | CallParked
     | CallPickedUp
     | ParkRetrieved
+    | RingParked
     | AnswerRefused
     | NoRoute
     | PartyReplaced

@@ -12,6 +12,8 @@ Rules kept here:
   another ``recall_s`` — a parked caller is never dropped by the switch — and the recalls
   after it ring the fallback (the tenant's operator) when there is one.
 - A caller hanging up while parked or recalled ends the call and frees the orbit.
+- A parked call may be rung onward at once (``RingParked``: camp-on rings the extension
+  it waited for, ``camp_on.py``); unanswered, it is back in PARKED like any recall.
 Every step leaves the orbit (``LeaveOrbit``) when the call stops being parked.
 """
 
@@ -35,12 +37,22 @@ from vaxel.telephony.park_events import (
     CallParked,
     LeaveOrbit,
     RingBack,
+    RingParked,
 )
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
 
-__all__ = ["PARKABLE", "RECALL_RING_S", "parked", "recall_due", "recall_ended", "retrieved"]
+__all__ = [
+    "PARKABLE",
+    "RECALL_RING_S",
+    "RingParked",  # its event, for the call machine's table
+    "parked",
+    "recall_due",
+    "recall_ended",
+    "retrieved",
+    "rung_now",
+]
 
 RECALL_RING_S = 30.0
 """How long a recall rings the parker before the call goes back to its orbit."""
@@ -65,6 +77,14 @@ def retrieved(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
     call.state = CallState.TRANSFERRED
     call.park_deadline = None
     return [*actions, LeaveOrbit(), Bridge()]
+
+
+def rung_now(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    """Ring ``event.whom`` now (camp-on): the caller keeps the music while it rings."""
+    assert isinstance(event, RingParked)
+    call.state = CallState.RECALLING
+    call.park_deadline = now + RECALL_RING_S
+    return [RingBack(event.whom)]
 
 
 def recall_due(call: CallMachine, now: float) -> list[CallAction]:

@@ -27,6 +27,8 @@ class SystemPrompt(Enum):
     """An internal call (PBX1): the person called is busy."""
     NO_ANSWER = "no-answer"
     """An internal call: the person called does not answer (or has no phone on)."""
+    CAMPED_ON = "camped-on"
+    """Camp-on (issue 16 §3): the caller waits for a busy person, then music."""
     SIMULATED_AGENT = "simulated-agent"
     """The demo: a real caller reached a simulated agent."""
     SIMULATED_CALL = "simulated-call"
@@ -44,6 +46,7 @@ _IDS: dict[SystemPrompt, dict[str, str]] = {
     },
     SystemPrompt.BUSY: {"sv": "sv/system/upptaget", "en": "en/system/busy"},
     SystemPrompt.NO_ANSWER: {"sv": "sv/system/svarar-inte", "en": "en/system/no-answer"},
+    SystemPrompt.CAMPED_ON: {"sv": "sv/system/vantkopplad", "en": "en/system/camped-on"},
     SystemPrompt.SIMULATED_AGENT: {
         "sv": "sv/system/simulerad-handlaggare",
         "en": "en/system/simulated-agent",

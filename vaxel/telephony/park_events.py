@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CallParked", "CallPickedUp", "LeaveOrbit", "ParkRetrieved", "RingBack"]
+__all__ = ["CallParked", "CallPickedUp", "LeaveOrbit", "ParkRetrieved", "RingBack", "RingParked"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,14 @@ class CallPickedUp:
 @dataclass(frozen=True, slots=True)
 class ParkRetrieved:
     """Someone dialled the orbit (or the console took the call): their leg is the other party."""
+
+
+@dataclass(frozen=True, slots=True)
+class RingParked:
+    """Ring ``whom`` for a parked call now, as its RECALL offer (camp-on, issue 16 §3: the
+    busy extension is free, or it did not answer and the call goes back to the operator)."""
+
+    whom: str
 
 
 # -- actions ---------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    console_camp,
     console_consult,
     console_messages,
     console_switches,
@@ -180,6 +181,7 @@ def create_app(
         softphone,
         operator_console,
         console_consult,
+        console_camp,
         console_switches,
         console_messages,
     )

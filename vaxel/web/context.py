@@ -26,6 +26,7 @@ from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import DomainError, UnknownTenant, VaxelError
 from vaxel.core.message_templates import SmsGateway
+from vaxel.pbx.camp_on import Camped
 from vaxel.pbx.trunks import TrunkStatus
 from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
@@ -170,6 +171,11 @@ class WebContext:
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""
+    console_camp: Callable[[str, str, str, str, str], int] = field(default=lambda *_: _no_camp())
+    """Camp-on from the console (issue 16 §3, OP4): (tenant, agent, contact, number, name)
+    → the call's place in the extension's queue; raises VaxelError when refused."""
+    camped_calls: Callable[[], tuple[Camped, ...]] = lambda: ()
+    """Every camped call now (telephony's board, replaced whole on each change)."""
 
     console_consults: ConsultCalls | None = None
     """Announced transfer from the operator console (issue 16 §3); None without SIP."""
@@ -297,6 +303,10 @@ class WebContext:
 
 
 def _no_phones() -> None:
+    raise DomainError("telephony is not running", code="console-no-telephony")
+
+
+def _no_camp() -> int:
     raise DomainError("telephony is not running", code="console-no-telephony")
 
 

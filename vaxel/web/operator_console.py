@@ -24,6 +24,7 @@ from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentRe
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
+from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_recalls import recall_lines
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
@@ -33,6 +34,7 @@ from vaxel.web.operator_view import console_view, same_number, who_is
 from vaxel.web.snapshot import with_state_names
 
 __all__ = ["OPERATORS", "router"]
+
 
 OPERATORS = ("operator",)
 HOME = "/telefonist"
@@ -66,6 +68,7 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     live["recalls"] = recall_lines(
         ctx.recalls_of(tenant_id, agent_id), _name_of(views, tenant_id, actor)
     )
+    live["camped"] = camped_in_hand(ctx, tenant_id, agent_id)  # camp-on (OP4)
     call = live["call"]
     if call:
         call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
@@ -178,6 +181,7 @@ def search(
         q=q,
         results=found,
         presence_text=presence_text,
+        camped=camp_counts(ctx, session.user.tenant_id),
     )
 
 

@@ -79,6 +79,17 @@
     });
   }
 
+  function campOn() {  // F6: camp the call in hand on the chosen person's busy extension (OP4)
+    var option = selected();
+    if (!option || !option.dataset.number) { say(field.dataset.none || ""); return; }
+    var data = new FormData();
+    data.set("number", option.dataset.number);
+    data.set("name", option.dataset.name || "");
+    post("/telefonist/vantkoppla", data).then(function (answer) {
+      if (answer && !answer.error) { field.value = ""; search(); }
+    });
+  }
+
   field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 100); });
   form.addEventListener("submit", function (e) { e.preventDefault(); connect(false); });
   document.addEventListener("submit", function (e) {  // the live part's forms
@@ -95,6 +106,7 @@
   document.addEventListener("keydown", function (e) {
     var list = options(), at = list.indexOf(selected());
     if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
+    else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
     else if (e.key === "F3") { e.preventDefault(); post("/telefonist/forfragan/koppla", new FormData()); }
     else if (e.key === "F4") { e.preventDefault(); post("/telefonist/forfragan/tillbaka", new FormData()); }
@@ -109,6 +121,9 @@
     else if (e.key === "ArrowDown" && list.length) { e.preventDefault(); select(list[Math.min(at + 1, list.length - 1)]); }
     else if (e.key === "ArrowUp" && list.length) { e.preventDefault(); select(list[Math.max(at - 1, 0)]); }
   });
+
+  // Camped calls change without a live event (a line coming free): look again every 3 s.
+  setInterval(function () { if (document.getElementById("op-camped")) refresh(); }, 3000);
 
   // Times tick on in the browser from the fragment's seconds; while a consultation is on
   // (announced transfer) the live part is fetched each second: telephony, not the engine,
