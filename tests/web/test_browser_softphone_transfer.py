@@ -18,6 +18,7 @@ import pytest
 from tests.telephony.conftest import Running
 from tests.telephony.robots import read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.web.browsing import SHOTS
 from tests.web.conftest import Web
 from tests.web.test_browser_softphone_calls import (
     BROWSER_HZ,
@@ -75,6 +76,8 @@ async def test_the_browser_transfers_the_caller_to_a_number_and_its_leg_is_freed
     try:
         await answer(page, switch)
         await asyncio.sleep(1.0)  # Karin hears the browser
+        await page.fill("#softphone-transfer-number", PER_SHORT)
+        await page.screenshot(path=str(SHOTS / "softphone-call.png"), full_page=True)  # README
 
         await transfer_to(page, "12ab")  # no number: refused in Swedish, the call goes on
         await page.wait_for_selector("#softphone-error:not([hidden])", timeout=WAIT_MS)
