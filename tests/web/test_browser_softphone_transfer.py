@@ -85,10 +85,8 @@ async def test_the_browser_transfers_the_caller_to_a_number_and_its_leg_is_freed
             "#softphone-error"
         )
         await transfer_to(page, "4599")  # the switch knows no such number: 404
-        await page.wait_for_function(
-            "document.getElementById('softphone-error').textContent.includes('4599 finns inte')",
-            timeout=WAIT_MS,
-        )
+        refusal = page.locator("#softphone-error", has_text="Numret 4599 finns inte.")
+        await refusal.wait_for(timeout=WAIT_MS)
         assert await page.is_visible("#softphone-talk")
         assert "Samtal med" in await page.inner_text("#softphone-call-text")
         assert phone.line is not None and phone.line.call is not None
