@@ -20,7 +20,13 @@ from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import SHOTS, signed_in
 from tests.web.conftest import PASSWORD
-from vaxel.app.telephony import console_camp_on, console_transfer, dialled_of, recalls_of
+from vaxel.app.telephony import (
+    console_camp_on,
+    console_consults,
+    console_transfer,
+    dialled_of,
+    recalls_of,
+)
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension
@@ -57,6 +63,7 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
     )
     app.state.context.console_transfer = console_transfer(running.service)
     app.state.context.dialled_of = dialled_of(running.service)
+    app.state.context.console_consults = console_consults(running.service)  # issue 16 §3
     app.state.context.recalls_of = recalls_of(running.service, app.state.context.hub.wake)
     context = app.state.context
     context.console_camp, context.camped_calls = console_camp_on(running.service)

@@ -1,0 +1,174 @@
+"""Announced transfer from the console, both ways, with Chromium and three baresip robots
+(issue 16 §3, OP3; spec §46 "förmedling med avisering"), keyboard only.
+
+A caller presses 0 (the operator queue); the operator's robot phone answers; she types
+"karlson", arrows to Karin Carlsson and presses Shift+Enter: the caller waits with music
+while Karin's robot rings and answers, and the card shows both legs with their timers.
+- Back (F4): Karin's leg is hung up and the operator has the caller again — Karin never
+  heard the caller, nor the caller Karin, and the operator and the caller talk on.
+- Connect (F3), on a second call: the caller and Karin talk, the operator's leg is hung up
+  and her contact ends (wrap-up).
+A barred number asked first is refused in Swedish and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
+from tests.telephony.robots import Robot, read_wav, tone_share
+from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.web.browsing import signed_in
+from tests.web.test_browser_operator import (
+    CALLER_HZ,
+    KARIN_HZ,
+    OPERATOR_EXT,
+    OPERATOR_HZ,
+    OPERATOR_PASSWORD,
+    WAIT_MS,
+    console,
+)
+from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+from vaxel.telephony.call import CallState
+
+pytestmark = [pytest.mark.interop, pytest.mark.timeout(300)]
+__all__ = ["console"]  # the fixture, shared with the keyboard test
+TALK_S = 3.0
+TAIL_S = 2.0
+"""The end of a recording: what a robot heard just before its call ended."""
+
+
+def dumps(robot: Robot) -> list[tuple[list[int], int]]:
+    """What ``robot`` heard in each of its calls, oldest first."""
+    found = sorted(robot.directory.glob("dump-*-dec.wav"), key=lambda p: p.stat().st_mtime)
+    return [read_wav(path) for path in found]
+
+
+def tail(heard: tuple[list[int], int]) -> tuple[list[int], int]:
+    """The last ``TAIL_S`` seconds but the final 200 ms (the hang-up itself)."""
+    samples, rate = heard
+    end = len(samples) - rate // 5
+    return samples[max(0, end - int(TAIL_S * rate)) : end], rate
+
+
+def share(heard: tuple[list[int], int], hz: float) -> float:
+    return tone_share(heard[0], hz, heard[1])
+
+
+async def test_announced_transfer_back_to_the_caller_and_connected(
+    console: tuple[Running, str], browser: Any, tmp_path: Path
+) -> None:
+    running, site = console
+    switch, port, center = running.service.switch, running.port, running.center
+    operator = await phone_robot(
+        tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
+    )
+    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    logs: dict[str, str] = {}
+
+    def state() -> str:
+        return center.acd.agent_view(DEMO_TENANT, "kristina").state.value
+
+    def call_in(wanted: CallState) -> bool:
+        return any(c.state is wanted for c in switch.calls.values())
+
+    try:
+        await wait_for(lambda: state() == "ready", 20)
+        registration, extensions = switch.registration, running.service.directory.extensions
+        await wait_for(lambda: bool(registration.bindings(extensions[AGENT_EXTENSION])), 20)
+        page: Any = await signed_in(browser, site, "kristina")
+        await page.goto(f"{site}/telefonist")
+        field, card = page.locator("#op-q"), page.locator("#op-card")
+        await page.wait_for_function("document.activeElement.id === 'op-q'")
+
+        async def caller_in_hand() -> str:
+            await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+            await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+            await caller.keys("0")  # the operator queue
+            await wait_for(lambda: call_in(CallState.BRIDGED), 30)
+            [contact_id] = list(switch.calls)
+            await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
+            return contact_id
+
+        async def ask_karin_first(contact_id: str) -> None:
+            await page.keyboard.type("karlson")
+            karin_hit = page.locator('#op-results [data-name="Karin Carlsson"]')
+            await karin_hit.wait_for(timeout=WAIT_MS)
+            names = await page.locator("#op-results [role=option]").evaluate_all(
+                "nodes => nodes.map(n => n.dataset.name)"
+            )
+            for _ in range(names.index("Karin Carlsson")):
+                await page.keyboard.press("ArrowDown")
+            assert await karin_hit.get_attribute("aria-selected") == "true"
+            await page.keyboard.press("Shift+Enter")
+            await wait_for(lambda: switch.calls[contact_id].state is CallState.CONSULTED, 30)
+            consult = page.locator("#op-consult")  # both legs, each with its timer
+            await consult.get_by_text("I samtal med").wait_for(timeout=WAIT_MS)
+            text = await consult.inner_text()
+            assert "Karin Carlsson" in text and "väntar med musik" in text, text
+            assert await consult.locator("[data-ticks]").count() == 2
+            await page.wait_for_function("document.activeElement.id === 'op-q'")
+
+        # -- 1: a barred number is refused in Swedish; then Karin asked first, and back (F4)
+        contact_id = await caller_in_hand()
+        await field.fill("0900123456")
+        await page.keyboard.press("Shift+Enter")
+        error = page.locator("#op-error")
+        await error.get_by_text("spärrat").wait_for(timeout=WAIT_MS)
+        assert switch.calls[contact_id].state is CallState.BRIDGED  # nothing changed
+        await page.keyboard.press("Escape")
+        await ask_karin_first(contact_id)
+        await asyncio.sleep(TALK_S)  # the operator and Karin talk; the caller hears music
+        await page.keyboard.press("F4")
+        await wait_for(lambda: switch.calls[contact_id].state is CallState.BRIDGED, 20)
+        await wait_for(lambda: switch.calls[contact_id].consulted is None, 5)
+        await (
+            page.locator("#op-consult-outcome")
+            .get_by_text("Tillbaka från")
+            .wait_for(timeout=WAIT_MS)
+        )
+        assert await error.inner_text() == ""
+        assert state() == "busy"  # the contact is still hers
+        await asyncio.sleep(TALK_S)  # the operator and the caller talk again
+        await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 15)
+
+        # -- 2: a second caller; Karin asked first, then connected (F3)
+        await wait_for(lambda: state() == "ready", 30)  # after the queue's wrap-up
+        contact_id = await caller_in_hand()
+        await ask_karin_first(contact_id)
+        await asyncio.sleep(TALK_S)
+        await page.keyboard.press("F3")
+        await wait_for(lambda: switch.calls[contact_id].state is CallState.TRANSFERRED, 20)
+        assert await error.inner_text() == ""
+        await card.get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)  # she is free
+        assert state() in ("wrap_up", "ready")
+        await asyncio.sleep(TALK_S)  # the caller and Karin talk
+        await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 15)
+    finally:
+        for name, robot in (("caller", caller), ("operator", operator), ("karin", karin)):
+            logs[name] = await robot.stop()
+
+    (caller_1, caller_2), (karin_1, karin_2) = dumps(caller), dumps(karin)
+    (operator_1, operator_2) = dumps(operator)
+    # back: Karin heard the operator only; the caller never heard Karin, and at the end
+    # talked with the operator again
+    assert share(karin_1, OPERATOR_HZ) > 0.5, logs["karin"][-2000:]
+    assert share(karin_1, CALLER_HZ) < 0.1
+    assert share(caller_1, KARIN_HZ) < 0.1
+    assert share(tail(caller_1), OPERATOR_HZ) > 0.5, logs["caller"][-2000:]
+    assert share(tail(operator_1), CALLER_HZ) > 0.5
+    # connected: the operator talked with Karin first; then caller and Karin talk, the
+    # operator is out of their call
+    assert share(operator_2, KARIN_HZ) > 0.5, logs["operator"][-2000:]
+    assert share(karin_2, OPERATOR_HZ) > 0.5
+    assert share(tail(caller_2), KARIN_HZ) > 0.5
+    assert share(tail(karin_2), CALLER_HZ) > 0.5
+    assert share(tail(karin_2), OPERATOR_HZ) < 0.1
+    assert share(tail(caller_2), OPERATOR_HZ) < 0.1
