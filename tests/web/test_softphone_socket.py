@@ -133,6 +133,9 @@ def test_oversized_malformed_binary_and_unknown_messages_close_the_socket(
     for bad in ("not json", "[1, 2]", '{"type": "dial"}', '{"type": "offer", "sdp": 5}'):
         assert closing(client, bad) == CLOSE_MALFORMED, bad
     long_number = '{"type": "transfer", "call": "a", "number": "' + "1" * 65 + '"}'
+    long_dial = '{"type": "dial", "number": "' + "1" * 65 + '"}'
+    for bad in ('{"type": "dial", "number": 4501}', long_dial):  # Ring upp (issue 15 §2)
+        assert closing(client, bad) == CLOSE_MALFORMED, bad
     for bad in ('{"type": "transfer", "call": "a", "number": 4504}', long_number):
         assert closing(client, bad) == CLOSE_MALFORMED, bad  # the transfer field (issue 15)
     assert closing(client, b"\x00\x01") == CLOSE_MALFORMED

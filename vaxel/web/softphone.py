@@ -68,7 +68,8 @@ CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
 """The messages about one call: they name it by the id the server gave in ``ringing``."""
 MAX_CALL_ID = 32
 MAX_TRANSFER_TEXT = 64
-"""What the page's transfer field may send; the line says in Swedish what is no number."""
+"""What the page's transfer and dial fields may send; the line says in Swedish what is no
+number."""
 DIGITS = frozenset("0123456789*#")
 
 CLOSE_NOT_SIGNED_IN = 4401
@@ -133,8 +134,9 @@ def parse(text: str) -> dict[str, Any] | None:
     kind = message["type"]
     if kind == "offer" and not isinstance(message.get("sdp"), str):
         return None
-    if kind == "dial" and not isinstance(message.get("number"), str):
-        return None  # its content is the phone's to refuse, in Swedish
+    number = message.get("number")
+    if kind == "dial" and not (isinstance(number, str) and len(number) <= MAX_TRANSFER_TEXT):
+        return None  # what is in it is the phone's to refuse, in Swedish
     if kind in CALL_KINDS:
         call = message.get("call")
         if not isinstance(call, str) or not 0 < len(call) <= MAX_CALL_ID:

@@ -39,7 +39,10 @@ MAX_NUMBER = 32
 NUMBER = re.compile(r"[0-9*#+]{1,32}")
 Address = tuple[str, int]
 
+NOT_AUTHORISED = "Växeln godkände inte din anknytning. Be administratören kontrollera den."
 REFUSALS = {
+    401: NOT_AUTHORISED,
+    407: NOT_AUTHORISED,
     403: "Du får inte ringa det numret.",
     404: "Numret finns inte.",
     480: "Ingen svarade.",
@@ -125,7 +128,7 @@ def response(line: BrowserLine, call: LineCall, event: ResponseReceived) -> None
         _answered(line, call, answer)
     elif status in (401, 407) and not call.authorised and call.state is CallState.CALLING:
         if not _authorise(line, call, answer):
-            line.finished(call, refusal_text(403))
+            line.finished(call, NOT_AUTHORISED)
     elif call.state is CallState.CALLING:
         line.finished(call, ENDED_BY_YOU if status == 487 else refusal_text(status))
 
