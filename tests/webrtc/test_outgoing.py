@@ -38,6 +38,8 @@ class Switch:
     got: list[Request] = field(default_factory=list)
     users: list[str] = field(default_factory=list)
     invite: RequestReceived | None = None
+    answers_cancel: bool = False
+    """Answer 200 to the INVITE when its CANCEL comes (the 2xx crosses the CANCEL)."""
 
     def __post_init__(self) -> None:
         self.endpoint = SipEndpoint(self.on_event, host="127.0.0.1", port=0)
@@ -51,7 +53,10 @@ class Switch:
         if isinstance(event, AckReceived | CancelReceived):
             self.got.append(event.request)
         if isinstance(event, CancelReceived) and self.invite is not None:
-            self.reply(487, "Request Terminated")
+            if self.answers_cancel:
+                self.reply(200, "OK", sdp=True)
+            else:
+                self.reply(487, "Request Terminated")
             return
         if not isinstance(event, RequestReceived):
             return
@@ -198,3 +203,18 @@ async def test_a_bad_number_and_a_second_call_are_refused_before_anything_is_sen
     dial(line, switch)
     refusal = line.dial("4502", "1003", "", PASSWORD, switch.address)
     assert refusal == "Lägg på det pågående samtalet först."
+
+
+async def test_an_answer_that_crosses_the_cancel_is_acked_and_hung_up(
+    parts: tuple[BrowserLine, Switch, Page],
+) -> None:
+    line, switch, page = parts
+    switch.answers_cancel = True
+    dial(line, switch)
+    call = (await page.said("progress"))["call"]
+    assert line.command({"type": "end", "call": call}) is None
+    assert (await page.said("ended"))["reason"] == "Du lade på."
+    await switch.request("ACK")
+    bye = await switch.request("BYE")
+    assert bye.call_id == (await switch.request("INVITE")).call_id
+    assert line.call is None and line.rtp.remote is None

@@ -93,6 +93,9 @@ class BrowserLine:
         self.endpoint = _Endpoint(self._on_event, host=host, port=0, user_agent="Vaxel-webbtelefon")
         self.endpoint.user = f"webbtelefon-{secrets.token_hex(4)}"
         self.call: LineCall | None = None
+        self.given_up: LineCall | None = None
+        """The last dialled call cancelled before its answer: a 2xx that crosses the CANCEL
+        is still ACKed and hung up (RFC 3261 §9.1)."""
 
     @property
     def contact(self) -> str:
@@ -334,6 +337,10 @@ class BrowserLine:
 
     def _response(self, event: ResponseReceived) -> None:
         call, response = self.call, event.response
+        late = self.given_up
+        if late is not None and event.client_key == late.client_key and response.status < 300:
+            outgoing.too_late(self, late, response)
+            return
         if call is not None and response.cseq[1] == "REFER":
             line_transfer.answered(self, call, response)
             return

@@ -115,6 +115,22 @@ def cancel(line: BrowserLine, call: LineCall) -> None:
     request.headers.add("CSeq", f"{invite.cseq[0]} CANCEL")
     request.headers.add("Max-Forwards", "70")
     line.endpoint.request(request, call.peer)
+    line.given_up = call
+
+
+def too_late(line: BrowserLine, call: LineCall, answer: Response) -> None:
+    """The switch answered a call we had cancelled (the 2xx crossed the CANCEL): ACK it
+    and hang up at once, so no leg is left talking to nobody."""
+    if answer.status < 200:
+        return
+    line.given_up = None
+    try:
+        dialog = Dialog.as_uac(call.invite, answer)
+    except SipError:
+        return
+    ack = dialog.request("ACK", line.endpoint.via(), cseq=answer.cseq[0])
+    line.endpoint.send_raw(ack.to_bytes(), call.peer)
+    line.endpoint.request(dialog.request("BYE", line.endpoint.via()), call.peer)
 
 
 def response(line: BrowserLine, call: LineCall, event: ResponseReceived) -> None:
