@@ -4,8 +4,10 @@ in to the operator queue and presses F7, follows the console's "Använd webbläs
 telefon" to the phone page in a tab of its own and turns it on — her extension 1011 now
 rings there, no desk phone registered. A baresip robot calls the main number and presses 0;
 the browser phone rings, she answers in the page and the caller hears the browser's tone;
-in the console she types "karlson" and presses Enter: the switch transfers the caller to
-Karin's robot phone, the browser's call ends, and caller and Karin hear each other."""
+in the console she types "karlson" and presses Enter — or, in the second test, types Karin's
+extension into the phone page's "Koppla samtalet till nummer" and presses Enter: the switch
+transfers the caller to Karin's robot phone, the browser's call ends, and caller and Karin
+hear each other."""
 
 from __future__ import annotations
 
@@ -87,56 +89,95 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str, BrowserPh
     await running.service.close()
 
 
+async def browser_operator(chromium: Any, site: str, running: Running) -> tuple[Any, Any]:
+    """Kristina in the console, logged in to the operator queue and ready, with the phone
+    opened from the console's link in a tab of its own and turned on."""
+    center, switch = running.center, running.service.switch
+    console_page: Any = await signed_in(chromium, site, "kristina")
+    await console_page.goto(f"{site}/telefonist")
+    await console_page.check("input[name=queue][value=vaxel]")
+    await console_page.click("text=Spara inloggning")
+    await wait_for(lambda: bool(center.acd.agent_view(DEMO_TENANT, "kristina").queue_ids), 20)
+    await console_page.keyboard.press("F7")
+    await wait_for(
+        lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 20
+    )
+    link = console_page.locator("#browser-phone a")
+    assert await link.inner_text() == "Använd webbläsaren som telefon"
+    async with console_page.context.expect_page() as opened:
+        await link.click()  # a tab of its own, kept open while she works
+    phone: Any = await opened.value
+    await phone.wait_for_load_state()
+    await phone.click("#softphone-start")
+    await phone.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
+    operator = running.service.directory.extensions[OPERATOR_EXT]
+    await wait_for(lambda: bool(switch.registration.bindings(operator)), 15)
+    assert "anknytning 1011" in await phone.inner_text("#softphone-state")
+    return console_page, phone
+
+
+async def answer_queue_call(phone: Any, caller: Robot, running: Running) -> str:
+    """The caller reaches the operator queue; the browser phone rings and is answered."""
+    switch = running.service.switch
+    await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{running.port}")
+    await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+    await caller.keys("0")  # the switchboard: the operator queue
+    await phone.wait_for_selector("#softphone-call:not([hidden])", timeout=WAIT_MS)
+    assert "0701234567" in await phone.inner_text("#softphone-call-text")
+    await phone.click("#softphone-accept")
+    await phone.wait_for_selector("#softphone-talk:not([hidden])", timeout=WAIT_MS)
+    await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 20)
+    [contact_id] = list(switch.calls)
+    assert running.center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
+    await asyncio.sleep(2.0)  # the caller hears the browser
+    return contact_id
+
+
+async def karin_talks_with_the_caller(
+    running: Running, phones: BrowserPhones, phone: Any, contact_id: str
+) -> None:
+    """The caller is now with Karin; the browser's leg is free; they talk, the caller ends."""
+    switch = running.service.switch
+
+    def with_karin() -> bool:
+        call = switch.calls.get(contact_id)
+        return call is not None and call.state is CallState.TRANSFERRED
+
+    await wait_for(with_karin, 20)
+    await phone.wait_for_selector("#softphone-call", state="hidden", timeout=WAIT_MS)
+    line = phones.open_phones[(DEMO_TENANT, "kristina")].line
+    assert line is not None and line.call is None  # the browser's leg is free
+    await asyncio.sleep(3.0)  # the caller and Karin talk
+
+
+def heard_the_transfer(caller: Robot, karin: Robot, logs: dict[str, str]) -> None:
+    heard, rate = read_wav(caller.heard)
+    assert tone_share(heard, BROWSER_HZ, rate) > 0.5, logs["caller"][-2000:]  # the operator
+    assert tone_share(heard, KARIN_HZ, rate) > 0.5, logs["caller"][-2000:]  # then Karin
+    heard, rate = read_wav(karin.heard)
+    assert tone_share(heard, CALLER_HZ, rate) > 0.5, logs["karin"][-2000:]
+    assert tone_share(heard, BROWSER_HZ, rate) < 0.1  # the operator had left the call
+
+
 async def test_the_operator_takes_and_transfers_a_call_with_only_a_browser(
     console: tuple[Running, str, BrowserPhones], chromium: Any, tmp_path: Path
 ) -> None:
+    """The transfer from the console's search (OP3): "karlson", Karin chosen, Enter."""
     running, site, phones = console
-    switch, port, center = running.service.switch, running.port, running.center
+    port = running.port
     karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
     caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
     logs: dict[str, str] = {}
     try:
-        extensions = running.service.directory.extensions
-        await wait_for(lambda: bool(switch.registration.bindings(extensions[AGENT_EXTENSION])), 20)
-        console_page: Any = await signed_in(chromium, site, "kristina")
-        await console_page.goto(f"{site}/telefonist")
-        await console_page.check("input[name=queue][value=vaxel]")
-        await console_page.click("text=Spara inloggning")
-        await wait_for(lambda: bool(center.acd.agent_view(DEMO_TENANT, "kristina").queue_ids), 20)
-        await console_page.keyboard.press("F7")
-        await wait_for(
-            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 20
-        )
-
-        link = console_page.locator("#browser-phone a")
-        assert await link.inner_text() == "Använd webbläsaren som telefon"
-        async with console_page.context.expect_page() as opened:
-            await link.click()  # a tab of its own, kept open while she works
-        phone: Any = await opened.value
-        await phone.wait_for_load_state()
-        await phone.click("#softphone-start")
-        await phone.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
-        await wait_for(lambda: bool(switch.registration.bindings(extensions[OPERATOR_EXT])), 15)
-        assert "anknytning 1011" in await phone.inner_text("#softphone-state")
-
-        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
-        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
-        await caller.keys("0")  # the switchboard: the operator queue
-        await phone.wait_for_selector("#softphone-call:not([hidden])", timeout=WAIT_MS)
-        assert "0701234567" in await phone.inner_text("#softphone-call-text")
-        await phone.click("#softphone-accept")
-        await phone.wait_for_selector("#softphone-talk:not([hidden])", timeout=WAIT_MS)
-        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 20)
-        [contact_id] = list(switch.calls)
-        assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
-        await asyncio.sleep(2.0)  # the caller hears the browser
+        karin_ext = running.service.directory.extensions[AGENT_EXTENSION]
+        bindings = running.service.switch.registration.bindings
+        await wait_for(lambda: bool(bindings(karin_ext)), 20)
+        console_page, phone = await browser_operator(chromium, site, running)
+        contact_id = await answer_queue_call(phone, caller, running)
 
         await console_page.bring_to_front()
-        await (
-            console_page.locator("#op-card")
-            .get_by_text("0701234567")
-            .first.wait_for(timeout=WAIT_MS)
-        )
+        card = console_page.locator("#op-card")
+        await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         await console_page.focus("#op-q")
         await console_page.keyboard.type("karlson")
         karin_hit = console_page.locator('#op-results [data-name="Karin Carlsson"]')
@@ -148,23 +189,40 @@ async def test_the_operator_takes_and_transfers_a_call_with_only_a_browser(
             await console_page.keyboard.press("ArrowDown")
         await console_page.keyboard.press("Enter")
 
-        def with_karin() -> bool:
-            call = switch.calls.get(contact_id)
-            return call is not None and call.state is CallState.TRANSFERRED
-
-        await wait_for(with_karin, 20)
-        await phone.wait_for_selector("#softphone-call", state="hidden", timeout=WAIT_MS)
-        line = phones.open_phones[(DEMO_TENANT, "kristina")].line
-        assert line is not None and line.call is None  # the browser's leg is free
-        await asyncio.sleep(3.0)  # the caller and Karin talk
+        await karin_talks_with_the_caller(running, phones, phone, contact_id)
         await caller.command("hangup")
-        await wait_for(lambda: not switch.calls, 10)
+        await wait_for(lambda: not running.service.switch.calls, 10)
     finally:
         for name, robot in (("caller", caller), ("karin", karin)):
             logs[name] = await robot.stop()
-    heard, rate = read_wav(caller.heard)
-    assert tone_share(heard, BROWSER_HZ, rate) > 0.5, logs["caller"][-2000:]  # the operator
-    assert tone_share(heard, KARIN_HZ, rate) > 0.5, logs["caller"][-2000:]  # then Karin
-    heard, rate = read_wav(karin.heard)
-    assert tone_share(heard, CALLER_HZ, rate) > 0.5, logs["karin"][-2000:]
-    assert tone_share(heard, BROWSER_HZ, rate) < 0.1  # the operator had left the call
+    heard_the_transfer(caller, karin, logs)
+
+
+async def test_the_operator_transfers_a_queue_call_from_the_phone_page(
+    console: tuple[Running, str, BrowserPhones], chromium: Any, tmp_path: Path
+) -> None:
+    """The transfer from the phone page's own field: the line's REFER takes the switch's
+    agent transfer of a queue call (in_dialog), as her desk phone's transfer key would."""
+    running, site, phones = console
+    port = running.port
+    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    logs: dict[str, str] = {}
+    try:
+        karin_ext = running.service.directory.extensions[AGENT_EXTENSION]
+        bindings = running.service.switch.registration.bindings
+        await wait_for(lambda: bool(bindings(karin_ext)), 20)
+        _, phone = await browser_operator(chromium, site, running)
+        contact_id = await answer_queue_call(phone, caller, running)
+
+        await phone.fill("#softphone-transfer-number", AGENT_EXTENSION)
+        await phone.press("#softphone-transfer-number", "Enter")  # the keyboard suffices
+        await karin_talks_with_the_caller(running, phones, phone, contact_id)
+        ended = await phone.inner_text("#softphone-call-ended")
+        assert f"Samtalet kopplades till {AGENT_EXTENSION}" in ended
+        await caller.command("hangup")
+        await wait_for(lambda: not running.service.switch.calls, 10)
+    finally:
+        for name, robot in (("caller", caller), ("karin", karin)):
+            logs[name] = await robot.stop()
+    heard_the_transfer(caller, karin, logs)
