@@ -63,7 +63,9 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
     )
     app.state.context.console_transfer = console_transfer(running.service)
     app.state.context.dialled_of = dialled_of(running.service)
-    app.state.context.console_consults = console_consults(running.service)  # issue 16 §3
+    app.state.context.console_consults = console_consults(  # issue 16 §3
+        running.service, app.state.context.hub.wake
+    )
     app.state.context.recalls_of = recalls_of(running.service, app.state.context.hub.wake)
     context = app.state.context
     context.console_camp, context.camped_calls = console_camp_on(running.service)

@@ -198,7 +198,7 @@ def build_platform(
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
-            platform.web.state.context.console_consults = console_consults(telephony)
+            context.console_consults = console_consults(telephony, context.hub.wake)
             context.console_camp, context.camped_calls = console_camp_on(telephony, platform)
     return platform
 

@@ -313,10 +313,13 @@ def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, st
     return transfer
 
 
-def console_consults(telephony: TelephonyService) -> ConsoleConsults:
+def console_consults(
+    telephony: TelephonyService, wake: Callable[[str], None] = lambda tenant_id: None
+) -> ConsoleConsults:
     """The operator console's announced transfer (issue 16 §3) on the switch: its actions
     carried out by the switch, its records forgotten with the call, the person rung for the
-    tenant's recall time (``pbx-transfer``) at most."""
+    tenant's recall time (``pbx-transfer``) at most; ``wake`` (the live hub's) is told a
+    tenant's id at each change, so the card follows without polling."""
     from vaxel.telephony.console_consult import RING_S, ConsoleConsults
 
     switch = telephony.switch
@@ -325,7 +328,7 @@ def console_consults(telephony: TelephonyService) -> ConsoleConsults:
         recalls = switch.in_dialog.phone_transfers.recalls
         return recalls.recall_after_s(tenant_id) if recalls is not None else RING_S
 
-    consults = ConsoleConsults(switch, switch.clock, ring_s)
+    consults = ConsoleConsults(switch, switch.clock, ring_s, wake)
     switch.actions.consults = consults.carry_out
     switch.actions.forget_hooks.append(consults.forget)
     return consults

@@ -78,11 +78,14 @@ class ConsoleConsults:
         switch: ConsultPort,
         clock: Callable[[], float],
         ring_s: Callable[[str], float] = lambda tenant_id: RING_S,
+        changed: Callable[[str], None] = lambda tenant_id: None,
     ) -> None:
         self.switch = switch
         self.clock = clock
         self.ring_s = ring_s
         """How long the person rings: the tenant's recall time (``pbx-transfer``)."""
+        self.changed = changed
+        """Told a tenant's id at each change (the live hub's wake: the card follows)."""
         self.records: dict[str, Consultation] = {}
         """By call (contact) id; forgotten with the call."""
 
@@ -104,6 +107,7 @@ class ConsoleConsults:
         switch.step(call, ConsultStarted(self.ring_s(tenant_id)))
         if call.state is CallState.CONSULTING:
             switch.ring(call, CONSULT, targets, switch.dialer.agent_extension(call), "consult")
+        self.changed(tenant_id)
 
     def connect(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
         """Connect the caller with the person she talks to ('console-no-consult' unless
@@ -167,6 +171,8 @@ class ConsoleConsults:
                 action.status,
                 self.clock(),
             )
+        if isinstance(action, (TalkToConsulted, ConsultOver)):
+            self.changed(call.tenant_id)  # answered, or over: her card shows it now
 
     def forget(self, call_id: str) -> None:
         """The call is over: its consultation is no longer shown."""

@@ -126,11 +126,11 @@
   setInterval(function () { if (document.getElementById("op-camped")) refresh(); }, 3000);
 
   // Times tick on in the browser from the fragment's seconds; while a consultation is on
-  // (announced transfer) the live part is fetched each second: telephony, not the engine,
-  // changes it.
+  // (announced transfer) the live part is also fetched every 3 s, should a wake be missed.
+  var consultTicks = 0;
   setInterval(function () {
     var live = document.getElementById("op-live");
-    if (live && live.dataset.consulting === "on") refresh();
+    if (live && live.dataset.consulting === "on" && ++consultTicks % 3 === 0) refresh();
     var passed = Math.floor((Date.now() - loaded) / 1000);
     document.querySelectorAll("#op-live [data-ticks]").forEach(function (node) {
       node.textContent = String(Number(node.dataset.seconds) + passed);
