@@ -3,7 +3,8 @@
 whose Refer-To is the number; the switch's refusal (404) reaches the page in Swedish and the
 call goes on; its 202 and BYE end the call as transferred; a number with letters, an empty
 or an overlong one is refused before anything is sent, and a second transfer while one is
-under way too."""
+under way too; a REFER the switch never answers is given up at the transaction's timeout
+and may be tried again."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 from tests.webrtc.test_line import Page, Switch, parts
 from vaxel.sip.dialog import Dialog
 from vaxel.sip.message import Request
-from vaxel.sip.transaction import RequestReceived
+from vaxel.sip.transaction import RequestReceived, TransactionTimeout
 from vaxel.webrtc.line import BrowserLine, CallState
 
 __all__ = ["parts"]  # the fixture, shared with the line's test
@@ -22,12 +23,14 @@ __all__ = ["parts"]  # the fixture, shared with the line's test
 class ReferSwitch(Switch):
     """Answers REFERs with ``refer_status`` (202 as the real switch, or a refusal)."""
 
-    refer_status = 202
+    refer_status: int | None = 202
+    """None: the REFER is never answered."""
 
     def on_event(self, event: Any) -> None:
         if isinstance(event, RequestReceived) and event.request.method == "REFER":
             self.requests.append(event)
-            self.endpoint.respond(event.server_key, event.request, self.refer_status, "Refer")
+            if self.refer_status is not None:
+                self.endpoint.respond(event.server_key, event.request, self.refer_status, "R")
             return
         super().on_event(event)
 
@@ -82,5 +85,27 @@ async def test_a_refused_transfer_is_told_in_swedish_and_an_accepted_one_ends_th
         switch.endpoint.request(bye, line.address)
         assert (await page.said("ended"))["reason"] == "Samtalet kopplades till 4504."
         assert line.call is None and line.rtp.remote is None
+    finally:
+        await switch.endpoint.close()
+
+
+async def test_an_unanswered_transfer_is_given_up_at_the_timeout(
+    parts: tuple[BrowserLine, Switch, Page],
+) -> None:
+    line, _, page = parts
+    switch = ReferSwitch()
+    switch.refer_status = None
+    await switch.endpoint.start()
+    try:
+        call_id, _ = await connected(line, switch, page)
+        assert line.command({"type": "transfer", "call": call_id, "number": "4504"}) is None
+        [refer] = await refers(switch, 1)
+        assert line.call is not None and line.call.transfer_key is not None
+        # the transaction layer's timer F (64·T1, 32 s) as it tells the line
+        line.endpoint.handler(TransactionTimeout(line.call.transfer_key, refer))
+        told = (await page.said("error"))["message"]
+        assert told == "Växeln svarade inte: samtalet kopplades inte till 4504."
+        assert line.call.state is CallState.CONNECTED and line.call.transfer_to == ""
+        assert line.command({"type": "transfer", "call": call_id, "number": "4504"}) is None
     finally:
         await switch.endpoint.close()

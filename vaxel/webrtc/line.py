@@ -46,6 +46,7 @@ from vaxel.sip.transaction import (
     Event,
     RequestReceived,
     ResponseReceived,
+    TransactionTimeout,
     reply_destination,
 )
 from vaxel.sip.uri import parse_name_addr
@@ -252,6 +253,8 @@ class BrowserLine:
                 self.tell({"type": "connected", "call": call.id})
         elif isinstance(event, ResponseReceived):
             self._response(event)
+        elif isinstance(event, TransactionTimeout) and self.call is not None:
+            line_transfer.timed_out(self, self.call, event.client_key)
 
     def _cancelled(self, call: LineCall, cancel: Request) -> None:
         """The caller gave up, or another phone answered (RFC 3326 Reason cause 200)."""

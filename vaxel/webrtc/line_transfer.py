@@ -19,7 +19,14 @@ from vaxel.sip.message import Response
 if TYPE_CHECKING:
     from vaxel.webrtc.line import BrowserLine, LineCall
 
-__all__ = ["MAX_NUMBER", "NUMBER_CHARACTERS", "answered", "refer", "transferred_reason"]
+__all__ = [
+    "MAX_NUMBER",
+    "NUMBER_CHARACTERS",
+    "answered",
+    "refer",
+    "timed_out",
+    "transferred_reason",
+]
 
 MAX_NUMBER = 32
 """Longer than any dialable number (E.164 is 15 digits, plus a prefix and a short code)."""
@@ -29,6 +36,7 @@ REFUSED = {
     403: "Växeln tillåter inte att samtalet kopplas till {number}.",
     404: "Numret {number} finns inte.",
     484: "Numret {number} är ofullständigt.",
+    408: "Växeln svarade inte: samtalet kopplades inte till {number}.",
 }
 NOT_TRANSFERRED = "Samtalet kunde inte kopplas till {number}."
 TRANSFERRED = "Samtalet kopplades till {number}."
@@ -76,6 +84,16 @@ def answered(line: BrowserLine, call: LineCall, response: Response) -> None:
     number, call.transfer_to = call.transfer_to, ""
     wording = REFUSED.get(response.status, NOT_TRANSFERRED)
     line.tell({"type": "error", "message": wording.format(number=number)})
+
+
+def timed_out(line: BrowserLine, call: LineCall, client_key: tuple[str, str]) -> None:
+    """No answer to our REFER within 64·T1: as if 408 came (RFC 3261 §8.1.3.1), so the page
+    may try again instead of being told a transfer is still under way."""
+    if call.transfer_key is None or client_key != call.transfer_key:
+        return
+    call.transfer_key = None
+    number, call.transfer_to = call.transfer_to, ""
+    line.tell({"type": "error", "message": REFUSED[408].format(number=number)})
 
 
 def transferred_reason(call: LineCall) -> str | None:
