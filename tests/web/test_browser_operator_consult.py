@@ -23,6 +23,7 @@ from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
+from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
     CALLER_HZ,
     KARIN_HZ,
@@ -81,7 +82,8 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
         await wait_for(lambda: state() == "ready", 20)
         registration, extensions = switch.registration, running.service.directory.extensions
         await wait_for(lambda: bool(registration.bindings(extensions[AGENT_EXTENSION])), 20)
-        page: Any = await signed_in(browser, site, "kristina")
+        # axe-core is injected into the page to check the card while consulting
+        page: Any = await signed_in(browser, site, "kristina", bypass_csp=True)
         await page.goto(f"{site}/telefonist")
         field, card = page.locator("#op-q"), page.locator("#op-card")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
@@ -112,6 +114,7 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
             text = await consult.inner_text()
             assert "Karin Carlsson" in text and "väntar med musik" in text, text
             assert await consult.locator("[data-ticks]").count() == 2
+            assert await _axe(page, "/telefonist, förfrågan") == []  # WCAG 2.1 AA
             await page.wait_for_function("document.activeElement.id === 'op-q'")
 
         # -- 1: a barred number is refused in Swedish; then Karin asked first, and back (F4)
@@ -134,6 +137,7 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
         )
         assert await error.inner_text() == ""
         assert state() == "busy"  # the contact is still hers
+        assert await _axe(page, "/telefonist, tillbaka") == []
         await asyncio.sleep(TALK_S)  # the operator and the caller talk again
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 15)
