@@ -12,6 +12,10 @@ baresip robots:
 - Maria types a colleague's extension in **Ring upp**, presses Enter: the page says it
   rings there and its remote audio carries the switch's 425 Hz ringback (early media);
   the robot answers; both-way audio; Maria hangs up and the robot's call ends.
+- Called by a robot, Maria presses 1, 2, 3 on the page's keypad and the caller's phone
+  gets each key as RFC 4733 events relayed by the switch's bridge (baresip logs
+  "received event: '1' (end=1)"; an earlier try looked for "received DTMF", which this
+  baresip never logs).
 - A number with letters is refused in Swedish before anything is sent, and a number the
   switch does not know ends the call with "Numret finns inte." (docs/webrtc.md).
 """
@@ -42,8 +46,10 @@ from tests.web.test_browser_softphone_calls import (
     BROWSER_HZ,
     ROBOT_HZ,
     WAIT_MS,
+    answer,
     link_maria,
     page_hears,
+    ringing_page,
 )
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.store import ReadModels
@@ -167,3 +173,25 @@ async def test_a_bad_number_is_refused_in_swedish_and_an_unknown_one_ends_the_ca
     await shows(page, "#softphone-call-ended", "Numret finns inte")
     assert await page.is_hidden("#softphone-call")
     assert not switch.service.switch.calls
+
+
+async def test_keys_pressed_while_called_reach_the_callers_phone(
+    web: Web, site: str, switch: Running, chromium: Any, tmp_path: Path
+) -> None:
+    page, robot = await ringing_page(web, site, switch, chromium, tmp_path)
+    try:
+        await answer(page, switch)
+        await asyncio.sleep(1.0)
+        for key in "123":
+            await page.click(f".softphone-key[data-key='{key}']")
+            await asyncio.sleep(0.6)  # a key's events last 100 ms and three end packets
+        await asyncio.sleep(1.0)
+    finally:
+        log = await robot.stop()
+    keys: list[str] = []
+    for line in log.splitlines():
+        if line.startswith("received event:") and "end=1" in line:
+            key = line.split("'")[1]
+            if not keys or keys[-1] != key:  # an end is sent three times (RFC 4733 §2.5.1.4)
+                keys.append(key)
+    assert keys == ["1", "2", "3"], log[-2000:]
