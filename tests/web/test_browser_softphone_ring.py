@@ -12,12 +12,15 @@ hear and see:
   shows "Inkommande samtal" with the caller's number; answering stops the ring and closes
   the notification;
 - a second call rings and stops when the caller gives up (CANCEL); a third stops when
-  Maria declines it.
+  Maria declines it;
+- a call Maria dials that rings with a bare 180 (a stand-in switch: Växel's own sends its
+  ringback as early media) plays the page's 425 Hz ringback until the answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +39,16 @@ from tests.web.test_browser_softphone_calls import (
     WAIT_MS,
     link_maria,
 )
+from tests.webrtc.test_outgoing import PASSWORD as PASSWORD_1003
+from tests.webrtc.test_outgoing import Switch
+from vaxel.telephony.directory import Extension
+from vaxel.webrtc.phones import BrowserPhones
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
 switch = calls.switch  # the fixtures: Växel's switch with Maria, Debian's Chromium
 chromium = calls.chromium
 RING_HZ = (650.0, 800.0)
+RINGBACK_HZ = 425.0
 
 HOOKS = """(() => {
   const notices = { asked: 0, shown: [], closed: 0 };
@@ -165,3 +173,63 @@ async def test_an_offered_call_rings_notifies_and_stops_on_answer_cancel_and_dec
         assert len(await page.evaluate("window.__notices.shown")) == 3
     finally:
         await robot.stop()
+
+
+@dataclass
+class SwitchOnly:
+    """A :class:`SwitchLink` to a stand-in switch that rings with a bare 180 (no early
+    media), so the page must play its own ringback."""
+
+    switch: Switch
+    host: str = "127.0.0.1"
+
+    @property
+    def switch_address(self) -> tuple[str, int]:
+        return self.switch.address
+
+    def line(self, tenant_id: str, username: str) -> Extension | None:
+        return Extension(tenant_id, "1003", PASSWORD_1003, display_name="Maria")
+
+    def bind(self, extension: Extension, contact: str, source: Any, expires: int) -> None:
+        return None
+
+
+async def test_a_dialled_call_ringing_without_early_media_plays_the_pages_ringback(
+    web: Web, site: str, chromium: Any
+) -> None:
+    stand_in = Switch(password=PASSWORD_1003, early=False)
+    await stand_in.endpoint.start()
+    web.app.state.softphone = BrowserPhones(link=SwitchOnly(stand_in))  # type: ignore[attr-defined]
+    try:
+        page: Any = await signed_in(chromium, site, "maria")
+        await page.add_init_script(HOOKS)
+        await page.goto(f"{site}/min-telefon/webbtelefon")
+        await page.click("#softphone-start")
+        await page.wait_for_selector("#softphone-number:enabled", timeout=WAIT_MS)
+        await page.fill("#softphone-number", "4501")
+        await page.press("#softphone-number", "Enter")
+        await page.wait_for_selector("#softphone-talk:not([hidden])", timeout=WAIT_MS)
+        for _ in range(WAIT_MS // 100):
+            if await sound(page) == "ringback":
+                break
+            await asyncio.sleep(0.1)
+        assert await sound(page) == "ringback"
+        assert "Det ringer hos 4501" in await page.inner_text("#softphone-call-text")
+        heard = await loudest(page, 5.2)  # one whole cadence: 1 s of 425 Hz in every 5 s
+        assert any(abs(h["hz"] - RINGBACK_HZ) < 30 and h["db"] > -50 for h in heard), heard
+        assert stand_in.users == ["1003"]
+
+        stand_in.reply(200, "OK", sdp=True)
+        await page.wait_for_selector("#softphone-hold:visible", timeout=WAIT_MS)
+        for _ in range(WAIT_MS // 100):
+            if "Samtal med 4501" in await page.inner_text("#softphone-call-text"):
+                break
+            await asyncio.sleep(0.1)
+        assert await sound(page) == ""
+        await asyncio.sleep(0.2)
+        heard = await loudest(page, 5.2)
+        assert not any(abs(h["hz"] - RINGBACK_HZ) < 30 and h["db"] > -50 for h in heard)
+        await page.click("#softphone-end")
+        await stand_in.request("BYE")
+    finally:
+        await stand_in.endpoint.close()

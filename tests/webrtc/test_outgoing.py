@@ -39,6 +39,8 @@ class Switch:
     users: list[str] = field(default_factory=list)
     invite: RequestReceived | None = None
     answers_cancel: bool = False
+    early: bool = True
+    """183 with SDP (the real switch's ringback as early media); False: a bare 180."""
     """Answer 200 to the INVITE when its CANCEL comes (the 2xx crosses the CANCEL)."""
 
     def __post_init__(self) -> None:
@@ -91,7 +93,10 @@ class Switch:
         self.users.append(verdict.username)
         self.invite = event
         self.tag = self.endpoint.token()
-        self.reply(183, "Session Progress", sdp=True)
+        if self.early:
+            self.reply(183, "Session Progress", sdp=True)
+        else:
+            self.reply(180, "Ringing")
 
     def reply(self, status: int, reason: str, *, sdp: bool = False) -> None:
         assert self.invite is not None
