@@ -119,6 +119,7 @@ NOT_PAGES: dict[str, str] = {
     "/min-telefon/rostbrevlada/{message_id}.wav": "a voicemail message's sound",
     "/konferens/{room_id}/deltagare": "the rows inside a room's host view (a fragment)",
     "/telefonist/lage": "the live part inside /telefonist, checked there (a fragment)",
+    "/telefonist/handelser": "the console's live stream (text/event-stream)",
     "/telefonist/sok": "the results list inside /telefonist, checked there (a fragment)",
 }
 """GET routes that answer no HTML page, and what they answer; every route under /api/v1/

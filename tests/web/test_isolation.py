@@ -52,7 +52,7 @@ SECRETS = (
 )
 B_KEY = "annanstads-nyckel-for-test"
 A_KEY = "exempelbys-nyckel-for-test"
-STREAMS = {"/events", "/api/v1/events", "/katalog/handelser"}
+STREAMS = {"/events", "/api/v1/events", "/katalog/handelser", "/telefonist/handelser"}
 """Endpoints that stream forever: read once, separately (see the last test)."""
 PUBLIC = {"/login", "/language", "/api/docs", "/api/openapi.json"}
 
@@ -432,6 +432,21 @@ def test_the_live_stream_carries_only_the_own_tenant(web: Web, victim: Victim) -
         first = next(line for line in response.iter_lines() if line.startswith("data:"))
     assert "reception" in first
     assert not [s for s in (*SECRETS, "kundtjanst") if s in first]
+
+
+def test_the_console_stream_carries_only_the_own_tenants_calls(web: Web, victim: Victim) -> None:
+    """Issue 16 §8: an operator of tenant B reads her console's stream: her own queues'
+    calls only, never A's callers (the push carries the waiting callers' numbers)."""
+    web.accounts.add_user(
+        B, "otto", "Otto Ek", "operator", PasswordHashing().hash(PASSWORD), "olle"
+    )
+    client = web.client()
+    sign_in(client, B, "otto")
+    with client.stream("GET", "/telefonist/handelser") as response:
+        assert response.status_code == 200
+        first = next(line for line in response.iter_lines() if line.startswith("data:"))
+    assert '"waiting"' in first
+    assert not [s for s in SECRETS if s in first]
 
 
 def test_the_directory_stream_carries_only_the_own_tenants_presence(

@@ -44,6 +44,7 @@
   function refresh() {  // one fetch at a time; a change while fetching fetches once more
     if (refreshing) { again = true; return; }
     refreshing = true;
+    lastFetch = Date.now();
     fetch("/telefonist/lage", { headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
@@ -140,11 +141,58 @@
   // A recall on the card (issue 16 §3) changes in telephony, not the queues: look again.
   setInterval(function () { if (document.getElementById("op-recalls")) refresh(); }, 3000);
 
+  // The waiting calls, drawn at once from the console's own stream (/telefonist/handelser):
+  // the fragment fetched after it has them too, but 50 consoles' fetches queue up.
+  var lastKey = null, lastFetch = 0, pending = null;
+  function refreshSoon(gap) {
+    if (pending && gap) return;  // one already waits
+    clearTimeout(pending);
+    pending = setTimeout(function () { pending = null; refresh(); }, Math.max(0, lastFetch + gap - Date.now()));
+  }
+
+  function drawWaiting(rows) {
+    var section = document.getElementById("op-waiting"), row = document.getElementById("op-waiting-row");
+    if (!section || !row) return;
+    var body = section.querySelector("tbody"), shown = {};
+    body.querySelectorAll("tr[data-contact]").forEach(function (tr) { shown[tr.dataset.contact] = tr; });
+    var same = rows.length === Object.keys(shown).length && rows.every(function (w) { return shown[w.id]; });
+    if (!same) {
+      var had = document.activeElement && section.contains(document.activeElement);
+      body.replaceChildren.apply(body, rows.map(function (w) {
+        var tr = row.content.firstElementChild.cloneNode(true), cells = tr.children;
+        tr.dataset.contact = w.id;
+        cells[0].textContent = w.caller_number || cells[0].dataset.hidden;
+        cells[1].textContent = w.queue;
+        cells[2].firstElementChild.dataset.seconds = String(w.waited_s - Math.floor((Date.now() - loaded) / 1000));
+        cells[2].firstElementChild.textContent = String(w.waited_s);
+        var contact = tr.querySelector("input[data-contact-field]");
+        contact.name = "contact";
+        contact.value = w.id;
+        return tr;
+      }));
+      if (had) field.focus();
+    }
+    section.querySelector("table").hidden = !rows.length;
+    section.querySelector("p.muted").hidden = rows.length > 0;
+  }
+
   function listen() {
-    var live = new EventSource("/events");
+    var live = new EventSource("/telefonist/handelser");
     live.onopen = function () { offline.hidden = true; refresh(); };
     live.onerror = function () { offline.hidden = false; };
-    live.onmessage = function () { offline.hidden = true; refresh(); };
+    live.onmessage = function (message) {
+      offline.hidden = true;
+      var data = null;
+      try { data = JSON.parse(message.data); } catch (e) { data = null; }
+      if (!data) { refresh(); return; }
+      drawWaiting(data.waiting || []);
+      // Her state or call changed: the whole live part now. Otherwise (calls arriving,
+      // others taking them) the push drew what is new; the rest at most every 3 s, so that
+      // 50 consoles do not fetch their pages on every arriving call.
+      var key = data.state + "|" + data.call;
+      refreshSoon(key === lastKey ? 3000 : 0);
+      lastKey = key;
+    };
     var people = new EventSource("/katalog/handelser");
     people.onmessage = function (message) {
       var change = JSON.parse(message.data);
