@@ -142,7 +142,7 @@ async def _console(port: int, token: str, events: int, seen: dict[str, dict[int,
                     for row in data["waiting"]:
                         if _BENCH_NUMBER.fullmatch(row["caller_number"].encode()):
                             pushed.setdefault(int(row["caller_number"][5:]), arrived)
-                    key = f"{data['state']}|{data['call']}"
+                    key = f"{data['state']}|{data['call']}|{data['telephony']}"
                     gap[0] = 0.0 if key != keys[-1] else REFRESH_GAP_S
                     keys.append(key)
                     wanted.set()

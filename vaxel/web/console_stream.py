@@ -34,12 +34,14 @@ router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
 
 
 def console_payload(ctx: WebContext, tenant_id: str, agent_id: str) -> bytes:
-    """One server-sent event: her state, the call in hand's id and the waiting calls of
-    her queues (longest wait first, at most 20, as the live part lists them)."""
+    """One server-sent event: her state, the call in hand's id, a count of telephony's
+    changes (recalls, consultations: the page fetches its live part when it moves) and
+    the waiting calls of her queues (longest wait first, at most 20, as listed)."""
     panel: dict[str, Any] = ctx.center.agent_panel(tenant_id, agent_id, ctx.clock())
     data = {
         "state": str(panel.get("state", "")),
         "call": str(panel.get("contact_id") or ""),
+        "telephony": ctx.hub.outside(tenant_id),  # a recall, a consultation … moved
         "waiting": [
             {
                 "id": str(row["id"]),

@@ -38,6 +38,7 @@ class LiveHub:
     def __init__(self) -> None:
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
         self._versions: dict[str, int] = defaultdict(int)
+        self._outside: dict[str, int] = defaultdict(int)
         self._payloads: dict[str, tuple[int, float, bytes]] = {}
 
     def payload(self, tenant_id: str, now: float, build: Callable[[], dict[str, Any]]) -> bytes:
@@ -69,8 +70,14 @@ class LiveHub:
     def wake(self, tenant_id: str) -> None:
         """Something the pages show changed outside the ACD (a recall rings, issue 16)."""
         self._versions[tenant_id] += 1
+        self._outside[tenant_id] += 1
         for wake in self._waiters.get(tenant_id, ()):
             wake.set()
+
+    def outside(self, tenant_id: str) -> int:
+        """How many changes outside the ACD the tenant had: the console fetches its live
+        part at once when this moved (``console_stream.py``)."""
+        return self._outside[tenant_id]
 
     def wake_all(self) -> None:
         for tenant_id, waiters in self._waiters.items():

@@ -186,10 +186,11 @@
       try { data = JSON.parse(message.data); } catch (e) { data = null; }
       if (!data) { refresh(); return; }
       drawWaiting(data.waiting || []);
-      // Her state or call changed: the whole live part now. Otherwise (calls arriving,
+      // Her state or call changed, or telephony's (a recall, a consultation, a camp-on …):
+      // the whole live part now. Otherwise (calls arriving,
       // others taking them) the push drew what is new; the rest at most every 3 s, so that
       // 50 consoles do not fetch their pages on every arriving call.
-      var key = data.state + "|" + data.call;
+      var key = data.state + "|" + data.call + "|" + data.telephony;
       refreshSoon(key === lastKey ? 3000 : 0);
       lastKey = key;
     };
