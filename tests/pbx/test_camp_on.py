@@ -13,8 +13,8 @@ from vaxel.pbx.camp_on import (
     CampOnError,
     CampOnQueues,
     CampOnSettings,
-    recall_text,
 )
+from vaxel.web.console_camp_view import recall_text
 from vaxel.web.error_text import error_text
 
 T = "exempelby"
@@ -76,3 +76,17 @@ def test_settings_have_limits_and_a_stored_value_out_of_range_gives_the_default(
     for wrong in ({"wait_s": 1.0}, {"max_per_extension": 0}):
         with pytest.raises(VaxelError):
             CampOnSettings(**wrong)  # type: ignore[arg-type]
+
+
+def test_a_call_is_overdue_once_it_has_waited_its_wait_and_only_while_waiting() -> None:
+    queues, settings = CampOnQueues(), CampOnSettings(wait_s=120.0)
+    first = camped("a", 100.0)
+    first.wait_s = 120.0
+    later = camped("b", 150.0)
+    later.wait_s = 120.0
+    queues.camp(first, settings)
+    queues.camp(later, settings)
+    assert queues.overdue(219.9) == []
+    assert [c.call_id for c in queues.overdue(220.0)] == ["a"]
+    first.state = CampedState.RINGING  # ringing the free extension: not recalled meanwhile
+    assert queues.overdue(400.0) == [later]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.telephony.camp_on_scene import KARIN_SHORT, MARIA_HZ, karin_as_a_person
 from tests.telephony.conftest import (
     AGENT_EXTENSION,
     AGENT_PASSWORD,
@@ -23,7 +24,6 @@ from tests.telephony.conftest import (
     Running,
 )
 from tests.telephony.robots import Robot, read_wav, tone_share
-from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import heard_prompt, phone_robot, wait_for
 from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
@@ -36,29 +36,10 @@ from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
     console,
 )
 from vaxel.directory.presence import LineState
-from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
-from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
-from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
-from vaxel.telephony.person_reach import ReachingPeople
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(300)]
-MARIA_HZ = 2100.0
-UNUSED_CARRIER_PORT = 5209
-"""Nothing is sent to the carrier in this test (a port of this test's own range)."""
-KARIN_SHORT = "4600"
-"""Karin's short number: a call to it reaches her as a person, so her line state is kept."""
-
-
-class KarinsReach(Reach):
-    """The runtime's people in memory: Karin Carlsson is the person on extension 1005."""
-
-    def person_on(self, tenant_id: str, extension: str) -> str | None:
-        return "karin" if extension == AGENT_EXTENSION else None
-
-    def extension(self, tenant_id: str, person_id: str) -> str | None:
-        return AGENT_EXTENSION if person_id == "karin" else None
 
 
 async def says(locator: Any, text: str, within_s: float = 20.0) -> None:
@@ -71,24 +52,6 @@ async def says(locator: Any, text: str, within_s: float = 20.0) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError(f"{text!r} not shown: {shown!r}")
-
-
-def karin_as_a_person(running: Running) -> KarinsReach:
-    directory = running.service.directory
-    # the caller comes over the tenant's trunk (its numbers trusted); Maria's phone at the
-    # same address signs in with digest, so her call to Karin is an internal one
-    directory.trusted_sources = frozenset()
-    directory.outside.trunks[DEMO_TENANT] = Trunk(
-        DEMO_TENANT, "127.0.0.1", UNUSED_CARRIER_PORT, mode=TrunkMode.IP
-    )
-    directory.pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
-        DEMO_TENANT, "karin", (Device(DeviceKind.SIP, AGENT_EXTENSION),), ring_s=20.0
-    )
-    plan = [(KARIN_SHORT, Target(TargetKind.PERSON, "karin"))]
-    directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, plan, [])
-    reach = KarinsReach()
-    ReachingPeople(running.service.switch, reach, reach).install()
-    return reach
 
 
 async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(

@@ -8,8 +8,8 @@ Rules kept here (pure, time given):
 - Calls wait in the order they were camped; only the first may ring the extension, and only
   while no other camped call rings it.
 - A camped call waiting longer than ``wait_s`` (120 s by default) leaves the queue and is
-  recalled to the operator who camped it (``recall_text``: "Väntade hos Karin Carlsson, 2
-  min"); so is one whose ringing the extension does not answer.
+  recalled to the operator who camped it (her card: "Väntade hos Karin Carlsson, 2 min");
+  so is one whose ringing the extension does not answer.
 - A call that connects, is recalled or whose caller hangs up leaves the queue.
 """
 
@@ -27,7 +27,6 @@ __all__ = [
     "CampOnSettings",
     "Camped",
     "CampedState",
-    "recall_text",
 ]
 
 CAMP_ON_SETTINGS = "pbx-camp-on"
@@ -95,19 +94,14 @@ class Camped:
     caller_number: str = ""
     person_id: str = ""
     """The person whose line it waits for (DIR4's line state says when it is free)."""
+    wait_s: float = DEFAULT_WAIT_S
+    """The tenant's wait when it was camped: then it is recalled."""
     state: CampedState = CampedState.WAITING
     recalled_at: float | None = None
 
     def waited_s(self, now: float) -> float:
         end = self.recalled_at if self.recalled_at is not None else now
         return max(0.0, end - self.since)
-
-
-def recall_text(camped: Camped, now: float) -> str:
-    """The recall card's line, e.g. "Väntade hos Karin Carlsson, 2 min" (Swedish first)."""
-    waited = camped.waited_s(now)
-    spent = f"{int(waited // 60)} min" if waited >= 60 else f"{int(waited)} s"
-    return f"Väntade hos {camped.name or camped.extension}, {spent}"
 
 
 class CampOnQueues:
@@ -151,6 +145,15 @@ class CampOnQueues:
         if not queue or any(c.state is CampedState.RINGING for c in queue):
             return None
         return queue[0] if queue[0].state is CampedState.WAITING else None
+
+    def overdue(self, now: float) -> list[Camped]:
+        """The waiting calls that have waited their ``wait_s``: to recall to the operator."""
+        return [
+            camped
+            for queue in self._queues.values()
+            for camped in queue
+            if camped.state is CampedState.WAITING and now - camped.since >= camped.wait_s
+        ]
 
     def recalled(self, call_id: str, now: float) -> Camped | None:
         """``call_id`` leaves its queue and rings its operator back."""

@@ -5,10 +5,10 @@ Rules kept here (the queue's own rules: :mod:`vaxel.pbx.camp_on`):
 - Only the operator's connected queue call may be camped, only on a number that reaches a
   person whose line is busy (DIR4's line state); refusals change nothing.
 - Camping parks the call without an orbit (``CallParked``): the contact ends for her (wrap-up),
-  her phone's leg is hung up, the caller hears the camp-on message and then music. The
-  park's recall is the camp-on's: after the tenant's ``wait_s`` still waiting, the call
-  rings the operator who camped it (``RingBack``), and again after ``wait_s`` while
-  nobody answers — the caller is never dropped by the switch.
+  her phone's leg is hung up, the caller hears the camp-on message and then music. After
+  the tenant's ``wait_s`` still waiting, the call leaves the queue and rings the operator
+  who camped it (``RingParked``; the park's own recall, a little later, is the backstop),
+  and again after ``wait_s`` while nobody answers — never dropped by the switch.
 - Each second while anything is camped (the calls' one timer): the first waiting call of
   a free extension rings it (``RingParked``, the line reported ringing); answered, the two
   talk and the line is busy; unanswered, the call goes back to the operator at once.
@@ -42,6 +42,8 @@ __all__ = ["POLL_S", "CampOns"]
 log = logging.getLogger(__name__)
 POLL_S = 1.0
 """How often a free line is looked for while calls are camped."""
+BACKSTOP_S = 3 * POLL_S
+"""The park's own recall, should the poll be late: after the wait and this."""
 _TALKING = frozenset({CallState.BRIDGED, CallState.HELD})
 _KEY = ("camp-on", "poll")
 
@@ -95,9 +97,11 @@ class CampOns:
             self.switch.clock(),
             caller_number=caller_number or "",
             person_id=person,
+            wait_s=settings.wait_s,
         )
         place = self.queues.camp(camped, settings)  # full: refused before anything changes
-        self.switch.step(call, CallParked(operator, settings.wait_s, operator))
+        backstop = settings.wait_s + BACKSTOP_S  # the poll recalls it first
+        self.switch.step(call, CallParked(operator, backstop, operator))
         if call.state is not CallState.PARKED:
             self.queues.removed(contact_id)
             raise DomainError("the call could not wait", code="console-no-call")
@@ -122,6 +126,8 @@ class CampOns:
     def due(self, subject: object, now: float) -> None:
         for camped in [c for c in self.board]:
             self._follow(camped.call_id, now)
+        for camped in self.queues.overdue(now):
+            self._recall(camped, now)
         for tenant_id, extension in self.queues.extensions():
             self._ring_if_free(tenant_id, extension)
         self._changed()
@@ -145,6 +151,17 @@ class CampOns:
             self._unanswered(call, camped, now)
         elif state is CallState.TRANSFERRED:
             self.queues.removed(call_id)  # she took it back
+
+    def _recall(self, camped: Camped, now: float) -> None:
+        """Waited ``wait_s``: out of the queue, ringing the operator who camped it."""
+        call = self.switch.calls.get(camped.call_id)
+        if call is None or call.state is not CallState.PARKED:
+            return
+        log.info(
+            "%s waited %.0f s at %s: recalled", call.call_id, now - camped.since, camped.extension
+        )
+        self.queues.recalled(call.call_id, now)
+        self.switch.step(call, RingParked(camped.operator_extension))
 
     def _unanswered(self, call: Call, camped: Camped, now: float) -> None:
         """The free extension did not answer: back to the operator at once."""

@@ -7,10 +7,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from vaxel.pbx.camp_on import CampedState, recall_text
+from vaxel.pbx.camp_on import Camped, CampedState
 from vaxel.web.context import WebContext
+from vaxel.web.i18n import gettext
 
-__all__ = ["camp_counts", "camped_in_hand"]
+__all__ = ["camp_counts", "camped_in_hand", "recall_text"]
+
+
+def recall_text(camped: Camped, now: float) -> str:
+    """The recalled call's line on her card: "Väntade hos Karin Carlsson, 2 min"."""
+    waited, who = camped.waited_s(now), camped.name or camped.extension
+    if waited >= 60:
+        return gettext("Väntade hos %(who)s, %(n)s min") % {"who": who, "n": int(waited // 60)}
+    return gettext("Väntade hos %(who)s, %(n)s s") % {"who": who, "n": int(waited)}
 
 
 def camp_counts(ctx: WebContext, tenant_id: str) -> dict[str, int]:
