@@ -8,12 +8,14 @@ while Karin's robot rings and answers, and the card shows both legs with their t
   heard the caller, nor the caller Karin, and the operator and the caller talk on.
 - Connect (F3), on a second call: the caller and Karin talk, the operator's leg is hung up
   and her contact ends (wrap-up).
-A barred number asked first is refused in Swedish and changes nothing.
+A barred number asked first is refused in Swedish and changes nothing. Karin busy, or not
+answering within the recall time, brings the operator back to the caller with the reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,10 @@ import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
+from tests.telephony.test_attended_transfer_robots import Transferor
+from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
 from tests.web.browsing import signed_in
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
@@ -34,7 +39,10 @@ from tests.web.test_browser_operator import (
     console,
 )
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+from vaxel.sip.message import Request, response_to
 from vaxel.telephony.call import CallState
+from vaxel.telephony.consult_events import CONSULT
+from vaxel.telephony.person_reach import ReachingPeople
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(300)]
 __all__ = ["console"]  # the fixture, shared with the keyboard test
@@ -176,3 +184,83 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
     assert share(tail(karin_2), CALLER_HZ) > 0.5
     assert share(tail(karin_2), OPERATOR_HZ) < 0.1
     assert share(tail(caller_2), OPERATOR_HZ) < 0.1
+
+
+async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_reason(
+    console: tuple[Running, str], browser: Any, tmp_path: Path
+) -> None:
+    """Karin's desk phone (a scripted SIP phone) first answers 486 Busy Here, then rings
+    and is never answered: each time the operator has the caller again — at once, then
+    after the tenant's recall time (5 s here) — and her card says why, live."""
+    running, site = console
+    switch, port, center = running.service.switch, running.port, running.center
+    reach = Reach()  # people's forwarding and presence, in memory
+    ReachingPeople(switch, reach, reach).install()
+    _recalls(running)  # the tenant's recall time: how long Karin rings
+    operator = await phone_robot(
+        tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
+    )
+    karin = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)
+    await karin.register()
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    try:
+        await wait_for(
+            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 20
+        )
+        page: Any = await signed_in(browser, site, "kristina")
+        await page.goto(f"{site}/telefonist")
+        await page.wait_for_function("document.activeElement.id === 'op-q'")
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await caller.keys("0")
+        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 30)
+        [contact_id] = list(switch.calls)
+        call = switch.calls[contact_id]
+        await page.locator("#op-card").get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
+        outcome = page.locator("#op-consult-outcome")
+
+        async def ask_karin() -> Request:
+            await page.keyboard.type("karlson")
+            hit = page.locator('#op-results [data-name="Karin Carlsson"]')
+            await hit.wait_for(timeout=WAIT_MS)
+            names = await page.locator("#op-results [role=option]").evaluate_all(
+                "nodes => nodes.map(n => n.dataset.name)"
+            )
+            for _ in range(names.index("Karin Carlsson")):
+                await page.keyboard.press("ArrowDown")
+            await page.keyboard.press("Shift+Enter")
+            invite = await karin.rung()
+            assert call.state is CallState.CONSULTING
+            return invite
+
+        # busy: back at once, "Upptaget hos Karin Carlsson"
+        invite = await ask_karin()
+        karin.send(response_to(invite, 486, "Busy Here", to_tag=karin.tag))
+        await wait_for(lambda: call.state is CallState.BRIDGED, 10)
+        await outcome.get_by_text("Upptaget hos Karin Carlsson").wait_for(timeout=WAIT_MS)
+
+        # no answer: back after the recall time, "Ej svar hos Karin Carlsson, 5 s"
+        busy = call.attempts[CONSULT]  # Karin's phone that said busy is done with
+        assert all(fork.machine.ended for fork in busy.forks.values())
+        invite = await ask_karin()
+        started = time.monotonic()
+        cancel = await karin.expect(
+            lambda m: isinstance(m, Request) and m.method == "CANCEL", RECALL_AFTER_S + 15
+        )
+        assert isinstance(cancel, Request)
+        assert time.monotonic() - started >= RECALL_AFTER_S - 1.0, "after the recall time"
+        karin.send(response_to(cancel, 200, "OK", to_tag=karin.tag))
+        karin.send(response_to(invite, 487, "Request Terminated", to_tag=karin.tag))
+        await wait_for(lambda: call.state is CallState.BRIDGED, 10)
+        text = await outcome.get_by_text("Ej svar hos Karin Carlsson").inner_text(timeout=WAIT_MS)
+        assert f"{int(RECALL_AFTER_S)} s" in text or f"{int(RECALL_AFTER_S) + 1} s" in text, text
+        assert list(switch.calls) == [contact_id], "one call: the caller's, never dropped"
+        assert call.caller is not None and not call.caller.machine.ended
+        assert call.agent is not None and not call.agent.machine.ended  # she has the caller
+        assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
+        await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 10)
+    finally:
+        await caller.stop()
+        await operator.stop()
+        karin.close()
