@@ -26,6 +26,7 @@ from tests.telephony.conftest import (
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import heard_prompt, phone_robot, wait_for
 from tests.web.browsing import SHOTS, signed_in
+from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
     CALLER_HZ,
     KARIN_HZ,
@@ -80,7 +81,8 @@ async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(
             await wait_for(
                 lambda e=extension: bool(switch.registration.bindings(extensions[e])), 20
             )
-        page: Any = await signed_in(browser, site, "kristina")
+        # axe-core is injected into the page to check the camped calls on the card
+        page: Any = await signed_in(browser, site, "kristina", bypass_csp=True)
         await page.goto(f"{site}/telefonist")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
         error = page.locator("#op-error")
@@ -123,6 +125,7 @@ async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(
         await karin_hit.locator('[data-field="camped"]').wait_for(timeout=WAIT_MS)
         assert "1 väntkopplat samtal" in await karin_hit.inner_text()
         await page.screenshot(path=str(SHOTS / "operator-camp-on.png"))
+        assert await _axe(page, "/telefonist, väntkopplat") == []  # WCAG 2.1 AA
         # she is free for the next call while the caller waits
         await wait_for(
             lambda: center.acd.agent_view(DEMO_TENANT, "kristina").contact_id != contact_id, 10

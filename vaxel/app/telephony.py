@@ -335,13 +335,17 @@ def console_consults(
 
 
 def console_camp_on(
-    telephony: TelephonyService, platform: Platform | None = None
+    telephony: TelephonyService,
+    platform: Platform | None = None,
+    wake: Callable[[str], None] = lambda tenant_id: None,
 ) -> tuple[Callable[[str, str, str, str, str], int], Callable[[], tuple[Camped, ...]]]:
     """Camp-on from the operator console (issue 16 §3, OP4): the switch's camped calls, read
-    under the tenant's ``pbx-camp-on`` settings; (camp, board) for the web context."""
+    under the tenant's ``pbx-camp-on`` settings; (camp, board) for the web context. ``wake``
+    (the live hub's) is told a tenant whose camped calls changed."""
     from vaxel.telephony.camp_on import CampOns
 
     camp_ons = CampOns(telephony.switch)
+    camp_ons.wake = wake
     pbx = platform.pbx if platform is not None else None
     if pbx is not None:
         sources = pbx.sources

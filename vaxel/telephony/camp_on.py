@@ -14,7 +14,7 @@ Rules kept here (the queue's own rules: :mod:`vaxel.pbx.camp_on`):
   talk and the line is busy; unanswered, the call goes back to the operator at once.
 - The caller hanging up ends the call, and the forget hook removes it from its queue.
 The web reads ``board`` (a tuple replaced whole after each change, never mutated): safe
-from the web's threads.
+from the web's threads; a change wakes the tenant's live stream (``wake``).
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ class CampOns:
         self.settings: Callable[[str], CampOnSettings] = lambda tenant_id: CampOnSettings()
         """A tenant's camp-on (the runtime's ``pbx-camp-on`` settings)."""
         self.board: tuple[Camped, ...] = ()
+        self.wake: Callable[[str], None] = lambda tenant_id: None
+        """Told each tenant whose camped calls changed (the live hub's: her card follows)."""
         switch.actions.forget_hooks.append(self.forgotten)
 
     @property
@@ -191,9 +193,15 @@ class CampOns:
             self._changed()
 
     def _changed(self) -> None:
-        """Publish the board and keep polling while anything is camped."""
+        """Publish the board, wake the tenants it changed for, poll while anything waits."""
+        before = self.board
         self.board = tuple(
             replace(c) for key in self.queues.extensions() for c in self.queues.queue(*key)
         ) + tuple(replace(c) for c in self.queues.recalled_calls())
+        for tenant_id in {c.tenant_id for c in (*before, *self.board)}:
+            if [c for c in before if c.tenant_id == tenant_id] != [
+                c for c in self.board if c.tenant_id == tenant_id
+            ]:
+                self.wake(tenant_id)
         deadline = self.switch.clock() + POLL_S if self.board else None
         self.switch.timers.at(_KEY, deadline, self.due, None)
