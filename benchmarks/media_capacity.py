@@ -100,6 +100,11 @@ def main() -> int:
     parser.add_argument(
         "--talk", action="store_true", help="the queued callers' phones send RTP too"
     )
+    parser.add_argument(
+        "--no-filter",
+        action="store_true",
+        help="the engine reads all of a queued caller's audio (no kernel filter; A/B)",
+    )
     args = parser.parse_args()
     ports = args.engine_ports
     print(
@@ -120,7 +125,9 @@ def main() -> int:
             rows.append(
                 _run(
                     "queue",
-                    lambda c=callers: media_queue.measure((c,), args.seconds, ports, args.talk),
+                    lambda c=callers: media_queue.measure(
+                        (c,), args.seconds, ports, args.talk, not args.no_filter
+                    ),
                     run,
                     args.retry,
                 )
@@ -149,11 +156,11 @@ def main() -> int:
             else f"{row['relayed_of_sent']:.1%}"
         )
         driver = f"{row['driver_cpu_share']:.0%}" if "driver_cpu_share" in row else "-"
-        # a queued caller: one frame sent every 20 ms, and one read if its phone talks
-        talking = row["kind"] == "queue" and row.get("engine_received", 0) > 0
-        packets_per_second = 50 if row["kind"] == "queue" and not talking else 100
+        # a queued caller costs one frame sent every 20 ms and whatever its phone's packets
+        # cost (read, or dropped by the kernel's filter); a bridged pair, two relayed packets
         cost = row["cpu_us_per_packet"]
-        per_core = str(int(0.8e6 / (cost * packets_per_second))) if cost > 0 else "-"
+        per_period = row.get("cpu_us_per_frame", 0) if row["kind"] == "queue" else 2 * cost
+        per_core = str(int(0.8e6 / (per_period * 50))) if per_period > 0 else "-"
         print(
             f"{row['kind']:<7}{size:>6}{row['run']:>4}{row['cpu_share']:>11.0%}"
             f"{row.get('cpu1_busy', 0):>11.0%}{cost:>7.1f}{per_core:>9}"

@@ -111,6 +111,7 @@ def _engine(
     seconds: float,
     ports: tuple[int, int] = ENGINE_PORTS,
     talk_queue: multiprocessing.Queue | None = None,
+    filtered: bool = True,
 ) -> dict[str, float]:
     os.sched_setaffinity(0, {1} if (os.cpu_count() or 1) > 1 else {0})
     from vaxel.media.engine import BuiltinMediaBackend
@@ -124,7 +125,9 @@ def _engine(
         runner = asyncio.run
 
     async def main() -> dict[str, float]:
-        engine = BuiltinMediaBackend(PromptLibrary().load, lambda event: None, ports=ports)
+        engine = BuiltinMediaBackend(
+            PromptLibrary().load, lambda event: None, ports=ports, filter_queued_audio=filtered
+        )
         endpoints = [engine.allocate(f"bench{n}") for n in range(count)]
         for endpoint in endpoints:
             engine.set_remote(endpoint.endpoint_id, RemoteMedia("127.0.0.1", sink_port, 0, "PCMU"))
@@ -155,6 +158,8 @@ def _engine(
             "cpu_share": round(cpu / window, 3),
             # per packet sent or (--talk) read: a talking caller is two packets per 20 ms
             "cpu_us_per_packet": round(1e6 * cpu / max(1, sent + heard), 2),
+            # per caller per 20 ms, whatever its phone sends and the kernel lets through
+            "cpu_us_per_frame": round(1e6 * cpu / max(1, sent), 2),
             "sent": sent,
             "expected": int(count * window / 0.02),
             "engine_waited_share": round(schedstat.waited_s / window, 3),
@@ -170,8 +175,10 @@ def measure(
     seconds: float = SECONDS,
     engine_ports: tuple[int, int] = ENGINE_PORTS,
     talk: bool = False,
+    filtered: bool = True,
 ) -> list[dict[str, object]]:
-    """``talk``: the callers' phones send RTP too (``_Talk``), as real ones do."""
+    """``talk``: the callers' phones send RTP too (``_Talk``), as real ones do; ``filtered``
+    False: the kernel filter of queued callers' audio is off (``engine_filter``)."""
     rows: list[dict[str, object]] = []
     for count in counts:
         ports: multiprocessing.Queue = multiprocessing.Queue()
@@ -182,10 +189,10 @@ def measure(
         )
         receiver.start()
         sink = ports.get(timeout=10)
-        engine = _engine(count, sink, seconds, engine_ports, talking)
+        engine = _engine(count, sink, seconds, engine_ports, talking, filtered)
         receiver.join()
         seen = results.get(timeout=10)
-        row = {"calls": count, **engine, **seen}
+        row = {"calls": count, "filtered": filtered, **engine, **seen}
         complete = engine["sent"] >= 0.999 * engine["expected"]
         row["ok"] = bool(row["p99_ms"] < 5 and seen["lost"] == 0 and complete)
         if engine["engine_waited_share"] > MAX_WAIT_SHARE:

@@ -108,7 +108,18 @@ def test_the_filter_drops_audio_but_one_in_sixteen_and_keeps_everything_else() -
     audio = [d for d in queued if len(d) == 172 and d[0] == 0x80 and d[1] & 0x7F == 8]
     assert [int.from_bytes(d[2:4], "big") % SAMPLE for d in audio] == [0] * 20  # 320 / 16
     assert queued[len(audio) :] == others
+    assert _kernel_drops(receiver) == 300  # counted by the kernel as the socket's drops
     receiver.close(), sender.close()
+
+
+def _kernel_drops(sock: socket.socket) -> int:
+    """The socket's ``drops`` in /proc/net/udp (what operators see: docs/telephony.md)."""
+    local = f"0100007F:{sock.getsockname()[1]:04X}"
+    for line in Path("/proc/net/udp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local:
+            return int(fields[-1])
+    raise AssertionError(f"{local} not in /proc/net/udp")
 
 
 def test_how_many_packets_pass_follows_the_media_timeout() -> None:

@@ -5,8 +5,10 @@ range (issue 10 §2: ports handed out in sequence told an attacker where the nex
 be), read with ``loop.add_reader``; what each plays, whom it is bridged to, what it records.
 Its parts: ``engine_leg`` (an endpoint's state and whom it listens to), ``engine_wire`` (the
 receive path: DTMF in, bridged packets relayed onto the other leg's own stream, RFC 3550
-§5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame), and
-``mixer`` for conference rooms (PBX6: a leg in a room feeds the room's mix and hears it).
+§5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame),
+``engine_listen`` and ``engine_filter`` (a queued caller's input: read by the ticker, most of
+its audio dropped in the kernel while nobody needs it), and ``mixer`` for conference rooms
+(PBX6: a leg in a room feeds the room's mix and hears it).
 
 Whom a leg listens to is set here from the SDP: its address and port, and for ``learn_s``
 after it the phone's NAT-ed source (symmetric RTP). Addresses are IP literals only, so a

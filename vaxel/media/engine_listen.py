@@ -17,7 +17,8 @@ leg is locked). A phone's packets are thus read
 every 20 ms (a DTMF event is seen within a tick), and a phone sending more than ``BUDGET``
 packets per 20 ms loses the excess in the kernel's socket buffer, where it costs the engine
 nothing. Bridged and conference legs keep their readiness callback: their packets are relayed
-or mixed as they come.
+or mixed as they come. Once a listening leg is locked, the kernel drops most of its audio
+before it is queued at all (``engine_filter``): ``locked`` tells the engine.
 """
 
 from __future__ import annotations
