@@ -187,6 +187,8 @@ class SwitchOnly:
     def switch_address(self) -> tuple[str, int]:
         return self.switch.address
 
+    dials_as_phone = True
+
     def line(self, tenant_id: str, username: str) -> Extension | None:
         return Extension(tenant_id, "1003", PASSWORD_1003, display_name="Maria")
 

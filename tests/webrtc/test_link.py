@@ -13,7 +13,7 @@ from vaxel.telephony.directory import Extension, TelephonyDirectory
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.registration import Registration
 from vaxel.webrtc.link import RegistrarLink
-from vaxel.webrtc.phones import NO_EXTENSION, BrowserPhones
+from vaxel.webrtc.phones import NO_EXTENSION, TRUSTED_HOST, BrowserPhones
 
 pytestmark = pytest.mark.timeout(60)
 NUMBERS = {("gavle", "maria"): "1003", ("gavle", "olle"): "2001"}
@@ -29,6 +29,15 @@ def registrar_link() -> RegistrarLink:
     )
     registration = Registration(SipEndpoint(lambda event: None), directory, b"k" * 32, lambda: 0.0)
     return RegistrarLink(registration, "0.0.0.0", lambda t, u: NUMBERS.get((t, u)))
+
+
+def test_a_switch_that_trusts_its_own_host_is_not_dialled_through() -> None:
+    """A dialled call must be challenged to be the extension's (issue 15 §2, PBX8): with
+    the switch's host node-wide trusted it would be taken as a carrier's."""
+    link = registrar_link()
+    assert link.dials_as_phone and link.switch_address[0] == "127.0.0.1"
+    link.registration.directory.trusted_sources = frozenset({"127.0.0.1"})
+    assert not link.dials_as_phone
 
 
 def test_the_binding_rings_the_lines_address_and_goes_when_the_phone_closes() -> None:
@@ -61,6 +70,27 @@ async def test_an_account_without_an_extension_is_told_no_call_can_reach_it() ->
         await phone.handle({"type": "offer", "sdp": sdp})
         assert sent[-1] == {"type": "error", "code": "no-extension", "message": NO_EXTENSION}
         assert phone.line is None
+    finally:
+        await browser.close()
+        await phone.close()
+
+
+async def test_dialling_is_refused_in_swedish_while_the_switchs_own_host_is_trusted() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    link = registrar_link()
+    link.registration.directory.trusted_sources = frozenset({"127.0.0.1"})
+    phone = BrowserPhones(link=link).open("gavle", "maria", send)
+    browser, sdp = await offer(("audio/pcmu",))
+    try:
+        await phone.handle({"type": "offer", "sdp": sdp})
+        assert phone.line is not None  # calls still ring it
+        await phone.handle({"type": "dial", "number": "4501"})
+        assert sent[-1] == {"type": "error", "message": TRUSTED_HOST}
+        assert phone.line.call is None  # nothing was sent to the switch
     finally:
         await browser.close()
         await phone.close()

@@ -38,6 +38,13 @@ class SwitchLink(Protocol):
         """Where the switch takes SIP: a call dialled in the page is INVITEd there."""
         ...
 
+    @property
+    def dials_as_phone(self) -> bool:
+        """Whether the switch challenges an INVITE from ``host`` (so a dialled call is the
+        extension's, under its class of service); False when that address is node-wide
+        trusted (``sip_trusted``): the call would be taken as a carrier's."""
+        ...
+
     def line(self, tenant_id: str, username: str) -> Extension | None:
         """The extension calls to this account ring, or None when it has none."""
         ...
@@ -66,6 +73,10 @@ class RegistrarLink:
     @property
     def switch_address(self) -> Address:
         return (self.host, self.registration.sip.port)
+
+    @property
+    def dials_as_phone(self) -> bool:
+        return self.host not in self.registration.directory.trusted_sources
 
     def line(self, tenant_id: str, username: str) -> Extension | None:
         number = self._extension_of(tenant_id, username)

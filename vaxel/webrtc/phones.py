@@ -46,6 +46,7 @@ __all__ = [
     "KEEP_S",
     "NO_EXTENSION",
     "NO_SWITCH",
+    "TRUSTED_HOST",
     "BrowserPhone",
     "BrowserPhones",
     "IceServersOf",
@@ -61,6 +62,11 @@ CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer
 NO_EXTENSION = (
     "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
     "Be administratören koppla en anknytning till dig."
+)
+TRUSTED_HOST = (
+    "Webbtelefonen kan inte ringa ut: växelns egen adress är betrodd utan lösenord "
+    "(sip_trusted), så samtalet skulle inte gå som från din anknytning. Be administratören "
+    "ta bort den."
 )
 NO_SWITCH = "Ansluten, men inga samtal kan nå webbtelefonen: växeln är inte igång på servern."
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -138,6 +144,8 @@ class BrowserPhone:
         extension = link.line(*self._owner)
         if extension is None:
             return "Webbtelefonen kan inte ringa: den har ingen anknytning i växeln."
+        if not link.dials_as_phone:
+            return TRUSTED_HOST
         if not isinstance(number, str):
             return outgoing.dial_refusal(number)
         return line.dial(
