@@ -147,7 +147,7 @@ def test_back_is_allowed_while_karin_rings_but_connecting_is_not() -> None:
     calls.start(T, "kristina", "c1", "1005")
     with pytest.raises(DomainError) as refused:
         calls.connect(T, "kristina", "c1")
-    assert refused.value.code == "console-no-consult"
+    assert refused.value.code == "console-not-answered"
     assert switch.calls["c1"].state is CallState.CONSULTING  # nothing changed
     calls.back(T, "kristina", "c1")
     assert switch.steps[-1] == ConsultDropped()
@@ -179,4 +179,7 @@ def test_a_refused_consultation_changes_nothing(
     assert calls.view("c1") is None
     with pytest.raises(DomainError) as nothing:
         calls.back(T, agent, "c1")
+    assert nothing.value.code == "console-no-consult"
+    with pytest.raises(DomainError) as nothing:
+        calls.connect(T, agent, "c1")
     assert nothing.value.code == "console-no-consult"

@@ -110,8 +110,8 @@ class ConsoleConsults:
         self.changed(tenant_id)
 
     def connect(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
-        """Connect the caller with the person she talks to ('console-no-consult' unless
-        the person has answered)."""
+        """Connect the caller with the person she talks to: 'console-not-answered' while
+        they still ring, 'console-no-consult' with no consultation on."""
         self._step(tenant_id, agent_id, contact_id, frozenset({CallState.CONSULTED}))
 
     def back(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
@@ -186,9 +186,11 @@ class ConsoleConsults:
             call is None
             or call.tenant_id != tenant_id
             or call.agent_id != agent_id
-            or call.state not in states
+            or call.state not in STATES
         ):
             raise DomainError("no consultation to finish", code="console-no-consult")
+        if call.state not in states:  # connecting while the person still rings
+            raise DomainError("the person has not answered", code="console-not-answered")
         event: CallEvent = ConsultJoined() if states == {CallState.CONSULTED} else ConsultDropped()
         self.switch.step(call, event)
 
