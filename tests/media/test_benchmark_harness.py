@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from benchmarks import media_bridge, mmsg
+from benchmarks.media_queue import _Talk
 from benchmarks.starvation import main_thread_schedstat
 
 
@@ -82,3 +83,27 @@ def test_schedstat_counts_the_time_this_thread_ran() -> None:
     stat.stop()
     assert stat.ran_s >= 0.04
     assert stat.waited_s >= 0.0
+
+
+def test_talking_phones_step_their_sequence_by_one_and_a_late_driver_skips_ahead() -> None:
+    """``media_queue --talk``'s phones: each one's RTP sequence number rises by one per packet
+    (the kernel filter of queued callers' audio samples by it: issue 11), and a driver far
+    behind its schedule returns after a period's worth instead of spinning (it once did,
+    and the benchmark never ended)."""
+    phones = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    phones.bind(("127.0.0.1", 0))
+    legs = [_receiver() for _ in range(20)]
+    talk = _Talk(phones, [leg.getsockname()[1] for leg in legs])
+    for _ in range(40):  # four periods, phase by phase
+        talk.due = time.monotonic()
+        talk.send()
+    for leg in legs:
+        sequences = [int.from_bytes(leg.recv(2048)[2:4], "big") for _ in range(4)]
+        assert sequences == [1, 2, 3, 4]
+    talk.due = time.monotonic() - 10.0  # ten seconds behind
+    started = time.monotonic()
+    talk.send()
+    assert time.monotonic() - started < 1.0 and talk.due >= started
+    phones.close()
+    for leg in legs:
+        leg.close()
