@@ -48,7 +48,7 @@ class Scene:
         running.service.directory.extensions[OPERATOR_EXT] = Extension(
             DEMO_TENANT, OPERATOR_EXT, OPERATOR_PASSWORD, "kristina", auto_login_queues=("vaxel",)
         )
-        self.camp_ons = CampOns(self.switch)
+        self.camp_ons = CampOns(self.switch)  # as the composition root makes it
         self.camp_ons.settings = lambda tenant_id: CampOnSettings(WAIT_S, 1)
         self.robots: list[Robot] = []
 
@@ -145,5 +145,33 @@ async def test_the_caller_hanging_up_leaves_the_camp_on_queue(
         assert camp_ons.board == ()
         assert len(camp_ons.queues) == 0
         assert scene.reach.line(DEMO_TENANT, "karin") is LineState.BUSY  # still with Maria
+    finally:
+        await scene.stop()
+
+
+async def test_the_operator_takes_a_camped_call_back_and_her_phone_rings(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Spec §49: a call camped by mistake is hers again at once, never someone else's."""
+    scene = Scene(untrusted, tmp_path)
+    camp_ons, switch = scene.camp_ons, scene.switch
+    try:
+        caller, operator, contact_id = await scene.start()
+        call = switch.calls[contact_id]
+        camp_ons.camp(DEMO_TENANT, "kristina", contact_id, AGENT_EXTENSION, "Karin Carlsson")
+        for tenant_id, agent_id in ((DEMO_TENANT, "karin"), ("annan", "kristina")):
+            with pytest.raises(DomainError) as refused:
+                camp_ons.take_back(tenant_id, agent_id, contact_id)
+            assert refused.value.code == "camp-on-not-yours"
+        assert call.state is CallState.PARKED  # nothing changed
+        camp_ons.take_back(DEMO_TENANT, "kristina", contact_id)
+        assert call.state is CallState.RECALLING
+        assert [c.state for c in camp_ons.board] == [CampedState.RECALLED]
+        await asyncio.sleep(1.0)
+        await operator.command("accept")
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: not camp_ons.board, 5)
+        await caller.command("hangup")
+        await wait_for(lambda: contact_id not in switch.calls, 10)
     finally:
         await scene.stop()

@@ -68,9 +68,7 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
     )
     app.state.context.recalls_of = recalls_of(running.service, app.state.context.hub.wake)
     context = app.state.context
-    context.console_camp, context.camped_calls = console_camp_on(
-        running.service, wake=context.hub.wake
-    )
+    console_camp_on(running.service, context)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )

@@ -199,8 +199,7 @@ def build_platform(
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
             context.console_consults = console_consults(telephony, context.hub.wake)
-            camp_on = console_camp_on(telephony, platform, context.hub.wake)
-            context.console_camp, context.camped_calls = camp_on
+            console_camp_on(telephony, context, platform)
     return platform
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from vaxel.app.platform import Platform
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import VaxelError
-from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, Camped, CampOnSettings
+from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.configuration import ConfigChange
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
@@ -33,9 +33,11 @@ from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirecto
 from vaxel.telephony.pbx_directory import PbxDirectory
 
 if TYPE_CHECKING:
+    from vaxel.telephony.camp_on import CampOns
     from vaxel.telephony.console_consult import ConsoleConsults
     from vaxel.telephony.elsewhere import PartiesElsewhere
     from vaxel.telephony.service import TelephonyService
+    from vaxel.web.context import WebContext
 
 __all__ = [
     "NUMBER_KINDS",
@@ -335,24 +337,24 @@ def console_consults(
 
 
 def console_camp_on(
-    telephony: TelephonyService,
-    platform: Platform | None = None,
-    wake: Callable[[str], None] = lambda tenant_id: None,
-) -> tuple[Callable[[str, str, str, str, str], int], Callable[[], tuple[Camped, ...]]]:
+    telephony: TelephonyService, context: WebContext, platform: Platform | None = None
+) -> CampOns:
     """Camp-on from the operator console (issue 16 §3, OP4): the switch's camped calls, read
-    under the tenant's ``pbx-camp-on`` settings; (camp, board) for the web context. ``wake``
-    (the live hub's) is told a tenant whose camped calls changed."""
+    under the tenant's ``pbx-camp-on`` settings, given to the web ``context`` (camp, take
+    back, the board); a tenant whose camped calls changed wakes its live stream."""
     from vaxel.telephony.camp_on import CampOns
 
     camp_ons = CampOns(telephony.switch)
-    camp_ons.wake = wake
+    camp_ons.wake = context.hub.wake
     pbx = platform.pbx if platform is not None else None
     if pbx is not None:
         sources = pbx.sources
         camp_ons.settings = lambda tenant_id: CampOnSettings.of(
             sources.settings(tenant_id, CAMP_ON_SETTINGS)
         )
-    return camp_ons.camp, lambda: camp_ons.board
+    context.console_camp, context.camp_take_back = camp_ons.camp, camp_ons.take_back
+    context.camped_calls = lambda: camp_ons.board
+    return camp_ons
 
 
 def dialled_of(telephony: TelephonyService) -> Callable[[str], str]:

@@ -1,7 +1,8 @@
 """A tenant's call-handling settings the admin page and the REST API both change (issue 14
 §4 §6, PBX5): what a caller who reached an absent person may press (``pbx-presence``: 0
 for the operator, 1 for voicemail, both or neither) and after how long an unanswered blind
-transfer comes back (``pbx-transfer``).
+transfer comes back (``pbx-transfer``), and camp-on's wait and queue length (``pbx-camp-on``,
+issue 16 §3).
 
 One path for both doors, so the web and the API can never disagree on what is allowed:
 each change is checked (the pure core's rules, and the operator's number must reach
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
 from vaxel.pbx.reach import AbsentOffer, AbsentOfferError
 from vaxel.pbx.transfer_recall import RecallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
@@ -28,7 +30,8 @@ __all__ = ["PbxCallSettings"]
 
 @dataclass
 class PbxCallSettings:
-    """Reads and changes a tenant's ``pbx-presence`` and ``pbx-transfer`` settings."""
+    """Reads and changes a tenant's ``pbx-presence``, ``pbx-transfer`` and ``pbx-camp-on``
+    settings."""
 
     database: Engine
     numbering: PbxNumberingService
@@ -71,4 +74,23 @@ class PbxCallSettings:
         with self.database.begin() as connection:
             detail = {"recall_after_s": f"{checked.recall_after_s:g}"}
             record(connection, tenant_id, actor, "park_changed", "transfer-recall", detail)
+        return checked
+
+    def camp_on(self, tenant_id: str) -> CampOnSettings:
+        return CampOnSettings.of(self._sources().settings(tenant_id, CAMP_ON_SETTINGS))
+
+    def put_camp_on(
+        self, tenant_id: str, wait_s: float, max_per_extension: int, actor: str
+    ) -> CampOnSettings:
+        """Store camp-on's wait and queue length (``CampOnError`` names the range; issue
+        16 §3, OP4): telephony reads them at the next camp-on."""
+        checked = CampOnSettings(float(wait_s), int(max_per_extension))
+        stored = {"wait_s": checked.wait_s, "max_per_extension": checked.max_per_extension}
+        self._sources().put_settings(tenant_id, CAMP_ON_SETTINGS, stored, self.clock())
+        with self.database.begin() as connection:
+            detail = {
+                "wait_s": f"{checked.wait_s:g}",
+                "max_per_extension": str(checked.max_per_extension),
+            }
+            record(connection, tenant_id, actor, "park_changed", "camp-on", detail)
         return checked

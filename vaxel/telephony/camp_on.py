@@ -116,6 +116,23 @@ class CampOns:
         self._changed()
         return place
 
+    def take_back(self, tenant_id: str, agent_id: str, call_id: str) -> None:
+        """She takes her camped call back (spec §49): out of the queue, ringing her phone
+        now. Refused ('camp-on-not-yours') for a call not camped by her or not waiting."""
+        camped, call = self.queues.find(call_id), self.switch.calls.get(call_id)
+        if (
+            camped is None
+            or call is None
+            or camped.tenant_id != tenant_id
+            or camped.agent_id != agent_id
+            or camped.state is not CampedState.WAITING
+            or call.state is not CallState.PARKED
+        ):
+            raise DomainError(f"{call_id[:40]!r} is not her waiting call", code="camp-on-not-yours")
+        self.queues.recalled(call_id, self.switch.clock())
+        self.switch.step(call, RingParked(camped.operator_extension))
+        self._changed()
+
     def _person(self, tenant_id: str, number: str) -> str | None:
         target = self.switch.directory.pbx.resolve(tenant_id, number)
         if target is not None and target.kind is TargetKind.PERSON:

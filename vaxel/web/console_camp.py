@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, Response
 
+from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.web.context import back, refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
@@ -54,6 +55,31 @@ async def camp_on(
                 error = refusal_text(refused)
             else:
                 ctx.after_submit()
+    return _answer(request, error, place)
+
+
+def _answer(request: Request, error: str, place: int = 0) -> Response:
+    """JSON for the page's script (the focus stays in the search); else back to the page."""
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"error": error, "place": place}, status_code=409 if error else 200)
     return back(HOME, error)
+
+
+@router.post(f"{HOME}/vantkoppla/tillbaka")
+async def take_back(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    call: Annotated[str, Form(max_length=limits.ID_LENGTH)] = "",
+) -> Response:
+    """Spec §49: she takes a call she camped back; her phone rings with the caller."""
+    error = ""
+    try:
+        ctx.camp_take_back(session.user.tenant_id, agent, call)
+    except VaxelError as refused:
+        error = refusal_text(refused)
+    else:
+        ctx.after_submit()
+    return _answer(request, error)

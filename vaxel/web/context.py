@@ -174,6 +174,8 @@ class WebContext:
     console_camp: Callable[[str, str, str, str, str], int] = field(default=lambda *_: _no_camp())
     """Camp-on from the console (issue 16 §3, OP4): (tenant, agent, contact, number, name)
     → the call's place in the extension's queue; raises VaxelError when refused."""
+    camp_take_back: Callable[[str, str, str], None] = field(default=lambda *_: _no_phones())
+    """She takes her camped call back (spec §49): (tenant, agent, call id); its recall rings her."""
     camped_calls: Callable[[], tuple[Camped, ...]] = lambda: ()
     """Every camped call now (telephony's board, replaced whole on each change)."""
 

@@ -219,6 +219,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "camp-on-not-busy": N_("Anknytningen är inte upptagen: koppla samtalet direkt med Enter"),
     "camp-on-no-person": N_("Väntkoppling går bara till en persons anknytning: välj en person"),
     "camp-on-twice": N_("Samtalet väntar redan på en anknytning"),
+    "camp-on-not-yours": N_(
+        "Samtalet väntar inte längre hos anknytningen: det går inte att ta tillbaka"
+    ),
     "camp-on-wait-range": N_("Väntetiden före återkoppling ska vara 10–1 800 sekunder"),
     "camp-on-max-range": N_("Högst 1–20 väntande samtal per anknytning"),
     "voicemail-full": N_("Röstbrevlådan är full (högst {max} meddelanden)"),

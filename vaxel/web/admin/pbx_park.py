@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
+from vaxel.pbx.camp_on import MAX_PER_EXTENSION_LIMIT, MAX_WAIT_S, MIN_WAIT_S
 from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
 from vaxel.pbx.reach import AbsentOffer
 from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S
@@ -66,6 +67,7 @@ def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
         min_transfer=int(MIN_RECALL_AFTER_S),
         max_transfer=int(MAX_RECALL_AFTER_S),
         offer=ctx.pbx_call_settings.absent_offer(tenant_id),
+        camp_on=ctx.pbx_call_settings.camp_on(tenant_id),
     )
 
 
@@ -100,6 +102,16 @@ def save_transfer_recall(
     """``recall_after_s``: seconds a blind transfer rings before it comes back (5–300)."""
     seconds = _whole(form, "recall_after_s", int(MIN_RECALL_AFTER_S), int(MAX_RECALL_AFTER_S))
     ctx.pbx_call_settings.put_transfer_recall(tenant_id, seconds, session.user.username)
+    return RedirectResponse(PATH, status_code=303)
+
+
+@router.post("/camp-on", dependencies=[returns_to(PATH)])
+def save_camp_on(form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn) -> Response:
+    """Camp-on (issue 16 §3, OP4): ``wait_s`` before a camped call comes back to the
+    operator (10–1,800) and ``max_per_extension`` calls camped on one extension (1–20)."""
+    wait_s = _whole(form, "wait_s", MIN_WAIT_S, MAX_WAIT_S)
+    most = _whole(form, "max_per_extension", 1, MAX_PER_EXTENSION_LIMIT)
+    ctx.pbx_call_settings.put_camp_on(tenant_id, wait_s, most, session.user.username)
     return RedirectResponse(PATH, status_code=303)
 
 
