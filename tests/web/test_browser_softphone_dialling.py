@@ -154,6 +154,7 @@ async def test_the_browser_dials_a_colleague_hears_ringback_talks_and_hangs_up(
         await wait_for(lambda: not calls, 10)
         await page.wait_for_selector("#softphone-call", state="hidden", timeout=WAIT_MS)
         assert "Du lade på" in await page.inner_text("#softphone-call-ended")
+        assert await page.evaluate("document.activeElement.id") == "softphone-number"
     finally:
         log = await colleague.stop()
     samples, rate = read_wav(colleague.heard)

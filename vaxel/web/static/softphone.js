@@ -95,7 +95,9 @@
     call = null;
     callBox.hidden = true;
     ended.textContent = reason || "";
-    start.focus();
+    // the call's buttons are gone: focus where the next call starts (the start button is
+    // disabled while the phone is on, and a disabled button takes no focus)
+    (number.disabled ? start : number).focus();
   }
   function onCallMessage(message) {
     if (message.type === "ringing") showCall(message);
@@ -164,8 +166,8 @@
     if (socket && socket.readyState <= 1) socket.close(1000);
     peer = socket = microphone = null;
     lineText = "";
-    if (call) endCall(texts.closed);
     canDial(false);
+    if (call) endCall(texts.closed);
     start.disabled = false;
     mute.disabled = hangup.disabled = true;
     show("off");
@@ -175,8 +177,8 @@
     // The socket went while the phone was on: say so, try again after 1, 2, 4 … 30 s.
     if (peer) peer.close();
     peer = socket = null;
-    if (call) endCall(texts.closed); // the server ended it with the socket
     canDial(false);
+    if (call) endCall(texts.closed); // the server ended it with the socket
     mute.disabled = hangup.disabled = true;
     show("reconnecting");
     banner.textContent = texts.banner;
