@@ -41,8 +41,10 @@ WAIT_S = 10.0
 class Scene:
     """The caller in the operator's hand, Karin busy with Maria; camp-on on the switch."""
 
-    def __init__(self, running: Running, tmp_path: Path) -> None:
+    def __init__(self, running: Running, tmp_path: Path, *, karin_answers: bool = True) -> None:
         self.running, self.tmp_path = running, tmp_path
+        self.karin_answers = karin_answers
+        """Karin's robot answers by itself, or only when told ("accept")."""
         self.switch = running.service.switch
         self.reach = karin_as_a_person(running)
         running.service.directory.extensions[OPERATOR_EXT] = Extension(
@@ -58,7 +60,11 @@ class Scene:
         tmp = self.tmp_path
         account = f"<sip:{OPERATOR_EXT}@127.0.0.1:{port}>;auth_pass={OPERATOR_PASSWORD};regint=300"
         operator = await Robot.start(tmp, "operator", account, OPERATOR_HZ)  # she answers
-        karin = await phone_robot(tmp, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+        if self.karin_answers:
+            karin = await phone_robot(tmp, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+        else:
+            desk = f"<sip:{AGENT_EXTENSION}@127.0.0.1:{port}>;auth_pass={AGENT_PASSWORD};regint=300"
+            karin = await Robot.start(tmp, "karin", desk, KARIN_HZ)
         maria = await phone_robot(
             tmp, "maria", port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, MARIA_HZ
         )
@@ -73,6 +79,11 @@ class Scene:
                 lambda e=extension: bool(self.switch.registration.bindings(extensions[e])), 20
             )
         await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")
+        for _ in range(0 if self.karin_answers else 40):
+            await karin.command("accept")
+            if self.reach.line(DEMO_TENANT, "karin") is LineState.BUSY:
+                break
+            await asyncio.sleep(0.5)
         await wait_for(lambda: self.reach.line(DEMO_TENANT, "karin") is LineState.BUSY, 20)
         await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
         await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
@@ -167,6 +178,37 @@ async def test_the_operator_takes_a_camped_call_back_and_her_phone_rings(
         camp_ons.take_back(DEMO_TENANT, "kristina", contact_id)
         assert call.state is CallState.RECALLING
         assert [c.state for c in camp_ons.board] == [CampedState.RECALLED]
+        await asyncio.sleep(1.0)
+        await operator.command("accept")
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: not camp_ons.board, 5)
+        await caller.command("hangup")
+        await wait_for(lambda: contact_id not in switch.calls, 10)
+    finally:
+        await scene.stop()
+
+
+async def test_a_free_extension_that_rejects_the_camped_call_sends_it_back_to_the_operator(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """The free line rings for the camped call and Karin rejects it: the call goes back to
+    the operator at once (not after the wait), and Karin's line is free again."""
+    scene = Scene(untrusted, tmp_path, karin_answers=False)
+    camp_ons, switch = scene.camp_ons, scene.switch
+    try:
+        caller, operator, contact_id = await scene.start()
+        karin = scene.robots[2]
+        call = switch.calls[contact_id]
+        camp_ons.camp(DEMO_TENANT, "kristina", contact_id, AGENT_EXTENSION, "Karin Carlsson")
+        await karin.command("hangup")  # Karin and Maria are done: her line is free
+        await wait_for(lambda: [c.state for c in camp_ons.board] == [CampedState.RINGING], 10)
+        assert call.state is CallState.RECALLING
+        assert scene.reach.line(DEMO_TENANT, "karin") is LineState.RINGING
+        await asyncio.sleep(1.0)
+        await karin.command("hangup")  # she rejects the ringing call
+        await wait_for(lambda: [c.state for c in camp_ons.board] == [CampedState.RECALLED], 10)
+        await wait_for(lambda: call.state is CallState.RECALLING, 5)  # her phone now
+        assert scene.reach.line(DEMO_TENANT, "karin") is LineState.IDLE
         await asyncio.sleep(1.0)
         await operator.command("accept")
         await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
