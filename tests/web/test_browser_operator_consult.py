@@ -27,7 +27,7 @@ from tests.telephony.test_attended_transfer_robots import Transferor
 from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
-from tests.web.browsing import signed_in
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
     CALLER_HZ,
@@ -135,6 +135,7 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
         await page.keyboard.press("Escape")
         await ask_karin_first(contact_id)
         await asyncio.sleep(TALK_S)  # the operator and Karin talk; the caller hears music
+        await page.screenshot(path=str(SHOTS / "operator-consult.png"))  # timers ticking
         await page.keyboard.press("F4")
         await wait_for(lambda: switch.calls[contact_id].state is CallState.BRIDGED, 20)
         await wait_for(lambda: switch.calls[contact_id].consulted is None, 5)
