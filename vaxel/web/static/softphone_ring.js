@@ -1,7 +1,7 @@
 // The browser phone's sounds and desktop notification (issue 15 §2, docs/webrtc.md).
 // Tones are made with Web Audio (no sound file): an incoming call rings (two short bursts
 // of 650/800 Hz every 3 s) until it is answered, declined or cancelled; a call the page
-// dialled plays the Swedish ringback (425 Hz, 1 s on, 4 s off) until the other end answers.
+// dialled plays the Swedish ringback (425 Hz, 1 s on, 5 s off) until the other end answers.
 // A desktop notification is shown for an incoming call only when the person allowed it,
 // asked for with the page's button — never on page load.
 // softphone.js drives it through document events: softphone:ring {caller},
@@ -15,7 +15,7 @@
   const PATTERNS = {
     // [frequency Hz, on s, off s] steps, repeated
     ring: [[650, 0.4, 0.2], [800, 0.4, 2.0]],
-    ringback: [[425, 1.0, 4.0]],
+    ringback: [[425, 1.0, 5.0]],
   };
   let context = null;
   let playing = null; // {oscillator, gain, timer}
