@@ -25,7 +25,7 @@ from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser_softphone_calls import BROWSER_HZ, WAIT_MS, chromium
-from vaxel.app.telephony import console_transfer, dialled_of
+from vaxel.app.telephony import console_consults, console_transfer, dialled_of
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension
@@ -69,6 +69,9 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str, BrowserPh
     )
     app.state.context.console_transfer = console_transfer(running.service)
     app.state.context.dialled_of = dialled_of(running.service)
+    app.state.context.console_consults = console_consults(  # announced transfer too
+        running.service, app.state.context.hub.wake
+    )
 
     def extension_of(tenant_id: str, username: str) -> str | None:
         return OPERATOR_EXT if (tenant_id, username) == (DEMO_TENANT, "kristina") else None
