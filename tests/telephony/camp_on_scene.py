@@ -12,11 +12,13 @@ from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.person_reach import ReachingPeople
 
-__all__ = ["KARIN_SHORT", "MARIA_HZ", "KarinsReach", "karin_as_a_person"]
+__all__ = ["KARIN", "KARIN_SHORT", "MARIA_HZ", "KarinsReach", "karin_as_a_person"]
 
 MARIA_HZ = 2100.0
 UNUSED_CARRIER_PORT = 5209
 """Nothing is sent to the carrier in these tests (a port of hE's own range)."""
+KARIN = "agent-karin"
+"""Karin Carlsson's person id in the demo directory (the console's search shows her)."""
 KARIN_SHORT = "4600"
 """Karin's short number: a call to it reaches her as a person, so her line state is kept."""
 
@@ -25,10 +27,13 @@ class KarinsReach(Reach):
     """The runtime's people in memory: Karin Carlsson is the person on extension 1005."""
 
     def person_on(self, tenant_id: str, extension: str) -> str | None:
-        return "karin" if extension == AGENT_EXTENSION else None
+        return KARIN if extension == AGENT_EXTENSION else None
 
     def extension(self, tenant_id: str, person_id: str) -> str | None:
-        return AGENT_EXTENSION if person_id == "karin" else None
+        return AGENT_EXTENSION if person_id == KARIN else None
+
+    def forwarded_to(self, tenant_id: str, person_id: str) -> str | None:
+        return None  # the directory's status asks it too (nobody forwards here)
 
 
 def karin_as_a_person(running: Running) -> KarinsReach:
@@ -39,10 +44,10 @@ def karin_as_a_person(running: Running) -> KarinsReach:
     directory.outside.trunks[DEMO_TENANT] = Trunk(
         DEMO_TENANT, "127.0.0.1", UNUSED_CARRIER_PORT, mode=TrunkMode.IP
     )
-    directory.pbx.people[(DEMO_TENANT, "karin")] = PersonDevices(
-        DEMO_TENANT, "karin", (Device(DeviceKind.SIP, AGENT_EXTENSION),), ring_s=20.0
+    directory.pbx.people[(DEMO_TENANT, KARIN)] = PersonDevices(
+        DEMO_TENANT, KARIN, (Device(DeviceKind.SIP, AGENT_EXTENSION),), ring_s=20.0
     )
-    plan = [(KARIN_SHORT, Target(TargetKind.PERSON, "karin"))]
+    plan = [(KARIN_SHORT, Target(TargetKind.PERSON, KARIN))]
     directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, plan, [])
     reach = KarinsReach()
     ReachingPeople(running.service.switch, reach, reach).install()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.telephony.camp_on_scene import KARIN_SHORT, MARIA_HZ, karin_as_a_person
+from tests.telephony.camp_on_scene import KARIN, KARIN_SHORT, MARIA_HZ, karin_as_a_person
 from tests.telephony.conftest import (
     AGENT_EXTENSION,
     AGENT_PASSWORD,
@@ -81,10 +81,10 @@ class Scene:
         await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")
         for _ in range(0 if self.karin_answers else 40):
             await karin.command("accept")
-            if self.reach.line(DEMO_TENANT, "karin") is LineState.BUSY:
+            if self.reach.line(DEMO_TENANT, KARIN) is LineState.BUSY:
                 break
             await asyncio.sleep(0.5)
-        await wait_for(lambda: self.reach.line(DEMO_TENANT, "karin") is LineState.BUSY, 20)
+        await wait_for(lambda: self.reach.line(DEMO_TENANT, KARIN) is LineState.BUSY, 20)
         await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
         await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
         await caller.keys("0")  # the switchboard
@@ -155,7 +155,7 @@ async def test_the_caller_hanging_up_leaves_the_camp_on_queue(
         await wait_for(lambda: contact_id not in switch.calls, 10)
         assert camp_ons.board == ()
         assert len(camp_ons.queues) == 0
-        assert scene.reach.line(DEMO_TENANT, "karin") is LineState.BUSY  # still with Maria
+        assert scene.reach.line(DEMO_TENANT, KARIN) is LineState.BUSY  # still with Maria
     finally:
         await scene.stop()
 
@@ -203,12 +203,12 @@ async def test_a_free_extension_that_rejects_the_camped_call_sends_it_back_to_th
         await karin.command("hangup")  # Karin and Maria are done: her line is free
         await wait_for(lambda: [c.state for c in camp_ons.board] == [CampedState.RINGING], 10)
         assert call.state is CallState.RECALLING
-        assert scene.reach.line(DEMO_TENANT, "karin") is LineState.RINGING
+        assert scene.reach.line(DEMO_TENANT, KARIN) is LineState.RINGING
         await asyncio.sleep(1.0)
         await karin.command("hangup")  # she rejects the ringing call
         await wait_for(lambda: [c.state for c in camp_ons.board] == [CampedState.RECALLED], 10)
         await wait_for(lambda: call.state is CallState.RECALLING, 5)  # her phone now
-        assert scene.reach.line(DEMO_TENANT, "karin") is LineState.IDLE
+        assert scene.reach.line(DEMO_TENANT, KARIN) is LineState.IDLE
         await asyncio.sleep(1.0)
         await operator.command("accept")
         await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.telephony.camp_on_scene import KARIN_SHORT, MARIA_HZ, karin_as_a_person
+from tests.telephony.camp_on_scene import KARIN, KARIN_SHORT, MARIA_HZ, karin_as_a_person
 from tests.telephony.conftest import (
     AGENT_EXTENSION,
     AGENT_PASSWORD,
@@ -29,6 +29,7 @@ from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
     CALLER_HZ,
+    CONTEXTS,
     KARIN_HZ,
     OPERATOR_EXT,
     OPERATOR_HZ,
@@ -63,6 +64,7 @@ async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(
     running, site = console
     switch, port, center = running.service.switch, running.port, running.center
     reach = karin_as_a_person(running)
+    CONTEXTS[site].directory_views.lines = reach  # the console's statuses: the same lines
     operator = await phone_robot(
         tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
     )
@@ -111,7 +113,7 @@ async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(
         assert switch.calls[contact_id].state is CallState.BRIDGED  # nothing changed
 
         await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")  # Karin is busy
-        await wait_for(lambda: reach.line(DEMO_TENANT, "karin") is LineState.BUSY, 20)
+        await wait_for(lambda: reach.line(DEMO_TENANT, KARIN) is LineState.BUSY, 20)
         await page.keyboard.press("F6")
         camped_at = time.monotonic()
         await wait_for(lambda: switch.calls[contact_id].state is CallState.PARKED, 10)
@@ -121,15 +123,17 @@ async def test_camp_on_a_busy_extension_connects_when_it_hangs_up(
         assert "0701234567" in await camped.inner_text()
         assert "plats 1" in await camped.inner_text()
         await page.wait_for_function("document.activeElement.id === 'op-q'")
-        await page.keyboard.type("karlson")
-        await karin_hit.locator('[data-field="camped"]').wait_for(timeout=WAIT_MS)
-        assert "1 väntkopplat samtal" in await karin_hit.inner_text()
-        await page.screenshot(path=str(SHOTS / "operator-camp-on.png"))
-        assert await _axe(page, "/telefonist, väntkopplat") == []  # WCAG 2.1 AA
         # she is free for the next call while the caller waits
         await wait_for(
             lambda: center.acd.agent_view(DEMO_TENANT, "kristina").contact_id != contact_id, 10
         )
+        await page.locator("#op-card").get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)
+        await page.keyboard.type("karlson")
+        await karin_hit.locator('[data-field="camped"]').wait_for(timeout=WAIT_MS)
+        assert "1 väntkopplat samtal" in await karin_hit.inner_text()
+        assert "Upptagen" in await karin_hit.locator('[data-field="status"]').inner_text()
+        await page.screenshot(path=str(SHOTS / "operator-camp-on.png"))
+        assert await _axe(page, "/telefonist, väntkopplat") == []  # WCAG 2.1 AA
         await asyncio.sleep(7.0)  # the caller hears the message, then music
 
         await karin.command("hangup")  # Karin's line is free: the camped call rings her

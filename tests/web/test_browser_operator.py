@@ -37,6 +37,8 @@ pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
 OPERATOR_EXT, OPERATOR_PASSWORD = "1011", "robot-1011-secret"
 CALLER_HZ, OPERATOR_HZ, KARIN_HZ = 1000.0, 1300.0, 1700.0
 WAIT_MS = 30_000
+CONTEXTS: dict[str, Any] = {}
+"""Each served site's web context, for a test that wires more of it (camp-on's lines)."""
 
 
 @pytest.fixture
@@ -76,7 +78,9 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
     while not server.started:
         await asyncio.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
+    CONTEXTS[f"http://127.0.0.1:{port}"] = context
     yield running, f"http://127.0.0.1:{port}"
+    CONTEXTS.pop(f"http://127.0.0.1:{port}", None)
     server.should_exit = True
     await task
     await running.service.close()
