@@ -1,0 +1,171 @@
+"""The switch side of camp-on (issue 16 §3, OP4, spec §52 §54) with explicit time: several
+calls camped on one busy extension ring it one at a time, in the order they were camped,
+each once the line is free; refusals change nothing; a call that has waited the tenant's
+wait rings the operator who camped it. Real call machines and line states; the switch
+around them is a stand-in that records what would go on the wire."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from vaxel.core.errors import DomainError
+from vaxel.directory.presence import LineState
+from vaxel.pbx.camp_on import CampedState, CampOnSettings
+from vaxel.pbx.line_state import LineStates
+from vaxel.telephony.call import CallMachine, CallState
+from vaxel.telephony.call_events import RECALL, AgentConnected, PhoneAnswered, PhonesRung
+from vaxel.telephony.camp_on import POLL_S, CampOns
+from vaxel.telephony.park_events import RingBack
+
+T, KARIN, EXTENSION, OPERATOR = "exempelby", "agent-karin", "1005", "1011"
+
+
+class Call:
+    def __init__(self, call_id: str, at: float) -> None:
+        self.call_id, self.tenant_id, self.agent_id = call_id, T, "kristina"
+        self.machine = CallMachine()
+        self.machine.handle(PhonesRung("kristina", ("desk",)), at)
+        self.machine.handle(PhoneAnswered("kristina", "desk"), at)
+        self.machine.handle(AgentConnected(whisper=False), at)
+        self.caller = SimpleNamespace(endpoint=SimpleNamespace(endpoint_id=f"ep-{call_id}"))
+        number = SimpleNamespace(caller_number=f"07012345{call_id}")
+        self.session = SimpleNamespace(call=number)
+
+    @property
+    def state(self) -> CallState:
+        return self.machine.state
+
+    @property
+    def ended(self) -> bool:
+        return self.machine.state is CallState.ENDED
+
+
+class Switch:
+    """What ``CampOns`` uses of the switch; ``rung`` is whom each RingBack would ring."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.calls: dict[str, Any] = {}
+        self.rung: list[tuple[str, str]] = []
+        self.played: list[tuple[str, list[str]]] = []
+        self.timer: float | None = None
+        self.lines = LineStates()
+        reach = SimpleNamespace(
+            line=self.lines.state,
+            person_on=lambda tenant_id, number: KARIN if number == EXTENSION else None,
+        )
+        self.internal = SimpleNamespace(person_reach=SimpleNamespace(reach=reach, lines=self.lines))
+        self.actions = SimpleNamespace(forget_hooks=[])
+        self.directory = SimpleNamespace(pbx=SimpleNamespace(resolve=lambda t, n: None))
+        self.dialer = SimpleNamespace(agent_extension=lambda call: OPERATOR)
+        self.prompts = SimpleNamespace(
+            notice=lambda call, prompt: "sv/system/vantkopplad", known=lambda prompt: True
+        )
+        self.media = SimpleNamespace(play=lambda e, p: self.played.append((e, list(p))))
+        self.timers = SimpleNamespace(at=self._at)
+
+    def clock(self) -> float:
+        return self.now
+
+    def _at(self, key: object, deadline: float | None, due: object, subject: object) -> None:
+        self.timer = deadline
+
+    def step(self, call: Call, event: object) -> None:
+        for action in call.machine.handle(event, self.now):  # type: ignore[arg-type]
+            if isinstance(action, RingBack):
+                self.rung.append((call.call_id, action.whom))
+
+    def answer(self, call: Call, phone: str) -> None:
+        call.machine.handle(PhonesRung(RECALL, (phone,)), self.now)
+        call.machine.handle(PhoneAnswered(RECALL, phone), self.now)
+
+
+def camp_ons(settings: CampOnSettings) -> tuple[Switch, CampOns]:
+    switch = Switch()
+    camps = CampOns(switch)  # type: ignore[arg-type]
+    camps.settings = lambda tenant_id: settings
+    return switch, camps
+
+
+def in_hand(switch: Switch, call_id: str) -> Call:
+    call = Call(call_id, switch.now)
+    switch.calls[call_id] = call
+    return call
+
+
+def test_calls_ring_the_free_extension_one_at_a_time_in_camping_order() -> None:
+    switch, camps = camp_ons(CampOnSettings(wait_s=120.0, max_per_extension=2))
+    switch.lines.answered(T, KARIN, "karins-own-call")  # Karin talks: busy
+    a, b = in_hand(switch, "a"), in_hand(switch, "b")
+    assert camps.camp(T, "kristina", "a", EXTENSION, "Karin Carlsson") == 1
+    switch.now += 5.0
+    assert camps.camp(T, "kristina", "b", EXTENSION, "Karin Carlsson") == 2
+    assert (a.state, b.state) == (CallState.PARKED, CallState.PARKED)  # music for both
+    assert switch.played == [
+        ("ep-a", ["sv/system/vantkopplad"]),
+        ("ep-b", ["sv/system/vantkopplad"]),
+    ]
+    assert switch.timer == switch.now + POLL_S  # polled while anything is camped
+
+    switch.now += 10.0
+    camps.due(None, switch.now)
+    assert switch.rung == []  # still busy: nobody rings
+    switch.lines.ended("karins-own-call")  # Karin hangs up
+    camps.due(None, switch.now)
+    assert switch.rung == [("a", EXTENSION)]  # the first camped call, not the second
+    assert switch.lines.state(T, KARIN) is LineState.RINGING
+    assert [c.state for c in camps.board] == [CampedState.RINGING, CampedState.WAITING]
+    camps.due(None, switch.now + 1.0)
+    assert switch.rung == [("a", EXTENSION)]  # b waits while a rings
+
+    switch.answer(a, "karins-desk")
+    camps.due(None, switch.now + 2.0)
+    assert a.state is CallState.TRANSFERRED
+    assert switch.lines.state(T, KARIN) is LineState.BUSY  # with the first caller now
+    assert [(c.call_id, c.state) for c in camps.board] == [("b", CampedState.WAITING)]
+    switch.lines.ended("a")  # they hang up
+    camps.due(None, switch.now + 3.0)
+    assert switch.rung == [("a", EXTENSION), ("b", EXTENSION)]
+
+
+def test_refusals_change_nothing() -> None:
+    switch, camps = camp_ons(CampOnSettings(max_per_extension=1))
+    a, b = in_hand(switch, "a"), in_hand(switch, "b")
+    for number, code in ((EXTENSION, "camp-on-not-busy"), ("4711", "camp-on-no-person")):
+        with pytest.raises(DomainError) as refused:
+            camps.camp(T, "kristina", "a", number)
+        assert refused.value.code == code
+    with pytest.raises(DomainError) as refused:
+        camps.camp(T, "another-operator", "a", EXTENSION)
+    assert refused.value.code == "console-no-call"
+    switch.lines.answered(T, KARIN, "karins-own-call")
+    camps.camp(T, "kristina", "a", EXTENSION)
+    with pytest.raises(DomainError) as refused:
+        camps.camp(T, "kristina", "b", EXTENSION)
+    assert refused.value.code == "camp-on-full"
+    assert (a.state, b.state) == (CallState.PARKED, CallState.BRIDGED)  # b still hers
+    assert [c.call_id for c in camps.board] == ["a"]
+
+
+def test_a_call_waiting_its_wait_rings_the_operator_and_hanging_up_forgets_it() -> None:
+    switch, camps = camp_ons(CampOnSettings(wait_s=120.0))
+    switch.lines.answered(T, KARIN, "karins-own-call")
+    a, b = in_hand(switch, "a"), in_hand(switch, "b")
+    camps.camp(T, "kristina", "a", EXTENSION, "Karin Carlsson")
+    camps.camp(T, "kristina", "b", EXTENSION, "Karin Carlsson")
+    camps.due(None, switch.now + 119.0)
+    assert switch.rung == []
+    switch.now += 120.0
+    camps.due(None, switch.now)
+    assert switch.rung == [("a", OPERATOR), ("b", OPERATOR)]  # to the one who camped them
+    assert [c.state for c in camps.board] == [CampedState.RECALLED, CampedState.RECALLED]
+    assert (a.state, b.state) == (CallState.RECALLING, CallState.RECALLING)
+    for hook in switch.actions.forget_hooks:  # b's caller hangs up; the switch forgets it
+        hook("b")
+    assert [c.call_id for c in camps.board] == ["a"]
+    switch.answer(a, "operators-desk")
+    camps.due(None, switch.now + 1.0)
+    assert camps.board == () and switch.timer is None  # nothing camped: no more polling
