@@ -23,6 +23,7 @@ from tests.web.conftest import PASSWORD
 from vaxel.app.telephony import (
     console_camp_on,
     console_consults,
+    console_parking,
     console_transfer,
     dialled_of,
     recalls_of,
@@ -71,6 +72,8 @@ async def console(tmp_path: Path) -> AsyncIterator[tuple[Running, str]]:
     app.state.context.recalls_of = recalls_of(running.service, app.state.context.hub.wake)
     context = app.state.context
     console_camp_on(running.service, context)
+    parking = console_parking(running.service)  # issue 16 §3: park from the console
+    context.console_park, context.console_retrieve, context.parked_of = parking
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )

@@ -148,6 +148,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "group_id": ["vaxeln"],  # an answer group (PBX3)
         "first": ["+46812342000", "1970"],  # a DID range (PBX1); A's first park orbit (OP3)
         "count": [10],  # park orbits (OP3)
+        "orbit": ["700"],  # a park orbit the console retrieves from (issue 16 §3)
         "recall_s": [20],
         "recall_to": ["operator"],
         "operator": ["1003"],

@@ -17,6 +17,7 @@ from vaxel.app.telephony import (
     conferences_to_phones,
     console_camp_on,
     console_consults,
+    console_parking,
     console_transfer,
     dialled_of,
     people_to_phones,
@@ -198,6 +199,8 @@ def build_platform(
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
+            parking = console_parking(telephony)
+            context.console_park, context.console_retrieve, context.parked_of = parking
             context.console_consults = console_consults(telephony, context.hub.wake)
             console_camp_on(telephony, context, platform)
     return platform

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from vaxel.app.platform import Platform
 from vaxel.core.dial_policy import DialPolicy
-from vaxel.core.errors import VaxelError
+from vaxel.core.errors import DomainError, VaxelError
 from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
 from vaxel.prompts import PromptLibrary
 from vaxel.runtime.configuration import ConfigChange
@@ -45,6 +45,7 @@ __all__ = [
     "conferences_to_phones",
     "console_camp_on",
     "console_consults",
+    "console_parking",
     "console_transfer",
     "dialled_of",
     "directory_from_database",
@@ -386,3 +387,37 @@ def recalls_of(
         return recalls_for(switch.calls.values(), tenant_id, extension.extension, switch.clock())
 
     return recalls
+
+
+def console_parking(
+    telephony: TelephonyService,
+) -> tuple[
+    Callable[[str, str, str], str],
+    Callable[[str, str, str], None],
+    Callable[[str, str], list[dict[str, object]]],
+]:
+    """The operator console's park, retrieve and list of her parked calls (issue 16 §3,
+    OP3): (tenant, agent, contact) → orbit; (tenant, agent, orbit) rings her phone with
+    the call; (tenant, agent) → her parked calls. On the loop, from async web handlers."""
+    from vaxel.telephony.console_park import park_from_console, parked_by, retrieve_to
+
+    switch, directory = telephony.switch, telephony.directory
+
+    def extension_of(tenant_id: str, agent_id: str) -> str:
+        found = directory.extension_of_agent(tenant_id, agent_id)
+        return found.extension if found is not None else ""
+
+    def park(tenant_id: str, agent_id: str, contact_id: str) -> str:
+        return park_from_console(switch, tenant_id, agent_id, contact_id)
+
+    def retrieve(tenant_id: str, agent_id: str, orbit: str) -> None:
+        extension = extension_of(tenant_id, agent_id)
+        if not extension:
+            raise DomainError("no extension of hers to ring", code="console-no-phone")
+        retrieve_to(switch, tenant_id, extension, orbit)
+
+    def parked(tenant_id: str, agent_id: str) -> list[dict[str, object]]:
+        extension = extension_of(tenant_id, agent_id)
+        return parked_by(switch, tenant_id, extension, switch.clock()) if extension else []
+
+    return park, retrieve, parked

@@ -161,6 +161,12 @@ class WebContext:
     dialled_of: Callable[[str], str] = lambda contact_id: ""
     """The number a queue call's caller dialled (OP2); set by the root when SIP runs."""
     recalls_of: Callable[[str, str], list[dict[str, object]]] = lambda tenant, agent: []
+    console_park: Callable[[str, str, str], str] = field(default=lambda *_: _no_orbit())
+    """Park from the console (issue 16 §3): (tenant, agent, contact) → the orbit."""
+    console_retrieve: Callable[[str, str, str], None] = field(default=lambda *_: _no_phones())
+    """Ring her phone now with the call in an orbit: (tenant, agent, orbit)."""
+    parked_of: Callable[[str, str], list[dict[str, object]]] = lambda tenant, agent: []
+    """The calls she parked (``console_park.parked_by`` rows); set when SIP runs."""
     """An operator's transfers that came back, for her card (issue 16 §3): (tenant, agent)
     → ``recall_list.recalls_for`` rows; set by the root when SIP runs."""
 
@@ -305,6 +311,10 @@ class WebContext:
 
 
 def _no_phones() -> None:
+    raise DomainError("telephony is not running", code="console-no-telephony")
+
+
+def _no_orbit() -> str:
     raise DomainError("telephony is not running", code="console-no-telephony")
 
 

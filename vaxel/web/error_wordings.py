@@ -342,6 +342,12 @@ DOMAIN_ERRORS: dict[str, str] = {
     "conference-full": N_("Konferensrummet är fullt (högst {max} deltagare)"),
     "conference-no-participant": N_("Deltagaren är inte längre med i konferensen"),
     "unknown-conference-room": N_("Konferensrummet finns inte"),
+    "console-park-no-call": N_("Du har inget samtal att parkera"),
+    "console-park-empty": N_("Inget samtal väntar på den parkeringsplatsen"),
+    "console-no-phone": N_("Du har ingen anknytning som kan ringas: samtalet kan inte hämtas"),
+    "park-full": N_("Alla parkeringsplatser är upptagna, eller inga finns"),
+    "park-not-talking": N_("Samtalet går inte att parkera nu"),
+    "park-twice": N_("Samtalet är redan parkerat"),
 }
 """A domain error's code → what the user reads (the usual cause of a refusal on a page is a
 race: the caller hung up or the wrap-up ended while the agent clicked)."""

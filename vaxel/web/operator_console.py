@@ -33,7 +33,7 @@ from vaxel.web.i18n import gettext
 from vaxel.web.operator_view import console_view, same_number, who_is
 from vaxel.web.snapshot import with_state_names
 
-__all__ = ["OPERATORS", "router"]
+__all__ = ["OPERATORS", "parked_lines", "router"]
 
 
 OPERATORS = ("operator",)
@@ -65,6 +65,7 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
         return {"name": found.person.name, "unit": ", ".join(found.units)} if found else None
 
     live = console_view(panel, board, agent_id, lookup)
+    live["parked"] = parked_lines(ctx, tenant_id, agent_id)
     live["recalls"] = recall_lines(
         ctx.recalls_of(tenant_id, agent_id), _name_of(views, tenant_id, actor)
     )
@@ -88,6 +89,20 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
             if c.contact_id != call["id"]
         ][:EARLIER]
     return live
+
+
+def parked_lines(ctx: WebContext, tenant_id: str, agent_id: str) -> list[dict[str, Any]]:
+    """Her parked calls (issue 16 §3): orbit, caller, seconds parked, ringing her or not."""
+    return [
+        {
+            "id": str(row["id"]),
+            "orbit": str(row["orbit"]),
+            "caller_number": str(row.get("caller_number") or ""),
+            "parked_s": int(str(row.get("parked_s") or 0)),
+            "ringing": row.get("state") == "ringing",
+        }
+        for row in ctx.parked_of(tenant_id, agent_id)
+    ]
 
 
 def _person_with(

@@ -64,7 +64,7 @@
     data.set("csrf", csrf);
     return fetch(path, { method: "POST", body: data, headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
       .then(function (r) { return r.json().catch(function () { return { error: r.ok ? "" : String(r.status) }; }); })
-      .then(function (answer) { say(answer.error || (answer.detail ? String(answer.detail) : "")); refresh(); field.focus(); return answer; })
+      .then(function (answer) { say(answer.error || (answer.detail ? String(answer.detail) : "") || answer.said || ""); refresh(); field.focus(); return answer; })
       .catch(function () { say(offline.textContent); field.focus(); });
   }
 
@@ -109,6 +109,8 @@
     if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
+    else if (e.key === "F9") { e.preventDefault(); post("/telefonist/parkera", new FormData()); }
+    else if (e.key === "F10") { e.preventDefault(); post("/telefonist/hamta", new FormData()); }
     else if (e.key === "F3") { e.preventDefault(); post("/telefonist/forfragan/koppla", new FormData()); }
     else if (e.key === "F4") { e.preventDefault(); post("/telefonist/forfragan/tillbaka", new FormData()); }
     else if (e.key === "Enter" && e.shiftKey && document.activeElement === field) { e.preventDefault(); connect(true); }
@@ -139,7 +141,7 @@
   }, 1000);
 
   // A recall on the card (issue 16 §3) changes in telephony, not the queues: look again.
-  setInterval(function () { if (document.getElementById("op-recalls")) refresh(); }, 3000);
+  setInterval(function () { if (document.getElementById("op-recalls") || document.getElementById("op-parked")) refresh(); }, 3000);
 
   // The waiting calls, drawn at once from the console's own stream (/telefonist/handelser):
   // the fragment fetched after it has them too, but 50 consoles' fetches queue up.

@@ -1,0 +1,78 @@
+"""Park and retrieve from the operator console (issue 16 §3, OP3): F9 parks the call in
+hand on the lowest free orbit, her list *Parkerade samtal* shows it with orbit, caller and
+a timer, and F10 (or the row's *Hämta*) rings her phone with it again; unretrieved, the
+park's timed recall rings her by itself. Telephony does the work
+(``vaxel/telephony/console_park.py``, given as ``WebContext.console_park`` …)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import JSONResponse, Response
+
+from vaxel.core.errors import VaxelError
+from vaxel.web.context import back, refusal_text
+from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
+from vaxel.web.i18n import gettext
+from vaxel.web.operator_console import HOME, parked_lines, require_operator
+
+__all__ = ["router"]
+
+ORBIT_LENGTH = 8
+"""An orbit is a short number of at most 8 digits (``pbx/park.py``)."""
+
+router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
+
+
+def _answer(request: Request, error: str, said: str = "") -> Response:
+    """JSON for the page's script ({error, said}); a plain form post goes back."""
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"error": error, "said": said}, status_code=409 if error else 200)
+    return back(HOME, error)
+
+
+@router.post(f"{HOME}/parkera")
+async def park(
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, _: CsrfForm
+) -> Response:
+    """Park the call in hand on the lowest free orbit; the answer names the orbit."""
+    user = session.user
+    contact_id = ctx.center.agent_view(user.tenant_id, agent, ctx.clock()).contact_id
+    if not contact_id:
+        return _answer(request, gettext("Du har inget samtal att parkera"))
+    try:
+        orbit = ctx.console_park(user.tenant_id, agent, contact_id)
+    except VaxelError as error:
+        return _answer(request, refusal_text(error))
+    ctx.after_submit()
+    ctx.hub.wake(user.tenant_id)
+    return _answer(request, "", gettext("Parkerat på {orbit}").format(orbit=orbit))
+
+
+@router.post(f"{HOME}/hamta")
+async def retrieve(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    orbit: Annotated[str, Form(max_length=ORBIT_LENGTH)] = "",
+) -> Response:
+    """Ring her phone now with the call in ``orbit`` — none named: the one she parked
+    longest ago."""
+    user = session.user
+    if orbit and not orbit.isdigit():
+        return _answer(request, gettext("En parkeringsplats är ett nummer med siffror"))
+    if not orbit:
+        mine = sorted(parked_lines(ctx, user.tenant_id, agent), key=lambda r: -r["parked_s"])
+        waiting = [row for row in mine if not row["ringing"]]
+        if not waiting:
+            return _answer(request, gettext("Du har inga parkerade samtal"))
+        orbit = waiting[0]["orbit"]
+    try:
+        ctx.console_retrieve(user.tenant_id, agent, orbit)
+    except VaxelError as error:
+        return _answer(request, refusal_text(error))
+    ctx.hub.wake(user.tenant_id)
+    return _answer(request, "", gettext("Hämtar {orbit}: svara i telefonen").format(orbit=orbit))
