@@ -120,6 +120,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
     return {
         "contact_id": contacts,
         "contact": contacts,
+        "call": contacts,  # a camped call taken back (camp-on, issue 16 §3)
         "id": contacts,
         "queue_id": ["kundtjanst"],
         "queue": ["kundtjanst"],
