@@ -31,6 +31,7 @@ from vaxel.web.context import WebContext, render
 from vaxel.web.deps import Me, Platform, SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, N_, gettext, use_language
 from vaxel.web.security import COOKIE
+from vaxel.web.softphone_wording import in_language
 
 __all__ = [
     "CLOSE_FOREIGN_ORIGIN",
@@ -181,8 +182,13 @@ def _worded(send: Send) -> Send:
 
     async def worded(message: dict[str, Any]) -> None:
         wording = ADAPTER_ERRORS.get(str(message.get("code", "")))
-        if message.get("type") == "error" and wording is not None:
+        kind = message.get("type")
+        if kind == "error" and wording is not None:
             message = {**message, "message": gettext(wording)}
+        elif kind == "error" and isinstance(message.get("message"), str):
+            message = {**message, "message": in_language(message["message"], message)}
+        elif kind == "ended" and isinstance(message.get("reason"), str):
+            message = {**message, "reason": in_language(message["reason"], message)}
         await send(message)
 
     return worded

@@ -130,13 +130,14 @@ class BrowserLine:
         self.tell({"type": "calling", "call": self.call.id, "to": number})
         return None
 
-    def end_call(self, call: LineCall, reason: str) -> None:
-        """End ``call`` (BYE, CANCEL or a final response as its state needs) and say why."""
-        self._hang_up(call, reason)
+    def end_call(self, call: LineCall, reason: str, **facts: str | int) -> None:
+        """End ``call`` (BYE, CANCEL or a final response as its state needs) and say why;
+        ``facts`` are what the reason names (``number``, ``status``: the web words it)."""
+        self._hang_up(call, reason, **facts)
 
-    def finished(self, call: LineCall, reason: str) -> None:
+    def finished(self, call: LineCall, reason: str, **facts: str | int) -> None:
         """``call`` is over already (the switch refused it): free the line, tell the page."""
-        self._ended(call, reason)
+        self._ended(call, reason, **facts)
 
     def command(self, message: dict[str, Any]) -> str | None:
         """Carry out a page's call command; a Swedish refusal when it cannot be."""
@@ -220,7 +221,7 @@ class BrowserLine:
         call.pending[self.endpoint.request(invite, call.peer)] = invite
         call.held = on
 
-    def _hang_up(self, call: LineCall, reason: str) -> None:
+    def _hang_up(self, call: LineCall, reason: str, **facts: str | int) -> None:
         if call.state is CallState.RINGING:
             self.endpoint.respond(
                 call.server_key, call.invite, 486, "Busy Here", to_tag=call.dialog.local_tag
@@ -230,7 +231,7 @@ class BrowserLine:
         elif call.state in (CallState.ANSWERING, CallState.CONNECTED):
             bye = call.dialog.request("BYE", self.endpoint.via())
             self.endpoint.request(bye, call.peer)
-        self._ended(call, reason)
+        self._ended(call, reason, **facts)
 
     # -- SIP from the switch ----------------------------------------------------------------
 
@@ -282,7 +283,8 @@ class BrowserLine:
         call.dialog.receive(request)
         if method == "BYE":
             self.endpoint.respond(event.server_key, request, 200, "OK")
-            self._ended(call, line_transfer.transferred_reason(call) or ENDED_BY_OTHER)
+            transferred = line_transfer.transferred_reason(call)
+            self._ended(call, transferred or ENDED_BY_OTHER, number=call.transfer_to)
         elif method == "INVITE":
             self._reinvite(call, event)
         elif method in ("INFO", "NOTIFY", "UPDATE"):
@@ -387,7 +389,7 @@ class BrowserLine:
         )
         self._ended(call, ENDED_BY_OTHER)
 
-    def _ended(self, call: LineCall, reason: str) -> None:
+    def _ended(self, call: LineCall, reason: str, **facts: str | int) -> None:
         if call.state is CallState.ENDED:
             return
         call.state = CallState.ENDED
@@ -397,4 +399,5 @@ class BrowserLine:
         if self.call is call:
             self.call = None
         with contextlib.suppress(Exception):
-            self.tell({"type": "ended", "call": call.id, "reason": reason})
+            said = {name: value for name, value in facts.items() if value != ""}
+            self.tell({"type": "ended", "call": call.id, "reason": reason, **said})

@@ -83,7 +83,7 @@ def answered(line: BrowserLine, call: LineCall, response: Response) -> None:
         return
     number, call.transfer_to = call.transfer_to, ""
     wording = REFUSED.get(response.status, NOT_TRANSFERRED)
-    line.tell({"type": "error", "message": wording.format(number=number)})
+    line.tell({"type": "error", "message": wording.format(number=number), "number": number})
 
 
 def timed_out(line: BrowserLine, call: LineCall, client_key: tuple[str, str]) -> None:
@@ -93,7 +93,7 @@ def timed_out(line: BrowserLine, call: LineCall, client_key: tuple[str, str]) ->
         return
     call.transfer_key = None
     number, call.transfer_to = call.transfer_to, ""
-    line.tell({"type": "error", "message": REFUSED[408].format(number=number)})
+    line.tell({"type": "error", "message": REFUSED[408].format(number=number), "number": number})
 
 
 def transferred_reason(call: LineCall) -> str | None:

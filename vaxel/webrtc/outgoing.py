@@ -146,7 +146,7 @@ def response(line: BrowserLine, call: LineCall, event: ResponseReceived) -> None
         if not _authorise(line, call, answer):
             line.finished(call, NOT_AUTHORISED)
     elif call.state is CallState.CALLING:
-        line.finished(call, ENDED_BY_YOU if status == 487 else refusal_text(status))
+        line.finished(call, ENDED_BY_YOU if status == 487 else refusal_text(status), status=status)
 
 
 def _progress(line: BrowserLine, call: LineCall, answer: Response) -> None:
@@ -171,7 +171,7 @@ def _answered(line: BrowserLine, call: LineCall, answer: Response) -> None:
         except SipError:
             _ack(line, call, answer)
             call.state = CallState.CONNECTED
-            line.end_call(call, refusal_text(488))  # BYE: the dialog exists
+            line.end_call(call, refusal_text(488), status=488)  # BYE: the dialog exists
             return
         line.rtp.start((media.remote_address, media.remote_port), media.telephone_event_pt)
         call.state = CallState.CONNECTED
