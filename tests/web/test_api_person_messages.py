@@ -77,3 +77,25 @@ def test_without_the_scope_or_from_another_organisation_nothing_is_sent(
     maria = web.client()
     sign_in(maria, DEMO_TENANT, "maria")
     assert "Ring Sven" not in maria.get("/min-hanvisning").text
+
+
+def test_fields_beyond_the_placeholders_are_refused_and_nothing_is_sent(
+    web: Web, keys: None
+) -> None:
+    """Every input has a limit (issue 16 §4, OP7): a key may name only the template's
+    placeholders, each name short — not thousands of made-up fields or a name of 100 kB
+    in one request (the body limit alone let 1 MiB of names through)."""
+    template_id = _template(web)
+    api = web.client()
+    many = {f"fält{i}": "x" for i in range(5_000)}
+    long_name = {"n" * 100_000: "x"}
+    for fields in (many, long_name):
+        sent = api.post(
+            "/api/v1/people/agent-maria/messages",
+            json={"template_id": template_id, "fields": fields},
+            headers=_h("skicka"),
+        )
+        assert sent.status_code == 422, sent.text[:200]
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert "angående" not in html.unescape(maria.get("/min-hanvisning").text)

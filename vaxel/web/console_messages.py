@@ -41,12 +41,21 @@ class TemplateOut(BaseModel):
     placeholders: list[str]
 
 
+MAX_FIELDS, FIELD_NAME_LENGTH = 20, 32
+"""A message's fields: a REST key's body is bounded by these, not only by its size (OP7)."""
+
+
 class MessageIn(BaseModel):
     person_id: str = Field(min_length=1, max_length=64)
     template_id: str = Field(default="", max_length=64, description="or text")
     text: str = Field(default="", max_length=BODY_LENGTH, description="without a template")
-    fields: dict[str, Annotated[str, Field(max_length=FIELD_LENGTH)]] = Field(
-        default_factory=dict, description=f"the placeholders' values: {', '.join(PLACEHOLDERS)}"
+    fields: dict[
+        Annotated[str, Field(max_length=FIELD_NAME_LENGTH)],
+        Annotated[str, Field(max_length=FIELD_LENGTH)],
+    ] = Field(
+        default_factory=dict,
+        max_length=MAX_FIELDS,
+        description=f"the placeholders' values: {', '.join(PLACEHOLDERS)}",
     )
     channels: list[Annotated[str, Field(max_length=16)]] = Field(
         default=["presence"], max_length=3, description="presence, email and/or sms"
