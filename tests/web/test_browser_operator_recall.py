@@ -4,7 +4,8 @@ what happened on her card (issue 16 §3, spec §50–52, OP3–OP5): a baresip c
 arrows to Karin Carlsson and presses Enter. Karin's desk phone (a scripted SIP phone on the
 wire) rings and never answers; after the tenant's recall time (5 s here) Karin's phone stops,
 the operator's own phone rings again with the caller, and her card says "Ej svar hos Karin
-Carlsson, 5 s" — live, without a reload. The caller is never dropped."""
+Carlsson, 5 s" — live, without a reload. The caller is never dropped, and while she has the
+recall back the queues offer her nothing new (paused "Återringning", ready again after)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.sip.message import Request
 from vaxel.telephony.call import CallState
 from vaxel.telephony.person_reach import ReachingPeople
+from vaxel.telephony.recall_priority import REASON
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
 __all__ = ["console"]  # the fixture, shared with the keyboard test
@@ -99,8 +101,15 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         assert await recall.first.get_attribute("data-reason") == "no-answer"
         assert list(switch.calls) == [contact_id], "one call: the caller's, never dropped"
         assert call.caller is not None and not call.caller.machine.ended
+        # offered before new queue calls: paused for the recall, so the queue offers the
+        # next caller to another operator while she has this one back (spec §50–52)
+        view = center.acd.agent_view(DEMO_TENANT, "kristina")
+        assert (view.state.value, view.pause_reason) == ("paused", REASON)
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 10)
+        await wait_for(  # the recalled call over: ready for the queues again
+            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 10
+        )
         await page.locator("#op-recalls").wait_for(state="detached", timeout=WAIT_MS)
     finally:
         await caller.stop()

@@ -378,7 +378,7 @@ def recalls_of(
     from vaxel.telephony.recall_list import recalls_for
 
     switch, directory = telephony.switch, telephony.directory
-    switch.actions.recall_hooks.append(wake)
+    switch.actions.recall_hooks.append(lambda call: wake(call.tenant_id))
 
     def recalls(tenant_id: str, agent_id: str) -> list[dict[str, object]]:
         extension = directory.extension_of_agent(tenant_id, agent_id)

@@ -141,9 +141,9 @@ class CallActions:
         self.internal_keys: Callable[[Call, str], bool] = lambda call, digit: False
         """A key from an internal call's caller (0 or 1 after a presence, PBX5)."""
         self.forget_hooks: list[Callable[[str], None]] = []
-        self.recall_hooks: list[Callable[[str], None]] = []
-        """Told a tenant's id when a call rings back whoever parked or transferred it."""
         """Told each call id the switch forgets (line state, PBX5)."""
+        self.recall_hooks: list[Callable[[Call], None]] = []
+        """Told each call that rings back whoever parked or transferred it (issue 16)."""
         self.parking = parking
         self.answer_caller = answer_caller  # 200 to a caller in early media (``leg.py``)
         self.consults: Callable[[Call, ConsultAction], None] = lambda call, action: None
@@ -223,8 +223,8 @@ class CallActions:
                 self.ringing.ring_number(call, action.number, TRANSFER)
             elif isinstance(action, RingBack):
                 self.ringing.ring_number(call, action.whom, RECALL)
-                for hook in self.recall_hooks:  # the console's card shows it (issue 16)
-                    hook(call.tenant_id)
+                for hook in self.recall_hooks:  # the console's card, her priority
+                    hook(call)
             elif isinstance(action, LeaveOrbit):
                 self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):

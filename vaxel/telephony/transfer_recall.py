@@ -30,6 +30,7 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.transfer_recall import RECALL_RING_S, RecallSettings, RecallStage, TransferRecall
 from vaxel.telephony.call_events import OfferWithdrawn, is_callee
 from vaxel.telephony.call_states import CallState, OfferState
+from vaxel.telephony.recall_priority import RecallPriority
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -60,6 +61,7 @@ class TransferRecalls:
         internal.outcome_hooks.append(self)  # after the target's forwarding and presence
         self.switch.in_dialog.phone_transfers.recalls = self
         self.switch.actions.forget_hooks.append(self.forgotten)
+        RecallPriority(self.switch).install()  # offered before new queue calls (issue 16)
 
     def recall_after_s(self, tenant_id: str) -> float:
         """The tenant's recall time: an agent's or operator's transfer of a queue caller
