@@ -27,6 +27,7 @@ from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines
+from vaxel.web.console_switch_view import switch_states
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
@@ -72,6 +73,7 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     )
     live["camped"] = camped_in_hand(ctx, tenant_id, agent_id)  # camp-on (OP4)
     live["load"] = queue_load(board)  # every queue's load, the wallboard's figures (OP8)
+    live["switches"] = switch_states(ctx, tenant_id)  # night service, emergency (OP6)
     call = live["call"]
     if call:
         call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))

@@ -91,6 +91,32 @@
     });
   }
 
+  // Night service and the emergency message (OP6): Alt+N / Alt+D or the button, then a
+  // confirmation (Enter yes, Esc no) and one PUT of the console's switch service.
+  var confirmBox = document.getElementById("op-confirm");
+  function putSwitch(name, on) {
+    fetch("/telefonist/brytare/" + encodeURIComponent(name), {
+      method: "PUT", body: JSON.stringify({ on: on }),
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf }
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (answer) {
+        say(r.ok ? "" : String(answer.detail || r.status));
+      });
+    }).catch(function () { say(offline.textContent); })
+      .then(function () { refresh(); field.focus(); });
+  }
+  function flipSwitch(name) {
+    var button = document.querySelector('#op-switches button[data-switch="' + CSS.escape(name) + '"]');
+    if (!button || !confirmBox || !confirmBox.showModal) return;
+    var on = button.dataset.on === "1";
+    document.getElementById("op-confirm-q").textContent =
+      confirmBox.dataset[on ? "on" : "off"].replace("{name}", button.dataset.title.toLowerCase());
+    confirmBox.returnValue = "";
+    confirmBox.onclose = function () { if (confirmBox.returnValue === "yes") putSwitch(name, on); else field.focus(); };
+    confirmBox.showModal();
+  }
+  var switchKeys = { KeyN: "nattservice", KeyD: "driftstorning" };
+
   field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 100); });
   form.addEventListener("submit", function (e) { e.preventDefault(); connect(false); });
   document.addEventListener("submit", function (e) {  // the live part's forms
@@ -101,12 +127,16 @@
     post(e.target.getAttribute("action"), data);
   });
   document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest("#op-switches button[data-switch]");
+    if (toggle) { flipSwitch(toggle.dataset.switch); return; }
     var option = e.target.closest && e.target.closest("#op-results [role=option]");
     if (option) { select(option); field.focus(); }
   });
   document.addEventListener("keydown", function (e) {
+    if (confirmBox && confirmBox.open) return;  // the dialog's own Enter and Esc
     var list = options(), at = list.indexOf(selected());
-    if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
+    if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
+    else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
     else if (e.key === "F9") { e.preventDefault(); post("/telefonist/parkera", new FormData()); }
