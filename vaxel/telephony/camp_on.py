@@ -87,6 +87,7 @@ class CampOns:
         if people.reach.line(tenant_id, person) is not LineState.BUSY:
             raise DomainError(f"{number[:40]!r} is not busy", code="camp-on-not-busy")
         settings = self.settings(tenant_id)
+        number = self._queue_of(tenant_id, person) or number  # one queue a person
         operator = self.switch.dialer.agent_extension(call)
         caller_number = call.session.call.caller_number if call.session else ""
         camped = Camped(
@@ -132,6 +133,17 @@ class CampOns:
         self.queues.recalled(call_id, self.switch.clock())
         self.switch.step(call, RingParked(camped.operator_extension))
         self._changed()
+
+    def _queue_of(self, tenant_id: str, person_id: str) -> str | None:
+        """The number the person's calls are camped on already, whichever of her numbers
+        (short number, desk phone's extension, DID) the operator chose now: her limit and
+        order hold."""
+        for key in self.queues.extensions():
+            if key[0] == tenant_id and any(
+                c.person_id == person_id for c in self.queues.queue(*key)
+            ):
+                return key[1]
+        return None
 
     def _person(self, tenant_id: str, number: str) -> str | None:
         target = self.switch.directory.pbx.resolve(tenant_id, number)
