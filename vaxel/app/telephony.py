@@ -384,7 +384,8 @@ def recalls_of(
         extension = directory.extension_of_agent(tenant_id, agent_id)
         if extension is None:
             return []
-        return recalls_for(switch.calls.values(), tenant_id, extension.extension, switch.clock())
+        calls = list(switch.calls.values())  # a copy: the loop adds and ends calls meanwhile
+        return recalls_for(calls, tenant_id, extension.extension, switch.clock())
 
     return recalls
 
