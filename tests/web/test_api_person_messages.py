@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import html
 import time
+from email.header import decode_header, make_header
 
 import pytest
+from aiosmtpd.controller import Controller
 
+from tests.runtime.test_voicemail_service import _free_port, _Inbox
 from tests.web.conftest import OTHER, Web, sign_in
 from tests.web.test_person_messages import BODY, _template
+from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime.person_mailer import PersonMailer
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.pbx_voicemail import VoicemailStore
+from vaxel.store.person_messages import PersonMessageStore
 
 
 @pytest.fixture
@@ -99,3 +106,38 @@ def test_fields_beyond_the_placeholders_are_refused_and_nothing_is_sent(
     maria = web.client()
     sign_in(maria, DEMO_TENANT, "maria")
     assert "angående" not in html.unescape(maria.get("/min-hanvisning").text)
+
+
+def test_a_key_named_over_two_lines_still_gets_its_e_mail_through_on_one_subject_line(
+    web: Web,
+) -> None:
+    """The message's sender is the key's name (OP7, issue 16 §4), which an admin typed: a
+    line break in it must neither add a header (Bcc) nor make the mail unsendable — the
+    e-mail library refused the subject, so the outbox row failed for ever, hourly, while
+    the API had answered 201 'email'."""
+    now = time.time()
+    web.accounts.add_api_key(
+        DEMO_TENANT, "Intranät\r\nBcc: spion@example.se", "tvarad", now, ["messages:send"]
+    )
+    sent = web.client().post(
+        "/api/v1/people/agent-maria/messages",
+        json={"text": "Ring Sven Berg", "channels": ["email"]},
+        headers=_h("tvarad"),
+    )
+    assert sent.status_code == 201, sent.text
+    context = web.app.state.context  # type: ignore[attr-defined]
+    store = PersonMessageStore(context.database)
+    port = _free_port()
+    server = MailServer("127.0.0.1", port, "vaxel@example.se", security=MailSecurity.NONE)
+    mailer = PersonMailer(store, VoicemailStore(context.database), server, lambda: now)
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert mailer.send_due(now + 1.0) == 1, store.due_mail(10**10)
+    finally:
+        controller.stop()
+    (mail,) = inbox.mails
+    subject = str(make_header(decode_header(mail["Subject"])))
+    assert subject == "Meddelande från växeln (API: Intranät Bcc: spion@example.se)"
+    assert mail["Bcc"] is None and mail["To"] == "maria@exempelby.se"

@@ -143,7 +143,8 @@ class PersonMessaging:
             self.sms.send_sms(tenant_id, mobile, text)
         message_id = uuid.uuid4().hex
         if "email" in wanted:  # the outbox: sent by PersonMailer, retried, never lost
-            subject = f"Meddelande från växeln ({sender})"[:200]
+            # one line: a sender typed with a line break must not end the header
+            subject = " ".join(f"Meddelande från växeln ({sender})".split())[:200]
             mail = OutgoingMail(tenant_id, message_id, person.email, subject, text,
                                 next_attempt_at=self.clock())  # fmt: skip
             self.store.queue_mail(mail)
