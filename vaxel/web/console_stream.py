@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -31,6 +32,19 @@ from vaxel.web.security import COOKIE
 __all__ = ["console_payload", "router"]
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
+MAX_STREAMS = 4
+"""Console streams one session keeps open (her tabs): a fifth ends the oldest, so a script
+with her cookie cannot make the loop build a push for hundreds of streams at each change."""
+
+
+@dataclass(slots=True)
+class _Stream:
+    wake: asyncio.Event
+    ended: bool = False
+
+
+_OPEN: dict[str, list[_Stream]] = {}
+"""The open console streams by session token, oldest first (on the event loop only)."""
 
 
 def console_payload(ctx: WebContext, tenant_id: str, agent_id: str) -> bytes:
@@ -69,8 +83,14 @@ async def console_events(
     async def stream() -> AsyncIterator[bytes]:
         wake = hub.subscribe(tenant_id)
         watched = ctx.session_watch.watch(token, wake)
+        mine, opened = _Stream(wake), _OPEN.setdefault(token, [])
+        opened.append(mine)
+        while len(opened) > MAX_STREAMS:  # the oldest ends: its page reconnects if still open
+            oldest = opened.pop(0)
+            oldest.ended = True
+            oldest.wake.set()
         try:
-            while not watched.ended:
+            while not watched.ended and not mine.ended:
                 wake.clear()  # before sending: a change during the send wakes us again
                 yield console_payload(ctx, tenant_id, agent)
                 with contextlib.suppress(TimeoutError):
@@ -79,6 +99,10 @@ async def console_events(
         finally:
             ctx.session_watch.unwatch(watched)
             hub.unsubscribe(tenant_id, wake)
+            if mine in opened:
+                opened.remove(mine)
+            if not opened and _OPEN.get(token) is opened:
+                del _OPEN[token]
 
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
