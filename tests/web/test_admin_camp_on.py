@@ -1,10 +1,12 @@
 """Camp-on's tenant settings on the park admin page (issue 16 §3, OP4): how long a camped
 call waits before it comes back to the operator and how many calls one extension holds —
 120 s and 3 by default, saved into the settings telephony reads at each camp-on, out of
-range refused in Swedish, audited, CSRF required, per tenant."""
+range refused in Swedish, audited, CSRF required, per tenant; the same over the REST API
+for keys by scope."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.web.conftest import OTHER, Web, flashed, sign_in
@@ -13,6 +15,7 @@ from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.directory_sources import DirectorySources
 
 PAGE = "/admin/pbx/park"
+KEY = "en-nyckel-for-vantkoppling-test"
 
 
 def stored(web: Web, tenant_id: str) -> CampOnSettings:
@@ -53,3 +56,28 @@ def test_camp_on_settings_are_saved_refused_in_swedish_and_audited(web: Web) -> 
     assert 'value="90"' in admin.get(PAGE).text
     assert "camp-on" in admin.get("/admin/audit").text
     assert stored(web, OTHER) == CampOnSettings()  # the other tenant keeps the default
+
+
+def test_camp_on_settings_over_the_rest_api_by_scope_and_tenant(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", KEY, now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läsare", KEY + "-read", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", KEY + "-other", now, ["read", "config"])
+    config, reader = {"X-API-Key": KEY}, {"X-API-Key": KEY + "-read"}
+    other = {"X-API-Key": KEY + "-other"}
+    client = web.client()
+    body = {"wait_s": 60, "max_per_extension": 2}
+    assert client.get("/api/v1/pbx/camp-on", headers=reader).json() == {
+        "wait_s": 120.0,
+        "max_per_extension": 3,
+    }
+    assert client.put("/api/v1/pbx/camp-on", json=body, headers=reader).status_code == 403
+    saved = client.put("/api/v1/pbx/camp-on", json=body, headers=config)
+    assert saved.status_code == 200 and saved.json() == {"wait_s": 60.0, "max_per_extension": 2}
+    assert stored(web, DEMO_TENANT) == CampOnSettings(60.0, 2)
+    for bad in ({"wait_s": 9, "max_per_extension": 2}, {"wait_s": 60, "max_per_extension": 21}):
+        refused = client.put("/api/v1/pbx/camp-on", json=bad, headers=config)
+        assert refused.status_code == 422, bad
+    assert stored(web, DEMO_TENANT) == CampOnSettings(60.0, 2)
+    assert client.get("/api/v1/pbx/camp-on", headers=other).json()["wait_s"] == 120.0
+    assert stored(web, OTHER) == CampOnSettings()

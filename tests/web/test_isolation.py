@@ -157,6 +157,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "operator_number": ["1003"],
         "voicemail": [True],
         "recall_after_s": [60],
+        "wait_s": [60],  # camp-on's settings (issue 16 §3)
+        "max_per_extension": [2],
         # DID ranges, answer groups and a person's devices over REST (issue 14 §9)
         "last": ["+46812342099"],
         "first_short": ["4200"],
