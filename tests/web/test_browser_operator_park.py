@@ -18,7 +18,7 @@ import pytest
 from tests.telephony.conftest import Running
 from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
-from tests.web.browsing import signed_in
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_operator import (
     CALLER_HZ,
     OPERATOR_EXT,
@@ -87,6 +87,7 @@ async def test_park_with_f9_retrieve_with_f10_and_the_timed_recall_comes_back_to
         ticked = int(await seconds.inner_text())
         await page.wait_for_timeout(2100)
         assert int(await seconds.inner_text()) > ticked, "the timer runs"
+        await page.screenshot(path=str(SHOTS / "operator-park.png"))  # the README's
         await page.wait_for_function("document.activeElement.id === 'op-q'")
 
         # 2. F10 rings her phone with it; answered, they talk again

@@ -22,7 +22,7 @@ from tests.telephony.test_attended_transfer_robots import Transferor
 from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
-from tests.web.browsing import signed_in
+from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_operator import (
     CALLER_HZ,
     OPERATOR_EXT,
@@ -99,6 +99,7 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         assert f"{int(RECALL_AFTER_S)} s" in text or f"{int(RECALL_AFTER_S) + 1} s" in text, text
         assert "0701234567" in text, "whose call came back"
         assert await recall.first.get_attribute("data-reason") == "no-answer"
+        await page.screenshot(path=str(SHOTS / "operator-recall.png"))  # the README's
         assert list(switch.calls) == [contact_id], "one call: the caller's, never dropped"
         assert call.caller is not None and not call.caller.machine.ended
         # offered before new queue calls: paused for the recall, so the queue offers the
