@@ -18,6 +18,7 @@ import pytest
 from vaxel.core.errors import DomainError
 from vaxel.directory.presence import LineState
 from vaxel.pbx.camp_on import CampOnSettings
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.camp_on import CampOns
@@ -27,6 +28,11 @@ TENANT, KARIN, SHORT, DESK = "t1", "agent-karin", "4600", "1005"
 
 
 class Plan:
+    def __init__(self) -> None:
+        self.people = {
+            (TENANT, KARIN): PersonDevices(TENANT, KARIN, (Device(DeviceKind.SIP, DESK),))
+        }
+
     def resolve(self, tenant_id: str, number: str) -> Target | None:
         return Target(TargetKind.PERSON, KARIN) if number == SHORT else None
 
@@ -56,7 +62,9 @@ class Switch:
         self.calls: dict[str, Any] = {}
         self.people = People()
         self.internal = SimpleNamespace(person_reach=self.people)
-        self.directory = SimpleNamespace(pbx=Plan())
+        self.directory = SimpleNamespace(
+            pbx=Plan(), extensions={DESK: SimpleNamespace(tenant_id=TENANT)}
+        )
         self.dialer = SimpleNamespace(agent_extension=lambda call: "1011")
         self.actions = SimpleNamespace(forget_hooks=[])
         self.prompts = SimpleNamespace(notice=lambda call, prompt: "p", known=lambda p: False)
@@ -116,8 +124,8 @@ def test_her_callers_ring_her_in_the_order_they_were_camped(
     camp_ons: tuple[CampOns, Switch],
 ) -> None:
     camps, switch = camp_ons
-    _camp(camps, switch, "c1", DESK)
-    _camp(camps, switch, "c2", SHORT)
+    _camp(camps, switch, "c1", SHORT)  # her short number: her desk phone rings
+    _camp(camps, switch, "c2", DESK)
     switch.people.state = LineState.IDLE  # she hung up
     camps.due(None, switch.now + 1.0)
     assert switch.rang == [("c1", DESK)]  # the first camped, once; the second waits

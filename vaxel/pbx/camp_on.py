@@ -98,6 +98,9 @@ class Camped:
     """The tenant's wait when it was camped: then it is recalled."""
     state: CampedState = CampedState.WAITING
     recalled_at: float | None = None
+    rings: str = ""
+    """The extension rung once her line is free (her desk phone) when ``extension`` is a
+    number the park cannot ring itself (her short number in the plan, her DID); "": it."""
 
     def waited_s(self, now: float) -> float:
         end = self.recalled_at if self.recalled_at is not None else now

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vaxel.core.errors import DomainError
 from vaxel.directory.presence import LineState
 from vaxel.pbx.camp_on import Camped, CampedState, CampOnQueues, CampOnSettings
+from vaxel.pbx.devices import DeviceKind
 from vaxel.pbx.numbering import TargetKind
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.notices import SystemPrompt
@@ -101,6 +102,7 @@ class CampOns:
             caller_number=caller_number or "",
             person_id=person,
             wait_s=settings.wait_s,
+            rings=self._desk_of(tenant_id, person, number),
         )
         place = self.queues.camp(camped, settings)  # full: refused before anything changes
         backstop = settings.wait_s + BACKSTOP_S  # the poll recalls it first
@@ -144,6 +146,21 @@ class CampOns:
             ):
                 return key[1]
         return None
+
+    def _desk_of(self, tenant_id: str, person_id: str, number: str) -> str:
+        """What the camped call rings once her line is free: ``number`` when it is an
+        extension of the registrar, else her desk phone's (a SIP device of hers) — the park
+        rings a number as dialled, so her short number had no route and her DID would go
+        out through the carrier; "" when she has no desk phone (``number`` is tried)."""
+        directory = self.switch.directory
+        known = directory.extensions.get(number)
+        if known is not None and known.tenant_id == tenant_id:
+            return ""
+        devices = directory.pbx.people.get((tenant_id, person_id))
+        for device in devices.devices if devices is not None else ():
+            if device.kind is DeviceKind.SIP:
+                return device.address
+        return ""
 
     def _person(self, tenant_id: str, number: str) -> str | None:
         target = self.switch.directory.pbx.resolve(tenant_id, number)
@@ -214,7 +231,7 @@ class CampOns:
         camped.state = CampedState.RINGING
         people.lines.ringing(tenant_id, camped.person_id, call.call_id)
         log.info("%s: %s is free, the camped call rings it", call.call_id, extension)
-        self.switch.step(call, RingParked(extension))
+        self.switch.step(call, RingParked(camped.rings or extension))
 
     def forgotten(self, call_id: str) -> None:
         """The caller hung up (or the call ended otherwise): out of its queue."""
