@@ -19,6 +19,7 @@ from vaxel.app.telephony import (
     console_consults,
     console_parking,
     console_transfer,
+    console_voicemail,
     dialled_of,
     people_to_phones,
     recalls_of,
@@ -196,6 +197,7 @@ def build_platform(
         if telephony is not None:  # the trunk's state for the admin page (issue 14 §2)
             platform.web.state.context.trunk_status = telephony.trunks.status
             platform.web.state.context.console_transfer = console_transfer(telephony)
+            platform.web.state.context.console_voicemail = console_voicemail(telephony)
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)

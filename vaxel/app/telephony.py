@@ -47,6 +47,7 @@ __all__ = [
     "console_consults",
     "console_parking",
     "console_transfer",
+    "console_voicemail",
     "dialled_of",
     "directory_from_database",
     "outside_lines_updater",
@@ -314,6 +315,17 @@ def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, st
         transfer_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
 
     return transfer
+
+
+def console_voicemail(telephony: TelephonyService) -> Callable[[str, str, str, str], None]:
+    """The console's transfer to a person's voicemail (issue 16 §3, OP3): (tenant, agent,
+    contact, person id) carried out by the switch; from an async web handler, on the loop."""
+    from vaxel.telephony.console_voicemail import voicemail_from_console
+
+    def deposit(tenant_id: str, agent_id: str, contact_id: str, person_id: str) -> None:
+        voicemail_from_console(telephony.switch, tenant_id, agent_id, contact_id, person_id)
+
+    return deposit
 
 
 def console_consults(

@@ -177,6 +177,9 @@ class WebContext:
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""
+    console_voicemail: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
+    """Transfer to a person's voicemail from the console (issue 16 §3, OP3): (tenant, agent,
+    contact, person id); raises VaxelError when refused. Set by the root when SIP runs."""
     console_camp: Callable[[str, str, str, str, str], int] = field(default=lambda *_: _no_camp())
     """Camp-on from the console (issue 16 §3, OP4): (tenant, agent, contact, number, name)
     → the call's place in the extension's queue; raises VaxelError when refused."""

@@ -117,6 +117,16 @@
   }
   var switchKeys = { KeyN: "nattservice", KeyD: "driftstorning" };
 
+  function toVoicemail() {  // Alt+R: the call in hand to the chosen person's mailbox (OP3)
+    var option = selected();
+    if (!option || !option.dataset.person) { say(field.dataset.none || ""); return; }
+    var data = new FormData();
+    data.set("person", option.dataset.person);
+    post("/telefonist/rostbrevlada", data).then(function (answer) {
+      if (answer && !answer.error) { field.value = ""; search(); }
+    });
+  }
+
   field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 100); });
   form.addEventListener("submit", function (e) { e.preventDefault(); connect(false); });
   document.addEventListener("submit", function (e) {  // the live part's forms
@@ -136,6 +146,7 @@
     if (confirmBox && confirmBox.open) return;  // the dialog's own Enter and Esc
     var list = options(), at = list.indexOf(selected());
     if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
+    else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
     else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
