@@ -141,3 +141,17 @@ def test_a_key_named_over_two_lines_still_gets_its_e_mail_through_on_one_subject
     subject = str(make_header(decode_header(mail["Subject"])))
     assert subject == "Meddelande från växeln (API: Intranät Bcc: spion@example.se)"
     assert mail["Bcc"] is None and mail["To"] == "maria@exempelby.se"
+
+
+def test_a_template_field_left_out_is_refused_by_name_not_sent_blank(web: Web, keys: None) -> None:
+    template_id = _template(web)
+    api = web.client()
+    sent = api.post(
+        "/api/v1/people/agent-maria/messages",
+        json={"template_id": template_id, "fields": {"namn": "Sven Berg", "nummer": " "}},
+        headers=_h("skicka"),
+    )
+    assert sent.status_code in (409, 422) and "Fyll i {nummer}" in sent.text, sent.text
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert "Ring Sven Berg" not in html.unescape(maria.get("/min-hanvisning").text)

@@ -25,6 +25,7 @@ from vaxel.core.message_templates import (
     SmsGateway,
     check_template,
     fill,
+    placeholders,
 )
 from vaxel.directory.model import NumberKind
 from vaxel.store.directory import DirectoryStore
@@ -130,7 +131,11 @@ class PersonMessaging:
             template = self.store.template(tenant_id, template_id)
             if template is None:
                 raise UnknownTemplate(template_id[:64], tenant_id)
-            text = fill(template.body, fields or {})
+            given = fields or {}
+            for name in placeholders(template.body):  # "Ring  på  angående": never sent
+                if not str(given.get(name, "")).strip():
+                    raise DomainError("missing field", code="message-missing-field", field=name)
+            text = fill(template.body, given)
         text = text.strip()
         if not text or len(text) > BODY_LENGTH:
             raise DomainError("message text", code="template-body", max=BODY_LENGTH)

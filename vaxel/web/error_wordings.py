@@ -252,6 +252,7 @@ DOMAIN_ERRORS: dict[str, str] = {
     ),
     "template-count": N_("Högst {max} meddelandemallar"),
     "message-channels": N_("Välj hur meddelandet ska skickas: hänvisning, e-post eller SMS"),
+    "message-missing-field": N_("Fyll i {{{field}}}: mallen använder det"),
     "message-no-mobile": N_("Personen har inget mobilnummer att skicka SMS till"),
     "message-no-email": N_("Personen har ingen e-postadress"),
     "sms-not-configured": N_("SMS är inte konfigurerat"),
