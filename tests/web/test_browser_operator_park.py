@@ -82,7 +82,8 @@ async def test_park_with_f9_retrieve_with_f10_and_the_timed_recall_comes_back_to
         await parked.wait_for(timeout=WAIT_MS)
         shown = await parked.inner_text()
         assert "700" in shown and "0701234567" in shown, shown
-        assert "Parkerat på 700" in await page.locator("#op-error").inner_text()
+        assert "Parkerat på 700" in await page.locator("#op-said").inner_text()
+        assert await page.locator("#op-error").inner_text() == ""
         seconds = parked.locator("[data-ticks]")
         ticked = int(await seconds.inner_text())
         await page.wait_for_timeout(2100)

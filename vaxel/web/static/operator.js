@@ -64,7 +64,13 @@
     data.set("csrf", csrf);
     return fetch(path, { method: "POST", body: data, headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
       .then(function (r) { return r.json().catch(function () { return { error: r.ok ? "" : String(r.status) }; }); })
-      .then(function (answer) { say(answer.error || (answer.detail ? String(answer.detail) : "") || answer.said || ""); refresh(); field.focus(); return answer; })
+      .then(function (answer) {
+        var refused = answer.error || (answer.detail ? String(answer.detail) : "");
+        say(refused);
+        var said = document.getElementById("op-said");  // what was done (a park's orbit)
+        if (said) said.textContent = refused ? "" : (answer.said || "");
+        refresh(); field.focus(); return answer;
+      })
       .catch(function () { say(offline.textContent); field.focus(); });
   }
 
