@@ -9,7 +9,13 @@ import pytest
 
 from vaxel.media.dtmf import goertzel_power
 from vaxel.media.g711 import ULAW_SILENCE, ulaw_decode
-from vaxel.media.tones import ringback_ulaw, silence_ulaw, tone_pcm, tone_ulaw
+from vaxel.media.tones import (
+    ringback_ulaw,
+    silence_ulaw,
+    tone_pcm,
+    tone_ulaw,
+    warning_tone_pcm,
+)
 
 
 def samples(pcm16: bytes) -> list[int]:
@@ -59,3 +65,14 @@ def test_swedish_ringback_is_one_second_of_425_hz_then_five_seconds_of_silence()
 
 def test_ringback_is_built_once() -> None:
     assert ringback_ulaw() is ringback_ulaw()
+
+
+def test_the_break_in_warning_is_three_1400_hz_beeps_of_300_ms() -> None:
+    """Spec §48 (issue 16 §3): both parties of a call the operator breaks in on hear it."""
+    tone = samples(warning_tone_pcm())
+    assert len(tone) == 8 * (3 * 300 + 2 * 300)
+    beeps = [tone[start : start + 2400] for start in (0, 4800, 9600)]
+    gaps = [tone[start : start + 2400] for start in (2400, 7200)]
+    assert all(goertzel_power(beep, 1400) > 0.95 for beep in beeps)
+    assert all(max(beep) >= 7900 for beep in beeps)  # louder than the join tone's 4000
+    assert all(not any(gap) for gap in gaps)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from vaxel.app.console_break_in import console_break_ins
 from vaxel.app.platform import Platform
 from vaxel.app.services import build_conferences, build_directory, build_voicemail
 from vaxel.app.telephony import (
@@ -205,6 +206,7 @@ def build_platform(
             context.console_park, context.console_retrieve, context.parked_of = parking
             context.console_consults = console_consults(telephony, context.hub.wake)
             console_camp_on(telephony, context, platform)
+            context.console_break_in = console_break_ins(telephony, context.hub.wake)
     return platform
 
 

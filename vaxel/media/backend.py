@@ -18,6 +18,7 @@ from vaxel.media.player import Comfort
 __all__ = [
     "DtmfReceived",
     "Endpoint",
+    "JoinTone",
     "MediaBackend",
     "MediaDirection",
     "MediaError",
@@ -27,6 +28,15 @@ __all__ = [
     "PortsExhausted",
     "RemoteMedia",
 ]
+
+
+class JoinTone(StrEnum):
+    """What the room hears when a leg joins: the conference's join tone (PBX6), the
+    break-in warning tone (spec §48: someone came into a call), or nothing."""
+
+    JOIN = "join"
+    WARNING = "warning"
+    NONE = "none"
 
 
 class MediaError(RuntimeError):
@@ -151,7 +161,9 @@ class MediaBackend(Protocol):
 
     def unbridge(self, endpoint_id: str) -> None: ...
 
-    def join_room(self, endpoint_id: str, room_id: str, *, muted: bool = False) -> None:
+    def join_room(
+        self, endpoint_id: str, room_id: str, *, muted: bool = False, tone: JoinTone = JoinTone.JOIN
+    ) -> None:
         """Put the endpoint into a conference room's mix (PBX6); it leaves any bridge."""
         ...
 

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from vaxel.media.backend import (
     Endpoint,
+    JoinTone,
     MediaError,
     MediaEvent,
     PortsExhausted,
@@ -52,7 +53,7 @@ from vaxel.media.recording import StereoRecording
 from vaxel.media.relay import Relay
 from vaxel.media.rtp import RtpStream
 from vaxel.media.silence import SilenceWatch
-from vaxel.media.tones import join_tone_pcm, leave_tone_pcm, ringback_ulaw
+from vaxel.media.tones import join_tone_pcm, leave_tone_pcm, ringback_ulaw, warning_tone_pcm
 
 __all__ = ["BuiltinMediaBackend", "MediaError"]
 
@@ -314,9 +315,11 @@ class BuiltinMediaBackend:
 
     # -- conference rooms (PBX6) ------------------------------------------------------------
 
-    def join_room(self, endpoint_id: str, room_id: str, *, muted: bool = False) -> None:
-        """The leg hears room ``room_id``'s mix and is heard in it; everyone hears the join
-        tone. Raises ``MediaError`` when the room is full (the mixer's ceiling)."""
+    def join_room(
+        self, endpoint_id: str, room_id: str, *, muted: bool = False, tone: JoinTone = JoinTone.JOIN
+    ) -> None:
+        """The leg hears room ``room_id``'s mix and is heard in it; everyone hears ``tone``.
+        Raises ``MediaError`` when the room is full (the mixer's ceiling)."""
         leg = self._leg(endpoint_id)
         if leg.bridged_to:
             self.unbridge(endpoint_id)
@@ -334,7 +337,8 @@ class BuiltinMediaBackend:
             raise MediaError(str(error)) from None
         leg.room = room_id
         self._read_by(leg)
-        room.announce(join_tone_pcm())
+        if tone is not JoinTone.NONE:
+            room.announce(join_tone_pcm() if tone is JoinTone.JOIN else warning_tone_pcm())
 
     def leave_room(self, endpoint_id: str) -> None:
         """The leg leaves its room (if any); those left hear the leave tone."""

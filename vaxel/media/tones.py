@@ -18,6 +18,7 @@ __all__ = [
     "silence_ulaw",
     "tone_pcm",
     "tone_ulaw",
+    "warning_tone_pcm",
 ]
 
 
@@ -62,3 +63,12 @@ def leave_tone_pcm() -> bytes:
     """Someone left a conference (PBX6): the same pair, falling."""
     gap = bytes(2 * 8 * 40)
     return tone_pcm((900.0,), 100, 4000) + gap + tone_pcm((600.0,), 100, 4000)
+
+
+@cache
+def warning_tone_pcm() -> bytes:
+    """The operator broke in on a call (spec §48): three 1400 Hz beeps, 300 ms each with
+    300 ms between, louder than the join tone — both parties must notice."""
+    gap = bytes(2 * 8 * 300)
+    beep = tone_pcm((1400.0,), 300, 8000)
+    return beep + gap + beep + gap + beep

@@ -148,6 +148,7 @@ class CallActions:
         self.answer_caller = answer_caller  # 200 to a caller in early media (``leg.py``)
         self.consults: Callable[[Call, ConsultAction], None] = lambda call, action: None
         """Carries out an announced transfer's actions (``console_consult.py``)."""
+        self.side_left: Callable[[Call, Leg], None] = lambda call, leg: None  # break_in.py
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -341,6 +342,7 @@ class CallActions:
             self.step(call, ConsultedLeft())
             return
         if party is None:
+            self.side_left(call, leg)  # a leg outside the machine (the operator broke in)
             self.settle(call)
             return
         self.step(call, PartyLeft(party, vanished=vanished))

@@ -62,6 +62,16 @@ class RingingPort(Protocol):
     def add_leg(self, call: Call, leg: Leg) -> None: ...
 
 
+class SideLeg(Protocol):
+    """A leg rung for a call that its machine never sees (the operator breaking in)."""
+
+    def answered(self, call: Call, leg: Leg) -> bool:
+        """Her phone answered: False when it came too late (it is hung up)."""
+        ...
+
+    def failed(self, call: Call) -> None: ...
+
+
 class Ringing:
     def __init__(
         self,
@@ -76,6 +86,8 @@ class Ringing:
         self.media = media
         self.clock = clock
         self.calls = calls
+        self.side_legs: dict[str, SideLeg] = {}
+        """By role: legs outside the call machine (``break_in.py``), rung with ``dialer.ring``."""
 
     def ring(
         self,
@@ -159,6 +171,13 @@ class Ringing:
             elif isinstance(action, LegEnded):
                 self.dialer.by_fork.pop(fork.client_key, None)
                 status = action.status or 487
+                side = self.side_legs.get(attempt.role)
+                if side is not None and not fork.won:  # told once none of her phones is left
+                    others = [f for f in attempt.forks.values() if f is not fork]
+                    current = call.attempts.get(attempt.agent_id) is attempt
+                    if current and not any(f.won or not f.machine.ended for f in others):
+                        side.failed(call)
+                    continue
                 self.calls.step(call, PhoneFailed(attempt.agent_id, fork.phone, status))
 
     def _phone_answered(self, call: Call, attempt: Attempt, fork: Fork, response: Response) -> None:
@@ -168,8 +187,12 @@ class Ringing:
             log.warning("phone answered without usable SDP; hanging up")
             self._fork_step(call, attempt, fork, HangUp())
             return
-        actions = call.machine.handle(PhoneAnswered(attempt.agent_id, fork.phone), self.clock())
+        side = self.side_legs.get(attempt.role)
+        answered = PhoneAnswered(attempt.agent_id, fork.phone)
+        actions = [] if side is not None else call.machine.handle(answered, self.clock())
         too_late = HangUpPhone(attempt.agent_id, fork.phone)
+        if side is not None and any(f.won for f in attempt.forks.values()):
+            actions.append(too_late)  # another of her phones answered first
         if too_late in actions:  # another phone won, or nobody is waiting any more
             actions.remove(too_late)
             self._fork_step(call, attempt, fork, HangUp())
@@ -193,10 +216,21 @@ class Ringing:
                 call.caller = leg  # from here on the customer is the other party of the agent
             elif attempt.role == "consult":  # the person the operator asks first
                 call.consulted = leg
+            elif side is not None:
+                self._side_answered(call, attempt, fork, side, leg)
             else:
                 call.agent = leg
         self.calls.carry_out(call, actions)
         self.calls.settle(call)
+
+    def _side_answered(
+        self, call: Call, attempt: Attempt, fork: Fork, side: SideLeg, leg: Leg
+    ) -> None:
+        for other in attempt.forks.values():  # her other phones stop ringing
+            if other is not fork and not other.machine.ended:
+                self._fork_step(call, attempt, other, HangUp())
+        if not side.answered(call, leg):
+            self._fork_step(call, attempt, fork, HangUp())
 
     def stop_phone(self, call: Call, offer: str, phone: str) -> None:
         """Cancel a phone still ringing, or hang up one that answered too late."""

@@ -46,6 +46,7 @@ from vaxel.web import (
     auth,
     callbacks,
     conference_host,
+    console_break_in,
     console_camp,
     console_consult,
     console_messages,
@@ -190,6 +191,7 @@ def create_app(
         console_voicemail,
         console_consult,
         console_camp,
+        console_break_in,
         console_switches,
         console_messages,
     )

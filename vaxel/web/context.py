@@ -51,6 +51,7 @@ from vaxel.store.pbx_forwarding import ForwardingStore
 from vaxel.store.pbx_numbering import PbxNumbering
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.store.person_messages import PersonMessageStore
+from vaxel.web.break_in_port import BreakInPort
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.consult_port import ConsultCalls
 from vaxel.web.error_text import error_text
@@ -190,6 +191,8 @@ class WebContext:
 
     console_consults: ConsultCalls | None = None
     """Announced transfer from the operator console (issue 16 §3); None without SIP."""
+    console_break_in: BreakInPort | None = None
+    """Break-in from the operator console (issue 16 §3, spec §48); None without SIP."""
 
     def __post_init__(self) -> None:
         self.fanout = EventFanout(lambda: self.center.last_seq, clock=self.clock)

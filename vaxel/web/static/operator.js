@@ -97,6 +97,14 @@
     });
   }
 
+  function breakIn() {  // Alt+B: break in on the chosen person's call (spec §48); Alt+L leaves
+    var option = selected();
+    if (!option || !option.dataset.number) { say(field.dataset.none || ""); return; }
+    var data = new FormData();
+    data.set("number", option.dataset.number);
+    post("/telefonist/bryt-in", data);
+  }
+
   // Night service and the emergency message (OP6): Alt+N / Alt+D or the button, then a
   // confirmation (Enter yes, Esc no) and one PUT of the console's switch service.
   var confirmBox = document.getElementById("op-confirm");
@@ -153,6 +161,8 @@
     var list = options(), at = list.indexOf(selected());
     if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
+    else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(); }
+    else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post("/telefonist/bryt-in/lamna", new FormData()); }
     else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }

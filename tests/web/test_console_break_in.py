@@ -1,0 +1,97 @@
+"""Break-in from the console over HTTP (issue 16 §3, spec §48): only operators, with their
+CSRF token; every refusal in Swedish with nothing changed; her agent id and tenant go to
+telephony, never a tenant from the form. The wire's proof (robots hearing the warning tone
+and her voice) is tests/telephony/test_break_in_robots.py."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Web, sign_in
+from tests.web.test_operator_console import JSON, _operator
+from vaxel.core.errors import DomainError
+from vaxel.sim.demo_tenant import DEMO_TENANT
+
+ROUTES = (("/telefonist/bryt-in", {"number": "4600"}), ("/telefonist/bryt-in/lamna", {}))
+
+
+class FakeBreakIns:
+    """Telephony's port, refusing with the code it is given."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, ...]] = []
+        self.refuse = ""
+
+    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
+        self.asked.append(("start", tenant_id, agent_id, number))
+        if self.refuse:
+            raise DomainError("refused", code=self.refuse)
+
+    def leave(self, tenant_id: str, agent_id: str) -> None:
+        self.asked.append(("leave", tenant_id, agent_id))
+        if self.refuse:
+            raise DomainError("refused", code=self.refuse)
+
+
+def test_only_operators_with_their_token_break_in(web: Web) -> None:
+    port = FakeBreakIns()
+    web.app.state.context.console_break_in = port
+    for username in ("maria", "admin"):
+        client = web.client()
+        csrf = sign_in(client, DEMO_TENANT, username)
+        for path, form in ROUTES:
+            refused = client.post(path, data={"csrf": csrf, **form}, headers=JSON)
+            assert refused.status_code == 403 and "telefonistbehörighet" in refused.text
+    client, _ = _operator(web)
+    for path, form in ROUTES:
+        refused = client.post(path, data=form, headers=JSON)
+        assert refused.status_code == 403 and "CSRF" in refused.text
+    assert port.asked == []
+
+
+def test_break_in_and_leave_are_refused_in_swedish_or_go_to_telephony(web: Web) -> None:
+    client, csrf = _operator(web)
+    ctx = web.app.state.context
+    none = client.post("/telefonist/bryt-in", data={"csrf": csrf, "number": "4600"}, headers=JSON)
+    assert none.status_code == 409
+    assert none.json()["error"] == "Telefonin är inte igång: inbrytning går inte nu"
+    port = FakeBreakIns()
+    ctx.console_break_in = port
+    for number in ("", "46<script>00", "sip:4600@evil"):
+        bad = client.post(
+            "/telefonist/bryt-in", data={"csrf": csrf, "number": number}, headers=JSON
+        )
+        assert bad.status_code == 409
+        assert bad.json()["error"] == "Välj en person i listan att bryta in hos"
+    long = client.post("/telefonist/bryt-in", data={"csrf": csrf, "number": "4" * 41}, headers=JSON)
+    assert long.status_code == 422
+    assert port.asked == [], "nothing asked of telephony for a refused number"
+    wordings = {
+        "break-in-not-busy": "Personen talar inte i telefon: det finns inget samtal att bryta in i",
+        "break-in-own": "Du kan inte bryta in i ditt eget samtal",
+        "break-in-twice": "Du bryter redan in i ett samtal: lämna det först med Alt+L",
+        "break-in-no-phone": "Din anknytning har ingen ansluten telefon: inbrytning går inte",
+        "break-in-no-person": ("Numret är ingen persons: välj en person i listan att bryta in hos"),
+    }
+    for code, text in wordings.items():
+        port.refuse = code
+        refused = client.post(
+            "/telefonist/bryt-in", data={"csrf": csrf, "number": "4600"}, headers=JSON
+        )
+        assert refused.status_code == 409 and refused.json()["error"] == text, code
+    port.refuse = "break-in-none"
+    nothing = client.post("/telefonist/bryt-in/lamna", data={"csrf": csrf}, headers=JSON)
+    assert nothing.status_code == 409
+    assert nothing.json()["error"] == "Du har ingen inbrytning att lämna"
+    port.refuse, port.asked = "", []
+    rung = client.post("/telefonist/bryt-in", data={"csrf": csrf, "number": "46 00"}, headers=JSON)
+    assert rung.json() == {
+        "error": "",
+        "said": "Inbrytning: svara i telefonen. Alt+L lämnar samtalet",
+    }
+    left = client.post("/telefonist/bryt-in/lamna", data={"csrf": csrf}, headers=JSON)
+    assert left.json() == {"error": "", "said": "Du har lämnat samtalet"}
+    assert port.asked == [
+        ("start", DEMO_TENANT, "kristina", "4600"),
+        ("leave", DEMO_TENANT, "kristina"),
+    ]
+    page = client.get("/telefonist").text
+    assert "Alt</kbd>+<kbd>B" in page and "Alt</kbd>+<kbd>L" in page  # the key help

@@ -1,0 +1,49 @@
+"""The composition root's part for break-in from the operator console (issue 16 §3, spec
+§48): the switch's :class:`~vaxel.telephony.break_in.BreakIns`, given to the web context
+as its :class:`~vaxel.web.break_in_port.BreakInPort` — the operator's agent id becomes her
+extension here, whose phones ring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vaxel.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from vaxel.telephony.break_in import BreakIns
+    from vaxel.telephony.directory import TelephonyDirectory
+    from vaxel.telephony.service import TelephonyService
+
+__all__ = ["ConsoleBreakIns", "console_break_ins"]
+
+
+class ConsoleBreakIns:
+    """The web's port over the switch's break-ins: by agent rather than extension."""
+
+    def __init__(self, break_ins: BreakIns, directory: TelephonyDirectory) -> None:
+        self.break_ins = break_ins
+        self.directory = directory
+
+    def _extension(self, tenant_id: str, agent_id: str) -> str:
+        found = self.directory.extension_of_agent(tenant_id, agent_id)
+        if found is None:
+            raise DomainError("no extension of hers to ring", code="break-in-no-phone")
+        return found.extension
+
+    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
+        self.break_ins.start(tenant_id, self._extension(tenant_id, agent_id), number)
+
+    def leave(self, tenant_id: str, agent_id: str) -> None:
+        found = self.directory.extension_of_agent(tenant_id, agent_id)
+        self.break_ins.leave(tenant_id, found.extension if found is not None else "")
+
+
+def console_break_ins(telephony: TelephonyService, wake: Callable[[str], None]) -> ConsoleBreakIns:
+    """The switch's break-ins for the web; ``wake`` (the live hub's) is told each tenant
+    whose break-ins changed."""
+    from vaxel.telephony.break_in import BreakIns
+
+    break_ins = BreakIns(telephony.switch)
+    break_ins.changed = wake
+    return ConsoleBreakIns(break_ins, telephony.directory)

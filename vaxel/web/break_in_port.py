@@ -1,0 +1,21 @@
+"""What the console's break-in asks of telephony (issue 16 §3, spec §48), as a port so the
+web context names it without importing telephony (``vaxel/app/console_break_in.py`` gives
+the switch's)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+__all__ = ["BreakInPort"]
+
+
+class BreakInPort(Protocol):
+    """Raises VaxelError with a ``break-in-*`` code when refused (nothing changed)."""
+
+    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
+        """Ring her phone to break in on the call of the person on ``number``."""
+        ...
+
+    def leave(self, tenant_id: str, agent_id: str) -> None:
+        """Leave the call she broke in on, or stop her phone ringing for it."""
+        ...
