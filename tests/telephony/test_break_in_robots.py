@@ -24,7 +24,7 @@ from tests.telephony.test_robot_phones import phone_robot, wait_for
 from vaxel.core.errors import DomainError
 from vaxel.directory.presence import LineState
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.telephony.break_in import BreakIns
+from vaxel.telephony.break_in import BreakIn, BreakIns
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension
 
@@ -117,3 +117,67 @@ async def test_the_operator_breaks_in_both_hear_the_tone_and_her_then_she_leaves
     tail = heard_karin[-2 * rate :]  # after she left: Maria alone again
     assert tone_share(tail, MARIA_HZ, rate) > 0.5
     assert tone_share(tail, OPERATOR_HZ, rate) < 0.05
+
+
+async def test_her_hanging_up_leaves_and_the_call_ending_hangs_her_up(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """She hangs up her phone instead of Alt+L: Karin and Maria talk on. She breaks in
+    again and Maria hangs up: the call is over, her phone is hung up, nothing is left."""
+    running = untrusted
+    switch = running.service.switch
+    reach = karin_as_a_person(running)
+    extensions = running.service.directory.extensions
+    extensions[OPERATOR_EXT] = Extension(DEMO_TENANT, OPERATOR_EXT, OPERATOR_PASSWORD, "kristina")
+    break_ins = BreakIns(switch)
+    port = running.port
+    account = f"<sip:{OPERATOR_EXT}@127.0.0.1:{port}>;auth_pass={OPERATOR_PASSWORD};regint=300"
+    operator = await Robot.start(tmp_path, "operator", account, OPERATOR_HZ)
+    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+    maria = await phone_robot(
+        tmp_path, "maria", port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, MARIA_HZ
+    )
+    robots = [operator, karin, maria]
+
+    async def answered() -> BreakIn:
+        found = break_ins.of(DEMO_TENANT, OPERATOR_EXT)
+        assert found is not None
+        for _ in range(40):
+            await operator.command("accept")
+            if found.leg is not None:
+                break
+            await asyncio.sleep(0.5)
+        await wait_for(lambda: found.leg is not None, 20)
+        return found
+
+    try:
+        bound = switch.registration.bindings
+        for extension in (AGENT_EXTENSION, CALLBACK_EXTENSION, OPERATOR_EXT):
+            await wait_for(lambda e=extension: bool(bound(extensions[e])), 20)
+        await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")
+        await wait_for(lambda: reach.line(DEMO_TENANT, KARIN) is LineState.BUSY, 20)
+        [call] = [c for c in switch.calls.values() if c.state is CallState.TRANSFERRED]
+        break_ins.start(DEMO_TENANT, OPERATOR_EXT, KARIN_SHORT)
+        await answered()
+        await asyncio.sleep(2.0)
+        await operator.command("hangup")  # she hangs up her phone
+        await wait_for(lambda: break_ins.of(DEMO_TENANT, OPERATOR_EXT) is None, 10)
+        await asyncio.sleep(3.0)
+        assert call.state is CallState.TRANSFERRED  # Karin and Maria still talk
+
+        break_ins.start(DEMO_TENANT, OPERATOR_EXT, KARIN_SHORT)  # again, on the same call
+        second = await answered()
+        her_leg = second.leg
+        assert her_leg is not None
+        await asyncio.sleep(2.0)
+        await maria.command("hangup")
+        await wait_for(lambda: call.call_id not in switch.calls, 10)
+        await wait_for(lambda: her_leg.machine.ended, 10)  # her phone was hung up
+        assert break_ins.active == {}
+        assert reach.line(DEMO_TENANT, KARIN) is LineState.IDLE
+    finally:
+        logs = {robot.name: await robot.stop() for robot in robots}
+    heard_karin, rate = read_wav(karin.heard)
+    tail = heard_karin[-2 * rate :]  # the second break-in, just before Maria hung up
+    assert tone_share(heard_karin, MARIA_HZ, rate) > 0.5, logs["karin"][-2000:]
+    assert tone_share(tail, OPERATOR_HZ, rate) > 0.2  # the operator was heard again
