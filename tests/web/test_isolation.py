@@ -223,6 +223,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "q": ["johansson", "maria"],
         "unit": ["kontaktcenter"],
         "person_id": ["agent-maria", "demo-0001"],
+        # a person the console sends to voicemail or whose forwarding it removes (issue 16 §3)
+        "person": ["agent-maria", "demo-0001"],
         "group": ["kontaktcenter", "bygglov"],
         "format": ["csv", "xml"],
         "mode": ["upsert"],

@@ -34,6 +34,7 @@ ACTIONS = (
     "park_changed",
     "absent_offer_changed",
     "ice_servers_changed",
+    "forwarding_removed",
 )
 """What the log records; the pages translate each by this code."""
 

@@ -25,6 +25,7 @@ from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
+from vaxel.web.console_forwarded import forwarded_of
 from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines
 from vaxel.web.console_switch_view import switch_states
@@ -201,6 +202,7 @@ def search(
         results=found,
         presence_text=presence_text,
         camped=camp_counts(ctx, session.user.tenant_id),
+        forwarded=forwarded_of(ctx, session.user.tenant_id, found),
     )
 
 

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "park_changed": N_("Parkering ändrad"),
     "absent_offer_changed": N_("Val för den som ringer en frånvarande ändrat"),
     "ice_servers_changed": N_("Webbtelefonens ICE-servrar ändrade"),
+    "forwarding_removed": N_("Vidarekoppling borttagen"),
 }
 
 
@@ -54,6 +55,10 @@ def _detail(entry: AuditEntry) -> str:
         return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
     if entry.action == "mail_server_changed":
         return detail.get("host", "")
+    if entry.action == "forwarding_removed":
+        return gettext("{name}, var till {to}").format(
+            name=detail.get("name", ""), to=detail.get("to", "")
+        )
     if entry.action == "ice_servers_changed":
         return detail.get("urls", "") or gettext("inga")
     if entry.action == "test_mail_sent":

@@ -125,9 +125,25 @@
     var on = button.dataset.on === "1";
     document.getElementById("op-confirm-q").textContent =
       confirmBox.dataset[on ? "on" : "off"].replace("{name}", button.dataset.title.toLowerCase());
+    confirmThen(function () { putSwitch(name, on); });
+  }
+  function confirmThen(go) {  // the question is in #op-confirm-q: Enter yes, Esc no
     confirmBox.returnValue = "";
-    confirmBox.onclose = function () { if (confirmBox.returnValue === "yes") putSwitch(name, on); else field.focus(); };
+    confirmBox.onclose = function () { if (confirmBox.returnValue === "yes") go(); else field.focus(); };
     confirmBox.showModal();
+  }
+
+  function removeForwarding() {  // Alt+V: the chosen person's forwarding off, confirmed (PBX5)
+    var option = selected(), to = option && option.querySelector('[data-field="forwarded"]');
+    if (!option || !confirmBox || !confirmBox.showModal) { say(field.dataset.none || ""); return; }
+    if (!to) { say(confirmBox.dataset.notForwarded.replace("{name}", option.dataset.name || "")); return; }
+    document.getElementById("op-confirm-q").textContent = confirmBox.dataset.forwarding
+      .replace("{number}", to.dataset.to).replace("{name}", option.dataset.name || "");
+    confirmThen(function () {
+      var data = new FormData();
+      data.set("person", option.dataset.person);
+      post("/telefonist/vidarekoppling/ta-bort", data).then(function () { search(); });
+    });
   }
   var switchKeys = { KeyN: "nattservice", KeyD: "driftstorning" };
 
@@ -163,6 +179,7 @@
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
     else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(); }
     else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post("/telefonist/bryt-in/lamna", new FormData()); }
+    else if (e.altKey && e.code === "KeyV") { e.preventDefault(); removeForwarding(); }
     else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
