@@ -84,7 +84,7 @@ async def test_alt_v_removes_the_chosen_persons_forwarding_after_a_confirmation(
     while forwardings.forwarded_to(DEMO_TENANT, karin) is not None:
         assert time.time() < deadline, "the forwarding is removed"
         await page.wait_for_timeout(100)
-    await page.locator("#op-error").get_by_text("är borttagen för Karin Carlsson").wait_for()
+    await page.locator("#op-said").get_by_text("är borttagen för Karin Carlsson").wait_for()
     await hit.wait_for()
     await page.wait_for_function(
         "!document.querySelector('#op-results [data-field=\"forwarded\"]')"

@@ -91,8 +91,9 @@ async def test_alt_r_sends_the_caller_to_the_chosen_persons_mailbox(
             return call is not None and call.voicemail is not None and call.voicemail.recording
 
         await wait_for(recording, 30)  # greeting played, the tone, now recording
-        said = await page.locator("#op-error").inner_text()
+        said = await page.locator("#op-said").inner_text()
         assert said == "Kopplat till röstbrevlådan hos Karin Carlsson"
+        assert await page.locator("#op-error").inner_text() == ""
         await page.locator("#op-card").get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)
         await page.wait_for_function("document.activeElement.id === 'op-q'")
         await asyncio.sleep(2.5)  # the caller speaks
