@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
+from tests.web.browsing import signed_in
 from tests.web.conftest import PASSWORD, Web, sign_in
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, ContactArrived
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -58,3 +60,31 @@ def test_a_caller_waiting_in_an_agent_queue_shows_on_her_console(web: Web) -> No
     assert 'data-queue="kundtjanst"' in after and 'data-queue="vaxel"' in after  # every queue
     # the busiest queue comes first
     assert after.index('data-queue="bygglov"') < after.index('data-queue="kundtjanst"')
+
+
+async def test_the_load_follows_live_without_a_reload(web: Web, site: str, browser: Any) -> None:
+    """In Chromium: a caller arriving in an agent queue shows in *Köläge* from the console's
+    live stream, no reload (issue 16 §6, §8)."""
+    web.accounts.add_user(
+        DEMO_TENANT,
+        "kristina",
+        "Kristina Olsson",
+        "operator",
+        PasswordHashing().hash(PASSWORD),
+        "kristina",
+    )
+    now = time.time()
+    web.center.submit(AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)), now)
+    web.center.submit(AgentPaused(DEMO_TENANT, "kristina", "Lunch"), now)
+    page: Any = await signed_in(browser, site, "kristina")
+    await page.goto(f"{site}/telefonist")
+    waiting = page.locator('#op-load tr[data-queue="bygglov"] [data-field="waiting"]')
+    assert await waiting.inner_text() == "0"
+    loads: list[str] = []
+    page.on("load", lambda _: loads.append("reload"))
+    web.center.submit(
+        ContactArrived(DEMO_TENANT, "c-live", "bygglov", caller_number="0709220690"), time.time()
+    )
+    one = page.locator('#op-load tr[data-queue="bygglov"] td[data-field="waiting"]:text-is("1")')
+    await one.wait_for(timeout=15_000)
+    assert loads == [], "drawn from the live stream, not a reload"
