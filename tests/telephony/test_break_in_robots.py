@@ -181,3 +181,69 @@ async def test_her_hanging_up_leaves_and_the_call_ending_hangs_her_up(
     tail = heard_karin[-2 * rate :]  # the second break-in, just before Maria hung up
     assert tone_share(heard_karin, MARIA_HZ, rate) > 0.5, logs["karin"][-2000:]
     assert tone_share(tail, OPERATOR_HZ, rate) > 0.2  # the operator was heard again
+
+
+async def test_she_ends_the_persons_other_call_and_talks_with_the_person(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """Spec §48 "avsluta": in Karin's call she ends Maria's part; Maria's phone is hung up,
+    she and Karin talk on, and her hanging up then ends the call and frees Karin's line."""
+    running = untrusted
+    switch = running.service.switch
+    reach = karin_as_a_person(running)
+    extensions = running.service.directory.extensions
+    extensions[OPERATOR_EXT] = Extension(DEMO_TENANT, OPERATOR_EXT, OPERATOR_PASSWORD, "kristina")
+    break_ins = BreakIns(switch)
+    port = running.port
+    account = f"<sip:{OPERATOR_EXT}@127.0.0.1:{port}>;auth_pass={OPERATOR_PASSWORD};regint=300"
+    operator = await Robot.start(tmp_path, "operator", account, OPERATOR_HZ)
+    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+    maria = await phone_robot(
+        tmp_path, "maria", port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, MARIA_HZ
+    )
+    robots = [operator, karin, maria]
+    try:
+        bound = switch.registration.bindings
+        for extension in (AGENT_EXTENSION, CALLBACK_EXTENSION, OPERATOR_EXT):
+            await wait_for(lambda e=extension: bool(bound(extensions[e])), 20)
+        await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")
+        await wait_for(lambda: reach.line(DEMO_TENANT, KARIN) is LineState.BUSY, 20)
+        [call] = [c for c in switch.calls.values() if c.state is CallState.TRANSFERRED]
+        maria_leg = call.caller
+        assert maria_leg is not None
+        with pytest.raises(DomainError) as not_in:  # nothing to end before she is in
+            break_ins.end_other(DEMO_TENANT, OPERATOR_EXT)
+        assert not_in.value.code == "break-in-none"
+        break_ins.start(DEMO_TENANT, OPERATOR_EXT, KARIN_SHORT)
+        found = break_ins.of(DEMO_TENANT, OPERATOR_EXT)
+        assert found is not None
+        with pytest.raises(DomainError) as ringing:  # her phone still rings
+            break_ins.end_other(DEMO_TENANT, OPERATOR_EXT)
+        assert ringing.value.code == "break-in-none"
+        for _ in range(40):
+            await operator.command("accept")
+            if found.leg is not None:
+                break
+            await asyncio.sleep(0.5)
+        await wait_for(lambda: found.leg is not None, 20)
+        await asyncio.sleep(2.0)
+        with pytest.raises(DomainError) as other:  # another tenant's operator: nothing
+            break_ins.end_other("annan", OPERATOR_EXT)
+        assert other.value.code == "break-in-none"
+        break_ins.end_other(DEMO_TENANT, OPERATOR_EXT)
+        assert call.caller is found.leg and not break_ins.active
+        await wait_for(lambda: maria_leg.machine.ended, 10)  # Maria was hung up
+        await asyncio.sleep(4.0)  # she and Karin talk
+        assert call.state is CallState.TRANSFERRED
+        assert reach.line(DEMO_TENANT, KARIN) is LineState.BUSY
+        await operator.command("hangup")
+        await wait_for(lambda: call.call_id not in switch.calls, 10)
+        assert reach.line(DEMO_TENANT, KARIN) is LineState.IDLE
+    finally:
+        logs = {robot.name: await robot.stop() for robot in robots}
+    heard_karin, rate = read_wav(karin.heard)
+    tail = heard_karin[-2 * rate :]  # after Maria was hung up: the operator alone
+    assert tone_share(tail, OPERATOR_HZ, rate) > 0.5, logs["karin"][-2000:]
+    assert tone_share(tail, MARIA_HZ, rate) < 0.05
+    heard_operator, _ = read_wav(operator.heard)
+    assert tone_share(heard_operator[-2 * rate :], KARIN_HZ, rate) > 0.5

@@ -10,7 +10,11 @@ from tests.web.test_operator_console import JSON, _operator
 from vaxel.core.errors import DomainError
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
-ROUTES = (("/telefonist/bryt-in", {"number": "4600"}), ("/telefonist/bryt-in/lamna", {}))
+ROUTES = (
+    ("/telefonist/bryt-in", {"number": "4600"}),
+    ("/telefonist/bryt-in/lamna", {}),
+    ("/telefonist/bryt-in/avsluta", {}),
+)
 
 
 class FakeBreakIns:
@@ -27,6 +31,11 @@ class FakeBreakIns:
 
     def leave(self, tenant_id: str, agent_id: str) -> None:
         self.asked.append(("leave", tenant_id, agent_id))
+        if self.refuse:
+            raise DomainError("refused", code=self.refuse)
+
+    def end_other(self, tenant_id: str, agent_id: str) -> None:
+        self.asked.append(("end", tenant_id, agent_id))
         if self.refuse:
             raise DomainError("refused", code=self.refuse)
 
@@ -78,20 +87,28 @@ def test_break_in_and_leave_are_refused_in_swedish_or_go_to_telephony(web: Web) 
         )
         assert refused.status_code == 409 and refused.json()["error"] == text, code
     port.refuse = "break-in-none"
-    nothing = client.post("/telefonist/bryt-in/lamna", data={"csrf": csrf}, headers=JSON)
-    assert nothing.status_code == 409
-    assert nothing.json()["error"] == "Du har ingen inbrytning att lämna"
+    for path in ("/telefonist/bryt-in/lamna", "/telefonist/bryt-in/avsluta"):
+        nothing = client.post(path, data={"csrf": csrf}, headers=JSON)
+        assert nothing.status_code == 409
+        assert nothing.json()["error"] == "Du har ingen inbrytning att lämna"
     port.refuse, port.asked = "", []
     rung = client.post("/telefonist/bryt-in", data={"csrf": csrf, "number": "46 00"}, headers=JSON)
     assert rung.json() == {
         "error": "",
         "said": "Inbrytning: svara i telefonen. Alt+L lämnar samtalet",
     }
+    ended = client.post("/telefonist/bryt-in/avsluta", data={"csrf": csrf}, headers=JSON)
+    assert ended.json() == {
+        "error": "",
+        "said": "Det andra samtalet är avslutat: du talar med personen",
+    }
     left = client.post("/telefonist/bryt-in/lamna", data={"csrf": csrf}, headers=JSON)
     assert left.json() == {"error": "", "said": "Du har lämnat samtalet"}
     assert port.asked == [
         ("start", DEMO_TENANT, "kristina", "4600"),
+        ("end", DEMO_TENANT, "kristina"),
         ("leave", DEMO_TENANT, "kristina"),
     ]
     page = client.get("/telefonist").text
-    assert "Alt</kbd>+<kbd>B" in page and "Alt</kbd>+<kbd>L" in page  # the key help
+    for key in ("B", "L", "A"):  # the key help
+        assert f"Alt</kbd>+<kbd>{key}" in page

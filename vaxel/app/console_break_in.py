@@ -38,6 +38,10 @@ class ConsoleBreakIns:
         found = self.directory.extension_of_agent(tenant_id, agent_id)
         self.break_ins.leave(tenant_id, found.extension if found is not None else "")
 
+    def end_other(self, tenant_id: str, agent_id: str) -> None:
+        found = self.directory.extension_of_agent(tenant_id, agent_id)
+        self.break_ins.end_other(tenant_id, found.extension if found is not None else "")
+
 
 def console_break_ins(telephony: TelephonyService, wake: Callable[[str], None]) -> ConsoleBreakIns:
     """The switch's break-ins for the web; ``wake`` (the live hub's) is told each tenant

@@ -152,6 +152,32 @@ class BreakIns:
             raise DomainError("not breaking in", code="break-in-none")
         self._end(found, hang_up=True)
 
+    def end_other(self, tenant_id: str, operator: str) -> None:
+        """§48 "avsluta": the person's other party is hung up and she stays, talking with
+        the person alone — her leg takes the other party's place in the call (its caller),
+        so the call is an ordinary one of two from here ('break-in-none' unless she is in)."""
+        found = self.active.get(operator)
+        switch = self.switch
+        call = switch.calls.get(found.call_id) if found is not None else None
+        if found is None or found.tenant_id != tenant_id or found.leg is None or call is None:
+            raise DomainError("not in a call", code="break-in-none")
+        other, leg = call.caller, found.leg
+        if other is None or call.agent is None or call.state not in TALKING:
+            raise DomainError("the call is changing", code="break-in-none")
+        self.active.pop(operator, None)
+        media = switch.media
+        for party in (other, call.agent, leg):
+            media.leave_room(party.endpoint.endpoint_id)
+        call.caller = leg  # before the BYE: the machine never hears of the other party
+        switch.actions.end_leg(call, other, HangUp(), tell_call=False)
+        switch.index.drop_leg(other)
+        media.release(other.endpoint.endpoint_id)
+        switch.bridging.bridge(call)
+        switch.timers.at(("break-in", operator), None, self._due, operator)
+        switch.ringing.release_attempt(call, BREAK_IN)  # her endpoint stays: the call's now
+        log.info("%s ended the other party of %s", operator, call.call_id)
+        self.changed(tenant_id)
+
     def of(self, tenant_id: str, operator: str) -> BreakIn | None:
         found = self.active.get(operator)
         return found if found is not None and found.tenant_id == tenant_id else None

@@ -19,3 +19,7 @@ class BreakInPort(Protocol):
     def leave(self, tenant_id: str, agent_id: str) -> None:
         """Leave the call she broke in on, or stop her phone ringing for it."""
         ...
+
+    def end_other(self, tenant_id: str, agent_id: str) -> None:
+        """Hang up the person's other party; she stays with the person (spec §48)."""
+        ...

@@ -1,7 +1,8 @@
 """Break-in from the operator console (issue 16 §3, spec §48): Alt+B with a busy person
 chosen rings her own phone, and once she answers she is in that person's call — both
 parties hear the warning tone, then her; Alt+L leaves it (or stops her phone ringing) and
-the two talk on. Telephony does the work (``vaxel/telephony/break_in.py``, given as
+the two talk on; Alt+A ends the person's other call and she stays with the person.
+Telephony does the work (``vaxel/telephony/break_in.py``, given as
 ``WebContext.console_break_in``); no SIP running: refused in Swedish."""
 
 from __future__ import annotations
@@ -69,3 +70,20 @@ async def leave(
         return _answer(request, refusal_text(error))
     ctx.hub.wake(user.tenant_id)
     return _answer(request, "", gettext("Du har lämnat samtalet"))
+
+
+@router.post(f"{HOME}/bryt-in/avsluta")
+async def end_other(
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, _: CsrfForm
+) -> Response:
+    """Spec §48 "avsluta": the person's other party is hung up; she talks with the person."""
+    user = session.user
+    port = ctx.console_break_in
+    if port is None:
+        return _answer(request, gettext("Du har ingen inbrytning att lämna"))
+    try:
+        port.end_other(user.tenant_id, agent)
+    except VaxelError as error:
+        return _answer(request, refusal_text(error))
+    ctx.hub.wake(user.tenant_id)
+    return _answer(request, "", gettext("Det andra samtalet är avslutat: du talar med personen"))

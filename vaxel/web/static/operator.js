@@ -180,6 +180,7 @@
     else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(); }
     else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post("/telefonist/bryt-in/lamna", new FormData()); }
     else if (e.altKey && e.code === "KeyV") { e.preventDefault(); removeForwarding(); }
+    else if (e.altKey && e.code === "KeyA") { e.preventDefault(); post("/telefonist/bryt-in/avsluta", new FormData()); }
     else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
     else if (e.key === "F6") { e.preventDefault(); campOn(); }
     else if (e.key === "F2") { e.preventDefault(); post("/telefonist/ta", new FormData()); }
