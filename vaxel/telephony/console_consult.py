@@ -135,8 +135,8 @@ class ConsoleConsults:
             "state": state,
             "status": record.status,
             "on": not record.outcome,
-            "caller_held_s": int(until - record.started_at),
-            "person_s": int(until - since),
+            "caller_held_s": round(until - record.started_at),
+            "person_s": round(until - since),  # 4.98 s rung is "5 s", not "4 s"
         }
 
     def carry_out(self, call: Call, action: ConsultAction) -> None:
