@@ -47,7 +47,8 @@ async def test_a_new_caller_is_drawn_from_the_push_and_taken_from_it(
     await row.wait_for(timeout=10_000)
     assert "0709220690" in await row.inner_text() and "Växel" in await row.inner_text()
     assert await page.locator("#op-waiting p.muted").is_hidden()
-    assert not fetched, "drawn from the push, not from a fetched page"
+    # every fetch of the live part was cut off (the page may still try its 3 s fallback
+    # meanwhile — counting those made this test flaky): the row came from the push alone
     await page.wait_for_function("document.activeElement.id === 'op-q'")  # focus stays
     await row.get_by_role("button", name="Ta").click()
     deadline = time.time() + 10
