@@ -247,3 +247,57 @@ async def test_she_ends_the_persons_other_call_and_talks_with_the_person(
     assert tone_share(tail, MARIA_HZ, rate) < 0.05
     heard_operator, _ = read_wav(operator.heard)
     assert tone_share(heard_operator[-2 * rate :], KARIN_HZ, rate) > 0.5
+
+
+async def test_listening_in_she_hears_both_and_neither_hears_her_nor_a_tone(
+    untrusted: Running, tmp_path: Path
+) -> None:
+    """OP6, listen-in for training: silent to both parties — no warning tone, her voice
+    out of the mix — while she hears Karin and Maria."""
+    running = untrusted
+    switch = running.service.switch
+    reach = karin_as_a_person(running)
+    extensions = running.service.directory.extensions
+    extensions[OPERATOR_EXT] = Extension(DEMO_TENANT, OPERATOR_EXT, OPERATOR_PASSWORD, "kristina")
+    break_ins = BreakIns(switch)
+    port = running.port
+    account = f"<sip:{OPERATOR_EXT}@127.0.0.1:{port}>;auth_pass={OPERATOR_PASSWORD};regint=300"
+    operator = await Robot.start(tmp_path, "operator", account, OPERATOR_HZ)
+    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
+    maria = await phone_robot(
+        tmp_path, "maria", port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, MARIA_HZ
+    )
+    robots = [operator, karin, maria]
+    try:
+        bound = switch.registration.bindings
+        for extension in (AGENT_EXTENSION, CALLBACK_EXTENSION, OPERATOR_EXT):
+            await wait_for(lambda e=extension: bool(bound(extensions[e])), 20)
+        await maria.command("dial", f"sip:{KARIN_SHORT}@127.0.0.1:{port}")
+        await wait_for(lambda: reach.line(DEMO_TENANT, KARIN) is LineState.BUSY, 20)
+        [call] = [c for c in switch.calls.values() if c.state is CallState.TRANSFERRED]
+        break_ins.start(DEMO_TENANT, OPERATOR_EXT, KARIN_SHORT, listen=True)
+        found = break_ins.of(DEMO_TENANT, OPERATOR_EXT)
+        assert found is not None and found.listen
+        for _ in range(40):
+            await operator.command("accept")
+            if found.leg is not None:
+                break
+            await asyncio.sleep(0.5)
+        await wait_for(lambda: found.leg is not None, 20)
+        await asyncio.sleep(4.0)  # she listens
+        break_ins.leave(DEMO_TENANT, OPERATOR_EXT)
+        await asyncio.sleep(1.0)
+        assert call.state is CallState.TRANSFERRED
+        await maria.command("hangup")
+        await wait_for(lambda: call.call_id not in switch.calls, 10)
+    finally:
+        logs = {robot.name: await robot.stop() for robot in robots}
+    heard_karin, rate = read_wav(karin.heard)
+    heard_maria, _ = read_wav(maria.heard)
+    for name, heard in (("karin", heard_karin), ("maria", heard_maria)):
+        assert tone_share(heard, OPERATOR_HZ, rate) < 0.02, (name, logs[name][-2000:])
+        assert tone_share(heard, WARNING_HZ, rate) < 0.02, name
+    assert tone_share(heard_karin, MARIA_HZ, rate) > 0.5
+    heard_operator, _ = read_wav(operator.heard)
+    assert tone_share(heard_operator, KARIN_HZ, rate) > 0.2, logs["operator"][-2000:]
+    assert tone_share(heard_operator, MARIA_HZ, rate) > 0.2

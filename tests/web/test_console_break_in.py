@@ -14,6 +14,7 @@ ROUTES = (
     ("/telefonist/bryt-in", {"number": "4600"}),
     ("/telefonist/bryt-in/lamna", {}),
     ("/telefonist/bryt-in/avsluta", {}),
+    ("/telefonist/medlyssna", {"number": "4600"}),
 )
 
 
@@ -24,8 +25,8 @@ class FakeBreakIns:
         self.asked: list[tuple[str, ...]] = []
         self.refuse = ""
 
-    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
-        self.asked.append(("start", tenant_id, agent_id, number))
+    def start(self, tenant_id: str, agent_id: str, number: str, *, listen: bool = False) -> None:
+        self.asked.append(("listen" if listen else "start", tenant_id, agent_id, number))
         if self.refuse:
             raise DomainError("refused", code=self.refuse)
 
@@ -97,6 +98,17 @@ def test_break_in_and_leave_are_refused_in_swedish_or_go_to_telephony(web: Web) 
         "error": "",
         "said": "Inbrytning: svara i telefonen. Alt+L lämnar samtalet",
     }
+    heard = client.post(
+        "/telefonist/medlyssna", data={"csrf": csrf, "number": "4600"}, headers=JSON
+    )
+    assert (
+        heard.json()["said"]
+        == "Medlyssning: svara i telefonen. Ingen hör dig; Alt+L lämnar samtalet"
+    )
+    long = client.post(
+        "/telefonist/medlyssna", data={"csrf": csrf, "number": "4" * 41}, headers=JSON
+    )
+    assert long.status_code == 422
     ended = client.post("/telefonist/bryt-in/avsluta", data={"csrf": csrf}, headers=JSON)
     assert ended.json() == {
         "error": "",
@@ -106,9 +118,10 @@ def test_break_in_and_leave_are_refused_in_swedish_or_go_to_telephony(web: Web) 
     assert left.json() == {"error": "", "said": "Du har lämnat samtalet"}
     assert port.asked == [
         ("start", DEMO_TENANT, "kristina", "4600"),
+        ("listen", DEMO_TENANT, "kristina", "4600"),
         ("end", DEMO_TENANT, "kristina"),
         ("leave", DEMO_TENANT, "kristina"),
     ]
     page = client.get("/telefonist").text
-    for key in ("B", "L", "A"):  # the key help
+    for key in ("B", "M", "L", "A"):  # the key help
         assert f"Alt</kbd>+<kbd>{key}" in page

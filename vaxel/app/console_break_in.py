@@ -31,8 +31,9 @@ class ConsoleBreakIns:
             raise DomainError("no extension of hers to ring", code="break-in-no-phone")
         return found.extension
 
-    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
-        self.break_ins.start(tenant_id, self._extension(tenant_id, agent_id), number)
+    def start(self, tenant_id: str, agent_id: str, number: str, *, listen: bool = False) -> None:
+        extension = self._extension(tenant_id, agent_id)
+        self.break_ins.start(tenant_id, extension, number, listen=listen)
 
     def leave(self, tenant_id: str, agent_id: str) -> None:
         found = self.directory.extension_of_agent(tenant_id, agent_id)

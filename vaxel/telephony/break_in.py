@@ -11,8 +11,10 @@ tone) and the two talk as before. The person's call ending while she is in hangs
 up. Refusals change nothing: the number is no person's ('break-in-no-person'), the person
 is in no call ('break-in-not-busy'), it is her own line or call ('break-in-own'), she is
 breaking in already ('break-in-twice'), her phone is not registered ('break-in-no-phone').
-Only a person's internal call is found (a call to their number, ``call.internal``);
-another tenant's call is never found. Runs on the event loop.
+Listen-in (OP6, for training) is the same with her microphone out of the mix and no tone:
+she hears both, neither hears her. Only a person's internal call is found (a call to
+their number, ``call.internal``); another tenant's call is never found. Runs on the event
+loop.
 """
 
 from __future__ import annotations
@@ -76,6 +78,8 @@ class BreakIn:
     rung_at: float
     leg: Leg | None = None
     """Her phone's leg once answered."""
+    listen: bool = False
+    """Listen-in (OP6, training): she hears both, nobody hears her, no tone."""
 
     def room(self) -> str:
         """The mixer's room: the call's own, never shared with a conference room."""
@@ -114,9 +118,9 @@ class BreakIns:
         switch.actions.side_left = self._left
         switch.actions.forget_hooks.append(self._forgotten)
 
-    def start(self, tenant_id: str, operator: str, number: str) -> None:
+    def start(self, tenant_id: str, operator: str, number: str, *, listen: bool = False) -> None:
         """Ring ``operator``'s phones to break in on the call of the person on ``number``
-        (a short number or an extension of the tenant)."""
+        (a short number or an extension of the tenant); ``listen``: to listen in only."""
         if operator in self.active:
             raise DomainError("already breaking in", code="break-in-twice")
         switch, people = self.switch, self.switch.internal.person_reach
@@ -137,7 +141,8 @@ class BreakIns:
         if not targets or extension is None or extension.tenant_id != tenant_id:
             raise DomainError(f"{operator[:20]!r} has no phone", code="break-in-no-phone")
         now = switch.clock()
-        self.active[operator] = BreakIn(tenant_id, operator, call.call_id, person, now)
+        found = BreakIn(tenant_id, operator, call.call_id, person, now, listen=listen)
+        self.active[operator] = found
         switch.ringing.release_attempt(call, BREAK_IN)  # an earlier break-in's, if any
         caller_number = internal.caller.number if internal is not None else ""
         switch.dialer.ring(call, BREAK_IN, targets, caller_number or "vaxel", BREAK_IN)
@@ -196,7 +201,10 @@ class BreakIns:
             room, media = found.room(), switch.media
             media.join_room(call.caller.endpoint.endpoint_id, room, tone=JoinTone.NONE)
             media.join_room(call.agent.endpoint.endpoint_id, room, tone=JoinTone.NONE)
-            media.join_room(leg.endpoint.endpoint_id, room, tone=JoinTone.WARNING)
+            if found.listen:  # silent to both: her microphone out of the mix, no tone
+                media.join_room(leg.endpoint.endpoint_id, room, muted=True, tone=JoinTone.NONE)
+            else:
+                media.join_room(leg.endpoint.endpoint_id, room, tone=JoinTone.WARNING)
         except MediaError as error:
             log.warning("break-in on %s: %s", call.call_id, error)
             self._end(found, hang_up=True)

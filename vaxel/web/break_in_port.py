@@ -12,8 +12,9 @@ __all__ = ["BreakInPort"]
 class BreakInPort(Protocol):
     """Raises VaxelError with a ``break-in-*`` code when refused (nothing changed)."""
 
-    def start(self, tenant_id: str, agent_id: str, number: str) -> None:
-        """Ring her phone to break in on the call of the person on ``number``."""
+    def start(self, tenant_id: str, agent_id: str, number: str, *, listen: bool = False) -> None:
+        """Ring her phone to break in on the call of the person on ``number`` (``listen``:
+        to listen in, heard by nobody)."""
         ...
 
     def leave(self, tenant_id: str, agent_id: str) -> None:

@@ -1,7 +1,8 @@
 """Break-in from the operator console (issue 16 §3, spec §48): Alt+B with a busy person
 chosen rings her own phone, and once she answers she is in that person's call — both
 parties hear the warning tone, then her; Alt+L leaves it (or stops her phone ringing) and
-the two talk on; Alt+A ends the person's other call and she stays with the person.
+the two talk on; Alt+A ends the person's other call and she stays with the person. Alt+M
+listens in (OP6, training): the same, but nobody hears her and there is no tone.
 Telephony does the work (``vaxel/telephony/break_in.py``, given as
 ``WebContext.console_break_in``); no SIP running: refused in Swedish."""
 
@@ -40,6 +41,25 @@ async def break_in(
     number: Annotated[str, Form(max_length=NUMBER_LENGTH)] = "",
 ) -> Response:
     """Ring her phone to break in on the call of the person on ``number``."""
+    return _start(request, session, ctx, agent, number, listen=False)
+
+
+@router.post(f"{HOME}/medlyssna")
+async def listen_in(
+    request: Request,
+    session: SignedIn,
+    ctx: Platform,
+    agent: AgentId,
+    _: CsrfForm,
+    number: Annotated[str, Form(max_length=NUMBER_LENGTH)] = "",
+) -> Response:
+    """OP6, training: ring her phone to listen in on the person's call, heard by nobody."""
+    return _start(request, session, ctx, agent, number, listen=True)
+
+
+def _start(
+    request: Request, session: SignedIn, ctx: Platform, agent: str, number: str, *, listen: bool
+) -> Response:
     user = session.user
     number = "".join(number.split())
     if not number or not all(c.isdigit() or c in "+*#" for c in number):
@@ -48,11 +68,15 @@ async def break_in(
     if port is None:
         return _answer(request, gettext("Telefonin är inte igång: inbrytning går inte nu"))
     try:
-        port.start(user.tenant_id, agent, number)
+        port.start(user.tenant_id, agent, number, listen=listen)
     except VaxelError as error:
         return _answer(request, refusal_text(error))
     ctx.hub.wake(user.tenant_id)
-    return _answer(request, "", gettext("Inbrytning: svara i telefonen. Alt+L lämnar samtalet"))
+    if listen:
+        said = gettext("Medlyssning: svara i telefonen. Ingen hör dig; Alt+L lämnar samtalet")
+    else:
+        said = gettext("Inbrytning: svara i telefonen. Alt+L lämnar samtalet")
+    return _answer(request, "", said)
 
 
 @router.post(f"{HOME}/bryt-in/lamna")

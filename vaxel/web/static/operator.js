@@ -97,12 +97,12 @@
     });
   }
 
-  function breakIn() {  // Alt+B: break in on the chosen person's call (spec §48); Alt+L leaves
+  function breakIn(listen) {  // Alt+B: break in on the chosen person's call (spec §48), Alt+M: listen in (OP6); Alt+L leaves
     var option = selected();
     if (!option || !option.dataset.number) { say(field.dataset.none || ""); return; }
     var data = new FormData();
     data.set("number", option.dataset.number);
-    post("/telefonist/bryt-in", data);
+    post(listen ? "/telefonist/medlyssna" : "/telefonist/bryt-in", data);
   }
 
   // Night service and the emergency message (OP6): Alt+N / Alt+D or the button, then a
@@ -177,7 +177,8 @@
     var list = options(), at = list.indexOf(selected());
     if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
-    else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(); }
+    else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(false); }
+    else if (e.altKey && e.code === "KeyM") { e.preventDefault(); breakIn(true); }
     else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post("/telefonist/bryt-in/lamna", new FormData()); }
     else if (e.altKey && e.code === "KeyV") { e.preventDefault(); removeForwarding(); }
     else if (e.altKey && e.code === "KeyA") { e.preventDefault(); post("/telefonist/bryt-in/avsluta", new FormData()); }
