@@ -11,24 +11,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import back, refusal_text
+from vaxel.web.context import refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_console import HOME, NUMBER_LENGTH, require_operator
+from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
-
-
-def _answer(request: Request, error: str, said: str = "") -> Response:
-    """JSON for the page's script ({error, said}); a plain form post goes back."""
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": error, "said": said}, status_code=409 if error else 200)
-    return back(HOME, error)
 
 
 @router.post(f"{HOME}/bryt-in")
@@ -63,20 +56,22 @@ def _start(
     user = session.user
     number = "".join(number.split())
     if not number or not all(c.isdigit() or c in "+*#" for c in number):
-        return _answer(request, gettext("Välj en person i listan att bryta in hos"))
+        return console_answer(request, gettext("Välj en person i listan att bryta in hos"), said="")
     port = ctx.console_break_in
     if port is None:
-        return _answer(request, gettext("Telefonin är inte igång: inbrytning går inte nu"))
+        return console_answer(
+            request, gettext("Telefonin är inte igång: inbrytning går inte nu"), said=""
+        )
     try:
         port.start(user.tenant_id, agent, number, listen=listen)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     ctx.hub.wake(user.tenant_id)
     if listen:
         said = gettext("Medlyssning: svara i telefonen. Ingen hör dig; Alt+L lämnar samtalet")
     else:
         said = gettext("Inbrytning: svara i telefonen. Alt+L lämnar samtalet")
-    return _answer(request, "", said)
+    return console_answer(request, "", said=said)
 
 
 @router.post(f"{HOME}/bryt-in/lamna")
@@ -87,13 +82,13 @@ async def leave(
     user = session.user
     port = ctx.console_break_in
     if port is None:
-        return _answer(request, gettext("Du har ingen inbrytning att lämna"))
+        return console_answer(request, gettext("Du har ingen inbrytning att lämna"), said="")
     try:
         port.leave(user.tenant_id, agent)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     ctx.hub.wake(user.tenant_id)
-    return _answer(request, "", gettext("Du har lämnat samtalet"))
+    return console_answer(request, "", said=gettext("Du har lämnat samtalet"))
 
 
 @router.post(f"{HOME}/bryt-in/avsluta")
@@ -104,10 +99,12 @@ async def end_other(
     user = session.user
     port = ctx.console_break_in
     if port is None:
-        return _answer(request, gettext("Du har ingen inbrytning att lämna"))
+        return console_answer(request, gettext("Du har ingen inbrytning att lämna"), said="")
     try:
         port.end_other(user.tenant_id, agent)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     ctx.hub.wake(user.tenant_id)
-    return _answer(request, "", gettext("Det andra samtalet är avslutat: du talar med personen"))
+    return console_answer(
+        request, "", said=gettext("Det andra samtalet är avslutat: du talar med personen")
+    )

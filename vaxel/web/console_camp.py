@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import back, refusal_text
+from vaxel.web.context import refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_console import HOME, NUMBER_LENGTH, require_operator
+from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
 
 __all__ = ["router"]
 
@@ -55,14 +55,7 @@ async def camp_on(
                 error = refusal_text(refused)
             else:
                 ctx.after_submit()
-    return _answer(request, error, place)
-
-
-def _answer(request: Request, error: str, place: int = 0) -> Response:
-    """JSON for the page's script (the focus stays in the search); else back to the page."""
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": error, "place": place}, status_code=409 if error else 200)
-    return back(HOME, error)
+    return console_answer(request, error, place=place)
 
 
 @router.post(f"{HOME}/vantkoppla/tillbaka")
@@ -82,4 +75,4 @@ async def take_back(
         error = refusal_text(refused)
     else:
         ctx.after_submit()
-    return _answer(request, error)
+    return console_answer(request, error, place=0)

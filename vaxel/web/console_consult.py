@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
 from vaxel.web.consult_port import ConsultCalls
-from vaxel.web.context import WebContext, back, refusal_text
+from vaxel.web.context import WebContext, refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_console import HOME, NUMBER_LENGTH, require_operator
+from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
 
 __all__ = ["router"]
 
@@ -28,14 +28,6 @@ NAME_LENGTH = 80
 """A person's name as the card shows it (the directory's names are shorter)."""
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
-
-
-def _done(request: Request, error: str) -> Response:
-    """JSON for the page's script (the search keeps the focus); a plain form post goes
-    back to the page with the refusal in the flash."""
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": error}, status_code=409 if error else 200)
-    return back(HOME, error)
 
 
 def _calls(ctx: WebContext) -> ConsultCalls | None:
@@ -60,18 +52,18 @@ async def ask_first(
     user = session.user
     number = "".join(number.split())
     if not number or not all(c.isdigit() or c in "+*#" for c in number):
-        return _done(request, gettext("Skriv ett nummer eller välj en person i listan"))
+        return console_answer(request, gettext("Skriv ett nummer eller välj en person i listan"))
     contact_id = _in_hand(ctx, user.tenant_id, agent)
     calls = _calls(ctx)
     if not contact_id:
-        return _done(request, gettext("Du har inget samtal att koppla"))
+        return console_answer(request, gettext("Du har inget samtal att koppla"))
     if calls is None:
-        return _done(request, gettext("Telefonin är inte igång: samtal kan inte kopplas"))
+        return console_answer(request, gettext("Telefonin är inte igång: samtal kan inte kopplas"))
     try:
         calls.start(user.tenant_id, agent, contact_id, number, name.strip())
     except VaxelError as error:
-        return _done(request, refusal_text(error))
-    return _done(request, "")
+        return console_answer(request, refusal_text(error))
+    return console_answer(request, "")
 
 
 async def _finish(
@@ -81,16 +73,16 @@ async def _finish(
     contact_id = _in_hand(ctx, user.tenant_id, agent)
     calls = _calls(ctx)
     if not contact_id or calls is None:
-        return _done(request, gettext("Du har ingen förfrågan att avsluta"))
+        return console_answer(request, gettext("Du har ingen förfrågan att avsluta"))
     try:
         if how == "connect":
             calls.connect(user.tenant_id, agent, contact_id)
         else:
             calls.back(user.tenant_id, agent, contact_id)
     except VaxelError as error:
-        return _done(request, refusal_text(error))
+        return console_answer(request, refusal_text(error))
     ctx.after_submit()  # the contact ended for her on connect: the engine's events follow
-    return _done(request, "")
+    return console_answer(request, "")
 
 
 @router.post(f"{HOME}/forfragan/koppla")

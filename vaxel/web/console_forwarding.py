@@ -9,26 +9,20 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.pbx.forwarding import ForwardCondition
 from vaxel.store.audit import record
-from vaxel.web.context import back, refusal_text
+from vaxel.web.context import refusal_text
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_console import HOME, require_operator
+from vaxel.web.operator_console import HOME, console_answer, require_operator
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
-
-
-def _answer(request: Request, error: str, said: str = "") -> Response:
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": error, "said": said}, status_code=409 if error else 200)
-    return back(HOME, error)
 
 
 @router.post(f"{HOME}/vidarekoppling/ta-bort")
@@ -43,20 +37,22 @@ def remove_forwarding(
     """Stop forwarding every call of ``person`` (a person of hers she may see)."""
     tenant_id, username = session.user.tenant_id, session.user.username
     if not person:
-        return _answer(request, gettext("Välj en person i listan"))
+        return console_answer(request, gettext("Välj en person i listan"), said="")
     try:
         name = ctx.directory_views.person(tenant_id, person, actor).person.name
     except VaxelError:
-        return _answer(request, gettext("Personen finns inte i katalogen"))
+        return console_answer(request, gettext("Personen finns inte i katalogen"), said="")
     was = ctx.forwardings.forwarded_to(tenant_id, person)
     if not was:
-        return _answer(request, gettext("{name} är inte vidarekopplad").format(name=name))
+        return console_answer(
+            request, gettext("{name} är inte vidarekopplad").format(name=name), said=""
+        )
     try:
         ctx.forwardings.clear(tenant_id, actor, person, ForwardCondition.ALWAYS)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     with ctx.database.begin() as connection:
         detail = {"name": name, "to": was}
         record(connection, tenant_id, username, "forwarding_removed", person, detail)
     said = gettext("Vidarekopplingen till {number} är borttagen för {name}")
-    return _answer(request, "", said.format(number=was, name=name))
+    return console_answer(request, "", said=said.format(number=was, name=name))

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import back, refusal_text
+from vaxel.web.context import refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
-from vaxel.web.operator_console import HOME, parked_lines, require_operator
+from vaxel.web.operator_console import HOME, console_answer, parked_lines, require_operator
 
 __all__ = ["router"]
 
@@ -23,13 +23,6 @@ ORBIT_LENGTH = 8
 """An orbit is a short number of at most 8 digits (``pbx/park.py``)."""
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
-
-
-def _answer(request: Request, error: str, said: str = "") -> Response:
-    """JSON for the page's script ({error, said}); a plain form post goes back."""
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"error": error, "said": said}, status_code=409 if error else 200)
-    return back(HOME, error)
 
 
 @router.post(f"{HOME}/parkera")
@@ -40,14 +33,14 @@ async def park(
     user = session.user
     contact_id = ctx.center.agent_view(user.tenant_id, agent, ctx.clock()).contact_id
     if not contact_id:
-        return _answer(request, gettext("Du har inget samtal att parkera"))
+        return console_answer(request, gettext("Du har inget samtal att parkera"), said="")
     try:
         orbit = ctx.console_park(user.tenant_id, agent, contact_id)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     ctx.after_submit()
     ctx.hub.wake(user.tenant_id)
-    return _answer(request, "", gettext("Parkerat på {orbit}").format(orbit=orbit))
+    return console_answer(request, "", said=gettext("Parkerat på {orbit}").format(orbit=orbit))
 
 
 @router.post(f"{HOME}/hamta")
@@ -63,16 +56,20 @@ async def retrieve(
     longest ago."""
     user = session.user
     if orbit and not orbit.isdigit():
-        return _answer(request, gettext("En parkeringsplats är ett nummer med siffror"))
+        return console_answer(
+            request, gettext("En parkeringsplats är ett nummer med siffror"), said=""
+        )
     if not orbit:
         mine = sorted(parked_lines(ctx, user.tenant_id, agent), key=lambda r: -r["parked_s"])
         waiting = [row for row in mine if not row["ringing"]]
         if not waiting:
-            return _answer(request, gettext("Du har inga parkerade samtal"))
+            return console_answer(request, gettext("Du har inga parkerade samtal"), said="")
         orbit = waiting[0]["orbit"]
     try:
         ctx.console_retrieve(user.tenant_id, agent, orbit)
     except VaxelError as error:
-        return _answer(request, refusal_text(error))
+        return console_answer(request, refusal_text(error), said="")
     ctx.hub.wake(user.tenant_id)
-    return _answer(request, "", gettext("Hämtar {orbit}: svara i telefonen").format(orbit=orbit))
+    return console_answer(
+        request, "", said=gettext("Hämtar {orbit}: svara i telefonen").format(orbit=orbit)
+    )

@@ -159,11 +159,13 @@ def _wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-def _done(request: Request, error: str) -> Response:
-    """The page's script gets the refusal as JSON (it keeps the focus in the search);
-    without script the form post goes back to the page with it in the flash."""
+def console_answer(request: Request, error: str, said: str | None = None, **extra: Any) -> Response:
+    """Every console action's answer: JSON for the page's script (``{error}``, with ``said``
+    — what was done — and any ``extra`` the action reports), so the search keeps the focus;
+    without script the form post goes back to the page with the refusal in the flash."""
     if _wants_json(request):
-        return JSONResponse({"error": error}, status_code=409 if error else 200)
+        more = extra if said is None else {"said": said, **extra}
+        return JSONResponse({"error": error, **more}, status_code=409 if error else 200)
     return back(HOME, error)
 
 
@@ -221,10 +223,10 @@ async def take(
     if not contact:
         waiting = ctx.center.agent_panel(user.tenant_id, agent, ctx.clock()).get("waiting", [])
         if not waiting:
-            return _done(request, gettext("Inga samtal väntar i dina köer"))
+            return console_answer(request, gettext("Inga samtal väntar i dina köer"))
         contact = str(waiting[0]["id"])
     error = ctx.submit(ContactPicked(user.tenant_id, agent, contact, actor=user.username))
-    return _done(request, error)
+    return console_answer(request, error)
 
 
 @router.post(f"{HOME}/status")
@@ -246,7 +248,7 @@ async def status(
         error = ctx.submit(AgentPaused(user.tenant_id, agent, reason, actor=user.username))
     else:
         raise HTTPException(400, gettext("Okänd åtgärd: välj Redo eller Paus"))
-    return _done(request, error)
+    return console_answer(request, error)
 
 
 @router.post(f"{HOME}/koer")
@@ -268,7 +270,7 @@ async def queues(
     if not error and current - wanted:
         left = tuple(sorted(current - wanted))
         error = ctx.submit(AgentLoggedOut(user.tenant_id, agent, left, actor=user.username))
-    return _done(request, error)
+    return console_answer(request, error)
 
 
 @router.post(f"{HOME}/koppla")
@@ -285,13 +287,13 @@ async def connect(
     user = session.user
     number = "".join(number.split())
     if not number or not all(c.isdigit() or c in "+*#" for c in number):
-        return _done(request, gettext("Skriv ett nummer eller välj en person i listan"))
+        return console_answer(request, gettext("Skriv ett nummer eller välj en person i listan"))
     contact_id = ctx.center.agent_view(user.tenant_id, agent, ctx.clock()).contact_id
     if not contact_id:
-        return _done(request, gettext("Du har inget samtal att koppla"))
+        return console_answer(request, gettext("Du har inget samtal att koppla"))
     try:
         ctx.console_transfer(user.tenant_id, agent, contact_id, number)
     except VaxelError as error:
-        return _done(request, refusal_text(error))
+        return console_answer(request, refusal_text(error))
     ctx.after_submit()
-    return _done(request, "")
+    return console_answer(request, "")
