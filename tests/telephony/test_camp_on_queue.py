@@ -59,7 +59,10 @@ class Switch:
         )
         self.internal = SimpleNamespace(person_reach=SimpleNamespace(reach=reach, lines=self.lines))
         self.actions = SimpleNamespace(forget_hooks=[])
-        self.directory = SimpleNamespace(pbx=SimpleNamespace(resolve=lambda t, n: None))
+        self.directory = SimpleNamespace(  # Karin's number is her desk phone's extension
+            pbx=SimpleNamespace(resolve=lambda t, n: None, people={}),
+            extensions={EXTENSION: SimpleNamespace(tenant_id=T)},
+        )
         self.dialer = SimpleNamespace(agent_extension=lambda call: OPERATOR)
         self.prompts = SimpleNamespace(
             notice=lambda call, prompt: "sv/system/vantkopplad", known=lambda prompt: True
