@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.call_events import (
+    CALLEE,
     RECALL,
     TRANSFER,
     AgentConnected,
     Announce,
     Bridge,
     CancelPhone,
+    HangUpParty,
     Notice,
     Party,
     PartyLeft,
@@ -19,7 +21,11 @@ from vaxel.telephony.call_events import (
     PhoneFailed,
     PhonesRung,
     ReleasePhones,
+    ReportContactEnded,
+    ReportRingOutcome,
+    Sound,
     TransferRequested,
+    Unbridge,
 )
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.park_events import LeaveOrbit, RingBack
@@ -95,3 +101,26 @@ def test_a_transfer_with_no_recall_is_told_as_before() -> None:
         Announce(Party.CALLER, Notice.NO_SUCH_NUMBER),
     ]
     assert call.state is CallState.ENDED
+
+
+def test_a_transfer_to_the_plan_rings_on_as_an_internal_call() -> None:
+    """The operator sends a queue caller to a number of the plan (issue 16 §3, PBX1): her
+    contact ends, the caller hears ringback and rings the target as an internal call —
+    the callee's answer bridges them, its ring time and outcome are the PBX's."""
+    call = CallMachine()
+    call.handle(PhonesRung("karin", ("desk",)), 10.0)
+    call.handle(PhoneAnswered("karin", "desk"), 12.0)
+    call.handle(AgentConnected(whisper=False), 12.1)
+    assert call.handle(TransferRequested(number="4601", internal=True), 50.0) == [
+        ReportContactEnded(),
+        Unbridge(Sound.RINGBACK, Party.CALLER),
+        HangUpParty(Party.AGENT),
+    ]
+    assert call.state is CallState.CONNECTING and not call.parked_by
+    call.handle(PhonesRung(CALLEE, ("olle-desk",), ring_s=20.0), 50.1)
+    assert call.next_deadline() == 70.1, "the person's own ring time, not a recall"
+    assert call.handle(PhoneAnswered(CALLEE, "olle-desk"), 55.0)[-2:] == [
+        ReportRingOutcome(200),
+        Bridge(),
+    ]
+    assert call.state is CallState.TRANSFERRED

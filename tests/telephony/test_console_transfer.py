@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 
 from vaxel.core.errors import DomainError
+from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import TRANSFER, TransferRequested
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.console_transfer import transfer_from_console
+from vaxel.telephony.directory import Extension
+from vaxel.telephony.internal import Caller
 
 T = "exempelby"
 
@@ -27,6 +30,7 @@ class FakeCall:
     caller: object | None = "leg"
     transfers: int = 0
     session: None = None
+    internal: Any = None
 
 
 @dataclass
@@ -46,10 +50,66 @@ class FakeDialer:
 
 
 @dataclass
+class FakeRecalls:
+    transferred_by: list[str] = field(default_factory=list)
+
+    def transferred(self, call: Any, transferrer: str) -> None:
+        self.transferred_by.append(transferrer)
+
+
+@dataclass
+class FakePhoneTransfers:
+    recalls: FakeRecalls = field(default_factory=FakeRecalls)
+
+
+@dataclass
 class FakeInDialog:
+    phone_transfers: FakePhoneTransfers = field(default_factory=FakePhoneTransfers)
+
     def agent_transfer(self, call: Any, number: str = "") -> TransferRequested:
         # rung back to her extension after 30 s; the number for her card (issue 16 §3)
         return TransferRequested("1011", 30.0, number)
+
+
+@dataclass
+class FakeHandler:
+    started: list[tuple[Any, Target, Caller]] = field(default_factory=list)
+
+    def start(self, call: Any, target: Target, caller: Caller) -> None:
+        self.started.append((call, target, caller))
+
+
+PLAN = {
+    "4601": Target(TargetKind.PERSON, "olle"),
+    "4700": Target(TargetKind.GROUP, "reception"),
+    "1005": Target(TargetKind.PERSON, "maria"),  # also her phone's extension
+    "700": Target(TargetKind.PARK_ORBIT, "700"),
+}
+
+
+@dataclass
+class FakePbx:
+    def resolve(self, tenant_id: str, number: str) -> Target | None:
+        return PLAN.get(number) if tenant_id == T else None
+
+
+@dataclass
+class FakeDirectory:
+    pbx: FakePbx = field(default_factory=FakePbx)
+    extensions: dict[str, Any] = field(
+        default_factory=lambda: {"1005": Extension(T, "1005", "secret", "", "Maria")}
+    )
+
+
+@dataclass
+class FakeInternal:
+    directory: FakeDirectory = field(default_factory=FakeDirectory)
+    person: FakeHandler = field(default_factory=FakeHandler)
+    group: FakeHandler = field(default_factory=FakeHandler)
+
+    @property
+    def handlers(self) -> dict[TargetKind, FakeHandler]:
+        return {TargetKind.PERSON: self.person, TargetKind.GROUP: self.group}
 
 
 @dataclass
@@ -57,11 +117,14 @@ class FakeSwitch:
     calls: dict[str, Any]
     dialer: FakeDialer = field(default_factory=FakeDialer)
     in_dialog: FakeInDialog = field(default_factory=FakeInDialog)
+    internal: FakeInternal = field(default_factory=FakeInternal)
     steps: list[Any] = field(default_factory=list)
     rung: list[Any] = field(default_factory=list)
 
     def step(self, call: Any, event: Any) -> None:
         self.steps.append(event)
+        if isinstance(event, TransferRequested) and event.internal:
+            call.state = CallState.CONNECTING  # as the call machine does
 
     def ring(self, call: Any, offer: str, targets: list[Any], from_user: str, role: str) -> None:
         self.rung.append((offer, targets, from_user, role))
@@ -100,3 +163,32 @@ def test_a_refused_transfer_changes_nothing(
     assert refused.value.code == code
     assert switch.steps == [] and switch.rung == []
     assert call is None or call.transfers == (20 if code == "console-transfers" else 0)
+
+
+@pytest.mark.parametrize(("number", "kind"), [("4601", "person"), ("4700", "group")])
+def test_a_number_of_the_plan_is_rung_as_an_internal_call_to_it(number: str, kind: str) -> None:
+    """Issue 16 §3, PBX1: a person's short number that is no phone of hers (or a group's)
+    goes to the plan's handler — forwarding, presence, devices — not to the dial policy."""
+    call = FakeCall()
+    switch = FakeSwitch({"c1": call})
+    transfer_from_console(switch, T, "kristina", "c1", number)  # type: ignore[arg-type]
+    assert switch.dialer.asked == [], "not dialled as a phone's or an outside number"
+    assert switch.steps == [TransferRequested(number=number, internal=True)]
+    handler = switch.internal.person if kind == "person" else switch.internal.group
+    ((started, target, caller),) = handler.started
+    assert started is call and target == PLAN[number]
+    assert caller == Caller(T, "anonymous"), "the caller's own identity, not the operator's"
+    assert call.internal is not None and call.internal.target == PLAN[number]
+    assert switch.in_dialog.phone_transfers.recalls.transferred_by == ["1011"], "rung back"
+    assert switch.rung == [] and call.transfers == 1
+
+
+@pytest.mark.parametrize("number", ["1005", "700"])
+def test_a_phone_of_the_tenant_or_a_park_orbit_keeps_the_queue_transfer(number: str) -> None:
+    """Her registrar extension keeps the recall with a note on her card; a park orbit
+    is never where a caller is sent as an internal call."""
+    switch = FakeSwitch({"c1": FakeCall()})
+    transfer_from_console(switch, T, "kristina", "c1", number)  # type: ignore[arg-type]
+    assert switch.dialer.asked == [(T, number, "1011")]
+    assert switch.steps == [TransferRequested("1011", 30.0, number)]
+    assert switch.internal.person.started == []

@@ -187,6 +187,9 @@ class TransferRequested:
     by: str = ""
     recall_s: float = 0.0
     number: str = ""
+    internal: bool = False
+    """The caller rings a number of the tenant's plan on as an internal call (CONNECTING:
+    its forwarding, presence and recall, ``console_plan.py``)."""
 
 
 @dataclass(frozen=True, slots=True)

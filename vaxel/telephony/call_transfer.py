@@ -4,7 +4,8 @@ Rules kept here:
 - A blind transfer (REFER, bridged or held: phones often hold before they transfer) ends
   the contact for the agent at once and rings the target while the caller hears ringback
   (TRANSFERRING); in a PBX call (TRANSFERRED, ON_HOLD) the caller rings the number on as an
-  internal call (CONNECTING).
+  internal call (CONNECTING). A queue caller the operator sends to a number of the plan
+  (``TransferRequested.internal``) rings it on the same way, her contact ended.
 - A transfer with a recall (``TransferRequested.by``, issue 16 §3) never drops the caller:
   after ``recall_s`` of unanswered ringing, or at once when the target is busy or cannot be
   reached, the target is withdrawn and the call rings back the agent who transferred it
@@ -54,6 +55,9 @@ def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
     if call.state in (CallState.TRANSFERRED, CallState.ON_HOLD):
         call.state = CallState.CONNECTING  # a PBX call: the caller rings the number on
         return [*waiting, HangUpParty(Party.AGENT)]
+    if isinstance(event, TransferRequested) and event.internal:  # to the plan (issue 16 §3)
+        call.state = CallState.CONNECTING  # the agent is done, the caller rings on
+        return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
     call.state = CallState.TRANSFERRING  # the agent is done at once (wrap-up)
     call.parked_by, call.recall_fallback, call.park_deadline = "", "", None
     if isinstance(event, TransferRequested) and event.by and event.recall_s > 0:

@@ -7,7 +7,9 @@ before anything changes), the contact ends for her at once (wrap-up), her phone'
 hung up by the call machine and the caller hears ringback until the target answers — or,
 unanswered, busy or unreachable, until she is rung back (issue 16 §3) — only
 ordered from the console, so it works whatever her audio device is (PBX9). It runs on the
-event loop (an async web handler), as all of telephony does.
+event loop (an async web handler), as all of telephony does. A number of the tenant's
+plan that is no phone of hers (a person's short number, a group…) goes where an internal
+call to it goes (``console_plan.py``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import TRANSFER, CallEvent
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call
+from vaxel.telephony.console_plan import plan_target, transfer_into_plan
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.in_dialog import MAX_TRANSFERS, InDialog
+from vaxel.telephony.internal import InternalCalls
 
 __all__ = ["ConsoleSwitch", "call_in_hand", "route_for", "transfer_from_console"]
 
@@ -33,6 +37,7 @@ class ConsoleSwitch(Protocol):
     calls: dict[str, Call]
     dialer: Dialer
     in_dialog: InDialog
+    internal: InternalCalls
 
     def step(self, call: Call, event: CallEvent) -> None: ...
 
@@ -51,6 +56,10 @@ def transfer_from_console(
     or the number is barred, malformed or unroutable ('console-barred', 'console-number',
     'console-no-route')."""
     call = call_in_hand(switch, tenant_id, agent_id, contact_id)
+    target = plan_target(switch, tenant_id, number)
+    if target is not None:  # where an internal call to it goes (``console_plan.py``)
+        transfer_into_plan(switch, call, number, target)
+        return
     targets = route_for(switch, call, number)
     call.transfers += 1
     switch.step(call, switch.in_dialog.agent_transfer(call, number))  # done; ringback
