@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.telephony.test_console_transfer import FakeDialer, FakeInDialog
+from tests.telephony.test_console_transfer import FakeDialer, FakeInDialog, FakeInternal
 from vaxel.core.errors import DomainError
 from vaxel.telephony.call import CallMachine
 from vaxel.telephony.call_events import AgentConnected, PhoneAnswered, PhonesRung
@@ -79,8 +79,10 @@ class FakeSwitch:
     media: FakeMedia = field(default_factory=FakeMedia)
     dialer: FakeDialer = field(default_factory=FakeDialer)
     in_dialog: FakeInDialog = field(default_factory=FakeInDialog)
+    internal: FakeInternal = field(default_factory=FakeInternal)
     steps: list[Any] = field(default_factory=list)
     rung: list[Any] = field(default_factory=list)
+    rung_at: list[Any] = field(default_factory=list)
 
     def step(self, call: Any, event: Any) -> None:
         self.steps.append(event)
@@ -88,6 +90,7 @@ class FakeSwitch:
 
     def ring(self, call: Any, offer: str, targets: list[Any], from_user: str, role: str) -> None:
         self.rung.append((offer, from_user, role))
+        self.rung_at.append(targets)
         call.machine.handle(PhonesRung(offer, ("karin-desk",)), 10.0)
 
 
@@ -183,3 +186,16 @@ def test_a_refused_consultation_changes_nothing(
     with pytest.raises(DomainError) as nothing:
         calls.connect(T, agent, "c1")
     assert nothing.value.code == "console-no-consult"
+
+
+def test_a_persons_short_number_of_the_plan_rings_every_device_of_theirs() -> None:
+    """Olle's 4601 is no phone of the tenant's (issue 16 §3, PBX1): his desk phone and
+    mobile ring at once, as his devices, not the number dialled out."""
+    calls, switch, _now = consults()
+    calls.start(T, "kristina", "c1", "4601", "Olle")
+    assert switch.dialer.asked == [], "not dialled as a phone's or an outside number"
+    assert switch.rung == [(CONSULT, "1011", "consult")]
+    assert [uri for uri, _where, _how in switch.rung_at[0]] == [
+        "sip:3102@127.0.0.1",
+        "sip:0701@127.0.0.1",
+    ]

@@ -26,6 +26,7 @@ from vaxel.pbx.reach import Absence
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.sip.message import Request
 from vaxel.telephony.call import CallState
+from vaxel.telephony.console_consult import ConsoleConsults
 from vaxel.telephony.console_transfer import transfer_from_console
 from vaxel.telephony.directory import Extension
 from vaxel.telephony.person_reach import ReachingPeople
@@ -114,3 +115,32 @@ async def test_a_console_transfer_to_an_absent_person_tells_the_caller_the_prese
     for prompt in ("sv/presence/reason-mote", "sv/presence/until"):
         match, _end = find_prompt(heard, rate, prompt)
         assert match > 0.9, (prompt, caller_log[-2000:])
+
+
+async def test_an_announced_transfer_to_a_short_number_asks_the_persons_phone_first(
+    running: Running, tmp_path: Path
+) -> None:
+    """The console's announced transfer to 4601 rings Olle's desk phone 3102 from the
+    operator's extension; he answers, she connects: the caller talks to Olle."""
+    olles_plan(running)
+    switch = running.service.switch
+    consults = ConsoleConsults(switch, switch.clock)
+    switch.actions.consults = consults.carry_out
+    olle = BarePhone(running.port, OLLE_DESK, PASSWORD)
+    await olle.register()
+    caller, karin, call_id = await _caller_with_karin(running, tmp_path)
+    try:
+        consults.start(DEMO_TENANT, AGENT_ID, call_id, OLLE_SHORT, "Olle")
+        rung = await olle.rung()
+        assert f"<sip:{AGENT_EXTENSION}@" in (rung.headers.get("From") or ""), "she asks"
+        olle.answer(rung)
+        call = switch.calls[call_id]
+        await wait_for(lambda: call.state is CallState.CONSULTED, 10)
+        consults.connect(DEMO_TENANT, AGENT_ID, call_id)
+        await karin.expect(lambda m: isinstance(m, Request) and m.method == "BYE")  # she is done
+        assert call.state is CallState.TRANSFERRED
+        assert call.caller is not None and not call.caller.machine.ended, "never dropped"
+    finally:
+        await caller.stop()
+        karin.close()
+        olle.close()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from vaxel.core.errors import DomainError
+from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import TRANSFER, TransferRequested
@@ -87,10 +88,18 @@ PLAN = {
 }
 
 
+OLLES = PersonDevices(
+    T, "olle", (Device(DeviceKind.SIP, "3102"), Device(DeviceKind.MOBILE, "0701"))
+)
+
+
 @dataclass
 class FakePbx:
     def resolve(self, tenant_id: str, number: str) -> Target | None:
         return PLAN.get(number) if tenant_id == T else None
+
+    def devices(self, tenant_id: str, person_id: str) -> PersonDevices | None:
+        return OLLES if (tenant_id, person_id) == (T, "olle") else None
 
 
 @dataclass
@@ -106,6 +115,9 @@ class FakeInternal:
     directory: FakeDirectory = field(default_factory=FakeDirectory)
     person: FakeHandler = field(default_factory=FakeHandler)
     group: FakeHandler = field(default_factory=FakeHandler)
+
+    def destinations(self, tenant_id: str, devices: tuple[Device, ...]) -> list[Any]:
+        return [(f"sip:{d.address}@127.0.0.1", ("127.0.0.1", 5062), "udp") for d in devices]
 
     @property
     def handlers(self) -> dict[TargetKind, FakeHandler]:

@@ -5,7 +5,8 @@ The console, not her phone, orders every step (third-party call control, PBX9), 
 works whatever her audio device is: the caller is put on music, the person's phones ring
 as the call's offer ``CONSULT`` (routed under her extension's class of service, as a blind
 transfer from the console is: barred, malformed and unroutable numbers refused before
-anything changes) and her own leg, still up, hears ringback and then the person. She then
+anything changes; a person's number of the plan rings their devices, ``console_plan.py``)
+and her own leg, still up, hears ringback and then the person. She then
 connects the two (her leg is hung up, the contact ends for her) or goes back to the
 caller (the person's leg is hung up). The person busy, not answering within the tenant's
 recall time or hanging up brings her back to the caller, the reason kept for her card.
@@ -27,6 +28,7 @@ from vaxel.telephony.call_events import CallEvent
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call, Leg
+from vaxel.telephony.console_plan import consulted_phones
 from vaxel.telephony.console_transfer import ConsoleSwitch, call_in_hand, route_for
 from vaxel.telephony.consult_events import (
     CONSULT,
@@ -102,7 +104,8 @@ class ConsoleConsults:
         call = call_in_hand(switch, tenant_id, agent_id, contact_id, CONSULTABLE)
         if call.agent is None or _still_ringing(call):
             raise DomainError("the last consultation is still ending", code="console-consulting")
-        targets = route_for(switch, call, number)
+        targets = consulted_phones(switch, tenant_id, number)  # a person of the plan
+        targets = targets if targets is not None else route_for(switch, call, number)
         self.records[contact_id] = Consultation(number, name[:NAME_LENGTH], self.clock())
         switch.step(call, ConsultStarted(self.ring_s(tenant_id)))
         if call.state is CallState.CONSULTING:

@@ -12,6 +12,11 @@ Rules kept here:
   back to the operator with a note on her card); outside numbers are dialled under her
   class of service as before. Queue, service, park-orbit and feature-code numbers are not
   a caller's destination here.
+- The announced transfer (``console_consult.py``) to a person's number of the plan rings
+  every device of theirs at once (a mobile under the person's class of service), found as
+  an internal call finds them (``InternalCalls.destinations``); she hears the person, not
+  their forwarding or presence — she sees those on her console. None reachable:
+  'console-no-route'.
 - The operator's contact ends at once (wrap-up); unanswered, the call is recalled to her
   extension as a phone's blind transfer is (``transfer_recall.py``). The caller keeps her
   own number: never the operator's extension, class or voicemail.
@@ -21,15 +26,18 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from vaxel.core.errors import DomainError
+from vaxel.pbx.devices import Device
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.telephony.call_events import CallEvent, TransferRequested
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call
 from vaxel.telephony.dialout import Dialer
+from vaxel.telephony.dialout import Target as Destination
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import Caller, InternalCall, InternalCalls
 
-__all__ = ["PlanSwitch", "plan_target", "transfer_into_plan"]
+__all__ = ["PlanSwitch", "consulted_phones", "plan_target", "transfer_into_plan"]
 
 SENT_ON = frozenset(
     {TargetKind.PERSON, TargetKind.GROUP, TargetKind.VOICEMAIL, TargetKind.CONFERENCE}
@@ -75,3 +83,18 @@ def transfer_into_plan(switch: PlanSwitch, call: Call, number: str, target: Targ
     if recalls is not None:
         recalls.transferred(call, operator)
     switch.internal.handlers[target.kind].start(call, target, caller)
+
+
+def consulted_phones(switch: PlanSwitch, tenant_id: str, number: str) -> list[Destination] | None:
+    """Where the operator's consultation of ``number`` rings when it is a person's number of
+    the plan (no phone of the tenant's): every device of theirs; None: not such a number."""
+    target = plan_target(switch, tenant_id, number)
+    if target is None or target.kind is not TargetKind.PERSON:
+        return None
+    internal = switch.internal
+    held = internal.directory.pbx.devices(tenant_id, target.ref)
+    every: tuple[Device, ...] = held.devices if held is not None else ()
+    found = internal.destinations(tenant_id, every)
+    if not found:
+        raise DomainError(f"no phone of {number[:40]!r} to ring", code="console-no-route")
+    return found
