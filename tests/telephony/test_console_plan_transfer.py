@@ -2,12 +2,14 @@
 goes (issue 16 §3, PBX1, PBX5, OP3): Olle's short number 4601 is no SIP account — his
 desk phone is 3102 — yet the operator's blind transfer of a queue caller to 4601 rings his
 phone, and with Olle absent the caller hears his presence instead, as a colleague dialling
-4601 would. A baresip caller keys her way into Karin's queue; Karin's and Olle's phones
+4601 would; unanswered, the call rings the operator back. The announced transfer asks
+Olle's phone first. A baresip caller keys her way into Karin's queue; Karin's and Olle's phones
 are phones on the wire."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from tests.telephony.test_attended_transfer_robots import Transferor
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import CALLER_HZ, find_prompt, wait_for
+from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _invite, _recalls
 from vaxel.core.clock import STOCKHOLM
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
@@ -140,6 +143,37 @@ async def test_an_announced_transfer_to_a_short_number_asks_the_persons_phone_fi
         await karin.expect(lambda m: isinstance(m, Request) and m.method == "BYE")  # she is done
         assert call.state is CallState.TRANSFERRED
         assert call.caller is not None and not call.caller.machine.ended, "never dropped"
+    finally:
+        await caller.stop()
+        karin.close()
+        olle.close()
+
+
+async def test_an_unanswered_transfer_to_the_plan_rings_the_operator_back(
+    running: Running, tmp_path: Path
+) -> None:
+    """Olle does not answer: after the tenant's recall time (5 s here) his phone stops and
+    the operator's own phone rings with the caller, who was never dropped (issue 16 §3)."""
+    olles_plan(running)
+    _recalls(running)
+    switch = running.service.switch
+    olle = Transferor(running.port, OLLE_DESK, PASSWORD)
+    await olle.register()
+    caller, karin, call_id = await _caller_with_karin(running, tmp_path)
+    try:
+        transfer_from_console(switch, DEMO_TENANT, AGENT_ID, call_id, OLLE_SHORT)
+        await olle.rung()  # and never answered
+        started = time.monotonic()
+        back = await karin.expect(_invite, RECALL_AFTER_S + 10)
+        assert time.monotonic() - started >= RECALL_AFTER_S - 1.0, "after the recall time"
+        assert "0701234567" in (back.headers.get("From") or ""), "the caller comes back"
+        await olle.expect(lambda m: isinstance(m, Request) and m.method == "CANCEL")
+        call = switch.calls[call_id]
+        assert isinstance(back, Request)
+        karin.answer(back)
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+        assert list(switch.calls) == [call_id], "one call: the caller's, with her again"
+        assert call.caller is not None and not call.caller.machine.ended
     finally:
         await caller.stop()
         karin.close()
