@@ -139,6 +139,10 @@ def test_oversized_malformed_binary_and_unknown_messages_close_the_socket(
     for bad in ('{"type": "transfer", "call": "a", "number": 4504}', long_number):
         assert closing(client, bad) == CLOSE_MALFORMED, bad  # the transfer field (issue 15)
     assert closing(client, b"\x00\x01") == CLOSE_MALFORMED
+    # issue 15 "Bad input": only the page's three reasons; "closed" is the server's own
+    for bad in ('{"type": "unable"}', '{"type": "unable", "reason": "closed"}'):
+        assert closing(client, bad) == CLOSE_MALFORMED, bad
+    assert closing(client, '{"type": "unable", "reason": "' + "x" * 100 + '"}') == 4400
     assert phones.messages == []  # none of it reached the media side
     assert phones.closed == len(phones.opened)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from vaxel.app.platform import Platform
 from vaxel.pbx.devices import DeviceKind
 from vaxel.store.accounts import Accounts
+from vaxel.telephony.browser_readiness import BrowserReadiness
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
 from vaxel.webrtc.link import RegistrarLink
@@ -56,4 +57,4 @@ def browser_phones(
         telephony.sip.host,
         extension_finder(platform, directory),
     )
-    return BrowserPhones(ice_servers, link)
+    return BrowserPhones(ice_servers, link, BrowserReadiness(telephony.switch))

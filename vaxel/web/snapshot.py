@@ -47,8 +47,13 @@ CONTACT_STATES = {
 """A contact's state in Swedish (the caller's earlier contacts on the contact card)."""
 PAUSE_REASONS = {
     "unanswered_offers": N_("Obesvarade samtal"),
+    "softphone_no_microphone": N_("Webbtelefonen saknar mikrofon"),
+    "softphone_denied": N_("Webbtelefonen får inte använda mikrofonen"),
+    "softphone_media_failed": N_("Webbtelefonens ljud kom inte fram"),
+    "softphone_closed": N_("Webbtelefonen är inte ansluten"),
 }
-"""Pause reasons Växel itself sets, by id (Q23: paused after unanswered offers). The
+"""Pause reasons Växel itself sets, by id (Q23: paused after unanswered offers; issue 15:
+the agent's only phone, the browser's, cannot take calls). The
 tenant's own reasons are the admin's words and are shown as they are; the API keeps ids."""
 
 

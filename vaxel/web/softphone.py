@@ -62,7 +62,7 @@ MAX_MESSAGES = 30
 RATE_WINDOW_S = 10.0
 """At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
 KINDS = frozenset(
-    {"offer", "hangup", "dial", "accept", "decline", "end", "hold", "dtmf", "transfer"}
+    {"offer", "hangup", "dial", "accept", "decline", "end", "hold", "dtmf", "transfer", "unable"}
 )
 """The messages a page may send (``docs/webrtc.md``)."""
 CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
@@ -72,6 +72,8 @@ MAX_TRANSFER_TEXT = 64
 """What the page's transfer and dial fields may send; the line says in Swedish what is no
 number."""
 DIGITS = frozenset("0123456789*#")
+UNABLE = frozenset({"no-microphone", "denied", "media-failed"})
+"""Why a page says it cannot take calls (``unable``): the agent is then not offered them."""
 
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_FOREIGN_ORIGIN = 4403
@@ -134,6 +136,8 @@ def parse(text: str) -> dict[str, Any] | None:
         return None
     kind = message["type"]
     if kind == "offer" and not isinstance(message.get("sdp"), str):
+        return None
+    if kind == "unable" and message.get("reason") not in UNABLE:
         return None
     number = message.get("number")
     if kind == "dial" and not (isinstance(number, str) and len(number) <= MAX_TRANSFER_TEXT):

@@ -41,6 +41,7 @@ from vaxel.webrtc import outgoing
 from vaxel.webrtc.line import BrowserLine
 from vaxel.webrtc.link import BIND_S, SwitchLink
 from vaxel.webrtc.rtp_side import EngineAudio, RtpSide
+from vaxel.webrtc.unable import UNABLE_REASONS, Readiness
 
 __all__ = [
     "KEEP_S",
@@ -83,8 +84,10 @@ class BrowserPhone:
         on_close: Callable[[], None],
         link: SwitchLink | None = None,
         owner: tuple[str, str] = ("", ""),
+        readiness: Readiness | None = None,
     ) -> None:
         self._send = send
+        self._readiness = readiness
         self._on_close = on_close
         self._ice_servers_now = ice_servers
         self.ice_servers: list[RTCIceServer] = []
@@ -93,6 +96,7 @@ class BrowserPhone:
         self._owner = owner
         self._peer: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
+        self._failing: set[asyncio.Future[None]] = set()
         self.samples: deque[int] = deque(maxlen=int(KEEP_S * SAMPLE_RATE))
         self.codec = ""
         self.line: BrowserLine | None = None
@@ -127,12 +131,46 @@ class BrowserPhone:
             refusal = self._dial(message.get("number"))
             if refusal is not None:
                 self.tell({"type": "error", "message": refusal})
+        elif kind == "unable":
+            await self._unable(str(message.get("reason")))
         elif kind in CALL_COMMANDS:
             line = self.line
             refusal = line.command(message) if line is not None else "Samtalet finns inte längre."
             if refusal is not None:
                 self.tell({"type": "error", "message": refusal})
         await self._outbox.join()  # what this message caused has reached the page
+
+    async def _unable(self, reason: str) -> None:
+        """The page cannot take calls (issue 15 "Bad input"): its binding goes, so the
+        switch rings only the person's other phones, and an agent with none is paused
+        with the reason (``vaxel.telephony.browser_readiness``)."""
+        if reason not in UNABLE_REASONS:
+            return
+        extension = self._bound
+        await self._hang_up()
+        if extension is None and self._link is not None:
+            extension = self._link.line(*self._owner)
+        if extension is not None and self._readiness is not None:
+            self._readiness.cannot_take_calls(extension, reason)
+
+    def _peer_state(self, peer: RTCPeerConnection) -> None:
+        """The server's side of the media path: failed → as the page's report; connected
+        with the line bound → an agent paused for the phone is ready again."""
+        if peer is not self._peer:
+            return  # a peer this phone replaced or closed
+        if peer.connectionState == "failed":
+            failed = asyncio.ensure_future(self._unable("media-failed"))
+            self._failing.add(failed)
+            failed.add_done_callback(self._failing.discard)
+        elif peer.connectionState == "connected":
+            self._able()
+
+    def _able(self) -> None:
+        peer, bound = self._peer, self._bound
+        if peer is None or bound is None or self._readiness is None:
+            return
+        if peer.connectionState == "connected":
+            self._readiness.can_take_calls(bound)
 
     def _dial(self, number: object) -> str | None:
         """A call from the page, placed as the person's extension would (issue 15 §2): the
@@ -163,6 +201,7 @@ class BrowserPhone:
         peer = RTCPeerConnection(RTCConfiguration(iceServers=self.ice_servers))
         self._peer = peer
         peer.on("track", self._track_arrived)
+        peer.on("connectionstatechange", lambda: self._peer_state(peer))
         # the preference must be set before the offer is applied: aiortc settles the
         # codecs there, on the first audio transceiver without a mid
         pcmu = [
@@ -208,6 +247,7 @@ class BrowserPhone:
         link.bind(extension, line.contact, line.address, BIND_S)
         self._renew = asyncio.ensure_future(self._renewing(link, line))
         self.tell({"type": "line", "extension": extension.extension})
+        self._able()  # the media path may have come up before the binding
 
     async def _renewing(self, link: SwitchLink, line: BrowserLine) -> None:
         while True:
@@ -257,6 +297,8 @@ class BrowserPhone:
             await peer.close()
 
     async def close(self) -> None:
+        if self.line is not None:  # the page went while calls could reach it
+            await self._unable("closed")
         await self._hang_up()
         self._pump.cancel()
         self._on_close()
@@ -288,10 +330,14 @@ class BrowserPhones:
     (None: no telephony on this server, the page is told calls cannot reach it)."""
 
     def __init__(
-        self, ice_servers: IceServersOf | None = None, link: SwitchLink | None = None
+        self,
+        ice_servers: IceServersOf | None = None,
+        link: SwitchLink | None = None,
+        readiness: Readiness | None = None,
     ) -> None:
         self._ice_servers_of: IceServersOf = ice_servers or (lambda tenant_id: [])
         self.link = link
+        self.readiness = readiness
         self.open_phones: dict[tuple[str, str], BrowserPhone] = {}
 
     def open(self, tenant_id: str, username: str, send: Send) -> BrowserPhone:
@@ -301,6 +347,8 @@ class BrowserPhones:
             if self.open_phones.get(key) is phone:
                 del self.open_phones[key]
 
-        phone = BrowserPhone(send, lambda: self._ice_servers_of(tenant_id), closed, self.link, key)
+        phone = BrowserPhone(
+            send, lambda: self._ice_servers_of(tenant_id), closed, self.link, key, self.readiness
+        )
         self.open_phones[key] = phone
         return phone

@@ -12,6 +12,8 @@
   // Closes that another try cannot mend: a bug in the page, or not the app's own page.
   const FINAL = new Set([1009, 4400, 4403, 4429]);
   const MAX_RETRY_S = 30;
+  const MEDIA_WAIT_MS = 15000; // ICE on a LAN takes well under a second
+  const NOT_YET_UP = new Set(["new", "connecting"]);
   const remote = document.getElementById("softphone-remote");
   let socket = null;
   let peer = null;
@@ -209,7 +211,9 @@
     } catch (problem) {
       start.disabled = false;
       show("off");
-      fail(problem && problem.name === "NotFoundError" ? texts.no_microphone : texts.denied);
+      const missing = problem && problem.name === "NotFoundError";
+      fail(missing ? texts.no_microphone : texts.denied);
+      report(missing ? "no-microphone" : "denied");
       return;
     }
     wanted = true;
@@ -274,13 +278,36 @@
           show("connected");
           mute.disabled = hangup.disabled = false;
         } else if (peer.connectionState === "failed") {
-          fail(texts.failed);
-          stop();
+          mediaFailed(mine);
         }
       });
       await peer.setLocalDescription(await peer.createOffer());
       await gathered(peer);
       if (mine.readyState === 1) mine.send(JSON.stringify({ type: "offer", sdp: peer.localDescription.sdp }));
+      // a blocked UDP path may leave ICE checking for long: not up in time counts as failed
+      const offered = peer;
+      setTimeout(() => {
+        if (peer === offered && socket === mine && NOT_YET_UP.has(peer.connectionState)) mediaFailed(mine);
+      }, MEDIA_WAIT_MS);
+    });
+  }
+
+  function mediaFailed(mine) {
+    // "Ljudet kom inte fram": the server is told first, so calls are not offered to this
+    // phone (an agent with no desk phone is paused with the reason, docs/webrtc.md)
+    if (mine.readyState === 1) mine.send(JSON.stringify({ type: "unable", reason: "media-failed" }));
+    fail(texts.failed);
+    stop();
+  }
+
+  function report(reason) {
+    // No microphone or no permission: no phone is opened, but the server hears why, so an
+    // agent with no other phone is paused with the reason instead of offered calls.
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const once = new WebSocket(scheme + "//" + location.host + "/telefon/ws");
+    once.addEventListener("open", () => {
+      once.send(JSON.stringify({ type: "unable", reason: reason }));
+      once.close(1000);
     });
   }
 

@@ -1,0 +1,111 @@
+"""Issue 15 "Bad input" (Q24): an agent whose only phone is a browser phone that cannot take
+calls is paused with the reason, so the ACD offers them nothing; with a desk phone still
+registered the calls go on to it; once the browser phone works again, the agent this rule
+paused is ready again — one who paused themselves is left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
+from vaxel.acd.events import AgentLoggedIn, AgentPaused
+from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.telephony.browser_readiness import (
+    REASONS,
+    Action,
+    BrowserReadiness,
+    when_able,
+    when_unable,
+)
+from vaxel.webrtc.link import RegistrarLink
+
+
+@pytest.mark.parametrize(
+    ("state", "others", "action"),
+    [
+        ("ready", 0, Action.PAUSE),
+        ("wrap_up", 0, Action.PAUSE),
+        ("ready", 1, Action.NOTHING),  # the desk phone takes the calls
+        ("paused", 0, Action.NOTHING),  # their own pause reason is kept
+        ("busy", 0, Action.NOTHING),
+        ("offered", 0, Action.NOTHING),
+        ("logged_out", 0, Action.NOTHING),
+    ],
+)
+def test_the_rule_when_the_browser_phone_cannot_take_calls(
+    state: str, others: int, action: Action
+) -> None:
+    assert when_unable(state, others) is action
+
+
+def test_the_rule_when_the_browser_phone_works_again() -> None:
+    for reason in REASONS.values():
+        assert when_able("paused", reason) is Action.READY
+    assert when_able("paused", "Lunch") is Action.NOTHING
+    assert when_able("paused", "unanswered_offers") is Action.NOTHING
+    assert when_able("ready", "") is Action.NOTHING
+
+
+def karin_ready(running: Running) -> BrowserReadiness:
+    commands = running.service.switch.acd_commands
+    commands.submit(AgentLoggedIn(DEMO_TENANT, AGENT_ID, AGENT_QUEUES))
+    assert karin(running) == ("ready", "")
+    return BrowserReadiness(running.service.switch)
+
+
+def karin(running: Running) -> tuple[str, str]:
+    view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+    return view.state.value, view.pause_reason
+
+
+async def test_an_agent_with_only_the_browser_phone_is_paused_and_ready_again(
+    running: Running,
+) -> None:
+    readiness = karin_ready(running)
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    readiness.cannot_take_calls(extension, "no-microphone")
+    assert karin(running) == ("paused", "softphone_no_microphone")
+    readiness.cannot_take_calls(extension, "closed")  # the first reason is kept
+    assert karin(running) == ("paused", "softphone_no_microphone")
+    readiness.can_take_calls(extension)
+    assert karin(running) == ("ready", "")
+
+
+async def test_an_unknown_reason_changes_nothing(running: Running) -> None:
+    readiness = karin_ready(running)
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    readiness.cannot_take_calls(extension, "whatever")
+    assert karin(running) == ("ready", "")
+
+
+async def test_a_registered_desk_phone_keeps_taking_the_calls(running: Running) -> None:
+    readiness = karin_ready(running)
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    link = RegistrarLink(running.service.switch.registration, "127.0.0.1", lambda t, u: None)
+    link.bind(extension, "sip:1005@127.0.0.1:5251", ("127.0.0.1", 5251), 300)  # the desk phone
+    readiness.cannot_take_calls(extension, "media-failed")
+    assert karin(running) == ("ready", "")
+    link.bind(extension, "sip:1005@127.0.0.1:5251", ("127.0.0.1", 5251), 0)  # unplugged too
+    readiness.cannot_take_calls(extension, "media-failed")
+    assert karin(running) == ("paused", "softphone_media_failed")
+
+
+async def test_an_agent_who_paused_themselves_stays_paused(running: Running) -> None:
+    readiness = karin_ready(running)
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    running.service.switch.acd_commands.submit(AgentPaused(DEMO_TENANT, AGENT_ID, "Lunch"))
+    readiness.cannot_take_calls(extension, "denied")
+    readiness.can_take_calls(extension)
+    assert karin(running) == ("paused", "Lunch")
+
+
+async def test_an_extension_without_an_agent_is_left_alone(
+    running: Running, tmp_path: Path
+) -> None:
+    readiness = karin_ready(running)
+    customer = next(e for e in running.service.directory.extensions.values() if not e.agent_id)
+    readiness.cannot_take_calls(customer, "closed")
+    readiness.can_take_calls(customer)
+    assert karin(running) == ("ready", "")

@@ -1,0 +1,101 @@
+"""An agent whose browser phone cannot take calls is not offered them (issue 15 "Bad input",
+Q24): no microphone, a denied permission, a media path that failed ("Ljudet kom inte fram")
+or a phone page that closed.
+
+The browser's own binding is removed first (``vaxel.webrtc.phones``), so the switch rings
+only what still works. If the agent's extension still has a registered phone (a desk
+phone), the queues go on offering to it and nothing else changes. If it has none, the
+agent is paused with a reason saying why — otherwise the ACD would offer the next queue
+call to a phone that does not exist, and the caller would wait out the ring time. Once
+the browser phone is connected again, an agent this rule paused is made ready again,
+unless they changed their state themselves meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from vaxel.acd.events import AgentPaused, AgentReady
+from vaxel.core.errors import VaxelError
+from vaxel.telephony.directory import Extension
+
+if TYPE_CHECKING:
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["REASONS", "Action", "BrowserReadiness", "when_able", "when_unable"]
+
+log = logging.getLogger(__name__)
+
+REASONS = {
+    "no-microphone": "softphone_no_microphone",
+    "denied": "softphone_denied",
+    "media-failed": "softphone_media_failed",
+    "closed": "softphone_closed",
+}
+"""What the browser phone reports → the pause reason id the agent gets (worded in the
+web's ``PAUSE_REASONS``, e.g. "Webbtelefonen saknar mikrofon")."""
+_FREE = frozenset({"ready", "wrap_up"})
+
+
+class Action(Enum):
+    """What the rule does with the agent."""
+
+    NOTHING = "nothing"
+    PAUSE = "pause"
+    READY = "ready"
+
+
+def when_unable(state: str, other_phones: int) -> Action:
+    """The browser phone cannot take calls: pause an agent who would be offered calls
+    (ready or in wrap-up) and has no other registered phone; with a desk phone registered
+    the calls go on to it, and a paused or busy agent is left as they are."""
+    if other_phones > 0 or state not in _FREE:
+        return Action.NOTHING
+    return Action.PAUSE
+
+
+def when_able(state: str, pause_reason: str) -> Action:
+    """The browser phone works again: ready, if this rule's pause still holds the agent."""
+    if state == "paused" and pause_reason in REASONS.values():
+        return Action.READY
+    return Action.NOTHING
+
+
+class BrowserReadiness:
+    """The port the browser phones tell (``vaxel.webrtc.phones.Readiness``), over the
+    switch's registrar and its ACD."""
+
+    def __init__(self, switch: Switch) -> None:
+        self.switch = switch
+
+    def cannot_take_calls(self, extension: Extension, reason: str) -> None:
+        """The browser phone of ``extension`` cannot take calls, for ``reason`` (a key of
+        :data:`REASONS`); its own binding is already gone."""
+        agent_id, tenant_id = extension.agent_id, extension.tenant_id
+        if not agent_id or reason not in REASONS:
+            return
+        switch = self.switch
+        others = len(switch.registration.bindings(extension))
+        try:
+            view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
+            if when_unable(view.state.value, others) is Action.PAUSE:
+                switch.acd_commands.submit(
+                    AgentPaused(tenant_id, agent_id, REASONS[reason], actor="system")
+                )
+        except VaxelError as error:  # not logged in, or the state changed meanwhile
+            log.info("browser phone of %s (%s): not paused: %s", agent_id, reason, error)
+
+    def can_take_calls(self, extension: Extension) -> None:
+        """The browser phone of ``extension`` is connected and bound again."""
+        agent_id, tenant_id = extension.agent_id, extension.tenant_id
+        if not agent_id:
+            return
+        switch = self.switch
+        try:
+            view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
+            if when_able(view.state.value, view.pause_reason) is Action.READY:
+                switch.acd_commands.submit(AgentReady(tenant_id, agent_id, actor="system"))
+        except VaxelError as error:
+            log.info("browser phone of %s back: not made ready: %s", agent_id, error)
