@@ -6,7 +6,8 @@ is denied, or the media path cannot connect (the page is forced to relay-only IC
 TURN server: a blocked UDP path), or the page closes. Each time the page tells her what to
 do, the server pauses her with the reason, and her workspace shows it. A baresip robot
 caller then queues for her (bygglov, key 2): the queue does not offer her the call. Turned
-on again and connected, she is ready again by herself."""
+on again and connected, she is ready again by herself. With a desk phone registered, a
+failed browser phone leaves her ready and the queued call reaches the desk phone."""
 
 from __future__ import annotations
 
@@ -19,9 +20,16 @@ from typing import Any
 import pytest
 import uvicorn
 
-from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running, start
+from tests.telephony.conftest import (
+    AGENT_EXTENSION,
+    AGENT_ID,
+    AGENT_PASSWORD,
+    AGENT_QUEUES,
+    Running,
+    start,
+)
 from tests.telephony.robots import Robot
-from tests.telephony.test_robot_phones import wait_for
+from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import CHROMIUM_ARGS, signed_in
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser_softphone_calls import WAIT_MS, chromium
@@ -200,3 +208,44 @@ async def test_a_closed_phone_pauses_the_agent_and_a_working_one_makes_her_ready
     await page.click("#softphone-start")
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
     await wait_for(lambda: karin(running) == ("ready", ""), 15)  # back by herself
+
+
+async def test_with_a_desk_phone_registered_the_calls_go_on_to_it(
+    karins_site: tuple[Running, str, BrowserPhones], chromium: Any, tmp_path: Path
+) -> None:
+    """Karin's desk phone (a baresip robot that answers) is registered too: the browser's
+    failed media path removes only the browser's binding, she stays ready, and the queued
+    caller is offered to her and reaches the desk phone."""
+    running, site, phones = karins_site
+    switch = running.service.switch
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    desk = await phone_robot(
+        tmp_path, "desk", running.port, AGENT_EXTENSION, AGENT_PASSWORD, 1700.0
+    )
+    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
+    try:
+        await wait_for(lambda: len(switch.registration.bindings(extension)) == 1, 20)
+        [desk_binding] = switch.registration.bindings(extension)
+        page: Any = await signed_in(chromium, site, "karin")
+        await page.add_init_script(RELAY_ONLY)
+        await page.goto(f"{site}/min-telefon/webbtelefon")
+        await page.click("#softphone-start")
+        await page.wait_for_selector("#softphone-error:not([hidden])", timeout=30_000)
+        assert "Ljudet kom inte fram" in await page.inner_text("#softphone-error")
+        await wait_for(lambda: not phones.open_phones, 15)
+        assert [b.contact for b in switch.registration.bindings(extension)] == [
+            desk_binding.contact
+        ]
+        assert karin(running) == ("ready", "")
+
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{running.port}")
+        await wait_for(lambda: bool(switch.calls), 20)
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await caller.keys("2")
+        [contact_id] = list(switch.calls)
+        await wait_for(lambda: karin(running)[0] == "busy", 30)  # the desk phone answered
+        assert running.center.acd.agent_view(DEMO_TENANT, AGENT_ID).contact_id == contact_id
+        await caller.command("hangup")
+    finally:
+        await caller.stop()
+        await desk.stop()
