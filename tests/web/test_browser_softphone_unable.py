@@ -30,7 +30,7 @@ from tests.telephony.conftest import (
 )
 from tests.telephony.robots import Robot
 from tests.telephony.test_robot_phones import phone_robot, wait_for
-from tests.web.browsing import CHROMIUM_ARGS, signed_in
+from tests.web.browsing import CHROMIUM_ARGS, browser, signed_in
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser_softphone_calls import WAIT_MS, chromium
 from vaxel.acd.events import AgentLoggedIn
@@ -42,7 +42,7 @@ from vaxel.web.passwords import PasswordHashing
 from vaxel.webrtc.link import RegistrarLink
 from vaxel.webrtc.phones import BrowserPhones
 
-__all__ = ["chromium"]  # the fixture with the fake microphone
+__all__ = ["browser", "chromium"]  # plain Chromium; the one with the fake microphone
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
 CALLER_HZ = 1500.0
 RELAY_ONLY = """
@@ -198,6 +198,11 @@ async def test_a_closed_phone_pauses_the_agent_and_a_working_one_makes_her_ready
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
     await wait_for(lambda: bool(switch.registration.bindings(extension)), 15)
     assert karin(running) == ("ready", "")  # a working phone changes nothing
+    await page.click("#softphone-hangup")  # turned off: no phone of hers is left
+    await paused_with(running, chromium, site, "softphone_closed", "Webbtelefonen är inte ansluten")
+    await page.click("#softphone-start")  # on again: ready by herself
+    await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
+    await wait_for(lambda: karin(running) == ("ready", ""), 15)
     await page.close()  # the tab with her only phone goes
     await wait_for(lambda: not phones.open_phones, 15)
     await paused_with(running, chromium, site, "softphone_closed", "Webbtelefonen är inte ansluten")
@@ -208,6 +213,22 @@ async def test_a_closed_phone_pauses_the_agent_and_a_working_one_makes_her_ready
     await page.click("#softphone-start")
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
     await wait_for(lambda: karin(running) == ("ready", ""), 15)  # back by herself
+
+
+async def test_a_browser_without_a_microphone_pauses_the_agent(
+    karins_site: tuple[Running, str, BrowserPhones], browser: Any
+) -> None:
+    """The tests' plain Chromium has no audio device at all (NotFoundError)."""
+    running, site, phones = karins_site
+    page: Any = await signed_in(browser, site, "karin")
+    await page.goto(f"{site}/min-telefon/webbtelefon")
+    await page.click("#softphone-start")
+    await page.wait_for_selector("#softphone-error:not([hidden])", timeout=WAIT_MS)
+    assert "Anslut ett headset" in await page.inner_text("#softphone-error")
+    await paused_with(
+        running, browser, site, "softphone_no_microphone", "Webbtelefonen saknar mikrofon"
+    )
+    await wait_for(lambda: not phones.open_phones, 15)  # the report's socket closed
 
 
 async def test_with_a_desk_phone_registered_the_calls_go_on_to_it(

@@ -125,8 +125,8 @@ class BrowserPhone:
         kind = message["type"]
         if kind == "offer":
             await self._answer(message["sdp"])
-        elif kind == "hangup":
-            await self._hang_up()
+        elif kind == "hangup":  # the phone turned off: as a closed page for the calls
+            await (self._unable("closed") if self.line is not None else self._hang_up())
         elif kind == "dial":
             refusal = self._dial(message.get("number"))
             if refusal is not None:
