@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import refusal_text
+from vaxel.web.context import WebContext, refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
@@ -74,21 +74,28 @@ def _start(
     return console_answer(request, "", said=said)
 
 
+def _step(
+    request: Request, ctx: WebContext, tenant_id: str, agent: str, step: str, said: str
+) -> Response:
+    """One step of her break-in (``leave`` or ``end_other`` of the port), said as ``said``."""
+    port = ctx.console_break_in
+    if port is None:
+        return console_answer(request, gettext("Du har ingen inbrytning att lämna"), said="")
+    try:
+        getattr(port, step)(tenant_id, agent)
+    except VaxelError as error:
+        return console_answer(request, refusal_text(error), said="")
+    ctx.hub.wake(tenant_id)
+    return console_answer(request, "", said=said)
+
+
 @router.post(f"{HOME}/bryt-in/lamna")
 async def leave(
     request: Request, session: SignedIn, ctx: Platform, agent: AgentId, _: CsrfForm
 ) -> Response:
     """Leave the call she broke in on (or stop her phone ringing for it)."""
-    user = session.user
-    port = ctx.console_break_in
-    if port is None:
-        return console_answer(request, gettext("Du har ingen inbrytning att lämna"), said="")
-    try:
-        port.leave(user.tenant_id, agent)
-    except VaxelError as error:
-        return console_answer(request, refusal_text(error), said="")
-    ctx.hub.wake(user.tenant_id)
-    return console_answer(request, "", said=gettext("Du har lämnat samtalet"))
+    said = gettext("Du har lämnat samtalet")
+    return _step(request, ctx, session.user.tenant_id, agent, "leave", said)
 
 
 @router.post(f"{HOME}/bryt-in/avsluta")
@@ -96,15 +103,5 @@ async def end_other(
     request: Request, session: SignedIn, ctx: Platform, agent: AgentId, _: CsrfForm
 ) -> Response:
     """Spec §48 "avsluta": the person's other party is hung up; she talks with the person."""
-    user = session.user
-    port = ctx.console_break_in
-    if port is None:
-        return console_answer(request, gettext("Du har ingen inbrytning att lämna"), said="")
-    try:
-        port.end_other(user.tenant_id, agent)
-    except VaxelError as error:
-        return console_answer(request, refusal_text(error), said="")
-    ctx.hub.wake(user.tenant_id)
-    return console_answer(
-        request, "", said=gettext("Det andra samtalet är avslutat: du talar med personen")
-    )
+    said = gettext("Det andra samtalet är avslutat: du talar med personen")
+    return _step(request, ctx, session.user.tenant_id, agent, "end_other", said)
