@@ -262,7 +262,12 @@ def test_the_auto_pause_reason_is_shown_by_name_and_the_api_keeps_the_id(web: We
     assert "Obesvarade samtal" in row[: row.index("</tr>")]
     names = page[page.index('id="pause-names">') :]
     assert json.loads(names[17 : names.index("</script>")]) == {
-        "unanswered_offers": "Obesvarade samtal"
+        "unanswered_offers": "Obesvarade samtal",
+        # the browser phone's own pauses (issue 15, Bad input: telephony/browser_readiness.py)
+        "softphone_no_microphone": "Webbtelefonen saknar mikrofon",
+        "softphone_denied": "Webbtelefonen får inte använda mikrofonen",
+        "softphone_media_failed": "Webbtelefonens ljud kom inte fram",
+        "softphone_closed": "Webbtelefonen är inte ansluten",
     }  # what live.js shows when the state changes
     app = create_app(web.center, web.center.database, WebSettings(), clock=lambda: DAY)
     agent = TestClient(app, follow_redirects=False)
