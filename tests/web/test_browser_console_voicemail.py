@@ -19,7 +19,7 @@ from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import find_prompt, phone_robot, wait_for
 from tests.web.browsing import signed_in
 from tests.web.test_browser_operator import CONTEXTS, OPERATOR_EXT, OPERATOR_PASSWORD, console
-from vaxel.app.telephony import console_voicemail
+from vaxel.app.console_calls import console_voicemail
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER

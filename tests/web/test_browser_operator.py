@@ -20,7 +20,7 @@ from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import SHOTS, signed_in
 from tests.web.conftest import PASSWORD
-from vaxel.app.telephony import (
+from vaxel.app.console_calls import (
     console_camp_on,
     console_consults,
     console_parking,

@@ -25,7 +25,7 @@ from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser_softphone_calls import BROWSER_HZ, WAIT_MS, chromium
-from vaxel.app.telephony import console_consults, console_transfer, dialled_of
+from vaxel.app.console_calls import console_consults, console_transfer, dialled_of
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
 from vaxel.telephony.directory import Extension

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from vaxel.app.telephony import recalls_of
+from vaxel.app.console_calls import recalls_of
 
 
 class ArrivalMidRead:

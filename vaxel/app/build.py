@@ -11,19 +11,21 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from vaxel.app.console_break_in import console_break_ins
-from vaxel.app.platform import Platform
-from vaxel.app.services import build_conferences, build_directory, build_voicemail
-from vaxel.app.telephony import (
-    build_telephony,
-    conferences_to_phones,
+from vaxel.app.console_calls import (
     console_camp_on,
     console_consults,
     console_parking,
     console_transfer,
     console_voicemail,
     dialled_of,
-    people_to_phones,
     recalls_of,
+)
+from vaxel.app.platform import Platform
+from vaxel.app.services import build_conferences, build_directory, build_voicemail
+from vaxel.app.telephony import (
+    build_telephony,
+    conferences_to_phones,
+    people_to_phones,
     voicemail_to_phones,
 )
 from vaxel.runtime import ContactCenter
