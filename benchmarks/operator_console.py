@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from typing import Any
 
 import uvicorn
 
+from benchmarks.web import client_process, serve
 from vaxel.acd.events import (
     AgentAnswered,
     AgentConfigured,
@@ -176,29 +176,9 @@ async def _card(consoles: int, events: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         center, accounts, app = _center(Path(tmp))
         tokens = _operators(center, accounts, consoles)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")  # type: ignore[arg-type]
-        )
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "benchmarks.operator_console",
-            "--serve-clients",
-            str(port),
-            str(events),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            limit=1 << 24,
-        )
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write((" ".join(tokens) + "\n").encode())
-        await process.stdin.drain()
-        line = await asyncio.wait_for(process.stdout.readline(), 120)
-        assert line.strip() == b"ready", line
+        server, task, port = await serve(app)
+        process = await client_process("benchmarks.operator_console", port, events, tokens)
+        assert process.stdout is not None
         sent: dict[int, float] = {}
         for n in range(1, events + 1):
             sent[n] = time.monotonic()

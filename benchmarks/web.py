@@ -148,23 +148,51 @@ def _client_process(argv: list[str]) -> None:
 # -- the server side ---------------------------------------------------------------------
 
 
+async def serve(app: Any, http: str = "auto") -> tuple[uvicorn.Server, asyncio.Task[None], int]:
+    """The app under uvicorn on a free port of 127.0.0.1, started: (server, its task, port)."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,  # type: ignore[arg-type]
+        log_level="warning",
+        lifespan="off",
+        http=http,  # type: ignore[arg-type]
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    return server, task, server.servers[0].sockets[0].getsockname()[1]
+
+
+async def client_process(
+    module: str, port: int, events: int, tokens: list[str]
+) -> asyncio.subprocess.Process:
+    """The benchmark's clients in a process of their own (``module --serve-clients``), so
+    they do not share the server's core; returned once every client said it is ready."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        "--serve-clients",
+        str(port),
+        str(events),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        limit=1 << 24,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write((" ".join(tokens) + "\n").encode())
+    await process.stdin.drain()
+    line = await asyncio.wait_for(process.stdout.readline(), 120)
+    assert line.strip() == b"ready", line
+    return process
+
+
 async def _latency(pages: int, events: int, clients: str, http: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         center, accounts, app = _setup(Path(tmp))
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host="127.0.0.1",
-                port=0,  # type: ignore[arg-type]
-                log_level="warning",
-                lifespan="off",
-                http=http,  # type: ignore[arg-type]
-            )
-        )
-        task = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.01)
-        port = server.servers[0].sockets[0].getsockname()[1]
+        server, task, port = await serve(app, http)
         tokens = _sessions(accounts, "supervisor", None, pages)
         sent: dict[int, float] = {}
 
@@ -183,22 +211,8 @@ async def _latency(pages: int, events: int, clients: str, http: str) -> dict[str
             await drive()
             seen = await browsers
         else:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "benchmarks.web",
-                "--serve-clients",
-                str(port),
-                str(events),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                limit=1 << 24,
-            )
-            assert process.stdin is not None and process.stdout is not None
-            process.stdin.write((" ".join(tokens) + "\n").encode())
-            await process.stdin.drain()
-            line = await asyncio.wait_for(process.stdout.readline(), 120)
-            assert line.strip() == b"ready", line
+            process = await client_process("benchmarks.web", port, events, tokens)
+            assert process.stdout is not None
             await drive()
             seen = json.loads(await asyncio.wait_for(process.stdout.readline(), 120))
             await process.wait()
