@@ -24,7 +24,6 @@ comes, as RFC 3261 §13.3.1.4 asks of a UAS over UDP.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -51,7 +50,7 @@ from vaxel.sip.transaction import (
 )
 from vaxel.sip.uri import parse_name_addr
 from vaxel.telephony.endpoint import SipEndpoint
-from vaxel.webrtc import line_transfer, outgoing
+from vaxel.webrtc import line_end, line_transfer, outgoing
 from vaxel.webrtc.line_call import (
     ANSWERED_ELSEWHERE,
     DECLINED,
@@ -113,7 +112,7 @@ class BrowserLine:
     async def close(self) -> None:
         call = self.call
         if call is not None and call.state is not CallState.ENDED:
-            self._hang_up(call, PHONE_CLOSED)
+            line_end.hang_up(self, call, PHONE_CLOSED)
         await self.endpoint.close()
 
     # -- the page's commands ----------------------------------------------------------------
@@ -133,11 +132,11 @@ class BrowserLine:
     def end_call(self, call: LineCall, reason: str, **facts: str | int) -> None:
         """End ``call`` (BYE, CANCEL or a final response as its state needs) and say why;
         ``facts`` are what the reason names (``number``, ``status``: the web words it)."""
-        self._hang_up(call, reason, **facts)
+        line_end.hang_up(self, call, reason, **facts)
 
     def finished(self, call: LineCall, reason: str, **facts: str | int) -> None:
         """``call`` is over already (the switch refused it): free the line, tell the page."""
-        self._ended(call, reason, **facts)
+        line_end.ended(self, call, reason, **facts)
 
     def command(self, message: dict[str, Any]) -> str | None:
         """Carry out a page's call command; a Swedish refusal when it cannot be."""
@@ -151,9 +150,9 @@ class BrowserLine:
             self.endpoint.respond(
                 call.server_key, call.invite, 486, "Busy Here", to_tag=call.dialog.local_tag
             )
-            self._ended(call, DECLINED)
+            line_end.ended(self, call, DECLINED)
         elif kind == "end":
-            self._hang_up(call, ENDED_BY_YOU)
+            line_end.hang_up(self, call, ENDED_BY_YOU)
         elif kind == "hold" and call.state is CallState.CONNECTED:
             self._hold(call, bool(message.get("on")))
         elif kind == "dtmf" and call.state is CallState.CONNECTED:
@@ -205,7 +204,7 @@ class BrowserLine:
             self.endpoint.send_raw(data, destination)
             interval = min(interval * 2, 4.0)
         if call.state is CallState.ANSWERING:
-            self._hang_up(call, NO_ACK)
+            line_end.hang_up(self, call, NO_ACK)
 
     def _hold(self, call: LineCall, on: bool) -> None:
         call.sdp_version += 1
@@ -220,18 +219,6 @@ class BrowserLine:
         invite = call.dialog.request("INVITE", self.endpoint.via(), body=serialize_sdp(offer))
         call.pending[self.endpoint.request(invite, call.peer)] = invite
         call.held = on
-
-    def _hang_up(self, call: LineCall, reason: str, **facts: str | int) -> None:
-        if call.state is CallState.RINGING:
-            self.endpoint.respond(
-                call.server_key, call.invite, 486, "Busy Here", to_tag=call.dialog.local_tag
-            )
-        elif call.state is CallState.CALLING:
-            outgoing.cancel(self, call)
-        elif call.state in (CallState.ANSWERING, CallState.CONNECTED):
-            bye = call.dialog.request("BYE", self.endpoint.via())
-            self.endpoint.request(bye, call.peer)
-        self._ended(call, reason, **facts)
 
     # -- SIP from the switch ----------------------------------------------------------------
 
@@ -265,7 +252,7 @@ class BrowserLine:
             call.server_key, call.invite, 487, "Request Terminated", to_tag=call.dialog.local_tag
         )
         reason = (cancel.headers.get("Reason") or "").replace(" ", "")
-        self._ended(call, ANSWERED_ELSEWHERE if "cause=200" in reason else ENDED_BY_CALLER)
+        line_end.ended(self, call, ANSWERED_ELSEWHERE if "cause=200" in reason else ENDED_BY_CALLER)
 
     def _request(self, event: RequestReceived) -> None:
         request = event.request
@@ -284,7 +271,7 @@ class BrowserLine:
         if method == "BYE":
             self.endpoint.respond(event.server_key, request, 200, "OK")
             transferred = line_transfer.transferred_reason(call)
-            self._ended(call, transferred or ENDED_BY_OTHER, number=call.transfer_to)
+            line_end.ended(self, call, transferred or ENDED_BY_OTHER, number=call.transfer_to)
         elif method == "INVITE":
             self._reinvite(call, event)
         elif method in ("INFO", "NOTIFY", "UPDATE"):
@@ -387,17 +374,4 @@ class BrowserLine:
         self.endpoint.respond(
             call.server_key, call.invite, status, reason, to_tag=call.dialog.local_tag
         )
-        self._ended(call, ENDED_BY_OTHER)
-
-    def _ended(self, call: LineCall, reason: str, **facts: str | int) -> None:
-        if call.state is CallState.ENDED:
-            return
-        call.state = CallState.ENDED
-        if call.resend is not None:
-            call.resend.cancel()
-        self.rtp.stop()
-        if self.call is call:
-            self.call = None
-        with contextlib.suppress(Exception):
-            said = {name: value for name, value in facts.items() if value != ""}
-            self.tell({"type": "ended", "call": call.id, "reason": reason, **said})
+        line_end.ended(self, call, ENDED_BY_OTHER)
