@@ -77,6 +77,22 @@ def test_a_carrier_host_is_one_tenant_s(settings: OutsideLineSettings) -> None:
     assert lines.tenant_of_host("192.0.2.99") is None
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.0.0.53", "LOCALHOST", "[::1]", "0.0.0.0", "169.254.169.254", "192.0.2.5"],
+)
+def test_a_carrier_host_is_never_the_switch_s_own(settings: OutsideLineSettings, host: str) -> None:
+    """The browser phone's SIP leg and any local peer send from this machine: a trunk there
+    would take their INVITEs as the carrier's, DIDs without digest (issue 14 §2, security
+    review of issue 16). ``192.0.2.5`` stands for the switch's own ``sip_host``."""
+    own = OutsideLineSettings(settings.configuration, frozenset({"192.0.2.5"}))
+    with pytest.raises(TrunkError) as error:
+        own.put_trunk("t1", host=host, mode=TrunkMode.IP)
+    assert (error.value.field, error.value.code) == ("trunk.host", "trunk-host-own")
+    assert own.trunk("t1") is None
+    own.put_trunk("t1", host="192.0.2.10", mode=TrunkMode.IP)  # a carrier's: saved
+
+
 def test_a_bad_main_number_is_refused_naming_the_field(settings: OutsideLineSettings) -> None:
     with pytest.raises(TrunkError) as error:
         settings.put_trunk("t1", "12", "carrier-secret", **FIELDS)

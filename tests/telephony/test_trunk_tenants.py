@@ -21,8 +21,9 @@ from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target, TargetKind
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
-from vaxel.sip.message import Request
+from vaxel.sip.message import Request, Response
 from vaxel.telephony.directory import Extension, ServiceNumber
+from vaxel.webrtc.link import RegistrarLink
 
 pytestmark = pytest.mark.interop
 
@@ -137,4 +138,42 @@ async def test_a_host_that_two_tenants_claim_is_trusted_for_neither(
         assert "SIP/2.0 407 " in trace.read_text(errors="replace")  # a stranger's challenge
         assert await nothing_rings(karin, 1.0) == []
     finally:
+        karin.close()
+
+
+async def test_a_browser_phone_s_line_on_the_carrier_s_host_is_never_the_carrier(
+    untrusted: Running,
+) -> None:
+    """The demo's trunk host is 127.0.0.1, where the browser phone's SIP line sends from:
+    the line's INVITE to the tenant's own DID is challenged (407) as its extension's call,
+    not taken as the carrier's without digest (issue 14 §2, security review of issue 16).
+    The line is bound as the web app binds it (``RegistrarLink``); nothing rings."""
+    running = untrusted
+    two_tenants(running)
+    switch = running.service.switch
+    extension = switch.directory.extensions[KARIN_EXT]
+    line, karin = BarePhone(running.port, KARIN_EXT, PASSWORD), BarePhone(running.port)
+    try:
+        link = RegistrarLink(switch.registration, "127.0.0.1", lambda tenant, user: KARIN_EXT)
+        link.bind(extension, f"sip:webbtelefon@127.0.0.1:{line.port}", ("127.0.0.1", line.port), 60)
+        line.send(
+            (
+                f"INVITE sip:+46101234500@127.0.0.1:{running.port} SIP/2.0\r\n"
+                f"Via: SIP/2.0/UDP 127.0.0.1:{line.port};branch=z9hG4bKline1;rport\r\n"
+                f"From: <sip:0701234567@127.0.0.1>;tag=line1\r\n"
+                "To: <sip:+46101234500@127.0.0.1>\r\n"
+                f"Call-ID: line-{line.port}\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+                f"Contact: <sip:webbtelefon@127.0.0.1:{line.port}>\r\n"
+                "Content-Length: 0\r\n\r\n"
+            ).encode()
+        )
+        reply = await line.next(5.0)
+        while isinstance(reply, Response) and reply.status < 200:
+            reply = await line.next(5.0)
+        assert isinstance(reply, Response) and reply.status == 407, reply
+        assert not switch.calls
+        link.bind(extension, f"sip:webbtelefon@127.0.0.1:{line.port}", ("127.0.0.1", line.port), 0)
+        assert switch.directory.trust("127.0.0.1", "+46101234500", line.port) == (True, DEMO_TENANT)
+    finally:
+        line.close()
         karin.close()

@@ -64,6 +64,11 @@ def test_a_bad_trunk_is_refused_with_a_reason(web: Web) -> None:
     assert flashed(admin, refused) != ""
     refused = admin.post("/admin/pbx/trunk", data={**TRUNK, "password": "kort", "csrf": csrf})
     assert flashed(admin, refused) != ""
+    # the switch's own address: the browser phone's SIP leg would be the carrier's
+    refused = admin.post("/admin/pbx/trunk", data={**TRUNK, "host": "127.0.0.1", "csrf": csrf})
+    assert flashed(admin, refused) == (
+        "127.0.0.1 är växelns egen adress eller den här servern — ange operatörens adress"
+    )
     assert settings(web).trunk(DEMO_TENANT) is None
 
 

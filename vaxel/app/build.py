@@ -5,6 +5,7 @@ replayed, the parts assembled in order (:func:`build_platform`), and ``vaxel ser
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -160,14 +161,14 @@ def build_platform(
         from vaxel.web.app import create_app
         from vaxel.web.context import WebSettings as Web
 
+        web_settings = web or Web(
+            session_lifetime_s=settings.session_hours * 3600,
+            secure_cookies=settings.secure_cookies,
+        )
         platform.web = create_app(
             center,
             database,
-            web
-            or Web(
-                session_lifetime_s=settings.session_hours * 3600,
-                secure_cookies=settings.secure_cookies,
-            ),
+            replace(web_settings, sip_hosts=(settings.sip_host,)),
             clock=clock,
             after_submit=platform.drain_soon,
             on_phone=lambda contact_id: (

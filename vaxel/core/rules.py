@@ -194,6 +194,7 @@ RULES: dict[str, str] = {
     "conference-number-taken": "{value} is the number of another conference room",
     # trunks (issue 14 §2)
     "trunk-host-taken": "{value} is the carrier address of another organisation's trunk",
+    "trunk-host-own": "{value} is the switch's own address or this machine, not a carrier's",
     # the voicemail mail server (issue 14 §5, PBX4)
     "mail-address": "not an e-mail address, got {value!r}",
     "mail-no-server": "no mail server: neither the organisation's own nor the platform's",

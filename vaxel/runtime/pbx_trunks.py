@@ -10,6 +10,10 @@ Rules, checked before anything is stored:
 - a carrier's host is one tenant's: its INVITEs are trusted for that tenant only (issue 14
   §2), so a host another tenant's trunk has is refused (``trunk-host-taken``); two saves
   racing past this check leave the host trusted for neither (``OutsideLines``);
+- a carrier's host is never this machine (loopback, ``localhost``, unspecified, link-local)
+  nor the switch's own SIP address (``own_hosts``): the browser phone's SIP leg and any
+  local peer send from there, and a trunk on it would make their INVITEs the carrier's —
+  DIDs without digest (``trunk-host-own``);
 - the main number a trunk presents is a possible phone number, kept in E.164;
 - a class is what :class:`~vaxel.pbx.class_of_service.ClassOfService` accepts, and only
   existing classes are assigned; a direct number is a possible phone number, in E.164.
@@ -27,6 +31,7 @@ from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.pbx.presentation import PresentationMode, Presentations
 from vaxel.pbx.trunks import Trunk, TrunkError
 from vaxel.runtime.configuration import Configuration
+from vaxel.runtime.mail_hosts import internal_address
 from vaxel.runtime.service_numbers import answered_numbers
 from vaxel.store import Tenants
 from vaxel.store.pbx_numbering import PbxNumbering
@@ -101,10 +106,23 @@ def policy_of_person(
     return classes.policy_for(tenant_policy, {*keys, extension} - {""}, groups)
 
 
+def own_host_of(host: str, own_hosts: frozenset[str]) -> str | None:
+    """The address of this machine or of the switch that ``host`` is (as written, no DNS:
+    the trust compares the written host), else None."""
+    name = host.strip().strip("[]").lower()
+    if name in own_hosts:
+        return name
+    return internal_address(host, resolve=False)
+
+
 class OutsideLineSettings:
-    def __init__(self, configuration: Configuration) -> None:
+    def __init__(
+        self, configuration: Configuration, own_hosts: frozenset[str] = frozenset()
+    ) -> None:
         self.configuration = configuration
         self.store = TrunkStore(configuration.database)
+        self.own_hosts = frozenset(h.strip("[]").lower() for h in own_hosts)
+        """The switch's own SIP addresses (``sip_host``), refused as a carrier's host."""
 
     def trunk(self, tenant_id: str) -> StoredTrunk | None:
         return self.store.trunk(tenant_id)
@@ -118,6 +136,8 @@ class OutsideLineSettings:
             old = self.store.trunk(tenant_id)
             password = old.trunk.password if old is not None else ""
         trunk = Trunk(tenant_id, password=password, **fields)  # TrunkError names the field
+        if own_host_of(trunk.host, self.own_hosts) is not None:
+            raise TrunkError("host", "trunk-host-own", value=trunk.host)
         for other_id, other in self.store.all_trunks().items():
             if other_id != tenant_id and other.trunk.host.lower() == trunk.host.lower():
                 raise TrunkError("host", "trunk-host-taken", value=trunk.host)

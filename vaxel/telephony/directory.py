@@ -83,18 +83,25 @@ class TelephonyDirectory:
     extensions, until the numbering plan routes its CONFERENCE targets (issue 14 §1)."""
     pbx: PbxDirectory = field(default_factory=PbxDirectory)
     """The tenants' numbering plans and people's devices (PBX1, ``internal.py``)."""
+    internal_sources: set[tuple[str, int]] = field(default_factory=set)
+    """The switch's own legs' addresses (the browser phones' SIP lines, bound through the
+    registrar link): recognised before any trunk, so never a carrier's INVITE."""
 
-    def trust(self, host: str, number: str) -> tuple[bool, str | None]:
-        """Whether an INVITE from ``host`` to ``number`` is trusted without digest, and the
-        one tenant it is trusted for (None: every tenant, or not trusted), by the rules of
-        issue 14 §2:
+    def trust(self, host: str, number: str, port: int = 0) -> tuple[bool, str | None]:
+        """Whether an INVITE from ``host`` (``port``) to ``number`` is trusted without
+        digest, and the one tenant it is trusted for (None: every tenant, or not trusted),
+        by the rules of issue 14 §2:
 
+        - an internal leg (``internal_sources``: a browser phone's line) is never trusted:
+          it dials as its extension, with digest, whatever trunk shares its host;
         - a node-wide peer (``trusted_sources``, the operator's) is trusted for all;
         - a tenant's trunk host is trusted for that tenant's numbers (its DIDs, service
           numbers, rooms); a number of another tenant from it is refused (404), never
           rung; any other number from it is not the carrier's call: a phone at the same
           address (the tests' 127.0.0.1) signs in with digest like everywhere else.
         """
+        if (host, port) in self.internal_sources:
+            return False, None
         if host in self.trusted_sources:
             return True, None
         tenant_id = self.outside.tenant_of_host(host)

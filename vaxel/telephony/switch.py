@@ -331,7 +331,7 @@ class Switch:
         number = self.directory.outside.dialled(  # a carrier calling our Contact (§2)
             uri_user(request.uri), uri_user(angle_uri(request.headers.get("To") or "")), source[0]
         )
-        trusted, carrier_of = self.directory.trust(source[0], number)
+        trusted, carrier_of = self.directory.trust(source[0], number, source[1])
         username = None if trusted else self.registration.authenticate(event, proxy=True)
         if not trusted and username is None:
             return  # challenged or refused; the registration module answered

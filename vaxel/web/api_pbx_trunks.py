@@ -138,7 +138,7 @@ async def put_trunk(tenant: ConfigTenant, ctx: Platform, body: TrunkIn) -> Trunk
     """Save the tenant's trunk; it registers again at once."""
 
     def write() -> TrunkOut | None:
-        OutsideLineSettings(ctx.configuration).put_trunk(
+        OutsideLineSettings(ctx.configuration, frozenset(ctx.settings.sip_hosts)).put_trunk(
             tenant,
             body.main_number,
             body.password,

@@ -113,6 +113,8 @@ class WebSettings:
     """False when the queues are kept open whatever their schedules say (the demo started
     outside office hours): callbacks booked through the API then ignore opening hours too,
     as the queues do, instead of waiting for an opening the demo never applies."""
+    sip_hosts: tuple[str, ...] = ()
+    """The switch's own SIP addresses (``sip_host``): never a carrier's trunk host."""
 
 
 @dataclass

@@ -194,6 +194,9 @@ CONFIG_RULES: dict[str, str] = {
     ),
     "conference-number-taken": N_("{value} är redan numret till ett annat konferensrum"),
     "trunk-host-taken": N_("{value} är redan operatörsadressen i en annan organisations trunk"),
+    "trunk-host-own": N_(
+        "{value} är växelns egen adress eller den här servern — ange operatörens adress"
+    ),
     "mail-address": N_("{value!r} är ingen e-postadress"),
     "mail-no-server": N_("Ingen e-postserver: varken organisationens egen eller plattformens"),
     "mail-test-failed": N_("E-postservern {server} tog inte emot testmejlet: {answer}"),

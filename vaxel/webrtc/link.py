@@ -104,4 +104,7 @@ class RegistrarLink:
             method="REGISTER",
             uri=f"sip:{self.host}",
         )
+        # the line is the switch's own leg: never taken as a trunk's INVITE (issue 14 §2)
+        internal = self.registration.directory.internal_sources
+        (internal.add if expires > 0 else internal.discard)(source)
         self.registration.registrar.update(aor, request, source, "udp", self.registration.clock())

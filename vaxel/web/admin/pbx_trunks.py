@@ -49,7 +49,7 @@ MODES = {
 
 
 def settings_of(platform: Platform) -> OutsideLineSettings:
-    return OutsideLineSettings(platform.configuration)
+    return OutsideLineSettings(platform.configuration, frozenset(platform.settings.sip_hosts))
 
 
 Settings = Annotated[OutsideLineSettings, Depends(settings_of)]
