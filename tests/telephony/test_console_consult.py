@@ -116,6 +116,7 @@ def test_karin_is_rung_under_her_extension_and_the_card_shows_both_legs_with_tim
         "on": True,
         "caller_held_s": 4,
         "person_s": 4,
+        "conference_s": 0,  # no conference (Alt+K) made of it
     }
     call = switch.calls["c1"]
     call.agent, call.consulted = leg("her"), leg("karin")

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from vaxel.app.console_break_in import console_break_ins
 from vaxel.app.console_calls import (
     console_camp_on,
+    console_conferences,
     console_consults,
     console_parking,
     console_transfer,
@@ -208,6 +209,7 @@ def build_platform(
             parking = console_parking(telephony)
             context.console_park, context.console_retrieve, context.parked_of = parking
             context.console_consults = console_consults(telephony, context.hub.wake)
+            context.console_conferences = console_conferences(telephony)
             console_camp_on(telephony, context, platform)
             context.console_break_in = console_break_ins(telephony, context.hub.wake)
     return platform

@@ -14,12 +14,14 @@ from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
 if TYPE_CHECKING:
     from vaxel.app.platform import Platform
     from vaxel.telephony.camp_on import CampOns
+    from vaxel.telephony.console_conference import ConsoleConferences
     from vaxel.telephony.console_consult import ConsoleConsults
     from vaxel.telephony.service import TelephonyService
     from vaxel.web.context import WebContext
 
 __all__ = [
     "console_camp_on",
+    "console_conferences",
     "console_consults",
     "console_parking",
     "console_transfer",
@@ -70,6 +72,14 @@ def console_consults(
     switch.actions.consults = consults.carry_out
     switch.actions.forget_hooks.append(consults.forget)
     return consults
+
+
+def console_conferences(telephony: TelephonyService) -> ConsoleConferences:
+    """A consultation made a three-party conference (issue 16 §3, OP3) on the switch; its
+    media and card are the consultation's (``console_consults``)."""
+    from vaxel.telephony.console_conference import ConsoleConferences
+
+    return ConsoleConferences(telephony.switch)
 
 
 def console_camp_on(

@@ -16,6 +16,11 @@ Rules kept here:
 - The caller hanging up ends the whole call (the contact ends; her leg and the person's
   are hung up); her phone hanging up while the person still rings ends it as an ordinary
   hang-up does.
+- Conference (``ConferenceStarted``, only once the person answered): the three talk in one
+  mix (CONFERENCE). She leaves with ``ConsultJoined`` (or by hanging up): the two talk on,
+  her contact ends. The person hanging up or ``ConsultDropped``: she has the caller again.
+  The caller hanging up: her contact ends and the person takes the caller's seat — she and
+  the person talk on as an ordinary call of two (TRANSFERRED).
 """
 
 from __future__ import annotations
@@ -37,13 +42,16 @@ from vaxel.telephony.call_events import (
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.consult_events import (
     CONSULT,
+    ConferenceStarted,
     ConsultDropped,
     ConsultedLeft,
     ConsultJoined,
     ConsultOver,
     ConsultStarted,
     DropConsulted,
+    JoinConference,
     JoinConsulted,
+    TakeCallersSeat,
     TalkToConsulted,
 )
 
@@ -52,6 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ALLOWED",
+    "ANSWERED",
     "CONSULT",
     "CONSULTABLE",
     "STATES",
@@ -65,7 +74,9 @@ __all__ = [
 _C = CallState
 CONSULTABLE = frozenset({_C.BRIDGED, _C.HELD})
 """A queue call the operator is in: the contact is hers."""
-STATES = frozenset({_C.CONSULTING, _C.CONSULTED})
+STATES = frozenset({_C.CONSULTING, _C.CONSULTED, _C.CONFERENCE})
+ANSWERED = frozenset({_C.CONSULTED, _C.CONFERENCE})
+"""The person answered: connecting (she leaves) is allowed."""
 _BUSY = frozenset({486, 600})
 
 
@@ -103,6 +114,12 @@ def dropped(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]
     return [*call.withdraw(CONSULT), *_back(call, ConsultOver("back"))]
 
 
+def conferenced(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    assert isinstance(event, ConferenceStarted)
+    call.state = _C.CONFERENCE
+    return [JoinConference()]
+
+
 def consulted_left(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultedLeft)
     return _back(call, ConsultOver("hung-up"))
@@ -110,8 +127,11 @@ def consulted_left(call: CallMachine, event: CallEvent, now: float) -> list[Call
 
 def left(call: CallMachine, event: PartyLeft, now: float) -> list[CallAction]:
     """The caller or the operator's phone hung up during the consultation."""
-    if event.party is Party.AGENT and call.state is _C.CONSULTED:
+    if event.party is Party.AGENT and call.state in ANSWERED:
         return joined(call, ConsultJoined(), now)  # she hung up: the two talk on
+    if call.state is _C.CONFERENCE:  # the caller left: she and the person talk on
+        call.state = _C.TRANSFERRED
+        return [ReportContactEnded(), TakeCallersSeat(), ConsultOver("caller-left"), Bridge()]
     call.state, call.park_deadline = _C.ENDED, None
     outcome = "caller-left" if event.party is Party.CALLER else "back"
     return [
@@ -131,13 +151,15 @@ def _back(call: CallMachine, over: ConsultOver) -> list[CallAction]:
 
 STEPS = {
     ConsultStarted: started,
+    ConferenceStarted: conferenced,
     ConsultJoined: joined,
     ConsultDropped: dropped,
     ConsultedLeft: consulted_left,
 }
 ALLOWED = {
     ConsultStarted: CONSULTABLE,
-    ConsultJoined: frozenset({_C.CONSULTED}),
+    ConferenceStarted: frozenset({_C.CONSULTED}),
+    ConsultJoined: ANSWERED,
     ConsultDropped: STATES,
-    ConsultedLeft: frozenset({_C.CONSULTED}),
+    ConsultedLeft: ANSWERED,
 }

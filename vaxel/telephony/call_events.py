@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from vaxel.telephony.consult_events import (
+    ConferenceStarted,
     ConsultAction,
     ConsultDropped,
     ConsultedLeft,
@@ -250,6 +251,7 @@ CallEvent = (
     | ConsultJoined
     | ConsultDropped
     | ConsultedLeft
+    | ConferenceStarted
 )
 
 

@@ -41,6 +41,8 @@ class CallState(Enum):
     ringback while the person's phones ring (``call_announce.py``)."""
     CONSULTED = "consulted"
     """The operator talks with the person she asked; the caller still hears music."""
+    CONFERENCE = "conference"
+    """The operator, the caller and the person she asked talk in one mix (OP3)."""
     ENDED = "ended"
 
 

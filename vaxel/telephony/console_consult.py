@@ -22,8 +22,9 @@ from typing import Any, Protocol
 
 from vaxel.core.errors import DomainError
 from vaxel.media.backend import MediaBackend
+from vaxel.telephony import console_conference as conference
 from vaxel.telephony.bridging import Bridging
-from vaxel.telephony.call_announce import CONSULTABLE, STATES
+from vaxel.telephony.call_announce import ANSWERED, CONSULTABLE, STATES
 from vaxel.telephony.call_events import CallEvent
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.call_states import CallState
@@ -38,7 +39,9 @@ from vaxel.telephony.consult_events import (
     ConsultOver,
     ConsultStarted,
     DropConsulted,
+    JoinConference,
     JoinConsulted,
+    TakeCallersSeat,
     TalkToConsulted,
 )
 from vaxel.telephony.leg_events import HangUp, LegInput
@@ -72,6 +75,8 @@ class Consultation:
     outcome: str = ""
     """'' while on; then ``ConsultOver.outcome``."""
     status: int = 0
+    conference_at: float | None = None
+    """When she joined the three in a conference (``console_conference.py``)."""
 
 
 class ConsoleConsults:
@@ -115,7 +120,7 @@ class ConsoleConsults:
     def connect(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
         """Connect the caller with the person she talks to: 'console-not-answered' while
         they still ring, 'console-no-consult' with no consultation on."""
-        self._step(tenant_id, agent_id, contact_id, frozenset({CallState.CONSULTED}))
+        self._step(tenant_id, agent_id, contact_id, ANSWERED)
 
     def back(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
         """Back to the caller: the person's ringing or leg ends ('console-no-consult')."""
@@ -131,6 +136,8 @@ class ConsoleConsults:
         now = self.clock()
         until = record.ended_at if record.ended_at is not None else now
         state = record.outcome or ("talking" if record.answered_at is not None else "ringing")
+        if not record.outcome and record.conference_at is not None:
+            state = "conference"
         since = record.answered_at if record.answered_at is not None else record.started_at
         return {
             "number": record.number,
@@ -140,13 +147,22 @@ class ConsoleConsults:
             "on": not record.outcome,
             "caller_held_s": round(until - record.started_at),
             "person_s": round(until - since),  # 4.98 s rung is "5 s", not "4 s"
+            "conference_s": round(until - (record.conference_at or until)),
         }
 
     def carry_out(self, call: Call, action: ConsultAction) -> None:
         """The machine's announced-transfer actions, on legs and media."""
         media, record = self.switch.media, self.records.get(call.call_id)
         consulted, agent = call.consulted, call.agent
-        if isinstance(action, TalkToConsulted) and consulted is not None and agent is not None:
+        in_conference = record is not None and record.conference_at is not None
+        if in_conference and isinstance(action, (JoinConsulted, DropConsulted)):
+            conference.leave_all(media, call)  # the machine's bridge follows
+        if isinstance(action, JoinConference):
+            if conference.join(media, call) and record is not None:
+                record.conference_at = self.clock()
+        elif isinstance(action, TakeCallersSeat):
+            conference.seat_person(self.switch, call)
+        elif isinstance(action, TalkToConsulted) and consulted is not None and agent is not None:
             media.stop_playback(agent.endpoint.endpoint_id)
             media.bridge(agent.endpoint.endpoint_id, consulted.endpoint.endpoint_id)
             if record is not None:
@@ -174,7 +190,7 @@ class ConsoleConsults:
                 action.status,
                 self.clock(),
             )
-        if isinstance(action, (TalkToConsulted, ConsultOver)):
+        if isinstance(action, (TalkToConsulted, ConsultOver, JoinConference)):
             self.changed(call.tenant_id)  # answered, or over: her card shows it now
 
     def forget(self, call_id: str) -> None:
@@ -194,7 +210,7 @@ class ConsoleConsults:
             raise DomainError("no consultation to finish", code="console-no-consult")
         if call.state not in states:  # connecting while the person still rings
             raise DomainError("the person has not answered", code="console-not-answered")
-        event: CallEvent = ConsultJoined() if states == {CallState.CONSULTED} else ConsultDropped()
+        event: CallEvent = ConsultJoined() if states == ANSWERED else ConsultDropped()
         self.switch.step(call, event)
 
 

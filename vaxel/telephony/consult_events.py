@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CONSULT",
+    "ConferenceStarted",
     "ConsultAction",
     "ConsultDropped",
     "ConsultJoined",
@@ -16,7 +17,9 @@ __all__ = [
     "ConsultStarted",
     "ConsultedLeft",
     "DropConsulted",
+    "JoinConference",
     "JoinConsulted",
+    "TakeCallersSeat",
     "TalkToConsulted",
 ]
 
@@ -52,6 +55,23 @@ class ConsultedLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class ConferenceStarted:
+    """The operator joins the caller, the person she asked and herself in one mix (OP3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JoinConference:
+    """The caller's, the person's and the operator's legs leave any bridge or music and
+    are mixed in one room of their own: all three hear each other."""
+
+
+@dataclass(frozen=True, slots=True)
+class TakeCallersSeat:
+    """The caller left a conference: the person's leg takes the caller's seat and is
+    bridged with the operator's — an ordinary call of two from here."""
+
+
+@dataclass(frozen=True, slots=True)
 class TalkToConsulted:
     """The operator's leg is bridged with the person who answered; the caller keeps music."""
 
@@ -77,4 +97,6 @@ class ConsultOver:
     status: int = 0
 
 
-ConsultAction = TalkToConsulted | JoinConsulted | DropConsulted | ConsultOver
+ConsultAction = (
+    TalkToConsulted | JoinConsulted | DropConsulted | ConsultOver | JoinConference | TakeCallersSeat
+)

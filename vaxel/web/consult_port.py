@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-__all__ = ["ConsultCalls"]
+__all__ = ["ConferenceCalls", "ConsultCalls"]
 
 
 class ConsultCalls(Protocol):
@@ -21,3 +21,14 @@ class ConsultCalls(Protocol):
     def back(self, tenant_id: str, agent_id: str, contact_id: str) -> None: ...
 
     def view(self, contact_id: str) -> dict[str, Any] | None: ...
+
+
+class ConferenceCalls(Protocol):
+    """The three-party conference of a consultation (OP3): raise a VaxelError with a
+    ``conference-*`` code when refused (nothing changed)."""
+
+    def start(self, tenant_id: str, agent_id: str, contact_id: str) -> None: ...
+
+    def leave(self, tenant_id: str, agent_id: str, contact_id: str) -> None: ...
+
+    def on(self, tenant_id: str, agent_id: str, contact_id: str) -> bool: ...

@@ -53,7 +53,7 @@ from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.store.person_messages import PersonMessageStore
 from vaxel.web.break_in_port import BreakInPort
 from vaxel.web.callback_changes import CallbackChanges
-from vaxel.web.consult_port import ConsultCalls
+from vaxel.web.consult_port import ConferenceCalls, ConsultCalls
 from vaxel.web.error_text import error_text
 from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
@@ -193,6 +193,8 @@ class WebContext:
 
     console_consults: ConsultCalls | None = None
     """Announced transfer from the operator console (issue 16 §3); None without SIP."""
+    console_conferences: ConferenceCalls | None = None
+    """A consultation made a three-party conference (OP3); None without SIP."""
     console_break_in: BreakInPort | None = None
     """Break-in from the operator console (issue 16 §3, spec §48); None without SIP."""
 

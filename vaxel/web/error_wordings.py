@@ -218,6 +218,12 @@ DOMAIN_ERRORS: dict[str, str] = {
     "console-consulting": N_("Du har redan en förfrågan: koppla ihop (F3) eller gå tillbaka (F4)"),
     "console-no-consult": N_("Du har ingen förfrågan att koppla ihop eller gå tillbaka från"),
     "console-not-answered": N_("Personen har inte svarat än: vänta, eller gå tillbaka med F4"),
+    "conference-no-consult": N_(
+        "Du har ingen förfrågan: fråga personen först (Skift+Enter), sedan konferens (Alt+K)"
+    ),
+    "conference-not-answered": N_("Personen har inte svarat än: konferens när hen svarat"),
+    "conference-on": N_("Konferensen pågår redan: Alt+L lämnar den"),
+    "conference-none": N_("Du är inte i någon konferens"),
     "camp-on-full": N_("Väntkön hos anknytningen är full (högst {most} samtal)"),
     "camp-on-not-busy": N_("Anknytningen är inte upptagen: koppla samtalet direkt med Enter"),
     "camp-on-no-person": N_("Väntkoppling går bara till en persons anknytning: välj en person"),

@@ -15,6 +15,8 @@
   var csrf = form.dataset.csrf;
   var timer = null, asked = 0, loaded = Date.now(), refreshing = false, again = false;
 
+  // A consultation made a conference (Alt+K): Alt+L and Alt+K leave it rather than a break-in.
+  function inConference() { return !!document.getElementById("op-conference"); }
   function options() { return Array.prototype.slice.call(document.querySelectorAll("#op-results [role=option]")); }
   function selected() { return document.querySelector('#op-results [aria-selected="true"]'); }
 
@@ -179,7 +181,8 @@
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
     else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(false); }
     else if (e.altKey && e.code === "KeyM") { e.preventDefault(); breakIn(true); }
-    else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post("/telefonist/bryt-in/lamna", new FormData()); }
+    else if (e.altKey && e.code === "KeyK") { e.preventDefault(); post(inConference() ? "/telefonist/konferens/lamna" : "/telefonist/konferens", new FormData()); }
+    else if (e.altKey && e.code === "KeyL") { e.preventDefault(); post(inConference() ? "/telefonist/konferens/lamna" : "/telefonist/bryt-in/lamna", new FormData()); }
     else if (e.altKey && e.code === "KeyV") { e.preventDefault(); removeForwarding(); }
     else if (e.altKey && e.code === "KeyA") { e.preventDefault(); post("/telefonist/bryt-in/avsluta", new FormData()); }
     else if (e.key === "F1") { e.preventDefault(); help.open = !help.open; field.focus(); }
