@@ -228,6 +228,7 @@ def test_a_switched_lavinbesked_is_heard_by_the_next_caller(running: dict[str, A
     assert [(s.name, s.number, s.on) for s in switches.listed(DEMO_TENANT)] == [
         ("driftstorning", 1, False),
         ("nattservice", 2, False),
+        ("telefonistmeny", 3, False),
     ]
 
     def new_call_hears() -> list[str]:

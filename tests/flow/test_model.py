@@ -58,7 +58,7 @@ def broken(path: list[str | int], value: object) -> dict[str, Any]:
             "unknown node type",
         ),
         (
-            broken(["nodes", "huvudmeny", "options", "0"], "bygglov_ko"),
+            broken(["nodes", "huvudmeny", "options", "0"], "kundtjanst_meny"),
             "nodes.huvudmeny.options.0",
             "operator key",
         ),

@@ -151,6 +151,53 @@ def test_night_service_off_goes_on_to_the_lavinbesked_and_the_menu() -> None:
     assert plays(finish(s, 3.0)) == [("sv/exempelby/driftstorning",)]
 
 
+ATTENDANT = frozenset({"telefonistmeny"})
+"""The automatic attendant's switch (spec §70): the operator's Alt+T or an admin's Brytare."""
+
+
+def test_automatic_attendant_asks_before_the_operator_queue_and_reaches_the_choice() -> None:
+    s = session(switches=ATTENDANT)
+    to_main_menu(s)
+    out = keys(s, "0", 5.0)  # 0 would be the switchboard: the attendant's menu first
+    assert plays(out) == [("sv/exempelby/telefonistmeny",)]
+    assert not any(isinstance(c, EnterQueue) for c in out)
+    assert EnterQueue("bygglov", {}, 0) in keys(s, "2", 8.0)
+
+
+def test_automatic_attendant_sends_zero_and_silence_to_the_operator_queue() -> None:
+    s = session(switches=ATTENDANT)
+    to_main_menu(s)
+    keys(s, "0", 5.0)
+    assert EnterQueue("vaxel", {}, 0) in keys(s, "0", 8.0)  # 0: the operators, not a loop
+
+    s = session(switches=ATTENDANT)
+    to_main_menu(s)
+    keys(s, "0", 5.0)
+    finish(s, 18.0)  # the attendant's prompt over: nothing keyed
+    assert plays(s.handle(TimerTick(), 24.0)) == [("sv/exempelby/telefonistmeny",)]  # once more
+    finish(s, 37.0)
+    assert EnterQueue("vaxel", {}, 0) in s.handle(TimerTick(), 43.0)
+
+
+def test_automatic_attendant_off_zero_reaches_the_operator_queue_at_once() -> None:
+    s = session()
+    to_main_menu(s)
+    out = keys(s, "0", 5.0)
+    assert EnterQueue("vaxel", {}, 0) in out
+    assert ("sv/exempelby/telefonistmeny",) not in plays(out)
+
+
+def test_the_operator_key_may_lead_to_a_queue_only() -> None:
+    data = yaml.safe_load(yaml.safe_dump(DEMO))
+    data["nodes"]["telefonistmeny"]["options"]["0"] = "kundtjanst_meny"
+    with pytest.raises(ConfigError) as refused:
+        flow_from_dict(data)
+    assert (refused.value.field, refused.value.code) == (
+        "nodes.telefonistmeny.options.0",
+        "operator-key",
+    )
+
+
 def test_a_switch_branch_must_name_a_declared_switch() -> None:
     data = {**DEMO, "switches": ["driftstorning"]}
     with pytest.raises(ConfigError) as refused:

@@ -60,7 +60,7 @@ def test_only_an_admins_pin_and_only_known_numbers(tmp_path: Path) -> None:
     assert admin.check(DEMO_TENANT, ADMIN, "", "4711", SetSwitch(1, on=True)) == (ADMIN, "")
     assert admin.check(DEMO_TENANT, ADMIN, "", "0000", SetSwitch(1, on=True)) is None
     assert admin.check(DEMO_TENANT, "", "2005", "4711", RecordPrompt(1)) == (ADMIN, "")
-    assert admin.check(DEMO_TENANT, ADMIN, "", "4711", SetSwitch(3, on=True)) == (
+    assert admin.check(DEMO_TENANT, ADMIN, "", "4711", SetSwitch(4, on=True)) == (
         ADMIN,
         "sv/pbx/slot-invalid",
     )

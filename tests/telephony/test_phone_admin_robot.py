@@ -4,7 +4,9 @@ by DTMF; the switch is on and the next caller to the main number hears the annou
 The admin dials ``*95*1#``, records a tone after the prompt and the beep, hears it back
 and saves it with 1: the tenant's prompt is that tone, the old recording kept for undo.
 Night service (OP6, spec §71), switched as the console does: a caller to the main number
-hears the night message and is let go; switched off, the next caller hears the day's menu."""
+hears the night message and is let go; switched off, the next caller hears the day's menu.
+The automatic attendant (spec §70), switched the same way: a caller keying 0 for the
+switchboard hears its menu first and reaches bygglov's queue with 2."""
 
 from __future__ import annotations
 
@@ -200,7 +202,7 @@ async def _call_main_number(platform: Platform, tmp_path: Path, name: str, hold_
     return heard, rate, ended_by_vaxel, log
 
 
-async def test_night_service_switched_on_is_heard_and_off_again_the_day_menu(
+async def test_night_service_and_the_automatic_attendant_as_the_console_switches_them(
     platform: Platform, tmp_path: Path
 ) -> None:
     switches = FlowSwitches(platform.configuration, time.time)
@@ -214,3 +216,26 @@ async def test_night_service_switched_on_is_heard_and_off_again_the_day_menu(
     heard, rate, ended, log = await _call_main_number(platform, tmp_path, "dag", 15.0)
     assert find_prompt(heard, rate, "sv/exempelby/huvudmeny")[0] > 0.9, log[-2000:]
     assert _heard_to_the_hangup(heard, rate, "sv/exempelby/stangt") < 0.9
+
+    switches.set(DEMO_TENANT, "telefonistmeny", True, "vera")  # Alt+T at high load (§70)
+    assert platform.telephony is not None
+    port, switch = platform.telephony.address[1], platform.telephony.switch
+    caller = await _admin_robot(platform, tmp_path, "hog-belastning")
+    try:
+        await caller.command("dial", f"sip:0812345000@127.0.0.1:{port}")
+        await wait_for(lambda: bool(switch.calls), 30)
+        await asyncio.sleep(4.0)  # the welcome cannot be cut short (IVR2)
+        await caller.keys("0")  # the switchboard: the attendant's menu first
+        await asyncio.sleep(12.5)  # "Många ringer växeln just nu … noll." to its end
+        await caller.keys("2")  # bygglov
+        acd = platform.center.acd
+        await wait_for(lambda: acd.queue_status(DEMO_TENANT, "bygglov", time.time()).waiting, 15)
+        assert acd.queue_status(DEMO_TENANT, "vaxel", time.time()).waiting == 0
+        await asyncio.sleep(3.0)  # "Du har kommit till bygglov."
+        await caller.command("hangup")
+        await wait_for(lambda: not switch.calls, 15)
+    finally:
+        log = await caller.stop()
+    heard, rate = read_wav(caller.heard)
+    assert find_prompt(heard, rate, "sv/exempelby/telefonistmeny")[0] > 0.9, log[-2000:]
+    assert find_prompt(heard, rate, "sv/exempelby/bygglov-valkommen")[0] > 0.9, log[-2000:]

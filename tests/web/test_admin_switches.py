@@ -66,6 +66,7 @@ def test_switches_over_rest(web: Web) -> None:
     assert [(s["name"], s["number"], s["on"]) for s in listed.json()] == [
         ("driftstorning", 1, False),
         ("nattservice", 2, False),
+        ("telefonistmeny", 3, False),
     ]
     body = {"on": True}
     assert (

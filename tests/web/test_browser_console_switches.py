@@ -86,4 +86,13 @@ async def test_night_service_and_emergency_keys_flip_the_switch_with_a_confirmat
     await page.locator('#op-switches li[data-switch="nattservice"][data-active=""]').wait_for()
     shown = " ".join((await page.locator("#op-switches").inner_text()).split())
     assert "Nattservice: AV" in shown and "Driftstörning: PÅ" in shown
+
+    await page.keyboard.press("Alt+t")  # the automatic attendant at high load (spec §70)
+    await dialog.wait_for(state="visible")
+    assert "Slå på automatisk telefonist?" in await dialog.inner_text()
+    await page.keyboard.press("Enter")
+    await _until(web, page, frozenset({"driftstorning", "telefonistmeny"}))
+    attendant = page.locator('#op-switches li[data-switch="telefonistmeny"][data-active="on"]')
+    await attendant.wait_for()
+    assert "Automatisk telefonist: PÅ" in " ".join((await attendant.inner_text()).split())
     assert await _axe(page, "/telefonist (switches)") == []

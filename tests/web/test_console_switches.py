@@ -10,6 +10,7 @@ import time
 from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.web.console_switch_view import switch_states
 from vaxel.web.passwords import PasswordHashing
 
 
@@ -29,6 +30,7 @@ def test_an_operator_switches_night_service_on_and_off_with_one_call(web: Web) -
     assert [(s["name"], s["on"], s["active"]) for s in listed.json()] == [
         ("driftstorning", False, False),
         ("nattservice", False, False),
+        ("telefonistmeny", False, False),
     ]
     refused = client.put("/telefonist/brytare/nattservice", json={"on": True})
     assert refused.status_code == 403 and _on(web) == frozenset(), "no CSRF token, no change"
@@ -45,6 +47,20 @@ def test_an_operator_switches_night_service_on_and_off_with_one_call(web: Web) -
     assert alarm.status_code == 200 and _on(web) == frozenset({"nattservice", "driftstorning"})
     off = client.put("/telefonist/brytare/nattservice", json={"on": False}, headers=headers)
     assert off.status_code == 200 and _on(web) == frozenset({"driftstorning"})
+    attendant = client.put(  # spec §70: the automatic attendant, the same kind of switch
+        "/telefonist/brytare/telefonistmeny", json={"on": True}, headers=headers
+    )
+    assert attendant.status_code == 200 and attendant.json()["active"] is True
+    assert _on(web) == frozenset({"driftstorning", "telefonistmeny"})
+    shown = switch_states(web.app.state.context, DEMO_TENANT)  # type: ignore[attr-defined]
+    assert {"name": "telefonistmeny", "title": "Automatisk telefonist", "active": True,
+            "key": "T"} in shown  # fmt: skip
+    assert (
+        client.put(
+            "/telefonist/brytare/telefonistmeny", json={"on": False}, headers=headers
+        ).json()["active"]
+        is False
+    )
     unknown = client.put("/telefonist/brytare/finns-inte", json={"on": True}, headers=headers)
     assert unknown.status_code == 404
     bad = client.put("/telefonist/brytare/nattservice", json={"on": "kanske"}, headers=headers)

@@ -122,7 +122,7 @@ RULES: dict[str, str] = {
     "node-name": "every node needs a name",
     "node-name-twice": "two nodes have this name",
     "unknown-node": "unknown node {value!r}",
-    "operator-key": "is the operator key; choose another key",
+    "operator-key": "is the operator key; choose another key or let it lead to a queue",
     "callback-key": "is the same key as the callback offer",
     "switch-list": "must be a list of switch names",
     "unknown-switch": "unknown switch {value!r}; declare it under 'switches'",

@@ -345,8 +345,10 @@ def flow_from_dict(data: Any) -> Flow:
     if operator and operator not in nodes:
         raise ConfigError("operator", "unknown-node", value=operator)
     operator_key = _key(data.get("operator_key", "0"), "operator_key")
-    for name, node in nodes.items():
-        if isinstance(node, Menu) and operator and operator_key in node.options:
+    for name, node in nodes.items():  # the key may lead to a queue only: the menu that a
+        # switch puts before the operator queue (spec §70) sends it to that queue itself
+        chosen = node.options.get(operator_key) if isinstance(node, Menu) else None
+        if operator and chosen is not None and not isinstance(nodes[chosen], QueueNode):
             raise ConfigError(f"nodes.{name}.options.{operator_key}", "operator-key")
     switches = data.get("switches", [])
     if not isinstance(switches, list) or not all(isinstance(s, str) for s in switches):

@@ -1,7 +1,8 @@
-"""Night service and the emergency message on the console page (OP6, spec §69–71; issue 16
-§5): each of the tenant's flow switches with its state as a call arriving now gets it, and
-the key that flips it. The page flips one with ``PUT /telefonist/brytare/{name}``
-(:mod:`vaxel.web.console_switches`) after a keyboard-usable confirmation.
+"""Night service, the emergency message and the automatic attendant on the console page
+(OP6, spec §69–71; issue 16 §5): each of the tenant's flow switches with its state as a call
+arriving now gets it, and the key that flips it. The page flips one with
+``PUT /telefonist/brytare/{name}`` (:mod:`vaxel.web.console_switches`) after a
+keyboard-usable confirmation.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from vaxel.web.i18n import gettext
 
 __all__ = ["KEYS", "switch_states"]
 
-KEYS = {"nattservice": "N", "driftstorning": "D"}
-"""The console's keys (Alt + letter) for the switches an operator flips all day."""
+KEYS = {"nattservice": "N", "driftstorning": "D", "telefonistmeny": "T"}
+"""The console's keys (Alt + letter) for the switches an operator flips all day: night
+service, the emergency message and the automatic attendant (spec §70: a flow's menu before
+the operator queue at high load, ``telefonistmeny`` in the demo flow)."""
 
 
 def _title(name: str) -> str:
@@ -24,6 +27,8 @@ def _title(name: str) -> str:
         return gettext("Nattservice")
     if name == "driftstorning":
         return gettext("Driftstörning")
+    if name == "telefonistmeny":
+        return gettext("Automatisk telefonist")
     return name
 
 

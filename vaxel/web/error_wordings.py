@@ -122,7 +122,7 @@ CONFIG_RULES: dict[str, str] = {
     "node-name": N_("varje nod behöver ett namn"),
     "node-name-twice": N_("två noder har samma namn"),
     "unknown-node": N_("det finns ingen nod {value!r}"),
-    "operator-key": N_("är knappen till växeln; välj en annan knapp"),
+    "operator-key": N_("är knappen till växeln; välj en annan knapp eller låt den leda till en kö"),
     "callback-key": N_("är samma knapp som för återuppringning"),
     "switch-list": N_("skriv brytarnas namn som en lista"),
     "unknown-switch": N_("brytaren {value!r} finns inte; lägg till den under Brytare"),

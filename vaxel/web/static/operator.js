@@ -147,7 +147,7 @@
       post("/telefonist/vidarekoppling/ta-bort", data).then(function () { search(); });
     });
   }
-  var switchKeys = { KeyN: "nattservice", KeyD: "driftstorning" };
+  var switchKeys = { KeyN: "nattservice", KeyD: "driftstorning", KeyT: "telefonistmeny" };
 
   function toVoicemail() {  // Alt+R: the call in hand to the chosen person's mailbox (OP3)
     var option = selected();
