@@ -105,6 +105,11 @@ def main() -> int:
         action="store_true",
         help="the engine reads all of a queued caller's audio (no kernel filter; A/B)",
     )
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="name the cause of each late phase (benchmarks.tick_trace)",
+    )
     args = parser.parse_args()
     ports = args.engine_ports
     print(
@@ -126,7 +131,7 @@ def main() -> int:
                 _run(
                     "queue",
                     lambda c=callers: media_queue.measure(
-                        (c,), args.seconds, ports, args.talk, not args.no_filter
+                        (c,), args.seconds, ports, args.talk, not args.no_filter, args.trace
                     ),
                     run,
                     args.retry,

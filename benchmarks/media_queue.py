@@ -27,9 +27,11 @@ import os
 import socket
 import struct
 import time
+from typing import Any
 
 from benchmarks import mmsg
 from benchmarks.starvation import MAX_WAIT_SHARE, main_thread_schedstat
+from benchmarks.tick_trace import TickTrace
 from vaxel.media.backend import RemoteMedia
 from vaxel.media.player import Comfort
 
@@ -121,7 +123,8 @@ def _engine(
     ports: tuple[int, int] = ENGINE_PORTS,
     talk_queue: multiprocessing.Queue | None = None,
     filtered: bool = True,
-) -> dict[str, float]:
+    trace: bool = False,
+) -> dict[str, Any]:
     os.sched_setaffinity(0, {1} if (os.cpu_count() or 1) > 1 else {0})
     from vaxel.media.engine import BuiltinMediaBackend
     from vaxel.prompts import PromptLibrary
@@ -133,7 +136,7 @@ def _engine(
     except ImportError:
         runner = asyncio.run
 
-    async def main() -> dict[str, float]:
+    async def main() -> dict[str, Any]:
         engine = BuiltinMediaBackend(
             PromptLibrary().load, lambda event: None, ports=ports, filter_queued_audio=filtered
         )
@@ -145,16 +148,25 @@ def _engine(
             talk_queue.put([endpoint.port for endpoint in endpoints])
         gc.collect()
         gc.freeze()  # as vaxel.app does after start-up: long-lived objects leave the GC's scans
+        schedstat = main_thread_schedstat()
+        tracer = TickTrace(engine, schedstat.path) if trace else None
+        if tracer is not None:
+            tracer.install()
         await asyncio.sleep(1.0)  # warm up
         engine.timing_errors.clear()
+        if tracer is not None:
+            tracer.clear()
         sent_before, received_before = engine.stats["sent"], engine.stats["received"]
-        schedstat = main_thread_schedstat()
         schedstat.start()
         started, cpu = time.monotonic(), time.process_time()
         await asyncio.sleep(seconds)
         cpu = time.process_time() - cpu
         window = time.monotonic() - started  # the loop's timer may fire late: use the clock
         schedstat.stop()
+        traced = {}
+        if tracer is not None:
+            tracer.uninstall()
+            traced = {"trace": tracer.summary()}
         errors = sorted(engine.timing_errors)
         sent = engine.stats["sent"] - sent_before
         heard = engine.stats["received"] - received_before
@@ -174,6 +186,7 @@ def _engine(
             "engine_waited_share": round(schedstat.waited_s / window, 3),
             "engine_received": heard,
             "connected_legs": connected,
+            **traced,
         }
 
     return runner(main())
@@ -185,9 +198,11 @@ def measure(
     engine_ports: tuple[int, int] = ENGINE_PORTS,
     talk: bool = False,
     filtered: bool = True,
+    trace: bool = False,
 ) -> list[dict[str, object]]:
     """``talk``: the callers' phones send RTP too (``_Talk``), as real ones do; ``filtered``
-    False: the kernel filter of queued callers' audio is off (``engine_filter``)."""
+    False: the kernel filter of queued callers' audio is off (``engine_filter``); ``trace``:
+    each late phase's cause (``benchmarks.tick_trace``)."""
     rows: list[dict[str, object]] = []
     for count in counts:
         ports: multiprocessing.Queue = multiprocessing.Queue()
@@ -198,7 +213,7 @@ def measure(
         )
         receiver.start()
         sink = ports.get(timeout=10)
-        engine = _engine(count, sink, seconds, engine_ports, talking, filtered)
+        engine = _engine(count, sink, seconds, engine_ports, talking, filtered, trace)
         receiver.join()
         seen = results.get(timeout=10)
         row = {"calls": count, "filtered": filtered, **engine, **seen}
