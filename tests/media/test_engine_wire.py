@@ -375,3 +375,35 @@ async def test_a_wake_up_reads_one_datagram_until_the_engine_falls_behind(engine
     assert all((y.sequence - x.sequence) & 0xFFFF == 1 for x, y in itertools.pairwise(relayed))
     phone_a.close()
     phone_b.close()
+
+
+async def test_readers_stop_when_the_tickers_phase_is_due_and_relay_on_after_it(
+    engine: Engine,
+) -> None:
+    """Issue 11 §2 (bridged legs' callbacks can starve the ticker): the loop calls every
+    ready socket's reader before its timers, so a burst of relayed packets once held the
+    callers' frames back for as long as relaying it took (500 bridged legs with 8 packets
+    each: frames 28–141 ms late). A reader now stops once the ticker's next phase is due
+    (``yield_at``) and the datagrams wait for the loop's next turn; none is lost."""
+    backend, _ = engine
+    phone_a, phone_b = Phone(), Phone(ssrc=0x5678)
+    a, b = backend.allocate("a"), backend.allocate("b")
+    backend.set_remote(a.endpoint_id, RemoteMedia("127.0.0.1", phone_a.port, 0, "PCMU"))
+    backend.set_remote(b.endpoint_id, RemoteMedia("127.0.0.1", phone_b.port, 0, "PCMU"))
+    backend.bridge(a.endpoint_id, b.endpoint_id)
+    receiver, leg = backend._receiver, backend._legs[a.endpoint_id]
+    for _ in range(5):
+        phone_a.send(a.port, phone_a.stream.packet(0, bytes(160), 160))
+    receiver.behind = True  # even a draining reader
+    receiver.yield_at = 0.0  # a phase is due
+    receiver.readable(leg)
+    assert phone_b.received() == []
+
+    await asyncio.sleep(0.1)  # the ticker ran: its phases set when readers stop, ahead
+    assert receiver.yield_at != float("inf")
+    assert len(phone_b.received()) == 5  # the loop came back for them
+    await backend.close()
+    await asyncio.sleep(0.05)  # the cancelled ticker ends
+    assert receiver.yield_at == float("inf")  # no ticker: nothing to yield to
+    phone_a.close()
+    phone_b.close()

@@ -6,9 +6,9 @@ be), read with ``loop.add_reader``; what each plays, whom it is bridged to, what
 Its parts: ``engine_leg`` (an endpoint's state and whom it listens to), ``engine_wire`` (the
 receive path: DTMF in, bridged packets relayed onto the other leg's own stream, RFC 3550
 §5.1), ``engine_ticker`` (the one ticker task that sends every playing endpoint's frame),
-``engine_listen`` and ``engine_filter`` (a queued caller's input: read by the ticker, most of
-its audio dropped in the kernel while nobody needs it), and ``mixer`` for conference rooms
-(PBX6: a leg in a room feeds the room's mix and hears it).
+``engine_listen``, ``engine_quiet`` and ``engine_filter`` (a queued caller's input: read by
+the ticker, most of its audio dropped in the kernel while nobody needs it), and ``mixer``
+for conference rooms (PBX6: a leg in a room feeds the room's mix and hears it).
 
 Whom a leg listens to is set here from the SDP: its address and port, and for ``learn_s``
 after it the phone's NAT-ed source (symmetric RTP). Addresses are IP literals only, so a
@@ -42,9 +42,10 @@ from vaxel.media.backend import (
 )
 from vaxel.media.dtmf import dtmf_payloads
 from vaxel.media.engine_filter import SUPPORTED as FILTER_SUPPORTED
-from vaxel.media.engine_filter import attach, detach, program, sample_for
+from vaxel.media.engine_filter import sample_for
 from vaxel.media.engine_leg import Leg, disconnect
 from vaxel.media.engine_listen import Listeners
+from vaxel.media.engine_quiet import QueuedAudioFilter
 from vaxel.media.engine_ticker import SLOTS, Ticker
 from vaxel.media.engine_wire import RtpReceiver
 from vaxel.media.mixer import Mixer, law_of
@@ -101,9 +102,8 @@ class BuiltinMediaBackend:
         if media_timeout_s is not None and not media_timeout_s > 0:
             raise ValueError(f"media_timeout_s must be positive, got {media_timeout_s!r}")
         self.media_timeout_s = media_timeout_s
-        self._sample = sample_for(media_timeout_s) if filter_queued_audio else 1
-        if not FILTER_SUPPORTED:
-            self._sample = 1
+        filtered = filter_queued_audio and FILTER_SUPPORTED
+        self._sample = sample_for(media_timeout_s) if filtered else 1
         self._legs: dict[str, Leg] = {}
         self._in_use: set[int] = set()
         self._ticker_task: asyncio.Task[None] | None = None
@@ -120,7 +120,10 @@ class BuiltinMediaBackend:
         self._receiver = RtpReceiver(self._legs, self.stats, on_event, self._rooms)
         self._ticker = Ticker(self._legs, self.stats, on_event, media_timeout_s, self._rooms)
         self._ticker.receiver = self._receiver
-        self._listeners = Listeners(SLOTS, self._receiver.drain, self._quiet)
+        self._filter = QueuedAudioFilter(self._sample, lambda leg: leg in self._listeners)
+        self._listeners = Listeners(
+            SLOTS, self._receiver.drain, self._filter.update, clock=time.monotonic
+        )
         self._ticker.listeners = self._listeners
         self.timing_errors: deque[float] = self._ticker.timing_errors
         """Each sent frame's lateness against its slot, in seconds (for the benchmarks)."""
@@ -198,7 +201,7 @@ class BuiltinMediaBackend:
             leg.peer = (remote.address, remote.port)
             leg.locked = False
             leg.learn_until = now + self.learn_s
-        self._quiet(leg)  # the phone moved, or its payload type changed
+        self._filter.update(leg)  # the phone moved, or its payload type changed
 
     def release(self, endpoint_id: str) -> None:
         leg = self._legs.pop(endpoint_id, None)
@@ -275,34 +278,7 @@ class BuiltinMediaBackend:
             else:
                 loop.remove_reader(fd)
                 self._ticker.listen(leg, True)
-        self._quiet(leg)
-
-    def _quiet(self, leg: Leg) -> None:
-        """Filter the leg's audio in the kernel (``engine_filter``) while nobody needs it:
-        it is locked onto its phone, only listens (neither bridged nor in a room) and is not
-        recorded; else take the filter off. Called on each of those changes."""
-        remote = leg.remote
-        wanted = -1
-        if (
-            self._sample > 1
-            and leg.locked
-            and remote is not None
-            and leg.recording is None
-            and remote.payload_type != remote.telephone_event_pt
-            and leg in self._listeners
-        ):
-            wanted = remote.payload_type
-        if wanted == leg.filtered:
-            return
-        if wanted < 0:
-            detach(leg.sock)
-        else:
-            try:
-                attach(leg.sock, program(wanted, self._sample))
-            except (OSError, ValueError) as error:  # the leg is read in full, as before
-                log.warning("no RTP filter on %s: %s", leg.endpoint.endpoint_id, error)
-                wanted = -1
-        leg.filtered = wanted
+        self._filter.update(leg)
 
     def unbridge(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
@@ -374,13 +350,13 @@ class BuiltinMediaBackend:
     def start_recording(self, endpoint_id: str, path: str) -> None:
         leg = self._leg(endpoint_id)
         leg.recording = StereoRecording(path, time.monotonic())
-        self._quiet(leg)  # what the phone says is wanted now, every packet
+        self._filter.update(leg)  # what the phone says is wanted now, every packet
 
     def stop_recording(self, endpoint_id: str) -> None:
         leg = self._leg(endpoint_id)
         if leg.recording is not None:
             self._write_recording(leg)
-            self._quiet(leg)
+            self._filter.update(leg)
 
     def _write_recording(self, leg: Leg) -> None:
         recording, leg.recording = leg.recording, None

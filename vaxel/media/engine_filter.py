@@ -11,7 +11,7 @@ one in ``SAMPLE`` by RTP sequence number — enough for the media timeout to see
 alive — and passes everything else: telephone-events, comfort noise, other payload types,
 RTP with CSRCs, an extension or padding, anything too short to be RTP. The filter comes off
 whenever the leg's audio matters: bridged, in a conference room, being recorded (voicemail,
-a prompt recorded by phone) — the engine's ``_quiet`` decides, on every such change.
+a prompt recorded by phone) — ``engine_quiet`` decides, on every such change.
 
 What the program sees: on a UDP socket the kernel runs it on the datagram from its UDP
 header on (8 bytes), so the RTP header starts at offset 8 (proved on 127.0.0.1 by

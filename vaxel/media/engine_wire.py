@@ -30,7 +30,7 @@ starts at byte 12 and runs to the end."""
 class RtpReceiver:
     """Reads the endpoints' sockets; ``legs`` and ``stats`` are the engine's own."""
 
-    __slots__ = ("behind", "legs", "on_event", "rooms", "stats")
+    __slots__ = ("behind", "legs", "on_event", "rooms", "stats", "yield_at")
 
     def __init__(
         self,
@@ -45,6 +45,9 @@ class RtpReceiver:
         self.rooms: dict[str, Mixer] = {} if rooms is None else rooms
         self.behind = False
         """Set by the ticker while its ticks are late: read sockets to the end."""
+        self.yield_at = float("inf")
+        """Set by the ticker: the ``time.monotonic`` instant its next phase is due (or its
+        readers' slice ends, ``engine_ticker.READ_SLICE_S``); readers stop there."""
 
     def readable(self, leg: Leg) -> None:
         """Read the leg's socket (called by the loop's reader): one datagram while the engine
@@ -57,9 +60,18 @@ class RtpReceiver:
         brings the loop back for a second datagram. But when the engine falls behind, each
         waiting datagram would cost a turn of the loop (12.5 µs a packet instead of 7.2 with
         250 bridged pairs on a starved core, load average 15): then it drains again.
+
+        Either way it stops once the ticker's next phase is due (``yield_at``), leaving
+        the datagrams to the loop's next turn: the loop calls every ready socket's reader
+        before its timers, so a burst of relayed packets (a thousand bridged legs, or
+        sockets drained after a stall) would otherwise hold the callers' frames back for
+        as long as relaying it takes (issue 11).
         """
         sock = leg.sock
+        monotonic = time.monotonic
         while True:
+            if monotonic() > self.yield_at:
+                return  # level-triggered: the loop comes back once the ticker has run
             try:
                 if leg.connected:  # only the locked phone gets through: no address to build
                     data, source = sock.recv(2048), leg.peer
