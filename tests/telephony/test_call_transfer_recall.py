@@ -11,9 +11,12 @@ from vaxel.telephony.call_events import (
     TRANSFER,
     AgentConnected,
     Announce,
+    AnswerRefused,
     Bridge,
     CancelPhone,
     HangUpParty,
+    Hear,
+    NoRoute,
     Notice,
     Party,
     PartyLeft,
@@ -21,6 +24,7 @@ from vaxel.telephony.call_events import (
     PhoneFailed,
     PhonesRung,
     ReleasePhones,
+    ReportAgentAnswered,
     ReportContactEnded,
     ReportRingOutcome,
     Sound,
@@ -29,6 +33,12 @@ from vaxel.telephony.call_events import (
 )
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.park_events import LeaveOrbit, RingBack
+from vaxel.telephony.requeue_events import (
+    RecallPassed,
+    ReportRequeuedLeft,
+    RequeueContact,
+    RequeueRefused,
+)
 
 RECALL_AFTER_S = 30.0
 
@@ -68,23 +78,97 @@ def test_a_busy_or_unreachable_target_rings_back_the_agent_at_once() -> None:
         assert call.state is CallState.RECALLING
 
 
-def test_nobody_taking_the_recall_keeps_the_caller_and_rings_again() -> None:
-    """Karin gone or busy too: the caller waits (never hung up) and is rung back again
-    after the recall time; the caller hanging up ends it."""
+def test_a_recall_she_does_not_answer_goes_to_the_front_of_its_queue() -> None:
+    """Spec §50–52, OP4: Karin's recall rings out (30 s) — the caller hears music and waits
+    in the queue it came from, first (REQUEUED); another operator's answer makes it an ACD
+    contact again, the reason kept for her card. Nothing rings Karin again."""
     call = transferred(at=50.0)
     call.on_timer(80.0)
     call.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
-    assert call.handle(PhoneFailed(RECALL, "ext-1011", 486), 81.0) == [ReleasePhones(RECALL)]
+    assert call.on_timer(80.0 + RECALL_RING_S) == [
+        CancelPhone(RECALL, "ext-1011"),
+        Hear(Party.CALLER, Sound.MUSIC),
+        RequeueContact("no-answer"),
+    ]
+    assert call.state is CallState.REQUEUED
+    assert call.next_deadline() is None, "the queue's rules now, no recall timer"
+    call.handle(PhonesRung("maria", ("maria-desk",)), 115.0)  # the ACD offers it
+    assert call.handle(PhoneAnswered("maria", "maria-desk"), 117.0) == [
+        ReportAgentAnswered("maria")
+    ]
+    assert call.state is CallState.AGENT_ANSWERING
+    assert call.handle(AgentConnected(whisper=False), 117.1) == [Bridge()]
+    assert call.state is CallState.BRIDGED
+    assert call.recall_note is not None and call.recall_note.status == 408
+    assert call.handle(PartyLeft(Party.CALLER), 130.0) == [
+        ReportContactEnded(),
+        HangUpParty(Party.AGENT),
+    ]
+
+
+def test_a_busy_or_unreachable_recall_goes_to_the_queue_at_once() -> None:
+    """Her line busy (486) or her phone gone (no route): no 30 s of ringing first."""
+    call = transferred(at=50.0)
+    call.on_timer(80.0)
+    call.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
+    assert call.handle(PhoneFailed(RECALL, "ext-1011", 486), 81.0) == [
+        ReleasePhones(RECALL),
+        Hear(Party.CALLER, Sound.MUSIC),
+        RequeueContact("no-answer"),
+    ]
+    assert call.state is CallState.REQUEUED
+    call = transferred(at=50.0)
+    call.handle(PhoneFailed(TRANSFER, "ext-1005", 486), 51.0)  # the target busy: recalled
+    assert call.handle(NoRoute(RECALL), 51.1) == [
+        Hear(Party.CALLER, Sound.MUSIC),
+        RequeueContact("busy"),
+    ]
+
+
+def test_logged_out_or_talking_passes_her_recall_over() -> None:
+    """The switch finds her logged out or in another queue call: straight to the queue."""
+    call = transferred(at=50.0)
+    call.on_timer(80.0)
+    call.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
+    assert call.handle(RecallPassed(), 80.2) == [
+        CancelPhone(RECALL, "ext-1011"),
+        Hear(Party.CALLER, Sound.MUSIC),
+        RequeueContact("no-answer"),
+    ]
+
+
+def test_the_caller_leaving_the_queue_abandons_it_and_a_refused_answer_waits_on() -> None:
+    call = transferred(at=50.0)
+    call.on_timer(80.0)
+    call.on_timer(80.0 + RECALL_RING_S)
+    call.handle(PhonesRung("maria", ("maria-desk",)), 115.0)
+    call.handle(PhoneAnswered("maria", "maria-desk"), 117.0)
+    call.handle(AnswerRefused(), 117.1)  # the ACD gave it to someone else meanwhile
+    assert call.state is CallState.REQUEUED, "waiting again, not back in the IVR"
+    call.handle(PhonesRung("olle", ("olle-desk",)), 118.0)
+    assert call.handle(PartyLeft(Party.CALLER), 119.0) == [
+        CancelPhone("olle", "olle-desk"),
+        ReportRequeuedLeft(),
+    ]
+    assert call.state is CallState.ENDED
+
+
+def test_a_queue_that_will_not_take_it_back_rings_her_again_later() -> None:
+    """The ACD refuses (queue removed, contact forgotten): the old round — she is rung
+    again after the recall time; the caller is never hung up by the switch."""
+    call = transferred(at=50.0)
+    call.on_timer(80.0)
+    call.on_timer(80.0 + RECALL_RING_S)
+    assert call.handle(RequeueRefused(), 110.1) == []
     assert call.state is CallState.PARKED
-    assert call.next_deadline() == 81.0 + RECALL_AFTER_S
-    assert call.on_timer(111.0) == [RingBack("1011")]
+    assert call.next_deadline() == 110.1 + RECALL_AFTER_S
+    assert call.on_timer(140.1) == [RingBack("1011")]
     assert call.state is CallState.RECALLING
-    call.handle(PhonesRung(RECALL, ("ext-1011",)), 111.1)
-    assert call.handle(PartyLeft(Party.CALLER), 115.0) == [
+    call.handle(PhonesRung(RECALL, ("ext-1011",)), 140.2)
+    assert call.handle(PartyLeft(Party.CALLER), 141.0) == [
         CancelPhone(RECALL, "ext-1011"),
         LeaveOrbit(),
     ]
-    assert call.state is CallState.ENDED
 
 
 def test_a_transfer_with_no_recall_is_told_as_before() -> None:

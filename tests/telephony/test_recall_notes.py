@@ -16,8 +16,11 @@ from vaxel.telephony.call_events import (
     PhonesRung,
     TransferRequested,
 )
+from vaxel.telephony.calls import Call
 from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote, reason_of
-from vaxel.web.console_recalls import recall_lines
+from vaxel.telephony.requeue import requeued_note
+from vaxel.telephony.requeue_events import RequeueContact
+from vaxel.web.console_recalls import recall_lines, requeued_line
 
 
 def transferred(at: float = 50.0) -> CallMachine:
@@ -86,3 +89,25 @@ def test_the_card_words_what_happened_in_swedish() -> None:
         "Kunde inte nå 0812345",  # no name known: the number
     ]
     assert lines[0]["state_text"].startswith("Ringer tillbaka till dig")
+
+
+def test_whoever_is_offered_a_requeued_call_reads_why() -> None:
+    """Issue 16 §3, spec §50–52: the call back in its queue carries the note to the card of
+    the operator who takes it; a call with no recall behind it has no line."""
+    call = CallMachine()
+    call.handle(PhonesRung("karin", ("desk",)), 10.0)
+    call.handle(PhoneAnswered("karin", "desk"), 12.0)
+    call.handle(AgentConnected(whisper=False), 12.1)
+    call.handle(TransferRequested("1011", RECALL_AFTER_S, number="1005"), 20.0)
+    call.handle(PhonesRung(TRANSFER, ("ext-1005",)), 20.1)
+    call.on_timer(50.0)  # Karin's phone is rung back …
+    assert call.on_timer(80.0)[-1] == RequeueContact("no-answer")  # … and not answered
+    found = Call("c1", "t1", call)
+    row = requeued_note(found)
+    assert row == {"number": "1005", "reason": "no-answer", "rung_s": 30, "by": "1011"}
+    names = {"1005": "Karin Carlsson"}.get
+    assert requeued_line(row, lambda n: names(n) or "") == (
+        "Återkoppling: Ej svar hos Karin Carlsson, 30 s"
+    )
+    assert requeued_note(Call("c2", "t1", CallMachine())) is None
+    assert requeued_line(None, lambda n: "") is None

@@ -21,7 +21,7 @@ from typing import Any
 
 from vaxel.acd import agents as agent_steps
 from vaxel.acd import contacts as contact_steps
-from vaxel.acd import dispatch, overflow, queries, queue_steps
+from vaxel.acd import dispatch, overflow, queries, queue_steps, requeue
 from vaxel.acd.commands import Command
 from vaxel.acd.estimation import WaitEstimator
 from vaxel.acd.events import (
@@ -43,6 +43,7 @@ from vaxel.acd.events import (
     ContactClassified,
     ContactEnded,
     ContactPicked,
+    ContactRequeued,
     Event,
     OfferPickedUp,
     QueueClosed,
@@ -107,6 +108,7 @@ class Engine:
             CallbackAttemptEnded: contact_steps.callback_attempt_ended,
             CallbackClosed: contact_steps.callback_closed,
             CallbackRequeued: contact_steps.callback_requeued,
+            ContactRequeued: requeue.contact_requeued,
             AgentConfigured: agent_steps.agent_configured,
             AgentRemoved: agent_steps.agent_removed,
             AgentLoggedIn: agent_steps.agent_logged_in,

@@ -31,6 +31,7 @@ __all__ = [
     "ContactClassified",
     "ContactEnded",
     "ContactPicked",
+    "ContactRequeued",
     "Event",
     "OfferPickedUp",
     "QueueClosed",
@@ -337,6 +338,18 @@ class CallbackRequeued:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactRequeued:
+    """A call the agent transferred came back and whoever transferred it did not take it
+    back: it waits again in the queue it came from, before every new caller (issue 16 §3,
+    spec §50–52). Its ``reason`` ("no-answer", "busy" …) is kept in its history."""
+
+    tenant_id: str
+    contact_id: str
+    reason: str = ""
+    actor: str = "telephony"
+
+
+@dataclass(frozen=True, slots=True)
 class TimerTick:
     """Time passed: fire every timer due at ``now``. Journaled like any other event."""
 
@@ -369,5 +382,6 @@ Event = (
     | CallbackAttemptEnded
     | CallbackClosed
     | CallbackRequeued
+    | ContactRequeued
     | TimerTick
 )

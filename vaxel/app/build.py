@@ -21,6 +21,7 @@ from vaxel.app.console_calls import (
     console_voicemail,
     dialled_of,
     recalls_of,
+    requeued_of,
 )
 from vaxel.app.platform import Platform
 from vaxel.app.services import build_conferences, build_directory, build_voicemail
@@ -206,6 +207,7 @@ def build_platform(
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)
+            context.requeued_of = requeued_of(telephony)
             parking = console_parking(telephony)
             context.console_park, context.console_retrieve, context.parked_of = parking
             context.console_consults = console_consults(telephony, context.hub.wake)

@@ -28,6 +28,7 @@ __all__ = [
     "console_voicemail",
     "dialled_of",
     "recalls_of",
+    "requeued_of",
 ]
 
 
@@ -133,6 +134,20 @@ def recalls_of(
         return recalls_for(calls, tenant_id, extension.extension, switch.clock())
 
     return recalls
+
+
+def requeued_of(telephony: TelephonyService) -> Callable[[str], dict[str, object] | None]:
+    """Why a call waits again in its queue, or is in an operator's hand, after a recall
+    nobody took (issue 16 §3); None for any other call."""
+    from vaxel.telephony.requeue import requeued_note
+
+    calls = telephony.switch.calls
+
+    def requeued(contact_id: str) -> dict[str, object] | None:
+        call = calls.get(contact_id)
+        return requeued_note(call) if call is not None else None
+
+    return requeued
 
 
 def console_parking(

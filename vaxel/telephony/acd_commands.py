@@ -43,6 +43,7 @@ from vaxel.telephony.call_events import (
     OfferWithdrawn,
     TransferOrdered,
 )
+from vaxel.telephony.call_requeue import waiting_state
 from vaxel.telephony.callbacks import CallbackDialOut
 from vaxel.telephony.calls import Call, Leg
 from vaxel.telephony.dialout import Target
@@ -64,6 +65,8 @@ class AcdPort(Protocol):
     def step(self, call: Call, event: CallEvent) -> None: ...
 
     def hang_up(self, call: Call) -> None: ...
+
+    def connect(self, call: Call, whisper: tuple[str, ...]) -> None: ...
 
     def end_leg(self, call: Call, leg: Leg, event: LegInput) -> None: ...
 
@@ -168,7 +171,9 @@ class AcdCommands:
                 self.switch.step(call, OfferWithdrawn(command.agent_id))
         elif isinstance(command, ConnectContact):
             call = self.calls.get(command.contact_id)
-            if call is not None and call.session is not None:
+            if call is not None and waiting_state(call.machine) is CallState.REQUEUED:
+                self.switch.connect(call, ())  # back from its queue (issue 16 §3): no flow
+            elif call is not None and call.session is not None:
                 self.flow_commands.run(call, call.session.agent_commands([command], self.clock()))
             elif call is not None and call.agent is not None and not call.callback:
                 # a real phone took a contact whose caller is not on SIP here
@@ -199,7 +204,7 @@ class AcdCommands:
             machine = CallMachine(callback=callback, customer_ring_s=self.customer_ring_s)
             call = Call(command.contact_id, command.tenant_id, machine)
             self.calls[call.call_id] = call
-        if call.state not in (CallState.IVR, CallState.CALLBACK_RINGING):
+        if call.state not in (CallState.IVR, CallState.CALLBACK_RINGING, CallState.REQUEUED):
             log.warning("offer of %s in state %s ignored", call.call_id, call.state.value)
             return
         caller_number = ""

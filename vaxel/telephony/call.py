@@ -25,7 +25,8 @@ Rules kept here (Q10, Q12, Q22, Q23, CB9):
   (in sequence, forwarding) or tell the caller; a device answering answers the caller
   (``AnswerCaller``, only then) and the two talk (TRANSFERRED: bridged, no ACD contact);
   either hanging up ends both. A CANCEL while ringing (PartyLeft) withdraws every phone.
-- Park, recall, camp-on (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``.
+- Park, recall, camp-on (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``;
+  a transfer's recall nobody took back waits in its queue again (REQUEUED): ``call_requeue.py``.
 - Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
   still deliver (late answers are hung up, late failures and hang-ups ignored).
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
@@ -36,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import vaxel.telephony.call_requeue as call_requeue
 from vaxel.core.errors import IllegalTransition
 from vaxel.telephony import call_announce, call_consult, call_park, call_pickup, call_transfer
 from vaxel.telephony.call_events import (
@@ -78,12 +80,7 @@ from vaxel.telephony.call_events import (
 )
 from vaxel.telephony.call_states import CallState, Offer, OfferState
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
-from vaxel.telephony.park_events import (
-    CallParked,
-    CallPickedUp,
-    LeaveOrbit,
-    ParkRetrieved,
-)
+from vaxel.telephony.park_events import CallParked, CallPickedUp, LeaveOrbit, ParkRetrieved
 from vaxel.telephony.recall_notes import RecallNote
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
@@ -262,7 +259,7 @@ class CallMachine:
         return [Announce(Party.CALLER, Notice.NO_SUCH_NUMBER)]
 
     def _refused(self, event: CallEvent, now: float) -> list[CallAction]:
-        self.state = CallState.IVR  # the caller stays with the flow and the queue
+        self.state = call_requeue.waiting_state(self)  # the caller stays in the queue
         self.agent_id = ""
         return [HangUpParty(Party.AGENT)]
 
@@ -321,6 +318,8 @@ class CallMachine:
             return []  # the parker's leg, hung up as it parked the call
         if before in call_announce.STATES:
             return call_announce.left(self, event, now)
+        if before is CallState.REQUEUED:
+            return call_requeue.left(self)
         self.state = CallState.ENDED
         actions: list[CallAction] = []
         for name in list(self.offers):
@@ -375,7 +374,7 @@ _STEPS: dict[type, _Step] = {
 }
 _ALLOWED: dict[type, frozenset[CallState]] = {
     CallerAnswered: frozenset(_C),
-    PhonesRung: _DIALLING | (_TIMED - {_C.PARKED}) | {_C.IVR, _C.CALLBACK_RINGING},
+    PhonesRung: _DIALLING | (_TIMED - {_C.PARKED}) | {_C.IVR, _C.CALLBACK_RINGING, _C.REQUEUED},
     PhoneAnswered: frozenset(_C),
     PhoneFailed: frozenset(_C),
     OfferWithdrawn: frozenset(_C),
@@ -385,8 +384,8 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     HoldChanged: frozenset(_LIVE),
     DigitReceived: frozenset(_C),
     TransferRequested: call_consult.TALKING,  # phones often hold first
-    TransferOrdered: frozenset({_C.IVR}),
-    BusyOrdered: frozenset({_C.IVR}),
+    TransferOrdered: frozenset({_C.IVR, _C.REQUEUED}),  # the queue's overflow (Q18, Q19)
+    BusyOrdered: frozenset({_C.IVR, _C.REQUEUED}),
     CallParked: call_park.PARKABLE,
     ParkRetrieved: _PARKED,
     call_park.RingParked: frozenset({_C.PARKED}),
@@ -396,5 +395,5 @@ _ALLOWED: dict[type, frozenset[CallState]] = {
     PartyReplaced: call_consult.REPLACEABLE,
     PartyHandedOver: call_consult.TALKING,
 }
-_STEPS.update(call_announce.STEPS)  # announced transfer (issue 16 §3)
-_ALLOWED.update(call_announce.ALLOWED)
+_STEPS.update(call_announce.STEPS | call_requeue.STEPS)  # issue 16 §3
+_ALLOWED.update(call_announce.ALLOWED | call_requeue.ALLOWED)

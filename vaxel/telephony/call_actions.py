@@ -13,16 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from vaxel.acd.events import (
-    CallbackAttemptEnded,
-    ContactEnded,
-)
+from vaxel.acd.events import CallbackAttemptEnded, ContactEnded
 from vaxel.core.errors import IllegalTransition, VaxelError
 from vaxel.flow import CallerHungUp, DigitPressed, TimerTick
-from vaxel.media.backend import (
-    MediaBackend,
-    MediaEvent,
-)
+from vaxel.media.backend import MediaBackend, MediaEvent
 from vaxel.media.player import Comfort
 from vaxel.sip.transaction import CancelReceived
 from vaxel.telephony.acd_commands import AcdCommands
@@ -79,11 +73,9 @@ from vaxel.telephony.leg_events import (
 )
 from vaxel.telephony.media_in import media_event
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
-from vaxel.telephony.park_events import (
-    LeaveOrbit,
-    RingBack,
-)
+from vaxel.telephony.park_events import LeaveOrbit, RingBack
 from vaxel.telephony.parking import Parking
+from vaxel.telephony.requeue_events import ReportRequeuedLeft, RequeueAction, RequeueContact
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
 from vaxel.telephony.voicemail import VoicemailCalls
@@ -149,6 +141,8 @@ class CallActions:
         self.consults: Callable[[Call, ConsultAction], None] = lambda call, action: None
         """Carries out an announced transfer's actions (``console_consult.py``)."""
         self.side_left: Callable[[Call, Leg], None] = lambda call, leg: None  # break_in.py
+        self.requeues: Callable[[Call, RequeueAction], None] = lambda call, action: None
+        """Carries out a call's step back into its queue (``requeue.py``, issue 16 §3)."""
 
     def step(self, call: Call, event: CallEvent) -> None:
         """Tell the call's machine what happened and carry out what it says."""
@@ -230,6 +224,8 @@ class CallActions:
                 self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
+            elif isinstance(action, (RequeueContact, ReportRequeuedLeft)):
+                self.requeues(call, action)
             else:  # an announced transfer's (``consult_events.ConsultAction``)
                 self.consults(call, action)
 

@@ -23,6 +23,7 @@ from vaxel.telephony.park_events import (
     RingBack,
     RingParked,
 )
+from vaxel.telephony.requeue_events import RequeueAction, RequeueEvent
 from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 
 __all__ = [
@@ -243,6 +244,7 @@ CallEvent = (
     | CallPickedUp
     | ParkRetrieved
     | RingParked
+    | RequeueEvent
     | AnswerRefused
     | NoRoute
     | PartyReplaced
@@ -386,6 +388,7 @@ CallAction = (
     | Hear
     | DialOnward
     | RingBack
+    | RequeueAction
     | LeaveOrbit
     | ConsultAction
 )

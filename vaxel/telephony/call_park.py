@@ -10,7 +10,8 @@ Rules kept here:
   offer) while the caller keeps hearing music; a recall nobody answers within
   ``RECALL_RING_S``, that fails or has no route, puts the call back in its orbit for
   another ``recall_s`` — a parked caller is never dropped by the switch — and the recalls
-  after it ring the fallback (the tenant's operator) when there is one.
+  after it ring the fallback (the tenant's operator) when there is one. A transfer's
+  recall goes back to the queue instead (``call_requeue.py``, issue 16 §3).
 - A caller hanging up while parked or recalled ends the call and frees the orbit.
 - A parked call may be rung onward at once (``RingParked``: camp-on rings the extension
   it waited for, ``camp_on.py``); unanswered, it is back in PARKED like any recall.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vaxel.telephony import call_requeue
 from vaxel.telephony.call_events import (
     RECALL,
     Bridge,
@@ -88,19 +90,25 @@ def rung_now(call: CallMachine, event: CallEvent, now: float) -> list[CallAction
 
 
 def recall_due(call: CallMachine, now: float) -> list[CallAction]:
-    """The call's deadline passed: start the recall, or end one nobody answered."""
+    """The call's deadline passed: start the recall, or end one nobody answered (a
+    transfer's goes back to its queue, ``call_requeue.py``)."""
     if call.state is CallState.PARKED:
         call.state = CallState.RECALLING
         call.park_deadline = now + RECALL_RING_S
         return [RingBack(call.parked_by)]
+    if call_requeue.returns_to_queue(call):
+        return call_requeue.requeued(call, now)
     return [*call.withdraw(RECALL), *back_to_orbit(call, now)]
 
 
 def recall_ended(call: CallMachine, now: float) -> list[CallAction]:
-    """The recall failed or had no route: the caller waits on in the orbit."""
+    """The recall failed or had no route: the caller waits on in the orbit (a transfer's
+    goes back to its queue)."""
     offer = call.offers.get(RECALL)
     if offer is not None and offer.state is OfferState.RINGING:
         offer.state = OfferState.UNANSWERED
+    if call_requeue.returns_to_queue(call):
+        return call_requeue.requeued(call, now)
     return back_to_orbit(call, now)
 
 

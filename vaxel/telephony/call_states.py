@@ -31,6 +31,9 @@ class CallState(Enum):
     """The caller waits in a park orbit hearing music; anyone may retrieve the call."""
     RECALLING = "recalling"
     """Parked too long: whoever parked the call is rung back (``call_park.py``)."""
+    REQUEUED = "requeued"
+    """A transfer's recall nobody took: back in its queue, first, hearing music
+    (``call_requeue.py``); the ACD offers it as it offers a caller in the IVR."""
     CONNECTING = "connecting"
     """An internal call (PBX1): the callee's devices ring while the caller hears ringback —
     as early media after 183 for a new call (not answered until a device answers, or

@@ -13,7 +13,7 @@ from typing import Any
 
 from vaxel.web.i18n import gettext
 
-__all__ = ["recall_lines"]
+__all__ = ["recall_lines", "requeued_line"]
 
 
 def _reason(reason: str, name: str, rung_s: int) -> str:
@@ -32,6 +32,17 @@ def _state(state: str) -> str:
     if state == "waiting":
         return gettext("Obesvarad återringning: ringer dig igen strax")
     return gettext("Tillbaka hos dig")
+
+
+def requeued_line(row: Mapping[str, object] | None, name_of: Callable[[str], str]) -> str | None:
+    """The card's line for a call back from a recall nobody took (issue 16 §3): whoever
+    is offered it reads why — "Återkoppling: Ej svar hos Karin Carlsson, 30 s"."""
+    if row is None:
+        return None
+    number = str(row.get("number") or "")
+    name = (name_of(number) if number else "") or number or gettext("målet")
+    why = _reason(str(row.get("reason")), name, int(str(row.get("rung_s") or 0)))
+    return gettext("Återkoppling: {why}").format(why=why)
 
 
 def recall_lines(

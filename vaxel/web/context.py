@@ -164,6 +164,8 @@ class WebContext:
     dialled_of: Callable[[str], str] = lambda contact_id: ""
     """The number a queue call's caller dialled (OP2); set by the root when SIP runs."""
     recalls_of: Callable[[str, str], list[dict[str, object]]] = lambda tenant, agent: []
+    requeued_of: Callable[[str], dict[str, object] | None] = lambda contact_id: None
+    """Why a call came back to its queue (issue 16 §3): ``requeue.requeued_note``."""
     console_park: Callable[[str, str, str], str] = field(default=lambda *_: _no_orbit())
     """Park from the console (issue 16 §3): (tenant, agent, contact) → the orbit."""
     console_retrieve: Callable[[str, str, str], None] = field(default=lambda *_: _no_phones())

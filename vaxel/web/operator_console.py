@@ -27,7 +27,7 @@ from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_forwarded import forwarded_of
 from vaxel.web.console_load import queue_load
-from vaxel.web.console_recalls import recall_lines
+from vaxel.web.console_recalls import recall_lines, requeued_line
 from vaxel.web.console_switch_view import switch_states
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
 from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
@@ -78,6 +78,8 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     call = live["call"]
     if call:
         call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
+        name_of = _name_of(views, tenant_id, actor)  # back from a recall nobody took
+        call["requeued"] = requeued_line(ctx.requeued_of(call["id"]), name_of)
         consults = ctx.console_consults  # an announced transfer on (issue 16 §3)
         call["consult"] = consults.view(call["id"]) if consults is not None else None
     if call and call["caller_number"]:  # the caller's earlier contacts (OP2, Q26)

@@ -1,0 +1,66 @@
+"""A transferred call nobody took back returns to its queue at the front (issue 16 §3,
+spec §50–52, OP4: recalls have priority)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaxel.acd.commands import OfferContact
+from vaxel.acd.engine import Engine
+from vaxel.acd.events import (
+    AgentAnswered,
+    AgentPaused,
+    AgentReady,
+    ContactAbandoned,
+    ContactArrived,
+    ContactEnded,
+    ContactRequeued,
+)
+from vaxel.acd.model import AgentProfile, ContactState, QueueConfig
+from vaxel.core.errors import VaxelError
+
+from .conftest import T, of_type, setup
+
+
+def _transferred(engine: Engine) -> None:
+    """c1 answered by a1 and transferred away (ended for her) at 20; a2 on pause."""
+    setup(
+        engine,
+        [QueueConfig(T, "q1", wrap_up_s=0)],
+        [AgentProfile(T, a, permitted_queues=("q1",)) for a in ("a1", "a2")],
+        {"a1": ("q1",), "a2": ("q1",)},
+    )
+    engine.handle(AgentPaused(T, "a2", "lunch"), 0.0)
+    engine.handle(ContactArrived(T, "c1", "q1", caller_number="+46701"), 1.0)
+    engine.handle(AgentAnswered(T, "a1", "c1"), 2.0)
+    engine.handle(ContactEnded(T, "c1"), 20.0)
+
+
+def test_a_returned_call_is_offered_before_callers_who_waited_longer(engine: Engine) -> None:
+    _transferred(engine)
+    engine.handle(AgentPaused(T, "a1", "Återringning"), 21.0)
+    engine.handle(ContactArrived(T, "new", "q1", priority=5), 30.0)  # waits: nobody ready
+    engine.handle(ContactRequeued(T, "c1", "no-answer"), 80.0)
+    assert engine.contact_view(T, "c1").state is ContactState.WAITING
+    out = engine.handle(AgentReady(T, "a2"), 81.0)
+    assert [o.contact_id for o in of_type(out, OfferContact)] == ["c1"]
+    engine.handle(AgentAnswered(T, "a2", "c1"), 82.0)
+    assert engine.contact_view(T, "c1").agent_id == "a2"
+    engine.handle(ContactEnded(T, "c1"), 90.0)  # and it can end again, as any contact
+    assert engine.contact_view(T, "c1").state is ContactState.ENDED
+
+
+def test_only_an_ended_call_comes_back_and_a_refusal_changes_nothing(engine: Engine) -> None:
+    _transferred(engine)
+    engine.handle(ContactArrived(T, "c2", "q1"), 30.0)  # a1 is ready after wrap-up 0
+    with pytest.raises(VaxelError):
+        engine.handle(ContactRequeued(T, "c2"), 31.0)  # offered or waiting: not ended
+    with pytest.raises(VaxelError):
+        engine.handle(ContactRequeued(T, "nope"), 31.0)
+    engine.handle(ContactRequeued(T, "c1"), 40.0)
+    with pytest.raises(VaxelError):
+        engine.handle(ContactRequeued(T, "c1"), 41.0)  # waiting already
+    engine.handle(ContactAbandoned(T, "c1"), 42.0)  # the caller hangs up while it waits
+    assert engine.contact_view(T, "c1").state is ContactState.ABANDONED
+    with pytest.raises(VaxelError):
+        engine.handle(ContactRequeued(T, "c1"), 43.0)
