@@ -3,7 +3,8 @@ microphone playing 1000 Hz opens the phone as Maria, whose extension is then bou
 a baresip robot playing 1500 Hz calls Maria's short number through Växel's switch; the page
 shows "Inkommande samtal från …", Maria answers, the robot hears the browser's tone and the
 page's remote audio (Web Audio AnalyserNode) carries the robot's; hold re-INVITEs the
-switch; whoever hangs up, the other side's call ends (docs/webrtc.md)."""
+switch; the page's socket dropping mid-call does not end it (the page takes it back on its
+next socket); whoever hangs up, the other side's call ends (docs/webrtc.md)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ CALLER_EXT, PASSWORD = "3001", "robot-webrtc-secret"
 MARIA_SHORT = "4503"
 WAIT_MS = 30_000
 """How long the page may take to connect or ring, at load 15 on two cores."""
+SOCKETS = """(() => {
+  const Original = window.WebSocket;
+  window.vaxelSockets = [];
+  window.WebSocket = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.vaxelSockets.push(this);
+    }
+  };
+})()"""
+"""Keeps the page's sockets reachable, so the test can drop the phone's (a network drop)."""
 
 REMOTE_PEAK = """async () => {
   const audio = document.getElementById("softphone-remote");
@@ -108,6 +120,7 @@ async def ringing_page(
     """Maria's browser phone open and bound, the robot calling her until the page rings."""
     link_maria(web, switch)
     page: Any = await signed_in(chromium, site, "maria")
+    await page.add_init_script(SOCKETS)
     await page.goto(f"{site}/min-telefon/webbtelefon")
     await page.click("#softphone-start")
     await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
@@ -160,6 +173,26 @@ async def test_the_browser_answers_a_robots_call_both_hear_each_other_and_it_han
         await page.click("#softphone-hold")
         await page.wait_for_selector("#softphone-hold[aria-pressed=false]", timeout=WAIT_MS)
 
+        # the signalling socket drops mid-call; the media path does not (issue 15)
+        phones: BrowserPhones = web.app.state.softphone  # type: ignore[attr-defined]
+        phone = phones.open_phones[(DEMO_TENANT, "maria")]
+        [switch_call] = calls.values()
+        await page.evaluate("window.vaxelSockets.at(-1).close()")
+        await page.wait_for_selector("#softphone-banner:not([hidden])", timeout=WAIT_MS)
+        await page.wait_for_selector("#softphone-banner", state="hidden", timeout=WAIT_MS)
+        await page.wait_for_selector("#softphone-state[data-state=connected]", timeout=WAIT_MS)
+        assert await page.evaluate("window.vaxelSockets.length") == 2
+        assert phones.open_phones[(DEMO_TENANT, "maria")] is phone  # the same peer and line
+        assert list(calls.values()) == [switch_call] and switch_call.bridged
+        assert "3001" in await page.inner_text("#softphone-call-text")
+        heard = await page_hears(page, ROBOT_HZ)
+        assert abs(heard["hz"] - ROBOT_HZ) < 30 and heard["db"] > -60, heard
+        await page.click("#softphone-hold")  # the call's buttons answer on the new socket
+        await page.wait_for_selector("#softphone-hold[aria-pressed=true]", timeout=WAIT_MS)
+        await page.click("#softphone-hold")
+        await page.wait_for_selector("#softphone-hold[aria-pressed=false]", timeout=WAIT_MS)
+        await asyncio.sleep(2.0)  # the robot records the browser's tone after the drop
+
         await page.click("#softphone-end")
         await wait_for(lambda: not calls, 10)  # the robot's call ended with the browser's
         await page.wait_for_selector("#softphone-call", state="hidden", timeout=WAIT_MS)
@@ -168,6 +201,7 @@ async def test_the_browser_answers_a_robots_call_both_hear_each_other_and_it_han
         log = await robot.stop()
     samples, rate = read_wav(robot.heard)
     assert tone_share(samples, BROWSER_HZ, rate) > 0.5, log[-2000:]
+    assert tone_share(samples[-rate:], BROWSER_HZ, rate) > 0.5, log[-2000:]  # the last second
 
 
 async def test_the_robot_hangs_up_and_the_page_shows_the_call_ended(

@@ -39,10 +39,18 @@ class Recorder:
         self.opened: list[tuple[str, str]] = []
         self.messages: list[dict[str, Any]] = []
         self.closed = 0
+        self.dropped = 0
+        self.kept: dict[str, Recorder] = {}
+        """What ``resume`` gives back, by token."""
+        self.resumes: list[tuple[str, str, str]] = []
 
     def open(self, tenant_id: str, username: str, send: Send) -> Recorder:
         self.opened.append((tenant_id, username))
         return self
+
+    def resume(self, tenant_id: str, username: str, token: str, send: Send) -> Recorder | None:
+        self.resumes.append((tenant_id, username, token))
+        return self.kept.pop(token, None)
 
     async def handle(self, message: dict[str, Any]) -> None:
         self.messages.append(message)
@@ -50,12 +58,24 @@ class Recorder:
     async def close(self) -> None:
         self.closed += 1
 
+    async def drop(self) -> None:
+        self.dropped += 1
+
 
 @pytest.fixture
 def phones(web: Web) -> Recorder:
     recorder = Recorder()
     web.app.state.softphone = recorder  # type: ignore[attr-defined]
     return recorder
+
+
+def went(socket: Any, phone: Recorder) -> None:
+    """The page's socket closes by itself; waits (bounded) until the server saw it go —
+    the test client cancels the server's side as soon as its block ends."""
+    socket.close(1000)
+    deadline = time.monotonic() + 5
+    while not (phone.dropped or phone.closed) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def refused(client: TestClient, headers: dict[str, str]) -> tuple[int, str]:
@@ -89,9 +109,35 @@ def test_signed_in_page_of_the_app_opens_a_phone_and_reaches_the_media_side(
     with client.websocket_connect(SOCKET, headers=OWN) as socket:
         socket.send_text('{"type": "offer", "sdp": "v=0"}')
         socket.send_text('{"type": "hangup"}')
+        went(socket, phones)
     assert phones.opened == [(DEMO_TENANT, "maria")]
     assert phones.messages == [{"type": "offer", "sdp": "v=0"}, {"type": "hangup"}]
-    assert phones.closed == 1  # the media side is closed when the page goes
+    # the page went by itself: the media side may keep a call for its next socket
+    assert phones.dropped == 1 and phones.closed == 0
+
+
+def test_a_resume_reaches_only_this_accounts_kept_phone(web: Web, phones: Recorder) -> None:
+    """Issue 15: the page's new socket takes back the call its dropped socket had, by the
+    token it was given, for the signed-in account only (the token is checked against the
+    same tenant and user by the media side, tests/webrtc/test_resume.py)."""
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    kept = phones.kept["good-token"] = Recorder()
+    with client.websocket_connect(SOCKET, headers=OWN) as socket:
+        socket.send_text('{"type": "resume", "token": "stale-token"}')
+        assert socket.receive_json() == {"type": "resumed", "ok": False}
+        socket.send_text('{"type": "resume", "token": "good-token"}')
+        socket.send_text('{"type": "hold", "call": "c1", "on": true}')
+        went(socket, kept)
+    assert phones.resumes == [
+        (DEMO_TENANT, "maria", "stale-token"),
+        (DEMO_TENANT, "maria", "good-token"),
+    ]
+    assert kept.messages == [{"type": "hold", "call": "c1", "on": True}]
+    assert phones.closed == 1 and phones.messages == []  # the phone it opened, unused
+    assert kept.dropped == 1  # and the resumed one is the one the next drop keeps
+    for bad in ('{"type": "resume"}', '{"type": "resume", "token": "' + "t" * 65 + '"}'):
+        assert closing(client, bad) == CLOSE_MALFORMED, bad
 
 
 def test_a_page_of_another_site_is_refused_even_with_the_agents_cookie(
@@ -144,7 +190,7 @@ def test_oversized_malformed_binary_and_unknown_messages_close_the_socket(
         assert closing(client, bad) == CLOSE_MALFORMED, bad
     assert closing(client, '{"type": "unable", "reason": "' + "x" * 100 + '"}') == 4400
     assert phones.messages == []  # none of it reached the media side
-    assert phones.closed == len(phones.opened)
+    assert phones.closed == len(phones.opened) and phones.dropped == 0
 
 
 def test_a_flood_of_messages_is_cut_off(web: Web, phones: Recorder) -> None:
@@ -201,4 +247,4 @@ def test_the_socket_closes_soon_after_its_session_ends(web: Web, phones: Recorde
             socket.receive_json()
         assert closed.value.code == CLOSE_NOT_SIGNED_IN
         assert time.monotonic() - started < 2.5
-    assert phones.closed == 1
+    assert phones.closed == 1 and phones.dropped == 0  # a signed-out call is not kept

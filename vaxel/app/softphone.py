@@ -11,8 +11,9 @@ from vaxel.store.accounts import Accounts
 from vaxel.telephony.browser_readiness import BrowserReadiness
 from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.service import TelephonyService
+from vaxel.webrtc.ice import IceServersOf
 from vaxel.webrtc.link import RegistrarLink
-from vaxel.webrtc.phones import BrowserPhones, IceServersOf
+from vaxel.webrtc.phones import BrowserPhones
 
 __all__ = ["browser_phones", "extension_finder"]
 

@@ -62,7 +62,19 @@ MAX_MESSAGES = 30
 RATE_WINDOW_S = 10.0
 """At most ``MAX_MESSAGES`` messages per ``RATE_WINDOW_S`` from one phone."""
 KINDS = frozenset(
-    {"offer", "hangup", "dial", "accept", "decline", "end", "hold", "dtmf", "transfer", "unable"}
+    {
+        "offer",
+        "hangup",
+        "dial",
+        "accept",
+        "decline",
+        "end",
+        "hold",
+        "dtmf",
+        "transfer",
+        "unable",
+        "resume",
+    }
 )
 """The messages a page may send (``docs/webrtc.md``)."""
 CALL_KINDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
@@ -71,6 +83,8 @@ MAX_CALL_ID = 32
 MAX_TRANSFER_TEXT = 64
 """What the page's transfer and dial fields may send; the line says in Swedish what is no
 number."""
+MAX_TOKEN = 64
+"""A resume token is 32 characters (``vaxel.webrtc.resume``)."""
 DIGITS = frozenset("0123456789*#")
 UNABLE = frozenset({"no-microphone", "denied", "media-failed"})
 """Why a page says it cannot take calls (``unable``): the agent is then not offered them."""
@@ -105,12 +119,24 @@ class SoftphoneSession(Protocol):
 
     async def close(self) -> None: ...
 
+    async def drop(self) -> None:
+        """The page's socket went by itself (a network drop): a call up may be kept for
+        the page's next socket to ``resume``; otherwise as ``close``."""
+        ...
+
 
 class SoftphonePort(Protocol):
     """Opens the media side of a browser phone for (tenant, username); ``send`` reaches
     the page."""
 
     def open(self, tenant_id: str, username: str, send: Send) -> SoftphoneSession: ...
+
+    def resume(
+        self, tenant_id: str, username: str, token: str, send: Send
+    ) -> SoftphoneSession | None:
+        """The same account's phone whose socket dropped during a call, now sending to
+        ``send``; None when there is none with that token."""
+        ...
 
 
 def _own_origin(websocket: WebSocket) -> str:
@@ -138,6 +164,9 @@ def parse(text: str) -> dict[str, Any] | None:
     if kind == "offer" and not isinstance(message.get("sdp"), str):
         return None
     if kind == "unable" and message.get("reason") not in UNABLE:
+        return None
+    token = message.get("token")
+    if kind == "resume" and not (isinstance(token, str) and 0 < len(token) <= MAX_TOKEN):
         return None
     number = message.get("number")
     if kind == "dial" and not (isinstance(number, str) and len(number) <= MAX_TRANSFER_TEXT):
@@ -222,22 +251,46 @@ async def softphone_socket(websocket: WebSocket) -> None:
         )
         return
     await websocket.accept()
-    phone = port.open(session.user.tenant_id, session.user.username, _worded(websocket.send_json))
+    tenant_id, username = session.user.tenant_id, session.user.username
+    send = _worded(websocket.send_json)
+    phone = _Phone(port.open(tenant_id, username, send))
+    phone.resume = lambda token: port.resume(tenant_id, username, token, send)
     session_gone = asyncio.Event()
     watched = ctx.session_watch.watch(token, session_gone)
     gone = asyncio.ensure_future(session_gone.wait())
     try:
         await _serve(websocket, ctx, phone, gone)
     except WebSocketDisconnect:
-        pass
+        phone.dropped = True
     finally:
         gone.cancel()
         ctx.session_watch.unwatch(watched)
-        await phone.close()
+        await (phone.session.drop() if phone.dropped else phone.session.close())
+
+
+class _Phone:
+    """The media side a socket is serving: the one it opened, or the one it resumed."""
+
+    def __init__(self, session: SoftphoneSession) -> None:
+        self.session = session
+        self.dropped = False
+        """The page's socket went by itself (not closed by the server for a limit or the
+        session's end): a call up may then be kept for the page's next socket."""
+        self.resume: Callable[[str], SoftphoneSession | None] = lambda token: None
+
+    async def take_back(self, websocket: WebSocket, token: str) -> None:
+        """``resume``: the page's call kept from its dropped socket, if the token is this
+        account's; the phone this socket opened is then closed unused."""
+        resumed = self.resume(token)
+        if resumed is None:
+            await websocket.send_json({"type": "resumed", "ok": False})
+            return
+        opened, self.session = self.session, resumed
+        await opened.close()
 
 
 async def _serve(
-    websocket: WebSocket, ctx: WebContext, phone: SoftphoneSession, gone: asyncio.Future[Any]
+    websocket: WebSocket, ctx: WebContext, phone: _Phone, gone: asyncio.Future[Any]
 ) -> None:
     """Reads the page's messages until it goes, one breaks a limit or the session ends."""
     recent: deque[float] = deque()
@@ -254,6 +307,7 @@ async def _serve(
             return
         received = receiving.result()
         if received["type"] == "websocket.disconnect":
+            phone.dropped = True
             return
         text = received.get("text")
         now = ctx.clock()
@@ -273,4 +327,7 @@ async def _serve(
         if message is None:
             await websocket.close(CLOSE_MALFORMED, gettext("Okänt meddelande"))
             return
-        await phone.handle(message)
+        if message["type"] == "resume":
+            await phone.take_back(websocket, message["token"])
+        else:
+            await phone.session.handle(message)

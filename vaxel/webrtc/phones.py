@@ -38,8 +38,10 @@ from aiortc.exceptions import InvalidStateError, OperationError
 from av import AudioResampler
 
 from vaxel.webrtc import outgoing
-from vaxel.webrtc.line import BrowserLine
+from vaxel.webrtc.ice import IceServersOf, rtc_ice_servers
+from vaxel.webrtc.line import BrowserLine, CallState
 from vaxel.webrtc.link import BIND_S, SwitchLink
+from vaxel.webrtc.resume import RESUME_GRACE_S, KeptCalls, new_token
 from vaxel.webrtc.rtp_side import EngineAudio, RtpSide
 from vaxel.webrtc.unable import UNABLE_REASONS, Readiness
 
@@ -50,8 +52,6 @@ __all__ = [
     "TRUSTED_HOST",
     "BrowserPhone",
     "BrowserPhones",
-    "IceServersOf",
-    "rtc_ice_servers",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,9 @@ SAMPLE_RATE = 8000
 RENEW_S = BIND_S / 2
 """The binding is renewed halfway through its life, as a phone re-registers."""
 CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
+KEPT_STATES = frozenset({CallState.CALLING, CallState.ANSWERING, CallState.CONNECTED})
+"""A call in these states outlives a dropped socket (``vaxel.webrtc.resume``); one that
+only rings is refused 486 as before, so the caller's other phones or the next agent get it."""
 NO_EXTENSION = (
     "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
     "Be administratören koppla en anknytning till dig."
@@ -85,15 +88,22 @@ class BrowserPhone:
         link: SwitchLink | None = None,
         owner: tuple[str, str] = ("", ""),
         readiness: Readiness | None = None,
+        kept: KeptCalls[BrowserPhone] | None = None,
     ) -> None:
         self._send = send
+        self._kept = kept
+        self.resume_token = ""
+        """Given to the page with the answer: its next socket resumes this phone with it."""
+        self.lost = asyncio.Event()
+        self._attached = asyncio.Event()
+        self._attached.set()
         self._readiness = readiness
         self._on_close = on_close
         self._ice_servers_now = ice_servers
         self.ice_servers: list[RTCIceServer] = []
         """What the last offer's peer was configured with."""
         self._link = link
-        self._owner = owner
+        self.owner = owner
         self._peer: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self._failing: set[asyncio.Future[None]] = set()
@@ -106,17 +116,26 @@ class BrowserPhone:
         self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._pump = asyncio.ensure_future(self._deliver())
 
+    @property
+    def media_state(self) -> str:
+        """The server's peer's connection state ("connected", "failed" …); "" with none."""
+        return self._peer.connectionState if self._peer is not None else ""
+
     def heard(self) -> list[int]:
         """The last ``KEEP_S`` seconds the browser sent, as 8 kHz linear samples."""
         return list(self.samples)
 
     def tell(self, message: dict[str, Any]) -> None:
-        """A message to the page, in order, from the loop's callbacks (SIP, timers)."""
+        """A message to the page, in order, from the loop's callbacks (SIP, timers); held
+        while the page's socket is away (``drop``)."""
+        if message.get("type") == "ended" and not self._attached.is_set():
+            self.lost.set()  # the kept call is over: the phone closes (vaxel.webrtc.resume)
         self._outbox.put_nowait(message)
 
     async def _deliver(self) -> None:
         while True:
             message = await self._outbox.get()
+            await self._attached.wait()
             with contextlib.suppress(Exception):  # the socket closed: the phone closes too
                 await self._send(message)
             self._outbox.task_done()
@@ -140,6 +159,37 @@ class BrowserPhone:
                 self.tell({"type": "error", "message": refusal})
         await self._outbox.join()  # what this message caused has reached the page
 
+    def _keeps_call(self) -> bool:
+        call = self.line.call if self.line is not None else None
+        return call is not None and call.state in KEPT_STATES and self.media_state == "connected"
+
+    async def drop(self) -> None:
+        """The page's socket went without the server closing it (a network drop): a call
+        up on a media path still connected is kept for the page's next socket
+        (``vaxel.webrtc.resume``); otherwise the phone closes as ``close`` does."""
+        if self._kept is None or not self._keeps_call():
+            await self.close()
+            return
+        self._attached.clear()
+        self._kept.keep(self)
+
+    def attach(self, send: Send) -> None:
+        """The page's new socket took this phone back: the call's state to it first, then
+        whatever waited."""
+        self._send = send
+        call = self.line.call if self.line is not None else None
+        self.tell(
+            {
+                "type": "resumed",
+                "ok": True,
+                "call": call.id if call is not None else None,
+                "state": call.state.value if call is not None else "",
+                "held": call is not None and call.held,
+                "extension": self._bound.extension if self._bound is not None else "",
+            }
+        )
+        self._attached.set()
+
     async def _unable(self, reason: str) -> None:
         """The page cannot take calls (issue 15 "Bad input"): its binding goes, so the
         switch rings only the person's other phones, and an agent with none is paused
@@ -149,7 +199,7 @@ class BrowserPhone:
         extension = self._bound
         await self._hang_up()
         if extension is None and self._link is not None:
-            extension = self._link.line(*self._owner)
+            extension = self._link.line(*self.owner)
         if extension is not None and self._readiness is not None:
             self._readiness.cannot_take_calls(extension, reason)
 
@@ -158,6 +208,8 @@ class BrowserPhone:
         with the line bound → an agent paused for the phone is ready again."""
         if peer is not self._peer:
             return  # a peer this phone replaced or closed
+        if peer.connectionState in ("failed", "closed") and not self._attached.is_set():
+            self.lost.set()  # a kept call's media path is gone too
         if peer.connectionState == "failed":
             failed = asyncio.ensure_future(self._unable("media-failed"))
             self._failing.add(failed)
@@ -179,7 +231,7 @@ class BrowserPhone:
         line, link = self.line, self._link
         if line is None or link is None:
             return "Webbtelefonen kan inte ringa: den har ingen anknytning i växeln."
-        extension = link.line(*self._owner)
+        extension = link.line(*self.owner)
         if extension is None:
             return "Webbtelefonen kan inte ringa: den har ingen anknytning i växeln."
         if not link.dials_as_phone:
@@ -226,7 +278,8 @@ class BrowserPhone:
             (line.split(" ", 1)[1] for line in answer.splitlines() if line.startswith("a=rtpmap:")),
             "",
         )  # what the answer accepted, e.g. "PCMU/8000"
-        self.tell({"type": "answer", "sdp": answer})
+        self.resume_token = new_token()
+        self.tell({"type": "answer", "sdp": answer, "resume": self.resume_token})
         await self._open_line(self._track)
 
     async def _open_line(self, track: EngineAudio) -> None:
@@ -235,7 +288,7 @@ class BrowserPhone:
         if link is None:
             self.tell({"type": "error", "code": "no-switch", "message": NO_SWITCH})
             return
-        extension = link.line(*self._owner)
+        extension = link.line(*self.owner)
         if extension is None:
             self.tell({"type": "error", "code": "no-extension", "message": NO_EXTENSION})
             return
@@ -301,26 +354,8 @@ class BrowserPhone:
             await self._unable("closed")
         await self._hang_up()
         self._pump.cancel()
+        self._attached.set()
         self._on_close()
-
-
-IceServersOf = Callable[[str], list[dict[str, Any]]]
-"""A tenant's ICE servers as the page's ``RTCPeerConnection`` takes them: ``{"urls": [...],
-"username": ..., "credential": ...}`` (``vaxel.store.webrtc_ice``); called in a worker
-thread."""
-
-
-def rtc_ice_servers(servers: list[dict[str, Any]]) -> list[RTCIceServer]:
-    """The page's form of ICE servers as aiortc's: the server's peer uses the same STUN
-    and TURN servers as the page (issue 15 §3)."""
-    return [
-        RTCIceServer(
-            urls=list(server["urls"]),
-            username=server.get("username") or None,
-            credential=server.get("credential") or None,
-        )
-        for server in servers
-    ]
 
 
 class BrowserPhones:
@@ -334,8 +369,10 @@ class BrowserPhones:
         ice_servers: IceServersOf | None = None,
         link: SwitchLink | None = None,
         readiness: Readiness | None = None,
+        grace_s: float = RESUME_GRACE_S,
     ) -> None:
         self._ice_servers_of: IceServersOf = ice_servers or (lambda tenant_id: [])
+        self.kept: KeptCalls[BrowserPhone] = KeptCalls(grace_s)
         self.link = link
         self.readiness = readiness
         self.open_phones: dict[tuple[str, str], BrowserPhone] = {}
@@ -348,7 +385,25 @@ class BrowserPhones:
                 del self.open_phones[key]
 
         phone = BrowserPhone(
-            send, lambda: self._ice_servers_of(tenant_id), closed, self.link, key, self.readiness
+            send,
+            lambda: self._ice_servers_of(tenant_id),
+            closed,
+            self.link,
+            key,
+            self.readiness,
+            self.kept,
         )
         self.open_phones[key] = phone
+        return phone
+
+    def resume(self, tenant_id: str, username: str, token: str, send: Send) -> BrowserPhone | None:
+        """The phone whose socket dropped during a call, re-attached to the page's new
+        socket — only for the same tenant and user, with the token its page was given;
+        None otherwise (the page then makes a new peer)."""
+        key = (tenant_id, username)
+        phone = self.kept.take(key, token)
+        if phone is None:
+            return None
+        self.open_phones[key] = phone
+        phone.attach(send)
         return phone

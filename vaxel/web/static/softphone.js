@@ -21,6 +21,9 @@
   let wanted = false; // the agent turned the phone on and has not hung up
   let retries = 0;
   let retryTimer = null;
+  // Given with the server's answer: a dropped socket's call is taken back with it
+  // (docs/webrtc.md "Reconnect without losing the call").
+  let resumeToken = "";
 
   // -- call handling (issue 15 §2): ringing → Svara/Avvisa → keypad, Parkera, Lägg på ----
   const callBox = document.getElementById("softphone-call");
@@ -167,7 +170,7 @@
     if (microphone) microphone.getTracks().forEach((t) => t.stop());
     if (socket && socket.readyState <= 1) socket.close(1000);
     peer = socket = microphone = null;
-    lineText = "";
+    lineText = resumeToken = "";
     canDial(false);
     if (call) endCall(texts.closed);
     start.disabled = false;
@@ -177,17 +180,49 @@
   }
   function dropped() {
     // The socket went while the phone was on: say so, try again after 1, 2, 4 … 30 s.
-    if (peer) peer.close();
-    peer = socket = null;
+    // A call on a media path that is still up is kept: the server keeps it for a while,
+    // and the next socket takes it back (resume); anything else starts afresh.
+    socket = null;
     canDial(false);
-    if (call) endCall(texts.closed); // the server ended it with the socket
-    mute.disabled = hangup.disabled = true;
+    if (!(call && peer && peer.connectionState === "connected" && resumeToken)) forget(texts.closed);
+    hangup.disabled = true;
+    mute.disabled = !peer;
     show("reconnecting");
     banner.textContent = texts.banner;
     banner.hidden = false;
     const delay = Math.min(MAX_RETRY_S, 2 ** retries);
     retries += 1;
     retryTimer = setTimeout(open, delay * 1000);
+  }
+  function forget(reason) {
+    // the peer and its call are gone for good: the next socket makes a new peer
+    if (peer) peer.close();
+    peer = null;
+    resumeToken = "";
+    if (call) endCall(reason);
+  }
+  function resumed(message, mine) {
+    if (!message.ok) {
+      // the server no longer has the call (grace over, call ended, media failed)
+      forget(texts.closed);
+      offerPeer(mine);
+      return;
+    }
+    retries = 0;
+    banner.hidden = true;
+    error.hidden = true;
+    if (message.extension) {
+      lineText = texts.line.replace("{extension}", message.extension);
+      canDial(true);
+    }
+    show("connected");
+    mute.disabled = hangup.disabled = false;
+    if (call && call.id === message.call) {
+      if (message.state === "connected") showTalking(); // as it was: a dialled call may still ring
+      if (message.held) showHeld(true);
+    } else if (call) {
+      endCall(texts.closed);
+    }
   }
   function gathered(pc) {
     // No trickle: the offer carries every candidate (docs/webrtc.md).
@@ -231,7 +266,10 @@
     socket.addEventListener("message", async (event) => {
       const message = JSON.parse(event.data);
       if (message.type === "answer" && peer) {
+        resumeToken = message.resume || "";
         await peer.setRemoteDescription({ type: "answer", sdp: message.sdp });
+      } else if (message.type === "resumed") {
+        resumed(message, mine);
       } else if (message.type === "error" && (message.code === "no-extension" || message.code === "no-switch")) {
         // the phone works, but no call can reach it: said where the state is, and kept
         lineText = message.message;
@@ -257,39 +295,48 @@
         dropped();
       }
     });
-    socket.addEventListener("open", async () => {
-      // the tenant's STUN/TURN servers, fresh at every connect (a TURN credential may be
-      // time-limited); none when they cannot be read: host candidates still work on a LAN
-      const ice = await fetch("/telefon/ice", { cache: "no-store" })
-        .then((response) => (response.ok ? response.json() : { iceServers: [] }))
-        .catch(() => ({ iceServers: [] }));
-      if (socket !== mine || !wanted) return;
-      peer = new RTCPeerConnection({ iceServers: ice.iceServers });
-      microphone.getTracks().forEach((track) => peer.addTrack(track, microphone));
-      peer.addEventListener("track", (event) => {
-        remote.srcObject = event.streams[0] || new MediaStream([event.track]);
-      });
-      peer.addEventListener("connectionstatechange", () => {
-        if (!peer) return;
-        if (peer.connectionState === "connected") {
-          retries = 0;
-          banner.hidden = true;
-          error.hidden = true;
-          show("connected");
-          mute.disabled = hangup.disabled = false;
-        } else if (peer.connectionState === "failed") {
-          mediaFailed(mine);
-        }
-      });
-      await peer.setLocalDescription(await peer.createOffer());
-      await gathered(peer);
-      if (mine.readyState === 1) mine.send(JSON.stringify({ type: "offer", sdp: peer.localDescription.sdp }));
-      // a blocked UDP path may leave ICE checking for long: not up in time counts as failed
-      const offered = peer;
-      setTimeout(() => {
-        if (peer === offered && socket === mine && NOT_YET_UP.has(peer.connectionState)) mediaFailed(mine);
-      }, MEDIA_WAIT_MS);
+    socket.addEventListener("open", () => {
+      if (peer && resumeToken) mine.send(JSON.stringify({ type: "resume", token: resumeToken }));
+      else offerPeer(mine);
     });
+  }
+
+  async function offerPeer(mine) {
+    // the tenant's STUN/TURN servers, fresh at every connect (a TURN credential may be
+    // time-limited); none when they cannot be read: host candidates still work on a LAN
+    const ice = await fetch("/telefon/ice", { cache: "no-store" })
+      .then((response) => (response.ok ? response.json() : { iceServers: [] }))
+      .catch(() => ({ iceServers: [] }));
+    if (socket !== mine || !wanted) return;
+    const pc = new RTCPeerConnection({ iceServers: ice.iceServers });
+    peer = pc;
+    microphone.getTracks().forEach((track) => pc.addTrack(track, microphone));
+    pc.addEventListener("track", (event) => {
+      remote.srcObject = event.streams[0] || new MediaStream([event.track]);
+    });
+    pc.addEventListener("connectionstatechange", () => {
+      if (peer !== pc) return; // a peer this page replaced or closed
+      if (!socket || socket.readyState !== 1) {
+        // a kept call's media path failed while the socket was away: the next socket
+        // makes a new peer (the server ends the call when its own peer fails)
+        if (pc.connectionState === "failed") forget(texts.closed);
+      } else if (pc.connectionState === "connected") {
+        retries = 0;
+        banner.hidden = true;
+        error.hidden = true;
+        show("connected");
+        mute.disabled = hangup.disabled = false;
+      } else if (pc.connectionState === "failed") {
+        mediaFailed(socket);
+      }
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    if (mine.readyState === 1) mine.send(JSON.stringify({ type: "offer", sdp: pc.localDescription.sdp }));
+    // a blocked UDP path may leave ICE checking for long: not up in time counts as failed
+    setTimeout(() => {
+      if (peer === pc && socket === mine && NOT_YET_UP.has(pc.connectionState)) mediaFailed(mine);
+    }, MEDIA_WAIT_MS);
   }
 
   function mediaFailed(mine) {
@@ -336,6 +383,10 @@
     document.dispatchEvent(new CustomEvent("softphone:microphone", { detail: microphone }));
   }
 
+  // Leaving the page ends its call at once (no grace period: nobody will take it back).
+  window.addEventListener("pagehide", () => {
+    if (wanted) send({ type: "hangup" });
+  });
   start.addEventListener("click", connect);
   document.addEventListener("softphone:choose-microphone", switchMicrophone);
   hangup.addEventListener("click", () => {
