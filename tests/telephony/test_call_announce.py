@@ -34,11 +34,13 @@ from vaxel.telephony.consult_events import (
     ConsultedLeft,
     ConsultJoined,
     ConsultOver,
+    ConsultSentOn,
     ConsultStarted,
     DropConsulted,
     JoinConsulted,
     TalkToConsulted,
 )
+from vaxel.telephony.park_events import RingBack
 
 RING_S = 30.0
 
@@ -211,3 +213,59 @@ def test_connect_before_karin_answers_and_a_second_consultation_are_refused() ->
         in_hand().handle(ConsultDropped(), 105.0)  # nothing to go back from
     with pytest.raises(ValueError):
         ConsultStarted(0)
+
+
+# -- semi-attended (issue 16 §3): F3 while the person still rings ----------------------------
+
+
+def sent_on(at: float = 105.0) -> CallMachine:
+    call = asking_karin()
+    assert call.handle(ConsultSentOn("1011", "1005", RING_S), at) == [
+        ReportContactEnded(),  # the operator is free (wrap-up)
+        Hear(Party.CALLER, Sound.RINGBACK),  # the caller hears Karin's phone ring
+        HangUpParty(Party.AGENT),
+        ConsultOver("sent-on"),
+    ]
+    assert call.state is CallState.TRANSFERRING
+    assert call.next_deadline() == 100.0 + RING_S  # Karin rings the recall time in all
+    return call
+
+
+def test_sent_on_while_ringing_karin_answers_and_talks_with_the_caller() -> None:
+    call = sent_on()
+    assert call.handle(PhoneAnswered(CONSULT, "karin-mobile"), 112.0) == [
+        CancelPhone(CONSULT, "karin-desk"),
+        JoinConsulted(),  # Karin's leg takes the operator's seat, bridged with the caller
+    ]
+    assert call.state is CallState.TRANSFERRED
+    assert call.next_deadline() is None
+
+
+def test_sent_on_unanswered_rings_the_operator_back_with_the_reason() -> None:
+    call = sent_on()
+    assert call.on_timer(100.0 + RING_S) == [
+        CancelPhone(CONSULT, "karin-desk"),
+        CancelPhone(CONSULT, "karin-mobile"),
+        RingBack("1011"),  # the transfer's recall: "Ej svar hos …" on her card
+    ]
+    assert call.state is CallState.RECALLING
+    assert call.recall_note is not None
+    assert (call.recall_note.number, call.recall_note.rung_s) == ("1005", RING_S)
+    busy = sent_on()  # busy: rung back at once, the status kept
+    busy.handle(PhoneFailed(CONSULT, "karin-desk", 486), 106.0)
+    assert busy.handle(PhoneFailed(CONSULT, "karin-mobile", 486), 106.0)[-1] == RingBack("1011")
+    assert busy.recall_note is not None and busy.recall_note.status == 486
+
+
+def test_sent_on_is_only_while_karin_rings() -> None:
+    call = asking_karin()
+    call.handle(PhoneAnswered(CONSULT, "karin-desk"), 108.0)
+    with pytest.raises(IllegalTransition):
+        call.handle(ConsultSentOn("1011", "1005", RING_S), 109.0)
+    assert call.state is CallState.CONSULTED
+    call = sent_on()
+    assert call.handle(PartyLeft(Party.CALLER), 110.0) == [
+        CancelPhone(CONSULT, "karin-desk"),
+        CancelPhone(CONSULT, "karin-mobile"),
+    ]
+    assert call.state is CallState.ENDED  # the caller gave up: Karin stops ringing

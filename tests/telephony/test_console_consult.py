@@ -23,6 +23,7 @@ from vaxel.telephony.consult_events import (
     ConsultDropped,
     ConsultJoined,
     ConsultOver,
+    ConsultSentOn,
     ConsultStarted,
     TalkToConsulted,
 )
@@ -146,16 +147,25 @@ def test_karin_is_rung_under_her_extension_and_the_card_shows_both_legs_with_tim
     assert calls.view("c1") is None
 
 
-def test_back_is_allowed_while_karin_rings_but_connecting_is_not() -> None:
+def test_back_is_allowed_while_karin_rings_and_connecting_sends_the_caller_on() -> None:
     calls, switch, _ = consults()
     calls.start(T, "kristina", "c1", "1005")
-    with pytest.raises(DomainError) as refused:
+    switch.dialer.directory = SimpleNamespace(extension_of_agent=lambda tenant, agent: None)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError) as refused:  # no extension of hers to ring back
         calls.connect(T, "kristina", "c1")
     assert refused.value.code == "console-not-answered"
     assert switch.calls["c1"].state is CallState.CONSULTING  # nothing changed
     calls.back(T, "kristina", "c1")
     assert switch.steps[-1] == ConsultDropped()
     assert switch.calls["c1"].state is CallState.BRIDGED
+    # semi-attended (issue 16 §3): F3 while Karin rings — the caller waits for her, and
+    # unanswered is rung back to the operator's extension after the recall time
+    calls.start(T, "kristina", "c1", "1005")
+    her = SimpleNamespace(extension="1011")
+    switch.dialer.directory = SimpleNamespace(extension_of_agent=lambda tenant, agent: her)  # type: ignore[attr-defined]
+    calls.connect(T, "kristina", "c1")
+    assert switch.steps[-1] == ConsultSentOn("1011", "1005", 20.0)
+    assert switch.calls["c1"].state is CallState.TRANSFERRING
 
 
 @pytest.mark.parametrize(

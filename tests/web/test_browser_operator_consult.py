@@ -9,7 +9,9 @@ while Karin's robot rings and answers, and the card shows both legs with their t
 - Connect (F3), on a second call: the caller and Karin talk, the operator's leg is hung up
   and her contact ends (wrap-up).
 A barred number asked first is refused in Swedish and changes nothing. Karin busy, or not
-answering within the recall time, brings the operator back to the caller with the reason.
+answering within the recall time, brings the operator back to the caller with the reason;
+F3 while Karin still rings (semi-attended) sends the caller on to her ringing phone, and
+unanswered the call rings the operator back with "Ej svar hos Karin Carlsson".
 """
 
 from __future__ import annotations
@@ -259,6 +261,25 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         assert call.caller is not None and not call.caller.machine.ended
         assert call.agent is not None and not call.agent.machine.ended  # she has the caller
         assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
+
+        # semi-attended: F3 while Karin still rings — the operator's leg leaves, the caller
+        # waits for Karin; unanswered, her own phone rings back: "Ej svar hos Karin Carlsson"
+        await page.keyboard.press("Escape")
+        invite = await ask_karin()
+        await page.keyboard.press("F3")
+        await wait_for(lambda: call.state is CallState.TRANSFERRING, 10)
+        assert call.agent is None, "her leg left the call"
+        await page.locator("#op-card").get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)
+        cancel = await karin.expect(
+            lambda m: isinstance(m, Request) and m.method == "CANCEL", RECALL_AFTER_S + 15
+        )
+        assert isinstance(cancel, Request)
+        karin.send(response_to(cancel, 200, "OK", to_tag=karin.tag))
+        karin.send(response_to(invite, 487, "Request Terminated", to_tag=karin.tag))
+        recall = page.locator("#op-recalls [data-recall]")  # her robot answers the recall
+        await recall.get_by_text("Ej svar hos Karin Carlsson").wait_for(timeout=WAIT_MS)
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 20)  # she has the caller
+        assert call.agent is not None and not call.agent.machine.ended
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 10)
     finally:

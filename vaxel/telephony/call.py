@@ -229,7 +229,7 @@ class CallMachine:
         if offer.name == TRANSFER:
             return [*actions, *self._no_route(NoRoute(TRANSFER), now)]
         if offer.name == call_announce.CONSULT:
-            return [*actions, *call_announce.failed(self, event.status)]
+            return [*actions, *call_announce.failed(self, event.status, now)]
         if offer.name == RECALL:
             return [*actions, *call_park.recall_ended(self, now)]
         if is_callee(offer.name):

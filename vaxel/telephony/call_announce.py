@@ -16,6 +16,10 @@ Rules kept here:
 - The caller hanging up ends the whole call (the contact ends; her leg and the person's
   are hung up); her phone hanging up while the person still rings ends it as an ordinary
   hang-up does.
+- Semi-attended (``ConsultSentOn``, while the person still rings): the caller hears
+  ringback in her place, her contact ends, her leg is hung up (TRANSFERRING, the same
+  deadline); the person answering talks with the caller (TRANSFERRED); busy, unreachable
+  or not answering in time: the transfer's recall rings her back (``call_transfer``).
 - Conference (``ConferenceStarted``, only once the person answered): the three talk in one
   mix (CONFERENCE). She leaves with ``ConsultJoined`` (or by hanging up): the two talk on,
   her contact ends. The person hanging up or ``ConsultDropped``: she has the caller again.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vaxel.telephony import call_transfer
 from vaxel.telephony.call_events import (
     Bridge,
     CallAction,
@@ -47,6 +52,7 @@ from vaxel.telephony.consult_events import (
     ConsultedLeft,
     ConsultJoined,
     ConsultOver,
+    ConsultSentOn,
     ConsultStarted,
     DropConsulted,
     JoinConference,
@@ -54,6 +60,7 @@ from vaxel.telephony.consult_events import (
     TakeCallersSeat,
     TalkToConsulted,
 )
+from vaxel.telephony.recall_notes import RecallNote
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
@@ -87,13 +94,19 @@ def started(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]
 
 
 def answered(call: CallMachine) -> list[CallAction]:
-    """The person answered (their phone won the ``CONSULT`` offer)."""
+    """The person answered (their phone won the ``CONSULT`` offer): she talks with them —
+    or, sent on while ringing, they take her seat with the caller."""
+    if call.state is _C.TRANSFERRING:
+        call.state, call.park_deadline, call.recall_note = _C.TRANSFERRED, None, None
+        return [JoinConsulted()]
     call.state, call.park_deadline = _C.CONSULTED, None
     return [TalkToConsulted()]
 
 
-def failed(call: CallMachine, status: int) -> list[CallAction]:
+def failed(call: CallMachine, status: int, now: float = 0.0) -> list[CallAction]:
     """Every phone of the person refused or failed: busy (486, 600) or not reached."""
+    if call.state is _C.TRANSFERRING:  # sent on: rung back to her at once
+        return call_transfer.recalled(call, now, status)
     outcome = "busy" if status in _BUSY else "failed"
     return _back(call, ConsultOver(outcome, status))
 
@@ -107,6 +120,20 @@ def joined(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultJoined)
     call.state = _C.TRANSFERRED
     return [ReportContactEnded(), JoinConsulted(), ConsultOver("joined")]
+
+
+def sent_on(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    """Semi-attended: the caller waits for the ringing person in her place."""
+    assert isinstance(event, ConsultSentOn)
+    call.state = _C.TRANSFERRING  # the person's deadline stays: rung out, she is rung back
+    call.parked_by, call.recall_s, call.recall_fallback = event.by, event.recall_s, ""
+    call.recall_note = RecallNote(event.number)
+    return [
+        ReportContactEnded(),
+        Hear(Party.CALLER, Sound.RINGBACK),
+        HangUpParty(Party.AGENT),
+        ConsultOver("sent-on"),
+    ]
 
 
 def dropped(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
@@ -153,6 +180,7 @@ STEPS = {
     ConsultStarted: started,
     ConferenceStarted: conferenced,
     ConsultJoined: joined,
+    ConsultSentOn: sent_on,
     ConsultDropped: dropped,
     ConsultedLeft: consulted_left,
 }
@@ -160,6 +188,7 @@ ALLOWED = {
     ConsultStarted: CONSULTABLE,
     ConferenceStarted: frozenset({_C.CONSULTED}),
     ConsultJoined: ANSWERED,
+    ConsultSentOn: frozenset({_C.CONSULTING}),
     ConsultDropped: STATES,
     ConsultedLeft: ANSWERED,
 }

@@ -12,6 +12,7 @@ from vaxel.telephony.consult_events import (
     ConsultDropped,
     ConsultedLeft,
     ConsultJoined,
+    ConsultSentOn,
     ConsultStarted,
 )
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
@@ -254,6 +255,7 @@ CallEvent = (
     | ConsultDropped
     | ConsultedLeft
     | ConferenceStarted
+    | ConsultSentOn
 )
 
 

@@ -39,6 +39,7 @@ from vaxel.telephony.call_events import (
 )
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.call_states import CallState
+from vaxel.telephony.consult_events import CONSULT
 from vaxel.telephony.park_events import RingBack
 from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote
 
@@ -73,13 +74,13 @@ def recalled(call: CallMachine, now: float, status: int = NO_ANSWER) -> list[Cal
     The note says what happened, for her card (issue 16 §3)."""
     if call.state is not CallState.TRANSFERRING or not call.parked_by:
         return []
-    offer = call.offers.get(TRANSFER)
+    offer = call.offers.get(TRANSFER) or call.offers.get(CONSULT)  # CONSULT: semi-attended
     rung_s = now - offer.rung_at if offer is not None else 0.0
     number = call.recall_note.number if call.recall_note is not None else ""
     call.recall_note = RecallNote(number, status, max(0.0, rung_s), now)
     call.state = CallState.RECALLING
     call.park_deadline = now + RECALL_RING_S
-    return [*call.withdraw(TRANSFER), RingBack(call.parked_by)]
+    return [*call.withdraw(TRANSFER), *call.withdraw(CONSULT), RingBack(call.parked_by)]
 
 
 def sent_on(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:

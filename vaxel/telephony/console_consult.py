@@ -37,6 +37,7 @@ from vaxel.telephony.consult_events import (
     ConsultDropped,
     ConsultJoined,
     ConsultOver,
+    ConsultSentOn,
     ConsultStarted,
     DropConsulted,
     JoinConference,
@@ -118,8 +119,26 @@ class ConsoleConsults:
         self.changed(tenant_id)
 
     def connect(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
-        """Connect the caller with the person she talks to: 'console-not-answered' while
-        they still ring, 'console-no-consult' with no consultation on."""
+        """Connect the caller with the person she talks to — or, still ringing, to their
+        ringing phones (semi-attended: her leg leaves, the caller hears ringback and,
+        unanswered, is rung back to her extension as a transfer's recall); with no
+        extension of hers to ring back 'console-not-answered'; 'console-no-consult' with no
+        consultation on."""
+        call = self.switch.calls.get(contact_id)
+        record = self.records.get(contact_id)
+        if (
+            call is not None
+            and record is not None
+            and call.state is CallState.CONSULTING
+            and call.tenant_id == tenant_id
+            and call.agent_id == agent_id
+        ):
+            found = self.switch.dialer.directory.extension_of_agent(tenant_id, agent_id)
+            if found is not None:
+                sent_on = ConsultSentOn(found.extension, record.number, self.ring_s(tenant_id))
+                self.switch.step(call, sent_on)
+                self.changed(tenant_id)
+                return
         self._step(tenant_id, agent_id, contact_id, ANSWERED)
 
     def back(self, tenant_id: str, agent_id: str, contact_id: str) -> None:

@@ -14,6 +14,7 @@ __all__ = [
     "ConsultDropped",
     "ConsultJoined",
     "ConsultOver",
+    "ConsultSentOn",
     "ConsultStarted",
     "ConsultedLeft",
     "DropConsulted",
@@ -42,6 +43,17 @@ class ConsultStarted:
 @dataclass(frozen=True, slots=True)
 class ConsultJoined:
     """The operator connects the caller with the person she talked to; she leaves."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultSentOn:
+    """Semi-attended: the operator connects the caller with the person still ringing and
+    leaves; unanswered, the call rings back ``by`` (her extension) as a transfer's recall,
+    then every ``recall_s`` again; ``number`` is whom she asked, for her card."""
+
+    by: str
+    number: str
+    recall_s: float
 
 
 @dataclass(frozen=True, slots=True)
