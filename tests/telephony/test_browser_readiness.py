@@ -1,16 +1,18 @@
 """Issue 15 "Bad input" (Q24): an agent whose only phone is a browser phone that cannot take
 calls is paused with the reason, so the ACD offers them nothing; with a desk phone still
 registered the calls go on to it; once the browser phone works again, the agent this rule
-paused is ready again — one who paused themselves is left alone."""
+paused is ready again — one who paused themselves is left alone. A person who logs in or
+goes ready with no phone at all that could ring is paused the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
-from vaxel.acd.events import AgentLoggedIn, AgentPaused
+from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.browser_readiness import (
     REASONS,
@@ -109,3 +111,41 @@ async def test_an_extension_without_an_agent_is_left_alone(
     readiness.cannot_take_calls(customer, "closed")
     readiness.can_take_calls(customer)
     assert karin(running) == ("ready", "")
+
+
+async def test_a_person_who_goes_ready_with_no_phone_at_all_is_paused(running: Running) -> None:
+    """Issue 15: the browser phone chosen but its tab not open, no desk phone registered —
+    the agent logging in or going ready is paused with the reason, not offered calls that
+    ring nowhere; the browser phone connecting makes her ready again."""
+    later: list[Callable[[], None]] = []
+    readiness = BrowserReadiness(running.service.switch, later.append)
+    running.center.listeners.append(readiness.committed)
+    commands = running.service.switch.acd_commands
+    commands.submit(AgentLoggedIn(DEMO_TENANT, AGENT_ID, AGENT_QUEUES, actor="karin"))
+    assert karin(running) == ("ready", "") and len(later) == 1  # checked after the step
+    later.pop()()
+    assert karin(running) == ("paused", "softphone_closed")
+    commands.submit(AgentReady(DEMO_TENANT, AGENT_ID, actor="karin"))  # she tries again
+    later.pop()()
+    assert karin(running) == ("paused", "softphone_closed")
+    readiness.can_take_calls(running.service.directory.extensions[AGENT_EXTENSION])
+    assert karin(running) == ("ready", "") and later == []  # the rule's own ready: unchecked
+
+
+async def test_going_ready_with_a_desk_phone_or_as_the_simulator_changes_nothing(
+    running: Running,
+) -> None:
+    later: list[Callable[[], None]] = []
+    readiness = BrowserReadiness(running.service.switch, later.append)
+    running.center.listeners.append(readiness.committed)
+    commands = running.service.switch.acd_commands
+    commands.submit(AgentLoggedIn(DEMO_TENANT, AGENT_ID, AGENT_QUEUES))  # actor "agent"
+    assert later == []  # the simulator's agents (and a phone's auto-login) are not judged
+    extension = running.service.directory.extensions[AGENT_EXTENSION]
+    link = RegistrarLink(running.service.switch.registration, "127.0.0.1", lambda t, u: None)
+    link.bind(extension, "sip:1005@127.0.0.1:5251", ("127.0.0.1", 5251), 300)  # the desk phone
+    commands.submit(AgentPaused(DEMO_TENANT, AGENT_ID, "Lunch"))
+    commands.submit(AgentReady(DEMO_TENANT, AGENT_ID, actor="karin"))
+    later.pop()()
+    assert karin(running) == ("ready", "")
+    readiness.went_ready(DEMO_TENANT, "nobody-here")  # no extension here: not ours to judge

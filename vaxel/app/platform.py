@@ -145,6 +145,14 @@ class Platform:
         else:
             action(*args)
 
+    def soon(self, action: Callable[[], object]) -> None:
+        """``action()`` on the loop that runs the calls, after the current step — never
+        inside it (a contact-center listener must not submit while the center commits);
+        nothing before the loop runs (no call can be offered then either)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(action)
+
     def on_loop_waited(self, action: Callable[[], object]) -> object:
         """``action()`` on the loop that runs the calls; from a web thread, a future to wait
         for (a conference host's action)."""

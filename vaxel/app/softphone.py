@@ -58,4 +58,6 @@ def browser_phones(
         telephony.sip.host,
         extension_finder(platform, directory),
     )
-    return BrowserPhones(ice_servers, link, BrowserReadiness(telephony.switch))
+    readiness = BrowserReadiness(telephony.switch, platform.soon)
+    platform.center.listeners.append(readiness.committed)  # login or ready with no phone
+    return BrowserPhones(ice_servers, link, readiness)

@@ -9,15 +9,23 @@ agent is paused with a reason saying why — otherwise the ACD would offer the n
 call to a phone that does not exist, and the caller would wait out the ring time. Once
 the browser phone is connected again, an agent this rule paused is made ready again,
 unless they changed their state themselves meanwhile.
+
+The same holds when a person **logs in or goes ready** with no phone at all that could ring
+(the browser phone chosen but its tab not open, no desk phone registered): paused at once
+with "Webbtelefonen är inte ansluten" (``softphone_closed``) rather than offered calls that
+ring nowhere, and ready by themselves once the browser phone connects. Only a person's own
+step counts: the demo's simulated agents log in with no phone by design (``actor`` "agent").
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from vaxel.acd.events import AgentPaused, AgentReady
+from vaxel.acd.commands import Command
+from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady, Event
 from vaxel.core.errors import VaxelError
 from vaxel.telephony.directory import Extension
 
@@ -37,6 +45,9 @@ REASONS = {
 """What the browser phone reports → the pause reason id the agent gets (worded in the
 web's ``PAUSE_REASONS``, e.g. "Webbtelefonen saknar mikrofon")."""
 _FREE = frozenset({"ready", "wrap_up"})
+NOT_A_PERSON = frozenset({"agent", "system"})
+"""Actors whose login or ready is not a person's own: the simulator's and the registrar's
+auto-login ("agent", the events' default) and this rule's own ("system")."""
 
 
 class Action(Enum):
@@ -67,8 +78,30 @@ class BrowserReadiness:
     """The port the browser phones tell (``vaxel.webrtc.phones.Readiness``), over the
     switch's registrar and its ACD."""
 
-    def __init__(self, switch: Switch) -> None:
+    def __init__(
+        self, switch: Switch, later: Callable[[Callable[[], None]], None] | None = None
+    ) -> None:
         self.switch = switch
+        self.later = later
+        """Runs an action on the switch's loop after the current step (the composition
+        root's); None: no check at login or ready."""
+
+    def committed(self, event: Event, commands: list[Command], now: float) -> None:
+        """A contact-center listener: a person who logged in or went ready is checked once
+        the center's step is over (a listener must not submit inside it)."""
+        if not isinstance(event, (AgentLoggedIn, AgentReady)) or event.actor in NOT_A_PERSON:
+            return
+        if self.later is not None:
+            tenant_id, agent_id = event.tenant_id, event.agent_id
+            self.later(lambda: self.went_ready(tenant_id, agent_id))
+
+    def went_ready(self, tenant_id: str, agent_id: str) -> None:
+        """The agent logged in or went ready: with no phone of theirs registered here (no
+        browser phone open, no desk phone), paused as a closed browser phone's agent. An
+        agent without an extension here (elsewhere) is not this switch's to judge."""
+        extension = self.switch.directory.extension_of_agent(tenant_id, agent_id)
+        if extension is not None:
+            self.cannot_take_calls(extension, "closed")
 
     def cannot_take_calls(self, extension: Extension, reason: str) -> None:
         """The browser phone of ``extension`` cannot take calls, for ``reason`` (a key of
