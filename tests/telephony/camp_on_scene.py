@@ -50,5 +50,5 @@ def karin_as_a_person(running: Running) -> KarinsReach:
     plan = [(KARIN_SHORT, Target(TargetKind.PERSON, KARIN))]
     directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, plan, [])
     reach = KarinsReach()
-    ReachingPeople(running.service.switch, reach, reach).install()
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
     return reach

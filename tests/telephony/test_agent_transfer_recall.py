@@ -39,7 +39,7 @@ async def test_an_agents_unanswered_transfer_rings_her_phone_back(
 ) -> None:
     port, switch = running.port, running.service.switch
     reach = Reach()  # the runtime's people and settings, in memory
-    ReachingPeople(switch, reach, reach).install()
+    ReachingPeople.installed_on(switch, reach, reach)
     _recalls(running)  # the tenant's recall time: 5 s
     karin = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)
     maria = Transferor(port, CALLBACK_EXTENSION, CALLBACK_PASSWORD)

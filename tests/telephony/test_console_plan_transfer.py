@@ -49,7 +49,7 @@ def olles_plan(running: Running) -> Reach:
     olle = Target(TargetKind.PERSON, "olle")
     directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, [(OLLE_SHORT, olle)], [])
     reach = Reach()
-    ReachingPeople(running.service.switch, reach, reach).install()
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
     return reach
 
 

@@ -57,7 +57,7 @@ async def _forwarded_out(running: Running, counter: int) -> Request | None:
     plan_people(running)
     reach = Reach()
     reach.rules["karin"] = Forwarding((ForwardRule(ForwardCondition.ALWAYS, "0701234567"),))
-    ReachingPeople(running.service.switch, reach, reach).install()
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
     directory = running.service.directory
     carrier = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     carrier.bind(("127.0.0.1", 0))

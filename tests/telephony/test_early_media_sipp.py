@@ -111,7 +111,7 @@ async def test_no_answer_forwarded_to_voicemail_answers_the_caller_then_before_t
     )
     reach = Reach()
     reach.rules["karin"] = Forwarding((ForwardRule(ForwardCondition.NO_ANSWER, "4590", 5),))
-    ReachingPeople(running.service.switch, reach, reach).install()
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
     karin = BarePhone(running.port, "3001", VM_PASSWORD)
     switch = running.service.switch
     try:

@@ -100,7 +100,7 @@ def plan(running: Running) -> Reach:
         numbers.append((short, Target(TargetKind.PERSON, person)))
     directory.pbx.plans[DEMO_TENANT] = NumberingPlan.build(DEMO_TENANT, numbers, [])
     reach = Reach()
-    ReachingPeople(running.service.switch, reach, reach).install()
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
     return reach
 
 

@@ -198,7 +198,7 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
     running, site = console
     switch, port, center = running.service.switch, running.port, running.center
     reach = Reach()  # people's forwarding and presence, in memory
-    ReachingPeople(switch, reach, reach).install()
+    ReachingPeople.installed_on(switch, reach, reach)
     _recalls(running)  # the tenant's recall time: how long Karin rings
     operator = await phone_robot(
         tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ

@@ -47,7 +47,7 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
     running, site = console
     switch, port = running.service.switch, running.port
     reach = Reach()  # people's forwarding and presence, in memory
-    ReachingPeople(switch, reach, reach).install()
+    ReachingPeople.installed_on(switch, reach, reach)
     _recalls(running)  # the tenant's recall time: 5 s
     operator = await phone_robot(
         tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ

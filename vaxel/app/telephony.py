@@ -261,8 +261,7 @@ def people_to_phones(platform: Platform, telephony: TelephonyService) -> None:
 
     pbx, forwarding, directory = platform.pbx, platform.forwarding, platform.directory
     assert pbx is not None and forwarding is not None and directory is not None
-    people = ReachingPeople(telephony.switch, pbx, pbx)
-    people.install()
+    people = ReachingPeople.installed_on(telephony.switch, pbx, pbx)
     people.recalls.settings = pbx.transfer_recall  # issue 14 §6
     views = pbx.views
     forwarding.is_internal = lambda tenant_id, number: bool(

@@ -56,10 +56,18 @@ from vaxel.telephony.mobile_codes import MobileCodeAccess
 from vaxel.telephony.transfer_recall import TransferRecalls
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from vaxel.media.backend import MediaBackend
     from vaxel.sip.transaction import RequestReceived
+    from vaxel.telephony.bridging import Bridging
     from vaxel.telephony.calls import Call
-    from vaxel.telephony.internal import Caller, InternalCall
+    from vaxel.telephony.dialout import Dialer
+    from vaxel.telephony.directory import TelephonyDirectory
+    from vaxel.telephony.internal import Caller, InternalCall, InternalCalls
+    from vaxel.telephony.notices import CallPrompts
     from vaxel.telephony.switch import Switch
+    from vaxel.telephony.voicemail import VoicemailCalls
 
 __all__ = ["EXTERNAL", "ReachingPeople"]
 
@@ -78,34 +86,82 @@ _CONDITION = {
 
 
 class ReachingPeople:
-    """The PERSON handler with forwarding and presence; install with :meth:`install`."""
+    """The PERSON handler with forwarding and presence; :meth:`installed_on` a switch.
 
-    def __init__(self, switch: Switch, reach: PersonReach, lines: LineReport) -> None:
-        self.switch = switch
+    It depends on the switch's parts it uses, not on the switch (STYLE: the smallest
+    interface): internal calls (ring plans, the handlers of the plan's targets), the
+    directory, the dialer (forwarding out over the trunk), media and bridging (what a caller
+    hears), prompts (a recorded name), voicemail (the PIN of ``*95*``/``*96*``), answering
+    and the clock. Only :meth:`installed_on` sees the whole switch, to hook it in."""
+
+    recalls: TransferRecalls
+    """The switch's blind-transfer recalls, made by :meth:`installed_on` (issue 14 §6)."""
+
+    def __init__(
+        self,
+        reach: PersonReach,
+        lines: LineReport,
+        *,
+        internal: InternalCalls,
+        directory: TelephonyDirectory,
+        dialer: Dialer,
+        media: MediaBackend,
+        bridging: Bridging,
+        prompts: CallPrompts,
+        voicemail: VoicemailCalls,
+        answer_caller: Callable[[Call], None],
+        clock: Callable[[], float],
+    ) -> None:
         self.reach = reach
         self.lines = lines
+        self.internal = internal
+        self.directory = directory
+        self.dialer = dialer
+        self.media = media
+        self.bridging = bridging
+        self.prompts = prompts
+        self.voicemail = voicemail
+        self.answer_caller = answer_caller
+        self.clock = clock
         self._hops: dict[str, Hops] = {}
         self._menus: dict[str, str] = {}
         """call id → the absent person whose caller may press 0 or 1."""
-        self.recalls = TransferRecalls(switch, self)
 
-    def install(self) -> None:
-        switch = self.switch
-        switch.internal.handlers[TargetKind.PERSON] = self
-        switch.internal.outcome_hooks.insert(0, self)
-        switch.internal.person_reach = self
-        switch.actions.internal_keys = self.key
-        switch.actions.forget_hooks.append(self.forgotten)
-        self.recalls.install()  # a blind transfer nobody answers comes back (issue 14 §6)
-        switch.internal.handlers[TargetKind.FEATURE_CODES] = MobileCodeAccess(switch, self)
+    @classmethod
+    def installed_on(cls, switch: Switch, reach: PersonReach, lines: LineReport) -> ReachingPeople:
+        """Made of ``switch``'s parts and hooked into it: the PERSON handler, the first
+        ring-outcome hook, the keys of an absent person's caller, transfer recalls and
+        feature codes."""
+        people = cls(
+            reach,
+            lines,
+            internal=switch.internal,
+            directory=switch.directory,
+            dialer=switch.dialer,
+            media=switch.media,
+            bridging=switch.bridging,
+            prompts=switch.prompts,
+            voicemail=switch.voicemail_calls,
+            answer_caller=switch.answer_caller,
+            clock=switch.clock,
+        )
+        switch.internal.handlers[TargetKind.PERSON] = people
+        switch.internal.outcome_hooks.insert(0, people)
+        switch.internal.person_reach = people
+        switch.actions.internal_keys = people.key
+        switch.actions.forget_hooks.append(people.forgotten)
+        people.recalls = TransferRecalls(switch, people)
+        people.recalls.install()  # a blind transfer nobody answers comes back (issue 14 §6)
+        switch.internal.handlers[TargetKind.FEATURE_CODES] = MobileCodeAccess(switch, people)
+        return people
 
     # a call reaches a person ---------------------------------------------------------------
 
     def start(self, call: Call, target: Target, caller: Caller) -> None:
         tenant, person = call.tenant_id, target.ref
-        devices = self.switch.directory.pbx.devices(tenant, person)
+        devices = self.directory.pbx.devices(tenant, person)
         steps = devices.steps() if devices is not None else []
-        registered = any(self.switch.internal.destinations(tenant, s.devices) for s in steps)
+        registered = any(self.internal.destinations(tenant, s.devices) for s in steps)
         busy = self.reach.line(tenant, person) is LineState.BUSY
         forwarding = None if person.startswith(EXTERNAL) else self.reach.forwarding(tenant, person)
         decision = decide(forwarding, registered=registered, busy=busy)
@@ -118,7 +174,7 @@ class ReachingPeople:
         if not isinstance(decision, ForwardNow) and decision.no_answer_s is not None:
             steps = _capped(steps, decision.no_answer_s)
         self.lines.ringing(tenant, person, call.call_id)
-        self.switch.internal.ring_steps(call, steps)
+        self.internal.ring_steps(call, steps)
 
     def ring_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
         """The outcome's forwarding rule, else the absent person's presence; False: the
@@ -168,11 +224,11 @@ class ReachingPeople:
         if not hops.may_forward(own, destination):
             log.info("%s: not forwarded %s -> %s (loop or hops)", call.call_id, own, destination)
             return False
-        target = self.switch.directory.pbx.resolve(tenant, destination)
+        target = self.directory.pbx.resolve(tenant, destination)
         if target is None:
-            target = self.switch.internal.plain_extension(tenant, destination)
+            target = self.internal.plain_extension(tenant, destination)
         if target is not None:
-            handler = self.switch.internal.handlers.get(target.kind)
+            handler = self.internal.handlers.get(target.kind)
             if handler is None:
                 return False
             self._hops[call.call_id] = hops.then(own)
@@ -181,8 +237,8 @@ class ReachingPeople:
             internal.target = target
             handler.start(call, target, internal.caller)
             return True
-        decision = self.switch.directory.dial_policy(tenant, person).decide(destination)
-        if not decision.allowed or not self.switch.dialer.route_or_nothing(
+        decision = self.directory.dial_policy(tenant, person).decide(destination)
+        if not decision.allowed or not self.dialer.route_or_nothing(
             tenant,
             decision.number,
             person,  # the person's class, under any key (PBX8)
@@ -194,12 +250,12 @@ class ReachingPeople:
         internal.diverted_from = self._direct_number(tenant, person) or own
         internal.target = Target(TargetKind.PERSON, EXTERNAL + decision.number)
         step = RingStep((Device(DeviceKind.MOBILE, decision.number),), EXTERNAL_RING_S)
-        self.switch.internal.ring_steps(call, [step])
+        self.internal.ring_steps(call, [step])
         return True
 
     def _direct_number(self, tenant: str, person: str) -> str | None:
         """The person's direct number (a DID of a short number of theirs), if any."""
-        plan = self.switch.directory.pbx.plans.get(tenant)
+        plan = self.directory.pbx.plans.get(tenant)
         if plan is None:
             return None
         for short in plan.numbers_of(Target(TargetKind.PERSON, person)):
@@ -212,11 +268,11 @@ class ReachingPeople:
 
     def _tell_absence(self, call: Call, person: str, absence: Absence) -> None:
         tenant = call.tenant_id
-        language = self.switch.directory.language(tenant)
+        language = self.directory.language(tenant)
         offer = self.reach.absent_offer(tenant)
         operator = offer.operator and self._operator(tenant) is not None
-        voicemail = offer.voicemail and TargetKind.VOICEMAIL in self.switch.internal.handlers
-        now = datetime.fromtimestamp(self.switch.clock(), STOCKHOLM)
+        voicemail = offer.voicemail and TargetKind.VOICEMAIL in self.internal.handlers
+        now = datetime.fromtimestamp(self.clock(), STOCKHOLM)
         until = absence.until.astimezone(STOCKHOLM) if absence.until is not None else None
         sequence = absent_person(
             self._name(tenant, person, language),
@@ -229,15 +285,15 @@ class ReachingPeople:
         )
         if operator or voicemail:  # keys in the dialog: answered; else early media, 480
             self._menus[call.call_id] = person
-            self.switch.answer_caller(call)
+            self.answer_caller(call)
             sequence = (*sequence, *[f"{language}/{PAUSE}"] * GRACE_PAUSES)
         if call.caller is not None:
-            self.switch.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
-        self.switch.bridging.caller_hears(call, list(sequence), then_hangup=True)
+            self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
+        self.bridging.caller_hears(call, list(sequence), then_hangup=True)
 
     def _name(self, tenant: str, person: str, language: str) -> tuple[str, ...]:
         recorded = f"{UPLOAD_PREFIX}{tenant}/namn-{person}"
-        if self.switch.prompts.exists(recorded):
+        if self.prompts.exists(recorded):
             return (recorded,)
         extension = self.reach.extension(tenant, person)
         if extension and extension.isdigit() and len(extension) <= 10:
@@ -246,8 +302,8 @@ class ReachingPeople:
 
     def _operator(self, tenant: str) -> Target | None:
         number = self.reach.absent_offer(tenant).operator_number
-        target = self.switch.directory.pbx.resolve(tenant, number) if number else None
-        if target is None or target.kind not in self.switch.internal.handlers:
+        target = self.directory.pbx.resolve(tenant, number) if number else None
+        if target is None or target.kind not in self.internal.handlers:
             return None
         return target
 
@@ -261,12 +317,12 @@ class ReachingPeople:
         target = (
             self._operator(call.tenant_id) if digit == "0" else Target(TargetKind.VOICEMAIL, person)
         )
-        handler = self.switch.internal.handlers.get(target.kind) if target is not None else None
+        handler = self.internal.handlers.get(target.kind) if target is not None else None
         if target is None or handler is None:
             return False
         del self._menus[call.call_id]
         if call.caller is not None:
-            self.switch.media.stop_playback(call.caller.endpoint.endpoint_id)
+            self.media.stop_playback(call.caller.endpoint.endpoint_id)
         call.playback_id, call.hangup_after_playback = "", False
         internal.target = target
         handler.start(call, target, internal.caller)
@@ -276,7 +332,7 @@ class ReachingPeople:
 
     def feature_code(self, event: RequestReceived, caller: Caller, dialled: str) -> None:
         """Answer, carry the code out as the extension's person, say how it went, hang up."""
-        call = self.switch.internal.answer(event, caller.tenant_id)
+        call = self.internal.answer(event, caller.tenant_id)
         person = self.person_of_phone(caller.tenant_id, caller.extension)
         try:
             command = parse(dialled)
@@ -284,7 +340,7 @@ class ReachingPeople:
             prompt = refused.prompt
         else:
             if isinstance(command, RecordPrompt | SetSwitch):  # a PIN first (IVR4, IVR5)
-                admin = self.switch.voicemail_calls.admin
+                admin = self.voicemail.admin
                 if admin.start(call, person or "", command):
                     return
             prompt = (
@@ -294,13 +350,13 @@ class ReachingPeople:
             )
         log.info("%s: feature code from %s answered %s", call.call_id, caller.extension, prompt)
         if call.caller is not None:
-            self.switch.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
-        self.switch.bridging.caller_hears(call, [prompt], then_hangup=True)
+            self.media.set_comfort(call.caller.endpoint.endpoint_id, Comfort.SILENCE)
+        self.bridging.caller_hears(call, [prompt], then_hangup=True)
 
     def person_of_phone(self, tenant: str, extension: str) -> str | None:
         """Whose phone ``extension`` is: the person whose devices include it in the plan,
         else the directory's person on that extension."""
-        for (owner_tenant, person), devices in self.switch.directory.pbx.people.items():
+        for (owner_tenant, person), devices in self.directory.pbx.people.items():
             mine = owner_tenant == tenant and not person.startswith("extension:")
             if mine and extension in devices.extensions():
                 return person
