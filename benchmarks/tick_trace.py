@@ -77,14 +77,20 @@ class TickTrace:
         def traced_drain(phase: int, until: float = float("inf")) -> None:
             poller = poller_of[phase]
             ready = len(poller._poll.poll(0)) if poller.legs else 0  # what drain will see
-            drain(phase, until)
+            if until == float("inf"):
+                drain(phase)  # (an engine before the drain's bound, for A/B runs)
+            else:
+                drain(phase, until)
             row = list(rows[-1])
             row[3] = row[4] = monotonic()
             row[5] = ready
             rows[-1] = tuple(row)
 
-        def traced_scan(now: float) -> None:
-            scan(now)
+        def traced_scan(now: float, phase: int | None = None) -> None:
+            if phase is None:
+                scan(now)  # (an engine that scans every phase at once, for A/B runs)
+            else:
+                scan(now, phase)
             row = list(rows[-1])
             row[4] = monotonic()
             rows[-1] = tuple(row)
