@@ -89,7 +89,7 @@ async def test_a_recall_she_refuses_waits_first_in_her_queue_and_is_offered_agai
     port, switch = running.port, running.service.switch
     acd = running.center.acd
     reach = Reach()
-    ReachingPeople(switch, reach, reach).install()
+    ReachingPeople.installed_on(switch, reach, reach)
     _recalls(running)
     karin = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)
     maria = Transferor(port, CALLBACK_EXTENSION, CALLBACK_PASSWORD)
