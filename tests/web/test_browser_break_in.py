@@ -23,6 +23,7 @@ from tests.telephony.conftest import (
 from tests.telephony.robots import read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
+from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_camp_on import says
 from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
     CONTEXTS,
@@ -70,7 +71,7 @@ async def test_alt_b_breaks_in_on_karins_call_and_alt_l_leaves(
         bound = switch.registration.bindings
         for extension in (AGENT_EXTENSION, CALLBACK_EXTENSION, OPERATOR_EXT):
             await wait_for(lambda e=extension: bool(bound(extensions[e])), 20)
-        page: Any = await signed_in(browser, site, "kristina")
+        page: Any = await signed_in(browser, site, "kristina", bypass_csp=True)  # axe-core
         await page.goto(f"{site}/telefonist")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
         error, said = page.locator("#op-error"), page.locator("#op-said")
@@ -95,11 +96,18 @@ async def test_alt_b_breaks_in_on_karins_call_and_alt_l_leaves(
         await says(said, "Inbrytning: svara i telefonen")
         await says(error, "")
         await wait_for(lambda: any(b.leg is not None for b in break_ins.active.values()), 20)
+        card = page.locator("#op-break-in")  # her call in hand: whose, which mode, a timer
+        await card.get_by_text("Du är i samtalet").wait_for(timeout=WAIT_MS)
+        text = await card.inner_text()
+        assert "Inbrytning" in text and "Karin Carlsson" in text, text
+        assert await card.locator("[data-ticks]").count() == 1
+        assert await _axe(page, "/telefonist, inbrytning") == []  # WCAG 2.1 AA
         await asyncio.sleep(4.0)  # the three talk
         await page.wait_for_function("document.activeElement.id === 'op-q'")
         await page.keyboard.press("Alt+L")
         await says(said, "Du har lämnat samtalet")
         assert not break_ins.active
+        await card.wait_for(state="detached", timeout=WAIT_MS)
         await asyncio.sleep(4.0)  # Karin and Maria talk on
         assert call.state is CallState.TRANSFERRED
         await page.keyboard.press("Alt+L")  # nothing to leave now

@@ -5,9 +5,12 @@ and her voice) is tests/telephony/test_break_in_robots.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.web.conftest import Web, sign_in
 from tests.web.test_operator_console import JSON, _operator
 from vaxel.core.errors import DomainError
+from vaxel.runtime.directory_views import Actor
 from vaxel.sim.demo_tenant import DEMO_TENANT
 
 ROUTES = (
@@ -24,6 +27,7 @@ class FakeBreakIns:
     def __init__(self) -> None:
         self.asked: list[tuple[str, ...]] = []
         self.refuse = ""
+        self.shown: dict[str, Any] | None = None
 
     def start(self, tenant_id: str, agent_id: str, number: str, *, listen: bool = False) -> None:
         self.asked.append(("listen" if listen else "start", tenant_id, agent_id, number))
@@ -39,6 +43,9 @@ class FakeBreakIns:
         self.asked.append(("end", tenant_id, agent_id))
         if self.refuse:
             raise DomainError("refused", code=self.refuse)
+
+    def view(self, tenant_id: str, agent_id: str) -> dict[str, Any] | None:
+        return self.shown if (tenant_id, agent_id) == (DEMO_TENANT, "kristina") else None
 
 
 def test_only_operators_with_their_token_break_in(web: Web) -> None:
@@ -125,3 +132,39 @@ def test_break_in_and_leave_are_refused_in_swedish_or_go_to_telephony(web: Web) 
     page = client.get("/telefonist").text
     for key in ("B", "M", "L", "A"):  # the key help
         assert f"Alt</kbd>+<kbd>{key}" in page
+
+
+def test_her_break_in_is_a_call_in_hand_on_the_card(web: Web) -> None:
+    """Issue 16 §3: the card lists her break-in or listen-in with the person's name, the
+    mode and a timer — not only the status line."""
+    client, _csrf = _operator(web)
+    port = FakeBreakIns()
+    web.app.state.context.console_break_in = port
+    assert 'id="op-break-in"' not in client.get("/telefonist/lage").text
+    assert "Inget samtal" in client.get("/telefonist/lage").text
+    karin = web.app.state.context.directory_views.search(
+        DEMO_TENANT, "Karin Carlsson", _actor(), limit=1
+    )[0].person
+    port.shown = {
+        "person_id": karin.person_id,
+        "number": "1005",
+        "mode": "break-in",
+        "state": "ringing",
+        "since_s": 4,
+    }
+    card = client.get("/telefonist/lage").text
+    section = card[
+        card.index('id="op-break-in"') : card.index("</section>", card.index('id="op-break-in"'))
+    ]
+    assert "Inbrytning" in section and "<strong>Karin Carlsson</strong> (1005)" in section
+    assert "Din telefon ringer: svara" in section and 'data-seconds="4"' in section
+    assert "Inget samtal" not in card  # the break-in is her call in hand
+    port.shown |= {"mode": "listen", "state": "in", "since_s": 12, "person_id": "gone"}
+    section = client.get("/telefonist/lage").text
+    assert "Medlyssning" in section and "Du är i samtalet" in section
+    assert "Ingen hör dig." in section and 'data-seconds="12"' in section
+    assert "<strong>1005</strong>" in section  # a person the directory does not show: the number
+
+
+def _actor() -> Actor:
+    return Actor("operator", None, "test")

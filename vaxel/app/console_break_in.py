@@ -6,7 +6,7 @@ extension here, whose phones ring."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vaxel.core.errors import DomainError
 
@@ -38,6 +38,22 @@ class ConsoleBreakIns:
     def leave(self, tenant_id: str, agent_id: str) -> None:
         found = self.directory.extension_of_agent(tenant_id, agent_id)
         self.break_ins.leave(tenant_id, found.extension if found is not None else "")
+
+    def view(self, tenant_id: str, agent_id: str) -> dict[str, Any] | None:
+        """Her break-in or listen-in for the card (issue 16 §3): whom (person id and the
+        number she chose), which mode, ringing her phone or in the call, and since when."""
+        found = self.directory.extension_of_agent(tenant_id, agent_id)
+        break_in = self.break_ins.of(tenant_id, found.extension) if found is not None else None
+        if break_in is None:
+            return None
+        since = break_in.answered_at if break_in.answered_at is not None else break_in.rung_at
+        return {
+            "person_id": break_in.person_id,
+            "number": break_in.number,
+            "mode": "listen" if break_in.listen else "break-in",
+            "state": "in" if break_in.leg is not None else "ringing",
+            "since_s": max(0, round(self.break_ins.switch.clock() - since)),
+        }
 
     def end_other(self, tenant_id: str, agent_id: str) -> None:
         found = self.directory.extension_of_agent(tenant_id, agent_id)

@@ -80,6 +80,10 @@ class BreakIn:
     """Her phone's leg once answered."""
     listen: bool = False
     """Listen-in (OP6, training): she hears both, nobody hears her, no tone."""
+    number: str = ""
+    """The person's number she chose, for her card."""
+    answered_at: float | None = None
+    """When her phone answered: she is in the call from then."""
 
     def room(self) -> str:
         """The mixer's room: the call's own, never shared with a conference room."""
@@ -141,7 +145,9 @@ class BreakIns:
         if not targets or extension is None or extension.tenant_id != tenant_id:
             raise DomainError(f"{operator[:20]!r} has no phone", code="break-in-no-phone")
         now = switch.clock()
-        found = BreakIn(tenant_id, operator, call.call_id, person, now, listen=listen)
+        found = BreakIn(
+            tenant_id, operator, call.call_id, person, now, listen=listen, number=number[:40]
+        )
         self.active[operator] = found
         switch.ringing.release_attempt(call, BREAK_IN)  # an earlier break-in's, if any
         caller_number = internal.caller.number if internal is not None else ""
@@ -195,6 +201,7 @@ class BreakIns:
             return False
         found.leg = leg
         switch = self.switch
+        found.answered_at = switch.clock()
         switch.index.add_leg(call, leg)
         assert call.caller is not None and call.agent is not None
         try:

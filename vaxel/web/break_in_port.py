@@ -4,7 +4,7 @@ the switch's)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 __all__ = ["BreakInPort"]
 
@@ -23,4 +23,9 @@ class BreakInPort(Protocol):
 
     def end_other(self, tenant_id: str, agent_id: str) -> None:
         """Hang up the person's other party; she stays with the person (spec §48)."""
+        ...
+
+    def view(self, tenant_id: str, agent_id: str) -> dict[str, Any] | None:
+        """Her break-in for the card: ``person_id``, ``number``, ``mode`` ('break-in' or
+        'listen'), ``state`` ('ringing' her phone or 'in' the call), ``since_s``."""
         ...

@@ -24,6 +24,7 @@ from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentRe
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
+from vaxel.web.console_break_in_view import break_in_in_hand
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_forwarded import forwarded_of
 from vaxel.web.console_load import queue_load
@@ -73,6 +74,7 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
         ctx.recalls_of(tenant_id, agent_id), _name_of(views, tenant_id, actor)
     )
     live["camped"] = camped_in_hand(ctx, tenant_id, agent_id)  # camp-on (OP4)
+    live["break_in"] = break_in_in_hand(ctx, tenant_id, agent_id, actor)  # spec §48, OP6
     live["load"] = queue_load(board)  # every queue's load, the wallboard's figures (OP8)
     live["switches"] = switch_states(ctx, tenant_id)  # night service, emergency (OP6)
     call = live["call"]
