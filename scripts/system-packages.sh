@@ -2,7 +2,8 @@
 # Installs the Debian packages Växel's telephony and its tests use, when missing:
 # sip-tester (SIPp), baresip (robot phone), espeak-ng + sox (prompt generation and upload
 # conversion), chromium (browser tests, driven by Playwright), slapd + ldap-utils (a real
-# LDAP server for the directory-sync tests; its own service is never started here), npm
+# LDAP server for the directory-sync tests; its own service is never started here), coturn
+# (a real TURN relay for the browser phone's test; its service is never started either), npm
 # when there is none (the browser tests' axe-core). Idempotent; needs root or sudo. Without
 # apt it warns and carries on, so the Python-only parts still set up.
 #
@@ -12,7 +13,7 @@
 # itself is told to wait the same time for dpkg's lock should another apt start in between.
 # VAXEL_APT_LOCKS (space-separated paths) replaces the watched locks, for the tests.
 set -euo pipefail
-PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3 chromium slapd ldap-utils)
+PACKAGES=(sip-tester baresip espeak-ng sox libsox-fmt-mp3 chromium slapd ldap-utils coturn)
 APT_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
 
 # True while some process holds a lock on the file $1. apt and dpkg take fcntl locks, which
