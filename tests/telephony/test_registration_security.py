@@ -188,3 +188,17 @@ def test_a_captured_authorization_replayed_from_the_same_address_is_refused() ->
     clock.now += 20
     again = Phone(server, OFFICE, "1001")  # same address (an attacker behind the NAT)
     assert again.send(captured).status == 401  # the nonce count was used already
+
+
+def test_an_extensions_first_binding_is_told_once_to_every_listener() -> None:
+    """The demo's hand-over and the browser phone's readiness rule (an agent paused for
+    having no phone is ready once her desk phone registers, issue 15) both hear of it."""
+    server, _, clock = registration()
+    demo: list[str] = []
+    readiness: list[str] = []
+    server.registered_listeners.append(lambda extension: demo.append(extension.extension))
+    server.registered_listeners.append(lambda extension: readiness.append(extension.extension))
+    phone = Phone(server, "192.0.2.10", "1001")
+    assert phone.register().status == 200
+    assert phone.register().status == 200  # a refresh: no new phone
+    assert demo == readiness == ["1001"] and bound(server, "1001", clock)

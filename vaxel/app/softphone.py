@@ -60,4 +60,6 @@ def browser_phones(
     )
     readiness = BrowserReadiness(telephony.switch, platform.soon)
     platform.center.listeners.append(readiness.committed)  # login or ready with no phone
+    # a desk phone registering makes an agent the rule paused ready, as the browser phone does
+    telephony.switch.registration.registered_listeners.append(readiness.can_take_calls)
     return BrowserPhones(ice_servers, link, readiness)

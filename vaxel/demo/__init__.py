@@ -274,7 +274,9 @@ async def run_demo(settings: DemoSettings, echo: Callable[[str], None] = print) 
     platform.scheduler.add(summary)
     telephony = platform.telephony
     if telephony is not None:  # before the phones can register
-        telephony.registration.on_registered = lambda ext: simulator.release_agent(ext.agent_id)
+        telephony.registration.registered_listeners.append(
+            lambda ext: simulator.release_agent(ext.agent_id)
+        )
 
     def start_traffic() -> None:
         """The simulated day, once the clock runs and before SIP answers."""

@@ -13,7 +13,8 @@ unless they changed their state themselves meanwhile.
 The same holds when a person **logs in or goes ready** with no phone at all that could ring
 (the browser phone chosen but its tab not open, no desk phone registered): paused at once
 with "Webbtelefonen är inte ansluten" (``softphone_closed``) rather than offered calls that
-ring nowhere, and ready by themselves once the browser phone connects. Only a person's own
+ring nowhere, and ready by themselves once the browser phone connects or a desk phone
+registers. Only a person's own
 step counts: the demo's simulated agents log in with no phone by design (``actor`` "agent").
 """
 
@@ -121,7 +122,8 @@ class BrowserReadiness:
             log.info("browser phone of %s (%s): not paused: %s", agent_id, reason, error)
 
     def can_take_calls(self, extension: Extension) -> None:
-        """The browser phone of ``extension`` is connected and bound again."""
+        """A phone of ``extension`` can ring again: its browser phone connected and bound,
+        or a desk phone registered (the composition root tells both)."""
         agent_id, tenant_id = extension.agent_id, extension.tenant_id
         if not agent_id:
             return

@@ -49,8 +49,9 @@ class Registration:
             directory.realm, secret, algorithms=directory.digest_algorithms
         )
         self.throttle = AuthThrottle()
-        self.on_registered: Callable[[Extension], None] | None = None
-        """Told when an extension gets its first binding (the demo hands the agent over)."""
+        self.registered_listeners: list[Callable[[Extension], None]] = []
+        """Told when an extension gets its first binding: the demo hands the agent over,
+        the browser phone's readiness rule makes an agent it paused ready again."""
 
     def aor(self, extension: Extension) -> str:
         return f"{extension.tenant_id}/{extension.extension}"
@@ -122,8 +123,8 @@ class Registration:
         contacts = tuple(("Contact", f"<{b.contact}>;expires={b.remaining(now)}") for b in bindings)
         self.sip.respond(event.server_key, request, 200, "OK", extra=contacts)
         if bindings and not before:
-            if self.on_registered is not None:
-                self.on_registered(extension)
+            for listener in list(self.registered_listeners):
+                listener(extension)
             self._auto_login(extension)
 
     def _auto_login(self, extension: Extension) -> None:
