@@ -22,7 +22,9 @@ The quiet-window command (about 4 minutes)::
         --pairs 500 1000 --retry 2
 
 ``--engine-ports 0`` lets the kernel choose the engine's ports (for a run beside other work
-that uses 10000–19998).
+that uses 10000–19998). ``--trace`` adds to each queue row what held its late phases back
+(``benchmarks.tick_trace``); ``python -m benchmarks.media_phases`` replays the ticker's
+schedule from CPU time alone, for a machine too busy for the wall clock.
 """
 
 from __future__ import annotations
