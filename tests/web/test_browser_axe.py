@@ -72,6 +72,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/webbtelefon": ("admin", "/admin/webbtelefon"),
     "/admin/api-keys": ("admin", "/admin/api-keys"),
     "/admin/skills": ("admin", "/admin/skills"),
+    "/admin/telefonister": ("admin", "/admin/telefonister"),  # OP9: kristina's units
     "/admin/lists": ("admin", "/admin/lists"),
     "/admin/audit": ("admin", "/admin/audit"),
     "/admin/numbers": ("admin", "/admin/numbers"),

@@ -60,6 +60,8 @@ class Actor:
     role: str
     person_id: str | None = None
     name: str = ""
+    units: tuple[str, ...] | None = None
+    """OP9: the units (with those beneath them) a department's console searches; None: all."""
 
 
 @dataclass(frozen=True, slots=True)

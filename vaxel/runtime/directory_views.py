@@ -172,10 +172,12 @@ class DirectoryViews:
         units: Iterable[str] | None = None,
         presence_first: bool = False,
     ) -> list[PersonView]:
-        """The best matches for ``query`` as ``actor`` may see them (DIR2, OP9 ``units``)."""
+        """The best matches for ``query`` as ``actor`` may see them (DIR2), within ``units``
+        or else the actor's own (OP9: a department's console)."""
         require(actor.role, Right.SEE)
         loaded = self._tenant(tenant_id)
         now = self._now()
+        units = actor.units if units is None else units
         with self._lock:
             hits = loaded.index.search(query, limit, units, presence_first)
             return [self._view(loaded, h.person, actor.role, now, int(h.tier)) for h in hits]

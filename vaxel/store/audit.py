@@ -35,6 +35,7 @@ ACTIONS = (
     "absent_offer_changed",
     "ice_servers_changed",
     "forwarding_removed",
+    "console_units_changed",
 )
 """What the log records; the pages translate each by this code."""
 

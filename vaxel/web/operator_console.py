@@ -6,7 +6,8 @@ log in to, calls are offered by each queue's strategy when she is ready, and she
 any waiting call from the list (``ContactPicked``; the engine gives a call to one agent
 only). The live part (queues, waiting calls, the call in hand) is a fragment the page
 fetches again whenever the tenant's live stream (``/events``) says something changed.
-The search is the directory's (the same search and rights as ``/katalog``), and a
+The search is the directory's (the same search and rights as ``/katalog``, within the
+departments an admin limited her console to, OP9: :mod:`vaxel.web.console_scope`), and a
 result's extension or a typed number is where "Koppla" sends the call in hand: a blind
 transfer carried out by telephony (``WebContext.console_transfer``).
 """
@@ -29,9 +30,10 @@ from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_forwarded import forwarded_of
 from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines, requeued_line
+from vaxel.web.console_scope import ConsoleMe
 from vaxel.web.console_switch_view import switch_states
 from vaxel.web.context import WebContext, back, local_time, refusal_text, render
-from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn, require_role
+from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_view import console_view, same_number, who_is
@@ -175,7 +177,7 @@ def console_answer(request: Request, error: str, said: str | None = None, **extr
 
 @router.get(HOME)
 def console(
-    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: Me
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: ConsoleMe
 ) -> Response:
     live = _live(ctx, session.user.tenant_id, agent, actor)
     return render(request, "operator.html", session, live=live, results=[], q="")
@@ -183,7 +185,7 @@ def console(
 
 @router.get(f"{HOME}/lage")
 def live_part(
-    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: Me
+    request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: ConsoleMe
 ) -> Response:
     """The console's live part alone, fetched again on each change of the live stream."""
     live = _live(ctx, session.user.tenant_id, agent, actor)
@@ -194,7 +196,7 @@ def live_part(
 
 @router.get(f"{HOME}/sok")
 def search(
-    request: Request, session: SignedIn, ctx: Platform, actor: Me, q: Search = ""
+    request: Request, session: SignedIn, ctx: Platform, actor: ConsoleMe, q: Search = ""
 ) -> Response:
     """The directory's phonetic search (as ``/katalog/sok``), each hit with its presence,
     its extension's status and the number "Koppla" dials."""

@@ -17,6 +17,7 @@ from vaxel.web.admin import (
     api_keys,
     audit,
     closures,
+    console_units,
     directory_catalogue,
     directory_sources,
     extensions,
@@ -72,6 +73,14 @@ SECTIONS = [
         "/admin/skills",
         N_("Kompetenser"),
         N_("Kompetenserna handläggarna kan ha nivåer i, för fördelning efter kompetens."),
+    ),
+    Section(
+        "/admin/telefonister",
+        N_("Telefonisternas avdelningar"),
+        N_(
+            "Begränsa en telefonists konsol till vissa avdelningar i katalogen: hennes "
+            "sökning visar bara deras personal."
+        ),
     ),
     Section(
         "/admin/closures",
@@ -249,5 +258,6 @@ for _page in (
     mail_server,
     switches,
     webrtc,
+    console_units,
 ):
     router.include_router(_page.router)

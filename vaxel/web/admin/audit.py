@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "api_key_added": N_("API-nyckel skapad"),
     "api_key_revoked": N_("API-nyckel återkallad"),
     "switch_changed": N_("Brytare ändrad"),
+    "console_units_changed": N_("Telefonistens avdelningar ändrade"),
     "message_template_saved": N_("Meddelandemall sparad"),
     "message_template_deleted": N_("Meddelandemall borttagen"),
     "prompt_recorded": N_("Meddelande inspelat per telefon"),
