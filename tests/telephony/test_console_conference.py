@@ -85,14 +85,16 @@ def test_the_person_hanging_up_or_back_gives_her_the_caller_again() -> None:
 def test_the_caller_hanging_up_leaves_her_and_the_person_in_a_call_of_two() -> None:
     call = in_conference()
     assert call.handle(PartyLeft(Party.CALLER), 130.0) == [
-        ReportContactEnded(),
         TakeCallersSeat(),  # the person's leg is the call's other party from here
         ConsultOver("caller-left"),
         Bridge(),
     ]
-    assert call.state is CallState.TRANSFERRED
-    assert call.handle(PartyLeft(Party.CALLER), 150.0) == [HangUpParty(Party.AGENT)]
-    assert call.state is CallState.ENDED  # then either hanging up ends it
+    assert call.state is CallState.BRIDGED  # still her contact: no queue call offered her
+    assert call.handle(PartyLeft(Party.CALLER), 150.0) == [
+        ReportContactEnded(),  # then either hanging up ends it, and her wrap-up starts
+        HangUpParty(Party.AGENT),
+    ]
+    assert call.state is CallState.ENDED
 
 
 @dataclass
@@ -165,7 +167,7 @@ def test_the_caller_leaving_seats_the_person_with_her() -> None:
     assert call.caller.endpoint.endpoint_id == "karin" and call.consulted is None
     assert ("release", "caller") in switch.media.done  # the caller's leg is let go
     assert switch.media.done[-1] == ("bridge", "karin", "her")  # she and Karin talk
-    assert call.state is CallState.TRANSFERRED
+    assert call.state is CallState.BRIDGED
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ a timer (axe-core clean). Then:
 - Karin hangs up: the operator has the caller again.
 - Asked again, Alt+K, then Alt+L: she leaves; the caller and Karin talk on.
 - On a second call, in the conference, the caller hangs up: she and Karin talk on as an
-  ordinary call of two.
+  ordinary call of two, still her contact (no queue call is offered her meanwhile).
 The refusals (no consultation, Karin not answered yet) are tests/telephony/
 test_console_conference.py and tests/web/test_console_conference.py.
 """
@@ -135,12 +135,16 @@ async def test_conference_of_three_then_each_party_leaving(
         await conference_with_karin(contact_id)
         call = switch.calls[contact_id]
         await caller.command("hangup")
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 10)
         assert call.caller is not None and not call.caller.machine.ended  # Karin's leg
         assert call.agent is not None and not call.agent.machine.ended  # hers
+        outcome = page.locator("#op-consult-outcome")  # still her call: nothing else offered
+        await outcome.get_by_text("Den som ringer lade på").wait_for(timeout=WAIT_MS)
+        assert state() == "busy"
         await asyncio.sleep(TALK_S)
         await karin.command("hangup")
         await wait_for(lambda: not switch.calls, 15)
+        await wait_for(lambda: state() in ("wrap_up", "ready"), 10)  # over: her wrap-up
     finally:
         for name, robot in (("caller", caller), ("operator", operator), ("karin", karin)):
             logs[name] = await robot.stop()

@@ -262,8 +262,33 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         assert call.agent is not None and not call.agent.machine.ended  # she has the caller
         assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
 
-        # semi-attended: F3 while Karin still rings — the operator's leg leaves, the caller
-        # waits for Karin; unanswered, her own phone rings back: "Ej svar hos Karin Carlsson"
+        # semi-attended, answered: F3 while Karin still rings — the operator's leg leaves
+        # and the caller waits for Karin, who answers and talks with the caller
+        await page.keyboard.press("Escape")
+        invite = await ask_karin()
+        await page.keyboard.press("F3")
+        await wait_for(lambda: call.state is CallState.TRANSFERRING, 10)
+        assert call.agent is None, "her leg left the call"
+        karin.answer(invite)
+        await karin.expect(lambda m: isinstance(m, Request) and m.method == "ACK")
+        await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+        assert call.agent is not None and call.agent.destination[1] == karin.port
+        await caller.command("hangup")
+        await karin.expect(lambda m: isinstance(m, Request) and m.method == "BYE")
+        await wait_for(lambda: not switch.calls, 10)
+
+        # semi-attended, unanswered (a second caller): her own phone rings back with
+        # "Ej svar hos Karin Carlsson"
+        await wait_for(
+            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 30
+        )
+        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
+        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
+        await caller.keys("0")
+        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 30)
+        [contact_id] = list(switch.calls)
+        call = switch.calls[contact_id]
+        await page.locator("#op-card").get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         await page.keyboard.press("Escape")
         invite = await ask_karin()
         await page.keyboard.press("F3")

@@ -23,8 +23,9 @@ Rules kept here:
 - Conference (``ConferenceStarted``, only once the person answered): the three talk in one
   mix (CONFERENCE). She leaves with ``ConsultJoined`` (or by hanging up): the two talk on,
   her contact ends. The person hanging up or ``ConsultDropped``: she has the caller again.
-  The caller hanging up: her contact ends and the person takes the caller's seat — she and
-  the person talk on as an ordinary call of two (TRANSFERRED).
+  The caller hanging up: the person takes the caller's seat — she and the person talk on
+  as an ordinary call of two, still her contact (BRIDGED: the queues offer her nothing
+  while she talks; either hanging up ends it and her wrap-up starts).
 """
 
 from __future__ import annotations
@@ -157,8 +158,8 @@ def left(call: CallMachine, event: PartyLeft, now: float) -> list[CallAction]:
     if event.party is Party.AGENT and call.state in ANSWERED:
         return joined(call, ConsultJoined(), now)  # she hung up: the two talk on
     if call.state is _C.CONFERENCE:  # the caller left: she and the person talk on
-        call.state = _C.TRANSFERRED
-        return [ReportContactEnded(), TakeCallersSeat(), ConsultOver("caller-left"), Bridge()]
+        call.state = _C.BRIDGED  # still her contact: no next queue call while she talks
+        return [TakeCallersSeat(), ConsultOver("caller-left"), Bridge()]
     call.state, call.park_deadline = _C.ENDED, None
     outcome = "caller-left" if event.party is Party.CALLER else "back"
     return [
