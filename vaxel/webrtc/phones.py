@@ -39,9 +39,9 @@ from av import AudioResampler
 
 from vaxel.webrtc import outgoing
 from vaxel.webrtc.ice import IceServersOf, rtc_ice_servers
-from vaxel.webrtc.line import BrowserLine, CallState
+from vaxel.webrtc.line import BrowserLine
 from vaxel.webrtc.link import BIND_S, SwitchLink
-from vaxel.webrtc.resume import RESUME_GRACE_S, KeptCalls, new_token
+from vaxel.webrtc.resume import RESUME_GRACE_S, KeptCalls, new_token, resumed, worth_keeping
 from vaxel.webrtc.rtp_side import EngineAudio, RtpSide
 from vaxel.webrtc.unable import UNABLE_REASONS, Readiness
 
@@ -60,9 +60,6 @@ SAMPLE_RATE = 8000
 RENEW_S = BIND_S / 2
 """The binding is renewed halfway through its life, as a phone re-registers."""
 CALL_COMMANDS = frozenset({"accept", "decline", "end", "hold", "dtmf", "transfer"})
-KEPT_STATES = frozenset({CallState.CALLING, CallState.ANSWERING, CallState.CONNECTED})
-"""A call in these states outlives a dropped socket (``vaxel.webrtc.resume``); one that
-only rings is refused 486 as before, so the caller's other phones or the next agent get it."""
 NO_EXTENSION = (
     "Ansluten, men inga samtal kan nå webbtelefonen: du har ingen anknytning i växeln. "
     "Be administratören koppla en anknytning till dig."
@@ -160,8 +157,7 @@ class BrowserPhone:
         await self._outbox.join()  # what this message caused has reached the page
 
     def _keeps_call(self) -> bool:
-        call = self.line.call if self.line is not None else None
-        return call is not None and call.state in KEPT_STATES and self.media_state == "connected"
+        return worth_keeping(self.line.call if self.line else None, self.media_state)
 
     async def drop(self) -> None:
         """The page's socket went without the server closing it (a network drop): a call
@@ -177,17 +173,8 @@ class BrowserPhone:
         """The page's new socket took this phone back: the call's state to it first, then
         whatever waited."""
         self._send = send
-        call = self.line.call if self.line is not None else None
-        self.tell(
-            {
-                "type": "resumed",
-                "ok": True,
-                "call": call.id if call is not None else None,
-                "state": call.state.value if call is not None else "",
-                "held": call is not None and call.held,
-                "extension": self._bound.extension if self._bound is not None else "",
-            }
-        )
+        extension = self._bound.extension if self._bound is not None else ""
+        self.tell(resumed(self.line.call if self.line else None, extension))
         self._attached.set()
 
     async def _unable(self, reason: str) -> None:

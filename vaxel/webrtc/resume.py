@@ -20,15 +20,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["RESUME_GRACE_S", "KeptCalls", "Resumable", "new_token"]
+from vaxel.webrtc.line_call import CallState, LineCall
+
+__all__ = ["RESUME_GRACE_S", "KeptCalls", "Resumable", "new_token", "resumed", "worth_keeping"]
 
 RESUME_GRACE_S = 25.0
 """How long a dropped phone's call waits for its page: the page's first reconnect tries
 come after 1, 2, 4 and 8 s, so four of them fit, and a caller hears no more than this of
 a browser that is really gone (its peer would report failure only after ~30 s)."""
 TOKEN_BYTES = 24
+KEPT_STATES = frozenset({CallState.CALLING, CallState.ANSWERING, CallState.CONNECTED})
+"""A call in these states outlives a dropped socket; one that only rings is refused 486 as
+before, so the caller's other phones or the next agent get it."""
+
+
+def worth_keeping(call: LineCall | None, media_state: str) -> bool:
+    """Whether a phone whose socket dropped keeps its call: one is up, on a media path
+    (the server's peer) still connected."""
+    return call is not None and call.state in KEPT_STATES and media_state == "connected"
+
+
+def resumed(call: LineCall | None, extension: str) -> dict[str, Any]:
+    """What the page's new socket is told first: the call it had, as it is now."""
+    return {
+        "type": "resumed",
+        "ok": True,
+        "call": call.id if call is not None else None,
+        "state": call.state.value if call is not None else "",
+        "held": call is not None and call.held,
+        "extension": extension,
+    }
 
 
 def new_token() -> str:
