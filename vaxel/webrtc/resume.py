@@ -108,9 +108,3 @@ class KeptCalls(Generic[Phone]):
             await asyncio.wait_for(phone.lost.wait(), self.grace_s)
         if self._kept.pop(phone, None) is not None:
             await phone.close()
-
-    async def close(self) -> None:
-        """Close every kept phone (the server stops)."""
-        for phone in list(self._kept):
-            self._kept.pop(phone).cancel()
-            await phone.close()
