@@ -26,6 +26,7 @@ __all__ = ["LATE_S", "TickTrace"]
 
 LATE_S = 0.005
 """Issue 11's bound on a frame's lateness (p99)."""
+PERIOD_S = 0.020
 BURST = 50
 """A drain that found this many sockets readable (``media_queue``'s phones all pass the
 filter in the same period: their sequence numbers go in step)."""
@@ -109,6 +110,14 @@ class TickTrace:
             gc.callbacks.remove(self._on_gc)
         os.close(self._fd)
 
+    def _after_burst(self, index: int) -> bool:
+        """Whether this phase or one in the period before it drained ``BURST`` sockets."""
+        due = self.rows[index][0]
+        return any(
+            row[5] >= BURST and row[0] > due - PERIOD_S
+            for row in self.rows[max(0, index - 10) : index + 1]
+        )
+
     def summary(self) -> dict[str, Any]:
         """Late phases (last frame > ``LATE_S`` after due) by their main cause, and the
         sizes of what ran: how a reader judges by counts, not by one p99."""
@@ -117,14 +126,19 @@ class TickTrace:
         examples: dict[str, list[dict[str, float]]] = {}
         late = after_burst = 0
         for index in range(1, len(rows)):
-            due, woke, frames_end, _, _, _, _, waited = rows[index]
+            due, woke, frames_end, _, _, _, waited_at_woke, waited = rows[index]
             if frames_end - due <= LATE_S:
                 continue
             late += 1
-            if any(row[5] >= BURST for row in rows[max(0, index - 10) : index + 1]):
+            if self._after_burst(index):
                 after_burst += 1
-            parts = {
-                "own frames": frames_end - woke,
+            collected = sum(
+                min(end, frames_end) - max(start, woke)
+                for _, start, end in self.collections
+                if end > woke and start < frames_end
+            )
+            parts = {  # its own frames: less what a collection or the kernel took meanwhile
+                "own frames": frames_end - woke - collected - (waited - waited_at_woke),
                 "frames before": 0.0,
                 "drain before": 0.0,
                 "scan before": 0.0,
@@ -171,12 +185,9 @@ class TickTrace:
             "phases": len(rows),
             "late_phases": late,
             "late_by_cause": dict(causes.most_common()),
-            # a drain of ≥ BURST sockets in the same or the 10 phases before (one period)
+            # a drain of ≥ BURST sockets in this phase or in the period before it
             "late_after_burst": after_burst,
-            "all_after_burst": sum(
-                any(row[5] >= BURST for row in rows[max(0, index - 10) : index + 1])
-                for index in range(1, len(rows))
-            ),
+            "all_after_burst": sum(self._after_burst(index) for index in range(1, len(rows))),
             "late_examples_ms": examples,
             "frames_ms_p50_max": top(durations),
             "drain_ms_p50_max": top(drains),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import ctypes
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 from benchmarks import media_bridge, mmsg
 from benchmarks.media_queue import _Talk
 from benchmarks.starvation import main_thread_schedstat
+from benchmarks.tick_trace import TickTrace
 
 
 def _receiver() -> socket.socket:
@@ -107,3 +109,27 @@ def test_talking_phones_step_their_sequence_by_one_and_a_late_driver_skips_ahead
     phones.close()
     for leg in legs:
         leg.close()
+
+
+def test_the_tick_trace_names_what_held_a_late_phase_back(tmp_path: Path) -> None:
+    """Issue 11 §1: the trace's verdicts are what BENCHMARKS.md's causes rest on. A phase
+    due while the phase before still drained 200 sockets was held back by that drain; one
+    whose frames a full collection interrupted, by the collection; one on time is no
+    late phase."""
+    schedstat = tmp_path / "schedstat"
+    schedstat.write_text("0 0 0\n")
+    trace = TickTrace(object(), str(schedstat))
+    trace.rows = [
+        # due, woke, frames end, drain end, scan end, ready sockets, waited at woke, at end
+        (0.000, 0.0001, 0.0014, 0.0094, 0.0094, 200, 0.0, 0.0),  # a burst drain of 8 ms
+        (0.002, 0.0095, 0.0108, 0.0109, 0.0109, 0, 0.0, 0.0),  # 8.8 ms late
+        (0.100, 0.1000, 0.1013, 0.1014, 0.1014, 0, 0.0, 0.0),  # on time
+        (0.102, 0.1020, 0.1095, 0.1096, 0.1096, 0, 0.0, 0.0),  # 7.5 ms late
+    ]
+    trace.collections = [(2, 0.1022, 0.1082)]  # a full collection of 6 ms in its frames
+    summary = trace.summary()
+    trace.uninstall()
+    assert summary["late_phases"] == 2
+    assert summary["late_by_cause"] == {"drain before": 1, "gc gen 2": 1}
+    assert summary["late_after_burst"] == 1
+    assert summary["gen2_ms"] == [6.0]
