@@ -217,10 +217,12 @@
     }
     show("connected");
     mute.disabled = hangup.disabled = false;
-    if (call && call.id === message.call) {
-      if (message.state === "connected") showTalking(); // as it was: a dialled call may still ring
-      if (message.held) showHeld(true);
-    } else if (call) {
+    if (call && call.id === message.call && message.state === "connected") {
+      // as it is now, without moving the focus or clearing what was typed meanwhile
+      offer.hidden = true;
+      talk.hidden = false;
+      showHeld(Boolean(message.held));
+    } else if (call && call.id !== message.call) {
       endCall(texts.closed);
     }
   }
