@@ -175,7 +175,7 @@
     if (option) { select(option); field.focus(); }
   });
   document.addEventListener("keydown", function (e) {
-    if (confirmBox && confirmBox.open) return;  // the dialog's own Enter and Esc
+    if (document.querySelector("dialog[open]")) return;  // a dialog's own Enter and Esc
     var list = options(), at = list.indexOf(selected());
     if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
