@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from vaxel.store.api_keys import ApiKeys
 from vaxel.web.live import SESSION_RECHECK_S
 from vaxel.web.security import COOKIE
 from vaxel.web.session_watch import SESSION_WATCH_S
+from vaxel.web.stream_caps import PAGE, StreamCap
 
 SLACK_S = 2.0
 
@@ -187,3 +189,68 @@ def test_pushes_to_many_pages_wait_for_no_session_lookup_of_their_own(web: Web) 
     elapsed = uvloop.run(scenario())
     assert len(statements) <= elapsed / SESSION_WATCH_S + 2
     assert len(statements) < pages
+
+
+def test_open_streams_are_capped_per_session_per_key_and_per_tenant(web: Web) -> None:
+    """A script with one cookie or one API key cannot open streams without end (security
+    review of issue 16): past the cap a new one is refused 429 in Swedish, the open ones
+    stay, and a stream that ended (the client went away) frees its place at once."""
+    open_session(web, "chef", "chef-token")
+    open_session(web, "maria", "maria-token")
+    web.accounts.add_api_key(DEMO_TENANT, "crm", "crm-nyckel", time.time())
+    caps = web.app.state.context.stream_caps  # type: ignore[attr-defined]
+    per_session = caps.caps.get("events", PAGE).per_holder
+    per_key = caps.caps["api-events"].per_holder
+
+    async def hold(base: str, path: str, opened: asyncio.Event, **kwargs: Any) -> None:
+        async with (
+            httpx.AsyncClient(base_url=base, **kwargs) as client,
+            client.stream("GET", path, timeout=30) as response,
+        ):
+            assert response.status_code == 200
+            async for _ in response.aiter_text():
+                opened.set()
+
+    async def scenario() -> None:
+        async with served(web) as base:
+            held: list[asyncio.Task[None]] = []
+            try:
+                async with asyncio.timeout(60):
+                    await steps(base, held)
+            finally:  # uvicorn's shutdown waits for open streams
+                for task in held:
+                    task.cancel()
+                await asyncio.gather(*held, return_exceptions=True)
+
+    async def steps(base: str, held: list[asyncio.Task[None]]) -> None:
+        chef = {"cookies": {COOKIE: "chef-token"}}
+        crm = {"headers": {"X-API-Key": "crm-nyckel"}}
+        for path, n, who in (("/events", per_session, chef), ("/api/v1/events", per_key, crm)):
+            for _ in range(n):
+                opened = asyncio.Event()
+                held.append(asyncio.create_task(hold(base, path, opened, **who)))
+                await asyncio.wait_for(opened.wait(), 10)
+        async with httpx.AsyncClient(base_url=base, timeout=10, **chef) as page:
+            refused = await page.get("/events")
+            assert refused.status_code == 429 and refused.headers["retry-after"] == "30"
+            assert "För många öppna strömmar" in refused.text
+        async with httpx.AsyncClient(base_url=base, timeout=10, **crm) as key:
+            refused = await key.get("/api/v1/events")
+            assert refused.status_code == 429
+            assert "För många öppna strömmar" in refused.json()["detail"]
+        held[0].cancel()  # one tab closed: its place is free again
+        await asyncio.gather(held[0], return_exceptions=True)
+        async with asyncio.timeout(10):
+            while caps.open_count("events", DEMO_TENANT) == per_session:
+                await asyncio.sleep(0.05)
+        opened = asyncio.Event()
+        held[0] = asyncio.create_task(hold(base, "/events", opened, **chef))
+        await asyncio.wait_for(opened.wait(), 10)
+        caps.caps["events"] = StreamCap(per_holder=per_session, per_tenant=per_session)
+        async with httpx.AsyncClient(
+            base_url=base, timeout=10, cookies={COOKIE: "maria-token"}
+        ) as other:  # another user of the same tenant: the tenant's cap
+            refused = await other.get("/events")
+            assert refused.status_code == 429 and "organisationen" in refused.text
+
+    uvloop.run(scenario())

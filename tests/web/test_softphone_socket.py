@@ -5,6 +5,7 @@ reason the page shows (docs/webrtc.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -26,6 +27,7 @@ from vaxel.web.softphone import (
     SOCKET,
     Send,
 )
+from vaxel.web.stream_caps import PHONE
 
 OWN = {"origin": "http://testserver"}
 pytestmark = pytest.mark.timeout(120)
@@ -160,6 +162,24 @@ def test_no_session_is_refused(web: Web, phones: Recorder) -> None:
     client.cookies.set("vaxel_session", "forged-token")
     assert refused(client, OWN)[0] == CLOSE_NOT_SIGNED_IN
     assert phones.opened == []
+
+
+def test_one_session_opens_at_most_a_few_phones(web: Web, phones: Recorder) -> None:
+    """Each phone holds a SIP line, RTP ports and a peer connection: a script with one
+    cookie cannot open them without end (security review of issue 16); one that closed
+    frees its place."""
+    client = web.client()
+    sign_in(client, DEMO_TENANT, "maria")
+    cap = PHONE.per_holder
+    with contextlib.ExitStack() as stack:
+        for _ in range(cap):
+            stack.enter_context(client.websocket_connect(SOCKET, headers=OWN))
+        code, reason = refused(client, OWN)
+        assert code == CLOSE_RATE and "För många öppna" in reason
+        assert len(phones.opened) == cap
+    with client.websocket_connect(SOCKET, headers=OWN):  # the others closed
+        pass
+    assert len(phones.opened) == cap + 1
 
 
 def test_a_server_without_the_browser_phone_says_so(web: Web) -> None:

@@ -48,6 +48,7 @@ from vaxel.web.deps import Platform
 from vaxel.web.i18n import gettext
 from vaxel.web.integrations import OVERFLOW, Subscription
 from vaxel.web.live import SESSION_RECHECK_S
+from vaxel.web.stream_caps import capped_stream
 
 __all__ = ["MAX_PAGE", "ObjectId", "Tenant", "key_with_scope", "router"]
 
@@ -278,9 +279,11 @@ async def events(request: Request, tenant: EventsTenant, ctx: Platform) -> Strea
     for a CRM or a ticket system. A comment every 15 s keeps proxies from closing the
     stream; a client that falls 1,000 events behind gets `event: overflow` and is cut
     off, and should re-read what it needs through the other endpoints."""
-    subscription = ctx.fanout.subscribe(tenant)
     key = request.headers.get("x-api-key", "")
-    return StreamingResponse(
+    release = ctx.stream_caps.open("api-events", tenant, key)  # 429 past the caps
+    subscription = ctx.fanout.subscribe(tenant)
+    return capped_stream(
+        release,
         _event_stream(request, ctx, subscription, key),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

@@ -34,6 +34,8 @@ from vaxel.web.context import SUPERVISORS, WebContext, back, render
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
+from vaxel.web.security import COOKIE
+from vaxel.web.stream_caps import capped_stream
 
 __all__ = ["router"]
 
@@ -87,6 +89,8 @@ async def callback_changes(request: Request, session: SignedIn, ctx: Platform) -
     tenant_id = session.user.tenant_id
     since = request.query_params.get("since")
     versions, hub = ctx.callback_changes.versions, ctx.hub
+    token = request.cookies.get(COOKIE, "")
+    release = ctx.stream_caps.open("callbacks", tenant_id, token)  # 429 past the caps
 
     async def stream() -> AsyncIterator[str]:
         current = versions[tenant_id]
@@ -111,8 +115,8 @@ async def callback_changes(request: Request, session: SignedIn, ctx: Platform) -
         finally:
             hub.unsubscribe(tenant_id, wake)
 
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    return capped_stream(
+        release, stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
     )
 
 

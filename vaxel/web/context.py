@@ -70,6 +70,7 @@ from vaxel.web.snapshot import (
     state_names,
     with_state_names,
 )
+from vaxel.web.stream_caps import CAPS, StreamCaps
 from vaxel.web.throttle import LoginThrottle
 
 __all__ = [
@@ -135,6 +136,8 @@ class WebContext:
     fanout: EventFanout = field(init=False)
     """The REST API's event stream per tenant; a ContactCenter listener (``create_app``)."""
     accounts: Accounts = field(init=False)
+    stream_caps: StreamCaps = field(default_factory=lambda: StreamCaps(dict(CAPS)))
+    """Open live streams per session or API key and per tenant (``stream_caps``)."""
     session_watch: SessionWatch = field(init=False)
     """The sessions of the pages' open live streams, re-checked together (issue 10 §9)."""
     api_keys: ApiKeys = field(init=False)

@@ -33,6 +33,7 @@ from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 from vaxel.web.i18n import language
 from vaxel.web.live import SESSION_RECHECK_S
 from vaxel.web.security import COOKIE
+from vaxel.web.stream_caps import capped_stream
 
 __all__ = ["RETURN_PRESETS", "router"]
 
@@ -219,6 +220,7 @@ async def presence_events(request: Request, session: SignedIn, ctx: Platform) ->
     the session lasts."""
     tenant_id = session.user.tenant_id
     token = request.cookies.get(COOKIE, "")
+    release = ctx.stream_caps.open("directory", tenant_id, token)  # 429 past the caps
     views: DirectoryViews = ctx.directory_views
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str] = asyncio.Queue(maxsize=500)
@@ -247,7 +249,8 @@ async def presence_events(request: Request, session: SignedIn, ctx: Platform) ->
         finally:
             views.listeners.remove(heard)
 
-    return StreamingResponse(
+    return capped_stream(
+        release,
         stream(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},

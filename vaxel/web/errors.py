@@ -201,7 +201,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = _detail(exc.status_code, exc.detail)
     if wants_problem(request):
         return problem_response(exc.status_code, detail, headers=headers)
-    return error_page(request, exc.status_code, detail)
+    kept = {k: v for k, v in headers.items() if k.lower() == "retry-after"}
+    return error_page(request, exc.status_code, detail, kept or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -32,6 +32,7 @@ from vaxel.web.deps import Me, Platform, SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, N_, gettext, use_language
 from vaxel.web.security import COOKIE
 from vaxel.web.softphone_wording import in_language
+from vaxel.web.stream_caps import TooManyStreams
 
 __all__ = [
     "CLOSE_FOREIGN_ORIGIN",
@@ -250,7 +251,16 @@ async def softphone_socket(websocket: WebSocket) -> None:
             websocket, CLOSE_UNAVAILABLE, gettext("Webbtelefonen är inte påslagen på servern")
         )
         return
-    await websocket.accept()
+    try:  # each phone holds a SIP line, RTP ports and a peer connection: capped
+        release = ctx.stream_caps.open("softphone", session.user.tenant_id, token)
+    except TooManyStreams as refused:
+        await _refuse(websocket, CLOSE_RATE, str(refused.detail))
+        return
+    try:
+        await websocket.accept()
+    except BaseException:
+        release()
+        raise
     tenant_id, username = session.user.tenant_id, session.user.username
     send = _worded(websocket.send_json)
     phone = _Phone(port.open(tenant_id, username, send))
@@ -265,6 +275,7 @@ async def softphone_socket(websocket: WebSocket) -> None:
     finally:
         gone.cancel()
         ctx.session_watch.unwatch(watched)
+        release()
         await (phone.session.drop() if phone.dropped else phone.session.close())
 
 

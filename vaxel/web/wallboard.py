@@ -15,6 +15,7 @@ from vaxel.web.deps import Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.live import REFRESH_S
 from vaxel.web.security import COOKIE
+from vaxel.web.stream_caps import capped_stream
 
 __all__ = ["require_supervisor", "router"]
 
@@ -51,6 +52,7 @@ async def events(request: Request, session: SignedIn, ctx: Platform) -> Streamin
     tenant_id = session.user.tenant_id
     token = request.cookies.get(COOKIE, "")
     hub = ctx.hub
+    release = ctx.stream_caps.open("events", tenant_id, token)  # 429 past the caps
 
     def build() -> dict[str, Any]:
         return ctx.snapshot_of(tenant_id, ctx.clock())
@@ -69,6 +71,6 @@ async def events(request: Request, session: SignedIn, ctx: Platform) -> Streamin
             ctx.session_watch.unwatch(watched)
             hub.unsubscribe(tenant_id, wake)
 
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    return capped_stream(
+        release, stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
     )
