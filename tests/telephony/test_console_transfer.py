@@ -12,11 +12,14 @@ import pytest
 
 from vaxel.core.errors import DomainError
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.forwarding import ForwardCondition, Forwarding, ForwardRule
 from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.pbx.reach import Absence
 from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import TRANSFER, TransferRequested
 from vaxel.telephony.call_states import CallState
-from vaxel.telephony.console_transfer import transfer_from_console
+from vaxel.telephony.console_divert import Diversion, diversion
+from vaxel.telephony.console_transfer import ring_through_from_console, transfer_from_console
 from vaxel.telephony.directory import Extension
 from vaxel.telephony.internal import Caller
 
@@ -111,10 +114,33 @@ class FakeDirectory:
 
 
 @dataclass
+class FakeReach:
+    """Maria's forwarding and presence (PBX5), as the runtime keeps them."""
+
+    rules: Forwarding | None = None
+    away: Absence | None = None
+
+    def forwarding(self, tenant_id: str, person_id: str) -> Forwarding | None:
+        return self.rules if person_id == "maria" else None
+
+    def absence(self, tenant_id: str, person_id: str) -> Absence | None:
+        return self.away if person_id == "maria" else None
+
+
+@dataclass
+class FakePeople:
+    reach: FakeReach = field(default_factory=FakeReach)
+
+    def person_of_phone(self, tenant: str, extension: str) -> str | None:
+        return "maria" if (tenant, extension) == (T, "1005") else None
+
+
+@dataclass
 class FakeInternal:
     directory: FakeDirectory = field(default_factory=FakeDirectory)
     person: FakeHandler = field(default_factory=FakeHandler)
     group: FakeHandler = field(default_factory=FakeHandler)
+    person_reach: FakePeople = field(default_factory=FakePeople)
 
     def destinations(self, tenant_id: str, devices: tuple[Device, ...]) -> list[Any]:
         return [(f"sip:{d.address}@127.0.0.1", ("127.0.0.1", 5062), "udp") for d in devices]
@@ -204,3 +230,64 @@ def test_a_phone_of_the_tenant_or_a_park_orbit_keeps_the_queue_transfer(number: 
     assert switch.dialer.asked == [(T, number, "1011")]
     assert switch.steps == [TransferRequested("1011", 30.0, number)]
     assert switch.internal.person.started == []
+
+
+MEETING = Absence("meeting", None)
+ALWAYS = Forwarding((ForwardRule(ForwardCondition.ALWAYS, "2042"),))
+ON_BUSY = Forwarding((ForwardRule(ForwardCondition.BUSY, "2042"),))
+
+
+@pytest.mark.parametrize(
+    ("rules", "away", "said"),
+    [
+        (None, MEETING, Diversion("maria", "absent")),
+        (ALWAYS, None, Diversion("maria", "forwarded", "2042")),
+        (ON_BUSY, MEETING, Diversion("maria", "conditional", "2042")),
+    ],
+)
+def test_an_extension_whose_person_diverts_follows_the_diversion(
+    rules: Forwarding | None, away: Absence | None, said: Diversion
+) -> None:
+    """OP5, spec §66: Maria's own extension, she absent or forwarded — the caller goes to
+    her as an internal call (her presence or forwarding applies), not to her desk phone."""
+    call = FakeCall()
+    switch = FakeSwitch({"c1": call})
+    switch.internal.person_reach.reach = FakeReach(rules, away)
+    assert diversion(switch, T, "1005") == said  # type: ignore[arg-type]
+    assert diversion(switch, T, "4700") is None, "a group: no person's diversion"  # type: ignore[arg-type]
+    transfer_from_console(switch, T, "kristina", "c1", "1005")  # type: ignore[arg-type]
+    assert switch.dialer.asked == [], "her phone is not rung directly"
+    assert switch.steps == [TransferRequested(number="1005", internal=True)]
+    ((_, target, _),) = switch.internal.person.started
+    assert target == Target(TargetKind.PERSON, "maria")
+    assert switch.in_dialog.phone_transfers.recalls.transferred_by == ["1011"], "rung back"
+
+
+def test_ring_through_rings_her_own_phones_whatever_her_diversion() -> None:
+    """Alt+G: Maria absent and forwarded — her extension rings as the queue transfer (the
+    recall behind it); Olle's short number rings every device of his at once."""
+    switch = FakeSwitch({"c1": FakeCall()})
+    switch.internal.person_reach.reach = FakeReach(ALWAYS, MEETING)
+    ring_through_from_console(switch, T, "kristina", "c1", "1005")  # type: ignore[arg-type]
+    assert switch.steps == [TransferRequested("1011", 30.0, "1005")]
+    assert switch.rung == [
+        (TRANSFER, [("sip:1005@127.0.0.1:5070", None, None)], "vaxel", "transfer")
+    ]
+    assert switch.internal.person.started == []
+    olle = FakeSwitch({"c1": FakeCall()})
+    ring_through_from_console(olle, T, "kristina", "c1", "4601")  # type: ignore[arg-type]
+    ((offer, targets, _, _),) = olle.rung
+    assert offer == TRANSFER and [t[0] for t in targets] == [
+        "sip:3102@127.0.0.1",
+        "sip:0701@127.0.0.1",
+    ]
+
+
+@pytest.mark.parametrize("number", ["4700", "0701234567", "700"])
+def test_ring_through_to_no_persons_number_is_refused_and_changes_nothing(number: str) -> None:
+    call = FakeCall()
+    switch = FakeSwitch({"c1": call})
+    with pytest.raises(DomainError) as refused:
+        ring_through_from_console(switch, T, "kristina", "c1", number)  # type: ignore[arg-type]
+    assert refused.value.code == "console-through-person"
+    assert switch.steps == [] and switch.rung == [] and call.transfers == 0

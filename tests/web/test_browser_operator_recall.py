@@ -5,7 +5,10 @@ arrows to Karin Carlsson and presses Enter. Karin's desk phone (a scripted SIP p
 wire) rings and never answers; after the tenant's recall time (5 s here) Karin's phone stops,
 the operator's own phone rings again with the caller, and her card says "Ej svar hos Karin
 Carlsson, 5 s" — live, without a reload. The caller is never dropped, and while she has the
-recall back the queues offer her nothing new (paused "Återringning", ready again after)."""
+recall back the queues offer her nothing new (paused "Återringning", ready again after).
+
+Karin is away (a presence), so Enter would follow her diversion (OP5, spec §66); the
+operator rings through with Alt+G instead (*genomringning*) and Karin's own phone rings."""
 
 from __future__ import annotations
 
@@ -25,19 +28,35 @@ from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
 from tests.web.browsing import SHOTS, signed_in
 from tests.web.test_browser_operator import (
     CALLER_HZ,
+    CONTEXTS,
     OPERATOR_EXT,
     OPERATOR_HZ,
     OPERATOR_PASSWORD,
     WAIT_MS,
     console,
 )
+from vaxel.app.console_calls import console_diversion, console_ring_through
+from vaxel.pbx.reach import Absence
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.sip.message import Request
 from vaxel.telephony.call import CallState
+from vaxel.telephony.console_divert import diversion
 from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.recall_priority import REASON
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
+
+
+class AwayReach(Reach):
+    """Everyone is away (on a meeting, until further notice); Karin is on her extension."""
+
+    def absence(self, tenant_id: str, person_id: str) -> Absence | None:
+        return Absence("meeting", None)
+
+    def person_on(self, tenant_id: str, extension: str) -> str | None:
+        return "karin" if extension == AGENT_EXTENSION else super().person_on(tenant_id, extension)
+
+
 __all__ = ["console"]  # the fixture, shared with the keyboard test
 
 
@@ -46,7 +65,7 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
 ) -> None:
     running, site = console
     switch, port = running.service.switch, running.port
-    reach = Reach()  # people's forwarding and presence, in memory
+    reach = AwayReach()  # people's forwarding and presence, in memory: everyone away
     ReachingPeople.installed_on(switch, reach, reach)
     _recalls(running)  # the tenant's recall time: 5 s
     operator = await phone_robot(
@@ -60,6 +79,10 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         await wait_for(
             lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 20
         )
+        context = CONTEXTS[site]  # ring-through (OP5), as the composition root wires it
+        context.console_ring_through = console_ring_through(running.service)
+        context.console_diversion = console_diversion(running.service)
+        assert diversion(switch, DEMO_TENANT, AGENT_EXTENSION) is not None, "Enter would divert"
         page: Any = await signed_in(browser, site, "kristina")
         await page.goto(f"{site}/telefonist")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
@@ -80,8 +103,10 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         )
         for _ in range(names.index("Karin Carlsson")):
             await page.keyboard.press("ArrowDown")
-        await page.keyboard.press("Enter")
-        await karin.rung()  # Karin's phone rings; she does not answer
+        await page.keyboard.press("Alt+g")  # ring through her presence
+        await karin.rung()  # Karin's own phone rings, away or not; she does not answer
+        said = page.locator("#op-said", has_text="Genomringning: Karin Carlsson rings")
+        await said.wait_for(timeout=WAIT_MS)  # the answer's words, once the post came back
         started = time.monotonic()
         call = switch.calls[contact_id]
         assert call.state is CallState.TRANSFERRING

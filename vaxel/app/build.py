@@ -16,7 +16,9 @@ from vaxel.app.console_calls import (
     console_camp_on,
     console_conferences,
     console_consults,
+    console_diversion,
     console_parking,
+    console_ring_through,
     console_transfer,
     console_voicemail,
     dialled_of,
@@ -204,6 +206,8 @@ def build_platform(
             platform.web.state.context.trunk_status = telephony.trunks.status
             platform.web.state.context.console_transfer = console_transfer(telephony)
             platform.web.state.context.console_voicemail = console_voicemail(telephony)
+            platform.web.state.context.console_ring_through = console_ring_through(telephony)
+            platform.web.state.context.console_diversion = console_diversion(telephony)
             platform.web.state.context.dialled_of = dialled_of(telephony)
             context = platform.web.state.context
             context.recalls_of = recalls_of(telephony, context.hub.wake)

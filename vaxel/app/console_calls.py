@@ -23,7 +23,9 @@ __all__ = [
     "console_camp_on",
     "console_conferences",
     "console_consults",
+    "console_diversion",
     "console_parking",
+    "console_ring_through",
     "console_transfer",
     "console_voicemail",
     "dialled_of",
@@ -41,6 +43,27 @@ def console_transfer(telephony: TelephonyService) -> Callable[[str, str, str, st
         transfer_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
 
     return transfer
+
+
+def console_ring_through(telephony: TelephonyService) -> Callable[[str, str, str, str], None]:
+    """The console's ring-through (OP5): (tenant, agent, contact, number), on the loop."""
+    from vaxel.telephony.console_transfer import ring_through_from_console
+
+    def ring_through(tenant_id: str, agent_id: str, contact_id: str, number: str) -> None:
+        ring_through_from_console(telephony.switch, tenant_id, agent_id, contact_id, number)
+
+    return ring_through
+
+
+def console_diversion(telephony: TelephonyService) -> Callable[[str, str], dict[str, str] | None]:
+    """The diversion a console transfer to an extension follows (OP5), for her console."""
+    from vaxel.telephony.console_divert import diversion
+
+    def diverted(tenant_id: str, number: str) -> dict[str, str] | None:
+        found = diversion(telephony.switch, tenant_id, number)
+        return {"kind": found.kind, "to": found.to} if found is not None else None
+
+    return diverted
 
 
 def console_voicemail(telephony: TelephonyService) -> Callable[[str, str, str, str], None]:

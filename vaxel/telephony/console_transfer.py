@@ -9,7 +9,8 @@ unanswered, busy or unreachable, until she is rung back (issue 16 §3) — only
 ordered from the console, so it works whatever her audio device is (PBX9). It runs on the
 event loop (an async web handler), as all of telephony does. A number of the tenant's
 plan that is no phone of hers (a person's short number, a group…) goes where an internal
-call to it goes (``console_plan.py``).
+call to it goes (``console_plan.py``), and so does an extension whose person's presence or
+forwarding diverts their calls — unless she rings through (``console_divert.py``, OP5).
 """
 
 from __future__ import annotations
@@ -21,12 +22,19 @@ from vaxel.sip.errors import SipError
 from vaxel.telephony.call_events import TRANSFER, CallEvent
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.calls import Call
+from vaxel.telephony.console_divert import diverted_target, ring_through_targets
 from vaxel.telephony.console_plan import plan_target, transfer_into_plan
 from vaxel.telephony.dialout import Dialer, Target
 from vaxel.telephony.in_dialog import MAX_TRANSFERS, InDialog
 from vaxel.telephony.internal import InternalCalls
 
-__all__ = ["ConsoleSwitch", "call_in_hand", "route_for", "transfer_from_console"]
+__all__ = [
+    "ConsoleSwitch",
+    "call_in_hand",
+    "ring_through_from_console",
+    "route_for",
+    "transfer_from_console",
+]
 
 _TALKING = frozenset({CallState.BRIDGED, CallState.HELD})
 
@@ -56,11 +64,27 @@ def transfer_from_console(
     or the number is barred, malformed or unroutable ('console-barred', 'console-number',
     'console-no-route')."""
     call = call_in_hand(switch, tenant_id, agent_id, contact_id)
-    target = plan_target(switch, tenant_id, number)
+    target = plan_target(switch, tenant_id, number) or diverted_target(switch, tenant_id, number)
     if target is not None:  # where an internal call to it goes (``console_plan.py``)
         transfer_into_plan(switch, call, number, target)
         return
-    targets = route_for(switch, call, number)
+    _ring_on(switch, call, number, route_for(switch, call, number))
+
+
+def ring_through_from_console(
+    switch: ConsoleSwitch, tenant_id: str, agent_id: str, contact_id: str, number: str
+) -> None:
+    """*Genomringning* (OP5, spec §66): the caller of ``contact_id`` rings the person's own
+    phones at ``number`` whatever their presence or forwarding (``console_divert.py``);
+    refused as the blind transfer is, and 'console-through-person' for no person's number."""
+    call = call_in_hand(switch, tenant_id, agent_id, contact_id)
+    targets = ring_through_targets(switch, tenant_id, number)
+    _ring_on(switch, call, number, targets or route_for(switch, call, number))
+
+
+def _ring_on(switch: ConsoleSwitch, call: Call, number: str, targets: list[Target]) -> None:
+    """The queue transfer: her contact ends, the caller hears ringback while ``targets``
+    ring, and unanswered she is rung back (then the queue's front)."""
     call.transfers += 1
     switch.step(call, switch.in_dialog.agent_transfer(call, number))  # done; ringback
     caller_number = call.session.call.caller_number if call.session else "vaxel"

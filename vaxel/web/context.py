@@ -185,6 +185,13 @@ class WebContext:
     console_transfer: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Blind transfer from the operator console (issue 16 §3): (tenant, agent, contact,
     number); raises VaxelError when refused. Set by the composition root when SIP runs."""
+    console_ring_through: Callable[[str, str, str, str], None] = field(
+        default=lambda *_: _no_phones()
+    )
+    """*Genomringning* (OP5): (tenant, agent, contact, number) rings the person's own phones
+    whatever their presence or forwarding; raises VaxelError when refused."""
+    console_diversion: Callable[[str, str], dict[str, str] | None] = lambda tenant, number: None
+    """The diversion a transfer to an extension follows (OP5): (tenant, number) → {kind, to}."""
     console_voicemail: Callable[[str, str, str, str], None] = field(default=lambda *_: _no_phones())
     """Transfer to a person's voicemail from the console (issue 16 §3, OP3): (tenant, agent,
     contact, person id); raises VaxelError when refused. Set by the root when SIP runs."""

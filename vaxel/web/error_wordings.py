@@ -214,6 +214,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "console-barred": N_("Numret är spärrat för dig"),
     "console-number": N_("Numret går inte att ringa: kontrollera det"),
     "console-no-route": N_("Numret nås inte: ingen telefon eller väg dit"),
+    "console-through-person": N_(
+        "Genomringning går bara till en person: välj en person i listan (Enter kopplar annat)"
+    ),
     "console-no-telephony": N_("Telefonin är inte igång: samtal kan inte kopplas"),
     "console-consulting": N_("Du har redan en förfrågan: koppla ihop (F3) eller gå tillbaka (F4)"),
     "console-no-consult": N_("Du har ingen förfrågan att koppla ihop eller gå tillbaka från"),

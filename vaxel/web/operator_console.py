@@ -27,6 +27,7 @@ from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.console_break_in_view import break_in_in_hand
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
+from vaxel.web.console_diversion import diversion_said
 from vaxel.web.console_forwarded import forwarded_of
 from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines, requeued_line
@@ -287,9 +288,12 @@ async def connect(
     agent: AgentId,
     _: CsrfForm,
     number: Annotated[str, Form(max_length=NUMBER_LENGTH)] = "",
+    name: Annotated[str, Form(max_length=limits.NAME_LENGTH)] = "",
 ) -> Response:
     """OP3: blind transfer of the call in hand to ``number`` (a result's extension or what
-    she typed). Async: telephony runs on the event loop, and so does this handler."""
+    she typed; ``name``, the chosen hit's, for what she is told). Async: telephony runs on
+    the event loop, and so does this handler. A person whose presence or forwarding diverts
+    is reached through it (OP5): the answer says so."""
     user = session.user
     number = "".join(number.split())
     if not number or not all(c.isdigit() or c in "+*#" for c in number):
@@ -297,9 +301,10 @@ async def connect(
     contact_id = ctx.center.agent_view(user.tenant_id, agent, ctx.clock()).contact_id
     if not contact_id:
         return console_answer(request, gettext("Du har inget samtal att koppla"))
+    diverted = ctx.console_diversion(user.tenant_id, number)  # OP5: followed by default
     try:
         ctx.console_transfer(user.tenant_id, agent, contact_id, number)
     except VaxelError as error:
         return console_answer(request, refusal_text(error))
     ctx.after_submit()
-    return console_answer(request, "")
+    return console_answer(request, "", said=diversion_said(diverted, name or number) or None)

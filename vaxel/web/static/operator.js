@@ -76,14 +76,17 @@
       .catch(function () { say(offline.textContent); field.focus(); });
   }
 
-  function connect(first) {  // first: announced transfer — ask the person before connecting
+  // first: announced transfer — ask the person before connecting; through: ring-through
+  // (Alt+G, OP5) — the person's own phones, whatever their presence or forwarding
+  function connect(first, through) {
     var option = selected(), typed = field.value.replace(/[\s-]/g, "");
     var number = /^[\d+*#]+$/.test(typed) ? typed : (option ? option.dataset.number : "");
     if (!number) { say(field.dataset.none || ""); return; }
     var data = new FormData();
     data.set("number", number);
-    if (first && option && number === option.dataset.number) data.set("name", option.dataset.name || "");
-    post(first ? "/telefonist/forfragan" : "/telefonist/koppla", data).then(function (answer) {
+    if (option && number === option.dataset.number) data.set("name", option.dataset.name || "");
+    var path = first ? "/telefonist/forfragan" : (through ? "/telefonist/genomringning" : "/telefonist/koppla");
+    post(path, data).then(function (answer) {
       if (answer && !answer.error) { field.value = ""; search(); }
     });
   }
@@ -179,6 +182,7 @@
     var list = options(), at = list.indexOf(selected());
     if (e.altKey && switchKeys[e.code]) { e.preventDefault(); flipSwitch(switchKeys[e.code]); }
     else if (e.altKey && e.code === "KeyR") { e.preventDefault(); toVoicemail(); }
+    else if (e.altKey && e.code === "KeyG") { e.preventDefault(); connect(false, true); }
     else if (e.altKey && e.code === "KeyB") { e.preventDefault(); breakIn(false); }
     else if (e.altKey && e.code === "KeyM") { e.preventDefault(); breakIn(true); }
     else if (e.altKey && e.code === "KeyK") { e.preventDefault(); post(inConference() ? "/telefonist/konferens/lamna" : "/telefonist/konferens", new FormData()); }
