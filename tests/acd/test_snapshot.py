@@ -195,6 +195,21 @@ def test_a_corrupt_payload_is_refused(corrupt: Any) -> None:
         decode_state(STATE_VERSION, payload, rng=random.Random(), estimator=VaxelEstimator())
 
 
+def test_a_snapshot_from_before_the_dialled_number_still_restores() -> None:
+    """Snapshots written before contacts kept the dialled number (issue 16, OP2) restore
+    with none, so an upgrade does not throw the day's state away."""
+
+    def older(data: dict[str, Any]) -> None:
+        for tenant in data["tenants"]:
+            for contact in tenant["contacts"]:
+                del contact["dialled_number"]
+
+    payload = _recompressed(_small_snapshot(), older)
+    engine = decode_state(STATE_VERSION, payload, rng=random.Random(), estimator=VaxelEstimator())
+    contacts = [c for t in engine.tenants.values() for c in t.contacts.values()]
+    assert contacts and {c.dialled_number for c in contacts} == {""}
+
+
 def test_an_estimator_of_another_kind_is_refused() -> None:
     with pytest.raises(SnapshotError, match="estimator"):
         decode_state(

@@ -85,11 +85,15 @@ def test_caller_reaches_kundtjanst_and_an_agent(database_url: str) -> None:
         press(earlier, "12", MONDAY_10 - 40)
         offer = next(c for c in earlier.acd_commands if isinstance(c, OfferContact))
         center.submit(AgentAnswered(DEMO_TENANT, offer.agent_id, offer.contact_id), MONDAY_10 - 35)
-    session = call(center, "samtal-1")
+    dialled = "+46812345000" + "9" * 60  # the number the caller dialled, oversized
+    info = CallInfo("0701234567", dialled)
+    session = CallSession(center, DEMO_TENANT, "samtal-1", FLOW, info, OfficeHours())
     session.start(MONDAY_10)
     session.handle(PromptFinished(), MONDAY_10 + 4)
     out = press(session, "12", MONDAY_10 + 6)  # Kundtjänst → övrigt: queued (IVR1)
     assert session.waiting
+    # the contact keeps whom the caller dialled, bounded (issue 16, OP2)
+    assert center.acd.contact_view(DEMO_TENANT, "samtal-1").dialled_number == dialled[:40]
     assert prompts(out)[-1] == ("sv/exempelby/kundtjanst-valkommen",)
     first = prompts(session.handle(PromptFinished(), MONDAY_10 + 9))[0]
     assert first[1:4] == speech.position(1)  # Q5: the three before are with agents

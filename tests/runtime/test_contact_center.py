@@ -64,7 +64,7 @@ def test_restart_rebuilds_callbacks_agent_sessions_and_open_contacts(database_ur
         20.0,
     )
     assert any(isinstance(c, OfferContact) for c in offered)
-    center.submit(ContactArrived(T, "call-2", "bygglov"), 21.0)
+    center.submit(ContactArrived(T, "call-2", "bygglov", dialled_number="+46812342091"), 21.0)
     center.submit(
         CallbackRequested(T, "bygglov", "0709998877", caller_data={"kundnummer": "5"}), 22.0
     )
@@ -78,6 +78,8 @@ def test_restart_rebuilds_callbacks_agent_sessions_and_open_contacts(database_ur
     assert again.acd.agent_view(T, "karin").state is AgentState.BUSY
     assert again.acd.callback_list(T) == center.acd.callback_list(T)
     assert again.acd.contact_view(T, "call-2") == center.acd.contact_view(T, "call-2")
+    # whom the caller dialled stays with the contact (issue 16, OP2): the card still shows it
+    assert again.acd.contact_view(T, "call-2").dialled_number == "+46812342091"
     assert again.acd.queue_status(T, "bygglov", 30.0) == center.acd.queue_status(T, "bygglov", 30.0)
     # work continues where it stopped: the call ends, wrap-up runs, the next call is offered
     again.submit(ContactEnded(T, "call-1"), 60.0)

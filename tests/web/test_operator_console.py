@@ -117,6 +117,27 @@ def test_f2_takes_the_longest_waiting_call_and_the_card_names_a_known_caller(web
     assert earlier.group(1).count("<li>") == 1  # not the call in hand itself
 
 
+def test_the_card_shows_whom_the_caller_dialled_from_the_contacts_record(web: Web) -> None:
+    """After a restart telephony knows nothing of the call, but the contact's record (the
+    journal) still says whom the caller dialled, so the card shows the person (OP2)."""
+    client, csrf = _operator(web)
+    _submit(
+        web,
+        AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)),
+        AgentPaused(DEMO_TENANT, "kristina", "Lunch"),
+        ContactArrived(
+            DEMO_TENANT, "c-k", "vaxel", caller_number="0701234567", dialled_number="+46812342091"
+        ),
+    )
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    context.dialled_of = lambda contact_id: "08-123 450 00"  # the record wins over this
+    assert client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON).json() == {"error": ""}
+    card = client.get("/telefonist/lage").text
+    dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
+    assert dialled is not None and "Elin Carlsson" in dialled.group(1)  # her direct number
+    assert "Huvudnumret" not in card
+
+
 def test_the_search_is_the_directorys_with_presence_status_and_a_number(web: Web) -> None:
     client, _csrf = _operator(web)
     found = client.get("/telefonist/sok", params={"q": "karlson"}).text

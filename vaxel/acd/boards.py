@@ -189,6 +189,7 @@ def agent_panel(engine: Engine, tenant_id: str, agent_id: str, now: float) -> di
                 "state": c.state.value,
                 "caller_number": c.caller_number,
                 "caller_data": dict(c.caller_data),
+                "dialled_number": c.dialled_number,
                 # The wait ends at the answer: the card must not count the talk as waiting.
                 "waited_s": max(0, round((c.answered_at or now) - c.arrived_at)),
                 "classification": c.classification,

@@ -71,6 +71,7 @@ def contact_arrived(
         arrived_at=now,
         order_at=now,
         seq=engine.next_contact_seq(),
+        dialled_number=event.dialled_number,
     )
     contact.history.append(f"{now:.3f} arrived in {event.queue_id} ({event.channel.value})")
     tenant.contacts[contact.contact_id] = contact

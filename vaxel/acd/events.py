@@ -130,6 +130,8 @@ class ContactArrived:
     caller_data: Mapping[str, str] = field(default_factory=dict)
     target_agent_id: str = ""
     actor: str = "system"
+    dialled_number: str = ""
+    """The number the caller dialled (OP2: whom they want), kept so a restart keeps it."""
 
     def __post_init__(self) -> None:
         _need(self.tenant_id, "tenant_id", self)

@@ -191,6 +191,7 @@ def contact_view(contact: ContactRec) -> ContactView:
         note=contact.note,
         history=tuple(contact.history),
         answered_at=contact.answered_at,
+        dialled_number=contact.dialled_number,
     )
 
 

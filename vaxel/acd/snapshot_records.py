@@ -161,6 +161,7 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     ("agents_tried", _copy_list, _copy_list),
     ("callback_status", *_enum(CallbackStatus)),
     ("last_note", _same, _same),
+    ("dialled_number", _same, _same),
 )
 
 AGENT_FIELDS: tuple[Field, ...] = (
@@ -215,8 +216,16 @@ def _record_out(record: object, fields: tuple[Field, ...]) -> dict[str, Any]:
     return {name: out(getattr(record, name)) for name, out, _ in fields}
 
 
+_ADDED_LATER: dict[str, Any] = {"dialled_number": ""}
+"""Fields added after snapshots of this format were written, with the value an older
+snapshot's record had (issue 16, OP2); any other missing field is a corrupt snapshot."""
+
+
 def _record_in(data: Mapping[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {name: back(data[name]) for name, _, back in fields}
+    return {
+        name: back(data[name] if name in data or name not in _ADDED_LATER else _ADDED_LATER[name])
+        for name, _, back in fields
+    }
 
 
 def tenant_out(tenant: TenantRec) -> dict[str, Any]:

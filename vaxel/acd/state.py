@@ -61,6 +61,8 @@ class ContactRec:
     agents_tried: list[str] = field(default_factory=list)
     callback_status: CallbackStatus = CallbackStatus.UNHANDLED
     last_note: str = ""
+    dialled_number: str = ""
+    """The number the caller dialled (OP2), so the card shows whom they want after a restart."""
 
     @property
     def key(self) -> tuple[int, float, int]:

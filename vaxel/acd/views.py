@@ -77,6 +77,8 @@ class ContactView:
     history: tuple[str, ...] = field(default=())
     answered_at: float = 0.0
     """When an agent answered; 0 while not answered (the wait ends there)."""
+    dialled_number: str = ""
+    """The number the caller dialled (OP2); "" for a callback, a chat or unknown."""
 
 
 @dataclass(frozen=True, slots=True)

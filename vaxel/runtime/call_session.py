@@ -23,6 +23,7 @@ from vaxel.acd.model import Channel, ContactState, parse_clock
 from vaxel.acd.ports import ContactCenterPort, EngineUnavailable
 from vaxel.core.dial_policy import NumberRefused
 from vaxel.core.errors import UnknownQueue, VaxelError
+from vaxel.core.limits import PHONE_NUMBER_LENGTH
 from vaxel.flow import (
     AgentConnected,
     CallbackChoice,
@@ -147,6 +148,7 @@ class CallSession:
                         command.priority,
                         caller_number=self.call.caller_number,
                         caller_data=dict(command.caller_data),
+                        dialled_number=self.call.dialled_number[:PHONE_NUMBER_LENGTH],
                     ),
                     now,
                 )

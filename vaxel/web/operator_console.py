@@ -82,7 +82,9 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     live["switches"] = switch_states(ctx, tenant_id)  # night service, emergency (OP6)
     call = live["call"]
     if call:
-        call["dialled"] = _dialled(ctx, tenant_id, actor, ctx.dialled_of(call["id"]))
+        # The contact's record keeps it across a restart; telephony's call as a fallback.
+        number = call.pop("dialled_number", "") or ctx.dialled_of(call["id"])
+        call["dialled"] = _dialled(ctx, tenant_id, actor, number)
         name_of = _name_of(views, tenant_id, actor)  # back from a recall nobody took
         call["requeued"] = requeued_line(ctx.requeued_of(call["id"]), name_of)
         consults = ctx.console_consults  # an announced transfer on (issue 16 §3)

@@ -97,6 +97,7 @@ def console_view(
             "caller": lookup(caller) if caller else None,
             "waited_s": int(contact.get("waited_s", 0)),
             "in_hand_s": int(me.get("in_state_s", 0)),
+            "dialled_number": str(contact.get("dialled_number") or ""),
         }
     return {
         "known": True,
