@@ -73,6 +73,7 @@ def test_the_call_in_hand_shows_the_caller_the_queue_the_wait_and_her_time() -> 
         "state": "busy",
         "caller_number": "0709220690",
         "waited_s": 35,
+        "dialled_number": "+46812342091",
     }
     asked: list[str] = []
 
@@ -89,6 +90,7 @@ def test_the_call_in_hand_shows_the_caller_the_queue_the_wait_and_her_time() -> 
         "caller": {"name": "Elin Carlsson", "unit": "Skolan"},
         "waited_s": 35,
         "in_hand_s": 12,
+        "dialled_number": "+46812342091",  # the contact's record (OP2)
     }
     assert asked == ["0709220690"]
     hidden = console_view(_panel(contact | {"caller_number": ""}), BOARD, "kristina", lookup)
