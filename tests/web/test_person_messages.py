@@ -11,6 +11,7 @@ import html
 import re
 import time
 from email.header import decode_header, make_header
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -21,6 +22,7 @@ from vaxel.runtime.person_mailer import PersonMailer
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.pbx_voicemail import VoicemailStore
 from vaxel.store.person_messages import PersonMessageStore
+from vaxel.web.message_rate import MessageRate, Window
 from vaxel.web.passwords import PasswordHashing
 
 BODY = "Ring {namn} på {nummer} angående {ärende}"
@@ -199,3 +201,57 @@ def test_a_message_by_e_mail_is_received_with_its_fields_after_the_server_was_aw
     assert mail["To"] == "maria@exempelby.se" and subject == "Meddelande från växeln (Vera Växel)"
     body = mail.get_payload(decode=True).decode()
     assert "Ring Sven Berg på 070-123 45 67 angående bygglovet" in body
+
+
+def test_messages_are_capped_per_operator_per_key_and_per_organisation(web: Web) -> None:
+    """Each message may be an e-mail or an SMS: an operator's script or a leaked key must
+    not send without end (security review of issue 16). Past a sender's cap a message is
+    refused 429 in Swedish with Retry-After and not sent; another sender still may, until
+    the organisation's cap; another organisation is not affected."""
+    context = web.app.state.context  # type: ignore[attr-defined]
+    context.message_rate = MessageRate(Window(3, 600.0), Window(5, 3600.0))
+    _operator(web)
+    _operator(web, username="ulla")
+    _operator(web, OTHER, "otto")
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", "skicka", now, ["messages:send"])
+    vera, ulla, otto = web.client(), web.client(), web.client()
+    csrf = {"vera": sign_in(vera, DEMO_TENANT, "vera"), "ulla": sign_in(ulla, DEMO_TENANT, "ulla")}
+    csrf["otto"] = sign_in(otto, OTHER, "otto")
+    message = {"person_id": "agent-maria", "text": "Ring Sven"}
+
+    def send(client: Any, who: str) -> Any:
+        return client.post(
+            "/telefonist/meddelanden",
+            json=message,
+            headers={"X-CSRF-Token": csrf[who], "Accept": "application/json"},
+        )
+
+    assert [send(vera, "vera").status_code for _ in range(3)] == [200, 200, 200]
+    refused = send(vera, "vera")
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 500
+    assert refused.json()["detail"].startswith("Högst 3 meddelanden på 10 minuter från dig")
+    assert send(ulla, "ulla").status_code == 200  # another operator
+    api = web.client().post(
+        "/api/v1/people/agent-maria/messages",
+        json={"text": "Ring Sven"},
+        headers={"X-API-Key": "skicka"},
+    )
+    assert api.status_code == 201, api.text  # the organisation's fifth
+    refused = send(ulla, "ulla")
+    assert refused.status_code == 429 and "Organisationen har skickat 5" in refused.json()["detail"]
+    api = web.client().post(
+        "/api/v1/people/agent-maria/messages",
+        json={"text": "Ring Sven"},
+        headers={"X-API-Key": "skicka"},
+    )
+    assert api.status_code == 429 and "Organisationen" in api.json()["detail"]
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert html.unescape(maria.get("/min-hanvisning").text).count("Ring Sven") == 5  # not sent
+    other = otto.post(
+        "/telefonist/meddelanden",
+        json={"person_id": "nope", "text": "Ring"},
+        headers={"X-CSRF-Token": csrf["otto"], "Accept": "application/json"},
+    )
+    assert other.status_code == 404  # counted apart: reached the service, not the cap

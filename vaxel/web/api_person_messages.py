@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Security
 
+from vaxel.store.api_keys import key_id_of
 from vaxel.web.api import API_KEY, key_with_scope
 from vaxel.web.console_messages import (
     MessageIn,
@@ -36,6 +37,7 @@ router = APIRouter(
         401: {"description": "No X-API-Key, or one unknown, revoked or expired"},
         403: {"description": "The key lacks the scope messages:send"},
         404: {"description": "No such person or template in this organisation"},
+        429: {"description": "Too many messages from this key or organisation: wait"},
     },
 )
 
@@ -63,6 +65,10 @@ def send_message(
     tenant: SenderTenant,
     platform: Platform,
     sender: Annotated[str, Depends(_key_name)],
+    x_api_key: Annotated[str | None, Security(API_KEY)],
 ) -> MessageOut:
-    """Send a message to the person: a template filled in from ``fields``, or ``text``."""
+    """Send a message to the person: a template filled in from ``fields``, or ``text``.
+    At most a few a minute per key and per organisation (429 with ``Retry-After``)."""
+    key = f"key:{key_id_of(x_api_key or '')}"  # each may be an e-mail or an SMS: capped
+    platform.message_rate.take(tenant, key, platform.clock())
     return send_to(platform, tenant, person_id, body, sender)

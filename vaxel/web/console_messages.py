@@ -92,6 +92,8 @@ def send_message(
 ) -> MessageOut:
     """Fill the template from the call and send it by the channels asked for."""
     sender = session.user.display_name or session.user.username
+    # each may be an e-mail or an SMS: capped per operator and per tenant (429 past it)
+    platform.message_rate.take(tenant_id, f"user:{session.user.username}", platform.clock())
     return send_to(platform, tenant_id, body.person_id, body, sender)
 
 

@@ -59,6 +59,7 @@ from vaxel.web.flash import Flash, Flashes, FlashRedirect
 from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
 from vaxel.web.integrations import EventFanout
 from vaxel.web.live import LiveHub
+from vaxel.web.message_rate import MessageRate
 from vaxel.web.passwords import PasswordHashing
 from vaxel.web.security import COOKIE
 from vaxel.web.session_watch import SessionWatch
@@ -136,6 +137,8 @@ class WebContext:
     fanout: EventFanout = field(init=False)
     """The REST API's event stream per tenant; a ContactCenter listener (``create_app``)."""
     accounts: Accounts = field(init=False)
+    message_rate: MessageRate = field(default_factory=MessageRate)
+    """Messages to a person per sender and per tenant (``message_rate``, OP7)."""
     stream_caps: StreamCaps = field(default_factory=lambda: StreamCaps(dict(CAPS)))
     """Open live streams per session or API key and per tenant (``stream_caps``)."""
     session_watch: SessionWatch = field(init=False)
