@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import PASSWORD, Web, sign_in
+from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from vaxel.acd.events import (
     AgentAnswered,
     AgentLoggedIn,
@@ -19,6 +19,8 @@ from vaxel.acd.events import (
     ContactArrived,
 )
 from vaxel.core.errors import DomainError
+from vaxel.pbx.groups import AnswerGroup, GroupMember
+from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.passwords import PasswordHashing
 
@@ -136,6 +138,41 @@ def test_the_card_shows_whom_the_caller_dialled_from_the_contacts_record(web: We
     dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
     assert dialled is not None and "Elin Carlsson" in dialled.group(1)  # her direct number
     assert "Huvudnumret" not in card
+
+
+def test_the_search_shows_the_groups_a_person_is_logged_in_to_and_who_answers_a_group(
+    web: Web,
+) -> None:
+    """Spec §68: the operator sees which call groups a person is logged in to, and for a
+    group she searches for, who is logged in; another organisation's groups never show."""
+    client, _csrf = _operator(web)
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    numbering = context.pbx_numbering
+    first = client.get("/telefonist/sok", params={"q": "karin carlsson"}).text
+    karin_id = re.search(r'data-person="([^"]+)"[^>]*data-name="Karin Carlsson"', first, re.S)
+    assert karin_id is not None
+    karin = karin_id.group(1)
+    members = (GroupMember(karin), GroupMember("agent-maria", logged_in=False))
+    numbering.put_group(AnswerGroup(DEMO_TENANT, "bygg", "Byggfrågor", members=members))
+    numbering.put_group(AnswerGroup(DEMO_TENANT, "lon", "Lönefrågor", members=members[:1]))
+    numbering.put_number(DEMO_TENANT, "1950", Target(TargetKind.GROUP, "bygg"))
+    numbering.put_group(AnswerGroup(OTHER, "bygg2", "Byggfrågor Annanstad"))
+    found = client.get("/telefonist/sok", params={"q": "karin carlsson"}).text
+    hit = re.search(rf'data-person="{karin}"(.*?)</li>', found, re.S)
+    assert hit is not None and "Inloggad i Byggfrågor, Lönefrågor" in hit.group(1)
+    numbering.set_login(DEMO_TENANT, "lon", karin, False)  # she logs out of one
+    found = client.get("/telefonist/sok", params={"q": "karin carlsson"}).text
+    hit = re.search(rf'data-person="{karin}"(.*?)</li>', found, re.S)
+    assert hit is not None and "Inloggad i Byggfrågor<" in hit.group(1)
+    groups = client.get("/telefonist/sok", params={"q": "bygg"}).text
+    row = re.search(r'<li data-group="bygg" data-number="1950">(.*?)</li>', groups, re.S)
+    assert row is not None and "Inloggade: Karin Carlsson" in row.group(1)
+    assert "Maria" not in row.group(1)  # a member logged out does not answer
+    assert "Annanstad" not in groups  # tenant isolation
+    by_number = client.get("/telefonist/sok", params={"q": "195"}).text
+    assert 'data-group="bygg"' in by_number
+    lon = client.get("/telefonist/sok", params={"q": "löne"}).text
+    assert "Ingen inloggad" in lon
 
 
 def test_the_search_is_the_directorys_with_presence_status_and_a_number(web: Web) -> None:

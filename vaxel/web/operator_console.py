@@ -29,6 +29,7 @@ from vaxel.web.console_break_in_view import break_in_in_hand
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_diversion import diversion_said
 from vaxel.web.console_forwarded import forwarded_of
+from vaxel.web.console_groups import group_hits, groups_of
 from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines, requeued_line
 from vaxel.web.console_scope import ConsoleMe
@@ -202,7 +203,8 @@ def search(
     request: Request, session: SignedIn, ctx: Platform, actor: ConsoleMe, q: Search = ""
 ) -> Response:
     """The directory's phonetic search (as ``/katalog/sok``), each hit with its presence,
-    its extension's status and the number "Koppla" dials."""
+    its extension's status and the number "Koppla" dials; the groups each is logged in to,
+    and the answer groups the search names with who is logged in (spec §68)."""
     views = ctx.directory_views
     found = views.search(session.user.tenant_id, q, actor, limit=RESULTS) if q.strip() else []
     return render(
@@ -214,6 +216,8 @@ def search(
         presence_text=presence_text,
         camped=camp_counts(ctx, session.user.tenant_id),
         forwarded=forwarded_of(ctx, session.user.tenant_id, found),
+        groups_in=groups_of(ctx, session.user.tenant_id, found),  # spec §68
+        groups=group_hits(ctx, session.user.tenant_id, q),
     )
 
 

@@ -28,6 +28,8 @@
 
   function results(html) {
     area.querySelector("#op-count").outerHTML = "";
+    var groups = area.querySelector("#op-groups-box");  // the last search's answer groups (spec §68)
+    if (groups) groups.outerHTML = "";
     area.querySelector("#op-results").outerHTML = html;
     var list = options();
     field.setAttribute("aria-expanded", list.length ? "true" : "false");
