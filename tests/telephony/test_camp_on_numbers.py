@@ -43,7 +43,9 @@ class People:
     def __init__(self) -> None:
         self.state = LineState.BUSY
         self.rung: list[str] = []
-        self.reach = SimpleNamespace(line=self.line, person_on=self.person_on)
+        self.reach = SimpleNamespace(
+            line=self.line, person_on=self.person_on, extension=lambda tenant, person: None
+        )
         self.lines = SimpleNamespace(ringing=self.ringing, answered=None, left=None)
 
     def line(self, tenant_id: str, person_id: str) -> LineState:
@@ -63,7 +65,7 @@ class Switch:
         self.people = People()
         self.internal = SimpleNamespace(person_reach=self.people)
         self.directory = SimpleNamespace(
-            pbx=Plan(), extensions={DESK: SimpleNamespace(tenant_id=TENANT)}
+            pbx=Plan(), extensions={DESK: SimpleNamespace(tenant_id=TENANT, agent_id="")}
         )
         self.dialer = SimpleNamespace(agent_extension=lambda call: "1011")
         self.actions = SimpleNamespace(forget_hooks=[])
@@ -90,6 +92,7 @@ class Switch:
             caller=object(),
             session=None,
             ended=False,
+            internal=None,
         )
 
 

@@ -31,6 +31,7 @@ class Call:
         self.machine.handle(PhoneAnswered("kristina", "desk"), at)
         self.machine.handle(AgentConnected(whisper=False), at)
         self.caller = SimpleNamespace(endpoint=SimpleNamespace(endpoint_id=f"ep-{call_id}"))
+        self.internal: Any = None  # a queue call, not one an extension placed
         number = SimpleNamespace(caller_number=f"07012345{call_id}")
         self.session = SimpleNamespace(call=number)
 
@@ -56,12 +57,19 @@ class Switch:
         reach = SimpleNamespace(
             line=self.lines.state,
             person_on=lambda tenant_id, number: KARIN if number == EXTENSION else None,
+            extension=lambda tenant_id, person: EXTENSION if person == KARIN else None,
+        )
+        self.agent_state = "logged_out"  # Karin's agent (on her extension) in the ACD
+        self.center = SimpleNamespace(
+            agent_view=lambda t, a, now: SimpleNamespace(
+                state=SimpleNamespace(value=self.agent_state)
+            )
         )
         self.internal = SimpleNamespace(person_reach=SimpleNamespace(reach=reach, lines=self.lines))
         self.actions = SimpleNamespace(forget_hooks=[])
         self.directory = SimpleNamespace(  # Karin's number is her desk phone's extension
             pbx=SimpleNamespace(resolve=lambda t, n: None, people={}),
-            extensions={EXTENSION: SimpleNamespace(tenant_id=T)},
+            extensions={EXTENSION: SimpleNamespace(tenant_id=T, agent_id="karin")},
         )
         self.dialer = SimpleNamespace(agent_extension=lambda call: OPERATOR)
         self.prompts = SimpleNamespace(
@@ -172,3 +180,31 @@ def test_a_call_waiting_its_wait_rings_the_operator_and_hanging_up_forgets_it() 
     switch.answer(a, "operators-desk")
     camps.due(None, switch.now + 1.0)
     assert camps.board == () and switch.timer is None  # nothing camped: no more polling
+
+
+def test_a_person_in_a_queue_call_or_calling_out_is_busy_for_camp_on() -> None:
+    """Issue 16 §3, OP4: the line state does not report Karin talking in a queue call on
+    her agent phone, nor a call she placed herself — camp-on counts both as busy, and the
+    camped call rings her only once neither is on."""
+    switch, camps = camp_ons(CampOnSettings(max_per_extension=3))
+    assert switch.lines.state(T, KARIN) is LineState.IDLE  # nothing the line state knows
+    switch.agent_state = "busy"  # a queue caller connected to her agent
+    in_hand(switch, "a")
+    assert camps.camp(T, "kristina", "a", EXTENSION, "Karin Carlsson") == 1
+    camps.due(None, switch.now + 1.0)
+    assert switch.rung == [], "she still talks with the queue caller"
+    switch.agent_state = "wrap_up"  # that call ended …
+    own = SimpleNamespace(  # … but she calls a colleague from her desk phone
+        tenant_id=T,
+        internal=SimpleNamespace(caller=SimpleNamespace(extension=EXTENSION)),
+        ended=False,
+        caller=object(),
+    )
+    switch.calls["karins-call"] = own
+    in_hand(switch, "b")
+    assert camps.camp(T, "kristina", "b", EXTENSION, "Karin Carlsson") == 2
+    camps.due(None, switch.now + 2.0)
+    assert switch.rung == [], "she is on her own call"
+    own.ended = True
+    camps.due(None, switch.now + 3.0)
+    assert switch.rung == [("a", EXTENSION)], "free at last: the first camped call rings"
