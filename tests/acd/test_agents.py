@@ -77,6 +77,19 @@ def test_pause_with_reason_code_blocks_offers_until_ready(engine: Engine) -> Non
     assert offered(engine.handle(AgentReady(T, "a1"), 3.0)) == [("c1", "a1")]
 
 
+def test_login_with_a_pause_reason_makes_no_offer_until_ready(engine: Engine) -> None:
+    """Issue 15: logged in paused (no phone could ring) — a waiting contact is not offered
+    in the login's step; a pause reason given when already logged in changes nothing."""
+    setup(engine, [QueueConfig(T, "q")], [AgentProfile(T, "a1", permitted_queues=("q",))])
+    engine.handle(ContactArrived(T, "c1", "q"), 1.0)
+    out = engine.handle(AgentLoggedIn(T, "a1", ("q",), pause_reason="softphone_closed"), 2.0)
+    assert out == [NotifyAgentState(T, "a1", AgentState.PAUSED, "softphone_closed")]
+    assert engine.agent_view(T, "a1").pause_reason == "softphone_closed"
+    assert offered(engine.handle(AgentReady(T, "a1"), 3.0)) == [("c1", "a1")]
+    engine.handle(AgentLoggedIn(T, "a1", ("q",), pause_reason="softphone_closed"), 4.0)
+    assert engine.agent_view(T, "a1").state is AgentState.OFFERED
+
+
 def test_wrap_up_per_queue_and_cancel_early(engine: Engine) -> None:
     setup(
         engine,

@@ -78,7 +78,8 @@ def agent_removed(
 def agent_logged_in(
     engine: Engine, tenant: TenantRec, event: AgentLoggedIn, now: float, out: list[Command]
 ) -> None:
-    """Q21: only to queues the profile permits; logging in again adds queues."""
+    """Q21: only to queues the profile permits; logging in again adds queues. From logged
+    out: ready, or paused with the event's ``pause_reason`` (issue 15)."""
     agent = engine.agent(tenant, event.agent_id)
     if not event.queue_ids:
         raise DomainError("AgentLoggedIn needs at least one queue", code="login-needs-queue")
@@ -97,7 +98,11 @@ def agent_logged_in(
     agent.standby = event.standby
     for queue_id in new:
         tenant.queues[queue_id].members[agent.agent_id] = None
-    if agent.state is AgentState.LOGGED_OUT:
+    if agent.state is AgentState.LOGGED_OUT and event.pause_reason:
+        agent.unanswered = 0
+        agent.pause_reason = event.pause_reason
+        dispatch.set_state(tenant, agent, AgentState.PAUSED, out, event.pause_reason)
+    elif agent.state is AgentState.LOGGED_OUT:
         agent.unanswered = 0
         dispatch.make_ready(engine, tenant, agent, now, out)
     else:

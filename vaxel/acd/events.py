@@ -166,13 +166,16 @@ class ContactAbandoned:
 
 @dataclass(frozen=True, slots=True)
 class AgentLoggedIn:
-    """The agent logged in to these queues (Q21); ``standby`` makes them passive (Q25)."""
+    """The agent logged in to these queues (Q21); ``standby`` makes them passive (Q25).
+    A ``pause_reason`` logs a logged-out agent in paused with it, not ready: her phone
+    could ring no call (issue 15), so no offer may be made in this step."""
 
     tenant_id: str
     agent_id: str
     queue_ids: tuple[str, ...]
     standby: bool = False
     actor: str = "agent"
+    pause_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

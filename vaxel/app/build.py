@@ -193,6 +193,7 @@ def build_platform(
         from vaxel.app.softphone import browser_phones
         from vaxel.runtime.ice_servers import outside_only
         from vaxel.store.webrtc_ice import IceServersStore
+        from vaxel.telephony.browser_readiness import BrowserReadiness
 
         ice = IceServersStore(platform.database)
         # the browser phone (issue 15): media with the tenant's STUN/TURN servers, and a
@@ -218,6 +219,8 @@ def build_platform(
             context.console_conferences = console_conferences(telephony)
             console_camp_on(telephony, context, platform)
             context.console_break_in = console_break_ins(telephony, context.hub.wake)
+            # a login or ready with no phone that could ring stays paused (issue 15)
+            context.no_phone = BrowserReadiness(telephony.switch).no_phone
     return platform
 
 

@@ -11,11 +11,13 @@ the browser phone is connected again, an agent this rule paused is made ready ag
 unless they changed their state themselves meanwhile.
 
 The same holds when a person **logs in or goes ready** with no phone at all that could ring
-(the browser phone chosen but its tab not open, no desk phone registered): paused at once
-with "Webbtelefonen är inte ansluten" (``softphone_closed``) rather than offered calls that
-ring nowhere, and ready by themselves once the browser phone connects or a desk phone
-registers. Only a person's own
-step counts: the demo's simulated agents log in with no phone by design (``actor`` "agent").
+(the browser phone chosen but its tab not open, no desk phone registered): the web routes
+ask :meth:`BrowserReadiness.no_phone` first and she is logged in, or left, paused with
+"Webbtelefonen är inte ansluten" (``softphone_closed``) — no offer is made in that step —
+and ready by herself once the browser phone connects or a desk phone registers. A phone
+gone between that question and the step is caught after it (``committed``). Only a
+person's own step counts: the demo's simulated agents log in with no phone by design
+(``actor`` "agent").
 """
 
 from __future__ import annotations
@@ -92,9 +94,21 @@ class BrowserReadiness:
         the center's step is over (a listener must not submit inside it)."""
         if not isinstance(event, (AgentLoggedIn, AgentReady)) or event.actor in NOT_A_PERSON:
             return
+        if isinstance(event, AgentLoggedIn) and event.pause_reason:
+            return  # logged in paused: asked before the step
         if self.later is not None:
             tenant_id, agent_id = event.tenant_id, event.agent_id
             self.later(lambda: self.went_ready(tenant_id, agent_id))
+
+    def no_phone(self, tenant_id: str, agent_id: str) -> str:
+        """The pause reason id for an agent whose extension here has no phone registered
+        that could ring (no browser phone bound, no desk phone), else "": asked by the web
+        routes **before** she logs in or goes ready, so the queues offer her nothing in
+        that step. An agent without an extension here is not this switch's to judge."""
+        extension = self.switch.directory.extension_of_agent(tenant_id, agent_id)
+        if extension is None or self.switch.registration.bindings(extension):
+            return ""
+        return REASONS["closed"]
 
     def went_ready(self, tenant_id: str, agent_id: str) -> None:
         """The agent logged in or went ready: with no phone of theirs registered here (no

@@ -129,6 +129,10 @@ class WebContext:
     after_submit: Callable[[], None] = lambda: None
     on_phone: Callable[[str], bool] = lambda contact_id: False
     """True when the contact is a real call the agent handles in the phone."""
+    no_phone: Callable[[str, str], str] = lambda tenant_id, agent_id: ""
+    """(tenant, agent) → the pause reason id when no phone of hers could ring a call (issue
+    15), else ""; asked before she logs in or goes ready (``agent_ready``). Set by the
+    composition root when the browser phone is linked to a switch."""
     on_sign_in: Callable[[str, str], None] = lambda tenant_id, agent_id: None
     """Told (tenant, agent) when an agent's user signs in: the demo stops simulating them."""
     hub: LiveHub = field(default_factory=LiveHub)

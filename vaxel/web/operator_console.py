@@ -21,10 +21,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from vaxel.acd.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentReady, ContactPicked
+from vaxel.acd.events import AgentLoggedOut, AgentPaused, ContactPicked
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
+from vaxel.web.agent_ready import log_in, ready
 from vaxel.web.console_break_in_view import break_in_in_hand
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_diversion import diversion_said
@@ -254,7 +255,7 @@ async def status(
     """Ready (calls are offered by the queues' strategy) or paused (she picks from the list)."""
     user = session.user
     if action == "ready":
-        error = ctx.submit(AgentReady(user.tenant_id, agent, actor=user.username))
+        error = ready(ctx, user.tenant_id, agent, user.username)
     elif action == "pause":
         reasons = ctx.configuration.list_items(user.tenant_id, "pause_reasons")
         reason = reasons[-1] if reasons else "Paus"
@@ -279,7 +280,7 @@ async def queues(
     error = ""
     if wanted - current:
         joined = tuple(sorted(wanted - current))
-        error = ctx.submit(AgentLoggedIn(user.tenant_id, agent, joined, actor=user.username))
+        error = log_in(ctx, user.tenant_id, agent, joined, user.username)
     if not error and current - wanted:
         left = tuple(sorted(current - wanted))
         error = ctx.submit(AgentLoggedOut(user.tenant_id, agent, left, actor=user.username))

@@ -10,16 +10,14 @@ from fastapi.responses import Response
 from vaxel.acd.events import (
     AgentAnswered,
     AgentDeclined,
-    AgentLoggedIn,
     AgentLoggedOut,
     AgentPaused,
-    AgentReady,
     ContactClassified,
     ContactEnded,
     ContactPicked,
-    WrapUpCancelled,
 )
 from vaxel.core import limits
+from vaxel.web.agent_ready import cancel_wrap_up, log_in, ready
 from vaxel.web.context import WebContext, back, render
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.dialing import refusal_text
@@ -87,7 +85,7 @@ async def agent_contact(
     now = ctx.clock()
     contact_id = ctx.center.agent_view(tenant, agent, now).contact_id
     if action == "cancel_wrapup":
-        error = ctx.submit(WrapUpCancelled(tenant, agent, actor=user.username))
+        error = cancel_wrap_up(ctx, tenant, agent, user.username)
     elif not contact_id:
         error = gettext("Du har inget pågående ärende")
     elif action in ("answer", "decline", "end") and ctx.on_phone(contact_id):
@@ -122,7 +120,7 @@ async def agent_state(
 ) -> Response:
     user = session.user
     if action == "ready":
-        error = ctx.submit(AgentReady(user.tenant_id, agent, actor=user.username))
+        error = ready(ctx, user.tenant_id, agent, user.username)
     elif action == "pause":
         reasons = lists(ctx, user.tenant_id)[0]
         chosen = reason if reason in reasons else reasons[-1]
@@ -156,7 +154,7 @@ async def agent_queues(
     error = ""
     if wanted - current_queues:
         joined = tuple(sorted(wanted - current_queues))
-        error = ctx.submit(AgentLoggedIn(user.tenant_id, agent, joined, actor=user.username))
+        error = log_in(ctx, user.tenant_id, agent, joined, user.username)
     if not error and current_queues - wanted:
         left = tuple(sorted(current_queues - wanted))
         error = ctx.submit(AgentLoggedOut(user.tenant_id, agent, left, actor=user.username))
