@@ -82,6 +82,25 @@ def test_a_member_s_login_is_their_agent_s_login_to_the_group_s_queue(
     assert "bygglov" in center.agent_view(T, "lars", time.time()).queue_ids
 
 
+def test_a_member_with_no_phone_that_could_ring_is_logged_in_paused(
+    engine: tuple[ContactCenter, PbxNumberingService],
+) -> None:
+    """Issue 15: logged in to the group's queue paused with the reason, so a caller waiting
+    there is not offered to a phone that does not exist; logged in already, kept as is."""
+    center, numbering = engine
+    assert numbering.queue_logins is not None
+    numbering.queue_logins.no_phone = lambda tenant, agent: "softphone_closed"
+    center.submit(ContactArrived(T, "c-vantar", "bygglov"), time.time())
+    numbering.set_login(T, "bygg", "karin", True)
+    view = center.agent_view(T, "karin", time.time())
+    assert (view.state, view.pause_reason, view.contact_id) == (
+        AgentState.PAUSED,
+        "softphone_closed",
+        "",
+    )
+    assert "bygglov" in view.queue_ids and _member(numbering, "bygg", "karin")
+
+
 def test_a_member_who_cannot_answer_the_queue_is_refused_and_nothing_stored(
     engine: tuple[ContactCenter, PbxNumberingService],
 ) -> None:

@@ -221,6 +221,8 @@ def build_platform(
             context.console_break_in = console_break_ins(telephony, context.hub.wake)
             # a login or ready with no phone that could ring stays paused (issue 15)
             context.no_phone = BrowserReadiness(telephony.switch).no_phone
+            if platform.numbering is not None and platform.numbering.queue_logins:
+                platform.numbering.queue_logins.no_phone = context.no_phone  # answer groups
     return platform
 
 

@@ -7,6 +7,8 @@ Rules kept here:
   one of the person's SIP extensions (the demo's agents are people ``agent-<id>`` on the
   agent's phone). A member with no agent profile is refused (``pbx-not-an-agent``): the
   queue could never offer them a call, so "logged in" would be a lie.
+- Logging in from logged out with no phone of hers that could ring (issue 15) logs her
+  in paused with the reason, as the workspace does (``vaxel.web.agent_ready``).
 - Logging in asks the engine first: a queue the profile does not permit is refused there
   (Q21) and the group's login is not stored. Logging out of a queue the agent is not in is
   no error (already out); the group's flag follows either way.
@@ -37,6 +39,10 @@ class QueueGroupLogins:
     def __init__(self, center: ContactCenterPort, clock: Callable[[], float]) -> None:
         self.center = center
         self.clock = clock
+        self.no_phone: Callable[[str, str], str] = lambda tenant_id, agent_id: ""
+        """(tenant, agent) → a pause reason id when no phone of the agent's could ring
+        (issue 15): she is logged in paused with it, so no offer rings nowhere. Set by the
+        composition root when a switch runs (``BrowserReadiness.no_phone``)."""
 
     def agent_of(self, tenant_id: str, person_id: str, extensions: Iterable[str]) -> str | None:
         """The agent id of ``person_id`` (see the module's rules), or None."""
@@ -73,10 +79,15 @@ class QueueGroupLogins:
                 f"{person_id} answers no queue", code="pbx-not-an-agent", group=group.name
             )
         now = self.clock()
-        if logged_in:
-            self.center.submit(AgentLoggedIn(tenant, agent_id, (group.queue_id,), actor=ACTOR), now)
-            return
         view = self.center.agent_view(tenant, agent_id, now)
+        if logged_in:
+            out = view.state is AgentState.LOGGED_OUT
+            reason = self.no_phone(tenant, agent_id) if out else ""
+            login = AgentLoggedIn(
+                tenant, agent_id, (group.queue_id,), actor=ACTOR, pause_reason=reason
+            )
+            self.center.submit(login, now)
+            return
         if view.state is AgentState.LOGGED_OUT or group.queue_id not in view.queue_ids:
             return
         self.center.submit(AgentLoggedOut(tenant, agent_id, (group.queue_id,), actor=ACTOR), now)
