@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 from tests.runtime.test_voicemail_service import _free_port, _Inbox
 from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
+from vaxel.runtime import person_messages
 from vaxel.runtime.person_mailer import PersonMailer
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.pbx_voicemail import VoicemailStore
@@ -255,3 +256,23 @@ def test_messages_are_capped_per_operator_per_key_and_per_organisation(web: Web)
         headers={"X-CSRF-Token": csrf["otto"], "Accept": "application/json"},
     )
     assert other.status_code == 404  # counted apart: reached the service, not the cap
+
+
+def test_a_tenant_s_mail_waiting_for_its_server_is_bounded(web: Web, monkeypatch: Any) -> None:
+    """Mail goes off the request path into the outbox; a tenant whose server is slow or
+    away cannot fill it without end (security review of issue 16): past the bound a
+    message by e-mail is refused in Swedish and nothing of it is registered."""
+    monkeypatch.setattr(person_messages, "MAX_QUEUED_MAIL", 2)
+    _operator(web)
+    console = web.client()
+    csrf = sign_in(console, DEMO_TENANT, "vera")
+    message = {"person_id": "agent-maria", "text": "Ring Sven", "channels": ["email", "presence"]}
+    headers = {"X-CSRF-Token": csrf, "Accept": "application/json"}
+    for _ in range(2):  # no mail server listens: both wait in the outbox
+        assert console.post("/telefonist/meddelanden", json=message, headers=headers).is_success
+    refused = console.post("/telefonist/meddelanden", json=message, headers=headers)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["detail"].startswith("2 e-postmeddelanden väntar redan")
+    maria = web.client()
+    sign_in(maria, DEMO_TENANT, "maria")
+    assert html.unescape(maria.get("/min-hanvisning").text).count("Ring Sven") == 2

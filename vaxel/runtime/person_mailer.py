@@ -55,7 +55,7 @@ class PersonMailer(OutboxMailer):
         if self.busy:
             return None
         due = self.store.next_mail_due()
-        return now + POLL_S if due is None else min(due, now + POLL_S)
+        return self.not_before(now + POLL_S if due is None else min(due, now + POLL_S))
 
     def ready(self, now: float) -> bool:
         due = self.store.next_mail_due()

@@ -48,6 +48,8 @@ __all__ = [
 CHANNELS = ("presence", "email", "sms")
 MAX_TEMPLATES = 100
 """Templates per tenant."""
+MAX_QUEUED_MAIL = 500
+"""E-mails a tenant may have waiting for its server; past it a message by e-mail is refused."""
 
 
 class UnknownTemplate(NotFound):
@@ -144,6 +146,9 @@ class PersonMessaging:
             raise DomainError("no mobile", code="message-no-mobile")
         if "email" in wanted and not person.email:
             raise DomainError("no e-mail", code="message-no-email")
+        if "email" in wanted and self.store.queued_mail(tenant_id) >= MAX_QUEUED_MAIL:
+            # a tenant's server that is slow or away: its outbox is bounded (issue 16 review)
+            raise DomainError("mail queue", code="message-mail-queue-full", max=MAX_QUEUED_MAIL)
         if "sms" in wanted:
             self.sms.send_sms(tenant_id, mobile, text)
         message_id = uuid.uuid4().hex

@@ -52,7 +52,7 @@ class VoicemailMailer(OutboxMailer):
             return None
         if not self._known:
             self._next, self._known = self.store.next_due(), True
-        return self._next
+        return self.not_before(self._next)
 
     def round_done(self) -> None:
         self._known = False

@@ -248,6 +248,13 @@ class PersonMessageStore:
             ).all()
         return [OutgoingMail(*row) for row in rows]
 
+    def queued_mail(self, tenant_id: str) -> int:
+        """The tenant's mails waiting in the outbox (sent or failing)."""
+        o = person_message_mail.c
+        with self._db.connect() as connection:
+            query = select(func.count()).where(o.tenant_id == tenant_id)
+            return int(connection.execute(query).scalar() or 0)
+
     def next_mail_due(self) -> float | None:
         o = person_message_mail.c
         with self._db.connect() as connection:

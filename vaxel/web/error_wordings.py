@@ -267,6 +267,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "message-missing-field": N_("Fyll i {{{field}}}: mallen använder det"),
     "message-no-mobile": N_("Personen har inget mobilnummer att skicka SMS till"),
     "message-no-email": N_("Personen har ingen e-postadress"),
+    "message-mail-queue-full": N_(
+        "{max} e-postmeddelanden väntar redan på organisationens e-postserver — "
+        "försök igen när de har gått iväg"
+    ),
     "sms-not-configured": N_("SMS är inte konfigurerat"),
     "switch-window-order": N_("Fönstret måste sluta efter att det börjar"),
     "switch-window-past": N_("Fönstret har redan passerat; välj en sluttid framåt i tiden"),
