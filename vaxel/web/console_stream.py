@@ -28,6 +28,7 @@ from vaxel.web.deps import AgentId, Platform, SignedIn
 from vaxel.web.live import REFRESH_S
 from vaxel.web.operator_console import require_operator
 from vaxel.web.security import COOKIE
+from vaxel.web.stream_caps import capped_stream
 
 __all__ = ["console_payload", "router"]
 
@@ -79,6 +80,8 @@ async def console_events(
     tenant_id = session.user.tenant_id
     token = request.cookies.get(COOKIE, "")
     hub = ctx.hub
+    # per tenant (many sessions of one account): 429 past it; a session's fifth ends the oldest
+    release = ctx.stream_caps.open("console", tenant_id, token)
 
     async def stream() -> AsyncIterator[bytes]:
         wake = hub.subscribe(tenant_id)
@@ -104,6 +107,6 @@ async def console_events(
             if not opened and _OPEN.get(token) is opened:
                 del _OPEN[token]
 
-    return StreamingResponse(
-        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    return capped_stream(
+        release, stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
     )

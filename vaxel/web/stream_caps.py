@@ -47,7 +47,10 @@ API = StreamCap(per_holder=4, per_tenant=20)
 """An API key's event streams (an integration needs one) and a tenant's."""
 PHONE = StreamCap(per_holder=3, per_tenant=500)
 """Browser phones (``/telefon/ws``): each holds a SIP line, RTP ports and a peer."""
-CAPS = {"api-events": API, "softphone": PHONE}
+CONSOLE = StreamCap(per_holder=8, per_tenant=500)
+"""The console's stream: a session's fifth ends its oldest (``console_stream``), so the
+session's cap only covers the moment both are open; the tenant's bounds many sessions."""
+CAPS = {"api-events": API, "softphone": PHONE, "console": CONSOLE}
 """The kinds with caps of their own; every other kind has ``PAGE``."""
 
 
