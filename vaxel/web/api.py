@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vaxel.acd.callbacks import callback_windows
 from vaxel.core import limits
+from vaxel.store.api_keys import key_id_of
 from vaxel.web.api_models import (
     AgentOut,
     CallbackAttempt,
@@ -280,7 +281,8 @@ async def events(request: Request, tenant: EventsTenant, ctx: Platform) -> Strea
     stream; a client that falls 1,000 events behind gets `event: overflow` and is cut
     off, and should re-read what it needs through the other endpoints."""
     key = request.headers.get("x-api-key", "")
-    release = ctx.stream_caps.open("api-events", tenant, key)  # 429 past the caps
+    # 429 past the caps; counted under the key's public id, the key itself is not kept
+    release = ctx.stream_caps.open("api-events", tenant, key_id_of(key))
     subscription = ctx.fanout.subscribe(tenant)
     return capped_stream(
         release,
