@@ -23,6 +23,7 @@ from tests.telephony.conftest import (
 from tests.telephony.robots import read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
+from tests.web.operator_scene import choose
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_camp_on import says
 from tests.web.test_browser_operator import (  # noqa: F401  (the fixture)
@@ -75,14 +76,7 @@ async def test_alt_b_breaks_in_on_karins_call_and_alt_l_leaves(
         await page.goto(f"{site}/telefonist")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
         error, said = page.locator("#op-error"), page.locator("#op-said")
-        await page.keyboard.type("karlson")
-        karin_hit = page.locator('#op-results [data-name="Karin Carlsson"]')
-        await karin_hit.wait_for(timeout=WAIT_MS)
-        names = await page.locator("#op-results [role=option]").evaluate_all(
-            "nodes => nodes.map(n => n.dataset.name)"
-        )
-        for _ in range(names.index("Karin Carlsson")):
-            await page.keyboard.press("ArrowDown")
+        karin_hit = await choose(page, "karlson", "Karin Carlsson")
         assert await karin_hit.get_attribute("aria-selected") == "true"
         await page.keyboard.press("Alt+B")  # Karin is free: nothing to break in on
         await says(error, "Personen talar inte i telefon")

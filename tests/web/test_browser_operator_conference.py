@@ -21,24 +21,20 @@ from typing import Any
 
 import pytest
 
-from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
-from tests.telephony.robots import Robot
-from tests.telephony.test_robot_phones import phone_robot, wait_for
-from tests.web.browsing import signed_in
+from tests.telephony.conftest import Running
+from tests.telephony.test_robot_phones import wait_for
+from tests.web.operator_scene import choose, console_scene
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
     CALLER_HZ,
     CONTEXTS,
     KARIN_HZ,
-    OPERATOR_EXT,
     OPERATOR_HZ,
-    OPERATOR_PASSWORD,
     WAIT_MS,
     console,
 )
 from tests.web.test_browser_operator_consult import dumps, share, tail
 from vaxel.app.console_calls import console_conferences
-from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
 from vaxel.telephony.call import CallState
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(300)]
@@ -51,50 +47,17 @@ HEARD = 0.2
 async def test_conference_of_three_then_each_party_leaving(
     console: tuple[Running, str], browser: Any, tmp_path: Path
 ) -> None:
-    running, site = console
-    switch, port, center = running.service.switch, running.port, running.center
-    CONTEXTS[site].console_conferences = console_conferences(running.service)  # the root's
-    operator = await phone_robot(
-        tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
-    )
-    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
-    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
-    logs: dict[str, str] = {}
-
-    def state() -> str:
-        return center.acd.agent_view(DEMO_TENANT, "kristina").state.value
-
-    def call_in(wanted: CallState) -> bool:
-        return any(c.state is wanted for c in switch.calls.values())
-
-    try:
-        await wait_for(lambda: state() == "ready", 20)
-        registration, extensions = switch.registration, running.service.directory.extensions
-        await wait_for(lambda: bool(registration.bindings(extensions[AGENT_EXTENSION])), 20)
-        page: Any = await signed_in(browser, site, "kristina", bypass_csp=True)
-        await page.goto(f"{site}/telefonist")
+    running = console[0]
+    switch = running.service.switch
+    CONTEXTS[console[1]].console_conferences = console_conferences(running.service)  # the root's
+    async with console_scene(console, browser, tmp_path) as scene:
+        page, state, caller, karin = scene.page, scene.state, scene.caller, scene.karin
         card, error = page.locator("#op-card"), page.locator("#op-error")
-        await page.wait_for_function("document.activeElement.id === 'op-q'")
-
-        async def caller_in_hand() -> str:
-            await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
-            await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
-            await caller.keys("0")  # the operator queue
-            await wait_for(lambda: call_in(CallState.BRIDGED), 30)
-            [contact_id] = list(switch.calls)
-            await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
-            return contact_id
+        caller_in_hand = scene.caller_in_hand
 
         async def conference_with_karin(contact_id: str, *, check: bool = False) -> None:
             await page.keyboard.press("Escape")
-            await page.keyboard.type("karlson")
-            hit = page.locator('#op-results [data-name="Karin Carlsson"]')
-            await hit.wait_for(timeout=WAIT_MS)
-            names = await page.locator("#op-results [role=option]").evaluate_all(
-                "nodes => nodes.map(n => n.dataset.name)"
-            )
-            for _ in range(names.index("Karin Carlsson")):
-                await page.keyboard.press("ArrowDown")
+            await choose(page, "karlson", "Karin Carlsson")
             await page.keyboard.press("Shift+Enter")
             call = switch.calls[contact_id]
             await wait_for(lambda: call.state is not CallState.BRIDGED, 10)
@@ -145,9 +108,8 @@ async def test_conference_of_three_then_each_party_leaving(
         await karin.command("hangup")
         await wait_for(lambda: not switch.calls, 15)
         await wait_for(lambda: state() in ("wrap_up", "ready"), 10)  # over: her wrap-up
-    finally:
-        for name, robot in (("caller", caller), ("operator", operator), ("karin", karin)):
-            logs[name] = await robot.stop()
+
+    logs, operator = scene.logs, scene.operator
 
     (caller_1, caller_2), (karin_1, karin_2, karin_3) = dumps(caller), dumps(karin)
     operator_1, operator_2 = dumps(operator)  # her leg of each call

@@ -30,6 +30,7 @@ from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
 from tests.web.browsing import SHOTS, signed_in
+from tests.web.operator_scene import caller_to_operator, choose, console_scene
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
     CALLER_HZ,
@@ -40,7 +41,7 @@ from tests.web.test_browser_operator import (
     WAIT_MS,
     console,
 )
-from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
+from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.sip.message import Request, response_to
 from vaxel.telephony.call import CallState
 from vaxel.telephony.consult_events import CONSULT
@@ -73,49 +74,13 @@ def share(heard: tuple[list[int], int], hz: float) -> float:
 async def test_announced_transfer_back_to_the_caller_and_connected(
     console: tuple[Running, str], browser: Any, tmp_path: Path
 ) -> None:
-    running, site = console
-    switch, port, center = running.service.switch, running.port, running.center
-    operator = await phone_robot(
-        tmp_path, "operator", port, OPERATOR_EXT, OPERATOR_PASSWORD, OPERATOR_HZ
-    )
-    karin = await phone_robot(tmp_path, "karin", port, AGENT_EXTENSION, AGENT_PASSWORD, KARIN_HZ)
-    caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
-    logs: dict[str, str] = {}
-
-    def state() -> str:
-        return center.acd.agent_view(DEMO_TENANT, "kristina").state.value
-
-    def call_in(wanted: CallState) -> bool:
-        return any(c.state is wanted for c in switch.calls.values())
-
-    try:
-        await wait_for(lambda: state() == "ready", 20)
-        registration, extensions = switch.registration, running.service.directory.extensions
-        await wait_for(lambda: bool(registration.bindings(extensions[AGENT_EXTENSION])), 20)
-        # axe-core is injected into the page to check the card while consulting
-        page: Any = await signed_in(browser, site, "kristina", bypass_csp=True)
-        await page.goto(f"{site}/telefonist")
+    switch = console[0].service.switch
+    async with console_scene(console, browser, tmp_path) as scene:
+        page, state, caller = scene.page, scene.state, scene.caller
         field, card = page.locator("#op-q"), page.locator("#op-card")
-        await page.wait_for_function("document.activeElement.id === 'op-q'")
-
-        async def caller_in_hand() -> str:
-            await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
-            await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
-            await caller.keys("0")  # the operator queue
-            await wait_for(lambda: call_in(CallState.BRIDGED), 30)
-            [contact_id] = list(switch.calls)
-            await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
-            return contact_id
 
         async def ask_karin_first(contact_id: str) -> None:
-            await page.keyboard.type("karlson")
-            karin_hit = page.locator('#op-results [data-name="Karin Carlsson"]')
-            await karin_hit.wait_for(timeout=WAIT_MS)
-            names = await page.locator("#op-results [role=option]").evaluate_all(
-                "nodes => nodes.map(n => n.dataset.name)"
-            )
-            for _ in range(names.index("Karin Carlsson")):
-                await page.keyboard.press("ArrowDown")
+            karin_hit = await choose(page, "karlson", "Karin Carlsson")
             assert await karin_hit.get_attribute("aria-selected") == "true"
             await page.keyboard.press("Shift+Enter")
             await wait_for(lambda: switch.calls[contact_id].state is CallState.CONSULTED, 30)
@@ -128,7 +93,7 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
             await page.wait_for_function("document.activeElement.id === 'op-q'")
 
         # -- 1: a barred number is refused in Swedish; then Karin asked first, and back (F4)
-        contact_id = await caller_in_hand()
+        contact_id = await scene.caller_in_hand()
         await field.fill("0900123456")
         await page.keyboard.press("Shift+Enter")
         error = page.locator("#op-error")
@@ -155,7 +120,7 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
 
         # -- 2: a second caller; Karin asked first, then connected (F3)
         await wait_for(lambda: state() == "ready", 30)  # after the queue's wrap-up
-        contact_id = await caller_in_hand()
+        contact_id = await scene.caller_in_hand()
         await ask_karin_first(contact_id)
         await asyncio.sleep(TALK_S)
         await page.keyboard.press("F3")
@@ -166,10 +131,8 @@ async def test_announced_transfer_back_to_the_caller_and_connected(
         await asyncio.sleep(TALK_S)  # the caller and Karin talk
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 15)
-    finally:
-        for name, robot in (("caller", caller), ("operator", operator), ("karin", karin)):
-            logs[name] = await robot.stop()
 
+    logs, operator, karin = scene.logs, scene.operator, scene.karin
     (caller_1, caller_2), (karin_1, karin_2) = dumps(caller), dumps(karin)
     (operator_1, operator_2) = dumps(operator)
     # back: Karin heard the operator only; the caller never heard Karin, and at the end
@@ -213,24 +176,12 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         page: Any = await signed_in(browser, site, "kristina")
         await page.goto(f"{site}/telefonist")
         await page.wait_for_function("document.activeElement.id === 'op-q'")
-        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
-        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
-        await caller.keys("0")
-        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 30)
-        [contact_id] = list(switch.calls)
+        contact_id = await caller_to_operator(caller, running, page)
         call = switch.calls[contact_id]
-        await page.locator("#op-card").get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         outcome = page.locator("#op-consult-outcome")
 
         async def ask_karin() -> Request:
-            await page.keyboard.type("karlson")
-            hit = page.locator('#op-results [data-name="Karin Carlsson"]')
-            await hit.wait_for(timeout=WAIT_MS)
-            names = await page.locator("#op-results [role=option]").evaluate_all(
-                "nodes => nodes.map(n => n.dataset.name)"
-            )
-            for _ in range(names.index("Karin Carlsson")):
-                await page.keyboard.press("ArrowDown")
+            await choose(page, "karlson", "Karin Carlsson")
             await page.keyboard.press("Shift+Enter")
             invite = await karin.rung()
             assert call.state is CallState.CONSULTING
@@ -282,13 +233,8 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         await wait_for(
             lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 30
         )
-        await caller.command("dial", f"sip:{MAIN_NUMBER}@127.0.0.1:{port}")
-        await asyncio.sleep(3.5)  # the welcome prompt cannot be interrupted (IVR2)
-        await caller.keys("0")
-        await wait_for(lambda: any(c.bridged for c in switch.calls.values()), 30)
-        [contact_id] = list(switch.calls)
+        contact_id = await caller_to_operator(caller, running, page)
         call = switch.calls[contact_id]
-        await page.locator("#op-card").get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         await page.keyboard.press("Escape")
         invite = await ask_karin()
         await page.keyboard.press("F3")

@@ -17,6 +17,7 @@ import pytest
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav
 from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.web.operator_scene import choose
 from tests.web.test_browser_operator_consult import share, tail
 from tests.web.test_browser_operator_softphone import (
     BROWSER_HZ,
@@ -58,14 +59,7 @@ async def test_announced_transfer_with_only_a_browser_as_her_phone(
             .first.wait_for(timeout=WAIT_MS)
         )
         await console_page.focus("#op-q")
-        await console_page.keyboard.type("karlson")
-        karin_hit = console_page.locator('#op-results [data-name="Karin Carlsson"]')
-        await karin_hit.wait_for(timeout=WAIT_MS)
-        names = await console_page.locator("#op-results [role=option]").evaluate_all(
-            "nodes => nodes.map(n => n.dataset.name)"
-        )
-        for _ in range(names.index("Karin Carlsson")):
-            await console_page.keyboard.press("ArrowDown")
+        await choose(console_page, "karlson", "Karin Carlsson")
         await console_page.keyboard.press("Shift+Enter")
         await wait_for(lambda: switch.calls[contact_id].state is CallState.CONSULTED, 30)
         consult = console_page.locator("#op-consult")

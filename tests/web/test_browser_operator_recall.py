@@ -26,6 +26,7 @@ from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.telephony.test_transfer_recall import RECALL_AFTER_S, _recalls
 from tests.web.browsing import SHOTS, signed_in
+from tests.web.operator_scene import choose
 from tests.web.test_browser_operator import (
     CALLER_HZ,
     CONTEXTS,
@@ -95,14 +96,7 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         assert await page.locator("#op-recalls").count() == 0, "nothing came back yet"
 
-        await page.keyboard.type("karlson")
-        karin_hit = page.locator('#op-results [data-name="Karin Carlsson"]')
-        await karin_hit.wait_for(timeout=WAIT_MS)
-        names = await page.locator("#op-results [role=option]").evaluate_all(
-            "nodes => nodes.map(n => n.dataset.name)"
-        )
-        for _ in range(names.index("Karin Carlsson")):
-            await page.keyboard.press("ArrowDown")
+        await choose(page, "karlson", "Karin Carlsson")
         await page.keyboard.press("Alt+g")  # ring through her presence
         await karin.rung()  # Karin's own phone rings, away or not; she does not answer
         said = page.locator("#op-said", has_text="Genomringning: Karin Carlsson rings")

@@ -24,6 +24,7 @@ from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.browsing import signed_in
 from tests.web.conftest import PASSWORD
+from tests.web.operator_scene import choose
 from tests.web.test_browser_softphone_calls import BROWSER_HZ, WAIT_MS, chromium
 from vaxel.app.console_calls import console_consults, console_transfer, dialled_of
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
@@ -182,14 +183,7 @@ async def test_the_operator_takes_and_transfers_a_call_with_only_a_browser(
         card = console_page.locator("#op-card")
         await card.get_by_text("0701234567").first.wait_for(timeout=WAIT_MS)
         await console_page.focus("#op-q")
-        await console_page.keyboard.type("karlson")
-        karin_hit = console_page.locator('#op-results [data-name="Karin Carlsson"]')
-        await karin_hit.wait_for(timeout=WAIT_MS)
-        names = await console_page.locator("#op-results [role=option]").evaluate_all(
-            "nodes => nodes.map(n => n.dataset.name)"
-        )
-        for _ in range(names.index("Karin Carlsson")):
-            await console_page.keyboard.press("ArrowDown")
+        await choose(console_page, "karlson", "Karin Carlsson")
         await console_page.keyboard.press("Enter")
 
         await karin_talks_with_the_caller(running, phones, phone, contact_id)
