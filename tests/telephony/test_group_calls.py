@@ -24,6 +24,7 @@ from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.sip.message import Request, response_to
 from vaxel.telephony.dialout import MAX_FORKS
 from vaxel.telephony.directory import Extension
+from vaxel.telephony.group_diversion import DivertedGroups
 
 pytestmark = pytest.mark.interop
 GROUP_DID = "+46101234590"  # 4590, the group's short number
@@ -80,6 +81,35 @@ async def test_ring_all_rings_both_members_and_the_first_to_answer_takes_it(
         olle.answer(olle_invite)
         await cancelled(karin)
         await talk_and_hang_up(running, caller, call_id, olle)
+    finally:
+        for ua in (karin, olle, caller):
+            ua.close()
+
+
+async def test_a_diverted_group_sends_its_caller_to_the_diversions_number(
+    running: Running,
+) -> None:
+    """Spec §67: the whole group diverted ("Lunch till 13:00 — till 4501"): its member's
+    phone does not ring, the diversion's number does and takes the call."""
+    members = (GroupMember("karin"),)
+    plan_group(running, AnswerGroup(DEMO_TENANT, "kansli", "Kansliet", members=members))
+    groups = running.service.switch.internal.handlers[TargetKind.GROUP]
+    assert isinstance(groups, DivertedGroups)
+    groups.diverted_to = lambda tenant, group: (
+        "4501" if (tenant, group) == (DEMO_TENANT, "kansli") else ""
+    )
+    karin = BarePhone(running.port, KARIN_EXT, PASSWORD)
+    olle = BarePhone(running.port, OLLE_EXT, PASSWORD)
+    caller = SpoofingCaller()
+    try:
+        await asyncio.gather(karin.register(), olle.register())
+        call_id = caller.invite_as(running.port, GROUP_DID, "0701234567")
+        olle.answer(await olle.rung())
+        await talk_and_hang_up(running, caller, call_id, olle)
+        with contextlib.suppress(TimeoutError):  # read whatever reached her phone
+            while True:
+                await karin.next(0.3)
+        assert not karin.got("INVITE")  # the member of the diverted group never rang
     finally:
         for ua in (karin, olle, caller):
             ua.close()

@@ -225,7 +225,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "person_id": ["agent-maria", "demo-0001"],
         # a person the console sends to voicemail or whose forwarding it removes (issue 16 §3)
         "person": ["agent-maria", "demo-0001"],
-        "group": ["kontaktcenter", "bygglov"],
+        "group": ["kontaktcenter", "bygglov", "vaxeln"],  # also an answer group (spec §67)
         "format": ["csv", "xml"],
         "mode": ["upsert"],
         "external_id": ["intrang"],

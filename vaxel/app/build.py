@@ -33,6 +33,7 @@ from vaxel.app.telephony import (
     people_to_phones,
     voicemail_to_phones,
 )
+from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime import ContactCenter
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
@@ -52,6 +53,7 @@ from vaxel.store.availability import (
 )
 from vaxel.store.journal import JournalVersionError
 from vaxel.store.pbx_numbering import PbxNumbering
+from vaxel.telephony.group_diversion import DivertedGroups
 
 if TYPE_CHECKING:
     from vaxel.telephony.elsewhere import PartiesElsewhere
@@ -223,6 +225,9 @@ def build_platform(
             context.no_phone = BrowserReadiness(telephony.switch).no_phone
             if platform.numbering is not None and platform.numbering.queue_logins:
                 platform.numbering.queue_logins.no_phone = context.no_phone  # answer groups
+            groups = telephony.switch.internal.handlers[TargetKind.GROUP]  # spec §67
+            if isinstance(groups, DivertedGroups):
+                groups.diverted_to = context.group_diversions.diverted_to
     return platform
 
 

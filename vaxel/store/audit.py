@@ -35,6 +35,8 @@ ACTIONS = (
     "absent_offer_changed",
     "ice_servers_changed",
     "forwarding_removed",
+    "group_diverted",
+    "group_diversion_cleared",
     "console_units_changed",
 )
 """What the log records; the pages translate each by this code."""

@@ -89,6 +89,7 @@ from vaxel.telephony.early_events import CallerAnswered
 from vaxel.telephony.elsewhere import NobodyElsewhere, PartiesElsewhere
 from vaxel.telephony.endpoint import ALLOW, SipEndpoint
 from vaxel.telephony.flow_commands import FlowCommands
+from vaxel.telephony.group_diversion import DivertedGroups  # a group's diversion (spec §67)
 from vaxel.telephony.group_queue import QueueAnswers, QueueNumbers
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import GroupCalls, InternalCalls
@@ -189,7 +190,7 @@ class Switch:
         queue = QueueAnswers(center, directory, clock, self.flow_commands.run, self.answer_caller)
         self.internal.handlers.update(  # what each kind of PBX number does (internal.py)
             {
-                TargetKind.GROUP: GroupCalls(self.internal, queue),  # rung, or its queue (PBX3)
+                TargetKind.GROUP: DivertedGroups(self.internal, GroupCalls(self.internal, queue)),
                 TargetKind.QUEUE: QueueNumbers(queue, lambda c: self.internal.ring_steps(c, [])),
                 TargetKind.VOICEMAIL: self.voicemail_calls,
                 TargetKind.CONFERENCE: ConferenceTargets(

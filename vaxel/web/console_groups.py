@@ -1,6 +1,7 @@
 """The answer groups on the console's search (issue 16, spec §68, PBX3): each person found
 lists the call groups she is logged in to now, and the groups whose name or number matches
-the search are shown with who is logged in.
+the search are shown with who is logged in, whether the whole group is diverted (spec §67),
+and the form that diverts it or clears the diversion (``console_group_diversion``).
 
 Who is logged in is the PBX's answer (``PbxNumberingService.groups``): for a group answered
 through an ACD queue that is the engine's, so the console cannot drift from the phones.
@@ -12,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from vaxel.core.clock import STOCKHOLM
+from vaxel.pbx.group_diversion import GroupDiversion
 from vaxel.pbx.groups import AnswerGroup
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.runtime.directory_views import PersonView
 from vaxel.web.context import WebContext
+from vaxel.web.i18n import gettext
 
 __all__ = ["GROUP_HITS", "GroupHit", "group_hits", "groups_of"]
 
@@ -31,6 +36,8 @@ class GroupHit:
     name: str
     number: str
     logged_in: list[str]
+    diversion: str = ""
+    """"Hänvisad till 4501 till 13:00 — Lunch" while the group is diverted (spec §67)."""
 
 
 def groups_of(ctx: WebContext, tenant_id: str, hits: Iterable[PersonView]) -> dict[str, list[str]]:
@@ -53,6 +60,7 @@ def group_hits(ctx: WebContext, tenant_id: str, query: str) -> list[GroupHit]:
         return []
     numbering, views = ctx.pbx_numbering, ctx.directory_views
     plan = numbering.plan(tenant_id)
+    diverted = ctx.group_diversions.active(tenant_id)
     hits: list[GroupHit] = []
     for group in sorted(numbering.groups(tenant_id), key=_by_name):
         numbers = plan.numbers_of(Target(TargetKind.GROUP, group.group_id))
@@ -60,10 +68,22 @@ def group_hits(ctx: WebContext, tenant_id: str, query: str) -> list[GroupHit]:
         by_number = digits.isdigit() and any(n.startswith(digits) for n in numbers)
         if wanted in group.name.casefold() or by_number:
             names = [views.name_of(tenant_id, p) or p for p in group.logged_in()]
-            hits.append(GroupHit(group.group_id, group.name, numbers[0] if numbers else "", names))
+            number = numbers[0] if numbers else ""
+            shown = _diversion_text(diverted.get(group.group_id))
+            hits.append(GroupHit(group.group_id, group.name, number, names, shown))
             if len(hits) == GROUP_HITS:
                 break
     return hits
+
+
+def _diversion_text(diversion: GroupDiversion | None) -> str:
+    if diversion is None:
+        return ""
+    text = gettext("Hänvisad till {number}").format(number=diversion.number)
+    if diversion.until is not None:
+        end = datetime.fromtimestamp(diversion.until, STOCKHOLM).strftime("%H:%M")
+        text += " " + gettext("till {time}").format(time=end)
+    return f"{text} — {diversion.note}" if diversion.note else text
 
 
 def _by_name(group: AnswerGroup) -> str:

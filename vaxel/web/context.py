@@ -32,6 +32,7 @@ from vaxel.runtime.conferences import ConferenceService
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.directory_views import DirectoryViews
 from vaxel.runtime.forwarding import ForwardingService
+from vaxel.runtime.group_diversions import GroupDiversions
 from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.runtime.pbx_call_settings import PbxCallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
@@ -290,6 +291,11 @@ class WebContext:
     def pbx_numbering(self) -> PbxNumberingService:
         assert self.numbering is not None  # set in __post_init__
         return self.numbering
+
+    @property
+    def group_diversions(self) -> GroupDiversions:
+        """Whole answer groups diverted (spec §67), in the tenant's settings."""
+        return GroupDiversions(self.database, self.pbx_numbering, self.clock)
 
     @property
     def pbx_call_settings(self) -> PbxCallSettings:

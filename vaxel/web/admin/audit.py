@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "absent_offer_changed": N_("Val för den som ringer en frånvarande ändrat"),
     "ice_servers_changed": N_("Webbtelefonens ICE-servrar ändrade"),
     "forwarding_removed": N_("Vidarekoppling borttagen"),
+    "group_diverted": N_("Grupp hänvisad"),
+    "group_diversion_cleared": N_("Grupphänvisning borttagen"),
 }
 
 
