@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
+from tests.web.conftest import OTHER, PASSWORD, Web, flashed, sign_in
 from vaxel.pbx.group_diversion import GroupDiversion
 from vaxel.pbx.groups import AnswerGroup, GroupMember
 from vaxel.pbx.numbering import Target, TargetKind
@@ -79,6 +79,24 @@ def test_an_operator_diverts_a_whole_group_and_clears_it(web: Web) -> None:
         DEMO_TENANT, AbsentOffer(operator_number="1900"), "admin"
     )
     assert post(DIVERT)["said"] == "Byggfrågor hänvisas till 1900"  # to the operator number
+
+
+def test_an_admin_diverts_a_group_on_the_numbering_page(web: Web) -> None:
+    admin = web.client()
+    csrf = sign_in(admin, DEMO_TENANT, "admin")
+    page = "/admin/pbx/numbers"
+    assert "Hänvisa Växeln" in admin.get(page).text  # the demo's switchboard group
+    refused = admin.post(f"{page}/groups/vaxeln/divert", data={"csrf": csrf, "number": "7777"})
+    assert "Numret finns inte i växelns nummerplan" in flashed(admin, refused)
+    done = admin.post(
+        f"{page}/groups/vaxeln/divert", data={"csrf": csrf, "number": "1901", "note": "Möte"}
+    )
+    assert flashed(admin, done) == ""
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    assert context.group_diversions.diverted_to(DEMO_TENANT, "vaxeln") == "1901"
+    assert "Hänvisad till 1901 — Möte" in admin.get(page).text
+    admin.post(f"{page}/groups/vaxeln/undivert", data={"csrf": csrf})
+    assert context.group_diversions.diverted_to(DEMO_TENANT, "vaxeln") == ""
 
 
 def test_a_diversion_ends_by_itself_at_its_time() -> None:

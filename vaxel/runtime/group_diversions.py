@@ -6,18 +6,24 @@ group, set and cleared from the operator console, each change audited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 
+from vaxel.core.clock import STOCKHOLM
 from vaxel.pbx.group_diversion import GROUP_DIVERSIONS, GroupDiversion, GroupDiversionError
 from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.runtime.pbx_call_settings import PbxCallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
 from vaxel.store.audit import record
 from vaxel.store.directory_sources import DirectorySources
 
 __all__ = ["GroupDiversions"]
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 @dataclass
@@ -43,6 +49,30 @@ class GroupDiversions:
         """The number a call to the group goes to now; "" when it rings its members."""
         diversion = self.active(tenant_id).get(group_id)
         return diversion.number if diversion is not None else ""
+
+    def divert(
+        self, tenant_id: str, group_id: str, number: str, note: str, until: str, actor: str
+    ) -> GroupDiversion:
+        """From a form (the console's, the admin's): ``number`` with spaces and hyphens
+        dropped, none meaning the operator's number (the absent offer's, PBX5); ``until``
+        "TT:MM" today or "" for until cleared."""
+        if not number.strip():
+            absent = PbxCallSettings(self.database, self.numbering, self.clock).absent_offer
+            number = absent(tenant_id).operator_number
+            if not number:
+                raise GroupDiversionError("no operator number", code="group-diversion-operator")
+        ends: float | None = None
+        if until.strip():
+            matched = _CLOCK.fullmatch(until.strip())
+            if matched is None:
+                raise GroupDiversionError("end time not TT:MM", code="group-diversion-time")
+            today = datetime.fromtimestamp(self.clock(), STOCKHOLM)
+            hour, minute = int(matched.group(1)), int(matched.group(2))
+            ends = today.replace(hour=hour, minute=minute, second=0, microsecond=0).timestamp()
+        number = re.sub(r"[\s-]", "", number)
+        diversion = GroupDiversion(group_id, number, note.strip(), ends, actor)
+        self.put(tenant_id, diversion, actor)
+        return diversion
 
     def put(self, tenant_id: str, diversion: GroupDiversion, actor: str) -> None:
         """Divert the group; its number must reach something else in the tenant's plan."""

@@ -8,32 +8,21 @@ already past. Stored and audited by :mod:`vaxel.runtime.group_diversions`.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from vaxel.core import limits
-from vaxel.core.clock import STOCKHOLM
-from vaxel.pbx.group_diversion import GroupDiversion, GroupDiversionError
+from vaxel.pbx.group_diversion import GroupDiversionError
+from vaxel.web.context import refusal_text
 from vaxel.web.deps import CsrfForm, Platform, SignedIn
-from vaxel.web.i18n import N_, gettext
+from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, console_answer, require_operator
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["operator"], dependencies=[Depends(require_operator)])
-_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-_REFUSALS = {
-    "group-diversion-group": N_("Gruppen finns inte"),
-    "group-diversion-number": N_("Skriv ett nummer med siffror, högst 40"),
-    "group-diversion-note": N_("Anteckningen får vara högst 100 tecken"),
-    "group-diversion-unknown": N_("Numret finns inte i växelns nummerplan"),
-    "group-diversion-itself": N_("Gruppen kan inte hänvisas till sig själv"),
-    "group-diversion-past": N_("Sluttiden har redan passerat"),
-}
 
 Id = Annotated[str, Form(max_length=limits.ID_LENGTH)]
 
@@ -54,29 +43,13 @@ def divert_group(
     found = ctx.pbx_numbering.group(tenant_id, group) if group else None
     if found is None:
         return console_answer(request, gettext("Välj en grupp i listan"), said="")
-    if not number.strip():  # "till växeln"
-        number = ctx.pbx_call_settings.absent_offer(tenant_id).operator_number
-        if not number:
-            return console_answer(request, gettext("Inget växelnummer är inställt"), said="")
-    number = re.sub(r"[\s-]", "", number)
-    ends: float | None = None
-    if until.strip():
-        matched = _CLOCK.fullmatch(until.strip())
-        if matched is None:
-            return console_answer(request, gettext("Skriv sluttiden som TT:MM"), said="")
-        today = datetime.fromtimestamp(ctx.clock(), STOCKHOLM)
-        hour, minute = int(matched.group(1)), int(matched.group(2))
-        ends = today.replace(hour=hour, minute=minute, second=0, microsecond=0).timestamp()
     try:
-        diversion = GroupDiversion(
-            found.group_id, number, note.strip(), ends, session.user.username
-        )
-        ctx.group_diversions.put(tenant_id, diversion, session.user.username)
+        by = session.user.username
+        diversion = ctx.group_diversions.divert(tenant_id, found.group_id, number, note, until, by)
     except GroupDiversionError as error:
-        return console_answer(
-            request, gettext(_REFUSALS.get(error.code, _REFUSALS["group-diversion-group"])), said=""
-        )
-    said = gettext("{name} hänvisas till {number}").format(name=found.name, number=number)
+        return console_answer(request, refusal_text(error), said="")
+    said = gettext("{name} hänvisas till {number}")
+    said = said.format(name=found.name, number=diversion.number)
     return console_answer(request, "", said=said)
 
 

@@ -334,6 +334,15 @@ DOMAIN_ERRORS: dict[str, str] = {
         "Svarsgruppen {group} besvaras via en kö, och personen är ingen handläggare"
     ),
     "pbx-unknown-group": N_("Svarsgruppen finns inte"),
+    # a whole group diverted (spec §67, vaxel.pbx.group_diversion)
+    "group-diversion-group": N_("Gruppen finns inte"),
+    "group-diversion-number": N_("Skriv ett nummer med siffror, högst 40"),
+    "group-diversion-note": N_("Anteckningen får vara högst 100 tecken"),
+    "group-diversion-unknown": N_("Numret finns inte i växelns nummerplan"),
+    "group-diversion-itself": N_("Gruppen kan inte hänvisas till sig själv"),
+    "group-diversion-past": N_("Sluttiden har redan passerat"),
+    "group-diversion-time": N_("Skriv sluttiden som TT:MM"),
+    "group-diversion-operator": N_("Inget växelnummer är inställt"),
     # call park (OP3): the orbits and the recall
     "park-count": N_("Antalet parkeringsplatser ska vara 1–100"),
     "park-first": N_("Parkeringsplatsernas nummer är siffror, högst 8"),

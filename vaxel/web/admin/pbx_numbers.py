@@ -58,6 +58,7 @@ def numbers_page(request: Request, session: SignedIn, ctx: Platform) -> Response
         numbers=sorted(plan.numbers.items()),
         ranges=plan.did_ranges,
         groups=service.groups(tenant_id),
+        diversions=ctx.group_diversions.active(tenant_id),  # spec §67
         kinds=KINDS,
         strategies=STRATEGIES,
     )
@@ -143,4 +144,30 @@ def group_login(group_id: str, form: CsrfForm, ctx: Platform, tenant_id: TenantI
 @router.post("/groups/{group_id}/remove", dependencies=[returns_to(PATH)])
 def remove_group(group_id: str, form: CsrfForm, ctx: Platform, tenant_id: TenantId) -> Response:
     ctx.pbx_numbering.remove_group(tenant_id, group_id[:64])
+    return _BACK(PATH, status_code=303)
+
+
+@router.post("/groups/{group_id}/divert", dependencies=[returns_to(PATH)])
+def divert_group(
+    group_id: str, form: CsrfForm, ctx: Platform, session: SignedIn, tenant_id: TenantId
+) -> Response:
+    """Divert the whole group (spec §67): ``number`` (none: the operator's), ``note``,
+    ``until`` (TT:MM today); refused in Swedish by the rule's code."""
+    ctx.group_diversions.divert(
+        tenant_id,
+        group_id[:64],
+        _text(form, "number", 200),
+        _text(form, "note", 2000),
+        _text(form, "until", 200),
+        session.user.username,
+    )
+    return _BACK(PATH, status_code=303)
+
+
+@router.post("/groups/{group_id}/undivert", dependencies=[returns_to(PATH)])
+def undivert_group(
+    group_id: str, form: CsrfForm, ctx: Platform, session: SignedIn, tenant_id: TenantId
+) -> Response:
+    """The group's calls ring its members again (no error when it was not diverted)."""
+    ctx.group_diversions.clear(tenant_id, group_id[:64], session.user.username)
     return _BACK(PATH, status_code=303)
