@@ -3,7 +3,8 @@
 "karlson" and Karin's hit says "Vidarekopplad till …"; Alt+V asks "Ta bort
 vidarekopplingen …?" — Esc leaves it, Enter removes it: the PBX's forwarding is gone, the
 hit no longer says it, and the audit log has it with the operator's name. A person who
-does not forward is refused in Swedish; so is a person not in her organisation's directory."""
+does not forward is refused in Swedish; so is a person not in her organisation's directory.
+Then a whole group is diverted from its row of the search (spec §67), keyboard only."""
 
 from __future__ import annotations
 
@@ -95,6 +96,23 @@ async def test_alt_v_removes_the_chosen_persons_forwarding_after_a_confirmation(
     sign_in(admin, DEMO_TENANT, "admin")
     audit = html.unescape(admin.get("/admin/audit").text)
     assert "Vidarekoppling borttagen" in audit and "kristina" in audit and to in audit
+
+    # spec §67: the whole IT-support group diverted to Växeln's 1900 from its row, by keyboard
+    await page.keyboard.press("Escape")  # a new search
+    await page.keyboard.type("support")
+    row = page.locator('#op-groups [data-group="it-support"]')
+    await row.wait_for()
+    assert await _axe(page, "/telefonist (a group found)") == []
+    for _ in range(40):  # Tab to the row's number field
+        if await page.evaluate("!!document.activeElement.closest('#op-groups [name=number]')"):
+            break
+        await page.keyboard.press("Tab")
+    await page.keyboard.type("1900")
+    await page.keyboard.press("Enter")
+    await page.locator("#op-said").get_by_text("IT-support hänvisas till 1900").wait_for()
+    await row.get_by_text("Hänvisad till 1900").wait_for()
+    groups = web.app.state.context.group_diversions  # type: ignore[attr-defined]
+    assert groups.diverted_to(DEMO_TENANT, "it-support") == "1900"
 
 
 def test_a_person_not_forwarded_or_of_another_organisation_is_refused(web: Web) -> None:

@@ -210,6 +210,14 @@
     else if (e.key === "ArrowUp" && list.length) { e.preventDefault(); select(list[Math.max(at - 1, 0)]); }
   });
 
+  // A group's diversion set or cleared from its row (spec §67): said here, the rows searched again.
+  area.addEventListener("submit", function (e) {
+    var form = e.target.closest && e.target.closest("#op-groups form");
+    if (!form) return;
+    e.preventDefault();
+    post(form.getAttribute("action"), new FormData(form)).then(function (answer) { if (answer && !answer.error) search(); });
+  });
+
   // Camped calls change without a live event (a line coming free): look again every 3 s.
   setInterval(function () { if (document.getElementById("op-camped")) refresh(); }, 3000);
 
