@@ -11,13 +11,16 @@ import contextlib
 
 import pytest
 
-from tests.telephony.conftest import Running
+from tests.telephony.conftest import AGENT_QUEUES, Running
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_pbx_attacks import SpoofingCaller
 from tests.telephony.test_pbx_calls import KARIN_EXT, OLLE_EXT, PASSWORD, plan_people
+from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_register_limits import _register as register_contacts
 from tests.telephony.test_robot_phones import wait_for
+from vaxel.core.errors import VaxelError
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
+from vaxel.pbx.forwarding import ForwardCondition, Forwarding, ForwardRule
 from vaxel.pbx.groups import AnswerGroup, GroupMember, GroupStrategy
 from vaxel.pbx.numbering import DidRange, NumberingPlan, Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
@@ -25,6 +28,7 @@ from vaxel.sip.message import Request, response_to
 from vaxel.telephony.dialout import MAX_FORKS
 from vaxel.telephony.directory import Extension
 from vaxel.telephony.group_diversion import DivertedGroups
+from vaxel.telephony.person_reach import ReachingPeople
 
 pytestmark = pytest.mark.interop
 GROUP_DID = "+46101234590"  # 4590, the group's short number
@@ -113,6 +117,44 @@ async def test_a_diverted_group_sends_its_caller_to_the_diversions_number(
     finally:
         for ua in (karin, olle, caller):
             ua.close()
+
+
+async def test_a_persons_direct_number_forwarded_to_a_queue_keeps_whom_the_caller_wanted(
+    running: Running,
+) -> None:
+    """Issue 16 (OP2): Karin forwards every call to the operator queue's number; a trunk
+    caller on her direct number waits in that queue as a contact whose record says the
+    number dialled was Karin's — the operator's card shows her, also after a restart."""
+    plan_people(running)
+    queue_id = AGENT_QUEUES[0]
+    pbx = running.service.directory.pbx
+    pbx.plans[DEMO_TENANT] = NumberingPlan.build(
+        DEMO_TENANT,
+        [
+            ("4500", Target(TargetKind.PERSON, "karin")),
+            ("4710", Target(TargetKind.QUEUE, queue_id)),
+        ],
+        [DidRange.parse("010-123 45 00", "010-123 45 99", "4500")],
+    )
+    reach = Reach()
+    reach.rules["karin"] = Forwarding((ForwardRule(ForwardCondition.ALWAYS, "4710"),))
+    ReachingPeople.installed_on(running.service.switch, reach, reach)
+    caller = SpoofingCaller()
+    try:
+        caller.invite_as(running.port, "+46101234500", "0701234567")
+        acd = running.center.acd
+
+        def waiting() -> list[str]:  # the queued calls' contacts (a call's id is its contact's)
+            found = []
+            for call_id in list(running.service.switch.calls):
+                with contextlib.suppress(VaxelError):
+                    found.append(acd.contact_view(DEMO_TENANT, call_id).dialled_number)
+            return found
+
+        await wait_for(lambda: bool(waiting()), 10)
+        assert waiting() == ["+46101234500"]  # Karin's direct number, not the queue's 4710
+    finally:
+        caller.close()
 
 
 async def test_in_order_rings_one_member_then_the_next_and_skips_the_logged_out(

@@ -7,7 +7,9 @@ Rules kept here:
   ACD engine (no second queue): the engine offers it to the queue's logged-in agents, rings
   their phones, whispers, bridges and wraps up as for any queued caller (Q-rules). The
   caller hears ringback while waiting (a colleague's group rings; no music), and the
-  contact carries the caller's number and the group's number.
+  contact carries the caller's number and the group's number — or, for a call a person
+  forwarded here, that person's direct number (or extension), so the operator's card shows
+  whom the caller wanted (issue 16, OP2).
 - What a queue call is from then on is the call machine's IVR → agent path: the call's
   internal part (the ring plan of PBX1) is dropped, so neither forwarding hooks nor
   internal keys act on it.
@@ -86,7 +88,9 @@ class QueueAnswers:
             return False
         plan = directory.pbx.plans.get(tenant)
         numbers = plan.numbers_of(target) if plan is not None else []
-        info = CallInfo(caller.number, numbers[0] if numbers else "", directory.dial_policy(tenant))
+        forwarded = call.internal.diverted_from if call.internal is not None else ""
+        dialled = forwarded or (numbers[0] if numbers else "")  # whom they want (OP2)
+        info = CallInfo(caller.number, dialled, directory.dial_policy(tenant))
         flow = queue_flow(flow_id, queue_id, directory.language(tenant))
         self.answer(call)
         call.internal = None  # from here a queued caller like a service number's
