@@ -138,6 +138,19 @@ def test_the_card_shows_whom_the_caller_dialled_from_the_contacts_record(web: We
     dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
     assert dialled is not None and "Elin Carlsson" in dialled.group(1)  # her direct number
     assert "Huvudnumret" not in card
+    assert "Inloggad i" not in dialled.group(1)  # in no group yet
+    elin = re.search(
+        r'data-person="([^"]+)"[^>]*data-name="Elin Carlsson"',
+        client.get("/telefonist/sok", params={"q": "elin carlsson"}).text,
+        re.S,
+    )
+    assert elin is not None
+    context.pbx_numbering.put_group(
+        AnswerGroup(DEMO_TENANT, "skola", "Skolexpeditionen", members=(GroupMember(elin.group(1)),))
+    )
+    card = client.get("/telefonist/lage").text
+    dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
+    assert dialled is not None and "Inloggad i Skolexpeditionen" in dialled.group(1)  # §68
 
 
 def test_the_search_shows_the_groups_a_person_is_logged_in_to_and_who_answers_a_group(

@@ -150,7 +150,7 @@ def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict
     that person with presence and line status; the tenant's main number says so."""
     if not number:
         return None
-    shown = {"number": number, "name": "", "unit": "", "presence": "", "status": ""}
+    shown = {"number": number, "name": "", "unit": "", "presence": "", "status": "", "groups": ""}
     person = _person_with(ctx.directory_views, tenant_id, actor, number)
     if person is not None:
         shown |= {
@@ -158,6 +158,10 @@ def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict
             "unit": ", ".join(person.units),
             "presence": presence_text(person.presence),
             "status": str(person.status or ""),
+            # the call groups she is logged in to now (spec §68)
+            "groups": ", ".join(
+                groups_of(ctx, tenant_id, [person]).get(person.person.person_id, [])
+            ),
         }
     else:
         with contextlib.suppress(VaxelError):
