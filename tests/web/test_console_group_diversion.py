@@ -6,6 +6,7 @@ every input; another organisation's group is never touched."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -97,6 +98,30 @@ def test_an_admin_diverts_a_group_on_the_numbering_page(web: Web) -> None:
     assert "Hänvisad till 1901 — Möte" in admin.get(page).text
     admin.post(f"{page}/groups/vaxeln/undivert", data={"csrf": csrf})
     assert context.group_diversions.diverted_to(DEMO_TENANT, "vaxeln") == ""
+
+
+def test_a_group_diversion_over_the_rest_api(web: Web) -> None:
+    now = time.time()
+    web.accounts.add_api_key(DEMO_TENANT, "växel", "konfig", now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läs", "las", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", "annan", now, ["read", "config"])
+    client = web.client()
+    config, read, other = ({"X-API-Key": k} for k in ("konfig", "las", "annan"))
+    url = "/api/v1/pbx/groups/vaxeln/diversion"
+    body = {"number": "1901", "note": "Möte"}
+    assert client.put(url, json=body, headers=read).status_code == 403
+    assert client.get(url, headers=read).status_code == 404  # not diverted
+    refused = client.put(url, json={"number": "7777"}, headers=config)
+    assert refused.status_code in (409, 422) and refused.json()["code"] == "group-diversion-unknown"
+    assert client.put(url, json={"until": "kl 13"}, headers=config).status_code in (409, 422)
+    assert client.put(url, json={"note": "x" * 101}, headers=config).status_code == 422
+    assert client.put(url, json=body, headers=config).status_code == 204
+    shown = client.get(url, headers=read).json()
+    assert shown == {"number": "1901", "note": "Möte", "until": None}
+    assert client.get(url, headers=other).status_code == 404  # another organisation
+    assert client.delete(url, headers=other).status_code == 404
+    assert client.delete(url, headers=config).status_code == 204
+    assert client.delete(url, headers=config).status_code == 404
 
 
 def test_a_diversion_ends_by_itself_at_its_time() -> None:
