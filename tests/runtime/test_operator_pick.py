@@ -83,15 +83,19 @@ def test_two_operators_never_answer_the_same_call(tmp_path: Path) -> None:
 
 
 def test_the_demo_main_number_reaches_an_operator_queue_with_an_operator() -> None:
-    """The demo's main number flow sends 0 and no choice to the Växel queue, and that
+    """The demo's main number flow sends 0 and no choice to the Växel queue (through the
+    automatic attendant's switch, off by default), and that
     queue's own agent signs in as an operator (the console's role), with her agent."""
     import yaml
 
     from vaxel.demo.seed import FLOW_FILE, OPERATOR_QUEUES, demo_web_users
 
     flow = yaml.safe_load(FLOW_FILE.read_text(encoding="utf-8"))
-    operator_node = flow["nodes"][flow["operator"]]
-    assert operator_node["type"] == "queue" and (operator_node["queue"],) == OPERATOR_QUEUES
+    nodes = flow["nodes"]
+    operator_node = nodes[flow["operator"]]  # the automatic attendant's switch (§70) first
+    assert operator_node["type"] == "switch" and operator_node["switch"] == "telefonistmeny"
+    for queue_node in (nodes[operator_node["off"]], nodes[nodes["telefonistmeny"]["no_input"]]):
+        assert queue_node["type"] == "queue" and (queue_node["queue"],) == OPERATOR_QUEUES
     assert flow["nodes"]["huvudmeny"]["no_input"] == flow["operator"]
     roles = {username: role for username, _password, role in demo_web_users()}
     assert roles["kristina"] == "operator"
