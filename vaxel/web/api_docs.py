@@ -22,7 +22,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vaxel.web.context import render
+from vaxel.web.rendering import render
 
 __all__ = ["DOCS_PATH", "OPENAPI_PATH", "api_openapi", "install_api_docs"]
 

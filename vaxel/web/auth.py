@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from vaxel.web.context import WebContext, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, LANGUAGES, gettext, ngettext
 from vaxel.web.passwords import HashingBusy
+from vaxel.web.rendering import render
 from vaxel.web.security import COOKIE, LOGIN_CSRF_COOKIE, new_token
 
 __all__ = ["router"]

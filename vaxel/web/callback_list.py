@@ -14,9 +14,10 @@ from typing import Any
 from vaxel.store.accounts import User
 from vaxel.store.callback_history import AttemptRecord
 from vaxel.store.repositories import CallbackRecord
-from vaxel.web.context import SUPERVISORS, WebContext, local_time
+from vaxel.web.context import WebContext
 from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import N_
+from vaxel.web.rendering import SUPERVISORS, local_time
 
 __all__ = ["CALLBACK_COLUMNS", "CALLBACK_STATUS", "PAGE_SIZE", "list_values"]
 

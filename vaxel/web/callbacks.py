@@ -30,10 +30,11 @@ from vaxel.acd.views import AgentView
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.web.callback_list import list_values
-from vaxel.web.context import SUPERVISORS, WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
+from vaxel.web.rendering import SUPERVISORS, back, render
 from vaxel.web.security import COOKIE
 from vaxel.web.stream_caps import capped_stream
 

@@ -17,8 +17,9 @@ from fastapi.responses import Response
 from vaxel.pbx.conference import ConferenceRoom, Participant
 from vaxel.runtime.conferences import UnknownConferenceRoom
 from vaxel.store.accounts import Session
-from vaxel.web.context import ADMINS, WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, returns_to
+from vaxel.web.rendering import ADMINS, back, render
 
 __all__ = ["participant_row", "router"]
 

@@ -15,10 +15,10 @@ from fastapi.responses import Response
 
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
+from vaxel.web.rendering import refusal_text
 
 __all__ = ["router"]
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
-from vaxel.web.context import refusal_text
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, console_answer, require_operator
+from vaxel.web.rendering import refusal_text
 
 __all__ = ["router"]
 

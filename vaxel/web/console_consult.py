@@ -17,10 +17,11 @@ from fastapi.responses import Response
 
 from vaxel.core.errors import VaxelError
 from vaxel.web.consult_port import ConsultCalls
-from vaxel.web.context import WebContext, refusal_text
+from vaxel.web.context import WebContext
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, NUMBER_LENGTH, console_answer, require_operator
+from vaxel.web.rendering import refusal_text
 
 __all__ = ["router"]
 

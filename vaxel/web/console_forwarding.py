@@ -15,10 +15,10 @@ from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.pbx.forwarding import ForwardCondition
 from vaxel.store.audit import record
-from vaxel.web.context import refusal_text
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_console import HOME, console_answer, require_operator
+from vaxel.web.rendering import refusal_text
 
 __all__ = ["router"]
 

@@ -22,9 +22,10 @@ from pydantic import BaseModel, Field
 from vaxel.core.message_templates import BODY_LENGTH, FIELD_LENGTH, PLACEHOLDERS, placeholders
 from vaxel.store.accounts import Session
 from vaxel.web.console_switches import csrf_header, require_operator
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.directory import Reader
+from vaxel.web.rendering import back, render
 
 __all__ = ["MessageIn", "MessageOut", "TemplateOut", "router", "send_to", "templates_of"]
 

@@ -1,4 +1,4 @@
-"""What every page handler needs: the running platform, the signed-in session, rendering.
+"""What every page handler needs: the running platform and the signed-in session.
 
 Each area of the web app (workspace, callbacks, wallboard, admin, the REST API …) is a
 module-level router whose handlers get the one :class:`WebContext` as a typed dependency
@@ -11,18 +11,11 @@ request.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
-
 from vaxel.acd.ports import ContactCenterPort
-from vaxel.core import limits
-from vaxel.core.clock import from_local, to_local
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import DomainError, UnknownTenant, VaxelError
 from vaxel.core.message_templates import SmsGateway
@@ -42,7 +35,7 @@ from vaxel.runtime.person_messages import PersonMessaging
 from vaxel.runtime.voicemail import VoicemailService
 from vaxel.runtime.voicemail_files import VoicemailFiles
 from vaxel.store import Database, ReadModels, Tenants
-from vaxel.store.accounts import Accounts, Session
+from vaxel.store.accounts import Accounts
 from vaxel.store.api_keys import ApiKeys
 from vaxel.store.callback_history import CallbackHistory
 from vaxel.store.directory import DirectoryStore
@@ -55,51 +48,22 @@ from vaxel.store.person_messages import PersonMessageStore
 from vaxel.web.break_in_port import BreakInPort
 from vaxel.web.callback_changes import CallbackChanges
 from vaxel.web.consult_port import ConferenceCalls, ConsultCalls
-from vaxel.web.error_text import error_text
-from vaxel.web.flash import Flash, Flashes, FlashRedirect
-from vaxel.web.i18n import LANGUAGES, N_, gettext, language, ngettext
+from vaxel.web.flash import Flashes
 from vaxel.web.integrations import EventFanout
 from vaxel.web.live import LiveHub
 from vaxel.web.message_rate import MessageRate
 from vaxel.web.passwords import PasswordHashing
-from vaxel.web.security import COOKIE
+from vaxel.web.rendering import local_midnight, refusal_text
 from vaxel.web.session_watch import SessionWatch
 from vaxel.web.snapshot import (
-    CONTACT_STATES,
     interval_chart,
-    pause_reason_name,
-    pause_reason_names,
-    state_names,
     with_state_names,
 )
 from vaxel.web.stream_caps import CAPS, StreamCaps
 from vaxel.web.throttle import LoginThrottle
 
-__all__ = [
-    "ADMINS",
-    "SUPERVISORS",
-    "TEMPLATES",
-    "WebContext",
-    "WebSettings",
-    "back",
-    "local_midnight",
-    "local_time",
-    "render",
-    "take_flash",
-]
+__all__ = ["WebContext", "WebSettings"]
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.add_extension("jinja2.ext.i18n")
-TEMPLATES.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-TEMPLATES.env.globals["languages"] = LANGUAGES
-TEMPLATES.env.globals["limits"] = limits  # maxlength of inputs: the limits the server checks
-TEMPLATES.env.globals["state_names"] = state_names
-TEMPLATES.env.globals["contact_states"] = CONTACT_STATES
-TEMPLATES.env.globals["pause_reason_name"] = pause_reason_name
-TEMPLATES.env.globals["pause_reason_names"] = pause_reason_names
-
-SUPERVISORS = ("supervisor", "tenant_admin", "platform_admin")
-ADMINS = ("tenant_admin", "platform_admin")
 SERVICE_LEVEL_TARGET_S = 20.0
 """Answered within 20 s counts toward the service level unless the queue sets its own."""
 INTERVAL_S = 15 * 60.0
@@ -355,70 +319,3 @@ def _no_orbit() -> str:
 
 def _no_camp() -> int:
     raise DomainError("telephony is not running", code="console-no-telephony")
-
-
-def local_midnight(epoch: float) -> float:
-    """The start of the Stockholm day ``epoch`` falls in ("today" on the wallboard)."""
-    moment = to_local(epoch)
-    return from_local(moment.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None))
-
-
-def local_time(epoch: float) -> str:
-    """Stockholm time for the lists ("23 nov 10:15")."""
-    moment = to_local(epoch)
-    months = (
-        N_("jan"),
-        N_("feb"),
-        N_("mar"),
-        N_("apr"),
-        N_("maj"),
-        N_("jun"),
-        N_("jul"),
-        N_("aug"),
-        N_("sep"),
-        N_("okt"),
-        N_("nov"),
-        N_("dec"),
-    )
-    return f"{moment.day} {gettext(months[moment.month - 1])} {moment:%H:%M}"
-
-
-def refusal_text(error: VaxelError) -> str:
-    """The engine's refusal of a page's action in the user's language, chosen by the error's
-    code (STYLE rule 5, issue 12 §4), never its English text ("agent: WrapUpCancelled is
-    not allowed in state ready" reached agents as it was; issue 9 §4)."""
-    return error_text(error)
-
-
-def back(
-    path: str, error: str = "", refill: Mapping[str, str] | None = None, *, saved: bool = False
-) -> Response:
-    """Redirect after a form post (303); the engine's refusal, and what the refused form
-    should show again (``refill``), or that the post was ``saved``, wait in the session's
-    flash for the page — never in the URL (issue 9 §4)."""
-    return FlashRedirect(path, error, refill, saved=saved)
-
-
-def take_flash(request: Request) -> Flash:
-    """What the last form post of this session left for this page (once)."""
-    context: WebContext = request.app.state.context
-    return context.flashes.take(request.cookies.get(COOKIE, ""), request.url.path)
-
-
-def render(request: Request, template: str, session: Session | None, **values: Any) -> Response:
-    """Render a page with what the header needs (user, CSRF token, role, language) and, as
-    ``error`` unless the handler gives one, the message a form post left in the flash (and
-    as ``refill`` the values it left to fill the form in with again)."""
-    base: dict[str, Any] = {"lang": language(), "refill": {}}
-    if session is not None:
-        if "error" not in values:
-            flash = take_flash(request)
-            base["error"], base["refill"] = flash.message, flash.values
-        user = session.user
-        base |= {
-            "user": user,
-            "csrf": session.csrf_token,
-            "supervisor": user.role in SUPERVISORS,
-            "admin": user.role in ADMINS,
-        }
-    return TEMPLATES.TemplateResponse(request, template, base | values)

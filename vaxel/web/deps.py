@@ -19,8 +19,9 @@ from starlette.datastructures import FormData
 
 from vaxel.runtime.directory_views import Actor
 from vaxel.store.accounts import Session
-from vaxel.web.context import ADMINS, WebContext
+from vaxel.web.context import WebContext
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import ADMINS
 from vaxel.web.security import COOKIE
 
 __all__ = [

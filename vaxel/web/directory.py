@@ -28,10 +28,10 @@ from vaxel.core.errors import ConfigError
 from vaxel.directory.permissions import Right, may
 from vaxel.directory.presence import Presence
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PresenceView
-from vaxel.web.context import local_time, render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 from vaxel.web.i18n import language
 from vaxel.web.live import SESSION_RECHECK_S
+from vaxel.web.rendering import local_time, render
 from vaxel.web.security import COOKIE
 from vaxel.web.stream_caps import capped_stream
 

@@ -25,10 +25,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vaxel.core.errors import NotFound, VaxelError
-from vaxel.web.context import TEMPLATES
 from vaxel.web.error_text import error_status, error_text, problem_params
 from vaxel.web.flash import FlashRedirect
 from vaxel.web.i18n import N_, gettext, language
+from vaxel.web.rendering import TEMPLATES
 
 __all__ = [
     "PROBLEM_JSON",

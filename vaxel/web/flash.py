@@ -2,7 +2,7 @@
 
 After a form post the handler redirects (303) and the page it lands on says what went wrong.
 That message used to ride in the URL (``?error=…``), so anyone could send a link that showed
-a Växel alert with words of their choosing. Now :func:`~vaxel.web.context.back` answers with a
+a Växel alert with words of their choosing. Now :func:`~vaxel.web.rendering.back` answers with a
 :class:`FlashRedirect`, which leaves the message here, under the session, as it is sent; the
 page rendered for that session takes it (once) and shows it if it is the page the redirect
 led to. A URL can no longer put text in an alert, nor in a form: what a refused form should show

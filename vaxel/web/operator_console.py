@@ -35,11 +35,12 @@ from vaxel.web.console_load import queue_load
 from vaxel.web.console_recalls import recall_lines, requeued_line
 from vaxel.web.console_scope import ConsoleMe
 from vaxel.web.console_switch_view import switch_states
-from vaxel.web.context import WebContext, back, local_time, refusal_text, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn, require_role
 from vaxel.web.directory import presence_text
 from vaxel.web.i18n import gettext
 from vaxel.web.operator_view import console_view, same_number, who_is
+from vaxel.web.rendering import back, local_time, refusal_text, render
 from vaxel.web.snapshot import with_state_names
 
 __all__ = ["OPERATORS", "parked_lines", "router"]

@@ -17,11 +17,11 @@ from vaxel.core import limits
 from vaxel.core.dial_policy import DialPolicy, DialRefusal, NumberRefused
 from vaxel.store import MainNumberTaken, Tenant
 from vaxel.web.admin.ids import USERNAME, suggested_id
-from vaxel.web.context import back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, require_role
 from vaxel.web.dialing import REFUSALS
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, render
 
 __all__ = ["router", "suggested_tenant_id"]
 

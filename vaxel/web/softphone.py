@@ -27,9 +27,10 @@ from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse, Response
 
 from vaxel.store.webrtc_ice import IceServersStore
-from vaxel.web.context import WebContext, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import Me, Platform, SignedIn
 from vaxel.web.i18n import LANGUAGE_COOKIE, N_, gettext, use_language
+from vaxel.web.rendering import render
 from vaxel.web.security import COOKIE
 from vaxel.web.softphone_wording import in_language
 from vaxel.web.stream_caps import TooManyStreams

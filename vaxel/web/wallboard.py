@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
-from vaxel.web.context import SUPERVISORS, render
 from vaxel.web.deps import Platform, SignedIn, require_role
 from vaxel.web.i18n import gettext
 from vaxel.web.live import REFRESH_S
+from vaxel.web.rendering import SUPERVISORS, render
 from vaxel.web.security import COOKIE
 from vaxel.web.stream_caps import capped_stream
 

@@ -18,11 +18,12 @@ from vaxel.acd.events import (
 )
 from vaxel.core import limits
 from vaxel.web.agent_ready import cancel_wrap_up, log_in, ready
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
 from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
+from vaxel.web.rendering import back, render
 from vaxel.web.snapshot import with_state_names
 
 __all__ = ["router"]

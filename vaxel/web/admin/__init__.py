@@ -37,9 +37,9 @@ from vaxel.web.admin import (
     users,
     webrtc,
 )
-from vaxel.web.context import render
 from vaxel.web.deps import SignedIn, require_admin
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.rendering import render
 
 __all__ = ["SECTIONS", "Section", "router"]
 

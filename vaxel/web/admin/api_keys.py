@@ -17,10 +17,11 @@ from fastapi.responses import Response
 from vaxel.core import limits
 from vaxel.core.clock import to_local
 from vaxel.store.api_keys import SCOPES, ApiKey, ApiKeys, expiry_after
-from vaxel.web.context import WebContext, back, local_time, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, require_admin
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, local_time, render
 
 __all__ = ["SCOPE_LABELS", "router"]
 

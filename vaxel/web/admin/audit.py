@@ -8,9 +8,9 @@ from fastapi.responses import Response
 
 from vaxel.store.audit import AuditEntry, AuditLog
 from vaxel.web.admin.user_form import ROLE_NAMES
-from vaxel.web.context import local_time, render
 from vaxel.web.deps import Platform, SignedIn, TenantId, require_admin
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.rendering import local_time, render
 
 __all__ = ["ACTION_LABELS", "router"]
 

@@ -15,10 +15,10 @@ from vaxel.core.clock import from_local
 from vaxel.core.errors import ConfigError
 from vaxel.schedule.calendar import TemporaryClosure
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.context import back, local_time, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.rendering import back, local_time, render
 
 __all__ = ["router"]
 

@@ -16,9 +16,9 @@ from fastapi.responses import Response
 
 from vaxel.store.console_units import MAX_CONSOLE_UNITS, ConsoleUnits
 from vaxel.store.directory import DirectoryStore
-from vaxel.web.context import back, render, take_flash
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render, take_flash
 
 __all__ = ["PATH", "router"]
 

@@ -24,10 +24,10 @@ from vaxel.directory_io import FileFormat, ImportRefused, export_directory, impo
 from vaxel.directory_io.columns import MAX_FILE_BYTES
 from vaxel.store.directory import DirectoryStore, ImportMode
 from vaxel.store.directory_sources import DirectorySources
-from vaxel.web.context import back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

@@ -20,10 +20,11 @@ from vaxel.directory_sync.ldap_sync import LdapSettings
 from vaxel.directory_sync.service import CALENDAR, LDAP, DirectoryService
 from vaxel.store.directory import DirectoryStore
 from vaxel.store.directory_sources import DirectorySources, PersonCalendar
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import error_text, rule_text
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

@@ -14,9 +14,10 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

@@ -27,11 +27,12 @@ from vaxel.web.admin.flow_form import N_, NODE_FIELDS, NODE_TYPES, FlowForm, Nod
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.numbers import shown_number
 from vaxel.web.admin.prompt_choices import prompt_choices
-from vaxel.web.context import WebContext, back, render, take_flash
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, render, take_flash
 
 __all__ = ["located_error", "router"]
 

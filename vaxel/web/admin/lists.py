@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from vaxel.runtime.configuration import DEFAULT_LISTS, LIST_NAMES
-from vaxel.web.context import back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render
 
 __all__ = ["list_problems", "router"]
 

@@ -17,9 +17,9 @@ from starlette.datastructures import FormData
 
 from vaxel.pbx.voicemail_mail import MailSecurity, MailServer
 from vaxel.runtime.mail_servers import MailServerError, MailServers
-from vaxel.web.context import back, render, take_flash
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
+from vaxel.web.rendering import back, render, take_flash
 
 __all__ = ["SECURITY", "router"]
 

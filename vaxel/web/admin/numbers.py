@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from vaxel.runtime.service_numbers import AnsweredNumber, NumberAssignments
-from vaxel.web.context import back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
+from vaxel.web.rendering import back, render
 
 __all__ = ["number_row", "router", "shown_number"]
 

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from vaxel.pbx.conference import DEFAULT_PARTICIPANTS, MAX_PARTICIPANTS
-from vaxel.web.context import back, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

@@ -14,9 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import DidRange, Target, TargetKind
-from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
+from vaxel.web.rendering import render
 
 __all__ = ["KINDS", "STRATEGIES", "router"]
 

@@ -23,9 +23,9 @@ from vaxel.pbx.camp_on import MAX_PER_EXTENSION_LIMIT, MAX_WAIT_S, MIN_WAIT_S
 from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
 from vaxel.pbx.reach import AbsentOffer
 from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S
-from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
+from vaxel.web.rendering import render
 
 __all__ = ["RECALL_TO", "router"]
 

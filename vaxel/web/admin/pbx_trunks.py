@@ -19,9 +19,9 @@ from vaxel.pbx.class_of_service import ClassOfService, Reach, ServiceClassError
 from vaxel.pbx.presentation import PresentationMode
 from vaxel.pbx.trunks import TrunkError, TrunkMode, TrunkStatus
 from vaxel.runtime.pbx_trunks import GROUP, USER, OutsideLineSettings
-from vaxel.web.context import back, local_time, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.rendering import back, local_time, render
 
 __all__ = ["STATES", "router", "state_text"]
 

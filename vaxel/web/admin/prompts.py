@@ -18,9 +18,9 @@ from starlette.datastructures import UploadFile
 from vaxel.prompts.convert import wav_from_ulaw
 from vaxel.prompts.library import UnknownPrompt
 from vaxel.runtime.prompts import PromptError, TenantPrompts
-from vaxel.web.context import back, local_time, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, local_time, render
 
 __all__ = ["MAX_UPLOAD_BYTES", "router", "wav_from_ulaw"]
 

@@ -20,10 +20,11 @@ from vaxel.web.admin.ids import OBJECT_ID, suggested_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.queue_form import QueueForm
 from vaxel.web.admin.queue_labels import ACTIONS, CHANNELS, STRATEGIES, TRIGGERS, describe, label
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

@@ -26,11 +26,12 @@ from vaxel.store.repositories import UnknownDocument
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
 from vaxel.web.admin.prompt_choices import prompt_choices
 from vaxel.web.admin.schedule_form import ScheduleForm
-from vaxel.web.context import WebContext, back, local_time, render, take_flash
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, local_time, render, take_flash
 
 __all__ = ["preview_days", "router"]
 

@@ -13,10 +13,11 @@ from vaxel.acd.model import AgentProfile
 from vaxel.core import limits
 from vaxel.store.skills import SkillCatalogue
 from vaxel.web.admin.ids import OBJECT_ID, refused_id
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

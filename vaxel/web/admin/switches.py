@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from vaxel.core.clock import from_local
 from vaxel.core.errors import DomainError
 from vaxel.runtime.flow_switches import FlowSwitches
-from vaxel.web.context import back, local_time, render
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
+from vaxel.web.rendering import back, local_time, render
 
 __all__ = ["PATH", "local_instant", "router", "switches_of"]
 

@@ -36,11 +36,12 @@ from vaxel.web.admin.user_form import (
     profile_of,
     values_of,
 )
-from vaxel.web.context import WebContext, back, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin
 from vaxel.web.error_text import rule_text
 from vaxel.web.i18n import N_, gettext
 from vaxel.web.lengths import longer_than, too_long
+from vaxel.web.rendering import back, render
 
 __all__ = ["router"]
 

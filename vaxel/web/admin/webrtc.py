@@ -16,10 +16,10 @@ from fastapi.responses import Response
 
 from vaxel.runtime.ice_servers import MAX_URLS, IceServerError, validated
 from vaxel.store.webrtc_ice import IceServersStore
-from vaxel.web.context import back, render, take_flash
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin
 from vaxel.web.error_text import error_text
 from vaxel.web.i18n import N_, gettext
+from vaxel.web.rendering import back, render, take_flash
 
 __all__ = ["PATH", "router"]
 

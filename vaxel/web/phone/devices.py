@@ -17,8 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from vaxel.core.errors import ConfigError, DomainError
 from vaxel.pbx.devices import Device, DeviceKind, PersonDevices, RingStrategy
 from vaxel.pbx.numbering import Target, TargetKind, normalise_did
-from vaxel.web.context import WebContext, render
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
+from vaxel.web.rendering import render
 
 __all__ = ["PAGE", "change_ring", "router"]
 

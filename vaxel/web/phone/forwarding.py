@@ -19,8 +19,8 @@ from vaxel.pbx.forwarding import (
     ForwardRule,
     parse_destination,
 )
-from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
+from vaxel.web.rendering import render
 
 __all__ = ["PAGE", "router"]
 

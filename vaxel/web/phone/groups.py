@@ -17,9 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import Target, TargetKind
-from vaxel.web.context import render
 from vaxel.web.deps import CsrfForm, Me, Platform, SignedIn, returns_to
 from vaxel.web.i18n import N_
+from vaxel.web.rendering import render
 
 __all__ = ["PAGE", "router"]
 

@@ -20,9 +20,10 @@ from vaxel.core.errors import DomainError
 from vaxel.directory.model import EMAIL_LENGTH
 from vaxel.pbx.voicemail import GreetingKind, Mailbox, MessageNotFound, name_prompt
 from vaxel.runtime.voicemail import VoicemailService
-from vaxel.web.context import WebContext, back, local_time, render, take_flash
+from vaxel.web.context import WebContext
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, returns_to
 from vaxel.web.i18n import gettext
+from vaxel.web.rendering import back, local_time, render, take_flash
 
 __all__ = ["PAGE", "router"]
 
