@@ -18,6 +18,7 @@ from vaxel.pbx.line_state import LineStates
 from vaxel.telephony.call import CallMachine, CallState
 from vaxel.telephony.call_events import RECALL, AgentConnected, PhoneAnswered, PhonesRung
 from vaxel.telephony.camp_on import POLL_S, CampOns
+from vaxel.telephony.line_feed import CallSides, LineFeed
 from vaxel.telephony.park_events import RingBack
 
 T, KARIN, EXTENSION, OPERATOR = "exempelby", "agent-karin", "1005", "1011"
@@ -58,12 +59,6 @@ class Switch:
             line=self.lines.state,
             person_on=lambda tenant_id, number: KARIN if number == EXTENSION else None,
             extension=lambda tenant_id, person: EXTENSION if person == KARIN else None,
-        )
-        self.agent_state = "logged_out"  # Karin's agent (on her extension) in the ACD
-        self.center = SimpleNamespace(
-            agent_view=lambda t, a, now: SimpleNamespace(
-                state=SimpleNamespace(value=self.agent_state)
-            )
         )
         self.internal = SimpleNamespace(person_reach=SimpleNamespace(reach=reach, lines=self.lines))
         self.actions = SimpleNamespace(forget_hooks=[])
@@ -183,28 +178,28 @@ def test_a_call_waiting_its_wait_rings_the_operator_and_hanging_up_forgets_it() 
 
 
 def test_a_person_in_a_queue_call_or_calling_out_is_busy_for_camp_on() -> None:
-    """Issue 16 §3, OP4: the line state does not report Karin talking in a queue call on
-    her agent phone, nor a call she placed herself — camp-on counts both as busy, and the
-    camped call rings her only once neither is on."""
+    """Issue 16 §3, OP4, DIR4: Karin talking in a queue call on her agent phone, or in a
+    call she placed herself, is her line busy (the switch's calls fed to the line state,
+    ``line_feed.py``) — camp-on reads that one truth, and the camped call rings her only
+    once neither is on."""
     switch, camps = camp_ons(CampOnSettings(max_per_extension=3))
-    assert switch.lines.state(T, KARIN) is LineState.IDLE  # nothing the line state knows
-    switch.agent_state = "busy"  # a queue caller connected to her agent
+    feed = LineFeed(
+        switch.lines,  # type: ignore[arg-type]
+        lambda tenant, agent: KARIN if agent == "karin" else None,
+        lambda tenant, extension: KARIN if extension == EXTENSION else None,
+    )
+    assert switch.lines.state(T, KARIN) is LineState.IDLE
+    feed.update("queue-call", CallSides(T, agent_talking="karin"))  # a queue caller on
     in_hand(switch, "a")
     assert camps.camp(T, "kristina", "a", EXTENSION, "Karin Carlsson") == 1
     camps.due(None, switch.now + 1.0)
     assert switch.rung == [], "she still talks with the queue caller"
-    switch.agent_state = "wrap_up"  # that call ended …
-    own = SimpleNamespace(  # … but she calls a colleague from her desk phone
-        tenant_id=T,
-        internal=SimpleNamespace(caller=SimpleNamespace(extension=EXTENSION)),
-        ended=False,
-        caller=object(),
-    )
-    switch.calls["karins-call"] = own
+    feed.update("own-call", CallSides(T, placed_by=EXTENSION))  # she calls a colleague …
+    feed.forgotten("queue-call")  # … as the queue call ends
     in_hand(switch, "b")
     assert camps.camp(T, "kristina", "b", EXTENSION, "Karin Carlsson") == 2
     camps.due(None, switch.now + 2.0)
     assert switch.rung == [], "she is on her own call"
-    own.ended = True
+    feed.update("own-call", CallSides(T))  # her leg hung up
     camps.due(None, switch.now + 3.0)
     assert switch.rung == [("a", EXTENSION)], "free at last: the first camped call rings"

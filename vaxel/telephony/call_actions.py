@@ -134,6 +134,7 @@ class CallActions:
         """A key from an internal call's caller (0 or 1 after a presence, PBX5)."""
         self.forget_hooks: list[Callable[[str], None]] = []
         """Told each call id the switch forgets (line state, PBX5)."""
+        self.followers: list[Callable[[Call], None]] = []  # after each step (``line_feed``)
         self.recall_hooks: list[Callable[[Call], None]] = []
         """Told each call that rings back whoever parked or transferred it (issue 16)."""
         self.parking = parking
@@ -233,6 +234,8 @@ class CallActions:
         """Forget a call that is over; otherwise note its next deadline on the calls' timer."""
         if self.calls.get(call.call_id) is not call:
             return  # forgotten already: a phone still being cancelled reported its end
+        for follow in self.followers:
+            follow(call)
         live = any(leg is not None and not leg.machine.ended for leg in (call.caller, call.agent))
         if call.ended:
             if not live:

@@ -3,9 +3,9 @@ call in hand waits for a busy extension and rings it once its line is free.
 
 Rules kept here (the queue's own rules: :mod:`vaxel.pbx.camp_on`):
 - Only the operator's connected queue call may be camped, only on a number that reaches a
-  person whose line is busy (DIR4's line state) or who is on the phone otherwise — in a
-  queue call as an agent, or in a call they placed (``phone_busy.py``); refusals change
-  nothing. Free means both: the line idle and no such call.
+  person whose line is busy (DIR4's line state: any call their phones are in, a queue call
+  as an agent or a call they placed too, ``line_feed.py``); refusals change nothing. Free
+  means the line idle: the same truth the directory and the console show.
 - Camping parks the call without an orbit (``CallParked``): the contact ends for her (wrap-up),
   her phone's leg is hung up, the caller hears the camp-on message and then music. After
   the tenant's ``wait_s`` still waiting, the call leaves the queue and rings the operator
@@ -34,7 +34,6 @@ from vaxel.pbx.numbering import TargetKind
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.notices import SystemPrompt
 from vaxel.telephony.park_events import CallParked, RingParked
-from vaxel.telephony.phone_busy import on_the_phone
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -88,8 +87,7 @@ class CampOns:
         people = self.people
         if person is None or people is None:
             raise DomainError(f"{number[:40]!r} is no person's line", code="camp-on-no-person")
-        busy = people.reach.line(tenant_id, person) is LineState.BUSY
-        if not busy and not on_the_phone(self.switch, tenant_id, person):  # an ACD call …
+        if people.reach.line(tenant_id, person) is not LineState.BUSY:  # any call (line_feed)
             raise DomainError(f"{number[:40]!r} is not busy", code="camp-on-not-busy")
         settings = self.settings(tenant_id)
         number = self._queue_of(tenant_id, person) or number  # one queue a person
@@ -229,8 +227,6 @@ class CampOns:
             return
         if people.reach.line(tenant_id, camped.person_id) is not LineState.IDLE:
             return
-        if on_the_phone(self.switch, tenant_id, camped.person_id):
-            return  # still in a queue call or a call of her own
         call = self.switch.calls.get(camped.call_id)
         if call is None or call.state is not CallState.PARKED:
             return

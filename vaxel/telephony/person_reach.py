@@ -26,7 +26,8 @@ Rules kept here:
   (:mod:`vaxel.pbx.feature_codes`): the call is answered, the code carried out as the
   person the extension is, and the caller hears the confirmation or what was wrong;
   recording (``*95*``) and switching (``*96*``) ask a PIN first (``phone_admin.py``).
-- Telephony reports every person rung, answered and left to the :class:`LineReport`.
+- Telephony reports every person rung, answered and left to the :class:`LineReport`: the
+  plan's calls to a person here, queue calls and calls a person placed by ``line_feed.py``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
 from vaxel.prompts.library import UPLOAD_PREFIX
 from vaxel.speech import PAUSE, absent_person, extension_name
+from vaxel.telephony.line_feed import LineFeed
 from vaxel.telephony.mobile_codes import MobileCodeAccess
 from vaxel.telephony.transfer_recall import TransferRecalls
 
@@ -153,6 +155,7 @@ class ReachingPeople:
         people.recalls = TransferRecalls(switch, people)
         people.recalls.install()  # a blind transfer nobody answers comes back (issue 14 §6)
         switch.internal.handlers[TargetKind.FEATURE_CODES] = MobileCodeAccess(switch, people)
+        LineFeed.installed_on(switch, lines)  # queue calls, calls placed: the line too (DIR4)
         return people
 
     # a call reaches a person ---------------------------------------------------------------

@@ -1,0 +1,185 @@
+"""A person's line from every call their phones are in (DIR4, OP2, OP4 "övervakning vid
+upptagen användare"): the switch's view of calls, fed to the directory's line-state port.
+
+A call through the numbering plan to a person is reported by ``person_reach.py`` (rung,
+answered, left). This feed reports the rest of what puts a person's phone in a call:
+
+- a queue call the ACD offers them as an agent: *ringing* while their phones ring for it,
+  *busy* while their phone (desk or browser phone) is in it, as an agent of the call;
+- a call they placed from one of their extensions (to a colleague, a group, a queue, out
+  over the trunk): *busy* from the dial to the end, ringing or talking, for as long as
+  the leg that placed it is still the call's caller.
+
+After each step of a call the switch hands it to :meth:`LineFeed.follow`; the call is
+read into :class:`CallSides` (cheap, no lookups) and only when those changed are they
+mapped to people (:func:`involvements`, pure) and the difference told to the
+:class:`~vaxel.pbx.reach.LineReport` under keys of this feed's own (``<call>/agent/<id>``,
+``<call>/caller``) beside the plan's. So the line states (``vaxel.pbx.line_state``) stay
+the one truth the directory, the console's hits and card, and camp-on all read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vaxel.pbx.line_state import Involvement
+from vaxel.telephony.call_states import OfferState
+
+if TYPE_CHECKING:
+    from vaxel.pbx.reach import LineReport
+    from vaxel.telephony.calls import Call, Leg
+    from vaxel.telephony.switch import Switch
+
+__all__ = ["CallSides", "LineFeed", "involvements", "sides_of"]
+
+NOT_AGENTS = frozenset({"", "customer", "transfer", "callee", "recall", "consult"})
+"""Offer names that are no agent of the ACD (a callback's customer, a transfer's target…)."""
+
+PersonOf = Callable[[str, str], "str | None"]
+"""(tenant id, agent id or extension) → the person behind it, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallSides:
+    """What of one call can put a person's phone in it, read off the call."""
+
+    tenant_id: str
+    agents_ringing: tuple[str, ...] = ()
+    """Agents whose phones ring for the call (the ACD's offers)."""
+    agent_talking: str = ""
+    """The agent whose phone is in the call, or ""."""
+    placed_by: str = ""
+    """The extension that placed the call, while its leg is still the caller; or ""."""
+
+
+def sides_of(call: Call, placing_leg: Leg | None) -> CallSides:
+    """``call`` as this feed sees it; ``placing_leg`` is the leg that placed it (if any)."""
+    if call.ended:
+        return CallSides(call.tenant_id)
+    offers = call.machine.offers
+    ringing = tuple(
+        sorted(
+            name
+            for name, attempt in call.attempts.items()
+            if attempt.role == "agent"
+            and name not in NOT_AGENTS
+            and (offer := offers.get(name)) is not None
+            and offer.state is OfferState.RINGING
+        )
+    )
+    agent = call.agent
+    talking = (
+        call.agent_id
+        if agent is not None and not agent.machine.ended and call.agent_id not in NOT_AGENTS
+        and not call.agent_id.startswith("callee")
+        else ""
+    )  # fmt: skip
+    internal, caller = call.internal, call.caller
+    placed = (
+        internal.caller.extension
+        if internal is not None
+        and caller is not None
+        and caller is placing_leg
+        and not caller.machine.ended
+        else ""
+    )
+    return CallSides(call.tenant_id, ringing, talking, placed)
+
+
+def involvements(
+    call_id: str, sides: CallSides, person_of_agent: PersonOf, person_of_phone: PersonOf
+) -> dict[str, tuple[str, Involvement]]:
+    """Each key of this feed's for the call → (person, how the call involves them)."""
+    found: dict[str, tuple[str, Involvement]] = {}
+    tenant = sides.tenant_id
+    for agent_id in sides.agents_ringing:
+        person = person_of_agent(tenant, agent_id)
+        if person:
+            found[f"{call_id}/agent/{agent_id}"] = (person, Involvement.RINGING)
+    if sides.agent_talking:
+        person = person_of_agent(tenant, sides.agent_talking)
+        if person:
+            found[f"{call_id}/agent/{sides.agent_talking}"] = (person, Involvement.ANSWERED)
+    if sides.placed_by:
+        person = person_of_phone(tenant, sides.placed_by)
+        if person:
+            found[f"{call_id}/caller"] = (person, Involvement.ANSWERED)
+    return found
+
+
+class LineFeed:
+    """Follows the switch's calls and tells the line-state port what changed."""
+
+    def __init__(self, lines: LineReport, person_of_agent: PersonOf, person_of_phone: PersonOf):
+        self.lines = lines
+        self.person_of_agent = person_of_agent
+        self.person_of_phone = person_of_phone
+        self._sides: dict[str, CallSides] = {}
+        self._told: dict[str, dict[str, tuple[str, Involvement]]] = {}
+        self._placing: dict[str, Leg | None] = {}
+        """call id → the leg that placed it (the first caller leg seen on an internal call)."""
+
+    @classmethod
+    def installed_on(cls, switch: Switch, lines: LineReport) -> LineFeed:
+        """Made for ``switch`` and told each call after its steps, and each call forgotten."""
+        people = switch.internal.person_reach
+
+        def person_of_agent(tenant_id: str, agent_id: str) -> str | None:
+            extension = switch.directory.extension_of_agent(tenant_id, agent_id)
+            return person_of_phone(tenant_id, extension.extension) if extension else None
+
+        def person_of_phone(tenant_id: str, extension: str) -> str | None:
+            return people.person_of_phone(tenant_id, extension) if people is not None else None
+
+        feed = cls(lines, person_of_agent, person_of_phone)
+        switch.actions.followers.append(feed.follow)
+        switch.actions.forget_hooks.append(feed.forgotten)
+        return feed
+
+    def follow(self, call: Call) -> None:
+        """The call took a step: tell whose line it changed."""
+        call_id = call.call_id
+        if call_id not in self._placing:
+            internal = call.internal
+            placed = internal is not None and internal.caller.extension
+            self._placing[call_id] = call.caller if placed else None
+        self.update(call_id, sides_of(call, self._placing[call_id]))
+
+    def update(self, call_id: str, sides: CallSides) -> None:
+        """The call's sides are now ``sides``: report the difference (nothing if none)."""
+        if self._sides.get(call_id) == sides:
+            return
+        self._sides[call_id] = sides
+        now = involvements(call_id, sides, self.person_of_agent, self.person_of_phone)
+        self._tell(sides.tenant_id, self._told.get(call_id, {}), now)
+        if now:
+            self._told[call_id] = now
+        else:
+            self._told.pop(call_id, None)
+
+    def forgotten(self, call_id: str) -> None:
+        """The call is gone: every line it kept busy or ringing is free of it."""
+        sides = self._sides.pop(call_id, None)
+        self._placing.pop(call_id, None)
+        told = self._told.pop(call_id, {})
+        if sides is not None:
+            self._tell(sides.tenant_id, told, {})
+
+    def _tell(
+        self,
+        tenant_id: str,
+        before: dict[str, tuple[str, Involvement]],
+        after: dict[str, tuple[str, Involvement]],
+    ) -> None:
+        for key, (person, _) in before.items():
+            if key not in after or after[key][0] != person:
+                self.lines.left(tenant_id, person, key)
+        for key, (person, involvement) in after.items():
+            if before.get(key) == (person, involvement):
+                continue
+            if involvement is Involvement.RINGING:
+                self.lines.ringing(tenant_id, person, key)
+            else:
+                self.lines.answered(tenant_id, person, key)
