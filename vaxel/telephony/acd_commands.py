@@ -51,7 +51,7 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.leg_events import HangUp, LegInput
-from vaxel.telephony.notices import CallPrompts
+from vaxel.telephony.notices import CallPrompts, SystemPrompt
 from vaxel.telephony.registration import Registration
 
 __all__ = ["AcdCommands", "AcdPort"]
@@ -92,6 +92,7 @@ class AcdCommands:
         callbacks: CallbackDialOut,
         elsewhere: PartiesElsewhere,
         customer_ring_s: float,
+        route: Callable[[str, str, str], list[Target]] = lambda *_: [],
     ) -> None:
         self.center = center
         self.clock = clock
@@ -107,6 +108,8 @@ class AcdCommands:
         self.elsewhere = elsewhere
         self.customer_ring_s = customer_ring_s
         """How long a callback's customer rings before the agent is told (CB9)."""
+        self.route = route
+        """Where a number rings under a user's class (``Dialer.route_or_nothing``)."""
         self._pending: list[tuple[Event, list[Command]]] = []
         self._dispatching = False
         center.listeners.append(self._committed)
@@ -193,9 +196,15 @@ class AcdCommands:
                 self.switch.step(call, BusyOrdered(command.message_prompt))
 
     def _offer(self, command: OfferContact) -> None:
-        extension = self.directory.extension_of_agent(command.tenant_id, command.agent_id)
-        bindings = self.registration.bindings(extension) if extension else []
-        if not bindings:
+        tenant_id, agent_id = command.tenant_id, command.agent_id
+        extension = self.directory.extension_of_agent(tenant_id, agent_id)
+        mobile = self.directory.agent_mobiles.get((tenant_id, agent_id), "")
+        if mobile:  # her audio device is her mobile, over the trunk (PBX9), under her class
+            targets = self.route(tenant_id, mobile, extension.extension if extension else "")
+        else:
+            bindings = self.registration.bindings(extension) if extension else []
+            targets = [(b.contact, b.source, b.transport) for b in bindings]
+        if not targets:
             return  # not a phone we serve (an agent elsewhere, e.g. the demo's simulated)
         call = self.calls.get(command.contact_id)
         if call is None:  # a contact that did not come over SIP (simulator, callback list)
@@ -212,13 +221,11 @@ class AcdCommands:
             caller_number = self.center.contact_view(
                 command.tenant_id, command.contact_id
             ).caller_number
-        self.switch.ring(
-            call,
-            command.agent_id,
-            [(b.contact, b.source, b.transport) for b in bindings],
-            caller_number or "vaxel",
-            "agent",
-        )
+        self.switch.ring(call, agent_id, targets, caller_number or "vaxel", "agent")
+        attempt = call.attempts.get(agent_id)
+        if mobile and attempt is not None:  # a voicemail or a pocket must not take it
+            prompt = self.prompts.notice(call, SystemPrompt.MOBILE_ANSWER, agent=True)
+            attempt.confirm, attempt.confirm_by = (prompt,), command.expires_at
 
     def agent_answered(self, call: Call, agent_id: str) -> None:
         """An agent's phone answered: the ACD is told, and connects (or refuses) it."""

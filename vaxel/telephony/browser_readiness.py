@@ -35,7 +35,7 @@ from vaxel.telephony.directory import Extension
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
 
-__all__ = ["REASONS", "Action", "BrowserReadiness", "when_able", "when_unable"]
+__all__ = ["NO_TRUNK", "REASONS", "Action", "BrowserReadiness", "when_able", "when_unable"]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,10 @@ REASONS = {
 }
 """What the browser phone reports → the pause reason id the agent gets (worded in the
 web's ``PAUSE_REASONS``, e.g. "Webbtelefonen saknar mikrofon")."""
+NO_TRUNK = "mobile_no_trunk"
+"""Her audio device is her mobile (PBX9), which rings over the trunk: with none, she is
+paused with this reason; a mobile cannot register, so with a trunk she is never paused
+for "no phone", and her browser phone closing changes nothing."""
 _FREE = frozenset({"ready", "wrap_up"})
 NOT_A_PERSON = frozenset({"agent", "system"})
 """Actors whose login or ready is not a person's own: the simulator's and the registrar's
@@ -72,7 +76,7 @@ def when_unable(state: str, other_phones: int) -> Action:
 
 def when_able(state: str, pause_reason: str) -> Action:
     """The browser phone works again: ready, if this rule's pause still holds the agent."""
-    if state == "paused" and pause_reason in REASONS.values():
+    if state == "paused" and (pause_reason in REASONS.values() or pause_reason == NO_TRUNK):
         return Action.READY
     return Action.NOTHING
 
@@ -104,8 +108,12 @@ class BrowserReadiness:
         """The pause reason id for an agent whose extension here has no phone registered
         that could ring (no browser phone bound, no desk phone), else "": asked by the web
         routes **before** she logs in or goes ready, so the queues offer her nothing in
-        that step. An agent without an extension here is not this switch's to judge."""
-        extension = self.switch.directory.extension_of_agent(tenant_id, agent_id)
+        that step. An agent without an extension here is not this switch's to judge; one
+        whose device is her mobile needs the tenant's trunk only."""
+        directory = self.switch.directory
+        if (tenant_id, agent_id) in directory.agent_mobiles:
+            return "" if directory.has_trunk(tenant_id) else NO_TRUNK
+        extension = directory.extension_of_agent(tenant_id, agent_id)
         if extension is None or self.switch.registration.bindings(extension):
             return ""
         return REASONS["closed"]
@@ -113,8 +121,14 @@ class BrowserReadiness:
     def went_ready(self, tenant_id: str, agent_id: str) -> None:
         """The agent logged in or went ready: with no phone of theirs registered here (no
         browser phone open, no desk phone), paused as a closed browser phone's agent. An
-        agent without an extension here (elsewhere) is not this switch's to judge."""
-        extension = self.switch.directory.extension_of_agent(tenant_id, agent_id)
+        agent without an extension here (elsewhere) is not this switch's to judge; one whose
+        device is her mobile is paused only when the tenant has no trunk."""
+        directory = self.switch.directory
+        if (tenant_id, agent_id) in directory.agent_mobiles:
+            if not directory.has_trunk(tenant_id):
+                self._pause(tenant_id, agent_id, NO_TRUNK)
+            return
+        extension = directory.extension_of_agent(tenant_id, agent_id)
         if extension is not None:
             self.cannot_take_calls(extension, "closed")
 
@@ -124,16 +138,21 @@ class BrowserReadiness:
         agent_id, tenant_id = extension.agent_id, extension.tenant_id
         if not agent_id or reason not in REASONS:
             return
+        if (tenant_id, agent_id) in self.switch.directory.agent_mobiles:
+            return  # her calls ring her mobile: the browser phone is not her device
+        others = len(self.switch.registration.bindings(extension))
+        self._pause(tenant_id, agent_id, REASONS[reason], others)
+
+    def _pause(self, tenant_id: str, agent_id: str, reason_id: str, others: int = 0) -> None:
         switch = self.switch
-        others = len(switch.registration.bindings(extension))
         try:
             view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
             if when_unable(view.state.value, others) is Action.PAUSE:
                 switch.acd_commands.submit(
-                    AgentPaused(tenant_id, agent_id, REASONS[reason], actor="system")
+                    AgentPaused(tenant_id, agent_id, reason_id, actor="system")
                 )
         except VaxelError as error:  # not logged in, or the state changed meanwhile
-            log.info("browser phone of %s (%s): not paused: %s", agent_id, reason, error)
+            log.info("phone of %s (%s): not paused: %s", agent_id, reason_id, error)
 
     def can_take_calls(self, extension: Extension) -> None:
         """A phone of ``extension`` can ring again: its browser phone connected and bound,

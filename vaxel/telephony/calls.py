@@ -91,6 +91,10 @@ class Attempt:
     role: str = "agent"
     forks: dict[str, Fork] = field(default_factory=dict)
     """By phone name."""
+    confirm: tuple[str, ...] = ()
+    """Prompts an answer must confirm with the key 1 (a mobile, ``mobile_answer.py``)."""
+    confirm_by: float = 0.0
+    """Until when the key counts: the offer's ring time."""
 
 
 @dataclass(slots=True)

@@ -83,6 +83,9 @@ class TelephonyDirectory:
     extensions, until the numbering plan routes its CONFERENCE targets (issue 14 §1)."""
     pbx: PbxDirectory = field(default_factory=PbxDirectory)
     """The tenants' numbering plans and people's devices (PBX1, ``internal.py``)."""
+    agent_mobiles: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(tenant, agent) → the E.164 mobile her offers ring over the trunk, for those whose
+    audio device is "Mobil" (issue 16, PBX9; ``vaxel.store.audio_devices``)."""
     internal_sources: set[tuple[str, int]] = field(default_factory=set)
     """The switch's own legs' addresses (the browser phones' SIP lines, bound through the
     registrar link): recognised before any trunk, so never a carrier's INVITE."""
@@ -136,6 +139,10 @@ class TelephonyDirectory:
         if room is not None and tenant_id not in (None, room.tenant_id):
             room = None
         return service, room
+
+    def has_trunk(self, tenant_id: str) -> bool:
+        """Whether calls out (to an agent's mobile) have a trunk to go by."""
+        return tenant_id in self.outside.trunks or self.outbound_trunk is not None
 
     def extension_of_agent(self, tenant_id: str, agent_id: str) -> Extension | None:
         for extension in self.extensions.values():

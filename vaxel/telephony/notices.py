@@ -33,6 +33,8 @@ class SystemPrompt(Enum):
     """The demo: a real caller reached a simulated agent."""
     SIMULATED_CALL = "simulated-call"
     """The demo: a real phone took a simulated caller's contact."""
+    MOBILE_ANSWER = "mobile-answer"
+    """An agent's mobile answered an offer: press 1 to take it (PBX9)."""
 
 
 _IDS: dict[SystemPrompt, dict[str, str]] = {
@@ -55,6 +57,7 @@ _IDS: dict[SystemPrompt, dict[str, str]] = {
         "sv": "sv/system/simulerat-samtal",
         "en": "en/system/simulated-call",
     },
+    SystemPrompt.MOBILE_ANSWER: {"sv": "sv/system/tryck-1-for-samtal", "en": "en/system/press-1"},
 }
 
 

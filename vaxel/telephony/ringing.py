@@ -42,6 +42,7 @@ from vaxel.telephony.leg_events import (
     SendBye,
     SendCancel,
 )
+from vaxel.telephony.mobile_answer import MobileAnswers
 
 __all__ = ["Ringing", "RingingPort"]
 
@@ -88,6 +89,9 @@ class Ringing:
         self.calls = calls
         self.side_legs: dict[str, SideLeg] = {}
         """By role: legs outside the call machine (``break_in.py``), rung with ``dialer.ring``."""
+        self.confirms = MobileAnswers(sip, media, clock, self._set_remote)
+        """Mobiles that answered an offer and must press 1 first (PBX9)."""
+        self.confirms.port = self
 
     def ring(
         self,
@@ -170,6 +174,8 @@ class Ringing:
                 self._phone_answered(call, attempt, fork, response)
             elif isinstance(action, LegEnded):
                 self.dialer.by_fork.pop(fork.client_key, None)
+                if not fork.won:
+                    self.confirms.forget(attempt)
                 status = action.status or 487
                 side = self.side_legs.get(attempt.role)
                 if side is not None and not fork.won:  # told once none of her phones is left
@@ -187,6 +193,24 @@ class Ringing:
             log.warning("phone answered without usable SDP; hanging up")
             self._fork_step(call, attempt, fork, HangUp())
             return
+        if attempt.confirm and self.confirms.hold(call, attempt, fork, negotiated):
+            return  # her mobile: the key 1 first (``mobile_answer.py``)
+        self.answered(call, attempt, fork, negotiated)
+
+    def fork_input(self, call: Call, attempt: Attempt, fork: Fork, event: LegInput) -> None:
+        """What happened to a phone's leg before it joined the call (its BYE)."""
+        self._fork_step(call, attempt, fork, event)
+
+    def _set_remote(
+        self, call: Call, attempt: Attempt, fork: Fork, negotiated: NegotiatedMedia
+    ) -> None:
+        self.calls.set_remote(attempt.endpoint, negotiated, fork.destination[0])
+
+    def answered(
+        self, call: Call, attempt: Attempt, fork: Fork, negotiated: NegotiatedMedia
+    ) -> None:
+        """``fork`` answered ``attempt`` (a mobile's after its key): the call machine says
+        whether it won; the winner becomes the call's leg in its role."""
         side = self.side_legs.get(attempt.role)
         answered = PhoneAnswered(attempt.agent_id, fork.phone)
         actions = [] if side is not None else call.machine.handle(answered, self.clock())

@@ -51,11 +51,7 @@ from functools import partial
 
 from vaxel.acd.ports import ContactCenterPort
 from vaxel.flow import CallInfo
-from vaxel.media.backend import (
-    Endpoint,
-    MediaBackend,
-    MediaEvent,
-)
+from vaxel.media.backend import Endpoint, MediaBackend, MediaEvent
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.call_session import CallSession
 from vaxel.runtime.group_logins import QueueGroupLogins
@@ -173,6 +169,7 @@ class Switch:
             callbacks=self.callbacks,
             elsewhere=self.elsewhere,
             customer_ring_s=customer_ring_s,
+            route=self.dialer.route_or_nothing,
         )
         voicemail = VoicemailCalls(media, self.bridging, clock, self.hang_up, self.settle)
         voicemail.answer = self.answer_caller
@@ -283,7 +280,9 @@ class Switch:
         self.actions.call_due(call, deadline)
 
     def on_media(self, event: MediaEvent) -> None:
-        if not self.refusals.on_media(event):  # a prompt before a 404 (``refusals.py``)
+        if self.ringing.confirms.on_media(event):  # a mobile's key (``mobile_answer.py``)
+            self.drain()
+        elif not self.refusals.on_media(event):  # a prompt before a 404 (``refusals.py``)
             self.actions.on_media(event)
 
     def on_sip(self, event: SipEvent) -> None:
@@ -314,7 +313,8 @@ class Switch:
             elif method == "SUBSCRIBE":
                 self.mwi.subscribe(event)  # message-waiting, in a dialog of its own (PBX4)
             elif header_tag(request.headers.get("To") or "") or "Replaces" in request.headers:
-                self.in_dialog.handle(event)
+                if not self.ringing.confirms.on_request(event):  # a mobile's, before its key
+                    self.in_dialog.handle(event)
             elif method == "INVITE":
                 self._invite(event)
             elif method in ("BYE", "INFO", "REFER", "NOTIFY"):

@@ -1,0 +1,146 @@
+"""The mobile's answer confirmed before it counts (issue 16, PBX9): the I/O side of
+``answer_confirm.py``.
+
+An ACD offer rung on an agent's mobile over the trunk (``acd_commands.py``) marks its
+attempt with the prompt to play. When the carrier answers, the leg is ACKed as any other,
+but the call machine is not told yet: the mobile hears the prompt (again, until the offer
+ends) on the attempt's own media endpoint, and a key by RFC 4733 or SIP INFO goes to the
+confirmation. Only the key 1 before the offer's ring time ends hands the leg on as the
+answer (``Ringing.answered``); the mobile hanging up first (a BYE in the not yet known
+dialog, answered here) ends the fork, which the call machine counts as a decline (Q23);
+no key lets the ACD's own offer timer withdraw the offer, which hangs the leg up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from vaxel.media.backend import DtmfReceived, MediaBackend, MediaEvent, PlaybackFinished
+from vaxel.sip.dialog import header_tag
+from vaxel.sip.message import Request
+from vaxel.sip.sdp import NegotiatedMedia
+from vaxel.sip.transaction import RequestReceived
+from vaxel.telephony.answer_confirm import AnswerConfirmation, Outcome
+from vaxel.telephony.call import OfferState
+from vaxel.telephony.calls import Attempt, Call, Fork
+from vaxel.telephony.dtmf import info_digit
+from vaxel.telephony.endpoint import SipEndpoint
+from vaxel.telephony.leg_events import ByeReceived, LegInput
+
+__all__ = ["ConfirmPort", "MobileAnswers"]
+
+log = logging.getLogger(__name__)
+
+
+class ConfirmPort(Protocol):
+    """What a confirmed (or refused) mobile answer needs of the ringing phones."""
+
+    def answered(
+        self, call: Call, attempt: Attempt, fork: Fork, negotiated: NegotiatedMedia
+    ) -> None: ...
+
+    def fork_input(self, call: Call, attempt: Attempt, fork: Fork, event: LegInput) -> None: ...
+
+
+@dataclass(slots=True)
+class _Waiting:
+    call: Call
+    attempt: Attempt
+    fork: Fork
+    negotiated: NegotiatedMedia
+    confirmation: AnswerConfirmation
+    playback_id: str = ""
+
+
+class MobileAnswers:
+    def __init__(
+        self,
+        sip: SipEndpoint,
+        media: MediaBackend,
+        clock: Callable[[], float],
+        set_remote: Callable[[Call, Attempt, Fork, NegotiatedMedia], None],
+    ) -> None:
+        self.sip = sip
+        self.media = media
+        self.clock = clock
+        self.set_remote = set_remote
+        self.port: ConfirmPort | None = None
+        self.waiting: dict[str, _Waiting] = {}
+        """By the attempt's media endpoint id."""
+
+    def hold(self, call: Call, attempt: Attempt, fork: Fork, negotiated: NegotiatedMedia) -> bool:
+        """The mobile of an attempt that asks for a key answered: prompt it and wait. False
+        when the offer no longer rings (the usual path hangs the late leg up)."""
+        offer = call.machine.offers.get(attempt.agent_id)
+        if offer is None or offer.state is not OfferState.RINGING or not attempt.confirm:
+            return False
+        endpoint_id = attempt.endpoint.endpoint_id
+        if endpoint_id in self.waiting:
+            return False  # another fork of hers already waits for its key
+        self.set_remote(call, attempt, fork, negotiated)
+        waiting = _Waiting(call, attempt, fork, negotiated, AnswerConfirmation(attempt.confirm_by))
+        self.waiting[endpoint_id] = waiting
+        waiting.playback_id = self.media.play(endpoint_id, attempt.confirm)
+        log.info("%s of %s: the mobile answered, waiting for 1", attempt.agent_id, call.call_id)
+        return True
+
+    def on_media(self, event: MediaEvent) -> bool:
+        """A key or the prompt's end on a waiting mobile's endpoint; False when not ours."""
+        waiting = self.waiting.get(event.endpoint_id)
+        if waiting is None:
+            return False
+        if isinstance(event, DtmfReceived):
+            self._key(waiting, event.digit)
+        elif isinstance(event, PlaybackFinished) and event.playback_id == waiting.playback_id:
+            waiting.playback_id = self.media.play(event.endpoint_id, waiting.attempt.confirm)
+        return True
+
+    def on_request(self, event: RequestReceived) -> bool:
+        """A BYE or INFO in a waiting mobile's dialog (not a leg of the call yet)."""
+        request = event.request
+        waiting = self._by_dialog(request)
+        if waiting is None:
+            return False
+        fork = waiting.fork
+        assert fork.dialog is not None and self.port is not None
+        fork.dialog.receive(request)
+        if request.method == "BYE":
+            self.sip.respond(event.server_key, request, 200, "OK")
+            waiting.confirmation.hung_up()
+            self.forget(waiting.attempt)
+            self.port.fork_input(waiting.call, waiting.attempt, fork, ByeReceived())
+        elif request.method == "INFO":
+            self.sip.respond(event.server_key, request, 200, "OK")
+            digit = info_digit(request)
+            if digit:
+                self._key(waiting, digit)
+        else:
+            self.sip.respond(event.server_key, request, 488, "Not Acceptable Here")
+        return True
+
+    def forget(self, attempt: Attempt) -> None:
+        """The attempt's fork ended or won: no key is waited for any more."""
+        waiting = self.waiting.pop(attempt.endpoint.endpoint_id, None)
+        if waiting is not None and waiting.playback_id:
+            self.media.stop_playback(attempt.endpoint.endpoint_id)
+
+    def _key(self, waiting: _Waiting, digit: str) -> None:
+        outcome = waiting.confirmation.key(digit, self.clock())
+        if outcome is not Outcome.ANSWERED:
+            return
+        assert self.port is not None
+        self.forget(waiting.attempt)
+        log.info("%s of %s: 1 pressed", waiting.attempt.agent_id, waiting.call.call_id)
+        self.port.answered(waiting.call, waiting.attempt, waiting.fork, waiting.negotiated)
+
+    def _by_dialog(self, request: Request) -> _Waiting | None:
+        call_id = request.call_id
+        to_tag = header_tag(request.headers.get("To") or "")
+        for waiting in self.waiting.values():
+            dialog = waiting.fork.dialog
+            if dialog is not None and dialog.call_id == call_id and dialog.local_tag == to_tag:
+                return waiting
+        return None
