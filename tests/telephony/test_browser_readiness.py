@@ -13,8 +13,10 @@ import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady
+from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.browser_readiness import (
+    NO_TRUNK,
     REASONS,
     Action,
     BrowserReadiness,
@@ -149,3 +151,21 @@ async def test_going_ready_with_a_desk_phone_or_as_the_simulator_changes_nothing
     later.pop()()
     assert karin(running) == ("ready", "")
     readiness.went_ready(DEMO_TENANT, "nobody-here")  # no extension here: not ours to judge
+
+
+async def test_with_her_mobile_as_device_the_trunk_is_what_counts(running: Running) -> None:
+    """PBX9: a mobile cannot register — with the tenant's trunk she is never paused for "no
+    phone" (nor when a browser phone closes); without one she is paused saying so."""
+    directory = running.service.directory
+    directory.agent_mobiles[(DEMO_TENANT, AGENT_ID)] = "+46701112233"
+    readiness = karin_ready(running)
+    assert readiness.no_phone(DEMO_TENANT, AGENT_ID) == NO_TRUNK
+    readiness.went_ready(DEMO_TENANT, AGENT_ID)
+    assert karin(running) == ("paused", NO_TRUNK)
+    directory.outside.trunks[DEMO_TENANT] = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
+    assert readiness.no_phone(DEMO_TENANT, AGENT_ID) == ""
+    readiness.can_take_calls(directory.extensions[AGENT_EXTENSION])
+    assert karin(running) == ("ready", "")
+    readiness.went_ready(DEMO_TENANT, AGENT_ID)
+    readiness.cannot_take_calls(directory.extensions[AGENT_EXTENSION], "closed")
+    assert karin(running) == ("ready", "")

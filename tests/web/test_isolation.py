@@ -124,6 +124,8 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "id": contacts,
         "queue_id": ["kundtjanst"],
         "queue": ["kundtjanst"],
+        "till": ["telefonist", "agent"],  # the page her audio device form goes back to (PBX9)
+        "device": ["mobile"],  # an agent's audio device (PBX9), with "mobile" below
         "agent_id": ["maria"],
         "agent": ["maria"],
         "user_id": [victim.maria_user_id],

@@ -28,6 +28,7 @@ from vaxel.app.console_calls import (
 from vaxel.app.platform import Platform
 from vaxel.app.services import build_conferences, build_directory, build_voicemail
 from vaxel.app.telephony import (
+    audio_devices_to_telephony,
     build_telephony,
     conferences_to_phones,
     people_to_phones,
@@ -223,6 +224,8 @@ def build_platform(
             context.console_break_in = console_break_ins(telephony, context.hub.wake)
             # a login or ready with no phone that could ring stays paused (issue 15)
             context.no_phone = BrowserReadiness(telephony.switch).no_phone
+            directory = telephony.switch.directory
+            context.audio_devices_changed = audio_devices_to_telephony(platform.database, directory)
             if platform.numbering is not None and platform.numbering.queue_logins:
                 platform.numbering.queue_logins.no_phone = context.no_phone  # answer groups
             groups = telephony.switch.internal.handlers[TargetKind.GROUP]  # spec §67

@@ -26,6 +26,7 @@ from vaxel.runtime.pbx_trunks import outside_lines_from
 from vaxel.runtime.phone_admin import PhoneAdmin
 from vaxel.runtime.service_numbers import AnsweredNumber, answered_numbers, national_form
 from vaxel.store import Documents, Tenants
+from vaxel.store.audio_devices import AudioDevices
 from vaxel.store.flow_switches import FlowSwitchStore
 from vaxel.store.prompts import PromptUploads
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
@@ -136,6 +137,18 @@ def outside_lines_updater(
     return changed
 
 
+def audio_devices_to_telephony(
+    database: Engine, directory: TelephonyDirectory
+) -> Callable[[], None]:
+    """An agent's chosen device reaches the switch at once (PBX9): the next offer rings her
+    mobile, or her phones again; one attribute store, from the web's thread."""
+
+    def refresh() -> None:
+        directory.agent_mobiles = AudioDevices(database).mobiles()
+
+    return refresh
+
+
 def pbx_to_telephony(pbx: PbxNumberingService, directory: TelephonyDirectory) -> None:
     """Telephony routes by a snapshot of the plans, devices, groups and park settings
     (PBX1, OP3), replaced whole after every change, from whichever thread made it (one
@@ -203,6 +216,7 @@ def directory_from_database(
         trusted_sources=frozenset(trusted),  # node-wide; a trunk's host is its tenant's
         dial_policies=policies,
         outside=outside,
+        agent_mobiles=AudioDevices(database).mobiles(),  # agents whose device is a mobile
     )
 
 

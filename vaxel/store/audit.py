@@ -38,6 +38,7 @@ ACTIONS = (
     "group_diverted",
     "group_diversion_cleared",
     "console_units_changed",
+    "audio_device_changed",
 )
 """What the log records; the pages translate each by this code."""
 

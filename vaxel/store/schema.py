@@ -11,6 +11,7 @@ it with the migrated database, so a new table module not listed here is noticed.
 from __future__ import annotations
 
 from vaxel.store import (  # noqa: F401  (imported for their tables)
+    audio_devices,
     console_units,
     flow_switches,
     pbx_conference,

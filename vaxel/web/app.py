@@ -30,6 +30,7 @@ from vaxel.store import Database
 from vaxel.web import (
     admin,
     api,
+    api_audio_device,
     api_directory,
     api_group_diversion,
     api_numbers,
@@ -44,6 +45,7 @@ from vaxel.web import (
     api_pbx_voicemail,
     api_person_messages,
     api_switches,
+    audio_device,
     auth,
     callbacks,
     conference_host,
@@ -165,6 +167,7 @@ def create_app(
     areas = (
         api,
         api_directory,
+        api_audio_device,
         api_pbx_conference,
         api_pbx_calls,
         api_pbx_camp_on,
@@ -191,6 +194,7 @@ def create_app(
         api_pbx_voicemail,
         conference_host,
         softphone,
+        audio_device,
         operator_console,
         console_stream,
         console_park,

@@ -95,6 +95,8 @@ class WebContext:
     on_phone: Callable[[str], bool] = lambda contact_id: False
     """True when the contact is a real call the agent handles in the phone."""
     no_phone: Callable[[str, str], str] = lambda tenant_id, agent_id: ""
+    audio_devices_changed: Callable[[], None] = lambda: None
+    """An agent chose her audio device (PBX9): telephony reads the mobiles again."""
     """(tenant, agent) → the pause reason id when no phone of hers could ring a call (issue
     15), else ""; asked before she logs in or goes ready (``agent_ready``). Set by the
     composition root when the browser phone is linked to a switch."""

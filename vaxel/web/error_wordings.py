@@ -282,6 +282,14 @@ DOMAIN_ERRORS: dict[str, str] = {
     "directory-source-refused": N_("Servern nekade; kontrollera inställningarna"),
     "unknown-service-number": N_("Organisationen har inget sådant nummer"),
     "forwarding-barred": N_("Numret {number} är spärrat och kan inte vidarekopplas till"),
+    "audio-device-choice": N_("Välj Webbläsaren, Bordstelefon eller Mobil"),
+    "audio-device-agent": N_("Kontot hör inte till någon handläggare"),
+    "audio-mobile-long": N_("Mobilnumret får vara högst {max} tecken"),
+    "audio-mobile-missing": N_("Skriv mobilens nummer för att ta samtalen i mobilen"),
+    "audio-no-trunk": N_(
+        "Organisationen har ingen trunk, så samtal kan inte ringas till en mobil: välj "
+        "webbläsaren eller bordstelefonen"
+    ),
     "device-mobile-barred": N_("Numret {number} är spärrat för dig och skulle aldrig ringas upp"),
     "device-mobile-direct": N_(
         "Numret {number} är ett direktnummer i växeln, inte en mobil: ange mobilens nummer"

@@ -26,6 +26,7 @@ from vaxel.core import limits
 from vaxel.core.errors import VaxelError
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.agent_ready import log_in, ready
+from vaxel.web.audio_device import device_view
 from vaxel.web.console_break_in_view import break_in_in_hand
 from vaxel.web.console_camp_view import camp_counts, camped_in_hand
 from vaxel.web.console_diversion import diversion_said
@@ -190,7 +191,8 @@ def console(
     request: Request, session: SignedIn, ctx: Platform, agent: AgentId, actor: ConsoleMe
 ) -> Response:
     live = _live(ctx, session.user.tenant_id, agent, actor)
-    return render(request, "operator.html", session, live=live, results=[], q="")
+    device = device_view(ctx, session.user, actor)  # her mobile over the trunk (PBX9)
+    return render(request, "operator.html", session, live=live, results=[], q="", device=device)
 
 
 @router.get(f"{HOME}/lage")

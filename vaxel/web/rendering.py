@@ -112,6 +112,7 @@ def render(request: Request, template: str, session: Session | None, **values: A
         if "error" not in values:
             flash = take_flash(request)
             base["error"], base["refill"] = flash.message, flash.values
+            base["saved"] = flash.saved  # a form of the page was saved (e.g. her device)
         user = session.user
         base |= {
             "user": user,

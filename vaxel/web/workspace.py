@@ -18,8 +18,9 @@ from vaxel.acd.events import (
 )
 from vaxel.core import limits
 from vaxel.web.agent_ready import cancel_wrap_up, log_in, ready
+from vaxel.web.audio_device import device_view
 from vaxel.web.context import WebContext
-from vaxel.web.deps import AgentId, CsrfForm, Platform, SignedIn
+from vaxel.web.deps import AgentId, CsrfForm, Me, Platform, SignedIn
 from vaxel.web.dialing import refusal_text
 from vaxel.web.i18n import gettext
 from vaxel.web.lengths import note_too_long
@@ -41,7 +42,7 @@ def lists(ctx: WebContext, tenant_id: str) -> tuple[tuple[str, ...], tuple[str, 
 
 
 @router.get("/")
-def workspace(request: Request, session: SignedIn, ctx: Platform) -> Response:
+def workspace(request: Request, session: SignedIn, ctx: Platform, me: Me) -> Response:
     user = session.user
     now = ctx.clock()
     panel = with_state_names(ctx.center.agent_panel(user.tenant_id, user.agent_id or "", now))
@@ -67,6 +68,7 @@ def workspace(request: Request, session: SignedIn, ctx: Platform) -> Response:
         snapshot=ctx.snapshot_of(user.tenant_id, now),
         reasons=reasons,
         classifications=classifications,
+        device=device_view(ctx, user, me),  # her audio device, a mobile too (PBX9)
     )
 
 
