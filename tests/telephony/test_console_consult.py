@@ -44,6 +44,7 @@ class FakeCall:
     transfers: int = 0
     session: None = None
     attempts: dict[str, Any] = field(default_factory=dict)
+    guests: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.machine.handle(PhonesRung("kristina", ("desk",)), 1.0)
@@ -118,6 +119,7 @@ def test_karin_is_rung_under_her_extension_and_the_card_shows_both_legs_with_tim
         "caller_held_s": 4,
         "person_s": 4,
         "conference_s": 0,  # no conference (Alt+K) made of it
+        "guests": [],  # nobody earlier in a conference (§46)
     }
     call = switch.calls["c1"]
     call.agent, call.consulted = leg("her"), leg("karin")

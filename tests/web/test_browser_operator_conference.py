@@ -9,6 +9,11 @@ a timer (axe-core clean). Then:
 - Asked again, Alt+K, then Alt+L: she leaves; the caller and Karin talk on.
 - On a second call, in the conference, the caller hangs up: she and Karin talk on as an
   ordinary call of two, still her contact (no queue call is offered her meanwhile).
+- Past three (spec §46), on a third call: in the conference with Karin she asks Maria
+  Johansson (Shift+Enter) — the caller and Karin talk on while she talks with Maria — and
+  adds her (Alt+K): four in the mix, each robot hearing the other three. She leaves
+  (Alt+L): the caller, Karin and Maria talk on; Karin hangs up: the caller and Maria talk
+  on; the caller hangs up: Maria, alone, is hung up.
 The refusals (no consultation, Karin not answered yet) are tests/telephony/
 test_console_conference.py and tests/web/test_console_conference.py.
 """
@@ -21,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from tests.telephony.conftest import Running
-from tests.telephony.test_robot_phones import wait_for
+from tests.telephony.conftest import CALLBACK_EXTENSION, CALLBACK_PASSWORD, Running
+from tests.telephony.test_robot_phones import phone_robot, wait_for
 from tests.web.operator_scene import choose, console_scene
 from tests.web.test_browser_axe import _axe
 from tests.web.test_browser_operator import (
@@ -42,6 +47,9 @@ __all__ = ["console"]
 TALK_S = 3.0
 HEARD = 0.2
 """Each of two tones mixed holds about half the power: a fifth is clearly there."""
+HEARD_OF_THREE = 0.12
+"""Each of three tones mixed holds about a third of the power."""
+MARIA_HZ = 2100.0
 
 
 async def test_conference_of_three_then_each_party_leaving(
@@ -109,10 +117,53 @@ async def test_conference_of_three_then_each_party_leaving(
         await wait_for(lambda: not switch.calls, 15)
         await wait_for(lambda: state() in ("wrap_up", "ready"), 10)  # over: her wrap-up
 
+        # -- 4 (§46): asked from the conference, added, then the parties leave one by one
+        maria = await phone_robot(
+            tmp_path, "maria", running.port, CALLBACK_EXTENSION, CALLBACK_PASSWORD, MARIA_HZ
+        )
+        try:
+            extensions = running.service.directory.extensions
+            await wait_for(
+                lambda: bool(switch.registration.bindings(extensions[CALLBACK_EXTENSION])), 20
+            )
+            await wait_for(lambda: state() == "ready", 30)
+            contact_id = await caller_in_hand()
+            await conference_with_karin(contact_id)
+            call = switch.calls[contact_id]
+            await page.keyboard.press("Escape")
+            await choose(page, "johansson", "Maria Johansson")
+            await page.keyboard.press("Shift+Enter")  # one more, asked from the conference
+            await wait_for(lambda: call.state is CallState.CONSULTED, 30)
+            await page.locator("#op-conference-on").wait_for(timeout=WAIT_MS)  # they talk on
+            assert len(call.guests) == 1  # Karin, in the mix with the caller
+            assert await _axe(page, "/telefonist, fråga från konferens") == []  # WCAG 2.1 AA
+            await asyncio.sleep(TALK_S)
+            await page.keyboard.press("Alt+K")  # Maria added: four
+            await wait_for(lambda: call.state is CallState.CONFERENCE, 10)
+            await page.locator("#op-conference").wait_for(timeout=WAIT_MS)
+            parties = await page.locator("#op-consult ul").inner_text()
+            assert "Karin Carlsson" in parties and "Maria Johansson" in parties, parties
+            await asyncio.sleep(TALK_S)  # the four talk
+            await page.keyboard.press("Alt+L")  # she leaves: the three talk on
+            await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+            await card.get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)
+            assert len(call.guests) == 2 and call.caller is not None
+            await asyncio.sleep(TALK_S)
+            await karin.command("hangup")  # the caller and Maria talk on
+            await wait_for(lambda: len(call.guests) == 1, 10)
+            assert contact_id in switch.calls
+            await asyncio.sleep(TALK_S)
+            await caller.command("hangup")  # Maria, alone, is hung up
+            await wait_for(lambda: not switch.calls, 15)
+        finally:
+            scene.logs["maria"] = await maria.stop()
+
     logs, operator = scene.logs, scene.operator
 
-    (caller_1, caller_2), (karin_1, karin_2, karin_3) = dumps(caller), dumps(karin)
-    operator_1, operator_2 = dumps(operator)  # her leg of each call
+    (caller_1, caller_2, caller_3) = dumps(caller)
+    (karin_1, karin_2, karin_3, karin_4) = dumps(karin)
+    operator_1, operator_2, operator_3 = dumps(operator)  # her leg of each call
+    [maria_1] = dumps(maria)
     # each ended in the conference: the one who left heard the other two
     assert share(tail(karin_1), OPERATOR_HZ) > HEARD, logs["karin"][-2000:]
     assert share(tail(karin_1), CALLER_HZ) > HEARD
@@ -127,3 +178,12 @@ async def test_conference_of_three_then_each_party_leaving(
     # after the caller left, she and Karin talked
     assert share(tail(karin_3), OPERATOR_HZ) > 0.5
     assert share(tail(operator_2), KARIN_HZ) > 0.5
+    # §46: she left the four hearing the other three; Karin left the three hearing the
+    # caller and Maria (not her); the caller and Maria talked to the end
+    for hz in (CALLER_HZ, KARIN_HZ, MARIA_HZ):
+        assert share(tail(operator_3), hz) > HEARD_OF_THREE, (hz, logs["operator"][-2000:])
+    assert share(tail(karin_4), CALLER_HZ) > HEARD, logs["karin"][-2000:]
+    assert share(tail(karin_4), MARIA_HZ) > HEARD
+    assert share(tail(karin_4), OPERATOR_HZ) < 0.1
+    assert share(tail(caller_3), MARIA_HZ) > 0.5, logs["caller"][-2000:]
+    assert share(tail(maria_1), CALLER_HZ) > 0.5, logs["maria"][-2000:]

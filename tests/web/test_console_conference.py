@@ -19,12 +19,12 @@ class FakeConferences:
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, ...]] = []
-        self.refuse = ""
+        self.refuse, self.most = "", 0
 
     def start(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
         self.asked.append(("start", tenant_id, agent_id, contact_id))
         if self.refuse:
-            raise DomainError("refused", code=self.refuse)
+            raise DomainError("refused", code=self.refuse, most=self.most)
 
     def leave(self, tenant_id: str, agent_id: str, contact_id: str) -> None:
         self.asked.append(("leave", tenant_id, agent_id, contact_id))
@@ -83,6 +83,9 @@ def test_refusals_in_swedish_and_her_own_call_to_telephony(web: Web) -> None:
             "/telefonist/konferens", data={"csrf": csrf, "contact": "c-other"}, headers=JSON
         )
         assert refused.status_code == 409 and refused.json()["error"] == text, code
+    port.refuse, port.most = "console-conference-full", 6  # past the limit (§46)
+    refused = client.post("/telefonist/konferens", data={"csrf": csrf}, headers=JSON)
+    assert refused.json()["error"] == "Konferensen är full (högst 6 deltagare, du medräknad)"
     port.refuse = "conference-none"
     refused = client.post("/telefonist/konferens/lamna", data={"csrf": csrf}, headers=JSON)
     assert refused.json()["error"] == "Du är inte i någon konferens"

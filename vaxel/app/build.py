@@ -219,7 +219,9 @@ def build_platform(
             parking = console_parking(telephony)
             context.console_park, context.console_retrieve, context.parked_of = parking
             context.console_consults = console_consults(telephony, context.hub.wake)
-            context.console_conferences = console_conferences(telephony)
+            context.console_conferences = console_conferences(  # §46: the limit too
+                telephony, context.console_consults, platform
+            )
             console_camp_on(telephony, context, platform)
             context.console_break_in = console_break_ins(telephony, context.hub.wake)
             # a login or ready with no phone that could ring stays paused (issue 15)

@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING
 
 from vaxel.core.errors import DomainError
 from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
+from vaxel.pbx.console_conference import (
+    CONSOLE_CONFERENCE_SETTINGS,
+    DEFAULT_PARTIES,
+    ConsoleConferenceSettings,
+)
 
 if TYPE_CHECKING:
     from vaxel.app.platform import Platform
+    from vaxel.telephony.calls import Call, Leg
     from vaxel.telephony.camp_on import CampOns
     from vaxel.telephony.console_conference import ConsoleConferences
     from vaxel.telephony.console_consult import ConsoleConsults
@@ -20,6 +26,7 @@ if TYPE_CHECKING:
     from vaxel.web.context import WebContext
 
 __all__ = [
+    "conference_limit",
     "console_camp_on",
     "console_conferences",
     "console_consults",
@@ -95,15 +102,43 @@ def console_consults(
     consults = ConsoleConsults(switch, switch.clock, ring_s, wake)
     switch.actions.consults = consults.carry_out
     switch.actions.forget_hooks.append(consults.forget)
+    earlier_left = switch.actions.side_left
+
+    def side_left(call: Call, leg: Leg) -> None:  # a conference's guest hung up (§46)
+        if not consults.guest_left(call, leg):
+            earlier_left(call, leg)
+
+    switch.actions.side_left = side_left
     return consults
 
 
-def console_conferences(telephony: TelephonyService) -> ConsoleConferences:
-    """A consultation made a three-party conference (issue 16 §3, OP3) on the switch; its
-    media and card are the consultation's (``console_consults``)."""
+def conference_limit(platform: Platform | None) -> Callable[[str], int]:
+    """A tenant's limit of parties in a console conference (``pbx-console-conference``)."""
+    pbx = platform.pbx if platform is not None else None
+    if pbx is None:
+        return lambda tenant_id: DEFAULT_PARTIES
+    sources = pbx.sources
+    return lambda tenant_id: (
+        ConsoleConferenceSettings.of(
+            sources.settings(tenant_id, CONSOLE_CONFERENCE_SETTINGS)
+        ).max_parties
+    )
+
+
+def console_conferences(
+    telephony: TelephonyService,
+    consults: ConsoleConsults | None = None,
+    platform: Platform | None = None,
+) -> ConsoleConferences:
+    """A consultation made a conference (issue 16 §3, OP3), grown past three (§46) up to
+    the tenant's limit, on the switch; its media and card are the consultation's
+    (``console_consults``, which asks the same limit)."""
     from vaxel.telephony.console_conference import ConsoleConferences
 
-    return ConsoleConferences(telephony.switch)
+    limit = conference_limit(platform)
+    if consults is not None:
+        consults.max_parties = limit
+    return ConsoleConferences(telephony.switch, limit)
 
 
 def console_camp_on(

@@ -119,6 +119,7 @@ class BreakIns:
         self.changed: Callable[[str], None] = lambda tenant_id: None
         """Told each tenant whose break-ins changed (the live hub's wake)."""
         switch.ringing.side_legs[BREAK_IN] = self
+        self._earlier_left = switch.actions.side_left  # a conference's guests' (§46)
         switch.actions.side_left = self._left
         switch.actions.forget_hooks.append(self._forgotten)
 
@@ -247,6 +248,8 @@ class BreakIns:
         found = self._on(call)
         if found is not None and found.leg is leg:
             self._end(found, hang_up=False)
+        else:
+            self._earlier_left(call, leg)
 
     def _forgotten(self, call_id: str) -> None:
         found = next((b for b in self.active.values() if b.call_id == call_id), None)

@@ -102,6 +102,7 @@ class CallMachine:
         "callback",
         "caller_early",
         "customer_ring_s",
+        "guests",
         "offers",
         "park_deadline",
         "parked_by",
@@ -132,8 +133,7 @@ class CallMachine:
         self._whisper = _Whisper()
         self._dial_deadline: float | None = None
         self.park_deadline: float | None = None
-        self.parked_by = self.recall_fallback = ""
-        self.recall_s = 0.0
+        self.parked_by, self.recall_fallback, self.recall_s, self.guests = "", "", 0.0, 0
         self.recall_note: RecallNote | None = None  # a transfer's, for the card (issue 16)
 
     def next_deadline(self) -> float | None:
@@ -316,7 +316,7 @@ class CallMachine:
             return []  # the other leg's end, after ours ended the call
         if before in _PARKED and event.party is Party.AGENT:
             return []  # the parker's leg, hung up as it parked the call
-        if before in call_announce.STATES:
+        if before in call_announce.STATES or self.guests:  # a conference's guests (§46)
             return call_announce.left(self, event, now)
         if before is CallState.REQUEUED:
             return call_requeue.left(self)

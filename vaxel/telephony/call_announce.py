@@ -26,13 +26,15 @@ Rules kept here:
   The caller hanging up: the person takes the caller's seat — she and the person talk on
   as an ordinary call of two, still her contact (BRIDGED: the queues offer her nothing
   while she talks; either hanging up ends it and her wrap-up starts).
+- Asking one more from a conference, and conferences larger than three (§46): the steps
+  with guests are ``call_conference.py``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vaxel.telephony import call_transfer
+from vaxel.telephony import call_conference, call_transfer
 from vaxel.telephony.call_events import (
     Bridge,
     CallAction,
@@ -56,6 +58,7 @@ from vaxel.telephony.consult_events import (
     ConsultSentOn,
     ConsultStarted,
     DropConsulted,
+    GuestLeft,
     JoinConference,
     JoinConsulted,
     TakeCallersSeat,
@@ -90,6 +93,8 @@ _BUSY = frozenset({486, 600})
 
 def started(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultStarted)
+    if call.state is _C.CONFERENCE:  # one more person, asked from the conference (§46)
+        return call_conference.asked_from(call, event, now)
     call.state, call.park_deadline = _C.CONSULTING, now + event.ring_s
     return [Unbridge(Sound.MUSIC, Party.CALLER), Hear(Party.AGENT, Sound.RINGBACK)]
 
@@ -119,6 +124,8 @@ def rang_out(call: CallMachine, now: float) -> list[CallAction]:
 
 def joined(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultJoined)
+    if call.guests:  # she leaves a conference of more than three: the others talk on
+        return call_conference.left_by_her(call, now)
     call.state = _C.TRANSFERRED
     return [ReportContactEnded(), JoinConsulted(), ConsultOver("joined")]
 
@@ -139,6 +146,8 @@ def sent_on(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]
 
 def dropped(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultDropped)
+    if call.guests:
+        return [*call.withdraw(CONSULT), *call_conference.person_left(call, ConsultOver("back"))]
     return [*call.withdraw(CONSULT), *_back(call, ConsultOver("back"))]
 
 
@@ -150,11 +159,15 @@ def conferenced(call: CallMachine, event: CallEvent, now: float) -> list[CallAct
 
 def consulted_left(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     assert isinstance(event, ConsultedLeft)
+    if call.guests:
+        return call_conference.person_left(call, ConsultOver("hung-up"))
     return _back(call, ConsultOver("hung-up"))
 
 
 def left(call: CallMachine, event: PartyLeft, now: float) -> list[CallAction]:
     """The caller or the operator's phone hung up during the consultation."""
+    if call.guests:
+        return call_conference.left(call, event, now)
     if event.party is Party.AGENT and call.state in ANSWERED:
         return joined(call, ConsultJoined(), now)  # she hung up: the two talk on
     if call.state is _C.CONFERENCE:  # the caller left: she and the person talk on
@@ -172,7 +185,9 @@ def left(call: CallMachine, event: PartyLeft, now: float) -> list[CallAction]:
 
 
 def _back(call: CallMachine, over: ConsultOver) -> list[CallAction]:
-    """She has the caller again."""
+    """She has the caller again (or, asking from a conference, the conference)."""
+    if call.guests:
+        return call_conference.back(call, over)
     call.state, call.park_deadline = _C.BRIDGED, None
     return [DropConsulted(), over, Bridge()]
 
@@ -184,12 +199,14 @@ STEPS = {
     ConsultSentOn: sent_on,
     ConsultDropped: dropped,
     ConsultedLeft: consulted_left,
+    GuestLeft: call_conference.guest_left,
 }
 ALLOWED = {
-    ConsultStarted: CONSULTABLE,
+    ConsultStarted: CONSULTABLE | {_C.CONFERENCE},
     ConferenceStarted: frozenset({_C.CONSULTED}),
     ConsultJoined: ANSWERED,
     ConsultSentOn: frozenset({_C.CONSULTING}),
     ConsultDropped: STATES,
     ConsultedLeft: ANSWERED,
+    GuestLeft: call_conference.WITH_GUESTS,
 }

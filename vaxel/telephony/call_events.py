@@ -14,6 +14,7 @@ from vaxel.telephony.consult_events import (
     ConsultJoined,
     ConsultSentOn,
     ConsultStarted,
+    GuestLeft,
 )
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.park_events import (
@@ -256,6 +257,7 @@ CallEvent = (
     | ConsultedLeft
     | ConferenceStarted
     | ConsultSentOn
+    | GuestLeft
 )
 
 

@@ -108,6 +108,9 @@ class Call:
     customer: Leg | None = None
     consulted: Leg | None = None
     """The person the operator asks first (announced transfer, ``call_announce.py``)."""
+    guests: list[Leg] = field(default_factory=list)
+    """The legs of a console conference's earlier people (more than three, §46), in the
+    mix with the caller; the machine counts them (``CallMachine.guests``)."""
     session: CallSession | None = None
     playback_id: str = ""
     agent_playback_id: str = ""

@@ -35,13 +35,17 @@ from vaxel.telephony.consult_events import (
     CONSULT,
     ConsultAction,
     ConsultDropped,
+    ConsultFromConference,
     ConsultJoined,
     ConsultOver,
     ConsultSentOn,
     ConsultStarted,
     DropConsulted,
+    GuestTakesSeat,
+    GuestToConsulted,
     JoinConference,
     JoinConsulted,
+    LeaveRoom,
     TakeCallersSeat,
     TalkToConsulted,
 )
@@ -96,22 +100,37 @@ class ConsoleConsults:
         """Told a tenant's id at each change (the live hub's wake: the card follows)."""
         self.records: dict[str, Consultation] = {}
         """By call (contact) id; forgotten with the call."""
+        self.earlier: dict[str, list[Consultation]] = {}
+        """A conference's earlier people (its guests), by call id, the first first."""
+        self.max_parties: Callable[[str], int] = lambda tenant_id: conference.MAX_PARTIES
 
     def start(
         self, tenant_id: str, agent_id: str, contact_id: str, number: str, name: str = ""
     ) -> None:
-        """Ask ``number`` (``name`` for the card) first: the caller waits with music.
-        Refused (nothing changed): 'console-no-call', 'console-transfers', the number's
-        refusals as for a blind transfer, 'console-consulting' (one is on already)."""
+        """Ask ``number`` (``name`` for the card) first: the caller waits with music — or,
+        from a conference, keeps talking with the others (§46). Refused (nothing changed):
+        'console-no-call', 'console-transfers', the number's refusals as for a blind
+        transfer, 'console-consulting' (one is on already), 'console-conference-full'."""
         switch = self.switch
         found = switch.calls.get(contact_id)
+        from_conference = found is not None and found.state is CallState.CONFERENCE
         if found is not None and found.state in STATES and found.agent_id == agent_id:
-            raise DomainError("a consultation is on already", code="console-consulting")
-        call = call_in_hand(switch, tenant_id, agent_id, contact_id, CONSULTABLE)
+            if not from_conference:
+                raise DomainError("a consultation is on already", code="console-consulting")
+            limit = self.max_parties(tenant_id)
+            if conference.full(found, limit, adding=False):
+                raise DomainError(
+                    "the conference is full", code="console-conference-full", most=limit
+                )
+        allowed = CONSULTABLE | {CallState.CONFERENCE} if from_conference else CONSULTABLE
+        call = call_in_hand(switch, tenant_id, agent_id, contact_id, allowed)
         if call.agent is None or _still_ringing(call):
             raise DomainError("the last consultation is still ending", code="console-consulting")
         targets = consulted_phones(switch, tenant_id, number)  # a person of the plan
         targets = targets if targets is not None else route_for(switch, call, number)
+        earlier = self.records.get(contact_id)
+        if from_conference and earlier is not None:  # the person asked last: a guest now
+            self.earlier.setdefault(contact_id, []).append(earlier)
         self.records[contact_id] = Consultation(number, name[:NAME_LENGTH], self.clock())
         switch.step(call, ConsultStarted(self.ring_s(tenant_id)))
         if call.state is CallState.CONSULTING:
@@ -133,6 +152,8 @@ class ConsoleConsults:
             and call.tenant_id == tenant_id
             and call.agent_id == agent_id
         ):
+            if call.machine.guests:  # from a conference: the person must answer first
+                raise DomainError("asked from a conference", code="conference-sent-on")
             found = self.switch.dialer.directory.extension_of_agent(tenant_id, agent_id)
             if found is not None:
                 sent_on = ConsultSentOn(found.extension, record.number, self.ring_s(tenant_id))
@@ -167,6 +188,7 @@ class ConsoleConsults:
             "caller_held_s": round(until - record.started_at),
             "person_s": round(until - since),  # 4.98 s rung is "5 s", not "4 s"
             "conference_s": round(until - (record.conference_at or until)),
+            "guests": [e.name or e.number for e in self.earlier.get(contact_id, ())],
         }
 
     def carry_out(self, call: Call, action: ConsultAction) -> None:
@@ -174,9 +196,15 @@ class ConsoleConsults:
         media, record = self.switch.media, self.records.get(call.call_id)
         consulted, agent = call.consulted, call.agent
         in_conference = record is not None and record.conference_at is not None
-        if in_conference and isinstance(action, (JoinConsulted, DropConsulted)):
+        if call.guests and isinstance(action, DropConsulted) and consulted is not None:
+            media.leave_room(consulted.endpoint.endpoint_id)  # the others talk on
+        elif in_conference and isinstance(action, (JoinConsulted, DropConsulted)):
             conference.leave_all(media, call)  # the machine's bridge follows
-        if isinstance(action, JoinConference):
+        if isinstance(action, (ConsultFromConference, GuestToConsulted, GuestTakesSeat)):
+            self._guests(call, action)
+        elif isinstance(action, LeaveRoom):
+            conference.leave_room(self.switch, call)
+        elif isinstance(action, JoinConference):
             if conference.join(media, call) and record is not None:
                 record.conference_at = self.clock()
         elif isinstance(action, TakeCallersSeat):
@@ -212,9 +240,38 @@ class ConsoleConsults:
         if isinstance(action, (TalkToConsulted, ConsultOver, JoinConference)):
             self.changed(call.tenant_id)  # answered, or over: her card shows it now
 
+    def _guests(
+        self, call: Call, action: ConsultFromConference | GuestToConsulted | GuestTakesSeat
+    ) -> None:
+        """A conference's guests moved (``call_conference.py``), and the card with them."""
+        if isinstance(action, ConsultFromConference):
+            conference.consulted_to_guests(self.switch, call, self.switch.dialer)
+        elif isinstance(action, GuestTakesSeat):
+            conference.guest_takes_seat(self.switch, call, alone=action.alone)
+            earlier = self.earlier.get(call.call_id)
+            if earlier:
+                earlier.pop(0)
+        else:
+            conference.guest_to_consulted(call)
+            earlier = self.earlier.get(call.call_id)
+            if earlier:
+                self.records[call.call_id] = earlier.pop()
+
+    def guest_left(self, call: Call, leg: Leg) -> bool:
+        """A guest's leg ended (the switch's hook for legs outside the machine)."""
+        index = call.guests.index(leg) if leg in call.guests else -1
+        earlier = self.earlier.get(call.call_id)
+        if earlier and 0 <= index < len(earlier):
+            earlier.pop(index)
+        return conference.guest_left(self.switch, call, leg)
+
     def forget(self, call_id: str) -> None:
-        """The call is over: its consultation is no longer shown."""
+        """The call is over: its consultation is no longer shown, its guests let go."""
+        call = self.switch.calls.get(call_id)
+        if call is not None and call.guests:
+            conference.guests_forgotten(self.switch, call)
         self.records.pop(call_id, None)
+        self.earlier.pop(call_id, None)
 
     def _step(
         self, tenant_id: str, agent_id: str, contact_id: str, states: frozenset[CallState]
@@ -236,4 +293,6 @@ class ConsoleConsults:
 def _still_ringing(call: Call) -> bool:
     """A consultation's phones are still being cancelled (a late 487 is to come)."""
     attempt = call.attempts.get(CONSULT)
-    return attempt is not None and any(not f.machine.ended for f in attempt.forks.values())
+    return attempt is not None and any(
+        not f.won and not f.machine.ended for f in attempt.forks.values()
+    )

@@ -12,14 +12,19 @@ __all__ = [
     "ConferenceStarted",
     "ConsultAction",
     "ConsultDropped",
+    "ConsultFromConference",
     "ConsultJoined",
     "ConsultOver",
     "ConsultSentOn",
     "ConsultStarted",
     "ConsultedLeft",
     "DropConsulted",
+    "GuestLeft",
+    "GuestTakesSeat",
+    "GuestToConsulted",
     "JoinConference",
     "JoinConsulted",
+    "LeaveRoom",
     "TakeCallersSeat",
     "TalkToConsulted",
 ]
@@ -109,6 +114,46 @@ class ConsultOver:
     status: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class GuestLeft:
+    """A guest of the conference hung up (their leg ended, §46): the others talk on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultFromConference:
+    """She asks one more person from the conference: the person she asked last stays in
+    the mix as a guest, her leg steps out of it (the others keep talking)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuestToConsulted:
+    """The guest who joined last is the person of the conference again (the one F4 or a
+    hang-up concerns), as no one else is asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class GuestTakesSeat:
+    """The caller left: the first guest takes the caller's seat (still in the mix unless
+    ``alone``: then out of it, to hear music while she asks someone)."""
+
+    alone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveRoom:
+    """She leaves a conference of more than three: the person she asked stays in the mix
+    as a guest, her leg is hung up; the caller and the guests talk on without her."""
+
+
 ConsultAction = (
-    TalkToConsulted | JoinConsulted | DropConsulted | ConsultOver | JoinConference | TakeCallersSeat
+    TalkToConsulted
+    | JoinConsulted
+    | DropConsulted
+    | ConsultOver
+    | JoinConference
+    | TakeCallersSeat
+    | ConsultFromConference
+    | GuestToConsulted
+    | GuestTakesSeat
+    | LeaveRoom
 )

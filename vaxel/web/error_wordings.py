@@ -227,6 +227,10 @@ DOMAIN_ERRORS: dict[str, str] = {
     "conference-not-answered": N_("Personen har inte svarat än: konferens när hen svarat"),
     "conference-on": N_("Konferensen pågår redan: Alt+L lämnar den"),
     "conference-none": N_("Du är inte i någon konferens"),
+    "console-conference-full": N_("Konferensen är full (högst {most} deltagare, du medräknad)"),
+    "conference-sent-on": N_(
+        "Från en konferens kopplas ingen fram medan det ringer: vänta på svar, eller F4"
+    ),
     "camp-on-full": N_("Väntkön hos anknytningen är full (högst {most} samtal)"),
     "camp-on-not-busy": N_("Anknytningen är inte upptagen: koppla samtalet direkt med Enter"),
     "camp-on-no-person": N_("Väntkoppling går bara till en persons anknytning: välj en person"),
