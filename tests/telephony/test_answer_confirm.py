@@ -4,7 +4,13 @@ the call (no key, another key, a hang-up) leaves the offer unanswered."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
+from vaxel.flow.model import Prompt
 from vaxel.telephony.answer_confirm import AnswerConfirmation, Outcome
+from vaxel.telephony.mobile_answer import confirm_prompts
+from vaxel.telephony.notices import CallPrompts
 
 
 def test_the_key_1_in_time_answers() -> None:
@@ -36,3 +42,22 @@ def test_a_hang_up_before_the_key_is_unanswered() -> None:
     confirm = AnswerConfirmation(deadline=20.0)
     assert confirm.hung_up() is Outcome.UNANSWERED
     assert confirm.key("1", 1.0) is Outcome.UNANSWERED
+
+
+def test_the_mobile_hears_the_queue_by_its_whisper_then_press_1() -> None:
+    """ "Samtal från kön", the queue's name as the whisper says it (Q12), "Tryck 1 för att
+    svara"; in the tenant's language; a contact with no flow queue hears no name."""
+    prompts = CallPrompts(lambda tenant: "en" if tenant == "english" else "sv", lambda _: True)
+    node = SimpleNamespace(whisper=(Prompt("sv/exempelby/whisper-bygglov"),))
+    flow = SimpleNamespace(flow=SimpleNamespace(language="sv"), queue=SimpleNamespace(node=node))
+    queued: Any = SimpleNamespace(tenant_id="exempelby", session=SimpleNamespace(flow=flow))
+    assert confirm_prompts(queued, prompts) == (
+        "sv/system/samtal-fran-kon",
+        "sv/exempelby/whisper-bygglov",
+        "sv/system/tryck-1-for-att-svara",
+    )
+    bare: Any = SimpleNamespace(tenant_id="english", session=None)
+    assert confirm_prompts(bare, prompts) == (
+        "en/system/call-from-queue",
+        "en/system/press-1-to-answer",
+    )

@@ -17,7 +17,7 @@ import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
 from tests.telephony.robots import Robot, read_wav, tone_share
-from tests.telephony.test_robot_phones import phone_robot, wait_for
+from tests.telephony.test_robot_phones import find_prompt, phone_robot, wait_for
 from vaxel.acd.events import AgentLoggedIn
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
@@ -86,7 +86,9 @@ async def test_the_mobile_takes_the_call_with_1_and_the_console_transfers_it(
             contact_id = await made.caller_queues()
             call = switch.calls[contact_id]
             assert call.agent is None  # answered by the network: not hers yet
-            await asyncio.sleep(1.0)  # the prompt plays
+            [waiting] = switch.ringing.confirms.waiting.values()
+            first = waiting.playback_id  # she hears it all once; it plays again until her 1
+            await wait_for(lambda: waiting.playback_id != first, 10)
             await made.mobile.keys("1")
             await wait_for(lambda: call.bridged, 15)
             assert made.state() == "busy"
@@ -105,6 +107,8 @@ async def test_the_mobile_takes_the_call_with_1_and_the_console_transfers_it(
     assert tone_share(caller_heard, MOBILE_HZ, rate) > 0.5, "the caller never heard the mobile"
     assert tone_share(mobile_heard, CALLER_HZ, mobile_rate) > 0.5, "the mobile never heard them"
     assert tone_share(caller_heard, KARIN_HZ, rate) > 0.5, "the transfer never reached Karin"
+    for prompt in ("sv/system/samtal-fran-kon", "sv/system/tryck-1-for-att-svara"):
+        assert find_prompt(mobile_heard, mobile_rate, prompt)[0] > 0.9, prompt  # before her 1
 
 
 async def test_a_mobile_that_never_presses_1_leaves_the_offer_unanswered(

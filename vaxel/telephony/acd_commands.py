@@ -51,7 +51,8 @@ from vaxel.telephony.directory import TelephonyDirectory
 from vaxel.telephony.elsewhere import PartiesElsewhere
 from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.leg_events import HangUp, LegInput
-from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.mobile_answer import confirm_prompts
+from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.registration import Registration
 
 __all__ = ["AcdCommands", "AcdPort"]
@@ -224,8 +225,8 @@ class AcdCommands:
         self.switch.ring(call, agent_id, targets, caller_number or "vaxel", "agent")
         attempt = call.attempts.get(agent_id)
         if mobile and attempt is not None:  # a voicemail or a pocket must not take it
-            prompt = self.prompts.notice(call, SystemPrompt.MOBILE_ANSWER, agent=True)
-            attempt.confirm, attempt.confirm_by = (prompt,), command.expires_at
+            attempt.confirm = confirm_prompts(call, self.prompts)
+            attempt.confirm_by = command.expires_at
 
     def agent_answered(self, call: Call, agent_id: str) -> None:
         """An agent's phone answered: the ACD is told, and connects (or refuses) it."""

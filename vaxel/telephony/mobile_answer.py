@@ -29,10 +29,21 @@ from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import ByeReceived, LegInput
+from vaxel.telephony.notices import CallPrompts, SystemPrompt
 
-__all__ = ["ConfirmPort", "MobileAnswers"]
+__all__ = ["ConfirmPort", "MobileAnswers", "confirm_prompts"]
 
 log = logging.getLogger(__name__)
+
+
+def confirm_prompts(call: Call, prompts: CallPrompts) -> tuple[str, ...]:
+    """What her mobile hears: "Samtal från kön", the queue's name as its whisper says it
+    (Q12, when the caller's flow queue has one), "Tryck 1 för att svara" — in the tenant's
+    language, as an agent hears notices."""
+    visit = call.session.flow.queue if call.session is not None else None
+    name = tuple(p.prompt_id for p in visit.node.whisper) if visit is not None else ()
+    first = prompts.notice(call, SystemPrompt.CALL_FROM_QUEUE, agent=True)
+    return (first, *name, prompts.notice(call, SystemPrompt.PRESS_1, agent=True))
 
 
 class ConfirmPort(Protocol):

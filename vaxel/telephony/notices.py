@@ -33,8 +33,10 @@ class SystemPrompt(Enum):
     """The demo: a real caller reached a simulated agent."""
     SIMULATED_CALL = "simulated-call"
     """The demo: a real phone took a simulated caller's contact."""
-    MOBILE_ANSWER = "mobile-answer"
-    """An agent's mobile answered an offer: press 1 to take it (PBX9)."""
+    CALL_FROM_QUEUE = "call-from-queue"
+    """An agent's mobile answered an offer (PBX9): "Samtal från kön", then its name …"""
+    PRESS_1 = "press-1"
+    """… and "Tryck 1 för att svara"."""
 
 
 _IDS: dict[SystemPrompt, dict[str, str]] = {
@@ -57,7 +59,14 @@ _IDS: dict[SystemPrompt, dict[str, str]] = {
         "sv": "sv/system/simulerat-samtal",
         "en": "en/system/simulated-call",
     },
-    SystemPrompt.MOBILE_ANSWER: {"sv": "sv/system/tryck-1-for-samtal", "en": "en/system/press-1"},
+    SystemPrompt.CALL_FROM_QUEUE: {
+        "sv": "sv/system/samtal-fran-kon",
+        "en": "en/system/call-from-queue",
+    },
+    SystemPrompt.PRESS_1: {
+        "sv": "sv/system/tryck-1-for-att-svara",
+        "en": "en/system/press-1-to-answer",
+    },
 }
 
 
