@@ -140,7 +140,8 @@ def test_every_built_in_file_is_in_the_manifest_with_its_length() -> None:
     # the shipped set's size budget: 8.0 MB until the voicemail menu's key 4 (one's recorded
     # name, issue 14 §4f) added its spoken choice and question (~120 kB); 8.2 MB until the
     # demo's automatic attendant menu (spec §70, issue 16) added its 11 s (~86 kB); 8.3 MB
-    # until a mobile's answer confirmation (PBX9) added "samtal från kön", "tryck 1" in two languages (~50 kB)
+    # until a mobile's answer confirmation (PBX9) added "samtal från kön" and "tryck 1" in
+    # two languages (~50 kB)
     assert sum(path.stat().st_size for path in BUILTIN_ROOT.rglob("*.ulaw")) < 8_400_000
 
 
