@@ -20,10 +20,14 @@ from fastapi.testclient import TestClient
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running, start
 from tests.web.conftest import PASSWORD, flashed, sign_in
 from vaxel.acd.events import AgentAnswered, ContactArrived, ContactEnded
+from vaxel.app.telephony import audio_devices_to_telephony
+from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.accounts import Accounts
+from vaxel.store.pbx_trunks import TrunkStore
 from vaxel.telephony.browser_readiness import BrowserReadiness
 from vaxel.web.app import WebSettings, create_app
+from vaxel.web.audio_device import PATH
 from vaxel.web.passwords import PasswordHashing
 from vaxel.webrtc.link import RegistrarLink
 
@@ -112,3 +116,30 @@ async def test_operator_console_ready_waits_for_a_phone(running: Running) -> Non
     desk_phone(running, 300)
     answer = client.post("/telefonist/status", data={"csrf": csrf, "action": "ready"}, headers=json)
     assert answer.status_code == 200 and karin(running) == ("offered", "", "c-vantar")
+
+
+async def test_with_her_mobile_as_device_the_trunk_decides(running: Running) -> None:
+    """PBX9: Karin chooses "Mobil" on the workspace; the switch learns it at once. While the
+    switch has no trunk for the tenant she is logged in paused, told why; with the trunk and
+    no phone registered she goes ready and is offered the caller (her mobile rings)."""
+    client = client_of(running, "agent")
+    directory = running.service.switch.directory
+    context = client.app.state.context  # type: ignore[attr-defined]
+    context.audio_devices_changed = audio_devices_to_telephony(running.center.database, directory)
+    trunk = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
+    TrunkStore(running.center.database).put_trunk(trunk, "+46101234500")  # not on the switch yet
+    csrf = sign_in(client, DEMO_TENANT, AGENT_ID)
+    queue = AGENT_QUEUES[0]
+    running.center.submit(ContactArrived(DEMO_TENANT, "c-mobil", queue), time.time())
+
+    def post(path: str, **data: str) -> str:
+        return flashed(client, client.post(path, data={"csrf": csrf, **data}))
+
+    assert post(f"{PATH}?till=agent", device="mobile", mobile="070-111 22 33") == ""
+    assert directory.agent_mobiles == {(DEMO_TENANT, AGENT_ID): "+46701112233"}
+    said = post("/agent/queues", queue=queue)
+    assert said.startswith("Mobilen kan inte ringas: organisationen har ingen trunk"), said
+    assert karin(running) == ("paused", "mobile_no_trunk", "")
+    directory.outside.trunks[DEMO_TENANT] = trunk  # the trunk reaches the switch
+    assert post("/agent/state", action="ready") == ""
+    assert karin(running) == ("offered", "", "c-mobil")  # no phone registered: her mobile

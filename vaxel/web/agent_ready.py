@@ -21,12 +21,19 @@ from vaxel.web.i18n import gettext
 
 __all__ = ["cancel_wrap_up", "log_in", "no_phone_text", "ready"]
 
+NO_TRUNK = "mobile_no_trunk"
+"""The readiness rule's reason when her mobile has no trunk to ring by (``browser_readiness``)."""
 SYSTEM = "system"
 """The pause is the readiness rule's (as after the step), so the rule may end it."""
 
 
-def no_phone_text() -> str:
-    """What the page says when she was paused instead of made ready."""
+def no_phone_text(reason: str = "") -> str:
+    """What the page says when she was paused instead of made ready (``reason``: why)."""
+    if reason == NO_TRUNK:  # her device is her mobile (PBX9)
+        return gettext(
+            "Mobilen kan inte ringas: organisationen har ingen trunk. Du är i paus tills "
+            "en trunk finns eller du väljer en annan ljudenhet"
+        )
     return gettext(
         "Webbtelefonen är inte ansluten och ingen bordstelefon är registrerad: "
         "du är i paus tills någon av dem kan ta emot samtal"
@@ -38,7 +45,9 @@ def ready(ctx: WebContext, tenant_id: str, agent_id: str, actor: str) -> str:
     reason = ctx.no_phone(tenant_id, agent_id)
     if not reason:
         return ctx.submit(AgentReady(tenant_id, agent_id, actor=actor))
-    return ctx.submit(AgentPaused(tenant_id, agent_id, reason, actor=SYSTEM)) or no_phone_text()
+    return ctx.submit(AgentPaused(tenant_id, agent_id, reason, actor=SYSTEM)) or no_phone_text(
+        reason
+    )
 
 
 def cancel_wrap_up(ctx: WebContext, tenant_id: str, agent_id: str, actor: str) -> str:
@@ -46,7 +55,9 @@ def cancel_wrap_up(ctx: WebContext, tenant_id: str, agent_id: str, actor: str) -
     reason = ctx.no_phone(tenant_id, agent_id)
     if not reason:
         return ctx.submit(WrapUpCancelled(tenant_id, agent_id, actor=actor))
-    return ctx.submit(AgentPaused(tenant_id, agent_id, reason, actor=SYSTEM)) or no_phone_text()
+    return ctx.submit(AgentPaused(tenant_id, agent_id, reason, actor=SYSTEM)) or no_phone_text(
+        reason
+    )
 
 
 def log_in(
@@ -62,4 +73,4 @@ def log_in(
     except VaxelError:
         pass  # an unknown agent: the engine's own refusal below says so
     event = AgentLoggedIn(tenant_id, agent_id, queue_ids, actor=actor, pause_reason=reason)
-    return ctx.submit(event) or (no_phone_text() if reason else "")
+    return ctx.submit(event) or (no_phone_text(reason) if reason else "")
