@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from vaxel.acd.commands import OfferContact
+from vaxel.acd.commands import ConnectContact, OfferContact
 from vaxel.acd.engine import Engine
 from vaxel.acd.events import (
     AgentAnswered,
@@ -15,8 +15,9 @@ from vaxel.acd.events import (
     ContactArrived,
     ContactEnded,
     ContactRequeued,
+    ContactTakenBack,
 )
-from vaxel.acd.model import AgentProfile, ContactState, QueueConfig
+from vaxel.acd.model import AgentProfile, AgentState, ContactState, QueueConfig
 from vaxel.core.errors import VaxelError
 
 from .conftest import T, of_type, setup
@@ -64,3 +65,36 @@ def test_only_an_ended_call_comes_back_and_a_refusal_changes_nothing(engine: Eng
     assert engine.contact_view(T, "c1").state is ContactState.ABANDONED
     with pytest.raises(VaxelError):
         engine.handle(ContactRequeued(T, "c1"), 43.0)
+
+
+def test_a_recall_she_answers_is_her_contact_again_answered_once(engine: Engine) -> None:
+    """Issue 16 §3, spec §49–52: her transfer came back and she answered the recall — the
+    same contact is hers, connected (so the console acts on it), not a second answer."""
+    _transferred(engine)
+    engine.handle(AgentPaused(T, "a1", "Återringning"), 21.0)  # her recall rings
+    out = engine.handle(ContactTakenBack(T, "c1", "a1"), 50.0)
+    view = engine.agent_view(T, "a1", 50.0)
+    assert (view.state, view.contact_id, view.answered_today) == (AgentState.BUSY, "c1", 1)
+    assert engine.contact_view(T, "c1").state is ContactState.CONNECTED
+    assert not of_type(out, ConnectContact)  # no new answer: the read model's answer stays
+    assert engine.tenants[T].queues["q1"].answered_count == 1  # the wait statistics too
+    engine.handle(ContactArrived(T, "new", "q1"), 51.0)  # she is busy: not offered to her
+    assert engine.agent_view(T, "a1", 51.0).state is AgentState.BUSY
+    engine.handle(ContactEnded(T, "c1"), 60.0)  # hung up: her wrap-up as after any call
+    assert engine.contact_view(T, "c1").state is ContactState.ENDED
+    assert engine.agent_view(T, "a1", 60.0).state is not AgentState.BUSY
+
+
+def test_only_her_ended_call_is_taken_back_and_a_refusal_changes_nothing(
+    engine: Engine,
+) -> None:
+    _transferred(engine)
+    with pytest.raises(VaxelError):
+        engine.handle(ContactTakenBack(T, "c1", "a2"), 30.0)  # not a2's contact
+    engine.handle(ContactArrived(T, "c2", "q1"), 31.0)  # offered to a1, ready after wrap 0
+    with pytest.raises(VaxelError):
+        engine.handle(ContactTakenBack(T, "c1", "a1"), 32.0)  # ringing with another call
+    with pytest.raises(VaxelError):
+        engine.handle(ContactTakenBack(T, "c2", "a1"), 32.0)  # not ended: offered
+    assert engine.contact_view(T, "c1").state is ContactState.ENDED
+    assert engine.agent_view(T, "a1", 32.0).contact_id == "c2"

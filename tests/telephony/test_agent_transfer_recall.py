@@ -70,7 +70,9 @@ async def test_an_agents_unanswered_transfer_rings_her_phone_back(
         assert call.state is CallState.RECALLING, "the caller still on the line, never dropped"
         assert isinstance(back, Request)
         karin.answer(back)
-        await wait_for(lambda: call.state is CallState.TRANSFERRED)
+        await wait_for(lambda: call.state is CallState.BRIDGED)  # her ACD contact again
+        view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+        assert (view.state.value, view.contact_id) == ("busy", call.call_id)
         assert list(switch.calls.values()) == [call], "one call: the caller's, with Karin again"
         assert call.caller is not None and not call.caller.machine.ended
     finally:

@@ -24,6 +24,7 @@ from vaxel.telephony.call_events import (
 )
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.park_events import CallParked, LeaveOrbit, RingBack, RingParked
+from vaxel.telephony.requeue_events import ReportTakenBack
 
 WAIT_S = 120.0
 
@@ -48,7 +49,11 @@ def test_the_free_extension_rings_and_its_answer_connects_the_caller() -> None:
     assert call.state is CallState.RECALLING
     assert call.next_deadline() == 130.0 + RECALL_RING_S
     call.handle(PhonesRung(RECALL, ("karin-desk",)), 130.1)
-    assert call.handle(PhoneAnswered(RECALL, "karin-desk"), 134.0) == [LeaveOrbit(), Bridge()]
+    assert call.handle(PhoneAnswered(RECALL, "karin-desk"), 134.0) == [
+        LeaveOrbit(),
+        Bridge(),
+        ReportTakenBack("1005"),  # Karin's extension answered: the ACD refuses, not hers
+    ]
     assert call.state is CallState.TRANSFERRED
     assert call.next_deadline() is None
 

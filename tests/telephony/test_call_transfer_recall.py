@@ -36,8 +36,10 @@ from vaxel.telephony.park_events import LeaveOrbit, RingBack
 from vaxel.telephony.requeue_events import (
     RecallPassed,
     ReportRequeuedLeft,
+    ReportTakenBack,
     RequeueContact,
     RequeueRefused,
+    TakenBack,
 )
 
 RECALL_AFTER_S = 30.0
@@ -63,9 +65,35 @@ def test_an_unanswered_transfer_rings_back_the_agent_after_the_recall_time() -> 
     assert call.state is CallState.RECALLING
     assert call.next_deadline() == 80.0 + RECALL_RING_S
     call.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
-    assert call.handle(PhoneAnswered(RECALL, "ext-1011"), 84.0) == [LeaveOrbit(), Bridge()]
+    assert call.handle(PhoneAnswered(RECALL, "ext-1011"), 84.0) == [
+        LeaveOrbit(),
+        Bridge(),
+        ReportTakenBack("1011"),  # her extension answered: the ACD may give it back
+    ]
     assert call.state is CallState.TRANSFERRED  # the caller and Karin talk again
     assert call.next_deadline() is None
+
+
+def test_a_recall_she_answers_is_her_call_in_hand_again_and_goes_on_like_any() -> None:
+    """Issue 16 §3, spec §49–52: the ACD gave the contact back — the call is hers, talking,
+    so she may transfer it again (a new round with its recall) or hang up (wrap-up)."""
+    call = transferred(at=50.0)
+    call.on_timer(80.0)
+    call.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
+    call.handle(PhoneAnswered(RECALL, "ext-1011"), 84.0)
+    assert call.handle(TakenBack("karin"), 84.0) == []
+    assert (call.state, call.agent_id) == (CallState.BRIDGED, "karin")
+    assert call.handle(TransferRequested("1011", RECALL_AFTER_S), 90.0) == [
+        ReportContactEnded(),  # her contact ends again, the ACD's wrap-up follows
+        Unbridge(Sound.RINGBACK, Party.CALLER),
+        HangUpParty(Party.AGENT),
+    ]
+    assert call.state is CallState.TRANSFERRING and call.next_deadline() == 120.0
+    other = transferred(at=50.0)
+    other.on_timer(80.0)
+    other.handle(PhonesRung(RECALL, ("ext-1011",)), 80.1)
+    other.handle(PhoneAnswered(RECALL, "ext-1011"), 84.0)
+    assert other.handle(PartyLeft(Party.CALLER), 85.0) == [HangUpParty(Party.AGENT)]
 
 
 def test_a_busy_or_unreachable_target_rings_back_the_agent_at_once() -> None:

@@ -130,7 +130,7 @@ async def test_a_camped_call_waiting_too_long_rings_the_operator_again(
         assert recall_text(recalled, switch.clock()) == "Väntade hos Karin Carlsson, 10 s"
         await asyncio.sleep(1.0)  # it rings her phone, the caller on music
         await operator.command("accept")
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 15)  # her contact again
         await wait_for(lambda: not camp_ons.board, 5)
         await asyncio.sleep(3.0)  # she talks with the caller again
         await caller.command("hangup")
@@ -180,7 +180,7 @@ async def test_the_operator_takes_a_camped_call_back_and_her_phone_rings(
         assert [c.state for c in camp_ons.board] == [CampedState.RECALLED]
         await asyncio.sleep(1.0)
         await operator.command("accept")
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 15)  # her contact again
         await wait_for(lambda: not camp_ons.board, 5)
         await caller.command("hangup")
         await wait_for(lambda: contact_id not in switch.calls, 10)
@@ -211,7 +211,7 @@ async def test_a_free_extension_that_rejects_the_camped_call_sends_it_back_to_th
         assert scene.reach.line(DEMO_TENANT, KARIN) is LineState.IDLE
         await asyncio.sleep(1.0)
         await operator.command("accept")
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 15)  # her contact again
         await wait_for(lambda: not camp_ons.board, 5)
         await caller.command("hangup")
         await wait_for(lambda: contact_id not in switch.calls, 10)

@@ -93,7 +93,8 @@ async def test_park_with_f9_retrieve_with_f10_and_the_timed_recall_comes_back_to
 
         # 2. F10 rings her phone with it; answered, they talk again
         await page.keyboard.press("F10")
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 15)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 15)  # her contact again
+        assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == call.call_id
         assert switch.parking.lot(DEMO_TENANT).parked() == [], "the orbit is free again"
         await page.locator("#op-parked").wait_for(state="detached", timeout=WAIT_MS)
         await asyncio.sleep(3.0)  # the caller and the operator talk
@@ -111,7 +112,7 @@ async def test_park_with_f9_retrieve_with_f10_and_the_timed_recall_comes_back_to
         await page.keyboard.press("F9")
         await wait_for(lambda: again.state is CallState.PARKED, 10)
         parked_at = time.monotonic()
-        await wait_for(lambda: again.state is CallState.TRANSFERRED, RECALL_S + 20)
+        await wait_for(lambda: again.state is CallState.BRIDGED, RECALL_S + 20)
         assert time.monotonic() - parked_at >= RECALL_S - 1.0, "after the recall time"
         assert again.caller is not None and not again.caller.machine.ended
         await second.command("hangup")

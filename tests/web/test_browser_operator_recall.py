@@ -4,8 +4,10 @@ what happened on her card (issue 16 §3, spec §50–52, OP3–OP5): a baresip c
 arrows to Karin Carlsson and presses Enter. Karin's desk phone (a scripted SIP phone on the
 wire) rings and never answers; after the tenant's recall time (5 s here) Karin's phone stops,
 the operator's own phone rings again with the caller, and her card says "Ej svar hos Karin
-Carlsson, 5 s" — live, without a reload. The caller is never dropped, and while she has the
-recall back the queues offer her nothing new (paused "Återringning", ready again after).
+Carlsson, 5 s" — live, without a reload. The caller is never dropped, and while the recall
+rings her the queues offer her nothing new (paused "Återringning"). Answered, the call is
+her ACD contact again (issue 16 §3, spec §49–52): she types 2001 and presses Enter, a
+second robot phone answers and hears the caller; her contact ends with wrap-up as usual.
 
 Karin is away (a presence), so Enter would follow her diversion (OP5, spec §66); the
 operator rings through with Alt+G instead (*genomringning*) and Karin's own phone rings."""
@@ -19,8 +21,14 @@ from typing import Any
 
 import pytest
 
-from tests.telephony.conftest import AGENT_EXTENSION, AGENT_PASSWORD, Running
-from tests.telephony.robots import Robot
+from tests.telephony.conftest import (
+    AGENT_EXTENSION,
+    AGENT_PASSWORD,
+    CUSTOMER_EXTENSION,
+    CUSTOMER_PASSWORD,
+    Running,
+)
+from tests.telephony.robots import Robot, read_wav, tone_share
 from tests.telephony.test_attended_transfer_robots import Transferor
 from tests.telephony.test_pbx_forwarding import Reach
 from tests.telephony.test_robot_phones import phone_robot, wait_for
@@ -46,6 +54,7 @@ from vaxel.telephony.person_reach import ReachingPeople
 from vaxel.telephony.recall_priority import REASON
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(240)]
+OTHER_HZ = 1900.0
 
 
 class AwayReach(Reach):
@@ -74,6 +83,9 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
     )
     karin = Transferor(port, AGENT_EXTENSION, AGENT_PASSWORD)  # rings, never answers
     await karin.register()
+    other = await phone_robot(  # a plain desk phone that answers: the second transfer's
+        tmp_path, "other", port, CUSTOMER_EXTENSION, CUSTOMER_PASSWORD, OTHER_HZ
+    )
     caller = await Robot.start(tmp_path, "caller", "<sip:0701234567@127.0.0.1>;regint=0", CALLER_HZ)
     try:
         center = running.center
@@ -103,10 +115,14 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         await said.wait_for(timeout=WAIT_MS)  # the answer's words, once the post came back
         started = time.monotonic()
         call = switch.calls[contact_id]
+        paused_for: list[str] = []  # her pause reason while her recall rings
+        switch.actions.recall_hooks.append(
+            lambda _: paused_for.append(center.acd.agent_view(DEMO_TENANT, "kristina").pause_reason)
+        )
         assert call.state is CallState.TRANSFERRING
 
-        def back_with_her() -> bool:  # her phone rang with the caller and answered
-            return call.state is CallState.TRANSFERRED and call.machine.recall_note is not None
+        def back_with_her() -> bool:  # her phone rang with the caller and answered: hers
+            return call.state is CallState.BRIDGED and call.machine.recall_note is not None
 
         await wait_for(back_with_her, RECALL_AFTER_S + 20)
         assert time.monotonic() - started >= RECALL_AFTER_S - 1.0, "after the recall time"
@@ -121,17 +137,32 @@ async def test_an_unanswered_console_transfer_comes_back_with_the_reason_on_her_
         await page.screenshot(path=str(SHOTS / "operator-recall.png"))  # the README's
         assert list(switch.calls) == [contact_id], "one call: the caller's, never dropped"
         assert call.caller is not None and not call.caller.machine.ended
-        # offered before new queue calls: paused for the recall, so the queue offers the
-        # next caller to another operator while she has this one back (spec §50–52)
+        # offered before new queue calls: paused while the recall rang, and answered it
+        # is her ACD contact again — the same contact, answered once (issue 16 §3)
+        assert REASON in paused_for, "paused for the recall while it rang"
         view = center.acd.agent_view(DEMO_TENANT, "kristina")
-        assert (view.state.value, view.pause_reason) == ("paused", REASON)
+        assert (view.state.value, view.contact_id) == ("busy", contact_id)
+        assert view.answered_today == 1, "one contact, not answered twice"
+
+        # so every console action works on it: she sends the caller on again, to 2001
+        await page.locator("#op-q").fill(CUSTOMER_EXTENSION)
+        await page.keyboard.press("Enter")
+
+        def with_2001() -> bool:  # the second target answered: caller and 2001 talk
+            return call.state is CallState.TRANSFERRED and call.machine.recall_note is not None
+
+        await wait_for(with_2001, 20)
+        assert await page.locator("#op-error").inner_text() == ""
+        await page.locator("#op-recalls").wait_for(state="detached", timeout=WAIT_MS)
+        await asyncio.sleep(3.0)  # the caller and 2001 talk
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 10)
-        await wait_for(  # the recalled call over: ready for the queues again
-            lambda: center.acd.agent_view(DEMO_TENANT, "kristina").state.value == "ready", 10
-        )
-        await page.locator("#op-recalls").wait_for(state="detached", timeout=WAIT_MS)
+        state = center.acd.agent_view(DEMO_TENANT, "kristina").state.value
+        assert state in ("wrap_up", "ready"), "her contact ended again: wrap-up, as usual"
     finally:
-        await caller.stop()
-        await operator.stop()
+        logs = {"caller": await caller.stop(), "operator": await operator.stop()}
+        logs["other"] = await other.stop()
         karin.close()
+    heard, rate = read_wav(other.heard)
+    assert tone_share(heard, CALLER_HZ, rate) > 0.5, logs["other"][-2000:]
+    assert tone_share(heard, OPERATOR_HZ, rate) < 0.1  # the operator had left the call

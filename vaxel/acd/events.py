@@ -32,6 +32,7 @@ __all__ = [
     "ContactEnded",
     "ContactPicked",
     "ContactRequeued",
+    "ContactTakenBack",
     "Event",
     "OfferPickedUp",
     "QueueClosed",
@@ -355,6 +356,18 @@ class ContactRequeued:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactTakenBack:
+    """The agent who transferred, parked or camped a call answered its recall: the contact
+    she had is hers again, connected, without counting as answered twice (issue 16 §3,
+    spec §49–52)."""
+
+    tenant_id: str
+    contact_id: str
+    agent_id: str
+    actor: str = "telephony"
+
+
+@dataclass(frozen=True, slots=True)
 class TimerTick:
     """Time passed: fire every timer due at ``now``. Journaled like any other event."""
 
@@ -388,5 +401,6 @@ Event = (
     | CallbackClosed
     | CallbackRequeued
     | ContactRequeued
+    | ContactTakenBack
     | TimerTick
 )

@@ -26,6 +26,7 @@ from vaxel.acd.events import (
     CallbackRequeued,
     ContactAbandoned,
     ContactEnded,
+    ContactTakenBack,
     Event,
     QueueConfigured,
 )
@@ -137,8 +138,8 @@ def _project_contact(
         event.contact_id == contact_id
     ):
         values["ended_at"] = now
-    if isinstance(event, CallbackRequeued) and event.contact_id == contact_id:
-        values["ended_at"] = None  # a failed callback back in the list is open again
+    if isinstance(event, (CallbackRequeued, ContactTakenBack)) and event.contact_id == contact_id:
+        values["ended_at"] = None  # a failed callback back in the list, a call taken back
     upsert(connection, tables.contacts, {"tenant_id": tenant_id, "contact_id": contact_id}, values)
     if view.channel is Channel.CALLBACK or any(
         isinstance(c, (NotifyCallbackCreated, DialCallback, MarkCallbackFailed))

@@ -109,6 +109,7 @@ class CallMachine:
         "recall_fallback",
         "recall_note",
         "recall_s",
+        "recall_to",
         "state",
     )
 
@@ -133,7 +134,8 @@ class CallMachine:
         self._whisper = _Whisper()
         self._dial_deadline: float | None = None
         self.park_deadline: float | None = None
-        self.parked_by, self.recall_fallback, self.recall_s, self.guests = "", "", 0.0, 0
+        self.parked_by, self.recall_fallback, self.recall_to = "", "", ""
+        self.recall_s, self.guests = 0.0, 0
         self.recall_note: RecallNote | None = None  # a transfer's, for the card (issue 16)
 
     def next_deadline(self) -> float | None:
@@ -193,9 +195,8 @@ class CallMachine:
             return [*actions, Bridge()]
         if event.offer == call_announce.CONSULT:  # the person the operator asks first (issue 16 §3)
             return [*actions, *call_announce.answered(self)]
-        if event.offer == RECALL:  # whoever parked the call took it back
-            self.state, self.park_deadline = CallState.TRANSFERRED, None
-            return [*actions, LeaveOrbit(), Bridge()]
+        if event.offer == RECALL:  # whoever the recall rang took it (hers again: call_park)
+            return [*actions, *call_park.recall_answered(self)]
         if is_callee(event.offer):
             self.state, self._dial_deadline = CallState.TRANSFERRED, None
             return [*actions, *self.answer_caller(), ReportRingOutcome(200), Bridge()]

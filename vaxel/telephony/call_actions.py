@@ -75,7 +75,7 @@ from vaxel.telephony.media_in import media_event
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 from vaxel.telephony.park_events import LeaveOrbit, RingBack
 from vaxel.telephony.parking import Parking
-from vaxel.telephony.requeue_events import ReportRequeuedLeft, RequeueAction, RequeueContact
+from vaxel.telephony.requeue_events import RequeueAction
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
 from vaxel.telephony.voicemail import VoicemailCalls
@@ -225,7 +225,7 @@ class CallActions:
                 self.parking.leave(call)
             elif isinstance(action, ReportRingOutcome):
                 self.ring_outcome(call, action.status)
-            elif isinstance(action, (RequeueContact, ReportRequeuedLeft)):
+            elif isinstance(action, RequeueAction):
                 self.requeues(call, action)
             else:  # an announced transfer's (``consult_events.ConsultAction``)
                 self.consults(call, action)

@@ -5,7 +5,9 @@ Rules kept here:
   that party's leg is hung up, the caller hears music (PARKED) and — for a contact the ACD
   had connected — the contact ends for the agent, as with a blind transfer.
 - Anyone retrieving the orbit becomes the caller's other party and the two are bridged
-  (TRANSFERRED: the contact, if any, is over); so does the recall's answer.
+  (TRANSFERRED: the contact, if any, is over); so does the recall's answer — but an ACD
+  contact whose recall its own agent answers is hers again (``ReportTakenBack``; the ACD
+  agreeing, ``TakenBack`` makes the call BRIDGED with her: ``call_requeue.py``).
 - After ``recall_s`` in PARKED the call rings back whoever parked it (RECALLING, the RECALL
   offer) while the caller keeps hearing music; a recall nobody answers within
   ``RECALL_RING_S``, that fails or has no route, puts the call back in its orbit for
@@ -41,6 +43,7 @@ from vaxel.telephony.park_events import (
     RingBack,
     RingParked,
 )
+from vaxel.telephony.requeue_events import ReportTakenBack
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
@@ -50,9 +53,11 @@ __all__ = [
     "RECALL_RING_S",
     "RingParked",  # its event, for the call machine's table
     "parked",
+    "recall_answered",
     "recall_due",
     "recall_ended",
     "retrieved",
+    "ring_back",
     "rung_now",
 ]
 
@@ -86,7 +91,7 @@ def rung_now(call: CallMachine, event: CallEvent, now: float) -> list[CallAction
     assert isinstance(event, RingParked)
     call.state = CallState.RECALLING
     call.park_deadline = now + RECALL_RING_S
-    return [RingBack(event.whom)]
+    return [ring_back(call, event.whom)]
 
 
 def recall_due(call: CallMachine, now: float) -> list[CallAction]:
@@ -95,10 +100,25 @@ def recall_due(call: CallMachine, now: float) -> list[CallAction]:
     if call.state is CallState.PARKED:
         call.state = CallState.RECALLING
         call.park_deadline = now + RECALL_RING_S
-        return [RingBack(call.parked_by)]
+        return [ring_back(call, call.parked_by)]
     if call_requeue.returns_to_queue(call):
         return call_requeue.requeued(call, now)
     return [*call.withdraw(RECALL), *back_to_orbit(call, now)]
+
+
+def ring_back(call: CallMachine, whom: str) -> RingBack:
+    """Ring ``whom`` with the call (the RECALL offer), remembering whom it rings."""
+    call.recall_to = whom
+    return RingBack(whom)
+
+
+def recall_answered(call: CallMachine) -> list[CallAction]:
+    """Whoever the recall rang answered: they talk with the caller; the agent who had the
+    contact is given it back (``ReportTakenBack``: the ACD decides, issue 16 §3)."""
+    call.state, call.park_deadline = CallState.TRANSFERRED, None
+    contact = call.agent_id and not call.callback  # an ACD agent had it: a queue call
+    taken = [ReportTakenBack(call.recall_to)] if contact and call.recall_to else []
+    return [LeaveOrbit(), Bridge(), *taken]
 
 
 def recall_ended(call: CallMachine, now: float) -> list[CallAction]:

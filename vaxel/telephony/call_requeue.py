@@ -16,6 +16,10 @@ an ACD contact again. Rules kept here:
   orbit (``RequeueRefused``): she is rung again after the recall time, as before — the
   caller is never dropped by the switch.
 - An agent's answer the ACD refuses leaves it waiting in REQUEUED, not in the IVR.
+- A recall (a transfer's, a park's, a camp-on's) answered by the agent who had the contact
+  makes it hers again (``TakenBack``, TRANSFERRED → BRIDGED): one contact, the same id; the
+  ACD refusing (another agent answered, she is in another call, logged out), it stays a
+  plain call between the two, as before.
 """
 
 from __future__ import annotations
@@ -31,12 +35,21 @@ from vaxel.telephony.requeue_events import (
     ReportRequeuedLeft,
     RequeueContact,
     RequeueRefused,
+    TakenBack,
 )
 
 if TYPE_CHECKING:
     from vaxel.telephony.call import CallMachine
 
-__all__ = ["ALLOWED", "STEPS", "left", "requeued", "returns_to_queue", "waiting_state"]
+__all__ = [
+    "ALLOWED",
+    "STEPS",
+    "left",
+    "requeued",
+    "returns_to_queue",
+    "taken_back",
+    "waiting_state",
+]
 
 
 def returns_to_queue(call: CallMachine) -> bool:
@@ -50,7 +63,7 @@ def requeued(call: CallMachine, now: float) -> list[CallAction]:
     assert call.recall_note is not None
     actions = call.withdraw(RECALL)
     call.state, call.park_deadline = CallState.REQUEUED, None
-    call.agent_id = ""
+    call.agent_id = call.recall_to = ""  # no recall rings her now: the queue offers it
     reason = reason_of(call.recall_note.status)
     return [*actions, Hear(Party.CALLER, Sound.MUSIC), RequeueContact(reason)]
 
@@ -74,6 +87,15 @@ def left(call: CallMachine) -> list[CallAction]:
     return [*actions, ReportRequeuedLeft()]
 
 
+def taken_back(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    """The ACD gave the contact back to the agent who answered its recall: it is her call
+    in hand again (BRIDGED with her), so transfer, park, camp-on and her hang-up's wrap-up
+    work on it as on any queue call (issue 16 §3)."""
+    assert isinstance(event, TakenBack)
+    call.state, call.agent_id = CallState.BRIDGED, event.agent_id
+    return []
+
+
 def waiting_state(call: CallMachine) -> CallState:
     """Where a call goes when the ACD refuses an agent's answer: back to waiting."""
     note = call.recall_note
@@ -83,8 +105,10 @@ def waiting_state(call: CallMachine) -> CallState:
 STEPS: dict[type, Callable[[CallMachine, CallEvent, float], list[CallAction]]] = {
     RecallPassed: passed,
     RequeueRefused: refused,
+    TakenBack: taken_back,
 }
 ALLOWED = {
     RecallPassed: frozenset({CallState.RECALLING}),
     RequeueRefused: frozenset({CallState.REQUEUED}),
+    TakenBack: frozenset({CallState.TRANSFERRED}),
 }

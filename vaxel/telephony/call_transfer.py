@@ -37,10 +37,9 @@ from vaxel.telephony.call_events import (
     TransferRequested,
     Unbridge,
 )
-from vaxel.telephony.call_park import RECALL_RING_S
+from vaxel.telephony.call_park import RECALL_RING_S, ring_back
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.consult_events import CONSULT
-from vaxel.telephony.park_events import RingBack
 from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ def recalled(call: CallMachine, now: float, status: int = NO_ANSWER) -> list[Cal
     call.recall_note = RecallNote(number, status, max(0.0, rung_s), now)
     call.state = CallState.RECALLING
     call.park_deadline = now + RECALL_RING_S
-    return [*call.withdraw(TRANSFER), *call.withdraw(CONSULT), RingBack(call.parked_by)]
+    return [*call.withdraw(TRANSFER), *call.withdraw(CONSULT), ring_back(call, call.parked_by)]
 
 
 def sent_on(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:

@@ -199,8 +199,8 @@ class CampOns:
                 self.people.lines.answered(camped.tenant_id, camped.person_id, call_id)
         elif camped.state is CampedState.RINGING and state is CallState.PARKED:
             self._unanswered(call, camped, now)
-        elif state is CallState.TRANSFERRED:
-            self.queues.removed(call_id)  # she took it back
+        elif state is CallState.TRANSFERRED or state in _TALKING:
+            self.queues.removed(call_id)  # she took it back (her contact again: talking)
 
     def _recall(self, camped: Camped, now: float) -> None:
         """Waited ``wait_s``: out of the queue, ringing the operator who camped it."""

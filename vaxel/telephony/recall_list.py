@@ -19,7 +19,11 @@ _SHOWN = {
     CallState.RECALLING: "ringing",  # her phone rings with it now
     CallState.PARKED: "waiting",  # nobody took the recall yet: rung again after the time
     CallState.TRANSFERRED: "taken",  # she has the caller again
+    CallState.BRIDGED: "taken",  # … as her contact again (``ContactTakenBack``)
+    CallState.HELD: "taken",
 }
+_HERS = frozenset({CallState.BRIDGED, CallState.HELD})
+"""Shown only when her answer of the recall put them there (not an agent of the queue)."""
 
 
 def recalls_for(
@@ -39,6 +43,7 @@ def recalls_for(
             or shown is None
             or call.tenant_id != tenant_id
             or machine.parked_by != extension
+            or (machine.state in _HERS and machine.recall_to != extension)
         ):
             continue
         session = call.session

@@ -4,10 +4,11 @@ caller again — the queues offer her nothing new.
 
 When a transfer's recall starts ringing her extension and she is *ready* or in *wrap-up*
 in the ACD, she is paused with the reason "Återringning" (so the engine offers the next
-queue call to another agent, and her supervisor sees why); when that call is over she is
-made ready again, unless she changed her state herself meanwhile. A recall she does not
-answer keeps her paused: she is away, and the caller waits to be rung back. A park's recall
-(no transfer note) is left alone.
+queue call to another agent, and her supervisor sees why); answered, the call is her
+contact again (busy, then her wrap-up: ``requeue.py``); when a call she did not get back
+is over she is made ready again, unless she changed her state herself meanwhile. A recall
+she does not answer keeps her paused: she is away, and the caller waits to be rung back. A
+park's recall (no transfer note) is left alone.
 """
 
 from __future__ import annotations

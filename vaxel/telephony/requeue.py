@@ -5,6 +5,8 @@ call machine decides (``call_requeue.py``), this tells the ACD and watches the r
   queue, before every new caller; refused (queue removed, contact forgotten), the machine
   hears ``RequeueRefused`` and the call waits to ring her again, as before.
 - ``ReportRequeuedLeft``: the caller hung up while waiting again — ``ContactAbandoned``.
+- ``ReportTakenBack``: an extension answered a recall — if it is the agent who had the
+  contact, the ACD is told ``ContactTakenBack`` and the call is hers again (``TakenBack``).
 - A transfer's recall that starts ringing someone logged out of the ACD, or talking in
   another queue call, is passed over at once (``RecallPassed``, on the calls' timer, never
   inside the step that rang it): the queue has the call without her 30 s of ringing.
@@ -15,15 +17,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from vaxel.acd.events import ContactAbandoned, ContactRequeued
+from vaxel.acd.events import ContactAbandoned, ContactRequeued, ContactTakenBack
 from vaxel.core.errors import VaxelError
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.recall_notes import reason_of
 from vaxel.telephony.requeue_events import (
     RecallPassed,
     ReportRequeuedLeft,
-    RequeueContact,
+    ReportTakenBack,
+    RequeueAction,
     RequeueRefused,
+    TakenBack,
 )
 
 if TYPE_CHECKING:
@@ -57,8 +61,11 @@ class CallRequeues:
         actions.requeues = self.carry_out
         actions.recall_hooks.append(self.ringing)
 
-    def carry_out(self, call: Call, action: RequeueContact | ReportRequeuedLeft) -> None:
+    def carry_out(self, call: Call, action: RequeueAction) -> None:
         commands = self.switch.acd_commands
+        if isinstance(action, ReportTakenBack):
+            self._taken_back(call, action.extension)
+            return
         if isinstance(action, ReportRequeuedLeft):
             try:
                 commands.submit(ContactAbandoned(call.tenant_id, call.call_id, callback_number=""))
@@ -72,6 +79,21 @@ class CallRequeues:
             self.switch.step(call, RequeueRefused())
             return
         log.info("%s: recall not taken, back in its queue first (%s)", call.call_id, action.reason)
+
+    def _taken_back(self, call: Call, extension: str) -> None:
+        """``extension`` answered the recall: the contact is its agent's again if the ACD
+        agrees (hers, free); otherwise the two simply talk, as before (issue 16 §3)."""
+        found = self.switch.directory.extensions.get(extension)
+        if found is None or not found.agent_id or found.tenant_id != call.tenant_id:
+            return
+        try:
+            self.switch.acd_commands.submit(
+                ContactTakenBack(call.tenant_id, call.call_id, found.agent_id)
+            )
+        except VaxelError as error:
+            log.info("%s answered by %s, not taken back: %s", call.call_id, extension, error)
+            return
+        self.switch.step(call, TakenBack(found.agent_id))
 
     def ringing(self, call: Call) -> None:
         """A recall rings ``parked_by``: pass it over when she is logged out or busy."""

@@ -1,6 +1,6 @@
-"""The events and actions of a call's step back into its queue (issue 16 §3): part of the
-call machine's events (``call_events``), kept apart for that module's length; the steps are
-``call_requeue.py``."""
+"""The events and actions of a call's step back into its queue, or into the hand of the agent
+who answers its recall (issue 16 §3): part of the call machine's events (``call_events``),
+kept apart for that module's length; the steps are ``call_requeue.py``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from dataclasses import dataclass
 __all__ = [
     "RecallPassed",
     "ReportRequeuedLeft",
+    "ReportTakenBack",
     "RequeueAction",
     "RequeueContact",
     "RequeueEvent",
     "RequeueRefused",
+    "TakenBack",
 ]
 
 
@@ -38,5 +40,20 @@ class ReportRequeuedLeft:
     """Action: the caller hung up while waiting again: the ACD abandons the contact."""
 
 
-RequeueEvent = RecallPassed | RequeueRefused
-RequeueAction = RequeueContact | ReportRequeuedLeft
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """The ACD made the answered recall a contact of ``agent_id`` again: hers, talking."""
+
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTakenBack:
+    """Action: ``extension`` answered the recall of a contact; if the contact was its
+    agent's, the ACD makes it hers again (``ContactTakenBack``)."""
+
+    extension: str
+
+
+RequeueEvent = RecallPassed | RequeueRefused | TakenBack
+RequeueAction = RequeueContact | ReportRequeuedLeft | ReportTakenBack

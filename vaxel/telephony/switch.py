@@ -103,6 +103,7 @@ from vaxel.telephony.parking import Parking
 from vaxel.telephony.pickups import Pickups
 from vaxel.telephony.refusals import EarlyRefusals
 from vaxel.telephony.registration import Registration
+from vaxel.telephony.requeue import CallRequeues
 from vaxel.telephony.ringing import Ringing
 from vaxel.telephony.timers import CallTimers
 from vaxel.telephony.voicemail import VoicemailCalls
@@ -221,6 +222,7 @@ class Switch:
         )
         self.pickups.queue_logins = QueueGroupLogins(center, clock)  # who is in: the engine's
         self.mwi = MessageWaiting(sip, registration, directory)
+        CallRequeues(self).install()  # recalls: back to the queue, or taken back (issue 16)
 
     # -- the ports the parts are given (each a narrow Protocol of theirs) ------------------
 

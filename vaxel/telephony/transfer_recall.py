@@ -31,7 +31,6 @@ from vaxel.pbx.transfer_recall import RECALL_RING_S, RecallSettings, RecallStage
 from vaxel.telephony.call_events import OfferWithdrawn, is_callee
 from vaxel.telephony.call_states import CallState, OfferState
 from vaxel.telephony.recall_priority import RecallPriority
-from vaxel.telephony.requeue import CallRequeues
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -63,7 +62,6 @@ class TransferRecalls:
         self.switch.in_dialog.phone_transfers.recalls = self
         self.switch.actions.forget_hooks.append(self.forgotten)
         RecallPriority(self.switch).install()  # offered before new queue calls (issue 16)
-        CallRequeues(self.switch).install()  # not taken back: first in its queue (issue 16)
 
     def recall_after_s(self, tenant_id: str) -> float:
         """The tenant's recall time: an agent's or operator's transfer of a queue caller
