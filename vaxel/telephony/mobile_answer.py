@@ -28,7 +28,7 @@ from vaxel.telephony.call import OfferState
 from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
-from vaxel.telephony.leg_events import ByeReceived, LegInput
+from vaxel.telephony.leg_events import ByeReceived, HangUp, LegInput
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 
 __all__ = ["ConfirmPort", "MobileAnswers", "confirm_prompts"]
@@ -89,8 +89,10 @@ class MobileAnswers:
         if offer is None or offer.state is not OfferState.RINGING or not attempt.confirm:
             return False
         endpoint_id = attempt.endpoint.endpoint_id
-        if endpoint_id in self.waiting:
-            return False  # another fork of hers already waits for its key
+        if endpoint_id in self.waiting:  # another fork of hers already waits for its key
+            assert self.port is not None
+            self.port.fork_input(call, attempt, fork, HangUp())
+            return True
         self.set_remote(call, attempt, fork, negotiated)
         waiting = _Waiting(call, attempt, fork, negotiated, AnswerConfirmation(attempt.confirm_by))
         self.waiting[endpoint_id] = waiting
@@ -132,11 +134,16 @@ class MobileAnswers:
             self.sip.respond(event.server_key, request, 488, "Not Acceptable Here")
         return True
 
-    def forget(self, attempt: Attempt) -> None:
-        """The attempt's fork ended or won: no key is waited for any more."""
-        waiting = self.waiting.pop(attempt.endpoint.endpoint_id, None)
-        if waiting is not None and waiting.playback_id:
-            self.media.stop_playback(attempt.endpoint.endpoint_id)
+    def forget(self, attempt: Attempt, fork: Fork | None = None) -> None:
+        """The attempt's waiting fork (``fork``, if given) ended or won: no key is waited
+        for any more."""
+        endpoint_id = attempt.endpoint.endpoint_id
+        waiting = self.waiting.get(endpoint_id)
+        if waiting is None or (fork is not None and waiting.fork is not fork):
+            return
+        del self.waiting[endpoint_id]
+        if waiting.playback_id:
+            self.media.stop_playback(endpoint_id)
 
     def _key(self, waiting: _Waiting, digit: str) -> None:
         outcome = waiting.confirmation.key(digit, self.clock())

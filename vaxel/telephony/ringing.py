@@ -175,7 +175,7 @@ class Ringing:
             elif isinstance(action, LegEnded):
                 self.dialer.by_fork.pop(fork.client_key, None)
                 if not fork.won:
-                    self.confirms.forget(attempt)
+                    self.confirms.forget(attempt, fork)
                 status = action.status or 487
                 side = self.side_legs.get(attempt.role)
                 if side is not None and not fork.won:  # told once none of her phones is left
