@@ -161,6 +161,9 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "recall_after_s": [60],
         "wait_s": [60],  # camp-on's settings (issue 16 §3)
         "max_per_extension": [2],
+        "enabled": [True],  # the automatic attendant's load rule (issue 16, spec §70)
+        "waiting": [5],
+        "min_on_s": [300],
         # DID ranges, answer groups and a person's devices over REST (issue 14 §9)
         "last": ["+46812342099"],
         "first_short": ["4200"],

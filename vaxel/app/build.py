@@ -36,8 +36,10 @@ from vaxel.app.telephony import (
 )
 from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime import ContactCenter
+from vaxel.runtime.auto_attendant import AutoAttendant
 from vaxel.runtime.configuration import Configuration
 from vaxel.runtime.engine_snapshots import SnapshotPolicy
+from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.runtime.group_logins import QueueGroupLogins
 from vaxel.runtime.heap import FullCollections
 from vaxel.runtime.opening_hours import OpeningHours
@@ -147,6 +149,13 @@ def build_platform(
     if seed is not None:
         seed(platform)
     platform.scheduler.add(hours)
+    attendant = AutoAttendant(center, FlowSwitches(configuration, clock), database)
+    platform.scheduler.add(attendant)  # the automatic attendant at high load (spec §70)
+    configuration.listeners.append(
+        lambda change: attendant.changed(
+            change.kind, lambda: platform.scheduler.rearm(AutoAttendant.name)
+        )
+    )
     platform.directory_sync = build_directory(platform)
     platform.voicemail = build_voicemail(platform)
     platform.conferences = build_conferences(platform)

@@ -39,6 +39,7 @@ ACTIONS = (
     "group_diversion_cleared",
     "console_units_changed",
     "audio_device_changed",
+    "auto_attendant_changed",
 )
 """What the log records; the pages translate each by this code."""
 

@@ -5,6 +5,11 @@ keypad number, switch one on or off (an intranet's crisis page, a monitoring scr
 ``on_from`` until ``off_at``; a time without a zone is Stockholm time); the next caller
 hears the change. Another tenant's switch is a 404 like one no flow declares (problem
 details, code ``unknown-switch``).
+
+``GET``/``PUT …/telefonistmeny/load-rule`` read and set the automatic attendant's load rule
+(issue 16, spec §70): switch the menu on by itself at high load in the operator queue
+(``read``/``config``; out of range or an unknown queue 409 with the rule's code, audited
+as ``api``).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
 from vaxel.core.clock import from_local
+from vaxel.pbx.auto_attendant import SWITCH, LoadRule
+from vaxel.runtime.flow_switches import UnknownSwitch
 from vaxel.store.flow_switches import FlowSwitch
-from vaxel.web.admin.switches import switches_of
+from vaxel.web.admin.switches import load_rules_of, switches_of
 from vaxel.web.api import Tenant, key_with_scope
 from vaxel.web.deps import Platform
 
-__all__ = ["SwitchIn", "SwitchOut", "WindowIn", "router"]
+__all__ = ["LoadRuleIn", "SwitchIn", "SwitchOut", "WindowIn", "router"]
 
 ConfigTenant = Annotated[str, Depends(key_with_scope("config"))]
 Name = Annotated[str, Path(min_length=1, max_length=64)]
@@ -55,6 +62,26 @@ class SwitchOut(SwitchIn):
     on_from: datetime | None = Field(description="A scheduled window's start; null: none")
     off_at: datetime | None = Field(description="A scheduled window's end; null: none")
     active: bool = Field(description="What a call arriving now hears: on, or in its window")
+
+
+class LoadRuleIn(BaseModel):
+    enabled: bool = Field(description="On: the rule switches the menu by itself (off by default)")
+    queue_id: str = Field(max_length=64, description="The operator queue watched")
+    wait_s: int = Field(ge=0, le=3600, description="On at this longest wait (10–3,600; 0: unused)")
+    waiting: int = Field(ge=0, le=500, description="… or at this many waiting (0: unused)")
+    min_on_s: int = Field(
+        300, ge=60, le=7200, description="Switched on by the rule, on at least this long"
+    )
+
+
+def _rule_out(rule: LoadRule) -> LoadRuleIn:
+    return LoadRuleIn(
+        enabled=rule.enabled,
+        queue_id=rule.queue_id,
+        wait_s=rule.wait_s,
+        waiting=rule.waiting,
+        min_on_s=rule.min_on_s,
+    )
 
 
 def _instant(epoch: float) -> datetime | None:
@@ -96,3 +123,26 @@ def schedule_switch(
     switches = switches_of(platform)
     done = switches.schedule(tenant, name, from_local(body.on_from), from_local(body.off_at), "api")
     return _out(done, platform.clock())
+
+
+def _menu(name: str, tenant: str) -> None:
+    if name != SWITCH:  # the load rule drives the automatic attendant's switch only
+        raise UnknownSwitch(name[:64], tenant)
+
+
+@router.get("/{name}/load-rule")
+def get_load_rule(name: Name, tenant: Tenant, platform: Platform) -> LoadRuleIn:
+    """The automatic attendant's load rule (spec §70); off by default."""
+    _menu(name, tenant)
+    return _rule_out(load_rules_of(platform).rule(tenant))
+
+
+@router.put("/{name}/load-rule")
+def put_load_rule(
+    name: Name, body: LoadRuleIn, tenant: ConfigTenant, platform: Platform
+) -> LoadRuleIn:
+    """Set the load rule (audited as ``api``): the menu switches itself on at the mark and
+    off below half of it after ``min_on_s``; someone's hand wins until the load falls."""
+    _menu(name, tenant)
+    rule = LoadRule(body.enabled, body.queue_id, body.wait_s, body.waiting, body.min_on_s)
+    return _rule_out(load_rules_of(platform).put(tenant, rule, "api"))

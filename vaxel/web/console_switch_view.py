@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from vaxel.core.errors import VaxelError
+from vaxel.pbx.auto_attendant import AUTO_ACTOR
 from vaxel.web.admin.switches import switches_of
 from vaxel.web.context import WebContext
 from vaxel.web.i18n import gettext
@@ -34,7 +35,8 @@ def _title(name: str) -> str:
 
 def switch_states(ctx: WebContext, tenant_id: str) -> list[dict[str, Any]]:
     """The tenant's switches, night service and the emergency message first: name, the
-    title the page shows, whether a call arriving now gets it, and its key ("" for none)."""
+    title the page shows, whether a call arriving now gets it, whether the load rule
+    switched it on (``auto``), and its key ("" for none)."""
     now = ctx.clock()
     try:
         listed = switches_of(ctx).listed(tenant_id)
@@ -45,6 +47,7 @@ def switch_states(ctx: WebContext, tenant_id: str) -> list[dict[str, Any]]:
             "name": s.name,
             "title": _title(s.name),
             "active": s.on_at(now),
+            "auto": s.on and s.changed_by == AUTO_ACTOR,  # the load rule switched it (§70)
             "key": KEYS.get(s.name, ""),
         }
         for s in listed

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "forwarding_removed": N_("Vidarekoppling borttagen"),
     "group_diverted": N_("Grupp hänvisad"),
     "group_diversion_cleared": N_("Grupphänvisning borttagen"),
+    "auto_attendant_changed": N_("Automatisk telefonist vid hög belastning ändrad"),
 }
 
 
@@ -57,6 +58,14 @@ def _detail(entry: AuditEntry) -> str:
         return gettext("schemalagd {}").format(detail["window"])
     if entry.action == "switch_changed":
         return gettext("påslagen") if detail.get("on") == "true" else gettext("avslagen")
+    if entry.action == "auto_attendant_changed":
+        if detail.get("enabled") != "True":
+            return gettext("av")
+        return gettext("på i {queue} vid {wait} s eller {waiting} väntande").format(
+            queue=detail.get("queue_id", ""),
+            wait=detail.get("wait_s", ""),
+            waiting=detail.get("waiting", ""),
+        )
     if entry.action == "mail_server_changed":
         return detail.get("host", "")
     if entry.action == "forwarding_removed":

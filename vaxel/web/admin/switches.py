@@ -5,6 +5,10 @@ Each switch a flow declares is listed with its keypad number (``*96*<nr>#`` on,
 change. A switch may be scheduled instead: on from one local time (Europe/Stockholm) until
 another; callers inside the window hear it. Every change is in the audit log
 (``/admin/audit``).
+
+The automatic attendant's load rule (issue 16, spec §70) is set here too: switch the
+``telefonistmeny`` switch on by itself when the operator queue's wait or callers pass a
+mark (:mod:`vaxel.pbx.auto_attendant`; carried out by :mod:`vaxel.runtime.auto_attendant`).
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from fastapi.responses import Response
 
 from vaxel.core.clock import from_local
 from vaxel.core.errors import DomainError
+from vaxel.pbx.auto_attendant import SWITCH, LoadRule, LoadRuleError
+from vaxel.runtime.auto_attendant import LoadRules
 from vaxel.runtime.flow_switches import FlowSwitches
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
-from vaxel.web.rendering import back, local_time, render
+from vaxel.web.rendering import back, local_time, render, take_flash
 
-__all__ = ["PATH", "local_instant", "router", "switches_of"]
+__all__ = ["PATH", "load_rules_of", "local_instant", "router", "switches_of"]
 
 PATH = "/admin/brytare"
 
@@ -33,6 +39,10 @@ router = APIRouter(
 
 def switches_of(platform: Platform) -> FlowSwitches:
     return FlowSwitches(platform.configuration, platform.clock)
+
+
+def load_rules_of(platform: Platform) -> LoadRules:
+    return LoadRules(platform.configuration, platform.clock)
 
 
 def local_instant(text: str) -> float:
@@ -63,7 +73,19 @@ def switches_page(
         }
         for s in switches_.listed(tenant_id)
     ]
-    return render(request, "admin/switches.html", session, switches=switches)
+    queues = platform.configuration.queues(tenant_id)
+    flash = take_flash(request)
+    return render(
+        request,
+        "admin/switches.html",
+        session,
+        error=flash.message,
+        saved=flash.saved,
+        switches=switches,
+        rule=load_rules_of(platform).rule(tenant_id),
+        queues=sorted((q.queue_id, q.name or q.queue_id) for q in queues.values()),
+        has_menu=any(s["name"] == SWITCH for s in switches),
+    )
 
 
 @router.post("")
@@ -88,3 +110,30 @@ async def schedule(
     off_at = local_instant(str(form.get("off_at", "")))
     switches_of(platform).schedule(tenant_id, name, on_from, off_at, session.user.username)
     return back(PATH)
+
+
+def _whole(text: str, code: str) -> int:
+    """A whole number from a form field ("" is 0); LoadRuleError ``code`` otherwise."""
+    text = text.strip()
+    if not text:
+        return 0
+    if len(text) > 6 or not text.isdigit():
+        raise LoadRuleError("not a whole number", code=code)
+    return int(text)
+
+
+@router.post("/automatik")
+async def load_rule(
+    form: CsrfForm, session: SignedIn, platform: Platform, tenant_id: TenantId
+) -> Response:
+    """The automatic attendant at high load (spec §70): on/off, the queue and its marks;
+    out of range or an unknown queue comes back to the page worded in Swedish."""
+    rule = LoadRule(
+        enabled=str(form.get("enabled", "")) == "1",
+        queue_id=str(form.get("queue_id", ""))[:65],
+        wait_s=_whole(str(form.get("wait_s", "")), "auto-attendant-wait"),
+        waiting=_whole(str(form.get("waiting", "")), "auto-attendant-waiting"),
+        min_on_s=_whole(str(form.get("min_on_s", "")), "auto-attendant-min-on"),
+    )
+    load_rules_of(platform).put(tenant_id, rule, session.user.username)
+    return back(PATH, saved=True)
