@@ -33,7 +33,9 @@ from vaxel.telephony.call_events import (
 )
 from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.park_events import LeaveOrbit, RingBack
+from vaxel.telephony.recall_notes import RecallNote
 from vaxel.telephony.requeue_events import (
+    BackInQueue,
     RecallPassed,
     ReportRequeuedLeft,
     ReportTakenBack,
@@ -236,3 +238,36 @@ def test_a_transfer_to_the_plan_rings_on_as_an_internal_call() -> None:
         Bridge(),
     ]
     assert call.state is CallState.TRANSFERRED
+
+
+def test_a_plan_transfer_nobody_took_waits_first_in_its_queue() -> None:
+    """Issue 16 §3, spec §50–52: the operator sent the queue caller to 4601; Olle was busy
+    and her recall went unanswered — once the ACD took it back, the call waits in its queue
+    with music (REQUEUED, the card's note says why), as a registrar extension's does."""
+    call = CallMachine()
+    call.handle(PhonesRung("karin", ("desk",)), 10.0)
+    call.handle(PhoneAnswered("karin", "desk"), 12.0)
+    call.handle(AgentConnected(whisper=False), 12.1)
+    call.handle(TransferRequested(number="4601", internal=True), 50.0)
+    assert call.recall_note == RecallNote("4601")  # where it went, for a later note
+    call.handle(PhonesRung(CALLEE, ("olle-desk",), ring_s=20.0), 50.1)
+    call.handle(PhoneFailed(CALLEE, "olle-desk", 486), 51.0)  # busy: her phone rings next
+    call.handle(PhonesRung(CALLEE, ("karin-desk",), ring_s=30.0), 51.1)
+    note = RecallNote("4601", 486, 0.9, 81.1)
+    assert call.handle(BackInQueue(note), 81.1) == [
+        CancelPhone(CALLEE, "karin-desk"),
+        Hear(Party.CALLER, Sound.MUSIC),
+    ]
+    assert (call.state, call.agent_id, call.recall_note) == (CallState.REQUEUED, "", note)
+    call.handle(PhonesRung("maria", ("maria-desk",)), 90.0)  # the queue offers it
+    assert call.handle(PhoneAnswered("maria", "maria-desk"), 92.0)[-1:] == [
+        ReportAgentAnswered("maria")
+    ]
+    assert call.state is CallState.AGENT_ANSWERING
+    waiting = CallMachine()
+    waiting.handle(PhonesRung("karin", ("desk",)), 10.0)
+    waiting.handle(PhoneAnswered("karin", "desk"), 12.0)
+    waiting.handle(AgentConnected(whisper=False), 12.1)
+    waiting.handle(TransferRequested(number="4601", internal=True), 50.0)
+    waiting.handle(BackInQueue(note), 81.1)
+    assert waiting.handle(PartyLeft(Party.CALLER), 85.0) == [ReportRequeuedLeft()]  # abandoned

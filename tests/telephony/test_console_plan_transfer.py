@@ -27,7 +27,7 @@ from vaxel.pbx.devices import Device, DeviceKind, PersonDevices
 from vaxel.pbx.numbering import NumberingPlan, Target, TargetKind
 from vaxel.pbx.reach import Absence
 from vaxel.sim.demo_tenant import DEMO_TENANT, MAIN_NUMBER
-from vaxel.sip.message import Request
+from vaxel.sip.message import Request, response_to
 from vaxel.telephony.call import CallState
 from vaxel.telephony.console_consult import ConsoleConsults
 from vaxel.telephony.console_transfer import transfer_from_console
@@ -174,6 +174,38 @@ async def test_an_unanswered_transfer_to_the_plan_rings_the_operator_back(
         await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
         assert list(switch.calls) == [call_id], "one call: the caller's, with her again"
         assert call.caller is not None and not call.caller.machine.ended
+    finally:
+        await caller.stop()
+        karin.close()
+        olle.close()
+
+
+async def test_a_plan_transfer_nobody_takes_goes_to_the_front_of_its_queue(
+    running: Running, tmp_path: Path
+) -> None:
+    """Olle does not answer and Karin's phone refuses her recall (486): the caller is not
+    sent on to the operator number or Olle's voicemail but waits first in Bygglov, the
+    queue the call came from, on the line throughout (issue 16 §3, spec §50–52, OP4)."""
+    olles_plan(running)
+    _recalls(running)
+    switch, acd = running.service.switch, running.center.acd
+    olle = Transferor(running.port, OLLE_DESK, PASSWORD)
+    await olle.register()
+    caller, karin, call_id = await _caller_with_karin(running, tmp_path)
+    try:
+        transfer_from_console(switch, DEMO_TENANT, AGENT_ID, call_id, OLLE_SHORT)
+        await olle.rung()  # and never answered
+        back = await karin.expect(_invite, RECALL_AFTER_S + 10)
+        assert isinstance(back, Request)
+        karin.send(response_to(back, 486, "Busy Here"))  # she does not take it back
+        call = switch.calls[call_id]
+        await wait_for(lambda: call.state is CallState.REQUEUED, 10)
+        view = acd.contact_view(DEMO_TENANT, call_id)
+        assert view.queue_id == "bygglov" and view.state.value in ("waiting", "offered")
+        assert call.internal is None and call.machine.recall_note is not None
+        assert call.machine.recall_note.number == OLLE_SHORT, "the card says whom it missed"
+        assert call.caller is not None and not call.caller.machine.ended, "never dropped"
+        assert list(switch.calls) == [call_id]
     finally:
         await caller.stop()
         karin.close()

@@ -16,6 +16,8 @@ an ACD contact again. Rules kept here:
   orbit (``RequeueRefused``): she is rung again after the recall time, as before — the
   caller is never dropped by the switch.
 - An agent's answer the ACD refuses leaves it waiting in REQUEUED, not in the IVR.
+- A queue call sent into the plan (CONNECTING, ``transfer_recall.py`` rings her back) that
+  nobody took goes the same way (``BackInQueue``), once the ACD has taken it back.
 - A recall (a transfer's, a park's, a camp-on's) answered by the agent who had the contact
   makes it hers again (``TakenBack``, TRANSFERRED → BRIDGED): one contact, the same id; the
   ACD refusing (another agent answered, she is in another call, logged out), it stays a
@@ -31,6 +33,7 @@ from vaxel.telephony.call_events import RECALL, CallAction, CallEvent, Hear, Par
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.recall_notes import reason_of
 from vaxel.telephony.requeue_events import (
+    BackInQueue,
     RecallPassed,
     ReportRequeuedLeft,
     RequeueContact,
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ALLOWED",
     "STEPS",
+    "back_in_queue",
     "left",
     "requeued",
     "returns_to_queue",
@@ -96,6 +100,18 @@ def taken_back(call: CallMachine, event: CallEvent, now: float) -> list[CallActi
     return []
 
 
+def back_in_queue(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
+    """A transfer into the plan nobody took (target, then her recall): waiting first in
+    its queue like a registrar extension's (the switch told the ACD before this step)."""
+    assert isinstance(event, BackInQueue)
+    actions: list[CallAction] = []
+    for name in list(call.offers):
+        actions += call.withdraw(name)
+    call.state, call.park_deadline, call.recall_note = CallState.REQUEUED, None, event.note
+    call.agent_id = call.recall_to = ""
+    return [*actions, Hear(Party.CALLER, Sound.MUSIC)]
+
+
 def waiting_state(call: CallMachine) -> CallState:
     """Where a call goes when the ACD refuses an agent's answer: back to waiting."""
     note = call.recall_note
@@ -106,9 +122,11 @@ STEPS: dict[type, Callable[[CallMachine, CallEvent, float], list[CallAction]]] =
     RecallPassed: passed,
     RequeueRefused: refused,
     TakenBack: taken_back,
+    BackInQueue: back_in_queue,
 }
 ALLOWED = {
     RecallPassed: frozenset({CallState.RECALLING}),
     RequeueRefused: frozenset({CallState.REQUEUED}),
     TakenBack: frozenset({CallState.TRANSFERRED}),
+    BackInQueue: frozenset({CallState.CONNECTING}),
 }

@@ -57,6 +57,7 @@ def requested(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
         return [*waiting, HangUpParty(Party.AGENT)]
     if isinstance(event, TransferRequested) and event.internal:  # to the plan (issue 16 §3)
         call.state = CallState.CONNECTING  # the agent is done, the caller rings on
+        call.recall_note = RecallNote(event.number)  # unanswered: back in the queue
         return [ReportContactEnded(), *waiting, HangUpParty(Party.AGENT)]
     call.state = CallState.TRANSFERRING  # the agent is done at once (wrap-up)
     call.parked_by, call.recall_fallback, call.park_deadline = "", "", None

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vaxel.telephony.recall_notes import RecallNote
+
 __all__ = [
+    "BackInQueue",
     "RecallPassed",
     "ReportRequeuedLeft",
     "ReportTakenBack",
@@ -55,5 +58,14 @@ class ReportTakenBack:
     extension: str
 
 
-RequeueEvent = RecallPassed | RequeueRefused | TakenBack
+@dataclass(frozen=True, slots=True)
+class BackInQueue:
+    """A queue call sent into the plan (a person's short number, a group) came back
+    unanswered by the target and by her recall, and the ACD took it back in its queue
+    (``ContactRequeued``, told already): it waits there first, with music."""
+
+    note: RecallNote
+
+
+RequeueEvent = RecallPassed | RequeueRefused | TakenBack | BackInQueue
 RequeueAction = RequeueContact | ReportRequeuedLeft | ReportTakenBack

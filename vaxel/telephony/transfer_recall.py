@@ -16,6 +16,11 @@ Rules kept here:
   is left alone.
 - A recall's own ringing ending unanswered moves to the next stage before any forwarding
   of the person rung back (the caller is on their way back, not a new call to them).
+- A queue caller (an ACD contact the agent or operator sent into the plan) whose target
+  and transferrer both let it go — or whose transferrer cannot be rung — goes to the
+  front of the queue it came from instead of the operator number and the voicemail
+  (issue 16 §3, spec §50–52), as a registrar extension's transfer does
+  (``call_requeue.py``); the ACD refusing, the stages go on as before.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from vaxel.acd.events import ContactRequeued
+from vaxel.core.errors import VaxelError
 from vaxel.directory.presence import LineState
 from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
 from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.transfer_recall import RECALL_RING_S, RecallSettings, RecallStage, TransferRecall
 from vaxel.telephony.call_events import OfferWithdrawn, is_callee
 from vaxel.telephony.call_states import CallState, OfferState
+from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote, reason_of
 from vaxel.telephony.recall_priority import RecallPriority
+from vaxel.telephony.requeue_events import BackInQueue
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -43,6 +52,8 @@ __all__ = ["TransferRecalls"]
 log = logging.getLogger(__name__)
 _RECALLED = frozenset({TargetKind.PERSON, TargetKind.GROUP, TargetKind.EXTERNAL})
 _NO_VOICEMAIL = ("extension:", "external:")
+_STATUS = {RingOutcome.BUSY: 486, RingOutcome.NO_ANSWER: NO_ANSWER}
+"""The SIP status a target's ringing is noted with (else unreachable), for the card."""
 
 
 class TransferRecalls:
@@ -54,6 +65,9 @@ class TransferRecalls:
         self.settings: Callable[[str], RecallSettings] = lambda tenant_id: RecallSettings()
         """A tenant's recall time (the runtime's ``pbx-transfer`` settings)."""
         self._recalls: dict[str, TransferRecall] = {}
+        self._why: dict[str, tuple[int, float]] = {}
+        """call id → (0, when the target started ringing), then once its ringing ended
+        (its SIP status, seconds it rang): the card's reason if the call is requeued."""
 
     def install(self) -> None:
         internal = self.switch.internal
@@ -96,6 +110,7 @@ class TransferRecalls:
             voicemail_of=target.ref if person else "",
         )
         self._recalls[call.call_id] = recall
+        self._why[call.call_id] = (0, self.switch.clock())
         self._arm(call.call_id, recall)
 
     def _arm(self, call_id: str, recall: TransferRecall) -> None:
@@ -130,6 +145,7 @@ class TransferRecalls:
         for name in ringing:
             self.switch.step(call, OfferWithdrawn(name))
         self._left(call, internal)
+        self._rang(call_id, NO_ANSWER)
         self._go_on(call, internal, recall)
 
     # ringing ended -------------------------------------------------------------------------
@@ -139,6 +155,7 @@ class TransferRecalls:
         recall = self._recalls.get(call.call_id)
         if recall is None or recall.stage is not RecallStage.TARGET:
             return False
+        self._rang(call.call_id, _STATUS.get(outcome, 480))
         return self._go_on(call, internal, recall)
 
     def recall_ended(self, call: Call, internal: InternalCall, outcome: RingOutcome) -> bool:
@@ -156,6 +173,7 @@ class TransferRecalls:
     def forgotten(self, call_id: str) -> None:
         self._cancel_timer(call_id)
         self._recalls.pop(call_id, None)
+        self._why.pop(call_id, None)
 
     # the stages ----------------------------------------------------------------------------
 
@@ -164,6 +182,8 @@ class TransferRecalls:
         self._cancel_timer(call.call_id)
         while True:
             stage = recall.next(transferrer_free=self._free(call, recall))
+            if stage is not RecallStage.TRANSFERRER and self._requeued(call, internal):
+                return True
             if stage is RecallStage.TOLD:
                 self._recalls.pop(call.call_id, None)
                 return False
@@ -191,6 +211,35 @@ class TransferRecalls:
         internal.target = target
         handler.start(call, target, internal.caller)
         return True
+
+    def _requeued(self, call: Call, internal: InternalCall) -> bool:
+        """A queue caller nobody took: first in its queue again (the ACD agreeing)."""
+        machine, now = call.machine, self.switch.clock()
+        if not machine.agent_id or machine.callback or machine.recall_note is None:
+            return False
+        self._rang(call.call_id, NO_ANSWER)  # no-op once the target's end was noted
+        status, rung_s = self._why.get(call.call_id, (NO_ANSWER, 0.0))
+        try:
+            self.switch.acd_commands.submit(
+                ContactRequeued(call.tenant_id, call.call_id, reason_of(status))
+            )
+        except VaxelError as error:
+            log.info("%s not requeued, recalled on: %s", call.call_id, error)
+            return False
+        log.info("%s: transfer into the plan not taken, back in its queue", call.call_id)
+        internal.steps.clear()
+        self._left(call, internal)
+        self.forgotten(call.call_id)
+        note = RecallNote(machine.recall_note.number, status, max(0.0, rung_s), now)
+        call.internal = None  # a queue call again, no PBX call
+        self.switch.step(call, BackInQueue(note))
+        return True
+
+    def _rang(self, call_id: str, status: int) -> None:
+        """The target's ringing ended with ``status``: note it (once) with how long."""
+        noted, started = self._why.get(call_id, (0, 0.0))
+        if not noted and started:
+            self._why[call_id] = (status, self.switch.clock() - started)
 
     def _free(self, call: Call, recall: TransferRecall) -> bool:
         """The transferrer can be rung back: a phone connected, the line not busy."""
