@@ -2,7 +2,9 @@
 
 A mobile is answered by its own voicemail, or in a pocket, as readily as by its owner, so a
 200 OK from the carrier is not her answer: the leg hears "Samtal från kön, tryck 1 för att
-svara" and only the key 1 before ``deadline`` (the offer's ring time) counts. Any other key
+svara" and only the key 1 before ``deadline`` counts: the offer's ring time, but never more
+than ``CONFIRM_S`` after the carrier's answer (:func:`confirm_deadline`), so a long queue
+offer timeout (or none) does not keep a voicemail listening to the prompt. Any other key
 is ignored; no key in time, or the mobile hanging up first, leaves the offer unanswered —
 the ACD counts it as today's unanswered offer (Q23) and its no-answer rule applies.
 
@@ -13,9 +15,17 @@ from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["ANSWER_KEY", "AnswerConfirmation", "Outcome"]
+__all__ = ["ANSWER_KEY", "CONFIRM_S", "AnswerConfirmation", "Outcome", "confirm_deadline"]
 
 ANSWER_KEY = "1"
+CONFIRM_S = 20.0
+"""Seconds she has for the key after the carrier's answer: the prompt twice and some."""
+
+
+def confirm_deadline(answered_at: float, offer_ends: float) -> float:
+    """When no key means no answer: ``CONFIRM_S`` after the carrier's answer, or the
+    offer's own end when that is sooner (its ring time ran while the mobile rang)."""
+    return min(answered_at + CONFIRM_S, offer_ends)
 
 
 class Outcome(Enum):

@@ -5,16 +5,17 @@ An ACD offer rung on an agent's mobile over the trunk (``acd_commands.py``) mark
 attempt with the prompt to play. When the carrier answers, the leg is ACKed as any other,
 but the call machine is not told yet: the mobile hears the prompt (again, until the offer
 ends) on the attempt's own media endpoint, and a key by RFC 4733 or SIP INFO goes to the
-confirmation. Only the key 1 before the offer's ring time ends hands the leg on as the
-answer (``Ringing.answered``); the mobile hanging up first (a BYE in the not yet known
-dialog, answered here) ends the fork, which the call machine counts as a decline (Q23);
-no key lets the ACD's own offer timer withdraw the offer, which hangs the leg up.
+confirmation. Only the key 1 before its deadline (the offer's ring time, at most
+``CONFIRM_S`` after the answer) hands the leg on as the answer (``Ringing.answered``); the
+mobile hanging up first (a BYE in the not yet known dialog, answered here) ends the fork,
+which the call machine counts as a decline (Q23); no key by the deadline hangs the leg up
+on the calls' one timer (``at``), the same decline — whatever the queue's offer timeout.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,13 +24,14 @@ from vaxel.sip.dialog import header_tag
 from vaxel.sip.message import Request
 from vaxel.sip.sdp import NegotiatedMedia
 from vaxel.sip.transaction import RequestReceived
-from vaxel.telephony.answer_confirm import AnswerConfirmation, Outcome
+from vaxel.telephony.answer_confirm import AnswerConfirmation, Outcome, confirm_deadline
 from vaxel.telephony.call import OfferState
 from vaxel.telephony.calls import Attempt, Call, Fork
 from vaxel.telephony.dtmf import info_digit
 from vaxel.telephony.endpoint import SipEndpoint
 from vaxel.telephony.leg_events import ByeReceived, HangUp, LegInput
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
+from vaxel.telephony.timers import Due
 
 __all__ = ["ConfirmPort", "MobileAnswers", "confirm_prompts"]
 
@@ -81,6 +83,9 @@ class MobileAnswers:
         self.port: ConfirmPort | None = None
         self.waiting: dict[str, _Waiting] = {}
         """By the attempt's media endpoint id."""
+        self.at: Callable[[Hashable, float | None, Due, object], None] = lambda *_: None
+        """The calls' one timer (``CallTimers.at``, set by the switch): each waiting
+        mobile's deadline."""
 
     def hold(self, call: Call, attempt: Attempt, fork: Fork, negotiated: NegotiatedMedia) -> bool:
         """The mobile of an attempt that asks for a key answered: prompt it and wait. False
@@ -94,9 +99,11 @@ class MobileAnswers:
             self.port.fork_input(call, attempt, fork, HangUp())
             return True
         self.set_remote(call, attempt, fork, negotiated)
-        waiting = _Waiting(call, attempt, fork, negotiated, AnswerConfirmation(attempt.confirm_by))
+        deadline = confirm_deadline(self.clock(), attempt.confirm_by)
+        waiting = _Waiting(call, attempt, fork, negotiated, AnswerConfirmation(deadline))
         self.waiting[endpoint_id] = waiting
         waiting.playback_id = self.media.play(endpoint_id, attempt.confirm)
+        self.at(("confirm", endpoint_id), deadline, self._due, endpoint_id)
         log.info("%s of %s: the mobile answered, waiting for 1", attempt.agent_id, call.call_id)
         return True
 
@@ -142,8 +149,20 @@ class MobileAnswers:
         if waiting is None or (fork is not None and waiting.fork is not fork):
             return
         del self.waiting[endpoint_id]
+        self.at(("confirm", endpoint_id), None, self._due, endpoint_id)
         if waiting.playback_id:
             self.media.stop_playback(endpoint_id)
+
+    def _due(self, endpoint_id: str, now: float) -> None:
+        """A waiting mobile's deadline came with no 1: its leg is hung up, an unanswered
+        offer (Q23) — the caller waits on for the next agent."""
+        waiting = self.waiting.get(endpoint_id)
+        if waiting is None or waiting.confirmation.due(now) is not Outcome.UNANSWERED:
+            return
+        assert self.port is not None
+        self.forget(waiting.attempt)
+        log.info("%s of %s: no 1 in time", waiting.attempt.agent_id, waiting.call.call_id)
+        self.port.fork_input(waiting.call, waiting.attempt, waiting.fork, HangUp())
 
     def _key(self, waiting: _Waiting, digit: str) -> None:
         outcome = waiting.confirmation.key(digit, self.clock())

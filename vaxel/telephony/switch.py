@@ -152,6 +152,7 @@ class Switch:
         self.refusals = EarlyRefusals(sip, media, self.bridging, self.prompts, directory.language)
         self.flow_commands = FlowCommands(media, self.bridging, self.prompts, self, voicemail_dir)
         self.ringing = Ringing(sip, self.dialer, media, clock, self)
+        self.ringing.confirms.at = timers.at  # a mobile's own bound for her key (PBX9)
         self.callbacks = CallbackDialOut(self.calls, self.dialer, media, self.step, self.ring)
         self.conferences = ConferenceCalls(media, self.bridging, clock, self.hang_up, self.settle)
         self.parking = Parking(self.index, timers, directory, clock, self)
