@@ -6,15 +6,22 @@ goes ready with no phone at all that could ring is paused the same way."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
-from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady
+from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady, ContactArrived
+from vaxel.app.telephony import outside_lines_updater
 from vaxel.pbx.trunks import Trunk, TrunkMode
+from vaxel.runtime.configuration import ConfigChange
+from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.store.pbx_trunks import TrunkStore
 from vaxel.telephony.browser_readiness import (
     NO_TRUNK,
     REASONS,
@@ -169,3 +176,28 @@ async def test_with_her_mobile_as_device_the_trunk_is_what_counts(running: Runni
     readiness.went_ready(DEMO_TENANT, AGENT_ID)
     readiness.cannot_take_calls(directory.extensions[AGENT_EXTENSION], "closed")
     assert karin(running) == ("ready", "")
+
+
+async def test_a_saved_trunk_lifts_the_no_trunk_pause_but_not_her_own(running: Running) -> None:
+    """PBX9: paused because her mobile had no trunk, she is ready by herself — and offered
+    the waiting caller on her mobile — once an admin saves the tenant's trunk, as a phone
+    registering lifts the "no phone" pause; a pause of her own is left alone."""
+    directory, commands = running.service.directory, running.service.switch.acd_commands
+    directory.agent_mobiles[(DEMO_TENANT, AGENT_ID)] = "+46701112233"
+    readiness = karin_ready(running)
+    platform: Any = SimpleNamespace(database=running.center.database, on_loop=lambda f: f())
+    saved = outside_lines_updater(platform, running.service, directory)
+    commands.submit(AgentPaused(DEMO_TENANT, AGENT_ID, "Lunch"))  # her own pause
+    trunk = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
+    TrunkStore(running.center.database).put_trunk(trunk, "+46101234500")
+    saved(ConfigChange(DEMO_TENANT, TRUNK_KIND, DEMO_TENANT))
+    assert karin(running) == ("paused", "Lunch") and directory.has_trunk(DEMO_TENANT)
+    directory.outside.trunks.clear()  # the switch without it again (as before the save)
+    commands.submit(AgentReady(DEMO_TENANT, AGENT_ID))
+    readiness.went_ready(DEMO_TENANT, AGENT_ID)
+    assert karin(running) == ("paused", NO_TRUNK)
+    running.center.submit(ContactArrived(DEMO_TENANT, "c-trunk", AGENT_QUEUES[0]), time.time())
+    saved(ConfigChange(DEMO_TENANT, TRUNK_KIND, DEMO_TENANT))
+    view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+    assert (view.state.value, view.contact_id) == ("offered", "c-trunk")  # her mobile rings
+    assert running.service.switch.calls["c-trunk"].attempts[AGENT_ID].confirm  # waits for 1

@@ -29,6 +29,7 @@ from vaxel.store import Documents, Tenants
 from vaxel.store.audio_devices import AudioDevices
 from vaxel.store.flow_switches import FlowSwitchStore
 from vaxel.store.prompts import PromptUploads
+from vaxel.telephony.browser_readiness import BrowserReadiness
 from vaxel.telephony.directory import Extension, ServiceNumber, TelephonyDirectory
 from vaxel.telephony.pbx_directory import PbxDirectory
 
@@ -122,12 +123,15 @@ def outside_lines_updater(
 ) -> Callable[[ConfigChange], None]:
     """A changed trunk, class of service or presentation reaches running telephony (Q20):
     the next call dials with it, and the trunk (re)registers — on the loop, since an
-    admin's change arrives on a web thread."""
+    admin's change arrives on a web thread. An agent paused because her mobile had no
+    trunk is ready again once her tenant has one (PBX9)."""
 
     def swap() -> None:
         fresh = outside_lines_from(platform.database)
         directory.outside = fresh  # its trunks' hosts are trusted per tenant (issue 14 §2)
         telephony.trunks.apply(fresh.trunks)
+        BrowserReadiness(telephony.switch).trunks_saved()  # "no trunk" pauses lift (PBX9)
+        telephony.after_external_submit()
 
     def changed(change: ConfigChange) -> None:
         if change.kind != TRUNK_KIND:

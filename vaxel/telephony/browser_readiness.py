@@ -167,3 +167,18 @@ class BrowserReadiness:
                 switch.acd_commands.submit(AgentReady(tenant_id, agent_id, actor="system"))
         except VaxelError as error:
             log.info("browser phone of %s back: not made ready: %s", agent_id, error)
+
+    def trunks_saved(self) -> None:
+        """The tenants' trunks changed (an admin saved one): every agent whose device is
+        her mobile and whom this rule paused for "no trunk" is ready again once her tenant
+        has one, as a registering phone lifts the "no phone" pause; her own pause stays."""
+        switch = self.switch
+        for tenant_id, agent_id in list(switch.directory.agent_mobiles):
+            if not switch.directory.has_trunk(tenant_id):
+                continue
+            try:
+                view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
+                if view.state.value == "paused" and view.pause_reason == NO_TRUNK:
+                    switch.acd_commands.submit(AgentReady(tenant_id, agent_id, actor="system"))
+            except VaxelError as error:
+                log.info("trunk for the mobile of %s: not made ready: %s", agent_id, error)
