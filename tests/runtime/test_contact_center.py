@@ -19,6 +19,7 @@ from vaxel.acd.events import (
     ContactArrived,
     ContactClassified,
     ContactEnded,
+    ContactTakenBack,
     QueueConfigured,
 )
 from vaxel.acd.model import AgentProfile, AgentState, CallbackSettings, QueueConfig
@@ -115,6 +116,36 @@ def test_read_models_follow_the_journal(database_url: str) -> None:
         "unhandled",
     )
     assert reads.contacts("annan-kommun") == [] and reads.callbacks("annan-kommun") == []
+
+
+def test_a_taken_back_contact_is_one_contact_answered_once_in_journal_and_read_model(
+    database_url: str,
+) -> None:
+    """Issue 16 §3: Karin transfers the call, nobody answers, she answers her recall — the
+    journal keeps the take-back in the contact's story, the read model shows it open again
+    with its first answer, then ended once more; a restart rebuilds her as busy with it."""
+    center = started(database_url)
+    configure(center)
+    center.submit(AgentLoggedIn(T, "karin", ("bygglov",)), 10.0)
+    center.submit(ContactArrived(T, "call-1", "bygglov", caller_number="0701112233"), 20.0)
+    center.submit(AgentAnswered(T, "karin", "call-1"), 24.0)
+    center.submit(ContactEnded(T, "call-1"), 50.0)  # her blind transfer: the contact ends
+    taken = center.submit(ContactTakenBack(T, "call-1", "karin"), 85.0)
+    assert not any(isinstance(c, ConnectContact) for c in taken), "not answered twice"
+    reads = ReadModels(open_database(database_url))
+    call = next(r for r in reads.contacts(T) if r.contact_id == "call-1")
+    assert (call.status, call.agent_id, call.answered_at, call.ended_at) == (
+        "connected",
+        "karin",
+        24.0,
+        None,
+    )
+    again = started(database_url)  # the journal replays the take-back
+    view = again.acd.agent_view(T, "karin")
+    assert (view.state, view.contact_id, view.answered_today) == (AgentState.BUSY, "call-1", 1)
+    again.submit(ContactEnded(T, "call-1"), 120.0)
+    call = next(r for r in ReadModels(open_database(database_url)).contacts(T))
+    assert (call.status, call.answered_at, call.ended_at) == ("ended", 24.0, 120.0)
 
 
 def test_a_rejected_event_is_not_journaled(database_url: str) -> None:
