@@ -200,8 +200,9 @@ class AcdCommands:
         tenant_id, agent_id = command.tenant_id, command.agent_id
         extension = self.directory.extension_of_agent(tenant_id, agent_id)
         mobile = self.directory.agent_mobiles.get((tenant_id, agent_id), "")
-        if mobile:  # her audio device is her mobile, over the trunk (PBX9), under her class
-            targets = self.route(tenant_id, mobile, extension.extension if extension else "")
+        if mobile:  # her audio device is her mobile, over the trunk (PBX9), under her class:
+            # with no extension her agent id, never "" (the tenant's policy, no class at all)
+            targets = self.route(tenant_id, mobile, extension.extension if extension else agent_id)
         else:
             bindings = self.registration.bindings(extension) if extension else []
             targets = [(b.contact, b.source, b.transport) for b in bindings]
