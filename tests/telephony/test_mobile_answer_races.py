@@ -1,24 +1,28 @@
 """Bad days for the mobile's answer confirmation (issue 16, PBX9, PBX8, Q23), on the wire
 with a bare carrier behind the tenant's IP trunk: the carrier's 200 again, the caller giving
-up while she listens, a hang-up right after the 1 —
+up while she listens, a 1 forged from another host or dialog, a hang-up right after the 1 —
 and the number dialled under her class of service even with no extension of hers."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
 from tests.telephony.test_mobile_answer_sip import (
     MOBILE,
+    final_to,
     in_dialog,
     karin,
     karins_mobile_answers,
 )
+from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_robot_phones import wait_for
 from vaxel.acd.events import AgentLoggedIn, ContactAbandoned, ContactArrived
 from vaxel.core.dial_policy import DialPolicy
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
+from vaxel.sip.message import Request
 
 
 async def test_the_carriers_200_again_is_acked_and_she_still_may_press_1(running: Running) -> None:
@@ -48,6 +52,37 @@ async def test_the_caller_giving_up_while_she_waits_hangs_up_her_mobile(running:
         await wait_for(lambda: "mobile-gone" not in service.switch.calls, 5)
     finally:
         carrier.close()
+
+
+async def test_a_1_from_another_host_or_dialog_is_not_her_answer(running: Running) -> None:
+    """An INFO "1" with the dialog's Call-ID and tags from another host than the trunk,
+    or from the carrier with another remote tag, is no key of hers; her own 1 still is."""
+    carrier, invite = await karins_mobile_answers(running, "mobile-forged")
+    call = running.service.switch.calls["mobile-forged"]
+    stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        stranger.bind(("127.0.0.2", 0))  # another peer: same dialog ids, another host
+        stranger.sendto(info_1(carrier, invite, carrier.tag), ("127.0.0.1", running.port))
+        carrier.send(info_1(carrier, invite, "another-tag"))  # the carrier, another dialog
+        assert (await final_to(carrier, "INFO")).status == 481
+        assert call.agent is None and running.service.switch.ringing.confirms.waiting
+        in_dialog(carrier, invite, "INFO", "Signal=1\r\nDuration=160\r\n")
+        await wait_for(lambda: call.agent is not None, 5)
+    finally:
+        carrier.close()
+        stranger.close()
+
+
+def info_1(carrier: BarePhone, invite: Request, tag: str) -> bytes:
+    body = "Signal=1\r\nDuration=160\r\n"
+    return (
+        f"INFO sip:vaxel@127.0.0.1:{carrier.server} SIP/2.0\r\n"
+        f"Via: SIP/2.0/UDP 127.0.0.1:{carrier.port};branch=z9hG4bKforged{tag};rport\r\n"
+        f"From: <sip:{MOBILE}@127.0.0.1>;tag={tag}\r\n"
+        f"To: {invite.headers.get('From')}\r\nCall-ID: {invite.call_id}\r\n"
+        f"CSeq: 90 INFO\r\nMax-Forwards: 70\r\nContent-Type: application/dtmf-relay\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
 
 
 async def test_bye_right_after_1_ends_the_call(running: Running) -> None:

@@ -14,6 +14,7 @@ on the calls' one timer (``at``), the same decline — whatever the queue's offe
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -119,10 +120,11 @@ class MobileAnswers:
         return True
 
     def on_request(self, event: RequestReceived) -> bool:
-        """A BYE or INFO in a waiting mobile's dialog (not a leg of the call yet)."""
+        """A BYE or INFO in a waiting mobile's dialog (not a leg of the call yet), from the
+        host the mobile was rung at: another peer's, with the dialog's ids, is not hers."""
         request = event.request
         waiting = self._by_dialog(request)
-        if waiting is None:
+        if waiting is None or not _from_host(waiting.fork, event.source[0]):
             return False
         fork = waiting.fork
         assert fork.dialog is not None and self.port is not None
@@ -174,10 +176,25 @@ class MobileAnswers:
         self.port.answered(waiting.call, waiting.attempt, waiting.fork, waiting.negotiated)
 
     def _by_dialog(self, request: Request) -> _Waiting | None:
-        call_id = request.call_id
-        to_tag = header_tag(request.headers.get("To") or "")
+        """The waiting mobile whose dialog the request is in, by all three ids (§12.2.2)."""
+        key = (
+            request.call_id,
+            header_tag(request.headers.get("To") or ""),
+            header_tag(request.headers.get("From") or ""),
+        )
         for waiting in self.waiting.values():
             dialog = waiting.fork.dialog
-            if dialog is not None and dialog.call_id == call_id and dialog.local_tag == to_tag:
+            if dialog is not None and dialog.key == key:
                 return waiting
         return None
+
+
+def _from_host(fork: Fork, host: str) -> bool:
+    """Whether a request from ``host`` may be the mobile's: the trunk's address as written
+    is an IP address, and the request comes from it (as a trunk's INVITEs are trusted, by
+    the written host, issue 14 §2); a trunk written by name cannot be told apart here."""
+    try:
+        ipaddress.ip_address(fork.destination[0])
+    except ValueError:
+        return True
+    return host == fork.destination[0]
