@@ -45,6 +45,7 @@ class FakeCall:
     session: None = None
     attempts: dict[str, Any] = field(default_factory=dict)
     guests: list[Any] = field(default_factory=list)
+    dialled: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.machine.handle(PhonesRung("kristina", ("desk",)), 1.0)

@@ -1,7 +1,9 @@
 """A person's line from the switch's calls (DIR4, OP2, OP4): the mapping calls → line
 status. A queue call ringing Karin's agent phone makes her line *Ringer*, her phone in it
-*Upptagen*; a call she placed from her extension is *Upptagen* while her leg is in it; the
-call ending frees her. Real call machines and line states; the calls are stand-ins
+*Upptagen*; a call she placed from her extension is *Upptagen* while her leg is in it; a
+phone rung by a number of Olle's (a transfer, the console's consultation) is his *Ringer*,
+then *Upptagen* wherever its leg is seated — and Karin, whose seat he took, is free; the
+call ending frees them. Real call machines and line states; the calls are stand-ins
 holding what ``sides_of`` reads."""
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from vaxel.telephony.call_events import (
     PhoneAnswered,
     PhonesRung,
 )
+from vaxel.telephony.consult_events import ConsultStarted
 from vaxel.telephony.line_feed import CallSides, LineFeed, involvements, sides_of
 
-T, KARIN, DESK = "exempelby", "karin", "1005"
+T, KARIN, DESK, OLLE, OLLES = "exempelby", "karin", "1005", "olle", "4601"
 
 
-def leg() -> Any:
-    return SimpleNamespace(machine=SimpleNamespace(ended=False))
+def leg(role: str = "caller", number: str = "") -> Any:
+    return SimpleNamespace(
+        machine=SimpleNamespace(ended=False), role=role, dialog=object(), number=number
+    )
 
 
 class Call:
@@ -36,6 +41,9 @@ class Call:
         self.attempts: dict[str, Any] = {}
         self.agent: Any = None
         self.caller, self.internal, self.agent_id = leg(), internal, ""
+        self.consulted: Any = None
+        self.guests: list[Any] = []
+        self.dialled: dict[str, str] = {}
 
     @property
     def ended(self) -> bool:
@@ -52,6 +60,7 @@ def feed() -> tuple[LineStates, LineFeed]:
         lines,  # type: ignore[arg-type]
         lambda tenant, agent: KARIN if (tenant, agent) == (T, "agent-karin") else None,
         lambda tenant, extension: KARIN if (tenant, extension) == (T, DESK) else None,
+        lambda tenant, number: OLLE if (tenant, number) == (T, OLLES) else None,
     )
 
 
@@ -59,12 +68,14 @@ def test_a_queue_call_rings_then_busies_then_frees_the_agent_s_person() -> None:
     lines, lines_feed = feed()
     queue = call("q1")
     queue.machine.handle(PhonesRung("agent-karin", ("desk",)), 0.0)
-    queue.attempts["agent-karin"] = SimpleNamespace(role="agent")
+    desk = SimpleNamespace(won=False, dialog=None)
+    queue.attempts["agent-karin"] = SimpleNamespace(role="agent", forks={"desk": desk})
     lines_feed.follow(queue)
     assert lines.state(T, KARIN) is LineState.RINGING
     queue.machine.handle(PhoneAnswered("agent-karin", "desk"), 1.0)
     queue.machine.handle(AgentConnected(whisper=False), 1.0)
-    queue.agent, queue.agent_id = leg(), queue.machine.agent_id
+    queue.agent, queue.agent_id = leg("agent"), queue.machine.agent_id
+    desk.won, desk.dialog = True, queue.agent.dialog
     assert queue.machine.state is CallState.BRIDGED
     lines_feed.follow(queue)
     assert lines.state(T, KARIN) is LineState.BUSY
@@ -116,3 +127,34 @@ def test_the_mapping_ignores_what_is_no_person_and_tenants_are_apart() -> None:
     callee = call("i1")
     callee.agent, callee.agent_id = leg(), "callee:2"  # a plan's callee: person_reach's
     assert sides_of(callee, None) == CallSides(T)
+
+
+def test_a_phone_rung_by_a_number_is_its_person_s_and_her_seat_taken_frees_her() -> None:
+    """The console asks Olle (his short number) first, then connects him: his line rings,
+    is busy in whatever seat his leg takes; Karin, whose seat it takes, is free."""
+    lines, lines_feed = feed()
+    queue = call("q1")
+    queue.machine.handle(PhonesRung("agent-karin", ("desk",)), 0.0)
+    queue.machine.handle(PhoneAnswered("agent-karin", "desk"), 1.0)
+    queue.machine.handle(AgentConnected(whisper=False), 1.0)
+    queue.agent, queue.agent_id = leg("agent"), queue.machine.agent_id
+    desk = SimpleNamespace(won=True, dialog=queue.agent.dialog)
+    queue.attempts["agent-karin"] = SimpleNamespace(role="agent", forks={"desk": desk})
+    queue.dialled["consult"] = OLLES
+    queue.machine.handle(ConsultStarted(20.0), 2.0)
+    queue.machine.handle(PhonesRung("consult", ("olle-desk",)), 2.0)
+    lines_feed.follow(queue)
+    assert (lines.state(T, KARIN), lines.state(T, OLLE)) == (LineState.BUSY, LineState.RINGING)
+    queue.machine.handle(PhoneAnswered("consult", "olle-desk"), 5.0)
+    queue.consulted = leg("consult", OLLES)
+    lines_feed.follow(queue)
+    assert lines.state(T, OLLE) is LineState.BUSY
+    queue.agent, queue.consulted = queue.consulted, None  # connected: Olle takes her seat
+    queue.agent.role = "agent"
+    lines_feed.follow(queue)
+    assert (lines.state(T, KARIN), lines.state(T, OLLE)) == (LineState.IDLE, LineState.BUSY)
+    queue.guests, queue.agent = [queue.agent], None  # a conference's guest is still his
+    lines_feed.follow(queue)
+    assert lines.state(T, OLLE) is LineState.BUSY
+    lines_feed.forgotten("q1")
+    assert lines.state(T, OLLE) is LineState.IDLE

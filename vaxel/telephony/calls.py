@@ -54,6 +54,9 @@ class Leg:
     """What the peer's last offer said, so only a change is told to the call (Q10)."""
     machine: LegMachine = field(default_factory=lambda: LegMachine("caller", inbound=True))
     """The dialog's state machine (``leg.py``): the leg's state is its state."""
+    number: str = ""
+    """The number dialled to reach this phone (a transfer's, a recall's, a consultation's),
+    so the line of whoever it is follows (DIR4, ``line_feed.py``); "" for others."""
 
     @property
     def state(self) -> LegState:
@@ -108,6 +111,8 @@ class Call:
     customer: Leg | None = None
     consulted: Leg | None = None
     """The person the operator asks first (announced transfer, ``call_announce.py``)."""
+    dialled: dict[str, str] = field(default_factory=dict)
+    """Offer → the number it rings (a transfer, a recall, a consultation): its leg's."""
     guests: list[Leg] = field(default_factory=list)
     """The legs of a console conference's earlier people (more than three, §46), in the
     mix with the caller; the machine counts them (``CallMachine.guests``)."""

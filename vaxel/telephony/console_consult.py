@@ -134,6 +134,7 @@ class ConsoleConsults:
         self.records[contact_id] = Consultation(number, name[:NAME_LENGTH], self.clock())
         switch.step(call, ConsultStarted(self.ring_s(tenant_id)))
         if call.state is CallState.CONSULTING:
+            call.dialled[CONSULT] = number  # the person's line follows (DIR4)
             switch.ring(call, CONSULT, targets, switch.dialer.agent_extension(call), "consult")
         self.changed(tenant_id)
 

@@ -8,7 +8,13 @@ answered, left). This feed reports the rest of what puts a person's phone in a c
   *busy* while their phone (desk or browser phone) is in it, as an agent of the call;
 - a call they placed from one of their extensions (to a colleague, a group, a queue, out
   over the trunk): *busy* from the dial to the end, ringing or talking, for as long as
-  the leg that placed it is still the call's caller.
+  the leg that placed it is still the call's caller;
+- a phone the switch rang by a number of theirs — a transfer, a recall, the console's
+  consultation or conference (``Call.dialled``; the leg keeps the number wherever it is
+  moved, a conference's guests too): *ringing*, then *busy* while that leg is in the call.
+
+The agent of a queue call is the one whose own phone answered her offer: a person moved
+into her seat (the console's "connect", a transfer) is no longer her, so she is free.
 
 After each step of a call the switch hands it to :meth:`LineFeed.follow`; the call is
 read into :class:`CallSides` (cheap, no lookups) and only when those changed are they
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vaxel.pbx.line_state import Involvement
+from vaxel.pbx.numbering import TargetKind
 from vaxel.telephony.call_states import OfferState
 
 if TYPE_CHECKING:
@@ -52,6 +59,10 @@ class CallSides:
     """The agent whose phone is in the call, or ""."""
     placed_by: str = ""
     """The extension that placed the call, while its leg is still the caller; or ""."""
+    numbers_ringing: tuple[str, ...] = ()
+    """Numbers the call rings (a transfer, a recall, a consultation)."""
+    numbers: tuple[str, ...] = ()
+    """Numbers whose rung phones are in the call (their legs, wherever seated)."""
 
 
 def sides_of(call: Call, placing_leg: Leg | None) -> CallSides:
@@ -73,7 +84,7 @@ def sides_of(call: Call, placing_leg: Leg | None) -> CallSides:
     talking = (
         call.agent_id
         if agent is not None and not agent.machine.ended and call.agent_id not in NOT_AGENTS
-        and not call.agent_id.startswith("callee")
+        and not call.agent_id.startswith("callee") and _answered_her_offer(call, agent)
         else ""
     )  # fmt: skip
     internal, caller = call.internal, call.caller
@@ -85,15 +96,48 @@ def sides_of(call: Call, placing_leg: Leg | None) -> CallSides:
         and not caller.machine.ended
         else ""
     )
-    return CallSides(call.tenant_id, ringing, talking, placed)
+    rung = tuple(
+        sorted(
+            number
+            for name, number in call.dialled.items()
+            if (offer := offers.get(name)) is not None and offer.state is OfferState.RINGING
+        )
+    )
+    legs = (call.caller, call.agent, call.consulted, *call.guests)
+    numbers = tuple(
+        sorted({leg.number for leg in legs if leg and leg.number and not leg.machine.ended})
+    )
+    return CallSides(call.tenant_id, ringing, talking, placed, rung, numbers)
+
+
+def _answered_her_offer(call: Call, agent: Leg) -> bool:
+    """The agent leg is the phone that answered her offer (or picked it up), not a person
+    moved into her seat."""
+    if agent.role != "agent":
+        return False
+    attempt = call.attempts.get(call.agent_id)
+    if attempt is None:  # her phone picked the offer up (issue 14): no ringing of hers
+        return True
+    return any(fork.won and fork.dialog is agent.dialog for fork in attempt.forks.values())
 
 
 def involvements(
-    call_id: str, sides: CallSides, person_of_agent: PersonOf, person_of_phone: PersonOf
+    call_id: str,
+    sides: CallSides,
+    person_of_agent: PersonOf,
+    person_of_phone: PersonOf,
+    person_of_number: PersonOf = lambda tenant_id, number: None,
 ) -> dict[str, tuple[str, Involvement]]:
     """Each key of this feed's for the call → (person, how the call involves them)."""
     found: dict[str, tuple[str, Involvement]] = {}
     tenant = sides.tenant_id
+    for number, involvement in (
+        *((n, Involvement.RINGING) for n in sides.numbers_ringing),
+        *((n, Involvement.ANSWERED) for n in sides.numbers),
+    ):
+        person = person_of_number(tenant, number)
+        if person:
+            found[f"{call_id}/number/{number}"] = (person, involvement)
     for agent_id in sides.agents_ringing:
         person = person_of_agent(tenant, agent_id)
         if person:
@@ -112,10 +156,17 @@ def involvements(
 class LineFeed:
     """Follows the switch's calls and tells the line-state port what changed."""
 
-    def __init__(self, lines: LineReport, person_of_agent: PersonOf, person_of_phone: PersonOf):
+    def __init__(
+        self,
+        lines: LineReport,
+        person_of_agent: PersonOf,
+        person_of_phone: PersonOf,
+        person_of_number: PersonOf = lambda tenant_id, number: None,
+    ) -> None:
         self.lines = lines
         self.person_of_agent = person_of_agent
         self.person_of_phone = person_of_phone
+        self.person_of_number = person_of_number
         self._sides: dict[str, CallSides] = {}
         self._told: dict[str, dict[str, tuple[str, Involvement]]] = {}
         self._placing: dict[str, Leg | None] = {}
@@ -133,7 +184,13 @@ class LineFeed:
         def person_of_phone(tenant_id: str, extension: str) -> str | None:
             return people.person_of_phone(tenant_id, extension) if people is not None else None
 
-        feed = cls(lines, person_of_agent, person_of_phone)
+        def person_of_number(tenant_id: str, number: str) -> str | None:
+            target = switch.directory.pbx.resolve(tenant_id, number)  # a person's number
+            if target is not None:
+                return target.ref if target.kind is TargetKind.PERSON else None
+            return person_of_phone(tenant_id, number)  # an extension of theirs
+
+        feed = cls(lines, person_of_agent, person_of_phone, person_of_number)
         switch.actions.followers.append(feed.follow)
         switch.actions.forget_hooks.append(feed.forgotten)
         return feed
@@ -152,7 +209,9 @@ class LineFeed:
         if self._sides.get(call_id) == sides:
             return
         self._sides[call_id] = sides
-        now = involvements(call_id, sides, self.person_of_agent, self.person_of_phone)
+        now = involvements(
+            call_id, sides, self.person_of_agent, self.person_of_phone, self.person_of_number
+        )
         self._tell(sides.tenant_id, self._told.get(call_id, {}), now)
         if now:
             self._told[call_id] = now

@@ -117,6 +117,7 @@ class Ringing:
             self.calls.step(call, NoRoute(offer))
             return
         caller_number = call.session.call.caller_number if call.session else ""
+        call.dialled[offer] = number  # whoever answers is that number's (DIR4)
         self.ring(call, offer, targets, caller_number or "vaxel", offer)
 
     def response(self, response: Response, client_key: tuple[str, str]) -> None:
@@ -231,6 +232,7 @@ class Ringing:
                 machine=fork.machine,
                 invite=fork.invite,
                 local_sdp=attempt.offer,
+                number=call.dialled.get(attempt.agent_id, ""),
             )
             self.calls.set_remote(attempt.endpoint, negotiated, fork.destination[0])
             assert fork.dialog is not None
