@@ -194,7 +194,7 @@ def change_recurring(
     tenant = session.user.tenant_id
     rules = views.recurring(tenant, person_id)
     removed = str(form.get("remove", ""))
-    if removed.isdigit():
+    if removed.isdecimal():
         rules = [r for i, r in enumerate(rules) if i != int(removed)]
     else:
         days = [d for d in DAYS if form.get(f"day_{d}")]

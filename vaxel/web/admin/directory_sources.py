@@ -77,7 +77,7 @@ def _settings_of(form: Any, stored: dict[str, Any]) -> LdapSettings:
     }
     mapping = {k: v for k, v in mapping.items() if v}
     digits = str(form.get("extension_digits", "") or "0").strip()
-    mapping["extension_digits"] = int(digits) if digits.isdigit() else -1
+    mapping["extension_digits"] = int(digits) if digits.isdecimal() else -1
     interval = str(form.get("interval_min", "") or "60").strip()
     document = {
         "url": str(form.get("url", "")).strip(),
@@ -86,7 +86,7 @@ def _settings_of(form: Any, stored: dict[str, Any]) -> LdapSettings:
         "password": str(form.get("password", "")) or stored.get("password", ""),
         "filter": str(form.get("filter", "")).strip(),
         "id_attribute": str(form.get("id_attribute", "")).strip(),
-        "interval_s": int(interval) * 60 if interval.isdigit() else -1,
+        "interval_s": int(interval) * 60 if interval.isdecimal() else -1,
         "enabled": bool(form.get("enabled")),
         "mapping": mapping,
     }

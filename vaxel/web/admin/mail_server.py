@@ -66,7 +66,7 @@ def mail_server_page(request: Request, session: SignedIn, servers: Servers) -> R
 
 def _port(form: FormData) -> int:
     raw = str(form.get("port", "")).strip()
-    if not raw.isdigit() or len(raw) > 5:
+    if not raw.isdecimal() or len(raw) > 5:
         raise MailServerError("port", "whole-number-range", min=1, max=65535, value=raw[:20])
     return int(raw)
 

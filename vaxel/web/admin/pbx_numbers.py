@@ -105,7 +105,7 @@ def remove_range(first: str, form: CsrfForm, ctx: Platform, tenant_id: TenantId)
 def set_length(form: CsrfForm, ctx: Platform, tenant_id: TenantId) -> Response:
     """The short numbers' fixed length, or empty for mixed lengths."""
     raw = _text(form, "short_length", 2)
-    if raw and not raw.isdigit():
+    if raw and not raw.isdecimal():
         raise ConfigError("short_length", "whole-number-range", min=2, max=8, value=raw)
     ctx.pbx_numbering.set_short_length(tenant_id, int(raw) if raw else None)
     return _BACK(PATH, status_code=303)

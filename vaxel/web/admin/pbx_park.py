@@ -44,7 +44,7 @@ def _text(form: CsrfForm, name: str, limit: int) -> str:
 
 def _whole(form: CsrfForm, name: str, low: float, high: float) -> int:
     raw = _text(form, name, 6)
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise ConfigError(name, "whole-number-range", min=low, max=high, value=raw)
     return int(raw)
 

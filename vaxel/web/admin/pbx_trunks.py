@@ -105,7 +105,7 @@ def _int(form: FormData, name: str, default: int) -> int:
     raw = str(form.get(name, "")).strip()
     if not raw:
         return default
-    if not raw.isdigit() or len(raw) > 6:
+    if not raw.isdecimal() or len(raw) > 6:
         raise TrunkError(name, "whole-number", value=raw[:20])
     return int(raw)
 

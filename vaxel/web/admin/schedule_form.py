@@ -214,12 +214,12 @@ def _monthly_rule(text: str, field_name: str) -> dict[str, Any]:
     """ "15" → the 15th; "sista fre" / "last fri" → the last Friday; "2 tis" → the second
     Tuesday (the model checks the numbers and the weekday)."""
     parts = text.lower().replace(":a", "").replace(":e", "").split()
-    if len(parts) == 1 and parts[0].isdigit():
+    if len(parts) == 1 and parts[0].isdecimal():
         return {"day": int(parts[0])}
     if len(parts) == 2:
         nth, weekday = parts
         if nth in ("sista", "last"):
             return {"weekday": day_names(weekday, "en"), "nth": "last"}
-        if nth.isdigit():
+        if nth.isdecimal():
             return {"weekday": day_names(weekday, "en"), "nth": int(nth)}
     raise ConfigError(field_name, "day-of-month", value=text)

@@ -117,7 +117,7 @@ def _whole(text: str, code: str) -> int:
     text = text.strip()
     if not text:
         return 0
-    if len(text) > 6 or not text.isdigit():
+    if len(text) > 6 or not text.isdecimal():
         raise LoadRuleError("not a whole number", code=code)
     return int(text)
 

@@ -68,7 +68,7 @@ def change_devices(session: SignedIn, ctx: Platform, me: Me, form: CsrfForm) -> 
     except ValueError:
         raise ConfigError("strategy", "choice", allowed="parallel, sequence") from None
     ring_text = str(form.get("ring_s", "30"))[:4]
-    if not ring_text.isdigit():
+    if not ring_text.isdecimal():
         raise ConfigError("ring_s", "whole-number", value=ring_text)
     mobile_text = str(form.get("mobile", "")).strip()[:32]
     change_ring(ctx, tenant_id, me.person_id, strategy, float(ring_text), mobile_text)

@@ -64,7 +64,7 @@ def change_forwarding(session: SignedIn, ctx: Platform, me: Me, form: CsrfForm) 
         service.clear(tenant, me, me.person_id, condition)
     else:
         after_text = str(form.get("after_s", "") or DEFAULT_NO_ANSWER_S)[:6]
-        if not after_text.isdigit():
+        if not after_text.isdecimal():
             raise ConfigError("after_s", "whole-number", value=after_text)
         destination = str(form.get("destination", ""))[: limits.PHONE_NUMBER_LENGTH]
         rule = ForwardRule(condition, parse_destination(destination), int(after_text))
