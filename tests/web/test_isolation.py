@@ -161,6 +161,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "recall_after_s": [60],
         "wait_s": [60],  # camp-on's settings (issue 16 §3)
         "max_per_extension": [2],
+        "max_parties": [4],  # the console conference's limit (issue 16, OP3)
         "enabled": [True],  # the automatic attendant's load rule (issue 16, spec §70)
         "waiting": [5],
         "min_on_s": [300],

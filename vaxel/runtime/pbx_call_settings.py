@@ -1,8 +1,9 @@
 """A tenant's call-handling settings the admin page and the REST API both change (issue 14
 §4 §6, PBX5): what a caller who reached an absent person may press (``pbx-presence``: 0
 for the operator, 1 for voicemail, both or neither) and after how long an unanswered blind
-transfer comes back (``pbx-transfer``), and camp-on's wait and queue length (``pbx-camp-on``,
-issue 16 §3).
+transfer comes back (``pbx-transfer``), camp-on's wait and queue length (``pbx-camp-on``,
+issue 16 §3), and how many may talk in a console conference (``pbx-console-conference``,
+issue 16, OP3).
 
 One path for both doors, so the web and the API can never disagree on what is allowed:
 each change is checked (the pure core's rules, and the operator's number must reach
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from vaxel.pbx.camp_on import CAMP_ON_SETTINGS, CampOnSettings
+from vaxel.pbx.console_conference import CONSOLE_CONFERENCE_SETTINGS, ConsoleConferenceSettings
 from vaxel.pbx.reach import AbsentOffer, AbsentOfferError
 from vaxel.pbx.transfer_recall import RecallSettings
 from vaxel.runtime.pbx_numbering import PbxNumberingService
@@ -30,8 +32,8 @@ __all__ = ["PbxCallSettings"]
 
 @dataclass
 class PbxCallSettings:
-    """Reads and changes a tenant's ``pbx-presence``, ``pbx-transfer`` and ``pbx-camp-on``
-    settings."""
+    """Reads and changes a tenant's ``pbx-presence``, ``pbx-transfer``, ``pbx-camp-on`` and
+    ``pbx-console-conference`` settings."""
 
     database: Engine
     numbering: PbxNumberingService
@@ -93,4 +95,22 @@ class PbxCallSettings:
                 "max_per_extension": str(checked.max_per_extension),
             }
             record(connection, tenant_id, actor, "park_changed", "camp-on", detail)
+        return checked
+
+    def console_conference(self, tenant_id: str) -> ConsoleConferenceSettings:
+        stored = self._sources().settings(tenant_id, CONSOLE_CONFERENCE_SETTINGS)
+        return ConsoleConferenceSettings.of(stored)
+
+    def put_console_conference(
+        self, tenant_id: str, max_parties: int, actor: str
+    ) -> ConsoleConferenceSettings:
+        """Store the console conference's limit of parties, her included (3–20; a
+        ``DomainError`` ``conference-parties-range`` otherwise; issue 16, OP3): the console
+        reads it at the next Alt+K or Shift+Enter from a conference."""
+        checked = ConsoleConferenceSettings(int(max_parties))
+        stored = {"max_parties": checked.max_parties}
+        self._sources().put_settings(tenant_id, CONSOLE_CONFERENCE_SETTINGS, stored, self.clock())
+        with self.database.begin() as connection:
+            detail = {"max_parties": str(checked.max_parties)}
+            record(connection, tenant_id, actor, "park_changed", "console-conference", detail)
         return checked

@@ -228,6 +228,9 @@ DOMAIN_ERRORS: dict[str, str] = {
     "conference-on": N_("Konferensen pågår redan: Alt+L lämnar den"),
     "conference-none": N_("Du är inte i någon konferens"),
     "console-conference-full": N_("Konferensen är full (högst {most} deltagare, du medräknad)"),
+    "conference-parties-range": N_(
+        "En konferens från växelbordet har 3–{most} deltagare, telefonisten medräknad"
+    ),
     "conference-sent-on": N_(
         "Från en konferens kopplas ingen fram medan det ringer: vänta på svar, eller F4"
     ),

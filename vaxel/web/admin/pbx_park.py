@@ -5,7 +5,8 @@ the operator when nobody answers — or the operator from the start). Also how l
 blind transfer rings unanswered before it comes back to whoever transferred it (issue 14
 §6; the tenant's ``pbx-transfer`` settings, read by telephony at each transfer), and what
 a caller who reached an absent person may press (issue 14 §4: 0 for the operator, 1 for
-voicemail; ``pbx-presence``). Those two go through
+voicemail; ``pbx-presence``), camp-on's wait and queue (``pbx-camp-on``) and how many may
+talk in the console's conference (``pbx-console-conference``, issue 16). Those go through
 :class:`~vaxel.runtime.pbx_call_settings.PbxCallSettings`, as the REST API's do.
 
 Every change goes through :class:`~vaxel.runtime.pbx_numbering.PbxNumberingService`
@@ -20,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.camp_on import MAX_PER_EXTENSION_LIMIT, MAX_WAIT_S, MIN_WAIT_S
+from vaxel.pbx.console_conference import MAX_PARTIES_LIMIT
 from vaxel.pbx.park import MAX_ORBITS, MAX_RECALL_S, MIN_RECALL_S, RecallTo
 from vaxel.pbx.reach import AbsentOffer
 from vaxel.pbx.transfer_recall import MAX_RECALL_AFTER_S, MIN_RECALL_AFTER_S
@@ -68,6 +70,8 @@ def park_page(request: Request, session: SignedIn, ctx: Platform) -> Response:
         max_transfer=int(MAX_RECALL_AFTER_S),
         offer=ctx.pbx_call_settings.absent_offer(tenant_id),
         camp_on=ctx.pbx_call_settings.camp_on(tenant_id),
+        conference=ctx.pbx_call_settings.console_conference(tenant_id),
+        max_parties=MAX_PARTIES_LIMIT,
     )
 
 
@@ -112,6 +116,17 @@ def save_camp_on(form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: Si
     wait_s = _whole(form, "wait_s", MIN_WAIT_S, MAX_WAIT_S)
     most = _whole(form, "max_per_extension", 1, MAX_PER_EXTENSION_LIMIT)
     ctx.pbx_call_settings.put_camp_on(tenant_id, wait_s, most, session.user.username)
+    return RedirectResponse(PATH, status_code=303)
+
+
+@router.post("/console-conference", dependencies=[returns_to(PATH)])
+def save_console_conference(
+    form: CsrfForm, ctx: Platform, tenant_id: TenantId, session: SignedIn
+) -> Response:
+    """The console conference (issue 16, OP3, spec §46): ``max_parties`` who may talk in
+    one, the operator included (3–20)."""
+    most = _whole(form, "max_parties", 3, MAX_PARTIES_LIMIT)
+    ctx.pbx_call_settings.put_console_conference(tenant_id, most, session.user.username)
     return RedirectResponse(PATH, status_code=303)
 
 
