@@ -15,9 +15,11 @@ from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from tests.web.test_api_pbx_plan import CONFIG, READ, THEIRS, keys
 from vaxel.pbx.class_of_service import ClassOfService, Reach
 from vaxel.pbx.trunks import Trunk, TrunkMode
+from vaxel.runtime.extensions import PhoneExtensions
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.audio_devices import AudioDevice, AudioDevices, Choice
 from vaxel.store.pbx_trunks import USER, TrunkStore
+from vaxel.store.repositories import Tenant, Tenants
 from vaxel.web.audio_device import PATH
 from vaxel.web.passwords import PasswordHashing
 
@@ -120,6 +122,28 @@ def test_her_class_of_service_bars_the_mobile(web: Web) -> None:
     client, csrf = _maria(web)
     assert "är spärrat för dig" in _choose(client, csrf, "mobile", "070-123 45 67")
     assert _choice(web) == Choice()
+
+
+def test_the_mobile_is_checked_as_telephony_dials_it(web: Web) -> None:
+    """Her person's class lets her call abroad, but with no extension of her agent's her
+    mobile is dialled as her agent id, under the default class: refused when saved, not
+    stored to never ring (found by attack, PBX8)."""
+    _trunk(web)
+    context = web.app.state.context  # type: ignore[attr-defined]
+    PhoneExtensions(context.configuration).remove(DEMO_TENANT, "1003")  # Maria's
+    tenants = Tenants(web.center.database)
+    tenant = tenants.get(DEMO_TENANT)
+    tenants.add(Tenant(tenant.tenant_id, tenant.name, tenant.main_number, True))  # abroad ok
+    person = context.directory_views.person_of_account(DEMO_TENANT, "maria")
+    store = TrunkStore(context.database)
+    store.put_class(DEMO_TENANT, ClassOfService("utland", "Utland", Reach.INTERNATIONAL))
+    store.assign_class(DEMO_TENANT, USER, person, "utland")
+    client, csrf = _maria(web)
+    assert "är spärrat för dig" in _choose(client, csrf, "mobile", "+44 7911 123456")
+    assert _choice(web) == Choice()
+    store.assign_class(DEMO_TENANT, USER, "maria", "utland")  # her agent's key too: abroad
+    _choose(client, csrf, "mobile", "+44 7911 123456")
+    assert _choice(web) == Choice(AudioDevice.MOBILE, "+447911123456")
 
 
 def test_each_account_sets_its_own_only(web: Web) -> None:

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from vaxel.core.errors import DomainError, VaxelError
 from vaxel.pbx.numbering import normalise_did
 from vaxel.runtime.directory_views import Actor
+from vaxel.runtime.extensions import PhoneExtensions
 from vaxel.store.accounts import User
 from vaxel.store.audio_devices import AudioDevice, AudioDevices, Choice
 from vaxel.store.pbx_trunks import TrunkStore
@@ -71,9 +72,9 @@ def choose(
         if not mobile:
             raise DomainError("no number", code="audio-mobile-missing")
         mobile = normalise_did(mobile)  # pbx-did-invalid: "… är inget giltigt telefonnummer"
-        policy = ctx.forwardings.policy_of(user.tenant_id, me.person_id or user.agent_id)
-        if policy.decide(mobile).refusal is not None:
-            raise DomainError("barred", code="device-mobile-barred", number=mobile)
+        for key in _dialled_as(ctx, user, me):
+            if ctx.forwardings.policy_of(user.tenant_id, key).decide(mobile).refusal is not None:
+                raise DomainError("barred", code="device-mobile-barred", number=mobile)
         if TrunkStore(ctx.database).trunk(user.tenant_id) is None:
             raise DomainError("no trunk", code="audio-no-trunk")
     else:  # the number is kept for next time (prefilled), when it is one
@@ -86,6 +87,16 @@ def choose(
     store.set(user.tenant_id, user.user_id, user.username, choice, actor or user.username)
     ctx.audio_devices_changed()
     return choice
+
+
+def _dialled_as(ctx: WebContext, user: User, me: Actor) -> set[str]:
+    """Whose class of service her mobile is under (PBX8): her person's, and the key
+    telephony asks when it rings her (``acd_commands``: her agent's extension, else her
+    agent id) — both must allow it, or it would be stored and then never ring."""
+    agent_id = user.agent_id or ""
+    own = PhoneExtensions(ctx.configuration).all(user.tenant_id)
+    extension = next((e.number for e in own if e.agent_id and e.agent_id == agent_id), "")
+    return {me.person_id or agent_id, extension or agent_id} - {""}
 
 
 @router.post(PATH)
