@@ -240,7 +240,7 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         await page.keyboard.press("F3")
         await wait_for(lambda: call.state is CallState.TRANSFERRING, 10)
         assert call.agent is None, "her leg left the call"
-        await page.locator("#op-card").get_by_text("Inget samtal").wait_for(timeout=WAIT_MS)
+        assert center.acd.agent_view(DEMO_TENANT, "kristina").state.value != "busy", "ended"
         cancel = await karin.expect(
             lambda m: isinstance(m, Request) and m.method == "CANCEL", RECALL_AFTER_S + 15
         )
@@ -249,8 +249,9 @@ async def test_karin_busy_or_not_answering_brings_the_operator_back_with_the_rea
         karin.send(response_to(invite, 487, "Request Terminated", to_tag=karin.tag))
         recall = page.locator("#op-recalls [data-recall]")  # her robot answers the recall
         await recall.get_by_text("Ej svar hos Karin Carlsson").wait_for(timeout=WAIT_MS)
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 20)  # she has the caller
+        await wait_for(lambda: call.state is CallState.BRIDGED, 20)  # hers again (issue 16 §3)
         assert call.agent is not None and not call.agent.machine.ended
+        assert center.acd.agent_view(DEMO_TENANT, "kristina").contact_id == contact_id
         await caller.command("hangup")
         await wait_for(lambda: not switch.calls, 10)
     finally:
