@@ -2,7 +2,8 @@
 goes (issue 16 §3, PBX1, PBX5, OP3): Olle's short number 4601 is no SIP account — his
 desk phone is 3102 — yet the operator's blind transfer of a queue caller to 4601 rings his
 phone, and with Olle absent the caller hears his presence instead, as a colleague dialling
-4601 would; unanswered, the call rings the operator back. The announced transfer asks
+4601 would; unanswered, the call rings the operator back (answered, her ACD contact again;
+refused too, the front of its queue). The announced transfer asks
 Olle's phone first. A baresip caller keys her way into Karin's queue; Karin's and Olle's phones
 are phones on the wire."""
 
@@ -171,7 +172,9 @@ async def test_an_unanswered_transfer_to_the_plan_rings_the_operator_back(
         call = switch.calls[call_id]
         assert isinstance(back, Request)
         karin.answer(back)
-        await wait_for(lambda: call.state is CallState.TRANSFERRED, 10)
+        await wait_for(lambda: call.state is CallState.BRIDGED, 10)  # her contact again
+        view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
+        assert (view.state.value, view.contact_id) == ("busy", call_id)
         assert list(switch.calls) == [call_id], "one call: the caller's, with her again"
         assert call.caller is not None and not call.caller.machine.ended
     finally:

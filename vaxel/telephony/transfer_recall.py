@@ -20,7 +20,9 @@ Rules kept here:
   and transferrer both let it go — or whose transferrer cannot be rung — goes to the
   front of the queue it came from instead of the operator number and the voicemail
   (issue 16 §3, spec §50–52), as a registrar extension's transfer does
-  (``call_requeue.py``); the ACD refusing, the stages go on as before.
+  (``call_requeue.py``); the ACD refusing, the stages go on as before. Her recall
+  answered, it is her contact again (``ContactTakenBack``), as after a registrar
+  extension's recall.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from vaxel.acd.events import ContactRequeued
+from vaxel.acd.events import ContactRequeued, ContactTakenBack
 from vaxel.core.errors import VaxelError
 from vaxel.directory.presence import LineState
 from vaxel.pbx.devices import Device, DeviceKind, RingOutcome, RingStep
@@ -39,7 +41,7 @@ from vaxel.telephony.call_events import OfferWithdrawn, is_callee
 from vaxel.telephony.call_states import CallState, OfferState
 from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote, reason_of
 from vaxel.telephony.recall_priority import RecallPriority
-from vaxel.telephony.requeue_events import BackInQueue
+from vaxel.telephony.requeue_events import BackInQueue, TakenBack
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -74,6 +76,14 @@ class TransferRecalls:
         internal.outcome_hooks.insert(0, _Recalling(self))  # before anyone's forwarding
         internal.outcome_hooks.append(self)  # after the target's forwarding and presence
         self.switch.in_dialog.phone_transfers.recalls = self
+        outcome = self.switch.actions.ring_outcome
+
+        def ring_outcome(call: Call, status: int) -> None:
+            outcome(call, status)
+            if 200 <= status < 300:
+                self.answered(call)
+
+        self.switch.actions.ring_outcome = ring_outcome
         self.switch.actions.forget_hooks.append(self.forgotten)
         RecallPriority(self.switch).install()  # offered before new queue calls (issue 16)
 
@@ -169,6 +179,26 @@ class TransferRecalls:
             return False
         self._left(call, internal)
         return self._go_on(call, internal, recall)
+
+    def answered(self, call: Call) -> None:
+        """Someone answered: her own recall of a queue call makes it her contact again
+        (``ContactTakenBack``, the ACD agreeing), as a registrar extension's recall does."""
+        recall = self._recalls.get(call.call_id)
+        if recall is None or recall.stage is not RecallStage.TRANSFERRER:
+            return
+        self.forgotten(call.call_id)
+        found = self.switch.directory.extensions.get(recall.transferrer)
+        if not call.machine.agent_id or found is None or not found.agent_id:
+            return
+        try:
+            taken = ContactTakenBack(call.tenant_id, call.call_id, found.agent_id)
+            self.switch.acd_commands.submit(taken)
+        except VaxelError as error:
+            log.info(
+                "%s answered by %s, not taken back: %s", call.call_id, recall.transferrer, error
+            )
+            return
+        self.switch.step(call, TakenBack(found.agent_id))
 
     def forgotten(self, call_id: str) -> None:
         self._cancel_timer(call_id)
