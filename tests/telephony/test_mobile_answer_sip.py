@@ -1,22 +1,30 @@
 """The mobile's answer confirmation on the wire (issue 16, PBX9, Q23): the carrier — a bare
 UA behind the tenant's IP trunk — answers Karin's offer on her mobile. A key 1 sent by SIP
 INFO in that dialog makes the call hers; a BYE before any key is answered 200 and leaves
-the offer unanswered at once, the contact still waiting for the next agent."""
+the offer unanswered at once, the contact still waiting for the next agent. A callback
+picked from the list rings the mobile by the same offer."""
 
 from __future__ import annotations
 
 import time
 from itertools import count
 
-from tests.telephony.conftest import AGENT_ID, AGENT_QUEUES, Running
+from tests.telephony.conftest import AGENT_ID, AGENT_QUEUES, CALLBACK_AGENT_ID, Running
 from tests.telephony.test_parallel_ring import BarePhone
 from tests.telephony.test_robot_phones import wait_for
-from vaxel.acd.events import AgentLoggedIn, ContactArrived
+from vaxel.acd.events import (
+    AgentLoggedIn,
+    AgentPaused,
+    CallbackRequested,
+    ContactArrived,
+    ContactPicked,
+)
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.sip.message import Request, Response
 
 MOBILE = "+46701112233"
+CUSTOMER = "+46709998877"
 _sequence = count(1)
 
 
@@ -96,5 +104,41 @@ async def test_a_hang_up_before_the_key_is_an_unanswered_offer(running: Running)
         assert call.agent is None and not switch.ringing.confirms.waiting
         contact = running.center.acd.contact_view(DEMO_TENANT, "mobile-bye")
         assert contact.agent_id == "" and contact.state.value in ("waiting", "offered")
+    finally:
+        carrier.close()
+
+
+async def test_a_callback_she_picks_rings_her_mobile_and_her_1_dials_the_customer(
+    running: Running,
+) -> None:
+    """CB8, CB9, PBX9: Maria's device is her mobile; she picks a callback from the list. The
+    offer rings her mobile over the trunk (not a phone of hers), the carrier's answer is
+    not hers yet (no customer dialled), and only her 1 dials the customer — over the trunk
+    too, as a callback to a desk phone would after its answer."""
+    service, directory = running.service, running.service.directory
+    carrier = BarePhone(running.port, "carrier", "")
+    directory.outside.trunks[DEMO_TENANT] = Trunk(
+        DEMO_TENANT, "127.0.0.1", carrier.port, mode=TrunkMode.IP
+    )
+    directory.agent_mobiles[(DEMO_TENANT, CALLBACK_AGENT_ID)] = MOBILE
+    center, now = running.center, time.time()
+    center.submit(AgentLoggedIn(DEMO_TENANT, CALLBACK_AGENT_ID, ("kundtjanst",)), now)
+    center.submit(AgentPaused(DEMO_TENANT, CALLBACK_AGENT_ID, "Återuppringningar"), now)
+    commands = center.submit(CallbackRequested(DEMO_TENANT, "kundtjanst", CUSTOMER), now)
+    contact_id = next(c.contact_id for c in commands if hasattr(c, "eligible_at"))
+    center.submit(ContactPicked(DEMO_TENANT, CALLBACK_AGENT_ID, contact_id), now)
+    service.after_external_submit()  # as the web app does after "Ring upp"
+    try:
+        invite = await carrier.rung()
+        assert invite.uri.startswith(f"sip:{MOBILE}@127.0.0.1:"), invite.uri
+        call = service.switch.calls[contact_id]
+        assert call.attempts[CALLBACK_AGENT_ID].confirm  # her key, not the carrier's 200
+        carrier.answer(invite)
+        await wait_for(lambda: bool(service.switch.ringing.confirms.waiting), 5)
+        assert call.agent is None and call.dial_after_answer is not None  # no customer yet
+        in_dialog(carrier, invite, "INFO", "Signal=1\r\nDuration=160\r\n")
+        customer = await carrier.rung()  # the customer, dialled over the trunk after her 1
+        assert customer.uri.startswith(f"sip:{CUSTOMER}@127.0.0.1:"), customer.uri
+        assert call.agent is not None and call.dial_after_answer is None
     finally:
         carrier.close()
