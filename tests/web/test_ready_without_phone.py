@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running, start
+from tests.telephony.test_parallel_ring import BarePhone
 from tests.web.conftest import PASSWORD, flashed, sign_in
 from vaxel.acd.events import AgentAnswered, ContactArrived, ContactEnded
 from vaxel.app.telephony import audio_devices_to_telephony
@@ -143,3 +144,40 @@ async def test_with_her_mobile_as_device_the_trunk_decides(running: Running) -> 
     directory.outside.trunks[DEMO_TENANT] = trunk  # the trunk reaches the switch
     assert post("/agent/state", action="ready") == ""
     assert karin(running) == ("offered", "", "c-mobil")  # no phone registered: her mobile
+
+
+async def test_with_her_desk_phone_chosen_the_browser_phone_does_not_count(
+    running: Running,
+) -> None:
+    """PBX9: Karin chooses "Bordstelefon"; her browser phone is connected, no desk phone
+    registered — she is logged in paused, told that the desk phone is not registered, and
+    not offered the caller. Once the desk phone registers she goes ready and only the desk
+    phone rings for the queue."""
+    client = client_of(running, "agent")
+    directory = running.service.switch.directory
+    context = client.app.state.context  # type: ignore[attr-defined]
+    context.audio_devices_changed = audio_devices_to_telephony(running.center.database, directory)
+    csrf = sign_in(client, DEMO_TENANT, AGENT_ID)
+    queue = AGENT_QUEUES[0]
+    running.center.submit(ContactArrived(DEMO_TENANT, "c-bord", queue), time.time())
+
+    def post(path: str, **data: str) -> str:
+        return flashed(client, client.post(path, data={"csrf": csrf, **data}))
+
+    assert post(f"{PATH}?till=agent", device="desk", mobile="") == ""
+    assert directory.agent_phones == {(DEMO_TENANT, AGENT_ID): "desk"}
+    desk_phone(running, 300)  # the browser phones' link: her browser phone, connected
+    said = post("/agent/queues", queue=queue)
+    assert said.startswith("Bordstelefonen är inte registrerad: du är i paus"), said
+    assert karin(running) == ("paused", "desk_phone_missing", "")
+    assert "Bordstelefonen är inte registrerad" in client.get("/").text
+    desk = BarePhone(running.port)
+    try:
+        await desk.register()
+        assert post("/agent/state", action="ready") == ""
+        assert karin(running) == ("offered", "", "c-bord")
+        running.service.after_external_submit()  # the switch rings what the ACD offered
+        forks = running.service.switch.calls["c-bord"].attempts[AGENT_ID].forks.values()
+        assert [fork.destination for fork in forks] == [("127.0.0.1", desk.port)]
+    finally:
+        desk.close()

@@ -148,7 +148,8 @@ def audio_devices_to_telephony(
     mobile, or her phones again; one attribute store, from the web's thread."""
 
     def refresh() -> None:
-        directory.agent_mobiles = AudioDevices(database).mobiles()
+        devices = AudioDevices(database)
+        directory.agent_mobiles, directory.agent_phones = devices.mobiles(), devices.phones()
 
     return refresh
 
@@ -221,6 +222,7 @@ def directory_from_database(
         dial_policies=policies,
         outside=outside,
         agent_mobiles=AudioDevices(database).mobiles(),  # agents whose device is a mobile
+        agent_phones=AudioDevices(database).phones(),  # and who chose browser or desk phone
     )
 
 

@@ -1,11 +1,12 @@
 """Each agent's audio device (issue 16, PBX9, spec §37 §46), migration ``0029_audio_devices``.
 
-Where her offers ring: "browser" (the browser phone) and "desk" (her extension's desk
-phones) both ring the registered phones of her extension, as before any choice; "mobile"
-rings the stored E.164 number over the tenant's trunk instead, so she can run the console
-from anywhere. One row per account (the primary key), removed with the account; no row is
-"browser". A change is written with its audit entry (``audio_device_changed``) in one
-transaction. The web checks the number (normalised, the dial policy, a trunk) first.
+Where her offers ring: "browser" her browser phone only, "desk" her extension's desk
+phones only (no row: every registered phone of her extension, as before any choice);
+"mobile" rings the stored E.164 number over the tenant's trunk instead, so she can run the
+console from anywhere. One row per account (the primary key), removed with the account; no
+row is shown as "browser". A change is written with its audit entry
+(``audio_device_changed``) in one transaction. The web checks the number (normalised, the
+dial policy, a trunk) first.
 """
 
 from __future__ import annotations
@@ -70,6 +71,18 @@ class AudioDevices:
         )
         with self._db.connect() as connection:
             return {(t, a): m for t, a, m in connection.execute(query) if a}
+
+    def phones(self) -> dict[tuple[str, str], str]:
+        """(tenant, agent id) → "browser" or "desk", for every agent who chose one of her
+        extension's phones: which kind telephony rings (``TelephonyDirectory.agent_phones``)."""
+        c, u = audio_devices.c, users.c
+        query = (
+            select(c.tenant_id, u.agent_id, c.device)
+            .join(users, users.c.id == c.user_id)
+            .where(c.device != AudioDevice.MOBILE.value, u.agent_id.is_not(None))
+        )
+        with self._db.connect() as connection:
+            return {(t, a): d for t, a, d in connection.execute(query) if a}
 
     def set(self, tenant_id: str, user_id: int, username: str, choice: Choice, actor: str) -> None:
         """Store the account's choice, audited as ``actor``; the caller checked the number."""

@@ -53,6 +53,7 @@ from vaxel.telephony.flow_commands import FlowCommands
 from vaxel.telephony.leg_events import HangUp, LegInput
 from vaxel.telephony.mobile_answer import confirm_prompts
 from vaxel.telephony.notices import CallPrompts
+from vaxel.telephony.registrar import of_kind
 from vaxel.telephony.registration import Registration
 
 __all__ = ["AcdCommands", "AcdPort"]
@@ -205,6 +206,7 @@ class AcdCommands:
             targets = self.route(tenant_id, mobile, extension.extension if extension else agent_id)
         else:
             bindings = self.registration.bindings(extension) if extension else []
+            bindings = of_kind(bindings, self.directory.agent_phones.get((tenant_id, agent_id), ""))
             targets = [(b.contact, b.source, b.transport) for b in bindings]
         if not targets:
             return  # not a phone we serve (an agent elsewhere, e.g. the demo's simulated)

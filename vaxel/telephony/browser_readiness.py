@@ -18,6 +18,11 @@ and ready by herself once the browser phone connects or a desk phone registers. 
 gone between that question and the step is caught after it (``committed``). Only a
 person's own step counts: the demo's simulated agents log in with no phone by design
 (``actor`` "agent").
+
+Her audio device (PBX9) narrows what counts: with "Webbläsaren" only her browser phone's
+binding, with "Bordstelefon" only her desk phones (paused ``desk_phone_missing`` without
+one, whatever the browser phone does), with "Mobil" the tenant's trunk; none chosen, any
+registered phone of her extension.
 """
 
 from __future__ import annotations
@@ -31,11 +36,20 @@ from vaxel.acd.commands import Command
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady, Event
 from vaxel.core.errors import VaxelError
 from vaxel.telephony.directory import Extension
+from vaxel.telephony.registrar import Binding, of_kind
 
 if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
 
-__all__ = ["NO_TRUNK", "REASONS", "Action", "BrowserReadiness", "when_able", "when_unable"]
+__all__ = [
+    "NO_DESK_PHONE",
+    "NO_TRUNK",
+    "REASONS",
+    "Action",
+    "BrowserReadiness",
+    "when_able",
+    "when_unable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +65,9 @@ NO_TRUNK = "mobile_no_trunk"
 """Her audio device is her mobile (PBX9), which rings over the trunk: with none, she is
 paused with this reason; a mobile cannot register, so with a trunk she is never paused
 for "no phone", and her browser phone closing changes nothing."""
+NO_DESK_PHONE = "desk_phone_missing"
+"""She chose "Bordstelefon" (PBX9) and no desk phone of her extension is registered: her
+browser phone does not ring for the queues then, so it does not count."""
 _FREE = frozenset({"ready", "wrap_up"})
 NOT_A_PERSON = frozenset({"agent", "system"})
 """Actors whose login or ready is not a person's own: the simulator's and the registrar's
@@ -76,7 +93,8 @@ def when_unable(state: str, other_phones: int) -> Action:
 
 def when_able(state: str, pause_reason: str) -> Action:
     """The browser phone works again: ready, if this rule's pause still holds the agent."""
-    if state == "paused" and (pause_reason in REASONS.values() or pause_reason == NO_TRUNK):
+    ours = (*REASONS.values(), NO_TRUNK, NO_DESK_PHONE)
+    if state == "paused" and pause_reason in ours:
         return Action.READY
     return Action.NOTHING
 
@@ -109,14 +127,24 @@ class BrowserReadiness:
         that could ring (no browser phone bound, no desk phone), else "": asked by the web
         routes **before** she logs in or goes ready, so the queues offer her nothing in
         that step. An agent without an extension here is not this switch's to judge; one
-        whose device is her mobile needs the tenant's trunk only."""
+        whose device is her mobile needs the tenant's trunk only; one who chose the browser
+        or the desk phone (PBX9) needs a phone of that kind."""
         directory = self.switch.directory
         if (tenant_id, agent_id) in directory.agent_mobiles:
             return "" if directory.has_trunk(tenant_id) else NO_TRUNK
         extension = directory.extension_of_agent(tenant_id, agent_id)
-        if extension is None or self.switch.registration.bindings(extension):
+        if extension is None or self._chosen(extension):
             return ""
-        return REASONS["closed"]
+        return NO_DESK_PHONE if self._kind(extension) == "desk" else REASONS["closed"]
+
+    def _kind(self, extension: Extension) -> str:
+        """The kind of phone her offers ring: "browser", "desk" or "" (all)."""
+        key = (extension.tenant_id, extension.agent_id)
+        return self.switch.directory.agent_phones.get(key, "")
+
+    def _chosen(self, extension: Extension) -> list[Binding]:
+        """Her extension's registered phones of the kind her offers ring."""
+        return of_kind(self.switch.registration.bindings(extension), self._kind(extension))
 
     def went_ready(self, tenant_id: str, agent_id: str) -> None:
         """The agent logged in or went ready: with no phone of theirs registered here (no
@@ -129,7 +157,10 @@ class BrowserReadiness:
                 self._pause(tenant_id, agent_id, NO_TRUNK)
             return
         extension = directory.extension_of_agent(tenant_id, agent_id)
-        if extension is not None:
+        if extension is not None and self._kind(extension) == "desk":
+            if not self._chosen(extension):  # her browser phone, connected or not, is not it
+                self._pause(tenant_id, agent_id, NO_DESK_PHONE)
+        elif extension is not None:
             self.cannot_take_calls(extension, "closed")
 
     def cannot_take_calls(self, extension: Extension, reason: str) -> None:
@@ -140,7 +171,9 @@ class BrowserReadiness:
             return
         if (tenant_id, agent_id) in self.switch.directory.agent_mobiles:
             return  # her calls ring her mobile: the browser phone is not her device
-        others = len(self.switch.registration.bindings(extension))
+        if self._kind(extension) == "desk":
+            return  # her calls ring her desk phone: the browser phone is not her device
+        others = len(self._chosen(extension))
         self._pause(tenant_id, agent_id, REASONS[reason], others)
 
     def _pause(self, tenant_id: str, agent_id: str, reason_id: str, others: int = 0) -> None:
@@ -158,8 +191,8 @@ class BrowserReadiness:
         """A phone of ``extension`` can ring again: its browser phone connected and bound,
         or a desk phone registered (the composition root tells both)."""
         agent_id, tenant_id = extension.agent_id, extension.tenant_id
-        if not agent_id:
-            return
+        if not agent_id or (self._kind(extension) and not self._chosen(extension)):
+            return  # a phone of the other kind than she chose (PBX9): nothing rings her
         switch = self.switch
         try:
             view = switch.center.agent_view(tenant_id, agent_id, switch.clock())

@@ -86,6 +86,9 @@ class TelephonyDirectory:
     agent_mobiles: dict[tuple[str, str], str] = field(default_factory=dict)
     """(tenant, agent) → the E.164 mobile her offers ring over the trunk, for those whose
     audio device is "Mobil" (issue 16, PBX9; ``vaxel.store.audio_devices``)."""
+    agent_phones: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(tenant, agent) → "browser" or "desk" for those who chose one: an ACD offer rings
+    only that kind of her extension's phones (``registrar.of_kind``); none chosen: all."""
     internal_sources: set[tuple[str, int]] = field(default_factory=set)
     """The switch's own legs' addresses (the browser phones' SIP lines, bound through the
     registrar link): recognised before any trunk, so never a carrier's INVITE."""

@@ -30,11 +30,14 @@ from vaxel.sip.dialog import angle_uri
 from vaxel.sip.errors import SipError
 from vaxel.sip.message import Request, via_param
 
-__all__ = ["MAX_BINDINGS", "Binding", "Registrar"]
+__all__ = ["BROWSER_PHONE", "MAX_BINDINGS", "Binding", "Registrar", "of_kind"]
 
 MAX_BINDINGS = 10
 """Phones one extension may have registered at once (desk phone, softphones, …)."""
 _COMPACT_SLACK = 4096
+BROWSER_PHONE = "@webbtelefon"
+"""How a browser phone's binding ends its Call-ID (``vaxel.webrtc.link`` binds it so): what
+tells it from a desk phone's, for an agent who chose one of them (PBX9)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +172,13 @@ def _expires_value(raw: str | None, what: str) -> int | None:
     if value < 0:
         raise SipError(f"Bad {what}: negative", 400)
     return value
+
+
+def of_kind(bindings: list[Binding], kind: str) -> list[Binding]:
+    """The bindings an agent's chosen device rings (PBX9): "browser" her browser phone's,
+    "desk" every other (her SIP desk phones), anything else all of them."""
+    if kind == "browser":
+        return [b for b in bindings if b.call_id.endswith(BROWSER_PHONE)]
+    if kind == "desk":
+        return [b for b in bindings if not b.call_id.endswith(BROWSER_PHONE)]
+    return bindings

@@ -50,8 +50,10 @@ class Registration:
         )
         self.throttle = AuthThrottle()
         self.registered_listeners: list[Callable[[Extension], None]] = []
-        """Told when an extension gets its first binding: the demo hands the agent over,
-        the browser phone's readiness rule makes an agent it paused ready again."""
+        """Told when an extension gets a phone it did not have (a new Contact): the demo
+        hands the agent over, the browser phone's readiness rule makes an agent it paused
+        ready again — also when the new one is the desk phone she chose beside a browser
+        phone already bound (PBX9)."""
 
     def aor(self, extension: Extension) -> str:
         return f"{extension.tenant_id}/{extension.extension}"
@@ -122,9 +124,10 @@ class Registration:
         bindings = self.registrar.update(aor, request, event.source, event.transport, now)
         contacts = tuple(("Contact", f"<{b.contact}>;expires={b.remaining(now)}") for b in bindings)
         self.sip.respond(event.server_key, request, 200, "OK", extra=contacts)
-        if bindings and not before:
+        if {b.contact for b in bindings} - {b.contact for b in before}:
             for listener in list(self.registered_listeners):
                 listener(extension)
+        if bindings and not before:
             self._auto_login(extension)
 
     def _auto_login(self, extension: Extension) -> None:

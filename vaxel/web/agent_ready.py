@@ -23,6 +23,8 @@ __all__ = ["cancel_wrap_up", "log_in", "no_phone_text", "ready"]
 
 NO_TRUNK = "mobile_no_trunk"
 """The readiness rule's reason when her mobile has no trunk to ring by (``browser_readiness``)."""
+NO_DESK_PHONE = "desk_phone_missing"
+"""The rule's reason when she chose her desk phone and none is registered (PBX9)."""
 SYSTEM = "system"
 """The pause is the readiness rule's (as after the step), so the rule may end it."""
 
@@ -33,6 +35,11 @@ def no_phone_text(reason: str = "") -> str:
         return gettext(
             "Mobilen kan inte ringas: organisationen har ingen trunk. Du är i paus tills "
             "en trunk finns eller du väljer en annan ljudenhet"
+        )
+    if reason == NO_DESK_PHONE:  # she chose "Bordstelefon" (PBX9): the browser does not ring
+        return gettext(
+            "Bordstelefonen är inte registrerad: du är i paus tills den kan ta emot samtal "
+            "eller du väljer en annan ljudenhet"
         )
     return gettext(
         "Webbtelefonen är inte ansluten och ingen bordstelefon är registrerad: "

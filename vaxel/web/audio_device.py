@@ -2,7 +2,9 @@
 or "Mobil" with a number — chosen on the operator console and the agent workspace, and over
 the REST API (``GET``/``PUT /api/v1/me/audio-device``, ``api_audio_device.py``).
 
-With "Mobil" the queues' offers ring her mobile over the tenant's trunk, so she can run the
+With "Webbläsaren" or "Bordstelefon" the queues' offers ring only that kind of her
+extension's phones (a call to her extension rings them all). With "Mobil" the queues'
+offers ring her mobile over the tenant's trunk, so she can run the
 console in any browser anywhere (``vaxel.telephony.mobile_answer``: she presses 1 to take
 a call). The number is normalised with phonenumbers and checked here, before it is stored,
 by the one dial policy every number Växel dials is under (the tenant's, narrowed by her

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from vaxel.sip.message import Headers, Request
 from vaxel.telephony.directory import Extension
+from vaxel.telephony.registrar import BROWSER_PHONE
 from vaxel.telephony.registration import Registration
 
 __all__ = ["BIND_S", "RegistrarLink", "SwitchLink"]
@@ -67,7 +68,7 @@ class RegistrarLink:
         self.registration = registration
         self.host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
         self._extension_of = extension_of
-        self._call_id = f"{secrets.token_hex(8)}@webbtelefon"
+        self._call_id = f"{secrets.token_hex(8)}{BROWSER_PHONE}"  # told from desk phones
         self._cseq = 0
 
     @property
