@@ -17,6 +17,8 @@ import pytest
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
 from tests.telephony.test_parallel_ring import BarePhone
 from vaxel.acd.events import AgentLoggedIn, ContactArrived
+from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService, Reach
+from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.telephony.browser_readiness import NO_DESK_PHONE, REASONS, BrowserReadiness
 from vaxel.webrtc.link import RegistrarLink
@@ -99,3 +101,27 @@ async def test_the_browser_chosen_a_desk_phone_does_not_count(running: Running) 
         assert karin(running) == ("paused", REASONS["closed"])
     finally:
         desk.close()
+
+
+@pytest.mark.parametrize("barred", [True, False])
+async def test_her_mobile_is_dialled_under_her_persons_class_too(
+    running: Running, barred: bool
+) -> None:
+    """PBX8, PBX9: a class given to her person only (her extension is no device of that
+    person) bars the mobile on the switch as on the web (``mobile_users``): the offer
+    rings nothing; without it the mobile rings over the trunk."""
+    directory, center = running.service.directory, running.center
+    directory.outside.trunks[DEMO_TENANT] = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
+    intern = ClassOfService("intern", "Bara interna", Reach.INTERNAL)
+    directory.outside.service_classes[DEMO_TENANT] = ClassesOfService(
+        {"intern": intern}, {"p-karin": "intern"} if barred else {}
+    )
+    directory.agent_mobiles[(DEMO_TENANT, AGENT_ID)] = "+46701112233"
+    directory.agent_persons[(DEMO_TENANT, AGENT_ID)] = "p-karin"
+    assert directory.mobile_dialler(DEMO_TENANT, AGENT_ID) == ("p-karin", AGENT_EXTENSION)
+    center.submit(AgentLoggedIn(DEMO_TENANT, AGENT_ID, AGENT_QUEUES), time.time())
+    center.submit(ContactArrived(DEMO_TENANT, "c-klass", AGENT_QUEUES[0]), time.time())
+    running.service.after_external_submit()
+    call = running.service.switch.calls.get("c-klass")
+    rung = call is not None and AGENT_ID in call.attempts
+    assert rung is not barred

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
@@ -15,7 +16,7 @@ from tests.web.conftest import OTHER, PASSWORD, Web, sign_in
 from tests.web.test_api_pbx_plan import CONFIG, READ, THEIRS, keys
 from vaxel.pbx.class_of_service import ClassOfService, Reach
 from vaxel.pbx.trunks import Trunk, TrunkMode
-from vaxel.runtime.extensions import PhoneExtensions
+from vaxel.runtime.extensions import PhoneExtension, PhoneExtensions
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.audio_devices import AudioDevice, AudioDevices, Choice
 from vaxel.store.pbx_trunks import USER, TrunkStore
@@ -144,6 +145,24 @@ def test_the_mobile_is_checked_as_telephony_dials_it(web: Web) -> None:
     store.assign_class(DEMO_TENANT, USER, "maria", "utland")  # her agent's key too: abroad
     _choose(client, csrf, "mobile", "+44 7911 123456")
     assert _choice(web) == Choice(AudioDevice.MOBILE, "+447911123456")
+
+
+def test_a_class_on_her_extension_bars_the_mobile_as_the_switch_would(web: Web) -> None:
+    """PBX8: the switch dials her mobile as her person and her agent's extensions
+    (``mobile_users``); the web checks the same users, so a class given to her extension
+    alone (not a device of her person) bars the number here as it would there."""
+    _trunk(web)
+    context = web.app.state.context  # type: ignore[attr-defined]
+    extensions = PhoneExtensions(context.configuration)
+    [own] = [e for e in extensions.all(DEMO_TENANT) if e.agent_id == "maria"]
+    extensions.put(replace(own, agent_id="", auto_login_queues=()), replacing=own.number)
+    extensions.put(PhoneExtension(DEMO_TENANT, "1098", "Maria", "hemligt-1098", "maria"))
+    store = TrunkStore(context.database)
+    store.put_class(DEMO_TENANT, ClassOfService("intern", "Bara interna", Reach.INTERNAL))
+    store.assign_class(DEMO_TENANT, USER, "1098", "intern")  # her agent's, not her person's
+    client, csrf = _maria(web)
+    assert "är spärrat för dig" in _choose(client, csrf, "mobile", "070-123 45 67")
+    assert _choice(web) == Choice()
 
 
 def test_each_account_sets_its_own_only(web: Web) -> None:

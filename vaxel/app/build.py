@@ -236,7 +236,10 @@ def build_platform(
             # a login or ready with no phone that could ring stays paused (issue 15)
             context.no_phone = BrowserReadiness(telephony.switch).no_phone
             directory = telephony.switch.directory
-            context.audio_devices_changed = audio_devices_to_telephony(platform.database, directory)
+            context.audio_devices_changed = audio_devices_to_telephony(
+                platform.database, directory, context.directory_views.person_of_account
+            )
+            context.audio_devices_changed()  # her person, for her mobile's class (PBX8, PBX9)
             if platform.numbering is not None and platform.numbering.queue_logins:
                 platform.numbering.queue_logins.no_phone = context.no_phone  # answer groups
             groups = telephony.switch.internal.handlers[TargetKind.GROUP]  # spec §67

@@ -142,13 +142,23 @@ def outside_lines_updater(
 
 
 def audio_devices_to_telephony(
-    database: Engine, directory: TelephonyDirectory
+    database: Engine,
+    directory: TelephonyDirectory,
+    person_of: Callable[[str, str], str | None] = lambda tenant_id, username: None,
 ) -> Callable[[], None]:
     """An agent's chosen device reaches the switch at once (PBX9): the next offer rings her
-    mobile, or her phones again; one attribute store, from the web's thread."""
+    mobile, or her phones again; one attribute store each, from the web's thread. With a
+    mobile, her directory person (``person_of``: tenant, username, as the web finds it)
+    goes too: her class of service is her person's and her extensions' on both sides."""
 
     def refresh() -> None:
         devices = AudioDevices(database)
+        persons = {
+            key: person
+            for key, username in devices.mobile_accounts().items()
+            if (person := person_of(key[0], username))
+        }
+        directory.agent_persons = persons
         directory.agent_mobiles, directory.agent_phones = devices.mobiles(), devices.phones()
 
     return refresh

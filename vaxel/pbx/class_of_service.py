@@ -43,6 +43,8 @@ __all__ = [
     "Reach",
     "ServiceClassError",
     "keys_of",
+    "mobile_users",
+    "policy_of_users",
 ]
 
 MAX_CLASS_ID, MAX_CLASS_NAME = 40, 80
@@ -168,3 +170,34 @@ def keys_of(
         keys |= {n for i in ids for n in plan.numbers_of(Target(TargetKind.PERSON, i))}
     in_groups = {g.group_id for g in groups if any(m.person_id in ids for m in g.members)}
     return frozenset(keys), frozenset(in_groups)
+
+
+def policy_of_users(
+    classes: ClassesOfService,
+    tenant: DialPolicy,
+    users: Iterable[str],
+    people: Iterable[PersonDevices],
+    groups: Iterable[AnswerGroup],
+    plan: NumberingPlan | None = None,
+) -> DialPolicy:
+    """The dial policy for one caller who is several users at once (an agent's person and
+    her extensions, :func:`mobile_users`): each of them must be allowed the number, so the
+    most restrictive of their classes governs — a user with no class of her own has her
+    groups', else the default (PBX8)."""
+    people, groups = list(people), list(groups)
+    found = [classes.class_for(*keys_of(user, people, groups, plan)) for user in users]
+    strictest = min(found, key=ClassOfService.restrictiveness, default=classes.default)
+    return strictest.policy(tenant)
+
+
+def mobile_users(
+    agent_id: str, person_id: str | None, extensions: Iterable[tuple[str, str]]
+) -> tuple[str, ...]:
+    """Who an agent's mobile (her audio device, PBX9) is dialled as, under PBX8: her
+    directory person and every extension whose agent she is (``extensions``: number,
+    agent id), else her agent id — each must be allowed the number
+    (:func:`policy_of_users`). The web's check when she chooses the mobile and the
+    switch's dial ask this one function with the same facts, so they cannot disagree."""
+    own = sorted({number for number, agent in extensions if agent == agent_id and number})
+    users = ([person_id] if person_id else []) + (own or [agent_id])
+    return tuple(dict.fromkeys(u for u in users if u))

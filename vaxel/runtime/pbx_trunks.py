@@ -26,7 +26,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from vaxel.core.dial_policy import DialPolicy, NumberRefused, normalise
-from vaxel.pbx.class_of_service import ClassesOfService, ClassOfService, keys_of
+from vaxel.pbx.class_of_service import (
+    ClassesOfService,
+    ClassOfService,
+    keys_of,
+    policy_of_users,
+)
 from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.pbx.presentation import PresentationMode, Presentations
 from vaxel.pbx.trunks import Trunk, TrunkError
@@ -92,16 +97,25 @@ def outside_lines_from(database: Engine) -> OutsideLines:
 
 
 def policy_of_person(
-    database: Engine, tenant_policy: DialPolicy, tenant_id: str, person: str, extension: str = ""
+    database: Engine,
+    tenant_policy: DialPolicy,
+    tenant_id: str,
+    person: str | tuple[str, ...],
+    extension: str = "",
 ) -> DialPolicy:
     """The dial policy for what ``person`` causes (their forwarding to an external number):
     the tenant's, narrowed by their class of service (PBX8) — the same lookup telephony
     makes when the call follows it (``TelephonyDirectory.class_keys``): a class given to the
-    person id or to any of their extensions, else their answer groups', else the default."""
+    person id or to any of their extensions, else their answer groups', else the default.
+    ``person`` may be several users who are one caller (``class_of_service.mobile_users``)."""
     classes = TrunkStore(database).classes(tenant_id)
     numbering = PbxNumbering(database)
     people = [p for (t, _), p in numbering.everyone_devices().items() if t == tenant_id]
     plan = numbering.plan(tenant_id)
+    if not isinstance(person, str):  # each of them must be allowed it
+        return policy_of_users(
+            classes, tenant_policy, person, people, numbering.groups(tenant_id), plan
+        )
     keys, groups = keys_of(person, people, numbering.groups(tenant_id), plan)
     return classes.policy_for(tenant_policy, {*keys, extension} - {""}, groups)
 

@@ -72,6 +72,18 @@ class AudioDevices:
         with self._db.connect() as connection:
             return {(t, a): m for t, a, m in connection.execute(query) if a}
 
+    def mobile_accounts(self) -> dict[tuple[str, str], str]:
+        """(tenant, agent id) → the account's username, for the same agents as
+        :meth:`mobiles`: the root finds her directory person by it (her class of service)."""
+        c, u = audio_devices.c, users.c
+        query = (
+            select(c.tenant_id, u.agent_id, u.username)
+            .join(users, users.c.id == c.user_id)
+            .where(c.device == AudioDevice.MOBILE.value, u.agent_id.is_not(None), c.mobile != "")
+        )
+        with self._db.connect() as connection:
+            return {(t, a): name for t, a, name in connection.execute(query) if a}
+
     def phones(self) -> dict[tuple[str, str], str]:
         """(tenant, agent id) → "browser" or "desk", for every agent who chose one of her
         extension's phones: which kind telephony rings (``TelephonyDirectory.agent_phones``)."""

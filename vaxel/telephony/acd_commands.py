@@ -94,7 +94,7 @@ class AcdCommands:
         callbacks: CallbackDialOut,
         elsewhere: PartiesElsewhere,
         customer_ring_s: float,
-        route: Callable[[str, str, str], list[Target]] = lambda *_: [],
+        route: Callable[[str, str, str | tuple[str, ...]], list[Target]] = lambda *_: [],
     ) -> None:
         self.center = center
         self.clock = clock
@@ -202,8 +202,10 @@ class AcdCommands:
         extension = self.directory.extension_of_agent(tenant_id, agent_id)
         mobile = self.directory.agent_mobiles.get((tenant_id, agent_id), "")
         if mobile:  # her audio device is her mobile, over the trunk (PBX9), under her class:
-            # with no extension her agent id, never "" (the tenant's policy, no class at all)
-            targets = self.route(tenant_id, mobile, extension.extension if extension else agent_id)
+            # her person and extensions, as the web checks it; neither: her agent id, never ""
+            targets = self.route(
+                tenant_id, mobile, self.directory.mobile_dialler(tenant_id, agent_id)
+            )
         else:
             bindings = self.registration.bindings(extension) if extension else []
             bindings = of_kind(bindings, self.directory.agent_phones.get((tenant_id, agent_id), ""))

@@ -191,7 +191,7 @@ class Dialer:
         bye = dialog.request("BYE", self.sip.via(fork.transport))
         self.sip.request(bye, fork.destination, fork.transport)
 
-    def route(self, tenant_id: str, number: str, user: str = "") -> list[Target]:
+    def route(self, tenant_id: str, number: str, user: str | tuple[str, ...] = "") -> list[Target]:
         """Where ``number`` rings: an extension's phones, or the trunk; [] when nowhere.
 
         ``user`` is who makes or causes the call (the extension transferring, forwarding,
@@ -225,7 +225,9 @@ class Dialer:
             return picker.extension
         return call.agent_id or "?"  # never "": that is the tenant's policy, no class at all
 
-    def route_or_nothing(self, tenant_id: str, number: str, user: str = "") -> list[Target]:
+    def route_or_nothing(
+        self, tenant_id: str, number: str, user: str | tuple[str, ...] = ""
+    ) -> list[Target]:
         try:
             return self.route(tenant_id, number, user)
         except SipError as error:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vaxel.flow import Flow, OpeningHours
-from vaxel.pbx.class_of_service import ClassesOfService, keys_of
+from vaxel.pbx.class_of_service import ClassesOfService, keys_of, mobile_users, policy_of_users
 from vaxel.pbx.conference import ConferenceRoom
 from vaxel.pbx.outside_lines import OutsideLines
 from vaxel.sip.errors import SipError
@@ -86,6 +86,9 @@ class TelephonyDirectory:
     agent_mobiles: dict[tuple[str, str], str] = field(default_factory=dict)
     """(tenant, agent) → the E.164 mobile her offers ring over the trunk, for those whose
     audio device is "Mobil" (issue 16, PBX9; ``vaxel.store.audio_devices``)."""
+    agent_persons: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(tenant, agent) → her directory person, for those whose device is "Mobil": whose
+    class of service her mobile is dialled under, with her extensions (``mobile_users``)."""
     agent_phones: dict[tuple[str, str], str] = field(default_factory=dict)
     """(tenant, agent) → "browser" or "desk" for those who chose one: an ACD offer rings
     only that kind of her extension's phones (``registrar.of_kind``); none chosen: all."""
@@ -154,7 +157,7 @@ class TelephonyDirectory:
         return None
 
     def dial_policy(
-        self, tenant_id: str, user: str = "", groups: tuple[str, ...] = ()
+        self, tenant_id: str, user: str | tuple[str, ...] = "", groups: tuple[str, ...] = ()
     ) -> DialPolicy:
         """The tenant's policy; for calls ``user`` makes or causes (a forward, a transfer, a
         conference dial-out) narrowed by their class of service (PBX8): ask with the user
@@ -163,6 +166,13 @@ class TelephonyDirectory:
         if not user and not groups:
             return policy
         classes = self.outside.service_classes.get(tenant_id, NO_CLASSES)
+        if not isinstance(user, str):  # one caller as several users (``mobile_users``)
+            pbx = self.pbx
+            people = [p for (t, _), p in pbx.people.items() if t == tenant_id]
+            in_tenant = [g for (t, _), g in pbx.groups.items() if t == tenant_id]
+            return policy_of_users(
+                classes, policy, user, people, in_tenant, pbx.plans.get(tenant_id)
+            )
         keys, in_groups = self.class_keys(tenant_id, user) if user else (frozenset(), frozenset())
         return classes.policy_for(policy, keys, (*groups, *in_groups))
 
@@ -173,6 +183,12 @@ class TelephonyDirectory:
         people = [p for (t, _), p in pbx.people.items() if t == tenant_id]
         groups = [g for (t, _), g in pbx.groups.items() if t == tenant_id]
         return keys_of(user, people, groups, pbx.plans.get(tenant_id))
+
+    def mobile_dialler(self, tenant_id: str, agent_id: str) -> tuple[str, ...]:
+        """Who her mobile is dialled as (PBX8, PBX9): the web's check asks the same."""
+        extensions = self.extensions.values()
+        own = ((e.extension, e.agent_id) for e in extensions if e.tenant_id == tenant_id)
+        return mobile_users(agent_id, self.agent_persons.get((tenant_id, agent_id)), own)
 
     def language(self, tenant_id: str) -> str:
         """The tenant's language: that of the flow on its first service number ("sv" if none)."""

@@ -8,7 +8,8 @@ offers ring her mobile over the tenant's trunk, so she can run the
 console in any browser anywhere (``vaxel.telephony.mobile_answer``: she presses 1 to take
 a call). The number is normalised with phonenumbers and checked here, before it is stored,
 by the one dial policy every number Växel dials is under (the tenant's, narrowed by her
-class of service, PBX8), and refused when the tenant has no trunk to dial it by. Each
+class of service, PBX8: her person's and her extensions', ``mobile_users``, as the switch
+dials it), and refused when the tenant has no trunk to dial it by. Each
 account sets its own only (the session's account: there is no user id in the request);
 every change is audited (``audio_device_changed``) and reaches telephony at once.
 """
@@ -20,10 +21,13 @@ import contextlib
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.core.errors import DomainError, VaxelError
+from vaxel.pbx.class_of_service import mobile_users
 from vaxel.pbx.numbering import normalise_did
 from vaxel.runtime.directory_views import Actor
 from vaxel.runtime.extensions import PhoneExtensions
+from vaxel.runtime.pbx_trunks import policy_of_person
 from vaxel.store.accounts import User
 from vaxel.store.audio_devices import AudioDevice, AudioDevices, Choice
 from vaxel.store.pbx_trunks import TrunkStore
@@ -74,9 +78,8 @@ def choose(
         if not mobile:
             raise DomainError("no number", code="audio-mobile-missing")
         mobile = normalise_did(mobile)  # pbx-did-invalid: "… är inget giltigt telefonnummer"
-        for key in _dialled_as(ctx, user, me):
-            if ctx.forwardings.policy_of(user.tenant_id, key).decide(mobile).refusal is not None:
-                raise DomainError("barred", code="device-mobile-barred", number=mobile)
+        if _policy(ctx, user, me).decide(mobile).refusal is not None:
+            raise DomainError("barred", code="device-mobile-barred", number=mobile)
         if TrunkStore(ctx.database).trunk(user.tenant_id) is None:
             raise DomainError("no trunk", code="audio-no-trunk")
     else:  # the number is kept for next time (prefilled), when it is one
@@ -91,14 +94,14 @@ def choose(
     return choice
 
 
-def _dialled_as(ctx: WebContext, user: User, me: Actor) -> set[str]:
-    """Whose class of service her mobile is under (PBX8): her person's, and the key
-    telephony asks when it rings her (``acd_commands``: her agent's extension, else her
-    agent id) — both must allow it, or it would be stored and then never ring."""
-    agent_id = user.agent_id or ""
-    own = PhoneExtensions(ctx.configuration).all(user.tenant_id)
-    extension = next((e.number for e in own if e.agent_id and e.agent_id == agent_id), "")
-    return {me.person_id or agent_id, extension or agent_id} - {""}
+def _policy(ctx: WebContext, user: User, me: Actor) -> DialPolicy:
+    """The policy her mobile is dialled under: the switch's users (``mobile_users``: her
+    person and her extensions, the most restrictive class), so the two cannot disagree."""
+    tenant_id = user.tenant_id
+    extensions = PhoneExtensions(ctx.configuration).all(tenant_id)
+    own = ((e.number, e.agent_id) for e in extensions if e.password)  # as the switch has them
+    users = mobile_users(user.agent_id or "", me.person_id, own)
+    return policy_of_person(ctx.database, ctx.dial_policy(tenant_id), tenant_id, users)
 
 
 @router.post(PATH)
