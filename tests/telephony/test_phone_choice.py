@@ -108,8 +108,8 @@ async def test_her_mobile_is_dialled_under_her_persons_class_too(
     running: Running, barred: bool
 ) -> None:
     """PBX8, PBX9: a class given to her person only (her extension is no device of that
-    person) bars the mobile on the switch as on the web (``mobile_users``): the offer
-    rings nothing; without it the mobile rings over the trunk."""
+    person) bars the mobile on the switch as on the web (``mobile_users``, each of her
+    users must be allowed it): the offer rings nothing; without it the mobile rings."""
     directory, center = running.service.directory, running.center
     directory.outside.trunks[DEMO_TENANT] = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
     intern = ClassOfService("intern", "Bara interna", Reach.INTERNAL)
