@@ -118,3 +118,79 @@ def test_another_organisations_admin_cannot_limit_her(web: Web) -> None:
     other.post(f"{PAGE}/{kristina}", data={"csrf": csrf, "unit": ["bygglov"]})
     assert "Ingen telefonist med det id:t" in other.get(PAGE).text
     assert _units(web, kristina) == ()
+
+
+def _log_in_to(operator: TestClient, csrf: str, *queues: str) -> None:
+    """Her own check boxes on the console (Q21): logged in to ``queues``, out of the rest."""
+    answer = operator.post(
+        "/telefonist/koer",
+        data={"csrf": csrf, "queue": list(queues)},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_logged_in_to_a_departments_queue_her_search_shows_only_its_people(web: Web) -> None:
+    operator, kristina, op_csrf = _kristina(web)
+    everyone = set(_found(operator, "karlson"))
+    admin, csrf = _admin(web)
+    assert "Kön Växel" in admin.get(PAGE).text
+    saved = admin.post(f"{PAGE}/ko/vaxel", data={"csrf": csrf, "unit": ["samhallsbyggnad"]})
+    assert saved.status_code == 303
+    assert ConsoleUnits(web.center.database).of_queues(DEMO_TENANT) == {
+        "vaxel": ("samhallsbyggnad",)
+    }
+    assert set(_found(operator, "karlson")) == everyone  # not logged in to it: all
+    _log_in_to(operator, op_csrf, "vaxel")
+    limited = set(_found(operator, "karlson"))
+    assert limited == {"Ida Karlsson", "Per Karlsson", "Annika Karlsson"}, limited
+    # her account's own limit narrows it further: Bygglov within Samhällsbyggnad
+    ConsoleUnits(web.center.database).set(DEMO_TENANT, kristina, "kristina", ["bygglov"], "t")
+    narrowed = set(_found(operator, "karlson"))
+    assert narrowed and narrowed < limited, narrowed
+    _log_in_to(operator, op_csrf)  # logged out of it: her account's limit only
+    ConsoleUnits(web.center.database).set(DEMO_TENANT, kristina, "kristina", [], "t")
+    assert set(_found(operator, "karlson")) == everyone
+    audit = html.unescape(admin.get("/admin/audit").text)
+    assert "Telefonistköns avdelningar ändrade</td><td>vaxel" in audit
+
+
+def test_a_queues_departments_are_refused_in_swedish_and_kept_per_tenant(web: Web) -> None:
+    admin, csrf = _admin(web)
+    admin.post(f"{PAGE}/ko/vaxel", data={"csrf": csrf, "unit": ["finns-inte"]})
+    assert "Avdelningen finns-inte finns inte i katalogen" in admin.get(PAGE).text
+    admin.post(f"{PAGE}/ko/vaxel", data={"csrf": csrf, "unit": [f"u{i}" for i in range(21)]})
+    assert "högst 20 avdelningar" in admin.get(PAGE).text
+    admin.post(f"{PAGE}/ko/finns-inte", data={"csrf": csrf, "unit": ["bygglov"]})
+    assert "Ingen kö med det id:t" in admin.get(PAGE).text
+    assert admin.post(f"{PAGE}/ko/vaxel", data={"unit": ["bygglov"]}).status_code == 403
+    web.accounts.add_user(OTHER, "bosse", "Bosse", "tenant_admin", PasswordHashing().hash(PASSWORD))
+    other, other_csrf = _admin(web, OTHER, "bosse")
+    other.post(f"{PAGE}/ko/vaxel", data={"csrf": other_csrf, "unit": ["bygglov"]})
+    assert ConsoleUnits(web.center.database).of_queues(DEMO_TENANT) == {}
+
+
+def test_a_queues_departments_over_the_rest_api(web: Web) -> None:
+    now = time.time()
+    key = "en-nyckel-for-koernas-avdelningar"
+    web.accounts.add_api_key(DEMO_TENANT, "intranät", key, now, ["read", "config"])
+    web.accounts.add_api_key(DEMO_TENANT, "läsare", key + "-r", now, ["read"])
+    web.accounts.add_api_key(OTHER, "annan", key + "-o", now, ["read", "config"])
+    config, reader, other = ({"X-API-Key": k} for k in (key, key + "-r", key + "-o"))
+    client = web.client()
+    url = "/api/v1/queues/vaxel/console-units"
+    assert client.get(url, headers=reader).json() == {"units": []}
+    body = {"units": ["bygglov", "miljo"]}
+    assert client.put(url, json=body, headers=reader).status_code == 403
+    saved = client.put(url, json=body, headers=config)
+    assert saved.status_code == 200 and saved.json() == body
+    assert client.get(url, headers=reader).json() == body
+    unknown = client.put(url, json={"units": ["finns-inte"]}, headers=config)
+    assert unknown.status_code == 422 and "finns inte i katalogen" in unknown.text
+    many = client.put(url, json={"units": [f"u{i}" for i in range(21)]}, headers=config)
+    assert many.status_code == 422
+    assert client.get("/api/v1/queues/finns-inte/console-units", headers=reader).status_code == 404
+    assert client.put(url, json=body, headers=other).status_code == 404  # not its queue
+    assert ConsoleUnits(web.center.database).of_queues(DEMO_TENANT) == {
+        "vaxel": ("bygglov", "miljo")
+    }

@@ -228,6 +228,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         # the directory (issue 13): A's people, units and groups
         "q": ["johansson", "maria"],
         "unit": ["kontaktcenter"],
+        "units": [["kontaktcenter"]],  # an operator queue's departments (OP9)
         "person_id": ["agent-maria", "demo-0001"],
         # a person the console sends to voicemail or whose forwarding it removes (issue 16 §3)
         "person": ["agent-maria", "demo-0001"],

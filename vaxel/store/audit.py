@@ -38,6 +38,7 @@ ACTIONS = (
     "group_diverted",
     "group_diversion_cleared",
     "console_units_changed",
+    "queue_units_changed",
     "audio_device_changed",
     "auto_attendant_changed",
 )

@@ -1,23 +1,29 @@
-"""The operator console's tenant settings over the REST API (issue 16, OP3): how many may
-talk in a console conference, her included. Keys with ``read`` see it; ``config`` changes
-it through the admin page's own service
-(:class:`~vaxel.runtime.pbx_call_settings.PbxCallSettings`: checked, stored, audited); the
-console reads it at the next Alt+K or Shift+Enter from a conference.
+"""The operator console's tenant settings over the REST API (issue 16, OP3, OP9): how many
+may talk in a console conference, her included, and the departments an operator queue's
+console serves. Keys with ``read`` see them; ``config`` changes them by the admin pages'
+own checks (:class:`~vaxel.runtime.pbx_call_settings.PbxCallSettings`,
+:func:`~vaxel.web.console_scope.units_refusal`), stored and audited as the pages do; the
+console reads them at its next conference step or search.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from vaxel.pbx.console_conference import MAX_PARTIES_LIMIT, ConsoleConferenceSettings
-from vaxel.web.api import key_with_scope
+from vaxel.store.console_units import MAX_CONSOLE_UNITS, ConsoleUnits
+from vaxel.web.admin.queues import configs
+from vaxel.web.api import ObjectId, key_with_scope
+from vaxel.web.console_scope import units_refusal
+from vaxel.web.context import WebContext
 from vaxel.web.deps import Platform
+from vaxel.web.i18n import gettext
 
-__all__ = ["ConsoleConferenceBody", "router"]
+__all__ = ["ConsoleConferenceBody", "QueueUnitsBody", "router"]
 
 ReadTenant = Annotated[str, Depends(key_with_scope("read"))]
 ConfigTenant = Annotated[str, Depends(key_with_scope("config"))]
@@ -54,3 +60,56 @@ async def put_console_conference(
         ctx.pbx_call_settings.put_console_conference, tenant, body.max_parties, ACTOR
     )
     return _out(done)
+
+
+UnitId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class QueueUnitsBody(BaseModel):
+    units: list[UnitId] = Field(
+        max_length=MAX_CONSOLE_UNITS,
+        description="directory unit ids the queue's console serves (with the units beneath "
+        "them); empty: the whole directory",
+    )
+
+
+def _queue(ctx: WebContext, tenant: str, queue_id: str) -> None:
+    if queue_id not in configs(ctx, tenant):
+        raise HTTPException(404, gettext("Ingen kö med det id:t"))
+
+
+@router.get("/queues/{queue_id}/console-units", responses={404: {"description": "No such queue"}})
+async def get_queue_units(tenant: ReadTenant, queue_id: ObjectId, ctx: Platform) -> QueueUnitsBody:
+    """The departments the operator queue's console serves (OP9); empty: all."""
+
+    def read() -> QueueUnitsBody:
+        _queue(ctx, tenant, queue_id)
+        return QueueUnitsBody(
+            units=list(ConsoleUnits(ctx.database).of_queues(tenant).get(queue_id, ()))
+        )
+
+    return await run_in_threadpool(read)
+
+
+@router.put(
+    "/queues/{queue_id}/console-units",
+    responses={
+        404: {"description": "No such queue"},
+        422: {"description": "A unit not in the directory"},
+    },
+)
+async def put_queue_units(
+    tenant: ConfigTenant, queue_id: ObjectId, ctx: Platform, body: QueueUnitsBody
+) -> QueueUnitsBody:
+    """Limit the consoles of operators logged in only to such queues to these departments
+    (their account's own limit narrows it further); a refusal changes nothing."""
+
+    def change() -> QueueUnitsBody:
+        _queue(ctx, tenant, queue_id)
+        refused = units_refusal(ctx, tenant, body.units)
+        if refused:
+            raise HTTPException(422, refused)
+        ConsoleUnits(ctx.database).set_queue(tenant, queue_id, body.units, ACTOR)
+        return QueueUnitsBody(units=sorted(set(body.units)))
+
+    return await run_in_threadpool(change)

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "api_key_revoked": N_("API-nyckel återkallad"),
     "switch_changed": N_("Brytare ändrad"),
     "console_units_changed": N_("Telefonistens avdelningar ändrade"),
+    "queue_units_changed": N_("Telefonistköns avdelningar ändrade"),
     "audio_device_changed": N_("Ljudenhet för samtal ändrad"),
     "message_template_saved": N_("Meddelandemall sparad"),
     "message_template_deleted": N_("Meddelandemall borttagen"),

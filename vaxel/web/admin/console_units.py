@@ -7,15 +7,23 @@ then show only the people of those units and of the units beneath them
 (:mod:`vaxel.web.console_scope`); a number she types is still transferred. A change is
 audited (``console_units_changed``). Only the tenant's own operators and units are
 accepted; another tenant's account id is refused like one that does not exist.
+
+Each queue is listed too: the departments its console serves (``queue_units_changed``).
+An operator logged in only to such queues sees their departments, narrowed by her
+account's own limit (:mod:`vaxel.directory.console_scope`).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from vaxel.store.console_units import MAX_CONSOLE_UNITS, ConsoleUnits
 from vaxel.store.directory import DirectoryStore
+from vaxel.web.admin.queues import configs
+from vaxel.web.console_scope import units_refusal
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import gettext
 from vaxel.web.rendering import back, render, take_flash
@@ -64,12 +72,18 @@ def console_units_page(
         for u in platform.accounts.users(tenant_id)
         if u.role == "operator" and u.active
     ]
+    by_queue = ConsoleUnits(platform.database).of_queues(tenant_id)
+    queues = [
+        {"queue_id": q, "name": c.display_name, "units": by_queue.get(q, ())}
+        for q, c in sorted(configs(platform, tenant_id).items(), key=lambda i: i[1].display_name)
+    ]
     flash = take_flash(request)
     return render(
         request,
         "admin/console_units.html",
         session,
         operators=operators,
+        queues=queues,
         units=units,
         most=MAX_CONSOLE_UNITS,
         error=flash.message,
@@ -90,14 +104,29 @@ async def save_console_units(
     if user is None or user.role != "operator":
         return back(PATH, gettext("Ingen telefonist med det id:t"))
     chosen = [str(v) for v in form.getlist("unit")]
-    if len(chosen) > MAX_CONSOLE_UNITS:
-        message = gettext("En konsol kan begränsas till högst {} avdelningar")
-        return back(PATH, message.format(MAX_CONSOLE_UNITS))
-    known = {unit_id for unit_id, _ in _units(platform, tenant_id)}
-    unknown = [u for u in chosen if u not in known]
-    if unknown:
-        message = gettext("Avdelningen {} finns inte i katalogen")
-        return back(PATH, message.format(unknown[0][:64]))
+    refused = units_refusal(platform, tenant_id, chosen)
+    if refused:
+        return back(PATH, refused)
     actor = session.user.username
     ConsoleUnits(platform.database).set(tenant_id, user.user_id, user.username, chosen, actor)
+    return back(PATH, saved=True)
+
+
+@router.post("/ko/{queue_id}")
+async def save_queue_units(
+    form: CsrfForm,
+    session: SignedIn,
+    platform: Platform,
+    tenant_id: TenantId,
+    queue_id: Annotated[str, Path(max_length=64)],
+) -> Response:
+    """The departments the operator queue's console serves (``unit``, none: all)."""
+    if queue_id not in configs(platform, tenant_id):
+        return back(PATH, gettext("Ingen kö med det id:t"))
+    chosen = [str(v) for v in form.getlist("unit")]
+    refused = units_refusal(platform, tenant_id, chosen)
+    if refused:
+        return back(PATH, refused)
+    actor = session.user.username
+    ConsoleUnits(platform.database).set_queue(tenant_id, queue_id, chosen, actor)
     return back(PATH, saved=True)
