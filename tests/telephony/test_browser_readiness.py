@@ -17,12 +17,14 @@ import pytest
 from tests.telephony.conftest import AGENT_EXTENSION, AGENT_ID, AGENT_QUEUES, Running
 from vaxel.acd.events import AgentLoggedIn, AgentPaused, AgentReady, ContactArrived
 from vaxel.app.telephony import outside_lines_updater
+from vaxel.core.dial_policy import DialPolicy
 from vaxel.pbx.trunks import Trunk, TrunkMode
 from vaxel.runtime.configuration import ConfigChange
 from vaxel.runtime.pbx_trunks import KIND as TRUNK_KIND
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.pbx_trunks import TrunkStore
 from vaxel.telephony.browser_readiness import (
+    BARRED,
     NO_TRUNK,
     REASONS,
     Action,
@@ -201,3 +203,21 @@ async def test_a_saved_trunk_lifts_the_no_trunk_pause_but_not_her_own(running: R
     view = running.center.acd.agent_view(DEMO_TENANT, AGENT_ID)
     assert (view.state.value, view.contact_id) == ("offered", "c-trunk")  # her mobile rings
     assert running.service.switch.calls["c-trunk"].attempts[AGENT_ID].confirm  # waits for 1
+
+
+async def test_a_mobile_barred_for_her_pauses_her_saying_so(running: Running) -> None:
+    """PBX8, PBX9: her class of service no longer reaches her mobile as telephony dials it
+    (abroad, the organisation allowing it, her default class not): going ready pauses her
+    with the reason instead of offers ringing nowhere; a saved trunk does not lift it."""
+    directory = running.service.directory
+    directory.dial_policies[DEMO_TENANT] = DialPolicy(international_allowed=True)
+    directory.outside.trunks[DEMO_TENANT] = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
+    directory.agent_mobiles[(DEMO_TENANT, AGENT_ID)] = "+447911123456"
+    readiness = karin_ready(running)
+    assert readiness.no_phone(DEMO_TENANT, AGENT_ID) == BARRED
+    readiness.went_ready(DEMO_TENANT, AGENT_ID)
+    assert karin(running) == ("paused", BARRED)
+    readiness.trunks_saved()
+    assert karin(running) == ("paused", BARRED)
+    directory.agent_mobiles[(DEMO_TENANT, AGENT_ID)] = "+46701112233"  # in Sweden: rings
+    assert readiness.no_phone(DEMO_TENANT, AGENT_ID) == ""

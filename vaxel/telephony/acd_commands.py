@@ -197,15 +197,21 @@ class AcdCommands:
             if call is not None and call.caller is not None:  # Q19
                 self.switch.step(call, BusyOrdered(command.message_prompt))
 
+    def mobile_targets(self, tenant_id: str, agent_id: str) -> list[Target]:
+        """Where her offers ring when her audio device is her mobile (PBX9): over the trunk,
+        under her class (her person and extensions, as the web checks it; neither: her
+        agent id, never ""); [] when she has no mobile, no trunk, or it is barred for her."""
+        mobile = self.directory.agent_mobiles.get((tenant_id, agent_id), "")
+        if not mobile:
+            return []
+        return self.route(tenant_id, mobile, self.directory.mobile_dialler(tenant_id, agent_id))
+
     def _offer(self, command: OfferContact) -> None:
         tenant_id, agent_id = command.tenant_id, command.agent_id
         extension = self.directory.extension_of_agent(tenant_id, agent_id)
         mobile = self.directory.agent_mobiles.get((tenant_id, agent_id), "")
-        if mobile:  # her audio device is her mobile, over the trunk (PBX9), under her class:
-            # her person and extensions, as the web checks it; neither: her agent id, never ""
-            targets = self.route(
-                tenant_id, mobile, self.directory.mobile_dialler(tenant_id, agent_id)
-            )
+        if mobile:  # her audio device is her mobile, over the trunk, under her class
+            targets = self.mobile_targets(tenant_id, agent_id)
         else:
             bindings = self.registration.bindings(extension) if extension else []
             bindings = of_kind(bindings, self.directory.agent_phones.get((tenant_id, agent_id), ""))

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
 
 __all__ = [
+    "BARRED",
     "NO_DESK_PHONE",
     "NO_TRUNK",
     "REASONS",
@@ -68,6 +69,9 @@ for "no phone", and her browser phone closing changes nothing."""
 NO_DESK_PHONE = "desk_phone_missing"
 """She chose "Bordstelefon" (PBX9) and no desk phone of her extension is registered: her
 browser phone does not ring for the queues then, so it does not count."""
+BARRED = "mobile_barred"
+"""Her mobile is barred for her class of service as the switch dials it (PBX8: the class
+changed after she chose it): paused with this reason, as her offers would ring nowhere."""
 _FREE = frozenset({"ready", "wrap_up"})
 NOT_A_PERSON = frozenset({"agent", "system"})
 """Actors whose login or ready is not a person's own: the simulator's and the registrar's
@@ -131,7 +135,7 @@ class BrowserReadiness:
         or the desk phone (PBX9) needs a phone of that kind."""
         directory = self.switch.directory
         if (tenant_id, agent_id) in directory.agent_mobiles:
-            return "" if directory.has_trunk(tenant_id) else NO_TRUNK
+            return self._mobile(tenant_id, agent_id)
         extension = directory.extension_of_agent(tenant_id, agent_id)
         if extension is None or self._chosen(extension):
             return ""
@@ -150,11 +154,12 @@ class BrowserReadiness:
         """The agent logged in or went ready: with no phone of theirs registered here (no
         browser phone open, no desk phone), paused as a closed browser phone's agent. An
         agent without an extension here (elsewhere) is not this switch's to judge; one whose
-        device is her mobile is paused only when the tenant has no trunk."""
+        device is her mobile is paused when the tenant has no trunk or it is barred for her."""
         directory = self.switch.directory
         if (tenant_id, agent_id) in directory.agent_mobiles:
-            if not directory.has_trunk(tenant_id):
-                self._pause(tenant_id, agent_id, NO_TRUNK)
+            reason = self._mobile(tenant_id, agent_id)
+            if reason:
+                self._pause(tenant_id, agent_id, reason)
             return
         extension = directory.extension_of_agent(tenant_id, agent_id)
         if extension is not None and self._kind(extension) == "desk":
@@ -162,6 +167,12 @@ class BrowserReadiness:
                 self._pause(tenant_id, agent_id, NO_DESK_PHONE)
         elif extension is not None:
             self.cannot_take_calls(extension, "closed")
+
+    def _mobile(self, tenant_id: str, agent_id: str) -> str:
+        """Why her mobile cannot ring (no trunk, barred for her), else ""."""
+        if not self.switch.directory.has_trunk(tenant_id):
+            return NO_TRUNK
+        return "" if self.switch.acd_commands.mobile_targets(tenant_id, agent_id) else BARRED
 
     def cannot_take_calls(self, extension: Extension, reason: str) -> None:
         """The browser phone of ``extension`` cannot take calls, for ``reason`` (a key of
@@ -207,7 +218,7 @@ class BrowserReadiness:
         has one, as a registering phone lifts the "no phone" pause; her own pause stays."""
         switch = self.switch
         for tenant_id, agent_id in list(switch.directory.agent_mobiles):
-            if not switch.directory.has_trunk(tenant_id):
+            if self._mobile(tenant_id, agent_id):  # still no trunk, or barred for her
                 continue
             try:
                 view = switch.center.agent_view(tenant_id, agent_id, switch.clock())

@@ -23,6 +23,8 @@ __all__ = ["cancel_wrap_up", "log_in", "no_phone_text", "ready"]
 
 NO_TRUNK = "mobile_no_trunk"
 """The readiness rule's reason when her mobile has no trunk to ring by (``browser_readiness``)."""
+BARRED = "mobile_barred"
+"""… and when her class of service bars her mobile as the switch dials it (PBX8)."""
 NO_DESK_PHONE = "desk_phone_missing"
 """The rule's reason when she chose her desk phone and none is registered (PBX9)."""
 SYSTEM = "system"
@@ -31,6 +33,11 @@ SYSTEM = "system"
 
 def no_phone_text(reason: str = "") -> str:
     """What the page says when she was paused instead of made ready (``reason``: why)."""
+    if reason == BARRED:  # her class of service changed after she chose her mobile (PBX8)
+        return gettext(
+            "Mobilen kan inte ringas: numret är spärrat för dig. Du är i paus tills du "
+            "väljer en annan ljudenhet eller ett annat nummer"
+        )
     if reason == NO_TRUNK:  # her device is her mobile (PBX9)
         return gettext(
             "Mobilen kan inte ringas: organisationen har ingen trunk. Du är i paus tills "

@@ -52,6 +52,7 @@ PAUSE_REASONS = {
     "softphone_media_failed": N_("Webbtelefonens ljud kom inte fram"),
     "softphone_closed": N_("Webbtelefonen är inte ansluten"),
     "mobile_no_trunk": N_("Mobilen kan inte ringas: organisationen har ingen trunk"),
+    "mobile_barred": N_("Mobilen kan inte ringas: numret är spärrat för dig"),
     "desk_phone_missing": N_("Bordstelefonen är inte registrerad"),
 }
 """Pause reasons Växel itself sets, by id (Q23: paused after unanswered offers; issue 15:
