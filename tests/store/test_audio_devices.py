@@ -30,6 +30,7 @@ def test_one_choice_per_account_audited_and_gone_with_the_account(database_url: 
     assert store.of_user("b", kristina.user_id) == Choice()  # another tenant sees no row
     assert store.mobiles() == {("a", "kristina"): "+46701112233"}
     assert store.phones() == {("b", "olle"): "browser"}  # which kind of her phones rings
+    assert store.mobile_accounts() == {("a", "kristina"): "kristina"}  # her person, by it
     entry = AuditLog(engine).entries("a")[0]
     assert (entry.actor, entry.action, entry.subject, entry.detail) == (
         "chef",

@@ -126,7 +126,9 @@ async def test_with_her_mobile_as_device_the_trunk_decides(running: Running) -> 
     client = client_of(running, "agent")
     directory = running.service.switch.directory
     context = client.app.state.context  # type: ignore[attr-defined]
-    context.audio_devices_changed = audio_devices_to_telephony(running.center.database, directory)
+    context.audio_devices_changed = audio_devices_to_telephony(
+        running.center.database, directory, lambda tenant_id, username: f"p-{username}"
+    )
     trunk = Trunk(DEMO_TENANT, "127.0.0.1", 5999, mode=TrunkMode.IP)
     TrunkStore(running.center.database).put_trunk(trunk, "+46101234500")  # not on the switch yet
     csrf = sign_in(client, DEMO_TENANT, AGENT_ID)
@@ -138,6 +140,7 @@ async def test_with_her_mobile_as_device_the_trunk_decides(running: Running) -> 
 
     assert post(f"{PATH}?till=agent", device="mobile", mobile="070-111 22 33") == ""
     assert directory.agent_mobiles == {(DEMO_TENANT, AGENT_ID): "+46701112233"}
+    assert directory.agent_persons == {(DEMO_TENANT, AGENT_ID): f"p-{AGENT_ID}"}  # her class
     said = post("/agent/queues", queue=queue)
     assert said.startswith("Mobilen kan inte ringas: organisationen har ingen trunk"), said
     assert karin(running) == ("paused", "mobile_no_trunk", "")
