@@ -1,7 +1,8 @@
 """Bad days for the mobile's answer confirmation (issue 16, PBX9, PBX8, Q23), on the wire
-with a bare carrier behind the tenant's IP trunk: the carrier's 200 again, the caller giving
-up while she listens, a 1 forged from another host or dialog, a hang-up right after the 1 —
-and the number dialled under her class of service even with no extension of hers."""
+with a bare carrier behind the tenant's IP trunk: the carrier's 200 again or from a second
+branch, the caller giving up while she listens, a 1 forged from another host or dialog, a
+hang-up right after the 1 — and the number dialled under her class of service even with no
+extension of hers."""
 
 from __future__ import annotations
 
@@ -36,6 +37,25 @@ async def test_the_carriers_200_again_is_acked_and_she_still_may_press_1(running
         assert switch.ringing.confirms.waiting
         in_dialog(carrier, invite, "INFO", "Signal=1\r\nDuration=160\r\n")
         await wait_for(lambda: switch.calls["mobile-twice"].agent is not None, 5)
+    finally:
+        carrier.close()
+
+
+async def test_a_forking_carriers_second_200_is_hung_up_and_her_1_still_counts(
+    running: Running,
+) -> None:
+    carrier, invite = await karins_mobile_answers(running, "mobile-fork")
+    switch = running.service.switch
+    try:
+        first, carrier.tag = carrier.tag, "second-branch"
+        carrier.answer(invite)  # another branch behind the carrier answers too
+        while not carrier.got("BYE"):
+            await carrier.next(5.0)
+        assert "second-branch" in (carrier.got("BYE")[0].headers.get("To") or "")
+        assert switch.ringing.confirms.waiting  # the first branch still waits for her key
+        carrier.tag = first
+        in_dialog(carrier, invite, "INFO", "Signal=1\r\nDuration=160\r\n")
+        await wait_for(lambda: switch.calls["mobile-fork"].agent is not None, 5)
     finally:
         carrier.close()
 
