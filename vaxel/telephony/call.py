@@ -1,45 +1,24 @@
 """One call (one contact as telephony sees it) as a sans-I/O state machine.
 
-Rules kept here (Q10, Q12, Q22, Q23, CB9):
-- A call from a customer starts in IVR: the flow plays prompts and music, and digits (RFC
-  4733 or SIP INFO alike) go to the flow. Offers from the ACD ring every phone of the agent
-  in parallel (``PhonesRung``); the first phone to answer wins, the others are cancelled —
-  and a loser that answered too (two 200s at once) is hung up, never left half-open.
-- An offer that ends with no phone answering, and not because we withdrew it, is reported
-  as declined: the ACD counts it as an unanswered offer (Q23).
-- An answer is reported to the ACD (AGENT_ANSWERING); when the ACD connects the contact
-  the whisper plays to both legs (WHISPER, Q12) and the legs are bridged once both have
-  heard it (BRIDGED). Hold (HELD, ON_HOLD, Q10) and attended transfer: ``call_consult.py``.
-- Either side hanging up, or vanishing (no ACK, silent media), ends the call: the other
-  side is hung up and — once the ACD had connected the agent — the contact ends (Q22).
-  A caller who leaves while still in the IVR is told to the flow and the offers cancelled.
-- A callback (CB9) rings the agent first (CALLBACK_RINGING; unanswered, the call ends and
-  the ACD hears of the decline as of any offer); once answered the customer is
-  dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
-  and bridged on answer. Blind transfer, the flow's transfer node, the ACD's overflow
-  (Q18) and busy (Q19): ``call_transfer.py``.
-- An internal call (PBX1) is not answered while the callee's devices ring (CONNECTING,
-  offer ``CALLEE``, for ``ring_s`` at most; the caller in early media, ``caller_early``).
-  How that ringing ended is reported (``ReportRingOutcome``: answered, the phones' status,
-  or 0 for no answer) and the call stays CONNECTING, so that the PBX can ring someone else
-  (in sequence, forwarding) or tell the caller; a device answering answers the caller
-  (``AnswerCaller``, only then) and the two talk (TRANSFERRED: bridged, no ACD contact);
-  either hanging up ends both. A CANCEL while ringing (PartyLeft) withdraws every phone.
-- Park, recall, camp-on (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``;
-  a transfer's recall nobody took back waits in its queue again (REQUEUED): ``call_requeue.py``.
-- Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
-  still deliver (late answers are hung up, late failures and hang-ups ignored).
+The rules, with the states a reader can list, are in ``call_states.py``; which event each
+state accepts is ``call_rules.py``'s table. Every step not in it raises IllegalTransition.
 Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import vaxel.telephony.call_requeue as call_requeue
 from vaxel.core.errors import IllegalTransition
-from vaxel.telephony import call_announce, call_consult, call_park, call_pickup, call_transfer
+from vaxel.telephony import (
+    call_announce,
+    call_consult,
+    call_park,
+    call_pickup,
+    call_talk,
+    call_transfer,
+)
 from vaxel.telephony.call_events import (
     CUSTOMER,
     RECALL,
@@ -53,7 +32,6 @@ from vaxel.telephony.call_events import (
     CallEvent,
     CancelPhone,
     DigitReceived,
-    ForwardDigit,
     HangUpParty,
     HangUpPhone,
     HoldChanged,
@@ -65,7 +43,6 @@ from vaxel.telephony.call_events import (
     PhoneAnswered,
     PhoneFailed,
     PhonesRung,
-    PlayWhisper,
     ReleasePhones,
     ReportAgentAnswered,
     ReportAgentDeclined,
@@ -78,6 +55,7 @@ from vaxel.telephony.call_events import (
     WhisperHeard,
     is_callee,
 )
+from vaxel.telephony.call_rules import ALLOWED, CONNECTED, DIALLING, PARKED, TIMED
 from vaxel.telephony.call_states import CallState, Offer, OfferState
 from vaxel.telephony.early_events import AnswerCaller, CallerAnswered
 from vaxel.telephony.park_events import CallParked, CallPickedUp, LeaveOrbit, ParkRetrieved
@@ -87,17 +65,11 @@ from vaxel.telephony.transfer_events import PartyHandedOver, PartyReplaced
 __all__ = ["CallMachine", "CallState", "Offer", "OfferState"]  # the states re-exported
 
 
-@dataclass(slots=True)
-class _Whisper:
-    pending: set[Party] = field(default_factory=set)
-
-
 class CallMachine:
     """The life of one call; the switch carries out the actions it returns."""
 
     __slots__ = (
         "_dial_deadline",
-        "_whisper",
         "agent_id",
         "callback",
         "caller_early",
@@ -111,6 +83,7 @@ class CallMachine:
         "recall_s",
         "recall_to",
         "state",
+        "whisper_pending",
     )
 
     def __init__(
@@ -131,7 +104,7 @@ class CallMachine:
         self.customer_ring_s = customer_ring_s
         self.offers: dict[str, Offer] = {}
         self.agent_id = ""
-        self._whisper = _Whisper()
+        self.whisper_pending: set[Party] = set()  # the legs yet to hear it (Q12)
         self._dial_deadline: float | None = None
         self.park_deadline: float | None = None
         self.parked_by, self.recall_fallback, self.recall_to = "", "", ""
@@ -141,9 +114,9 @@ class CallMachine:
     def next_deadline(self) -> float | None:
         """While a callback's customer (CB9) or an internal call's callee rings, when to give
         up on them; while parked, when to ring back (and how long the recall rings)."""
-        if self.state in _TIMED:  # a transfer's recall, a consultation's ringing too
+        if self.state in TIMED:  # a transfer's recall, a consultation's ringing too
             return self.park_deadline
-        return self._dial_deadline if self.state in _DIALLING else None
+        return self._dial_deadline if self.state in DIALLING else None
 
     def on_timer(self, now: float) -> list[CallAction]:
         due = self.next_deadline()
@@ -163,7 +136,7 @@ class CallMachine:
 
     def handle(self, event: CallEvent, now: float) -> list[CallAction]:
         step = _STEPS.get(type(event))
-        if step is None or self.state not in _ALLOWED[type(event)]:
+        if step is None or self.state not in ALLOWED[type(event)]:
             raise IllegalTransition("call", self.state.value, type(event).__name__)
         return step(self, event, now)
 
@@ -285,29 +258,6 @@ class CallMachine:
             Announce(Party.AGENT, Notice.CUSTOMER_NO_ANSWER),
         ]
 
-    # -- connecting and talking -------------------------------------------------------------
-
-    def _connected(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, AgentConnected)
-        if event.whisper:
-            self.state = CallState.WHISPER
-            self._whisper.pending = {Party.CALLER, Party.AGENT}
-            return [PlayWhisper()]
-        self.state = CallState.BRIDGED
-        return [Bridge()]
-
-    def _whisper_heard(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, WhisperHeard)
-        self._whisper.pending.discard(event.party)
-        if self._whisper.pending:
-            return []
-        self.state = CallState.BRIDGED
-        return [Bridge()]
-
-    def _digit(self, event: CallEvent, now: float) -> list[CallAction]:
-        assert isinstance(event, DigitReceived)
-        return [ForwardDigit(event.digit)] if self.state is CallState.IVR else []
-
     # -- ending -----------------------------------------------------------------------------
 
     def _left(self, event: CallEvent, now: float) -> list[CallAction]:
@@ -315,7 +265,7 @@ class CallMachine:
         before = self.state
         if before is CallState.ENDED:
             return []  # the other leg's end, after ours ended the call
-        if before in _PARKED and event.party is Party.AGENT:
+        if before in PARKED and event.party is Party.AGENT:
             return []  # the parker's leg, hung up as it parked the call
         if before in call_announce.STATES or self.guests:  # a conference's guests (§46)
             return call_announce.left(self, event, now)
@@ -329,9 +279,9 @@ class CallMachine:
             return [ReportCallerLeft(), *actions]
         if before in (CallState.CALLBACK_RINGING, CallState.TRANSFERRING, CallState.CONNECTING):
             return actions  # nobody else is on the line
-        if before in _PARKED:
+        if before in PARKED:
             return [*actions, LeaveOrbit()]
-        if before in _CONNECTED and not self.callback:
+        if before in CONNECTED and not self.callback:
             # during the whisper (Q12) the ACD has connected the agent though the legs are
             # not bridged yet: a hang-up then must still end the contact (Q22)
             actions.append(ReportContactEnded())
@@ -343,12 +293,6 @@ def _other(party: Party) -> Party:
     return Party.AGENT if party is Party.CALLER else Party.CALLER
 
 
-_C = CallState
-_LIVE = frozenset(_C) - {_C.ENDED}
-_CONNECTED = frozenset({_C.AGENT_ANSWERING, _C.WHISPER, _C.BRIDGED, _C.HELD})
-_DIALLING = frozenset({_C.CALLBACK_DIALLING, _C.CONNECTING})
-_PARKED = frozenset({_C.PARKED, _C.RECALLING})
-_TIMED = _PARKED | {_C.TRANSFERRING, _C.CONSULTING}
 _Step = Callable[[CallMachine, CallEvent, float], list[CallAction]]
 _STEPS: dict[type, _Step] = {
     CallerAnswered: CallMachine.answer_caller,
@@ -356,11 +300,11 @@ _STEPS: dict[type, _Step] = {
     PhoneAnswered: CallMachine._answered,
     PhoneFailed: CallMachine._failed,
     OfferWithdrawn: CallMachine._withdrawn,
-    AgentConnected: CallMachine._connected,
-    WhisperHeard: CallMachine._whisper_heard,
+    AgentConnected: call_talk.connected,
+    WhisperHeard: call_talk.whisper_heard,
     PartyLeft: CallMachine._left,
     HoldChanged: call_consult.hold,
-    DigitReceived: CallMachine._digit,
+    DigitReceived: call_talk.digit,
     TransferRequested: call_transfer.requested,
     TransferOrdered: call_transfer.sent_on,
     BusyOrdered: call_transfer.busy,
@@ -373,28 +317,4 @@ _STEPS: dict[type, _Step] = {
     PartyReplaced: call_consult.replaced,
     PartyHandedOver: call_consult.handed_over,
 }
-_ALLOWED: dict[type, frozenset[CallState]] = {
-    CallerAnswered: frozenset(_C),
-    PhonesRung: _DIALLING | (_TIMED - {_C.PARKED}) | {_C.IVR, _C.CALLBACK_RINGING, _C.REQUEUED},
-    PhoneAnswered: frozenset(_C),
-    PhoneFailed: frozenset(_C),
-    OfferWithdrawn: frozenset(_C),
-    AgentConnected: frozenset({_C.AGENT_ANSWERING}),
-    WhisperHeard: frozenset({_C.WHISPER, _C.ENDED}),
-    PartyLeft: frozenset(_C),
-    HoldChanged: frozenset(_LIVE),
-    DigitReceived: frozenset(_C),
-    TransferRequested: call_consult.TALKING,  # phones often hold first
-    TransferOrdered: frozenset({_C.IVR, _C.REQUEUED}),  # the queue's overflow (Q18, Q19)
-    BusyOrdered: frozenset({_C.IVR, _C.REQUEUED}),
-    CallParked: call_park.PARKABLE,
-    ParkRetrieved: _PARKED,
-    call_park.RingParked: frozenset({_C.PARKED}),
-    CallPickedUp: call_pickup.PICKABLE,
-    AnswerRefused: frozenset({_C.AGENT_ANSWERING}),
-    NoRoute: _DIALLING | {_C.TRANSFERRING, _C.IVR, _C.RECALLING},
-    PartyReplaced: call_consult.REPLACEABLE,
-    PartyHandedOver: call_consult.TALKING,
-}
 _STEPS.update(call_announce.STEPS | call_requeue.STEPS)  # issue 16 §3
-_ALLOWED.update(call_announce.ALLOWED | call_requeue.ALLOWED)

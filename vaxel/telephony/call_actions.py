@@ -32,7 +32,6 @@ from vaxel.telephony.call_events import (
     CallEvent,
     CancelPhone,
     DialOnward,
-    DigitReceived,
     ForwardDigit,
     HangUpParty,
     HangUpPhone,
@@ -50,7 +49,6 @@ from vaxel.telephony.call_events import (
     ReportRingOutcome,
     Sound,
     Unbridge,
-    WhisperHeard,
 )
 from vaxel.telephony.call_index import CallIndex
 from vaxel.telephony.callbacks import CallbackDialOut
@@ -71,7 +69,7 @@ from vaxel.telephony.leg_events import (
     SendBye,
     SendFinal,
 )
-from vaxel.telephony.media_in import media_event
+from vaxel.telephony.media_in import key, media_event
 from vaxel.telephony.notices import CallPrompts, SystemPrompt
 from vaxel.telephony.park_events import LeaveOrbit, RingBack
 from vaxel.telephony.parking import Parking
@@ -254,21 +252,8 @@ class CallActions:
         media_event(self, event)
 
     def digit(self, call: Call, digit: str, via: str) -> None:
-        """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
-        if call.voicemail is not None:  # the mailbox's menu or a message being left (PBX4)
-            self.voicemail_calls.digit(call, digit)
-            return
-        try:
-            event = DigitReceived(digit, via)
-        except ValueError:
-            log.debug("not a DTMF key from %s: %r", call.call_id, digit)
-            return
-        if call.conference is not None:  # a room's way in, whatever the machine's state
-            self.conferences.digit(call, event.digit)
-            return
-        if call.internal is not None and self.internal_keys(call, event.digit):
-            return  # 0 or 1 after an absent person's presence (PBX5)
-        self.step(call, event)
+        """A key from the caller (RFC 4733 or SIP INFO alike): ``media_in.key``."""
+        key(self, call, digit, via)
 
     def connect(self, call: Call, whisper: tuple[str, ...]) -> None:
         """Q12: agent and caller both hear the whisper, then the two are bridged."""
@@ -282,10 +267,6 @@ class CallActions:
             return
         call.whisper = tuple(p for p in whisper if self.prompts.known(p))
         self.step(call, AgentConnected(whisper=bool(call.whisper)))
-
-    def whisper_heard(self, call: Call, party: Party) -> None:
-        if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
-            self.step(call, WhisperHeard(party))
 
     def _announce(self, call: Call, party: Party, notice: SystemPrompt, own: str = "") -> None:
         """Tell ``party`` the notice (or the tenant's ``own`` message), then hang up."""

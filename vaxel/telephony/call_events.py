@@ -4,8 +4,17 @@ facts in the past tense, the rest commands; all frozen and slotted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
+from vaxel.telephony.call_parties import (
+    CALLEE,
+    CUSTOMER,
+    RECALL,
+    TRANSFER,
+    Notice,
+    Party,
+    Sound,
+    is_callee,
+)
 from vaxel.telephony.consult_events import (
     ConferenceStarted,
     ConsultAction,
@@ -71,37 +80,6 @@ __all__ = [
     "WhisperHeard",
     "is_callee",
 ]
-
-
-class Party(Enum):
-    CALLER = "caller"
-    """The customer's leg (for a callback: once the customer answered)."""
-    AGENT = "agent"
-
-
-class Notice(Enum):
-    """Something a party is told before the call ends (the adapter picks the prompt)."""
-
-    NO_SUCH_NUMBER = "no-such-number"
-    CUSTOMER_NO_ANSWER = "customer-no-answer"
-
-
-class Sound(Enum):
-    RINGBACK = "ringback"
-    MUSIC = "music"
-
-
-CUSTOMER, TRANSFER = "customer", "transfer"
-RECALL = "recall"
-"""The offer ringing whoever parked a call, once it waited too long (``call_park.py``)."""
-CALLEE = "callee"
-"""The offer of an internal call (PBX1): the devices of the person (or group) dialled; one
-rung after another (in sequence, forwarded) are ``callee:<n>``, each its own offer."""
-
-
-def is_callee(offer: str) -> bool:
-    """Whether ``offer`` rings an internal call's callee (``CALLEE`` or ``callee:<n>``)."""
-    return offer == CALLEE or offer.startswith(CALLEE + ":")
 
 
 # -- events ----------------------------------------------------------------------------------

@@ -1,4 +1,37 @@
-"""The states of a call and of the offers it rings (``call.py`` holds the machine)."""
+"""The states of a call and of the offers it rings (``call.py`` holds the machine,
+``call_rules.py`` which events each state accepts).
+
+Rules kept here (Q10, Q12, Q22, Q23, CB9):
+- A call from a customer starts in IVR: the flow plays prompts and music, and digits (RFC
+  4733 or SIP INFO alike) go to the flow. Offers from the ACD ring every phone of the agent
+  in parallel (``PhonesRung``); the first phone to answer wins, the others are cancelled —
+  and a loser that answered too (two 200s at once) is hung up, never left half-open.
+- An offer that ends with no phone answering, and not because we withdrew it, is reported
+  as declined: the ACD counts it as an unanswered offer (Q23).
+- An answer is reported to the ACD (AGENT_ANSWERING); when the ACD connects the contact
+  the whisper plays to both legs (WHISPER, Q12) and the legs are bridged once both have
+  heard it (BRIDGED). Hold (HELD, ON_HOLD, Q10) and attended transfer: ``call_consult.py``.
+- Either side hanging up, or vanishing (no ACK, silent media), ends the call: the other
+  side is hung up and — once the ACD had connected the agent — the contact ends (Q22).
+  A caller who leaves while still in the IVR is told to the flow and the offers cancelled.
+- A callback (CB9) rings the agent first (CALLBACK_RINGING; unanswered, the call ends and
+  the ACD hears of the decline as of any offer); once answered the customer is
+  dialled while the agent hears ringback (CALLBACK_DIALLING, bounded by ``customer_ring_s``)
+  and bridged on answer. Blind transfer, the flow's transfer node, the ACD's overflow
+  (Q18) and busy (Q19): ``call_transfer.py``.
+- An internal call (PBX1) is not answered while the callee's devices ring (CONNECTING,
+  offer ``CALLEE``, for ``ring_s`` at most; the caller in early media, ``caller_early``).
+  How that ringing ended is reported (``ReportRingOutcome``: answered, the phones' status,
+  or 0 for no answer) and the call stays CONNECTING, so that the PBX can ring someone else
+  (in sequence, forwarding) or tell the caller; a device answering answers the caller
+  (``AnswerCaller``, only then) and the two talk (TRANSFERRED: bridged, no ACD contact);
+  either hanging up ends both. A CANCEL while ringing (PartyLeft) withdraws every phone.
+- Park, recall, camp-on (PARKED, RECALLING): ``call_park.py``; pickup: ``call_pickup.py``;
+  a transfer's recall nobody took back waits in its queue again (REQUEUED): ``call_requeue.py``.
+- Every step not in the table raises IllegalTransition; ENDED absorbs what the network may
+  still deliver (late answers are hung up, late failures and hang-ups ignored).
+Time is given (``now``); ``next_deadline()`` says when ``on_timer`` must run.
+"""
 
 from __future__ import annotations
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
+from vaxel.telephony.leg_events import LegEnded, Resend2xx, SendBye, SendFinal
+
 if TYPE_CHECKING:
+    from vaxel.telephony.call_actions import CallActions
     from vaxel.telephony.calls import Leg
 
-__all__ = ["LegTimers"]
+__all__ = ["LegTimers", "legs_due"]
 
 
 class LegTimers:
@@ -47,3 +50,21 @@ class LegTimers:
         heap = self._heap
         while heap and heap[0][2].machine.next_deadline() != heap[0][0]:
             heapq.heappop(heap)
+
+
+def legs_due(timers: LegTimers, actions: CallActions, now: float) -> None:
+    """The one leg timer fired: resend 2xx, end a leg whose phone never ACKed, or an
+    early dialog nobody answered in ``leg.MAX_EARLY_S`` (480)."""
+    for leg in timers.due(now):
+        for action in leg.machine.on_timer(now):
+            if isinstance(action, Resend2xx):
+                actions.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
+            elif isinstance(action, SendBye):
+                actions.bye(leg)
+            elif isinstance(action, SendFinal):
+                actions.final(leg, action.status, action.reason)
+            elif isinstance(action, LegEnded):
+                found = actions.index.by_dialog.get(leg.dialog.key) if leg.dialog else None
+                if found is not None:
+                    actions.after_leg(found[0], leg, vanished=True)
+        timers.watch(leg)

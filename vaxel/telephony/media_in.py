@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING
 
 from vaxel.flow import PromptFinished
 from vaxel.media.backend import DtmfReceived, MediaEvent, MediaTimeout, PlaybackFinished
-from vaxel.telephony.call_events import Party
+from vaxel.telephony.call_events import DigitReceived, Party, WhisperHeard
+from vaxel.telephony.call_states import CallState
 from vaxel.telephony.leg_events import MediaSilent
 
 if TYPE_CHECKING:
     from vaxel.telephony.call_actions import CallActions
+    from vaxel.telephony.calls import Call
 
-__all__ = ["media_event"]
+__all__ = ["key", "media_event"]
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +51,34 @@ def media_event(actions: CallActions, event: MediaEvent) -> None:
                 )
         elif leg is call.caller and event.playback_id == call.caller_whisper_id:
             call.caller_whisper_id = ""
-            actions.whisper_heard(call, Party.CALLER)
+            _whisper_heard(actions, call, Party.CALLER)
         elif leg is call.agent and event.playback_id == call.agent_playback_id:
             call.agent_playback_id = ""
             if call.hangup_after_playback:
                 actions.hang_up(call)
             else:
-                actions.whisper_heard(call, Party.AGENT)
+                _whisper_heard(actions, call, Party.AGENT)
     actions.acd_commands.drain()
+
+
+def key(actions: CallActions, call: Call, digit: str, via: str) -> None:
+    """A key from the caller (RFC 4733 or SIP INFO alike): the flow hears it in the IVR."""
+    if call.voicemail is not None:  # the mailbox's menu or a message being left (PBX4)
+        actions.voicemail_calls.digit(call, digit)
+        return
+    try:
+        event = DigitReceived(digit, via)
+    except ValueError:
+        log.debug("not a DTMF key from %s: %r", call.call_id, digit)
+        return
+    if call.conference is not None:  # a room's way in, whatever the machine's state
+        actions.conferences.digit(call, event.digit)
+        return
+    if call.internal is not None and actions.internal_keys(call, event.digit):
+        return  # 0 or 1 after an absent person's presence (PBX5)
+    actions.step(call, event)
+
+
+def _whisper_heard(actions: CallActions, call: Call, party: Party) -> None:
+    if call.state is CallState.WHISPER:  # bridged once neither still hears it (Q12)
+        actions.step(call, WhisperHeard(party))

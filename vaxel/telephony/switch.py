@@ -90,13 +90,9 @@ from vaxel.telephony.group_queue import QueueAnswers, QueueNumbers
 from vaxel.telephony.in_dialog import InDialog
 from vaxel.telephony.internal import GroupCalls, InternalCalls
 from vaxel.telephony.leg_events import (
-    LegEnded,
     LegInput,
-    Resend2xx,
-    SendBye,
-    SendFinal,
 )
-from vaxel.telephony.leg_timers import LegTimers
+from vaxel.telephony.leg_timers import LegTimers, legs_due
 from vaxel.telephony.mwi import MessageWaiting
 from vaxel.telephony.notices import CallPrompts
 from vaxel.telephony.parking import Parking
@@ -381,19 +377,6 @@ class Switch:
         self.answers.answered(leg, response, again=again)
 
     def _legs_due(self, now: float) -> None:
-        """The one leg timer fired: resend 2xx, end a leg whose phone never ACKed, or an
-        early dialog nobody answered in ``leg.MAX_EARLY_S`` (480)."""
-        for leg in self.leg_timers.due(now):
-            for action in leg.machine.on_timer(now):
-                if isinstance(action, Resend2xx):
-                    self.sip.send_raw(leg.ok_bytes, leg.destination, leg.transport)
-                elif isinstance(action, SendBye):
-                    self.actions.bye(leg)
-                elif isinstance(action, SendFinal):
-                    self.actions.final(leg, action.status, action.reason)
-                elif isinstance(action, LegEnded):
-                    found = self.index.by_dialog.get(leg.dialog.key) if leg.dialog else None
-                    if found is not None:
-                        self.actions.after_leg(found[0], leg, vanished=True)
-            self.leg_timers.watch(leg)
+        """The one leg timer fired (``leg_timers.legs_due``)."""
+        legs_due(self.leg_timers, self.actions, now)
         self.drain()
