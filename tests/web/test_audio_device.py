@@ -165,6 +165,25 @@ def test_a_class_on_her_extension_bars_the_mobile_as_the_switch_would(web: Web) 
     assert _choice(web) == Choice()
 
 
+def test_a_number_of_the_switch_is_no_mobile(web: Web) -> None:
+    """Her own organisation's or another's service number as her "mobile" would send each
+    offer out over the trunk and back in as a new call: refused in Swedish (found by attack,
+    PBX9); over REST the same code."""
+    _trunk(web)
+    tenants = Tenants(web.center.database)
+    client, csrf = _maria(web)
+    for tenant in (DEMO_TENANT, OTHER):
+        main = tenants.get(tenant).main_number
+        assert main, tenant
+        page = _choose(client, csrf, "mobile", main)
+        assert f"Numret {main} går till Växeln själv" in page, page[-600:]
+    assert _choice(web) == Choice()
+    url = "/api/v1/agents/maria/audio-device"
+    body = {"device": "mobile", "mobile": tenants.get(DEMO_TENANT).main_number}
+    refused = keys(web).put(url, json=body, headers=CONFIG)
+    assert refused.status_code == 409 and refused.json()["code"] == "audio-mobile-own"
+
+
 def test_each_account_sets_its_own_only(web: Web) -> None:
     """There is no user in the request: Olle of another organisation (with a trunk of
     his own) sets his own choice; Maria's stays as it was, and no CSRF, no change."""

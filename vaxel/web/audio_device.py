@@ -28,6 +28,7 @@ from vaxel.pbx.numbering import normalise_did
 from vaxel.runtime.directory_views import Actor
 from vaxel.runtime.extensions import PhoneExtensions
 from vaxel.runtime.pbx_trunks import policy_of_person
+from vaxel.runtime.service_numbers import answered_numbers
 from vaxel.store.accounts import User
 from vaxel.store.audio_devices import AudioDevice, AudioDevices, Choice
 from vaxel.store.pbx_trunks import TrunkStore
@@ -80,6 +81,8 @@ def choose(
         mobile = normalise_did(mobile)  # pbx-did-invalid: "… är inget giltigt telefonnummer"
         if _policy(ctx, user, me).decide(mobile).refusal is not None:
             raise DomainError("barred", code="device-mobile-barred", number=mobile)
+        if _answered_here(ctx, user.tenant_id, mobile):
+            raise DomainError("a number of the switch", code="audio-mobile-own", number=mobile)
         if TrunkStore(ctx.database).trunk(user.tenant_id) is None:
             raise DomainError("no trunk", code="audio-no-trunk")
     else:  # the number is kept for next time (prefilled), when it is one
@@ -102,6 +105,15 @@ def _policy(ctx: WebContext, user: User, me: Actor) -> DialPolicy:
     own = ((e.number, e.agent_id) for e in extensions if e.password)  # as the switch has them
     users = mobile_users(user.agent_id or "", me.person_id, own)
     return policy_of_person(ctx.database, ctx.dial_policy(tenant_id), tenant_id, users)
+
+
+def _answered_here(ctx: WebContext, tenant_id: str, mobile: str) -> bool:
+    """Whether ``mobile`` is a number this switch answers — any organisation's service
+    number, or a direct number of her own plan: each offer would go out over the trunk and
+    come back in as a new call, queued or ringing again, a loop paid for per call."""
+    if any(found.number == mobile for found in answered_numbers(ctx.database)):
+        return True
+    return ctx.pbx_numbering.plan(tenant_id).resolve(mobile) is not None
 
 
 @router.post(PATH)

@@ -303,6 +303,10 @@ DOMAIN_ERRORS: dict[str, str] = {
         "webbläsaren eller bordstelefonen"
     ),
     "device-mobile-barred": N_("Numret {number} är spärrat för dig och skulle aldrig ringas upp"),
+    "audio-mobile-own": N_(
+        "Numret {number} går till Växeln själv, inte till en mobil: välj webbläsaren eller "
+        "bordstelefonen för samtal här"
+    ),
     "device-mobile-direct": N_(
         "Numret {number} är ett direktnummer i växeln, inte en mobil: ange mobilens nummer"
     ),
