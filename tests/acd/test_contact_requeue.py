@@ -7,6 +7,7 @@ import pytest
 
 from vaxel.acd.commands import ConnectContact, OfferContact
 from vaxel.acd.engine import Engine
+from vaxel.acd.estimation import QueueLengthEstimator
 from vaxel.acd.events import (
     AgentAnswered,
     AgentPaused,
@@ -98,3 +99,37 @@ def test_only_her_ended_call_is_taken_back_and_a_refusal_changes_nothing(
         engine.handle(ContactTakenBack(T, "c2", "a1"), 32.0)  # not ended: offered
     assert engine.contact_view(T, "c1").state is ContactState.ENDED
     assert engine.agent_view(T, "a1", 32.0).contact_id == "c2"
+
+
+def _mean_handle_s(engine: Engine) -> float:
+    estimator = engine.estimator
+    assert isinstance(estimator, QueueLengthEstimator)
+    return estimator.mean_handle_s("q1")
+
+
+def test_a_taken_back_call_is_one_handling_sample_the_sum_of_her_stretches(
+    engine: Engine,
+) -> None:
+    """Q8, issue 16 §3: 18 s before her transfer, 10 s after she took the recall back — one
+    contact of 28 s for the wait estimate, not two short ones (which would halve it)."""
+    _transferred(engine)  # answered at 2, ended at 20: 18 s
+    engine.handle(AgentPaused(T, "a1", "Återringning"), 21.0)
+    engine.handle(ContactTakenBack(T, "c1", "a1"), 50.0)
+    engine.handle(ContactEnded(T, "c1"), 60.0)  # 10 s more
+    assert _mean_handle_s(engine) == pytest.approx(28.0)
+
+
+def test_a_requeued_call_answered_by_another_is_still_one_handling_sample(
+    engine: Engine,
+) -> None:
+    """Q8, spec §50–52: a1's 18 s, then a2's 8 s after the recall went back to the queue."""
+    _transferred(engine)
+    engine.handle(AgentPaused(T, "a1", "Återringning"), 21.0)
+    engine.handle(ContactRequeued(T, "c1", "no-answer"), 80.0)
+    engine.handle(AgentReady(T, "a2"), 81.0)
+    engine.handle(AgentAnswered(T, "a2", "c1"), 82.0)
+    engine.handle(ContactEnded(T, "c1"), 90.0)
+    engine.handle(ContactArrived(T, "c2", "q1"), 91.0)  # an ordinary contact: a sample of its own
+    engine.handle(AgentAnswered(T, "a2", "c2"), 92.0)
+    engine.handle(ContactEnded(T, "c2"), 96.0)
+    assert _mean_handle_s(engine) == pytest.approx((26.0 + 4.0) / 2)

@@ -39,6 +39,16 @@ def test_queue_length_uses_learned_mean_handle_time() -> None:
     assert estimator.estimate(situation(0, agents=0)) == math.inf
 
 
+def test_a_contact_handled_in_stretches_is_one_sample_for_both_models() -> None:
+    """Q8, issue 16 §3: 100 s, then 50 s more after she took it back — one 150 s contact."""
+    ours, baseline = VaxelEstimator(), QueueLengthEstimator()
+    for estimator in (ours, baseline):
+        estimator.record_handled("q", 100.0, 999.0)
+        estimator.record_handled("q", 50.0, 999.0, again=True)
+    assert baseline.mean_handle_s("q") == pytest.approx(150.0)
+    assert ours.service_rate("q", 999.0) == pytest.approx(1 / 150.0)
+
+
 def test_ours_equals_queue_length_without_abandonment_or_overtaking() -> None:
     ours, baseline = VaxelEstimator(), QueueLengthEstimator()
     for estimator in (ours, baseline):

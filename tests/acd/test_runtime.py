@@ -46,7 +46,9 @@ class RecordingEstimator:
     def record_abandon(self, queue_id: str, waited_s: float, now: float) -> None:
         self.calls.append(("abandon", queue_id, waited_s))
 
-    def record_handled(self, queue_id: str, handle_s: float, now: float) -> None:
+    def record_handled(
+        self, queue_id: str, handle_s: float, now: float, *, again: bool = False
+    ) -> None:
         self.calls.append(("handled", queue_id, handle_s))
 
     def estimate(self, situation: WaitSituation) -> float:

@@ -159,8 +159,10 @@ def contact_ended(
     agent = tenant.agents[contact.agent_id]
     contact.state = ContactState.ENDED
     contact.history.append(f"{now:.3f} ended")
+    stretch, again = now - contact.answered_at, contact.handled_s is not None
+    contact.handled_s = (contact.handled_s or 0.0) + stretch  # taken back, requeued: one sample
     if engine.estimator is not None:
-        engine.estimator.record_handled(queue.config.queue_id, now - contact.answered_at, now)
+        engine.estimator.record_handled(queue.config.queue_id, stretch, now, again=again)
     if contact.caller_number:
         retention.handler_remembered(tenant, contact.caller_number, agent.agent_id, now)
     retention.contact_finished(tenant, contact, now)

@@ -47,7 +47,13 @@ class WaitEstimator(Protocol):
 
     def record_abandon(self, queue_id: str, waited_s: float, now: float) -> None: ...
 
-    def record_handled(self, queue_id: str, handle_s: float, now: float) -> None: ...
+    def record_handled(
+        self, queue_id: str, handle_s: float, now: float, *, again: bool = False
+    ) -> None:
+        """A contact's handling ended after ``handle_s``; ``again``: more of one already
+        recorded (taken back or requeued, issue 16 §3), so its seconds join that one sample
+        — one contact is one sample, the sum of its stretches — not another contact."""
+        ...
 
     def estimate(self, situation: WaitSituation) -> float: ...
 
@@ -73,9 +79,11 @@ class QueueLengthEstimator:
     def record_abandon(self, queue_id: str, waited_s: float, now: float) -> None:
         return None
 
-    def record_handled(self, queue_id: str, handle_s: float, now: float) -> None:
+    def record_handled(
+        self, queue_id: str, handle_s: float, now: float, *, again: bool = False
+    ) -> None:
         self._handle_sum[queue_id] = self._handle_sum.get(queue_id, 0.0) + handle_s
-        self._handle_count[queue_id] = self._handle_count.get(queue_id, 0) + 1
+        self._handle_count[queue_id] = self._handle_count.get(queue_id, 0) + (0 if again else 1)
 
     def export_state(self) -> dict[str, Any]:
         """What it learned, as JSON data (engine snapshots, issue 10 §13)."""

@@ -60,7 +60,9 @@ class AsteriskEstimator:
     def record_abandon(self, queue_id: str, waited_s: float, now: float) -> None:
         return None
 
-    def record_handled(self, queue_id: str, handle_s: float, now: float) -> None:
+    def record_handled(
+        self, queue_id: str, handle_s: float, now: float, *, again: bool = False
+    ) -> None:
         return None
 
     def estimate(self, situation: WaitSituation) -> float:
@@ -159,10 +161,12 @@ class VaxelEstimator:
         history.waiting_time.add(waited_s, now)
         history.abandons.add(1.0, now)
 
-    def record_handled(self, queue_id: str, handle_s: float, now: float) -> None:
+    def record_handled(
+        self, queue_id: str, handle_s: float, now: float, *, again: bool = False
+    ) -> None:
         history = self._history(queue_id, now)
         history.handle_sum.add(handle_s, now)
-        history.handle_count.add(1.0, now)
+        history.handle_count.add(0.0 if again else 1.0, now)
 
     def service_rate(self, queue_id: str, now: float) -> float:
         """μ per agent, 1/s."""

@@ -16,7 +16,10 @@ Rules kept here:
   answered once (the queue's and her answered counts and the wait statistics are left as
   they are); only the agent who had it, ready, paused or in wrap-up, takes it back, so a
   refusal leaves the call a plain call as before. Its handling time counts from the take
-  back (the estimator learns each stretch she had it), and it ends with wrap-up as usual.
+  back, and it ends with wrap-up as usual.
+- The wait estimator (Q8) learns one handling sample per contact, the sum of the stretches
+  agents had it: a stretch after a take back or a requeue joins the first one
+  (``ContactRec.handled_s``, ``record_handled(again=True)``), never a contact of its own.
 """
 
 from __future__ import annotations

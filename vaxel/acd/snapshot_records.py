@@ -162,6 +162,7 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     ("callback_status", *_enum(CallbackStatus)),
     ("last_note", _same, _same),
     ("dialled_number", _same, _same),
+    ("handled_s", _same, _same),
 )
 
 AGENT_FIELDS: tuple[Field, ...] = (
@@ -216,9 +217,9 @@ def _record_out(record: object, fields: tuple[Field, ...]) -> dict[str, Any]:
     return {name: out(getattr(record, name)) for name, out, _ in fields}
 
 
-_ADDED_LATER: dict[str, Any] = {"dialled_number": ""}
+_ADDED_LATER: dict[str, Any] = {"dialled_number": "", "handled_s": None}
 """Fields added after snapshots of this format were written, with the value an older
-snapshot's record had (issue 16, OP2); any other missing field is a corrupt snapshot."""
+snapshot's record had (issue 16, OP2; Q8); any other missing field is a corrupt snapshot."""
 
 
 def _record_in(data: Mapping[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:

@@ -63,6 +63,9 @@ class ContactRec:
     last_note: str = ""
     dialled_number: str = ""
     """The number the caller dialled (OP2), so the card shows whom they want after a restart."""
+    handled_s: float | None = None
+    """The sum of the stretches agents had it, once it first ended (None before): a contact
+    taken back or requeued adds its next stretch to the same handling sample (Q8)."""
 
     @property
     def key(self) -> tuple[int, float, int]:
