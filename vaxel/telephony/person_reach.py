@@ -359,11 +359,8 @@ class ReachingPeople:
     def person_of_phone(self, tenant: str, extension: str) -> str | None:
         """Whose phone ``extension`` is: the person whose devices include it in the plan,
         else the directory's person on that extension."""
-        for (owner_tenant, person), devices in self.directory.pbx.people.items():
-            mine = owner_tenant == tenant and not person.startswith("extension:")
-            if mine and extension in devices.extensions():
-                return person
-        return self.reach.person_on(tenant, extension)
+        found = self.directory.pbx.person_of_phone(tenant, extension)
+        return found if found is not None else self.reach.person_on(tenant, extension)
 
 
 def _capped(steps: list[RingStep], seconds: float) -> list[RingStep]:
