@@ -16,10 +16,19 @@ from vaxel.directory.presence import LineState
 from vaxel.pbx.camp_on import CampedState, CampOnSettings
 from vaxel.pbx.line_state import LineStates
 from vaxel.telephony.call import CallMachine, CallState
-from vaxel.telephony.call_events import RECALL, AgentConnected, PhoneAnswered, PhonesRung
+from vaxel.telephony.call_events import (
+    RECALL,
+    AgentConnected,
+    PhoneAnswered,
+    PhoneFailed,
+    PhonesRung,
+    ReleasePhones,
+)
+from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.camp_on import POLL_S, CampOns
 from vaxel.telephony.line_feed import CallSides, LineFeed
 from vaxel.telephony.park_events import RingBack
+from vaxel.telephony.requeue_events import RequeueContact
 
 T, KARIN, EXTENSION, OPERATOR = "exempelby", "agent-karin", "1005", "1011"
 
@@ -175,6 +184,40 @@ def test_a_call_waiting_its_wait_rings_the_operator_and_hanging_up_forgets_it() 
     switch.answer(a, "operators-desk")
     camps.due(None, switch.now + 1.0)
     assert camps.board == () and switch.timer is None  # nothing camped: no more polling
+
+
+def test_her_camp_on_recall_unanswered_goes_to_the_front_of_its_queue() -> None:
+    """Issue 16 §3, spec §50–52, OP4: a camped call rung back to her that she does not
+    answer is not rung back again and again — it waits first in its ACD queue
+    (``RequeueContact``, the ACD's ``ContactRequeued``), as a transfer's recall nobody took:
+    'busy' when Karin's line stayed busy, 'no-answer' when Karin, free, let it ring."""
+    switch, camps = camp_ons(CampOnSettings(wait_s=120.0, max_per_extension=2))
+    switch.lines.answered(T, KARIN, "karins-own-call")
+    a, b = in_hand(switch, "a"), in_hand(switch, "b")
+    camps.camp(T, "kristina", "a", EXTENSION, "Karin Carlsson")
+    switch.now += 120.0
+    camps.due(None, switch.now)  # a waited its wait: it rings her
+    assert switch.rung == [("a", OPERATOR)] and a.state is CallState.RECALLING
+    switch.now += RECALL_RING_S
+    actions = a.machine.on_timer(switch.now)  # her recall rang out
+    assert RequeueContact("busy") in actions
+    assert a.state is CallState.REQUEUED and a.machine.agent_id == ""
+    camps.due(None, switch.now)
+    assert camps.board == ()  # the queue has it now, not the camp-on board
+
+    camps.camp(T, "kristina", "b", EXTENSION, "Karin Carlsson")
+    switch.lines.ended("karins-own-call")  # Karin is free: b rings her
+    camps.due(None, switch.now)
+    b.machine.handle(PhonesRung(RECALL, ("karins-desk",)), switch.now)
+    switch.now += 20.0
+    assert b.machine.handle(PhoneFailed(RECALL, "karins-desk", 480), switch.now) == [
+        ReleasePhones(RECALL)
+    ]  # Karin not answering is not the queue's business: back to the operator
+    camps.due(None, switch.now)
+    assert switch.rung[-2:] == [("b", EXTENSION), ("b", OPERATOR)]
+    b.machine.handle(PhonesRung(RECALL, ("operators-desk",)), switch.now)
+    actions = b.machine.handle(PhoneFailed(RECALL, "operators-desk", 486), switch.now)
+    assert RequeueContact("no-answer") in actions and b.state is CallState.REQUEUED
 
 
 def test_a_person_in_a_queue_call_or_calling_out_is_busy_for_camp_on() -> None:

@@ -16,7 +16,9 @@ Rules kept here:
   recall goes back to the queue instead (``call_requeue.py``, issue 16 §3).
 - A caller hanging up while parked or recalled ends the call and frees the orbit.
 - A parked call may be rung onward at once (``RingParked``: camp-on rings the extension
-  it waited for, ``camp_on.py``); unanswered, it is back in PARKED like any recall.
+  it waited for, ``camp_on.py``); unanswered, it is back in PARKED like any recall. Rung
+  back to the operator with a note (the camp-on's recall), unanswered it goes to the front
+  of its queue like a transfer's recall (``call_requeue.py``, spec §50–52).
 Every step leaves the orbit (``LeaveOrbit``) when the call stops being parked.
 """
 
@@ -89,7 +91,7 @@ def retrieved(call: CallMachine, event: CallEvent, now: float) -> list[CallActio
 def rung_now(call: CallMachine, event: CallEvent, now: float) -> list[CallAction]:
     """Ring ``event.whom`` now (camp-on): the caller keeps the music while it rings."""
     assert isinstance(event, RingParked)
-    call.state = CallState.RECALLING
+    call.state, call.recall_note = CallState.RECALLING, event.note
     call.park_deadline = now + RECALL_RING_S
     return [ring_back(call, event.whom)]
 

@@ -8,7 +8,8 @@ REQUEUED (music; the ACD offers it first, ``ContactRequeued``) → AGENT_ANSWERI
 an ACD contact again. Rules kept here:
 - Only a transfer's recall (a note with a reason) goes back to the queue: her recall rung
   out (``RECALL_RING_S``), refused (busy, declined), unroutable, or passed over at once
-  because she is logged out or talking in another queue call (``RecallPassed``).
+  because she is logged out or talking in another queue call (``RecallPassed``). A
+  camp-on's recall to the operator carries such a note too (``RingParked``, ``camp_on.py``).
 - It goes back once per transfer: in the queue, the queue's own rules apply (offers,
   no-answer, max wait, the caller hanging up abandons it), nothing rings her again; a new
   transfer of it by whoever takes it starts the same round again, once.
@@ -57,7 +58,8 @@ __all__ = [
 
 
 def returns_to_queue(call: CallMachine) -> bool:
-    """A transfer's recall rings (not a park's or a camp-on's): unanswered, it is queued."""
+    """A transfer's or a camp-on's recall rings (not a park's, nor a camped call ringing
+    the person it waited for): unanswered, it is queued."""
     note = call.recall_note
     return call.state is CallState.RECALLING and note is not None and note.status != 0
 

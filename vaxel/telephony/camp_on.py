@@ -9,8 +9,11 @@ Rules kept here (the queue's own rules: :mod:`vaxel.pbx.camp_on`):
 - Camping parks the call without an orbit (``CallParked``): the contact ends for her (wrap-up),
   her phone's leg is hung up, the caller hears the camp-on message and then music. After
   the tenant's ``wait_s`` still waiting, the call leaves the queue and rings the operator
-  who camped it (``RingParked``; the park's own recall, a little later, is the backstop),
-  and again after ``wait_s`` while nobody answers — never dropped by the switch.
+  who camped it (``RingParked``; the park's own recall, a little later, is the backstop).
+  Her recall unanswered (rung out, refused, or she is logged out or in another queue
+  call), the call goes to the front of its ACD queue like a transfer's recall nobody took
+  (``ContactRequeued``, ``call_requeue.py``); the queue refusing, it rings her again after
+  ``wait_s`` — never dropped by the switch.
 - Each second while anything is camped (the calls' one timer): the first waiting call of
   a free extension rings it (``RingParked``, the line reported ringing); answered, the two
   talk and the line is busy; unanswered, the call goes back to the operator at once.
@@ -31,9 +34,11 @@ from vaxel.directory.presence import LineState
 from vaxel.pbx.camp_on import Camped, CampedState, CampOnQueues, CampOnSettings
 from vaxel.pbx.devices import DeviceKind
 from vaxel.pbx.numbering import TargetKind
+from vaxel.telephony.call_events import RECALL
 from vaxel.telephony.call_states import CallState
 from vaxel.telephony.notices import SystemPrompt
 from vaxel.telephony.park_events import CallParked, RingParked
+from vaxel.telephony.recall_notes import NO_ANSWER, RecallNote
 
 if TYPE_CHECKING:
     from vaxel.telephony.calls import Call
@@ -48,6 +53,8 @@ POLL_S = 1.0
 BACKSTOP_S = 3 * POLL_S
 """The park's own recall, should the poll be late: after the wait and this."""
 _TALKING = frozenset({CallState.BRIDGED, CallState.HELD})
+_BUSY = 486
+"""The recall note's status when the line stayed busy: "Upptaget hos …" on the card."""
 _KEY = ("camp-on", "poll")
 
 
@@ -135,7 +142,7 @@ class CampOns:
         ):
             raise DomainError(f"{call_id[:40]!r} is not her waiting call", code="camp-on-not-yours")
         self.queues.recalled(call_id, self.switch.clock())
-        self.switch.step(call, RingParked(camped.operator_extension))
+        self._ring_operator(call, camped, _BUSY, 0.0)
         self._changed()
 
     def _queue_of(self, tenant_id: str, person_id: str) -> str | None:
@@ -201,6 +208,8 @@ class CampOns:
             self._unanswered(call, camped, now)
         elif state is CallState.TRANSFERRED or state in _TALKING:
             self.queues.removed(call_id)  # she took it back (her contact again: talking)
+        elif state is CallState.REQUEUED:
+            self.queues.removed(call_id)  # her recall not taken: first in its ACD queue
 
     def _recall(self, camped: Camped, now: float) -> None:
         """Waited ``wait_s``: out of the queue, ringing the operator who camped it."""
@@ -211,14 +220,23 @@ class CampOns:
             "%s waited %.0f s at %s: recalled", call.call_id, now - camped.since, camped.extension
         )
         self.queues.recalled(call.call_id, now)
-        self.switch.step(call, RingParked(camped.operator_extension))
+        self._ring_operator(call, camped, _BUSY, 0.0)
 
     def _unanswered(self, call: Call, camped: Camped, now: float) -> None:
         """The free extension did not answer: back to the operator at once."""
         if self.people is not None and camped.person_id:
             self.people.lines.left(camped.tenant_id, camped.person_id, call.call_id)
+        offer = call.machine.offers.get(RECALL)
+        rung_s = now - offer.rung_at if offer is not None else 0.0
         self.queues.recalled(call.call_id, now)
-        self.switch.step(call, RingParked(camped.operator_extension))
+        self._ring_operator(call, camped, NO_ANSWER, rung_s)
+
+    def _ring_operator(self, call: Call, camped: Camped, status: int, rung_s: float) -> None:
+        """Ring the operator who camped it, with why (the line stayed busy, or the person
+        did not answer): unanswered by her too, it goes to the front of its queue as a
+        transfer's recall does (``call_requeue.py``, spec §50–52, OP4)."""
+        note = RecallNote(camped.extension, status, max(0.0, rung_s), self.switch.clock(), True)
+        self.switch.step(call, RingParked(camped.operator_extension, note))
 
     def _ring_if_free(self, tenant_id: str, extension: str) -> None:
         camped = self.queues.next_to_ring(tenant_id, extension)

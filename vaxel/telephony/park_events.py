@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vaxel.telephony.recall_notes import RecallNote
+
 __all__ = ["CallParked", "CallPickedUp", "LeaveOrbit", "ParkRetrieved", "RingBack", "RingParked"]
 
 
@@ -39,9 +41,12 @@ class ParkRetrieved:
 @dataclass(frozen=True, slots=True)
 class RingParked:
     """Ring ``whom`` for a parked call now, as its RECALL offer (camp-on, issue 16 §3: the
-    busy extension is free, or it did not answer and the call goes back to the operator)."""
+    busy extension is free, or it did not answer and the call goes back to the operator).
+    ``note``: why it rings the operator — unanswered, the call goes to the front of its
+    queue as a transfer's recall does (``call_requeue.py``); None when ringing the person."""
 
     whom: str
+    note: RecallNote | None = None
 
 
 # -- actions ---------------------------------------------------------------------------------

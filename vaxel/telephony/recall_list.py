@@ -40,6 +40,7 @@ def recalls_for(
         if (
             note is None
             or not note.status
+            or note.camped  # the camp-on board's line says it (console_camp_view)
             or shown is None
             or call.tenant_id != tenant_id
             or machine.parked_by != extension

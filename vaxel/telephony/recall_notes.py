@@ -29,6 +29,9 @@ class RecallNote:
     status: int = 0
     rung_s: float = 0.0
     recalled_at: float = 0.0
+    camped: bool = False
+    """A camp-on's recall to the operator (``camp_on.py``): its card line is the camp-on
+    board's, not the recall list's; unanswered, it too goes to the front of its queue."""
 
 
 def reason_of(status: int) -> str:
