@@ -28,6 +28,7 @@ from vaxel.telephony.call_park import RECALL_RING_S
 from vaxel.telephony.camp_on import POLL_S, CampOns
 from vaxel.telephony.line_feed import CallSides, LineFeed
 from vaxel.telephony.park_events import RingBack
+from vaxel.telephony.requeue import requeued_note
 from vaxel.telephony.requeue_events import RequeueContact
 
 T, KARIN, EXTENSION, OPERATOR = "exempelby", "agent-karin", "1005", "1011"
@@ -202,6 +203,7 @@ def test_her_camp_on_recall_unanswered_goes_to_the_front_of_its_queue() -> None:
     actions = a.machine.on_timer(switch.now)  # her recall rang out
     assert RequeueContact("busy") in actions
     assert a.state is CallState.REQUEUED and a.machine.agent_id == ""
+    assert requeued_note(a) == {"number": EXTENSION, "reason": "busy", "rung_s": 0, "by": OPERATOR}
     camps.due(None, switch.now)
     assert camps.board == ()  # the queue has it now, not the camp-on board
 
