@@ -15,7 +15,7 @@ from typing import Protocol
 import pytest
 import yaml
 
-from tests.conftest import migrated_sqlite
+from tests.conftest import seeded_sqlite
 from vaxel.demo import seed_demo_tenant
 from vaxel.flow import flow_from_dict
 from vaxel.runtime import ContactCenter
@@ -120,13 +120,20 @@ class Running:
         return self.service.address[1]
 
 
+def _seed(url: str) -> None:
+    """The demo tenant, stored as ``vaxel demo`` stores it (copied per test)."""
+    database = open_database(url)
+    seed_demo_tenant(ContactCenter(database), url, time.time())
+    database.dispose()
+
+
 async def start(
     tmp_path: Path, *, trusted: bool = True, tls: ssl.SSLContext | None = None
 ) -> Running:
-    url = migrated_sqlite(tmp_path / "telephony.db")
+    url = seeded_sqlite(tmp_path / "telephony.db", "demo", _seed)
     database = open_database(url)
     center = ContactCenter(database)
-    seed_demo_tenant(center, url, time.time())
+    center.recover()  # the copied journal: the demo's queues and agents
     service = TelephonyService(
         center,
         directory(trusted),
