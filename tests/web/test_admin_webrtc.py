@@ -5,8 +5,11 @@ RTCPeerConnection (the Chromium test checks the page and the server's peer use t
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import time
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -14,6 +17,7 @@ from tests.web.conftest import Web, flashed, sign_in
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.store.audit import AuditLog
 from vaxel.store.webrtc_ice import IceServersStore
+from vaxel.web.app import WebSettings
 
 PAGE = "/admin/webbtelefon"
 TURN = "turn:turn.kommun.se:3478?transport=udp"
@@ -112,3 +116,21 @@ def test_the_workspace_links_to_the_browser_phone(web: Web) -> None:
     assert page.index("/min-telefon/webbtelefon") < page.index('id="workspace"')
     agent.cookies.set("vaxel_lang", "en")
     assert "Use the browser as a phone" in agent.get("/").text
+
+
+def test_the_phone_page_waits_for_its_media_path_as_long_as_the_server_says(web: Web) -> None:
+    """The page's wait before "Ljudet kom inte fram" (issue 15 Q24) is the server's
+    setting: Växel's 15 s, or what a deployment (or a test of the failure) sets."""
+    agent = web.client()
+    sign_in(agent, DEMO_TENANT, "maria")
+
+    def media_wait_ms() -> object:
+        page = agent.get("/min-telefon/webbtelefon").text
+        texts = re.search(r'id="softphone-texts">(.*?)</script>', page, re.S)
+        assert texts, "the phone page carries its texts and settings"
+        return json.loads(html.unescape(texts.group(1)))["media_wait_ms"]
+
+    assert media_wait_ms() == 15_000
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    context.settings = WebSettings(softphone_media_wait_s=3.0)
+    assert media_wait_ms() == 3_000

@@ -58,7 +58,19 @@ RELAY_ONLY = """
 
 
 @pytest.fixture
-async def karins_site(tmp_path: Path) -> AsyncIterator[tuple[Running, str, BrowserPhones]]:
+def media_wait_s() -> float:
+    """The page's wait for its media path: Växel's own, unless a test asks for less."""
+    return WebSettings().softphone_media_wait_s
+
+
+SHORT_MEDIA_WAIT = pytest.mark.parametrize("media_wait_s", [3.0])
+"""For the relay-only tests: the page gives its media path 3 s, not 15 s to wait out."""
+
+
+@pytest.fixture
+async def karins_site(
+    tmp_path: Path, media_wait_s: float
+) -> AsyncIterator[tuple[Running, str, BrowserPhones]]:
     """The switch and the web app over one ContactCenter, wired as the composition root
     does (``vaxel.app.softphone``): Karin's browser phone binds extension 1005, and the
     readiness rule reaches her agent. Karin is logged in to her queues and ready."""
@@ -70,7 +82,7 @@ async def karins_site(tmp_path: Path) -> AsyncIterator[tuple[Running, str, Brows
     app = create_app(
         center,
         center.database,
-        WebSettings(),
+        WebSettings(softphone_media_wait_s=media_wait_s),
         after_submit=running.service.after_external_submit,
         on_phone=lambda contact_id: contact_id in switch.calls,
     )
@@ -167,6 +179,7 @@ async def test_a_denied_microphone_pauses_the_agent_who_is_then_not_offered_call
     await not_offered_a_queue_call(running, tmp_path)
 
 
+@SHORT_MEDIA_WAIT
 async def test_a_media_path_that_cannot_connect_pauses_the_agent(
     karins_site: tuple[Running, str, BrowserPhones], chromium: Any, tmp_path: Path
 ) -> None:
@@ -231,6 +244,7 @@ async def test_a_browser_without_a_microphone_pauses_the_agent(
     await wait_for(lambda: not phones.open_phones, 15)  # the report's socket closed
 
 
+@SHORT_MEDIA_WAIT
 async def test_with_a_desk_phone_registered_the_calls_go_on_to_it(
     karins_site: tuple[Running, str, BrowserPhones], chromium: Any, tmp_path: Path
 ) -> None:

@@ -82,6 +82,10 @@ class WebSettings:
     as the queues do, instead of waiting for an opening the demo never applies."""
     sip_hosts: tuple[str, ...] = ()
     """The switch's own SIP addresses (``sip_host``): never a carrier's trunk host."""
+    softphone_media_wait_s: float = 15.0
+    """How long the browser phone waits for its media path before it says the sound did not
+    get through (ICE on a LAN takes well under a second); the page reads it, and a test of
+    the failure sets it short rather than wait the 15 s out."""
 
 
 @dataclass

@@ -195,7 +195,9 @@ def browser_phone_page(request: Request, session: SignedIn, me: Me) -> Response:
     """The page that makes this browser tab a phone."""
     if me.person_id is None:
         return render(request, "person_missing.html", session)
-    return render(request, "phone/browser.html", session)
+    ctx: WebContext = request.app.state.context
+    media_wait_ms = round(ctx.settings.softphone_media_wait_s * 1000)
+    return render(request, "phone/browser.html", session, media_wait_ms=media_wait_ms)
 
 
 @router.get(ICE)

@@ -12,7 +12,8 @@
   // Closes that another try cannot mend: a bug in the page, or not the app's own page.
   const FINAL = new Set([1009, 4400, 4403, 4429]);
   const MAX_RETRY_S = 30;
-  const MEDIA_WAIT_MS = 15000; // ICE on a LAN takes well under a second
+  // ICE on a LAN takes well under a second; the server says how long to wait (15 s)
+  const MEDIA_WAIT_MS = Number(texts.media_wait_ms) || 15000;
   const NOT_YET_UP = new Set(["new", "connecting"]);
   const remote = document.getElementById("softphone-remote");
   let socket = null;
