@@ -20,7 +20,7 @@ from vaxel.acd.events import (
 )
 from vaxel.core.errors import DomainError
 from vaxel.pbx.groups import AnswerGroup, GroupMember
-from vaxel.pbx.numbering import Target, TargetKind
+from vaxel.pbx.numbering import DidRange, Target, TargetKind
 from vaxel.sim.demo_tenant import DEMO_TENANT
 from vaxel.web.passwords import PasswordHashing
 
@@ -227,3 +227,29 @@ def test_connect_goes_to_telephony_and_its_refusal_comes_back_in_swedish(web: We
         wrong = client.post("/telefonist/koppla", data=post | {"number": bad}, headers=JSON)
         assert wrong.status_code in (400, 409, 422)
     assert len(asked) == 2  # nothing else reached telephony
+
+
+def test_the_card_names_the_queue_a_direct_number_without_a_person_reaches(web: Web) -> None:
+    """OP2: a direct number the plan maps to a queue, with no person behind it, makes the
+    contact carry the queue's short number; the card says "Bygglov (kö)", not a bare number."""
+    client, csrf = _operator(web)
+    context: Any = web.app.state.context  # type: ignore[attr-defined]
+    plan = context.pbx_numbering
+    plan.put_did_range(DEMO_TENANT, DidRange.parse("+4686001000", "+4686001099", "6000"))
+    plan.put_number(DEMO_TENANT, "6050", Target(TargetKind.QUEUE, "bygglov"))
+    _submit(
+        web,
+        AgentLoggedIn(DEMO_TENANT, "kristina", ("vaxel",)),
+        AgentPaused(DEMO_TENANT, "kristina", "Lunch"),
+        ContactArrived(DEMO_TENANT, "c-q", "vaxel", caller_number="0701234567"),
+    )
+    assert client.post("/telefonist/ta", data={"csrf": csrf}, headers=JSON).json() == {"error": ""}
+    for number in ("6050", "+46 8 600 10 50"):  # the queue's short number, its direct number
+        context.dialled_of = lambda contact_id, n=number: n
+        card = client.get("/telefonist/lage").text
+        dialled = re.search(r'<dd id="op-dialled">(.*?)</dd>', card, re.S)
+        assert dialled is not None, number
+        assert "<strong>Bygglov (kö)</strong>" in dialled.group(1), number
+    context.dialled_of = lambda contact_id: "6099"  # a number of no queue stays bare
+    card = client.get("/telefonist/lage").text
+    assert "(kö)" not in card

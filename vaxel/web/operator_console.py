@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from vaxel.acd.events import AgentLoggedOut, AgentPaused, ContactPicked
 from vaxel.core import limits
 from vaxel.core.errors import VaxelError
+from vaxel.pbx.numbering import TargetKind
 from vaxel.runtime.directory_views import Actor, DirectoryViews, PersonView
 from vaxel.web.agent_ready import log_in, ready
 from vaxel.web.audio_device import device_view
@@ -88,7 +89,8 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     if call:
         # The contact's record keeps it across a restart; telephony's call as a fallback.
         number = call.pop("dialled_number", "") or ctx.dialled_of(call["id"])
-        call["dialled"] = _dialled(ctx, tenant_id, actor, number)
+        queue_names = {str(q["id"]): str(q["name"]) for q in board.get("queues", [])}
+        call["dialled"] = _dialled(ctx, tenant_id, actor, number, queue_names)
         name_of = _name_of(views, tenant_id, actor)  # back from a recall nobody took
         call["requeued"] = requeued_line(ctx.requeued_of(call["id"]), name_of)
         consults = ctx.console_consults  # an announced transfer on (issue 16 §3)
@@ -147,9 +149,17 @@ def _name_of(views: DirectoryViews, tenant_id: str, actor: Actor) -> Callable[[s
     return name
 
 
-def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict[str, str] | None:
+def _dialled(
+    ctx: WebContext,
+    tenant_id: str,
+    actor: Actor,
+    number: str,
+    queue_names: dict[str, str] | None = None,
+) -> dict[str, str] | None:
     """What the caller dialled and so whom they want (OP2): a person's direct number shows
-    that person with presence and line status; the tenant's main number says so."""
+    that person with presence and line status; the tenant's main number says so, and a
+    number the plan maps to a queue (its short number or a direct number) names the queue
+    — "Bygglov (kö)" rather than a bare number."""
     if not number:
         return None
     shown = {"number": number, "name": "", "unit": "", "presence": "", "status": "", "groups": ""}
@@ -169,7 +179,19 @@ def _dialled(ctx: WebContext, tenant_id: str, actor: Actor, number: str) -> dict
         with contextlib.suppress(VaxelError):
             if same_number(number, ctx.tenants.get(tenant_id).main_number):
                 shown["name"] = gettext("Huvudnumret")
+        if not shown["name"]:
+            shown["name"] = _queue_named(ctx, tenant_id, number, queue_names or {})
     return shown
+
+
+def _queue_named(ctx: WebContext, tenant_id: str, number: str, names: dict[str, str]) -> str:
+    """ "Bygglov (kö)" when the plan maps ``number`` to a queue; "" otherwise (OP2)."""
+    with contextlib.suppress(VaxelError):
+        target = ctx.pbx_numbering.plan(tenant_id).resolve(number.replace(" ", ""))
+        if target is not None and target.kind is TargetKind.QUEUE:
+            name = names.get(target.ref) or target.ref
+            return gettext("{name} (kö)").format(name=name)
+    return ""
 
 
 def _wants_json(request: Request) -> bool:
