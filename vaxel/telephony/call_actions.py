@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from vaxel.acd.events import CallbackAttemptEnded, ContactEnded
 from vaxel.core.errors import IllegalTransition, VaxelError
@@ -81,6 +82,7 @@ from vaxel.telephony.voicemail import VoicemailCalls
 __all__ = ["CallActions"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 _UNANSWERED = frozenset({LegState.OFFERED, LegState.EARLY_MEDIA})
 _VANISHED = frozenset({EndCause.NO_ACK, EndCause.MEDIA_TIMEOUT, EndCause.REQUEST_TIMEOUT})
 _NOTICES = {
@@ -133,6 +135,7 @@ class CallActions:
         self.forget_hooks: list[Callable[[str], None]] = []
         """Told each call id the switch forgets (line state, PBX5)."""
         self.followers: list[Callable[[Call], None]] = []  # after each step (``line_feed``)
+        self.sweeps: list[Callable[[], object]] = []  # every 15 s: state outliving its call
         self.recall_hooks: list[Callable[[Call], None]] = []
         """Told each call that rings back whoever parked or transferred it (issue 16)."""
         self.parking = parking
@@ -233,7 +236,7 @@ class CallActions:
         if self.calls.get(call.call_id) is not call:
             return  # forgotten already: a phone still being cancelled reported its end
         for follow in self.followers:
-            follow(call)
+            _guarded(follow, call, "follower")
         live = any(leg is not None and not leg.machine.ended for leg in (call.caller, call.agent))
         if call.ended:
             if not live:
@@ -362,8 +365,8 @@ class CallActions:
 
     def _forget(self, call: Call) -> None:
         self.timers.cancel(call)
-        for hook in self.forget_hooks:
-            hook(call.call_id)
+        for hook in self.forget_hooks:  # the line feed among them: each is told, come what may
+            _guarded(hook, call.call_id, "forget hook")
         self.conferences.left(call)
         self.voicemail_calls.left(call)
         for leg in (call.caller, call.agent, call.customer, call.consulted):
@@ -374,6 +377,15 @@ class CallActions:
             self.media.release(attempt.endpoint.endpoint_id)
             self.ringing.dialer.forget(attempt)
         self.calls.pop(call.call_id, None)
+
+
+def _guarded(hook: Callable[[_T], None], subject: _T, what: str) -> None:
+    """Run one part's hook; its fault is logged and degrades that part only — the call is
+    still forgotten and every other part (a person's line status) still told (issue 16)."""
+    try:
+        hook(subject)
+    except Exception:
+        log.exception("a %s failed on %r", what, subject)
 
 
 def _leg_of(call: Call, party: Party) -> Leg | None:

@@ -26,7 +26,8 @@ the one truth the directory, the console's hits and card, and camp-on all read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
     from vaxel.telephony.switch import Switch
 
 __all__ = ["CallSides", "LineFeed", "involvements", "sides_of"]
+
+log = logging.getLogger(__name__)
 
 NOT_AGENTS = frozenset({"", "customer", "transfer", "callee", "recall", "consult"})
 """Offer names that are no agent of the ACD (a callback's customer, a transfer's target…)."""
@@ -193,6 +196,7 @@ class LineFeed:
         feed = cls(lines, person_of_agent, person_of_phone, person_of_number)
         switch.actions.followers.append(feed.follow)
         switch.actions.forget_hooks.append(feed.forgotten)
+        switch.actions.sweeps.append(lambda: feed.reconcile(switch.calls))
         return feed
 
     def follow(self, call: Call) -> None:
@@ -225,6 +229,22 @@ class LineFeed:
         told = self._told.pop(call_id, {})
         if sides is not None:
             self._tell(sides.tenant_id, told, {})
+
+    def reconcile(self, live: Container[str]) -> int:
+        """Forget every call the switch no longer holds (``live``: its call ids) — a call
+        dropped by a path that never said so leaves no line busy, nor an entry here, for
+        longer than one sweep: this feed's keys and the plan's (``person_reach.py`` reports
+        under the call id itself; every call is followed here). How many were forgotten."""
+        gone = [call_id for call_id in {*self._sides, *self._placing} if call_id not in live]
+        for call_id in gone:
+            log.warning("line feed: call %s was dropped unannounced; its lines are freed", call_id)
+            self.forgotten(call_id)
+            self.lines.ended(call_id)
+        return len(gone)
+
+    def held(self) -> int:
+        """How many calls this feed keeps state for (bounded by the switch's live calls)."""
+        return len({*self._sides, *self._placing, *self._told})
 
     def _tell(
         self,

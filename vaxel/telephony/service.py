@@ -169,3 +169,8 @@ class TelephonyService:
         while True:
             await asyncio.sleep(15)
             self.registration.expire()
+            for sweep in self.switch.actions.sweeps:  # the line feed's reconciliation
+                try:
+                    sweep()
+                except Exception:  # one part's fault must not stop the registrations' expiry
+                    log.exception("a sweep failed")
