@@ -92,6 +92,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/meddelandemallar": ("admin", "/admin/meddelandemallar"),
     "/konferens/{room_id}": ("admin", "/konferens/ledning"),
     "/telefonist": ("kristina", "/telefonist"),
+    # OP7 without script: the message page the card links to
+    "/telefonist/meddelande/{person_id}": ("kristina", "/telefonist/meddelande/agent-maria"),
 }
 """Each page's route → who visits it and where ({maria} is her user id)."""
 

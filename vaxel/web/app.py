@@ -56,6 +56,7 @@ from vaxel.web import (
     console_consult,
     console_forwarding,
     console_group_diversion,
+    console_message_page,
     console_messages,
     console_park,
     console_ring_through,
@@ -210,6 +211,7 @@ def create_app(
         console_break_in,
         console_switches,
         console_messages,
+        console_message_page,
     )
     for area in areas:  # each a module-level router (issue 12 §3)
         app.include_router(area.router)

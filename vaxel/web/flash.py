@@ -40,6 +40,9 @@ class Flash(NamedTuple):
     saved: bool = False
     """The post was stored: the page says so ("Sparat."), which a link must not be able to
     claim either (``?saved=1`` could)."""
+    said: str = ""
+    """What the post did, for the page's status line (e.g. "Meddelandet till … är skickat",
+    OP7): a success the page words itself, never taken from a link."""
 
 
 class Flashes:
@@ -63,17 +66,19 @@ class Flashes:
         values: Mapping[str, str] | None = None,
         *,
         saved: bool = False,
+        said: str = "",
     ) -> None:
         """Leave ``message`` (and the form ``values`` to fill in again), or word that the
-        post was ``saved``, for the page at ``path``; neither clears the flash."""
+        post was ``saved`` or what it ``said``, for the page at ``path``; neither clears
+        the flash."""
         if not token:
             return
         key = self._key(token)
         with self._lock:
-            if not message and not saved:
+            if not message and not saved and not said:
                 self._messages.pop(key, None)
                 return
-            flash = Flash(message, dict(values or {}), saved)
+            flash = Flash(message, dict(values or {}), saved, said)
             self._messages[key] = (urlsplit(path).path, flash)
             self._messages.move_to_end(key)
             while len(self._messages) > self._limit:
@@ -100,16 +105,18 @@ class FlashRedirect(RedirectResponse):
         values: Mapping[str, str] | None = None,
         *,
         saved: bool = False,
+        said: str = "",
     ) -> None:
         super().__init__(path, status_code=303)
         self.path = path
         self.message = message
         self.values = values
         self.saved = saved
+        self.said = said
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         flashes: Flashes = request.app.state.context.flashes
         token = request.cookies.get(COOKIE, "")
-        flashes.put(token, self.path, self.message, self.values, saved=self.saved)
+        flashes.put(token, self.path, self.message, self.values, saved=self.saved, said=self.said)
         await super().__call__(scope, receive, send)

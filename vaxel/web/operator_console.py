@@ -45,7 +45,7 @@ from vaxel.web.operator_view import console_view, same_number, who_is
 from vaxel.web.rendering import back, local_time, refusal_text, render
 from vaxel.web.snapshot import with_state_names
 
-__all__ = ["OPERATORS", "parked_lines", "router"]
+__all__ = ["OPERATORS", "parked_lines", "person_with", "router"]
 
 
 OPERATORS = ("operator",)
@@ -73,7 +73,7 @@ def _live(ctx: WebContext, tenant_id: str, agent_id: str, actor: Actor) -> dict[
     views = ctx.directory_views
 
     def lookup(number: str) -> dict[str, str] | None:
-        found = _person_with(views, tenant_id, actor, number)
+        found = person_with(views, tenant_id, actor, number)
         return {"name": found.person.name, "unit": ", ".join(found.units)} if found else None
 
     live = console_view(panel, board, agent_id, lookup)
@@ -125,7 +125,7 @@ def parked_lines(ctx: WebContext, tenant_id: str, agent_id: str) -> list[dict[st
     ]
 
 
-def _person_with(
+def person_with(
     views: DirectoryViews, tenant_id: str, actor: Actor, number: str
 ) -> PersonView | None:
     """The directory person who has ``number`` (in any written form), as ``actor`` may
@@ -143,7 +143,7 @@ def _name_of(views: DirectoryViews, tenant_id: str, actor: Actor) -> Callable[[s
     """A number's directory name as ``actor`` may see it; "" when unknown."""
 
     def name(number: str) -> str:
-        found = _person_with(views, tenant_id, actor, number)
+        found = person_with(views, tenant_id, actor, number)
         return found.person.name if found is not None else ""
 
     return name
@@ -163,9 +163,11 @@ def _dialled(
     if not number:
         return None
     shown = {"number": number, "name": "", "unit": "", "presence": "", "status": "", "groups": ""}
-    person = _person_with(ctx.directory_views, tenant_id, actor, number)
+    shown["person_id"] = ""
+    person = person_with(ctx.directory_views, tenant_id, actor, number)
     if person is not None:
         shown |= {
+            "person_id": person.person.person_id,  # her message link (OP7)
             "name": person.person.name,
             "unit": ", ".join(person.units),
             "presence": presence_text(person.presence),

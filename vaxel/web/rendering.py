@@ -89,12 +89,17 @@ def refusal_text(error: VaxelError) -> str:
 
 
 def back(
-    path: str, error: str = "", refill: Mapping[str, str] | None = None, *, saved: bool = False
+    path: str,
+    error: str = "",
+    refill: Mapping[str, str] | None = None,
+    *,
+    saved: bool = False,
+    said: str = "",
 ) -> Response:
     """Redirect after a form post (303); the engine's refusal, and what the refused form
-    should show again (``refill``), or that the post was ``saved``, wait in the session's
-    flash for the page — never in the URL (issue 9 §4)."""
-    return FlashRedirect(path, error, refill, saved=saved)
+    should show again (``refill``), or that the post was ``saved`` or what it ``said``,
+    wait in the session's flash for the page — never in the URL (issue 9 §4)."""
+    return FlashRedirect(path, error, refill, saved=saved, said=said)
 
 
 def take_flash(request: Request) -> Flash:
@@ -113,6 +118,7 @@ def render(request: Request, template: str, session: Session | None, **values: A
             flash = take_flash(request)
             base["error"], base["refill"] = flash.message, flash.values
             base["saved"] = flash.saved  # a form of the page was saved (e.g. her device)
+            base["said"] = flash.said  # what a post did (e.g. a message sent, OP7)
         user = session.user
         base |= {
             "user": user,
