@@ -62,4 +62,6 @@ def browser_phones(
     platform.center.listeners.append(readiness.committed)  # login or ready with no phone
     # a desk phone registering makes an agent the rule paused ready, as the browser phone does
     telephony.switch.registration.registered_listeners.append(readiness.can_take_calls)
+    # a class narrowed, a trunk removed, a desk phone's registration run out (issue 16)
+    telephony.switch.actions.sweeps.append(readiness.recheck)
     return BrowserPhones(ice_servers, link, readiness)

@@ -72,6 +72,7 @@ browser phone does not ring for the queues then, so it does not count."""
 BARRED = "mobile_barred"
 """Her mobile is barred for her class of service as the switch dials it (PBX8: the class
 changed after she chose it): paused with this reason, as her offers would ring nowhere."""
+_MOBILE = (NO_TRUNK, BARRED)
 _FREE = frozenset({"ready", "wrap_up"})
 NOT_A_PERSON = frozenset({"agent", "system"})
 """Actors whose login or ready is not a person's own: the simulator's and the registrar's
@@ -213,16 +214,42 @@ class BrowserReadiness:
             log.info("browser phone of %s back: not made ready: %s", agent_id, error)
 
     def trunks_saved(self) -> None:
-        """The tenants' trunks changed (an admin saved one): every agent whose device is
-        her mobile and whom this rule paused for "no trunk" is ready again once her tenant
-        has one, as a registering phone lifts the "no phone" pause; her own pause stays."""
-        switch = self.switch
-        for tenant_id, agent_id in list(switch.directory.agent_mobiles):
-            if self._mobile(tenant_id, agent_id):  # still no trunk, or barred for her
+        """The tenants' trunks changed (an admin saved one): see :meth:`recheck`."""
+        self.recheck()
+
+    def recheck(self) -> None:
+        """What her offers ring may have changed under an agent already ready — her class
+        of service narrowed, the trunk removed or saved, her device chosen, a desk phone's
+        registration run out (issue 16): an agent with a mobile that now cannot ring is
+        paused ``mobile_barred`` / ``mobile_no_trunk``, one with "Bordstelefon" and no desk
+        phone ``desk_phone_missing``; one this rule paused (only that reason) whose phone
+        rings again is ready. Run when trunks are saved and by the switch's sweep (15 s),
+        so every route a change takes is caught; a paused or busy agent is left as is."""
+        directory = self.switch.directory
+        for tenant_id, agent_id in list(directory.agent_mobiles):
+            self._settle(tenant_id, agent_id, self._mobile(tenant_id, agent_id), _MOBILE)
+        for (tenant_id, agent_id), kind in list(directory.agent_phones.items()):
+            extension = directory.extension_of_agent(tenant_id, agent_id)
+            if (
+                kind != "desk"
+                or extension is None
+                or (tenant_id, agent_id) in directory.agent_mobiles
+            ):
                 continue
-            try:
-                view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
-                if view.state.value == "paused" and view.pause_reason == NO_TRUNK:
-                    switch.acd_commands.submit(AgentReady(tenant_id, agent_id, actor="system"))
-            except VaxelError as error:
-                log.info("trunk for the mobile of %s: not made ready: %s", agent_id, error)
+            reason = "" if self._chosen(extension) else NO_DESK_PHONE
+            self._settle(tenant_id, agent_id, reason, (NO_DESK_PHONE,))
+
+    def _settle(self, tenant_id: str, agent_id: str, reason: str, ours: tuple[str, ...]) -> None:
+        """Pause her for ``reason`` (if she is offered calls), or with none lift this
+        rule's pause among ``ours`` — and a pause of ``ours`` whose cause changed to
+        another of ``ours`` is left (she is not offered calls either way)."""
+        if reason:
+            self._pause(tenant_id, agent_id, reason)
+            return
+        switch = self.switch
+        try:
+            view = switch.center.agent_view(tenant_id, agent_id, switch.clock())
+            if view.state.value == "paused" and view.pause_reason in ours:
+                switch.acd_commands.submit(AgentReady(tenant_id, agent_id, actor="system"))
+        except VaxelError as error:
+            log.info("phone of %s rings again: not made ready: %s", agent_id, error)

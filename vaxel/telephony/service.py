@@ -169,8 +169,9 @@ class TelephonyService:
         while True:
             await asyncio.sleep(15)
             self.registration.expire()
-            for sweep in self.switch.actions.sweeps:  # the line feed's reconciliation
+            for sweep in self.switch.actions.sweeps:  # line feed reconciled, readiness re-checked
                 try:
                     sweep()
                 except Exception:  # one part's fault must not stop the registrations' expiry
                     log.exception("a sweep failed")
+            self.after_external_submit()  # an agent the re-check made ready is offered calls
