@@ -118,3 +118,36 @@ def test_the_rule_over_rest(web: Web) -> None:
     other = client.get("/api/v1/flow-switches/nattservice/load-rule", headers=reader)
     assert other.status_code == 404 and other.json()["code"] == "unknown-switch"
     assert client.get(path, headers=reader).json() == body, "refusals stored nothing"
+
+
+def test_an_operator_s_off_in_a_rush_holds_over_a_restart(web: Web) -> None:
+    """Issue 16 (spec §70): the operator switches the menu off by hand during a rush; the
+    server restarts (the machine's memory gone) while the rush goes on — her off still
+    wins until the load falls back, and the next rush switches it on again. Explicit time."""
+    context = web.app.state.context  # type: ignore[attr-defined]
+    t0 = time.time()
+    clock = [t0]
+    switches = FlowSwitches(context.configuration, lambda: clock[0])
+    switches.listed(DEMO_TENANT)
+    rules = LoadRules(context.configuration, lambda: clock[0])
+    rule = rules.put(DEMO_TENANT, LoadRule(True, "vaxel", wait_s=30, min_on_s=60), "admin")
+    database = context.configuration.database
+    attendant = AutoAttendant(web.center, switches, database)
+    web.center.submit(ContactArrived(DEMO_TENANT, "c1", "vaxel"), t0)  # nobody answers
+    assert attendant.check(DEMO_TENANT, rule, t0 + 16.0) is None  # past half the mark: a rush
+    assert attendant.check(DEMO_TENANT, rule, t0 + 31.0) is Move.ON
+    clock[0] = t0 + 40.0
+    switches.set(DEMO_TENANT, MENU, False, "kristina")  # the operator: off, by hand
+    assert attendant.check(DEMO_TENANT, rule, t0 + 45.0) is None
+
+    restarted = AutoAttendant(web.center, FlowSwitches(context.configuration, time.time), database)
+    assert restarted.check(DEMO_TENANT, rule, t0 + 50.0) is None  # her off still holds
+    assert restarted.check(DEMO_TENANT, rule, t0 + 300.0) is None
+    assert switches.store.on(DEMO_TENANT) == frozenset()
+
+    web.center.submit(ContactAbandoned(DEMO_TENANT, "c1"), t0 + 301.0)  # the load falls back
+    assert restarted.check(DEMO_TENANT, rule, t0 + 305.0) is None
+    web.center.submit(ContactArrived(DEMO_TENANT, "c2", "vaxel"), t0 + 400.0)  # a new rush
+    again = AutoAttendant(web.center, FlowSwitches(context.configuration, time.time), database)
+    assert again.check(DEMO_TENANT, rule, t0 + 420.0) is None  # restarted once more
+    assert again.check(DEMO_TENANT, rule, t0 + 431.0) is Move.ON  # her hand was the last rush's

@@ -41,6 +41,8 @@ __all__ = ["CHECK_S", "AutoAttendant", "LoadRules"]
 log = logging.getLogger(__name__)
 CHECK_S = 5.0
 """How often a tenant's watched queue is looked at while its rule is on."""
+RUSH_SETTINGS = "auto-attendant-rush"
+"""The tenant's settings row keeping since when its watched queue has not been calm."""
 
 
 class LoadRules:
@@ -89,7 +91,8 @@ class AutoAttendant:
         self.switches = switches
         self.database = database
         self._rush: dict[str, float | None] = {}
-        """Per tenant: since when its queue's load has not been calm (None: calm)."""
+        """Per tenant: since when its queue's load has not been calm (None: calm); kept in
+        the tenant's settings too (:data:`RUSH_SETTINGS`), read back after a restart."""
 
     def next_deadline(self, now: float) -> float | None:
         return now + CHECK_S if rules_on(self.database) else None
@@ -111,11 +114,23 @@ class AutoAttendant:
         if found is None:
             return None
         seen = SwitchSeen(found.on, found.changed_by, found.changed_at, found.off_at > now)
-        move, self._rush[tenant_id] = decide(rule, load, seen, self._rush.get(tenant_id), now)
+        before = self._rush[tenant_id] if tenant_id in self._rush else self._stored(tenant_id)
+        move, rush = decide(rule, load, seen, before, now)
+        self._rush[tenant_id] = rush
+        if rush != before:  # a rush began or ended: rare, so stored each time
+            sources = DirectorySources(self.database)
+            sources.put_settings(tenant_id, RUSH_SETTINGS, {"since": rush}, now)
         if move is not None:
             log.info("automatic attendant of %s: %s (%s)", tenant_id, move.value, load)
             self.switches.set(tenant_id, rule.switch, move is Move.ON, AUTO_ACTOR)
         return move
+
+    def _stored(self, tenant_id: str) -> float | None:
+        """The rush start as last stored (a restart mid-rush keeps it, so an operator's
+        switch by hand in that rush still wins, issue 16); None: calm, or never stored."""
+        stored = DirectorySources(self.database).settings(tenant_id, RUSH_SETTINGS) or {}
+        since = stored.get("since")
+        return float(since) if isinstance(since, (int, float)) else None
 
     def changed(self, kind: str, rearm: Callable[[], None]) -> None:
         """A configuration change: a saved rule re-arms the machine."""
