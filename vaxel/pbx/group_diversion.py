@@ -8,7 +8,10 @@ Rules kept here:
   group's members — a diversion is followed once, never in a chain, so two groups diverted
   to each other cannot loop. Checking the number against the plan is the runtime's.
 - A diversion with an end (``until``) is off from then on by itself; without one it stays
-  until cleared. The note says why ("Lunch"); at most :data:`NOTE_LENGTH` characters.
+  until cleared ("tills vidare"). The end is a date and time — today's "13:00" or a later
+  day's — not in the past and at most a year ahead, the same date and time next year (a
+  typo'd year must not divert a group for good). The note says why ("Lunch"); at most
+  :data:`NOTE_LENGTH` characters.
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ from typing import Any
 from vaxel.core.errors import DomainError
 from vaxel.core.limits import PHONE_NUMBER_LENGTH
 
-__all__ = ["GROUP_DIVERSIONS", "NOTE_LENGTH", "GroupDiversion", "GroupDiversionError"]
+__all__ = [
+    "GROUP_DIVERSIONS",
+    "NOTE_LENGTH",
+    "UNTIL_LENGTH",
+    "GroupDiversion",
+    "GroupDiversionError",
+]
 
 GROUP_DIVERSIONS = "pbx-group-diversions"
 """The tenant's settings document: group id → its diversion."""
 NOTE_LENGTH = 100
+UNTIL_LENGTH = 20
+"""The longest end a form or the API may give ("2027-06-30 13:00", ISO's "T" too)."""
 
 
 class GroupDiversionError(DomainError):

@@ -2,7 +2,7 @@
 it, ``config`` keys set and clear it through the same service as the console and the
 admin page (:meth:`vaxel.runtime.group_diversions.GroupDiversions.divert`), so all three
 refuse alike: RFC 9457 problem details with the rule's code (``group-diversion-unknown``,
-``group-diversion-time`` …). Audited with the actor ``api``.
+``group-diversion-time``, ``-past``, ``-far`` …). Audited with the actor ``api``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vaxel.core.errors import NotFound
 from vaxel.core.limits import PHONE_NUMBER_LENGTH
-from vaxel.pbx.group_diversion import NOTE_LENGTH
+from vaxel.pbx.group_diversion import NOTE_LENGTH, UNTIL_LENGTH
 from vaxel.web.api import key_with_scope
 from vaxel.web.deps import Platform
 
@@ -39,7 +39,13 @@ class DiversionIn(BaseModel):
         "", max_length=PHONE_NUMBER_LENGTH, description="a number of the plan; empty: växeln"
     )
     note: str = Field("", max_length=NOTE_LENGTH, examples=["Lunch"])
-    until: str = Field("", max_length=5, description="TT:MM today; empty: until cleared")
+    until: str = Field(
+        "",
+        max_length=UNTIL_LENGTH,
+        description="TT:MM today, or ÅÅÅÅ-MM-DD TT:MM (ISO's T too) Stockholm time, at most a"
+        " year ahead; empty: until cleared",
+        examples=["13:00", "2027-01-07 08:00"],
+    )
 
 
 class DiversionOut(BaseModel):

@@ -1,9 +1,10 @@
 """Divert a whole answer group from the console (spec §67, PBX3): on a group found by the
 search, "Hänvisa" with a number (none: *växeln*, the tenant's operator number of PBX5), a note
-("Lunch") and an optional end time today ("13:00"); "Ta bort hänvisningen" lets the group's
-calls ring its members again. Refused in Swedish: an unknown group, a number outside the
-plan or the group's own, a note over 100 characters, an end time not of the form TT:MM or
-already past. Stored and audited by :mod:`vaxel.runtime.group_diversions`.
+("Lunch") and an optional end, a time ("13:00") today or on a date ("2027-01-07"), none
+meaning until cleared; "Ta bort hänvisningen" lets the group's calls ring its members again.
+Refused in Swedish: an unknown group, a number outside the plan or the group's own, a note
+over 100 characters, an end not of the form TT:MM (a date without a time too), already
+past or more than a year ahead. Stored and audited by :mod:`vaxel.runtime.group_diversions`.
 """
 
 from __future__ import annotations
@@ -37,15 +38,18 @@ def divert_group(
     number: Annotated[str, Form(max_length=limits.SHORT_TEXT_LENGTH)] = "",
     note: Annotated[str, Form(max_length=limits.FREE_TEXT_LENGTH)] = "",
     until: Annotated[str, Form(max_length=limits.SHORT_TEXT_LENGTH)] = "",
+    until_date: Annotated[str, Form(max_length=limits.SHORT_TEXT_LENGTH)] = "",
 ) -> Response:
-    """Send every call to ``group`` to ``number`` (none: the operator's) until ``until``."""
+    """Send every call to ``group`` to ``number`` (none: the operator's) until ``until``
+    ("TT:MM") on ``until_date`` (ÅÅÅÅ-MM-DD; none: today), or with neither until cleared."""
     tenant_id = session.user.tenant_id
     found = ctx.pbx_numbering.group(tenant_id, group) if group else None
     if found is None:
         return console_answer(request, gettext("Välj en grupp i listan"), said="")
     try:
         by = session.user.username
-        diversion = ctx.group_diversions.divert(tenant_id, found.group_id, number, note, until, by)
+        ends = f"{until_date.strip()} {until.strip()}".strip()
+        diversion = ctx.group_diversions.divert(tenant_id, found.group_id, number, note, ends, by)
     except GroupDiversionError as error:
         return console_answer(request, refusal_text(error), said="")
     said = gettext("{name} hänvisas till {number}")

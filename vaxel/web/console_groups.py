@@ -23,7 +23,7 @@ from vaxel.runtime.directory_views import PersonView
 from vaxel.web.context import WebContext
 from vaxel.web.i18n import gettext
 
-__all__ = ["GROUP_HITS", "GroupHit", "group_hits", "groups_of"]
+__all__ = ["GROUP_HITS", "GroupHit", "diversion_text", "group_hits", "groups_of"]
 
 GROUP_HITS = 5
 
@@ -69,20 +69,26 @@ def group_hits(ctx: WebContext, tenant_id: str, query: str) -> list[GroupHit]:
         if wanted in group.name.casefold() or by_number:
             names = [views.name_of(tenant_id, p) or p for p in group.logged_in()]
             number = numbers[0] if numbers else ""
-            shown = _diversion_text(diverted.get(group.group_id))
+            shown = diversion_text(diverted.get(group.group_id), ctx.clock())
             hits.append(GroupHit(group.group_id, group.name, number, names, shown))
             if len(hits) == GROUP_HITS:
                 break
     return hits
 
 
-def _diversion_text(diversion: GroupDiversion | None) -> str:
+def diversion_text(diversion: GroupDiversion | None, now: float) -> str:
+    """ "Hänvisad till 4501 till 13:00 — Lunch"; an end on another day than today names
+    its date ("till 2027-01-07 08:00"), one without an end says "tills vidare"."""
     if diversion is None:
         return ""
     text = gettext("Hänvisad till {number}").format(number=diversion.number)
     if diversion.until is not None:
-        end = datetime.fromtimestamp(diversion.until, STOCKHOLM).strftime("%H:%M")
-        text += " " + gettext("till {time}").format(time=end)
+        end = datetime.fromtimestamp(diversion.until, STOCKHOLM)
+        today = datetime.fromtimestamp(now, STOCKHOLM).date()
+        shown = end.strftime("%H:%M" if end.date() == today else "%Y-%m-%d %H:%M")
+        text += " " + gettext("till {time}").format(time=shown)
+    else:
+        text += " " + gettext("tills vidare")
     return f"{text} — {diversion.note}" if diversion.note else text
 
 

@@ -365,7 +365,8 @@ DOMAIN_ERRORS: dict[str, str] = {
     "group-diversion-unknown": N_("Numret finns inte i växelns nummerplan"),
     "group-diversion-itself": N_("Gruppen kan inte hänvisas till sig själv"),
     "group-diversion-past": N_("Sluttiden har redan passerat"),
-    "group-diversion-time": N_("Skriv sluttiden som TT:MM"),
+    "group-diversion-time": N_("Skriv sluttiden som TT:MM, eller ÅÅÅÅ-MM-DD TT:MM en annan dag"),
+    "group-diversion-far": N_("Sluttiden får vara högst ett år fram"),
     "group-diversion-operator": N_("Inget växelnummer är inställt"),
     # call park (OP3): the orbits and the recall
     "park-count": N_("Antalet parkeringsplatser ska vara 1–100"),

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from vaxel.core.errors import ConfigError
 from vaxel.pbx.groups import GroupStrategy
 from vaxel.pbx.numbering import DidRange, Target, TargetKind
+from vaxel.web.console_groups import diversion_text
 from vaxel.web.deps import CsrfForm, Platform, SignedIn, TenantId, require_admin, returns_to
 from vaxel.web.i18n import N_
 from vaxel.web.rendering import render
@@ -58,7 +59,10 @@ def numbers_page(request: Request, session: SignedIn, ctx: Platform) -> Response
         numbers=sorted(plan.numbers.items()),
         ranges=plan.did_ranges,
         groups=service.groups(tenant_id),
-        diversions=ctx.group_diversions.active(tenant_id),  # spec §67
+        diversions={  # spec §67: "Hänvisad till 1900 till 2027-01-07 08:00 — Möte"
+            group: diversion_text(diversion, ctx.clock())
+            for group, diversion in ctx.group_diversions.active(tenant_id).items()
+        },
         kinds=KINDS,
         strategies=STRATEGIES,
     )
@@ -152,13 +156,15 @@ def divert_group(
     group_id: str, form: CsrfForm, ctx: Platform, session: SignedIn, tenant_id: TenantId
 ) -> Response:
     """Divert the whole group (spec §67): ``number`` (none: the operator's), ``note``,
-    ``until`` (TT:MM today); refused in Swedish by the rule's code."""
+    ``until`` (TT:MM) on ``until_date`` (ÅÅÅÅ-MM-DD; none: today), neither: until cleared;
+    refused in Swedish by the rule's code."""
+    ends = f"{_text(form, 'until_date', 200).strip()} {_text(form, 'until', 200).strip()}"
     ctx.group_diversions.divert(
         tenant_id,
         group_id[:64],
         _text(form, "number", 200),
         _text(form, "note", 2000),
-        _text(form, "until", 200),
+        ends.strip(),
         session.user.username,
     )
     return _BACK(PATH, status_code=303)
