@@ -145,7 +145,9 @@ class Parking:
             return
         self.timers.cancel(call)
         self.switch.answer_caller(call)  # the parked call is there: 200, then the bridge
-        if self.index.move_caller(call, waiting) is not None:
+        leg = self.index.move_caller(call, waiting)
+        if leg is not None:
+            leg.number = caller.extension  # who retrieved it is busy in it (DIR4, line_feed)
             self.switch.step(waiting, ParkRetrieved())
 
     def leave(self, call: Call) -> None:

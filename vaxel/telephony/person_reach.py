@@ -53,6 +53,8 @@ from vaxel.pbx.numbering import Target, TargetKind
 from vaxel.pbx.reach import Absence, LineReport, PersonReach
 from vaxel.prompts.library import UPLOAD_PREFIX
 from vaxel.speech import PAUSE, absent_person, extension_name
+from vaxel.telephony.call_parties import is_callee
+from vaxel.telephony.call_states import OfferState
 from vaxel.telephony.line_feed import LineFeed
 from vaxel.telephony.mobile_codes import MobileCodeAccess
 from vaxel.telephony.transfer_recall import TransferRecalls
@@ -200,9 +202,16 @@ class ReachingPeople:
         return False
 
     def answered(self, call: Call) -> None:
+        """Her phone answered: her line is busy. Picked up by another phone instead (her
+        offers withdrawn, none answered), she is free — the picker's line is his."""
         internal = call.internal
-        if internal is not None and internal.target.kind is TargetKind.PERSON:
+        if internal is None or internal.target.kind is not TargetKind.PERSON:
+            return
+        offers = call.machine.offers
+        if any(is_callee(n) and o.state is OfferState.ANSWERED for n, o in offers.items()):
             self.lines.answered(call.tenant_id, internal.target.ref, call.call_id)
+        else:
+            self.lines.left(call.tenant_id, internal.target.ref, call.call_id)
 
     def forgotten(self, call_id: str) -> None:
         self._hops.pop(call_id, None)

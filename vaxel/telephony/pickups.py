@@ -96,7 +96,9 @@ class Pickups:
             raise SipError("Not Found: no call ringing to pick up", 404)
         call = self.answer(event, picker.tenant_id)
         self.timers.cancel(call)
-        if self.index.move_caller(call, waiting) is not None:
+        leg = self.index.move_caller(call, waiting)
+        if leg is not None:
+            leg.number = username  # her line is busy in the call she took (DIR4, line_feed)
             self.step(waiting, CallPickedUp(picker.agent_id if offer else ""))
 
     def ringing(self, tenant_id: str, *, acd: bool = False) -> Iterator[RingingCall]:
