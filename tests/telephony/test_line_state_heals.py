@@ -215,3 +215,29 @@ async def test_a_call_dropped_unannounced_frees_the_lines_at_the_next_sweep(
     finally:
         karin.close()
         olle.close()
+
+
+async def test_a_fault_inside_a_step_still_frees_the_lines_at_the_call_s_end(
+    untrusted: Running,
+) -> None:
+    """The bridge failing as Olle answers (an error inside the call's step, logged by the
+    SIP endpoint): the call is broken, but its end still frees both lines."""
+    running = untrusted
+    reach, karin, olle = await phones(running)
+    bridging = running.service.switch.actions.bridging
+    faults: list[object] = []
+
+    def broken(call: object) -> None:
+        faults.append(call)
+        raise RuntimeError("the media side failed")
+
+    bridging.bridge = broken  # type: ignore[method-assign]
+    try:
+        dialled, _ = await asyncio.wait_for(talking(karin, olle, running.port, "4601"), 10)
+        assert faults
+        karin.request(dialled, "BYE")
+        await healed(running, reach)
+    finally:
+        del bridging.bridge
+        karin.close()
+        olle.close()
