@@ -268,6 +268,10 @@ def test_the_auto_pause_reason_is_shown_by_name_and_the_api_keeps_the_id(web: We
         "softphone_denied": "Webbtelefonen får inte använda mikrofonen",
         "softphone_media_failed": "Webbtelefonens ljud kom inte fram",
         "softphone_closed": "Webbtelefonen är inte ansluten",
+        # her chosen audio device cannot ring (issue 16, PBX9: telephony/browser_readiness.py)
+        "mobile_no_trunk": "Mobilen kan inte ringas: organisationen har ingen trunk",
+        "mobile_barred": "Mobilen kan inte ringas: numret är spärrat för dig",
+        "desk_phone_missing": "Bordstelefonen är inte registrerad",
     }  # what live.js shows when the state changes
     app = create_app(web.center, web.center.database, WebSettings(), clock=lambda: DAY)
     agent = TestClient(app, follow_redirects=False)
