@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import seeded_sqlite
+from tests.conftest import migrated_sqlite
 from vaxel.acd.events import AgentConfigured, QueueConfigured
 from vaxel.acd.model import AgentProfile, QueueConfig
 from vaxel.demo import seed_demo_tenant
@@ -37,8 +37,9 @@ class Web:
         return TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
 
 
-def _seed(url: str) -> None:
-    """The web tests' scene: the demo tenant, Annanstad with Olle, and the users."""
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[Web]:
+    url = migrated_sqlite(tmp_path / "web.db")
     database = open_database(url)
     center = ContactCenter(database)
     now = time.time()
@@ -56,17 +57,7 @@ def _seed(url: str) -> None:
     accounts.add_user(DEMO_TENANT, "chef", "Chefen", "supervisor", hashed)
     accounts.add_user(DEMO_TENANT, "admin", "Administratören", "tenant_admin", hashed)
     accounts.add_user(OTHER, "olle", "Olle Ek", "agent", hashed, "olle")
-    database.dispose()
-
-
-@pytest.fixture
-def web(tmp_path: Path) -> Iterator[Web]:
-    """The scene on a copy of a database seeded once a minute (``seeded_sqlite``), its
-    engine recovered from the copied journal as ``vaxel serve`` recovers a stored one."""
-    database = open_database(seeded_sqlite(tmp_path / "web.db", "web", _seed))
-    center = ContactCenter(database)
-    center.recover()
-    yield Web(center, Accounts(database), create_app(center, database, WebSettings()))
+    yield Web(center, accounts, create_app(center, database, WebSettings()))
 
 
 def sign_in(client: TestClient, tenant: str, username: str, password: str = PASSWORD) -> str:
