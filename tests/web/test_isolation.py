@@ -251,6 +251,7 @@ def values(victim: Victim, csrf: str) -> dict[str, list[Any]]:
         "reason_id": ["mote"],
         "text": ["intrång"],
         "until": [None],
+        "until_date": [""],  # a whole group's diversion's end day (spec §67)
         # voicemail (issue 14, PBX4): A's message ids
         "message_id": ["vm-a", "m1"],
         # messages to a person (issue 16 §4, OP7): A's template, fields from a call
